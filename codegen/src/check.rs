@@ -1,0 +1,642 @@
+//! Stage 2: raw spec to checked IR.
+//!
+//! Resolves type references, decides Rust names (with overrides), and
+//! rejects what would produce broken or ambiguous code: duplicate names,
+//! names that collide after case conversion, dangling references, value-set
+//! mismatches, recursive objects, and examples that do not fit their shapes.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::Value;
+
+use crate::diag::{Diag, child};
+use crate::ir::{
+    Action, Api, ErrorCode, Example, Field, Model, Service, SetKind, SetLiteral, SetValue, Shape,
+    Type, ValueSet,
+};
+use crate::load::{
+    RawAction, RawError, RawExample, RawMember, RawObject, RawSpec, RawValueSet, kind,
+};
+use crate::names::{
+    camel, field_ident, is_error_code, is_rust_ident, is_wire_name, snake,
+};
+
+/// Wire name of the member every response carries.
+const REQUEST_ID: &str = "RequestId";
+/// Modules the generator writes beside the action modules.
+const RESERVED_MODULES: &[&str] = &["models", "service"];
+
+pub(crate) fn check(raw: RawSpec, d: &mut Diag) -> Option<Api> {
+    let service = raw.service.map(|s| {
+        if !s.version.is_empty() && !is_api_version(&s.version) {
+            d.report(&child(&s.path, "version"), format!("expected a version like 2024-08-01, found \"{}\"", s.version));
+        }
+        if !s.endpoint.is_empty() && !is_host(&s.endpoint) {
+            d.report(
+                &child(&s.path, "endpoint"),
+                format!("expected a host name such as tcmpp.tencentcloudapi.com (no scheme, port or path), found \"{}\"", s.endpoint),
+            );
+        }
+        Service {
+            name: s.name,
+            title: s.title,
+            version: s.version,
+            endpoint: s.endpoint,
+            signing_service: s.signing_service,
+            document: s.document,
+            request_id_document: s.request_id_document,
+        }
+    });
+
+    // Names of the `models` module share one namespace.
+    let mut model_names = Names::default();
+    let value_sets: Vec<ValueSet> = raw
+        .value_sets
+        .iter()
+        .map(|s| value_set(s, &mut model_names, d))
+        .collect();
+    let set_index: HashMap<&str, usize> = raw
+        .value_sets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.as_str(), i))
+        .collect();
+    let model_index: HashMap<&str, usize> = raw
+        .objects
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.name.as_str(), i))
+        .collect();
+    let types = TypeScope {
+        sets: &set_index,
+        set_kinds: value_sets.iter().map(|s| s.kind).collect(),
+        models: &model_index,
+    };
+
+    let models: Vec<Model> = raw
+        .objects
+        .iter()
+        .map(|o| model(o, &types, &mut model_names, d))
+        .collect();
+    check_recursion(&raw.objects, &models, d);
+
+    let mut common_variants = Names::default();
+    common_variants.reserve("Unhandled");
+    let common_errors = error_list(&raw.common_errors, &mut common_variants, d);
+    let mut modules = Names::default();
+    for m in RESERVED_MODULES {
+        modules.reserve(m);
+    }
+    let actions: Vec<Action> = raw
+        .actions
+        .iter()
+        .filter_map(|a| action(a, &types, &common_errors, &mut modules, d))
+        .collect();
+    if raw.actions.is_empty() {
+        d.report("actions", "the spec declares no action");
+    }
+    let api = Api {
+        service: service?,
+        actions,
+        models,
+        value_sets,
+        common_errors,
+    };
+    for (a, raw_a) in api.actions.iter().zip(raw.actions.iter()) {
+        for (ex, raw_ex) in a.examples.iter().zip(&raw_a.examples) {
+            check_example(&api, a, ex, raw_ex, d);
+        }
+    }
+    d.is_empty().then_some(api)
+}
+
+/// Rust names already used in one namespace, with where they came from.
+/// An entry with an empty path is reserved by the generator.
+#[derive(Default)]
+struct Names {
+    used: HashMap<String, (String, String)>,
+}
+
+impl Names {
+    fn reserve(&mut self, rust: &str) {
+        self.used.insert(rust.to_owned(), (String::new(), String::new()));
+    }
+
+    /// Claims `rust` for the item `wire` at `path`; reports a collision.
+    fn claim(&mut self, rust: &str, wire: &str, path: &str, d: &mut Diag) -> bool {
+        let Some((other_wire, other_path)) = self.used.get(rust) else {
+            self.used.insert(rust.to_owned(), (wire.to_owned(), path.to_owned()));
+            return true;
+        };
+        let msg = if other_path.is_empty() {
+            format!("\"{wire}\" becomes `{rust}`, which the generator reserves; set \"rust_name\"")
+        } else if other_wire == wire {
+            format!("duplicate name \"{wire}\" (also at {other_path})")
+        } else {
+            format!(
+                "\"{wire}\" and \"{other_wire}\" (at {other_path}) both become `{rust}` in Rust; rename one or set \"rust_name\""
+            )
+        };
+        d.report(path, msg);
+        false
+    }
+}
+
+struct TypeScope<'a> {
+    sets: &'a HashMap<&'a str, usize>,
+    set_kinds: Vec<SetKind>,
+    models: &'a HashMap<&'a str, usize>,
+}
+
+/// The Rust name of an item: its override if valid, else `convert(wire)`.
+fn rust_name(
+    wire: &str,
+    over: &Option<String>,
+    path: &str,
+    convert: fn(&str) -> String,
+    d: &mut Diag,
+) -> String {
+    match over {
+        Some(name) if is_rust_ident(name) => name.clone(),
+        Some(name) => {
+            d.report(&child(path, "rust_name"), format!("\"{name}\" is not a usable Rust identifier"));
+            convert(wire)
+        }
+        None => convert(wire),
+    }
+}
+
+fn value_set(s: &RawValueSet, names: &mut Names, d: &mut Diag) -> ValueSet {
+    if !s.name.is_empty() && !is_wire_name(&s.name) {
+        d.report(&s.path, format!("invalid value set name \"{}\": use ASCII letters, digits and underscores, starting with a letter", s.name));
+    }
+    let type_name = rust_name(&s.name, &s.rust_name, &s.path, camel, d);
+    names.claim(&type_name, &s.name, &s.path, d);
+    let kind = match s.kind.as_str() {
+        "string" => SetKind::String,
+        "int64" => SetKind::Int64,
+        "" => SetKind::String,
+        other => {
+            d.report(&child(&s.path, "type"), format!("unknown value set type \"{other}\" (expected string or int64)"));
+            SetKind::String
+        }
+    };
+    if s.values.is_empty() {
+        d.report(&child(&s.path, "values"), "a value set needs at least one value");
+    }
+    let mut variants = Names::default();
+    variants.reserve("Unknown");
+    let mut seen: Vec<SetLiteral> = Vec::new();
+    let mut values = Vec::new();
+    for v in &s.values {
+        let vpath = child(&v.path, "value");
+        let wire = match (kind, &v.value) {
+            (SetKind::String, Value::String(s)) if !s.is_empty() => SetLiteral::String(s.clone()),
+            (SetKind::Int64, Value::Number(n)) if n.as_i64().is_some() => {
+                SetLiteral::Int(n.as_i64().unwrap_or_default())
+            }
+            (_, Value::Null) => continue, // missing: already reported
+            (SetKind::String, other) => {
+                d.report(&vpath, format!("expected a non-empty string, found {}", describe(other)));
+                continue;
+            }
+            (SetKind::Int64, other) => {
+                d.report(&vpath, format!("expected a 64-bit integer, found {}", describe(other)));
+                continue;
+            }
+        };
+        if seen.contains(&wire) {
+            d.report(&vpath, format!("duplicate value {}", describe_lit(&wire)));
+            continue;
+        }
+        seen.push(wire.clone());
+        let variant = match (&v.name, &wire) {
+            (Some(name), _) if is_rust_ident(name) => camel(name),
+            (Some(name), _) => {
+                d.report(&child(&v.path, "name"), format!("\"{name}\" is not a usable Rust identifier"));
+                continue;
+            }
+            (None, SetLiteral::String(s)) => camel(s),
+            (None, SetLiteral::Int(_)) => {
+                d.report(&child(&v.path, "name"), "integer values need a \"name\" for their Rust variant");
+                continue;
+            }
+        };
+        if variant.is_empty() || !is_rust_ident(&variant) {
+            d.report(&v.path, format!("value {} gives no usable Rust variant name; set \"name\"", describe_lit(&wire)));
+            continue;
+        }
+        variants.claim(&variant, &variant, &v.path, d);
+        values.push(SetValue {
+            wire,
+            variant,
+            document: v.document.clone(),
+        });
+    }
+    ValueSet {
+        wire_name: s.name.clone(),
+        type_name,
+        document: s.document.clone(),
+        kind,
+        values,
+    }
+}
+
+fn model(o: &RawObject, types: &TypeScope<'_>, names: &mut Names, d: &mut Diag) -> Model {
+    if !o.name.is_empty() && !is_wire_name(&o.name) {
+        d.report(&o.path, format!("invalid object name \"{}\": use ASCII letters, digits and underscores, starting with a letter", o.name));
+    }
+    let type_name = rust_name(&o.name, &o.rust_name, &o.path, camel, d);
+    names.claim(&type_name, &o.name, &o.path, d);
+    names.claim(&format!("{type_name}Builder"), &format!("{}Builder", o.name), &o.path, d);
+    let fields = members(&o.members, types, Side::Object, &mut Names::default(), d);
+    Model {
+        wire_name: o.name.clone(),
+        type_name,
+        document: o.document.clone(),
+        fields,
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Request,
+    Response,
+    Object,
+}
+
+fn members(
+    raw: &[RawMember],
+    types: &TypeScope<'_>,
+    side: Side,
+    idents: &mut Names,
+    d: &mut Diag,
+) -> Vec<Field> {
+    let mut wire_seen: HashMap<&str, &str> = HashMap::new();
+    let mut fields = Vec::new();
+    for m in raw {
+        if m.name.is_empty() {
+            continue;
+        }
+        if let Some(first) = wire_seen.insert(&m.name, &m.path) {
+            d.report(&child(&m.path, "name"), format!("duplicate member \"{}\" (also at {first})", m.name));
+            continue;
+        }
+        if !is_wire_name(&m.name) {
+            d.report(
+                &child(&m.path, "name"),
+                format!("invalid member name \"{}\": use ASCII letters, digits and underscores, starting with a letter", m.name),
+            );
+            continue;
+        }
+        let ty = member_type(m, types, d);
+        if side == Side::Response && m.name == REQUEST_ID {
+            if ty.as_ref().is_some_and(|t| *t != Type::String) {
+                d.report(&child(&m.path, "type"), "RequestId must be a string");
+            }
+            continue;
+        }
+        let ident = match &m.rust_name {
+            Some(_) => rust_name(&m.name, &m.rust_name, &m.path, snake, d),
+            None => field_ident(snake(&m.name)),
+        };
+        idents.claim(&ident, &m.name, &m.path, d);
+        let required = match side {
+            Side::Request => m.required,
+            Side::Response | Side::Object => m.output_required && !m.value_allowed_null,
+        };
+        if let Some(ty) = ty {
+            fields.push(Field {
+                wire_name: m.name.clone(),
+                ident,
+                document: m.document.clone(),
+                ty,
+                required,
+                example: m.example.clone(),
+            });
+        }
+    }
+    fields
+}
+
+fn member_type(m: &RawMember, types: &TypeScope<'_>, d: &mut Diag) -> Option<Type> {
+    let tpath = child(&m.path, "type");
+    let mpath = child(&m.path, "member");
+    let scalar = |name: &str| match name {
+        "string" => Some(Type::String),
+        "int64" => Some(Type::Int64),
+        "uint64" => Some(Type::Uint64),
+        "float" => Some(Type::Float),
+        "bool" => Some(Type::Bool),
+        _ => None,
+    };
+    let object = |name: &str, d: &mut Diag| match types.models.get(name) {
+        Some(&i) => Some(Type::Model(i)),
+        None => {
+            let hint = if scalar(name).is_some() {
+                format!("\"{name}\" is a scalar; use type \"{name}\" with member \"{name}\" or type \"list\"")
+            } else {
+                format!("unknown object type \"{name}\": declare it under \"objects\"")
+            };
+            d.report(&mpath, hint);
+            None
+        }
+    };
+    let base = match m.ty.as_str() {
+        "" => return None,
+        "string" | "int" | "float" | "bool" => {
+            let allowed: &[&str] = match m.ty.as_str() {
+                "string" => &["string"],
+                "int" => &["int64", "uint64"],
+                "float" => &["float"],
+                _ => &["bool"],
+            };
+            if !allowed.contains(&m.member.as_str()) {
+                if !m.member.is_empty() {
+                    d.report(
+                        &mpath,
+                        format!("type \"{}\" needs member {}, found \"{}\"", m.ty, quoted(allowed), m.member),
+                    );
+                }
+                return None;
+            }
+            scalar(&m.member)?
+        }
+        "list" => match scalar(&m.member) {
+            Some(t) => t,
+            None if m.member.is_empty() => return None,
+            None => object(&m.member, d)?,
+        },
+        "object" => {
+            if m.member.is_empty() {
+                return None;
+            }
+            object(&m.member, d)?
+        }
+        other => {
+            d.report(
+                &tpath,
+                format!("unknown type \"{other}\" (expected string, int, float, bool, list or object)"),
+            );
+            return None;
+        }
+    };
+    let base = match &m.value_set {
+        None => base,
+        Some(set) => {
+            let vpath = child(&m.path, "value_set");
+            let Some(&i) = types.sets.get(set.as_str()) else {
+                d.report(&vpath, format!("unknown value set \"{set}\": declare it under \"value_sets\""));
+                return None;
+            };
+            let fits = matches!(
+                (types.set_kinds[i], &base),
+                (SetKind::String, Type::String) | (SetKind::Int64, Type::Int64 | Type::Uint64)
+            );
+            if !fits {
+                d.report(&vpath, format!("value set \"{set}\" does not fit member \"{}\"", m.member));
+                return None;
+            }
+            Type::ValueSet(i)
+        }
+    };
+    Some(if m.ty == "list" { Type::List(Box::new(base)) } else { base })
+}
+
+fn quoted(items: &[&str]) -> String {
+    items.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(" or ")
+}
+
+fn error_list(raw: &[RawError], variants: &mut Names, d: &mut Diag) -> Vec<ErrorCode> {
+    let mut out = Vec::new();
+    for e in raw {
+        if e.code.is_empty() {
+            continue;
+        }
+        if !is_error_code(&e.code) {
+            d.report(
+                &child(&e.path, "code"),
+                format!("invalid error code \"{}\": expected dotted words such as AuthFailure.SignatureFailure", e.code),
+            );
+            continue;
+        }
+        let variant = rust_name(&e.code, &e.rust_name, &e.path, camel, d);
+        if variants.claim(&variant, &e.code, &e.path, d) {
+            out.push(ErrorCode {
+                code: e.code.clone(),
+                variant,
+                document: e.document.clone(),
+            });
+        }
+    }
+    out
+}
+
+fn action(
+    a: &RawAction,
+    types: &TypeScope<'_>,
+    common: &[ErrorCode],
+    modules: &mut Names,
+    d: &mut Diag,
+) -> Option<Action> {
+    if !is_wire_name(&a.name) {
+        d.report(&a.path, format!("invalid action name \"{}\": use ASCII letters, digits and underscores, starting with a letter", a.name));
+        return None;
+    }
+    let module = rust_name(&a.name, &a.rust_name, &a.path, snake, d);
+    let type_name = camel(&module);
+    modules.claim(&module, &a.name, &a.path, d);
+
+    let request = Shape {
+        document: a.request.document.clone(),
+        fields: members(&a.request.members, types, Side::Request, &mut Names::default(), d),
+    };
+    let mut response_idents = Names::default();
+    response_idents.reserve("request_id");
+    let response = Shape {
+        document: a.response.document.clone(),
+        fields: members(&a.response.members, types, Side::Response, &mut response_idents, d),
+    };
+    if !a.response.members.iter().any(|m| m.name == REQUEST_ID) {
+        d.report(
+            &child(&a.response.path, "members"),
+            "the response must declare the RequestId member (type string)",
+        );
+    }
+    // Business codes and the common codes share the action's error enum.
+    let mut variants = Names::default();
+    variants.reserve("Unhandled");
+    let errors = error_list(&a.errors, &mut variants, d);
+    for c in common {
+        if let Some(e) = errors.iter().find(|e| e.variant == c.variant && e.code != c.code) {
+            d.report(
+                &a.path,
+                format!("error \"{}\" and common error \"{}\" both become `{}`", e.code, c.code, e.variant),
+            );
+        }
+    }
+    Some(Action {
+        wire_name: a.name.clone(),
+        module,
+        type_name,
+        title: a.title.clone(),
+        document: a.document.clone(),
+        rate_limit_per_second: a.rate_limit_per_second,
+        retry_safe: a.retry_safe,
+        request,
+        response,
+        errors,
+        examples: a
+            .examples
+            .iter()
+            .map(|e: &RawExample| Example {
+                title: e.title.clone(),
+                request: e.request.clone(),
+                response: e.response.clone(),
+            })
+            .collect(),
+    })
+}
+
+/// Objects that contain themselves other than through a list would have
+/// infinite size.
+fn check_recursion(raw: &[RawObject], models: &[Model], d: &mut Diag) {
+    fn direct(t: &Type) -> Option<usize> {
+        match t {
+            Type::Model(i) => Some(*i),
+            _ => None,
+        }
+    }
+    for (start, m) in models.iter().enumerate() {
+        let mut stack: Vec<usize> = m.fields.iter().filter_map(|f| direct(&f.ty)).collect();
+        let mut seen = vec![false; models.len()];
+        while let Some(i) = stack.pop() {
+            if i == start {
+                d.report(
+                    &raw[start].path,
+                    format!("object \"{}\" contains itself; only a list may nest an object in itself", m.wire_name),
+                );
+                break;
+            }
+            if !std::mem::replace(&mut seen[i], true) {
+                stack.extend(models[i].fields.iter().filter_map(|f| direct(&f.ty)));
+            }
+        }
+    }
+}
+
+fn check_example(api: &Api, a: &Action, ex: &Example, raw: &RawExample, d: &mut Diag) {
+    let rpath = child(&raw.path, "request");
+    check_fields(api, &a.request.fields, true, &ex.request, &rpath, d);
+    let path = child(&raw.path, "response");
+    let Some(inner) = ex.response.get("Response") else {
+        d.report(&path, "expected an object {\"Response\": {...}}");
+        return;
+    };
+    let path = child(&path, "Response");
+    let Some(map) = inner.as_object() else {
+        d.report(&path, format!("expected an object, found {}", kind(inner)));
+        return;
+    };
+    if !matches!(map.get(REQUEST_ID), Some(Value::String(_))) {
+        d.report(&child(&path, REQUEST_ID), "missing string RequestId");
+    }
+    if map.contains_key("Error") {
+        return; // an error example: its body is the error envelope
+    }
+    let rest: serde_json::Map<String, Value> = map
+        .iter()
+        .filter(|(k, _)| k.as_str() != REQUEST_ID)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    check_fields(api, &a.response.fields, false, &Value::Object(rest), &path, d);
+}
+
+/// Checks that a JSON value fits a shape: keys known, required present, types right.
+fn check_fields(api: &Api, fields: &[Field], request: bool, v: &Value, path: &str, d: &mut Diag) {
+    let Some(map) = v.as_object() else {
+        d.report(path, format!("expected an object, found {}", kind(v)));
+        return;
+    };
+    let by_name: BTreeMap<&str, &Field> = fields.iter().map(|f| (f.wire_name.as_str(), f)).collect();
+    for (k, v) in map {
+        let p = child(path, k);
+        match by_name.get(k.as_str()) {
+            Some(f) => check_value(api, &f.ty, f.required || request, v, &p, d),
+            None => d.report(&p, format!("\"{k}\" is not a member of this shape")),
+        }
+    }
+    for f in fields.iter().filter(|f| f.required) {
+        if !map.contains_key(&f.wire_name) {
+            d.report(&child(path, &f.wire_name), "required member missing from the example");
+        }
+    }
+}
+
+fn check_value(api: &Api, ty: &Type, non_null: bool, v: &Value, path: &str, d: &mut Diag) {
+    if v.is_null() {
+        if non_null {
+            d.report(path, "null where the member is not nullable");
+        }
+        return;
+    }
+    let ok = match ty {
+        Type::String => v.is_string(),
+        Type::Int64 => v.is_i64(),
+        Type::Uint64 => v.is_u64(),
+        Type::Float => v.is_number(),
+        Type::Bool => v.is_boolean(),
+        Type::ValueSet(i) => match api.value_sets[*i].kind {
+            SetKind::String => v.is_string(),
+            SetKind::Int64 => v.is_i64(),
+        },
+        Type::Model(i) => {
+            let m = &api.models[*i];
+            return check_fields(api, &m.fields, false, v, path, d);
+        }
+        Type::List(inner) => match v.as_array() {
+            Some(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    check_value(api, inner, true, item, &format!("{path}[{i}]"), d);
+                }
+                true
+            }
+            None => false,
+        },
+    };
+    if !ok {
+        d.report(path, format!("{} does not fit the member's type", describe(v)));
+    }
+}
+
+fn describe(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("\"{s}\""),
+        Value::Number(n) => n.to_string(),
+        other => kind(other).to_owned(),
+    }
+}
+
+fn describe_lit(l: &SetLiteral) -> String {
+    match l {
+        SetLiteral::String(s) => format!("\"{s}\""),
+        SetLiteral::Int(i) => i.to_string(),
+    }
+}
+
+fn is_api_version(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+fn is_host(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('.').all(|label| {
+            !label.is_empty()
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !label.starts_with('-')
+        })
+}

@@ -1,0 +1,80 @@
+//! Doc attributes from spec text.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Escapes what rustdoc would misread in prose from the spec (`[x]` as a
+/// link, `<x>` as HTML, bare URLs), leaving `code spans` alone.
+pub(crate) fn markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_code = false;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            in_code = !in_code;
+        }
+        if !in_code {
+            if let Some(url_len) = url_at(rest) {
+                out.push('<');
+                out.push_str(&rest[..url_len]);
+                out.push('>');
+                rest = &rest[url_len..];
+                continue;
+            }
+            if matches!(c, '[' | ']' | '<' | '>' | '*' | '_' | '#') {
+                out.push('\\');
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+fn url_at(s: &str) -> Option<usize> {
+    if !(s.starts_with("http://") || s.starts_with("https://")) {
+        return None;
+    }
+    Some(s.find(|c: char| c.is_whitespace() || c == ')' || c == ',').unwrap_or(s.len()))
+}
+
+fn lines(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    })
+}
+
+/// `#[doc = ...]` attributes for already-formatted markdown.
+pub(crate) fn outer(markdown_text: &str) -> TokenStream {
+    let lines = lines(markdown_text);
+    quote! { #(#[doc = #lines])* }
+}
+
+/// `#![doc = ...]` attributes for already-formatted markdown.
+pub(crate) fn inner(markdown_text: &str) -> TokenStream {
+    let lines = lines(markdown_text);
+    quote! { #(#![doc = #lines])* }
+}
+
+/// A fenced JSON block, pretty-printed.
+pub(crate) fn json_block(v: &serde_json::Value) -> String {
+    let body = serde_json::to_string_pretty(v).unwrap_or_default();
+    format!("```json\n{body}\n```")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::markdown;
+
+    #[test]
+    fn escapes_prose_but_not_code() {
+        assert_eq!(markdown("Values: [A,B]"), "Values: \\[A,B\\]");
+        assert_eq!(markdown("`[x]` and <y>"), "`[x]` and \\<y\\>");
+        assert_eq!(markdown("see http://127.0.0.1/a.png now"), "see <http://127.0.0.1/a.png> now");
+        assert_eq!(markdown("snake_case"), "snake\\_case");
+    }
+}

@@ -1,0 +1,139 @@
+//! Stage 3: checked IR to token streams, one per generated file.
+//!
+//! Generated code names runtime items by absolute `::tcmpp_api::` paths and
+//! other generated types by `super::models::` paths, so the same output
+//! compiles inside `tcmpp-api` and in any crate that depends on it.
+
+mod action;
+mod docs;
+mod models;
+mod structs;
+mod value_set;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ir::{Api, Type};
+
+pub(crate) use docs::markdown;
+
+/// A generated file before pretty-printing.
+pub(crate) struct FileTokens {
+    pub name: String,
+    pub tokens: TokenStream,
+}
+
+/// What the emitters need besides the IR.
+pub(crate) struct EmitOptions<'a> {
+    /// Crate path for runnable doc examples; `None` emits none.
+    pub doctest_crate: Option<&'a str>,
+}
+
+pub(crate) fn emit(api: &Api, opts: &EmitOptions<'_>) -> Vec<FileTokens> {
+    let mut files = vec![FileTokens {
+        name: "mod.rs".to_owned(),
+        tokens: root(api),
+    }];
+    files.push(FileTokens {
+        name: "models.rs".to_owned(),
+        tokens: models::emit(api, opts),
+    });
+    for a in &api.actions {
+        files.push(FileTokens {
+            name: format!("{}.rs", a.module),
+            tokens: action::emit(api, a, opts),
+        });
+    }
+    files
+}
+
+fn root(api: &Api) -> TokenStream {
+    let s = &api.service;
+    let module_doc = docs::inner(&format!(
+        "{}, API version {}.\n\n{}",
+        s.title, s.version, s.document
+    ));
+    let mods = api.actions.iter().map(|a| {
+        let m = ident(&a.module);
+        let doc = docs::outer(&format!("`{}`: {}", a.wire_name, a.title));
+        quote! { #doc pub mod #m; }
+    });
+    let (name, version, endpoint, signing) = (&s.name, &s.version, &s.endpoint, &s.signing_service);
+    let actions = api.actions.iter().map(|a| a.wire_name.as_str());
+    quote! {
+        #module_doc
+        /// Shared object types and value sets.
+        pub mod models;
+        #(#mods)*
+
+        /// The service these modules were generated for.
+        pub const SERVICE: ::tcmpp_api::operation::ServiceInfo = ::tcmpp_api::operation::ServiceInfo {
+            name: #name,
+            version: #version,
+            endpoint: #endpoint,
+            signing_service: #signing,
+        };
+
+        /// Wire names of every action in the spec.
+        pub const ACTIONS: &[&str] = &[#(#actions),*];
+    }
+}
+
+/// An identifier the checker has already validated.
+pub(crate) fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// The Rust type of a value of `ty`, as seen from a generated module.
+pub(crate) fn rust_type(api: &Api, ty: &Type) -> TokenStream {
+    match ty {
+        Type::String => quote!(String),
+        Type::Int64 => quote!(i64),
+        Type::Uint64 => quote!(u64),
+        Type::Float => quote!(f64),
+        Type::Bool => quote!(bool),
+        Type::ValueSet(i) => {
+            let n = ident(&api.value_sets[*i].type_name);
+            quote!(super::models::#n)
+        }
+        Type::Model(i) => {
+            let n = ident(&api.models[*i].type_name);
+            quote!(super::models::#n)
+        }
+        Type::List(inner) => {
+            let inner = rust_type(api, inner);
+            quote!(Vec<#inner>)
+        }
+    }
+}
+
+/// The marker type for an unset required member `ident`.
+pub(crate) fn unset_marker(field_ident: &str) -> Ident {
+    format_ident!("{}", crate::names::camel(field_ident))
+}
+
+/// `unset` module holding one marker per required member name.
+pub(crate) fn unset_module(idents: &[&str]) -> TokenStream {
+    let mut names: Vec<&str> = idents.to_vec();
+    names.sort_unstable();
+    names.dedup();
+    if names.is_empty() {
+        return TokenStream::new();
+    }
+    let markers = names.iter().map(|f| {
+        let m = unset_marker(f);
+        let doc = docs::outer(&format!("A builder's required member `{f}` is not set yet."));
+        quote! {
+            #doc
+            #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+            pub struct #m;
+        }
+    });
+    quote! {
+        /// Typestate markers: a builder whose type still holds one of these
+        /// lacks that required member, so it has no `build` method yet.
+        pub mod unset {
+            #(#markers)*
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! Value sets: an enum of the documented values plus `Unknown`, which keeps
+//! whatever else the service sends so that decoding never fails on a new
+//! value and re-encoding gives back the same wire value.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{docs, ident, markdown};
+use crate::ir::{SetKind, SetLiteral, ValueSet};
+
+pub(crate) fn emit(set: &ValueSet) -> TokenStream {
+    let name = ident(&set.type_name);
+    let doc = docs::outer(&format!(
+        "{}\n\nWire name: `{}`. Values this crate does not know decode to `Unknown`, which keeps them.",
+        markdown(&set.document),
+        set.wire_name
+    ));
+    let variants: Vec<_> = set.values.iter().map(|v| ident(&v.variant)).collect();
+    let variant_docs = set.values.iter().map(|v| {
+        let lit = match &v.wire {
+            SetLiteral::String(s) => format!("`\"{s}\"`"),
+            SetLiteral::Int(i) => format!("`{i}`"),
+        };
+        docs::outer(&format!("{lit}: {}", markdown(&v.document)))
+    });
+    let (raw_ty, accessor, accessor_doc, serialize) = match set.kind {
+        SetKind::String => (
+            quote!(String),
+            quote!(as_str),
+            " The value as sent on the wire.",
+            quote!(serializer.serialize_str(self.as_str())),
+        ),
+        SetKind::Int64 => (
+            quote!(i64),
+            quote!(as_i64),
+            " The value as sent on the wire.",
+            quote!(serializer.serialize_i64(self.as_i64())),
+        ),
+    };
+    let lits: Vec<TokenStream> = set
+        .values
+        .iter()
+        .map(|v| match &v.wire {
+            SetLiteral::String(s) => quote!(#s),
+            SetLiteral::Int(i) => quote!(#i),
+        })
+        .collect();
+    let (accessor_impl, from_impls, display) = match set.kind {
+        SetKind::String => (
+            quote! {
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #(Self::#variants => #lits,)*
+                        Self::Unknown(v) => v,
+                    }
+                }
+            },
+            quote! {
+                impl From<&str> for #name {
+                    fn from(v: &str) -> Self {
+                        match v {
+                            #(#lits => Self::#variants,)*
+                            other => Self::Unknown(other.to_owned()),
+                        }
+                    }
+                }
+                impl From<String> for #name {
+                    fn from(v: String) -> Self {
+                        match v.as_str() {
+                            #(#lits => Self::#variants,)*
+                            _ => Self::Unknown(v),
+                        }
+                    }
+                }
+            },
+            quote!(f.write_str(self.as_str())),
+        ),
+        SetKind::Int64 => (
+            quote! {
+                pub fn as_i64(&self) -> i64 {
+                    match self {
+                        #(Self::#variants => #lits,)*
+                        Self::Unknown(v) => *v,
+                    }
+                }
+            },
+            quote! {
+                impl From<i64> for #name {
+                    fn from(v: i64) -> Self {
+                        match v {
+                            #(#lits => Self::#variants,)*
+                            other => Self::Unknown(other),
+                        }
+                    }
+                }
+            },
+            quote!(::std::fmt::Display::fmt(&self.as_i64(), f)),
+        ),
+    };
+    let _ = accessor;
+    let copy = if set.kind == SetKind::Int64 { quote!(Copy,) } else { quote!() };
+    quote! {
+        #doc
+        #[derive(Clone, #copy Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variant_docs #variants,)*
+            /// A value this version of the crate does not know, kept as sent.
+            Unknown(#raw_ty),
+        }
+
+        impl #name {
+            /// Every documented value, in spec order.
+            pub const KNOWN: &'static [#name] = &[#(#name::#variants),*];
+
+            #[doc = #accessor_doc]
+            #accessor_impl
+        }
+
+        #from_impls
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                #display
+            }
+        }
+
+        impl ::tcmpp_api::__private::serde::Serialize for #name {
+            fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+            where
+                S: ::tcmpp_api::__private::serde::Serializer,
+            {
+                #serialize
+            }
+        }
+
+        impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for #name {
+            fn deserialize<D>(d: D) -> Result<Self, D::Error>
+            where
+                D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+            {
+                <#raw_ty as ::tcmpp_api::__private::Lenient>::deserialize_lenient(d).map(Self::from)
+            }
+        }
+
+        impl ::tcmpp_api::__private::Lenient for #name {
+            fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+            where
+                D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+            {
+                <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+            }
+        }
+    }
+}

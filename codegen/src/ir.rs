@@ -1,0 +1,209 @@
+//! Stage 2 output: the checked, resolved API, with Rust names decided.
+//!
+//! Everything here is known to be valid: emitters never fail and never
+//! re-check. Collections keep document order (maps in the spec are read in
+//! key order, so output is deterministic).
+
+use serde_json::Value;
+
+/// The checked API.
+#[derive(Clone, Debug)]
+pub struct Api {
+    /// Service-wide facts.
+    pub service: Service,
+    /// Actions, in spec order.
+    pub actions: Vec<Action>,
+    /// Shared object types.
+    pub models: Vec<Model>,
+    /// Value sets (enums).
+    pub value_sets: Vec<ValueSet>,
+    /// Errors any action can return.
+    pub common_errors: Vec<ErrorCode>,
+}
+
+/// Service-wide facts.
+#[derive(Clone, Debug)]
+pub struct Service {
+    /// Service name, e.g. `tcmpp`.
+    pub name: String,
+    /// Human title.
+    pub title: String,
+    /// API version, e.g. `2024-08-01`.
+    pub version: String,
+    /// Default host name.
+    pub endpoint: String,
+    /// Service name used in the TC3 credential scope.
+    pub signing_service: String,
+    /// Service documentation.
+    pub document: String,
+    /// Documentation of `RequestId`.
+    pub request_id_document: String,
+}
+
+/// One action.
+#[derive(Clone, Debug)]
+pub struct Action {
+    /// `DescribeMNPAllStageVersions`.
+    pub wire_name: String,
+    /// `describe_mnp_all_stage_versions`: module and method name.
+    pub module: String,
+    /// `DescribeMnpAllStageVersions`: prefix of the action's type names.
+    pub type_name: String,
+    /// Short human title.
+    pub title: String,
+    /// Documentation.
+    pub document: String,
+    /// Documented rate limit.
+    pub rate_limit_per_second: u32,
+    /// Whether re-sending after an ambiguous failure is safe.
+    pub retry_safe: bool,
+    /// Request members.
+    pub request: Shape,
+    /// Response members, without `RequestId`.
+    pub response: Shape,
+    /// Business error codes of this action.
+    pub errors: Vec<ErrorCode>,
+    /// Example exchanges.
+    pub examples: Vec<Example>,
+}
+
+/// The members of a request, a response or an object.
+#[derive(Clone, Debug)]
+pub struct Shape {
+    /// Documentation.
+    pub document: String,
+    /// Members, in spec order.
+    pub fields: Vec<Field>,
+}
+
+/// One member.
+#[derive(Clone, Debug)]
+pub struct Field {
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Rust field name.
+    pub ident: String,
+    /// Documentation.
+    pub document: String,
+    /// Type of the value.
+    pub ty: Type,
+    /// In a request: the caller must set it. In a response or object: the
+    /// value is always present and never null.
+    pub required: bool,
+    /// Example value, when the spec gives one.
+    pub example: Option<Value>,
+}
+
+/// A member's type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Type {
+    /// UTF-8 string.
+    String,
+    /// Signed 64-bit integer.
+    Int64,
+    /// Unsigned 64-bit integer.
+    Uint64,
+    /// 64-bit float.
+    Float,
+    /// Boolean.
+    Bool,
+    /// Index into [`Api::value_sets`].
+    ValueSet(usize),
+    /// Index into [`Api::models`].
+    Model(usize),
+    /// List of the inner type.
+    List(Box<Type>),
+}
+
+/// A shared object type.
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// Name in the spec.
+    pub wire_name: String,
+    /// Rust type name.
+    pub type_name: String,
+    /// Documentation.
+    pub document: String,
+    /// Members.
+    pub fields: Vec<Field>,
+}
+
+/// A value set: a closed list of documented values, open to new ones.
+#[derive(Clone, Debug)]
+pub struct ValueSet {
+    /// Name in the spec.
+    pub wire_name: String,
+    /// Rust type name.
+    pub type_name: String,
+    /// Documentation.
+    pub document: String,
+    /// Whether values are strings or integers.
+    pub kind: SetKind,
+    /// The known values.
+    pub values: Vec<SetValue>,
+}
+
+/// What a value set holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetKind {
+    /// Strings.
+    String,
+    /// Signed 64-bit integers.
+    Int64,
+}
+
+/// One known value.
+#[derive(Clone, Debug)]
+pub struct SetValue {
+    /// The value on the wire.
+    pub wire: SetLiteral,
+    /// Rust variant name.
+    pub variant: String,
+    /// Documentation.
+    pub document: String,
+}
+
+/// A value-set literal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SetLiteral {
+    /// A string value.
+    String(String),
+    /// An integer value.
+    Int(i64),
+}
+
+/// A documented error code.
+#[derive(Clone, Debug)]
+pub struct ErrorCode {
+    /// `FailedOperation.FileDownloadFailed`.
+    pub code: String,
+    /// `FailedOperationFileDownloadFailed`.
+    pub variant: String,
+    /// Documentation.
+    pub document: String,
+}
+
+/// An example exchange.
+#[derive(Clone, Debug)]
+pub struct Example {
+    /// What it shows.
+    pub title: String,
+    /// Request body.
+    pub request: Value,
+    /// Response body, with its `Response` envelope.
+    pub response: Value,
+}
+
+impl Action {
+    /// The action's errors: business codes first, then the common codes it
+    /// does not already list.
+    pub fn all_errors<'a>(&'a self, common: &'a [ErrorCode]) -> Vec<&'a ErrorCode> {
+        let mut all: Vec<&ErrorCode> = self.errors.iter().collect();
+        for c in common {
+            if !self.errors.iter().any(|e| e.code == c.code) {
+                all.push(c);
+            }
+        }
+        all
+    }
+}

@@ -1,0 +1,303 @@
+//! Tolerant decoding of scalars, for servers that drift from their docs.
+//!
+//! An integer may arrive as `"3"`, a string as `3`, a boolean as `1` or
+//! `"true"`; `null` is accepted wherever the field is optional. Everything
+//! else is still an error: tolerance never invents a value.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
+
+/// A type decoded tolerantly. Implemented for the scalars, `Vec`, `Option`,
+/// and by the generated models and value sets.
+pub trait Lenient: Sized {
+    /// Decodes `Self`, accepting the drifts documented in this module.
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+}
+
+/// For `#[serde(deserialize_with = "...")]` in generated code.
+#[doc(hidden)]
+pub fn lenient<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<T, D::Error> {
+    T::deserialize_lenient(d)
+}
+
+macro_rules! integer_visitor {
+    ($name:ident, $t:ty, $what:literal) => {
+        struct $name;
+
+        impl<'de> Visitor<'de> for $name {
+            type Value = $t;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str($what)
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<$t, E> {
+                <$t>::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<$t, E> {
+                <$t>::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+            }
+
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<$t, E> {
+                // A float that is a whole number in range is what was meant.
+                if v.fract() == 0.0 && v >= <$t>::MIN as f64 && v <= <$t>::MAX as f64 {
+                    Ok(v as $t)
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Float(v), &self))
+                }
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<$t, E> {
+                v.trim()
+                    .parse::<$t>()
+                    .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+            }
+        }
+
+        impl Lenient for $t {
+            fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_any($name)
+            }
+        }
+    };
+}
+
+integer_visitor!(I64Visitor, i64, "a 64-bit integer, or a string holding one");
+integer_visitor!(U64Visitor, u64, "an unsigned 64-bit integer, or a string holding one");
+
+struct F64Visitor;
+
+impl<'de> Visitor<'de> for F64Visitor {
+    type Value = f64;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a number, or a string holding one")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<f64, E> {
+        Ok(v as f64)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<f64, E> {
+        Ok(v as f64)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<f64, E> {
+        Ok(v)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<f64, E> {
+        v.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+    }
+}
+
+impl Lenient for f64 {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(F64Visitor)
+    }
+}
+
+struct BoolVisitor;
+
+impl<'de> Visitor<'de> for BoolVisitor {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a boolean, 0 or 1, or \"true\" or \"false\"")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+        Ok(v)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<bool, E> {
+        match v {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(E::invalid_value(de::Unexpected::Signed(v), &self)),
+        }
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<bool, E> {
+        match v {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(E::invalid_value(de::Unexpected::Unsigned(v), &self)),
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+        match v.trim() {
+            "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+        }
+    }
+}
+
+impl Lenient for bool {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(BoolVisitor)
+    }
+}
+
+struct StringVisitor;
+
+impl<'de> Visitor<'de> for StringVisitor {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string, or a number standing for one")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+}
+
+impl Lenient for String {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StringVisitor)
+    }
+}
+
+struct OptionVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Lenient> Visitor<'de> for OptionVisitor<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a value or null")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        T::deserialize_lenient(d).map(Some)
+    }
+}
+
+impl<T: Lenient> Lenient for Option<T> {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_option(OptionVisitor(PhantomData))
+    }
+}
+
+struct Seed<T>(PhantomData<T>);
+
+impl<'de, T: Lenient> DeserializeSeed<'de> for Seed<T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        T::deserialize_lenient(d)
+    }
+}
+
+struct VecVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Lenient> Visitor<'de> for VecVisitor<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        // Cap the pre-allocation: the hint comes from the peer.
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(item) = seq.next_element_seed(Seed(PhantomData))? {
+            out.push(item);
+        }
+        Ok(out)
+    }
+}
+
+impl<T: Lenient> Lenient for Vec<T> {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_seq(VecVisitor(PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug)]
+    struct Probe<T: Lenient> {
+        #[serde(deserialize_with = "lenient")]
+        v: T,
+    }
+
+    fn de<T: Lenient + fmt::Debug>(json: &str) -> Result<T, serde_json::Error> {
+        serde_json::from_str::<Probe<T>>(&format!("{{\"v\":{json}}}")).map(|p| p.v)
+    }
+
+    #[test]
+    fn integers_accept_strings_of_digits_and_whole_floats() {
+        assert_eq!(de::<i64>("3").unwrap(), 3);
+        assert_eq!(de::<i64>("\"3\"").unwrap(), 3);
+        assert_eq!(de::<i64>("\" -42 \"").unwrap(), -42);
+        assert_eq!(de::<i64>("3.0").unwrap(), 3);
+        assert!(de::<i64>("3.5").is_err());
+        assert!(de::<i64>("\"3a\"").is_err());
+        assert!(de::<i64>("true").is_err());
+        assert!(de::<u64>("-1").is_err());
+        assert_eq!(de::<u64>("\"18446744073709551615\"").unwrap(), u64::MAX);
+        assert!(de::<i64>("1e300").is_err());
+    }
+
+    #[test]
+    fn strings_accept_numbers() {
+        assert_eq!(de::<String>("\"x\"").unwrap(), "x");
+        assert_eq!(de::<String>("1724142147").unwrap(), "1724142147");
+        assert!(de::<String>("[]").is_err());
+    }
+
+    #[test]
+    fn bools_and_floats() {
+        assert!(de::<bool>("1").unwrap());
+        assert!(!de::<bool>("\"false\"").unwrap());
+        assert!(de::<bool>("2").is_err());
+        assert_eq!(de::<f64>("\"1.5\"").unwrap(), 1.5);
+        assert!(de::<f64>("\"NaN\"").is_err());
+    }
+
+    #[test]
+    fn options_and_lists() {
+        assert_eq!(de::<Option<i64>>("null").unwrap(), None);
+        assert_eq!(de::<Option<i64>>("\"7\"").unwrap(), Some(7));
+        assert_eq!(de::<Vec<i64>>("[1,\"2\"]").unwrap(), vec![1, 2]);
+        assert!(de::<Vec<i64>>("null").is_err());
+        assert_eq!(de::<Option<Vec<String>>>("null").unwrap(), None);
+    }
+}

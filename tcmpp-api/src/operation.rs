@@ -1,0 +1,67 @@
+//! What the generated code tells the runtime about each action.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::ErrorMetadata;
+
+/// Facts about the service, from the spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServiceInfo {
+    /// Service name, e.g. `tcmpp`.
+    pub name: &'static str,
+    /// API version sent as `X-TC-Version`, e.g. `2024-08-01`.
+    pub version: &'static str,
+    /// Default host name.
+    pub endpoint: &'static str,
+    /// Service name in the TC3 credential scope.
+    pub signing_service: &'static str,
+}
+
+/// One action of the API. Implemented by a unit struct per action in the
+/// generated code; the client's execute path is generic over it.
+pub trait Operation: Send + Sync + 'static {
+    /// Wire name sent as `X-TC-Action`.
+    const ACTION: &'static str;
+    /// Whether the spec says re-sending after an ambiguous failure is safe.
+    const RETRY_SAFE: bool;
+    /// Documented rate limit.
+    const RATE_LIMIT_PER_SECOND: u32;
+    /// The request parameters.
+    type Input: Serialize + Send + Sync;
+    /// The successful answer.
+    type Output: Send;
+    /// The action's service error.
+    type Error: ServiceError;
+    /// The wire form of the `Response` object.
+    #[doc(hidden)]
+    type ResponseBody: DeserializeOwned + ResponseBody<Output = Self::Output>;
+}
+
+/// A per-action service error: classifies a code and keeps its metadata.
+pub trait ServiceError: std::error::Error + Send + Sync + 'static {
+    /// Classifies the code of `metadata`.
+    fn from_metadata(metadata: ErrorMetadata) -> Self;
+    /// What the service said.
+    fn metadata(&self) -> &ErrorMetadata;
+}
+
+/// The inside of `{"Response": {...}}`, turned into an output or an error.
+#[doc(hidden)]
+pub trait ResponseBody {
+    type Output;
+    fn into_output(self) -> Result<Self::Output, BodyError>;
+}
+
+/// Why a decoded `Response` object is not an output.
+#[doc(hidden)]
+#[derive(Debug)]
+pub enum BodyError {
+    /// The service answered with an error.
+    Service(ErrorMetadata),
+    /// A member the spec says is always present was absent or null.
+    Missing {
+        member: &'static str,
+        request_id: Option<String>,
+    },
+}

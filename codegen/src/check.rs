@@ -17,9 +17,7 @@ use crate::ir::{
 use crate::load::{
     RawAction, RawError, RawExample, RawMember, RawObject, RawSpec, RawValueSet, kind,
 };
-use crate::names::{
-    camel, field_ident, is_error_code, is_rust_ident, is_wire_name, snake,
-};
+use crate::names::{camel, field_ident, is_error_code, is_rust_ident, is_wire_name, snake};
 
 /// Wire name of the member every response carries.
 const REQUEST_ID: &str = "RequestId";
@@ -119,13 +117,15 @@ struct Names {
 
 impl Names {
     fn reserve(&mut self, rust: &str) {
-        self.used.insert(rust.to_owned(), (String::new(), String::new()));
+        self.used
+            .insert(rust.to_owned(), (String::new(), String::new()));
     }
 
     /// Claims `rust` for the item `wire` at `path`; reports a collision.
     fn claim(&mut self, rust: &str, wire: &str, path: &str, d: &mut Diag) -> bool {
         let Some((other_wire, other_path)) = self.used.get(rust) else {
-            self.used.insert(rust.to_owned(), (wire.to_owned(), path.to_owned()));
+            self.used
+                .insert(rust.to_owned(), (wire.to_owned(), path.to_owned()));
             return true;
         };
         let msg = if other_path.is_empty() {
@@ -159,7 +159,10 @@ fn rust_name(
     match over {
         Some(name) if is_rust_ident(name) => name.clone(),
         Some(name) => {
-            d.report(&child(path, "rust_name"), format!("\"{name}\" is not a usable Rust identifier"));
+            d.report(
+                &child(path, "rust_name"),
+                format!("\"{name}\" is not a usable Rust identifier"),
+            );
             convert(wire)
         }
         None => convert(wire),
@@ -177,12 +180,18 @@ fn value_set(s: &RawValueSet, names: &mut Names, d: &mut Diag) -> ValueSet {
         "int64" => SetKind::Int64,
         "" => SetKind::String,
         other => {
-            d.report(&child(&s.path, "type"), format!("unknown value set type \"{other}\" (expected string or int64)"));
+            d.report(
+                &child(&s.path, "type"),
+                format!("unknown value set type \"{other}\" (expected string or int64)"),
+            );
             SetKind::String
         }
     };
     if s.values.is_empty() {
-        d.report(&child(&s.path, "values"), "a value set needs at least one value");
+        d.report(
+            &child(&s.path, "values"),
+            "a value set needs at least one value",
+        );
     }
     let mut variants = Names::default();
     variants.reserve("Unknown");
@@ -197,11 +206,17 @@ fn value_set(s: &RawValueSet, names: &mut Names, d: &mut Diag) -> ValueSet {
             }
             (_, Value::Null) => continue, // missing: already reported
             (SetKind::String, other) => {
-                d.report(&vpath, format!("expected a non-empty string, found {}", describe(other)));
+                d.report(
+                    &vpath,
+                    format!("expected a non-empty string, found {}", describe(other)),
+                );
                 continue;
             }
             (SetKind::Int64, other) => {
-                d.report(&vpath, format!("expected a 64-bit integer, found {}", describe(other)));
+                d.report(
+                    &vpath,
+                    format!("expected a 64-bit integer, found {}", describe(other)),
+                );
                 continue;
             }
         };
@@ -213,17 +228,29 @@ fn value_set(s: &RawValueSet, names: &mut Names, d: &mut Diag) -> ValueSet {
         let variant = match (&v.name, &wire) {
             (Some(name), _) if is_rust_ident(name) => camel(name),
             (Some(name), _) => {
-                d.report(&child(&v.path, "name"), format!("\"{name}\" is not a usable Rust identifier"));
+                d.report(
+                    &child(&v.path, "name"),
+                    format!("\"{name}\" is not a usable Rust identifier"),
+                );
                 continue;
             }
             (None, SetLiteral::String(s)) => camel(s),
             (None, SetLiteral::Int(_)) => {
-                d.report(&child(&v.path, "name"), "integer values need a \"name\" for their Rust variant");
+                d.report(
+                    &child(&v.path, "name"),
+                    "integer values need a \"name\" for their Rust variant",
+                );
                 continue;
             }
         };
         if variant.is_empty() || !is_rust_ident(&variant) {
-            d.report(&v.path, format!("value {} gives no usable Rust variant name; set \"name\"", describe_lit(&wire)));
+            d.report(
+                &v.path,
+                format!(
+                    "value {} gives no usable Rust variant name; set \"name\"",
+                    describe_lit(&wire)
+                ),
+            );
             continue;
         }
         variants.claim(&variant, &variant, &v.path, d);
@@ -248,7 +275,12 @@ fn model(o: &RawObject, types: &TypeScope<'_>, names: &mut Names, d: &mut Diag) 
     }
     let type_name = rust_name(&o.name, &o.rust_name, &o.path, camel, d);
     names.claim(&type_name, &o.name, &o.path, d);
-    names.claim(&format!("{type_name}Builder"), &format!("{}Builder", o.name), &o.path, d);
+    names.claim(
+        &format!("{type_name}Builder"),
+        &format!("{}Builder", o.name),
+        &o.path,
+        d,
+    );
     let fields = members(&o.members, types, Side::Object, &mut Names::default(), d);
     Model {
         wire_name: o.name.clone(),
@@ -279,7 +311,10 @@ fn members(
             continue;
         }
         if let Some(first) = wire_seen.insert(&m.name, &m.path) {
-            d.report(&child(&m.path, "name"), format!("duplicate member \"{}\" (also at {first})", m.name));
+            d.report(
+                &child(&m.path, "name"),
+                format!("duplicate member \"{}\" (also at {first})", m.name),
+            );
             continue;
         }
         if !is_wire_name(&m.name) {
@@ -334,7 +369,9 @@ fn member_type(m: &RawMember, types: &TypeScope<'_>, d: &mut Diag) -> Option<Typ
         Some(&i) => Some(Type::Model(i)),
         None => {
             let hint = if scalar(name).is_some() {
-                format!("\"{name}\" is a scalar; use type \"{name}\" with member \"{name}\" or type \"list\"")
+                format!(
+                    "\"{name}\" is a scalar; use type \"{name}\" with member \"{name}\" or type \"list\""
+                )
             } else {
                 format!("unknown object type \"{name}\": declare it under \"objects\"")
             };
@@ -355,7 +392,12 @@ fn member_type(m: &RawMember, types: &TypeScope<'_>, d: &mut Diag) -> Option<Typ
                 if !m.member.is_empty() {
                     d.report(
                         &mpath,
-                        format!("type \"{}\" needs member {}, found \"{}\"", m.ty, quoted(allowed), m.member),
+                        format!(
+                            "type \"{}\" needs member {}, found \"{}\"",
+                            m.ty,
+                            quoted(allowed),
+                            m.member
+                        ),
                     );
                 }
                 return None;
@@ -376,7 +418,9 @@ fn member_type(m: &RawMember, types: &TypeScope<'_>, d: &mut Diag) -> Option<Typ
         other => {
             d.report(
                 &tpath,
-                format!("unknown type \"{other}\" (expected string, int, float, bool, list or object)"),
+                format!(
+                    "unknown type \"{other}\" (expected string, int, float, bool, list or object)"
+                ),
             );
             return None;
         }
@@ -386,7 +430,10 @@ fn member_type(m: &RawMember, types: &TypeScope<'_>, d: &mut Diag) -> Option<Typ
         Some(set) => {
             let vpath = child(&m.path, "value_set");
             let Some(&i) = types.sets.get(set.as_str()) else {
-                d.report(&vpath, format!("unknown value set \"{set}\": declare it under \"value_sets\""));
+                d.report(
+                    &vpath,
+                    format!("unknown value set \"{set}\": declare it under \"value_sets\""),
+                );
                 return None;
             };
             let fits = matches!(
@@ -394,17 +441,28 @@ fn member_type(m: &RawMember, types: &TypeScope<'_>, d: &mut Diag) -> Option<Typ
                 (SetKind::String, Type::String) | (SetKind::Int64, Type::Int64 | Type::Uint64)
             );
             if !fits {
-                d.report(&vpath, format!("value set \"{set}\" does not fit member \"{}\"", m.member));
+                d.report(
+                    &vpath,
+                    format!("value set \"{set}\" does not fit member \"{}\"", m.member),
+                );
                 return None;
             }
             Type::ValueSet(i)
         }
     };
-    Some(if m.ty == "list" { Type::List(Box::new(base)) } else { base })
+    Some(if m.ty == "list" {
+        Type::List(Box::new(base))
+    } else {
+        base
+    })
 }
 
 fn quoted(items: &[&str]) -> String {
-    items.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(" or ")
+    items
+        .iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 fn error_list(raw: &[RawError], variants: &mut Names, d: &mut Diag) -> Vec<ErrorCode> {
@@ -449,13 +507,25 @@ fn action(
 
     let request = Shape {
         document: a.request.document.clone(),
-        fields: members(&a.request.members, types, Side::Request, &mut Names::default(), d),
+        fields: members(
+            &a.request.members,
+            types,
+            Side::Request,
+            &mut Names::default(),
+            d,
+        ),
     };
     let mut response_idents = Names::default();
     response_idents.reserve("request_id");
     let response = Shape {
         document: a.response.document.clone(),
-        fields: members(&a.response.members, types, Side::Response, &mut response_idents, d),
+        fields: members(
+            &a.response.members,
+            types,
+            Side::Response,
+            &mut response_idents,
+            d,
+        ),
     };
     if !a.response.members.iter().any(|m| m.name == REQUEST_ID) {
         d.report(
@@ -468,10 +538,16 @@ fn action(
     variants.reserve("Unhandled");
     let errors = error_list(&a.errors, &mut variants, d);
     for c in common {
-        if let Some(e) = errors.iter().find(|e| e.variant == c.variant && e.code != c.code) {
+        if let Some(e) = errors
+            .iter()
+            .find(|e| e.variant == c.variant && e.code != c.code)
+        {
             d.report(
                 &a.path,
-                format!("error \"{}\" and common error \"{}\" both become `{}`", e.code, c.code, e.variant),
+                format!(
+                    "error \"{}\" and common error \"{}\" both become `{}`",
+                    e.code, c.code, e.variant
+                ),
             );
         }
     }
@@ -514,7 +590,10 @@ fn check_recursion(raw: &[RawObject], models: &[Model], d: &mut Diag) {
             if i == start {
                 d.report(
                     &raw[start].path,
-                    format!("object \"{}\" contains itself; only a list may nest an object in itself", m.wire_name),
+                    format!(
+                        "object \"{}\" contains itself; only a list may nest an object in itself",
+                        m.wire_name
+                    ),
                 );
                 break;
             }
@@ -549,7 +628,14 @@ fn check_example(api: &Api, a: &Action, ex: &Example, raw: &RawExample, d: &mut 
         .filter(|(k, _)| k.as_str() != REQUEST_ID)
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    check_fields(api, &a.response.fields, false, &Value::Object(rest), &path, d);
+    check_fields(
+        api,
+        &a.response.fields,
+        false,
+        &Value::Object(rest),
+        &path,
+        d,
+    );
 }
 
 /// Checks that a JSON value fits a shape: keys known, required present, types right.
@@ -558,7 +644,8 @@ fn check_fields(api: &Api, fields: &[Field], request: bool, v: &Value, path: &st
         d.report(path, format!("expected an object, found {}", kind(v)));
         return;
     };
-    let by_name: BTreeMap<&str, &Field> = fields.iter().map(|f| (f.wire_name.as_str(), f)).collect();
+    let by_name: BTreeMap<&str, &Field> =
+        fields.iter().map(|f| (f.wire_name.as_str(), f)).collect();
     for (k, v) in map {
         let p = child(path, k);
         match by_name.get(k.as_str()) {
@@ -568,7 +655,10 @@ fn check_fields(api: &Api, fields: &[Field], request: bool, v: &Value, path: &st
     }
     for f in fields.iter().filter(|f| f.required) {
         if !map.contains_key(&f.wire_name) {
-            d.report(&child(path, &f.wire_name), "required member missing from the example");
+            d.report(
+                &child(path, &f.wire_name),
+                "required member missing from the example",
+            );
         }
     }
 }
@@ -605,7 +695,10 @@ fn check_value(api: &Api, ty: &Type, non_null: bool, v: &Value, path: &str, d: &
         },
     };
     if !ok {
-        d.report(path, format!("{} does not fit the member's type", describe(v)));
+        d.report(
+            path,
+            format!("{} does not fit the member's type", describe(v)),
+        );
     }
 }
 
@@ -629,7 +722,9 @@ fn is_api_version(s: &str) -> bool {
     b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 fn is_host(s: &str) -> bool {

@@ -2,7 +2,7 @@
 //!
 //! The pipeline has three stages, each in its own module:
 //!
-//! 1. [`load`](crate::load) reads the JSON into raw structures, collecting
+//! 1. `load` reads the JSON into raw structures, collecting
 //!    every structural problem with its JSON path;
 //! 2. `check` resolves references and names into the checked [`ir::Api`],
 //!    collecting every semantic problem;
@@ -154,7 +154,8 @@ pub fn as_single_source(files: &[GeneratedFile]) -> String {
 fn strip_preamble(contents: &str) -> &str {
     let mut rest = contents;
     while let Some(line_end) = rest.find('\n') {
-        if rest.starts_with("//") && !rest.starts_with("//!") || rest[..line_end].trim().is_empty() {
+        if rest.starts_with("//") && !rest.starts_with("//!") || rest[..line_end].trim().is_empty()
+        {
             rest = &rest[line_end + 1..];
         } else {
             break;

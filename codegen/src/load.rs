@@ -105,7 +105,10 @@ pub(crate) fn load(root: &Value, d: &mut Diag) -> Option<RawSpec> {
     top.opt_str("$schema", d);
     if let Some((v, p)) = top.take("format_version", d, true) {
         if v.as_u64() != Some(1) {
-            d.report(&p, "unsupported format_version: this generator reads format_version 1");
+            d.report(
+                &p,
+                "unsupported format_version: this generator reads format_version 1",
+            );
         }
     }
     let service = top
@@ -162,15 +165,22 @@ fn action(name: &str, v: &Value, path: &str, d: &mut Diag) -> Option<RawAction> 
         Some((v, p)) => match v.as_u64().and_then(|n| u32::try_from(n).ok()) {
             Some(n) if n > 0 => n,
             _ => {
-                d.report(&p, format!("expected a positive whole number of requests per second, found {v}"));
+                d.report(
+                    &p,
+                    format!("expected a positive whole number of requests per second, found {v}"),
+                );
                 0
             }
         },
         None => 0,
     };
     let retry_safe = o.req_bool("retry_safe", d);
-    let request = o.take("request", d, true).and_then(|(v, p)| shape(v, &p, d));
-    let response = o.take("response", d, true).and_then(|(v, p)| shape(v, &p, d));
+    let request = o
+        .take("request", d, true)
+        .and_then(|(v, p)| shape(v, &p, d));
+    let response = o
+        .take("response", d, true)
+        .and_then(|(v, p)| shape(v, &p, d));
     let errors = o
         .take("errors", d, false)
         .map(|(v, p)| list(v, &p, d, error))
@@ -373,7 +383,12 @@ impl<'a> Obj<'a> {
         })
     }
 
-    fn take(&mut self, key: &'static str, d: &mut Diag, required: bool) -> Option<(&'a Value, String)> {
+    fn take(
+        &mut self,
+        key: &'static str,
+        d: &mut Diag,
+        required: bool,
+    ) -> Option<(&'a Value, String)> {
         self.known.push(key);
         let path = child(&self.path, key);
         match self.map.get(key) {
@@ -416,7 +431,10 @@ impl<'a> Obj<'a> {
         match v {
             Value::Bool(b) => Some(*b),
             other => {
-                d.report(&path, format!("expected true or false, found {}", kind(other)));
+                d.report(
+                    &path,
+                    format!("expected true or false, found {}", kind(other)),
+                );
                 None
             }
         }
@@ -435,7 +453,10 @@ impl<'a> Obj<'a> {
             if !self.known.contains(&key.as_str()) {
                 d.report(
                     &child(&self.path, key),
-                    format!("unknown key \"{key}\" (expected one of: {})", self.known.join(", ")),
+                    format!(
+                        "unknown key \"{key}\" (expected one of: {})",
+                        self.known.join(", ")
+                    ),
                 );
             }
         }

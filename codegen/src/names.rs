@@ -31,7 +31,9 @@ pub(crate) fn is_error_code(s: &str) -> bool {
 /// rename it anyway).
 pub(crate) fn is_rust_ident(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
         && s != "_"
         && !is_keyword(s)
@@ -112,10 +114,19 @@ mod tests {
 
     #[test]
     fn acronyms_become_words() {
-        assert_eq!(snake("DescribeMNPAllStageVersions"), "describe_mnp_all_stage_versions");
-        assert_eq!(camel("DescribeMNPAllStageVersions"), "DescribeMnpAllStageVersions");
+        assert_eq!(
+            snake("DescribeMNPAllStageVersions"),
+            "describe_mnp_all_stage_versions"
+        );
+        assert_eq!(
+            camel("DescribeMNPAllStageVersions"),
+            "DescribeMnpAllStageVersions"
+        );
         assert_eq!(snake("MNPId"), "mnp_id");
-        assert_eq!(camel("DescribeMPAllStageVersionsResp"), "DescribeMpAllStageVersionsResp");
+        assert_eq!(
+            camel("DescribeMPAllStageVersionsResp"),
+            "DescribeMpAllStageVersionsResp"
+        );
         assert_eq!(
             camel("RequestLimitExceeded.IPLimitExceeded"),
             "RequestLimitExceededIpLimitExceeded"

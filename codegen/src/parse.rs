@@ -14,7 +14,10 @@ use crate::diag::{Diag, child, index};
 pub(crate) fn parse(text: &str, d: &mut Diag) -> Option<Value> {
     let dups = RefCell::new(Vec::new());
     let mut de = serde_json::Deserializer::from_str(text);
-    let seed = Node { path: String::new(), dups: &dups };
+    let seed = Node {
+        path: String::new(),
+        dups: &dups,
+    };
     let result = seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
     for (path, key) in dups.into_inner() {
         d.report(&path, format!("duplicate key \"{key}\""));
@@ -91,7 +94,10 @@ impl<'de> Visitor<'de> for Node<'_> {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             let path = child(&self.path, &key);
-            let v = map.next_value_seed(Node { path: path.clone(), dups: self.dups })?;
+            let v = map.next_value_seed(Node {
+                path: path.clone(),
+                dups: self.dups,
+            })?;
             if out.insert(key.clone(), v).is_some() {
                 self.dups.borrow_mut().push((path, key));
             }

@@ -66,7 +66,11 @@ macro_rules! integer_visitor {
 }
 
 integer_visitor!(I64Visitor, i64, "a 64-bit integer, or a string holding one");
-integer_visitor!(U64Visitor, u64, "an unsigned 64-bit integer, or a string holding one");
+integer_visitor!(
+    U64Visitor,
+    u64,
+    "an unsigned 64-bit integer, or a string holding one"
+);
 
 struct F64Visitor;
 

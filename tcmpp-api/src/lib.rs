@@ -22,7 +22,9 @@
 // output also compiles outside this crate (the test suite compiles a fixture).
 extern crate self as tcmpp_api;
 
+pub mod builder;
 mod error_metadata;
+#[rustfmt::skip] // formatted by the generator (prettyplease); `cargo xtask codegen --check` guards it
 mod generated;
 pub mod lenient;
 pub mod operation;

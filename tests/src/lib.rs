@@ -1,1 +1,20 @@
-//! Workspace-level tests live in `tests/`.
+//! Workspace-level tests (in `tests/`) and the compiled fixture.
+//!
+//! [`fixture`] is the code the generator emits for `fixtures/full.json`, a
+//! spec that uses every feature of the format; it is built by `build.rs` on
+//! every test run, so generated code that stops compiling fails the suite.
+
+/// Code generated from `fixtures/full.json`.
+pub mod fixture {
+    include!(concat!(env!("OUT_DIR"), "/fixture.rs"));
+}
+
+pub mod malformed;
+
+/// The workspace root, for reading `spec/` and fixtures.
+pub fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default()
+}

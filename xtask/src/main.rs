@@ -64,12 +64,16 @@ fn run() -> Result<ExitCode, String> {
 fn codegen_task(root: &Path, args: &Args) -> Result<ExitCode, String> {
     let text = fs::read_to_string(&args.spec)
         .map_err(|e| format!("cannot read spec {}: {e}", args.spec.display()))?;
-    let label = args
-        .spec
-        .strip_prefix(root)
-        .unwrap_or(&args.spec)
-        .display()
-        .to_string();
+    // The preamble names the spec relative to the workspace, or by file name
+    // when it lives elsewhere, so output never depends on where a checkout is.
+    let spec = fs::canonicalize(&args.spec).unwrap_or_else(|_| args.spec.clone());
+    let root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let label = match spec.strip_prefix(&root) {
+        Ok(rel) => rel.display().to_string(),
+        Err(_) => spec
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+    };
     let options = codegen::Options {
         spec_label: label.clone(),
         ..codegen::Options::default()
@@ -80,10 +84,15 @@ fn codegen_task(root: &Path, args: &Args) -> Result<ExitCode, String> {
     let wanted: BTreeSet<&str> = files.iter().map(|f| f.name.as_str()).collect();
     let stale: Vec<&str> = files
         .iter()
-        .filter(|f| fs::read_to_string(args.out.join(&f.name)).ok().as_deref() != Some(f.contents.as_str()))
+        .filter(|f| {
+            fs::read_to_string(args.out.join(&f.name)).ok().as_deref() != Some(f.contents.as_str())
+        })
         .map(|f| f.name.as_str())
         .collect();
-    let extra: Vec<&String> = existing.iter().filter(|n| !wanted.contains(n.as_str())).collect();
+    let extra: Vec<&String> = existing
+        .iter()
+        .filter(|n| !wanted.contains(n.as_str()))
+        .collect();
 
     if args.check {
         if stale.is_empty() && extra.is_empty() {
@@ -101,10 +110,12 @@ fn codegen_task(root: &Path, args: &Args) -> Result<ExitCode, String> {
         return Ok(ExitCode::FAILURE);
     }
 
-    fs::create_dir_all(&args.out).map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
+    fs::create_dir_all(&args.out)
+        .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
     for f in files.iter().filter(|f| stale.contains(&f.name.as_str())) {
         let path = args.out.join(&f.name);
-        fs::write(&path, &f.contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        fs::write(&path, &f.contents)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         println!("wrote {}", path.display());
     }
     for n in extra {
@@ -112,7 +123,12 @@ fn codegen_task(root: &Path, args: &Args) -> Result<ExitCode, String> {
         fs::remove_file(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
         println!("removed {}", path.display());
     }
-    println!("{}: {} files, {} changed", args.out.display(), files.len(), stale.len());
+    println!(
+        "{}: {} files, {} changed",
+        args.out.display(),
+        files.len(),
+        stale.len()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

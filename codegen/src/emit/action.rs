@@ -25,7 +25,10 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
         api,
         &StructDef {
             name: input.to_string(),
-            docs: docs::outer(&format!("Parameters of `{wire}`.\n\n{}", markdown(&a.request.document))),
+            docs: docs::outer(&format!(
+                "Parameters of `{wire}`.\n\n{}",
+                markdown(&a.request.document)
+            )),
             fields: a.request.fields.iter().collect(),
             public_fields: false,
             deserialize: false,
@@ -138,7 +141,9 @@ fn builder_examples(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStrea
     }
     text.push_str("    .build();\n```\n");
     if let Some((_, head)) = calls.split_last() {
-        text.push_str("\nLeaving out a required member does not compile:\n\n```compile_fail\n");
+        text.push_str(
+            "\nLeaving out a required member does not compile:\n\n```compile_fail,E0599\n",
+        );
         text.push_str(&format!("let input = {path}::builder()\n"));
         for c in head {
             text.push_str(&format!("{c}\n"));
@@ -165,7 +170,12 @@ fn example_literal(api: &Api, f: &Field) -> Option<String> {
     })
 }
 
-fn response_body(api: &Api, a: &Action, body: &proc_macro2::Ident, output: &proc_macro2::Ident) -> TokenStream {
+fn response_body(
+    api: &Api,
+    a: &Action,
+    body: &proc_macro2::Ident,
+    output: &proc_macro2::Ident,
+) -> TokenStream {
     let lenient = "::tcmpp_api::__private::lenient";
     let fields = a.response.fields.iter().map(|f| {
         let id = ident(&f.ident);
@@ -190,7 +200,11 @@ fn response_body(api: &Api, a: &Action, body: &proc_macro2::Ident, output: &proc
     });
     let moves = a.response.fields.iter().map(|f| {
         let id = ident(&f.ident);
-        if f.required { quote!(#id,) } else { quote!(#id: self.#id,) }
+        if f.required {
+            quote!(#id,)
+        } else {
+            quote!(#id: self.#id,)
+        }
     });
     quote! {
         /// Wire form of the `Response` object; not part of the public API.
@@ -232,7 +246,11 @@ fn error_types(api: &Api, a: &Action, error: &proc_macro2::Ident) -> TokenStream
     let variants: Vec<_> = all.iter().map(|e| ident(&e.variant)).collect();
     let codes: Vec<&str> = all.iter().map(|e| e.code.as_str()).collect();
     let variant_docs = all.iter().map(|e| {
-        let origin = if a.errors.iter().any(|b| b.code == e.code) { "" } else { " (common error)" };
+        let origin = if a.errors.iter().any(|b| b.code == e.code) {
+            ""
+        } else {
+            " (common error)"
+        };
         docs::outer(&format!("`{}`{origin}: {}", e.code, markdown(&e.document)))
     });
     let kind_doc = docs::outer(&format!(

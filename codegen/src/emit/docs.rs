@@ -35,7 +35,10 @@ fn url_at(s: &str) -> Option<usize> {
     if !(s.starts_with("http://") || s.starts_with("https://")) {
         return None;
     }
-    Some(s.find(|c: char| c.is_whitespace() || c == ')' || c == ',').unwrap_or(s.len()))
+    Some(
+        s.find(|c: char| c.is_whitespace() || c == ')' || c == ',')
+            .unwrap_or(s.len()),
+    )
 }
 
 fn lines(text: &str) -> impl Iterator<Item = String> + '_ {
@@ -74,7 +77,10 @@ mod tests {
     fn escapes_prose_but_not_code() {
         assert_eq!(markdown("Values: [A,B]"), "Values: \\[A,B\\]");
         assert_eq!(markdown("`[x]` and <y>"), "`[x]` and \\<y\\>");
-        assert_eq!(markdown("see http://127.0.0.1/a.png now"), "see <http://127.0.0.1/a.png> now");
+        assert_eq!(
+            markdown("see http://127.0.0.1/a.png now"),
+            "see <http://127.0.0.1/a.png> now"
+        );
         assert_eq!(markdown("snake_case"), "snake\\_case");
     }
 }

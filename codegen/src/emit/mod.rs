@@ -55,14 +55,12 @@ fn root(api: &Api) -> TokenStream {
     ));
     let mods = api.actions.iter().map(|a| {
         let m = ident(&a.module);
-        let doc = docs::outer(&format!("`{}`: {}", a.wire_name, a.title));
-        quote! { #doc pub mod #m; }
+        quote! { pub mod #m; }
     });
     let (name, version, endpoint, signing) = (&s.name, &s.version, &s.endpoint, &s.signing_service);
     let actions = api.actions.iter().map(|a| a.wire_name.as_str());
     quote! {
         #module_doc
-        /// Shared object types and value sets.
         pub mod models;
         #(#mods)*
 
@@ -122,7 +120,9 @@ pub(crate) fn unset_module(idents: &[&str]) -> TokenStream {
     }
     let markers = names.iter().map(|f| {
         let m = unset_marker(f);
-        let doc = docs::outer(&format!("A builder's required member `{f}` is not set yet."));
+        let doc = docs::outer(&format!(
+            "A builder's required member `{f}` is not set yet."
+        ));
         quote! {
             #doc
             #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

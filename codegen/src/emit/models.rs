@@ -14,7 +14,11 @@ pub(crate) fn emit(api: &Api, _opts: &EmitOptions<'_>) -> TokenStream {
             api,
             &StructDef {
                 name: m.type_name.clone(),
-                docs: docs::outer(&format!("{}\n\nWire name: `{}`.", markdown(&m.document), m.wire_name)),
+                docs: docs::outer(&format!(
+                    "{}\n\nWire name: `{}`.",
+                    markdown(&m.document),
+                    m.wire_name
+                )),
                 fields: m.fields.iter().collect(),
                 public_fields: true,
                 deserialize: true,
@@ -25,7 +29,12 @@ pub(crate) fn emit(api: &Api, _opts: &EmitOptions<'_>) -> TokenStream {
     let required: Vec<&str> = api
         .models
         .iter()
-        .flat_map(|m| m.fields.iter().filter(|f| f.required).map(|f| f.ident.as_str()))
+        .flat_map(|m| {
+            m.fields
+                .iter()
+                .filter(|f| f.required)
+                .map(|f| f.ident.as_str())
+        })
         .collect();
     let unset = unset_module(&required);
     quote! {

@@ -48,7 +48,11 @@ pub(crate) fn emit(api: &Api, def: &StructDef<'_>) -> TokenStream {
                 attrs.push(quote!(default));
             }
         }
-        let vis = if def.public_fields { quote!(pub) } else { quote!() };
+        let vis = if def.public_fields {
+            quote!(pub)
+        } else {
+            quote!()
+        };
         quote! {
             #doc
             #[serde(#(#attrs),*)]
@@ -65,7 +69,11 @@ pub(crate) fn emit(api: &Api, def: &StructDef<'_>) -> TokenStream {
     if def.deserialize {
         derives.push(quote!(::tcmpp_api::__private::serde::Deserialize));
     }
-    let non_exhaustive = if def.public_fields { quote!(#[non_exhaustive]) } else { quote!() };
+    let non_exhaustive = if def.public_fields {
+        quote!(#[non_exhaustive])
+    } else {
+        quote!()
+    };
     let getters = if def.public_fields {
         TokenStream::new()
     } else {
@@ -112,9 +120,15 @@ pub(crate) fn emit(api: &Api, def: &StructDef<'_>) -> TokenStream {
     }
 }
 
-fn builder_items(api: &Api, def: &StructDef<'_>, name: &proc_macro2::Ident, builder: &proc_macro2::Ident) -> TokenStream {
+fn builder_items(
+    api: &Api,
+    def: &StructDef<'_>,
+    name: &proc_macro2::Ident,
+    builder: &proc_macro2::Ident,
+) -> TokenStream {
     let required: Vec<&Field> = def.fields.iter().copied().filter(|f| f.required).collect();
-    let params: Vec<proc_macro2::Ident> = (0..required.len()).map(|i| format_ident!("S{i}")).collect();
+    let params: Vec<proc_macro2::Ident> =
+        (0..required.len()).map(|i| format_ident!("S{i}")).collect();
     let markers: Vec<TokenStream> = required
         .iter()
         .map(|f| {
@@ -127,9 +141,20 @@ fn builder_items(api: &Api, def: &StructDef<'_>, name: &proc_macro2::Ident, buil
     } else {
         quote!(<#(#params = #markers),*>)
     };
-    let generics_use = if required.is_empty() { quote!() } else { quote!(<#(#params),*>) };
+    let generics_use = if required.is_empty() {
+        quote!()
+    } else {
+        quote!(<#(#params),*>)
+    };
     let set_types: Vec<TokenStream> = required.iter().map(|f| rust_type(api, &f.ty)).collect();
-    let all_set = if required.is_empty() { quote!() } else { quote!(<#(#set_types),*>) };
+    let (build_generics, build_bounds) = if required.is_empty() {
+        (quote!(), quote!())
+    } else {
+        (
+            quote!(<#(#params),*>),
+            quote!(where #(#params: ::tcmpp_api::builder::IsSet<#set_types>),*),
+        )
+    };
 
     // Builder storage: a type parameter per required member, Option otherwise.
     let mut ri = 0;
@@ -158,13 +183,22 @@ fn builder_items(api: &Api, def: &StructDef<'_>, name: &proc_macro2::Ident, buil
         .iter()
         .map(|f| {
             let id = ident(&f.ident);
-            quote!(#id: self.#id,)
+            if f.required {
+                quote!(#id: ::tcmpp_api::builder::IsSet::into_value(self.#id),)
+            } else {
+                quote!(#id: self.#id,)
+            }
         })
         .collect();
 
     let required_setters = required.iter().enumerate().map(|(i, f)| {
         let id = ident(&f.ident);
-        let others: Vec<&proc_macro2::Ident> = params.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, p)| p).collect();
+        let others: Vec<&proc_macro2::Ident> = params
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, p)| p)
+            .collect();
         let mut from_args = params.iter().map(|p| quote!(#p)).collect::<Vec<_>>();
         from_args[i] = markers[i].clone();
         let mut to_args = params.iter().map(|p| quote!(#p)).collect::<Vec<_>>();
@@ -229,7 +263,10 @@ fn builder_items(api: &Api, def: &StructDef<'_>, name: &proc_macro2::Ident, buil
         )
     };
     let build_doc = format!(" Builds the [`{name}`].");
-    let builder_doc = builder_doc.lines().map(|l| l.to_owned()).collect::<Vec<_>>();
+    let builder_doc = builder_doc
+        .lines()
+        .map(|l| l.to_owned())
+        .collect::<Vec<_>>();
     quote! {
         #(#[doc = #builder_doc])*
         #[derive(Clone, Debug)]
@@ -254,7 +291,7 @@ fn builder_items(api: &Api, def: &StructDef<'_>, name: &proc_macro2::Ident, buil
         #(#required_setters)*
         #optional_impl
 
-        impl #builder #all_set {
+        impl #build_generics #builder #generics_use #build_bounds {
             #[doc = #build_doc]
             pub fn build(self) -> #name {
                 #name { #(#moves)* }

@@ -98,7 +98,11 @@ pub(crate) fn emit(set: &ValueSet) -> TokenStream {
         ),
     };
     let _ = accessor;
-    let copy = if set.kind == SetKind::Int64 { quote!(Copy,) } else { quote!() };
+    let copy = if set.kind == SetKind::Int64 {
+        quote!(Copy,)
+    } else {
+        quote!()
+    };
     quote! {
         #doc
         #[derive(Clone, #copy Debug, PartialEq, Eq, Hash)]

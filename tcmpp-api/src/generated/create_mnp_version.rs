@@ -108,7 +108,7 @@ impl CreateMnpVersionInput {
     ///
     /// Leaving out a required member does not compile:
     ///
-    /// ```compile_fail
+    /// ```compile_fail,E0599
     /// let input = tcmpp_api::create_mnp_version::CreateMnpVersionInput::builder()
     ///     .mnp_id("mpg9yjc0qbpkelik")
     ///     .mnp_version("1.0.278")
@@ -309,15 +309,24 @@ impl<
     }
 }
 
-impl CreateMnpVersionInputBuilder<String, String, String, String, String> {
+impl<S0, S1, S2, S3, S4> CreateMnpVersionInputBuilder<S0, S1, S2, S3, S4>
+where
+    S0: ::tcmpp_api::builder::IsSet<String>,
+    S1: ::tcmpp_api::builder::IsSet<String>,
+    S2: ::tcmpp_api::builder::IsSet<String>,
+    S3: ::tcmpp_api::builder::IsSet<String>,
+    S4: ::tcmpp_api::builder::IsSet<String>,
+{
     /// Builds the [`CreateMnpVersionInput`].
     pub fn build(self) -> CreateMnpVersionInput {
         CreateMnpVersionInput {
-            mnp_id: self.mnp_id,
-            mnp_version: self.mnp_version,
-            file_url: self.file_url,
-            platform_id: self.platform_id,
-            mnp_version_intro: self.mnp_version_intro,
+            mnp_id: ::tcmpp_api::builder::IsSet::into_value(self.mnp_id),
+            mnp_version: ::tcmpp_api::builder::IsSet::into_value(self.mnp_version),
+            file_url: ::tcmpp_api::builder::IsSet::into_value(self.file_url),
+            platform_id: ::tcmpp_api::builder::IsSet::into_value(self.platform_id),
+            mnp_version_intro: ::tcmpp_api::builder::IsSet::into_value(
+                self.mnp_version_intro,
+            ),
         }
     }
 }
@@ -408,12 +417,15 @@ impl<S0> CreateMnpVersionOutputBuilder<S0> {
     }
 }
 
-impl CreateMnpVersionOutputBuilder<String> {
+impl<S0> CreateMnpVersionOutputBuilder<S0>
+where
+    S0: ::tcmpp_api::builder::IsSet<String>,
+{
     /// Builds the [`CreateMnpVersionOutput`].
     pub fn build(self) -> CreateMnpVersionOutput {
         CreateMnpVersionOutput {
             data: self.data,
-            request_id: self.request_id,
+            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
         }
     }
 }

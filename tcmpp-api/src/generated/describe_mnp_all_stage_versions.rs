@@ -180,7 +180,7 @@ impl DescribeMnpAllStageVersionsInput {
     ///
     /// Leaving out a required member does not compile:
     ///
-    /// ```compile_fail
+    /// ```compile_fail,E0599
     /// let input = tcmpp_api::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsInput::builder()
     ///     .mnp_id("mpg9yjc0qbpkelik")
     ///     .build();
@@ -271,12 +271,16 @@ impl<S0> DescribeMnpAllStageVersionsInputBuilder<S0, unset::PlatformId> {
     }
 }
 
-impl DescribeMnpAllStageVersionsInputBuilder<String, String> {
+impl<S0, S1> DescribeMnpAllStageVersionsInputBuilder<S0, S1>
+where
+    S0: ::tcmpp_api::builder::IsSet<String>,
+    S1: ::tcmpp_api::builder::IsSet<String>,
+{
     /// Builds the [`DescribeMnpAllStageVersionsInput`].
     pub fn build(self) -> DescribeMnpAllStageVersionsInput {
         DescribeMnpAllStageVersionsInput {
-            mnp_id: self.mnp_id,
-            platform_id: self.platform_id,
+            mnp_id: ::tcmpp_api::builder::IsSet::into_value(self.mnp_id),
+            platform_id: ::tcmpp_api::builder::IsSet::into_value(self.platform_id),
         }
     }
 }
@@ -372,12 +376,15 @@ impl<S0> DescribeMnpAllStageVersionsOutputBuilder<S0> {
     }
 }
 
-impl DescribeMnpAllStageVersionsOutputBuilder<String> {
+impl<S0> DescribeMnpAllStageVersionsOutputBuilder<S0>
+where
+    S0: ::tcmpp_api::builder::IsSet<String>,
+{
     /// Builds the [`DescribeMnpAllStageVersionsOutput`].
     pub fn build(self) -> DescribeMnpAllStageVersionsOutput {
         DescribeMnpAllStageVersionsOutput {
             data: self.data,
-            request_id: self.request_id,
+            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
         }
     }
 }

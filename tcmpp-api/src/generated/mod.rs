@@ -5,13 +5,10 @@
 //!
 //! TCMPP manages mini programs: their versions, approvals and releases. Every action is a POST of a JSON body to the endpoint, signed with TC3-HMAC-SHA256; the common parameters Action, Version and Region travel as the X-TC-Action, X-TC-Version and X-TC-Region headers.
 
-/// Shared object types and value sets.
 pub mod models;
 
-/// `CreateMNPVersion`: Creates a mini program version
 pub mod create_mnp_version;
 
-/// `DescribeMNPAllStageVersions`: Queries all Developer versions of a mini program
 pub mod describe_mnp_all_stage_versions;
 
 /// The service these modules were generated for.

@@ -13,6 +13,7 @@ fn main() {
             let options = codegen::Options {
                 spec_label: "tests/fixtures/full.json".to_owned(),
                 doctest_crate: None,
+                client_methods: false,
             };
             codegen::generate(&text, &options).map_err(|e| e.to_string())
         })

@@ -1,34 +1,72 @@
 //! Typed async client for Tencent Cloud's TCMPP (mini program platform) API,
 //! version 2024-08-01.
 //!
+//! ```no_run
+//! use tcmpp_api::Client;
+//! use tcmpp_api::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsErrorKind as Kind;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! // Credentials come from the default chain: TENCENTCLOUD_SECRET_ID and
+//! // TENCENTCLOUD_SECRET_KEY, ~/.tencentcloud/credentials, or the CVM role.
+//! let client = Client::builder().region("ap-singapore").build()?;
+//!
+//! // Required members are checked at compile time: `send` exists only once
+//! // both are set.
+//! let result = client
+//!     .describe_mnp_all_stage_versions()
+//!     .mnp_id("mpg9yjc0qbpkelik")
+//!     .platform_id("T04257DS9431720WTAG")
+//!     .send()
+//!     .await;
+//! match result {
+//!     Ok(output) => {
+//!         for v in output.data.unwrap_or_default() {
+//!             println!("{:?} {:?} {:?}", v.mnp_version, v.phase, v.approval_status);
+//!         }
+//!     }
+//!     Err(e) if e.as_service_error().is_some_and(|s| s.kind() == Kind::InvalidParameterValueInvalidMnpId) => {
+//!         eprintln!("no such mini program (request id {:?})", e.request_id());
+//!     }
+//!     Err(e) => return Err(e.into()),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! The action modules ([`describe_mnp_all_stage_versions`],
 //! [`create_mnp_version`]) and [`models`] are generated from `spec/tcmpp.json`
 //! by `cargo xtask codegen`; the rest of the crate is a small hand-written
-//! runtime.
+//! runtime: [`Client`] (one execute path: serialize, sign, send, decode),
+//! [`credentials`], [`signing`] (TC3-HMAC-SHA256) and [`error`].
 //!
-//! ```
-//! use tcmpp_api::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsInput;
+//! Every call's error is an [`SdkError`] that separates building the request,
+//! credentials, transport, timeouts, unusable answers (with status, content
+//! type, request id and body) and the action's typed service error. Secrets
+//! never appear in `Debug`, `Display` or logs.
 //!
-//! // Required members are checked at compile time: `build` exists only
-//! // once both are set.
-//! let input = DescribeMnpAllStageVersionsInput::builder()
-//!     .mnp_id("mpg9yjc0qbpkelik")
-//!     .platform_id("T04257DS9431720WTAG")
-//!     .build();
-//! assert_eq!(input.mnp_id(), "mpg9yjc0qbpkelik");
-//! ```
+//! Each call runs in a `tcmpp.call` tracing span with the action, region,
+//! attempt, request id, latency and outcome.
 
 // Generated code names runtime items as `::tcmpp_api::...` so that the same
 // output also compiles outside this crate (the test suite compiles a fixture).
 extern crate self as tcmpp_api;
 
 pub mod builder;
+mod client;
+pub mod config;
+pub mod credentials;
+mod decode;
+pub mod error;
 mod error_metadata;
 #[rustfmt::skip] // formatted by the generator (prettyplease); `cargo xtask codegen --check` guards it
 mod generated;
 pub mod lenient;
 pub mod operation;
+pub mod signing;
 
+pub use client::Client;
+pub use config::{ClientBuilder, ConfigError, Language};
+pub use error::SdkError;
 pub use error_metadata::ErrorMetadata;
 pub use generated::*;
 

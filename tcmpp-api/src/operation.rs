@@ -21,6 +21,8 @@ pub struct ServiceInfo {
 /// One action of the API. Implemented by a unit struct per action in the
 /// generated code; the client's execute path is generic over it.
 pub trait Operation: Send + Sync + 'static {
+    /// The service the action belongs to.
+    const SERVICE: ServiceInfo;
     /// Wire name sent as `X-TC-Action`.
     const ACTION: &'static str;
     /// Whether the spec says re-sending after an ambiguous failure is safe.

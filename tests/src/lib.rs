@@ -10,6 +10,7 @@ pub mod fixture {
 }
 
 pub mod malformed;
+pub mod server;
 
 /// The workspace root, for reading `spec/` and fixtures.
 pub fn workspace_root() -> std::path::PathBuf {

@@ -28,6 +28,7 @@ fn fixture_spec() {
     let options = codegen::Options {
         spec_label: "tests/fixtures/full.json".to_owned(),
         doctest_crate: None,
+        client_methods: false,
     };
     snapshot_all("tests/fixtures/full.json", "fixture", &options);
 }

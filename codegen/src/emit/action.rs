@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::structs::{self, StructDef};
+use super::structs::{self, Setter, StructDef, Typestate, setter_impls};
 use super::{EmitOptions, docs, ident, markdown, rust_type, unset_module};
 use crate::ir::{Action, Api, Field, SetLiteral, Type};
 
@@ -60,6 +60,7 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
         },
     );
     let body_def = response_body(api, a, &body, &output);
+    let fluent = fluent_request(api, a, &op, &input, &output, &error);
     let errors = error_types(api, a, &error);
     let required: Vec<&str> = a
         .request
@@ -80,6 +81,7 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
         pub struct #op;
 
         impl ::tcmpp_api::operation::Operation for #op {
+            const SERVICE: ::tcmpp_api::operation::ServiceInfo = super::SERVICE;
             const ACTION: &'static str = #wire;
             const RETRY_SAFE: bool = #retry_safe;
             const RATE_LIMIT_PER_SECOND: u32 = #rate;
@@ -90,6 +92,7 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
         }
 
         #input_def
+        #fluent
         #output_def
         #body_def
         #errors
@@ -345,4 +348,108 @@ fn error_types(api: &Api, a: &Action, error: &proc_macro2::Ident) -> TokenStream
             }
         }
     }
+}
+
+/// `{Action}Request`: the input builder bound to a client, with `send`.
+fn fluent_request(
+    api: &Api,
+    a: &Action,
+    op: &proc_macro2::Ident,
+    input: &proc_macro2::Ident,
+    output: &proc_macro2::Ident,
+    error: &proc_macro2::Ident,
+) -> TokenStream {
+    let request = format_ident!("{}Request", a.type_name);
+    let input_builder = format_ident!("{}Builder", input);
+    let fields: Vec<&Field> = a.request.fields.iter().collect();
+    let ts = Typestate::new(api, &fields);
+    let (decl, params, all_set) = (ts.decl(), ts.params(), ts.all_set());
+    let setters = setter_impls(api, &fields, &ts, &request, &|s| match s {
+        Setter::Required { field, .. } => {
+            let id = ident(&field.ident);
+            quote!(#request { client: self.client, input: self.input.#id(#id) })
+        }
+        Setter::Optional { field, .. } => {
+            let id = ident(&field.ident);
+            quote! { self.input = self.input.#id(#id); self }
+        }
+        Setter::SetOptional { field } => {
+            let id = ident(&field.ident);
+            let set_id = format_ident!("set_{}", field.ident.trim_end_matches('_'));
+            quote! { self.input = self.input.#set_id(#id); self }
+        }
+    });
+    let doc = docs::outer(&format!(
+        "A `{}` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. \
+         Like [`{input}`], it has `send` only once every required member is set.",
+        a.wire_name
+    ));
+    quote! {
+        #doc
+        #[derive(Clone, Debug)]
+        #[must_use = "a request does nothing until `send` is awaited"]
+        pub struct #request #decl {
+            client: ::tcmpp_api::Client,
+            input: #input_builder #params,
+        }
+
+        impl #request {
+            /// A request to send through `client`.
+            pub fn new(client: ::tcmpp_api::Client) -> Self {
+                #request { client, input: #input_builder::new() }
+            }
+        }
+
+        #setters
+
+        impl #params #request #params #all_set {
+            /// Sends the request and decodes the answer.
+            pub async fn send(self) -> Result<#output, ::tcmpp_api::SdkError<#error>> {
+                let input = self.input.build();
+                self.client.call::<#op>(&input).await
+            }
+        }
+    }
+}
+
+/// `impl Client { pub fn <action>(&self) -> <Action>Request }` for every
+/// action; only in the crate that owns `Client`.
+pub(crate) fn client_methods(api: &Api, opts: &EmitOptions<'_>) -> TokenStream {
+    let methods = api.actions.iter().map(|a| {
+        let module = ident(&a.module);
+        let request = format_ident!("{}Request", a.type_name);
+        let mut text = format!(
+            "`{}`: {}.",
+            a.wire_name,
+            markdown(a.title.trim_end_matches('.'))
+        );
+        if let Some(example) = client_example(api, a, opts) {
+            text.push_str(&example);
+        }
+        let doc = docs::outer(&text);
+        quote! {
+            #doc
+            pub fn #module(&self) -> #module::#request {
+                #module::#request::new(self.clone())
+            }
+        }
+    });
+    quote! {
+        impl ::tcmpp_api::Client {
+            #(#methods)*
+        }
+    }
+}
+
+fn client_example(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> Option<String> {
+    let krate = opts.doctest_crate?;
+    let mut text = format!(
+        "\n\n```\n# async fn run(client: {krate}::Client) -> Result<(), Box<dyn std::error::Error>> {{\nlet output = client\n    .{}()\n",
+        a.module
+    );
+    for f in a.request.fields.iter().filter(|f| f.required) {
+        text.push_str(&format!("    .{}({})\n", f.ident, example_literal(api, f)?));
+    }
+    text.push_str("    .send()\n    .await?;\nprintln!(\"request id {}\", output.request_id);\n# Ok(())\n# }\n```");
+    Some(text)
 }

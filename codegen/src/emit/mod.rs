@@ -27,12 +27,14 @@ pub(crate) struct FileTokens {
 pub(crate) struct EmitOptions<'a> {
     /// Crate path for runnable doc examples; `None` emits none.
     pub doctest_crate: Option<&'a str>,
+    /// Emit `impl Client` methods (only inside the crate that owns `Client`).
+    pub client_methods: bool,
 }
 
 pub(crate) fn emit(api: &Api, opts: &EmitOptions<'_>) -> Vec<FileTokens> {
     let mut files = vec![FileTokens {
         name: "mod.rs".to_owned(),
-        tokens: root(api),
+        tokens: root(api, opts),
     }];
     files.push(FileTokens {
         name: "models.rs".to_owned(),
@@ -47,7 +49,7 @@ pub(crate) fn emit(api: &Api, opts: &EmitOptions<'_>) -> Vec<FileTokens> {
     files
 }
 
-fn root(api: &Api) -> TokenStream {
+fn root(api: &Api, opts: &EmitOptions<'_>) -> TokenStream {
     let s = &api.service;
     let module_doc = docs::inner(&format!(
         "{}, API version {}.\n\n{}",
@@ -59,6 +61,11 @@ fn root(api: &Api) -> TokenStream {
     });
     let (name, version, endpoint, signing) = (&s.name, &s.version, &s.endpoint, &s.signing_service);
     let actions = api.actions.iter().map(|a| a.wire_name.as_str());
+    let client_methods = if opts.client_methods {
+        action::client_methods(api, opts)
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #module_doc
         pub mod models;
@@ -74,6 +81,8 @@ fn root(api: &Api) -> TokenStream {
 
         /// Wire names of every action in the spec.
         pub const ACTIONS: &[&str] = &[#(#actions),*];
+
+        #client_methods
     }
 }
 

@@ -120,53 +120,167 @@ pub(crate) fn emit(api: &Api, def: &StructDef<'_>) -> TokenStream {
     }
 }
 
+/// The typestate of a struct's required members: one type parameter each,
+/// starting as its `unset` marker.
+pub(crate) struct Typestate {
+    params: Vec<proc_macro2::Ident>,
+    markers: Vec<TokenStream>,
+    set_types: Vec<TokenStream>,
+}
+
+impl Typestate {
+    pub(crate) fn new(api: &Api, fields: &[&Field]) -> Self {
+        let required: Vec<&&Field> = fields.iter().filter(|f| f.required).collect();
+        Typestate {
+            params: (0..required.len()).map(|i| format_ident!("S{i}")).collect(),
+            markers: required
+                .iter()
+                .map(|f| {
+                    let m = unset_marker(&f.ident);
+                    quote!(unset::#m)
+                })
+                .collect(),
+            set_types: required.iter().map(|f| rust_type(api, &f.ty)).collect(),
+        }
+    }
+
+    /// `<S0 = unset::A, ...>` for the type declaration.
+    pub(crate) fn decl(&self) -> TokenStream {
+        if self.params.is_empty() {
+            return quote!();
+        }
+        let (params, markers) = (&self.params, &self.markers);
+        quote!(<#(#params = #markers),*>)
+    }
+
+    /// `<S0, ...>`.
+    pub(crate) fn params(&self) -> TokenStream {
+        if self.params.is_empty() {
+            return quote!();
+        }
+        let params = &self.params;
+        quote!(<#(#params),*>)
+    }
+
+    /// `where S0: IsSet<T0>, ...`: every required member is set.
+    pub(crate) fn all_set(&self) -> TokenStream {
+        if self.params.is_empty() {
+            return quote!();
+        }
+        let (params, types) = (&self.params, &self.set_types);
+        quote!(where #(#params: ::tcmpp_api::builder::IsSet<#types>),*)
+    }
+}
+
+/// What a setter's body must do, for [`setter_impls`].
+pub(crate) enum Setter<'a> {
+    /// Set required `field` to `value`, changing the typestate.
+    Required {
+        field: &'a Field,
+        value: TokenStream,
+    },
+    /// Set optional `field` to `Some(value)`.
+    Optional {
+        field: &'a Field,
+        value: TokenStream,
+    },
+    /// Set optional `field` from the `Option` argument named like it.
+    SetOptional { field: &'a Field },
+}
+
+/// The setter impl blocks of `target`, a type generic over `ts`: one impl
+/// per required member (from unset to set), one for all optional members.
+pub(crate) fn setter_impls(
+    api: &Api,
+    fields: &[&Field],
+    ts: &Typestate,
+    target: &proc_macro2::Ident,
+    body: &dyn Fn(Setter<'_>) -> TokenStream,
+) -> TokenStream {
+    let required: Vec<&Field> = fields.iter().copied().filter(|f| f.required).collect();
+    let required_setters = required.iter().enumerate().map(|(i, f)| {
+        let id = ident(&f.ident);
+        let others = ts
+            .params
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, p)| p);
+        let mut from_args: Vec<TokenStream> = ts.params.iter().map(|p| quote!(#p)).collect();
+        from_args[i] = ts.markers[i].clone();
+        let mut to_args: Vec<TokenStream> = ts.params.iter().map(|p| quote!(#p)).collect();
+        to_args[i] = ts.set_types[i].clone();
+        let (arg_decl, value, bounds) = setter_arg(api, f);
+        let doc = field_docs(f);
+        let body = body(Setter::Required { field: f, value });
+        quote! {
+            impl<#(#others),*> #target<#(#from_args),*> {
+                #doc
+                pub fn #id #bounds (self, #arg_decl) -> #target<#(#to_args),*> {
+                    #body
+                }
+            }
+        }
+    });
+    let optional_setters: Vec<TokenStream> = fields
+        .iter()
+        .filter(|f| !f.required)
+        .map(|f| {
+            let id = ident(&f.ident);
+            let set_id = format_ident!("set_{}", f.ident.trim_end_matches('_'));
+            let ty = rust_type(api, &f.ty);
+            let (arg_decl, value, bounds) = setter_arg(api, f);
+            let doc = field_docs(f);
+            let set_doc = format!(" Sets or clears `{}`.", f.ident);
+            let set_body = body(Setter::Optional { field: f, value });
+            let clear_body = body(Setter::SetOptional { field: f });
+            quote! {
+                #doc
+                pub fn #id #bounds (mut self, #arg_decl) -> Self {
+                    #set_body
+                }
+                #[doc = #set_doc]
+                pub fn #set_id(mut self, #id: Option<#ty>) -> Self {
+                    #clear_body
+                }
+            }
+        })
+        .collect();
+    let optional_impl = if optional_setters.is_empty() {
+        TokenStream::new()
+    } else {
+        let params = ts.params();
+        quote! {
+            impl #params #target #params {
+                #(#optional_setters)*
+            }
+        }
+    };
+    quote! {
+        #(#required_setters)*
+        #optional_impl
+    }
+}
+
 fn builder_items(
     api: &Api,
     def: &StructDef<'_>,
     name: &proc_macro2::Ident,
     builder: &proc_macro2::Ident,
 ) -> TokenStream {
-    let required: Vec<&Field> = def.fields.iter().copied().filter(|f| f.required).collect();
-    let params: Vec<proc_macro2::Ident> =
-        (0..required.len()).map(|i| format_ident!("S{i}")).collect();
-    let markers: Vec<TokenStream> = required
-        .iter()
-        .map(|f| {
-            let m = unset_marker(&f.ident);
-            quote!(unset::#m)
-        })
-        .collect();
-    let generics_decl = if required.is_empty() {
-        quote!()
-    } else {
-        quote!(<#(#params = #markers),*>)
-    };
-    let generics_use = if required.is_empty() {
-        quote!()
-    } else {
-        quote!(<#(#params),*>)
-    };
-    let set_types: Vec<TokenStream> = required.iter().map(|f| rust_type(api, &f.ty)).collect();
-    let (build_generics, build_bounds) = if required.is_empty() {
-        (quote!(), quote!())
-    } else {
-        (
-            quote!(<#(#params),*>),
-            quote!(where #(#params: ::tcmpp_api::builder::IsSet<#set_types>),*),
-        )
-    };
+    let ts = Typestate::new(api, &def.fields);
+    let (decl, params, all_set) = (ts.decl(), ts.params(), ts.all_set());
 
     // Builder storage: a type parameter per required member, Option otherwise.
-    let mut ri = 0;
+    let mut next_param = ts.params.iter();
     let storage = def.fields.iter().map(|f| {
         let id = ident(&f.ident);
-        if f.required {
-            let p = &params[ri];
-            ri += 1;
-            quote!(#id: #p,)
-        } else {
-            let ty = rust_type(api, &f.ty);
-            quote!(#id: Option<#ty>,)
+        match f.required.then(|| next_param.next()).flatten() {
+            Some(p) => quote!(#id: #p,),
+            None => {
+                let ty = rust_type(api, &f.ty);
+                quote!(#id: Option<#ty>,)
+            }
         }
     });
     let init = def.fields.iter().map(|f| {
@@ -178,100 +292,57 @@ fn builder_items(
             quote!(#id: None,)
         }
     });
-    let moves: Vec<TokenStream> = def
+    let moves = def.fields.iter().map(|f| {
+        let id = ident(&f.ident);
+        if f.required {
+            quote!(#id: ::tcmpp_api::builder::IsSet::into_value(self.#id),)
+        } else {
+            quote!(#id: self.#id,)
+        }
+    });
+    let setters = setter_impls(api, &def.fields, &ts, builder, &|s| match s {
+        Setter::Required { field, value } => {
+            let rebuilt = def.fields.iter().map(|g| {
+                let gid = ident(&g.ident);
+                if g.ident == field.ident {
+                    quote!(#gid: #value,)
+                } else {
+                    quote!(#gid: self.#gid,)
+                }
+            });
+            quote!(#builder { #(#rebuilt)* })
+        }
+        Setter::Optional { field, value } => {
+            let id = ident(&field.ident);
+            quote! { self.#id = Some(#value); self }
+        }
+        Setter::SetOptional { field } => {
+            let id = ident(&field.ident);
+            quote! { self.#id = #id; self }
+        }
+    });
+
+    let required: Vec<String> = def
         .fields
         .iter()
-        .map(|f| {
-            let id = ident(&f.ident);
-            if f.required {
-                quote!(#id: ::tcmpp_api::builder::IsSet::into_value(self.#id),)
-            } else {
-                quote!(#id: self.#id,)
-            }
-        })
+        .filter(|f| f.required)
+        .map(|f| format!("`{}`", f.ident))
         .collect();
-
-    let required_setters = required.iter().enumerate().map(|(i, f)| {
-        let id = ident(&f.ident);
-        let others: Vec<&proc_macro2::Ident> = params
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| *j != i)
-            .map(|(_, p)| p)
-            .collect();
-        let mut from_args = params.iter().map(|p| quote!(#p)).collect::<Vec<_>>();
-        from_args[i] = markers[i].clone();
-        let mut to_args = params.iter().map(|p| quote!(#p)).collect::<Vec<_>>();
-        to_args[i] = set_types[i].clone();
-        let (arg_decl, value, bounds) = setter_arg(api, f);
-        let doc = field_docs(f);
-        let rebuilt = def.fields.iter().map(|g| {
-            let gid = ident(&g.ident);
-            if g.ident == f.ident {
-                quote!(#gid: #value,)
-            } else {
-                quote!(#gid: self.#gid,)
-            }
-        });
-        quote! {
-            impl<#(#others),*> #builder<#(#from_args),*> {
-                #doc
-                pub fn #id #bounds (self, #arg_decl) -> #builder<#(#to_args),*> {
-                    #builder { #(#rebuilt)* }
-                }
-            }
-        }
-    });
-
-    let optional_setters = def.fields.iter().filter(|f| !f.required).map(|f| {
-        let id = ident(&f.ident);
-        let set_id = format_ident!("set_{}", f.ident.trim_end_matches('_'));
-        let ty = rust_type(api, &f.ty);
-        let (arg_decl, value, bounds) = setter_arg(api, f);
-        let doc = field_docs(f);
-        let set_doc = format!(" Sets or clears `{}`.", f.ident);
-        quote! {
-            #doc
-            pub fn #id #bounds (mut self, #arg_decl) -> Self {
-                self.#id = Some(#value);
-                self
-            }
-            #[doc = #set_doc]
-            pub fn #set_id(mut self, #id: Option<#ty>) -> Self {
-                self.#id = #id;
-                self
-            }
-        }
-    });
-    let optional_impl = if def.fields.iter().any(|f| !f.required) {
-        quote! {
-            impl #generics_use #builder #generics_use {
-                #(#optional_setters)*
-            }
-        }
-    } else {
-        TokenStream::new()
-    };
-
     let builder_doc = if required.is_empty() {
         format!(" Builds a [`{name}`].")
     } else {
-        let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.ident)).collect();
         format!(
             " Builds a [`{name}`].\n\n Required: {}. The type tracks which are set; `build` exists only once all are.",
-            names.join(", ")
+            required.join(", ")
         )
     };
+    let builder_doc: Vec<&str> = builder_doc.lines().collect();
     let build_doc = format!(" Builds the [`{name}`].");
-    let builder_doc = builder_doc
-        .lines()
-        .map(|l| l.to_owned())
-        .collect::<Vec<_>>();
     quote! {
         #(#[doc = #builder_doc])*
         #[derive(Clone, Debug)]
         #[must_use]
-        pub struct #builder #generics_decl {
+        pub struct #builder #decl {
             #(#storage)*
         }
 
@@ -288,10 +359,9 @@ fn builder_items(
             }
         }
 
-        #(#required_setters)*
-        #optional_impl
+        #setters
 
-        impl #build_generics #builder #generics_use #build_bounds {
+        impl #params #builder #params #all_set {
             #[doc = #build_doc]
             pub fn build(self) -> #name {
                 #name { #(#moves)* }

@@ -39,6 +39,7 @@
 pub struct CreateMnpVersion;
 
 impl ::tcmpp_api::operation::Operation for CreateMnpVersion {
+    const SERVICE: ::tcmpp_api::operation::ServiceInfo = super::SERVICE;
     const ACTION: &'static str = "CreateMNPVersion";
     const RETRY_SAFE: bool = false;
     const RATE_LIMIT_PER_SECOND: u32 = 20;
@@ -328,6 +329,132 @@ where
                 self.mnp_version_intro,
             ),
         }
+    }
+}
+
+/// A `CreateMNPVersion` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`CreateMnpVersionInput`], it has `send` only once every required member is set.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CreateMnpVersionRequest<
+    S0 = unset::MnpId,
+    S1 = unset::MnpVersion,
+    S2 = unset::FileUrl,
+    S3 = unset::PlatformId,
+    S4 = unset::MnpVersionIntro,
+> {
+    client: ::tcmpp_api::Client,
+    input: CreateMnpVersionInputBuilder<S0, S1, S2, S3, S4>,
+}
+
+impl CreateMnpVersionRequest {
+    /// A request to send through `client`.
+    pub fn new(client: ::tcmpp_api::Client) -> Self {
+        CreateMnpVersionRequest {
+            client,
+            input: CreateMnpVersionInputBuilder::new(),
+        }
+    }
+}
+
+impl<S1, S2, S3, S4> CreateMnpVersionRequest<unset::MnpId, S1, S2, S3, S4> {
+    /// Mini program ID
+    ///
+    /// Example: `"mpg9yjc0qbpkelik"`
+    ///
+    /// Wire name: `MNPId`.
+    pub fn mnp_id(
+        self,
+        mnp_id: impl Into<String>,
+    ) -> CreateMnpVersionRequest<String, S1, S2, S3, S4> {
+        CreateMnpVersionRequest {
+            client: self.client,
+            input: self.input.mnp_id(mnp_id),
+        }
+    }
+}
+
+impl<S0, S2, S3, S4> CreateMnpVersionRequest<S0, unset::MnpVersion, S2, S3, S4> {
+    /// Version number
+    ///
+    /// Example: `"1.0.278"`
+    ///
+    /// Wire name: `MNPVersion`.
+    pub fn mnp_version(
+        self,
+        mnp_version: impl Into<String>,
+    ) -> CreateMnpVersionRequest<S0, String, S2, S3, S4> {
+        CreateMnpVersionRequest {
+            client: self.client,
+            input: self.input.mnp_version(mnp_version),
+        }
+    }
+}
+
+impl<S0, S1, S3, S4> CreateMnpVersionRequest<S0, S1, unset::FileUrl, S3, S4> {
+    /// Address of the mini program package. You can export the package from IDE and upload it to a file server.
+    ///
+    /// Example: `"http://127.0.0.1/T04257DS9431720WTAG/console/20240820163023-86c669ca06.zip"`
+    ///
+    /// Wire name: `FileUrl`.
+    pub fn file_url(
+        self,
+        file_url: impl Into<String>,
+    ) -> CreateMnpVersionRequest<S0, S1, String, S3, S4> {
+        CreateMnpVersionRequest {
+            client: self.client,
+            input: self.input.file_url(file_url),
+        }
+    }
+}
+
+impl<S0, S1, S2, S4> CreateMnpVersionRequest<S0, S1, S2, unset::PlatformId, S4> {
+    /// Platform ID
+    ///
+    /// Example: `"T04257DS9431720WTAG"`
+    ///
+    /// Wire name: `PlatformId`.
+    pub fn platform_id(
+        self,
+        platform_id: impl Into<String>,
+    ) -> CreateMnpVersionRequest<S0, S1, S2, String, S4> {
+        CreateMnpVersionRequest {
+            client: self.client,
+            input: self.input.platform_id(platform_id),
+        }
+    }
+}
+
+impl<S0, S1, S2, S3> CreateMnpVersionRequest<S0, S1, S2, S3, unset::MnpVersionIntro> {
+    /// Version introduction
+    ///
+    /// Example: `"autotest_create"`
+    ///
+    /// Wire name: `MNPVersionIntro`.
+    pub fn mnp_version_intro(
+        self,
+        mnp_version_intro: impl Into<String>,
+    ) -> CreateMnpVersionRequest<S0, S1, S2, S3, String> {
+        CreateMnpVersionRequest {
+            client: self.client,
+            input: self.input.mnp_version_intro(mnp_version_intro),
+        }
+    }
+}
+
+impl<S0, S1, S2, S3, S4> CreateMnpVersionRequest<S0, S1, S2, S3, S4>
+where
+    S0: ::tcmpp_api::builder::IsSet<String>,
+    S1: ::tcmpp_api::builder::IsSet<String>,
+    S2: ::tcmpp_api::builder::IsSet<String>,
+    S3: ::tcmpp_api::builder::IsSet<String>,
+    S4: ::tcmpp_api::builder::IsSet<String>,
+{
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<CreateMnpVersionOutput, ::tcmpp_api::SdkError<CreateMnpVersionError>> {
+        let input = self.input.build();
+        self.client.call::<CreateMnpVersion>(&input).await
     }
 }
 

@@ -135,6 +135,7 @@
 pub struct DescribeMnpAllStageVersions;
 
 impl ::tcmpp_api::operation::Operation for DescribeMnpAllStageVersions {
+    const SERVICE: ::tcmpp_api::operation::ServiceInfo = super::SERVICE;
     const ACTION: &'static str = "DescribeMNPAllStageVersions";
     const RETRY_SAFE: bool = true;
     const RATE_LIMIT_PER_SECOND: u32 = 20;
@@ -282,6 +283,78 @@ where
             mnp_id: ::tcmpp_api::builder::IsSet::into_value(self.mnp_id),
             platform_id: ::tcmpp_api::builder::IsSet::into_value(self.platform_id),
         }
+    }
+}
+
+/// A `DescribeMNPAllStageVersions` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeMnpAllStageVersionsInput`], it has `send` only once every required member is set.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct DescribeMnpAllStageVersionsRequest<
+    S0 = unset::MnpId,
+    S1 = unset::PlatformId,
+> {
+    client: ::tcmpp_api::Client,
+    input: DescribeMnpAllStageVersionsInputBuilder<S0, S1>,
+}
+
+impl DescribeMnpAllStageVersionsRequest {
+    /// A request to send through `client`.
+    pub fn new(client: ::tcmpp_api::Client) -> Self {
+        DescribeMnpAllStageVersionsRequest {
+            client,
+            input: DescribeMnpAllStageVersionsInputBuilder::new(),
+        }
+    }
+}
+
+impl<S1> DescribeMnpAllStageVersionsRequest<unset::MnpId, S1> {
+    /// Mini program ID
+    ///
+    /// Example: `"mpg9yjc0qbpkelik"`
+    ///
+    /// Wire name: `MNPId`.
+    pub fn mnp_id(
+        self,
+        mnp_id: impl Into<String>,
+    ) -> DescribeMnpAllStageVersionsRequest<String, S1> {
+        DescribeMnpAllStageVersionsRequest {
+            client: self.client,
+            input: self.input.mnp_id(mnp_id),
+        }
+    }
+}
+
+impl<S0> DescribeMnpAllStageVersionsRequest<S0, unset::PlatformId> {
+    /// Platform ID
+    ///
+    /// Example: `"T04257DS9431720WTAG"`
+    ///
+    /// Wire name: `PlatformId`.
+    pub fn platform_id(
+        self,
+        platform_id: impl Into<String>,
+    ) -> DescribeMnpAllStageVersionsRequest<S0, String> {
+        DescribeMnpAllStageVersionsRequest {
+            client: self.client,
+            input: self.input.platform_id(platform_id),
+        }
+    }
+}
+
+impl<S0, S1> DescribeMnpAllStageVersionsRequest<S0, S1>
+where
+    S0: ::tcmpp_api::builder::IsSet<String>,
+    S1: ::tcmpp_api::builder::IsSet<String>,
+{
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> Result<
+        DescribeMnpAllStageVersionsOutput,
+        ::tcmpp_api::SdkError<DescribeMnpAllStageVersionsError>,
+    > {
+        let input = self.input.build();
+        self.client.call::<DescribeMnpAllStageVersions>(&input).await
     }
 }
 

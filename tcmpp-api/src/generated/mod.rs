@@ -21,3 +21,48 @@ pub const SERVICE: ::tcmpp_api::operation::ServiceInfo = ::tcmpp_api::operation:
 
 /// Wire names of every action in the spec.
 pub const ACTIONS: &[&str] = &["CreateMNPVersion", "DescribeMNPAllStageVersions"];
+
+impl ::tcmpp_api::Client {
+    /// `CreateMNPVersion`: Creates a mini program version.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .create_mnp_version()
+    ///     .mnp_id("mpg9yjc0qbpkelik")
+    ///     .mnp_version("1.0.278")
+    ///     .file_url("http://127.0.0.1/T04257DS9431720WTAG/console/20240820163023-86c669ca06.zip")
+    ///     .platform_id("T04257DS9431720WTAG")
+    ///     .mnp_version_intro("autotest_create")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_mnp_version(&self) -> create_mnp_version::CreateMnpVersionRequest {
+        create_mnp_version::CreateMnpVersionRequest::new(self.clone())
+    }
+
+    /// `DescribeMNPAllStageVersions`: Queries all Developer versions of a mini program.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_mnp_all_stage_versions()
+    ///     .mnp_id("mpg9yjc0qbpkelik")
+    ///     .platform_id("T04257DS9431720WTAG")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_mnp_all_stage_versions(
+        &self,
+    ) -> describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsRequest {
+        describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsRequest::new(
+            self.clone(),
+        )
+    }
+}

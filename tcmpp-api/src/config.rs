@@ -1,0 +1,334 @@
+//! Client configuration: checked once, when the client is built.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::Url;
+
+use crate::credentials::{ProvideCredentials, SharedCredentialsProvider};
+
+/// Default overall timeout of a call.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Idle pooled connections are dropped after this, well before the
+/// service's 60 s keep-alive timeout closes them under us.
+pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(50);
+/// Default limit on an answer's body.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
+
+/// Language of the service's messages, sent as `X-TC-Language`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Language {
+    /// `en-US`.
+    #[default]
+    EnUs,
+    /// `zh-CN`.
+    ZhCn,
+}
+
+impl Language {
+    /// The header value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::EnUs => "en-US",
+            Language::ZhCn => "zh-CN",
+        }
+    }
+}
+
+/// A configuration value that cannot be used. Says which and why.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No region was given and `TENCENTCLOUD_REGION` is not set.
+    MissingRegion,
+    /// The region is not a region name.
+    InvalidRegion {
+        /// The value given.
+        region: String,
+    },
+    /// The endpoint is not an `http` or `https` URL of a host.
+    InvalidEndpoint {
+        /// The value given.
+        endpoint: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A timeout is zero.
+    InvalidTimeout {
+        /// Which timeout.
+        which: &'static str,
+    },
+    /// The client identifier suffix has characters a header cannot carry.
+    InvalidClientSuffix {
+        /// The value given.
+        suffix: String,
+    },
+    /// The response size limit is zero.
+    InvalidResponseLimit,
+    /// The HTTP client could not be built (TLS setup).
+    Http(reqwest::Error),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::MissingRegion => f.write_str(
+                "no region: call `.region(...)` or set TENCENTCLOUD_REGION (e.g. ap-singapore)",
+            ),
+            ConfigError::InvalidRegion { region } => {
+                write!(
+                    f,
+                    "invalid region {region:?}: expected lowercase letters, digits and '-', e.g. ap-singapore"
+                )
+            }
+            ConfigError::InvalidEndpoint { endpoint, reason } => {
+                write!(f, "invalid endpoint {endpoint:?}: {reason}")
+            }
+            ConfigError::InvalidTimeout { which } => {
+                write!(f, "the {which} must be greater than zero")
+            }
+            ConfigError::InvalidClientSuffix { suffix } => write!(
+                f,
+                "invalid client identifier suffix {suffix:?}: use ASCII letters, digits and . _ - /"
+            ),
+            ConfigError::InvalidResponseLimit => {
+                f.write_str("the response size limit must be greater than zero")
+            }
+            ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ConfigError::Http(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Builds a [`Client`](crate::Client). Nothing is checked until
+/// [`build`](ClientBuilder::build), which never panics.
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct ClientBuilder {
+    pub(crate) region: Option<String>,
+    pub(crate) endpoint: Option<String>,
+    pub(crate) language: Language,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) timeout: Duration,
+    pub(crate) pool_idle_timeout: Duration,
+    pub(crate) client_suffix: Option<String>,
+    pub(crate) credentials: Option<SharedCredentialsProvider>,
+    pub(crate) env_proxy: bool,
+    pub(crate) max_response_bytes: usize,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            region: None,
+            endpoint: None,
+            language: Language::default(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            pool_idle_timeout: DEFAULT_POOL_IDLE_TIMEOUT,
+            client_suffix: None,
+            credentials: None,
+            env_proxy: true,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The region, e.g. `ap-singapore`. Default: `TENCENTCLOUD_REGION`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// The endpoint: any `http` or `https` URL with an optional port, for
+    /// private deployments and tests. Default: `https://tcmpp.tencentcloudapi.com`.
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = Some(url.into());
+        self
+    }
+
+    /// Language of the service's messages. Default: `en-US`.
+    pub fn language(mut self, language: Language) -> Self {
+        self.language = language;
+        self
+    }
+
+    /// Connect timeout. Default: 10 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Overall timeout of one call, connect to last byte. Default: 60 s.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How long an idle pooled connection is kept. Default: 50 s, below the
+    /// service's 60 s keep-alive.
+    pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.pool_idle_timeout = timeout;
+        self
+    }
+
+    /// Appended to the `X-TC-RequestClient` identifier, e.g. your app's name.
+    pub fn client_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.client_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Where credentials come from. Default: the
+    /// [default chain](crate::credentials::DefaultCredentialsChain)
+    /// (environment, profile file, CVM role).
+    pub fn credentials(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(std::sync::Arc::new(provider));
+        self
+    }
+
+    /// Like [`credentials`](Self::credentials), for a provider already shared.
+    pub fn credentials_provider(mut self, provider: SharedCredentialsProvider) -> Self {
+        self.credentials = Some(provider);
+        self
+    }
+
+    /// Ignore `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY`. Loopback endpoints
+    /// never use a proxy.
+    pub fn no_proxy(mut self) -> Self {
+        self.env_proxy = false;
+        self
+    }
+
+    /// Largest answer body accepted. Default: 10 MiB.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+}
+
+/// Checks a region name.
+pub(crate) fn check_region(region: &str) -> Result<(), ConfigError> {
+    let ok = !region.is_empty()
+        && region
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError::InvalidRegion {
+            region: region.to_owned(),
+        })
+    }
+}
+
+/// Parses and checks an endpoint URL.
+pub(crate) fn parse_endpoint(endpoint: &str) -> Result<Url, ConfigError> {
+    let invalid = |reason: &str| ConfigError::InvalidEndpoint {
+        endpoint: endpoint.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let url = Url::parse(endpoint).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("credentials do not belong in the URL"));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid(
+            "TCMPP is served at the root path: give only scheme, host and port",
+        ));
+    }
+    Ok(url)
+}
+
+/// The `Host` header for an endpoint: `host`, or `host:port` for a
+/// non-default port, exactly as signed.
+pub(crate) fn host_header(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    }
+}
+
+/// Whether an endpoint is on this machine (no proxy can reach it).
+pub(crate) fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+pub(crate) fn check_suffix(suffix: &str) -> Result<(), ConfigError> {
+    let ok = !suffix.is_empty()
+        && suffix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'));
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError::InvalidClientSuffix {
+            suffix: suffix.to_owned(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints() {
+        let u = parse_endpoint("http://127.0.0.1:8080").unwrap();
+        assert_eq!(host_header(&u), "127.0.0.1:8080");
+        assert!(is_loopback(&u));
+        let u = parse_endpoint("https://tcmpp.tencentcloudapi.com").unwrap();
+        assert_eq!(host_header(&u), "tcmpp.tencentcloudapi.com");
+        assert!(!is_loopback(&u));
+        let u = parse_endpoint("https://tcmpp.tencentcloudapi.com:443/").unwrap();
+        assert_eq!(host_header(&u), "tcmpp.tencentcloudapi.com");
+        let u = parse_endpoint("http://[::1]:9000").unwrap();
+        assert_eq!(host_header(&u), "[::1]:9000");
+        assert!(is_loopback(&u));
+        for bad in [
+            "",
+            "tcmpp.tencentcloudapi.com",
+            "ftp://x",
+            "http://",
+            "http://h/path",
+            "http://u:p@h",
+            "http://h/?q=1",
+        ] {
+            assert!(parse_endpoint(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn regions_and_suffixes() {
+        assert!(check_region("ap-singapore").is_ok());
+        for bad in ["", "AP", "ap singapore", "ap-\n"] {
+            assert!(check_region(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_suffix("my-app/1.2").is_ok());
+        assert!(check_suffix("a b").is_err());
+        assert!(check_suffix("").is_err());
+    }
+}

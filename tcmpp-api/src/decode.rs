@@ -1,0 +1,76 @@
+//! Answer bytes to an output or a typed error.
+
+use bytes::Bytes;
+use serde::Deserialize;
+
+use crate::__private::ErrorBody;
+use crate::error::{ResponseError, ResponseErrorKind, SdkError};
+use crate::lenient::lenient;
+use crate::operation::{BodyError, Operation, ResponseBody, ServiceError};
+
+/// `{"Response": ...}`.
+#[derive(Deserialize)]
+struct Envelope<B> {
+    #[serde(rename = "Response")]
+    response: B,
+}
+
+/// Just enough of an envelope to classify an answer the typed body rejected.
+#[derive(Deserialize)]
+struct Probe {
+    #[serde(rename = "Error", default)]
+    error: Option<ErrorBody>,
+    #[serde(rename = "RequestId", default, deserialize_with = "lenient")]
+    request_id: Option<String>,
+}
+
+/// Decodes an answer. The envelope is recognised by its body, whatever the
+/// `Content-Type` says (gateways add charsets, some servers send text/plain).
+pub(crate) fn decode<O: Operation>(
+    status: u16,
+    content_type: Option<String>,
+    body: Bytes,
+) -> Result<O::Output, SdkError<O::Error>> {
+    let fail = |kind, request_id, body| {
+        SdkError::Response(ResponseError::new(
+            kind,
+            status,
+            content_type.clone(),
+            request_id,
+            body,
+        ))
+    };
+    match serde_json::from_slice::<Envelope<O::ResponseBody>>(&body) {
+        Ok(envelope) => match envelope.response.into_output() {
+            Ok(output) if status == 200 => Ok(output),
+            Ok(_) => Err(fail(ResponseErrorKind::Unexpected, None, body)),
+            Err(BodyError::Service(meta)) => Err(SdkError::Service(O::Error::from_metadata(meta))),
+            Err(BodyError::Missing { member, request_id }) => Err(fail(
+                ResponseErrorKind::Decode {
+                    message: format!("member `{member}` is missing or null"),
+                },
+                request_id,
+                body,
+            )),
+        },
+        Err(typed) => match serde_json::from_slice::<Envelope<Probe>>(&body) {
+            Ok(Envelope {
+                response:
+                    Probe {
+                        error: Some(error),
+                        request_id,
+                    },
+            }) => Err(SdkError::Service(O::Error::from_metadata(
+                error.into_metadata(request_id),
+            ))),
+            Ok(Envelope { response: probe }) if status == 200 => Err(fail(
+                ResponseErrorKind::Decode {
+                    message: typed.to_string(),
+                },
+                probe.request_id,
+                body,
+            )),
+            _ => Err(fail(ResponseErrorKind::Unexpected, None, body)),
+        },
+    }
+}

@@ -1,0 +1,312 @@
+//! The error of a call: everything that can go wrong between building the
+//! request and decoding the answer, kept apart so callers can react to each.
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+
+use crate::credentials::CredentialsError;
+use crate::operation::ServiceError;
+
+/// How much of an unexpected body errors show.
+const BODY_HEAD: usize = 1024;
+
+/// The error of a call to action `E`'s service error type.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SdkError<E> {
+    /// The request could not be built (serialization, an invalid header).
+    Build(BuildError),
+    /// No usable credentials.
+    Credentials(CredentialsError),
+    /// The connection failed: refused, reset, TLS, DNS.
+    Transport(TransportError),
+    /// A connect or overall timeout expired.
+    Timeout(TimeoutError),
+    /// The answer was not a TCMPP answer (gateway page, truncated body,
+    /// non-200 status) or could not be decoded into the output.
+    Response(ResponseError),
+    /// The service answered with an error.
+    Service(E),
+}
+
+impl<E: ServiceError> SdkError<E> {
+    /// The service error, if the service answered with one.
+    pub fn as_service_error(&self) -> Option<&E> {
+        match self {
+            SdkError::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The service error code (`AuthFailure.SignatureFailure`...), if any.
+    pub fn code(&self) -> Option<&str> {
+        self.as_service_error().map(|e| e.metadata().code())
+    }
+
+    /// The service's message, if it answered with an error.
+    pub fn message(&self) -> Option<&str> {
+        self.as_service_error().map(|e| e.metadata().message())
+    }
+
+    /// The `RequestId` of the answer, whenever there was one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            SdkError::Service(e) => e.metadata().request_id(),
+            SdkError::Response(r) => r.request_id(),
+            _ => None,
+        }
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for SdkError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SdkError::Build(e) => fmt::Display::fmt(e, f),
+            SdkError::Credentials(e) => fmt::Display::fmt(e, f),
+            SdkError::Transport(e) => fmt::Display::fmt(e, f),
+            SdkError::Timeout(e) => fmt::Display::fmt(e, f),
+            SdkError::Response(e) => fmt::Display::fmt(e, f),
+            SdkError::Service(e) => fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for SdkError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SdkError::Build(e) => Some(e),
+            SdkError::Credentials(e) => Some(e),
+            SdkError::Transport(e) => Some(e),
+            SdkError::Timeout(e) => Some(e),
+            SdkError::Response(e) => Some(e),
+            SdkError::Service(e) => Some(e),
+        }
+    }
+}
+
+/// The request could not be built.
+#[derive(Debug)]
+pub struct BuildError {
+    message: String,
+}
+
+impl BuildError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        BuildError {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot build the request: {}", self.message)
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// What kind of connection failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection was made: the request was certainly not sent.
+    Connect,
+    /// The connection failed after it was made (reset, closed early): the
+    /// request may have reached the service.
+    Io,
+}
+
+/// The connection failed.
+#[derive(Debug)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl TransportError {
+    pub(crate) fn new(
+        kind: TransportErrorKind,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        TransportError {
+            kind,
+            source: source.into(),
+        }
+    }
+
+    /// Whether the connection was never made, or failed once made.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            TransportErrorKind::Connect => write!(f, "cannot connect: {}", chain(&*self.source)),
+            TransportErrorKind::Io => write!(f, "connection failed: {}", chain(&*self.source)),
+        }
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+/// A timeout expired.
+#[derive(Debug)]
+pub struct TimeoutError {
+    after: Duration,
+    connecting: bool,
+}
+
+impl TimeoutError {
+    pub(crate) fn new(after: Duration, connecting: bool) -> Self {
+        TimeoutError { after, connecting }
+    }
+
+    /// Whether the connect timeout (rather than the overall one) expired.
+    pub fn while_connecting(&self) -> bool {
+        self.connecting
+    }
+
+    /// The timeout that expired.
+    pub fn after(&self) -> Duration {
+        self.after
+    }
+}
+
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = if self.connecting { "connect" } else { "call" };
+        write!(f, "{what} timed out after {:?}", self.after)
+    }
+}
+
+impl std::error::Error for TimeoutError {}
+
+/// Why an answer is not usable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ResponseErrorKind {
+    /// Not the JSON envelope: an HTML gateway page, a truncated body,
+    /// a non-200 status.
+    Unexpected,
+    /// A JSON envelope whose contents do not fit the action's output.
+    Decode {
+        /// What did not fit, with its position in the body.
+        message: String,
+    },
+    /// The body exceeded the configured size limit.
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+}
+
+/// An answer that is not a usable TCMPP answer. Keeps what is needed to
+/// report it: status, content type, request id and the body.
+#[derive(Clone, Debug)]
+pub struct ResponseError {
+    kind: ResponseErrorKind,
+    status: u16,
+    content_type: Option<String>,
+    request_id: Option<String>,
+    body: Bytes,
+}
+
+impl ResponseError {
+    pub(crate) fn new(
+        kind: ResponseErrorKind,
+        status: u16,
+        content_type: Option<String>,
+        request_id: Option<String>,
+        body: Bytes,
+    ) -> Self {
+        ResponseError {
+            kind,
+            status,
+            content_type,
+            request_id,
+            body,
+        }
+    }
+
+    /// Why the answer is not usable.
+    pub fn kind(&self) -> &ResponseErrorKind {
+        &self.kind
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The `Content-Type` header, if any.
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+
+    /// The `RequestId`, when the body was an envelope that had one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The body as received (up to the size limit).
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The first KiB of the body.
+    pub fn body_head(&self) -> &[u8] {
+        &self.body[..self.body.len().min(BODY_HEAD)]
+    }
+}
+
+impl fmt::Display for ResponseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ResponseErrorKind::Unexpected => write!(f, "unexpected answer: HTTP {}", self.status)?,
+            ResponseErrorKind::Decode { message } => {
+                write!(f, "cannot decode the answer: {message}")?
+            }
+            ResponseErrorKind::TooLarge { limit } => {
+                write!(f, "answer larger than the {limit}-byte limit")?
+            }
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        if let Some(ct) = &self.content_type {
+            write!(f, ", content type {ct}")?;
+        }
+        let head = String::from_utf8_lossy(self.body_head());
+        let more = if self.body.len() > BODY_HEAD {
+            "…"
+        } else {
+            ""
+        };
+        write!(f, ", body: {:?}{more}", head.as_ref())
+    }
+}
+
+impl std::error::Error for ResponseError {}
+
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let next = c.to_string();
+        if !s.contains(&next) {
+            s.push_str(": ");
+            s.push_str(&next);
+        }
+        cur = c.source();
+    }
+    s
+}

@@ -1,0 +1,607 @@
+//! The client against a real HTTP server on 127.0.0.1: what it sends, how
+//! it decodes the seed answers, and how each kind of failure surfaces.
+
+#![allow(clippy::unwrap_used, clippy::panic)] // test helpers: a panic is a failed test
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tcmpp_api::create_mnp_version::CreateMnpVersionErrorKind;
+use tcmpp_api::credentials::Credentials;
+use tcmpp_api::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsErrorKind;
+use tcmpp_api::error::{ResponseErrorKind, TransportErrorKind};
+use tcmpp_api::models::{ApprovalStatus, Phase, ShowCase};
+use tcmpp_api::{Client, ConfigError, Language, SdkError, signing};
+use tcmpp_tests::server::{Recorded, Reply, TestServer};
+use tcmpp_tests::workspace_root;
+
+const SECRET_ID: &str = "AKIDTESTID123";
+const SECRET_KEY: &str = "TopSecretKey-9f8e7d";
+const TOKEN: &str = "SessionToken-abc-123";
+
+fn spec() -> Value {
+    serde_json::from_str(
+        &std::fs::read_to_string(workspace_root().join("spec/tcmpp.json")).unwrap(),
+    )
+    .unwrap()
+}
+
+fn example(action: &str, part: &str) -> Value {
+    spec()["actions"][action]["examples"][0][part].clone()
+}
+
+fn client(server: &TestServer) -> Client {
+    Client::builder()
+        .region("ap-singapore")
+        .endpoint(server.url())
+        .credentials(Credentials::new(SECRET_ID, SECRET_KEY).unwrap())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+}
+
+fn error_reply(code: &str, message: &str) -> Reply {
+    Reply::Json(
+        json!({"Response": {"Error": {"Code": code, "Message": message}, "RequestId": "req-err-1"}}),
+    )
+}
+
+/// Recomputes the signature of a recorded request with the known key.
+fn assert_signed(r: &Recorded, service: &str) {
+    let timestamp: u64 = r.header("x-tc-timestamp").parse().unwrap();
+    let req = signing::Request {
+        service,
+        host: r.header("host"),
+        content_type: r.header("content-type"),
+        payload: &r.body,
+        timestamp,
+    };
+    let sig = signing::signature(SECRET_KEY, &req);
+    assert_eq!(
+        r.header("authorization"),
+        signing::authorization(SECRET_ID, &sig, &req)
+    );
+}
+
+#[tokio::test]
+async fn describe_sends_a_signed_request_and_decodes_the_seed_answer() {
+    let server =
+        TestServer::start(|_| Reply::Json(example("DescribeMNPAllStageVersions", "response")))
+            .await
+            .unwrap();
+    let out = client(&server)
+        .describe_mnp_all_stage_versions()
+        .mnp_id("mpg9yjc0qbpkelik")
+        .platform_id("T04257DS9431720WTAG")
+        .send()
+        .await
+        .unwrap();
+
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 1);
+    let r = &reqs[0];
+    assert_eq!(r.method, "POST");
+    assert_eq!(r.path, "/");
+    assert_eq!(r.json(), example("DescribeMNPAllStageVersions", "request"));
+    assert_eq!(r.header("x-tc-action"), "DescribeMNPAllStageVersions");
+    assert_eq!(r.header("x-tc-version"), "2024-08-01");
+    assert_eq!(r.header("x-tc-region"), "ap-singapore");
+    assert_eq!(r.header("x-tc-language"), "en-US");
+    assert_eq!(r.header("content-type"), "application/json");
+    assert_eq!(r.header("host"), server.url().trim_start_matches("http://"));
+    assert!(
+        r.header("x-tc-requestclient")
+            .starts_with("tcmpp-api-rust/")
+    );
+    assert!(r.headers.get("x-tc-token").is_none());
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let ts: u64 = r.header("x-tc-timestamp").parse().unwrap();
+    assert!(now.abs_diff(ts) < 60);
+    assert_signed(r, "tcmpp");
+
+    assert_eq!(out.request_id, "2802e966-d4ab-4a91-8350-00b803e5a49c");
+    let data = out.data.unwrap();
+    assert_eq!(data.len(), 5);
+    let v = &data[0];
+    assert_eq!(v.mnp_id.as_deref(), Some("mpg9yjc0qbpkelik"));
+    assert_eq!(v.mnp_version_id, Some(2596));
+    assert_eq!(v.mnp_name.as_deref(), Some("autotest_miniapp"));
+    assert_eq!(
+        v.mnp_icon.as_deref(),
+        Some("http://127.0.0.1/T04257DS9431720WTAG/console/20240820061043-30fc239971.png")
+    );
+    assert_eq!(
+        v.mnp_type.as_deref(),
+        Some("Logistics Services->1_Pickup/Delivery,Life Service->144_Lilliputian Services")
+    );
+    assert_eq!(v.mnp_intro.as_deref(), Some("test"));
+    assert_eq!(v.mnp_desc.as_deref(), Some("test"));
+    assert_eq!(v.create_user.as_deref(), Some("autotest_op"));
+    assert_eq!(v.create_time.as_deref(), Some("1724142147"));
+    assert_eq!(v.mnp_version.as_deref(), Some("1.0.277"));
+    assert_eq!(v.mnp_version_intro.as_deref(), Some("test"));
+    assert_eq!(v.phase, Some(Phase::Platform));
+    assert_eq!(v.approval_no.as_deref(), Some("aud7hnb70973ng51ca"));
+    assert_eq!(v.approval_status, Some(ApprovalStatus::Approved));
+    assert_eq!(v.version_current_status, Some(ApprovalStatus::Approved));
+    assert_eq!(v.show_case, Some(ShowCase::Preview));
+    assert_eq!(v.rollback_version, Some(0));
+    assert_eq!(v.status, Some(1));
+    let phases: Vec<_> = data.iter().map(|v| v.phase.clone().unwrap()).collect();
+    assert_eq!(
+        phases,
+        [
+            Phase::Platform,
+            Phase::Online,
+            Phase::Develop,
+            Phase::Develop,
+            Phase::Develop
+        ]
+    );
+    assert_eq!(data[3].mnp_version_id, Some(2395));
+    assert_eq!(data[3].approval_no.as_deref(), Some(""));
+    assert_eq!(
+        data[3].version_current_status,
+        Some(ApprovalStatus::Pending)
+    );
+    assert_eq!(data[3].show_case, Some(ShowCase::NotPreview));
+    assert_eq!(data[4].create_user.as_deref(), Some("800001208871"));
+    assert_eq!(data[4].mnp_version_intro.as_deref(), Some("213123"));
+}
+
+#[tokio::test]
+async fn create_sends_every_member_and_decodes_the_task_id() {
+    let server = TestServer::start(|_| Reply::Json(example("CreateMNPVersion", "response")))
+        .await
+        .unwrap();
+    let client = Client::builder()
+        .region("ap-singapore")
+        .endpoint(server.url())
+        .credentials(
+            Credentials::new(SECRET_ID, SECRET_KEY)
+                .unwrap()
+                .with_token(TOKEN)
+                .unwrap(),
+        )
+        .language(Language::ZhCn)
+        .client_suffix("tests/1")
+        .build()
+        .unwrap();
+    let req = example("CreateMNPVersion", "request");
+    let out = client
+        .create_mnp_version()
+        .mnp_id(req["MNPId"].as_str().unwrap())
+        .mnp_version(req["MNPVersion"].as_str().unwrap())
+        .file_url(req["FileUrl"].as_str().unwrap())
+        .platform_id(req["PlatformId"].as_str().unwrap())
+        .mnp_version_intro(req["MNPVersionIntro"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        out.data.unwrap().task_id.as_deref(),
+        Some("2024082016302581955")
+    );
+    assert_eq!(out.request_id, "b7bbff2d-fea5-471e-918f-c9684abf2fd3");
+    let r = &server.requests()[0];
+    assert_eq!(r.json(), req);
+    assert_eq!(r.header("x-tc-action"), "CreateMNPVersion");
+    assert_eq!(r.header("x-tc-token"), TOKEN);
+    assert_eq!(r.header("x-tc-language"), "zh-CN");
+    assert!(r.header("x-tc-requestclient").ends_with(" tests/1"));
+    assert_signed(r, "tcmpp");
+}
+
+#[tokio::test]
+async fn non_ascii_members_are_signed_over_the_exact_bytes() {
+    let server = TestServer::start(|_| Reply::Json(example("CreateMNPVersion", "response")))
+        .await
+        .unwrap();
+    client(&server)
+        .create_mnp_version()
+        .mnp_id("mpg9yjc0qbpkelik")
+        .mnp_version("1.0.0")
+        .file_url("https://files.example.com/包.zip")
+        .platform_id("T04257DS9431720WTAG")
+        .mnp_version_intro("版本介绍 — ünïcødé \"quoted\"")
+        .send()
+        .await
+        .unwrap();
+    let r = &server.requests()[0];
+    assert_eq!(r.json()["MNPVersionIntro"], "版本介绍 — ünïcødé \"quoted\"");
+    assert_signed(r, "tcmpp");
+}
+
+#[tokio::test]
+async fn every_business_error_code_decodes_to_its_own_variant() {
+    let spec = spec();
+    for action in ["DescribeMNPAllStageVersions", "CreateMNPVersion"] {
+        let codes: Vec<String> = spec["actions"][action]["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["code"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(codes.len() >= 7);
+        for code in codes {
+            let c = code.clone();
+            let server = TestServer::start(move |_| error_reply(&c, "business failure"))
+                .await
+                .unwrap();
+            let client = client(&server);
+            let (kind_code, unhandled, err_code, request_id) = if action == "CreateMNPVersion" {
+                let e = client
+                    .create_mnp_version()
+                    .mnp_id("m")
+                    .mnp_version("1")
+                    .file_url("u")
+                    .platform_id("p")
+                    .mnp_version_intro("i")
+                    .send()
+                    .await
+                    .unwrap_err();
+                let s = e.as_service_error().unwrap();
+                (
+                    s.kind().code(),
+                    s.kind() == CreateMnpVersionErrorKind::Unhandled,
+                    e.code().map(str::to_owned),
+                    e.request_id().map(str::to_owned),
+                )
+            } else {
+                let e = client
+                    .describe_mnp_all_stage_versions()
+                    .mnp_id("m")
+                    .platform_id("p")
+                    .send()
+                    .await
+                    .unwrap_err();
+                let s = e.as_service_error().unwrap();
+                (
+                    s.kind().code(),
+                    s.kind() == DescribeMnpAllStageVersionsErrorKind::Unhandled,
+                    e.code().map(str::to_owned),
+                    e.request_id().map(str::to_owned),
+                )
+            };
+            assert!(!unhandled, "{action} {code}");
+            assert_eq!(kind_code, Some(code.as_str()), "{action}");
+            assert_eq!(err_code.as_deref(), Some(code.as_str()));
+            assert_eq!(request_id.as_deref(), Some("req-err-1"));
+        }
+    }
+}
+
+#[tokio::test]
+async fn common_and_unknown_codes() {
+    let server = TestServer::start(|r: &Recorded| {
+        let id = r.json()["MNPId"].as_str().unwrap_or_default().to_owned();
+        error_reply(&id, "said the server")
+    })
+    .await
+    .unwrap();
+    let client = client(&server);
+    let call = |code: &'static str| {
+        let client = client.clone();
+        async move {
+            client
+                .describe_mnp_all_stage_versions()
+                .mnp_id(code)
+                .platform_id("p")
+                .send()
+                .await
+                .unwrap_err()
+        }
+    };
+    let e = call("AuthFailure.SignatureFailure").await;
+    let s = e.as_service_error().unwrap();
+    assert_eq!(
+        s.kind(),
+        DescribeMnpAllStageVersionsErrorKind::AuthFailureSignatureFailure
+    );
+    assert_eq!(
+        e.to_string(),
+        "AuthFailure.SignatureFailure: said the server (request id req-err-1)"
+    );
+    let e = call("RequestLimitExceeded.IPLimitExceeded").await;
+    assert_eq!(
+        e.as_service_error().unwrap().kind(),
+        DescribeMnpAllStageVersionsErrorKind::RequestLimitExceededIpLimitExceeded
+    );
+    let e = call("Brand.New.Code").await;
+    let s = e.as_service_error().unwrap();
+    assert_eq!(s.kind(), DescribeMnpAllStageVersionsErrorKind::Unhandled);
+    assert_eq!(s.code(), "Brand.New.Code");
+    assert_eq!(s.message(), "said the server");
+    assert_eq!(s.request_id(), Some("req-err-1"));
+}
+
+async fn describe(
+    server: &TestServer,
+) -> SdkError<tcmpp_api::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsError> {
+    client(server)
+        .describe_mnp_all_stage_versions()
+        .mnp_id("m")
+        .platform_id("p")
+        .send()
+        .await
+        .unwrap_err()
+}
+
+#[tokio::test]
+async fn an_html_502_is_an_unexpected_answer_with_its_details() {
+    let page = format!(
+        "<html><body><h1>502 Bad Gateway</h1>{}</body></html>",
+        "x".repeat(3000)
+    );
+    let server = TestServer::start(move |_| Reply::Raw {
+        status: 502,
+        content_type: "text/html",
+        body: page.clone(),
+    })
+    .await
+    .unwrap();
+    match describe(&server).await {
+        SdkError::Response(r) => {
+            assert_eq!(r.kind(), &ResponseErrorKind::Unexpected);
+            assert_eq!(r.status(), 502);
+            assert_eq!(r.content_type(), Some("text/html"));
+            assert_eq!(r.body_head().len(), 1024);
+            assert!(
+                r.body_head()
+                    .starts_with(b"<html><body><h1>502 Bad Gateway")
+            );
+            let shown = r.to_string();
+            assert!(
+                shown.starts_with(
+                    "unexpected answer: HTTP 502, content type text/html, body: \"<html>"
+                ),
+                "{shown}"
+            );
+            assert!(shown.len() < 1200, "Display shows only the first KiB");
+        }
+        other => panic!("expected an unexpected answer, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_truncated_json_body_is_an_unexpected_answer() {
+    let server = TestServer::start(|_| Reply::Raw {
+        status: 200,
+        content_type: "application/json",
+        body: r#"{"Response": {"Data": [{"MNPId": "mpg"#.to_owned(),
+    })
+    .await
+    .unwrap();
+    match describe(&server).await {
+        SdkError::Response(r) => {
+            assert_eq!(r.kind(), &ResponseErrorKind::Unexpected);
+            assert_eq!(r.status(), 200);
+            assert_eq!(
+                r.body().as_ref(),
+                br#"{"Response": {"Data": [{"MNPId": "mpg"#
+            );
+        }
+        other => panic!("expected an unexpected answer, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_envelope_that_does_not_fit_keeps_request_id_and_body() {
+    let server = TestServer::start(|_| {
+        Reply::Json(json!({"Response": {"Data": "oops", "RequestId": "req-bad"}}))
+    })
+    .await
+    .unwrap();
+    match describe(&server).await {
+        SdkError::Response(r) => {
+            assert!(
+                matches!(r.kind(), ResponseErrorKind::Decode { .. }),
+                "{r:?}"
+            );
+            assert_eq!(r.request_id(), Some("req-bad"));
+            assert_eq!(
+                r.body().as_ref(),
+                br#"{"Response":{"Data":"oops","RequestId":"req-bad"}}"#
+            );
+            assert!(r.to_string().contains("(request id req-bad)"));
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out() {
+    let server = TestServer::start(|_| Reply::Hang).await.unwrap();
+    let client = Client::builder()
+        .region("ap-singapore")
+        .endpoint(server.url())
+        .credentials(Credentials::new(SECRET_ID, SECRET_KEY).unwrap())
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let e = client
+        .describe_mnp_all_stage_versions()
+        .mnp_id("m")
+        .platform_id("p")
+        .send()
+        .await
+        .unwrap_err();
+    match e {
+        SdkError::Timeout(t) => {
+            assert!(!t.while_connecting());
+            assert_eq!(t.after(), Duration::from_millis(300));
+        }
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn a_dropped_connection_and_a_refused_one_are_transport_errors() {
+    let server = TestServer::start(|_| Reply::Drop).await.unwrap();
+    match describe(&server).await {
+        SdkError::Transport(t) => assert_eq!(t.kind(), TransportErrorKind::Io),
+        other => panic!("expected a transport error, got {other:?}"),
+    }
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let client = Client::builder()
+        .region("ap-singapore")
+        .endpoint(format!("http://127.0.0.1:{port}"))
+        .credentials(Credentials::new(SECRET_ID, SECRET_KEY).unwrap())
+        .build()
+        .unwrap();
+    match client
+        .describe_mnp_all_stage_versions()
+        .mnp_id("m")
+        .platform_id("p")
+        .send()
+        .await
+        .unwrap_err()
+    {
+        SdkError::Transport(t) => {
+            assert_eq!(t.kind(), TransportErrorKind::Connect);
+            assert!(t.to_string().starts_with("cannot connect"), "{t}");
+        }
+        other => panic!("expected a connect error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_envelope_is_found_whatever_the_content_type_says() {
+    for content_type in [
+        "application/json; charset=utf-8",
+        "text/plain",
+        "application/json;charset=UTF-8",
+    ] {
+        let server = TestServer::start(move |_| Reply::Raw {
+            status: 200,
+            content_type,
+            body: json!({"Response": {"Error": {"Code": "InvalidParameterValue.InvalidMNPId", "Message": "bad"}, "RequestId": "r"}}).to_string(),
+        })
+        .await
+        .unwrap();
+        let e = describe(&server).await;
+        assert_eq!(
+            e.as_service_error().map(|s| s.kind()),
+            Some(DescribeMnpAllStageVersionsErrorKind::InvalidParameterValueInvalidMnpId),
+            "{content_type}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn drifted_answers_decode() {
+    let server = TestServer::start(|r: &Recorded| {
+        if r.json()["MNPId"] == "null" {
+            Reply::Json(json!({"Response": {"Data": null, "RequestId": "r1"}}))
+        } else {
+            Reply::Json(json!({"Response": {"Data": [{"MNPVersionId": "2596", "ApprovalStatus": "3", "Phase": "Canary",
+                "ShowCase": 1.0, "Unknown": {"x": 1}}], "Extra": true, "RequestId": "r2"}}))
+        }
+    })
+    .await
+    .unwrap();
+    let client = client(&server);
+    let out = client
+        .describe_mnp_all_stage_versions()
+        .mnp_id("null")
+        .platform_id("p")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.data, None);
+    let out = client
+        .describe_mnp_all_stage_versions()
+        .mnp_id("x")
+        .platform_id("p")
+        .send()
+        .await
+        .unwrap();
+    let v = &out.data.unwrap()[0];
+    assert_eq!(v.mnp_version_id, Some(2596));
+    assert_eq!(v.approval_status, Some(ApprovalStatus::Approved));
+    assert_eq!(v.phase, Some(Phase::Unknown("Canary".to_owned())));
+    assert_eq!(v.show_case, Some(ShowCase::Preview));
+    assert_eq!(v.mnp_name, None);
+}
+
+#[tokio::test]
+async fn connections_are_pooled_and_clones_share_them() {
+    let server =
+        TestServer::start(|_| Reply::Json(example("DescribeMNPAllStageVersions", "response")))
+            .await
+            .unwrap();
+    let client = client(&server);
+    for _ in 0..3 {
+        client
+            .describe_mnp_all_stage_versions()
+            .mnp_id("m")
+            .platform_id("p")
+            .send()
+            .await
+            .unwrap();
+        let clone = client.clone();
+        clone
+            .describe_mnp_all_stage_versions()
+            .mnp_id("m")
+            .platform_id("p")
+            .send()
+            .await
+            .unwrap();
+    }
+    assert_eq!(server.requests().len(), 6);
+    assert_eq!(server.connections(), 1);
+}
+
+#[test]
+fn bad_configuration_is_a_typed_error() {
+    let build = |b: tcmpp_api::ClientBuilder| {
+        b.credentials(Credentials::new(SECRET_ID, SECRET_KEY).unwrap())
+            .build()
+    };
+    let err = build(Client::builder().region("ap singapore")).unwrap_err();
+    assert!(matches!(err, ConfigError::InvalidRegion { .. }), "{err}");
+    for endpoint in [
+        "tcmpp.tencentcloudapi.com",
+        "ftp://x",
+        "http://h/prefix",
+        "http://",
+    ] {
+        let err = build(Client::builder().region("ap-singapore").endpoint(endpoint)).unwrap_err();
+        assert!(
+            matches!(err, ConfigError::InvalidEndpoint { .. }),
+            "{endpoint}: {err}"
+        );
+        assert!(err.to_string().contains(endpoint), "{err}");
+    }
+    let err = build(
+        Client::builder()
+            .region("ap-singapore")
+            .timeout(Duration::ZERO),
+    )
+    .unwrap_err();
+    assert_eq!(err.to_string(), "the timeout must be greater than zero");
+    let err = build(
+        Client::builder()
+            .region("ap-singapore")
+            .client_suffix("a b"),
+    )
+    .unwrap_err();
+    assert!(matches!(err, ConfigError::InvalidClientSuffix { .. }));
+    let ok = build(Client::builder().region("ap-singapore")).unwrap();
+    assert_eq!(ok.endpoint(), "https://tcmpp.tencentcloudapi.com/");
+    assert_eq!(ok.region(), "ap-singapore");
+}
+
+#[test]
+fn the_client_is_cheap_to_share() {
+    fn assert_traits<T: Clone + Send + Sync + 'static>() {}
+    assert_traits::<Client>();
+}

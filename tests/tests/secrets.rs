@@ -1,0 +1,130 @@
+//! The secret key and the session token appear in no `Debug` or `Display`
+//! output of the client, credentials, requests or errors, and in no tracing
+//! output, even at TRACE level with the HTTP stack's own logs.
+
+#![allow(clippy::unwrap_used, clippy::panic)] // test helpers: a panic is a failed test
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::json;
+use tcmpp_api::Client;
+use tcmpp_api::credentials::Credentials;
+use tcmpp_tests::server::{Reply, TestServer};
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::fmt::format::FmtSpan;
+
+const SECRET_KEY: &str = "Sup3rSecretKeyValue";
+const TOKEN: &str = "Sess1onTokenValue";
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Captured {
+        self.clone()
+    }
+}
+
+fn assert_clean(what: &str, text: &str) {
+    assert!(
+        !text.contains(SECRET_KEY),
+        "{what} shows the secret key:\n{text}"
+    );
+    assert!(!text.contains(TOKEN), "{what} shows the token:\n{text}");
+}
+
+#[tokio::test]
+async fn no_secret_in_debug_display_or_traces() {
+    let logs = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_ansi(false)
+        .with_writer(logs.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = TestServer::start(|r| {
+        if r.json()["MNPId"] == "ok" {
+            Reply::Json(json!({"Response": {"Data": [], "RequestId": "req-ok"}}))
+        } else if r.json()["MNPId"] == "html" {
+            Reply::Raw { status: 502, content_type: "text/html", body: "<html>bad gateway</html>".to_owned() }
+        } else {
+            Reply::Json(json!({"Response": {"Error": {"Code": "AuthFailure.SignatureFailure", "Message": "no"}, "RequestId": "req-err"}}))
+        }
+    })
+    .await
+    .unwrap();
+    let creds = Credentials::new("AKIDVISIBLE", SECRET_KEY)
+        .unwrap()
+        .with_token(TOKEN)
+        .unwrap();
+    let client = Client::builder()
+        .region("ap-singapore")
+        .endpoint(server.url())
+        .credentials(creds.clone())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+
+    assert_clean("Credentials Debug", &format!("{creds:?}"));
+    assert_clean("Client Debug", &format!("{client:?}"));
+    assert!(
+        format!("{client:?}").contains("AKIDVISIBLE"),
+        "the secret id is not a secret"
+    );
+    let request = client
+        .describe_mnp_all_stage_versions()
+        .mnp_id("ok")
+        .platform_id("p");
+    assert_clean("request Debug", &format!("{request:?}"));
+    request.send().await.unwrap();
+
+    for id in ["err", "html"] {
+        let err = client
+            .describe_mnp_all_stage_versions()
+            .mnp_id(id)
+            .platform_id("p")
+            .send()
+            .await
+            .unwrap_err();
+        assert_clean("error Debug", &format!("{err:?}"));
+        assert_clean("error Display", &err.to_string());
+    }
+    let bad = Credentials::new("AKIDVISIBLE", format!("{SECRET_KEY}\n")).unwrap_err();
+    assert_clean("credentials error", &format!("{bad} {bad:?}"));
+
+    // The token did travel, so its absence from the logs means something.
+    assert_eq!(server.requests()[0].header("x-tc-token"), TOKEN);
+    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert_clean("tracing output", &logs);
+    assert!(logs.contains("tcmpp.call"), "{logs}");
+    assert!(
+        logs.contains("action=\"DescribeMNPAllStageVersions\"")
+            || logs.contains("action=DescribeMNPAllStageVersions"),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("outcome=\"ok\"") || logs.contains("outcome=ok"),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("request_id=\"req-err\"") || logs.contains("request_id=req-err"),
+        "{logs}"
+    );
+    assert!(logs.contains("latency_ms="), "{logs}");
+    assert!(logs.contains("region=ap-singapore"), "{logs}");
+}

@@ -61,6 +61,8 @@ mod error_metadata;
 #[rustfmt::skip] // formatted by the generator (prettyplease); `cargo xtask codegen --check` guards it
 mod generated;
 pub mod lenient;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod operation;
 pub mod signing;
 

@@ -67,3 +67,63 @@ pub enum BodyError {
         request_id: Option<String>,
     },
 }
+
+/// What the spec says about one action, as data: the mock server validates
+/// and answers from this, so a new action in the spec needs no hand-written
+/// handler. Generated as `tcmpp_api::OPERATIONS`.
+#[derive(Clone, Copy, Debug)]
+pub struct OperationInfo {
+    /// Wire name.
+    pub action: &'static str,
+    /// The service it belongs to.
+    pub service: ServiceInfo,
+    /// Whether re-sending after an ambiguous failure is safe.
+    pub retry_safe: bool,
+    /// Documented rate limit.
+    pub rate_limit_per_second: u32,
+    /// Request members.
+    pub request: &'static [Param],
+    /// The spec's first example request body, compact JSON.
+    pub example_request: Option<&'static str>,
+    /// The spec's first example answer, `{"Response": ...}`, compact JSON.
+    pub example_response: Option<&'static str>,
+}
+
+/// A request member.
+#[derive(Clone, Copy, Debug)]
+pub struct Param {
+    /// Wire name.
+    pub name: &'static str,
+    /// Whether the caller must send it.
+    pub required: bool,
+    /// Its type.
+    pub ty: ParamType,
+}
+
+/// A request member's type.
+#[derive(Clone, Copy, Debug)]
+pub enum ParamType {
+    /// A string.
+    String,
+    /// A signed integer.
+    Int64,
+    /// An unsigned integer.
+    Uint64,
+    /// A number.
+    Float,
+    /// A boolean.
+    Bool,
+    /// A list of the inner type.
+    List(&'static ParamType),
+    /// An object with these members.
+    Object(&'static ObjectSchema),
+}
+
+/// The members of an object type.
+#[derive(Debug)]
+pub struct ObjectSchema {
+    /// Name in the spec.
+    pub name: &'static str,
+    /// Members.
+    pub members: &'static [Param],
+}

@@ -84,6 +84,11 @@ pub fn authorization(secret_id: &str, signature: &str, req: &Request<'_>) -> Str
     )
 }
 
+/// Lowercase hex HMAC-SHA256 of `data` under `key`.
+pub fn hmac_hex(key: &[u8], data: &[u8]) -> String {
+    hex(&hmac(key, data))
+}
+
 /// The UTC calendar date `YYYY-MM-DD` of a Unix timestamp.
 pub fn utc_date(timestamp: u64) -> String {
     // Days to civil date, after Howard Hinnant's `civil_from_days`.

@@ -4,7 +4,7 @@
 //! Every secret key and token used here contains `s3cr3t`, so a leak into
 //! an error message or `Debug` output is caught by one substring check.
 
-#![allow(clippy::unwrap_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashMap;
 use std::convert::Infallible;

@@ -1,7 +1,7 @@
 //! The client against a real HTTP server on 127.0.0.1: what it sends, how
 //! it decodes the seed answers, and how each kind of failure surfaces.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // test helpers: a panic is a failed test
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! format promises: wire names, optional members left out, tolerant
 //! decoding, value sets that keep unknown values, typed errors.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // test helpers: a panic is a failed test
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
 
 use serde_json::json;
 use tcmpp_api::__private::{BodyError, ResponseBody};

@@ -1,7 +1,7 @@
 //! The committed `tcmpp-api/src/generated` must be exactly what the spec
 //! produces: generated files are never edited by hand.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // test helpers: a panic is a failed test
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
 
 use std::fs;
 

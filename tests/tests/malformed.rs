@@ -1,7 +1,7 @@
 //! Every malformed spec is rejected with a problem at the right JSON path;
 //! none panics.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // test helpers: a panic is a failed test
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
 
 use tcmpp_tests::malformed;
 

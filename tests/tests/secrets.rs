@@ -2,7 +2,7 @@
 //! output of the client, credentials, requests or errors, and in no tracing
 //! output, even at TRACE level with the HTTP stack's own logs.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // test helpers: a panic is a failed test
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

@@ -2,7 +2,7 @@
 //! for the fixture that uses every feature of the format. A changed shape
 //! shows up as a snapshot diff in review.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // test helpers: a panic is a failed test
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
 
 use tcmpp_tests::workspace_root;
 

@@ -61,6 +61,7 @@ fn root(api: &Api, opts: &EmitOptions<'_>) -> TokenStream {
     });
     let (name, version, endpoint, signing) = (&s.name, &s.version, &s.endpoint, &s.signing_service);
     let actions = api.actions.iter().map(|a| a.wire_name.as_str());
+    let operations = operation_table(api);
     let client_methods = if opts.client_methods {
         action::client_methods(api, opts)
     } else {
@@ -81,6 +82,8 @@ fn root(api: &Api, opts: &EmitOptions<'_>) -> TokenStream {
 
         /// Wire names of every action in the spec.
         pub const ACTIONS: &[&str] = &[#(#actions),*];
+
+        #operations
 
         #client_methods
     }
@@ -144,5 +147,94 @@ pub(crate) fn unset_module(idents: &[&str]) -> TokenStream {
         pub mod unset {
             #(#markers)*
         }
+    }
+}
+
+/// `OPERATIONS`: each action's request members and examples as data, and a
+/// `static` schema per object (statics, so that recursive objects can point
+/// at themselves).
+fn operation_table(api: &Api) -> TokenStream {
+    let schema_name = |i: usize| {
+        format_ident!(
+            "SCHEMA_{}",
+            crate::names::snake(&api.models[i].wire_name).to_uppercase()
+        )
+    };
+    let param_type = |ty: &Type| -> TokenStream {
+        fn go(api: &Api, ty: &Type, schema: &dyn Fn(usize) -> Ident) -> TokenStream {
+            let p = quote!(::tcmpp_api::operation::ParamType);
+            match ty {
+                Type::String => quote!(#p::String),
+                Type::Int64 => quote!(#p::Int64),
+                Type::Uint64 => quote!(#p::Uint64),
+                Type::Float => quote!(#p::Float),
+                Type::Bool => quote!(#p::Bool),
+                Type::ValueSet(i) => match api.value_sets[*i].kind {
+                    crate::ir::SetKind::String => quote!(#p::String),
+                    crate::ir::SetKind::Int64 => quote!(#p::Int64),
+                },
+                Type::Model(i) => {
+                    let s = schema(*i);
+                    quote!(#p::Object(&#s))
+                }
+                Type::List(inner) => {
+                    let inner = go(api, inner, schema);
+                    quote!(#p::List(&#inner))
+                }
+            }
+        }
+        go(api, ty, &schema_name)
+    };
+    let params = |fields: &[crate::ir::Field]| {
+        let items = fields.iter().map(|f| {
+            let (name, required, ty) = (&f.wire_name, f.required, param_type(&f.ty));
+            quote!(::tcmpp_api::operation::Param { name: #name, required: #required, ty: #ty })
+        });
+        quote!(&[#(#items),*])
+    };
+    let schemas = api.models.iter().enumerate().map(|(i, m)| {
+        let name = schema_name(i);
+        let wire = &m.wire_name;
+        let members = params(&m.fields);
+        let doc = format!(" Request schema of `{wire}`.");
+        quote! {
+            #[doc = #doc]
+            pub static #name: ::tcmpp_api::operation::ObjectSchema = ::tcmpp_api::operation::ObjectSchema {
+                name: #wire,
+                members: #members,
+            };
+        }
+    });
+    let ops = api.actions.iter().map(|a| {
+        let (action, retry_safe) = (&a.wire_name, a.retry_safe);
+        let rate = proc_macro2::Literal::u32_unsuffixed(a.rate_limit_per_second);
+        let request = params(&a.request.fields);
+        let compact = |v: &serde_json::Value| serde_json::to_string(v).unwrap_or_default();
+        let example = |f: fn(&crate::ir::Example) -> &serde_json::Value| match a.examples.first() {
+            Some(e) => {
+                let s = compact(f(e));
+                quote!(Some(#s))
+            }
+            None => quote!(None),
+        };
+        let (req, resp) = (example(|e| &e.request), example(|e| &e.response));
+        quote! {
+            ::tcmpp_api::operation::OperationInfo {
+                action: #action,
+                service: SERVICE,
+                retry_safe: #retry_safe,
+                rate_limit_per_second: #rate,
+                request: #request,
+                example_request: #req,
+                example_response: #resp,
+            }
+        }
+    });
+    quote! {
+        /// Every action's request members and examples, as data (the mock
+        /// server answers from this).
+        pub static OPERATIONS: &[::tcmpp_api::operation::OperationInfo] = &[#(#ops),*];
+
+        #(#schemas)*
     }
 }

@@ -22,6 +22,183 @@ pub const SERVICE: ::tcmpp_api::operation::ServiceInfo = ::tcmpp_api::operation:
 /// Wire names of every action in the spec.
 pub const ACTIONS: &[&str] = &["CreateMNPVersion", "DescribeMNPAllStageVersions"];
 
+/// Every action's request members and examples, as data (the mock
+/// server answers from this).
+pub static OPERATIONS: &[::tcmpp_api::operation::OperationInfo] = &[
+    ::tcmpp_api::operation::OperationInfo {
+        action: "CreateMNPVersion",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPVersion",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "FileUrl",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPVersionIntro",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"FileUrl\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240820163023-86c669ca06.zip\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPVersion\":\"1.0.278\",\"MNPVersionIntro\":\"autotest_create\",\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"TaskId\":\"2024082016302581955\"},\"RequestId\":\"b7bbff2d-fea5-471e-918f-c9684abf2fd3\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeMNPAllStageVersions",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"MNPId\":\"mpg9yjc0qbpkelik\",\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":[{\"ApprovalNo\":\"aud7hnb70973ng51ca\",\"ApprovalStatus\":3,\"CreateTime\":\"1724142147\",\"CreateUser\":\"autotest_op\",\"MNPDesc\":\"test\",\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240820061043-30fc239971.png\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPIntro\":\"test\",\"MNPName\":\"autotest_miniapp\",\"MNPType\":\"Logistics Services->1_Pickup/Delivery,Life Service->144_Lilliputian Services\",\"MNPVersion\":\"1.0.277\",\"MNPVersionId\":2596,\"MNPVersionIntro\":\"test\",\"Phase\":\"Platform\",\"RollbackVersion\":0,\"ShowCase\":1,\"Status\":1,\"VersionCurrentStatus\":3},{\"ApprovalNo\":\"aud7hnb70973ng51ca\",\"ApprovalStatus\":3,\"CreateTime\":\"1724142147\",\"CreateUser\":\"autotest_op\",\"MNPDesc\":\"test\",\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240820061043-30fc239971.png\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPIntro\":\"test\",\"MNPName\":\"autotest_miniapp\",\"MNPType\":\"Logistics Services->1_Pickup/Delivery,Life Service->144_Lilliputian Services\",\"MNPVersion\":\"1.0.277\",\"MNPVersionId\":2596,\"MNPVersionIntro\":\"test\",\"Phase\":\"Online\",\"RollbackVersion\":0,\"ShowCase\":1,\"Status\":1,\"VersionCurrentStatus\":3},{\"ApprovalNo\":\"aud7hnb70973ng51ca\",\"ApprovalStatus\":3,\"CreateTime\":\"1724142147\",\"CreateUser\":\"autotest_op\",\"MNPDesc\":\"test\",\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240820061043-30fc239971.png\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPIntro\":\"test\",\"MNPName\":\"autotest_miniapp\",\"MNPType\":\"Logistics Services->1_Pickup/Delivery,Life Service->144_Lilliputian Services\",\"MNPVersion\":\"1.0.277\",\"MNPVersionId\":2596,\"MNPVersionIntro\":\"test\",\"Phase\":\"Develop\",\"RollbackVersion\":0,\"ShowCase\":1,\"Status\":1,\"VersionCurrentStatus\":3},{\"ApprovalNo\":\"\",\"ApprovalStatus\":3,\"CreateTime\":\"1722571328\",\"CreateUser\":\"admin\",\"MNPDesc\":\"This mini program is used for automatic test 0820163007\",\"MNPIcon\":\"https://api.tcmpp-staging.tmfcloud.com:80/Mutable/T04257DS9431720WTAG/console/20240802101902-805af7c9bf.png\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPIntro\":\"For automatic test 0820163007\",\"MNPName\":\"autotest_miniapp\",\"MNPType\":\"Logistics Services->1_Pickup/Delivery,Life Service->144_Lilliputian Services\",\"MNPVersion\":\"1.0.115\",\"MNPVersionId\":2395,\"MNPVersionIntro\":\"add a new mnp version from console\",\"Phase\":\"Develop\",\"RollbackVersion\":0,\"ShowCase\":0,\"Status\":1,\"VersionCurrentStatus\":0},{\"ApprovalNo\":\"audlyeenb7l9rfd51z\",\"ApprovalStatus\":3,\"CreateTime\":\"1724127655\",\"CreateUser\":\"800001208871\",\"MNPDesc\":\"test\",\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240820061043-30fc239971.png\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPIntro\":\"test\",\"MNPName\":\"autotest_miniapp\",\"MNPType\":\"Logistics Services->1_Pickup/Delivery,Life Service->144_Lilliputian Services\",\"MNPVersion\":\"1.0.276\",\"MNPVersionId\":2582,\"MNPVersionIntro\":\"213123\",\"Phase\":\"Develop\",\"RollbackVersion\":0,\"ShowCase\":0,\"Status\":1,\"VersionCurrentStatus\":3}],\"RequestId\":\"2802e966-d4ab-4a91-8350-00b803e5a49c\"}}",
+        ),
+    },
+];
+
+/// Request schema of `CreateMNPVersionResp`.
+pub static SCHEMA_CREATE_MNP_VERSION_RESP: ::tcmpp_api::operation::ObjectSchema = ::tcmpp_api::operation::ObjectSchema {
+    name: "CreateMNPVersionResp",
+    members: &[
+        ::tcmpp_api::operation::Param {
+            name: "TaskId",
+            required: false,
+            ty: ::tcmpp_api::operation::ParamType::String,
+        },
+    ],
+};
+
+/// Request schema of `DescribeMPAllStageVersionsResp`.
+pub static SCHEMA_DESCRIBE_MP_ALL_STAGE_VERSIONS_RESP: ::tcmpp_api::operation::ObjectSchema = ::tcmpp_api::operation::ObjectSchema {
+    name: "DescribeMPAllStageVersionsResp",
+    members: &[
+        ::tcmpp_api::operation::Param {
+            name: "MNPId",
+            required: false,
+            ty: ::tcmpp_api::operation::ParamType::String,
+        },
+        ::tcmpp_api::operation::Param {
+            name: "MNPVersionId",
+            required: false,
+            ty: ::tcmpp_api::operation::ParamType::Int64,
+        },
+        ::tcmpp_api::operation::Param {
+            name: "MNPName",
+            required: false,
+            ty: ::tcmpp_api::operation::ParamType::String,
+        },
+        ::tcmpp_api::operation::Param {
+            name: "MNPIcon",
+            required: false,
+            ty: ::tcmpp_api::operation::ParamType::String,
+        },
+        ::tcmpp_api::operation::Param {
+            name: "MNPType",
+            required: false,
+            ty: ::tcmpp_api::operation::ParamType::String,
+        },
+        ::tcmpp_api::operation::Param {
+            name: "MNPIntro",
+            required: false,
+            ty: ::tcmpp_api::operation::ParamType::String,
+        },
+        ::tcmpp_api::operation::Param {
+            name: "MNPDesc",
+            required: false,
+            ty: ::tcmpp_api::operation::ParamType::String,
+        },
+        ::tcmpp_api::operation::Param {
+            name: "CreateUser",
+            required: false,
+            ty: ::tcmpp_api::operation::ParamType::String,
+        },
+        ::tcmpp_api::operation::Param {
+            name: "CreateTime",
+            required: false,
+            ty: ::tcmpp_api::operation::ParamType::String,
+        },
+        ::tcmpp_api::operation::Param {
+            name: "MNPVersion",
+            required: false,
+            ty: ::tcmpp_api::operation::ParamType::String,
+        },
+        ::tcmpp_api::operation::Param {
+            name: "MNPVersionIntro",
+            required: false,
+            ty: ::tcmpp_api::operation::ParamType::String,
+        },
+        ::tcmpp_api::operation::Param {
+            name: "Phase",
+            required: false,
+            ty: ::tcmpp_api::operation::ParamType::String,
+        },
+        ::tcmpp_api::operation::Param {
+            name: "ApprovalStatus",
+            required: false,
+            ty: ::tcmpp_api::operation::ParamType::Int64,
+        },
+        ::tcmpp_api::operation::Param {
+            name: "ApprovalNo",
+            required: false,
+            ty: ::tcmpp_api::operation::ParamType::String,
+        },
+        ::tcmpp_api::operation::Param {
+            name: "ShowCase",
+            required: false,
+            ty: ::tcmpp_api::operation::ParamType::Int64,
+        },
+        ::tcmpp_api::operation::Param {
+            name: "RollbackVersion",
+            required: false,
+            ty: ::tcmpp_api::operation::ParamType::Int64,
+        },
+        ::tcmpp_api::operation::Param {
+            name: "Status",
+            required: false,
+            ty: ::tcmpp_api::operation::ParamType::Int64,
+        },
+        ::tcmpp_api::operation::Param {
+            name: "VersionCurrentStatus",
+            required: false,
+            ty: ::tcmpp_api::operation::ParamType::Int64,
+        },
+    ],
+};
+
 impl ::tcmpp_api::Client {
     /// `CreateMNPVersion`: Creates a mini program version.
     ///

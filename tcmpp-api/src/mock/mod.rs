@@ -1,0 +1,342 @@
+//! An in-process TCMPP server for tests: real HTTP on 127.0.0.1 that checks
+//! TC3 signatures, the timestamp window, the version, the action and the
+//! parameters, answers with the service's error codes, remembers created
+//! versions, and can be told to misbehave.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use tcmpp_api::mock::{Fault, MockServer};
+//!
+//! let mock = MockServer::start().await?;
+//! let client = tcmpp_api::Client::builder()
+//!     .region("ap-singapore")
+//!     .endpoint(mock.endpoint())
+//!     .credentials(mock.credentials())
+//!     .build()?;
+//! mock.inject(Fault::error("FailedOperation.PackageAlreadyExpired", "plan expired"), 1);
+//! let err = client
+//!     .describe_mnp_all_stage_versions()
+//!     .mnp_id("mpg9yjc0qbpkelik")
+//!     .platform_id("T04257DS9431720WTAG")
+//!     .send()
+//!     .await
+//!     .unwrap_err();
+//! assert_eq!(err.code(), Some("FailedOperation.PackageAlreadyExpired"));
+//! # Ok(()) }
+//! ```
+//!
+//! Actions come from the generated [`OPERATIONS`](crate::OPERATIONS) table:
+//! `DescribeMNPAllStageVersions` and `CreateMNPVersion` share a store seeded
+//! from the spec's example; any other action answers with its example.
+
+mod serve;
+mod store;
+mod verify;
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+use crate::credentials::Credentials;
+use crate::operation::OperationInfo;
+
+/// The `SecretId` the mock accepts unless told otherwise.
+pub const DEMO_SECRET_ID: &str = "AKIDMOCKDEMO0000000000000000000000";
+/// The `SecretKey` the mock accepts unless told otherwise.
+pub const DEMO_SECRET_KEY: &str = "mockdemosecretkey000000000000000";
+
+/// A misbehaviour for the next requests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fault {
+    /// Answer this error (HTTP 200, the error envelope) without acting.
+    Error {
+        /// Error code, e.g. `RequestLimitExceeded`.
+        code: String,
+        /// Its message.
+        message: String,
+    },
+    /// Wait, then handle the request normally.
+    Delay(Duration),
+    /// Handle the request (state changes happen), then close the
+    /// connection without answering: the ambiguous failure.
+    Drop,
+    /// Answer `502 Bad Gateway` with an HTML page, without acting.
+    Html502,
+    /// Answer this status with this body, without acting.
+    Status {
+        /// HTTP status.
+        status: u16,
+        /// Body.
+        body: String,
+    },
+}
+
+impl Fault {
+    /// [`Fault::Error`] with the given code and message.
+    pub fn error(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Fault::Error {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// One request the mock received.
+#[derive(Clone, Debug)]
+pub struct CallRecord {
+    /// `X-TC-Action` as sent (empty if none).
+    pub action: String,
+    /// When it arrived.
+    pub at: Instant,
+    /// The error code answered, `None` for a success (or a fault without one).
+    pub code: Option<String>,
+    /// Whether the request was acted on (state may have changed).
+    pub handled: bool,
+}
+
+struct ScriptedFault {
+    action: Option<String>,
+    fault: Fault,
+    remaining: usize,
+}
+
+struct Shared {
+    operations: &'static [OperationInfo],
+    keys: Vec<Credentials>,
+    store: Mutex<store::Store>,
+    faults: Mutex<VecDeque<ScriptedFault>>,
+    log: Mutex<Vec<CallRecord>>,
+    next_id: AtomicU64,
+    id_seed: u64,
+    max_skew: Duration,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock leaves plain data behind; keep serving.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Shared {
+    /// Takes the fault that applies to the next request of `action`, if any.
+    fn take_fault(&self, action: &str) -> Option<Fault> {
+        let mut faults = lock(&self.faults);
+        let i = faults
+            .iter()
+            .position(|f| f.action.as_deref().is_none_or(|a| a == action))?;
+        let f = &mut faults[i];
+        let fault = f.fault.clone();
+        f.remaining -= 1;
+        if f.remaining == 0 {
+            faults.remove(i);
+        }
+        Some(fault)
+    }
+
+    fn request_id(&self) -> String {
+        let n = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let a = self.id_seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let b = a.rotate_left(29).wrapping_mul(0xBF58_476D_1CE4_E5B9) ^ n;
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xfff,
+            0x8000 | (b >> 48 & 0x3fff),
+            b & 0xffff_ffff_ffff
+        )
+    }
+}
+
+/// The demo key, which the mock accepts unless configured otherwise.
+pub fn demo_credentials() -> Credentials {
+    Credentials::unchecked(DEMO_SECRET_ID, DEMO_SECRET_KEY)
+}
+
+/// Configures a [`MockServer`].
+#[derive(Clone)]
+#[must_use]
+pub struct MockServerBuilder {
+    addr: SocketAddr,
+    operations: &'static [OperationInfo],
+    keys: Vec<Credentials>,
+    max_skew: Duration,
+}
+
+impl std::fmt::Debug for MockServerBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ids: Vec<&str> = self.keys.iter().map(Credentials::secret_id).collect();
+        f.debug_struct("MockServerBuilder")
+            .field("addr", &self.addr)
+            .field("secret_ids", &ids)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for MockServerBuilder {
+    fn default() -> Self {
+        MockServerBuilder {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            operations: crate::OPERATIONS,
+            keys: Vec::new(),
+            max_skew: Duration::from_secs(300),
+        }
+    }
+}
+
+impl MockServerBuilder {
+    /// Listen on this port of 127.0.0.1 (default: a free one).
+    pub fn port(mut self, port: u16) -> Self {
+        self.addr.set_port(port);
+        self
+    }
+
+    /// Accept these credentials (repeatable). Default: the demo key
+    /// ([`DEMO_SECRET_ID`], [`DEMO_SECRET_KEY`]).
+    pub fn credentials(mut self, credentials: &Credentials) -> Self {
+        self.keys.push(credentials.clone());
+        self
+    }
+
+    /// Serve another spec's actions (for generated code outside this crate).
+    pub fn operations(mut self, operations: &'static [OperationInfo]) -> Self {
+        self.operations = operations;
+        self
+    }
+
+    /// How far `X-TC-Timestamp` may be from the mock's clock. Default: 5 minutes.
+    pub fn max_clock_skew(mut self, skew: Duration) -> Self {
+        self.max_skew = skew;
+        self
+    }
+
+    /// Binds and starts serving on the current tokio runtime.
+    pub async fn start(self) -> std::io::Result<MockServer> {
+        let listener = TcpListener::bind(self.addr).await?;
+        let addr = listener.local_addr()?;
+        let keys = if self.keys.is_empty() {
+            vec![demo_credentials()]
+        } else {
+            self.keys
+        };
+        let seed = {
+            use std::hash::{BuildHasher, Hasher};
+            std::collections::hash_map::RandomState::new()
+                .build_hasher()
+                .finish()
+        };
+        let shared = Arc::new(Shared {
+            store: Mutex::new(store::Store::seeded(self.operations)),
+            operations: self.operations,
+            keys,
+            faults: Mutex::new(VecDeque::new()),
+            log: Mutex::new(Vec::new()),
+            next_id: AtomicU64::new(0),
+            id_seed: seed,
+            max_skew: self.max_skew,
+        });
+        let task = tokio::spawn(serve::accept_loop(listener, shared.clone()));
+        Ok(MockServer { addr, shared, task })
+    }
+}
+
+/// A running mock; stops when dropped.
+pub struct MockServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    task: JoinHandle<()>,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockServer {
+    /// Starts a mock on a free port of 127.0.0.1 that accepts the demo key.
+    pub async fn start() -> std::io::Result<MockServer> {
+        Self::builder().start().await
+    }
+
+    /// Configures a mock.
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder::default()
+    }
+
+    /// `http://127.0.0.1:PORT`, for `ClientBuilder::endpoint`.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The first credentials it accepts (the demo key unless configured).
+    pub fn credentials(&self) -> Credentials {
+        self.shared
+            .keys
+            .first()
+            .cloned()
+            .unwrap_or_else(demo_credentials)
+    }
+
+    /// Applies `fault` to the next `times` requests, whatever their action.
+    /// Faults queue up in the order they were injected.
+    pub fn inject(&self, fault: Fault, times: usize) {
+        self.push_fault(None, fault, times);
+    }
+
+    /// Applies `fault` to the next `times` requests of `action`.
+    pub fn inject_for(&self, action: &str, fault: Fault, times: usize) {
+        self.push_fault(Some(action.to_owned()), fault, times);
+    }
+
+    fn push_fault(&self, action: Option<String>, fault: Fault, times: usize) {
+        if times > 0 {
+            lock(&self.shared.faults).push_back(ScriptedFault {
+                action,
+                fault,
+                remaining: times,
+            });
+        }
+    }
+
+    /// Forgets every fault not yet applied.
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+    }
+
+    /// Every request received so far, in arrival order.
+    pub fn calls(&self) -> Vec<CallRecord> {
+        lock(&self.shared.log).clone()
+    }
+
+    /// How many requests of `action` were acted on.
+    pub fn handled(&self, action: &str) -> usize {
+        lock(&self.shared.log)
+            .iter()
+            .filter(|c| c.handled && c.action == action)
+            .count()
+    }
+
+    /// Stops accepting connections.
+    pub fn shutdown(self) {
+        self.task.abort();
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

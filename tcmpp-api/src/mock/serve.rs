@@ -1,0 +1,177 @@
+//! HTTP: accept connections, apply scripted faults, answer in the service's
+//! envelope.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{HeaderMap, Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{Map, Value, json};
+use tokio::net::TcpListener;
+
+use super::verify::{self, ApiError};
+use super::{CallRecord, Fault, Shared, lock};
+
+/// The service's documented limit on request bodies.
+const MAX_BODY: usize = 10 * 1024 * 1024;
+
+pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of descriptors or similar: back off instead of spinning.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |req| handle(req, shared.clone()));
+            // A connection ending (also on purpose, for `Fault::Drop`) is not an error here.
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+/// Returned to hyper to close the connection without an answer.
+#[derive(Debug)]
+pub(crate) struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by a scripted fault")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+type Answer = Response<Full<Bytes>>;
+
+async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, Dropped> {
+    let arrived = Instant::now();
+    let (parts, body) = req.into_parts();
+    let action = parts
+        .headers
+        .get("x-tc-action")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body = Limited::new(body, MAX_BODY)
+        .collect()
+        .await
+        .map(|b| b.to_bytes());
+    let fault = shared.take_fault(&action);
+    let mut record = CallRecord {
+        action,
+        at: arrived,
+        code: None,
+        handled: false,
+    };
+    let answer = match fault {
+        Some(Fault::Error { code, message }) => {
+            let answer = envelope(
+                &shared,
+                Err(ApiError {
+                    code: code.clone(),
+                    message,
+                }),
+            );
+            record.code = Some(code);
+            Ok(answer)
+        }
+        Some(Fault::Html502) => Ok(raw(
+            502,
+            "text/html",
+            "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>",
+        )),
+        Some(Fault::Status { status, body }) => Ok(raw(status, "text/plain", &body)),
+        other => {
+            if let Some(Fault::Delay(d)) = other {
+                tokio::time::sleep(d).await;
+            }
+            let result = match body {
+                Ok(body) => process(&shared, &parts.method, &parts.headers, &body),
+                Err(_) => Err(ApiError::new(
+                    "RequestSizeLimitExceeded",
+                    "The request body exceeds 10 MB.",
+                )),
+            };
+            record.handled = result.is_ok();
+            record.code = result.as_ref().err().map(|e| e.code.clone());
+            if other == Some(Fault::Drop) {
+                lock(&shared.log).push(record);
+                return Err(Dropped);
+            }
+            Ok(envelope(&shared, result))
+        }
+    };
+    lock(&shared.log).push(record);
+    answer
+}
+
+/// Everything the service does for one request, in its order.
+fn process(
+    shared: &Shared,
+    method: &Method,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Map<String, Value>, ApiError> {
+    if method != Method::POST {
+        return Err(ApiError::new(
+            "UnsupportedProtocol",
+            "The mock accepts only POST with a JSON body.",
+        ));
+    }
+    let service = shared
+        .operations
+        .first()
+        .map_or("", |o| o.service.signing_service);
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    verify::authenticate(shared, headers, body, service, now)?;
+    let op = verify::operation(shared, headers)?;
+    let json: Value = serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(
+            "InvalidParameter",
+            format!("The request body is not valid JSON: {e}"),
+        )
+    })?;
+    verify::check_params(op.request, &json)?;
+    lock(&shared.store).handle(op, &json)
+}
+
+fn envelope(shared: &Shared, result: Result<Map<String, Value>, ApiError>) -> Answer {
+    let mut inner = match result {
+        Ok(members) => members,
+        Err(e) => {
+            let mut m = Map::new();
+            m.insert(
+                "Error".to_owned(),
+                json!({"Code": e.code, "Message": e.message}),
+            );
+            m
+        }
+    };
+    inner.insert("RequestId".to_owned(), Value::String(shared.request_id()));
+    let body = json!({ "Response": inner }).to_string();
+    raw(200, "application/json", &body)
+}
+
+fn raw(status: u16, content_type: &'static str, body: &str) -> Answer {
+    let mut resp = Response::new(Full::new(Bytes::copy_from_slice(body.as_bytes())));
+    *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    resp.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static(content_type),
+    );
+    resp
+}

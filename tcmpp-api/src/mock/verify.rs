@@ -1,0 +1,260 @@
+//! What the service checks before acting, in its order: the signature and
+//! its key, the timestamp window, the token, the version, the action, the
+//! region, then the parameters against the spec.
+
+use hyper::HeaderMap;
+use serde_json::{Map, Value};
+
+use super::Shared;
+use crate::operation::{OperationInfo, Param, ParamType};
+use crate::signing;
+
+/// An error answer: code and message, as the service would send them.
+#[derive(Debug)]
+pub(crate) struct ApiError {
+    pub code: String,
+    pub message: String,
+}
+
+impl ApiError {
+    pub(crate) fn new(code: &str, message: impl Into<String>) -> Self {
+        ApiError {
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The parsed `Authorization` header.
+struct Authorization<'a> {
+    secret_id: &'a str,
+    date: &'a str,
+    service: &'a str,
+    signed_headers: &'a str,
+    signature: &'a str,
+}
+
+fn parse_authorization(value: &str) -> Option<Authorization<'_>> {
+    let rest = value.strip_prefix(signing::ALGORITHM)?.trim_start();
+    let (mut credential, mut signed_headers, mut signature) = (None, None, None);
+    for part in rest.split(',') {
+        let (k, v) = part.trim().split_once('=')?;
+        match k {
+            "Credential" => credential = Some(v),
+            "SignedHeaders" => signed_headers = Some(v),
+            "Signature" => signature = Some(v),
+            _ => return None,
+        }
+    }
+    let mut scope = credential?.split('/');
+    let (secret_id, date, service, terminator) =
+        (scope.next()?, scope.next()?, scope.next()?, scope.next()?);
+    if terminator != "tc3_request" || scope.next().is_some() {
+        return None;
+    }
+    Some(Authorization {
+        secret_id,
+        date,
+        service,
+        signed_headers: signed_headers?,
+        signature: signature?,
+    })
+}
+
+/// Checks the TC3 signature over the headers the client says it signed.
+pub(crate) fn authenticate(
+    shared: &Shared,
+    headers: &HeaderMap,
+    body: &[u8],
+    service: &str,
+    now: u64,
+) -> Result<(), ApiError> {
+    let invalid = || {
+        ApiError::new(
+            "AuthFailure.InvalidAuthorization",
+            "The Authorization header is not a valid TC3-HMAC-SHA256 signature.",
+        )
+    };
+    let auth = header(headers, "authorization")
+        .and_then(parse_authorization)
+        .ok_or_else(invalid)?;
+    let key = shared
+        .keys
+        .iter()
+        .find(|k| k.secret_id() == auth.secret_id)
+        .ok_or_else(|| {
+            ApiError::new(
+                "AuthFailure.SecretIdNotFound",
+                "The SecretId is not found, please ensure that your SecretId is correct.",
+            )
+        })?;
+    let timestamp: u64 = header(headers, "x-tc-timestamp")
+        .and_then(|t| t.trim().parse().ok())
+        .ok_or_else(|| {
+            ApiError::new(
+                "MissingParameter",
+                "The request is missing a required parameter `Timestamp`.",
+            )
+        })?;
+    if now.abs_diff(timestamp) > shared.max_skew.as_secs() {
+        return Err(ApiError::new(
+            "AuthFailure.SignatureExpire",
+            format!(
+                "Signature expired. Timestamp {timestamp} is more than {} s from the server time {now}.",
+                shared.max_skew.as_secs()
+            ),
+        ));
+    }
+    let mut canonical_headers = String::new();
+    for name in auth.signed_headers.split(';') {
+        let value = header(headers, name).ok_or_else(invalid)?;
+        canonical_headers.push_str(&format!("{name}:{}\n", value.trim()));
+    }
+    let canonical = format!(
+        "POST\n/\n\n{canonical_headers}\n{}\n{}",
+        auth.signed_headers,
+        signing::sha256_hex(body)
+    );
+    let string_to_sign = format!(
+        "{}\n{timestamp}\n{}/{}/tc3_request\n{}",
+        signing::ALGORITHM,
+        auth.date,
+        auth.service,
+        signing::sha256_hex(canonical.as_bytes())
+    );
+    let expected = signing::hmac_hex(
+        &signing::derive_key(key.secret_key(), auth.date, auth.service),
+        string_to_sign.as_bytes(),
+    );
+    let scope_ok = auth.service == service && auth.date == signing::utc_date(timestamp);
+    let signed_basics = auth.signed_headers.split(';').any(|h| h == "host")
+        && auth.signed_headers.split(';').any(|h| h == "content-type");
+    if !scope_ok || !signed_basics || expected != auth.signature {
+        return Err(ApiError::new(
+            "AuthFailure.SignatureFailure",
+            "The provided credentials could not be validated. Please check your signature is correct.",
+        ));
+    }
+    match (key.token(), header(headers, "x-tc-token")) {
+        (None, None) => Ok(()),
+        (Some(want), Some(got)) if want == got => Ok(()),
+        _ => Err(ApiError::new(
+            "AuthFailure.TokenFailure",
+            "The session token is invalid.",
+        )),
+    }
+}
+
+/// The action, after the version and region checks.
+pub(crate) fn operation<'a>(
+    shared: &'a Shared,
+    headers: &HeaderMap,
+) -> Result<&'a OperationInfo, ApiError> {
+    let action = header(headers, "x-tc-action")
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| {
+            ApiError::new(
+                "MissingParameter",
+                "The request is missing a required parameter `Action`.",
+            )
+        })?;
+    let op = shared
+        .operations
+        .iter()
+        .find(|o| o.action == action)
+        .ok_or_else(|| {
+            ApiError::new(
+                "InvalidAction",
+                format!("The action `{action}` does not exist."),
+            )
+        })?;
+    match header(headers, "x-tc-version") {
+        None | Some("") => Err(ApiError::new(
+            "MissingParameter",
+            "The request is missing a required parameter `Version`.",
+        )),
+        Some(v) if v != op.service.version => Err(ApiError::new(
+            "NoSuchVersion",
+            format!("The API version `{v}` does not exist."),
+        )),
+        Some(_) => match header(headers, "x-tc-region") {
+            None | Some("") => Err(ApiError::new(
+                "MissingParameter",
+                "The request is missing a required parameter `Region`.",
+            )),
+            Some(_) => Ok(op),
+        },
+    }
+}
+
+/// Checks a body against the action's members: unknown, missing and
+/// mistyped parameters, recursively.
+pub(crate) fn check_params(params: &[Param], body: &Value) -> Result<(), ApiError> {
+    match body {
+        Value::Object(map) => check_object(params, map, ""),
+        _ => Err(ApiError::new(
+            "InvalidParameter",
+            "The request body must be a JSON object.",
+        )),
+    }
+}
+
+fn check_object(params: &[Param], map: &Map<String, Value>, prefix: &str) -> Result<(), ApiError> {
+    for key in map.keys() {
+        if !params.iter().any(|p| p.name == key) {
+            return Err(ApiError::new(
+                "UnknownParameter",
+                format!("The parameter `{prefix}{key}` is not recognized."),
+            ));
+        }
+    }
+    for p in params {
+        let name = format!("{prefix}{}", p.name);
+        match map.get(p.name) {
+            None | Some(Value::Null) if p.required => {
+                return Err(ApiError::new(
+                    "MissingParameter",
+                    format!("The request is missing a required parameter `{name}`."),
+                ));
+            }
+            None | Some(Value::Null) => {}
+            Some(v) => check_value(&p.ty, v, &name)?,
+        }
+    }
+    Ok(())
+}
+
+fn check_value(ty: &ParamType, v: &Value, name: &str) -> Result<(), ApiError> {
+    let (ok, what) = match ty {
+        ParamType::String => (v.is_string(), "a string"),
+        ParamType::Int64 => (v.is_i64(), "an integer"),
+        ParamType::Uint64 => (v.is_u64(), "a non-negative integer"),
+        ParamType::Float => (v.is_number(), "a number"),
+        ParamType::Bool => (v.is_boolean(), "a boolean"),
+        ParamType::List(inner) => match v.as_array() {
+            Some(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    check_value(inner, item, &format!("{name}.{i}"))?;
+                }
+                (true, "")
+            }
+            None => (false, "an array"),
+        },
+        ParamType::Object(schema) => match v.as_object() {
+            Some(map) => return check_object(schema.members, map, &format!("{name}.")),
+            None => (false, "an object"),
+        },
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            "InvalidParameter",
+            format!("The parameter `{name}` must be {what}."),
+        ))
+    }
+}

@@ -1,7 +1,8 @@
 //! The client and its one execute path: serialize, sign, send, decode.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
@@ -9,14 +10,15 @@ use reqwest::Url;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue};
 use tracing::Instrument;
 
-use crate::config::{self, ClientBuilder, ConfigError, Language};
+use crate::config::{self, ClientBuilder, ConfigError, Language, RateLimit, RetryConfig};
 use crate::credentials::{DefaultCredentialsChain, SharedCredentialsProvider};
 use crate::decode::decode;
 use crate::error::{
-    BuildError, ResponseError, ResponseErrorKind, SdkError, TimeoutError, TransportError,
-    TransportErrorKind,
+    BuildError, ErrorKind, ResponseError, ResponseErrorKind, SdkError, TimeoutError,
+    TransportError, TransportErrorKind,
 };
-use crate::operation::Operation;
+use crate::operation::{Operation, ServiceError};
+use crate::rate_limit::{self, RateLimiter};
 use crate::signing::{self, Signer};
 
 /// The only content type the client sends (it is part of the signature).
@@ -45,6 +47,10 @@ struct Inner {
     timeout: Duration,
     connect_timeout: Duration,
     max_response_bytes: usize,
+    retry: RetryConfig,
+    rate_limit: RateLimit,
+    /// One limiter per action, shared by all clones.
+    limiters: Mutex<HashMap<&'static str, Arc<RateLimiter>>>,
 }
 
 impl fmt::Debug for Client {
@@ -56,6 +62,8 @@ impl fmt::Debug for Client {
             .field("language", &i.language)
             .field("credentials", &i.credentials)
             .field("timeout", &i.timeout)
+            .field("retry", &i.retry)
+            .field("rate_limit", &i.rate_limit)
             .finish_non_exhaustive()
     }
 }
@@ -77,7 +85,8 @@ impl Client {
     }
 
     /// Calls any action: the generic form of the per-action methods, for
-    /// code that is generic over [`Operation`].
+    /// code that is generic over [`Operation`]. Retries and rate limiting
+    /// apply as configured.
     pub async fn call<O: Operation>(
         &self,
         input: &O::Input,
@@ -86,17 +95,20 @@ impl Client {
             "tcmpp.call",
             action = O::ACTION,
             region = %self.inner.region,
-            attempt = 1u32,
+            attempt = tracing::field::Empty,
             request_id = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
             outcome = tracing::field::Empty,
         );
         let started = Instant::now();
-        let result = self.attempt::<O>(input).instrument(span.clone()).await;
+        let result = self
+            .call_with_retries::<O>(input, &span)
+            .instrument(span.clone())
+            .await;
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         let (outcome, request_id) = match &result {
             Ok(_) => ("ok", None),
-            Err(e) => (outcome_of(e), e.request_id().map(str::to_owned)),
+            Err(e) => (outcome_of(e.kind()), e.request_id().map(str::to_owned)),
         };
         if let Some(id) = &request_id {
             span.record("request_id", id.as_str());
@@ -105,18 +117,67 @@ impl Client {
         result
     }
 
-    async fn attempt<O: Operation>(
+    async fn call_with_retries<O: Operation>(
         &self,
         input: &O::Input,
+        span: &tracing::Span,
     ) -> Result<O::Output, SdkError<O::Error>> {
+        let body = Bytes::from(
+            serde_json::to_vec(input)
+                .map_err(|e| ErrorKind::Build(BuildError::new(e.to_string())))?,
+        );
+        let limiter = self.limiter::<O>();
+        let retry = &self.inner.retry;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            span.record("attempt", attempt);
+            if let Some(l) = &limiter {
+                l.acquire().await;
+            }
+            let error = match self.attempt::<O>(&body).await {
+                Ok(output) => return Ok(output),
+                Err(e) => e,
+            };
+            if attempt >= retry.max_attempts || !retryable::<O>(&error, retry) {
+                return Err(error.with_attempts(attempt));
+            }
+            let cap = retry
+                .initial_backoff
+                .saturating_mul(1 << (attempt - 1).min(16))
+                .min(retry.max_backoff);
+            let delay = cap.mul_f64(fastrand::f64());
+            tracing::info!(attempt, delay_ms = delay.as_millis() as u64, error = %error, "retrying");
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    fn limiter<O: Operation>(&self) -> Option<Arc<RateLimiter>> {
+        let per_second = match self.inner.rate_limit {
+            RateLimit::Off => return None,
+            RateLimit::FromSpec => O::RATE_LIMIT_PER_SECOND,
+            RateLimit::PerSecond(n) => n,
+        };
+        let mut limiters = self
+            .inner
+            .limiters
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let l = limiters
+            .entry(O::ACTION)
+            .or_insert_with(|| Arc::new(RateLimiter::new(per_second, rate_limit::WINDOW)));
+        Some(l.clone())
+    }
+
+    /// One signed attempt. Signing per attempt gives every retry a fresh
+    /// timestamp.
+    async fn attempt<O: Operation>(&self, body: &Bytes) -> Result<O::Output, SdkError<O::Error>> {
         let inner = &*self.inner;
-        let body = serde_json::to_vec(input)
-            .map_err(|e| SdkError::Build(BuildError::new(e.to_string())))?;
         let creds = inner
             .credentials
             .provide_credentials()
             .await
-            .map_err(SdkError::Credentials)?;
+            .map_err(ErrorKind::Credentials)?;
         let timestamp = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
@@ -127,7 +188,7 @@ impl Client {
                 service: O::SERVICE.signing_service,
                 host: &inner.host,
                 content_type: JSON,
-                payload: &body,
+                payload: body,
                 timestamp,
             },
         );
@@ -157,7 +218,7 @@ impl Client {
             .http
             .post(inner.endpoint.clone())
             .headers(headers)
-            .body(body)
+            .body(body.clone())
             .send()
             .await
             .map_err(|e| self.transport_error(e))?;
@@ -181,13 +242,13 @@ impl Client {
     ) -> Result<Bytes, SdkError<E>> {
         let limit = self.inner.max_response_bytes;
         let too_large = |body: Bytes| {
-            SdkError::Response(ResponseError::new(
+            SdkError::from(ErrorKind::Response(ResponseError::new(
                 ResponseErrorKind::TooLarge { limit },
                 status,
                 content_type.clone(),
                 None,
                 body,
-            ))
+            )))
         };
         if let Some(len) = response.content_length() {
             if len > limit as u64 {
@@ -217,32 +278,55 @@ impl Client {
             } else {
                 self.inner.timeout
             };
-            SdkError::Timeout(TimeoutError::new(after, connecting))
+            ErrorKind::Timeout(TimeoutError::new(after, connecting)).into()
         } else if e.is_connect() {
-            SdkError::Transport(TransportError::new(TransportErrorKind::Connect, e))
+            ErrorKind::Transport(TransportError::new(TransportErrorKind::Connect, e)).into()
         } else {
-            SdkError::Transport(TransportError::new(TransportErrorKind::Io, e))
+            ErrorKind::Transport(TransportError::new(TransportErrorKind::Io, e)).into()
         }
     }
 }
 
-fn outcome_of<E>(e: &SdkError<E>) -> &'static str {
+fn outcome_of<E>(e: &ErrorKind<E>) -> &'static str {
     match e {
-        SdkError::Build(_) => "build_error",
-        SdkError::Credentials(_) => "credentials_error",
-        SdkError::Transport(_) => "transport_error",
-        SdkError::Timeout(_) => "timeout",
-        SdkError::Response(_) => "response_error",
-        SdkError::Service(_) => "service_error",
+        ErrorKind::Build(_) => "build_error",
+        ErrorKind::Credentials(_) => "credentials_error",
+        ErrorKind::Transport(_) => "transport_error",
+        ErrorKind::Timeout(_) => "timeout",
+        ErrorKind::Response(_) => "response_error",
+        ErrorKind::Service(_) => "service_error",
+    }
+}
+
+/// Whether a failed attempt may be repeated. Throttling and connections
+/// never made are safe for every action; anything after which the request
+/// may have been acted on only for retry-safe actions (or by opt-in).
+fn retryable<O: Operation>(e: &SdkError<O::Error>, retry: &RetryConfig) -> bool {
+    let ambiguous_ok = O::RETRY_SAFE || retry.retry_ambiguous;
+    match e.kind() {
+        ErrorKind::Service(s) => {
+            let code = s.metadata().code();
+            code == "RequestLimitExceeded"
+                || code.starts_with("RequestLimitExceeded.")
+                || (ambiguous_ok && matches!(code, "InternalError" | "ServiceUnavailable"))
+        }
+        ErrorKind::Transport(t) => t.kind() == TransportErrorKind::Connect || ambiguous_ok,
+        ErrorKind::Timeout(t) => t.while_connecting() || ambiguous_ok,
+        ErrorKind::Response(r) => {
+            ambiguous_ok
+                && *r.kind() == ResponseErrorKind::Unexpected
+                && matches!(r.status(), 502..=504)
+        }
+        ErrorKind::Build(_) | ErrorKind::Credentials(_) => false,
     }
 }
 
 /// A header value that `Debug` output of the HTTP stack redacts.
 fn sensitive<E>(value: &str, name: &str) -> Result<HeaderValue, SdkError<E>> {
     let mut v = HeaderValue::from_str(value).map_err(|_| {
-        SdkError::Build(BuildError::new(format!(
+        SdkError::from(ErrorKind::Build(BuildError::new(format!(
             "the {name} header has characters a header cannot carry"
-        )))
+        ))))
     })?;
     v.set_sensitive(true);
     Ok(v)
@@ -269,6 +353,9 @@ impl ClientBuilder {
         }
         if self.max_response_bytes == 0 {
             return Err(ConfigError::InvalidResponseLimit);
+        }
+        if self.rate_limit == RateLimit::PerSecond(0) {
+            return Err(ConfigError::InvalidRateLimit);
         }
         let mut client_id = format!("tcmpp-api-rust/{}", env!("CARGO_PKG_VERSION"));
         if let Some(suffix) = &self.client_suffix {
@@ -323,6 +410,9 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 connect_timeout: self.connect_timeout,
                 max_response_bytes: self.max_response_bytes,
+                retry: self.retry,
+                rate_limit: self.rate_limit,
+                limiters: Mutex::new(HashMap::new()),
             }),
         })
     }

@@ -17,6 +17,97 @@ pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(50);
 /// Default limit on an answer's body.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
 
+/// When and how failed attempts are retried, in the spirit of aws-sdk-rust's
+/// standard mode: exponential backoff with full jitter.
+///
+/// Throttling (`RequestLimitExceeded` and its sub-codes) and connections that
+/// were never made are retried for every action. Gateway errors (502, 503,
+/// 504), `InternalError`, `ServiceUnavailable`, read timeouts and connections
+/// lost after sending are retried only for actions the spec marks safe to
+/// retry: `CreateMNPVersion` is never re-sent once it may have reached the
+/// service, unless [`retry_ambiguous`](Self::retry_ambiguous) says so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryConfig {
+    pub(crate) max_attempts: u32,
+    pub(crate) initial_backoff: Duration,
+    pub(crate) max_backoff: Duration,
+    pub(crate) retry_ambiguous: bool,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        Self::standard()
+    }
+}
+
+impl RetryConfig {
+    /// 3 attempts, backoff from 1 s up to 20 s with full jitter.
+    pub fn standard() -> Self {
+        RetryConfig {
+            max_attempts: 3,
+            initial_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(20),
+            retry_ambiguous: false,
+        }
+    }
+
+    /// One attempt: no retries.
+    pub fn disabled() -> Self {
+        RetryConfig {
+            max_attempts: 1,
+            ..Self::standard()
+        }
+    }
+
+    /// Attempts in all, the first included (at least 1).
+    #[must_use]
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Upper bound of the first retry's random delay; doubles per retry.
+    #[must_use]
+    pub fn with_initial_backoff(mut self, delay: Duration) -> Self {
+        self.initial_backoff = delay;
+        self
+    }
+
+    /// Upper bound of any retry's random delay.
+    #[must_use]
+    pub fn with_max_backoff(mut self, delay: Duration) -> Self {
+        self.max_backoff = delay;
+        self
+    }
+
+    /// Also retry actions that are not safe to retry after an ambiguous
+    /// failure (the request may have been acted on). Off by default.
+    #[must_use]
+    pub fn retry_ambiguous(mut self, yes: bool) -> Self {
+        self.retry_ambiguous = yes;
+        self
+    }
+
+    /// The most attempts a call makes.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+}
+
+/// Client-side rate limiting, per action, shared by all clones of a client:
+/// callers wait instead of failing with `RequestLimitExceeded`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RateLimit {
+    /// Each action's documented limit (20 per second for both TCMPP actions).
+    #[default]
+    FromSpec,
+    /// This many requests per second for every action.
+    PerSecond(u32),
+    /// No client-side limit.
+    Off,
+}
+
 /// Language of the service's messages, sent as `X-TC-Language`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -68,6 +159,8 @@ pub enum ConfigError {
     },
     /// The response size limit is zero.
     InvalidResponseLimit,
+    /// A rate limit of zero requests per second.
+    InvalidRateLimit,
     /// The HTTP client could not be built (TLS setup).
     Http(reqwest::Error),
 }
@@ -97,6 +190,9 @@ impl fmt::Display for ConfigError {
             ConfigError::InvalidResponseLimit => {
                 f.write_str("the response size limit must be greater than zero")
             }
+            ConfigError::InvalidRateLimit => f.write_str(
+                "a rate limit must allow at least one request per second (use RateLimit::Off for none)",
+            ),
             ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
         }
     }
@@ -126,6 +222,8 @@ pub struct ClientBuilder {
     pub(crate) credentials: Option<SharedCredentialsProvider>,
     pub(crate) env_proxy: bool,
     pub(crate) max_response_bytes: usize,
+    pub(crate) retry: RetryConfig,
+    pub(crate) rate_limit: RateLimit,
 }
 
 impl Default for ClientBuilder {
@@ -141,6 +239,8 @@ impl Default for ClientBuilder {
             credentials: None,
             env_proxy: true,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            retry: RetryConfig::standard(),
+            rate_limit: RateLimit::FromSpec,
         }
     }
 }
@@ -208,6 +308,18 @@ impl ClientBuilder {
     /// never use a proxy.
     pub fn no_proxy(mut self) -> Self {
         self.env_proxy = false;
+        self
+    }
+
+    /// How failed attempts are retried. Default: [`RetryConfig::standard`].
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Client-side rate limiting. Default: each action's documented limit.
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = limit;
         self
     }
 

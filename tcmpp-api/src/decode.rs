@@ -4,7 +4,7 @@ use bytes::Bytes;
 use serde::Deserialize;
 
 use crate::__private::ErrorBody;
-use crate::error::{ResponseError, ResponseErrorKind, SdkError};
+use crate::error::{ErrorKind, ResponseError, ResponseErrorKind, SdkError};
 use crate::lenient::lenient;
 use crate::operation::{BodyError, Operation, ResponseBody, ServiceError};
 
@@ -32,19 +32,21 @@ pub(crate) fn decode<O: Operation>(
     body: Bytes,
 ) -> Result<O::Output, SdkError<O::Error>> {
     let fail = |kind, request_id, body| {
-        SdkError::Response(ResponseError::new(
+        SdkError::from(ErrorKind::Response(ResponseError::new(
             kind,
             status,
             content_type.clone(),
             request_id,
             body,
-        ))
+        )))
     };
     match serde_json::from_slice::<Envelope<O::ResponseBody>>(&body) {
         Ok(envelope) => match envelope.response.into_output() {
             Ok(output) if status == 200 => Ok(output),
             Ok(_) => Err(fail(ResponseErrorKind::Unexpected, None, body)),
-            Err(BodyError::Service(meta)) => Err(SdkError::Service(O::Error::from_metadata(meta))),
+            Err(BodyError::Service(meta)) => {
+                Err(ErrorKind::Service(O::Error::from_metadata(meta)).into())
+            }
             Err(BodyError::Missing { member, request_id }) => Err(fail(
                 ResponseErrorKind::Decode {
                     message: format!("member `{member}` is missing or null"),
@@ -60,9 +62,9 @@ pub(crate) fn decode<O: Operation>(
                         error: Some(error),
                         request_id,
                     },
-            }) => Err(SdkError::Service(O::Error::from_metadata(
-                error.into_metadata(request_id),
-            ))),
+            }) => Err(
+                ErrorKind::Service(O::Error::from_metadata(error.into_metadata(request_id))).into(),
+            ),
             Ok(Envelope { response: probe }) if status == 200 => Err(fail(
                 ResponseErrorKind::Decode {
                     message: typed.to_string(),

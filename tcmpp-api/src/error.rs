@@ -12,10 +12,18 @@ use crate::operation::ServiceError;
 /// How much of an unexpected body errors show.
 const BODY_HEAD: usize = 1024;
 
-/// The error of a call to action `E`'s service error type.
+/// The error of a call: what went wrong ([`kind`](Self::kind)) and after
+/// how many attempts.
+#[derive(Debug)]
+pub struct SdkError<E> {
+    kind: ErrorKind<E>,
+    attempts: u32,
+}
+
+/// What went wrong in a call.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum SdkError<E> {
+pub enum ErrorKind<E> {
     /// The request could not be built (serialization, an invalid header).
     Build(BuildError),
     /// No usable credentials.
@@ -31,11 +39,52 @@ pub enum SdkError<E> {
     Service(E),
 }
 
+impl<E> SdkError<E> {
+    /// An error after `attempts` attempts (for tests of your own code).
+    pub fn new(kind: ErrorKind<E>, attempts: u32) -> Self {
+        SdkError { kind, attempts }
+    }
+
+    /// What went wrong (on the last attempt).
+    pub fn kind(&self) -> &ErrorKind<E> {
+        &self.kind
+    }
+
+    /// What went wrong, by value.
+    pub fn into_kind(self) -> ErrorKind<E> {
+        self.kind
+    }
+
+    /// How many attempts were made, retries included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
+        self.attempts = attempts;
+        self
+    }
+}
+
+impl<E> From<ErrorKind<E>> for SdkError<E> {
+    fn from(kind: ErrorKind<E>) -> Self {
+        SdkError { kind, attempts: 1 }
+    }
+}
+
 impl<E: ServiceError> SdkError<E> {
     /// The service error, if the service answered with one.
     pub fn as_service_error(&self) -> Option<&E> {
-        match self {
-            SdkError::Service(e) => Some(e),
+        match &self.kind {
+            ErrorKind::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The service error, by value.
+    pub fn into_service_error(self) -> Option<E> {
+        match self.kind {
+            ErrorKind::Service(e) => Some(e),
             _ => None,
         }
     }
@@ -52,9 +101,9 @@ impl<E: ServiceError> SdkError<E> {
 
     /// The `RequestId` of the answer, whenever there was one.
     pub fn request_id(&self) -> Option<&str> {
-        match self {
-            SdkError::Service(e) => e.metadata().request_id(),
-            SdkError::Response(r) => r.request_id(),
+        match &self.kind {
+            ErrorKind::Service(e) => e.metadata().request_id(),
+            ErrorKind::Response(r) => r.request_id(),
             _ => None,
         }
     }
@@ -62,26 +111,30 @@ impl<E: ServiceError> SdkError<E> {
 
 impl<E: fmt::Display> fmt::Display for SdkError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SdkError::Build(e) => fmt::Display::fmt(e, f),
-            SdkError::Credentials(e) => fmt::Display::fmt(e, f),
-            SdkError::Transport(e) => fmt::Display::fmt(e, f),
-            SdkError::Timeout(e) => fmt::Display::fmt(e, f),
-            SdkError::Response(e) => fmt::Display::fmt(e, f),
-            SdkError::Service(e) => fmt::Display::fmt(e, f),
+        match &self.kind {
+            ErrorKind::Build(e) => fmt::Display::fmt(e, f),
+            ErrorKind::Credentials(e) => fmt::Display::fmt(e, f),
+            ErrorKind::Transport(e) => fmt::Display::fmt(e, f),
+            ErrorKind::Timeout(e) => fmt::Display::fmt(e, f),
+            ErrorKind::Response(e) => fmt::Display::fmt(e, f),
+            ErrorKind::Service(e) => fmt::Display::fmt(e, f),
+        }?;
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
         }
+        Ok(())
     }
 }
 
 impl<E: std::error::Error + 'static> std::error::Error for SdkError<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            SdkError::Build(e) => Some(e),
-            SdkError::Credentials(e) => Some(e),
-            SdkError::Transport(e) => Some(e),
-            SdkError::Timeout(e) => Some(e),
-            SdkError::Response(e) => Some(e),
-            SdkError::Service(e) => Some(e),
+        match &self.kind {
+            ErrorKind::Build(e) => Some(e),
+            ErrorKind::Credentials(e) => Some(e),
+            ErrorKind::Transport(e) => Some(e),
+            ErrorKind::Timeout(e) => Some(e),
+            ErrorKind::Response(e) => Some(e),
+            ErrorKind::Service(e) => Some(e),
         }
     }
 }

@@ -58,6 +58,7 @@ pub mod credentials;
 mod decode;
 pub mod error;
 mod error_metadata;
+mod rate_limit;
 #[rustfmt::skip] // formatted by the generator (prettyplease); `cargo xtask codegen --check` guards it
 mod generated;
 pub mod lenient;
@@ -67,7 +68,7 @@ pub mod operation;
 pub mod signing;
 
 pub use client::Client;
-pub use config::{ClientBuilder, ConfigError, Language};
+pub use config::{ClientBuilder, ConfigError, Language, RateLimit, RetryConfig};
 pub use error::SdkError;
 pub use error_metadata::ErrorMetadata;
 pub use generated::*;

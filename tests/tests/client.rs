@@ -9,9 +9,9 @@ use serde_json::{Value, json};
 use tcmpp_api::create_mnp_version::CreateMnpVersionErrorKind;
 use tcmpp_api::credentials::Credentials;
 use tcmpp_api::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsErrorKind;
-use tcmpp_api::error::{ResponseErrorKind, TransportErrorKind};
+use tcmpp_api::error::{ErrorKind, ResponseErrorKind, TransportErrorKind};
 use tcmpp_api::models::{ApprovalStatus, Phase, ShowCase};
-use tcmpp_api::{Client, ConfigError, Language, SdkError, signing};
+use tcmpp_api::{Client, ConfigError, Language, RetryConfig, SdkError, signing};
 use tcmpp_tests::server::{Recorded, Reply, TestServer};
 use tcmpp_tests::workspace_root;
 
@@ -32,6 +32,7 @@ fn example(action: &str, part: &str) -> Value {
 
 fn client(server: &TestServer) -> Client {
     Client::builder()
+        .retry(RetryConfig::disabled())
         .region("ap-singapore")
         .endpoint(server.url())
         .credentials(Credentials::new(SECRET_ID, SECRET_KEY).unwrap())
@@ -158,6 +159,7 @@ async fn create_sends_every_member_and_decodes_the_task_id() {
         .await
         .unwrap();
     let client = Client::builder()
+        .retry(RetryConfig::disabled())
         .region("ap-singapore")
         .endpoint(server.url())
         .credentials(
@@ -343,8 +345,8 @@ async fn an_html_502_is_an_unexpected_answer_with_its_details() {
     })
     .await
     .unwrap();
-    match describe(&server).await {
-        SdkError::Response(r) => {
+    match describe(&server).await.into_kind() {
+        ErrorKind::Response(r) => {
             assert_eq!(r.kind(), &ResponseErrorKind::Unexpected);
             assert_eq!(r.status(), 502);
             assert_eq!(r.content_type(), Some("text/html"));
@@ -375,8 +377,8 @@ async fn a_truncated_json_body_is_an_unexpected_answer() {
     })
     .await
     .unwrap();
-    match describe(&server).await {
-        SdkError::Response(r) => {
+    match describe(&server).await.into_kind() {
+        ErrorKind::Response(r) => {
             assert_eq!(r.kind(), &ResponseErrorKind::Unexpected);
             assert_eq!(r.status(), 200);
             assert_eq!(
@@ -395,8 +397,8 @@ async fn an_envelope_that_does_not_fit_keeps_request_id_and_body() {
     })
     .await
     .unwrap();
-    match describe(&server).await {
-        SdkError::Response(r) => {
+    match describe(&server).await.into_kind() {
+        ErrorKind::Response(r) => {
             assert!(
                 matches!(r.kind(), ResponseErrorKind::Decode { .. }),
                 "{r:?}"
@@ -416,6 +418,7 @@ async fn an_envelope_that_does_not_fit_keeps_request_id_and_body() {
 async fn a_server_that_never_answers_times_out() {
     let server = TestServer::start(|_| Reply::Hang).await.unwrap();
     let client = Client::builder()
+        .retry(RetryConfig::disabled())
         .region("ap-singapore")
         .endpoint(server.url())
         .credentials(Credentials::new(SECRET_ID, SECRET_KEY).unwrap())
@@ -430,8 +433,8 @@ async fn a_server_that_never_answers_times_out() {
         .send()
         .await
         .unwrap_err();
-    match e {
-        SdkError::Timeout(t) => {
+    match e.into_kind() {
+        ErrorKind::Timeout(t) => {
             assert!(!t.while_connecting());
             assert_eq!(t.after(), Duration::from_millis(300));
         }
@@ -443,8 +446,8 @@ async fn a_server_that_never_answers_times_out() {
 #[tokio::test]
 async fn a_dropped_connection_and_a_refused_one_are_transport_errors() {
     let server = TestServer::start(|_| Reply::Drop).await.unwrap();
-    match describe(&server).await {
-        SdkError::Transport(t) => assert_eq!(t.kind(), TransportErrorKind::Io),
+    match describe(&server).await.into_kind() {
+        ErrorKind::Transport(t) => assert_eq!(t.kind(), TransportErrorKind::Io),
         other => panic!("expected a transport error, got {other:?}"),
     }
     let port = {
@@ -452,6 +455,7 @@ async fn a_dropped_connection_and_a_refused_one_are_transport_errors() {
         l.local_addr().unwrap().port()
     };
     let client = Client::builder()
+        .retry(RetryConfig::disabled())
         .region("ap-singapore")
         .endpoint(format!("http://127.0.0.1:{port}"))
         .credentials(Credentials::new(SECRET_ID, SECRET_KEY).unwrap())
@@ -464,8 +468,9 @@ async fn a_dropped_connection_and_a_refused_one_are_transport_errors() {
         .send()
         .await
         .unwrap_err()
+        .into_kind()
     {
-        SdkError::Transport(t) => {
+        ErrorKind::Transport(t) => {
             assert_eq!(t.kind(), TransportErrorKind::Connect);
             assert!(t.to_string().starts_with("cannot connect"), "{t}");
         }
@@ -583,6 +588,7 @@ fn bad_configuration_is_a_typed_error() {
     }
     let err = build(
         Client::builder()
+            .retry(RetryConfig::disabled())
             .region("ap-singapore")
             .timeout(Duration::ZERO),
     )
@@ -590,6 +596,7 @@ fn bad_configuration_is_a_typed_error() {
     assert_eq!(err.to_string(), "the timeout must be greater than zero");
     let err = build(
         Client::builder()
+            .retry(RetryConfig::disabled())
             .region("ap-singapore")
             .client_suffix("a b"),
     )

@@ -32,7 +32,12 @@ pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
         };
         let shared = shared.clone();
         tokio::spawn(async move {
-            let service = service_fn(move |req| handle(req, shared.clone()));
+            // Each request runs in its own task: a client that gives up
+            // (timeout) must not cancel work the "service" has started.
+            let service = service_fn(move |req| {
+                let task = tokio::spawn(handle(req, shared.clone()));
+                async move { task.await.unwrap_or(Err(Dropped)) }
+            });
             // A connection ending (also on purpose, for `Fault::Drop`) is not an error here.
             let _ = http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
@@ -69,11 +74,22 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
         .await
         .map(|b| b.to_bytes());
     let fault = shared.take_fault(&action);
-    let mut record = CallRecord {
-        action,
-        at: arrived,
-        code: None,
-        handled: false,
+    // Logged on arrival, so a slow request counts before it is answered.
+    let index = {
+        let mut log = lock(&shared.log);
+        log.push(CallRecord {
+            action,
+            at: arrived,
+            code: None,
+            handled: false,
+        });
+        log.len() - 1
+    };
+    let finish = |code: Option<String>, handled: bool| {
+        if let Some(r) = lock(&shared.log).get_mut(index) {
+            r.code = code;
+            r.handled = handled;
+        }
     };
     let answer = match fault {
         Some(Fault::Error { code, message }) => {
@@ -84,7 +100,7 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
                     message,
                 }),
             );
-            record.code = Some(code);
+            finish(Some(code), false);
             Ok(answer)
         }
         Some(Fault::Html502) => Ok(raw(
@@ -104,16 +120,16 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
                     "The request body exceeds 10 MB.",
                 )),
             };
-            record.handled = result.is_ok();
-            record.code = result.as_ref().err().map(|e| e.code.clone());
+            finish(
+                result.as_ref().err().map(|e| e.code.clone()),
+                result.is_ok(),
+            );
             if other == Some(Fault::Drop) {
-                lock(&shared.log).push(record);
                 return Err(Dropped);
             }
             Ok(envelope(&shared, result))
         }
     };
-    lock(&shared.log).push(record);
     answer
 }
 

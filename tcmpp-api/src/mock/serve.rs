@@ -91,7 +91,7 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
             r.handled = handled;
         }
     };
-    let answer = match fault {
+    match fault {
         Some(Fault::Error { code, message }) => {
             let answer = envelope(
                 &shared,
@@ -129,8 +129,7 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
             }
             Ok(envelope(&shared, result))
         }
-    };
-    answer
+    }
 }
 
 /// Everything the service does for one request, in its order.

@@ -80,6 +80,15 @@ pub mod __private {
     pub use crate::operation::{BodyError, ResponseBody};
     pub use serde;
 
+    /// Decodes an answer as the client does (for fuzzing and benchmarks).
+    pub fn decode_response<O: crate::operation::Operation>(
+        status: u16,
+        content_type: Option<String>,
+        body: bytes::Bytes,
+    ) -> Result<O::Output, crate::SdkError<O::Error>> {
+        crate::decode::decode::<O>(status, content_type, body)
+    }
+
     use serde::Deserialize;
 
     /// The `Error` object of an answer.

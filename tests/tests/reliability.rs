@@ -223,6 +223,22 @@ async fn refused_connections_are_retried_for_every_action() {
 }
 
 #[tokio::test]
+async fn attempts_show_in_tracing() {
+    let (logs, _guard) = tcmpp_tests::logs::capture();
+    let mock = MockServer::start().await.unwrap();
+    let c = client(&mock, fast_retries());
+    mock.inject(Fault::error("RequestLimitExceeded", "slow down"), 2);
+    describe(&c).await.unwrap();
+    let text = logs.text();
+    assert_eq!(text.matches("retrying").count(), 2, "{text}");
+    assert!(text.contains("attempt=3"), "{text}");
+    assert!(
+        text.contains("outcome=\"ok\"") || text.contains("outcome=ok"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
 async fn retries_off_means_one_attempt() {
     let mock = MockServer::start().await.unwrap();
     let c = client(&mock, RetryConfig::disabled());

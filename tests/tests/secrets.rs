@@ -4,39 +4,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::json;
 use tcmpp_api::Client;
 use tcmpp_api::credentials::Credentials;
 use tcmpp_tests::server::{Reply, TestServer};
-use tracing_subscriber::fmt::MakeWriter;
-use tracing_subscriber::fmt::format::FmtSpan;
 
 const SECRET_KEY: &str = "Sup3rSecretKeyValue";
 const TOKEN: &str = "Sess1onTokenValue";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
-    }
-}
 
 fn assert_clean(what: &str, text: &str) {
     assert!(
@@ -48,14 +24,7 @@ fn assert_clean(what: &str, text: &str) {
 
 #[tokio::test]
 async fn no_secret_in_debug_display_or_traces() {
-    let logs = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::CLOSE)
-        .with_ansi(false)
-        .with_writer(logs.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = tcmpp_tests::logs::capture();
 
     let server = TestServer::start(|r| {
         if r.json()["MNPId"] == "ok" {
@@ -109,7 +78,7 @@ async fn no_secret_in_debug_display_or_traces() {
 
     // The token did travel, so its absence from the logs means something.
     assert_eq!(server.requests()[0].header("x-tc-token"), TOKEN);
-    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     assert_clean("tracing output", &logs);
     assert!(logs.contains("tcmpp.call"), "{logs}");
     assert!(

@@ -52,7 +52,8 @@ fn thread_cpu() -> Duration {
 
 fn start_server(answer: Bytes) -> SocketAddr {
     let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
+    let server = std::thread::Builder::new().name("bench-server".into());
+    let _ = server.spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -94,7 +95,8 @@ fn start_server(answer: Bytes) -> SocketAddr {
 
 /// The request the client sends, as fixed bytes and headers for the baselines.
 struct Fixed {
-    url: String,
+    url: reqwest::Url,
+    uri: hyper::Uri,
     body: Bytes,
     headers: Vec<(&'static str, String)>,
 }
@@ -112,7 +114,8 @@ fn fixed_request(addr: SocketAddr) -> Fixed {
     };
     let auth = signing::authorization("AKIDBENCH", &signing::signature("benchkey", &req), &req);
     Fixed {
-        url: format!("http://{addr}/"),
+        url: reqwest::Url::parse(&format!("http://{addr}/")).unwrap(),
+        uri: format!("http://{addr}/").parse().unwrap(),
         headers: vec![
             ("host", host.clone()),
             ("content-type", "application/json".into()),
@@ -134,29 +137,37 @@ struct Figures {
     calls_per_sec: f64,
 }
 
-/// Runs `calls` calls, `in_flight` at a time, on a fresh single-threaded runtime.
-fn measure<F, Fut>(calls: usize, in_flight: usize, make: impl Fn() -> F) -> Figures
+/// Runs `calls` calls, `in_flight` at a time, on a fresh single-threaded
+/// runtime. `setup` builds the client (outside the measurement) and returns
+/// the call.
+fn measure<F, Fut>(calls: usize, in_flight: usize, setup: impl FnOnce() -> F) -> Figures
 where
-    F: Fn() -> Fut + 'static,
+    F: Fn() -> Fut + Clone + 'static,
     Fut: std::future::Future<Output = ()> + 'static,
 {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let local = tokio::task::LocalSet::new();
     local.block_on(&rt, async {
-        // Warm up: connections, caches.
-        let warm = make();
-        for _ in 0..200 {
-            warm().await;
+        let call = setup();
+        // Warm up: connections (one per task), caches.
+        let warm: Vec<_> = (0..in_flight)
+            .map(|_| tokio::task::spawn_local((call.clone())()))
+            .collect();
+        for w in warm {
+            let _ = w.await;
         }
+        for _ in 0..200 {
+            call().await;
+        }
+        let per_task = calls / in_flight;
         let cpu = thread_cpu();
         let wall = Instant::now();
-        let per_task = calls / in_flight;
         let tasks: Vec<_> = (0..in_flight)
             .map(|_| {
-                let call = make();
+                let call = call.clone();
                 tokio::task::spawn_local(async move {
                     for _ in 0..per_task {
                         call().await;
@@ -185,18 +196,27 @@ fn main() {
         } else {
             320
         });
+    // Building a tcmpp client installs the rustls provider the bare reqwest
+    // client needs too (reqwest is built with `rustls-no-provider`).
+    let _ = Client::builder().region("ap-singapore").build();
     let addr = start_server(seed_answer());
     let fixed = std::rc::Rc::new(fixed_request(addr));
 
     let tcmpp = |in_flight| {
-        measure(calls, in_flight, || {
+        measure(calls / ROUNDS, in_flight, || {
             let client = Client::builder()
                 .region("ap-singapore")
                 .endpoint(format!("http://{addr}"))
                 .credentials(
                     Credentials::new("AKIDBENCH", "benchkey").unwrap_or_else(|e| panic!("{e}")),
                 )
-                .rate_limit(RateLimit::PerSecond(1_000_000))
+                .rate_limit(
+                    if std::env::var("TCMPP_BENCH_RATE_LIMIT").as_deref() == Ok("off") {
+                        RateLimit::Off
+                    } else {
+                        RateLimit::PerSecond(1_000_000)
+                    },
+                )
                 .build()
                 .unwrap_or_else(|e| panic!("{e}"));
             move || {
@@ -213,28 +233,28 @@ fn main() {
             }
         })
     };
-    let reqwest_bare = |in_flight| {
+    // Bare reqwest twice: with its defaults, and configured with the
+    // client's timeouts, which cost a timer per request. The second isolates
+    // what tcmpp-api adds: signing, decoding, retry and rate-limit work.
+    let reqwest_bare = |in_flight, same_timeouts: bool| {
         let fixed = fixed.clone();
-        measure(calls, in_flight, move || {
-            let client = reqwest::Client::builder()
-                .no_proxy()
-                .build()
-                .unwrap_or_else(|e| panic!("{e}"));
-            let fixed = fixed.clone();
+        measure(calls / ROUNDS, in_flight, move || {
+            let mut builder = reqwest::Client::builder().no_proxy();
+            if same_timeouts {
+                builder = builder
+                    .timeout(tcmpp_api::config::DEFAULT_TIMEOUT)
+                    .connect_timeout(tcmpp_api::config::DEFAULT_CONNECT_TIMEOUT)
+                    .pool_idle_timeout(tcmpp_api::config::DEFAULT_POOL_IDLE_TIMEOUT);
+            }
+            let client = builder.build().unwrap();
             move || {
                 let (client, fixed) = (client.clone(), fixed.clone());
                 async move {
-                    let mut req = client.post(&fixed.url).body(fixed.body.clone());
+                    let mut req = client.post(fixed.url.clone()).body(fixed.body.clone());
                     for (k, v) in &fixed.headers {
                         req = req.header(*k, v);
                     }
-                    let body = req
-                        .send()
-                        .await
-                        .unwrap_or_else(|e| panic!("{e}"))
-                        .bytes()
-                        .await
-                        .unwrap_or_else(|e| panic!("{e}"));
+                    let body = req.send().await.unwrap().bytes().await.unwrap();
                     assert!(body.len() > 100);
                 }
             }
@@ -242,14 +262,14 @@ fn main() {
     };
     let hyper_bare = |in_flight| {
         let fixed = fixed.clone();
-        measure(calls, in_flight, move || {
+        measure(calls / ROUNDS, in_flight, move || {
             let client: HyperClient<HttpConnector, Full<Bytes>> =
                 HyperClient::builder(TokioExecutor::new()).build_http();
             let fixed = fixed.clone();
             move || {
                 let (client, fixed) = (client.clone(), fixed.clone());
                 async move {
-                    let mut req = hyper::Request::post(&fixed.url);
+                    let mut req = hyper::Request::post(fixed.uri.clone());
                     for (k, v) in &fixed.headers {
                         req = req.header(*k, v);
                     }
@@ -270,36 +290,66 @@ fn main() {
     };
 
     println!(
-        "loopback: {calls} Describe calls per case, seed answer ({} bytes), server on another thread",
+        "loopback: {calls} Describe calls per case in {ROUNDS} interleaved rounds (median shown), seed answer ({} bytes), server on another thread",
         seed_answer().len()
     );
     for in_flight in [1usize, 16] {
-        let (h, r, t) = (
-            hyper_bare(in_flight),
-            reqwest_bare(in_flight),
-            tcmpp(in_flight),
-        );
+        let names = [
+            "bare hyper",
+            "bare reqwest",
+            "reqwest+timeouts",
+            "tcmpp-api",
+        ];
+        let mut runs: Vec<Vec<Figures>> = vec![Vec::new(); names.len()];
+        for _ in 0..ROUNDS {
+            runs[0].push(hyper_bare(in_flight));
+            runs[1].push(reqwest_bare(in_flight, false));
+            runs[2].push(reqwest_bare(in_flight, true));
+            runs[3].push(tcmpp(in_flight));
+        }
+        let med: Vec<Figures> = runs.iter().map(|r| median(r)).collect();
         let label = if in_flight == 1 {
             "sequential"
         } else {
             "16 in flight"
         };
         println!("\n{label}:");
-        println!("  {:<14} {:>12} {:>14}", "client", "CPU/call", "calls/s");
-        for (name, f) in [("bare hyper", h), ("bare reqwest", r), ("tcmpp-api", t)] {
+        println!("  {:<18} {:>12} {:>14}", "client", "CPU/call", "calls/s");
+        for (name, f) in names.iter().zip(&med) {
             println!(
-                "  {:<14} {:>9.1} µs {:>14.0}",
+                "  {:<18} {:>9.1} µs {:>14.0}",
                 name,
                 f.cpu_per_call.as_secs_f64() * 1e6,
                 f.calls_per_sec
             );
         }
         let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
+        let (h, r, rt, t) = (med[0], med[1], med[2], med[3]);
         println!(
-            "  tcmpp-api CPU/call: {:.2}x bare reqwest, {:.2}x bare hyper; throughput {:.2}x bare reqwest",
+            "  tcmpp-api CPU/call: {:.2}x bare reqwest, {:.2}x reqwest+timeouts, {:.2}x bare hyper",
             ratio(t.cpu_per_call, r.cpu_per_call),
+            ratio(t.cpu_per_call, rt.cpu_per_call),
             ratio(t.cpu_per_call, h.cpu_per_call),
-            t.calls_per_sec / r.calls_per_sec
         );
+        println!(
+            "  tcmpp-api throughput: {:.2}x bare reqwest, {:.2}x reqwest+timeouts, {:.2}x bare hyper",
+            t.calls_per_sec / r.calls_per_sec,
+            t.calls_per_sec / rt.calls_per_sec,
+            t.calls_per_sec / h.calls_per_sec,
+        );
+    }
+}
+
+const ROUNDS: usize = 5;
+
+/// The median CPU per call and the median throughput of the runs.
+fn median(runs: &[Figures]) -> Figures {
+    let mut cpu: Vec<Duration> = runs.iter().map(|f| f.cpu_per_call).collect();
+    let mut tput: Vec<f64> = runs.iter().map(|f| f.calls_per_sec).collect();
+    cpu.sort();
+    tput.sort_by(f64::total_cmp);
+    Figures {
+        cpu_per_call: cpu[cpu.len() / 2],
+        calls_per_sec: tput[tput.len() / 2],
     }
 }

@@ -40,7 +40,12 @@ pub(crate) fn decode<O: Operation>(
             body,
         )))
     };
-    match serde_json::from_slice::<Envelope<O::ResponseBody>>(&body) {
+    // Validating UTF-8 once, up front, is faster than serde_json checking
+    // every string; a body that is not UTF-8 is not an envelope anyway.
+    let Ok(text) = std::str::from_utf8(&body) else {
+        return Err(fail(ResponseErrorKind::Unexpected, None, body));
+    };
+    match serde_json::from_str::<Envelope<O::ResponseBody>>(text) {
         Ok(envelope) => match envelope.response.into_output() {
             Ok(output) if status == 200 => Ok(output),
             Ok(_) => Err(fail(ResponseErrorKind::Unexpected, None, body)),
@@ -55,7 +60,7 @@ pub(crate) fn decode<O: Operation>(
                 body,
             )),
         },
-        Err(typed) => match serde_json::from_slice::<Envelope<Probe>>(&body) {
+        Err(typed) => match serde_json::from_str::<Envelope<Probe>>(text) {
             Ok(Envelope {
                 response:
                     Probe {

@@ -91,17 +91,22 @@ pub fn hmac_hex(key: &[u8], data: &[u8]) -> String {
 
 /// The UTC calendar date `YYYY-MM-DD` of a Unix timestamp.
 pub fn utc_date(timestamp: u64) -> String {
-    // Days to civil date, after Howard Hinnant's `civil_from_days`.
-    let days = (timestamp / 86_400) as i64 + 719_468;
-    let era = days.div_euclid(146_097);
-    let doe = days.rem_euclid(146_097);
+    let (y, m, d) = civil(timestamp);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Year, month and day of a Unix timestamp, after Howard Hinnant's
+/// `civil_from_days`.
+fn civil(timestamp: u64) -> (u64, u64, u64) {
+    let days = timestamp / 86_400 + 719_468;
+    let era = days / 146_097;
+    let doe = days % 146_097;
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    (yoe + era * 400 + u64::from(month <= 2), month, day)
 }
 
 fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
@@ -126,6 +131,10 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Signs requests, caching the derived key per (secret key, date, service).
+///
+/// The hot path builds no intermediate strings: the canonical request and
+/// the string to sign are fed to the hasher and the MAC piece by piece, and
+/// only the header value is allocated.
 #[derive(Default)]
 pub struct Signer {
     cache: Mutex<Option<CachedKey>>,
@@ -133,7 +142,7 @@ pub struct Signer {
 
 struct CachedKey {
     secret_key: String,
-    date: String,
+    day: u64,
     service: String,
     /// HMAC already keyed with the signing key: cloning it skips both the
     /// derivation and the key schedule.
@@ -154,27 +163,25 @@ impl Signer {
 
     /// The `Authorization` header value for `req`.
     pub fn authorization(&self, secret_id: &str, secret_key: &str, req: &Request<'_>) -> String {
-        let date = utc_date(req.timestamp);
-        let mut mac = self.keyed_mac(secret_key, &date, req.service);
-        mac.update(string_to_sign(req).as_bytes());
-        let sig = hex(&mac.finalize().into_bytes());
-        authorization(secret_id, &sig, req)
+        let mac = self.keyed_mac(secret_key, req);
+        sign_with(mac, secret_id, req)
     }
 
-    fn keyed_mac(&self, secret_key: &str, date: &str, service: &str) -> HmacSha256 {
+    fn keyed_mac(&self, secret_key: &str, req: &Request<'_>) -> HmacSha256 {
+        let day = req.timestamp / 86_400;
         // A poisoned lock only means another signer panicked mid-update of a
         // cache entry; the entry is rebuilt below, so use the guard anyway.
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(c) = cache.as_ref() {
-            if c.date == date && c.service == service && c.secret_key == secret_key {
+            if c.day == day && c.service == req.service && c.secret_key == secret_key {
                 return c.mac.clone();
             }
         }
-        let mac = keyed(&derive_key(secret_key, date, service));
+        let mac = cold_mac(secret_key, req);
         *cache = Some(CachedKey {
             secret_key: secret_key.to_owned(),
-            date: date.to_owned(),
-            service: service.to_owned(),
+            day,
+            service: req.service.to_owned(),
             mac: mac.clone(),
         });
         mac
@@ -183,8 +190,106 @@ impl Signer {
     /// Signs without touching the cache: derives the key every time (for
     /// benchmarks that compare cold and cached signing).
     pub fn authorization_uncached(secret_id: &str, secret_key: &str, req: &Request<'_>) -> String {
-        authorization(secret_id, &signature(secret_key, req), req)
+        sign_with(cold_mac(secret_key, req), secret_id, req)
     }
+}
+
+/// An HMAC keyed with the derived signing key of `req`'s date and service.
+fn cold_mac(secret_key: &str, req: &Request<'_>) -> HmacSha256 {
+    let date = date_bytes(req.timestamp);
+    let date = std::str::from_utf8(&date).unwrap_or_default();
+    keyed(&derive_key(secret_key, date, req.service))
+}
+
+/// Steps 2, 3, 5 and 6 with a keyed MAC, streaming instead of formatting.
+fn sign_with(mut mac: HmacSha256, secret_id: &str, req: &Request<'_>) -> String {
+    let date = date_bytes(req.timestamp);
+    let mut ts_buf = [0u8; 20];
+    let ts = decimal(req.timestamp, &mut ts_buf);
+
+    let payload_hash = hex32(&Sha256::digest(req.payload).into());
+    let mut canonical = Sha256::new();
+    for part in [
+        b"POST\n/\n\ncontent-type:".as_slice(),
+        req.content_type.as_bytes(),
+        b"\nhost:",
+        req.host.as_bytes(),
+        b"\n\ncontent-type;host\n",
+        &payload_hash,
+    ] {
+        canonical.update(part);
+    }
+    let canonical_hash = hex32(&canonical.finalize().into());
+
+    for part in [
+        b"TC3-HMAC-SHA256\n".as_slice(),
+        ts,
+        b"\n",
+        &date,
+        b"/",
+        req.service.as_bytes(),
+        b"/tc3_request\n",
+        &canonical_hash,
+    ] {
+        mac.update(part);
+    }
+    let signature = hex32(&mac.finalize().into_bytes().into());
+
+    let mut out = String::with_capacity(160 + secret_id.len() + req.service.len());
+    for part in [
+        "TC3-HMAC-SHA256 Credential=",
+        secret_id,
+        "/",
+        std::str::from_utf8(&date).unwrap_or_default(),
+        "/",
+        req.service,
+        "/tc3_request, SignedHeaders=content-type;host, Signature=",
+        std::str::from_utf8(&signature).unwrap_or_default(),
+    ] {
+        out.push_str(part);
+    }
+    out
+}
+
+/// `YYYY-MM-DD` of a Unix timestamp, without allocating (years past 9999
+/// wrap; no such timestamp is signed).
+fn date_bytes(timestamp: u64) -> [u8; 10] {
+    let (y, m, d) = civil(timestamp);
+    let digit = |n: u64| b'0' + (n % 10) as u8;
+    [
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        b'-',
+        digit(m / 10),
+        digit(m),
+        b'-',
+        digit(d / 10),
+        digit(d),
+    ]
+}
+
+fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[i..];
+        }
+    }
+}
+
+fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (i, b) in bytes.iter().enumerate() {
+        out[2 * i] = DIGITS[usize::from(b >> 4)];
+        out[2 * i + 1] = DIGITS[usize::from(b & 0xf)];
+    }
+    out
 }
 
 #[cfg(test)]

@@ -30,6 +30,15 @@ use tcmpp_api::{Client, RateLimit, signing};
 const MNP: &str = "mpg9yjc0qbpkelik";
 const PLATFORM: &str = "T04257DS9431720WTAG";
 
+/// `Data: []`: separates the cost of decoding five versions from the rest
+/// of the client's work. (`TCMPP_BENCH_ANSWER=seed|minimal` runs one.)
+fn minimal_answer() -> Bytes {
+    Bytes::from_static(
+        br#"{"Response":{"Data":[],"RequestId":"2802e966-d4ab-4a91-8350-00b803e5a49c"}}"#,
+    )
+}
+
+/// The spec's Describe example: five versions, 2.8 KB.
 fn seed_answer() -> Bytes {
     let spec: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/tcmpp.json"))
@@ -199,10 +208,22 @@ fn main() {
     // Building a tcmpp client installs the rustls provider the bare reqwest
     // client needs too (reqwest is built with `rustls-no-provider`).
     let _ = Client::builder().region("ap-singapore").build();
-    let addr = start_server(seed_answer());
+    let only = std::env::var("TCMPP_BENCH_ANSWER").ok();
+    for (answer_name, answer) in [("seed", seed_answer()), ("minimal", minimal_answer())] {
+        if only.as_deref().is_some_and(|o| o != answer_name) {
+            continue;
+        }
+        run(calls, answer_name, answer);
+    }
+}
+
+/// All clients, sequential and 16 in flight, against one server answering `answer`.
+fn run(calls: usize, answer_name: &str, answer: Bytes) {
+    let size = answer.len();
+    let addr = start_server(answer);
     let fixed = std::rc::Rc::new(fixed_request(addr));
 
-    let tcmpp = |in_flight| {
+    let tcmpp = |in_flight: usize| {
         measure(calls / ROUNDS, in_flight, || {
             let client = Client::builder()
                 .region("ap-singapore")
@@ -228,7 +249,7 @@ fn main() {
                         .platform_id(PLATFORM)
                         .send()
                         .await;
-                    assert_eq!(out.map(|o| o.data.map(|d| d.len())).ok().flatten(), Some(5));
+                    assert!(out.is_ok_and(|o| o.data.is_some()));
                 }
             }
         })
@@ -255,7 +276,7 @@ fn main() {
                         req = req.header(*k, v);
                     }
                     let body = req.send().await.unwrap().bytes().await.unwrap();
-                    assert!(body.len() > 100);
+                    assert!(body.len() > 50);
                 }
             }
         })
@@ -283,15 +304,14 @@ fn main() {
                         .await
                         .unwrap_or_else(|e| panic!("{e}"))
                         .to_bytes();
-                    assert!(body.len() > 100);
+                    assert!(body.len() > 50);
                 }
             }
         })
     };
 
     println!(
-        "loopback: {calls} Describe calls per case in {ROUNDS} interleaved rounds (median shown), seed answer ({} bytes), server on another thread",
-        seed_answer().len()
+        "\nloopback, {answer_name} answer ({size} bytes): {calls} Describe calls per case in {ROUNDS} interleaved rounds (medians), server on another thread"
     );
     for in_flight in [1usize, 16] {
         let names = [
@@ -313,7 +333,7 @@ fn main() {
         } else {
             "16 in flight"
         };
-        println!("\n{label}:");
+        println!("{label}:");
         println!("  {:<18} {:>12} {:>14}", "client", "CPU/call", "calls/s");
         for (name, f) in names.iter().zip(&med) {
             println!(

@@ -214,12 +214,13 @@ impl Client {
             );
         }
         tracing::debug!(bytes = body.len(), "sending");
+        // Built directly: RequestBuilder would re-insert every header.
+        let mut request = reqwest::Request::new(reqwest::Method::POST, inner.endpoint.clone());
+        *request.headers_mut() = headers;
+        *request.body_mut() = Some(body.clone().into());
         let response = inner
             .http
-            .post(inner.endpoint.clone())
-            .headers(headers)
-            .body(body.clone())
-            .send()
+            .execute(request)
             .await
             .map_err(|e| self.transport_error(e))?;
 

@@ -49,12 +49,13 @@ pub trait ProvideCredentials: Send + Sync + fmt::Debug {
 pub type SharedCredentialsProvider = Arc<dyn ProvideCredentials>;
 
 /// A Tencent Cloud API key (`SecretId`, `SecretKey`) with an optional
-/// session token and expiry.
+/// session token and expiry. Cloning is cheap (shared strings): a provider
+/// hands out a clone on every request.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
-    secret_id: String,
-    secret_key: String,
-    token: Option<String>,
+    secret_id: Arc<str>,
+    secret_key: Arc<str>,
+    token: Option<Arc<str>>,
     expires_at: Option<SystemTime>,
 }
 
@@ -77,7 +78,7 @@ impl Credentials {
     pub fn with_token(mut self, token: impl Into<String>) -> Result<Self, CredentialsError> {
         let token = token.into();
         check("static credentials", "token", &token)?;
-        self.token = Some(token);
+        self.token = Some(token.into());
         Ok(self)
     }
 
@@ -101,9 +102,9 @@ impl Credentials {
             check(origin, "token", t)?;
         }
         Ok(Credentials {
-            secret_id,
-            secret_key,
-            token,
+            secret_id: secret_id.into(),
+            secret_key: secret_key.into(),
+            token: token.map(Into::into),
             expires_at: None,
         })
     }
@@ -112,8 +113,8 @@ impl Credentials {
     #[cfg(feature = "mock")]
     pub(crate) fn unchecked(secret_id: &str, secret_key: &str) -> Self {
         Credentials {
-            secret_id: secret_id.to_owned(),
-            secret_key: secret_key.to_owned(),
+            secret_id: secret_id.into(),
+            secret_key: secret_key.into(),
             token: None,
             expires_at: None,
         }

@@ -28,7 +28,7 @@ impl RateLimiter {
         RateLimiter {
             limit,
             window,
-            sent: Mutex::new(VecDeque::with_capacity(limit)),
+            sent: Mutex::new(VecDeque::with_capacity(limit.min(1024))),
         }
     }
 

@@ -20,3 +20,12 @@ pub fn workspace_root() -> std::path::PathBuf {
         .map(std::path::Path::to_path_buf)
         .unwrap_or_default()
 }
+
+/// A client builder for `endpoint`: region `ap-singapore` and the mock's demo
+/// key, which every `MockServer::start()` accepts.
+pub fn client_builder(endpoint: impl Into<String>) -> tcmpp_api::ClientBuilder {
+    tcmpp_api::Client::builder()
+        .region("ap-singapore")
+        .endpoint(endpoint)
+        .credentials(tcmpp_api::mock::demo_credentials())
+}

@@ -14,6 +14,7 @@ use tcmpp_api::error::{ErrorKind, ResponseErrorKind, TransportErrorKind};
 use tcmpp_api::mock::{Fault, MockServer};
 use tcmpp_api::models::{ApprovalStatus, Phase};
 use tcmpp_api::{Client, RetryConfig, SdkError, signing};
+use tcmpp_tests::client_builder;
 
 const MNP: &str = "mpg9yjc0qbpkelik";
 const PLATFORM: &str = "T04257DS9431720WTAG";
@@ -323,6 +324,39 @@ async fn protocol_errors_map_to_their_variants() {
 }
 
 #[tokio::test]
+async fn missing_headers_and_other_methods_are_rejected_as_the_service_does() {
+    let mock = MockServer::start().await.unwrap();
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let code = |resp: bytes::Bytes| {
+        let v: Value = serde_json::from_slice(&resp).unwrap();
+        DescribeKind::from_code(v["Response"]["Error"]["Code"].as_str().unwrap())
+    };
+    let get = http
+        .get(mock.endpoint())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(code(get), DescribeKind::UnsupportedProtocol);
+    let unsigned = http
+        .post(mock.endpoint())
+        .body("{}")
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(
+        code(unsigned),
+        DescribeKind::AuthFailureInvalidAuthorization
+    );
+    assert_eq!(mock.handled("DescribeMNPAllStageVersions"), 0);
+}
+
+#[tokio::test]
 async fn scripted_faults() {
     let mock = MockServer::start().await.unwrap();
     let client = client(&mock);
@@ -374,11 +408,8 @@ async fn scripted_faults() {
     assert!(describe(&client).await.is_ok());
     assert!(started.elapsed() >= Duration::from_millis(200));
 
-    let impatient = Client::builder()
+    let impatient = client_builder(mock.endpoint())
         .retry(RetryConfig::disabled())
-        .region("ap-singapore")
-        .endpoint(mock.endpoint())
-        .credentials(mock.credentials())
         .timeout(Duration::from_millis(100))
         .build()
         .unwrap();

@@ -15,6 +15,7 @@ use tcmpp_api::describe_mnp_all_stage_versions::{
 use tcmpp_api::error::{ErrorKind, ResponseErrorKind, TransportErrorKind};
 use tcmpp_api::mock::{Fault, MockServer};
 use tcmpp_api::{Client, RateLimit, RetryConfig, SdkError};
+use tcmpp_tests::client_builder;
 use tcmpp_tests::server::{RawServer, Reply, TestServer, json_response};
 
 const MNP: &str = "mpg9yjc0qbpkelik";
@@ -29,10 +30,7 @@ fn fast_retries() -> RetryConfig {
 }
 
 fn client(mock: &MockServer, retry: RetryConfig) -> Client {
-    Client::builder()
-        .region("ap-singapore")
-        .endpoint(mock.endpoint())
-        .credentials(mock.credentials())
+    client_builder(mock.endpoint())
         .retry(retry)
         .timeout(Duration::from_millis(400))
         .build()
@@ -207,10 +205,7 @@ async fn refused_connections_are_retried_for_every_action() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let c = Client::builder()
-        .region("ap-singapore")
-        .endpoint(format!("http://127.0.0.1:{port}"))
-        .credentials(tcmpp_api::mock::demo_credentials())
+    let c = client_builder(format!("http://127.0.0.1:{port}"))
         .retry(fast_retries().with_max_attempts(4))
         .build()
         .unwrap();
@@ -250,12 +245,7 @@ async fn retries_off_means_one_attempt() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_never_exceeds_the_limit_in_any_rolling_second() {
     let mock = MockServer::start().await.unwrap();
-    let c = Client::builder()
-        .region("ap-singapore")
-        .endpoint(mock.endpoint())
-        .credentials(mock.credentials())
-        .build()
-        .unwrap();
+    let c = client_builder(mock.endpoint()).build().unwrap();
     let tasks: Vec<_> = (0..100)
         .map(|_| {
             let c = c.clone();
@@ -291,10 +281,7 @@ async fn a_burst_never_exceeds_the_limit_in_any_rolling_second() {
 #[tokio::test]
 async fn rate_limits_are_per_action_and_configurable() {
     let mock = MockServer::start().await.unwrap();
-    let c = Client::builder()
-        .region("ap-singapore")
-        .endpoint(mock.endpoint())
-        .credentials(mock.credentials())
+    let c = client_builder(mock.endpoint())
         .rate_limit(RateLimit::PerSecond(2))
         .build()
         .unwrap();
@@ -325,10 +312,7 @@ async fn rate_limits_are_per_action_and_configurable() {
 async fn a_silently_closed_idle_connection_is_not_a_failure() {
     let body = r#"{"Response":{"Data":{"TaskId":"t"},"RequestId":"r"}}"#;
     let server = RawServer::start(json_response(body), true).await.unwrap();
-    let c = Client::builder()
-        .region("ap-singapore")
-        .endpoint(server.url())
-        .credentials(tcmpp_api::mock::demo_credentials())
+    let c = client_builder(server.url())
         .retry(RetryConfig::disabled())
         .build()
         .unwrap();
@@ -343,10 +327,7 @@ async fn a_silently_closed_idle_connection_is_not_a_failure() {
 async fn idle_connections_are_dropped_from_the_pool() {
     let body = r#"{"Response":{"Data":[],"RequestId":"r"}}"#;
     let server = RawServer::start(json_response(body), false).await.unwrap();
-    let c = Client::builder()
-        .region("ap-singapore")
-        .endpoint(server.url())
-        .credentials(tcmpp_api::mock::demo_credentials())
+    let c = client_builder(server.url())
         .pool_idle_timeout(Duration::from_millis(100))
         .build()
         .unwrap();
@@ -381,10 +362,7 @@ async fn answers_are_bounded() {
     })
     .await
     .unwrap();
-    let c = Client::builder()
-        .region("ap-singapore")
-        .endpoint(server.url())
-        .credentials(tcmpp_api::mock::demo_credentials())
+    let c = client_builder(server.url())
         .max_response_bytes(1 << 20)
         .build()
         .unwrap();
@@ -412,10 +390,7 @@ async fn answers_are_bounded() {
     }
     chunked.extend_from_slice(b"0\r\n\r\n");
     let raw = RawServer::start(chunked, false).await.unwrap();
-    let c = Client::builder()
-        .region("ap-singapore")
-        .endpoint(raw.url())
-        .credentials(tcmpp_api::mock::demo_credentials())
+    let c = client_builder(raw.url())
         .max_response_bytes(1 << 20)
         .build()
         .unwrap();
@@ -465,10 +440,7 @@ async fn odd_parameters_are_typed_errors_or_correct_answers() {
 
     // A body over the service's 10 MB limit.
     let huge = "x".repeat(11 << 20);
-    let c = Client::builder()
-        .region("ap-singapore")
-        .endpoint(mock.endpoint())
-        .credentials(mock.credentials())
+    let c = client_builder(mock.endpoint())
         .retry(RetryConfig::disabled())
         .build()
         .unwrap();

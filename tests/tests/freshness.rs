@@ -32,3 +32,30 @@ fn committed_generated_code_is_fresh() {
         codegen::REGENERATE
     );
 }
+
+#[test]
+fn the_client_crate_depends_on_no_generator_crate() {
+    let manifest = fs::read_to_string(workspace_root().join("tcmpp-api/Cargo.toml")).unwrap();
+    let deps: Vec<&str> = manifest
+        .split("\n[")
+        .filter(|section| section.starts_with("dependencies]"))
+        .flat_map(|section| section.lines().skip(1))
+        .filter_map(|line| line.split(['=', '.', ' ']).next())
+        .filter(|name| !name.is_empty() && !name.starts_with('#'))
+        .collect();
+    assert!(deps.contains(&"reqwest"), "parsed {deps:?}");
+    for generator in [
+        "codegen",
+        "tcmpp-codegen",
+        "quote",
+        "syn",
+        "proc-macro2",
+        "prettyplease",
+        "heck",
+    ] {
+        assert!(
+            !deps.contains(&generator),
+            "tcmpp-api depends on {generator}"
+        );
+    }
+}

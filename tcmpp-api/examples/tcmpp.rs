@@ -128,14 +128,7 @@ async fn run(args: &mut Args) -> Result<(), String> {
         "describe" => {
             let (mnp_id, platform_id) = (args.require("mnp-id")?, args.require("platform-id")?);
             args.finish()?;
-            let out = client
-                .describe_mnp_all_stage_versions()
-                .mnp_id(mnp_id)
-                .platform_id(platform_id)
-                .send()
-                .await
-                .map_err(explain)?;
-            print_json(&out)
+            print_json(&describe(&client, mnp_id, platform_id).await?)
         }
         "create" => {
             let out = client
@@ -179,13 +172,7 @@ async fn run(args: &mut Args) -> Result<(), String> {
                 "created version {version} (request id {})",
                 created.request_id
             );
-            let listed = client
-                .describe_mnp_all_stage_versions()
-                .mnp_id(mnp_id)
-                .platform_id(platform_id)
-                .send()
-                .await
-                .map_err(explain)?;
+            let listed = describe(&client, mnp_id, platform_id).await?;
             print_json(&serde_json::json!({
                 "CreateMNPVersion": created,
                 "DescribeMNPAllStageVersions": listed,
@@ -270,6 +257,20 @@ async fn serve(port: u16) -> Result<(), String> {
     eprintln!("serving until interrupted (Ctrl-C)");
     std::future::pending::<()>().await;
     Ok(())
+}
+
+async fn describe(
+    client: &Client,
+    mnp_id: String,
+    platform_id: String,
+) -> Result<tcmpp_api::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsOutput, String> {
+    client
+        .describe_mnp_all_stage_versions()
+        .mnp_id(mnp_id)
+        .platform_id(platform_id)
+        .send()
+        .await
+        .map_err(explain)
 }
 
 /// Code, message and request id of a failed call.

@@ -35,7 +35,7 @@ pub struct Request<'a> {
 
 /// Lowercase hex of SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
+    hex(Sha256::digest(bytes).into())
 }
 
 /// The canonical request (step 2 of the procedure).
@@ -73,7 +73,7 @@ pub fn derive_key(secret_key: &str, date: &str, service: &str) -> [u8; 32] {
 /// The hex signature (step 5), deriving the key.
 pub fn signature(secret_key: &str, req: &Request<'_>) -> String {
     let key = derive_key(secret_key, &utc_date(req.timestamp), req.service);
-    hex(&hmac(&key, string_to_sign(req).as_bytes()))
+    hex(hmac(&key, string_to_sign(req).as_bytes()))
 }
 
 /// The `Authorization` header value (step 6).
@@ -86,7 +86,7 @@ pub fn authorization(secret_id: &str, signature: &str, req: &Request<'_>) -> Str
 
 /// Lowercase hex HMAC-SHA256 of `data` under `key`.
 pub fn hmac_hex(key: &[u8], data: &[u8]) -> String {
-    hex(&hmac(key, data))
+    hex(hmac(key, data))
 }
 
 /// The UTC calendar date `YYYY-MM-DD` of a Unix timestamp.
@@ -120,14 +120,9 @@ fn keyed(key: &[u8]) -> HmacSha256 {
         .unwrap_or_else(|_| <HmacSha256 as Mac>::new(&Default::default()))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[usize::from(b >> 4)] as char);
-        s.push(DIGITS[usize::from(b & 0xf)] as char);
-    }
-    s
+/// Lowercase hex of a digest, as a `String` (the stage functions' form).
+fn hex(bytes: [u8; 32]) -> String {
+    hex32(&bytes).iter().map(|&b| char::from(b)).collect()
 }
 
 /// Signs requests, caching the derived key per (secret key, date, service).

@@ -154,46 +154,15 @@ pub(crate) fn unset_module(idents: &[&str]) -> TokenStream {
 /// `static` schema per object (statics, so that recursive objects can point
 /// at themselves).
 fn operation_table(api: &Api) -> TokenStream {
-    let schema_name = |i: usize| {
-        format_ident!(
-            "SCHEMA_{}",
-            crate::names::snake(&api.models[i].wire_name).to_uppercase()
-        )
-    };
-    let param_type = |ty: &Type| -> TokenStream {
-        fn go(api: &Api, ty: &Type, schema: &dyn Fn(usize) -> Ident) -> TokenStream {
-            let p = quote!(::tcmpp_api::operation::ParamType);
-            match ty {
-                Type::String => quote!(#p::String),
-                Type::Int64 => quote!(#p::Int64),
-                Type::Uint64 => quote!(#p::Uint64),
-                Type::Float => quote!(#p::Float),
-                Type::Bool => quote!(#p::Bool),
-                Type::ValueSet(i) => match api.value_sets[*i].kind {
-                    crate::ir::SetKind::String => quote!(#p::String),
-                    crate::ir::SetKind::Int64 => quote!(#p::Int64),
-                },
-                Type::Model(i) => {
-                    let s = schema(*i);
-                    quote!(#p::Object(&#s))
-                }
-                Type::List(inner) => {
-                    let inner = go(api, inner, schema);
-                    quote!(#p::List(&#inner))
-                }
-            }
-        }
-        go(api, ty, &schema_name)
-    };
     let params = |fields: &[crate::ir::Field]| {
         let items = fields.iter().map(|f| {
-            let (name, required, ty) = (&f.wire_name, f.required, param_type(&f.ty));
+            let (name, required, ty) = (&f.wire_name, f.required, param_type(api, &f.ty));
             quote!(::tcmpp_api::operation::Param { name: #name, required: #required, ty: #ty })
         });
         quote!(&[#(#items),*])
     };
     let schemas = api.models.iter().enumerate().map(|(i, m)| {
-        let name = schema_name(i);
+        let name = schema_name(api, i);
         let wire = &m.wire_name;
         let members = params(&m.fields);
         let doc = format!(" Request schema of `{wire}`.");
@@ -236,5 +205,37 @@ fn operation_table(api: &Api) -> TokenStream {
         pub static OPERATIONS: &[::tcmpp_api::operation::OperationInfo] = &[#(#ops),*];
 
         #(#schemas)*
+    }
+}
+
+/// The `static` holding an object's request schema.
+fn schema_name(api: &Api, i: usize) -> Ident {
+    format_ident!(
+        "SCHEMA_{}",
+        crate::names::snake(&api.models[i].wire_name).to_uppercase()
+    )
+}
+
+/// A member's `ParamType` (value sets by their wire type).
+fn param_type(api: &Api, ty: &Type) -> TokenStream {
+    let p = quote!(::tcmpp_api::operation::ParamType);
+    match ty {
+        Type::String => quote!(#p::String),
+        Type::Int64 => quote!(#p::Int64),
+        Type::Uint64 => quote!(#p::Uint64),
+        Type::Float => quote!(#p::Float),
+        Type::Bool => quote!(#p::Bool),
+        Type::ValueSet(i) => match api.value_sets[*i].kind {
+            crate::ir::SetKind::String => quote!(#p::String),
+            crate::ir::SetKind::Int64 => quote!(#p::Int64),
+        },
+        Type::Model(i) => {
+            let s = schema_name(api, *i);
+            quote!(#p::Object(&#s))
+        }
+        Type::List(inner) => {
+            let inner = param_type(api, inner);
+            quote!(#p::List(&#inner))
+        }
     }
 }

@@ -23,19 +23,12 @@ pub(crate) fn emit(set: &ValueSet) -> TokenStream {
         };
         docs::outer(&format!("{lit}: {}", markdown(&v.document)))
     });
-    let (raw_ty, accessor, accessor_doc, serialize) = match set.kind {
+    let (raw_ty, serialize) = match set.kind {
         SetKind::String => (
             quote!(String),
-            quote!(as_str),
-            " The value as sent on the wire.",
             quote!(serializer.serialize_str(self.as_str())),
         ),
-        SetKind::Int64 => (
-            quote!(i64),
-            quote!(as_i64),
-            " The value as sent on the wire.",
-            quote!(serializer.serialize_i64(self.as_i64())),
-        ),
+        SetKind::Int64 => (quote!(i64), quote!(serializer.serialize_i64(self.as_i64()))),
     };
     let lits: Vec<TokenStream> = set
         .values
@@ -97,7 +90,6 @@ pub(crate) fn emit(set: &ValueSet) -> TokenStream {
             quote!(::std::fmt::Display::fmt(&self.as_i64(), f)),
         ),
     };
-    let _ = accessor;
     let copy = if set.kind == SetKind::Int64 {
         quote!(Copy,)
     } else {
@@ -117,7 +109,7 @@ pub(crate) fn emit(set: &ValueSet) -> TokenStream {
             /// Every documented value, in spec order.
             pub const KNOWN: &'static [#name] = &[#(#name::#variants),*];
 
-            #[doc = #accessor_doc]
+            /// The value as sent on the wire.
             #accessor_impl
         }
 

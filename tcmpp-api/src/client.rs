@@ -1,7 +1,13 @@
 //! The client and its one execute path: serialize, sign, send, decode.
+//!
+//! The path is compiled once, not once per action: the generic part of a
+//! call is serializing the input and decoding the answer; everything in
+//! between (credentials, rate limiting, signing, sending, retries,
+//! timeouts, tracing) takes the action's facts as data.
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -10,22 +16,24 @@ use reqwest::Url;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue};
 use tracing::Instrument;
 
-use crate::config::{self, ClientBuilder, ConfigError, Language, RateLimit, RetryConfig};
-use crate::credentials::{DefaultCredentialsChain, SharedCredentialsProvider};
-use crate::decode::decode;
+use crate::config::{
+    self, ClientBuilder, ConfigError, Language, RateLimit, RateLimitScope, RetryConfig,
+};
+use crate::credentials::{Credentials, DefaultCredentialsChain, SharedCredentialsProvider};
+use crate::decode::decode_with_id;
 use crate::error::{
-    BuildError, ErrorKind, ResponseError, ResponseErrorKind, SdkError, TimeoutError,
+    BuildError, ErrorKind, ResponseError, ResponseErrorKind, SdkError, TimeoutError, TimeoutKind,
     TransportError, TransportErrorKind,
 };
-use crate::operation::{Operation, ServiceError};
-use crate::rate_limit::{self, RateLimiter};
+use crate::operation::Operation;
+use crate::rate_limit::{self, BudgetKey, RateLimiter};
 use crate::signing::{self, Signer};
 
 /// The only content type the client sends (it is part of the signature).
 const JSON: &str = "application/json";
 
 /// A TCMPP client. Cheap to clone: clones share the connection pool, the
-/// credentials source and the signing-key cache.
+/// credentials source, the signing-key cache and the rate-limit budgets.
 ///
 /// Each action has a method returning a request builder, e.g.
 /// [`describe_mnp_all_stage_versions`](Client::describe_mnp_all_stage_versions).
@@ -45,11 +53,14 @@ struct Inner {
     /// Headers every request carries, built once.
     fixed_headers: HeaderMap,
     timeout: Duration,
+    attempt_timeout: Duration,
     connect_timeout: Duration,
     max_response_bytes: usize,
     retry: RetryConfig,
     rate_limit: RateLimit,
-    /// One limiter per action, shared by all clones.
+    rate_limit_scope: RateLimitScope,
+    /// This client's limiter per action, shared by all clones (and, for
+    /// [`RateLimitScope::Process`], with other clients).
     limiters: Mutex<HashMap<&'static str, Arc<RateLimiter>>>,
 }
 
@@ -62,9 +73,87 @@ impl fmt::Debug for Client {
             .field("language", &i.language)
             .field("credentials", &i.credentials)
             .field("timeout", &i.timeout)
+            .field("attempt_timeout", &i.attempt_timeout)
             .field("retry", &i.retry)
             .field("rate_limit", &i.rate_limit)
+            .field("rate_limit_scope", &i.rate_limit_scope)
             .finish_non_exhaustive()
+    }
+}
+
+/// The facts of an action the execute path needs, as data.
+#[derive(Clone, Copy, Debug)]
+struct Action {
+    name: &'static str,
+    version: &'static str,
+    signing_service: &'static str,
+    retry_safe: bool,
+    rate_limit: u32,
+}
+
+impl Action {
+    fn of<O: Operation>() -> Self {
+        Action {
+            name: O::ACTION,
+            version: O::SERVICE.version,
+            signing_service: O::SERVICE.signing_service,
+            retry_safe: O::RETRY_SAFE,
+            rate_limit: O::RATE_LIMIT_PER_SECOND,
+        }
+    }
+}
+
+/// An answer as read off the wire.
+struct Answer {
+    status: u16,
+    content_type: Option<String>,
+    body: Bytes,
+}
+
+/// What the typed decoder made of an answer, as the execute path needs it.
+struct Verdict {
+    request_id: Option<String>,
+    /// `None` on success.
+    failure: Option<Failure>,
+}
+
+/// A failed attempt, described for retrying, tracing and logging.
+struct Failure {
+    retry: Retry,
+    outcome: &'static str,
+    message: String,
+}
+
+/// When a failure may be retried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Retry {
+    Never,
+    /// The request certainly did not take effect (throttled, never sent).
+    Always,
+    /// The request may have taken effect: only for retry-safe actions.
+    IfSafe,
+}
+
+/// Errors of the execute path itself, before an answer is decoded: an
+/// [`ErrorKind`] that cannot be a service error.
+enum NoService {}
+
+impl fmt::Display for NoService {
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {}
+    }
+}
+
+type CoreError = ErrorKind<NoService>;
+
+fn widen<E>(kind: CoreError) -> ErrorKind<E> {
+    match kind {
+        ErrorKind::Build(e) => ErrorKind::Build(e),
+        ErrorKind::Credentials(e) => ErrorKind::Credentials(e),
+        ErrorKind::Transport(e) => ErrorKind::Transport(e),
+        ErrorKind::Timeout(e) => ErrorKind::Timeout(e),
+        ErrorKind::Response(e) => ErrorKind::Response(e),
+        ErrorKind::Service(never) => match never {},
     }
 }
 
@@ -85,15 +174,58 @@ impl Client {
     }
 
     /// Calls any action: the generic form of the per-action methods, for
-    /// code that is generic over [`Operation`]. Retries and rate limiting
-    /// apply as configured.
+    /// code that is generic over [`Operation`]. Retries, rate limiting and
+    /// timeouts apply as configured.
     pub async fn call<O: Operation>(
         &self,
         input: &O::Input,
     ) -> Result<O::Output, SdkError<O::Error>> {
+        let body = serde_json::to_vec(input)
+            .map_err(|e| ErrorKind::Build(BuildError::new(e.to_string())))?;
+        let mut last: Option<Result<O::Output, SdkError<O::Error>>> = None;
+        let mut decode = |answer: Answer| {
+            let result = decode_with_id::<O>(answer.status, answer.content_type, answer.body);
+            let verdict = match &result {
+                Ok((_, request_id)) => Verdict {
+                    request_id: request_id.clone(),
+                    failure: None,
+                },
+                Err(e) => Verdict {
+                    request_id: e.request_id().map(str::to_owned),
+                    failure: Some(Failure {
+                        retry: retry_class(e.kind(), e.code()),
+                        outcome: outcome_of(e.kind()),
+                        message: e.to_string(),
+                    }),
+                },
+            };
+            last = Some(result.map(|(output, _)| output));
+            verdict
+        };
+        let (attempts, end) = self
+            .execute(Action::of::<O>(), Bytes::from(body), &mut decode)
+            .await;
+        match (end, last) {
+            (Ok(()), Some(result)) => result.map_err(|e| e.with_attempts(attempts)),
+            (Err(kind), _) => Err(SdkError::new(widen(kind), attempts)),
+            (Ok(()), None) => Err(SdkError::new(
+                ErrorKind::Build(BuildError::new("no attempt was made")),
+                attempts,
+            )),
+        }
+    }
+
+    /// Runs a call under its span and the whole-call timeout. `Ok` means
+    /// the last answer went to `decode`, which keeps the typed result.
+    async fn execute(
+        &self,
+        action: Action,
+        body: Bytes,
+        decode: &mut (dyn FnMut(Answer) -> Verdict + Send),
+    ) -> (u32, Result<(), CoreError>) {
         let span = tracing::info_span!(
             "tcmpp.call",
-            action = O::ACTION,
+            action = action.name,
             region = %self.inner.region,
             attempt = tracing::field::Empty,
             request_id = tracing::field::Empty,
@@ -101,61 +233,84 @@ impl Client {
             outcome = tracing::field::Empty,
         );
         let started = Instant::now();
-        let result = self
-            .call_with_retries::<O>(input, &span)
-            .instrument(span.clone())
-            .await;
-        span.record("latency_ms", started.elapsed().as_millis() as u64);
-        let (outcome, request_id) = match &result {
-            Ok(_) => ("ok", None),
-            Err(e) => (outcome_of(e.kind()), e.request_id().map(str::to_owned)),
+        let attempts = AtomicU32::new(0);
+        let run = self.attempts(action, &body, decode, &span, &attempts);
+        let timeout = self.inner.timeout;
+        let end = match tokio::time::timeout(timeout, run.instrument(span.clone())).await {
+            Ok(end) => end,
+            Err(_) => Err(ErrorKind::Timeout(TimeoutError::new(
+                timeout,
+                TimeoutKind::Call,
+            ))),
         };
-        if let Some(id) = &request_id {
-            span.record("request_id", id.as_str());
-        }
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        let outcome = match &end {
+            Ok(outcome) => *outcome,
+            Err(e) => outcome_of(e),
+        };
         span.record("outcome", outcome);
-        result
+        (attempts.load(Ordering::Relaxed), end.map(|_| ()))
     }
 
-    async fn call_with_retries<O: Operation>(
+    /// The retry loop. Returns the last decoded answer's outcome.
+    async fn attempts(
         &self,
-        input: &O::Input,
+        action: Action,
+        body: &Bytes,
+        decode: &mut (dyn FnMut(Answer) -> Verdict + Send),
         span: &tracing::Span,
-    ) -> Result<O::Output, SdkError<O::Error>> {
-        let body = Bytes::from(
-            serde_json::to_vec(input)
-                .map_err(|e| ErrorKind::Build(BuildError::new(e.to_string())))?,
-        );
-        let limiter = self.limiter::<O>();
+        attempts: &AtomicU32,
+    ) -> Result<&'static str, CoreError> {
+        let limiter = self.limiter(&action);
         let retry = &self.inner.retry;
         let mut attempt = 0;
         loop {
             attempt += 1;
+            attempts.store(attempt, Ordering::Relaxed);
             span.record("attempt", attempt);
-            if let Some(l) = &limiter {
-                l.acquire().await;
-            }
-            let error = match self.attempt::<O>(&body).await {
-                Ok(output) => return Ok(output),
-                Err(e) => e,
+            let failure = match self.attempt(&action, body, limiter.as_ref()).await {
+                Ok(answer) => {
+                    let verdict = decode(answer);
+                    if let Some(id) = &verdict.request_id {
+                        span.record("request_id", id.as_str());
+                    }
+                    match verdict.failure {
+                        None => return Ok("ok"),
+                        Some(f) => Err(f),
+                    }
+                }
+                Err(e) => Ok(e),
             };
-            if attempt >= retry.max_attempts || !retryable::<O>(&error, retry) {
-                return Err(error.with_attempts(attempt));
+            let (class, message) = match &failure {
+                Err(f) => (f.retry, f.message.clone()),
+                Ok(e) => (retry_class(e, None), e.to_string()),
+            };
+            let may_retry = match class {
+                Retry::Never => false,
+                Retry::Always => true,
+                Retry::IfSafe => action.retry_safe || retry.retry_ambiguous,
+            };
+            if attempt >= retry.max_attempts || !may_retry {
+                return match failure {
+                    Err(f) => Ok(f.outcome),
+                    Ok(e) => Err(e),
+                };
             }
             let cap = retry
                 .initial_backoff
                 .saturating_mul(1 << (attempt - 1).min(16))
                 .min(retry.max_backoff);
             let delay = cap.mul_f64(fastrand::f64());
-            tracing::info!(attempt, delay_ms = delay.as_millis() as u64, error = %error, "retrying");
+            tracing::info!(attempt, delay_ms = delay.as_millis() as u64, error = %message, "retrying");
             tokio::time::sleep(delay).await;
         }
     }
 
-    fn limiter<O: Operation>(&self) -> Option<Arc<RateLimiter>> {
-        let per_second = match self.inner.rate_limit {
+    /// The limiter for an action, created on first use.
+    fn limiter(&self, action: &Action) -> Option<Arc<RateLimiter>> {
+        let limit = match self.inner.rate_limit {
             RateLimit::Off => return None,
-            RateLimit::FromSpec => O::RATE_LIMIT_PER_SECOND,
+            RateLimit::FromSpec => action.rate_limit,
             RateLimit::PerSecond(n) => n,
         };
         let mut limiters = self
@@ -164,20 +319,86 @@ impl Client {
             .lock()
             .unwrap_or_else(|p| p.into_inner());
         let l = limiters
-            .entry(O::ACTION)
-            .or_insert_with(|| Arc::new(RateLimiter::new(per_second, rate_limit::WINDOW)));
+            .entry(action.name)
+            .or_insert_with(|| match self.inner.rate_limit_scope {
+                RateLimitScope::Client => Arc::new(RateLimiter::new(limit, rate_limit::WINDOW)),
+                RateLimitScope::Process => rate_limit::shared(BudgetKey {
+                    endpoint: self.inner.endpoint.to_string(),
+                    region: self.inner.region.clone(),
+                    action: action.name,
+                    limit,
+                }),
+            });
         Some(l.clone())
     }
 
-    /// One signed attempt. Signing per attempt gives every retry a fresh
-    /// timestamp.
-    async fn attempt<O: Operation>(&self, body: &Bytes) -> Result<O::Output, SdkError<O::Error>> {
+    /// One signed attempt, up to the answer's bytes. The rate-limit slot is
+    /// taken just before signing and held until the answer's head arrives.
+    async fn attempt(
+        &self,
+        action: &Action,
+        body: &Bytes,
+        limiter: Option<&Arc<RateLimiter>>,
+    ) -> Result<Answer, CoreError> {
         let inner = &*self.inner;
         let creds = inner
             .credentials
             .provide_credentials()
             .await
             .map_err(ErrorKind::Credentials)?;
+        let permit = match limiter {
+            Some(l) => {
+                let asked = tokio::time::Instant::now();
+                let permit = l.acquire().await;
+                let waited = asked.elapsed();
+                if waited >= Duration::from_millis(1) {
+                    tracing::debug!(waited_ms = waited.as_millis() as u64, "rate limit");
+                }
+                Some(permit)
+            }
+            None => None,
+        };
+        let request = match self.signed_request(action, body, &creds) {
+            Ok(r) => r,
+            Err(e) => {
+                if let Some(p) = permit {
+                    p.unsent();
+                }
+                return Err(e);
+            }
+        };
+        tracing::debug!(bytes = body.len(), "sending");
+        let sent = inner.http.execute(request).await;
+        if let Some(p) = permit {
+            match &sent {
+                Err(e) if e.is_connect() => p.unsent(),
+                _ => p.reached(),
+            }
+        }
+        let response = sent.map_err(|e| self.transport_error(e))?;
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = self.read_body(response, status, &content_type).await?;
+        Ok(Answer {
+            status,
+            content_type,
+            body,
+        })
+    }
+
+    /// The signed request for one attempt. Signing per attempt gives every
+    /// retry a fresh timestamp.
+    fn signed_request(
+        &self,
+        action: &Action,
+        body: &Bytes,
+        creds: &Credentials,
+    ) -> Result<reqwest::Request, CoreError> {
+        let inner = &*self.inner;
         let timestamp = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
@@ -185,23 +406,22 @@ impl Client {
             creds.secret_id(),
             creds.secret_key(),
             &signing::Request {
-                service: O::SERVICE.signing_service,
+                service: action.signing_service,
                 host: &inner.host,
                 content_type: JSON,
                 payload: body,
                 timestamp,
             },
         );
-
         let mut headers = inner.fixed_headers.clone();
         headers.insert(AUTHORIZATION, sensitive(&authorization, "Authorization")?);
         headers.insert(
             HeaderName::from_static("x-tc-action"),
-            HeaderValue::from_static(O::ACTION),
+            HeaderValue::from_static(action.name),
         );
         headers.insert(
             HeaderName::from_static("x-tc-version"),
-            HeaderValue::from_static(O::SERVICE.version),
+            HeaderValue::from_static(action.version),
         );
         headers.insert(
             HeaderName::from_static("x-tc-timestamp"),
@@ -213,43 +433,30 @@ impl Client {
                 sensitive(token, "X-TC-Token")?,
             );
         }
-        tracing::debug!(bytes = body.len(), "sending");
         // Built directly: RequestBuilder would re-insert every header.
         let mut request = reqwest::Request::new(reqwest::Method::POST, inner.endpoint.clone());
         *request.headers_mut() = headers;
         *request.body_mut() = Some(body.clone().into());
-        let response = inner
-            .http
-            .execute(request)
-            .await
-            .map_err(|e| self.transport_error(e))?;
-
-        let status = response.status().as_u16();
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let body = self.read_body(response, status, &content_type).await?;
-        decode::<O>(status, content_type, body)
+        *request.timeout_mut() = Some(inner.attempt_timeout);
+        Ok(request)
     }
 
     /// Reads the body, refusing more than the configured limit.
-    async fn read_body<E>(
+    async fn read_body(
         &self,
         mut response: reqwest::Response,
         status: u16,
         content_type: &Option<String>,
-    ) -> Result<Bytes, SdkError<E>> {
+    ) -> Result<Bytes, CoreError> {
         let limit = self.inner.max_response_bytes;
         let too_large = |body: Bytes| {
-            SdkError::from(ErrorKind::Response(ResponseError::new(
+            ErrorKind::Response(ResponseError::new(
                 ResponseErrorKind::TooLarge { limit },
                 status,
                 content_type.clone(),
                 None,
                 body,
-            )))
+            ))
         };
         if let Some(len) = response.content_length() {
             if len > limit as u64 {
@@ -271,19 +478,18 @@ impl Client {
         Ok(Bytes::from(buf))
     }
 
-    fn transport_error<E>(&self, e: reqwest::Error) -> SdkError<E> {
+    fn transport_error(&self, e: reqwest::Error) -> CoreError {
         if e.is_timeout() {
-            let connecting = e.is_connect();
-            let after = if connecting {
-                self.inner.connect_timeout
+            let (after, kind) = if e.is_connect() {
+                (self.inner.connect_timeout, TimeoutKind::Connect)
             } else {
-                self.inner.timeout
+                (self.inner.attempt_timeout, TimeoutKind::Attempt)
             };
-            ErrorKind::Timeout(TimeoutError::new(after, connecting)).into()
+            ErrorKind::Timeout(TimeoutError::new(after, kind))
         } else if e.is_connect() {
-            ErrorKind::Transport(TransportError::new(TransportErrorKind::Connect, e)).into()
+            ErrorKind::Transport(TransportError::new(TransportErrorKind::Connect, e))
         } else {
-            ErrorKind::Transport(TransportError::new(TransportErrorKind::Io, e)).into()
+            ErrorKind::Transport(TransportError::new(TransportErrorKind::Io, e))
         }
     }
 }
@@ -302,32 +508,37 @@ fn outcome_of<E>(e: &ErrorKind<E>) -> &'static str {
 /// Whether a failed attempt may be repeated. Throttling and connections
 /// never made are safe for every action; anything after which the request
 /// may have been acted on only for retry-safe actions (or by opt-in).
-fn retryable<O: Operation>(e: &SdkError<O::Error>, retry: &RetryConfig) -> bool {
-    let ambiguous_ok = O::RETRY_SAFE || retry.retry_ambiguous;
-    match e.kind() {
-        ErrorKind::Service(s) => {
-            let code = s.metadata().code();
-            code == "RequestLimitExceeded"
-                || code.starts_with("RequestLimitExceeded.")
-                || (ambiguous_ok && matches!(code, "InternalError" | "ServiceUnavailable"))
+fn retry_class<E>(e: &ErrorKind<E>, code: Option<&str>) -> Retry {
+    match e {
+        ErrorKind::Service(_) => match code.unwrap_or_default() {
+            c if c == "RequestLimitExceeded" || c.starts_with("RequestLimitExceeded.") => {
+                Retry::Always
+            }
+            "InternalError" | "ServiceUnavailable" => Retry::IfSafe,
+            _ => Retry::Never,
+        },
+        ErrorKind::Transport(t) if t.kind() == TransportErrorKind::Connect => Retry::Always,
+        ErrorKind::Transport(_) => Retry::IfSafe,
+        ErrorKind::Timeout(t) => match t.kind() {
+            TimeoutKind::Connect => Retry::Always,
+            TimeoutKind::Call => Retry::Never,
+            _ => Retry::IfSafe,
+        },
+        ErrorKind::Response(r)
+            if *r.kind() == ResponseErrorKind::Unexpected && matches!(r.status(), 502..=504) =>
+        {
+            Retry::IfSafe
         }
-        ErrorKind::Transport(t) => t.kind() == TransportErrorKind::Connect || ambiguous_ok,
-        ErrorKind::Timeout(t) => t.while_connecting() || ambiguous_ok,
-        ErrorKind::Response(r) => {
-            ambiguous_ok
-                && *r.kind() == ResponseErrorKind::Unexpected
-                && matches!(r.status(), 502..=504)
-        }
-        ErrorKind::Build(_) | ErrorKind::Credentials(_) => false,
+        ErrorKind::Response(_) | ErrorKind::Build(_) | ErrorKind::Credentials(_) => Retry::Never,
     }
 }
 
 /// A header value that `Debug` output of the HTTP stack redacts.
-fn sensitive<E>(value: &str, name: &str) -> Result<HeaderValue, SdkError<E>> {
+fn sensitive(value: &str, name: &str) -> Result<HeaderValue, CoreError> {
     let mut v = HeaderValue::from_str(value).map_err(|_| {
-        SdkError::from(ErrorKind::Build(BuildError::new(format!(
+        ErrorKind::Build(BuildError::new(format!(
             "the {name} header has characters a header cannot carry"
-        ))))
+        )))
     })?;
     v.set_sensitive(true);
     Ok(v)
@@ -346,6 +557,11 @@ impl ClientBuilder {
             config::parse_endpoint(self.endpoint.as_deref().unwrap_or(&default_endpoint))?;
         if self.timeout.is_zero() {
             return Err(ConfigError::InvalidTimeout { which: "timeout" });
+        }
+        if self.attempt_timeout.is_zero() {
+            return Err(ConfigError::InvalidTimeout {
+                which: "attempt timeout",
+            });
         }
         if self.connect_timeout.is_zero() {
             return Err(ConfigError::InvalidTimeout {
@@ -388,7 +604,6 @@ impl ClientBuilder {
         install_tls_provider();
         let mut http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
             .pool_idle_timeout(self.pool_idle_timeout)
             .user_agent(client_id.as_str());
         if !self.env_proxy || config::is_loopback(&endpoint) {
@@ -409,10 +624,12 @@ impl ClientBuilder {
                 host,
                 fixed_headers,
                 timeout: self.timeout,
+                attempt_timeout: self.attempt_timeout,
                 connect_timeout: self.connect_timeout,
                 max_response_bytes: self.max_response_bytes,
                 retry: self.retry,
                 rate_limit: self.rate_limit,
+                rate_limit_scope: self.rate_limit_scope,
                 limiters: Mutex::new(HashMap::new()),
             }),
         })

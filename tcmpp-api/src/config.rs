@@ -7,8 +7,11 @@ use reqwest::Url;
 
 use crate::credentials::{ProvideCredentials, SharedCredentialsProvider};
 
-/// Default overall timeout of a call.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default timeout of a whole call: credentials, rate-limit waits, every
+/// attempt and the backoff between them.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
+/// Default timeout of one attempt, connect to the last byte of the answer.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Idle pooled connections are dropped after this, well before the
@@ -94,8 +97,12 @@ impl RetryConfig {
     }
 }
 
-/// Client-side rate limiting, per action, shared by all clones of a client:
-/// callers wait instead of failing with `RequestLimitExceeded`.
+/// Client-side rate limiting, per action: callers wait instead of failing
+/// with `RequestLimitExceeded`. A request holds its slot from the moment it
+/// starts until its answer arrives and then for one more second, so no
+/// second at the service sees more than the limit, whatever delays the
+/// client (credentials, connection setup, slow networks). Which clients
+/// share a budget is set by [`RateLimitScope`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RateLimit {
@@ -106,6 +113,23 @@ pub enum RateLimit {
     PerSecond(u32),
     /// No client-side limit.
     Off,
+}
+
+/// Which clients share an action's rate-limit budget.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RateLimitScope {
+    /// Every client in this process that calls the same endpoint and region
+    /// with the same [`RateLimit`] (clones included). The service counts
+    /// per account; a process usually holds one, and clients built
+    /// separately (one per task, say) would otherwise each spend the whole
+    /// budget. Clients of different accounts sharing one budget are only
+    /// slower, never throttled.
+    #[default]
+    Process,
+    /// This client and its clones only: for clients that use different
+    /// accounts, or whose budgets you coordinate yourself.
+    Client,
 }
 
 /// Language of the service's messages, sent as `X-TC-Language`.
@@ -193,7 +217,7 @@ impl fmt::Display for ConfigError {
             ConfigError::InvalidRateLimit => f.write_str(
                 "a rate limit must allow at least one request per second (use RateLimit::Off for none)",
             ),
-            ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
+            ConfigError::Http(_) => f.write_str("cannot build the HTTP client"),
         }
     }
 }
@@ -217,6 +241,7 @@ pub struct ClientBuilder {
     pub(crate) language: Language,
     pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
+    pub(crate) attempt_timeout: Duration,
     pub(crate) pool_idle_timeout: Duration,
     pub(crate) client_suffix: Option<String>,
     pub(crate) credentials: Option<SharedCredentialsProvider>,
@@ -224,6 +249,7 @@ pub struct ClientBuilder {
     pub(crate) max_response_bytes: usize,
     pub(crate) retry: RetryConfig,
     pub(crate) rate_limit: RateLimit,
+    pub(crate) rate_limit_scope: RateLimitScope,
 }
 
 impl Default for ClientBuilder {
@@ -234,6 +260,7 @@ impl Default for ClientBuilder {
             language: Language::default(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
+            attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
             pool_idle_timeout: DEFAULT_POOL_IDLE_TIMEOUT,
             client_suffix: None,
             credentials: None,
@@ -241,6 +268,7 @@ impl Default for ClientBuilder {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryConfig::standard(),
             rate_limit: RateLimit::FromSpec,
+            rate_limit_scope: RateLimitScope::Process,
         }
     }
 }
@@ -265,15 +293,26 @@ impl ClientBuilder {
         self
     }
 
-    /// Connect timeout. Default: 10 s.
+    /// Connect timeout of each attempt. Default: 10 s.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
     }
 
-    /// Overall timeout of one call, connect to last byte. Default: 60 s.
+    /// Timeout of a whole call: from the method's first poll to its result,
+    /// credentials, rate-limit waits, every attempt and backoff included.
+    /// When it expires the call ends with a
+    /// [`TimeoutKind::Call`](crate::error::TimeoutKind::Call) error. Default: 120 s.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Timeout of one attempt, from connecting to the last byte of the
+    /// answer; an expired attempt may be retried (see [`RetryConfig`]).
+    /// Default: 30 s.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = timeout;
         self
     }
 
@@ -320,6 +359,13 @@ impl ClientBuilder {
     /// Client-side rate limiting. Default: each action's documented limit.
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
         self.rate_limit = limit;
+        self
+    }
+
+    /// Which clients share each action's rate-limit budget. Default:
+    /// [`RateLimitScope::Process`].
+    pub fn rate_limit_scope(mut self, scope: RateLimitScope) -> Self {
+        self.rate_limit_scope = scope;
         self
     }
 

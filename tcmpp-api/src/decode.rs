@@ -2,6 +2,7 @@
 
 use bytes::Bytes;
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 
 use crate::__private::ErrorBody;
 use crate::error::{ErrorKind, ResponseError, ResponseErrorKind, SdkError};
@@ -24,6 +25,15 @@ struct Probe {
     request_id: Option<String>,
 }
 
+/// Only the `RequestId`, for envelopes whose `Error` is itself malformed.
+#[derive(Deserialize)]
+struct IdOnly {
+    #[serde(rename = "Error", default)]
+    error: Option<IgnoredAny>,
+    #[serde(rename = "RequestId", default, deserialize_with = "lenient")]
+    request_id: Option<String>,
+}
+
 /// Decodes an answer. The envelope is recognised by its body, whatever the
 /// `Content-Type` says (gateways add charsets, some servers send text/plain).
 pub(crate) fn decode<O: Operation>(
@@ -31,6 +41,19 @@ pub(crate) fn decode<O: Operation>(
     content_type: Option<String>,
     body: Bytes,
 ) -> Result<O::Output, SdkError<O::Error>> {
+    decode_with_id::<O>(status, content_type, body).map(|(output, _)| output)
+}
+
+/// An output with its `RequestId`, or the call's error.
+pub(crate) type Decoded<O> =
+    Result<(<O as Operation>::Output, Option<String>), SdkError<<O as Operation>::Error>>;
+
+/// [`decode`], also giving a success's `RequestId` (errors carry theirs).
+pub(crate) fn decode_with_id<O: Operation>(
+    status: u16,
+    content_type: Option<String>,
+    body: Bytes,
+) -> Decoded<O> {
     let fail = |kind, request_id, body| {
         SdkError::from(ErrorKind::Response(ResponseError::new(
             kind,
@@ -45,39 +68,64 @@ pub(crate) fn decode<O: Operation>(
     let Ok(text) = std::str::from_utf8(&body) else {
         return Err(fail(ResponseErrorKind::Unexpected, None, body));
     };
-    match serde_json::from_str::<Envelope<O::ResponseBody>>(text) {
-        Ok(envelope) => match envelope.response.into_output() {
-            Ok(output) if status == 200 => Ok(output),
-            Ok(_) => Err(fail(ResponseErrorKind::Unexpected, None, body)),
-            Err(BodyError::Service(meta)) => {
-                Err(ErrorKind::Service(O::Error::from_metadata(meta)).into())
-            }
-            Err(BodyError::Missing { member, request_id }) => Err(fail(
-                ResponseErrorKind::Decode {
-                    message: format!("member `{member}` is missing or null"),
-                },
-                request_id,
-                body,
-            )),
-        },
-        Err(typed) => match serde_json::from_str::<Envelope<Probe>>(text) {
-            Ok(Envelope {
-                response:
-                    Probe {
-                        error: Some(error),
-                        request_id,
+    let typed = match serde_json::from_str::<Envelope<O::ResponseBody>>(text) {
+        Ok(envelope) => {
+            let request_id = envelope.response.request_id().map(str::to_owned);
+            return match envelope.response.into_output() {
+                Ok(output) if status == 200 => Ok((output, request_id)),
+                Ok(_) => Err(fail(ResponseErrorKind::Unexpected, request_id, body)),
+                Err(BodyError::Service(meta)) => {
+                    Err(ErrorKind::Service(O::Error::from_metadata(meta)).into())
+                }
+                Err(BodyError::Missing { member, request_id }) => Err(fail(
+                    ResponseErrorKind::Decode {
+                        message: format!("member `{member}` is missing or null"),
                     },
-            }) => Err(
-                ErrorKind::Service(O::Error::from_metadata(error.into_metadata(request_id))).into(),
-            ),
-            Ok(Envelope { response: probe }) if status == 200 => Err(fail(
+                    request_id,
+                    body,
+                )),
+            };
+        }
+        Err(typed) => typed,
+    };
+    match serde_json::from_str::<Envelope<Probe>>(text) {
+        Ok(Envelope {
+            response:
+                Probe {
+                    error: Some(error),
+                    request_id,
+                },
+        }) => {
+            Err(ErrorKind::Service(O::Error::from_metadata(error.into_metadata(request_id))).into())
+        }
+        Ok(Envelope { response: probe }) if status == 200 => Err(fail(
+            ResponseErrorKind::Decode {
+                message: typed.to_string(),
+            },
+            probe.request_id,
+            body,
+        )),
+        Ok(Envelope { response: probe }) => {
+            Err(fail(ResponseErrorKind::Unexpected, probe.request_id, body))
+        }
+        Err(_) => {
+            // Not even the error fits: keep whatever request id there is.
+            let id = serde_json::from_str::<Envelope<IdOnly>>(text).ok();
+            let malformed_error = id.as_ref().is_some_and(|e| e.response.error.is_some());
+            let request_id = id.and_then(|e| e.response.request_id);
+            let kind = if malformed_error {
+                ResponseErrorKind::Decode {
+                    message: "the answer's `Error` is not an object with a string `Code`"
+                        .to_owned(),
+                }
+            } else if status == 200 && request_id.is_some() {
                 ResponseErrorKind::Decode {
                     message: typed.to_string(),
-                },
-                probe.request_id,
-                body,
-            )),
-            _ => Err(fail(ResponseErrorKind::Unexpected, None, body)),
-        },
+                }
+            } else {
+                ResponseErrorKind::Unexpected
+            };
+            Err(fail(kind, request_id, body))
+        }
     }
 }

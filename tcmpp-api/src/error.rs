@@ -1,5 +1,11 @@
 //! The error of a call: everything that can go wrong between building the
 //! request and decoding the answer, kept apart so callers can react to each.
+//!
+//! Each error's `Display` says what happened at its own level and
+//! `source()` gives the cause, never both: print the whole chain with an
+//! error reporter (`anyhow`'s `{:#}`, or walk `source()`). [`SdkError`] is
+//! transparent: it displays as what went wrong and adds only the attempt
+//! count.
 
 use std::fmt;
 use std::time::Duration;
@@ -30,7 +36,7 @@ pub enum ErrorKind<E> {
     Credentials(CredentialsError),
     /// The connection failed: refused, reset, TLS, DNS.
     Transport(TransportError),
-    /// A connect or overall timeout expired.
+    /// A connect, attempt or whole-call timeout expired.
     Timeout(TimeoutError),
     /// The answer was not a TCMPP answer (gateway page, truncated body,
     /// non-200 status) or could not be decoded into the output.
@@ -109,16 +115,22 @@ impl<E: ServiceError> SdkError<E> {
     }
 }
 
-impl<E: fmt::Display> fmt::Display for SdkError<E> {
+impl<E: fmt::Display> fmt::Display for ErrorKind<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.kind {
+        match self {
             ErrorKind::Build(e) => fmt::Display::fmt(e, f),
             ErrorKind::Credentials(e) => fmt::Display::fmt(e, f),
             ErrorKind::Transport(e) => fmt::Display::fmt(e, f),
             ErrorKind::Timeout(e) => fmt::Display::fmt(e, f),
             ErrorKind::Response(e) => fmt::Display::fmt(e, f),
             ErrorKind::Service(e) => fmt::Display::fmt(e, f),
-        }?;
+        }
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for SdkError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.kind, f)?;
         if self.attempts > 1 {
             write!(f, " (after {} attempts)", self.attempts)?;
         }
@@ -126,15 +138,17 @@ impl<E: fmt::Display> fmt::Display for SdkError<E> {
     }
 }
 
+/// Transparent: the source of what went wrong, not what went wrong again
+/// (`Display` already shows it).
 impl<E: std::error::Error + 'static> std::error::Error for SdkError<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.kind {
-            ErrorKind::Build(e) => Some(e),
-            ErrorKind::Credentials(e) => Some(e),
-            ErrorKind::Transport(e) => Some(e),
-            ErrorKind::Timeout(e) => Some(e),
-            ErrorKind::Response(e) => Some(e),
-            ErrorKind::Service(e) => Some(e),
+            ErrorKind::Build(e) => e.source(),
+            ErrorKind::Credentials(e) => e.source(),
+            ErrorKind::Transport(e) => e.source(),
+            ErrorKind::Timeout(e) => e.source(),
+            ErrorKind::Response(e) => e.source(),
+            ErrorKind::Service(e) => e.source(),
         }
     }
 }
@@ -198,10 +212,10 @@ impl TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.kind {
-            TransportErrorKind::Connect => write!(f, "cannot connect: {}", chain(&*self.source)),
-            TransportErrorKind::Io => write!(f, "connection failed: {}", chain(&*self.source)),
-        }
+        f.write_str(match self.kind {
+            TransportErrorKind::Connect => "cannot connect to the endpoint",
+            TransportErrorKind::Io => "the connection failed after the request was sent",
+        })
     }
 }
 
@@ -211,21 +225,38 @@ impl std::error::Error for TransportError {
     }
 }
 
+/// Which timeout expired.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// The connect timeout: no connection was made, the request was not sent.
+    Connect,
+    /// The attempt timeout: the request may have reached the service.
+    Attempt,
+    /// The whole call's timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    Call,
+}
+
 /// A timeout expired.
 #[derive(Debug)]
 pub struct TimeoutError {
     after: Duration,
-    connecting: bool,
+    kind: TimeoutKind,
 }
 
 impl TimeoutError {
-    pub(crate) fn new(after: Duration, connecting: bool) -> Self {
-        TimeoutError { after, connecting }
+    pub(crate) fn new(after: Duration, kind: TimeoutKind) -> Self {
+        TimeoutError { after, kind }
     }
 
-    /// Whether the connect timeout (rather than the overall one) expired.
+    /// Which timeout expired.
+    pub fn kind(&self) -> TimeoutKind {
+        self.kind
+    }
+
+    /// Whether the connect timeout expired (the request was not sent).
     pub fn while_connecting(&self) -> bool {
-        self.connecting
+        self.kind == TimeoutKind::Connect
     }
 
     /// The timeout that expired.
@@ -236,7 +267,11 @@ impl TimeoutError {
 
 impl fmt::Display for TimeoutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = if self.connecting { "connect" } else { "call" };
+        let what = match self.kind {
+            TimeoutKind::Connect => "connecting",
+            TimeoutKind::Attempt => "the attempt",
+            TimeoutKind::Call => "the call",
+        };
         write!(f, "{what} timed out after {:?}", self.after)
     }
 }
@@ -349,17 +384,3 @@ impl fmt::Display for ResponseError {
 }
 
 impl std::error::Error for ResponseError {}
-
-fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut s = e.to_string();
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        let next = c.to_string();
-        if !s.contains(&next) {
-            s.push_str(": ");
-            s.push_str(&next);
-        }
-        cur = c.source();
-    }
-    s
-}

@@ -68,7 +68,7 @@ pub mod operation;
 pub mod signing;
 
 pub use client::Client;
-pub use config::{ClientBuilder, ConfigError, Language, RateLimit, RetryConfig};
+pub use config::{ClientBuilder, ConfigError, Language, RateLimit, RateLimitScope, RetryConfig};
 pub use error::SdkError;
 pub use error_metadata::ErrorMetadata;
 pub use generated::*;

@@ -52,6 +52,10 @@ pub trait ServiceError: std::error::Error + Send + Sync + 'static {
 #[doc(hidden)]
 pub trait ResponseBody {
     type Output;
+    /// The `RequestId`, for the call's tracing span.
+    fn request_id(&self) -> Option<&str> {
+        None
+    }
     fn into_output(self) -> Result<Self::Output, BodyError>;
 }
 

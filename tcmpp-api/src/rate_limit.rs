@@ -1,25 +1,46 @@
-//! A sliding-window limiter: at most `limit` requests start in any window
-//! of `window`. Exact where a token bucket (GCRA) is not: after a burst, a
-//! bucket refills while the burst is still inside the rolling second, so it
-//! lets through up to twice the limit in some rolling second.
+//! Client-side rate limiting that holds at the service.
+//!
+//! The service counts the requests that *arrive* in any rolling second. A
+//! request arrives somewhere between the moment the client starts it and
+//! the moment the answer's head comes back; anything in between
+//! (credentials, connection setup, a TLS handshake, a stalled proxy) can
+//! move the arrival. So a slot is held from the start of an attempt until
+//! its answer's head arrives, and then for one more window: a new request
+//! starts only when fewer than `limit` requests are in flight or finished
+//! within the last window. Any two requests that share a window at the
+//! service then overlap in that reckoning, so no window at the service
+//! holds more than `limit` arrivals, whatever stalls the client.
+//!
+//! A token bucket (GCRA) would let up to twice the limit through after a
+//! stall: it counts starts, not arrivals.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
-use tokio::sync::Mutex;
+use tokio::sync::Notify;
 use tokio::time::Instant;
 
-/// The service counts per second; arrivals are measured after the network,
-/// whose jitter can squeeze two sends closer together. A 5% wider window
-/// keeps the rolling count at the service within the limit.
-pub(crate) const WINDOW: Duration = Duration::from_millis(1050);
+/// The service's window plus a margin for clock granularity at either end.
+pub(crate) const WINDOW: Duration = Duration::from_millis(1020);
 
 #[derive(Debug)]
 pub(crate) struct RateLimiter {
     limit: usize,
     window: Duration,
-    /// Start times of the most recent requests, oldest first; at most `limit`.
-    sent: Mutex<VecDeque<Instant>>,
+    /// Serves waiters in arrival order: the lock is fair and its holder is
+    /// the only one waiting on `state`.
+    gate: tokio::sync::Mutex<()>,
+    state: Mutex<State>,
+    /// Signalled when an in-flight request finishes.
+    finished: Notify,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    in_flight: usize,
+    /// When recent requests finished, oldest first.
+    finished: VecDeque<Instant>,
 }
 
 impl RateLimiter {
@@ -28,50 +49,226 @@ impl RateLimiter {
         RateLimiter {
             limit,
             window,
-            sent: Mutex::new(VecDeque::with_capacity(limit.min(1024))),
+            gate: tokio::sync::Mutex::new(()),
+            state: Mutex::new(State {
+                in_flight: 0,
+                finished: VecDeque::with_capacity(limit.min(1024)),
+            }),
+            finished: Notify::new(),
         }
     }
 
-    /// Waits until one more request may start, then counts it. Waiters are
-    /// served in arrival order: the lock is fair and held while waiting.
-    pub(crate) async fn acquire(&self) {
-        let mut sent = self.sent.lock().await;
-        if sent.len() == self.limit {
-            if let Some(&oldest) = sent.front() {
-                tokio::time::sleep_until(oldest + self.window).await;
-            }
-            sent.pop_front();
-        }
-        sent.push_back(Instant::now());
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
+
+    /// Waits until one more request may start, and counts it until the
+    /// returned permit is released (or dropped).
+    pub(crate) async fn acquire(self: &Arc<Self>) -> Permit {
+        let _turn = self.gate.lock().await;
+        loop {
+            // Registered before the state is read, so a release between the
+            // read and the wait is not lost.
+            let released = self.finished.notified();
+            let wake = {
+                let mut s = self.state();
+                let now = Instant::now();
+                while s.finished.front().is_some_and(|&t| t + self.window <= now) {
+                    s.finished.pop_front();
+                }
+                if s.in_flight + s.finished.len() < self.limit {
+                    s.in_flight += 1;
+                    return Permit {
+                        limiter: Some(self.clone()),
+                    };
+                }
+                s.finished.front().map(|&t| t + self.window)
+            };
+            match wake {
+                Some(at) => {
+                    let _ = tokio::time::timeout_at(at, released).await;
+                }
+                None => released.await,
+            }
+        }
+    }
+
+    fn release(&self, reached: bool) {
+        {
+            let mut s = self.state();
+            s.in_flight = s.in_flight.saturating_sub(1);
+            if reached {
+                s.finished.push_back(Instant::now());
+            }
+        }
+        self.finished.notify_one();
+    }
+}
+
+/// One request's slot. Dropping it counts the request as having reached
+/// the service now, the safe assumption when it is not known.
+#[derive(Debug)]
+pub(crate) struct Permit {
+    limiter: Option<Arc<RateLimiter>>,
+}
+
+impl Permit {
+    /// The answer's head arrived (or the request may have reached the
+    /// service): the slot stays taken for one more window.
+    pub(crate) fn reached(mut self) {
+        if let Some(l) = self.limiter.take() {
+            l.release(true);
+        }
+    }
+
+    /// The request certainly never reached the service (no connection was
+    /// made): the slot is free again at once.
+    pub(crate) fn unsent(mut self) {
+        if let Some(l) = self.limiter.take() {
+            l.release(false);
+        }
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        if let Some(l) = self.limiter.take() {
+            l.release(true);
+        }
+    }
+}
+
+/// Who shares a limiter: clients of one process that call the same
+/// endpoint and region with the same limit share each action's budget.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct BudgetKey {
+    pub(crate) endpoint: String,
+    pub(crate) region: String,
+    pub(crate) action: &'static str,
+    pub(crate) limit: u32,
+}
+
+/// The process-wide limiters, held weakly: a budget lives as long as some
+/// client uses it.
+fn registry() -> &'static Mutex<HashMap<BudgetKey, Weak<RateLimiter>>> {
+    static REGISTRY: OnceLock<Mutex<HashMap<BudgetKey, Weak<RateLimiter>>>> = OnceLock::new();
+    REGISTRY.get_or_init(Default::default)
+}
+
+/// The process-wide limiter for `key`, created on first use.
+pub(crate) fn shared(key: BudgetKey) -> Arc<RateLimiter> {
+    let mut map = registry().lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(l) = map.get(&key).and_then(Weak::upgrade) {
+        return l;
+    }
+    map.retain(|_, w| w.strong_count() > 0);
+    let l = Arc::new(RateLimiter::new(key.limit, WINDOW));
+    map.insert(key, Arc::downgrade(&l));
+    l
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Arrivals can be placed anywhere within (start, end) of each span;
+    /// `limit + 1` of them fit in one window only if the latest start comes
+    /// less than a window after the earliest end. Checks no such set exists.
+    fn assert_bounded(spans: &[(Instant, Instant)], limit: usize, window: Duration) {
+        for &(latest_start, _) in spans {
+            let close = spans
+                .iter()
+                .filter(|&&(s, e)| s <= latest_start && e + window > latest_start)
+                .count();
+            assert!(
+                close <= limit,
+                "{close} requests could arrive within a window"
+            );
+        }
+    }
+
     #[tokio::test(start_paused = true)]
-    async fn never_more_than_the_limit_in_any_window() {
-        let limiter = RateLimiter::new(5, Duration::from_secs(1));
+    async fn instant_requests_go_limit_per_window() {
+        let limiter = Arc::new(RateLimiter::new(5, Duration::from_secs(1)));
         let start = Instant::now();
         let mut times = Vec::new();
         for _ in 0..23 {
-            limiter.acquire().await;
+            limiter.acquire().await.reached();
             times.push(Instant::now() - start);
         }
-        // The first 5 go at once, then 5 per second.
         assert!(times[..5].iter().all(|t| *t == Duration::ZERO));
         assert_eq!(times[5], Duration::from_secs(1));
         assert_eq!(times[22], Duration::from_secs(4));
-        for (i, t) in times.iter().enumerate() {
-            let in_window = times[i..]
-                .iter()
-                .filter(|u| **u < *t + Duration::from_secs(1))
-                .count();
-            assert!(
-                in_window <= 5,
-                "{in_window} starts in the second after {t:?}"
-            );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slow_request_holds_its_slot_until_it_ends() {
+        let limiter = Arc::new(RateLimiter::new(2, Duration::from_secs(1)));
+        let slow = limiter.acquire().await;
+        let _slower = limiter.acquire().await;
+        let start = Instant::now();
+        let waiter = tokio::spawn({
+            let l = limiter.clone();
+            async move {
+                l.acquire().await.reached();
+                Instant::now()
+            }
+        });
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        assert!(!waiter.is_finished(), "started while two were in flight");
+        slow.reached();
+        let went = waiter.await.unwrap();
+        assert_eq!(went - start, Duration::from_secs(4));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn unsent_requests_free_their_slot_at_once() {
+        let limiter = Arc::new(RateLimiter::new(1, Duration::from_secs(1)));
+        let start = Instant::now();
+        limiter.acquire().await.unsent();
+        limiter.acquire().await.reached();
+        assert_eq!(Instant::now(), start);
+        drop(limiter.acquire().await);
+        assert_eq!(Instant::now() - start, Duration::from_secs(1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn concurrent_requests_with_random_latency_stay_bounded() {
+        let limiter = Arc::new(RateLimiter::new(4, Duration::from_secs(1)));
+        let mut tasks = Vec::new();
+        for i in 0..40u64 {
+            let l = limiter.clone();
+            tasks.push(tokio::spawn(async move {
+                let permit = l.acquire().await;
+                let start = Instant::now();
+                // Latencies from 0 to 1.9 s, as stalls would make them.
+                tokio::time::sleep(Duration::from_millis((i * 7919) % 1900)).await;
+                permit.reached();
+                (start, Instant::now())
+            }));
         }
+        let mut spans = Vec::new();
+        for t in tasks {
+            spans.push(t.await.unwrap());
+        }
+        assert_bounded(&spans, 4, Duration::from_secs(1));
+    }
+
+    #[test]
+    fn clients_with_the_same_key_share_one_limiter() {
+        let key = |action| BudgetKey {
+            endpoint: "https://h/".into(),
+            region: "r".into(),
+            action,
+            limit: 20,
+        };
+        let a = shared(key("A"));
+        let b = shared(key("A"));
+        assert!(Arc::ptr_eq(&a, &b));
+        assert!(!Arc::ptr_eq(&a, &shared(key("B"))));
+        drop((a, b));
+        // Nothing holds it any more: a new budget starts.
+        let weak = Arc::downgrade(&shared(key("A")));
+        assert_eq!(weak.strong_count(), 0);
     }
 }

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use tcmpp_api::create_mnp_version::CreateMnpVersionErrorKind;
 use tcmpp_api::credentials::Credentials;
 use tcmpp_api::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsErrorKind;
-use tcmpp_api::error::{ErrorKind, ResponseErrorKind, TransportErrorKind};
+use tcmpp_api::error::{ErrorKind, ResponseErrorKind, TimeoutKind, TransportErrorKind};
 use tcmpp_api::models::{ApprovalStatus, Phase, ShowCase};
 use tcmpp_api::{Client, ConfigError, Language, RetryConfig, SdkError, signing};
 use tcmpp_tests::server::{Recorded, Reply, TestServer};
@@ -422,7 +422,7 @@ async fn a_server_that_never_answers_times_out() {
         .region("ap-singapore")
         .endpoint(server.url())
         .credentials(Credentials::new(SECRET_ID, SECRET_KEY).unwrap())
-        .timeout(Duration::from_millis(300))
+        .attempt_timeout(Duration::from_millis(300))
         .build()
         .unwrap();
     let started = std::time::Instant::now();
@@ -436,6 +436,7 @@ async fn a_server_that_never_answers_times_out() {
     match e.into_kind() {
         ErrorKind::Timeout(t) => {
             assert!(!t.while_connecting());
+            assert_eq!(t.kind(), TimeoutKind::Attempt);
             assert_eq!(t.after(), Duration::from_millis(300));
         }
         other => panic!("expected a timeout, got {other:?}"),
@@ -611,4 +612,163 @@ fn bad_configuration_is_a_typed_error() {
 fn the_client_is_cheap_to_share() {
     fn assert_traits<T: Clone + Send + Sync + 'static>() {}
     assert_traits::<Client>();
+}
+
+#[tokio::test]
+async fn the_call_timeout_bounds_every_attempt_and_backoff_together() {
+    let server = TestServer::start(|_| Reply::Hang).await.unwrap();
+    let client = Client::builder()
+        .retry(
+            RetryConfig::standard()
+                .with_max_attempts(10)
+                .with_initial_backoff(Duration::from_millis(1))
+                .with_max_backoff(Duration::from_millis(5)),
+        )
+        .region("ap-singapore")
+        .endpoint(server.url())
+        .credentials(Credentials::new(SECRET_ID, SECRET_KEY).unwrap())
+        .attempt_timeout(Duration::from_millis(150))
+        .timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let e = client
+        .describe_mnp_all_stage_versions()
+        .mnp_id("m")
+        .platform_id("p")
+        .send()
+        .await
+        .unwrap_err();
+    let elapsed = started.elapsed();
+    match e.kind() {
+        ErrorKind::Timeout(t) => {
+            assert_eq!(t.kind(), TimeoutKind::Call);
+            assert_eq!(t.after(), Duration::from_millis(500));
+        }
+        other => panic!("expected the call's timeout, got {other:?}"),
+    }
+    // Describe is retry-safe: attempts timed out and were retried until
+    // the call's own timeout ended it, well before 10 attempts' worth.
+    assert!((2..=4).contains(&e.attempts()), "{} attempts", e.attempts());
+    assert!(elapsed >= Duration::from_millis(500), "{elapsed:?}");
+    assert!(elapsed < Duration::from_millis(1400), "{elapsed:?}");
+    assert!(server.requests().len() >= 2);
+}
+
+#[tokio::test]
+async fn request_ids_survive_non_200_answers_and_malformed_errors() {
+    let answers = [
+        // A non-200 status around a well-formed, successful-looking envelope.
+        (
+            500,
+            r#"{"Response":{"Data":[],"RequestId":"req-500"}}"#,
+            "req-500",
+        ),
+        // A non-200 status around an envelope the typed body rejects.
+        (
+            503,
+            r#"{"Response":{"Data":"nope","RequestId":"req-503"}}"#,
+            "req-503",
+        ),
+        // An `Error` that is not an object.
+        (
+            200,
+            r#"{"Response":{"Error":"boom","RequestId":"req-str"}}"#,
+            "req-str",
+        ),
+        // An `Error` without a usable code.
+        (
+            200,
+            r#"{"Response":{"Error":{"Code":{"x":1}},"RequestId":"req-code"}}"#,
+            "req-code",
+        ),
+    ];
+    for (status, body, id) in answers {
+        let server = TestServer::start(move |_| Reply::Raw {
+            status,
+            content_type: "application/json",
+            body: body.to_owned(),
+        })
+        .await
+        .unwrap();
+        let e = describe(&server).await;
+        assert_eq!(e.request_id(), Some(id), "{status} {body}: {e:?}");
+        match e.kind() {
+            ErrorKind::Response(r) => {
+                assert_eq!(r.status(), status);
+                assert_eq!(r.body().as_ref(), body.as_bytes());
+            }
+            other => panic!("{body}: expected a response error, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_successful_call_records_its_request_id_on_the_span() {
+    let (logs, _guard) = tcmpp_tests::logs::capture();
+    let server = TestServer::start(|_| {
+        Reply::Json(json!({"Response": {"Data": [], "RequestId": "req-ok-span"}}))
+    })
+    .await
+    .unwrap();
+    let out = client(&server)
+        .describe_mnp_all_stage_versions()
+        .mnp_id("m")
+        .platform_id("p")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.request_id, "req-ok-span");
+    let text = logs.text();
+    assert!(
+        text.contains("request_id=\"req-ok-span\"") || text.contains("request_id=req-ok-span"),
+        "{text}"
+    );
+    assert!(
+        text.contains("outcome=\"ok\"") || text.contains("outcome=ok"),
+        "{text}"
+    );
+}
+
+/// Each level says its own part once: the `Display` of an error never
+/// repeats what its `source()` chain says.
+#[tokio::test]
+async fn error_messages_appear_once_in_the_whole_chain() {
+    fn chain(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
+        let mut out = vec![e.to_string()];
+        let mut cur = e.source();
+        while let Some(c) = cur {
+            out.push(c.to_string());
+            cur = c.source();
+        }
+        out
+    }
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let refused = Client::builder()
+        .retry(RetryConfig::disabled())
+        .region("ap-singapore")
+        .endpoint(format!("http://127.0.0.1:{port}"))
+        .credentials(Credentials::new(SECRET_ID, SECRET_KEY).unwrap())
+        .build()
+        .unwrap()
+        .describe_mnp_all_stage_versions()
+        .mnp_id("m")
+        .platform_id("p")
+        .send()
+        .await
+        .unwrap_err();
+    let levels = chain(&refused);
+    assert!(levels.len() >= 2, "{levels:?}");
+    assert_eq!(levels[0], "cannot connect to the endpoint");
+    for (i, outer) in levels.iter().enumerate() {
+        for inner in &levels[i + 1..] {
+            assert!(
+                !outer.contains(inner.as_str()),
+                "{outer:?} repeats its source {inner:?}"
+            );
+        }
+    }
 }

@@ -32,7 +32,7 @@ fn fast_retries() -> RetryConfig {
 fn client(mock: &MockServer, retry: RetryConfig) -> Client {
     client_builder(mock.endpoint())
         .retry(retry)
-        .timeout(Duration::from_millis(400))
+        .attempt_timeout(Duration::from_millis(400))
         .build()
         .unwrap()
 }

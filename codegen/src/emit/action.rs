@@ -225,6 +225,10 @@ fn response_body(
         impl ::tcmpp_api::__private::ResponseBody for #body {
             type Output = #output;
 
+            fn request_id(&self) -> Option<&str> {
+                self.request_id.as_deref()
+            }
+
             fn into_output(self) -> Result<#output, ::tcmpp_api::__private::BodyError> {
                 if let Some(error) = self.error {
                     return Err(::tcmpp_api::__private::BodyError::Service(error.into_metadata(self.request_id)));

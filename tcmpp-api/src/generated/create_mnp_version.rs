@@ -580,6 +580,10 @@ pub struct CreateMnpVersionResponseBody {
 
 impl ::tcmpp_api::__private::ResponseBody for CreateMnpVersionResponseBody {
     type Output = CreateMnpVersionOutput;
+    fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
     fn into_output(
         self,
     ) -> Result<CreateMnpVersionOutput, ::tcmpp_api::__private::BodyError> {

@@ -485,6 +485,10 @@ pub struct DescribeMnpAllStageVersionsResponseBody {
 
 impl ::tcmpp_api::__private::ResponseBody for DescribeMnpAllStageVersionsResponseBody {
     type Output = DescribeMnpAllStageVersionsOutput;
+    fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
     fn into_output(
         self,
     ) -> Result<DescribeMnpAllStageVersionsOutput, ::tcmpp_api::__private::BodyError> {

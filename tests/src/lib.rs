@@ -9,6 +9,7 @@ pub mod fixture {
     include!(concat!(env!("OUT_DIR"), "/fixture.rs"));
 }
 
+pub mod arrivals;
 pub mod logs;
 pub mod malformed;
 pub mod server;

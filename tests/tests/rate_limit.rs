@@ -20,7 +20,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tcmpp_api::{Client, RateLimit, RetryConfig};
+use tcmpp_api::{Client, RateLimit, RateLimitScope, RetryConfig};
 use tcmpp_tests::arrivals::{
     ArrivalReport, ArrivalServer, DelayProxy, Pacer, StallingCredentials, max_in_any_window,
 };
@@ -322,5 +322,46 @@ async fn an_ideal_limiter_passes_the_measurement() {
         "control: ideal pacer, five clients, all stalls",
         &server,
         &outcome,
+    );
+}
+
+/// The opt-out: clients with budgets of their own each spend the whole
+/// limit, so two of them put twice the limit into the first second.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_scoped_to_themselves_keep_separate_budgets() {
+    let _serial = SERIAL.lock().await;
+    let server = ArrivalServer::start().await.unwrap();
+    let creds = StallingCredentials::fast("AKIDarrivalsOwnBudgets");
+    let own = || {
+        Client::builder()
+            .region("ap-singapore")
+            .endpoint(server.url())
+            .credentials(creds.clone())
+            .retry(RetryConfig::disabled())
+            .rate_limit_scope(RateLimitScope::Client)
+            .build()
+            .unwrap()
+    };
+    let clients = [own(), own()];
+    let started = Instant::now();
+    let calls: Vec<_> = (0..2 * LIMIT)
+        .map(|i| {
+            let c = clients[i % 2].clone();
+            tokio::spawn(async move { describe(&c).await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    // Twice the limit went without waiting for a second window.
+    assert!(
+        started.elapsed() < Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+    let arrivals = server.arrivals();
+    assert_eq!(
+        max_in_any_window(&arrivals, Duration::from_secs(1)),
+        2 * LIMIT
     );
 }

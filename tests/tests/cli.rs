@@ -6,10 +6,12 @@
 //! binaries only), and `cargo test -p tcmpp-tests` or `--test cli` does not
 //! build the examples at all. So the test builds it itself, once per run,
 //! with the cargo that built the test: `cargo build --workspace --example
-//! tcmpp` into the same target directory and profile. `--workspace` resolves
-//! features as `cargo test --workspace` does, so after that command the
-//! build is a no-op; cargo releases its build lock before running tests, so
-//! it does not wait on the outer cargo. The path comes from cargo's JSON
+//! tcmpp` into the same target directory and profile, without the
+//! per-package variables cargo sets for a running test. `--workspace`
+//! resolves features as `cargo test --workspace` does, so under that command
+//! the build is a no-op (run alone with `-p tcmpp-tests`, it builds what
+//! differs once). Cargo releases its build lock before running tests, so it
+//! does not wait on the outer cargo. The path comes from cargo's JSON
 //! messages, not from a guess about the layout.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
@@ -55,6 +57,23 @@ fn build_cli() -> Result<PathBuf, String> {
         // The target directory itself (not TARGET/TRIPLE when cross-building).
         if let Some(target) = dir.parent().filter(|t| t.join("CACHEDIR.TAG").is_file()) {
             cargo.arg("--target-dir").arg(target);
+        }
+    }
+    // Cargo sets these for the running test (this package's name, manifest,
+    // OUT_DIR); build scripts that watch them (ring's watches
+    // CARGO_MANIFEST_DIR) would rebuild if the nested cargo saw them.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy().into_owned();
+        let per_package = [
+            "CARGO_PKG_",
+            "CARGO_MANIFEST_",
+            "CARGO_CRATE_",
+            "CARGO_BIN_",
+        ]
+        .iter()
+        .any(|p| name.starts_with(p));
+        if per_package || name == "CARGO_PRIMARY_PACKAGE" || name == "OUT_DIR" {
+            cargo.env_remove(name);
         }
     }
     let out = cargo

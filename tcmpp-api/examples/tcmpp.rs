@@ -8,6 +8,11 @@
 //!   serve    [--port N]                       run the mock in the foreground
 //! ```
 //!
+//! The whole command line is parsed and checked first (unknown, repeated or
+//! valueless flags, missing required flags, bad values); only then does a
+//! command build a client, start a mock or send a request. A usage error
+//! exits with status 2, a failed call with 1.
+//!
 //! Credentials come from the default chain. With no `--endpoint` and no
 //! credentials in the environment or a profile file, the commands run
 //! against an embedded mock, and say so on stderr.
@@ -30,6 +35,9 @@ commands:
   demo     [--mnp-id ID] [--platform-id ID]   create a version, then list all versions
   serve    [--port N]                         run the mock server in the foreground
 
+Flags take their value as --flag VALUE or --flag=VALUE. A bad command line
+exits with status 2 before anything is sent.
+
 Credentials: TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY, a profile file,
 or the CVM role. With neither --endpoint nor credentials, an embedded mock
 answers. Region: --region, else TENCENTCLOUD_REGION, else ap-singapore.";
@@ -37,74 +45,259 @@ answers. Region: --region, else TENCENTCLOUD_REGION, else ap-singapore.";
 const SEED_MNP_ID: &str = "mpg9yjc0qbpkelik";
 const SEED_PLATFORM_ID: &str = "T04257DS9431720WTAG";
 
-struct Args {
+/// Where the API commands send their requests.
+#[derive(Debug)]
+struct Target {
     endpoint: Option<String>,
     region: Option<String>,
-    command: String,
-    options: Vec<(String, String)>,
 }
 
-impl Args {
-    fn parse() -> Result<Args, String> {
-        let mut args = std::env::args().skip(1);
-        let (mut endpoint, mut region, mut command, mut options) = (None, None, None, Vec::new());
-        while let Some(a) = args.next() {
-            if a == "-h" || a == "--help" {
-                return Err(String::new());
+/// The members of one CreateMNPVersion call.
+#[derive(Debug)]
+struct CreateArgs {
+    mnp_id: String,
+    platform_id: String,
+    version: String,
+    file_url: String,
+    intro: String,
+}
+
+/// A command line, fully parsed and checked. Nothing is sent, started or
+/// listened on before one of these exists.
+#[derive(Debug)]
+enum Command {
+    Help,
+    Describe {
+        target: Target,
+        mnp_id: String,
+        platform_id: String,
+    },
+    Create {
+        target: Target,
+        input: CreateArgs,
+    },
+    Demo {
+        target: Target,
+        mnp_id: String,
+        platform_id: String,
+    },
+    Serve {
+        port: u16,
+    },
+}
+
+/// `--endpoint` and `--region`: taken by every command that calls the API,
+/// before or after the command name.
+const TARGET_FLAGS: [&str; 2] = ["endpoint", "region"];
+
+/// Every problem with a command line, in the order found.
+type Problems = Vec<String>;
+
+impl Command {
+    /// Parses and checks `args` (without the program name). On error, every
+    /// problem found, not just the first. Values are never echoed for flags the
+    /// command does not take (one may be a mistyped secret), nor for
+    /// `--file-url` (a presigned URL carries a token).
+    fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, Problems> {
+        let mut args = args.into_iter().peekable();
+        let (mut command, mut flags, mut problems) = (None, Vec::new(), Problems::new());
+        while let Some(arg) = args.next() {
+            if arg == "-h" || arg == "--help" {
+                return Ok(Command::Help);
             }
-            if let Some(name) = a.strip_prefix("--") {
-                let value = args.next().ok_or(format!("--{name} needs a value"))?;
-                match name {
-                    "endpoint" => endpoint = Some(value),
-                    "region" => region = Some(value),
-                    _ => options.push((name.to_owned(), value)),
-                }
+            if let Some(flag) = arg.strip_prefix("--") {
+                let (name, value) = match flag.split_once('=') {
+                    Some((name, value)) => (name.to_owned(), Some(value.to_owned())),
+                    // A following flag is not this flag's value: `--intro --version 1`
+                    // lacks an intro. `--intro=--x` passes a value that starts with `--`.
+                    None => (
+                        flag.to_owned(),
+                        args.next_if(|next| !next.starts_with("--")),
+                    ),
+                };
+                flags.push((name, value));
+            } else if arg.starts_with('-') && arg.len() > 1 {
+                problems.push(format!("unknown flag {arg} (flags start with --)"));
             } else if command.is_none() {
-                command = Some(a);
+                command = Some(arg);
             } else {
-                return Err(format!("unexpected argument {a:?}"));
+                problems.push(format!("unexpected argument {arg:?}"));
             }
         }
-        Ok(Args {
-            endpoint,
-            region,
-            command: command.ok_or("no command")?,
-            options,
-        })
-    }
-
-    fn take(&mut self, name: &str) -> Option<String> {
-        let i = self.options.iter().position(|(n, _)| n == name)?;
-        Some(self.options.remove(i).1)
-    }
-
-    fn require(&mut self, name: &str) -> Result<String, String> {
-        self.take(name)
-            .ok_or(format!("{} needs --{name}", self.command))
-    }
-
-    fn finish(&self) -> Result<(), String> {
-        match self.options.first() {
-            Some((name, _)) => Err(format!("{} does not take --{name}", self.command)),
-            None => Ok(()),
+        let Some(command) = command else {
+            problems.push("no command".to_owned());
+            return Err(problems);
+        };
+        let (parsed, more) = match command.as_str() {
+            "describe" => {
+                let mut f = Flags::check("describe", &["mnp-id", "platform-id"], flags);
+                let parsed = Command::Describe {
+                    target: f.target(),
+                    mnp_id: f.required("mnp-id"),
+                    platform_id: f.required("platform-id"),
+                };
+                (parsed, f.problems)
+            }
+            "create" => {
+                let mut f = Flags::check(
+                    "create",
+                    &["mnp-id", "platform-id", "version", "file-url", "intro"],
+                    flags,
+                );
+                let input = CreateArgs {
+                    mnp_id: f.required("mnp-id"),
+                    platform_id: f.required("platform-id"),
+                    version: f.required("version"),
+                    file_url: f.required("file-url"),
+                    intro: f.required("intro"),
+                };
+                if !input.file_url.is_empty() && !is_http_url(&input.file_url) {
+                    f.problems
+                        .push("--file-url must be an absolute http:// or https:// URL".to_owned());
+                }
+                let parsed = Command::Create {
+                    target: f.target(),
+                    input,
+                };
+                (parsed, f.problems)
+            }
+            "demo" => {
+                let mut f = Flags::check("demo", &["mnp-id", "platform-id"], flags);
+                let parsed = Command::Demo {
+                    target: f.target(),
+                    mnp_id: f
+                        .optional("mnp-id")
+                        .unwrap_or_else(|| SEED_MNP_ID.to_owned()),
+                    platform_id: f
+                        .optional("platform-id")
+                        .unwrap_or_else(|| SEED_PLATFORM_ID.to_owned()),
+                };
+                (parsed, f.problems)
+            }
+            "serve" => {
+                let mut f = Flags::check("serve", &["port"], flags);
+                let port = match f.optional("port") {
+                    None => 0,
+                    Some(p) => p.parse::<u16>().unwrap_or_else(|_| {
+                        f.problems.push(format!(
+                            "--port must be a number from 0 to 65535, not {p:?}"
+                        ));
+                        0
+                    }),
+                };
+                (Command::Serve { port }, f.problems)
+            }
+            other => {
+                problems.push(format!("unknown command {other:?}"));
+                return Err(problems);
+            }
+        };
+        problems.extend(more);
+        if problems.is_empty() {
+            Ok(parsed)
+        } else {
+            Err(problems)
         }
     }
+}
+
+/// The flags given to one command, checked against the ones it takes.
+struct Flags {
+    command: &'static str,
+    /// Flags the command takes that were given once with a non-empty value.
+    values: Vec<(String, String)>,
+    /// Flags the command takes that were given, whatever their value.
+    given: Vec<String>,
+    problems: Problems,
+}
+
+impl Flags {
+    /// Checks that each flag is one `command` takes (its own `names`, plus
+    /// `--endpoint` and `--region` unless it is `serve`), is given once, and
+    /// has a non-empty value.
+    fn check(command: &'static str, names: &[&str], flags: Vec<(String, Option<String>)>) -> Flags {
+        let takes = |name: &str| {
+            names.contains(&name) || (command != "serve" && TARGET_FLAGS.contains(&name))
+        };
+        let mut f = Flags {
+            command,
+            values: Vec::new(),
+            given: Vec::new(),
+            problems: Problems::new(),
+        };
+        for (name, value) in flags {
+            if !takes(&name) {
+                f.problems.push(format!("{command} does not take --{name}"));
+                continue;
+            }
+            if f.given.contains(&name) {
+                f.problems.push(format!("--{name} is given more than once"));
+                f.values.retain(|(n, _)| *n != name);
+                continue;
+            }
+            f.given.push(name.clone());
+            match value {
+                None => f.problems.push(format!("--{name} needs a value")),
+                Some(v) if v.trim().is_empty() => {
+                    f.problems.push(format!("--{name} needs a non-empty value"));
+                }
+                Some(v) => f.values.push((name, v)),
+            }
+        }
+        f
+    }
+
+    fn optional(&mut self, name: &str) -> Option<String> {
+        let i = self.values.iter().position(|(n, _)| n == name)?;
+        Some(self.values.remove(i).1)
+    }
+
+    /// The value of `name`; when the flag is missing, a problem is noted and
+    /// "" returned (a `Command` is only returned when there is no problem).
+    fn required(&mut self, name: &str) -> String {
+        if !self.given.iter().any(|n| n == name) {
+            self.problems
+                .push(format!("{} needs --{name}", self.command));
+        }
+        self.optional(name).unwrap_or_default()
+    }
+
+    fn target(&mut self) -> Target {
+        Target {
+            endpoint: self.optional("endpoint"),
+            region: self.optional("region"),
+        }
+    }
+}
+
+/// An absolute `http://` or `https://` URL with a host.
+fn is_http_url(text: &str) -> bool {
+    url::Url::parse(text)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let mut args = match Args::parse() {
-        Ok(a) => a,
-        Err(msg) if msg.is_empty() => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(msg) => {
-            eprintln!("error: {msg}\n\n{USAGE}");
+    let parsed = std::env::args_os()
+        .skip(1)
+        .enumerate()
+        .map(|(i, arg)| {
+            arg.into_string()
+                .map_err(|_| vec![format!("argument {} is not valid UTF-8", i + 1)])
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .and_then(Command::parse);
+    let command = match parsed {
+        Ok(c) => c,
+        Err(problems) => {
+            for problem in &problems {
+                eprintln!("error: {problem}");
+            }
+            eprintln!("\n{USAGE}");
             return ExitCode::from(2);
         }
     };
-    match run(&mut args).await {
+    match run(command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(msg) => {
             eprintln!("error: {msg}");
@@ -113,45 +306,42 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(args: &mut Args) -> Result<(), String> {
-    if args.command == "serve" {
-        let port = args
-            .take("port")
-            .map(|p| p.parse::<u16>().map_err(|_| format!("bad port {p:?}")))
-            .transpose()?;
-        args.finish()?;
-        return serve(port.unwrap_or(0)).await;
-    }
-    // Keep the mock alive for as long as the command runs.
-    let (client, _mock) = client(args).await?;
-    match args.command.as_str() {
-        "describe" => {
-            let (mnp_id, platform_id) = (args.require("mnp-id")?, args.require("platform-id")?);
-            args.finish()?;
+async fn run(command: Command) -> Result<(), String> {
+    match command {
+        Command::Help => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Command::Serve { port } => serve(port).await,
+        Command::Describe {
+            target,
+            mnp_id,
+            platform_id,
+        } => {
+            // Keep the mock alive for as long as the command runs.
+            let (client, _mock) = client(&target).await?;
             print_json(&describe(&client, mnp_id, platform_id).await?)
         }
-        "create" => {
+        Command::Create { target, input } => {
+            let (client, _mock) = client(&target).await?;
             let out = client
                 .create_mnp_version()
-                .mnp_id(args.require("mnp-id")?)
-                .platform_id(args.require("platform-id")?)
-                .mnp_version(args.require("version")?)
-                .file_url(args.require("file-url")?)
-                .mnp_version_intro(args.require("intro")?)
+                .mnp_id(input.mnp_id)
+                .platform_id(input.platform_id)
+                .mnp_version(input.version)
+                .file_url(input.file_url)
+                .mnp_version_intro(input.intro)
                 .send()
                 .await
                 .map_err(explain)?;
-            args.finish()?;
             print_json(&out)
         }
-        "demo" => {
-            let mnp_id = args
-                .take("mnp-id")
-                .unwrap_or_else(|| SEED_MNP_ID.to_owned());
-            let platform_id = args
-                .take("platform-id")
-                .unwrap_or_else(|| SEED_PLATFORM_ID.to_owned());
-            args.finish()?;
+        Command::Demo {
+            target,
+            mnp_id,
+            platform_id,
+        } => {
+            let (client, _mock) = client(&target).await?;
             let version = format!(
                 "1.0.{}",
                 std::time::UNIX_EPOCH
@@ -178,19 +368,18 @@ async fn run(args: &mut Args) -> Result<(), String> {
                 "DescribeMNPAllStageVersions": listed,
             }))
         }
-        other => Err(format!("unknown command {other:?}\n\n{USAGE}")),
     }
 }
 
 /// The client, and the embedded mock when it answers instead of the service.
-async fn client(args: &Args) -> Result<(Client, Option<MockServer>), String> {
-    let region = args
+async fn client(target: &Target) -> Result<(Client, Option<MockServer>), String> {
+    let region = target
         .region
         .clone()
         .or_else(|| std::env::var("TENCENTCLOUD_REGION").ok())
         .unwrap_or_else(|| "ap-singapore".to_owned());
     let builder = Client::builder().region(region);
-    if let Some(endpoint) = &args.endpoint {
+    if let Some(endpoint) = &target.endpoint {
         return Ok((
             builder
                 .endpoint(endpoint)

@@ -381,15 +381,12 @@ async fn client(target: &Target) -> Result<(Client, Option<MockServer>), String>
     let builder = Client::builder().region(region);
     if let Some(endpoint) = &target.endpoint {
         return Ok((
-            builder
-                .endpoint(endpoint)
-                .build()
-                .map_err(|e| e.to_string())?,
+            builder.endpoint(endpoint).build().map_err(|e| report(&e))?,
             None,
         ));
     }
     if local_credentials().await?.is_some() {
-        return Ok((builder.build().map_err(|e| e.to_string())?, None));
+        return Ok((builder.build().map_err(|e| report(&e))?, None));
     }
     let mock = MockServer::start()
         .await
@@ -402,7 +399,7 @@ async fn client(target: &Target) -> Result<(Client, Option<MockServer>), String>
         .endpoint(mock.endpoint())
         .credentials(mock.credentials())
         .build()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| report(&e))?;
     Ok((client, Some(mock)))
 }
 
@@ -416,7 +413,7 @@ async fn local_credentials() -> Result<Option<tcmpp_api::credentials::Credential
         match found {
             Ok(c) => return Ok(Some(c)),
             Err(CredentialsError::NotFound { .. }) => {}
-            Err(e) => return Err(e.to_string()),
+            Err(e) => return Err(report(&e)),
         }
     }
     Ok(None)
@@ -469,8 +466,21 @@ fn explain<E: tcmpp_api::operation::ServiceError>(e: SdkError<E>) -> String {
             "{code}: {} (request id {id})",
             e.message().unwrap_or_default()
         ),
-        _ => e.to_string(),
+        _ => report(&e),
     }
+}
+
+/// An error and its causes, one level each: errors say their own part and
+/// leave the cause to `source()`.
+fn report(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<(), String> {

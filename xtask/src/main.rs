@@ -1,4 +1,6 @@
-//! Maintainer tasks. `cargo xtask codegen [--check] [--spec PATH] [--out DIR]`.
+//! Maintainer tasks: `cargo xtask codegen` and `cargo xtask import`.
+
+mod import;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -7,11 +9,26 @@ use std::{env, fs};
 
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR]
+       cargo xtask import [--check] [--api PATH] [--examples PATH] [--errors PATH]
+                          [--curated PATH | --no-curated] [--spec PATH]
 
   codegen          regenerate tcmpp-api/src/generated from spec/tcmpp.json
-  --check          write nothing; fail if the committed files differ
-  --spec PATH      read another spec (default: spec/tcmpp.json)
-  --out DIR        write to another folder (default: tcmpp-api/src/generated)";
+    --check        write nothing; fail if the committed files differ
+    --spec PATH    read another spec (default: spec/tcmpp.json)
+    --out DIR      write to another folder (default: tcmpp-api/src/generated)
+
+  import           rebuild spec/tcmpp.json from Tencent's published files in
+                   spec/upstream/ and our facts in spec/curated.json, and
+                   report what changed (breaking changes marked)
+    --check        write nothing; fail if spec/tcmpp.json is not what
+                   importing the committed files gives
+    --api PATH     api.json (default: spec/upstream/tccli-intl-en/api.json)
+    --examples PATH  examples.json (default: beside the default api.json)
+    --errors PATH  errorcodes.py (default:
+                   spec/upstream/tencentcloud-sdk-python-intl-en/errorcodes.py)
+    --curated PATH curated facts (default: spec/curated.json)
+    --no-curated   none: for other services' descriptions
+    --spec PATH    the spec to write (default: spec/tcmpp.json)";
 
 struct Args {
     check: bool,
@@ -34,6 +51,7 @@ fn run() -> Result<ExitCode, String> {
     let mut argv = env::args().skip(1);
     match argv.next().as_deref() {
         Some("codegen") => {}
+        Some("import") => return import_task(&root, argv),
         Some("-h" | "--help") => {
             println!("{USAGE}");
             return Ok(ExitCode::SUCCESS);
@@ -129,6 +147,119 @@ fn codegen_task(root: &Path, args: &Args) -> Result<ExitCode, String> {
         files.len(),
         stale.len()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+struct ImportArgs {
+    check: bool,
+    api: PathBuf,
+    examples: PathBuf,
+    errors: PathBuf,
+    curated: Option<PathBuf>,
+    spec: PathBuf,
+}
+
+fn import_task(root: &Path, mut argv: impl Iterator<Item = String>) -> Result<ExitCode, String> {
+    let upstream = root.join("spec/upstream");
+    let mut args = ImportArgs {
+        check: false,
+        api: upstream.join("tccli-intl-en/api.json"),
+        examples: upstream.join("tccli-intl-en/examples.json"),
+        errors: upstream.join("tencentcloud-sdk-python-intl-en/errorcodes.py"),
+        curated: Some(root.join("spec/curated.json")),
+        spec: root.join("spec/tcmpp.json"),
+    };
+    let mut examples_given = false;
+    while let Some(a) = argv.next() {
+        let mut path = |flag: &str| {
+            argv.next()
+                .map(PathBuf::from)
+                .ok_or_else(|| format!("{flag} needs a path"))
+        };
+        match a.as_str() {
+            "--check" => args.check = true,
+            "--api" => args.api = path("--api")?,
+            "--examples" => {
+                args.examples = path("--examples")?;
+                examples_given = true;
+            }
+            "--errors" => args.errors = path("--errors")?,
+            "--curated" => args.curated = Some(path("--curated")?),
+            "--no-curated" => args.curated = None,
+            "--spec" => args.spec = path("--spec")?,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(ExitCode::SUCCESS);
+            }
+            other => return Err(format!("unknown argument \"{other}\"\n\n{USAGE}")),
+        }
+    }
+    if !examples_given {
+        args.examples = args.api.with_file_name("examples.json");
+    }
+    let read =
+        |p: &Path| fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
+    let json = |p: &Path| -> Result<serde_json::Value, String> {
+        serde_json::from_str(&read(p)?).map_err(|e| format!("{}: {e}", p.display()))
+    };
+    let up = import::Upstream {
+        api: json(&args.api)?,
+        examples: json(&args.examples)?,
+        errors: import::parse_error_codes(&read(&args.errors)?)
+            .map_err(|e| format!("{}: {e}", args.errors.display()))?,
+    };
+    let curated = args.curated.as_deref().map(json).transpose()?;
+    let (spec, notes) = import::build(&up, curated.as_ref())?;
+    let new_text = import::to_text(&spec);
+    let old_text = fs::read_to_string(&args.spec).ok();
+    let old = old_text
+        .as_deref()
+        .and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or(serde_json::Value::Null);
+    let changes = import::changes(&old, &spec);
+    let actions = spec["actions"].as_object().map_or(0, |a| a.len());
+    let objects = spec["objects"].as_object().map_or(0, |o| o.len());
+    println!(
+        "import: {actions} actions, {objects} objects, {} service error codes",
+        spec["service_errors"].as_array().map_or(0, Vec::len)
+    );
+    if !notes.lines.is_empty() {
+        println!("notes on upstream ({}):", notes.lines.len());
+        for n in &notes.lines {
+            println!("  {n}");
+        }
+    }
+    let breaking = changes.iter().filter(|c| c.breaking).count();
+    if changes.is_empty() {
+        println!("no changes against {}", args.spec.display());
+    } else {
+        println!(
+            "changes against {} ({} breaking):",
+            args.spec.display(),
+            breaking
+        );
+        for c in &changes {
+            let mark = if c.breaking { "BREAKING " } else { "" };
+            println!("  {mark}{}", c.what);
+        }
+    }
+    let same = old_text.as_deref() == Some(new_text.as_str());
+    if args.check {
+        if same {
+            println!("{}: up to date", args.spec.display());
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!(
+            "{} is not what importing the committed upstream files gives: run `cargo xtask import` and commit the result",
+            args.spec.display()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    if !same {
+        fs::write(&args.spec, new_text)
+            .map_err(|e| format!("cannot write {}: {e}", args.spec.display()))?;
+        println!("wrote {}", args.spec.display());
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -8,6 +8,7 @@ mod chain;
 mod cvm;
 mod env;
 mod error;
+mod ini;
 mod profile;
 
 use std::fmt;

@@ -1,4 +1,10 @@
-//! The official SDKs' default order of credentials sources.
+//! The official SDKs' default order of credentials sources, resolved once.
+
+use std::fmt;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use tokio::sync::Mutex;
 
 use super::{
     BoxFuture, Credentials, CredentialsError, CvmRoleProvider, EnvironmentProvider,
@@ -11,17 +17,44 @@ use super::{
 /// The first source with credentials wins. A source that has none
 /// ([`CredentialsError::NotFound`]) is skipped; any other error stops the
 /// chain and is returned, because a broken configuration (a key without an
-/// id, an unreadable file) must not silently fall through to other
-/// credentials. If no source has credentials, the `NotFound` error lists
-/// what each one looked for.
+/// id, a malformed or unreadable file, a metadata service that answers
+/// badly) must not silently fall through to other credentials. If no
+/// source has credentials, the `NotFound` error lists what each one looked
+/// for.
 ///
-/// Sources are asked on every call; the CVM role provider caches its
-/// credentials itself.
-#[derive(Debug)]
+/// # Refresh rules
+///
+/// - The chain resolves once which source applies and sticks to it; later
+///   changes to the environment or the profile file are not seen (build a
+///   new chain to pick them up).
+/// - Environment and profile credentials do not expire: they are read once
+///   and then served from memory.
+/// - CVM role credentials expire: the chain asks its [`CvmRoleProvider`]
+///   on each call, which serves them from its cache and refreshes them a
+///   margin before expiry, one refresh shared by concurrent callers.
+/// - Concurrent first calls share one resolution, and its error if it
+///   fails. A failed resolution is not remembered: the next call tries
+///   again.
+/// - File reads run on tokio's blocking pool, never on the async executor.
 pub struct DefaultCredentialsChain {
     environment: EnvironmentProvider,
     profile: ProfileFileProvider,
     cvm: CvmRoleProvider,
+    /// The source that answered, once one has.
+    resolved: OnceLock<Resolved>,
+    /// Held while resolving; keeps the last failure for callers that
+    /// waited on that attempt.
+    resolving: Mutex<Option<CredentialsError>>,
+    /// Bumped after every resolution attempt, so that waiters can tell that
+    /// the attempt they waited on failed.
+    attempts: AtomicU64,
+}
+
+enum Resolved {
+    /// Credentials that do not change, and where they came from.
+    Fixed(&'static str, Credentials),
+    /// The CVM role provider, which caches and refreshes.
+    Cvm,
 }
 
 impl Default for DefaultCredentialsChain {
@@ -53,23 +86,93 @@ impl DefaultCredentialsChain {
             environment,
             profile,
             cvm,
+            resolved: OnceLock::new(),
+            resolving: Mutex::new(None),
+            attempts: AtomicU64::new(0),
         }
     }
 
     async fn provide(&self) -> Result<Credentials, CredentialsError> {
-        let sources: [&dyn ProvideCredentials; 3] = [&self.environment, &self.profile, &self.cvm];
-        let mut details = Vec::with_capacity(sources.len());
-        for source in sources {
-            match source.provide_credentials().await {
-                Ok(creds) => return Ok(creds),
-                Err(CredentialsError::NotFound { detail }) => details.push(detail),
-                Err(e) => return Err(e),
+        if let Some(resolved) = self.resolved.get() {
+            return self.serve_resolved(resolved).await;
+        }
+        let seen = self.attempts.load(Ordering::Acquire);
+        let mut last_failure = self.resolving.lock().await;
+        if let Some(resolved) = self.resolved.get() {
+            drop(last_failure);
+            return self.serve_resolved(resolved).await;
+        }
+        if self.attempts.load(Ordering::Acquire) != seen {
+            if let Some(e) = last_failure.as_ref() {
+                // The attempt we waited on failed: share its outcome.
+                return Err(e.replay());
             }
+        }
+        let result = self.resolve().await;
+        self.attempts.fetch_add(1, Ordering::AcqRel);
+        match result {
+            Ok((resolved, creds)) => {
+                // Only this task sets it: it holds the lock and saw it unset.
+                let _ = self.resolved.set(resolved);
+                *last_failure = None;
+                Ok(creds)
+            }
+            Err(e) => {
+                *last_failure = Some(e.replay());
+                Err(e)
+            }
+        }
+    }
+
+    async fn serve_resolved(&self, resolved: &Resolved) -> Result<Credentials, CredentialsError> {
+        match resolved {
+            Resolved::Fixed(_, creds) => Ok(creds.clone()),
+            Resolved::Cvm => self.cvm.provide_credentials().await,
+        }
+    }
+
+    /// Asks each source in turn.
+    async fn resolve(&self) -> Result<(Resolved, Credentials), CredentialsError> {
+        let mut details = Vec::with_capacity(3);
+        let mut skip = |e: CredentialsError| match e {
+            CredentialsError::NotFound { detail } => {
+                details.push(detail);
+                Ok(())
+            }
+            e => Err(e),
+        };
+        match self.environment.provide_credentials().await {
+            Ok(creds) => return Ok((Resolved::Fixed("environment", creds.clone()), creds)),
+            Err(e) => skip(e)?,
+        }
+        match self.profile.provide_credentials().await {
+            Ok(creds) => return Ok((Resolved::Fixed("profile file", creds.clone()), creds)),
+            Err(e) => skip(e)?,
+        }
+        match self.cvm.provide_credentials().await {
+            Ok(creds) => return Ok((Resolved::Cvm, creds)),
+            Err(e) => skip(e)?,
         }
         Err(CredentialsError::not_found(format!(
             "the default chain found none: {}",
             details.join("; ")
         )))
+    }
+}
+
+impl fmt::Debug for DefaultCredentialsChain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let source = match self.resolved.get() {
+            None => "not yet resolved",
+            Some(Resolved::Fixed(source, _)) => source,
+            Some(Resolved::Cvm) => "CVM role",
+        };
+        f.debug_struct("DefaultCredentialsChain")
+            .field("source", &source)
+            .field("environment", &self.environment)
+            .field("profile", &self.profile)
+            .field("cvm", &self.cvm)
+            .finish()
     }
 }
 

@@ -13,6 +13,16 @@ use super::{BoxFuture, Credentials, CredentialsError, ProvideCredentials};
 pub const DEFAULT_METADATA_ENDPOINT: &str =
     "http://metadata.tencentyun.com/latest/meta-data/cam/security-credentials/";
 
+/// The largest metadata answer read: real ones are about 1 KiB, and a
+/// misbehaving service must not fill memory.
+const MAX_ANSWER_SIZE: usize = 64 * 1024;
+
+/// How much text from the metadata service an error message may quote.
+const MAX_QUOTED: usize = 64;
+
+/// The longest CAM role name.
+const MAX_ROLE_NAME: usize = 128;
+
 /// How long after a failed refresh cached (still valid) credentials are
 /// served without asking the metadata service again, so that an outage
 /// does not add a timeout to every request.
@@ -29,9 +39,14 @@ const RETRY_DELAY: Duration = Duration::from_secs(10);
 /// valid, those are returned (and a warning logged), and the metadata
 /// service is asked again after a short delay.
 ///
-/// A metadata service that cannot be reached (not on CVM) is
-/// [`CredentialsError::NotFound`], as is an instance without a role, so a
-/// chain moves on; an error answer is [`CredentialsError::Provider`].
+/// Only "no role here" is [`CredentialsError::NotFound`], so a chain moves
+/// on: a metadata service that cannot be connected to (not on CVM), or one
+/// that answers 404 for the role list (an instance without a role). Once
+/// the service was reached, anything else is
+/// [`CredentialsError::Provider`] and stops a chain: a timeout, a dropped
+/// connection, an error status, an answer over 64 KiB (read incrementally,
+/// so memory stays bounded), or one that is not valid credentials. Text
+/// from the service appears in errors only as a short escaped excerpt.
 ///
 /// Share one provider (it is usually behind an `Arc`) to share its cache.
 pub struct CvmRoleProvider {
@@ -161,7 +176,7 @@ impl CvmRoleProvider {
                 return Ok(creds);
             }
             if let Some(e) = &state.last_error {
-                return Err(replay(e));
+                return Err(e.replay());
             }
         }
         if let (Some(creds), Some(retry_at)) = (&usable, state.retry_at) {
@@ -202,7 +217,7 @@ impl CvmRoleProvider {
                     Ok(creds)
                 }
                 None => {
-                    state.last_error = Some(replay(&e));
+                    state.last_error = Some(e.replay());
                     Err(e)
                 }
             },
@@ -210,9 +225,11 @@ impl CvmRoleProvider {
     }
 
     fn build_client(&self) -> Result<reqwest::Client, CredentialsError> {
+        // Connecting must end before the overall timeout, so that a timeout
+        // while connecting is classed as "no service here".
         let builder = reqwest::Client::builder()
             .no_proxy()
-            .connect_timeout(self.connect_timeout)
+            .connect_timeout(self.connect_timeout.min(self.timeout))
             .timeout(self.timeout);
         // With the `rustls` feature reqwest needs a crypto provider even for
         // plain HTTP; bring one rather than rely on a process-wide default.
@@ -231,60 +248,75 @@ impl CvmRoleProvider {
         };
         if !is_role_name(&role) {
             return Err(CredentialsError::provider(
-                format!("CVM role: {role:?} is not a CAM role name"),
+                format!("CVM role: {} is not a CAM role name", quote(&role)),
                 None,
             ));
         }
         let url = format!("{base}{role}");
-        let (status, body) = get(client, base, &url).await?;
-        if !status.is_success() {
-            return Err(CredentialsError::provider(
-                format!("CVM role {role}: metadata service answered HTTP {status} at {url}"),
-                None,
-            ));
-        }
+        let body = match get(client, base, &url).await? {
+            Answer::Body(body) => body,
+            Answer::Status(status) => {
+                return Err(CredentialsError::provider(
+                    format!("CVM role {role}: metadata service answered HTTP {status} at {url}"),
+                    None,
+                ));
+            }
+        };
         parse_credentials(&role, &url, &body)
     }
 
     /// The first non-empty line the metadata service lists at the base path.
     async fn discover_role(&self, client: &reqwest::Client) -> Result<String, CredentialsError> {
         let base = &self.endpoint;
-        let (status, body) = get(client, base, base).await?;
-        if status == reqwest::StatusCode::NOT_FOUND {
-            return Err(CredentialsError::not_found(format!(
-                "CVM role: no role attached to this instance (HTTP 404 at {base})"
-            )));
-        }
-        if !status.is_success() {
-            return Err(CredentialsError::provider(
-                format!("CVM role: metadata service answered HTTP {status} at {base}"),
-                None,
-            ));
-        }
+        let body = match get(client, base, base).await? {
+            Answer::Body(body) => body,
+            Answer::Status(reqwest::StatusCode::NOT_FOUND) => {
+                return Err(CredentialsError::not_found(format!(
+                    "CVM role: no role attached to this instance (HTTP 404 at {base})"
+                )));
+            }
+            Answer::Status(status) => {
+                return Err(CredentialsError::provider(
+                    format!("CVM role: metadata service answered HTTP {status} at {base}"),
+                    None,
+                ));
+            }
+        };
         String::from_utf8_lossy(&body)
             .lines()
             .map(str::trim)
             .find(|line| !line.is_empty())
             .map(str::to_owned)
             .ok_or_else(|| {
-                CredentialsError::not_found(format!(
-                    "CVM role: metadata service lists no role at {base}"
-                ))
+                CredentialsError::provider(
+                    format!("CVM role: metadata service answered an empty role list at {base}"),
+                    None,
+                )
             })
     }
 }
 
-/// One GET; a connection failure or timeout means "not on CVM".
-async fn get(
-    client: &reqwest::Client,
-    base: &str,
-    url: &str,
-) -> Result<(reqwest::StatusCode, bytes::Bytes), CredentialsError> {
+/// What one GET got: a successful answer's body, or another status.
+enum Answer {
+    Body(Vec<u8>),
+    Status(reqwest::StatusCode),
+}
+
+/// One GET, its body read up to [`MAX_ANSWER_SIZE`]. Only a failure to
+/// connect means "not on CVM"; once connected, every failure is an error.
+async fn get(client: &reqwest::Client, base: &str, url: &str) -> Result<Answer, CredentialsError> {
     let classify = |e: reqwest::Error| {
-        if e.is_connect() || e.is_timeout() {
+        if e.is_connect() {
+            // `NotFound` has no source: say the root cause here.
             CredentialsError::not_found(format!(
-                "CVM role: metadata service unreachable at {base} ({e})"
+                "CVM role: metadata service unreachable at {base} ({})",
+                root_cause(&e)
             ))
+        } else if e.is_timeout() {
+            CredentialsError::provider(
+                format!("CVM role: the metadata service at {url} timed out"),
+                Some(Box::new(e)),
+            )
         } else {
             CredentialsError::provider(
                 format!("CVM role: request to {url} failed"),
@@ -292,10 +324,43 @@ async fn get(
             )
         }
     };
-    let response = client.get(url).send().await.map_err(classify)?;
+    let too_large = || {
+        CredentialsError::provider(
+            format!(
+                "CVM role: answer from {url} is larger than {} KiB",
+                MAX_ANSWER_SIZE / 1024
+            ),
+            None,
+        )
+    };
+    let mut response = client.get(url).send().await.map_err(classify)?;
     let status = response.status();
-    let body = response.bytes().await.map_err(classify)?;
-    Ok((status, body))
+    if !status.is_success() {
+        return Ok(Answer::Status(status));
+    }
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_ANSWER_SIZE as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(classify)? {
+        if body.len() + chunk.len() > MAX_ANSWER_SIZE {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Answer::Body(body))
+}
+
+/// The innermost error's message ("Connection refused", a DNS failure).
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = e;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
 }
 
 /// Reads the metadata service's answer. Error messages name fields, never
@@ -316,7 +381,9 @@ fn parse_credentials(role: &str, url: &str, body: &[u8]) -> Result<Credentials, 
     };
     match object.get("Code").and_then(Value::as_str) {
         Some("Success") => {}
-        Some(code) => return Err(fail(&format!("has Code {code:?}, not \"Success\""))),
+        Some(code) => {
+            return Err(fail(&format!("has Code {}, not \"Success\"", quote(code))));
+        }
         None => return Err(fail("has no Code")),
     }
     let text = |field: &str| {
@@ -353,45 +420,38 @@ fn is_expired(creds: &Credentials, now: SystemTime) -> bool {
     creds.expires_at().is_some_and(|expiry| expiry <= now)
 }
 
-/// CAM role names: letters, digits and `+=,.@_-`; anything else would
-/// change the URL's meaning.
+/// CAM role names: up to 128 letters, digits and `+=,.@_-`; anything else
+/// would change the URL's meaning.
 fn is_role_name(name: &str) -> bool {
     !name.is_empty()
+        && name.len() <= MAX_ROLE_NAME
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
 }
 
-/// A copy of an error for callers that waited on the refresh that failed
-/// with it (errors are not `Clone`; the source is kept as text).
-fn replay(e: &CredentialsError) -> CredentialsError {
-    match e {
-        CredentialsError::NotFound { detail } => CredentialsError::not_found(detail.clone()),
-        CredentialsError::Invalid {
-            origin,
-            field,
-            problem,
-        } => CredentialsError::invalid(origin, field, problem),
-        CredentialsError::Provider { message, source } => CredentialsError::provider(
-            message.clone(),
-            source.as_ref().map(|s| {
-                Box::new(ReplayedSource(s.to_string())) as Box<dyn std::error::Error + Send + Sync>
-            }),
-        ),
+/// Text from the metadata service as a short quoted excerpt: printable
+/// ASCII kept, everything else (control characters, terminal escapes,
+/// bidirectional overrides) escaped, at most [`MAX_QUOTED`] characters.
+fn quote(text: &str) -> String {
+    let mut out = String::from("\"");
+    for (i, c) in text.chars().enumerate() {
+        if i == MAX_QUOTED {
+            out.push_str(&format!("\"... ({} bytes in all)", text.len()));
+            return out;
+        }
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            ' '..='~' => out.push(c),
+            _ => out.extend(c.escape_unicode()),
+        }
     }
+    out.push('"');
+    out
 }
-
-/// The text of an error that could not be shared.
-#[derive(Debug)]
-struct ReplayedSource(String);
-
-impl fmt::Display for ReplayedSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for ReplayedSource {}
 
 /// TLS settings for a client that only speaks plain HTTP: the ring crypto
 /// provider and no trusted roots.
@@ -491,6 +551,20 @@ mod tests {
         assert!(!is_role_name(""));
         assert!(!is_role_name("../x"));
         assert!(!is_role_name("a b"));
+    }
+
+    #[test]
+    fn quoted_text_is_short_and_escaped() {
+        assert_eq!(quote("InternalError"), "\"InternalError\"");
+        assert_eq!(quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
+        assert_eq!(
+            quote("x\u{1b}[31m\n\u{202e}é"),
+            "\"x\\u{1b}[31m\\u{a}\\u{202e}\\u{e9}\""
+        );
+        let long = quote(&"A".repeat(100_000));
+        assert!(long.len() < 100, "{long}");
+        assert!(long.ends_with("... (100000 bytes in all)"), "{long}");
+        assert!(!is_role_name(&"a".repeat(129)));
     }
 
     #[test]

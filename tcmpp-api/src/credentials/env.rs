@@ -72,13 +72,17 @@ fn origin(variable: &str) -> String {
 /// Reads `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and the optional
 /// `TENCENTCLOUD_SESSION_TOKEN`, the variables the official SDKs and CLI use.
 ///
-/// Neither id nor key set is [`CredentialsError::NotFound`], so a chain
-/// moves on. Only one of them set, or a value that is empty or padded with
-/// whitespace, is [`CredentialsError::Invalid`] naming the variable: a
-/// half-configured environment should fail loudly rather than fall through
-/// to other credentials.
+/// A variable set to the empty string counts as unset, as in the official
+/// Python SDK (CI systems often leave empty ones behind). Neither id nor key
+/// set is [`CredentialsError::NotFound`], so a chain moves on. Only one of
+/// them set, or a value padded with whitespace, is
+/// [`CredentialsError::Invalid`] naming the variable: a half-configured
+/// environment should fail loudly rather than let a chain fall through to
+/// other credentials (the Python SDK moves on there; the Go SDK fails).
+/// The session token is an addition to the official SDKs, which ignore it.
 ///
-/// The variables are read on every call, so changes are picked up.
+/// Each call reads the variables again. The
+/// [`DefaultCredentialsChain`](super::DefaultCredentialsChain) reads them once.
 ///
 /// ```
 /// use tcmpp_api::credentials::{EnvironmentProvider, ProvideCredentials};
@@ -115,36 +119,15 @@ impl EnvironmentProvider {
     }
 
     fn load(&self) -> Result<Credentials, CredentialsError> {
-        let id = self.env.var(SECRET_ID, "secret_id")?;
-        let key = self.env.var(SECRET_KEY, "secret_key")?;
+        let id = self.non_empty(SECRET_ID, "secret_id")?;
+        let key = self.non_empty(SECRET_KEY, "secret_key")?;
         let (id, key) = match (id, key) {
             (Some(id), Some(key)) => (id, key),
-            (None, None) => {
-                let token_note = if self.env.var_os(SESSION_TOKEN).is_some() {
-                    " (TENCENTCLOUD_SESSION_TOKEN is set, but means nothing without them)"
-                } else {
-                    ""
-                };
-                return Err(CredentialsError::not_found(format!(
-                    "environment: neither {SECRET_ID} nor {SECRET_KEY} is set{token_note}"
-                )));
-            }
-            (Some(_), None) => {
-                return Err(CredentialsError::invalid(
-                    &origin(SECRET_KEY),
-                    "secret_key",
-                    "is not set, but TENCENTCLOUD_SECRET_ID is",
-                ));
-            }
-            (None, Some(_)) => {
-                return Err(CredentialsError::invalid(
-                    &origin(SECRET_ID),
-                    "secret_id",
-                    "is not set, but TENCENTCLOUD_SECRET_KEY is",
-                ));
-            }
+            (None, None) => return Err(self.not_found()),
+            (Some(_), None) => return Err(self.half_set(SECRET_KEY, "secret_key")),
+            (None, Some(_)) => return Err(self.half_set(SECRET_ID, "secret_id")),
         };
-        let token = self.env.var(SESSION_TOKEN, "token")?;
+        let token = self.non_empty(SESSION_TOKEN, "token")?;
         // Check each value against its own variable so the error names it.
         super::check(&origin(SECRET_ID), "secret_id", &id)?;
         super::check(&origin(SECRET_KEY), "secret_key", &key)?;
@@ -152,6 +135,55 @@ impl EnvironmentProvider {
             super::check(&origin(SESSION_TOKEN), "token", token)?;
         }
         Credentials::from_parts("environment variables", id, key, token)
+    }
+
+    /// The value of `name`, `None` when unset or empty.
+    fn non_empty(
+        &self,
+        name: &str,
+        field: &'static str,
+    ) -> Result<Option<String>, CredentialsError> {
+        Ok(self.env.var(name, field)?.filter(|v| !v.is_empty()))
+    }
+
+    fn is_empty(&self, name: &str) -> bool {
+        self.env.var_os(name).is_some_and(|v| v.is_empty())
+    }
+
+    fn not_found(&self) -> CredentialsError {
+        let mut notes = Vec::new();
+        for name in [SECRET_ID, SECRET_KEY] {
+            if self.is_empty(name) {
+                notes.push(format!("{name} is empty, which counts as unset"));
+            }
+        }
+        if self
+            .env
+            .var_os(SESSION_TOKEN)
+            .is_some_and(|v| !v.is_empty())
+        {
+            notes.push(format!(
+                "{SESSION_TOKEN} is set, but means nothing without them"
+            ));
+        }
+        let notes = if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", notes.join("; "))
+        };
+        CredentialsError::not_found(format!(
+            "environment: neither {SECRET_ID} nor {SECRET_KEY} is set{notes}"
+        ))
+    }
+
+    /// One of id and key is set; `missing` (the other) is not, or is empty.
+    fn half_set(&self, missing: &'static str, field: &'static str) -> CredentialsError {
+        let problem = match (self.is_empty(missing), missing == SECRET_KEY) {
+            (true, _) => "is empty",
+            (false, true) => "is not set, but TENCENTCLOUD_SECRET_ID is",
+            (false, false) => "is not set, but TENCENTCLOUD_SECRET_KEY is",
+        };
+        CredentialsError::invalid(&origin(missing), field, problem)
     }
 }
 

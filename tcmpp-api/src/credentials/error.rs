@@ -3,6 +3,10 @@
 use std::fmt;
 
 /// Why no usable credentials could be had. Never contains a secret.
+///
+/// `Display` says what happened at this level only; the underlying error,
+/// if any, is [`source`](std::error::Error::source) and is not repeated, so
+/// `anyhow`'s `{:#}` or a loop over `source()` shows each message once.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CredentialsError {
@@ -58,6 +62,55 @@ impl CredentialsError {
         CredentialsError::NotFound {
             detail: detail.into(),
         }
+    }
+
+    /// A copy for callers that waited on the attempt that failed with this
+    /// error (errors are not `Clone`): the same variant and messages, with
+    /// the source chain kept as text.
+    pub(crate) fn replay(&self) -> Self {
+        match self {
+            CredentialsError::NotFound { detail } => CredentialsError::not_found(detail.clone()),
+            CredentialsError::Invalid {
+                origin,
+                field,
+                problem,
+            } => CredentialsError::invalid(origin, field, problem),
+            CredentialsError::Provider { message, source } => CredentialsError::provider(
+                message.clone(),
+                source.as_ref().map(|s| {
+                    Box::new(ReplayedSource::of(s.as_ref()))
+                        as Box<dyn std::error::Error + Send + Sync>
+                }),
+            ),
+        }
+    }
+}
+
+/// The text of an error, and of its sources, that could not be shared.
+#[derive(Debug)]
+struct ReplayedSource {
+    message: String,
+    source: Option<Box<ReplayedSource>>,
+}
+
+impl ReplayedSource {
+    fn of(e: &(dyn std::error::Error + 'static)) -> Self {
+        ReplayedSource {
+            message: e.to_string(),
+            source: e.source().map(|s| Box::new(ReplayedSource::of(s))),
+        }
+    }
+}
+
+impl fmt::Display for ReplayedSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ReplayedSource {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|s| s as _)
     }
 }
 

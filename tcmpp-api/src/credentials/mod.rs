@@ -3,11 +3,32 @@
 //! [`Credentials`] never shows its secret key or token in `Debug`; every
 //! source implements [`ProvideCredentials`], a dyn-compatible async trait
 //! that users may implement for their own sources (STS, vaults).
+//!
+//! # When credentials are read and refreshed
+//!
+//! - [`DefaultCredentialsChain`] (the client's default) resolves once which
+//!   source applies (environment, then profile file, then CVM role) and
+//!   sticks to it. Environment and profile credentials are read once and
+//!   kept; CVM role credentials are cached by [`CvmRoleProvider`] and
+//!   refreshed 5 minutes (configurable) before they expire, one refresh
+//!   shared by concurrent callers. Concurrent first calls share one
+//!   resolution; a failed one is retried on the next call.
+//! - Only "this source has nothing here" ([`CredentialsError::NotFound`])
+//!   lets the chain move on. A half-set environment, a malformed or
+//!   unusable profile file, or a metadata service that times out or answers
+//!   badly stops it, so a call is never signed with credentials the user
+//!   did not mean.
+//! - Used on their own, [`EnvironmentProvider`] and [`ProfileFileProvider`]
+//!   read again on every call (the file on tokio's blocking pool).
+//! - Reads are bounded: a profile file over 64 KiB, or anything but a
+//!   regular file (a FIFO, a device), is refused before it is read; a
+//!   metadata answer over 64 KiB is an error once that much has arrived.
 
 mod chain;
 mod cvm;
 mod env;
 mod error;
+mod ini;
 mod profile;
 
 use std::fmt;

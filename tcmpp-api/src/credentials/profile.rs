@@ -1,9 +1,11 @@
 //! Credentials from the INI profile file the official SDKs and CLI share.
 
-use std::io;
+use std::fs::{self, File, Metadata};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use super::env::Env;
+use super::ini;
 use super::{BoxFuture, Credentials, CredentialsError, ProvideCredentials};
 
 /// Variable naming the credentials file, checked before the usual places.
@@ -14,6 +16,9 @@ const PROFILE_VAR: &str = "TENCENTCLOUD_PROFILE";
 const SYSTEM_FILE: &str = "/etc/tencentcloud/credentials";
 /// The profile used when none is named.
 const DEFAULT_PROFILE: &str = "default";
+/// The largest credentials file read: a real one is a few hundred bytes,
+/// and a path to a huge file must not exhaust memory.
+const MAX_FILE_SIZE: u64 = 64 * 1024;
 
 /// Reads `secret_id`, `secret_key` and the optional `token` of one profile
 /// (section) of an INI credentials file:
@@ -30,13 +35,26 @@ const DEFAULT_PROFILE: &str = "default";
 /// profile is the one set with [`profile`](Self::profile), else
 /// `$TENCENTCLOUD_PROFILE`, else `default`.
 ///
-/// No file is [`CredentialsError::NotFound`], so a chain moves on; a file
-/// that cannot be read or parsed is [`CredentialsError::Provider`], a missing
-/// profile is `NotFound`, and a profile with a missing, empty or padded value
-/// is [`CredentialsError::Invalid`]. Values may be quoted; `\` is not an
-/// escape character.
+/// No file is [`CredentialsError::NotFound`], and so is a well-formed file
+/// without the profile, so a chain moves on. Anything else stops a chain:
+/// a file that is not a regular file (a FIFO, a device, a directory),
+/// larger than 64 KiB or unreadable is [`CredentialsError::Provider`], as is
+/// a malformed file (a key before any `[section]`, a line that is neither
+/// `[section]`, `key = value`, a comment nor blank, a repeated section or
+/// key, invalid UTF-8), whose error's source names the line and what was
+/// expected. A profile with a missing, empty or padded value is
+/// [`CredentialsError::Invalid`].
 ///
-/// The file is read on every call (it is small), so edits are picked up.
+/// The syntax is that of Python's `configparser`, which the official SDK
+/// uses: `=` or `:` between key and value, keys case-insensitive, `#` and
+/// `;` comments on their own lines. A leading UTF-8 byte-order mark (as
+/// Windows editors write) is skipped, one pair of quotes around a value is
+/// removed, `\` is not an escape character, and values do not continue
+/// onto indented lines.
+///
+/// Each call reads the file again, on tokio's blocking pool so the async
+/// executor never waits on the file system. The
+/// [`DefaultCredentialsChain`](super::DefaultCredentialsChain) reads it once.
 #[derive(Debug, Clone, Default)]
 pub struct ProfileFileProvider {
     env: Env,
@@ -111,9 +129,10 @@ impl ProfileFileProvider {
         }
     }
 
+    /// Finds, reads and parses the file. Blocking: call off the executor.
     fn load(&self) -> Result<Credentials, CredentialsError> {
         let (paths, notes) = self.candidates();
-        let Some(path) = paths.iter().find(|p| exists(p)) else {
+        let Some((path, metadata)) = paths.iter().find_map(|p| locate(p).map(|m| (p, m))) else {
             let listed: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
             let mut detail = format!("profile file: no credentials file at {}", listed.join(", "));
             if !notes.is_empty() {
@@ -122,29 +141,22 @@ impl ProfileFileProvider {
             return Err(CredentialsError::not_found(detail));
         };
         let shown = path.display();
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let bytes = read_bounded(path, metadata)?;
+        let file = ini::parse_bytes(&bytes).map_err(|e| {
             CredentialsError::provider(
-                format!("cannot read credentials file {shown}: {e}"),
-                Some(Box::new(e)),
-            )
-        })?;
-        let options = ini::ParseOption {
-            enabled_quote: true,
-            // Keep `\` literal, as the official SDKs (Python's configparser) do.
-            enabled_escape: false,
-            ..ini::ParseOption::default()
-        };
-        // Parse errors carry a line, a column and a fixed message, not file text.
-        let file = ini::Ini::load_from_str_opt(&text, options).map_err(|e| {
-            CredentialsError::provider(
-                format!("cannot parse credentials file {shown}: {e}"),
+                format!("cannot parse credentials file {shown}"),
                 Some(Box::new(e)),
             )
         })?;
         let profile = self.profile_name();
-        let Some(section) = file.section(Some(profile.as_str())) else {
+        let Some(section) = file.section(&profile) else {
+            let note = if file.section_count() == 0 {
+                " (it has no sections)"
+            } else {
+                ""
+            };
             return Err(CredentialsError::not_found(format!(
-                "profile file: no profile [{profile}] in {shown}"
+                "profile file: no profile [{profile}] in {shown}{note}"
             )));
         };
         let origin = format!("profile {profile} in {shown}");
@@ -161,23 +173,109 @@ impl ProfileFileProvider {
     }
 }
 
-/// Whether `path` should be used: anything but "does not exist". A file we
-/// may not look at is used, so that reading it reports the problem instead
-/// of silently falling through to other credentials.
-fn exists(path: &Path) -> bool {
-    match std::fs::metadata(path) {
-        Ok(_) => true,
-        Err(e) => !matches!(
-            e.kind(),
-            io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
-        ),
+/// Whether `path` should be used, and what `stat` said: anything but "does
+/// not exist" is used, so that a file we may not look at reports its
+/// problem instead of silently falling through to other credentials.
+fn locate(path: &Path) -> Option<io::Result<Metadata>> {
+    match fs::metadata(path) {
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            None
+        }
+        found => Some(found),
     }
+}
+
+/// Reads a regular file of at most [`MAX_FILE_SIZE`] bytes. Anything else
+/// is refused before it is opened (opening a FIFO blocks until a writer
+/// comes), and checked again once open in case it was replaced meanwhile.
+fn read_bounded(path: &Path, metadata: io::Result<Metadata>) -> Result<Vec<u8>, CredentialsError> {
+    let shown = path.display();
+    let io_error = |e: io::Error| {
+        CredentialsError::provider(
+            format!("cannot read credentials file {shown}"),
+            Some(Box::new(e)),
+        )
+    };
+    let refuse = |why: String| {
+        CredentialsError::provider(format!("cannot read credentials file {shown}: {why}"), None)
+    };
+    let check = |metadata: &Metadata| {
+        if !metadata.is_file() {
+            return Err(refuse(format!("it is {}", not_regular(metadata))));
+        }
+        if metadata.len() > MAX_FILE_SIZE {
+            return Err(refuse(too_large()));
+        }
+        Ok(())
+    };
+    check(&metadata.map_err(io_error)?)?;
+    let file = File::open(path).map_err(io_error)?;
+    check(&file.metadata().map_err(io_error)?)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(refuse(too_large()));
+    }
+    Ok(bytes)
+}
+
+fn too_large() -> String {
+    format!(
+        "it is larger than {} KiB, too large for a credentials file",
+        MAX_FILE_SIZE / 1024
+    )
+}
+
+/// What a non-regular file is, in words.
+fn not_regular(metadata: &Metadata) -> &'static str {
+    let kind = metadata.file_type();
+    if kind.is_dir() {
+        return "a directory, not a regular file";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO (named pipe), not a regular file";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device, not a regular file";
+        }
+        if kind.is_socket() {
+            return "a socket, not a regular file";
+        }
+    }
+    "not a regular file"
 }
 
 impl ProvideCredentials for ProfileFileProvider {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
-        // Small local file: read synchronously rather than need a blocking pool.
-        let result = self.load();
-        Box::pin(async move { result })
+        Box::pin(self.load_off_executor())
+    }
+}
+
+impl ProfileFileProvider {
+    /// [`load`](Self::load) on tokio's blocking pool; inline when polled
+    /// outside a tokio runtime, where there is no executor to block.
+    async fn load_off_executor(&self) -> Result<Credentials, CredentialsError> {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return self.load();
+        }
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || this.load())
+            .await
+            .map_err(|e| {
+                CredentialsError::provider(
+                    "profile file: the task reading it did not finish",
+                    Some(Box::new(e)),
+                )
+            })?
     }
 }

@@ -1,14 +1,20 @@
 //! Stage 2: raw spec to checked IR.
 //!
-//! Resolves type references, decides Rust names (with overrides), and
-//! rejects what would produce broken or ambiguous code: duplicate names,
-//! names that collide after case conversion, dangling references, value-set
-//! mismatches, recursive objects, and examples that do not fit their shapes.
+//! Resolves type references, decides Rust names (unique per scope, see
+//! `claim`), and rejects what would produce broken or ambiguous code:
+//! duplicate wire names, taken or unusable overrides, dangling references,
+//! value-set mismatches, recursive objects, and examples that do not fit
+//! their shapes.
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
+use crate::claim::{
+    Case, Names, RESERVED_MEMBERS, RESERVED_MODULES, RESERVED_RESPONSE, RESERVED_TYPES, UNHANDLED,
+    UNKNOWN, camel_name, converted_camel, is_variant_stem, member_names, snake_name,
+    valid_override,
+};
 use crate::diag::{Diag, child};
 use crate::ir::{
     Action, Api, ErrorCode, Example, Field, Model, Service, SetKind, SetLiteral, SetValue, Shape,
@@ -17,12 +23,12 @@ use crate::ir::{
 use crate::load::{
     RawAction, RawError, RawExample, RawMember, RawObject, RawSpec, RawValueSet, kind,
 };
-use crate::names::{camel, field_ident, is_error_code, is_rust_ident, is_wire_name, snake};
+use crate::names::{
+    camel, is_camel_ident, is_error_code, is_rust_ident, is_wire_name, snake, type_ident,
+};
 
 /// Wire name of the member every response carries.
 const REQUEST_ID: &str = "RequestId";
-/// Modules the generator writes beside the action modules.
-const RESERVED_MODULES: &[&str] = &["models", "service"];
 
 pub(crate) fn check(raw: RawSpec, d: &mut Diag) -> Option<Api> {
     let service = raw.service.map(|s| {
@@ -46,12 +52,61 @@ pub(crate) fn check(raw: RawSpec, d: &mut Diag) -> Option<Api> {
         }
     });
 
-    // Names of the `models` module share one namespace.
-    let mut model_names = Names::default();
+    // Names of the `models` module share one namespace: value sets and
+    // objects first, then the builders, so a builder yields to an object.
+    let mut model_names = Names::reserving(RESERVED_TYPES);
+    let set_names: Vec<String> = raw
+        .value_sets
+        .iter()
+        .map(|s| {
+            type_name(
+                &s.name,
+                &s.rust_name,
+                &s.path,
+                "value set",
+                &mut model_names,
+                d,
+            )
+        })
+        .collect();
+    let object_names: Vec<String> = raw
+        .objects
+        .iter()
+        .map(|o| {
+            type_name(
+                &o.name,
+                &o.rust_name,
+                &o.path,
+                "object",
+                &mut model_names,
+                d,
+            )
+        })
+        .collect();
+    let builder_names: Vec<String> = raw
+        .objects
+        .iter()
+        .zip(&object_names)
+        .map(|(o, name)| {
+            let stem = format!("{}Builder", name.trim_end_matches('_'));
+            converted_camel(stem, &o.name, &o.path, &mut model_names)
+        })
+        .collect();
+    let mut schemas = Names::reserving(&["SERVICE", "ACTIONS", "OPERATIONS"]);
+    let schema_names: Vec<String> = raw
+        .objects
+        .iter()
+        .map(|o| {
+            let stem = format!("SCHEMA_{}", snake(&o.name).to_uppercase());
+            converted_camel(stem, &o.name, &o.path, &mut schemas)
+        })
+        .collect();
+
     let value_sets: Vec<ValueSet> = raw
         .value_sets
         .iter()
-        .map(|s| value_set(s, &mut model_names, d))
+        .zip(set_names)
+        .map(|(s, name)| value_set(s, name, d))
         .collect();
     let set_index: HashMap<&str, usize> = raw
         .value_sets
@@ -74,21 +129,30 @@ pub(crate) fn check(raw: RawSpec, d: &mut Diag) -> Option<Api> {
     let models: Vec<Model> = raw
         .objects
         .iter()
-        .map(|o| model(o, &types, &mut model_names, d))
+        .zip(
+            object_names
+                .into_iter()
+                .zip(builder_names)
+                .zip(schema_names),
+        )
+        .map(|(o, ((type_name, builder_name), schema_name))| Model {
+            wire_name: o.name.clone(),
+            type_name,
+            builder_name,
+            schema_name,
+            document: o.document.clone(),
+            fields: members(&o.members, &types, Side::Object, d),
+        })
         .collect();
     check_recursion(&raw.objects, &models, d);
 
-    let mut common_variants = Names::default();
-    common_variants.reserve("Unhandled");
-    let common_errors = error_list(&raw.common_errors, &mut common_variants, d);
-    let mut modules = Names::default();
-    for m in RESERVED_MODULES {
-        modules.reserve(m);
-    }
+    let common_raw = valid_errors(&raw.common_errors, d);
+    let common_errors = error_variants(&common_raw, true, &mut Names::reserving(&[UNHANDLED]), d);
+    let mut modules = Names::reserving(RESERVED_MODULES);
     let actions: Vec<Action> = raw
         .actions
         .iter()
-        .filter_map(|a| action(a, &types, &common_errors, &mut modules, d))
+        .filter_map(|a| action(a, &types, &common_raw, &mut modules, d))
         .collect();
     if raw.actions.is_empty() {
         d.report("actions", "the spec declares no action");
@@ -108,73 +172,29 @@ pub(crate) fn check(raw: RawSpec, d: &mut Diag) -> Option<Api> {
     d.is_empty().then_some(api)
 }
 
-/// Rust names already used in one namespace, with where they came from.
-/// An entry with an empty path is reserved by the generator.
-#[derive(Default)]
-struct Names {
-    used: HashMap<String, (String, String)>,
-}
-
-impl Names {
-    fn reserve(&mut self, rust: &str) {
-        self.used
-            .insert(rust.to_owned(), (String::new(), String::new()));
-    }
-
-    /// Claims `rust` for the item `wire` at `path`; reports a collision.
-    fn claim(&mut self, rust: &str, wire: &str, path: &str, d: &mut Diag) -> bool {
-        let Some((other_wire, other_path)) = self.used.get(rust) else {
-            self.used
-                .insert(rust.to_owned(), (wire.to_owned(), path.to_owned()));
-            return true;
-        };
-        let msg = if other_path.is_empty() {
-            format!("\"{wire}\" becomes `{rust}`, which the generator reserves; set \"rust_name\"")
-        } else if other_wire == wire {
-            format!("duplicate name \"{wire}\" (also at {other_path})")
-        } else {
-            format!(
-                "\"{wire}\" and \"{other_wire}\" (at {other_path}) both become `{rust}` in Rust; rename one or set \"rust_name\""
-            )
-        };
-        d.report(path, msg);
-        false
-    }
-}
-
 struct TypeScope<'a> {
     sets: &'a HashMap<&'a str, usize>,
     set_kinds: Vec<SetKind>,
     models: &'a HashMap<&'a str, usize>,
 }
 
-/// The Rust name of an item: its override if valid, else `convert(wire)`.
-fn rust_name(
+/// The Rust name of a value set or object, after checking its wire name.
+fn type_name(
     wire: &str,
     over: &Option<String>,
     path: &str,
-    convert: fn(&str) -> String,
+    what: &str,
+    names: &mut Names,
     d: &mut Diag,
 ) -> String {
-    match over {
-        Some(name) if is_rust_ident(name) => name.clone(),
-        Some(name) => {
-            d.report(
-                &child(path, "rust_name"),
-                format!("\"{name}\" is not a usable Rust identifier"),
-            );
-            convert(wire)
-        }
-        None => convert(wire),
+    if !wire.is_empty() && !is_wire_name(wire) {
+        d.report(path, format!("invalid {what} name \"{wire}\": use ASCII letters, digits and underscores, starting with a letter"));
     }
+    let over = valid_override(over, path, Case::Camel, d);
+    camel_name(wire, over, path, names, d)
 }
 
-fn value_set(s: &RawValueSet, names: &mut Names, d: &mut Diag) -> ValueSet {
-    if !s.name.is_empty() && !is_wire_name(&s.name) {
-        d.report(&s.path, format!("invalid value set name \"{}\": use ASCII letters, digits and underscores, starting with a letter", s.name));
-    }
-    let type_name = rust_name(&s.name, &s.rust_name, &s.path, camel, d);
-    names.claim(&type_name, &s.name, &s.path, d);
+fn value_set(s: &RawValueSet, type_name: String, d: &mut Diag) -> ValueSet {
     let kind = match s.kind.as_str() {
         "string" => SetKind::String,
         "int64" => SetKind::Int64,
@@ -193,8 +213,7 @@ fn value_set(s: &RawValueSet, names: &mut Names, d: &mut Diag) -> ValueSet {
             "a value set needs at least one value",
         );
     }
-    let mut variants = Names::default();
-    variants.reserve("Unknown");
+    let mut variants = Names::reserving(&[UNKNOWN]);
     let mut seen: Vec<SetLiteral> = Vec::new();
     let mut values = Vec::new();
     for v in &s.values {
@@ -226,15 +245,32 @@ fn value_set(s: &RawValueSet, names: &mut Names, d: &mut Diag) -> ValueSet {
         }
         seen.push(wire.clone());
         let variant = match (&v.name, &wire) {
-            (Some(name), _) if is_rust_ident(name) => camel(name),
             (Some(name), _) => {
-                d.report(
-                    &child(&v.path, "name"),
-                    format!("\"{name}\" is not a usable Rust identifier"),
-                );
-                continue;
+                let variant = camel(name);
+                if !is_rust_ident(name) || !is_camel_ident(&variant) {
+                    d.report(
+                        &child(&v.path, "name"),
+                        format!("\"{name}\" is not a usable Rust identifier"),
+                    );
+                    continue;
+                }
+                variants.claim_exact(std::slice::from_ref(&variant), name, &v.path, d);
+                variant
             }
-            (None, SetLiteral::String(s)) => camel(s),
+            (None, SetLiteral::String(s)) => {
+                let stem = camel(s);
+                if !is_variant_stem(&stem) {
+                    d.report(
+                        &v.path,
+                        format!(
+                            "value {} gives no usable Rust variant name; set \"name\"",
+                            describe_lit(&wire)
+                        ),
+                    );
+                    continue;
+                }
+                converted_camel(type_ident(stem), s, &v.path, &mut variants)
+            }
             (None, SetLiteral::Int(_)) => {
                 d.report(
                     &child(&v.path, "name"),
@@ -243,17 +279,6 @@ fn value_set(s: &RawValueSet, names: &mut Names, d: &mut Diag) -> ValueSet {
                 continue;
             }
         };
-        if variant.is_empty() || !is_rust_ident(&variant) {
-            d.report(
-                &v.path,
-                format!(
-                    "value {} gives no usable Rust variant name; set \"name\"",
-                    describe_lit(&wire)
-                ),
-            );
-            continue;
-        }
-        variants.claim(&variant, &variant, &v.path, d);
         values.push(SetValue {
             wire,
             variant,
@@ -269,27 +294,6 @@ fn value_set(s: &RawValueSet, names: &mut Names, d: &mut Diag) -> ValueSet {
     }
 }
 
-fn model(o: &RawObject, types: &TypeScope<'_>, names: &mut Names, d: &mut Diag) -> Model {
-    if !o.name.is_empty() && !is_wire_name(&o.name) {
-        d.report(&o.path, format!("invalid object name \"{}\": use ASCII letters, digits and underscores, starting with a letter", o.name));
-    }
-    let type_name = rust_name(&o.name, &o.rust_name, &o.path, camel, d);
-    names.claim(&type_name, &o.name, &o.path, d);
-    names.claim(
-        &format!("{type_name}Builder"),
-        &format!("{}Builder", o.name),
-        &o.path,
-        d,
-    );
-    let fields = members(&o.members, types, Side::Object, &mut Names::default(), d);
-    Model {
-        wire_name: o.name.clone(),
-        type_name,
-        document: o.document.clone(),
-        fields,
-    }
-}
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Side {
     Request,
@@ -297,13 +301,11 @@ enum Side {
     Object,
 }
 
-fn members(
-    raw: &[RawMember],
-    types: &TypeScope<'_>,
-    side: Side,
-    idents: &mut Names,
-    d: &mut Diag,
-) -> Vec<Field> {
+fn members(raw: &[RawMember], types: &TypeScope<'_>, side: Side, d: &mut Diag) -> Vec<Field> {
+    let mut idents = Names::reserving(RESERVED_MEMBERS);
+    if side == Side::Response {
+        idents.reserve(RESERVED_RESPONSE);
+    }
     let mut wire_seen: HashMap<&str, &str> = HashMap::new();
     let mut fields = Vec::new();
     for m in raw {
@@ -331,19 +333,17 @@ fn members(
             }
             continue;
         }
-        let ident = match &m.rust_name {
-            Some(_) => rust_name(&m.name, &m.rust_name, &m.path, snake, d),
-            None => field_ident(snake(&m.name)),
-        };
-        idents.claim(&ident, &m.name, &m.path, d);
         let required = match side {
             Side::Request => m.required,
             Side::Response | Side::Object => m.output_required && !m.value_allowed_null,
         };
+        let over = valid_override(&m.rust_name, &m.path, Case::Snake, d);
+        let (ident, set_ident) = member_names(&m.name, over, !required, &m.path, &mut idents, d);
         if let Some(ty) = ty {
             fields.push(Field {
                 wire_name: m.name.clone(),
                 ident,
+                set_ident,
                 document: m.document.clone(),
                 ty,
                 required,
@@ -465,7 +465,10 @@ fn quoted(items: &[&str]) -> String {
         .join(" or ")
 }
 
-fn error_list(raw: &[RawError], variants: &mut Names, d: &mut Diag) -> Vec<ErrorCode> {
+/// The usable codes of an error list with their valid overrides; reports
+/// invalid and duplicate codes.
+fn valid_errors<'a>(raw: &'a [RawError], d: &mut Diag) -> Vec<(&'a RawError, Option<String>)> {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
     let mut out = Vec::new();
     for e in raw {
         if e.code.is_empty() {
@@ -478,22 +481,40 @@ fn error_list(raw: &[RawError], variants: &mut Names, d: &mut Diag) -> Vec<Error
             );
             continue;
         }
-        let variant = rust_name(&e.code, &e.rust_name, &e.path, camel, d);
-        if variants.claim(&variant, &e.code, &e.path, d) {
-            out.push(ErrorCode {
-                code: e.code.clone(),
-                variant,
-                document: e.document.clone(),
-            });
+        if let Some(first) = seen.insert(&e.code, &e.path) {
+            d.report(
+                &e.path,
+                format!("duplicate name \"{}\" (also at {first})", e.code),
+            );
+            continue;
         }
+        out.push((e, valid_override(&e.rust_name, &e.path, Case::Camel, d)));
     }
     out
+}
+
+/// Variants of an error kind, unique among `variants`.
+fn error_variants(
+    errors: &[(&RawError, Option<String>)],
+    common: bool,
+    variants: &mut Names,
+    d: &mut Diag,
+) -> Vec<ErrorCode> {
+    errors
+        .iter()
+        .map(|(e, over)| ErrorCode {
+            code: e.code.clone(),
+            variant: camel_name(&e.code, over.clone(), &e.path, variants, d),
+            document: e.document.clone(),
+            common,
+        })
+        .collect()
 }
 
 fn action(
     a: &RawAction,
     types: &TypeScope<'_>,
-    common: &[ErrorCode],
+    common: &[(&RawError, Option<String>)],
     modules: &mut Names,
     d: &mut Diag,
 ) -> Option<Action> {
@@ -501,31 +522,18 @@ fn action(
         d.report(&a.path, format!("invalid action name \"{}\": use ASCII letters, digits and underscores, starting with a letter", a.name));
         return None;
     }
-    let module = rust_name(&a.name, &a.rust_name, &a.path, snake, d);
+    let over = valid_override(&a.rust_name, &a.path, Case::Snake, d);
+    let module = snake_name(&a.name, over, &a.path, modules, d);
     let type_name = camel(&module);
-    modules.claim(&module, &a.name, &a.path, d);
+    let op_name = type_ident(type_name.clone());
 
     let request = Shape {
         document: a.request.document.clone(),
-        fields: members(
-            &a.request.members,
-            types,
-            Side::Request,
-            &mut Names::default(),
-            d,
-        ),
+        fields: members(&a.request.members, types, Side::Request, d),
     };
-    let mut response_idents = Names::default();
-    response_idents.reserve("request_id");
     let response = Shape {
         document: a.response.document.clone(),
-        fields: members(
-            &a.response.members,
-            types,
-            Side::Response,
-            &mut response_idents,
-            d,
-        ),
+        fields: members(&a.response.members, types, Side::Response, d),
     };
     if !a.response.members.iter().any(|m| m.name == REQUEST_ID) {
         d.report(
@@ -533,28 +541,43 @@ fn action(
             "the response must declare the RequestId member (type string)",
         );
     }
-    // Business codes and the common codes share the action's error enum.
-    let mut variants = Names::default();
-    variants.reserve("Unhandled");
-    let errors = error_list(&a.errors, &mut variants, d);
-    for c in common {
-        if let Some(e) = errors
-            .iter()
-            .find(|e| e.variant == c.variant && e.code != c.code)
-        {
-            d.report(
-                &a.path,
-                format!(
-                    "error \"{}\" and common error \"{}\" both become `{}`",
-                    e.code, c.code, e.variant
-                ),
-            );
+    // Business codes, then the common codes the action does not list, share
+    // the action's error kind.
+    let mut variants = Names::reserving(&[UNHANDLED]);
+    let business = valid_errors(&a.errors, d);
+    let mut errors = error_variants(&business, false, &mut variants, d);
+    for (c, over) in common {
+        if business.iter().any(|(b, _)| b.code == c.code) {
+            continue;
         }
+        let variant = match over {
+            Some(o) if variants.is_taken(o) => {
+                // Clashes among common codes are reported once, at the top.
+                if let Some(b) = errors.iter().find(|e| &e.variant == o && !e.common) {
+                    d.report(
+                        &a.path,
+                        format!(
+                            "error \"{}\" and common error \"{}\" both become `{o}`; change a \"rust_name\"",
+                            b.code, c.code
+                        ),
+                    );
+                }
+                continue;
+            }
+            _ => camel_name(&c.code, over.clone(), &c.path, &mut variants, d),
+        };
+        errors.push(ErrorCode {
+            code: c.code.clone(),
+            variant,
+            document: c.document.clone(),
+            common: true,
+        });
     }
     Some(Action {
         wire_name: a.name.clone(),
         module,
         type_name,
+        op_name,
         title: a.title.clone(),
         document: a.document.clone(),
         rate_limit_per_second: a.rate_limit_per_second,
@@ -620,7 +643,7 @@ fn check_example(api: &Api, a: &Action, ex: &Example, raw: &RawExample, d: &mut 
     if !matches!(map.get(REQUEST_ID), Some(Value::String(_))) {
         d.report(&child(&path, REQUEST_ID), "missing string RequestId");
     }
-    if map.contains_key("Error") {
+    if is_error_envelope(map.get("Error")) {
         return; // an error example: its body is the error envelope
     }
     let rest: serde_json::Map<String, Value> = map
@@ -700,6 +723,14 @@ fn check_value(api: &Api, ty: &Type, non_null: bool, v: &Value, path: &str, d: &
             format!("{} does not fit the member's type", describe(v)),
         );
     }
+}
+
+/// The envelope's error, as the client tells it from a response member
+/// named `Error`: an object with a non-empty string `Code`.
+fn is_error_envelope(v: Option<&Value>) -> bool {
+    v.and_then(|e| e.get("Code"))
+        .and_then(Value::as_str)
+        .is_some_and(|c| !c.is_empty())
 }
 
 fn describe(v: &Value) -> String {

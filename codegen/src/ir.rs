@@ -17,7 +17,8 @@ pub struct Api {
     pub models: Vec<Model>,
     /// Value sets (enums).
     pub value_sets: Vec<ValueSet>,
-    /// Errors any action can return.
+    /// Errors any action can return; each action's `errors` repeats them
+    /// with the variant names of its own error kind.
     pub common_errors: Vec<ErrorCode>,
 }
 
@@ -49,6 +50,9 @@ pub struct Action {
     pub module: String,
     /// `DescribeMnpAllStageVersions`: prefix of the action's type names.
     pub type_name: String,
+    /// The operation marker type: `type_name`, or `Self_` for an action
+    /// named `Self`.
+    pub op_name: String,
     /// Short human title.
     pub title: String,
     /// Documentation.
@@ -61,7 +65,8 @@ pub struct Action {
     pub request: Shape,
     /// Response members, without `RequestId`.
     pub response: Shape,
-    /// Business error codes of this action.
+    /// Every variant of the action's error kind, in order: its business
+    /// codes, then the common codes it does not list itself.
     pub errors: Vec<ErrorCode>,
     /// Example exchanges.
     pub examples: Vec<Example>,
@@ -81,8 +86,10 @@ pub struct Shape {
 pub struct Field {
     /// Name on the wire.
     pub wire_name: String,
-    /// Rust field name.
+    /// Rust field name, also its getter and setter.
     pub ident: String,
+    /// The `set_` method that takes an `Option` (used for optional members).
+    pub set_ident: String,
     /// Documentation.
     pub document: String,
     /// Type of the value.
@@ -122,6 +129,10 @@ pub struct Model {
     pub wire_name: String,
     /// Rust type name.
     pub type_name: String,
+    /// Rust name of its builder.
+    pub builder_name: String,
+    /// Name of the `static` holding its request schema.
+    pub schema_name: String,
     /// Documentation.
     pub document: String,
     /// Members.
@@ -181,6 +192,8 @@ pub struct ErrorCode {
     pub variant: String,
     /// Documentation.
     pub document: String,
+    /// One of the codes every action can return.
+    pub common: bool,
 }
 
 /// An example exchange.
@@ -192,18 +205,4 @@ pub struct Example {
     pub request: Value,
     /// Response body, with its `Response` envelope.
     pub response: Value,
-}
-
-impl Action {
-    /// The action's errors: business codes first, then the common codes it
-    /// does not already list.
-    pub fn all_errors<'a>(&'a self, common: &'a [ErrorCode]) -> Vec<&'a ErrorCode> {
-        let mut all: Vec<&ErrorCode> = self.errors.iter().collect();
-        for c in common {
-            if !self.errors.iter().any(|e| e.code == c.code) {
-                all.push(c);
-            }
-        }
-        all
-    }
 }

@@ -12,6 +12,7 @@
 //! No stage panics on any input: problems come back as a [`SpecError`].
 
 mod check;
+mod claim;
 mod diag;
 mod emit;
 pub mod ir;

@@ -39,6 +39,33 @@ pub(crate) fn is_rust_ident(s: &str) -> bool {
         && !is_keyword(s)
 }
 
+/// An override for a snake_case name (member, action): what the lints
+/// accept, so generated code stays warning-free.
+pub(crate) fn is_snake_ident(s: &str) -> bool {
+    is_rust_ident(s)
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// An override for an UpperCamelCase name (object, value set, error
+/// variant): starts upper case, no underscores, so it cannot shadow a
+/// primitive type or the `unset` module.
+pub(crate) fn is_camel_ident(s: &str) -> bool {
+    is_rust_ident(s)
+        && s.starts_with(|c: char| c.is_ascii_uppercase())
+        && s.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// A converted type or variant name that is a keyword (only `Self` can be)
+/// gets a trailing underscore, as fields do.
+pub(crate) fn type_ident(camel: String) -> String {
+    if is_keyword(&camel) {
+        format!("{camel}_")
+    } else {
+        camel
+    }
+}
+
 /// Rust keywords of every edition, strict and reserved.
 pub(crate) fn is_keyword(s: &str) -> bool {
     matches!(
@@ -151,5 +178,18 @@ mod tests {
         assert!(is_rust_ident("mnp_id"));
         assert!(!is_rust_ident("fn"));
         assert!(!is_rust_ident("a-b"));
+        assert!(is_snake_ident("url_base"));
+        assert!(!is_snake_ident("UrlBase"));
+        assert!(!is_snake_ident("self"));
+        assert!(is_camel_ident("TooManyWidgets"));
+        assert!(!is_camel_ident("unset"));
+        assert!(!is_camel_ident("Too_Many"));
+        assert!(!is_camel_ident("Self"));
+    }
+
+    #[test]
+    fn self_as_a_type_is_suffixed() {
+        assert_eq!(type_ident(camel("self")), "Self_");
+        assert_eq!(type_ident(camel("Result")), "Result");
     }
 }

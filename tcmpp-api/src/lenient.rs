@@ -22,6 +22,11 @@ pub fn lenient<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<T, D::Erro
     T::deserialize_lenient(d)
 }
 
+/// 2^53: below it in magnitude every integer is an `f64`, so a whole float
+/// there says exactly which integer was sent; above it a float may be a
+/// rounded neighbour, so it is refused rather than guessed.
+const EXACT_IN_F64: f64 = 9_007_199_254_740_992.0;
+
 macro_rules! integer_visitor {
     ($name:ident, $t:ty, $what:literal) => {
         struct $name;
@@ -42,11 +47,12 @@ macro_rules! integer_visitor {
             }
 
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<$t, E> {
-                // A float that is a whole number in range is what was meant.
-                if v.fract() == 0.0 && v >= <$t>::MIN as f64 && v <= <$t>::MAX as f64 {
-                    Ok(v as $t)
-                } else {
-                    Err(E::invalid_value(de::Unexpected::Float(v), &self))
+                // A whole float is what was meant, if it is exact: the range
+                // check compares integers, never a rounded `MAX as f64`.
+                let whole = v.fract() == 0.0 && v.abs() < EXACT_IN_F64;
+                match whole.then(|| <$t>::try_from(v as i64).ok()).flatten() {
+                    Some(n) => Ok(n),
+                    None => Err(E::invalid_value(de::Unexpected::Float(v), &self)),
                 }
             }
 
@@ -251,6 +257,41 @@ impl<T: Lenient> Lenient for Vec<T> {
     }
 }
 
+/// The `Error` key of an answer whose response also has a member named
+/// `Error`: the envelope's error when it looks like one (an object with a
+/// non-empty string `Code`, as Tencent's SDKs decide), else the member.
+#[doc(hidden)]
+#[derive(Debug)]
+pub enum ErrorOr<T> {
+    /// The service's error.
+    Service(crate::__private::ErrorBody),
+    /// The member's value; `None` when absent or null.
+    Member(Option<T>),
+}
+
+impl<T> Default for ErrorOr<T> {
+    fn default() -> Self {
+        ErrorOr::Member(None)
+    }
+}
+
+impl<T: Lenient> Lenient for ErrorOr<T> {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Buffered, since the shape decides: only actions with such a member pay.
+        let v = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
+        let code = v.get("Code").and_then(serde_json::Value::as_str);
+        if code.is_some_and(|c| !c.is_empty()) {
+            serde::Deserialize::deserialize(v)
+                .map(ErrorOr::Service)
+                .map_err(de::Error::custom)
+        } else {
+            Option::<T>::deserialize_lenient(v)
+                .map(ErrorOr::Member)
+                .map_err(de::Error::custom)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,6 +319,65 @@ mod tests {
         assert!(de::<u64>("-1").is_err());
         assert_eq!(de::<u64>("\"18446744073709551615\"").unwrap(), u64::MAX);
         assert!(de::<i64>("1e300").is_err());
+    }
+
+    #[test]
+    fn integer_bounds_are_exact() {
+        // i64: the ends are accepted, one past them refused, whatever the form.
+        assert_eq!(de::<i64>("9223372036854775807").unwrap(), i64::MAX);
+        assert_eq!(de::<i64>("-9223372036854775808").unwrap(), i64::MIN);
+        assert_eq!(de::<i64>("\"9223372036854775807\"").unwrap(), i64::MAX);
+        assert!(de::<i64>("9223372036854775808").is_err());
+        assert!(de::<i64>("\"9223372036854775808\"").is_err());
+        assert!(de::<i64>("-9223372036854775809").is_err());
+        assert!(de::<i64>("\"-9223372036854775809\"").is_err());
+        // 2^63 as a float used to saturate to i64::MAX.
+        assert!(de::<i64>("9.223372036854776e18").is_err());
+        assert!(de::<i64>("-9.223372036854776e18").is_err());
+        // u64: its maximum, not one more; nothing negative.
+        assert_eq!(de::<u64>("18446744073709551615").unwrap(), u64::MAX);
+        assert!(de::<u64>("18446744073709551616").is_err());
+        assert!(de::<u64>("\"18446744073709551616\"").is_err());
+        assert!(de::<u64>("1.8446744073709552e19").is_err());
+        assert!(de::<u64>("-1").is_err());
+        assert!(de::<u64>("\"-1\"").is_err());
+        assert!(de::<u64>("-1.0").is_err());
+        assert_eq!(de::<u64>("-0.0").unwrap(), 0);
+    }
+
+    #[test]
+    fn whole_floats_are_integers_only_where_exact() {
+        assert_eq!(de::<i64>("9.007199254740991e15").unwrap(), (1 << 53) - 1);
+        assert_eq!(de::<i64>("-9.007199254740991e15").unwrap(), 1 - (1 << 53));
+        assert_eq!(de::<u64>("1e15").unwrap(), 1_000_000_000_000_000);
+        // From 2^53 on, a float may stand for a neighbour of what was sent.
+        assert!(de::<i64>("9007199254740993.0").is_err());
+        assert!(de::<u64>("1e18").is_err());
+        assert!(de::<i64>("2.5").is_err());
+        assert!(de::<u64>("\"3.0\"").is_err());
+        assert!(de::<i64>("\"NaN\"").is_err());
+    }
+
+    #[test]
+    fn error_or_member_decides_by_shape() {
+        match de::<ErrorOr<String>>(r#"{"Code":"InternalError","Message":"m"}"#).unwrap() {
+            ErrorOr::Service(e) => assert_eq!(e.code, "InternalError"),
+            other => panic!("{other:?}"),
+        }
+        match de::<ErrorOr<String>>("\"disk full\"").unwrap() {
+            ErrorOr::Member(m) => assert_eq!(m.as_deref(), Some("disk full")),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            de::<ErrorOr<String>>("null").unwrap(),
+            ErrorOr::Member(None)
+        ));
+        assert!(matches!(
+            de::<ErrorOr<i64>>("\"7\"").unwrap(),
+            ErrorOr::Member(Some(7))
+        ));
+        // An object without a code is the member's, and must fit its type.
+        assert!(de::<ErrorOr<String>>(r#"{"Code":""}"#).is_err());
     }
 
     #[test]

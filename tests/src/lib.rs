@@ -3,6 +3,7 @@
 //! [`fixture`] is the code the generator emits for `fixtures/full.json`, a
 //! spec that uses every feature of the format; it is built by `build.rs` on
 //! every test run, so generated code that stops compiling fails the suite.
+//! [`collisions`] does the same for a spec whose names meet the generator's.
 
 /// Code generated from `fixtures/full.json`.
 pub mod fixture {
@@ -10,6 +11,12 @@ pub mod fixture {
 }
 
 pub mod arrivals;
+/// Code generated from `fixtures/collisions.json`: names that meet the
+/// generator's own (in docs too, which `cargo doc` checks here).
+pub mod collisions {
+    include!(concat!(env!("OUT_DIR"), "/collisions.rs"));
+}
+
 pub mod logs;
 pub mod malformed;
 pub mod server;

@@ -53,7 +53,11 @@ fn every_problem_is_reported_at_once() {
 
 #[test]
 fn the_real_spec_and_the_fixture_are_valid() {
-    for path in ["spec/tcmpp.json", "tests/fixtures/full.json"] {
+    for path in [
+        "spec/tcmpp.json",
+        "tests/fixtures/full.json",
+        "tests/fixtures/collisions.json",
+    ] {
         let text = std::fs::read_to_string(tcmpp_tests::workspace_root().join(path)).unwrap();
         if let Err(e) = codegen::load(&text) {
             panic!("{path}: {e}");

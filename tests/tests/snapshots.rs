@@ -6,15 +6,27 @@
 
 use tcmpp_tests::workspace_root;
 
-fn snapshot_all(spec_path: &str, prefix: &str, options: &codegen::Options) {
+fn generate(spec_path: &str, options: &codegen::Options) -> Vec<codegen::GeneratedFile> {
     let text = std::fs::read_to_string(workspace_root().join(spec_path)).unwrap();
     let files = codegen::generate(&text, options).unwrap();
     assert!(
         files.len() >= 3,
         "expected mod.rs, models.rs and one file per action"
     );
-    for f in files {
+    files
+}
+
+fn snapshot_all(spec_path: &str, prefix: &str, options: &codegen::Options) {
+    for f in generate(spec_path, options) {
         insta::assert_snapshot!(format!("{prefix}__{}", f.name), f.contents);
+    }
+}
+
+fn fixture_options(spec: &str) -> codegen::Options {
+    codegen::Options {
+        spec_label: format!("tests/fixtures/{spec}"),
+        doctest_crate: None,
+        client_methods: false,
     }
 }
 
@@ -25,12 +37,54 @@ fn tcmpp_spec() {
 
 #[test]
 fn fixture_spec() {
-    let options = codegen::Options {
-        spec_label: "tests/fixtures/full.json".to_owned(),
-        doctest_crate: None,
-        client_methods: false,
-    };
-    snapshot_all("tests/fixtures/full.json", "fixture", &options);
+    snapshot_all(
+        "tests/fixtures/full.json",
+        "fixture",
+        &fixture_options("full.json"),
+    );
+}
+
+/// The collisions fixture's shared files and its two rich actions, plus one
+/// action named like a prelude item (the others differ only in names).
+#[test]
+fn collisions_spec() {
+    let files = generate(
+        "tests/fixtures/collisions.json",
+        &fixture_options("collisions.json"),
+    );
+    let shown = ["mod.rs", "models.rs", "put_thing.rs", "s3.rs", "ok.rs"];
+    for f in files.iter().filter(|f| shown.contains(&f.name.as_str())) {
+        insta::assert_snapshot!(format!("collisions__{}", f.name), f.contents);
+    }
+}
+
+/// Every doc link names an item (rustdoc checks those); a `#fragment` link
+/// would go unchecked, as `#kind::Unhandled` once did.
+#[test]
+fn doc_links_are_item_paths() {
+    let specs = [
+        ("spec/tcmpp.json", codegen::Options::default()),
+        ("tests/fixtures/full.json", fixture_options("full.json")),
+        (
+            "tests/fixtures/collisions.json",
+            fixture_options("collisions.json"),
+        ),
+    ];
+    for (spec, options) in specs {
+        for f in generate(spec, &options) {
+            for (n, line) in f.contents.lines().enumerate() {
+                let doc = line.trim_start();
+                if doc.starts_with("///") || doc.starts_with("//!") || doc.starts_with("#[doc") {
+                    assert!(
+                        !doc.contains("](#"),
+                        "{spec} {}:{}: fragment link in {doc}",
+                        f.name,
+                        n + 1
+                    );
+                }
+            }
+        }
+    }
 }
 
 #[test]

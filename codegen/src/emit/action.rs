@@ -5,26 +5,54 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::structs::{self, Setter, StructDef, Typestate, setter_impls};
-use super::{EmitOptions, docs, ident, markdown, rust_type, unset_module};
+use super::{EmitOptions, Scope, Std, docs, ident, markdown};
 use crate::ir::{Action, Api, Field, SetLiteral, Type};
 
+/// The types of an action's module, after its type name prefix.
+const SUFFIXES: [&str; 8] = [
+    "Input",
+    "InputBuilder",
+    "Request",
+    "Output",
+    "OutputBuilder",
+    "ResponseBody",
+    "Error",
+    "ErrorKind",
+];
+
 pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream {
+    let required: Vec<&str> = a
+        .request
+        .fields
+        .iter()
+        .chain(a.response.fields.iter())
+        .filter(|f| f.required)
+        .map(|f| f.ident.as_str())
+        .chain(std::iter::once("request_id"))
+        .collect();
+    let defined = SUFFIXES
+        .iter()
+        .map(|suffix| format!("{}{suffix}", a.type_name))
+        .chain([a.op_name.clone(), "unset".to_owned()]);
+    let s = &Scope::new(api, defined, &required);
     let module_doc = docs::inner(&module_docs(a));
-    let op = ident(&a.type_name);
+    let op = ident(&a.op_name);
     let input = format_ident!("{}Input", a.type_name);
     let output = format_ident!("{}Output", a.type_name);
     let body = format_ident!("{}ResponseBody", a.type_name);
     let error = format_ident!("{}Error", a.type_name);
     let (wire, retry_safe) = (&a.wire_name, a.retry_safe);
+    let str_ = s.std(Std::Str);
     let rate = proc_macro2::Literal::u32_unsuffixed(a.rate_limit_per_second);
     let op_doc = docs::outer(&format!(
         "The `{wire}` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation)."
     ));
 
     let input_def = structs::emit(
-        api,
+        s,
         &StructDef {
             name: input.to_string(),
+            builder: format!("{input}Builder"),
             docs: docs::outer(&format!(
                 "Parameters of `{wire}`.\n\n{}",
                 markdown(&a.request.document)
@@ -38,6 +66,7 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
     let request_id = Field {
         wire_name: "RequestId".to_owned(),
         ident: "request_id".to_owned(),
+        set_ident: "set_request_id".to_owned(),
         document: markdown(&api.service.request_id_document),
         ty: Type::String,
         required: true,
@@ -46,9 +75,10 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
     let mut out_fields: Vec<&Field> = a.response.fields.iter().collect();
     out_fields.push(&request_id);
     let output_def = structs::emit(
-        api,
+        s,
         &StructDef {
             name: output.to_string(),
+            builder: format!("{output}Builder"),
             docs: docs::outer(&format!(
                 "Successful answer of `{wire}`.\n\n{}",
                 markdown(&a.response.document)
@@ -59,19 +89,10 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
             builder_docs: TokenStream::new(),
         },
     );
-    let body_def = response_body(api, a, &body, &output);
-    let fluent = fluent_request(api, a, &op, &input, &output, &error);
-    let errors = error_types(api, a, &error);
-    let required: Vec<&str> = a
-        .request
-        .fields
-        .iter()
-        .chain(a.response.fields.iter())
-        .filter(|f| f.required)
-        .map(|f| f.ident.as_str())
-        .chain(std::iter::once("request_id"))
-        .collect();
-    let unset = unset_module(&required);
+    let body_def = response_body(s, a, &body, &output);
+    let fluent = fluent_request(s, a, &op, &input, &output, &error);
+    let errors = error_types(s, a, &error);
+    let unset = s.unset_module();
 
     quote! {
         #module_doc
@@ -82,7 +103,7 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
 
         impl ::tcmpp_api::operation::Operation for #op {
             const SERVICE: ::tcmpp_api::operation::ServiceInfo = super::SERVICE;
-            const ACTION: &'static str = #wire;
+            const ACTION: &'static #str_ = #wire;
             const RETRY_SAFE: bool = #retry_safe;
             const RATE_LIMIT_PER_SECOND: u32 = #rate;
             type Input = #input;
@@ -174,36 +195,82 @@ fn example_literal(api: &Api, f: &Field) -> Option<String> {
 }
 
 fn response_body(
-    api: &Api,
+    s: &Scope<'_>,
     a: &Action,
     body: &proc_macro2::Ident,
     output: &proc_macro2::Ident,
 ) -> TokenStream {
     let lenient = "::tcmpp_api::__private::lenient";
+    let (option, some, none) = (s.std(Std::Option), s.std(Std::Some), s.std(Std::None));
+    let string = s.std(Std::String);
+    let (result, ok, err) = (s.std(Std::Result), s.std(Std::Ok), s.std(Std::Err));
+    let body_error = quote!(::tcmpp_api::__private::BodyError);
+    let error_or = quote!(::tcmpp_api::lenient::ErrorOr);
+    // A member named `Error` shares the envelope's key: one field holds
+    // either, and it becomes a local once the envelope's error is ruled out.
+    let shared = |f: &Field| f.wire_name == "Error";
     let fields = a.response.fields.iter().map(|f| {
         let id = ident(&f.ident);
         let wire = &f.wire_name;
-        let ty = rust_type(api, &f.ty);
+        let ty = s.ty(&f.ty);
+        let ty = if shared(f) {
+            quote!(#error_or<#ty>)
+        } else {
+            quote!(#option<#ty>)
+        };
         quote! {
             #[serde(rename = #wire, default, deserialize_with = #lenient)]
-            #id: Option<#ty>,
+            #id: #ty,
         }
     });
-    let required = a.response.fields.iter().filter(|f| f.required).map(|f| {
+    let (envelope_error, check_error) = match a.response.fields.iter().find(|f| shared(f)) {
+        None => (
+            quote! {
+                #[serde(rename = "Error", default)]
+                __error: #option<::tcmpp_api::__private::ErrorBody>,
+            },
+            quote! {
+                if let #some(error) = self.__error {
+                    return #err(#body_error::Service(error.into_metadata(self.request_id)));
+                }
+            },
+        ),
+        Some(f) => {
+            let id = ident(&f.ident);
+            let check = quote! {
+                let #id = match self.#id {
+                    #error_or::Service(error) => {
+                        return #err(#body_error::Service(error.into_metadata(self.request_id)));
+                    }
+                    #error_or::Member(member) => member,
+                };
+            };
+            (TokenStream::new(), check)
+        }
+    };
+    let source = |f: &Field| {
         let id = ident(&f.ident);
+        if shared(f) {
+            quote!(#id)
+        } else {
+            quote!(self.#id)
+        }
+    };
+    let required = a.response.fields.iter().filter(|f| f.required).map(|f| {
+        let (id, src) = (ident(&f.ident), source(f));
         let wire = &f.wire_name;
         quote! {
-            let Some(#id) = self.#id else {
-                return Err(::tcmpp_api::__private::BodyError::Missing {
+            let #some(#id) = #src else {
+                return #err(#body_error::Missing {
                     member: #wire,
-                    request_id: Some(request_id),
+                    request_id: #some(request_id),
                 });
             };
         }
     });
     let moves = a.response.fields.iter().map(|f| {
         let id = ident(&f.ident);
-        if f.required {
+        if f.required || shared(f) {
             quote!(#id,)
         } else {
             quote!(#id: self.#id,)
@@ -215,55 +282,51 @@ fn response_body(
         #[derive(::tcmpp_api::__private::serde::Deserialize)]
         #[serde(crate = "::tcmpp_api::__private::serde")]
         pub struct #body {
-            #[serde(rename = "Error", default)]
-            error: Option<::tcmpp_api::__private::ErrorBody>,
+            #envelope_error
             #[serde(rename = "RequestId", default, deserialize_with = #lenient)]
-            request_id: Option<String>,
+            request_id: #option<#string>,
             #(#fields)*
         }
 
         impl ::tcmpp_api::__private::ResponseBody for #body {
             type Output = #output;
 
-            fn request_id(&self) -> Option<&str> {
+            fn request_id(&self) -> #option<&str> {
                 self.request_id.as_deref()
             }
 
-            fn into_output(self) -> Result<#output, ::tcmpp_api::__private::BodyError> {
-                if let Some(error) = self.error {
-                    return Err(::tcmpp_api::__private::BodyError::Service(error.into_metadata(self.request_id)));
-                }
-                let Some(request_id) = self.request_id else {
-                    return Err(::tcmpp_api::__private::BodyError::Missing {
+            fn into_output(self) -> #result<#output, #body_error> {
+                #check_error
+                let #some(request_id) = self.request_id else {
+                    return #err(#body_error::Missing {
                         member: "RequestId",
-                        request_id: None,
+                        request_id: #none,
                     });
                 };
                 #(#required)*
-                Ok(#output { #(#moves)* request_id })
+                #ok(#output { #(#moves)* request_id })
             }
         }
     }
 }
 
-fn error_types(api: &Api, a: &Action, error: &proc_macro2::Ident) -> TokenStream {
+fn error_types(s: &Scope<'_>, a: &Action, error: &proc_macro2::Ident) -> TokenStream {
     let kind = format_ident!("{}Kind", error);
     let wire = &a.wire_name;
-    let all = a.all_errors(&api.common_errors);
-    let variants: Vec<_> = all.iter().map(|e| ident(&e.variant)).collect();
-    let codes: Vec<&str> = all.iter().map(|e| e.code.as_str()).collect();
-    let variant_docs = all.iter().map(|e| {
-        let origin = if a.errors.iter().any(|b| b.code == e.code) {
-            ""
-        } else {
-            " (common error)"
-        };
+    let (option, some, none) = (s.std(Std::Option), s.std(Std::Some), s.std(Std::None));
+    let str_ = s.std(Std::Str);
+    let variants: Vec<_> = a.errors.iter().map(|e| ident(&e.variant)).collect();
+    let codes: Vec<&str> = a.errors.iter().map(|e| e.code.as_str()).collect();
+    let variant_docs = a.errors.iter().map(|e| {
+        let origin = if e.common { " (common error)" } else { "" };
         docs::outer(&format!("`{}`{origin}: {}", e.code, markdown(&e.document)))
     });
     let kind_doc = docs::outer(&format!(
         "The error codes `{wire}` is documented to return: its own codes first, then the codes common to every action. \
          Any other code is [`Unhandled`]({kind}::Unhandled)."
     ));
+    let code_doc =
+        format!(" The error code as sent, also for [`Unhandled`]({kind}::Unhandled) errors.");
     let error_doc = docs::outer(&format!(
         "An error answer of `{wire}`: its [kind]({error}::kind), and the code, message and request id the service sent."
     ));
@@ -279,7 +342,7 @@ fn error_types(api: &Api, a: &Action, error: &proc_macro2::Ident) -> TokenStream
 
         impl #kind {
             /// Classifies an error code.
-            pub fn from_code(code: &str) -> Self {
+            pub fn from_code(code: &#str_) -> Self {
                 match code {
                     #(#codes => Self::#variants,)*
                     _ => Self::Unhandled,
@@ -287,10 +350,10 @@ fn error_types(api: &Api, a: &Action, error: &proc_macro2::Ident) -> TokenStream
             }
 
             /// The code this kind stands for; `None` for [`Unhandled`](Self::Unhandled).
-            pub fn code(self) -> Option<&'static str> {
+            pub fn code(self) -> #option<&'static #str_> {
                 match self {
-                    #(Self::#variants => Some(#codes),)*
-                    Self::Unhandled => None,
+                    #(Self::#variants => #some(#codes),)*
+                    Self::Unhandled => #none,
                 }
             }
         }
@@ -313,18 +376,18 @@ fn error_types(api: &Api, a: &Action, error: &proc_macro2::Ident) -> TokenStream
                 self.kind
             }
 
-            /// The error code as sent, also for [`Unhandled`](#kind::Unhandled) errors.
-            pub fn code(&self) -> &str {
+            #[doc = #code_doc]
+            pub fn code(&self) -> &#str_ {
                 self.metadata.code()
             }
 
             /// The service's message.
-            pub fn message(&self) -> &str {
+            pub fn message(&self) -> &#str_ {
                 self.metadata.message()
             }
 
             /// The `RequestId` of the answer.
-            pub fn request_id(&self) -> Option<&str> {
+            pub fn request_id(&self) -> #option<&#str_> {
                 self.metadata.request_id()
             }
 
@@ -356,7 +419,7 @@ fn error_types(api: &Api, a: &Action, error: &proc_macro2::Ident) -> TokenStream
 
 /// `{Action}Request`: the input builder bound to a client, with `send`.
 fn fluent_request(
-    api: &Api,
+    s: &Scope<'_>,
     a: &Action,
     op: &proc_macro2::Ident,
     input: &proc_macro2::Ident,
@@ -366,9 +429,10 @@ fn fluent_request(
     let request = format_ident!("{}Request", a.type_name);
     let input_builder = format_ident!("{}Builder", input);
     let fields: Vec<&Field> = a.request.fields.iter().collect();
-    let ts = Typestate::new(api, &fields);
+    let ts = Typestate::new(s, &fields);
     let (decl, params, all_set) = (ts.decl(), ts.params(), ts.all_set());
-    let setters = setter_impls(api, &fields, &ts, &request, &|s| match s {
+    let (result, op) = (s.std(Std::Result), s.own(&op.to_string()));
+    let setters = setter_impls(s, &fields, &ts, &request, &|setter| match setter {
         Setter::Required { field, .. } => {
             let id = ident(&field.ident);
             quote!(#request { client: self.client, input: self.input.#id(#id) })
@@ -379,7 +443,7 @@ fn fluent_request(
         }
         Setter::SetOptional { field } => {
             let id = ident(&field.ident);
-            let set_id = format_ident!("set_{}", field.ident.trim_end_matches('_'));
+            let set_id = ident(&field.set_ident);
             quote! { self.input = self.input.#set_id(#id); self }
         }
     });
@@ -408,7 +472,7 @@ fn fluent_request(
 
         impl #params #request #params #all_set {
             /// Sends the request and decodes the answer.
-            pub async fn send(self) -> Result<#output, ::tcmpp_api::SdkError<#error>> {
+            pub async fn send(self) -> #result<#output, ::tcmpp_api::SdkError<#error>> {
                 let input = self.input.build();
                 self.client.call::<#op>(&input).await
             }

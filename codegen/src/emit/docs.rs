@@ -51,6 +51,28 @@ fn lines(text: &str) -> impl Iterator<Item = String> + '_ {
     })
 }
 
+/// An intra-doc link to the generated struct `name`. A struct named like a
+/// derive macro of the prelude (`Default`) needs the `struct@`
+/// disambiguator, or rustdoc cannot tell which is meant.
+pub(crate) fn struct_link(name: &str) -> String {
+    const DERIVES: [&str; 9] = [
+        "Clone",
+        "Copy",
+        "Debug",
+        "Default",
+        "Eq",
+        "Hash",
+        "Ord",
+        "PartialEq",
+        "PartialOrd",
+    ];
+    if DERIVES.contains(&name) {
+        format!("[`{name}`](struct@{name})")
+    } else {
+        format!("[`{name}`]")
+    }
+}
+
 /// `#[doc = ...]` attributes for already-formatted markdown.
 pub(crate) fn outer(markdown_text: &str) -> TokenStream {
     let lines = lines(markdown_text);
@@ -82,5 +104,11 @@ mod tests {
             "see <http://127.0.0.1/a.png> now"
         );
         assert_eq!(markdown("snake_case"), "snake\\_case");
+    }
+
+    #[test]
+    fn links_to_structs_named_like_derives_are_disambiguated() {
+        assert_eq!(super::struct_link("Widget"), "[`Widget`]");
+        assert_eq!(super::struct_link("Default"), "[`Default`](struct@Default)");
     }
 }

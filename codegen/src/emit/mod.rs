@@ -7,15 +7,17 @@
 mod action;
 mod docs;
 mod models;
+mod scope;
 mod structs;
 mod value_set;
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::ir::{Api, Type};
 
 pub(crate) use docs::markdown;
+pub(crate) use scope::{Scope, Std};
 
 /// A generated file before pretty-printing.
 pub(crate) struct FileTokens {
@@ -50,6 +52,11 @@ pub(crate) fn emit(api: &Api, opts: &EmitOptions<'_>) -> Vec<FileTokens> {
 }
 
 fn root(api: &Api, opts: &EmitOptions<'_>) -> TokenStream {
+    let scope = Scope::new(
+        api,
+        std::iter::once("models".to_owned()).chain(api.actions.iter().map(|a| a.module.clone())),
+        &[],
+    );
     let s = &api.service;
     let module_doc = docs::inner(&format!(
         "{}, API version {}.\n\n{}",
@@ -61,12 +68,13 @@ fn root(api: &Api, opts: &EmitOptions<'_>) -> TokenStream {
     });
     let (name, version, endpoint, signing) = (&s.name, &s.version, &s.endpoint, &s.signing_service);
     let actions = api.actions.iter().map(|a| a.wire_name.as_str());
-    let operations = operation_table(api);
+    let operations = operation_table(&scope);
     let client_methods = if opts.client_methods {
         action::client_methods(api, opts)
     } else {
         TokenStream::new()
     };
+    let str_ = scope.std(Std::Str);
     quote! {
         #module_doc
         pub mod models;
@@ -81,7 +89,7 @@ fn root(api: &Api, opts: &EmitOptions<'_>) -> TokenStream {
         };
 
         /// Wire names of every action in the spec.
-        pub const ACTIONS: &[&str] = &[#(#actions),*];
+        pub const ACTIONS: &[&#str_] = &[#(#actions),*];
 
         #operations
 
@@ -94,66 +102,12 @@ pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// The Rust type of a value of `ty`, as seen from a generated module.
-pub(crate) fn rust_type(api: &Api, ty: &Type) -> TokenStream {
-    match ty {
-        Type::String => quote!(String),
-        Type::Int64 => quote!(i64),
-        Type::Uint64 => quote!(u64),
-        Type::Float => quote!(f64),
-        Type::Bool => quote!(bool),
-        Type::ValueSet(i) => {
-            let n = ident(&api.value_sets[*i].type_name);
-            quote!(super::models::#n)
-        }
-        Type::Model(i) => {
-            let n = ident(&api.models[*i].type_name);
-            quote!(super::models::#n)
-        }
-        Type::List(inner) => {
-            let inner = rust_type(api, inner);
-            quote!(Vec<#inner>)
-        }
-    }
-}
-
-/// The marker type for an unset required member `ident`.
-pub(crate) fn unset_marker(field_ident: &str) -> Ident {
-    format_ident!("{}", crate::names::camel(field_ident))
-}
-
-/// `unset` module holding one marker per required member name.
-pub(crate) fn unset_module(idents: &[&str]) -> TokenStream {
-    let mut names: Vec<&str> = idents.to_vec();
-    names.sort_unstable();
-    names.dedup();
-    if names.is_empty() {
-        return TokenStream::new();
-    }
-    let markers = names.iter().map(|f| {
-        let m = unset_marker(f);
-        let doc = docs::outer(&format!(
-            "A builder's required member `{f}` is not set yet."
-        ));
-        quote! {
-            #doc
-            #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-            pub struct #m;
-        }
-    });
-    quote! {
-        /// Typestate markers: a builder whose type still holds one of these
-        /// lacks that required member, so it has no `build` method yet.
-        pub mod unset {
-            #(#markers)*
-        }
-    }
-}
-
 /// `OPERATIONS`: each action's request members and examples as data, and a
 /// `static` schema per object (statics, so that recursive objects can point
 /// at themselves).
-fn operation_table(api: &Api) -> TokenStream {
+fn operation_table(scope: &Scope<'_>) -> TokenStream {
+    let api = scope.api;
+    let (some, none) = (scope.std(Std::Some), scope.std(Std::None));
     let params = |fields: &[crate::ir::Field]| {
         let items = fields.iter().map(|f| {
             let (name, required, ty) = (&f.wire_name, f.required, param_type(api, &f.ty));
@@ -161,8 +115,8 @@ fn operation_table(api: &Api) -> TokenStream {
         });
         quote!(&[#(#items),*])
     };
-    let schemas = api.models.iter().enumerate().map(|(i, m)| {
-        let name = schema_name(api, i);
+    let schemas = api.models.iter().map(|m| {
+        let name = ident(&m.schema_name);
         let wire = &m.wire_name;
         let members = params(&m.fields);
         let doc = format!(" Request schema of `{wire}`.");
@@ -182,9 +136,9 @@ fn operation_table(api: &Api) -> TokenStream {
         let example = |f: fn(&crate::ir::Example) -> &serde_json::Value| match a.examples.first() {
             Some(e) => {
                 let s = compact(f(e));
-                quote!(Some(#s))
+                quote!(#some(#s))
             }
-            None => quote!(None),
+            None => quote!(#none),
         };
         let (req, resp) = (example(|e| &e.request), example(|e| &e.response));
         quote! {
@@ -208,14 +162,6 @@ fn operation_table(api: &Api) -> TokenStream {
     }
 }
 
-/// The `static` holding an object's request schema.
-fn schema_name(api: &Api, i: usize) -> Ident {
-    format_ident!(
-        "SCHEMA_{}",
-        crate::names::snake(&api.models[i].wire_name).to_uppercase()
-    )
-}
-
 /// A member's `ParamType` (value sets by their wire type).
 fn param_type(api: &Api, ty: &Type) -> TokenStream {
     let p = quote!(::tcmpp_api::operation::ParamType);
@@ -230,7 +176,7 @@ fn param_type(api: &Api, ty: &Type) -> TokenStream {
             crate::ir::SetKind::Int64 => quote!(#p::Int64),
         },
         Type::Model(i) => {
-            let s = schema_name(api, *i);
+            let s = ident(&api.models[*i].schema_name);
             quote!(#p::Object(&#s))
         }
         Type::List(inner) => {

@@ -4,16 +4,38 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::structs::{self, StructDef};
-use super::{EmitOptions, docs, markdown, unset_module, value_set};
+use super::{EmitOptions, Scope, docs, markdown, value_set};
 use crate::ir::Api;
 
 pub(crate) fn emit(api: &Api, _opts: &EmitOptions<'_>) -> TokenStream {
-    let sets = api.value_sets.iter().map(value_set::emit);
+    let required: Vec<&str> = api
+        .models
+        .iter()
+        .flat_map(|m| {
+            m.fields
+                .iter()
+                .filter(|f| f.required)
+                .map(|f| f.ident.as_str())
+        })
+        .collect();
+    let defined = api
+        .value_sets
+        .iter()
+        .map(|s| s.type_name.clone())
+        .chain(
+            api.models
+                .iter()
+                .flat_map(|m| [m.type_name.clone(), m.builder_name.clone()]),
+        )
+        .chain(["unset".to_owned()]);
+    let s = &Scope::new(api, defined, &required);
+    let sets = api.value_sets.iter().map(|set| value_set::emit(s, set));
     let models = api.models.iter().map(|m| {
         structs::emit(
-            api,
+            s,
             &StructDef {
                 name: m.type_name.clone(),
+                builder: m.builder_name.clone(),
                 docs: docs::outer(&format!(
                     "{}\n\nWire name: `{}`.",
                     markdown(&m.document),
@@ -26,17 +48,7 @@ pub(crate) fn emit(api: &Api, _opts: &EmitOptions<'_>) -> TokenStream {
             },
         )
     });
-    let required: Vec<&str> = api
-        .models
-        .iter()
-        .flat_map(|m| {
-            m.fields
-                .iter()
-                .filter(|f| f.required)
-                .map(|f| f.ident.as_str())
-        })
-        .collect();
-    let unset = unset_module(&required);
+    let unset = s.unset_module();
     quote! {
         //! Object types and value sets shared by the actions.
         #(#sets)*

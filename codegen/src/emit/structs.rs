@@ -9,11 +9,13 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{docs, ident, rust_type, unset_marker};
-use crate::ir::{Api, Field, Type};
+use super::{Scope, Std, docs, ident};
+use crate::ir::{Field, Type};
 
 pub(crate) struct StructDef<'a> {
     pub name: String,
+    /// Its builder's name.
+    pub builder: String,
     pub docs: TokenStream,
     pub fields: Vec<&'a Field>,
     /// Public, `#[non_exhaustive]` fields (outputs, models) or private
@@ -28,19 +30,20 @@ pub(crate) struct StructDef<'a> {
 const SERDE_CRATE: &str = "::tcmpp_api::__private::serde";
 const LENIENT: &str = "::tcmpp_api::__private::lenient";
 
-pub(crate) fn emit(api: &Api, def: &StructDef<'_>) -> TokenStream {
+pub(crate) fn emit(s: &Scope<'_>, def: &StructDef<'_>) -> TokenStream {
     let name = ident(&def.name);
-    let builder = format_ident!("{}Builder", def.name);
+    let builder = ident(&def.builder);
     let struct_docs = &def.docs;
+    let is_none = format!("{}::is_none", s.std_str(Std::Option));
 
     let fields = def.fields.iter().map(|f| {
         let id = ident(&f.ident);
-        let ty = storage_type(api, f);
+        let ty = storage_type(s, f);
         let doc = field_docs(f);
         let wire = &f.wire_name;
         let mut attrs = vec![quote!(rename = #wire)];
         if !f.required {
-            attrs.push(quote!(skip_serializing_if = "Option::is_none"));
+            attrs.push(quote!(skip_serializing_if = #is_none));
         }
         if def.deserialize {
             attrs.push(quote!(deserialize_with = #LENIENT));
@@ -77,14 +80,15 @@ pub(crate) fn emit(api: &Api, def: &StructDef<'_>) -> TokenStream {
     let getters = if def.public_fields {
         TokenStream::new()
     } else {
-        let g = def.fields.iter().map(|f| getter(api, f));
+        let g = def.fields.iter().map(|f| getter(s, f));
         quote!(#(#g)*)
     };
     let builder_docs = &def.builder_docs;
     let lenient_impl = if def.deserialize {
+        let result = s.std(Std::Result);
         quote! {
             impl ::tcmpp_api::__private::Lenient for #name {
-                fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+                fn deserialize_lenient<'de, D>(d: D) -> #result<Self, D::Error>
                 where
                     D: ::tcmpp_api::__private::serde::Deserializer<'de>,
                 {
@@ -96,7 +100,7 @@ pub(crate) fn emit(api: &Api, def: &StructDef<'_>) -> TokenStream {
         TokenStream::new()
     };
     let starts_doc = format!(" Starts a [`{builder}`].");
-    let builder_def = builder_items(api, def, &name, &builder);
+    let builder_def = builder_items(s, def, &builder);
     quote! {
         #struct_docs
         #[derive(#(#derives),*)]
@@ -129,18 +133,18 @@ pub(crate) struct Typestate {
 }
 
 impl Typestate {
-    pub(crate) fn new(api: &Api, fields: &[&Field]) -> Self {
+    pub(crate) fn new(s: &Scope<'_>, fields: &[&Field]) -> Self {
         let required: Vec<&&Field> = fields.iter().filter(|f| f.required).collect();
         Typestate {
             params: (0..required.len()).map(|i| format_ident!("S{i}")).collect(),
             markers: required
                 .iter()
                 .map(|f| {
-                    let m = unset_marker(&f.ident);
+                    let m = s.marker(&f.ident);
                     quote!(unset::#m)
                 })
                 .collect(),
-            set_types: required.iter().map(|f| rust_type(api, &f.ty)).collect(),
+            set_types: required.iter().map(|f| s.ty(&f.ty)).collect(),
         }
     }
 
@@ -191,7 +195,7 @@ pub(crate) enum Setter<'a> {
 /// The setter impl blocks of `target`, a type generic over `ts`: one impl
 /// per required member (from unset to set), one for all optional members.
 pub(crate) fn setter_impls(
-    api: &Api,
+    s: &Scope<'_>,
     fields: &[&Field],
     ts: &Typestate,
     target: &proc_macro2::Ident,
@@ -210,7 +214,7 @@ pub(crate) fn setter_impls(
         from_args[i] = ts.markers[i].clone();
         let mut to_args: Vec<TokenStream> = ts.params.iter().map(|p| quote!(#p)).collect();
         to_args[i] = ts.set_types[i].clone();
-        let (arg_decl, value, bounds) = setter_arg(api, f);
+        let (arg_decl, value, bounds) = setter_arg(s, f);
         let doc = field_docs(f);
         let body = body(Setter::Required { field: f, value });
         quote! {
@@ -227,9 +231,9 @@ pub(crate) fn setter_impls(
         .filter(|f| !f.required)
         .map(|f| {
             let id = ident(&f.ident);
-            let set_id = format_ident!("set_{}", f.ident.trim_end_matches('_'));
-            let ty = rust_type(api, &f.ty);
-            let (arg_decl, value, bounds) = setter_arg(api, f);
+            let set_id = ident(&f.set_ident);
+            let (option, ty) = (s.std(Std::Option), s.ty(&f.ty));
+            let (arg_decl, value, bounds) = setter_arg(s, f);
             let doc = field_docs(f);
             let set_doc = format!(" Sets or clears `{}`.", f.ident);
             let set_body = body(Setter::Optional { field: f, value });
@@ -240,7 +244,7 @@ pub(crate) fn setter_impls(
                     #set_body
                 }
                 #[doc = #set_doc]
-                pub fn #set_id(mut self, #id: Option<#ty>) -> Self {
+                pub fn #set_id(mut self, #id: #option<#ty>) -> Self {
                     #clear_body
                 }
             }
@@ -262,14 +266,13 @@ pub(crate) fn setter_impls(
     }
 }
 
-fn builder_items(
-    api: &Api,
-    def: &StructDef<'_>,
-    name: &proc_macro2::Ident,
-    builder: &proc_macro2::Ident,
-) -> TokenStream {
-    let ts = Typestate::new(api, &def.fields);
+fn builder_items(s: &Scope<'_>, def: &StructDef<'_>, builder: &proc_macro2::Ident) -> TokenStream {
+    let ts = Typestate::new(s, &def.fields);
     let (decl, params, all_set) = (ts.decl(), ts.params(), ts.all_set());
+    let (option, some, none) = (s.std(Std::Option), s.std(Std::Some), s.std(Std::None));
+    let default = s.std(Std::Default);
+    // Inside the generic impl of `build`, where `S0`… are parameters.
+    let name = s.own(&def.name);
 
     // Builder storage: a type parameter per required member, Option otherwise.
     let mut next_param = ts.params.iter();
@@ -278,18 +281,18 @@ fn builder_items(
         match f.required.then(|| next_param.next()).flatten() {
             Some(p) => quote!(#id: #p,),
             None => {
-                let ty = rust_type(api, &f.ty);
-                quote!(#id: Option<#ty>,)
+                let ty = s.ty(&f.ty);
+                quote!(#id: #option<#ty>,)
             }
         }
     });
     let init = def.fields.iter().map(|f| {
         let id = ident(&f.ident);
         if f.required {
-            let m = unset_marker(&f.ident);
+            let m = s.marker(&f.ident);
             quote!(#id: unset::#m,)
         } else {
-            quote!(#id: None,)
+            quote!(#id: #none,)
         }
     });
     let moves = def.fields.iter().map(|f| {
@@ -300,7 +303,7 @@ fn builder_items(
             quote!(#id: self.#id,)
         }
     });
-    let setters = setter_impls(api, &def.fields, &ts, builder, &|s| match s {
+    let setters = setter_impls(s, &def.fields, &ts, builder, &|setter| match setter {
         Setter::Required { field, value } => {
             let rebuilt = def.fields.iter().map(|g| {
                 let gid = ident(&g.ident);
@@ -314,7 +317,7 @@ fn builder_items(
         }
         Setter::Optional { field, value } => {
             let id = ident(&field.ident);
-            quote! { self.#id = Some(#value); self }
+            quote! { self.#id = #some(#value); self }
         }
         Setter::SetOptional { field } => {
             let id = ident(&field.ident);
@@ -328,16 +331,17 @@ fn builder_items(
         .filter(|f| f.required)
         .map(|f| format!("`{}`", f.ident))
         .collect();
+    let target = docs::struct_link(&def.name);
     let builder_doc = if required.is_empty() {
-        format!(" Builds a [`{name}`].")
+        format!(" Builds a {target}.")
     } else {
         format!(
-            " Builds a [`{name}`].\n\n Required: {}. The type tracks which are set; `build` exists only once all are.",
+            " Builds a {target}.\n\n Required: {}. The type tracks which are set; `build` exists only once all are.",
             required.join(", ")
         )
     };
     let builder_doc: Vec<&str> = builder_doc.lines().collect();
-    let build_doc = format!(" Builds the [`{name}`].");
+    let build_doc = format!(" Builds the {target}.");
     quote! {
         #(#[doc = #builder_doc])*
         #[derive(Clone, Debug)]
@@ -353,7 +357,7 @@ fn builder_items(
             }
         }
 
-        impl Default for #builder {
+        impl #default for #builder {
             fn default() -> Self {
                 Self::new()
             }
@@ -371,27 +375,33 @@ fn builder_items(
 }
 
 /// Argument declaration, converted value, and generic bounds of a setter.
-fn setter_arg(api: &Api, f: &Field) -> (TokenStream, TokenStream, TokenStream) {
+fn setter_arg(s: &Scope<'_>, f: &Field) -> (TokenStream, TokenStream, TokenStream) {
     let id = ident(&f.ident);
+    let into = s.std(Std::Into);
     match &f.ty {
         Type::List(inner) => {
-            let inner = rust_type(api, inner);
+            let (inner, into_iter) = (s.ty(inner), s.std(Std::IntoIterator));
             (
                 quote!(#id: I),
-                quote!(#id.into_iter().map(Into::into).collect()),
-                quote!(<I: IntoIterator<Item = E>, E: Into<#inner>>),
+                quote!(#id.into_iter().map(#into::into).collect()),
+                quote!(<I: #into_iter<Item = E>, E: #into<#inner>>),
             )
         }
         ty => {
-            let ty = rust_type(api, ty);
-            (quote!(#id: impl Into<#ty>), quote!(#id.into()), quote!())
+            let ty = s.ty(ty);
+            (quote!(#id: impl #into<#ty>), quote!(#id.into()), quote!())
         }
     }
 }
 
-fn storage_type(api: &Api, f: &Field) -> TokenStream {
-    let ty = rust_type(api, &f.ty);
-    if f.required { ty } else { quote!(Option<#ty>) }
+fn storage_type(s: &Scope<'_>, f: &Field) -> TokenStream {
+    let ty = s.ty(&f.ty);
+    if f.required {
+        ty
+    } else {
+        let option = s.std(Std::Option);
+        quote!(#option<#ty>)
+    }
 }
 
 pub(crate) fn field_docs(f: &Field) -> TokenStream {
@@ -405,34 +415,35 @@ pub(crate) fn field_docs(f: &Field) -> TokenStream {
     docs::outer(&text)
 }
 
-fn getter(api: &Api, f: &Field) -> TokenStream {
+fn getter(s: &Scope<'_>, f: &Field) -> TokenStream {
     let id = ident(&f.ident);
     let doc = field_docs(f);
+    let (option, str_) = (s.std(Std::Option), s.std(Std::Str));
     let (ret, body) = match (&f.ty, f.required) {
-        (Type::String, true) => (quote!(&str), quote!(&self.#id)),
-        (Type::String, false) => (quote!(Option<&str>), quote!(self.#id.as_deref())),
+        (Type::String, true) => (quote!(&#str_), quote!(&self.#id)),
+        (Type::String, false) => (quote!(#option<&#str_>), quote!(self.#id.as_deref())),
         (Type::List(inner), true) => {
-            let inner = rust_type(api, inner);
+            let inner = s.ty(inner);
             (quote!(&[#inner]), quote!(&self.#id))
         }
         (Type::List(inner), false) => {
-            let inner = rust_type(api, inner);
-            (quote!(Option<&[#inner]>), quote!(self.#id.as_deref()))
+            let inner = s.ty(inner);
+            (quote!(#option<&[#inner]>), quote!(self.#id.as_deref()))
         }
         (Type::Int64 | Type::Uint64 | Type::Float | Type::Bool, true) => {
-            (rust_type(api, &f.ty), quote!(self.#id))
+            (s.ty(&f.ty), quote!(self.#id))
         }
         (Type::Int64 | Type::Uint64 | Type::Float | Type::Bool, false) => {
-            let ty = rust_type(api, &f.ty);
-            (quote!(Option<#ty>), quote!(self.#id))
+            let ty = s.ty(&f.ty);
+            (quote!(#option<#ty>), quote!(self.#id))
         }
         (ty, true) => {
-            let ty = rust_type(api, ty);
+            let ty = s.ty(ty);
             (quote!(&#ty), quote!(&self.#id))
         }
         (ty, false) => {
-            let ty = rust_type(api, ty);
-            (quote!(Option<&#ty>), quote!(self.#id.as_ref()))
+            let ty = s.ty(ty);
+            (quote!(#option<&#ty>), quote!(self.#id.as_ref()))
         }
     };
     quote! {

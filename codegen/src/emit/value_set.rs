@@ -5,10 +5,12 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{docs, ident, markdown};
+use super::{Scope, Std, docs, ident, markdown};
 use crate::ir::{SetKind, SetLiteral, ValueSet};
 
-pub(crate) fn emit(set: &ValueSet) -> TokenStream {
+pub(crate) fn emit(s: &Scope<'_>, set: &ValueSet) -> TokenStream {
+    let (string, str_, from) = (s.std(Std::String), s.std(Std::Str), s.std(Std::From));
+    let result = s.std(Std::Result);
     let name = ident(&set.type_name);
     let doc = docs::outer(&format!(
         "{}\n\nWire name: `{}`. Values this crate does not know decode to `Unknown`, which keeps them.",
@@ -25,7 +27,7 @@ pub(crate) fn emit(set: &ValueSet) -> TokenStream {
     });
     let (raw_ty, serialize) = match set.kind {
         SetKind::String => (
-            quote!(String),
+            quote!(#string),
             quote!(serializer.serialize_str(self.as_str())),
         ),
         SetKind::Int64 => (quote!(i64), quote!(serializer.serialize_i64(self.as_i64()))),
@@ -41,7 +43,7 @@ pub(crate) fn emit(set: &ValueSet) -> TokenStream {
     let (accessor_impl, from_impls, display) = match set.kind {
         SetKind::String => (
             quote! {
-                pub fn as_str(&self) -> &str {
+                pub fn as_str(&self) -> &#str_ {
                     match self {
                         #(Self::#variants => #lits,)*
                         Self::Unknown(v) => v,
@@ -49,16 +51,16 @@ pub(crate) fn emit(set: &ValueSet) -> TokenStream {
                 }
             },
             quote! {
-                impl From<&str> for #name {
-                    fn from(v: &str) -> Self {
+                impl #from<&#str_> for #name {
+                    fn from(v: &#str_) -> Self {
                         match v {
                             #(#lits => Self::#variants,)*
                             other => Self::Unknown(other.to_owned()),
                         }
                     }
                 }
-                impl From<String> for #name {
-                    fn from(v: String) -> Self {
+                impl #from<#string> for #name {
+                    fn from(v: #string) -> Self {
                         match v.as_str() {
                             #(#lits => Self::#variants,)*
                             _ => Self::Unknown(v),
@@ -78,7 +80,7 @@ pub(crate) fn emit(set: &ValueSet) -> TokenStream {
                 }
             },
             quote! {
-                impl From<i64> for #name {
+                impl #from<i64> for #name {
                     fn from(v: i64) -> Self {
                         match v {
                             #(#lits => Self::#variants,)*
@@ -122,7 +124,7 @@ pub(crate) fn emit(set: &ValueSet) -> TokenStream {
         }
 
         impl ::tcmpp_api::__private::serde::Serialize for #name {
-            fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+            fn serialize<S>(&self, serializer: S) -> #result<S::Ok, S::Error>
             where
                 S: ::tcmpp_api::__private::serde::Serializer,
             {
@@ -131,7 +133,7 @@ pub(crate) fn emit(set: &ValueSet) -> TokenStream {
         }
 
         impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for #name {
-            fn deserialize<D>(d: D) -> Result<Self, D::Error>
+            fn deserialize<D>(d: D) -> #result<Self, D::Error>
             where
                 D: ::tcmpp_api::__private::serde::Deserializer<'de>,
             {
@@ -140,7 +142,7 @@ pub(crate) fn emit(set: &ValueSet) -> TokenStream {
         }
 
         impl ::tcmpp_api::__private::Lenient for #name {
-            fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+            fn deserialize_lenient<'de, D>(d: D) -> #result<Self, D::Error>
             where
                 D: ::tcmpp_api::__private::serde::Deserializer<'de>,
             {

@@ -563,7 +563,7 @@ where
 #[serde(crate = "::tcmpp_api::__private::serde")]
 pub struct CreateMnpVersionResponseBody {
     #[serde(rename = "Error", default)]
-    error: Option<::tcmpp_api::__private::ErrorBody>,
+    __error: Option<::tcmpp_api::__private::ErrorBody>,
     #[serde(
         rename = "RequestId",
         default,
@@ -587,7 +587,7 @@ impl ::tcmpp_api::__private::ResponseBody for CreateMnpVersionResponseBody {
     fn into_output(
         self,
     ) -> Result<CreateMnpVersionOutput, ::tcmpp_api::__private::BodyError> {
-        if let Some(error) = self.error {
+        if let Some(error) = self.__error {
             return Err(
                 ::tcmpp_api::__private::BodyError::Service(
                     error.into_metadata(self.request_id),
@@ -884,7 +884,7 @@ impl CreateMnpVersionError {
         self.kind
     }
 
-    /// The error code as sent, also for [`Unhandled`](#kind::Unhandled) errors.
+    /// The error code as sent, also for [`Unhandled`](CreateMnpVersionErrorKind::Unhandled) errors.
     pub fn code(&self) -> &str {
         self.metadata.code()
     }

@@ -468,7 +468,7 @@ where
 #[serde(crate = "::tcmpp_api::__private::serde")]
 pub struct DescribeMnpAllStageVersionsResponseBody {
     #[serde(rename = "Error", default)]
-    error: Option<::tcmpp_api::__private::ErrorBody>,
+    __error: Option<::tcmpp_api::__private::ErrorBody>,
     #[serde(
         rename = "RequestId",
         default,
@@ -492,7 +492,7 @@ impl ::tcmpp_api::__private::ResponseBody for DescribeMnpAllStageVersionsRespons
     fn into_output(
         self,
     ) -> Result<DescribeMnpAllStageVersionsOutput, ::tcmpp_api::__private::BodyError> {
-        if let Some(error) = self.error {
+        if let Some(error) = self.__error {
             return Err(
                 ::tcmpp_api::__private::BodyError::Service(
                     error.into_metadata(self.request_id),
@@ -749,7 +749,7 @@ impl DescribeMnpAllStageVersionsError {
         self.kind
     }
 
-    /// The error code as sent, also for [`Unhandled`](#kind::Unhandled) errors.
+    /// The error code as sent, also for [`Unhandled`](DescribeMnpAllStageVersionsErrorKind::Unhandled) errors.
     pub fn code(&self) -> &str {
         self.metadata.code()
     }

@@ -1,0 +1,261 @@
+//! What names mean inside one generated module.
+//!
+//! A spec may name an object `Option` or an action `Ok`: the generated
+//! module then defines an item that shadows the prelude. Prelude items are
+//! spelled short (`Option`) for readability, and by absolute path
+//! (`::core::option::Option`) in a module that defines an item of the same
+//! name. Likewise an item named like a typestate parameter (`S3`) is spelled
+//! `self::S3` inside the generic impls.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{docs, ident};
+use crate::ir::{Api, Type};
+use crate::names::{camel, type_ident};
+
+/// A standard item the generated code names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Std {
+    Option,
+    Some,
+    None,
+    Result,
+    Ok,
+    Err,
+    String,
+    Vec,
+    Into,
+    IntoIterator,
+    From,
+    Default,
+    Str,
+}
+
+impl Std {
+    /// Every item, for tests.
+    #[cfg(test)]
+    pub(crate) const ALL: [Std; 13] = [
+        Std::Option,
+        Std::Some,
+        Std::None,
+        Std::Result,
+        Std::Ok,
+        Std::Err,
+        Std::String,
+        Std::Vec,
+        Std::Into,
+        Std::IntoIterator,
+        Std::From,
+        Std::Default,
+        Std::Str,
+    ];
+
+    /// Its absolute path; the last segment is its short name.
+    pub(crate) fn path(self) -> &'static [&'static str] {
+        match self {
+            Std::Option => &["core", "option", "Option"],
+            Std::Some => &["core", "option", "Option", "Some"],
+            Std::None => &["core", "option", "Option", "None"],
+            Std::Result => &["core", "result", "Result"],
+            Std::Ok => &["core", "result", "Result", "Ok"],
+            Std::Err => &["core", "result", "Result", "Err"],
+            Std::String => &["std", "string", "String"],
+            Std::Vec => &["std", "vec", "Vec"],
+            Std::Into => &["core", "convert", "Into"],
+            Std::IntoIterator => &["core", "iter", "IntoIterator"],
+            Std::From => &["core", "convert", "From"],
+            Std::Default => &["core", "default", "Default"],
+            Std::Str => &["core", "primitive", "str"],
+        }
+    }
+
+    fn short(self) -> &'static str {
+        self.path().last().copied().unwrap_or_default()
+    }
+}
+
+/// One generated module's names.
+pub(crate) struct Scope<'a> {
+    pub api: &'a Api,
+    /// Items the module defines (types, unit structs, modules).
+    defined: HashSet<String>,
+    /// The `unset` marker of each required member's field name.
+    markers: HashMap<String, String>,
+}
+
+impl<'a> Scope<'a> {
+    /// `defined`: the names of the module's items; `required`: the field
+    /// names of its required members, which get typestate markers.
+    pub(crate) fn new(
+        api: &'a Api,
+        defined: impl IntoIterator<Item = String>,
+        required: &[&str],
+    ) -> Self {
+        // One marker per field name; fields whose names differ only by
+        // underscores (`mnp_id`, `mnp_id_`) get distinct ones.
+        let idents: BTreeSet<&str> = required.iter().copied().collect();
+        let mut markers = HashMap::new();
+        let mut taken = HashSet::new();
+        for f in idents {
+            let mut m = type_ident(camel(f));
+            while !taken.insert(m.clone()) {
+                m.push('_');
+            }
+            markers.insert(f.to_owned(), m);
+        }
+        Scope {
+            api,
+            defined: defined.into_iter().collect(),
+            markers,
+        }
+    }
+
+    /// `item` as this module must spell it.
+    pub(crate) fn std(&self, item: Std) -> TokenStream {
+        let path = item.path();
+        if self.defined.contains(item.short()) {
+            let segments = path.iter().map(|s| ident(s));
+            quote!(#(::#segments)*)
+        } else {
+            let short = ident(item.short());
+            quote!(#short)
+        }
+    }
+
+    /// `item` as a path inside a string attribute (`skip_serializing_if`).
+    pub(crate) fn std_str(&self, item: Std) -> String {
+        if self.defined.contains(item.short()) {
+            item.path().iter().map(|s| format!("::{s}")).collect()
+        } else {
+            item.short().to_owned()
+        }
+    }
+
+    /// An item of this module named inside an impl generic over `S0, S1, …`.
+    pub(crate) fn own(&self, name: &str) -> TokenStream {
+        let id = ident(name);
+        let like_param = name
+            .strip_prefix('S')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if like_param {
+            quote!(self::#id)
+        } else {
+            quote!(#id)
+        }
+    }
+
+    /// The Rust type of a value of `ty`.
+    pub(crate) fn ty(&self, ty: &Type) -> TokenStream {
+        match ty {
+            Type::String => self.std(Std::String),
+            Type::Int64 => quote!(i64),
+            Type::Uint64 => quote!(u64),
+            Type::Float => quote!(f64),
+            Type::Bool => quote!(bool),
+            Type::ValueSet(i) => {
+                let n = ident(&self.api.value_sets[*i].type_name);
+                quote!(super::models::#n)
+            }
+            Type::Model(i) => {
+                let n = ident(&self.api.models[*i].type_name);
+                quote!(super::models::#n)
+            }
+            Type::List(inner) => {
+                let (vec, inner) = (self.std(Std::Vec), self.ty(inner));
+                quote!(#vec<#inner>)
+            }
+        }
+    }
+
+    /// The marker type of required member `field` while it is unset.
+    pub(crate) fn marker(&self, field: &str) -> Ident {
+        match self.markers.get(field) {
+            Some(m) => ident(m),
+            None => format_ident!("{}", type_ident(camel(field))),
+        }
+    }
+
+    /// The `unset` module: one marker per required member name.
+    pub(crate) fn unset_module(&self) -> TokenStream {
+        if self.markers.is_empty() {
+            return TokenStream::new();
+        }
+        let mut fields: Vec<&String> = self.markers.keys().collect();
+        fields.sort_unstable();
+        let markers = fields.iter().map(|f| {
+            let m = self.marker(f);
+            let doc = docs::outer(&format!(
+                "A builder's required member `{f}` is not set yet."
+            ));
+            quote! {
+                #doc
+                #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+                pub struct #m;
+            }
+        });
+        quote! {
+            /// Typestate markers: a builder whose type still holds one of these
+            /// lacks that required member, so it has no `build` method yet.
+            pub mod unset {
+                #(#markers)*
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api() -> Api {
+        crate::load(include_str!("../../../tests/fixtures/full.json")).unwrap()
+    }
+
+    #[test]
+    fn prelude_items_are_short_unless_shadowed() {
+        let api = api();
+        let plain = Scope::new(&api, ["Widget".to_owned()], &[]);
+        let shadowed = Scope::new(&api, ["Option".to_owned(), "str".to_owned()], &[]);
+        assert_eq!(plain.std(Std::Option).to_string(), "Option");
+        assert_eq!(
+            shadowed.std(Std::Option).to_string(),
+            ":: core :: option :: Option"
+        );
+        assert_eq!(
+            shadowed.std(Std::Str).to_string(),
+            ":: core :: primitive :: str"
+        );
+        assert_eq!(shadowed.std(Std::Vec).to_string(), "Vec");
+        assert_eq!(shadowed.std_str(Std::Option), "::core::option::Option");
+        for item in Std::ALL {
+            let everything = Scope::new(&api, [item.short().to_owned()], &[]);
+            let path = everything.std(item).to_string();
+            assert!(
+                path.starts_with(":: core ::") || path.starts_with(":: std ::"),
+                "{path}"
+            );
+        }
+    }
+
+    #[test]
+    fn markers_are_distinct_per_field_name() {
+        let api = api();
+        let s = Scope::new(&api, [], &["mnp_id_", "mnp_id", "self_", "name", "name"]);
+        assert_eq!(s.marker("mnp_id"), "MnpId");
+        assert_eq!(s.marker("mnp_id_"), "MnpId_");
+        assert_eq!(s.marker("self_"), "Self_");
+        assert_eq!(s.marker("name"), "Name");
+    }
+
+    #[test]
+    fn own_items_like_typestate_parameters_are_qualified() {
+        let api = api();
+        let s = Scope::new(&api, [], &[]);
+        assert_eq!(s.own("S3").to_string(), "self :: S3");
+        assert_eq!(s.own("Spec").to_string(), "Spec");
+        assert_eq!(s.own("S").to_string(), "S");
+    }
+}

@@ -365,3 +365,15 @@ async fn clients_scoped_to_themselves_keep_separate_budgets() {
         2 * LIMIT
     );
 }
+
+/// Five clients built separately, behind one slow first credentials fetch:
+/// their shared budget still holds when the stall ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_separately_built_clients_share_the_limit_after_a_5s_first_fetch() {
+    let _serial = SERIAL.lock().await;
+    let server = ArrivalServer::start().await.unwrap();
+    let creds = StallingCredentials::slow_first("AKIDarrivalsFiveFirst5s", Duration::from_secs(5));
+    let clients: Vec<Client> = (0..5).map(|_| client(&server.url(), &creds)).collect();
+    let outcome = fire_spread(&clients).await;
+    verdict("five clients, first fetch 5 s", &server, &outcome);
+}

@@ -16,16 +16,17 @@ use reqwest::Url;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue};
 use tracing::Instrument;
 
+use crate::ErrorMetadata;
 use crate::config::{
     self, ClientBuilder, ConfigError, Language, RateLimit, RateLimitScope, RetryConfig,
 };
 use crate::credentials::{Credentials, DefaultCredentialsChain, SharedCredentialsProvider};
-use crate::decode::decode_with_id;
+use crate::decode::{decode_json, decode_with_id};
 use crate::error::{
     BuildError, ErrorKind, ResponseError, ResponseErrorKind, SdkError, TimeoutError, TimeoutKind,
     TransportError, TransportErrorKind,
 };
-use crate::operation::Operation;
+use crate::operation::{Operation, OperationInfo};
 use crate::rate_limit::{self, BudgetKey, RateLimiter};
 use crate::signing::{self, Signer};
 
@@ -92,6 +93,16 @@ struct Action {
 }
 
 impl Action {
+    fn from_info(info: &OperationInfo) -> Self {
+        Action {
+            name: info.action,
+            version: info.service.version,
+            signing_service: info.service.signing_service,
+            retry_safe: info.retry_safe,
+            rate_limit: info.rate_limit_per_second,
+        }
+    }
+
     fn of<O: Operation>() -> Self {
         Action {
             name: O::ACTION,
@@ -205,14 +216,54 @@ impl Client {
         let (attempts, end) = self
             .execute(Action::of::<O>(), Bytes::from(body), &mut decode)
             .await;
-        match (end, last) {
-            (Ok(()), Some(result)) => result.map_err(|e| e.with_attempts(attempts)),
-            (Err(kind), _) => Err(SdkError::new(widen(kind), attempts)),
-            (Ok(()), None) => Err(SdkError::new(
-                ErrorKind::Build(BuildError::new("no attempt was made")),
-                attempts,
-            )),
+        finish(attempts, end, last)
+    }
+
+    /// Calls an action by its wire name with JSON parameters, for tools that
+    /// take actions as data (the `tcmpp call` command). Retries, rate limits
+    /// and timeouts apply as for typed calls; the answer is the `Response`
+    /// object as sent, `RequestId` included. Prefer the typed methods.
+    ///
+    /// An action not in [`OPERATIONS`](crate::OPERATIONS), or parameters
+    /// that are not a JSON object, are a build error: nothing is sent.
+    pub async fn call_json(
+        &self,
+        action: &str,
+        params: &serde_json::Value,
+    ) -> Result<serde_json::Value, SdkError<ErrorMetadata>> {
+        let build = |m: String| SdkError::from(ErrorKind::Build(BuildError::new(m)));
+        let info = crate::OPERATIONS
+            .iter()
+            .find(|o| o.action == action)
+            .ok_or_else(|| build(format!("unknown action {action:?}")))?;
+        if !params.is_object() {
+            return Err(build("the parameters must be a JSON object".to_owned()));
         }
+        let body = serde_json::to_vec(params).map_err(|e| build(e.to_string()))?;
+        let mut last = None;
+        let mut decode = |answer: Answer| {
+            let result = decode_json(answer.status, answer.content_type, answer.body);
+            let verdict = match &result {
+                Ok((_, request_id)) => Verdict {
+                    request_id: request_id.clone(),
+                    failure: None,
+                },
+                Err(e) => Verdict {
+                    request_id: e.request_id().map(str::to_owned),
+                    failure: Some(Failure {
+                        retry: retry_class(e.kind(), e.code()),
+                        outcome: outcome_of(e.kind()),
+                        message: e.to_string(),
+                    }),
+                },
+            };
+            last = Some(result.map(|(response, _)| response));
+            verdict
+        };
+        let (attempts, end) = self
+            .execute(Action::from_info(info), Bytes::from(body), &mut decode)
+            .await;
+        finish(attempts, end, last)
     }
 
     /// Runs a call under its span and the whole-call timeout. `Ok` means
@@ -491,6 +542,22 @@ impl Client {
         } else {
             ErrorKind::Transport(TransportError::new(TransportErrorKind::Io, e))
         }
+    }
+}
+
+/// The call's result: the decoder's last result, or the execute path's error.
+fn finish<T, E>(
+    attempts: u32,
+    end: Result<(), CoreError>,
+    last: Option<Result<T, SdkError<E>>>,
+) -> Result<T, SdkError<E>> {
+    match (end, last) {
+        (Ok(()), Some(result)) => result.map_err(|e| e.with_attempts(attempts)),
+        (Err(kind), _) => Err(SdkError::new(widen(kind), attempts)),
+        (Ok(()), None) => Err(SdkError::new(
+            ErrorKind::Build(BuildError::new("no attempt was made")),
+            attempts,
+        )),
     }
 }
 

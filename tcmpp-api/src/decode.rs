@@ -5,6 +5,7 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 
 use crate::__private::ErrorBody;
+use crate::ErrorMetadata;
 use crate::error::{ErrorKind, ResponseError, ResponseErrorKind, SdkError};
 use crate::lenient::lenient;
 use crate::operation::{BodyError, Operation, ResponseBody, ServiceError};
@@ -127,5 +128,38 @@ pub(crate) fn decode_with_id<O: Operation>(
             };
             Err(fail(kind, request_id, body))
         }
+    }
+}
+
+/// An untyped answer: the `Response` object, or the service's error.
+pub(crate) fn decode_json(
+    status: u16,
+    content_type: Option<String>,
+    body: Bytes,
+) -> Result<(serde_json::Value, Option<String>), SdkError<ErrorMetadata>> {
+    let parsed = std::str::from_utf8(&body)
+        .ok()
+        .and_then(|t| serde_json::from_str::<Envelope<serde_json::Value>>(t).ok())
+        .map(|e| e.response)
+        .filter(serde_json::Value::is_object);
+    let request_id = parsed
+        .as_ref()
+        .and_then(|r| r.get("RequestId"))
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned);
+    let error = parsed
+        .as_ref()
+        .and_then(|r| r.get("Error"))
+        .and_then(|e| ErrorBody::deserialize(e).ok());
+    match (parsed, error) {
+        (Some(_), Some(error)) => Err(ErrorKind::Service(error.into_metadata(request_id)).into()),
+        (Some(response), None) if status == 200 => Ok((response, request_id)),
+        _ => Err(SdkError::from(ErrorKind::Response(ResponseError::new(
+            ResponseErrorKind::Unexpected,
+            status,
+            content_type,
+            request_id,
+            body,
+        )))),
     }
 }

@@ -5,7 +5,8 @@ use std::fmt;
 /// The `Error` object of a TCMPP answer, with the answer's `RequestId`.
 ///
 /// Every per-action error type wraps one; build one yourself to construct
-/// errors in your own tests.
+/// errors in your own tests. It is also the service error of untyped calls
+/// ([`Client::call_json`](crate::Client::call_json)).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ErrorMetadata {
     code: String,
@@ -53,5 +54,17 @@ impl fmt::Display for ErrorMetadata {
             write!(f, " (request id {id})")?;
         }
         Ok(())
+    }
+}
+
+impl std::error::Error for ErrorMetadata {}
+
+impl crate::operation::ServiceError for ErrorMetadata {
+    fn from_metadata(metadata: ErrorMetadata) -> Self {
+        metadata
+    }
+
+    fn metadata(&self) -> &ErrorMetadata {
+        self
     }
 }

@@ -772,3 +772,49 @@ async fn error_messages_appear_once_in_the_whole_chain() {
         }
     }
 }
+
+#[tokio::test]
+async fn untyped_calls_send_json_and_return_the_response_object() {
+    let server = TestServer::start(|r| {
+        if r.header("x-tc-action") == "DescribeMNPAllStageVersions" {
+            Reply::Json(json!({"Response": {"Data": [{"MNPId": "m"}], "RequestId": "req-json"}}))
+        } else {
+            Reply::Json(json!({"Response": {
+                "Error": {"Code": "FailedOperation", "Message": "no"},
+                "RequestId": "req-json-err"
+            }}))
+        }
+    })
+    .await
+    .unwrap();
+    let c = client(&server);
+    let out = c
+        .call_json(
+            "DescribeMNPAllStageVersions",
+            &json!({"MNPId": "m", "PlatformId": "p"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(out["Data"][0]["MNPId"], "m");
+    assert_eq!(out["RequestId"], "req-json");
+    let sent = &server.requests()[0];
+    assert_eq!(sent.json(), json!({"MNPId": "m", "PlatformId": "p"}));
+    assert!(sent.header("authorization").starts_with("TC3-HMAC-SHA256 "));
+
+    let e = c
+        .call_json("CreateMNPVersion", &json!({}))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("FailedOperation"));
+    assert_eq!(e.request_id(), Some("req-json-err"));
+
+    // Unknown actions and non-object parameters never leave the client.
+    for (action, params) in [
+        ("NoSuchAction", json!({})),
+        ("CreateMNPVersion", json!([1])),
+    ] {
+        let e = c.call_json(action, &params).await.unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::Build(_)), "{e:?}");
+    }
+    assert_eq!(server.requests().len(), 2);
+}

@@ -1,6 +1,7 @@
 //! The `tcmpp` example binary, run as a user runs it, against a recording
 //! server on 127.0.0.1: a command line with any problem exits 2 naming it,
-//! and no request (not even a connection) reaches the server.
+//! and no request (not even a connection) reaches the server. `call` checks
+//! its action and body against `tcmpp_api::OPERATIONS` the same way.
 //!
 //! Cargo gives tests no path to an example (`CARGO_BIN_EXE_*` is for
 //! binaries only), and `cargo test -p tcmpp-tests` or `--test cli` does not
@@ -16,12 +17,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use serde_json::{Value, json};
+use tcmpp_api::OPERATIONS;
 use tcmpp_tests::server::{Reply, TestServer};
 use tcmpp_tests::workspace_root;
 
@@ -110,9 +113,22 @@ struct Run {
 /// credentials in the environment (and no other Tencent Cloud or proxy
 /// settings), killing it if it takes over a minute.
 async fn run_cli(server: &TestServer, args: &[&str]) -> Run {
+    run_cli_stdin(server, args, None).await
+}
+
+/// [`run_cli`] with `stdin` on its standard input (else none).
+async fn run_cli_stdin(server: &TestServer, args: &[&str], stdin: Option<Vec<u8>>) -> Run {
+    let mut all = vec!["--endpoint".to_owned(), server.url()];
+    all.extend(["--region", "ap-singapore"].map(str::to_owned));
+    all.extend(args.iter().map(|a| (*a).to_owned()));
+    run_tcmpp(all, stdin).await
+}
+
+/// Runs `tcmpp ARGS` as [`run_cli`] does, with no `--endpoint` or `--region`
+/// added (for commands that call nothing).
+async fn run_tcmpp(args: Vec<String>, stdin: Option<Vec<u8>>) -> Run {
     let mut cmd = Command::new(cli_binary());
-    cmd.args(["--endpoint", &server.url(), "--region", "ap-singapore"])
-        .args(args);
+    cmd.args(args);
     for (name, _) in std::env::vars_os() {
         let name = name.to_string_lossy().into_owned();
         if name.starts_with("TENCENTCLOUD_") || name.to_ascii_lowercase().ends_with("_proxy") {
@@ -121,11 +137,21 @@ async fn run_cli(server: &TestServer, args: &[&str]) -> Run {
     }
     cmd.env("TENCENTCLOUD_SECRET_ID", SECRET_ID)
         .env("TENCENTCLOUD_SECRET_KEY", SECRET_KEY)
-        .stdin(Stdio::null())
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let output: Output = tokio::task::spawn_blocking(move || {
         let mut child = cmd.spawn().expect("start the tcmpp example");
+        if let (Some(mut pipe), Some(bytes)) = (child.stdin.take(), stdin) {
+            // On its own thread: tcmpp may stop reading (a body too large).
+            std::thread::spawn(move || {
+                let _ = pipe.write_all(&bytes);
+            });
+        }
         let deadline = Instant::now() + Duration::from_secs(60);
         while child.try_wait().expect("wait for tcmpp").is_none() {
             if Instant::now() > deadline {
@@ -373,4 +399,321 @@ async fn serve_checks_its_flags_before_listening() {
         ],
     );
     assert!(!run.stderr.contains("listening"), "{}", run.stderr);
+}
+
+/// The spec's example answer of DescribeMNPAllStageVersions, as `OPERATIONS`
+/// has it: `{"Response": {...}}`.
+fn describe_answer() -> Value {
+    let op = OPERATIONS
+        .iter()
+        .find(|op| op.action == "DescribeMNPAllStageVersions")
+        .unwrap();
+    serde_json::from_str(op.example_response.unwrap()).unwrap()
+}
+
+async fn describe_server() -> TestServer {
+    let answer = describe_answer();
+    TestServer::start(move |_| Reply::Json(answer.clone()))
+        .await
+        .unwrap()
+}
+
+const DESCRIBE_BODY: &str = r#"{"MNPId":"mpg9yjc0qbpkelik","PlatformId":"T04257DS9431720WTAG"}"#;
+
+/// Exactly one signed request for DescribeMNPAllStageVersions carrying
+/// `DESCRIBE_BODY`, and the example's `Response` object printed on stdout.
+fn assert_one_describe_call(run: &Run, server: &TestServer) {
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    let r = &requests[0];
+    assert_eq!(r.method, "POST");
+    assert_eq!(r.header("x-tc-action"), "DescribeMNPAllStageVersions");
+    assert_eq!(r.header("x-tc-version"), OPERATIONS[0].service.version);
+    assert_eq!(r.header("x-tc-region"), "ap-singapore");
+    assert!(
+        r.header("authorization")
+            .contains(&format!("Credential={SECRET_ID}/")),
+        "{}",
+        r.header("authorization")
+    );
+    assert_eq!(
+        r.json(),
+        json!({"MNPId": "mpg9yjc0qbpkelik", "PlatformId": "T04257DS9431720WTAG"})
+    );
+    let printed: Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(printed, describe_answer()["Response"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn call_sends_its_body_once_and_prints_the_response() {
+    let server = describe_server().await;
+    let run = run_cli(
+        &server,
+        &[
+            "call",
+            "DescribeMNPAllStageVersions",
+            "--json",
+            DESCRIBE_BODY,
+        ],
+    )
+    .await;
+    assert_one_describe_call(&run, &server);
+    // Not on a terminal: one compact line.
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+}
+
+/// A file in this test's scratch directory, unique to `name`.
+fn scratch_file(name: &str, contents: &[u8]) -> PathBuf {
+    let path =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{}-{name}", std::process::id()));
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn call_reads_its_body_from_a_file_or_stdin() {
+    // A file saved with a byte-order mark, as some editors do.
+    let path = scratch_file("body.json", format!("\u{feff}{DESCRIBE_BODY}\n").as_bytes());
+    let server = describe_server().await;
+    let from_file = format!("@{}", path.display());
+    let run = run_cli(
+        &server,
+        &["call", "DescribeMNPAllStageVersions", "--json", &from_file],
+    )
+    .await;
+    assert_one_describe_call(&run, &server);
+    std::fs::remove_file(&path).unwrap();
+
+    let server = describe_server().await;
+    let run = run_cli_stdin(
+        &server,
+        &["call", "DescribeMNPAllStageVersions", "--json", "-"],
+        Some(DESCRIBE_BODY.as_bytes().to_vec()),
+    )
+    .await;
+    assert_one_describe_call(&run, &server);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn call_reports_a_service_error_with_its_request_id() {
+    let server = TestServer::start(|_| {
+        Reply::Json(json!({"Response": {
+            "Error": {"Code": "InvalidParameterValue.InvalidMNPId", "Message": "no such mini program"},
+            "RequestId": "req-cli-42",
+        }}))
+    })
+    .await
+    .unwrap();
+    let run = run_cli(
+        &server,
+        &[
+            "call",
+            "DescribeMNPAllStageVersions",
+            "--json",
+            DESCRIBE_BODY,
+        ],
+    )
+    .await;
+    assert_eq!(run.code, Some(1), "stderr:\n{}", run.stderr);
+    assert_eq!(server.requests().len(), 1);
+    for text in [
+        "InvalidParameterValue.InvalidMNPId",
+        "no such mini program",
+        "req-cli-42",
+    ] {
+        assert!(run.stderr.contains(text), "no {text:?} in:\n{}", run.stderr);
+    }
+    assert_eq!(run.stdout, "");
+}
+
+/// Every kind of bad `call` (and `actions`) line: refused before anything is
+/// sent, naming the problem, never quoting the body.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_bad_call_is_refused_before_sending() {
+    const DESCRIBE: &str = "DescribeMNPAllStageVersions";
+    let too_big = scratch_file(
+        "big.json",
+        format!(r#"{{"MNPId":"{}","PlatformId":"p"}}"#, "m".repeat(1 << 20)).as_bytes(),
+    );
+    let too_big = format!("@{}", too_big.display());
+    let missing = format!(
+        "@{}",
+        Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("no-such-body.json")
+            .display()
+    );
+    let cases: Vec<(Vec<&str>, Vec<&str>)> = vec![
+        // The action: unknown (with the closest names), absent, or followed by more words.
+        (
+            vec![
+                "call",
+                "DescribeMNPAllStageVersion",
+                "--json",
+                DESCRIBE_BODY,
+            ],
+            vec![
+                "unknown action \"DescribeMNPAllStageVersion\" (did you mean DescribeMNPAllStageVersions?)",
+            ],
+        ),
+        (
+            vec![
+                "call",
+                "describemnpallstageversions",
+                "--json",
+                DESCRIBE_BODY,
+            ],
+            vec!["(did you mean DescribeMNPAllStageVersions?)"],
+        ),
+        (
+            vec!["call", "NoSuchThing", "--json", "{}"],
+            vec![
+                "unknown action \"NoSuchThing\"",
+                "`tcmpp actions` lists them",
+            ],
+        ),
+        (
+            vec!["call", "--json", DESCRIBE_BODY],
+            vec!["call needs an ACTION"],
+        ),
+        (
+            vec!["call", DESCRIBE, "again", "--json", DESCRIBE_BODY],
+            vec!["unexpected argument \"again\""],
+        ),
+        // The body: absent, not JSON, not an object, a repeated key.
+        (vec!["call", DESCRIBE], vec!["call needs --json"]),
+        (
+            vec![
+                "call",
+                DESCRIBE,
+                "--json",
+                r#"{"MNPId": "m", "PlatformId": }"#,
+            ],
+            vec!["the --json body is not valid JSON"],
+        ),
+        (
+            vec!["call", DESCRIBE, "--json", r#"["MNPId", "PlatformId"]"#],
+            vec!["the --json body must be a JSON object", "not an array"],
+        ),
+        (
+            vec!["call", DESCRIBE, "--json", r#""hunter2-s3cr3t""#],
+            vec!["the --json body must be a JSON object", "not a string"],
+        ),
+        (
+            vec![
+                "call",
+                DESCRIBE,
+                "--json",
+                r#"{"MNPId":"a","PlatformId":"p","MNPId":"b"}"#,
+            ],
+            vec!["member \"MNPId\" is repeated"],
+        ),
+        // The members: unknown (named, with the valid ones), missing, null.
+        (
+            vec![
+                "call",
+                DESCRIBE,
+                "--json",
+                r#"{"MNPId":"m","PlatformId":"p","MnpVersion":"hunter2"}"#,
+            ],
+            vec![
+                "DescribeMNPAllStageVersions has no member \"MnpVersion\"",
+                "valid members: MNPId, PlatformId",
+            ],
+        ),
+        (
+            vec![
+                "call",
+                DESCRIBE,
+                "--json",
+                r#"{"MNPid":"m","PlatformId":"p"}"#,
+            ],
+            vec![
+                "has no member \"MNPid\" (did you mean MNPId?)",
+                "DescribeMNPAllStageVersions needs the member \"MNPId\"",
+            ],
+        ),
+        (
+            vec!["call", DESCRIBE, "--json", r#"{"MNPId":"m"}"#],
+            vec!["DescribeMNPAllStageVersions needs the member \"PlatformId\""],
+        ),
+        (
+            vec![
+                "call",
+                DESCRIBE,
+                "--json",
+                r#"{"MNPId":"m","PlatformId":null}"#,
+            ],
+            vec!["DescribeMNPAllStageVersions needs the member \"PlatformId\""],
+        ),
+        // Files: missing, over 1 MiB (a valid body otherwise); stdin here is empty.
+        (
+            vec!["call", DESCRIBE, "--json", &missing],
+            vec!["cannot read the --json body from", "no-such-body.json"],
+        ),
+        (
+            vec!["call", DESCRIBE, "--json", &too_big],
+            vec!["the --json body is over 1 MiB"],
+        ),
+        (
+            vec!["call", DESCRIBE, "--json", "-"],
+            vec!["the --json body is not valid JSON"],
+        ),
+        (
+            vec!["call", DESCRIBE, "--json", "@"],
+            vec!["--json @FILE needs a file name"],
+        ),
+        // `actions` calls nothing: no --endpoint (run_cli adds one), no value for --json.
+        (vec!["actions"], vec!["actions does not take --endpoint"]),
+        (vec!["actions", "--json=yes"], vec!["--json takes no value"]),
+    ];
+    for (args, expected) in cases {
+        let server = server().await;
+        let run = run_cli(&server, &args).await;
+        assert_refused(&run, &server, &expected);
+        assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+    }
+    std::fs::remove_file(too_big.trim_start_matches('@')).unwrap();
+}
+
+/// `actions` prints exactly the names in `OPERATIONS` (however many there
+/// are), and `actions --json` their facts and members.
+#[tokio::test(flavor = "multi_thread")]
+async fn actions_lists_every_operation() {
+    let run = run_tcmpp(vec!["actions".to_owned()], None).await;
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    let names: Vec<&str> = OPERATIONS.iter().map(|op| op.action).collect();
+    assert!(names.contains(&"CreateMNPVersion") && names.contains(&"DescribeMNPAllStageVersions"));
+    assert_eq!(run.stdout.lines().collect::<Vec<_>>(), names);
+
+    let run = run_tcmpp(vec!["actions".to_owned(), "--json".to_owned()], None).await;
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    let members = |op: &tcmpp_api::operation::OperationInfo, required: bool| {
+        let wanted = op.request.iter().filter(|p| p.required == required);
+        wanted.map(|p| p.name).collect::<Vec<_>>()
+    };
+    let expected: Vec<Value> = OPERATIONS
+        .iter()
+        .map(|op| {
+            json!({
+                "action": op.action,
+                "retry_safe": op.retry_safe,
+                "rate_limit_per_second": op.rate_limit_per_second,
+                "required": members(op, true),
+                "optional": members(op, false),
+            })
+        })
+        .collect();
+    let printed: Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(printed, Value::Array(expected));
+    // Spot-check against the spec, not only against the code under test.
+    let describe = printed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "DescribeMNPAllStageVersions")
+        .unwrap();
+    assert_eq!(describe["required"], json!(["MNPId", "PlatformId"]));
+    assert_eq!(describe["retry_safe"], json!(true));
 }

@@ -126,28 +126,43 @@ pub(crate) fn check(raw: RawSpec, d: &mut Diag) -> Option<Api> {
         models: &model_index,
     };
 
-    let models: Vec<Model> = raw
+    let (input_models, output_models) = directions(&raw.actions, &raw.objects, &model_index);
+    let mut models: Vec<Model> = raw
         .objects
         .iter()
+        .enumerate()
         .zip(
             object_names
                 .into_iter()
                 .zip(builder_names)
                 .zip(schema_names),
         )
-        .map(|(o, ((type_name, builder_name), schema_name))| Model {
-            wire_name: o.name.clone(),
-            type_name,
-            builder_name,
-            schema_name,
-            document: o.document.clone(),
-            fields: members(&o.members, &types, Side::Object, d),
+        .map(|((i, o), ((type_name, builder_name), schema_name))| {
+            // Only request-only objects have required members: an object
+            // that answers carry may lack any of them.
+            let side = if output_models[i] {
+                Side::Object
+            } else {
+                Side::InputObject
+            };
+            Model {
+                wire_name: o.name.clone(),
+                type_name,
+                builder_name,
+                schema_name,
+                document: o.document.clone(),
+                fields: members(&o.members, &types, side, d),
+                input: input_models[i],
+                output: output_models[i],
+            }
         })
         .collect();
-    check_recursion(&raw.objects, &models, d);
+    box_recursion(&mut models);
 
     let common_raw = valid_errors(&raw.common_errors, d);
     let common_errors = error_variants(&common_raw, true, &mut Names::reserving(&[UNHANDLED]), d);
+    let service_raw = valid_errors(&raw.service_errors, d);
+    let service_errors = error_kind(&service_raw, &common_raw, "service_errors", d);
     let mut modules = Names::reserving(RESERVED_MODULES);
     let actions: Vec<Action> = raw
         .actions
@@ -163,6 +178,7 @@ pub(crate) fn check(raw: RawSpec, d: &mut Diag) -> Option<Api> {
         models,
         value_sets,
         common_errors,
+        service_errors,
     };
     for (a, raw_a) in api.actions.iter().zip(raw.actions.iter()) {
         for (ex, raw_ex) in a.examples.iter().zip(&raw_a.examples) {
@@ -298,7 +314,10 @@ fn value_set(s: &RawValueSet, type_name: String, d: &mut Diag) -> ValueSet {
 enum Side {
     Request,
     Response,
+    /// An object answers may carry (maybe requests too).
     Object,
+    /// An object only requests use.
+    InputObject,
 }
 
 fn members(raw: &[RawMember], types: &TypeScope<'_>, side: Side, d: &mut Diag) -> Vec<Field> {
@@ -334,8 +353,8 @@ fn members(raw: &[RawMember], types: &TypeScope<'_>, side: Side, d: &mut Diag) -
             continue;
         }
         let required = match side {
-            Side::Request => m.required,
-            Side::Response | Side::Object => m.output_required && !m.value_allowed_null,
+            Side::Request | Side::InputObject => m.required,
+            Side::Response | Side::Object => false,
         };
         let over = valid_override(&m.rust_name, &m.path, Case::Snake, d);
         let (ident, set_ident) = member_names(&m.name, over, !required, &m.path, &mut idents, d);
@@ -347,6 +366,10 @@ fn members(raw: &[RawMember], types: &TypeScope<'_>, side: Side, d: &mut Diag) -
                 document: m.document.clone(),
                 ty,
                 required,
+                documented_present: side != Side::Request
+                    && m.output_required
+                    && !m.value_allowed_null,
+                boxed: false,
                 example: m.example.clone(),
             });
         }
@@ -359,6 +382,9 @@ fn member_type(m: &RawMember, types: &TypeScope<'_>, d: &mut Diag) -> Option<Typ
     let mpath = child(&m.path, "member");
     let scalar = |name: &str| match name {
         "string" => Some(Type::String),
+        "datetime" => Some(Type::DateTime),
+        "datetime_iso" => Some(Type::DateTimeIso),
+        "date" => Some(Type::Date),
         "int64" => Some(Type::Int64),
         "uint64" => Some(Type::Uint64),
         "float" => Some(Type::Float),
@@ -383,7 +409,7 @@ fn member_type(m: &RawMember, types: &TypeScope<'_>, d: &mut Diag) -> Option<Typ
         "" => return None,
         "string" | "int" | "float" | "bool" => {
             let allowed: &[&str] = match m.ty.as_str() {
-                "string" => &["string"],
+                "string" => &["string", "datetime", "datetime_iso", "date"],
                 "int" => &["int64", "uint64"],
                 "float" => &["float"],
                 _ => &["bool"],
@@ -542,10 +568,50 @@ fn action(
         );
     }
     // Business codes, then the common codes the action does not list, share
-    // the action's error kind.
+    // the action's error kind; an action that lists none shares the
+    // service's.
+    let (errors, shared_errors) = match &a.errors {
+        Some(own) => {
+            let business = valid_errors(own, d);
+            (error_kind(&business, common, &a.path, d), false)
+        }
+        None => (Vec::new(), true),
+    };
+    Some(Action {
+        wire_name: a.name.clone(),
+        module,
+        type_name,
+        op_name,
+        title: a.title.clone(),
+        document: a.document.clone(),
+        rate_limit_per_second: a.rate_limit_per_second,
+        retry_safe: a.retry_safe,
+        request,
+        response,
+        errors,
+        shared_errors,
+        examples: a
+            .examples
+            .iter()
+            .map(|e: &RawExample| Example {
+                title: e.title.clone(),
+                request: e.request.clone(),
+                response: e.response.clone(),
+            })
+            .collect(),
+    })
+}
+
+/// The variants of an error kind: `business` codes, then the common codes
+/// they do not repeat.
+fn error_kind(
+    business: &[(&RawError, Option<String>)],
+    common: &[(&RawError, Option<String>)],
+    path: &str,
+    d: &mut Diag,
+) -> Vec<ErrorCode> {
     let mut variants = Names::reserving(&[UNHANDLED]);
-    let business = valid_errors(&a.errors, d);
-    let mut errors = error_variants(&business, false, &mut variants, d);
+    let mut errors = error_variants(business, false, &mut variants, d);
     for (c, over) in common {
         if business.iter().any(|(b, _)| b.code == c.code) {
             continue;
@@ -555,7 +621,7 @@ fn action(
                 // Clashes among common codes are reported once, at the top.
                 if let Some(b) = errors.iter().find(|e| &e.variant == o && !e.common) {
                     d.report(
-                        &a.path,
+                        path,
                         format!(
                             "error \"{}\" and common error \"{}\" both become `{o}`; change a \"rust_name\"",
                             b.code, c.code
@@ -573,63 +639,87 @@ fn action(
             common: true,
         });
     }
-    Some(Action {
-        wire_name: a.name.clone(),
-        module,
-        type_name,
-        op_name,
-        title: a.title.clone(),
-        document: a.document.clone(),
-        rate_limit_per_second: a.rate_limit_per_second,
-        retry_safe: a.retry_safe,
-        request,
-        response,
-        errors,
-        examples: a
-            .examples
-            .iter()
-            .map(|e: &RawExample| Example {
-                title: e.title.clone(),
-                request: e.request.clone(),
-                response: e.response.clone(),
-            })
-            .collect(),
-    })
+    errors
 }
 
-/// Objects that contain themselves other than through a list would have
-/// infinite size.
-fn check_recursion(raw: &[RawObject], models: &[Model], d: &mut Diag) {
-    fn direct(t: &Type) -> Option<usize> {
-        match t {
-            Type::Model(i) => Some(*i),
+/// Which objects requests reach and which answers reach, through members
+/// and lists, at any depth.
+fn directions(
+    actions: &[RawAction],
+    objects: &[RawObject],
+    index: &HashMap<&str, usize>,
+) -> (Vec<bool>, Vec<bool>) {
+    let reach = |roots: Vec<&RawMember>| {
+        let mut seen = vec![false; objects.len()];
+        let mut stack: Vec<usize> = roots
+            .iter()
+            .filter_map(|m| index.get(m.member.as_str()).copied())
+            .collect();
+        while let Some(i) = stack.pop() {
+            if !std::mem::replace(&mut seen[i], true) {
+                stack.extend(
+                    objects[i]
+                        .members
+                        .iter()
+                        .filter_map(|m| index.get(m.member.as_str()).copied()),
+                );
+            }
+        }
+        seen
+    };
+    let input = reach(actions.iter().flat_map(|a| &a.request.members).collect());
+    let output = reach(actions.iter().flat_map(|a| &a.response.members).collect());
+    (input, output)
+}
+
+/// An object that contains itself, directly or through other objects, and
+/// not only through lists, would have infinite size: the members that close
+/// such a cycle are boxed, and optional (a required one could never be
+/// built).
+fn box_recursion(models: &mut [Model]) {
+    fn direct(f: &Field) -> Option<usize> {
+        match f.ty {
+            Type::Model(i) => Some(i),
             _ => None,
         }
     }
-    for (start, m) in models.iter().enumerate() {
-        let mut stack: Vec<usize> = m.fields.iter().filter_map(|f| direct(&f.ty)).collect();
+    let reaches = |models: &[Model], from: usize, to: usize| {
         let mut seen = vec![false; models.len()];
+        let mut stack = vec![from];
         while let Some(i) = stack.pop() {
-            if i == start {
-                d.report(
-                    &raw[start].path,
-                    format!(
-                        "object \"{}\" contains itself; only a list may nest an object in itself",
-                        m.wire_name
-                    ),
-                );
-                break;
+            if i == to {
+                return true;
             }
             if !std::mem::replace(&mut seen[i], true) {
-                stack.extend(models[i].fields.iter().filter_map(|f| direct(&f.ty)));
+                stack.extend(
+                    models[i]
+                        .fields
+                        .iter()
+                        .filter(|f| !f.boxed)
+                        .filter_map(direct),
+                );
+            }
+        }
+        false
+    };
+    for m in 0..models.len() {
+        for f in 0..models[m].fields.len() {
+            if let Some(target) = direct(&models[m].fields[f])
+                && reaches(models, target, m)
+            {
+                let field = &mut models[m].fields[f];
+                field.boxed = true;
+                field.required = false;
             }
         }
     }
 }
 
 fn check_example(api: &Api, a: &Action, ex: &Example, raw: &RawExample, d: &mut Diag) {
-    let rpath = child(&raw.path, "request");
-    check_fields(api, &a.request.fields, true, &ex.request, &rpath, d);
+    if let Some(request) = &ex.request {
+        let rpath = child(&raw.path, "request");
+        check_fields(api, &a.request.fields, true, request, &rpath, d);
+    }
     let path = child(&raw.path, "response");
     let Some(inner) = ex.response.get("Response") else {
         d.report(&path, "expected an object {\"Response\": {...}}");
@@ -686,6 +776,9 @@ fn check_fields(api: &Api, fields: &[Field], request: bool, v: &Value, path: &st
     }
 }
 
+/// Checks a value as the client reads it: integers may come as numeric
+/// strings, booleans as 0 or 1, an absent object as a zero (`0`, `""`,
+/// `false`), and anything may be null in an answer.
 fn check_value(api: &Api, ty: &Type, non_null: bool, v: &Value, path: &str, d: &mut Diag) {
     if v.is_null() {
         if non_null {
@@ -693,17 +786,30 @@ fn check_value(api: &Api, ty: &Type, non_null: bool, v: &Value, path: &str, d: &
         }
         return;
     }
+    let int_text = |v: &Value, signed: bool| {
+        v.as_str().is_some_and(|t| {
+            if signed {
+                t.trim().parse::<i64>().is_ok()
+            } else {
+                t.trim().parse::<u64>().is_ok()
+            }
+        })
+    };
     let ok = match ty {
-        Type::String => v.is_string(),
-        Type::Int64 => v.is_i64(),
-        Type::Uint64 => v.is_u64(),
+        Type::String | Type::DateTime | Type::DateTimeIso | Type::Date => v.is_string(),
+        Type::Int64 => v.is_i64() || int_text(v, true),
+        Type::Uint64 => v.is_u64() || int_text(v, false),
         Type::Float => v.is_number(),
-        Type::Bool => v.is_boolean(),
+        Type::Bool => v.is_boolean() || v.as_u64().is_some_and(|n| n <= 1),
         Type::ValueSet(i) => match api.value_sets[*i].kind {
             SetKind::String => v.is_string(),
-            SetKind::Int64 => v.is_i64(),
+            SetKind::Int64 => v.is_i64() || int_text(v, true),
         },
         Type::Model(i) => {
+            let zero = v == &Value::from(0) || v == &Value::from("") || v == &Value::Bool(false);
+            if zero && !non_null {
+                return;
+            }
             let m = &api.models[*i];
             return check_fields(api, &m.fields, false, v, path, d);
         }

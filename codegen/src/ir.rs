@@ -20,6 +20,9 @@ pub struct Api {
     /// Errors any action can return; each action's `errors` repeats them
     /// with the variant names of its own error kind.
     pub common_errors: Vec<ErrorCode>,
+    /// Variants of the service-wide error kind, shared by every action that
+    /// lists no codes of its own: the service's codes, then the common ones.
+    pub service_errors: Vec<ErrorCode>,
 }
 
 /// Service-wide facts.
@@ -66,8 +69,12 @@ pub struct Action {
     /// Response members, without `RequestId`.
     pub response: Shape,
     /// Every variant of the action's error kind, in order: its business
-    /// codes, then the common codes it does not list itself.
+    /// codes, then the common codes it does not list itself. Empty when
+    /// `shared_errors`.
     pub errors: Vec<ErrorCode>,
+    /// The action lists no codes of its own: its error type is the
+    /// service-wide one ([`Api::service_errors`]).
+    pub shared_errors: bool,
     /// Example exchanges.
     pub examples: Vec<Example>,
 }
@@ -94,9 +101,16 @@ pub struct Field {
     pub document: String,
     /// Type of the value.
     pub ty: Type,
-    /// In a request: the caller must set it. In a response or object: the
-    /// value is always present and never null.
+    /// The caller must set it (request members, and members of objects
+    /// only requests use). Response members never are: Tencent's own
+    /// answers omit members its descriptions mark as always present.
     pub required: bool,
+    /// A response member Tencent documents as always present and never
+    /// null (`output_required`); said in its docs, not relied upon.
+    pub documented_present: bool,
+    /// Held in a `Box`: the member's object contains, directly or through
+    /// others, the object the member belongs to.
+    pub boxed: bool,
     /// Example value, when the spec gives one.
     pub example: Option<Value>,
 }
@@ -114,6 +128,12 @@ pub enum Type {
     Float,
     /// Boolean.
     Bool,
+    /// A date and time as Tencent writes it (`2006-01-02 15:04:05`).
+    DateTime,
+    /// An ISO 8601 date and time (`2006-01-02T15:04:05Z`).
+    DateTimeIso,
+    /// A date (`2006-01-02`).
+    Date,
     /// Index into [`Api::value_sets`].
     ValueSet(usize),
     /// Index into [`Api::models`].
@@ -137,6 +157,10 @@ pub struct Model {
     pub document: String,
     /// Members.
     pub fields: Vec<Field>,
+    /// Requests use it (it derives `Serialize`).
+    pub input: bool,
+    /// Answers use it (it derives `Deserialize`).
+    pub output: bool,
 }
 
 /// A value set: a closed list of documented values, open to new ones.
@@ -201,8 +225,8 @@ pub struct ErrorCode {
 pub struct Example {
     /// What it shows.
     pub title: String,
-    /// Request body.
-    pub request: Value,
+    /// Request body, when upstream's could be read.
+    pub request: Option<Value>,
     /// Response body, with its `Response` envelope.
     pub response: Value,
 }

@@ -14,6 +14,8 @@ pub(crate) struct RawSpec {
     pub objects: Vec<RawObject>,
     pub value_sets: Vec<RawValueSet>,
     pub common_errors: Vec<RawError>,
+    /// Codes of the service that upstream does not assign to actions.
+    pub service_errors: Vec<RawError>,
 }
 
 pub(crate) struct RawService {
@@ -37,7 +39,8 @@ pub(crate) struct RawAction {
     pub retry_safe: bool,
     pub request: RawShape,
     pub response: RawShape,
-    pub errors: Vec<RawError>,
+    /// The action's own codes; `None`: the service-level set applies.
+    pub errors: Option<Vec<RawError>>,
     pub examples: Vec<RawExample>,
 }
 
@@ -95,7 +98,8 @@ pub(crate) struct RawError {
 pub(crate) struct RawExample {
     pub path: String,
     pub title: String,
-    pub request: Value,
+    /// Absent when upstream's request could not be read.
+    pub request: Option<Value>,
     pub response: Value,
 }
 
@@ -103,6 +107,7 @@ pub(crate) struct RawExample {
 pub(crate) fn load(root: &Value, d: &mut Diag) -> Option<RawSpec> {
     let mut top = Obj::new(root, "", d)?;
     top.opt_str("$schema", d);
+    top.opt_str("$comment", d);
     if let Some((v, p)) = top.take("format_version", d, true) {
         if v.as_u64() != Some(1) {
             d.report(
@@ -130,6 +135,10 @@ pub(crate) fn load(root: &Value, d: &mut Diag) -> Option<RawSpec> {
         .take("common_errors", d, false)
         .map(|(v, p)| list(v, &p, d, error))
         .unwrap_or_default();
+    let service_errors = top
+        .take("service_errors", d, false)
+        .map(|(v, p)| list(v, &p, d, error))
+        .unwrap_or_default();
     top.finish(d);
     Some(RawSpec {
         service,
@@ -137,6 +146,7 @@ pub(crate) fn load(root: &Value, d: &mut Diag) -> Option<RawSpec> {
         objects,
         value_sets,
         common_errors,
+        service_errors,
     })
 }
 
@@ -149,7 +159,7 @@ fn service(v: &Value, path: &str, d: &mut Diag) -> Option<RawService> {
         version: o.req_str("version", d),
         endpoint: o.req_str("endpoint", d),
         signing_service: o.req_str("signing_service", d),
-        document: o.req_str("document", d),
+        document: o.doc(d),
         request_id_document: o.req_str("request_id_document", d),
     };
     o.finish(d);
@@ -160,7 +170,7 @@ fn action(name: &str, v: &Value, path: &str, d: &mut Diag) -> Option<RawAction> 
     let mut o = Obj::new(v, path, d)?;
     let rust_name = o.opt_str("rust_name", d);
     let title = o.req_str("name", d);
-    let document = o.req_str("document", d);
+    let document = o.doc(d);
     let rate_limit_per_second = match o.take("rate_limit_per_second", d, true) {
         Some((v, p)) => match v.as_u64().and_then(|n| u32::try_from(n).ok()) {
             Some(n) if n > 0 => n,
@@ -183,8 +193,7 @@ fn action(name: &str, v: &Value, path: &str, d: &mut Diag) -> Option<RawAction> 
         .and_then(|(v, p)| shape(v, &p, d));
     let errors = o
         .take("errors", d, false)
-        .map(|(v, p)| list(v, &p, d, error))
-        .unwrap_or_default();
+        .map(|(v, p)| list(v, &p, d, error));
     let examples = o
         .take("examples", d, false)
         .map(|(v, p)| list(v, &p, d, example))
@@ -207,7 +216,7 @@ fn action(name: &str, v: &Value, path: &str, d: &mut Diag) -> Option<RawAction> 
 
 fn shape(v: &Value, path: &str, d: &mut Diag) -> Option<RawShape> {
     let mut o = Obj::new(v, path, d)?;
-    let document = o.req_str("document", d);
+    let document = o.doc(d);
     let members = o
         .take("members", d, true)
         .map(|(v, p)| list(v, &p, d, member))
@@ -230,7 +239,7 @@ fn member(v: &Value, path: &str, d: &mut Diag) -> Option<RawMember> {
         required: o.opt_bool("required", d).unwrap_or(false),
         value_allowed_null: o.opt_bool("value_allowed_null", d).unwrap_or(false),
         output_required: o.opt_bool("output_required", d).unwrap_or(false),
-        document: o.req_str("document", d),
+        document: o.doc(d),
         example: o.take("example", d, false).map(|(v, _)| v.clone()),
         value_set: o.opt_str("value_set", d),
         rust_name: o.opt_str("rust_name", d),
@@ -245,7 +254,7 @@ fn object(name: &str, v: &Value, path: &str, d: &mut Diag) -> Option<RawObject> 
         path: path.to_owned(),
         name: name.to_owned(),
         rust_name: o.opt_str("rust_name", d),
-        document: o.req_str("document", d),
+        document: o.doc(d),
         members: o
             .take("members", d, true)
             .map(|(v, p)| list(v, &p, d, member))
@@ -262,7 +271,7 @@ fn value_set(name: &str, v: &Value, path: &str, d: &mut Diag) -> Option<RawValue
         name: name.to_owned(),
         rust_name: o.opt_str("rust_name", d),
         kind: o.req_str("type", d),
-        document: o.req_str("document", d),
+        document: o.doc(d),
         values: o
             .take("values", d, true)
             .map(|(v, p)| list(v, &p, d, set_value))
@@ -279,7 +288,7 @@ fn set_value(v: &Value, path: &str, d: &mut Diag) -> Option<RawValue> {
         path: path.to_owned(),
         value: value.unwrap_or(Value::Null),
         name: o.opt_str("name", d),
-        document: o.req_str("document", d),
+        document: o.doc(d),
     };
     o.finish(d);
     Some(val)
@@ -290,7 +299,7 @@ fn error(v: &Value, path: &str, d: &mut Diag) -> Option<RawError> {
     let e = RawError {
         path: path.to_owned(),
         code: o.req_str("code", d),
-        document: o.req_str("document", d),
+        document: o.doc(d),
         rust_name: o.opt_str("rust_name", d),
     };
     o.finish(d);
@@ -300,13 +309,13 @@ fn error(v: &Value, path: &str, d: &mut Diag) -> Option<RawError> {
 fn example(v: &Value, path: &str, d: &mut Diag) -> Option<RawExample> {
     let mut o = Obj::new(v, path, d)?;
     let title = o.req_str("title", d);
-    let request = o.take("request", d, true).map(|(v, _)| v.clone());
+    let request = o.take("request", d, false).map(|(v, _)| v.clone());
     let response = o.take("response", d, true).map(|(v, _)| v.clone());
     o.finish(d);
     Some(RawExample {
         path: path.to_owned(),
         title,
-        request: request?,
+        request,
         response: response?,
     })
 }
@@ -413,6 +422,22 @@ impl<'a> Obj<'a> {
             other => {
                 d.report(&path, format!("expected a string, found {}", kind(other)));
                 None
+            }
+        }
+    }
+
+    /// The required `document`, which may be empty: upstream descriptions
+    /// leave some members undocumented.
+    fn doc(&mut self, d: &mut Diag) -> String {
+        let (v, path) = match self.take("document", d, true) {
+            Some(found) => found,
+            None => return String::new(),
+        };
+        match v {
+            Value::String(s) => s.clone(),
+            other => {
+                d.report(&path, format!("expected a string, found {}", kind(other)));
+                String::new()
             }
         }
     }

@@ -28,6 +28,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use tcmpp_api::create_mnp_version::CreateMnpVersionOutput;
 use tcmpp_api::credentials::{
     CredentialsError, EnvironmentProvider, ProfileFileProvider, ProvideCredentials,
 };
@@ -643,7 +644,7 @@ async fn run(command: Command) -> Result<(), String> {
                 .send()
                 .await
                 .map_err(explain)?;
-            print_json(&out)
+            print_json(&created_json(&out))
         }
         Command::Demo {
             target,
@@ -673,7 +674,7 @@ async fn run(command: Command) -> Result<(), String> {
             );
             let listed = describe(&client, mnp_id, platform_id).await?;
             print_json(&serde_json::json!({
-                "CreateMNPVersion": created,
+                "CreateMNPVersion": created_json(&created),
                 "DescribeMNPAllStageVersions": listed,
             }))
         }
@@ -754,18 +755,24 @@ async fn serve(port: u16) -> Result<(), String> {
     Ok(())
 }
 
+/// The versions, as the service sent them (the typed outputs are for
+/// programs; a command line prints the answer itself).
 async fn describe(
     client: &Client,
     mnp_id: String,
     platform_id: String,
-) -> Result<tcmpp_api::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsOutput, String> {
+) -> Result<serde_json::Value, String> {
+    let params = serde_json::json!({"MNPId": mnp_id, "PlatformId": platform_id});
     client
-        .describe_mnp_all_stage_versions()
-        .mnp_id(mnp_id)
-        .platform_id(platform_id)
-        .send()
+        .call_json("DescribeMNPAllStageVersions", &params)
         .await
         .map_err(explain)
+}
+
+/// What a created version's answer says, in the service's own names.
+fn created_json(out: &CreateMnpVersionOutput) -> serde_json::Value {
+    let task_id = out.data.as_ref().and_then(|d| d.task_id.as_deref());
+    serde_json::json!({"Data": {"TaskId": task_id}, "RequestId": out.request_id})
 }
 
 /// Code, message and request id of a failed call.

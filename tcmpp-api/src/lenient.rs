@@ -14,6 +14,97 @@ use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 pub trait Lenient: Sized {
     /// Decodes `Self`, accepting the drifts documented in this module.
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+
+    /// Decodes an optional `Self`: `null` is `None`. Objects override it
+    /// to read a zero scalar (`0`, `""`, `false`) as `None` too, the way
+    /// some Tencent services write an absent object.
+    #[doc(hidden)]
+    fn deserialize_lenient_option<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Self>, D::Error> {
+        d.deserialize_option(OptionVisitor(PhantomData))
+    }
+}
+
+/// For generated objects: an object, or `None` for `null`, absence, or a
+/// zero scalar standing for "no object". Any other scalar is an error.
+#[doc(hidden)]
+pub fn object_or_zero<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    d.deserialize_any(ObjectOrZero(PhantomData))
+}
+
+struct ObjectOrZero<T>(PhantomData<T>);
+
+impl<'de, T: serde::Deserialize<'de>> Visitor<'de> for ObjectOrZero<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object, null, or a zero standing for none")
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        if v == 0 {
+            Ok(None)
+        } else {
+            Err(E::invalid_type(de::Unexpected::Unsigned(v), &self))
+        }
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        if v == 0 {
+            Ok(None)
+        } else {
+            Err(E::invalid_type(de::Unexpected::Signed(v), &self))
+        }
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        if v {
+            Err(E::invalid_type(de::Unexpected::Bool(v), &self))
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if v.is_empty() {
+            Ok(None)
+        } else {
+            Err(E::invalid_type(de::Unexpected::Str(v), &self))
+        }
+    }
+}
+
+impl<T: Lenient> Lenient for Box<T> {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::deserialize_lenient(d).map(Box::new)
+    }
+
+    fn deserialize_lenient_option<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Self>, D::Error> {
+        T::deserialize_lenient_option(d).map(|o| o.map(Box::new))
+    }
 }
 
 /// For `#[serde(deserialize_with = "...")]` in generated code.
@@ -218,7 +309,7 @@ impl<'de, T: Lenient> Visitor<'de> for OptionVisitor<T> {
 
 impl<T: Lenient> Lenient for Option<T> {
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_option(OptionVisitor(PhantomData))
+        T::deserialize_lenient_option(d)
     }
 }
 

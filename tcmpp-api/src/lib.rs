@@ -66,6 +66,7 @@ pub mod lenient;
 pub mod mock;
 pub mod operation;
 pub mod signing;
+pub mod time;
 
 pub use client::Client;
 pub use config::{ClientBuilder, ConfigError, Language, RateLimit, RateLimitScope, RetryConfig};

@@ -33,7 +33,8 @@ fn each_malformed_spec_names_its_json_path() {
 #[test]
 fn every_problem_is_reported_at_once() {
     let spec =
-        std::fs::read_to_string(tcmpp_tests::workspace_root().join("spec/tcmpp.json")).unwrap();
+        std::fs::read_to_string(tcmpp_tests::workspace_root().join("tests/fixtures/seeded.json"))
+            .unwrap();
     let spec = spec
         .replacen("\"type\": \"string\"", "\"type\": \"strin\"", 1)
         .replacen("\"retry_safe\": false", "\"retry_safe\": \"no\"", 1);
@@ -55,6 +56,7 @@ fn every_problem_is_reported_at_once() {
 fn the_real_spec_and_the_fixture_are_valid() {
     for path in [
         "spec/tcmpp.json",
+        "tests/fixtures/seeded.json",
         "tests/fixtures/full.json",
         "tests/fixtures/collisions.json",
     ] {

@@ -493,11 +493,19 @@ fn upstream_examples(
                 continue;
             }
         };
-        if let Some(r) = &request {
-            for p in misfits(api, r, input, "request") {
+        // A request that does not fit would not build through the typed
+        // client: reported and left out. An answer that does not fit is
+        // kept, since the client must read what the service sends.
+        let request = request.filter(|r| {
+            let problems = misfits(api, r, input, "request");
+            for p in &problems {
                 notes.add(format!("{label}: {p}"));
             }
-        }
+            if !problems.is_empty() {
+                notes.add(format!("{label}: request left out"));
+            }
+            problems.is_empty()
+        });
         for p in misfits(api, &response["Response"], output, "response") {
             notes.add(format!("{label}: {p}"));
         }
@@ -536,6 +544,16 @@ fn misfit_object(api: &Api<'_>, v: &Value, object: &str, path: &str, out: &mut V
         ));
         return;
     };
+    if path.starts_with("request") {
+        for m in members {
+            let name = m.get("name").and_then(Value::as_str).unwrap_or_default();
+            let required = m.get("required").and_then(Value::as_bool) == Some(true);
+            let disabled = m.get("disabled").and_then(Value::as_bool) == Some(true);
+            if required && !disabled && !map.contains_key(name) {
+                out.push(format!("{path}.{name}: required, missing"));
+            }
+        }
+    }
     for (k, x) in map {
         if path.ends_with("response") && (k == "RequestId" || k == "Error") {
             continue;

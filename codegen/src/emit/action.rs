@@ -59,6 +59,7 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
             )),
             fields: a.request.fields.iter().collect(),
             public_fields: false,
+            serialize: true,
             deserialize: false,
             builder_docs: builder_examples(api, a, opts),
         },
@@ -70,6 +71,8 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
         document: markdown(&api.service.request_id_document),
         ty: Type::String,
         required: true,
+        documented_present: false,
+        boxed: false,
         example: None,
     };
     let mut out_fields: Vec<&Field> = a.response.fields.iter().collect();
@@ -85,13 +88,27 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
             )),
             fields: out_fields,
             public_fields: true,
+            serialize: false,
             deserialize: false,
             builder_docs: TokenStream::new(),
         },
     );
     let body_def = response_body(s, a, &body, &output);
     let fluent = fluent_request(s, a, &op, &input, &output, &error);
-    let errors = error_types(s, a, &error);
+    let errors = if a.shared_errors {
+        shared_error_aliases(api, a, &error)
+    } else {
+        let wire = &a.wire_name;
+        error_types(
+            s,
+            &format!("`{wire}`"),
+            &format!(
+                "The error codes `{wire}` is documented to return: its own codes first, then the codes common to every action."
+            ),
+            &a.errors,
+            &error,
+        )
+    };
     let unset = s.unset_module();
 
     quote! {
@@ -135,10 +152,15 @@ fn module_docs(a: &Action) -> String {
         }
     );
     for ex in &a.examples {
+        s.push_str(&format!("\n\n# Example: {}", markdown(&ex.title)));
+        if let Some(request) = &ex.request {
+            s.push_str(&format!(
+                "\n\nRequest body:\n\n{}",
+                docs::json_block(request)
+            ));
+        }
         s.push_str(&format!(
-            "\n\n# Example: {}\n\nRequest body:\n\n{}\n\nResponse:\n\n{}",
-            markdown(&ex.title),
-            docs::json_block(&ex.request),
+            "\n\nResponse:\n\n{}",
             docs::json_block(&ex.response)
         ));
     }
@@ -310,25 +332,76 @@ fn response_body(
     }
 }
 
-fn error_types(s: &Scope<'_>, a: &Action, error: &proc_macro2::Ident) -> TokenStream {
+/// The service error type of the shared `{Service}Error` name.
+pub(crate) fn shared_error_name(api: &Api) -> proc_macro2::Ident {
+    format_ident!("{}Error", crate::names::camel(&api.service.name))
+}
+
+/// An action that lists no codes of its own answers with the service's
+/// error type, under the action's names.
+fn shared_error_aliases(api: &Api, a: &Action, error: &proc_macro2::Ident) -> TokenStream {
+    let shared = shared_error_name(api);
+    let shared_kind = format_ident!("{}Kind", shared);
     let kind = format_ident!("{}Kind", error);
-    let wire = &a.wire_name;
+    let doc = docs::outer(&format!(
+        "An error answer of `{}`. Tencent does not say which codes it returns, so any code of the service is classified: see [`{shared_kind}`](super::errors::{shared_kind}).",
+        a.wire_name
+    ));
+    let kind_doc = docs::outer(&format!("The kinds of [`{error}`]."));
+    quote! {
+        #doc
+        pub type #error = super::errors::#shared;
+        #kind_doc
+        pub type #kind = super::errors::#shared_kind;
+    }
+}
+
+/// The `errors` module: the error type of every action without codes of
+/// its own.
+pub(crate) fn shared_errors(api: &Api) -> TokenStream {
+    let error = shared_error_name(api);
+    let kind = format_ident!("{}Kind", error);
+    let s = &Scope::new(api, [error.to_string(), kind.to_string()], &[]);
+    let title = &api.service.title;
+    let types = error_types(
+        s,
+        title,
+        &format!(
+            "The error codes of {title}: its own codes, then the codes common to every Tencent Cloud action. Tencent does not say which action returns which, so every action without a documented list of its own shares this kind."
+        ),
+        &api.service_errors,
+        &error,
+    );
+    quote! {
+        //! The service-wide error type, shared by the actions whose codes
+        //! Tencent does not list one by one.
+        #types
+    }
+}
+
+fn error_types(
+    s: &Scope<'_>,
+    subject: &str,
+    lead: &str,
+    errors: &[crate::ir::ErrorCode],
+    error: &proc_macro2::Ident,
+) -> TokenStream {
+    let kind = format_ident!("{}Kind", error);
     let (option, some, none) = (s.std(Std::Option), s.std(Std::Some), s.std(Std::None));
     let str_ = s.std(Std::Str);
-    let variants: Vec<_> = a.errors.iter().map(|e| ident(&e.variant)).collect();
-    let codes: Vec<&str> = a.errors.iter().map(|e| e.code.as_str()).collect();
-    let variant_docs = a.errors.iter().map(|e| {
+    let variants: Vec<_> = errors.iter().map(|e| ident(&e.variant)).collect();
+    let codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
+    let variant_docs = errors.iter().map(|e| {
         let origin = if e.common { " (common error)" } else { "" };
         docs::outer(&format!("`{}`{origin}: {}", e.code, markdown(&e.document)))
     });
     let kind_doc = docs::outer(&format!(
-        "The error codes `{wire}` is documented to return: its own codes first, then the codes common to every action. \
-         Any other code is [`Unhandled`]({kind}::Unhandled)."
+        "{lead} Any other code is [`Unhandled`]({kind}::Unhandled)."
     ));
     let code_doc =
         format!(" The error code as sent, also for [`Unhandled`]({kind}::Unhandled) errors.");
     let error_doc = docs::outer(&format!(
-        "An error answer of `{wire}`: its [kind]({error}::kind), and the code, message and request id the service sent."
+        "An error answer of {subject}: its [kind]({error}::kind), and the code, message and request id the service sent."
     ));
     quote! {
         #kind_doc

@@ -42,6 +42,12 @@ pub(crate) fn emit(api: &Api, opts: &EmitOptions<'_>) -> Vec<FileTokens> {
         name: "models.rs".to_owned(),
         tokens: models::emit(api, opts),
     });
+    if api.actions.iter().any(|a| a.shared_errors) {
+        files.push(FileTokens {
+            name: "errors.rs".to_owned(),
+            tokens: action::shared_errors(api),
+        });
+    }
     for a in &api.actions {
         files.push(FileTokens {
             name: format!("{}.rs", a.module),
@@ -54,7 +60,9 @@ pub(crate) fn emit(api: &Api, opts: &EmitOptions<'_>) -> Vec<FileTokens> {
 fn root(api: &Api, opts: &EmitOptions<'_>) -> TokenStream {
     let scope = Scope::new(
         api,
-        std::iter::once("models".to_owned()).chain(api.actions.iter().map(|a| a.module.clone())),
+        ["models".to_owned(), "errors".to_owned()]
+            .into_iter()
+            .chain(api.actions.iter().map(|a| a.module.clone())),
         &[],
     );
     let s = &api.service;
@@ -66,6 +74,11 @@ fn root(api: &Api, opts: &EmitOptions<'_>) -> TokenStream {
         let m = ident(&a.module);
         quote! { pub mod #m; }
     });
+    let errors_mod = if api.actions.iter().any(|a| a.shared_errors) {
+        quote! { pub mod errors; }
+    } else {
+        TokenStream::new()
+    };
     let (name, version, endpoint, signing) = (&s.name, &s.version, &s.endpoint, &s.signing_service);
     let actions = api.actions.iter().map(|a| a.wire_name.as_str());
     let operations = operation_table(&scope);
@@ -78,6 +91,7 @@ fn root(api: &Api, opts: &EmitOptions<'_>) -> TokenStream {
     quote! {
         #module_doc
         pub mod models;
+        #errors_mod
         #(#mods)*
 
         /// The service these modules were generated for.
@@ -115,7 +129,7 @@ fn operation_table(scope: &Scope<'_>) -> TokenStream {
         });
         quote!(&[#(#items),*])
     };
-    let schemas = api.models.iter().map(|m| {
+    let schemas = api.models.iter().filter(|m| m.input || !m.output).map(|m| {
         let name = ident(&m.schema_name);
         let wire = &m.wire_name;
         let members = params(&m.fields);
@@ -133,14 +147,21 @@ fn operation_table(scope: &Scope<'_>) -> TokenStream {
         let rate = proc_macro2::Literal::u32_unsuffixed(a.rate_limit_per_second);
         let request = params(&a.request.fields);
         let compact = |v: &serde_json::Value| serde_json::to_string(v).unwrap_or_default();
-        let example = |f: fn(&crate::ir::Example) -> &serde_json::Value| match a.examples.first() {
-            Some(e) => {
-                let s = compact(f(e));
+        let example = |f: fn(&crate::ir::Example) -> Option<&serde_json::Value>| match a
+            .examples
+            .first()
+            .and_then(f)
+        {
+            Some(v) => {
+                let s = compact(v);
                 quote!(#some(#s))
             }
             None => quote!(#none),
         };
-        let (req, resp) = (example(|e| &e.request), example(|e| &e.response));
+        let (req, resp) = (
+            example(|e| e.request.as_ref()),
+            example(|e| Some(&e.response)),
+        );
         quote! {
             ::tcmpp_api::operation::OperationInfo {
                 action: #action,
@@ -171,6 +192,7 @@ fn param_type(api: &Api, ty: &Type) -> TokenStream {
         Type::Uint64 => quote!(#p::Uint64),
         Type::Float => quote!(#p::Float),
         Type::Bool => quote!(#p::Bool),
+        Type::DateTime | Type::DateTimeIso | Type::Date => quote!(#p::String),
         Type::ValueSet(i) => match api.value_sets[*i].kind {
             crate::ir::SetKind::String => quote!(#p::String),
             crate::ir::SetKind::Int64 => quote!(#p::Int64),

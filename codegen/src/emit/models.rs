@@ -43,7 +43,10 @@ pub(crate) fn emit(api: &Api, _opts: &EmitOptions<'_>) -> TokenStream {
                 )),
                 fields: m.fields.iter().collect(),
                 public_fields: true,
-                deserialize: true,
+                // An object no action uses gets both: it is there for
+                // users' own code.
+                serialize: m.input || !m.output,
+                deserialize: m.output || !m.input,
                 builder_docs: TokenStream::new(),
             },
         )

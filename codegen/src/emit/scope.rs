@@ -32,12 +32,13 @@ pub(crate) enum Std {
     From,
     Default,
     Str,
+    Box,
 }
 
 impl Std {
     /// Every item, for tests.
     #[cfg(test)]
-    pub(crate) const ALL: [Std; 13] = [
+    pub(crate) const ALL: [Std; 14] = [
         Std::Option,
         Std::Some,
         Std::None,
@@ -51,6 +52,7 @@ impl Std {
         Std::From,
         Std::Default,
         Std::Str,
+        Std::Box,
     ];
 
     /// Its absolute path; the last segment is its short name.
@@ -69,6 +71,7 @@ impl Std {
             Std::From => &["core", "convert", "From"],
             Std::Default => &["core", "default", "Default"],
             Std::Str => &["core", "primitive", "str"],
+            Std::Box => &["std", "boxed", "Box"],
         }
     }
 
@@ -155,6 +158,9 @@ impl<'a> Scope<'a> {
             Type::Uint64 => quote!(u64),
             Type::Float => quote!(f64),
             Type::Bool => quote!(bool),
+            Type::DateTime => quote!(::tcmpp_api::time::DateTime),
+            Type::DateTimeIso => quote!(::tcmpp_api::time::DateTimeIso),
+            Type::Date => quote!(::tcmpp_api::time::Date),
             Type::ValueSet(i) => {
                 let n = ident(&self.api.value_sets[*i].type_name);
                 quote!(super::models::#n)
@@ -167,6 +173,18 @@ impl<'a> Scope<'a> {
                 let (vec, inner) = (self.std(Std::Vec), self.ty(inner));
                 quote!(#vec<#inner>)
             }
+        }
+    }
+
+    /// The Rust type a member is stored as: its value type, boxed when the
+    /// member closes a cycle of objects.
+    pub(crate) fn field_ty(&self, f: &crate::ir::Field) -> TokenStream {
+        let ty = self.ty(&f.ty);
+        if f.boxed {
+            let boxed = self.std(Std::Box);
+            quote!(#boxed<#ty>)
+        } else {
+            ty
         }
     }
 

@@ -21,7 +21,9 @@ pub(crate) struct StructDef<'a> {
     /// Public, `#[non_exhaustive]` fields (outputs, models) or private
     /// fields with getters (inputs, whose required members must stay set).
     pub public_fields: bool,
-    /// Derive `Deserialize` (with tolerant scalars) as well as `Serialize`.
+    /// Derive `Serialize` (requests carry it).
+    pub serialize: bool,
+    /// Derive `Deserialize`, tolerantly (answers carry it).
     pub deserialize: bool,
     /// Extra docs for `builder()`, e.g. examples.
     pub builder_docs: TokenStream,
@@ -42,7 +44,7 @@ pub(crate) fn emit(s: &Scope<'_>, def: &StructDef<'_>) -> TokenStream {
         let doc = field_docs(f);
         let wire = &f.wire_name;
         let mut attrs = vec![quote!(rename = #wire)];
-        if !f.required {
+        if !f.required && def.serialize {
             attrs.push(quote!(skip_serializing_if = #is_none));
         }
         if def.deserialize {
@@ -56,9 +58,14 @@ pub(crate) fn emit(s: &Scope<'_>, def: &StructDef<'_>) -> TokenStream {
         } else {
             quote!()
         };
+        let serde = if def.serialize || def.deserialize {
+            quote!(#[serde(#(#attrs),*)])
+        } else {
+            quote!()
+        };
         quote! {
             #doc
-            #[serde(#(#attrs),*)]
+            #serde
             #vis #id: #ty,
         }
     });
@@ -68,10 +75,17 @@ pub(crate) fn emit(s: &Scope<'_>, def: &StructDef<'_>) -> TokenStream {
     if required.is_empty() {
         derives.push(quote!(Default));
     }
-    derives.push(quote!(::tcmpp_api::__private::serde::Serialize));
+    if def.serialize {
+        derives.push(quote!(::tcmpp_api::__private::serde::Serialize));
+    }
     if def.deserialize {
         derives.push(quote!(::tcmpp_api::__private::serde::Deserialize));
     }
+    let serde_crate = if def.serialize || def.deserialize {
+        quote!(#[serde(crate = #SERDE_CRATE)])
+    } else {
+        quote!()
+    };
     let non_exhaustive = if def.public_fields {
         quote!(#[non_exhaustive])
     } else {
@@ -85,7 +99,7 @@ pub(crate) fn emit(s: &Scope<'_>, def: &StructDef<'_>) -> TokenStream {
     };
     let builder_docs = &def.builder_docs;
     let lenient_impl = if def.deserialize {
-        let result = s.std(Std::Result);
+        let (result, option) = (s.std(Std::Result), s.std(Std::Option));
         quote! {
             impl ::tcmpp_api::__private::Lenient for #name {
                 fn deserialize_lenient<'de, D>(d: D) -> #result<Self, D::Error>
@@ -93,6 +107,13 @@ pub(crate) fn emit(s: &Scope<'_>, def: &StructDef<'_>) -> TokenStream {
                     D: ::tcmpp_api::__private::serde::Deserializer<'de>,
                 {
                     <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+                }
+
+                fn deserialize_lenient_option<'de, D>(d: D) -> #result<#option<Self>, D::Error>
+                where
+                    D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+                {
+                    ::tcmpp_api::lenient::object_or_zero(d)
                 }
             }
         }
@@ -104,7 +125,7 @@ pub(crate) fn emit(s: &Scope<'_>, def: &StructDef<'_>) -> TokenStream {
     quote! {
         #struct_docs
         #[derive(#(#derives),*)]
-        #[serde(crate = #SERDE_CRATE)]
+        #serde_crate
         #non_exhaustive
         pub struct #name {
             #(#fields)*
@@ -232,7 +253,7 @@ pub(crate) fn setter_impls(
         .map(|f| {
             let id = ident(&f.ident);
             let set_id = ident(&f.set_ident);
-            let (option, ty) = (s.std(Std::Option), s.ty(&f.ty));
+            let (option, ty) = (s.std(Std::Option), s.field_ty(f));
             let (arg_decl, value, bounds) = setter_arg(s, f);
             let doc = field_docs(f);
             let set_doc = format!(" Sets or clears `{}`.", f.ident);
@@ -281,7 +302,7 @@ fn builder_items(s: &Scope<'_>, def: &StructDef<'_>, builder: &proc_macro2::Iden
         match f.required.then(|| next_param.next()).flatten() {
             Some(p) => quote!(#id: #p,),
             None => {
-                let ty = s.ty(&f.ty);
+                let ty = s.field_ty(f);
                 quote!(#id: #option<#ty>,)
             }
         }
@@ -387,6 +408,14 @@ fn setter_arg(s: &Scope<'_>, f: &Field) -> (TokenStream, TokenStream, TokenStrea
                 quote!(<I: #into_iter<Item = E>, E: #into<#inner>>),
             )
         }
+        ty if f.boxed => {
+            let (ty, boxed) = (s.ty(ty), s.std(Std::Box));
+            (
+                quote!(#id: impl #into<#ty>),
+                quote!(#boxed::new(#id.into())),
+                quote!(),
+            )
+        }
         ty => {
             let ty = s.ty(ty);
             (quote!(#id: impl #into<#ty>), quote!(#id.into()), quote!())
@@ -395,7 +424,7 @@ fn setter_arg(s: &Scope<'_>, f: &Field) -> (TokenStream, TokenStream, TokenStrea
 }
 
 fn storage_type(s: &Scope<'_>, f: &Field) -> TokenStream {
-    let ty = s.ty(&f.ty);
+    let ty = s.field_ty(f);
     if f.required {
         ty
     } else {
@@ -410,6 +439,9 @@ pub(crate) fn field_docs(f: &Field) -> TokenStream {
         if !ex.is_null() && ex != "无" {
             text.push_str(&format!("\n\nExample: `{}`", ex));
         }
+    }
+    if f.documented_present {
+        text.push_str("\n\nDocumented as always present; answers without it are still accepted.");
     }
     text.push_str(&format!("\n\nWire name: `{}`.", f.wire_name));
     docs::outer(&text)
@@ -440,6 +472,10 @@ fn getter(s: &Scope<'_>, f: &Field) -> TokenStream {
         (ty, true) => {
             let ty = s.ty(ty);
             (quote!(&#ty), quote!(&self.#id))
+        }
+        (ty, false) if f.boxed => {
+            let ty = s.ty(ty);
+            (quote!(#option<&#ty>), quote!(self.#id.as_deref()))
         }
         (ty, false) => {
             let ty = s.ty(ty);

@@ -7,9 +7,215 @@
 
 pub mod models;
 
+pub mod errors;
+
+pub mod add_team_member;
+
+pub mod check_global_domain;
+
+pub mod configure_mnp_preview;
+
+pub mod create_application;
+
+pub mod create_application_sensitive_api;
+
+pub mod create_console_mnp_version_compile_task;
+
+pub mod create_domain;
+
+pub mod create_global_domain;
+
+pub mod create_global_domain_acl;
+
+pub mod create_mnp;
+
+pub mod create_mnp_approval;
+
+pub mod create_mnp_domain_acl;
+
+pub mod create_mnp_sensitive_api_permission_approval;
+
 pub mod create_mnp_version;
 
+pub mod create_online_apply;
+
+pub mod create_platform_audit;
+
+pub mod create_preset_key;
+
+pub mod create_sensitive_api;
+
+pub mod create_sensitive_api_apply;
+
+pub mod create_team;
+
+pub mod create_team_member;
+
+pub mod create_user;
+
+pub mod delete_application;
+
+pub mod delete_application_sensitive_api;
+
+pub mod delete_global_domain;
+
+pub mod delete_mnp;
+
+pub mod delete_sensitive_api;
+
+pub mod delete_team;
+
+pub mod delete_team_member;
+
+pub mod delete_user;
+
+pub mod describe_application;
+
+pub mod describe_application_config;
+
+pub mod describe_application_config_file;
+
+pub mod describe_application_list;
+
+pub mod describe_application_mnp_version_audit_list;
+
+pub mod describe_application_sensitive_api_list;
+
+pub mod describe_console_mnp_version_compile_task;
+
+pub mod describe_domain_info;
+
+pub mod describe_domain_team_list;
+
+pub mod describe_global_domain_acl;
+
+pub mod describe_global_domain_list;
+
+pub mod describe_mnp;
+
 pub mod describe_mnp_all_stage_versions;
+
+pub mod describe_mnp_approval_list;
+
+pub mod describe_mnp_board;
+
+pub mod describe_mnp_category;
+
+pub mod describe_mnp_detail;
+
+pub mod describe_mnp_domain_acl;
+
+pub mod describe_mnp_list;
+
+pub mod describe_mnp_manager_detail;
+
+pub mod describe_mnp_manager_list;
+
+pub mod describe_mnp_offline_package_url;
+
+pub mod describe_mnp_preview;
+
+pub mod describe_mnp_privacy;
+
+pub mod describe_mnp_released_version_history;
+
+pub mod describe_mnp_sensitive_api_permission_approval;
+
+pub mod describe_mnp_sensitive_api_permission_approval_list;
+
+pub mod describe_mnp_sensitive_api_permission_list;
+
+pub mod describe_mnp_type;
+
+pub mod describe_mnp_version;
+
+pub mod describe_mnp_version_preview;
+
+pub mod describe_offline_mnp_package;
+
+pub mod describe_online_version;
+
+pub mod describe_role_detail;
+
+pub mod describe_role_list;
+
+pub mod describe_sensitive_api_audit_list;
+
+pub mod describe_sensitive_api_list;
+
+pub mod describe_sensitive_api_apply_detail;
+
+pub mod describe_sensitive_api_auth_list;
+
+pub mod describe_simple_application_info_list;
+
+pub mod describe_simple_team_list;
+
+pub mod describe_team;
+
+pub mod describe_team_domain_list;
+
+pub mod describe_team_list;
+
+pub mod describe_team_member_list;
+
+pub mod describe_team_members;
+
+pub mod describe_temp_secret4_upload_file2_cos;
+
+pub mod describe_user;
+
+pub mod describe_user_detail;
+
+pub mod describe_user_list;
+
+pub mod disable_application_sensitive_api;
+
+pub mod disable_team_domain;
+
+pub mod enable_application_sensitive_api;
+
+pub mod modify_application;
+
+pub mod modify_application_app_key;
+
+pub mod modify_application_app_url;
+
+pub mod modify_domain;
+
+pub mod modify_global_domain;
+
+pub mod modify_mnp;
+
+pub mod modify_mnp_domain;
+
+pub mod modify_mnp_status_offline;
+
+pub mod modify_mnp_version_preview;
+
+pub mod modify_online_version;
+
+pub mod modify_platform_audit_status;
+
+pub mod modify_sensitive_api_audit_status;
+
+pub mod modify_team;
+
+pub mod modify_team_member;
+
+pub mod modify_user;
+
+pub mod modify_user_password;
+
+pub mod process_mnp_approval;
+
+pub mod process_mnp_sensitive_api_permission_approval;
+
+pub mod release_mnp_version;
+
+pub mod remove_mnp;
+
+pub mod rollback_mnp_version;
 
 /// The service these modules were generated for.
 pub const SERVICE: ::tcmpp_api::operation::ServiceInfo = ::tcmpp_api::operation::ServiceInfo {
@@ -20,11 +226,606 @@ pub const SERVICE: ::tcmpp_api::operation::ServiceInfo = ::tcmpp_api::operation:
 };
 
 /// Wire names of every action in the spec.
-pub const ACTIONS: &[&str] = &["CreateMNPVersion", "DescribeMNPAllStageVersions"];
+pub const ACTIONS: &[&str] = &[
+    "AddTeamMember",
+    "CheckGlobalDomain",
+    "ConfigureMNPPreview",
+    "CreateApplication",
+    "CreateApplicationSensitiveAPI",
+    "CreateConsoleMNPVersionCompileTask",
+    "CreateDomain",
+    "CreateGlobalDomain",
+    "CreateGlobalDomainACL",
+    "CreateMNP",
+    "CreateMNPApproval",
+    "CreateMNPDomainACL",
+    "CreateMNPSensitiveAPIPermissionApproval",
+    "CreateMNPVersion",
+    "CreateOnlineApply",
+    "CreatePlatformAudit",
+    "CreatePresetKey",
+    "CreateSensitiveAPI",
+    "CreateSensitiveApiApply",
+    "CreateTeam",
+    "CreateTeamMember",
+    "CreateUser",
+    "DeleteApplication",
+    "DeleteApplicationSensitiveAPI",
+    "DeleteGlobalDomain",
+    "DeleteMNP",
+    "DeleteSensitiveAPI",
+    "DeleteTeam",
+    "DeleteTeamMember",
+    "DeleteUser",
+    "DescribeApplication",
+    "DescribeApplicationConfig",
+    "DescribeApplicationConfigFile",
+    "DescribeApplicationList",
+    "DescribeApplicationMNPVersionAuditList",
+    "DescribeApplicationSensitiveAPIList",
+    "DescribeConsoleMNPVersionCompileTask",
+    "DescribeDomainInfo",
+    "DescribeDomainTeamList",
+    "DescribeGlobalDomainACL",
+    "DescribeGlobalDomainList",
+    "DescribeMNP",
+    "DescribeMNPAllStageVersions",
+    "DescribeMNPApprovalList",
+    "DescribeMNPBoard",
+    "DescribeMNPCategory",
+    "DescribeMNPDetail",
+    "DescribeMNPDomainACL",
+    "DescribeMNPList",
+    "DescribeMNPManagerDetail",
+    "DescribeMNPManagerList",
+    "DescribeMNPOfflinePackageURL",
+    "DescribeMNPPreview",
+    "DescribeMNPPrivacy",
+    "DescribeMNPReleasedVersionHistory",
+    "DescribeMNPSensitiveAPIPermissionApproval",
+    "DescribeMNPSensitiveAPIPermissionApprovalList",
+    "DescribeMNPSensitiveAPIPermissionList",
+    "DescribeMNPType",
+    "DescribeMNPVersion",
+    "DescribeMNPVersionPreview",
+    "DescribeOfflineMNPPackage",
+    "DescribeOnlineVersion",
+    "DescribeRoleDetail",
+    "DescribeRoleList",
+    "DescribeSensitiveAPIAuditList",
+    "DescribeSensitiveAPIList",
+    "DescribeSensitiveApiApplyDetail",
+    "DescribeSensitiveApiAuthList",
+    "DescribeSimpleApplicationInfoList",
+    "DescribeSimpleTeamList",
+    "DescribeTeam",
+    "DescribeTeamDomainList",
+    "DescribeTeamList",
+    "DescribeTeamMemberList",
+    "DescribeTeamMembers",
+    "DescribeTempSecret4UploadFile2Cos",
+    "DescribeUser",
+    "DescribeUserDetail",
+    "DescribeUserList",
+    "DisableApplicationSensitiveAPI",
+    "DisableTeamDomain",
+    "EnableApplicationSensitiveAPI",
+    "ModifyApplication",
+    "ModifyApplicationAppKey",
+    "ModifyApplicationAppUrl",
+    "ModifyDomain",
+    "ModifyGlobalDomain",
+    "ModifyMNP",
+    "ModifyMNPDomain",
+    "ModifyMNPStatusOffline",
+    "ModifyMNPVersionPreview",
+    "ModifyOnlineVersion",
+    "ModifyPlatformAuditStatus",
+    "ModifySensitiveAPIAuditStatus",
+    "ModifyTeam",
+    "ModifyTeamMember",
+    "ModifyUser",
+    "ModifyUserPassword",
+    "ProcessMNPApproval",
+    "ProcessMNPSensitiveAPIPermissionApproval",
+    "ReleaseMNPVersion",
+    "RemoveMNP",
+    "RollbackMNPVersion",
+];
 
 /// Every action's request members and examples, as data (the mock
 /// server answers from this).
 pub static OPERATIONS: &[::tcmpp_api::operation::OperationInfo] = &[
+    ::tcmpp_api::operation::OperationInfo {
+        action: "AddTeamMember",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "TeamId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MemberList",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::List(
+                    &::tcmpp_api::operation::ParamType::Object(
+                        &SCHEMA_CREATE_TEAM_MEMBER_INFO_REQ,
+                    ),
+                ),
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"MemberList\":[{\"UserId\":\"U20240820175742EEOXFS\",\"UserRoleId\":20070}],\"PlatformId\":\"T04257DS9431720WTAG\",\"TeamId\":\"3686677859\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"11bfebaf-b179-402a-8c1e-e9ecb633c414\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "CheckGlobalDomain",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "DomainUrlList",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::List(
+                    &::tcmpp_api::operation::ParamType::String,
+                ),
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some("{\"DomainUrlList\":[\"abc\"],\"PlatformId\":\"abc\"}"),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"ExistsBlackUrls\":[\"abc\"],\"ExistsWhiteUrls\":[\"abc\"],\"RepeatUrls\":[\"abc\"]},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "ConfigureMNPPreview",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "ActionType",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPVersionId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PreivewEntrancePath",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"ActionType\":1,\"MNPId\":\"mpjl3td541qppx9k\",\"MNPVersionId\":2404,\"PlatformId\":\"T04257DS9431720WTAG\",\"PreivewEntrancePath\":\"page/component/index\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"76f39154-057b-40a7-b2fb-0073221691d1\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "CreateApplication",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "ApplicationName",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Logo",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "TeamId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "ApplicationType",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Intro",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "AndroidAppKey",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "IosAppKey",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Remark",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"AndroidAppKey\":\"com.test\",\"ApplicationName\":\"test\",\"ApplicationType\":1,\"Intro\":\"test\",\"IosAppKey\":\"com.test\",\"Logo\":\"http://127.0..0.1/T04257DS9431720WTAG/console/20240819193433-a67c2b912e.png\",\"PlatformId\":\"T04257DS9431720WTAG\",\"Remark\":\"testtest\",\"TeamId\":\"9213128346\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"ResourceId\":\"app-0lcjnpmdpr\"},\"RequestId\":\"b4bbc366-892c-4ec2-9edc-2a572c1770b4\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "CreateApplicationSensitiveAPI",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "ApplicationId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "APIList",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::List(
+                    &::tcmpp_api::operation::ParamType::Object(
+                        &SCHEMA_CREATE_APPLICATION_SENSITIVE_API_REQ,
+                    ),
+                ),
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"APIList\":[{\"APIDesc\":\"testState\",\"APIName\":\"testState\",\"APIType\":2}],\"ApplicationId\":\"app-cc6g35711m\",\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"25fd4b4d-0395-42b6-8d55-6aefa62827c2\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "CreateConsoleMNPVersionCompileTask",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPVersion",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "FileUrl",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "FileInnerUrl",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "TaskType",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPVersionIntro",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPVersionDesc",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "SourceType",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "ReleaseChannel",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+        ],
+        example_request: Some(
+            "{\"FileInnerUrl\":\"https://127.0.0.1/T02245JR9111721GKOI/console/20240812103013-9e9153aa5d.zip\",\"FileUrl\":\"https://127.0.0.1/T02245JR9111721GKOI/console/20240812103013-9e9153aa5d.zip\",\"MNPId\":\"mp1mkdcf53ob2h8m\",\"MNPVersion\":\"1.0.1\",\"MNPVersionDesc\":\"console add version 1.0.1\",\"MNPVersionIntro\":\"console add version 1.0.1\",\"PlatformId\":\"T02245JR9111721GKOI\",\"TaskType\":2}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"RoomId\":\"\",\"TaskId\":\"2024081210302952548\",\"WSUrl\":\"wss://api.tcmpp-staging.tmfcloud.com:8082/ws\"},\"RequestId\":\"473e70538f1c4dafac52054480a6386a\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "CreateDomain",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Domain",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::List(
+                    &::tcmpp_api::operation::ParamType::Object(
+                        &SCHEMA_CREATE_DOMAIN_PARAM,
+                    ),
+                ),
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"Domain\":[{\"DomainType\":0,\"DomainUrlList\":[\"abc\"]}],\"MNPId\":\"abc\",\"PlatformId\":\"abc\"}",
+        ),
+        example_response: Some("{\"Response\":{\"Data\":0,\"RequestId\":\"abc\"}}"),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "CreateGlobalDomain",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "DomainUrlList",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::List(
+                    &::tcmpp_api::operation::ParamType::String,
+                ),
+            },
+            ::tcmpp_api::operation::Param {
+                name: "DomainType",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"DomainType\":0,\"DomainUrlList\":[\"abc\"],\"PlatformId\":\"abc\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"ExistsBlackUrls\":[\"abc\"],\"ExistsWhiteUrls\":[\"abc\"],\"RepeatUrls\":[\"abc\"],\"Result\":true},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "CreateGlobalDomainACL",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "DomainUrlList",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::List(
+                    &::tcmpp_api::operation::ParamType::String,
+                ),
+            },
+            ::tcmpp_api::operation::Param {
+                name: "DomainType",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"DomainType\":1,\"DomainUrlList\":[\"openapi.autotest.domain.com\"],\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"ExistsBlackUrls\":[],\"ExistsWhiteUrls\":[],\"RepeatUrls\":[],\"Result\":true},\"RequestId\":\"aaf521b9-f1f7-4167-896c-c9a276f34ea7\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "CreateMNP",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPType",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPName",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPIcon",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPIntro",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPDesc",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "TeamId",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"MNPDesc\":\"api create mini program\",\"MNPIcon\":\"https://127.0.0.1/console/20240812101023-f1ae758593.jpeg\",\"MNPIntro\":\"api create mini program\",\"MNPName\":\"apiminiprogram\",\"MNPType\":\"Life Service->144_Lilliputian Services\",\"PlatformId\":\"T02245JR9111721GKOI\",\"TeamId\":\"6519624807\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"ResourceId\":\"mp1mkdcf53ob2h8m\"},\"RequestId\":\"e5b444cb698246b6852bd980114ca151\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "CreateMNPApproval",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPVersionId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "ApplyAction",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"ApplyAction\":\"submit\",\"MNPVersionId\":2597,\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"cb302335-ae31-45cc-ad7c-a894003e5adf\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "CreateMNPDomainACL",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Domain",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::List(
+                    &::tcmpp_api::operation::ParamType::Object(
+                        &SCHEMA_CREATE_DOMAIN_PARAM,
+                    ),
+                ),
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"Domain\":[{\"DomainType\":1,\"DomainUrlList\":[\"https://console.tencent.com\"]},{\"DomainType\":2,\"DomainUrlList\":[\"https://console.tencent.com\"]}],\"MNPId\":\"mpg9yjc0qbpkelik\",\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"d9700b29-dd0d-4661-8ec1-f9e9b351139d\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "CreateMNPSensitiveAPIPermissionApproval",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "APIId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "ApplyReason",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"APIId\":\"api-0min3gqxp8vs1dkh\",\"ApplyReason\":\"We need it.\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{},\"RequestId\":\"aa461996-fbb3-4391-8b26-8551731805dc\"}}",
+        ),
+    },
     ::tcmpp_api::operation::OperationInfo {
         action: "CreateMNPVersion",
         service: SERVICE,
@@ -65,6 +866,873 @@ pub static OPERATIONS: &[::tcmpp_api::operation::OperationInfo] = &[
         ),
     },
     ::tcmpp_api::operation::OperationInfo {
+        action: "CreateOnlineApply",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPVersionId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"MNPVersionId\":2494,\"PlatformId\":\"T02245JR9111721GKOI\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"40cd417a996d4ff296702872c49e1b83\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "CreatePlatformAudit",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPVersionId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "ApplyAction",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"ApplyAction\":\"submit\",\"MNPVersionId\":2494,\"PlatformId\":\"T02245JR9111721GKOI\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"ed62f5b57d62459eb9c0cff331ad7b22\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "CreatePresetKey",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[],
+        example_request: Some("{}"),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Key\":\"abc\"},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "CreateSensitiveAPI",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "ApplicationId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "ApiList",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::List(
+                    &::tcmpp_api::operation::ParamType::Object(
+                        &SCHEMA_CREATE_SENSITIVE_API_REQ,
+                    ),
+                ),
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"ApiList\":[{\"ApiDesc\":\"abc\",\"ApiName\":\"abc\",\"ApiType\":0}],\"ApplicationId\":\"abc\",\"PlatformId\":\"abc\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "CreateSensitiveApiApply",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "APIId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "ApplyReason",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"APIId\":\"abc\",\"ApplyReason\":\"abc\",\"MNPId\":\"abc\",\"PlatformId\":\"abc\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"ResourceId\":\"abc\"},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "CreateTeam",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "TeamName",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "AdminUserId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "TeamRoleTypeList",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::List(
+                    &::tcmpp_api::operation::ParamType::Int64,
+                ),
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Remark",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "RelatedTeamId",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"AdminUserId\":\"U20240819192442VIVYPG\",\"PlatformId\":\"T04257DS9431720WTAG\",\"TeamName\":\"AT_team0819192441\",\"TeamRoleTypeList\":[2]}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"RequestId\":\"6568c8cd-1651-4c8f-b384-b308ad11f743\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "CreateTeamMember",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "UserName",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "UserAccount",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "UserPassword",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "TeamId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "RoleId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "KeyId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"KeyId\":\"abc\",\"PlatformId\":\"abc\",\"RoleId\":0,\"TeamId\":\"abc\",\"UserAccount\":\"abc\",\"UserName\":\"abc\",\"UserPassword\":\"abc\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"UserId\":\"abc\"},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "CreateUser",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "UserAccount",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "UserName",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "AccountType",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Password",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "KeyId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"AccountType\":3,\"KeyId\":\"8d3834f4-3f2b-440f-8ba7-37aa85e27549\",\"Password\":\"WY80bHGTqbNKhSl9I6lsh0li5EPcHO7WMlqoZzqK2rHpdNqtPeJINReB/PfrrJBX9tinDt6L0meKN/yts7M62D8Wc+zDJKjcDLFKlRIVtbkgLIccb+klbHH1+MT4SXpZFprJsaIp+jQx2xRf97ZRqBFJxPvbLbA4FzsnOK2Nk98=\",\"PlatformId\":\"T04257DS9431720WTAG\",\"UserAccount\":\"OpenApiUser0819174740\",\"UserName\":\"OpenApiUser0819174740\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"ResourceId\":\"U20240819174742HGXHXT\"},\"RequestId\":\"7ec65677-eef5-4c9a-87bf-aff8141e54e6\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DeleteApplication",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "ApplicationId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"ApplicationId\":\"app-wan09utwt4\",\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"01ee5448aad4415fbe6253c2a581a9ae\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DeleteApplicationSensitiveAPI",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "APIId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"APIId\":\"api-rj2b08c8cang07nb\",\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"c805e6bb-a3e0-470c-8286-0cc0db930a24\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DeleteGlobalDomain",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "DomainId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"DomainId\":5561,\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"8622f24e-f735-4e4b-ba3e-71088823c379\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DeleteMNP",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"MNPId\":\"mpub1oskm7olulc5\",\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"e82b6b6c-44c9-458a-abd2-910f8309b712\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DeleteSensitiveAPI",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "ApiId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some("{\"ApiId\":\"abc\",\"PlatformId\":\"abc\"}"),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DeleteTeam",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "TeamId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"PlatformId\":\"T04257DS9431720WTAG\",\"TeamId\":\"1562741874\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"d731fd9e-a797-4988-b287-ecbdec0a21c0\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DeleteTeamMember",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "TeamId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "UserId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"PlatformId\":\"T04257DS9431720WTAG\",\"TeamId\":\"3686677859\",\"UserId\":\"U20240820175742EEOXFS\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"471936dd-731c-437c-a34e-2f755cc3c366\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DeleteUser",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "UserId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"PlatformId\":\"T04257DS9431720WTAG\",\"UserId\":\"U20240819174742HGXHXT\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"e6687e03-d5ba-4215-9b0f-1171fff115f1\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeApplication",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "ApplicationId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"ApplicationId\":\"app-cc6g35711m\",\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"AndroidAppKey\":\"com.tencent.tcmpp.demo\",\"ApplicationName\":\"autotest_app\",\"ApplicationType\":2,\"CreateTime\":\"1721010944\",\"CreateUser\":\"autotest_op\",\"Intro\":\"modify application0802112440\",\"IosAppKey\":\"com.tencent.tcmpp.demo\",\"Logo\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240802112441-cf9ba6bd4c.png\",\"Remark\":\"\",\"SensitiveApiCount\":19,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"UpdateTime\":\"1724019292\",\"UpdateUser\":\"autotest_op\"},\"RequestId\":\"57c3656b-71bb-49a4-b6f7-8c467917d964\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeApplicationConfig",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "ApplicationId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "AppType",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"AppType\":0,\"ApplicationId\":\"abc\",\"PlatformId\":\"abc\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"File\":\"abc\"},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeApplicationConfigFile",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "ApplicationId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "AppType",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"AppType\":2,\"ApplicationId\":\"app-cc6g35711m\",\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"File\":\"eyJjdXN0b21JZCI6IlQwNDI1N0RTOTQzMTcyMFdUQUciLCJwcm9kdWN0SWQiOiIxMDAwOTc2MTEiLCJwYWNrYWdlTmFtZSI6ImNvbS50ZW5jZW50LnRjbXBwLmRlbW8iLCJidW5kbGVJZCI6IiIsIm1hdGVyaWFsIjoiMDFid1A4OVhKZTY4dm50WlVwdTRtdDd0MUo4VVVGeXdXU1ZxMG1QWXRYUmVQazJibkZZN2Fuc1RsY1dDSGNNVHBuKzB2OTlBaCtBT0g5MENKNzBEK1UzNTFEVXkyTkdYeEwrMzlTazI4L0NUVzcwZGIrc3B5d2IxSWw1TTBtRFpLMGkyVGxkRXJmOG4yL1RFSWRuckg0VlNNVFl3ZWh6b2VWUmx4cFhhL1JnMVVpNlM1STJQbG1SVFd6elZZdG84Q3ZuYzVKL1ZMenlWY1RPOWE4TDl3MmI2eSttTVptVTdMSTljOW9xWEVjR1pPU2VLYklwdGNzbG54dXNSbHdIMDB5VG1PWnRtcDB1azJweVdWUHBvanlpN1MyM0dhQW1LYnU1cWw4UXR4NklNYXIzRHhzd3dnMnN2YnRkWmZjSy95TTI3VGFKZ0NKbE94QzZPRHVCdXoyTHF4Uk52RUhmK3NoQjJGZGc3UmVmdGo4eXM0bE82d0lFNHZ2M09rbG1ZQlRqUFNqRGQxUjRhaWpwU2NGMGJSRmpzc25SRU5DTmhlVDdEc0ZGTnNOcW5nWStrOUwrak9mZVhhYlpwbVRyUitwUUVWamZUajRNSU1uL09Qbnp2clBqVzVhQnRCOFRVREc0dGFEYWlqS1B0N1ZaRkphSndSWUxWd1J4ZmRSbXpYeGJhOGRWR0V4dVlJVmRLTVByQXNPZUdDdE1LeGV6S1JjenZYUC9FTkI4NkFMTENsOCsxMnBkV1hnTmNSakJ1cEg5aDFlc245U2M5N3g2NFZLSVpJb0d3PT1jNTc2NTA5MTRkYzkwMmQ5Iiwic2hhcmsiOnsiaHR0cFVybCI6Imh0dHA6Ly8xMjcuMC4wLjEiLCJ0Y3BIb3N0IjoiMTI3LjAuMC4xIiwidGNwUG9ydCI6MzAwMTQsImFwcEtleSI6ImFwcC1jYzZnMzU3MTFtIiwic3ltRW5jIjoxLCJhc3ltRW5jIjowfSwiZmVlZGJhY2siOiJodHRwOi8vMTI3LjAuMC4xOjgwODEiLCJxYXBtVXJsIjoiaHR0cDovLzEyNy4wLjAuMSJ9\"},\"RequestId\":\"208ad6f9-67c1-4d90-8170-afd932351742\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeApplicationList",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "Offset",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Limit",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Keyword",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "TeamId",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"Keyword\":\"\",\"Limit\":20,\"Offset\":0,\"PlatformId\":\"T04827BQ9761718REMX\",\"TeamId\":\"\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"AndroidAppKey\":\"abc\",\"ApplicationName\":\"abc\",\"ApplicationType\":0,\"CreateTime\":\"abc\",\"CreateUser\":\"abc\",\"Intro\":\"abc\",\"IosAppKey\":\"abc\",\"Logo\":\"abc\",\"Remark\":\"abc\",\"SensitiveApiCount\":0,\"TeamId\":\"abc\",\"TeamName\":\"abc\",\"UpdateTime\":\"abc\",\"UpdateUser\":\"abc\"}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeApplicationMNPVersionAuditList",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "Offset",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Limit",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "AuditStatusList",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::List(
+                    &::tcmpp_api::operation::ParamType::Int64,
+                ),
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Keyword",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "ApplicationId",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "TeamId",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"ApplicationId\":\"abc\",\"AuditStatusList\":[0],\"Keyword\":\"abc\",\"Limit\":0,\"Offset\":0,\"PlatformId\":\"abc\",\"TeamId\":\"abc\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"ApplicationAndUrl\":\"abc\",\"ApplicationIOSUrl\":\"abc\",\"ApplicationId\":\"abc\",\"ApplicationLogo\":\"abc\",\"ApplicationName\":\"abc\",\"ApplyTime\":\"abc\",\"ApplyUser\":\"abc\",\"AuditNo\":\"abc\",\"AuditNote\":\"abc\",\"AuditStatus\":0,\"AuditTime\":\"abc\",\"AuditUser\":\"abc\",\"MNPIcon\":\"abc\",\"MNPId\":\"abc\",\"MNPName\":\"abc\",\"MNPQrCodeUrl\":\"abc\",\"MNPType\":\"abc\",\"MNPVersion\":\"abc\",\"MNPVersionId\":0,\"TeamId\":\"abc\",\"TeamName\":\"abc\"}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeApplicationSensitiveAPIList",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "Offset",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Limit",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "ApplicationId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Keyword",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "TeamId",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"ApplicationId\":\"app-cc6g35711m\",\"Keyword\":\"testState\",\"Limit\":30,\"Offset\":0,\"PlatformId\":\"T04257DS9431720WTAG\",\"TeamId\":\"3686677859\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"APIDesc\":\"testState\",\"APIId\":\"api-rj2b08c8cang07nb\",\"APIMethod\":\"testState\",\"APIName\":\"testState\",\"APIType\":2,\"ApplicationId\":\"app-cc6g35711m\",\"ApplicationLogo\":\"https://127.0.0.1/T04257DS9431720WTAG/console/20240802112441-cf9ba6bd4c.png\",\"ApplicationName\":\"autotest_app\",\"CreateTime\":\"1724245061\",\"CreateUser\":\"800001208871\",\"Status\":0,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"UpdateTime\":\"1724245061\",\"UpdateUser\":\"800001208871\"}],\"TotalCount\":1},\"RequestId\":\"66d355a2-7ece-49ce-acf0-1ec070da324b\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeConsoleMNPVersionCompileTask",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "BusinessId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"BusinessId\":\"2024081210302952548\",\"PlatformId\":\"T02245JR9111721GKOI\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"ExtInfo\":{\"SizeInfo\":\"{\\\"total\\\":13,\\\"subPackages\\\":null}\",\"TCMPPErrMsg\":\"\",\"WXErrMsg\":\"\",\"WXQrCode\":\"\"},\"MNPId\":\"mp1mkdcf53ob2h8m\",\"PkgSize\":31296,\"QrCodeContent\":\"tcmpp://applet/?appId=mp1mkdcf53ob2h8m&type=2&businessId=4q46grhbm8oannl2i6&timestamp=1723429831\",\"QrCodeUrl\":\"https://127.0.0.1/T02245JR9111721GKOI/mpp/mp1mkdcf53ob2h8m-1.0.1-1723429831031.png\",\"SubPkgInfos\":[{\"PathPrefix\":\"__APP__\",\"PkgName\":\"__APP__\",\"PkgSize\":31296}],\"TaskId\":\"2024081210302952548\",\"TaskMsg\":\"Success\",\"TaskStatus\":60},\"RequestId\":\"e95cd4436bd2417ba63638571e32b1dc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeDomainInfo",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some("{\"MNPId\":\"abc\",\"PlatformId\":\"abc\"}"),
+        example_response: Some(
+            "{\"Response\":{\"Data\":[{\"DomainType\":0,\"DomainUrl\":\"abc\"}],\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeDomainTeamList",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "Offset",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Limit",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Keyword",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"Keyword\":\"abc\",\"Limit\":0,\"Offset\":0,\"PlatformId\":\"abc\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"CreateTime\":\"abc\",\"CreateUser\":\"abc\",\"TeamId\":\"abc\",\"TeamName\":\"abc\"}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeGlobalDomainACL",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "Offset",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Limit",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "DomainTypes",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::List(
+                    &::tcmpp_api::operation::ParamType::Int64,
+                ),
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Keyword",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"DomainTypes\":[1],\"Keyword\":\"\",\"Limit\":20,\"Offset\":0,\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"CreateTime\":\"1724223249\",\"CreateUser\":\"800001208871\",\"DomainId\":5561,\"DomainType\":1,\"DomainUrl\":\"openapi.autotest.domain.com\",\"UpdateTime\":\"1724223249\",\"UpdateUser\":\"800001208871\"},{\"CreateTime\":\"1723776362\",\"CreateUser\":\"jaden\",\"DomainId\":5440,\"DomainType\":1,\"DomainUrl\":\"123132.com\",\"UpdateTime\":\"1723776362\",\"UpdateUser\":\"jaden\"}],\"TotalCount\":2},\"RequestId\":\"e56b6521-bec5-4081-83c5-a6dd9df3a001\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeGlobalDomainList",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "Offset",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Limit",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "DomainTypes",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::List(
+                    &::tcmpp_api::operation::ParamType::Int64,
+                ),
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Keyword",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"DomainTypes\":[0],\"Keyword\":\"abc\",\"Limit\":0,\"Offset\":0,\"PlatformId\":\"abc\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"CreateTime\":\"abc\",\"CreateUser\":\"abc\",\"CustomerID\":\"abc\",\"DomainId\":0,\"DomainType\":0,\"DomainURL\":\"abc\",\"UpdateTime\":\"abc\",\"UpdateUser\":\"abc\"}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeMNP",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"MNPId\":\"mpjl3td541qppx9k\",\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"AccessStatus\":2,\"CreateTime\":\"1721010947\",\"CreateUser\":\"autotest_op\",\"MNPDesc\":\"test\",\"MNPIcon\":\"https://api.tcmpp-staging.tmfcloud.com:80/Mutable/T04257DS9431720WTAG/console/20240719101648-d75111ba9d.png?algo=sha1&exp=2036678400&sid=s-7da2a17b05&t=VI5x2Va%2B32TmbJFh63UoUkIhCgU%3D\",\"MNPId\":\"mpjl3td541qppx9k\",\"MNPIntro\":\"test\",\"MNPName\":\"autotest_online_miniapp\",\"MNPType\":\"Life Service->144_Lilliputian Services\",\"Status\":1,\"TeamId\":\"1363731006\",\"TeamName\":\"autotest_mini_team\"},\"RequestId\":\"b25464f8-da2b-49e7-b3d4-1dcbc2e9c065\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
         action: "DescribeMNPAllStageVersions",
         service: SERVICE,
         retry_safe: true,
@@ -88,111 +1756,2040 @@ pub static OPERATIONS: &[::tcmpp_api::operation::OperationInfo] = &[
             "{\"Response\":{\"Data\":[{\"ApprovalNo\":\"aud7hnb70973ng51ca\",\"ApprovalStatus\":3,\"CreateTime\":\"1724142147\",\"CreateUser\":\"autotest_op\",\"MNPDesc\":\"test\",\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240820061043-30fc239971.png\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPIntro\":\"test\",\"MNPName\":\"autotest_miniapp\",\"MNPType\":\"Logistics Services->1_Pickup/Delivery,Life Service->144_Lilliputian Services\",\"MNPVersion\":\"1.0.277\",\"MNPVersionId\":2596,\"MNPVersionIntro\":\"test\",\"Phase\":\"Platform\",\"RollbackVersion\":0,\"ShowCase\":1,\"Status\":1,\"VersionCurrentStatus\":3},{\"ApprovalNo\":\"aud7hnb70973ng51ca\",\"ApprovalStatus\":3,\"CreateTime\":\"1724142147\",\"CreateUser\":\"autotest_op\",\"MNPDesc\":\"test\",\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240820061043-30fc239971.png\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPIntro\":\"test\",\"MNPName\":\"autotest_miniapp\",\"MNPType\":\"Logistics Services->1_Pickup/Delivery,Life Service->144_Lilliputian Services\",\"MNPVersion\":\"1.0.277\",\"MNPVersionId\":2596,\"MNPVersionIntro\":\"test\",\"Phase\":\"Online\",\"RollbackVersion\":0,\"ShowCase\":1,\"Status\":1,\"VersionCurrentStatus\":3},{\"ApprovalNo\":\"aud7hnb70973ng51ca\",\"ApprovalStatus\":3,\"CreateTime\":\"1724142147\",\"CreateUser\":\"autotest_op\",\"MNPDesc\":\"test\",\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240820061043-30fc239971.png\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPIntro\":\"test\",\"MNPName\":\"autotest_miniapp\",\"MNPType\":\"Logistics Services->1_Pickup/Delivery,Life Service->144_Lilliputian Services\",\"MNPVersion\":\"1.0.277\",\"MNPVersionId\":2596,\"MNPVersionIntro\":\"test\",\"Phase\":\"Develop\",\"RollbackVersion\":0,\"ShowCase\":1,\"Status\":1,\"VersionCurrentStatus\":3},{\"ApprovalNo\":\"\",\"ApprovalStatus\":3,\"CreateTime\":\"1722571328\",\"CreateUser\":\"admin\",\"MNPDesc\":\"This mini program is used for automatic test 0820163007\",\"MNPIcon\":\"https://api.tcmpp-staging.tmfcloud.com:80/Mutable/T04257DS9431720WTAG/console/20240802101902-805af7c9bf.png\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPIntro\":\"For automatic test 0820163007\",\"MNPName\":\"autotest_miniapp\",\"MNPType\":\"Logistics Services->1_Pickup/Delivery,Life Service->144_Lilliputian Services\",\"MNPVersion\":\"1.0.115\",\"MNPVersionId\":2395,\"MNPVersionIntro\":\"add a new mnp version from console\",\"Phase\":\"Develop\",\"RollbackVersion\":0,\"ShowCase\":0,\"Status\":1,\"VersionCurrentStatus\":0},{\"ApprovalNo\":\"audlyeenb7l9rfd51z\",\"ApprovalStatus\":3,\"CreateTime\":\"1724127655\",\"CreateUser\":\"800001208871\",\"MNPDesc\":\"test\",\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240820061043-30fc239971.png\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPIntro\":\"test\",\"MNPName\":\"autotest_miniapp\",\"MNPType\":\"Logistics Services->1_Pickup/Delivery,Life Service->144_Lilliputian Services\",\"MNPVersion\":\"1.0.276\",\"MNPVersionId\":2582,\"MNPVersionIntro\":\"213123\",\"Phase\":\"Develop\",\"RollbackVersion\":0,\"ShowCase\":0,\"Status\":1,\"VersionCurrentStatus\":3}],\"RequestId\":\"2802e966-d4ab-4a91-8350-00b803e5a49c\"}}",
         ),
     },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeMNPApprovalList",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "Offset",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Limit",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "ApprovalStatusList",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::List(
+                    &::tcmpp_api::operation::ParamType::Int64,
+                ),
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Keyword",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "ApplicationId",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "TeamId",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"ApplicationId\":\"\",\"ApprovalStatusList\":[0],\"Keyword\":\"\",\"Limit\":20,\"Offset\":0,\"PlatformId\":\"T04257DS9431720WTAG\",\"TeamId\":\"\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"ApplicationId\":\"app-cc6g35711m\",\"ApplicationLogo\":\"https://api.tcmpp-staging.tmfcloud.com:80/Mutable/T04257DS9431720WTAG/console/20240802112441-cf9ba6bd4c.png\",\"ApplicationName\":\"autotest_app\",\"ApplyTime\":\"1724142667\",\"ApplyUser\":\"800001208871\",\"ApprovalNo\":\"aud4u4c07kp6rxiobb\",\"ApprovalNote\":\"\",\"ApprovalStatus\":0,\"ApprovalTime\":\"0\",\"ApprovalUser\":\"\",\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240820163008-be93fce134.png\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPName\":\"autotest_miniapp\",\"MNPQrCodeUrl\":\"\",\"MNPType\":\"Logistics Services->1_Pickup/Delivery,Life Service->144_Lilliputian Services\",\"MNPVersion\":\"1.0.278\",\"MNPVersionId\":2597,\"TeamId\":\"1363731006\",\"TeamName\":\"autotest_mini_team\"},{\"ApplicationId\":\"app-2850c8no39\",\"ApplicationLogo\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240819190628-466c76bda4.png\",\"ApplicationName\":\"eric_app\",\"ApplyTime\":\"1724120926\",\"ApplyUser\":\"vinya\",\"ApprovalNo\":\"aud6ad75lmlbhkt4gw\",\"ApprovalNote\":\"\",\"ApprovalStatus\":0,\"ApprovalTime\":\"0\",\"ApprovalUser\":\"\",\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/tcmpp/20240820-595579dd-a7bd-4d98-b0ec-91ede0738c5b.png\",\"MNPId\":\"mp7u6lgkgphi64zo\",\"MNPName\":\"vinya_mini1\",\"MNPQrCodeUrl\":\"\",\"MNPType\":\"Education Services->4_Driving School Training\",\"MNPVersion\":\"1.0.1\",\"MNPVersionId\":2575,\"TeamId\":\"7681161954\",\"TeamName\":\"vinya_mini\"}],\"TotalCount\":2},\"RequestId\":\"3effa0e6-397c-4d51-b6ad-7626b32013bb\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeMNPBoard",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some("{\"MNPId\":\"abc\",\"PlatformId\":\"abc\"}"),
+        example_response: Some(
+            "{\"Response\":{\"Data\":[{\"AuditNo\":\"abc\",\"AuditStatus\":0,\"CreateTime\":\"abc\",\"CreateUser\":\"abc\",\"MNPDesc\":\"abc\",\"MNPIcon\":\"abc\",\"MNPId\":\"abc\",\"MNPIntro\":\"abc\",\"MNPName\":\"abc\",\"MNPType\":\"abc\",\"MNPVersion\":\"abc\",\"MNPVersionId\":0,\"MNPVersionIntro\":\"abc\",\"Phase\":\"abc\",\"ShowCase\":0}],\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeMNPCategory",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some("{\"PlatformId\":\"T04257DS9431720WTAG\"}"),
+        example_response: Some(
+            "{\"Response\":{\"Data\":[{\"CreateTime\":1719991302,\"CreateUser\":\"admin\",\"IsSystem\":true,\"TypeId\":10000,\"TypeName\":\"Logistics Services\",\"TypeValue\":[\"1_Pickup/Delivery\",\"2_Search\",\"10_Postal Service\",\"11_Loading and unloading\",\"12_Warehousing\",\"13_Express Locker\",\"14_Cargo Transportation\"]},{\"CreateTime\":1719991302,\"CreateUser\":\"admin\",\"IsSystem\":true,\"TypeId\":10001,\"TypeName\":\"Education Services\",\"TypeValue\":[\"4_Driving School Training\",\"15_Academic Education (Training Institutions)\",\"16_Academic Education (Schools)\",\"18_Driving School Platform\",\"19_Education Platform\",\"20_Quality Education\",\"21_Infant and Toddler Education\",\"22_Educational Equipment\",\"23_Study Abroad\",\"24_Special Populations Education\",\"25_Online Video Courses\",\"307_Online Education\"]}],\"RequestId\":\"d1d8f191-f4a4-4f72-a358-1634f13bd1e1\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeMNPDetail",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"MNPId\":\"mp1mkdcf53ob2h8m\",\"PlatformId\":\"T02245JR9111721GKOI\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Applications\":null,\"CreateTime\":1723428625,\"CreateUser\":\"murphypeng_mini\",\"MNPDesc\":\"api create mini program\",\"MNPIcon\":\"https://127.0.0.1/console/20240812101023-f1ae758593.jpeg\",\"MNPId\":\"mp1mkdcf53ob2h8m\",\"MNPIntro\":\"api create mini program\",\"MNPName\":\"apiminiprogram\",\"MNPType\":\"Life Service->Lilliputian Services\",\"OnlineStatus\":0,\"Status\":0,\"Tags\":null},\"RequestId\":\"fc8c9245e37b49d3911ed0b38336c232\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeMNPDomainACL",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"MNPId\":\"mpg9yjc0qbpkelik\",\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":[{\"DomainType\":1,\"DomainUrl\":\"https://console.tencent.com\"},{\"DomainType\":2,\"DomainUrl\":\"https://console.tencent.com\"}],\"RequestId\":\"0400caf9-dc30-48f9-bb87-870c78a078b1\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeMNPList",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "Offset",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Limit",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Keyword",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "TeamId",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "ApplicationId",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"ApplicationId\":\"\",\"Keyword\":\"\",\"Limit\":100,\"Offset\":0,\"PlatformId\":\"T04257DS9431720WTAG\",\"TeamId\":\"\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"ApplicationName\":\"\",\"CreateTime\":\"1722579133\",\"CreateUser\":\"autotest_op\",\"EffectMNPVersion\":\"\",\"EffectMNPVersionId\":0,\"EffectStatus\":0,\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/tcmpp/20240802-b5f49f6f-56e9-4013-95ed-bc5e7311350e.png\",\"MNPId\":\"mpyndm7bj0778psz\",\"MNPIntro\":\"fdfgdsfg\",\"MNPName\":\"fdfgdsfg\",\"MNPType\":\"Medical Service->26_Public Medical Institutions\",\"Status\":2,\"TeamName\":\"autotest_mini_team\",\"UpdateTime\":\"1724123222\",\"UpdateUser\":\"autotest_op\"}],\"TotalCount\":1},\"RequestId\":\"bbd787b1-d083-403e-ba16-6a1285560f40\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeMNPManagerDetail",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some("{\"MNPId\":\"abc\",\"PlatformId\":\"abc\"}"),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"AccessStatus\":0,\"CreateTime\":\"abc\",\"CreateUser\":\"abc\",\"MNPDesc\":\"abc\",\"MNPIcon\":\"abc\",\"MNPId\":\"abc\",\"MNPIntro\":\"abc\",\"MNPName\":\"abc\",\"MNPType\":\"abc\",\"TeamId\":\"abc\",\"TeamName\":\"abc\"},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeMNPManagerList",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "Offset",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Limit",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Keyword",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "TeamId",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"Keyword\":\"\",\"Limit\":10,\"Offset\":0,\"PlatformId\":\"T02245JR9111721GKOI\",\"TeamId\":\"6519624807\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"AccessStatus\":0,\"MNPIcon\":\"https://127.0.0.1/console/20240812101023-f1ae758593.jpeg\",\"MNPId\":\"mp1mkdcf53ob2h8m\",\"MNPName\":\"apiminiprogram\",\"Status\":0,\"TeamName\":\"MiniApp\"}],\"TotalCount\":1},\"RequestId\":\"a25029ca836e4d33b085717b7107645a\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeMNPOfflinePackageURL",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"MNPId\":\"mpjl3td541qppx9k\",\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Data\":\"http127.0.0.1/T04257DS9431720WTAG/mpp/mpjl3td541qppx9k_1.0.321.apkg\"},\"RequestId\":\"c4547fc8-050e-4d47-93c4-df783d309345\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeMNPPreview",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPVersionId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"MNPId\":\"mpjl3td541qppx9k\",\"MNPVersionId\":2404,\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"MNPDesc\":\"\",\"MNPId\":\"mpjl3td541qppx9k\",\"MNPName\":\"autotest_online_miniapp\",\"MNPVersion\":\"1.0.208\",\"MNPVersionIntro\":\"test\",\"PreviewEntrancePath\":\"page/component/index\",\"QRCodeUrl\":\"http://127.0.0.1/T04257DS9431720WTAG/mpp/mpjl3td541qppx9k-1.0.208-1722585281267.png\"},\"RequestId\":\"775b6c06-19e1-4bf5-bfd7-7eb50c51f488\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeMNPPrivacy",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some("{\"MNPId\":\"abc\",\"PlatformId\":\"abc\"}"),
+        example_response: Some("{\"Response\":{\"Data\":\"abc\",\"RequestId\":\"abc\"}}"),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeMNPReleasedVersionHistory",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"MNPId\":\"mpjl3td541qppx9k\",\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"MNPId\":\"mpjl3td541qppx9k\",\"MNPVersion\":\"1.0.320\",\"MNPVersionId\":2548,\"MNPVersionNote\":\"test\",\"UpdateTime\":\"1724019035\"},{\"MNPId\":\"mpjl3td541qppx9k\",\"MNPVersion\":\"1.0.319\",\"MNPVersionId\":2543,\"MNPVersionNote\":\"test\",\"UpdateTime\":\"1723932635\"},{\"MNPId\":\"mpjl3td541qppx9k\",\"MNPVersion\":\"1.0.318\",\"MNPVersionId\":2538,\"MNPVersionNote\":\"test\",\"UpdateTime\":\"1723846259\"},{\"MNPId\":\"mpjl3td541qppx9k\",\"MNPVersion\":\"1.0.317\",\"MNPVersionId\":2530,\"MNPVersionNote\":\"test\",\"UpdateTime\":\"1723809176\"},{\"MNPId\":\"mpjl3td541qppx9k\",\"MNPVersion\":\"1.0.316\",\"MNPVersionId\":2520,\"MNPVersionNote\":\"test\",\"UpdateTime\":\"1723759837\"}],\"TotalCount\":5},\"RequestId\":\"9a6ad6c7-796d-47c3-bce0-5658b4f05b1d\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeMNPSensitiveAPIPermissionApproval",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "ApprovalNo",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"ApprovalNo\":\"20240821g020zumzgi\",\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"APIDesc\":\"test\",\"APIId\":\"api-6rla9ev822xewa2n\",\"APIMethod\":\"getAppAuthorizeSetting\",\"APIType\":1,\"ApplyReason\":\"vds\",\"ApprovalStatus\":1,\"RejectReason\":\"\"},\"RequestId\":\"542c2fc9-cb9f-4b99-87f5-1c8565503429\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeMNPSensitiveAPIPermissionApprovalList",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "Offset",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Limit",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "ApprovalStatusList",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::List(
+                    &::tcmpp_api::operation::ParamType::Int64,
+                ),
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Keyword",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"ApprovalStatusList\":[30],\"Keyword\":\"\",\"Limit\":10,\"Offset\":0,\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"APIDesc\":\"test\",\"APIId\":\"api-bmorxwbint70oqno\",\"APIMethod\":\"base64ToArrayBuffer\",\"APIName\":\"base64ToArrayBuffer\",\"APIType\":1,\"ApplicationId\":\"app-cc6g35711m\",\"ApplicationLogo\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240802112441-cf9ba6bd4c.png\",\"ApplicationName\":\"autotest_app\",\"ApplyNote\":\"eee\",\"ApplyTime\":\"1722580644\",\"ApplyUser\":\"autotest_op\",\"ApprovalNo\":\"20240802wfhikl2dzp\",\"ApprovalNote\":\"test\",\"ApprovalStatus\":30,\"ApprovalTime\":\"1722580698\",\"ApprovalUser\":\"admin\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPName\":\"autotest_miniapp\"}],\"TotalCount\":1},\"RequestId\":\"01237c35-abfd-44b5-a814-ab4722b293d2\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeMNPSensitiveAPIPermissionList",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "Offset",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Limit",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "ApplicationId",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Keyword",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"ApplicationId\":\"\",\"Keyword\":\"testState\",\"Limit\":10,\"MNPId\":\"mpg9yjc0qbpkelik\",\"Offset\":0,\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"APIApplyStatus\":30,\"APIDesc\":\"testState\",\"APIId\":\"api-x9se3c7kg5xjwlvl\",\"APIMethod\":\"testState\",\"APIName\":\"testState\",\"APIStatus\":1,\"APIType\":2,\"ApplicationIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240802112441-cf9ba6bd4c.png\",\"ApplicationId\":\"app-cc6g35711m\",\"ApplicationName\":\"autotest_app\",\"ApprovalNo\":\"20240821ejhfcfnmoq\",\"RejectReason\":\"\"}],\"TotalCount\":1},\"RequestId\":\"df5abf55-63fd-4e94-ad8d-423b02e3cb68\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeMNPType",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some("{\"PlatformId\":\"abc\"}"),
+        example_response: Some(
+            "{\"Response\":{\"Data\":[{\"TypeName\":\"abc\",\"TypeValue\":[\"abc\"]}],\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeMNPVersion",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "BusinessId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"BusinessId\":\"2024082016302581955\",\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"MNPId\":\"mpg9yjc0qbpkelik\",\"TaskId\":\"2024082016302581955\",\"TaskMsg\":\"Success\",\"TaskStatus\":60},\"RequestId\":\"2a2e7e38-f18e-411b-9e09-24ab881c3b60\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeMNPVersionPreview",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPVersionId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"MNPId\":\"abc\",\"MNPVersionId\":0,\"PlatformId\":\"abc\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"AppList\":[{\"ApplicationAndUrl\":\"abc\",\"ApplicationIOSUrl\":\"abc\",\"ApplicationIcon\":\"abc\",\"ApplicationId\":\"abc\",\"ApplicationName\":\"abc\"}],\"MNPDesc\":\"abc\",\"MNPId\":\"abc\",\"MNPName\":\"abc\",\"MNPVersion\":\"abc\",\"MNPVersionIntro\":\"abc\",\"QRCodeUrl\":\"abc\",\"TestEntrancePath\":\"abc\"},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeOfflineMNPPackage",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some("{\"MNPId\":\"abc\",\"PlatformId\":\"abc\"}"),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Data\":\"abc\"},\"RequestId\":\"11154253799a45a3a0acf7c90a1b9df5\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeOnlineVersion",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some("{\"MNPId\":\"abc\",\"PlatformId\":\"abc\"}"),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"MNPId\":\"abc\",\"MNPVersion\":\"abc\",\"MNPVersionId\":0,\"MNPVersionNote\":\"abc\",\"UpdateTime\":\"abc\"}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeRoleDetail",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "RoleId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some("{\"PlatformId\":\"abc\",\"RoleId\":0}"),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"ResourceIds\":[\"abc\"],\"RoleId\":0,\"RoleName\":\"abc\",\"TeamId\":\"abc\",\"TeamName\":\"abc\"},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeRoleList",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "Offset",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Limit",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Keyword",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "TeamId",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"Keyword\":\"\",\"Limit\":10,\"Offset\":0,\"PlatformId\":\"T04257DS9431720WTAG\",\"TeamId\":\"3686677859\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"CreateTime\":\"1717575381\",\"RoleId\":20068,\"RoleName\":\"Application Administrator\",\"RoleType\":1,\"TeamName\":\"\"},{\"CreateTime\":\"1717575444\",\"RoleId\":20069,\"RoleName\":\"Application Member Manager\",\"RoleType\":1,\"TeamName\":\"\"},{\"CreateTime\":\"1717582563\",\"RoleId\":20070,\"RoleName\":\"Application Senior Developer\",\"RoleType\":1,\"TeamName\":\"\"},{\"CreateTime\":\"1717582775\",\"RoleId\":20071,\"RoleName\":\"Application Developer\",\"RoleType\":1,\"TeamName\":\"\"},{\"CreateTime\":\"1717582954\",\"RoleId\":20072,\"RoleName\":\"Application Operator\",\"RoleType\":1,\"TeamName\":\"\"},{\"CreateTime\":\"1717583046\",\"RoleId\":20073,\"RoleName\":\"Review Staff\",\"RoleType\":1,\"TeamName\":\"\"}],\"TotalCount\":6},\"RequestId\":\"862a6267-d548-4bab-8c39-fad8fdbb33ee\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeSensitiveAPIAuditList",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "Offset",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Limit",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "AuditStatusList",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::List(
+                    &::tcmpp_api::operation::ParamType::Int64,
+                ),
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Keyword",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"AuditStatusList\":[0],\"Keyword\":\"abc\",\"Limit\":0,\"Offset\":0,\"PlatformId\":\"abc\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"ApiDesc\":\"desc\",\"ApiId\":\"abc\",\"ApiMethod\":\"abc\",\"ApiName\":\"abc\",\"ApiType\":1,\"ApplyNote\":\"abc\",\"ApplyTime\":\"abc\",\"ApplyUser\":\"abc\",\"AuditNo\":\"abc\",\"AuditNote\":\"abc\",\"AuditStatus\":0,\"AuditTime\":\"abc\",\"AuditUser\":\"abc\",\"MNPId\":\"abc\",\"MNPName\":\"abc\"}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeSensitiveAPIList",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "Offset",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Limit",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Keyword",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "TeamId",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "ApplicationId",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"Keyword\":\"abc\",\"Limit\":0,\"Offset\":0,\"PlatformId\":\"abc\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"APIType\":1,\"ApiDesc\":\"abc\",\"ApiId\":\"abc\",\"ApiMethod\":\"abc\",\"ApiName\":\"abc\",\"CreateTime\":\"abc\",\"CreateUser\":\"abc\",\"Status\":1,\"UpdateTime\":\"abc\",\"UpdateUser\":\"abc\"}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeSensitiveApiApplyDetail",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "AuditNo",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some("{\"AuditNo\":\"abc\",\"PlatformId\":\"abc\"}"),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"APIDesc\":\"111\",\"APIId\":\"abc\",\"APIMethod\":\"abc\",\"APIType\":1,\"ApplyReason\":\"abc\",\"AuditStatus\":0,\"RejectReason\":\"abc\"},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeSensitiveApiAuthList",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "Offset",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Limit",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "ApplicationId",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Keyword",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"ApplicationId\":\"abc\",\"Keyword\":\"abc\",\"Limit\":0,\"MNPId\":\"abc\",\"Offset\":0,\"PlatformId\":\"abc\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"APIApplyStatus\":0,\"APIDesc\":\"desc\",\"APIId\":\"abc\",\"APIMethod\":\"abc\",\"APIName\":\"abc\",\"APIStatus\":0,\"APIType\":1,\"RejectReason\":\"abc\"}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeSimpleApplicationInfoList",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "Offset",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Limit",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Keyword",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "LoadAssistantApp",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::Bool,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"Keyword\":\"abc\",\"Limit\":0,\"LoadAssistantApp\":true,\"MNPId\":\"abc\",\"Offset\":0,\"PlatformId\":\"abc\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"AppIdentityID\":0,\"ApplicationID\":\"abc\",\"ApplicationName\":\"abc\"}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeSimpleTeamList",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "TeamRoleTypeList",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::List(
+                    &::tcmpp_api::operation::ParamType::Int64,
+                ),
+            },
+        ],
+        example_request: Some("{\"PlatformId\":\"abc\",\"TeamRoleTypeList\":[0]}"),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"Key\":\"abc\",\"Value\":\"abc\"}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeTeam",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "TeamId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"PlatformId\":\"T04257DS9431720WTAG\",\"TeamId\":\"1363731006\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"AdminUserAccount\":\"autotest_op\",\"ApplicationName\":\"autotest_app\",\"BindMiniTeamCount\":0,\"BindTeamName\":\"autotest_app_team\",\"CreateTime\":\"1720678574\",\"CreateUser\":\"admin\",\"MemberCount\":8,\"RegisterLink\":\"\",\"TeamName\":\"autotest_mini_team\",\"TeamRoleType\":1},\"RequestId\":\"70f3c710-c3ea-46a2-a80d-49100a8acaf7\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeTeamDomainList",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "Offset",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Limit",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "TeamId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"Limit\":0,\"Offset\":0,\"PlatformId\":\"abc\",\"TeamId\":\"abc\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"CreateTime\":\"abc\",\"CreateUser\":\"abc\",\"DomainId\":0,\"DomainType\":0,\"DomainUrl\":\"abc\",\"MNPId\":\"abc\",\"MNPName\":\"abc\",\"Status\":0}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeTeamList",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "Offset",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Limit",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Keyword",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"Keyword\":\"\",\"Limit\":20,\"Offset\":0,\"PlatformId\":\"T04827BQ9761718REMX\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"AdminUserAccount\":\"xini_app\",\"AdminUserId\":\"U20240709160550YHSGDN\",\"AdminUserName\":\"xini_app\",\"MemberCount\":3,\"RegisterLink\":\"/team-register/e2cd77b46a0090bd0e677dca73bda1f3\",\"RelatedTeamId\":0,\"TeamId\":\"5441555296\",\"TeamName\":\"vinya_app\",\"TeamRoleTypeList\":[2]}],\"TotalCount\":1},\"RequestId\":\"656gg8cd-1651-4c8f-b384-b308ad11f743\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeTeamMemberList",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "Offset",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Limit",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "TeamId",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Keyword",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "RoleIds",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::List(
+                    &::tcmpp_api::operation::ParamType::Int64,
+                ),
+            },
+        ],
+        example_request: Some(
+            "{\"Keyword\":\"\",\"Limit\":30,\"Offset\":0,\"PlatformId\":\"T04257DS9431720WTAG\",\"RoleIds\":[],\"TeamId\":\"3686677859\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20070,\"TeamRoleName\":\"Application Senior Developer\",\"UserAccount\":\"OpenApiUser0820175741\",\"UserId\":\"U20240820175742EEOXFS\",\"UserName\":\"OpenApiUser0820175741\"},{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20071,\"TeamRoleName\":\"Application Developer\",\"UserAccount\":\"vinya_test006\",\"UserId\":\"U20240729223443LLXRFS\",\"UserName\":\"vinya_test006\"},{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20069,\"TeamRoleName\":\"Application Member Manager\",\"UserAccount\":\"autouser\",\"UserId\":\"U20240729215649PUGAPJ\",\"UserName\":\"autouser\"},{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20070,\"TeamRoleName\":\"Application Senior Developer\",\"UserAccount\":\"vinya_test005\",\"UserId\":\"U20240729194217ADBCHQ\",\"UserName\":\"vinya_test005\"},{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20070,\"TeamRoleName\":\"Application Senior Developer\",\"UserAccount\":\"vinya_test003\",\"UserId\":\"U20240729150318FTLAOG\",\"UserName\":\"vinya_test003\"},{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20072,\"TeamRoleName\":\"Application Operator\",\"UserAccount\":\"debug_test002\",\"UserId\":\"U20240728132000GOTVUF\",\"UserName\":\"debug_test002\"},{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20071,\"TeamRoleName\":\"Application Developer\",\"UserAccount\":\"debug_test001\",\"UserId\":\"U20240728131439UWAUHU\",\"UserName\":\"debug_test001\"},{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20070,\"TeamRoleName\":\"Application Senior Developer\",\"UserAccount\":\"test008\",\"UserId\":\"U20240718143421SRCPKQ\",\"UserName\":\"test008\"},{\"CanEdit\":false,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20068,\"TeamRoleName\":\"Application Administrator\",\"UserAccount\":\"autotest_op\",\"UserId\":\"U20240711141611BBFYIF\",\"UserName\":\"autotest_op\"}],\"TotalCount\":9},\"RequestId\":\"c0939315-ce63-4a1a-b0a9-5404d7649666\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeTeamMembers",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "Offset",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Limit",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "TeamId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"Limit\":0,\"Offset\":0,\"PlatformId\":\"abc\",\"TeamId\":\"abc\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"UserAccount\":\"abc\",\"UserId\":\"abc\",\"UserName\":\"abc\",\"UserRoles\":\"abc\"}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeTempSecret4UploadFile2Cos",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "BusinessName",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Suffix",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: None,
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Bucket\":\"abc\",\"Path\":\"abc\",\"Region\":\"abc\",\"TempSecretId\":\"abc\",\"TempSecretKey\":\"abc\",\"Token\":\"abc\"},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeUser",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "UserId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"PlatformId\":\"T04257DS9431720WTAG\",\"UserId\":\"U20240819174742HGXHXT\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"AccountType\":3,\"UserAccount\":\"OpenApiUser0819174740\",\"UserId\":\"U20240819174742HGXHXT\",\"UserName\":\"OpenApiUser0819174740\"},\"RequestId\":\"1de585c1-8d2a-46ec-bcd4-f2e2a3bc9f5b\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeUserDetail",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "UserId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some("{\"PlatformId\":\"abc\",\"UserId\":\"abc\"}"),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"AccountType\":0,\"UserAccount\":\"abc\",\"UserId\":\"abc\",\"UserName\":\"abc\"},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DescribeUserList",
+        service: SERVICE,
+        retry_safe: true,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "Offset",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Limit",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Keyword",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "AccountType",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "TeamId",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"AccountType\":0,\"Keyword\":\"\",\"Limit\":10,\"Offset\":0,\"PlatformId\":\"T04257DS9431720WTAG\",\"TeamId\":\"0\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"DataList\":[{\"AccountType\":3,\"CreateTime\":\"1724060862\",\"Status\":1,\"TeamName\":\"\",\"UserAccount\":\"OpenApiUser0819174740\",\"UserId\":\"U20240819174742HGXHXT\",\"UserName\":\"OpenApiUser0819174740\"},{\"AccountType\":3,\"CreateTime\":\"1724058167\",\"Status\":1,\"TeamName\":\"\",\"UserAccount\":\"OpenApiUser0819170245\",\"UserId\":\"U20240819170247WSBYNR\",\"UserName\":\"12313\"},{\"AccountType\":3,\"CreateTime\":\"1724047671\",\"Status\":1,\"TeamName\":\"eric_mini_team,eric_app_team\",\"UserAccount\":\"eric1\",\"UserId\":\"U20240819140751NLQQBP\",\"UserName\":\"eric1\"},{\"AccountType\":3,\"CreateTime\":\"1724039805\",\"Status\":1,\"TeamName\":\"vinya_mini,vinya_app\",\"UserAccount\":\"vinya\",\"UserId\":\"U20240819115645WTLQND\",\"UserName\":\"vinya\"},{\"AccountType\":2,\"CreateTime\":\"1724038710\",\"Status\":1,\"TeamName\":\"\",\"UserAccount\":\"eric_test\",\"UserId\":\"U20240819113830AMQYEH\",\"UserName\":\"eric_test\"},{\"AccountType\":2,\"CreateTime\":\"1724038564\",\"Status\":1,\"TeamName\":\"\",\"UserAccount\":\"vinya_plat\",\"UserId\":\"U20240819113604EESVUF\",\"UserName\":\"vinya_plat\"},{\"AccountType\":2,\"CreateTime\":\"1723602354\",\"Status\":1,\"TeamName\":\"\",\"UserAccount\":\"ela_platform\",\"UserId\":\"U20240814102554KKJOOF\",\"UserName\":\"ela_platform\"},{\"AccountType\":4,\"CreateTime\":\"1722511700\",\"Status\":1,\"TeamName\":\"test\",\"UserAccount\":\"jadentest009\",\"UserId\":\"U20240801192820CVRUBH\",\"UserName\":\"jadentest009\"},{\"AccountType\":2,\"CreateTime\":\"1722495537\",\"Status\":1,\"TeamName\":\"\",\"UserAccount\":\"jaden\",\"UserId\":\"U20240801145857JOWJCJ\",\"UserName\":\"jaden\"},{\"AccountType\":3,\"CreateTime\":\"1722263683\",\"Status\":1,\"TeamName\":\"autotest_app_team\",\"UserAccount\":\"vinya_test006\",\"UserId\":\"U20240729223443LLXRFS\",\"UserName\":\"vinya_test006\"}],\"TotalCount\":10},\"RequestId\":\"ef3d028d-d74f-4764-a980-f71b867dcd89\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DisableApplicationSensitiveAPI",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "APIId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"APIId\":\"api-dgm1x6xfqf92c83u\",\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"ac230f98-259e-4109-942c-b376e6c9f9d2\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "DisableTeamDomain",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "DomainId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some("{\"DomainId\":0,\"PlatformId\":\"abc\"}"),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "EnableApplicationSensitiveAPI",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "APIId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"APIId\":\"api-dgm1x6xfqf92c83u\",\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"bf1d506f-cedb-4caa-a009-387ddf5c0a57\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "ModifyApplication",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "ApplicationId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "ApplicationName",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Intro",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Logo",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "AndroidAppKey",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "IosAppKey",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Remark",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"AndroidAppKey\":\"com.tencent.tcmpp.demo\",\"ApplicationId\":\"app-fa9k2i3c42\",\"ApplicationName\":\"autotest_app0819210523\",\"Intro\":\"Introduction\",\"IosAppKey\":\"com.tencent.tcmpp.demo\",\"Logo\":\"https://127.0.0.1T04257DS9431720WTAG/console/20240819210517-6638b98fe1.png\",\"PlatformId\":\"T04257DS9431720WTAG\",\"Remark\":\"Description\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"e134087b-0e6c-4e0f-bbfe-e1b481482ff3\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "ModifyApplicationAppKey",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "ApplicationId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "AndroidAppKey",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "IOSAppKey",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"AndroidAppKey\":\"abc\",\"ApplicationId\":\"abc\",\"IOSAppKey\":\"abc\",\"PlatformId\":\"abc\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "ModifyApplicationAppUrl",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "ApplicationId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "AndroidAppURL",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "IOSAppURL",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"AndroidAppURL\":\"abc\",\"ApplicationId\":\"abc\",\"IOSAppURL\":\"abc\",\"PlatformId\":\"abc\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "ModifyDomain",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Domain",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::List(
+                    &::tcmpp_api::operation::ParamType::Object(
+                        &SCHEMA_CREATE_DOMAIN_PARAM,
+                    ),
+                ),
+            },
+        ],
+        example_request: Some(
+            "{\"Domain\":[{\"DomainType\":0,\"DomainUrlList\":[\"abc\"]}],\"MNPId\":\"abc\",\"PlatformId\":\"abc\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "ModifyGlobalDomain",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "DomainId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "DomainUrl",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"DomainId\":5561,\"DomainUrl\":\"openapi.autotest.domain.modifyqdg\",\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":0},\"RequestId\":\"67d00265-ab68-44c1-a3d3-284f7bb478c3\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "ModifyMNP",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPType",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPName",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPIntro",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPDesc",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPIcon",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"MNPDesc\":\"test\",\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240820162809-c31a505943.png\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPIntro\":\"test\",\"MNPName\":\"autotest_miniapp\",\"MNPType\":\"Logistics Services->1_Pickup/Delivery,Life Service->144_Lilliputian Services\",\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"ResourceId\":727},\"RequestId\":\"36b3ccc2-a04a-4f73-82be-b472f5e4b262\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "ModifyMNPDomain",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Domain",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::List(
+                    &::tcmpp_api::operation::ParamType::Object(
+                        &SCHEMA_CREATE_DOMAIN_PARAM,
+                    ),
+                ),
+            },
+        ],
+        example_request: None,
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"7a78d408-060a-4fc6-8f21-d937d8caedf6\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "ModifyMNPStatusOffline",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some("{\"MNPId\":\"abc\",\"PlatformId\":\"abc\"}"),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "ModifyMNPVersionPreview",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "ActionType",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPVersionId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "TestEntrancePath",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"ActionType\":0,\"MNPId\":\"abc\",\"MNPVersionId\":0,\"PlatformId\":\"abc\",\"TestEntrancePath\":\"abc\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "ModifyOnlineVersion",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPVersionId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPVersion",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"MNPId\":\"abc\",\"MNPVersion\":\"abc\",\"MNPVersionId\":0,\"PlatformId\":\"abc\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "ModifyPlatformAuditStatus",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "AuditNo",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "AuditResult",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "AuditNote",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "AuditItems",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::List(
+                    &::tcmpp_api::operation::ParamType::Object(&SCHEMA_AUDIT_INFO_REQ),
+                ),
+            },
+        ],
+        example_request: Some(
+            "{\"AuditItems\":[{\"ApplicationId\":\"app-i8kxgprhks\",\"AuditNote\":\"\",\"AuditStatus\":3}],\"AuditNo\":\"aud06ndxthykkw75l3\",\"AuditNote\":\"\",\"AuditResult\":3,\"PlatformId\":\"T02245JR9111721GKOI\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"accd370371a14145bf44f269ec2fab03\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "ModifySensitiveAPIAuditStatus",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "AuditNo",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "AuditStatus",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "AuditNote",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"AuditNo\":\"abc\",\"AuditNote\":\"abc\",\"AuditStatus\":0,\"PlatformId\":\"abc\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "ModifyTeam",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "TeamId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "TeamName",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "AdminUserId",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"AdminUserId\":\"U20240819192442VIVYPG\",\"PlatformId\":\"T04257DS9431720WTAG\",\"TeamId\":\"1562741874\",\"TeamName\":\"Modify_team0819192441\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"172e8962-8ba8-4065-aac1-1a6335598f1c\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "ModifyTeamMember",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "TeamId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "UserId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "RoleId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"PlatformId\":\"T04257DS9431720WTAG\",\"RoleId\":20071,\"TeamId\":\"3686677859\",\"UserId\":\"U20240820175742EEOXFS\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"fe1c619c-8eec-41f6-99b5-79819e219da4\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "ModifyUser",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "UserId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "UserName",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "AccountType",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"AccountType\":3,\"PlatformId\":\"T04257DS9431720WTAG\",\"UserId\":\"U20240819174742HGXHXT\",\"UserName\":\"ModifyUserName0819174740\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"614eb698-a69c-4e80-aec9-b05544935a18\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "ModifyUserPassword",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "UserId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "Password",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "KeyId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"KeyId\":\"abc\",\"Password\":\"abc\",\"PlatformId\":\"abc\",\"UserId\":\"abc\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"abc\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "ProcessMNPApproval",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "ApprovalNo",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "ApprovalItems",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::List(
+                    &::tcmpp_api::operation::ParamType::Object(&SCHEMA_APPROVAL_ITEM),
+                ),
+            },
+        ],
+        example_request: Some(
+            "{\"ApprovalItems\":[{\"AppId\":\"app-cc6g35711m\",\"ApprovalNote\":\"autotest approval pass\",\"ApprovalResult\":3}],\"ApprovalNo\":\"aud4u4c07kp6rxiobb\",\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"7eaa1ddf-2d80-470f-b6cf-9a8d67a7fb06\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "ProcessMNPSensitiveAPIPermissionApproval",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "ApprovalNo",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "ApprovalStatus",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "ApprovalNote",
+                required: false,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"ApprovalNo\":\"20240821qgnvn8gyp0\",\"ApprovalNote\":\"\",\"ApprovalStatus\":30,\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"ef2ad8ee-6116-4093-9574-2cb9bb173009\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "ReleaseMNPVersion",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPVersionId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"MNPVersionId\":2597,\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"304a13ff-2130-4d52-ad24-9ef279ff55e4\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "RemoveMNP",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"MNPId\":\"mp0sbz01tzh2du7n\",\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"744134c4-76ba-4979-ac23-7d09ed04acb5\"}}",
+        ),
+    },
+    ::tcmpp_api::operation::OperationInfo {
+        action: "RollbackMNPVersion",
+        service: SERVICE,
+        retry_safe: false,
+        rate_limit_per_second: 20,
+        request: &[
+            ::tcmpp_api::operation::Param {
+                name: "MNPId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPVersionId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::Int64,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "PlatformId",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+            ::tcmpp_api::operation::Param {
+                name: "MNPVersion",
+                required: true,
+                ty: ::tcmpp_api::operation::ParamType::String,
+            },
+        ],
+        example_request: Some(
+            "{\"MNPId\":\"mp0sbz01tzh2du7n\",\"MNPVersion\":\"1.0.1\",\"MNPVersionId\":2625,\"PlatformId\":\"T04257DS9431720WTAG\"}",
+        ),
+        example_response: Some(
+            "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"29008657-86cf-4315-92a8-90095c9eca5d\"}}",
+        ),
+    },
 ];
 
-/// Request schema of `CreateMNPVersionResp`.
-pub static SCHEMA_CREATE_MNP_VERSION_RESP: ::tcmpp_api::operation::ObjectSchema = ::tcmpp_api::operation::ObjectSchema {
-    name: "CreateMNPVersionResp",
+/// Request schema of `ApprovalItem`.
+pub static SCHEMA_APPROVAL_ITEM: ::tcmpp_api::operation::ObjectSchema = ::tcmpp_api::operation::ObjectSchema {
+    name: "ApprovalItem",
     members: &[
         ::tcmpp_api::operation::Param {
-            name: "TaskId",
+            name: "AppId",
+            required: true,
+            ty: ::tcmpp_api::operation::ParamType::String,
+        },
+        ::tcmpp_api::operation::Param {
+            name: "ApprovalResult",
+            required: true,
+            ty: ::tcmpp_api::operation::ParamType::Int64,
+        },
+        ::tcmpp_api::operation::Param {
+            name: "ApprovalNote",
             required: false,
             ty: ::tcmpp_api::operation::ParamType::String,
         },
     ],
 };
 
-/// Request schema of `DescribeMPAllStageVersionsResp`.
-pub static SCHEMA_DESCRIBE_MP_ALL_STAGE_VERSIONS_RESP: ::tcmpp_api::operation::ObjectSchema = ::tcmpp_api::operation::ObjectSchema {
-    name: "DescribeMPAllStageVersionsResp",
+/// Request schema of `AuditInfoReq`.
+pub static SCHEMA_AUDIT_INFO_REQ: ::tcmpp_api::operation::ObjectSchema = ::tcmpp_api::operation::ObjectSchema {
+    name: "AuditInfoReq",
     members: &[
         ::tcmpp_api::operation::Param {
-            name: "MNPId",
+            name: "ApplicationId",
             required: false,
             ty: ::tcmpp_api::operation::ParamType::String,
         },
         ::tcmpp_api::operation::Param {
-            name: "MNPVersionId",
+            name: "AuditStatus",
             required: false,
             ty: ::tcmpp_api::operation::ParamType::Int64,
         },
         ::tcmpp_api::operation::Param {
-            name: "MNPName",
+            name: "AuditNote",
+            required: false,
+            ty: ::tcmpp_api::operation::ParamType::String,
+        },
+    ],
+};
+
+/// Request schema of `CreateApplicationSensitiveAPIReq`.
+pub static SCHEMA_CREATE_APPLICATION_SENSITIVE_API_REQ: ::tcmpp_api::operation::ObjectSchema = ::tcmpp_api::operation::ObjectSchema {
+    name: "CreateApplicationSensitiveAPIReq",
+    members: &[
+        ::tcmpp_api::operation::Param {
+            name: "APIName",
             required: false,
             ty: ::tcmpp_api::operation::ParamType::String,
         },
         ::tcmpp_api::operation::Param {
-            name: "MNPIcon",
+            name: "APIDesc",
             required: false,
             ty: ::tcmpp_api::operation::ParamType::String,
         },
         ::tcmpp_api::operation::Param {
-            name: "MNPType",
-            required: false,
-            ty: ::tcmpp_api::operation::ParamType::String,
-        },
-        ::tcmpp_api::operation::Param {
-            name: "MNPIntro",
-            required: false,
-            ty: ::tcmpp_api::operation::ParamType::String,
-        },
-        ::tcmpp_api::operation::Param {
-            name: "MNPDesc",
-            required: false,
-            ty: ::tcmpp_api::operation::ParamType::String,
-        },
-        ::tcmpp_api::operation::Param {
-            name: "CreateUser",
-            required: false,
-            ty: ::tcmpp_api::operation::ParamType::String,
-        },
-        ::tcmpp_api::operation::Param {
-            name: "CreateTime",
-            required: false,
-            ty: ::tcmpp_api::operation::ParamType::String,
-        },
-        ::tcmpp_api::operation::Param {
-            name: "MNPVersion",
-            required: false,
-            ty: ::tcmpp_api::operation::ParamType::String,
-        },
-        ::tcmpp_api::operation::Param {
-            name: "MNPVersionIntro",
-            required: false,
-            ty: ::tcmpp_api::operation::ParamType::String,
-        },
-        ::tcmpp_api::operation::Param {
-            name: "Phase",
-            required: false,
-            ty: ::tcmpp_api::operation::ParamType::String,
-        },
-        ::tcmpp_api::operation::Param {
-            name: "ApprovalStatus",
+            name: "APIType",
             required: false,
             ty: ::tcmpp_api::operation::ParamType::Int64,
         },
+    ],
+};
+
+/// Request schema of `CreateDomainParam`.
+pub static SCHEMA_CREATE_DOMAIN_PARAM: ::tcmpp_api::operation::ObjectSchema = ::tcmpp_api::operation::ObjectSchema {
+    name: "CreateDomainParam",
+    members: &[
         ::tcmpp_api::operation::Param {
-            name: "ApprovalNo",
+            name: "DomainUrlList",
+            required: true,
+            ty: ::tcmpp_api::operation::ParamType::List(
+                &::tcmpp_api::operation::ParamType::String,
+            ),
+        },
+        ::tcmpp_api::operation::Param {
+            name: "DomainType",
+            required: true,
+            ty: ::tcmpp_api::operation::ParamType::Int64,
+        },
+    ],
+};
+
+/// Request schema of `CreateSensitiveAPIReq`.
+pub static SCHEMA_CREATE_SENSITIVE_API_REQ: ::tcmpp_api::operation::ObjectSchema = ::tcmpp_api::operation::ObjectSchema {
+    name: "CreateSensitiveAPIReq",
+    members: &[
+        ::tcmpp_api::operation::Param {
+            name: "ApiName",
             required: false,
             ty: ::tcmpp_api::operation::ParamType::String,
         },
         ::tcmpp_api::operation::Param {
-            name: "ShowCase",
+            name: "ApiDesc",
+            required: false,
+            ty: ::tcmpp_api::operation::ParamType::String,
+        },
+        ::tcmpp_api::operation::Param {
+            name: "ApiType",
             required: false,
             ty: ::tcmpp_api::operation::ParamType::Int64,
         },
+    ],
+};
+
+/// Request schema of `CreateTeamMemberInfoReq`.
+pub static SCHEMA_CREATE_TEAM_MEMBER_INFO_REQ: ::tcmpp_api::operation::ObjectSchema = ::tcmpp_api::operation::ObjectSchema {
+    name: "CreateTeamMemberInfoReq",
+    members: &[
         ::tcmpp_api::operation::Param {
-            name: "RollbackVersion",
+            name: "UserId",
             required: false,
-            ty: ::tcmpp_api::operation::ParamType::Int64,
+            ty: ::tcmpp_api::operation::ParamType::String,
         },
         ::tcmpp_api::operation::Param {
-            name: "Status",
-            required: false,
-            ty: ::tcmpp_api::operation::ParamType::Int64,
-        },
-        ::tcmpp_api::operation::Param {
-            name: "VersionCurrentStatus",
+            name: "UserRoleId",
             required: false,
             ty: ::tcmpp_api::operation::ParamType::Int64,
         },
@@ -200,6 +3797,185 @@ pub static SCHEMA_DESCRIBE_MP_ALL_STAGE_VERSIONS_RESP: ::tcmpp_api::operation::O
 };
 
 impl ::tcmpp_api::Client {
+    /// `AddTeamMember`: Adds a team member.
+    pub fn add_team_member(&self) -> add_team_member::AddTeamMemberRequest {
+        add_team_member::AddTeamMemberRequest::new(self.clone())
+    }
+
+    /// `CheckGlobalDomain`: Queries if the domain is in the allowlist or blocklist.
+    pub fn check_global_domain(&self) -> check_global_domain::CheckGlobalDomainRequest {
+        check_global_domain::CheckGlobalDomainRequest::new(self.clone())
+    }
+
+    /// `ConfigureMNPPreview`: Configures the preview version of a mini program.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .configure_mnp_preview()
+    ///     .mnp_id("example")
+    ///     .action_type(1u32)
+    ///     .mnp_version_id(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn configure_mnp_preview(
+        &self,
+    ) -> configure_mnp_preview::ConfigureMnpPreviewRequest {
+        configure_mnp_preview::ConfigureMnpPreviewRequest::new(self.clone())
+    }
+
+    /// `CreateApplication`: Creates an application.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .create_application()
+    ///     .application_name("example")
+    ///     .logo("example")
+    ///     .platform_id("example")
+    ///     .team_id("example")
+    ///     .application_type(1u32)
+    ///     .intro("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_application(&self) -> create_application::CreateApplicationRequest {
+        create_application::CreateApplicationRequest::new(self.clone())
+    }
+
+    /// `CreateApplicationSensitiveAPI`: Creates a sensitive API of an application.
+    pub fn create_application_sensitive_api(
+        &self,
+    ) -> create_application_sensitive_api::CreateApplicationSensitiveApiRequest {
+        create_application_sensitive_api::CreateApplicationSensitiveApiRequest::new(
+            self.clone(),
+        )
+    }
+
+    /// `CreateConsoleMNPVersionCompileTask`: Adds new mini program version.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .create_console_mnp_version_compile_task()
+    ///     .mnp_id("example")
+    ///     .mnp_version("example")
+    ///     .file_url("example")
+    ///     .file_inner_url("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_console_mnp_version_compile_task(
+        &self,
+    ) -> create_console_mnp_version_compile_task::CreateConsoleMnpVersionCompileTaskRequest {
+        create_console_mnp_version_compile_task::CreateConsoleMnpVersionCompileTaskRequest::new(
+            self.clone(),
+        )
+    }
+
+    /// `CreateDomain`: Creates a mini program service domain.
+    pub fn create_domain(&self) -> create_domain::CreateDomainRequest {
+        create_domain::CreateDomainRequest::new(self.clone())
+    }
+
+    /// `CreateGlobalDomain`: Adds domains to allowlist or blocklist.
+    pub fn create_global_domain(
+        &self,
+    ) -> create_global_domain::CreateGlobalDomainRequest {
+        create_global_domain::CreateGlobalDomainRequest::new(self.clone())
+    }
+
+    /// `CreateGlobalDomainACL`: Creates a global domain allowlist or blocklist.
+    pub fn create_global_domain_acl(
+        &self,
+    ) -> create_global_domain_acl::CreateGlobalDomainAclRequest {
+        create_global_domain_acl::CreateGlobalDomainAclRequest::new(self.clone())
+    }
+
+    /// `CreateMNP`: Creates a mini program.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .create_mnp()
+    ///     .mnp_type("example")
+    ///     .mnp_name("example")
+    ///     .mnp_icon("example")
+    ///     .mnp_intro("example")
+    ///     .mnp_desc("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_mnp(&self) -> create_mnp::CreateMnpRequest {
+        create_mnp::CreateMnpRequest::new(self.clone())
+    }
+
+    /// `CreateMNPApproval`: Creates a mini program approval request.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .create_mnp_approval()
+    ///     .mnp_version_id(1u32)
+    ///     .apply_action("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_mnp_approval(&self) -> create_mnp_approval::CreateMnpApprovalRequest {
+        create_mnp_approval::CreateMnpApprovalRequest::new(self.clone())
+    }
+
+    /// `CreateMNPDomainACL`: Adds a domain name to the allowlist/blocklist of a mini program.
+    pub fn create_mnp_domain_acl(
+        &self,
+    ) -> create_mnp_domain_acl::CreateMnpDomainAclRequest {
+        create_mnp_domain_acl::CreateMnpDomainAclRequest::new(self.clone())
+    }
+
+    /// `CreateMNPSensitiveAPIPermissionApproval`: Creates a permission request to allow a mini program calling sensitive APIs.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .create_mnp_sensitive_api_permission_approval()
+    ///     .api_id("example")
+    ///     .apply_reason("example")
+    ///     .mnp_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_mnp_sensitive_api_permission_approval(
+        &self,
+    ) -> create_mnp_sensitive_api_permission_approval::CreateMnpSensitiveApiPermissionApprovalRequest {
+        create_mnp_sensitive_api_permission_approval::CreateMnpSensitiveApiPermissionApprovalRequest::new(
+            self.clone(),
+        )
+    }
+
     /// `CreateMNPVersion`: Creates a mini program version.
     ///
     /// ```
@@ -219,6 +3995,548 @@ impl ::tcmpp_api::Client {
     /// ```
     pub fn create_mnp_version(&self) -> create_mnp_version::CreateMnpVersionRequest {
         create_mnp_version::CreateMnpVersionRequest::new(self.clone())
+    }
+
+    /// `CreateOnlineApply`: Releases the mini program.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .create_online_apply()
+    ///     .mnp_version_id(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_online_apply(&self) -> create_online_apply::CreateOnlineApplyRequest {
+        create_online_apply::CreateOnlineApplyRequest::new(self.clone())
+    }
+
+    /// `CreatePlatformAudit`: Submits mini program version for approval.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .create_platform_audit()
+    ///     .mnp_version_id(1u32)
+    ///     .apply_action("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_platform_audit(
+        &self,
+    ) -> create_platform_audit::CreatePlatformAuditRequest {
+        create_platform_audit::CreatePlatformAuditRequest::new(self.clone())
+    }
+
+    /// `CreatePresetKey`: Obtains the encryption key.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .create_preset_key()
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_preset_key(&self) -> create_preset_key::CreatePresetKeyRequest {
+        create_preset_key::CreatePresetKeyRequest::new(self.clone())
+    }
+
+    /// `CreateSensitiveAPI`: Adds a sensitive API.
+    pub fn create_sensitive_api(
+        &self,
+    ) -> create_sensitive_api::CreateSensitiveApiRequest {
+        create_sensitive_api::CreateSensitiveApiRequest::new(self.clone())
+    }
+
+    /// `CreateSensitiveApiApply`: Applies for sensitive API permissions.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .create_sensitive_api_apply()
+    ///     .api_id("example")
+    ///     .apply_reason("example")
+    ///     .mnp_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_sensitive_api_apply(
+        &self,
+    ) -> create_sensitive_api_apply::CreateSensitiveApiApplyRequest {
+        create_sensitive_api_apply::CreateSensitiveApiApplyRequest::new(self.clone())
+    }
+
+    /// `CreateTeam`: Creates a team.
+    pub fn create_team(&self) -> create_team::CreateTeamRequest {
+        create_team::CreateTeamRequest::new(self.clone())
+    }
+
+    /// `CreateTeamMember`: Adds team members.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .create_team_member()
+    ///     .user_name("example")
+    ///     .user_account("example")
+    ///     .user_password("example")
+    ///     .team_id("example")
+    ///     .role_id(1u32)
+    ///     .key_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_team_member(&self) -> create_team_member::CreateTeamMemberRequest {
+        create_team_member::CreateTeamMemberRequest::new(self.clone())
+    }
+
+    /// `CreateUser`: Creates a user.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .create_user()
+    ///     .user_account("example")
+    ///     .user_name("example")
+    ///     .account_type(1u32)
+    ///     .password("example")
+    ///     .key_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_user(&self) -> create_user::CreateUserRequest {
+        create_user::CreateUserRequest::new(self.clone())
+    }
+
+    /// `DeleteApplication`: Deletes applications.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .delete_application()
+    ///     .application_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_application(&self) -> delete_application::DeleteApplicationRequest {
+        delete_application::DeleteApplicationRequest::new(self.clone())
+    }
+
+    /// `DeleteApplicationSensitiveAPI`: Deletes a sensitive API.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .delete_application_sensitive_api()
+    ///     .api_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_application_sensitive_api(
+        &self,
+    ) -> delete_application_sensitive_api::DeleteApplicationSensitiveApiRequest {
+        delete_application_sensitive_api::DeleteApplicationSensitiveApiRequest::new(
+            self.clone(),
+        )
+    }
+
+    /// `DeleteGlobalDomain`: Removes a domain name from global domain allowlist or blocklist.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .delete_global_domain()
+    ///     .domain_id(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_global_domain(
+        &self,
+    ) -> delete_global_domain::DeleteGlobalDomainRequest {
+        delete_global_domain::DeleteGlobalDomainRequest::new(self.clone())
+    }
+
+    /// `DeleteMNP`: Deletes the mini program.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .delete_mnp()
+    ///     .mnp_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_mnp(&self) -> delete_mnp::DeleteMnpRequest {
+        delete_mnp::DeleteMnpRequest::new(self.clone())
+    }
+
+    /// `DeleteSensitiveAPI`: Deletes sensitive API.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .delete_sensitive_api()
+    ///     .api_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_sensitive_api(
+        &self,
+    ) -> delete_sensitive_api::DeleteSensitiveApiRequest {
+        delete_sensitive_api::DeleteSensitiveApiRequest::new(self.clone())
+    }
+
+    /// `DeleteTeam`: Deletes a team.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .delete_team()
+    ///     .team_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_team(&self) -> delete_team::DeleteTeamRequest {
+        delete_team::DeleteTeamRequest::new(self.clone())
+    }
+
+    /// `DeleteTeamMember`: Deletes a team member.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .delete_team_member()
+    ///     .team_id("example")
+    ///     .user_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_team_member(&self) -> delete_team_member::DeleteTeamMemberRequest {
+        delete_team_member::DeleteTeamMemberRequest::new(self.clone())
+    }
+
+    /// `DeleteUser`: Deletes a user.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .delete_user()
+    ///     .user_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_user(&self) -> delete_user::DeleteUserRequest {
+        delete_user::DeleteUserRequest::new(self.clone())
+    }
+
+    /// `DescribeApplication`: Queries details of an application.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_application()
+    ///     .application_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_application(
+        &self,
+    ) -> describe_application::DescribeApplicationRequest {
+        describe_application::DescribeApplicationRequest::new(self.clone())
+    }
+
+    /// `DescribeApplicationConfig`: Queries application configuration information.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_application_config()
+    ///     .application_id("example")
+    ///     .app_type(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_application_config(
+        &self,
+    ) -> describe_application_config::DescribeApplicationConfigRequest {
+        describe_application_config::DescribeApplicationConfigRequest::new(self.clone())
+    }
+
+    /// `DescribeApplicationConfigFile`: Queries the configuration files of an application.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_application_config_file()
+    ///     .application_id("example")
+    ///     .app_type(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_application_config_file(
+        &self,
+    ) -> describe_application_config_file::DescribeApplicationConfigFileRequest {
+        describe_application_config_file::DescribeApplicationConfigFileRequest::new(
+            self.clone(),
+        )
+    }
+
+    /// `DescribeApplicationList`: Queries the list of applications.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_application_list()
+    ///     .offset(1u32)
+    ///     .limit(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_application_list(
+        &self,
+    ) -> describe_application_list::DescribeApplicationListRequest {
+        describe_application_list::DescribeApplicationListRequest::new(self.clone())
+    }
+
+    /// `DescribeApplicationMNPVersionAuditList`: Queries the approval list of the mini program versions.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_application_mnp_version_audit_list()
+    ///     .offset(1u32)
+    ///     .limit(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_application_mnp_version_audit_list(
+        &self,
+    ) -> describe_application_mnp_version_audit_list::DescribeApplicationMnpVersionAuditListRequest {
+        describe_application_mnp_version_audit_list::DescribeApplicationMnpVersionAuditListRequest::new(
+            self.clone(),
+        )
+    }
+
+    /// `DescribeApplicationSensitiveAPIList`: Lists sensitive APIs of an application.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_application_sensitive_api_list()
+    ///     .offset(1u32)
+    ///     .limit(1u32)
+    ///     .platform_id("example")
+    ///     .application_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_application_sensitive_api_list(
+        &self,
+    ) -> describe_application_sensitive_api_list::DescribeApplicationSensitiveApiListRequest {
+        describe_application_sensitive_api_list::DescribeApplicationSensitiveApiListRequest::new(
+            self.clone(),
+        )
+    }
+
+    /// `DescribeConsoleMNPVersionCompileTask`: Queries if the mini program version is created successfully.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_console_mnp_version_compile_task()
+    ///     .business_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_console_mnp_version_compile_task(
+        &self,
+    ) -> describe_console_mnp_version_compile_task::DescribeConsoleMnpVersionCompileTaskRequest {
+        describe_console_mnp_version_compile_task::DescribeConsoleMnpVersionCompileTaskRequest::new(
+            self.clone(),
+        )
+    }
+
+    /// `DescribeDomainInfo`: Queries the domain name list configured for the mini program.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_domain_info()
+    ///     .mnp_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_domain_info(
+        &self,
+    ) -> describe_domain_info::DescribeDomainInfoRequest {
+        describe_domain_info::DescribeDomainInfoRequest::new(self.clone())
+    }
+
+    /// `DescribeDomainTeamList`: Queries the list of teams with domain names that obtained the ICP filing.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_domain_team_list()
+    ///     .offset(1u32)
+    ///     .limit(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_domain_team_list(
+        &self,
+    ) -> describe_domain_team_list::DescribeDomainTeamListRequest {
+        describe_domain_team_list::DescribeDomainTeamListRequest::new(self.clone())
+    }
+
+    /// `DescribeGlobalDomainACL`: Queries global domain allowlist and blocklist.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_global_domain_acl()
+    ///     .offset(1u32)
+    ///     .limit(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_global_domain_acl(
+        &self,
+    ) -> describe_global_domain_acl::DescribeGlobalDomainAclRequest {
+        describe_global_domain_acl::DescribeGlobalDomainAclRequest::new(self.clone())
+    }
+
+    /// `DescribeGlobalDomainList`: Queries domain allowlist and blocklist.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_global_domain_list()
+    ///     .offset(1u32)
+    ///     .limit(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_global_domain_list(
+        &self,
+    ) -> describe_global_domain_list::DescribeGlobalDomainListRequest {
+        describe_global_domain_list::DescribeGlobalDomainListRequest::new(self.clone())
+    }
+
+    /// `DescribeMNP`: Queries details of a mini program.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_mnp()
+    ///     .mnp_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_mnp(&self) -> describe_mnp::DescribeMnpRequest {
+        describe_mnp::DescribeMnpRequest::new(self.clone())
     }
 
     /// `DescribeMNPAllStageVersions`: Queries all Developer versions of a mini program.
@@ -241,5 +4559,1242 @@ impl ::tcmpp_api::Client {
         describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsRequest::new(
             self.clone(),
         )
+    }
+
+    /// `DescribeMNPApprovalList`: Queries the list of approval requests related with a mini program.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_mnp_approval_list()
+    ///     .offset(1u32)
+    ///     .limit(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_mnp_approval_list(
+        &self,
+    ) -> describe_mnp_approval_list::DescribeMnpApprovalListRequest {
+        describe_mnp_approval_list::DescribeMnpApprovalListRequest::new(self.clone())
+    }
+
+    /// `DescribeMNPBoard`: Queries the mini program version management information.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_mnp_board()
+    ///     .mnp_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_mnp_board(&self) -> describe_mnp_board::DescribeMnpBoardRequest {
+        describe_mnp_board::DescribeMnpBoardRequest::new(self.clone())
+    }
+
+    /// `DescribeMNPCategory`: Queries the list the mini program types.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_mnp_category()
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_mnp_category(
+        &self,
+    ) -> describe_mnp_category::DescribeMnpCategoryRequest {
+        describe_mnp_category::DescribeMnpCategoryRequest::new(self.clone())
+    }
+
+    /// `DescribeMNPDetail`: Queries mini program details.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_mnp_detail()
+    ///     .mnp_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_mnp_detail(&self) -> describe_mnp_detail::DescribeMnpDetailRequest {
+        describe_mnp_detail::DescribeMnpDetailRequest::new(self.clone())
+    }
+
+    /// `DescribeMNPDomainACL`: Queries the domain name allowlist / blocklist of a mini program .
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_mnp_domain_acl()
+    ///     .mnp_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_mnp_domain_acl(
+        &self,
+    ) -> describe_mnp_domain_acl::DescribeMnpDomainAclRequest {
+        describe_mnp_domain_acl::DescribeMnpDomainAclRequest::new(self.clone())
+    }
+
+    /// `DescribeMNPList`: Queries the list of mini programs.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_mnp_list()
+    ///     .offset(1u32)
+    ///     .limit(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_mnp_list(&self) -> describe_mnp_list::DescribeMnpListRequest {
+        describe_mnp_list::DescribeMnpListRequest::new(self.clone())
+    }
+
+    /// `DescribeMNPManagerDetail`: This API is used to query mini program details in the mini program list.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_mnp_manager_detail()
+    ///     .mnp_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_mnp_manager_detail(
+        &self,
+    ) -> describe_mnp_manager_detail::DescribeMnpManagerDetailRequest {
+        describe_mnp_manager_detail::DescribeMnpManagerDetailRequest::new(self.clone())
+    }
+
+    /// `DescribeMNPManagerList`: This API is used to query the mini program management list.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_mnp_manager_list()
+    ///     .offset(1u32)
+    ///     .limit(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_mnp_manager_list(
+        &self,
+    ) -> describe_mnp_manager_list::DescribeMnpManagerListRequest {
+        describe_mnp_manager_list::DescribeMnpManagerListRequest::new(self.clone())
+    }
+
+    /// `DescribeMNPOfflinePackageURL`: Queries the address to download the mini program package.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_mnp_offline_package_url()
+    ///     .mnp_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_mnp_offline_package_url(
+        &self,
+    ) -> describe_mnp_offline_package_url::DescribeMnpOfflinePackageUrlRequest {
+        describe_mnp_offline_package_url::DescribeMnpOfflinePackageUrlRequest::new(
+            self.clone(),
+        )
+    }
+
+    /// `DescribeMNPPreview`: Queries details of a mini program preview version.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_mnp_preview()
+    ///     .mnp_id("example")
+    ///     .mnp_version_id(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_mnp_preview(
+        &self,
+    ) -> describe_mnp_preview::DescribeMnpPreviewRequest {
+        describe_mnp_preview::DescribeMnpPreviewRequest::new(self.clone())
+    }
+
+    /// `DescribeMNPPrivacy`: Queries the details filled in the service description.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_mnp_privacy()
+    ///     .mnp_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_mnp_privacy(
+        &self,
+    ) -> describe_mnp_privacy::DescribeMnpPrivacyRequest {
+        describe_mnp_privacy::DescribeMnpPrivacyRequest::new(self.clone())
+    }
+
+    /// `DescribeMNPReleasedVersionHistory`: Lists all released versions of a mini program.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_mnp_released_version_history()
+    ///     .mnp_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_mnp_released_version_history(
+        &self,
+    ) -> describe_mnp_released_version_history::DescribeMnpReleasedVersionHistoryRequest {
+        describe_mnp_released_version_history::DescribeMnpReleasedVersionHistoryRequest::new(
+            self.clone(),
+        )
+    }
+
+    /// `DescribeMNPSensitiveAPIPermissionApproval`: Queries details of a permission request to call sensitive APIs.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_mnp_sensitive_api_permission_approval()
+    ///     .approval_no("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_mnp_sensitive_api_permission_approval(
+        &self,
+    ) -> describe_mnp_sensitive_api_permission_approval::DescribeMnpSensitiveApiPermissionApprovalRequest {
+        describe_mnp_sensitive_api_permission_approval::DescribeMnpSensitiveApiPermissionApprovalRequest::new(
+            self.clone(),
+        )
+    }
+
+    /// `DescribeMNPSensitiveAPIPermissionApprovalList`: Queries permission requests to allow a mini program calling sensitive APIs.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_mnp_sensitive_api_permission_approval_list()
+    ///     .offset(1u32)
+    ///     .limit(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_mnp_sensitive_api_permission_approval_list(
+        &self,
+    ) -> describe_mnp_sensitive_api_permission_approval_list::DescribeMnpSensitiveApiPermissionApprovalListRequest {
+        describe_mnp_sensitive_api_permission_approval_list::DescribeMnpSensitiveApiPermissionApprovalListRequest::new(
+            self.clone(),
+        )
+    }
+
+    /// `DescribeMNPSensitiveAPIPermissionList`: Queries the list of sensitive APIs that available to a mini program.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_mnp_sensitive_api_permission_list()
+    ///     .offset(1u32)
+    ///     .limit(1u32)
+    ///     .mnp_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_mnp_sensitive_api_permission_list(
+        &self,
+    ) -> describe_mnp_sensitive_api_permission_list::DescribeMnpSensitiveApiPermissionListRequest {
+        describe_mnp_sensitive_api_permission_list::DescribeMnpSensitiveApiPermissionListRequest::new(
+            self.clone(),
+        )
+    }
+
+    /// `DescribeMNPType`: Queries the mini program type list.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_mnp_type()
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_mnp_type(&self) -> describe_mnp_type::DescribeMnpTypeRequest {
+        describe_mnp_type::DescribeMnpTypeRequest::new(self.clone())
+    }
+
+    /// `DescribeMNPVersion`: Queries the result of the task to create a mini program version.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_mnp_version()
+    ///     .business_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_mnp_version(
+        &self,
+    ) -> describe_mnp_version::DescribeMnpVersionRequest {
+        describe_mnp_version::DescribeMnpVersionRequest::new(self.clone())
+    }
+
+    /// `DescribeMNPVersionPreview`: Queries the details of the mini program trial version.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_mnp_version_preview()
+    ///     .mnp_id("example")
+    ///     .mnp_version_id(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_mnp_version_preview(
+        &self,
+    ) -> describe_mnp_version_preview::DescribeMnpVersionPreviewRequest {
+        describe_mnp_version_preview::DescribeMnpVersionPreviewRequest::new(self.clone())
+    }
+
+    /// `DescribeOfflineMNPPackage`: Queries offline mini program packages.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_offline_mnp_package()
+    ///     .mnp_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_offline_mnp_package(
+        &self,
+    ) -> describe_offline_mnp_package::DescribeOfflineMnpPackageRequest {
+        describe_offline_mnp_package::DescribeOfflineMnpPackageRequest::new(self.clone())
+    }
+
+    /// `DescribeOnlineVersion`: Queries the release version history.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_online_version()
+    ///     .mnp_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_online_version(
+        &self,
+    ) -> describe_online_version::DescribeOnlineVersionRequest {
+        describe_online_version::DescribeOnlineVersionRequest::new(self.clone())
+    }
+
+    /// `DescribeRoleDetail`: Queries role permission information.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_role_detail()
+    ///     .role_id(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_role_detail(
+        &self,
+    ) -> describe_role_detail::DescribeRoleDetailRequest {
+        describe_role_detail::DescribeRoleDetailRequest::new(self.clone())
+    }
+
+    /// `DescribeRoleList`: Queries the list of roles.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_role_list()
+    ///     .offset(1u32)
+    ///     .limit(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_role_list(&self) -> describe_role_list::DescribeRoleListRequest {
+        describe_role_list::DescribeRoleListRequest::new(self.clone())
+    }
+
+    /// `DescribeSensitiveAPIAuditList`: Sensitive API approval list.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_sensitive_api_audit_list()
+    ///     .offset(1u32)
+    ///     .limit(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_sensitive_api_audit_list(
+        &self,
+    ) -> describe_sensitive_api_audit_list::DescribeSensitiveApiAuditListRequest {
+        describe_sensitive_api_audit_list::DescribeSensitiveApiAuditListRequest::new(
+            self.clone(),
+        )
+    }
+
+    /// `DescribeSensitiveAPIList`: Queries all sensitive APIs list.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_sensitive_api_list()
+    ///     .offset(1u32)
+    ///     .limit(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_sensitive_api_list(
+        &self,
+    ) -> describe_sensitive_api_list::DescribeSensitiveApiListRequest {
+        describe_sensitive_api_list::DescribeSensitiveApiListRequest::new(self.clone())
+    }
+
+    /// `DescribeSensitiveApiApplyDetail`: Queries sensitive API permission approval details.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_sensitive_api_apply_detail()
+    ///     .audit_no("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_sensitive_api_apply_detail(
+        &self,
+    ) -> describe_sensitive_api_apply_detail::DescribeSensitiveApiApplyDetailRequest {
+        describe_sensitive_api_apply_detail::DescribeSensitiveApiApplyDetailRequest::new(
+            self.clone(),
+        )
+    }
+
+    /// `DescribeSensitiveApiAuthList`: Queries the sensitive API permission list.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_sensitive_api_auth_list()
+    ///     .offset(1u32)
+    ///     .limit(1u32)
+    ///     .mnp_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_sensitive_api_auth_list(
+        &self,
+    ) -> describe_sensitive_api_auth_list::DescribeSensitiveApiAuthListRequest {
+        describe_sensitive_api_auth_list::DescribeSensitiveApiAuthListRequest::new(
+            self.clone(),
+        )
+    }
+
+    /// `DescribeSimpleApplicationInfoList`: Queries application list information.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_simple_application_info_list()
+    ///     .offset(1u32)
+    ///     .limit(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_simple_application_info_list(
+        &self,
+    ) -> describe_simple_application_info_list::DescribeSimpleApplicationInfoListRequest {
+        describe_simple_application_info_list::DescribeSimpleApplicationInfoListRequest::new(
+            self.clone(),
+        )
+    }
+
+    /// `DescribeSimpleTeamList`: Queries the team information list.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_simple_team_list()
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_simple_team_list(
+        &self,
+    ) -> describe_simple_team_list::DescribeSimpleTeamListRequest {
+        describe_simple_team_list::DescribeSimpleTeamListRequest::new(self.clone())
+    }
+
+    /// `DescribeTeam`: Queries details of a team.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_team()
+    ///     .team_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_team(&self) -> describe_team::DescribeTeamRequest {
+        describe_team::DescribeTeamRequest::new(self.clone())
+    }
+
+    /// `DescribeTeamDomainList`: Queries a specified team’s domains that obtained ICP filing.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_team_domain_list()
+    ///     .offset(1u32)
+    ///     .limit(1u32)
+    ///     .team_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_team_domain_list(
+        &self,
+    ) -> describe_team_domain_list::DescribeTeamDomainListRequest {
+        describe_team_domain_list::DescribeTeamDomainListRequest::new(self.clone())
+    }
+
+    /// `DescribeTeamList`: Queries the list of teams.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_team_list()
+    ///     .offset(1u32)
+    ///     .limit(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_team_list(&self) -> describe_team_list::DescribeTeamListRequest {
+        describe_team_list::DescribeTeamListRequest::new(self.clone())
+    }
+
+    /// `DescribeTeamMemberList`: Queries team member list.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_team_member_list()
+    ///     .offset(1u32)
+    ///     .limit(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_team_member_list(
+        &self,
+    ) -> describe_team_member_list::DescribeTeamMemberListRequest {
+        describe_team_member_list::DescribeTeamMemberListRequest::new(self.clone())
+    }
+
+    /// `DescribeTeamMembers`: Queries the member list of a specified team.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_team_members()
+    ///     .offset(1u32)
+    ///     .limit(1u32)
+    ///     .team_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_team_members(
+        &self,
+    ) -> describe_team_members::DescribeTeamMembersRequest {
+        describe_team_members::DescribeTeamMembersRequest::new(self.clone())
+    }
+
+    /// `DescribeTempSecret4UploadFile2Cos`: Obtains a temporary key for file uploads.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_temp_secret4_upload_file2_cos()
+    ///     .business_name("example")
+    ///     .suffix("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_temp_secret4_upload_file2_cos(
+        &self,
+    ) -> describe_temp_secret4_upload_file2_cos::DescribeTempSecret4UploadFile2CosRequest {
+        describe_temp_secret4_upload_file2_cos::DescribeTempSecret4UploadFile2CosRequest::new(
+            self.clone(),
+        )
+    }
+
+    /// `DescribeUser`: Queries details of a user.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_user()
+    ///     .user_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_user(&self) -> describe_user::DescribeUserRequest {
+        describe_user::DescribeUserRequest::new(self.clone())
+    }
+
+    /// `DescribeUserDetail`: Queries user details.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_user_detail()
+    ///     .user_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_user_detail(
+        &self,
+    ) -> describe_user_detail::DescribeUserDetailRequest {
+        describe_user_detail::DescribeUserDetailRequest::new(self.clone())
+    }
+
+    /// `DescribeUserList`: Queries the user list.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .describe_user_list()
+    ///     .offset(1u32)
+    ///     .limit(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn describe_user_list(&self) -> describe_user_list::DescribeUserListRequest {
+        describe_user_list::DescribeUserListRequest::new(self.clone())
+    }
+
+    /// `DisableApplicationSensitiveAPI`: Sets an application sensitive API to Restricted.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .disable_application_sensitive_api()
+    ///     .platform_id("example")
+    ///     .api_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn disable_application_sensitive_api(
+        &self,
+    ) -> disable_application_sensitive_api::DisableApplicationSensitiveApiRequest {
+        disable_application_sensitive_api::DisableApplicationSensitiveApiRequest::new(
+            self.clone(),
+        )
+    }
+
+    /// `DisableTeamDomain`: Disables the company’s domain name that obtained the ICP filing.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .disable_team_domain()
+    ///     .domain_id(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn disable_team_domain(&self) -> disable_team_domain::DisableTeamDomainRequest {
+        disable_team_domain::DisableTeamDomainRequest::new(self.clone())
+    }
+
+    /// `EnableApplicationSensitiveAPI`: Sets an application sensitive API to public.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .enable_application_sensitive_api()
+    ///     .platform_id("example")
+    ///     .api_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn enable_application_sensitive_api(
+        &self,
+    ) -> enable_application_sensitive_api::EnableApplicationSensitiveApiRequest {
+        enable_application_sensitive_api::EnableApplicationSensitiveApiRequest::new(
+            self.clone(),
+        )
+    }
+
+    /// `ModifyApplication`: Changes application information.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_application()
+    ///     .application_id("example")
+    ///     .application_name("example")
+    ///     .intro("example")
+    ///     .logo("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn modify_application(&self) -> modify_application::ModifyApplicationRequest {
+        modify_application::ModifyApplicationRequest::new(self.clone())
+    }
+
+    /// `ModifyApplicationAppKey`: Modifies the application package name.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_application_app_key()
+    ///     .application_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn modify_application_app_key(
+        &self,
+    ) -> modify_application_app_key::ModifyApplicationAppKeyRequest {
+        modify_application_app_key::ModifyApplicationAppKeyRequest::new(self.clone())
+    }
+
+    /// `ModifyApplicationAppUrl`: Changes the app download address.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_application_app_url()
+    ///     .application_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn modify_application_app_url(
+        &self,
+    ) -> modify_application_app_url::ModifyApplicationAppUrlRequest {
+        modify_application_app_url::ModifyApplicationAppUrlRequest::new(self.clone())
+    }
+
+    /// `ModifyDomain`: Edits the mini program domain information.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_domain()
+    ///     .mnp_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn modify_domain(&self) -> modify_domain::ModifyDomainRequest {
+        modify_domain::ModifyDomainRequest::new(self.clone())
+    }
+
+    /// `ModifyGlobalDomain`: Modifies domain allowlist or blocklist.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_global_domain()
+    ///     .domain_id(1u32)
+    ///     .domain_url("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn modify_global_domain(
+        &self,
+    ) -> modify_global_domain::ModifyGlobalDomainRequest {
+        modify_global_domain::ModifyGlobalDomainRequest::new(self.clone())
+    }
+
+    /// `ModifyMNP`: Modifies mini program information.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_mnp()
+    ///     .mnp_type("example")
+    ///     .mnp_name("example")
+    ///     .mnp_intro("example")
+    ///     .mnp_desc("example")
+    ///     .mnp_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn modify_mnp(&self) -> modify_mnp::ModifyMnpRequest {
+        modify_mnp::ModifyMnpRequest::new(self.clone())
+    }
+
+    /// `ModifyMNPDomain`: Modifies the mini program domain information.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_mnp_domain()
+    ///     .mnp_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn modify_mnp_domain(&self) -> modify_mnp_domain::ModifyMnpDomainRequest {
+        modify_mnp_domain::ModifyMnpDomainRequest::new(self.clone())
+    }
+
+    /// `ModifyMNPStatusOffline`: Removes a mini program from an application.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_mnp_status_offline()
+    ///     .mnp_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn modify_mnp_status_offline(
+        &self,
+    ) -> modify_mnp_status_offline::ModifyMnpStatusOfflineRequest {
+        modify_mnp_status_offline::ModifyMnpStatusOfflineRequest::new(self.clone())
+    }
+
+    /// `ModifyMNPVersionPreview`: Configures the mini program preview version.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_mnp_version_preview()
+    ///     .mnp_id("example")
+    ///     .action_type(1u32)
+    ///     .mnp_version_id(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn modify_mnp_version_preview(
+        &self,
+    ) -> modify_mnp_version_preview::ModifyMnpVersionPreviewRequest {
+        modify_mnp_version_preview::ModifyMnpVersionPreviewRequest::new(self.clone())
+    }
+
+    /// `ModifyOnlineVersion`: Rollback a mini program release version.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_online_version()
+    ///     .mnp_id("example")
+    ///     .mnp_version_id(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn modify_online_version(
+        &self,
+    ) -> modify_online_version::ModifyOnlineVersionRequest {
+        modify_online_version::ModifyOnlineVersionRequest::new(self.clone())
+    }
+
+    /// `ModifyPlatformAuditStatus`: Approves or rejects the release of the mini program version.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_platform_audit_status()
+    ///     .audit_no("example")
+    ///     .audit_result(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn modify_platform_audit_status(
+        &self,
+    ) -> modify_platform_audit_status::ModifyPlatformAuditStatusRequest {
+        modify_platform_audit_status::ModifyPlatformAuditStatusRequest::new(self.clone())
+    }
+
+    /// `ModifySensitiveAPIAuditStatus`: Approves or rejects the sensitive API permission application.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_sensitive_api_audit_status()
+    ///     .audit_no("example")
+    ///     .audit_status(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn modify_sensitive_api_audit_status(
+        &self,
+    ) -> modify_sensitive_api_audit_status::ModifySensitiveApiAuditStatusRequest {
+        modify_sensitive_api_audit_status::ModifySensitiveApiAuditStatusRequest::new(
+            self.clone(),
+        )
+    }
+
+    /// `ModifyTeam`: Changes team information.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_team()
+    ///     .team_id("example")
+    ///     .team_name("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn modify_team(&self) -> modify_team::ModifyTeamRequest {
+        modify_team::ModifyTeamRequest::new(self.clone())
+    }
+
+    /// `ModifyTeamMember`: Modifies team member information.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_team_member()
+    ///     .team_id("example")
+    ///     .user_id("example")
+    ///     .role_id(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn modify_team_member(&self) -> modify_team_member::ModifyTeamMemberRequest {
+        modify_team_member::ModifyTeamMemberRequest::new(self.clone())
+    }
+
+    /// `ModifyUser`: Modifies user information.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_user()
+    ///     .user_id("example")
+    ///     .user_name("example")
+    ///     .account_type(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn modify_user(&self) -> modify_user::ModifyUserRequest {
+        modify_user::ModifyUserRequest::new(self.clone())
+    }
+
+    /// `ModifyUserPassword`: Resets user password.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .modify_user_password()
+    ///     .user_id("example")
+    ///     .password("example")
+    ///     .key_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn modify_user_password(
+        &self,
+    ) -> modify_user_password::ModifyUserPasswordRequest {
+        modify_user_password::ModifyUserPasswordRequest::new(self.clone())
+    }
+
+    /// `ProcessMNPApproval`: Processes mini program approval requests.
+    pub fn process_mnp_approval(
+        &self,
+    ) -> process_mnp_approval::ProcessMnpApprovalRequest {
+        process_mnp_approval::ProcessMnpApprovalRequest::new(self.clone())
+    }
+
+    /// `ProcessMNPSensitiveAPIPermissionApproval`: Processes the permission requests to allow a mini program calling sensitive APIs.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .process_mnp_sensitive_api_permission_approval()
+    ///     .approval_no("example")
+    ///     .approval_status(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn process_mnp_sensitive_api_permission_approval(
+        &self,
+    ) -> process_mnp_sensitive_api_permission_approval::ProcessMnpSensitiveApiPermissionApprovalRequest {
+        process_mnp_sensitive_api_permission_approval::ProcessMnpSensitiveApiPermissionApprovalRequest::new(
+            self.clone(),
+        )
+    }
+
+    /// `ReleaseMNPVersion`: Releases a mini program version.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .release_mnp_version()
+    ///     .mnp_version_id(1u32)
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn release_mnp_version(&self) -> release_mnp_version::ReleaseMnpVersionRequest {
+        release_mnp_version::ReleaseMnpVersionRequest::new(self.clone())
+    }
+
+    /// `RemoveMNP`: This API is used to remove a mini program.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .remove_mnp()
+    ///     .mnp_id("example")
+    ///     .platform_id("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn remove_mnp(&self) -> remove_mnp::RemoveMnpRequest {
+        remove_mnp::RemoveMnpRequest::new(self.clone())
+    }
+
+    /// `RollbackMNPVersion`: Rolls back a mini program online version.
+    ///
+    /// ```
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let output = client
+    ///     .rollback_mnp_version()
+    ///     .mnp_id("example")
+    ///     .mnp_version_id(1u32)
+    ///     .platform_id("example")
+    ///     .mnp_version("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("request id {}", output.request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn rollback_mnp_version(
+        &self,
+    ) -> rollback_mnp_version::RollbackMnpVersionRequest {
+        rollback_mnp_version::RollbackMnpVersionRequest::new(self.clone())
     }
 }

@@ -77,7 +77,7 @@ pub use generated::*;
 /// Items the generated code uses; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::lenient::{Lenient, lenient};
+    pub use crate::lenient::{Fields, Lenient, Seed, fields, lenient};
     pub use crate::operation::{BodyError, ResponseBody};
     pub use serde;
 

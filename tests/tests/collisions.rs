@@ -201,7 +201,9 @@ fn models_named_like_prelude_items_and_typestate_parameters_build() {
     let me = models::SelfBuilder::new().self_("me").build();
     assert_eq!(serde_json::to_value(&me).unwrap(), json!({"Self": "me"}));
     // Only answers carry `Result`: it decodes, and needs no `Serialize`.
-    let result = models::Result::builder().ok(true).err("e").build();
+    let mut result = models::Result::default();
+    result.ok = Some(true);
+    result.err = Some("e".to_owned());
     let decoded: models::Result = serde_json::from_value(json!({"Ok": 1, "Err": "e"})).unwrap();
     assert_eq!(decoded, result);
     let vec = models::Vec::builder().items(["a", "b"]).build();

@@ -265,16 +265,17 @@ fn list_outputs_accept_null_and_empty() {
 
 #[test]
 fn outputs_and_models_can_be_built_in_user_tests() {
-    let widget = Widget::builder()
-        .id(1u32)
-        .dimensions(Dimensions::builder().width(1.0).build())
-        .color(Color::Red)
-        .build();
-    let out = PutWidgetOutput::builder()
-        .widget(widget.clone())
-        .request_id("r")
-        .revision(2)
-        .build();
+    // What only answers carry starts from `Default`, fields set by hand.
+    let mut dimensions = Dimensions::default();
+    dimensions.width = Some(1.0);
+    let mut widget = Widget::default();
+    widget.id = Some(1);
+    widget.dimensions = Some(dimensions);
+    widget.color = Some(Color::Red);
+    let mut out = PutWidgetOutput::default();
+    out.widget = Some(widget.clone());
+    out.request_id = "r".to_owned();
+    out.revision = Some(2);
     assert_eq!(out.widget.as_ref(), Some(&widget));
     assert_eq!((out.revision, out.request_id.as_str()), (Some(2), "r"));
     // What a user builds equals what the client decodes.

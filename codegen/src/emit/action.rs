@@ -21,20 +21,11 @@ const SUFFIXES: [&str; 8] = [
 ];
 
 pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream {
-    let required: Vec<&str> = a
-        .request
-        .fields
-        .iter()
-        .chain(a.response.fields.iter())
-        .filter(|f| f.required)
-        .map(|f| f.ident.as_str())
-        .chain(std::iter::once("request_id"))
-        .collect();
     let defined = SUFFIXES
         .iter()
         .map(|suffix| format!("{}{suffix}", a.type_name))
-        .chain([a.op_name.clone(), "unset".to_owned()]);
-    let s = &Scope::new(api, defined, &required);
+        .chain([a.op_name.clone()]);
+    let s = &Scope::new(api, defined);
     let module_doc = docs::inner(&module_docs(a));
     let op = ident(&a.op_name);
     let input = format_ident!("{}Input", a.type_name);
@@ -52,7 +43,7 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
         s,
         &StructDef {
             name: input.to_string(),
-            builder: format!("{input}Builder"),
+            builder: Some(format!("{input}Builder")),
             docs: docs::outer(&format!(
                 "Parameters of `{wire}`.\n\n{}",
                 markdown(&a.request.document)
@@ -81,9 +72,9 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
         s,
         &StructDef {
             name: output.to_string(),
-            builder: format!("{output}Builder"),
+            builder: None,
             docs: docs::outer(&format!(
-                "Successful answer of `{wire}`.\n\n{}",
+                "Successful answer of `{wire}`.\n\n{}\n\nEvery member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.",
                 markdown(&a.response.document)
             )),
             fields: out_fields,
@@ -109,13 +100,12 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
             &error,
         )
     };
-    let unset = s.unset_module();
 
     quote! {
         #module_doc
 
         #op_doc
-        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, Debug, Default)]
         pub struct #op;
 
         impl ::tcmpp_api::operation::Operation for #op {
@@ -134,7 +124,6 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
         #output_def
         #body_def
         #errors
-        #unset
     }
 }
 
@@ -222,7 +211,6 @@ fn response_body(
     body: &proc_macro2::Ident,
     output: &proc_macro2::Ident,
 ) -> TokenStream {
-    let lenient = "::tcmpp_api::__private::lenient";
     let (option, some, none) = (s.std(Std::Option), s.std(Std::Some), s.std(Std::None));
     let string = s.std(Std::String);
     let (result, ok, err) = (s.std(Std::Result), s.std(Std::Ok), s.std(Std::Err));
@@ -233,22 +221,35 @@ fn response_body(
     let shared = |f: &Field| f.wire_name == "Error";
     let fields = a.response.fields.iter().map(|f| {
         let id = ident(&f.ident);
-        let wire = &f.wire_name;
         let ty = s.ty(&f.ty);
         let ty = if shared(f) {
             quote!(#error_or<#ty>)
         } else {
             quote!(#option<#ty>)
         };
-        quote! {
-            #[serde(rename = #wire, default, deserialize_with = #lenient)]
-            #id: #ty,
-        }
+        quote!(#id: #ty,)
     });
+    let mut entries: Vec<structs::FieldEntry<'_>> = vec![structs::FieldEntry {
+        wire: "RequestId",
+        field: format_ident!("request_id"),
+        lenient: true,
+    }];
+    if !a.response.fields.iter().any(|f| shared(f)) {
+        entries.push(structs::FieldEntry {
+            wire: "Error",
+            field: format_ident!("__error"),
+            lenient: false,
+        });
+    }
+    entries.extend(a.response.fields.iter().map(|f| structs::FieldEntry {
+        wire: &f.wire_name,
+        field: ident(&f.ident),
+        lenient: true,
+    }));
+    let fields_def = structs::fields_impl(s, &quote!(#body), &entries);
     let (envelope_error, check_error) = match a.response.fields.iter().find(|f| shared(f)) {
         None => (
             quote! {
-                #[serde(rename = "Error", default)]
                 __error: #option<::tcmpp_api::__private::ErrorBody>,
             },
             quote! {
@@ -301,14 +302,14 @@ fn response_body(
     quote! {
         /// Wire form of the `Response` object; not part of the public API.
         #[doc(hidden)]
-        #[derive(::tcmpp_api::__private::serde::Deserialize)]
-        #[serde(crate = "::tcmpp_api::__private::serde")]
+        #[derive(Default)]
         pub struct #body {
             #envelope_error
-            #[serde(rename = "RequestId", default, deserialize_with = #lenient)]
             request_id: #option<#string>,
             #(#fields)*
         }
+
+        #fields_def
 
         impl ::tcmpp_api::__private::ResponseBody for #body {
             type Output = #output;
@@ -361,7 +362,7 @@ fn shared_error_aliases(api: &Api, a: &Action, error: &proc_macro2::Ident) -> To
 pub(crate) fn shared_errors(api: &Api) -> TokenStream {
     let error = shared_error_name(api);
     let kind = format_ident!("{}Kind", error);
-    let s = &Scope::new(api, [error.to_string(), kind.to_string()], &[]);
+    let s = &Scope::new(api, [error.to_string(), kind.to_string()]);
     let title = &api.service.title;
     let types = error_types(
         s,

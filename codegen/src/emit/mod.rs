@@ -63,7 +63,6 @@ fn root(api: &Api, opts: &EmitOptions<'_>) -> TokenStream {
         ["models".to_owned(), "errors".to_owned()]
             .into_iter()
             .chain(api.actions.iter().map(|a| a.module.clone())),
-        &[],
     );
     let s = &api.service;
     let module_doc = docs::inner(&format!(
@@ -88,6 +87,7 @@ fn root(api: &Api, opts: &EmitOptions<'_>) -> TokenStream {
         TokenStream::new()
     };
     let str_ = scope.std(Std::Str);
+    let unset = scope.unset_module();
     quote! {
         #module_doc
         pub mod models;
@@ -106,6 +106,8 @@ fn root(api: &Api, opts: &EmitOptions<'_>) -> TokenStream {
         pub const ACTIONS: &[&#str_] = &[#(#actions),*];
 
         #operations
+
+        #unset
 
         #client_methods
     }

@@ -8,34 +8,20 @@ use super::{EmitOptions, Scope, docs, markdown, value_set};
 use crate::ir::Api;
 
 pub(crate) fn emit(api: &Api, _opts: &EmitOptions<'_>) -> TokenStream {
-    let required: Vec<&str> = api
-        .models
-        .iter()
-        .flat_map(|m| {
-            m.fields
-                .iter()
-                .filter(|f| f.required)
-                .map(|f| f.ident.as_str())
-        })
-        .collect();
-    let defined = api
-        .value_sets
-        .iter()
-        .map(|s| s.type_name.clone())
-        .chain(
-            api.models
-                .iter()
-                .flat_map(|m| [m.type_name.clone(), m.builder_name.clone()]),
-        )
-        .chain(["unset".to_owned()]);
-    let s = &Scope::new(api, defined, &required);
+    let defined = api.value_sets.iter().map(|s| s.type_name.clone()).chain(
+        api.models
+            .iter()
+            .flat_map(|m| [m.type_name.clone(), m.builder_name.clone()]),
+    );
+    let s = &Scope::new(api, defined);
     let sets = api.value_sets.iter().map(|set| value_set::emit(s, set));
     let models = api.models.iter().map(|m| {
         structs::emit(
             s,
             &StructDef {
                 name: m.type_name.clone(),
-                builder: m.builder_name.clone(),
+                // What only answers carry is built with `Default`.
+                builder: (m.input || !m.output).then(|| m.builder_name.clone()),
                 docs: docs::outer(&format!(
                     "{}\n\nWire name: `{}`.",
                     markdown(&m.document),
@@ -51,11 +37,9 @@ pub(crate) fn emit(api: &Api, _opts: &EmitOptions<'_>) -> TokenStream {
             },
         )
     });
-    let unset = s.unset_module();
     quote! {
         //! Object types and value sets shared by the actions.
         #(#sets)*
         #(#models)*
-        #unset
     }
 }

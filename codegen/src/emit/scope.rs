@@ -80,6 +80,22 @@ impl Std {
     }
 }
 
+/// The marker of each required field name: its UpperCamelCase, with
+/// underscores added until it is unique (for `mnp_id` beside `mnp_id_`).
+fn marker_names<'n>(fields: impl IntoIterator<Item = &'n str>) -> HashMap<String, String> {
+    let idents: BTreeSet<&str> = fields.into_iter().collect();
+    let mut markers = HashMap::new();
+    let mut taken = HashSet::new();
+    for f in idents {
+        let mut m = type_ident(camel(f));
+        while !taken.insert(m.clone()) {
+            m.push('_');
+        }
+        markers.insert(f.to_owned(), m);
+    }
+    markers
+}
+
 /// One generated module's names.
 pub(crate) struct Scope<'a> {
     pub api: &'a Api,
@@ -90,29 +106,23 @@ pub(crate) struct Scope<'a> {
 }
 
 impl<'a> Scope<'a> {
-    /// `defined`: the names of the module's items; `required`: the field
-    /// names of its required members, which get typestate markers.
-    pub(crate) fn new(
-        api: &'a Api,
-        defined: impl IntoIterator<Item = String>,
-        required: &[&str],
-    ) -> Self {
-        // One marker per field name; fields whose names differ only by
-        // underscores (`mnp_id`, `mnp_id_`) get distinct ones.
-        let idents: BTreeSet<&str> = required.iter().copied().collect();
-        let mut markers = HashMap::new();
-        let mut taken = HashSet::new();
-        for f in idents {
-            let mut m = type_ident(camel(f));
-            while !taken.insert(m.clone()) {
-                m.push('_');
-            }
-            markers.insert(f.to_owned(), m);
-        }
+    /// `defined`: the names of the module's items. Markers are decided for
+    /// the whole API at once, so every module names them alike.
+    pub(crate) fn new(api: &'a Api, defined: impl IntoIterator<Item = String>) -> Self {
+        // One marker per required field name across the API; fields whose
+        // names differ only by underscores (`mnp_id`, `mnp_id_`) get
+        // distinct ones.
+        let required = api
+            .actions
+            .iter()
+            .flat_map(|a| &a.request.fields)
+            .chain(api.models.iter().flat_map(|m| &m.fields))
+            .filter(|f| f.required)
+            .map(|f| f.ident.as_str());
         Scope {
             api,
             defined: defined.into_iter().collect(),
-            markers,
+            markers: marker_names(required),
         }
     }
 
@@ -196,7 +206,8 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// The `unset` module: one marker per required member name.
+    /// The `unset` module, at the root: one marker per required member
+    /// name, shared by every builder.
     pub(crate) fn unset_module(&self) -> TokenStream {
         if self.markers.is_empty() {
             return TokenStream::new();
@@ -210,7 +221,7 @@ impl<'a> Scope<'a> {
             ));
             quote! {
                 #doc
-                #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+                #[derive(Clone, Copy, Debug)]
                 pub struct #m;
             }
         });
@@ -235,8 +246,8 @@ mod tests {
     #[test]
     fn prelude_items_are_short_unless_shadowed() {
         let api = api();
-        let plain = Scope::new(&api, ["Widget".to_owned()], &[]);
-        let shadowed = Scope::new(&api, ["Option".to_owned(), "str".to_owned()], &[]);
+        let plain = Scope::new(&api, ["Widget".to_owned()]);
+        let shadowed = Scope::new(&api, ["Option".to_owned(), "str".to_owned()]);
         assert_eq!(plain.std(Std::Option).to_string(), "Option");
         assert_eq!(
             shadowed.std(Std::Option).to_string(),
@@ -249,7 +260,7 @@ mod tests {
         assert_eq!(shadowed.std(Std::Vec).to_string(), "Vec");
         assert_eq!(shadowed.std_str(Std::Option), "::core::option::Option");
         for item in Std::ALL {
-            let everything = Scope::new(&api, [item.short().to_owned()], &[]);
+            let everything = Scope::new(&api, [item.short().to_owned()]);
             let path = everything.std(item).to_string();
             assert!(
                 path.starts_with(":: core ::") || path.starts_with(":: std ::"),
@@ -260,18 +271,18 @@ mod tests {
 
     #[test]
     fn markers_are_distinct_per_field_name() {
-        let api = api();
-        let s = Scope::new(&api, [], &["mnp_id_", "mnp_id", "self_", "name", "name"]);
-        assert_eq!(s.marker("mnp_id"), "MnpId");
-        assert_eq!(s.marker("mnp_id_"), "MnpId_");
-        assert_eq!(s.marker("self_"), "Self_");
-        assert_eq!(s.marker("name"), "Name");
+        let m = marker_names(["mnp_id_", "mnp_id", "self_", "name", "name"]);
+        assert_eq!(m["mnp_id"], "MnpId");
+        assert_eq!(m["mnp_id_"], "MnpId_");
+        assert_eq!(m["self_"], "Self_");
+        assert_eq!(m["name"], "Name");
+        assert_eq!(m.len(), 4);
     }
 
     #[test]
     fn own_items_like_typestate_parameters_are_qualified() {
         let api = api();
-        let s = Scope::new(&api, [], &[]);
+        let s = Scope::new(&api, []);
         assert_eq!(s.own("S3").to_string(), "self :: S3");
         assert_eq!(s.own("Spec").to_string(), "Spec");
         assert_eq!(s.own("S").to_string(), "S");

@@ -14,8 +14,9 @@ use crate::ir::{Field, Type};
 
 pub(crate) struct StructDef<'a> {
     pub name: String,
-    /// Its builder's name.
-    pub builder: String,
+    /// Its builder's name. `None`: no builder; the struct has public,
+    /// all-optional fields and `Default`, which is how users build it.
+    pub builder: Option<String>,
     pub docs: TokenStream,
     pub fields: Vec<&'a Field>,
     /// Public, `#[non_exhaustive]` fields (outputs, models) or private
@@ -34,9 +35,11 @@ const LENIENT: &str = "::tcmpp_api::__private::lenient";
 
 pub(crate) fn emit(s: &Scope<'_>, def: &StructDef<'_>) -> TokenStream {
     let name = ident(&def.name);
-    let builder = ident(&def.builder);
     let struct_docs = &def.docs;
     let is_none = format!("{}::is_none", s.std_str(Std::Option));
+    // Answers may omit any member: such structs decode through `Fields`.
+    let by_fields = def.deserialize && def.fields.iter().all(|f| !f.required);
+    let derive_de = def.deserialize && !by_fields;
 
     let fields = def.fields.iter().map(|f| {
         let id = ident(&f.ident);
@@ -47,7 +50,7 @@ pub(crate) fn emit(s: &Scope<'_>, def: &StructDef<'_>) -> TokenStream {
         if !f.required && def.serialize {
             attrs.push(quote!(skip_serializing_if = #is_none));
         }
-        if def.deserialize {
+        if derive_de {
             attrs.push(quote!(deserialize_with = #LENIENT));
             if !f.required {
                 attrs.push(quote!(default));
@@ -58,7 +61,7 @@ pub(crate) fn emit(s: &Scope<'_>, def: &StructDef<'_>) -> TokenStream {
         } else {
             quote!()
         };
-        let serde = if def.serialize || def.deserialize {
+        let serde = if def.serialize || derive_de {
             quote!(#[serde(#(#attrs),*)])
         } else {
             quote!()
@@ -72,16 +75,16 @@ pub(crate) fn emit(s: &Scope<'_>, def: &StructDef<'_>) -> TokenStream {
 
     let required: Vec<&&Field> = def.fields.iter().filter(|f| f.required).collect();
     let mut derives = vec![quote!(Clone), quote!(Debug), quote!(PartialEq)];
-    if required.is_empty() {
+    if required.is_empty() || def.builder.is_none() || by_fields {
         derives.push(quote!(Default));
     }
     if def.serialize {
         derives.push(quote!(::tcmpp_api::__private::serde::Serialize));
     }
-    if def.deserialize {
+    if derive_de {
         derives.push(quote!(::tcmpp_api::__private::serde::Deserialize));
     }
-    let serde_crate = if def.serialize || def.deserialize {
+    let serde_crate = if def.serialize || derive_de {
         quote!(#[serde(crate = #SERDE_CRATE)])
     } else {
         quote!()
@@ -120,8 +123,42 @@ pub(crate) fn emit(s: &Scope<'_>, def: &StructDef<'_>) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    let starts_doc = format!(" Starts a [`{builder}`].");
-    let builder_def = builder_items(s, def, &builder);
+    let fields_def = if by_fields {
+        let entries: Vec<FieldEntry<'_>> = def
+            .fields
+            .iter()
+            .map(|f| FieldEntry {
+                wire: &f.wire_name,
+                field: ident(&f.ident),
+                lenient: true,
+            })
+            .collect();
+        fields_impl(s, &quote!(#name), &entries)
+    } else {
+        TokenStream::new()
+    };
+    let (inherent, builder_def) = match &def.builder {
+        Some(builder) => {
+            let builder = ident(builder);
+            let starts_doc = format!(" Starts a [`{builder}`].");
+            let items = builder_items(s, def, &builder);
+            (
+                quote! {
+                    impl #name {
+                        #[doc = #starts_doc]
+                        #builder_docs
+                        pub fn builder() -> #builder {
+                            #builder::new()
+                        }
+                        #getters
+                    }
+                },
+                items,
+            )
+        }
+        None if getters.is_empty() => (TokenStream::new(), TokenStream::new()),
+        None => (quote!(impl #name { #getters }), TokenStream::new()),
+    };
     quote! {
         #struct_docs
         #[derive(#(#derives),*)]
@@ -131,15 +168,8 @@ pub(crate) fn emit(s: &Scope<'_>, def: &StructDef<'_>) -> TokenStream {
             #(#fields)*
         }
 
-        impl #name {
-            #[doc = #starts_doc]
-            #builder_docs
-            pub fn builder() -> #builder {
-                #builder::new()
-            }
-            #getters
-        }
-
+        #inherent
+        #fields_def
         #lenient_impl
         #builder_def
     }
@@ -162,7 +192,7 @@ impl Typestate {
                 .iter()
                 .map(|f| {
                     let m = s.marker(&f.ident);
-                    quote!(unset::#m)
+                    quote!(super::unset::#m)
                 })
                 .collect(),
             set_types: required.iter().map(|f| s.ty(&f.ty)).collect(),
@@ -311,7 +341,7 @@ fn builder_items(s: &Scope<'_>, def: &StructDef<'_>, builder: &proc_macro2::Iden
         let id = ident(&f.ident);
         if f.required {
             let m = s.marker(&f.ident);
-            quote!(#id: unset::#m,)
+            quote!(#id: super::unset::#m,)
         } else {
             quote!(#id: #none,)
         }
@@ -486,6 +516,56 @@ fn getter(s: &Scope<'_>, f: &Field) -> TokenStream {
         #doc
         pub fn #id(&self) -> #ret {
             #body
+        }
+    }
+}
+
+/// One member of a [`fields_impl`]: its wire name, its field, and whether
+/// it decodes tolerantly (through `Lenient`) or plainly.
+pub(crate) struct FieldEntry<'a> {
+    pub wire: &'a str,
+    pub field: proc_macro2::Ident,
+    pub lenient: bool,
+}
+
+/// `Deserialize` through the runtime's `Fields`: one `match` on the key per
+/// struct, instead of serde's derived visitor. Every member must start from
+/// `Default` (answers may omit any).
+pub(crate) fn fields_impl(
+    s: &Scope<'_>,
+    name: &TokenStream,
+    entries: &[FieldEntry<'_>],
+) -> TokenStream {
+    let (result, ok) = (s.std(Std::Result), s.std(Std::Ok));
+    let arms = entries.iter().map(|e| {
+        let (wire, field) = (e.wire, &e.field);
+        if e.lenient {
+            quote!(#wire => self.#field = map.next_value_seed(::tcmpp_api::__private::Seed::new())?,)
+        } else {
+            quote!(#wire => self.#field = map.next_value()?,)
+        }
+    });
+    quote! {
+        impl ::tcmpp_api::__private::Fields for #name {
+            fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> #result<bool, A::Error> {
+                match key {
+                    #(#arms)*
+                    _ => return #ok(false),
+                }
+                #ok(true)
+            }
+        }
+
+        impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+                d: D,
+            ) -> #result<Self, D::Error> {
+                ::tcmpp_api::__private::fields(d)
+            }
         }
     }
 }

@@ -35,7 +35,7 @@
 //! ```
 
 /// The `ConfigureMNPPreview` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct ConfigureMnpPreview;
 
 impl ::tcmpp_api::operation::Operation for ConfigureMnpPreview {
@@ -151,10 +151,10 @@ impl ConfigureMnpPreviewInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ConfigureMnpPreviewInputBuilder<
-    S0 = unset::MnpId,
-    S1 = unset::ActionType,
-    S2 = unset::MnpVersionId,
-    S3 = unset::PlatformId,
+    S0 = super::unset::MnpId,
+    S1 = super::unset::ActionType,
+    S2 = super::unset::MnpVersionId,
+    S3 = super::unset::PlatformId,
 > {
     mnp_id: S0,
     action_type: S1,
@@ -167,10 +167,10 @@ impl ConfigureMnpPreviewInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ConfigureMnpPreviewInputBuilder {
-            mnp_id: unset::MnpId,
-            action_type: unset::ActionType,
-            mnp_version_id: unset::MnpVersionId,
-            platform_id: unset::PlatformId,
+            mnp_id: super::unset::MnpId,
+            action_type: super::unset::ActionType,
+            mnp_version_id: super::unset::MnpVersionId,
+            platform_id: super::unset::PlatformId,
             preivew_entrance_path: None,
         }
     }
@@ -182,7 +182,7 @@ impl Default for ConfigureMnpPreviewInputBuilder {
     }
 }
 
-impl<S1, S2, S3> ConfigureMnpPreviewInputBuilder<unset::MnpId, S1, S2, S3> {
+impl<S1, S2, S3> ConfigureMnpPreviewInputBuilder<super::unset::MnpId, S1, S2, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -200,7 +200,7 @@ impl<S1, S2, S3> ConfigureMnpPreviewInputBuilder<unset::MnpId, S1, S2, S3> {
     }
 }
 
-impl<S0, S2, S3> ConfigureMnpPreviewInputBuilder<S0, unset::ActionType, S2, S3> {
+impl<S0, S2, S3> ConfigureMnpPreviewInputBuilder<S0, super::unset::ActionType, S2, S3> {
     /// 1: Set; 2: Cancel
     ///
     /// Wire name: `ActionType`.
@@ -218,7 +218,11 @@ impl<S0, S2, S3> ConfigureMnpPreviewInputBuilder<S0, unset::ActionType, S2, S3> 
     }
 }
 
-impl<S0, S1, S3> ConfigureMnpPreviewInputBuilder<S0, S1, unset::MnpVersionId, S3> {
+impl<
+    S0,
+    S1,
+    S3,
+> ConfigureMnpPreviewInputBuilder<S0, S1, super::unset::MnpVersionId, S3> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -236,7 +240,7 @@ impl<S0, S1, S3> ConfigureMnpPreviewInputBuilder<S0, S1, unset::MnpVersionId, S3
     }
 }
 
-impl<S0, S1, S2> ConfigureMnpPreviewInputBuilder<S0, S1, S2, unset::PlatformId> {
+impl<S0, S1, S2> ConfigureMnpPreviewInputBuilder<S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -299,10 +303,10 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ConfigureMnpPreviewRequest<
-    S0 = unset::MnpId,
-    S1 = unset::ActionType,
-    S2 = unset::MnpVersionId,
-    S3 = unset::PlatformId,
+    S0 = super::unset::MnpId,
+    S1 = super::unset::ActionType,
+    S2 = super::unset::MnpVersionId,
+    S3 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: ConfigureMnpPreviewInputBuilder<S0, S1, S2, S3>,
@@ -318,7 +322,7 @@ impl ConfigureMnpPreviewRequest {
     }
 }
 
-impl<S1, S2, S3> ConfigureMnpPreviewRequest<unset::MnpId, S1, S2, S3> {
+impl<S1, S2, S3> ConfigureMnpPreviewRequest<super::unset::MnpId, S1, S2, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -333,7 +337,7 @@ impl<S1, S2, S3> ConfigureMnpPreviewRequest<unset::MnpId, S1, S2, S3> {
     }
 }
 
-impl<S0, S2, S3> ConfigureMnpPreviewRequest<S0, unset::ActionType, S2, S3> {
+impl<S0, S2, S3> ConfigureMnpPreviewRequest<S0, super::unset::ActionType, S2, S3> {
     /// 1: Set; 2: Cancel
     ///
     /// Wire name: `ActionType`.
@@ -348,7 +352,7 @@ impl<S0, S2, S3> ConfigureMnpPreviewRequest<S0, unset::ActionType, S2, S3> {
     }
 }
 
-impl<S0, S1, S3> ConfigureMnpPreviewRequest<S0, S1, unset::MnpVersionId, S3> {
+impl<S0, S1, S3> ConfigureMnpPreviewRequest<S0, S1, super::unset::MnpVersionId, S3> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -363,7 +367,7 @@ impl<S0, S1, S3> ConfigureMnpPreviewRequest<S0, S1, unset::MnpVersionId, S3> {
     }
 }
 
-impl<S0, S1, S2> ConfigureMnpPreviewRequest<S0, S1, S2, unset::PlatformId> {
+impl<S0, S1, S2> ConfigureMnpPreviewRequest<S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -422,7 +426,9 @@ where
 /// Successful answer of `ConfigureMNPPreview`.
 ///
 /// ConfigureMNPPreview response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConfigureMnpPreviewOutput {
     /// Response data
@@ -437,104 +443,43 @@ pub struct ConfigureMnpPreviewOutput {
     pub request_id: String,
 }
 
-impl ConfigureMnpPreviewOutput {
-    /// Starts a [`ConfigureMnpPreviewOutputBuilder`].
-    pub fn builder() -> ConfigureMnpPreviewOutputBuilder {
-        ConfigureMnpPreviewOutputBuilder::new()
-    }
-}
-
-/// Builds a [`ConfigureMnpPreviewOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct ConfigureMnpPreviewOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::BooleanInfo>,
-    request_id: S0,
-}
-
-impl ConfigureMnpPreviewOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        ConfigureMnpPreviewOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for ConfigureMnpPreviewOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ConfigureMnpPreviewOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> ConfigureMnpPreviewOutputBuilder<String> {
-        ConfigureMnpPreviewOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> ConfigureMnpPreviewOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::BooleanInfo>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(mut self, data: Option<super::models::BooleanInfo>) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> ConfigureMnpPreviewOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`ConfigureMnpPreviewOutput`].
-    pub fn build(self) -> ConfigureMnpPreviewOutput {
-        ConfigureMnpPreviewOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct ConfigureMnpPreviewResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::BooleanInfo>,
+}
+
+impl ::tcmpp_api::__private::Fields for ConfigureMnpPreviewResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for ConfigureMnpPreviewResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for ConfigureMnpPreviewResponseBody {
@@ -571,23 +516,3 @@ pub type ConfigureMnpPreviewError = super::errors::TcmppError;
 
 /// The kinds of [`ConfigureMnpPreviewError`].
 pub type ConfigureMnpPreviewErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `action_type` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct ActionType;
-    /// A builder's required member `mnp_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpId;
-    /// A builder's required member `mnp_version_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpVersionId;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

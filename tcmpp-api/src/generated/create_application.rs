@@ -39,7 +39,7 @@
 //! ```
 
 /// The `CreateApplication` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct CreateApplication;
 
 impl ::tcmpp_api::operation::Operation for CreateApplication {
@@ -207,12 +207,12 @@ impl CreateApplicationInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateApplicationInputBuilder<
-    S0 = unset::ApplicationName,
-    S1 = unset::Logo,
-    S2 = unset::PlatformId,
-    S3 = unset::TeamId,
-    S4 = unset::ApplicationType,
-    S5 = unset::Intro,
+    S0 = super::unset::ApplicationName,
+    S1 = super::unset::Logo,
+    S2 = super::unset::PlatformId,
+    S3 = super::unset::TeamId,
+    S4 = super::unset::ApplicationType,
+    S5 = super::unset::Intro,
 > {
     application_name: S0,
     logo: S1,
@@ -229,12 +229,12 @@ impl CreateApplicationInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateApplicationInputBuilder {
-            application_name: unset::ApplicationName,
-            logo: unset::Logo,
-            platform_id: unset::PlatformId,
-            team_id: unset::TeamId,
-            application_type: unset::ApplicationType,
-            intro: unset::Intro,
+            application_name: super::unset::ApplicationName,
+            logo: super::unset::Logo,
+            platform_id: super::unset::PlatformId,
+            team_id: super::unset::TeamId,
+            application_type: super::unset::ApplicationType,
+            intro: super::unset::Intro,
             android_app_key: None,
             ios_app_key: None,
             remark: None,
@@ -254,7 +254,7 @@ impl<
     S3,
     S4,
     S5,
-> CreateApplicationInputBuilder<unset::ApplicationName, S1, S2, S3, S4, S5> {
+> CreateApplicationInputBuilder<super::unset::ApplicationName, S1, S2, S3, S4, S5> {
     /// Application name
     ///
     /// Wire name: `ApplicationName`.
@@ -276,7 +276,13 @@ impl<
     }
 }
 
-impl<S0, S2, S3, S4, S5> CreateApplicationInputBuilder<S0, unset::Logo, S2, S3, S4, S5> {
+impl<
+    S0,
+    S2,
+    S3,
+    S4,
+    S5,
+> CreateApplicationInputBuilder<S0, super::unset::Logo, S2, S3, S4, S5> {
     /// Logo address
     ///
     /// Wire name: `Logo`.
@@ -304,7 +310,7 @@ impl<
     S3,
     S4,
     S5,
-> CreateApplicationInputBuilder<S0, S1, unset::PlatformId, S3, S4, S5> {
+> CreateApplicationInputBuilder<S0, S1, super::unset::PlatformId, S3, S4, S5> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -332,7 +338,7 @@ impl<
     S2,
     S4,
     S5,
-> CreateApplicationInputBuilder<S0, S1, S2, unset::TeamId, S4, S5> {
+> CreateApplicationInputBuilder<S0, S1, S2, super::unset::TeamId, S4, S5> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
@@ -360,7 +366,7 @@ impl<
     S2,
     S3,
     S5,
-> CreateApplicationInputBuilder<S0, S1, S2, S3, unset::ApplicationType, S5> {
+> CreateApplicationInputBuilder<S0, S1, S2, S3, super::unset::ApplicationType, S5> {
     /// Application type. 1: Test; 2: Formal
     ///
     /// Wire name: `ApplicationType`.
@@ -388,7 +394,7 @@ impl<
     S2,
     S3,
     S4,
-> CreateApplicationInputBuilder<S0, S1, S2, S3, S4, unset::Intro> {
+> CreateApplicationInputBuilder<S0, S1, S2, S3, S4, super::unset::Intro> {
     /// Introduction
     ///
     /// Wire name: `Intro`.
@@ -487,12 +493,12 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateApplicationRequest<
-    S0 = unset::ApplicationName,
-    S1 = unset::Logo,
-    S2 = unset::PlatformId,
-    S3 = unset::TeamId,
-    S4 = unset::ApplicationType,
-    S5 = unset::Intro,
+    S0 = super::unset::ApplicationName,
+    S1 = super::unset::Logo,
+    S2 = super::unset::PlatformId,
+    S3 = super::unset::TeamId,
+    S4 = super::unset::ApplicationType,
+    S5 = super::unset::Intro,
 > {
     client: ::tcmpp_api::Client,
     input: CreateApplicationInputBuilder<S0, S1, S2, S3, S4, S5>,
@@ -514,7 +520,7 @@ impl<
     S3,
     S4,
     S5,
-> CreateApplicationRequest<unset::ApplicationName, S1, S2, S3, S4, S5> {
+> CreateApplicationRequest<super::unset::ApplicationName, S1, S2, S3, S4, S5> {
     /// Application name
     ///
     /// Wire name: `ApplicationName`.
@@ -529,7 +535,13 @@ impl<
     }
 }
 
-impl<S0, S2, S3, S4, S5> CreateApplicationRequest<S0, unset::Logo, S2, S3, S4, S5> {
+impl<
+    S0,
+    S2,
+    S3,
+    S4,
+    S5,
+> CreateApplicationRequest<S0, super::unset::Logo, S2, S3, S4, S5> {
     /// Logo address
     ///
     /// Wire name: `Logo`.
@@ -550,7 +562,7 @@ impl<
     S3,
     S4,
     S5,
-> CreateApplicationRequest<S0, S1, unset::PlatformId, S3, S4, S5> {
+> CreateApplicationRequest<S0, S1, super::unset::PlatformId, S3, S4, S5> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -565,7 +577,13 @@ impl<
     }
 }
 
-impl<S0, S1, S2, S4, S5> CreateApplicationRequest<S0, S1, S2, unset::TeamId, S4, S5> {
+impl<
+    S0,
+    S1,
+    S2,
+    S4,
+    S5,
+> CreateApplicationRequest<S0, S1, S2, super::unset::TeamId, S4, S5> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
@@ -586,7 +604,7 @@ impl<
     S2,
     S3,
     S5,
-> CreateApplicationRequest<S0, S1, S2, S3, unset::ApplicationType, S5> {
+> CreateApplicationRequest<S0, S1, S2, S3, super::unset::ApplicationType, S5> {
     /// Application type. 1: Test; 2: Formal
     ///
     /// Wire name: `ApplicationType`.
@@ -601,7 +619,13 @@ impl<
     }
 }
 
-impl<S0, S1, S2, S3, S4> CreateApplicationRequest<S0, S1, S2, S3, S4, unset::Intro> {
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+> CreateApplicationRequest<S0, S1, S2, S3, S4, super::unset::Intro> {
     /// Introduction
     ///
     /// Wire name: `Intro`.
@@ -681,7 +705,9 @@ where
 /// Successful answer of `CreateApplication`.
 ///
 /// CreateApplication response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateApplicationOutput {
     /// Response data
@@ -696,107 +722,43 @@ pub struct CreateApplicationOutput {
     pub request_id: String,
 }
 
-impl CreateApplicationOutput {
-    /// Starts a [`CreateApplicationOutputBuilder`].
-    pub fn builder() -> CreateApplicationOutputBuilder {
-        CreateApplicationOutputBuilder::new()
-    }
-}
-
-/// Builds a [`CreateApplicationOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct CreateApplicationOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::ResourceIdStringInfo>,
-    request_id: S0,
-}
-
-impl CreateApplicationOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        CreateApplicationOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for CreateApplicationOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl CreateApplicationOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> CreateApplicationOutputBuilder<String> {
-        CreateApplicationOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> CreateApplicationOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::ResourceIdStringInfo>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::ResourceIdStringInfo>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> CreateApplicationOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`CreateApplicationOutput`].
-    pub fn build(self) -> CreateApplicationOutput {
-        CreateApplicationOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct CreateApplicationResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::ResourceIdStringInfo>,
+}
+
+impl ::tcmpp_api::__private::Fields for CreateApplicationResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for CreateApplicationResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for CreateApplicationResponseBody {
@@ -833,29 +795,3 @@ pub type CreateApplicationError = super::errors::TcmppError;
 
 /// The kinds of [`CreateApplicationError`].
 pub type CreateApplicationErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `application_name` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct ApplicationName;
-    /// A builder's required member `application_type` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct ApplicationType;
-    /// A builder's required member `intro` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Intro;
-    /// A builder's required member `logo` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Logo;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-    /// A builder's required member `team_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct TeamId;
-}

@@ -39,7 +39,7 @@
 //! ```
 
 /// The `CreateApplicationSensitiveAPI` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct CreateApplicationSensitiveApi;
 
 impl ::tcmpp_api::operation::Operation for CreateApplicationSensitiveApi {
@@ -110,9 +110,9 @@ impl CreateApplicationSensitiveApiInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateApplicationSensitiveApiInputBuilder<
-    S0 = unset::ApplicationId,
-    S1 = unset::ApiList,
-    S2 = unset::PlatformId,
+    S0 = super::unset::ApplicationId,
+    S1 = super::unset::ApiList,
+    S2 = super::unset::PlatformId,
 > {
     application_id: S0,
     api_list: S1,
@@ -123,9 +123,9 @@ impl CreateApplicationSensitiveApiInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateApplicationSensitiveApiInputBuilder {
-            application_id: unset::ApplicationId,
-            api_list: unset::ApiList,
-            platform_id: unset::PlatformId,
+            application_id: super::unset::ApplicationId,
+            api_list: super::unset::ApiList,
+            platform_id: super::unset::PlatformId,
         }
     }
 }
@@ -136,7 +136,10 @@ impl Default for CreateApplicationSensitiveApiInputBuilder {
     }
 }
 
-impl<S1, S2> CreateApplicationSensitiveApiInputBuilder<unset::ApplicationId, S1, S2> {
+impl<
+    S1,
+    S2,
+> CreateApplicationSensitiveApiInputBuilder<super::unset::ApplicationId, S1, S2> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
@@ -152,7 +155,7 @@ impl<S1, S2> CreateApplicationSensitiveApiInputBuilder<unset::ApplicationId, S1,
     }
 }
 
-impl<S0, S2> CreateApplicationSensitiveApiInputBuilder<S0, unset::ApiList, S2> {
+impl<S0, S2> CreateApplicationSensitiveApiInputBuilder<S0, super::unset::ApiList, S2> {
     /// List of newly-added APIs
     ///
     /// Wire name: `APIList`.
@@ -175,7 +178,10 @@ impl<S0, S2> CreateApplicationSensitiveApiInputBuilder<S0, unset::ApiList, S2> {
     }
 }
 
-impl<S0, S1> CreateApplicationSensitiveApiInputBuilder<S0, S1, unset::PlatformId> {
+impl<
+    S0,
+    S1,
+> CreateApplicationSensitiveApiInputBuilder<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -213,9 +219,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateApplicationSensitiveApiRequest<
-    S0 = unset::ApplicationId,
-    S1 = unset::ApiList,
-    S2 = unset::PlatformId,
+    S0 = super::unset::ApplicationId,
+    S1 = super::unset::ApiList,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: CreateApplicationSensitiveApiInputBuilder<S0, S1, S2>,
@@ -231,7 +237,7 @@ impl CreateApplicationSensitiveApiRequest {
     }
 }
 
-impl<S1, S2> CreateApplicationSensitiveApiRequest<unset::ApplicationId, S1, S2> {
+impl<S1, S2> CreateApplicationSensitiveApiRequest<super::unset::ApplicationId, S1, S2> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
@@ -246,7 +252,7 @@ impl<S1, S2> CreateApplicationSensitiveApiRequest<unset::ApplicationId, S1, S2> 
     }
 }
 
-impl<S0, S2> CreateApplicationSensitiveApiRequest<S0, unset::ApiList, S2> {
+impl<S0, S2> CreateApplicationSensitiveApiRequest<S0, super::unset::ApiList, S2> {
     /// List of newly-added APIs
     ///
     /// Wire name: `APIList`.
@@ -268,7 +274,7 @@ impl<S0, S2> CreateApplicationSensitiveApiRequest<S0, unset::ApiList, S2> {
     }
 }
 
-impl<S0, S1> CreateApplicationSensitiveApiRequest<S0, S1, unset::PlatformId> {
+impl<S0, S1> CreateApplicationSensitiveApiRequest<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -306,7 +312,9 @@ where
 /// Successful answer of `CreateApplicationSensitiveAPI`.
 ///
 /// CreateApplicationSensitiveAPI response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateApplicationSensitiveApiOutput {
     /// Response data
@@ -321,104 +329,43 @@ pub struct CreateApplicationSensitiveApiOutput {
     pub request_id: String,
 }
 
-impl CreateApplicationSensitiveApiOutput {
-    /// Starts a [`CreateApplicationSensitiveApiOutputBuilder`].
-    pub fn builder() -> CreateApplicationSensitiveApiOutputBuilder {
-        CreateApplicationSensitiveApiOutputBuilder::new()
-    }
-}
-
-/// Builds a [`CreateApplicationSensitiveApiOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct CreateApplicationSensitiveApiOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::BooleanInfo>,
-    request_id: S0,
-}
-
-impl CreateApplicationSensitiveApiOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        CreateApplicationSensitiveApiOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for CreateApplicationSensitiveApiOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl CreateApplicationSensitiveApiOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> CreateApplicationSensitiveApiOutputBuilder<String> {
-        CreateApplicationSensitiveApiOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> CreateApplicationSensitiveApiOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::BooleanInfo>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(mut self, data: Option<super::models::BooleanInfo>) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> CreateApplicationSensitiveApiOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`CreateApplicationSensitiveApiOutput`].
-    pub fn build(self) -> CreateApplicationSensitiveApiOutput {
-        CreateApplicationSensitiveApiOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct CreateApplicationSensitiveApiResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::BooleanInfo>,
+}
+
+impl ::tcmpp_api::__private::Fields for CreateApplicationSensitiveApiResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for CreateApplicationSensitiveApiResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for CreateApplicationSensitiveApiResponseBody {
@@ -455,20 +402,3 @@ pub type CreateApplicationSensitiveApiError = super::errors::TcmppError;
 
 /// The kinds of [`CreateApplicationSensitiveApiError`].
 pub type CreateApplicationSensitiveApiErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `api_list` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct ApiList;
-    /// A builder's required member `application_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct ApplicationId;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

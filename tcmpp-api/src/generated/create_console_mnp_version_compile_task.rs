@@ -40,7 +40,7 @@
 //! ```
 
 /// The `CreateConsoleMNPVersionCompileTask` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct CreateConsoleMnpVersionCompileTask;
 
 impl ::tcmpp_api::operation::Operation for CreateConsoleMnpVersionCompileTask {
@@ -218,11 +218,11 @@ impl CreateConsoleMnpVersionCompileTaskInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateConsoleMnpVersionCompileTaskInputBuilder<
-    S0 = unset::MnpId,
-    S1 = unset::MnpVersion,
-    S2 = unset::FileUrl,
-    S3 = unset::FileInnerUrl,
-    S4 = unset::PlatformId,
+    S0 = super::unset::MnpId,
+    S1 = super::unset::MnpVersion,
+    S2 = super::unset::FileUrl,
+    S3 = super::unset::FileInnerUrl,
+    S4 = super::unset::PlatformId,
 > {
     mnp_id: S0,
     mnp_version: S1,
@@ -240,11 +240,11 @@ impl CreateConsoleMnpVersionCompileTaskInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateConsoleMnpVersionCompileTaskInputBuilder {
-            mnp_id: unset::MnpId,
-            mnp_version: unset::MnpVersion,
-            file_url: unset::FileUrl,
-            file_inner_url: unset::FileInnerUrl,
-            platform_id: unset::PlatformId,
+            mnp_id: super::unset::MnpId,
+            mnp_version: super::unset::MnpVersion,
+            file_url: super::unset::FileUrl,
+            file_inner_url: super::unset::FileInnerUrl,
+            platform_id: super::unset::PlatformId,
             task_type: None,
             mnp_version_intro: None,
             mnp_version_desc: None,
@@ -265,7 +265,7 @@ impl<
     S2,
     S3,
     S4,
-> CreateConsoleMnpVersionCompileTaskInputBuilder<unset::MnpId, S1, S2, S3, S4> {
+> CreateConsoleMnpVersionCompileTaskInputBuilder<super::unset::MnpId, S1, S2, S3, S4> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -293,7 +293,13 @@ impl<
     S2,
     S3,
     S4,
-> CreateConsoleMnpVersionCompileTaskInputBuilder<S0, unset::MnpVersion, S2, S3, S4> {
+> CreateConsoleMnpVersionCompileTaskInputBuilder<
+    S0,
+    super::unset::MnpVersion,
+    S2,
+    S3,
+    S4,
+> {
     /// Version
     ///
     /// Wire name: `MNPVersion`.
@@ -321,7 +327,7 @@ impl<
     S1,
     S3,
     S4,
-> CreateConsoleMnpVersionCompileTaskInputBuilder<S0, S1, unset::FileUrl, S3, S4> {
+> CreateConsoleMnpVersionCompileTaskInputBuilder<S0, S1, super::unset::FileUrl, S3, S4> {
     /// External URL of the document
     ///
     /// Wire name: `FileUrl`.
@@ -349,7 +355,13 @@ impl<
     S1,
     S2,
     S4,
-> CreateConsoleMnpVersionCompileTaskInputBuilder<S0, S1, S2, unset::FileInnerUrl, S4> {
+> CreateConsoleMnpVersionCompileTaskInputBuilder<
+    S0,
+    S1,
+    S2,
+    super::unset::FileInnerUrl,
+    S4,
+> {
     /// Internal URL of the document
     ///
     /// Wire name: `FileInnerUrl`.
@@ -377,7 +389,13 @@ impl<
     S1,
     S2,
     S3,
-> CreateConsoleMnpVersionCompileTaskInputBuilder<S0, S1, S2, S3, unset::PlatformId> {
+> CreateConsoleMnpVersionCompileTaskInputBuilder<
+    S0,
+    S1,
+    S2,
+    S3,
+    super::unset::PlatformId,
+> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -513,11 +531,11 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateConsoleMnpVersionCompileTaskRequest<
-    S0 = unset::MnpId,
-    S1 = unset::MnpVersion,
-    S2 = unset::FileUrl,
-    S3 = unset::FileInnerUrl,
-    S4 = unset::PlatformId,
+    S0 = super::unset::MnpId,
+    S1 = super::unset::MnpVersion,
+    S2 = super::unset::FileUrl,
+    S3 = super::unset::FileInnerUrl,
+    S4 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: CreateConsoleMnpVersionCompileTaskInputBuilder<S0, S1, S2, S3, S4>,
@@ -538,7 +556,7 @@ impl<
     S2,
     S3,
     S4,
-> CreateConsoleMnpVersionCompileTaskRequest<unset::MnpId, S1, S2, S3, S4> {
+> CreateConsoleMnpVersionCompileTaskRequest<super::unset::MnpId, S1, S2, S3, S4> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -558,7 +576,7 @@ impl<
     S2,
     S3,
     S4,
-> CreateConsoleMnpVersionCompileTaskRequest<S0, unset::MnpVersion, S2, S3, S4> {
+> CreateConsoleMnpVersionCompileTaskRequest<S0, super::unset::MnpVersion, S2, S3, S4> {
     /// Version
     ///
     /// Wire name: `MNPVersion`.
@@ -578,7 +596,7 @@ impl<
     S1,
     S3,
     S4,
-> CreateConsoleMnpVersionCompileTaskRequest<S0, S1, unset::FileUrl, S3, S4> {
+> CreateConsoleMnpVersionCompileTaskRequest<S0, S1, super::unset::FileUrl, S3, S4> {
     /// External URL of the document
     ///
     /// Wire name: `FileUrl`.
@@ -598,7 +616,7 @@ impl<
     S1,
     S2,
     S4,
-> CreateConsoleMnpVersionCompileTaskRequest<S0, S1, S2, unset::FileInnerUrl, S4> {
+> CreateConsoleMnpVersionCompileTaskRequest<S0, S1, S2, super::unset::FileInnerUrl, S4> {
     /// Internal URL of the document
     ///
     /// Wire name: `FileInnerUrl`.
@@ -618,7 +636,7 @@ impl<
     S1,
     S2,
     S3,
-> CreateConsoleMnpVersionCompileTaskRequest<S0, S1, S2, S3, unset::PlatformId> {
+> CreateConsoleMnpVersionCompileTaskRequest<S0, S1, S2, S3, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -728,7 +746,9 @@ where
 /// Successful answer of `CreateConsoleMNPVersionCompileTask`.
 ///
 /// CreateConsoleMNPVersionCompileTask response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateConsoleMnpVersionCompileTaskOutput {
     /// Response data
@@ -741,108 +761,43 @@ pub struct CreateConsoleMnpVersionCompileTaskOutput {
     pub request_id: String,
 }
 
-impl CreateConsoleMnpVersionCompileTaskOutput {
-    /// Starts a [`CreateConsoleMnpVersionCompileTaskOutputBuilder`].
-    pub fn builder() -> CreateConsoleMnpVersionCompileTaskOutputBuilder {
-        CreateConsoleMnpVersionCompileTaskOutputBuilder::new()
-    }
-}
-
-/// Builds a [`CreateConsoleMnpVersionCompileTaskOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct CreateConsoleMnpVersionCompileTaskOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::CreateMnpVersionCompileTaskResp>,
-    request_id: S0,
-}
-
-impl CreateConsoleMnpVersionCompileTaskOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        CreateConsoleMnpVersionCompileTaskOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for CreateConsoleMnpVersionCompileTaskOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl CreateConsoleMnpVersionCompileTaskOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> CreateConsoleMnpVersionCompileTaskOutputBuilder<String> {
-        CreateConsoleMnpVersionCompileTaskOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> CreateConsoleMnpVersionCompileTaskOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Wire name: `Data`.
-    pub fn data(
-        mut self,
-        data: impl Into<super::models::CreateMnpVersionCompileTaskResp>,
-    ) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::CreateMnpVersionCompileTaskResp>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> CreateConsoleMnpVersionCompileTaskOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`CreateConsoleMnpVersionCompileTaskOutput`].
-    pub fn build(self) -> CreateConsoleMnpVersionCompileTaskOutput {
-        CreateConsoleMnpVersionCompileTaskOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct CreateConsoleMnpVersionCompileTaskResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::CreateMnpVersionCompileTaskResp>,
+}
+
+impl ::tcmpp_api::__private::Fields for CreateConsoleMnpVersionCompileTaskResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for CreateConsoleMnpVersionCompileTaskResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody
@@ -883,26 +838,3 @@ pub type CreateConsoleMnpVersionCompileTaskError = super::errors::TcmppError;
 
 /// The kinds of [`CreateConsoleMnpVersionCompileTaskError`].
 pub type CreateConsoleMnpVersionCompileTaskErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `file_inner_url` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct FileInnerUrl;
-    /// A builder's required member `file_url` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct FileUrl;
-    /// A builder's required member `mnp_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpId;
-    /// A builder's required member `mnp_version` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpVersion;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

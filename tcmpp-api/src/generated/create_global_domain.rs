@@ -44,7 +44,7 @@
 //! ```
 
 /// The `CreateGlobalDomain` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct CreateGlobalDomain;
 
 impl ::tcmpp_api::operation::Operation for CreateGlobalDomain {
@@ -115,9 +115,9 @@ impl CreateGlobalDomainInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateGlobalDomainInputBuilder<
-    S0 = unset::DomainUrlList,
-    S1 = unset::DomainType,
-    S2 = unset::PlatformId,
+    S0 = super::unset::DomainUrlList,
+    S1 = super::unset::DomainType,
+    S2 = super::unset::PlatformId,
 > {
     domain_url_list: S0,
     domain_type: S1,
@@ -128,9 +128,9 @@ impl CreateGlobalDomainInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateGlobalDomainInputBuilder {
-            domain_url_list: unset::DomainUrlList,
-            domain_type: unset::DomainType,
-            platform_id: unset::PlatformId,
+            domain_url_list: super::unset::DomainUrlList,
+            domain_type: super::unset::DomainType,
+            platform_id: super::unset::PlatformId,
         }
     }
 }
@@ -141,7 +141,7 @@ impl Default for CreateGlobalDomainInputBuilder {
     }
 }
 
-impl<S1, S2> CreateGlobalDomainInputBuilder<unset::DomainUrlList, S1, S2> {
+impl<S1, S2> CreateGlobalDomainInputBuilder<super::unset::DomainUrlList, S1, S2> {
     /// Domain name list
     ///
     /// Wire name: `DomainUrlList`.
@@ -157,7 +157,7 @@ impl<S1, S2> CreateGlobalDomainInputBuilder<unset::DomainUrlList, S1, S2> {
     }
 }
 
-impl<S0, S2> CreateGlobalDomainInputBuilder<S0, unset::DomainType, S2> {
+impl<S0, S2> CreateGlobalDomainInputBuilder<S0, super::unset::DomainType, S2> {
     /// Domain type. 1: Allowed; 2: Blocked
     ///
     /// Wire name: `DomainType`.
@@ -173,7 +173,7 @@ impl<S0, S2> CreateGlobalDomainInputBuilder<S0, unset::DomainType, S2> {
     }
 }
 
-impl<S0, S1> CreateGlobalDomainInputBuilder<S0, S1, unset::PlatformId> {
+impl<S0, S1> CreateGlobalDomainInputBuilder<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -211,9 +211,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateGlobalDomainRequest<
-    S0 = unset::DomainUrlList,
-    S1 = unset::DomainType,
-    S2 = unset::PlatformId,
+    S0 = super::unset::DomainUrlList,
+    S1 = super::unset::DomainType,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: CreateGlobalDomainInputBuilder<S0, S1, S2>,
@@ -229,7 +229,7 @@ impl CreateGlobalDomainRequest {
     }
 }
 
-impl<S1, S2> CreateGlobalDomainRequest<unset::DomainUrlList, S1, S2> {
+impl<S1, S2> CreateGlobalDomainRequest<super::unset::DomainUrlList, S1, S2> {
     /// Domain name list
     ///
     /// Wire name: `DomainUrlList`.
@@ -244,7 +244,7 @@ impl<S1, S2> CreateGlobalDomainRequest<unset::DomainUrlList, S1, S2> {
     }
 }
 
-impl<S0, S2> CreateGlobalDomainRequest<S0, unset::DomainType, S2> {
+impl<S0, S2> CreateGlobalDomainRequest<S0, super::unset::DomainType, S2> {
     /// Domain type. 1: Allowed; 2: Blocked
     ///
     /// Wire name: `DomainType`.
@@ -259,7 +259,7 @@ impl<S0, S2> CreateGlobalDomainRequest<S0, unset::DomainType, S2> {
     }
 }
 
-impl<S0, S1> CreateGlobalDomainRequest<S0, S1, unset::PlatformId> {
+impl<S0, S1> CreateGlobalDomainRequest<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -295,7 +295,9 @@ where
 /// Successful answer of `CreateGlobalDomain`.
 ///
 /// CreateGlobalDomain response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateGlobalDomainOutput {
     /// Response data
@@ -308,108 +310,43 @@ pub struct CreateGlobalDomainOutput {
     pub request_id: String,
 }
 
-impl CreateGlobalDomainOutput {
-    /// Starts a [`CreateGlobalDomainOutputBuilder`].
-    pub fn builder() -> CreateGlobalDomainOutputBuilder {
-        CreateGlobalDomainOutputBuilder::new()
-    }
-}
-
-/// Builds a [`CreateGlobalDomainOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct CreateGlobalDomainOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::CreateGlobalDomainResp>,
-    request_id: S0,
-}
-
-impl CreateGlobalDomainOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        CreateGlobalDomainOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for CreateGlobalDomainOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl CreateGlobalDomainOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> CreateGlobalDomainOutputBuilder<String> {
-        CreateGlobalDomainOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> CreateGlobalDomainOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Wire name: `Data`.
-    pub fn data(
-        mut self,
-        data: impl Into<super::models::CreateGlobalDomainResp>,
-    ) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::CreateGlobalDomainResp>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> CreateGlobalDomainOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`CreateGlobalDomainOutput`].
-    pub fn build(self) -> CreateGlobalDomainOutput {
-        CreateGlobalDomainOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct CreateGlobalDomainResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::CreateGlobalDomainResp>,
+}
+
+impl ::tcmpp_api::__private::Fields for CreateGlobalDomainResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for CreateGlobalDomainResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for CreateGlobalDomainResponseBody {
@@ -446,20 +383,3 @@ pub type CreateGlobalDomainError = super::errors::TcmppError;
 
 /// The kinds of [`CreateGlobalDomainError`].
 pub type CreateGlobalDomainErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `domain_type` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct DomainType;
-    /// A builder's required member `domain_url_list` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct DomainUrlList;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

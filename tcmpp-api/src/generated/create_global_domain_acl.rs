@@ -38,7 +38,7 @@
 //! ```
 
 /// The `CreateGlobalDomainACL` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct CreateGlobalDomainAcl;
 
 impl ::tcmpp_api::operation::Operation for CreateGlobalDomainAcl {
@@ -109,9 +109,9 @@ impl CreateGlobalDomainAclInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateGlobalDomainAclInputBuilder<
-    S0 = unset::DomainUrlList,
-    S1 = unset::DomainType,
-    S2 = unset::PlatformId,
+    S0 = super::unset::DomainUrlList,
+    S1 = super::unset::DomainType,
+    S2 = super::unset::PlatformId,
 > {
     domain_url_list: S0,
     domain_type: S1,
@@ -122,9 +122,9 @@ impl CreateGlobalDomainAclInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateGlobalDomainAclInputBuilder {
-            domain_url_list: unset::DomainUrlList,
-            domain_type: unset::DomainType,
-            platform_id: unset::PlatformId,
+            domain_url_list: super::unset::DomainUrlList,
+            domain_type: super::unset::DomainType,
+            platform_id: super::unset::PlatformId,
         }
     }
 }
@@ -135,7 +135,7 @@ impl Default for CreateGlobalDomainAclInputBuilder {
     }
 }
 
-impl<S1, S2> CreateGlobalDomainAclInputBuilder<unset::DomainUrlList, S1, S2> {
+impl<S1, S2> CreateGlobalDomainAclInputBuilder<super::unset::DomainUrlList, S1, S2> {
     /// Domain name list
     ///
     /// Wire name: `DomainUrlList`.
@@ -151,7 +151,7 @@ impl<S1, S2> CreateGlobalDomainAclInputBuilder<unset::DomainUrlList, S1, S2> {
     }
 }
 
-impl<S0, S2> CreateGlobalDomainAclInputBuilder<S0, unset::DomainType, S2> {
+impl<S0, S2> CreateGlobalDomainAclInputBuilder<S0, super::unset::DomainType, S2> {
     /// Domain type. 1: Allowed; 2: Blocked
     ///
     /// Wire name: `DomainType`.
@@ -167,7 +167,7 @@ impl<S0, S2> CreateGlobalDomainAclInputBuilder<S0, unset::DomainType, S2> {
     }
 }
 
-impl<S0, S1> CreateGlobalDomainAclInputBuilder<S0, S1, unset::PlatformId> {
+impl<S0, S1> CreateGlobalDomainAclInputBuilder<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -205,9 +205,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateGlobalDomainAclRequest<
-    S0 = unset::DomainUrlList,
-    S1 = unset::DomainType,
-    S2 = unset::PlatformId,
+    S0 = super::unset::DomainUrlList,
+    S1 = super::unset::DomainType,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: CreateGlobalDomainAclInputBuilder<S0, S1, S2>,
@@ -223,7 +223,7 @@ impl CreateGlobalDomainAclRequest {
     }
 }
 
-impl<S1, S2> CreateGlobalDomainAclRequest<unset::DomainUrlList, S1, S2> {
+impl<S1, S2> CreateGlobalDomainAclRequest<super::unset::DomainUrlList, S1, S2> {
     /// Domain name list
     ///
     /// Wire name: `DomainUrlList`.
@@ -238,7 +238,7 @@ impl<S1, S2> CreateGlobalDomainAclRequest<unset::DomainUrlList, S1, S2> {
     }
 }
 
-impl<S0, S2> CreateGlobalDomainAclRequest<S0, unset::DomainType, S2> {
+impl<S0, S2> CreateGlobalDomainAclRequest<S0, super::unset::DomainType, S2> {
     /// Domain type. 1: Allowed; 2: Blocked
     ///
     /// Wire name: `DomainType`.
@@ -253,7 +253,7 @@ impl<S0, S2> CreateGlobalDomainAclRequest<S0, unset::DomainType, S2> {
     }
 }
 
-impl<S0, S1> CreateGlobalDomainAclRequest<S0, S1, unset::PlatformId> {
+impl<S0, S1> CreateGlobalDomainAclRequest<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -289,7 +289,9 @@ where
 /// Successful answer of `CreateGlobalDomainACL`.
 ///
 /// CreateGlobalDomainACL response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateGlobalDomainAclOutput {
     /// Response data
@@ -302,108 +304,43 @@ pub struct CreateGlobalDomainAclOutput {
     pub request_id: String,
 }
 
-impl CreateGlobalDomainAclOutput {
-    /// Starts a [`CreateGlobalDomainAclOutputBuilder`].
-    pub fn builder() -> CreateGlobalDomainAclOutputBuilder {
-        CreateGlobalDomainAclOutputBuilder::new()
-    }
-}
-
-/// Builds a [`CreateGlobalDomainAclOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct CreateGlobalDomainAclOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::CreateGlobalDomainResp>,
-    request_id: S0,
-}
-
-impl CreateGlobalDomainAclOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        CreateGlobalDomainAclOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for CreateGlobalDomainAclOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl CreateGlobalDomainAclOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> CreateGlobalDomainAclOutputBuilder<String> {
-        CreateGlobalDomainAclOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> CreateGlobalDomainAclOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Wire name: `Data`.
-    pub fn data(
-        mut self,
-        data: impl Into<super::models::CreateGlobalDomainResp>,
-    ) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::CreateGlobalDomainResp>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> CreateGlobalDomainAclOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`CreateGlobalDomainAclOutput`].
-    pub fn build(self) -> CreateGlobalDomainAclOutput {
-        CreateGlobalDomainAclOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct CreateGlobalDomainAclResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::CreateGlobalDomainResp>,
+}
+
+impl ::tcmpp_api::__private::Fields for CreateGlobalDomainAclResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for CreateGlobalDomainAclResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for CreateGlobalDomainAclResponseBody {
@@ -440,20 +377,3 @@ pub type CreateGlobalDomainAclError = super::errors::TcmppError;
 
 /// The kinds of [`CreateGlobalDomainAclError`].
 pub type CreateGlobalDomainAclErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `domain_type` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct DomainType;
-    /// A builder's required member `domain_url_list` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct DomainUrlList;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

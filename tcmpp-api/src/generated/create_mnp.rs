@@ -37,7 +37,7 @@
 //! ```
 
 /// The `CreateMNP` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct CreateMnp;
 
 impl ::tcmpp_api::operation::Operation for CreateMnp {
@@ -181,12 +181,12 @@ impl CreateMnpInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateMnpInputBuilder<
-    S0 = unset::MnpType,
-    S1 = unset::MnpName,
-    S2 = unset::MnpIcon,
-    S3 = unset::MnpIntro,
-    S4 = unset::MnpDesc,
-    S5 = unset::PlatformId,
+    S0 = super::unset::MnpType,
+    S1 = super::unset::MnpName,
+    S2 = super::unset::MnpIcon,
+    S3 = super::unset::MnpIntro,
+    S4 = super::unset::MnpDesc,
+    S5 = super::unset::PlatformId,
 > {
     mnp_type: S0,
     mnp_name: S1,
@@ -201,12 +201,12 @@ impl CreateMnpInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateMnpInputBuilder {
-            mnp_type: unset::MnpType,
-            mnp_name: unset::MnpName,
-            mnp_icon: unset::MnpIcon,
-            mnp_intro: unset::MnpIntro,
-            mnp_desc: unset::MnpDesc,
-            platform_id: unset::PlatformId,
+            mnp_type: super::unset::MnpType,
+            mnp_name: super::unset::MnpName,
+            mnp_icon: super::unset::MnpIcon,
+            mnp_intro: super::unset::MnpIntro,
+            mnp_desc: super::unset::MnpDesc,
+            platform_id: super::unset::PlatformId,
             team_id: None,
         }
     }
@@ -218,7 +218,13 @@ impl Default for CreateMnpInputBuilder {
     }
 }
 
-impl<S1, S2, S3, S4, S5> CreateMnpInputBuilder<unset::MnpType, S1, S2, S3, S4, S5> {
+impl<
+    S1,
+    S2,
+    S3,
+    S4,
+    S5,
+> CreateMnpInputBuilder<super::unset::MnpType, S1, S2, S3, S4, S5> {
     /// Mini program type
     ///
     /// Wire name: `MNPType`.
@@ -238,7 +244,13 @@ impl<S1, S2, S3, S4, S5> CreateMnpInputBuilder<unset::MnpType, S1, S2, S3, S4, S
     }
 }
 
-impl<S0, S2, S3, S4, S5> CreateMnpInputBuilder<S0, unset::MnpName, S2, S3, S4, S5> {
+impl<
+    S0,
+    S2,
+    S3,
+    S4,
+    S5,
+> CreateMnpInputBuilder<S0, super::unset::MnpName, S2, S3, S4, S5> {
     /// Mini program name
     ///
     /// Wire name: `MNPName`.
@@ -258,7 +270,13 @@ impl<S0, S2, S3, S4, S5> CreateMnpInputBuilder<S0, unset::MnpName, S2, S3, S4, S
     }
 }
 
-impl<S0, S1, S3, S4, S5> CreateMnpInputBuilder<S0, S1, unset::MnpIcon, S3, S4, S5> {
+impl<
+    S0,
+    S1,
+    S3,
+    S4,
+    S5,
+> CreateMnpInputBuilder<S0, S1, super::unset::MnpIcon, S3, S4, S5> {
     /// Mini app icon
     ///
     /// Wire name: `MNPIcon`.
@@ -278,7 +296,13 @@ impl<S0, S1, S3, S4, S5> CreateMnpInputBuilder<S0, S1, unset::MnpIcon, S3, S4, S
     }
 }
 
-impl<S0, S1, S2, S4, S5> CreateMnpInputBuilder<S0, S1, S2, unset::MnpIntro, S4, S5> {
+impl<
+    S0,
+    S1,
+    S2,
+    S4,
+    S5,
+> CreateMnpInputBuilder<S0, S1, S2, super::unset::MnpIntro, S4, S5> {
     /// Mini program introduction
     ///
     /// Wire name: `MNPIntro`.
@@ -298,7 +322,13 @@ impl<S0, S1, S2, S4, S5> CreateMnpInputBuilder<S0, S1, S2, unset::MnpIntro, S4, 
     }
 }
 
-impl<S0, S1, S2, S3, S5> CreateMnpInputBuilder<S0, S1, S2, S3, unset::MnpDesc, S5> {
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+    S5,
+> CreateMnpInputBuilder<S0, S1, S2, S3, super::unset::MnpDesc, S5> {
     /// Mini program description
     ///
     /// Wire name: `MNPDesc`.
@@ -318,7 +348,13 @@ impl<S0, S1, S2, S3, S5> CreateMnpInputBuilder<S0, S1, S2, S3, unset::MnpDesc, S
     }
 }
 
-impl<S0, S1, S2, S3, S4> CreateMnpInputBuilder<S0, S1, S2, S3, S4, unset::PlatformId> {
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+> CreateMnpInputBuilder<S0, S1, S2, S3, S4, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -381,12 +417,12 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateMnpRequest<
-    S0 = unset::MnpType,
-    S1 = unset::MnpName,
-    S2 = unset::MnpIcon,
-    S3 = unset::MnpIntro,
-    S4 = unset::MnpDesc,
-    S5 = unset::PlatformId,
+    S0 = super::unset::MnpType,
+    S1 = super::unset::MnpName,
+    S2 = super::unset::MnpIcon,
+    S3 = super::unset::MnpIntro,
+    S4 = super::unset::MnpDesc,
+    S5 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: CreateMnpInputBuilder<S0, S1, S2, S3, S4, S5>,
@@ -402,7 +438,7 @@ impl CreateMnpRequest {
     }
 }
 
-impl<S1, S2, S3, S4, S5> CreateMnpRequest<unset::MnpType, S1, S2, S3, S4, S5> {
+impl<S1, S2, S3, S4, S5> CreateMnpRequest<super::unset::MnpType, S1, S2, S3, S4, S5> {
     /// Mini program type
     ///
     /// Wire name: `MNPType`.
@@ -417,7 +453,7 @@ impl<S1, S2, S3, S4, S5> CreateMnpRequest<unset::MnpType, S1, S2, S3, S4, S5> {
     }
 }
 
-impl<S0, S2, S3, S4, S5> CreateMnpRequest<S0, unset::MnpName, S2, S3, S4, S5> {
+impl<S0, S2, S3, S4, S5> CreateMnpRequest<S0, super::unset::MnpName, S2, S3, S4, S5> {
     /// Mini program name
     ///
     /// Wire name: `MNPName`.
@@ -432,7 +468,7 @@ impl<S0, S2, S3, S4, S5> CreateMnpRequest<S0, unset::MnpName, S2, S3, S4, S5> {
     }
 }
 
-impl<S0, S1, S3, S4, S5> CreateMnpRequest<S0, S1, unset::MnpIcon, S3, S4, S5> {
+impl<S0, S1, S3, S4, S5> CreateMnpRequest<S0, S1, super::unset::MnpIcon, S3, S4, S5> {
     /// Mini app icon
     ///
     /// Wire name: `MNPIcon`.
@@ -447,7 +483,7 @@ impl<S0, S1, S3, S4, S5> CreateMnpRequest<S0, S1, unset::MnpIcon, S3, S4, S5> {
     }
 }
 
-impl<S0, S1, S2, S4, S5> CreateMnpRequest<S0, S1, S2, unset::MnpIntro, S4, S5> {
+impl<S0, S1, S2, S4, S5> CreateMnpRequest<S0, S1, S2, super::unset::MnpIntro, S4, S5> {
     /// Mini program introduction
     ///
     /// Wire name: `MNPIntro`.
@@ -462,7 +498,7 @@ impl<S0, S1, S2, S4, S5> CreateMnpRequest<S0, S1, S2, unset::MnpIntro, S4, S5> {
     }
 }
 
-impl<S0, S1, S2, S3, S5> CreateMnpRequest<S0, S1, S2, S3, unset::MnpDesc, S5> {
+impl<S0, S1, S2, S3, S5> CreateMnpRequest<S0, S1, S2, S3, super::unset::MnpDesc, S5> {
     /// Mini program description
     ///
     /// Wire name: `MNPDesc`.
@@ -477,7 +513,7 @@ impl<S0, S1, S2, S3, S5> CreateMnpRequest<S0, S1, S2, S3, unset::MnpDesc, S5> {
     }
 }
 
-impl<S0, S1, S2, S3, S4> CreateMnpRequest<S0, S1, S2, S3, S4, unset::PlatformId> {
+impl<S0, S1, S2, S3, S4> CreateMnpRequest<S0, S1, S2, S3, S4, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -529,7 +565,9 @@ where
 /// Successful answer of `CreateMNP`.
 ///
 /// CreateMNP response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateMnpOutput {
     /// Response data
@@ -544,107 +582,42 @@ pub struct CreateMnpOutput {
     pub request_id: String,
 }
 
-impl CreateMnpOutput {
-    /// Starts a [`CreateMnpOutputBuilder`].
-    pub fn builder() -> CreateMnpOutputBuilder {
-        CreateMnpOutputBuilder::new()
-    }
-}
-
-/// Builds a [`CreateMnpOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct CreateMnpOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::ResourceIdStringInfo>,
-    request_id: S0,
-}
-
-impl CreateMnpOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        CreateMnpOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for CreateMnpOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl CreateMnpOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> CreateMnpOutputBuilder<String> {
-        CreateMnpOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> CreateMnpOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::ResourceIdStringInfo>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::ResourceIdStringInfo>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> CreateMnpOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`CreateMnpOutput`].
-    pub fn build(self) -> CreateMnpOutput {
-        CreateMnpOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct CreateMnpResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::ResourceIdStringInfo>,
+}
+
+impl ::tcmpp_api::__private::Fields for CreateMnpResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for CreateMnpResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for CreateMnpResponseBody {
@@ -679,29 +652,3 @@ pub type CreateMnpError = super::errors::TcmppError;
 
 /// The kinds of [`CreateMnpError`].
 pub type CreateMnpErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `mnp_desc` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpDesc;
-    /// A builder's required member `mnp_icon` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpIcon;
-    /// A builder's required member `mnp_intro` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpIntro;
-    /// A builder's required member `mnp_name` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpName;
-    /// A builder's required member `mnp_type` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpType;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

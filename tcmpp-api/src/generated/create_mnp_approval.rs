@@ -33,7 +33,7 @@
 //! ```
 
 /// The `CreateMNPApproval` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct CreateMnpApproval;
 
 impl ::tcmpp_api::operation::Operation for CreateMnpApproval {
@@ -123,9 +123,9 @@ impl CreateMnpApprovalInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateMnpApprovalInputBuilder<
-    S0 = unset::MnpVersionId,
-    S1 = unset::ApplyAction,
-    S2 = unset::PlatformId,
+    S0 = super::unset::MnpVersionId,
+    S1 = super::unset::ApplyAction,
+    S2 = super::unset::PlatformId,
 > {
     mnp_version_id: S0,
     apply_action: S1,
@@ -136,9 +136,9 @@ impl CreateMnpApprovalInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateMnpApprovalInputBuilder {
-            mnp_version_id: unset::MnpVersionId,
-            apply_action: unset::ApplyAction,
-            platform_id: unset::PlatformId,
+            mnp_version_id: super::unset::MnpVersionId,
+            apply_action: super::unset::ApplyAction,
+            platform_id: super::unset::PlatformId,
         }
     }
 }
@@ -149,7 +149,7 @@ impl Default for CreateMnpApprovalInputBuilder {
     }
 }
 
-impl<S1, S2> CreateMnpApprovalInputBuilder<unset::MnpVersionId, S1, S2> {
+impl<S1, S2> CreateMnpApprovalInputBuilder<super::unset::MnpVersionId, S1, S2> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -165,7 +165,7 @@ impl<S1, S2> CreateMnpApprovalInputBuilder<unset::MnpVersionId, S1, S2> {
     }
 }
 
-impl<S0, S2> CreateMnpApprovalInputBuilder<S0, unset::ApplyAction, S2> {
+impl<S0, S2> CreateMnpApprovalInputBuilder<S0, super::unset::ApplyAction, S2> {
     /// submit: Submit an approval request; cancel: Cancel the approval request
     ///
     /// Wire name: `ApplyAction`.
@@ -181,7 +181,7 @@ impl<S0, S2> CreateMnpApprovalInputBuilder<S0, unset::ApplyAction, S2> {
     }
 }
 
-impl<S0, S1> CreateMnpApprovalInputBuilder<S0, S1, unset::PlatformId> {
+impl<S0, S1> CreateMnpApprovalInputBuilder<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -217,9 +217,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateMnpApprovalRequest<
-    S0 = unset::MnpVersionId,
-    S1 = unset::ApplyAction,
-    S2 = unset::PlatformId,
+    S0 = super::unset::MnpVersionId,
+    S1 = super::unset::ApplyAction,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: CreateMnpApprovalInputBuilder<S0, S1, S2>,
@@ -235,7 +235,7 @@ impl CreateMnpApprovalRequest {
     }
 }
 
-impl<S1, S2> CreateMnpApprovalRequest<unset::MnpVersionId, S1, S2> {
+impl<S1, S2> CreateMnpApprovalRequest<super::unset::MnpVersionId, S1, S2> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -250,7 +250,7 @@ impl<S1, S2> CreateMnpApprovalRequest<unset::MnpVersionId, S1, S2> {
     }
 }
 
-impl<S0, S2> CreateMnpApprovalRequest<S0, unset::ApplyAction, S2> {
+impl<S0, S2> CreateMnpApprovalRequest<S0, super::unset::ApplyAction, S2> {
     /// submit: Submit an approval request; cancel: Cancel the approval request
     ///
     /// Wire name: `ApplyAction`.
@@ -265,7 +265,7 @@ impl<S0, S2> CreateMnpApprovalRequest<S0, unset::ApplyAction, S2> {
     }
 }
 
-impl<S0, S1> CreateMnpApprovalRequest<S0, S1, unset::PlatformId> {
+impl<S0, S1> CreateMnpApprovalRequest<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -298,7 +298,9 @@ where
 /// Successful answer of `CreateMNPApproval`.
 ///
 /// CreateMNPApproval response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateMnpApprovalOutput {
     /// Response data
@@ -313,104 +315,43 @@ pub struct CreateMnpApprovalOutput {
     pub request_id: String,
 }
 
-impl CreateMnpApprovalOutput {
-    /// Starts a [`CreateMnpApprovalOutputBuilder`].
-    pub fn builder() -> CreateMnpApprovalOutputBuilder {
-        CreateMnpApprovalOutputBuilder::new()
-    }
-}
-
-/// Builds a [`CreateMnpApprovalOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct CreateMnpApprovalOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::BooleanInfo>,
-    request_id: S0,
-}
-
-impl CreateMnpApprovalOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        CreateMnpApprovalOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for CreateMnpApprovalOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl CreateMnpApprovalOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> CreateMnpApprovalOutputBuilder<String> {
-        CreateMnpApprovalOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> CreateMnpApprovalOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::BooleanInfo>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(mut self, data: Option<super::models::BooleanInfo>) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> CreateMnpApprovalOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`CreateMnpApprovalOutput`].
-    pub fn build(self) -> CreateMnpApprovalOutput {
-        CreateMnpApprovalOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct CreateMnpApprovalResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::BooleanInfo>,
+}
+
+impl ::tcmpp_api::__private::Fields for CreateMnpApprovalResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for CreateMnpApprovalResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for CreateMnpApprovalResponseBody {
@@ -447,20 +388,3 @@ pub type CreateMnpApprovalError = super::errors::TcmppError;
 
 /// The kinds of [`CreateMnpApprovalError`].
 pub type CreateMnpApprovalErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `apply_action` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct ApplyAction;
-    /// A builder's required member `mnp_version_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpVersionId;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

@@ -32,7 +32,7 @@
 //! ```
 
 /// The `CreateMNPSensitiveAPIPermissionApproval` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct CreateMnpSensitiveApiPermissionApproval;
 
 impl ::tcmpp_api::operation::Operation for CreateMnpSensitiveApiPermissionApproval {
@@ -136,10 +136,10 @@ impl CreateMnpSensitiveApiPermissionApprovalInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateMnpSensitiveApiPermissionApprovalInputBuilder<
-    S0 = unset::ApiId,
-    S1 = unset::ApplyReason,
-    S2 = unset::MnpId,
-    S3 = unset::PlatformId,
+    S0 = super::unset::ApiId,
+    S1 = super::unset::ApplyReason,
+    S2 = super::unset::MnpId,
+    S3 = super::unset::PlatformId,
 > {
     api_id: S0,
     apply_reason: S1,
@@ -151,10 +151,10 @@ impl CreateMnpSensitiveApiPermissionApprovalInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateMnpSensitiveApiPermissionApprovalInputBuilder {
-            api_id: unset::ApiId,
-            apply_reason: unset::ApplyReason,
-            mnp_id: unset::MnpId,
-            platform_id: unset::PlatformId,
+            api_id: super::unset::ApiId,
+            apply_reason: super::unset::ApplyReason,
+            mnp_id: super::unset::MnpId,
+            platform_id: super::unset::PlatformId,
         }
     }
 }
@@ -169,7 +169,7 @@ impl<
     S1,
     S2,
     S3,
-> CreateMnpSensitiveApiPermissionApprovalInputBuilder<unset::ApiId, S1, S2, S3> {
+> CreateMnpSensitiveApiPermissionApprovalInputBuilder<super::unset::ApiId, S1, S2, S3> {
     /// API Id
     ///
     /// Wire name: `APIId`.
@@ -190,7 +190,12 @@ impl<
     S0,
     S2,
     S3,
-> CreateMnpSensitiveApiPermissionApprovalInputBuilder<S0, unset::ApplyReason, S2, S3> {
+> CreateMnpSensitiveApiPermissionApprovalInputBuilder<
+    S0,
+    super::unset::ApplyReason,
+    S2,
+    S3,
+> {
     /// Reason for application
     ///
     /// Wire name: `ApplyReason`.
@@ -211,7 +216,7 @@ impl<
     S0,
     S1,
     S3,
-> CreateMnpSensitiveApiPermissionApprovalInputBuilder<S0, S1, unset::MnpId, S3> {
+> CreateMnpSensitiveApiPermissionApprovalInputBuilder<S0, S1, super::unset::MnpId, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -232,7 +237,12 @@ impl<
     S0,
     S1,
     S2,
-> CreateMnpSensitiveApiPermissionApprovalInputBuilder<S0, S1, S2, unset::PlatformId> {
+> CreateMnpSensitiveApiPermissionApprovalInputBuilder<
+    S0,
+    S1,
+    S2,
+    super::unset::PlatformId,
+> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -271,10 +281,10 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateMnpSensitiveApiPermissionApprovalRequest<
-    S0 = unset::ApiId,
-    S1 = unset::ApplyReason,
-    S2 = unset::MnpId,
-    S3 = unset::PlatformId,
+    S0 = super::unset::ApiId,
+    S1 = super::unset::ApplyReason,
+    S2 = super::unset::MnpId,
+    S3 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: CreateMnpSensitiveApiPermissionApprovalInputBuilder<S0, S1, S2, S3>,
@@ -294,7 +304,7 @@ impl<
     S1,
     S2,
     S3,
-> CreateMnpSensitiveApiPermissionApprovalRequest<unset::ApiId, S1, S2, S3> {
+> CreateMnpSensitiveApiPermissionApprovalRequest<super::unset::ApiId, S1, S2, S3> {
     /// API Id
     ///
     /// Wire name: `APIId`.
@@ -313,7 +323,7 @@ impl<
     S0,
     S2,
     S3,
-> CreateMnpSensitiveApiPermissionApprovalRequest<S0, unset::ApplyReason, S2, S3> {
+> CreateMnpSensitiveApiPermissionApprovalRequest<S0, super::unset::ApplyReason, S2, S3> {
     /// Reason for application
     ///
     /// Wire name: `ApplyReason`.
@@ -332,7 +342,7 @@ impl<
     S0,
     S1,
     S3,
-> CreateMnpSensitiveApiPermissionApprovalRequest<S0, S1, unset::MnpId, S3> {
+> CreateMnpSensitiveApiPermissionApprovalRequest<S0, S1, super::unset::MnpId, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -351,7 +361,7 @@ impl<
     S0,
     S1,
     S2,
-> CreateMnpSensitiveApiPermissionApprovalRequest<S0, S1, S2, unset::PlatformId> {
+> CreateMnpSensitiveApiPermissionApprovalRequest<S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -388,7 +398,9 @@ where
 /// Successful answer of `CreateMNPSensitiveAPIPermissionApproval`.
 ///
 /// CreateMNPSensitiveAPIPermissionApproval response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateMnpSensitiveApiPermissionApprovalOutput {
     /// Response data
@@ -402,106 +414,44 @@ pub struct CreateMnpSensitiveApiPermissionApprovalOutput {
     pub request_id: String,
 }
 
-impl CreateMnpSensitiveApiPermissionApprovalOutput {
-    /// Starts a [`CreateMnpSensitiveApiPermissionApprovalOutputBuilder`].
-    pub fn builder() -> CreateMnpSensitiveApiPermissionApprovalOutputBuilder {
-        CreateMnpSensitiveApiPermissionApprovalOutputBuilder::new()
-    }
-}
-
-/// Builds a [`CreateMnpSensitiveApiPermissionApprovalOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct CreateMnpSensitiveApiPermissionApprovalOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::ResourceIdStringInfo>,
-    request_id: S0,
-}
-
-impl CreateMnpSensitiveApiPermissionApprovalOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        CreateMnpSensitiveApiPermissionApprovalOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for CreateMnpSensitiveApiPermissionApprovalOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl CreateMnpSensitiveApiPermissionApprovalOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> CreateMnpSensitiveApiPermissionApprovalOutputBuilder<String> {
-        CreateMnpSensitiveApiPermissionApprovalOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> CreateMnpSensitiveApiPermissionApprovalOutputBuilder<S0> {
-    /// Response data
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::ResourceIdStringInfo>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::ResourceIdStringInfo>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> CreateMnpSensitiveApiPermissionApprovalOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`CreateMnpSensitiveApiPermissionApprovalOutput`].
-    pub fn build(self) -> CreateMnpSensitiveApiPermissionApprovalOutput {
-        CreateMnpSensitiveApiPermissionApprovalOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct CreateMnpSensitiveApiPermissionApprovalResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::ResourceIdStringInfo>,
+}
+
+impl ::tcmpp_api::__private::Fields
+for CreateMnpSensitiveApiPermissionApprovalResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for CreateMnpSensitiveApiPermissionApprovalResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody
@@ -542,23 +492,3 @@ pub type CreateMnpSensitiveApiPermissionApprovalError = super::errors::TcmppErro
 
 /// The kinds of [`CreateMnpSensitiveApiPermissionApprovalError`].
 pub type CreateMnpSensitiveApiPermissionApprovalErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `api_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct ApiId;
-    /// A builder's required member `apply_reason` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct ApplyReason;
-    /// A builder's required member `mnp_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpId;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

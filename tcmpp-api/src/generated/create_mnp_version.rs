@@ -35,7 +35,7 @@
 //! ```
 
 /// The `CreateMNPVersion` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct CreateMnpVersion;
 
 impl ::tcmpp_api::operation::Operation for CreateMnpVersion {
@@ -173,11 +173,11 @@ impl CreateMnpVersionInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateMnpVersionInputBuilder<
-    S0 = unset::MnpId,
-    S1 = unset::MnpVersion,
-    S2 = unset::FileUrl,
-    S3 = unset::PlatformId,
-    S4 = unset::MnpVersionIntro,
+    S0 = super::unset::MnpId,
+    S1 = super::unset::MnpVersion,
+    S2 = super::unset::FileUrl,
+    S3 = super::unset::PlatformId,
+    S4 = super::unset::MnpVersionIntro,
 > {
     mnp_id: S0,
     mnp_version: S1,
@@ -190,11 +190,11 @@ impl CreateMnpVersionInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateMnpVersionInputBuilder {
-            mnp_id: unset::MnpId,
-            mnp_version: unset::MnpVersion,
-            file_url: unset::FileUrl,
-            platform_id: unset::PlatformId,
-            mnp_version_intro: unset::MnpVersionIntro,
+            mnp_id: super::unset::MnpId,
+            mnp_version: super::unset::MnpVersion,
+            file_url: super::unset::FileUrl,
+            platform_id: super::unset::PlatformId,
+            mnp_version_intro: super::unset::MnpVersionIntro,
         }
     }
 }
@@ -205,7 +205,7 @@ impl Default for CreateMnpVersionInputBuilder {
     }
 }
 
-impl<S1, S2, S3, S4> CreateMnpVersionInputBuilder<unset::MnpId, S1, S2, S3, S4> {
+impl<S1, S2, S3, S4> CreateMnpVersionInputBuilder<super::unset::MnpId, S1, S2, S3, S4> {
     /// Mini program ID
     ///
     /// Example: `"mpg9yjc0qbpkelik"`
@@ -225,7 +225,12 @@ impl<S1, S2, S3, S4> CreateMnpVersionInputBuilder<unset::MnpId, S1, S2, S3, S4> 
     }
 }
 
-impl<S0, S2, S3, S4> CreateMnpVersionInputBuilder<S0, unset::MnpVersion, S2, S3, S4> {
+impl<
+    S0,
+    S2,
+    S3,
+    S4,
+> CreateMnpVersionInputBuilder<S0, super::unset::MnpVersion, S2, S3, S4> {
     /// Version number
     ///
     /// Example: `"1.0.278"`
@@ -245,7 +250,12 @@ impl<S0, S2, S3, S4> CreateMnpVersionInputBuilder<S0, unset::MnpVersion, S2, S3,
     }
 }
 
-impl<S0, S1, S3, S4> CreateMnpVersionInputBuilder<S0, S1, unset::FileUrl, S3, S4> {
+impl<
+    S0,
+    S1,
+    S3,
+    S4,
+> CreateMnpVersionInputBuilder<S0, S1, super::unset::FileUrl, S3, S4> {
     /// Address of the mini program package. You can export the package from IDE and upload it to a file server.
     ///
     /// Example: `"http://127.0.0.1/T04257DS9431720WTAG/console/20240820163023-86c669ca06.zip"`
@@ -265,7 +275,12 @@ impl<S0, S1, S3, S4> CreateMnpVersionInputBuilder<S0, S1, unset::FileUrl, S3, S4
     }
 }
 
-impl<S0, S1, S2, S4> CreateMnpVersionInputBuilder<S0, S1, S2, unset::PlatformId, S4> {
+impl<
+    S0,
+    S1,
+    S2,
+    S4,
+> CreateMnpVersionInputBuilder<S0, S1, S2, super::unset::PlatformId, S4> {
     /// Platform ID
     ///
     /// Example: `"T04257DS9431720WTAG"`
@@ -290,7 +305,7 @@ impl<
     S1,
     S2,
     S3,
-> CreateMnpVersionInputBuilder<S0, S1, S2, S3, unset::MnpVersionIntro> {
+> CreateMnpVersionInputBuilder<S0, S1, S2, S3, super::unset::MnpVersionIntro> {
     /// Version introduction
     ///
     /// Example: `"autotest_create"`
@@ -336,11 +351,11 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateMnpVersionRequest<
-    S0 = unset::MnpId,
-    S1 = unset::MnpVersion,
-    S2 = unset::FileUrl,
-    S3 = unset::PlatformId,
-    S4 = unset::MnpVersionIntro,
+    S0 = super::unset::MnpId,
+    S1 = super::unset::MnpVersion,
+    S2 = super::unset::FileUrl,
+    S3 = super::unset::PlatformId,
+    S4 = super::unset::MnpVersionIntro,
 > {
     client: ::tcmpp_api::Client,
     input: CreateMnpVersionInputBuilder<S0, S1, S2, S3, S4>,
@@ -356,7 +371,7 @@ impl CreateMnpVersionRequest {
     }
 }
 
-impl<S1, S2, S3, S4> CreateMnpVersionRequest<unset::MnpId, S1, S2, S3, S4> {
+impl<S1, S2, S3, S4> CreateMnpVersionRequest<super::unset::MnpId, S1, S2, S3, S4> {
     /// Mini program ID
     ///
     /// Example: `"mpg9yjc0qbpkelik"`
@@ -373,7 +388,7 @@ impl<S1, S2, S3, S4> CreateMnpVersionRequest<unset::MnpId, S1, S2, S3, S4> {
     }
 }
 
-impl<S0, S2, S3, S4> CreateMnpVersionRequest<S0, unset::MnpVersion, S2, S3, S4> {
+impl<S0, S2, S3, S4> CreateMnpVersionRequest<S0, super::unset::MnpVersion, S2, S3, S4> {
     /// Version number
     ///
     /// Example: `"1.0.278"`
@@ -390,7 +405,7 @@ impl<S0, S2, S3, S4> CreateMnpVersionRequest<S0, unset::MnpVersion, S2, S3, S4> 
     }
 }
 
-impl<S0, S1, S3, S4> CreateMnpVersionRequest<S0, S1, unset::FileUrl, S3, S4> {
+impl<S0, S1, S3, S4> CreateMnpVersionRequest<S0, S1, super::unset::FileUrl, S3, S4> {
     /// Address of the mini program package. You can export the package from IDE and upload it to a file server.
     ///
     /// Example: `"http://127.0.0.1/T04257DS9431720WTAG/console/20240820163023-86c669ca06.zip"`
@@ -407,7 +422,7 @@ impl<S0, S1, S3, S4> CreateMnpVersionRequest<S0, S1, unset::FileUrl, S3, S4> {
     }
 }
 
-impl<S0, S1, S2, S4> CreateMnpVersionRequest<S0, S1, S2, unset::PlatformId, S4> {
+impl<S0, S1, S2, S4> CreateMnpVersionRequest<S0, S1, S2, super::unset::PlatformId, S4> {
     /// Platform ID
     ///
     /// Example: `"T04257DS9431720WTAG"`
@@ -424,7 +439,12 @@ impl<S0, S1, S2, S4> CreateMnpVersionRequest<S0, S1, S2, unset::PlatformId, S4> 
     }
 }
 
-impl<S0, S1, S2, S3> CreateMnpVersionRequest<S0, S1, S2, S3, unset::MnpVersionIntro> {
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+> CreateMnpVersionRequest<S0, S1, S2, S3, super::unset::MnpVersionIntro> {
     /// Version introduction
     ///
     /// Example: `"autotest_create"`
@@ -461,7 +481,9 @@ where
 /// Successful answer of `CreateMNPVersion`.
 ///
 /// CreateMNPVersion response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateMnpVersionOutput {
     /// Response data
@@ -474,105 +496,43 @@ pub struct CreateMnpVersionOutput {
     pub request_id: String,
 }
 
-impl CreateMnpVersionOutput {
-    /// Starts a [`CreateMnpVersionOutputBuilder`].
-    pub fn builder() -> CreateMnpVersionOutputBuilder {
-        CreateMnpVersionOutputBuilder::new()
-    }
-}
-
-/// Builds a [`CreateMnpVersionOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct CreateMnpVersionOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::CreateMnpVersionResp>,
-    request_id: S0,
-}
-
-impl CreateMnpVersionOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        CreateMnpVersionOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for CreateMnpVersionOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl CreateMnpVersionOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> CreateMnpVersionOutputBuilder<String> {
-        CreateMnpVersionOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> CreateMnpVersionOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::CreateMnpVersionResp>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::CreateMnpVersionResp>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> CreateMnpVersionOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`CreateMnpVersionOutput`].
-    pub fn build(self) -> CreateMnpVersionOutput {
-        CreateMnpVersionOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct CreateMnpVersionResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::CreateMnpVersionResp>,
+}
+
+impl ::tcmpp_api::__private::Fields for CreateMnpVersionResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for CreateMnpVersionResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for CreateMnpVersionResponseBody {
@@ -917,27 +877,4 @@ impl ::tcmpp_api::operation::ServiceError for CreateMnpVersionError {
     fn metadata(&self) -> &::tcmpp_api::ErrorMetadata {
         &self.metadata
     }
-}
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `file_url` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct FileUrl;
-    /// A builder's required member `mnp_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpId;
-    /// A builder's required member `mnp_version` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpVersion;
-    /// A builder's required member `mnp_version_intro` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpVersionIntro;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
 }

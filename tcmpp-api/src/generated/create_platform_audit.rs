@@ -33,7 +33,7 @@
 //! ```
 
 /// The `CreatePlatformAudit` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct CreatePlatformAudit;
 
 impl ::tcmpp_api::operation::Operation for CreatePlatformAudit {
@@ -123,9 +123,9 @@ impl CreatePlatformAuditInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreatePlatformAuditInputBuilder<
-    S0 = unset::MnpVersionId,
-    S1 = unset::ApplyAction,
-    S2 = unset::PlatformId,
+    S0 = super::unset::MnpVersionId,
+    S1 = super::unset::ApplyAction,
+    S2 = super::unset::PlatformId,
 > {
     mnp_version_id: S0,
     apply_action: S1,
@@ -136,9 +136,9 @@ impl CreatePlatformAuditInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreatePlatformAuditInputBuilder {
-            mnp_version_id: unset::MnpVersionId,
-            apply_action: unset::ApplyAction,
-            platform_id: unset::PlatformId,
+            mnp_version_id: super::unset::MnpVersionId,
+            apply_action: super::unset::ApplyAction,
+            platform_id: super::unset::PlatformId,
         }
     }
 }
@@ -149,7 +149,7 @@ impl Default for CreatePlatformAuditInputBuilder {
     }
 }
 
-impl<S1, S2> CreatePlatformAuditInputBuilder<unset::MnpVersionId, S1, S2> {
+impl<S1, S2> CreatePlatformAuditInputBuilder<super::unset::MnpVersionId, S1, S2> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -165,7 +165,7 @@ impl<S1, S2> CreatePlatformAuditInputBuilder<unset::MnpVersionId, S1, S2> {
     }
 }
 
-impl<S0, S2> CreatePlatformAuditInputBuilder<S0, unset::ApplyAction, S2> {
+impl<S0, S2> CreatePlatformAuditInputBuilder<S0, super::unset::ApplyAction, S2> {
     /// submit - submit the review ticket, cancel - cancel the review ticket
     ///
     /// Wire name: `ApplyAction`.
@@ -181,7 +181,7 @@ impl<S0, S2> CreatePlatformAuditInputBuilder<S0, unset::ApplyAction, S2> {
     }
 }
 
-impl<S0, S1> CreatePlatformAuditInputBuilder<S0, S1, unset::PlatformId> {
+impl<S0, S1> CreatePlatformAuditInputBuilder<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -217,9 +217,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreatePlatformAuditRequest<
-    S0 = unset::MnpVersionId,
-    S1 = unset::ApplyAction,
-    S2 = unset::PlatformId,
+    S0 = super::unset::MnpVersionId,
+    S1 = super::unset::ApplyAction,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: CreatePlatformAuditInputBuilder<S0, S1, S2>,
@@ -235,7 +235,7 @@ impl CreatePlatformAuditRequest {
     }
 }
 
-impl<S1, S2> CreatePlatformAuditRequest<unset::MnpVersionId, S1, S2> {
+impl<S1, S2> CreatePlatformAuditRequest<super::unset::MnpVersionId, S1, S2> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -250,7 +250,7 @@ impl<S1, S2> CreatePlatformAuditRequest<unset::MnpVersionId, S1, S2> {
     }
 }
 
-impl<S0, S2> CreatePlatformAuditRequest<S0, unset::ApplyAction, S2> {
+impl<S0, S2> CreatePlatformAuditRequest<S0, super::unset::ApplyAction, S2> {
     /// submit - submit the review ticket, cancel - cancel the review ticket
     ///
     /// Wire name: `ApplyAction`.
@@ -265,7 +265,7 @@ impl<S0, S2> CreatePlatformAuditRequest<S0, unset::ApplyAction, S2> {
     }
 }
 
-impl<S0, S1> CreatePlatformAuditRequest<S0, S1, unset::PlatformId> {
+impl<S0, S1> CreatePlatformAuditRequest<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -301,7 +301,9 @@ where
 /// Successful answer of `CreatePlatformAudit`.
 ///
 /// CreatePlatformAudit response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePlatformAuditOutput {
     /// Response data
@@ -316,104 +318,43 @@ pub struct CreatePlatformAuditOutput {
     pub request_id: String,
 }
 
-impl CreatePlatformAuditOutput {
-    /// Starts a [`CreatePlatformAuditOutputBuilder`].
-    pub fn builder() -> CreatePlatformAuditOutputBuilder {
-        CreatePlatformAuditOutputBuilder::new()
-    }
-}
-
-/// Builds a [`CreatePlatformAuditOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct CreatePlatformAuditOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::BooleanInfo>,
-    request_id: S0,
-}
-
-impl CreatePlatformAuditOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        CreatePlatformAuditOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for CreatePlatformAuditOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl CreatePlatformAuditOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> CreatePlatformAuditOutputBuilder<String> {
-        CreatePlatformAuditOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> CreatePlatformAuditOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::BooleanInfo>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(mut self, data: Option<super::models::BooleanInfo>) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> CreatePlatformAuditOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`CreatePlatformAuditOutput`].
-    pub fn build(self) -> CreatePlatformAuditOutput {
-        CreatePlatformAuditOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct CreatePlatformAuditResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::BooleanInfo>,
+}
+
+impl ::tcmpp_api::__private::Fields for CreatePlatformAuditResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for CreatePlatformAuditResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for CreatePlatformAuditResponseBody {
@@ -450,20 +391,3 @@ pub type CreatePlatformAuditError = super::errors::TcmppError;
 
 /// The kinds of [`CreatePlatformAuditError`].
 pub type CreatePlatformAuditErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `apply_action` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct ApplyAction;
-    /// A builder's required member `mnp_version_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpVersionId;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

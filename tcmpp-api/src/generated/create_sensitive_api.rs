@@ -39,7 +39,7 @@
 //! ```
 
 /// The `CreateSensitiveAPI` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct CreateSensitiveApi;
 
 impl ::tcmpp_api::operation::Operation for CreateSensitiveApi {
@@ -110,9 +110,9 @@ impl CreateSensitiveApiInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateSensitiveApiInputBuilder<
-    S0 = unset::ApplicationId,
-    S1 = unset::ApiList,
-    S2 = unset::PlatformId,
+    S0 = super::unset::ApplicationId,
+    S1 = super::unset::ApiList,
+    S2 = super::unset::PlatformId,
 > {
     application_id: S0,
     api_list: S1,
@@ -123,9 +123,9 @@ impl CreateSensitiveApiInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateSensitiveApiInputBuilder {
-            application_id: unset::ApplicationId,
-            api_list: unset::ApiList,
-            platform_id: unset::PlatformId,
+            application_id: super::unset::ApplicationId,
+            api_list: super::unset::ApiList,
+            platform_id: super::unset::PlatformId,
         }
     }
 }
@@ -136,7 +136,7 @@ impl Default for CreateSensitiveApiInputBuilder {
     }
 }
 
-impl<S1, S2> CreateSensitiveApiInputBuilder<unset::ApplicationId, S1, S2> {
+impl<S1, S2> CreateSensitiveApiInputBuilder<super::unset::ApplicationId, S1, S2> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
@@ -152,7 +152,7 @@ impl<S1, S2> CreateSensitiveApiInputBuilder<unset::ApplicationId, S1, S2> {
     }
 }
 
-impl<S0, S2> CreateSensitiveApiInputBuilder<S0, unset::ApiList, S2> {
+impl<S0, S2> CreateSensitiveApiInputBuilder<S0, super::unset::ApiList, S2> {
     /// New API list
     ///
     /// Wire name: `ApiList`.
@@ -175,7 +175,7 @@ impl<S0, S2> CreateSensitiveApiInputBuilder<S0, unset::ApiList, S2> {
     }
 }
 
-impl<S0, S1> CreateSensitiveApiInputBuilder<S0, S1, unset::PlatformId> {
+impl<S0, S1> CreateSensitiveApiInputBuilder<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -211,9 +211,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateSensitiveApiRequest<
-    S0 = unset::ApplicationId,
-    S1 = unset::ApiList,
-    S2 = unset::PlatformId,
+    S0 = super::unset::ApplicationId,
+    S1 = super::unset::ApiList,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: CreateSensitiveApiInputBuilder<S0, S1, S2>,
@@ -229,7 +229,7 @@ impl CreateSensitiveApiRequest {
     }
 }
 
-impl<S1, S2> CreateSensitiveApiRequest<unset::ApplicationId, S1, S2> {
+impl<S1, S2> CreateSensitiveApiRequest<super::unset::ApplicationId, S1, S2> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
@@ -244,7 +244,7 @@ impl<S1, S2> CreateSensitiveApiRequest<unset::ApplicationId, S1, S2> {
     }
 }
 
-impl<S0, S2> CreateSensitiveApiRequest<S0, unset::ApiList, S2> {
+impl<S0, S2> CreateSensitiveApiRequest<S0, super::unset::ApiList, S2> {
     /// New API list
     ///
     /// Wire name: `ApiList`.
@@ -262,7 +262,7 @@ impl<S0, S2> CreateSensitiveApiRequest<S0, unset::ApiList, S2> {
     }
 }
 
-impl<S0, S1> CreateSensitiveApiRequest<S0, S1, unset::PlatformId> {
+impl<S0, S1> CreateSensitiveApiRequest<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -298,7 +298,9 @@ where
 /// Successful answer of `CreateSensitiveAPI`.
 ///
 /// CreateSensitiveAPI response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSensitiveApiOutput {
     /// Response data
@@ -313,104 +315,43 @@ pub struct CreateSensitiveApiOutput {
     pub request_id: String,
 }
 
-impl CreateSensitiveApiOutput {
-    /// Starts a [`CreateSensitiveApiOutputBuilder`].
-    pub fn builder() -> CreateSensitiveApiOutputBuilder {
-        CreateSensitiveApiOutputBuilder::new()
-    }
-}
-
-/// Builds a [`CreateSensitiveApiOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct CreateSensitiveApiOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::BooleanInfo>,
-    request_id: S0,
-}
-
-impl CreateSensitiveApiOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        CreateSensitiveApiOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for CreateSensitiveApiOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl CreateSensitiveApiOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> CreateSensitiveApiOutputBuilder<String> {
-        CreateSensitiveApiOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> CreateSensitiveApiOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::BooleanInfo>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(mut self, data: Option<super::models::BooleanInfo>) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> CreateSensitiveApiOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`CreateSensitiveApiOutput`].
-    pub fn build(self) -> CreateSensitiveApiOutput {
-        CreateSensitiveApiOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct CreateSensitiveApiResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::BooleanInfo>,
+}
+
+impl ::tcmpp_api::__private::Fields for CreateSensitiveApiResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for CreateSensitiveApiResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for CreateSensitiveApiResponseBody {
@@ -447,20 +388,3 @@ pub type CreateSensitiveApiError = super::errors::TcmppError;
 
 /// The kinds of [`CreateSensitiveApiError`].
 pub type CreateSensitiveApiErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `api_list` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct ApiList;
-    /// A builder's required member `application_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct ApplicationId;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

@@ -34,7 +34,7 @@
 //! ```
 
 /// The `CreateSensitiveApiApply` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct CreateSensitiveApiApply;
 
 impl ::tcmpp_api::operation::Operation for CreateSensitiveApiApply {
@@ -138,10 +138,10 @@ impl CreateSensitiveApiApplyInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateSensitiveApiApplyInputBuilder<
-    S0 = unset::ApiId,
-    S1 = unset::ApplyReason,
-    S2 = unset::MnpId,
-    S3 = unset::PlatformId,
+    S0 = super::unset::ApiId,
+    S1 = super::unset::ApplyReason,
+    S2 = super::unset::MnpId,
+    S3 = super::unset::PlatformId,
 > {
     api_id: S0,
     apply_reason: S1,
@@ -153,10 +153,10 @@ impl CreateSensitiveApiApplyInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateSensitiveApiApplyInputBuilder {
-            api_id: unset::ApiId,
-            apply_reason: unset::ApplyReason,
-            mnp_id: unset::MnpId,
-            platform_id: unset::PlatformId,
+            api_id: super::unset::ApiId,
+            apply_reason: super::unset::ApplyReason,
+            mnp_id: super::unset::MnpId,
+            platform_id: super::unset::PlatformId,
         }
     }
 }
@@ -167,7 +167,7 @@ impl Default for CreateSensitiveApiApplyInputBuilder {
     }
 }
 
-impl<S1, S2, S3> CreateSensitiveApiApplyInputBuilder<unset::ApiId, S1, S2, S3> {
+impl<S1, S2, S3> CreateSensitiveApiApplyInputBuilder<super::unset::ApiId, S1, S2, S3> {
     /// Application ID
     ///
     /// Wire name: `APIId`.
@@ -184,7 +184,11 @@ impl<S1, S2, S3> CreateSensitiveApiApplyInputBuilder<unset::ApiId, S1, S2, S3> {
     }
 }
 
-impl<S0, S2, S3> CreateSensitiveApiApplyInputBuilder<S0, unset::ApplyReason, S2, S3> {
+impl<
+    S0,
+    S2,
+    S3,
+> CreateSensitiveApiApplyInputBuilder<S0, super::unset::ApplyReason, S2, S3> {
     /// Reason for application
     ///
     /// Wire name: `ApplyReason`.
@@ -201,7 +205,7 @@ impl<S0, S2, S3> CreateSensitiveApiApplyInputBuilder<S0, unset::ApplyReason, S2,
     }
 }
 
-impl<S0, S1, S3> CreateSensitiveApiApplyInputBuilder<S0, S1, unset::MnpId, S3> {
+impl<S0, S1, S3> CreateSensitiveApiApplyInputBuilder<S0, S1, super::unset::MnpId, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -218,7 +222,11 @@ impl<S0, S1, S3> CreateSensitiveApiApplyInputBuilder<S0, S1, unset::MnpId, S3> {
     }
 }
 
-impl<S0, S1, S2> CreateSensitiveApiApplyInputBuilder<S0, S1, S2, unset::PlatformId> {
+impl<
+    S0,
+    S1,
+    S2,
+> CreateSensitiveApiApplyInputBuilder<S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -257,10 +265,10 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateSensitiveApiApplyRequest<
-    S0 = unset::ApiId,
-    S1 = unset::ApplyReason,
-    S2 = unset::MnpId,
-    S3 = unset::PlatformId,
+    S0 = super::unset::ApiId,
+    S1 = super::unset::ApplyReason,
+    S2 = super::unset::MnpId,
+    S3 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: CreateSensitiveApiApplyInputBuilder<S0, S1, S2, S3>,
@@ -276,7 +284,7 @@ impl CreateSensitiveApiApplyRequest {
     }
 }
 
-impl<S1, S2, S3> CreateSensitiveApiApplyRequest<unset::ApiId, S1, S2, S3> {
+impl<S1, S2, S3> CreateSensitiveApiApplyRequest<super::unset::ApiId, S1, S2, S3> {
     /// Application ID
     ///
     /// Wire name: `APIId`.
@@ -291,7 +299,7 @@ impl<S1, S2, S3> CreateSensitiveApiApplyRequest<unset::ApiId, S1, S2, S3> {
     }
 }
 
-impl<S0, S2, S3> CreateSensitiveApiApplyRequest<S0, unset::ApplyReason, S2, S3> {
+impl<S0, S2, S3> CreateSensitiveApiApplyRequest<S0, super::unset::ApplyReason, S2, S3> {
     /// Reason for application
     ///
     /// Wire name: `ApplyReason`.
@@ -306,7 +314,7 @@ impl<S0, S2, S3> CreateSensitiveApiApplyRequest<S0, unset::ApplyReason, S2, S3> 
     }
 }
 
-impl<S0, S1, S3> CreateSensitiveApiApplyRequest<S0, S1, unset::MnpId, S3> {
+impl<S0, S1, S3> CreateSensitiveApiApplyRequest<S0, S1, super::unset::MnpId, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -321,7 +329,7 @@ impl<S0, S1, S3> CreateSensitiveApiApplyRequest<S0, S1, unset::MnpId, S3> {
     }
 }
 
-impl<S0, S1, S2> CreateSensitiveApiApplyRequest<S0, S1, S2, unset::PlatformId> {
+impl<S0, S1, S2> CreateSensitiveApiApplyRequest<S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -358,7 +366,9 @@ where
 /// Successful answer of `CreateSensitiveApiApply`.
 ///
 /// CreateSensitiveApiApply response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSensitiveApiApplyOutput {
     /// Note: This field may return null, indicating that no valid values can be obtained.
@@ -371,105 +381,43 @@ pub struct CreateSensitiveApiApplyOutput {
     pub request_id: String,
 }
 
-impl CreateSensitiveApiApplyOutput {
-    /// Starts a [`CreateSensitiveApiApplyOutputBuilder`].
-    pub fn builder() -> CreateSensitiveApiApplyOutputBuilder {
-        CreateSensitiveApiApplyOutputBuilder::new()
-    }
-}
-
-/// Builds a [`CreateSensitiveApiApplyOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct CreateSensitiveApiApplyOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::ResourceIdStringInfo>,
-    request_id: S0,
-}
-
-impl CreateSensitiveApiApplyOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        CreateSensitiveApiApplyOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for CreateSensitiveApiApplyOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl CreateSensitiveApiApplyOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> CreateSensitiveApiApplyOutputBuilder<String> {
-        CreateSensitiveApiApplyOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> CreateSensitiveApiApplyOutputBuilder<S0> {
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::ResourceIdStringInfo>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::ResourceIdStringInfo>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> CreateSensitiveApiApplyOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`CreateSensitiveApiApplyOutput`].
-    pub fn build(self) -> CreateSensitiveApiApplyOutput {
-        CreateSensitiveApiApplyOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct CreateSensitiveApiApplyResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::ResourceIdStringInfo>,
+}
+
+impl ::tcmpp_api::__private::Fields for CreateSensitiveApiApplyResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for CreateSensitiveApiApplyResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for CreateSensitiveApiApplyResponseBody {
@@ -506,23 +454,3 @@ pub type CreateSensitiveApiApplyError = super::errors::TcmppError;
 
 /// The kinds of [`CreateSensitiveApiApplyError`].
 pub type CreateSensitiveApiApplyErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `api_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct ApiId;
-    /// A builder's required member `apply_reason` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct ApplyReason;
-    /// A builder's required member `mnp_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpId;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

@@ -37,7 +37,7 @@
 //! ```
 
 /// The `CreateTeamMember` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct CreateTeamMember;
 
 impl ::tcmpp_api::operation::Operation for CreateTeamMember {
@@ -183,13 +183,13 @@ impl CreateTeamMemberInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateTeamMemberInputBuilder<
-    S0 = unset::UserName,
-    S1 = unset::UserAccount,
-    S2 = unset::UserPassword,
-    S3 = unset::TeamId,
-    S4 = unset::RoleId,
-    S5 = unset::KeyId,
-    S6 = unset::PlatformId,
+    S0 = super::unset::UserName,
+    S1 = super::unset::UserAccount,
+    S2 = super::unset::UserPassword,
+    S3 = super::unset::TeamId,
+    S4 = super::unset::RoleId,
+    S5 = super::unset::KeyId,
+    S6 = super::unset::PlatformId,
 > {
     user_name: S0,
     user_account: S1,
@@ -204,13 +204,13 @@ impl CreateTeamMemberInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateTeamMemberInputBuilder {
-            user_name: unset::UserName,
-            user_account: unset::UserAccount,
-            user_password: unset::UserPassword,
-            team_id: unset::TeamId,
-            role_id: unset::RoleId,
-            key_id: unset::KeyId,
-            platform_id: unset::PlatformId,
+            user_name: super::unset::UserName,
+            user_account: super::unset::UserAccount,
+            user_password: super::unset::UserPassword,
+            team_id: super::unset::TeamId,
+            role_id: super::unset::RoleId,
+            key_id: super::unset::KeyId,
+            platform_id: super::unset::PlatformId,
         }
     }
 }
@@ -228,7 +228,7 @@ impl<
     S4,
     S5,
     S6,
-> CreateTeamMemberInputBuilder<unset::UserName, S1, S2, S3, S4, S5, S6> {
+> CreateTeamMemberInputBuilder<super::unset::UserName, S1, S2, S3, S4, S5, S6> {
     /// Username
     ///
     /// Wire name: `UserName`.
@@ -255,7 +255,7 @@ impl<
     S4,
     S5,
     S6,
-> CreateTeamMemberInputBuilder<S0, unset::UserAccount, S2, S3, S4, S5, S6> {
+> CreateTeamMemberInputBuilder<S0, super::unset::UserAccount, S2, S3, S4, S5, S6> {
     /// User account
     ///
     /// Wire name: `UserAccount`.
@@ -282,7 +282,7 @@ impl<
     S4,
     S5,
     S6,
-> CreateTeamMemberInputBuilder<S0, S1, unset::UserPassword, S3, S4, S5, S6> {
+> CreateTeamMemberInputBuilder<S0, S1, super::unset::UserPassword, S3, S4, S5, S6> {
     /// Account password. Use CreatePresetKey to get publick key to encrypt the password.
     ///
     /// Wire name: `UserPassword`.
@@ -309,7 +309,7 @@ impl<
     S4,
     S5,
     S6,
-> CreateTeamMemberInputBuilder<S0, S1, S2, unset::TeamId, S4, S5, S6> {
+> CreateTeamMemberInputBuilder<S0, S1, S2, super::unset::TeamId, S4, S5, S6> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
@@ -336,7 +336,7 @@ impl<
     S3,
     S5,
     S6,
-> CreateTeamMemberInputBuilder<S0, S1, S2, S3, unset::RoleId, S5, S6> {
+> CreateTeamMemberInputBuilder<S0, S1, S2, S3, super::unset::RoleId, S5, S6> {
     /// Team role
     ///
     /// Wire name: `RoleId`.
@@ -363,7 +363,7 @@ impl<
     S3,
     S4,
     S6,
-> CreateTeamMemberInputBuilder<S0, S1, S2, S3, S4, unset::KeyId, S6> {
+> CreateTeamMemberInputBuilder<S0, S1, S2, S3, S4, super::unset::KeyId, S6> {
     /// Call CreatePresetKey to get the keyID from RequestId
     ///
     /// Wire name: `KeyId`.
@@ -390,7 +390,7 @@ impl<
     S3,
     S4,
     S5,
-> CreateTeamMemberInputBuilder<S0, S1, S2, S3, S4, S5, unset::PlatformId> {
+> CreateTeamMemberInputBuilder<S0, S1, S2, S3, S4, S5, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -438,13 +438,13 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateTeamMemberRequest<
-    S0 = unset::UserName,
-    S1 = unset::UserAccount,
-    S2 = unset::UserPassword,
-    S3 = unset::TeamId,
-    S4 = unset::RoleId,
-    S5 = unset::KeyId,
-    S6 = unset::PlatformId,
+    S0 = super::unset::UserName,
+    S1 = super::unset::UserAccount,
+    S2 = super::unset::UserPassword,
+    S3 = super::unset::TeamId,
+    S4 = super::unset::RoleId,
+    S5 = super::unset::KeyId,
+    S6 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: CreateTeamMemberInputBuilder<S0, S1, S2, S3, S4, S5, S6>,
@@ -467,7 +467,7 @@ impl<
     S4,
     S5,
     S6,
-> CreateTeamMemberRequest<unset::UserName, S1, S2, S3, S4, S5, S6> {
+> CreateTeamMemberRequest<super::unset::UserName, S1, S2, S3, S4, S5, S6> {
     /// Username
     ///
     /// Wire name: `UserName`.
@@ -489,7 +489,7 @@ impl<
     S4,
     S5,
     S6,
-> CreateTeamMemberRequest<S0, unset::UserAccount, S2, S3, S4, S5, S6> {
+> CreateTeamMemberRequest<S0, super::unset::UserAccount, S2, S3, S4, S5, S6> {
     /// User account
     ///
     /// Wire name: `UserAccount`.
@@ -511,7 +511,7 @@ impl<
     S4,
     S5,
     S6,
-> CreateTeamMemberRequest<S0, S1, unset::UserPassword, S3, S4, S5, S6> {
+> CreateTeamMemberRequest<S0, S1, super::unset::UserPassword, S3, S4, S5, S6> {
     /// Account password. Use CreatePresetKey to get publick key to encrypt the password.
     ///
     /// Wire name: `UserPassword`.
@@ -533,7 +533,7 @@ impl<
     S4,
     S5,
     S6,
-> CreateTeamMemberRequest<S0, S1, S2, unset::TeamId, S4, S5, S6> {
+> CreateTeamMemberRequest<S0, S1, S2, super::unset::TeamId, S4, S5, S6> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
@@ -555,7 +555,7 @@ impl<
     S3,
     S5,
     S6,
-> CreateTeamMemberRequest<S0, S1, S2, S3, unset::RoleId, S5, S6> {
+> CreateTeamMemberRequest<S0, S1, S2, S3, super::unset::RoleId, S5, S6> {
     /// Team role
     ///
     /// Wire name: `RoleId`.
@@ -577,7 +577,7 @@ impl<
     S3,
     S4,
     S6,
-> CreateTeamMemberRequest<S0, S1, S2, S3, S4, unset::KeyId, S6> {
+> CreateTeamMemberRequest<S0, S1, S2, S3, S4, super::unset::KeyId, S6> {
     /// Call CreatePresetKey to get the keyID from RequestId
     ///
     /// Wire name: `KeyId`.
@@ -599,7 +599,7 @@ impl<
     S3,
     S4,
     S5,
-> CreateTeamMemberRequest<S0, S1, S2, S3, S4, S5, unset::PlatformId> {
+> CreateTeamMemberRequest<S0, S1, S2, S3, S4, S5, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -636,7 +636,9 @@ where
 /// Successful answer of `CreateTeamMember`.
 ///
 /// CreateTeamMember response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateTeamMemberOutput {
     /// Response data
@@ -649,108 +651,43 @@ pub struct CreateTeamMemberOutput {
     pub request_id: String,
 }
 
-impl CreateTeamMemberOutput {
-    /// Starts a [`CreateTeamMemberOutputBuilder`].
-    pub fn builder() -> CreateTeamMemberOutputBuilder {
-        CreateTeamMemberOutputBuilder::new()
-    }
-}
-
-/// Builds a [`CreateTeamMemberOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct CreateTeamMemberOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::CreateTeamMemberInfoResp>,
-    request_id: S0,
-}
-
-impl CreateTeamMemberOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        CreateTeamMemberOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for CreateTeamMemberOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl CreateTeamMemberOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> CreateTeamMemberOutputBuilder<String> {
-        CreateTeamMemberOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> CreateTeamMemberOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Wire name: `Data`.
-    pub fn data(
-        mut self,
-        data: impl Into<super::models::CreateTeamMemberInfoResp>,
-    ) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::CreateTeamMemberInfoResp>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> CreateTeamMemberOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`CreateTeamMemberOutput`].
-    pub fn build(self) -> CreateTeamMemberOutput {
-        CreateTeamMemberOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct CreateTeamMemberResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::CreateTeamMemberInfoResp>,
+}
+
+impl ::tcmpp_api::__private::Fields for CreateTeamMemberResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for CreateTeamMemberResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for CreateTeamMemberResponseBody {
@@ -787,32 +724,3 @@ pub type CreateTeamMemberError = super::errors::TcmppError;
 
 /// The kinds of [`CreateTeamMemberError`].
 pub type CreateTeamMemberErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `key_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct KeyId;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-    /// A builder's required member `role_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RoleId;
-    /// A builder's required member `team_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct TeamId;
-    /// A builder's required member `user_account` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct UserAccount;
-    /// A builder's required member `user_name` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct UserName;
-    /// A builder's required member `user_password` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct UserPassword;
-}

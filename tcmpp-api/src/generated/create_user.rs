@@ -36,7 +36,7 @@
 //! ```
 
 /// The `CreateUser` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct CreateUser;
 
 impl ::tcmpp_api::operation::Operation for CreateUser {
@@ -168,12 +168,12 @@ impl CreateUserInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateUserInputBuilder<
-    S0 = unset::UserAccount,
-    S1 = unset::UserName,
-    S2 = unset::AccountType,
-    S3 = unset::Password,
-    S4 = unset::KeyId,
-    S5 = unset::PlatformId,
+    S0 = super::unset::UserAccount,
+    S1 = super::unset::UserName,
+    S2 = super::unset::AccountType,
+    S3 = super::unset::Password,
+    S4 = super::unset::KeyId,
+    S5 = super::unset::PlatformId,
 > {
     user_account: S0,
     user_name: S1,
@@ -187,12 +187,12 @@ impl CreateUserInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateUserInputBuilder {
-            user_account: unset::UserAccount,
-            user_name: unset::UserName,
-            account_type: unset::AccountType,
-            password: unset::Password,
-            key_id: unset::KeyId,
-            platform_id: unset::PlatformId,
+            user_account: super::unset::UserAccount,
+            user_name: super::unset::UserName,
+            account_type: super::unset::AccountType,
+            password: super::unset::Password,
+            key_id: super::unset::KeyId,
+            platform_id: super::unset::PlatformId,
         }
     }
 }
@@ -203,7 +203,13 @@ impl Default for CreateUserInputBuilder {
     }
 }
 
-impl<S1, S2, S3, S4, S5> CreateUserInputBuilder<unset::UserAccount, S1, S2, S3, S4, S5> {
+impl<
+    S1,
+    S2,
+    S3,
+    S4,
+    S5,
+> CreateUserInputBuilder<super::unset::UserAccount, S1, S2, S3, S4, S5> {
     /// User account
     ///
     /// Wire name: `UserAccount`.
@@ -222,7 +228,13 @@ impl<S1, S2, S3, S4, S5> CreateUserInputBuilder<unset::UserAccount, S1, S2, S3, 
     }
 }
 
-impl<S0, S2, S3, S4, S5> CreateUserInputBuilder<S0, unset::UserName, S2, S3, S4, S5> {
+impl<
+    S0,
+    S2,
+    S3,
+    S4,
+    S5,
+> CreateUserInputBuilder<S0, super::unset::UserName, S2, S3, S4, S5> {
     /// User name
     ///
     /// Wire name: `UserName`.
@@ -241,7 +253,13 @@ impl<S0, S2, S3, S4, S5> CreateUserInputBuilder<S0, unset::UserName, S2, S3, S4,
     }
 }
 
-impl<S0, S1, S3, S4, S5> CreateUserInputBuilder<S0, S1, unset::AccountType, S3, S4, S5> {
+impl<
+    S0,
+    S1,
+    S3,
+    S4,
+    S5,
+> CreateUserInputBuilder<S0, S1, super::unset::AccountType, S3, S4, S5> {
     /// User account type. 2: Platform administrator; 3: Ordinary member.
     ///
     /// Wire name: `AccountType`.
@@ -260,7 +278,13 @@ impl<S0, S1, S3, S4, S5> CreateUserInputBuilder<S0, S1, unset::AccountType, S3, 
     }
 }
 
-impl<S0, S1, S2, S4, S5> CreateUserInputBuilder<S0, S1, S2, unset::Password, S4, S5> {
+impl<
+    S0,
+    S1,
+    S2,
+    S4,
+    S5,
+> CreateUserInputBuilder<S0, S1, S2, super::unset::Password, S4, S5> {
     /// Account password. Use CreatePresetKey to get the public key to encrypt the password.
     ///
     /// Wire name: `Password`.
@@ -279,7 +303,13 @@ impl<S0, S1, S2, S4, S5> CreateUserInputBuilder<S0, S1, S2, unset::Password, S4,
     }
 }
 
-impl<S0, S1, S2, S3, S5> CreateUserInputBuilder<S0, S1, S2, S3, unset::KeyId, S5> {
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+    S5,
+> CreateUserInputBuilder<S0, S1, S2, S3, super::unset::KeyId, S5> {
     /// Call CreatePresetKey to get the keyID from RequestId
     ///
     /// Wire name: `KeyId`.
@@ -298,7 +328,13 @@ impl<S0, S1, S2, S3, S5> CreateUserInputBuilder<S0, S1, S2, S3, unset::KeyId, S5
     }
 }
 
-impl<S0, S1, S2, S3, S4> CreateUserInputBuilder<S0, S1, S2, S3, S4, unset::PlatformId> {
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+> CreateUserInputBuilder<S0, S1, S2, S3, S4, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -343,12 +379,12 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateUserRequest<
-    S0 = unset::UserAccount,
-    S1 = unset::UserName,
-    S2 = unset::AccountType,
-    S3 = unset::Password,
-    S4 = unset::KeyId,
-    S5 = unset::PlatformId,
+    S0 = super::unset::UserAccount,
+    S1 = super::unset::UserName,
+    S2 = super::unset::AccountType,
+    S3 = super::unset::Password,
+    S4 = super::unset::KeyId,
+    S5 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: CreateUserInputBuilder<S0, S1, S2, S3, S4, S5>,
@@ -364,7 +400,13 @@ impl CreateUserRequest {
     }
 }
 
-impl<S1, S2, S3, S4, S5> CreateUserRequest<unset::UserAccount, S1, S2, S3, S4, S5> {
+impl<
+    S1,
+    S2,
+    S3,
+    S4,
+    S5,
+> CreateUserRequest<super::unset::UserAccount, S1, S2, S3, S4, S5> {
     /// User account
     ///
     /// Wire name: `UserAccount`.
@@ -379,7 +421,7 @@ impl<S1, S2, S3, S4, S5> CreateUserRequest<unset::UserAccount, S1, S2, S3, S4, S
     }
 }
 
-impl<S0, S2, S3, S4, S5> CreateUserRequest<S0, unset::UserName, S2, S3, S4, S5> {
+impl<S0, S2, S3, S4, S5> CreateUserRequest<S0, super::unset::UserName, S2, S3, S4, S5> {
     /// User name
     ///
     /// Wire name: `UserName`.
@@ -394,7 +436,13 @@ impl<S0, S2, S3, S4, S5> CreateUserRequest<S0, unset::UserName, S2, S3, S4, S5> 
     }
 }
 
-impl<S0, S1, S3, S4, S5> CreateUserRequest<S0, S1, unset::AccountType, S3, S4, S5> {
+impl<
+    S0,
+    S1,
+    S3,
+    S4,
+    S5,
+> CreateUserRequest<S0, S1, super::unset::AccountType, S3, S4, S5> {
     /// User account type. 2: Platform administrator; 3: Ordinary member.
     ///
     /// Wire name: `AccountType`.
@@ -409,7 +457,7 @@ impl<S0, S1, S3, S4, S5> CreateUserRequest<S0, S1, unset::AccountType, S3, S4, S
     }
 }
 
-impl<S0, S1, S2, S4, S5> CreateUserRequest<S0, S1, S2, unset::Password, S4, S5> {
+impl<S0, S1, S2, S4, S5> CreateUserRequest<S0, S1, S2, super::unset::Password, S4, S5> {
     /// Account password. Use CreatePresetKey to get the public key to encrypt the password.
     ///
     /// Wire name: `Password`.
@@ -424,7 +472,7 @@ impl<S0, S1, S2, S4, S5> CreateUserRequest<S0, S1, S2, unset::Password, S4, S5> 
     }
 }
 
-impl<S0, S1, S2, S3, S5> CreateUserRequest<S0, S1, S2, S3, unset::KeyId, S5> {
+impl<S0, S1, S2, S3, S5> CreateUserRequest<S0, S1, S2, S3, super::unset::KeyId, S5> {
     /// Call CreatePresetKey to get the keyID from RequestId
     ///
     /// Wire name: `KeyId`.
@@ -439,7 +487,13 @@ impl<S0, S1, S2, S3, S5> CreateUserRequest<S0, S1, S2, S3, unset::KeyId, S5> {
     }
 }
 
-impl<S0, S1, S2, S3, S4> CreateUserRequest<S0, S1, S2, S3, S4, unset::PlatformId> {
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+> CreateUserRequest<S0, S1, S2, S3, S4, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -475,7 +529,9 @@ where
 /// Successful answer of `CreateUser`.
 ///
 /// CreateUser response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateUserOutput {
     /// Response data, user ID
@@ -489,106 +545,42 @@ pub struct CreateUserOutput {
     pub request_id: String,
 }
 
-impl CreateUserOutput {
-    /// Starts a [`CreateUserOutputBuilder`].
-    pub fn builder() -> CreateUserOutputBuilder {
-        CreateUserOutputBuilder::new()
-    }
-}
-
-/// Builds a [`CreateUserOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct CreateUserOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::ResourceIdStringInfo>,
-    request_id: S0,
-}
-
-impl CreateUserOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        CreateUserOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for CreateUserOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl CreateUserOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> CreateUserOutputBuilder<String> {
-        CreateUserOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> CreateUserOutputBuilder<S0> {
-    /// Response data, user ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::ResourceIdStringInfo>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::ResourceIdStringInfo>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> CreateUserOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`CreateUserOutput`].
-    pub fn build(self) -> CreateUserOutput {
-        CreateUserOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct CreateUserResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::ResourceIdStringInfo>,
+}
+
+impl ::tcmpp_api::__private::Fields for CreateUserResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for CreateUserResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for CreateUserResponseBody {
@@ -623,29 +615,3 @@ pub type CreateUserError = super::errors::TcmppError;
 
 /// The kinds of [`CreateUserError`].
 pub type CreateUserErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `account_type` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct AccountType;
-    /// A builder's required member `key_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct KeyId;
-    /// A builder's required member `password` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Password;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-    /// A builder's required member `user_account` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct UserAccount;
-    /// A builder's required member `user_name` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct UserName;
-}

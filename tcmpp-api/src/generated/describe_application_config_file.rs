@@ -33,7 +33,7 @@
 //! ```
 
 /// The `DescribeApplicationConfigFile` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DescribeApplicationConfigFile;
 
 impl ::tcmpp_api::operation::Operation for DescribeApplicationConfigFile {
@@ -123,9 +123,9 @@ impl DescribeApplicationConfigFileInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeApplicationConfigFileInputBuilder<
-    S0 = unset::ApplicationId,
-    S1 = unset::AppType,
-    S2 = unset::PlatformId,
+    S0 = super::unset::ApplicationId,
+    S1 = super::unset::AppType,
+    S2 = super::unset::PlatformId,
 > {
     application_id: S0,
     app_type: S1,
@@ -136,9 +136,9 @@ impl DescribeApplicationConfigFileInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeApplicationConfigFileInputBuilder {
-            application_id: unset::ApplicationId,
-            app_type: unset::AppType,
-            platform_id: unset::PlatformId,
+            application_id: super::unset::ApplicationId,
+            app_type: super::unset::AppType,
+            platform_id: super::unset::PlatformId,
         }
     }
 }
@@ -149,7 +149,10 @@ impl Default for DescribeApplicationConfigFileInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeApplicationConfigFileInputBuilder<unset::ApplicationId, S1, S2> {
+impl<
+    S1,
+    S2,
+> DescribeApplicationConfigFileInputBuilder<super::unset::ApplicationId, S1, S2> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
@@ -165,7 +168,7 @@ impl<S1, S2> DescribeApplicationConfigFileInputBuilder<unset::ApplicationId, S1,
     }
 }
 
-impl<S0, S2> DescribeApplicationConfigFileInputBuilder<S0, unset::AppType, S2> {
+impl<S0, S2> DescribeApplicationConfigFileInputBuilder<S0, super::unset::AppType, S2> {
     /// Application platform. 2: Android; 3: iOS
     ///
     /// Wire name: `AppType`.
@@ -181,7 +184,10 @@ impl<S0, S2> DescribeApplicationConfigFileInputBuilder<S0, unset::AppType, S2> {
     }
 }
 
-impl<S0, S1> DescribeApplicationConfigFileInputBuilder<S0, S1, unset::PlatformId> {
+impl<
+    S0,
+    S1,
+> DescribeApplicationConfigFileInputBuilder<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -217,9 +223,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DescribeApplicationConfigFileRequest<
-    S0 = unset::ApplicationId,
-    S1 = unset::AppType,
-    S2 = unset::PlatformId,
+    S0 = super::unset::ApplicationId,
+    S1 = super::unset::AppType,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: DescribeApplicationConfigFileInputBuilder<S0, S1, S2>,
@@ -235,7 +241,7 @@ impl DescribeApplicationConfigFileRequest {
     }
 }
 
-impl<S1, S2> DescribeApplicationConfigFileRequest<unset::ApplicationId, S1, S2> {
+impl<S1, S2> DescribeApplicationConfigFileRequest<super::unset::ApplicationId, S1, S2> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
@@ -250,7 +256,7 @@ impl<S1, S2> DescribeApplicationConfigFileRequest<unset::ApplicationId, S1, S2> 
     }
 }
 
-impl<S0, S2> DescribeApplicationConfigFileRequest<S0, unset::AppType, S2> {
+impl<S0, S2> DescribeApplicationConfigFileRequest<S0, super::unset::AppType, S2> {
     /// Application platform. 2: Android; 3: iOS
     ///
     /// Wire name: `AppType`.
@@ -265,7 +271,7 @@ impl<S0, S2> DescribeApplicationConfigFileRequest<S0, unset::AppType, S2> {
     }
 }
 
-impl<S0, S1> DescribeApplicationConfigFileRequest<S0, S1, unset::PlatformId> {
+impl<S0, S1> DescribeApplicationConfigFileRequest<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -301,7 +307,9 @@ where
 /// Successful answer of `DescribeApplicationConfigFile`.
 ///
 /// DescribeApplicationConfigFile response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeApplicationConfigFileOutput {
     /// Response data
@@ -316,110 +324,43 @@ pub struct DescribeApplicationConfigFileOutput {
     pub request_id: String,
 }
 
-impl DescribeApplicationConfigFileOutput {
-    /// Starts a [`DescribeApplicationConfigFileOutputBuilder`].
-    pub fn builder() -> DescribeApplicationConfigFileOutputBuilder {
-        DescribeApplicationConfigFileOutputBuilder::new()
-    }
-}
-
-/// Builds a [`DescribeApplicationConfigFileOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeApplicationConfigFileOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::DownloadApplicationConfigResp>,
-    request_id: S0,
-}
-
-impl DescribeApplicationConfigFileOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeApplicationConfigFileOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for DescribeApplicationConfigFileOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeApplicationConfigFileOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> DescribeApplicationConfigFileOutputBuilder<String> {
-        DescribeApplicationConfigFileOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> DescribeApplicationConfigFileOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(
-        mut self,
-        data: impl Into<super::models::DownloadApplicationConfigResp>,
-    ) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::DownloadApplicationConfigResp>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> DescribeApplicationConfigFileOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`DescribeApplicationConfigFileOutput`].
-    pub fn build(self) -> DescribeApplicationConfigFileOutput {
-        DescribeApplicationConfigFileOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct DescribeApplicationConfigFileResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::DownloadApplicationConfigResp>,
+}
+
+impl ::tcmpp_api::__private::Fields for DescribeApplicationConfigFileResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeApplicationConfigFileResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for DescribeApplicationConfigFileResponseBody {
@@ -456,20 +397,3 @@ pub type DescribeApplicationConfigFileError = super::errors::TcmppError;
 
 /// The kinds of [`DescribeApplicationConfigFileError`].
 pub type DescribeApplicationConfigFileErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `app_type` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct AppType;
-    /// A builder's required member `application_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct ApplicationId;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

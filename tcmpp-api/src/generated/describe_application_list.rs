@@ -53,7 +53,7 @@
 //! ```
 
 /// The `DescribeApplicationList` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DescribeApplicationList;
 
 impl ::tcmpp_api::operation::Operation for DescribeApplicationList {
@@ -167,9 +167,9 @@ impl DescribeApplicationListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeApplicationListInputBuilder<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     offset: S0,
     limit: S1,
@@ -182,9 +182,9 @@ impl DescribeApplicationListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeApplicationListInputBuilder {
-            offset: unset::Offset,
-            limit: unset::Limit,
-            platform_id: unset::PlatformId,
+            offset: super::unset::Offset,
+            limit: super::unset::Limit,
+            platform_id: super::unset::PlatformId,
             keyword: None,
             team_id: None,
         }
@@ -197,7 +197,7 @@ impl Default for DescribeApplicationListInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeApplicationListInputBuilder<unset::Offset, S1, S2> {
+impl<S1, S2> DescribeApplicationListInputBuilder<super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -215,7 +215,7 @@ impl<S1, S2> DescribeApplicationListInputBuilder<unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeApplicationListInputBuilder<S0, unset::Limit, S2> {
+impl<S0, S2> DescribeApplicationListInputBuilder<S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -233,7 +233,7 @@ impl<S0, S2> DescribeApplicationListInputBuilder<S0, unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeApplicationListInputBuilder<S0, S1, unset::PlatformId> {
+impl<S0, S1> DescribeApplicationListInputBuilder<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -303,9 +303,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DescribeApplicationListRequest<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: DescribeApplicationListInputBuilder<S0, S1, S2>,
@@ -321,7 +321,7 @@ impl DescribeApplicationListRequest {
     }
 }
 
-impl<S1, S2> DescribeApplicationListRequest<unset::Offset, S1, S2> {
+impl<S1, S2> DescribeApplicationListRequest<super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -336,7 +336,7 @@ impl<S1, S2> DescribeApplicationListRequest<unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeApplicationListRequest<S0, unset::Limit, S2> {
+impl<S0, S2> DescribeApplicationListRequest<S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -351,7 +351,7 @@ impl<S0, S2> DescribeApplicationListRequest<S0, unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeApplicationListRequest<S0, S1, unset::PlatformId> {
+impl<S0, S1> DescribeApplicationListRequest<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -417,7 +417,9 @@ where
 /// Successful answer of `DescribeApplicationList`.
 ///
 /// DescribeApplicationList response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeApplicationListOutput {
     /// Response data
@@ -432,104 +434,43 @@ pub struct DescribeApplicationListOutput {
     pub request_id: String,
 }
 
-impl DescribeApplicationListOutput {
-    /// Starts a [`DescribeApplicationListOutputBuilder`].
-    pub fn builder() -> DescribeApplicationListOutputBuilder {
-        DescribeApplicationListOutputBuilder::new()
-    }
-}
-
-/// Builds a [`DescribeApplicationListOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeApplicationListOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::ApplicationPageInfo>,
-    request_id: S0,
-}
-
-impl DescribeApplicationListOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeApplicationListOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for DescribeApplicationListOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeApplicationListOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> DescribeApplicationListOutputBuilder<String> {
-        DescribeApplicationListOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> DescribeApplicationListOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::ApplicationPageInfo>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(mut self, data: Option<super::models::ApplicationPageInfo>) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> DescribeApplicationListOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`DescribeApplicationListOutput`].
-    pub fn build(self) -> DescribeApplicationListOutput {
-        DescribeApplicationListOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct DescribeApplicationListResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::ApplicationPageInfo>,
+}
+
+impl ::tcmpp_api::__private::Fields for DescribeApplicationListResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeApplicationListResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for DescribeApplicationListResponseBody {
@@ -566,20 +507,3 @@ pub type DescribeApplicationListError = super::errors::TcmppError;
 
 /// The kinds of [`DescribeApplicationListError`].
 pub type DescribeApplicationListErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `limit` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Limit;
-    /// A builder's required member `offset` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Offset;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

@@ -64,7 +64,7 @@
 //! ```
 
 /// The `DescribeApplicationMNPVersionAuditList` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DescribeApplicationMnpVersionAuditList;
 
 impl ::tcmpp_api::operation::Operation for DescribeApplicationMnpVersionAuditList {
@@ -202,9 +202,9 @@ impl DescribeApplicationMnpVersionAuditListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeApplicationMnpVersionAuditListInputBuilder<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     offset: S0,
     limit: S1,
@@ -219,9 +219,9 @@ impl DescribeApplicationMnpVersionAuditListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeApplicationMnpVersionAuditListInputBuilder {
-            offset: unset::Offset,
-            limit: unset::Limit,
-            platform_id: unset::PlatformId,
+            offset: super::unset::Offset,
+            limit: super::unset::Limit,
+            platform_id: super::unset::PlatformId,
             audit_status_list: None,
             keyword: None,
             application_id: None,
@@ -236,7 +236,10 @@ impl Default for DescribeApplicationMnpVersionAuditListInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeApplicationMnpVersionAuditListInputBuilder<unset::Offset, S1, S2> {
+impl<
+    S1,
+    S2,
+> DescribeApplicationMnpVersionAuditListInputBuilder<super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -256,7 +259,10 @@ impl<S1, S2> DescribeApplicationMnpVersionAuditListInputBuilder<unset::Offset, S
     }
 }
 
-impl<S0, S2> DescribeApplicationMnpVersionAuditListInputBuilder<S0, unset::Limit, S2> {
+impl<
+    S0,
+    S2,
+> DescribeApplicationMnpVersionAuditListInputBuilder<S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -279,7 +285,7 @@ impl<S0, S2> DescribeApplicationMnpVersionAuditListInputBuilder<S0, unset::Limit
 impl<
     S0,
     S1,
-> DescribeApplicationMnpVersionAuditListInputBuilder<S0, S1, unset::PlatformId> {
+> DescribeApplicationMnpVersionAuditListInputBuilder<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -386,9 +392,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DescribeApplicationMnpVersionAuditListRequest<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: DescribeApplicationMnpVersionAuditListInputBuilder<S0, S1, S2>,
@@ -404,7 +410,10 @@ impl DescribeApplicationMnpVersionAuditListRequest {
     }
 }
 
-impl<S1, S2> DescribeApplicationMnpVersionAuditListRequest<unset::Offset, S1, S2> {
+impl<
+    S1,
+    S2,
+> DescribeApplicationMnpVersionAuditListRequest<super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -419,7 +428,7 @@ impl<S1, S2> DescribeApplicationMnpVersionAuditListRequest<unset::Offset, S1, S2
     }
 }
 
-impl<S0, S2> DescribeApplicationMnpVersionAuditListRequest<S0, unset::Limit, S2> {
+impl<S0, S2> DescribeApplicationMnpVersionAuditListRequest<S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -434,7 +443,10 @@ impl<S0, S2> DescribeApplicationMnpVersionAuditListRequest<S0, unset::Limit, S2>
     }
 }
 
-impl<S0, S1> DescribeApplicationMnpVersionAuditListRequest<S0, S1, unset::PlatformId> {
+impl<
+    S0,
+    S1,
+> DescribeApplicationMnpVersionAuditListRequest<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -531,7 +543,9 @@ where
 /// Successful answer of `DescribeApplicationMNPVersionAuditList`.
 ///
 /// DescribeApplicationMNPVersionAuditList response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeApplicationMnpVersionAuditListOutput {
     /// Response data
@@ -545,109 +559,44 @@ pub struct DescribeApplicationMnpVersionAuditListOutput {
     pub request_id: String,
 }
 
-impl DescribeApplicationMnpVersionAuditListOutput {
-    /// Starts a [`DescribeApplicationMnpVersionAuditListOutputBuilder`].
-    pub fn builder() -> DescribeApplicationMnpVersionAuditListOutputBuilder {
-        DescribeApplicationMnpVersionAuditListOutputBuilder::new()
-    }
-}
-
-/// Builds a [`DescribeApplicationMnpVersionAuditListOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeApplicationMnpVersionAuditListOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::DescribeApplicationMnpVersionAuditListPageResp>,
-    request_id: S0,
-}
-
-impl DescribeApplicationMnpVersionAuditListOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeApplicationMnpVersionAuditListOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for DescribeApplicationMnpVersionAuditListOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeApplicationMnpVersionAuditListOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> DescribeApplicationMnpVersionAuditListOutputBuilder<String> {
-        DescribeApplicationMnpVersionAuditListOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> DescribeApplicationMnpVersionAuditListOutputBuilder<S0> {
-    /// Response data
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(
-        mut self,
-        data: impl Into<super::models::DescribeApplicationMnpVersionAuditListPageResp>,
-    ) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::DescribeApplicationMnpVersionAuditListPageResp>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> DescribeApplicationMnpVersionAuditListOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`DescribeApplicationMnpVersionAuditListOutput`].
-    pub fn build(self) -> DescribeApplicationMnpVersionAuditListOutput {
-        DescribeApplicationMnpVersionAuditListOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct DescribeApplicationMnpVersionAuditListResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::DescribeApplicationMnpVersionAuditListPageResp>,
+}
+
+impl ::tcmpp_api::__private::Fields
+for DescribeApplicationMnpVersionAuditListResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeApplicationMnpVersionAuditListResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody
@@ -688,20 +637,3 @@ pub type DescribeApplicationMnpVersionAuditListError = super::errors::TcmppError
 
 /// The kinds of [`DescribeApplicationMnpVersionAuditListError`].
 pub type DescribeApplicationMnpVersionAuditListErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `limit` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Limit;
-    /// A builder's required member `offset` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Offset;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

@@ -55,7 +55,7 @@
 //! ```
 
 /// The `DescribeApplicationSensitiveAPIList` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DescribeApplicationSensitiveApiList;
 
 impl ::tcmpp_api::operation::Operation for DescribeApplicationSensitiveApiList {
@@ -183,10 +183,10 @@ impl DescribeApplicationSensitiveApiListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeApplicationSensitiveApiListInputBuilder<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
-    S3 = unset::ApplicationId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
+    S3 = super::unset::ApplicationId,
 > {
     offset: S0,
     limit: S1,
@@ -200,10 +200,10 @@ impl DescribeApplicationSensitiveApiListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeApplicationSensitiveApiListInputBuilder {
-            offset: unset::Offset,
-            limit: unset::Limit,
-            platform_id: unset::PlatformId,
-            application_id: unset::ApplicationId,
+            offset: super::unset::Offset,
+            limit: super::unset::Limit,
+            platform_id: super::unset::PlatformId,
+            application_id: super::unset::ApplicationId,
             keyword: None,
             team_id: None,
         }
@@ -220,7 +220,7 @@ impl<
     S1,
     S2,
     S3,
-> DescribeApplicationSensitiveApiListInputBuilder<unset::Offset, S1, S2, S3> {
+> DescribeApplicationSensitiveApiListInputBuilder<super::unset::Offset, S1, S2, S3> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -243,7 +243,7 @@ impl<
     S0,
     S2,
     S3,
-> DescribeApplicationSensitiveApiListInputBuilder<S0, unset::Limit, S2, S3> {
+> DescribeApplicationSensitiveApiListInputBuilder<S0, super::unset::Limit, S2, S3> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -266,7 +266,7 @@ impl<
     S0,
     S1,
     S3,
-> DescribeApplicationSensitiveApiListInputBuilder<S0, S1, unset::PlatformId, S3> {
+> DescribeApplicationSensitiveApiListInputBuilder<S0, S1, super::unset::PlatformId, S3> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -289,7 +289,12 @@ impl<
     S0,
     S1,
     S2,
-> DescribeApplicationSensitiveApiListInputBuilder<S0, S1, S2, unset::ApplicationId> {
+> DescribeApplicationSensitiveApiListInputBuilder<
+    S0,
+    S1,
+    S2,
+    super::unset::ApplicationId,
+> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
@@ -362,10 +367,10 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DescribeApplicationSensitiveApiListRequest<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
-    S3 = unset::ApplicationId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
+    S3 = super::unset::ApplicationId,
 > {
     client: ::tcmpp_api::Client,
     input: DescribeApplicationSensitiveApiListInputBuilder<S0, S1, S2, S3>,
@@ -381,7 +386,11 @@ impl DescribeApplicationSensitiveApiListRequest {
     }
 }
 
-impl<S1, S2, S3> DescribeApplicationSensitiveApiListRequest<unset::Offset, S1, S2, S3> {
+impl<
+    S1,
+    S2,
+    S3,
+> DescribeApplicationSensitiveApiListRequest<super::unset::Offset, S1, S2, S3> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -396,7 +405,11 @@ impl<S1, S2, S3> DescribeApplicationSensitiveApiListRequest<unset::Offset, S1, S
     }
 }
 
-impl<S0, S2, S3> DescribeApplicationSensitiveApiListRequest<S0, unset::Limit, S2, S3> {
+impl<
+    S0,
+    S2,
+    S3,
+> DescribeApplicationSensitiveApiListRequest<S0, super::unset::Limit, S2, S3> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -415,7 +428,7 @@ impl<
     S0,
     S1,
     S3,
-> DescribeApplicationSensitiveApiListRequest<S0, S1, unset::PlatformId, S3> {
+> DescribeApplicationSensitiveApiListRequest<S0, S1, super::unset::PlatformId, S3> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -434,7 +447,7 @@ impl<
     S0,
     S1,
     S2,
-> DescribeApplicationSensitiveApiListRequest<S0, S1, S2, unset::ApplicationId> {
+> DescribeApplicationSensitiveApiListRequest<S0, S1, S2, super::unset::ApplicationId> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
@@ -501,7 +514,9 @@ where
 /// Successful answer of `DescribeApplicationSensitiveAPIList`.
 ///
 /// DescribeApplicationSensitiveAPIList response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeApplicationSensitiveApiListOutput {
     /// Response data
@@ -516,110 +531,43 @@ pub struct DescribeApplicationSensitiveApiListOutput {
     pub request_id: String,
 }
 
-impl DescribeApplicationSensitiveApiListOutput {
-    /// Starts a [`DescribeApplicationSensitiveApiListOutputBuilder`].
-    pub fn builder() -> DescribeApplicationSensitiveApiListOutputBuilder {
-        DescribeApplicationSensitiveApiListOutputBuilder::new()
-    }
-}
-
-/// Builds a [`DescribeApplicationSensitiveApiListOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeApplicationSensitiveApiListOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::DescribeApplicationSensitiveApiListResp>,
-    request_id: S0,
-}
-
-impl DescribeApplicationSensitiveApiListOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeApplicationSensitiveApiListOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for DescribeApplicationSensitiveApiListOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeApplicationSensitiveApiListOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> DescribeApplicationSensitiveApiListOutputBuilder<String> {
-        DescribeApplicationSensitiveApiListOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> DescribeApplicationSensitiveApiListOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(
-        mut self,
-        data: impl Into<super::models::DescribeApplicationSensitiveApiListResp>,
-    ) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::DescribeApplicationSensitiveApiListResp>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> DescribeApplicationSensitiveApiListOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`DescribeApplicationSensitiveApiListOutput`].
-    pub fn build(self) -> DescribeApplicationSensitiveApiListOutput {
-        DescribeApplicationSensitiveApiListOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct DescribeApplicationSensitiveApiListResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::DescribeApplicationSensitiveApiListResp>,
+}
+
+impl ::tcmpp_api::__private::Fields for DescribeApplicationSensitiveApiListResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeApplicationSensitiveApiListResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody
@@ -660,23 +608,3 @@ pub type DescribeApplicationSensitiveApiListError = super::errors::TcmppError;
 
 /// The kinds of [`DescribeApplicationSensitiveApiListError`].
 pub type DescribeApplicationSensitiveApiListErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `application_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct ApplicationId;
-    /// A builder's required member `limit` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Limit;
-    /// A builder's required member `offset` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Offset;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

@@ -42,7 +42,7 @@
 //! ```
 
 /// The `DescribeDomainTeamList` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DescribeDomainTeamList;
 
 impl ::tcmpp_api::operation::Operation for DescribeDomainTeamList {
@@ -144,9 +144,9 @@ impl DescribeDomainTeamListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeDomainTeamListInputBuilder<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     offset: S0,
     limit: S1,
@@ -158,9 +158,9 @@ impl DescribeDomainTeamListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeDomainTeamListInputBuilder {
-            offset: unset::Offset,
-            limit: unset::Limit,
-            platform_id: unset::PlatformId,
+            offset: super::unset::Offset,
+            limit: super::unset::Limit,
+            platform_id: super::unset::PlatformId,
             keyword: None,
         }
     }
@@ -172,7 +172,7 @@ impl Default for DescribeDomainTeamListInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeDomainTeamListInputBuilder<unset::Offset, S1, S2> {
+impl<S1, S2> DescribeDomainTeamListInputBuilder<super::unset::Offset, S1, S2> {
     /// Pagination offset
     ///
     /// Wire name: `Offset`.
@@ -189,7 +189,7 @@ impl<S1, S2> DescribeDomainTeamListInputBuilder<unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeDomainTeamListInputBuilder<S0, unset::Limit, S2> {
+impl<S0, S2> DescribeDomainTeamListInputBuilder<S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -206,7 +206,7 @@ impl<S0, S2> DescribeDomainTeamListInputBuilder<S0, unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeDomainTeamListInputBuilder<S0, S1, unset::PlatformId> {
+impl<S0, S1> DescribeDomainTeamListInputBuilder<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -260,9 +260,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DescribeDomainTeamListRequest<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: DescribeDomainTeamListInputBuilder<S0, S1, S2>,
@@ -278,7 +278,7 @@ impl DescribeDomainTeamListRequest {
     }
 }
 
-impl<S1, S2> DescribeDomainTeamListRequest<unset::Offset, S1, S2> {
+impl<S1, S2> DescribeDomainTeamListRequest<super::unset::Offset, S1, S2> {
     /// Pagination offset
     ///
     /// Wire name: `Offset`.
@@ -293,7 +293,7 @@ impl<S1, S2> DescribeDomainTeamListRequest<unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeDomainTeamListRequest<S0, unset::Limit, S2> {
+impl<S0, S2> DescribeDomainTeamListRequest<S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -308,7 +308,7 @@ impl<S0, S2> DescribeDomainTeamListRequest<S0, unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeDomainTeamListRequest<S0, S1, unset::PlatformId> {
+impl<S0, S1> DescribeDomainTeamListRequest<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -360,7 +360,9 @@ where
 /// Successful answer of `DescribeDomainTeamList`.
 ///
 /// DescribeDomainTeamList response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeDomainTeamListOutput {
     /// Response data
@@ -373,108 +375,43 @@ pub struct DescribeDomainTeamListOutput {
     pub request_id: String,
 }
 
-impl DescribeDomainTeamListOutput {
-    /// Starts a [`DescribeDomainTeamListOutputBuilder`].
-    pub fn builder() -> DescribeDomainTeamListOutputBuilder {
-        DescribeDomainTeamListOutputBuilder::new()
-    }
-}
-
-/// Builds a [`DescribeDomainTeamListOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeDomainTeamListOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::DescribeDomainTeamListPageResp>,
-    request_id: S0,
-}
-
-impl DescribeDomainTeamListOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeDomainTeamListOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for DescribeDomainTeamListOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeDomainTeamListOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> DescribeDomainTeamListOutputBuilder<String> {
-        DescribeDomainTeamListOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> DescribeDomainTeamListOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Wire name: `Data`.
-    pub fn data(
-        mut self,
-        data: impl Into<super::models::DescribeDomainTeamListPageResp>,
-    ) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::DescribeDomainTeamListPageResp>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> DescribeDomainTeamListOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`DescribeDomainTeamListOutput`].
-    pub fn build(self) -> DescribeDomainTeamListOutput {
-        DescribeDomainTeamListOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct DescribeDomainTeamListResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::DescribeDomainTeamListPageResp>,
+}
+
+impl ::tcmpp_api::__private::Fields for DescribeDomainTeamListResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeDomainTeamListResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for DescribeDomainTeamListResponseBody {
@@ -511,20 +448,3 @@ pub type DescribeDomainTeamListError = super::errors::TcmppError;
 
 /// The kinds of [`DescribeDomainTeamListError`].
 pub type DescribeDomainTeamListErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `limit` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Limit;
-    /// A builder's required member `offset` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Offset;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

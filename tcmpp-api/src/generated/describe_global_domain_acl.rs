@@ -57,7 +57,7 @@
 //! ```
 
 /// The `DescribeGlobalDomainACL` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DescribeGlobalDomainAcl;
 
 impl ::tcmpp_api::operation::Operation for DescribeGlobalDomainAcl {
@@ -171,9 +171,9 @@ impl DescribeGlobalDomainAclInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeGlobalDomainAclInputBuilder<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     offset: S0,
     limit: S1,
@@ -186,9 +186,9 @@ impl DescribeGlobalDomainAclInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeGlobalDomainAclInputBuilder {
-            offset: unset::Offset,
-            limit: unset::Limit,
-            platform_id: unset::PlatformId,
+            offset: super::unset::Offset,
+            limit: super::unset::Limit,
+            platform_id: super::unset::PlatformId,
             domain_types: None,
             keyword: None,
         }
@@ -201,7 +201,7 @@ impl Default for DescribeGlobalDomainAclInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeGlobalDomainAclInputBuilder<unset::Offset, S1, S2> {
+impl<S1, S2> DescribeGlobalDomainAclInputBuilder<super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -219,7 +219,7 @@ impl<S1, S2> DescribeGlobalDomainAclInputBuilder<unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeGlobalDomainAclInputBuilder<S0, unset::Limit, S2> {
+impl<S0, S2> DescribeGlobalDomainAclInputBuilder<S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -237,7 +237,7 @@ impl<S0, S2> DescribeGlobalDomainAclInputBuilder<S0, unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeGlobalDomainAclInputBuilder<S0, S1, unset::PlatformId> {
+impl<S0, S1> DescribeGlobalDomainAclInputBuilder<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -310,9 +310,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DescribeGlobalDomainAclRequest<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: DescribeGlobalDomainAclInputBuilder<S0, S1, S2>,
@@ -328,7 +328,7 @@ impl DescribeGlobalDomainAclRequest {
     }
 }
 
-impl<S1, S2> DescribeGlobalDomainAclRequest<unset::Offset, S1, S2> {
+impl<S1, S2> DescribeGlobalDomainAclRequest<super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -343,7 +343,7 @@ impl<S1, S2> DescribeGlobalDomainAclRequest<unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeGlobalDomainAclRequest<S0, unset::Limit, S2> {
+impl<S0, S2> DescribeGlobalDomainAclRequest<S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -358,7 +358,7 @@ impl<S0, S2> DescribeGlobalDomainAclRequest<S0, unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeGlobalDomainAclRequest<S0, S1, unset::PlatformId> {
+impl<S0, S1> DescribeGlobalDomainAclRequest<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -427,7 +427,9 @@ where
 /// Successful answer of `DescribeGlobalDomainACL`.
 ///
 /// DescribeGlobalDomainACL response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeGlobalDomainAclOutput {
     /// Response data
@@ -440,108 +442,43 @@ pub struct DescribeGlobalDomainAclOutput {
     pub request_id: String,
 }
 
-impl DescribeGlobalDomainAclOutput {
-    /// Starts a [`DescribeGlobalDomainAclOutputBuilder`].
-    pub fn builder() -> DescribeGlobalDomainAclOutputBuilder {
-        DescribeGlobalDomainAclOutputBuilder::new()
-    }
-}
-
-/// Builds a [`DescribeGlobalDomainAclOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeGlobalDomainAclOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::DescribeGlobalDomainsResp>,
-    request_id: S0,
-}
-
-impl DescribeGlobalDomainAclOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeGlobalDomainAclOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for DescribeGlobalDomainAclOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeGlobalDomainAclOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> DescribeGlobalDomainAclOutputBuilder<String> {
-        DescribeGlobalDomainAclOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> DescribeGlobalDomainAclOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Wire name: `Data`.
-    pub fn data(
-        mut self,
-        data: impl Into<super::models::DescribeGlobalDomainsResp>,
-    ) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::DescribeGlobalDomainsResp>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> DescribeGlobalDomainAclOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`DescribeGlobalDomainAclOutput`].
-    pub fn build(self) -> DescribeGlobalDomainAclOutput {
-        DescribeGlobalDomainAclOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct DescribeGlobalDomainAclResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::DescribeGlobalDomainsResp>,
+}
+
+impl ::tcmpp_api::__private::Fields for DescribeGlobalDomainAclResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeGlobalDomainAclResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for DescribeGlobalDomainAclResponseBody {
@@ -578,20 +515,3 @@ pub type DescribeGlobalDomainAclError = super::errors::TcmppError;
 
 /// The kinds of [`DescribeGlobalDomainAclError`].
 pub type DescribeGlobalDomainAclErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `limit` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Limit;
-    /// A builder's required member `offset` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Offset;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

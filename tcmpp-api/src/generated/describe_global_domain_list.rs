@@ -49,7 +49,7 @@
 //! ```
 
 /// The `DescribeGlobalDomainList` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DescribeGlobalDomainList;
 
 impl ::tcmpp_api::operation::Operation for DescribeGlobalDomainList {
@@ -163,9 +163,9 @@ impl DescribeGlobalDomainListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeGlobalDomainListInputBuilder<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     offset: S0,
     limit: S1,
@@ -178,9 +178,9 @@ impl DescribeGlobalDomainListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeGlobalDomainListInputBuilder {
-            offset: unset::Offset,
-            limit: unset::Limit,
-            platform_id: unset::PlatformId,
+            offset: super::unset::Offset,
+            limit: super::unset::Limit,
+            platform_id: super::unset::PlatformId,
             domain_types: None,
             keyword: None,
         }
@@ -193,7 +193,7 @@ impl Default for DescribeGlobalDomainListInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeGlobalDomainListInputBuilder<unset::Offset, S1, S2> {
+impl<S1, S2> DescribeGlobalDomainListInputBuilder<super::unset::Offset, S1, S2> {
     /// Pagination offset
     ///
     /// Wire name: `Offset`.
@@ -211,7 +211,7 @@ impl<S1, S2> DescribeGlobalDomainListInputBuilder<unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeGlobalDomainListInputBuilder<S0, unset::Limit, S2> {
+impl<S0, S2> DescribeGlobalDomainListInputBuilder<S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -229,7 +229,7 @@ impl<S0, S2> DescribeGlobalDomainListInputBuilder<S0, unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeGlobalDomainListInputBuilder<S0, S1, unset::PlatformId> {
+impl<S0, S1> DescribeGlobalDomainListInputBuilder<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -302,9 +302,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DescribeGlobalDomainListRequest<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: DescribeGlobalDomainListInputBuilder<S0, S1, S2>,
@@ -320,7 +320,7 @@ impl DescribeGlobalDomainListRequest {
     }
 }
 
-impl<S1, S2> DescribeGlobalDomainListRequest<unset::Offset, S1, S2> {
+impl<S1, S2> DescribeGlobalDomainListRequest<super::unset::Offset, S1, S2> {
     /// Pagination offset
     ///
     /// Wire name: `Offset`.
@@ -335,7 +335,7 @@ impl<S1, S2> DescribeGlobalDomainListRequest<unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeGlobalDomainListRequest<S0, unset::Limit, S2> {
+impl<S0, S2> DescribeGlobalDomainListRequest<S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -350,7 +350,7 @@ impl<S0, S2> DescribeGlobalDomainListRequest<S0, unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeGlobalDomainListRequest<S0, S1, unset::PlatformId> {
+impl<S0, S1> DescribeGlobalDomainListRequest<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -419,7 +419,9 @@ where
 /// Successful answer of `DescribeGlobalDomainList`.
 ///
 /// DescribeGlobalDomainList response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeGlobalDomainListOutput {
     /// Response data
@@ -432,108 +434,43 @@ pub struct DescribeGlobalDomainListOutput {
     pub request_id: String,
 }
 
-impl DescribeGlobalDomainListOutput {
-    /// Starts a [`DescribeGlobalDomainListOutputBuilder`].
-    pub fn builder() -> DescribeGlobalDomainListOutputBuilder {
-        DescribeGlobalDomainListOutputBuilder::new()
-    }
-}
-
-/// Builds a [`DescribeGlobalDomainListOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeGlobalDomainListOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::GlobalDomainDescribeListPageResp>,
-    request_id: S0,
-}
-
-impl DescribeGlobalDomainListOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeGlobalDomainListOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for DescribeGlobalDomainListOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeGlobalDomainListOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> DescribeGlobalDomainListOutputBuilder<String> {
-        DescribeGlobalDomainListOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> DescribeGlobalDomainListOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Wire name: `Data`.
-    pub fn data(
-        mut self,
-        data: impl Into<super::models::GlobalDomainDescribeListPageResp>,
-    ) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::GlobalDomainDescribeListPageResp>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> DescribeGlobalDomainListOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`DescribeGlobalDomainListOutput`].
-    pub fn build(self) -> DescribeGlobalDomainListOutput {
-        DescribeGlobalDomainListOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct DescribeGlobalDomainListResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::GlobalDomainDescribeListPageResp>,
+}
+
+impl ::tcmpp_api::__private::Fields for DescribeGlobalDomainListResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeGlobalDomainListResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for DescribeGlobalDomainListResponseBody {
@@ -570,20 +507,3 @@ pub type DescribeGlobalDomainListError = super::errors::TcmppError;
 
 /// The kinds of [`DescribeGlobalDomainListError`].
 pub type DescribeGlobalDomainListErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `limit` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Limit;
-    /// A builder's required member `offset` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Offset;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

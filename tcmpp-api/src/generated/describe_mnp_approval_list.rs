@@ -83,7 +83,7 @@
 //! ```
 
 /// The `DescribeMNPApprovalList` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DescribeMnpApprovalList;
 
 impl ::tcmpp_api::operation::Operation for DescribeMnpApprovalList {
@@ -221,9 +221,9 @@ impl DescribeMnpApprovalListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpApprovalListInputBuilder<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     offset: S0,
     limit: S1,
@@ -238,9 +238,9 @@ impl DescribeMnpApprovalListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpApprovalListInputBuilder {
-            offset: unset::Offset,
-            limit: unset::Limit,
-            platform_id: unset::PlatformId,
+            offset: super::unset::Offset,
+            limit: super::unset::Limit,
+            platform_id: super::unset::PlatformId,
             approval_status_list: None,
             keyword: None,
             application_id: None,
@@ -255,7 +255,7 @@ impl Default for DescribeMnpApprovalListInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeMnpApprovalListInputBuilder<unset::Offset, S1, S2> {
+impl<S1, S2> DescribeMnpApprovalListInputBuilder<super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -275,7 +275,7 @@ impl<S1, S2> DescribeMnpApprovalListInputBuilder<unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeMnpApprovalListInputBuilder<S0, unset::Limit, S2> {
+impl<S0, S2> DescribeMnpApprovalListInputBuilder<S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -295,7 +295,7 @@ impl<S0, S2> DescribeMnpApprovalListInputBuilder<S0, unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeMnpApprovalListInputBuilder<S0, S1, unset::PlatformId> {
+impl<S0, S1> DescribeMnpApprovalListInputBuilder<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -405,9 +405,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DescribeMnpApprovalListRequest<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: DescribeMnpApprovalListInputBuilder<S0, S1, S2>,
@@ -423,7 +423,7 @@ impl DescribeMnpApprovalListRequest {
     }
 }
 
-impl<S1, S2> DescribeMnpApprovalListRequest<unset::Offset, S1, S2> {
+impl<S1, S2> DescribeMnpApprovalListRequest<super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -438,7 +438,7 @@ impl<S1, S2> DescribeMnpApprovalListRequest<unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeMnpApprovalListRequest<S0, unset::Limit, S2> {
+impl<S0, S2> DescribeMnpApprovalListRequest<S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -453,7 +453,7 @@ impl<S0, S2> DescribeMnpApprovalListRequest<S0, unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeMnpApprovalListRequest<S0, S1, unset::PlatformId> {
+impl<S0, S1> DescribeMnpApprovalListRequest<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -553,7 +553,9 @@ where
 /// Successful answer of `DescribeMNPApprovalList`.
 ///
 /// DescribeMNPApprovalList response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMnpApprovalListOutput {
     /// Response data
@@ -567,109 +569,43 @@ pub struct DescribeMnpApprovalListOutput {
     pub request_id: String,
 }
 
-impl DescribeMnpApprovalListOutput {
-    /// Starts a [`DescribeMnpApprovalListOutputBuilder`].
-    pub fn builder() -> DescribeMnpApprovalListOutputBuilder {
-        DescribeMnpApprovalListOutputBuilder::new()
-    }
-}
-
-/// Builds a [`DescribeMnpApprovalListOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMnpApprovalListOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::DescribeMnpApprovalListResp>,
-    request_id: S0,
-}
-
-impl DescribeMnpApprovalListOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMnpApprovalListOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for DescribeMnpApprovalListOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMnpApprovalListOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> DescribeMnpApprovalListOutputBuilder<String> {
-        DescribeMnpApprovalListOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> DescribeMnpApprovalListOutputBuilder<S0> {
-    /// Response data
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(
-        mut self,
-        data: impl Into<super::models::DescribeMnpApprovalListResp>,
-    ) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::DescribeMnpApprovalListResp>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> DescribeMnpApprovalListOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`DescribeMnpApprovalListOutput`].
-    pub fn build(self) -> DescribeMnpApprovalListOutput {
-        DescribeMnpApprovalListOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct DescribeMnpApprovalListResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::DescribeMnpApprovalListResp>,
+}
+
+impl ::tcmpp_api::__private::Fields for DescribeMnpApprovalListResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeMnpApprovalListResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for DescribeMnpApprovalListResponseBody {
@@ -706,20 +642,3 @@ pub type DescribeMnpApprovalListError = super::errors::TcmppError;
 
 /// The kinds of [`DescribeMnpApprovalListError`].
 pub type DescribeMnpApprovalListErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `limit` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Limit;
-    /// A builder's required member `offset` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Offset;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

@@ -45,7 +45,7 @@
 //! ```
 
 /// The `DescribeMNPManagerList` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DescribeMnpManagerList;
 
 impl ::tcmpp_api::operation::Operation for DescribeMnpManagerList {
@@ -159,9 +159,9 @@ impl DescribeMnpManagerListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpManagerListInputBuilder<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     offset: S0,
     limit: S1,
@@ -174,9 +174,9 @@ impl DescribeMnpManagerListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpManagerListInputBuilder {
-            offset: unset::Offset,
-            limit: unset::Limit,
-            platform_id: unset::PlatformId,
+            offset: super::unset::Offset,
+            limit: super::unset::Limit,
+            platform_id: super::unset::PlatformId,
             keyword: None,
             team_id: None,
         }
@@ -189,7 +189,7 @@ impl Default for DescribeMnpManagerListInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeMnpManagerListInputBuilder<unset::Offset, S1, S2> {
+impl<S1, S2> DescribeMnpManagerListInputBuilder<super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -207,7 +207,7 @@ impl<S1, S2> DescribeMnpManagerListInputBuilder<unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeMnpManagerListInputBuilder<S0, unset::Limit, S2> {
+impl<S0, S2> DescribeMnpManagerListInputBuilder<S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -225,7 +225,7 @@ impl<S0, S2> DescribeMnpManagerListInputBuilder<S0, unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeMnpManagerListInputBuilder<S0, S1, unset::PlatformId> {
+impl<S0, S1> DescribeMnpManagerListInputBuilder<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -295,9 +295,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DescribeMnpManagerListRequest<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: DescribeMnpManagerListInputBuilder<S0, S1, S2>,
@@ -313,7 +313,7 @@ impl DescribeMnpManagerListRequest {
     }
 }
 
-impl<S1, S2> DescribeMnpManagerListRequest<unset::Offset, S1, S2> {
+impl<S1, S2> DescribeMnpManagerListRequest<super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -328,7 +328,7 @@ impl<S1, S2> DescribeMnpManagerListRequest<unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeMnpManagerListRequest<S0, unset::Limit, S2> {
+impl<S0, S2> DescribeMnpManagerListRequest<S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -343,7 +343,7 @@ impl<S0, S2> DescribeMnpManagerListRequest<S0, unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeMnpManagerListRequest<S0, S1, unset::PlatformId> {
+impl<S0, S1> DescribeMnpManagerListRequest<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -409,7 +409,9 @@ where
 /// Successful answer of `DescribeMNPManagerList`.
 ///
 /// DescribeMNPManagerList response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMnpManagerListOutput {
     /// Note: This field may return null, indicating that no valid values can be obtained.
@@ -422,108 +424,43 @@ pub struct DescribeMnpManagerListOutput {
     pub request_id: String,
 }
 
-impl DescribeMnpManagerListOutput {
-    /// Starts a [`DescribeMnpManagerListOutputBuilder`].
-    pub fn builder() -> DescribeMnpManagerListOutputBuilder {
-        DescribeMnpManagerListOutputBuilder::new()
-    }
-}
-
-/// Builds a [`DescribeMnpManagerListOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMnpManagerListOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::DescribeMnpManagerListResp>,
-    request_id: S0,
-}
-
-impl DescribeMnpManagerListOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMnpManagerListOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for DescribeMnpManagerListOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMnpManagerListOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> DescribeMnpManagerListOutputBuilder<String> {
-        DescribeMnpManagerListOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> DescribeMnpManagerListOutputBuilder<S0> {
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(
-        mut self,
-        data: impl Into<super::models::DescribeMnpManagerListResp>,
-    ) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::DescribeMnpManagerListResp>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> DescribeMnpManagerListOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`DescribeMnpManagerListOutput`].
-    pub fn build(self) -> DescribeMnpManagerListOutput {
-        DescribeMnpManagerListOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct DescribeMnpManagerListResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::DescribeMnpManagerListResp>,
+}
+
+impl ::tcmpp_api::__private::Fields for DescribeMnpManagerListResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeMnpManagerListResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for DescribeMnpManagerListResponseBody {
@@ -560,20 +497,3 @@ pub type DescribeMnpManagerListError = super::errors::TcmppError;
 
 /// The kinds of [`DescribeMnpManagerListError`].
 pub type DescribeMnpManagerListErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `limit` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Limit;
-    /// A builder's required member `offset` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Offset;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

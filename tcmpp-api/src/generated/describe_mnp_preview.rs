@@ -39,7 +39,7 @@
 //! ```
 
 /// The `DescribeMNPPreview` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DescribeMnpPreview;
 
 impl ::tcmpp_api::operation::Operation for DescribeMnpPreview {
@@ -129,9 +129,9 @@ impl DescribeMnpPreviewInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpPreviewInputBuilder<
-    S0 = unset::MnpId,
-    S1 = unset::MnpVersionId,
-    S2 = unset::PlatformId,
+    S0 = super::unset::MnpId,
+    S1 = super::unset::MnpVersionId,
+    S2 = super::unset::PlatformId,
 > {
     mnp_id: S0,
     mnp_version_id: S1,
@@ -142,9 +142,9 @@ impl DescribeMnpPreviewInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpPreviewInputBuilder {
-            mnp_id: unset::MnpId,
-            mnp_version_id: unset::MnpVersionId,
-            platform_id: unset::PlatformId,
+            mnp_id: super::unset::MnpId,
+            mnp_version_id: super::unset::MnpVersionId,
+            platform_id: super::unset::PlatformId,
         }
     }
 }
@@ -155,7 +155,7 @@ impl Default for DescribeMnpPreviewInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeMnpPreviewInputBuilder<unset::MnpId, S1, S2> {
+impl<S1, S2> DescribeMnpPreviewInputBuilder<super::unset::MnpId, S1, S2> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -171,7 +171,7 @@ impl<S1, S2> DescribeMnpPreviewInputBuilder<unset::MnpId, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeMnpPreviewInputBuilder<S0, unset::MnpVersionId, S2> {
+impl<S0, S2> DescribeMnpPreviewInputBuilder<S0, super::unset::MnpVersionId, S2> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -187,7 +187,7 @@ impl<S0, S2> DescribeMnpPreviewInputBuilder<S0, unset::MnpVersionId, S2> {
     }
 }
 
-impl<S0, S1> DescribeMnpPreviewInputBuilder<S0, S1, unset::PlatformId> {
+impl<S0, S1> DescribeMnpPreviewInputBuilder<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -223,9 +223,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DescribeMnpPreviewRequest<
-    S0 = unset::MnpId,
-    S1 = unset::MnpVersionId,
-    S2 = unset::PlatformId,
+    S0 = super::unset::MnpId,
+    S1 = super::unset::MnpVersionId,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: DescribeMnpPreviewInputBuilder<S0, S1, S2>,
@@ -241,7 +241,7 @@ impl DescribeMnpPreviewRequest {
     }
 }
 
-impl<S1, S2> DescribeMnpPreviewRequest<unset::MnpId, S1, S2> {
+impl<S1, S2> DescribeMnpPreviewRequest<super::unset::MnpId, S1, S2> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -256,7 +256,7 @@ impl<S1, S2> DescribeMnpPreviewRequest<unset::MnpId, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeMnpPreviewRequest<S0, unset::MnpVersionId, S2> {
+impl<S0, S2> DescribeMnpPreviewRequest<S0, super::unset::MnpVersionId, S2> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -271,7 +271,7 @@ impl<S0, S2> DescribeMnpPreviewRequest<S0, unset::MnpVersionId, S2> {
     }
 }
 
-impl<S0, S1> DescribeMnpPreviewRequest<S0, S1, unset::PlatformId> {
+impl<S0, S1> DescribeMnpPreviewRequest<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -307,7 +307,9 @@ where
 /// Successful answer of `DescribeMNPPreview`.
 ///
 /// DescribeMNPPreview response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMnpPreviewOutput {
     /// Response data
@@ -321,109 +323,43 @@ pub struct DescribeMnpPreviewOutput {
     pub request_id: String,
 }
 
-impl DescribeMnpPreviewOutput {
-    /// Starts a [`DescribeMnpPreviewOutputBuilder`].
-    pub fn builder() -> DescribeMnpPreviewOutputBuilder {
-        DescribeMnpPreviewOutputBuilder::new()
-    }
-}
-
-/// Builds a [`DescribeMnpPreviewOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMnpPreviewOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::DescribeMnpPreviewResp>,
-    request_id: S0,
-}
-
-impl DescribeMnpPreviewOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMnpPreviewOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for DescribeMnpPreviewOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMnpPreviewOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> DescribeMnpPreviewOutputBuilder<String> {
-        DescribeMnpPreviewOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> DescribeMnpPreviewOutputBuilder<S0> {
-    /// Response data
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(
-        mut self,
-        data: impl Into<super::models::DescribeMnpPreviewResp>,
-    ) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::DescribeMnpPreviewResp>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> DescribeMnpPreviewOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`DescribeMnpPreviewOutput`].
-    pub fn build(self) -> DescribeMnpPreviewOutput {
-        DescribeMnpPreviewOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct DescribeMnpPreviewResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::DescribeMnpPreviewResp>,
+}
+
+impl ::tcmpp_api::__private::Fields for DescribeMnpPreviewResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeMnpPreviewResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for DescribeMnpPreviewResponseBody {
@@ -460,20 +396,3 @@ pub type DescribeMnpPreviewError = super::errors::TcmppError;
 
 /// The kinds of [`DescribeMnpPreviewError`].
 pub type DescribeMnpPreviewErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `mnp_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpId;
-    /// A builder's required member `mnp_version_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpVersionId;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

@@ -59,7 +59,7 @@
 //! ```
 
 /// The `DescribeMNPSensitiveAPIPermissionApprovalList` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DescribeMnpSensitiveApiPermissionApprovalList;
 
 impl ::tcmpp_api::operation::Operation
@@ -174,9 +174,9 @@ impl DescribeMnpSensitiveApiPermissionApprovalListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     offset: S0,
     limit: S1,
@@ -189,9 +189,9 @@ impl DescribeMnpSensitiveApiPermissionApprovalListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpSensitiveApiPermissionApprovalListInputBuilder {
-            offset: unset::Offset,
-            limit: unset::Limit,
-            platform_id: unset::PlatformId,
+            offset: super::unset::Offset,
+            limit: super::unset::Limit,
+            platform_id: super::unset::PlatformId,
             approval_status_list: None,
             keyword: None,
         }
@@ -207,7 +207,11 @@ impl Default for DescribeMnpSensitiveApiPermissionApprovalListInputBuilder {
 impl<
     S1,
     S2,
-> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<unset::Offset, S1, S2> {
+> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<
+    super::unset::Offset,
+    S1,
+    S2,
+> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -228,7 +232,11 @@ impl<
 impl<
     S0,
     S2,
-> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<S0, unset::Limit, S2> {
+> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<
+    S0,
+    super::unset::Limit,
+    S2,
+> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -249,7 +257,11 @@ impl<
 impl<
     S0,
     S1,
-> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<S0, S1, unset::PlatformId> {
+> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<
+    S0,
+    S1,
+    super::unset::PlatformId,
+> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -327,9 +339,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DescribeMnpSensitiveApiPermissionApprovalListRequest<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<S0, S1, S2>,
@@ -348,7 +360,7 @@ impl DescribeMnpSensitiveApiPermissionApprovalListRequest {
 impl<
     S1,
     S2,
-> DescribeMnpSensitiveApiPermissionApprovalListRequest<unset::Offset, S1, S2> {
+> DescribeMnpSensitiveApiPermissionApprovalListRequest<super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -363,7 +375,10 @@ impl<
     }
 }
 
-impl<S0, S2> DescribeMnpSensitiveApiPermissionApprovalListRequest<S0, unset::Limit, S2> {
+impl<
+    S0,
+    S2,
+> DescribeMnpSensitiveApiPermissionApprovalListRequest<S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -381,7 +396,11 @@ impl<S0, S2> DescribeMnpSensitiveApiPermissionApprovalListRequest<S0, unset::Lim
 impl<
     S0,
     S1,
-> DescribeMnpSensitiveApiPermissionApprovalListRequest<S0, S1, unset::PlatformId> {
+> DescribeMnpSensitiveApiPermissionApprovalListRequest<
+    S0,
+    S1,
+    super::unset::PlatformId,
+> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -453,7 +472,9 @@ where
 /// Successful answer of `DescribeMNPSensitiveAPIPermissionApprovalList`.
 ///
 /// DescribeMNPSensitiveAPIPermissionApprovalList response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMnpSensitiveApiPermissionApprovalListOutput {
     /// Response data
@@ -468,112 +489,44 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalListOutput {
     pub request_id: String,
 }
 
-impl DescribeMnpSensitiveApiPermissionApprovalListOutput {
-    /// Starts a [`DescribeMnpSensitiveApiPermissionApprovalListOutputBuilder`].
-    pub fn builder() -> DescribeMnpSensitiveApiPermissionApprovalListOutputBuilder {
-        DescribeMnpSensitiveApiPermissionApprovalListOutputBuilder::new()
-    }
-}
-
-/// Builds a [`DescribeMnpSensitiveApiPermissionApprovalListOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMnpSensitiveApiPermissionApprovalListOutputBuilder<
-    S0 = unset::RequestId,
-> {
-    data: Option<super::models::DescribeMnpSensitiveApiPermissionApprovalListResp>,
-    request_id: S0,
-}
-
-impl DescribeMnpSensitiveApiPermissionApprovalListOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMnpSensitiveApiPermissionApprovalListOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for DescribeMnpSensitiveApiPermissionApprovalListOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMnpSensitiveApiPermissionApprovalListOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> DescribeMnpSensitiveApiPermissionApprovalListOutputBuilder<String> {
-        DescribeMnpSensitiveApiPermissionApprovalListOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> DescribeMnpSensitiveApiPermissionApprovalListOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(
-        mut self,
-        data: impl Into<super::models::DescribeMnpSensitiveApiPermissionApprovalListResp>,
-    ) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::DescribeMnpSensitiveApiPermissionApprovalListResp>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> DescribeMnpSensitiveApiPermissionApprovalListOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`DescribeMnpSensitiveApiPermissionApprovalListOutput`].
-    pub fn build(self) -> DescribeMnpSensitiveApiPermissionApprovalListOutput {
-        DescribeMnpSensitiveApiPermissionApprovalListOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct DescribeMnpSensitiveApiPermissionApprovalListResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::DescribeMnpSensitiveApiPermissionApprovalListResp>,
+}
+
+impl ::tcmpp_api::__private::Fields
+for DescribeMnpSensitiveApiPermissionApprovalListResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeMnpSensitiveApiPermissionApprovalListResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody
@@ -614,20 +567,3 @@ pub type DescribeMnpSensitiveApiPermissionApprovalListError = super::errors::Tcm
 
 /// The kinds of [`DescribeMnpSensitiveApiPermissionApprovalListError`].
 pub type DescribeMnpSensitiveApiPermissionApprovalListErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `limit` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Limit;
-    /// A builder's required member `offset` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Offset;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

@@ -52,7 +52,7 @@
 //! ```
 
 /// The `DescribeMNPSensitiveAPIPermissionList` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DescribeMnpSensitiveApiPermissionList;
 
 impl ::tcmpp_api::operation::Operation for DescribeMnpSensitiveApiPermissionList {
@@ -180,10 +180,10 @@ impl DescribeMnpSensitiveApiPermissionListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpSensitiveApiPermissionListInputBuilder<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::MnpId,
-    S3 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::MnpId,
+    S3 = super::unset::PlatformId,
 > {
     offset: S0,
     limit: S1,
@@ -197,10 +197,10 @@ impl DescribeMnpSensitiveApiPermissionListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpSensitiveApiPermissionListInputBuilder {
-            offset: unset::Offset,
-            limit: unset::Limit,
-            mnp_id: unset::MnpId,
-            platform_id: unset::PlatformId,
+            offset: super::unset::Offset,
+            limit: super::unset::Limit,
+            mnp_id: super::unset::MnpId,
+            platform_id: super::unset::PlatformId,
             application_id: None,
             keyword: None,
         }
@@ -217,7 +217,7 @@ impl<
     S1,
     S2,
     S3,
-> DescribeMnpSensitiveApiPermissionListInputBuilder<unset::Offset, S1, S2, S3> {
+> DescribeMnpSensitiveApiPermissionListInputBuilder<super::unset::Offset, S1, S2, S3> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -240,7 +240,7 @@ impl<
     S0,
     S2,
     S3,
-> DescribeMnpSensitiveApiPermissionListInputBuilder<S0, unset::Limit, S2, S3> {
+> DescribeMnpSensitiveApiPermissionListInputBuilder<S0, super::unset::Limit, S2, S3> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -263,7 +263,7 @@ impl<
     S0,
     S1,
     S3,
-> DescribeMnpSensitiveApiPermissionListInputBuilder<S0, S1, unset::MnpId, S3> {
+> DescribeMnpSensitiveApiPermissionListInputBuilder<S0, S1, super::unset::MnpId, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -286,7 +286,12 @@ impl<
     S0,
     S1,
     S2,
-> DescribeMnpSensitiveApiPermissionListInputBuilder<S0, S1, S2, unset::PlatformId> {
+> DescribeMnpSensitiveApiPermissionListInputBuilder<
+    S0,
+    S1,
+    S2,
+    super::unset::PlatformId,
+> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -359,10 +364,10 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DescribeMnpSensitiveApiPermissionListRequest<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::MnpId,
-    S3 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::MnpId,
+    S3 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: DescribeMnpSensitiveApiPermissionListInputBuilder<S0, S1, S2, S3>,
@@ -382,7 +387,7 @@ impl<
     S1,
     S2,
     S3,
-> DescribeMnpSensitiveApiPermissionListRequest<unset::Offset, S1, S2, S3> {
+> DescribeMnpSensitiveApiPermissionListRequest<super::unset::Offset, S1, S2, S3> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -397,7 +402,11 @@ impl<
     }
 }
 
-impl<S0, S2, S3> DescribeMnpSensitiveApiPermissionListRequest<S0, unset::Limit, S2, S3> {
+impl<
+    S0,
+    S2,
+    S3,
+> DescribeMnpSensitiveApiPermissionListRequest<S0, super::unset::Limit, S2, S3> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -412,7 +421,11 @@ impl<S0, S2, S3> DescribeMnpSensitiveApiPermissionListRequest<S0, unset::Limit, 
     }
 }
 
-impl<S0, S1, S3> DescribeMnpSensitiveApiPermissionListRequest<S0, S1, unset::MnpId, S3> {
+impl<
+    S0,
+    S1,
+    S3,
+> DescribeMnpSensitiveApiPermissionListRequest<S0, S1, super::unset::MnpId, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -431,7 +444,7 @@ impl<
     S0,
     S1,
     S2,
-> DescribeMnpSensitiveApiPermissionListRequest<S0, S1, S2, unset::PlatformId> {
+> DescribeMnpSensitiveApiPermissionListRequest<S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -498,7 +511,9 @@ where
 /// Successful answer of `DescribeMNPSensitiveAPIPermissionList`.
 ///
 /// DescribeMNPSensitiveAPIPermissionList response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMnpSensitiveApiPermissionListOutput {
     /// Response parameters
@@ -512,109 +527,44 @@ pub struct DescribeMnpSensitiveApiPermissionListOutput {
     pub request_id: String,
 }
 
-impl DescribeMnpSensitiveApiPermissionListOutput {
-    /// Starts a [`DescribeMnpSensitiveApiPermissionListOutputBuilder`].
-    pub fn builder() -> DescribeMnpSensitiveApiPermissionListOutputBuilder {
-        DescribeMnpSensitiveApiPermissionListOutputBuilder::new()
-    }
-}
-
-/// Builds a [`DescribeMnpSensitiveApiPermissionListOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMnpSensitiveApiPermissionListOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::DescribeMnpSensitiveApiPermissionListResp>,
-    request_id: S0,
-}
-
-impl DescribeMnpSensitiveApiPermissionListOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMnpSensitiveApiPermissionListOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for DescribeMnpSensitiveApiPermissionListOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMnpSensitiveApiPermissionListOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> DescribeMnpSensitiveApiPermissionListOutputBuilder<String> {
-        DescribeMnpSensitiveApiPermissionListOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> DescribeMnpSensitiveApiPermissionListOutputBuilder<S0> {
-    /// Response parameters
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(
-        mut self,
-        data: impl Into<super::models::DescribeMnpSensitiveApiPermissionListResp>,
-    ) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::DescribeMnpSensitiveApiPermissionListResp>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> DescribeMnpSensitiveApiPermissionListOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`DescribeMnpSensitiveApiPermissionListOutput`].
-    pub fn build(self) -> DescribeMnpSensitiveApiPermissionListOutput {
-        DescribeMnpSensitiveApiPermissionListOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct DescribeMnpSensitiveApiPermissionListResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::DescribeMnpSensitiveApiPermissionListResp>,
+}
+
+impl ::tcmpp_api::__private::Fields
+for DescribeMnpSensitiveApiPermissionListResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeMnpSensitiveApiPermissionListResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody
@@ -655,23 +605,3 @@ pub type DescribeMnpSensitiveApiPermissionListError = super::errors::TcmppError;
 
 /// The kinds of [`DescribeMnpSensitiveApiPermissionListError`].
 pub type DescribeMnpSensitiveApiPermissionListErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `limit` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Limit;
-    /// A builder's required member `mnp_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpId;
-    /// A builder's required member `offset` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Offset;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

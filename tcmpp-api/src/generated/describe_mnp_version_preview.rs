@@ -48,7 +48,7 @@
 //! ```
 
 /// The `DescribeMNPVersionPreview` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DescribeMnpVersionPreview;
 
 impl ::tcmpp_api::operation::Operation for DescribeMnpVersionPreview {
@@ -138,9 +138,9 @@ impl DescribeMnpVersionPreviewInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpVersionPreviewInputBuilder<
-    S0 = unset::MnpId,
-    S1 = unset::MnpVersionId,
-    S2 = unset::PlatformId,
+    S0 = super::unset::MnpId,
+    S1 = super::unset::MnpVersionId,
+    S2 = super::unset::PlatformId,
 > {
     mnp_id: S0,
     mnp_version_id: S1,
@@ -151,9 +151,9 @@ impl DescribeMnpVersionPreviewInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpVersionPreviewInputBuilder {
-            mnp_id: unset::MnpId,
-            mnp_version_id: unset::MnpVersionId,
-            platform_id: unset::PlatformId,
+            mnp_id: super::unset::MnpId,
+            mnp_version_id: super::unset::MnpVersionId,
+            platform_id: super::unset::PlatformId,
         }
     }
 }
@@ -164,7 +164,7 @@ impl Default for DescribeMnpVersionPreviewInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeMnpVersionPreviewInputBuilder<unset::MnpId, S1, S2> {
+impl<S1, S2> DescribeMnpVersionPreviewInputBuilder<super::unset::MnpId, S1, S2> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -180,7 +180,7 @@ impl<S1, S2> DescribeMnpVersionPreviewInputBuilder<unset::MnpId, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeMnpVersionPreviewInputBuilder<S0, unset::MnpVersionId, S2> {
+impl<S0, S2> DescribeMnpVersionPreviewInputBuilder<S0, super::unset::MnpVersionId, S2> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -196,7 +196,7 @@ impl<S0, S2> DescribeMnpVersionPreviewInputBuilder<S0, unset::MnpVersionId, S2> 
     }
 }
 
-impl<S0, S1> DescribeMnpVersionPreviewInputBuilder<S0, S1, unset::PlatformId> {
+impl<S0, S1> DescribeMnpVersionPreviewInputBuilder<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -232,9 +232,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DescribeMnpVersionPreviewRequest<
-    S0 = unset::MnpId,
-    S1 = unset::MnpVersionId,
-    S2 = unset::PlatformId,
+    S0 = super::unset::MnpId,
+    S1 = super::unset::MnpVersionId,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: DescribeMnpVersionPreviewInputBuilder<S0, S1, S2>,
@@ -250,7 +250,7 @@ impl DescribeMnpVersionPreviewRequest {
     }
 }
 
-impl<S1, S2> DescribeMnpVersionPreviewRequest<unset::MnpId, S1, S2> {
+impl<S1, S2> DescribeMnpVersionPreviewRequest<super::unset::MnpId, S1, S2> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -265,7 +265,7 @@ impl<S1, S2> DescribeMnpVersionPreviewRequest<unset::MnpId, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeMnpVersionPreviewRequest<S0, unset::MnpVersionId, S2> {
+impl<S0, S2> DescribeMnpVersionPreviewRequest<S0, super::unset::MnpVersionId, S2> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -280,7 +280,7 @@ impl<S0, S2> DescribeMnpVersionPreviewRequest<S0, unset::MnpVersionId, S2> {
     }
 }
 
-impl<S0, S1> DescribeMnpVersionPreviewRequest<S0, S1, unset::PlatformId> {
+impl<S0, S1> DescribeMnpVersionPreviewRequest<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -316,7 +316,9 @@ where
 /// Successful answer of `DescribeMNPVersionPreview`.
 ///
 /// DescribeMNPVersionPreview response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMnpVersionPreviewOutput {
     /// Note: This field may return null, indicating that no valid values can be obtained.
@@ -329,105 +331,43 @@ pub struct DescribeMnpVersionPreviewOutput {
     pub request_id: String,
 }
 
-impl DescribeMnpVersionPreviewOutput {
-    /// Starts a [`DescribeMnpVersionPreviewOutputBuilder`].
-    pub fn builder() -> DescribeMnpVersionPreviewOutputBuilder {
-        DescribeMnpVersionPreviewOutputBuilder::new()
-    }
-}
-
-/// Builds a [`DescribeMnpVersionPreviewOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMnpVersionPreviewOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::DescribeShowCaseResp>,
-    request_id: S0,
-}
-
-impl DescribeMnpVersionPreviewOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMnpVersionPreviewOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for DescribeMnpVersionPreviewOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMnpVersionPreviewOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> DescribeMnpVersionPreviewOutputBuilder<String> {
-        DescribeMnpVersionPreviewOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> DescribeMnpVersionPreviewOutputBuilder<S0> {
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::DescribeShowCaseResp>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::DescribeShowCaseResp>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> DescribeMnpVersionPreviewOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`DescribeMnpVersionPreviewOutput`].
-    pub fn build(self) -> DescribeMnpVersionPreviewOutput {
-        DescribeMnpVersionPreviewOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct DescribeMnpVersionPreviewResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::DescribeShowCaseResp>,
+}
+
+impl ::tcmpp_api::__private::Fields for DescribeMnpVersionPreviewResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeMnpVersionPreviewResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for DescribeMnpVersionPreviewResponseBody {
@@ -464,20 +404,3 @@ pub type DescribeMnpVersionPreviewError = super::errors::TcmppError;
 
 /// The kinds of [`DescribeMnpVersionPreviewError`].
 pub type DescribeMnpVersionPreviewErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `mnp_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpId;
-    /// A builder's required member `mnp_version_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpVersionId;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

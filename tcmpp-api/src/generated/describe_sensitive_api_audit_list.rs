@@ -56,7 +56,7 @@
 //! ```
 
 /// The `DescribeSensitiveAPIAuditList` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DescribeSensitiveApiAuditList;
 
 impl ::tcmpp_api::operation::Operation for DescribeSensitiveApiAuditList {
@@ -170,9 +170,9 @@ impl DescribeSensitiveApiAuditListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeSensitiveApiAuditListInputBuilder<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     offset: S0,
     limit: S1,
@@ -185,9 +185,9 @@ impl DescribeSensitiveApiAuditListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeSensitiveApiAuditListInputBuilder {
-            offset: unset::Offset,
-            limit: unset::Limit,
-            platform_id: unset::PlatformId,
+            offset: super::unset::Offset,
+            limit: super::unset::Limit,
+            platform_id: super::unset::PlatformId,
             audit_status_list: None,
             keyword: None,
         }
@@ -200,7 +200,7 @@ impl Default for DescribeSensitiveApiAuditListInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeSensitiveApiAuditListInputBuilder<unset::Offset, S1, S2> {
+impl<S1, S2> DescribeSensitiveApiAuditListInputBuilder<super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -218,7 +218,7 @@ impl<S1, S2> DescribeSensitiveApiAuditListInputBuilder<unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeSensitiveApiAuditListInputBuilder<S0, unset::Limit, S2> {
+impl<S0, S2> DescribeSensitiveApiAuditListInputBuilder<S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -236,7 +236,10 @@ impl<S0, S2> DescribeSensitiveApiAuditListInputBuilder<S0, unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeSensitiveApiAuditListInputBuilder<S0, S1, unset::PlatformId> {
+impl<
+    S0,
+    S1,
+> DescribeSensitiveApiAuditListInputBuilder<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -311,9 +314,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DescribeSensitiveApiAuditListRequest<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: DescribeSensitiveApiAuditListInputBuilder<S0, S1, S2>,
@@ -329,7 +332,7 @@ impl DescribeSensitiveApiAuditListRequest {
     }
 }
 
-impl<S1, S2> DescribeSensitiveApiAuditListRequest<unset::Offset, S1, S2> {
+impl<S1, S2> DescribeSensitiveApiAuditListRequest<super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -344,7 +347,7 @@ impl<S1, S2> DescribeSensitiveApiAuditListRequest<unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeSensitiveApiAuditListRequest<S0, unset::Limit, S2> {
+impl<S0, S2> DescribeSensitiveApiAuditListRequest<S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -359,7 +362,7 @@ impl<S0, S2> DescribeSensitiveApiAuditListRequest<S0, unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeSensitiveApiAuditListRequest<S0, S1, unset::PlatformId> {
+impl<S0, S1> DescribeSensitiveApiAuditListRequest<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -428,7 +431,9 @@ where
 /// Successful answer of `DescribeSensitiveAPIAuditList`.
 ///
 /// DescribeSensitiveAPIAuditList response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSensitiveApiAuditListOutput {
     /// Response data
@@ -443,110 +448,43 @@ pub struct DescribeSensitiveApiAuditListOutput {
     pub request_id: String,
 }
 
-impl DescribeSensitiveApiAuditListOutput {
-    /// Starts a [`DescribeSensitiveApiAuditListOutputBuilder`].
-    pub fn builder() -> DescribeSensitiveApiAuditListOutputBuilder {
-        DescribeSensitiveApiAuditListOutputBuilder::new()
-    }
-}
-
-/// Builds a [`DescribeSensitiveApiAuditListOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeSensitiveApiAuditListOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::SensitiveApiAuditInfoPageResp>,
-    request_id: S0,
-}
-
-impl DescribeSensitiveApiAuditListOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeSensitiveApiAuditListOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for DescribeSensitiveApiAuditListOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeSensitiveApiAuditListOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> DescribeSensitiveApiAuditListOutputBuilder<String> {
-        DescribeSensitiveApiAuditListOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> DescribeSensitiveApiAuditListOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(
-        mut self,
-        data: impl Into<super::models::SensitiveApiAuditInfoPageResp>,
-    ) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::SensitiveApiAuditInfoPageResp>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> DescribeSensitiveApiAuditListOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`DescribeSensitiveApiAuditListOutput`].
-    pub fn build(self) -> DescribeSensitiveApiAuditListOutput {
-        DescribeSensitiveApiAuditListOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct DescribeSensitiveApiAuditListResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::SensitiveApiAuditInfoPageResp>,
+}
+
+impl ::tcmpp_api::__private::Fields for DescribeSensitiveApiAuditListResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeSensitiveApiAuditListResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for DescribeSensitiveApiAuditListResponseBody {
@@ -583,20 +521,3 @@ pub type DescribeSensitiveApiAuditListError = super::errors::TcmppError;
 
 /// The kinds of [`DescribeSensitiveApiAuditListError`].
 pub type DescribeSensitiveApiAuditListErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `limit` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Limit;
-    /// A builder's required member `offset` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Offset;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

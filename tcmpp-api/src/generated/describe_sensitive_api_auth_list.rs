@@ -48,7 +48,7 @@
 //! ```
 
 /// The `DescribeSensitiveApiAuthList` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DescribeSensitiveApiAuthList;
 
 impl ::tcmpp_api::operation::Operation for DescribeSensitiveApiAuthList {
@@ -176,10 +176,10 @@ impl DescribeSensitiveApiAuthListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeSensitiveApiAuthListInputBuilder<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::MnpId,
-    S3 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::MnpId,
+    S3 = super::unset::PlatformId,
 > {
     offset: S0,
     limit: S1,
@@ -193,10 +193,10 @@ impl DescribeSensitiveApiAuthListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeSensitiveApiAuthListInputBuilder {
-            offset: unset::Offset,
-            limit: unset::Limit,
-            mnp_id: unset::MnpId,
-            platform_id: unset::PlatformId,
+            offset: super::unset::Offset,
+            limit: super::unset::Limit,
+            mnp_id: super::unset::MnpId,
+            platform_id: super::unset::PlatformId,
             application_id: None,
             keyword: None,
         }
@@ -209,7 +209,11 @@ impl Default for DescribeSensitiveApiAuthListInputBuilder {
     }
 }
 
-impl<S1, S2, S3> DescribeSensitiveApiAuthListInputBuilder<unset::Offset, S1, S2, S3> {
+impl<
+    S1,
+    S2,
+    S3,
+> DescribeSensitiveApiAuthListInputBuilder<super::unset::Offset, S1, S2, S3> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -228,7 +232,11 @@ impl<S1, S2, S3> DescribeSensitiveApiAuthListInputBuilder<unset::Offset, S1, S2,
     }
 }
 
-impl<S0, S2, S3> DescribeSensitiveApiAuthListInputBuilder<S0, unset::Limit, S2, S3> {
+impl<
+    S0,
+    S2,
+    S3,
+> DescribeSensitiveApiAuthListInputBuilder<S0, super::unset::Limit, S2, S3> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -247,7 +255,11 @@ impl<S0, S2, S3> DescribeSensitiveApiAuthListInputBuilder<S0, unset::Limit, S2, 
     }
 }
 
-impl<S0, S1, S3> DescribeSensitiveApiAuthListInputBuilder<S0, S1, unset::MnpId, S3> {
+impl<
+    S0,
+    S1,
+    S3,
+> DescribeSensitiveApiAuthListInputBuilder<S0, S1, super::unset::MnpId, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -270,7 +282,7 @@ impl<
     S0,
     S1,
     S2,
-> DescribeSensitiveApiAuthListInputBuilder<S0, S1, S2, unset::PlatformId> {
+> DescribeSensitiveApiAuthListInputBuilder<S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -343,10 +355,10 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DescribeSensitiveApiAuthListRequest<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::MnpId,
-    S3 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::MnpId,
+    S3 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: DescribeSensitiveApiAuthListInputBuilder<S0, S1, S2, S3>,
@@ -362,7 +374,7 @@ impl DescribeSensitiveApiAuthListRequest {
     }
 }
 
-impl<S1, S2, S3> DescribeSensitiveApiAuthListRequest<unset::Offset, S1, S2, S3> {
+impl<S1, S2, S3> DescribeSensitiveApiAuthListRequest<super::unset::Offset, S1, S2, S3> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -377,7 +389,7 @@ impl<S1, S2, S3> DescribeSensitiveApiAuthListRequest<unset::Offset, S1, S2, S3> 
     }
 }
 
-impl<S0, S2, S3> DescribeSensitiveApiAuthListRequest<S0, unset::Limit, S2, S3> {
+impl<S0, S2, S3> DescribeSensitiveApiAuthListRequest<S0, super::unset::Limit, S2, S3> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -392,7 +404,7 @@ impl<S0, S2, S3> DescribeSensitiveApiAuthListRequest<S0, unset::Limit, S2, S3> {
     }
 }
 
-impl<S0, S1, S3> DescribeSensitiveApiAuthListRequest<S0, S1, unset::MnpId, S3> {
+impl<S0, S1, S3> DescribeSensitiveApiAuthListRequest<S0, S1, super::unset::MnpId, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -407,7 +419,11 @@ impl<S0, S1, S3> DescribeSensitiveApiAuthListRequest<S0, S1, unset::MnpId, S3> {
     }
 }
 
-impl<S0, S1, S2> DescribeSensitiveApiAuthListRequest<S0, S1, S2, unset::PlatformId> {
+impl<
+    S0,
+    S1,
+    S2,
+> DescribeSensitiveApiAuthListRequest<S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -474,7 +490,9 @@ where
 /// Successful answer of `DescribeSensitiveApiAuthList`.
 ///
 /// DescribeSensitiveApiAuthList response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSensitiveApiAuthListOutput {
     /// Note: This field may return null, indicating that no valid values can be obtained.
@@ -487,108 +505,43 @@ pub struct DescribeSensitiveApiAuthListOutput {
     pub request_id: String,
 }
 
-impl DescribeSensitiveApiAuthListOutput {
-    /// Starts a [`DescribeSensitiveApiAuthListOutputBuilder`].
-    pub fn builder() -> DescribeSensitiveApiAuthListOutputBuilder {
-        DescribeSensitiveApiAuthListOutputBuilder::new()
-    }
-}
-
-/// Builds a [`DescribeSensitiveApiAuthListOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeSensitiveApiAuthListOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::DescribeSensitiveApiAuthPageParam>,
-    request_id: S0,
-}
-
-impl DescribeSensitiveApiAuthListOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeSensitiveApiAuthListOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for DescribeSensitiveApiAuthListOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeSensitiveApiAuthListOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> DescribeSensitiveApiAuthListOutputBuilder<String> {
-        DescribeSensitiveApiAuthListOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> DescribeSensitiveApiAuthListOutputBuilder<S0> {
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(
-        mut self,
-        data: impl Into<super::models::DescribeSensitiveApiAuthPageParam>,
-    ) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::DescribeSensitiveApiAuthPageParam>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> DescribeSensitiveApiAuthListOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`DescribeSensitiveApiAuthListOutput`].
-    pub fn build(self) -> DescribeSensitiveApiAuthListOutput {
-        DescribeSensitiveApiAuthListOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct DescribeSensitiveApiAuthListResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::DescribeSensitiveApiAuthPageParam>,
+}
+
+impl ::tcmpp_api::__private::Fields for DescribeSensitiveApiAuthListResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeSensitiveApiAuthListResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for DescribeSensitiveApiAuthListResponseBody {
@@ -625,23 +578,3 @@ pub type DescribeSensitiveApiAuthListError = super::errors::TcmppError;
 
 /// The kinds of [`DescribeSensitiveApiAuthListError`].
 pub type DescribeSensitiveApiAuthListErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `limit` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Limit;
-    /// A builder's required member `mnp_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpId;
-    /// A builder's required member `offset` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Offset;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

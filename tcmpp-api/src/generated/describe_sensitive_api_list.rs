@@ -48,7 +48,7 @@
 //! ```
 
 /// The `DescribeSensitiveAPIList` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DescribeSensitiveApiList;
 
 impl ::tcmpp_api::operation::Operation for DescribeSensitiveApiList {
@@ -174,9 +174,9 @@ impl DescribeSensitiveApiListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeSensitiveApiListInputBuilder<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     offset: S0,
     limit: S1,
@@ -190,9 +190,9 @@ impl DescribeSensitiveApiListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeSensitiveApiListInputBuilder {
-            offset: unset::Offset,
-            limit: unset::Limit,
-            platform_id: unset::PlatformId,
+            offset: super::unset::Offset,
+            limit: super::unset::Limit,
+            platform_id: super::unset::PlatformId,
             keyword: None,
             team_id: None,
             application_id: None,
@@ -206,7 +206,7 @@ impl Default for DescribeSensitiveApiListInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeSensitiveApiListInputBuilder<unset::Offset, S1, S2> {
+impl<S1, S2> DescribeSensitiveApiListInputBuilder<super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -225,7 +225,7 @@ impl<S1, S2> DescribeSensitiveApiListInputBuilder<unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeSensitiveApiListInputBuilder<S0, unset::Limit, S2> {
+impl<S0, S2> DescribeSensitiveApiListInputBuilder<S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -244,7 +244,7 @@ impl<S0, S2> DescribeSensitiveApiListInputBuilder<S0, unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeSensitiveApiListInputBuilder<S0, S1, unset::PlatformId> {
+impl<S0, S1> DescribeSensitiveApiListInputBuilder<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -330,9 +330,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DescribeSensitiveApiListRequest<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: DescribeSensitiveApiListInputBuilder<S0, S1, S2>,
@@ -348,7 +348,7 @@ impl DescribeSensitiveApiListRequest {
     }
 }
 
-impl<S1, S2> DescribeSensitiveApiListRequest<unset::Offset, S1, S2> {
+impl<S1, S2> DescribeSensitiveApiListRequest<super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -363,7 +363,7 @@ impl<S1, S2> DescribeSensitiveApiListRequest<unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeSensitiveApiListRequest<S0, unset::Limit, S2> {
+impl<S0, S2> DescribeSensitiveApiListRequest<S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -378,7 +378,7 @@ impl<S0, S2> DescribeSensitiveApiListRequest<S0, unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeSensitiveApiListRequest<S0, S1, unset::PlatformId> {
+impl<S0, S1> DescribeSensitiveApiListRequest<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -458,7 +458,9 @@ where
 /// Successful answer of `DescribeSensitiveAPIList`.
 ///
 /// DescribeSensitiveAPIList response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSensitiveApiListOutput {
     /// Response data
@@ -473,107 +475,43 @@ pub struct DescribeSensitiveApiListOutput {
     pub request_id: String,
 }
 
-impl DescribeSensitiveApiListOutput {
-    /// Starts a [`DescribeSensitiveApiListOutputBuilder`].
-    pub fn builder() -> DescribeSensitiveApiListOutputBuilder {
-        DescribeSensitiveApiListOutputBuilder::new()
-    }
-}
-
-/// Builds a [`DescribeSensitiveApiListOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeSensitiveApiListOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::SensitiveApiPageInfo>,
-    request_id: S0,
-}
-
-impl DescribeSensitiveApiListOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeSensitiveApiListOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for DescribeSensitiveApiListOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeSensitiveApiListOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> DescribeSensitiveApiListOutputBuilder<String> {
-        DescribeSensitiveApiListOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> DescribeSensitiveApiListOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::SensitiveApiPageInfo>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::SensitiveApiPageInfo>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> DescribeSensitiveApiListOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`DescribeSensitiveApiListOutput`].
-    pub fn build(self) -> DescribeSensitiveApiListOutput {
-        DescribeSensitiveApiListOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct DescribeSensitiveApiListResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::SensitiveApiPageInfo>,
+}
+
+impl ::tcmpp_api::__private::Fields for DescribeSensitiveApiListResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeSensitiveApiListResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for DescribeSensitiveApiListResponseBody {
@@ -610,20 +548,3 @@ pub type DescribeSensitiveApiListError = super::errors::TcmppError;
 
 /// The kinds of [`DescribeSensitiveApiListError`].
 pub type DescribeSensitiveApiListErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `limit` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Limit;
-    /// A builder's required member `offset` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Offset;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

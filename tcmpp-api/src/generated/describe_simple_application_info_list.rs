@@ -43,7 +43,7 @@
 //! ```
 
 /// The `DescribeSimpleApplicationInfoList` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DescribeSimpleApplicationInfoList;
 
 impl ::tcmpp_api::operation::Operation for DescribeSimpleApplicationInfoList {
@@ -169,9 +169,9 @@ impl DescribeSimpleApplicationInfoListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeSimpleApplicationInfoListInputBuilder<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     offset: S0,
     limit: S1,
@@ -185,9 +185,9 @@ impl DescribeSimpleApplicationInfoListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeSimpleApplicationInfoListInputBuilder {
-            offset: unset::Offset,
-            limit: unset::Limit,
-            platform_id: unset::PlatformId,
+            offset: super::unset::Offset,
+            limit: super::unset::Limit,
+            platform_id: super::unset::PlatformId,
             keyword: None,
             load_assistant_app: None,
             mnp_id: None,
@@ -201,7 +201,10 @@ impl Default for DescribeSimpleApplicationInfoListInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeSimpleApplicationInfoListInputBuilder<unset::Offset, S1, S2> {
+impl<
+    S1,
+    S2,
+> DescribeSimpleApplicationInfoListInputBuilder<super::unset::Offset, S1, S2> {
     /// Pagination offset
     ///
     /// Wire name: `Offset`.
@@ -220,7 +223,7 @@ impl<S1, S2> DescribeSimpleApplicationInfoListInputBuilder<unset::Offset, S1, S2
     }
 }
 
-impl<S0, S2> DescribeSimpleApplicationInfoListInputBuilder<S0, unset::Limit, S2> {
+impl<S0, S2> DescribeSimpleApplicationInfoListInputBuilder<S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -239,7 +242,10 @@ impl<S0, S2> DescribeSimpleApplicationInfoListInputBuilder<S0, unset::Limit, S2>
     }
 }
 
-impl<S0, S1> DescribeSimpleApplicationInfoListInputBuilder<S0, S1, unset::PlatformId> {
+impl<
+    S0,
+    S1,
+> DescribeSimpleApplicationInfoListInputBuilder<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -325,9 +331,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DescribeSimpleApplicationInfoListRequest<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: DescribeSimpleApplicationInfoListInputBuilder<S0, S1, S2>,
@@ -343,7 +349,7 @@ impl DescribeSimpleApplicationInfoListRequest {
     }
 }
 
-impl<S1, S2> DescribeSimpleApplicationInfoListRequest<unset::Offset, S1, S2> {
+impl<S1, S2> DescribeSimpleApplicationInfoListRequest<super::unset::Offset, S1, S2> {
     /// Pagination offset
     ///
     /// Wire name: `Offset`.
@@ -358,7 +364,7 @@ impl<S1, S2> DescribeSimpleApplicationInfoListRequest<unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeSimpleApplicationInfoListRequest<S0, unset::Limit, S2> {
+impl<S0, S2> DescribeSimpleApplicationInfoListRequest<S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -373,7 +379,7 @@ impl<S0, S2> DescribeSimpleApplicationInfoListRequest<S0, unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeSimpleApplicationInfoListRequest<S0, S1, unset::PlatformId> {
+impl<S0, S1> DescribeSimpleApplicationInfoListRequest<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -453,7 +459,9 @@ where
 /// Successful answer of `DescribeSimpleApplicationInfoList`.
 ///
 /// DescribeSimpleApplicationInfoList response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSimpleApplicationInfoListOutput {
     /// Response data
@@ -468,110 +476,43 @@ pub struct DescribeSimpleApplicationInfoListOutput {
     pub request_id: String,
 }
 
-impl DescribeSimpleApplicationInfoListOutput {
-    /// Starts a [`DescribeSimpleApplicationInfoListOutputBuilder`].
-    pub fn builder() -> DescribeSimpleApplicationInfoListOutputBuilder {
-        DescribeSimpleApplicationInfoListOutputBuilder::new()
-    }
-}
-
-/// Builds a [`DescribeSimpleApplicationInfoListOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeSimpleApplicationInfoListOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::ApplicationSimpleListInfoResp>,
-    request_id: S0,
-}
-
-impl DescribeSimpleApplicationInfoListOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeSimpleApplicationInfoListOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for DescribeSimpleApplicationInfoListOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeSimpleApplicationInfoListOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> DescribeSimpleApplicationInfoListOutputBuilder<String> {
-        DescribeSimpleApplicationInfoListOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> DescribeSimpleApplicationInfoListOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(
-        mut self,
-        data: impl Into<super::models::ApplicationSimpleListInfoResp>,
-    ) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::ApplicationSimpleListInfoResp>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> DescribeSimpleApplicationInfoListOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`DescribeSimpleApplicationInfoListOutput`].
-    pub fn build(self) -> DescribeSimpleApplicationInfoListOutput {
-        DescribeSimpleApplicationInfoListOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct DescribeSimpleApplicationInfoListResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::ApplicationSimpleListInfoResp>,
+}
+
+impl ::tcmpp_api::__private::Fields for DescribeSimpleApplicationInfoListResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeSimpleApplicationInfoListResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody
@@ -612,20 +553,3 @@ pub type DescribeSimpleApplicationInfoListError = super::errors::TcmppError;
 
 /// The kinds of [`DescribeSimpleApplicationInfoListError`].
 pub type DescribeSimpleApplicationInfoListErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `limit` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Limit;
-    /// A builder's required member `offset` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Offset;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

@@ -46,7 +46,7 @@
 //! ```
 
 /// The `DescribeTeamDomainList` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DescribeTeamDomainList;
 
 impl ::tcmpp_api::operation::Operation for DescribeTeamDomainList {
@@ -150,10 +150,10 @@ impl DescribeTeamDomainListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeTeamDomainListInputBuilder<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::TeamId,
-    S3 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::TeamId,
+    S3 = super::unset::PlatformId,
 > {
     offset: S0,
     limit: S1,
@@ -165,10 +165,10 @@ impl DescribeTeamDomainListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeTeamDomainListInputBuilder {
-            offset: unset::Offset,
-            limit: unset::Limit,
-            team_id: unset::TeamId,
-            platform_id: unset::PlatformId,
+            offset: super::unset::Offset,
+            limit: super::unset::Limit,
+            team_id: super::unset::TeamId,
+            platform_id: super::unset::PlatformId,
         }
     }
 }
@@ -179,7 +179,7 @@ impl Default for DescribeTeamDomainListInputBuilder {
     }
 }
 
-impl<S1, S2, S3> DescribeTeamDomainListInputBuilder<unset::Offset, S1, S2, S3> {
+impl<S1, S2, S3> DescribeTeamDomainListInputBuilder<super::unset::Offset, S1, S2, S3> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -196,7 +196,7 @@ impl<S1, S2, S3> DescribeTeamDomainListInputBuilder<unset::Offset, S1, S2, S3> {
     }
 }
 
-impl<S0, S2, S3> DescribeTeamDomainListInputBuilder<S0, unset::Limit, S2, S3> {
+impl<S0, S2, S3> DescribeTeamDomainListInputBuilder<S0, super::unset::Limit, S2, S3> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -213,7 +213,7 @@ impl<S0, S2, S3> DescribeTeamDomainListInputBuilder<S0, unset::Limit, S2, S3> {
     }
 }
 
-impl<S0, S1, S3> DescribeTeamDomainListInputBuilder<S0, S1, unset::TeamId, S3> {
+impl<S0, S1, S3> DescribeTeamDomainListInputBuilder<S0, S1, super::unset::TeamId, S3> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
@@ -230,7 +230,11 @@ impl<S0, S1, S3> DescribeTeamDomainListInputBuilder<S0, S1, unset::TeamId, S3> {
     }
 }
 
-impl<S0, S1, S2> DescribeTeamDomainListInputBuilder<S0, S1, S2, unset::PlatformId> {
+impl<
+    S0,
+    S1,
+    S2,
+> DescribeTeamDomainListInputBuilder<S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -269,10 +273,10 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DescribeTeamDomainListRequest<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::TeamId,
-    S3 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::TeamId,
+    S3 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: DescribeTeamDomainListInputBuilder<S0, S1, S2, S3>,
@@ -288,7 +292,7 @@ impl DescribeTeamDomainListRequest {
     }
 }
 
-impl<S1, S2, S3> DescribeTeamDomainListRequest<unset::Offset, S1, S2, S3> {
+impl<S1, S2, S3> DescribeTeamDomainListRequest<super::unset::Offset, S1, S2, S3> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -303,7 +307,7 @@ impl<S1, S2, S3> DescribeTeamDomainListRequest<unset::Offset, S1, S2, S3> {
     }
 }
 
-impl<S0, S2, S3> DescribeTeamDomainListRequest<S0, unset::Limit, S2, S3> {
+impl<S0, S2, S3> DescribeTeamDomainListRequest<S0, super::unset::Limit, S2, S3> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -318,7 +322,7 @@ impl<S0, S2, S3> DescribeTeamDomainListRequest<S0, unset::Limit, S2, S3> {
     }
 }
 
-impl<S0, S1, S3> DescribeTeamDomainListRequest<S0, S1, unset::TeamId, S3> {
+impl<S0, S1, S3> DescribeTeamDomainListRequest<S0, S1, super::unset::TeamId, S3> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
@@ -333,7 +337,7 @@ impl<S0, S1, S3> DescribeTeamDomainListRequest<S0, S1, unset::TeamId, S3> {
     }
 }
 
-impl<S0, S1, S2> DescribeTeamDomainListRequest<S0, S1, S2, unset::PlatformId> {
+impl<S0, S1, S2> DescribeTeamDomainListRequest<S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -370,7 +374,9 @@ where
 /// Successful answer of `DescribeTeamDomainList`.
 ///
 /// DescribeTeamDomainList response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeTeamDomainListOutput {
     /// Response data
@@ -383,108 +389,43 @@ pub struct DescribeTeamDomainListOutput {
     pub request_id: String,
 }
 
-impl DescribeTeamDomainListOutput {
-    /// Starts a [`DescribeTeamDomainListOutputBuilder`].
-    pub fn builder() -> DescribeTeamDomainListOutputBuilder {
-        DescribeTeamDomainListOutputBuilder::new()
-    }
-}
-
-/// Builds a [`DescribeTeamDomainListOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeTeamDomainListOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::DescribeTeamDomainListPageResp>,
-    request_id: S0,
-}
-
-impl DescribeTeamDomainListOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeTeamDomainListOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for DescribeTeamDomainListOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeTeamDomainListOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> DescribeTeamDomainListOutputBuilder<String> {
-        DescribeTeamDomainListOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> DescribeTeamDomainListOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Wire name: `Data`.
-    pub fn data(
-        mut self,
-        data: impl Into<super::models::DescribeTeamDomainListPageResp>,
-    ) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::DescribeTeamDomainListPageResp>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> DescribeTeamDomainListOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`DescribeTeamDomainListOutput`].
-    pub fn build(self) -> DescribeTeamDomainListOutput {
-        DescribeTeamDomainListOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct DescribeTeamDomainListResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::DescribeTeamDomainListPageResp>,
+}
+
+impl ::tcmpp_api::__private::Fields for DescribeTeamDomainListResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeTeamDomainListResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for DescribeTeamDomainListResponseBody {
@@ -521,23 +462,3 @@ pub type DescribeTeamDomainListError = super::errors::TcmppError;
 
 /// The kinds of [`DescribeTeamDomainListError`].
 pub type DescribeTeamDomainListErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `limit` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Limit;
-    /// A builder's required member `offset` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Offset;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-    /// A builder's required member `team_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct TeamId;
-}

@@ -128,7 +128,7 @@
 //! ```
 
 /// The `DescribeTeamMemberList` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DescribeTeamMemberList;
 
 impl ::tcmpp_api::operation::Operation for DescribeTeamMemberList {
@@ -254,9 +254,9 @@ impl DescribeTeamMemberListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeTeamMemberListInputBuilder<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     offset: S0,
     limit: S1,
@@ -270,9 +270,9 @@ impl DescribeTeamMemberListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeTeamMemberListInputBuilder {
-            offset: unset::Offset,
-            limit: unset::Limit,
-            platform_id: unset::PlatformId,
+            offset: super::unset::Offset,
+            limit: super::unset::Limit,
+            platform_id: super::unset::PlatformId,
             team_id: None,
             keyword: None,
             role_ids: None,
@@ -286,7 +286,7 @@ impl Default for DescribeTeamMemberListInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeTeamMemberListInputBuilder<unset::Offset, S1, S2> {
+impl<S1, S2> DescribeTeamMemberListInputBuilder<super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -305,7 +305,7 @@ impl<S1, S2> DescribeTeamMemberListInputBuilder<unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeTeamMemberListInputBuilder<S0, unset::Limit, S2> {
+impl<S0, S2> DescribeTeamMemberListInputBuilder<S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -324,7 +324,7 @@ impl<S0, S2> DescribeTeamMemberListInputBuilder<S0, unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeTeamMemberListInputBuilder<S0, S1, unset::PlatformId> {
+impl<S0, S1> DescribeTeamMemberListInputBuilder<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -413,9 +413,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DescribeTeamMemberListRequest<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: DescribeTeamMemberListInputBuilder<S0, S1, S2>,
@@ -431,7 +431,7 @@ impl DescribeTeamMemberListRequest {
     }
 }
 
-impl<S1, S2> DescribeTeamMemberListRequest<unset::Offset, S1, S2> {
+impl<S1, S2> DescribeTeamMemberListRequest<super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -446,7 +446,7 @@ impl<S1, S2> DescribeTeamMemberListRequest<unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeTeamMemberListRequest<S0, unset::Limit, S2> {
+impl<S0, S2> DescribeTeamMemberListRequest<S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -461,7 +461,7 @@ impl<S0, S2> DescribeTeamMemberListRequest<S0, unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeTeamMemberListRequest<S0, S1, unset::PlatformId> {
+impl<S0, S1> DescribeTeamMemberListRequest<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -544,7 +544,9 @@ where
 /// Successful answer of `DescribeTeamMemberList`.
 ///
 /// DescribeTeamMemberList response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeTeamMemberListOutput {
     /// Response data
@@ -557,108 +559,43 @@ pub struct DescribeTeamMemberListOutput {
     pub request_id: String,
 }
 
-impl DescribeTeamMemberListOutput {
-    /// Starts a [`DescribeTeamMemberListOutputBuilder`].
-    pub fn builder() -> DescribeTeamMemberListOutputBuilder {
-        DescribeTeamMemberListOutputBuilder::new()
-    }
-}
-
-/// Builds a [`DescribeTeamMemberListOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeTeamMemberListOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::DescribeTeamMemberListPageResp>,
-    request_id: S0,
-}
-
-impl DescribeTeamMemberListOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeTeamMemberListOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for DescribeTeamMemberListOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeTeamMemberListOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> DescribeTeamMemberListOutputBuilder<String> {
-        DescribeTeamMemberListOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> DescribeTeamMemberListOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Wire name: `Data`.
-    pub fn data(
-        mut self,
-        data: impl Into<super::models::DescribeTeamMemberListPageResp>,
-    ) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::DescribeTeamMemberListPageResp>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> DescribeTeamMemberListOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`DescribeTeamMemberListOutput`].
-    pub fn build(self) -> DescribeTeamMemberListOutput {
-        DescribeTeamMemberListOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct DescribeTeamMemberListResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::DescribeTeamMemberListPageResp>,
+}
+
+impl ::tcmpp_api::__private::Fields for DescribeTeamMemberListResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeTeamMemberListResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for DescribeTeamMemberListResponseBody {
@@ -695,20 +632,3 @@ pub type DescribeTeamMemberListError = super::errors::TcmppError;
 
 /// The kinds of [`DescribeTeamMemberListError`].
 pub type DescribeTeamMemberListErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `limit` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Limit;
-    /// A builder's required member `offset` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Offset;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

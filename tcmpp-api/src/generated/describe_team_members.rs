@@ -42,7 +42,7 @@
 //! ```
 
 /// The `DescribeTeamMembers` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DescribeTeamMembers;
 
 impl ::tcmpp_api::operation::Operation for DescribeTeamMembers {
@@ -146,10 +146,10 @@ impl DescribeTeamMembersInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeTeamMembersInputBuilder<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::TeamId,
-    S3 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::TeamId,
+    S3 = super::unset::PlatformId,
 > {
     offset: S0,
     limit: S1,
@@ -161,10 +161,10 @@ impl DescribeTeamMembersInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeTeamMembersInputBuilder {
-            offset: unset::Offset,
-            limit: unset::Limit,
-            team_id: unset::TeamId,
-            platform_id: unset::PlatformId,
+            offset: super::unset::Offset,
+            limit: super::unset::Limit,
+            team_id: super::unset::TeamId,
+            platform_id: super::unset::PlatformId,
         }
     }
 }
@@ -175,7 +175,7 @@ impl Default for DescribeTeamMembersInputBuilder {
     }
 }
 
-impl<S1, S2, S3> DescribeTeamMembersInputBuilder<unset::Offset, S1, S2, S3> {
+impl<S1, S2, S3> DescribeTeamMembersInputBuilder<super::unset::Offset, S1, S2, S3> {
     /// Pagination offset
     ///
     /// Wire name: `Offset`.
@@ -192,7 +192,7 @@ impl<S1, S2, S3> DescribeTeamMembersInputBuilder<unset::Offset, S1, S2, S3> {
     }
 }
 
-impl<S0, S2, S3> DescribeTeamMembersInputBuilder<S0, unset::Limit, S2, S3> {
+impl<S0, S2, S3> DescribeTeamMembersInputBuilder<S0, super::unset::Limit, S2, S3> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -209,7 +209,7 @@ impl<S0, S2, S3> DescribeTeamMembersInputBuilder<S0, unset::Limit, S2, S3> {
     }
 }
 
-impl<S0, S1, S3> DescribeTeamMembersInputBuilder<S0, S1, unset::TeamId, S3> {
+impl<S0, S1, S3> DescribeTeamMembersInputBuilder<S0, S1, super::unset::TeamId, S3> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
@@ -226,7 +226,7 @@ impl<S0, S1, S3> DescribeTeamMembersInputBuilder<S0, S1, unset::TeamId, S3> {
     }
 }
 
-impl<S0, S1, S2> DescribeTeamMembersInputBuilder<S0, S1, S2, unset::PlatformId> {
+impl<S0, S1, S2> DescribeTeamMembersInputBuilder<S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -265,10 +265,10 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DescribeTeamMembersRequest<
-    S0 = unset::Offset,
-    S1 = unset::Limit,
-    S2 = unset::TeamId,
-    S3 = unset::PlatformId,
+    S0 = super::unset::Offset,
+    S1 = super::unset::Limit,
+    S2 = super::unset::TeamId,
+    S3 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: DescribeTeamMembersInputBuilder<S0, S1, S2, S3>,
@@ -284,7 +284,7 @@ impl DescribeTeamMembersRequest {
     }
 }
 
-impl<S1, S2, S3> DescribeTeamMembersRequest<unset::Offset, S1, S2, S3> {
+impl<S1, S2, S3> DescribeTeamMembersRequest<super::unset::Offset, S1, S2, S3> {
     /// Pagination offset
     ///
     /// Wire name: `Offset`.
@@ -299,7 +299,7 @@ impl<S1, S2, S3> DescribeTeamMembersRequest<unset::Offset, S1, S2, S3> {
     }
 }
 
-impl<S0, S2, S3> DescribeTeamMembersRequest<S0, unset::Limit, S2, S3> {
+impl<S0, S2, S3> DescribeTeamMembersRequest<S0, super::unset::Limit, S2, S3> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -314,7 +314,7 @@ impl<S0, S2, S3> DescribeTeamMembersRequest<S0, unset::Limit, S2, S3> {
     }
 }
 
-impl<S0, S1, S3> DescribeTeamMembersRequest<S0, S1, unset::TeamId, S3> {
+impl<S0, S1, S3> DescribeTeamMembersRequest<S0, S1, super::unset::TeamId, S3> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
@@ -329,7 +329,7 @@ impl<S0, S1, S3> DescribeTeamMembersRequest<S0, S1, unset::TeamId, S3> {
     }
 }
 
-impl<S0, S1, S2> DescribeTeamMembersRequest<S0, S1, S2, unset::PlatformId> {
+impl<S0, S1, S2> DescribeTeamMembersRequest<S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -366,7 +366,9 @@ where
 /// Successful answer of `DescribeTeamMembers`.
 ///
 /// DescribeTeamMembers response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeTeamMembersOutput {
     /// Response data
@@ -379,108 +381,43 @@ pub struct DescribeTeamMembersOutput {
     pub request_id: String,
 }
 
-impl DescribeTeamMembersOutput {
-    /// Starts a [`DescribeTeamMembersOutputBuilder`].
-    pub fn builder() -> DescribeTeamMembersOutputBuilder {
-        DescribeTeamMembersOutputBuilder::new()
-    }
-}
-
-/// Builds a [`DescribeTeamMembersOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeTeamMembersOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::DescribeTeamMembersInfoPageResp>,
-    request_id: S0,
-}
-
-impl DescribeTeamMembersOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeTeamMembersOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for DescribeTeamMembersOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeTeamMembersOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> DescribeTeamMembersOutputBuilder<String> {
-        DescribeTeamMembersOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> DescribeTeamMembersOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Wire name: `Data`.
-    pub fn data(
-        mut self,
-        data: impl Into<super::models::DescribeTeamMembersInfoPageResp>,
-    ) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        data: Option<super::models::DescribeTeamMembersInfoPageResp>,
-    ) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> DescribeTeamMembersOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`DescribeTeamMembersOutput`].
-    pub fn build(self) -> DescribeTeamMembersOutput {
-        DescribeTeamMembersOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct DescribeTeamMembersResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::DescribeTeamMembersInfoPageResp>,
+}
+
+impl ::tcmpp_api::__private::Fields for DescribeTeamMembersResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeTeamMembersResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for DescribeTeamMembersResponseBody {
@@ -517,23 +454,3 @@ pub type DescribeTeamMembersError = super::errors::TcmppError;
 
 /// The kinds of [`DescribeTeamMembersError`].
 pub type DescribeTeamMembersErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `limit` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Limit;
-    /// A builder's required member `offset` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Offset;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-    /// A builder's required member `team_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct TeamId;
-}

@@ -3796,6 +3796,173 @@ pub static SCHEMA_CREATE_TEAM_MEMBER_INFO_REQ: ::tcmpp_api::operation::ObjectSch
     ],
 };
 
+/// Typestate markers: a builder whose type still holds one of these
+/// lacks that required member, so it has no `build` method yet.
+pub mod unset {
+    /// A builder's required member `account_type` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AccountType;
+    /// A builder's required member `action_type` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ActionType;
+    /// A builder's required member `admin_user_id` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AdminUserId;
+    /// A builder's required member `api_id` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ApiId;
+    /// A builder's required member `api_list` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ApiList;
+    /// A builder's required member `app_id` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AppId;
+    /// A builder's required member `app_type` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AppType;
+    /// A builder's required member `application_id` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ApplicationId;
+    /// A builder's required member `application_name` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ApplicationName;
+    /// A builder's required member `application_type` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ApplicationType;
+    /// A builder's required member `apply_action` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ApplyAction;
+    /// A builder's required member `apply_reason` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ApplyReason;
+    /// A builder's required member `approval_items` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ApprovalItems;
+    /// A builder's required member `approval_no` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ApprovalNo;
+    /// A builder's required member `approval_result` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ApprovalResult;
+    /// A builder's required member `approval_status` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ApprovalStatus;
+    /// A builder's required member `audit_no` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AuditNo;
+    /// A builder's required member `audit_result` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AuditResult;
+    /// A builder's required member `audit_status` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AuditStatus;
+    /// A builder's required member `business_id` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct BusinessId;
+    /// A builder's required member `business_name` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct BusinessName;
+    /// A builder's required member `domain` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Domain;
+    /// A builder's required member `domain_id` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DomainId;
+    /// A builder's required member `domain_type` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DomainType;
+    /// A builder's required member `domain_url` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DomainUrl;
+    /// A builder's required member `domain_url_list` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DomainUrlList;
+    /// A builder's required member `file_inner_url` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FileInnerUrl;
+    /// A builder's required member `file_url` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FileUrl;
+    /// A builder's required member `intro` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Intro;
+    /// A builder's required member `key_id` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct KeyId;
+    /// A builder's required member `limit` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Limit;
+    /// A builder's required member `logo` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Logo;
+    /// A builder's required member `member_list` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MemberList;
+    /// A builder's required member `mnp_desc` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MnpDesc;
+    /// A builder's required member `mnp_icon` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MnpIcon;
+    /// A builder's required member `mnp_id` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MnpId;
+    /// A builder's required member `mnp_intro` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MnpIntro;
+    /// A builder's required member `mnp_name` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MnpName;
+    /// A builder's required member `mnp_type` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MnpType;
+    /// A builder's required member `mnp_version` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MnpVersion;
+    /// A builder's required member `mnp_version_id` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MnpVersionId;
+    /// A builder's required member `mnp_version_intro` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MnpVersionIntro;
+    /// A builder's required member `offset` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Offset;
+    /// A builder's required member `password` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Password;
+    /// A builder's required member `platform_id` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct PlatformId;
+    /// A builder's required member `role_id` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct RoleId;
+    /// A builder's required member `suffix` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Suffix;
+    /// A builder's required member `team_id` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TeamId;
+    /// A builder's required member `team_name` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TeamName;
+    /// A builder's required member `team_role_type_list` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TeamRoleTypeList;
+    /// A builder's required member `user_account` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct UserAccount;
+    /// A builder's required member `user_id` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct UserId;
+    /// A builder's required member `user_name` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct UserName;
+    /// A builder's required member `user_password` is not set yet.
+    #[derive(Clone, Copy, Debug)]
+    pub struct UserPassword;
+}
+
 impl ::tcmpp_api::Client {
     /// `AddTeamMember`: Adds a team member.
     pub fn add_team_member(&self) -> add_team_member::AddTeamMemberRequest {

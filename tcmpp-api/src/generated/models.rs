@@ -254,226 +254,214 @@ impl ::tcmpp_api::__private::Lenient for ShowCase {
 /// Application details
 ///
 /// Wire name: `ApplicationDetail`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApplicationDetail {
     /// Application ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationID`.
-    #[serde(
-        rename = "ApplicationID",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_id: Option<String>,
     /// Product ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AppIdentityID`.
-    #[serde(
-        rename = "AppIdentityID",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub app_identity_id: Option<i64>,
     /// The application name.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationName`.
-    #[serde(
-        rename = "ApplicationName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_name: Option<String>,
     /// English name of the application (this field is not used yet)
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationEnglishName`.
-    #[serde(
-        rename = "ApplicationEnglishName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_english_name: Option<String>,
     /// Application icon
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Logo`.
-    #[serde(
-        rename = "Logo",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub logo: Option<String>,
     /// Remarks
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Remark`.
-    #[serde(
-        rename = "Remark",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub remark: Option<String>,
     /// Android package name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AndroidAppKey`.
-    #[serde(
-        rename = "AndroidAppKey",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub android_app_key: Option<String>,
     /// iOS bundleId
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `IosAppKey`.
-    #[serde(
-        rename = "IosAppKey",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub ios_app_key: Option<String>,
     /// Creator
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateUser`.
-    #[serde(
-        rename = "CreateUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_user: Option<String>,
     /// The creation time.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_time: Option<String>,
     /// Updated by
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UpdateUser`.
-    #[serde(
-        rename = "UpdateUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub update_user: Option<String>,
     /// Update date
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UpdateTime`.
-    #[serde(
-        rename = "UpdateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub update_time: Option<String>,
     /// Number of bound mini programs
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `BindMNPCount`.
-    #[serde(
-        rename = "BindMNPCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub bind_mnp_count: Option<i64>,
     /// Information of bound mini programs
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `BindMNPList`.
-    #[serde(
-        rename = "BindMNPList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub bind_mnp_list: Option<Vec<super::models::ApplicationMnpRelInfoResp>>,
     /// Application description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Intro`.
-    #[serde(
-        rename = "Intro",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub intro: Option<String>,
     /// Android App download address
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AndroidAppUrl`.
-    #[serde(
-        rename = "AndroidAppUrl",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub android_app_url: Option<String>,
     /// iOS App download address
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `IosAppUrl`.
-    #[serde(
-        rename = "IosAppUrl",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub ios_app_url: Option<String>,
     /// Team ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamId`.
-    #[serde(
-        rename = "TeamId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_id: Option<String>,
     /// Team name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamName`.
-    #[serde(
-        rename = "TeamName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_name: Option<String>,
     /// Quantity of sensitive APIs
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `SensitiveApiCount`.
-    #[serde(
-        rename = "SensitiveApiCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub sensitive_api_count: Option<i64>,
     /// Application type. 1: Test; 2: Formal
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationType`.
-    #[serde(
-        rename = "ApplicationType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_type: Option<i64>,
 }
 
-impl ApplicationDetail {
-    /// Starts a [`ApplicationDetailBuilder`].
-    pub fn builder() -> ApplicationDetailBuilder {
-        ApplicationDetailBuilder::new()
+impl ::tcmpp_api::__private::Fields for ApplicationDetail {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "ApplicationID" => {
+                self.application_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AppIdentityID" => {
+                self.app_identity_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationName" => {
+                self.application_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationEnglishName" => {
+                self.application_english_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Logo" => {
+                self.logo = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Remark" => {
+                self.remark = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AndroidAppKey" => {
+                self.android_app_key = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "IosAppKey" => {
+                self.ios_app_key = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateUser" => {
+                self.create_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateTime" => {
+                self.create_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UpdateUser" => {
+                self.update_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UpdateTime" => {
+                self.update_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "BindMNPCount" => {
+                self.bind_mnp_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "BindMNPList" => {
+                self.bind_mnp_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Intro" => {
+                self.intro = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AndroidAppUrl" => {
+                self.android_app_url = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "IosAppUrl" => {
+                self.ios_app_url = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamId" => {
+                self.team_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamName" => {
+                self.team_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "SensitiveApiCount" => {
+                self.sensitive_api_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationType" => {
+                self.application_type = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for ApplicationDetail {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -493,644 +481,213 @@ impl ::tcmpp_api::__private::Lenient for ApplicationDetail {
     }
 }
 
-/// Builds a [`ApplicationDetail`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct ApplicationDetailBuilder {
-    application_id: Option<String>,
-    app_identity_id: Option<i64>,
-    application_name: Option<String>,
-    application_english_name: Option<String>,
-    logo: Option<String>,
-    remark: Option<String>,
-    android_app_key: Option<String>,
-    ios_app_key: Option<String>,
-    create_user: Option<String>,
-    create_time: Option<String>,
-    update_user: Option<String>,
-    update_time: Option<String>,
-    bind_mnp_count: Option<i64>,
-    bind_mnp_list: Option<Vec<super::models::ApplicationMnpRelInfoResp>>,
-    intro: Option<String>,
-    android_app_url: Option<String>,
-    ios_app_url: Option<String>,
-    team_id: Option<String>,
-    team_name: Option<String>,
-    sensitive_api_count: Option<i64>,
-    application_type: Option<i64>,
-}
-
-impl ApplicationDetailBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        ApplicationDetailBuilder {
-            application_id: None,
-            app_identity_id: None,
-            application_name: None,
-            application_english_name: None,
-            logo: None,
-            remark: None,
-            android_app_key: None,
-            ios_app_key: None,
-            create_user: None,
-            create_time: None,
-            update_user: None,
-            update_time: None,
-            bind_mnp_count: None,
-            bind_mnp_list: None,
-            intro: None,
-            android_app_url: None,
-            ios_app_url: None,
-            team_id: None,
-            team_name: None,
-            sensitive_api_count: None,
-            application_type: None,
-        }
-    }
-}
-
-impl Default for ApplicationDetailBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ApplicationDetailBuilder {
-    /// Application ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationID`.
-    pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
-        self.application_id = Some(application_id.into());
-        self
-    }
-
-    /// Sets or clears `application_id`.
-    pub fn set_application_id(mut self, application_id: Option<String>) -> Self {
-        self.application_id = application_id;
-        self
-    }
-
-    /// Product ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AppIdentityID`.
-    pub fn app_identity_id(mut self, app_identity_id: impl Into<i64>) -> Self {
-        self.app_identity_id = Some(app_identity_id.into());
-        self
-    }
-
-    /// Sets or clears `app_identity_id`.
-    pub fn set_app_identity_id(mut self, app_identity_id: Option<i64>) -> Self {
-        self.app_identity_id = app_identity_id;
-        self
-    }
-
-    /// The application name.
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationName`.
-    pub fn application_name(mut self, application_name: impl Into<String>) -> Self {
-        self.application_name = Some(application_name.into());
-        self
-    }
-
-    /// Sets or clears `application_name`.
-    pub fn set_application_name(mut self, application_name: Option<String>) -> Self {
-        self.application_name = application_name;
-        self
-    }
-
-    /// English name of the application (this field is not used yet)
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationEnglishName`.
-    pub fn application_english_name(
-        mut self,
-        application_english_name: impl Into<String>,
-    ) -> Self {
-        self.application_english_name = Some(application_english_name.into());
-        self
-    }
-
-    /// Sets or clears `application_english_name`.
-    pub fn set_application_english_name(
-        mut self,
-        application_english_name: Option<String>,
-    ) -> Self {
-        self.application_english_name = application_english_name;
-        self
-    }
-
-    /// Application icon
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Logo`.
-    pub fn logo(mut self, logo: impl Into<String>) -> Self {
-        self.logo = Some(logo.into());
-        self
-    }
-
-    /// Sets or clears `logo`.
-    pub fn set_logo(mut self, logo: Option<String>) -> Self {
-        self.logo = logo;
-        self
-    }
-
-    /// Remarks
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Remark`.
-    pub fn remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-
-    /// Sets or clears `remark`.
-    pub fn set_remark(mut self, remark: Option<String>) -> Self {
-        self.remark = remark;
-        self
-    }
-
-    /// Android package name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AndroidAppKey`.
-    pub fn android_app_key(mut self, android_app_key: impl Into<String>) -> Self {
-        self.android_app_key = Some(android_app_key.into());
-        self
-    }
-
-    /// Sets or clears `android_app_key`.
-    pub fn set_android_app_key(mut self, android_app_key: Option<String>) -> Self {
-        self.android_app_key = android_app_key;
-        self
-    }
-
-    /// iOS bundleId
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `IosAppKey`.
-    pub fn ios_app_key(mut self, ios_app_key: impl Into<String>) -> Self {
-        self.ios_app_key = Some(ios_app_key.into());
-        self
-    }
-
-    /// Sets or clears `ios_app_key`.
-    pub fn set_ios_app_key(mut self, ios_app_key: Option<String>) -> Self {
-        self.ios_app_key = ios_app_key;
-        self
-    }
-
-    /// Creator
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateUser`.
-    pub fn create_user(mut self, create_user: impl Into<String>) -> Self {
-        self.create_user = Some(create_user.into());
-        self
-    }
-
-    /// Sets or clears `create_user`.
-    pub fn set_create_user(mut self, create_user: Option<String>) -> Self {
-        self.create_user = create_user;
-        self
-    }
-
-    /// The creation time.
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateTime`.
-    pub fn create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-
-    /// Sets or clears `create_time`.
-    pub fn set_create_time(mut self, create_time: Option<String>) -> Self {
-        self.create_time = create_time;
-        self
-    }
-
-    /// Updated by
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UpdateUser`.
-    pub fn update_user(mut self, update_user: impl Into<String>) -> Self {
-        self.update_user = Some(update_user.into());
-        self
-    }
-
-    /// Sets or clears `update_user`.
-    pub fn set_update_user(mut self, update_user: Option<String>) -> Self {
-        self.update_user = update_user;
-        self
-    }
-
-    /// Update date
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UpdateTime`.
-    pub fn update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-
-    /// Sets or clears `update_time`.
-    pub fn set_update_time(mut self, update_time: Option<String>) -> Self {
-        self.update_time = update_time;
-        self
-    }
-
-    /// Number of bound mini programs
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `BindMNPCount`.
-    pub fn bind_mnp_count(mut self, bind_mnp_count: impl Into<i64>) -> Self {
-        self.bind_mnp_count = Some(bind_mnp_count.into());
-        self
-    }
-
-    /// Sets or clears `bind_mnp_count`.
-    pub fn set_bind_mnp_count(mut self, bind_mnp_count: Option<i64>) -> Self {
-        self.bind_mnp_count = bind_mnp_count;
-        self
-    }
-
-    /// Information of bound mini programs
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `BindMNPList`.
-    pub fn bind_mnp_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::ApplicationMnpRelInfoResp>,
-    >(mut self, bind_mnp_list: I) -> Self {
-        self.bind_mnp_list = Some(bind_mnp_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `bind_mnp_list`.
-    pub fn set_bind_mnp_list(
-        mut self,
-        bind_mnp_list: Option<Vec<super::models::ApplicationMnpRelInfoResp>>,
-    ) -> Self {
-        self.bind_mnp_list = bind_mnp_list;
-        self
-    }
-
-    /// Application description
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Intro`.
-    pub fn intro(mut self, intro: impl Into<String>) -> Self {
-        self.intro = Some(intro.into());
-        self
-    }
-
-    /// Sets or clears `intro`.
-    pub fn set_intro(mut self, intro: Option<String>) -> Self {
-        self.intro = intro;
-        self
-    }
-
-    /// Android App download address
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AndroidAppUrl`.
-    pub fn android_app_url(mut self, android_app_url: impl Into<String>) -> Self {
-        self.android_app_url = Some(android_app_url.into());
-        self
-    }
-
-    /// Sets or clears `android_app_url`.
-    pub fn set_android_app_url(mut self, android_app_url: Option<String>) -> Self {
-        self.android_app_url = android_app_url;
-        self
-    }
-
-    /// iOS App download address
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `IosAppUrl`.
-    pub fn ios_app_url(mut self, ios_app_url: impl Into<String>) -> Self {
-        self.ios_app_url = Some(ios_app_url.into());
-        self
-    }
-
-    /// Sets or clears `ios_app_url`.
-    pub fn set_ios_app_url(mut self, ios_app_url: Option<String>) -> Self {
-        self.ios_app_url = ios_app_url;
-        self
-    }
-
-    /// Team ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
-        self
-    }
-
-    /// Sets or clears `team_id`.
-    pub fn set_team_id(mut self, team_id: Option<String>) -> Self {
-        self.team_id = team_id;
-        self
-    }
-
-    /// Team name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamName`.
-    pub fn team_name(mut self, team_name: impl Into<String>) -> Self {
-        self.team_name = Some(team_name.into());
-        self
-    }
-
-    /// Sets or clears `team_name`.
-    pub fn set_team_name(mut self, team_name: Option<String>) -> Self {
-        self.team_name = team_name;
-        self
-    }
-
-    /// Quantity of sensitive APIs
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `SensitiveApiCount`.
-    pub fn sensitive_api_count(mut self, sensitive_api_count: impl Into<i64>) -> Self {
-        self.sensitive_api_count = Some(sensitive_api_count.into());
-        self
-    }
-
-    /// Sets or clears `sensitive_api_count`.
-    pub fn set_sensitive_api_count(mut self, sensitive_api_count: Option<i64>) -> Self {
-        self.sensitive_api_count = sensitive_api_count;
-        self
-    }
-
-    /// Application type. 1: Test; 2: Formal
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationType`.
-    pub fn application_type(mut self, application_type: impl Into<i64>) -> Self {
-        self.application_type = Some(application_type.into());
-        self
-    }
-
-    /// Sets or clears `application_type`.
-    pub fn set_application_type(mut self, application_type: Option<i64>) -> Self {
-        self.application_type = application_type;
-        self
-    }
-}
-
-impl ApplicationDetailBuilder {
-    /// Builds the [`ApplicationDetail`].
-    pub fn build(self) -> ApplicationDetail {
-        ApplicationDetail {
-            application_id: self.application_id,
-            app_identity_id: self.app_identity_id,
-            application_name: self.application_name,
-            application_english_name: self.application_english_name,
-            logo: self.logo,
-            remark: self.remark,
-            android_app_key: self.android_app_key,
-            ios_app_key: self.ios_app_key,
-            create_user: self.create_user,
-            create_time: self.create_time,
-            update_user: self.update_user,
-            update_time: self.update_time,
-            bind_mnp_count: self.bind_mnp_count,
-            bind_mnp_list: self.bind_mnp_list,
-            intro: self.intro,
-            android_app_url: self.android_app_url,
-            ios_app_url: self.ios_app_url,
-            team_id: self.team_id,
-            team_name: self.team_name,
-            sensitive_api_count: self.sensitive_api_count,
-            application_type: self.application_type,
-        }
-    }
-}
-
 /// Application information
 ///
 /// Wire name: `ApplicationInfo`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApplicationInfo {
     /// Platform ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CustomerID`.
-    #[serde(
-        rename = "CustomerID",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub customer_id: Option<String>,
     /// Application ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationID`.
-    #[serde(
-        rename = "ApplicationID",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_id: Option<String>,
     /// Product ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AppIdentityID`.
-    #[serde(
-        rename = "AppIdentityID",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub app_identity_id: Option<i64>,
     /// Name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationName`.
-    #[serde(
-        rename = "ApplicationName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_name: Option<String>,
     /// English name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationEnglishName`.
-    #[serde(
-        rename = "ApplicationEnglishName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_english_name: Option<String>,
     /// Icon
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `Logo`.
-    #[serde(
-        rename = "Logo",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub logo: Option<String>,
     /// Remarks
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `Remark`.
-    #[serde(
-        rename = "Remark",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub remark: Option<String>,
     /// Android package name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AndroidAppKey`.
-    #[serde(
-        rename = "AndroidAppKey",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub android_app_key: Option<String>,
     /// iOS bundleId
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `IosAppKey`.
-    #[serde(
-        rename = "IosAppKey",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub ios_app_key: Option<String>,
     /// Creator
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateUser`.
-    #[serde(
-        rename = "CreateUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_user: Option<String>,
     /// Creation time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_time: Option<String>,
     /// Updater
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UpdateUser`.
-    #[serde(
-        rename = "UpdateUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub update_user: Option<String>,
     /// Update date
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UpdateTime`.
-    #[serde(
-        rename = "UpdateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub update_time: Option<String>,
     /// Introduction
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `Intro`.
-    #[serde(
-        rename = "Intro",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub intro: Option<String>,
     /// iOS app download address
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `IosAppUrl`.
-    #[serde(
-        rename = "IosAppUrl",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub ios_app_url: Option<String>,
     /// Android app download address
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `AndroidAppUrl`.
-    #[serde(
-        rename = "AndroidAppUrl",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub android_app_url: Option<String>,
     /// Team ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamId`.
-    #[serde(
-        rename = "TeamId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_id: Option<String>,
     /// Team name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamName`.
-    #[serde(
-        rename = "TeamName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_name: Option<String>,
     /// Number of privacy APIs
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `SensitiveApiCount`.
-    #[serde(
-        rename = "SensitiveApiCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub sensitive_api_count: Option<i64>,
     /// Application type 1-Test 2-Formal
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationType`.
-    #[serde(
-        rename = "ApplicationType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_type: Option<u64>,
 }
 
-impl ApplicationInfo {
-    /// Starts a [`ApplicationInfoBuilder`].
-    pub fn builder() -> ApplicationInfoBuilder {
-        ApplicationInfoBuilder::new()
+impl ::tcmpp_api::__private::Fields for ApplicationInfo {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "CustomerID" => {
+                self.customer_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationID" => {
+                self.application_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AppIdentityID" => {
+                self.app_identity_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationName" => {
+                self.application_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationEnglishName" => {
+                self.application_english_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Logo" => {
+                self.logo = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Remark" => {
+                self.remark = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AndroidAppKey" => {
+                self.android_app_key = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "IosAppKey" => {
+                self.ios_app_key = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateUser" => {
+                self.create_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateTime" => {
+                self.create_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UpdateUser" => {
+                self.update_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UpdateTime" => {
+                self.update_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Intro" => {
+                self.intro = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "IosAppUrl" => {
+                self.ios_app_url = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AndroidAppUrl" => {
+                self.android_app_url = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamId" => {
+                self.team_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamName" => {
+                self.team_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "SensitiveApiCount" => {
+                self.sensitive_api_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationType" => {
+                self.application_type = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for ApplicationInfo {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -1150,520 +707,117 @@ impl ::tcmpp_api::__private::Lenient for ApplicationInfo {
     }
 }
 
-/// Builds a [`ApplicationInfo`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct ApplicationInfoBuilder {
-    customer_id: Option<String>,
-    application_id: Option<String>,
-    app_identity_id: Option<i64>,
-    application_name: Option<String>,
-    application_english_name: Option<String>,
-    logo: Option<String>,
-    remark: Option<String>,
-    android_app_key: Option<String>,
-    ios_app_key: Option<String>,
-    create_user: Option<String>,
-    create_time: Option<String>,
-    update_user: Option<String>,
-    update_time: Option<String>,
-    intro: Option<String>,
-    ios_app_url: Option<String>,
-    android_app_url: Option<String>,
-    team_id: Option<String>,
-    team_name: Option<String>,
-    sensitive_api_count: Option<i64>,
-    application_type: Option<u64>,
-}
-
-impl ApplicationInfoBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        ApplicationInfoBuilder {
-            customer_id: None,
-            application_id: None,
-            app_identity_id: None,
-            application_name: None,
-            application_english_name: None,
-            logo: None,
-            remark: None,
-            android_app_key: None,
-            ios_app_key: None,
-            create_user: None,
-            create_time: None,
-            update_user: None,
-            update_time: None,
-            intro: None,
-            ios_app_url: None,
-            android_app_url: None,
-            team_id: None,
-            team_name: None,
-            sensitive_api_count: None,
-            application_type: None,
-        }
-    }
-}
-
-impl Default for ApplicationInfoBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ApplicationInfoBuilder {
-    /// Platform ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CustomerID`.
-    pub fn customer_id(mut self, customer_id: impl Into<String>) -> Self {
-        self.customer_id = Some(customer_id.into());
-        self
-    }
-
-    /// Sets or clears `customer_id`.
-    pub fn set_customer_id(mut self, customer_id: Option<String>) -> Self {
-        self.customer_id = customer_id;
-        self
-    }
-
-    /// Application ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationID`.
-    pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
-        self.application_id = Some(application_id.into());
-        self
-    }
-
-    /// Sets or clears `application_id`.
-    pub fn set_application_id(mut self, application_id: Option<String>) -> Self {
-        self.application_id = application_id;
-        self
-    }
-
-    /// Product ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AppIdentityID`.
-    pub fn app_identity_id(mut self, app_identity_id: impl Into<i64>) -> Self {
-        self.app_identity_id = Some(app_identity_id.into());
-        self
-    }
-
-    /// Sets or clears `app_identity_id`.
-    pub fn set_app_identity_id(mut self, app_identity_id: Option<i64>) -> Self {
-        self.app_identity_id = app_identity_id;
-        self
-    }
-
-    /// Name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationName`.
-    pub fn application_name(mut self, application_name: impl Into<String>) -> Self {
-        self.application_name = Some(application_name.into());
-        self
-    }
-
-    /// Sets or clears `application_name`.
-    pub fn set_application_name(mut self, application_name: Option<String>) -> Self {
-        self.application_name = application_name;
-        self
-    }
-
-    /// English name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationEnglishName`.
-    pub fn application_english_name(
-        mut self,
-        application_english_name: impl Into<String>,
-    ) -> Self {
-        self.application_english_name = Some(application_english_name.into());
-        self
-    }
-
-    /// Sets or clears `application_english_name`.
-    pub fn set_application_english_name(
-        mut self,
-        application_english_name: Option<String>,
-    ) -> Self {
-        self.application_english_name = application_english_name;
-        self
-    }
-
-    /// Icon
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `Logo`.
-    pub fn logo(mut self, logo: impl Into<String>) -> Self {
-        self.logo = Some(logo.into());
-        self
-    }
-
-    /// Sets or clears `logo`.
-    pub fn set_logo(mut self, logo: Option<String>) -> Self {
-        self.logo = logo;
-        self
-    }
-
-    /// Remarks
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `Remark`.
-    pub fn remark(mut self, remark: impl Into<String>) -> Self {
-        self.remark = Some(remark.into());
-        self
-    }
-
-    /// Sets or clears `remark`.
-    pub fn set_remark(mut self, remark: Option<String>) -> Self {
-        self.remark = remark;
-        self
-    }
-
-    /// Android package name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AndroidAppKey`.
-    pub fn android_app_key(mut self, android_app_key: impl Into<String>) -> Self {
-        self.android_app_key = Some(android_app_key.into());
-        self
-    }
-
-    /// Sets or clears `android_app_key`.
-    pub fn set_android_app_key(mut self, android_app_key: Option<String>) -> Self {
-        self.android_app_key = android_app_key;
-        self
-    }
-
-    /// iOS bundleId
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `IosAppKey`.
-    pub fn ios_app_key(mut self, ios_app_key: impl Into<String>) -> Self {
-        self.ios_app_key = Some(ios_app_key.into());
-        self
-    }
-
-    /// Sets or clears `ios_app_key`.
-    pub fn set_ios_app_key(mut self, ios_app_key: Option<String>) -> Self {
-        self.ios_app_key = ios_app_key;
-        self
-    }
-
-    /// Creator
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateUser`.
-    pub fn create_user(mut self, create_user: impl Into<String>) -> Self {
-        self.create_user = Some(create_user.into());
-        self
-    }
-
-    /// Sets or clears `create_user`.
-    pub fn set_create_user(mut self, create_user: Option<String>) -> Self {
-        self.create_user = create_user;
-        self
-    }
-
-    /// Creation time
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateTime`.
-    pub fn create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-
-    /// Sets or clears `create_time`.
-    pub fn set_create_time(mut self, create_time: Option<String>) -> Self {
-        self.create_time = create_time;
-        self
-    }
-
-    /// Updater
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UpdateUser`.
-    pub fn update_user(mut self, update_user: impl Into<String>) -> Self {
-        self.update_user = Some(update_user.into());
-        self
-    }
-
-    /// Sets or clears `update_user`.
-    pub fn set_update_user(mut self, update_user: Option<String>) -> Self {
-        self.update_user = update_user;
-        self
-    }
-
-    /// Update date
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UpdateTime`.
-    pub fn update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-
-    /// Sets or clears `update_time`.
-    pub fn set_update_time(mut self, update_time: Option<String>) -> Self {
-        self.update_time = update_time;
-        self
-    }
-
-    /// Introduction
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `Intro`.
-    pub fn intro(mut self, intro: impl Into<String>) -> Self {
-        self.intro = Some(intro.into());
-        self
-    }
-
-    /// Sets or clears `intro`.
-    pub fn set_intro(mut self, intro: Option<String>) -> Self {
-        self.intro = intro;
-        self
-    }
-
-    /// iOS app download address
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `IosAppUrl`.
-    pub fn ios_app_url(mut self, ios_app_url: impl Into<String>) -> Self {
-        self.ios_app_url = Some(ios_app_url.into());
-        self
-    }
-
-    /// Sets or clears `ios_app_url`.
-    pub fn set_ios_app_url(mut self, ios_app_url: Option<String>) -> Self {
-        self.ios_app_url = ios_app_url;
-        self
-    }
-
-    /// Android app download address
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `AndroidAppUrl`.
-    pub fn android_app_url(mut self, android_app_url: impl Into<String>) -> Self {
-        self.android_app_url = Some(android_app_url.into());
-        self
-    }
-
-    /// Sets or clears `android_app_url`.
-    pub fn set_android_app_url(mut self, android_app_url: Option<String>) -> Self {
-        self.android_app_url = android_app_url;
-        self
-    }
-
-    /// Team ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
-        self
-    }
-
-    /// Sets or clears `team_id`.
-    pub fn set_team_id(mut self, team_id: Option<String>) -> Self {
-        self.team_id = team_id;
-        self
-    }
-
-    /// Team name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamName`.
-    pub fn team_name(mut self, team_name: impl Into<String>) -> Self {
-        self.team_name = Some(team_name.into());
-        self
-    }
-
-    /// Sets or clears `team_name`.
-    pub fn set_team_name(mut self, team_name: Option<String>) -> Self {
-        self.team_name = team_name;
-        self
-    }
-
-    /// Number of privacy APIs
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `SensitiveApiCount`.
-    pub fn sensitive_api_count(mut self, sensitive_api_count: impl Into<i64>) -> Self {
-        self.sensitive_api_count = Some(sensitive_api_count.into());
-        self
-    }
-
-    /// Sets or clears `sensitive_api_count`.
-    pub fn set_sensitive_api_count(mut self, sensitive_api_count: Option<i64>) -> Self {
-        self.sensitive_api_count = sensitive_api_count;
-        self
-    }
-
-    /// Application type 1-Test 2-Formal
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationType`.
-    pub fn application_type(mut self, application_type: impl Into<u64>) -> Self {
-        self.application_type = Some(application_type.into());
-        self
-    }
-
-    /// Sets or clears `application_type`.
-    pub fn set_application_type(mut self, application_type: Option<u64>) -> Self {
-        self.application_type = application_type;
-        self
-    }
-}
-
-impl ApplicationInfoBuilder {
-    /// Builds the [`ApplicationInfo`].
-    pub fn build(self) -> ApplicationInfo {
-        ApplicationInfo {
-            customer_id: self.customer_id,
-            application_id: self.application_id,
-            app_identity_id: self.app_identity_id,
-            application_name: self.application_name,
-            application_english_name: self.application_english_name,
-            logo: self.logo,
-            remark: self.remark,
-            android_app_key: self.android_app_key,
-            ios_app_key: self.ios_app_key,
-            create_user: self.create_user,
-            create_time: self.create_time,
-            update_user: self.update_user,
-            update_time: self.update_time,
-            intro: self.intro,
-            ios_app_url: self.ios_app_url,
-            android_app_url: self.android_app_url,
-            team_id: self.team_id,
-            team_name: self.team_name,
-            sensitive_api_count: self.sensitive_api_count,
-            application_type: self.application_type,
-        }
-    }
-}
-
 /// Information of bound applications
 ///
 /// Wire name: `ApplicationMNPRelInfoResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApplicationMnpRelInfoResp {
     /// Mini program ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPId`.
-    #[serde(
-        rename = "MNPId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_id: Option<String>,
     /// Mini program name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPName`.
-    #[serde(
-        rename = "MNPName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_name: Option<String>,
     /// Mini program icon
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPIcon`.
-    #[serde(
-        rename = "MNPIcon",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_icon: Option<String>,
     /// Mini program type
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPType`.
-    #[serde(
-        rename = "MNPType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_type: Option<String>,
     /// Introduction
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPIntro`.
-    #[serde(
-        rename = "MNPIntro",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_intro: Option<String>,
     /// Description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPDesc`.
-    #[serde(
-        rename = "MNPDesc",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_desc: Option<String>,
     /// Effectiveness. 1: Not effective 2: Effective
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `EffectStatus`.
-    #[serde(
-        rename = "EffectStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub effect_status: Option<i64>,
     /// Effective version
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `EffectMNPVersion`.
-    #[serde(
-        rename = "EffectMNPVersion",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub effect_mnp_version: Option<String>,
     /// Online version
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPOnlineVersion`.
-    #[serde(
-        rename = "MNPOnlineVersion",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_online_version: Option<String>,
     /// 0: Not released; 1: Released
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `OnlineStatus`.
-    #[serde(
-        rename = "OnlineStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub online_status: Option<i64>,
 }
 
-impl ApplicationMnpRelInfoResp {
-    /// Starts a [`ApplicationMnpRelInfoRespBuilder`].
-    pub fn builder() -> ApplicationMnpRelInfoRespBuilder {
-        ApplicationMnpRelInfoRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for ApplicationMnpRelInfoResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "MNPId" => {
+                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPName" => {
+                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPIcon" => {
+                self.mnp_icon = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPType" => {
+                self.mnp_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPIntro" => {
+                self.mnp_intro = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPDesc" => {
+                self.mnp_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "EffectStatus" => {
+                self.effect_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "EffectMNPVersion" => {
+                self.effect_mnp_version = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPOnlineVersion" => {
+                self.mnp_online_version = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "OnlineStatus" => {
+                self.online_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for ApplicationMnpRelInfoResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -1683,249 +837,50 @@ impl ::tcmpp_api::__private::Lenient for ApplicationMnpRelInfoResp {
     }
 }
 
-/// Builds a [`ApplicationMnpRelInfoResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct ApplicationMnpRelInfoRespBuilder {
-    mnp_id: Option<String>,
-    mnp_name: Option<String>,
-    mnp_icon: Option<String>,
-    mnp_type: Option<String>,
-    mnp_intro: Option<String>,
-    mnp_desc: Option<String>,
-    effect_status: Option<i64>,
-    effect_mnp_version: Option<String>,
-    mnp_online_version: Option<String>,
-    online_status: Option<i64>,
-}
-
-impl ApplicationMnpRelInfoRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        ApplicationMnpRelInfoRespBuilder {
-            mnp_id: None,
-            mnp_name: None,
-            mnp_icon: None,
-            mnp_type: None,
-            mnp_intro: None,
-            mnp_desc: None,
-            effect_status: None,
-            effect_mnp_version: None,
-            mnp_online_version: None,
-            online_status: None,
-        }
-    }
-}
-
-impl Default for ApplicationMnpRelInfoRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ApplicationMnpRelInfoRespBuilder {
-    /// Mini program ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(mut self, mnp_id: impl Into<String>) -> Self {
-        self.mnp_id = Some(mnp_id.into());
-        self
-    }
-
-    /// Sets or clears `mnp_id`.
-    pub fn set_mnp_id(mut self, mnp_id: Option<String>) -> Self {
-        self.mnp_id = mnp_id;
-        self
-    }
-
-    /// Mini program name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPName`.
-    pub fn mnp_name(mut self, mnp_name: impl Into<String>) -> Self {
-        self.mnp_name = Some(mnp_name.into());
-        self
-    }
-
-    /// Sets or clears `mnp_name`.
-    pub fn set_mnp_name(mut self, mnp_name: Option<String>) -> Self {
-        self.mnp_name = mnp_name;
-        self
-    }
-
-    /// Mini program icon
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPIcon`.
-    pub fn mnp_icon(mut self, mnp_icon: impl Into<String>) -> Self {
-        self.mnp_icon = Some(mnp_icon.into());
-        self
-    }
-
-    /// Sets or clears `mnp_icon`.
-    pub fn set_mnp_icon(mut self, mnp_icon: Option<String>) -> Self {
-        self.mnp_icon = mnp_icon;
-        self
-    }
-
-    /// Mini program type
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPType`.
-    pub fn mnp_type(mut self, mnp_type: impl Into<String>) -> Self {
-        self.mnp_type = Some(mnp_type.into());
-        self
-    }
-
-    /// Sets or clears `mnp_type`.
-    pub fn set_mnp_type(mut self, mnp_type: Option<String>) -> Self {
-        self.mnp_type = mnp_type;
-        self
-    }
-
-    /// Introduction
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPIntro`.
-    pub fn mnp_intro(mut self, mnp_intro: impl Into<String>) -> Self {
-        self.mnp_intro = Some(mnp_intro.into());
-        self
-    }
-
-    /// Sets or clears `mnp_intro`.
-    pub fn set_mnp_intro(mut self, mnp_intro: Option<String>) -> Self {
-        self.mnp_intro = mnp_intro;
-        self
-    }
-
-    /// Description
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPDesc`.
-    pub fn mnp_desc(mut self, mnp_desc: impl Into<String>) -> Self {
-        self.mnp_desc = Some(mnp_desc.into());
-        self
-    }
-
-    /// Sets or clears `mnp_desc`.
-    pub fn set_mnp_desc(mut self, mnp_desc: Option<String>) -> Self {
-        self.mnp_desc = mnp_desc;
-        self
-    }
-
-    /// Effectiveness. 1: Not effective 2: Effective
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `EffectStatus`.
-    pub fn effect_status(mut self, effect_status: impl Into<i64>) -> Self {
-        self.effect_status = Some(effect_status.into());
-        self
-    }
-
-    /// Sets or clears `effect_status`.
-    pub fn set_effect_status(mut self, effect_status: Option<i64>) -> Self {
-        self.effect_status = effect_status;
-        self
-    }
-
-    /// Effective version
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `EffectMNPVersion`.
-    pub fn effect_mnp_version(mut self, effect_mnp_version: impl Into<String>) -> Self {
-        self.effect_mnp_version = Some(effect_mnp_version.into());
-        self
-    }
-
-    /// Sets or clears `effect_mnp_version`.
-    pub fn set_effect_mnp_version(mut self, effect_mnp_version: Option<String>) -> Self {
-        self.effect_mnp_version = effect_mnp_version;
-        self
-    }
-
-    /// Online version
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPOnlineVersion`.
-    pub fn mnp_online_version(mut self, mnp_online_version: impl Into<String>) -> Self {
-        self.mnp_online_version = Some(mnp_online_version.into());
-        self
-    }
-
-    /// Sets or clears `mnp_online_version`.
-    pub fn set_mnp_online_version(mut self, mnp_online_version: Option<String>) -> Self {
-        self.mnp_online_version = mnp_online_version;
-        self
-    }
-
-    /// 0: Not released; 1: Released
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `OnlineStatus`.
-    pub fn online_status(mut self, online_status: impl Into<i64>) -> Self {
-        self.online_status = Some(online_status.into());
-        self
-    }
-
-    /// Sets or clears `online_status`.
-    pub fn set_online_status(mut self, online_status: Option<i64>) -> Self {
-        self.online_status = online_status;
-        self
-    }
-}
-
-impl ApplicationMnpRelInfoRespBuilder {
-    /// Builds the [`ApplicationMnpRelInfoResp`].
-    pub fn build(self) -> ApplicationMnpRelInfoResp {
-        ApplicationMnpRelInfoResp {
-            mnp_id: self.mnp_id,
-            mnp_name: self.mnp_name,
-            mnp_icon: self.mnp_icon,
-            mnp_type: self.mnp_type,
-            mnp_intro: self.mnp_intro,
-            mnp_desc: self.mnp_desc,
-            effect_status: self.effect_status,
-            effect_mnp_version: self.effect_mnp_version,
-            mnp_online_version: self.mnp_online_version,
-            online_status: self.online_status,
-        }
-    }
-}
-
 /// List of applications
 ///
 /// Wire name: `ApplicationPageInfo`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApplicationPageInfo {
     /// Total number of results.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub total_count: Option<i64>,
     /// List information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DataList`.
-    #[serde(
-        rename = "DataList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data_list: Option<Vec<super::models::ApplicationInfo>>,
 }
 
-impl ApplicationPageInfo {
-    /// Starts a [`ApplicationPageInfoBuilder`].
-    pub fn builder() -> ApplicationPageInfoBuilder {
-        ApplicationPageInfoBuilder::new()
+impl ::tcmpp_api::__private::Fields for ApplicationPageInfo {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TotalCount" => {
+                self.total_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DataList" => {
+                self.data_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for ApplicationPageInfo {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -1945,111 +900,50 @@ impl ::tcmpp_api::__private::Lenient for ApplicationPageInfo {
     }
 }
 
-/// Builds a [`ApplicationPageInfo`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct ApplicationPageInfoBuilder {
-    total_count: Option<i64>,
-    data_list: Option<Vec<super::models::ApplicationInfo>>,
-}
-
-impl ApplicationPageInfoBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        ApplicationPageInfoBuilder {
-            total_count: None,
-            data_list: None,
-        }
-    }
-}
-
-impl Default for ApplicationPageInfoBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ApplicationPageInfoBuilder {
-    /// Total number of results.
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TotalCount`.
-    pub fn total_count(mut self, total_count: impl Into<i64>) -> Self {
-        self.total_count = Some(total_count.into());
-        self
-    }
-
-    /// Sets or clears `total_count`.
-    pub fn set_total_count(mut self, total_count: Option<i64>) -> Self {
-        self.total_count = total_count;
-        self
-    }
-
-    /// List information
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DataList`.
-    pub fn data_list<I: IntoIterator<Item = E>, E: Into<super::models::ApplicationInfo>>(
-        mut self,
-        data_list: I,
-    ) -> Self {
-        self.data_list = Some(data_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `data_list`.
-    pub fn set_data_list(
-        mut self,
-        data_list: Option<Vec<super::models::ApplicationInfo>>,
-    ) -> Self {
-        self.data_list = data_list;
-        self
-    }
-}
-
-impl ApplicationPageInfoBuilder {
-    /// Builds the [`ApplicationPageInfo`].
-    pub fn build(self) -> ApplicationPageInfo {
-        ApplicationPageInfo {
-            total_count: self.total_count,
-            data_list: self.data_list,
-        }
-    }
-}
-
 /// Application information
 ///
 /// Wire name: `ApplicationSimpleInfo`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApplicationSimpleInfo {
     /// Application ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationId`.
-    #[serde(
-        rename = "ApplicationId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_id: Option<String>,
     /// Application name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationName`.
-    #[serde(
-        rename = "ApplicationName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_name: Option<String>,
 }
 
-impl ApplicationSimpleInfo {
-    /// Starts a [`ApplicationSimpleInfoBuilder`].
-    pub fn builder() -> ApplicationSimpleInfoBuilder {
-        ApplicationSimpleInfoBuilder::new()
+impl ::tcmpp_api::__private::Fields for ApplicationSimpleInfo {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "ApplicationId" => {
+                self.application_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationName" => {
+                self.application_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for ApplicationSimpleInfo {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -2069,115 +963,59 @@ impl ::tcmpp_api::__private::Lenient for ApplicationSimpleInfo {
     }
 }
 
-/// Builds a [`ApplicationSimpleInfo`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct ApplicationSimpleInfoBuilder {
-    application_id: Option<String>,
-    application_name: Option<String>,
-}
-
-impl ApplicationSimpleInfoBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        ApplicationSimpleInfoBuilder {
-            application_id: None,
-            application_name: None,
-        }
-    }
-}
-
-impl Default for ApplicationSimpleInfoBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ApplicationSimpleInfoBuilder {
-    /// Application ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
-        self.application_id = Some(application_id.into());
-        self
-    }
-
-    /// Sets or clears `application_id`.
-    pub fn set_application_id(mut self, application_id: Option<String>) -> Self {
-        self.application_id = application_id;
-        self
-    }
-
-    /// Application name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationName`.
-    pub fn application_name(mut self, application_name: impl Into<String>) -> Self {
-        self.application_name = Some(application_name.into());
-        self
-    }
-
-    /// Sets or clears `application_name`.
-    pub fn set_application_name(mut self, application_name: Option<String>) -> Self {
-        self.application_name = application_name;
-        self
-    }
-}
-
-impl ApplicationSimpleInfoBuilder {
-    /// Builds the [`ApplicationSimpleInfo`].
-    pub fn build(self) -> ApplicationSimpleInfo {
-        ApplicationSimpleInfo {
-            application_id: self.application_id,
-            application_name: self.application_name,
-        }
-    }
-}
-
 /// Simple information of the application
 ///
 /// Wire name: `ApplicationSimpleInfoResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApplicationSimpleInfoResp {
     /// Application ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationID`.
-    #[serde(
-        rename = "ApplicationID",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_id: Option<String>,
     /// Product ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AppIdentityID`.
-    #[serde(
-        rename = "AppIdentityID",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub app_identity_id: Option<i64>,
     /// The application name.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationName`.
-    #[serde(
-        rename = "ApplicationName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_name: Option<String>,
 }
 
-impl ApplicationSimpleInfoResp {
-    /// Starts a [`ApplicationSimpleInfoRespBuilder`].
-    pub fn builder() -> ApplicationSimpleInfoRespBuilder {
-        ApplicationSimpleInfoRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for ApplicationSimpleInfoResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "ApplicationID" => {
+                self.application_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AppIdentityID" => {
+                self.app_identity_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationName" => {
+                self.application_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for ApplicationSimpleInfoResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -2197,123 +1035,51 @@ impl ::tcmpp_api::__private::Lenient for ApplicationSimpleInfoResp {
     }
 }
 
-/// Builds a [`ApplicationSimpleInfoResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct ApplicationSimpleInfoRespBuilder {
-    application_id: Option<String>,
-    app_identity_id: Option<i64>,
-    application_name: Option<String>,
-}
-
-impl ApplicationSimpleInfoRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        ApplicationSimpleInfoRespBuilder {
-            application_id: None,
-            app_identity_id: None,
-            application_name: None,
-        }
-    }
-}
-
-impl Default for ApplicationSimpleInfoRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ApplicationSimpleInfoRespBuilder {
-    /// Application ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationID`.
-    pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
-        self.application_id = Some(application_id.into());
-        self
-    }
-
-    /// Sets or clears `application_id`.
-    pub fn set_application_id(mut self, application_id: Option<String>) -> Self {
-        self.application_id = application_id;
-        self
-    }
-
-    /// Product ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AppIdentityID`.
-    pub fn app_identity_id(mut self, app_identity_id: impl Into<i64>) -> Self {
-        self.app_identity_id = Some(app_identity_id.into());
-        self
-    }
-
-    /// Sets or clears `app_identity_id`.
-    pub fn set_app_identity_id(mut self, app_identity_id: Option<i64>) -> Self {
-        self.app_identity_id = app_identity_id;
-        self
-    }
-
-    /// The application name.
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationName`.
-    pub fn application_name(mut self, application_name: impl Into<String>) -> Self {
-        self.application_name = Some(application_name.into());
-        self
-    }
-
-    /// Sets or clears `application_name`.
-    pub fn set_application_name(mut self, application_name: Option<String>) -> Self {
-        self.application_name = application_name;
-        self
-    }
-}
-
-impl ApplicationSimpleInfoRespBuilder {
-    /// Builds the [`ApplicationSimpleInfoResp`].
-    pub fn build(self) -> ApplicationSimpleInfoResp {
-        ApplicationSimpleInfoResp {
-            application_id: self.application_id,
-            app_identity_id: self.app_identity_id,
-            application_name: self.application_name,
-        }
-    }
-}
-
 /// Simple list of applications
 ///
 /// Wire name: `ApplicationSimpleListInfoResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApplicationSimpleListInfoResp {
     /// Total number of results.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub total_count: Option<i64>,
     /// List information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DataList`.
-    #[serde(
-        rename = "DataList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data_list: Option<Vec<super::models::ApplicationSimpleInfoResp>>,
 }
 
-impl ApplicationSimpleListInfoResp {
-    /// Starts a [`ApplicationSimpleListInfoRespBuilder`].
-    pub fn builder() -> ApplicationSimpleListInfoRespBuilder {
-        ApplicationSimpleListInfoRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for ApplicationSimpleListInfoResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TotalCount" => {
+                self.total_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DataList" => {
+                self.data_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for ApplicationSimpleListInfoResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -2330,78 +1096,6 @@ impl ::tcmpp_api::__private::Lenient for ApplicationSimpleListInfoResp {
         D: ::tcmpp_api::__private::serde::Deserializer<'de>,
     {
         ::tcmpp_api::lenient::object_or_zero(d)
-    }
-}
-
-/// Builds a [`ApplicationSimpleListInfoResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct ApplicationSimpleListInfoRespBuilder {
-    total_count: Option<i64>,
-    data_list: Option<Vec<super::models::ApplicationSimpleInfoResp>>,
-}
-
-impl ApplicationSimpleListInfoRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        ApplicationSimpleListInfoRespBuilder {
-            total_count: None,
-            data_list: None,
-        }
-    }
-}
-
-impl Default for ApplicationSimpleListInfoRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ApplicationSimpleListInfoRespBuilder {
-    /// Total number of results.
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TotalCount`.
-    pub fn total_count(mut self, total_count: impl Into<i64>) -> Self {
-        self.total_count = Some(total_count.into());
-        self
-    }
-
-    /// Sets or clears `total_count`.
-    pub fn set_total_count(mut self, total_count: Option<i64>) -> Self {
-        self.total_count = total_count;
-        self
-    }
-
-    /// List information
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DataList`.
-    pub fn data_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::ApplicationSimpleInfoResp>,
-    >(mut self, data_list: I) -> Self {
-        self.data_list = Some(data_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `data_list`.
-    pub fn set_data_list(
-        mut self,
-        data_list: Option<Vec<super::models::ApplicationSimpleInfoResp>>,
-    ) -> Self {
-        self.data_list = data_list;
-        self
-    }
-}
-
-impl ApplicationSimpleListInfoRespBuilder {
-    /// Builds the [`ApplicationSimpleListInfoResp`].
-    pub fn build(self) -> ApplicationSimpleListInfoResp {
-        ApplicationSimpleListInfoResp {
-            total_count: self.total_count,
-            data_list: self.data_list,
-        }
     }
 }
 
@@ -2442,7 +1136,10 @@ impl ApprovalItem {
 /// Required: `app_id`, `approval_result`. The type tracks which are set; `build` exists only once all are.
 #[derive(Clone, Debug)]
 #[must_use]
-pub struct ApprovalItemBuilder<S0 = unset::AppId, S1 = unset::ApprovalResult> {
+pub struct ApprovalItemBuilder<
+    S0 = super::unset::AppId,
+    S1 = super::unset::ApprovalResult,
+> {
     app_id: S0,
     approval_result: S1,
     approval_note: Option<String>,
@@ -2452,8 +1149,8 @@ impl ApprovalItemBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ApprovalItemBuilder {
-            app_id: unset::AppId,
-            approval_result: unset::ApprovalResult,
+            app_id: super::unset::AppId,
+            approval_result: super::unset::ApprovalResult,
             approval_note: None,
         }
     }
@@ -2465,7 +1162,7 @@ impl Default for ApprovalItemBuilder {
     }
 }
 
-impl<S1> ApprovalItemBuilder<unset::AppId, S1> {
+impl<S1> ApprovalItemBuilder<super::unset::AppId, S1> {
     /// Application ID
     ///
     /// Wire name: `AppId`.
@@ -2478,7 +1175,7 @@ impl<S1> ApprovalItemBuilder<unset::AppId, S1> {
     }
 }
 
-impl<S0> ApprovalItemBuilder<S0, unset::ApprovalResult> {
+impl<S0> ApprovalItemBuilder<S0, super::unset::ApprovalResult> {
     /// Approval result. 2: Rejected;
     /// 3: Approved
     ///
@@ -2647,8 +1344,7 @@ impl AuditInfoReqBuilder {
 /// Used for Data object when no data is returned after the a successful action.
 ///
 /// Wire name: `BooleanInfo`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BooleanInfo {
     /// Bool type response object
@@ -2657,18 +1353,30 @@ pub struct BooleanInfo {
     /// Example: `"true、false"`
     ///
     /// Wire name: `Result`.
-    #[serde(
-        rename = "Result",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub result: Option<bool>,
 }
 
-impl BooleanInfo {
-    /// Starts a [`BooleanInfoBuilder`].
-    pub fn builder() -> BooleanInfoBuilder {
-        BooleanInfoBuilder::new()
+impl ::tcmpp_api::__private::Fields for BooleanInfo {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "Result" => {
+                self.result = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for BooleanInfo {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -2685,52 +1393,6 @@ impl ::tcmpp_api::__private::Lenient for BooleanInfo {
         D: ::tcmpp_api::__private::serde::Deserializer<'de>,
     {
         ::tcmpp_api::lenient::object_or_zero(d)
-    }
-}
-
-/// Builds a [`BooleanInfo`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct BooleanInfoBuilder {
-    result: Option<bool>,
-}
-
-impl BooleanInfoBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        BooleanInfoBuilder { result: None }
-    }
-}
-
-impl Default for BooleanInfoBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl BooleanInfoBuilder {
-    /// Bool type response object
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Example: `"true、false"`
-    ///
-    /// Wire name: `Result`.
-    pub fn result(mut self, result: impl Into<bool>) -> Self {
-        self.result = Some(result.into());
-        self
-    }
-
-    /// Sets or clears `result`.
-    pub fn set_result(mut self, result: Option<bool>) -> Self {
-        self.result = result;
-        self
-    }
-}
-
-impl BooleanInfoBuilder {
-    /// Builds the [`BooleanInfo`].
-    pub fn build(self) -> BooleanInfo {
-        BooleanInfo { result: self.result }
     }
 }
 
@@ -2883,7 +1545,10 @@ impl CreateDomainParam {
 /// Required: `domain_url_list`, `domain_type`. The type tracks which are set; `build` exists only once all are.
 #[derive(Clone, Debug)]
 #[must_use]
-pub struct CreateDomainParamBuilder<S0 = unset::DomainUrlList, S1 = unset::DomainType> {
+pub struct CreateDomainParamBuilder<
+    S0 = super::unset::DomainUrlList,
+    S1 = super::unset::DomainType,
+> {
     domain_url_list: S0,
     domain_type: S1,
 }
@@ -2892,8 +1557,8 @@ impl CreateDomainParamBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateDomainParamBuilder {
-            domain_url_list: unset::DomainUrlList,
-            domain_type: unset::DomainType,
+            domain_url_list: super::unset::DomainUrlList,
+            domain_type: super::unset::DomainType,
         }
     }
 }
@@ -2904,7 +1569,7 @@ impl Default for CreateDomainParamBuilder {
     }
 }
 
-impl<S1> CreateDomainParamBuilder<unset::DomainUrlList, S1> {
+impl<S1> CreateDomainParamBuilder<super::unset::DomainUrlList, S1> {
     /// Array of domain name URLs
     ///
     /// Wire name: `DomainUrlList`.
@@ -2919,7 +1584,7 @@ impl<S1> CreateDomainParamBuilder<unset::DomainUrlList, S1> {
     }
 }
 
-impl<S0> CreateDomainParamBuilder<S0, unset::DomainType> {
+impl<S0> CreateDomainParamBuilder<S0, super::unset::DomainType> {
     /// Domain type. 1: requests domain; 2: WebView load domain, 3: sockets domain; 4: File upload; 5: File download
     ///
     /// Wire name: `DomainType`.
@@ -2953,56 +1618,64 @@ where
 /// Response of creating a global domain name
 ///
 /// Wire name: `CreateGlobalDomainResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateGlobalDomainResp {
     /// Result
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Result`.
-    #[serde(
-        rename = "Result",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub result: Option<bool>,
     /// List of duplicate domain names
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `RepeatUrls`.
-    #[serde(
-        rename = "RepeatUrls",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub repeat_urls: Option<Vec<String>>,
     /// List of allowed domain names
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ExistsWhiteUrls`.
-    #[serde(
-        rename = "ExistsWhiteUrls",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub exists_white_urls: Option<Vec<String>>,
     /// List of blocked domain names
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ExistsBlackUrls`.
-    #[serde(
-        rename = "ExistsBlackUrls",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub exists_black_urls: Option<Vec<String>>,
 }
 
-impl CreateGlobalDomainResp {
-    /// Starts a [`CreateGlobalDomainRespBuilder`].
-    pub fn builder() -> CreateGlobalDomainRespBuilder {
-        CreateGlobalDomainRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for CreateGlobalDomainResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "Result" => {
+                self.result = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "RepeatUrls" => {
+                self.repeat_urls = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ExistsWhiteUrls" => {
+                self.exists_white_urls = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ExistsBlackUrls" => {
+                self.exists_black_urls = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for CreateGlobalDomainResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -3022,170 +1695,57 @@ impl ::tcmpp_api::__private::Lenient for CreateGlobalDomainResp {
     }
 }
 
-/// Builds a [`CreateGlobalDomainResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct CreateGlobalDomainRespBuilder {
-    result: Option<bool>,
-    repeat_urls: Option<Vec<String>>,
-    exists_white_urls: Option<Vec<String>>,
-    exists_black_urls: Option<Vec<String>>,
-}
-
-impl CreateGlobalDomainRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        CreateGlobalDomainRespBuilder {
-            result: None,
-            repeat_urls: None,
-            exists_white_urls: None,
-            exists_black_urls: None,
-        }
-    }
-}
-
-impl Default for CreateGlobalDomainRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl CreateGlobalDomainRespBuilder {
-    /// Result
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Result`.
-    pub fn result(mut self, result: impl Into<bool>) -> Self {
-        self.result = Some(result.into());
-        self
-    }
-
-    /// Sets or clears `result`.
-    pub fn set_result(mut self, result: Option<bool>) -> Self {
-        self.result = result;
-        self
-    }
-
-    /// List of duplicate domain names
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `RepeatUrls`.
-    pub fn repeat_urls<I: IntoIterator<Item = E>, E: Into<String>>(
-        mut self,
-        repeat_urls: I,
-    ) -> Self {
-        self.repeat_urls = Some(repeat_urls.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `repeat_urls`.
-    pub fn set_repeat_urls(mut self, repeat_urls: Option<Vec<String>>) -> Self {
-        self.repeat_urls = repeat_urls;
-        self
-    }
-
-    /// List of allowed domain names
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ExistsWhiteUrls`.
-    pub fn exists_white_urls<I: IntoIterator<Item = E>, E: Into<String>>(
-        mut self,
-        exists_white_urls: I,
-    ) -> Self {
-        self.exists_white_urls = Some(
-            exists_white_urls.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-
-    /// Sets or clears `exists_white_urls`.
-    pub fn set_exists_white_urls(
-        mut self,
-        exists_white_urls: Option<Vec<String>>,
-    ) -> Self {
-        self.exists_white_urls = exists_white_urls;
-        self
-    }
-
-    /// List of blocked domain names
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ExistsBlackUrls`.
-    pub fn exists_black_urls<I: IntoIterator<Item = E>, E: Into<String>>(
-        mut self,
-        exists_black_urls: I,
-    ) -> Self {
-        self.exists_black_urls = Some(
-            exists_black_urls.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-
-    /// Sets or clears `exists_black_urls`.
-    pub fn set_exists_black_urls(
-        mut self,
-        exists_black_urls: Option<Vec<String>>,
-    ) -> Self {
-        self.exists_black_urls = exists_black_urls;
-        self
-    }
-}
-
-impl CreateGlobalDomainRespBuilder {
-    /// Builds the [`CreateGlobalDomainResp`].
-    pub fn build(self) -> CreateGlobalDomainResp {
-        CreateGlobalDomainResp {
-            result: self.result,
-            repeat_urls: self.repeat_urls,
-            exists_white_urls: self.exists_white_urls,
-            exists_black_urls: self.exists_black_urls,
-        }
-    }
-}
-
 /// Compilation task
 ///
 /// Wire name: `CreateMNPVersionCompileTaskResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateMnpVersionCompileTaskResp {
     /// Task ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub task_id: Option<String>,
     /// WS address
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `WSUrl`.
-    #[serde(
-        rename = "WSUrl",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub ws_url: Option<String>,
     /// Room ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `RoomId`.
-    #[serde(
-        rename = "RoomId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub room_id: Option<String>,
 }
 
-impl CreateMnpVersionCompileTaskResp {
-    /// Starts a [`CreateMnpVersionCompileTaskRespBuilder`].
-    pub fn builder() -> CreateMnpVersionCompileTaskRespBuilder {
-        CreateMnpVersionCompileTaskRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for CreateMnpVersionCompileTaskResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TaskId" => {
+                self.task_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "WSUrl" => {
+                self.ws_url = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "RoomId" => {
+                self.room_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for CreateMnpVersionCompileTaskResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -3205,113 +1765,40 @@ impl ::tcmpp_api::__private::Lenient for CreateMnpVersionCompileTaskResp {
     }
 }
 
-/// Builds a [`CreateMnpVersionCompileTaskResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct CreateMnpVersionCompileTaskRespBuilder {
-    task_id: Option<String>,
-    ws_url: Option<String>,
-    room_id: Option<String>,
-}
-
-impl CreateMnpVersionCompileTaskRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        CreateMnpVersionCompileTaskRespBuilder {
-            task_id: None,
-            ws_url: None,
-            room_id: None,
-        }
-    }
-}
-
-impl Default for CreateMnpVersionCompileTaskRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl CreateMnpVersionCompileTaskRespBuilder {
-    /// Task ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TaskId`.
-    pub fn task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = Some(task_id.into());
-        self
-    }
-
-    /// Sets or clears `task_id`.
-    pub fn set_task_id(mut self, task_id: Option<String>) -> Self {
-        self.task_id = task_id;
-        self
-    }
-
-    /// WS address
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `WSUrl`.
-    pub fn ws_url(mut self, ws_url: impl Into<String>) -> Self {
-        self.ws_url = Some(ws_url.into());
-        self
-    }
-
-    /// Sets or clears `ws_url`.
-    pub fn set_ws_url(mut self, ws_url: Option<String>) -> Self {
-        self.ws_url = ws_url;
-        self
-    }
-
-    /// Room ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `RoomId`.
-    pub fn room_id(mut self, room_id: impl Into<String>) -> Self {
-        self.room_id = Some(room_id.into());
-        self
-    }
-
-    /// Sets or clears `room_id`.
-    pub fn set_room_id(mut self, room_id: Option<String>) -> Self {
-        self.room_id = room_id;
-        self
-    }
-}
-
-impl CreateMnpVersionCompileTaskRespBuilder {
-    /// Builds the [`CreateMnpVersionCompileTaskResp`].
-    pub fn build(self) -> CreateMnpVersionCompileTaskResp {
-        CreateMnpVersionCompileTaskResp {
-            task_id: self.task_id,
-            ws_url: self.ws_url,
-            room_id: self.room_id,
-        }
-    }
-}
-
 /// Response of creating a mini program version
 ///
 /// Wire name: `CreateMNPVersionResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateMnpVersionResp {
     /// ID of the task to create a mini program version
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub task_id: Option<String>,
 }
 
-impl CreateMnpVersionResp {
-    /// Starts a [`CreateMnpVersionRespBuilder`].
-    pub fn builder() -> CreateMnpVersionRespBuilder {
-        CreateMnpVersionRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for CreateMnpVersionResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TaskId" => {
+                self.task_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for CreateMnpVersionResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -3328,54 +1815,6 @@ impl ::tcmpp_api::__private::Lenient for CreateMnpVersionResp {
         D: ::tcmpp_api::__private::serde::Deserializer<'de>,
     {
         ::tcmpp_api::lenient::object_or_zero(d)
-    }
-}
-
-/// Builds a [`CreateMnpVersionResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct CreateMnpVersionRespBuilder {
-    task_id: Option<String>,
-}
-
-impl CreateMnpVersionRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        CreateMnpVersionRespBuilder {
-            task_id: None,
-        }
-    }
-}
-
-impl Default for CreateMnpVersionRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl CreateMnpVersionRespBuilder {
-    /// ID of the task to create a mini program version
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TaskId`.
-    pub fn task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = Some(task_id.into());
-        self
-    }
-
-    /// Sets or clears `task_id`.
-    pub fn set_task_id(mut self, task_id: Option<String>) -> Self {
-        self.task_id = task_id;
-        self
-    }
-}
-
-impl CreateMnpVersionRespBuilder {
-    /// Builds the [`CreateMnpVersionResp`].
-    pub fn build(self) -> CreateMnpVersionResp {
-        CreateMnpVersionResp {
-            task_id: self.task_id,
-        }
     }
 }
 
@@ -3590,26 +2029,37 @@ impl CreateTeamMemberInfoReqBuilder {
 /// Response of creating team member
 ///
 /// Wire name: `CreateTeamMemberInfoResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateTeamMemberInfoResp {
     /// User ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UserId`.
-    #[serde(
-        rename = "UserId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub user_id: Option<String>,
 }
 
-impl CreateTeamMemberInfoResp {
-    /// Starts a [`CreateTeamMemberInfoRespBuilder`].
-    pub fn builder() -> CreateTeamMemberInfoRespBuilder {
-        CreateTeamMemberInfoRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for CreateTeamMemberInfoResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "UserId" => {
+                self.user_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for CreateTeamMemberInfoResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -3629,307 +2079,243 @@ impl ::tcmpp_api::__private::Lenient for CreateTeamMemberInfoResp {
     }
 }
 
-/// Builds a [`CreateTeamMemberInfoResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct CreateTeamMemberInfoRespBuilder {
-    user_id: Option<String>,
-}
-
-impl CreateTeamMemberInfoRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        CreateTeamMemberInfoRespBuilder {
-            user_id: None,
-        }
-    }
-}
-
-impl Default for CreateTeamMemberInfoRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl CreateTeamMemberInfoRespBuilder {
-    /// User ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UserId`.
-    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
-        self.user_id = Some(user_id.into());
-        self
-    }
-
-    /// Sets or clears `user_id`.
-    pub fn set_user_id(mut self, user_id: Option<String>) -> Self {
-        self.user_id = user_id;
-        self
-    }
-}
-
-impl CreateTeamMemberInfoRespBuilder {
-    /// Builds the [`CreateTeamMemberInfoResp`].
-    pub fn build(self) -> CreateTeamMemberInfoResp {
-        CreateTeamMemberInfoResp {
-            user_id: self.user_id,
-        }
-    }
-}
-
 /// Mini program review list information
 ///
 /// Wire name: `DescribeApplicationMNPVersionAuditListInfoResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeApplicationMnpVersionAuditListInfoResp {
     /// Approval ticket ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AuditNo`.
-    #[serde(
-        rename = "AuditNo",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub audit_no: Option<String>,
     /// Application ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationId`.
-    #[serde(
-        rename = "ApplicationId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_id: Option<String>,
     /// Approval status : 1: Processing; 2: Rejected; 3: Approved; 4: Cancelled
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AuditStatus`.
-    #[serde(
-        rename = "AuditStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub audit_status: Option<i64>,
     /// Mini program ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPId`.
-    #[serde(
-        rename = "MNPId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_id: Option<String>,
     /// Mini program version
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPVersion`.
-    #[serde(
-        rename = "MNPVersion",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_version: Option<String>,
     /// Mini program version ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPVersionId`.
-    #[serde(
-        rename = "MNPVersionId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_version_id: Option<i64>,
     /// Applicant
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplyUser`.
-    #[serde(
-        rename = "ApplyUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub apply_user: Option<String>,
     /// Application time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplyTime`.
-    #[serde(
-        rename = "ApplyTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub apply_time: Option<String>,
     /// Mini program name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPName`.
-    #[serde(
-        rename = "MNPName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_name: Option<String>,
     /// Mini program icon
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPIcon`.
-    #[serde(
-        rename = "MNPIcon",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_icon: Option<String>,
     /// Application name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationName`.
-    #[serde(
-        rename = "ApplicationName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_name: Option<String>,
     /// Application icon
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationLogo`.
-    #[serde(
-        rename = "ApplicationLogo",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_logo: Option<String>,
     /// Team ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamId`.
-    #[serde(
-        rename = "TeamId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_id: Option<String>,
     /// Team name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamName`.
-    #[serde(
-        rename = "TeamName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_name: Option<String>,
     /// Android app download address
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationAndUrl`.
-    #[serde(
-        rename = "ApplicationAndUrl",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_and_url: Option<String>,
     /// iOS app download address
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationIOSUrl`.
-    #[serde(
-        rename = "ApplicationIOSUrl",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_ios_url: Option<String>,
     /// Mini Program QR code
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPQrCodeUrl`.
-    #[serde(
-        rename = "MNPQrCodeUrl",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_qr_code_url: Option<String>,
     /// Mini program type
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPType`.
-    #[serde(
-        rename = "MNPType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_type: Option<String>,
     /// Approver
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AuditUser`.
-    #[serde(
-        rename = "AuditUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub audit_user: Option<String>,
     /// Approval time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AuditTime`.
-    #[serde(
-        rename = "AuditTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub audit_time: Option<String>,
     /// Approval notes
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AuditNote`.
-    #[serde(
-        rename = "AuditNote",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub audit_note: Option<String>,
     /// Scan result. 0: Scanning, 1: Healthy; 2: Unhealthy; 3: Task failed
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ScanStatus`.
-    #[serde(
-        rename = "ScanStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub scan_status: Option<i64>,
     /// Scan score
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ScanScore`.
-    #[serde(
-        rename = "ScanScore",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub scan_score: Option<i64>,
     /// Address scanned
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ScanHtmlPath`.
-    #[serde(
-        rename = "ScanHtmlPath",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub scan_html_path: Option<String>,
 }
 
-impl DescribeApplicationMnpVersionAuditListInfoResp {
-    /// Starts a [`DescribeApplicationMnpVersionAuditListInfoRespBuilder`].
-    pub fn builder() -> DescribeApplicationMnpVersionAuditListInfoRespBuilder {
-        DescribeApplicationMnpVersionAuditListInfoRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeApplicationMnpVersionAuditListInfoResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "AuditNo" => {
+                self.audit_no = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationId" => {
+                self.application_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AuditStatus" => {
+                self.audit_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPId" => {
+                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPVersion" => {
+                self.mnp_version = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPVersionId" => {
+                self.mnp_version_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplyUser" => {
+                self.apply_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplyTime" => {
+                self.apply_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPName" => {
+                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPIcon" => {
+                self.mnp_icon = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationName" => {
+                self.application_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationLogo" => {
+                self.application_logo = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamId" => {
+                self.team_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamName" => {
+                self.team_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationAndUrl" => {
+                self.application_and_url = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationIOSUrl" => {
+                self.application_ios_url = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPQrCodeUrl" => {
+                self.mnp_qr_code_url = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPType" => {
+                self.mnp_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AuditUser" => {
+                self.audit_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AuditTime" => {
+                self.audit_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AuditNote" => {
+                self.audit_note = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ScanStatus" => {
+                self.scan_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ScanScore" => {
+                self.scan_score = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ScanHtmlPath" => {
+                self.scan_html_path = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeApplicationMnpVersionAuditListInfoResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -3949,515 +2335,53 @@ impl ::tcmpp_api::__private::Lenient for DescribeApplicationMnpVersionAuditListI
     }
 }
 
-/// Builds a [`DescribeApplicationMnpVersionAuditListInfoResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeApplicationMnpVersionAuditListInfoRespBuilder {
-    audit_no: Option<String>,
-    application_id: Option<String>,
-    audit_status: Option<i64>,
-    mnp_id: Option<String>,
-    mnp_version: Option<String>,
-    mnp_version_id: Option<i64>,
-    apply_user: Option<String>,
-    apply_time: Option<String>,
-    mnp_name: Option<String>,
-    mnp_icon: Option<String>,
-    application_name: Option<String>,
-    application_logo: Option<String>,
-    team_id: Option<String>,
-    team_name: Option<String>,
-    application_and_url: Option<String>,
-    application_ios_url: Option<String>,
-    mnp_qr_code_url: Option<String>,
-    mnp_type: Option<String>,
-    audit_user: Option<String>,
-    audit_time: Option<String>,
-    audit_note: Option<String>,
-    scan_status: Option<i64>,
-    scan_score: Option<i64>,
-    scan_html_path: Option<String>,
-}
-
-impl DescribeApplicationMnpVersionAuditListInfoRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeApplicationMnpVersionAuditListInfoRespBuilder {
-            audit_no: None,
-            application_id: None,
-            audit_status: None,
-            mnp_id: None,
-            mnp_version: None,
-            mnp_version_id: None,
-            apply_user: None,
-            apply_time: None,
-            mnp_name: None,
-            mnp_icon: None,
-            application_name: None,
-            application_logo: None,
-            team_id: None,
-            team_name: None,
-            application_and_url: None,
-            application_ios_url: None,
-            mnp_qr_code_url: None,
-            mnp_type: None,
-            audit_user: None,
-            audit_time: None,
-            audit_note: None,
-            scan_status: None,
-            scan_score: None,
-            scan_html_path: None,
-        }
-    }
-}
-
-impl Default for DescribeApplicationMnpVersionAuditListInfoRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeApplicationMnpVersionAuditListInfoRespBuilder {
-    /// Approval ticket ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AuditNo`.
-    pub fn audit_no(mut self, audit_no: impl Into<String>) -> Self {
-        self.audit_no = Some(audit_no.into());
-        self
-    }
-
-    /// Sets or clears `audit_no`.
-    pub fn set_audit_no(mut self, audit_no: Option<String>) -> Self {
-        self.audit_no = audit_no;
-        self
-    }
-
-    /// Application ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
-        self.application_id = Some(application_id.into());
-        self
-    }
-
-    /// Sets or clears `application_id`.
-    pub fn set_application_id(mut self, application_id: Option<String>) -> Self {
-        self.application_id = application_id;
-        self
-    }
-
-    /// Approval status : 1: Processing; 2: Rejected; 3: Approved; 4: Cancelled
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AuditStatus`.
-    pub fn audit_status(mut self, audit_status: impl Into<i64>) -> Self {
-        self.audit_status = Some(audit_status.into());
-        self
-    }
-
-    /// Sets or clears `audit_status`.
-    pub fn set_audit_status(mut self, audit_status: Option<i64>) -> Self {
-        self.audit_status = audit_status;
-        self
-    }
-
-    /// Mini program ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(mut self, mnp_id: impl Into<String>) -> Self {
-        self.mnp_id = Some(mnp_id.into());
-        self
-    }
-
-    /// Sets or clears `mnp_id`.
-    pub fn set_mnp_id(mut self, mnp_id: Option<String>) -> Self {
-        self.mnp_id = mnp_id;
-        self
-    }
-
-    /// Mini program version
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPVersion`.
-    pub fn mnp_version(mut self, mnp_version: impl Into<String>) -> Self {
-        self.mnp_version = Some(mnp_version.into());
-        self
-    }
-
-    /// Sets or clears `mnp_version`.
-    pub fn set_mnp_version(mut self, mnp_version: Option<String>) -> Self {
-        self.mnp_version = mnp_version;
-        self
-    }
-
-    /// Mini program version ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPVersionId`.
-    pub fn mnp_version_id(mut self, mnp_version_id: impl Into<i64>) -> Self {
-        self.mnp_version_id = Some(mnp_version_id.into());
-        self
-    }
-
-    /// Sets or clears `mnp_version_id`.
-    pub fn set_mnp_version_id(mut self, mnp_version_id: Option<i64>) -> Self {
-        self.mnp_version_id = mnp_version_id;
-        self
-    }
-
-    /// Applicant
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplyUser`.
-    pub fn apply_user(mut self, apply_user: impl Into<String>) -> Self {
-        self.apply_user = Some(apply_user.into());
-        self
-    }
-
-    /// Sets or clears `apply_user`.
-    pub fn set_apply_user(mut self, apply_user: Option<String>) -> Self {
-        self.apply_user = apply_user;
-        self
-    }
-
-    /// Application time
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplyTime`.
-    pub fn apply_time(mut self, apply_time: impl Into<String>) -> Self {
-        self.apply_time = Some(apply_time.into());
-        self
-    }
-
-    /// Sets or clears `apply_time`.
-    pub fn set_apply_time(mut self, apply_time: Option<String>) -> Self {
-        self.apply_time = apply_time;
-        self
-    }
-
-    /// Mini program name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPName`.
-    pub fn mnp_name(mut self, mnp_name: impl Into<String>) -> Self {
-        self.mnp_name = Some(mnp_name.into());
-        self
-    }
-
-    /// Sets or clears `mnp_name`.
-    pub fn set_mnp_name(mut self, mnp_name: Option<String>) -> Self {
-        self.mnp_name = mnp_name;
-        self
-    }
-
-    /// Mini program icon
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPIcon`.
-    pub fn mnp_icon(mut self, mnp_icon: impl Into<String>) -> Self {
-        self.mnp_icon = Some(mnp_icon.into());
-        self
-    }
-
-    /// Sets or clears `mnp_icon`.
-    pub fn set_mnp_icon(mut self, mnp_icon: Option<String>) -> Self {
-        self.mnp_icon = mnp_icon;
-        self
-    }
-
-    /// Application name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationName`.
-    pub fn application_name(mut self, application_name: impl Into<String>) -> Self {
-        self.application_name = Some(application_name.into());
-        self
-    }
-
-    /// Sets or clears `application_name`.
-    pub fn set_application_name(mut self, application_name: Option<String>) -> Self {
-        self.application_name = application_name;
-        self
-    }
-
-    /// Application icon
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationLogo`.
-    pub fn application_logo(mut self, application_logo: impl Into<String>) -> Self {
-        self.application_logo = Some(application_logo.into());
-        self
-    }
-
-    /// Sets or clears `application_logo`.
-    pub fn set_application_logo(mut self, application_logo: Option<String>) -> Self {
-        self.application_logo = application_logo;
-        self
-    }
-
-    /// Team ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
-        self
-    }
-
-    /// Sets or clears `team_id`.
-    pub fn set_team_id(mut self, team_id: Option<String>) -> Self {
-        self.team_id = team_id;
-        self
-    }
-
-    /// Team name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamName`.
-    pub fn team_name(mut self, team_name: impl Into<String>) -> Self {
-        self.team_name = Some(team_name.into());
-        self
-    }
-
-    /// Sets or clears `team_name`.
-    pub fn set_team_name(mut self, team_name: Option<String>) -> Self {
-        self.team_name = team_name;
-        self
-    }
-
-    /// Android app download address
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationAndUrl`.
-    pub fn application_and_url(
-        mut self,
-        application_and_url: impl Into<String>,
-    ) -> Self {
-        self.application_and_url = Some(application_and_url.into());
-        self
-    }
-
-    /// Sets or clears `application_and_url`.
-    pub fn set_application_and_url(
-        mut self,
-        application_and_url: Option<String>,
-    ) -> Self {
-        self.application_and_url = application_and_url;
-        self
-    }
-
-    /// iOS app download address
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationIOSUrl`.
-    pub fn application_ios_url(
-        mut self,
-        application_ios_url: impl Into<String>,
-    ) -> Self {
-        self.application_ios_url = Some(application_ios_url.into());
-        self
-    }
-
-    /// Sets or clears `application_ios_url`.
-    pub fn set_application_ios_url(
-        mut self,
-        application_ios_url: Option<String>,
-    ) -> Self {
-        self.application_ios_url = application_ios_url;
-        self
-    }
-
-    /// Mini Program QR code
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPQrCodeUrl`.
-    pub fn mnp_qr_code_url(mut self, mnp_qr_code_url: impl Into<String>) -> Self {
-        self.mnp_qr_code_url = Some(mnp_qr_code_url.into());
-        self
-    }
-
-    /// Sets or clears `mnp_qr_code_url`.
-    pub fn set_mnp_qr_code_url(mut self, mnp_qr_code_url: Option<String>) -> Self {
-        self.mnp_qr_code_url = mnp_qr_code_url;
-        self
-    }
-
-    /// Mini program type
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPType`.
-    pub fn mnp_type(mut self, mnp_type: impl Into<String>) -> Self {
-        self.mnp_type = Some(mnp_type.into());
-        self
-    }
-
-    /// Sets or clears `mnp_type`.
-    pub fn set_mnp_type(mut self, mnp_type: Option<String>) -> Self {
-        self.mnp_type = mnp_type;
-        self
-    }
-
-    /// Approver
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AuditUser`.
-    pub fn audit_user(mut self, audit_user: impl Into<String>) -> Self {
-        self.audit_user = Some(audit_user.into());
-        self
-    }
-
-    /// Sets or clears `audit_user`.
-    pub fn set_audit_user(mut self, audit_user: Option<String>) -> Self {
-        self.audit_user = audit_user;
-        self
-    }
-
-    /// Approval time
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AuditTime`.
-    pub fn audit_time(mut self, audit_time: impl Into<String>) -> Self {
-        self.audit_time = Some(audit_time.into());
-        self
-    }
-
-    /// Sets or clears `audit_time`.
-    pub fn set_audit_time(mut self, audit_time: Option<String>) -> Self {
-        self.audit_time = audit_time;
-        self
-    }
-
-    /// Approval notes
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AuditNote`.
-    pub fn audit_note(mut self, audit_note: impl Into<String>) -> Self {
-        self.audit_note = Some(audit_note.into());
-        self
-    }
-
-    /// Sets or clears `audit_note`.
-    pub fn set_audit_note(mut self, audit_note: Option<String>) -> Self {
-        self.audit_note = audit_note;
-        self
-    }
-
-    /// Scan result. 0: Scanning, 1: Healthy; 2: Unhealthy; 3: Task failed
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ScanStatus`.
-    pub fn scan_status(mut self, scan_status: impl Into<i64>) -> Self {
-        self.scan_status = Some(scan_status.into());
-        self
-    }
-
-    /// Sets or clears `scan_status`.
-    pub fn set_scan_status(mut self, scan_status: Option<i64>) -> Self {
-        self.scan_status = scan_status;
-        self
-    }
-
-    /// Scan score
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ScanScore`.
-    pub fn scan_score(mut self, scan_score: impl Into<i64>) -> Self {
-        self.scan_score = Some(scan_score.into());
-        self
-    }
-
-    /// Sets or clears `scan_score`.
-    pub fn set_scan_score(mut self, scan_score: Option<i64>) -> Self {
-        self.scan_score = scan_score;
-        self
-    }
-
-    /// Address scanned
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ScanHtmlPath`.
-    pub fn scan_html_path(mut self, scan_html_path: impl Into<String>) -> Self {
-        self.scan_html_path = Some(scan_html_path.into());
-        self
-    }
-
-    /// Sets or clears `scan_html_path`.
-    pub fn set_scan_html_path(mut self, scan_html_path: Option<String>) -> Self {
-        self.scan_html_path = scan_html_path;
-        self
-    }
-}
-
-impl DescribeApplicationMnpVersionAuditListInfoRespBuilder {
-    /// Builds the [`DescribeApplicationMnpVersionAuditListInfoResp`].
-    pub fn build(self) -> DescribeApplicationMnpVersionAuditListInfoResp {
-        DescribeApplicationMnpVersionAuditListInfoResp {
-            audit_no: self.audit_no,
-            application_id: self.application_id,
-            audit_status: self.audit_status,
-            mnp_id: self.mnp_id,
-            mnp_version: self.mnp_version,
-            mnp_version_id: self.mnp_version_id,
-            apply_user: self.apply_user,
-            apply_time: self.apply_time,
-            mnp_name: self.mnp_name,
-            mnp_icon: self.mnp_icon,
-            application_name: self.application_name,
-            application_logo: self.application_logo,
-            team_id: self.team_id,
-            team_name: self.team_name,
-            application_and_url: self.application_and_url,
-            application_ios_url: self.application_ios_url,
-            mnp_qr_code_url: self.mnp_qr_code_url,
-            mnp_type: self.mnp_type,
-            audit_user: self.audit_user,
-            audit_time: self.audit_time,
-            audit_note: self.audit_note,
-            scan_status: self.scan_status,
-            scan_score: self.scan_score,
-            scan_html_path: self.scan_html_path,
-        }
-    }
-}
-
 /// Approval tickets of the specified application/mini program
 ///
 /// Wire name: `DescribeApplicationMNPVersionAuditListPageResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeApplicationMnpVersionAuditListPageResp {
     /// Total number of results.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub total_count: Option<i64>,
     /// List information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DataList`.
-    #[serde(
-        rename = "DataList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data_list: Option<
         Vec<super::models::DescribeApplicationMnpVersionAuditListInfoResp>,
     >,
 }
 
-impl DescribeApplicationMnpVersionAuditListPageResp {
-    /// Starts a [`DescribeApplicationMnpVersionAuditListPageRespBuilder`].
-    pub fn builder() -> DescribeApplicationMnpVersionAuditListPageRespBuilder {
-        DescribeApplicationMnpVersionAuditListPageRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeApplicationMnpVersionAuditListPageResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TotalCount" => {
+                self.total_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DataList" => {
+                self.data_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeApplicationMnpVersionAuditListPageResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -4477,87 +2401,10 @@ impl ::tcmpp_api::__private::Lenient for DescribeApplicationMnpVersionAuditListP
     }
 }
 
-/// Builds a [`DescribeApplicationMnpVersionAuditListPageResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeApplicationMnpVersionAuditListPageRespBuilder {
-    total_count: Option<i64>,
-    data_list: Option<
-        Vec<super::models::DescribeApplicationMnpVersionAuditListInfoResp>,
-    >,
-}
-
-impl DescribeApplicationMnpVersionAuditListPageRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeApplicationMnpVersionAuditListPageRespBuilder {
-            total_count: None,
-            data_list: None,
-        }
-    }
-}
-
-impl Default for DescribeApplicationMnpVersionAuditListPageRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeApplicationMnpVersionAuditListPageRespBuilder {
-    /// Total number of results.
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TotalCount`.
-    pub fn total_count(mut self, total_count: impl Into<i64>) -> Self {
-        self.total_count = Some(total_count.into());
-        self
-    }
-
-    /// Sets or clears `total_count`.
-    pub fn set_total_count(mut self, total_count: Option<i64>) -> Self {
-        self.total_count = total_count;
-        self
-    }
-
-    /// List information
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DataList`.
-    pub fn data_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::DescribeApplicationMnpVersionAuditListInfoResp>,
-    >(mut self, data_list: I) -> Self {
-        self.data_list = Some(data_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `data_list`.
-    pub fn set_data_list(
-        mut self,
-        data_list: Option<
-            Vec<super::models::DescribeApplicationMnpVersionAuditListInfoResp>,
-        >,
-    ) -> Self {
-        self.data_list = data_list;
-        self
-    }
-}
-
-impl DescribeApplicationMnpVersionAuditListPageRespBuilder {
-    /// Builds the [`DescribeApplicationMnpVersionAuditListPageResp`].
-    pub fn build(self) -> DescribeApplicationMnpVersionAuditListPageResp {
-        DescribeApplicationMnpVersionAuditListPageResp {
-            total_count: self.total_count,
-            data_list: self.data_list,
-        }
-    }
-}
-
 /// List of sensitive APIs of an application
 ///
 /// Wire name: `DescribeApplicationSensitiveAPIListData`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeApplicationSensitiveApiListData {
     /// APIID
@@ -4565,164 +2412,158 @@ pub struct DescribeApplicationSensitiveApiListData {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `APIId`.
-    #[serde(
-        rename = "APIId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_id: Option<String>,
     /// API name
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `APIName`.
-    #[serde(
-        rename = "APIName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_name: Option<String>,
     /// API request method
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `APIMethod`.
-    #[serde(
-        rename = "APIMethod",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_method: Option<String>,
     /// API description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIDesc`.
-    #[serde(
-        rename = "APIDesc",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_desc: Option<String>,
     /// Creator
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `CreateUser`.
-    #[serde(
-        rename = "CreateUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_user: Option<String>,
     /// Creation time
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_time: Option<String>,
     /// Updater
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `UpdateUser`.
-    #[serde(
-        rename = "UpdateUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub update_user: Option<String>,
     /// Update time
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `UpdateTime`.
-    #[serde(
-        rename = "UpdateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub update_time: Option<String>,
     /// Application ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationId`.
-    #[serde(
-        rename = "ApplicationId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_id: Option<String>,
     /// Application name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationName`.
-    #[serde(
-        rename = "ApplicationName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_name: Option<String>,
     /// Team ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamId`.
-    #[serde(
-        rename = "TeamId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_id: Option<String>,
     /// Team name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamName`.
-    #[serde(
-        rename = "TeamName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_name: Option<String>,
     /// Application icon
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationLogo`.
-    #[serde(
-        rename = "ApplicationLogo",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_logo: Option<String>,
     /// API type. 1: System; 2: Custom
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIType`.
-    #[serde(
-        rename = "APIType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_type: Option<i64>,
     /// API status. 0: Public; 1: Restricted
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub status: Option<i64>,
 }
 
-impl DescribeApplicationSensitiveApiListData {
-    /// Starts a [`DescribeApplicationSensitiveApiListDataBuilder`].
-    pub fn builder() -> DescribeApplicationSensitiveApiListDataBuilder {
-        DescribeApplicationSensitiveApiListDataBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeApplicationSensitiveApiListData {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "APIId" => {
+                self.api_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIName" => {
+                self.api_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIMethod" => {
+                self.api_method = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIDesc" => {
+                self.api_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateUser" => {
+                self.create_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateTime" => {
+                self.create_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UpdateUser" => {
+                self.update_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UpdateTime" => {
+                self.update_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationId" => {
+                self.application_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationName" => {
+                self.application_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamId" => {
+                self.team_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamName" => {
+                self.team_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationLogo" => {
+                self.application_logo = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIType" => {
+                self.api_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Status" => {
+                self.status = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeApplicationSensitiveApiListData {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -4742,346 +2583,51 @@ impl ::tcmpp_api::__private::Lenient for DescribeApplicationSensitiveApiListData
     }
 }
 
-/// Builds a [`DescribeApplicationSensitiveApiListData`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeApplicationSensitiveApiListDataBuilder {
-    api_id: Option<String>,
-    api_name: Option<String>,
-    api_method: Option<String>,
-    api_desc: Option<String>,
-    create_user: Option<String>,
-    create_time: Option<String>,
-    update_user: Option<String>,
-    update_time: Option<String>,
-    application_id: Option<String>,
-    application_name: Option<String>,
-    team_id: Option<String>,
-    team_name: Option<String>,
-    application_logo: Option<String>,
-    api_type: Option<i64>,
-    status: Option<i64>,
-}
-
-impl DescribeApplicationSensitiveApiListDataBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeApplicationSensitiveApiListDataBuilder {
-            api_id: None,
-            api_name: None,
-            api_method: None,
-            api_desc: None,
-            create_user: None,
-            create_time: None,
-            update_user: None,
-            update_time: None,
-            application_id: None,
-            application_name: None,
-            team_id: None,
-            team_name: None,
-            application_logo: None,
-            api_type: None,
-            status: None,
-        }
-    }
-}
-
-impl Default for DescribeApplicationSensitiveApiListDataBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeApplicationSensitiveApiListDataBuilder {
-    /// APIID
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `APIId`.
-    pub fn api_id(mut self, api_id: impl Into<String>) -> Self {
-        self.api_id = Some(api_id.into());
-        self
-    }
-
-    /// Sets or clears `api_id`.
-    pub fn set_api_id(mut self, api_id: Option<String>) -> Self {
-        self.api_id = api_id;
-        self
-    }
-
-    /// API name
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `APIName`.
-    pub fn api_name(mut self, api_name: impl Into<String>) -> Self {
-        self.api_name = Some(api_name.into());
-        self
-    }
-
-    /// Sets or clears `api_name`.
-    pub fn set_api_name(mut self, api_name: Option<String>) -> Self {
-        self.api_name = api_name;
-        self
-    }
-
-    /// API request method
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `APIMethod`.
-    pub fn api_method(mut self, api_method: impl Into<String>) -> Self {
-        self.api_method = Some(api_method.into());
-        self
-    }
-
-    /// Sets or clears `api_method`.
-    pub fn set_api_method(mut self, api_method: Option<String>) -> Self {
-        self.api_method = api_method;
-        self
-    }
-
-    /// API description
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIDesc`.
-    pub fn api_desc(mut self, api_desc: impl Into<String>) -> Self {
-        self.api_desc = Some(api_desc.into());
-        self
-    }
-
-    /// Sets or clears `api_desc`.
-    pub fn set_api_desc(mut self, api_desc: Option<String>) -> Self {
-        self.api_desc = api_desc;
-        self
-    }
-
-    /// Creator
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `CreateUser`.
-    pub fn create_user(mut self, create_user: impl Into<String>) -> Self {
-        self.create_user = Some(create_user.into());
-        self
-    }
-
-    /// Sets or clears `create_user`.
-    pub fn set_create_user(mut self, create_user: Option<String>) -> Self {
-        self.create_user = create_user;
-        self
-    }
-
-    /// Creation time
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `CreateTime`.
-    pub fn create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-
-    /// Sets or clears `create_time`.
-    pub fn set_create_time(mut self, create_time: Option<String>) -> Self {
-        self.create_time = create_time;
-        self
-    }
-
-    /// Updater
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `UpdateUser`.
-    pub fn update_user(mut self, update_user: impl Into<String>) -> Self {
-        self.update_user = Some(update_user.into());
-        self
-    }
-
-    /// Sets or clears `update_user`.
-    pub fn set_update_user(mut self, update_user: Option<String>) -> Self {
-        self.update_user = update_user;
-        self
-    }
-
-    /// Update time
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `UpdateTime`.
-    pub fn update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-
-    /// Sets or clears `update_time`.
-    pub fn set_update_time(mut self, update_time: Option<String>) -> Self {
-        self.update_time = update_time;
-        self
-    }
-
-    /// Application ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
-        self.application_id = Some(application_id.into());
-        self
-    }
-
-    /// Sets or clears `application_id`.
-    pub fn set_application_id(mut self, application_id: Option<String>) -> Self {
-        self.application_id = application_id;
-        self
-    }
-
-    /// Application name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationName`.
-    pub fn application_name(mut self, application_name: impl Into<String>) -> Self {
-        self.application_name = Some(application_name.into());
-        self
-    }
-
-    /// Sets or clears `application_name`.
-    pub fn set_application_name(mut self, application_name: Option<String>) -> Self {
-        self.application_name = application_name;
-        self
-    }
-
-    /// Team ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
-        self
-    }
-
-    /// Sets or clears `team_id`.
-    pub fn set_team_id(mut self, team_id: Option<String>) -> Self {
-        self.team_id = team_id;
-        self
-    }
-
-    /// Team name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamName`.
-    pub fn team_name(mut self, team_name: impl Into<String>) -> Self {
-        self.team_name = Some(team_name.into());
-        self
-    }
-
-    /// Sets or clears `team_name`.
-    pub fn set_team_name(mut self, team_name: Option<String>) -> Self {
-        self.team_name = team_name;
-        self
-    }
-
-    /// Application icon
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationLogo`.
-    pub fn application_logo(mut self, application_logo: impl Into<String>) -> Self {
-        self.application_logo = Some(application_logo.into());
-        self
-    }
-
-    /// Sets or clears `application_logo`.
-    pub fn set_application_logo(mut self, application_logo: Option<String>) -> Self {
-        self.application_logo = application_logo;
-        self
-    }
-
-    /// API type. 1: System; 2: Custom
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIType`.
-    pub fn api_type(mut self, api_type: impl Into<i64>) -> Self {
-        self.api_type = Some(api_type.into());
-        self
-    }
-
-    /// Sets or clears `api_type`.
-    pub fn set_api_type(mut self, api_type: Option<i64>) -> Self {
-        self.api_type = api_type;
-        self
-    }
-
-    /// API status. 0: Public; 1: Restricted
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Status`.
-    pub fn status(mut self, status: impl Into<i64>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-
-    /// Sets or clears `status`.
-    pub fn set_status(mut self, status: Option<i64>) -> Self {
-        self.status = status;
-        self
-    }
-}
-
-impl DescribeApplicationSensitiveApiListDataBuilder {
-    /// Builds the [`DescribeApplicationSensitiveApiListData`].
-    pub fn build(self) -> DescribeApplicationSensitiveApiListData {
-        DescribeApplicationSensitiveApiListData {
-            api_id: self.api_id,
-            api_name: self.api_name,
-            api_method: self.api_method,
-            api_desc: self.api_desc,
-            create_user: self.create_user,
-            create_time: self.create_time,
-            update_user: self.update_user,
-            update_time: self.update_time,
-            application_id: self.application_id,
-            application_name: self.application_name,
-            team_id: self.team_id,
-            team_name: self.team_name,
-            application_logo: self.application_logo,
-            api_type: self.api_type,
-            status: self.status,
-        }
-    }
-}
-
 /// List of sensitive APIs of the application
 ///
 /// Wire name: `DescribeApplicationSensitiveAPIListResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeApplicationSensitiveApiListResp {
     /// Total number of entries
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub total_count: Option<i64>,
     /// List information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DataList`.
-    #[serde(
-        rename = "DataList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data_list: Option<Vec<super::models::DescribeApplicationSensitiveApiListData>>,
 }
 
-impl DescribeApplicationSensitiveApiListResp {
-    /// Starts a [`DescribeApplicationSensitiveApiListRespBuilder`].
-    pub fn builder() -> DescribeApplicationSensitiveApiListRespBuilder {
-        DescribeApplicationSensitiveApiListRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeApplicationSensitiveApiListResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TotalCount" => {
+                self.total_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DataList" => {
+                self.data_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeApplicationSensitiveApiListResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -5101,111 +2647,50 @@ impl ::tcmpp_api::__private::Lenient for DescribeApplicationSensitiveApiListResp
     }
 }
 
-/// Builds a [`DescribeApplicationSensitiveApiListResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeApplicationSensitiveApiListRespBuilder {
-    total_count: Option<i64>,
-    data_list: Option<Vec<super::models::DescribeApplicationSensitiveApiListData>>,
-}
-
-impl DescribeApplicationSensitiveApiListRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeApplicationSensitiveApiListRespBuilder {
-            total_count: None,
-            data_list: None,
-        }
-    }
-}
-
-impl Default for DescribeApplicationSensitiveApiListRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeApplicationSensitiveApiListRespBuilder {
-    /// Total number of entries
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TotalCount`.
-    pub fn total_count(mut self, total_count: impl Into<i64>) -> Self {
-        self.total_count = Some(total_count.into());
-        self
-    }
-
-    /// Sets or clears `total_count`.
-    pub fn set_total_count(mut self, total_count: Option<i64>) -> Self {
-        self.total_count = total_count;
-        self
-    }
-
-    /// List information
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DataList`.
-    pub fn data_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::DescribeApplicationSensitiveApiListData>,
-    >(mut self, data_list: I) -> Self {
-        self.data_list = Some(data_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `data_list`.
-    pub fn set_data_list(
-        mut self,
-        data_list: Option<Vec<super::models::DescribeApplicationSensitiveApiListData>>,
-    ) -> Self {
-        self.data_list = data_list;
-        self
-    }
-}
-
-impl DescribeApplicationSensitiveApiListRespBuilder {
-    /// Builds the [`DescribeApplicationSensitiveApiListResp`].
-    pub fn build(self) -> DescribeApplicationSensitiveApiListResp {
-        DescribeApplicationSensitiveApiListResp {
-            total_count: self.total_count,
-            data_list: self.data_list,
-        }
-    }
-}
-
 /// Domain information
 ///
 /// Wire name: `DescribeDomainInfoParam`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeDomainInfoParam {
     /// Multiple domain separators ';'
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DomainUrl`.
-    #[serde(
-        rename = "DomainUrl",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub domain_url: Option<String>,
     /// Domain type 1-requests domain 2-WebView load domain
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DomainType`.
-    #[serde(
-        rename = "DomainType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub domain_type: Option<i64>,
 }
 
-impl DescribeDomainInfoParam {
-    /// Starts a [`DescribeDomainInfoParamBuilder`].
-    pub fn builder() -> DescribeDomainInfoParamBuilder {
-        DescribeDomainInfoParamBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeDomainInfoParam {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "DomainUrl" => {
+                self.domain_url = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DomainType" => {
+                self.domain_type = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeDomainInfoParam {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -5225,125 +2710,68 @@ impl ::tcmpp_api::__private::Lenient for DescribeDomainInfoParam {
     }
 }
 
-/// Builds a [`DescribeDomainInfoParam`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeDomainInfoParamBuilder {
-    domain_url: Option<String>,
-    domain_type: Option<i64>,
-}
-
-impl DescribeDomainInfoParamBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeDomainInfoParamBuilder {
-            domain_url: None,
-            domain_type: None,
-        }
-    }
-}
-
-impl Default for DescribeDomainInfoParamBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeDomainInfoParamBuilder {
-    /// Multiple domain separators ';'
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DomainUrl`.
-    pub fn domain_url(mut self, domain_url: impl Into<String>) -> Self {
-        self.domain_url = Some(domain_url.into());
-        self
-    }
-
-    /// Sets or clears `domain_url`.
-    pub fn set_domain_url(mut self, domain_url: Option<String>) -> Self {
-        self.domain_url = domain_url;
-        self
-    }
-
-    /// Domain type 1-requests domain 2-WebView load domain
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DomainType`.
-    pub fn domain_type(mut self, domain_type: impl Into<i64>) -> Self {
-        self.domain_type = Some(domain_type.into());
-        self
-    }
-
-    /// Sets or clears `domain_type`.
-    pub fn set_domain_type(mut self, domain_type: Option<i64>) -> Self {
-        self.domain_type = domain_type;
-        self
-    }
-}
-
-impl DescribeDomainInfoParamBuilder {
-    /// Builds the [`DescribeDomainInfoParam`].
-    pub fn build(self) -> DescribeDomainInfoParam {
-        DescribeDomainInfoParam {
-            domain_url: self.domain_url,
-            domain_type: self.domain_type,
-        }
-    }
-}
-
 /// Information of enterprise domain names
 ///
 /// Wire name: `DescribeDomainTeamListInfoResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeDomainTeamListInfoResp {
     /// Team ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamId`.
-    #[serde(
-        rename = "TeamId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_id: Option<String>,
     /// Team name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamName`.
-    #[serde(
-        rename = "TeamName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_name: Option<String>,
     /// Creator
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateUser`.
-    #[serde(
-        rename = "CreateUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_user: Option<String>,
     /// Creation time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_time: Option<String>,
 }
 
-impl DescribeDomainTeamListInfoResp {
-    /// Starts a [`DescribeDomainTeamListInfoRespBuilder`].
-    pub fn builder() -> DescribeDomainTeamListInfoRespBuilder {
-        DescribeDomainTeamListInfoRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeDomainTeamListInfoResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TeamId" => {
+                self.team_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamName" => {
+                self.team_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateUser" => {
+                self.create_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateTime" => {
+                self.create_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeDomainTeamListInfoResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -5363,141 +2791,51 @@ impl ::tcmpp_api::__private::Lenient for DescribeDomainTeamListInfoResp {
     }
 }
 
-/// Builds a [`DescribeDomainTeamListInfoResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeDomainTeamListInfoRespBuilder {
-    team_id: Option<String>,
-    team_name: Option<String>,
-    create_user: Option<String>,
-    create_time: Option<String>,
-}
-
-impl DescribeDomainTeamListInfoRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeDomainTeamListInfoRespBuilder {
-            team_id: None,
-            team_name: None,
-            create_user: None,
-            create_time: None,
-        }
-    }
-}
-
-impl Default for DescribeDomainTeamListInfoRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeDomainTeamListInfoRespBuilder {
-    /// Team ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
-        self
-    }
-
-    /// Sets or clears `team_id`.
-    pub fn set_team_id(mut self, team_id: Option<String>) -> Self {
-        self.team_id = team_id;
-        self
-    }
-
-    /// Team name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamName`.
-    pub fn team_name(mut self, team_name: impl Into<String>) -> Self {
-        self.team_name = Some(team_name.into());
-        self
-    }
-
-    /// Sets or clears `team_name`.
-    pub fn set_team_name(mut self, team_name: Option<String>) -> Self {
-        self.team_name = team_name;
-        self
-    }
-
-    /// Creator
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateUser`.
-    pub fn create_user(mut self, create_user: impl Into<String>) -> Self {
-        self.create_user = Some(create_user.into());
-        self
-    }
-
-    /// Sets or clears `create_user`.
-    pub fn set_create_user(mut self, create_user: Option<String>) -> Self {
-        self.create_user = create_user;
-        self
-    }
-
-    /// Creation time
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateTime`.
-    pub fn create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-
-    /// Sets or clears `create_time`.
-    pub fn set_create_time(mut self, create_time: Option<String>) -> Self {
-        self.create_time = create_time;
-        self
-    }
-}
-
-impl DescribeDomainTeamListInfoRespBuilder {
-    /// Builds the [`DescribeDomainTeamListInfoResp`].
-    pub fn build(self) -> DescribeDomainTeamListInfoResp {
-        DescribeDomainTeamListInfoResp {
-            team_id: self.team_id,
-            team_name: self.team_name,
-            create_user: self.create_user,
-            create_time: self.create_time,
-        }
-    }
-}
-
 /// Team domain list
 ///
 /// Wire name: `DescribeDomainTeamListPageResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeDomainTeamListPageResp {
     /// Total number of entries
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub total_count: Option<i64>,
     /// List information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DataList`.
-    #[serde(
-        rename = "DataList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data_list: Option<Vec<super::models::DescribeDomainTeamListInfoResp>>,
 }
 
-impl DescribeDomainTeamListPageResp {
-    /// Starts a [`DescribeDomainTeamListPageRespBuilder`].
-    pub fn builder() -> DescribeDomainTeamListPageRespBuilder {
-        DescribeDomainTeamListPageRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeDomainTeamListPageResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TotalCount" => {
+                self.total_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DataList" => {
+                self.data_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeDomainTeamListPageResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -5517,161 +2855,96 @@ impl ::tcmpp_api::__private::Lenient for DescribeDomainTeamListPageResp {
     }
 }
 
-/// Builds a [`DescribeDomainTeamListPageResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeDomainTeamListPageRespBuilder {
-    total_count: Option<i64>,
-    data_list: Option<Vec<super::models::DescribeDomainTeamListInfoResp>>,
-}
-
-impl DescribeDomainTeamListPageRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeDomainTeamListPageRespBuilder {
-            total_count: None,
-            data_list: None,
-        }
-    }
-}
-
-impl Default for DescribeDomainTeamListPageRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeDomainTeamListPageRespBuilder {
-    /// Total number of entries
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TotalCount`.
-    pub fn total_count(mut self, total_count: impl Into<i64>) -> Self {
-        self.total_count = Some(total_count.into());
-        self
-    }
-
-    /// Sets or clears `total_count`.
-    pub fn set_total_count(mut self, total_count: Option<i64>) -> Self {
-        self.total_count = total_count;
-        self
-    }
-
-    /// List information
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DataList`.
-    pub fn data_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::DescribeDomainTeamListInfoResp>,
-    >(mut self, data_list: I) -> Self {
-        self.data_list = Some(data_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `data_list`.
-    pub fn set_data_list(
-        mut self,
-        data_list: Option<Vec<super::models::DescribeDomainTeamListInfoResp>>,
-    ) -> Self {
-        self.data_list = data_list;
-        self
-    }
-}
-
-impl DescribeDomainTeamListPageRespBuilder {
-    /// Builds the [`DescribeDomainTeamListPageResp`].
-    pub fn build(self) -> DescribeDomainTeamListPageResp {
-        DescribeDomainTeamListPageResp {
-            total_count: self.total_count,
-            data_list: self.data_list,
-        }
-    }
-}
-
 /// List of global domain names
 ///
 /// Wire name: `DescribeGlobalDomainsListData`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeGlobalDomainsListData {
     /// Domain ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DomainId`.
-    #[serde(
-        rename = "DomainId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub domain_id: Option<i64>,
     /// Domain name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DomainUrl`.
-    #[serde(
-        rename = "DomainUrl",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub domain_url: Option<String>,
     /// Type. 1: Allowed; 2: Blocked
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DomainType`.
-    #[serde(
-        rename = "DomainType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub domain_type: Option<i64>,
     /// Creator
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateUser`.
-    #[serde(
-        rename = "CreateUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_user: Option<String>,
     /// Creation time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_time: Option<String>,
     /// Updater
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UpdateUser`.
-    #[serde(
-        rename = "UpdateUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub update_user: Option<String>,
     /// Update time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UpdateTime`.
-    #[serde(
-        rename = "UpdateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub update_time: Option<String>,
 }
 
-impl DescribeGlobalDomainsListData {
-    /// Starts a [`DescribeGlobalDomainsListDataBuilder`].
-    pub fn builder() -> DescribeGlobalDomainsListDataBuilder {
-        DescribeGlobalDomainsListDataBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeGlobalDomainsListData {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "DomainId" => {
+                self.domain_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DomainUrl" => {
+                self.domain_url = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DomainType" => {
+                self.domain_type = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateUser" => {
+                self.create_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateTime" => {
+                self.create_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UpdateUser" => {
+                self.update_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UpdateTime" => {
+                self.update_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeGlobalDomainsListData {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -5691,195 +2964,50 @@ impl ::tcmpp_api::__private::Lenient for DescribeGlobalDomainsListData {
     }
 }
 
-/// Builds a [`DescribeGlobalDomainsListData`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeGlobalDomainsListDataBuilder {
-    domain_id: Option<i64>,
-    domain_url: Option<String>,
-    domain_type: Option<i64>,
-    create_user: Option<String>,
-    create_time: Option<String>,
-    update_user: Option<String>,
-    update_time: Option<String>,
-}
-
-impl DescribeGlobalDomainsListDataBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeGlobalDomainsListDataBuilder {
-            domain_id: None,
-            domain_url: None,
-            domain_type: None,
-            create_user: None,
-            create_time: None,
-            update_user: None,
-            update_time: None,
-        }
-    }
-}
-
-impl Default for DescribeGlobalDomainsListDataBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeGlobalDomainsListDataBuilder {
-    /// Domain ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DomainId`.
-    pub fn domain_id(mut self, domain_id: impl Into<i64>) -> Self {
-        self.domain_id = Some(domain_id.into());
-        self
-    }
-
-    /// Sets or clears `domain_id`.
-    pub fn set_domain_id(mut self, domain_id: Option<i64>) -> Self {
-        self.domain_id = domain_id;
-        self
-    }
-
-    /// Domain name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DomainUrl`.
-    pub fn domain_url(mut self, domain_url: impl Into<String>) -> Self {
-        self.domain_url = Some(domain_url.into());
-        self
-    }
-
-    /// Sets or clears `domain_url`.
-    pub fn set_domain_url(mut self, domain_url: Option<String>) -> Self {
-        self.domain_url = domain_url;
-        self
-    }
-
-    /// Type. 1: Allowed; 2: Blocked
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DomainType`.
-    pub fn domain_type(mut self, domain_type: impl Into<i64>) -> Self {
-        self.domain_type = Some(domain_type.into());
-        self
-    }
-
-    /// Sets or clears `domain_type`.
-    pub fn set_domain_type(mut self, domain_type: Option<i64>) -> Self {
-        self.domain_type = domain_type;
-        self
-    }
-
-    /// Creator
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateUser`.
-    pub fn create_user(mut self, create_user: impl Into<String>) -> Self {
-        self.create_user = Some(create_user.into());
-        self
-    }
-
-    /// Sets or clears `create_user`.
-    pub fn set_create_user(mut self, create_user: Option<String>) -> Self {
-        self.create_user = create_user;
-        self
-    }
-
-    /// Creation time
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateTime`.
-    pub fn create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-
-    /// Sets or clears `create_time`.
-    pub fn set_create_time(mut self, create_time: Option<String>) -> Self {
-        self.create_time = create_time;
-        self
-    }
-
-    /// Updater
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UpdateUser`.
-    pub fn update_user(mut self, update_user: impl Into<String>) -> Self {
-        self.update_user = Some(update_user.into());
-        self
-    }
-
-    /// Sets or clears `update_user`.
-    pub fn set_update_user(mut self, update_user: Option<String>) -> Self {
-        self.update_user = update_user;
-        self
-    }
-
-    /// Update time
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UpdateTime`.
-    pub fn update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-
-    /// Sets or clears `update_time`.
-    pub fn set_update_time(mut self, update_time: Option<String>) -> Self {
-        self.update_time = update_time;
-        self
-    }
-}
-
-impl DescribeGlobalDomainsListDataBuilder {
-    /// Builds the [`DescribeGlobalDomainsListData`].
-    pub fn build(self) -> DescribeGlobalDomainsListData {
-        DescribeGlobalDomainsListData {
-            domain_id: self.domain_id,
-            domain_url: self.domain_url,
-            domain_type: self.domain_type,
-            create_user: self.create_user,
-            create_time: self.create_time,
-            update_user: self.update_user,
-            update_time: self.update_time,
-        }
-    }
-}
-
 /// Global domain name list
 ///
 /// Wire name: `DescribeGlobalDomainsResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeGlobalDomainsResp {
     /// Total number of results
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub total_count: Option<i64>,
     /// Domain name information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DataList`.
-    #[serde(
-        rename = "DataList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data_list: Option<Vec<super::models::DescribeGlobalDomainsListData>>,
 }
 
-impl DescribeGlobalDomainsResp {
-    /// Starts a [`DescribeGlobalDomainsRespBuilder`].
-    pub fn builder() -> DescribeGlobalDomainsRespBuilder {
-        DescribeGlobalDomainsRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeGlobalDomainsResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TotalCount" => {
+                self.total_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DataList" => {
+                self.data_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeGlobalDomainsResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -5899,281 +3027,199 @@ impl ::tcmpp_api::__private::Lenient for DescribeGlobalDomainsResp {
     }
 }
 
-/// Builds a [`DescribeGlobalDomainsResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeGlobalDomainsRespBuilder {
-    total_count: Option<i64>,
-    data_list: Option<Vec<super::models::DescribeGlobalDomainsListData>>,
-}
-
-impl DescribeGlobalDomainsRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeGlobalDomainsRespBuilder {
-            total_count: None,
-            data_list: None,
-        }
-    }
-}
-
-impl Default for DescribeGlobalDomainsRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeGlobalDomainsRespBuilder {
-    /// Total number of results
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TotalCount`.
-    pub fn total_count(mut self, total_count: impl Into<i64>) -> Self {
-        self.total_count = Some(total_count.into());
-        self
-    }
-
-    /// Sets or clears `total_count`.
-    pub fn set_total_count(mut self, total_count: Option<i64>) -> Self {
-        self.total_count = total_count;
-        self
-    }
-
-    /// Domain name information
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DataList`.
-    pub fn data_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::DescribeGlobalDomainsListData>,
-    >(mut self, data_list: I) -> Self {
-        self.data_list = Some(data_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `data_list`.
-    pub fn set_data_list(
-        mut self,
-        data_list: Option<Vec<super::models::DescribeGlobalDomainsListData>>,
-    ) -> Self {
-        self.data_list = data_list;
-        self
-    }
-}
-
-impl DescribeGlobalDomainsRespBuilder {
-    /// Builds the [`DescribeGlobalDomainsResp`].
-    pub fn build(self) -> DescribeGlobalDomainsResp {
-        DescribeGlobalDomainsResp {
-            total_count: self.total_count,
-            data_list: self.data_list,
-        }
-    }
-}
-
 /// List of mini program approval requests of the application
 ///
 /// Wire name: `DescribeMNPApprovalListData`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMnpApprovalListData {
     /// Approval request ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApprovalNo`.
-    #[serde(
-        rename = "ApprovalNo",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub approval_no: Option<String>,
     /// Application ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationId`.
-    #[serde(
-        rename = "ApplicationId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_id: Option<String>,
     /// Approval status : 1: Processing; 2: Rejected; 3: Approved; 4: Cancelled
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApprovalStatus`.
-    #[serde(
-        rename = "ApprovalStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub approval_status: Option<i64>,
     /// Mini program ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPId`.
-    #[serde(
-        rename = "MNPId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_id: Option<String>,
     /// Mini program version
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPVersion`.
-    #[serde(
-        rename = "MNPVersion",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_version: Option<String>,
     /// Mini program version ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPVersionId`.
-    #[serde(
-        rename = "MNPVersionId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_version_id: Option<i64>,
     /// Applicant
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplyUser`.
-    #[serde(
-        rename = "ApplyUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub apply_user: Option<String>,
     /// Application time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplyTime`.
-    #[serde(
-        rename = "ApplyTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub apply_time: Option<String>,
     /// Mini program name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPName`.
-    #[serde(
-        rename = "MNPName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_name: Option<String>,
     /// Mini program icon
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPIcon`.
-    #[serde(
-        rename = "MNPIcon",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_icon: Option<String>,
     /// Application name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationName`.
-    #[serde(
-        rename = "ApplicationName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_name: Option<String>,
     /// Application icon
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationLogo`.
-    #[serde(
-        rename = "ApplicationLogo",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_logo: Option<String>,
     /// Team ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamId`.
-    #[serde(
-        rename = "TeamId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_id: Option<String>,
     /// Team name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamName`.
-    #[serde(
-        rename = "TeamName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_name: Option<String>,
     /// Mini Program QR code
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPQrCodeUrl`.
-    #[serde(
-        rename = "MNPQrCodeUrl",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_qr_code_url: Option<String>,
     /// Mini program type
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPType`.
-    #[serde(
-        rename = "MNPType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_type: Option<String>,
     /// Approver
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApprovalUser`.
-    #[serde(
-        rename = "ApprovalUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub approval_user: Option<String>,
     /// Approval time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApprovalTime`.
-    #[serde(
-        rename = "ApprovalTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub approval_time: Option<String>,
     /// Approval notes
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApprovalNote`.
-    #[serde(
-        rename = "ApprovalNote",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub approval_note: Option<String>,
 }
 
-impl DescribeMnpApprovalListData {
-    /// Starts a [`DescribeMnpApprovalListDataBuilder`].
-    pub fn builder() -> DescribeMnpApprovalListDataBuilder {
-        DescribeMnpApprovalListDataBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeMnpApprovalListData {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "ApprovalNo" => {
+                self.approval_no = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationId" => {
+                self.application_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApprovalStatus" => {
+                self.approval_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPId" => {
+                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPVersion" => {
+                self.mnp_version = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPVersionId" => {
+                self.mnp_version_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplyUser" => {
+                self.apply_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplyTime" => {
+                self.apply_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPName" => {
+                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPIcon" => {
+                self.mnp_icon = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationName" => {
+                self.application_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationLogo" => {
+                self.application_logo = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamId" => {
+                self.team_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamName" => {
+                self.team_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPQrCodeUrl" => {
+                self.mnp_qr_code_url = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPType" => {
+                self.mnp_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApprovalUser" => {
+                self.approval_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApprovalTime" => {
+                self.approval_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApprovalNote" => {
+                self.approval_note = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeMnpApprovalListData {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -6193,411 +3239,51 @@ impl ::tcmpp_api::__private::Lenient for DescribeMnpApprovalListData {
     }
 }
 
-/// Builds a [`DescribeMnpApprovalListData`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMnpApprovalListDataBuilder {
-    approval_no: Option<String>,
-    application_id: Option<String>,
-    approval_status: Option<i64>,
-    mnp_id: Option<String>,
-    mnp_version: Option<String>,
-    mnp_version_id: Option<i64>,
-    apply_user: Option<String>,
-    apply_time: Option<String>,
-    mnp_name: Option<String>,
-    mnp_icon: Option<String>,
-    application_name: Option<String>,
-    application_logo: Option<String>,
-    team_id: Option<String>,
-    team_name: Option<String>,
-    mnp_qr_code_url: Option<String>,
-    mnp_type: Option<String>,
-    approval_user: Option<String>,
-    approval_time: Option<String>,
-    approval_note: Option<String>,
-}
-
-impl DescribeMnpApprovalListDataBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMnpApprovalListDataBuilder {
-            approval_no: None,
-            application_id: None,
-            approval_status: None,
-            mnp_id: None,
-            mnp_version: None,
-            mnp_version_id: None,
-            apply_user: None,
-            apply_time: None,
-            mnp_name: None,
-            mnp_icon: None,
-            application_name: None,
-            application_logo: None,
-            team_id: None,
-            team_name: None,
-            mnp_qr_code_url: None,
-            mnp_type: None,
-            approval_user: None,
-            approval_time: None,
-            approval_note: None,
-        }
-    }
-}
-
-impl Default for DescribeMnpApprovalListDataBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMnpApprovalListDataBuilder {
-    /// Approval request ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApprovalNo`.
-    pub fn approval_no(mut self, approval_no: impl Into<String>) -> Self {
-        self.approval_no = Some(approval_no.into());
-        self
-    }
-
-    /// Sets or clears `approval_no`.
-    pub fn set_approval_no(mut self, approval_no: Option<String>) -> Self {
-        self.approval_no = approval_no;
-        self
-    }
-
-    /// Application ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
-        self.application_id = Some(application_id.into());
-        self
-    }
-
-    /// Sets or clears `application_id`.
-    pub fn set_application_id(mut self, application_id: Option<String>) -> Self {
-        self.application_id = application_id;
-        self
-    }
-
-    /// Approval status : 1: Processing; 2: Rejected; 3: Approved; 4: Cancelled
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApprovalStatus`.
-    pub fn approval_status(mut self, approval_status: impl Into<i64>) -> Self {
-        self.approval_status = Some(approval_status.into());
-        self
-    }
-
-    /// Sets or clears `approval_status`.
-    pub fn set_approval_status(mut self, approval_status: Option<i64>) -> Self {
-        self.approval_status = approval_status;
-        self
-    }
-
-    /// Mini program ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(mut self, mnp_id: impl Into<String>) -> Self {
-        self.mnp_id = Some(mnp_id.into());
-        self
-    }
-
-    /// Sets or clears `mnp_id`.
-    pub fn set_mnp_id(mut self, mnp_id: Option<String>) -> Self {
-        self.mnp_id = mnp_id;
-        self
-    }
-
-    /// Mini program version
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPVersion`.
-    pub fn mnp_version(mut self, mnp_version: impl Into<String>) -> Self {
-        self.mnp_version = Some(mnp_version.into());
-        self
-    }
-
-    /// Sets or clears `mnp_version`.
-    pub fn set_mnp_version(mut self, mnp_version: Option<String>) -> Self {
-        self.mnp_version = mnp_version;
-        self
-    }
-
-    /// Mini program version ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPVersionId`.
-    pub fn mnp_version_id(mut self, mnp_version_id: impl Into<i64>) -> Self {
-        self.mnp_version_id = Some(mnp_version_id.into());
-        self
-    }
-
-    /// Sets or clears `mnp_version_id`.
-    pub fn set_mnp_version_id(mut self, mnp_version_id: Option<i64>) -> Self {
-        self.mnp_version_id = mnp_version_id;
-        self
-    }
-
-    /// Applicant
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplyUser`.
-    pub fn apply_user(mut self, apply_user: impl Into<String>) -> Self {
-        self.apply_user = Some(apply_user.into());
-        self
-    }
-
-    /// Sets or clears `apply_user`.
-    pub fn set_apply_user(mut self, apply_user: Option<String>) -> Self {
-        self.apply_user = apply_user;
-        self
-    }
-
-    /// Application time
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplyTime`.
-    pub fn apply_time(mut self, apply_time: impl Into<String>) -> Self {
-        self.apply_time = Some(apply_time.into());
-        self
-    }
-
-    /// Sets or clears `apply_time`.
-    pub fn set_apply_time(mut self, apply_time: Option<String>) -> Self {
-        self.apply_time = apply_time;
-        self
-    }
-
-    /// Mini program name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPName`.
-    pub fn mnp_name(mut self, mnp_name: impl Into<String>) -> Self {
-        self.mnp_name = Some(mnp_name.into());
-        self
-    }
-
-    /// Sets or clears `mnp_name`.
-    pub fn set_mnp_name(mut self, mnp_name: Option<String>) -> Self {
-        self.mnp_name = mnp_name;
-        self
-    }
-
-    /// Mini program icon
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPIcon`.
-    pub fn mnp_icon(mut self, mnp_icon: impl Into<String>) -> Self {
-        self.mnp_icon = Some(mnp_icon.into());
-        self
-    }
-
-    /// Sets or clears `mnp_icon`.
-    pub fn set_mnp_icon(mut self, mnp_icon: Option<String>) -> Self {
-        self.mnp_icon = mnp_icon;
-        self
-    }
-
-    /// Application name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationName`.
-    pub fn application_name(mut self, application_name: impl Into<String>) -> Self {
-        self.application_name = Some(application_name.into());
-        self
-    }
-
-    /// Sets or clears `application_name`.
-    pub fn set_application_name(mut self, application_name: Option<String>) -> Self {
-        self.application_name = application_name;
-        self
-    }
-
-    /// Application icon
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationLogo`.
-    pub fn application_logo(mut self, application_logo: impl Into<String>) -> Self {
-        self.application_logo = Some(application_logo.into());
-        self
-    }
-
-    /// Sets or clears `application_logo`.
-    pub fn set_application_logo(mut self, application_logo: Option<String>) -> Self {
-        self.application_logo = application_logo;
-        self
-    }
-
-    /// Team ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
-        self
-    }
-
-    /// Sets or clears `team_id`.
-    pub fn set_team_id(mut self, team_id: Option<String>) -> Self {
-        self.team_id = team_id;
-        self
-    }
-
-    /// Team name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamName`.
-    pub fn team_name(mut self, team_name: impl Into<String>) -> Self {
-        self.team_name = Some(team_name.into());
-        self
-    }
-
-    /// Sets or clears `team_name`.
-    pub fn set_team_name(mut self, team_name: Option<String>) -> Self {
-        self.team_name = team_name;
-        self
-    }
-
-    /// Mini Program QR code
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPQrCodeUrl`.
-    pub fn mnp_qr_code_url(mut self, mnp_qr_code_url: impl Into<String>) -> Self {
-        self.mnp_qr_code_url = Some(mnp_qr_code_url.into());
-        self
-    }
-
-    /// Sets or clears `mnp_qr_code_url`.
-    pub fn set_mnp_qr_code_url(mut self, mnp_qr_code_url: Option<String>) -> Self {
-        self.mnp_qr_code_url = mnp_qr_code_url;
-        self
-    }
-
-    /// Mini program type
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPType`.
-    pub fn mnp_type(mut self, mnp_type: impl Into<String>) -> Self {
-        self.mnp_type = Some(mnp_type.into());
-        self
-    }
-
-    /// Sets or clears `mnp_type`.
-    pub fn set_mnp_type(mut self, mnp_type: Option<String>) -> Self {
-        self.mnp_type = mnp_type;
-        self
-    }
-
-    /// Approver
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApprovalUser`.
-    pub fn approval_user(mut self, approval_user: impl Into<String>) -> Self {
-        self.approval_user = Some(approval_user.into());
-        self
-    }
-
-    /// Sets or clears `approval_user`.
-    pub fn set_approval_user(mut self, approval_user: Option<String>) -> Self {
-        self.approval_user = approval_user;
-        self
-    }
-
-    /// Approval time
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApprovalTime`.
-    pub fn approval_time(mut self, approval_time: impl Into<String>) -> Self {
-        self.approval_time = Some(approval_time.into());
-        self
-    }
-
-    /// Sets or clears `approval_time`.
-    pub fn set_approval_time(mut self, approval_time: Option<String>) -> Self {
-        self.approval_time = approval_time;
-        self
-    }
-
-    /// Approval notes
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApprovalNote`.
-    pub fn approval_note(mut self, approval_note: impl Into<String>) -> Self {
-        self.approval_note = Some(approval_note.into());
-        self
-    }
-
-    /// Sets or clears `approval_note`.
-    pub fn set_approval_note(mut self, approval_note: Option<String>) -> Self {
-        self.approval_note = approval_note;
-        self
-    }
-}
-
-impl DescribeMnpApprovalListDataBuilder {
-    /// Builds the [`DescribeMnpApprovalListData`].
-    pub fn build(self) -> DescribeMnpApprovalListData {
-        DescribeMnpApprovalListData {
-            approval_no: self.approval_no,
-            application_id: self.application_id,
-            approval_status: self.approval_status,
-            mnp_id: self.mnp_id,
-            mnp_version: self.mnp_version,
-            mnp_version_id: self.mnp_version_id,
-            apply_user: self.apply_user,
-            apply_time: self.apply_time,
-            mnp_name: self.mnp_name,
-            mnp_icon: self.mnp_icon,
-            application_name: self.application_name,
-            application_logo: self.application_logo,
-            team_id: self.team_id,
-            team_name: self.team_name,
-            mnp_qr_code_url: self.mnp_qr_code_url,
-            mnp_type: self.mnp_type,
-            approval_user: self.approval_user,
-            approval_time: self.approval_time,
-            approval_note: self.approval_note,
-        }
-    }
-}
-
 /// List of mini program approval requests of an application
 ///
 /// Wire name: `DescribeMNPApprovalListResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMnpApprovalListResp {
     /// Total number of entries
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub total_count: Option<i64>,
     /// List information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DataList`.
-    #[serde(
-        rename = "DataList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data_list: Option<Vec<super::models::DescribeMnpApprovalListData>>,
 }
 
-impl DescribeMnpApprovalListResp {
-    /// Starts a [`DescribeMnpApprovalListRespBuilder`].
-    pub fn builder() -> DescribeMnpApprovalListRespBuilder {
-        DescribeMnpApprovalListRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeMnpApprovalListResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TotalCount" => {
+                self.total_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DataList" => {
+                self.data_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeMnpApprovalListResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -6617,83 +3303,10 @@ impl ::tcmpp_api::__private::Lenient for DescribeMnpApprovalListResp {
     }
 }
 
-/// Builds a [`DescribeMnpApprovalListResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMnpApprovalListRespBuilder {
-    total_count: Option<i64>,
-    data_list: Option<Vec<super::models::DescribeMnpApprovalListData>>,
-}
-
-impl DescribeMnpApprovalListRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMnpApprovalListRespBuilder {
-            total_count: None,
-            data_list: None,
-        }
-    }
-}
-
-impl Default for DescribeMnpApprovalListRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMnpApprovalListRespBuilder {
-    /// Total number of entries
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TotalCount`.
-    pub fn total_count(mut self, total_count: impl Into<i64>) -> Self {
-        self.total_count = Some(total_count.into());
-        self
-    }
-
-    /// Sets or clears `total_count`.
-    pub fn set_total_count(mut self, total_count: Option<i64>) -> Self {
-        self.total_count = total_count;
-        self
-    }
-
-    /// List information
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DataList`.
-    pub fn data_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::DescribeMnpApprovalListData>,
-    >(mut self, data_list: I) -> Self {
-        self.data_list = Some(data_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `data_list`.
-    pub fn set_data_list(
-        mut self,
-        data_list: Option<Vec<super::models::DescribeMnpApprovalListData>>,
-    ) -> Self {
-        self.data_list = data_list;
-        self
-    }
-}
-
-impl DescribeMnpApprovalListRespBuilder {
-    /// Builds the [`DescribeMnpApprovalListResp`].
-    pub fn build(self) -> DescribeMnpApprovalListResp {
-        DescribeMnpApprovalListResp {
-            total_count: self.total_count,
-            data_list: self.data_list,
-        }
-    }
-}
-
 /// Mini program list
 ///
 /// Wire name: `DescribeMNPListData`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMnpListData {
     /// Mini program ID
@@ -6701,162 +3314,156 @@ pub struct DescribeMnpListData {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `MNPId`.
-    #[serde(
-        rename = "MNPId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_id: Option<String>,
     /// Mini program icon
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `MNPIcon`.
-    #[serde(
-        rename = "MNPIcon",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_icon: Option<String>,
     /// Mini program name
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `MNPName`.
-    #[serde(
-        rename = "MNPName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_name: Option<String>,
     /// Name of the associated team
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `TeamName`.
-    #[serde(
-        rename = "TeamName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_name: Option<String>,
     /// Mini program type
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `MNPType`.
-    #[serde(
-        rename = "MNPType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_type: Option<String>,
     /// Whether the mini program is submitted to the application. 1: Submitted; 2: Removed
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub status: Option<i64>,
     /// Mini program introduction
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPIntro`.
-    #[serde(
-        rename = "MNPIntro",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_intro: Option<String>,
     /// Creator
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateUser`.
-    #[serde(
-        rename = "CreateUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_user: Option<String>,
     /// Creation time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_time: Option<String>,
     /// Updater
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UpdateUser`.
-    #[serde(
-        rename = "UpdateUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub update_user: Option<String>,
     /// Update time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UpdateTime`.
-    #[serde(
-        rename = "UpdateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub update_time: Option<String>,
     /// Application name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationName`.
-    #[serde(
-        rename = "ApplicationName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_name: Option<String>,
     /// Effective status of the bound application. 1: Not effective; 2: Effective
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `EffectStatus`.
-    #[serde(
-        rename = "EffectStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub effect_status: Option<i64>,
     /// ID of the application bound with the mini program
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `EffectMNPVersionId`.
-    #[serde(
-        rename = "EffectMNPVersionId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub effect_mnp_version_id: Option<i64>,
     /// Effective version number of the application that bound with the mini program
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `EffectMNPVersion`.
-    #[serde(
-        rename = "EffectMNPVersion",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub effect_mnp_version: Option<String>,
 }
 
-impl DescribeMnpListData {
-    /// Starts a [`DescribeMnpListDataBuilder`].
-    pub fn builder() -> DescribeMnpListDataBuilder {
-        DescribeMnpListDataBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeMnpListData {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "MNPId" => {
+                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPIcon" => {
+                self.mnp_icon = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPName" => {
+                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamName" => {
+                self.team_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPType" => {
+                self.mnp_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Status" => {
+                self.status = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPIntro" => {
+                self.mnp_intro = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateUser" => {
+                self.create_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateTime" => {
+                self.create_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UpdateUser" => {
+                self.update_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UpdateTime" => {
+                self.update_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationName" => {
+                self.application_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "EffectStatus" => {
+                self.effect_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "EffectMNPVersionId" => {
+                self.effect_mnp_version_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "EffectMNPVersion" => {
+                self.effect_mnp_version = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeMnpListData {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -6876,350 +3483,50 @@ impl ::tcmpp_api::__private::Lenient for DescribeMnpListData {
     }
 }
 
-/// Builds a [`DescribeMnpListData`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMnpListDataBuilder {
-    mnp_id: Option<String>,
-    mnp_icon: Option<String>,
-    mnp_name: Option<String>,
-    team_name: Option<String>,
-    mnp_type: Option<String>,
-    status: Option<i64>,
-    mnp_intro: Option<String>,
-    create_user: Option<String>,
-    create_time: Option<String>,
-    update_user: Option<String>,
-    update_time: Option<String>,
-    application_name: Option<String>,
-    effect_status: Option<i64>,
-    effect_mnp_version_id: Option<i64>,
-    effect_mnp_version: Option<String>,
-}
-
-impl DescribeMnpListDataBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMnpListDataBuilder {
-            mnp_id: None,
-            mnp_icon: None,
-            mnp_name: None,
-            team_name: None,
-            mnp_type: None,
-            status: None,
-            mnp_intro: None,
-            create_user: None,
-            create_time: None,
-            update_user: None,
-            update_time: None,
-            application_name: None,
-            effect_status: None,
-            effect_mnp_version_id: None,
-            effect_mnp_version: None,
-        }
-    }
-}
-
-impl Default for DescribeMnpListDataBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMnpListDataBuilder {
-    /// Mini program ID
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(mut self, mnp_id: impl Into<String>) -> Self {
-        self.mnp_id = Some(mnp_id.into());
-        self
-    }
-
-    /// Sets or clears `mnp_id`.
-    pub fn set_mnp_id(mut self, mnp_id: Option<String>) -> Self {
-        self.mnp_id = mnp_id;
-        self
-    }
-
-    /// Mini program icon
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `MNPIcon`.
-    pub fn mnp_icon(mut self, mnp_icon: impl Into<String>) -> Self {
-        self.mnp_icon = Some(mnp_icon.into());
-        self
-    }
-
-    /// Sets or clears `mnp_icon`.
-    pub fn set_mnp_icon(mut self, mnp_icon: Option<String>) -> Self {
-        self.mnp_icon = mnp_icon;
-        self
-    }
-
-    /// Mini program name
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `MNPName`.
-    pub fn mnp_name(mut self, mnp_name: impl Into<String>) -> Self {
-        self.mnp_name = Some(mnp_name.into());
-        self
-    }
-
-    /// Sets or clears `mnp_name`.
-    pub fn set_mnp_name(mut self, mnp_name: Option<String>) -> Self {
-        self.mnp_name = mnp_name;
-        self
-    }
-
-    /// Name of the associated team
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `TeamName`.
-    pub fn team_name(mut self, team_name: impl Into<String>) -> Self {
-        self.team_name = Some(team_name.into());
-        self
-    }
-
-    /// Sets or clears `team_name`.
-    pub fn set_team_name(mut self, team_name: Option<String>) -> Self {
-        self.team_name = team_name;
-        self
-    }
-
-    /// Mini program type
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `MNPType`.
-    pub fn mnp_type(mut self, mnp_type: impl Into<String>) -> Self {
-        self.mnp_type = Some(mnp_type.into());
-        self
-    }
-
-    /// Sets or clears `mnp_type`.
-    pub fn set_mnp_type(mut self, mnp_type: Option<String>) -> Self {
-        self.mnp_type = mnp_type;
-        self
-    }
-
-    /// Whether the mini program is submitted to the application. 1: Submitted; 2: Removed
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Status`.
-    pub fn status(mut self, status: impl Into<i64>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-
-    /// Sets or clears `status`.
-    pub fn set_status(mut self, status: Option<i64>) -> Self {
-        self.status = status;
-        self
-    }
-
-    /// Mini program introduction
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPIntro`.
-    pub fn mnp_intro(mut self, mnp_intro: impl Into<String>) -> Self {
-        self.mnp_intro = Some(mnp_intro.into());
-        self
-    }
-
-    /// Sets or clears `mnp_intro`.
-    pub fn set_mnp_intro(mut self, mnp_intro: Option<String>) -> Self {
-        self.mnp_intro = mnp_intro;
-        self
-    }
-
-    /// Creator
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateUser`.
-    pub fn create_user(mut self, create_user: impl Into<String>) -> Self {
-        self.create_user = Some(create_user.into());
-        self
-    }
-
-    /// Sets or clears `create_user`.
-    pub fn set_create_user(mut self, create_user: Option<String>) -> Self {
-        self.create_user = create_user;
-        self
-    }
-
-    /// Creation time
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateTime`.
-    pub fn create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-
-    /// Sets or clears `create_time`.
-    pub fn set_create_time(mut self, create_time: Option<String>) -> Self {
-        self.create_time = create_time;
-        self
-    }
-
-    /// Updater
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UpdateUser`.
-    pub fn update_user(mut self, update_user: impl Into<String>) -> Self {
-        self.update_user = Some(update_user.into());
-        self
-    }
-
-    /// Sets or clears `update_user`.
-    pub fn set_update_user(mut self, update_user: Option<String>) -> Self {
-        self.update_user = update_user;
-        self
-    }
-
-    /// Update time
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UpdateTime`.
-    pub fn update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-
-    /// Sets or clears `update_time`.
-    pub fn set_update_time(mut self, update_time: Option<String>) -> Self {
-        self.update_time = update_time;
-        self
-    }
-
-    /// Application name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationName`.
-    pub fn application_name(mut self, application_name: impl Into<String>) -> Self {
-        self.application_name = Some(application_name.into());
-        self
-    }
-
-    /// Sets or clears `application_name`.
-    pub fn set_application_name(mut self, application_name: Option<String>) -> Self {
-        self.application_name = application_name;
-        self
-    }
-
-    /// Effective status of the bound application. 1: Not effective; 2: Effective
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `EffectStatus`.
-    pub fn effect_status(mut self, effect_status: impl Into<i64>) -> Self {
-        self.effect_status = Some(effect_status.into());
-        self
-    }
-
-    /// Sets or clears `effect_status`.
-    pub fn set_effect_status(mut self, effect_status: Option<i64>) -> Self {
-        self.effect_status = effect_status;
-        self
-    }
-
-    /// ID of the application bound with the mini program
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `EffectMNPVersionId`.
-    pub fn effect_mnp_version_id(
-        mut self,
-        effect_mnp_version_id: impl Into<i64>,
-    ) -> Self {
-        self.effect_mnp_version_id = Some(effect_mnp_version_id.into());
-        self
-    }
-
-    /// Sets or clears `effect_mnp_version_id`.
-    pub fn set_effect_mnp_version_id(
-        mut self,
-        effect_mnp_version_id: Option<i64>,
-    ) -> Self {
-        self.effect_mnp_version_id = effect_mnp_version_id;
-        self
-    }
-
-    /// Effective version number of the application that bound with the mini program
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `EffectMNPVersion`.
-    pub fn effect_mnp_version(mut self, effect_mnp_version: impl Into<String>) -> Self {
-        self.effect_mnp_version = Some(effect_mnp_version.into());
-        self
-    }
-
-    /// Sets or clears `effect_mnp_version`.
-    pub fn set_effect_mnp_version(mut self, effect_mnp_version: Option<String>) -> Self {
-        self.effect_mnp_version = effect_mnp_version;
-        self
-    }
-}
-
-impl DescribeMnpListDataBuilder {
-    /// Builds the [`DescribeMnpListData`].
-    pub fn build(self) -> DescribeMnpListData {
-        DescribeMnpListData {
-            mnp_id: self.mnp_id,
-            mnp_icon: self.mnp_icon,
-            mnp_name: self.mnp_name,
-            team_name: self.team_name,
-            mnp_type: self.mnp_type,
-            status: self.status,
-            mnp_intro: self.mnp_intro,
-            create_user: self.create_user,
-            create_time: self.create_time,
-            update_user: self.update_user,
-            update_time: self.update_time,
-            application_name: self.application_name,
-            effect_status: self.effect_status,
-            effect_mnp_version_id: self.effect_mnp_version_id,
-            effect_mnp_version: self.effect_mnp_version,
-        }
-    }
-}
-
 /// Mini program list
 ///
 /// Wire name: `DescribeMNPListResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMnpListResp {
     /// Total number of entries
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub total_count: Option<i64>,
     /// List information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DataList`.
-    #[serde(
-        rename = "DataList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data_list: Option<Vec<super::models::DescribeMnpListData>>,
 }
 
-impl DescribeMnpListResp {
-    /// Starts a [`DescribeMnpListRespBuilder`].
-    pub fn builder() -> DescribeMnpListRespBuilder {
-        DescribeMnpListRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeMnpListResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TotalCount" => {
+                self.total_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DataList" => {
+                self.data_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeMnpListResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -7239,211 +3546,134 @@ impl ::tcmpp_api::__private::Lenient for DescribeMnpListResp {
     }
 }
 
-/// Builds a [`DescribeMnpListResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMnpListRespBuilder {
-    total_count: Option<i64>,
-    data_list: Option<Vec<super::models::DescribeMnpListData>>,
-}
-
-impl DescribeMnpListRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMnpListRespBuilder {
-            total_count: None,
-            data_list: None,
-        }
-    }
-}
-
-impl Default for DescribeMnpListRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMnpListRespBuilder {
-    /// Total number of entries
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TotalCount`.
-    pub fn total_count(mut self, total_count: impl Into<i64>) -> Self {
-        self.total_count = Some(total_count.into());
-        self
-    }
-
-    /// Sets or clears `total_count`.
-    pub fn set_total_count(mut self, total_count: Option<i64>) -> Self {
-        self.total_count = total_count;
-        self
-    }
-
-    /// List information
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DataList`.
-    pub fn data_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::DescribeMnpListData>,
-    >(mut self, data_list: I) -> Self {
-        self.data_list = Some(data_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `data_list`.
-    pub fn set_data_list(
-        mut self,
-        data_list: Option<Vec<super::models::DescribeMnpListData>>,
-    ) -> Self {
-        self.data_list = data_list;
-        self
-    }
-}
-
-impl DescribeMnpListRespBuilder {
-    /// Builds the [`DescribeMnpListResp`].
-    pub fn build(self) -> DescribeMnpListResp {
-        DescribeMnpListResp {
-            total_count: self.total_count,
-            data_list: self.data_list,
-        }
-    }
-}
-
 /// Mini program details
 ///
 /// Wire name: `DescribeMNPManagerDetailData`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMnpManagerDetailData {
     /// Mini program type
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPType`.
-    #[serde(
-        rename = "MNPType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_type: Option<String>,
     /// Mini program ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPId`.
-    #[serde(
-        rename = "MNPId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_id: Option<String>,
     /// Mini program name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPName`.
-    #[serde(
-        rename = "MNPName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_name: Option<String>,
     /// Mini program icon
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPIcon`.
-    #[serde(
-        rename = "MNPIcon",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_icon: Option<String>,
     /// Mini program introduction
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPIntro`.
-    #[serde(
-        rename = "MNPIntro",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_intro: Option<String>,
     /// Mini program description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPDesc`.
-    #[serde(
-        rename = "MNPDesc",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_desc: Option<String>,
     /// Timestamp of the creation time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_time: Option<String>,
     /// Creator
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateUser`.
-    #[serde(
-        rename = "CreateUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_user: Option<String>,
     /// Connection status. 1: Not connected; 2: Connected
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AccessStatus`.
-    #[serde(
-        rename = "AccessStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub access_status: Option<i64>,
     /// The name of the associated team
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamName`.
-    #[serde(
-        rename = "TeamName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_name: Option<String>,
     /// Team ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamId`.
-    #[serde(
-        rename = "TeamId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_id: Option<String>,
     /// Mini program release status. 1: Released; 2: Removed
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub status: Option<i64>,
 }
 
-impl DescribeMnpManagerDetailData {
-    /// Starts a [`DescribeMnpManagerDetailDataBuilder`].
-    pub fn builder() -> DescribeMnpManagerDetailDataBuilder {
-        DescribeMnpManagerDetailDataBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeMnpManagerDetailData {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "MNPType" => {
+                self.mnp_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPId" => {
+                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPName" => {
+                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPIcon" => {
+                self.mnp_icon = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPIntro" => {
+                self.mnp_intro = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPDesc" => {
+                self.mnp_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateTime" => {
+                self.create_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateUser" => {
+                self.create_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AccessStatus" => {
+                self.access_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamName" => {
+                self.team_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamId" => {
+                self.team_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Status" => {
+                self.status = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeMnpManagerDetailData {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -7463,257 +3693,10 @@ impl ::tcmpp_api::__private::Lenient for DescribeMnpManagerDetailData {
     }
 }
 
-/// Builds a [`DescribeMnpManagerDetailData`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMnpManagerDetailDataBuilder {
-    mnp_type: Option<String>,
-    mnp_id: Option<String>,
-    mnp_name: Option<String>,
-    mnp_icon: Option<String>,
-    mnp_intro: Option<String>,
-    mnp_desc: Option<String>,
-    create_time: Option<String>,
-    create_user: Option<String>,
-    access_status: Option<i64>,
-    team_name: Option<String>,
-    team_id: Option<String>,
-    status: Option<i64>,
-}
-
-impl DescribeMnpManagerDetailDataBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMnpManagerDetailDataBuilder {
-            mnp_type: None,
-            mnp_id: None,
-            mnp_name: None,
-            mnp_icon: None,
-            mnp_intro: None,
-            mnp_desc: None,
-            create_time: None,
-            create_user: None,
-            access_status: None,
-            team_name: None,
-            team_id: None,
-            status: None,
-        }
-    }
-}
-
-impl Default for DescribeMnpManagerDetailDataBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMnpManagerDetailDataBuilder {
-    /// Mini program type
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPType`.
-    pub fn mnp_type(mut self, mnp_type: impl Into<String>) -> Self {
-        self.mnp_type = Some(mnp_type.into());
-        self
-    }
-
-    /// Sets or clears `mnp_type`.
-    pub fn set_mnp_type(mut self, mnp_type: Option<String>) -> Self {
-        self.mnp_type = mnp_type;
-        self
-    }
-
-    /// Mini program ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(mut self, mnp_id: impl Into<String>) -> Self {
-        self.mnp_id = Some(mnp_id.into());
-        self
-    }
-
-    /// Sets or clears `mnp_id`.
-    pub fn set_mnp_id(mut self, mnp_id: Option<String>) -> Self {
-        self.mnp_id = mnp_id;
-        self
-    }
-
-    /// Mini program name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPName`.
-    pub fn mnp_name(mut self, mnp_name: impl Into<String>) -> Self {
-        self.mnp_name = Some(mnp_name.into());
-        self
-    }
-
-    /// Sets or clears `mnp_name`.
-    pub fn set_mnp_name(mut self, mnp_name: Option<String>) -> Self {
-        self.mnp_name = mnp_name;
-        self
-    }
-
-    /// Mini program icon
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPIcon`.
-    pub fn mnp_icon(mut self, mnp_icon: impl Into<String>) -> Self {
-        self.mnp_icon = Some(mnp_icon.into());
-        self
-    }
-
-    /// Sets or clears `mnp_icon`.
-    pub fn set_mnp_icon(mut self, mnp_icon: Option<String>) -> Self {
-        self.mnp_icon = mnp_icon;
-        self
-    }
-
-    /// Mini program introduction
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPIntro`.
-    pub fn mnp_intro(mut self, mnp_intro: impl Into<String>) -> Self {
-        self.mnp_intro = Some(mnp_intro.into());
-        self
-    }
-
-    /// Sets or clears `mnp_intro`.
-    pub fn set_mnp_intro(mut self, mnp_intro: Option<String>) -> Self {
-        self.mnp_intro = mnp_intro;
-        self
-    }
-
-    /// Mini program description
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPDesc`.
-    pub fn mnp_desc(mut self, mnp_desc: impl Into<String>) -> Self {
-        self.mnp_desc = Some(mnp_desc.into());
-        self
-    }
-
-    /// Sets or clears `mnp_desc`.
-    pub fn set_mnp_desc(mut self, mnp_desc: Option<String>) -> Self {
-        self.mnp_desc = mnp_desc;
-        self
-    }
-
-    /// Timestamp of the creation time
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateTime`.
-    pub fn create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-
-    /// Sets or clears `create_time`.
-    pub fn set_create_time(mut self, create_time: Option<String>) -> Self {
-        self.create_time = create_time;
-        self
-    }
-
-    /// Creator
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateUser`.
-    pub fn create_user(mut self, create_user: impl Into<String>) -> Self {
-        self.create_user = Some(create_user.into());
-        self
-    }
-
-    /// Sets or clears `create_user`.
-    pub fn set_create_user(mut self, create_user: Option<String>) -> Self {
-        self.create_user = create_user;
-        self
-    }
-
-    /// Connection status. 1: Not connected; 2: Connected
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AccessStatus`.
-    pub fn access_status(mut self, access_status: impl Into<i64>) -> Self {
-        self.access_status = Some(access_status.into());
-        self
-    }
-
-    /// Sets or clears `access_status`.
-    pub fn set_access_status(mut self, access_status: Option<i64>) -> Self {
-        self.access_status = access_status;
-        self
-    }
-
-    /// The name of the associated team
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamName`.
-    pub fn team_name(mut self, team_name: impl Into<String>) -> Self {
-        self.team_name = Some(team_name.into());
-        self
-    }
-
-    /// Sets or clears `team_name`.
-    pub fn set_team_name(mut self, team_name: Option<String>) -> Self {
-        self.team_name = team_name;
-        self
-    }
-
-    /// Team ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
-        self
-    }
-
-    /// Sets or clears `team_id`.
-    pub fn set_team_id(mut self, team_id: Option<String>) -> Self {
-        self.team_id = team_id;
-        self
-    }
-
-    /// Mini program release status. 1: Released; 2: Removed
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Status`.
-    pub fn status(mut self, status: impl Into<i64>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-
-    /// Sets or clears `status`.
-    pub fn set_status(mut self, status: Option<i64>) -> Self {
-        self.status = status;
-        self
-    }
-}
-
-impl DescribeMnpManagerDetailDataBuilder {
-    /// Builds the [`DescribeMnpManagerDetailData`].
-    pub fn build(self) -> DescribeMnpManagerDetailData {
-        DescribeMnpManagerDetailData {
-            mnp_type: self.mnp_type,
-            mnp_id: self.mnp_id,
-            mnp_name: self.mnp_name,
-            mnp_icon: self.mnp_icon,
-            mnp_intro: self.mnp_intro,
-            mnp_desc: self.mnp_desc,
-            create_time: self.create_time,
-            create_user: self.create_user,
-            access_status: self.access_status,
-            team_name: self.team_name,
-            team_id: self.team_id,
-            status: self.status,
-        }
-    }
-}
-
 /// Mini program management page list
 ///
 /// Wire name: `DescribeMNPManagerListData`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMnpManagerListData {
     /// Mini program ID
@@ -7721,72 +3704,77 @@ pub struct DescribeMnpManagerListData {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `MNPId`.
-    #[serde(
-        rename = "MNPId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_id: Option<String>,
     /// Mini program icon
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `MNPIcon`.
-    #[serde(
-        rename = "MNPIcon",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_icon: Option<String>,
     /// Mini program name
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `MNPName`.
-    #[serde(
-        rename = "MNPName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_name: Option<String>,
     /// Team name
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `TeamName`.
-    #[serde(
-        rename = "TeamName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_name: Option<String>,
     /// Access status 1-Not accessed 2-Accessed
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `AccessStatus`.
-    #[serde(
-        rename = "AccessStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub access_status: Option<i64>,
     /// Mini program release status. 1: Released; 2: Removed
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub status: Option<i64>,
 }
 
-impl DescribeMnpManagerListData {
-    /// Starts a [`DescribeMnpManagerListDataBuilder`].
-    pub fn builder() -> DescribeMnpManagerListDataBuilder {
-        DescribeMnpManagerListDataBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeMnpManagerListData {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "MNPId" => {
+                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPIcon" => {
+                self.mnp_icon = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPName" => {
+                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamName" => {
+                self.team_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AccessStatus" => {
+                self.access_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Status" => {
+                self.status = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeMnpManagerListData {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -7806,182 +3794,51 @@ impl ::tcmpp_api::__private::Lenient for DescribeMnpManagerListData {
     }
 }
 
-/// Builds a [`DescribeMnpManagerListData`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMnpManagerListDataBuilder {
-    mnp_id: Option<String>,
-    mnp_icon: Option<String>,
-    mnp_name: Option<String>,
-    team_name: Option<String>,
-    access_status: Option<i64>,
-    status: Option<i64>,
-}
-
-impl DescribeMnpManagerListDataBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMnpManagerListDataBuilder {
-            mnp_id: None,
-            mnp_icon: None,
-            mnp_name: None,
-            team_name: None,
-            access_status: None,
-            status: None,
-        }
-    }
-}
-
-impl Default for DescribeMnpManagerListDataBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMnpManagerListDataBuilder {
-    /// Mini program ID
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(mut self, mnp_id: impl Into<String>) -> Self {
-        self.mnp_id = Some(mnp_id.into());
-        self
-    }
-
-    /// Sets or clears `mnp_id`.
-    pub fn set_mnp_id(mut self, mnp_id: Option<String>) -> Self {
-        self.mnp_id = mnp_id;
-        self
-    }
-
-    /// Mini program icon
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `MNPIcon`.
-    pub fn mnp_icon(mut self, mnp_icon: impl Into<String>) -> Self {
-        self.mnp_icon = Some(mnp_icon.into());
-        self
-    }
-
-    /// Sets or clears `mnp_icon`.
-    pub fn set_mnp_icon(mut self, mnp_icon: Option<String>) -> Self {
-        self.mnp_icon = mnp_icon;
-        self
-    }
-
-    /// Mini program name
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `MNPName`.
-    pub fn mnp_name(mut self, mnp_name: impl Into<String>) -> Self {
-        self.mnp_name = Some(mnp_name.into());
-        self
-    }
-
-    /// Sets or clears `mnp_name`.
-    pub fn set_mnp_name(mut self, mnp_name: Option<String>) -> Self {
-        self.mnp_name = mnp_name;
-        self
-    }
-
-    /// Team name
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `TeamName`.
-    pub fn team_name(mut self, team_name: impl Into<String>) -> Self {
-        self.team_name = Some(team_name.into());
-        self
-    }
-
-    /// Sets or clears `team_name`.
-    pub fn set_team_name(mut self, team_name: Option<String>) -> Self {
-        self.team_name = team_name;
-        self
-    }
-
-    /// Access status 1-Not accessed 2-Accessed
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `AccessStatus`.
-    pub fn access_status(mut self, access_status: impl Into<i64>) -> Self {
-        self.access_status = Some(access_status.into());
-        self
-    }
-
-    /// Sets or clears `access_status`.
-    pub fn set_access_status(mut self, access_status: Option<i64>) -> Self {
-        self.access_status = access_status;
-        self
-    }
-
-    /// Mini program release status. 1: Released; 2: Removed
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Status`.
-    pub fn status(mut self, status: impl Into<i64>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-
-    /// Sets or clears `status`.
-    pub fn set_status(mut self, status: Option<i64>) -> Self {
-        self.status = status;
-        self
-    }
-}
-
-impl DescribeMnpManagerListDataBuilder {
-    /// Builds the [`DescribeMnpManagerListData`].
-    pub fn build(self) -> DescribeMnpManagerListData {
-        DescribeMnpManagerListData {
-            mnp_id: self.mnp_id,
-            mnp_icon: self.mnp_icon,
-            mnp_name: self.mnp_name,
-            team_name: self.team_name,
-            access_status: self.access_status,
-            status: self.status,
-        }
-    }
-}
-
 /// Mini program list
 ///
 /// Wire name: `DescribeMNPManagerListResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMnpManagerListResp {
     /// Total number of entries
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub total_count: Option<i64>,
     /// List information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DataList`.
-    #[serde(
-        rename = "DataList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data_list: Option<Vec<super::models::DescribeMnpManagerListData>>,
 }
 
-impl DescribeMnpManagerListResp {
-    /// Starts a [`DescribeMnpManagerListRespBuilder`].
-    pub fn builder() -> DescribeMnpManagerListRespBuilder {
-        DescribeMnpManagerListRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeMnpManagerListResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TotalCount" => {
+                self.total_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DataList" => {
+                self.data_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeMnpManagerListResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -8001,161 +3858,92 @@ impl ::tcmpp_api::__private::Lenient for DescribeMnpManagerListResp {
     }
 }
 
-/// Builds a [`DescribeMnpManagerListResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMnpManagerListRespBuilder {
-    total_count: Option<i64>,
-    data_list: Option<Vec<super::models::DescribeMnpManagerListData>>,
-}
-
-impl DescribeMnpManagerListRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMnpManagerListRespBuilder {
-            total_count: None,
-            data_list: None,
-        }
-    }
-}
-
-impl Default for DescribeMnpManagerListRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMnpManagerListRespBuilder {
-    /// Total number of entries
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TotalCount`.
-    pub fn total_count(mut self, total_count: impl Into<i64>) -> Self {
-        self.total_count = Some(total_count.into());
-        self
-    }
-
-    /// Sets or clears `total_count`.
-    pub fn set_total_count(mut self, total_count: Option<i64>) -> Self {
-        self.total_count = total_count;
-        self
-    }
-
-    /// List information
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DataList`.
-    pub fn data_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::DescribeMnpManagerListData>,
-    >(mut self, data_list: I) -> Self {
-        self.data_list = Some(data_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `data_list`.
-    pub fn set_data_list(
-        mut self,
-        data_list: Option<Vec<super::models::DescribeMnpManagerListData>>,
-    ) -> Self {
-        self.data_list = data_list;
-        self
-    }
-}
-
-impl DescribeMnpManagerListRespBuilder {
-    /// Builds the [`DescribeMnpManagerListResp`].
-    pub fn build(self) -> DescribeMnpManagerListResp {
-        DescribeMnpManagerListResp {
-            total_count: self.total_count,
-            data_list: self.data_list,
-        }
-    }
-}
-
 /// Response of querying the preview version
 ///
 /// Wire name: `DescribeMNPPreviewResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMnpPreviewResp {
     /// Mini program ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPId`.
-    #[serde(
-        rename = "MNPId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_id: Option<String>,
     /// Mini program name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPName`.
-    #[serde(
-        rename = "MNPName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_name: Option<String>,
     /// Mini program description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPDesc`.
-    #[serde(
-        rename = "MNPDesc",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_desc: Option<String>,
     /// Mini program version
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPVersion`.
-    #[serde(
-        rename = "MNPVersion",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_version: Option<String>,
     /// Mini program introduction
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPVersionIntro`.
-    #[serde(
-        rename = "MNPVersionIntro",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_version_intro: Option<String>,
     /// Mini program QR code
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `QRCodeUrl`.
-    #[serde(
-        rename = "QRCodeUrl",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub qr_code_url: Option<String>,
     /// Path to the preview version
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `PreviewEntrancePath`.
-    #[serde(
-        rename = "PreviewEntrancePath",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub preview_entrance_path: Option<String>,
 }
 
-impl DescribeMnpPreviewResp {
-    /// Starts a [`DescribeMnpPreviewRespBuilder`].
-    pub fn builder() -> DescribeMnpPreviewRespBuilder {
-        DescribeMnpPreviewRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeMnpPreviewResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "MNPId" => {
+                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPName" => {
+                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPDesc" => {
+                self.mnp_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPVersion" => {
+                self.mnp_version = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPVersionIntro" => {
+                self.mnp_version_intro = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "QRCodeUrl" => {
+                self.qr_code_url = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "PreviewEntrancePath" => {
+                self.preview_entrance_path = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeMnpPreviewResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -8175,251 +3963,93 @@ impl ::tcmpp_api::__private::Lenient for DescribeMnpPreviewResp {
     }
 }
 
-/// Builds a [`DescribeMnpPreviewResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMnpPreviewRespBuilder {
-    mnp_id: Option<String>,
-    mnp_name: Option<String>,
-    mnp_desc: Option<String>,
-    mnp_version: Option<String>,
-    mnp_version_intro: Option<String>,
-    qr_code_url: Option<String>,
-    preview_entrance_path: Option<String>,
-}
-
-impl DescribeMnpPreviewRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMnpPreviewRespBuilder {
-            mnp_id: None,
-            mnp_name: None,
-            mnp_desc: None,
-            mnp_version: None,
-            mnp_version_intro: None,
-            qr_code_url: None,
-            preview_entrance_path: None,
-        }
-    }
-}
-
-impl Default for DescribeMnpPreviewRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMnpPreviewRespBuilder {
-    /// Mini program ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(mut self, mnp_id: impl Into<String>) -> Self {
-        self.mnp_id = Some(mnp_id.into());
-        self
-    }
-
-    /// Sets or clears `mnp_id`.
-    pub fn set_mnp_id(mut self, mnp_id: Option<String>) -> Self {
-        self.mnp_id = mnp_id;
-        self
-    }
-
-    /// Mini program name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPName`.
-    pub fn mnp_name(mut self, mnp_name: impl Into<String>) -> Self {
-        self.mnp_name = Some(mnp_name.into());
-        self
-    }
-
-    /// Sets or clears `mnp_name`.
-    pub fn set_mnp_name(mut self, mnp_name: Option<String>) -> Self {
-        self.mnp_name = mnp_name;
-        self
-    }
-
-    /// Mini program description
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPDesc`.
-    pub fn mnp_desc(mut self, mnp_desc: impl Into<String>) -> Self {
-        self.mnp_desc = Some(mnp_desc.into());
-        self
-    }
-
-    /// Sets or clears `mnp_desc`.
-    pub fn set_mnp_desc(mut self, mnp_desc: Option<String>) -> Self {
-        self.mnp_desc = mnp_desc;
-        self
-    }
-
-    /// Mini program version
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPVersion`.
-    pub fn mnp_version(mut self, mnp_version: impl Into<String>) -> Self {
-        self.mnp_version = Some(mnp_version.into());
-        self
-    }
-
-    /// Sets or clears `mnp_version`.
-    pub fn set_mnp_version(mut self, mnp_version: Option<String>) -> Self {
-        self.mnp_version = mnp_version;
-        self
-    }
-
-    /// Mini program introduction
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPVersionIntro`.
-    pub fn mnp_version_intro(mut self, mnp_version_intro: impl Into<String>) -> Self {
-        self.mnp_version_intro = Some(mnp_version_intro.into());
-        self
-    }
-
-    /// Sets or clears `mnp_version_intro`.
-    pub fn set_mnp_version_intro(mut self, mnp_version_intro: Option<String>) -> Self {
-        self.mnp_version_intro = mnp_version_intro;
-        self
-    }
-
-    /// Mini program QR code
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `QRCodeUrl`.
-    pub fn qr_code_url(mut self, qr_code_url: impl Into<String>) -> Self {
-        self.qr_code_url = Some(qr_code_url.into());
-        self
-    }
-
-    /// Sets or clears `qr_code_url`.
-    pub fn set_qr_code_url(mut self, qr_code_url: Option<String>) -> Self {
-        self.qr_code_url = qr_code_url;
-        self
-    }
-
-    /// Path to the preview version
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `PreviewEntrancePath`.
-    pub fn preview_entrance_path(
-        mut self,
-        preview_entrance_path: impl Into<String>,
-    ) -> Self {
-        self.preview_entrance_path = Some(preview_entrance_path.into());
-        self
-    }
-
-    /// Sets or clears `preview_entrance_path`.
-    pub fn set_preview_entrance_path(
-        mut self,
-        preview_entrance_path: Option<String>,
-    ) -> Self {
-        self.preview_entrance_path = preview_entrance_path;
-        self
-    }
-}
-
-impl DescribeMnpPreviewRespBuilder {
-    /// Builds the [`DescribeMnpPreviewResp`].
-    pub fn build(self) -> DescribeMnpPreviewResp {
-        DescribeMnpPreviewResp {
-            mnp_id: self.mnp_id,
-            mnp_name: self.mnp_name,
-            mnp_desc: self.mnp_desc,
-            mnp_version: self.mnp_version,
-            mnp_version_intro: self.mnp_version_intro,
-            qr_code_url: self.qr_code_url,
-            preview_entrance_path: self.preview_entrance_path,
-        }
-    }
-}
-
 /// Details of a permission request to allow a mini program calling sensitive APIs
 ///
 /// Wire name: `DescribeMNPSensitiveAPIPermissionApprovalData`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMnpSensitiveApiPermissionApprovalData {
     /// API ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIId`.
-    #[serde(
-        rename = "APIId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_id: Option<String>,
     /// API request method
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIMethod`.
-    #[serde(
-        rename = "APIMethod",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_method: Option<String>,
     /// Reason for the request
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplyReason`.
-    #[serde(
-        rename = "ApplyReason",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub apply_reason: Option<String>,
     /// Reason for rejection
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `RejectReason`.
-    #[serde(
-        rename = "RejectReason",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub reject_reason: Option<String>,
     /// Approval status. 20: Rejected; 30: Approved
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApprovalStatus`.
-    #[serde(
-        rename = "ApprovalStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub approval_status: Option<i64>,
     /// API feature description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIDesc`.
-    #[serde(
-        rename = "APIDesc",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_desc: Option<String>,
     /// API type. 1: System; 2: Custom
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIType`.
-    #[serde(
-        rename = "APIType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_type: Option<i64>,
 }
 
-impl DescribeMnpSensitiveApiPermissionApprovalData {
-    /// Starts a [`DescribeMnpSensitiveApiPermissionApprovalDataBuilder`].
-    pub fn builder() -> DescribeMnpSensitiveApiPermissionApprovalDataBuilder {
-        DescribeMnpSensitiveApiPermissionApprovalDataBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeMnpSensitiveApiPermissionApprovalData {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "APIId" => {
+                self.api_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIMethod" => {
+                self.api_method = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplyReason" => {
+                self.apply_reason = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "RejectReason" => {
+                self.reject_reason = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApprovalStatus" => {
+                self.approval_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIDesc" => {
+                self.api_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIType" => {
+                self.api_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeMnpSensitiveApiPermissionApprovalData {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -8439,167 +4069,10 @@ impl ::tcmpp_api::__private::Lenient for DescribeMnpSensitiveApiPermissionApprov
     }
 }
 
-/// Builds a [`DescribeMnpSensitiveApiPermissionApprovalData`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMnpSensitiveApiPermissionApprovalDataBuilder {
-    api_id: Option<String>,
-    api_method: Option<String>,
-    apply_reason: Option<String>,
-    reject_reason: Option<String>,
-    approval_status: Option<i64>,
-    api_desc: Option<String>,
-    api_type: Option<i64>,
-}
-
-impl DescribeMnpSensitiveApiPermissionApprovalDataBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMnpSensitiveApiPermissionApprovalDataBuilder {
-            api_id: None,
-            api_method: None,
-            apply_reason: None,
-            reject_reason: None,
-            approval_status: None,
-            api_desc: None,
-            api_type: None,
-        }
-    }
-}
-
-impl Default for DescribeMnpSensitiveApiPermissionApprovalDataBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMnpSensitiveApiPermissionApprovalDataBuilder {
-    /// API ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIId`.
-    pub fn api_id(mut self, api_id: impl Into<String>) -> Self {
-        self.api_id = Some(api_id.into());
-        self
-    }
-
-    /// Sets or clears `api_id`.
-    pub fn set_api_id(mut self, api_id: Option<String>) -> Self {
-        self.api_id = api_id;
-        self
-    }
-
-    /// API request method
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIMethod`.
-    pub fn api_method(mut self, api_method: impl Into<String>) -> Self {
-        self.api_method = Some(api_method.into());
-        self
-    }
-
-    /// Sets or clears `api_method`.
-    pub fn set_api_method(mut self, api_method: Option<String>) -> Self {
-        self.api_method = api_method;
-        self
-    }
-
-    /// Reason for the request
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplyReason`.
-    pub fn apply_reason(mut self, apply_reason: impl Into<String>) -> Self {
-        self.apply_reason = Some(apply_reason.into());
-        self
-    }
-
-    /// Sets or clears `apply_reason`.
-    pub fn set_apply_reason(mut self, apply_reason: Option<String>) -> Self {
-        self.apply_reason = apply_reason;
-        self
-    }
-
-    /// Reason for rejection
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `RejectReason`.
-    pub fn reject_reason(mut self, reject_reason: impl Into<String>) -> Self {
-        self.reject_reason = Some(reject_reason.into());
-        self
-    }
-
-    /// Sets or clears `reject_reason`.
-    pub fn set_reject_reason(mut self, reject_reason: Option<String>) -> Self {
-        self.reject_reason = reject_reason;
-        self
-    }
-
-    /// Approval status. 20: Rejected; 30: Approved
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApprovalStatus`.
-    pub fn approval_status(mut self, approval_status: impl Into<i64>) -> Self {
-        self.approval_status = Some(approval_status.into());
-        self
-    }
-
-    /// Sets or clears `approval_status`.
-    pub fn set_approval_status(mut self, approval_status: Option<i64>) -> Self {
-        self.approval_status = approval_status;
-        self
-    }
-
-    /// API feature description
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIDesc`.
-    pub fn api_desc(mut self, api_desc: impl Into<String>) -> Self {
-        self.api_desc = Some(api_desc.into());
-        self
-    }
-
-    /// Sets or clears `api_desc`.
-    pub fn set_api_desc(mut self, api_desc: Option<String>) -> Self {
-        self.api_desc = api_desc;
-        self
-    }
-
-    /// API type. 1: System; 2: Custom
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIType`.
-    pub fn api_type(mut self, api_type: impl Into<i64>) -> Self {
-        self.api_type = Some(api_type.into());
-        self
-    }
-
-    /// Sets or clears `api_type`.
-    pub fn set_api_type(mut self, api_type: Option<i64>) -> Self {
-        self.api_type = api_type;
-        self
-    }
-}
-
-impl DescribeMnpSensitiveApiPermissionApprovalDataBuilder {
-    /// Builds the [`DescribeMnpSensitiveApiPermissionApprovalData`].
-    pub fn build(self) -> DescribeMnpSensitiveApiPermissionApprovalData {
-        DescribeMnpSensitiveApiPermissionApprovalData {
-            api_id: self.api_id,
-            api_method: self.api_method,
-            apply_reason: self.apply_reason,
-            reject_reason: self.reject_reason,
-            approval_status: self.approval_status,
-            api_desc: self.api_desc,
-            api_type: self.api_type,
-        }
-    }
-}
-
 /// List of permission requests to allow a mini program calling sensitive APIs
 ///
 /// Wire name: `DescribeMNPSensitiveAPIPermissionApprovalListData`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMnpSensitiveApiPermissionApprovalListData {
     /// Approval ID
@@ -8607,197 +4080,189 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalListData {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApprovalNo`.
-    #[serde(
-        rename = "ApprovalNo",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub approval_no: Option<String>,
     /// Sensitive API ID
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `APIId`.
-    #[serde(
-        rename = "APIId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_id: Option<String>,
     /// API name
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `APIName`.
-    #[serde(
-        rename = "APIName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_name: Option<String>,
     /// API request method
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `APIMethod`.
-    #[serde(
-        rename = "APIMethod",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_method: Option<String>,
     /// Mini program ID
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `MNPId`.
-    #[serde(
-        rename = "MNPId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_id: Option<String>,
     /// Mini program name
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `MNPName`.
-    #[serde(
-        rename = "MNPName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_name: Option<String>,
     /// Applicant
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApplyUser`.
-    #[serde(
-        rename = "ApplyUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub apply_user: Option<String>,
     /// Application time
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApplyTime`.
-    #[serde(
-        rename = "ApplyTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub apply_time: Option<String>,
     /// Application notes
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApplyNote`.
-    #[serde(
-        rename = "ApplyNote",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub apply_note: Option<String>,
     /// Approval status. 1: Processing; 20: Rejected; 30: Approved
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApprovalStatus`.
-    #[serde(
-        rename = "ApprovalStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub approval_status: Option<i64>,
     /// Approver
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApprovalUser`.
-    #[serde(
-        rename = "ApprovalUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub approval_user: Option<String>,
     /// Approval time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApprovalTime`.
-    #[serde(
-        rename = "ApprovalTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub approval_time: Option<String>,
     /// Approval notes
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApprovalNote`.
-    #[serde(
-        rename = "ApprovalNote",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub approval_note: Option<String>,
     /// Application ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationId`.
-    #[serde(
-        rename = "ApplicationId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_id: Option<String>,
     /// Application name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationName`.
-    #[serde(
-        rename = "ApplicationName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_name: Option<String>,
     /// Application icon
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationLogo`.
-    #[serde(
-        rename = "ApplicationLogo",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_logo: Option<String>,
     /// API type. 1: System; 2: Custom
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIType`.
-    #[serde(
-        rename = "APIType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_type: Option<i64>,
     /// API feature description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIDesc`.
-    #[serde(
-        rename = "APIDesc",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_desc: Option<String>,
 }
 
-impl DescribeMnpSensitiveApiPermissionApprovalListData {
-    /// Starts a [`DescribeMnpSensitiveApiPermissionApprovalListDataBuilder`].
-    pub fn builder() -> DescribeMnpSensitiveApiPermissionApprovalListDataBuilder {
-        DescribeMnpSensitiveApiPermissionApprovalListDataBuilder::new()
+impl ::tcmpp_api::__private::Fields
+for DescribeMnpSensitiveApiPermissionApprovalListData {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "ApprovalNo" => {
+                self.approval_no = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIId" => {
+                self.api_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIName" => {
+                self.api_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIMethod" => {
+                self.api_method = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPId" => {
+                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPName" => {
+                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplyUser" => {
+                self.apply_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplyTime" => {
+                self.apply_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplyNote" => {
+                self.apply_note = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApprovalStatus" => {
+                self.approval_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApprovalUser" => {
+                self.approval_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApprovalTime" => {
+                self.approval_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApprovalNote" => {
+                self.approval_note = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationId" => {
+                self.application_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationName" => {
+                self.application_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationLogo" => {
+                self.application_logo = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIType" => {
+                self.api_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIDesc" => {
+                self.api_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeMnpSensitiveApiPermissionApprovalListData {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -8818,375 +4283,10 @@ for DescribeMnpSensitiveApiPermissionApprovalListData {
     }
 }
 
-/// Builds a [`DescribeMnpSensitiveApiPermissionApprovalListData`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMnpSensitiveApiPermissionApprovalListDataBuilder {
-    approval_no: Option<String>,
-    api_id: Option<String>,
-    api_name: Option<String>,
-    api_method: Option<String>,
-    mnp_id: Option<String>,
-    mnp_name: Option<String>,
-    apply_user: Option<String>,
-    apply_time: Option<String>,
-    apply_note: Option<String>,
-    approval_status: Option<i64>,
-    approval_user: Option<String>,
-    approval_time: Option<String>,
-    approval_note: Option<String>,
-    application_id: Option<String>,
-    application_name: Option<String>,
-    application_logo: Option<String>,
-    api_type: Option<i64>,
-    api_desc: Option<String>,
-}
-
-impl DescribeMnpSensitiveApiPermissionApprovalListDataBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMnpSensitiveApiPermissionApprovalListDataBuilder {
-            approval_no: None,
-            api_id: None,
-            api_name: None,
-            api_method: None,
-            mnp_id: None,
-            mnp_name: None,
-            apply_user: None,
-            apply_time: None,
-            apply_note: None,
-            approval_status: None,
-            approval_user: None,
-            approval_time: None,
-            approval_note: None,
-            application_id: None,
-            application_name: None,
-            application_logo: None,
-            api_type: None,
-            api_desc: None,
-        }
-    }
-}
-
-impl Default for DescribeMnpSensitiveApiPermissionApprovalListDataBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMnpSensitiveApiPermissionApprovalListDataBuilder {
-    /// Approval ID
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `ApprovalNo`.
-    pub fn approval_no(mut self, approval_no: impl Into<String>) -> Self {
-        self.approval_no = Some(approval_no.into());
-        self
-    }
-
-    /// Sets or clears `approval_no`.
-    pub fn set_approval_no(mut self, approval_no: Option<String>) -> Self {
-        self.approval_no = approval_no;
-        self
-    }
-
-    /// Sensitive API ID
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `APIId`.
-    pub fn api_id(mut self, api_id: impl Into<String>) -> Self {
-        self.api_id = Some(api_id.into());
-        self
-    }
-
-    /// Sets or clears `api_id`.
-    pub fn set_api_id(mut self, api_id: Option<String>) -> Self {
-        self.api_id = api_id;
-        self
-    }
-
-    /// API name
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `APIName`.
-    pub fn api_name(mut self, api_name: impl Into<String>) -> Self {
-        self.api_name = Some(api_name.into());
-        self
-    }
-
-    /// Sets or clears `api_name`.
-    pub fn set_api_name(mut self, api_name: Option<String>) -> Self {
-        self.api_name = api_name;
-        self
-    }
-
-    /// API request method
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `APIMethod`.
-    pub fn api_method(mut self, api_method: impl Into<String>) -> Self {
-        self.api_method = Some(api_method.into());
-        self
-    }
-
-    /// Sets or clears `api_method`.
-    pub fn set_api_method(mut self, api_method: Option<String>) -> Self {
-        self.api_method = api_method;
-        self
-    }
-
-    /// Mini program ID
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(mut self, mnp_id: impl Into<String>) -> Self {
-        self.mnp_id = Some(mnp_id.into());
-        self
-    }
-
-    /// Sets or clears `mnp_id`.
-    pub fn set_mnp_id(mut self, mnp_id: Option<String>) -> Self {
-        self.mnp_id = mnp_id;
-        self
-    }
-
-    /// Mini program name
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `MNPName`.
-    pub fn mnp_name(mut self, mnp_name: impl Into<String>) -> Self {
-        self.mnp_name = Some(mnp_name.into());
-        self
-    }
-
-    /// Sets or clears `mnp_name`.
-    pub fn set_mnp_name(mut self, mnp_name: Option<String>) -> Self {
-        self.mnp_name = mnp_name;
-        self
-    }
-
-    /// Applicant
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `ApplyUser`.
-    pub fn apply_user(mut self, apply_user: impl Into<String>) -> Self {
-        self.apply_user = Some(apply_user.into());
-        self
-    }
-
-    /// Sets or clears `apply_user`.
-    pub fn set_apply_user(mut self, apply_user: Option<String>) -> Self {
-        self.apply_user = apply_user;
-        self
-    }
-
-    /// Application time
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `ApplyTime`.
-    pub fn apply_time(mut self, apply_time: impl Into<String>) -> Self {
-        self.apply_time = Some(apply_time.into());
-        self
-    }
-
-    /// Sets or clears `apply_time`.
-    pub fn set_apply_time(mut self, apply_time: Option<String>) -> Self {
-        self.apply_time = apply_time;
-        self
-    }
-
-    /// Application notes
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `ApplyNote`.
-    pub fn apply_note(mut self, apply_note: impl Into<String>) -> Self {
-        self.apply_note = Some(apply_note.into());
-        self
-    }
-
-    /// Sets or clears `apply_note`.
-    pub fn set_apply_note(mut self, apply_note: Option<String>) -> Self {
-        self.apply_note = apply_note;
-        self
-    }
-
-    /// Approval status. 1: Processing; 20: Rejected; 30: Approved
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `ApprovalStatus`.
-    pub fn approval_status(mut self, approval_status: impl Into<i64>) -> Self {
-        self.approval_status = Some(approval_status.into());
-        self
-    }
-
-    /// Sets or clears `approval_status`.
-    pub fn set_approval_status(mut self, approval_status: Option<i64>) -> Self {
-        self.approval_status = approval_status;
-        self
-    }
-
-    /// Approver
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApprovalUser`.
-    pub fn approval_user(mut self, approval_user: impl Into<String>) -> Self {
-        self.approval_user = Some(approval_user.into());
-        self
-    }
-
-    /// Sets or clears `approval_user`.
-    pub fn set_approval_user(mut self, approval_user: Option<String>) -> Self {
-        self.approval_user = approval_user;
-        self
-    }
-
-    /// Approval time
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApprovalTime`.
-    pub fn approval_time(mut self, approval_time: impl Into<String>) -> Self {
-        self.approval_time = Some(approval_time.into());
-        self
-    }
-
-    /// Sets or clears `approval_time`.
-    pub fn set_approval_time(mut self, approval_time: Option<String>) -> Self {
-        self.approval_time = approval_time;
-        self
-    }
-
-    /// Approval notes
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApprovalNote`.
-    pub fn approval_note(mut self, approval_note: impl Into<String>) -> Self {
-        self.approval_note = Some(approval_note.into());
-        self
-    }
-
-    /// Sets or clears `approval_note`.
-    pub fn set_approval_note(mut self, approval_note: Option<String>) -> Self {
-        self.approval_note = approval_note;
-        self
-    }
-
-    /// Application ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
-        self.application_id = Some(application_id.into());
-        self
-    }
-
-    /// Sets or clears `application_id`.
-    pub fn set_application_id(mut self, application_id: Option<String>) -> Self {
-        self.application_id = application_id;
-        self
-    }
-
-    /// Application name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationName`.
-    pub fn application_name(mut self, application_name: impl Into<String>) -> Self {
-        self.application_name = Some(application_name.into());
-        self
-    }
-
-    /// Sets or clears `application_name`.
-    pub fn set_application_name(mut self, application_name: Option<String>) -> Self {
-        self.application_name = application_name;
-        self
-    }
-
-    /// Application icon
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationLogo`.
-    pub fn application_logo(mut self, application_logo: impl Into<String>) -> Self {
-        self.application_logo = Some(application_logo.into());
-        self
-    }
-
-    /// Sets or clears `application_logo`.
-    pub fn set_application_logo(mut self, application_logo: Option<String>) -> Self {
-        self.application_logo = application_logo;
-        self
-    }
-
-    /// API type. 1: System; 2: Custom
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIType`.
-    pub fn api_type(mut self, api_type: impl Into<i64>) -> Self {
-        self.api_type = Some(api_type.into());
-        self
-    }
-
-    /// Sets or clears `api_type`.
-    pub fn set_api_type(mut self, api_type: Option<i64>) -> Self {
-        self.api_type = api_type;
-        self
-    }
-
-    /// API feature description
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIDesc`.
-    pub fn api_desc(mut self, api_desc: impl Into<String>) -> Self {
-        self.api_desc = Some(api_desc.into());
-        self
-    }
-
-    /// Sets or clears `api_desc`.
-    pub fn set_api_desc(mut self, api_desc: Option<String>) -> Self {
-        self.api_desc = api_desc;
-        self
-    }
-}
-
-impl DescribeMnpSensitiveApiPermissionApprovalListDataBuilder {
-    /// Builds the [`DescribeMnpSensitiveApiPermissionApprovalListData`].
-    pub fn build(self) -> DescribeMnpSensitiveApiPermissionApprovalListData {
-        DescribeMnpSensitiveApiPermissionApprovalListData {
-            approval_no: self.approval_no,
-            api_id: self.api_id,
-            api_name: self.api_name,
-            api_method: self.api_method,
-            mnp_id: self.mnp_id,
-            mnp_name: self.mnp_name,
-            apply_user: self.apply_user,
-            apply_time: self.apply_time,
-            apply_note: self.apply_note,
-            approval_status: self.approval_status,
-            approval_user: self.approval_user,
-            approval_time: self.approval_time,
-            approval_note: self.approval_note,
-            application_id: self.application_id,
-            application_name: self.application_name,
-            application_logo: self.application_logo,
-            api_type: self.api_type,
-            api_desc: self.api_desc,
-        }
-    }
-}
-
 /// List of permission requests to allow a mini program calling sensitive APIs
 ///
 /// Wire name: `DescribeMNPSensitiveAPIPermissionApprovalListResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMnpSensitiveApiPermissionApprovalListResp {
     /// Total number of entries
@@ -9194,31 +4294,45 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalListResp {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub total_count: Option<i64>,
     /// List information
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `DataList`.
-    #[serde(
-        rename = "DataList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data_list: Option<
         Vec<super::models::DescribeMnpSensitiveApiPermissionApprovalListData>,
     >,
 }
 
-impl DescribeMnpSensitiveApiPermissionApprovalListResp {
-    /// Starts a [`DescribeMnpSensitiveApiPermissionApprovalListRespBuilder`].
-    pub fn builder() -> DescribeMnpSensitiveApiPermissionApprovalListRespBuilder {
-        DescribeMnpSensitiveApiPermissionApprovalListRespBuilder::new()
+impl ::tcmpp_api::__private::Fields
+for DescribeMnpSensitiveApiPermissionApprovalListResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TotalCount" => {
+                self.total_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DataList" => {
+                self.data_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeMnpSensitiveApiPermissionApprovalListResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -9239,218 +4353,138 @@ for DescribeMnpSensitiveApiPermissionApprovalListResp {
     }
 }
 
-/// Builds a [`DescribeMnpSensitiveApiPermissionApprovalListResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMnpSensitiveApiPermissionApprovalListRespBuilder {
-    total_count: Option<i64>,
-    data_list: Option<
-        Vec<super::models::DescribeMnpSensitiveApiPermissionApprovalListData>,
-    >,
-}
-
-impl DescribeMnpSensitiveApiPermissionApprovalListRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMnpSensitiveApiPermissionApprovalListRespBuilder {
-            total_count: None,
-            data_list: None,
-        }
-    }
-}
-
-impl Default for DescribeMnpSensitiveApiPermissionApprovalListRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMnpSensitiveApiPermissionApprovalListRespBuilder {
-    /// Total number of entries
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `TotalCount`.
-    pub fn total_count(mut self, total_count: impl Into<i64>) -> Self {
-        self.total_count = Some(total_count.into());
-        self
-    }
-
-    /// Sets or clears `total_count`.
-    pub fn set_total_count(mut self, total_count: Option<i64>) -> Self {
-        self.total_count = total_count;
-        self
-    }
-
-    /// List information
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `DataList`.
-    pub fn data_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::DescribeMnpSensitiveApiPermissionApprovalListData>,
-    >(mut self, data_list: I) -> Self {
-        self.data_list = Some(data_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `data_list`.
-    pub fn set_data_list(
-        mut self,
-        data_list: Option<
-            Vec<super::models::DescribeMnpSensitiveApiPermissionApprovalListData>,
-        >,
-    ) -> Self {
-        self.data_list = data_list;
-        self
-    }
-}
-
-impl DescribeMnpSensitiveApiPermissionApprovalListRespBuilder {
-    /// Builds the [`DescribeMnpSensitiveApiPermissionApprovalListResp`].
-    pub fn build(self) -> DescribeMnpSensitiveApiPermissionApprovalListResp {
-        DescribeMnpSensitiveApiPermissionApprovalListResp {
-            total_count: self.total_count,
-            data_list: self.data_list,
-        }
-    }
-}
-
 /// List of sensitive APIs that can be called by a mini program
 ///
 /// Wire name: `DescribeMNPSensitiveAPIPermissionListData`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMnpSensitiveApiPermissionListData {
     /// API ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIId`.
-    #[serde(
-        rename = "APIId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_id: Option<String>,
     /// API name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIName`.
-    #[serde(
-        rename = "APIName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_name: Option<String>,
     /// API request method
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIMethod`.
-    #[serde(
-        rename = "APIMethod",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_method: Option<String>,
     /// API status
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIStatus`.
-    #[serde(
-        rename = "APIStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_status: Option<i64>,
     /// API application status
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIApplyStatus`.
-    #[serde(
-        rename = "APIApplyStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_apply_status: Option<i64>,
     /// Reason for rejection
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `RejectReason`.
-    #[serde(
-        rename = "RejectReason",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub reject_reason: Option<String>,
     /// Approval ID
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApprovalNo`.
-    #[serde(
-        rename = "ApprovalNo",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub approval_no: Option<String>,
     /// Application ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationId`.
-    #[serde(
-        rename = "ApplicationId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_id: Option<String>,
     /// Application icon
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationIcon`.
-    #[serde(
-        rename = "ApplicationIcon",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_icon: Option<String>,
     /// Application name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationName`.
-    #[serde(
-        rename = "ApplicationName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_name: Option<String>,
     /// API type. 1: System; 2: Custom
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIType`.
-    #[serde(
-        rename = "APIType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_type: Option<i64>,
     /// API feature description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIDesc`.
-    #[serde(
-        rename = "APIDesc",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_desc: Option<String>,
 }
 
-impl DescribeMnpSensitiveApiPermissionListData {
-    /// Starts a [`DescribeMnpSensitiveApiPermissionListDataBuilder`].
-    pub fn builder() -> DescribeMnpSensitiveApiPermissionListDataBuilder {
-        DescribeMnpSensitiveApiPermissionListDataBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeMnpSensitiveApiPermissionListData {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "APIId" => {
+                self.api_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIName" => {
+                self.api_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIMethod" => {
+                self.api_method = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIStatus" => {
+                self.api_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIApplyStatus" => {
+                self.api_apply_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "RejectReason" => {
+                self.reject_reason = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApprovalNo" => {
+                self.approval_no = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationId" => {
+                self.application_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationIcon" => {
+                self.application_icon = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationName" => {
+                self.application_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIType" => {
+                self.api_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIDesc" => {
+                self.api_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeMnpSensitiveApiPermissionListData {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -9470,286 +4504,51 @@ impl ::tcmpp_api::__private::Lenient for DescribeMnpSensitiveApiPermissionListDa
     }
 }
 
-/// Builds a [`DescribeMnpSensitiveApiPermissionListData`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMnpSensitiveApiPermissionListDataBuilder {
-    api_id: Option<String>,
-    api_name: Option<String>,
-    api_method: Option<String>,
-    api_status: Option<i64>,
-    api_apply_status: Option<i64>,
-    reject_reason: Option<String>,
-    approval_no: Option<String>,
-    application_id: Option<String>,
-    application_icon: Option<String>,
-    application_name: Option<String>,
-    api_type: Option<i64>,
-    api_desc: Option<String>,
-}
-
-impl DescribeMnpSensitiveApiPermissionListDataBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMnpSensitiveApiPermissionListDataBuilder {
-            api_id: None,
-            api_name: None,
-            api_method: None,
-            api_status: None,
-            api_apply_status: None,
-            reject_reason: None,
-            approval_no: None,
-            application_id: None,
-            application_icon: None,
-            application_name: None,
-            api_type: None,
-            api_desc: None,
-        }
-    }
-}
-
-impl Default for DescribeMnpSensitiveApiPermissionListDataBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMnpSensitiveApiPermissionListDataBuilder {
-    /// API ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIId`.
-    pub fn api_id(mut self, api_id: impl Into<String>) -> Self {
-        self.api_id = Some(api_id.into());
-        self
-    }
-
-    /// Sets or clears `api_id`.
-    pub fn set_api_id(mut self, api_id: Option<String>) -> Self {
-        self.api_id = api_id;
-        self
-    }
-
-    /// API name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIName`.
-    pub fn api_name(mut self, api_name: impl Into<String>) -> Self {
-        self.api_name = Some(api_name.into());
-        self
-    }
-
-    /// Sets or clears `api_name`.
-    pub fn set_api_name(mut self, api_name: Option<String>) -> Self {
-        self.api_name = api_name;
-        self
-    }
-
-    /// API request method
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIMethod`.
-    pub fn api_method(mut self, api_method: impl Into<String>) -> Self {
-        self.api_method = Some(api_method.into());
-        self
-    }
-
-    /// Sets or clears `api_method`.
-    pub fn set_api_method(mut self, api_method: Option<String>) -> Self {
-        self.api_method = api_method;
-        self
-    }
-
-    /// API status
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIStatus`.
-    pub fn api_status(mut self, api_status: impl Into<i64>) -> Self {
-        self.api_status = Some(api_status.into());
-        self
-    }
-
-    /// Sets or clears `api_status`.
-    pub fn set_api_status(mut self, api_status: Option<i64>) -> Self {
-        self.api_status = api_status;
-        self
-    }
-
-    /// API application status
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIApplyStatus`.
-    pub fn api_apply_status(mut self, api_apply_status: impl Into<i64>) -> Self {
-        self.api_apply_status = Some(api_apply_status.into());
-        self
-    }
-
-    /// Sets or clears `api_apply_status`.
-    pub fn set_api_apply_status(mut self, api_apply_status: Option<i64>) -> Self {
-        self.api_apply_status = api_apply_status;
-        self
-    }
-
-    /// Reason for rejection
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `RejectReason`.
-    pub fn reject_reason(mut self, reject_reason: impl Into<String>) -> Self {
-        self.reject_reason = Some(reject_reason.into());
-        self
-    }
-
-    /// Sets or clears `reject_reason`.
-    pub fn set_reject_reason(mut self, reject_reason: Option<String>) -> Self {
-        self.reject_reason = reject_reason;
-        self
-    }
-
-    /// Approval ID
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `ApprovalNo`.
-    pub fn approval_no(mut self, approval_no: impl Into<String>) -> Self {
-        self.approval_no = Some(approval_no.into());
-        self
-    }
-
-    /// Sets or clears `approval_no`.
-    pub fn set_approval_no(mut self, approval_no: Option<String>) -> Self {
-        self.approval_no = approval_no;
-        self
-    }
-
-    /// Application ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
-        self.application_id = Some(application_id.into());
-        self
-    }
-
-    /// Sets or clears `application_id`.
-    pub fn set_application_id(mut self, application_id: Option<String>) -> Self {
-        self.application_id = application_id;
-        self
-    }
-
-    /// Application icon
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationIcon`.
-    pub fn application_icon(mut self, application_icon: impl Into<String>) -> Self {
-        self.application_icon = Some(application_icon.into());
-        self
-    }
-
-    /// Sets or clears `application_icon`.
-    pub fn set_application_icon(mut self, application_icon: Option<String>) -> Self {
-        self.application_icon = application_icon;
-        self
-    }
-
-    /// Application name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationName`.
-    pub fn application_name(mut self, application_name: impl Into<String>) -> Self {
-        self.application_name = Some(application_name.into());
-        self
-    }
-
-    /// Sets or clears `application_name`.
-    pub fn set_application_name(mut self, application_name: Option<String>) -> Self {
-        self.application_name = application_name;
-        self
-    }
-
-    /// API type. 1: System; 2: Custom
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIType`.
-    pub fn api_type(mut self, api_type: impl Into<i64>) -> Self {
-        self.api_type = Some(api_type.into());
-        self
-    }
-
-    /// Sets or clears `api_type`.
-    pub fn set_api_type(mut self, api_type: Option<i64>) -> Self {
-        self.api_type = api_type;
-        self
-    }
-
-    /// API feature description
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIDesc`.
-    pub fn api_desc(mut self, api_desc: impl Into<String>) -> Self {
-        self.api_desc = Some(api_desc.into());
-        self
-    }
-
-    /// Sets or clears `api_desc`.
-    pub fn set_api_desc(mut self, api_desc: Option<String>) -> Self {
-        self.api_desc = api_desc;
-        self
-    }
-}
-
-impl DescribeMnpSensitiveApiPermissionListDataBuilder {
-    /// Builds the [`DescribeMnpSensitiveApiPermissionListData`].
-    pub fn build(self) -> DescribeMnpSensitiveApiPermissionListData {
-        DescribeMnpSensitiveApiPermissionListData {
-            api_id: self.api_id,
-            api_name: self.api_name,
-            api_method: self.api_method,
-            api_status: self.api_status,
-            api_apply_status: self.api_apply_status,
-            reject_reason: self.reject_reason,
-            approval_no: self.approval_no,
-            application_id: self.application_id,
-            application_icon: self.application_icon,
-            application_name: self.application_name,
-            api_type: self.api_type,
-            api_desc: self.api_desc,
-        }
-    }
-}
-
 /// List of sensitive APIs that can be called by a mini program
 ///
 /// Wire name: `DescribeMNPSensitiveAPIPermissionListResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMnpSensitiveApiPermissionListResp {
     /// Total number of entries
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub total_count: Option<i64>,
     /// List data
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DataList`.
-    #[serde(
-        rename = "DataList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data_list: Option<Vec<super::models::DescribeMnpSensitiveApiPermissionListData>>,
 }
 
-impl DescribeMnpSensitiveApiPermissionListResp {
-    /// Starts a [`DescribeMnpSensitiveApiPermissionListRespBuilder`].
-    pub fn builder() -> DescribeMnpSensitiveApiPermissionListRespBuilder {
-        DescribeMnpSensitiveApiPermissionListRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeMnpSensitiveApiPermissionListResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TotalCount" => {
+                self.total_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DataList" => {
+                self.data_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeMnpSensitiveApiPermissionListResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -9769,131 +4568,69 @@ impl ::tcmpp_api::__private::Lenient for DescribeMnpSensitiveApiPermissionListRe
     }
 }
 
-/// Builds a [`DescribeMnpSensitiveApiPermissionListResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMnpSensitiveApiPermissionListRespBuilder {
-    total_count: Option<i64>,
-    data_list: Option<Vec<super::models::DescribeMnpSensitiveApiPermissionListData>>,
-}
-
-impl DescribeMnpSensitiveApiPermissionListRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMnpSensitiveApiPermissionListRespBuilder {
-            total_count: None,
-            data_list: None,
-        }
-    }
-}
-
-impl Default for DescribeMnpSensitiveApiPermissionListRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMnpSensitiveApiPermissionListRespBuilder {
-    /// Total number of entries
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TotalCount`.
-    pub fn total_count(mut self, total_count: impl Into<i64>) -> Self {
-        self.total_count = Some(total_count.into());
-        self
-    }
-
-    /// Sets or clears `total_count`.
-    pub fn set_total_count(mut self, total_count: Option<i64>) -> Self {
-        self.total_count = total_count;
-        self
-    }
-
-    /// List data
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DataList`.
-    pub fn data_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::DescribeMnpSensitiveApiPermissionListData>,
-    >(mut self, data_list: I) -> Self {
-        self.data_list = Some(data_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `data_list`.
-    pub fn set_data_list(
-        mut self,
-        data_list: Option<Vec<super::models::DescribeMnpSensitiveApiPermissionListData>>,
-    ) -> Self {
-        self.data_list = data_list;
-        self
-    }
-}
-
-impl DescribeMnpSensitiveApiPermissionListRespBuilder {
-    /// Builds the [`DescribeMnpSensitiveApiPermissionListResp`].
-    pub fn build(self) -> DescribeMnpSensitiveApiPermissionListResp {
-        DescribeMnpSensitiveApiPermissionListResp {
-            total_count: self.total_count,
-            data_list: self.data_list,
-        }
-    }
-}
-
 /// Additional compilation task info
 ///
 /// Wire name: `DescribeMNPVersionCompileTaskExtInfo`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMnpVersionCompileTaskExtInfo {
     /// TCMPP error message
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TCMPPErrMsg`.
-    #[serde(
-        rename = "TCMPPErrMsg",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub tcmpp_err_msg: Option<String>,
     /// WX Error Message
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `WXErrMsg`.
-    #[serde(
-        rename = "WXErrMsg",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub wx_err_msg: Option<String>,
     /// WeChat QR code
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `WXQrCode`.
-    #[serde(
-        rename = "WXQrCode",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub wx_qr_code: Option<String>,
     /// Compile size Information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `SizeInfo`.
-    #[serde(
-        rename = "SizeInfo",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub size_info: Option<String>,
 }
 
-impl DescribeMnpVersionCompileTaskExtInfo {
-    /// Starts a [`DescribeMnpVersionCompileTaskExtInfoBuilder`].
-    pub fn builder() -> DescribeMnpVersionCompileTaskExtInfoBuilder {
-        DescribeMnpVersionCompileTaskExtInfoBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeMnpVersionCompileTaskExtInfo {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TCMPPErrMsg" => {
+                self.tcmpp_err_msg = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "WXErrMsg" => {
+                self.wx_err_msg = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "WXQrCode" => {
+                self.wx_qr_code = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "SizeInfo" => {
+                self.size_info = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeMnpVersionCompileTaskExtInfo {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -9913,184 +4650,46 @@ impl ::tcmpp_api::__private::Lenient for DescribeMnpVersionCompileTaskExtInfo {
     }
 }
 
-/// Builds a [`DescribeMnpVersionCompileTaskExtInfo`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMnpVersionCompileTaskExtInfoBuilder {
-    tcmpp_err_msg: Option<String>,
-    wx_err_msg: Option<String>,
-    wx_qr_code: Option<String>,
-    size_info: Option<String>,
-}
-
-impl DescribeMnpVersionCompileTaskExtInfoBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMnpVersionCompileTaskExtInfoBuilder {
-            tcmpp_err_msg: None,
-            wx_err_msg: None,
-            wx_qr_code: None,
-            size_info: None,
-        }
-    }
-}
-
-impl Default for DescribeMnpVersionCompileTaskExtInfoBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMnpVersionCompileTaskExtInfoBuilder {
-    /// TCMPP error message
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TCMPPErrMsg`.
-    pub fn tcmpp_err_msg(mut self, tcmpp_err_msg: impl Into<String>) -> Self {
-        self.tcmpp_err_msg = Some(tcmpp_err_msg.into());
-        self
-    }
-
-    /// Sets or clears `tcmpp_err_msg`.
-    pub fn set_tcmpp_err_msg(mut self, tcmpp_err_msg: Option<String>) -> Self {
-        self.tcmpp_err_msg = tcmpp_err_msg;
-        self
-    }
-
-    /// WX Error Message
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `WXErrMsg`.
-    pub fn wx_err_msg(mut self, wx_err_msg: impl Into<String>) -> Self {
-        self.wx_err_msg = Some(wx_err_msg.into());
-        self
-    }
-
-    /// Sets or clears `wx_err_msg`.
-    pub fn set_wx_err_msg(mut self, wx_err_msg: Option<String>) -> Self {
-        self.wx_err_msg = wx_err_msg;
-        self
-    }
-
-    /// WeChat QR code
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `WXQrCode`.
-    pub fn wx_qr_code(mut self, wx_qr_code: impl Into<String>) -> Self {
-        self.wx_qr_code = Some(wx_qr_code.into());
-        self
-    }
-
-    /// Sets or clears `wx_qr_code`.
-    pub fn set_wx_qr_code(mut self, wx_qr_code: Option<String>) -> Self {
-        self.wx_qr_code = wx_qr_code;
-        self
-    }
-
-    /// Compile size Information
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `SizeInfo`.
-    pub fn size_info(mut self, size_info: impl Into<String>) -> Self {
-        self.size_info = Some(size_info.into());
-        self
-    }
-
-    /// Sets or clears `size_info`.
-    pub fn set_size_info(mut self, size_info: Option<String>) -> Self {
-        self.size_info = size_info;
-        self
-    }
-}
-
-impl DescribeMnpVersionCompileTaskExtInfoBuilder {
-    /// Builds the [`DescribeMnpVersionCompileTaskExtInfo`].
-    pub fn build(self) -> DescribeMnpVersionCompileTaskExtInfo {
-        DescribeMnpVersionCompileTaskExtInfo {
-            tcmpp_err_msg: self.tcmpp_err_msg,
-            wx_err_msg: self.wx_err_msg,
-            wx_qr_code: self.wx_qr_code,
-            size_info: self.size_info,
-        }
-    }
-}
-
 /// Task details
 ///
 /// Wire name: `DescribeMNPVersionCompileTaskResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMnpVersionCompileTaskResp {
     /// Mini program ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPId`.
-    #[serde(
-        rename = "MNPId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_id: Option<String>,
     /// Task ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub task_id: Option<String>,
     /// 1: Pending; 20: Running; 30: Failed; 60: Succeeded
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TaskStatus`.
-    #[serde(
-        rename = "TaskStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub task_status: Option<i64>,
     /// Task status message
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TaskMsg`.
-    #[serde(
-        rename = "TaskMsg",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub task_msg: Option<String>,
     /// QR code address
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `QrCodeUrl`.
-    #[serde(
-        rename = "QrCodeUrl",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub qr_code_url: Option<String>,
     /// Packet size
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `PkgSize`.
-    #[serde(
-        rename = "PkgSize",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub pkg_size: Option<i64>,
     /// Subpackage information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `SubPkgInfos`.
-    #[serde(
-        rename = "SubPkgInfos",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub sub_pkg_infos: Option<
         Vec<super::models::DescribeMnpVersionCompileTaskSubSimpleInfo>,
     >,
@@ -10098,28 +4697,64 @@ pub struct DescribeMnpVersionCompileTaskResp {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `QrCodeContent`.
-    #[serde(
-        rename = "QrCodeContent",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub qr_code_content: Option<String>,
     /// Additional information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ExtInfo`.
-    #[serde(
-        rename = "ExtInfo",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub ext_info: Option<super::models::DescribeMnpVersionCompileTaskExtInfo>,
 }
 
-impl DescribeMnpVersionCompileTaskResp {
-    /// Starts a [`DescribeMnpVersionCompileTaskRespBuilder`].
-    pub fn builder() -> DescribeMnpVersionCompileTaskRespBuilder {
-        DescribeMnpVersionCompileTaskRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeMnpVersionCompileTaskResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "MNPId" => {
+                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TaskId" => {
+                self.task_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TaskStatus" => {
+                self.task_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TaskMsg" => {
+                self.task_msg = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "QrCodeUrl" => {
+                self.qr_code_url = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "PkgSize" => {
+                self.pkg_size = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "SubPkgInfos" => {
+                self.sub_pkg_infos = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "QrCodeContent" => {
+                self.qr_code_content = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ExtInfo" => {
+                self.ext_info = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeMnpVersionCompileTaskResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -10139,219 +4774,10 @@ impl ::tcmpp_api::__private::Lenient for DescribeMnpVersionCompileTaskResp {
     }
 }
 
-/// Builds a [`DescribeMnpVersionCompileTaskResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMnpVersionCompileTaskRespBuilder {
-    mnp_id: Option<String>,
-    task_id: Option<String>,
-    task_status: Option<i64>,
-    task_msg: Option<String>,
-    qr_code_url: Option<String>,
-    pkg_size: Option<i64>,
-    sub_pkg_infos: Option<
-        Vec<super::models::DescribeMnpVersionCompileTaskSubSimpleInfo>,
-    >,
-    qr_code_content: Option<String>,
-    ext_info: Option<super::models::DescribeMnpVersionCompileTaskExtInfo>,
-}
-
-impl DescribeMnpVersionCompileTaskRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMnpVersionCompileTaskRespBuilder {
-            mnp_id: None,
-            task_id: None,
-            task_status: None,
-            task_msg: None,
-            qr_code_url: None,
-            pkg_size: None,
-            sub_pkg_infos: None,
-            qr_code_content: None,
-            ext_info: None,
-        }
-    }
-}
-
-impl Default for DescribeMnpVersionCompileTaskRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMnpVersionCompileTaskRespBuilder {
-    /// Mini program ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(mut self, mnp_id: impl Into<String>) -> Self {
-        self.mnp_id = Some(mnp_id.into());
-        self
-    }
-
-    /// Sets or clears `mnp_id`.
-    pub fn set_mnp_id(mut self, mnp_id: Option<String>) -> Self {
-        self.mnp_id = mnp_id;
-        self
-    }
-
-    /// Task ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TaskId`.
-    pub fn task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = Some(task_id.into());
-        self
-    }
-
-    /// Sets or clears `task_id`.
-    pub fn set_task_id(mut self, task_id: Option<String>) -> Self {
-        self.task_id = task_id;
-        self
-    }
-
-    /// 1: Pending; 20: Running; 30: Failed; 60: Succeeded
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TaskStatus`.
-    pub fn task_status(mut self, task_status: impl Into<i64>) -> Self {
-        self.task_status = Some(task_status.into());
-        self
-    }
-
-    /// Sets or clears `task_status`.
-    pub fn set_task_status(mut self, task_status: Option<i64>) -> Self {
-        self.task_status = task_status;
-        self
-    }
-
-    /// Task status message
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TaskMsg`.
-    pub fn task_msg(mut self, task_msg: impl Into<String>) -> Self {
-        self.task_msg = Some(task_msg.into());
-        self
-    }
-
-    /// Sets or clears `task_msg`.
-    pub fn set_task_msg(mut self, task_msg: Option<String>) -> Self {
-        self.task_msg = task_msg;
-        self
-    }
-
-    /// QR code address
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `QrCodeUrl`.
-    pub fn qr_code_url(mut self, qr_code_url: impl Into<String>) -> Self {
-        self.qr_code_url = Some(qr_code_url.into());
-        self
-    }
-
-    /// Sets or clears `qr_code_url`.
-    pub fn set_qr_code_url(mut self, qr_code_url: Option<String>) -> Self {
-        self.qr_code_url = qr_code_url;
-        self
-    }
-
-    /// Packet size
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `PkgSize`.
-    pub fn pkg_size(mut self, pkg_size: impl Into<i64>) -> Self {
-        self.pkg_size = Some(pkg_size.into());
-        self
-    }
-
-    /// Sets or clears `pkg_size`.
-    pub fn set_pkg_size(mut self, pkg_size: Option<i64>) -> Self {
-        self.pkg_size = pkg_size;
-        self
-    }
-
-    /// Subpackage information
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `SubPkgInfos`.
-    pub fn sub_pkg_infos<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::DescribeMnpVersionCompileTaskSubSimpleInfo>,
-    >(mut self, sub_pkg_infos: I) -> Self {
-        self.sub_pkg_infos = Some(sub_pkg_infos.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `sub_pkg_infos`.
-    pub fn set_sub_pkg_infos(
-        mut self,
-        sub_pkg_infos: Option<
-            Vec<super::models::DescribeMnpVersionCompileTaskSubSimpleInfo>,
-        >,
-    ) -> Self {
-        self.sub_pkg_infos = sub_pkg_infos;
-        self
-    }
-
-    /// QR code content
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `QrCodeContent`.
-    pub fn qr_code_content(mut self, qr_code_content: impl Into<String>) -> Self {
-        self.qr_code_content = Some(qr_code_content.into());
-        self
-    }
-
-    /// Sets or clears `qr_code_content`.
-    pub fn set_qr_code_content(mut self, qr_code_content: Option<String>) -> Self {
-        self.qr_code_content = qr_code_content;
-        self
-    }
-
-    /// Additional information
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ExtInfo`.
-    pub fn ext_info(
-        mut self,
-        ext_info: impl Into<super::models::DescribeMnpVersionCompileTaskExtInfo>,
-    ) -> Self {
-        self.ext_info = Some(ext_info.into());
-        self
-    }
-
-    /// Sets or clears `ext_info`.
-    pub fn set_ext_info(
-        mut self,
-        ext_info: Option<super::models::DescribeMnpVersionCompileTaskExtInfo>,
-    ) -> Self {
-        self.ext_info = ext_info;
-        self
-    }
-}
-
-impl DescribeMnpVersionCompileTaskRespBuilder {
-    /// Builds the [`DescribeMnpVersionCompileTaskResp`].
-    pub fn build(self) -> DescribeMnpVersionCompileTaskResp {
-        DescribeMnpVersionCompileTaskResp {
-            mnp_id: self.mnp_id,
-            task_id: self.task_id,
-            task_status: self.task_status,
-            task_msg: self.task_msg,
-            qr_code_url: self.qr_code_url,
-            pkg_size: self.pkg_size,
-            sub_pkg_infos: self.sub_pkg_infos,
-            qr_code_content: self.qr_code_content,
-            ext_info: self.ext_info,
-        }
-    }
-}
-
 /// Information of the subpackage built in a compiling task
 ///
 /// Wire name: `DescribeMNPVersionCompileTaskSubSimpleInfo`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMnpVersionCompileTaskSubSimpleInfo {
     /// Name
@@ -10360,38 +4786,48 @@ pub struct DescribeMnpVersionCompileTaskSubSimpleInfo {
     /// Example: `"名称"`
     ///
     /// Wire name: `PkgName`.
-    #[serde(
-        rename = "PkgName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub pkg_name: Option<String>,
     /// Prefix of the package name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `PathPrefix`.
-    #[serde(
-        rename = "PathPrefix",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub path_prefix: Option<String>,
     /// Package size in bytes
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `PkgSize`.
-    #[serde(
-        rename = "PkgSize",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub pkg_size: Option<i64>,
 }
 
-impl DescribeMnpVersionCompileTaskSubSimpleInfo {
-    /// Starts a [`DescribeMnpVersionCompileTaskSubSimpleInfoBuilder`].
-    pub fn builder() -> DescribeMnpVersionCompileTaskSubSimpleInfoBuilder {
-        DescribeMnpVersionCompileTaskSubSimpleInfoBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeMnpVersionCompileTaskSubSimpleInfo {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "PkgName" => {
+                self.pkg_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "PathPrefix" => {
+                self.path_prefix = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "PkgSize" => {
+                self.pkg_size = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeMnpVersionCompileTaskSubSimpleInfo {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -10411,145 +4847,65 @@ impl ::tcmpp_api::__private::Lenient for DescribeMnpVersionCompileTaskSubSimpleI
     }
 }
 
-/// Builds a [`DescribeMnpVersionCompileTaskSubSimpleInfo`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMnpVersionCompileTaskSubSimpleInfoBuilder {
-    pkg_name: Option<String>,
-    path_prefix: Option<String>,
-    pkg_size: Option<i64>,
-}
-
-impl DescribeMnpVersionCompileTaskSubSimpleInfoBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMnpVersionCompileTaskSubSimpleInfoBuilder {
-            pkg_name: None,
-            path_prefix: None,
-            pkg_size: None,
-        }
-    }
-}
-
-impl Default for DescribeMnpVersionCompileTaskSubSimpleInfoBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMnpVersionCompileTaskSubSimpleInfoBuilder {
-    /// Name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Example: `"名称"`
-    ///
-    /// Wire name: `PkgName`.
-    pub fn pkg_name(mut self, pkg_name: impl Into<String>) -> Self {
-        self.pkg_name = Some(pkg_name.into());
-        self
-    }
-
-    /// Sets or clears `pkg_name`.
-    pub fn set_pkg_name(mut self, pkg_name: Option<String>) -> Self {
-        self.pkg_name = pkg_name;
-        self
-    }
-
-    /// Prefix of the package name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `PathPrefix`.
-    pub fn path_prefix(mut self, path_prefix: impl Into<String>) -> Self {
-        self.path_prefix = Some(path_prefix.into());
-        self
-    }
-
-    /// Sets or clears `path_prefix`.
-    pub fn set_path_prefix(mut self, path_prefix: Option<String>) -> Self {
-        self.path_prefix = path_prefix;
-        self
-    }
-
-    /// Package size in bytes
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `PkgSize`.
-    pub fn pkg_size(mut self, pkg_size: impl Into<i64>) -> Self {
-        self.pkg_size = Some(pkg_size.into());
-        self
-    }
-
-    /// Sets or clears `pkg_size`.
-    pub fn set_pkg_size(mut self, pkg_size: Option<i64>) -> Self {
-        self.pkg_size = pkg_size;
-        self
-    }
-}
-
-impl DescribeMnpVersionCompileTaskSubSimpleInfoBuilder {
-    /// Builds the [`DescribeMnpVersionCompileTaskSubSimpleInfo`].
-    pub fn build(self) -> DescribeMnpVersionCompileTaskSubSimpleInfo {
-        DescribeMnpVersionCompileTaskSubSimpleInfo {
-            pkg_name: self.pkg_name,
-            path_prefix: self.path_prefix,
-            pkg_size: self.pkg_size,
-        }
-    }
-}
-
 /// Result of the task to create a mini program version
 ///
 /// Wire name: `DescribeMNPVersionResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMnpVersionResp {
     /// Mini program ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPId`.
-    #[serde(
-        rename = "MNPId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_id: Option<String>,
     /// Task ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub task_id: Option<String>,
     /// 1: Pending; 20: Running; 30: Failed; 60: Succeeded
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TaskStatus`.
-    #[serde(
-        rename = "TaskStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub task_status: Option<i64>,
     /// Task status message
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TaskMsg`.
-    #[serde(
-        rename = "TaskMsg",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub task_msg: Option<String>,
 }
 
-impl DescribeMnpVersionResp {
-    /// Starts a [`DescribeMnpVersionRespBuilder`].
-    pub fn builder() -> DescribeMnpVersionRespBuilder {
-        DescribeMnpVersionRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeMnpVersionResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "MNPId" => {
+                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TaskId" => {
+                self.task_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TaskStatus" => {
+                self.task_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TaskMsg" => {
+                self.task_msg = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeMnpVersionResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -10569,302 +4925,189 @@ impl ::tcmpp_api::__private::Lenient for DescribeMnpVersionResp {
     }
 }
 
-/// Builds a [`DescribeMnpVersionResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMnpVersionRespBuilder {
-    mnp_id: Option<String>,
-    task_id: Option<String>,
-    task_status: Option<i64>,
-    task_msg: Option<String>,
-}
-
-impl DescribeMnpVersionRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMnpVersionRespBuilder {
-            mnp_id: None,
-            task_id: None,
-            task_status: None,
-            task_msg: None,
-        }
-    }
-}
-
-impl Default for DescribeMnpVersionRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMnpVersionRespBuilder {
-    /// Mini program ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(mut self, mnp_id: impl Into<String>) -> Self {
-        self.mnp_id = Some(mnp_id.into());
-        self
-    }
-
-    /// Sets or clears `mnp_id`.
-    pub fn set_mnp_id(mut self, mnp_id: Option<String>) -> Self {
-        self.mnp_id = mnp_id;
-        self
-    }
-
-    /// Task ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TaskId`.
-    pub fn task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = Some(task_id.into());
-        self
-    }
-
-    /// Sets or clears `task_id`.
-    pub fn set_task_id(mut self, task_id: Option<String>) -> Self {
-        self.task_id = task_id;
-        self
-    }
-
-    /// 1: Pending; 20: Running; 30: Failed; 60: Succeeded
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TaskStatus`.
-    pub fn task_status(mut self, task_status: impl Into<i64>) -> Self {
-        self.task_status = Some(task_status.into());
-        self
-    }
-
-    /// Sets or clears `task_status`.
-    pub fn set_task_status(mut self, task_status: Option<i64>) -> Self {
-        self.task_status = task_status;
-        self
-    }
-
-    /// Task status message
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TaskMsg`.
-    pub fn task_msg(mut self, task_msg: impl Into<String>) -> Self {
-        self.task_msg = Some(task_msg.into());
-        self
-    }
-
-    /// Sets or clears `task_msg`.
-    pub fn set_task_msg(mut self, task_msg: Option<String>) -> Self {
-        self.task_msg = task_msg;
-        self
-    }
-}
-
-impl DescribeMnpVersionRespBuilder {
-    /// Builds the [`DescribeMnpVersionResp`].
-    pub fn build(self) -> DescribeMnpVersionResp {
-        DescribeMnpVersionResp {
-            mnp_id: self.mnp_id,
-            task_id: self.task_id,
-            task_status: self.task_status,
-            task_msg: self.task_msg,
-        }
-    }
-}
-
 /// List of all Developer versions of a mini program
 ///
 /// Wire name: `DescribeMPAllStageVersionsResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeMpAllStageVersionsResp {
     /// Mini program ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPId`.
-    #[serde(
-        rename = "MNPId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_id: Option<String>,
     /// Mini program version ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPVersionId`.
-    #[serde(
-        rename = "MNPVersionId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_version_id: Option<i64>,
     /// Mini program name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPName`.
-    #[serde(
-        rename = "MNPName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_name: Option<String>,
     /// Mini program icon
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPIcon`.
-    #[serde(
-        rename = "MNPIcon",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_icon: Option<String>,
     /// Mini program type
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPType`.
-    #[serde(
-        rename = "MNPType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_type: Option<String>,
     /// Mini program introduction
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPIntro`.
-    #[serde(
-        rename = "MNPIntro",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_intro: Option<String>,
     /// Mini program description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPDesc`.
-    #[serde(
-        rename = "MNPDesc",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_desc: Option<String>,
     /// Developer
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateUser`.
-    #[serde(
-        rename = "CreateUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_user: Option<String>,
     /// The time when the developer created it
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_time: Option<String>,
     /// Mini program version
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPVersion`.
-    #[serde(
-        rename = "MNPVersion",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_version: Option<String>,
     /// Version features
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPVersionIntro`.
-    #[serde(
-        rename = "MNPVersionIntro",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_version_intro: Option<String>,
     /// Phase. Values: \[Develop,Platform,Online\]
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Phase`.
-    #[serde(
-        rename = "Phase",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub phase: Option<super::models::Phase>,
     /// 0: Pending; 1: Processing; 2: Rejected; 3: Approved; 4: Cancelled
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApprovalStatus`.
-    #[serde(
-        rename = "ApprovalStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub approval_status: Option<super::models::ApprovalStatus>,
     /// Approval request ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApprovalNo`.
-    #[serde(
-        rename = "ApprovalNo",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub approval_no: Option<String>,
     /// Whether it is a preview version.
     /// 0: Not a preview version; 1: Preview version
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ShowCase`.
-    #[serde(
-        rename = "ShowCase",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub show_case: Option<super::models::ShowCase>,
     /// Version number to roll back to
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `RollbackVersion`.
-    #[serde(
-        rename = "RollbackVersion",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub rollback_version: Option<i64>,
     /// Release status
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub status: Option<i64>,
     /// Version approval status. 0: Pending; 1: Processing; 2: Rejected; 3: Approved; 4: Cancelled
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `VersionCurrentStatus`.
-    #[serde(
-        rename = "VersionCurrentStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub version_current_status: Option<super::models::ApprovalStatus>,
 }
 
-impl DescribeMpAllStageVersionsResp {
-    /// Starts a [`DescribeMpAllStageVersionsRespBuilder`].
-    pub fn builder() -> DescribeMpAllStageVersionsRespBuilder {
-        DescribeMpAllStageVersionsRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeMpAllStageVersionsResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "MNPId" => {
+                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPVersionId" => {
+                self.mnp_version_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPName" => {
+                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPIcon" => {
+                self.mnp_icon = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPType" => {
+                self.mnp_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPIntro" => {
+                self.mnp_intro = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPDesc" => {
+                self.mnp_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateUser" => {
+                self.create_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateTime" => {
+                self.create_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPVersion" => {
+                self.mnp_version = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPVersionIntro" => {
+                self.mnp_version_intro = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Phase" => {
+                self.phase = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApprovalStatus" => {
+                self.approval_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApprovalNo" => {
+                self.approval_no = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ShowCase" => {
+                self.show_case = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "RollbackVersion" => {
+                self.rollback_version = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Status" => {
+                self.status = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "VersionCurrentStatus" => {
+                self.version_current_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeMpAllStageVersionsResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -10884,406 +5127,51 @@ impl ::tcmpp_api::__private::Lenient for DescribeMpAllStageVersionsResp {
     }
 }
 
-/// Builds a [`DescribeMpAllStageVersionsResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeMpAllStageVersionsRespBuilder {
-    mnp_id: Option<String>,
-    mnp_version_id: Option<i64>,
-    mnp_name: Option<String>,
-    mnp_icon: Option<String>,
-    mnp_type: Option<String>,
-    mnp_intro: Option<String>,
-    mnp_desc: Option<String>,
-    create_user: Option<String>,
-    create_time: Option<String>,
-    mnp_version: Option<String>,
-    mnp_version_intro: Option<String>,
-    phase: Option<super::models::Phase>,
-    approval_status: Option<super::models::ApprovalStatus>,
-    approval_no: Option<String>,
-    show_case: Option<super::models::ShowCase>,
-    rollback_version: Option<i64>,
-    status: Option<i64>,
-    version_current_status: Option<super::models::ApprovalStatus>,
-}
-
-impl DescribeMpAllStageVersionsRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeMpAllStageVersionsRespBuilder {
-            mnp_id: None,
-            mnp_version_id: None,
-            mnp_name: None,
-            mnp_icon: None,
-            mnp_type: None,
-            mnp_intro: None,
-            mnp_desc: None,
-            create_user: None,
-            create_time: None,
-            mnp_version: None,
-            mnp_version_intro: None,
-            phase: None,
-            approval_status: None,
-            approval_no: None,
-            show_case: None,
-            rollback_version: None,
-            status: None,
-            version_current_status: None,
-        }
-    }
-}
-
-impl Default for DescribeMpAllStageVersionsRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeMpAllStageVersionsRespBuilder {
-    /// Mini program ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(mut self, mnp_id: impl Into<String>) -> Self {
-        self.mnp_id = Some(mnp_id.into());
-        self
-    }
-
-    /// Sets or clears `mnp_id`.
-    pub fn set_mnp_id(mut self, mnp_id: Option<String>) -> Self {
-        self.mnp_id = mnp_id;
-        self
-    }
-
-    /// Mini program version ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPVersionId`.
-    pub fn mnp_version_id(mut self, mnp_version_id: impl Into<i64>) -> Self {
-        self.mnp_version_id = Some(mnp_version_id.into());
-        self
-    }
-
-    /// Sets or clears `mnp_version_id`.
-    pub fn set_mnp_version_id(mut self, mnp_version_id: Option<i64>) -> Self {
-        self.mnp_version_id = mnp_version_id;
-        self
-    }
-
-    /// Mini program name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPName`.
-    pub fn mnp_name(mut self, mnp_name: impl Into<String>) -> Self {
-        self.mnp_name = Some(mnp_name.into());
-        self
-    }
-
-    /// Sets or clears `mnp_name`.
-    pub fn set_mnp_name(mut self, mnp_name: Option<String>) -> Self {
-        self.mnp_name = mnp_name;
-        self
-    }
-
-    /// Mini program icon
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPIcon`.
-    pub fn mnp_icon(mut self, mnp_icon: impl Into<String>) -> Self {
-        self.mnp_icon = Some(mnp_icon.into());
-        self
-    }
-
-    /// Sets or clears `mnp_icon`.
-    pub fn set_mnp_icon(mut self, mnp_icon: Option<String>) -> Self {
-        self.mnp_icon = mnp_icon;
-        self
-    }
-
-    /// Mini program type
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPType`.
-    pub fn mnp_type(mut self, mnp_type: impl Into<String>) -> Self {
-        self.mnp_type = Some(mnp_type.into());
-        self
-    }
-
-    /// Sets or clears `mnp_type`.
-    pub fn set_mnp_type(mut self, mnp_type: Option<String>) -> Self {
-        self.mnp_type = mnp_type;
-        self
-    }
-
-    /// Mini program introduction
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPIntro`.
-    pub fn mnp_intro(mut self, mnp_intro: impl Into<String>) -> Self {
-        self.mnp_intro = Some(mnp_intro.into());
-        self
-    }
-
-    /// Sets or clears `mnp_intro`.
-    pub fn set_mnp_intro(mut self, mnp_intro: Option<String>) -> Self {
-        self.mnp_intro = mnp_intro;
-        self
-    }
-
-    /// Mini program description
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPDesc`.
-    pub fn mnp_desc(mut self, mnp_desc: impl Into<String>) -> Self {
-        self.mnp_desc = Some(mnp_desc.into());
-        self
-    }
-
-    /// Sets or clears `mnp_desc`.
-    pub fn set_mnp_desc(mut self, mnp_desc: Option<String>) -> Self {
-        self.mnp_desc = mnp_desc;
-        self
-    }
-
-    /// Developer
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateUser`.
-    pub fn create_user(mut self, create_user: impl Into<String>) -> Self {
-        self.create_user = Some(create_user.into());
-        self
-    }
-
-    /// Sets or clears `create_user`.
-    pub fn set_create_user(mut self, create_user: Option<String>) -> Self {
-        self.create_user = create_user;
-        self
-    }
-
-    /// The time when the developer created it
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateTime`.
-    pub fn create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-
-    /// Sets or clears `create_time`.
-    pub fn set_create_time(mut self, create_time: Option<String>) -> Self {
-        self.create_time = create_time;
-        self
-    }
-
-    /// Mini program version
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPVersion`.
-    pub fn mnp_version(mut self, mnp_version: impl Into<String>) -> Self {
-        self.mnp_version = Some(mnp_version.into());
-        self
-    }
-
-    /// Sets or clears `mnp_version`.
-    pub fn set_mnp_version(mut self, mnp_version: Option<String>) -> Self {
-        self.mnp_version = mnp_version;
-        self
-    }
-
-    /// Version features
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPVersionIntro`.
-    pub fn mnp_version_intro(mut self, mnp_version_intro: impl Into<String>) -> Self {
-        self.mnp_version_intro = Some(mnp_version_intro.into());
-        self
-    }
-
-    /// Sets or clears `mnp_version_intro`.
-    pub fn set_mnp_version_intro(mut self, mnp_version_intro: Option<String>) -> Self {
-        self.mnp_version_intro = mnp_version_intro;
-        self
-    }
-
-    /// Phase. Values: \[Develop,Platform,Online\]
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Phase`.
-    pub fn phase(mut self, phase: impl Into<super::models::Phase>) -> Self {
-        self.phase = Some(phase.into());
-        self
-    }
-
-    /// Sets or clears `phase`.
-    pub fn set_phase(mut self, phase: Option<super::models::Phase>) -> Self {
-        self.phase = phase;
-        self
-    }
-
-    /// 0: Pending; 1: Processing; 2: Rejected; 3: Approved; 4: Cancelled
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApprovalStatus`.
-    pub fn approval_status(
-        mut self,
-        approval_status: impl Into<super::models::ApprovalStatus>,
-    ) -> Self {
-        self.approval_status = Some(approval_status.into());
-        self
-    }
-
-    /// Sets or clears `approval_status`.
-    pub fn set_approval_status(
-        mut self,
-        approval_status: Option<super::models::ApprovalStatus>,
-    ) -> Self {
-        self.approval_status = approval_status;
-        self
-    }
-
-    /// Approval request ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApprovalNo`.
-    pub fn approval_no(mut self, approval_no: impl Into<String>) -> Self {
-        self.approval_no = Some(approval_no.into());
-        self
-    }
-
-    /// Sets or clears `approval_no`.
-    pub fn set_approval_no(mut self, approval_no: Option<String>) -> Self {
-        self.approval_no = approval_no;
-        self
-    }
-
-    /// Whether it is a preview version.
-    /// 0: Not a preview version; 1: Preview version
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ShowCase`.
-    pub fn show_case(mut self, show_case: impl Into<super::models::ShowCase>) -> Self {
-        self.show_case = Some(show_case.into());
-        self
-    }
-
-    /// Sets or clears `show_case`.
-    pub fn set_show_case(mut self, show_case: Option<super::models::ShowCase>) -> Self {
-        self.show_case = show_case;
-        self
-    }
-
-    /// Version number to roll back to
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `RollbackVersion`.
-    pub fn rollback_version(mut self, rollback_version: impl Into<i64>) -> Self {
-        self.rollback_version = Some(rollback_version.into());
-        self
-    }
-
-    /// Sets or clears `rollback_version`.
-    pub fn set_rollback_version(mut self, rollback_version: Option<i64>) -> Self {
-        self.rollback_version = rollback_version;
-        self
-    }
-
-    /// Release status
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Status`.
-    pub fn status(mut self, status: impl Into<i64>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-
-    /// Sets or clears `status`.
-    pub fn set_status(mut self, status: Option<i64>) -> Self {
-        self.status = status;
-        self
-    }
-
-    /// Version approval status. 0: Pending; 1: Processing; 2: Rejected; 3: Approved; 4: Cancelled
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `VersionCurrentStatus`.
-    pub fn version_current_status(
-        mut self,
-        version_current_status: impl Into<super::models::ApprovalStatus>,
-    ) -> Self {
-        self.version_current_status = Some(version_current_status.into());
-        self
-    }
-
-    /// Sets or clears `version_current_status`.
-    pub fn set_version_current_status(
-        mut self,
-        version_current_status: Option<super::models::ApprovalStatus>,
-    ) -> Self {
-        self.version_current_status = version_current_status;
-        self
-    }
-}
-
-impl DescribeMpAllStageVersionsRespBuilder {
-    /// Builds the [`DescribeMpAllStageVersionsResp`].
-    pub fn build(self) -> DescribeMpAllStageVersionsResp {
-        DescribeMpAllStageVersionsResp {
-            mnp_id: self.mnp_id,
-            mnp_version_id: self.mnp_version_id,
-            mnp_name: self.mnp_name,
-            mnp_icon: self.mnp_icon,
-            mnp_type: self.mnp_type,
-            mnp_intro: self.mnp_intro,
-            mnp_desc: self.mnp_desc,
-            create_user: self.create_user,
-            create_time: self.create_time,
-            mnp_version: self.mnp_version,
-            mnp_version_intro: self.mnp_version_intro,
-            phase: self.phase,
-            approval_status: self.approval_status,
-            approval_no: self.approval_no,
-            show_case: self.show_case,
-            rollback_version: self.rollback_version,
-            status: self.status,
-            version_current_status: self.version_current_status,
-        }
-    }
-}
-
 /// Response of querying the rollback version list
 ///
 /// Wire name: `DescribeRevertOnlineVersionPageResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeRevertOnlineVersionPageResp {
     /// Total number of entries
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub total_count: Option<i64>,
     /// List information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DataList`.
-    #[serde(
-        rename = "DataList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data_list: Option<Vec<super::models::QueryOnlineVersionResp>>,
 }
 
-impl DescribeRevertOnlineVersionPageResp {
-    /// Starts a [`DescribeRevertOnlineVersionPageRespBuilder`].
-    pub fn builder() -> DescribeRevertOnlineVersionPageRespBuilder {
-        DescribeRevertOnlineVersionPageRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeRevertOnlineVersionPageResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TotalCount" => {
+                self.total_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DataList" => {
+                self.data_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeRevertOnlineVersionPageResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -11303,141 +5191,75 @@ impl ::tcmpp_api::__private::Lenient for DescribeRevertOnlineVersionPageResp {
     }
 }
 
-/// Builds a [`DescribeRevertOnlineVersionPageResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeRevertOnlineVersionPageRespBuilder {
-    total_count: Option<i64>,
-    data_list: Option<Vec<super::models::QueryOnlineVersionResp>>,
-}
-
-impl DescribeRevertOnlineVersionPageRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeRevertOnlineVersionPageRespBuilder {
-            total_count: None,
-            data_list: None,
-        }
-    }
-}
-
-impl Default for DescribeRevertOnlineVersionPageRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeRevertOnlineVersionPageRespBuilder {
-    /// Total number of entries
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TotalCount`.
-    pub fn total_count(mut self, total_count: impl Into<i64>) -> Self {
-        self.total_count = Some(total_count.into());
-        self
-    }
-
-    /// Sets or clears `total_count`.
-    pub fn set_total_count(mut self, total_count: Option<i64>) -> Self {
-        self.total_count = total_count;
-        self
-    }
-
-    /// List information
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DataList`.
-    pub fn data_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::QueryOnlineVersionResp>,
-    >(mut self, data_list: I) -> Self {
-        self.data_list = Some(data_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `data_list`.
-    pub fn set_data_list(
-        mut self,
-        data_list: Option<Vec<super::models::QueryOnlineVersionResp>>,
-    ) -> Self {
-        self.data_list = data_list;
-        self
-    }
-}
-
-impl DescribeRevertOnlineVersionPageRespBuilder {
-    /// Builds the [`DescribeRevertOnlineVersionPageResp`].
-    pub fn build(self) -> DescribeRevertOnlineVersionPageResp {
-        DescribeRevertOnlineVersionPageResp {
-            total_count: self.total_count,
-            data_list: self.data_list,
-        }
-    }
-}
-
 /// Role details
 ///
 /// Wire name: `DescribeRoleDetailResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeRoleDetailResp {
     /// Role ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `RoleId`.
-    #[serde(
-        rename = "RoleId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub role_id: Option<i64>,
     /// Role name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `RoleName`.
-    #[serde(
-        rename = "RoleName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub role_name: Option<String>,
     /// Team ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamId`.
-    #[serde(
-        rename = "TeamId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_id: Option<String>,
     /// Team name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamName`.
-    #[serde(
-        rename = "TeamName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_name: Option<String>,
     /// Accessible menu list
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ResourceIds`.
-    #[serde(
-        rename = "ResourceIds",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub resource_ids: Option<Vec<String>>,
 }
 
-impl DescribeRoleDetailResp {
-    /// Starts a [`DescribeRoleDetailRespBuilder`].
-    pub fn builder() -> DescribeRoleDetailRespBuilder {
-        DescribeRoleDetailRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeRoleDetailResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RoleId" => {
+                self.role_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "RoleName" => {
+                self.role_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamId" => {
+                self.team_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamName" => {
+                self.team_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ResourceIds" => {
+                self.resource_ids = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeRoleDetailResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -11457,192 +5279,76 @@ impl ::tcmpp_api::__private::Lenient for DescribeRoleDetailResp {
     }
 }
 
-/// Builds a [`DescribeRoleDetailResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeRoleDetailRespBuilder {
-    role_id: Option<i64>,
-    role_name: Option<String>,
-    team_id: Option<String>,
-    team_name: Option<String>,
-    resource_ids: Option<Vec<String>>,
-}
-
-impl DescribeRoleDetailRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeRoleDetailRespBuilder {
-            role_id: None,
-            role_name: None,
-            team_id: None,
-            team_name: None,
-            resource_ids: None,
-        }
-    }
-}
-
-impl Default for DescribeRoleDetailRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeRoleDetailRespBuilder {
-    /// Role ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `RoleId`.
-    pub fn role_id(mut self, role_id: impl Into<i64>) -> Self {
-        self.role_id = Some(role_id.into());
-        self
-    }
-
-    /// Sets or clears `role_id`.
-    pub fn set_role_id(mut self, role_id: Option<i64>) -> Self {
-        self.role_id = role_id;
-        self
-    }
-
-    /// Role name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `RoleName`.
-    pub fn role_name(mut self, role_name: impl Into<String>) -> Self {
-        self.role_name = Some(role_name.into());
-        self
-    }
-
-    /// Sets or clears `role_name`.
-    pub fn set_role_name(mut self, role_name: Option<String>) -> Self {
-        self.role_name = role_name;
-        self
-    }
-
-    /// Team ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
-        self
-    }
-
-    /// Sets or clears `team_id`.
-    pub fn set_team_id(mut self, team_id: Option<String>) -> Self {
-        self.team_id = team_id;
-        self
-    }
-
-    /// Team name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamName`.
-    pub fn team_name(mut self, team_name: impl Into<String>) -> Self {
-        self.team_name = Some(team_name.into());
-        self
-    }
-
-    /// Sets or clears `team_name`.
-    pub fn set_team_name(mut self, team_name: Option<String>) -> Self {
-        self.team_name = team_name;
-        self
-    }
-
-    /// Accessible menu list
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ResourceIds`.
-    pub fn resource_ids<I: IntoIterator<Item = E>, E: Into<String>>(
-        mut self,
-        resource_ids: I,
-    ) -> Self {
-        self.resource_ids = Some(resource_ids.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `resource_ids`.
-    pub fn set_resource_ids(mut self, resource_ids: Option<Vec<String>>) -> Self {
-        self.resource_ids = resource_ids;
-        self
-    }
-}
-
-impl DescribeRoleDetailRespBuilder {
-    /// Builds the [`DescribeRoleDetailResp`].
-    pub fn build(self) -> DescribeRoleDetailResp {
-        DescribeRoleDetailResp {
-            role_id: self.role_id,
-            role_name: self.role_name,
-            team_id: self.team_id,
-            team_name: self.team_name,
-            resource_ids: self.resource_ids,
-        }
-    }
-}
-
 /// Role management list
 ///
 /// Wire name: `DescribeRoleListData`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeRoleListData {
     /// Role ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `RoleId`.
-    #[serde(
-        rename = "RoleId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub role_id: Option<i64>,
     /// Role name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `RoleName`.
-    #[serde(
-        rename = "RoleName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub role_name: Option<String>,
     /// Team name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamName`.
-    #[serde(
-        rename = "TeamName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_name: Option<String>,
     /// Creation time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_time: Option<String>,
     /// Role type 1-Preset role 2-Custom role
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `RoleType`.
-    #[serde(
-        rename = "RoleType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub role_type: Option<i64>,
 }
 
-impl DescribeRoleListData {
-    /// Starts a [`DescribeRoleListDataBuilder`].
-    pub fn builder() -> DescribeRoleListDataBuilder {
-        DescribeRoleListDataBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeRoleListData {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RoleId" => {
+                self.role_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "RoleName" => {
+                self.role_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamName" => {
+                self.team_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateTime" => {
+                self.create_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "RoleType" => {
+                self.role_type = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeRoleListData {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -11662,159 +5368,50 @@ impl ::tcmpp_api::__private::Lenient for DescribeRoleListData {
     }
 }
 
-/// Builds a [`DescribeRoleListData`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeRoleListDataBuilder {
-    role_id: Option<i64>,
-    role_name: Option<String>,
-    team_name: Option<String>,
-    create_time: Option<String>,
-    role_type: Option<i64>,
-}
-
-impl DescribeRoleListDataBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeRoleListDataBuilder {
-            role_id: None,
-            role_name: None,
-            team_name: None,
-            create_time: None,
-            role_type: None,
-        }
-    }
-}
-
-impl Default for DescribeRoleListDataBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeRoleListDataBuilder {
-    /// Role ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `RoleId`.
-    pub fn role_id(mut self, role_id: impl Into<i64>) -> Self {
-        self.role_id = Some(role_id.into());
-        self
-    }
-
-    /// Sets or clears `role_id`.
-    pub fn set_role_id(mut self, role_id: Option<i64>) -> Self {
-        self.role_id = role_id;
-        self
-    }
-
-    /// Role name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `RoleName`.
-    pub fn role_name(mut self, role_name: impl Into<String>) -> Self {
-        self.role_name = Some(role_name.into());
-        self
-    }
-
-    /// Sets or clears `role_name`.
-    pub fn set_role_name(mut self, role_name: Option<String>) -> Self {
-        self.role_name = role_name;
-        self
-    }
-
-    /// Team name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamName`.
-    pub fn team_name(mut self, team_name: impl Into<String>) -> Self {
-        self.team_name = Some(team_name.into());
-        self
-    }
-
-    /// Sets or clears `team_name`.
-    pub fn set_team_name(mut self, team_name: Option<String>) -> Self {
-        self.team_name = team_name;
-        self
-    }
-
-    /// Creation time
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateTime`.
-    pub fn create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-
-    /// Sets or clears `create_time`.
-    pub fn set_create_time(mut self, create_time: Option<String>) -> Self {
-        self.create_time = create_time;
-        self
-    }
-
-    /// Role type 1-Preset role 2-Custom role
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `RoleType`.
-    pub fn role_type(mut self, role_type: impl Into<i64>) -> Self {
-        self.role_type = Some(role_type.into());
-        self
-    }
-
-    /// Sets or clears `role_type`.
-    pub fn set_role_type(mut self, role_type: Option<i64>) -> Self {
-        self.role_type = role_type;
-        self
-    }
-}
-
-impl DescribeRoleListDataBuilder {
-    /// Builds the [`DescribeRoleListData`].
-    pub fn build(self) -> DescribeRoleListData {
-        DescribeRoleListData {
-            role_id: self.role_id,
-            role_name: self.role_name,
-            team_name: self.team_name,
-            create_time: self.create_time,
-            role_type: self.role_type,
-        }
-    }
-}
-
 /// Role management list
 ///
 /// Wire name: `DescribeRoleListResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeRoleListResp {
     /// Total number of entries
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub total_count: Option<i64>,
     /// List data
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DataList`.
-    #[serde(
-        rename = "DataList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data_list: Option<Vec<super::models::DescribeRoleListData>>,
 }
 
-impl DescribeRoleListResp {
-    /// Starts a [`DescribeRoleListRespBuilder`].
-    pub fn builder() -> DescribeRoleListRespBuilder {
-        DescribeRoleListRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeRoleListResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TotalCount" => {
+                self.total_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DataList" => {
+                self.data_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeRoleListResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -11834,161 +5431,93 @@ impl ::tcmpp_api::__private::Lenient for DescribeRoleListResp {
     }
 }
 
-/// Builds a [`DescribeRoleListResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeRoleListRespBuilder {
-    total_count: Option<i64>,
-    data_list: Option<Vec<super::models::DescribeRoleListData>>,
-}
-
-impl DescribeRoleListRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeRoleListRespBuilder {
-            total_count: None,
-            data_list: None,
-        }
-    }
-}
-
-impl Default for DescribeRoleListRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeRoleListRespBuilder {
-    /// Total number of entries
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TotalCount`.
-    pub fn total_count(mut self, total_count: impl Into<i64>) -> Self {
-        self.total_count = Some(total_count.into());
-        self
-    }
-
-    /// Sets or clears `total_count`.
-    pub fn set_total_count(mut self, total_count: Option<i64>) -> Self {
-        self.total_count = total_count;
-        self
-    }
-
-    /// List data
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DataList`.
-    pub fn data_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::DescribeRoleListData>,
-    >(mut self, data_list: I) -> Self {
-        self.data_list = Some(data_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `data_list`.
-    pub fn set_data_list(
-        mut self,
-        data_list: Option<Vec<super::models::DescribeRoleListData>>,
-    ) -> Self {
-        self.data_list = data_list;
-        self
-    }
-}
-
-impl DescribeRoleListRespBuilder {
-    /// Builds the [`DescribeRoleListResp`].
-    pub fn build(self) -> DescribeRoleListResp {
-        DescribeRoleListResp {
-            total_count: self.total_count,
-            data_list: self.data_list,
-        }
-    }
-}
-
 /// Details of sensitive API applications
 ///
 /// Wire name: `DescribeSensitiveApiApplyDetail`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSensitiveApiApplyDetail {
     /// API ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIId`.
-    #[serde(
-        rename = "APIId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_id: Option<String>,
     /// API request method
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIMethod`.
-    #[serde(
-        rename = "APIMethod",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_method: Option<String>,
     /// Reason for application
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplyReason`.
-    #[serde(
-        rename = "ApplyReason",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub apply_reason: Option<String>,
     /// Reason for rejection
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `RejectReason`.
-    #[serde(
-        rename = "RejectReason",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub reject_reason: Option<String>,
     /// Approval status
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AuditStatus`.
-    #[serde(
-        rename = "AuditStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub audit_status: Option<i64>,
     /// API function description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIDesc`.
-    #[serde(
-        rename = "APIDesc",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_desc: Option<String>,
     /// API type. 1: System; 2: Custom
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIType`.
-    #[serde(
-        rename = "APIType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_type: Option<i64>,
 }
 
-impl DescribeSensitiveApiApplyDetail {
-    /// Starts a [`DescribeSensitiveApiApplyDetailBuilder`].
-    pub fn builder() -> DescribeSensitiveApiApplyDetailBuilder {
-        DescribeSensitiveApiApplyDetailBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeSensitiveApiApplyDetail {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "APIId" => {
+                self.api_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIMethod" => {
+                self.api_method = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplyReason" => {
+                self.apply_reason = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "RejectReason" => {
+                self.reject_reason = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AuditStatus" => {
+                self.audit_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIDesc" => {
+                self.api_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIType" => {
+                self.api_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeSensitiveApiApplyDetail {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -12008,295 +5537,136 @@ impl ::tcmpp_api::__private::Lenient for DescribeSensitiveApiApplyDetail {
     }
 }
 
-/// Builds a [`DescribeSensitiveApiApplyDetail`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeSensitiveApiApplyDetailBuilder {
-    api_id: Option<String>,
-    api_method: Option<String>,
-    apply_reason: Option<String>,
-    reject_reason: Option<String>,
-    audit_status: Option<i64>,
-    api_desc: Option<String>,
-    api_type: Option<i64>,
-}
-
-impl DescribeSensitiveApiApplyDetailBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeSensitiveApiApplyDetailBuilder {
-            api_id: None,
-            api_method: None,
-            apply_reason: None,
-            reject_reason: None,
-            audit_status: None,
-            api_desc: None,
-            api_type: None,
-        }
-    }
-}
-
-impl Default for DescribeSensitiveApiApplyDetailBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeSensitiveApiApplyDetailBuilder {
-    /// API ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIId`.
-    pub fn api_id(mut self, api_id: impl Into<String>) -> Self {
-        self.api_id = Some(api_id.into());
-        self
-    }
-
-    /// Sets or clears `api_id`.
-    pub fn set_api_id(mut self, api_id: Option<String>) -> Self {
-        self.api_id = api_id;
-        self
-    }
-
-    /// API request method
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIMethod`.
-    pub fn api_method(mut self, api_method: impl Into<String>) -> Self {
-        self.api_method = Some(api_method.into());
-        self
-    }
-
-    /// Sets or clears `api_method`.
-    pub fn set_api_method(mut self, api_method: Option<String>) -> Self {
-        self.api_method = api_method;
-        self
-    }
-
-    /// Reason for application
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplyReason`.
-    pub fn apply_reason(mut self, apply_reason: impl Into<String>) -> Self {
-        self.apply_reason = Some(apply_reason.into());
-        self
-    }
-
-    /// Sets or clears `apply_reason`.
-    pub fn set_apply_reason(mut self, apply_reason: Option<String>) -> Self {
-        self.apply_reason = apply_reason;
-        self
-    }
-
-    /// Reason for rejection
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `RejectReason`.
-    pub fn reject_reason(mut self, reject_reason: impl Into<String>) -> Self {
-        self.reject_reason = Some(reject_reason.into());
-        self
-    }
-
-    /// Sets or clears `reject_reason`.
-    pub fn set_reject_reason(mut self, reject_reason: Option<String>) -> Self {
-        self.reject_reason = reject_reason;
-        self
-    }
-
-    /// Approval status
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AuditStatus`.
-    pub fn audit_status(mut self, audit_status: impl Into<i64>) -> Self {
-        self.audit_status = Some(audit_status.into());
-        self
-    }
-
-    /// Sets or clears `audit_status`.
-    pub fn set_audit_status(mut self, audit_status: Option<i64>) -> Self {
-        self.audit_status = audit_status;
-        self
-    }
-
-    /// API function description
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIDesc`.
-    pub fn api_desc(mut self, api_desc: impl Into<String>) -> Self {
-        self.api_desc = Some(api_desc.into());
-        self
-    }
-
-    /// Sets or clears `api_desc`.
-    pub fn set_api_desc(mut self, api_desc: Option<String>) -> Self {
-        self.api_desc = api_desc;
-        self
-    }
-
-    /// API type. 1: System; 2: Custom
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIType`.
-    pub fn api_type(mut self, api_type: impl Into<i64>) -> Self {
-        self.api_type = Some(api_type.into());
-        self
-    }
-
-    /// Sets or clears `api_type`.
-    pub fn set_api_type(mut self, api_type: Option<i64>) -> Self {
-        self.api_type = api_type;
-        self
-    }
-}
-
-impl DescribeSensitiveApiApplyDetailBuilder {
-    /// Builds the [`DescribeSensitiveApiApplyDetail`].
-    pub fn build(self) -> DescribeSensitiveApiApplyDetail {
-        DescribeSensitiveApiApplyDetail {
-            api_id: self.api_id,
-            api_method: self.api_method,
-            apply_reason: self.apply_reason,
-            reject_reason: self.reject_reason,
-            audit_status: self.audit_status,
-            api_desc: self.api_desc,
-            api_type: self.api_type,
-        }
-    }
-}
-
 /// Privacy API permission list
 ///
 /// Wire name: `DescribeSensitiveApiAuthListParam`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSensitiveApiAuthListParam {
     /// API ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIId`.
-    #[serde(
-        rename = "APIId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_id: Option<String>,
     /// API name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIName`.
-    #[serde(
-        rename = "APIName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_name: Option<String>,
     /// API method
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIMethod`.
-    #[serde(
-        rename = "APIMethod",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_method: Option<String>,
     /// API status
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIStatus`.
-    #[serde(
-        rename = "APIStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_status: Option<i64>,
     /// API application status
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIApplyStatus`.
-    #[serde(
-        rename = "APIApplyStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_apply_status: Option<i64>,
     /// Reason for rejection
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `RejectReason`.
-    #[serde(
-        rename = "RejectReason",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub reject_reason: Option<String>,
     /// Approval ticket ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AuditNo`.
-    #[serde(
-        rename = "AuditNo",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub audit_no: Option<String>,
     /// Application ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationId`.
-    #[serde(
-        rename = "ApplicationId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_id: Option<String>,
     /// Application icon
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationIcon`.
-    #[serde(
-        rename = "ApplicationIcon",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_icon: Option<String>,
     /// Application name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationName`.
-    #[serde(
-        rename = "ApplicationName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_name: Option<String>,
     /// API type 1 - System API 2 - Custom API
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIType`.
-    #[serde(
-        rename = "APIType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_type: Option<i64>,
     /// API feature description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIDesc`.
-    #[serde(
-        rename = "APIDesc",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_desc: Option<String>,
 }
 
-impl DescribeSensitiveApiAuthListParam {
-    /// Starts a [`DescribeSensitiveApiAuthListParamBuilder`].
-    pub fn builder() -> DescribeSensitiveApiAuthListParamBuilder {
-        DescribeSensitiveApiAuthListParamBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeSensitiveApiAuthListParam {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "APIId" => {
+                self.api_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIName" => {
+                self.api_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIMethod" => {
+                self.api_method = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIStatus" => {
+                self.api_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIApplyStatus" => {
+                self.api_apply_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "RejectReason" => {
+                self.reject_reason = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AuditNo" => {
+                self.audit_no = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationId" => {
+                self.application_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationIcon" => {
+                self.application_icon = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationName" => {
+                self.application_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIType" => {
+                self.api_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIDesc" => {
+                self.api_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeSensitiveApiAuthListParam {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -12316,285 +5686,51 @@ impl ::tcmpp_api::__private::Lenient for DescribeSensitiveApiAuthListParam {
     }
 }
 
-/// Builds a [`DescribeSensitiveApiAuthListParam`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeSensitiveApiAuthListParamBuilder {
-    api_id: Option<String>,
-    api_name: Option<String>,
-    api_method: Option<String>,
-    api_status: Option<i64>,
-    api_apply_status: Option<i64>,
-    reject_reason: Option<String>,
-    audit_no: Option<String>,
-    application_id: Option<String>,
-    application_icon: Option<String>,
-    application_name: Option<String>,
-    api_type: Option<i64>,
-    api_desc: Option<String>,
-}
-
-impl DescribeSensitiveApiAuthListParamBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeSensitiveApiAuthListParamBuilder {
-            api_id: None,
-            api_name: None,
-            api_method: None,
-            api_status: None,
-            api_apply_status: None,
-            reject_reason: None,
-            audit_no: None,
-            application_id: None,
-            application_icon: None,
-            application_name: None,
-            api_type: None,
-            api_desc: None,
-        }
-    }
-}
-
-impl Default for DescribeSensitiveApiAuthListParamBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeSensitiveApiAuthListParamBuilder {
-    /// API ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIId`.
-    pub fn api_id(mut self, api_id: impl Into<String>) -> Self {
-        self.api_id = Some(api_id.into());
-        self
-    }
-
-    /// Sets or clears `api_id`.
-    pub fn set_api_id(mut self, api_id: Option<String>) -> Self {
-        self.api_id = api_id;
-        self
-    }
-
-    /// API name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIName`.
-    pub fn api_name(mut self, api_name: impl Into<String>) -> Self {
-        self.api_name = Some(api_name.into());
-        self
-    }
-
-    /// Sets or clears `api_name`.
-    pub fn set_api_name(mut self, api_name: Option<String>) -> Self {
-        self.api_name = api_name;
-        self
-    }
-
-    /// API method
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIMethod`.
-    pub fn api_method(mut self, api_method: impl Into<String>) -> Self {
-        self.api_method = Some(api_method.into());
-        self
-    }
-
-    /// Sets or clears `api_method`.
-    pub fn set_api_method(mut self, api_method: Option<String>) -> Self {
-        self.api_method = api_method;
-        self
-    }
-
-    /// API status
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIStatus`.
-    pub fn api_status(mut self, api_status: impl Into<i64>) -> Self {
-        self.api_status = Some(api_status.into());
-        self
-    }
-
-    /// Sets or clears `api_status`.
-    pub fn set_api_status(mut self, api_status: Option<i64>) -> Self {
-        self.api_status = api_status;
-        self
-    }
-
-    /// API application status
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIApplyStatus`.
-    pub fn api_apply_status(mut self, api_apply_status: impl Into<i64>) -> Self {
-        self.api_apply_status = Some(api_apply_status.into());
-        self
-    }
-
-    /// Sets or clears `api_apply_status`.
-    pub fn set_api_apply_status(mut self, api_apply_status: Option<i64>) -> Self {
-        self.api_apply_status = api_apply_status;
-        self
-    }
-
-    /// Reason for rejection
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `RejectReason`.
-    pub fn reject_reason(mut self, reject_reason: impl Into<String>) -> Self {
-        self.reject_reason = Some(reject_reason.into());
-        self
-    }
-
-    /// Sets or clears `reject_reason`.
-    pub fn set_reject_reason(mut self, reject_reason: Option<String>) -> Self {
-        self.reject_reason = reject_reason;
-        self
-    }
-
-    /// Approval ticket ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AuditNo`.
-    pub fn audit_no(mut self, audit_no: impl Into<String>) -> Self {
-        self.audit_no = Some(audit_no.into());
-        self
-    }
-
-    /// Sets or clears `audit_no`.
-    pub fn set_audit_no(mut self, audit_no: Option<String>) -> Self {
-        self.audit_no = audit_no;
-        self
-    }
-
-    /// Application ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
-        self.application_id = Some(application_id.into());
-        self
-    }
-
-    /// Sets or clears `application_id`.
-    pub fn set_application_id(mut self, application_id: Option<String>) -> Self {
-        self.application_id = application_id;
-        self
-    }
-
-    /// Application icon
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationIcon`.
-    pub fn application_icon(mut self, application_icon: impl Into<String>) -> Self {
-        self.application_icon = Some(application_icon.into());
-        self
-    }
-
-    /// Sets or clears `application_icon`.
-    pub fn set_application_icon(mut self, application_icon: Option<String>) -> Self {
-        self.application_icon = application_icon;
-        self
-    }
-
-    /// Application name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationName`.
-    pub fn application_name(mut self, application_name: impl Into<String>) -> Self {
-        self.application_name = Some(application_name.into());
-        self
-    }
-
-    /// Sets or clears `application_name`.
-    pub fn set_application_name(mut self, application_name: Option<String>) -> Self {
-        self.application_name = application_name;
-        self
-    }
-
-    /// API type 1 - System API 2 - Custom API
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIType`.
-    pub fn api_type(mut self, api_type: impl Into<i64>) -> Self {
-        self.api_type = Some(api_type.into());
-        self
-    }
-
-    /// Sets or clears `api_type`.
-    pub fn set_api_type(mut self, api_type: Option<i64>) -> Self {
-        self.api_type = api_type;
-        self
-    }
-
-    /// API feature description
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIDesc`.
-    pub fn api_desc(mut self, api_desc: impl Into<String>) -> Self {
-        self.api_desc = Some(api_desc.into());
-        self
-    }
-
-    /// Sets or clears `api_desc`.
-    pub fn set_api_desc(mut self, api_desc: Option<String>) -> Self {
-        self.api_desc = api_desc;
-        self
-    }
-}
-
-impl DescribeSensitiveApiAuthListParamBuilder {
-    /// Builds the [`DescribeSensitiveApiAuthListParam`].
-    pub fn build(self) -> DescribeSensitiveApiAuthListParam {
-        DescribeSensitiveApiAuthListParam {
-            api_id: self.api_id,
-            api_name: self.api_name,
-            api_method: self.api_method,
-            api_status: self.api_status,
-            api_apply_status: self.api_apply_status,
-            reject_reason: self.reject_reason,
-            audit_no: self.audit_no,
-            application_id: self.application_id,
-            application_icon: self.application_icon,
-            application_name: self.application_name,
-            api_type: self.api_type,
-            api_desc: self.api_desc,
-        }
-    }
-}
-
 /// Privacy API permissions page list
 ///
 /// Wire name: `DescribeSensitiveApiAuthPageParam`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSensitiveApiAuthPageParam {
     /// Total number of entries
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub total_count: Option<i64>,
     /// List data
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DataList`.
-    #[serde(
-        rename = "DataList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data_list: Option<Vec<super::models::DescribeSensitiveApiAuthListParam>>,
 }
 
-impl DescribeSensitiveApiAuthPageParam {
-    /// Starts a [`DescribeSensitiveApiAuthPageParamBuilder`].
-    pub fn builder() -> DescribeSensitiveApiAuthPageParamBuilder {
-        DescribeSensitiveApiAuthPageParamBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeSensitiveApiAuthPageParam {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TotalCount" => {
+                self.total_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DataList" => {
+                self.data_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeSensitiveApiAuthPageParam {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -12614,171 +5750,100 @@ impl ::tcmpp_api::__private::Lenient for DescribeSensitiveApiAuthPageParam {
     }
 }
 
-/// Builds a [`DescribeSensitiveApiAuthPageParam`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeSensitiveApiAuthPageParamBuilder {
-    total_count: Option<i64>,
-    data_list: Option<Vec<super::models::DescribeSensitiveApiAuthListParam>>,
-}
-
-impl DescribeSensitiveApiAuthPageParamBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeSensitiveApiAuthPageParamBuilder {
-            total_count: None,
-            data_list: None,
-        }
-    }
-}
-
-impl Default for DescribeSensitiveApiAuthPageParamBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeSensitiveApiAuthPageParamBuilder {
-    /// Total number of entries
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TotalCount`.
-    pub fn total_count(mut self, total_count: impl Into<i64>) -> Self {
-        self.total_count = Some(total_count.into());
-        self
-    }
-
-    /// Sets or clears `total_count`.
-    pub fn set_total_count(mut self, total_count: Option<i64>) -> Self {
-        self.total_count = total_count;
-        self
-    }
-
-    /// List data
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DataList`.
-    pub fn data_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::DescribeSensitiveApiAuthListParam>,
-    >(mut self, data_list: I) -> Self {
-        self.data_list = Some(data_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `data_list`.
-    pub fn set_data_list(
-        mut self,
-        data_list: Option<Vec<super::models::DescribeSensitiveApiAuthListParam>>,
-    ) -> Self {
-        self.data_list = data_list;
-        self
-    }
-}
-
-impl DescribeSensitiveApiAuthPageParamBuilder {
-    /// Builds the [`DescribeSensitiveApiAuthPageParam`].
-    pub fn build(self) -> DescribeSensitiveApiAuthPageParam {
-        DescribeSensitiveApiAuthPageParam {
-            total_count: self.total_count,
-            data_list: self.data_list,
-        }
-    }
-}
-
 /// Response of querying the trial version
 ///
 /// Wire name: `DescribeShowCaseResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeShowCaseResp {
     /// Mini program ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPId`.
-    #[serde(
-        rename = "MNPId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_id: Option<String>,
     /// Mini program name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPName`.
-    #[serde(
-        rename = "MNPName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_name: Option<String>,
     /// Mini program description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPDesc`.
-    #[serde(
-        rename = "MNPDesc",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_desc: Option<String>,
     /// Mini program version
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPVersion`.
-    #[serde(
-        rename = "MNPVersion",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_version: Option<String>,
     /// Mini program introduction
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPVersionIntro`.
-    #[serde(
-        rename = "MNPVersionIntro",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_version_intro: Option<String>,
     /// Mini program QR code
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `QRCodeUrl`.
-    #[serde(
-        rename = "QRCodeUrl",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub qr_code_url: Option<String>,
     /// Application information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AppList`.
-    #[serde(
-        rename = "AppList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub app_list: Option<Vec<super::models::ShowCaseRelAppInfo>>,
     /// Path to the demo
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TestEntrancePath`.
-    #[serde(
-        rename = "TestEntrancePath",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub test_entrance_path: Option<String>,
 }
 
-impl DescribeShowCaseResp {
-    /// Starts a [`DescribeShowCaseRespBuilder`].
-    pub fn builder() -> DescribeShowCaseRespBuilder {
-        DescribeShowCaseRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeShowCaseResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "MNPId" => {
+                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPName" => {
+                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPDesc" => {
+                self.mnp_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPVersion" => {
+                self.mnp_version = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPVersionIntro" => {
+                self.mnp_version_intro = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "QRCodeUrl" => {
+                self.qr_code_url = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AppList" => {
+                self.app_list = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TestEntrancePath" => {
+                self.test_entrance_path = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeShowCaseResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -12798,219 +5863,51 @@ impl ::tcmpp_api::__private::Lenient for DescribeShowCaseResp {
     }
 }
 
-/// Builds a [`DescribeShowCaseResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeShowCaseRespBuilder {
-    mnp_id: Option<String>,
-    mnp_name: Option<String>,
-    mnp_desc: Option<String>,
-    mnp_version: Option<String>,
-    mnp_version_intro: Option<String>,
-    qr_code_url: Option<String>,
-    app_list: Option<Vec<super::models::ShowCaseRelAppInfo>>,
-    test_entrance_path: Option<String>,
-}
-
-impl DescribeShowCaseRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeShowCaseRespBuilder {
-            mnp_id: None,
-            mnp_name: None,
-            mnp_desc: None,
-            mnp_version: None,
-            mnp_version_intro: None,
-            qr_code_url: None,
-            app_list: None,
-            test_entrance_path: None,
-        }
-    }
-}
-
-impl Default for DescribeShowCaseRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeShowCaseRespBuilder {
-    /// Mini program ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(mut self, mnp_id: impl Into<String>) -> Self {
-        self.mnp_id = Some(mnp_id.into());
-        self
-    }
-
-    /// Sets or clears `mnp_id`.
-    pub fn set_mnp_id(mut self, mnp_id: Option<String>) -> Self {
-        self.mnp_id = mnp_id;
-        self
-    }
-
-    /// Mini program name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPName`.
-    pub fn mnp_name(mut self, mnp_name: impl Into<String>) -> Self {
-        self.mnp_name = Some(mnp_name.into());
-        self
-    }
-
-    /// Sets or clears `mnp_name`.
-    pub fn set_mnp_name(mut self, mnp_name: Option<String>) -> Self {
-        self.mnp_name = mnp_name;
-        self
-    }
-
-    /// Mini program description
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPDesc`.
-    pub fn mnp_desc(mut self, mnp_desc: impl Into<String>) -> Self {
-        self.mnp_desc = Some(mnp_desc.into());
-        self
-    }
-
-    /// Sets or clears `mnp_desc`.
-    pub fn set_mnp_desc(mut self, mnp_desc: Option<String>) -> Self {
-        self.mnp_desc = mnp_desc;
-        self
-    }
-
-    /// Mini program version
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPVersion`.
-    pub fn mnp_version(mut self, mnp_version: impl Into<String>) -> Self {
-        self.mnp_version = Some(mnp_version.into());
-        self
-    }
-
-    /// Sets or clears `mnp_version`.
-    pub fn set_mnp_version(mut self, mnp_version: Option<String>) -> Self {
-        self.mnp_version = mnp_version;
-        self
-    }
-
-    /// Mini program introduction
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPVersionIntro`.
-    pub fn mnp_version_intro(mut self, mnp_version_intro: impl Into<String>) -> Self {
-        self.mnp_version_intro = Some(mnp_version_intro.into());
-        self
-    }
-
-    /// Sets or clears `mnp_version_intro`.
-    pub fn set_mnp_version_intro(mut self, mnp_version_intro: Option<String>) -> Self {
-        self.mnp_version_intro = mnp_version_intro;
-        self
-    }
-
-    /// Mini program QR code
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `QRCodeUrl`.
-    pub fn qr_code_url(mut self, qr_code_url: impl Into<String>) -> Self {
-        self.qr_code_url = Some(qr_code_url.into());
-        self
-    }
-
-    /// Sets or clears `qr_code_url`.
-    pub fn set_qr_code_url(mut self, qr_code_url: Option<String>) -> Self {
-        self.qr_code_url = qr_code_url;
-        self
-    }
-
-    /// Application information
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AppList`.
-    pub fn app_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::ShowCaseRelAppInfo>,
-    >(mut self, app_list: I) -> Self {
-        self.app_list = Some(app_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `app_list`.
-    pub fn set_app_list(
-        mut self,
-        app_list: Option<Vec<super::models::ShowCaseRelAppInfo>>,
-    ) -> Self {
-        self.app_list = app_list;
-        self
-    }
-
-    /// Path to the demo
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TestEntrancePath`.
-    pub fn test_entrance_path(mut self, test_entrance_path: impl Into<String>) -> Self {
-        self.test_entrance_path = Some(test_entrance_path.into());
-        self
-    }
-
-    /// Sets or clears `test_entrance_path`.
-    pub fn set_test_entrance_path(mut self, test_entrance_path: Option<String>) -> Self {
-        self.test_entrance_path = test_entrance_path;
-        self
-    }
-}
-
-impl DescribeShowCaseRespBuilder {
-    /// Builds the [`DescribeShowCaseResp`].
-    pub fn build(self) -> DescribeShowCaseResp {
-        DescribeShowCaseResp {
-            mnp_id: self.mnp_id,
-            mnp_name: self.mnp_name,
-            mnp_desc: self.mnp_desc,
-            mnp_version: self.mnp_version,
-            mnp_version_intro: self.mnp_version_intro,
-            qr_code_url: self.qr_code_url,
-            app_list: self.app_list,
-            test_entrance_path: self.test_entrance_path,
-        }
-    }
-}
-
 /// Simple team list
 ///
 /// Wire name: `DescribeSimpleTeamListResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSimpleTeamListResp {
     /// Total number of entries
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub total_count: Option<i64>,
     /// List information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DataList`.
-    #[serde(
-        rename = "DataList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data_list: Option<Vec<super::models::SimpleStringKeyValue>>,
 }
 
-impl DescribeSimpleTeamListResp {
-    /// Starts a [`DescribeSimpleTeamListRespBuilder`].
-    pub fn builder() -> DescribeSimpleTeamListRespBuilder {
-        DescribeSimpleTeamListRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeSimpleTeamListResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TotalCount" => {
+                self.total_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DataList" => {
+                self.data_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeSimpleTeamListResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -13030,188 +5927,119 @@ impl ::tcmpp_api::__private::Lenient for DescribeSimpleTeamListResp {
     }
 }
 
-/// Builds a [`DescribeSimpleTeamListResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeSimpleTeamListRespBuilder {
-    total_count: Option<i64>,
-    data_list: Option<Vec<super::models::SimpleStringKeyValue>>,
-}
-
-impl DescribeSimpleTeamListRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeSimpleTeamListRespBuilder {
-            total_count: None,
-            data_list: None,
-        }
-    }
-}
-
-impl Default for DescribeSimpleTeamListRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeSimpleTeamListRespBuilder {
-    /// Total number of entries
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TotalCount`.
-    pub fn total_count(mut self, total_count: impl Into<i64>) -> Self {
-        self.total_count = Some(total_count.into());
-        self
-    }
-
-    /// Sets or clears `total_count`.
-    pub fn set_total_count(mut self, total_count: Option<i64>) -> Self {
-        self.total_count = total_count;
-        self
-    }
-
-    /// List information
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DataList`.
-    pub fn data_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::SimpleStringKeyValue>,
-    >(mut self, data_list: I) -> Self {
-        self.data_list = Some(data_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `data_list`.
-    pub fn set_data_list(
-        mut self,
-        data_list: Option<Vec<super::models::SimpleStringKeyValue>>,
-    ) -> Self {
-        self.data_list = data_list;
-        self
-    }
-}
-
-impl DescribeSimpleTeamListRespBuilder {
-    /// Builds the [`DescribeSimpleTeamListResp`].
-    pub fn build(self) -> DescribeSimpleTeamListResp {
-        DescribeSimpleTeamListResp {
-            total_count: self.total_count,
-            data_list: self.data_list,
-        }
-    }
-}
-
 /// Team details
 ///
 /// Wire name: `DescribeTeamDetailResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeTeamDetailResp {
     /// Team name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamName`.
-    #[serde(
-        rename = "TeamName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_name: Option<String>,
     /// Team role type 1-Mini program team 2-Application team
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamRoleType`.
-    #[serde(
-        rename = "TeamRoleType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_role_type: Option<i64>,
     /// Admin account
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AdminUserAccount`.
-    #[serde(
-        rename = "AdminUserAccount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub admin_user_account: Option<String>,
     /// Creator
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateUser`.
-    #[serde(
-        rename = "CreateUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_user: Option<String>,
     /// Creation time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_time: Option<String>,
     /// Number of team members
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MemberCount`.
-    #[serde(
-        rename = "MemberCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub member_count: Option<i64>,
     /// Number of bound mini program teams
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `BindMiniTeamCount`.
-    #[serde(
-        rename = "BindMiniTeamCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub bind_mini_team_count: Option<i64>,
     /// Name of the bound team
     ///
     /// Wire name: `BindTeamName`.
-    #[serde(
-        rename = "BindTeamName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub bind_team_name: Option<String>,
     /// Team registration link
     ///
     /// Wire name: `RegisterLink`.
-    #[serde(
-        rename = "RegisterLink",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub register_link: Option<String>,
     /// Application name. It’s required when querying details of a mini program team.
     ///
     /// Wire name: `ApplicationName`.
-    #[serde(
-        rename = "ApplicationName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_name: Option<String>,
 }
 
-impl DescribeTeamDetailResp {
-    /// Starts a [`DescribeTeamDetailRespBuilder`].
-    pub fn builder() -> DescribeTeamDetailRespBuilder {
-        DescribeTeamDetailRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeTeamDetailResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TeamName" => {
+                self.team_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamRoleType" => {
+                self.team_role_type = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AdminUserAccount" => {
+                self.admin_user_account = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateUser" => {
+                self.create_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateTime" => {
+                self.create_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MemberCount" => {
+                self.member_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "BindMiniTeamCount" => {
+                self.bind_mini_team_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "BindTeamName" => {
+                self.bind_team_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "RegisterLink" => {
+                self.register_link = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationName" => {
+                self.application_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeTeamDetailResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -13231,309 +6059,102 @@ impl ::tcmpp_api::__private::Lenient for DescribeTeamDetailResp {
     }
 }
 
-/// Builds a [`DescribeTeamDetailResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeTeamDetailRespBuilder {
-    team_name: Option<String>,
-    team_role_type: Option<i64>,
-    admin_user_account: Option<String>,
-    create_user: Option<String>,
-    create_time: Option<String>,
-    member_count: Option<i64>,
-    bind_mini_team_count: Option<i64>,
-    bind_team_name: Option<String>,
-    register_link: Option<String>,
-    application_name: Option<String>,
-}
-
-impl DescribeTeamDetailRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeTeamDetailRespBuilder {
-            team_name: None,
-            team_role_type: None,
-            admin_user_account: None,
-            create_user: None,
-            create_time: None,
-            member_count: None,
-            bind_mini_team_count: None,
-            bind_team_name: None,
-            register_link: None,
-            application_name: None,
-        }
-    }
-}
-
-impl Default for DescribeTeamDetailRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeTeamDetailRespBuilder {
-    /// Team name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamName`.
-    pub fn team_name(mut self, team_name: impl Into<String>) -> Self {
-        self.team_name = Some(team_name.into());
-        self
-    }
-
-    /// Sets or clears `team_name`.
-    pub fn set_team_name(mut self, team_name: Option<String>) -> Self {
-        self.team_name = team_name;
-        self
-    }
-
-    /// Team role type 1-Mini program team 2-Application team
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamRoleType`.
-    pub fn team_role_type(mut self, team_role_type: impl Into<i64>) -> Self {
-        self.team_role_type = Some(team_role_type.into());
-        self
-    }
-
-    /// Sets or clears `team_role_type`.
-    pub fn set_team_role_type(mut self, team_role_type: Option<i64>) -> Self {
-        self.team_role_type = team_role_type;
-        self
-    }
-
-    /// Admin account
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AdminUserAccount`.
-    pub fn admin_user_account(mut self, admin_user_account: impl Into<String>) -> Self {
-        self.admin_user_account = Some(admin_user_account.into());
-        self
-    }
-
-    /// Sets or clears `admin_user_account`.
-    pub fn set_admin_user_account(mut self, admin_user_account: Option<String>) -> Self {
-        self.admin_user_account = admin_user_account;
-        self
-    }
-
-    /// Creator
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateUser`.
-    pub fn create_user(mut self, create_user: impl Into<String>) -> Self {
-        self.create_user = Some(create_user.into());
-        self
-    }
-
-    /// Sets or clears `create_user`.
-    pub fn set_create_user(mut self, create_user: Option<String>) -> Self {
-        self.create_user = create_user;
-        self
-    }
-
-    /// Creation time
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateTime`.
-    pub fn create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-
-    /// Sets or clears `create_time`.
-    pub fn set_create_time(mut self, create_time: Option<String>) -> Self {
-        self.create_time = create_time;
-        self
-    }
-
-    /// Number of team members
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MemberCount`.
-    pub fn member_count(mut self, member_count: impl Into<i64>) -> Self {
-        self.member_count = Some(member_count.into());
-        self
-    }
-
-    /// Sets or clears `member_count`.
-    pub fn set_member_count(mut self, member_count: Option<i64>) -> Self {
-        self.member_count = member_count;
-        self
-    }
-
-    /// Number of bound mini program teams
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `BindMiniTeamCount`.
-    pub fn bind_mini_team_count(mut self, bind_mini_team_count: impl Into<i64>) -> Self {
-        self.bind_mini_team_count = Some(bind_mini_team_count.into());
-        self
-    }
-
-    /// Sets or clears `bind_mini_team_count`.
-    pub fn set_bind_mini_team_count(
-        mut self,
-        bind_mini_team_count: Option<i64>,
-    ) -> Self {
-        self.bind_mini_team_count = bind_mini_team_count;
-        self
-    }
-
-    /// Name of the bound team
-    ///
-    /// Wire name: `BindTeamName`.
-    pub fn bind_team_name(mut self, bind_team_name: impl Into<String>) -> Self {
-        self.bind_team_name = Some(bind_team_name.into());
-        self
-    }
-
-    /// Sets or clears `bind_team_name`.
-    pub fn set_bind_team_name(mut self, bind_team_name: Option<String>) -> Self {
-        self.bind_team_name = bind_team_name;
-        self
-    }
-
-    /// Team registration link
-    ///
-    /// Wire name: `RegisterLink`.
-    pub fn register_link(mut self, register_link: impl Into<String>) -> Self {
-        self.register_link = Some(register_link.into());
-        self
-    }
-
-    /// Sets or clears `register_link`.
-    pub fn set_register_link(mut self, register_link: Option<String>) -> Self {
-        self.register_link = register_link;
-        self
-    }
-
-    /// Application name. It’s required when querying details of a mini program team.
-    ///
-    /// Wire name: `ApplicationName`.
-    pub fn application_name(mut self, application_name: impl Into<String>) -> Self {
-        self.application_name = Some(application_name.into());
-        self
-    }
-
-    /// Sets or clears `application_name`.
-    pub fn set_application_name(mut self, application_name: Option<String>) -> Self {
-        self.application_name = application_name;
-        self
-    }
-}
-
-impl DescribeTeamDetailRespBuilder {
-    /// Builds the [`DescribeTeamDetailResp`].
-    pub fn build(self) -> DescribeTeamDetailResp {
-        DescribeTeamDetailResp {
-            team_name: self.team_name,
-            team_role_type: self.team_role_type,
-            admin_user_account: self.admin_user_account,
-            create_user: self.create_user,
-            create_time: self.create_time,
-            member_count: self.member_count,
-            bind_mini_team_count: self.bind_mini_team_count,
-            bind_team_name: self.bind_team_name,
-            register_link: self.register_link,
-            application_name: self.application_name,
-        }
-    }
-}
-
 /// Information of team domains
 ///
 /// Wire name: `DescribeTeamDomainListInfoResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeTeamDomainListInfoResp {
     /// Domain ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DomainId`.
-    #[serde(
-        rename = "DomainId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub domain_id: Option<i64>,
     /// Mini program ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPId`.
-    #[serde(
-        rename = "MNPId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_id: Option<String>,
     /// Mini program name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPName`.
-    #[serde(
-        rename = "MNPName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_name: Option<String>,
     /// Domain name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DomainUrl`.
-    #[serde(
-        rename = "DomainUrl",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub domain_url: Option<String>,
     /// Type
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DomainType`.
-    #[serde(
-        rename = "DomainType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub domain_type: Option<i64>,
     /// Domain name status. 1: Normal; 2: Disabled
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub status: Option<i64>,
     /// Creator
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateUser`.
-    #[serde(
-        rename = "CreateUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_user: Option<String>,
     /// The creation time.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_time: Option<String>,
 }
 
-impl DescribeTeamDomainListInfoResp {
-    /// Starts a [`DescribeTeamDomainListInfoRespBuilder`].
-    pub fn builder() -> DescribeTeamDomainListInfoRespBuilder {
-        DescribeTeamDomainListInfoRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeTeamDomainListInfoResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "DomainId" => {
+                self.domain_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPId" => {
+                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPName" => {
+                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DomainUrl" => {
+                self.domain_url = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DomainType" => {
+                self.domain_type = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Status" => {
+                self.status = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateUser" => {
+                self.create_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateTime" => {
+                self.create_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeTeamDomainListInfoResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -13553,213 +6174,51 @@ impl ::tcmpp_api::__private::Lenient for DescribeTeamDomainListInfoResp {
     }
 }
 
-/// Builds a [`DescribeTeamDomainListInfoResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeTeamDomainListInfoRespBuilder {
-    domain_id: Option<i64>,
-    mnp_id: Option<String>,
-    mnp_name: Option<String>,
-    domain_url: Option<String>,
-    domain_type: Option<i64>,
-    status: Option<i64>,
-    create_user: Option<String>,
-    create_time: Option<String>,
-}
-
-impl DescribeTeamDomainListInfoRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeTeamDomainListInfoRespBuilder {
-            domain_id: None,
-            mnp_id: None,
-            mnp_name: None,
-            domain_url: None,
-            domain_type: None,
-            status: None,
-            create_user: None,
-            create_time: None,
-        }
-    }
-}
-
-impl Default for DescribeTeamDomainListInfoRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeTeamDomainListInfoRespBuilder {
-    /// Domain ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DomainId`.
-    pub fn domain_id(mut self, domain_id: impl Into<i64>) -> Self {
-        self.domain_id = Some(domain_id.into());
-        self
-    }
-
-    /// Sets or clears `domain_id`.
-    pub fn set_domain_id(mut self, domain_id: Option<i64>) -> Self {
-        self.domain_id = domain_id;
-        self
-    }
-
-    /// Mini program ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(mut self, mnp_id: impl Into<String>) -> Self {
-        self.mnp_id = Some(mnp_id.into());
-        self
-    }
-
-    /// Sets or clears `mnp_id`.
-    pub fn set_mnp_id(mut self, mnp_id: Option<String>) -> Self {
-        self.mnp_id = mnp_id;
-        self
-    }
-
-    /// Mini program name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPName`.
-    pub fn mnp_name(mut self, mnp_name: impl Into<String>) -> Self {
-        self.mnp_name = Some(mnp_name.into());
-        self
-    }
-
-    /// Sets or clears `mnp_name`.
-    pub fn set_mnp_name(mut self, mnp_name: Option<String>) -> Self {
-        self.mnp_name = mnp_name;
-        self
-    }
-
-    /// Domain name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DomainUrl`.
-    pub fn domain_url(mut self, domain_url: impl Into<String>) -> Self {
-        self.domain_url = Some(domain_url.into());
-        self
-    }
-
-    /// Sets or clears `domain_url`.
-    pub fn set_domain_url(mut self, domain_url: Option<String>) -> Self {
-        self.domain_url = domain_url;
-        self
-    }
-
-    /// Type
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DomainType`.
-    pub fn domain_type(mut self, domain_type: impl Into<i64>) -> Self {
-        self.domain_type = Some(domain_type.into());
-        self
-    }
-
-    /// Sets or clears `domain_type`.
-    pub fn set_domain_type(mut self, domain_type: Option<i64>) -> Self {
-        self.domain_type = domain_type;
-        self
-    }
-
-    /// Domain name status. 1: Normal; 2: Disabled
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Status`.
-    pub fn status(mut self, status: impl Into<i64>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-
-    /// Sets or clears `status`.
-    pub fn set_status(mut self, status: Option<i64>) -> Self {
-        self.status = status;
-        self
-    }
-
-    /// Creator
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateUser`.
-    pub fn create_user(mut self, create_user: impl Into<String>) -> Self {
-        self.create_user = Some(create_user.into());
-        self
-    }
-
-    /// Sets or clears `create_user`.
-    pub fn set_create_user(mut self, create_user: Option<String>) -> Self {
-        self.create_user = create_user;
-        self
-    }
-
-    /// The creation time.
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateTime`.
-    pub fn create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-
-    /// Sets or clears `create_time`.
-    pub fn set_create_time(mut self, create_time: Option<String>) -> Self {
-        self.create_time = create_time;
-        self
-    }
-}
-
-impl DescribeTeamDomainListInfoRespBuilder {
-    /// Builds the [`DescribeTeamDomainListInfoResp`].
-    pub fn build(self) -> DescribeTeamDomainListInfoResp {
-        DescribeTeamDomainListInfoResp {
-            domain_id: self.domain_id,
-            mnp_id: self.mnp_id,
-            mnp_name: self.mnp_name,
-            domain_url: self.domain_url,
-            domain_type: self.domain_type,
-            status: self.status,
-            create_user: self.create_user,
-            create_time: self.create_time,
-        }
-    }
-}
-
 /// Team domain name list
 ///
 /// Wire name: `DescribeTeamDomainListPageResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeTeamDomainListPageResp {
     /// Total number of entries
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub total_count: Option<i64>,
     /// List information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DataList`.
-    #[serde(
-        rename = "DataList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data_list: Option<Vec<super::models::DescribeTeamDomainListInfoResp>>,
 }
 
-impl DescribeTeamDomainListPageResp {
-    /// Starts a [`DescribeTeamDomainListPageRespBuilder`].
-    pub fn builder() -> DescribeTeamDomainListPageRespBuilder {
-        DescribeTeamDomainListPageRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeTeamDomainListPageResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TotalCount" => {
+                self.total_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DataList" => {
+                self.data_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeTeamDomainListPageResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -13779,179 +6238,110 @@ impl ::tcmpp_api::__private::Lenient for DescribeTeamDomainListPageResp {
     }
 }
 
-/// Builds a [`DescribeTeamDomainListPageResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeTeamDomainListPageRespBuilder {
-    total_count: Option<i64>,
-    data_list: Option<Vec<super::models::DescribeTeamDomainListInfoResp>>,
-}
-
-impl DescribeTeamDomainListPageRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeTeamDomainListPageRespBuilder {
-            total_count: None,
-            data_list: None,
-        }
-    }
-}
-
-impl Default for DescribeTeamDomainListPageRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeTeamDomainListPageRespBuilder {
-    /// Total number of entries
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TotalCount`.
-    pub fn total_count(mut self, total_count: impl Into<i64>) -> Self {
-        self.total_count = Some(total_count.into());
-        self
-    }
-
-    /// Sets or clears `total_count`.
-    pub fn set_total_count(mut self, total_count: Option<i64>) -> Self {
-        self.total_count = total_count;
-        self
-    }
-
-    /// List information
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DataList`.
-    pub fn data_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::DescribeTeamDomainListInfoResp>,
-    >(mut self, data_list: I) -> Self {
-        self.data_list = Some(data_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `data_list`.
-    pub fn set_data_list(
-        mut self,
-        data_list: Option<Vec<super::models::DescribeTeamDomainListInfoResp>>,
-    ) -> Self {
-        self.data_list = data_list;
-        self
-    }
-}
-
-impl DescribeTeamDomainListPageRespBuilder {
-    /// Builds the [`DescribeTeamDomainListPageResp`].
-    pub fn build(self) -> DescribeTeamDomainListPageResp {
-        DescribeTeamDomainListPageResp {
-            total_count: self.total_count,
-            data_list: self.data_list,
-        }
-    }
-}
-
 /// Team list information
 ///
 /// Wire name: `DescribeTeamListInfoResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeTeamListInfoResp {
     /// Team ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamId`.
-    #[serde(
-        rename = "TeamId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_id: Option<String>,
     /// Team name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamName`.
-    #[serde(
-        rename = "TeamName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_name: Option<String>,
     /// Admin ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AdminUserId`.
-    #[serde(
-        rename = "AdminUserId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub admin_user_id: Option<String>,
     /// Admin account
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AdminUserAccount`.
-    #[serde(
-        rename = "AdminUserAccount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub admin_user_account: Option<String>,
     /// Admin username
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AdminUserName`.
-    #[serde(
-        rename = "AdminUserName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub admin_user_name: Option<String>,
     /// Number of team members
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MemberCount`.
-    #[serde(
-        rename = "MemberCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub member_count: Option<i64>,
     /// Team registration link
     ///
     /// Wire name: `RegisterLink`.
-    #[serde(
-        rename = "RegisterLink",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub register_link: Option<String>,
     /// Team permission type
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamRoleTypeList`.
-    #[serde(
-        rename = "TeamRoleTypeList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_role_type_list: Option<Vec<i64>>,
     /// Associated team ID
     ///
     /// Wire name: `RelatedTeamId`.
-    #[serde(
-        rename = "RelatedTeamId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub related_team_id: Option<i64>,
 }
 
-impl DescribeTeamListInfoResp {
-    /// Starts a [`DescribeTeamListInfoRespBuilder`].
-    pub fn builder() -> DescribeTeamListInfoRespBuilder {
-        DescribeTeamListInfoRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeTeamListInfoResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TeamId" => {
+                self.team_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamName" => {
+                self.team_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AdminUserId" => {
+                self.admin_user_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AdminUserAccount" => {
+                self.admin_user_account = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AdminUserName" => {
+                self.admin_user_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MemberCount" => {
+                self.member_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "RegisterLink" => {
+                self.register_link = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamRoleTypeList" => {
+                self.team_role_type_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "RelatedTeamId" => {
+                self.related_team_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeTeamListInfoResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -13971,297 +6361,102 @@ impl ::tcmpp_api::__private::Lenient for DescribeTeamListInfoResp {
     }
 }
 
-/// Builds a [`DescribeTeamListInfoResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeTeamListInfoRespBuilder {
-    team_id: Option<String>,
-    team_name: Option<String>,
-    admin_user_id: Option<String>,
-    admin_user_account: Option<String>,
-    admin_user_name: Option<String>,
-    member_count: Option<i64>,
-    register_link: Option<String>,
-    team_role_type_list: Option<Vec<i64>>,
-    related_team_id: Option<i64>,
-}
-
-impl DescribeTeamListInfoRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeTeamListInfoRespBuilder {
-            team_id: None,
-            team_name: None,
-            admin_user_id: None,
-            admin_user_account: None,
-            admin_user_name: None,
-            member_count: None,
-            register_link: None,
-            team_role_type_list: None,
-            related_team_id: None,
-        }
-    }
-}
-
-impl Default for DescribeTeamListInfoRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeTeamListInfoRespBuilder {
-    /// Team ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
-        self
-    }
-
-    /// Sets or clears `team_id`.
-    pub fn set_team_id(mut self, team_id: Option<String>) -> Self {
-        self.team_id = team_id;
-        self
-    }
-
-    /// Team name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamName`.
-    pub fn team_name(mut self, team_name: impl Into<String>) -> Self {
-        self.team_name = Some(team_name.into());
-        self
-    }
-
-    /// Sets or clears `team_name`.
-    pub fn set_team_name(mut self, team_name: Option<String>) -> Self {
-        self.team_name = team_name;
-        self
-    }
-
-    /// Admin ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AdminUserId`.
-    pub fn admin_user_id(mut self, admin_user_id: impl Into<String>) -> Self {
-        self.admin_user_id = Some(admin_user_id.into());
-        self
-    }
-
-    /// Sets or clears `admin_user_id`.
-    pub fn set_admin_user_id(mut self, admin_user_id: Option<String>) -> Self {
-        self.admin_user_id = admin_user_id;
-        self
-    }
-
-    /// Admin account
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AdminUserAccount`.
-    pub fn admin_user_account(mut self, admin_user_account: impl Into<String>) -> Self {
-        self.admin_user_account = Some(admin_user_account.into());
-        self
-    }
-
-    /// Sets or clears `admin_user_account`.
-    pub fn set_admin_user_account(mut self, admin_user_account: Option<String>) -> Self {
-        self.admin_user_account = admin_user_account;
-        self
-    }
-
-    /// Admin username
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AdminUserName`.
-    pub fn admin_user_name(mut self, admin_user_name: impl Into<String>) -> Self {
-        self.admin_user_name = Some(admin_user_name.into());
-        self
-    }
-
-    /// Sets or clears `admin_user_name`.
-    pub fn set_admin_user_name(mut self, admin_user_name: Option<String>) -> Self {
-        self.admin_user_name = admin_user_name;
-        self
-    }
-
-    /// Number of team members
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MemberCount`.
-    pub fn member_count(mut self, member_count: impl Into<i64>) -> Self {
-        self.member_count = Some(member_count.into());
-        self
-    }
-
-    /// Sets or clears `member_count`.
-    pub fn set_member_count(mut self, member_count: Option<i64>) -> Self {
-        self.member_count = member_count;
-        self
-    }
-
-    /// Team registration link
-    ///
-    /// Wire name: `RegisterLink`.
-    pub fn register_link(mut self, register_link: impl Into<String>) -> Self {
-        self.register_link = Some(register_link.into());
-        self
-    }
-
-    /// Sets or clears `register_link`.
-    pub fn set_register_link(mut self, register_link: Option<String>) -> Self {
-        self.register_link = register_link;
-        self
-    }
-
-    /// Team permission type
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamRoleTypeList`.
-    pub fn team_role_type_list<I: IntoIterator<Item = E>, E: Into<i64>>(
-        mut self,
-        team_role_type_list: I,
-    ) -> Self {
-        self.team_role_type_list = Some(
-            team_role_type_list.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-
-    /// Sets or clears `team_role_type_list`.
-    pub fn set_team_role_type_list(
-        mut self,
-        team_role_type_list: Option<Vec<i64>>,
-    ) -> Self {
-        self.team_role_type_list = team_role_type_list;
-        self
-    }
-
-    /// Associated team ID
-    ///
-    /// Wire name: `RelatedTeamId`.
-    pub fn related_team_id(mut self, related_team_id: impl Into<i64>) -> Self {
-        self.related_team_id = Some(related_team_id.into());
-        self
-    }
-
-    /// Sets or clears `related_team_id`.
-    pub fn set_related_team_id(mut self, related_team_id: Option<i64>) -> Self {
-        self.related_team_id = related_team_id;
-        self
-    }
-}
-
-impl DescribeTeamListInfoRespBuilder {
-    /// Builds the [`DescribeTeamListInfoResp`].
-    pub fn build(self) -> DescribeTeamListInfoResp {
-        DescribeTeamListInfoResp {
-            team_id: self.team_id,
-            team_name: self.team_name,
-            admin_user_id: self.admin_user_id,
-            admin_user_account: self.admin_user_account,
-            admin_user_name: self.admin_user_name,
-            member_count: self.member_count,
-            register_link: self.register_link,
-            team_role_type_list: self.team_role_type_list,
-            related_team_id: self.related_team_id,
-        }
-    }
-}
-
 /// Team member information
 ///
 /// Wire name: `DescribeTeamMemberInfoResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeTeamMemberInfoResp {
     /// User ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UserId`.
-    #[serde(
-        rename = "UserId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub user_id: Option<String>,
     /// User account
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UserAccount`.
-    #[serde(
-        rename = "UserAccount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub user_account: Option<String>,
     /// User name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UserName`.
-    #[serde(
-        rename = "UserName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub user_name: Option<String>,
     /// Team ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamId`.
-    #[serde(
-        rename = "TeamId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_id: Option<String>,
     /// Team name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamName`.
-    #[serde(
-        rename = "TeamName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_name: Option<String>,
     /// Team role name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamRoleName`.
-    #[serde(
-        rename = "TeamRoleName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_role_name: Option<String>,
     /// Team role ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamRoleId`.
-    #[serde(
-        rename = "TeamRoleId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_role_id: Option<i64>,
     /// Editable or not
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CanEdit`.
-    #[serde(
-        rename = "CanEdit",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub can_edit: Option<bool>,
 }
 
-impl DescribeTeamMemberInfoResp {
-    /// Starts a [`DescribeTeamMemberInfoRespBuilder`].
-    pub fn builder() -> DescribeTeamMemberInfoRespBuilder {
-        DescribeTeamMemberInfoRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeTeamMemberInfoResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "UserId" => {
+                self.user_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UserAccount" => {
+                self.user_account = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UserName" => {
+                self.user_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamId" => {
+                self.team_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamName" => {
+                self.team_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamRoleName" => {
+                self.team_role_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamRoleId" => {
+                self.team_role_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CanEdit" => {
+                self.can_edit = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeTeamMemberInfoResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -14281,213 +6476,51 @@ impl ::tcmpp_api::__private::Lenient for DescribeTeamMemberInfoResp {
     }
 }
 
-/// Builds a [`DescribeTeamMemberInfoResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeTeamMemberInfoRespBuilder {
-    user_id: Option<String>,
-    user_account: Option<String>,
-    user_name: Option<String>,
-    team_id: Option<String>,
-    team_name: Option<String>,
-    team_role_name: Option<String>,
-    team_role_id: Option<i64>,
-    can_edit: Option<bool>,
-}
-
-impl DescribeTeamMemberInfoRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeTeamMemberInfoRespBuilder {
-            user_id: None,
-            user_account: None,
-            user_name: None,
-            team_id: None,
-            team_name: None,
-            team_role_name: None,
-            team_role_id: None,
-            can_edit: None,
-        }
-    }
-}
-
-impl Default for DescribeTeamMemberInfoRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeTeamMemberInfoRespBuilder {
-    /// User ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UserId`.
-    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
-        self.user_id = Some(user_id.into());
-        self
-    }
-
-    /// Sets or clears `user_id`.
-    pub fn set_user_id(mut self, user_id: Option<String>) -> Self {
-        self.user_id = user_id;
-        self
-    }
-
-    /// User account
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UserAccount`.
-    pub fn user_account(mut self, user_account: impl Into<String>) -> Self {
-        self.user_account = Some(user_account.into());
-        self
-    }
-
-    /// Sets or clears `user_account`.
-    pub fn set_user_account(mut self, user_account: Option<String>) -> Self {
-        self.user_account = user_account;
-        self
-    }
-
-    /// User name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UserName`.
-    pub fn user_name(mut self, user_name: impl Into<String>) -> Self {
-        self.user_name = Some(user_name.into());
-        self
-    }
-
-    /// Sets or clears `user_name`.
-    pub fn set_user_name(mut self, user_name: Option<String>) -> Self {
-        self.user_name = user_name;
-        self
-    }
-
-    /// Team ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
-        self
-    }
-
-    /// Sets or clears `team_id`.
-    pub fn set_team_id(mut self, team_id: Option<String>) -> Self {
-        self.team_id = team_id;
-        self
-    }
-
-    /// Team name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamName`.
-    pub fn team_name(mut self, team_name: impl Into<String>) -> Self {
-        self.team_name = Some(team_name.into());
-        self
-    }
-
-    /// Sets or clears `team_name`.
-    pub fn set_team_name(mut self, team_name: Option<String>) -> Self {
-        self.team_name = team_name;
-        self
-    }
-
-    /// Team role name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamRoleName`.
-    pub fn team_role_name(mut self, team_role_name: impl Into<String>) -> Self {
-        self.team_role_name = Some(team_role_name.into());
-        self
-    }
-
-    /// Sets or clears `team_role_name`.
-    pub fn set_team_role_name(mut self, team_role_name: Option<String>) -> Self {
-        self.team_role_name = team_role_name;
-        self
-    }
-
-    /// Team role ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamRoleId`.
-    pub fn team_role_id(mut self, team_role_id: impl Into<i64>) -> Self {
-        self.team_role_id = Some(team_role_id.into());
-        self
-    }
-
-    /// Sets or clears `team_role_id`.
-    pub fn set_team_role_id(mut self, team_role_id: Option<i64>) -> Self {
-        self.team_role_id = team_role_id;
-        self
-    }
-
-    /// Editable or not
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CanEdit`.
-    pub fn can_edit(mut self, can_edit: impl Into<bool>) -> Self {
-        self.can_edit = Some(can_edit.into());
-        self
-    }
-
-    /// Sets or clears `can_edit`.
-    pub fn set_can_edit(mut self, can_edit: Option<bool>) -> Self {
-        self.can_edit = can_edit;
-        self
-    }
-}
-
-impl DescribeTeamMemberInfoRespBuilder {
-    /// Builds the [`DescribeTeamMemberInfoResp`].
-    pub fn build(self) -> DescribeTeamMemberInfoResp {
-        DescribeTeamMemberInfoResp {
-            user_id: self.user_id,
-            user_account: self.user_account,
-            user_name: self.user_name,
-            team_id: self.team_id,
-            team_name: self.team_name,
-            team_role_name: self.team_role_name,
-            team_role_id: self.team_role_id,
-            can_edit: self.can_edit,
-        }
-    }
-}
-
 /// List of members
 ///
 /// Wire name: `DescribeTeamMemberListPageResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeTeamMemberListPageResp {
     /// Total number of results.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub total_count: Option<i64>,
     /// List information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DataList`.
-    #[serde(
-        rename = "DataList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data_list: Option<Vec<super::models::DescribeTeamMemberInfoResp>>,
 }
 
-impl DescribeTeamMemberListPageResp {
-    /// Starts a [`DescribeTeamMemberListPageRespBuilder`].
-    pub fn builder() -> DescribeTeamMemberListPageRespBuilder {
-        DescribeTeamMemberListPageRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeTeamMemberListPageResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TotalCount" => {
+                self.total_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DataList" => {
+                self.data_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeTeamMemberListPageResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -14507,111 +6540,51 @@ impl ::tcmpp_api::__private::Lenient for DescribeTeamMemberListPageResp {
     }
 }
 
-/// Builds a [`DescribeTeamMemberListPageResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeTeamMemberListPageRespBuilder {
-    total_count: Option<i64>,
-    data_list: Option<Vec<super::models::DescribeTeamMemberInfoResp>>,
-}
-
-impl DescribeTeamMemberListPageRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeTeamMemberListPageRespBuilder {
-            total_count: None,
-            data_list: None,
-        }
-    }
-}
-
-impl Default for DescribeTeamMemberListPageRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeTeamMemberListPageRespBuilder {
-    /// Total number of results.
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TotalCount`.
-    pub fn total_count(mut self, total_count: impl Into<i64>) -> Self {
-        self.total_count = Some(total_count.into());
-        self
-    }
-
-    /// Sets or clears `total_count`.
-    pub fn set_total_count(mut self, total_count: Option<i64>) -> Self {
-        self.total_count = total_count;
-        self
-    }
-
-    /// List information
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DataList`.
-    pub fn data_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::DescribeTeamMemberInfoResp>,
-    >(mut self, data_list: I) -> Self {
-        self.data_list = Some(data_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `data_list`.
-    pub fn set_data_list(
-        mut self,
-        data_list: Option<Vec<super::models::DescribeTeamMemberInfoResp>>,
-    ) -> Self {
-        self.data_list = data_list;
-        self
-    }
-}
-
-impl DescribeTeamMemberListPageRespBuilder {
-    /// Builds the [`DescribeTeamMemberListPageResp`].
-    pub fn build(self) -> DescribeTeamMemberListPageResp {
-        DescribeTeamMemberListPageResp {
-            total_count: self.total_count,
-            data_list: self.data_list,
-        }
-    }
-}
-
 /// Team member information
 ///
 /// Wire name: `DescribeTeamMembersInfoPageResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeTeamMembersInfoPageResp {
     /// Total number of results.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub total_count: Option<i64>,
     /// List information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DataList`.
-    #[serde(
-        rename = "DataList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data_list: Option<Vec<super::models::DescribeTeamMembersInfoResp>>,
 }
 
-impl DescribeTeamMembersInfoPageResp {
-    /// Starts a [`DescribeTeamMembersInfoPageRespBuilder`].
-    pub fn builder() -> DescribeTeamMembersInfoPageRespBuilder {
-        DescribeTeamMembersInfoPageRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeTeamMembersInfoPageResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TotalCount" => {
+                self.total_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DataList" => {
+                self.data_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeTeamMembersInfoPageResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -14631,131 +6604,68 @@ impl ::tcmpp_api::__private::Lenient for DescribeTeamMembersInfoPageResp {
     }
 }
 
-/// Builds a [`DescribeTeamMembersInfoPageResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeTeamMembersInfoPageRespBuilder {
-    total_count: Option<i64>,
-    data_list: Option<Vec<super::models::DescribeTeamMembersInfoResp>>,
-}
-
-impl DescribeTeamMembersInfoPageRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeTeamMembersInfoPageRespBuilder {
-            total_count: None,
-            data_list: None,
-        }
-    }
-}
-
-impl Default for DescribeTeamMembersInfoPageRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeTeamMembersInfoPageRespBuilder {
-    /// Total number of results.
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TotalCount`.
-    pub fn total_count(mut self, total_count: impl Into<i64>) -> Self {
-        self.total_count = Some(total_count.into());
-        self
-    }
-
-    /// Sets or clears `total_count`.
-    pub fn set_total_count(mut self, total_count: Option<i64>) -> Self {
-        self.total_count = total_count;
-        self
-    }
-
-    /// List information
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DataList`.
-    pub fn data_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::DescribeTeamMembersInfoResp>,
-    >(mut self, data_list: I) -> Self {
-        self.data_list = Some(data_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `data_list`.
-    pub fn set_data_list(
-        mut self,
-        data_list: Option<Vec<super::models::DescribeTeamMembersInfoResp>>,
-    ) -> Self {
-        self.data_list = data_list;
-        self
-    }
-}
-
-impl DescribeTeamMembersInfoPageRespBuilder {
-    /// Builds the [`DescribeTeamMembersInfoPageResp`].
-    pub fn build(self) -> DescribeTeamMembersInfoPageResp {
-        DescribeTeamMembersInfoPageResp {
-            total_count: self.total_count,
-            data_list: self.data_list,
-        }
-    }
-}
-
 /// Team member information
 ///
 /// Wire name: `DescribeTeamMembersInfoResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeTeamMembersInfoResp {
     /// User ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UserId`.
-    #[serde(
-        rename = "UserId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub user_id: Option<String>,
     /// User account
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UserAccount`.
-    #[serde(
-        rename = "UserAccount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub user_account: Option<String>,
     /// Username
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UserName`.
-    #[serde(
-        rename = "UserName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub user_name: Option<String>,
     /// Role
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UserRoles`.
-    #[serde(
-        rename = "UserRoles",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub user_roles: Option<String>,
 }
 
-impl DescribeTeamMembersInfoResp {
-    /// Starts a [`DescribeTeamMembersInfoRespBuilder`].
-    pub fn builder() -> DescribeTeamMembersInfoRespBuilder {
-        DescribeTeamMembersInfoRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeTeamMembersInfoResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "UserId" => {
+                self.user_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UserAccount" => {
+                self.user_account = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UserName" => {
+                self.user_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UserRoles" => {
+                self.user_roles = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DescribeTeamMembersInfoResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -14775,141 +6685,50 @@ impl ::tcmpp_api::__private::Lenient for DescribeTeamMembersInfoResp {
     }
 }
 
-/// Builds a [`DescribeTeamMembersInfoResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeTeamMembersInfoRespBuilder {
-    user_id: Option<String>,
-    user_account: Option<String>,
-    user_name: Option<String>,
-    user_roles: Option<String>,
-}
-
-impl DescribeTeamMembersInfoRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeTeamMembersInfoRespBuilder {
-            user_id: None,
-            user_account: None,
-            user_name: None,
-            user_roles: None,
-        }
-    }
-}
-
-impl Default for DescribeTeamMembersInfoRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeTeamMembersInfoRespBuilder {
-    /// User ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UserId`.
-    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
-        self.user_id = Some(user_id.into());
-        self
-    }
-
-    /// Sets or clears `user_id`.
-    pub fn set_user_id(mut self, user_id: Option<String>) -> Self {
-        self.user_id = user_id;
-        self
-    }
-
-    /// User account
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UserAccount`.
-    pub fn user_account(mut self, user_account: impl Into<String>) -> Self {
-        self.user_account = Some(user_account.into());
-        self
-    }
-
-    /// Sets or clears `user_account`.
-    pub fn set_user_account(mut self, user_account: Option<String>) -> Self {
-        self.user_account = user_account;
-        self
-    }
-
-    /// Username
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UserName`.
-    pub fn user_name(mut self, user_name: impl Into<String>) -> Self {
-        self.user_name = Some(user_name.into());
-        self
-    }
-
-    /// Sets or clears `user_name`.
-    pub fn set_user_name(mut self, user_name: Option<String>) -> Self {
-        self.user_name = user_name;
-        self
-    }
-
-    /// Role
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UserRoles`.
-    pub fn user_roles(mut self, user_roles: impl Into<String>) -> Self {
-        self.user_roles = Some(user_roles.into());
-        self
-    }
-
-    /// Sets or clears `user_roles`.
-    pub fn set_user_roles(mut self, user_roles: Option<String>) -> Self {
-        self.user_roles = user_roles;
-        self
-    }
-}
-
-impl DescribeTeamMembersInfoRespBuilder {
-    /// Builds the [`DescribeTeamMembersInfoResp`].
-    pub fn build(self) -> DescribeTeamMembersInfoResp {
-        DescribeTeamMembersInfoResp {
-            user_id: self.user_id,
-            user_account: self.user_account,
-            user_name: self.user_name,
-            user_roles: self.user_roles,
-        }
-    }
-}
-
 /// List of teams
 ///
 /// Wire name: `DescribeTeamPageResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeTeamPageResp {
     /// Total number of results.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub total_count: Option<i64>,
     /// List information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DataList`.
-    #[serde(
-        rename = "DataList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data_list: Option<Vec<super::models::DescribeTeamListInfoResp>>,
 }
 
-impl DescribeTeamPageResp {
-    /// Starts a [`DescribeTeamPageRespBuilder`].
-    pub fn builder() -> DescribeTeamPageRespBuilder {
-        DescribeTeamPageRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeTeamPageResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TotalCount" => {
+                self.total_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DataList" => {
+                self.data_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeTeamPageResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -14929,132 +6748,68 @@ impl ::tcmpp_api::__private::Lenient for DescribeTeamPageResp {
     }
 }
 
-/// Builds a [`DescribeTeamPageResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeTeamPageRespBuilder {
-    total_count: Option<i64>,
-    data_list: Option<Vec<super::models::DescribeTeamListInfoResp>>,
-}
-
-impl DescribeTeamPageRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeTeamPageRespBuilder {
-            total_count: None,
-            data_list: None,
-        }
-    }
-}
-
-impl Default for DescribeTeamPageRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeTeamPageRespBuilder {
-    /// Total number of results.
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TotalCount`.
-    pub fn total_count(mut self, total_count: impl Into<i64>) -> Self {
-        self.total_count = Some(total_count.into());
-        self
-    }
-
-    /// Sets or clears `total_count`.
-    pub fn set_total_count(mut self, total_count: Option<i64>) -> Self {
-        self.total_count = total_count;
-        self
-    }
-
-    /// List information
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DataList`.
-    pub fn data_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::DescribeTeamListInfoResp>,
-    >(mut self, data_list: I) -> Self {
-        self.data_list = Some(data_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `data_list`.
-    pub fn set_data_list(
-        mut self,
-        data_list: Option<Vec<super::models::DescribeTeamListInfoResp>>,
-    ) -> Self {
-        self.data_list = data_list;
-        self
-    }
-}
-
-impl DescribeTeamPageRespBuilder {
-    /// Builds the [`DescribeTeamPageResp`].
-    pub fn build(self) -> DescribeTeamPageResp {
-        DescribeTeamPageResp {
-            total_count: self.total_count,
-            data_list: self.data_list,
-        }
-    }
-}
-
 /// User details
 ///
 /// Wire name: `DescribeUserDetailResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeUserDetailResp {
     /// User ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UserId`.
-    #[serde(
-        rename = "UserId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub user_id: Option<String>,
     /// User account
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UserAccount`.
-    #[serde(
-        rename = "UserAccount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub user_account: Option<String>,
     /// User account
     /// 1 - Super admin 2 - Platform admin 3 - Ordinary member
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AccountType`.
-    #[serde(
-        rename = "AccountType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub account_type: Option<i64>,
     /// User name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UserName`.
-    #[serde(
-        rename = "UserName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub user_name: Option<String>,
 }
 
-impl DescribeUserDetailResp {
-    /// Starts a [`DescribeUserDetailRespBuilder`].
-    pub fn builder() -> DescribeUserDetailRespBuilder {
-        DescribeUserDetailRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeUserDetailResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "UserId" => {
+                self.user_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UserAccount" => {
+                self.user_account = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AccountType" => {
+                self.account_type = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UserName" => {
+                self.user_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeUserDetailResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -15074,192 +6829,93 @@ impl ::tcmpp_api::__private::Lenient for DescribeUserDetailResp {
     }
 }
 
-/// Builds a [`DescribeUserDetailResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeUserDetailRespBuilder {
-    user_id: Option<String>,
-    user_account: Option<String>,
-    account_type: Option<i64>,
-    user_name: Option<String>,
-}
-
-impl DescribeUserDetailRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeUserDetailRespBuilder {
-            user_id: None,
-            user_account: None,
-            account_type: None,
-            user_name: None,
-        }
-    }
-}
-
-impl Default for DescribeUserDetailRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeUserDetailRespBuilder {
-    /// User ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UserId`.
-    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
-        self.user_id = Some(user_id.into());
-        self
-    }
-
-    /// Sets or clears `user_id`.
-    pub fn set_user_id(mut self, user_id: Option<String>) -> Self {
-        self.user_id = user_id;
-        self
-    }
-
-    /// User account
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UserAccount`.
-    pub fn user_account(mut self, user_account: impl Into<String>) -> Self {
-        self.user_account = Some(user_account.into());
-        self
-    }
-
-    /// Sets or clears `user_account`.
-    pub fn set_user_account(mut self, user_account: Option<String>) -> Self {
-        self.user_account = user_account;
-        self
-    }
-
-    /// User account
-    /// 1 - Super admin 2 - Platform admin 3 - Ordinary member
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AccountType`.
-    pub fn account_type(mut self, account_type: impl Into<i64>) -> Self {
-        self.account_type = Some(account_type.into());
-        self
-    }
-
-    /// Sets or clears `account_type`.
-    pub fn set_account_type(mut self, account_type: Option<i64>) -> Self {
-        self.account_type = account_type;
-        self
-    }
-
-    /// User name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UserName`.
-    pub fn user_name(mut self, user_name: impl Into<String>) -> Self {
-        self.user_name = Some(user_name.into());
-        self
-    }
-
-    /// Sets or clears `user_name`.
-    pub fn set_user_name(mut self, user_name: Option<String>) -> Self {
-        self.user_name = user_name;
-        self
-    }
-}
-
-impl DescribeUserDetailRespBuilder {
-    /// Builds the [`DescribeUserDetailResp`].
-    pub fn build(self) -> DescribeUserDetailResp {
-        DescribeUserDetailResp {
-            user_id: self.user_id,
-            user_account: self.user_account,
-            account_type: self.account_type,
-            user_name: self.user_name,
-        }
-    }
-}
-
 /// Information of the specified user
 ///
 /// Wire name: `DescribeUserListData`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeUserListData {
     /// User ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UserId`.
-    #[serde(
-        rename = "UserId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub user_id: Option<String>,
     /// User account
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UserAccount`.
-    #[serde(
-        rename = "UserAccount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub user_account: Option<String>,
     /// Account type. 1: Super administrator; 2: Platform administrator; 3: Ordinary member
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AccountType`.
-    #[serde(
-        rename = "AccountType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub account_type: Option<i64>,
     /// User name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UserName`.
-    #[serde(
-        rename = "UserName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub user_name: Option<String>,
     /// Creation time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_time: Option<String>,
     /// Status. 1: Normal; 2: Disabled
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub status: Option<i64>,
     /// Team name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamName`.
-    #[serde(
-        rename = "TeamName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_name: Option<String>,
 }
 
-impl DescribeUserListData {
-    /// Starts a [`DescribeUserListDataBuilder`].
-    pub fn builder() -> DescribeUserListDataBuilder {
-        DescribeUserListDataBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeUserListData {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "UserId" => {
+                self.user_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UserAccount" => {
+                self.user_account = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AccountType" => {
+                self.account_type = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UserName" => {
+                self.user_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateTime" => {
+                self.create_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Status" => {
+                self.status = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamName" => {
+                self.team_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeUserListData {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -15279,195 +6935,50 @@ impl ::tcmpp_api::__private::Lenient for DescribeUserListData {
     }
 }
 
-/// Builds a [`DescribeUserListData`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeUserListDataBuilder {
-    user_id: Option<String>,
-    user_account: Option<String>,
-    account_type: Option<i64>,
-    user_name: Option<String>,
-    create_time: Option<String>,
-    status: Option<i64>,
-    team_name: Option<String>,
-}
-
-impl DescribeUserListDataBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeUserListDataBuilder {
-            user_id: None,
-            user_account: None,
-            account_type: None,
-            user_name: None,
-            create_time: None,
-            status: None,
-            team_name: None,
-        }
-    }
-}
-
-impl Default for DescribeUserListDataBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeUserListDataBuilder {
-    /// User ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UserId`.
-    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
-        self.user_id = Some(user_id.into());
-        self
-    }
-
-    /// Sets or clears `user_id`.
-    pub fn set_user_id(mut self, user_id: Option<String>) -> Self {
-        self.user_id = user_id;
-        self
-    }
-
-    /// User account
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UserAccount`.
-    pub fn user_account(mut self, user_account: impl Into<String>) -> Self {
-        self.user_account = Some(user_account.into());
-        self
-    }
-
-    /// Sets or clears `user_account`.
-    pub fn set_user_account(mut self, user_account: Option<String>) -> Self {
-        self.user_account = user_account;
-        self
-    }
-
-    /// Account type. 1: Super administrator; 2: Platform administrator; 3: Ordinary member
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AccountType`.
-    pub fn account_type(mut self, account_type: impl Into<i64>) -> Self {
-        self.account_type = Some(account_type.into());
-        self
-    }
-
-    /// Sets or clears `account_type`.
-    pub fn set_account_type(mut self, account_type: Option<i64>) -> Self {
-        self.account_type = account_type;
-        self
-    }
-
-    /// User name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UserName`.
-    pub fn user_name(mut self, user_name: impl Into<String>) -> Self {
-        self.user_name = Some(user_name.into());
-        self
-    }
-
-    /// Sets or clears `user_name`.
-    pub fn set_user_name(mut self, user_name: Option<String>) -> Self {
-        self.user_name = user_name;
-        self
-    }
-
-    /// Creation time
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateTime`.
-    pub fn create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-
-    /// Sets or clears `create_time`.
-    pub fn set_create_time(mut self, create_time: Option<String>) -> Self {
-        self.create_time = create_time;
-        self
-    }
-
-    /// Status. 1: Normal; 2: Disabled
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Status`.
-    pub fn status(mut self, status: impl Into<i64>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-
-    /// Sets or clears `status`.
-    pub fn set_status(mut self, status: Option<i64>) -> Self {
-        self.status = status;
-        self
-    }
-
-    /// Team name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamName`.
-    pub fn team_name(mut self, team_name: impl Into<String>) -> Self {
-        self.team_name = Some(team_name.into());
-        self
-    }
-
-    /// Sets or clears `team_name`.
-    pub fn set_team_name(mut self, team_name: Option<String>) -> Self {
-        self.team_name = team_name;
-        self
-    }
-}
-
-impl DescribeUserListDataBuilder {
-    /// Builds the [`DescribeUserListData`].
-    pub fn build(self) -> DescribeUserListData {
-        DescribeUserListData {
-            user_id: self.user_id,
-            user_account: self.user_account,
-            account_type: self.account_type,
-            user_name: self.user_name,
-            create_time: self.create_time,
-            status: self.status,
-            team_name: self.team_name,
-        }
-    }
-}
-
 /// User management list
 ///
 /// Wire name: `DescribeUserListResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeUserListResp {
     /// Total number of entries
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub total_count: Option<i64>,
     /// List data
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DataList`.
-    #[serde(
-        rename = "DataList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data_list: Option<Vec<super::models::DescribeUserListData>>,
 }
 
-impl DescribeUserListResp {
-    /// Starts a [`DescribeUserListRespBuilder`].
-    pub fn builder() -> DescribeUserListRespBuilder {
-        DescribeUserListRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DescribeUserListResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TotalCount" => {
+                self.total_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DataList" => {
+                self.data_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeUserListResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -15487,101 +6998,41 @@ impl ::tcmpp_api::__private::Lenient for DescribeUserListResp {
     }
 }
 
-/// Builds a [`DescribeUserListResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DescribeUserListRespBuilder {
-    total_count: Option<i64>,
-    data_list: Option<Vec<super::models::DescribeUserListData>>,
-}
-
-impl DescribeUserListRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DescribeUserListRespBuilder {
-            total_count: None,
-            data_list: None,
-        }
-    }
-}
-
-impl Default for DescribeUserListRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DescribeUserListRespBuilder {
-    /// Total number of entries
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TotalCount`.
-    pub fn total_count(mut self, total_count: impl Into<i64>) -> Self {
-        self.total_count = Some(total_count.into());
-        self
-    }
-
-    /// Sets or clears `total_count`.
-    pub fn set_total_count(mut self, total_count: Option<i64>) -> Self {
-        self.total_count = total_count;
-        self
-    }
-
-    /// List data
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DataList`.
-    pub fn data_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::DescribeUserListData>,
-    >(mut self, data_list: I) -> Self {
-        self.data_list = Some(data_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `data_list`.
-    pub fn set_data_list(
-        mut self,
-        data_list: Option<Vec<super::models::DescribeUserListData>>,
-    ) -> Self {
-        self.data_list = data_list;
-        self
-    }
-}
-
-impl DescribeUserListRespBuilder {
-    /// Builds the [`DescribeUserListResp`].
-    pub fn build(self) -> DescribeUserListResp {
-        DescribeUserListResp {
-            total_count: self.total_count,
-            data_list: self.data_list,
-        }
-    }
-}
-
 /// Response data of disabled domain names
 ///
 /// Wire name: `DisableEnterpriseDomainResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DisableEnterpriseDomainResp {
     /// Result
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Result`.
-    #[serde(
-        rename = "Result",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub result: Option<bool>,
 }
 
-impl DisableEnterpriseDomainResp {
-    /// Starts a [`DisableEnterpriseDomainRespBuilder`].
-    pub fn builder() -> DisableEnterpriseDomainRespBuilder {
-        DisableEnterpriseDomainRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DisableEnterpriseDomainResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "Result" => {
+                self.result = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DisableEnterpriseDomainResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -15601,77 +7052,41 @@ impl ::tcmpp_api::__private::Lenient for DisableEnterpriseDomainResp {
     }
 }
 
-/// Builds a [`DisableEnterpriseDomainResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DisableEnterpriseDomainRespBuilder {
-    result: Option<bool>,
-}
-
-impl DisableEnterpriseDomainRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DisableEnterpriseDomainRespBuilder {
-            result: None,
-        }
-    }
-}
-
-impl Default for DisableEnterpriseDomainRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DisableEnterpriseDomainRespBuilder {
-    /// Result
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Result`.
-    pub fn result(mut self, result: impl Into<bool>) -> Self {
-        self.result = Some(result.into());
-        self
-    }
-
-    /// Sets or clears `result`.
-    pub fn set_result(mut self, result: Option<bool>) -> Self {
-        self.result = result;
-        self
-    }
-}
-
-impl DisableEnterpriseDomainRespBuilder {
-    /// Builds the [`DisableEnterpriseDomainResp`].
-    pub fn build(self) -> DisableEnterpriseDomainResp {
-        DisableEnterpriseDomainResp {
-            result: self.result,
-        }
-    }
-}
-
 /// Application configuration information
 ///
 /// Wire name: `DownloadApplicationConfigResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DownloadApplicationConfigResp {
     /// Configuration information in Base64 format
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `File`.
-    #[serde(
-        rename = "File",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub file: Option<String>,
 }
 
-impl DownloadApplicationConfigResp {
-    /// Starts a [`DownloadApplicationConfigRespBuilder`].
-    pub fn builder() -> DownloadApplicationConfigRespBuilder {
-        DownloadApplicationConfigRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for DownloadApplicationConfigResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "File" => {
+                self.file = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for DownloadApplicationConfigResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -15691,97 +7106,59 @@ impl ::tcmpp_api::__private::Lenient for DownloadApplicationConfigResp {
     }
 }
 
-/// Builds a [`DownloadApplicationConfigResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct DownloadApplicationConfigRespBuilder {
-    file: Option<String>,
-}
-
-impl DownloadApplicationConfigRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        DownloadApplicationConfigRespBuilder {
-            file: None,
-        }
-    }
-}
-
-impl Default for DownloadApplicationConfigRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DownloadApplicationConfigRespBuilder {
-    /// Configuration information in Base64 format
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `File`.
-    pub fn file(mut self, file: impl Into<String>) -> Self {
-        self.file = Some(file.into());
-        self
-    }
-
-    /// Sets or clears `file`.
-    pub fn set_file(mut self, file: Option<String>) -> Self {
-        self.file = file;
-        self
-    }
-}
-
-impl DownloadApplicationConfigRespBuilder {
-    /// Builds the [`DownloadApplicationConfigResp`].
-    pub fn build(self) -> DownloadApplicationConfigResp {
-        DownloadApplicationConfigResp {
-            file: self.file,
-        }
-    }
-}
-
 /// Result of global domain name check
 ///
 /// Wire name: `GlobalDomainCheckResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GlobalDomainCheckResp {
     /// List of duplicate domain names
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `RepeatUrls`.
-    #[serde(
-        rename = "RepeatUrls",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub repeat_urls: Option<Vec<String>>,
     /// List of allowed domain names
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ExistsWhiteUrls`.
-    #[serde(
-        rename = "ExistsWhiteUrls",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub exists_white_urls: Option<Vec<String>>,
     /// List of blocked domain names
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ExistsBlackUrls`.
-    #[serde(
-        rename = "ExistsBlackUrls",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub exists_black_urls: Option<Vec<String>>,
 }
 
-impl GlobalDomainCheckResp {
-    /// Starts a [`GlobalDomainCheckRespBuilder`].
-    pub fn builder() -> GlobalDomainCheckRespBuilder {
-        GlobalDomainCheckRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for GlobalDomainCheckResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RepeatUrls" => {
+                self.repeat_urls = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ExistsWhiteUrls" => {
+                self.exists_white_urls = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ExistsBlackUrls" => {
+                self.exists_black_urls = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for GlobalDomainCheckResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -15801,132 +7178,40 @@ impl ::tcmpp_api::__private::Lenient for GlobalDomainCheckResp {
     }
 }
 
-/// Builds a [`GlobalDomainCheckResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct GlobalDomainCheckRespBuilder {
-    repeat_urls: Option<Vec<String>>,
-    exists_white_urls: Option<Vec<String>>,
-    exists_black_urls: Option<Vec<String>>,
-}
-
-impl GlobalDomainCheckRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        GlobalDomainCheckRespBuilder {
-            repeat_urls: None,
-            exists_white_urls: None,
-            exists_black_urls: None,
-        }
-    }
-}
-
-impl Default for GlobalDomainCheckRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl GlobalDomainCheckRespBuilder {
-    /// List of duplicate domain names
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `RepeatUrls`.
-    pub fn repeat_urls<I: IntoIterator<Item = E>, E: Into<String>>(
-        mut self,
-        repeat_urls: I,
-    ) -> Self {
-        self.repeat_urls = Some(repeat_urls.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `repeat_urls`.
-    pub fn set_repeat_urls(mut self, repeat_urls: Option<Vec<String>>) -> Self {
-        self.repeat_urls = repeat_urls;
-        self
-    }
-
-    /// List of allowed domain names
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ExistsWhiteUrls`.
-    pub fn exists_white_urls<I: IntoIterator<Item = E>, E: Into<String>>(
-        mut self,
-        exists_white_urls: I,
-    ) -> Self {
-        self.exists_white_urls = Some(
-            exists_white_urls.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-
-    /// Sets or clears `exists_white_urls`.
-    pub fn set_exists_white_urls(
-        mut self,
-        exists_white_urls: Option<Vec<String>>,
-    ) -> Self {
-        self.exists_white_urls = exists_white_urls;
-        self
-    }
-
-    /// List of blocked domain names
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ExistsBlackUrls`.
-    pub fn exists_black_urls<I: IntoIterator<Item = E>, E: Into<String>>(
-        mut self,
-        exists_black_urls: I,
-    ) -> Self {
-        self.exists_black_urls = Some(
-            exists_black_urls.into_iter().map(Into::into).collect(),
-        );
-        self
-    }
-
-    /// Sets or clears `exists_black_urls`.
-    pub fn set_exists_black_urls(
-        mut self,
-        exists_black_urls: Option<Vec<String>>,
-    ) -> Self {
-        self.exists_black_urls = exists_black_urls;
-        self
-    }
-}
-
-impl GlobalDomainCheckRespBuilder {
-    /// Builds the [`GlobalDomainCheckResp`].
-    pub fn build(self) -> GlobalDomainCheckResp {
-        GlobalDomainCheckResp {
-            repeat_urls: self.repeat_urls,
-            exists_white_urls: self.exists_white_urls,
-            exists_black_urls: self.exists_black_urls,
-        }
-    }
-}
-
 /// Response of deleting a global domain name
 ///
 /// Wire name: `GlobalDomainDeleteResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GlobalDomainDeleteResp {
     /// Response result
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Result`.
-    #[serde(
-        rename = "Result",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub result: Option<bool>,
 }
 
-impl GlobalDomainDeleteResp {
-    /// Starts a [`GlobalDomainDeleteRespBuilder`].
-    pub fn builder() -> GlobalDomainDeleteRespBuilder {
-        GlobalDomainDeleteRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for GlobalDomainDeleteResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "Result" => {
+                self.result = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for GlobalDomainDeleteResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -15946,147 +7231,105 @@ impl ::tcmpp_api::__private::Lenient for GlobalDomainDeleteResp {
     }
 }
 
-/// Builds a [`GlobalDomainDeleteResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct GlobalDomainDeleteRespBuilder {
-    result: Option<bool>,
-}
-
-impl GlobalDomainDeleteRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        GlobalDomainDeleteRespBuilder {
-            result: None,
-        }
-    }
-}
-
-impl Default for GlobalDomainDeleteRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl GlobalDomainDeleteRespBuilder {
-    /// Response result
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Result`.
-    pub fn result(mut self, result: impl Into<bool>) -> Self {
-        self.result = Some(result.into());
-        self
-    }
-
-    /// Sets or clears `result`.
-    pub fn set_result(mut self, result: Option<bool>) -> Self {
-        self.result = result;
-        self
-    }
-}
-
-impl GlobalDomainDeleteRespBuilder {
-    /// Builds the [`GlobalDomainDeleteResp`].
-    pub fn build(self) -> GlobalDomainDeleteResp {
-        GlobalDomainDeleteResp {
-            result: self.result,
-        }
-    }
-}
-
 /// List of global domain names
 ///
 /// Wire name: `GlobalDomainDescribeListInfoResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GlobalDomainDescribeListInfoResp {
     /// Domain ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DomainId`.
-    #[serde(
-        rename = "DomainId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub domain_id: Option<i64>,
     /// Platform ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CustomerID`.
-    #[serde(
-        rename = "CustomerID",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub customer_id: Option<String>,
     /// Domain name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DomainURL`.
-    #[serde(
-        rename = "DomainURL",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub domain_url: Option<String>,
     /// Type. 1: Allowed; 2: Blocked
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DomainType`.
-    #[serde(
-        rename = "DomainType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub domain_type: Option<i64>,
     /// Creator
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateUser`.
-    #[serde(
-        rename = "CreateUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_user: Option<String>,
     /// Creation time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_time: Option<String>,
     /// Updated by
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UpdateUser`.
-    #[serde(
-        rename = "UpdateUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub update_user: Option<String>,
     /// Update date
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UpdateTime`.
-    #[serde(
-        rename = "UpdateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub update_time: Option<String>,
 }
 
-impl GlobalDomainDescribeListInfoResp {
-    /// Starts a [`GlobalDomainDescribeListInfoRespBuilder`].
-    pub fn builder() -> GlobalDomainDescribeListInfoRespBuilder {
-        GlobalDomainDescribeListInfoRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for GlobalDomainDescribeListInfoResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "DomainId" => {
+                self.domain_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CustomerID" => {
+                self.customer_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DomainURL" => {
+                self.domain_url = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DomainType" => {
+                self.domain_type = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateUser" => {
+                self.create_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateTime" => {
+                self.create_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UpdateUser" => {
+                self.update_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UpdateTime" => {
+                self.update_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for GlobalDomainDescribeListInfoResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -16106,213 +7349,51 @@ impl ::tcmpp_api::__private::Lenient for GlobalDomainDescribeListInfoResp {
     }
 }
 
-/// Builds a [`GlobalDomainDescribeListInfoResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct GlobalDomainDescribeListInfoRespBuilder {
-    domain_id: Option<i64>,
-    customer_id: Option<String>,
-    domain_url: Option<String>,
-    domain_type: Option<i64>,
-    create_user: Option<String>,
-    create_time: Option<String>,
-    update_user: Option<String>,
-    update_time: Option<String>,
-}
-
-impl GlobalDomainDescribeListInfoRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        GlobalDomainDescribeListInfoRespBuilder {
-            domain_id: None,
-            customer_id: None,
-            domain_url: None,
-            domain_type: None,
-            create_user: None,
-            create_time: None,
-            update_user: None,
-            update_time: None,
-        }
-    }
-}
-
-impl Default for GlobalDomainDescribeListInfoRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl GlobalDomainDescribeListInfoRespBuilder {
-    /// Domain ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DomainId`.
-    pub fn domain_id(mut self, domain_id: impl Into<i64>) -> Self {
-        self.domain_id = Some(domain_id.into());
-        self
-    }
-
-    /// Sets or clears `domain_id`.
-    pub fn set_domain_id(mut self, domain_id: Option<i64>) -> Self {
-        self.domain_id = domain_id;
-        self
-    }
-
-    /// Platform ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CustomerID`.
-    pub fn customer_id(mut self, customer_id: impl Into<String>) -> Self {
-        self.customer_id = Some(customer_id.into());
-        self
-    }
-
-    /// Sets or clears `customer_id`.
-    pub fn set_customer_id(mut self, customer_id: Option<String>) -> Self {
-        self.customer_id = customer_id;
-        self
-    }
-
-    /// Domain name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DomainURL`.
-    pub fn domain_url(mut self, domain_url: impl Into<String>) -> Self {
-        self.domain_url = Some(domain_url.into());
-        self
-    }
-
-    /// Sets or clears `domain_url`.
-    pub fn set_domain_url(mut self, domain_url: Option<String>) -> Self {
-        self.domain_url = domain_url;
-        self
-    }
-
-    /// Type. 1: Allowed; 2: Blocked
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DomainType`.
-    pub fn domain_type(mut self, domain_type: impl Into<i64>) -> Self {
-        self.domain_type = Some(domain_type.into());
-        self
-    }
-
-    /// Sets or clears `domain_type`.
-    pub fn set_domain_type(mut self, domain_type: Option<i64>) -> Self {
-        self.domain_type = domain_type;
-        self
-    }
-
-    /// Creator
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateUser`.
-    pub fn create_user(mut self, create_user: impl Into<String>) -> Self {
-        self.create_user = Some(create_user.into());
-        self
-    }
-
-    /// Sets or clears `create_user`.
-    pub fn set_create_user(mut self, create_user: Option<String>) -> Self {
-        self.create_user = create_user;
-        self
-    }
-
-    /// Creation time
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateTime`.
-    pub fn create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-
-    /// Sets or clears `create_time`.
-    pub fn set_create_time(mut self, create_time: Option<String>) -> Self {
-        self.create_time = create_time;
-        self
-    }
-
-    /// Updated by
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UpdateUser`.
-    pub fn update_user(mut self, update_user: impl Into<String>) -> Self {
-        self.update_user = Some(update_user.into());
-        self
-    }
-
-    /// Sets or clears `update_user`.
-    pub fn set_update_user(mut self, update_user: Option<String>) -> Self {
-        self.update_user = update_user;
-        self
-    }
-
-    /// Update date
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UpdateTime`.
-    pub fn update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-
-    /// Sets or clears `update_time`.
-    pub fn set_update_time(mut self, update_time: Option<String>) -> Self {
-        self.update_time = update_time;
-        self
-    }
-}
-
-impl GlobalDomainDescribeListInfoRespBuilder {
-    /// Builds the [`GlobalDomainDescribeListInfoResp`].
-    pub fn build(self) -> GlobalDomainDescribeListInfoResp {
-        GlobalDomainDescribeListInfoResp {
-            domain_id: self.domain_id,
-            customer_id: self.customer_id,
-            domain_url: self.domain_url,
-            domain_type: self.domain_type,
-            create_user: self.create_user,
-            create_time: self.create_time,
-            update_user: self.update_user,
-            update_time: self.update_time,
-        }
-    }
-}
-
 /// Global domain name page list
 ///
 /// Wire name: `GlobalDomainDescribeListPageResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GlobalDomainDescribeListPageResp {
     /// Total number of results
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub total_count: Option<i64>,
     /// Domain name information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DataList`.
-    #[serde(
-        rename = "DataList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data_list: Option<Vec<super::models::GlobalDomainDescribeListInfoResp>>,
 }
 
-impl GlobalDomainDescribeListPageResp {
-    /// Starts a [`GlobalDomainDescribeListPageRespBuilder`].
-    pub fn builder() -> GlobalDomainDescribeListPageRespBuilder {
-        GlobalDomainDescribeListPageRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for GlobalDomainDescribeListPageResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TotalCount" => {
+                self.total_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DataList" => {
+                self.data_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for GlobalDomainDescribeListPageResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -16332,101 +7413,41 @@ impl ::tcmpp_api::__private::Lenient for GlobalDomainDescribeListPageResp {
     }
 }
 
-/// Builds a [`GlobalDomainDescribeListPageResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct GlobalDomainDescribeListPageRespBuilder {
-    total_count: Option<i64>,
-    data_list: Option<Vec<super::models::GlobalDomainDescribeListInfoResp>>,
-}
-
-impl GlobalDomainDescribeListPageRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        GlobalDomainDescribeListPageRespBuilder {
-            total_count: None,
-            data_list: None,
-        }
-    }
-}
-
-impl Default for GlobalDomainDescribeListPageRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl GlobalDomainDescribeListPageRespBuilder {
-    /// Total number of results
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TotalCount`.
-    pub fn total_count(mut self, total_count: impl Into<i64>) -> Self {
-        self.total_count = Some(total_count.into());
-        self
-    }
-
-    /// Sets or clears `total_count`.
-    pub fn set_total_count(mut self, total_count: Option<i64>) -> Self {
-        self.total_count = total_count;
-        self
-    }
-
-    /// Domain name information
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DataList`.
-    pub fn data_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::GlobalDomainDescribeListInfoResp>,
-    >(mut self, data_list: I) -> Self {
-        self.data_list = Some(data_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `data_list`.
-    pub fn set_data_list(
-        mut self,
-        data_list: Option<Vec<super::models::GlobalDomainDescribeListInfoResp>>,
-    ) -> Self {
-        self.data_list = data_list;
-        self
-    }
-}
-
-impl GlobalDomainDescribeListPageRespBuilder {
-    /// Builds the [`GlobalDomainDescribeListPageResp`].
-    pub fn build(self) -> GlobalDomainDescribeListPageResp {
-        GlobalDomainDescribeListPageResp {
-            total_count: self.total_count,
-            data_list: self.data_list,
-        }
-    }
-}
-
 /// Response of global domain name modification
 ///
 /// Wire name: `GlobalDomainModifyRespResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GlobalDomainModifyRespResp {
     /// 0: Success; 1: Allowed domains exist; 2: Blocked domains exist
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Result`.
-    #[serde(
-        rename = "Result",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub result: Option<i64>,
 }
 
-impl GlobalDomainModifyRespResp {
-    /// Starts a [`GlobalDomainModifyRespRespBuilder`].
-    pub fn builder() -> GlobalDomainModifyRespRespBuilder {
-        GlobalDomainModifyRespRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for GlobalDomainModifyRespResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "Result" => {
+                self.result = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for GlobalDomainModifyRespResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -16446,187 +7467,133 @@ impl ::tcmpp_api::__private::Lenient for GlobalDomainModifyRespResp {
     }
 }
 
-/// Builds a [`GlobalDomainModifyRespResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct GlobalDomainModifyRespRespBuilder {
-    result: Option<i64>,
-}
-
-impl GlobalDomainModifyRespRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        GlobalDomainModifyRespRespBuilder {
-            result: None,
-        }
-    }
-}
-
-impl Default for GlobalDomainModifyRespRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl GlobalDomainModifyRespRespBuilder {
-    /// 0: Success; 1: Allowed domains exist; 2: Blocked domains exist
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Result`.
-    pub fn result(mut self, result: impl Into<i64>) -> Self {
-        self.result = Some(result.into());
-        self
-    }
-
-    /// Sets or clears `result`.
-    pub fn set_result(mut self, result: Option<i64>) -> Self {
-        self.result = result;
-        self
-    }
-}
-
-impl GlobalDomainModifyRespRespBuilder {
-    /// Builds the [`GlobalDomainModifyRespResp`].
-    pub fn build(self) -> GlobalDomainModifyRespResp {
-        GlobalDomainModifyRespResp {
-            result: self.result,
-        }
-    }
-}
-
 /// Mini program details
 ///
 /// Wire name: `MNPDetail`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MnpDetail {
     /// Mini program type
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPType`.
-    #[serde(
-        rename = "MNPType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_type: Option<String>,
     /// Mini program ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPId`.
-    #[serde(
-        rename = "MNPId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_id: Option<String>,
     /// Mini program name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPName`.
-    #[serde(
-        rename = "MNPName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_name: Option<String>,
     /// Mini program icon
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPIcon`.
-    #[serde(
-        rename = "MNPIcon",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_icon: Option<String>,
     /// Mini program introduction
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPIntro`.
-    #[serde(
-        rename = "MNPIntro",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_intro: Option<String>,
     /// Mini program description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPDesc`.
-    #[serde(
-        rename = "MNPDesc",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_desc: Option<String>,
     /// Creator account
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateUser`.
-    #[serde(
-        rename = "CreateUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_user: Option<String>,
     /// Creation time, timestamp
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_time: Option<i64>,
     /// Online Status 0 Not Online, 1 Online
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `OnlineStatus`.
-    #[serde(
-        rename = "OnlineStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub online_status: Option<i64>,
     /// Application information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Applications`.
-    #[serde(
-        rename = "Applications",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub applications: Option<Vec<super::models::ApplicationSimpleInfo>>,
     /// Mini program tag
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Tags`.
-    #[serde(
-        rename = "Tags",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub tags: Option<Vec<String>>,
     /// Mini program status 1-Released 2-Removed
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub status: Option<i64>,
 }
 
-impl MnpDetail {
-    /// Starts a [`MnpDetailBuilder`].
-    pub fn builder() -> MnpDetailBuilder {
-        MnpDetailBuilder::new()
+impl ::tcmpp_api::__private::Fields for MnpDetail {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "MNPType" => {
+                self.mnp_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPId" => {
+                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPName" => {
+                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPIcon" => {
+                self.mnp_icon = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPIntro" => {
+                self.mnp_intro = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPDesc" => {
+                self.mnp_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateUser" => {
+                self.create_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateTime" => {
+                self.create_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "OnlineStatus" => {
+                self.online_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Applications" => {
+                self.applications = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Tags" => {
+                self.tags = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Status" => {
+                self.status = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for MnpDetail {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -16646,331 +7613,85 @@ impl ::tcmpp_api::__private::Lenient for MnpDetail {
     }
 }
 
-/// Builds a [`MnpDetail`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct MnpDetailBuilder {
-    mnp_type: Option<String>,
-    mnp_id: Option<String>,
-    mnp_name: Option<String>,
-    mnp_icon: Option<String>,
-    mnp_intro: Option<String>,
-    mnp_desc: Option<String>,
-    create_user: Option<String>,
-    create_time: Option<i64>,
-    online_status: Option<i64>,
-    applications: Option<Vec<super::models::ApplicationSimpleInfo>>,
-    tags: Option<Vec<String>>,
-    status: Option<i64>,
-}
-
-impl MnpDetailBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        MnpDetailBuilder {
-            mnp_type: None,
-            mnp_id: None,
-            mnp_name: None,
-            mnp_icon: None,
-            mnp_intro: None,
-            mnp_desc: None,
-            create_user: None,
-            create_time: None,
-            online_status: None,
-            applications: None,
-            tags: None,
-            status: None,
-        }
-    }
-}
-
-impl Default for MnpDetailBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl MnpDetailBuilder {
-    /// Mini program type
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPType`.
-    pub fn mnp_type(mut self, mnp_type: impl Into<String>) -> Self {
-        self.mnp_type = Some(mnp_type.into());
-        self
-    }
-
-    /// Sets or clears `mnp_type`.
-    pub fn set_mnp_type(mut self, mnp_type: Option<String>) -> Self {
-        self.mnp_type = mnp_type;
-        self
-    }
-
-    /// Mini program ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(mut self, mnp_id: impl Into<String>) -> Self {
-        self.mnp_id = Some(mnp_id.into());
-        self
-    }
-
-    /// Sets or clears `mnp_id`.
-    pub fn set_mnp_id(mut self, mnp_id: Option<String>) -> Self {
-        self.mnp_id = mnp_id;
-        self
-    }
-
-    /// Mini program name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPName`.
-    pub fn mnp_name(mut self, mnp_name: impl Into<String>) -> Self {
-        self.mnp_name = Some(mnp_name.into());
-        self
-    }
-
-    /// Sets or clears `mnp_name`.
-    pub fn set_mnp_name(mut self, mnp_name: Option<String>) -> Self {
-        self.mnp_name = mnp_name;
-        self
-    }
-
-    /// Mini program icon
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPIcon`.
-    pub fn mnp_icon(mut self, mnp_icon: impl Into<String>) -> Self {
-        self.mnp_icon = Some(mnp_icon.into());
-        self
-    }
-
-    /// Sets or clears `mnp_icon`.
-    pub fn set_mnp_icon(mut self, mnp_icon: Option<String>) -> Self {
-        self.mnp_icon = mnp_icon;
-        self
-    }
-
-    /// Mini program introduction
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPIntro`.
-    pub fn mnp_intro(mut self, mnp_intro: impl Into<String>) -> Self {
-        self.mnp_intro = Some(mnp_intro.into());
-        self
-    }
-
-    /// Sets or clears `mnp_intro`.
-    pub fn set_mnp_intro(mut self, mnp_intro: Option<String>) -> Self {
-        self.mnp_intro = mnp_intro;
-        self
-    }
-
-    /// Mini program description
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPDesc`.
-    pub fn mnp_desc(mut self, mnp_desc: impl Into<String>) -> Self {
-        self.mnp_desc = Some(mnp_desc.into());
-        self
-    }
-
-    /// Sets or clears `mnp_desc`.
-    pub fn set_mnp_desc(mut self, mnp_desc: Option<String>) -> Self {
-        self.mnp_desc = mnp_desc;
-        self
-    }
-
-    /// Creator account
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateUser`.
-    pub fn create_user(mut self, create_user: impl Into<String>) -> Self {
-        self.create_user = Some(create_user.into());
-        self
-    }
-
-    /// Sets or clears `create_user`.
-    pub fn set_create_user(mut self, create_user: Option<String>) -> Self {
-        self.create_user = create_user;
-        self
-    }
-
-    /// Creation time, timestamp
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateTime`.
-    pub fn create_time(mut self, create_time: impl Into<i64>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-
-    /// Sets or clears `create_time`.
-    pub fn set_create_time(mut self, create_time: Option<i64>) -> Self {
-        self.create_time = create_time;
-        self
-    }
-
-    /// Online Status 0 Not Online, 1 Online
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `OnlineStatus`.
-    pub fn online_status(mut self, online_status: impl Into<i64>) -> Self {
-        self.online_status = Some(online_status.into());
-        self
-    }
-
-    /// Sets or clears `online_status`.
-    pub fn set_online_status(mut self, online_status: Option<i64>) -> Self {
-        self.online_status = online_status;
-        self
-    }
-
-    /// Application information
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Applications`.
-    pub fn applications<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::ApplicationSimpleInfo>,
-    >(mut self, applications: I) -> Self {
-        self.applications = Some(applications.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `applications`.
-    pub fn set_applications(
-        mut self,
-        applications: Option<Vec<super::models::ApplicationSimpleInfo>>,
-    ) -> Self {
-        self.applications = applications;
-        self
-    }
-
-    /// Mini program tag
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Tags`.
-    pub fn tags<I: IntoIterator<Item = E>, E: Into<String>>(mut self, tags: I) -> Self {
-        self.tags = Some(tags.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `tags`.
-    pub fn set_tags(mut self, tags: Option<Vec<String>>) -> Self {
-        self.tags = tags;
-        self
-    }
-
-    /// Mini program status 1-Released 2-Removed
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Status`.
-    pub fn status(mut self, status: impl Into<i64>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-
-    /// Sets or clears `status`.
-    pub fn set_status(mut self, status: Option<i64>) -> Self {
-        self.status = status;
-        self
-    }
-}
-
-impl MnpDetailBuilder {
-    /// Builds the [`MnpDetail`].
-    pub fn build(self) -> MnpDetail {
-        MnpDetail {
-            mnp_type: self.mnp_type,
-            mnp_id: self.mnp_id,
-            mnp_name: self.mnp_name,
-            mnp_icon: self.mnp_icon,
-            mnp_intro: self.mnp_intro,
-            mnp_desc: self.mnp_desc,
-            create_user: self.create_user,
-            create_time: self.create_time,
-            online_status: self.online_status,
-            applications: self.applications,
-            tags: self.tags,
-            status: self.status,
-        }
-    }
-}
-
 /// Information of mini program categories
 ///
 /// Wire name: `MNPTypeDefine`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MnpTypeDefine {
     /// Mini program category name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TypeName`.
-    #[serde(
-        rename = "TypeName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub type_name: Option<String>,
     /// Mini program category value
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TypeValue`.
-    #[serde(
-        rename = "TypeValue",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub type_value: Option<Vec<String>>,
     /// Category ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TypeId`.
-    #[serde(
-        rename = "TypeId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub type_id: Option<i64>,
     /// Creation time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_time: Option<i64>,
     /// Creator
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateUser`.
-    #[serde(
-        rename = "CreateUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_user: Option<String>,
     /// Whether it is a system category
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `IsSystem`.
-    #[serde(
-        rename = "IsSystem",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub is_system: Option<bool>,
 }
 
-impl MnpTypeDefine {
-    /// Starts a [`MnpTypeDefineBuilder`].
-    pub fn builder() -> MnpTypeDefineBuilder {
-        MnpTypeDefineBuilder::new()
+impl ::tcmpp_api::__private::Fields for MnpTypeDefine {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TypeName" => {
+                self.type_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TypeValue" => {
+                self.type_value = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TypeId" => {
+                self.type_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateTime" => {
+                self.create_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateUser" => {
+                self.create_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "IsSystem" => {
+                self.is_system = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for MnpTypeDefine {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -16990,170 +7711,38 @@ impl ::tcmpp_api::__private::Lenient for MnpTypeDefine {
     }
 }
 
-/// Builds a [`MnpTypeDefine`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct MnpTypeDefineBuilder {
-    type_name: Option<String>,
-    type_value: Option<Vec<String>>,
-    type_id: Option<i64>,
-    create_time: Option<i64>,
-    create_user: Option<String>,
-    is_system: Option<bool>,
-}
-
-impl MnpTypeDefineBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        MnpTypeDefineBuilder {
-            type_name: None,
-            type_value: None,
-            type_id: None,
-            create_time: None,
-            create_user: None,
-            is_system: None,
-        }
-    }
-}
-
-impl Default for MnpTypeDefineBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl MnpTypeDefineBuilder {
-    /// Mini program category name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TypeName`.
-    pub fn type_name(mut self, type_name: impl Into<String>) -> Self {
-        self.type_name = Some(type_name.into());
-        self
-    }
-
-    /// Sets or clears `type_name`.
-    pub fn set_type_name(mut self, type_name: Option<String>) -> Self {
-        self.type_name = type_name;
-        self
-    }
-
-    /// Mini program category value
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TypeValue`.
-    pub fn type_value<I: IntoIterator<Item = E>, E: Into<String>>(
-        mut self,
-        type_value: I,
-    ) -> Self {
-        self.type_value = Some(type_value.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `type_value`.
-    pub fn set_type_value(mut self, type_value: Option<Vec<String>>) -> Self {
-        self.type_value = type_value;
-        self
-    }
-
-    /// Category ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TypeId`.
-    pub fn type_id(mut self, type_id: impl Into<i64>) -> Self {
-        self.type_id = Some(type_id.into());
-        self
-    }
-
-    /// Sets or clears `type_id`.
-    pub fn set_type_id(mut self, type_id: Option<i64>) -> Self {
-        self.type_id = type_id;
-        self
-    }
-
-    /// Creation time
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateTime`.
-    pub fn create_time(mut self, create_time: impl Into<i64>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-
-    /// Sets or clears `create_time`.
-    pub fn set_create_time(mut self, create_time: Option<i64>) -> Self {
-        self.create_time = create_time;
-        self
-    }
-
-    /// Creator
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateUser`.
-    pub fn create_user(mut self, create_user: impl Into<String>) -> Self {
-        self.create_user = Some(create_user.into());
-        self
-    }
-
-    /// Sets or clears `create_user`.
-    pub fn set_create_user(mut self, create_user: Option<String>) -> Self {
-        self.create_user = create_user;
-        self
-    }
-
-    /// Whether it is a system category
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `IsSystem`.
-    pub fn is_system(mut self, is_system: impl Into<bool>) -> Self {
-        self.is_system = Some(is_system.into());
-        self
-    }
-
-    /// Sets or clears `is_system`.
-    pub fn set_is_system(mut self, is_system: Option<bool>) -> Self {
-        self.is_system = is_system;
-        self
-    }
-}
-
-impl MnpTypeDefineBuilder {
-    /// Builds the [`MnpTypeDefine`].
-    pub fn build(self) -> MnpTypeDefine {
-        MnpTypeDefine {
-            type_name: self.type_name,
-            type_value: self.type_value,
-            type_id: self.type_id,
-            create_time: self.create_time,
-            create_user: self.create_user,
-            is_system: self.is_system,
-        }
-    }
-}
-
 /// Encryption key returned
 ///
 /// Wire name: `PresetResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PresetResp {
     /// RSA encryption public key
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Key`.
-    #[serde(
-        rename = "Key",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub key: Option<String>,
 }
 
-impl PresetResp {
-    /// Starts a [`PresetRespBuilder`].
-    pub fn builder() -> PresetRespBuilder {
-        PresetRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for PresetResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "Key" => self.key = map.next_value_seed(::tcmpp_api::__private::Seed::new())?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for PresetResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -17173,113 +7762,76 @@ impl ::tcmpp_api::__private::Lenient for PresetResp {
     }
 }
 
-/// Builds a [`PresetResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct PresetRespBuilder {
-    key: Option<String>,
-}
-
-impl PresetRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        PresetRespBuilder { key: None }
-    }
-}
-
-impl Default for PresetRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl PresetRespBuilder {
-    /// RSA encryption public key
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Key`.
-    pub fn key(mut self, key: impl Into<String>) -> Self {
-        self.key = Some(key.into());
-        self
-    }
-
-    /// Sets or clears `key`.
-    pub fn set_key(mut self, key: Option<String>) -> Self {
-        self.key = key;
-        self
-    }
-}
-
-impl PresetRespBuilder {
-    /// Builds the [`PresetResp`].
-    pub fn build(self) -> PresetResp {
-        PresetResp { key: self.key }
-    }
-}
-
 /// Mini program online version ID
 ///
 /// Wire name: `QueryOnlineVersionResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct QueryOnlineVersionResp {
     /// Mini program ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPId`.
-    #[serde(
-        rename = "MNPId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_id: Option<String>,
     /// Version
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPVersion`.
-    #[serde(
-        rename = "MNPVersion",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_version: Option<String>,
     /// Version ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPVersionId`.
-    #[serde(
-        rename = "MNPVersionId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_version_id: Option<i64>,
     /// Version note
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPVersionNote`.
-    #[serde(
-        rename = "MNPVersionNote",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_version_note: Option<String>,
     /// Update time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UpdateTime`.
-    #[serde(
-        rename = "UpdateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub update_time: Option<String>,
 }
 
-impl QueryOnlineVersionResp {
-    /// Starts a [`QueryOnlineVersionRespBuilder`].
-    pub fn builder() -> QueryOnlineVersionRespBuilder {
-        QueryOnlineVersionRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for QueryOnlineVersionResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "MNPId" => {
+                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPVersion" => {
+                self.mnp_version = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPVersionId" => {
+                self.mnp_version_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPVersionNote" => {
+                self.mnp_version_note = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UpdateTime" => {
+                self.update_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for QueryOnlineVersionResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -17299,131 +7851,10 @@ impl ::tcmpp_api::__private::Lenient for QueryOnlineVersionResp {
     }
 }
 
-/// Builds a [`QueryOnlineVersionResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct QueryOnlineVersionRespBuilder {
-    mnp_id: Option<String>,
-    mnp_version: Option<String>,
-    mnp_version_id: Option<i64>,
-    mnp_version_note: Option<String>,
-    update_time: Option<String>,
-}
-
-impl QueryOnlineVersionRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        QueryOnlineVersionRespBuilder {
-            mnp_id: None,
-            mnp_version: None,
-            mnp_version_id: None,
-            mnp_version_note: None,
-            update_time: None,
-        }
-    }
-}
-
-impl Default for QueryOnlineVersionRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl QueryOnlineVersionRespBuilder {
-    /// Mini program ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(mut self, mnp_id: impl Into<String>) -> Self {
-        self.mnp_id = Some(mnp_id.into());
-        self
-    }
-
-    /// Sets or clears `mnp_id`.
-    pub fn set_mnp_id(mut self, mnp_id: Option<String>) -> Self {
-        self.mnp_id = mnp_id;
-        self
-    }
-
-    /// Version
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPVersion`.
-    pub fn mnp_version(mut self, mnp_version: impl Into<String>) -> Self {
-        self.mnp_version = Some(mnp_version.into());
-        self
-    }
-
-    /// Sets or clears `mnp_version`.
-    pub fn set_mnp_version(mut self, mnp_version: Option<String>) -> Self {
-        self.mnp_version = mnp_version;
-        self
-    }
-
-    /// Version ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPVersionId`.
-    pub fn mnp_version_id(mut self, mnp_version_id: impl Into<i64>) -> Self {
-        self.mnp_version_id = Some(mnp_version_id.into());
-        self
-    }
-
-    /// Sets or clears `mnp_version_id`.
-    pub fn set_mnp_version_id(mut self, mnp_version_id: Option<i64>) -> Self {
-        self.mnp_version_id = mnp_version_id;
-        self
-    }
-
-    /// Version note
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPVersionNote`.
-    pub fn mnp_version_note(mut self, mnp_version_note: impl Into<String>) -> Self {
-        self.mnp_version_note = Some(mnp_version_note.into());
-        self
-    }
-
-    /// Sets or clears `mnp_version_note`.
-    pub fn set_mnp_version_note(mut self, mnp_version_note: Option<String>) -> Self {
-        self.mnp_version_note = mnp_version_note;
-        self
-    }
-
-    /// Update time
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `UpdateTime`.
-    pub fn update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-
-    /// Sets or clears `update_time`.
-    pub fn set_update_time(mut self, update_time: Option<String>) -> Self {
-        self.update_time = update_time;
-        self
-    }
-}
-
-impl QueryOnlineVersionRespBuilder {
-    /// Builds the [`QueryOnlineVersionResp`].
-    pub fn build(self) -> QueryOnlineVersionResp {
-        QueryOnlineVersionResp {
-            mnp_id: self.mnp_id,
-            mnp_version: self.mnp_version,
-            mnp_version_id: self.mnp_version_id,
-            mnp_version_note: self.mnp_version_note,
-            update_time: self.update_time,
-        }
-    }
-}
-
 /// Unified operation success ID - integer
 ///
 /// Wire name: `ResourceIdInfo`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResourceIdInfo {
     /// Resource ID
@@ -17433,18 +7864,31 @@ pub struct ResourceIdInfo {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ResourceId`.
-    #[serde(
-        rename = "ResourceId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub resource_id: Option<i64>,
 }
 
-impl ResourceIdInfo {
-    /// Starts a [`ResourceIdInfoBuilder`].
-    pub fn builder() -> ResourceIdInfoBuilder {
-        ResourceIdInfoBuilder::new()
+impl ::tcmpp_api::__private::Fields for ResourceIdInfo {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "ResourceId" => {
+                self.resource_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for ResourceIdInfo {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -17464,80 +7908,41 @@ impl ::tcmpp_api::__private::Lenient for ResourceIdInfo {
     }
 }
 
-/// Builds a [`ResourceIdInfo`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct ResourceIdInfoBuilder {
-    resource_id: Option<i64>,
-}
-
-impl ResourceIdInfoBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        ResourceIdInfoBuilder {
-            resource_id: None,
-        }
-    }
-}
-
-impl Default for ResourceIdInfoBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ResourceIdInfoBuilder {
-    /// Resource ID
-    /// 0: No trial version currently available
-    /// 1: A trial version is currently available and uploaded by the current user
-    /// 2: A trial version is currently available and uploaded by another user
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ResourceId`.
-    pub fn resource_id(mut self, resource_id: impl Into<i64>) -> Self {
-        self.resource_id = Some(resource_id.into());
-        self
-    }
-
-    /// Sets or clears `resource_id`.
-    pub fn set_resource_id(mut self, resource_id: Option<i64>) -> Self {
-        self.resource_id = resource_id;
-        self
-    }
-}
-
-impl ResourceIdInfoBuilder {
-    /// Builds the [`ResourceIdInfo`].
-    pub fn build(self) -> ResourceIdInfo {
-        ResourceIdInfo {
-            resource_id: self.resource_id,
-        }
-    }
-}
-
 /// The general parameter for resource ID returned for successful operations
 ///
 /// Wire name: `ResourceIdStringInfo`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResourceIdStringInfo {
     /// The ID of the resource returned
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ResourceId`.
-    #[serde(
-        rename = "ResourceId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub resource_id: Option<String>,
 }
 
-impl ResourceIdStringInfo {
-    /// Starts a [`ResourceIdStringInfoBuilder`].
-    pub fn builder() -> ResourceIdStringInfoBuilder {
-        ResourceIdStringInfoBuilder::new()
+impl ::tcmpp_api::__private::Fields for ResourceIdStringInfo {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "ResourceId" => {
+                self.resource_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for ResourceIdStringInfo {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -17557,59 +7962,10 @@ impl ::tcmpp_api::__private::Lenient for ResourceIdStringInfo {
     }
 }
 
-/// Builds a [`ResourceIdStringInfo`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct ResourceIdStringInfoBuilder {
-    resource_id: Option<String>,
-}
-
-impl ResourceIdStringInfoBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        ResourceIdStringInfoBuilder {
-            resource_id: None,
-        }
-    }
-}
-
-impl Default for ResourceIdStringInfoBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ResourceIdStringInfoBuilder {
-    /// The ID of the resource returned
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ResourceId`.
-    pub fn resource_id(mut self, resource_id: impl Into<String>) -> Self {
-        self.resource_id = Some(resource_id.into());
-        self
-    }
-
-    /// Sets or clears `resource_id`.
-    pub fn set_resource_id(mut self, resource_id: Option<String>) -> Self {
-        self.resource_id = resource_id;
-        self
-    }
-}
-
-impl ResourceIdStringInfoBuilder {
-    /// Builds the [`ResourceIdStringInfo`].
-    pub fn build(self) -> ResourceIdStringInfo {
-        ResourceIdStringInfo {
-            resource_id: self.resource_id,
-        }
-    }
-}
-
 /// Sensitive API approval info page
 ///
 /// Wire name: `SensitiveApiAuditInfoPageResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SensitiveApiAuditInfoPageResp {
     /// Total number of entries
@@ -17617,29 +7973,42 @@ pub struct SensitiveApiAuditInfoPageResp {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub total_count: Option<i64>,
     /// List information
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `DataList`.
-    #[serde(
-        rename = "DataList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data_list: Option<Vec<super::models::SensitiveApiAuditInfoResp>>,
 }
 
-impl SensitiveApiAuditInfoPageResp {
-    /// Starts a [`SensitiveApiAuditInfoPageRespBuilder`].
-    pub fn builder() -> SensitiveApiAuditInfoPageRespBuilder {
-        SensitiveApiAuditInfoPageRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for SensitiveApiAuditInfoPageResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TotalCount" => {
+                self.total_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DataList" => {
+                self.data_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for SensitiveApiAuditInfoPageResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -17659,85 +8028,10 @@ impl ::tcmpp_api::__private::Lenient for SensitiveApiAuditInfoPageResp {
     }
 }
 
-/// Builds a [`SensitiveApiAuditInfoPageResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct SensitiveApiAuditInfoPageRespBuilder {
-    total_count: Option<i64>,
-    data_list: Option<Vec<super::models::SensitiveApiAuditInfoResp>>,
-}
-
-impl SensitiveApiAuditInfoPageRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        SensitiveApiAuditInfoPageRespBuilder {
-            total_count: None,
-            data_list: None,
-        }
-    }
-}
-
-impl Default for SensitiveApiAuditInfoPageRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl SensitiveApiAuditInfoPageRespBuilder {
-    /// Total number of entries
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `TotalCount`.
-    pub fn total_count(mut self, total_count: impl Into<i64>) -> Self {
-        self.total_count = Some(total_count.into());
-        self
-    }
-
-    /// Sets or clears `total_count`.
-    pub fn set_total_count(mut self, total_count: Option<i64>) -> Self {
-        self.total_count = total_count;
-        self
-    }
-
-    /// List information
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `DataList`.
-    pub fn data_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::SensitiveApiAuditInfoResp>,
-    >(mut self, data_list: I) -> Self {
-        self.data_list = Some(data_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `data_list`.
-    pub fn set_data_list(
-        mut self,
-        data_list: Option<Vec<super::models::SensitiveApiAuditInfoResp>>,
-    ) -> Self {
-        self.data_list = data_list;
-        self
-    }
-}
-
-impl SensitiveApiAuditInfoPageRespBuilder {
-    /// Builds the [`SensitiveApiAuditInfoPageResp`].
-    pub fn build(self) -> SensitiveApiAuditInfoPageResp {
-        SensitiveApiAuditInfoPageResp {
-            total_count: self.total_count,
-            data_list: self.data_list,
-        }
-    }
-}
-
 /// Sensitive API approval information
 ///
 /// Wire name: `SensitiveApiAuditInfoResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SensitiveApiAuditInfoResp {
     /// Approval ticket ID
@@ -17745,197 +8039,186 @@ pub struct SensitiveApiAuditInfoResp {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `AuditNo`.
-    #[serde(
-        rename = "AuditNo",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub audit_no: Option<String>,
     /// Approval ticket ID
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApiId`.
-    #[serde(
-        rename = "ApiId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_id: Option<String>,
     /// API name
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApiName`.
-    #[serde(
-        rename = "ApiName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_name: Option<String>,
     /// API request method
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApiMethod`.
-    #[serde(
-        rename = "ApiMethod",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_method: Option<String>,
     /// Mini program ID
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `MNPId`.
-    #[serde(
-        rename = "MNPId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_id: Option<String>,
     /// Mini program name
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `MNPName`.
-    #[serde(
-        rename = "MNPName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_name: Option<String>,
     /// Applicant
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApplyUser`.
-    #[serde(
-        rename = "ApplyUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub apply_user: Option<String>,
     /// Application time
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApplyTime`.
-    #[serde(
-        rename = "ApplyTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub apply_time: Option<String>,
     /// Application notes
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApplyNote`.
-    #[serde(
-        rename = "ApplyNote",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub apply_note: Option<String>,
     /// Approval status
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `AuditStatus`.
-    #[serde(
-        rename = "AuditStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub audit_status: Option<i64>,
     /// Approver
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AuditUser`.
-    #[serde(
-        rename = "AuditUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub audit_user: Option<String>,
     /// Approval time
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AuditTime`.
-    #[serde(
-        rename = "AuditTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub audit_time: Option<String>,
     /// Approval notes
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AuditNote`.
-    #[serde(
-        rename = "AuditNote",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub audit_note: Option<String>,
     /// Application ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationId`.
-    #[serde(
-        rename = "ApplicationId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_id: Option<String>,
     /// The application name.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationName`.
-    #[serde(
-        rename = "ApplicationName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_name: Option<String>,
     /// Application icon
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationLogo`.
-    #[serde(
-        rename = "ApplicationLogo",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_logo: Option<String>,
     /// API type. 1: System; 2: Custom
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApiType`.
-    #[serde(
-        rename = "ApiType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_type: Option<i64>,
     /// API function description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApiDesc`.
-    #[serde(
-        rename = "ApiDesc",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_desc: Option<String>,
 }
 
-impl SensitiveApiAuditInfoResp {
-    /// Starts a [`SensitiveApiAuditInfoRespBuilder`].
-    pub fn builder() -> SensitiveApiAuditInfoRespBuilder {
-        SensitiveApiAuditInfoRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for SensitiveApiAuditInfoResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "AuditNo" => {
+                self.audit_no = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApiId" => {
+                self.api_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApiName" => {
+                self.api_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApiMethod" => {
+                self.api_method = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPId" => {
+                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPName" => {
+                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplyUser" => {
+                self.apply_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplyTime" => {
+                self.apply_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplyNote" => {
+                self.apply_note = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AuditStatus" => {
+                self.audit_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AuditUser" => {
+                self.audit_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AuditTime" => {
+                self.audit_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AuditNote" => {
+                self.audit_note = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationId" => {
+                self.application_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationName" => {
+                self.application_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationLogo" => {
+                self.application_logo = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApiType" => {
+                self.api_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApiDesc" => {
+                self.api_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for SensitiveApiAuditInfoResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -17955,375 +8238,10 @@ impl ::tcmpp_api::__private::Lenient for SensitiveApiAuditInfoResp {
     }
 }
 
-/// Builds a [`SensitiveApiAuditInfoResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct SensitiveApiAuditInfoRespBuilder {
-    audit_no: Option<String>,
-    api_id: Option<String>,
-    api_name: Option<String>,
-    api_method: Option<String>,
-    mnp_id: Option<String>,
-    mnp_name: Option<String>,
-    apply_user: Option<String>,
-    apply_time: Option<String>,
-    apply_note: Option<String>,
-    audit_status: Option<i64>,
-    audit_user: Option<String>,
-    audit_time: Option<String>,
-    audit_note: Option<String>,
-    application_id: Option<String>,
-    application_name: Option<String>,
-    application_logo: Option<String>,
-    api_type: Option<i64>,
-    api_desc: Option<String>,
-}
-
-impl SensitiveApiAuditInfoRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        SensitiveApiAuditInfoRespBuilder {
-            audit_no: None,
-            api_id: None,
-            api_name: None,
-            api_method: None,
-            mnp_id: None,
-            mnp_name: None,
-            apply_user: None,
-            apply_time: None,
-            apply_note: None,
-            audit_status: None,
-            audit_user: None,
-            audit_time: None,
-            audit_note: None,
-            application_id: None,
-            application_name: None,
-            application_logo: None,
-            api_type: None,
-            api_desc: None,
-        }
-    }
-}
-
-impl Default for SensitiveApiAuditInfoRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl SensitiveApiAuditInfoRespBuilder {
-    /// Approval ticket ID
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `AuditNo`.
-    pub fn audit_no(mut self, audit_no: impl Into<String>) -> Self {
-        self.audit_no = Some(audit_no.into());
-        self
-    }
-
-    /// Sets or clears `audit_no`.
-    pub fn set_audit_no(mut self, audit_no: Option<String>) -> Self {
-        self.audit_no = audit_no;
-        self
-    }
-
-    /// Approval ticket ID
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `ApiId`.
-    pub fn api_id(mut self, api_id: impl Into<String>) -> Self {
-        self.api_id = Some(api_id.into());
-        self
-    }
-
-    /// Sets or clears `api_id`.
-    pub fn set_api_id(mut self, api_id: Option<String>) -> Self {
-        self.api_id = api_id;
-        self
-    }
-
-    /// API name
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `ApiName`.
-    pub fn api_name(mut self, api_name: impl Into<String>) -> Self {
-        self.api_name = Some(api_name.into());
-        self
-    }
-
-    /// Sets or clears `api_name`.
-    pub fn set_api_name(mut self, api_name: Option<String>) -> Self {
-        self.api_name = api_name;
-        self
-    }
-
-    /// API request method
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `ApiMethod`.
-    pub fn api_method(mut self, api_method: impl Into<String>) -> Self {
-        self.api_method = Some(api_method.into());
-        self
-    }
-
-    /// Sets or clears `api_method`.
-    pub fn set_api_method(mut self, api_method: Option<String>) -> Self {
-        self.api_method = api_method;
-        self
-    }
-
-    /// Mini program ID
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(mut self, mnp_id: impl Into<String>) -> Self {
-        self.mnp_id = Some(mnp_id.into());
-        self
-    }
-
-    /// Sets or clears `mnp_id`.
-    pub fn set_mnp_id(mut self, mnp_id: Option<String>) -> Self {
-        self.mnp_id = mnp_id;
-        self
-    }
-
-    /// Mini program name
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `MNPName`.
-    pub fn mnp_name(mut self, mnp_name: impl Into<String>) -> Self {
-        self.mnp_name = Some(mnp_name.into());
-        self
-    }
-
-    /// Sets or clears `mnp_name`.
-    pub fn set_mnp_name(mut self, mnp_name: Option<String>) -> Self {
-        self.mnp_name = mnp_name;
-        self
-    }
-
-    /// Applicant
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `ApplyUser`.
-    pub fn apply_user(mut self, apply_user: impl Into<String>) -> Self {
-        self.apply_user = Some(apply_user.into());
-        self
-    }
-
-    /// Sets or clears `apply_user`.
-    pub fn set_apply_user(mut self, apply_user: Option<String>) -> Self {
-        self.apply_user = apply_user;
-        self
-    }
-
-    /// Application time
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `ApplyTime`.
-    pub fn apply_time(mut self, apply_time: impl Into<String>) -> Self {
-        self.apply_time = Some(apply_time.into());
-        self
-    }
-
-    /// Sets or clears `apply_time`.
-    pub fn set_apply_time(mut self, apply_time: Option<String>) -> Self {
-        self.apply_time = apply_time;
-        self
-    }
-
-    /// Application notes
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `ApplyNote`.
-    pub fn apply_note(mut self, apply_note: impl Into<String>) -> Self {
-        self.apply_note = Some(apply_note.into());
-        self
-    }
-
-    /// Sets or clears `apply_note`.
-    pub fn set_apply_note(mut self, apply_note: Option<String>) -> Self {
-        self.apply_note = apply_note;
-        self
-    }
-
-    /// Approval status
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `AuditStatus`.
-    pub fn audit_status(mut self, audit_status: impl Into<i64>) -> Self {
-        self.audit_status = Some(audit_status.into());
-        self
-    }
-
-    /// Sets or clears `audit_status`.
-    pub fn set_audit_status(mut self, audit_status: Option<i64>) -> Self {
-        self.audit_status = audit_status;
-        self
-    }
-
-    /// Approver
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AuditUser`.
-    pub fn audit_user(mut self, audit_user: impl Into<String>) -> Self {
-        self.audit_user = Some(audit_user.into());
-        self
-    }
-
-    /// Sets or clears `audit_user`.
-    pub fn set_audit_user(mut self, audit_user: Option<String>) -> Self {
-        self.audit_user = audit_user;
-        self
-    }
-
-    /// Approval time
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AuditTime`.
-    pub fn audit_time(mut self, audit_time: impl Into<String>) -> Self {
-        self.audit_time = Some(audit_time.into());
-        self
-    }
-
-    /// Sets or clears `audit_time`.
-    pub fn set_audit_time(mut self, audit_time: Option<String>) -> Self {
-        self.audit_time = audit_time;
-        self
-    }
-
-    /// Approval notes
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AuditNote`.
-    pub fn audit_note(mut self, audit_note: impl Into<String>) -> Self {
-        self.audit_note = Some(audit_note.into());
-        self
-    }
-
-    /// Sets or clears `audit_note`.
-    pub fn set_audit_note(mut self, audit_note: Option<String>) -> Self {
-        self.audit_note = audit_note;
-        self
-    }
-
-    /// Application ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
-        self.application_id = Some(application_id.into());
-        self
-    }
-
-    /// Sets or clears `application_id`.
-    pub fn set_application_id(mut self, application_id: Option<String>) -> Self {
-        self.application_id = application_id;
-        self
-    }
-
-    /// The application name.
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationName`.
-    pub fn application_name(mut self, application_name: impl Into<String>) -> Self {
-        self.application_name = Some(application_name.into());
-        self
-    }
-
-    /// Sets or clears `application_name`.
-    pub fn set_application_name(mut self, application_name: Option<String>) -> Self {
-        self.application_name = application_name;
-        self
-    }
-
-    /// Application icon
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationLogo`.
-    pub fn application_logo(mut self, application_logo: impl Into<String>) -> Self {
-        self.application_logo = Some(application_logo.into());
-        self
-    }
-
-    /// Sets or clears `application_logo`.
-    pub fn set_application_logo(mut self, application_logo: Option<String>) -> Self {
-        self.application_logo = application_logo;
-        self
-    }
-
-    /// API type. 1: System; 2: Custom
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApiType`.
-    pub fn api_type(mut self, api_type: impl Into<i64>) -> Self {
-        self.api_type = Some(api_type.into());
-        self
-    }
-
-    /// Sets or clears `api_type`.
-    pub fn set_api_type(mut self, api_type: Option<i64>) -> Self {
-        self.api_type = api_type;
-        self
-    }
-
-    /// API function description
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApiDesc`.
-    pub fn api_desc(mut self, api_desc: impl Into<String>) -> Self {
-        self.api_desc = Some(api_desc.into());
-        self
-    }
-
-    /// Sets or clears `api_desc`.
-    pub fn set_api_desc(mut self, api_desc: Option<String>) -> Self {
-        self.api_desc = api_desc;
-        self
-    }
-}
-
-impl SensitiveApiAuditInfoRespBuilder {
-    /// Builds the [`SensitiveApiAuditInfoResp`].
-    pub fn build(self) -> SensitiveApiAuditInfoResp {
-        SensitiveApiAuditInfoResp {
-            audit_no: self.audit_no,
-            api_id: self.api_id,
-            api_name: self.api_name,
-            api_method: self.api_method,
-            mnp_id: self.mnp_id,
-            mnp_name: self.mnp_name,
-            apply_user: self.apply_user,
-            apply_time: self.apply_time,
-            apply_note: self.apply_note,
-            audit_status: self.audit_status,
-            audit_user: self.audit_user,
-            audit_time: self.audit_time,
-            audit_note: self.audit_note,
-            application_id: self.application_id,
-            application_name: self.application_name,
-            application_logo: self.application_logo,
-            api_type: self.api_type,
-            api_desc: self.api_desc,
-        }
-    }
-}
-
 /// Sensitive API information
 ///
 /// Wire name: `SensitiveApiInfoResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SensitiveApiInfoResp {
     /// APIID
@@ -18331,164 +8249,157 @@ pub struct SensitiveApiInfoResp {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApiId`.
-    #[serde(
-        rename = "ApiId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_id: Option<String>,
     /// API name
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApiName`.
-    #[serde(
-        rename = "ApiName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_name: Option<String>,
     /// API method
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApiMethod`.
-    #[serde(
-        rename = "ApiMethod",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_method: Option<String>,
     /// API description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApiDesc`.
-    #[serde(
-        rename = "ApiDesc",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_desc: Option<String>,
     /// Creator
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `CreateUser`.
-    #[serde(
-        rename = "CreateUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_user: Option<String>,
     /// Creation time
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_time: Option<String>,
     /// Updater
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `UpdateUser`.
-    #[serde(
-        rename = "UpdateUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub update_user: Option<String>,
     /// Update date
     ///
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `UpdateTime`.
-    #[serde(
-        rename = "UpdateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub update_time: Option<String>,
     /// Application ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationId`.
-    #[serde(
-        rename = "ApplicationId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_id: Option<String>,
     /// Application name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationName`.
-    #[serde(
-        rename = "ApplicationName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_name: Option<String>,
     /// Team ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamId`.
-    #[serde(
-        rename = "TeamId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_id: Option<String>,
     /// Team name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamName`.
-    #[serde(
-        rename = "TeamName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub team_name: Option<String>,
     /// Application icon
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationLogo`.
-    #[serde(
-        rename = "ApplicationLogo",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_logo: Option<String>,
     /// API type 1 - System API 2 Custom API
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIType`.
-    #[serde(
-        rename = "APIType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub api_type: Option<i64>,
     /// API status 0 Public 1 Restricted
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub status: Option<i64>,
 }
 
-impl SensitiveApiInfoResp {
-    /// Starts a [`SensitiveApiInfoRespBuilder`].
-    pub fn builder() -> SensitiveApiInfoRespBuilder {
-        SensitiveApiInfoRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for SensitiveApiInfoResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "ApiId" => {
+                self.api_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApiName" => {
+                self.api_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApiMethod" => {
+                self.api_method = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApiDesc" => {
+                self.api_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateUser" => {
+                self.create_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateTime" => {
+                self.create_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UpdateUser" => {
+                self.update_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "UpdateTime" => {
+                self.update_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationId" => {
+                self.application_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationName" => {
+                self.application_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamId" => {
+                self.team_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TeamName" => {
+                self.team_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationLogo" => {
+                self.application_logo = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "APIType" => {
+                self.api_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Status" => {
+                self.status = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for SensitiveApiInfoResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -18508,346 +8419,50 @@ impl ::tcmpp_api::__private::Lenient for SensitiveApiInfoResp {
     }
 }
 
-/// Builds a [`SensitiveApiInfoResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct SensitiveApiInfoRespBuilder {
-    api_id: Option<String>,
-    api_name: Option<String>,
-    api_method: Option<String>,
-    api_desc: Option<String>,
-    create_user: Option<String>,
-    create_time: Option<String>,
-    update_user: Option<String>,
-    update_time: Option<String>,
-    application_id: Option<String>,
-    application_name: Option<String>,
-    team_id: Option<String>,
-    team_name: Option<String>,
-    application_logo: Option<String>,
-    api_type: Option<i64>,
-    status: Option<i64>,
-}
-
-impl SensitiveApiInfoRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        SensitiveApiInfoRespBuilder {
-            api_id: None,
-            api_name: None,
-            api_method: None,
-            api_desc: None,
-            create_user: None,
-            create_time: None,
-            update_user: None,
-            update_time: None,
-            application_id: None,
-            application_name: None,
-            team_id: None,
-            team_name: None,
-            application_logo: None,
-            api_type: None,
-            status: None,
-        }
-    }
-}
-
-impl Default for SensitiveApiInfoRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl SensitiveApiInfoRespBuilder {
-    /// APIID
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `ApiId`.
-    pub fn api_id(mut self, api_id: impl Into<String>) -> Self {
-        self.api_id = Some(api_id.into());
-        self
-    }
-
-    /// Sets or clears `api_id`.
-    pub fn set_api_id(mut self, api_id: Option<String>) -> Self {
-        self.api_id = api_id;
-        self
-    }
-
-    /// API name
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `ApiName`.
-    pub fn api_name(mut self, api_name: impl Into<String>) -> Self {
-        self.api_name = Some(api_name.into());
-        self
-    }
-
-    /// Sets or clears `api_name`.
-    pub fn set_api_name(mut self, api_name: Option<String>) -> Self {
-        self.api_name = api_name;
-        self
-    }
-
-    /// API method
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `ApiMethod`.
-    pub fn api_method(mut self, api_method: impl Into<String>) -> Self {
-        self.api_method = Some(api_method.into());
-        self
-    }
-
-    /// Sets or clears `api_method`.
-    pub fn set_api_method(mut self, api_method: Option<String>) -> Self {
-        self.api_method = api_method;
-        self
-    }
-
-    /// API description
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApiDesc`.
-    pub fn api_desc(mut self, api_desc: impl Into<String>) -> Self {
-        self.api_desc = Some(api_desc.into());
-        self
-    }
-
-    /// Sets or clears `api_desc`.
-    pub fn set_api_desc(mut self, api_desc: Option<String>) -> Self {
-        self.api_desc = api_desc;
-        self
-    }
-
-    /// Creator
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `CreateUser`.
-    pub fn create_user(mut self, create_user: impl Into<String>) -> Self {
-        self.create_user = Some(create_user.into());
-        self
-    }
-
-    /// Sets or clears `create_user`.
-    pub fn set_create_user(mut self, create_user: Option<String>) -> Self {
-        self.create_user = create_user;
-        self
-    }
-
-    /// Creation time
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `CreateTime`.
-    pub fn create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-
-    /// Sets or clears `create_time`.
-    pub fn set_create_time(mut self, create_time: Option<String>) -> Self {
-        self.create_time = create_time;
-        self
-    }
-
-    /// Updater
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `UpdateUser`.
-    pub fn update_user(mut self, update_user: impl Into<String>) -> Self {
-        self.update_user = Some(update_user.into());
-        self
-    }
-
-    /// Sets or clears `update_user`.
-    pub fn set_update_user(mut self, update_user: Option<String>) -> Self {
-        self.update_user = update_user;
-        self
-    }
-
-    /// Update date
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `UpdateTime`.
-    pub fn update_time(mut self, update_time: impl Into<String>) -> Self {
-        self.update_time = Some(update_time.into());
-        self
-    }
-
-    /// Sets or clears `update_time`.
-    pub fn set_update_time(mut self, update_time: Option<String>) -> Self {
-        self.update_time = update_time;
-        self
-    }
-
-    /// Application ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
-        self.application_id = Some(application_id.into());
-        self
-    }
-
-    /// Sets or clears `application_id`.
-    pub fn set_application_id(mut self, application_id: Option<String>) -> Self {
-        self.application_id = application_id;
-        self
-    }
-
-    /// Application name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationName`.
-    pub fn application_name(mut self, application_name: impl Into<String>) -> Self {
-        self.application_name = Some(application_name.into());
-        self
-    }
-
-    /// Sets or clears `application_name`.
-    pub fn set_application_name(mut self, application_name: Option<String>) -> Self {
-        self.application_name = application_name;
-        self
-    }
-
-    /// Team ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.team_id = Some(team_id.into());
-        self
-    }
-
-    /// Sets or clears `team_id`.
-    pub fn set_team_id(mut self, team_id: Option<String>) -> Self {
-        self.team_id = team_id;
-        self
-    }
-
-    /// Team name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TeamName`.
-    pub fn team_name(mut self, team_name: impl Into<String>) -> Self {
-        self.team_name = Some(team_name.into());
-        self
-    }
-
-    /// Sets or clears `team_name`.
-    pub fn set_team_name(mut self, team_name: Option<String>) -> Self {
-        self.team_name = team_name;
-        self
-    }
-
-    /// Application icon
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationLogo`.
-    pub fn application_logo(mut self, application_logo: impl Into<String>) -> Self {
-        self.application_logo = Some(application_logo.into());
-        self
-    }
-
-    /// Sets or clears `application_logo`.
-    pub fn set_application_logo(mut self, application_logo: Option<String>) -> Self {
-        self.application_logo = application_logo;
-        self
-    }
-
-    /// API type 1 - System API 2 Custom API
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `APIType`.
-    pub fn api_type(mut self, api_type: impl Into<i64>) -> Self {
-        self.api_type = Some(api_type.into());
-        self
-    }
-
-    /// Sets or clears `api_type`.
-    pub fn set_api_type(mut self, api_type: Option<i64>) -> Self {
-        self.api_type = api_type;
-        self
-    }
-
-    /// API status 0 Public 1 Restricted
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Status`.
-    pub fn status(mut self, status: impl Into<i64>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-
-    /// Sets or clears `status`.
-    pub fn set_status(mut self, status: Option<i64>) -> Self {
-        self.status = status;
-        self
-    }
-}
-
-impl SensitiveApiInfoRespBuilder {
-    /// Builds the [`SensitiveApiInfoResp`].
-    pub fn build(self) -> SensitiveApiInfoResp {
-        SensitiveApiInfoResp {
-            api_id: self.api_id,
-            api_name: self.api_name,
-            api_method: self.api_method,
-            api_desc: self.api_desc,
-            create_user: self.create_user,
-            create_time: self.create_time,
-            update_user: self.update_user,
-            update_time: self.update_time,
-            application_id: self.application_id,
-            application_name: self.application_name,
-            team_id: self.team_id,
-            team_name: self.team_name,
-            application_logo: self.application_logo,
-            api_type: self.api_type,
-            status: self.status,
-        }
-    }
-}
-
 /// Information of sensitive APIs
 ///
 /// Wire name: `SensitiveApiPageInfo`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SensitiveApiPageInfo {
     /// Total number of results.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub total_count: Option<i64>,
     /// List information
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DataList`.
-    #[serde(
-        rename = "DataList",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data_list: Option<Vec<super::models::SensitiveApiInfoResp>>,
 }
 
-impl SensitiveApiPageInfo {
-    /// Starts a [`SensitiveApiPageInfoBuilder`].
-    pub fn builder() -> SensitiveApiPageInfoBuilder {
-        SensitiveApiPageInfoBuilder::new()
+impl ::tcmpp_api::__private::Fields for SensitiveApiPageInfo {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "TotalCount" => {
+                self.total_count = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "DataList" => {
+                self.data_list = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for SensitiveApiPageInfo {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -18867,141 +8482,77 @@ impl ::tcmpp_api::__private::Lenient for SensitiveApiPageInfo {
     }
 }
 
-/// Builds a [`SensitiveApiPageInfo`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct SensitiveApiPageInfoBuilder {
-    total_count: Option<i64>,
-    data_list: Option<Vec<super::models::SensitiveApiInfoResp>>,
-}
-
-impl SensitiveApiPageInfoBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        SensitiveApiPageInfoBuilder {
-            total_count: None,
-            data_list: None,
-        }
-    }
-}
-
-impl Default for SensitiveApiPageInfoBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl SensitiveApiPageInfoBuilder {
-    /// Total number of results.
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TotalCount`.
-    pub fn total_count(mut self, total_count: impl Into<i64>) -> Self {
-        self.total_count = Some(total_count.into());
-        self
-    }
-
-    /// Sets or clears `total_count`.
-    pub fn set_total_count(mut self, total_count: Option<i64>) -> Self {
-        self.total_count = total_count;
-        self
-    }
-
-    /// List information
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `DataList`.
-    pub fn data_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::SensitiveApiInfoResp>,
-    >(mut self, data_list: I) -> Self {
-        self.data_list = Some(data_list.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets or clears `data_list`.
-    pub fn set_data_list(
-        mut self,
-        data_list: Option<Vec<super::models::SensitiveApiInfoResp>>,
-    ) -> Self {
-        self.data_list = data_list;
-        self
-    }
-}
-
-impl SensitiveApiPageInfoBuilder {
-    /// Builds the [`SensitiveApiPageInfo`].
-    pub fn build(self) -> SensitiveApiPageInfo {
-        SensitiveApiPageInfo {
-            total_count: self.total_count,
-            data_list: self.data_list,
-        }
-    }
-}
-
 /// Mini program associated application information
 ///
 /// Wire name: `ShowCaseRelAppInfo`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ShowCaseRelAppInfo {
     /// Application ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationId`.
-    #[serde(
-        rename = "ApplicationId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_id: Option<String>,
     /// Application name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationName`.
-    #[serde(
-        rename = "ApplicationName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_name: Option<String>,
     /// Android URL
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationAndUrl`.
-    #[serde(
-        rename = "ApplicationAndUrl",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_and_url: Option<String>,
     /// iOS URL
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationIOSUrl`.
-    #[serde(
-        rename = "ApplicationIOSUrl",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_ios_url: Option<String>,
     /// Application icon
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationIcon`.
-    #[serde(
-        rename = "ApplicationIcon",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub application_icon: Option<String>,
 }
 
-impl ShowCaseRelAppInfo {
-    /// Starts a [`ShowCaseRelAppInfoBuilder`].
-    pub fn builder() -> ShowCaseRelAppInfoBuilder {
-        ShowCaseRelAppInfoBuilder::new()
+impl ::tcmpp_api::__private::Fields for ShowCaseRelAppInfo {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "ApplicationId" => {
+                self.application_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationName" => {
+                self.application_name = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationAndUrl" => {
+                self.application_and_url = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationIOSUrl" => {
+                self.application_ios_url = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ApplicationIcon" => {
+                self.application_icon = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for ShowCaseRelAppInfo {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -19021,171 +8572,46 @@ impl ::tcmpp_api::__private::Lenient for ShowCaseRelAppInfo {
     }
 }
 
-/// Builds a [`ShowCaseRelAppInfo`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct ShowCaseRelAppInfoBuilder {
-    application_id: Option<String>,
-    application_name: Option<String>,
-    application_and_url: Option<String>,
-    application_ios_url: Option<String>,
-    application_icon: Option<String>,
-}
-
-impl ShowCaseRelAppInfoBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        ShowCaseRelAppInfoBuilder {
-            application_id: None,
-            application_name: None,
-            application_and_url: None,
-            application_ios_url: None,
-            application_icon: None,
-        }
-    }
-}
-
-impl Default for ShowCaseRelAppInfoBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ShowCaseRelAppInfoBuilder {
-    /// Application ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
-        self.application_id = Some(application_id.into());
-        self
-    }
-
-    /// Sets or clears `application_id`.
-    pub fn set_application_id(mut self, application_id: Option<String>) -> Self {
-        self.application_id = application_id;
-        self
-    }
-
-    /// Application name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationName`.
-    pub fn application_name(mut self, application_name: impl Into<String>) -> Self {
-        self.application_name = Some(application_name.into());
-        self
-    }
-
-    /// Sets or clears `application_name`.
-    pub fn set_application_name(mut self, application_name: Option<String>) -> Self {
-        self.application_name = application_name;
-        self
-    }
-
-    /// Android URL
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationAndUrl`.
-    pub fn application_and_url(
-        mut self,
-        application_and_url: impl Into<String>,
-    ) -> Self {
-        self.application_and_url = Some(application_and_url.into());
-        self
-    }
-
-    /// Sets or clears `application_and_url`.
-    pub fn set_application_and_url(
-        mut self,
-        application_and_url: Option<String>,
-    ) -> Self {
-        self.application_and_url = application_and_url;
-        self
-    }
-
-    /// iOS URL
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationIOSUrl`.
-    pub fn application_ios_url(
-        mut self,
-        application_ios_url: impl Into<String>,
-    ) -> Self {
-        self.application_ios_url = Some(application_ios_url.into());
-        self
-    }
-
-    /// Sets or clears `application_ios_url`.
-    pub fn set_application_ios_url(
-        mut self,
-        application_ios_url: Option<String>,
-    ) -> Self {
-        self.application_ios_url = application_ios_url;
-        self
-    }
-
-    /// Application icon
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ApplicationIcon`.
-    pub fn application_icon(mut self, application_icon: impl Into<String>) -> Self {
-        self.application_icon = Some(application_icon.into());
-        self
-    }
-
-    /// Sets or clears `application_icon`.
-    pub fn set_application_icon(mut self, application_icon: Option<String>) -> Self {
-        self.application_icon = application_icon;
-        self
-    }
-}
-
-impl ShowCaseRelAppInfoBuilder {
-    /// Builds the [`ShowCaseRelAppInfo`].
-    pub fn build(self) -> ShowCaseRelAppInfo {
-        ShowCaseRelAppInfo {
-            application_id: self.application_id,
-            application_name: self.application_name,
-            application_and_url: self.application_and_url,
-            application_ios_url: self.application_ios_url,
-            application_icon: self.application_icon,
-        }
-    }
-}
-
 /// General key, value map object
 ///
 /// Wire name: `SimpleStringKeyValue`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SimpleStringKeyValue {
     /// Key ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Key`.
-    #[serde(
-        rename = "Key",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub key: Option<String>,
     /// Text description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Value`.
-    #[serde(
-        rename = "Value",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub value: Option<String>,
 }
 
-impl SimpleStringKeyValue {
-    /// Starts a [`SimpleStringKeyValueBuilder`].
-    pub fn builder() -> SimpleStringKeyValueBuilder {
-        SimpleStringKeyValueBuilder::new()
+impl ::tcmpp_api::__private::Fields for SimpleStringKeyValue {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "Key" => self.key = map.next_value_seed(::tcmpp_api::__private::Seed::new())?,
+            "Value" => {
+                self.value = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for SimpleStringKeyValue {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -19205,95 +8631,40 @@ impl ::tcmpp_api::__private::Lenient for SimpleStringKeyValue {
     }
 }
 
-/// Builds a [`SimpleStringKeyValue`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct SimpleStringKeyValueBuilder {
-    key: Option<String>,
-    value: Option<String>,
-}
-
-impl SimpleStringKeyValueBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        SimpleStringKeyValueBuilder {
-            key: None,
-            value: None,
-        }
-    }
-}
-
-impl Default for SimpleStringKeyValueBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl SimpleStringKeyValueBuilder {
-    /// Key ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Key`.
-    pub fn key(mut self, key: impl Into<String>) -> Self {
-        self.key = Some(key.into());
-        self
-    }
-
-    /// Sets or clears `key`.
-    pub fn set_key(mut self, key: Option<String>) -> Self {
-        self.key = key;
-        self
-    }
-
-    /// Text description
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Value`.
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-
-    /// Sets or clears `value`.
-    pub fn set_value(mut self, value: Option<String>) -> Self {
-        self.value = value;
-        self
-    }
-}
-
-impl SimpleStringKeyValueBuilder {
-    /// Builds the [`SimpleStringKeyValue`].
-    pub fn build(self) -> SimpleStringKeyValue {
-        SimpleStringKeyValue {
-            key: self.key,
-            value: self.value,
-        }
-    }
-}
-
 /// String data object
 ///
 /// Wire name: `StringData`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct StringData {
     /// String type response data
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Data`.
-    #[serde(
-        rename = "Data",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub data: Option<String>,
 }
 
-impl StringData {
-    /// Starts a [`StringDataBuilder`].
-    pub fn builder() -> StringDataBuilder {
-        StringDataBuilder::new()
+impl ::tcmpp_api::__private::Fields for StringData {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for StringData {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -19313,123 +8684,82 @@ impl ::tcmpp_api::__private::Lenient for StringData {
     }
 }
 
-/// Builds a [`StringData`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct StringDataBuilder {
-    data: Option<String>,
-}
-
-impl StringDataBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        StringDataBuilder { data: None }
-    }
-}
-
-impl Default for StringDataBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl StringDataBuilder {
-    /// String type response data
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<String>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(mut self, data: Option<String>) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl StringDataBuilder {
-    /// Builds the [`StringData`].
-    pub fn build(self) -> StringData {
-        StringData { data: self.data }
-    }
-}
-
 /// Temporary key for file upload
 ///
 /// Wire name: `UploadFileTempSecret`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UploadFileTempSecret {
     /// Bucket
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Bucket`.
-    #[serde(
-        rename = "Bucket",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub bucket: Option<String>,
     /// Region
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Region`.
-    #[serde(
-        rename = "Region",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub region: Option<String>,
     /// Destination of upload
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Path`.
-    #[serde(
-        rename = "Path",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub path: Option<String>,
     /// Temporary secret ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TempSecretId`.
-    #[serde(
-        rename = "TempSecretId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub temp_secret_id: Option<String>,
     /// Temporary secret key
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TempSecretKey`.
-    #[serde(
-        rename = "TempSecretKey",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub temp_secret_key: Option<String>,
     /// Token
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Token`.
-    #[serde(
-        rename = "Token",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub token: Option<String>,
 }
 
-impl UploadFileTempSecret {
-    /// Starts a [`UploadFileTempSecretBuilder`].
-    pub fn builder() -> UploadFileTempSecretBuilder {
-        UploadFileTempSecretBuilder::new()
+impl ::tcmpp_api::__private::Fields for UploadFileTempSecret {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "Bucket" => {
+                self.bucket = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Region" => {
+                self.region = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Path" => {
+                self.path = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TempSecretId" => {
+                self.temp_secret_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "TempSecretKey" => {
+                self.temp_secret_key = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Token" => {
+                self.token = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for UploadFileTempSecret {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -19449,368 +8779,214 @@ impl ::tcmpp_api::__private::Lenient for UploadFileTempSecret {
     }
 }
 
-/// Builds a [`UploadFileTempSecret`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct UploadFileTempSecretBuilder {
-    bucket: Option<String>,
-    region: Option<String>,
-    path: Option<String>,
-    temp_secret_id: Option<String>,
-    temp_secret_key: Option<String>,
-    token: Option<String>,
-}
-
-impl UploadFileTempSecretBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        UploadFileTempSecretBuilder {
-            bucket: None,
-            region: None,
-            path: None,
-            temp_secret_id: None,
-            temp_secret_key: None,
-            token: None,
-        }
-    }
-}
-
-impl Default for UploadFileTempSecretBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl UploadFileTempSecretBuilder {
-    /// Bucket
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Bucket`.
-    pub fn bucket(mut self, bucket: impl Into<String>) -> Self {
-        self.bucket = Some(bucket.into());
-        self
-    }
-
-    /// Sets or clears `bucket`.
-    pub fn set_bucket(mut self, bucket: Option<String>) -> Self {
-        self.bucket = bucket;
-        self
-    }
-
-    /// Region
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Region`.
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-
-    /// Sets or clears `region`.
-    pub fn set_region(mut self, region: Option<String>) -> Self {
-        self.region = region;
-        self
-    }
-
-    /// Destination of upload
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Path`.
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.path = Some(path.into());
-        self
-    }
-
-    /// Sets or clears `path`.
-    pub fn set_path(mut self, path: Option<String>) -> Self {
-        self.path = path;
-        self
-    }
-
-    /// Temporary secret ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TempSecretId`.
-    pub fn temp_secret_id(mut self, temp_secret_id: impl Into<String>) -> Self {
-        self.temp_secret_id = Some(temp_secret_id.into());
-        self
-    }
-
-    /// Sets or clears `temp_secret_id`.
-    pub fn set_temp_secret_id(mut self, temp_secret_id: Option<String>) -> Self {
-        self.temp_secret_id = temp_secret_id;
-        self
-    }
-
-    /// Temporary secret key
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `TempSecretKey`.
-    pub fn temp_secret_key(mut self, temp_secret_key: impl Into<String>) -> Self {
-        self.temp_secret_key = Some(temp_secret_key.into());
-        self
-    }
-
-    /// Sets or clears `temp_secret_key`.
-    pub fn set_temp_secret_key(mut self, temp_secret_key: Option<String>) -> Self {
-        self.temp_secret_key = temp_secret_key;
-        self
-    }
-
-    /// Token
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Token`.
-    pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(token.into());
-        self
-    }
-
-    /// Sets or clears `token`.
-    pub fn set_token(mut self, token: Option<String>) -> Self {
-        self.token = token;
-        self
-    }
-}
-
-impl UploadFileTempSecretBuilder {
-    /// Builds the [`UploadFileTempSecret`].
-    pub fn build(self) -> UploadFileTempSecret {
-        UploadFileTempSecret {
-            bucket: self.bucket,
-            region: self.region,
-            path: self.path,
-            temp_secret_id: self.temp_secret_id,
-            temp_secret_key: self.temp_secret_key,
-            token: self.token,
-        }
-    }
-}
-
 /// Information of the specified version of mini program
 ///
 /// Wire name: `VersionBoardResp`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VersionBoardResp {
     /// Mini program ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPId`.
-    #[serde(
-        rename = "MNPId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_id: Option<String>,
     /// Mini program version ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPVersionId`.
-    #[serde(
-        rename = "MNPVersionId",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_version_id: Option<i64>,
     /// Mini program name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPName`.
-    #[serde(
-        rename = "MNPName",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_name: Option<String>,
     /// Mini program icon
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPIcon`.
-    #[serde(
-        rename = "MNPIcon",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_icon: Option<String>,
     /// Mini program category
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPType`.
-    #[serde(
-        rename = "MNPType",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_type: Option<String>,
     /// Mini program introduction
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPIntro`.
-    #[serde(
-        rename = "MNPIntro",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_intro: Option<String>,
     /// Mini program description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPDesc`.
-    #[serde(
-        rename = "MNPDesc",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_desc: Option<String>,
     /// Developer
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateUser`.
-    #[serde(
-        rename = "CreateUser",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_user: Option<String>,
     /// The time when the developer created it
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub create_time: Option<String>,
     /// Mini program version
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPVersion`.
-    #[serde(
-        rename = "MNPVersion",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_version: Option<String>,
     /// Version features
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `MNPVersionIntro`.
-    #[serde(
-        rename = "MNPVersionIntro",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub mnp_version_intro: Option<String>,
     /// Phase. Values: \[Develop,Platform,Online\]
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Phase`.
-    #[serde(
-        rename = "Phase",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub phase: Option<String>,
     /// 0: Pending; 1: Processing; 2: Rejected; 3: Approved; 4: Cancelled
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AuditStatus`.
-    #[serde(
-        rename = "AuditStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub audit_status: Option<i64>,
     /// Approval ticket ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AuditNo`.
-    #[serde(
-        rename = "AuditNo",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub audit_no: Option<String>,
     /// Whether it is a trial version.
     /// 0: Not a trial version; 1: Trial version
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ShowCase`.
-    #[serde(
-        rename = "ShowCase",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub show_case: Option<i64>,
     /// Scanning status
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ScanStatus`.
-    #[serde(
-        rename = "ScanStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub scan_status: Option<i64>,
     /// Scan score
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ScanScore`.
-    #[serde(
-        rename = "ScanScore",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub scan_score: Option<i64>,
     /// Version number to roll back to
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `RollbackVersion`.
-    #[serde(
-        rename = "RollbackVersion",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub rollback_version: Option<i64>,
     /// Release status
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub status: Option<i64>,
     /// Address of the scan result
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ScanHtmlPath`.
-    #[serde(
-        rename = "ScanHtmlPath",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub scan_html_path: Option<String>,
     /// Version approval status. 0: Pending; 1: Processing; 2: Rejected; 3: Approved; 4: Cancelled
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `VersionCurrentStatus`.
-    #[serde(
-        rename = "VersionCurrentStatus",
-        deserialize_with = "::tcmpp_api::__private::lenient",
-        default
-    )]
     pub version_current_status: Option<i64>,
 }
 
-impl VersionBoardResp {
-    /// Starts a [`VersionBoardRespBuilder`].
-    pub fn builder() -> VersionBoardRespBuilder {
-        VersionBoardRespBuilder::new()
+impl ::tcmpp_api::__private::Fields for VersionBoardResp {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "MNPId" => {
+                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPVersionId" => {
+                self.mnp_version_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPName" => {
+                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPIcon" => {
+                self.mnp_icon = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPType" => {
+                self.mnp_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPIntro" => {
+                self.mnp_intro = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPDesc" => {
+                self.mnp_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateUser" => {
+                self.create_user = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "CreateTime" => {
+                self.create_time = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPVersion" => {
+                self.mnp_version = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "MNPVersionIntro" => {
+                self.mnp_version_intro = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Phase" => {
+                self.phase = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AuditStatus" => {
+                self.audit_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "AuditNo" => {
+                self.audit_no = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ShowCase" => {
+                self.show_case = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ScanStatus" => {
+                self.scan_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ScanScore" => {
+                self.scan_score = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "RollbackVersion" => {
+                self.rollback_version = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Status" => {
+                self.status = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "ScanHtmlPath" => {
+                self.scan_html_path = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "VersionCurrentStatus" => {
+                self.version_current_status = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for VersionBoardResp {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
     }
 }
 
@@ -19828,436 +9004,4 @@ impl ::tcmpp_api::__private::Lenient for VersionBoardResp {
     {
         ::tcmpp_api::lenient::object_or_zero(d)
     }
-}
-
-/// Builds a [`VersionBoardResp`].
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct VersionBoardRespBuilder {
-    mnp_id: Option<String>,
-    mnp_version_id: Option<i64>,
-    mnp_name: Option<String>,
-    mnp_icon: Option<String>,
-    mnp_type: Option<String>,
-    mnp_intro: Option<String>,
-    mnp_desc: Option<String>,
-    create_user: Option<String>,
-    create_time: Option<String>,
-    mnp_version: Option<String>,
-    mnp_version_intro: Option<String>,
-    phase: Option<String>,
-    audit_status: Option<i64>,
-    audit_no: Option<String>,
-    show_case: Option<i64>,
-    scan_status: Option<i64>,
-    scan_score: Option<i64>,
-    rollback_version: Option<i64>,
-    status: Option<i64>,
-    scan_html_path: Option<String>,
-    version_current_status: Option<i64>,
-}
-
-impl VersionBoardRespBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        VersionBoardRespBuilder {
-            mnp_id: None,
-            mnp_version_id: None,
-            mnp_name: None,
-            mnp_icon: None,
-            mnp_type: None,
-            mnp_intro: None,
-            mnp_desc: None,
-            create_user: None,
-            create_time: None,
-            mnp_version: None,
-            mnp_version_intro: None,
-            phase: None,
-            audit_status: None,
-            audit_no: None,
-            show_case: None,
-            scan_status: None,
-            scan_score: None,
-            rollback_version: None,
-            status: None,
-            scan_html_path: None,
-            version_current_status: None,
-        }
-    }
-}
-
-impl Default for VersionBoardRespBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl VersionBoardRespBuilder {
-    /// Mini program ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(mut self, mnp_id: impl Into<String>) -> Self {
-        self.mnp_id = Some(mnp_id.into());
-        self
-    }
-
-    /// Sets or clears `mnp_id`.
-    pub fn set_mnp_id(mut self, mnp_id: Option<String>) -> Self {
-        self.mnp_id = mnp_id;
-        self
-    }
-
-    /// Mini program version ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPVersionId`.
-    pub fn mnp_version_id(mut self, mnp_version_id: impl Into<i64>) -> Self {
-        self.mnp_version_id = Some(mnp_version_id.into());
-        self
-    }
-
-    /// Sets or clears `mnp_version_id`.
-    pub fn set_mnp_version_id(mut self, mnp_version_id: Option<i64>) -> Self {
-        self.mnp_version_id = mnp_version_id;
-        self
-    }
-
-    /// Mini program name
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPName`.
-    pub fn mnp_name(mut self, mnp_name: impl Into<String>) -> Self {
-        self.mnp_name = Some(mnp_name.into());
-        self
-    }
-
-    /// Sets or clears `mnp_name`.
-    pub fn set_mnp_name(mut self, mnp_name: Option<String>) -> Self {
-        self.mnp_name = mnp_name;
-        self
-    }
-
-    /// Mini program icon
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPIcon`.
-    pub fn mnp_icon(mut self, mnp_icon: impl Into<String>) -> Self {
-        self.mnp_icon = Some(mnp_icon.into());
-        self
-    }
-
-    /// Sets or clears `mnp_icon`.
-    pub fn set_mnp_icon(mut self, mnp_icon: Option<String>) -> Self {
-        self.mnp_icon = mnp_icon;
-        self
-    }
-
-    /// Mini program category
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPType`.
-    pub fn mnp_type(mut self, mnp_type: impl Into<String>) -> Self {
-        self.mnp_type = Some(mnp_type.into());
-        self
-    }
-
-    /// Sets or clears `mnp_type`.
-    pub fn set_mnp_type(mut self, mnp_type: Option<String>) -> Self {
-        self.mnp_type = mnp_type;
-        self
-    }
-
-    /// Mini program introduction
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPIntro`.
-    pub fn mnp_intro(mut self, mnp_intro: impl Into<String>) -> Self {
-        self.mnp_intro = Some(mnp_intro.into());
-        self
-    }
-
-    /// Sets or clears `mnp_intro`.
-    pub fn set_mnp_intro(mut self, mnp_intro: Option<String>) -> Self {
-        self.mnp_intro = mnp_intro;
-        self
-    }
-
-    /// Mini program description
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPDesc`.
-    pub fn mnp_desc(mut self, mnp_desc: impl Into<String>) -> Self {
-        self.mnp_desc = Some(mnp_desc.into());
-        self
-    }
-
-    /// Sets or clears `mnp_desc`.
-    pub fn set_mnp_desc(mut self, mnp_desc: Option<String>) -> Self {
-        self.mnp_desc = mnp_desc;
-        self
-    }
-
-    /// Developer
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateUser`.
-    pub fn create_user(mut self, create_user: impl Into<String>) -> Self {
-        self.create_user = Some(create_user.into());
-        self
-    }
-
-    /// Sets or clears `create_user`.
-    pub fn set_create_user(mut self, create_user: Option<String>) -> Self {
-        self.create_user = create_user;
-        self
-    }
-
-    /// The time when the developer created it
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `CreateTime`.
-    pub fn create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = Some(create_time.into());
-        self
-    }
-
-    /// Sets or clears `create_time`.
-    pub fn set_create_time(mut self, create_time: Option<String>) -> Self {
-        self.create_time = create_time;
-        self
-    }
-
-    /// Mini program version
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPVersion`.
-    pub fn mnp_version(mut self, mnp_version: impl Into<String>) -> Self {
-        self.mnp_version = Some(mnp_version.into());
-        self
-    }
-
-    /// Sets or clears `mnp_version`.
-    pub fn set_mnp_version(mut self, mnp_version: Option<String>) -> Self {
-        self.mnp_version = mnp_version;
-        self
-    }
-
-    /// Version features
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `MNPVersionIntro`.
-    pub fn mnp_version_intro(mut self, mnp_version_intro: impl Into<String>) -> Self {
-        self.mnp_version_intro = Some(mnp_version_intro.into());
-        self
-    }
-
-    /// Sets or clears `mnp_version_intro`.
-    pub fn set_mnp_version_intro(mut self, mnp_version_intro: Option<String>) -> Self {
-        self.mnp_version_intro = mnp_version_intro;
-        self
-    }
-
-    /// Phase. Values: \[Develop,Platform,Online\]
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Phase`.
-    pub fn phase(mut self, phase: impl Into<String>) -> Self {
-        self.phase = Some(phase.into());
-        self
-    }
-
-    /// Sets or clears `phase`.
-    pub fn set_phase(mut self, phase: Option<String>) -> Self {
-        self.phase = phase;
-        self
-    }
-
-    /// 0: Pending; 1: Processing; 2: Rejected; 3: Approved; 4: Cancelled
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AuditStatus`.
-    pub fn audit_status(mut self, audit_status: impl Into<i64>) -> Self {
-        self.audit_status = Some(audit_status.into());
-        self
-    }
-
-    /// Sets or clears `audit_status`.
-    pub fn set_audit_status(mut self, audit_status: Option<i64>) -> Self {
-        self.audit_status = audit_status;
-        self
-    }
-
-    /// Approval ticket ID
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `AuditNo`.
-    pub fn audit_no(mut self, audit_no: impl Into<String>) -> Self {
-        self.audit_no = Some(audit_no.into());
-        self
-    }
-
-    /// Sets or clears `audit_no`.
-    pub fn set_audit_no(mut self, audit_no: Option<String>) -> Self {
-        self.audit_no = audit_no;
-        self
-    }
-
-    /// Whether it is a trial version.
-    /// 0: Not a trial version; 1: Trial version
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ShowCase`.
-    pub fn show_case(mut self, show_case: impl Into<i64>) -> Self {
-        self.show_case = Some(show_case.into());
-        self
-    }
-
-    /// Sets or clears `show_case`.
-    pub fn set_show_case(mut self, show_case: Option<i64>) -> Self {
-        self.show_case = show_case;
-        self
-    }
-
-    /// Scanning status
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ScanStatus`.
-    pub fn scan_status(mut self, scan_status: impl Into<i64>) -> Self {
-        self.scan_status = Some(scan_status.into());
-        self
-    }
-
-    /// Sets or clears `scan_status`.
-    pub fn set_scan_status(mut self, scan_status: Option<i64>) -> Self {
-        self.scan_status = scan_status;
-        self
-    }
-
-    /// Scan score
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ScanScore`.
-    pub fn scan_score(mut self, scan_score: impl Into<i64>) -> Self {
-        self.scan_score = Some(scan_score.into());
-        self
-    }
-
-    /// Sets or clears `scan_score`.
-    pub fn set_scan_score(mut self, scan_score: Option<i64>) -> Self {
-        self.scan_score = scan_score;
-        self
-    }
-
-    /// Version number to roll back to
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `RollbackVersion`.
-    pub fn rollback_version(mut self, rollback_version: impl Into<i64>) -> Self {
-        self.rollback_version = Some(rollback_version.into());
-        self
-    }
-
-    /// Sets or clears `rollback_version`.
-    pub fn set_rollback_version(mut self, rollback_version: Option<i64>) -> Self {
-        self.rollback_version = rollback_version;
-        self
-    }
-
-    /// Release status
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Status`.
-    pub fn status(mut self, status: impl Into<i64>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-
-    /// Sets or clears `status`.
-    pub fn set_status(mut self, status: Option<i64>) -> Self {
-        self.status = status;
-        self
-    }
-
-    /// Address of the scan result
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `ScanHtmlPath`.
-    pub fn scan_html_path(mut self, scan_html_path: impl Into<String>) -> Self {
-        self.scan_html_path = Some(scan_html_path.into());
-        self
-    }
-
-    /// Sets or clears `scan_html_path`.
-    pub fn set_scan_html_path(mut self, scan_html_path: Option<String>) -> Self {
-        self.scan_html_path = scan_html_path;
-        self
-    }
-
-    /// Version approval status. 0: Pending; 1: Processing; 2: Rejected; 3: Approved; 4: Cancelled
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `VersionCurrentStatus`.
-    pub fn version_current_status(
-        mut self,
-        version_current_status: impl Into<i64>,
-    ) -> Self {
-        self.version_current_status = Some(version_current_status.into());
-        self
-    }
-
-    /// Sets or clears `version_current_status`.
-    pub fn set_version_current_status(
-        mut self,
-        version_current_status: Option<i64>,
-    ) -> Self {
-        self.version_current_status = version_current_status;
-        self
-    }
-}
-
-impl VersionBoardRespBuilder {
-    /// Builds the [`VersionBoardResp`].
-    pub fn build(self) -> VersionBoardResp {
-        VersionBoardResp {
-            mnp_id: self.mnp_id,
-            mnp_version_id: self.mnp_version_id,
-            mnp_name: self.mnp_name,
-            mnp_icon: self.mnp_icon,
-            mnp_type: self.mnp_type,
-            mnp_intro: self.mnp_intro,
-            mnp_desc: self.mnp_desc,
-            create_user: self.create_user,
-            create_time: self.create_time,
-            mnp_version: self.mnp_version,
-            mnp_version_intro: self.mnp_version_intro,
-            phase: self.phase,
-            audit_status: self.audit_status,
-            audit_no: self.audit_no,
-            show_case: self.show_case,
-            scan_status: self.scan_status,
-            scan_score: self.scan_score,
-            rollback_version: self.rollback_version,
-            status: self.status,
-            scan_html_path: self.scan_html_path,
-            version_current_status: self.version_current_status,
-        }
-    }
-}
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `app_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct AppId;
-    /// A builder's required member `approval_result` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct ApprovalResult;
-    /// A builder's required member `domain_type` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct DomainType;
-    /// A builder's required member `domain_url_list` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct DomainUrlList;
 }

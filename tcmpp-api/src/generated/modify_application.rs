@@ -38,7 +38,7 @@
 //! ```
 
 /// The `ModifyApplication` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct ModifyApplication;
 
 impl ::tcmpp_api::operation::Operation for ModifyApplication {
@@ -192,11 +192,11 @@ impl ModifyApplicationInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifyApplicationInputBuilder<
-    S0 = unset::ApplicationId,
-    S1 = unset::ApplicationName,
-    S2 = unset::Intro,
-    S3 = unset::Logo,
-    S4 = unset::PlatformId,
+    S0 = super::unset::ApplicationId,
+    S1 = super::unset::ApplicationName,
+    S2 = super::unset::Intro,
+    S3 = super::unset::Logo,
+    S4 = super::unset::PlatformId,
 > {
     application_id: S0,
     application_name: S1,
@@ -212,11 +212,11 @@ impl ModifyApplicationInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifyApplicationInputBuilder {
-            application_id: unset::ApplicationId,
-            application_name: unset::ApplicationName,
-            intro: unset::Intro,
-            logo: unset::Logo,
-            platform_id: unset::PlatformId,
+            application_id: super::unset::ApplicationId,
+            application_name: super::unset::ApplicationName,
+            intro: super::unset::Intro,
+            logo: super::unset::Logo,
+            platform_id: super::unset::PlatformId,
             android_app_key: None,
             ios_app_key: None,
             remark: None,
@@ -235,7 +235,7 @@ impl<
     S2,
     S3,
     S4,
-> ModifyApplicationInputBuilder<unset::ApplicationId, S1, S2, S3, S4> {
+> ModifyApplicationInputBuilder<super::unset::ApplicationId, S1, S2, S3, S4> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
@@ -261,7 +261,7 @@ impl<
     S2,
     S3,
     S4,
-> ModifyApplicationInputBuilder<S0, unset::ApplicationName, S2, S3, S4> {
+> ModifyApplicationInputBuilder<S0, super::unset::ApplicationName, S2, S3, S4> {
     /// The application name.
     ///
     /// Wire name: `ApplicationName`.
@@ -282,7 +282,7 @@ impl<
     }
 }
 
-impl<S0, S1, S3, S4> ModifyApplicationInputBuilder<S0, S1, unset::Intro, S3, S4> {
+impl<S0, S1, S3, S4> ModifyApplicationInputBuilder<S0, S1, super::unset::Intro, S3, S4> {
     /// Application introduction
     ///
     /// Wire name: `Intro`.
@@ -303,7 +303,7 @@ impl<S0, S1, S3, S4> ModifyApplicationInputBuilder<S0, S1, unset::Intro, S3, S4>
     }
 }
 
-impl<S0, S1, S2, S4> ModifyApplicationInputBuilder<S0, S1, S2, unset::Logo, S4> {
+impl<S0, S1, S2, S4> ModifyApplicationInputBuilder<S0, S1, S2, super::unset::Logo, S4> {
     /// Icon
     ///
     /// Wire name: `Logo`.
@@ -324,7 +324,12 @@ impl<S0, S1, S2, S4> ModifyApplicationInputBuilder<S0, S1, S2, unset::Logo, S4> 
     }
 }
 
-impl<S0, S1, S2, S3> ModifyApplicationInputBuilder<S0, S1, S2, S3, unset::PlatformId> {
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+> ModifyApplicationInputBuilder<S0, S1, S2, S3, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -418,11 +423,11 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ModifyApplicationRequest<
-    S0 = unset::ApplicationId,
-    S1 = unset::ApplicationName,
-    S2 = unset::Intro,
-    S3 = unset::Logo,
-    S4 = unset::PlatformId,
+    S0 = super::unset::ApplicationId,
+    S1 = super::unset::ApplicationName,
+    S2 = super::unset::Intro,
+    S3 = super::unset::Logo,
+    S4 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: ModifyApplicationInputBuilder<S0, S1, S2, S3, S4>,
@@ -438,7 +443,12 @@ impl ModifyApplicationRequest {
     }
 }
 
-impl<S1, S2, S3, S4> ModifyApplicationRequest<unset::ApplicationId, S1, S2, S3, S4> {
+impl<
+    S1,
+    S2,
+    S3,
+    S4,
+> ModifyApplicationRequest<super::unset::ApplicationId, S1, S2, S3, S4> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
@@ -453,7 +463,12 @@ impl<S1, S2, S3, S4> ModifyApplicationRequest<unset::ApplicationId, S1, S2, S3, 
     }
 }
 
-impl<S0, S2, S3, S4> ModifyApplicationRequest<S0, unset::ApplicationName, S2, S3, S4> {
+impl<
+    S0,
+    S2,
+    S3,
+    S4,
+> ModifyApplicationRequest<S0, super::unset::ApplicationName, S2, S3, S4> {
     /// The application name.
     ///
     /// Wire name: `ApplicationName`.
@@ -468,7 +483,7 @@ impl<S0, S2, S3, S4> ModifyApplicationRequest<S0, unset::ApplicationName, S2, S3
     }
 }
 
-impl<S0, S1, S3, S4> ModifyApplicationRequest<S0, S1, unset::Intro, S3, S4> {
+impl<S0, S1, S3, S4> ModifyApplicationRequest<S0, S1, super::unset::Intro, S3, S4> {
     /// Application introduction
     ///
     /// Wire name: `Intro`.
@@ -483,7 +498,7 @@ impl<S0, S1, S3, S4> ModifyApplicationRequest<S0, S1, unset::Intro, S3, S4> {
     }
 }
 
-impl<S0, S1, S2, S4> ModifyApplicationRequest<S0, S1, S2, unset::Logo, S4> {
+impl<S0, S1, S2, S4> ModifyApplicationRequest<S0, S1, S2, super::unset::Logo, S4> {
     /// Icon
     ///
     /// Wire name: `Logo`.
@@ -498,7 +513,7 @@ impl<S0, S1, S2, S4> ModifyApplicationRequest<S0, S1, S2, unset::Logo, S4> {
     }
 }
 
-impl<S0, S1, S2, S3> ModifyApplicationRequest<S0, S1, S2, S3, unset::PlatformId> {
+impl<S0, S1, S2, S3> ModifyApplicationRequest<S0, S1, S2, S3, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -577,7 +592,9 @@ where
 /// Successful answer of `ModifyApplication`.
 ///
 /// ModifyApplication response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyApplicationOutput {
     /// Response data
@@ -592,104 +609,43 @@ pub struct ModifyApplicationOutput {
     pub request_id: String,
 }
 
-impl ModifyApplicationOutput {
-    /// Starts a [`ModifyApplicationOutputBuilder`].
-    pub fn builder() -> ModifyApplicationOutputBuilder {
-        ModifyApplicationOutputBuilder::new()
-    }
-}
-
-/// Builds a [`ModifyApplicationOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct ModifyApplicationOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::BooleanInfo>,
-    request_id: S0,
-}
-
-impl ModifyApplicationOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        ModifyApplicationOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for ModifyApplicationOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ModifyApplicationOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> ModifyApplicationOutputBuilder<String> {
-        ModifyApplicationOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> ModifyApplicationOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::BooleanInfo>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(mut self, data: Option<super::models::BooleanInfo>) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> ModifyApplicationOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`ModifyApplicationOutput`].
-    pub fn build(self) -> ModifyApplicationOutput {
-        ModifyApplicationOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct ModifyApplicationResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::BooleanInfo>,
+}
+
+impl ::tcmpp_api::__private::Fields for ModifyApplicationResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for ModifyApplicationResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for ModifyApplicationResponseBody {
@@ -726,26 +682,3 @@ pub type ModifyApplicationError = super::errors::TcmppError;
 
 /// The kinds of [`ModifyApplicationError`].
 pub type ModifyApplicationErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `application_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct ApplicationId;
-    /// A builder's required member `application_name` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct ApplicationName;
-    /// A builder's required member `intro` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Intro;
-    /// A builder's required member `logo` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Logo;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

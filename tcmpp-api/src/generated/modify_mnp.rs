@@ -37,7 +37,7 @@
 //! ```
 
 /// The `ModifyMNP` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct ModifyMnp;
 
 impl ::tcmpp_api::operation::Operation for ModifyMnp {
@@ -181,12 +181,12 @@ impl ModifyMnpInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifyMnpInputBuilder<
-    S0 = unset::MnpType,
-    S1 = unset::MnpName,
-    S2 = unset::MnpIntro,
-    S3 = unset::MnpDesc,
-    S4 = unset::MnpId,
-    S5 = unset::PlatformId,
+    S0 = super::unset::MnpType,
+    S1 = super::unset::MnpName,
+    S2 = super::unset::MnpIntro,
+    S3 = super::unset::MnpDesc,
+    S4 = super::unset::MnpId,
+    S5 = super::unset::PlatformId,
 > {
     mnp_type: S0,
     mnp_name: S1,
@@ -201,12 +201,12 @@ impl ModifyMnpInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifyMnpInputBuilder {
-            mnp_type: unset::MnpType,
-            mnp_name: unset::MnpName,
-            mnp_intro: unset::MnpIntro,
-            mnp_desc: unset::MnpDesc,
-            mnp_id: unset::MnpId,
-            platform_id: unset::PlatformId,
+            mnp_type: super::unset::MnpType,
+            mnp_name: super::unset::MnpName,
+            mnp_intro: super::unset::MnpIntro,
+            mnp_desc: super::unset::MnpDesc,
+            mnp_id: super::unset::MnpId,
+            platform_id: super::unset::PlatformId,
             mnp_icon: None,
         }
     }
@@ -218,7 +218,13 @@ impl Default for ModifyMnpInputBuilder {
     }
 }
 
-impl<S1, S2, S3, S4, S5> ModifyMnpInputBuilder<unset::MnpType, S1, S2, S3, S4, S5> {
+impl<
+    S1,
+    S2,
+    S3,
+    S4,
+    S5,
+> ModifyMnpInputBuilder<super::unset::MnpType, S1, S2, S3, S4, S5> {
     /// Mini program type
     ///
     /// Wire name: `MNPType`.
@@ -238,7 +244,13 @@ impl<S1, S2, S3, S4, S5> ModifyMnpInputBuilder<unset::MnpType, S1, S2, S3, S4, S
     }
 }
 
-impl<S0, S2, S3, S4, S5> ModifyMnpInputBuilder<S0, unset::MnpName, S2, S3, S4, S5> {
+impl<
+    S0,
+    S2,
+    S3,
+    S4,
+    S5,
+> ModifyMnpInputBuilder<S0, super::unset::MnpName, S2, S3, S4, S5> {
     /// Mini program name
     ///
     /// Wire name: `MNPName`.
@@ -258,7 +270,13 @@ impl<S0, S2, S3, S4, S5> ModifyMnpInputBuilder<S0, unset::MnpName, S2, S3, S4, S
     }
 }
 
-impl<S0, S1, S3, S4, S5> ModifyMnpInputBuilder<S0, S1, unset::MnpIntro, S3, S4, S5> {
+impl<
+    S0,
+    S1,
+    S3,
+    S4,
+    S5,
+> ModifyMnpInputBuilder<S0, S1, super::unset::MnpIntro, S3, S4, S5> {
     /// Mini program introduction
     ///
     /// Wire name: `MNPIntro`.
@@ -278,7 +296,13 @@ impl<S0, S1, S3, S4, S5> ModifyMnpInputBuilder<S0, S1, unset::MnpIntro, S3, S4, 
     }
 }
 
-impl<S0, S1, S2, S4, S5> ModifyMnpInputBuilder<S0, S1, S2, unset::MnpDesc, S4, S5> {
+impl<
+    S0,
+    S1,
+    S2,
+    S4,
+    S5,
+> ModifyMnpInputBuilder<S0, S1, S2, super::unset::MnpDesc, S4, S5> {
     /// Mini program description
     ///
     /// Wire name: `MNPDesc`.
@@ -298,7 +322,7 @@ impl<S0, S1, S2, S4, S5> ModifyMnpInputBuilder<S0, S1, S2, unset::MnpDesc, S4, S
     }
 }
 
-impl<S0, S1, S2, S3, S5> ModifyMnpInputBuilder<S0, S1, S2, S3, unset::MnpId, S5> {
+impl<S0, S1, S2, S3, S5> ModifyMnpInputBuilder<S0, S1, S2, S3, super::unset::MnpId, S5> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -318,7 +342,13 @@ impl<S0, S1, S2, S3, S5> ModifyMnpInputBuilder<S0, S1, S2, S3, unset::MnpId, S5>
     }
 }
 
-impl<S0, S1, S2, S3, S4> ModifyMnpInputBuilder<S0, S1, S2, S3, S4, unset::PlatformId> {
+impl<
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+> ModifyMnpInputBuilder<S0, S1, S2, S3, S4, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -381,12 +411,12 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ModifyMnpRequest<
-    S0 = unset::MnpType,
-    S1 = unset::MnpName,
-    S2 = unset::MnpIntro,
-    S3 = unset::MnpDesc,
-    S4 = unset::MnpId,
-    S5 = unset::PlatformId,
+    S0 = super::unset::MnpType,
+    S1 = super::unset::MnpName,
+    S2 = super::unset::MnpIntro,
+    S3 = super::unset::MnpDesc,
+    S4 = super::unset::MnpId,
+    S5 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: ModifyMnpInputBuilder<S0, S1, S2, S3, S4, S5>,
@@ -402,7 +432,7 @@ impl ModifyMnpRequest {
     }
 }
 
-impl<S1, S2, S3, S4, S5> ModifyMnpRequest<unset::MnpType, S1, S2, S3, S4, S5> {
+impl<S1, S2, S3, S4, S5> ModifyMnpRequest<super::unset::MnpType, S1, S2, S3, S4, S5> {
     /// Mini program type
     ///
     /// Wire name: `MNPType`.
@@ -417,7 +447,7 @@ impl<S1, S2, S3, S4, S5> ModifyMnpRequest<unset::MnpType, S1, S2, S3, S4, S5> {
     }
 }
 
-impl<S0, S2, S3, S4, S5> ModifyMnpRequest<S0, unset::MnpName, S2, S3, S4, S5> {
+impl<S0, S2, S3, S4, S5> ModifyMnpRequest<S0, super::unset::MnpName, S2, S3, S4, S5> {
     /// Mini program name
     ///
     /// Wire name: `MNPName`.
@@ -432,7 +462,7 @@ impl<S0, S2, S3, S4, S5> ModifyMnpRequest<S0, unset::MnpName, S2, S3, S4, S5> {
     }
 }
 
-impl<S0, S1, S3, S4, S5> ModifyMnpRequest<S0, S1, unset::MnpIntro, S3, S4, S5> {
+impl<S0, S1, S3, S4, S5> ModifyMnpRequest<S0, S1, super::unset::MnpIntro, S3, S4, S5> {
     /// Mini program introduction
     ///
     /// Wire name: `MNPIntro`.
@@ -447,7 +477,7 @@ impl<S0, S1, S3, S4, S5> ModifyMnpRequest<S0, S1, unset::MnpIntro, S3, S4, S5> {
     }
 }
 
-impl<S0, S1, S2, S4, S5> ModifyMnpRequest<S0, S1, S2, unset::MnpDesc, S4, S5> {
+impl<S0, S1, S2, S4, S5> ModifyMnpRequest<S0, S1, S2, super::unset::MnpDesc, S4, S5> {
     /// Mini program description
     ///
     /// Wire name: `MNPDesc`.
@@ -462,7 +492,7 @@ impl<S0, S1, S2, S4, S5> ModifyMnpRequest<S0, S1, S2, unset::MnpDesc, S4, S5> {
     }
 }
 
-impl<S0, S1, S2, S3, S5> ModifyMnpRequest<S0, S1, S2, S3, unset::MnpId, S5> {
+impl<S0, S1, S2, S3, S5> ModifyMnpRequest<S0, S1, S2, S3, super::unset::MnpId, S5> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -477,7 +507,7 @@ impl<S0, S1, S2, S3, S5> ModifyMnpRequest<S0, S1, S2, S3, unset::MnpId, S5> {
     }
 }
 
-impl<S0, S1, S2, S3, S4> ModifyMnpRequest<S0, S1, S2, S3, S4, unset::PlatformId> {
+impl<S0, S1, S2, S3, S4> ModifyMnpRequest<S0, S1, S2, S3, S4, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -529,7 +559,9 @@ where
 /// Successful answer of `ModifyMNP`.
 ///
 /// ModifyMNP response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyMnpOutput {
     /// Response data
@@ -544,104 +576,42 @@ pub struct ModifyMnpOutput {
     pub request_id: String,
 }
 
-impl ModifyMnpOutput {
-    /// Starts a [`ModifyMnpOutputBuilder`].
-    pub fn builder() -> ModifyMnpOutputBuilder {
-        ModifyMnpOutputBuilder::new()
-    }
-}
-
-/// Builds a [`ModifyMnpOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct ModifyMnpOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::ResourceIdInfo>,
-    request_id: S0,
-}
-
-impl ModifyMnpOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        ModifyMnpOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for ModifyMnpOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ModifyMnpOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> ModifyMnpOutputBuilder<String> {
-        ModifyMnpOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> ModifyMnpOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::ResourceIdInfo>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(mut self, data: Option<super::models::ResourceIdInfo>) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> ModifyMnpOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`ModifyMnpOutput`].
-    pub fn build(self) -> ModifyMnpOutput {
-        ModifyMnpOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct ModifyMnpResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::ResourceIdInfo>,
+}
+
+impl ::tcmpp_api::__private::Fields for ModifyMnpResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for ModifyMnpResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for ModifyMnpResponseBody {
@@ -676,29 +646,3 @@ pub type ModifyMnpError = super::errors::TcmppError;
 
 /// The kinds of [`ModifyMnpError`].
 pub type ModifyMnpErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `mnp_desc` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpDesc;
-    /// A builder's required member `mnp_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpId;
-    /// A builder's required member `mnp_intro` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpIntro;
-    /// A builder's required member `mnp_name` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpName;
-    /// A builder's required member `mnp_type` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpType;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

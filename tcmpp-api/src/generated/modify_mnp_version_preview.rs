@@ -35,7 +35,7 @@
 //! ```
 
 /// The `ModifyMNPVersionPreview` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct ModifyMnpVersionPreview;
 
 impl ::tcmpp_api::operation::Operation for ModifyMnpVersionPreview {
@@ -151,10 +151,10 @@ impl ModifyMnpVersionPreviewInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifyMnpVersionPreviewInputBuilder<
-    S0 = unset::MnpId,
-    S1 = unset::ActionType,
-    S2 = unset::MnpVersionId,
-    S3 = unset::PlatformId,
+    S0 = super::unset::MnpId,
+    S1 = super::unset::ActionType,
+    S2 = super::unset::MnpVersionId,
+    S3 = super::unset::PlatformId,
 > {
     mnp_id: S0,
     action_type: S1,
@@ -167,10 +167,10 @@ impl ModifyMnpVersionPreviewInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifyMnpVersionPreviewInputBuilder {
-            mnp_id: unset::MnpId,
-            action_type: unset::ActionType,
-            mnp_version_id: unset::MnpVersionId,
-            platform_id: unset::PlatformId,
+            mnp_id: super::unset::MnpId,
+            action_type: super::unset::ActionType,
+            mnp_version_id: super::unset::MnpVersionId,
+            platform_id: super::unset::PlatformId,
             test_entrance_path: None,
         }
     }
@@ -182,7 +182,7 @@ impl Default for ModifyMnpVersionPreviewInputBuilder {
     }
 }
 
-impl<S1, S2, S3> ModifyMnpVersionPreviewInputBuilder<unset::MnpId, S1, S2, S3> {
+impl<S1, S2, S3> ModifyMnpVersionPreviewInputBuilder<super::unset::MnpId, S1, S2, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -200,7 +200,11 @@ impl<S1, S2, S3> ModifyMnpVersionPreviewInputBuilder<unset::MnpId, S1, S2, S3> {
     }
 }
 
-impl<S0, S2, S3> ModifyMnpVersionPreviewInputBuilder<S0, unset::ActionType, S2, S3> {
+impl<
+    S0,
+    S2,
+    S3,
+> ModifyMnpVersionPreviewInputBuilder<S0, super::unset::ActionType, S2, S3> {
     /// 1 Set 2 Cancel
     ///
     /// Wire name: `ActionType`.
@@ -218,7 +222,11 @@ impl<S0, S2, S3> ModifyMnpVersionPreviewInputBuilder<S0, unset::ActionType, S2, 
     }
 }
 
-impl<S0, S1, S3> ModifyMnpVersionPreviewInputBuilder<S0, S1, unset::MnpVersionId, S3> {
+impl<
+    S0,
+    S1,
+    S3,
+> ModifyMnpVersionPreviewInputBuilder<S0, S1, super::unset::MnpVersionId, S3> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -236,7 +244,11 @@ impl<S0, S1, S3> ModifyMnpVersionPreviewInputBuilder<S0, S1, unset::MnpVersionId
     }
 }
 
-impl<S0, S1, S2> ModifyMnpVersionPreviewInputBuilder<S0, S1, S2, unset::PlatformId> {
+impl<
+    S0,
+    S1,
+    S2,
+> ModifyMnpVersionPreviewInputBuilder<S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -293,10 +305,10 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ModifyMnpVersionPreviewRequest<
-    S0 = unset::MnpId,
-    S1 = unset::ActionType,
-    S2 = unset::MnpVersionId,
-    S3 = unset::PlatformId,
+    S0 = super::unset::MnpId,
+    S1 = super::unset::ActionType,
+    S2 = super::unset::MnpVersionId,
+    S3 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: ModifyMnpVersionPreviewInputBuilder<S0, S1, S2, S3>,
@@ -312,7 +324,7 @@ impl ModifyMnpVersionPreviewRequest {
     }
 }
 
-impl<S1, S2, S3> ModifyMnpVersionPreviewRequest<unset::MnpId, S1, S2, S3> {
+impl<S1, S2, S3> ModifyMnpVersionPreviewRequest<super::unset::MnpId, S1, S2, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -327,7 +339,7 @@ impl<S1, S2, S3> ModifyMnpVersionPreviewRequest<unset::MnpId, S1, S2, S3> {
     }
 }
 
-impl<S0, S2, S3> ModifyMnpVersionPreviewRequest<S0, unset::ActionType, S2, S3> {
+impl<S0, S2, S3> ModifyMnpVersionPreviewRequest<S0, super::unset::ActionType, S2, S3> {
     /// 1 Set 2 Cancel
     ///
     /// Wire name: `ActionType`.
@@ -342,7 +354,7 @@ impl<S0, S2, S3> ModifyMnpVersionPreviewRequest<S0, unset::ActionType, S2, S3> {
     }
 }
 
-impl<S0, S1, S3> ModifyMnpVersionPreviewRequest<S0, S1, unset::MnpVersionId, S3> {
+impl<S0, S1, S3> ModifyMnpVersionPreviewRequest<S0, S1, super::unset::MnpVersionId, S3> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -357,7 +369,7 @@ impl<S0, S1, S3> ModifyMnpVersionPreviewRequest<S0, S1, unset::MnpVersionId, S3>
     }
 }
 
-impl<S0, S1, S2> ModifyMnpVersionPreviewRequest<S0, S1, S2, unset::PlatformId> {
+impl<S0, S1, S2> ModifyMnpVersionPreviewRequest<S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -410,7 +422,9 @@ where
 /// Successful answer of `ModifyMNPVersionPreview`.
 ///
 /// ModifyMNPVersionPreview response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyMnpVersionPreviewOutput {
     /// Response data
@@ -425,104 +439,43 @@ pub struct ModifyMnpVersionPreviewOutput {
     pub request_id: String,
 }
 
-impl ModifyMnpVersionPreviewOutput {
-    /// Starts a [`ModifyMnpVersionPreviewOutputBuilder`].
-    pub fn builder() -> ModifyMnpVersionPreviewOutputBuilder {
-        ModifyMnpVersionPreviewOutputBuilder::new()
-    }
-}
-
-/// Builds a [`ModifyMnpVersionPreviewOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct ModifyMnpVersionPreviewOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::BooleanInfo>,
-    request_id: S0,
-}
-
-impl ModifyMnpVersionPreviewOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        ModifyMnpVersionPreviewOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for ModifyMnpVersionPreviewOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ModifyMnpVersionPreviewOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> ModifyMnpVersionPreviewOutputBuilder<String> {
-        ModifyMnpVersionPreviewOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> ModifyMnpVersionPreviewOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::BooleanInfo>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(mut self, data: Option<super::models::BooleanInfo>) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> ModifyMnpVersionPreviewOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`ModifyMnpVersionPreviewOutput`].
-    pub fn build(self) -> ModifyMnpVersionPreviewOutput {
-        ModifyMnpVersionPreviewOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct ModifyMnpVersionPreviewResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::BooleanInfo>,
+}
+
+impl ::tcmpp_api::__private::Fields for ModifyMnpVersionPreviewResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for ModifyMnpVersionPreviewResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for ModifyMnpVersionPreviewResponseBody {
@@ -559,23 +512,3 @@ pub type ModifyMnpVersionPreviewError = super::errors::TcmppError;
 
 /// The kinds of [`ModifyMnpVersionPreviewError`].
 pub type ModifyMnpVersionPreviewErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `action_type` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct ActionType;
-    /// A builder's required member `mnp_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpId;
-    /// A builder's required member `mnp_version_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpVersionId;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

@@ -34,7 +34,7 @@
 //! ```
 
 /// The `ModifyOnlineVersion` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct ModifyOnlineVersion;
 
 impl ::tcmpp_api::operation::Operation for ModifyOnlineVersion {
@@ -136,9 +136,9 @@ impl ModifyOnlineVersionInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifyOnlineVersionInputBuilder<
-    S0 = unset::MnpId,
-    S1 = unset::MnpVersionId,
-    S2 = unset::PlatformId,
+    S0 = super::unset::MnpId,
+    S1 = super::unset::MnpVersionId,
+    S2 = super::unset::PlatformId,
 > {
     mnp_id: S0,
     mnp_version_id: S1,
@@ -150,9 +150,9 @@ impl ModifyOnlineVersionInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifyOnlineVersionInputBuilder {
-            mnp_id: unset::MnpId,
-            mnp_version_id: unset::MnpVersionId,
-            platform_id: unset::PlatformId,
+            mnp_id: super::unset::MnpId,
+            mnp_version_id: super::unset::MnpVersionId,
+            platform_id: super::unset::PlatformId,
             mnp_version: None,
         }
     }
@@ -164,7 +164,7 @@ impl Default for ModifyOnlineVersionInputBuilder {
     }
 }
 
-impl<S1, S2> ModifyOnlineVersionInputBuilder<unset::MnpId, S1, S2> {
+impl<S1, S2> ModifyOnlineVersionInputBuilder<super::unset::MnpId, S1, S2> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -181,7 +181,7 @@ impl<S1, S2> ModifyOnlineVersionInputBuilder<unset::MnpId, S1, S2> {
     }
 }
 
-impl<S0, S2> ModifyOnlineVersionInputBuilder<S0, unset::MnpVersionId, S2> {
+impl<S0, S2> ModifyOnlineVersionInputBuilder<S0, super::unset::MnpVersionId, S2> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -198,7 +198,7 @@ impl<S0, S2> ModifyOnlineVersionInputBuilder<S0, unset::MnpVersionId, S2> {
     }
 }
 
-impl<S0, S1> ModifyOnlineVersionInputBuilder<S0, S1, unset::PlatformId> {
+impl<S0, S1> ModifyOnlineVersionInputBuilder<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -252,9 +252,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ModifyOnlineVersionRequest<
-    S0 = unset::MnpId,
-    S1 = unset::MnpVersionId,
-    S2 = unset::PlatformId,
+    S0 = super::unset::MnpId,
+    S1 = super::unset::MnpVersionId,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: ModifyOnlineVersionInputBuilder<S0, S1, S2>,
@@ -270,7 +270,7 @@ impl ModifyOnlineVersionRequest {
     }
 }
 
-impl<S1, S2> ModifyOnlineVersionRequest<unset::MnpId, S1, S2> {
+impl<S1, S2> ModifyOnlineVersionRequest<super::unset::MnpId, S1, S2> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -285,7 +285,7 @@ impl<S1, S2> ModifyOnlineVersionRequest<unset::MnpId, S1, S2> {
     }
 }
 
-impl<S0, S2> ModifyOnlineVersionRequest<S0, unset::MnpVersionId, S2> {
+impl<S0, S2> ModifyOnlineVersionRequest<S0, super::unset::MnpVersionId, S2> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -300,7 +300,7 @@ impl<S0, S2> ModifyOnlineVersionRequest<S0, unset::MnpVersionId, S2> {
     }
 }
 
-impl<S0, S1> ModifyOnlineVersionRequest<S0, S1, unset::PlatformId> {
+impl<S0, S1> ModifyOnlineVersionRequest<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -352,7 +352,9 @@ where
 /// Successful answer of `ModifyOnlineVersion`.
 ///
 /// ModifyOnlineVersion response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyOnlineVersionOutput {
     /// Response data
@@ -365,102 +367,43 @@ pub struct ModifyOnlineVersionOutput {
     pub request_id: String,
 }
 
-impl ModifyOnlineVersionOutput {
-    /// Starts a [`ModifyOnlineVersionOutputBuilder`].
-    pub fn builder() -> ModifyOnlineVersionOutputBuilder {
-        ModifyOnlineVersionOutputBuilder::new()
-    }
-}
-
-/// Builds a [`ModifyOnlineVersionOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct ModifyOnlineVersionOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::BooleanInfo>,
-    request_id: S0,
-}
-
-impl ModifyOnlineVersionOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        ModifyOnlineVersionOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for ModifyOnlineVersionOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ModifyOnlineVersionOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> ModifyOnlineVersionOutputBuilder<String> {
-        ModifyOnlineVersionOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> ModifyOnlineVersionOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::BooleanInfo>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(mut self, data: Option<super::models::BooleanInfo>) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> ModifyOnlineVersionOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`ModifyOnlineVersionOutput`].
-    pub fn build(self) -> ModifyOnlineVersionOutput {
-        ModifyOnlineVersionOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct ModifyOnlineVersionResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::BooleanInfo>,
+}
+
+impl ::tcmpp_api::__private::Fields for ModifyOnlineVersionResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for ModifyOnlineVersionResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for ModifyOnlineVersionResponseBody {
@@ -497,20 +440,3 @@ pub type ModifyOnlineVersionError = super::errors::TcmppError;
 
 /// The kinds of [`ModifyOnlineVersionError`].
 pub type ModifyOnlineVersionErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `mnp_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpId;
-    /// A builder's required member `mnp_version_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpVersionId;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

@@ -41,7 +41,7 @@
 //! ```
 
 /// The `ModifyPlatformAuditStatus` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct ModifyPlatformAuditStatus;
 
 impl ::tcmpp_api::operation::Operation for ModifyPlatformAuditStatus {
@@ -155,9 +155,9 @@ impl ModifyPlatformAuditStatusInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifyPlatformAuditStatusInputBuilder<
-    S0 = unset::AuditNo,
-    S1 = unset::AuditResult,
-    S2 = unset::PlatformId,
+    S0 = super::unset::AuditNo,
+    S1 = super::unset::AuditResult,
+    S2 = super::unset::PlatformId,
 > {
     audit_no: S0,
     audit_result: S1,
@@ -170,9 +170,9 @@ impl ModifyPlatformAuditStatusInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifyPlatformAuditStatusInputBuilder {
-            audit_no: unset::AuditNo,
-            audit_result: unset::AuditResult,
-            platform_id: unset::PlatformId,
+            audit_no: super::unset::AuditNo,
+            audit_result: super::unset::AuditResult,
+            platform_id: super::unset::PlatformId,
             audit_note: None,
             audit_items: None,
         }
@@ -185,7 +185,7 @@ impl Default for ModifyPlatformAuditStatusInputBuilder {
     }
 }
 
-impl<S1, S2> ModifyPlatformAuditStatusInputBuilder<unset::AuditNo, S1, S2> {
+impl<S1, S2> ModifyPlatformAuditStatusInputBuilder<super::unset::AuditNo, S1, S2> {
     /// Approval ticket ID
     ///
     /// Wire name: `AuditNo`.
@@ -203,7 +203,7 @@ impl<S1, S2> ModifyPlatformAuditStatusInputBuilder<unset::AuditNo, S1, S2> {
     }
 }
 
-impl<S0, S2> ModifyPlatformAuditStatusInputBuilder<S0, unset::AuditResult, S2> {
+impl<S0, S2> ModifyPlatformAuditStatusInputBuilder<S0, super::unset::AuditResult, S2> {
     /// Approval result
     ///
     /// Wire name: `AuditResult`.
@@ -221,7 +221,7 @@ impl<S0, S2> ModifyPlatformAuditStatusInputBuilder<S0, unset::AuditResult, S2> {
     }
 }
 
-impl<S0, S1> ModifyPlatformAuditStatusInputBuilder<S0, S1, unset::PlatformId> {
+impl<S0, S1> ModifyPlatformAuditStatusInputBuilder<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -297,9 +297,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ModifyPlatformAuditStatusRequest<
-    S0 = unset::AuditNo,
-    S1 = unset::AuditResult,
-    S2 = unset::PlatformId,
+    S0 = super::unset::AuditNo,
+    S1 = super::unset::AuditResult,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: ModifyPlatformAuditStatusInputBuilder<S0, S1, S2>,
@@ -315,7 +315,7 @@ impl ModifyPlatformAuditStatusRequest {
     }
 }
 
-impl<S1, S2> ModifyPlatformAuditStatusRequest<unset::AuditNo, S1, S2> {
+impl<S1, S2> ModifyPlatformAuditStatusRequest<super::unset::AuditNo, S1, S2> {
     /// Approval ticket ID
     ///
     /// Wire name: `AuditNo`.
@@ -330,7 +330,7 @@ impl<S1, S2> ModifyPlatformAuditStatusRequest<unset::AuditNo, S1, S2> {
     }
 }
 
-impl<S0, S2> ModifyPlatformAuditStatusRequest<S0, unset::AuditResult, S2> {
+impl<S0, S2> ModifyPlatformAuditStatusRequest<S0, super::unset::AuditResult, S2> {
     /// Approval result
     ///
     /// Wire name: `AuditResult`.
@@ -345,7 +345,7 @@ impl<S0, S2> ModifyPlatformAuditStatusRequest<S0, unset::AuditResult, S2> {
     }
 }
 
-impl<S0, S1> ModifyPlatformAuditStatusRequest<S0, S1, unset::PlatformId> {
+impl<S0, S1> ModifyPlatformAuditStatusRequest<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -417,7 +417,9 @@ where
 /// Successful answer of `ModifyPlatformAuditStatus`.
 ///
 /// ModifyPlatformAuditStatus response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyPlatformAuditStatusOutput {
     /// Response data
@@ -432,104 +434,43 @@ pub struct ModifyPlatformAuditStatusOutput {
     pub request_id: String,
 }
 
-impl ModifyPlatformAuditStatusOutput {
-    /// Starts a [`ModifyPlatformAuditStatusOutputBuilder`].
-    pub fn builder() -> ModifyPlatformAuditStatusOutputBuilder {
-        ModifyPlatformAuditStatusOutputBuilder::new()
-    }
-}
-
-/// Builds a [`ModifyPlatformAuditStatusOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct ModifyPlatformAuditStatusOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::BooleanInfo>,
-    request_id: S0,
-}
-
-impl ModifyPlatformAuditStatusOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        ModifyPlatformAuditStatusOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for ModifyPlatformAuditStatusOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ModifyPlatformAuditStatusOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> ModifyPlatformAuditStatusOutputBuilder<String> {
-        ModifyPlatformAuditStatusOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> ModifyPlatformAuditStatusOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::BooleanInfo>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(mut self, data: Option<super::models::BooleanInfo>) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> ModifyPlatformAuditStatusOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`ModifyPlatformAuditStatusOutput`].
-    pub fn build(self) -> ModifyPlatformAuditStatusOutput {
-        ModifyPlatformAuditStatusOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct ModifyPlatformAuditStatusResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::BooleanInfo>,
+}
+
+impl ::tcmpp_api::__private::Fields for ModifyPlatformAuditStatusResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for ModifyPlatformAuditStatusResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for ModifyPlatformAuditStatusResponseBody {
@@ -566,20 +507,3 @@ pub type ModifyPlatformAuditStatusError = super::errors::TcmppError;
 
 /// The kinds of [`ModifyPlatformAuditStatusError`].
 pub type ModifyPlatformAuditStatusErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `audit_no` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct AuditNo;
-    /// A builder's required member `audit_result` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct AuditResult;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

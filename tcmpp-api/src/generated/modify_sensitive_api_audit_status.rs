@@ -34,7 +34,7 @@
 //! ```
 
 /// The `ModifySensitiveAPIAuditStatus` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct ModifySensitiveApiAuditStatus;
 
 impl ::tcmpp_api::operation::Operation for ModifySensitiveApiAuditStatus {
@@ -136,9 +136,9 @@ impl ModifySensitiveApiAuditStatusInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifySensitiveApiAuditStatusInputBuilder<
-    S0 = unset::AuditNo,
-    S1 = unset::AuditStatus,
-    S2 = unset::PlatformId,
+    S0 = super::unset::AuditNo,
+    S1 = super::unset::AuditStatus,
+    S2 = super::unset::PlatformId,
 > {
     audit_no: S0,
     audit_status: S1,
@@ -150,9 +150,9 @@ impl ModifySensitiveApiAuditStatusInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifySensitiveApiAuditStatusInputBuilder {
-            audit_no: unset::AuditNo,
-            audit_status: unset::AuditStatus,
-            platform_id: unset::PlatformId,
+            audit_no: super::unset::AuditNo,
+            audit_status: super::unset::AuditStatus,
+            platform_id: super::unset::PlatformId,
             audit_note: None,
         }
     }
@@ -164,7 +164,7 @@ impl Default for ModifySensitiveApiAuditStatusInputBuilder {
     }
 }
 
-impl<S1, S2> ModifySensitiveApiAuditStatusInputBuilder<unset::AuditNo, S1, S2> {
+impl<S1, S2> ModifySensitiveApiAuditStatusInputBuilder<super::unset::AuditNo, S1, S2> {
     /// Approval ticket ID
     ///
     /// Wire name: `AuditNo`.
@@ -181,7 +181,10 @@ impl<S1, S2> ModifySensitiveApiAuditStatusInputBuilder<unset::AuditNo, S1, S2> {
     }
 }
 
-impl<S0, S2> ModifySensitiveApiAuditStatusInputBuilder<S0, unset::AuditStatus, S2> {
+impl<
+    S0,
+    S2,
+> ModifySensitiveApiAuditStatusInputBuilder<S0, super::unset::AuditStatus, S2> {
     /// Approval status 20 Rejected 30 Approved
     ///
     /// Wire name: `AuditStatus`.
@@ -198,7 +201,10 @@ impl<S0, S2> ModifySensitiveApiAuditStatusInputBuilder<S0, unset::AuditStatus, S
     }
 }
 
-impl<S0, S1> ModifySensitiveApiAuditStatusInputBuilder<S0, S1, unset::PlatformId> {
+impl<
+    S0,
+    S1,
+> ModifySensitiveApiAuditStatusInputBuilder<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -252,9 +258,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ModifySensitiveApiAuditStatusRequest<
-    S0 = unset::AuditNo,
-    S1 = unset::AuditStatus,
-    S2 = unset::PlatformId,
+    S0 = super::unset::AuditNo,
+    S1 = super::unset::AuditStatus,
+    S2 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: ModifySensitiveApiAuditStatusInputBuilder<S0, S1, S2>,
@@ -270,7 +276,7 @@ impl ModifySensitiveApiAuditStatusRequest {
     }
 }
 
-impl<S1, S2> ModifySensitiveApiAuditStatusRequest<unset::AuditNo, S1, S2> {
+impl<S1, S2> ModifySensitiveApiAuditStatusRequest<super::unset::AuditNo, S1, S2> {
     /// Approval ticket ID
     ///
     /// Wire name: `AuditNo`.
@@ -285,7 +291,7 @@ impl<S1, S2> ModifySensitiveApiAuditStatusRequest<unset::AuditNo, S1, S2> {
     }
 }
 
-impl<S0, S2> ModifySensitiveApiAuditStatusRequest<S0, unset::AuditStatus, S2> {
+impl<S0, S2> ModifySensitiveApiAuditStatusRequest<S0, super::unset::AuditStatus, S2> {
     /// Approval status 20 Rejected 30 Approved
     ///
     /// Wire name: `AuditStatus`.
@@ -300,7 +306,7 @@ impl<S0, S2> ModifySensitiveApiAuditStatusRequest<S0, unset::AuditStatus, S2> {
     }
 }
 
-impl<S0, S1> ModifySensitiveApiAuditStatusRequest<S0, S1, unset::PlatformId> {
+impl<S0, S1> ModifySensitiveApiAuditStatusRequest<S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -352,7 +358,9 @@ where
 /// Successful answer of `ModifySensitiveAPIAuditStatus`.
 ///
 /// ModifySensitiveAPIAuditStatus response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifySensitiveApiAuditStatusOutput {
     /// Response data
@@ -367,104 +375,43 @@ pub struct ModifySensitiveApiAuditStatusOutput {
     pub request_id: String,
 }
 
-impl ModifySensitiveApiAuditStatusOutput {
-    /// Starts a [`ModifySensitiveApiAuditStatusOutputBuilder`].
-    pub fn builder() -> ModifySensitiveApiAuditStatusOutputBuilder {
-        ModifySensitiveApiAuditStatusOutputBuilder::new()
-    }
-}
-
-/// Builds a [`ModifySensitiveApiAuditStatusOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct ModifySensitiveApiAuditStatusOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::BooleanInfo>,
-    request_id: S0,
-}
-
-impl ModifySensitiveApiAuditStatusOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        ModifySensitiveApiAuditStatusOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for ModifySensitiveApiAuditStatusOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ModifySensitiveApiAuditStatusOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> ModifySensitiveApiAuditStatusOutputBuilder<String> {
-        ModifySensitiveApiAuditStatusOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> ModifySensitiveApiAuditStatusOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::BooleanInfo>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(mut self, data: Option<super::models::BooleanInfo>) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> ModifySensitiveApiAuditStatusOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`ModifySensitiveApiAuditStatusOutput`].
-    pub fn build(self) -> ModifySensitiveApiAuditStatusOutput {
-        ModifySensitiveApiAuditStatusOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct ModifySensitiveApiAuditStatusResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::BooleanInfo>,
+}
+
+impl ::tcmpp_api::__private::Fields for ModifySensitiveApiAuditStatusResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for ModifySensitiveApiAuditStatusResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for ModifySensitiveApiAuditStatusResponseBody {
@@ -501,20 +448,3 @@ pub type ModifySensitiveApiAuditStatusError = super::errors::TcmppError;
 
 /// The kinds of [`ModifySensitiveApiAuditStatusError`].
 pub type ModifySensitiveApiAuditStatusErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `audit_no` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct AuditNo;
-    /// A builder's required member `audit_status` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct AuditStatus;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

@@ -34,7 +34,7 @@
 //! ```
 
 /// The `ModifyTeamMember` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct ModifyTeamMember;
 
 impl ::tcmpp_api::operation::Operation for ModifyTeamMember {
@@ -138,10 +138,10 @@ impl ModifyTeamMemberInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifyTeamMemberInputBuilder<
-    S0 = unset::TeamId,
-    S1 = unset::UserId,
-    S2 = unset::RoleId,
-    S3 = unset::PlatformId,
+    S0 = super::unset::TeamId,
+    S1 = super::unset::UserId,
+    S2 = super::unset::RoleId,
+    S3 = super::unset::PlatformId,
 > {
     team_id: S0,
     user_id: S1,
@@ -153,10 +153,10 @@ impl ModifyTeamMemberInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifyTeamMemberInputBuilder {
-            team_id: unset::TeamId,
-            user_id: unset::UserId,
-            role_id: unset::RoleId,
-            platform_id: unset::PlatformId,
+            team_id: super::unset::TeamId,
+            user_id: super::unset::UserId,
+            role_id: super::unset::RoleId,
+            platform_id: super::unset::PlatformId,
         }
     }
 }
@@ -167,7 +167,7 @@ impl Default for ModifyTeamMemberInputBuilder {
     }
 }
 
-impl<S1, S2, S3> ModifyTeamMemberInputBuilder<unset::TeamId, S1, S2, S3> {
+impl<S1, S2, S3> ModifyTeamMemberInputBuilder<super::unset::TeamId, S1, S2, S3> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
@@ -184,7 +184,7 @@ impl<S1, S2, S3> ModifyTeamMemberInputBuilder<unset::TeamId, S1, S2, S3> {
     }
 }
 
-impl<S0, S2, S3> ModifyTeamMemberInputBuilder<S0, unset::UserId, S2, S3> {
+impl<S0, S2, S3> ModifyTeamMemberInputBuilder<S0, super::unset::UserId, S2, S3> {
     /// User ID
     ///
     /// Wire name: `UserId`.
@@ -201,7 +201,7 @@ impl<S0, S2, S3> ModifyTeamMemberInputBuilder<S0, unset::UserId, S2, S3> {
     }
 }
 
-impl<S0, S1, S3> ModifyTeamMemberInputBuilder<S0, S1, unset::RoleId, S3> {
+impl<S0, S1, S3> ModifyTeamMemberInputBuilder<S0, S1, super::unset::RoleId, S3> {
     /// Role ID.
     ///
     /// Wire name: `RoleId`.
@@ -218,7 +218,7 @@ impl<S0, S1, S3> ModifyTeamMemberInputBuilder<S0, S1, unset::RoleId, S3> {
     }
 }
 
-impl<S0, S1, S2> ModifyTeamMemberInputBuilder<S0, S1, S2, unset::PlatformId> {
+impl<S0, S1, S2> ModifyTeamMemberInputBuilder<S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -257,10 +257,10 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ModifyTeamMemberRequest<
-    S0 = unset::TeamId,
-    S1 = unset::UserId,
-    S2 = unset::RoleId,
-    S3 = unset::PlatformId,
+    S0 = super::unset::TeamId,
+    S1 = super::unset::UserId,
+    S2 = super::unset::RoleId,
+    S3 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: ModifyTeamMemberInputBuilder<S0, S1, S2, S3>,
@@ -276,7 +276,7 @@ impl ModifyTeamMemberRequest {
     }
 }
 
-impl<S1, S2, S3> ModifyTeamMemberRequest<unset::TeamId, S1, S2, S3> {
+impl<S1, S2, S3> ModifyTeamMemberRequest<super::unset::TeamId, S1, S2, S3> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
@@ -291,7 +291,7 @@ impl<S1, S2, S3> ModifyTeamMemberRequest<unset::TeamId, S1, S2, S3> {
     }
 }
 
-impl<S0, S2, S3> ModifyTeamMemberRequest<S0, unset::UserId, S2, S3> {
+impl<S0, S2, S3> ModifyTeamMemberRequest<S0, super::unset::UserId, S2, S3> {
     /// User ID
     ///
     /// Wire name: `UserId`.
@@ -306,7 +306,7 @@ impl<S0, S2, S3> ModifyTeamMemberRequest<S0, unset::UserId, S2, S3> {
     }
 }
 
-impl<S0, S1, S3> ModifyTeamMemberRequest<S0, S1, unset::RoleId, S3> {
+impl<S0, S1, S3> ModifyTeamMemberRequest<S0, S1, super::unset::RoleId, S3> {
     /// Role ID.
     ///
     /// Wire name: `RoleId`.
@@ -321,7 +321,7 @@ impl<S0, S1, S3> ModifyTeamMemberRequest<S0, S1, unset::RoleId, S3> {
     }
 }
 
-impl<S0, S1, S2> ModifyTeamMemberRequest<S0, S1, S2, unset::PlatformId> {
+impl<S0, S1, S2> ModifyTeamMemberRequest<S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -355,7 +355,9 @@ where
 /// Successful answer of `ModifyTeamMember`.
 ///
 /// ModifyTeamMember response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyTeamMemberOutput {
     /// Response data
@@ -368,102 +370,43 @@ pub struct ModifyTeamMemberOutput {
     pub request_id: String,
 }
 
-impl ModifyTeamMemberOutput {
-    /// Starts a [`ModifyTeamMemberOutputBuilder`].
-    pub fn builder() -> ModifyTeamMemberOutputBuilder {
-        ModifyTeamMemberOutputBuilder::new()
-    }
-}
-
-/// Builds a [`ModifyTeamMemberOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct ModifyTeamMemberOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::BooleanInfo>,
-    request_id: S0,
-}
-
-impl ModifyTeamMemberOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        ModifyTeamMemberOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for ModifyTeamMemberOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ModifyTeamMemberOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> ModifyTeamMemberOutputBuilder<String> {
-        ModifyTeamMemberOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> ModifyTeamMemberOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::BooleanInfo>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(mut self, data: Option<super::models::BooleanInfo>) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> ModifyTeamMemberOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`ModifyTeamMemberOutput`].
-    pub fn build(self) -> ModifyTeamMemberOutput {
-        ModifyTeamMemberOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct ModifyTeamMemberResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::BooleanInfo>,
+}
+
+impl ::tcmpp_api::__private::Fields for ModifyTeamMemberResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for ModifyTeamMemberResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for ModifyTeamMemberResponseBody {
@@ -500,23 +443,3 @@ pub type ModifyTeamMemberError = super::errors::TcmppError;
 
 /// The kinds of [`ModifyTeamMemberError`].
 pub type ModifyTeamMemberErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-    /// A builder's required member `role_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RoleId;
-    /// A builder's required member `team_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct TeamId;
-    /// A builder's required member `user_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct UserId;
-}

@@ -34,7 +34,7 @@
 //! ```
 
 /// The `ModifyUser` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct ModifyUser;
 
 impl ::tcmpp_api::operation::Operation for ModifyUser {
@@ -138,10 +138,10 @@ impl ModifyUserInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifyUserInputBuilder<
-    S0 = unset::UserId,
-    S1 = unset::UserName,
-    S2 = unset::AccountType,
-    S3 = unset::PlatformId,
+    S0 = super::unset::UserId,
+    S1 = super::unset::UserName,
+    S2 = super::unset::AccountType,
+    S3 = super::unset::PlatformId,
 > {
     user_id: S0,
     user_name: S1,
@@ -153,10 +153,10 @@ impl ModifyUserInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifyUserInputBuilder {
-            user_id: unset::UserId,
-            user_name: unset::UserName,
-            account_type: unset::AccountType,
-            platform_id: unset::PlatformId,
+            user_id: super::unset::UserId,
+            user_name: super::unset::UserName,
+            account_type: super::unset::AccountType,
+            platform_id: super::unset::PlatformId,
         }
     }
 }
@@ -167,7 +167,7 @@ impl Default for ModifyUserInputBuilder {
     }
 }
 
-impl<S1, S2, S3> ModifyUserInputBuilder<unset::UserId, S1, S2, S3> {
+impl<S1, S2, S3> ModifyUserInputBuilder<super::unset::UserId, S1, S2, S3> {
     /// User ID
     ///
     /// Wire name: `UserId`.
@@ -184,7 +184,7 @@ impl<S1, S2, S3> ModifyUserInputBuilder<unset::UserId, S1, S2, S3> {
     }
 }
 
-impl<S0, S2, S3> ModifyUserInputBuilder<S0, unset::UserName, S2, S3> {
+impl<S0, S2, S3> ModifyUserInputBuilder<S0, super::unset::UserName, S2, S3> {
     /// User name
     ///
     /// Wire name: `UserName`.
@@ -201,7 +201,7 @@ impl<S0, S2, S3> ModifyUserInputBuilder<S0, unset::UserName, S2, S3> {
     }
 }
 
-impl<S0, S1, S3> ModifyUserInputBuilder<S0, S1, unset::AccountType, S3> {
+impl<S0, S1, S3> ModifyUserInputBuilder<S0, S1, super::unset::AccountType, S3> {
     /// Account type 2 - Platform administrator 3 - Ordinary member
     ///
     /// Wire name: `AccountType`.
@@ -218,7 +218,7 @@ impl<S0, S1, S3> ModifyUserInputBuilder<S0, S1, unset::AccountType, S3> {
     }
 }
 
-impl<S0, S1, S2> ModifyUserInputBuilder<S0, S1, S2, unset::PlatformId> {
+impl<S0, S1, S2> ModifyUserInputBuilder<S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -257,10 +257,10 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ModifyUserRequest<
-    S0 = unset::UserId,
-    S1 = unset::UserName,
-    S2 = unset::AccountType,
-    S3 = unset::PlatformId,
+    S0 = super::unset::UserId,
+    S1 = super::unset::UserName,
+    S2 = super::unset::AccountType,
+    S3 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: ModifyUserInputBuilder<S0, S1, S2, S3>,
@@ -276,7 +276,7 @@ impl ModifyUserRequest {
     }
 }
 
-impl<S1, S2, S3> ModifyUserRequest<unset::UserId, S1, S2, S3> {
+impl<S1, S2, S3> ModifyUserRequest<super::unset::UserId, S1, S2, S3> {
     /// User ID
     ///
     /// Wire name: `UserId`.
@@ -291,7 +291,7 @@ impl<S1, S2, S3> ModifyUserRequest<unset::UserId, S1, S2, S3> {
     }
 }
 
-impl<S0, S2, S3> ModifyUserRequest<S0, unset::UserName, S2, S3> {
+impl<S0, S2, S3> ModifyUserRequest<S0, super::unset::UserName, S2, S3> {
     /// User name
     ///
     /// Wire name: `UserName`.
@@ -306,7 +306,7 @@ impl<S0, S2, S3> ModifyUserRequest<S0, unset::UserName, S2, S3> {
     }
 }
 
-impl<S0, S1, S3> ModifyUserRequest<S0, S1, unset::AccountType, S3> {
+impl<S0, S1, S3> ModifyUserRequest<S0, S1, super::unset::AccountType, S3> {
     /// Account type 2 - Platform administrator 3 - Ordinary member
     ///
     /// Wire name: `AccountType`.
@@ -321,7 +321,7 @@ impl<S0, S1, S3> ModifyUserRequest<S0, S1, unset::AccountType, S3> {
     }
 }
 
-impl<S0, S1, S2> ModifyUserRequest<S0, S1, S2, unset::PlatformId> {
+impl<S0, S1, S2> ModifyUserRequest<S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -355,7 +355,9 @@ where
 /// Successful answer of `ModifyUser`.
 ///
 /// ModifyUser response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyUserOutput {
     /// Response data
@@ -369,103 +371,42 @@ pub struct ModifyUserOutput {
     pub request_id: String,
 }
 
-impl ModifyUserOutput {
-    /// Starts a [`ModifyUserOutputBuilder`].
-    pub fn builder() -> ModifyUserOutputBuilder {
-        ModifyUserOutputBuilder::new()
-    }
-}
-
-/// Builds a [`ModifyUserOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct ModifyUserOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::BooleanInfo>,
-    request_id: S0,
-}
-
-impl ModifyUserOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        ModifyUserOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for ModifyUserOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ModifyUserOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> ModifyUserOutputBuilder<String> {
-        ModifyUserOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> ModifyUserOutputBuilder<S0> {
-    /// Response data
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::BooleanInfo>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(mut self, data: Option<super::models::BooleanInfo>) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> ModifyUserOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`ModifyUserOutput`].
-    pub fn build(self) -> ModifyUserOutput {
-        ModifyUserOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct ModifyUserResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::BooleanInfo>,
+}
+
+impl ::tcmpp_api::__private::Fields for ModifyUserResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for ModifyUserResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for ModifyUserResponseBody {
@@ -500,23 +441,3 @@ pub type ModifyUserError = super::errors::TcmppError;
 
 /// The kinds of [`ModifyUserError`].
 pub type ModifyUserErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `account_type` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct AccountType;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-    /// A builder's required member `user_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct UserId;
-    /// A builder's required member `user_name` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct UserName;
-}

@@ -34,7 +34,7 @@
 //! ```
 
 /// The `ModifyUserPassword` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct ModifyUserPassword;
 
 impl ::tcmpp_api::operation::Operation for ModifyUserPassword {
@@ -138,10 +138,10 @@ impl ModifyUserPasswordInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifyUserPasswordInputBuilder<
-    S0 = unset::UserId,
-    S1 = unset::Password,
-    S2 = unset::KeyId,
-    S3 = unset::PlatformId,
+    S0 = super::unset::UserId,
+    S1 = super::unset::Password,
+    S2 = super::unset::KeyId,
+    S3 = super::unset::PlatformId,
 > {
     user_id: S0,
     password: S1,
@@ -153,10 +153,10 @@ impl ModifyUserPasswordInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifyUserPasswordInputBuilder {
-            user_id: unset::UserId,
-            password: unset::Password,
-            key_id: unset::KeyId,
-            platform_id: unset::PlatformId,
+            user_id: super::unset::UserId,
+            password: super::unset::Password,
+            key_id: super::unset::KeyId,
+            platform_id: super::unset::PlatformId,
         }
     }
 }
@@ -167,7 +167,7 @@ impl Default for ModifyUserPasswordInputBuilder {
     }
 }
 
-impl<S1, S2, S3> ModifyUserPasswordInputBuilder<unset::UserId, S1, S2, S3> {
+impl<S1, S2, S3> ModifyUserPasswordInputBuilder<super::unset::UserId, S1, S2, S3> {
     /// User ID
     ///
     /// Wire name: `UserId`.
@@ -184,7 +184,7 @@ impl<S1, S2, S3> ModifyUserPasswordInputBuilder<unset::UserId, S1, S2, S3> {
     }
 }
 
-impl<S0, S2, S3> ModifyUserPasswordInputBuilder<S0, unset::Password, S2, S3> {
+impl<S0, S2, S3> ModifyUserPasswordInputBuilder<S0, super::unset::Password, S2, S3> {
     /// Account password. Use CreatePresetKey to get publick key to encrypt the password.
     ///
     /// Wire name: `Password`.
@@ -201,7 +201,7 @@ impl<S0, S2, S3> ModifyUserPasswordInputBuilder<S0, unset::Password, S2, S3> {
     }
 }
 
-impl<S0, S1, S3> ModifyUserPasswordInputBuilder<S0, S1, unset::KeyId, S3> {
+impl<S0, S1, S3> ModifyUserPasswordInputBuilder<S0, S1, super::unset::KeyId, S3> {
     /// Call CreatePresetKey to get the keyID from RequestId
     ///
     /// Wire name: `KeyId`.
@@ -218,7 +218,7 @@ impl<S0, S1, S3> ModifyUserPasswordInputBuilder<S0, S1, unset::KeyId, S3> {
     }
 }
 
-impl<S0, S1, S2> ModifyUserPasswordInputBuilder<S0, S1, S2, unset::PlatformId> {
+impl<S0, S1, S2> ModifyUserPasswordInputBuilder<S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -257,10 +257,10 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ModifyUserPasswordRequest<
-    S0 = unset::UserId,
-    S1 = unset::Password,
-    S2 = unset::KeyId,
-    S3 = unset::PlatformId,
+    S0 = super::unset::UserId,
+    S1 = super::unset::Password,
+    S2 = super::unset::KeyId,
+    S3 = super::unset::PlatformId,
 > {
     client: ::tcmpp_api::Client,
     input: ModifyUserPasswordInputBuilder<S0, S1, S2, S3>,
@@ -276,7 +276,7 @@ impl ModifyUserPasswordRequest {
     }
 }
 
-impl<S1, S2, S3> ModifyUserPasswordRequest<unset::UserId, S1, S2, S3> {
+impl<S1, S2, S3> ModifyUserPasswordRequest<super::unset::UserId, S1, S2, S3> {
     /// User ID
     ///
     /// Wire name: `UserId`.
@@ -291,7 +291,7 @@ impl<S1, S2, S3> ModifyUserPasswordRequest<unset::UserId, S1, S2, S3> {
     }
 }
 
-impl<S0, S2, S3> ModifyUserPasswordRequest<S0, unset::Password, S2, S3> {
+impl<S0, S2, S3> ModifyUserPasswordRequest<S0, super::unset::Password, S2, S3> {
     /// Account password. Use CreatePresetKey to get publick key to encrypt the password.
     ///
     /// Wire name: `Password`.
@@ -306,7 +306,7 @@ impl<S0, S2, S3> ModifyUserPasswordRequest<S0, unset::Password, S2, S3> {
     }
 }
 
-impl<S0, S1, S3> ModifyUserPasswordRequest<S0, S1, unset::KeyId, S3> {
+impl<S0, S1, S3> ModifyUserPasswordRequest<S0, S1, super::unset::KeyId, S3> {
     /// Call CreatePresetKey to get the keyID from RequestId
     ///
     /// Wire name: `KeyId`.
@@ -321,7 +321,7 @@ impl<S0, S1, S3> ModifyUserPasswordRequest<S0, S1, unset::KeyId, S3> {
     }
 }
 
-impl<S0, S1, S2> ModifyUserPasswordRequest<S0, S1, S2, unset::PlatformId> {
+impl<S0, S1, S2> ModifyUserPasswordRequest<S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -358,7 +358,9 @@ where
 /// Successful answer of `ModifyUserPassword`.
 ///
 /// ModifyUserPassword response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyUserPasswordOutput {
     /// Response data
@@ -372,103 +374,43 @@ pub struct ModifyUserPasswordOutput {
     pub request_id: String,
 }
 
-impl ModifyUserPasswordOutput {
-    /// Starts a [`ModifyUserPasswordOutputBuilder`].
-    pub fn builder() -> ModifyUserPasswordOutputBuilder {
-        ModifyUserPasswordOutputBuilder::new()
-    }
-}
-
-/// Builds a [`ModifyUserPasswordOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct ModifyUserPasswordOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::BooleanInfo>,
-    request_id: S0,
-}
-
-impl ModifyUserPasswordOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        ModifyUserPasswordOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for ModifyUserPasswordOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ModifyUserPasswordOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> ModifyUserPasswordOutputBuilder<String> {
-        ModifyUserPasswordOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> ModifyUserPasswordOutputBuilder<S0> {
-    /// Response data
-    /// Note: This field may return null, indicating that no valid values can be obtained.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::BooleanInfo>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(mut self, data: Option<super::models::BooleanInfo>) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> ModifyUserPasswordOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`ModifyUserPasswordOutput`].
-    pub fn build(self) -> ModifyUserPasswordOutput {
-        ModifyUserPasswordOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct ModifyUserPasswordResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::BooleanInfo>,
+}
+
+impl ::tcmpp_api::__private::Fields for ModifyUserPasswordResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for ModifyUserPasswordResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for ModifyUserPasswordResponseBody {
@@ -505,23 +447,3 @@ pub type ModifyUserPasswordError = super::errors::TcmppError;
 
 /// The kinds of [`ModifyUserPasswordError`].
 pub type ModifyUserPasswordErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `key_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct KeyId;
-    /// A builder's required member `password` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct Password;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-    /// A builder's required member `user_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct UserId;
-}

@@ -39,7 +39,7 @@
 //! ```
 
 /// The `ProcessMNPApproval` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct ProcessMnpApproval;
 
 impl ::tcmpp_api::operation::Operation for ProcessMnpApproval {
@@ -110,9 +110,9 @@ impl ProcessMnpApprovalInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ProcessMnpApprovalInputBuilder<
-    S0 = unset::ApprovalNo,
-    S1 = unset::PlatformId,
-    S2 = unset::ApprovalItems,
+    S0 = super::unset::ApprovalNo,
+    S1 = super::unset::PlatformId,
+    S2 = super::unset::ApprovalItems,
 > {
     approval_no: S0,
     platform_id: S1,
@@ -123,9 +123,9 @@ impl ProcessMnpApprovalInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ProcessMnpApprovalInputBuilder {
-            approval_no: unset::ApprovalNo,
-            platform_id: unset::PlatformId,
-            approval_items: unset::ApprovalItems,
+            approval_no: super::unset::ApprovalNo,
+            platform_id: super::unset::PlatformId,
+            approval_items: super::unset::ApprovalItems,
         }
     }
 }
@@ -136,7 +136,7 @@ impl Default for ProcessMnpApprovalInputBuilder {
     }
 }
 
-impl<S1, S2> ProcessMnpApprovalInputBuilder<unset::ApprovalNo, S1, S2> {
+impl<S1, S2> ProcessMnpApprovalInputBuilder<super::unset::ApprovalNo, S1, S2> {
     /// Approval ID
     ///
     /// Wire name: `ApprovalNo`.
@@ -152,7 +152,7 @@ impl<S1, S2> ProcessMnpApprovalInputBuilder<unset::ApprovalNo, S1, S2> {
     }
 }
 
-impl<S0, S2> ProcessMnpApprovalInputBuilder<S0, unset::PlatformId, S2> {
+impl<S0, S2> ProcessMnpApprovalInputBuilder<S0, super::unset::PlatformId, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -168,7 +168,7 @@ impl<S0, S2> ProcessMnpApprovalInputBuilder<S0, unset::PlatformId, S2> {
     }
 }
 
-impl<S0, S1> ProcessMnpApprovalInputBuilder<S0, S1, unset::ApprovalItems> {
+impl<S0, S1> ProcessMnpApprovalInputBuilder<S0, S1, super::unset::ApprovalItems> {
     /// Approval details
     ///
     /// Wire name: `ApprovalItems`.
@@ -207,9 +207,9 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ProcessMnpApprovalRequest<
-    S0 = unset::ApprovalNo,
-    S1 = unset::PlatformId,
-    S2 = unset::ApprovalItems,
+    S0 = super::unset::ApprovalNo,
+    S1 = super::unset::PlatformId,
+    S2 = super::unset::ApprovalItems,
 > {
     client: ::tcmpp_api::Client,
     input: ProcessMnpApprovalInputBuilder<S0, S1, S2>,
@@ -225,7 +225,7 @@ impl ProcessMnpApprovalRequest {
     }
 }
 
-impl<S1, S2> ProcessMnpApprovalRequest<unset::ApprovalNo, S1, S2> {
+impl<S1, S2> ProcessMnpApprovalRequest<super::unset::ApprovalNo, S1, S2> {
     /// Approval ID
     ///
     /// Wire name: `ApprovalNo`.
@@ -240,7 +240,7 @@ impl<S1, S2> ProcessMnpApprovalRequest<unset::ApprovalNo, S1, S2> {
     }
 }
 
-impl<S0, S2> ProcessMnpApprovalRequest<S0, unset::PlatformId, S2> {
+impl<S0, S2> ProcessMnpApprovalRequest<S0, super::unset::PlatformId, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -255,7 +255,7 @@ impl<S0, S2> ProcessMnpApprovalRequest<S0, unset::PlatformId, S2> {
     }
 }
 
-impl<S0, S1> ProcessMnpApprovalRequest<S0, S1, unset::ApprovalItems> {
+impl<S0, S1> ProcessMnpApprovalRequest<S0, S1, super::unset::ApprovalItems> {
     /// Approval details
     ///
     /// Wire name: `ApprovalItems`.
@@ -294,7 +294,9 @@ where
 /// Successful answer of `ProcessMNPApproval`.
 ///
 /// ProcessMNPApproval response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ProcessMnpApprovalOutput {
     /// Response data
@@ -309,104 +311,43 @@ pub struct ProcessMnpApprovalOutput {
     pub request_id: String,
 }
 
-impl ProcessMnpApprovalOutput {
-    /// Starts a [`ProcessMnpApprovalOutputBuilder`].
-    pub fn builder() -> ProcessMnpApprovalOutputBuilder {
-        ProcessMnpApprovalOutputBuilder::new()
-    }
-}
-
-/// Builds a [`ProcessMnpApprovalOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct ProcessMnpApprovalOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::BooleanInfo>,
-    request_id: S0,
-}
-
-impl ProcessMnpApprovalOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        ProcessMnpApprovalOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for ProcessMnpApprovalOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ProcessMnpApprovalOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> ProcessMnpApprovalOutputBuilder<String> {
-        ProcessMnpApprovalOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> ProcessMnpApprovalOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Documented as always present; answers without it are still accepted.
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::BooleanInfo>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(mut self, data: Option<super::models::BooleanInfo>) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> ProcessMnpApprovalOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`ProcessMnpApprovalOutput`].
-    pub fn build(self) -> ProcessMnpApprovalOutput {
-        ProcessMnpApprovalOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct ProcessMnpApprovalResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::BooleanInfo>,
+}
+
+impl ::tcmpp_api::__private::Fields for ProcessMnpApprovalResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for ProcessMnpApprovalResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for ProcessMnpApprovalResponseBody {
@@ -443,20 +384,3 @@ pub type ProcessMnpApprovalError = super::errors::TcmppError;
 
 /// The kinds of [`ProcessMnpApprovalError`].
 pub type ProcessMnpApprovalErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `approval_items` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct ApprovalItems;
-    /// A builder's required member `approval_no` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct ApprovalNo;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

@@ -34,7 +34,7 @@
 //! ```
 
 /// The `RollbackMNPVersion` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct RollbackMnpVersion;
 
 impl ::tcmpp_api::operation::Operation for RollbackMnpVersion {
@@ -138,10 +138,10 @@ impl RollbackMnpVersionInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct RollbackMnpVersionInputBuilder<
-    S0 = unset::MnpId,
-    S1 = unset::MnpVersionId,
-    S2 = unset::PlatformId,
-    S3 = unset::MnpVersion,
+    S0 = super::unset::MnpId,
+    S1 = super::unset::MnpVersionId,
+    S2 = super::unset::PlatformId,
+    S3 = super::unset::MnpVersion,
 > {
     mnp_id: S0,
     mnp_version_id: S1,
@@ -153,10 +153,10 @@ impl RollbackMnpVersionInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         RollbackMnpVersionInputBuilder {
-            mnp_id: unset::MnpId,
-            mnp_version_id: unset::MnpVersionId,
-            platform_id: unset::PlatformId,
-            mnp_version: unset::MnpVersion,
+            mnp_id: super::unset::MnpId,
+            mnp_version_id: super::unset::MnpVersionId,
+            platform_id: super::unset::PlatformId,
+            mnp_version: super::unset::MnpVersion,
         }
     }
 }
@@ -167,7 +167,7 @@ impl Default for RollbackMnpVersionInputBuilder {
     }
 }
 
-impl<S1, S2, S3> RollbackMnpVersionInputBuilder<unset::MnpId, S1, S2, S3> {
+impl<S1, S2, S3> RollbackMnpVersionInputBuilder<super::unset::MnpId, S1, S2, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -184,7 +184,7 @@ impl<S1, S2, S3> RollbackMnpVersionInputBuilder<unset::MnpId, S1, S2, S3> {
     }
 }
 
-impl<S0, S2, S3> RollbackMnpVersionInputBuilder<S0, unset::MnpVersionId, S2, S3> {
+impl<S0, S2, S3> RollbackMnpVersionInputBuilder<S0, super::unset::MnpVersionId, S2, S3> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -201,7 +201,7 @@ impl<S0, S2, S3> RollbackMnpVersionInputBuilder<S0, unset::MnpVersionId, S2, S3>
     }
 }
 
-impl<S0, S1, S3> RollbackMnpVersionInputBuilder<S0, S1, unset::PlatformId, S3> {
+impl<S0, S1, S3> RollbackMnpVersionInputBuilder<S0, S1, super::unset::PlatformId, S3> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -218,7 +218,7 @@ impl<S0, S1, S3> RollbackMnpVersionInputBuilder<S0, S1, unset::PlatformId, S3> {
     }
 }
 
-impl<S0, S1, S2> RollbackMnpVersionInputBuilder<S0, S1, S2, unset::MnpVersion> {
+impl<S0, S1, S2> RollbackMnpVersionInputBuilder<S0, S1, S2, super::unset::MnpVersion> {
     /// Mini program version number
     ///
     /// Wire name: `MNPVersion`.
@@ -257,10 +257,10 @@ where
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct RollbackMnpVersionRequest<
-    S0 = unset::MnpId,
-    S1 = unset::MnpVersionId,
-    S2 = unset::PlatformId,
-    S3 = unset::MnpVersion,
+    S0 = super::unset::MnpId,
+    S1 = super::unset::MnpVersionId,
+    S2 = super::unset::PlatformId,
+    S3 = super::unset::MnpVersion,
 > {
     client: ::tcmpp_api::Client,
     input: RollbackMnpVersionInputBuilder<S0, S1, S2, S3>,
@@ -276,7 +276,7 @@ impl RollbackMnpVersionRequest {
     }
 }
 
-impl<S1, S2, S3> RollbackMnpVersionRequest<unset::MnpId, S1, S2, S3> {
+impl<S1, S2, S3> RollbackMnpVersionRequest<super::unset::MnpId, S1, S2, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -291,7 +291,7 @@ impl<S1, S2, S3> RollbackMnpVersionRequest<unset::MnpId, S1, S2, S3> {
     }
 }
 
-impl<S0, S2, S3> RollbackMnpVersionRequest<S0, unset::MnpVersionId, S2, S3> {
+impl<S0, S2, S3> RollbackMnpVersionRequest<S0, super::unset::MnpVersionId, S2, S3> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -306,7 +306,7 @@ impl<S0, S2, S3> RollbackMnpVersionRequest<S0, unset::MnpVersionId, S2, S3> {
     }
 }
 
-impl<S0, S1, S3> RollbackMnpVersionRequest<S0, S1, unset::PlatformId, S3> {
+impl<S0, S1, S3> RollbackMnpVersionRequest<S0, S1, super::unset::PlatformId, S3> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -321,7 +321,7 @@ impl<S0, S1, S3> RollbackMnpVersionRequest<S0, S1, unset::PlatformId, S3> {
     }
 }
 
-impl<S0, S1, S2> RollbackMnpVersionRequest<S0, S1, S2, unset::MnpVersion> {
+impl<S0, S1, S2> RollbackMnpVersionRequest<S0, S1, S2, super::unset::MnpVersion> {
     /// Mini program version number
     ///
     /// Wire name: `MNPVersion`.
@@ -358,7 +358,9 @@ where
 /// Successful answer of `RollbackMNPVersion`.
 ///
 /// RollbackMNPVersion response structure.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RollbackMnpVersionOutput {
     /// Response data
@@ -371,102 +373,43 @@ pub struct RollbackMnpVersionOutput {
     pub request_id: String,
 }
 
-impl RollbackMnpVersionOutput {
-    /// Starts a [`RollbackMnpVersionOutputBuilder`].
-    pub fn builder() -> RollbackMnpVersionOutputBuilder {
-        RollbackMnpVersionOutputBuilder::new()
-    }
-}
-
-/// Builds a [`RollbackMnpVersionOutput`].
-///
-/// Required: `request_id`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct RollbackMnpVersionOutputBuilder<S0 = unset::RequestId> {
-    data: Option<super::models::BooleanInfo>,
-    request_id: S0,
-}
-
-impl RollbackMnpVersionOutputBuilder {
-    /// A builder with nothing set.
-    pub fn new() -> Self {
-        RollbackMnpVersionOutputBuilder {
-            data: None,
-            request_id: unset::RequestId,
-        }
-    }
-}
-
-impl Default for RollbackMnpVersionOutputBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl RollbackMnpVersionOutputBuilder<unset::RequestId> {
-    /// The unique request ID, generated by the server, will be returned for every request (if the request fails to reach the server for other reasons, the request will not obtain a RequestId). RequestId is required for locating a problem.
-    ///
-    /// Wire name: `RequestId`.
-    pub fn request_id(
-        self,
-        request_id: impl Into<String>,
-    ) -> RollbackMnpVersionOutputBuilder<String> {
-        RollbackMnpVersionOutputBuilder {
-            data: self.data,
-            request_id: request_id.into(),
-        }
-    }
-}
-
-impl<S0> RollbackMnpVersionOutputBuilder<S0> {
-    /// Response data
-    ///
-    /// Wire name: `Data`.
-    pub fn data(mut self, data: impl Into<super::models::BooleanInfo>) -> Self {
-        self.data = Some(data.into());
-        self
-    }
-
-    /// Sets or clears `data`.
-    pub fn set_data(mut self, data: Option<super::models::BooleanInfo>) -> Self {
-        self.data = data;
-        self
-    }
-}
-
-impl<S0> RollbackMnpVersionOutputBuilder<S0>
-where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-{
-    /// Builds the [`RollbackMnpVersionOutput`].
-    pub fn build(self) -> RollbackMnpVersionOutput {
-        RollbackMnpVersionOutput {
-            data: self.data,
-            request_id: ::tcmpp_api::builder::IsSet::into_value(self.request_id),
-        }
-    }
-}
-
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
-#[derive(::tcmpp_api::__private::serde::Deserialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Default)]
 pub struct RollbackMnpVersionResponseBody {
-    #[serde(rename = "Error", default)]
     __error: Option<::tcmpp_api::__private::ErrorBody>,
-    #[serde(
-        rename = "RequestId",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     request_id: Option<String>,
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "::tcmpp_api::__private::lenient"
-    )]
     data: Option<super::models::BooleanInfo>,
+}
+
+impl ::tcmpp_api::__private::Fields for RollbackMnpVersionResponseBody {
+    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "RequestId" => {
+                self.request_id = map
+                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            "Error" => self.__error = map.next_value()?,
+            "Data" => {
+                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+for RollbackMnpVersionResponseBody {
+    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::tcmpp_api::__private::fields(d)
+    }
 }
 
 impl ::tcmpp_api::__private::ResponseBody for RollbackMnpVersionResponseBody {
@@ -503,23 +446,3 @@ pub type RollbackMnpVersionError = super::errors::TcmppError;
 
 /// The kinds of [`RollbackMnpVersionError`].
 pub type RollbackMnpVersionErrorKind = super::errors::TcmppErrorKind;
-
-/// Typestate markers: a builder whose type still holds one of these
-/// lacks that required member, so it has no `build` method yet.
-pub mod unset {
-    /// A builder's required member `mnp_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpId;
-    /// A builder's required member `mnp_version` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpVersion;
-    /// A builder's required member `mnp_version_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct MnpVersionId;
-    /// A builder's required member `platform_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct PlatformId;
-    /// A builder's required member `request_id` is not set yet.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-    pub struct RequestId;
-}

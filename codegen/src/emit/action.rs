@@ -234,7 +234,7 @@ fn response_body(
         field: format_ident!("request_id"),
         lenient: true,
     }];
-    if !a.response.fields.iter().any(|f| shared(f)) {
+    if !a.response.fields.iter().any(&shared) {
         entries.push(structs::FieldEntry {
             wire: "Error",
             field: format_ident!("__error"),

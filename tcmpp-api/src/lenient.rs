@@ -399,6 +399,87 @@ impl<T: Lenient> Lenient for ErrorOr<T> {
     }
 }
 
+/// A struct decoded from a JSON object member by member: what generated
+/// answer types implement instead of deriving `Deserialize`, whose visitor
+/// (sequences, field enums, duplicate checks) is most of their compiled
+/// code. Members start from `Default`; unknown keys are skipped; a repeated
+/// key keeps its last value.
+#[doc(hidden)]
+pub trait Fields: Default {
+    /// Decodes the value of `key` into its member; `false` for an unknown
+    /// key (whose value the caller skips).
+    fn field<'de, A: de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error>;
+}
+
+/// `Deserialize::deserialize` for a [`Fields`] type.
+#[doc(hidden)]
+pub fn fields<'de, D: Deserializer<'de>, T: Fields>(d: D) -> Result<T, D::Error> {
+    d.deserialize_map(FieldsVisitor(PhantomData))
+}
+
+struct FieldsVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Fields> Visitor<'de> for FieldsVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut out = T::default();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            if !out.field(key.as_str(), &mut map)? {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// An object key, borrowed from the input when it can be.
+enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Key<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(s) => s,
+            Key::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key::Borrowed(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+        Ok(Key::Owned(v.to_owned()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -510,86 +591,5 @@ mod tests {
         assert_eq!(de::<Vec<i64>>("[1,\"2\"]").unwrap(), vec![1, 2]);
         assert!(de::<Vec<i64>>("null").is_err());
         assert_eq!(de::<Option<Vec<String>>>("null").unwrap(), None);
-    }
-}
-
-/// A struct decoded from a JSON object member by member: what generated
-/// answer types implement instead of deriving `Deserialize`, whose visitor
-/// (sequences, field enums, duplicate checks) is most of their compiled
-/// code. Members start from `Default`; unknown keys are skipped; a repeated
-/// key keeps its last value.
-#[doc(hidden)]
-pub trait Fields: Default {
-    /// Decodes the value of `key` into its member; `false` for an unknown
-    /// key (whose value the caller skips).
-    fn field<'de, A: de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error>;
-}
-
-/// `Deserialize::deserialize` for a [`Fields`] type.
-#[doc(hidden)]
-pub fn fields<'de, D: Deserializer<'de>, T: Fields>(d: D) -> Result<T, D::Error> {
-    d.deserialize_map(FieldsVisitor(PhantomData))
-}
-
-struct FieldsVisitor<T>(PhantomData<T>);
-
-impl<'de, T: Fields> Visitor<'de> for FieldsVisitor<T> {
-    type Value = T;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object")
-    }
-
-    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut out = T::default();
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            if !out.field(key.as_str(), &mut map)? {
-                map.next_value::<de::IgnoredAny>()?;
-            }
-        }
-        Ok(out)
-    }
-}
-
-/// An object key, borrowed from the input when it can be.
-enum Key<'de> {
-    Borrowed(&'de str),
-    Owned(String),
-}
-
-impl Key<'_> {
-    fn as_str(&self) -> &str {
-        match self {
-            Key::Borrowed(s) => s,
-            Key::Owned(s) => s,
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_str(KeyVisitor)
-    }
-}
-
-struct KeyVisitor;
-
-impl<'de> Visitor<'de> for KeyVisitor {
-    type Value = Key<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a member name")
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-        Ok(Key::Borrowed(v))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-        Ok(Key::Owned(v.to_owned()))
     }
 }

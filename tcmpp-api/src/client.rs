@@ -193,6 +193,16 @@ impl Client {
     ) -> Result<O::Output, SdkError<O::Error>> {
         let body = serde_json::to_vec(input)
             .map_err(|e| ErrorKind::Build(BuildError::new(e.to_string())))?;
+        self.call_body::<O>(Bytes::from(body)).await
+    }
+
+    /// [`call`](Self::call) with the parameters already serialized: for
+    /// tests that drive every action from JSON through the typed decoder.
+    #[doc(hidden)]
+    pub async fn call_body<O: Operation>(
+        &self,
+        body: Bytes,
+    ) -> Result<O::Output, SdkError<O::Error>> {
         let mut last: Option<Result<O::Output, SdkError<O::Error>>> = None;
         let mut decode = |answer: Answer| {
             let result = decode_with_id::<O>(answer.status, answer.content_type, answer.body);
@@ -213,9 +223,7 @@ impl Client {
             last = Some(result.map(|(output, _)| output));
             verdict
         };
-        let (attempts, end) = self
-            .execute(Action::of::<O>(), Bytes::from(body), &mut decode)
-            .await;
+        let (attempts, end) = self.execute(Action::of::<O>(), body, &mut decode).await;
         finish(attempts, end, last)
     }
 

@@ -33,28 +33,49 @@ pub(crate) struct EmitOptions<'a> {
     pub client_methods: bool,
 }
 
-pub(crate) fn emit(api: &Api, opts: &EmitOptions<'_>) -> Vec<FileTokens> {
-    let mut files = vec![FileTokens {
-        name: "mod.rs".to_owned(),
-        tokens: root(api, opts),
-    }];
-    files.push(FileTokens {
-        name: "models.rs".to_owned(),
-        tokens: models::emit(api, opts),
-    });
+/// One generated file, before it is emitted.
+#[derive(Clone, Copy)]
+pub(crate) enum Job {
+    Root,
+    Models,
+    Errors,
+    Action(usize),
+}
+
+/// Every file the API generates.
+pub(crate) fn jobs(api: &Api) -> Vec<Job> {
+    let mut jobs = vec![Job::Root, Job::Models];
     if api.actions.iter().any(|a| a.shared_errors) {
-        files.push(FileTokens {
+        jobs.push(Job::Errors);
+    }
+    jobs.extend((0..api.actions.len()).map(Job::Action));
+    jobs
+}
+
+/// Emits one file. Token streams are not `Send`, so callers that spread
+/// files over threads emit each on the thread that prints it.
+pub(crate) fn emit_one(api: &Api, opts: &EmitOptions<'_>, job: Job) -> FileTokens {
+    match job {
+        Job::Root => FileTokens {
+            name: "mod.rs".to_owned(),
+            tokens: root(api, opts),
+        },
+        Job::Models => FileTokens {
+            name: "models.rs".to_owned(),
+            tokens: models::emit(api, opts),
+        },
+        Job::Errors => FileTokens {
             name: "errors.rs".to_owned(),
             tokens: action::shared_errors(api),
-        });
+        },
+        Job::Action(i) => {
+            let a = &api.actions[i];
+            FileTokens {
+                name: format!("{}.rs", a.module),
+                tokens: action::emit(api, a, opts),
+            }
+        }
     }
-    for a in &api.actions {
-        files.push(FileTokens {
-            name: format!("{}.rs", a.module),
-            tokens: action::emit(api, a, opts),
-        });
-    }
-    files
 }
 
 fn root(api: &Api, opts: &EmitOptions<'_>) -> TokenStream {

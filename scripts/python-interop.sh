@@ -6,6 +6,9 @@
 # pinned SDK into it, builds the example, starts the mock on a free loopback
 # port with known credentials, runs scripts/python_interop.py against it, and
 # kills the mock on exit. Needs python3 with venv and pip, and the registry.
+# The checks cover the two seeded actions, authentication and parameter errors,
+# and imported actions called with the request and answer examples of
+# spec/tcmpp.json (the spec the mock is built from).
 # Env: PYTHON (default python3) picks the interpreter the venv is made from.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -101,7 +104,7 @@ note "mock (pid $mock_pid) listening on 127.0.0.1:$port"
 # 4. The checks. The script prints one line per check and `N passed, M failed` last.
 status=0
 TCMPP_ENDPOINT=127.0.0.1:$port TENCENTCLOUD_SECRET_ID=$SECRET_ID TENCENTCLOUD_SECRET_KEY=$SECRET_KEY \
-    "$venv/bin/python" scripts/python_interop.py || status=$?
+    TCMPP_SPEC=spec/tcmpp.json "$venv/bin/python" scripts/python_interop.py || status=$?
 if ((status != 0)); then
     show_mock_log
     die "the Python SDK interop checks failed (exit $status)"

@@ -2,21 +2,30 @@
 """Interop check: the official Tencent Cloud Python SDK against the mock TCMPP server.
 
 Usage:
-    python_interop.py [--endpoint HOST:PORT] [--secret-id ID] [--secret-key KEY]
+    python_interop.py [--endpoint HOST:PORT] [--secret-id ID] [--secret-key KEY] [--spec PATH]
 
 Each option falls back to an environment variable: TCMPP_ENDPOINT,
-TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY. The endpoint must be a
-loopback address: this script never talks to anything else.
+TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TCMPP_SPEC (default: the
+repository's spec/tcmpp.json). The endpoint must be a loopback address: this
+script never talks to anything else.
+
+Besides the seeded DescribeMNPAllStageVersions/CreateMNPVersion checks, it
+calls IMPORTED_ACTIONS the way a user of the SDK would: the request is the
+SDK's own model, filled by from_json_string from the action's first example
+in the spec, and the answer is the SDK's response model, compared member by
+member with the example's answer (which is what the mock serves).
 
 Prints one line per check, then `N passed, M failed`; exits 1 if any check
 failed, 2 on a usage error. scripts/python-interop.sh starts the mock and runs it.
 """
 
 import argparse
+import json
 import os
 import sys
 import traceback
 import uuid
+import warnings
 
 # Never route loopback traffic through a proxy from the environment: the SDK
 # reads HTTP_PROXY itself, and requests reads it again.
@@ -28,7 +37,7 @@ from tencentcloud.common import credential  # noqa: E402
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException  # noqa: E402
 from tencentcloud.common.profile.client_profile import ClientProfile  # noqa: E402
 from tencentcloud.common.profile.http_profile import HttpProfile  # noqa: E402
-from tencentcloud.tcmpp.v20240801 import models, tcmpp_client  # noqa: E402
+from tencentcloud.tcmpp.v20240801 import errorcodes, models, tcmpp_client  # noqa: E402
 
 REGION = "ap-singapore"
 SEED_MNP_ID = "mpg9yjc0qbpkelik"
@@ -36,6 +45,32 @@ SEED_PLATFORM_ID = "T04257DS9431720WTAG"
 SEED_PHASES = ["Platform", "Online", "Develop", "Develop", "Develop"]
 NEW_VERSION = "1.0.300"
 NEW_INTRO = "python sdk interop " + uuid.uuid4().hex[:8]
+DEFAULT_SPEC = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "spec", "tcmpp.json")
+
+# Imported actions called with their spec example, chosen for variety: lists
+# of objects, of strings and of integers, nested objects in the answer, an
+# empty list and an empty request, and each verb. Values come from the spec,
+# so only a renamed or removed action needs a change here.
+IMPORTED_ACTIONS = [
+    "DescribeMNPList",  # paged list answer
+    "DescribeApplicationList",
+    "DescribeMNPDetail",  # nested objects, a null list in the answer
+    "DescribeTeamMemberList",  # an empty list (RoleIds) in the request
+    "DescribeUserList",
+    "CreateTeam",  # a list of integers; answers nothing but RequestId
+    "AddTeamMember",  # a list of objects (MemberList)
+    "CreateMNPDomainACL",  # a list of objects, each with a list of strings
+    "CreateApplicationSensitiveAPI",
+    "ProcessMNPApproval",
+    "CreatePresetKey",  # an empty request
+    "ModifyMNP",
+    "ModifyTeamMember",
+    "ReleaseMNPVersion",
+    "DeleteTeam",
+    "DeleteApplication",
+]
+# The negative check: this action's example without this required member.
+MISSING_ACTION, MISSING_MEMBER = "AddTeamMember", "MemberList"
 
 
 class CheckFailed(Exception):
@@ -64,6 +99,114 @@ def describe_request(platform_id=SEED_PLATFORM_ID):
     return req
 
 
+def strip_none(value):
+    """A model's to_json_string() output without the members it leaves unset."""
+    if isinstance(value, dict):
+        return {k: strip_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [strip_none(v) for v in value]
+    return value
+
+
+def same_scalar(want, got):
+    # JSON true is not 1, and 1 is not "1".
+    if isinstance(want, bool) or isinstance(got, bool):
+        return want is got
+    if isinstance(want, (int, float)) and isinstance(got, (int, float)):
+        return want == got
+    return type(want) is type(got) and want == got
+
+
+def differences(want, got, path=""):
+    """Where got lacks or differs from something in want (extra members in got are fine)."""
+    if isinstance(want, dict):
+        if not isinstance(got, dict):
+            return ["%s: %r, wanted an object" % (path or "(top)", got)]
+        out = []
+        for k, v in want.items():
+            sub = "%s.%s" % (path, k) if path else k
+            if k not in got:
+                out.append("%s: missing" % sub)
+            else:
+                out.extend(differences(v, got[k], sub))
+        return out
+    if isinstance(want, list):
+        if not isinstance(got, list) or len(got) != len(want):
+            return ["%s: %r, wanted %r" % (path, got, want)]
+        out = []
+        for i, (w, g) in enumerate(zip(want, got)):
+            out.extend(differences(w, g, "%s[%d]" % (path, i)))
+        return out
+    return [] if same_scalar(want, got) else ["%s: %r, wanted %r" % (path, got, want)]
+
+
+def leaves(value, path=()):
+    """(path, value) of every non-null scalar, depth first."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from leaves(v, path + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from leaves(v, path + (i,))
+    elif value is not None:
+        yield path, value
+
+
+def through_attributes(model, path):
+    """model.A.B[0].C, as user code reads it."""
+    for step in path:
+        model = model[step] if isinstance(step, int) else getattr(model, step)
+    return model
+
+
+def path_text(path):
+    return "".join("[%d]" % p if isinstance(p, int) else ("." if i else "") + p for i, p in enumerate(path))
+
+
+class Spec:
+    def __init__(self, path):
+        with open(path, encoding="utf-8") as f:
+            self.actions = json.load(f)["actions"]
+
+    def action(self, name):
+        action = self.actions.get(name)
+        if action is None:
+            raise CheckFailed("%s is not an action of the spec" % name)
+        return action
+
+    def example(self, name):
+        examples = self.action(name).get("examples") or []
+        if not examples or "request" not in examples[0] or "response" not in examples[0]:
+            raise CheckFailed("the spec has no example request and answer for %s" % name)
+        return examples[0]["request"], examples[0]["response"]["Response"]
+
+    def required(self, name):
+        return [m["name"] for m in self.action(name)["request"]["members"] if m.get("required")]
+
+
+def sdk_request(action, body):
+    """The SDK's request model for action, filled from a JSON body as a user would."""
+    cls = getattr(models, action + "Request", None)
+    expect(cls is not None, "the SDK has no models.%sRequest" % action)
+    req = cls()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        req.from_json_string(json.dumps(body))
+    expect(not caught, "the SDK's %sRequest does not take: %s" % (action, "; ".join(str(w.message) for w in caught)))
+    return req
+
+
+def call_sdk(client, action, req):
+    """client.<action>(req); a warning from the SDK (an answer member its model lacks) fails the call."""
+    method = getattr(client, action, None)
+    expect(method is not None, "TcmppClient has no method %s" % action)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        resp = method(req)
+    expect(not caught, "the SDK's %sResponse does not know: %s" % (action, "; ".join(str(w.message) for w in caught)))
+    return resp
+
+
 def expect_error(call, code):
     try:
         resp = call()
@@ -79,6 +222,7 @@ def main():
     parser.add_argument("--endpoint", default=os.environ.get("TCMPP_ENDPOINT"), help="HOST:PORT of the mock")
     parser.add_argument("--secret-id", default=os.environ.get("TENCENTCLOUD_SECRET_ID"))
     parser.add_argument("--secret-key", default=os.environ.get("TENCENTCLOUD_SECRET_KEY"))
+    parser.add_argument("--spec", default=os.environ.get("TCMPP_SPEC") or DEFAULT_SPEC, help="the spec whose examples are sent")
     args = parser.parse_args()
     if not (args.endpoint and args.secret_id and args.secret_key):
         parser.error("need --endpoint, --secret-id and --secret-key (or TCMPP_ENDPOINT and TENCENTCLOUD_SECRET_*)")
@@ -90,6 +234,11 @@ def main():
     host = endpoint.rsplit(":", 1)[0]
     if host not in ("127.0.0.1", "localhost"):
         parser.error("endpoint %r is not a loopback address" % args.endpoint)
+
+    try:
+        spec = Spec(args.spec)
+    except (OSError, ValueError, KeyError) as e:
+        parser.error("cannot read the spec %s: %s" % (args.spec, e))
 
     good = client(endpoint, args.secret_id, args.secret_key)
     results = []
@@ -172,6 +321,51 @@ def main():
         req.MNPVersionIntro = "bad version"
         return expect_error(lambda: good.CreateMNPVersion(req), "InvalidParameterValue.InvalidMNPVersion")
 
+    def imported(action):
+        def run():
+            body, answer = spec.example(action)
+            req = sdk_request(action, body)
+            sent = strip_none(json.loads(req.to_json_string()))
+            diff = differences(body, sent)
+            expect(not diff and sent == body, "the SDK request differs from the example: %s" % "; ".join(diff or [req.to_json_string()]))
+            resp = call_sdk(good, action, req)
+            expect(isinstance(resp, getattr(models, action + "Response")), "the answer is a %s" % type(resp).__name__)
+            expect(isinstance(resp.RequestId, str) and resp.RequestId, "RequestId is %r" % resp.RequestId)
+            expect(resp.RequestId != answer.get("RequestId"), "RequestId is the example's, not the mock's")
+            want = {k: v for k, v in answer.items() if k != "RequestId"}
+            got = json.loads(resp.to_json_string())
+            diff = differences(want, got)
+            expect(not diff, "the answer differs from the example: %s" % "; ".join(diff[:5]))
+            fields = list(leaves(want))
+            if not fields:
+                # An action Tencent documents no answer member for but RequestId (CreateTeam).
+                documented = [m["name"] for m in spec.action(action)["response"]["members"] if m["name"] != "RequestId"]
+                expect(not documented, "the example answers none of %s" % ", ".join(documented))
+                return "RequestId %s (the action answers nothing else)" % resp.RequestId
+            # Shown and read back through attributes: the first value that is not an empty string.
+            path, value = next((f for f in fields if f[1] != ""), fields[0])
+            read = through_attributes(resp, path)
+            expect(same_scalar(value, read), "resp.%s is %r, wanted %r" % (path_text(path), read, value))
+            return "resp.%s == %r, %d value(s) as in the example" % (path_text(path), read, len(fields))
+
+        return run
+
+    def missing_imported():
+        body, _ = spec.example(MISSING_ACTION)
+        expect(MISSING_MEMBER in spec.required(MISSING_ACTION), "the spec no longer makes %s.%s required" % (MISSING_ACTION, MISSING_MEMBER))
+        body = {k: v for k, v in body.items() if k != MISSING_MEMBER}
+        req = sdk_request(MISSING_ACTION, body)
+        try:
+            resp = call_sdk(good, MISSING_ACTION, req)
+        except TencentCloudSDKException as e:
+            # Tencent's common code for a missing required parameter, as the SDK's errorcodes name it.
+            want = errorcodes.MISSINGPARAMETER
+            expect(e.get_code() == want, "error code %r, wanted %s (message: %s)" % (e.get_code(), want, e.get_message()))
+            expect(MISSING_MEMBER in (e.get_message() or ""), "the message does not name %s: %s" % (MISSING_MEMBER, e.get_message()))
+            expect(e.get_request_id(), "error has no RequestId")
+            return "%s: %s (RequestId %s)" % (e.get_code(), e.get_message(), e.get_request_id())
+        raise CheckFailed("succeeded, wanted MissingParameter: %s" % resp.to_json_string())
+
     check("DescribeMNPAllStageVersions lists the seed versions", describe_seed)
     check("CreateMNPVersion %s returns a TaskId" % NEW_VERSION, create_version)
     check("DescribeMNPAllStageVersions lists the new version", describe_after_create)
@@ -180,6 +374,9 @@ def main():
     check("Describe without PlatformId -> MissingParameter", missing_parameter)
     check("PlatformId as a number -> InvalidParameter", wrong_type)
     check("CreateMNPVersion 1.0 -> InvalidParameterValue.InvalidMNPVersion", invalid_version)
+    for action in IMPORTED_ACTIONS:
+        check("%s with its spec example" % action, imported(action))
+    check("%s without %s -> MissingParameter" % (MISSING_ACTION, MISSING_MEMBER), missing_imported)
 
     passed = sum(results)
     failed = len(results) - passed

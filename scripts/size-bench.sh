@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The cost of generated code, measured as BENCHMARKS.md reports it: the
+# release compile of tcmpp-api with all 104 actions and with only the two
+# hand-described ones (tests/fixtures/seeded.json), each from an empty
+# target dir with `cargo build --release --timings` (so reqwest, compiled in
+# the same run, is the yardstick), then a rebuild of tcmpp-api alone under
+# /usr/bin/time for its wall time and rustc's peak memory; generated lines
+# per action; and the generator's own time (criterion).
+#
+#   scripts/size-bench.sh            # ~5 minutes on 2 cores; outside CI
+#
+# Run it on a quiet machine: compare ratios within one run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+out=$root/target/size-bench
+rm -rf "$out"
+mkdir -p "$out"
+
+# The two-action variant: this tree with the seeded spec generated in.
+two=$out/two-actions
+git worktree add --quiet --detach "$two" HEAD
+trap 'git -C "$root" worktree remove --force "$two" >/dev/null 2>&1 || true' EXIT
+(cd "$two" && cargo xtask codegen --spec tests/fixtures/seeded.json >/dev/null)
+
+measure() { # label tree
+    local label=$1 tree=$2 target=$out/target-$1
+    (cd "$tree" && CARGO_TARGET_DIR=$target cargo build --quiet --release -p tcmpp-api --timings)
+    touch "$tree/tcmpp-api/src/lib.rs"
+    (cd "$tree" && CARGO_TARGET_DIR=$target /usr/bin/time -v cargo build --quiet --release -p tcmpp-api) \
+        2> "$out/$label.time"
+    python3 - "$label" "$target/cargo-timings/cargo-timing.html" "$out/$label.time" "$tree" <<'EOF'
+import json, re, sys, glob
+label, html, timefile, tree = sys.argv[1:]
+units = json.loads(re.search(r'const UNIT_DATA = (\[.*?\]);', open(html).read(), re.S).group(1))
+own = sum(u['duration'] for u in units if u['name'] == 'tcmpp-api')
+reqwest = sum(u['duration'] for u in units if u['name'] == 'reqwest')
+deps = sum(u['duration'] for u in units if u['name'] != 'tcmpp-api')
+t = open(timefile).read()
+wall = re.search(r'Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)', t).group(1)
+rss = int(re.search(r'Maximum resident set size \(kbytes\): (\d+)', t).group(1)) // 1024
+files = glob.glob(tree + '/tcmpp-api/src/generated/*.rs')
+lines = [l for f in files for l in open(f)]
+docs = sum(1 for l in lines if l.lstrip().startswith(('//', '#[doc')))
+actions = len(files) - sum(1 for f in files if f.rsplit('/', 1)[1] in ('mod.rs', 'models.rs', 'errors.rs'))
+print(f"{label}: actions {actions}; generated lines {len(lines)} ({len(lines) - docs} code, {docs} docs), "
+      f"{len(lines) / actions:.0f} per action; --timings: tcmpp-api {own:.2f} s, reqwest {reqwest:.2f} s "
+      f"(ratio {own / reqwest:.2f}), all dependencies {deps:.1f} s (sum of units); "
+      f"rebuild of tcmpp-api alone {wall}, rustc peak {rss} MB")
+EOF
+}
+
+measure all-actions "$root"
+measure two-actions "$two"
+
+CARGO_TARGET_DIR=$out/target-all-actions cargo bench --quiet -p tcmpp-codegen --bench generate -- \
+    --warm-up-time 1 --measurement-time 5 2>/dev/null | grep -E '^codegen/|time:'

@@ -30,12 +30,17 @@ fn example(action: &str, part: &str) -> Value {
     spec()["actions"][action]["examples"][0][part].clone()
 }
 
-fn client(server: &TestServer) -> Client {
+/// A builder for `endpoint` with the test key and no retries.
+fn builder(endpoint: impl Into<String>) -> tcmpp_api::ClientBuilder {
     Client::builder()
         .retry(RetryConfig::disabled())
         .region("ap-singapore")
-        .endpoint(server.url())
+        .endpoint(endpoint)
         .credentials(Credentials::new(SECRET_ID, SECRET_KEY).unwrap())
+}
+
+fn client(server: &TestServer) -> Client {
+    builder(server.url())
         .timeout(Duration::from_secs(5))
         .build()
         .unwrap()
@@ -323,7 +328,14 @@ async fn common_and_unknown_codes() {
 async fn describe(
     server: &TestServer,
 ) -> SdkError<tcmpp_api::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsError> {
-    client(server)
+    failed_describe(&client(server)).await
+}
+
+/// A Describe through `client` that must fail.
+async fn failed_describe(
+    client: &Client,
+) -> SdkError<tcmpp_api::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsError> {
+    client
         .describe_mnp_all_stage_versions()
         .mnp_id("m")
         .platform_id("p")
@@ -417,22 +429,12 @@ async fn an_envelope_that_does_not_fit_keeps_request_id_and_body() {
 #[tokio::test]
 async fn a_server_that_never_answers_times_out() {
     let server = TestServer::start(|_| Reply::Hang).await.unwrap();
-    let client = Client::builder()
-        .retry(RetryConfig::disabled())
-        .region("ap-singapore")
-        .endpoint(server.url())
-        .credentials(Credentials::new(SECRET_ID, SECRET_KEY).unwrap())
+    let client = builder(server.url())
         .attempt_timeout(Duration::from_millis(300))
         .build()
         .unwrap();
     let started = std::time::Instant::now();
-    let e = client
-        .describe_mnp_all_stage_versions()
-        .mnp_id("m")
-        .platform_id("p")
-        .send()
-        .await
-        .unwrap_err();
+    let e = failed_describe(&client).await;
     match e.into_kind() {
         ErrorKind::Timeout(t) => {
             assert!(!t.while_connecting());
@@ -455,22 +457,8 @@ async fn a_dropped_connection_and_a_refused_one_are_transport_errors() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let client = Client::builder()
-        .retry(RetryConfig::disabled())
-        .region("ap-singapore")
-        .endpoint(format!("http://127.0.0.1:{port}"))
-        .credentials(Credentials::new(SECRET_ID, SECRET_KEY).unwrap())
-        .build()
-        .unwrap();
-    match client
-        .describe_mnp_all_stage_versions()
-        .mnp_id("m")
-        .platform_id("p")
-        .send()
-        .await
-        .unwrap_err()
-        .into_kind()
-    {
+    let client = builder(format!("http://127.0.0.1:{port}")).build().unwrap();
+    match failed_describe(&client).await.into_kind() {
         ErrorKind::Transport(t) => {
             assert_eq!(t.kind(), TransportErrorKind::Connect);
             assert!(t.to_string().starts_with("cannot connect"), "{t}");
@@ -617,28 +605,19 @@ fn the_client_is_cheap_to_share() {
 #[tokio::test]
 async fn the_call_timeout_bounds_every_attempt_and_backoff_together() {
     let server = TestServer::start(|_| Reply::Hang).await.unwrap();
-    let client = Client::builder()
+    let client = builder(server.url())
         .retry(
             RetryConfig::standard()
                 .with_max_attempts(10)
                 .with_initial_backoff(Duration::from_millis(1))
                 .with_max_backoff(Duration::from_millis(5)),
         )
-        .region("ap-singapore")
-        .endpoint(server.url())
-        .credentials(Credentials::new(SECRET_ID, SECRET_KEY).unwrap())
         .attempt_timeout(Duration::from_millis(150))
         .timeout(Duration::from_millis(500))
         .build()
         .unwrap();
     let started = std::time::Instant::now();
-    let e = client
-        .describe_mnp_all_stage_versions()
-        .mnp_id("m")
-        .platform_id("p")
-        .send()
-        .await
-        .unwrap_err();
+    let e = failed_describe(&client).await;
     let elapsed = started.elapsed();
     match e.kind() {
         ErrorKind::Timeout(t) => {
@@ -747,19 +726,8 @@ async fn error_messages_appear_once_in_the_whole_chain() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let refused = Client::builder()
-        .retry(RetryConfig::disabled())
-        .region("ap-singapore")
-        .endpoint(format!("http://127.0.0.1:{port}"))
-        .credentials(Credentials::new(SECRET_ID, SECRET_KEY).unwrap())
-        .build()
-        .unwrap()
-        .describe_mnp_all_stage_versions()
-        .mnp_id("m")
-        .platform_id("p")
-        .send()
-        .await
-        .unwrap_err();
+    let refused =
+        failed_describe(&builder(format!("http://127.0.0.1:{port}")).build().unwrap()).await;
     let levels = chain(&refused);
     assert!(levels.len() >= 2, "{levels:?}");
     assert_eq!(levels[0], "cannot connect to the endpoint");

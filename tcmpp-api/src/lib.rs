@@ -53,6 +53,7 @@ extern crate self as tcmpp_api;
 
 pub mod builder;
 mod client;
+mod clock;
 pub mod config;
 pub mod credentials;
 mod decode;
@@ -69,10 +70,16 @@ pub mod signing;
 pub mod time;
 
 pub use client::Client;
-pub use config::{ClientBuilder, ConfigError, Language, RateLimit, RateLimitScope, RetryConfig};
+pub use config::{
+    ClientBuilder, ConfigError, Language, Overrides, RateLimit, RateLimitScope, RetryConfig,
+};
 pub use error::SdkError;
 pub use error_metadata::ErrorMetadata;
 pub use generated::*;
+/// The reqwest this crate sends with, for
+/// [`ClientBuilder::http_client`]: a `reqwest::Client` must come from the
+/// same version.
+pub use reqwest;
 
 /// Items the generated code uses; not part of the public API.
 #[doc(hidden)]

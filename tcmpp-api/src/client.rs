@@ -271,7 +271,35 @@ impl Client {
 
     /// The offset between the service's clock and this machine's, in
     /// seconds, as learned from the service's answers (0 until the service
-    /// refuses a request's time). Positive: the service is ahead.
+    /// refuses a request's time). Positive: the service is ahead. See
+    /// [`ClientBuilder::max_clock_correction`] for how it is learned and
+    /// bounded.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use tcmpp_api::mock::MockServer;
+    ///
+    /// // A service whose clock is ten minutes ahead of this machine's.
+    /// let mock = MockServer::builder().clock_offset_secs(600).start().await?;
+    /// let client = tcmpp_api::Client::builder()
+    ///     .region("ap-singapore")
+    ///     .endpoint(mock.endpoint())
+    ///     .credentials(mock.credentials())
+    ///     .build()?;
+    /// let describe = |c: &tcmpp_api::Client| {
+    ///     c.describe_mnp_all_stage_versions()
+    ///         .mnp_id("mpg9yjc0qbpkelik")
+    ///         .platform_id("T04257DS9431720WTAG")
+    ///         .send()
+    /// };
+    /// // Refused once (AuthFailure.SignatureExpire), re-signed, accepted.
+    /// describe(&client).await?;
+    /// assert!((598..=602).contains(&client.clock_offset_secs()));
+    /// // Later calls, clones included, sign with the service's time.
+    /// describe(&client.clone()).await?;
+    /// assert_eq!(mock.calls().len(), 3);
+    /// # Ok(()) }
+    /// ```
     pub fn clock_offset_secs(&self) -> i64 {
         self.inner.clock.offset()
     }

@@ -483,7 +483,8 @@ impl Client {
             attempts.store(attempt, Ordering::Relaxed);
             span.record("attempt", attempt);
             let offset = self.inner.clock.offset();
-            if offset != 0 {
+            // Also a correction back to 0 (the clock was fixed meanwhile).
+            if offset != 0 || resigned {
                 span.record("clock_skew_s", offset);
             }
             let sent = self

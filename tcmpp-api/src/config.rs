@@ -30,6 +30,11 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
 /// lost after sending are retried only for actions the spec marks safe to
 /// retry: `CreateMNPVersion` is never re-sent once it may have reached the
 /// service, unless [`retry_ambiguous`](Self::retry_ambiguous) says so.
+///
+/// The one re-send after the service refused a request's time
+/// (`AuthFailure.SignatureExpire`, see
+/// [`ClientBuilder::max_clock_correction`]) is not a retry: it happens with
+/// retries disabled and does not use one up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryConfig {
     pub(crate) max_attempts: u32,

@@ -65,7 +65,9 @@ impl<E> SdkError<E> {
         self.kind
     }
 
-    /// How many attempts were made, retries included.
+    /// How many attempts were made: retries included, and the one re-send
+    /// after the service refused the request's time (clock skew; see
+    /// [`ClientBuilder::max_clock_correction`](crate::ClientBuilder::max_clock_correction)).
     pub fn attempts(&self) -> u32 {
         self.attempts
     }

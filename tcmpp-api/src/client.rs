@@ -9,22 +9,25 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use reqwest::Url;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{
+    AUTHORIZATION, CONTENT_TYPE, DATE, HOST, HeaderMap, HeaderName, HeaderValue,
+};
 use tracing::Instrument;
 
 use crate::ErrorMetadata;
+use crate::clock::{self, Clock, Learned};
 use crate::config::{
-    self, ClientBuilder, ConfigError, Language, RateLimit, RateLimitScope, RetryConfig,
+    self, ClientBuilder, ConfigError, Language, Overrides, RateLimit, RateLimitScope, RetryConfig,
 };
 use crate::credentials::{Credentials, DefaultCredentialsChain, SharedCredentialsProvider};
 use crate::decode::{decode_json, decode_with_id};
 use crate::error::{
-    BuildError, ErrorKind, ResponseError, ResponseErrorKind, SdkError, TimeoutError, TimeoutKind,
-    TransportError, TransportErrorKind,
+    BuildError, ErrorKind, RateLimitError, ResponseError, ResponseErrorKind, SdkError,
+    TimeoutError, TimeoutKind, TransportError, TransportErrorKind,
 };
 use crate::operation::{Operation, OperationInfo};
 use crate::rate_limit::{self, BudgetKey, RateLimiter};
@@ -34,13 +37,18 @@ use crate::signing::{self, Signer};
 const JSON: &str = "application/json";
 
 /// A TCMPP client. Cheap to clone: clones share the connection pool, the
-/// credentials source, the signing-key cache and the rate-limit budgets.
+/// credentials source, the signing-key cache, the rate-limit budgets and
+/// the learned clock offset.
 ///
 /// Each action has a method returning a request builder, e.g.
 /// [`describe_mnp_all_stage_versions`](Client::describe_mnp_all_stage_versions).
+/// [`with_overrides`](Client::with_overrides) gives a handle whose calls
+/// use other timeouts, retries or rate-limit waits.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// This handle's settings for its calls (see `with_overrides`).
+    overrides: Overrides,
 }
 
 struct Inner {
@@ -55,14 +63,29 @@ struct Inner {
     fixed_headers: HeaderMap,
     timeout: Duration,
     attempt_timeout: Duration,
-    connect_timeout: Duration,
+    /// `None` with a caller's HTTP client, whose connect timeout we do not know.
+    connect_timeout: Option<Duration>,
     max_response_bytes: usize,
     retry: RetryConfig,
     rate_limit: RateLimit,
     rate_limit_scope: RateLimitScope,
+    max_rate_limit_wait: Option<Duration>,
     /// This client's limiter per action, shared by all clones (and, for
     /// [`RateLimitScope::Process`], with other clients).
     limiters: Mutex<HashMap<&'static str, Arc<RateLimiter>>>,
+    /// The service's clock minus ours, learned from its answers.
+    clock: Clock,
+    /// Whether the HTTP client is the caller's.
+    own_http_client: bool,
+}
+
+/// The settings of one call: the client's, with the handle's overrides.
+#[derive(Clone, Copy, Debug)]
+struct Settings {
+    timeout: Duration,
+    attempt_timeout: Duration,
+    retry: RetryConfig,
+    max_rate_limit_wait: Option<Duration>,
 }
 
 impl fmt::Debug for Client {
@@ -78,6 +101,10 @@ impl fmt::Debug for Client {
             .field("retry", &i.retry)
             .field("rate_limit", &i.rate_limit)
             .field("rate_limit_scope", &i.rate_limit_scope)
+            .field("max_rate_limit_wait", &i.max_rate_limit_wait)
+            .field("clock_offset_s", &i.clock.offset())
+            .field("own_http_client", &i.own_http_client)
+            .field("overrides", &self.overrides)
             .finish_non_exhaustive()
     }
 }
@@ -119,6 +146,10 @@ struct Answer {
     status: u16,
     content_type: Option<String>,
     body: Bytes,
+    /// The `Date` header, if it is text.
+    date: Option<String>,
+    /// Our clock when the answer's head arrived, Unix seconds.
+    received: u64,
 }
 
 /// What the typed decoder made of an answer, as the execute path needs it.
@@ -143,6 +174,10 @@ enum Retry {
     Always,
     /// The request may have taken effect: only for retry-safe actions.
     IfSafe,
+    /// The service refused the request's time (`AuthFailure.SignatureExpire`)
+    /// before acting on it: re-signed and re-sent once if the answer's `Date`
+    /// gives a usable correction, for every action. Not a retry.
+    Resign,
 }
 
 /// Errors of the execute path itself, before an answer is decoded: an
@@ -163,6 +198,7 @@ fn widen<E>(kind: CoreError) -> ErrorKind<E> {
         ErrorKind::Credentials(e) => ErrorKind::Credentials(e),
         ErrorKind::Transport(e) => ErrorKind::Transport(e),
         ErrorKind::Timeout(e) => ErrorKind::Timeout(e),
+        ErrorKind::RateLimit(e) => ErrorKind::RateLimit(e),
         ErrorKind::Response(e) => ErrorKind::Response(e),
         ErrorKind::Service(never) => match never {},
     }
@@ -182,6 +218,112 @@ impl Client {
     /// The endpoint requests are sent to.
     pub fn endpoint(&self) -> &str {
         self.inner.endpoint.as_str()
+    }
+
+    /// A handle to this client whose calls use other settings: a timeout,
+    /// retry settings or a cap on the rate-limit wait for one call (or a
+    /// few), without building a second client. It shares everything else
+    /// with this client: connection pool, credentials, rate-limit budgets,
+    /// learned clock offset. Cheap; `f` starts from this handle's overrides,
+    /// so calls chain.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use tcmpp_api::RetryConfig;
+    /// use tcmpp_api::error::ErrorKind;
+    ///
+    /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// // One slow call: a longer timeout, no retries, and fail at once
+    /// // rather than wait more than 2 s for the client-side rate limiter.
+    /// let result = client
+    ///     .with_overrides(|o| {
+    ///         o.timeout(Duration::from_secs(300))
+    ///             .attempt_timeout(Duration::from_secs(290))
+    ///             .retry(RetryConfig::disabled())
+    ///             .max_rate_limit_wait(Duration::from_secs(2))
+    ///     })
+    ///     .create_mnp_version()
+    ///     .mnp_id("mpg9yjc0qbpkelik")
+    ///     .mnp_version("1.0.1")
+    ///     .file_url("https://files.example.com/build.zip")
+    ///     .platform_id("T04257DS9431720WTAG")
+    ///     .mnp_version_intro("a large package")
+    ///     .send()
+    ///     .await;
+    /// match result {
+    ///     Ok(out) => println!("task {:?}", out.data.and_then(|d| d.task_id)),
+    ///     Err(e) if matches!(e.kind(), ErrorKind::RateLimit(_)) => eprintln!("busy, later: {e}"),
+    ///     Err(e) => return Err(e.into()),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn with_overrides(&self, f: impl FnOnce(Overrides) -> Overrides) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            overrides: f(self.overrides),
+        }
+    }
+
+    /// This handle's overrides (none for a client from [`ClientBuilder::build`]).
+    pub fn overrides(&self) -> Overrides {
+        self.overrides
+    }
+
+    /// The offset between the service's clock and this machine's, in
+    /// seconds, as learned from the service's answers (0 until the service
+    /// refuses a request's time). Positive: the service is ahead. See
+    /// [`ClientBuilder::max_clock_correction`] for how it is learned and
+    /// bounded.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use tcmpp_api::mock::MockServer;
+    ///
+    /// // A service whose clock is ten minutes ahead of this machine's.
+    /// let mock = MockServer::builder().clock_offset_secs(600).start().await?;
+    /// let client = tcmpp_api::Client::builder()
+    ///     .region("ap-singapore")
+    ///     .endpoint(mock.endpoint())
+    ///     .credentials(mock.credentials())
+    ///     .build()?;
+    /// let describe = |c: &tcmpp_api::Client| {
+    ///     c.describe_mnp_all_stage_versions()
+    ///         .mnp_id("mpg9yjc0qbpkelik")
+    ///         .platform_id("T04257DS9431720WTAG")
+    ///         .send()
+    /// };
+    /// // Refused once (AuthFailure.SignatureExpire), re-signed, accepted.
+    /// describe(&client).await?;
+    /// assert!((598..=602).contains(&client.clock_offset_secs()));
+    /// // Later calls, clones included, sign with the service's time.
+    /// describe(&client.clone()).await?;
+    /// assert_eq!(mock.calls().len(), 3);
+    /// # Ok(()) }
+    /// ```
+    pub fn clock_offset_secs(&self) -> i64 {
+        self.inner.clock.offset()
+    }
+
+    /// The client's settings with this handle's overrides, checked.
+    fn settings(&self) -> Result<Settings, CoreError> {
+        let (i, o) = (&*self.inner, &self.overrides);
+        let settings = Settings {
+            timeout: o.timeout.unwrap_or(i.timeout),
+            attempt_timeout: o.attempt_timeout.unwrap_or(i.attempt_timeout),
+            retry: o.retry.unwrap_or(i.retry),
+            max_rate_limit_wait: o.max_rate_limit_wait.or(i.max_rate_limit_wait),
+        };
+        for (value, which) in [
+            (settings.timeout, "timeout"),
+            (settings.attempt_timeout, "attempt timeout"),
+        ] {
+            if value.is_zero() {
+                return Err(ErrorKind::Build(BuildError::new(format!(
+                    "the {which} override must be greater than zero"
+                ))));
+            }
+        }
+        Ok(settings)
     }
 
     /// Calls any action: the generic form of the per-action methods, for
@@ -282,19 +424,24 @@ impl Client {
         body: Bytes,
         decode: &mut (dyn FnMut(Answer) -> Verdict + Send),
     ) -> (u32, Result<(), CoreError>) {
+        let settings = match self.settings() {
+            Ok(s) => s,
+            Err(e) => return (0, Err(e)),
+        };
         let span = tracing::info_span!(
             "tcmpp.call",
             action = action.name,
             region = %self.inner.region,
             attempt = tracing::field::Empty,
+            clock_skew_s = tracing::field::Empty,
             request_id = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
             outcome = tracing::field::Empty,
         );
         let started = Instant::now();
         let attempts = AtomicU32::new(0);
-        let run = self.attempts(action, &body, decode, &span, &attempts);
-        let timeout = self.inner.timeout;
+        let run = self.attempts(action, &body, decode, &span, &attempts, &settings);
+        let timeout = settings.timeout;
         let end = match tokio::time::timeout(timeout, run.instrument(span.clone())).await {
             Ok(end) => end,
             Err(_) => Err(ErrorKind::Timeout(TimeoutError::new(
@@ -312,6 +459,10 @@ impl Client {
     }
 
     /// The retry loop. Returns the last decoded answer's outcome.
+    ///
+    /// `attempt` counts every request sent (what `attempts()` reports);
+    /// `tries` counts those the retry settings limit: the one re-send after
+    /// a refused timestamp is not a retry.
     async fn attempts(
         &self,
         action: Action,
@@ -319,22 +470,43 @@ impl Client {
         decode: &mut (dyn FnMut(Answer) -> Verdict + Send),
         span: &tracing::Span,
         attempts: &AtomicU32,
+        settings: &Settings,
     ) -> Result<&'static str, CoreError> {
         let limiter = self.limiter(&action);
-        let retry = &self.inner.retry;
+        let retry = &settings.retry;
         let mut attempt = 0;
+        let mut tries = 0;
+        let mut resigned = false;
         loop {
             attempt += 1;
+            tries += 1;
             attempts.store(attempt, Ordering::Relaxed);
             span.record("attempt", attempt);
-            let failure = match self.attempt(&action, body, limiter.as_ref()).await {
-                Ok(answer) => {
+            let offset = self.inner.clock.offset();
+            // Also a correction back to 0 (the clock was fixed meanwhile).
+            if offset != 0 || resigned {
+                span.record("clock_skew_s", offset);
+            }
+            let sent = self
+                .attempt(&action, body, limiter.as_ref(), settings, offset)
+                .await;
+            let failure = match sent {
+                Ok(mut answer) => {
+                    let (date, received) = (answer.date.take(), answer.received);
                     let verdict = decode(answer);
                     if let Some(id) = &verdict.request_id {
                         span.record("request_id", id.as_str());
                     }
                     match verdict.failure {
                         None => return Ok("ok"),
+                        Some(f) if f.retry == Retry::Resign && !resigned => {
+                            if self.learn_clock(date.as_deref(), received, offset) {
+                                resigned = true;
+                                tries -= 1;
+                                continue;
+                            }
+                            Err(f)
+                        }
                         Some(f) => Err(f),
                     }
                 }
@@ -345,11 +517,11 @@ impl Client {
                 Ok(e) => (retry_class(e, None), e.to_string()),
             };
             let may_retry = match class {
-                Retry::Never => false,
+                Retry::Never | Retry::Resign => false,
                 Retry::Always => true,
                 Retry::IfSafe => action.retry_safe || retry.retry_ambiguous,
             };
-            if attempt >= retry.max_attempts || !may_retry {
+            if tries >= retry.max_attempts || !may_retry {
                 return match failure {
                     Err(f) => Ok(f.outcome),
                     Ok(e) => Err(e),
@@ -357,11 +529,54 @@ impl Client {
             }
             let cap = retry
                 .initial_backoff
-                .saturating_mul(1 << (attempt - 1).min(16))
+                .saturating_mul(1 << (tries - 1).min(16))
                 .min(retry.max_backoff);
             let delay = cap.mul_f64(fastrand::f64());
             tracing::info!(attempt, delay_ms = delay.as_millis() as u64, error = %message, "retrying");
             tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// Learns the service's clock from an answer that refused the request's
+    /// time (signed with offset `used`); whether to re-sign and re-send.
+    fn learn_clock(&self, date: Option<&str>, received: u64, used: i64) -> bool {
+        let max_s = self.inner.clock.max_secs();
+        match self.inner.clock.learn_from_rejection(date, received, used) {
+            Learned::Corrected { from, to } => {
+                tracing::warn!(
+                    from_s = from,
+                    offset_s = to,
+                    "the service refused the request's time: this machine's clock differs from \
+                     the service's by {to} s; re-signing with the service's time"
+                );
+                true
+            }
+            Learned::Disabled => false,
+            Learned::NoDate => {
+                tracing::warn!(
+                    "the service refused the request's time and its answer has no readable Date \
+                     header: not re-signing; check this machine's clock"
+                );
+                false
+            }
+            Learned::Agrees { offset } => {
+                tracing::warn!(
+                    offset_s = offset,
+                    "the service refused the request's time, but its Date header agrees with it: \
+                     not re-signing"
+                );
+                false
+            }
+            Learned::TooLarge { offset } => {
+                tracing::warn!(
+                    offset_s = offset,
+                    max_s,
+                    "the service refused the request's time: this machine's clock differs from \
+                     the service's by more than the client corrects (max_clock_correction); fix \
+                     the clock"
+                );
+                false
+            }
         }
     }
 
@@ -398,6 +613,8 @@ impl Client {
         action: &Action,
         body: &Bytes,
         limiter: Option<&Arc<RateLimiter>>,
+        settings: &Settings,
+        offset: i64,
     ) -> Result<Answer, CoreError> {
         let inner = &*self.inner;
         let creds = inner
@@ -408,7 +625,17 @@ impl Client {
         let permit = match limiter {
             Some(l) => {
                 let asked = tokio::time::Instant::now();
-                let permit = l.acquire().await;
+                let permit = match settings.max_rate_limit_wait {
+                    None => l.acquire().await,
+                    Some(max) => l.acquire_within(max).await.map_err(|at_least| {
+                        ErrorKind::RateLimit(RateLimitError::new(
+                            action.name,
+                            l.limit(),
+                            max,
+                            at_least,
+                        ))
+                    })?,
+                };
                 let waited = asked.elapsed();
                 if waited >= Duration::from_millis(1) {
                     tracing::debug!(waited_ms = waited.as_millis() as u64, "rate limit");
@@ -417,7 +644,7 @@ impl Client {
             }
             None => None,
         };
-        let request = match self.signed_request(action, body, &creds) {
+        let request = match self.signed_request(action, body, &creds, settings, offset) {
             Ok(r) => r,
             Err(e) => {
                 if let Some(p) = permit {
@@ -434,33 +661,43 @@ impl Client {
                 _ => p.reached(),
             }
         }
-        let response = sent.map_err(|e| self.transport_error(e))?;
+        let response = sent.map_err(|e| self.transport_error(e, settings))?;
+        let received = clock::local_now();
         let status = response.status().as_u16();
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let body = self.read_body(response, status, &content_type).await?;
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let content_type = header(CONTENT_TYPE);
+        let date = header(DATE);
+        let body = self
+            .read_body(response, status, &content_type, settings)
+            .await?;
         Ok(Answer {
             status,
             content_type,
             body,
+            date,
+            received,
         })
     }
 
     /// The signed request for one attempt. Signing per attempt gives every
-    /// retry a fresh timestamp.
+    /// retry a fresh timestamp: this machine's clock plus the learned
+    /// offset to the service's.
     fn signed_request(
         &self,
         action: &Action,
         body: &Bytes,
         creds: &Credentials,
+        settings: &Settings,
+        offset: i64,
     ) -> Result<reqwest::Request, CoreError> {
         let inner = &*self.inner;
-        let timestamp = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
+        let timestamp = clock::local_now().saturating_add_signed(offset);
         let authorization = inner.signer.authorization(
             creds.secret_id(),
             creds.secret_key(),
@@ -496,7 +733,8 @@ impl Client {
         let mut request = reqwest::Request::new(reqwest::Method::POST, inner.endpoint.clone());
         *request.headers_mut() = headers;
         *request.body_mut() = Some(body.clone().into());
-        *request.timeout_mut() = Some(inner.attempt_timeout);
+        // Set per request, so it holds for a caller's HTTP client too.
+        *request.timeout_mut() = Some(settings.attempt_timeout);
         Ok(request)
     }
 
@@ -506,6 +744,7 @@ impl Client {
         mut response: reqwest::Response,
         status: u16,
         content_type: &Option<String>,
+        settings: &Settings,
     ) -> Result<Bytes, CoreError> {
         let limit = self.inner.max_response_bytes;
         let too_large = |body: Bytes| {
@@ -521,13 +760,16 @@ impl Client {
             if len > limit as u64 {
                 return Err(too_large(Bytes::new()));
             }
-            return response.bytes().await.map_err(|e| self.transport_error(e));
+            return response
+                .bytes()
+                .await
+                .map_err(|e| self.transport_error(e, settings));
         }
         let mut buf = Vec::new();
         while let Some(chunk) = response
             .chunk()
             .await
-            .map_err(|e| self.transport_error(e))?
+            .map_err(|e| self.transport_error(e, settings))?
         {
             if buf.len() + chunk.len() > limit {
                 return Err(too_large(Bytes::from(buf)));
@@ -537,20 +779,93 @@ impl Client {
         Ok(Bytes::from(buf))
     }
 
-    fn transport_error(&self, e: reqwest::Error) -> CoreError {
+    fn transport_error(&self, e: reqwest::Error, settings: &Settings) -> CoreError {
         if e.is_timeout() {
-            let (after, kind) = if e.is_connect() {
-                (self.inner.connect_timeout, TimeoutKind::Connect)
+            ErrorKind::Timeout(if e.is_connect() {
+                match self.inner.connect_timeout {
+                    Some(after) => TimeoutError::new(after, TimeoutKind::Connect),
+                    None => TimeoutError::connect_unknown(),
+                }
             } else {
-                (self.inner.attempt_timeout, TimeoutKind::Attempt)
-            };
-            ErrorKind::Timeout(TimeoutError::new(after, kind))
+                TimeoutError::new(settings.attempt_timeout, TimeoutKind::Attempt)
+            })
         } else if e.is_connect() {
-            ErrorKind::Transport(TransportError::new(TransportErrorKind::Connect, e))
+            match certificate_problem(&e) {
+                Some(detail) => ErrorKind::Transport(TransportError::certificate(detail, e)),
+                None => ErrorKind::Transport(TransportError::new(TransportErrorKind::Connect, e)),
+            }
         } else {
             ErrorKind::Transport(TransportError::new(TransportErrorKind::Io, e))
         }
     }
+}
+
+/// Why the endpoint's certificate was refused, in words, if that is what
+/// ended a connection. The TLS library's error is somewhere in the chain;
+/// `io::Error` hides the error it wraps from `source()`, so it is opened.
+fn certificate_problem(e: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
+    let mut next = Some(e);
+    while let Some(err) = next {
+        #[cfg(feature = "rustls")]
+        if let Some(detail) = err.downcast_ref::<rustls::Error>().and_then(rustls_problem) {
+            return Some(detail);
+        }
+        if let Some(inner) = err
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            if let Some(detail) = certificate_problem(inner) {
+                return Some(detail);
+            }
+        }
+        if let Some(detail) = openssl_problem(&err.to_string()) {
+            return Some(detail);
+        }
+        next = err.source();
+    }
+    None
+}
+
+const UNKNOWN_ISSUER: &str = "it was issued by a certificate authority this client does not trust";
+const WRONG_NAME: &str = "it is not valid for the endpoint's host name";
+const EXPIRED: &str = "it has expired";
+const NOT_YET: &str = "it is not valid yet (or this machine's clock is behind)";
+const UNVERIFIED: &str = "it could not be verified";
+
+#[cfg(feature = "rustls")]
+fn rustls_problem(e: &rustls::Error) -> Option<&'static str> {
+    use rustls::CertificateError as C;
+    match e {
+        rustls::Error::InvalidCertificate(c) => Some(match c {
+            C::UnknownIssuer => UNKNOWN_ISSUER,
+            C::NotValidForName | C::NotValidForNameContext { .. } => WRONG_NAME,
+            C::Expired | C::ExpiredContext { .. } => EXPIRED,
+            C::NotValidYet | C::NotValidYetContext { .. } => NOT_YET,
+            C::Revoked => "it has been revoked",
+            _ => UNVERIFIED,
+        }),
+        _ => None,
+    }
+}
+
+/// OpenSSL's words (the `native-tls` feature), which it gives only as text.
+fn openssl_problem(text: &str) -> Option<&'static str> {
+    if !text.contains("certificate verify failed") {
+        return None;
+    }
+    Some(
+        if text.contains("self-signed") || text.contains("self signed") || text.contains("issuer") {
+            UNKNOWN_ISSUER
+        } else if text.contains("mismatch") {
+            WRONG_NAME
+        } else if text.contains("expired") {
+            EXPIRED
+        } else if text.contains("not yet valid") {
+            NOT_YET
+        } else {
+            UNVERIFIED
+        },
+    )
 }
 
 /// The call's result: the decoder's last result, or the execute path's error.
@@ -575,6 +890,7 @@ fn outcome_of<E>(e: &ErrorKind<E>) -> &'static str {
         ErrorKind::Credentials(_) => "credentials_error",
         ErrorKind::Transport(_) => "transport_error",
         ErrorKind::Timeout(_) => "timeout",
+        ErrorKind::RateLimit(_) => "rate_limit_wait",
         ErrorKind::Response(_) => "response_error",
         ErrorKind::Service(_) => "service_error",
     }
@@ -589,10 +905,12 @@ fn retry_class<E>(e: &ErrorKind<E>, code: Option<&str>) -> Retry {
             c if c == "RequestLimitExceeded" || c.starts_with("RequestLimitExceeded.") => {
                 Retry::Always
             }
+            "AuthFailure.SignatureExpire" => Retry::Resign,
             "InternalError" | "ServiceUnavailable" => Retry::IfSafe,
             _ => Retry::Never,
         },
         ErrorKind::Transport(t) if t.kind() == TransportErrorKind::Connect => Retry::Always,
+        ErrorKind::Transport(t) if t.kind() == TransportErrorKind::Certificate => Retry::Never,
         ErrorKind::Transport(_) => Retry::IfSafe,
         ErrorKind::Timeout(t) => match t.kind() {
             TimeoutKind::Connect => Retry::Always,
@@ -604,7 +922,10 @@ fn retry_class<E>(e: &ErrorKind<E>, code: Option<&str>) -> Retry {
         {
             Retry::IfSafe
         }
-        ErrorKind::Response(_) | ErrorKind::Build(_) | ErrorKind::Credentials(_) => Retry::Never,
+        ErrorKind::Response(_)
+        | ErrorKind::Build(_)
+        | ErrorKind::Credentials(_)
+        | ErrorKind::RateLimit(_) => Retry::Never,
     }
 }
 
@@ -638,7 +959,7 @@ impl ClientBuilder {
                 which: "attempt timeout",
             });
         }
-        if self.connect_timeout.is_zero() {
+        if self.connect_timeout.is_some_and(|t| t.is_zero()) {
             return Err(ConfigError::InvalidTimeout {
                 which: "connect timeout",
             });
@@ -649,7 +970,7 @@ impl ClientBuilder {
         if self.rate_limit == RateLimit::PerSecond(0) {
             return Err(ConfigError::InvalidRateLimit);
         }
-        let mut client_id = format!("tcmpp-api-rust/{}", env!("CARGO_PKG_VERSION"));
+        let mut client_id = config::client_id();
         if let Some(suffix) = &self.client_suffix {
             config::check_suffix(suffix)?;
             client_id.push(' ');
@@ -676,15 +997,48 @@ impl ClientBuilder {
             value(&client_id)?,
         );
 
-        install_tls_provider();
-        let mut http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout)
-            .pool_idle_timeout(self.pool_idle_timeout)
-            .user_agent(client_id.as_str());
-        if !self.env_proxy || config::is_loopback(&endpoint) {
-            http = http.no_proxy();
-        }
-        let http = http.build().map_err(ConfigError::Http)?;
+        let own_http_client = self.http_client.is_some();
+        let (http, connect_timeout) = match self.http_client {
+            Some(http) => {
+                let conflict = [
+                    (
+                        !self.root_certificates.0.is_empty(),
+                        "add_root_certificate_pem",
+                    ),
+                    (!self.platform_trust_store, "platform_trust_store"),
+                    (self.connect_timeout.is_some(), "connect_timeout"),
+                    (self.pool_idle_timeout.is_some(), "pool_idle_timeout"),
+                    (!self.env_proxy, "no_proxy"),
+                ]
+                .into_iter()
+                .find_map(|(set, option)| set.then_some(option));
+                if let Some(option) = conflict {
+                    return Err(ConfigError::ConflictsWithHttpClient { option });
+                }
+                (http, None)
+            }
+            None => {
+                let connect_timeout = self
+                    .connect_timeout
+                    .unwrap_or(config::DEFAULT_CONNECT_TIMEOUT);
+                config::install_tls_provider();
+                let mut http = reqwest::Client::builder()
+                    .connect_timeout(connect_timeout)
+                    .pool_idle_timeout(
+                        self.pool_idle_timeout
+                            .unwrap_or(config::DEFAULT_POOL_IDLE_TIMEOUT),
+                    )
+                    .user_agent(client_id.as_str());
+                if !self.env_proxy || config::is_loopback(&endpoint) {
+                    http = http.no_proxy();
+                }
+                let http = trust(http, &self.root_certificates.0, self.platform_trust_store)?;
+                (
+                    http.build().map_err(ConfigError::Http)?,
+                    Some(connect_timeout),
+                )
+            }
+        };
         let credentials = self
             .credentials
             .unwrap_or_else(|| Arc::new(DefaultCredentialsChain::new()));
@@ -700,22 +1054,90 @@ impl ClientBuilder {
                 fixed_headers,
                 timeout: self.timeout,
                 attempt_timeout: self.attempt_timeout,
-                connect_timeout: self.connect_timeout,
+                connect_timeout,
                 max_response_bytes: self.max_response_bytes,
                 retry: self.retry,
                 rate_limit: self.rate_limit,
                 rate_limit_scope: self.rate_limit_scope,
+                max_rate_limit_wait: self.max_rate_limit_wait,
                 limiters: Mutex::new(HashMap::new()),
+                clock: Clock::new(self.max_clock_correction),
+                own_http_client,
             }),
+            overrides: Overrides::default(),
         })
     }
 }
 
-/// reqwest's `rustls-no-provider` uses the process-wide rustls provider:
-/// install ring unless the application already chose one.
-fn install_tls_provider() {
-    #[cfg(feature = "rustls")]
-    {
-        let _ = rustls::crypto::ring::default_provider().install_default();
+/// Adds the caller's roots to the HTTP client and, when asked, drops the
+/// platform's. Each certificate is checked here, so a bad one is named at
+/// `build` rather than failing every handshake.
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+fn trust(
+    http: reqwest::ClientBuilder,
+    bundles: &[Vec<u8>],
+    platform: bool,
+) -> Result<reqwest::ClientBuilder, ConfigError> {
+    let mut certs = Vec::new();
+    for (i, pem) in bundles.iter().enumerate() {
+        let invalid = |what: String| ConfigError::InvalidRootCertificate {
+            reason: format!("PEM bundle {}: {what}", i + 1),
+        };
+        let found = parse_pem_bundle(pem).map_err(invalid)?;
+        if found.is_empty() {
+            return Err(invalid("no -----BEGIN CERTIFICATE----- block".to_owned()));
+        }
+        certs.extend(found);
     }
+    Ok(match (platform, certs.is_empty()) {
+        (true, true) => http,
+        (true, false) => http.tls_certs_merge(certs),
+        (false, true) => return Err(ConfigError::NoTrustedRoots),
+        (false, false) => http.tls_certs_only(certs),
+    })
+}
+
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+fn trust(
+    http: reqwest::ClientBuilder,
+    bundles: &[Vec<u8>],
+    platform: bool,
+) -> Result<reqwest::ClientBuilder, ConfigError> {
+    if bundles.is_empty() && platform {
+        Ok(http)
+    } else {
+        Err(ConfigError::NoTls)
+    }
+}
+
+/// The certificates of a PEM bundle, each checked as a trust anchor.
+#[cfg(feature = "rustls")]
+fn parse_pem_bundle(pem: &[u8]) -> Result<Vec<reqwest::Certificate>, String> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+
+    let mut certs = Vec::new();
+    for (n, der) in CertificateDer::pem_slice_iter(pem).enumerate() {
+        let der = der.map_err(|e| format!("certificate {}: not PEM ({e})", n + 1))?;
+        rustls::RootCertStore::empty()
+            .add(der.clone())
+            .map_err(|e| format!("certificate {}: {e}", n + 1))?;
+        certs.push(
+            reqwest::Certificate::from_der(&der)
+                .map_err(|e| format!("certificate {}: {e}", n + 1))?,
+        );
+    }
+    Ok(certs)
+}
+
+/// The certificates of a PEM bundle (OpenSSL parses each).
+#[cfg(all(feature = "native-tls", not(feature = "rustls")))]
+fn parse_pem_bundle(pem: &[u8]) -> Result<Vec<reqwest::Certificate>, String> {
+    reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+        let mut text = e.to_string();
+        if let Some(source) = std::error::Error::source(&e) {
+            text = format!("{text}: {source}");
+        }
+        text
+    })
 }

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use reqwest::Url;
 
+pub use crate::clock::DEFAULT_MAX_CLOCK_CORRECTION;
 use crate::credentials::{ProvideCredentials, SharedCredentialsProvider};
 
 /// Default timeout of a whole call: credentials, rate-limit waits, every
@@ -29,6 +30,11 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
 /// lost after sending are retried only for actions the spec marks safe to
 /// retry: `CreateMNPVersion` is never re-sent once it may have reached the
 /// service, unless [`retry_ambiguous`](Self::retry_ambiguous) says so.
+///
+/// The one re-send after the service refused a request's time
+/// (`AuthFailure.SignatureExpire`, see
+/// [`ClientBuilder::max_clock_correction`]) is not a retry: it happens with
+/// retries disabled and does not use one up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryConfig {
     pub(crate) max_attempts: u32,
@@ -185,6 +191,25 @@ pub enum ConfigError {
     InvalidResponseLimit,
     /// A rate limit of zero requests per second.
     InvalidRateLimit,
+    /// A root certificate given to
+    /// [`add_root_certificate_pem`](ClientBuilder::add_root_certificate_pem)
+    /// cannot be used.
+    InvalidRootCertificate {
+        /// Which one (the first is 1) and what is wrong with it.
+        reason: String,
+    },
+    /// The platform trust store is off and no root certificate was given:
+    /// no HTTPS endpoint could be trusted.
+    NoTrustedRoots,
+    /// Root certificates were given, but this build has no TLS feature.
+    NoTls,
+    /// An option that configures the HTTP client was set together with
+    /// [`http_client`](ClientBuilder::http_client), which replaces it:
+    /// configure that on your `reqwest::Client` instead.
+    ConflictsWithHttpClient {
+        /// The builder method.
+        option: &'static str,
+    },
     /// The HTTP client could not be built (TLS setup).
     Http(reqwest::Error),
 }
@@ -217,6 +242,19 @@ impl fmt::Display for ConfigError {
             ConfigError::InvalidRateLimit => f.write_str(
                 "a rate limit must allow at least one request per second (use RateLimit::Off for none)",
             ),
+            ConfigError::InvalidRootCertificate { reason } => {
+                write!(f, "invalid root certificate: {reason}")
+            }
+            ConfigError::NoTrustedRoots => f.write_str(
+                "no trusted roots: the platform trust store is off and no root certificate was added (add_root_certificate_pem)",
+            ),
+            ConfigError::NoTls => f.write_str(
+                "root certificates were given, but this build has no TLS: enable the `rustls` or `native-tls` feature",
+            ),
+            ConfigError::ConflictsWithHttpClient { option } => write!(
+                f,
+                "`{option}` configures the HTTP client, which `http_client` replaces: set it on your reqwest::Client instead"
+            ),
             ConfigError::Http(_) => f.write_str("cannot build the HTTP client"),
         }
     }
@@ -239,10 +277,11 @@ pub struct ClientBuilder {
     pub(crate) region: Option<String>,
     pub(crate) endpoint: Option<String>,
     pub(crate) language: Language,
-    pub(crate) connect_timeout: Duration,
+    /// `None`: the default (or the HTTP client's own, with `http_client`).
+    pub(crate) connect_timeout: Option<Duration>,
     pub(crate) timeout: Duration,
     pub(crate) attempt_timeout: Duration,
-    pub(crate) pool_idle_timeout: Duration,
+    pub(crate) pool_idle_timeout: Option<Duration>,
     pub(crate) client_suffix: Option<String>,
     pub(crate) credentials: Option<SharedCredentialsProvider>,
     pub(crate) env_proxy: bool,
@@ -250,6 +289,21 @@ pub struct ClientBuilder {
     pub(crate) retry: RetryConfig,
     pub(crate) rate_limit: RateLimit,
     pub(crate) rate_limit_scope: RateLimitScope,
+    pub(crate) max_rate_limit_wait: Option<Duration>,
+    pub(crate) max_clock_correction: Duration,
+    pub(crate) root_certificates: RootCertificates,
+    pub(crate) platform_trust_store: bool,
+    pub(crate) http_client: Option<reqwest::Client>,
+}
+
+/// PEM bundles, shown in `Debug` by count only.
+#[derive(Clone, Default)]
+pub(crate) struct RootCertificates(pub(crate) Vec<Vec<u8>>);
+
+impl fmt::Debug for RootCertificates {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} PEM bundle(s)", self.0.len())
+    }
 }
 
 impl Default for ClientBuilder {
@@ -258,10 +312,10 @@ impl Default for ClientBuilder {
             region: None,
             endpoint: None,
             language: Language::default(),
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            connect_timeout: None,
             timeout: DEFAULT_TIMEOUT,
             attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
-            pool_idle_timeout: DEFAULT_POOL_IDLE_TIMEOUT,
+            pool_idle_timeout: None,
             client_suffix: None,
             credentials: None,
             env_proxy: true,
@@ -269,6 +323,11 @@ impl Default for ClientBuilder {
             retry: RetryConfig::standard(),
             rate_limit: RateLimit::FromSpec,
             rate_limit_scope: RateLimitScope::Process,
+            max_rate_limit_wait: None,
+            max_clock_correction: DEFAULT_MAX_CLOCK_CORRECTION,
+            root_certificates: RootCertificates::default(),
+            platform_trust_store: true,
+            http_client: None,
         }
     }
 }
@@ -295,7 +354,7 @@ impl ClientBuilder {
 
     /// Connect timeout of each attempt. Default: 10 s.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.connect_timeout = Some(timeout);
         self
     }
 
@@ -319,7 +378,7 @@ impl ClientBuilder {
     /// How long an idle pooled connection is kept. Default: 50 s, below the
     /// service's 60 s keep-alive.
     pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
-        self.pool_idle_timeout = timeout;
+        self.pool_idle_timeout = Some(timeout);
         self
     }
 
@@ -372,6 +431,187 @@ impl ClientBuilder {
     /// Largest answer body accepted. Default: 10 MiB.
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = limit;
+        self
+    }
+
+    /// The longest a call waits for the client-side rate limiter before it
+    /// fails with [`ErrorKind::RateLimit`](crate::error::ErrorKind::RateLimit)
+    /// instead (nothing is sent, no slot is taken). Default: no limit but the
+    /// call's [`timeout`](Self::timeout). One call can set its own with
+    /// [`Client::with_overrides`](crate::Client::with_overrides).
+    pub fn max_rate_limit_wait(mut self, wait: Duration) -> Self {
+        self.max_rate_limit_wait = Some(wait);
+        self
+    }
+
+    /// The largest clock skew correction the client makes (whole seconds).
+    ///
+    /// When the service refuses a request's time
+    /// (`AuthFailure.SignatureExpire`), the client learns the offset between
+    /// its clock and the service's from the answer's `Date` header, re-signs
+    /// and re-sends once; later calls (clones included) sign with the
+    /// corrected time. An offset beyond this bound is refused (the error is
+    /// returned, the clock must be fixed), which limits what a wrong or
+    /// hostile `Date` can do. `Duration::ZERO` turns correction off.
+    /// Default: 24 hours ([`DEFAULT_MAX_CLOCK_CORRECTION`]).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), tcmpp_api::ConfigError> {
+    /// use std::time::Duration;
+    ///
+    /// // Correct at most an hour; sign with the local clock beyond that.
+    /// let client = tcmpp_api::Client::builder()
+    ///     .region("ap-singapore")
+    ///     .max_clock_correction(Duration::from_secs(3600))
+    ///     .build()?;
+    /// # drop(client);
+    /// # Ok(()) }
+    /// ```
+    pub fn max_clock_correction(mut self, max: Duration) -> Self {
+        self.max_clock_correction = max;
+        self
+    }
+
+    /// Also trusts the root certificates of a PEM bundle (one or more
+    /// `-----BEGIN CERTIFICATE-----` blocks), as private deployments behind
+    /// an internal certificate authority need. Repeatable; checked at
+    /// [`build`](Self::build). Works with both TLS features; with
+    /// [`platform_trust_store(false)`](Self::platform_trust_store) these
+    /// are the only roots trusted.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = tcmpp_api::Client::builder()
+    ///     .region("ap-singapore")
+    ///     .endpoint("https://tcmpp.internal.example:8443")
+    ///     .add_root_certificate_pem(std::fs::read("/etc/pki/internal-ca.pem")?)
+    ///     .platform_trust_store(false) // trust only the internal CA
+    ///     .build()?;
+    /// # drop(client);
+    /// # Ok(()) }
+    /// ```
+    pub fn add_root_certificate_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.root_certificates.0.push(pem.as_ref().to_vec());
+        self
+    }
+
+    /// Whether the platform's trust store (the system's roots) is trusted.
+    /// Turn it off to trust only the roots given to
+    /// [`add_root_certificate_pem`](Self::add_root_certificate_pem).
+    /// Default: on.
+    pub fn platform_trust_store(mut self, trust: bool) -> Self {
+        self.platform_trust_store = trust;
+        self
+    }
+
+    /// Sends through this `reqwest::Client` instead of one the builder
+    /// makes: for proxies, DNS resolution, connection pool settings, client
+    /// certificates or TLS settings of your own. Build it from the same
+    /// reqwest as this crate's ([`tcmpp_api::reqwest`](crate::reqwest)).
+    ///
+    /// The client still signs, rate-limits, retries and times out each
+    /// attempt and call (the attempt timeout is set on each request, so it
+    /// applies to any `reqwest::Client`). What the builder no longer
+    /// controls, and so refuses to be told with a
+    /// [`ConfigError::ConflictsWithHttpClient`]: the trust roots
+    /// ([`add_root_certificate_pem`](Self::add_root_certificate_pem),
+    /// [`platform_trust_store`](Self::platform_trust_store)), the
+    /// [`connect_timeout`](Self::connect_timeout), the
+    /// [`pool_idle_timeout`](Self::pool_idle_timeout) (keep it under the
+    /// service's 60 s keep-alive) and [`no_proxy`](Self::no_proxy) (your
+    /// client's proxy settings apply, loopback endpoints included). Your
+    /// client's `User-Agent` is sent; `X-TC-RequestClient` still names this
+    /// crate.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// use tcmpp_api::reqwest;
+    ///
+    /// // Starts from this crate's settings (and its TLS provider).
+    /// let http = tcmpp_api::config::reqwest_builder()
+    ///     .connect_timeout(Duration::from_secs(3))
+    ///     .pool_idle_timeout(Duration::from_secs(30))
+    ///     .pool_max_idle_per_host(4)
+    ///     .build()?;
+    /// let client = tcmpp_api::Client::builder()
+    ///     .region("ap-singapore")
+    ///     .http_client(http)
+    ///     .build()?;
+    /// # drop(client);
+    /// # Ok(()) }
+    /// ```
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+}
+
+/// A `reqwest::ClientBuilder` set up as the one [`ClientBuilder::build`]
+/// makes (connect timeout 10 s, idle connections dropped after 50 s, this
+/// crate's `User-Agent`), to change and pass to
+/// [`ClientBuilder::http_client`]. Under the `rustls` feature it also
+/// installs rustls' `ring` provider as the process default, unless one is
+/// already installed: reqwest panics when it builds a client without one.
+pub fn reqwest_builder() -> reqwest::ClientBuilder {
+    install_tls_provider();
+    reqwest::Client::builder()
+        .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+        .pool_idle_timeout(DEFAULT_POOL_IDLE_TIMEOUT)
+        .user_agent(client_id())
+}
+
+/// `tcmpp-api-rust/VERSION`.
+pub(crate) fn client_id() -> String {
+    format!("tcmpp-api-rust/{}", env!("CARGO_PKG_VERSION"))
+}
+
+/// reqwest's `rustls-no-provider` uses the process-wide rustls provider:
+/// install ring unless the application already chose one.
+pub(crate) fn install_tls_provider() {
+    #[cfg(feature = "rustls")]
+    {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
+/// Settings one [`Client`](crate::Client) handle applies to its calls
+/// instead of the client's: see [`Client::with_overrides`](crate::Client::with_overrides).
+/// Each setting left alone keeps the client's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[must_use]
+pub struct Overrides {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) attempt_timeout: Option<Duration>,
+    pub(crate) retry: Option<RetryConfig>,
+    pub(crate) max_rate_limit_wait: Option<Duration>,
+}
+
+impl Overrides {
+    /// Timeout of the whole call (see [`ClientBuilder::timeout`]). Zero
+    /// fails the call before anything is sent.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Timeout of each attempt (see [`ClientBuilder::attempt_timeout`]).
+    /// Zero fails the call before anything is sent.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// How failed attempts are retried, e.g. [`RetryConfig::disabled`].
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// The longest the call waits for the client-side rate limiter (see
+    /// [`ClientBuilder::max_rate_limit_wait`]).
+    pub fn max_rate_limit_wait(mut self, wait: Duration) -> Self {
+        self.max_rate_limit_wait = Some(wait);
         self
     }
 }

@@ -38,6 +38,10 @@ pub enum ErrorKind<E> {
     Transport(TransportError),
     /// A connect, attempt or whole-call timeout expired.
     Timeout(TimeoutError),
+    /// The client-side rate limiter would have held the call longer than
+    /// its [`max_rate_limit_wait`](crate::ClientBuilder::max_rate_limit_wait):
+    /// nothing was sent.
+    RateLimit(RateLimitError),
     /// The answer was not a TCMPP answer (gateway page, truncated body,
     /// non-200 status) or could not be decoded into the output.
     Response(ResponseError),
@@ -61,7 +65,9 @@ impl<E> SdkError<E> {
         self.kind
     }
 
-    /// How many attempts were made, retries included.
+    /// How many attempts were made: retries included, and the one re-send
+    /// after the service refused the request's time (clock skew; see
+    /// [`ClientBuilder::max_clock_correction`](crate::ClientBuilder::max_clock_correction)).
     pub fn attempts(&self) -> u32 {
         self.attempts
     }
@@ -122,6 +128,7 @@ impl<E: fmt::Display> fmt::Display for ErrorKind<E> {
             ErrorKind::Credentials(e) => fmt::Display::fmt(e, f),
             ErrorKind::Transport(e) => fmt::Display::fmt(e, f),
             ErrorKind::Timeout(e) => fmt::Display::fmt(e, f),
+            ErrorKind::RateLimit(e) => fmt::Display::fmt(e, f),
             ErrorKind::Response(e) => fmt::Display::fmt(e, f),
             ErrorKind::Service(e) => fmt::Display::fmt(e, f),
         }
@@ -147,6 +154,7 @@ impl<E: std::error::Error + 'static> std::error::Error for SdkError<E> {
             ErrorKind::Credentials(e) => e.source(),
             ErrorKind::Transport(e) => e.source(),
             ErrorKind::Timeout(e) => e.source(),
+            ErrorKind::RateLimit(e) => e.source(),
             ErrorKind::Response(e) => e.source(),
             ErrorKind::Service(e) => e.source(),
         }
@@ -184,12 +192,18 @@ pub enum TransportErrorKind {
     /// The connection failed after it was made (reset, closed early): the
     /// request may have reached the service.
     Io,
+    /// The endpoint's TLS certificate was not accepted (an unknown
+    /// certificate authority, a name that does not match, expired): no
+    /// request was sent. Not retried.
+    Certificate,
 }
 
 /// The connection failed.
 #[derive(Debug)]
 pub struct TransportError {
     kind: TransportErrorKind,
+    /// For [`TransportErrorKind::Certificate`]: what is wrong, in words.
+    detail: Option<&'static str>,
     source: Box<dyn std::error::Error + Send + Sync>,
 }
 
@@ -200,6 +214,19 @@ impl TransportError {
     ) -> Self {
         TransportError {
             kind,
+            detail: None,
+            source: source.into(),
+        }
+    }
+
+    /// A certificate that was not accepted, and why.
+    pub(crate) fn certificate(
+        detail: &'static str,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        TransportError {
+            kind: TransportErrorKind::Certificate,
+            detail: Some(detail),
             source: source.into(),
         }
     }
@@ -212,10 +239,19 @@ impl TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self.kind {
-            TransportErrorKind::Connect => "cannot connect to the endpoint",
-            TransportErrorKind::Io => "the connection failed after the request was sent",
-        })
+        match self.kind {
+            TransportErrorKind::Connect => f.write_str("cannot connect to the endpoint"),
+            TransportErrorKind::Io => {
+                f.write_str("the connection failed after the request was sent")
+            }
+            TransportErrorKind::Certificate => write!(
+                f,
+                "the endpoint's TLS certificate is not trusted: {}. If a private certificate \
+                 authority issued it, trust that authority's root with \
+                 `ClientBuilder::add_root_certificate_pem`",
+                self.detail.unwrap_or("it could not be verified")
+            ),
+        }
     }
 }
 
@@ -240,13 +276,26 @@ pub enum TimeoutKind {
 /// A timeout expired.
 #[derive(Debug)]
 pub struct TimeoutError {
-    after: Duration,
+    /// `None`: the connect timeout of a client given to
+    /// `ClientBuilder::http_client`, which this crate does not know.
+    after: Option<Duration>,
     kind: TimeoutKind,
 }
 
 impl TimeoutError {
     pub(crate) fn new(after: Duration, kind: TimeoutKind) -> Self {
-        TimeoutError { after, kind }
+        TimeoutError {
+            after: Some(after),
+            kind,
+        }
+    }
+
+    /// A connect timeout of an HTTP client this crate did not configure.
+    pub(crate) fn connect_unknown() -> Self {
+        TimeoutError {
+            after: None,
+            kind: TimeoutKind::Connect,
+        }
     }
 
     /// Which timeout expired.
@@ -259,9 +308,12 @@ impl TimeoutError {
         self.kind == TimeoutKind::Connect
     }
 
-    /// The timeout that expired.
+    /// The timeout that expired. Zero for the connect timeout of a
+    /// `reqwest::Client` given to
+    /// [`ClientBuilder::http_client`](crate::ClientBuilder::http_client),
+    /// which this crate does not know.
     pub fn after(&self) -> Duration {
-        self.after
+        self.after.unwrap_or_default()
     }
 }
 
@@ -272,11 +324,80 @@ impl fmt::Display for TimeoutError {
             TimeoutKind::Attempt => "the attempt",
             TimeoutKind::Call => "the call",
         };
-        write!(f, "{what} timed out after {:?}", self.after)
+        match self.after {
+            Some(after) => write!(f, "{what} timed out after {after:?}"),
+            None => write!(f, "{what} timed out (the HTTP client's connect timeout)"),
+        }
     }
 }
 
 impl std::error::Error for TimeoutError {}
+
+/// The client-side rate limiter would have held a call longer than it may
+/// wait ([`ClientBuilder::max_rate_limit_wait`](crate::ClientBuilder::max_rate_limit_wait)
+/// or [`Overrides::max_rate_limit_wait`](crate::config::Overrides::max_rate_limit_wait)).
+/// Nothing was sent and no slot was taken.
+#[derive(Debug)]
+pub struct RateLimitError {
+    action: &'static str,
+    per_second: u32,
+    max_wait: Duration,
+    at_least: Duration,
+}
+
+impl RateLimitError {
+    pub(crate) fn new(
+        action: &'static str,
+        per_second: u32,
+        max_wait: Duration,
+        at_least: Duration,
+    ) -> Self {
+        RateLimitError {
+            action,
+            per_second,
+            max_wait,
+            at_least,
+        }
+    }
+
+    /// The action, e.g. `CreateMNPVersion`.
+    pub fn action(&self) -> &'static str {
+        self.action
+    }
+
+    /// The limit that applied, in requests per second.
+    pub fn per_second(&self) -> u32 {
+        self.per_second
+    }
+
+    /// The longest the call was allowed to wait.
+    pub fn max_wait(&self) -> Duration {
+        self.max_wait
+    }
+
+    /// The call would have waited at least this long (more if requests
+    /// still in flight answer late or other calls are queued first).
+    pub fn at_least(&self) -> Duration {
+        self.at_least
+    }
+}
+
+impl fmt::Display for RateLimitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "not sent: the client-side rate limit of {} ({} per second) would have held the call \
+             longer than the {:?} it may wait",
+            self.action, self.per_second, self.max_wait
+        )?;
+        if self.at_least > self.max_wait {
+            write!(f, " (at least {:?})", self.at_least)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RateLimitError {}
 
 /// Why an answer is not usable.
 #[derive(Clone, Debug, PartialEq, Eq)]

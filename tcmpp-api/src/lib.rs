@@ -45,7 +45,15 @@
 //! never appear in `Debug`, `Display` or logs.
 //!
 //! Each call runs in a `tcmpp.call` tracing span with the action, region,
-//! attempt, request id, latency and outcome.
+//! attempt, request id, latency and outcome (and `clock_skew_s` when it
+//! signed with a clock corrected to the service's).
+//!
+//! Beyond the defaults: a clock that is off is corrected from the service's
+//! answers ([`ClientBuilder::max_clock_correction`]); private certificate
+//! authorities are trusted with [`ClientBuilder::add_root_certificate_pem`];
+//! your own `reqwest::Client` is used with [`ClientBuilder::http_client`];
+//! one call gets other timeouts, retries or a cap on its rate-limit wait
+//! with [`Client::with_overrides`].
 
 // Generated code names runtime items as `::tcmpp_api::...` so that the same
 // output also compiles outside this crate (the test suite compiles a fixture).
@@ -53,6 +61,7 @@ extern crate self as tcmpp_api;
 
 pub mod builder;
 mod client;
+mod clock;
 pub mod config;
 pub mod credentials;
 mod decode;
@@ -69,10 +78,16 @@ pub mod signing;
 pub mod time;
 
 pub use client::Client;
-pub use config::{ClientBuilder, ConfigError, Language, RateLimit, RateLimitScope, RetryConfig};
+pub use config::{
+    ClientBuilder, ConfigError, Language, Overrides, RateLimit, RateLimitScope, RetryConfig,
+};
 pub use error::SdkError;
 pub use error_metadata::ErrorMetadata;
 pub use generated::*;
+/// The reqwest this crate sends with, for
+/// [`ClientBuilder::http_client`]: a `reqwest::Client` must come from the
+/// same version.
+pub use reqwest;
 
 /// Items the generated code uses; not part of the public API.
 #[doc(hidden)]

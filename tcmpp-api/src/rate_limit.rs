@@ -58,6 +58,11 @@ impl RateLimiter {
         }
     }
 
+    /// Requests per window.
+    pub(crate) fn limit(&self) -> u32 {
+        u32::try_from(self.limit).unwrap_or(u32::MAX)
+    }
+
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -90,6 +95,49 @@ impl RateLimiter {
                 }
                 None => released.await,
             }
+        }
+    }
+
+    /// Like [`acquire`](Self::acquire), but gives up rather than wait longer
+    /// than `max`: `Err` holds how long the wait would at least have been.
+    /// Giving up takes no slot. When the limiter already knows the wait is
+    /// longer, it gives up at once instead of waiting `max` first.
+    pub(crate) async fn acquire_within(
+        self: &Arc<Self>,
+        max: Duration,
+    ) -> Result<Permit, Duration> {
+        let deadline = Instant::now() + max;
+        let at_least = self.min_wait();
+        if at_least > max {
+            return Err(at_least);
+        }
+        // `timeout_at` polls `acquire` first: a slot taken in the same poll
+        // that the deadline passes is returned, never lost.
+        tokio::time::timeout_at(deadline, self.acquire())
+            .await
+            .map_err(|_| self.min_wait().max(max))
+    }
+
+    /// A lower bound of how long a request starting now waits for a slot,
+    /// not counting requests queued before it: the time until enough
+    /// finished requests leave the window. A request still in flight holds
+    /// its slot for at least one window after it ends.
+    fn min_wait(&self) -> Duration {
+        let mut s = self.state();
+        let now = Instant::now();
+        while s.finished.front().is_some_and(|&t| t + self.window <= now) {
+            s.finished.pop_front();
+        }
+        let taken = s.in_flight + s.finished.len();
+        if taken < self.limit {
+            return Duration::ZERO;
+        }
+        // Slots that must free up before one is ours; finished requests
+        // free theirs first (each within a window from now).
+        let needed = taken + 1 - self.limit;
+        match s.finished.get(needed - 1) {
+            Some(&t) => (t + self.window).saturating_duration_since(now),
+            None => self.window,
         }
     }
 
@@ -252,6 +300,73 @@ mod tests {
             spans.push(t.await.unwrap());
         }
         assert_bounded(&spans, 4, Duration::from_secs(1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_capped_wait_fails_early_and_takes_no_slot() {
+        let limiter = Arc::new(RateLimiter::new(2, Duration::from_secs(1)));
+        let start = Instant::now();
+        limiter.acquire().await.reached();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        limiter.acquire().await.reached();
+        // Full: the first slot frees at 1 s, 700 ms from now.
+        let capped = limiter.acquire_within(Duration::from_millis(500)).await;
+        assert_eq!(capped.unwrap_err(), Duration::from_millis(700));
+        assert_eq!(
+            Instant::now() - start,
+            Duration::from_millis(300),
+            "gave up at once"
+        );
+        // Known wait within the cap: waits it.
+        let p = limiter.acquire_within(Duration::from_millis(800)).await;
+        assert_eq!(Instant::now() - start, Duration::from_secs(1));
+        p.unwrap().reached();
+        assert_eq!(
+            limiter
+                .acquire_within(Duration::from_millis(100))
+                .await
+                .unwrap_err(),
+            Duration::from_millis(300),
+            "the slot taken at 300 ms frees at 1.3 s"
+        );
+        // The failed tries took nothing: the next slot is the one at 1.3 s.
+        limiter
+            .acquire_within(Duration::from_millis(300))
+            .await
+            .unwrap()
+            .reached();
+        assert_eq!(Instant::now() - start, Duration::from_millis(1300));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_capped_wait_behind_in_flight_requests_gives_up_after_the_cap() {
+        let limiter = Arc::new(RateLimiter::new(1, Duration::from_secs(1)));
+        let held = limiter.acquire().await;
+        let start = Instant::now();
+        // In flight: the bound is one window, more than the cap.
+        assert_eq!(
+            limiter
+                .acquire_within(Duration::from_millis(500))
+                .await
+                .unwrap_err(),
+            Duration::from_secs(1)
+        );
+        assert_eq!(Instant::now(), start);
+        // A cap above the bound waits, then gives up when the slot is still held.
+        assert_eq!(
+            limiter
+                .acquire_within(Duration::from_secs(2))
+                .await
+                .unwrap_err(),
+            Duration::from_secs(2)
+        );
+        assert_eq!(Instant::now() - start, Duration::from_secs(2));
+        held.unsent();
+        limiter
+            .acquire_within(Duration::ZERO)
+            .await
+            .unwrap()
+            .reached();
     }
 
     #[test]

@@ -97,7 +97,7 @@ pub fn utc_date(timestamp: u64) -> String {
 
 /// Year, month and day of a Unix timestamp, after Howard Hinnant's
 /// `civil_from_days`.
-fn civil(timestamp: u64) -> (u64, u64, u64) {
+pub(crate) fn civil(timestamp: u64) -> (u64, u64, u64) {
     let days = timestamp / 86_400 + 719_468;
     let era = days / 146_097;
     let doe = days % 146_097;

@@ -149,7 +149,7 @@ fn number(s: &str, min: u32, max: u32) -> Option<u32> {
     (min..=max).contains(&n).then_some(n)
 }
 
-fn parts(date: &str, time: &str, offset_seconds: Option<i32>) -> Option<Parts> {
+pub(crate) fn parts(date: &str, time: &str, offset_seconds: Option<i32>) -> Option<Parts> {
     let mut d = date.splitn(3, '-');
     let year = number(d.next()?, 0, 9999)? as i32;
     let month = number(d.next()?, 1, 12)? as u8;
@@ -181,7 +181,7 @@ fn days_in_month(year: i32, month: u8) -> u32 {
 }
 
 /// Seconds from 1970-01-01T00:00:00 to the parts' wall-clock time.
-fn unix_seconds(p: &Parts) -> Option<i64> {
+pub(crate) fn unix_seconds(p: &Parts) -> Option<i64> {
     // Days from civil (Howard Hinnant's algorithm).
     let (y, m, d) = (i64::from(p.year), i64::from(p.month), i64::from(p.day));
     let y = if m <= 2 { y - 1 } else { y };

@@ -20,6 +20,7 @@ pub mod collisions {
 pub mod logs;
 pub mod malformed;
 pub mod server;
+pub mod tls;
 
 /// The workspace root, for reading `spec/` and fixtures.
 pub fn workspace_root() -> std::path::PathBuf {

@@ -1,7 +1,7 @@
 //! Captures tracing output as text, for tests that check what is logged.
 
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::fmt::format::FmtSpan;
@@ -43,7 +43,24 @@ impl<'a> MakeWriter<'a> for Captured {
 
 /// Routes TRACE-level events and span closes (with their fields) of this
 /// thread into a buffer until the guard drops. Use a current-thread runtime.
+///
+/// It also keeps a second subscriber registered for the rest of the
+/// process. Without it, while this one is the only subscriber registered,
+/// tracing-core decides whether a callsite is enabled by the default of
+/// whichever thread reaches it first: another test's thread, which has no
+/// subscriber, caches it as disabled for every thread, and this test's
+/// events go missing now and then. With two registered, every callsite is
+/// decided by all of them, and the kept one enables everything.
 pub fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
+    static KEEP: OnceLock<tracing::Dispatch> = OnceLock::new();
+    KEEP.get_or_init(|| {
+        tracing::Dispatch::new(
+            tracing_subscriber::fmt()
+                .with_max_level(tracing::Level::TRACE)
+                .with_writer(std::io::sink)
+                .finish(),
+        )
+    });
     let logs = Captured::default();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)

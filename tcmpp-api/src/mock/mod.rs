@@ -35,7 +35,7 @@ mod verify;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -115,6 +115,8 @@ struct Shared {
     next_id: AtomicU64,
     id_seed: u64,
     max_skew: Duration,
+    /// The mock's clock minus this machine's, in seconds.
+    clock_offset: AtomicI64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -136,6 +138,11 @@ impl Shared {
             faults.remove(i);
         }
         Some(fault)
+    }
+
+    /// The mock's clock, in Unix seconds.
+    fn now(&self) -> u64 {
+        crate::clock::local_now().saturating_add_signed(self.clock_offset.load(Ordering::Relaxed))
     }
 
     fn request_id(&self) -> String {
@@ -166,6 +173,7 @@ pub struct MockServerBuilder {
     operations: &'static [OperationInfo],
     keys: Vec<Credentials>,
     max_skew: Duration,
+    clock_offset: i64,
 }
 
 impl std::fmt::Debug for MockServerBuilder {
@@ -185,6 +193,7 @@ impl Default for MockServerBuilder {
             operations: crate::OPERATIONS,
             keys: Vec::new(),
             max_skew: Duration::from_secs(300),
+            clock_offset: 0,
         }
     }
 }
@@ -215,6 +224,16 @@ impl MockServerBuilder {
         self
     }
 
+    /// Runs the mock's clock this many seconds ahead of this machine's
+    /// (behind, if negative): it checks `X-TC-Timestamp` against that clock
+    /// and sends it as the `Date` of every answer, like a service whose
+    /// clock differs from the client's. Default: 0. See also
+    /// [`MockServer::set_clock_offset_secs`].
+    pub fn clock_offset_secs(mut self, seconds: i64) -> Self {
+        self.clock_offset = seconds;
+        self
+    }
+
     /// Binds and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<MockServer> {
         let listener = TcpListener::bind(self.addr).await?;
@@ -239,6 +258,7 @@ impl MockServerBuilder {
             next_id: AtomicU64::new(0),
             id_seed: seed,
             max_skew: self.max_skew,
+            clock_offset: AtomicI64::new(self.clock_offset),
         });
         let task = tokio::spawn(serve::accept_loop(listener, shared.clone()));
         Ok(MockServer { addr, shared, task })
@@ -309,6 +329,12 @@ impl MockServer {
                 remaining: times,
             });
         }
+    }
+
+    /// Moves the mock's clock to this many seconds ahead of this machine's
+    /// (behind, if negative), from the next request on.
+    pub fn set_clock_offset_secs(&self, seconds: i64) {
+        self.shared.clock_offset.store(seconds, Ordering::Relaxed);
     }
 
     /// Forgets every fault not yet applied.

@@ -2,7 +2,7 @@
 //! envelope.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -104,11 +104,12 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
             Ok(answer)
         }
         Some(Fault::Html502) => Ok(raw(
+            &shared,
             502,
             "text/html",
             "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>",
         )),
-        Some(Fault::Status { status, body }) => Ok(raw(status, "text/plain", &body)),
+        Some(Fault::Status { status, body }) => Ok(raw(&shared, status, "text/plain", &body)),
         other => {
             if let Some(Fault::Delay(d)) = other {
                 tokio::time::sleep(d).await;
@@ -149,10 +150,7 @@ fn process(
         .operations
         .first()
         .map_or("", |o| o.service.signing_service);
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    verify::authenticate(shared, headers, body, service, now)?;
+    verify::authenticate(shared, headers, body, service, shared.now())?;
     let op = verify::operation(shared, headers)?;
     let json: Value = serde_json::from_slice(body).map_err(|e| {
         ApiError::new(
@@ -178,15 +176,22 @@ fn envelope(shared: &Shared, result: Result<Map<String, Value>, ApiError>) -> An
     };
     inner.insert("RequestId".to_owned(), Value::String(shared.request_id()));
     let body = json!({ "Response": inner }).to_string();
-    raw(200, "application/json", &body)
+    raw(shared, 200, "application/json", &body)
 }
 
-fn raw(status: u16, content_type: &'static str, body: &str) -> Answer {
+/// An answer dated by the mock's clock (hyper would date it by this
+/// machine's).
+fn raw(shared: &Shared, status: u16, content_type: &'static str, body: &str) -> Answer {
     let mut resp = Response::new(Full::new(Bytes::copy_from_slice(body.as_bytes())));
     *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     resp.headers_mut().insert(
         hyper::header::CONTENT_TYPE,
         hyper::header::HeaderValue::from_static(content_type),
     );
+    if let Ok(date) =
+        hyper::header::HeaderValue::from_str(&crate::clock::format_http_date(shared.now()))
+    {
+        resp.headers_mut().insert(hyper::header::DATE, date);
+    }
     resp
 }

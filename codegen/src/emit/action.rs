@@ -44,10 +44,10 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
         &StructDef {
             name: input.to_string(),
             builder: Some(format!("{input}Builder")),
-            docs: docs::outer(&format!(
-                "Parameters of `{wire}`.\n\n{}",
-                markdown(&a.request.document)
-            )),
+            docs: docs::outer(&docs::paragraphs([
+                format!("Parameters of `{wire}`."),
+                markdown(&a.request.document),
+            ])),
             fields: a.request.fields.iter().collect(),
             public_fields: false,
             serialize: true,
@@ -73,10 +73,11 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
         &StructDef {
             name: output.to_string(),
             builder: None,
-            docs: docs::outer(&format!(
-                "Successful answer of `{wire}`.\n\n{}\n\nEvery member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.",
-                markdown(&a.response.document)
-            )),
+            docs: docs::outer(&docs::paragraphs([
+                format!("Successful answer of `{wire}`."),
+                markdown(&a.response.document),
+                "Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.".to_owned(),
+            ])),
             fields: out_fields,
             public_fields: true,
             serialize: false,
@@ -128,18 +129,23 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
 }
 
 fn module_docs(a: &Action) -> String {
-    let mut s = format!(
-        "`{}`: {}.\n\n{}\n\nRate limit: {} requests per second. {}",
-        a.wire_name,
-        markdown(a.title.trim_end_matches('.')),
+    let mut s = docs::paragraphs([
+        format!(
+            "`{}`: {}.",
+            a.wire_name,
+            markdown(a.title.trim_end_matches('.'))
+        ),
         markdown(&a.document),
-        a.rate_limit_per_second,
-        if a.retry_safe {
-            "Safe to retry: re-sending after an ambiguous failure cannot change state twice."
-        } else {
-            "Not safe to retry: once the request may have reached the service, it is not re-sent."
-        }
-    );
+        format!(
+            "Rate limit: {} requests per second. {}",
+            a.rate_limit_per_second,
+            if a.retry_safe {
+                "Safe to retry: re-sending after an ambiguous failure cannot change state twice."
+            } else {
+                "Not safe to retry: once the request may have reached the service, it is not re-sent."
+            }
+        ),
+    ]);
     for ex in &a.examples {
         s.push_str(&format!("\n\n# Example: {}", markdown(&ex.title)));
         if let Some(request) = &ex.request {

@@ -73,6 +73,24 @@ pub(crate) fn struct_link(name: &str) -> String {
     }
 }
 
+/// Paragraphs joined by a blank line, leaving out empty ones: a spec's
+/// document may be empty (Tencent publishes some), and must not leave an
+/// empty paragraph in the docs.
+pub(crate) fn paragraphs<S: AsRef<str>>(parts: impl IntoIterator<Item = S>) -> String {
+    let mut out = String::new();
+    for p in parts {
+        let p = p.as_ref().trim_matches('\n');
+        if p.trim().is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        out.push_str(p);
+    }
+    out
+}
+
 /// `#[doc = ...]` attributes for already-formatted markdown.
 pub(crate) fn outer(markdown_text: &str) -> TokenStream {
     let lines = lines(markdown_text);
@@ -104,6 +122,13 @@ mod tests {
             "see <http://127.0.0.1/a.png> now"
         );
         assert_eq!(markdown("snake_case"), "snake\\_case");
+    }
+
+    #[test]
+    fn empty_paragraphs_are_left_out() {
+        assert_eq!(super::paragraphs(["", "Wire name."]), "Wire name.");
+        assert_eq!(super::paragraphs(["A.", " ", "B."]), "A.\n\nB.");
+        assert_eq!(super::paragraphs([""; 2]), "");
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Generates the fixture specs' code into `OUT_DIR`, so that the test suite
 //! compiles what the generator emits and not only compares it:
 //! `full.json` uses every feature of the format, `collisions.json` every
-//! name that meets one the generator uses.
+//! name that meets one the generator uses, `published.json` (imported by
+//! `cargo xtask import` from `fixtures/published/`) what Tencent publishes
+//! that does not fit its own descriptions.
 
 use std::path::Path;
 use std::{env, fs, process};
@@ -9,6 +11,7 @@ use std::{env, fs, process};
 const FIXTURES: &[(&str, &str)] = &[
     ("fixtures/full.json", "fixture.rs"),
     ("fixtures/collisions.json", "collisions.rs"),
+    ("fixtures/published.json", "published.rs"),
 ];
 
 fn main() {

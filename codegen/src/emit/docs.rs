@@ -4,8 +4,12 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// Escapes what rustdoc would misread in prose from the spec (`[x]` as a
-/// link, `<x>` as HTML, bare URLs), leaving `code spans` alone.
+/// link, `<x>` as HTML, bare URLs), leaving `code spans` alone, and ends a
+/// list before a line that is not part of it (cvm's "- false: ...\nNote:
+/// ..."), which markdown would otherwise read as the last item's.
 pub(crate) fn markdown(text: &str) -> String {
+    let text = end_lists(text);
+    let text = text.as_str();
     let mut out = String::with_capacity(text.len());
     let mut in_code = false;
     let mut rest = text;
@@ -29,6 +33,37 @@ pub(crate) fn markdown(text: &str) -> String {
         rest = &rest[c.len_utf8()..];
     }
     out
+}
+
+/// A blank line between a list item and a following line that is neither
+/// an item nor indented.
+fn end_lists(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_list = false;
+    for (i, line) in text.split('\n').enumerate() {
+        let item = is_list_item(line);
+        let blank = line.trim().is_empty();
+        let continues = line.starts_with([' ', '\t']);
+        if in_list && !item && !blank && !continues {
+            out.push('\n');
+        }
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(line);
+        in_list = item || (in_list && continues && !blank);
+    }
+    out
+}
+
+/// `- x`, `+ x`, `1. x` or `1) x` (a `*` is escaped, so never an item).
+fn is_list_item(line: &str) -> bool {
+    let t = line.trim_start();
+    if t.starts_with("- ") || t.starts_with("+ ") {
+        return true;
+    }
+    let digits = t.len() - t.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    (1..=9).contains(&digits) && (t[digits..].starts_with(". ") || t[digits..].starts_with(") "))
 }
 
 fn url_at(s: &str) -> Option<usize> {
@@ -122,6 +157,19 @@ mod tests {
             "see <http://127.0.0.1/a.png> now"
         );
         assert_eq!(markdown("snake_case"), "snake\\_case");
+    }
+
+    #[test]
+    fn a_line_after_a_list_is_not_its_last_item() {
+        assert_eq!(
+            markdown("Restart:\n- true: yes.\n- false: no.\nNote: only then."),
+            "Restart:\n- true: yes.\n- false: no.\n\nNote: only then."
+        );
+        // Indented lines continue the item; blank lines already end it.
+        let kept = "1. a\n   more\n2) b\n\nafter";
+        assert_eq!(markdown(kept), kept);
+        assert_eq!(markdown("- a\n  b\nc"), "- a\n  b\n\nc");
+        assert_eq!(markdown("Since 2024. Text\nmore"), "Since 2024. Text\nmore");
     }
 
     #[test]

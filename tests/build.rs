@@ -3,7 +3,8 @@
 //! `full.json` uses every feature of the format, `collisions.json` every
 //! name that meets one the generator uses, `published.json` (imported by
 //! `cargo xtask import` from `fixtures/published/`) what Tencent publishes
-//! that does not fit its own descriptions.
+//! that does not fit its own descriptions, `bare.json` the least a service
+//! can have (one action, no members, no error codes, no documents).
 
 use std::path::Path;
 use std::{env, fs, process};
@@ -12,6 +13,7 @@ const FIXTURES: &[(&str, &str)] = &[
     ("fixtures/full.json", "fixture.rs"),
     ("fixtures/collisions.json", "collisions.rs"),
     ("fixtures/published.json", "published.rs"),
+    ("fixtures/bare.json", "bare.rs"),
 ];
 
 fn main() {

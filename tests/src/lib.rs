@@ -12,6 +12,12 @@ pub mod fixture {
 }
 
 pub mod arrivals;
+
+/// Code generated from `fixtures/bare.json`: the least a service can have,
+/// as ai3d has (no error codes, no documents, an action without members).
+pub mod bare {
+    include!(concat!(env!("OUT_DIR"), "/bare.rs"));
+}
 /// Code generated from `fixtures/collisions.json`: names that meet the
 /// generator's own (in docs too, which `cargo doc` checks here).
 pub mod collisions {

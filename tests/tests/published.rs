@@ -10,6 +10,7 @@
 use serde_json::{Value, json};
 use tcmpp_api::__private::{BodyError, ResponseBody};
 use tcmpp_api::operation::Operation;
+use tcmpp_tests::published::create_campaign::CreateCampaignInput;
 use tcmpp_tests::published::describe_nodes::{
     DescribeNodes, DescribeNodesInput, DescribeNodesOutput, DescribeNodesResponseBody,
 };
@@ -143,7 +144,14 @@ fn what_does_not_fit_is_left_out_and_the_rest_kept() {
     let params: Vec<&str> = info.request.iter().map(|p| p.name).collect();
     assert_eq!(params, ["InstanceId", "InstanceID", "Verbose", "Options"]);
     assert!(info.retry_safe);
-    assert_eq!(OPERATIONS.len(), 2);
+    assert_eq!(OPERATIONS.len(), 3);
+    // An empty title upstream becomes the action's name; an empty
+    // RequestId document gives way to one that says something.
+    assert_eq!(spec["actions"]["DeleteNode"]["name"], "DeleteNode");
+    assert_eq!(
+        spec["service"]["request_id_document"],
+        "The unique request ID, which is returned for each request."
+    );
 
     // `InvalidParameter.` is not dotted words: left out, so unhandled.
     assert_eq!(
@@ -153,6 +161,32 @@ fn what_does_not_fit_is_left_out_and_the_rest_kept() {
     assert_eq!(
         PublishedErrorKind::from_code("InvalidParameter."),
         PublishedErrorKind::Unhandled
+    );
+}
+
+/// Twelve required members (ccc has eleven): the typestate builder takes
+/// them in any order and builds once all are set.
+#[test]
+fn an_action_with_twelve_required_members_builds() {
+    let input = CreateCampaignInput::builder()
+        .name11("k")
+        .callees0(["0"])
+        .name1("a")
+        .callees2(["2"])
+        .name3("b")
+        .callees4(["4"])
+        .name5("c")
+        .callees6(["6"])
+        .name7("d")
+        .callees8(["8"])
+        .name9("e")
+        .callees10(["10"])
+        .build();
+    let v = serde_json::to_value(&input).unwrap();
+    assert_eq!(v.as_object().unwrap().len(), 12);
+    assert_eq!(
+        (&v["Callees10"], &v["Name11"]),
+        (&json!(["10"]), &json!("k"))
     );
 }
 

@@ -183,7 +183,10 @@ pub fn build(up: &Upstream, curated: Option<&Value>) -> Result<(Value, Notes), S
             .and_then(Value::as_object)
             .unwrap_or(&empty);
         let mut out = Map::new();
-        out.insert("name".into(), json!(text(act, "name", &path)?));
+        // The spec's title must not be empty; upstream's may be.
+        let title = text(act, "name", &path)?;
+        let title = if title.trim().is_empty() { a } else { title };
+        out.insert("name".into(), json!(title));
         out.insert("document".into(), json!(text(act, "document", &path)?));
         if let Some(r) = c.get("rust_name") {
             out.insert("rust_name".into(), r.clone());
@@ -299,13 +302,15 @@ pub fn build(up: &Upstream, curated: Option<&Value>) -> Result<(Value, Notes), S
         .values()
         .filter_map(|o| o.get("members")?.as_array())
         .flatten()
-        .find(|m| m.get("name").and_then(Value::as_str) == Some("RequestId"))
-        .and_then(|m| m.get("document")?.as_str())
+        .filter(|m| m.get("name").and_then(Value::as_str) == Some("RequestId"))
+        .filter_map(|m| m.get("document")?.as_str())
+        .find(|d| !d.trim().is_empty())
         .unwrap_or("The unique request ID.")
         .to_owned();
     let title = meta
         .get("serviceNameCN")
         .and_then(Value::as_str)
+        .filter(|t| !t.trim().is_empty())
         .map_or_else(|| name.to_uppercase(), str::to_owned);
     let service = json!({
         "name": name,

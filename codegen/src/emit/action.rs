@@ -410,6 +410,20 @@ fn error_types(
     let error_doc = docs::outer(&format!(
         "An error answer of {subject}: its [kind]({error}::kind), and the code, message and request id the service sent."
     ));
+    // A service that lists no code (ai3d) has nothing to match.
+    let classify = if codes.is_empty() {
+        quote! {
+            let _ = code;
+            Self::Unhandled
+        }
+    } else {
+        quote! {
+            match code {
+                #(#codes => Self::#variants,)*
+                _ => Self::Unhandled,
+            }
+        }
+    };
     quote! {
         #kind_doc
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -423,10 +437,7 @@ fn error_types(
         impl #kind {
             /// Classifies an error code.
             pub fn from_code(code: &#str_) -> Self {
-                match code {
-                    #(#codes => Self::#variants,)*
-                    _ => Self::Unhandled,
-                }
+                #classify
             }
 
             /// The code this kind stands for; `None` for [`Unhandled`](Self::Unhandled).

@@ -35,35 +35,50 @@ pub(crate) fn markdown(text: &str) -> String {
     out
 }
 
-/// A blank line between a list item and a following line that is neither
-/// an item nor indented.
+/// Tabs become spaces (rustdoc and clippy want no tabs in docs), and a
+/// line that follows a list item without being one is made unambiguous:
+/// not indented, it starts a paragraph after the list; indented less than
+/// the item's text, it is indented to continue the item.
 fn end_lists(text: &str) -> String {
+    let text = text.replace('\t', "    ");
     let mut out = String::with_capacity(text.len());
-    let mut in_list = false;
+    // The column of the current item's text, while in a list.
+    let mut item_text: Option<usize> = None;
     for (i, line) in text.split('\n').enumerate() {
-        let item = is_list_item(line);
-        let blank = line.trim().is_empty();
-        let continues = line.starts_with([' ', '\t']);
-        if in_list && !item && !blank && !continues {
-            out.push('\n');
-        }
         if i > 0 {
             out.push('\n');
         }
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        match (list_item_text(line), item_text) {
+            (Some(col), _) => item_text = Some(col),
+            _ if line.trim().is_empty() => item_text = None,
+            (None, Some(_)) if indent == 0 => {
+                out.push('\n');
+                item_text = None;
+            }
+            (None, Some(col)) if indent < col => {
+                out.extend(std::iter::repeat_n(' ', col));
+                out.push_str(line.trim_start_matches(' '));
+                continue;
+            }
+            (None, _) => {}
+        }
         out.push_str(line);
-        in_list = item || (in_list && continues && !blank);
     }
     out
 }
 
-/// `- x`, `+ x`, `1. x` or `1) x` (a `*` is escaped, so never an item).
-fn is_list_item(line: &str) -> bool {
-    let t = line.trim_start();
+/// Where the text of a list item starts: `- x`, `+ x`, `1. x` or `1) x`
+/// (a `*` is escaped, so never an item); `None` for other lines.
+fn list_item_text(line: &str) -> Option<usize> {
+    let t = line.trim_start_matches(' ');
+    let indent = line.len() - t.len();
     if t.starts_with("- ") || t.starts_with("+ ") {
-        return true;
+        return Some(indent + 2);
     }
     let digits = t.len() - t.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    (1..=9).contains(&digits) && (t[digits..].starts_with(". ") || t[digits..].starts_with(") "))
+    let marked = t[digits..].starts_with(". ") || t[digits..].starts_with(") ");
+    ((1..=9).contains(&digits) && marked).then_some(indent + digits + 2)
 }
 
 fn url_at(s: &str) -> Option<usize> {
@@ -71,7 +86,7 @@ fn url_at(s: &str) -> Option<usize> {
         return None;
     }
     Some(
-        s.find(|c: char| c.is_whitespace() || c == ')' || c == ',')
+        s.find(|c: char| c.is_whitespace() || matches!(c, ')' | ',' | '"' | '\'' | '<' | '>'))
             .unwrap_or(s.len()),
     )
 }
@@ -157,6 +172,10 @@ mod tests {
             "see <http://127.0.0.1/a.png> now"
         );
         assert_eq!(markdown("snake_case"), "snake\\_case");
+        assert_eq!(
+            markdown("GPT:\"https://api.openai.com/v1/\""),
+            "GPT:\"<https://api.openai.com/v1/>\""
+        );
     }
 
     #[test]
@@ -165,10 +184,16 @@ mod tests {
             markdown("Restart:\n- true: yes.\n- false: no.\nNote: only then."),
             "Restart:\n- true: yes.\n- false: no.\n\nNote: only then."
         );
-        // Indented lines continue the item; blank lines already end it.
+        // Indented lines continue the item, to its text's column; blank
+        // lines already end it.
         let kept = "1. a\n   more\n2) b\n\nafter";
         assert_eq!(markdown(kept), kept);
         assert_eq!(markdown("- a\n  b\nc"), "- a\n  b\n\nc");
+        assert_eq!(
+            markdown("- if 1:\n -If less: x.\n -If more: y."),
+            "- if 1:\n  -If less: x.\n  -If more: y."
+        );
+        assert_eq!(markdown("a\tb\n\t- c"), "a    b\n    - c");
         assert_eq!(markdown("Since 2024. Text\nmore"), "Since 2024. Text\nmore");
     }
 

@@ -522,6 +522,7 @@ fn fluent_request(
     let fields: Vec<&Field> = a.request.fields.iter().collect();
     let ts = Typestate::new(s, &fields);
     let (decl, params, all_set) = (ts.decl(), ts.params(), ts.all_set());
+    let allow = ts.allow_complexity();
     let (result, op) = (s.std(Std::Result), s.own(&op.to_string()));
     let setters = setter_impls(s, &fields, &ts, &request, &|setter| match setter {
         Setter::Required { field, .. } => {
@@ -547,6 +548,7 @@ fn fluent_request(
         #doc
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until `send` is awaited"]
+        #allow
         pub struct #request #decl {
             client: ::tcmpp_api::Client,
             input: #input_builder #params,

@@ -208,6 +208,17 @@ impl Typestate {
         quote!(<#(#params = #markers),*>)
     }
 
+    /// `#[allow(clippy::type_complexity)]` where the type names many
+    /// states (ccc has 11 required members, cwp 15): clippy finds such a
+    /// type complex, but it is the typestate itself, nothing to factor out.
+    pub(crate) fn allow_complexity(&self) -> TokenStream {
+        if self.params.len() >= 8 {
+            quote!(#[allow(clippy::type_complexity)])
+        } else {
+            quote!()
+        }
+    }
+
     /// `<S0, ...>`.
     pub(crate) fn params(&self) -> TokenStream {
         if self.params.is_empty() {
@@ -268,9 +279,7 @@ pub(crate) fn setter_impls(
         let (arg_decl, value, bounds) = setter_arg(s, f);
         let doc = field_docs(f);
         let body = body(Setter::Required { field: f, value });
-        // The type names every required member's state: with many (ccc has
-        // eleven), clippy finds it complex, but it is the typestate itself.
-        let allow = (ts.params.len() >= 8).then(|| quote!(#[allow(clippy::type_complexity)]));
+        let allow = ts.allow_complexity();
         quote! {
             #allow
             impl<#(#others),*> #target<#(#from_args),*> {

@@ -1,8 +1,12 @@
 //! Generates the fixture specs' code into `OUT_DIR`, so that the test suite
 //! compiles what the generator emits and not only compares it:
 //! `full.json` uses every feature of the format, `collisions.json` every
-//! name that meets one the generator uses. Also writes `every_action.rs`:
-//! one typed check per action of `spec/tcmpp.json`, for `tests/imported.rs`.
+//! name that meets one the generator uses, `published.json` (imported by
+//! `cargo xtask import` from `fixtures/published/`) what Tencent publishes
+//! that does not fit its own descriptions, `bare.json` the least a service
+//! can have (one action, no members, no error codes, no documents). Also
+//! writes `every_action.rs`: one typed check per action of
+//! `spec/tcmpp.json`, for `tests/imported.rs`.
 
 use std::path::Path;
 use std::{env, fs, process};
@@ -10,6 +14,8 @@ use std::{env, fs, process};
 const FIXTURES: &[(&str, &str)] = &[
     ("fixtures/full.json", "fixture.rs"),
     ("fixtures/collisions.json", "collisions.rs"),
+    ("fixtures/published.json", "published.rs"),
+    ("fixtures/bare.json", "bare.rs"),
 ];
 
 fn main() {

@@ -718,7 +718,7 @@ fn box_recursion(models: &mut [Model]) {
 fn check_example(api: &Api, a: &Action, ex: &Example, raw: &RawExample, d: &mut Diag) {
     if let Some(request) = &ex.request {
         let rpath = child(&raw.path, "request");
-        check_fields(api, &a.request.fields, true, request, &rpath, d);
+        check_fields(api, &a.request.fields, true, false, request, &rpath, d);
     }
     let path = child(&raw.path, "response");
     let Some(inner) = ex.response.get("Response") else {
@@ -745,14 +745,25 @@ fn check_example(api: &Api, a: &Action, ex: &Example, raw: &RawExample, d: &mut 
         api,
         &a.response.fields,
         false,
+        true,
         &Value::Object(rest),
         &path,
         d,
     );
 }
 
-/// Checks that a JSON value fits a shape: keys known, required present, types right.
-fn check_fields(api: &Api, fields: &[Field], request: bool, v: &Value, path: &str, d: &mut Diag) {
+/// Checks that a JSON value fits a shape: keys known, required present, types
+/// right. `request`: the top of a request (no member may be null there);
+/// `answer`: anywhere in an answer (read tolerantly).
+fn check_fields(
+    api: &Api,
+    fields: &[Field],
+    request: bool,
+    answer: bool,
+    v: &Value,
+    path: &str,
+    d: &mut Diag,
+) {
     let Some(map) = v.as_object() else {
         d.report(path, format!("expected an object, found {}", kind(v)));
         return;
@@ -762,7 +773,7 @@ fn check_fields(api: &Api, fields: &[Field], request: bool, v: &Value, path: &st
     for (k, v) in map {
         let p = child(path, k);
         match by_name.get(k.as_str()) {
-            Some(f) => check_value(api, &f.ty, f.required || request, v, &p, d),
+            Some(f) => check_value(api, &f.ty, f.required || request, answer, v, &p, d),
             None => d.report(&p, format!("\"{k}\" is not a member of this shape")),
         }
     }
@@ -778,32 +789,53 @@ fn check_fields(api: &Api, fields: &[Field], request: bool, v: &Value, path: &st
 
 /// Checks a value as the client reads it: integers may come as numeric
 /// strings, booleans as 0 or 1, an absent object as a zero (`0`, `""`,
-/// `false`), and anything may be null in an answer.
-fn check_value(api: &Api, ty: &Type, non_null: bool, v: &Value, path: &str, d: &mut Diag) {
+/// `false`), and anything may be null in an answer. An answer is read as
+/// `tcmpp_api::lenient` reads it (a string as a number, a whole float as an
+/// integer, `"true"` as a boolean); a request as the mock accepts it.
+fn check_value(
+    api: &Api,
+    ty: &Type,
+    non_null: bool,
+    answer: bool,
+    v: &Value,
+    path: &str,
+    d: &mut Diag,
+) {
     if v.is_null() {
         if non_null {
             d.report(path, "null where the member is not nullable");
         }
         return;
     }
-    let int_text = |v: &Value, signed: bool| {
-        v.as_str().is_some_and(|t| {
-            if signed {
-                t.trim().parse::<i64>().is_ok()
-            } else {
-                t.trim().parse::<u64>().is_ok()
-            }
-        })
-    };
     let ok = match ty {
-        Type::String | Type::DateTime | Type::DateTimeIso | Type::Date => v.is_string(),
-        Type::Int64 => v.is_i64() || int_text(v, true),
-        Type::Uint64 => v.is_u64() || int_text(v, false),
-        Type::Float => v.is_number(),
-        Type::Bool => v.is_boolean() || v.as_u64().is_some_and(|n| n <= 1),
+        Type::String | Type::DateTime | Type::DateTimeIso | Type::Date => {
+            v.is_string() || (answer && v.is_number())
+        }
+        Type::Int64 => reads_as_int(v, answer, |t| t.parse::<i64>().is_ok(), true_int),
+        Type::Uint64 => reads_as_int(
+            v,
+            answer,
+            |t| t.parse::<u64>().is_ok(),
+            |f| true_int(f) && f >= 0.0,
+        ),
+        Type::Float => {
+            v.is_number()
+                || answer
+                    && v.as_str()
+                        .is_some_and(|t| t.trim().parse::<f64>().is_ok_and(f64::is_finite))
+        }
+        Type::Bool => {
+            v.is_boolean()
+                || v.as_u64().is_some_and(|n| n <= 1)
+                || (answer
+                    && matches!(
+                        v.as_str().map(str::trim),
+                        Some("true" | "false" | "0" | "1")
+                    ))
+        }
         Type::ValueSet(i) => match api.value_sets[*i].kind {
-            SetKind::String => v.is_string(),
-            SetKind::Int64 => v.is_i64() || int_text(v, true),
+            SetKind::String => v.is_string() || (answer && v.is_number()),
+            SetKind::Int64 => reads_as_int(v, answer, |t| t.parse::<i64>().is_ok(), true_int),
         },
         Type::Model(i) => {
             let zero = v == &Value::from(0) || v == &Value::from("") || v == &Value::Bool(false);
@@ -811,12 +843,12 @@ fn check_value(api: &Api, ty: &Type, non_null: bool, v: &Value, path: &str, d: &
                 return;
             }
             let m = &api.models[*i];
-            return check_fields(api, &m.fields, false, v, path, d);
+            return check_fields(api, &m.fields, false, answer, v, path, d);
         }
         Type::List(inner) => match v.as_array() {
             Some(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    check_value(api, inner, true, item, &format!("{path}[{i}]"), d);
+                    check_value(api, inner, true, answer, item, &format!("{path}[{i}]"), d);
                 }
                 true
             }
@@ -829,6 +861,28 @@ fn check_value(api: &Api, ty: &Type, non_null: bool, v: &Value, path: &str, d: &
             format!("{} does not fit the member's type", describe(v)),
         );
     }
+}
+
+/// An integer member's value: an integer in range or a string holding one;
+/// in an answer also a whole float that is exact (below 2^53), as
+/// `tcmpp_api::lenient` reads it.
+fn reads_as_int(
+    v: &Value,
+    answer: bool,
+    text: impl Fn(&str) -> bool,
+    float: impl Fn(f64) -> bool,
+) -> bool {
+    match v {
+        Value::Number(n) if n.is_f64() => answer && n.as_f64().is_some_and(float),
+        Value::Number(n) => text(&n.to_string()),
+        Value::String(t) => text(t.trim()),
+        _ => false,
+    }
+}
+
+/// A float that stands exactly for an integer.
+fn true_int(f: f64) -> bool {
+    f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0
 }
 
 /// The envelope's error, as the client tells it from a response member

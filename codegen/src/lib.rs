@@ -142,8 +142,9 @@ fn spaced(src: &str) -> String {
     for line in src.lines() {
         let depth = indent(line);
         let same_level = !prev.is_empty() && indent(prev) == depth && depth <= 4;
+        // A doc comment ending in `;` ends no item.
         let prev_ended = prev.trim_start() == "}"
-            || (depth == 0 && prev.ends_with(';'))
+            || (depth == 0 && prev.ends_with(';') && !prev.starts_with("//"))
             || (prev.starts_with("//!") && !line.starts_with("//!"));
         let starts = !line.trim_start().starts_with(['}', ')', ']']);
         if same_level && prev_ended && starts {

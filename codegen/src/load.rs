@@ -160,7 +160,7 @@ fn service(v: &Value, path: &str, d: &mut Diag) -> Option<RawService> {
         endpoint: o.req_str("endpoint", d),
         signing_service: o.req_str("signing_service", d),
         document: o.doc(d),
-        request_id_document: o.req_str("request_id_document", d),
+        request_id_document: o.doc_of("request_id_document", d),
     };
     o.finish(d);
     Some(s)
@@ -429,7 +429,12 @@ impl<'a> Obj<'a> {
     /// The required `document`, which may be empty: upstream descriptions
     /// leave some members undocumented.
     fn doc(&mut self, d: &mut Diag) -> String {
-        let (v, path) = match self.take("document", d, true) {
+        self.doc_of("document", d)
+    }
+
+    /// A required document under another key, which may be empty too.
+    fn doc_of(&mut self, key: &'static str, d: &mut Diag) -> String {
+        let (v, path) = match self.take(key, d, true) {
             Some(found) => found,
             None => return String::new(),
         };

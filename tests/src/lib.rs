@@ -3,7 +3,8 @@
 //! [`fixture`] is the code the generator emits for `fixtures/full.json`, a
 //! spec that uses every feature of the format; it is built by `build.rs` on
 //! every test run, so generated code that stops compiling fails the suite.
-//! [`collisions`] does the same for a spec whose names meet the generator's.
+//! [`collisions`] does the same for a spec whose names meet the generator's,
+//! [`published`] for one imported from Tencent's published form.
 
 /// Code generated from `fixtures/full.json`.
 pub mod fixture {
@@ -11,6 +12,12 @@ pub mod fixture {
 }
 
 pub mod arrivals;
+
+/// Code generated from `fixtures/bare.json`: the least a service can have,
+/// as ai3d has (no error codes, no documents, an action without members).
+pub mod bare {
+    include!(concat!(env!("OUT_DIR"), "/bare.rs"));
+}
 /// Code generated from `fixtures/collisions.json`: names that meet the
 /// generator's own (in docs too, which `cargo doc` checks here).
 pub mod collisions {
@@ -19,6 +26,14 @@ pub mod collisions {
 
 pub mod logs;
 pub mod malformed;
+
+/// Code generated from `fixtures/published.json`, which `cargo xtask
+/// import` writes from `fixtures/published/`: a service description in
+/// Tencent's published form, with what other services publish that does
+/// not fit (see `tests/published.rs`).
+pub mod published {
+    include!(concat!(env!("OUT_DIR"), "/published.rs"));
+}
 pub mod server;
 pub mod tls;
 

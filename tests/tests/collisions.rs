@@ -151,6 +151,33 @@ fn a_response_member_named_error_is_told_from_the_envelope_error() {
     assert_eq!(err.request_id(), Some("req-2"));
 }
 
+/// `InstanceId` and `InstanceID` (both in cvm) convert to one Rust name:
+/// each gets its own field, the later one in spec order `instance_id_`,
+/// and each decodes from its own key, in a response and in an object.
+#[test]
+fn members_differing_only_in_case_decode_to_distinct_fields() {
+    let out = decode::<put_thing::PutThingResponseBody>(json!({
+        "InstanceId": "ins-1", "InstanceID": "ins-2",
+        "Machine": {"InstanceID": "ins-3", "InstanceId": "ins-4"},
+        "RequestId": "r"
+    }))
+    .unwrap();
+    assert_eq!(out.instance_id.as_deref(), Some("ins-1"));
+    assert_eq!(out.instance_id_.as_deref(), Some("ins-2"));
+    let machine = out.machine.unwrap();
+    assert_eq!(machine.instance_id.as_deref(), Some("ins-3"));
+    assert_eq!(machine.instance_id_.as_deref(), Some("ins-4"));
+
+    // One without the other leaves the other empty.
+    let out =
+        decode::<put_thing::PutThingResponseBody>(json!({"InstanceID": "only", "RequestId": "r"}))
+            .unwrap();
+    assert_eq!(
+        (out.instance_id, out.instance_id_.as_deref()),
+        (None, Some("only"))
+    );
+}
+
 #[test]
 fn an_object_member_named_error_is_told_from_the_envelope_error() {
     let out = decode::<s3::S3ResponseBody>(json!({"Error": {"Reason": "late"}, "RequestId": "r"}))

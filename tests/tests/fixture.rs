@@ -334,3 +334,80 @@ fn recursive_objects_and_date_members_decode() {
         Some("b")
     );
 }
+
+/// Tencent's services send booleans as 0 and 1 (and some as text): each
+/// reads as the boolean it stands for; other numbers are still errors.
+#[test]
+fn booleans_sent_as_0_or_1_decode() {
+    let visible = |v: serde_json::Value| {
+        let body = json!({"Widget": {"Dimensions": {"Visible": v}}, "RequestId": "r"});
+        decode_put(body).map(|out| out.widget.unwrap().dimensions.unwrap().visible)
+    };
+    for (sent, read) in [
+        (json!(0), false),
+        (json!(1), true),
+        (json!("0"), false),
+        (json!("1"), true),
+        (json!("false"), false),
+        (json!("true"), true),
+        (json!(false), false),
+        (json!(true), true),
+    ] {
+        assert_eq!(visible(sent.clone()).unwrap(), Some(read), "{sent}");
+    }
+    for bad in [json!(2), json!(-1), json!("yes"), json!(0.5)] {
+        let body = json!({"Widget": {"Dimensions": {"Visible": bad}}, "RequestId": "r"});
+        assert!(
+            serde_json::from_value::<PutWidgetResponseBody>(body).is_err(),
+            "{bad}"
+        );
+    }
+}
+
+/// The generator accepts an example answer only if the client reads it:
+/// every example of `full.json` decodes, drifted scalars (a number for a
+/// string, text for a number, 0 for false, a whole float for an integer)
+/// included, and an error example is the service's error.
+#[test]
+fn every_example_answer_the_generator_accepts_decodes() {
+    let text =
+        std::fs::read_to_string(tcmpp_tests::workspace_root().join("tests/fixtures/full.json"))
+            .unwrap();
+    let spec: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut decoded = 0;
+    for (action, a) in spec["actions"].as_object().unwrap() {
+        for example in a["examples"].as_array().into_iter().flatten() {
+            let answer = example["response"]["Response"].clone();
+            let is_error = answer.get("Error").is_some();
+            let result = match action.as_str() {
+                "PutWidget" => decode_put(answer).map(drop),
+                "ListWidgets" => serde_json::from_value::<ListWidgetsResponseBody>(answer)
+                    .unwrap()
+                    .into_output()
+                    .map(drop),
+                other => panic!("no decoder for {other}"),
+            };
+            match result {
+                Ok(()) => assert!(!is_error, "{action}: {example}"),
+                Err(BodyError::Service(_)) => assert!(is_error, "{action}: {example}"),
+                Err(e) => panic!("{action}: {e:?}: {example}"),
+            }
+            decoded += 1;
+        }
+    }
+    assert_eq!(decoded, 4);
+
+    let drifted = &spec["actions"]["PutWidget"]["examples"][1]["response"]["Response"];
+    let out = decode_put(drifted.clone()).unwrap();
+    let widget = out.widget.unwrap();
+    assert_eq!(widget.id, Some(7));
+    assert_eq!(widget.name.as_deref(), Some("12"));
+    assert_eq!(widget.level, Some(Level::High));
+    assert_eq!(widget.created_at.unwrap().as_str(), "20240820");
+    let dimensions = widget.dimensions.unwrap();
+    assert_eq!(
+        (dimensions.width, dimensions.visible),
+        (Some(1.5), Some(false))
+    );
+    assert_eq!(out.revision, Some(3));
+}

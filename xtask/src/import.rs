@@ -138,6 +138,9 @@ pub fn build(up: &Upstream, curated: Option<&Value>) -> Result<(Value, Notes), S
 
     let mut used = Used::default();
     let mut actions = Map::new();
+    // Actions whose examples come from upstream rather than curated facts,
+    // with each kept example's number upstream (from 1), for the notes.
+    let mut from_upstream = BTreeMap::new();
     for (a, act) in api.actions {
         let path = format!("api.json.actions.{a}");
         let act = obj(act, &path)?;
@@ -180,7 +183,10 @@ pub fn build(up: &Upstream, curated: Option<&Value>) -> Result<(Value, Notes), S
             .and_then(Value::as_object)
             .unwrap_or(&empty);
         let mut out = Map::new();
-        out.insert("name".into(), json!(text(act, "name", &path)?));
+        // The spec's title must not be empty; upstream's may be.
+        let title = text(act, "name", &path)?;
+        let title = if title.trim().is_empty() { a } else { title };
+        out.insert("name".into(), json!(title));
         out.insert("document".into(), json!(text(act, "document", &path)?));
         if let Some(r) = c.get("rust_name") {
             out.insert("rust_name".into(), r.clone());
@@ -202,7 +208,11 @@ pub fn build(up: &Upstream, curated: Option<&Value>) -> Result<(Value, Notes), S
         }
         let examples = match c.get("examples") {
             Some(e) => e.clone(),
-            None => Value::Array(upstream_examples(&api, a, act, &up.examples, &mut notes)),
+            None => {
+                let (kept, numbers) = upstream_examples(&api, a, act, &up.examples, &mut notes);
+                from_upstream.insert(a.clone(), numbers);
+                Value::Array(kept)
+            }
         };
         if examples.as_array().is_some_and(|e| !e.is_empty()) {
             out.insert("examples".into(), examples);
@@ -292,13 +302,15 @@ pub fn build(up: &Upstream, curated: Option<&Value>) -> Result<(Value, Notes), S
         .values()
         .filter_map(|o| o.get("members")?.as_array())
         .flatten()
-        .find(|m| m.get("name").and_then(Value::as_str) == Some("RequestId"))
-        .and_then(|m| m.get("document")?.as_str())
+        .filter(|m| m.get("name").and_then(Value::as_str) == Some("RequestId"))
+        .filter_map(|m| m.get("document")?.as_str())
+        .find(|d| !d.trim().is_empty())
         .unwrap_or("The unique request ID.")
         .to_owned();
     let title = meta
         .get("serviceNameCN")
         .and_then(Value::as_str)
+        .filter(|t| !t.trim().is_empty())
         .map_or_else(|| name.to_uppercase(), str::to_owned);
     let service = json!({
         "name": name,
@@ -336,7 +348,101 @@ pub fn build(up: &Upstream, curated: Option<&Value>) -> Result<(Value, Notes), S
             ));
         }
     }
-    Ok((Value::Object(spec), notes))
+    let mut spec = Value::Object(spec);
+    leave_out_refused(&mut spec, &from_upstream, &mut notes);
+    Ok((spec, notes))
+}
+
+/// What the generator refuses of what came from upstream is left out, each
+/// with the generator's reason, so that nothing Tencent publishes stops
+/// generation: an example whose answer the client could not read (text
+/// for an integer, no `RequestId`), the request of an example (the answer
+/// stays), a service error code that is not dotted words
+/// (`InvalidParameter.`: the client reports it as unhandled, code kept).
+/// Curated facts are left for the generator to report.
+fn leave_out_refused(
+    spec: &mut Value,
+    from_upstream: &BTreeMap<String, Vec<usize>>,
+    notes: &mut Notes,
+) {
+    let Err(err) = codegen::load(&to_text(spec)) else {
+        return;
+    };
+    // (action, example index) -> whether only the request is refused.
+    let mut examples: BTreeMap<(&str, usize), bool> = BTreeMap::new();
+    let mut codes = BTreeMap::new();
+    for p in &err.problems {
+        if let Some(i) = p
+            .path
+            .strip_prefix("service_errors[")
+            .and_then(|r| r.split_once(']'))
+            .and_then(|(i, _)| i.parse::<usize>().ok())
+        {
+            codes.insert(i, &p.message);
+        } else if let Some((action, i, rest)) = example_path(&p.path)
+            && let Some(numbers) = from_upstream.get(action)
+        {
+            let request_only = rest.starts_with(".request");
+            *examples.entry((action, i)).or_insert(true) &= request_only;
+            // Worded as the importer's own notes: `response.X`, not
+            // `response.Response.X`.
+            let at = rest.trim_start_matches('.');
+            let at = at
+                .strip_prefix("response.Response")
+                .map_or_else(|| at.to_owned(), |r| format!("response{r}"));
+            let n = numbers.get(i).copied().unwrap_or(i + 1);
+            notes.add(format!("{action} example {n}: {at}: {}", p.message));
+        }
+    }
+    if let Some(list) = spec.get_mut("service_errors").and_then(Value::as_array_mut) {
+        for (&i, message) in codes.iter().rev() {
+            if i < list.len() {
+                list.remove(i);
+                notes.add(format!(
+                    "service error code left out: {message} (the client reports it as unhandled)"
+                ));
+            }
+        }
+    }
+    for (&(action, i), &request_only) in examples.iter().rev() {
+        let n = from_upstream
+            .get(action)
+            .and_then(|numbers| numbers.get(i))
+            .copied()
+            .unwrap_or(i + 1);
+        let Some(action_spec) = spec
+            .get_mut("actions")
+            .and_then(|a| a.get_mut(action))
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        let Some(list) = action_spec
+            .get_mut("examples")
+            .and_then(Value::as_array_mut)
+        else {
+            continue;
+        };
+        if request_only {
+            if let Some(x) = list.get_mut(i).and_then(Value::as_object_mut) {
+                x.remove("request");
+                notes.add(format!("{action} example {n}: request left out"));
+            }
+        } else if i < list.len() {
+            list.remove(i);
+            notes.add(format!("{action} example {n}: example left out"));
+        }
+        if list.is_empty() {
+            action_spec.remove("examples");
+        }
+    }
+}
+
+/// `actions.A.examples[i]<rest>` as `(A, i, rest)`.
+fn example_path(path: &str) -> Option<(&str, usize, &str)> {
+    let (action, rest) = path.strip_prefix("actions.")?.split_once(".examples[")?;
+    let (i, rest) = rest.split_once(']')?;
+    Some((action, i.parse().ok()?, rest))
 }
 
 /// Curated facts keyed by member (`Object.Member`, `Action.request.Member`).
@@ -429,14 +535,14 @@ fn upstream_examples(
     act: &Map<String, Value>,
     examples: &Value,
     notes: &mut Notes,
-) -> Vec<Value> {
+) -> (Vec<Value>, Vec<usize>) {
     let list = examples
         .get("actions")
         .and_then(|a| a.get(action))
         .and_then(Value::as_array);
     let Some(list) = list else {
         notes.add(format!("{action}: no example upstream"));
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let input = act.get("input").and_then(Value::as_str).unwrap_or_default();
     let output = act
@@ -444,6 +550,7 @@ fn upstream_examples(
         .and_then(Value::as_str)
         .unwrap_or_default();
     let mut out = Vec::new();
+    let mut numbers = Vec::new();
     for (i, e) in list.iter().enumerate() {
         let label = format!("{action} example {}", i + 1);
         let title = e
@@ -495,18 +602,24 @@ fn upstream_examples(
         };
         // A request that does not fit would not build through the typed
         // client: reported and left out. An answer that does not fit is
-        // kept, since the client must read what the service sends.
-        let request = request.filter(|r| {
-            let problems = misfits(api, r, input, "request");
+        // kept, since the client must read what the service sends, less the
+        // members the spec does not describe (which the client skips); one
+        // the client cannot read at all is left out later, when the
+        // generator refuses it (`leave_out_refused`).
+        let request = request.and_then(|mut r| {
+            let problems = misfits(api, &mut r, input, "request", false);
             for p in &problems {
                 notes.add(format!("{label}: {p}"));
             }
-            if !problems.is_empty() {
+            if problems.is_empty() {
+                Some(r)
+            } else {
                 notes.add(format!("{label}: request left out"));
+                None
             }
-            problems.is_empty()
         });
-        for p in misfits(api, &response["Response"], output, "response") {
+        let mut response = response;
+        for p in misfits(api, &mut response["Response"], output, "response", true) {
             notes.add(format!("{label}: {p}"));
         }
         let mut x = Map::new();
@@ -516,97 +629,124 @@ fn upstream_examples(
         }
         x.insert("response".into(), response);
         out.push(Value::Object(x));
+        numbers.push(i + 1);
     }
-    out
+    (out, numbers)
 }
 
 /// Where an example departs from the described shape, strictly read (the
-/// client is more tolerant; these are for the report).
-fn misfits(api: &Api<'_>, v: &Value, object: &str, path: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    misfit_object(api, v, object, path, &mut out);
-    out
+/// client is more tolerant; these are for the report). Members upstream
+/// does not describe, or describes as disabled (and so are not in the
+/// spec), are misfits too; with `strip` they are also taken out of `v`,
+/// which the client would do by skipping them.
+fn misfits(api: &Api<'_>, v: &mut Value, object: &str, path: &str, strip: bool) -> Vec<String> {
+    let mut m = Misfits {
+        api,
+        strip,
+        out: Vec::new(),
+    };
+    m.object(v, object, path);
+    m.out
 }
 
-fn misfit_object(api: &Api<'_>, v: &Value, object: &str, path: &str, out: &mut Vec<String>) {
-    let Some(members) = api
-        .objects
-        .get(object)
-        .and_then(|o| o.get("members"))
-        .and_then(Value::as_array)
-    else {
-        return;
-    };
-    let Some(map) = v.as_object() else {
-        out.push(format!(
-            "{path}: described as object {object}, found {}",
-            short(v)
-        ));
-        return;
-    };
-    if path.starts_with("request") {
-        for m in members {
-            let name = m.get("name").and_then(Value::as_str).unwrap_or_default();
-            let required = m.get("required").and_then(Value::as_bool) == Some(true);
-            let disabled = m.get("disabled").and_then(Value::as_bool) == Some(true);
-            if required && !disabled && !map.contains_key(name) {
-                out.push(format!("{path}.{name}: required, missing"));
-            }
-        }
-    }
-    for (k, x) in map {
-        if path.ends_with("response") && (k == "RequestId" || k == "Error") {
-            continue;
-        }
-        match members
-            .iter()
-            .find(|m| m.get("name").and_then(Value::as_str) == Some(k))
-        {
-            Some(m) => misfit_member(api, x, m, &format!("{path}.{k}"), out),
-            None => out.push(format!("{path}.{k}: not a described member")),
-        }
-    }
+struct Misfits<'a> {
+    api: &'a Api<'a>,
+    strip: bool,
+    out: Vec<String>,
 }
 
-fn misfit_member(api: &Api<'_>, v: &Value, m: &Value, path: &str, out: &mut Vec<String>) {
-    let ty = m.get("type").and_then(Value::as_str).unwrap_or_default();
-    let member = m.get("member").and_then(Value::as_str).unwrap_or_default();
-    if v.is_null() {
-        return;
-    }
-    if ty == "list" {
-        match v.as_array() {
-            Some(items) => {
-                for (i, x) in items.iter().enumerate() {
-                    misfit_scalar_or_object(api, x, member, &format!("{path}[{i}]"), out);
+impl Misfits<'_> {
+    fn object(&mut self, v: &mut Value, object: &str, path: &str) {
+        let Some(members) = self
+            .api
+            .objects
+            .get(object)
+            .and_then(|o| o.get("members"))
+            .and_then(Value::as_array)
+        else {
+            return;
+        };
+        let Some(map) = v.as_object_mut() else {
+            self.out.push(format!(
+                "{path}: described as object {object}, found {}",
+                short(v)
+            ));
+            return;
+        };
+        let enabled = |m: &&Value| m.get("disabled").and_then(Value::as_bool) != Some(true);
+        if path.starts_with("request") {
+            for m in members.iter().filter(enabled) {
+                let name = m.get("name").and_then(Value::as_str).unwrap_or_default();
+                let required = m.get("required").and_then(Value::as_bool) == Some(true);
+                if required && !map.contains_key(name) {
+                    self.out.push(format!("{path}.{name}: required, missing"));
                 }
             }
-            None => out.push(format!("{path}: described as a list, found {}", short(v))),
         }
-    } else {
-        misfit_scalar_or_object(api, v, member, path, out);
+        let top_of_answer = path.ends_with("response");
+        let mut undescribed = Vec::new();
+        for (k, x) in map.iter_mut() {
+            if top_of_answer && (k == "RequestId" || k == "Error") {
+                continue;
+            }
+            match members
+                .iter()
+                .filter(enabled)
+                .find(|m| m.get("name").and_then(Value::as_str) == Some(k))
+            {
+                Some(m) => self.member(x, m, &format!("{path}.{k}")),
+                None => {
+                    let left = if self.strip { ": left out" } else { "" };
+                    self.out
+                        .push(format!("{path}.{k}: not a described member{left}"));
+                    undescribed.push(k.clone());
+                }
+            }
+        }
+        if self.strip {
+            for k in undescribed {
+                map.remove(&k);
+            }
+        }
     }
-}
 
-fn misfit_scalar_or_object(
-    api: &Api<'_>,
-    v: &Value,
-    member: &str,
-    path: &str,
-    out: &mut Vec<String>,
-) {
-    let ok = match member {
-        "string" | "datetime" | "datetime_iso" | "date" => v.is_string(),
-        "int64" | "uint64" => v.is_i64() || v.is_u64(),
-        "float" => v.is_number(),
-        "bool" => v.is_boolean(),
-        object => {
-            misfit_object(api, v, object, path, out);
+    fn member(&mut self, v: &mut Value, m: &Value, path: &str) {
+        let ty = m.get("type").and_then(Value::as_str).unwrap_or_default();
+        let member = m.get("member").and_then(Value::as_str).unwrap_or_default();
+        if v.is_null() {
             return;
         }
-    };
-    if !ok {
-        out.push(format!("{path}: described as {member}, found {}", short(v)));
+        if ty == "list" {
+            match v.as_array_mut() {
+                Some(items) => {
+                    for (i, x) in items.iter_mut().enumerate() {
+                        self.scalar_or_object(x, member, &format!("{path}[{i}]"));
+                    }
+                }
+                None => self
+                    .out
+                    .push(format!("{path}: described as a list, found {}", short(v))),
+            }
+        } else {
+            self.scalar_or_object(v, member, path);
+        }
+    }
+
+    fn scalar_or_object(&mut self, v: &mut Value, member: &str, path: &str) {
+        let ok = match member {
+            "string" | "datetime" | "datetime_iso" | "date" => v.is_string(),
+            "int64" | "uint64" => v.is_i64() || v.is_u64(),
+            "float" => v.is_number(),
+            "bool" => v.is_boolean(),
+            object => {
+                self.object(v, object, path);
+                return;
+            }
+        };
+        if !ok {
+            self.out
+                .push(format!("{path}: described as {member}, found {}", short(v)));
+        }
     }
 }
 

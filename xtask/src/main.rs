@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::{env, fs};
 
 const USAGE: &str = "\
-usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR]
+usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--foreign]
        cargo xtask import [--check] [--api PATH] [--examples PATH] [--errors PATH]
                           [--curated PATH | --no-curated] [--spec PATH]
 
@@ -16,6 +16,9 @@ usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR]
     --check        write nothing; fail if the committed files differ
     --spec PATH    read another spec (default: spec/tcmpp.json)
     --out DIR      write to another folder (default: tcmpp-api/src/generated)
+    --foreign      code for a crate other than tcmpp-api (depending on it):
+                   no methods on tcmpp_api::Client and no runnable doc
+                   examples; calls go through Client::call
 
   import           rebuild spec/tcmpp.json from Tencent's published files in
                    spec/upstream/ and our facts in spec/curated.json, and
@@ -32,6 +35,7 @@ usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR]
 
 struct Args {
     check: bool,
+    foreign: bool,
     spec: PathBuf,
     out: PathBuf,
 }
@@ -61,12 +65,14 @@ fn run() -> Result<ExitCode, String> {
     }
     let mut args = Args {
         check: false,
+        foreign: false,
         spec: root.join("spec/tcmpp.json"),
         out: root.join("tcmpp-api/src/generated"),
     };
     while let Some(a) = argv.next() {
         match a.as_str() {
             "--check" => args.check = true,
+            "--foreign" => args.foreign = true,
             "--spec" => args.spec = PathBuf::from(argv.next().ok_or("--spec needs a path")?),
             "--out" => args.out = PathBuf::from(argv.next().ok_or("--out needs a folder")?),
             "-h" | "--help" => {
@@ -92,10 +98,16 @@ fn codegen_task(root: &Path, args: &Args) -> Result<ExitCode, String> {
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
     };
-    let options = codegen::Options {
+    let mut options = codegen::Options {
         spec_label: label.clone(),
         ..codegen::Options::default()
     };
+    if args.foreign {
+        // Methods on `tcmpp_api::Client` only compile inside tcmpp-api, and
+        // doc examples would name the wrong crate.
+        options.client_methods = false;
+        options.doctest_crate = None;
+    }
     let files = codegen::generate(&text, &options).map_err(|e| format!("{label}: {e}"))?;
 
     let existing = existing_rs_files(&args.out)?;

@@ -154,6 +154,113 @@ fn files_no_longer_generated_are_reported_and_removed() {
     assert!(!out.join("old_action.rs").exists());
 }
 
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// `tests/fixtures/published.json` is what importing `fixtures/published/`
+/// gives, and the import reports each thing it left out.
+#[test]
+fn importing_what_tencent_publishes_reports_what_it_leaves_out() {
+    let root = workspace_root();
+    let fixture = root.join("tests/fixtures/published");
+    let args = |spec: &Path| {
+        [
+            "import".to_owned(),
+            "--no-curated".to_owned(),
+            "--api".to_owned(),
+            fixture.join("api.json").display().to_string(),
+            "--errors".to_owned(),
+            fixture.join("errorcodes.py").display().to_string(),
+            "--spec".to_owned(),
+            spec.display().to_string(),
+        ]
+    };
+    let committed = root.join("tests/fixtures/published.json");
+    let mut check = args(&committed).to_vec();
+    check.push("--check".to_owned());
+    let check: Vec<&str> = check.iter().map(String::as_str).collect();
+    let o = xtask(&check);
+    assert!(
+        o.status.success(),
+        "tests/fixtures/published.json is stale: {}",
+        stderr(&o)
+    );
+    let report = stdout(&o);
+    for note in [
+        "DescribeNodes.request.Legacy: disabled upstream, left out",
+        "DescribeNodes example 1: response.Hidden: not a described member: left out",
+        "DescribeNodes example 1: response.Node.Undocumented: not a described member: left out",
+        "DescribeNodes example 2: request.Legacy: not a described member",
+        "DescribeNodes example 2: request left out",
+        "DescribeNodes example 3: response.Node.Count: \"many\" does not fit the member's type",
+        "DescribeNodes example 3: example left out",
+        "DescribeNodes example 4: the answer is not JSON",
+        "DescribeNodes example 5: response.RequestId: missing string RequestId",
+        "DescribeNodes example 5: example left out",
+        "DescribeNodes example 6: the request body is not JSON",
+        "service error code left out: invalid error code \"InvalidParameter.\"",
+        "object Unused is used by no action: left out",
+    ] {
+        assert!(report.contains(note), "no note {note:?} in:\n{report}");
+    }
+
+    // Written afresh, the spec generates with no problem.
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("published.json");
+    let write = args(&spec);
+    let write: Vec<&str> = write.iter().map(String::as_str).collect();
+    assert!(xtask(&write).status.success());
+    assert_eq!(
+        fs::read_to_string(&spec).unwrap(),
+        fs::read_to_string(&committed).unwrap()
+    );
+    let out = dir.path().join("generated");
+    let o = xtask(&[
+        "codegen",
+        "--foreign",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// `--foreign` leaves out what only compiles inside tcmpp-api: the methods
+/// on `tcmpp_api::Client` and doc examples that name the crate.
+#[test]
+fn foreign_code_has_no_client_methods_nor_doc_examples() {
+    let dir = tempfile::tempdir().unwrap();
+    let generate = |name: &str, foreign: bool| {
+        let out = dir.path().join(name);
+        let mut args = vec!["codegen", "--out", out.to_str().unwrap()];
+        if foreign {
+            args.push("--foreign");
+        }
+        let o = xtask(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        snapshot(&out)
+            .into_iter()
+            .map(|(_, bytes)| String::from_utf8(bytes).unwrap())
+            .collect::<String>()
+    };
+    let home = generate("home", false);
+    let foreign = generate("foreign", true);
+    for (code, foreign) in [(&home, false), (&foreign, true)] {
+        assert_eq!(
+            code.contains("impl ::tcmpp_api::Client {"),
+            !foreign,
+            "client methods"
+        );
+        assert_eq!(
+            code.contains("/// let input = tcmpp_api::"),
+            !foreign,
+            "doc examples"
+        );
+    }
+}
+
 #[test]
 fn bad_arguments_are_errors() {
     for args in [

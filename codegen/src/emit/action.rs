@@ -44,10 +44,10 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
         &StructDef {
             name: input.to_string(),
             builder: Some(format!("{input}Builder")),
-            docs: docs::outer(&format!(
-                "Parameters of `{wire}`.\n\n{}",
-                markdown(&a.request.document)
-            )),
+            docs: docs::outer(&docs::paragraphs([
+                format!("Parameters of `{wire}`."),
+                markdown(&a.request.document),
+            ])),
             fields: a.request.fields.iter().collect(),
             public_fields: false,
             serialize: true,
@@ -73,10 +73,11 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
         &StructDef {
             name: output.to_string(),
             builder: None,
-            docs: docs::outer(&format!(
-                "Successful answer of `{wire}`.\n\n{}\n\nEvery member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.",
-                markdown(&a.response.document)
-            )),
+            docs: docs::outer(&docs::paragraphs([
+                format!("Successful answer of `{wire}`."),
+                markdown(&a.response.document),
+                "Every member is optional: Tencent's own answers omit members its descriptions call always present. To build one in a test, start from `Default` and set the public fields.".to_owned(),
+            ])),
             fields: out_fields,
             public_fields: true,
             serialize: false,
@@ -128,18 +129,23 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
 }
 
 fn module_docs(a: &Action) -> String {
-    let mut s = format!(
-        "`{}`: {}.\n\n{}\n\nRate limit: {} requests per second. {}",
-        a.wire_name,
-        markdown(a.title.trim_end_matches('.')),
+    let mut s = docs::paragraphs([
+        format!(
+            "`{}`: {}.",
+            a.wire_name,
+            markdown(a.title.trim_end_matches('.'))
+        ),
         markdown(&a.document),
-        a.rate_limit_per_second,
-        if a.retry_safe {
-            "Safe to retry: re-sending after an ambiguous failure cannot change state twice."
-        } else {
-            "Not safe to retry: once the request may have reached the service, it is not re-sent."
-        }
-    );
+        format!(
+            "Rate limit: {} requests per second. {}",
+            a.rate_limit_per_second,
+            if a.retry_safe {
+                "Safe to retry: re-sending after an ambiguous failure cannot change state twice."
+            } else {
+                "Not safe to retry: once the request may have reached the service, it is not re-sent."
+            }
+        ),
+    ]);
     for ex in &a.examples {
         s.push_str(&format!("\n\n# Example: {}", markdown(&ex.title)));
         if let Some(request) = &ex.request {
@@ -404,6 +410,20 @@ fn error_types(
     let error_doc = docs::outer(&format!(
         "An error answer of {subject}: its [kind]({error}::kind), and the code, message and request id the service sent."
     ));
+    // A service that lists no code (ai3d) has nothing to match.
+    let classify = if codes.is_empty() {
+        quote! {
+            let _ = code;
+            Self::Unhandled
+        }
+    } else {
+        quote! {
+            match code {
+                #(#codes => Self::#variants,)*
+                _ => Self::Unhandled,
+            }
+        }
+    };
     quote! {
         #kind_doc
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -417,10 +437,7 @@ fn error_types(
         impl #kind {
             /// Classifies an error code.
             pub fn from_code(code: &#str_) -> Self {
-                match code {
-                    #(#codes => Self::#variants,)*
-                    _ => Self::Unhandled,
-                }
+                #classify
             }
 
             /// The code this kind stands for; `None` for [`Unhandled`](Self::Unhandled).
@@ -505,6 +522,7 @@ fn fluent_request(
     let fields: Vec<&Field> = a.request.fields.iter().collect();
     let ts = Typestate::new(s, &fields);
     let (decl, params, all_set) = (ts.decl(), ts.params(), ts.all_set());
+    let allow = ts.allow_complexity();
     let (result, op) = (s.std(Std::Result), s.own(&op.to_string()));
     let setters = setter_impls(s, &fields, &ts, &request, &|setter| match setter {
         Setter::Required { field, .. } => {
@@ -530,6 +548,7 @@ fn fluent_request(
         #doc
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until `send` is awaited"]
+        #allow
         pub struct #request #decl {
             client: ::tcmpp_api::Client,
             input: #input_builder #params,

@@ -22,11 +22,10 @@ pub(crate) fn emit(api: &Api, _opts: &EmitOptions<'_>) -> TokenStream {
                 name: m.type_name.clone(),
                 // What only answers carry is built with `Default`.
                 builder: (m.input || !m.output).then(|| m.builder_name.clone()),
-                docs: docs::outer(&format!(
-                    "{}\n\nWire name: `{}`.",
+                docs: docs::outer(&docs::paragraphs([
                     markdown(&m.document),
-                    m.wire_name
-                )),
+                    format!("Wire name: `{}`.", m.wire_name),
+                ])),
                 fields: m.fields.iter().collect(),
                 public_fields: true,
                 // An object no action uses gets both: it is there for

@@ -12,11 +12,13 @@ pub(crate) fn emit(s: &Scope<'_>, set: &ValueSet) -> TokenStream {
     let (string, str_, from) = (s.std(Std::String), s.std(Std::Str), s.std(Std::From));
     let result = s.std(Std::Result);
     let name = ident(&set.type_name);
-    let doc = docs::outer(&format!(
-        "{}\n\nWire name: `{}`. Values this crate does not know decode to `Unknown`, which keeps them.",
+    let doc = docs::outer(&docs::paragraphs([
         markdown(&set.document),
-        set.wire_name
-    ));
+        format!(
+            "Wire name: `{}`. Values this crate does not know decode to `Unknown`, which keeps them.",
+            set.wire_name
+        ),
+    ]));
     let variants: Vec<_> = set.values.iter().map(|v| ident(&v.variant)).collect();
     let variant_docs = set.values.iter().map(|v| {
         let lit = match &v.wire {

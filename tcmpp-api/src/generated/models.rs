@@ -1245,7 +1245,6 @@ pub struct AuditInfoReq {
     pub audit_status: Option<i64>,
     /// Approval description
     ///
-    ///
     /// Wire name: `AuditNote`.
     #[serde(rename = "AuditNote", skip_serializing_if = "Option::is_none")]
     pub audit_note: Option<String>,
@@ -1315,7 +1314,6 @@ impl AuditInfoReqBuilder {
     }
 
     /// Approval description
-    ///
     ///
     /// Wire name: `AuditNote`.
     pub fn audit_note(mut self, audit_note: impl Into<String>) -> Self {

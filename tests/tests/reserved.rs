@@ -1,0 +1,75 @@
+//! Every public method of `Client` is a name an action's module may not
+//! take (each action becomes a `Client` method of its module's name): the
+//! generator's reserved list must keep up with `client.rs`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
+
+use serde_json::{Value, json};
+use tcmpp_tests::workspace_root;
+
+/// Names of the `pub fn`s in `impl Client` blocks of the runtime.
+fn client_methods() -> Vec<String> {
+    let mut names = Vec::new();
+    for file in ["tcmpp-api/src/client.rs", "tcmpp-api/src/config.rs"] {
+        let text = std::fs::read_to_string(workspace_root().join(file)).unwrap();
+        let mut in_client = false;
+        for line in text.lines() {
+            if line.starts_with("impl ") {
+                in_client = line.starts_with("impl Client {");
+            }
+            let t = line.trim_start();
+            let rest = t
+                .strip_prefix("pub async fn ")
+                .or_else(|| t.strip_prefix("pub fn "));
+            if let (true, Some(rest)) = (in_client, rest) {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+fn camel(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[test]
+fn no_action_module_takes_a_client_method_name() {
+    let methods = client_methods();
+    for expected in ["builder", "call", "call_json", "with_overrides"] {
+        assert!(
+            methods.iter().any(|m| m == expected),
+            "{expected} not found in {methods:?}"
+        );
+    }
+    let mut spec: Value = serde_json::from_str(
+        &std::fs::read_to_string(workspace_root().join("tests/fixtures/bare.json")).unwrap(),
+    )
+    .unwrap();
+    let template = spec["actions"]["Ping"].clone();
+    let actions = spec["actions"].as_object_mut().unwrap();
+    for m in &methods {
+        actions.insert(camel(m), template.clone());
+    }
+    let api = codegen::load(&json!(spec).to_string()).unwrap();
+    for a in &api.actions {
+        assert!(
+            !methods.contains(&a.module),
+            "action {} became module `{}`, which is also a Client method",
+            a.wire_name,
+            a.module
+        );
+    }
+}

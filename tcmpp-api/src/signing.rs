@@ -38,13 +38,70 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(Sha256::digest(bytes).into())
 }
 
-/// The canonical request (step 2 of the procedure).
+/// The canonical request (step 2 of the procedure) of a `POST` with a JSON
+/// body, signing `content-type` and `host`.
 pub fn canonical_request(req: &Request<'_>) -> String {
+    canonical_request_with(
+        "POST",
+        "",
+        &[("content-type", req.content_type), ("host", req.host)],
+        req.payload,
+    )
+}
+
+/// A header line of the canonical request: name and value lower-cased and
+/// trimmed, as Tencent documents (`Content-Type: application/json;
+/// charset=UTF-8` is signed as `content-type:application/json; charset=utf-8`).
+pub fn canonical_header(name: &str, value: &str) -> String {
     format!(
-        "POST\n/\n\ncontent-type:{}\nhost:{}\n\n{SIGNED_HEADERS}\n{}",
-        req.content_type,
-        req.host,
-        sha256_hex(req.payload)
+        "{}:{}\n",
+        name.trim().to_ascii_lowercase(),
+        value.trim().to_ascii_lowercase()
+    )
+}
+
+/// The canonical request in its general form: `method` (`POST` or `GET`),
+/// the canonical query string (empty for `POST`, the query string as sent
+/// for `GET`), the signed headers in the order given (Tencent's order is
+/// sorted by name), and the payload (empty for `GET`).
+pub fn canonical_request_with(
+    method: &str,
+    query: &str,
+    headers: &[(&str, &str)],
+    payload: &[u8],
+) -> String {
+    let lines: String = headers
+        .iter()
+        .map(|(name, value)| canonical_header(name, value))
+        .collect();
+    let names: Vec<String> = headers
+        .iter()
+        .map(|(name, _)| name.trim().to_ascii_lowercase())
+        .collect();
+    format!(
+        "{method}\n/\n{query}\n{lines}\n{}\n{}",
+        names.join(";"),
+        sha256_hex(payload)
+    )
+}
+
+/// The hex signature of a canonical request made by
+/// [`canonical_request_with`], for `timestamp`, the date in the credential
+/// scope and `service`.
+pub fn signature_of_canonical(
+    secret_key: &str,
+    timestamp: u64,
+    date: &str,
+    service: &str,
+    canonical_request: &str,
+) -> String {
+    let string_to_sign = format!(
+        "{ALGORITHM}\n{timestamp}\n{date}/{service}/tc3_request\n{}",
+        sha256_hex(canonical_request.as_bytes())
+    );
+    hmac_hex(
+        &derive_key(secret_key, date, service),
+        string_to_sign.as_bytes(),
     )
 }
 
@@ -203,12 +260,14 @@ fn sign_with(mut mac: HmacSha256, secret_id: &str, req: &Request<'_>) -> String 
     let ts = decimal(req.timestamp, &mut ts_buf);
 
     let payload_hash = hex32(&Sha256::digest(req.payload).into());
+    let content_type = canonical_value(req.content_type);
+    let host = canonical_value(req.host);
     let mut canonical = Sha256::new();
     for part in [
         b"POST\n/\n\ncontent-type:".as_slice(),
-        req.content_type.as_bytes(),
+        content_type.as_bytes(),
         b"\nhost:",
-        req.host.as_bytes(),
+        host.as_bytes(),
         b"\n\ncontent-type;host\n",
         &payload_hash,
     ] {
@@ -244,6 +303,17 @@ fn sign_with(mut mac: HmacSha256, secret_id: &str, req: &Request<'_>) -> String 
         out.push_str(part);
     }
     out
+}
+
+/// A header value trimmed and lower-cased, allocating only when that
+/// changes it (the client's own values never need it).
+fn canonical_value(value: &str) -> std::borrow::Cow<'_, str> {
+    let trimmed = value.trim();
+    if trimmed.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(trimmed.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(trimmed)
+    }
 }
 
 /// `YYYY-MM-DD` of a Unix timestamp, without allocating (years past 9999
@@ -397,6 +467,44 @@ mod tests {
         assert_eq!(
             signer.authorization("AKIDEXAMPLE", "SECRETEXAMPLE", &other_service),
             Signer::authorization_uncached("AKIDEXAMPLE", "SECRETEXAMPLE", &other_service)
+        );
+    }
+
+    #[test]
+    fn header_values_are_lower_cased_and_trimmed() {
+        let lower = vector_a();
+        let mixed = Request {
+            content_type: " Application/JSON; charset=UTF-8 ",
+            host: "CVM.tencentcloudapi.com",
+            ..lower
+        };
+        assert_eq!(canonical_request(&mixed), canonical_request(&lower));
+        let sig = "2230eefd229f582d8b1b891af7107b91597240707d778ab3738f756258d7652c";
+        assert_eq!(signature("Gu5t9xGARNpq86cd98joQYCN3*******", &mixed), sig);
+        assert!(
+            Signer::new()
+                .authorization("id", "Gu5t9xGARNpq86cd98joQYCN3*******", &mixed)
+                .ends_with(sig)
+        );
+        let canonical = canonical_request_with(
+            "POST",
+            "",
+            &[
+                ("Content-Type", "application/json; charset=utf-8"),
+                ("Host", "cvm.tencentcloudapi.com"),
+            ],
+            lower.payload,
+        );
+        assert_eq!(canonical, canonical_request(&lower));
+        assert_eq!(
+            signature_of_canonical(
+                "Gu5t9xGARNpq86cd98joQYCN3*******",
+                lower.timestamp,
+                "2019-02-25",
+                "cvm",
+                &canonical
+            ),
+            sig
         );
     }
 

@@ -9,7 +9,7 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{HeaderMap, Method, Request, Response, StatusCode};
+use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde_json::{Map, Value, json};
 use tokio::net::TcpListener;
@@ -115,7 +115,7 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
                 tokio::time::sleep(d).await;
             }
             let result = match body {
-                Ok(body) => process(&shared, &parts.method, &parts.headers, &body),
+                Ok(body) => process(&shared, &parts, &body),
                 Err(_) => Err(ApiError::new(
                     "RequestSizeLimitExceeded",
                     "The request body exceeds 10 MB.",
@@ -136,11 +136,11 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
 /// Everything the service does for one request, in its order.
 fn process(
     shared: &Shared,
-    method: &Method,
-    headers: &HeaderMap,
+    parts: &hyper::http::request::Parts,
     body: &Bytes,
 ) -> Result<Map<String, Value>, ApiError> {
-    if method != Method::POST {
+    let headers = &parts.headers;
+    if parts.method != Method::POST {
         return Err(ApiError::new(
             "UnsupportedProtocol",
             "The mock accepts only POST with a JSON body.",
@@ -150,7 +150,13 @@ fn process(
         .operations
         .first()
         .map_or("", |o| o.service.signing_service);
-    verify::authenticate(shared, headers, body, service, shared.now())?;
+    let signed = verify::Signed {
+        method: "POST",
+        query: "",
+        headers,
+        body,
+    };
+    verify::authenticate(shared, &signed, service, shared.now())?;
     let op = verify::operation(shared, headers)?;
     let json: Value = serde_json::from_slice(body).map_err(|e| {
         ApiError::new(

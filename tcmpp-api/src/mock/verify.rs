@@ -65,14 +65,28 @@ fn parse_authorization(value: &str) -> Option<Authorization<'_>> {
     })
 }
 
+/// What a TC3 signature covers besides the headers: the method and the
+/// canonical query string (the query string as sent, for `GET`).
+pub(crate) struct Signed<'a> {
+    pub method: &'a str,
+    pub query: &'a str,
+    pub headers: &'a HeaderMap,
+    pub body: &'a [u8],
+}
+
 /// Checks the TC3 signature over the headers the client says it signed.
+///
+/// Header names and values are canonical lower-cased and trimmed. The
+/// signed `host` may be the `Host` header as sent or, unless the mock is
+/// strict about it, that value without the mock's `:port` (what the Node
+/// SDK signs).
 pub(crate) fn authenticate(
     shared: &Shared,
-    headers: &HeaderMap,
-    body: &[u8],
+    req: &Signed<'_>,
     service: &str,
     now: u64,
 ) -> Result<(), ApiError> {
+    let headers = req.headers;
     let invalid = || {
         ApiError::new(
             "AuthFailure.InvalidAuthorization",
@@ -109,31 +123,57 @@ pub(crate) fn authenticate(
             ),
         ));
     }
-    let mut canonical_headers = String::new();
+    let mut signed: Vec<(&str, &str)> = Vec::new();
     for name in auth.signed_headers.split(';') {
-        let value = header(headers, name).ok_or_else(invalid)?;
-        canonical_headers.push_str(&format!("{name}:{}\n", value.trim()));
+        let value = header(headers, name.trim()).ok_or_else(invalid)?;
+        signed.push((name, value));
     }
-    let canonical = format!(
-        "POST\n/\n\n{canonical_headers}\n{}\n{}",
-        auth.signed_headers,
-        signing::sha256_hex(body)
-    );
-    let string_to_sign = format!(
-        "{}\n{timestamp}\n{}/{}/tc3_request\n{}",
-        signing::ALGORITHM,
-        auth.date,
-        auth.service,
-        signing::sha256_hex(canonical.as_bytes())
-    );
-    let expected = signing::hmac_hex(
-        &signing::derive_key(key.secret_key(), auth.date, auth.service),
-        string_to_sign.as_bytes(),
-    );
+    let matches = |signed: &[(&str, &str)]| {
+        let canonical = signing::canonical_request_with(req.method, req.query, signed, req.body);
+        let expected = signing::signature_of_canonical(
+            key.secret_key(),
+            timestamp,
+            auth.date,
+            auth.service,
+            &canonical,
+        );
+        expected == auth.signature
+    };
+    let is_host = |name: &str| name.trim().eq_ignore_ascii_case("host");
+    let signature_ok = matches(&signed) || {
+        // The same host without the port the mock listens on.
+        let suffix = format!(":{}", shared.port);
+        let bare = signed
+            .iter()
+            .find(|(name, _)| is_host(name))
+            .and_then(|(_, value)| value.trim().strip_suffix(suffix.as_str()));
+        match bare {
+            Some(bare) if !shared.strict_host => {
+                let without_port: Vec<(&str, &str)> = signed
+                    .iter()
+                    .map(|&(name, value)| {
+                        if is_host(name) {
+                            (name, bare)
+                        } else {
+                            (name, value)
+                        }
+                    })
+                    .collect();
+                matches(&without_port)
+            }
+            _ => false,
+        }
+    };
     let scope_ok = auth.service == service && auth.date == signing::utc_date(timestamp);
-    let signed_basics = auth.signed_headers.split(';').any(|h| h == "host")
-        && auth.signed_headers.split(';').any(|h| h == "content-type");
-    if !scope_ok || !signed_basics || expected != auth.signature {
+    let is_signed = |want: &str| {
+        auth.signed_headers
+            .split(';')
+            .any(|h| h.trim().eq_ignore_ascii_case(want))
+    };
+    // `host` always; `content-type` whenever the request has one.
+    let signed_basics =
+        is_signed("host") && (headers.get("content-type").is_none() || is_signed("content-type"));
+    if !scope_ok || !signed_basics || !signature_ok {
         return Err(ApiError::new(
             "AuthFailure.SignatureFailure",
             "The provided credentials could not be validated. Please check your signature is correct.",

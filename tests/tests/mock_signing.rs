@@ -1,6 +1,7 @@
 //! What the mock accepts as the service does, signed by hand: canonical
 //! header values lower-cased and trimmed, the host signed with or without
-//! the port (and `strict_host`), and what it refuses.
+//! the port (and `strict_host`), TC3 over GET with the parameters in the
+//! query string, and what it refuses.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
 
@@ -13,6 +14,7 @@ use tcmpp_api::signing;
 const MNP: &str = "mpg9yjc0qbpkelik";
 const PLATFORM: &str = "T04257DS9431720WTAG";
 const DESCRIBE: &str = "DescribeMNPAllStageVersions";
+const CREATE: &str = "CreateMNPVersion";
 
 fn now() -> u64 {
     SystemTime::now()
@@ -32,9 +34,24 @@ struct Tc3 {
     signed_host: String,
     body: String,
     secret_key: Option<String>,
+    /// A query string sent instead of the signed one.
+    sent_query: Option<String>,
 }
 
 impl Tc3 {
+    fn get(mock: &MockServer, action: &'static str, query: &str) -> Self {
+        Tc3 {
+            method: "GET",
+            query: query.to_owned(),
+            action,
+            content_type: Some("application/x-www-form-urlencoded"),
+            signed_host: mock.addr().to_string(),
+            body: String::new(),
+            secret_key: None,
+            sent_query: None,
+        }
+    }
+
     fn post(mock: &MockServer, action: &'static str, body: Value) -> Self {
         Tc3 {
             method: "POST",
@@ -44,6 +61,7 @@ impl Tc3 {
             signed_host: mock.addr().to_string(),
             body: body.to_string(),
             secret_key: None,
+            sent_query: None,
         }
     }
 
@@ -78,10 +96,11 @@ impl Tc3 {
             .no_proxy()
             .build()
             .unwrap();
-        let url = if self.query.is_empty() {
+        let query = self.sent_query.as_deref().unwrap_or(&self.query);
+        let url = if query.is_empty() {
             format!("{}/", mock.endpoint())
         } else {
-            format!("{}/?{}", mock.endpoint(), self.query)
+            format!("{}/?{query}", mock.endpoint())
         };
         let method = reqwest::Method::from_bytes(self.method.as_bytes()).unwrap();
         let mut req = http
@@ -235,4 +254,235 @@ async fn strict_host_demands_the_host_header_exactly() {
         .await;
     assert_eq!(code(&exact), None, "{exact}");
     assert_eq!(mock.handled(DESCRIBE), 1);
+}
+
+#[tokio::test]
+async fn tc3_over_get_reads_the_query_string_and_shares_state_with_post() {
+    let mock = MockServer::start().await.unwrap();
+    let describe = format!("MNPId={MNP}&PlatformId={PLATFORM}");
+    let seed = Tc3::get(&mock, DESCRIBE, &describe).send(&mock).await;
+    assert_eq!(code(&seed), None, "{seed}");
+    assert_eq!(seed["Data"].as_array().map(Vec::len), Some(5));
+
+    // A Create over GET (with characters the query string must encode) ...
+    let create = format!(
+        "MNPId={MNP}&MNPVersion=1.0.400&FileUrl=https%3A%2F%2Ffiles.example.com%2Fa.zip\
+         &PlatformId={PLATFORM}&MNPVersionIntro=via+GET%20%26+more"
+    );
+    let created = Tc3::get(&mock, CREATE, &create).send(&mock).await;
+    assert_eq!(code(&created), None, "{created}");
+    assert!(created["Data"]["TaskId"].is_string(), "{created}");
+
+    // ... shows in a Describe over POST, and over GET without a Content-Type.
+    let after = Tc3::post(&mock, DESCRIBE, describe_body())
+        .send(&mock)
+        .await;
+    let data = after["Data"].as_array().unwrap();
+    assert_eq!(data.len(), 6, "{after}");
+    let new = data
+        .iter()
+        .find(|v| v["MNPVersion"] == "1.0.400")
+        .unwrap_or_else(|| panic!("the GET-created version is missing: {after}"));
+    assert_eq!(new["MNPVersionIntro"], "via GET & more");
+    let mut bare = Tc3::get(&mock, DESCRIBE, &describe);
+    bare.content_type = None;
+    let again = bare.send(&mock).await;
+    assert_eq!(code(&again), None, "{again}");
+    assert_eq!(again["Data"], after["Data"]);
+    assert_eq!(mock.handled(CREATE), 1);
+}
+
+#[tokio::test]
+async fn get_parameters_are_flattened_and_read_by_their_type() {
+    let mock = MockServer::start().await.unwrap();
+    // A list of objects with an integer member.
+    let add = format!(
+        "TeamId=3686677859&PlatformId={PLATFORM}\
+         &MemberList.0.UserId=U1&MemberList.0.UserRoleId=20070\
+         &MemberList.1.UserId=U2&MemberList.1.UserRoleId=7"
+    );
+    let answer = Tc3::get(&mock, "AddTeamMember", &add).send(&mock).await;
+    assert_eq!(code(&answer), None, "{answer}");
+    // Integers and booleans arrive as strings.
+    let list = format!("Offset=0&Limit=10&PlatformId={PLATFORM}&LoadAssistantApp=true");
+    let answer = Tc3::get(&mock, "DescribeSimpleApplicationInfoList", &list)
+        .send(&mock)
+        .await;
+    assert_eq!(code(&answer), None, "{answer}");
+    assert_eq!(mock.handled("AddTeamMember"), 1);
+    assert_eq!(mock.handled("DescribeSimpleApplicationInfoList"), 1);
+
+    // The same checks, with the same codes, as a JSON body gets.
+    let refused = [
+        (
+            format!("Offset=zero&Limit=10&PlatformId={PLATFORM}"),
+            "InvalidParameter",
+        ),
+        (
+            format!("Offset=0&Limit=10&PlatformId={PLATFORM}&LoadAssistantApp=yes"),
+            "InvalidParameter",
+        ),
+        (
+            format!("Offset=-1&Limit=10&PlatformId={PLATFORM}&Offset=2"),
+            "InvalidParameter",
+        ),
+        (
+            format!("Limit=10&PlatformId={PLATFORM}"),
+            "MissingParameter",
+        ),
+        (
+            format!("Offset=0&Limit=10&PlatformId={PLATFORM}&Extra=1"),
+            "UnknownParameter",
+        ),
+        (
+            format!("Offset=0&Limit=10&PlatformId={PLATFORM}&Keyword.Inner=1"),
+            "UnknownParameter",
+        ),
+    ];
+    for (query, want) in &refused {
+        let answer = Tc3::get(&mock, "DescribeSimpleApplicationInfoList", query)
+            .send(&mock)
+            .await;
+        assert_eq!(code(&answer), Some(*want), "{query}: {answer}");
+    }
+    let members = [
+        (
+            format!("TeamId=1&PlatformId={PLATFORM}&MemberList.0.UserId=U1&MemberList.0.Nope=1"),
+            "UnknownParameter",
+        ),
+        (
+            format!("TeamId=1&PlatformId={PLATFORM}&MemberList.x.UserId=U1"),
+            "InvalidParameter",
+        ),
+        (
+            format!("TeamId=1&PlatformId={PLATFORM}&MemberList.99999999999.UserId=U1"),
+            "InvalidParameter",
+        ),
+        (
+            format!("TeamId=1&PlatformId={PLATFORM}&MemberList.0.UserRoleId=1.5"),
+            "InvalidParameter",
+        ),
+        // A hole in the list is an item of the wrong type.
+        (
+            format!("TeamId=1&PlatformId={PLATFORM}&MemberList.1.UserId=U1"),
+            "InvalidParameter",
+        ),
+    ];
+    for (query, want) in &members {
+        let answer = Tc3::get(&mock, "AddTeamMember", query).send(&mock).await;
+        assert_eq!(code(&answer), Some(*want), "{query}: {answer}");
+    }
+    assert_eq!(mock.handled("AddTeamMember"), 1);
+    assert_eq!(mock.handled("DescribeSimpleApplicationInfoList"), 1);
+}
+
+#[tokio::test]
+async fn a_wrong_get_signature_is_refused() {
+    let mock = MockServer::start().await.unwrap();
+    let describe = format!("MNPId={MNP}&PlatformId={PLATFORM}");
+    let mut wrong_key = Tc3::get(&mock, DESCRIBE, &describe);
+    wrong_key.secret_key = Some("wrong".into());
+    assert_eq!(
+        code(&wrong_key.send(&mock).await),
+        Some("AuthFailure.SignatureFailure")
+    );
+    // Signed as a POST, sent as a GET.
+    let answer = {
+        // Sign a POST with an empty query, then send the same headers as GET.
+        let creds = mock.credentials();
+        let timestamp = now();
+        let host = mock.addr().to_string();
+        let canonical = signing::canonical_request_with(
+            "POST",
+            "",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("host", &host),
+            ],
+            b"",
+        );
+        let date = signing::utc_date(timestamp);
+        let sig = signing::signature_of_canonical(
+            creds.secret_key(),
+            timestamp,
+            &date,
+            "tcmpp",
+            &canonical,
+        );
+        let bytes = tcmpp_api::config::reqwest_builder()
+            .no_proxy()
+            .build()
+            .unwrap()
+            .get(format!("{}/?{describe}", mock.endpoint()))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header(
+                "authorization",
+                format!(
+                    "TC3-HMAC-SHA256 Credential={}/{date}/tcmpp/tc3_request, SignedHeaders=content-type;host, Signature={sig}",
+                    creds.secret_id()
+                ),
+            )
+            .header("x-tc-action", DESCRIBE)
+            .header("x-tc-version", "2024-08-01")
+            .header("x-tc-timestamp", timestamp.to_string())
+            .header("x-tc-region", "ap-singapore")
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        serde_json::from_slice::<Value>(&bytes).unwrap()["Response"].clone()
+    };
+    assert_eq!(
+        code(&answer),
+        Some("AuthFailure.SignatureFailure"),
+        "{answer}"
+    );
+    // The query string is signed: a parameter changed after signing fails.
+    let mut tampered = Tc3::get(&mock, DESCRIBE, &describe);
+    tampered.sent_query = Some(format!("MNPId=other&PlatformId={PLATFORM}"));
+    assert_eq!(
+        code(&tampered.send(&mock).await),
+        Some("AuthFailure.SignatureFailure")
+    );
+    // The host without the port is accepted over GET too.
+    let mut bare = Tc3::get(&mock, DESCRIBE, &describe);
+    bare.signed_host = "127.0.0.1".into();
+    assert_eq!(code(&bare.send(&mock).await), None);
+    assert_eq!(mock.handled(DESCRIBE), 1);
+}
+
+#[tokio::test]
+async fn content_types_and_paths_the_service_refuses() {
+    let mock = MockServer::start().await.unwrap();
+    let describe = format!("MNPId={MNP}&PlatformId={PLATFORM}");
+    // TC3 POST takes JSON; form encoding is for v1 signatures.
+    let mut form_post = Tc3::post(&mock, DESCRIBE, describe_body());
+    form_post.content_type = Some("application/x-www-form-urlencoded");
+    assert_eq!(code(&form_post.send(&mock).await), Some("InvalidParameter"));
+    let mut json_get = Tc3::get(&mock, DESCRIBE, &describe);
+    json_get.content_type = Some("application/json");
+    assert_eq!(code(&json_get.send(&mock).await), Some("InvalidParameter"));
+    // Only `/`.
+    let answer = tcmpp_api::config::reqwest_builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .post(format!("{}/v3/", mock.endpoint()))
+        .header("content-type", "application/json")
+        .body(describe_body().to_string())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let answer: Value = serde_json::from_slice(&answer).unwrap();
+    assert_eq!(
+        code(&answer["Response"]),
+        Some("UnsupportedProtocol"),
+        "{answer}"
+    );
+    assert_eq!(mock.handled(DESCRIBE), 0);
 }

@@ -140,30 +140,56 @@ fn process(
     body: &Bytes,
 ) -> Result<Map<String, Value>, ApiError> {
     let headers = &parts.headers;
-    if parts.method != Method::POST {
+    let method = if parts.method == Method::POST {
+        "POST"
+    } else if parts.method == Method::GET {
+        "GET"
+    } else {
         return Err(ApiError::new(
             "UnsupportedProtocol",
-            "The mock accepts only POST with a JSON body.",
+            format!(
+                "The HTTP method `{}` is not supported: use GET or POST.",
+                parts.method
+            ),
+        ));
+    };
+    if parts.uri.path() != "/" {
+        return Err(ApiError::new(
+            "UnsupportedProtocol",
+            format!(
+                "The path `{}` is not supported: requests go to `/`.",
+                parts.uri.path()
+            ),
         ));
     }
+    // TC3 signs the query string as sent for GET, nothing for POST.
+    let query = match method {
+        "GET" => parts.uri.query().unwrap_or(""),
+        _ => "",
+    };
     let service = shared
         .operations
         .first()
         .map_or("", |o| o.service.signing_service);
     let signed = verify::Signed {
-        method: "POST",
-        query: "",
+        method,
+        query,
         headers,
         body,
     };
     verify::authenticate(shared, &signed, service, shared.now())?;
+    verify::content_type(method, headers)?;
     let op = verify::operation(shared, headers)?;
-    let json: Value = serde_json::from_slice(body).map_err(|e| {
-        ApiError::new(
-            "InvalidParameter",
-            format!("The request body is not valid JSON: {e}"),
-        )
-    })?;
+    let json: Value = if method == "GET" {
+        verify::decode_query(op.request, query)?
+    } else {
+        serde_json::from_slice(body).map_err(|e| {
+            ApiError::new(
+                "InvalidParameter",
+                format!("The request body is not valid JSON: {e}"),
+            )
+        })?
+    };
     verify::check_params(op.request, &json)?;
     lock(&shared.store).handle(op, &json)
 }

@@ -231,6 +231,173 @@ pub(crate) fn operation<'a>(
     }
 }
 
+/// The content type must fit the method, as the service documents: a TC3
+/// `POST` carries `application/json`, a `GET` carries
+/// `application/x-www-form-urlencoded` or none. Anything else is
+/// `InvalidParameter` (the body cannot be read as the action's parameters).
+pub(crate) fn content_type(method: &str, headers: &HeaderMap) -> Result<(), ApiError> {
+    let sent = header(headers, "content-type");
+    let media = sent.map(|ct| {
+        ct.split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    });
+    match (method, media.as_deref()) {
+        ("POST", Some("application/json")) => Ok(()),
+        ("GET", None | Some("application/x-www-form-urlencoded")) => Ok(()),
+        _ => Err(ApiError::new(
+            "InvalidParameter",
+            format!(
+                "The Content-Type `{}` is not supported for {method} with TC3-HMAC-SHA256: \
+                 POST takes `application/json`, GET `application/x-www-form-urlencoded` or none.",
+                sent.unwrap_or("")
+            ),
+        )),
+    }
+}
+
+/// The most list items one `GET` may name (`List.N` with a larger `N` is
+/// refused rather than allocated).
+const MAX_LIST_INDEX: usize = 10_000;
+
+/// Decodes a `GET` query string (`MNPId=...&List.0.Name=...`) into the
+/// JSON request the `POST` form gives: members are found by name in the
+/// action's parameters, lists by index, and scalars, which arrive as
+/// strings, are read as their parameter's type.
+pub(crate) fn decode_query(params: &[Param], query: &str) -> Result<Value, ApiError> {
+    let mut root = Map::new();
+    for (key, raw) in url::form_urlencoded::parse(query.as_bytes()) {
+        let path: Vec<&str> = key.split('.').collect();
+        let first = path.first().copied().unwrap_or_default();
+        let param = params.iter().find(|p| p.name == first).ok_or_else(|| {
+            ApiError::new(
+                "UnknownParameter",
+                format!("The parameter `{key}` is not recognized."),
+            )
+        })?;
+        let slot = root.entry(first.to_owned()).or_insert(Value::Null);
+        place(&param.ty, slot, &path[1..], &raw, first)?;
+    }
+    Ok(Value::Object(root))
+}
+
+fn place(
+    ty: &ParamType,
+    slot: &mut Value,
+    rest: &[&str],
+    raw: &str,
+    name: &str,
+) -> Result<(), ApiError> {
+    let invalid = |what: String| ApiError::new("InvalidParameter", what);
+    match ty {
+        ParamType::List(inner) => {
+            let index = rest
+                .first()
+                .and_then(|i| i.parse::<usize>().ok())
+                .filter(|&i| i <= MAX_LIST_INDEX)
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "The parameter `{name}` is a list: name its items `{name}.0`, `{name}.1`, …"
+                    ))
+                })?;
+            if slot.is_null() {
+                *slot = Value::Array(Vec::new());
+            }
+            let items = slot
+                .as_array_mut()
+                .ok_or_else(|| invalid(format!("The parameter `{name}` is given twice.")))?;
+            if items.len() <= index {
+                items.resize(index + 1, Value::Null);
+            }
+            place(
+                inner,
+                &mut items[index],
+                &rest[1..],
+                raw,
+                &format!("{name}.{index}"),
+            )
+        }
+        ParamType::Object(schema) => {
+            let member = rest.first().copied().ok_or_else(|| {
+                invalid(format!(
+                    "The parameter `{name}` is an object: name its members `{name}.Member`."
+                ))
+            })?;
+            let full = format!("{name}.{member}");
+            let param = schema
+                .members
+                .iter()
+                .find(|p| p.name == member)
+                .ok_or_else(|| {
+                    ApiError::new(
+                        "UnknownParameter",
+                        format!("The parameter `{full}` is not recognized."),
+                    )
+                })?;
+            if slot.is_null() {
+                *slot = Value::Object(Map::new());
+            }
+            let members = slot
+                .as_object_mut()
+                .ok_or_else(|| invalid(format!("The parameter `{name}` is given twice.")))?;
+            let inner = members.entry(member.to_owned()).or_insert(Value::Null);
+            place(&param.ty, inner, &rest[1..], raw, &full)
+        }
+        scalar => {
+            if let Some(extra) = rest.first() {
+                return Err(ApiError::new(
+                    "UnknownParameter",
+                    format!("The parameter `{name}.{extra}` is not recognized."),
+                ));
+            }
+            if !slot.is_null() {
+                return Err(invalid(format!("The parameter `{name}` is given twice.")));
+            }
+            *slot = coerce(scalar, raw).ok_or_else(|| {
+                invalid(format!(
+                    "The parameter `{name}` must be {}.",
+                    type_name(scalar)
+                ))
+            })?;
+            Ok(())
+        }
+    }
+}
+
+/// A query string value read as a scalar parameter's type.
+fn coerce(ty: &ParamType, raw: &str) -> Option<Value> {
+    match ty {
+        ParamType::String => Some(Value::String(raw.to_owned())),
+        ParamType::Int64 => raw.parse::<i64>().ok().map(Value::from),
+        ParamType::Uint64 => raw.parse::<u64>().ok().map(Value::from),
+        ParamType::Float => raw
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number),
+        ParamType::Bool => match raw.to_ascii_lowercase().as_str() {
+            "true" => Some(Value::Bool(true)),
+            "false" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        ParamType::List(_) | ParamType::Object(_) => None,
+    }
+}
+
+fn type_name(ty: &ParamType) -> &'static str {
+    match ty {
+        ParamType::String => "a string",
+        ParamType::Int64 => "an integer",
+        ParamType::Uint64 => "a non-negative integer",
+        ParamType::Float => "a number",
+        ParamType::Bool => "a boolean",
+        ParamType::List(_) => "an array",
+        ParamType::Object(_) => "an object",
+    }
+}
+
 /// Checks a body against the action's members: unknown, missing and
 /// mistyped parameters, recursively.
 pub(crate) fn check_params(params: &[Param], body: &Value) -> Result<(), ApiError> {

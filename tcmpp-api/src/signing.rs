@@ -141,6 +141,28 @@ pub fn authorization(secret_id: &str, signature: &str, req: &Request<'_>) -> Str
     )
 }
 
+/// A v1 signature (`HmacSHA256` if `sha256`, else `HmacSHA1`): base64 of
+/// the HMAC of `string_to_sign` (`POST` or `GET`, host, path, `?`, the
+/// sorted `key=value` parameters joined by `&`) under the secret key.
+#[cfg(feature = "mock")]
+pub fn v1_signature(secret_key: &str, string_to_sign: &str, sha256: bool) -> String {
+    use base64::Engine as _;
+    let mac = if sha256 {
+        hmac(secret_key.as_bytes(), string_to_sign.as_bytes()).to_vec()
+    } else {
+        // As `keyed`: HMAC takes keys of any length.
+        Hmac::<sha1::Sha1>::new_from_slice(secret_key.as_bytes())
+            .map(|m| {
+                m.chain_update(string_to_sign)
+                    .finalize()
+                    .into_bytes()
+                    .to_vec()
+            })
+            .unwrap_or_default()
+    };
+    base64::engine::general_purpose::STANDARD.encode(mac)
+}
+
 /// Lowercase hex HMAC-SHA256 of `data` under `key`.
 pub fn hmac_hex(key: &[u8], data: &[u8]) -> String {
     hex(hmac(key, data))
@@ -505,6 +527,31 @@ mod tests {
                 &canonical
             ),
             sig
+        );
+    }
+
+    /// The official Python SDK (3.1.193) signed these: `AddTeamMember` with
+    /// endpoint `127.0.0.1:8080`, Nonce 11886, Timestamp 1724142147.
+    #[cfg(feature = "mock")]
+    #[test]
+    fn v1_signatures_match_the_python_sdk() {
+        let params = "Action=AddTeamMember&Language=en-US&MemberList.0.UserId=U 1\
+            &MemberList.0.UserRoleId=20070&Nonce=11886&PlatformId=T04257DS9431720WTAG\
+            &Region=ap-singapore&RequestClient=SDK_PYTHON_3.1.193&SecretId=AKIDEXAMPLE\
+            &SignatureMethod=HmacSHA1&TeamId=3686677859&Timestamp=1724142147&Version=2024-08-01";
+        let get = format!("GET127.0.0.1:8080/?{params}");
+        assert_eq!(
+            v1_signature("SECRETEXAMPLE", &get, false),
+            "TfmZ0StAK02HhxH48fDTAuLCNF4="
+        );
+        let post = format!("POST127.0.0.1:8080/?{params}").replace("HmacSHA1", "HmacSHA256");
+        assert_eq!(
+            v1_signature("SECRETEXAMPLE", &post, true),
+            "kQptOWNVQkmHFnHMQyxSR62BRGAnSRV6zuZiis4aykk="
+        );
+        assert_ne!(
+            v1_signature("SECRETEXAMPLE", &get, true),
+            "TfmZ0StAK02HhxH48fDTAuLCNF4="
         );
     }
 

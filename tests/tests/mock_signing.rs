@@ -1,7 +1,9 @@
 //! What the mock accepts as the service does, signed by hand: canonical
 //! header values lower-cased and trimmed, the host signed with or without
 //! the port (and `strict_host`), TC3 over GET with the parameters in the
-//! query string, and what it refuses.
+//! query string, v1 signatures (`HmacSHA1`, `HmacSHA256`) over GET and
+//! form-encoded POST (also as the official Python SDK signs them), and what
+//! it refuses.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
 
@@ -485,4 +487,284 @@ async fn content_types_and_paths_the_service_refuses() {
         "{answer}"
     );
     assert_eq!(mock.handled(DESCRIBE), 0);
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// One v1 request, signed by hand.
+struct V1 {
+    method: &'static str,
+    /// `None`: no `SignatureMethod` parameter (HmacSHA1).
+    signature_method: Option<&'static str>,
+    params: Vec<(String, String)>,
+    signed_host: String,
+    secret_key: Option<String>,
+    /// Leave this common parameter out.
+    without: Option<&'static str>,
+}
+
+impl V1 {
+    fn new(mock: &MockServer, method: &'static str, action: &str, params: &[(&str, &str)]) -> Self {
+        let mut all: Vec<(String, String)> = params
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        all.push(("Action".into(), action.into()));
+        V1 {
+            method,
+            signature_method: Some("HmacSHA256"),
+            params: all,
+            signed_host: mock.addr().to_string(),
+            secret_key: None,
+            without: None,
+        }
+    }
+
+    async fn send(self, mock: &MockServer) -> Value {
+        let creds = mock.credentials();
+        let mut params = self.params;
+        params.extend([
+            ("Version".to_owned(), "2024-08-01".to_owned()),
+            ("Region".to_owned(), "ap-singapore".to_owned()),
+            ("Timestamp".to_owned(), now().to_string()),
+            ("Nonce".to_owned(), "4242".to_owned()),
+            ("SecretId".to_owned(), creds.secret_id().to_owned()),
+        ]);
+        if let Some(m) = self.signature_method {
+            params.push(("SignatureMethod".into(), m.into()));
+        }
+        if let Some(without) = self.without {
+            params.retain(|(k, _)| k != without);
+        }
+        let mut sorted = params.clone();
+        sorted.sort();
+        let joined: Vec<String> = sorted.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let string_to_sign = format!("{}{}/?{}", self.method, self.signed_host, joined.join("&"));
+        let key = self
+            .secret_key
+            .clone()
+            .unwrap_or_else(|| creds.secret_key().to_owned());
+        let signature = signing::v1_signature(
+            &key,
+            &string_to_sign,
+            self.signature_method == Some("HmacSHA256"),
+        );
+        params.push(("Signature".into(), signature));
+        let encoded: Vec<String> = params
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect();
+        let encoded = encoded.join("&");
+        let http = tcmpp_api::config::reqwest_builder()
+            .no_proxy()
+            .build()
+            .unwrap();
+        let req = if self.method == "GET" {
+            http.get(format!("{}/?{encoded}", mock.endpoint()))
+        } else {
+            http.post(format!("{}/", mock.endpoint()))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(encoded)
+        };
+        let answer = req.send().await.unwrap().bytes().await.unwrap();
+        let answer: Value = serde_json::from_slice(&answer).unwrap();
+        assert!(answer["Response"]["RequestId"].is_string(), "{answer}");
+        answer["Response"].clone()
+    }
+}
+
+#[tokio::test]
+async fn v1_over_get_and_form_post_share_state() {
+    let mock = MockServer::start().await.unwrap();
+    let create = V1::new(
+        &mock,
+        "POST",
+        CREATE,
+        &[
+            ("MNPId", MNP),
+            ("MNPVersion", "1.0.500"),
+            ("FileUrl", "https://files.example.com/a.zip?x=1&y=2"),
+            ("PlatformId", PLATFORM),
+            ("MNPVersionIntro", "v1 POST, 中文"),
+        ],
+    )
+    .send(&mock)
+    .await;
+    assert_eq!(code(&create), None, "{create}");
+    assert!(create["Data"]["TaskId"].is_string(), "{create}");
+
+    for method in [None, Some("HmacSHA256")] {
+        let mut describe = V1::new(
+            &mock,
+            "GET",
+            DESCRIBE,
+            &[("MNPId", MNP), ("PlatformId", PLATFORM)],
+        );
+        describe.signature_method = method;
+        let answer = describe.send(&mock).await;
+        let data = answer["Data"].as_array().unwrap();
+        assert_eq!(data.len(), 6, "{answer}");
+        let new = data
+            .iter()
+            .find(|v| v["MNPVersion"] == "1.0.500")
+            .unwrap_or_else(|| panic!("the v1-created version is missing: {answer}"));
+        assert_eq!(new["MNPVersionIntro"], "v1 POST, 中文");
+        assert_eq!(new["Phase"], "Develop");
+    }
+    // Nested members, an integer and the host without the port.
+    let mut add = V1::new(
+        &mock,
+        "GET",
+        "AddTeamMember",
+        &[
+            ("TeamId", "1"),
+            ("PlatformId", PLATFORM),
+            ("MemberList.0.UserId", "U1"),
+            ("MemberList.0.UserRoleId", "20070"),
+        ],
+    );
+    add.signed_host = "127.0.0.1".into();
+    let answer = add.send(&mock).await;
+    assert_eq!(code(&answer), None, "{answer}");
+    assert_eq!(mock.handled(CREATE), 1);
+    assert_eq!(mock.handled(DESCRIBE), 2);
+    assert_eq!(mock.handled("AddTeamMember"), 1);
+}
+
+#[tokio::test]
+async fn v1_refusals() {
+    let mock = MockServer::start().await.unwrap();
+    let describe = || {
+        V1::new(
+            &mock,
+            "GET",
+            DESCRIBE,
+            &[("MNPId", MNP), ("PlatformId", PLATFORM)],
+        )
+    };
+    for method in ["GET", "POST"] {
+        for sig in [None, Some("HmacSHA256")] {
+            let mut wrong = describe();
+            wrong.method = method;
+            wrong.signature_method = sig;
+            wrong.secret_key = Some("wrong".into());
+            assert_eq!(
+                code(&wrong.send(&mock).await),
+                Some("AuthFailure.SignatureFailure"),
+                "{method} {sig:?}"
+            );
+        }
+    }
+    let mut other_host = describe();
+    other_host.signed_host = "localhost".into();
+    assert_eq!(
+        code(&other_host.send(&mock).await),
+        Some("AuthFailure.SignatureFailure")
+    );
+    let mut md5 = describe();
+    md5.signature_method = Some("HmacMD5");
+    assert_eq!(code(&md5.send(&mock).await), Some("InvalidParameterValue"));
+    for (without, want) in [
+        ("SecretId", "MissingParameter"),
+        ("Nonce", "MissingParameter"),
+        ("Timestamp", "MissingParameter"),
+        ("Action", "MissingParameter"),
+        ("Region", "MissingParameter"),
+    ] {
+        let mut missing = describe();
+        missing.without = Some(without);
+        assert_eq!(code(&missing.send(&mock).await), Some(want), "{without}");
+    }
+    let mut extra = describe();
+    extra.params.push(("Extra".into(), "1".into()));
+    assert_eq!(code(&extra.send(&mock).await), Some("UnknownParameter"));
+    assert_eq!(mock.handled(DESCRIBE), 0);
+
+    // Strict about the host for v1 too.
+    let strict = MockServer::builder()
+        .strict_host(true)
+        .start()
+        .await
+        .unwrap();
+    let mut bare = V1::new(
+        &strict,
+        "GET",
+        DESCRIBE,
+        &[("MNPId", MNP), ("PlatformId", PLATFORM)],
+    );
+    bare.signed_host = "127.0.0.1".into();
+    assert_eq!(
+        code(&bare.send(&strict).await),
+        Some("AuthFailure.SignatureFailure")
+    );
+}
+
+/// Requests the official Python SDK (3.1.193) built and signed with v1 for
+/// endpoint `127.0.0.1:8080` at 1724142147 (Nonce 11886): sent as they
+/// are, with that `Host`, to a mock whose clock reads that time.
+#[tokio::test]
+async fn v1_requests_the_python_sdk_signed_are_accepted() {
+    const PARAMS: &str = "TeamId=3686677859&PlatformId=T04257DS9431720WTAG\
+        &MemberList.0.UserId=U+1&MemberList.0.UserRoleId=20070&Action=AddTeamMember\
+        &RequestClient=SDK_PYTHON_3.1.193&Nonce=11886&Timestamp=1724142147\
+        &Version=2024-08-01&Region=ap-singapore&SecretId=AKIDEXAMPLE";
+    let get = format!(
+        "{PARAMS}&SignatureMethod=HmacSHA1&Language=en-US&Signature=TfmZ0StAK02HhxH48fDTAuLCNF4%3D"
+    );
+    let post = format!(
+        "{PARAMS}&SignatureMethod=HmacSHA256&Language=en-US\
+         &Signature=kQptOWNVQkmHFnHMQyxSR62BRGAnSRV6zuZiis4aykk%3D"
+    );
+    let key = tcmpp_api::credentials::Credentials::new("AKIDEXAMPLE", "SECRETEXAMPLE").unwrap();
+    let offset = 1_724_142_147 - i64::try_from(now()).unwrap();
+    let mock = MockServer::builder()
+        .credentials(&key)
+        .clock_offset_secs(offset)
+        .start()
+        .await
+        .unwrap();
+    let http = tcmpp_api::config::reqwest_builder()
+        .no_proxy()
+        .build()
+        .unwrap();
+    let send = |method: &str, data: &str| {
+        let req = if method == "GET" {
+            http.get(format!("{}/?{data}", mock.endpoint()))
+        } else {
+            http.post(format!("{}/", mock.endpoint()))
+                .body(data.to_owned())
+        };
+        let req = req
+            .header("host", "127.0.0.1:8080")
+            .header("content-type", "application/x-www-form-urlencoded");
+        async move {
+            let bytes = req.send().await.unwrap().bytes().await.unwrap();
+            serde_json::from_slice::<Value>(&bytes).unwrap()["Response"].clone()
+        }
+    };
+    let answer = send("GET", &get).await;
+    assert_eq!(code(&answer), None, "{answer}");
+    assert_eq!(answer["Data"]["Result"], true, "{answer}");
+    let answer = send("POST", &post).await;
+    assert_eq!(code(&answer), None, "{answer}");
+    // Each signature is for its method and its parameters only.
+    assert_eq!(
+        code(&send("POST", &get).await),
+        Some("AuthFailure.SignatureFailure")
+    );
+    assert_eq!(
+        code(&send("GET", &post.replace("U+1", "U+2")).await),
+        Some("AuthFailure.SignatureFailure")
+    );
+    assert_eq!(mock.handled("AddTeamMember"), 2);
 }

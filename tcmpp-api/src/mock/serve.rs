@@ -63,16 +63,18 @@ type Answer = Response<Full<Bytes>>;
 async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, Dropped> {
     let arrived = Instant::now();
     let (parts, body) = req.into_parts();
-    let action = parts
-        .headers
-        .get("x-tc-action")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
     let body = Limited::new(body, MAX_BODY)
         .collect()
         .await
         .map(|b| b.to_bytes());
+    let action = match parts.headers.get("x-tc-action") {
+        Some(v) => v.to_str().unwrap_or_default().to_owned(),
+        None => body
+            .as_ref()
+            .ok()
+            .and_then(|b| v1_action(&parts, b))
+            .unwrap_or_default(),
+    };
     let fault = shared.take_fault(&action);
     // Logged on arrival, so a slow request counts before it is answered.
     let index = {
@@ -162,6 +164,9 @@ fn process(
             ),
         ));
     }
+    if let Some(pairs) = v1_pairs(parts, body) {
+        return process_v1(shared, method, headers, &pairs);
+    }
     // TC3 signs the query string as sent for GET, nothing for POST.
     let query = match method {
         "GET" => parts.uri.query().unwrap_or(""),
@@ -179,7 +184,7 @@ fn process(
     };
     verify::authenticate(shared, &signed, service, shared.now())?;
     verify::content_type(method, headers)?;
-    let op = verify::operation(shared, headers)?;
+    let op = verify::operation(shared, &verify::Common::from_headers(headers))?;
     let json: Value = if method == "GET" {
         verify::decode_query(op.request, query)?
     } else {
@@ -190,6 +195,64 @@ fn process(
             )
         })?
     };
+    verify::check_params(op.request, &json)?;
+    lock(&shared.store).handle(op, &json)
+}
+
+/// The parameters of a v1 request: one without a TC3 `Authorization`
+/// header that is a `GET` (parameters in the query string) or a `POST` of
+/// `application/x-www-form-urlencoded` (parameters in the body).
+fn v1_pairs(parts: &hyper::http::request::Parts, body: &[u8]) -> Option<Vec<(String, String)>> {
+    if parts.headers.contains_key(hyper::header::AUTHORIZATION) {
+        return None;
+    }
+    let form = parts
+        .headers
+        .get(hyper::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|ct| ct.split(';').next())
+        .is_some_and(|m| {
+            m.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
+    let source = if parts.method == Method::GET {
+        parts.uri.query().unwrap_or("").as_bytes()
+    } else if parts.method == Method::POST && form {
+        body
+    } else {
+        return None;
+    };
+    Some(url::form_urlencoded::parse(source).into_owned().collect())
+}
+
+/// The `Action` of a v1 request, for the call log and scripted faults.
+pub(crate) fn v1_action(parts: &hyper::http::request::Parts, body: &[u8]) -> Option<String> {
+    v1_pairs(parts, body).and_then(|pairs| verify::param(&pairs, "Action").map(str::to_owned))
+}
+
+/// A v1 request: the same checks, errors and state as TC3, with the common
+/// parameters among the action's.
+fn process_v1(
+    shared: &Shared,
+    method: &str,
+    headers: &hyper::HeaderMap,
+    pairs: &[(String, String)],
+) -> Result<Map<String, Value>, ApiError> {
+    verify::authenticate_v1(shared, method, headers, pairs, shared.now())?;
+    verify::content_type_v1(method, headers)?;
+    let common = verify::Common {
+        action: verify::param(pairs, "Action"),
+        version: verify::param(pairs, "Version"),
+        region: verify::param(pairs, "Region"),
+    };
+    let op = verify::operation(shared, &common)?;
+    let json = verify::decode_pairs(
+        op.request,
+        pairs
+            .iter()
+            .filter(|(k, _)| !verify::V1_COMMON.contains(&k.as_str()))
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    )?;
     verify::check_params(op.request, &json)?;
     lock(&shared.store).handle(op, &json)
 }

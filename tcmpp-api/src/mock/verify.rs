@@ -189,19 +189,157 @@ pub(crate) fn authenticate(
     }
 }
 
+/// The common parameters that name the action, whether TC3 headers
+/// (`X-TC-Action`, ...) or v1 parameters (`Action`, ...).
+pub(crate) struct Common<'a> {
+    pub action: Option<&'a str>,
+    pub version: Option<&'a str>,
+    pub region: Option<&'a str>,
+}
+
+impl<'a> Common<'a> {
+    pub(crate) fn from_headers(headers: &'a HeaderMap) -> Self {
+        Common {
+            action: header(headers, "x-tc-action"),
+            version: header(headers, "x-tc-version"),
+            region: header(headers, "x-tc-region"),
+        }
+    }
+}
+
+/// The common parameters of a v1 request: signed, but not the action's.
+pub(crate) const V1_COMMON: &[&str] = &[
+    "Action",
+    "Version",
+    "Region",
+    "Timestamp",
+    "Nonce",
+    "SecretId",
+    "Signature",
+    "SignatureMethod",
+    "Token",
+    "Language",
+    "RequestClient",
+];
+
+/// The first value of parameter `name` among decoded pairs.
+pub(crate) fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Checks a v1 signature (`HmacSHA1`, or `HmacSHA256` when
+/// `SignatureMethod` says so), as the official SDKs make it: base64 of the
+/// HMAC under the secret key of `METHOD` + host + `/` + `?` + every
+/// parameter but `Signature` as `key=value` (decoded values, `_` in keys
+/// read as `.`), sorted by key and joined by `&`. The host is the `Host`
+/// header, or (unless strict) that value without the mock's port.
+pub(crate) fn authenticate_v1(
+    shared: &Shared,
+    method: &str,
+    headers: &HeaderMap,
+    pairs: &[(String, String)],
+    now: u64,
+) -> Result<(), ApiError> {
+    let missing = |name: &str| {
+        ApiError::new(
+            "MissingParameter",
+            format!("The request is missing a required parameter `{name}`."),
+        )
+    };
+    let signature = param(pairs, "Signature").ok_or_else(|| {
+        ApiError::new(
+            "AuthFailure.InvalidAuthorization",
+            "The request carries neither a TC3-HMAC-SHA256 Authorization header nor a v1 `Signature` parameter.",
+        )
+    })?;
+    let secret_id = param(pairs, "SecretId").ok_or_else(|| missing("SecretId"))?;
+    let key = shared
+        .keys
+        .iter()
+        .find(|k| k.secret_id() == secret_id)
+        .ok_or_else(|| {
+            ApiError::new(
+                "AuthFailure.SecretIdNotFound",
+                "The SecretId is not found, please ensure that your SecretId is correct.",
+            )
+        })?;
+    let timestamp: u64 = param(pairs, "Timestamp")
+        .and_then(|t| t.trim().parse().ok())
+        .ok_or_else(|| missing("Timestamp"))?;
+    if now.abs_diff(timestamp) > shared.max_skew.as_secs() {
+        return Err(ApiError::new(
+            "AuthFailure.SignatureExpire",
+            format!(
+                "Signature expired. Timestamp {timestamp} is more than {} s from the server time {now}.",
+                shared.max_skew.as_secs()
+            ),
+        ));
+    }
+    param(pairs, "Nonce")
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| missing("Nonce"))?;
+    let sha256 = match param(pairs, "SignatureMethod") {
+        None | Some("HmacSHA1") => false,
+        Some("HmacSHA256") => true,
+        Some(other) => {
+            return Err(ApiError::new(
+                "InvalidParameterValue",
+                format!(
+                    "The SignatureMethod `{other}` is not supported: use HmacSHA1 or HmacSHA256."
+                ),
+            ));
+        }
+    };
+    let mut signed: Vec<(String, &str)> = pairs
+        .iter()
+        .filter(|(k, _)| k != "Signature")
+        .map(|(k, v)| (k.replace('_', "."), v.as_str()))
+        .collect();
+    signed.sort_by(|a, b| a.0.cmp(&b.0));
+    let joined = signed
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&");
+    let host = header(headers, "host").unwrap_or_default().trim();
+    let matches = |host: &str| {
+        let string_to_sign = format!("{method}{host}/?{joined}");
+        signing::v1_signature(key.secret_key(), &string_to_sign, sha256) == signature
+    };
+    let suffix = format!(":{}", shared.port);
+    let bare = host
+        .strip_suffix(suffix.as_str())
+        .filter(|_| !shared.strict_host);
+    if !(matches(host) || bare.is_some_and(matches)) {
+        return Err(ApiError::new(
+            "AuthFailure.SignatureFailure",
+            "The provided credentials could not be validated. Please check your signature is correct.",
+        ));
+    }
+    match (key.token(), param(pairs, "Token")) {
+        (None, None) => Ok(()),
+        (Some(want), Some(got)) if want == got => Ok(()),
+        _ => Err(ApiError::new(
+            "AuthFailure.TokenFailure",
+            "The session token is invalid.",
+        )),
+    }
+}
+
 /// The action, after the version and region checks.
 pub(crate) fn operation<'a>(
     shared: &'a Shared,
-    headers: &HeaderMap,
+    common: &Common<'_>,
 ) -> Result<&'a OperationInfo, ApiError> {
-    let action = header(headers, "x-tc-action")
-        .filter(|a| !a.is_empty())
-        .ok_or_else(|| {
-            ApiError::new(
-                "MissingParameter",
-                "The request is missing a required parameter `Action`.",
-            )
-        })?;
+    let action = common.action.filter(|a| !a.is_empty()).ok_or_else(|| {
+        ApiError::new(
+            "MissingParameter",
+            "The request is missing a required parameter `Action`.",
+        )
+    })?;
     let op = shared
         .operations
         .iter()
@@ -212,7 +350,7 @@ pub(crate) fn operation<'a>(
                 format!("The action `{action}` does not exist."),
             )
         })?;
-    match header(headers, "x-tc-version") {
+    match common.version {
         None | Some("") => Err(ApiError::new(
             "MissingParameter",
             "The request is missing a required parameter `Version`.",
@@ -221,7 +359,7 @@ pub(crate) fn operation<'a>(
             "NoSuchVersion",
             format!("The API version `{v}` does not exist."),
         )),
-        Some(_) => match header(headers, "x-tc-region") {
+        Some(_) => match common.region {
             None | Some("") => Err(ApiError::new(
                 "MissingParameter",
                 "The request is missing a required parameter `Region`.",
@@ -258,6 +396,32 @@ pub(crate) fn content_type(method: &str, headers: &HeaderMap) -> Result<(), ApiE
     }
 }
 
+/// A v1 request's content type: none or `application/x-www-form-urlencoded`
+/// for `GET` (the Python SDK sends the latter), the latter for `POST`.
+pub(crate) fn content_type_v1(method: &str, headers: &HeaderMap) -> Result<(), ApiError> {
+    match (method, header(headers, "content-type")) {
+        ("GET", None) => Ok(()),
+        (_, Some(ct))
+            if ct
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded") =>
+        {
+            Ok(())
+        }
+        (_, ct) => Err(ApiError::new(
+            "InvalidParameter",
+            format!(
+                "The Content-Type `{}` is not supported for {method} with a v1 signature: \
+                 use `application/x-www-form-urlencoded`.",
+                ct.unwrap_or("")
+            ),
+        )),
+    }
+}
+
 /// The most list items one `GET` may name (`List.N` with a larger `N` is
 /// refused rather than allocated).
 const MAX_LIST_INDEX: usize = 10_000;
@@ -267,8 +431,19 @@ const MAX_LIST_INDEX: usize = 10_000;
 /// action's parameters, lists by index, and scalars, which arrive as
 /// strings, are read as their parameter's type.
 pub(crate) fn decode_query(params: &[Param], query: &str) -> Result<Value, ApiError> {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    decode_pairs(params, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+}
+
+/// [`decode_query`] for pairs already decoded.
+pub(crate) fn decode_pairs<'a>(
+    params: &[Param],
+    pairs: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Result<Value, ApiError> {
     let mut root = Map::new();
-    for (key, raw) in url::form_urlencoded::parse(query.as_bytes()) {
+    for (key, raw) in pairs {
         let path: Vec<&str> = key.split('.').collect();
         let first = path.first().copied().unwrap_or_default();
         let param = params.iter().find(|p| p.name == first).ok_or_else(|| {
@@ -278,7 +453,7 @@ pub(crate) fn decode_query(params: &[Param], query: &str) -> Result<Value, ApiEr
             )
         })?;
         let slot = root.entry(first.to_owned()).or_insert(Value::Null);
-        place(&param.ty, slot, &path[1..], &raw, first)?;
+        place(&param.ty, slot, &path[1..], raw, first)?;
     }
     Ok(Value::Object(root))
 }

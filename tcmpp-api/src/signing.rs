@@ -23,9 +23,11 @@ pub const SIGNED_HEADERS: &str = "content-type;host";
 pub struct Request<'a> {
     /// Service in the credential scope, e.g. `tcmpp`.
     pub service: &'a str,
-    /// The `Host` header exactly as sent (`host` or `host:port`).
+    /// The `Host` header exactly as sent (`host` or `host:port`); signed
+    /// lower-cased and trimmed.
     pub host: &'a str,
-    /// The `Content-Type` header exactly as sent.
+    /// The `Content-Type` header exactly as sent; signed lower-cased and
+    /// trimmed.
     pub content_type: &'a str,
     /// The exact body bytes.
     pub payload: &'a [u8],

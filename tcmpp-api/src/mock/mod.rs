@@ -1,5 +1,7 @@
 //! An in-process TCMPP server for tests: real HTTP on 127.0.0.1 that checks
-//! TC3 signatures, the timestamp window, the version, the action and the
+//! signatures (TC3-HMAC-SHA256 over `POST` with JSON or `GET` with the
+//! query string; v1 `HmacSHA1`/`HmacSHA256` over `GET` or form-encoded
+//! `POST`), the timestamp window, the version, the action and the
 //! parameters, answers with the service's error codes, remembers created
 //! versions, and can be told to misbehave.
 //!

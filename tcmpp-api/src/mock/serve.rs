@@ -226,7 +226,7 @@ fn v1_pairs(parts: &hyper::http::request::Parts, body: &[u8]) -> Option<Vec<(Str
 }
 
 /// The `Action` of a v1 request, for the call log and scripted faults.
-pub(crate) fn v1_action(parts: &hyper::http::request::Parts, body: &[u8]) -> Option<String> {
+fn v1_action(parts: &hyper::http::request::Parts, body: &[u8]) -> Option<String> {
     v1_pairs(parts, body).and_then(|pairs| verify::param(&pairs, "Action").map(str::to_owned))
 }
 

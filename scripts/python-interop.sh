@@ -7,6 +7,7 @@
 # port with known credentials, runs scripts/python_interop.py against it, and
 # kills the mock on exit. Needs python3 with venv and pip, and the registry.
 # The checks cover the two seeded actions, authentication and parameter errors,
+# the other ways the SDK sends (GET with TC3, v1 HmacSHA1/HmacSHA256 over GET and POST),
 # and imported actions called with the request and answer examples of
 # spec/tcmpp.json (the spec the mock is built from).
 # Env: PYTHON (default python3) picks the interpreter the venv is made from.

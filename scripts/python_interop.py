@@ -45,6 +45,14 @@ SEED_PLATFORM_ID = "T04257DS9431720WTAG"
 SEED_PHASES = ["Platform", "Online", "Develop", "Develop", "Develop"]
 NEW_VERSION = "1.0.300"
 NEW_INTRO = "python sdk interop " + uuid.uuid4().hex[:8]
+# The other ways the SDK sends a request: (reqMethod, signMethod, the version it creates).
+OTHER_FORMS = [
+    ("GET", "TC3-HMAC-SHA256", "1.0.301"),
+    ("GET", "HmacSHA1", "1.0.302"),
+    ("GET", "HmacSHA256", "1.0.303"),
+    ("POST", "HmacSHA1", "1.0.304"),
+    ("POST", "HmacSHA256", "1.0.305"),
+]
 DEFAULT_SPEC = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "spec", "tcmpp.json")
 
 # Imported actions called with their spec example, chosen for variety: lists
@@ -82,12 +90,14 @@ def expect(cond, what):
         raise CheckFailed(what)
 
 
-def client(endpoint, secret_id, secret_key):
+def client(endpoint, secret_id, secret_key, method="POST", sign_method="TC3-HMAC-SHA256"):
     # protocol="http" is what selects plain HTTP in this SDK (HttpProfile
     # sets scheme = protocol; the default is https). reqMethod POST sends a
     # JSON body; TC3-HMAC-SHA256 is the default signMethod, named here anyway.
-    http = HttpProfile(protocol="http", endpoint=endpoint, reqMethod="POST", reqTimeout=10)
-    profile = ClientProfile(signMethod="TC3-HMAC-SHA256", httpProfile=http)
+    # GET sends the parameters in the query string; HmacSHA1 and HmacSHA256
+    # are v1 signatures (a form-encoded body for POST).
+    http = HttpProfile(protocol="http", endpoint=endpoint, reqMethod=method, reqTimeout=10)
+    profile = ClientProfile(signMethod=sign_method, httpProfile=http)
     return tcmpp_client.TcmppClient(credential.Credential(secret_id, secret_key), REGION, profile)
 
 
@@ -321,6 +331,28 @@ def main():
         req.MNPVersionIntro = "bad version"
         return expect_error(lambda: good.CreateMNPVersion(req), "InvalidParameterValue.InvalidMNPVersion")
 
+    def other_form(method, sign_method, version):
+        def run():
+            c = client(endpoint, args.secret_id, args.secret_key, method, sign_method)
+            intro = "%s %s %s" % (NEW_INTRO, method, sign_method)
+            req = models.CreateMNPVersionRequest()
+            req.MNPId = SEED_MNP_ID
+            req.PlatformId = SEED_PLATFORM_ID
+            req.MNPVersion = version
+            req.FileUrl = "https://example.invalid/packages/interop-%s.zip?a=1&b=2" % version
+            req.MNPVersionIntro = intro
+            resp = c.CreateMNPVersion(req)
+            expect(resp.Data is not None and resp.Data.TaskId not in (None, "", 0), "no TaskId")
+            data = c.DescribeMNPAllStageVersions(describe_request()).Data or []
+            new = [v for v in data if v.MNPVersion == version]
+            expect(len(new) == 1, "%d entries with MNPVersion %s, wanted 1" % (len(new), version))
+            expect(new[0].MNPVersionIntro == intro, "intro is %r, wanted %r" % (new[0].MNPVersionIntro, intro))
+            bad = client(endpoint, args.secret_id, args.secret_key + "x", method, sign_method)
+            refused = expect_error(lambda: bad.DescribeMNPAllStageVersions(describe_request()), "AuthFailure.SignatureFailure")
+            return "created and listed %s; wrong key -> %s" % (version, refused)
+
+        return run
+
     def imported(action):
         def run():
             body, answer = spec.example(action)
@@ -374,6 +406,8 @@ def main():
     check("Describe without PlatformId -> MissingParameter", missing_parameter)
     check("PlatformId as a number -> InvalidParameter", wrong_type)
     check("CreateMNPVersion 1.0 -> InvalidParameterValue.InvalidMNPVersion", invalid_version)
+    for method, sign_method, version in OTHER_FORMS:
+        check("%s with %s: Create, then Describe lists it" % (method, sign_method), other_form(method, sign_method, version))
     for action in IMPORTED_ACTIONS:
         check("%s with its spec example" % action, imported(action))
     check("%s without %s -> MissingParameter" % (MISSING_ACTION, MISSING_MEMBER), missing_imported)

@@ -23,9 +23,11 @@ pub const SIGNED_HEADERS: &str = "content-type;host";
 pub struct Request<'a> {
     /// Service in the credential scope, e.g. `tcmpp`.
     pub service: &'a str,
-    /// The `Host` header exactly as sent (`host` or `host:port`).
+    /// The `Host` header exactly as sent (`host` or `host:port`); signed
+    /// lower-cased and trimmed.
     pub host: &'a str,
-    /// The `Content-Type` header exactly as sent.
+    /// The `Content-Type` header exactly as sent; signed lower-cased and
+    /// trimmed.
     pub content_type: &'a str,
     /// The exact body bytes.
     pub payload: &'a [u8],
@@ -38,13 +40,70 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(Sha256::digest(bytes).into())
 }
 
-/// The canonical request (step 2 of the procedure).
+/// The canonical request (step 2 of the procedure) of a `POST` with a JSON
+/// body, signing `content-type` and `host`.
 pub fn canonical_request(req: &Request<'_>) -> String {
+    canonical_request_with(
+        "POST",
+        "",
+        &[("content-type", req.content_type), ("host", req.host)],
+        req.payload,
+    )
+}
+
+/// A header line of the canonical request: name and value lower-cased and
+/// trimmed, as Tencent documents (`Content-Type: application/json;
+/// charset=UTF-8` is signed as `content-type:application/json; charset=utf-8`).
+pub fn canonical_header(name: &str, value: &str) -> String {
     format!(
-        "POST\n/\n\ncontent-type:{}\nhost:{}\n\n{SIGNED_HEADERS}\n{}",
-        req.content_type,
-        req.host,
-        sha256_hex(req.payload)
+        "{}:{}\n",
+        name.trim().to_ascii_lowercase(),
+        value.trim().to_ascii_lowercase()
+    )
+}
+
+/// The canonical request in its general form: `method` (`POST` or `GET`),
+/// the canonical query string (empty for `POST`, the query string as sent
+/// for `GET`), the signed headers in the order given (Tencent's order is
+/// sorted by name), and the payload (empty for `GET`).
+pub fn canonical_request_with(
+    method: &str,
+    query: &str,
+    headers: &[(&str, &str)],
+    payload: &[u8],
+) -> String {
+    let lines: String = headers
+        .iter()
+        .map(|(name, value)| canonical_header(name, value))
+        .collect();
+    let names: Vec<String> = headers
+        .iter()
+        .map(|(name, _)| name.trim().to_ascii_lowercase())
+        .collect();
+    format!(
+        "{method}\n/\n{query}\n{lines}\n{}\n{}",
+        names.join(";"),
+        sha256_hex(payload)
+    )
+}
+
+/// The hex signature of a canonical request made by
+/// [`canonical_request_with`], for `timestamp`, the date in the credential
+/// scope and `service`.
+pub fn signature_of_canonical(
+    secret_key: &str,
+    timestamp: u64,
+    date: &str,
+    service: &str,
+    canonical_request: &str,
+) -> String {
+    let string_to_sign = format!(
+        "{ALGORITHM}\n{timestamp}\n{date}/{service}/tc3_request\n{}",
+        sha256_hex(canonical_request.as_bytes())
+    );
+    hmac_hex(
+        &derive_key(secret_key, date, service),
+        string_to_sign.as_bytes(),
     )
 }
 
@@ -82,6 +141,28 @@ pub fn authorization(secret_id: &str, signature: &str, req: &Request<'_>) -> Str
         "{ALGORITHM} Credential={secret_id}/{}, SignedHeaders={SIGNED_HEADERS}, Signature={signature}",
         credential_scope(req)
     )
+}
+
+/// A v1 signature (`HmacSHA256` if `sha256`, else `HmacSHA1`): base64 of
+/// the HMAC of `string_to_sign` (`POST` or `GET`, host, path, `?`, the
+/// sorted `key=value` parameters joined by `&`) under the secret key.
+#[cfg(feature = "mock")]
+pub fn v1_signature(secret_key: &str, string_to_sign: &str, sha256: bool) -> String {
+    use base64::Engine as _;
+    let mac = if sha256 {
+        hmac(secret_key.as_bytes(), string_to_sign.as_bytes()).to_vec()
+    } else {
+        // As `keyed`: HMAC takes keys of any length.
+        Hmac::<sha1::Sha1>::new_from_slice(secret_key.as_bytes())
+            .map(|m| {
+                m.chain_update(string_to_sign)
+                    .finalize()
+                    .into_bytes()
+                    .to_vec()
+            })
+            .unwrap_or_default()
+    };
+    base64::engine::general_purpose::STANDARD.encode(mac)
 }
 
 /// Lowercase hex HMAC-SHA256 of `data` under `key`.
@@ -203,12 +284,14 @@ fn sign_with(mut mac: HmacSha256, secret_id: &str, req: &Request<'_>) -> String 
     let ts = decimal(req.timestamp, &mut ts_buf);
 
     let payload_hash = hex32(&Sha256::digest(req.payload).into());
+    let content_type = canonical_value(req.content_type);
+    let host = canonical_value(req.host);
     let mut canonical = Sha256::new();
     for part in [
         b"POST\n/\n\ncontent-type:".as_slice(),
-        req.content_type.as_bytes(),
+        content_type.as_bytes(),
         b"\nhost:",
-        req.host.as_bytes(),
+        host.as_bytes(),
         b"\n\ncontent-type;host\n",
         &payload_hash,
     ] {
@@ -244,6 +327,17 @@ fn sign_with(mut mac: HmacSha256, secret_id: &str, req: &Request<'_>) -> String 
         out.push_str(part);
     }
     out
+}
+
+/// A header value trimmed and lower-cased, allocating only when that
+/// changes it (the client's own values never need it).
+fn canonical_value(value: &str) -> std::borrow::Cow<'_, str> {
+    let trimmed = value.trim();
+    if trimmed.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(trimmed.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(trimmed)
+    }
 }
 
 /// `YYYY-MM-DD` of a Unix timestamp, without allocating (years past 9999
@@ -397,6 +491,69 @@ mod tests {
         assert_eq!(
             signer.authorization("AKIDEXAMPLE", "SECRETEXAMPLE", &other_service),
             Signer::authorization_uncached("AKIDEXAMPLE", "SECRETEXAMPLE", &other_service)
+        );
+    }
+
+    #[test]
+    fn header_values_are_lower_cased_and_trimmed() {
+        let lower = vector_a();
+        let mixed = Request {
+            content_type: " Application/JSON; charset=UTF-8 ",
+            host: "CVM.tencentcloudapi.com",
+            ..lower
+        };
+        assert_eq!(canonical_request(&mixed), canonical_request(&lower));
+        let sig = "2230eefd229f582d8b1b891af7107b91597240707d778ab3738f756258d7652c";
+        assert_eq!(signature("Gu5t9xGARNpq86cd98joQYCN3*******", &mixed), sig);
+        assert!(
+            Signer::new()
+                .authorization("id", "Gu5t9xGARNpq86cd98joQYCN3*******", &mixed)
+                .ends_with(sig)
+        );
+        let canonical = canonical_request_with(
+            "POST",
+            "",
+            &[
+                ("Content-Type", "application/json; charset=utf-8"),
+                ("Host", "cvm.tencentcloudapi.com"),
+            ],
+            lower.payload,
+        );
+        assert_eq!(canonical, canonical_request(&lower));
+        assert_eq!(
+            signature_of_canonical(
+                "Gu5t9xGARNpq86cd98joQYCN3*******",
+                lower.timestamp,
+                "2019-02-25",
+                "cvm",
+                &canonical
+            ),
+            sig
+        );
+    }
+
+    /// The official Python SDK (3.1.193) signed these: `AddTeamMember` with
+    /// endpoint `127.0.0.1:8080`, Nonce 11886, Timestamp 1724142147.
+    #[cfg(feature = "mock")]
+    #[test]
+    fn v1_signatures_match_the_python_sdk() {
+        let params = "Action=AddTeamMember&Language=en-US&MemberList.0.UserId=U 1\
+            &MemberList.0.UserRoleId=20070&Nonce=11886&PlatformId=T04257DS9431720WTAG\
+            &Region=ap-singapore&RequestClient=SDK_PYTHON_3.1.193&SecretId=AKIDEXAMPLE\
+            &SignatureMethod=HmacSHA1&TeamId=3686677859&Timestamp=1724142147&Version=2024-08-01";
+        let get = format!("GET127.0.0.1:8080/?{params}");
+        assert_eq!(
+            v1_signature("SECRETEXAMPLE", &get, false),
+            "TfmZ0StAK02HhxH48fDTAuLCNF4="
+        );
+        let post = format!("POST127.0.0.1:8080/?{params}").replace("HmacSHA1", "HmacSHA256");
+        assert_eq!(
+            v1_signature("SECRETEXAMPLE", &post, true),
+            "kQptOWNVQkmHFnHMQyxSR62BRGAnSRV6zuZiis4aykk="
+        );
+        assert_ne!(
+            v1_signature("SECRETEXAMPLE", &get, true),
+            "TfmZ0StAK02HhxH48fDTAuLCNF4="
         );
     }
 

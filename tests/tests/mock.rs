@@ -331,6 +331,17 @@ async fn missing_headers_and_other_methods_are_rejected_as_the_service_does() {
         let v: Value = serde_json::from_slice(&resp).unwrap();
         DescribeKind::from_code(v["Response"]["Error"]["Code"].as_str().unwrap())
     };
+    let put = http
+        .put(mock.endpoint())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(code(put), DescribeKind::UnsupportedProtocol);
+    // GET is a method the service takes (TC3 with the query string), so an
+    // unsigned one is refused for its signature.
     let get = http
         .get(mock.endpoint())
         .send()
@@ -339,7 +350,7 @@ async fn missing_headers_and_other_methods_are_rejected_as_the_service_does() {
         .bytes()
         .await
         .unwrap();
-    assert_eq!(code(get), DescribeKind::UnsupportedProtocol);
+    assert_eq!(code(get), DescribeKind::AuthFailureInvalidAuthorization);
     let unsigned = http
         .post(mock.endpoint())
         .body("{}")

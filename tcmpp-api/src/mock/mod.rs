@@ -1,5 +1,7 @@
 //! An in-process TCMPP server for tests: real HTTP on 127.0.0.1 that checks
-//! TC3 signatures, the timestamp window, the version, the action and the
+//! signatures (TC3-HMAC-SHA256 over `POST` with JSON or `GET` with the
+//! query string; v1 `HmacSHA1`/`HmacSHA256` over `GET` or form-encoded
+//! `POST`), the timestamp window, the version, the action and the
 //! parameters, answers with the service's error codes, remembers created
 //! versions, and can be told to misbehave.
 //!
@@ -117,6 +119,10 @@ struct Shared {
     max_skew: Duration,
     /// The mock's clock minus this machine's, in seconds.
     clock_offset: AtomicI64,
+    /// The port it listens on: a signed `host` may leave it out.
+    port: u16,
+    /// Whether the signed `host` must be the `Host` header exactly.
+    strict_host: bool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -174,6 +180,7 @@ pub struct MockServerBuilder {
     keys: Vec<Credentials>,
     max_skew: Duration,
     clock_offset: i64,
+    strict_host: bool,
 }
 
 impl std::fmt::Debug for MockServerBuilder {
@@ -194,6 +201,7 @@ impl Default for MockServerBuilder {
             keys: Vec::new(),
             max_skew: Duration::from_secs(300),
             clock_offset: 0,
+            strict_host: false,
         }
     }
 }
@@ -234,6 +242,15 @@ impl MockServerBuilder {
         self
     }
 
+    /// Demands that the signed `host` be the `Host` header exactly as sent
+    /// (`127.0.0.1:PORT`). Default: `false`, which also accepts the host
+    /// signed without the port the mock listens on, as the Node SDK signs
+    /// it.
+    pub fn strict_host(mut self, strict: bool) -> Self {
+        self.strict_host = strict;
+        self
+    }
+
     /// Binds and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<MockServer> {
         let listener = TcpListener::bind(self.addr).await?;
@@ -259,6 +276,8 @@ impl MockServerBuilder {
             id_seed: seed,
             max_skew: self.max_skew,
             clock_offset: AtomicI64::new(self.clock_offset),
+            port: addr.port(),
+            strict_host: self.strict_host,
         });
         let task = tokio::spawn(serve::accept_loop(listener, shared.clone()));
         Ok(MockServer { addr, shared, task })

@@ -9,7 +9,7 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{HeaderMap, Method, Request, Response, StatusCode};
+use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde_json::{Map, Value, json};
 use tokio::net::TcpListener;
@@ -63,16 +63,18 @@ type Answer = Response<Full<Bytes>>;
 async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, Dropped> {
     let arrived = Instant::now();
     let (parts, body) = req.into_parts();
-    let action = parts
-        .headers
-        .get("x-tc-action")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
     let body = Limited::new(body, MAX_BODY)
         .collect()
         .await
         .map(|b| b.to_bytes());
+    let action = match parts.headers.get("x-tc-action") {
+        Some(v) => v.to_str().unwrap_or_default().to_owned(),
+        None => body
+            .as_ref()
+            .ok()
+            .and_then(|b| v1_action(&parts, b))
+            .unwrap_or_default(),
+    };
     let fault = shared.take_fault(&action);
     // Logged on arrival, so a slow request counts before it is answered.
     let index = {
@@ -115,7 +117,7 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
                 tokio::time::sleep(d).await;
             }
             let result = match body {
-                Ok(body) => process(&shared, &parts.method, &parts.headers, &body),
+                Ok(body) => process(&shared, &parts, &body),
                 Err(_) => Err(ApiError::new(
                     "RequestSizeLimitExceeded",
                     "The request body exceeds 10 MB.",
@@ -136,28 +138,121 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
 /// Everything the service does for one request, in its order.
 fn process(
     shared: &Shared,
-    method: &Method,
-    headers: &HeaderMap,
+    parts: &hyper::http::request::Parts,
     body: &Bytes,
 ) -> Result<Map<String, Value>, ApiError> {
-    if method != Method::POST {
+    let headers = &parts.headers;
+    let method = if parts.method == Method::POST {
+        "POST"
+    } else if parts.method == Method::GET {
+        "GET"
+    } else {
         return Err(ApiError::new(
             "UnsupportedProtocol",
-            "The mock accepts only POST with a JSON body.",
+            format!(
+                "The HTTP method `{}` is not supported: use GET or POST.",
+                parts.method
+            ),
+        ));
+    };
+    if parts.uri.path() != "/" {
+        return Err(ApiError::new(
+            "UnsupportedProtocol",
+            format!(
+                "The path `{}` is not supported: requests go to `/`.",
+                parts.uri.path()
+            ),
         ));
     }
+    if let Some(pairs) = v1_pairs(parts, body) {
+        return process_v1(shared, method, headers, &pairs);
+    }
+    // TC3 signs the query string as sent for GET, nothing for POST.
+    let query = match method {
+        "GET" => parts.uri.query().unwrap_or(""),
+        _ => "",
+    };
     let service = shared
         .operations
         .first()
         .map_or("", |o| o.service.signing_service);
-    verify::authenticate(shared, headers, body, service, shared.now())?;
-    let op = verify::operation(shared, headers)?;
-    let json: Value = serde_json::from_slice(body).map_err(|e| {
-        ApiError::new(
-            "InvalidParameter",
-            format!("The request body is not valid JSON: {e}"),
-        )
-    })?;
+    let signed = verify::Signed {
+        method,
+        query,
+        headers,
+        body,
+    };
+    verify::authenticate(shared, &signed, service, shared.now())?;
+    verify::content_type(method, headers)?;
+    let op = verify::operation(shared, &verify::Common::from_headers(headers))?;
+    let json: Value = if method == "GET" {
+        verify::decode_query(op.request, query)?
+    } else {
+        serde_json::from_slice(body).map_err(|e| {
+            ApiError::new(
+                "InvalidParameter",
+                format!("The request body is not valid JSON: {e}"),
+            )
+        })?
+    };
+    verify::check_params(op.request, &json)?;
+    lock(&shared.store).handle(op, &json)
+}
+
+/// The parameters of a v1 request: one without a TC3 `Authorization`
+/// header that is a `GET` (parameters in the query string) or a `POST` of
+/// `application/x-www-form-urlencoded` (parameters in the body).
+fn v1_pairs(parts: &hyper::http::request::Parts, body: &[u8]) -> Option<Vec<(String, String)>> {
+    if parts.headers.contains_key(hyper::header::AUTHORIZATION) {
+        return None;
+    }
+    let form = parts
+        .headers
+        .get(hyper::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|ct| ct.split(';').next())
+        .is_some_and(|m| {
+            m.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
+    let source = if parts.method == Method::GET {
+        parts.uri.query().unwrap_or("").as_bytes()
+    } else if parts.method == Method::POST && form {
+        body
+    } else {
+        return None;
+    };
+    Some(url::form_urlencoded::parse(source).into_owned().collect())
+}
+
+/// The `Action` of a v1 request, for the call log and scripted faults.
+fn v1_action(parts: &hyper::http::request::Parts, body: &[u8]) -> Option<String> {
+    v1_pairs(parts, body).and_then(|pairs| verify::param(&pairs, "Action").map(str::to_owned))
+}
+
+/// A v1 request: the same checks, errors and state as TC3, with the common
+/// parameters among the action's.
+fn process_v1(
+    shared: &Shared,
+    method: &str,
+    headers: &hyper::HeaderMap,
+    pairs: &[(String, String)],
+) -> Result<Map<String, Value>, ApiError> {
+    verify::authenticate_v1(shared, method, headers, pairs, shared.now())?;
+    verify::content_type_v1(method, headers)?;
+    let common = verify::Common {
+        action: verify::param(pairs, "Action"),
+        version: verify::param(pairs, "Version"),
+        region: verify::param(pairs, "Region"),
+    };
+    let op = verify::operation(shared, &common)?;
+    let json = verify::decode_pairs(
+        op.request,
+        pairs
+            .iter()
+            .filter(|(k, _)| !verify::V1_COMMON.contains(&k.as_str()))
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    )?;
     verify::check_params(op.request, &json)?;
     lock(&shared.store).handle(op, &json)
 }

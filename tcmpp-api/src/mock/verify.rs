@@ -65,14 +65,28 @@ fn parse_authorization(value: &str) -> Option<Authorization<'_>> {
     })
 }
 
+/// What a TC3 signature covers besides the headers: the method and the
+/// canonical query string (the query string as sent, for `GET`).
+pub(crate) struct Signed<'a> {
+    pub method: &'a str,
+    pub query: &'a str,
+    pub headers: &'a HeaderMap,
+    pub body: &'a [u8],
+}
+
 /// Checks the TC3 signature over the headers the client says it signed.
+///
+/// Header names and values are canonical lower-cased and trimmed. The
+/// signed `host` may be the `Host` header as sent or, unless the mock is
+/// strict about it, that value without the mock's `:port` (what the Node
+/// SDK signs).
 pub(crate) fn authenticate(
     shared: &Shared,
-    headers: &HeaderMap,
-    body: &[u8],
+    req: &Signed<'_>,
     service: &str,
     now: u64,
 ) -> Result<(), ApiError> {
+    let headers = req.headers;
     let invalid = || {
         ApiError::new(
             "AuthFailure.InvalidAuthorization",
@@ -109,31 +123,57 @@ pub(crate) fn authenticate(
             ),
         ));
     }
-    let mut canonical_headers = String::new();
+    let mut signed: Vec<(&str, &str)> = Vec::new();
     for name in auth.signed_headers.split(';') {
-        let value = header(headers, name).ok_or_else(invalid)?;
-        canonical_headers.push_str(&format!("{name}:{}\n", value.trim()));
+        let value = header(headers, name.trim()).ok_or_else(invalid)?;
+        signed.push((name, value));
     }
-    let canonical = format!(
-        "POST\n/\n\n{canonical_headers}\n{}\n{}",
-        auth.signed_headers,
-        signing::sha256_hex(body)
-    );
-    let string_to_sign = format!(
-        "{}\n{timestamp}\n{}/{}/tc3_request\n{}",
-        signing::ALGORITHM,
-        auth.date,
-        auth.service,
-        signing::sha256_hex(canonical.as_bytes())
-    );
-    let expected = signing::hmac_hex(
-        &signing::derive_key(key.secret_key(), auth.date, auth.service),
-        string_to_sign.as_bytes(),
-    );
+    let matches = |signed: &[(&str, &str)]| {
+        let canonical = signing::canonical_request_with(req.method, req.query, signed, req.body);
+        let expected = signing::signature_of_canonical(
+            key.secret_key(),
+            timestamp,
+            auth.date,
+            auth.service,
+            &canonical,
+        );
+        expected == auth.signature
+    };
+    let is_host = |name: &str| name.trim().eq_ignore_ascii_case("host");
+    let signature_ok = matches(&signed) || {
+        // The same host without the port the mock listens on.
+        let suffix = format!(":{}", shared.port);
+        let bare = signed
+            .iter()
+            .find(|(name, _)| is_host(name))
+            .and_then(|(_, value)| value.trim().strip_suffix(suffix.as_str()));
+        match bare {
+            Some(bare) if !shared.strict_host => {
+                let without_port: Vec<(&str, &str)> = signed
+                    .iter()
+                    .map(|&(name, value)| {
+                        if is_host(name) {
+                            (name, bare)
+                        } else {
+                            (name, value)
+                        }
+                    })
+                    .collect();
+                matches(&without_port)
+            }
+            _ => false,
+        }
+    };
     let scope_ok = auth.service == service && auth.date == signing::utc_date(timestamp);
-    let signed_basics = auth.signed_headers.split(';').any(|h| h == "host")
-        && auth.signed_headers.split(';').any(|h| h == "content-type");
-    if !scope_ok || !signed_basics || expected != auth.signature {
+    let is_signed = |want: &str| {
+        auth.signed_headers
+            .split(';')
+            .any(|h| h.trim().eq_ignore_ascii_case(want))
+    };
+    // `host` always; `content-type` whenever the request has one.
+    let signed_basics =
+        is_signed("host") && (headers.get("content-type").is_none() || is_signed("content-type"));
+    if !scope_ok || !signed_basics || !signature_ok {
         return Err(ApiError::new(
             "AuthFailure.SignatureFailure",
             "The provided credentials could not be validated. Please check your signature is correct.",
@@ -149,19 +189,157 @@ pub(crate) fn authenticate(
     }
 }
 
+/// The common parameters that name the action, whether TC3 headers
+/// (`X-TC-Action`, ...) or v1 parameters (`Action`, ...).
+pub(crate) struct Common<'a> {
+    pub action: Option<&'a str>,
+    pub version: Option<&'a str>,
+    pub region: Option<&'a str>,
+}
+
+impl<'a> Common<'a> {
+    pub(crate) fn from_headers(headers: &'a HeaderMap) -> Self {
+        Common {
+            action: header(headers, "x-tc-action"),
+            version: header(headers, "x-tc-version"),
+            region: header(headers, "x-tc-region"),
+        }
+    }
+}
+
+/// The common parameters of a v1 request: signed, but not the action's.
+pub(crate) const V1_COMMON: &[&str] = &[
+    "Action",
+    "Version",
+    "Region",
+    "Timestamp",
+    "Nonce",
+    "SecretId",
+    "Signature",
+    "SignatureMethod",
+    "Token",
+    "Language",
+    "RequestClient",
+];
+
+/// The first value of parameter `name` among decoded pairs.
+pub(crate) fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Checks a v1 signature (`HmacSHA1`, or `HmacSHA256` when
+/// `SignatureMethod` says so), as the official SDKs make it: base64 of the
+/// HMAC under the secret key of `METHOD` + host + `/` + `?` + every
+/// parameter but `Signature` as `key=value` (decoded values, `_` in keys
+/// read as `.`), sorted by key and joined by `&`. The host is the `Host`
+/// header, or (unless strict) that value without the mock's port.
+pub(crate) fn authenticate_v1(
+    shared: &Shared,
+    method: &str,
+    headers: &HeaderMap,
+    pairs: &[(String, String)],
+    now: u64,
+) -> Result<(), ApiError> {
+    let missing = |name: &str| {
+        ApiError::new(
+            "MissingParameter",
+            format!("The request is missing a required parameter `{name}`."),
+        )
+    };
+    let signature = param(pairs, "Signature").ok_or_else(|| {
+        ApiError::new(
+            "AuthFailure.InvalidAuthorization",
+            "The request carries neither a TC3-HMAC-SHA256 Authorization header nor a v1 `Signature` parameter.",
+        )
+    })?;
+    let secret_id = param(pairs, "SecretId").ok_or_else(|| missing("SecretId"))?;
+    let key = shared
+        .keys
+        .iter()
+        .find(|k| k.secret_id() == secret_id)
+        .ok_or_else(|| {
+            ApiError::new(
+                "AuthFailure.SecretIdNotFound",
+                "The SecretId is not found, please ensure that your SecretId is correct.",
+            )
+        })?;
+    let timestamp: u64 = param(pairs, "Timestamp")
+        .and_then(|t| t.trim().parse().ok())
+        .ok_or_else(|| missing("Timestamp"))?;
+    if now.abs_diff(timestamp) > shared.max_skew.as_secs() {
+        return Err(ApiError::new(
+            "AuthFailure.SignatureExpire",
+            format!(
+                "Signature expired. Timestamp {timestamp} is more than {} s from the server time {now}.",
+                shared.max_skew.as_secs()
+            ),
+        ));
+    }
+    param(pairs, "Nonce")
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| missing("Nonce"))?;
+    let sha256 = match param(pairs, "SignatureMethod") {
+        None | Some("HmacSHA1") => false,
+        Some("HmacSHA256") => true,
+        Some(other) => {
+            return Err(ApiError::new(
+                "InvalidParameterValue",
+                format!(
+                    "The SignatureMethod `{other}` is not supported: use HmacSHA1 or HmacSHA256."
+                ),
+            ));
+        }
+    };
+    let mut signed: Vec<(String, &str)> = pairs
+        .iter()
+        .filter(|(k, _)| k != "Signature")
+        .map(|(k, v)| (k.replace('_', "."), v.as_str()))
+        .collect();
+    signed.sort_by(|a, b| a.0.cmp(&b.0));
+    let joined = signed
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&");
+    let host = header(headers, "host").unwrap_or_default().trim();
+    let matches = |host: &str| {
+        let string_to_sign = format!("{method}{host}/?{joined}");
+        signing::v1_signature(key.secret_key(), &string_to_sign, sha256) == signature
+    };
+    let suffix = format!(":{}", shared.port);
+    let bare = host
+        .strip_suffix(suffix.as_str())
+        .filter(|_| !shared.strict_host);
+    if !(matches(host) || bare.is_some_and(matches)) {
+        return Err(ApiError::new(
+            "AuthFailure.SignatureFailure",
+            "The provided credentials could not be validated. Please check your signature is correct.",
+        ));
+    }
+    match (key.token(), param(pairs, "Token")) {
+        (None, None) => Ok(()),
+        (Some(want), Some(got)) if want == got => Ok(()),
+        _ => Err(ApiError::new(
+            "AuthFailure.TokenFailure",
+            "The session token is invalid.",
+        )),
+    }
+}
+
 /// The action, after the version and region checks.
 pub(crate) fn operation<'a>(
     shared: &'a Shared,
-    headers: &HeaderMap,
+    common: &Common<'_>,
 ) -> Result<&'a OperationInfo, ApiError> {
-    let action = header(headers, "x-tc-action")
-        .filter(|a| !a.is_empty())
-        .ok_or_else(|| {
-            ApiError::new(
-                "MissingParameter",
-                "The request is missing a required parameter `Action`.",
-            )
-        })?;
+    let action = common.action.filter(|a| !a.is_empty()).ok_or_else(|| {
+        ApiError::new(
+            "MissingParameter",
+            "The request is missing a required parameter `Action`.",
+        )
+    })?;
     let op = shared
         .operations
         .iter()
@@ -172,7 +350,7 @@ pub(crate) fn operation<'a>(
                 format!("The action `{action}` does not exist."),
             )
         })?;
-    match header(headers, "x-tc-version") {
+    match common.version {
         None | Some("") => Err(ApiError::new(
             "MissingParameter",
             "The request is missing a required parameter `Version`.",
@@ -181,13 +359,217 @@ pub(crate) fn operation<'a>(
             "NoSuchVersion",
             format!("The API version `{v}` does not exist."),
         )),
-        Some(_) => match header(headers, "x-tc-region") {
+        Some(_) => match common.region {
             None | Some("") => Err(ApiError::new(
                 "MissingParameter",
                 "The request is missing a required parameter `Region`.",
             )),
             Some(_) => Ok(op),
         },
+    }
+}
+
+/// The content type must fit the method, as the service documents: a TC3
+/// `POST` carries `application/json`, a `GET` carries
+/// `application/x-www-form-urlencoded` or none. Anything else is
+/// `InvalidParameter` (the body cannot be read as the action's parameters).
+pub(crate) fn content_type(method: &str, headers: &HeaderMap) -> Result<(), ApiError> {
+    let sent = header(headers, "content-type");
+    let media = sent.map(|ct| {
+        ct.split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    });
+    match (method, media.as_deref()) {
+        ("POST", Some("application/json")) => Ok(()),
+        ("GET", None | Some("application/x-www-form-urlencoded")) => Ok(()),
+        _ => Err(ApiError::new(
+            "InvalidParameter",
+            format!(
+                "The Content-Type `{}` is not supported for {method} with TC3-HMAC-SHA256: \
+                 POST takes `application/json`, GET `application/x-www-form-urlencoded` or none.",
+                sent.unwrap_or("")
+            ),
+        )),
+    }
+}
+
+/// A v1 request's content type: none or `application/x-www-form-urlencoded`
+/// for `GET` (the Python SDK sends the latter), the latter for `POST`.
+pub(crate) fn content_type_v1(method: &str, headers: &HeaderMap) -> Result<(), ApiError> {
+    match (method, header(headers, "content-type")) {
+        ("GET", None) => Ok(()),
+        (_, Some(ct))
+            if ct
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded") =>
+        {
+            Ok(())
+        }
+        (_, ct) => Err(ApiError::new(
+            "InvalidParameter",
+            format!(
+                "The Content-Type `{}` is not supported for {method} with a v1 signature: \
+                 use `application/x-www-form-urlencoded`.",
+                ct.unwrap_or("")
+            ),
+        )),
+    }
+}
+
+/// The most list items one `GET` may name (`List.N` with a larger `N` is
+/// refused rather than allocated).
+const MAX_LIST_INDEX: usize = 10_000;
+
+/// Decodes a `GET` query string (`MNPId=...&List.0.Name=...`) into the
+/// JSON request the `POST` form gives: members are found by name in the
+/// action's parameters, lists by index, and scalars, which arrive as
+/// strings, are read as their parameter's type.
+pub(crate) fn decode_query(params: &[Param], query: &str) -> Result<Value, ApiError> {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    decode_pairs(params, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+}
+
+/// [`decode_query`] for pairs already decoded.
+pub(crate) fn decode_pairs<'a>(
+    params: &[Param],
+    pairs: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Result<Value, ApiError> {
+    let mut root = Map::new();
+    for (key, raw) in pairs {
+        let path: Vec<&str> = key.split('.').collect();
+        let first = path.first().copied().unwrap_or_default();
+        let param = params.iter().find(|p| p.name == first).ok_or_else(|| {
+            ApiError::new(
+                "UnknownParameter",
+                format!("The parameter `{key}` is not recognized."),
+            )
+        })?;
+        let slot = root.entry(first.to_owned()).or_insert(Value::Null);
+        place(&param.ty, slot, &path[1..], raw, first)?;
+    }
+    Ok(Value::Object(root))
+}
+
+fn place(
+    ty: &ParamType,
+    slot: &mut Value,
+    rest: &[&str],
+    raw: &str,
+    name: &str,
+) -> Result<(), ApiError> {
+    let invalid = |what: String| ApiError::new("InvalidParameter", what);
+    match ty {
+        ParamType::List(inner) => {
+            let index = rest
+                .first()
+                .and_then(|i| i.parse::<usize>().ok())
+                .filter(|&i| i <= MAX_LIST_INDEX)
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "The parameter `{name}` is a list: name its items `{name}.0`, `{name}.1`, …"
+                    ))
+                })?;
+            if slot.is_null() {
+                *slot = Value::Array(Vec::new());
+            }
+            let items = slot
+                .as_array_mut()
+                .ok_or_else(|| invalid(format!("The parameter `{name}` is given twice.")))?;
+            if items.len() <= index {
+                items.resize(index + 1, Value::Null);
+            }
+            place(
+                inner,
+                &mut items[index],
+                &rest[1..],
+                raw,
+                &format!("{name}.{index}"),
+            )
+        }
+        ParamType::Object(schema) => {
+            let member = rest.first().copied().ok_or_else(|| {
+                invalid(format!(
+                    "The parameter `{name}` is an object: name its members `{name}.Member`."
+                ))
+            })?;
+            let full = format!("{name}.{member}");
+            let param = schema
+                .members
+                .iter()
+                .find(|p| p.name == member)
+                .ok_or_else(|| {
+                    ApiError::new(
+                        "UnknownParameter",
+                        format!("The parameter `{full}` is not recognized."),
+                    )
+                })?;
+            if slot.is_null() {
+                *slot = Value::Object(Map::new());
+            }
+            let members = slot
+                .as_object_mut()
+                .ok_or_else(|| invalid(format!("The parameter `{name}` is given twice.")))?;
+            let inner = members.entry(member.to_owned()).or_insert(Value::Null);
+            place(&param.ty, inner, &rest[1..], raw, &full)
+        }
+        scalar => {
+            if let Some(extra) = rest.first() {
+                return Err(ApiError::new(
+                    "UnknownParameter",
+                    format!("The parameter `{name}.{extra}` is not recognized."),
+                ));
+            }
+            if !slot.is_null() {
+                return Err(invalid(format!("The parameter `{name}` is given twice.")));
+            }
+            *slot = coerce(scalar, raw).ok_or_else(|| {
+                invalid(format!(
+                    "The parameter `{name}` must be {}.",
+                    type_name(scalar)
+                ))
+            })?;
+            Ok(())
+        }
+    }
+}
+
+/// A query string value read as a scalar parameter's type.
+fn coerce(ty: &ParamType, raw: &str) -> Option<Value> {
+    match ty {
+        ParamType::String => Some(Value::String(raw.to_owned())),
+        ParamType::Int64 => raw.parse::<i64>().ok().map(Value::from),
+        ParamType::Uint64 => raw.parse::<u64>().ok().map(Value::from),
+        ParamType::Float => raw
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number),
+        ParamType::Bool => match raw.to_ascii_lowercase().as_str() {
+            "true" => Some(Value::Bool(true)),
+            "false" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        ParamType::List(_) | ParamType::Object(_) => None,
+    }
+}
+
+fn type_name(ty: &ParamType) -> &'static str {
+    match ty {
+        ParamType::String => "a string",
+        ParamType::Int64 => "an integer",
+        ParamType::Uint64 => "a non-negative integer",
+        ParamType::Float => "a number",
+        ParamType::Bool => "a boolean",
+        ParamType::List(_) => "an array",
+        ParamType::Object(_) => "an object",
     }
 }
 

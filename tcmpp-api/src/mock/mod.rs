@@ -30,7 +30,19 @@
 //! Actions come from the generated [`OPERATIONS`](crate::OPERATIONS) table:
 //! `DescribeMNPAllStageVersions` and `CreateMNPVersion` share a store seeded
 //! from the spec's example; any other action answers with its example.
+//!
+//! # Under load
+//!
+//! Like the service, the mock enforces each action's documented rate limit
+//! ([`OperationInfo::rate_limit_per_second`], 20 for every TCMPP action)
+//! per `SecretId` and action over any rolling second (`limits.rs`): a
+//! request that would put more than the limit in some closed window
+//! `[t, t + 1 s]` of arrivals is answered `RequestLimitExceeded` (HTTP 200,
+//! the error envelope) without acting. Only requests that pass
+//! authentication count, at their arrival. On by default;
+//! [`MockServerBuilder::rate_limits`]`(false)` switches it off.
 
+mod limits;
 mod serve;
 mod store;
 mod verify;
@@ -123,6 +135,8 @@ struct Shared {
     port: u16,
     /// Whether the signed `host` must be the `Host` header exactly.
     strict_host: bool,
+    /// The service's rate limits, unless switched off.
+    rate_limits: Option<limits::RateLimits>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -181,6 +195,7 @@ pub struct MockServerBuilder {
     max_skew: Duration,
     clock_offset: i64,
     strict_host: bool,
+    rate_limits: bool,
 }
 
 impl std::fmt::Debug for MockServerBuilder {
@@ -202,6 +217,7 @@ impl Default for MockServerBuilder {
             max_skew: Duration::from_secs(300),
             clock_offset: 0,
             strict_host: false,
+            rate_limits: true,
         }
     }
 }
@@ -251,6 +267,18 @@ impl MockServerBuilder {
         self
     }
 
+    /// Enforces each action's documented limit (`rate_limit_per_second` of
+    /// its [`OperationInfo`]) per `SecretId` and action over any rolling
+    /// second, answering `RequestLimitExceeded` (HTTP 200, the error
+    /// envelope) past it, like the service. Only requests that pass
+    /// authentication count; they count at arrival. Default: `true`;
+    /// switch it off for tests that send bursts without a client-side
+    /// limiter and are about something else.
+    pub fn rate_limits(mut self, enforce: bool) -> Self {
+        self.rate_limits = enforce;
+        self
+    }
+
     /// Binds and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<MockServer> {
         let listener = TcpListener::bind(self.addr).await?;
@@ -278,6 +306,7 @@ impl MockServerBuilder {
             clock_offset: AtomicI64::new(self.clock_offset),
             port: addr.port(),
             strict_host: self.strict_host,
+            rate_limits: self.rate_limits.then(limits::RateLimits::default),
         });
         let task = tokio::spawn(serve::accept_loop(listener, shared.clone()));
         Ok(MockServer { addr, shared, task })

@@ -16,6 +16,7 @@ use tokio::net::TcpListener;
 
 use super::verify::{self, ApiError};
 use super::{CallRecord, Fault, Shared, lock};
+use crate::operation::OperationInfo;
 
 /// The service's documented limit on request bodies.
 const MAX_BODY: usize = 10 * 1024 * 1024;
@@ -117,7 +118,7 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
                 tokio::time::sleep(d).await;
             }
             let result = match body {
-                Ok(body) => process(&shared, &parts, &body),
+                Ok(body) => process(&shared, &parts, &body, arrived),
                 Err(_) => Err(ApiError::new(
                     "RequestSizeLimitExceeded",
                     "The request body exceeds 10 MB.",
@@ -140,6 +141,7 @@ fn process(
     shared: &Shared,
     parts: &hyper::http::request::Parts,
     body: &Bytes,
+    arrived: Instant,
 ) -> Result<Map<String, Value>, ApiError> {
     let headers = &parts.headers;
     let method = if parts.method == Method::POST {
@@ -165,7 +167,7 @@ fn process(
         ));
     }
     if let Some(pairs) = v1_pairs(parts, body) {
-        return process_v1(shared, method, headers, &pairs);
+        return process_v1(shared, method, headers, &pairs, arrived);
     }
     // TC3 signs the query string as sent for GET, nothing for POST.
     let query = match method {
@@ -182,9 +184,10 @@ fn process(
         headers,
         body,
     };
-    verify::authenticate(shared, &signed, service, shared.now())?;
+    let key = verify::authenticate(shared, &signed, service, shared.now())?;
     verify::content_type(method, headers)?;
     let op = verify::operation(shared, &verify::Common::from_headers(headers))?;
+    rate_limit(shared, key.secret_id(), op, arrived)?;
     let json: Value = if method == "GET" {
         verify::decode_query(op.request, query)?
     } else {
@@ -237,8 +240,9 @@ fn process_v1(
     method: &str,
     headers: &hyper::HeaderMap,
     pairs: &[(String, String)],
+    arrived: Instant,
 ) -> Result<Map<String, Value>, ApiError> {
-    verify::authenticate_v1(shared, method, headers, pairs, shared.now())?;
+    let key = verify::authenticate_v1(shared, method, headers, pairs, shared.now())?;
     verify::content_type_v1(method, headers)?;
     let common = verify::Common {
         action: verify::param(pairs, "Action"),
@@ -246,6 +250,7 @@ fn process_v1(
         region: verify::param(pairs, "Region"),
     };
     let op = verify::operation(shared, &common)?;
+    rate_limit(shared, key.secret_id(), op, arrived)?;
     let json = verify::decode_pairs(
         op.request,
         pairs
@@ -255,6 +260,28 @@ fn process_v1(
     )?;
     verify::check_params(op.request, &json)?;
     lock(&shared.store).handle(op, &json)
+}
+
+/// `RequestLimitExceeded` past the action's documented limit, as the
+/// service answers it (HTTP 200, the error envelope).
+fn rate_limit(
+    shared: &Shared,
+    secret_id: &str,
+    op: &OperationInfo,
+    arrived: Instant,
+) -> Result<(), ApiError> {
+    match &shared.rate_limits {
+        Some(limits) if !limits.admit(secret_id, op.action, op.rate_limit_per_second, arrived) => {
+            Err(ApiError::new(
+                "RequestLimitExceeded",
+                format!(
+                    "Your requests to `{}` exceed the frequency limit of {} per second. Please reduce the frequency of calls.",
+                    op.action, op.rate_limit_per_second
+                ),
+            ))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn envelope(shared: &Shared, result: Result<Map<String, Value>, ApiError>) -> Answer {

@@ -6,6 +6,7 @@ use hyper::HeaderMap;
 use serde_json::{Map, Value};
 
 use super::Shared;
+use crate::credentials::Credentials;
 use crate::operation::{OperationInfo, Param, ParamType};
 use crate::signing;
 
@@ -80,12 +81,12 @@ pub(crate) struct Signed<'a> {
 /// signed `host` may be the `Host` header as sent or, unless the mock is
 /// strict about it, that value without the mock's `:port` (what the Node
 /// SDK signs).
-pub(crate) fn authenticate(
-    shared: &Shared,
+pub(crate) fn authenticate<'s>(
+    shared: &'s Shared,
     req: &Signed<'_>,
     service: &str,
     now: u64,
-) -> Result<(), ApiError> {
+) -> Result<&'s Credentials, ApiError> {
     let headers = req.headers;
     let invalid = || {
         ApiError::new(
@@ -180,8 +181,8 @@ pub(crate) fn authenticate(
         ));
     }
     match (key.token(), header(headers, "x-tc-token")) {
-        (None, None) => Ok(()),
-        (Some(want), Some(got)) if want == got => Ok(()),
+        (None, None) => Ok(key),
+        (Some(want), Some(got)) if want == got => Ok(key),
         _ => Err(ApiError::new(
             "AuthFailure.TokenFailure",
             "The session token is invalid.",
@@ -236,13 +237,13 @@ pub(crate) fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a
 /// parameter but `Signature` as `key=value` (decoded values, `_` in keys
 /// read as `.`), sorted by key and joined by `&`. The host is the `Host`
 /// header, or (unless strict) that value without the mock's port.
-pub(crate) fn authenticate_v1(
-    shared: &Shared,
+pub(crate) fn authenticate_v1<'s>(
+    shared: &'s Shared,
     method: &str,
     headers: &HeaderMap,
     pairs: &[(String, String)],
     now: u64,
-) -> Result<(), ApiError> {
+) -> Result<&'s Credentials, ApiError> {
     let missing = |name: &str| {
         ApiError::new(
             "MissingParameter",
@@ -320,8 +321,8 @@ pub(crate) fn authenticate_v1(
         ));
     }
     match (key.token(), param(pairs, "Token")) {
-        (None, None) => Ok(()),
-        (Some(want), Some(got)) if want == got => Ok(()),
+        (None, None) => Ok(key),
+        (Some(want), Some(got)) if want == got => Ok(key),
         _ => Err(ApiError::new(
             "AuthFailure.TokenFailure",
             "The session token is invalid.",

@@ -1,5 +1,6 @@
 //! The mock under load, like the service: each action's documented rate
-//! limit enforced per `SecretId` and action over any rolling second.
+//! limit enforced per `SecretId` and action over any rolling second; state
+//! (created versions, the call log) bounded under a long run.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
 
@@ -132,4 +133,128 @@ async fn the_default_limiter_gets_a_burst_through_unthrottled() {
     eprintln!(
         "burst of {CALLS} with the default limiter: all succeeded, max {max} in a rolling second, {elapsed:?}"
     );
+}
+
+/// This process's resident set, in bytes.
+fn rss() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    let kib: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    kib * 1024
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_thousand_creates_leave_memory_bounded() {
+    const CREATES: usize = 50_000;
+    const CLIENTS: usize = 4;
+    const CAP: usize = 1_000;
+    const LOG: usize = 10_000;
+    let _serial = SERIAL.lock().await;
+    let mock = MockServer::builder()
+        .rate_limits(false)
+        .max_versions_per_program(CAP)
+        .call_log_capacity(LOG)
+        .start()
+        .await
+        .unwrap();
+    let seeded = mock.stored_versions();
+    let client = Client::builder()
+        .region("ap-singapore")
+        .endpoint(mock.endpoint())
+        .credentials(mock.credentials())
+        .retry(RetryConfig::disabled())
+        .rate_limit(RateLimit::Off)
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let before = rss();
+    let started = Instant::now();
+    let mut set = tokio::task::JoinSet::new();
+    for k in 0..CLIENTS {
+        let c = client.clone();
+        set.spawn(async move {
+            let (mut ok, mut limited) = (0usize, 0usize);
+            for i in 0..CREATES / CLIENTS {
+                let r = c
+                    .create_mnp_version()
+                    .mnp_id(MNP)
+                    .mnp_version(format!("{k}.{i}.0"))
+                    .file_url("https://files.example.com/a.zip")
+                    .platform_id(PLATFORM)
+                    .mnp_version_intro("load")
+                    .send()
+                    .await;
+                match r {
+                    Ok(_) => ok += 1,
+                    Err(e) if e.code() == Some("LimitExceeded") => limited += 1,
+                    Err(e) => panic!("{e}"),
+                }
+            }
+            (ok, limited)
+        });
+    }
+    let (mut ok, mut limited) = (0, 0);
+    while let Some(r) = set.join_next().await {
+        let (o, l) = r.unwrap();
+        ok += o;
+        limited += l;
+    }
+    let elapsed = started.elapsed();
+    let after = rss();
+    let growth = after.saturating_sub(before);
+    eprintln!(
+        "{CREATES} creates in {elapsed:?}: {ok} created, {limited} LimitExceeded; \
+         RSS {} KiB -> {} KiB (+{} KiB); store {} versions; log {} calls",
+        before / 1024,
+        after / 1024,
+        growth / 1024,
+        mock.stored_versions(),
+        mock.calls().len()
+    );
+    assert_eq!(ok, CAP);
+    assert_eq!(limited, CREATES - CAP);
+    assert_eq!(mock.stored_versions(), seeded + CAP);
+    assert_eq!(mock.calls().len(), LOG);
+    assert!(growth < 32 << 20, "RSS grew by {} KiB", growth / 1024);
+    assert!(elapsed < Duration::from_secs(60), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn the_call_log_keeps_action_names_short_and_no_unknown_ones_unauthenticated() {
+    let mock = MockServer::start().await.unwrap();
+    let long = "A".repeat(1_000);
+    // No signature at all: rejected before authentication.
+    let answer = reqwest::Client::new()
+        .post(mock.endpoint())
+        .header("content-type", "application/json")
+        .header("x-tc-action", &long)
+        .body("{}")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(answer.contains("AuthFailure"), "{answer}");
+    let calls = mock.calls();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].action, "");
+    assert!(calls[0].code.as_deref().unwrap().starts_with("AuthFailure"));
+    // Authenticated, a known action: kept.
+    let client = Client::builder()
+        .region("ap-singapore")
+        .endpoint(mock.endpoint())
+        .credentials(mock.credentials())
+        .build()
+        .unwrap();
+    client
+        .describe_mnp_all_stage_versions()
+        .mnp_id(MNP)
+        .platform_id(PLATFORM)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(mock.calls()[1].action, DESCRIBE);
+    let calls = mock.calls();
+    assert!(calls.iter().all(|c| c.action.len() <= 64), "{calls:?}");
 }

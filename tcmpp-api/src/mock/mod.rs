@@ -41,6 +41,18 @@
 //! the error envelope) without acting. Only requests that pass
 //! authentication count, at their arrival. On by default;
 //! [`MockServerBuilder::rate_limits`]`(false)` switches it off.
+//!
+//! Its memory is bounded however long it runs: `CreateMNPVersion` creates
+//! at most [`MockServerBuilder::max_versions_per_program`] versions per mini
+//! program (default 1,000), then answers `LimitExceeded`, the service's
+//! common code for a quota (not `FailedOperation`: nothing failed, a quota
+//! is full); the call log ([`MockServer::calls`]) is a ring of the last
+//! [`MockServerBuilder::call_log_capacity`] arrivals (default 10,000), whose
+//! action names are cut to 64 bytes and, for requests that failed
+//! authentication, kept only if they name an action the mock serves (a
+//! skewed call can still be told apart, no caller-chosen bytes are kept);
+//! the rate limiter keeps at most 30 s of admitted
+//! arrivals per configured `SecretId` and known action.
 
 mod limits;
 mod serve;
@@ -104,7 +116,9 @@ impl Fault {
 /// One request the mock received.
 #[derive(Clone, Debug)]
 pub struct CallRecord {
-    /// `X-TC-Action` as sent (empty if none).
+    /// `X-TC-Action` (or v1 `Action`) as sent, cut to its first 64 bytes;
+    /// empty if none, or if the request failed authentication and names no
+    /// action the mock serves.
     pub action: String,
     /// When it arrived.
     pub at: Instant,
@@ -125,7 +139,7 @@ struct Shared {
     keys: Vec<Credentials>,
     store: Mutex<store::Store>,
     faults: Mutex<VecDeque<ScriptedFault>>,
-    log: Mutex<Vec<CallRecord>>,
+    log: Mutex<CallLog>,
     next_id: AtomicU64,
     id_seed: u64,
     max_skew: Duration,
@@ -137,6 +151,43 @@ struct Shared {
     strict_host: bool,
     /// The service's rate limits, unless switched off.
     rate_limits: Option<limits::RateLimits>,
+}
+
+/// The last `capacity` arrivals, in order; `first` numbers the oldest kept.
+struct CallLog {
+    records: VecDeque<CallRecord>,
+    first: u64,
+    capacity: usize,
+}
+
+impl CallLog {
+    fn new(capacity: usize) -> Self {
+        CallLog {
+            records: VecDeque::new(),
+            first: 0,
+            capacity,
+        }
+    }
+
+    /// Appends, forgetting the oldest past the capacity; returns its number.
+    fn push(&mut self, record: CallRecord) -> u64 {
+        if self.capacity == 0 {
+            self.first += 1;
+            return self.first - 1;
+        }
+        if self.records.len() == self.capacity {
+            self.records.pop_front();
+            self.first += 1;
+        }
+        self.records.push_back(record);
+        self.first + self.records.len() as u64 - 1
+    }
+
+    /// The record numbered `n`, unless forgotten.
+    fn get_mut(&mut self, n: u64) -> Option<&mut CallRecord> {
+        let i = usize::try_from(n.checked_sub(self.first)?).ok()?;
+        self.records.get_mut(i)
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -196,6 +247,8 @@ pub struct MockServerBuilder {
     clock_offset: i64,
     strict_host: bool,
     rate_limits: bool,
+    max_versions: usize,
+    call_log_capacity: usize,
 }
 
 impl std::fmt::Debug for MockServerBuilder {
@@ -218,6 +271,8 @@ impl Default for MockServerBuilder {
             clock_offset: 0,
             strict_host: false,
             rate_limits: true,
+            max_versions: 1_000,
+            call_log_capacity: 10_000,
         }
     }
 }
@@ -279,6 +334,21 @@ impl MockServerBuilder {
         self
     }
 
+    /// How many versions `CreateMNPVersion` may create per mini program;
+    /// past it the answer is `LimitExceeded` (the service's code for a
+    /// quota). Default: 1,000.
+    pub fn max_versions_per_program(mut self, max: usize) -> Self {
+        self.max_versions = max;
+        self
+    }
+
+    /// How many arrivals [`MockServer::calls`] keeps: the last `capacity`
+    /// (older ones are forgotten). Default: 10,000.
+    pub fn call_log_capacity(mut self, capacity: usize) -> Self {
+        self.call_log_capacity = capacity;
+        self
+    }
+
     /// Binds and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<MockServer> {
         let listener = TcpListener::bind(self.addr).await?;
@@ -295,11 +365,11 @@ impl MockServerBuilder {
                 .finish()
         };
         let shared = Arc::new(Shared {
-            store: Mutex::new(store::Store::seeded(self.operations)),
+            store: Mutex::new(store::Store::seeded(self.operations, self.max_versions)),
             operations: self.operations,
             keys,
             faults: Mutex::new(VecDeque::new()),
-            log: Mutex::new(Vec::new()),
+            log: Mutex::new(CallLog::new(self.call_log_capacity)),
             next_id: AtomicU64::new(0),
             id_seed: seed,
             max_skew: self.max_skew,
@@ -390,14 +460,22 @@ impl MockServer {
         lock(&self.shared.faults).clear();
     }
 
-    /// Every request received so far, in arrival order.
+    /// The requests received so far, in arrival order: the last
+    /// [`MockServerBuilder::call_log_capacity`] of them.
     pub fn calls(&self) -> Vec<CallRecord> {
-        lock(&self.shared.log).clone()
+        lock(&self.shared.log).records.iter().cloned().collect()
     }
 
-    /// How many requests of `action` were acted on.
+    /// How many versions the store holds (the seeded ones included).
+    pub fn stored_versions(&self) -> usize {
+        lock(&self.shared.store).len()
+    }
+
+    /// How many requests of `action` among those in [`MockServer::calls`]
+    /// were acted on.
     pub fn handled(&self, action: &str) -> usize {
         lock(&self.shared.log)
+            .records
             .iter()
             .filter(|c| c.handled && c.action == action)
             .count()

@@ -20,6 +20,19 @@ use crate::operation::OperationInfo;
 
 /// The service's documented limit on request bodies.
 const MAX_BODY: usize = 10 * 1024 * 1024;
+/// The longest action name the call log keeps (longer ones are cut).
+const MAX_ACTION_LOGGED: usize = 64;
+
+fn cut(mut s: String, max: usize) -> String {
+    if s.len() > max {
+        let mut end = max;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+    }
+    s
+}
 
 pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     loop {
@@ -81,17 +94,22 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
     let index = {
         let mut log = lock(&shared.log);
         log.push(CallRecord {
-            action,
+            action: cut(action, MAX_ACTION_LOGGED),
             at: arrived,
             code: None,
             handled: false,
-        });
-        log.len() - 1
+        })
     };
-    let finish = |code: Option<String>, handled: bool| {
+    let finish = |code: Option<String>, handled: bool, authenticated: bool| {
         if let Some(r) = lock(&shared.log).get_mut(index) {
             r.code = code;
             r.handled = handled;
+            // A request that failed authentication keeps only a name from
+            // the operation table: no caller-chosen bytes are kept for it,
+            // but a skewed or mis-signed call can still be told apart.
+            if !authenticated && !shared.operations.iter().any(|o| o.action == r.action) {
+                r.action.clear();
+            }
         }
     };
     match fault {
@@ -103,7 +121,8 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
                     message,
                 }),
             );
-            finish(Some(code), false);
+            // Scripted for this action: the name stays in the log.
+            finish(Some(code), false, true);
             Ok(answer)
         }
         Some(Fault::Html502) => Ok(raw(
@@ -117,8 +136,9 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
             if let Some(Fault::Delay(d)) = other {
                 tokio::time::sleep(d).await;
             }
+            let mut authenticated = false;
             let result = match body {
-                Ok(body) => process(&shared, &parts, &body, arrived),
+                Ok(body) => process(&shared, &parts, &body, arrived, &mut authenticated),
                 Err(_) => Err(ApiError::new(
                     "RequestSizeLimitExceeded",
                     "The request body exceeds 10 MB.",
@@ -127,6 +147,7 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
             finish(
                 result.as_ref().err().map(|e| e.code.clone()),
                 result.is_ok(),
+                authenticated,
             );
             if other == Some(Fault::Drop) {
                 return Err(Dropped);
@@ -142,6 +163,7 @@ fn process(
     parts: &hyper::http::request::Parts,
     body: &Bytes,
     arrived: Instant,
+    authenticated: &mut bool,
 ) -> Result<Map<String, Value>, ApiError> {
     let headers = &parts.headers;
     let method = if parts.method == Method::POST {
@@ -167,7 +189,7 @@ fn process(
         ));
     }
     if let Some(pairs) = v1_pairs(parts, body) {
-        return process_v1(shared, method, headers, &pairs, arrived);
+        return process_v1(shared, method, headers, &pairs, arrived, authenticated);
     }
     // TC3 signs the query string as sent for GET, nothing for POST.
     let query = match method {
@@ -185,6 +207,7 @@ fn process(
         body,
     };
     let key = verify::authenticate(shared, &signed, service, shared.now())?;
+    *authenticated = true;
     verify::content_type(method, headers)?;
     let op = verify::operation(shared, &verify::Common::from_headers(headers))?;
     rate_limit(shared, key.secret_id(), op, arrived)?;
@@ -241,8 +264,10 @@ fn process_v1(
     headers: &hyper::HeaderMap,
     pairs: &[(String, String)],
     arrived: Instant,
+    authenticated: &mut bool,
 ) -> Result<Map<String, Value>, ApiError> {
     let key = verify::authenticate_v1(shared, method, headers, pairs, shared.now())?;
+    *authenticated = true;
     verify::content_type_v1(method, headers)?;
     let common = verify::Common {
         action: verify::param(pairs, "Action"),

@@ -19,6 +19,10 @@ pub(crate) struct Store {
     /// Platforms that exist (from the seed).
     platforms: Vec<String>,
     next_task: u64,
+    /// Created versions a mini program may hold (the seed's do not count).
+    max_versions: usize,
+    /// Versions created so far, per mini program.
+    created: std::collections::HashMap<String, usize>,
 }
 
 fn example(operations: &[OperationInfo], action: &str, request: bool) -> Option<Value> {
@@ -32,7 +36,7 @@ fn example(operations: &[OperationInfo], action: &str, request: bool) -> Option<
 }
 
 impl Store {
-    pub(crate) fn seeded(operations: &[OperationInfo]) -> Store {
+    pub(crate) fn seeded(operations: &[OperationInfo], max_versions: usize) -> Store {
         let versions = example(operations, DESCRIBE, false)
             .and_then(|v| v["Response"]["Data"].as_array().cloned())
             .unwrap_or_default()
@@ -47,6 +51,8 @@ impl Store {
             versions,
             platforms,
             next_task: 1,
+            max_versions,
+            created: std::collections::HashMap::new(),
         }
     }
 
@@ -138,6 +144,18 @@ impl Store {
                 "Failed to download the mini program file",
             ));
         }
+        let created = self.created.get(&mnp_id).copied().unwrap_or(0);
+        if created >= self.max_versions {
+            // The service's common code for a quota (`LimitExceeded`), not
+            // `FailedOperation`: nothing failed, the account is at a limit.
+            return Err(ApiError::new(
+                "LimitExceeded",
+                format!(
+                    "The mini program {mnp_id} already has the maximum of {} versions.",
+                    self.max_versions
+                ),
+            ));
+        }
         let template = self
             .versions
             .iter()
@@ -172,11 +190,19 @@ impl Store {
             v.insert(k.to_owned(), val);
         }
         self.versions.push(v);
+        *self.created.entry(mnp_id).or_default() += 1;
         let task = format!("{now}{:05}", self.next_task);
         self.next_task += 1;
         let mut out = Map::new();
         out.insert("Data".to_owned(), json!({ "TaskId": task }));
         Ok(out)
+    }
+}
+
+impl Store {
+    /// How many versions it holds, seeded ones included.
+    pub(crate) fn len(&self) -> usize {
+        self.versions.len()
     }
 }
 

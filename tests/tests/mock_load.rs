@@ -1,6 +1,7 @@
 //! The mock under load, like the service: each action's documented rate
 //! limit enforced per `SecretId` and action over any rolling second; state
-//! (created versions, the call log) bounded under a long run.
+//! (created versions, the call log) bounded under a long run; idle and
+//! slow connections closed.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
 
@@ -257,4 +258,103 @@ async fn the_call_log_keeps_action_names_short_and_no_unknown_ones_unauthenticat
     assert_eq!(mock.calls()[1].action, DESCRIBE);
     let calls = mock.calls();
     assert!(calls.iter().all(|c| c.action.len() <= 64), "{calls:?}");
+}
+
+/// Waits for the server to close `stream`; returns how long that took, or
+/// `None` if it stayed open for `limit`.
+async fn closed_within(stream: &mut tokio::net::TcpStream, limit: Duration) -> Option<Duration> {
+    use tokio::io::AsyncReadExt;
+    let started = Instant::now();
+    let mut buf = [0u8; 1024];
+    loop {
+        match tokio::time::timeout_at(
+            tokio::time::Instant::from_std(started + limit),
+            stream.read(&mut buf),
+        )
+        .await
+        {
+            Err(_) => return None,
+            Ok(Ok(0) | Err(_)) => return Some(started.elapsed()),
+            Ok(Ok(_)) => {}
+        }
+    }
+}
+
+#[tokio::test]
+async fn idle_and_slow_connections_are_closed() {
+    use tokio::io::AsyncWriteExt;
+    let mock = MockServer::builder()
+        .idle_timeout(Duration::from_millis(500))
+        .header_read_timeout(Duration::from_millis(1_500))
+        .start()
+        .await
+        .unwrap();
+    // Connected, nothing sent: closed after the idle timeout.
+    let mut idle = tokio::net::TcpStream::connect(mock.addr()).await.unwrap();
+    let took = closed_within(&mut idle, Duration::from_secs(5))
+        .await
+        .expect("an idle connection stays open");
+    assert!(took >= Duration::from_millis(450), "{took:?}");
+    assert!(took < Duration::from_millis(1_400), "{took:?}");
+    // Half a request head, then silence: closed by one timeout or the other.
+    let mut slow = tokio::net::TcpStream::connect(mock.addr()).await.unwrap();
+    slow.write_all(b"POST / HTTP/1.1\r\nhost: 127.0.0.1\r\n")
+        .await
+        .unwrap();
+    let slow_took = closed_within(&mut slow, Duration::from_secs(5))
+        .await
+        .expect("a slow request head keeps the connection open");
+    assert!(slow_took < Duration::from_millis(2_500), "{slow_took:?}");
+    // A keep-alive connection after its answer (an unsigned request,
+    // AuthFailure): closed once idle for the timeout.
+    let mut kept = tokio::net::TcpStream::connect(mock.addr()).await.unwrap();
+    kept.write_all(
+        b"POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}",
+    )
+    .await
+    .unwrap();
+    let after_answer = closed_within(&mut kept, Duration::from_secs(5))
+        .await
+        .expect("a kept-alive idle connection stays open");
+    assert!(
+        after_answer >= Duration::from_millis(450),
+        "{after_answer:?}"
+    );
+    assert!(
+        after_answer < Duration::from_millis(1_400),
+        "{after_answer:?}"
+    );
+    assert_eq!(mock.calls().len(), 1);
+    eprintln!(
+        "idle closed after {took:?}, slow head after {slow_took:?}, kept-alive after {after_answer:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_idle_connections_do_not_stop_a_valid_request() {
+    const IDLE: usize = 300;
+    let mock = MockServer::start().await.unwrap();
+    let mut idle = Vec::with_capacity(IDLE);
+    for _ in 0..IDLE {
+        idle.push(tokio::net::TcpStream::connect(mock.addr()).await.unwrap());
+    }
+    let client = Client::builder()
+        .region("ap-singapore")
+        .endpoint(mock.endpoint())
+        .credentials(mock.credentials())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    client
+        .describe_mnp_all_stage_versions()
+        .mnp_id(MNP)
+        .platform_id(PLATFORM)
+        .send()
+        .await
+        .unwrap();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(2), "{took:?}");
+    eprintln!("answered in {took:?} with {IDLE} idle connections open");
+    drop(idle);
 }

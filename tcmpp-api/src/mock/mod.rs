@@ -53,6 +53,12 @@
 //! skewed call can still be told apart, no caller-chosen bytes are kept);
 //! the rate limiter keeps at most 30 s of admitted
 //! arrivals per configured `SecretId` and known action.
+//!
+//! Idle and slow connections time out: a request head must arrive within
+//! [`MockServerBuilder::header_read_timeout`] (default 10 s; hyper's
+//! header read timeout), and a connection with no request in progress and
+//! no bytes moving for [`MockServerBuilder::idle_timeout`] (default 60 s)
+//! is shut down gracefully, so idle keep-alive connections do not pile up.
 
 mod limits;
 mod serve;
@@ -151,6 +157,10 @@ struct Shared {
     strict_host: bool,
     /// The service's rate limits, unless switched off.
     rate_limits: Option<limits::RateLimits>,
+    /// How long a request's head may take to arrive.
+    header_read_timeout: Duration,
+    /// How long a keep-alive connection may sit idle.
+    idle_timeout: Duration,
 }
 
 /// The last `capacity` arrivals, in order; `first` numbers the oldest kept.
@@ -249,6 +259,8 @@ pub struct MockServerBuilder {
     rate_limits: bool,
     max_versions: usize,
     call_log_capacity: usize,
+    header_read_timeout: Duration,
+    idle_timeout: Duration,
 }
 
 impl std::fmt::Debug for MockServerBuilder {
@@ -273,6 +285,8 @@ impl Default for MockServerBuilder {
             rate_limits: true,
             max_versions: 1_000,
             call_log_capacity: 10_000,
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -349,6 +363,20 @@ impl MockServerBuilder {
         self
     }
 
+    /// How long a request's head may take to arrive once the connection
+    /// waits for one; past it the connection is closed. Default: 10 s.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
+        self
+    }
+
+    /// How long a connection may sit with no request in progress and no
+    /// bytes moving before the mock closes it. Default: 60 s.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
     /// Binds and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<MockServer> {
         let listener = TcpListener::bind(self.addr).await?;
@@ -377,6 +405,8 @@ impl MockServerBuilder {
             port: addr.port(),
             strict_host: self.strict_host,
             rate_limits: self.rate_limits.then(limits::RateLimits::default),
+            header_read_timeout: self.header_read_timeout,
+            idle_timeout: self.idle_timeout,
         });
         let task = tokio::spawn(serve::accept_loop(listener, shared.clone()));
         Ok(MockServer { addr, shared, task })

@@ -1,7 +1,10 @@
 //! HTTP: accept connections, apply scripted faults, answer in the service's
 //! envelope.
 
-use std::sync::Arc;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -10,9 +13,10 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{Map, Value, json};
-use tokio::net::TcpListener;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
 
 use super::verify::{self, ApiError};
 use super::{CallRecord, Fault, Shared, lock};
@@ -46,17 +50,134 @@ pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
         };
         let shared = shared.clone();
         tokio::spawn(async move {
+            let (header_read, idle) = (shared.header_read_timeout, shared.idle_timeout);
+            let activity = Arc::new(Activity::default());
+            let seen = activity.clone();
             // Each request runs in its own task: a client that gives up
             // (timeout) must not cancel work the "service" has started.
             let service = service_fn(move |req| {
+                let busy = Busy::new(seen.clone());
                 let task = tokio::spawn(handle(req, shared.clone()));
-                async move { task.await.unwrap_or(Err(Dropped)) }
+                async move {
+                    let answer = task.await.unwrap_or(Err(Dropped));
+                    drop(busy);
+                    answer
+                }
             });
-            // A connection ending (also on purpose, for `Fault::Drop`) is not an error here.
-            let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+            let io = Tracked {
+                inner: stream,
+                activity: activity.clone(),
+            };
+            let conn = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_read)
+                .serve_connection(TokioIo::new(io), service);
+            tokio::pin!(conn);
+            // A connection ending (also on purpose, for `Fault::Drop`, or
+            // on a timeout) is not an error here.
+            loop {
+                let wait = activity.idle_deadline(idle);
+                if tokio::time::timeout_at(wait, conn.as_mut()).await.is_ok() {
+                    break;
+                }
+                if activity.is_idle_for(idle) {
+                    conn.as_mut().graceful_shutdown();
+                    // Idle: hyper closes at once; bounded all the same.
+                    let _ = tokio::time::timeout(idle, conn.as_mut()).await;
+                    break;
+                }
+            }
         });
+    }
+}
+
+/// When a connection last moved bytes, and how many of its requests are
+/// being answered: it is idle when none are and nothing moved for a while.
+struct Activity {
+    last: Mutex<Instant>,
+    busy: AtomicUsize,
+}
+
+impl Default for Activity {
+    fn default() -> Self {
+        Activity {
+            last: Mutex::new(Instant::now()),
+            busy: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl Activity {
+    fn touch(&self) {
+        *lock(&self.last) = Instant::now();
+    }
+
+    fn idle_deadline(&self, idle: Duration) -> tokio::time::Instant {
+        tokio::time::Instant::from_std(*lock(&self.last) + idle)
+    }
+
+    fn is_idle_for(&self, idle: Duration) -> bool {
+        self.busy.load(Ordering::SeqCst) == 0 && lock(&self.last).elapsed() >= idle
+    }
+}
+
+/// A request being answered (until dropped).
+struct Busy(Arc<Activity>);
+
+impl Busy {
+    fn new(activity: Arc<Activity>) -> Self {
+        activity.busy.fetch_add(1, Ordering::SeqCst);
+        Busy(activity)
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.0.touch();
+        self.0.busy.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The connection's socket, noting when bytes move.
+struct Tracked {
+    inner: TcpStream,
+    activity: Arc<Activity>,
+}
+
+impl AsyncRead for Tracked {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let r = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.activity.touch();
+        }
+        r
+    }
+}
+
+impl AsyncWrite for Tracked {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let r = Pin::new(&mut self.inner).poll_write(cx, buf);
+        if matches!(r, Poll::Ready(Ok(n)) if n > 0) {
+            self.activity.touch();
+        }
+        r
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 }
 

@@ -29,7 +29,7 @@ use crate::error::{
     BuildError, ErrorKind, RateLimitError, ResponseError, ResponseErrorKind, SdkError,
     TimeoutError, TimeoutKind, TransportError, TransportErrorKind,
 };
-use crate::operation::{Operation, OperationInfo};
+use crate::operation::{Operation, OperationInfo, ServiceError};
 use crate::rate_limit::{self, BudgetKey, RateLimiter};
 use crate::signing::{self, Signer};
 
@@ -146,8 +146,8 @@ struct Answer {
     status: u16,
     content_type: Option<String>,
     body: Bytes,
-    /// The `Date` header, if it is text.
-    date: Option<String>,
+    /// The `Date` header, read only when the service refuses our time.
+    date: Option<HeaderValue>,
     /// Our clock when the answer's head arrived, Unix seconds.
     received: u64,
 }
@@ -157,6 +157,26 @@ struct Verdict {
     request_id: Option<String>,
     /// `None` on success.
     failure: Option<Failure>,
+}
+
+impl Verdict {
+    /// What the execute path needs of a decoded answer, typed or not.
+    fn of<T, E: ServiceError>(result: &Result<(T, Option<String>), SdkError<E>>) -> Self {
+        match result {
+            Ok((_, request_id)) => Verdict {
+                request_id: request_id.clone(),
+                failure: None,
+            },
+            Err(e) => Verdict {
+                request_id: e.request_id().map(str::to_owned),
+                failure: Some(Failure {
+                    retry: retry_class(e.kind(), e.code()),
+                    outcome: outcome_of(e.kind()),
+                    message: e.to_string(),
+                }),
+            },
+        }
+    }
 }
 
 /// A failed attempt, described for retrying, tracing and logging.
@@ -348,20 +368,7 @@ impl Client {
         let mut last: Option<Result<O::Output, SdkError<O::Error>>> = None;
         let mut decode = |answer: Answer| {
             let result = decode_with_id::<O>(answer.status, answer.content_type, answer.body);
-            let verdict = match &result {
-                Ok((_, request_id)) => Verdict {
-                    request_id: request_id.clone(),
-                    failure: None,
-                },
-                Err(e) => Verdict {
-                    request_id: e.request_id().map(str::to_owned),
-                    failure: Some(Failure {
-                        retry: retry_class(e.kind(), e.code()),
-                        outcome: outcome_of(e.kind()),
-                        message: e.to_string(),
-                    }),
-                },
-            };
+            let verdict = Verdict::of(&result);
             last = Some(result.map(|(output, _)| output));
             verdict
         };
@@ -393,20 +400,7 @@ impl Client {
         let mut last = None;
         let mut decode = |answer: Answer| {
             let result = decode_json(answer.status, answer.content_type, answer.body);
-            let verdict = match &result {
-                Ok((_, request_id)) => Verdict {
-                    request_id: request_id.clone(),
-                    failure: None,
-                },
-                Err(e) => Verdict {
-                    request_id: e.request_id().map(str::to_owned),
-                    failure: Some(Failure {
-                        retry: retry_class(e.kind(), e.code()),
-                        outcome: outcome_of(e.kind()),
-                        message: e.to_string(),
-                    }),
-                },
-            };
+            let verdict = Verdict::of(&result);
             last = Some(result.map(|(response, _)| response));
             verdict
         };
@@ -500,7 +494,8 @@ impl Client {
                     match verdict.failure {
                         None => return Ok("ok"),
                         Some(f) if f.retry == Retry::Resign && !resigned => {
-                            if self.learn_clock(date.as_deref(), received, offset) {
+                            let date = date.as_ref().and_then(|d| d.to_str().ok());
+                            if self.learn_clock(date, received, offset) {
                                 resigned = true;
                                 tries -= 1;
                                 continue;
@@ -664,15 +659,12 @@ impl Client {
         let response = sent.map_err(|e| self.transport_error(e, settings))?;
         let received = clock::local_now();
         let status = response.status().as_u16();
-        let header = |name| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let content_type = header(CONTENT_TYPE);
-        let date = header(DATE);
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let date = response.headers().get(DATE).cloned();
         let body = self
             .read_body(response, status, &content_type, settings)
             .await?;

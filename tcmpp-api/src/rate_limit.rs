@@ -36,6 +36,15 @@ pub(crate) struct RateLimiter {
     finished: Notify,
 }
 
+impl State {
+    /// Forgets requests that finished a window or more before `now`.
+    fn prune(&mut self, now: Instant, window: Duration) {
+        while self.finished.front().is_some_and(|&t| t + window <= now) {
+            self.finished.pop_front();
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 struct State {
     in_flight: usize,
@@ -78,9 +87,7 @@ impl RateLimiter {
             let wake = {
                 let mut s = self.state();
                 let now = Instant::now();
-                while s.finished.front().is_some_and(|&t| t + self.window <= now) {
-                    s.finished.pop_front();
-                }
+                s.prune(now, self.window);
                 if s.in_flight + s.finished.len() < self.limit {
                     s.in_flight += 1;
                     return Permit {
@@ -125,9 +132,7 @@ impl RateLimiter {
     fn min_wait(&self) -> Duration {
         let mut s = self.state();
         let now = Instant::now();
-        while s.finished.front().is_some_and(|&t| t + self.window <= now) {
-            s.finished.pop_front();
-        }
+        s.prune(now, self.window);
         let taken = s.in_flight + s.finished.len();
         if taken < self.limit {
             return Duration::ZERO;

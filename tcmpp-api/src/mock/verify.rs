@@ -174,20 +174,11 @@ pub(crate) fn authenticate<'s>(
     // `host` always; `content-type` whenever the request has one.
     let signed_basics =
         is_signed("host") && (headers.get("content-type").is_none() || is_signed("content-type"));
-    if !scope_ok || !signed_basics || !signature_ok {
-        return Err(ApiError::new(
-            "AuthFailure.SignatureFailure",
-            "The provided credentials could not be validated. Please check your signature is correct.",
-        ));
-    }
-    match (key.token(), header(headers, "x-tc-token")) {
-        (None, None) => Ok(key),
-        (Some(want), Some(got)) if want == got => Ok(key),
-        _ => Err(ApiError::new(
-            "AuthFailure.TokenFailure",
-            "The session token is invalid.",
-        )),
-    }
+    signed_by(
+        key,
+        scope_ok && signed_basics && signature_ok,
+        header(headers, "x-tc-token"),
+    )
 }
 
 /// The common parameters that name the action, whether TC3 headers
@@ -237,6 +228,29 @@ pub(crate) fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a
 /// parameter but `Signature` as `key=value` (decoded values, `_` in keys
 /// read as `.`), sorted by key and joined by `&`. The host is the `Host`
 /// header, or (unless strict) that value without the mock's port.
+/// The end of both signing methods' checks: the signature held, and the
+/// session token is the key's (or neither has one).
+fn signed_by<'s>(
+    key: &'s Credentials,
+    signature_ok: bool,
+    token: Option<&str>,
+) -> Result<&'s Credentials, ApiError> {
+    if !signature_ok {
+        return Err(ApiError::new(
+            "AuthFailure.SignatureFailure",
+            "The provided credentials could not be validated. Please check your signature is correct.",
+        ));
+    }
+    match (key.token(), token) {
+        (None, None) => Ok(key),
+        (Some(want), Some(got)) if want == got => Ok(key),
+        _ => Err(ApiError::new(
+            "AuthFailure.TokenFailure",
+            "The session token is invalid.",
+        )),
+    }
+}
+
 pub(crate) fn authenticate_v1<'s>(
     shared: &'s Shared,
     method: &str,
@@ -314,20 +328,11 @@ pub(crate) fn authenticate_v1<'s>(
     let bare = host
         .strip_suffix(suffix.as_str())
         .filter(|_| !shared.strict_host);
-    if !(matches(host) || bare.is_some_and(matches)) {
-        return Err(ApiError::new(
-            "AuthFailure.SignatureFailure",
-            "The provided credentials could not be validated. Please check your signature is correct.",
-        ));
-    }
-    match (key.token(), param(pairs, "Token")) {
-        (None, None) => Ok(key),
-        (Some(want), Some(got)) if want == got => Ok(key),
-        _ => Err(ApiError::new(
-            "AuthFailure.TokenFailure",
-            "The session token is invalid.",
-        )),
-    }
+    signed_by(
+        key,
+        matches(host) || bare.is_some_and(matches),
+        param(pairs, "Token"),
+    )
 }
 
 /// The action, after the version and region checks.

@@ -12,6 +12,7 @@ pub mod fixture {
 }
 
 pub mod arrivals;
+pub mod calls;
 
 /// Code generated from `fixtures/bare.json`: the least a service can have,
 /// as ai3d has (no error codes, no documents, an action without members).

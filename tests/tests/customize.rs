@@ -6,29 +6,15 @@
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use tcmpp_api::describe_mnp_all_stage_versions::{
-    DescribeMnpAllStageVersionsError, DescribeMnpAllStageVersionsOutput,
-};
 use tcmpp_api::error::{ErrorKind, TimeoutKind};
 use tcmpp_api::mock::{Fault, MockServer};
-use tcmpp_api::{Client, ConfigError, RateLimit, RateLimitScope, RetryConfig, SdkError, reqwest};
+use tcmpp_api::{ConfigError, RateLimit, RateLimitScope, RetryConfig, SdkError, reqwest};
+use tcmpp_tests::calls::describe;
 use tcmpp_tests::client_builder;
 use tcmpp_tests::server::{Reply, TestServer};
 use tcmpp_tests::tls::{TestCa, TlsFront};
 
-const MNP: &str = "mpg9yjc0qbpkelik";
-const PLATFORM: &str = "T04257DS9431720WTAG";
 const DESCRIBE: &str = "DescribeMNPAllStageVersions";
-
-async fn describe(
-    c: &Client,
-) -> Result<DescribeMnpAllStageVersionsOutput, SdkError<DescribeMnpAllStageVersionsError>> {
-    c.describe_mnp_all_stage_versions()
-        .mnp_id(MNP)
-        .platform_id(PLATFORM)
-        .send()
-        .await
-}
 
 fn arrivals(mock: &MockServer) -> usize {
     mock.calls().iter().filter(|c| c.action == DESCRIBE).count()

@@ -14,10 +14,8 @@ use tcmpp_api::error::{ErrorKind, ResponseErrorKind, TransportErrorKind};
 use tcmpp_api::mock::{Fault, MockServer};
 use tcmpp_api::models::{ApprovalStatus, Phase};
 use tcmpp_api::{Client, RetryConfig, SdkError, signing};
+use tcmpp_tests::calls::{MNP, PLATFORM, describe};
 use tcmpp_tests::client_builder;
-
-const MNP: &str = "mpg9yjc0qbpkelik";
-const PLATFORM: &str = "T04257DS9431720WTAG";
 
 fn client_with(mock: &MockServer, creds: Credentials) -> Client {
     Client::builder()
@@ -32,20 +30,6 @@ fn client_with(mock: &MockServer, creds: Credentials) -> Client {
 
 fn client(mock: &MockServer) -> Client {
     client_with(mock, mock.credentials())
-}
-
-async fn describe(
-    client: &Client,
-) -> Result<
-    tcmpp_api::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsOutput,
-    SdkError<tcmpp_api::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsError>,
-> {
-    client
-        .describe_mnp_all_stage_versions()
-        .mnp_id(MNP)
-        .platform_id(PLATFORM)
-        .send()
-        .await
 }
 
 fn describe_kind<T: std::fmt::Debug>(

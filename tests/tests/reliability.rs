@@ -9,17 +9,13 @@ use std::time::Duration;
 use tcmpp_api::create_mnp_version::{
     CreateMnpVersionError, CreateMnpVersionErrorKind, CreateMnpVersionOutput,
 };
-use tcmpp_api::describe_mnp_all_stage_versions::{
-    DescribeMnpAllStageVersionsError, DescribeMnpAllStageVersionsOutput,
-};
 use tcmpp_api::error::{ErrorKind, ResponseErrorKind, TransportErrorKind};
 use tcmpp_api::mock::{Fault, MockServer};
 use tcmpp_api::{Client, RateLimit, RetryConfig, SdkError};
+use tcmpp_tests::calls::{self, MNP, PLATFORM, describe};
 use tcmpp_tests::client_builder;
 use tcmpp_tests::server::{RawServer, Reply, TestServer, json_response};
 
-const MNP: &str = "mpg9yjc0qbpkelik";
-const PLATFORM: &str = "T04257DS9431720WTAG";
 const CREATE: &str = "CreateMNPVersion";
 const DESCRIBE: &str = "DescribeMNPAllStageVersions";
 
@@ -37,28 +33,11 @@ fn client(mock: &MockServer, retry: RetryConfig) -> Client {
         .unwrap()
 }
 
-async fn describe(
-    c: &Client,
-) -> Result<DescribeMnpAllStageVersionsOutput, SdkError<DescribeMnpAllStageVersionsError>> {
-    c.describe_mnp_all_stage_versions()
-        .mnp_id(MNP)
-        .platform_id(PLATFORM)
-        .send()
-        .await
-}
-
 async fn create(
     c: &Client,
     version: &str,
 ) -> Result<CreateMnpVersionOutput, SdkError<CreateMnpVersionError>> {
-    c.create_mnp_version()
-        .mnp_id(MNP)
-        .mnp_version(version)
-        .file_url("https://files.example.com/a.zip")
-        .platform_id(PLATFORM)
-        .mnp_version_intro("reliability")
-        .send()
-        .await
+    calls::create(c, version, "reliability").await
 }
 
 fn arrivals(mock: &MockServer, action: &str) -> usize {

@@ -10,44 +10,23 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::json;
 use tcmpp_api::create_mnp_version::{CreateMnpVersionError, CreateMnpVersionOutput};
-use tcmpp_api::describe_mnp_all_stage_versions::{
-    DescribeMnpAllStageVersionsError, DescribeMnpAllStageVersionsOutput,
-};
 use tcmpp_api::mock::MockServer;
 use tcmpp_api::{Client, RetryConfig, SdkError};
+use tcmpp_tests::calls::{self, describe};
 use tcmpp_tests::client_builder;
 use tcmpp_tests::logs::Captured;
 use tcmpp_tests::server::RawServer;
 
-const MNP: &str = "mpg9yjc0qbpkelik";
-const PLATFORM: &str = "T04257DS9431720WTAG";
 const CREATE: &str = "CreateMNPVersion";
 const DESCRIBE: &str = "DescribeMNPAllStageVersions";
 const EXPIRED: &str = "AuthFailure.SignatureExpire";
 const TEN_MINUTES: i64 = 600;
 
-async fn describe(
-    c: &Client,
-) -> Result<DescribeMnpAllStageVersionsOutput, SdkError<DescribeMnpAllStageVersionsError>> {
-    c.describe_mnp_all_stage_versions()
-        .mnp_id(MNP)
-        .platform_id(PLATFORM)
-        .send()
-        .await
-}
-
 async fn create(
     c: &Client,
     version: &str,
 ) -> Result<CreateMnpVersionOutput, SdkError<CreateMnpVersionError>> {
-    c.create_mnp_version()
-        .mnp_id(MNP)
-        .mnp_version(version)
-        .file_url("https://files.example.com/a.zip")
-        .platform_id(PLATFORM)
-        .mnp_version_intro("skew")
-        .send()
-        .await
+    calls::create(c, version, "skew").await
 }
 
 /// What each `tcmpp.call` span said when it closed: its last `attempt`

@@ -632,8 +632,12 @@ impl Client {
                     })?,
                 };
                 let waited = asked.elapsed();
-                if waited >= Duration::from_millis(1) {
-                    tracing::debug!(waited_ms = waited.as_millis() as u64, "rate limit");
+                let waited_ms = waited.as_millis() as u64;
+                // A wait a person would notice is progress worth showing.
+                if waited >= Duration::from_millis(100) {
+                    tracing::info!(waited_ms, per_second = l.limit(), "rate limit");
+                } else if waited >= Duration::from_millis(1) {
+                    tracing::debug!(waited_ms, "rate limit");
                 }
                 Some(permit)
             }

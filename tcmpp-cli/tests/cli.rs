@@ -1,26 +1,17 @@
-//! The `tcmpp` example binary, run as a user runs it, against a recording
-//! server on 127.0.0.1: a command line with any problem exits 2 naming it,
-//! and no request (not even a connection) reaches the server. `call` checks
-//! its action and body against `tcmpp_api::OPERATIONS` the same way.
-//!
-//! Cargo gives tests no path to an example (`CARGO_BIN_EXE_*` is for
-//! binaries only), and `cargo test -p tcmpp-tests` or `--test cli` does not
-//! build the examples at all. So the test builds it itself, once per run,
-//! with the cargo that built the test: `cargo build --workspace --example
-//! tcmpp` into the same target directory and profile, without the
-//! per-package variables cargo sets for a running test. `--workspace`
-//! resolves features as `cargo test --workspace` does, so under that command
-//! the build is a no-op (run alone with `-p tcmpp-tests`, it builds what
-//! differs once). Cargo releases its build lock before running tests, so it
-//! does not wait on the outer cargo. The path comes from cargo's JSON
-//! messages, not from a guess about the layout.
+//! The `tcmpp` program, run as a user runs it, against a recording server
+//! on 127.0.0.1: a command line with any problem exits 2 naming it, and no
+//! request (not even a connection) reaches the server. `call` checks its
+//! action and body against `tcmpp_api::OPERATIONS` the same way. Every test
+//! sets credentials in the program's environment and points it at
+//! 127.0.0.1, or checks that it sends nothing at all.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::OnceLock;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -31,68 +22,6 @@ use tcmpp_tests::workspace_root;
 const SECRET_ID: &str = "AKIDcliTEST";
 /// Must never be printed.
 const SECRET_KEY: &str = "cli-s3cr3t-key";
-
-/// The example binary, built once for all tests in this file.
-fn cli_binary() -> &'static Path {
-    static BINARY: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    match BINARY.get_or_init(build_cli) {
-        Ok(path) => path,
-        Err(e) => panic!("cannot build the tcmpp example: {e}"),
-    }
-}
-
-fn build_cli() -> Result<PathBuf, String> {
-    let mut cargo = Command::new(env!("CARGO"));
-    cargo
-        .current_dir(workspace_root())
-        .args(["build", "--workspace", "--example", "tcmpp"])
-        .args(["--message-format", "json-render-diagnostics"]);
-    // This test runs from TARGET/PROFILE/deps/; build into the same place.
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let profile_dir = exe.parent().and_then(Path::parent);
-    if let Some(dir) = profile_dir {
-        match dir.file_name().and_then(|n| n.to_str()) {
-            Some("debug") | None => {}
-            Some(profile) => {
-                cargo.args(["--profile", profile]);
-            }
-        }
-        // The target directory itself (not TARGET/TRIPLE when cross-building).
-        if let Some(target) = dir.parent().filter(|t| t.join("CACHEDIR.TAG").is_file()) {
-            cargo.arg("--target-dir").arg(target);
-        }
-    }
-    // Cargo sets these for the running test (this package's name, manifest,
-    // OUT_DIR); build scripts that watch them (ring's watches
-    // CARGO_MANIFEST_DIR) would rebuild if the nested cargo saw them.
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy().into_owned();
-        let per_package = [
-            "CARGO_PKG_",
-            "CARGO_MANIFEST_",
-            "CARGO_CRATE_",
-            "CARGO_BIN_",
-        ]
-        .iter()
-        .any(|p| name.starts_with(p));
-        if per_package || name == "CARGO_PRIMARY_PACKAGE" || name == "OUT_DIR" {
-            cargo.env_remove(name);
-        }
-    }
-    let out = cargo
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| e.to_string())?;
-    if !out.status.success() {
-        return Err(format!("cargo build exited with {}", out.status));
-    }
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "tcmpp")
-        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-        .ok_or_else(|| "cargo reported no tcmpp executable".to_owned())
-}
 
 /// What the server answers every request with: the spec's example answer.
 fn create_answer() -> Value {
@@ -127,8 +56,13 @@ async fn run_cli_stdin(server: &TestServer, args: &[&str], stdin: Option<Vec<u8>
 /// Runs `tcmpp ARGS` as [`run_cli`] does, with no `--endpoint` or `--region`
 /// added (for commands that call nothing).
 async fn run_tcmpp(args: Vec<String>, stdin: Option<Vec<u8>>) -> Run {
-    let mut cmd = Command::new(cli_binary());
-    cmd.args(args);
+    run_env(args, stdin, &[]).await
+}
+
+/// The program, with static credentials in its environment and no other
+/// Tencent Cloud or proxy settings, then `env` (an empty value unsets).
+fn tcmpp(env: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tcmpp"));
     for (name, _) in std::env::vars_os() {
         let name = name.to_string_lossy().into_owned();
         if name.starts_with("TENCENTCLOUD_") || name.to_ascii_lowercase().ends_with("_proxy") {
@@ -136,7 +70,22 @@ async fn run_tcmpp(args: Vec<String>, stdin: Option<Vec<u8>>) -> Run {
         }
     }
     cmd.env("TENCENTCLOUD_SECRET_ID", SECRET_ID)
-        .env("TENCENTCLOUD_SECRET_KEY", SECRET_KEY)
+        .env("TENCENTCLOUD_SECRET_KEY", SECRET_KEY);
+    for (name, value) in env {
+        if value.is_empty() {
+            cmd.env_remove(name);
+        } else {
+            cmd.env(name, value);
+        }
+    }
+    cmd
+}
+
+/// Runs `tcmpp ARGS` with [`tcmpp`]`(env)`, killing it if it takes over a
+/// minute.
+async fn run_env(args: Vec<String>, stdin: Option<Vec<u8>>, env: &[(&str, &str)]) -> Run {
+    let mut cmd = tcmpp(env);
+    cmd.args(args)
         .stdin(if stdin.is_some() {
             Stdio::piped()
         } else {
@@ -145,7 +94,7 @@ async fn run_tcmpp(args: Vec<String>, stdin: Option<Vec<u8>>) -> Run {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let output: Output = tokio::task::spawn_blocking(move || {
-        let mut child = cmd.spawn().expect("start the tcmpp example");
+        let mut child = cmd.spawn().expect("start tcmpp");
         if let (Some(mut pipe), Some(bytes)) = (child.stdin.take(), stdin) {
             // On its own thread: tcmpp may stop reading (a body too large).
             std::thread::spawn(move || {
@@ -241,7 +190,14 @@ fn assert_refused(run: &Run, server: &TestServer, expected: &[&str]) {
 async fn a_mistyped_flag_on_create_sends_nothing() {
     let server = server().await;
     let run = run_cli(&server, &create_with(&["--intro-typo", "y"])).await;
-    assert_refused(&run, &server, &["create does not take --intro-typo"]);
+    assert_refused(
+        &run,
+        &server,
+        &[
+            "unexpected argument '--intro-typo' found",
+            "a similar argument exists: '--intro'",
+        ],
+    );
     // Only the bad flag is reported: the rest of the line is fine.
     assert_eq!(run.stderr.matches("error:").count(), 1, "{}", run.stderr);
 }
@@ -250,14 +206,25 @@ async fn a_mistyped_flag_on_create_sends_nothing() {
 async fn a_missing_required_flag_sends_nothing() {
     let server = server().await;
     let run = run_cli(&server, &create_without("--intro")).await;
-    assert_refused(&run, &server, &["create needs --intro"]);
+    assert_refused(
+        &run,
+        &server,
+        &[
+            "the following required arguments were not provided",
+            "--intro <TEXT>",
+        ],
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_duplicated_flag_sends_nothing() {
     let server = server().await;
     let run = run_cli(&server, &create_with(&["--intro", "second"])).await;
-    assert_refused(&run, &server, &["--intro is given more than once"]);
+    assert_refused(
+        &run,
+        &server,
+        &["the argument '--intro <TEXT>' cannot be used multiple times"],
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -308,7 +275,7 @@ async fn every_bad_command_line_is_refused_before_sending() {
                 a.push("--intro");
                 a
             },
-            vec!["--intro needs a value"],
+            vec!["a value is required for '--intro <TEXT>' but none was supplied"],
         ),
         (
             vec![
@@ -325,7 +292,7 @@ async fn every_bad_command_line_is_refused_before_sending() {
                 "--extra",
                 "x",
             ],
-            vec!["--intro needs a value", "create does not take --extra"],
+            vec!["unexpected argument '--extra' found"],
         ),
         // Empty values and values that are not what the flag needs.
         (
@@ -334,7 +301,7 @@ async fn every_bad_command_line_is_refused_before_sending() {
                 a.extend(["--intro", "  "]);
                 a
             },
-            vec!["--intro needs a non-empty value"],
+            vec!["for '--intro <TEXT>': needs a non-empty value"],
         ),
         (
             {
@@ -347,12 +314,12 @@ async fn every_bad_command_line_is_refused_before_sending() {
         // Flags of other commands, single-dash flags, stray words.
         (
             create_with(&["--port", "80"]),
-            vec!["create does not take --port"],
+            vec!["unexpected argument '--port' found"],
         ),
-        (create_with(&["-v"]), vec!["unknown flag -v"]),
+        (create_with(&["-v"]), vec!["unexpected argument '-v' found"]),
         (
             create_with(&["again"]),
-            vec!["unexpected argument \"again\""],
+            vec!["unexpected argument 'again' found"],
         ),
         (
             create_with(&["--endpoint", "http://127.0.0.1:9"]),
@@ -362,19 +329,22 @@ async fn every_bad_command_line_is_refused_before_sending() {
         (
             vec!["describe", "--mnp-id", "m", "--platfrom-id", "p"],
             vec![
-                "describe does not take --platfrom-id",
-                "describe needs --platform-id",
+                "unexpected argument '--platfrom-id' found",
+                "a similar argument exists: '--platform-id'",
             ],
         ),
         (
             vec!["craete", "--mnp-id", "m"],
-            vec!["unknown command \"craete\""],
+            vec![
+                "unrecognized subcommand 'craete'",
+                "a similar subcommand exists: 'create'",
+            ],
         ),
-        (vec![], vec!["no command"]),
+        (vec![], vec!["'tcmpp' requires a subcommand"]),
         // A value given to a flag the command does not take is not echoed.
         (
             create_with(&["--secret-key=hunter2-s3cr3t"]),
-            vec!["create does not take --secret-key"],
+            vec!["unexpected argument '--secret-key' found"],
         ),
     ];
     for (args, expected) in cases {
@@ -387,18 +357,26 @@ async fn every_bad_command_line_is_refused_before_sending() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn serve_checks_its_flags_before_listening() {
-    // `serve` ignores the server; its --endpoint (added by run_cli) is refused.
+    let run = run_tcmpp(vec!["serve".into(), "--port".into(), "70000".into()], None).await;
+    assert_eq!(run.code, Some(2), "stderr:\n{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("invalid value '70000' for '--port <PORT>': 70000 is not in 0..=65535"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stdout, "");
+    // `serve` calls no API; its --endpoint (added by run_cli) is refused.
     let server = server().await;
-    let run = run_cli(&server, &["serve", "--port", "70000"]).await;
+    let run = run_cli(&server, &["serve"]).await;
     assert_refused(
         &run,
         &server,
         &[
             "serve does not take --endpoint",
-            "--port must be a number from 0 to 65535, not \"70000\"",
+            "serve does not take --region",
         ],
     );
-    assert!(!run.stderr.contains("listening"), "{}", run.stderr);
 }
 
 /// The spec's example answer of DescribeMNPAllStageVersions, as `OPERATIONS`
@@ -574,14 +552,23 @@ async fn every_bad_call_is_refused_before_sending() {
         ),
         (
             vec!["call", "--json", DESCRIBE_BODY],
-            vec!["call needs an ACTION"],
+            vec![
+                "the following required arguments were not provided",
+                "<ACTION>",
+            ],
         ),
         (
             vec!["call", DESCRIBE, "again", "--json", DESCRIBE_BODY],
-            vec!["unexpected argument \"again\""],
+            vec!["unexpected argument 'again' found"],
         ),
         // The body: absent, not JSON, not an object, a repeated key.
-        (vec!["call", DESCRIBE], vec!["call needs --json"]),
+        (
+            vec!["call", DESCRIBE],
+            vec![
+                "the following required arguments were not provided",
+                "--json <BODY>",
+            ],
+        ),
         (
             vec![
                 "call",
@@ -665,7 +652,10 @@ async fn every_bad_call_is_refused_before_sending() {
         ),
         // `actions` calls nothing: no --endpoint (run_cli adds one), no value for --json.
         (vec!["actions"], vec!["actions does not take --endpoint"]),
-        (vec!["actions", "--json=yes"], vec!["--json takes no value"]),
+        (
+            vec!["actions", "--json=yes"],
+            vec!["unexpected value 'yes' for '--json' found"],
+        ),
     ];
     for (args, expected) in cases {
         let server = server().await;
@@ -716,4 +706,434 @@ async fn actions_lists_every_operation() {
         .unwrap();
     assert_eq!(describe["required"], json!(["MNPId", "PlatformId"]));
     assert_eq!(describe["retry_safe"], json!(true));
+}
+
+/// Every stderr line of a `--format json` run, parsed.
+fn json_lines(stderr: &str) -> Vec<Value> {
+    stderr
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: not JSON: {line:?}"))
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn errors_are_json_on_stderr_with_format_json() {
+    let failing = TestServer::start(|_| {
+        Reply::Json(json!({"Response": {
+            "Error": {"Code": "InvalidParameterValue.InvalidMNPId", "Message": "no such mini program"},
+            "RequestId": "req-cli-43",
+        }}))
+    })
+    .await
+    .unwrap();
+    let args = [
+        "call",
+        "DescribeMNPAllStageVersions",
+        "--json",
+        DESCRIBE_BODY,
+        "--format",
+        "json",
+    ];
+    let run = run_cli(&failing, &args).await;
+    assert_eq!(run.code, Some(1), "stderr:\n{}", run.stderr);
+    assert_eq!(
+        json_lines(&run.stderr),
+        [json!({"error": {
+            "kind": "service",
+            "code": "InvalidParameterValue.InvalidMNPId",
+            "message": "no such mini program",
+            "request_id": "req-cli-43",
+        }})]
+    );
+    assert_eq!(run.stdout, "");
+
+    // A bad command line, from clap or from the checks after it: still JSON, exit 2.
+    for (args, says) in [
+        (
+            vec!["--format=json", "craete"],
+            "unrecognized subcommand 'craete'",
+        ),
+        (
+            vec!["--format", "json", "call", "NoSuchThing", "--json", "{}"],
+            "unknown action \"NoSuchThing\"",
+        ),
+    ] {
+        let server = server().await;
+        let run = run_cli(&server, &args).await;
+        assert_refused(&run, &server, &[]);
+        let lines = json_lines(&run.stderr);
+        assert_eq!(lines.len(), 1, "{}", run.stderr);
+        let error = &lines[0]["error"];
+        assert_eq!(error["kind"], "usage", "{error}");
+        assert_eq!(error["code"], Value::Null, "{error}");
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains(says), "{message}");
+    }
+}
+
+/// The refusal must come before any connection: credentials are in the
+/// environment and every proxy points at a recording server on 127.0.0.1,
+/// so a request that slipped out would land there (and nowhere else).
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_with_credentials_refuses_to_write_to_tencent_cloud() {
+    let trap = server().await;
+    let url = trap.url();
+    let proxies = [
+        ("HTTPS_PROXY", url.as_str()),
+        ("HTTP_PROXY", url.as_str()),
+        ("ALL_PROXY", url.as_str()),
+    ];
+    let run = run_env(vec!["demo".into()], None, &proxies).await;
+    assert_refused(
+        &run,
+        &trap,
+        &[
+            "demo would create a version on Tencent Cloud",
+            "nothing was sent",
+            "--live",
+            "--endpoint URL",
+        ],
+    );
+}
+
+/// With no credentials, `demo` runs against the embedded mock and says so
+/// (the README's first command); `--live` then has nothing to write with.
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_without_credentials_uses_the_embedded_mock() {
+    let home =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-home-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let home = home.to_str().unwrap();
+    // No credentials in the environment nor in a profile file.
+    let bare = [
+        ("TENCENTCLOUD_SECRET_ID", ""),
+        ("TENCENTCLOUD_SECRET_KEY", ""),
+        ("HOME", home),
+    ];
+    let run = run_env(vec!["demo".into()], None, &bare).await;
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("using an embedded mock at http://127.0.0.1:"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("sending"), "{}", run.stderr);
+    let printed: Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    let created = printed["CreateMNPVersion"]["RequestId"].as_str().unwrap();
+    assert!(run.stderr.contains(created), "{}", run.stderr);
+    let listed = printed["DescribeMNPAllStageVersions"]["Data"]
+        .as_array()
+        .unwrap();
+    assert!(
+        listed
+            .iter()
+            .any(|v| v["MNPVersionIntro"] == "created by the tcmpp demo"),
+        "{printed}"
+    );
+
+    let run = run_env(vec!["demo".into(), "--live".into()], None, &bare).await;
+    assert_eq!(run.code, Some(2), "stderr:\n{}", run.stderr);
+    assert!(
+        run.stderr.contains("demo --live needs credentials"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stdout, "");
+}
+
+/// A write to an endpoint other than the embedded mock says where it goes
+/// before it is sent; a Describe does not.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_write_says_where_it_is_sent() {
+    let target = server().await;
+    let run = run_cli(&target, &CREATE).await;
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    let sending = format!(
+        "sending CreateMNPVersion to {}/ (region ap-singapore)",
+        target.url()
+    );
+    assert!(run.stderr.contains(&sending), "{}", run.stderr);
+
+    // `call` of any action but Describe*: here one served from its example.
+    let op = OPERATIONS
+        .iter()
+        .find(|op| !op.action.starts_with("Describe") && op.request.iter().all(|p| !p.required))
+        .expect("an action with no required member that is not a Describe");
+    let server = TestServer::start(|_| Reply::Json(json!({"Response": {"RequestId": "req-w"}})))
+        .await
+        .unwrap();
+    let run = run_cli(&server, &["call", op.action, "--json", "{}"]).await;
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    assert_eq!(server.requests().len(), 1);
+    assert!(
+        run.stderr.contains(&format!("sending {} to", op.action)),
+        "{}",
+        run.stderr
+    );
+
+    let server = describe_server().await;
+    let run = run_cli(
+        &server,
+        &[
+            "call",
+            "DescribeMNPAllStageVersions",
+            "--json",
+            DESCRIBE_BODY,
+        ],
+    )
+    .await;
+    assert_one_describe_call(&run, &server);
+    assert_eq!(run.stderr, "");
+}
+
+/// A server that answers RequestLimitExceeded to the first request and the
+/// example to the rest.
+async fn throttled_once_server() -> TestServer {
+    let seen = Arc::new(AtomicUsize::new(0));
+    let answer = describe_answer();
+    TestServer::start(move |_| {
+        if seen.fetch_add(1, Ordering::SeqCst) == 0 {
+            Reply::Json(json!({"Response": {
+                "Error": {"Code": "RequestLimitExceeded", "Message": "slow down"},
+                "RequestId": "req-throttled",
+            }}))
+        } else {
+            Reply::Json(answer.clone())
+        }
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_retry_shows_on_stderr_unless_quiet() {
+    let args = [
+        "call",
+        "DescribeMNPAllStageVersions",
+        "--json",
+        DESCRIBE_BODY,
+    ];
+    let server = throttled_once_server().await;
+    let run = run_cli(&server, &args).await;
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    assert_eq!(server.requests().len(), 2);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", run.stderr);
+    assert!(
+        lines[0].starts_with("DescribeMNPAllStageVersions: attempt 1 failed (")
+            && lines[0].contains("RequestLimitExceeded")
+            && lines[0].contains("); retrying in "),
+        "{}",
+        lines[0]
+    );
+
+    let server = throttled_once_server().await;
+    let quiet: Vec<&str> = args.iter().copied().chain(["--quiet"]).collect();
+    let run = run_cli(&server, &quiet).await;
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    assert_eq!(server.requests().len(), 2);
+    assert_eq!(run.stderr, "");
+
+    let server = throttled_once_server().await;
+    let json: Vec<&str> = args.iter().copied().chain(["--format", "json"]).collect();
+    let run = run_cli(&server, &json).await;
+    let lines = json_lines(&run.stderr);
+    assert_eq!(lines.len(), 1, "{}", run.stderr);
+    let progress = &lines[0]["progress"];
+    assert_eq!(progress["message"], "retrying", "{progress}");
+    assert_eq!(
+        progress["action"], "DescribeMNPAllStageVersions",
+        "{progress}"
+    );
+    assert_eq!(progress["attempt"], 1, "{progress}");
+}
+
+/// The command that shows whether the create went through, as printed.
+const CHECK: &str = "describe --mnp-id mpg9yjc0qbpkelik --platform-id T04257DS9431720WTAG";
+
+/// A Create the service may have acted on (the connection closed after the
+/// request was read, a gateway's 503): sent once, never retried, and the
+/// program says the version may exist and how to check. A clear refusal
+/// says nothing of the kind.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_ambiguous_create_says_how_to_check() {
+    let gateway = || Reply::Raw {
+        status: 503,
+        content_type: "text/html",
+        body: "<html>503 Service Unavailable</html>".to_owned(),
+    };
+    let replies: [(&str, fn() -> Reply); 2] = [("dropped", || Reply::Drop), ("503", gateway)];
+    for (what, reply) in replies {
+        let server = TestServer::start(move |_| reply()).await.unwrap();
+        let run = run_cli(&server, &CREATE).await;
+        assert_eq!(run.code, Some(1), "{what}: stderr:\n{}", run.stderr);
+        assert_eq!(server.requests().len(), 1, "{what}: a create was re-sent");
+        let check = format!(
+            "tcmpp --endpoint {} --region ap-singapore {CHECK}",
+            server.url()
+        );
+        assert!(
+            run.stderr.contains("version 1.0.279 may have been created")
+                && run.stderr.contains(&check),
+            "{what}: {}",
+            run.stderr
+        );
+        // The command printed is one the program takes, and it checks.
+        let server = describe_server().await;
+        let mut pointed: Vec<String> = check.split(' ').skip(1).map(str::to_owned).collect();
+        assert_eq!(pointed[0], "--endpoint");
+        pointed[1] = server.url();
+        let run = run_env(pointed, None, &[]).await;
+        assert_eq!(run.code, Some(0), "{what}: {}", run.stderr);
+        assert_eq!(
+            server.requests()[0].header("x-tc-action"),
+            "DescribeMNPAllStageVersions"
+        );
+    }
+
+    // `call CreateMNPVersion` too, in JSON.
+    let server = TestServer::start(|_| Reply::Drop).await.unwrap();
+    let body = json!({
+        "MNPId": "mpg9yjc0qbpkelik",
+        "PlatformId": "T04257DS9431720WTAG",
+        "MNPVersion": "1.0.280",
+        "FileUrl": "https://files.example.com/app.zip",
+        "MNPVersionIntro": "cli test",
+    })
+    .to_string();
+    let args = [
+        "--format",
+        "json",
+        "call",
+        "CreateMNPVersion",
+        "--json",
+        &body,
+    ];
+    let run = run_cli(&server, &args).await;
+    assert_eq!(run.code, Some(1), "stderr:\n{}", run.stderr);
+    assert_eq!(server.requests().len(), 1);
+    let lines = json_lines(&run.stderr);
+    let error = &lines.last().unwrap()["error"];
+    assert_eq!(error["kind"], "transport", "{error}");
+    let check = format!(
+        "tcmpp --endpoint {} --region ap-singapore {CHECK}",
+        server.url()
+    );
+    assert_eq!(error["may_exist"]["check"], check, "{error}");
+
+    // A refusal: the service did not act.
+    let server = TestServer::start(|_| {
+        Reply::Json(json!({"Response": {
+            "Error": {"Code": "InvalidParameterValue", "Message": "bad version"},
+            "RequestId": "req-refused",
+        }}))
+    })
+    .await
+    .unwrap();
+    let run = run_cli(&server, &CREATE).await;
+    assert_eq!(run.code, Some(1), "stderr:\n{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("InvalidParameterValue: bad version (request id req-refused)")
+    );
+    assert!(
+        !run.stderr.contains("may have been created"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// `tcmpp serve`: the first stdout line is the endpoint, and the client
+/// reaches it with the credentials from the environment.
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_prints_its_endpoint_and_answers() {
+    let mut child = tcmpp(&[])
+        .args(["serve", "--port", "0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let first = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).map(|_| line)
+    });
+    let first = tokio::time::timeout(Duration::from_secs(60), first).await;
+    let endpoint = match first {
+        Ok(Ok(Ok(line))) => line
+            .strip_suffix('\n')
+            .and_then(|l| l.strip_prefix("listening on "))
+            .map(str::to_owned),
+        _ => None,
+    };
+    let result = async {
+        let endpoint = endpoint.ok_or("no `listening on URL` line")?;
+        let port: u16 = endpoint
+            .strip_prefix("http://127.0.0.1:")
+            .and_then(|p| p.parse().ok())
+            .ok_or(format!("not http://127.0.0.1:PORT: {endpoint}"))?;
+        assert_ne!(port, 0);
+        let client = tcmpp_api::Client::builder()
+            .endpoint(&endpoint)
+            .region("ap-singapore")
+            .credentials(
+                tcmpp_api::credentials::Credentials::new(SECRET_ID, SECRET_KEY)
+                    .map_err(|e| e.to_string())?,
+            )
+            .build()
+            .map_err(|e| e.to_string())?;
+        client
+            .describe_mnp_all_stage_versions()
+            .mnp_id("mpg9yjc0qbpkelik")
+            .platform_id("T04257DS9431720WTAG")
+            .send()
+            .await
+            .map_err(|e| e.to_string())
+    }
+    .await;
+    let _ = child.kill();
+    let _ = child.wait();
+    let out = result.unwrap();
+    assert!(!out.request_id.is_empty());
+}
+
+/// `--help` on the program and on every command, with what each takes.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_command_has_help() {
+    let cases: [(&[&str], &[&str]); 7] = [
+        (
+            &["--help"],
+            &["serve", "demo", "--format", "--quiet", "Exit status"],
+        ),
+        (
+            &["describe", "--help"],
+            &["--mnp-id <ID>", "--platform-id <ID>", "--endpoint <URL>"],
+        ),
+        (
+            &["create", "--help"],
+            &["--file-url <URL>", "--intro <TEXT>"],
+        ),
+        (&["call", "--help"], &["<ACTION>", "--json <BODY>", "@FILE"]),
+        (&["actions", "--help"], &["--json"]),
+        (&["demo", "--help"], &["--live", "embedded mock"]),
+        (
+            &["serve", "--help"],
+            &["--port <PORT>", "listening on http://127.0.0.1:PORT"],
+        ),
+    ];
+    for (args, says) in cases {
+        let run = run_tcmpp(args.iter().map(|a| (*a).to_owned()).collect(), None).await;
+        assert_eq!(run.code, Some(0), "{args:?}: {}", run.stderr);
+        for text in says {
+            assert!(
+                run.stdout.contains(text),
+                "{args:?} does not say {text:?}:\n{}",
+                run.stdout
+            );
+        }
+    }
 }

@@ -1,0 +1,612 @@
+//! `tcmpp`: call Tencent Cloud's TCMPP API from the command line, or serve a
+//! local mock of it for tests in any language.
+//!
+//! The whole command line is parsed and checked first (clap, then for
+//! `call` the action, the JSON body and its top-level members against
+//! `tcmpp_api::OPERATIONS`); only then does a command build a client, start
+//! a mock or send a request. A usage error exits with status 2, a failed
+//! call with 1.
+
+mod body;
+mod output;
+mod progress;
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use serde_json::{Map, Value};
+
+use tcmpp_api::create_mnp_version::CreateMnpVersionOutput;
+use tcmpp_api::credentials::{
+    Credentials, CredentialsError, EnvironmentProvider, ProfileFileProvider, ProvideCredentials,
+};
+use tcmpp_api::mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, MockServer};
+use tcmpp_api::operation::OperationInfo;
+use tcmpp_api::{Client, OPERATIONS};
+
+use output::{Failure, Format, Out};
+
+const SEED_MNP_ID: &str = "mpg9yjc0qbpkelik";
+const SEED_PLATFORM_ID: &str = "T04257DS9431720WTAG";
+
+/// Call Tencent Cloud's TCMPP (mini program platform) API, or serve a local
+/// mock of it that verifies requests like the service.
+#[derive(Debug, Parser)]
+#[command(
+    name = "tcmpp",
+    version,
+    subcommand_required = true,
+    after_long_help = "\
+Credentials: TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (and
+TENCENTCLOUD_SESSION_TOKEN), a profile file (~/.tencentcloud/credentials), or
+the CVM role. With neither --endpoint nor credentials in the environment or a
+profile file, describe, create, call and demo run against an embedded mock
+and say so. Region: --region, else TENCENTCLOUD_REGION, else ap-singapore.
+
+Output: results are JSON on stdout. Errors, notices and progress (retries,
+rate-limit waits) go to stderr, as text or, with --format json, one JSON
+object per line: {\"error\":{\"kind\",\"code\",\"message\",\"request_id\"}},
+{\"notice\":\"...\"}, {\"progress\":{...}}.
+
+Exit status: 0 success, 1 a failed call, 2 a bad command line or a refused
+command (nothing was sent)."
+)]
+struct Cli {
+    #[command(flatten)]
+    target: Target,
+    /// How errors, notices and progress are printed on stderr.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// No progress lines (retries, rate-limit waits) on stderr.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the API commands send their requests; before or after the command.
+#[derive(Debug, Default, Args)]
+struct Target {
+    /// The endpoint URL, e.g. a `tcmpp serve` on http://127.0.0.1:PORT.
+    /// Default: Tencent Cloud's (https://tcmpp.tencentcloudapi.com), or the
+    /// embedded mock when no credentials are found.
+    #[arg(long, value_name = "URL", value_parser = non_blank)]
+    endpoint: Option<String>,
+    /// The region. Default: TENCENTCLOUD_REGION, else ap-singapore.
+    #[arg(long, value_name = "REGION", value_parser = non_blank)]
+    region: Option<String>,
+}
+
+/// A mini program and its platform.
+#[derive(Debug, Args)]
+struct Program {
+    /// The mini program's id (MNPId).
+    #[arg(long, value_name = "ID", value_parser = non_blank)]
+    mnp_id: String,
+    /// The platform's id (PlatformId).
+    #[arg(long, value_name = "ID", value_parser = non_blank)]
+    platform_id: String,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List every version of a mini program (DescribeMNPAllStageVersions).
+    Describe {
+        #[command(flatten)]
+        target: Target,
+        #[command(flatten)]
+        program: Program,
+    },
+    /// Create a mini program version (CreateMNPVersion). Writes: on a real
+    /// endpoint it says where before sending.
+    Create {
+        #[command(flatten)]
+        target: Target,
+        #[command(flatten)]
+        program: Program,
+        /// The version number, e.g. 1.0.3 (MNPVersion).
+        #[arg(long, value_name = "X.Y.Z", value_parser = non_blank)]
+        version: String,
+        /// The package's absolute http:// or https:// URL (FileUrl).
+        #[arg(long, value_name = "URL")]
+        file_url: String,
+        /// What the version brings (MNPVersionIntro).
+        #[arg(long, value_name = "TEXT", value_parser = non_blank)]
+        intro: String,
+    },
+    /// Call any action with a JSON body: the action, the body's top-level
+    /// members and required members are checked before anything is sent.
+    #[command(after_long_help = "\
+Examples:
+  tcmpp call DescribeMNPAllStageVersions --json '{\"MNPId\":\"mpg9yjc0qbpkelik\",\"PlatformId\":\"T04257DS9431720WTAG\"}'
+  tcmpp call CreateMNPVersion --json @version.json
+
+The body is one JSON object of at most 1 MiB with no repeated key. The
+answer's Response object is printed on stdout (indented on a terminal, one
+line otherwise). Actions other than Describe* write: on a real endpoint the
+program says where before sending.")]
+    Call {
+        #[command(flatten)]
+        target: Target,
+        /// The action, e.g. DescribeMNPAllStageVersions (`tcmpp actions` lists them).
+        #[arg(value_name = "ACTION")]
+        action: String,
+        /// The body: a JSON object, @FILE to read it from a file, or - for stdin.
+        #[arg(long, value_name = "BODY")]
+        json: String,
+    },
+    /// List the actions, one a line; --json adds their facts and members.
+    Actions {
+        /// A JSON array: per action retry_safe, rate_limit_per_second and
+        /// its required and optional members.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a version, then list all versions. With no credentials and no
+    /// --endpoint it runs against an embedded mock.
+    #[command(after_long_help = "\
+With credentials in the environment or a profile file and no --endpoint, demo
+would create a real version on Tencent Cloud: it refuses unless given --live.")]
+    Demo {
+        #[command(flatten)]
+        target: Target,
+        /// The mini program's id (MNPId).
+        #[arg(long, value_name = "ID", value_parser = non_blank, default_value = SEED_MNP_ID)]
+        mnp_id: String,
+        /// The platform's id (PlatformId).
+        #[arg(long, value_name = "ID", value_parser = non_blank, default_value = SEED_PLATFORM_ID)]
+        platform_id: String,
+        /// Create the version on Tencent Cloud with the credentials found.
+        #[arg(long)]
+        live: bool,
+    },
+    /// Run the mock server on 127.0.0.1 in the foreground, for tests in any
+    /// language. The first line on stdout is `listening on http://127.0.0.1:PORT`.
+    #[command(after_long_help = "\
+The server verifies signatures (TC3-HMAC-SHA256 and v1), timestamps, the
+version, action and parameters like the service, answers every action
+(CreateMNPVersion and DescribeMNPAllStageVersions with state, the others with
+their documented example), and enforces each action's rate limit. It accepts
+the SecretId and key found in the environment or a profile file, else a demo
+key it prints on stderr. It runs until interrupted.
+
+A test suite starts it, reads the first stdout line for the endpoint, and
+points its client there with the same credentials.")]
+    Serve {
+        /// The port on 127.0.0.1 (0: a free one).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+    },
+}
+
+/// A value that is not empty or only spaces.
+fn non_blank(value: &str) -> Result<String, String> {
+    if value.trim().is_empty() {
+        return Err("needs a non-empty value".to_owned());
+    }
+    Ok(value.to_owned())
+}
+
+/// A command line, fully parsed and checked. Nothing is sent, started or
+/// listened on before one of these exists.
+#[derive(Debug)]
+enum Checked {
+    Describe(Target, Program),
+    Create(Target, CreateArgs),
+    Call {
+        target: Target,
+        action: &'static OperationInfo,
+        body: Map<String, Value>,
+    },
+    Actions {
+        json: bool,
+    },
+    Demo {
+        target: Target,
+        program: Program,
+        live: bool,
+    },
+    Serve {
+        port: u16,
+    },
+}
+
+/// The members of one CreateMNPVersion call.
+#[derive(Debug)]
+struct CreateArgs {
+    program: Program,
+    version: String,
+    file_url: String,
+    intro: String,
+}
+
+impl Target {
+    /// The flags given before the command and after it, each at most once.
+    fn merge(self, after: Target, problems: &mut Vec<String>) -> Target {
+        let mut one = |name: &str, before: Option<String>, after: Option<String>| {
+            if before.is_some() && after.is_some() {
+                problems.push(format!("--{name} is given more than once"));
+            }
+            after.or(before)
+        };
+        Target {
+            endpoint: one("endpoint", self.endpoint, after.endpoint),
+            region: one("region", self.region, after.region),
+        }
+    }
+}
+
+impl Cli {
+    /// The checks clap does not make. Values are never echoed for
+    /// `--file-url` (a presigned URL carries a token) nor for `--json`.
+    fn check(self) -> Result<Checked, Vec<String>> {
+        let mut problems = Vec::new();
+        let top = self.target;
+        let mut local = |command: &str| {
+            for (name, given) in [("endpoint", &top.endpoint), ("region", &top.region)] {
+                if given.is_some() {
+                    problems.push(format!("{command} does not take --{name}"));
+                }
+            }
+        };
+        let checked = match self.command {
+            Command::Actions { json } => {
+                local("actions");
+                Checked::Actions { json }
+            }
+            Command::Serve { port } => {
+                local("serve");
+                Checked::Serve { port }
+            }
+            Command::Describe { target, program } => {
+                Checked::Describe(top.merge(target, &mut problems), program)
+            }
+            Command::Create {
+                target,
+                program,
+                version,
+                file_url,
+                intro,
+            } => {
+                if !is_http_url(&file_url) {
+                    problems
+                        .push("--file-url must be an absolute http:// or https:// URL".to_owned());
+                }
+                let input = CreateArgs {
+                    program,
+                    version,
+                    file_url,
+                    intro,
+                };
+                Checked::Create(top.merge(target, &mut problems), input)
+            }
+            Command::Demo {
+                target,
+                mnp_id,
+                platform_id,
+                live,
+            } => Checked::Demo {
+                target: top.merge(target, &mut problems),
+                program: Program {
+                    mnp_id,
+                    platform_id,
+                },
+                live,
+            },
+            Command::Call {
+                target,
+                action,
+                json,
+            } => {
+                let target = top.merge(target, &mut problems);
+                let action = body::find_action(&action).map_err(|p| problems.push(p));
+                let body = body::read_body(&json).map_err(|p| problems.push(p));
+                match (action, body) {
+                    (Ok(action), Ok(body)) => {
+                        problems.extend(body::check_members(action, &body));
+                        Checked::Call {
+                            target,
+                            action,
+                            body,
+                        }
+                    }
+                    _ => return Err(problems),
+                }
+            }
+        };
+        if problems.is_empty() {
+            Ok(checked)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+/// An absolute `http://` or `https://` URL with a host.
+fn is_http_url(text: &str) -> bool {
+    url::Url::parse(text)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Known before parsing, so that a bad command line is reported as asked.
+    let out = Out::new(Format::scan(&args));
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => return out.clap_error(&e),
+    };
+    let out = Out::new(cli.format);
+    if !cli.quiet {
+        progress::install(cli.format == Format::Json);
+    }
+    let result = match cli.check() {
+        Ok(checked) => run(checked, &out).await,
+        Err(problems) => Err(Failure::usage(problems)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => out.fail(&failure),
+    }
+}
+
+async fn run(command: Checked, out: &Out) -> Result<(), Failure> {
+    match command {
+        Checked::Serve { port } => serve(port, out).await,
+        Checked::Actions { json: false } => {
+            for op in OPERATIONS {
+                println!("{}", op.action);
+            }
+            Ok(())
+        }
+        Checked::Actions { json: true } => {
+            /// One entry of `actions --json`, in this order.
+            #[derive(serde::Serialize)]
+            struct Entry {
+                action: &'static str,
+                retry_safe: bool,
+                rate_limit_per_second: u32,
+                required: Vec<&'static str>,
+                optional: Vec<&'static str>,
+            }
+            let members = |op: &OperationInfo, required: bool| {
+                let wanted = op.request.iter().filter(move |p| p.required == required);
+                wanted.map(|p| p.name).collect()
+            };
+            let list: Vec<Entry> = OPERATIONS
+                .iter()
+                .map(|op| Entry {
+                    action: op.action,
+                    retry_safe: op.retry_safe,
+                    rate_limit_per_second: op.rate_limit_per_second,
+                    required: members(op, true),
+                    optional: members(op, false),
+                })
+                .collect();
+            output::print_json(&list)
+        }
+        Checked::Call {
+            target,
+            action,
+            body,
+        } => {
+            let api = Api::connect(&target, out).await?;
+            let writes = !action.action.starts_with("Describe");
+            if writes {
+                api.announce_write(action.action, out);
+            }
+            let response = api
+                .client
+                .call_json(action.action, &Value::Object(body.clone()))
+                .await;
+            let response = response.map_err(|e| {
+                let failure = Failure::from_sdk(&e);
+                if action.action == "CreateMNPVersion" {
+                    let member = |name| body.get(name).and_then(Value::as_str).unwrap_or("ID");
+                    let program = Program {
+                        mnp_id: member("MNPId").to_owned(),
+                        platform_id: member("PlatformId").to_owned(),
+                    };
+                    failure.after_create(&e, &target, &program, member("MNPVersion"))
+                } else {
+                    failure
+                }
+            })?;
+            output::print_json(&response)
+        }
+        Checked::Describe(target, program) => {
+            // Keep the mock alive for as long as the command runs.
+            let api = Api::connect(&target, out).await?;
+            output::print_json(&describe(&api.client, &program).await?)
+        }
+        Checked::Create(target, input) => {
+            let api = Api::connect(&target, out).await?;
+            let out = api.create(&target, &input, out).await?;
+            output::print_json(&created_json(&out))
+        }
+        Checked::Demo {
+            target,
+            program,
+            live,
+        } => {
+            let api = Api::connect(&target, out).await?;
+            match (&api.mock, target.endpoint.is_some(), live) {
+                (None, false, false) => {
+                    return Err(Failure::refused(
+                        "demo would create a version on Tencent Cloud (credentials were found in \
+                         the environment or a profile file, and no --endpoint was given); nothing \
+                         was sent. Pass --live to create it there, --endpoint URL to use a test \
+                         server, or unset TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY to use \
+                         the embedded mock",
+                    ));
+                }
+                (Some(_), _, true) => {
+                    return Err(Failure::refused(
+                        "demo --live needs credentials (TENCENTCLOUD_SECRET_ID and \
+                         TENCENTCLOUD_SECRET_KEY, or a profile file) and none were found; nothing \
+                         was sent",
+                    ));
+                }
+                _ => {}
+            }
+            let version = format!(
+                "1.0.{}",
+                std::time::UNIX_EPOCH
+                    .elapsed()
+                    .map_or(1, |d| d.as_secs() % 100_000)
+            );
+            let input = CreateArgs {
+                program,
+                version,
+                file_url: "https://files.example.com/tcmpp-demo.zip".to_owned(),
+                intro: "created by the tcmpp demo".to_owned(),
+            };
+            let created = api.create(&target, &input, out).await?;
+            out.notice(&format!(
+                "created version {} (request id {})",
+                input.version, created.request_id
+            ));
+            let listed = describe(&api.client, &input.program).await?;
+            output::print_json(&serde_json::json!({
+                "CreateMNPVersion": created_json(&created),
+                "DescribeMNPAllStageVersions": listed,
+            }))
+        }
+    }
+}
+
+/// A client, and the embedded mock when it answers instead of the service.
+struct Api {
+    client: Client,
+    /// Kept alive for as long as the command runs.
+    mock: Option<MockServer>,
+}
+
+impl Api {
+    async fn connect(target: &Target, out: &Out) -> Result<Api, Failure> {
+        let region = target
+            .region
+            .clone()
+            .or_else(|| std::env::var("TENCENTCLOUD_REGION").ok())
+            .unwrap_or_else(|| "ap-singapore".to_owned());
+        let builder = Client::builder().region(region);
+        let built = |b: tcmpp_api::ClientBuilder| b.build().map_err(|e| Failure::config(&e));
+        if let Some(endpoint) = &target.endpoint {
+            let client = built(builder.endpoint(endpoint))?;
+            return Ok(Api { client, mock: None });
+        }
+        if local_credentials().await?.is_some() {
+            let client = built(builder)?;
+            return Ok(Api { client, mock: None });
+        }
+        let mock = MockServer::start()
+            .await
+            .map_err(|e| Failure::local(format!("cannot start the mock: {e}")))?;
+        out.notice(&format!(
+            "no --endpoint and no credentials: using an embedded mock at {} (set \
+             TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY to call Tencent Cloud)",
+            mock.endpoint()
+        ));
+        let client = built(
+            builder
+                .endpoint(mock.endpoint())
+                .credentials(mock.credentials()),
+        )?;
+        Ok(Api {
+            client,
+            mock: Some(mock),
+        })
+    }
+
+    /// Says where a write goes, unless the embedded mock takes it.
+    fn announce_write(&self, action: &str, out: &Out) {
+        if self.mock.is_none() {
+            out.notice(&format!(
+                "sending {action} to {} (region {}): this writes",
+                self.client.endpoint(),
+                self.client.region()
+            ));
+        }
+    }
+
+    async fn create(
+        &self,
+        target: &Target,
+        input: &CreateArgs,
+        out: &Out,
+    ) -> Result<CreateMnpVersionOutput, Failure> {
+        self.announce_write("CreateMNPVersion", out);
+        self.client
+            .create_mnp_version()
+            .mnp_id(input.program.mnp_id.as_str())
+            .platform_id(input.program.platform_id.as_str())
+            .mnp_version(input.version.as_str())
+            .file_url(input.file_url.as_str())
+            .mnp_version_intro(input.intro.as_str())
+            .send()
+            .await
+            .map_err(|e| {
+                Failure::from_sdk(&e).after_create(&e, target, &input.program, &input.version)
+            })
+    }
+}
+
+/// Credentials from the environment or a profile file. The CVM role is not
+/// probed: deciding whether to use the mock must not reach for the network.
+async fn local_credentials() -> Result<Option<Credentials>, Failure> {
+    for found in [
+        EnvironmentProvider::new().provide_credentials().await,
+        ProfileFileProvider::new().provide_credentials().await,
+    ] {
+        match found {
+            Ok(c) => return Ok(Some(c)),
+            Err(CredentialsError::NotFound { .. }) => {}
+            Err(e) => return Err(Failure::config(&e)),
+        }
+    }
+    Ok(None)
+}
+
+async fn serve(port: u16, out: &Out) -> Result<(), Failure> {
+    let mut builder = MockServer::builder().port(port);
+    let accepted = local_credentials().await?;
+    if let Some(creds) = &accepted {
+        builder = builder.credentials(creds);
+    }
+    let mock = builder
+        .start()
+        .await
+        .map_err(|e| Failure::local(format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
+    // The first line on stdout is the endpoint, for scripts.
+    println!("listening on {}", mock.endpoint());
+    out.notice(&match &accepted {
+        Some(c) => format!(
+            "accepting the SecretId {} found in the environment or profile file",
+            c.secret_id()
+        ),
+        None => format!(
+            "no credentials found; accepting the demo key:\n  \
+             TENCENTCLOUD_SECRET_ID={DEMO_SECRET_ID}\n  TENCENTCLOUD_SECRET_KEY={DEMO_SECRET_KEY}"
+        ),
+    });
+    out.notice("serving until interrupted (Ctrl-C)");
+    std::future::pending::<()>().await;
+    Ok(())
+}
+
+/// The versions, as the service sent them (the typed outputs are for
+/// programs; a command line prints the answer itself).
+async fn describe(client: &Client, program: &Program) -> Result<Value, Failure> {
+    let params = serde_json::json!({"MNPId": program.mnp_id, "PlatformId": program.platform_id});
+    client
+        .call_json("DescribeMNPAllStageVersions", &params)
+        .await
+        .map_err(|e| Failure::from_sdk(&e))
+}
+
+/// What a created version's answer says, in the service's own names.
+fn created_json(out: &CreateMnpVersionOutput) -> Value {
+    let task_id = out.data.as_ref().and_then(|d| d.task_id.as_deref());
+    serde_json::json!({"Data": {"TaskId": task_id}, "RequestId": out.request_id})
+}

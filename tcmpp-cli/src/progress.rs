@@ -1,0 +1,131 @@
+//! Progress on stderr: the client's tracing events (a retry, a rate-limit
+//! wait, a clock correction) as one line each, so a slow or failing service
+//! is never minutes of silence.
+
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
+use tracing::field::{Field, Visit};
+use tracing::{Event, Level, Metadata, Subscriber, span};
+use tracing_subscriber::layer::{Context, Layer};
+use tracing_subscriber::registry::LookupSpan;
+
+/// Installs the progress layer for the whole process.
+pub fn install(json: bool) {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    let subscriber = tracing_subscriber::registry().with(Progress { json });
+    // Only fails if a subscriber is already set, and then that one reports.
+    let _ = tracing::subscriber::set_global_default(subscriber);
+}
+
+/// The action of a `tcmpp.call` span, kept in the span's extensions.
+struct Action(String);
+
+struct Progress {
+    json: bool,
+}
+
+impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Progress {
+    fn enabled(&self, metadata: &Metadata<'_>, _: Context<'_, S>) -> bool {
+        // The client's own events at info and above; not its transport's.
+        *metadata.level() <= Level::INFO && metadata.target().starts_with("tcmpp_api")
+    }
+
+    fn on_new_span(&self, attrs: &span::Attributes<'_>, id: &span::Id, ctx: Context<'_, S>) {
+        let mut fields = Fields::default();
+        attrs.record(&mut fields);
+        if let (Some(Value::String(action)), Some(span)) = (fields.0.remove("action"), ctx.span(id))
+        {
+            span.extensions_mut().insert(Action(action));
+        }
+    }
+
+    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
+        let mut fields = Fields::default();
+        event.record(&mut fields);
+        let action = ctx.event_scope(event).and_then(|scope| {
+            scope
+                .from_root()
+                .find_map(|s| s.extensions().get::<Action>().map(|a| a.0.clone()))
+        });
+        let warning = *event.metadata().level() <= Level::WARN;
+        if self.json {
+            let mut entry = fields.0;
+            if let Some(action) = action {
+                entry.insert("action".to_owned(), Value::String(action));
+            }
+            if warning {
+                entry.insert("warning".to_owned(), Value::Bool(true));
+            }
+            eprintln!("{}", serde_json::json!({ "progress": entry }));
+        } else {
+            eprintln!("{}", line(action.as_deref(), warning, fields.0));
+        }
+    }
+}
+
+/// One readable line: the client's two progress events in words, anything
+/// else as its message and fields.
+fn line(action: Option<&str>, warning: bool, mut fields: Map<String, Value>) -> String {
+    let message = match fields.remove("message") {
+        Some(Value::String(m)) => m,
+        _ => String::new(),
+    };
+    let mut text = String::from(if warning { "warning: " } else { "" });
+    if let Some(action) = action {
+        let _ = write!(text, "{action}: ");
+    }
+    let number = |fields: &Map<String, Value>, name| fields.get(name).and_then(Value::as_u64);
+    match (message.as_str(), number(&fields, "attempt")) {
+        ("retrying", Some(attempt)) => {
+            let error = fields.get("error").and_then(Value::as_str).unwrap_or("");
+            let delay = number(&fields, "delay_ms").unwrap_or(0);
+            let _ = write!(
+                text,
+                "attempt {attempt} failed ({error}); retrying in {delay} ms"
+            );
+            return text;
+        }
+        _ => text.push_str(&message),
+    }
+    if message == "rate limit" {
+        if let Some(waited) = number(&fields, "waited_ms") {
+            let _ = write!(text, ": waited {waited} ms for a slot");
+            return text;
+        }
+    }
+    for (name, value) in &fields {
+        match value {
+            Value::String(s) => {
+                let _ = write!(text, " {name}={s}");
+            }
+            other => {
+                let _ = write!(text, " {name}={other}");
+            }
+        }
+    }
+    text
+}
+
+/// An event's or span's fields as JSON values.
+#[derive(Default)]
+struct Fields(Map<String, Value>);
+
+impl Visit for Fields {
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        self.0.insert(field.name().to_owned(), value.into());
+    }
+    fn record_i64(&mut self, field: &Field, value: i64) {
+        self.0.insert(field.name().to_owned(), value.into());
+    }
+    fn record_bool(&mut self, field: &Field, value: bool) {
+        self.0.insert(field.name().to_owned(), value.into());
+    }
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.insert(field.name().to_owned(), value.into());
+    }
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        self.0
+            .insert(field.name().to_owned(), format!("{value:?}").into());
+    }
+}

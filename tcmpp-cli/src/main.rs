@@ -68,6 +68,7 @@ struct Cli {
 #[derive(Debug, Default, Args)]
 struct Target {
     /// The endpoint URL, e.g. a `tcmpp serve` on http://127.0.0.1:PORT.
+    ///
     /// Default: Tencent Cloud's (https://tcmpp.tencentcloudapi.com), or the
     /// embedded mock when no credentials are found.
     #[arg(long, value_name = "URL", value_parser = non_blank)]
@@ -97,8 +98,12 @@ enum Command {
         #[command(flatten)]
         program: Program,
     },
-    /// Create a mini program version (CreateMNPVersion). Writes: on a real
-    /// endpoint it says where before sending.
+    /// Create a mini program version (CreateMNPVersion).
+    ///
+    /// This writes: on any endpoint but the embedded mock it says on stderr
+    /// where it sends before sending. If the call fails after the request
+    /// may have reached the service, it says so and prints the describe
+    /// command that shows whether the version exists.
     Create {
         #[command(flatten)]
         target: Target,
@@ -114,8 +119,10 @@ enum Command {
         #[arg(long, value_name = "TEXT", value_parser = non_blank)]
         intro: String,
     },
-    /// Call any action with a JSON body: the action, the body's top-level
-    /// members and required members are checked before anything is sent.
+    /// Call any action with a JSON body.
+    ///
+    /// The action, the body's top-level members and its required members are
+    /// checked against the API's own list before anything is sent.
     #[command(after_long_help = "\
 Examples:
   tcmpp call DescribeMNPAllStageVersions --json '{\"MNPId\":\"mpg9yjc0qbpkelik\",\"PlatformId\":\"T04257DS9431720WTAG\"}'
@@ -142,8 +149,10 @@ program says where before sending.")]
         #[arg(long)]
         json: bool,
     },
-    /// Create a version, then list all versions. With no credentials and no
-    /// --endpoint it runs against an embedded mock.
+    /// Create a version, then list all versions (the embedded mock without credentials).
+    ///
+    /// With no credentials and no --endpoint it runs against an embedded mock,
+    /// and says so.
     #[command(after_long_help = "\
 With credentials in the environment or a profile file and no --endpoint, demo
 would create a real version on Tencent Cloud: it refuses unless given --live.")]
@@ -160,8 +169,10 @@ would create a real version on Tencent Cloud: it refuses unless given --live.")]
         #[arg(long)]
         live: bool,
     },
-    /// Run the mock server on 127.0.0.1 in the foreground, for tests in any
-    /// language. The first line on stdout is `listening on http://127.0.0.1:PORT`.
+    /// Run the mock server on 127.0.0.1, for tests in any language.
+    ///
+    /// It runs in the foreground. The first line on stdout is exactly
+    /// `listening on http://127.0.0.1:PORT`.
     #[command(after_long_help = "\
 The server verifies signatures (TC3-HMAC-SHA256 and v1), timestamps, the
 version, action and parameters like the service, answers every action

@@ -91,6 +91,9 @@ fn line(action: Option<&str>, warning: bool, mut fields: Map<String, Value>) -> 
     if message == "rate limit" {
         if let Some(waited) = number(&fields, "waited_ms") {
             let _ = write!(text, ": waited {waited} ms for a slot");
+            if let Some(limit) = number(&fields, "per_second") {
+                let _ = write!(text, " (limit {limit}/s)");
+            }
             return text;
         }
     }
@@ -127,5 +130,37 @@ impl Visit for Fields {
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
         self.0
             .insert(field.name().to_owned(), format!("{value:?}").into());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fields(value: Value) -> Map<String, Value> {
+        match value {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        }
+    }
+
+    #[test]
+    fn the_client_events_read_as_sentences() {
+        let retry = json!({"message": "retrying", "attempt": 2, "delay_ms": 180, "error": "cannot connect"});
+        assert_eq!(
+            line(Some("CreateMNPVersion"), false, fields(retry)),
+            "CreateMNPVersion: attempt 2 failed (cannot connect); retrying in 180 ms"
+        );
+        let wait = json!({"message": "rate limit", "waited_ms": 640, "per_second": 20});
+        assert_eq!(
+            line(Some("DescribeMNPAllStageVersions"), false, fields(wait)),
+            "DescribeMNPAllStageVersions: rate limit: waited 640 ms for a slot (limit 20/s)"
+        );
+        let other = json!({"message": "clock differs", "offset_s": 600});
+        assert_eq!(
+            line(None, true, fields(other)),
+            "warning: clock differs offset_s=600"
+        );
     }
 }

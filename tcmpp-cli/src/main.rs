@@ -67,9 +67,9 @@ struct Cli {
 /// Where the API commands send their requests; before or after the command.
 #[derive(Debug, Default, Args)]
 struct Target {
-    /// The endpoint URL, e.g. a `tcmpp serve` on http://127.0.0.1:PORT.
+    /// The endpoint URL, e.g. `http://127.0.0.1:PORT` of a `tcmpp serve`.
     ///
-    /// Default: Tencent Cloud's (https://tcmpp.tencentcloudapi.com), or the
+    /// Default: Tencent Cloud's (`https://tcmpp.tencentcloudapi.com`), or the
     /// embedded mock when no credentials are found.
     #[arg(long, value_name = "URL", value_parser = non_blank)]
     endpoint: Option<String>,

@@ -117,7 +117,7 @@ pub struct Failure {
     code: Option<String>,
     message: String,
     request_id: Option<String>,
-    may_exist: Option<MayExist>,
+    may_exist: Option<Box<MayExist>>,
 }
 
 /// After an ambiguous Create: the version may exist, and how to check.
@@ -214,14 +214,14 @@ impl Failure {
             quote(&program.mnp_id),
             quote(&program.platform_id)
         ));
-        self.may_exist = Some(MayExist {
+        self.may_exist = Some(Box::new(MayExist {
             text: format!(
                 "the request may have reached the service before the call failed, so version {} \
                  may have been created; check before creating it again:",
                 quote(version)
             ),
             check,
-        });
+        }));
         self
     }
 }

@@ -965,7 +965,8 @@ async fn an_ambiguous_create_says_how_to_check() {
         content_type: "text/html",
         body: "<html>503 Service Unavailable</html>".to_owned(),
     };
-    let replies: [(&str, fn() -> Reply); 2] = [("dropped", || Reply::Drop), ("503", gateway)];
+    type MakeReply = fn() -> Reply;
+    let replies: [(&str, MakeReply); 2] = [("dropped", || Reply::Drop), ("503", gateway)];
     for (what, reply) in replies {
         let server = TestServer::start(move |_| reply()).await.unwrap();
         let run = run_cli(&server, &CREATE).await;

@@ -196,6 +196,37 @@ async fn refused_connections_are_retried_for_every_action() {
     assert_eq!(e.attempts(), 4);
 }
 
+/// A rate-limit wait a person would notice (100 ms or more) is an info
+/// event, with how long it waited: progress a program like `tcmpp` shows.
+#[tokio::test]
+async fn a_long_rate_limit_wait_is_an_info_event() {
+    let (logs, _guard) = tcmpp_tests::logs::capture();
+    let mock = MockServer::start().await.unwrap();
+    let c = client_builder(mock.endpoint())
+        .rate_limit(RateLimit::PerSecond(1))
+        .rate_limit_scope(tcmpp_api::RateLimitScope::Client)
+        .build()
+        .unwrap();
+    describe(&c).await.unwrap();
+    let first = logs.text();
+    assert!(!first.contains("rate limit"), "the first call waited:\n{first}");
+    describe(&c).await.unwrap();
+    let text = logs.text();
+    let line = text
+        .lines()
+        .find(|l| l.contains("rate limit"))
+        .unwrap_or_else(|| panic!("no rate-limit event:\n{text}"));
+    assert!(line.contains(" INFO "), "{line}");
+    let waited: u64 = line
+        .split("waited_ms=")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no waited_ms: {line}"));
+    assert!(waited >= 900, "{line}");
+    assert!(line.contains("per_second=1"), "{line}");
+}
+
 #[tokio::test]
 async fn attempts_show_in_tracing() {
     let (logs, _guard) = tcmpp_tests::logs::capture();

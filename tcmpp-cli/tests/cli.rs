@@ -398,6 +398,14 @@ async fn describe_server() -> TestServer {
 
 const DESCRIBE_BODY: &str = r#"{"MNPId":"mpg9yjc0qbpkelik","PlatformId":"T04257DS9431720WTAG"}"#;
 
+/// A correct `call` of DescribeMNPAllStageVersions.
+const CALL_DESCRIBE: [&str; 4] = [
+    "call",
+    "DescribeMNPAllStageVersions",
+    "--json",
+    DESCRIBE_BODY,
+];
+
 /// Exactly one signed request for DescribeMNPAllStageVersions carrying
 /// `DESCRIBE_BODY`, and the example's `Response` object printed on stdout.
 fn assert_one_describe_call(run: &Run, server: &TestServer) {
@@ -426,19 +434,11 @@ fn assert_one_describe_call(run: &Run, server: &TestServer) {
 #[tokio::test(flavor = "multi_thread")]
 async fn call_sends_its_body_once_and_prints_the_response() {
     let server = describe_server().await;
-    let run = run_cli(
-        &server,
-        &[
-            "call",
-            "DescribeMNPAllStageVersions",
-            "--json",
-            DESCRIBE_BODY,
-        ],
-    )
-    .await;
+    let run = run_cli(&server, &CALL_DESCRIBE).await;
     assert_one_describe_call(&run, &server);
-    // Not on a terminal: one compact line.
+    // Not on a terminal: one compact line. A read says nothing on stderr.
     assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    assert_eq!(run.stderr, "");
 }
 
 /// A file in this test's scratch directory, unique to `name`.
@@ -483,16 +483,7 @@ async fn call_reports_a_service_error_with_its_request_id() {
     })
     .await
     .unwrap();
-    let run = run_cli(
-        &server,
-        &[
-            "call",
-            "DescribeMNPAllStageVersions",
-            "--json",
-            DESCRIBE_BODY,
-        ],
-    )
-    .await;
+    let run = run_cli(&server, &CALL_DESCRIBE).await;
     assert_eq!(run.code, Some(1), "stderr:\n{}", run.stderr);
     assert_eq!(server.requests().len(), 1);
     for text in [
@@ -728,14 +719,11 @@ async fn errors_are_json_on_stderr_with_format_json() {
     })
     .await
     .unwrap();
-    let args = [
-        "call",
-        "DescribeMNPAllStageVersions",
-        "--json",
-        DESCRIBE_BODY,
-        "--format",
-        "json",
-    ];
+    let args: Vec<&str> = CALL_DESCRIBE
+        .iter()
+        .copied()
+        .chain(["--format", "json"])
+        .collect();
     let run = run_cli(&failing, &args).await;
     assert_eq!(run.code, Some(1), "stderr:\n{}", run.stderr);
     assert_eq!(
@@ -845,7 +833,7 @@ async fn demo_without_credentials_uses_the_embedded_mock() {
 }
 
 /// A write to an endpoint other than the embedded mock says where it goes
-/// before it is sent; a Describe does not.
+/// before it is sent (a Describe does not: `call_sends_its_body_once...`).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_write_says_where_it_is_sent() {
     let target = server().await;
@@ -873,20 +861,6 @@ async fn a_write_says_where_it_is_sent() {
         "{}",
         run.stderr
     );
-
-    let server = describe_server().await;
-    let run = run_cli(
-        &server,
-        &[
-            "call",
-            "DescribeMNPAllStageVersions",
-            "--json",
-            DESCRIBE_BODY,
-        ],
-    )
-    .await;
-    assert_one_describe_call(&run, &server);
-    assert_eq!(run.stderr, "");
 }
 
 /// A server that answers RequestLimitExceeded to the first request and the
@@ -910,12 +884,7 @@ async fn throttled_once_server() -> TestServer {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_retry_shows_on_stderr_unless_quiet() {
-    let args = [
-        "call",
-        "DescribeMNPAllStageVersions",
-        "--json",
-        DESCRIBE_BODY,
-    ];
+    let args = CALL_DESCRIBE;
     let server = throttled_once_server().await;
     let run = run_cli(&server, &args).await;
     assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);

@@ -2,10 +2,10 @@
 # The crates meant for users, built from their packages alone, as crates.io
 # would get them: `cargo package` verifies each package by building it
 # unpacked (tcmpp-cli against the packaged tcmpp-api, through a temporary
-# local registry), then the tcmpp-api package's own tests run, with the mock,
-# in the unpacked package. Also checks that each package carries LICENSE and
-# its own README. Extra arguments go to `cargo package` (--allow-dirty to try
-# uncommitted changes).
+# local registry), then the tcmpp-api package's own tests run in the
+# unpacked package, with the mock (HTTP and HTTPS). Also checks that each
+# package carries LICENSE and its own README. Extra arguments go to
+# `cargo package` (--allow-dirty to try uncommitted changes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -22,4 +22,4 @@ cargo package -p tcmpp-api -p tcmpp-cli --locked "$@"
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' tcmpp-api/Cargo.toml | head -n 1)
 unpacked="$target/package/tcmpp-api-$version"
 # A target directory of its own: the unpacked package is its own workspace.
-(cd "$unpacked" && CARGO_TARGET_DIR="$target/package-test" cargo test --locked --features mock)
+(cd "$unpacked" && CARGO_TARGET_DIR="$target/package-test" cargo test --locked --features mock,mock-tls)

@@ -11,6 +11,7 @@ mod body;
 mod output;
 mod progress;
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -187,6 +188,15 @@ points its client there with the same credentials.")]
         /// The port on 127.0.0.1 (0: a free one).
         #[arg(long, default_value_t = 0)]
         port: u16,
+        /// Serve HTTPS, with a certificate for 127.0.0.1, ::1 and localhost
+        /// from a certificate authority made at start (needs --ca-file).
+        #[arg(long, requires = "ca_file")]
+        https: bool,
+        /// With --https: where to write the root certificate clients must
+        /// trust (REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS, or
+        /// `add_root_certificate_pem`); written whole before the listening line.
+        #[arg(long, value_name = "PATH", requires = "https")]
+        ca_file: Option<PathBuf>,
     },
 }
 
@@ -219,6 +229,8 @@ enum Checked {
     },
     Serve {
         port: u16,
+        /// With `--https`: where the root certificate is written.
+        ca_file: Option<PathBuf>,
     },
 }
 
@@ -265,9 +277,13 @@ impl Cli {
                 local("actions");
                 Checked::Actions { json }
             }
-            Command::Serve { port } => {
+            Command::Serve {
+                port,
+                https: _, // clap makes --https and --ca-file go together
+                ca_file,
+            } => {
                 local("serve");
-                Checked::Serve { port }
+                Checked::Serve { port, ca_file }
             }
             Command::Describe { target, program } => {
                 Checked::Describe(top.merge(target, &mut problems), program)
@@ -364,7 +380,7 @@ async fn main() -> ExitCode {
 
 async fn run(command: Checked, out: &Out) -> Result<(), Failure> {
     match command {
-        Checked::Serve { port } => serve(port, out).await,
+        Checked::Serve { port, ca_file } => serve(port, ca_file.as_deref(), out).await,
         Checked::Actions { json: false } => {
             for op in OPERATIONS {
                 println!("{}", op.action);
@@ -579,8 +595,8 @@ async fn local_credentials() -> Result<Option<Credentials>, Failure> {
     Ok(None)
 }
 
-async fn serve(port: u16, out: &Out) -> Result<(), Failure> {
-    let mut builder = MockServer::builder().port(port);
+async fn serve(port: u16, ca_file: Option<&Path>, out: &Out) -> Result<(), Failure> {
+    let mut builder = MockServer::builder().port(port).https(ca_file.is_some());
     let accepted = local_credentials().await?;
     if let Some(creds) = &accepted {
         builder = builder.credentials(creds);
@@ -589,7 +605,20 @@ async fn serve(port: u16, out: &Out) -> Result<(), Failure> {
         .start()
         .await
         .map_err(|e| Failure::local(format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
-    // The first line on stdout is the endpoint, for scripts.
+    if let (Some(path), Some(pem)) = (ca_file, mock.ca_certificate_pem()) {
+        write_whole(path, pem.as_bytes()).map_err(|e| {
+            Failure::local(format!(
+                "cannot write the CA certificate to {}: {e}",
+                path.display()
+            ))
+        })?;
+        out.notice(&format!(
+            "HTTPS: trust the root certificate in {} (REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS)",
+            path.display()
+        ));
+    }
+    // The first line on stdout is the endpoint, for scripts; the CA file is
+    // complete before it.
     println!("listening on {}", mock.endpoint());
     out.notice(&match &accepted {
         Some(c) => format!(
@@ -604,6 +633,18 @@ async fn serve(port: u16, out: &Out) -> Result<(), Failure> {
     out.notice("serving until interrupted (Ctrl-C)");
     std::future::pending::<()>().await;
     Ok(())
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same
+/// directory, so a reader never sees half a file.
+fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".{}.tmp", std::process::id()));
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
 }
 
 /// The versions, as the service sent them (the typed outputs are for

@@ -1016,12 +1016,17 @@ async fn an_ambiguous_create_says_how_to_check() {
     );
 }
 
-/// `tcmpp serve`: the first stdout line is the endpoint, and the client
-/// reaches it with the credentials from the environment.
-#[tokio::test(flavor = "multi_thread")]
-async fn serve_prints_its_endpoint_and_answers() {
+/// Runs `tcmpp serve ARGS`, reads its first stdout line, checks it is
+/// `listening on SCHEME://127.0.0.1:PORT`, and makes one Describe with
+/// `client` (given the endpoint) and the credentials from the environment.
+async fn serve_and_describe(
+    args: &[&str],
+    scheme: &str,
+    client: impl FnOnce(&str) -> tcmpp_api::ClientBuilder,
+) -> Result<(), String> {
     let mut child = tcmpp(&[])
-        .args(["serve", "--port", "0"])
+        .arg("serve")
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -1033,42 +1038,94 @@ async fn serve_prints_its_endpoint_and_answers() {
         BufReader::new(stdout).read_line(&mut line).map(|_| line)
     });
     let first = tokio::time::timeout(Duration::from_secs(60), first).await;
-    let endpoint = match first {
-        Ok(Ok(Ok(line))) => line
+    let result = async {
+        let line = match first {
+            Ok(Ok(Ok(line))) => line,
+            _ => return Err("no first line within a minute".to_owned()),
+        };
+        let endpoint = line
             .strip_suffix('\n')
             .and_then(|l| l.strip_prefix("listening on "))
-            .map(str::to_owned),
-        _ => None,
-    };
-    let result = async {
-        let endpoint = endpoint.ok_or("no `listening on URL` line")?;
+            .ok_or(format!("not `listening on URL`: {line:?}"))?;
         let port: u16 = endpoint
-            .strip_prefix("http://127.0.0.1:")
+            .strip_prefix(&format!("{scheme}://127.0.0.1:"))
             .and_then(|p| p.parse().ok())
-            .ok_or(format!("not http://127.0.0.1:PORT: {endpoint}"))?;
-        assert_ne!(port, 0);
-        let client = tcmpp_api::Client::builder()
-            .endpoint(&endpoint)
-            .region("ap-singapore")
-            .credentials(
-                tcmpp_api::credentials::Credentials::new(SECRET_ID, SECRET_KEY)
-                    .map_err(|e| e.to_string())?,
-            )
-            .build()
+            .ok_or(format!("not {scheme}://127.0.0.1:PORT: {endpoint}"))?;
+        if port == 0 {
+            return Err(format!("port 0: {endpoint}"));
+        }
+        let credentials = tcmpp_api::credentials::Credentials::new(SECRET_ID, SECRET_KEY)
             .map_err(|e| e.to_string())?;
-        client
+        let out = client(endpoint)
+            .region("ap-singapore")
+            .credentials(credentials)
+            .build()
+            .map_err(|e| e.to_string())?
             .describe_mnp_all_stage_versions()
             .mnp_id("mpg9yjc0qbpkelik")
             .platform_id("T04257DS9431720WTAG")
             .send()
             .await
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string())?;
+        if out.request_id.is_empty() {
+            return Err("no request id".to_owned());
+        }
+        Ok(())
     }
     .await;
     let _ = child.kill();
     let _ = child.wait();
-    let out = result.unwrap();
-    assert!(!out.request_id.is_empty());
+    result
+}
+
+/// `tcmpp serve`: the first stdout line is the endpoint, and the client
+/// reaches it with the credentials from the environment.
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_prints_its_endpoint_and_answers() {
+    serve_and_describe(&["--port", "0"], "http", |endpoint| {
+        tcmpp_api::Client::builder().endpoint(endpoint)
+    })
+    .await
+    .unwrap();
+}
+
+/// `tcmpp serve --https --ca-file PATH`: the root is in PATH before the
+/// listening line, and a client that trusts only it gets an answer.
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_https_writes_its_root_before_listening() {
+    let ca =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-ca-{}.pem", std::process::id()));
+    let _ = std::fs::remove_file(&ca);
+    let args = ["--https", "--ca-file", ca.to_str().unwrap()];
+    let ca_path = ca.clone();
+    serve_and_describe(&args, "https", move |endpoint| {
+        let pem = std::fs::read(&ca_path).expect("the CA file exists once the line is printed");
+        assert!(pem.starts_with(b"-----BEGIN CERTIFICATE-----"));
+        tcmpp_api::Client::builder()
+            .endpoint(endpoint)
+            .add_root_certificate_pem(pem)
+            .platform_trust_store(false)
+    })
+    .await
+    .unwrap();
+    std::fs::remove_file(&ca).unwrap();
+
+    // Each flag needs the other; nothing listens.
+    for (args, missing) in [
+        (&["serve", "--https"][..], "--ca-file <PATH>"),
+        (&["serve", "--ca-file", "ca.pem"][..], "--https"),
+    ] {
+        let run = run_tcmpp(args.iter().map(|a| (*a).to_owned()).collect(), None).await;
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("the following required arguments were not provided")
+                && run.stderr.contains(missing),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert_eq!(run.stdout, "", "{args:?}");
+    }
 }
 
 /// `--help` on the program and on every command, with what each takes.
@@ -1092,7 +1149,12 @@ async fn every_command_has_help() {
         (&["demo", "--help"], &["--live", "embedded mock"]),
         (
             &["serve", "--help"],
-            &["--port <PORT>", "listening on http://127.0.0.1:PORT"],
+            &[
+                "--port <PORT>",
+                "--https",
+                "--ca-file <PATH>",
+                "listening on http://127.0.0.1:PORT",
+            ],
         ),
     ];
     for (args, says) in cases {

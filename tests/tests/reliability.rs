@@ -209,7 +209,10 @@ async fn a_long_rate_limit_wait_is_an_info_event() {
         .unwrap();
     describe(&c).await.unwrap();
     let first = logs.text();
-    assert!(!first.contains("rate limit"), "the first call waited:\n{first}");
+    assert!(
+        !first.contains("rate limit"),
+        "the first call waited:\n{first}"
+    );
     describe(&c).await.unwrap();
     let text = logs.text();
     let line = text

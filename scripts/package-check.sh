@@ -17,6 +17,12 @@ for crate in tcmpp-api tcmpp-cli; do
     done
 done
 
+# Cargo keeps what it extracts from the temporary registry
+# ($CARGO_HOME/registry/src/-HASH/tcmpp-api-VERSION) and reuses it on the next
+# run while the version is unchanged: tcmpp-cli would be verified against an
+# older tcmpp-api. Cargo extracts them again from the new packages.
+rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/tcmpp-api-* \
+    "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/tcmpp-cli-*
 cargo package -p tcmpp-api -p tcmpp-cli --locked "$@"
 
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' tcmpp-api/Cargo.toml | head -n 1)

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tcmpp_api::OPERATIONS;
-use tcmpp_tests::server::{Reply, TestServer};
+use tcmpp_tests::server::{Recorded, Reply, TestServer};
 use tcmpp_tests::workspace_root;
 
 const SECRET_ID: &str = "AKIDcliTEST";
@@ -227,23 +227,30 @@ async fn a_duplicated_flag_sends_nothing() {
     );
 }
 
+/// A successful run that sent exactly one request to `server`: a POST of
+/// `action` in ap-singapore, signed with the environment's SecretId.
+fn one_signed_request(run: &Run, server: &TestServer, action: &str) -> Recorded {
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    let mut requests = server.requests();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    let r = requests.remove(0);
+    assert_eq!(r.method, "POST");
+    assert_eq!(r.header("x-tc-action"), action);
+    assert_eq!(r.header("x-tc-version"), OPERATIONS[0].service.version);
+    assert_eq!(r.header("x-tc-region"), "ap-singapore");
+    let authorization = r.header("authorization");
+    assert!(
+        authorization.contains(&format!("Credential={SECRET_ID}/")),
+        "{authorization}"
+    );
+    r
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_correct_create_sends_exactly_one_request() {
     let server = server().await;
     let run = run_cli(&server, &CREATE).await;
-    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
-    let requests = server.requests();
-    assert_eq!(requests.len(), 1, "{requests:?}");
-    let r = &requests[0];
-    assert_eq!(r.method, "POST");
-    assert_eq!(r.header("x-tc-action"), "CreateMNPVersion");
-    assert_eq!(r.header("x-tc-region"), "ap-singapore");
-    assert!(
-        r.header("authorization")
-            .contains(&format!("Credential={SECRET_ID}/")),
-        "{}",
-        r.header("authorization")
-    );
+    let r = one_signed_request(&run, &server, "CreateMNPVersion");
     assert_eq!(
         r.json(),
         serde_json::json!({
@@ -409,20 +416,7 @@ const CALL_DESCRIBE: [&str; 4] = [
 /// Exactly one signed request for DescribeMNPAllStageVersions carrying
 /// `DESCRIBE_BODY`, and the example's `Response` object printed on stdout.
 fn assert_one_describe_call(run: &Run, server: &TestServer) {
-    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
-    let requests = server.requests();
-    assert_eq!(requests.len(), 1, "{requests:?}");
-    let r = &requests[0];
-    assert_eq!(r.method, "POST");
-    assert_eq!(r.header("x-tc-action"), "DescribeMNPAllStageVersions");
-    assert_eq!(r.header("x-tc-version"), OPERATIONS[0].service.version);
-    assert_eq!(r.header("x-tc-region"), "ap-singapore");
-    assert!(
-        r.header("authorization")
-            .contains(&format!("Credential={SECRET_ID}/")),
-        "{}",
-        r.header("authorization")
-    );
+    let r = one_signed_request(run, server, "DescribeMNPAllStageVersions");
     assert_eq!(
         r.json(),
         json!({"MNPId": "mpg9yjc0qbpkelik", "PlatformId": "T04257DS9431720WTAG"})
@@ -473,16 +467,30 @@ async fn call_reads_its_body_from_a_file_or_stdin() {
     assert_one_describe_call(&run, &server);
 }
 
+/// The service's error envelope with `code`, `message` and `request_id`.
+fn service_error(code: &str, message: &str, request_id: &str) -> Value {
+    json!({"Response": {
+        "Error": {"Code": code, "Message": message},
+        "RequestId": request_id,
+    }})
+}
+
+/// A server that answers every request with [`service_error`].
+async fn error_server(code: &str, message: &str, request_id: &str) -> TestServer {
+    let answer = service_error(code, message, request_id);
+    TestServer::start(move |_| Reply::Json(answer.clone()))
+        .await
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn call_reports_a_service_error_with_its_request_id() {
-    let server = TestServer::start(|_| {
-        Reply::Json(json!({"Response": {
-            "Error": {"Code": "InvalidParameterValue.InvalidMNPId", "Message": "no such mini program"},
-            "RequestId": "req-cli-42",
-        }}))
-    })
-    .await
-    .unwrap();
+    let server = error_server(
+        "InvalidParameterValue.InvalidMNPId",
+        "no such mini program",
+        "req-cli-42",
+    )
+    .await;
     let run = run_cli(&server, &CALL_DESCRIBE).await;
     assert_eq!(run.code, Some(1), "stderr:\n{}", run.stderr);
     assert_eq!(server.requests().len(), 1);
@@ -711,14 +719,12 @@ fn json_lines(stderr: &str) -> Vec<Value> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn errors_are_json_on_stderr_with_format_json() {
-    let failing = TestServer::start(|_| {
-        Reply::Json(json!({"Response": {
-            "Error": {"Code": "InvalidParameterValue.InvalidMNPId", "Message": "no such mini program"},
-            "RequestId": "req-cli-43",
-        }}))
-    })
-    .await
-    .unwrap();
+    let failing = error_server(
+        "InvalidParameterValue.InvalidMNPId",
+        "no such mini program",
+        "req-cli-43",
+    )
+    .await;
     let args: Vec<&str> = CALL_DESCRIBE
         .iter()
         .copied()
@@ -870,10 +876,11 @@ async fn throttled_once_server() -> TestServer {
     let answer = describe_answer();
     TestServer::start(move |_| {
         if seen.fetch_add(1, Ordering::SeqCst) == 0 {
-            Reply::Json(json!({"Response": {
-                "Error": {"Code": "RequestLimitExceeded", "Message": "slow down"},
-                "RequestId": "req-throttled",
-            }}))
+            Reply::Json(service_error(
+                "RequestLimitExceeded",
+                "slow down",
+                "req-throttled",
+            ))
         } else {
             Reply::Json(answer.clone())
         }
@@ -995,14 +1002,7 @@ async fn an_ambiguous_create_says_how_to_check() {
     assert_eq!(error["may_exist"]["check"], check, "{error}");
 
     // A refusal: the service did not act.
-    let server = TestServer::start(|_| {
-        Reply::Json(json!({"Response": {
-            "Error": {"Code": "InvalidParameterValue", "Message": "bad version"},
-            "RequestId": "req-refused",
-        }}))
-    })
-    .await
-    .unwrap();
+    let server = error_server("InvalidParameterValue", "bad version", "req-refused").await;
     let run = run_cli(&server, &CREATE).await;
     assert_eq!(run.code, Some(1), "stderr:\n{}", run.stderr);
     assert!(

@@ -7,7 +7,7 @@
 //!   call     ACTION --json BODY               any action; BODY: JSON object, @FILE or -
 //!   actions  [--json]                         list the actions (with their members)
 //!   demo     [--mnp-id ID --platform-id ID]   create a version, then list all versions
-//!   serve    [--port N]                       run the mock in the foreground
+//!   serve    [--port N] [--https --ca-file PATH]  run the mock in the foreground
 //! ```
 //!
 //! The whole command line is parsed and checked first (unknown, repeated or
@@ -46,7 +46,10 @@ commands:
                                               @FILE to read it from a file, - for stdin
   actions  [--json]                           list the actions; --json adds their members
   demo     [--mnp-id ID] [--platform-id ID]   create a version, then list all versions
-  serve    [--port N]                         run the mock server in the foreground
+  serve    [--port N] [--https --ca-file PATH]
+                                              run the mock server in the foreground;
+                                              --https: with a certificate for the
+                                              loopback names, its root written to PATH
 
 Flags take their value as --flag VALUE or --flag=VALUE. A bad command line
 exits with status 2 before anything is sent; call checks the action name and
@@ -105,6 +108,8 @@ enum Command {
     },
     Serve {
         port: u16,
+        /// With `--https`: where the root certificate is written.
+        ca_file: Option<std::path::PathBuf>,
     },
 }
 
@@ -117,7 +122,7 @@ const LOCAL_COMMANDS: [&str; 2] = ["serve", "actions"];
 
 /// Flags that take no value, per command. A flag given after its command's
 /// name then does not swallow the next argument.
-const SWITCHES: [(&str, &str); 1] = [("actions", "json")];
+const SWITCHES: [(&str, &str); 2] = [("actions", "json"), ("serve", "https")];
 
 /// The largest `--json` body `call` reads (from an argument, file or stdin).
 const MAX_BODY: usize = 1 << 20;
@@ -255,7 +260,16 @@ impl Command {
                 (Some(parsed), f.problems)
             }
             "serve" => {
-                let mut f = Flags::check("serve", &["port"], flags);
+                let mut f = Flags::check("serve", &["port", "https", "ca-file"], flags);
+                let https = f.given.iter().any(|n| n == "https");
+                let ca_file = f.optional("ca-file").map(std::path::PathBuf::from);
+                match (https, &ca_file) {
+                    (true, None) => f.problems.push(
+                        "--https needs --ca-file PATH: where to write the root certificate clients must trust".to_owned(),
+                    ),
+                    (false, Some(_)) => f.problems.push("--ca-file is only for --https".to_owned()),
+                    _ => {}
+                }
                 let port = match f.optional("port") {
                     None => 0,
                     Some(p) => p.parse::<u16>().unwrap_or_else(|_| {
@@ -265,7 +279,7 @@ impl Command {
                         0
                     }),
                 };
-                (Some(Command::Serve { port }), f.problems)
+                (Some(Command::Serve { port, ca_file }), f.problems)
             }
             other => {
                 problems.push(format!("unknown command {other:?}"));
@@ -578,7 +592,7 @@ async fn run(command: Command) -> Result<(), String> {
             println!("{USAGE}");
             Ok(())
         }
-        Command::Serve { port } => serve(port).await,
+        Command::Serve { port, ca_file } => serve(port, ca_file).await,
         Command::Actions { json: false } => {
             for op in OPERATIONS {
                 println!("{}", op.action);
@@ -729,8 +743,8 @@ async fn local_credentials() -> Result<Option<tcmpp_api::credentials::Credential
     Ok(None)
 }
 
-async fn serve(port: u16) -> Result<(), String> {
-    let mut builder = MockServer::builder().port(port);
+async fn serve(port: u16, ca_file: Option<std::path::PathBuf>) -> Result<(), String> {
+    let mut builder = MockServer::builder().port(port).https(ca_file.is_some());
     let accepted = local_credentials().await?;
     if let Some(creds) = &accepted {
         builder = builder.credentials(creds);
@@ -739,7 +753,16 @@ async fn serve(port: u16) -> Result<(), String> {
         .start()
         .await
         .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
-    // The first line on stdout is the endpoint, for scripts.
+    if let (Some(path), Some(pem)) = (&ca_file, mock.ca_certificate_pem()) {
+        write_whole(path, pem.as_bytes())
+            .map_err(|e| format!("cannot write the CA certificate to {}: {e}", path.display()))?;
+        eprintln!(
+            "HTTPS: trust the root certificate in {} (REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS)",
+            path.display()
+        );
+    }
+    // The first line on stdout is the endpoint, for scripts; the CA file is
+    // complete before it.
     println!("listening on {}", mock.endpoint());
     match &accepted {
         Some(c) => eprintln!(
@@ -753,6 +776,18 @@ async fn serve(port: u16) -> Result<(), String> {
     eprintln!("serving until interrupted (Ctrl-C)");
     std::future::pending::<()>().await;
     Ok(())
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same
+/// directory, so a reader never sees half a file.
+fn write_whole(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".{}.tmp", std::process::id()));
+    let tmp = std::path::PathBuf::from(tmp);
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
 }
 
 /// The versions, as the service sent them (the typed outputs are for

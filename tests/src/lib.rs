@@ -36,7 +36,6 @@ pub mod published {
     include!(concat!(env!("OUT_DIR"), "/published.rs"));
 }
 pub mod server;
-pub mod tls;
 
 /// The workspace root, for reading `spec/` and fixtures.
 pub fn workspace_root() -> std::path::PathBuf {

@@ -12,7 +12,6 @@ use tcmpp_api::{ConfigError, RateLimit, RateLimitScope, RetryConfig, SdkError, r
 use tcmpp_tests::calls::describe;
 use tcmpp_tests::client_builder;
 use tcmpp_tests::server::{Reply, TestServer};
-use tcmpp_tests::tls::{TestCa, TlsFront};
 
 const DESCRIBE: &str = "DescribeMNPAllStageVersions";
 
@@ -297,15 +296,14 @@ async fn the_attempt_timeout_holds_for_a_callers_client() {
 
 #[tokio::test]
 async fn a_callers_client_brings_its_own_trust() {
-    let mock = MockServer::start().await.unwrap();
-    let ca = TestCa::new("byo CA").unwrap();
-    let front = TlsFront::start(&ca, mock.addr()).await.unwrap();
-    let root = reqwest::Certificate::from_pem(ca.root_pem.as_bytes()).unwrap();
+    let mock = MockServer::builder().https(true).start().await.unwrap();
+    let pem = mock.ca_certificate_pem().unwrap();
+    let root = reqwest::Certificate::from_pem(pem.as_bytes()).unwrap();
     let http = tcmpp_api::config::reqwest_builder()
         .tls_certs_merge([root])
         .build()
         .unwrap();
-    let c = client_builder(front.url())
+    let c = client_builder(mock.endpoint())
         .http_client(http)
         .build()
         .unwrap();

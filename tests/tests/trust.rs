@@ -1,5 +1,5 @@
-//! Trusting a private certificate authority: the mock behind HTTPS on
-//! 127.0.0.1 with a root of the test's own. Refused without that root (in
+//! Trusting a private certificate authority: the mock serving HTTPS on
+//! 127.0.0.1 with a root it generated (`MockServerBuilder::https`). Refused without that root (in
 //! words a user understands), accepted with it, with or without the
 //! platform's trust store. Runs with the `rustls` feature by default; with
 //! `--features tcmpp-api/native-tls` the same tests run over OpenSSL.
@@ -8,29 +8,35 @@
 
 use tcmpp_api::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsError;
 use tcmpp_api::error::{ErrorKind, TransportErrorKind};
-use tcmpp_api::mock::MockServer;
+use tcmpp_api::mock::{LoopbackCa, MockServer};
 use tcmpp_api::{Client, ClientBuilder, ConfigError, RetryConfig, SdkError};
 use tcmpp_tests::client_builder;
-use tcmpp_tests::tls::{TestCa, TlsFront};
 
 const MNP: &str = "mpg9yjc0qbpkelik";
 const PLATFORM: &str = "T04257DS9431720WTAG";
 
 struct Https {
     mock: MockServer,
-    front: TlsFront,
-    ca: TestCa,
+    root_pem: String,
 }
 
 async fn https() -> Https {
-    let mock = MockServer::start().await.unwrap();
-    let ca = TestCa::new("tcmpp private test CA").unwrap();
-    let front = TlsFront::start(&ca, mock.addr()).await.unwrap();
-    Https { mock, front, ca }
+    let mock = MockServer::builder().https(true).start().await.unwrap();
+    assert!(
+        mock.endpoint().starts_with("https://127.0.0.1:"),
+        "{}",
+        mock.endpoint()
+    );
+    let root_pem = mock.ca_certificate_pem().unwrap().to_owned();
+    Https { mock, root_pem }
 }
 
 fn builder(h: &Https) -> ClientBuilder {
-    client_builder(h.front.url()).retry(RetryConfig::standard().with_max_attempts(3))
+    client_builder(h.mock.endpoint()).retry(RetryConfig::standard().with_max_attempts(3))
+}
+
+fn other_root(name: &str) -> String {
+    LoopbackCa::generate(name).unwrap().root_pem().to_owned()
 }
 
 async fn describe(c: &Client) -> Result<(), SdkError<DescribeMnpAllStageVersionsError>> {
@@ -78,7 +84,7 @@ async fn an_unknown_authority_is_refused_in_words() {
 async fn the_added_root_is_trusted() {
     let h = https().await;
     let c = builder(&h)
-        .add_root_certificate_pem(&h.ca.root_pem)
+        .add_root_certificate_pem(&h.root_pem)
         .build()
         .unwrap();
     describe(&c).await.unwrap();
@@ -100,17 +106,17 @@ async fn the_added_root_is_trusted() {
 async fn only_the_added_roots_without_the_platform_store() {
     let h = https().await;
     let c = builder(&h)
-        .add_root_certificate_pem(h.ca.root_pem.as_bytes())
+        .add_root_certificate_pem(h.root_pem.as_bytes())
         .platform_trust_store(false)
         .build()
         .unwrap();
     describe(&c).await.unwrap();
 
     // Another authority's root, in a bundle with a second one: still refused.
-    let other = TestCa::new("another CA").unwrap();
-    let third = TestCa::new("a third CA").unwrap();
+    let other = other_root("another CA");
+    let third = other_root("a third CA");
     let c = builder(&h)
-        .add_root_certificate_pem(format!("{}\n{}", other.root_pem, third.root_pem))
+        .add_root_certificate_pem(format!("{other}\n{third}"))
         .platform_trust_store(false)
         .build()
         .unwrap();
@@ -121,7 +127,7 @@ async fn only_the_added_roots_without_the_platform_store() {
     );
     // A bundle holding the right root among others is enough.
     let c = builder(&h)
-        .add_root_certificate_pem(format!("{}\n{}", other.root_pem, h.ca.root_pem))
+        .add_root_certificate_pem(format!("{other}\n{}", h.root_pem))
         .platform_trust_store(false)
         .build()
         .unwrap();
@@ -147,11 +153,11 @@ fn unusable_roots_are_named_at_build() {
         "invalid root certificate: PEM bundle 1: no -----BEGIN CERTIFICATE----- block"
     );
 
-    let ca = TestCa::new("good").unwrap();
+    let good = other_root("good");
     let broken = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
     let e = err(base()
-        .add_root_certificate_pem(&ca.root_pem)
-        .add_root_certificate_pem(format!("{}{broken}", ca.root_pem)));
+        .add_root_certificate_pem(&good)
+        .add_root_certificate_pem(format!("{good}{broken}")));
     assert!(
         matches!(e, ConfigError::InvalidRootCertificate { .. }),
         "{e:?}"
@@ -161,4 +167,66 @@ fn unusable_roots_are_named_at_build() {
             .starts_with("invalid root certificate: PEM bundle 2: certificate 2"),
         "{e}"
     );
+}
+
+#[tokio::test]
+async fn the_mock_certificate_names_localhost_and_one_root_serves_two_mocks() {
+    let ca = LoopbackCa::generate("shared root").unwrap();
+    let first = MockServer::builder()
+        .https_with(ca.clone())
+        .start()
+        .await
+        .unwrap();
+    let second = MockServer::builder()
+        .https_with(ca.clone())
+        .start()
+        .await
+        .unwrap();
+    for mock in [&first, &second] {
+        assert_eq!(mock.ca_certificate_pem(), Some(ca.root_pem()));
+        let localhost = format!("https://localhost:{}", mock.addr().port());
+        let c = client_builder(localhost)
+            .add_root_certificate_pem(ca.root_pem())
+            .platform_trust_store(false)
+            .build()
+            .unwrap();
+        describe(&c).await.unwrap();
+        assert_eq!(mock.handled("DescribeMNPAllStageVersions"), 1);
+    }
+}
+
+#[tokio::test]
+async fn plain_http_to_the_https_mock_and_a_stalled_handshake_end_promptly() {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let mock = MockServer::builder()
+        .https(true)
+        .header_read_timeout(Duration::from_millis(300))
+        .start()
+        .await
+        .unwrap();
+
+    // Plain HTTP where TLS is expected: refused, not answered, not hung.
+    let c = client_builder(format!("http://{}", mock.addr()))
+        .retry(RetryConfig::disabled())
+        .build()
+        .unwrap();
+    let e = describe(&c).await.unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Transport(_)), "{e:?}");
+
+    // A client that connects and never says hello is closed after the
+    // head's deadline, like a slow head over HTTP.
+    let mut stalled = tokio::net::TcpStream::connect(mock.addr()).await.unwrap();
+    let started = Instant::now();
+    let mut buf = [0u8; 16];
+    let read = tokio::time::timeout(Duration::from_secs(5), stalled.read(&mut buf)).await;
+    assert!(matches!(read, Ok(Ok(0)) | Ok(Err(_))), "{read:?}");
+    assert!(
+        started.elapsed() >= Duration::from_millis(250),
+        "{:?}",
+        started.elapsed()
+    );
+    let _ = stalled.shutdown().await;
+    assert!(mock.calls().is_empty(), "nothing reached the service");
 }

@@ -63,7 +63,12 @@
 mod limits;
 mod serve;
 mod store;
+#[cfg(feature = "mock-tls")]
+mod tls;
 mod verify;
+
+#[cfg(feature = "mock-tls")]
+pub use tls::{LoopbackCa, TlsSetupError};
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -161,6 +166,9 @@ struct Shared {
     header_read_timeout: Duration,
     /// How long a keep-alive connection may sit idle.
     idle_timeout: Duration,
+    /// Terminates TLS first, when serving HTTPS.
+    #[cfg(feature = "mock-tls")]
+    tls: Option<tokio_rustls::TlsAcceptor>,
 }
 
 /// The last `capacity` arrivals, in order; `first` numbers the oldest kept.
@@ -261,6 +269,18 @@ pub struct MockServerBuilder {
     call_log_capacity: usize,
     header_read_timeout: Duration,
     idle_timeout: Duration,
+    #[cfg(feature = "mock-tls")]
+    https: Https,
+}
+
+/// Whether the mock speaks HTTPS, and with which certificates.
+#[cfg(feature = "mock-tls")]
+#[derive(Clone)]
+enum Https {
+    Off,
+    /// Certificates made when the server starts.
+    Generate,
+    With(LoopbackCa),
 }
 
 impl std::fmt::Debug for MockServerBuilder {
@@ -287,6 +307,8 @@ impl Default for MockServerBuilder {
             call_log_capacity: 10_000,
             header_read_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
+            #[cfg(feature = "mock-tls")]
+            https: Https::Off,
         }
     }
 }
@@ -377,8 +399,39 @@ impl MockServerBuilder {
         self
     }
 
+    /// Serves HTTPS instead of HTTP (feature `mock-tls`), with a
+    /// certificate authority generated when the server starts
+    /// ([`LoopbackCa`]); [`MockServer::ca_certificate_pem`] is the root a
+    /// client must trust. HTTP/1.1 only; a TLS handshake must finish
+    /// within [`header_read_timeout`](Self::header_read_timeout).
+    /// Default: `false`.
+    #[cfg(feature = "mock-tls")]
+    pub fn https(mut self, https: bool) -> Self {
+        self.https = if https { Https::Generate } else { Https::Off };
+        self
+    }
+
+    /// Serves HTTPS with these certificates (feature `mock-tls`): for
+    /// several servers trusted through one root.
+    #[cfg(feature = "mock-tls")]
+    pub fn https_with(mut self, ca: LoopbackCa) -> Self {
+        self.https = Https::With(ca);
+        self
+    }
+
     /// Binds and starts serving on the current tokio runtime.
+    ///
+    /// Fails if the address cannot be bound, or (HTTPS) if the
+    /// certificates cannot be made.
     pub async fn start(self) -> std::io::Result<MockServer> {
+        #[cfg(feature = "mock-tls")]
+        let ca = match self.https {
+            Https::Off => None,
+            Https::Generate => {
+                Some(LoopbackCa::generate("tcmpp mock CA").map_err(std::io::Error::other)?)
+            }
+            Https::With(ca) => Some(ca),
+        };
         let listener = TcpListener::bind(self.addr).await?;
         let addr = listener.local_addr()?;
         let keys = if self.keys.is_empty() {
@@ -407,9 +460,17 @@ impl MockServerBuilder {
             rate_limits: self.rate_limits.then(limits::RateLimits::default),
             header_read_timeout: self.header_read_timeout,
             idle_timeout: self.idle_timeout,
+            #[cfg(feature = "mock-tls")]
+            tls: ca.as_ref().map(LoopbackCa::acceptor),
         });
         let task = tokio::spawn(serve::accept_loop(listener, shared.clone()));
-        Ok(MockServer { addr, shared, task })
+        Ok(MockServer {
+            addr,
+            shared,
+            task,
+            #[cfg(feature = "mock-tls")]
+            ca,
+        })
     }
 }
 
@@ -418,6 +479,8 @@ pub struct MockServer {
     addr: SocketAddr,
     shared: Arc<Shared>,
     task: JoinHandle<()>,
+    #[cfg(feature = "mock-tls")]
+    ca: Option<LoopbackCa>,
 }
 
 impl std::fmt::Debug for MockServer {
@@ -439,9 +502,22 @@ impl MockServer {
         MockServerBuilder::default()
     }
 
-    /// `http://127.0.0.1:PORT`, for `ClientBuilder::endpoint`.
+    /// `http://127.0.0.1:PORT` (`https://` when serving HTTPS), for
+    /// `ClientBuilder::endpoint`.
     pub fn endpoint(&self) -> String {
+        #[cfg(feature = "mock-tls")]
+        if self.ca.is_some() {
+            return format!("https://{}", self.addr);
+        }
         format!("http://{}", self.addr)
+    }
+
+    /// When serving HTTPS (feature `mock-tls`), the root certificate a
+    /// client must trust, PEM (for `ClientBuilder::add_root_certificate_pem`,
+    /// or written to a file for `REQUESTS_CA_BUNDLE` / `NODE_EXTRA_CA_CERTS`).
+    #[cfg(feature = "mock-tls")]
+    pub fn ca_certificate_pem(&self) -> Option<&str> {
+        self.ca.as_ref().map(LoopbackCa::root_pem)
     }
 
     /// The address it listens on.

@@ -50,44 +50,64 @@ pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
         };
         let shared = shared.clone();
         tokio::spawn(async move {
-            let (header_read, idle) = (shared.header_read_timeout, shared.idle_timeout);
             let activity = Arc::new(Activity::default());
-            let seen = activity.clone();
-            // Each request runs in its own task: a client that gives up
-            // (timeout) must not cancel work the "service" has started.
-            let service = service_fn(move |req| {
-                let busy = Busy::new(seen.clone());
-                let task = tokio::spawn(handle(req, shared.clone()));
-                async move {
-                    let answer = task.await.unwrap_or(Err(Dropped));
-                    drop(busy);
-                    answer
-                }
-            });
             let io = Tracked {
                 inner: stream,
                 activity: activity.clone(),
             };
-            let conn = http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(header_read)
-                .serve_connection(TokioIo::new(io), service);
-            tokio::pin!(conn);
-            // A connection ending (also on purpose, for `Fault::Drop`, or
-            // on a timeout) is not an error here.
-            loop {
-                let wait = activity.idle_deadline(idle);
-                if tokio::time::timeout_at(wait, conn.as_mut()).await.is_ok() {
-                    break;
+            #[cfg(feature = "mock-tls")]
+            if let Some(acceptor) = shared.tls.clone() {
+                // A handshake is part of the head: same deadline. A client
+                // that refuses the certificate ends it: not an error here.
+                let handshake = acceptor.accept(io);
+                if let Ok(Ok(tls)) =
+                    tokio::time::timeout(shared.header_read_timeout, handshake).await
+                {
+                    connection(tls, activity, shared).await;
                 }
-                if activity.is_idle_for(idle) {
-                    conn.as_mut().graceful_shutdown();
-                    // Idle: hyper closes at once; bounded all the same.
-                    let _ = tokio::time::timeout(idle, conn.as_mut()).await;
-                    break;
-                }
+                return;
             }
+            connection(io, activity, shared).await;
         });
+    }
+}
+
+/// Serves one connection's requests until it ends or idles out.
+async fn connection<I>(io: I, activity: Arc<Activity>, shared: Arc<Shared>)
+where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let (header_read, idle) = (shared.header_read_timeout, shared.idle_timeout);
+    let seen = activity.clone();
+    // Each request runs in its own task: a client that gives up
+    // (timeout) must not cancel work the "service" has started.
+    let service = service_fn(move |req| {
+        let busy = Busy::new(seen.clone());
+        let task = tokio::spawn(handle(req, shared.clone()));
+        async move {
+            let answer = task.await.unwrap_or(Err(Dropped));
+            drop(busy);
+            answer
+        }
+    });
+    let conn = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_read)
+        .serve_connection(TokioIo::new(io), service);
+    tokio::pin!(conn);
+    // A connection ending (also on purpose, for `Fault::Drop`, or
+    // on a timeout) is not an error here.
+    loop {
+        let wait = activity.idle_deadline(idle);
+        if tokio::time::timeout_at(wait, conn.as_mut()).await.is_ok() {
+            break;
+        }
+        if activity.is_idle_for(idle) {
+            conn.as_mut().graceful_shutdown();
+            // Idle: hyper closes at once; bounded all the same.
+            let _ = tokio::time::timeout(idle, conn.as_mut()).await;
+            break;
+        }
     }
 }
 

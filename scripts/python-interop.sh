@@ -4,7 +4,8 @@
 #
 # Makes (or reuses) a virtualenv in target/python-interop/venv with the pinned
 # SDK, starts the mock on a free loopback port with known credentials, runs
-# scripts/python_interop.py against it, and stops the mock on exit. Needs
+# scripts/python_interop.py against it, then again against a mock over HTTPS
+# (its CA given to the SDK), and stops the mock on exit. Needs
 # python3 with venv and pip, and the registry for the first run.
 # The checks cover the two seeded actions, authentication and parameter errors,
 # the other ways the SDK sends (GET with TC3, v1 HmacSHA1/HmacSHA256 over GET and POST),
@@ -12,9 +13,10 @@
 # spec/tcmpp.json (the spec the mock is built from).
 # Env: PYTHON (default python3) picks the interpreter the venv is made from;
 # TCMPP_BIN, the server program (default: the example, built with cargo).
+# shellcheck source-path=SCRIPTDIR/..
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-LOG_NAME=python-interop
+LOG_NAME='python-interop'
 source scripts/lib/server.sh
 source scripts/lib/venv.sh
 
@@ -24,16 +26,25 @@ work=target/python-interop
 # 1. The virtualenv with the pinned SDK; reused when it already has it.
 python_venv "$work/venv" "$SDK"
 
-# 2. The mock on a free port with known credentials.
-server_start "$work"
+# 2. The checks against a fresh mock, over HTTP, then over HTTPS with the CA it
+# writes. The script prints one line per check and `N passed, M failed` last.
+run_checks() {
+    local what=$1 status=0
+    shift
+    "${LOOPBACK_ENV[@]}" TCMPP_ENDPOINT="$SERVER_URL" "$@" \
+        TENCENTCLOUD_SECRET_ID="$SERVER_SECRET_ID" TENCENTCLOUD_SECRET_KEY="$SERVER_SECRET_KEY" \
+        TCMPP_SPEC=spec/tcmpp.json "$VENV_PYTHON" scripts/python_interop.py || status=$?
+    if ((status != 0)); then
+        server_log
+        die "the Python SDK interop checks over $what failed (exit $status)"
+    fi
+    server_check_alive
+}
 
-# 3. The checks. The script prints one line per check and `N passed, M failed` last.
-status=0
-"${LOOPBACK_ENV[@]}" TCMPP_ENDPOINT="127.0.0.1:$SERVER_PORT" \
-    TENCENTCLOUD_SECRET_ID="$SERVER_SECRET_ID" TENCENTCLOUD_SECRET_KEY="$SERVER_SECRET_KEY" \
-    TCMPP_SPEC=spec/tcmpp.json "$VENV_PYTHON" scripts/python_interop.py || status=$?
-if ((status != 0)); then
-    server_log
-    die "the Python SDK interop checks failed (exit $status)"
-fi
-server_check_alive
+server_start "$work/http"
+run_checks HTTP
+
+ca=$PWD/$work/https/ca.pem
+server_start "$work/https" --https --ca-file "$ca"
+note "over HTTPS, trusting $ca"
+run_checks HTTPS TCMPP_CA_FILE="$ca"

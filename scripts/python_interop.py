@@ -2,11 +2,14 @@
 """Interop check: the official Tencent Cloud Python SDK against the mock TCMPP server.
 
 Usage:
-    python_interop.py [--endpoint HOST:PORT] [--secret-id ID] [--secret-key KEY] [--spec PATH]
+    python_interop.py [--endpoint [https://]HOST:PORT] [--ca-file PATH] [--secret-id ID] [--secret-key KEY] [--spec PATH]
 
 Each option falls back to an environment variable: TCMPP_ENDPOINT,
-TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TCMPP_SPEC (default: the
-repository's spec/tcmpp.json). The endpoint must be a loopback address: this
+TCMPP_CA_FILE, TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TCMPP_SPEC
+(default: the repository's spec/tcmpp.json). An https:// endpoint needs the
+mock's CA file, given to the SDK as HttpProfile(certification=...): the SDK
+passes certifi's bundle to requests explicitly, so REQUESTS_CA_BUNDLE does
+not reach it. The endpoint must be a loopback address: this
 script never talks to anything else.
 
 Besides the seeded DescribeMNPAllStageVersions/CreateMNPVersion checks, it
@@ -53,6 +56,8 @@ OTHER_FORMS = [
     ("POST", "HmacSHA1", "1.0.304"),
     ("POST", "HmacSHA256", "1.0.305"),
 ]
+# How the SDK reaches the mock: "http", or "https" with the mock's CA file (set in main).
+TRANSPORT = {"protocol": "http", "certification": None}
 DEFAULT_SPEC = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "spec", "tcmpp.json")
 
 # Imported actions called with their spec example, chosen for variety: lists
@@ -92,11 +97,12 @@ def expect(cond, what):
 
 def client(endpoint, secret_id, secret_key, method="POST", sign_method="TC3-HMAC-SHA256"):
     # protocol="http" is what selects plain HTTP in this SDK (HttpProfile
-    # sets scheme = protocol; the default is https). reqMethod POST sends a
+    # sets scheme = protocol; the default is https), certification the CA
+    # bundle requests verifies HTTPS with (default: certifi's). reqMethod POST sends a
     # JSON body; TC3-HMAC-SHA256 is the default signMethod, named here anyway.
     # GET sends the parameters in the query string; HmacSHA1 and HmacSHA256
     # are v1 signatures (a form-encoded body for POST).
-    http = HttpProfile(protocol="http", endpoint=endpoint, reqMethod=method, reqTimeout=10)
+    http = HttpProfile(endpoint=endpoint, reqMethod=method, reqTimeout=10, **TRANSPORT)
     profile = ClientProfile(signMethod=sign_method, httpProfile=http)
     return tcmpp_client.TcmppClient(credential.Credential(secret_id, secret_key), REGION, profile)
 
@@ -229,7 +235,8 @@ def expect_error(call, code):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--endpoint", default=os.environ.get("TCMPP_ENDPOINT"), help="HOST:PORT of the mock")
+    parser.add_argument("--endpoint", default=os.environ.get("TCMPP_ENDPOINT"), help="[http(s)://]HOST:PORT of the mock")
+    parser.add_argument("--ca-file", default=os.environ.get("TCMPP_CA_FILE"), help="the mock's root certificate, for https://")
     parser.add_argument("--secret-id", default=os.environ.get("TENCENTCLOUD_SECRET_ID"))
     parser.add_argument("--secret-key", default=os.environ.get("TENCENTCLOUD_SECRET_KEY"))
     parser.add_argument("--spec", default=os.environ.get("TCMPP_SPEC") or DEFAULT_SPEC, help="the spec whose examples are sent")
@@ -237,6 +244,10 @@ def main():
     if not (args.endpoint and args.secret_id and args.secret_key):
         parser.error("need --endpoint, --secret-id and --secret-key (or TCMPP_ENDPOINT and TENCENTCLOUD_SECRET_*)")
     endpoint = args.endpoint
+    if endpoint.startswith("https://"):
+        if not args.ca_file:
+            parser.error("an https:// endpoint needs --ca-file (or TCMPP_CA_FILE)")
+        TRANSPORT.update(protocol="https", certification=args.ca_file)
     for prefix in ("http://", "https://"):
         if endpoint.startswith(prefix):
             endpoint = endpoint[len(prefix):]

@@ -8,7 +8,8 @@
 # stops the mock on exit. Needs node and npm, and the registry for the first run.
 # The checks: both seeded actions with the spec's example requests in the SDK's
 # default profile (v1 HmacSHA256, form-encoded POST), with TC3-HMAC-SHA256 and
-# HmacSHA1, and each over GET; a wrong SecretKey refused in each.
+# HmacSHA1, and each over GET; a wrong SecretKey refused in each. Over HTTP,
+# then again over HTTPS (serve --https) with NODE_EXTRA_CA_CERTS=its CA file.
 # Env: TCMPP_BIN, the server program (default: the example, built with cargo).
 # shellcheck source-path=SCRIPTDIR/..
 set -euo pipefail
@@ -59,3 +60,8 @@ run_checks() {
 
 server_start "$work/http"
 run_checks HTTP
+
+ca=$PWD/$work/https/ca.pem
+server_start "$work/https" --https --ca-file "$ca"
+note "over HTTPS, trusting $ca (NODE_EXTRA_CA_CERTS)"
+run_checks HTTPS NODE_EXTRA_CA_CERTS="$ca"

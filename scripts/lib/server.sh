@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the interop scripts (scripts/*-interop.sh); source it, do not run it.
 #
 # Gives each script the same messages, one exit trap, and one way to start the
@@ -47,8 +48,9 @@ trap 'exit 143' TERM
 
 # Prefix for every command that talks to the server: loopback traffic must never
 # go through a proxy from the environment (installs before it still may).
+# shellcheck disable=SC2034 # used by the scripts that source this file
 LOOPBACK_ENV=(env -u HTTP_PROXY -u HTTPS_PROXY -u ALL_PROXY -u http_proxy -u https_proxy -u all_proxy
-    NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost)
+    'NO_PROXY=127.0.0.1,localhost' 'no_proxy=127.0.0.1,localhost')
 
 # Sets SERVER_BIN: $TCMPP_BIN, or the example built with cargo.
 server_program() {
@@ -87,7 +89,10 @@ server_stop() {
 on_exit server_stop
 
 server_check_alive() {
-    [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null || { server_log; die "the server died"; }
+    if [[ -z $SERVER_PID ]] || ! kill -0 "$SERVER_PID" 2>/dev/null; then
+        server_log
+        die "the server died"
+    fi
 }
 
 # server_start DIR [SERVE ARGS...]: starts the server, waits for its first line.

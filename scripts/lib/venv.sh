@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by scripts/python-interop.sh and scripts/tccli-interop.sh; source it
 # after scripts/lib/server.sh (for note and die).
 #

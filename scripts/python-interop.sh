@@ -28,23 +28,8 @@ python_venv "$work/venv" "$SDK"
 
 # 2. The checks against a fresh mock, over HTTP, then over HTTPS with the CA it
 # writes. The script prints one line per check and `N passed, M failed` last.
-run_checks() {
-    local what=$1 status=0
-    shift
-    "${LOOPBACK_ENV[@]}" TCMPP_ENDPOINT="$SERVER_URL" "$@" \
-        TENCENTCLOUD_SECRET_ID="$SERVER_SECRET_ID" TENCENTCLOUD_SECRET_KEY="$SERVER_SECRET_KEY" \
-        TCMPP_SPEC=spec/tcmpp.json "$VENV_PYTHON" scripts/python_interop.py || status=$?
-    if ((status != 0)); then
-        server_log
-        die "the Python SDK interop checks over $what failed (exit $status)"
-    fi
-    server_check_alive
-}
-
 server_start "$work/http"
-run_checks HTTP
+server_run_checks "the Python SDK checks over HTTP" "$VENV_PYTHON" scripts/python_interop.py
 
-ca=$PWD/$work/https/ca.pem
-server_start "$work/https" --https --ca-file "$ca"
-note "over HTTPS, trusting $ca"
-run_checks HTTPS TCMPP_CA_FILE="$ca"
+server_start_https "$work/https"
+server_run_checks "the Python SDK checks over HTTPS" TCMPP_CA_FILE="$SERVER_CA" "$VENV_PYTHON" scripts/python_interop.py

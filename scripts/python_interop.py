@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import sys
-import traceback
 import uuid
 import warnings
 
@@ -41,6 +40,9 @@ from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentClo
 from tencentcloud.common.profile.client_profile import ClientProfile  # noqa: E402
 from tencentcloud.common.profile.http_profile import HttpProfile  # noqa: E402
 from tencentcloud.tcmpp.v20240801 import errorcodes, models, tcmpp_client  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from checks import CheckFailed, Checks, expect  # noqa: E402
 
 REGION = "ap-singapore"
 SEED_MNP_ID = "mpg9yjc0qbpkelik"
@@ -84,15 +86,6 @@ IMPORTED_ACTIONS = [
 ]
 # The negative check: this action's example without this required member.
 MISSING_ACTION, MISSING_MEMBER = "AddTeamMember", "MemberList"
-
-
-class CheckFailed(Exception):
-    pass
-
-
-def expect(cond, what):
-    if not cond:
-        raise CheckFailed(what)
 
 
 def client(endpoint, secret_id, secret_key, method="POST", sign_method="TC3-HMAC-SHA256"):
@@ -262,24 +255,13 @@ def main():
         parser.error("cannot read the spec %s: %s" % (args.spec, e))
 
     good = client(endpoint, args.secret_id, args.secret_key)
-    results = []
 
-    def check(name, fn):
-        try:
-            detail = fn()
-        except CheckFailed as e:
-            results.append(False)
-            print("FAIL %s: %s" % (name, e), flush=True)
-        except TencentCloudSDKException as e:
-            results.append(False)
-            print("FAIL %s: %s: %s (RequestId %s)" % (name, e.get_code(), e.get_message(), e.get_request_id()), flush=True)
-        except Exception as e:  # an unexpected SDK error or a bug here: report it and go on
-            results.append(False)
-            print("FAIL %s: unexpected %s: %s" % (name, type(e).__name__, e), flush=True)
-            traceback.print_exc(file=sys.stdout)
-        else:
-            results.append(True)
-            print("ok   %s%s" % (name, ": " + detail if detail else ""), flush=True)
+    def sdk_error(e):
+        if isinstance(e, TencentCloudSDKException):
+            return "%s: %s (RequestId %s)" % (e.get_code(), e.get_message(), e.get_request_id())
+        return None
+
+    check = Checks(describe=sdk_error)
 
     def describe_seed():
         resp = good.DescribeMNPAllStageVersions(describe_request())
@@ -423,10 +405,7 @@ def main():
         check("%s with its spec example" % action, imported(action))
     check("%s without %s -> MissingParameter" % (MISSING_ACTION, MISSING_MEMBER), missing_imported)
 
-    passed = sum(results)
-    failed = len(results) - passed
-    print("%d passed, %d failed" % (passed, failed), flush=True)
-    return 1 if failed else 0
+    return check.summary()
 
 
 if __name__ == "__main__":

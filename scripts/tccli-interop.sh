@@ -28,18 +28,8 @@ work=target/tccli-interop
 # 1. The virtualenv with both pins; reused when it already has them.
 python_venv target/python-interop/venv "$SDK" "$TCCLI"
 
-# 2. The mock over HTTPS, its CA written where the checks read it.
-server_start "$work/https" --https --ca-file "$PWD/$work/https/ca.pem"
-[[ -s $work/https/ca.pem ]] || die "the server did not write its CA to $work/https/ca.pem"
-
-# 3. The checks. The script prints one line per check and `N passed, M failed` last.
-status=0
-"${LOOPBACK_ENV[@]}" TCMPP_ENDPOINT="$SERVER_URL" TCMPP_CA_FILE="$PWD/$work/https/ca.pem" \
-    TCCLI_INTEROP_HOME="$PWD/$work/home" TCCLI="$PWD/target/python-interop/venv/bin/tccli" \
-    TENCENTCLOUD_SECRET_ID="$SERVER_SECRET_ID" TENCENTCLOUD_SECRET_KEY="$SERVER_SECRET_KEY" \
-    TCMPP_SPEC=spec/tcmpp.json "$VENV_PYTHON" scripts/tccli_interop.py || status=$?
-if ((status != 0)); then
-    server_log
-    die "the tccli interop checks failed (exit $status)"
-fi
-server_check_alive
+# 2. The checks against the mock over HTTPS. The script prints one line per
+# check and `N passed, M failed` last.
+server_start_https "$work/https"
+server_run_checks "the tccli checks" TCMPP_CA_FILE="$SERVER_CA" TCCLI_INTEROP_HOME="$PWD/$work/home" \
+    TCCLI="$PWD/target/python-interop/venv/bin/tccli" "$VENV_PYTHON" scripts/tccli_interop.py

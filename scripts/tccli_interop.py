@@ -36,6 +36,9 @@ import subprocess
 import sys
 import uuid
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from checks import CheckFailed, Checks, expect  # noqa: E402
+
 TCCLI_VERSION = "3.1.193.1"
 REGION = "ap-singapore"
 NEW_VERSION = "1.0.500"
@@ -52,15 +55,6 @@ sys.exit(main())
 PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 # What tccli prints on stderr for an SDK error.
 SDK_ERROR = re.compile(r"\[TencentCloudSDKException\] code:(\S+) message:(.*?) requestId:(\S+)", re.S)
-
-
-class CheckFailed(Exception):
-    pass
-
-
-def expect(cond, what):
-    if not cond:
-        raise CheckFailed(what)
 
 
 class Tccli:
@@ -151,20 +145,7 @@ def main():
     os.makedirs(args.home)
     tccli = Tccli(args)
     created = []  # (MNPVersion, intro)
-    results = []
-
-    def check(name, fn):
-        try:
-            detail = fn()
-        except CheckFailed as e:
-            results.append(False)
-            print("FAIL %s: %s" % (name, e), flush=True)
-        except Exception as e:  # a bug here or a hung tccli: report it and go on
-            results.append(False)
-            print("FAIL %s: unexpected %s: %s" % (name, type(e).__name__, e), flush=True)
-        else:
-            results.append(True)
-            print("ok   %s%s" % (name, ": " + detail if detail else ""), flush=True)
+    check = Checks()
 
     def lists(out):
         data = out.get("Data") or []
@@ -266,10 +247,7 @@ def main():
     check("tccli configure set: Describe lists %s" % CONFIGURED_VERSION, describe_lists(flags=False, credentials=False))
     check("tccli configure set with a wrong secretKey -> AuthFailure.SignatureFailure", configured_wrong_key)
 
-    passed = sum(results)
-    failed = len(results) - passed
-    print("%d passed, %d failed" % (passed, failed), flush=True)
-    return 1 if failed else 0
+    return check.summary()
 
 
 if __name__ == "__main__":

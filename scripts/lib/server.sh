@@ -6,11 +6,12 @@
 #
 #   LOG_NAME=node-interop                 # prefix of note/die messages
 #   source scripts/lib/server.sh
-#   on_exit my_cleanup                    # hooks run on exit, last added first
-#   server_start DIR [--https --ca-file F] # sets SERVER_PID, SERVER_PORT, SERVER_URL
-#   "${LOOPBACK_ENV[@]}" client $SERVER_URL # no proxy for the clients
-#   server_check_alive                     # dies, showing the server's stderr, if it died
-#   server_stop                            # also run on exit
+#   on_exit my_cleanup                 # hooks run on exit, last added first
+#   server_start DIR                   # sets SERVER_PID, SERVER_PORT, SERVER_URL
+#   server_start_https DIR             # the same over HTTPS; sets SERVER_CA (DIR/ca.pem)
+#   server_run_checks WHAT [VAR=VALUE...] COMMAND...
+#                                      # runs a checks program against the server
+#   server_stop                        # also run on exit
 #
 # The server program: $TCMPP_BIN if set (an installed `tcmpp`, by path or by
 # name on PATH), else the repository's example, built with cargo. It is started
@@ -27,6 +28,7 @@ SERVER_SECRET_KEY=${SERVER_SECRET_KEY:-interopsecretkey0000000000000000}
 SERVER_PID=
 SERVER_PORT=
 SERVER_URL=
+SERVER_CA=
 SERVER_DIR=
 SERVER_BIN=
 
@@ -48,7 +50,6 @@ trap 'exit 143' TERM
 
 # Prefix for every command that talks to the server: loopback traffic must never
 # go through a proxy from the environment (installs before it still may).
-# shellcheck disable=SC2034 # used by the scripts that source this file
 LOOPBACK_ENV=(env -u HTTP_PROXY -u HTTPS_PROXY -u ALL_PROXY -u http_proxy -u https_proxy -u all_proxy
     'NO_PROXY=127.0.0.1,localhost' 'no_proxy=127.0.0.1,localhost')
 
@@ -134,4 +135,29 @@ server_start() {
     done
     SERVER_URL=$scheme://127.0.0.1:$SERVER_PORT
     note "server (pid $SERVER_PID) listening on $SERVER_URL"
+}
+
+# server_start_https DIR: server_start DIR over HTTPS, its root certificate
+# written to DIR/ca.pem (absolute in SERVER_CA).
+server_start_https() {
+    local dir=$1
+    [[ $dir == /* ]] || dir=$PWD/$dir
+    SERVER_CA=$dir/ca.pem
+    server_start "$dir" --https --ca-file "$SERVER_CA"
+    [[ -s $SERVER_CA ]] || { server_log; die "the server did not write its CA to $SERVER_CA"; }
+}
+
+# server_run_checks WHAT [VAR=VALUE...] COMMAND...: runs a checks program with
+# TCMPP_ENDPOINT (the server's URL), the credentials, TCMPP_SPEC and no proxy;
+# if it fails, or the server died meanwhile, shows the server's stderr and dies.
+server_run_checks() {
+    local what=$1 status=0
+    shift
+    "${LOOPBACK_ENV[@]}" TCMPP_ENDPOINT="$SERVER_URL" TCMPP_SPEC=spec/tcmpp.json \
+        TENCENTCLOUD_SECRET_ID="$SERVER_SECRET_ID" TENCENTCLOUD_SECRET_KEY="$SERVER_SECRET_KEY" "$@" || status=$?
+    if ((status != 0)); then
+        server_log
+        die "$what failed (exit $status)"
+    fi
+    server_check_alive
 }

@@ -10,6 +10,11 @@
 //! `TCMPP_BENCH_CALLS` sets N (default 20000). The client runs with retries
 //! on (none happen) and a rate limit too high to wait, so that the limiter's
 //! bookkeeping is counted.
+//!
+//! `TCMPP_BENCH_ONLY=CLIENT` (`bare hyper`, `bare reqwest`,
+//! `reqwest+timeouts`, `tcmpp-api`) runs that client alone, sequentially,
+//! once: for counting instructions per call under callgrind, which the
+//! machine's noise does not move (`scripts/instructions-per-call.sh`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failed bench may panic
 
@@ -310,16 +315,30 @@ fn run(calls: usize, answer_name: &str, answer: Bytes) {
         })
     };
 
+    let names = [
+        "bare hyper",
+        "bare reqwest",
+        "reqwest+timeouts",
+        "tcmpp-api",
+    ];
+    if let Ok(only) = std::env::var("TCMPP_BENCH_ONLY") {
+        let f = match names.iter().position(|n| *n == only) {
+            Some(0) => hyper_bare(1),
+            Some(1) => reqwest_bare(1, false),
+            Some(2) => reqwest_bare(1, true),
+            Some(3) => tcmpp(1),
+            _ => panic!("TCMPP_BENCH_ONLY must be one of {names:?}, not {only:?}"),
+        };
+        println!(
+            "{only}, {answer_name} answer: {:?} CPU per call",
+            f.cpu_per_call
+        );
+        return;
+    }
     println!(
         "\nloopback, {answer_name} answer ({size} bytes): {calls} Describe calls per case in {ROUNDS} interleaved rounds (medians), server on another thread"
     );
     for in_flight in [1usize, 16] {
-        let names = [
-            "bare hyper",
-            "bare reqwest",
-            "reqwest+timeouts",
-            "tcmpp-api",
-        ];
         let mut runs: Vec<Vec<Figures>> = vec![Vec::new(); names.len()];
         for _ in 0..ROUNDS {
             runs[0].push(hyper_bare(in_flight));

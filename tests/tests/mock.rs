@@ -193,6 +193,15 @@ async fn authentication_errors_map_to_their_variants() {
 /// Sends a hand-made request (what the typed client cannot produce) and
 /// classifies the answer's code as the client would.
 async fn raw(mock: &MockServer, edit: impl FnOnce(&mut RawRequest)) -> DescribeKind {
+    let answer = raw_answer(mock, edit).await;
+    match answer["Response"]["Error"]["Code"].as_str() {
+        Some(code) => DescribeKind::from_code(code),
+        None => panic!("expected an error, got {answer}"),
+    }
+}
+
+/// Sends a hand-made request; the answer's JSON.
+async fn raw_answer(mock: &MockServer, edit: impl FnOnce(&mut RawRequest)) -> Value {
     let creds = mock.credentials();
     let mut r = RawRequest {
         action: "DescribeMNPAllStageVersions".into(),
@@ -204,6 +213,8 @@ async fn raw(mock: &MockServer, edit: impl FnOnce(&mut RawRequest)) -> DescribeK
             .as_secs(),
         secret_key: creds.secret_key().to_owned(),
         authorization: None,
+        timestamp_header: None,
+        extra_headers: Vec::new(),
     };
     edit(&mut r);
     let host = mock.endpoint().trim_start_matches("http://").to_owned();
@@ -221,7 +232,7 @@ async fn raw(mock: &MockServer, edit: impl FnOnce(&mut RawRequest)) -> DescribeK
             &req,
         )
     });
-    let answer = reqwest::Client::builder()
+    let mut request = reqwest::Client::builder()
         .no_proxy()
         .build()
         .unwrap()
@@ -230,8 +241,15 @@ async fn raw(mock: &MockServer, edit: impl FnOnce(&mut RawRequest)) -> DescribeK
         .header("authorization", auth)
         .header("x-tc-action", r.action)
         .header("x-tc-version", r.version)
-        .header("x-tc-timestamp", r.timestamp.to_string())
-        .header("x-tc-region", "ap-singapore")
+        .header(
+            "x-tc-timestamp",
+            r.timestamp_header.unwrap_or(r.timestamp.to_string()),
+        )
+        .header("x-tc-region", "ap-singapore");
+    for (name, value) in r.extra_headers {
+        request = request.header(name, value);
+    }
+    let answer = request
         .body(r.body)
         .send()
         .await
@@ -241,10 +259,7 @@ async fn raw(mock: &MockServer, edit: impl FnOnce(&mut RawRequest)) -> DescribeK
         .unwrap();
     let answer: Value = serde_json::from_slice(&answer).unwrap();
     assert!(answer["Response"]["RequestId"].is_string(), "{answer}");
-    match answer["Response"]["Error"]["Code"].as_str() {
-        Some(code) => DescribeKind::from_code(code),
-        None => panic!("expected an error, got {answer}"),
-    }
+    answer
 }
 
 struct RawRequest {
@@ -254,6 +269,10 @@ struct RawRequest {
     timestamp: u64,
     secret_key: String,
     authorization: Option<String>,
+    /// Sent as `X-TC-Timestamp` instead of `timestamp` (which is signed).
+    timestamp_header: Option<String>,
+    /// Sent besides the usual headers (a name already sent is sent twice).
+    extra_headers: Vec<(&'static str, String)>,
 }
 
 #[tokio::test]
@@ -305,6 +324,53 @@ async fn protocol_errors_map_to_their_variants() {
         DescribeKind::InvalidParameter
     );
     assert_eq!(mock.handled("DescribeMNPAllStageVersions"), 0);
+}
+
+#[tokio::test]
+async fn repeated_headers_odd_timestamps_and_languages_are_refused_by_name() {
+    let mock = MockServer::start().await.unwrap();
+    for name in [
+        "x-tc-action",
+        "x-tc-region",
+        "content-type",
+        "authorization",
+    ] {
+        let kind = raw(&mock, |r| {
+            let value = match name {
+                "x-tc-action" => "DescribeMNPAllStageVersions",
+                "content-type" => "application/json",
+                "authorization" => "TC3-HMAC-SHA256 Credential=x",
+                _ => "ap-singapore",
+            };
+            r.extra_headers.push((name, value.to_owned()));
+        })
+        .await;
+        assert_eq!(kind, DescribeKind::InvalidParameter, "{name} twice");
+    }
+    // A negative or non-numeric timestamp is there, just not valid.
+    for bad in ["-5", "soon", "1.5e9"] {
+        let kind = raw(&mock, |r| r.timestamp_header = Some(bad.to_owned())).await;
+        assert_eq!(kind, DescribeKind::InvalidParameterValue, "{bad}");
+    }
+    let kind = raw(&mock, |r| r.timestamp_header = Some(" ".to_owned())).await;
+    assert_eq!(kind, DescribeKind::MissingParameter);
+    // The two languages the service speaks pass; another is refused.
+    for lang in ["fr-FR", "en-us", &"x".repeat(10_000)] {
+        let kind = raw(&mock, |r| {
+            r.extra_headers.push(("x-tc-language", lang.to_owned()))
+        })
+        .await;
+        assert_eq!(kind, DescribeKind::InvalidParameterValue, "{lang:.10}");
+    }
+    assert_eq!(mock.handled("DescribeMNPAllStageVersions"), 0);
+    for lang in ["en-US", "zh-CN"] {
+        let answer = raw_answer(&mock, |r| {
+            r.extra_headers.push(("x-tc-language", lang.to_owned()))
+        })
+        .await;
+        assert!(answer["Response"]["Data"].is_array(), "{lang}: {answer}");
+    }
+    assert_eq!(mock.handled("DescribeMNPAllStageVersions"), 2);
 }
 
 #[tokio::test]

@@ -688,7 +688,17 @@ async fn v1_refusals() {
     let mut extra = describe();
     extra.params.push(("Extra".into(), "1".into()));
     assert_eq!(code(&extra.send(&mock).await), Some("UnknownParameter"));
+    let mut french = describe();
+    french.params.push(("Language".into(), "fr-FR".into()));
+    assert_eq!(
+        code(&french.send(&mock).await),
+        Some("InvalidParameterValue")
+    );
     assert_eq!(mock.handled(DESCRIBE), 0);
+    let mut chinese = describe();
+    chinese.params.push(("Language".into(), "zh-CN".into()));
+    assert_eq!(code(&chinese.send(&mock).await), None);
+    assert_eq!(mock.handled(DESCRIBE), 1);
 
     // Strict about the host for v1 too.
     let strict = MockServer::builder()

@@ -60,6 +60,7 @@
 //! no bytes moving for [`MockServerBuilder::idle_timeout`] (default 60 s)
 //! is shut down gracefully, so idle keep-alive connections do not pile up.
 
+mod headers;
 mod limits;
 mod serve;
 mod store;

@@ -18,6 +18,7 @@ use serde_json::{Map, Value, json};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 
+use super::headers;
 use super::verify::{self, ApiError};
 use super::{CallRecord, Fault, Shared, lock};
 use crate::operation::OperationInfo;
@@ -329,6 +330,7 @@ fn process(
             ),
         ));
     }
+    headers::single(headers)?;
     if let Some(pairs) = v1_pairs(parts, body) {
         return process_v1(shared, method, headers, &pairs, arrived, authenticated);
     }
@@ -349,6 +351,8 @@ fn process(
     };
     let key = verify::authenticate(shared, &signed, service, shared.now())?;
     *authenticated = true;
+    let language = headers.get("x-tc-language").map(|v| v.as_bytes());
+    headers::language(language, "X-TC-Language header")?;
     verify::content_type(method, headers)?;
     let op = verify::operation(shared, &verify::Common::from_headers(headers))?;
     rate_limit(shared, key.secret_id(), op, arrived)?;
@@ -409,6 +413,8 @@ fn process_v1(
 ) -> Result<Map<String, Value>, ApiError> {
     let key = verify::authenticate_v1(shared, method, headers, pairs, shared.now())?;
     *authenticated = true;
+    let language = verify::param(pairs, "Language").map(str::as_bytes);
+    headers::language(language, "Language parameter")?;
     verify::content_type_v1(method, headers)?;
     let common = verify::Common {
         action: verify::param(pairs, "Action"),

@@ -30,6 +30,37 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
+/// The request's `Timestamp` (header or v1 parameter): present, Unix
+/// seconds, and within the allowed skew of the mock's clock. A value that
+/// is there but not Unix seconds (negative, text) is not "missing".
+fn fresh_timestamp(shared: &Shared, raw: Option<&str>, now: u64) -> Result<u64, ApiError> {
+    let raw = raw
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            ApiError::new(
+                "MissingParameter",
+                "The request is missing a required parameter `Timestamp`.",
+            )
+        })?;
+    let timestamp: u64 = raw.parse().map_err(|_| {
+        ApiError::new(
+            "InvalidParameterValue",
+            "The parameter `Timestamp` must be a Unix time in seconds: a non-negative integer.",
+        )
+    })?;
+    if now.abs_diff(timestamp) > shared.max_skew.as_secs() {
+        return Err(ApiError::new(
+            "AuthFailure.SignatureExpire",
+            format!(
+                "Signature expired. Timestamp {timestamp} is more than {} s from the server time {now}.",
+                shared.max_skew.as_secs()
+            ),
+        ));
+    }
+    Ok(timestamp)
+}
+
 /// The parsed `Authorization` header.
 struct Authorization<'a> {
     secret_id: &'a str,
@@ -107,23 +138,7 @@ pub(crate) fn authenticate<'s>(
                 "The SecretId is not found, please ensure that your SecretId is correct.",
             )
         })?;
-    let timestamp: u64 = header(headers, "x-tc-timestamp")
-        .and_then(|t| t.trim().parse().ok())
-        .ok_or_else(|| {
-            ApiError::new(
-                "MissingParameter",
-                "The request is missing a required parameter `Timestamp`.",
-            )
-        })?;
-    if now.abs_diff(timestamp) > shared.max_skew.as_secs() {
-        return Err(ApiError::new(
-            "AuthFailure.SignatureExpire",
-            format!(
-                "Signature expired. Timestamp {timestamp} is more than {} s from the server time {now}.",
-                shared.max_skew.as_secs()
-            ),
-        ));
-    }
+    let timestamp = fresh_timestamp(shared, header(headers, "x-tc-timestamp"), now)?;
     let mut signed: Vec<(&str, &str)> = Vec::new();
     for name in auth.signed_headers.split(';') {
         let value = header(headers, name.trim()).ok_or_else(invalid)?;
@@ -281,18 +296,7 @@ pub(crate) fn authenticate_v1<'s>(
                 "The SecretId is not found, please ensure that your SecretId is correct.",
             )
         })?;
-    let timestamp: u64 = param(pairs, "Timestamp")
-        .and_then(|t| t.trim().parse().ok())
-        .ok_or_else(|| missing("Timestamp"))?;
-    if now.abs_diff(timestamp) > shared.max_skew.as_secs() {
-        return Err(ApiError::new(
-            "AuthFailure.SignatureExpire",
-            format!(
-                "Signature expired. Timestamp {timestamp} is more than {} s from the server time {now}.",
-                shared.max_skew.as_secs()
-            ),
-        ));
-    }
+    fresh_timestamp(shared, param(pairs, "Timestamp"), now)?;
     param(pairs, "Nonce")
         .filter(|n| !n.is_empty())
         .ok_or_else(|| missing("Nonce"))?;

@@ -106,12 +106,18 @@ pub(crate) struct Signed<'a> {
     pub body: &'a [u8],
 }
 
+/// The `X-TC-Content-SHA256` value by which a TC3 request leaves its body
+/// out of the signature (the official SDKs' `unsignedPayload` option): the
+/// canonical request then carries the hash of this text instead.
+const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+
 /// Checks the TC3 signature over the headers the client says it signed.
 ///
 /// Header names and values are canonical lower-cased and trimmed. The
 /// signed `host` may be the `Host` header as sent or, unless the mock is
 /// strict about it, that value without the mock's `:port` (what the Node
-/// SDK signs).
+/// SDK signs). With `X-TC-Content-SHA256: UNSIGNED-PAYLOAD` the body is not
+/// signed.
 pub(crate) fn authenticate<'s>(
     shared: &'s Shared,
     req: &Signed<'_>,
@@ -144,8 +150,12 @@ pub(crate) fn authenticate<'s>(
         let value = header(headers, name.trim()).ok_or_else(invalid)?;
         signed.push((name, value));
     }
+    let payload = match header(headers, "x-tc-content-sha256") {
+        Some(v) if v.trim() == UNSIGNED_PAYLOAD => UNSIGNED_PAYLOAD.as_bytes(),
+        _ => req.body,
+    };
     let matches = |signed: &[(&str, &str)]| {
-        let canonical = signing::canonical_request_with(req.method, req.query, signed, req.body);
+        let canonical = signing::canonical_request_with(req.method, req.query, signed, payload);
         let expected = signing::signature_of_canonical(
             key.secret_key(),
             timestamp,

@@ -8,7 +8,8 @@
 # (its CA given to the SDK), and stops the mock on exit. Needs
 # python3 with venv and pip, and the registry for the first run.
 # The checks cover the two seeded actions, authentication and parameter errors,
-# the other ways the SDK sends (GET with TC3, v1 HmacSHA1/HmacSHA256 over GET and POST),
+# the other ways the SDK sends (GET with TC3, v1 HmacSHA1/HmacSHA256 over GET and POST,
+# TC3 with unsignedPayload over both),
 # and imported actions called with the request and answer examples of
 # spec/tcmpp.json (the spec the mock is built from).
 # Env: PYTHON (default python3) picks the interpreter the venv is made from;

@@ -50,13 +50,17 @@ SEED_PLATFORM_ID = "T04257DS9431720WTAG"
 SEED_PHASES = ["Platform", "Online", "Develop", "Develop", "Develop"]
 NEW_VERSION = "1.0.300"
 NEW_INTRO = "python sdk interop " + uuid.uuid4().hex[:8]
-# The other ways the SDK sends a request: (reqMethod, signMethod, the version it creates).
+# The other ways the SDK sends a request: (reqMethod, signMethod, the version it
+# creates); "TC3-HMAC-SHA256 unsignedPayload" is TC3 with ClientProfile.unsignedPayload.
+UNSIGNED = "TC3-HMAC-SHA256 unsignedPayload"
 OTHER_FORMS = [
     ("GET", "TC3-HMAC-SHA256", "1.0.301"),
     ("GET", "HmacSHA1", "1.0.302"),
     ("GET", "HmacSHA256", "1.0.303"),
     ("POST", "HmacSHA1", "1.0.304"),
     ("POST", "HmacSHA256", "1.0.305"),
+    ("POST", UNSIGNED, "1.0.306"),
+    ("GET", UNSIGNED, "1.0.307"),
 ]
 # How the SDK reaches the mock: "http", or "https" with the mock's CA file (set in main).
 TRANSPORT = {"protocol": "http", "certification": None}
@@ -94,9 +98,11 @@ def client(endpoint, secret_id, secret_key, method="POST", sign_method="TC3-HMAC
     # bundle requests verifies HTTPS with (default: certifi's). reqMethod POST sends a
     # JSON body; TC3-HMAC-SHA256 is the default signMethod, named here anyway.
     # GET sends the parameters in the query string; HmacSHA1 and HmacSHA256
-    # are v1 signatures (a form-encoded body for POST).
+    # are v1 signatures (a form-encoded body for POST). unsignedPayload sends
+    # X-TC-Content-SHA256: UNSIGNED-PAYLOAD and leaves the body unsigned.
     http = HttpProfile(endpoint=endpoint, reqMethod=method, reqTimeout=10, **TRANSPORT)
-    profile = ClientProfile(signMethod=sign_method, httpProfile=http)
+    profile = ClientProfile(signMethod=sign_method.split()[0], httpProfile=http)
+    profile.unsignedPayload = sign_method == UNSIGNED
     return tcmpp_client.TcmppClient(credential.Credential(secret_id, secret_key), REGION, profile)
 
 

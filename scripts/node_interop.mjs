@@ -233,7 +233,8 @@ async function main() {
     const method = reqMethod || "POST";
     const sign = signMethod || "HmacSHA256";
     const good = client({ reqMethod, signMethod });
-    const intro = `node sdk interop ${RUN} ${method} ${sign}`;
+    // Text the encodings must carry intact: non-ASCII, and what forms and query strings escape.
+    const intro = `node sdk interop ${RUN} ${method} ${sign}: 版本说明 ü &=+%~*'()`;
 
     await check(`${label}: DescribeMNPAllStageVersions`, () => describeLists(good, method, sign));
     await check(`${label}: CreateMNPVersion ${version} returns a TaskId`, async () => {

@@ -236,7 +236,7 @@ def main():
     check("without the mock's CA: the certificate is refused", untrusted({}))
     check("REQUESTS_CA_BUNDLE alone does not make tccli trust the CA", untrusted({"REQUESTS_CA_BUNDLE": args.ca_file}))
     check("DescribeMNPAllStageVersions lists the seed versions", describe_seed)
-    check("CreateMNPVersion %s returns a TaskId" % NEW_VERSION, create_version(NEW_VERSION, "tccli interop " + run_id))
+    check("CreateMNPVersion %s returns a TaskId" % NEW_VERSION, create_version(NEW_VERSION, "tccli interop %s: 版本说明 ü &=+%%" % run_id))
     check("DescribeMNPAllStageVersions lists %s" % NEW_VERSION, describe_lists())
     check("wrong SecretKey -> AuthFailure.SignatureFailure", wrong_key)
     check("unknown SecretId -> AuthFailure.SecretIdNotFound", unknown_id)

@@ -14,7 +14,8 @@
 #   server_stop                        # also run on exit
 #
 # The server program: $TCMPP_BIN if set (an installed `tcmpp`, by path or by
-# name on PATH), else the repository's example, built with cargo. It is started
+# name on PATH), else built with cargo: the workspace's tcmpp-cli where there
+# is one, else the tcmpp-api example. It is started
 # as `PROGRAM serve --port 0 [ARGS]` with TENCENTCLOUD_SECRET_ID/KEY from
 # SERVER_SECRET_ID/SERVER_SECRET_KEY, and must print
 # `listening on http(s)://127.0.0.1:PORT` as its first stdout line.
@@ -53,7 +54,7 @@ trap 'exit 143' TERM
 LOOPBACK_ENV=(env -u HTTP_PROXY -u HTTPS_PROXY -u ALL_PROXY -u http_proxy -u https_proxy -u all_proxy
     'NO_PROXY=127.0.0.1,localhost' 'no_proxy=127.0.0.1,localhost')
 
-# Sets SERVER_BIN: $TCMPP_BIN, or the example built with cargo.
+# Sets SERVER_BIN: $TCMPP_BIN, or the program built with cargo.
 server_program() {
     [[ -n $SERVER_BIN ]] && return 0
     if [[ -n ${TCMPP_BIN:-} ]]; then
@@ -61,14 +62,21 @@ server_program() {
         note "server: $SERVER_BIN (TCMPP_BIN)"
         return 0
     fi
-    cargo build --quiet --example tcmpp -p tcmpp-api || die "cargo build --example tcmpp failed"
-    local target_dir
-    target_dir=$(cargo metadata --format-version 1 --no-deps | grep -o '"target_directory":"[^"]*"' | head -n 1 |
+    local meta target_dir
+    meta=$(cargo metadata --format-version 1 --no-deps) || die "cargo metadata failed"
+    target_dir=$(grep -o '"target_directory":"[^"]*"' <<<"$meta" | head -n 1 |
         sed -e 's/^"target_directory":"//' -e 's/"$//') || true
     [[ -n $target_dir ]] || die "could not read the target directory from cargo metadata"
-    SERVER_BIN=$target_dir/debug/examples/tcmpp
+    if grep -qF '"name":"tcmpp-cli"' <<<"$meta"; then
+        # The program's own crate, where the workspace has it.
+        cargo build --quiet -p tcmpp-cli --bin tcmpp || die "cargo build -p tcmpp-cli failed"
+        SERVER_BIN=$target_dir/debug/tcmpp
+    else
+        cargo build --quiet --example tcmpp -p tcmpp-api || die "cargo build --example tcmpp failed"
+        SERVER_BIN=$target_dir/debug/examples/tcmpp
+    fi
     [[ -x $SERVER_BIN ]] || die "$SERVER_BIN was not built"
-    note "server: $SERVER_BIN (the example; set TCMPP_BIN to use an installed tcmpp)"
+    note "server: $SERVER_BIN (built with cargo; set TCMPP_BIN to use an installed tcmpp)"
 }
 
 server_log() {

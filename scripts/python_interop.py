@@ -41,6 +41,7 @@ from tencentcloud.common.profile.client_profile import ClientProfile  # noqa: E4
 from tencentcloud.common.profile.http_profile import HttpProfile  # noqa: E402
 from tencentcloud.tcmpp.v20240801 import errorcodes, models, tcmpp_client  # noqa: E402
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from checks import CheckFailed, Checks, expect  # noqa: E402
 

@@ -36,6 +36,7 @@ import subprocess
 import sys
 import uuid
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from checks import CheckFailed, Checks, expect  # noqa: E402
 

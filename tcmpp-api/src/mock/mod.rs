@@ -515,7 +515,8 @@ impl MockServer {
 
     /// When serving HTTPS (feature `mock-tls`), the root certificate a
     /// client must trust, PEM (for `ClientBuilder::add_root_certificate_pem`,
-    /// or written to a file for `REQUESTS_CA_BUNDLE` / `NODE_EXTRA_CA_CERTS`).
+    /// or written to a file for Node's `NODE_EXTRA_CA_CERTS` or the Python
+    /// SDK's `HttpProfile(certification=...)`).
     #[cfg(feature = "mock-tls")]
     pub fn ca_certificate_pem(&self) -> Option<&str> {
         self.ca.as_ref().map(LoopbackCa::root_pem)

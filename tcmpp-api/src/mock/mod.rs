@@ -161,6 +161,14 @@ struct Shared {
     header_read_timeout: Duration,
     /// How long a keep-alive connection may sit idle.
     idle_timeout: Duration,
+    /// Bodies being read or handled, in KiB: a request waits for its share.
+    body_budget: Arc<tokio::sync::Semaphore>,
+    /// The whole budget, in KiB.
+    body_budget_kib: u32,
+    /// How long a request's body may take to arrive, budget wait included.
+    body_read_timeout: Duration,
+    /// Turns at verifying and parsing a big body ([`serve::HEAVY`]).
+    heavy: tokio::sync::Semaphore,
 }
 
 /// The last `capacity` arrivals, in order; `first` numbers the oldest kept.
@@ -261,6 +269,8 @@ pub struct MockServerBuilder {
     call_log_capacity: usize,
     header_read_timeout: Duration,
     idle_timeout: Duration,
+    body_bytes_in_flight: usize,
+    body_read_timeout: Duration,
 }
 
 impl std::fmt::Debug for MockServerBuilder {
@@ -287,6 +297,8 @@ impl Default for MockServerBuilder {
             call_log_capacity: 10_000,
             header_read_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
+            body_bytes_in_flight: 64 << 20,
+            body_read_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -377,6 +389,28 @@ impl MockServerBuilder {
         self
     }
 
+    /// How many bytes of request bodies the mock holds at once, all
+    /// connections together: a request's body is read only once its share
+    /// is free (its `Content-Length` up front, as it arrives without one),
+    /// and held until it is answered. A request that cannot get its share
+    /// within [`body_read_timeout`](Self::body_read_timeout) is answered
+    /// `ServiceUnavailable`; a body larger than the whole budget,
+    /// `RequestSizeLimitExceeded`. Default: 64 MiB (six bodies at the
+    /// service's 10 MB limit).
+    pub fn max_body_bytes_in_flight(mut self, bytes: usize) -> Self {
+        self.body_bytes_in_flight = bytes;
+        self
+    }
+
+    /// How long a request's body may take to arrive after its head, waiting
+    /// for its share of [`max_body_bytes_in_flight`](Self::max_body_bytes_in_flight)
+    /// included; past it the answer is `InvalidRequest` (or
+    /// `ServiceUnavailable` while still waiting for budget). Default: 10 s.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.body_read_timeout = timeout;
+        self
+    }
+
     /// Binds and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<MockServer> {
         let listener = TcpListener::bind(self.addr).await?;
@@ -392,6 +426,7 @@ impl MockServerBuilder {
                 .build_hasher()
                 .finish()
         };
+        let budget_kib = u32::try_from(self.body_bytes_in_flight / 1024).unwrap_or(u32::MAX);
         let shared = Arc::new(Shared {
             store: Mutex::new(store::Store::seeded(self.operations, self.max_versions)),
             operations: self.operations,
@@ -407,6 +442,10 @@ impl MockServerBuilder {
             rate_limits: self.rate_limits.then(limits::RateLimits::default),
             header_read_timeout: self.header_read_timeout,
             idle_timeout: self.idle_timeout,
+            body_budget: Arc::new(tokio::sync::Semaphore::new(budget_kib as usize)),
+            body_budget_kib: budget_kib,
+            body_read_timeout: self.body_read_timeout,
+            heavy: tokio::sync::Semaphore::new(serve::HEAVY),
         });
         let task = tokio::spawn(serve::accept_loop(listener, shared.clone()));
         Ok(MockServer { addr, shared, task })

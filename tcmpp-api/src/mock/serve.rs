@@ -463,11 +463,12 @@ async fn read_body(
             Ok(None) => break,
             Ok(Some(Err(e))) => {
                 let message = match declared {
-                    Some(n) if e.is_incomplete_message() => format!(
+                    // The connection ended or failed before the length.
+                    Some(n) => format!(
                         "The request body ended after {} of its {n} bytes.",
                         buf.len()
                     ),
-                    _ => format!("The request body could not be read: {e}."),
+                    None => format!("The request body could not be read: {e}."),
                 };
                 return Err(ApiError::new("InvalidRequest", message));
             }

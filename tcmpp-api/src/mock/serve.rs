@@ -171,7 +171,7 @@ struct Linger {
 /// closing a socket with unread bytes resets the connection, and a client
 /// still sending would lose the answer.
 const LINGER: Duration = Duration::from_secs(2);
-const LINGER_BYTES: usize = 16 << 20;
+const LINGER_BYTES: usize = 32 << 20;
 
 impl AsyncRead for Tracked {
     fn poll_read(

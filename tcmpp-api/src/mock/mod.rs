@@ -59,6 +59,21 @@
 //! header read timeout), and a connection with no request in progress and
 //! no bytes moving for [`MockServerBuilder::idle_timeout`] (default 60 s)
 //! is shut down gracefully, so idle keep-alive connections do not pile up.
+//!
+//! A request that is not validly signed costs it little. What the head
+//! alone refuses (method, path, a malformed or unknown TC3 `Authorization`,
+//! a stale timestamp, a `SignedHeaders` list naming a header twice, one
+//! the request lacks, or more than 32) is answered before the body is read.
+//! Bodies are read within a budget for all connections together
+//! ([`MockServerBuilder::max_body_bytes_in_flight`], default 64 MiB) and
+//! by [`MockServerBuilder::body_read_timeout`] (default 10 s); bodies of
+//! 64 KiB or more are hashed and parsed on blocking threads, two at a time,
+//! so they do not hold up other connections' answers. A body over the
+//! service's 10 MB is answered `RequestSizeLimitExceeded` (refused unread
+//! when its `Content-Length` says so), one cut short `InvalidRequest`, and
+//! a closing connection reads and discards what the client still sends
+//! (up to 2 s or 32 MiB) so that the client gets the answer rather than a
+//! reset. Error messages quote at most 64 characters of a value.
 
 mod limits;
 mod serve;

@@ -317,10 +317,10 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
             }
             let (result, authenticated) = match body {
                 Ok(body) => {
-                    let shared = shared.clone();
-                    offload(&shared.clone(), big, move || {
+                    let owned = shared.clone();
+                    offload(&shared, big, move || {
                         let mut authenticated = false;
-                        let r = process(&shared, &parts, &body.bytes, arrived, &mut authenticated);
+                        let r = process(&owned, &parts, &body.bytes, arrived, &mut authenticated);
                         (r, authenticated)
                     })
                     .await

@@ -21,11 +21,10 @@ use serde_json::{Value, json};
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
 use tcmpp_api::mock::{Fault, MockServer};
 use tcmpp_api::{RateLimit, RetryConfig, signing};
+use tcmpp_tests::calls::{self, MNP, PLATFORM};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-const MNP: &str = "mpg9yjc0qbpkelik";
-const PLATFORM: &str = "T04257DS9431720WTAG";
 const DESCRIBE: &str = "DescribeMNPAllStageVersions";
 const MIB: usize = 1 << 20;
 
@@ -197,15 +196,10 @@ fn client(mock: &MockServer) -> tcmpp_api::Client {
         .unwrap()
 }
 
+/// How long a Describe takes.
 async fn describe(client: &tcmpp_api::Client) -> Duration {
     let started = Instant::now();
-    client
-        .describe_mnp_all_stage_versions()
-        .mnp_id(MNP)
-        .platform_id(PLATFORM)
-        .send()
-        .await
-        .unwrap();
+    calls::describe(client).await.unwrap();
     started.elapsed()
 }
 
@@ -536,20 +530,13 @@ async fn error_messages_quote_an_excerpt_of_a_value() {
         tcmpp_api::mock::DEMO_SECRET_ID,
         now()
     );
-    let answer = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
-        .post(mock.endpoint())
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let answer: Value = serde_json::from_slice(&answer).unwrap();
+    let request = format!(
+        "POST / HTTP/1.1\r\nhost: {}\r\ncontent-type: application/x-www-form-urlencoded\r\n\
+         content-length: {}\r\n\r\n{form}",
+        mock.addr(),
+        form.len()
+    );
+    let (_, answer) = exchange(mock.addr(), request.as_bytes()).await.unwrap();
     assert_eq!(code(&answer), "InvalidParameterValue", "{answer}");
     assert!(message(&answer).len() < 200, "{}", message(&answer).len());
 }

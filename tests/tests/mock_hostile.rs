@@ -615,3 +615,46 @@ async fn a_thousand_requests_in_flight_and_two_thousand_idle_connections() {
     assert_eq!(answered, IN_FLIGHT);
     drop(idle);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_waits_for_its_share_of_the_budget_a_bounded_time() {
+    let _serial = SERIAL.lock().await;
+    let mock = MockServer::builder()
+        .max_body_bytes_in_flight(MIB)
+        .body_read_timeout(Duration::from_millis(500))
+        .start()
+        .await
+        .unwrap();
+    let addr = mock.addr();
+    let forged = forged_authorization("content-type;host");
+    // Holds the whole budget for 1.5 s: a 1 MiB body, read, then delayed.
+    mock.inject(Fault::Delay(Duration::from_millis(1_500)), 1);
+    let hog = tc3_post(addr, DESCRIBE, Some(forged.clone()), &[], &vec![b' '; MIB]);
+    let hog = tokio::spawn(async move { exchange(addr, &hog).await });
+    while mock.calls().is_empty() {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // Another body finds no budget free until its deadline.
+    let started = Instant::now();
+    let waiting = tc3_post(addr, DESCRIBE, Some(forged.clone()), &[], &[b' '; 100_000]);
+    let (_, answer) = exchange(addr, &waiting).await.unwrap();
+    let waited = started.elapsed();
+    assert_eq!(code(&answer), "ServiceUnavailable", "{answer}");
+    assert!(waited >= Duration::from_millis(400), "{waited:?}");
+    assert!(waited < Duration::from_millis(1_400), "{waited:?}");
+    let (_, answer) = hog.await.unwrap().unwrap();
+    assert_eq!(code(&answer), "AuthFailure.SignatureFailure", "{answer}");
+    // A body that does not arrive by the deadline is given up on.
+    let slow = tc3_post(addr, DESCRIBE, Some(forged), &[], &[b' '; 1_000]);
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(&slow[..slow.len() - 990]).await.unwrap();
+    let (_, answer) = read_answer(&mut stream).await.unwrap();
+    assert_eq!(code(&answer), "InvalidRequest", "{answer}");
+    assert!(message(&answer).contains("did not arrive"), "{answer}");
+    // A body larger than the whole budget can never be read.
+    let over = tc3_post(addr, DESCRIBE, None, &[], &vec![b' '; 2 * MIB]);
+    let (_, answer) = exchange(addr, &over).await.unwrap();
+    assert_eq!(code(&answer), "RequestSizeLimitExceeded", "{answer}");
+    let took = describe(&client(&mock)).await;
+    eprintln!("a body found no budget for {waited:?}; then a Describe took {took:?}");
+}

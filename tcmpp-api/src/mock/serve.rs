@@ -8,8 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Body as _;
 use hyper::body::Incoming;
@@ -21,7 +20,6 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{Map, Value, json};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-
 use tokio::sync::OwnedSemaphorePermit;
 
 use super::verify::{self, ApiError, excerpt};
@@ -483,7 +481,11 @@ async fn read_body(
         }
         if needed > buf.capacity() {
             // Grown (chunked bodies) as `Vec` would, counted before it is.
-            let grown = needed.max(buf.capacity() * 2).min(MAX_BODY);
+            let budget_bytes = shared.body_budget_kib as usize * 1024;
+            let grown = (buf.capacity() * 2)
+                .min(MAX_BODY)
+                .min(budget_bytes)
+                .max(needed);
             budget.reserve(shared, grown, deadline).await?;
             buf.reserve(grown - buf.len());
         }

@@ -2,11 +2,14 @@
 """Interop check: the official Tencent Cloud Python SDK against the mock TCMPP server.
 
 Usage:
-    python_interop.py [--endpoint HOST:PORT] [--secret-id ID] [--secret-key KEY] [--spec PATH]
+    python_interop.py [--endpoint [https://]HOST:PORT] [--ca-file PATH] [--secret-id ID] [--secret-key KEY] [--spec PATH]
 
 Each option falls back to an environment variable: TCMPP_ENDPOINT,
-TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TCMPP_SPEC (default: the
-repository's spec/tcmpp.json). The endpoint must be a loopback address: this
+TCMPP_CA_FILE, TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TCMPP_SPEC
+(default: the repository's spec/tcmpp.json). An https:// endpoint needs the
+mock's CA file, given to the SDK as HttpProfile(certification=...): the SDK
+passes certifi's bundle to requests explicitly, so REQUESTS_CA_BUNDLE does
+not reach it. The endpoint must be a loopback address: this
 script never talks to anything else.
 
 Besides the seeded DescribeMNPAllStageVersions/CreateMNPVersion checks, it
@@ -23,7 +26,6 @@ import argparse
 import json
 import os
 import sys
-import traceback
 import uuid
 import warnings
 
@@ -39,20 +41,30 @@ from tencentcloud.common.profile.client_profile import ClientProfile  # noqa: E4
 from tencentcloud.common.profile.http_profile import HttpProfile  # noqa: E402
 from tencentcloud.tcmpp.v20240801 import errorcodes, models, tcmpp_client  # noqa: E402
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from checks import CheckFailed, Checks, expect  # noqa: E402
+
 REGION = "ap-singapore"
 SEED_MNP_ID = "mpg9yjc0qbpkelik"
 SEED_PLATFORM_ID = "T04257DS9431720WTAG"
 SEED_PHASES = ["Platform", "Online", "Develop", "Develop", "Develop"]
 NEW_VERSION = "1.0.300"
 NEW_INTRO = "python sdk interop " + uuid.uuid4().hex[:8]
-# The other ways the SDK sends a request: (reqMethod, signMethod, the version it creates).
+# The other ways the SDK sends a request: (reqMethod, signMethod, the version it
+# creates); "TC3-HMAC-SHA256 unsignedPayload" is TC3 with ClientProfile.unsignedPayload.
+UNSIGNED = "TC3-HMAC-SHA256 unsignedPayload"
 OTHER_FORMS = [
     ("GET", "TC3-HMAC-SHA256", "1.0.301"),
     ("GET", "HmacSHA1", "1.0.302"),
     ("GET", "HmacSHA256", "1.0.303"),
     ("POST", "HmacSHA1", "1.0.304"),
     ("POST", "HmacSHA256", "1.0.305"),
+    ("POST", UNSIGNED, "1.0.306"),
+    ("GET", UNSIGNED, "1.0.307"),
 ]
+# How the SDK reaches the mock: "http", or "https" with the mock's CA file (set in main).
+TRANSPORT = {"protocol": "http", "certification": None}
 DEFAULT_SPEC = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "spec", "tcmpp.json")
 
 # Imported actions called with their spec example, chosen for variety: lists
@@ -81,23 +93,17 @@ IMPORTED_ACTIONS = [
 MISSING_ACTION, MISSING_MEMBER = "AddTeamMember", "MemberList"
 
 
-class CheckFailed(Exception):
-    pass
-
-
-def expect(cond, what):
-    if not cond:
-        raise CheckFailed(what)
-
-
 def client(endpoint, secret_id, secret_key, method="POST", sign_method="TC3-HMAC-SHA256"):
     # protocol="http" is what selects plain HTTP in this SDK (HttpProfile
-    # sets scheme = protocol; the default is https). reqMethod POST sends a
+    # sets scheme = protocol; the default is https), certification the CA
+    # bundle requests verifies HTTPS with (default: certifi's). reqMethod POST sends a
     # JSON body; TC3-HMAC-SHA256 is the default signMethod, named here anyway.
     # GET sends the parameters in the query string; HmacSHA1 and HmacSHA256
-    # are v1 signatures (a form-encoded body for POST).
-    http = HttpProfile(protocol="http", endpoint=endpoint, reqMethod=method, reqTimeout=10)
-    profile = ClientProfile(signMethod=sign_method, httpProfile=http)
+    # are v1 signatures (a form-encoded body for POST). unsignedPayload sends
+    # X-TC-Content-SHA256: UNSIGNED-PAYLOAD and leaves the body unsigned.
+    http = HttpProfile(endpoint=endpoint, reqMethod=method, reqTimeout=10, **TRANSPORT)
+    profile = ClientProfile(signMethod=sign_method.split()[0], httpProfile=http)
+    profile.unsignedPayload = sign_method == UNSIGNED
     return tcmpp_client.TcmppClient(credential.Credential(secret_id, secret_key), REGION, profile)
 
 
@@ -229,7 +235,8 @@ def expect_error(call, code):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--endpoint", default=os.environ.get("TCMPP_ENDPOINT"), help="HOST:PORT of the mock")
+    parser.add_argument("--endpoint", default=os.environ.get("TCMPP_ENDPOINT"), help="[http(s)://]HOST:PORT of the mock")
+    parser.add_argument("--ca-file", default=os.environ.get("TCMPP_CA_FILE"), help="the mock's root certificate, for https://")
     parser.add_argument("--secret-id", default=os.environ.get("TENCENTCLOUD_SECRET_ID"))
     parser.add_argument("--secret-key", default=os.environ.get("TENCENTCLOUD_SECRET_KEY"))
     parser.add_argument("--spec", default=os.environ.get("TCMPP_SPEC") or DEFAULT_SPEC, help="the spec whose examples are sent")
@@ -237,6 +244,10 @@ def main():
     if not (args.endpoint and args.secret_id and args.secret_key):
         parser.error("need --endpoint, --secret-id and --secret-key (or TCMPP_ENDPOINT and TENCENTCLOUD_SECRET_*)")
     endpoint = args.endpoint
+    if endpoint.startswith("https://"):
+        if not args.ca_file:
+            parser.error("an https:// endpoint needs --ca-file (or TCMPP_CA_FILE)")
+        TRANSPORT.update(protocol="https", certification=args.ca_file)
     for prefix in ("http://", "https://"):
         if endpoint.startswith(prefix):
             endpoint = endpoint[len(prefix):]
@@ -251,24 +262,13 @@ def main():
         parser.error("cannot read the spec %s: %s" % (args.spec, e))
 
     good = client(endpoint, args.secret_id, args.secret_key)
-    results = []
 
-    def check(name, fn):
-        try:
-            detail = fn()
-        except CheckFailed as e:
-            results.append(False)
-            print("FAIL %s: %s" % (name, e), flush=True)
-        except TencentCloudSDKException as e:
-            results.append(False)
-            print("FAIL %s: %s: %s (RequestId %s)" % (name, e.get_code(), e.get_message(), e.get_request_id()), flush=True)
-        except Exception as e:  # an unexpected SDK error or a bug here: report it and go on
-            results.append(False)
-            print("FAIL %s: unexpected %s: %s" % (name, type(e).__name__, e), flush=True)
-            traceback.print_exc(file=sys.stdout)
-        else:
-            results.append(True)
-            print("ok   %s%s" % (name, ": " + detail if detail else ""), flush=True)
+    def sdk_error(e):
+        if isinstance(e, TencentCloudSDKException):
+            return "%s: %s (RequestId %s)" % (e.get_code(), e.get_message(), e.get_request_id())
+        return None
+
+    check = Checks(describe=sdk_error)
 
     def describe_seed():
         resp = good.DescribeMNPAllStageVersions(describe_request())
@@ -412,10 +412,7 @@ def main():
         check("%s with its spec example" % action, imported(action))
     check("%s without %s -> MissingParameter" % (MISSING_ACTION, MISSING_MEMBER), missing_imported)
 
-    passed = sum(results)
-    failed = len(results) - passed
-    print("%d passed, %d failed" % (passed, failed), flush=True)
-    return 1 if failed else 0
+    return check.summary()
 
 
 if __name__ == "__main__":

@@ -193,8 +193,9 @@ points its client there with the same credentials.")]
         #[arg(long, requires = "ca_file")]
         https: bool,
         /// With --https: where to write the root certificate clients must
-        /// trust (REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS, or
-        /// `add_root_certificate_pem`); written whole before the listening line.
+        /// trust (Node: NODE_EXTRA_CA_CERTS; Tencent's Python SDK:
+        /// HttpProfile(certification=PATH); tcmpp-api: add_root_certificate_pem);
+        /// written whole before the listening line.
         #[arg(long, value_name = "PATH", requires = "https")]
         ca_file: Option<PathBuf>,
     },
@@ -613,7 +614,8 @@ async fn serve(port: u16, ca_file: Option<&Path>, out: &Out) -> Result<(), Failu
             ))
         })?;
         out.notice(&format!(
-            "HTTPS: trust the root certificate in {} (REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS)",
+            "HTTPS: trust the root certificate in {} (NODE_EXTRA_CA_CERTS, or \
+             HttpProfile(certification=...) in Tencent's Python SDK)",
             path.display()
         ));
     }

@@ -38,6 +38,10 @@ struct Tc3 {
     secret_key: Option<String>,
     /// A query string sent instead of the signed one.
     sent_query: Option<String>,
+    /// Sign the hash of `UNSIGNED-PAYLOAD` instead of the body's.
+    sign_unsigned_payload: bool,
+    /// An `X-TC-Content-SHA256` header to send.
+    content_sha256: Option<&'static str>,
 }
 
 impl Tc3 {
@@ -51,6 +55,8 @@ impl Tc3 {
             body: String::new(),
             secret_key: None,
             sent_query: None,
+            sign_unsigned_payload: false,
+            content_sha256: None,
         }
     }
 
@@ -64,6 +70,8 @@ impl Tc3 {
             body: body.to_string(),
             secret_key: None,
             sent_query: None,
+            sign_unsigned_payload: false,
+            content_sha256: None,
         }
     }
 
@@ -75,12 +83,12 @@ impl Tc3 {
             signed.push(("content-type", ct));
         }
         signed.push(("host", self.signed_host.as_str()));
-        let canonical = signing::canonical_request_with(
-            self.method,
-            &self.query,
-            &signed,
-            self.body.as_bytes(),
-        );
+        let payload = if self.sign_unsigned_payload {
+            "UNSIGNED-PAYLOAD".as_bytes()
+        } else {
+            self.body.as_bytes()
+        };
+        let canonical = signing::canonical_request_with(self.method, &self.query, &signed, payload);
         let date = signing::utc_date(timestamp);
         let key = self
             .secret_key
@@ -115,6 +123,9 @@ impl Tc3 {
             .body(self.body);
         if let Some(ct) = self.content_type {
             req = req.header("content-type", ct);
+        }
+        if let Some(hash) = self.content_sha256 {
+            req = req.header("x-tc-content-sha256", hash);
         }
         let answer = req.send().await.unwrap().bytes().await.unwrap();
         let answer: Value = serde_json::from_slice(&answer).unwrap();
@@ -236,6 +247,58 @@ async fn the_host_may_be_signed_without_the_port() {
         Some("AuthFailure.SignatureFailure")
     );
     assert_eq!(mock.handled(DESCRIBE), 2);
+}
+
+/// `X-TC-Content-SHA256: UNSIGNED-PAYLOAD`, as the official Python, Go and
+/// Java SDKs send it with `unsignedPayload` set: the signature covers the
+/// hash of that text, not the body's; the parameters are still read.
+#[tokio::test]
+async fn an_unsigned_payload_is_accepted_as_the_sdks_sign_it() {
+    let mock = MockServer::start().await.unwrap();
+    let unsigned = |mut req: Tc3| {
+        req.sign_unsigned_payload = true;
+        req.content_sha256 = Some("UNSIGNED-PAYLOAD");
+        req
+    };
+    let create = json!({
+        "MNPId": MNP, "PlatformId": PLATFORM, "MNPVersion": "1.0.900",
+        "FileUrl": "https://example.invalid/unsigned.zip", "MNPVersionIntro": "unsigned payload",
+    });
+    let answer = unsigned(Tc3::post(&mock, CREATE, create)).send(&mock).await;
+    assert_eq!(code(&answer), None, "{answer}");
+    let query = format!("MNPId={MNP}&PlatformId={PLATFORM}");
+    let listed = unsigned(Tc3::get(&mock, DESCRIBE, &query))
+        .send(&mock)
+        .await;
+    assert_eq!(code(&listed), None, "{listed}");
+    let versions = listed["Data"].as_array().unwrap();
+    assert!(
+        versions.iter().any(|v| v["MNPVersion"] == "1.0.900"),
+        "{listed}"
+    );
+    // Unsigned, the parameters are still checked.
+    let answer = unsigned(Tc3::post(&mock, DESCRIBE, json!({"MNPId": MNP})))
+        .send(&mock)
+        .await;
+    assert_eq!(code(&answer), Some("MissingParameter"), "{answer}");
+
+    // Signed over UNSIGNED-PAYLOAD without the header, over the body with
+    // it, or with a wrong key: refused.
+    let mut no_header = Tc3::post(&mock, DESCRIBE, describe_body());
+    no_header.sign_unsigned_payload = true;
+    let mut body_signed = Tc3::post(&mock, DESCRIBE, describe_body());
+    body_signed.content_sha256 = Some("UNSIGNED-PAYLOAD");
+    let mut wrong_key = unsigned(Tc3::post(&mock, DESCRIBE, describe_body()));
+    wrong_key.secret_key = Some("wrong".into());
+    for req in [no_header, body_signed, wrong_key] {
+        let answer = req.send(&mock).await;
+        assert_eq!(
+            code(&answer),
+            Some("AuthFailure.SignatureFailure"),
+            "{answer}"
+        );
+    }
+    assert_eq!(mock.handled(CREATE), 1);
 }
 
 #[tokio::test]

@@ -59,6 +59,21 @@
 //! header read timeout), and a connection with no request in progress and
 //! no bytes moving for [`MockServerBuilder::idle_timeout`] (default 60 s)
 //! is shut down gracefully, so idle keep-alive connections do not pile up.
+//!
+//! A request that is not validly signed costs it little. What the head
+//! alone refuses (method, path, a malformed or unknown TC3 `Authorization`,
+//! a stale timestamp, a `SignedHeaders` list naming a header twice, one
+//! the request lacks, or more than 32) is answered before the body is read.
+//! Bodies are read within a budget for all connections together
+//! ([`MockServerBuilder::max_body_bytes_in_flight`], default 64 MiB) and
+//! by [`MockServerBuilder::body_read_timeout`] (default 10 s); bodies of
+//! 64 KiB or more are hashed and parsed on blocking threads, two at a time,
+//! so they do not hold up other connections' answers. A body over the
+//! service's 10 MB is answered `RequestSizeLimitExceeded` (refused unread
+//! when its `Content-Length` says so), one cut short `InvalidRequest`, and
+//! a closing connection reads and discards what the client still sends
+//! (up to 2 s or 32 MiB) so that the client gets the answer rather than a
+//! reset. Error messages quote at most 64 characters of a value.
 
 mod headers;
 mod limits;
@@ -170,6 +185,14 @@ struct Shared {
     /// Terminates TLS first, when serving HTTPS.
     #[cfg(feature = "mock-tls")]
     tls: Option<tokio_rustls::TlsAcceptor>,
+    /// Bodies being read or handled, in KiB: a request waits for its share.
+    body_budget: Arc<tokio::sync::Semaphore>,
+    /// The whole budget, in KiB.
+    body_budget_kib: u32,
+    /// How long a request's body may take to arrive, budget wait included.
+    body_read_timeout: Duration,
+    /// Turns at verifying and parsing a big body ([`serve::HEAVY`]).
+    heavy: tokio::sync::Semaphore,
 }
 
 /// The last `capacity` arrivals, in order; `first` numbers the oldest kept.
@@ -270,6 +293,8 @@ pub struct MockServerBuilder {
     call_log_capacity: usize,
     header_read_timeout: Duration,
     idle_timeout: Duration,
+    body_bytes_in_flight: usize,
+    body_read_timeout: Duration,
     #[cfg(feature = "mock-tls")]
     https: Https,
 }
@@ -310,6 +335,8 @@ impl Default for MockServerBuilder {
             idle_timeout: Duration::from_secs(60),
             #[cfg(feature = "mock-tls")]
             https: Https::Off,
+            body_bytes_in_flight: 64 << 20,
+            body_read_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -400,6 +427,28 @@ impl MockServerBuilder {
         self
     }
 
+    /// How many bytes of request bodies the mock holds at once, all
+    /// connections together: a request's body is read only once its share
+    /// is free (its `Content-Length` up front, as it arrives without one),
+    /// and held until it is answered. A request that cannot get its share
+    /// within [`body_read_timeout`](Self::body_read_timeout) is answered
+    /// `ServiceUnavailable`; a body larger than the whole budget,
+    /// `RequestSizeLimitExceeded`. Default: 64 MiB (six bodies at the
+    /// service's 10 MB limit).
+    pub fn max_body_bytes_in_flight(mut self, bytes: usize) -> Self {
+        self.body_bytes_in_flight = bytes;
+        self
+    }
+
+    /// How long a request's body may take to arrive after its head, waiting
+    /// for its share of [`max_body_bytes_in_flight`](Self::max_body_bytes_in_flight)
+    /// included; past it the answer is `InvalidRequest` (or
+    /// `ServiceUnavailable` while still waiting for budget). Default: 10 s.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.body_read_timeout = timeout;
+        self
+    }
+
     /// Serves HTTPS instead of HTTP (feature `mock-tls`), with a
     /// certificate authority generated when the server starts
     /// ([`LoopbackCa`]); [`MockServer::ca_certificate_pem`] is the root a
@@ -446,6 +495,7 @@ impl MockServerBuilder {
                 .build_hasher()
                 .finish()
         };
+        let budget_kib = u32::try_from(self.body_bytes_in_flight / 1024).unwrap_or(u32::MAX);
         let shared = Arc::new(Shared {
             store: Mutex::new(store::Store::seeded(self.operations, self.max_versions)),
             operations: self.operations,
@@ -463,6 +513,10 @@ impl MockServerBuilder {
             idle_timeout: self.idle_timeout,
             #[cfg(feature = "mock-tls")]
             tls: ca.as_ref().map(LoopbackCa::acceptor),
+            body_budget: Arc::new(tokio::sync::Semaphore::new(budget_kib as usize)),
+            body_budget_kib: budget_kib,
+            body_read_timeout: self.body_read_timeout,
+            heavy: tokio::sync::Semaphore::new(serve::HEAVY),
         });
         let task = tokio::spawn(serve::accept_loop(listener, shared.clone()));
         Ok(MockServer {
@@ -515,7 +569,8 @@ impl MockServer {
 
     /// When serving HTTPS (feature `mock-tls`), the root certificate a
     /// client must trust, PEM (for `ClientBuilder::add_root_certificate_pem`,
-    /// or written to a file for `REQUESTS_CA_BUNDLE` / `NODE_EXTRA_CA_CERTS`).
+    /// or written to a file for Node's `NODE_EXTRA_CA_CERTS` or the Python
+    /// SDK's `HttpProfile(certification=...)`).
     #[cfg(feature = "mock-tls")]
     pub fn ca_certificate_pem(&self) -> Option<&str> {
         self.ca.as_ref().map(LoopbackCa::root_pem)

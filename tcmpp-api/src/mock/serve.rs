@@ -1,15 +1,18 @@
 //! HTTP: accept connections, apply scripted faults, answer in the service's
 //! envelope.
 
+use std::future::Future as _;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use bytes::{Bytes, BytesMut};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Body as _;
 use hyper::body::Incoming;
+use hyper::http::request::Parts;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
@@ -17,14 +20,22 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{Map, Value, json};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::OwnedSemaphorePermit;
 
 use super::headers;
-use super::verify::{self, ApiError};
+use super::verify::{self, ApiError, excerpt};
 use super::{CallRecord, Fault, Shared, lock};
 use crate::operation::OperationInfo;
 
 /// The service's documented limit on request bodies.
 const MAX_BODY: usize = 10 * 1024 * 1024;
+/// Bodies this long or longer are verified and parsed on a blocking thread.
+const OFFLOAD: usize = 64 * 1024;
+/// How many big bodies are verified and parsed at once.
+pub(crate) const HEAVY: usize = 2;
+/// The most parameters a v1 request may carry: each costs two strings
+/// before the signature is checked.
+const MAX_V1_PARAMS: usize = 100_000;
 /// The longest action name the call log keeps (longer ones are cut).
 const MAX_ACTION_LOGGED: usize = 64;
 
@@ -55,6 +66,7 @@ pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
             let io = Tracked {
                 inner: stream,
                 activity: activity.clone(),
+                linger: None,
             };
             #[cfg(feature = "mock-tls")]
             if let Some(acceptor) = shared.tls.clone() {
@@ -163,7 +175,22 @@ impl Drop for Busy {
 struct Tracked {
     inner: TcpStream,
     activity: Arc<Activity>,
+    /// Set once the mock has shut down its side.
+    linger: Option<Linger>,
 }
+
+/// What a closing connection still reads and throws away.
+struct Linger {
+    until: Pin<Box<tokio::time::Sleep>>,
+    left: usize,
+}
+
+/// How long, and how many bytes, a closing connection reads and discards
+/// (a body the mock answered without reading, such as one over 10 MB):
+/// closing a socket with unread bytes resets the connection, and a client
+/// still sending would lose the answer.
+const LINGER: Duration = Duration::from_secs(2);
+const LINGER_BYTES: usize = 32 << 20;
 
 impl AsyncRead for Tracked {
     fn poll_read(
@@ -198,7 +225,29 @@ impl AsyncWrite for Tracked {
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.inner).poll_shutdown(cx)
+        let this = &mut *self;
+        if this.linger.is_none() {
+            std::task::ready!(Pin::new(&mut this.inner).poll_shutdown(cx))?;
+            this.linger = Some(Linger {
+                until: Box::pin(tokio::time::sleep(LINGER)),
+                left: LINGER_BYTES,
+            });
+        }
+        let Some(linger) = this.linger.as_mut() else {
+            return Poll::Ready(Ok(()));
+        };
+        let mut scratch = [0u8; 8192];
+        while linger.left > 0 {
+            let mut buf = ReadBuf::new(&mut scratch);
+            match Pin::new(&mut this.inner).poll_read(cx, &mut buf) {
+                Poll::Ready(Ok(())) if !buf.filled().is_empty() => {
+                    linger.left = linger.left.saturating_sub(buf.filled().len());
+                }
+                Poll::Ready(_) => break,
+                Poll::Pending => return linger.until.as_mut().poll(cx).map(Ok),
+            }
+        }
+        Poll::Ready(Ok(()))
     }
 }
 
@@ -219,17 +268,24 @@ type Answer = Response<Full<Bytes>>;
 async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, Dropped> {
     let arrived = Instant::now();
     let (parts, body) = req.into_parts();
-    let body = Limited::new(body, MAX_BODY)
-        .collect()
-        .await
-        .map(|b| b.to_bytes());
-    let action = match parts.headers.get("x-tc-action") {
-        Some(v) => v.to_str().unwrap_or_default().to_owned(),
-        None => body
-            .as_ref()
-            .ok()
-            .and_then(|b| v1_action(&parts, b))
-            .unwrap_or_default(),
+    // What the head alone refuses is refused before the body is read (an
+    // unsigned request costs no body memory); the rest is read within the
+    // server-wide budget.
+    let body = match check_head(&shared, &parts) {
+        Ok(_) => read_body(&shared, body, arrived).await,
+        Err(e) => Err(e),
+    };
+    let big = body.as_ref().is_ok_and(|b| b.bytes.len() >= OFFLOAD);
+    let action = match (parts.headers.get("x-tc-action"), v1_source(&parts), &body) {
+        (Some(v), _, _) => v.to_str().unwrap_or_default().to_owned(),
+        (None, Some(V1Source::Query), _) => v1_action(parts.uri.query().unwrap_or("").as_bytes()),
+        (None, Some(V1Source::Body), Ok(body)) => {
+            let bytes = body.bytes.clone();
+            offload(&shared, big, move || v1_action(&bytes))
+                .await
+                .unwrap_or_default()
+        }
+        _ => String::new(),
     };
     let fault = shared.take_fault(&action);
     // Logged on arrival, so a slow request counts before it is answered.
@@ -278,13 +334,26 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
             if let Some(Fault::Delay(d)) = other {
                 tokio::time::sleep(d).await;
             }
-            let mut authenticated = false;
-            let result = match body {
-                Ok(body) => process(&shared, &parts, &body, arrived, &mut authenticated),
-                Err(_) => Err(ApiError::new(
-                    "RequestSizeLimitExceeded",
-                    "The request body exceeds 10 MB.",
-                )),
+            let (result, authenticated) = match body {
+                Ok(body) => {
+                    let owned = shared.clone();
+                    offload(&shared, big, move || {
+                        let mut authenticated = false;
+                        let r = process(&owned, &parts, &body.bytes, arrived, &mut authenticated);
+                        (r, authenticated)
+                    })
+                    .await
+                    .unwrap_or_else(|| {
+                        (
+                            Err(ApiError::new(
+                                "InternalError",
+                                "The request could not be handled.",
+                            )),
+                            false,
+                        )
+                    })
+                }
+                Err(e) => (Err(e), false),
             };
             finish(
                 result.as_ref().err().map(|e| e.code.clone()),
@@ -299,15 +368,159 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
     }
 }
 
-/// Everything the service does for one request, in its order.
-fn process(
+/// Runs `f` here, or for a big body on a blocking thread (one of at most
+/// [`HEAVY`] at a time), so hashing and parsing it neither hold up other
+/// connections' answers nor multiply its memory by the number of clients.
+/// `None` if `f` panicked.
+async fn offload<T: Send + 'static>(
     shared: &Shared,
-    parts: &hyper::http::request::Parts,
-    body: &Bytes,
+    big: bool,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
+    if !big {
+        return Some(f());
+    }
+    let _turn = shared.heavy.acquire().await.ok()?;
+    tokio::task::spawn_blocking(f).await.ok()
+}
+
+/// A request body, and the share of the body budget it holds until dropped.
+struct Body {
+    bytes: Bytes,
+    _budget: Budget,
+}
+
+/// A share of [`Shared::body_budget`], in KiB.
+struct Budget {
+    held: Option<OwnedSemaphorePermit>,
+    kib: u32,
+}
+
+impl Budget {
+    /// Holds at least `bytes`, waiting until `deadline` at the most.
+    async fn reserve(
+        &mut self,
+        shared: &Shared,
+        bytes: usize,
+        deadline: tokio::time::Instant,
+    ) -> Result<(), ApiError> {
+        let want = u32::try_from(bytes.div_ceil(1024)).unwrap_or(u32::MAX);
+        if want <= self.kib {
+            return Ok(());
+        }
+        if want > shared.body_budget_kib {
+            return Err(ApiError::new(
+                "RequestSizeLimitExceeded",
+                format!(
+                    "The request body ({bytes} bytes or more) exceeds the mock's \
+                     max_body_bytes_in_flight ({} KiB).",
+                    shared.body_budget_kib
+                ),
+            ));
+        }
+        let more = shared
+            .body_budget
+            .clone()
+            .acquire_many_owned(want - self.kib);
+        match tokio::time::timeout_at(deadline, more).await {
+            Ok(Ok(more)) => {
+                match &mut self.held {
+                    Some(held) => held.merge(more),
+                    None => self.held = Some(more),
+                }
+                self.kib = want;
+                Ok(())
+            }
+            _ => Err(ApiError::new(
+                "ServiceUnavailable",
+                "The server is reading other requests' bodies (max_body_bytes_in_flight); try again.",
+            )),
+        }
+    }
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        "RequestSizeLimitExceeded",
+        format!("The request body exceeds 10 MB ({MAX_BODY} bytes)."),
+    )
+}
+
+/// Reads the body: at most [`MAX_BODY`] bytes, within the body budget
+/// (reserved up front for a `Content-Length`, as it arrives otherwise) and
+/// by `body_read_timeout` after the head arrived.
+async fn read_body(
+    shared: &Shared,
+    mut body: Incoming,
     arrived: Instant,
-    authenticated: &mut bool,
-) -> Result<Map<String, Value>, ApiError> {
-    let headers = &parts.headers;
+) -> Result<Body, ApiError> {
+    let deadline = tokio::time::Instant::from_std(arrived + shared.body_read_timeout);
+    let declared = body.size_hint().exact();
+    let declared = match declared.map(usize::try_from) {
+        Some(Ok(n)) if n <= MAX_BODY => Some(n),
+        None => None,
+        // Refused before a byte of it is read.
+        Some(_) => return Err(too_large()),
+    };
+    let mut budget = Budget { held: None, kib: 0 };
+    budget
+        .reserve(shared, declared.unwrap_or(0), deadline)
+        .await?;
+    let mut buf = BytesMut::with_capacity(declared.unwrap_or(0));
+    loop {
+        let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
+            Err(_) => {
+                return Err(ApiError::new(
+                    "InvalidRequest",
+                    format!(
+                        "The request body did not arrive within {:?} ({} bytes came).",
+                        shared.body_read_timeout,
+                        buf.len()
+                    ),
+                ));
+            }
+            Ok(None) => break,
+            Ok(Some(Err(e))) => {
+                let message = match declared {
+                    // The connection ended or failed before the length.
+                    Some(n) => format!(
+                        "The request body ended after {} of its {n} bytes.",
+                        buf.len()
+                    ),
+                    None => format!("The request body could not be read: {e}."),
+                };
+                return Err(ApiError::new("InvalidRequest", message));
+            }
+            Ok(Some(Ok(frame))) => frame,
+        };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        let needed = buf.len() + data.len();
+        if needed > MAX_BODY {
+            return Err(too_large());
+        }
+        if needed > buf.capacity() {
+            // Grown (chunked bodies) as `Vec` would, counted before it is.
+            let budget_bytes = shared.body_budget_kib as usize * 1024;
+            let grown = (buf.capacity() * 2)
+                .min(MAX_BODY)
+                .min(budget_bytes)
+                .max(needed);
+            budget.reserve(shared, grown, deadline).await?;
+            buf.reserve(grown - buf.len());
+        }
+        buf.extend_from_slice(&data);
+    }
+    Ok(Body {
+        bytes: buf.freeze(),
+        _budget: budget,
+    })
+}
+
+/// What the head alone decides, in the service's order: the method, the
+/// path and, for TC3, what [`verify::tc3_head`] checks. Returns the method.
+fn check_head(shared: &Shared, parts: &Parts) -> Result<&'static str, ApiError> {
     let method = if parts.method == Method::POST {
         "POST"
     } else if parts.method == Method::GET {
@@ -317,7 +530,7 @@ fn process(
             "UnsupportedProtocol",
             format!(
                 "The HTTP method `{}` is not supported: use GET or POST.",
-                parts.method
+                excerpt(parts.method.as_str())
             ),
         ));
     };
@@ -326,12 +539,28 @@ fn process(
             "UnsupportedProtocol",
             format!(
                 "The path `{}` is not supported: requests go to `/`.",
-                parts.uri.path()
+                excerpt(parts.uri.path())
             ),
         ));
     }
-    headers::single(headers)?;
-    if let Some(pairs) = v1_pairs(parts, body) {
+    headers::single(&parts.headers)?;
+    if v1_source(parts).is_none() {
+        verify::tc3_head(shared, &parts.headers, shared.now())?;
+    }
+    Ok(method)
+}
+
+/// Everything the service does for one request, in its order.
+fn process(
+    shared: &Shared,
+    parts: &Parts,
+    body: &Bytes,
+    arrived: Instant,
+    authenticated: &mut bool,
+) -> Result<Map<String, Value>, ApiError> {
+    let headers = &parts.headers;
+    let method = check_head(shared, parts)?;
+    if let Some(pairs) = v1_pairs(parts, body)? {
         return process_v1(shared, method, headers, &pairs, arrived, authenticated);
     }
     // TC3 signs the query string as sent for GET, nothing for POST.
@@ -343,13 +572,8 @@ fn process(
         .operations
         .first()
         .map_or("", |o| o.service.signing_service);
-    let signed = verify::Signed {
-        method,
-        query,
-        headers,
-        body,
-    };
-    let key = verify::authenticate(shared, &signed, service, shared.now())?;
+    let key = verify::tc3_head(shared, headers, shared.now())?
+        .verify(shared, method, query, body, service)?;
     *authenticated = true;
     let language = headers.get("x-tc-language").map(|v| v.as_bytes());
     headers::language(language, "X-TC-Language header")?;
@@ -370,10 +594,16 @@ fn process(
     lock(&shared.store).handle(op, &json)
 }
 
-/// The parameters of a v1 request: one without a TC3 `Authorization`
-/// header that is a `GET` (parameters in the query string) or a `POST` of
+/// Where a v1 request's parameters are.
+enum V1Source {
+    Query,
+    Body,
+}
+
+/// A v1 request is one without a TC3 `Authorization` header that is a
+/// `GET` (parameters in the query string) or a `POST` of
 /// `application/x-www-form-urlencoded` (parameters in the body).
-fn v1_pairs(parts: &hyper::http::request::Parts, body: &[u8]) -> Option<Vec<(String, String)>> {
+fn v1_source(parts: &Parts) -> Option<V1Source> {
     if parts.headers.contains_key(hyper::header::AUTHORIZATION) {
         return None;
     }
@@ -386,19 +616,43 @@ fn v1_pairs(parts: &hyper::http::request::Parts, body: &[u8]) -> Option<Vec<(Str
             m.trim()
                 .eq_ignore_ascii_case("application/x-www-form-urlencoded")
         });
-    let source = if parts.method == Method::GET {
-        parts.uri.query().unwrap_or("").as_bytes()
+    if parts.method == Method::GET {
+        Some(V1Source::Query)
     } else if parts.method == Method::POST && form {
-        body
+        Some(V1Source::Body)
     } else {
-        return None;
-    };
-    Some(url::form_urlencoded::parse(source).into_owned().collect())
+        None
+    }
 }
 
-/// The `Action` of a v1 request, for the call log and scripted faults.
-fn v1_action(parts: &hyper::http::request::Parts, body: &[u8]) -> Option<String> {
-    v1_pairs(parts, body).and_then(|pairs| verify::param(&pairs, "Action").map(str::to_owned))
+/// The parameters of a v1 request, `None` for TC3; at most
+/// [`MAX_V1_PARAMS`] of them.
+fn v1_pairs(parts: &Parts, body: &[u8]) -> Result<Option<Vec<(String, String)>>, ApiError> {
+    let source = match v1_source(parts) {
+        None => return Ok(None),
+        Some(V1Source::Query) => parts.uri.query().unwrap_or("").as_bytes(),
+        Some(V1Source::Body) => body,
+    };
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(source)
+        .into_owned()
+        .take(MAX_V1_PARAMS + 1)
+        .collect();
+    if pairs.len() > MAX_V1_PARAMS {
+        return Err(ApiError::new(
+            "InvalidParameter",
+            format!("The request has more than {MAX_V1_PARAMS} parameters."),
+        ));
+    }
+    Ok(Some(pairs))
+}
+
+/// The `Action` of a v1 request, for the call log and scripted faults
+/// (found without decoding the other parameters).
+fn v1_action(source: &[u8]) -> String {
+    url::form_urlencoded::parse(source)
+        .find(|(k, _)| k == "Action")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
 }
 
 /// A v1 request: the same checks, errors and state as TC3, with the common

@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
 
-use super::verify::ApiError;
+use super::verify::{ApiError, excerpt};
 use crate::operation::OperationInfo;
 
 const DESCRIBE: &str = "DescribeMNPAllStageVersions";
@@ -90,13 +90,13 @@ impl Store {
         if !self.platforms.contains(&platform_id) {
             return Err(ApiError::new(
                 "InvalidParameterValue.InvalidPlatformId",
-                format!("Invalid platform ID: {platform_id}"),
+                format!("Invalid platform ID: {}", excerpt(&platform_id)),
             ));
         }
         if !self.known_program(&mnp_id) {
             return Err(ApiError::new(
                 "InvalidParameterValue.InvalidMNPId",
-                format!("Invalid mini program ID: {mnp_id}"),
+                format!("Invalid mini program ID: {}", excerpt(&mnp_id)),
             ));
         }
         Ok((mnp_id, platform_id))
@@ -129,7 +129,7 @@ impl Store {
         {
             return Err(ApiError::new(
                 "InvalidParameterValue.InvalidMNPVersion",
-                format!("Invalid mini program version number: {version}"),
+                format!("Invalid mini program version number: {}", excerpt(&version)),
             ));
         }
         if intro.trim().is_empty() || intro.chars().count() > 200 {

@@ -21,8 +21,8 @@ const LOOPBACK_NAMES: [&str; 3] = ["127.0.0.1", "::1", "localhost"];
 ///
 /// Nothing is written to disk unless you write [`root_pem`](Self::root_pem)
 /// yourself; a client trusts the mock by trusting that PEM
-/// (`ClientBuilder::add_root_certificate_pem`, `REQUESTS_CA_BUNDLE`,
-/// `NODE_EXTRA_CA_CERTS`). The private keys never leave the process.
+/// (`ClientBuilder::add_root_certificate_pem`, Node's `NODE_EXTRA_CA_CERTS`,
+/// the Python SDK's `HttpProfile(certification=...)`). The private keys never leave the process.
 #[derive(Clone)]
 pub struct LoopbackCa {
     root_pem: String,

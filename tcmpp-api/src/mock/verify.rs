@@ -4,6 +4,7 @@
 
 use hyper::HeaderMap;
 use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
 
 use super::Shared;
 use crate::credentials::Credentials;
@@ -97,37 +98,65 @@ fn parse_authorization(value: &str) -> Option<Authorization<'_>> {
     })
 }
 
-/// What a TC3 signature covers besides the headers: the method and the
-/// canonical query string (the query string as sent, for `GET`).
-pub(crate) struct Signed<'a> {
-    pub method: &'a str,
-    pub query: &'a str,
-    pub headers: &'a HeaderMap,
-    pub body: &'a [u8],
+/// The most names `SignedHeaders` may list. Clients sign two or three;
+/// each listed name adds its header to the canonical request, so the list
+/// is what bounds the work done before the signature is known to hold.
+const MAX_SIGNED_HEADERS: usize = 32;
+
+/// The longest excerpt of a caller's value an error message quotes.
+const MAX_ECHO: usize = 64;
+
+/// `value` for an error message: its first 64 characters, escaped, and
+/// how long it was if cut, so a message never echoes a request's bulk.
+pub(crate) fn excerpt(value: &str) -> String {
+    let mut out: String = value
+        .chars()
+        .take(MAX_ECHO)
+        .flat_map(char::escape_debug)
+        .collect();
+    if value.chars().nth(MAX_ECHO).is_some() {
+        out.push_str(&format!("\u{2026} ({} bytes)", value.len()));
+    }
+    out
 }
 
-/// Checks the TC3 signature over the headers the client says it signed.
-///
-/// Header names and values are canonical lower-cased and trimmed. The
-/// signed `host` may be the `Host` header as sent or, unless the mock is
-/// strict about it, that value without the mock's `:port` (what the Node
-/// SDK signs).
-pub(crate) fn authenticate<'s>(
+/// The `X-TC-Content-SHA256` value by which a TC3 request leaves its body
+/// out of the signature (the official SDKs' `unsignedPayload` option): the
+/// canonical request then carries the hash of this text instead.
+const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+
+/// A TC3 request's signature as far as its head tells: the Authorization
+/// header well formed, its key known, the timestamp within the window and
+/// the signed header names distinct, few and present. Checked before the
+/// body is read; [`Tc3Head::verify`] then checks the signature itself.
+pub(crate) struct Tc3Head<'h, 's> {
+    key: &'s Credentials,
+    auth: Authorization<'h>,
+    timestamp: u64,
+    /// The signed headers, names as listed, values as sent.
+    signed: Vec<(&'h str, &'h str)>,
+    has_content_type: bool,
+    /// `X-TC-Content-SHA256: UNSIGNED-PAYLOAD`: the body is not signed.
+    unsigned_payload: bool,
+    token: Option<&'h str>,
+}
+
+fn invalid_authorization(why: &str) -> ApiError {
+    ApiError::new(
+        "AuthFailure.InvalidAuthorization",
+        format!("The Authorization header is not a valid TC3-HMAC-SHA256 signature{why}."),
+    )
+}
+
+/// The head's part of the TC3 checks, in the service's order.
+pub(crate) fn tc3_head<'h, 's>(
     shared: &'s Shared,
-    req: &Signed<'_>,
-    service: &str,
+    headers: &'h HeaderMap,
     now: u64,
-) -> Result<&'s Credentials, ApiError> {
-    let headers = req.headers;
-    let invalid = || {
-        ApiError::new(
-            "AuthFailure.InvalidAuthorization",
-            "The Authorization header is not a valid TC3-HMAC-SHA256 signature.",
-        )
-    };
+) -> Result<Tc3Head<'h, 's>, ApiError> {
     let auth = header(headers, "authorization")
         .and_then(parse_authorization)
-        .ok_or_else(invalid)?;
+        .ok_or_else(|| invalid_authorization(""))?;
     let key = shared
         .keys
         .iter()
@@ -141,59 +170,146 @@ pub(crate) fn authenticate<'s>(
     let timestamp = fresh_timestamp(shared, header(headers, "x-tc-timestamp"), now)?;
     let mut signed: Vec<(&str, &str)> = Vec::new();
     for name in auth.signed_headers.split(';') {
-        let value = header(headers, name.trim()).ok_or_else(invalid)?;
+        if signed.len() == MAX_SIGNED_HEADERS {
+            return Err(invalid_authorization(&format!(
+                ": SignedHeaders lists more than {MAX_SIGNED_HEADERS} names"
+            )));
+        }
+        let trimmed = name.trim();
+        if signed
+            .iter()
+            .any(|(seen, _)| seen.trim().eq_ignore_ascii_case(trimmed))
+        {
+            return Err(invalid_authorization(&format!(
+                ": SignedHeaders lists `{}` more than once",
+                excerpt(trimmed)
+            )));
+        }
+        let value = header(headers, trimmed).ok_or_else(|| {
+            invalid_authorization(&format!(
+                ": the signed header `{}` is not in the request",
+                excerpt(trimmed)
+            ))
+        })?;
         signed.push((name, value));
     }
-    let matches = |signed: &[(&str, &str)]| {
-        let canonical = signing::canonical_request_with(req.method, req.query, signed, req.body);
-        let expected = signing::signature_of_canonical(
-            key.secret_key(),
-            timestamp,
-            auth.date,
-            auth.service,
-            &canonical,
-        );
-        expected == auth.signature
-    };
-    let is_host = |name: &str| name.trim().eq_ignore_ascii_case("host");
-    let signature_ok = matches(&signed) || {
+    Ok(Tc3Head {
+        key,
+        auth,
+        timestamp,
+        signed,
+        has_content_type: headers.contains_key("content-type"),
+        unsigned_payload: header(headers, "x-tc-content-sha256")
+            .is_some_and(|v| v.trim() == UNSIGNED_PAYLOAD),
+        token: header(headers, "x-tc-token"),
+    })
+}
+
+/// SHA-256 (hex) of the canonical request, hashed as it is written (no
+/// copy of the headers is made): the headers lower-cased and trimmed, the
+/// signed `host` replaced by `host` if given.
+fn canonical_hash(
+    method: &str,
+    query: &str,
+    signed: &[(&str, &str)],
+    host: Option<&str>,
+    payload_sha256: &str,
+) -> String {
+    fn lower(h: &mut Sha256, s: &str) {
+        let mut buf = [0u8; 256];
+        for chunk in s.trim().as_bytes().chunks(buf.len()) {
+            let b = &mut buf[..chunk.len()];
+            b.copy_from_slice(chunk);
+            b.make_ascii_lowercase();
+            h.update(&*b);
+        }
+    }
+    let mut h = Sha256::new();
+    for part in [method, "\n/\n", query, "\n"] {
+        h.update(part);
+    }
+    for &(name, value) in signed {
+        lower(&mut h, name);
+        h.update(":");
+        lower(&mut h, host.filter(|_| is_host(name)).unwrap_or(value));
+        h.update("\n");
+    }
+    h.update("\n");
+    for (i, &(name, _)) in signed.iter().enumerate() {
+        if i > 0 {
+            h.update(";");
+        }
+        lower(&mut h, name);
+    }
+    h.update("\n");
+    h.update(payload_sha256);
+    format!("{:x}", h.finalize())
+}
+
+fn is_host(name: &str) -> bool {
+    name.trim().eq_ignore_ascii_case("host")
+}
+
+impl<'s> Tc3Head<'_, 's> {
+    /// Checks the TC3 signature over the headers the client says it
+    /// signed, the method, the canonical query string (the query string
+    /// as sent, for `GET`) and the body.
+    ///
+    /// Header names and values are canonical lower-cased and trimmed. The
+    /// signed `host` may be the `Host` header as sent or, unless the mock is
+    /// strict about it, that value without the mock's `:port` (what the Node
+    /// SDK signs). With `X-TC-Content-SHA256: UNSIGNED-PAYLOAD` the body is
+    /// not signed.
+    pub(crate) fn verify(
+        &self,
+        shared: &Shared,
+        method: &str,
+        query: &str,
+        body: &[u8],
+        service: &str,
+    ) -> Result<&'s Credentials, ApiError> {
+        let auth = &self.auth;
+        let payload = if self.unsigned_payload {
+            signing::sha256_hex(UNSIGNED_PAYLOAD.as_bytes())
+        } else {
+            signing::sha256_hex(body)
+        };
+        let key = signing::derive_key(self.key.secret_key(), auth.date, auth.service);
+        let matches = |host: Option<&str>| {
+            let string_to_sign = format!(
+                "{}\n{}\n{}/{}/tc3_request\n{}",
+                signing::ALGORITHM,
+                self.timestamp,
+                auth.date,
+                auth.service,
+                canonical_hash(method, query, &self.signed, host, &payload)
+            );
+            signing::hmac_hex(&key, string_to_sign.as_bytes()) == auth.signature
+        };
         // The same host without the port the mock listens on.
         let suffix = format!(":{}", shared.port);
-        let bare = signed
+        let bare = self
+            .signed
             .iter()
             .find(|(name, _)| is_host(name))
-            .and_then(|(_, value)| value.trim().strip_suffix(suffix.as_str()));
-        match bare {
-            Some(bare) if !shared.strict_host => {
-                let without_port: Vec<(&str, &str)> = signed
-                    .iter()
-                    .map(|&(name, value)| {
-                        if is_host(name) {
-                            (name, bare)
-                        } else {
-                            (name, value)
-                        }
-                    })
-                    .collect();
-                matches(&without_port)
-            }
-            _ => false,
-        }
-    };
-    let scope_ok = auth.service == service && auth.date == signing::utc_date(timestamp);
-    let is_signed = |want: &str| {
-        auth.signed_headers
-            .split(';')
-            .any(|h| h.trim().eq_ignore_ascii_case(want))
-    };
-    // `host` always; `content-type` whenever the request has one.
-    let signed_basics =
-        is_signed("host") && (headers.get("content-type").is_none() || is_signed("content-type"));
-    signed_by(
-        key,
-        scope_ok && signed_basics && signature_ok,
-        header(headers, "x-tc-token"),
-    )
+            .and_then(|(_, value)| value.trim().strip_suffix(suffix.as_str()))
+            .filter(|_| !shared.strict_host);
+        let signature_ok = matches(None) || bare.is_some_and(|bare| matches(Some(bare)));
+        let scope_ok = auth.service == service && auth.date == signing::utc_date(self.timestamp);
+        let is_signed = |want: &str| {
+            self.signed
+                .iter()
+                .any(|&(h, _)| h.trim().eq_ignore_ascii_case(want))
+        };
+        // `host` always; `content-type` whenever the request has one.
+        let signed_basics =
+            is_signed("host") && (!self.has_content_type || is_signed("content-type"));
+        signed_by(
+            self.key,
+            scope_ok && signed_basics && signature_ok,
+            self.token,
+        )
+    }
 }
 
 /// The common parameters that name the action, whether TC3 headers
@@ -307,7 +423,8 @@ pub(crate) fn authenticate_v1<'s>(
             return Err(ApiError::new(
                 "InvalidParameterValue",
                 format!(
-                    "The SignatureMethod `{other}` is not supported: use HmacSHA1 or HmacSHA256."
+                    "The SignatureMethod `{}` is not supported: use HmacSHA1 or HmacSHA256.",
+                    excerpt(other)
                 ),
             ));
         }
@@ -357,7 +474,7 @@ pub(crate) fn operation<'a>(
         .ok_or_else(|| {
             ApiError::new(
                 "InvalidAction",
-                format!("The action `{action}` does not exist."),
+                format!("The action `{}` does not exist.", excerpt(action)),
             )
         })?;
     match common.version {
@@ -367,7 +484,7 @@ pub(crate) fn operation<'a>(
         )),
         Some(v) if v != op.service.version => Err(ApiError::new(
             "NoSuchVersion",
-            format!("The API version `{v}` does not exist."),
+            format!("The API version `{}` does not exist.", excerpt(v)),
         )),
         Some(_) => match common.region {
             None | Some("") => Err(ApiError::new(
@@ -400,7 +517,7 @@ pub(crate) fn content_type(method: &str, headers: &HeaderMap) -> Result<(), ApiE
             format!(
                 "The Content-Type `{}` is not supported for {method} with TC3-HMAC-SHA256: \
                  POST takes `application/json`, GET `application/x-www-form-urlencoded` or none.",
-                sent.unwrap_or("")
+                excerpt(sent.unwrap_or(""))
             ),
         )),
     }
@@ -426,7 +543,7 @@ pub(crate) fn content_type_v1(method: &str, headers: &HeaderMap) -> Result<(), A
             format!(
                 "The Content-Type `{}` is not supported for {method} with a v1 signature: \
                  use `application/x-www-form-urlencoded`.",
-                ct.unwrap_or("")
+                excerpt(ct.unwrap_or(""))
             ),
         )),
     }
@@ -459,7 +576,7 @@ pub(crate) fn decode_pairs<'a>(
         let param = params.iter().find(|p| p.name == first).ok_or_else(|| {
             ApiError::new(
                 "UnknownParameter",
-                format!("The parameter `{key}` is not recognized."),
+                format!("The parameter `{}` is not recognized.", excerpt(key)),
             )
         })?;
         let slot = root.entry(first.to_owned()).or_insert(Value::Null);
@@ -518,7 +635,7 @@ fn place(
                 .ok_or_else(|| {
                     ApiError::new(
                         "UnknownParameter",
-                        format!("The parameter `{full}` is not recognized."),
+                        format!("The parameter `{}` is not recognized.", excerpt(&full)),
                     )
                 })?;
             if slot.is_null() {
@@ -534,7 +651,10 @@ fn place(
             if let Some(extra) = rest.first() {
                 return Err(ApiError::new(
                     "UnknownParameter",
-                    format!("The parameter `{name}.{extra}` is not recognized."),
+                    format!(
+                        "The parameter `{}` is not recognized.",
+                        excerpt(&format!("{name}.{extra}"))
+                    ),
                 ));
             }
             if !slot.is_null() {
@@ -600,7 +720,10 @@ fn check_object(params: &[Param], map: &Map<String, Value>, prefix: &str) -> Res
         if !params.iter().any(|p| p.name == key) {
             return Err(ApiError::new(
                 "UnknownParameter",
-                format!("The parameter `{prefix}{key}` is not recognized."),
+                format!(
+                    "The parameter `{}` is not recognized.",
+                    excerpt(&format!("{prefix}{key}"))
+                ),
             ));
         }
     }

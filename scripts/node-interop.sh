@@ -10,7 +10,7 @@
 # default profile (v1 HmacSHA256, form-encoded POST), with TC3-HMAC-SHA256 and
 # HmacSHA1, and each over GET; a wrong SecretKey refused in each. Over HTTP,
 # then again over HTTPS (serve --https) with NODE_EXTRA_CA_CERTS=its CA file.
-# Env: TCMPP_BIN, the server program (default: the example, built with cargo).
+# Env: TCMPP_BIN, the server program (default: tcmpp-cli's tcmpp, built with cargo).
 # shellcheck source-path=SCRIPTDIR/..
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

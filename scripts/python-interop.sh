@@ -13,7 +13,7 @@
 # and imported actions called with the request and answer examples of
 # spec/tcmpp.json (the spec the mock is built from).
 # Env: PYTHON (default python3) picks the interpreter the venv is made from;
-# TCMPP_BIN, the server program (default: the example, built with cargo).
+# TCMPP_BIN, the server program (default: tcmpp-cli's tcmpp, built with cargo).
 # shellcheck source-path=SCRIPTDIR/..
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

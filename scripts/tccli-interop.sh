@@ -11,7 +11,7 @@
 # emptied first), and stops the mock on exit. Needs python3 with venv and pip,
 # and the registry for the first run.
 # Env: PYTHON (default python3) picks the interpreter the venv is made from;
-# TCMPP_BIN, the server program (default: the example, built with cargo).
+# TCMPP_BIN, the server program (default: tcmpp-cli's tcmpp, built with cargo).
 # shellcheck source-path=SCRIPTDIR/..
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -14,8 +14,7 @@
 #   server_stop                        # also run on exit
 #
 # The server program: $TCMPP_BIN if set (an installed `tcmpp`, by path or by
-# name on PATH), else built with cargo: the workspace's tcmpp-cli where there
-# is one, else the tcmpp-api example. It is started
+# name on PATH), else the workspace's tcmpp-cli built with cargo. It is started
 # as `PROGRAM serve --port 0 [ARGS]` with TENCENTCLOUD_SECRET_ID/KEY from
 # SERVER_SECRET_ID/SERVER_SECRET_KEY, and must print
 # `listening on http(s)://127.0.0.1:PORT` as its first stdout line.
@@ -67,14 +66,8 @@ server_program() {
     target_dir=$(grep -o '"target_directory":"[^"]*"' <<<"$meta" | head -n 1 |
         sed -e 's/^"target_directory":"//' -e 's/"$//') || true
     [[ -n $target_dir ]] || die "could not read the target directory from cargo metadata"
-    if grep -qF '"name":"tcmpp-cli"' <<<"$meta"; then
-        # The program's own crate, where the workspace has it.
-        cargo build --quiet -p tcmpp-cli --bin tcmpp || die "cargo build -p tcmpp-cli failed"
-        SERVER_BIN=$target_dir/debug/tcmpp
-    else
-        cargo build --quiet --example tcmpp -p tcmpp-api || die "cargo build --example tcmpp failed"
-        SERVER_BIN=$target_dir/debug/examples/tcmpp
-    fi
+    cargo build --quiet -p tcmpp-cli --bin tcmpp || die "cargo build -p tcmpp-cli failed"
+    SERVER_BIN=$target_dir/debug/tcmpp
     [[ -x $SERVER_BIN ]] || die "$SERVER_BIN was not built"
     note "server: $SERVER_BIN (built with cargo; set TCMPP_BIN to use an installed tcmpp)"
 }

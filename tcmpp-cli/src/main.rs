@@ -77,6 +77,10 @@ struct Target {
     /// The region. Default: TENCENTCLOUD_REGION, else ap-singapore.
     #[arg(long, value_name = "REGION", value_parser = non_blank)]
     region: Option<String>,
+    /// Give up on a call after this many seconds, retries included
+    /// (default 30 s per attempt, as the client's).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    timeout: Option<u64>,
 }
 
 /// A mini program and its platform.
@@ -247,15 +251,21 @@ struct CreateArgs {
 impl Target {
     /// The flags given before the command and after it, each at most once.
     fn merge(self, after: Target, problems: &mut Vec<String>) -> Target {
-        let mut one = |name: &str, before: Option<String>, after: Option<String>| {
+        fn one<T>(
+            problems: &mut Vec<String>,
+            name: &str,
+            before: Option<T>,
+            after: Option<T>,
+        ) -> Option<T> {
             if before.is_some() && after.is_some() {
                 problems.push(format!("--{name} is given more than once"));
             }
             after.or(before)
-        };
+        }
         Target {
-            endpoint: one("endpoint", self.endpoint, after.endpoint),
-            region: one("region", self.region, after.region),
+            endpoint: one(problems, "endpoint", self.endpoint, after.endpoint),
+            region: one(problems, "region", self.region, after.region),
+            timeout: one(problems, "timeout", self.timeout, after.timeout),
         }
     }
 }
@@ -267,8 +277,13 @@ impl Cli {
         let mut problems = Vec::new();
         let top = self.target;
         let mut local = |command: &str| {
-            for (name, given) in [("endpoint", &top.endpoint), ("region", &top.region)] {
-                if given.is_some() {
+            let given = [
+                ("endpoint", top.endpoint.is_some()),
+                ("region", top.region.is_some()),
+                ("timeout", top.timeout.is_some()),
+            ];
+            for (name, given) in given {
+                if given {
                     problems.push(format!("{command} does not take --{name}"));
                 }
             }
@@ -424,10 +439,9 @@ async fn run(command: Checked, out: &Out) -> Result<(), Failure> {
             if writes {
                 api.announce_write(action.action, out);
             }
-            let response = api
-                .client
-                .call_json(action.action, &Value::Object(body.clone()))
-                .await;
+            let params = Value::Object(body.clone());
+            let call = api.client.call_json(action.action, &params);
+            let response = progress::patiently(action.action, call).await;
             let response = response.map_err(|e| {
                 let failure = Failure::from_sdk(&e);
                 if action.action == "CreateMNPVersion" {
@@ -518,7 +532,10 @@ impl Api {
             .clone()
             .or_else(|| std::env::var("TENCENTCLOUD_REGION").ok())
             .unwrap_or_else(|| "ap-singapore".to_owned());
-        let builder = Client::builder().region(region);
+        let mut builder = Client::builder().region(region);
+        if let Some(seconds) = target.timeout {
+            builder = builder.timeout(std::time::Duration::from_secs(seconds));
+        }
         let built = |b: tcmpp_api::ClientBuilder| b.build().map_err(|e| Failure::config(&e));
         if let Some(endpoint) = &target.endpoint {
             let client = built(builder.endpoint(endpoint))?;
@@ -565,14 +582,16 @@ impl Api {
         out: &Out,
     ) -> Result<CreateMnpVersionOutput, Failure> {
         self.announce_write("CreateMNPVersion", out);
-        self.client
+        let call = self
+            .client
             .create_mnp_version()
             .mnp_id(input.program.mnp_id.as_str())
             .platform_id(input.program.platform_id.as_str())
             .mnp_version(input.version.as_str())
             .file_url(input.file_url.as_str())
             .mnp_version_intro(input.intro.as_str())
-            .send()
+            .send();
+        progress::patiently("CreateMNPVersion", call)
             .await
             .map_err(|e| {
                 Failure::from_sdk(&e).after_create(&e, target, &input.program, &input.version)
@@ -653,8 +672,8 @@ fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// programs; a command line prints the answer itself).
 async fn describe(client: &Client, program: &Program) -> Result<Value, Failure> {
     let params = serde_json::json!({"MNPId": program.mnp_id, "PlatformId": program.platform_id});
-    client
-        .call_json("DescribeMNPAllStageVersions", &params)
+    let call = client.call_json("DescribeMNPAllStageVersions", &params);
+    progress::patiently("DescribeMNPAllStageVersions", call)
         .await
         .map_err(|e| Failure::from_sdk(&e))
 }

@@ -18,6 +18,26 @@ pub fn install(json: bool) {
     let _ = tracing::subscriber::set_global_default(subscriber);
 }
 
+/// How often a call that has not answered says so.
+const PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Runs one call of `action`, saying every 5 s that it is still waiting:
+/// a silent service shows as time passing, not as nothing.
+pub async fn patiently<T>(action: &str, call: impl std::future::Future<Output = T>) -> T {
+    let started = tokio::time::Instant::now();
+    let mut ticks = tokio::time::interval_at(started + PATIENCE, PATIENCE);
+    tokio::pin!(call);
+    loop {
+        tokio::select! {
+            done = &mut call => return done,
+            _ = ticks.tick() => {
+                let waited_s = started.elapsed().as_secs();
+                tracing::info!(action, waited_s, "still waiting");
+            }
+        }
+    }
+}
+
 /// The action of a `tcmpp.call` span, kept in the span's extensions.
 struct Action(String);
 
@@ -27,8 +47,13 @@ struct Progress {
 
 impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Progress {
     fn enabled(&self, metadata: &Metadata<'_>, _: Context<'_, S>) -> bool {
-        // The client's own events at info and above; not its transport's.
-        *metadata.level() <= Level::INFO && metadata.target().starts_with("tcmpp_api")
+        // The client's and this program's events at info and above; not
+        // the transport's.
+        let ours = ["tcmpp_api", "tcmpp"].iter().any(|t| {
+            let target = metadata.target();
+            target == *t || target.starts_with(&format!("{t}::"))
+        });
+        *metadata.level() <= Level::INFO && ours
     }
 
     fn on_new_span(&self, attrs: &span::Attributes<'_>, id: &span::Id, ctx: Context<'_, S>) {
@@ -76,6 +101,14 @@ fn line(action: Option<&str>, warning: bool, mut fields: Map<String, Value>) -> 
         let _ = write!(text, "{action}: ");
     }
     let number = |fields: &Map<String, Value>, name| fields.get(name).and_then(Value::as_u64);
+    if message == "still waiting" {
+        if let (Some(Value::String(action)), Some(waited)) =
+            (fields.get("action"), number(&fields, "waited_s"))
+        {
+            let _ = write!(text, "{action}: still waiting for an answer ({waited} s)");
+            return text;
+        }
+    }
     match (message.as_str(), number(&fields, "attempt")) {
         ("retrying", Some(attempt)) => {
             let error = fields.get("error").and_then(Value::as_str).unwrap_or("");

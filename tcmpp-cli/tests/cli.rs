@@ -927,6 +927,53 @@ async fn a_retry_shows_on_stderr_unless_quiet() {
     assert_eq!(progress["attempt"], 1, "{progress}");
 }
 
+/// A service that never answers: the program says every 5 s that it is
+/// still waiting, and `--timeout` ends the call (retries included) with a
+/// timeout error, exit 1.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_silent_service_shows_time_passing_until_the_timeout() {
+    let server = TestServer::start(|_| Reply::Hang).await.unwrap();
+    let args: Vec<&str> = CALL_DESCRIBE
+        .iter()
+        .copied()
+        .chain(["--timeout", "7"])
+        .collect();
+    let started = Instant::now();
+    let run = run_cli(&server, &args).await;
+    let took = started.elapsed();
+    assert_eq!(run.code, Some(1), "stderr:\n{}", run.stderr);
+    assert!(
+        took >= Duration::from_secs(7) && took < Duration::from_secs(30),
+        "{took:?}"
+    );
+    let waiting: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("still waiting"))
+        .collect();
+    assert_eq!(
+        waiting.first().copied(),
+        Some("DescribeMNPAllStageVersions: still waiting for an answer (5 s)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.to_lowercase().contains("timed out") || run.stderr.contains("timeout"),
+        "{}",
+        run.stderr
+    );
+    assert!(!server.requests().is_empty());
+
+    // --timeout is for calls: refused where nothing is called.
+    let run = run_tcmpp(vec!["--timeout".into(), "5".into(), "actions".into()], None).await;
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("actions does not take --timeout"),
+        "{}",
+        run.stderr
+    );
+}
+
 /// The command that shows whether the create went through, as printed.
 const CHECK: &str = "describe --mnp-id mpg9yjc0qbpkelik --platform-id T04257DS9431720WTAG";
 

@@ -53,8 +53,8 @@ pub(crate) const RESERVED_MODULES: &[&str] = &[
 ];
 
 /// Method names of the types generated for a struct (the input's
-/// `builder` and getters; the builder's and the fluent request's `new`,
-/// `build`, `send` and setters), names of methods of the traits those types
+/// `builder` and getters; the builder's `new`, `build`, `with_client`,
+/// `send` and setters), names of methods of the traits those types
 /// implement, which a getter or setter would shadow, and names clippy wants
 /// implemented as the standard trait given the methods' shapes.
 pub(crate) const RESERVED_MEMBERS: &[&str] = &[
@@ -62,6 +62,9 @@ pub(crate) const RESERVED_MEMBERS: &[&str] = &[
     "build",
     "builder",
     "send",
+    "with_client",
+    // The input builder's client slot (a field beside the members').
+    "__carrier",
     "clone",
     "clone_from",
     "default",

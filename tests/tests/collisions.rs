@@ -110,8 +110,10 @@ fn the_fluent_request_keeps_send_apart_from_the_send_member() {
     let client = tcmpp_tests::client_builder("http://127.0.0.1:9")
         .build()
         .unwrap();
-    let request = put_thing::PutThingRequest::new(client.clone())
+    let request = put_thing::PutThingInput::builder()
+        .with_client(client.clone())
         .send_("member")
+        .with_client_("w")
         .new_("n")
         .client("c")
         .input("i")
@@ -121,7 +123,12 @@ fn the_fluent_request_keeps_send_apart_from_the_send_member() {
         .self_("s");
     // `send` exists once every required member is set; the future is not polled.
     drop(request.send());
-    let typestate = s3::S3Request::new(client).a("a").b("b").c("c").d("d");
+    let typestate: s3::S3Request<_, _, _, _> = s3::S3Input::builder()
+        .a("a")
+        .b("b")
+        .with_client(client)
+        .c("c")
+        .d("d");
     drop(typestate.send());
 }
 

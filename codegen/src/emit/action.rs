@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::structs::{self, Setter, StructDef, Typestate, setter_impls};
+use super::structs::{self, StructDef, Typestate};
 use super::{EmitOptions, Scope, Std, docs, ident, markdown};
 use crate::ir::{Action, Api, Field, SetLiteral, Type};
 
@@ -53,6 +53,7 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
             serialize: true,
             deserialize: false,
             builder_docs: builder_examples(api, a, opts),
+            carrier: true,
         },
     );
     let request_id = Field {
@@ -83,6 +84,7 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
             serialize: false,
             deserialize: false,
             builder_docs: TokenStream::new(),
+            carrier: false,
         },
     );
     let body_def = response_body(s, a, &body, &output);
@@ -508,7 +510,8 @@ fn error_types(
     }
 }
 
-/// `{Action}Request`: the input builder bound to a client, with `send`.
+/// `{Action}Request`: the input builder with its client slot bound
+/// (`with_client`), which adds `send`; the setters are the builder's own.
 fn fluent_request(
     s: &Scope<'_>,
     a: &Action,
@@ -519,55 +522,42 @@ fn fluent_request(
 ) -> TokenStream {
     let request = format_ident!("{}Request", a.type_name);
     let input_builder = format_ident!("{}Builder", input);
+    let carrier = format_ident!("{}", structs::CARRIER_FIELD);
     let fields: Vec<&Field> = a.request.fields.iter().collect();
     let ts = Typestate::new(s, &fields);
-    let (decl, params, all_set) = (ts.decl(), ts.params(), ts.all_set());
+    let (decl, all_set, states) = (ts.decl(), ts.all_set(), ts.states());
     let allow = ts.allow_complexity();
     let (result, op) = (s.std(Std::Result), s.own(&op.to_string()));
-    let setters = setter_impls(s, &fields, &ts, &request, &|setter| match setter {
-        Setter::Required { field, .. } => {
-            let id = ident(&field.ident);
-            quote!(#request { client: self.client, input: self.input.#id(#id) })
-        }
-        Setter::Optional { field, .. } => {
-            let id = ident(&field.ident);
-            quote! { self.input = self.input.#id(#id); self }
-        }
-        Setter::SetOptional { field } => {
-            let id = ident(&field.ident);
-            let set_id = ident(&field.set_ident);
-            quote! { self.input = self.input.#set_id(#id); self }
-        }
+    let moves = fields.iter().map(|f| {
+        let id = ident(&f.ident);
+        quote!(#id: self.#id,)
     });
     let doc = docs::outer(&format!(
-        "A `{}` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. \
-         Like [`{input}`], it has `send` only once every required member is set.",
-        a.wire_name
+        "A `{}` request bound to a [`Client`](::tcmpp_api::Client): the [`{input_builder}`] with a client, \
+         from `client.{}()` or `with_client`. Set the members, then `send().await`; like the builder's \
+         `build`, `send` exists only once every required member is set.",
+        a.wire_name, a.module
     ));
     quote! {
         #doc
-        #[derive(Clone, Debug)]
-        #[must_use = "a request does nothing until `send` is awaited"]
         #allow
-        pub struct #request #decl {
-            client: ::tcmpp_api::Client,
-            input: #input_builder #params,
-        }
+        pub type #request #decl = #input_builder<::tcmpp_api::Client, #(#states),*>;
 
-        impl #request {
-            /// A request to send through `client`.
-            pub fn new(client: ::tcmpp_api::Client) -> Self {
-                #request { client, input: #input_builder::new() }
+        #allow
+        impl<#(#states),*> #input_builder<(), #(#states),*> {
+            /// Binds the builder to `client`: the same members, and `send`.
+            pub fn with_client(self, client: ::tcmpp_api::Client) -> #request<#(#states),*> {
+                #input_builder { #carrier: client, #(#moves)* }
             }
         }
 
-        #setters
-
-        impl #params #request #params #all_set {
+        #allow
+        impl<#(#states),*> #request<#(#states),*> #all_set {
             /// Sends the request and decodes the answer.
             pub async fn send(self) -> #result<#output, ::tcmpp_api::SdkError<#error>> {
-                let input = self.input.build();
-                self.client.call::<#op>(&input).await
+                let client = self.#carrier.clone();
+                let input = self.build();
+                client.call::<#op>(&input).await
             }
         }
     }
@@ -588,10 +578,11 @@ pub(crate) fn client_methods(api: &Api, opts: &EmitOptions<'_>) -> TokenStream {
             text.push_str(&example);
         }
         let doc = docs::outer(&text);
+        let builder = format_ident!("{}InputBuilder", a.type_name);
         quote! {
             #doc
             pub fn #module(&self) -> #module::#request {
-                #module::#request::new(self.clone())
+                #module::#builder::new().with_client(self.clone())
             }
         }
     });

@@ -33,6 +33,7 @@ pub(crate) fn emit(api: &Api, _opts: &EmitOptions<'_>) -> TokenStream {
                 serialize: m.input || !m.output,
                 deserialize: m.output || !m.input,
                 builder_docs: TokenStream::new(),
+                carrier: false,
             },
         )
     });

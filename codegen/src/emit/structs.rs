@@ -28,7 +28,14 @@ pub(crate) struct StructDef<'a> {
     pub deserialize: bool,
     /// Extra docs for `builder()`, e.g. examples.
     pub builder_docs: TokenStream,
+    /// The builder carries a client slot (type parameter `C`, `()` until
+    /// bound): an action's input builder, whose `Client`-bound form is the
+    /// fluent request, so its setters are generated once.
+    pub carrier: bool,
 }
+
+/// The builder's field holding its client slot; reserved among members.
+pub(crate) const CARRIER_FIELD: &str = "__carrier";
 
 const SERDE_CRATE: &str = "::tcmpp_api::__private::serde";
 const LENIENT: &str = "::tcmpp_api::__private::lenient";
@@ -181,6 +188,8 @@ pub(crate) struct Typestate {
     params: Vec<proc_macro2::Ident>,
     markers: Vec<TokenStream>,
     set_types: Vec<TokenStream>,
+    /// A leading `C` (the client slot, `()` by default) before the states.
+    carrier: bool,
 }
 
 impl Typestate {
@@ -196,16 +205,38 @@ impl Typestate {
                 })
                 .collect(),
             set_types: required.iter().map(|f| s.ty(&f.ty)).collect(),
+            carrier: false,
         }
+    }
+
+    /// The same states after a leading client slot `C`.
+    pub(crate) fn with_carrier(mut self) -> Self {
+        self.carrier = true;
+        self
+    }
+
+    /// `C, ` when there is a client slot, for lists of arguments.
+    fn lead(&self) -> TokenStream {
+        if self.carrier { quote!(C,) } else { quote!() }
     }
 
     /// `<S0 = unset::A, ...>` for the type declaration.
     pub(crate) fn decl(&self) -> TokenStream {
-        if self.params.is_empty() {
+        let lead = if self.carrier {
+            quote!(C = (),)
+        } else {
+            quote!()
+        };
+        if self.params.is_empty() && !self.carrier {
             return quote!();
         }
         let (params, markers) = (&self.params, &self.markers);
-        quote!(<#(#params = #markers),*>)
+        quote!(<#lead #(#params = #markers),*>)
+    }
+
+    /// `<S0, ...>` without the client slot, e.g. for `Builder<Client, S0, ...>`.
+    pub(crate) fn states(&self) -> Vec<proc_macro2::Ident> {
+        self.params.clone()
     }
 
     /// `#[allow(clippy::type_complexity)]` where the type names many
@@ -219,13 +250,13 @@ impl Typestate {
         }
     }
 
-    /// `<S0, ...>`.
+    /// `<S0, ...>` (`<C, S0, ...>` with a client slot).
     pub(crate) fn params(&self) -> TokenStream {
-        if self.params.is_empty() {
+        if self.params.is_empty() && !self.carrier {
             return quote!();
         }
-        let params = &self.params;
-        quote!(<#(#params),*>)
+        let (lead, params) = (self.lead(), &self.params);
+        quote!(<#lead #(#params),*>)
     }
 
     /// `where S0: IsSet<T0>, ...`: every required member is set.
@@ -239,7 +270,7 @@ impl Typestate {
 }
 
 /// What a setter's body must do, for [`setter_impls`].
-pub(crate) enum Setter<'a> {
+enum Setter<'a> {
     /// Set required `field` to `value`, changing the typestate.
     Required {
         field: &'a Field,
@@ -256,7 +287,7 @@ pub(crate) enum Setter<'a> {
 
 /// The setter impl blocks of `target`, a type generic over `ts`: one impl
 /// per required member (from unset to set), one for all optional members.
-pub(crate) fn setter_impls(
+fn setter_impls(
     s: &Scope<'_>,
     fields: &[&Field],
     ts: &Typestate,
@@ -280,11 +311,12 @@ pub(crate) fn setter_impls(
         let doc = field_docs(f);
         let body = body(Setter::Required { field: f, value });
         let allow = ts.allow_complexity();
+        let lead = ts.lead();
         quote! {
             #allow
-            impl<#(#others),*> #target<#(#from_args),*> {
+            impl<#lead #(#others),*> #target<#lead #(#from_args),*> {
                 #doc
-                pub fn #id #bounds (self, #arg_decl) -> #target<#(#to_args),*> {
+                pub fn #id #bounds (self, #arg_decl) -> #target<#lead #(#to_args),*> {
                     #body
                 }
             }
@@ -331,7 +363,20 @@ pub(crate) fn setter_impls(
 }
 
 fn builder_items(s: &Scope<'_>, def: &StructDef<'_>, builder: &proc_macro2::Ident) -> TokenStream {
-    let ts = Typestate::new(s, &def.fields);
+    let mut ts = Typestate::new(s, &def.fields);
+    if def.carrier {
+        ts = ts.with_carrier();
+    }
+    let carrier = format_ident!("{}", CARRIER_FIELD);
+    let (carrier_storage, carrier_init, carrier_move) = if def.carrier {
+        (
+            quote!(#carrier: C,),
+            quote!(#carrier: (),),
+            quote!(#carrier: self.#carrier,),
+        )
+    } else {
+        (quote!(), quote!(), quote!())
+    };
     let (decl, params, all_set) = (ts.decl(), ts.params(), ts.all_set());
     let (option, some, none) = (s.std(Std::Option), s.std(Std::Some), s.std(Std::None));
     let default = s.std(Std::Default);
@@ -377,7 +422,7 @@ fn builder_items(s: &Scope<'_>, def: &StructDef<'_>, builder: &proc_macro2::Iden
                     quote!(#gid: self.#gid,)
                 }
             });
-            quote!(#builder { #(#rebuilt)* })
+            quote!(#builder { #carrier_move #(#rebuilt)* })
         }
         Setter::Optional { field, value } => {
             let id = ident(&field.ident);
@@ -411,13 +456,14 @@ fn builder_items(s: &Scope<'_>, def: &StructDef<'_>, builder: &proc_macro2::Iden
         #[derive(Clone, Debug)]
         #[must_use]
         pub struct #builder #decl {
+            #carrier_storage
             #(#storage)*
         }
 
         impl #builder {
             /// A builder with nothing set.
             pub fn new() -> Self {
-                #builder { #(#init)* }
+                #builder { #carrier_init #(#init)* }
             }
         }
 

@@ -109,10 +109,12 @@ impl AddTeamMemberInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct AddTeamMemberInputBuilder<
+    C = (),
     S0 = super::unset::TeamId,
     S1 = super::unset::MemberList,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     team_id: S0,
     member_list: S1,
     platform_id: S2,
@@ -122,6 +124,7 @@ impl AddTeamMemberInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         AddTeamMemberInputBuilder {
+            __carrier: (),
             team_id: super::unset::TeamId,
             member_list: super::unset::MemberList,
             platform_id: super::unset::PlatformId,
@@ -135,15 +138,16 @@ impl Default for AddTeamMemberInputBuilder {
     }
 }
 
-impl<S1, S2> AddTeamMemberInputBuilder<super::unset::TeamId, S1, S2> {
+impl<C, S1, S2> AddTeamMemberInputBuilder<C, super::unset::TeamId, S1, S2> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
     pub fn team_id(
         self,
         team_id: impl Into<String>,
-    ) -> AddTeamMemberInputBuilder<String, S1, S2> {
+    ) -> AddTeamMemberInputBuilder<C, String, S1, S2> {
         AddTeamMemberInputBuilder {
+            __carrier: self.__carrier,
             team_id: team_id.into(),
             member_list: self.member_list,
             platform_id: self.platform_id,
@@ -151,7 +155,7 @@ impl<S1, S2> AddTeamMemberInputBuilder<super::unset::TeamId, S1, S2> {
     }
 }
 
-impl<S0, S2> AddTeamMemberInputBuilder<S0, super::unset::MemberList, S2> {
+impl<C, S0, S2> AddTeamMemberInputBuilder<C, S0, super::unset::MemberList, S2> {
     /// Members to be added
     ///
     /// Wire name: `MemberList`.
@@ -161,8 +165,14 @@ impl<S0, S2> AddTeamMemberInputBuilder<S0, super::unset::MemberList, S2> {
     >(
         self,
         member_list: I,
-    ) -> AddTeamMemberInputBuilder<S0, Vec<super::models::CreateTeamMemberInfoReq>, S2> {
+    ) -> AddTeamMemberInputBuilder<
+        C,
+        S0,
+        Vec<super::models::CreateTeamMemberInfoReq>,
+        S2,
+    > {
         AddTeamMemberInputBuilder {
+            __carrier: self.__carrier,
             team_id: self.team_id,
             member_list: member_list.into_iter().map(Into::into).collect(),
             platform_id: self.platform_id,
@@ -170,15 +180,16 @@ impl<S0, S2> AddTeamMemberInputBuilder<S0, super::unset::MemberList, S2> {
     }
 }
 
-impl<S0, S1> AddTeamMemberInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<C, S0, S1> AddTeamMemberInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> AddTeamMemberInputBuilder<S0, S1, String> {
+    ) -> AddTeamMemberInputBuilder<C, S0, S1, String> {
         AddTeamMemberInputBuilder {
+            __carrier: self.__carrier,
             team_id: self.team_id,
             member_list: self.member_list,
             platform_id: platform_id.into(),
@@ -186,7 +197,7 @@ impl<S0, S1> AddTeamMemberInputBuilder<S0, S1, super::unset::PlatformId> {
     }
 }
 
-impl<S0, S1, S2> AddTeamMemberInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> AddTeamMemberInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<Vec<super::models::CreateTeamMemberInfoReq>>,
@@ -202,72 +213,24 @@ where
     }
 }
 
-/// A `AddTeamMember` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`AddTeamMemberInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct AddTeamMemberRequest<
+/// A `AddTeamMember` request bound to a [`Client`](::tcmpp_api::Client): the [`AddTeamMemberInputBuilder`] with a client, from `client.add_team_member()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type AddTeamMemberRequest<
     S0 = super::unset::TeamId,
     S1 = super::unset::MemberList,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: AddTeamMemberInputBuilder<S0, S1, S2>,
-}
+> = AddTeamMemberInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl AddTeamMemberRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        AddTeamMemberRequest {
-            client,
-            input: AddTeamMemberInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> AddTeamMemberRequest<super::unset::TeamId, S1, S2> {
-    /// Team ID
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(
+impl<S0, S1, S2> AddTeamMemberInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        team_id: impl Into<String>,
-    ) -> AddTeamMemberRequest<String, S1, S2> {
-        AddTeamMemberRequest {
-            client: self.client,
-            input: self.input.team_id(team_id),
-        }
-    }
-}
-
-impl<S0, S2> AddTeamMemberRequest<S0, super::unset::MemberList, S2> {
-    /// Members to be added
-    ///
-    /// Wire name: `MemberList`.
-    pub fn member_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::CreateTeamMemberInfoReq>,
-    >(
-        self,
-        member_list: I,
-    ) -> AddTeamMemberRequest<S0, Vec<super::models::CreateTeamMemberInfoReq>, S2> {
-        AddTeamMemberRequest {
-            client: self.client,
-            input: self.input.member_list(member_list),
-        }
-    }
-}
-
-impl<S0, S1> AddTeamMemberRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> AddTeamMemberRequest<S0, S1, String> {
-        AddTeamMemberRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> AddTeamMemberRequest<S0, S1, S2> {
+        AddTeamMemberInputBuilder {
+            __carrier: client,
+            team_id: self.team_id,
+            member_list: self.member_list,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -282,8 +245,9 @@ where
     pub async fn send(
         self,
     ) -> Result<AddTeamMemberOutput, ::tcmpp_api::SdkError<AddTeamMemberError>> {
-        let input = self.input.build();
-        self.client.call::<AddTeamMember>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<AddTeamMember>(&input).await
     }
 }
 

@@ -101,9 +101,11 @@ impl CheckGlobalDomainInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CheckGlobalDomainInputBuilder<
+    C = (),
     S0 = super::unset::DomainUrlList,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     domain_url_list: S0,
     platform_id: S1,
 }
@@ -112,6 +114,7 @@ impl CheckGlobalDomainInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CheckGlobalDomainInputBuilder {
+            __carrier: (),
             domain_url_list: super::unset::DomainUrlList,
             platform_id: super::unset::PlatformId,
         }
@@ -124,37 +127,39 @@ impl Default for CheckGlobalDomainInputBuilder {
     }
 }
 
-impl<S1> CheckGlobalDomainInputBuilder<super::unset::DomainUrlList, S1> {
+impl<C, S1> CheckGlobalDomainInputBuilder<C, super::unset::DomainUrlList, S1> {
     /// Domain name list
     ///
     /// Wire name: `DomainUrlList`.
     pub fn domain_url_list<I: IntoIterator<Item = E>, E: Into<String>>(
         self,
         domain_url_list: I,
-    ) -> CheckGlobalDomainInputBuilder<Vec<String>, S1> {
+    ) -> CheckGlobalDomainInputBuilder<C, Vec<String>, S1> {
         CheckGlobalDomainInputBuilder {
+            __carrier: self.__carrier,
             domain_url_list: domain_url_list.into_iter().map(Into::into).collect(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> CheckGlobalDomainInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> CheckGlobalDomainInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> CheckGlobalDomainInputBuilder<S0, String> {
+    ) -> CheckGlobalDomainInputBuilder<C, S0, String> {
         CheckGlobalDomainInputBuilder {
+            __carrier: self.__carrier,
             domain_url_list: self.domain_url_list,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> CheckGlobalDomainInputBuilder<S0, S1>
+impl<C, S0, S1> CheckGlobalDomainInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<Vec<String>>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -170,53 +175,22 @@ where
     }
 }
 
-/// A `CheckGlobalDomain` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`CheckGlobalDomainInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CheckGlobalDomainRequest<
+/// A `CheckGlobalDomain` request bound to a [`Client`](::tcmpp_api::Client): the [`CheckGlobalDomainInputBuilder`] with a client, from `client.check_global_domain()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type CheckGlobalDomainRequest<
     S0 = super::unset::DomainUrlList,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: CheckGlobalDomainInputBuilder<S0, S1>,
-}
+> = CheckGlobalDomainInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl CheckGlobalDomainRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        CheckGlobalDomainRequest {
-            client,
-            input: CheckGlobalDomainInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> CheckGlobalDomainRequest<super::unset::DomainUrlList, S1> {
-    /// Domain name list
-    ///
-    /// Wire name: `DomainUrlList`.
-    pub fn domain_url_list<I: IntoIterator<Item = E>, E: Into<String>>(
+impl<S0, S1> CheckGlobalDomainInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        domain_url_list: I,
-    ) -> CheckGlobalDomainRequest<Vec<String>, S1> {
-        CheckGlobalDomainRequest {
-            client: self.client,
-            input: self.input.domain_url_list(domain_url_list),
-        }
-    }
-}
-
-impl<S0> CheckGlobalDomainRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> CheckGlobalDomainRequest<S0, String> {
-        CheckGlobalDomainRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> CheckGlobalDomainRequest<S0, S1> {
+        CheckGlobalDomainInputBuilder {
+            __carrier: client,
+            domain_url_list: self.domain_url_list,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -230,8 +204,9 @@ where
     pub async fn send(
         self,
     ) -> Result<CheckGlobalDomainOutput, ::tcmpp_api::SdkError<CheckGlobalDomainError>> {
-        let input = self.input.build();
-        self.client.call::<CheckGlobalDomain>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<CheckGlobalDomain>(&input).await
     }
 }
 

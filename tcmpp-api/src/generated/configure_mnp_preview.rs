@@ -151,11 +151,13 @@ impl ConfigureMnpPreviewInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ConfigureMnpPreviewInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::ActionType,
     S2 = super::unset::MnpVersionId,
     S3 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     action_type: S1,
     mnp_version_id: S2,
@@ -167,6 +169,7 @@ impl ConfigureMnpPreviewInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ConfigureMnpPreviewInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             action_type: super::unset::ActionType,
             mnp_version_id: super::unset::MnpVersionId,
@@ -182,15 +185,16 @@ impl Default for ConfigureMnpPreviewInputBuilder {
     }
 }
 
-impl<S1, S2, S3> ConfigureMnpPreviewInputBuilder<super::unset::MnpId, S1, S2, S3> {
+impl<C, S1, S2, S3> ConfigureMnpPreviewInputBuilder<C, super::unset::MnpId, S1, S2, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> ConfigureMnpPreviewInputBuilder<String, S1, S2, S3> {
+    ) -> ConfigureMnpPreviewInputBuilder<C, String, S1, S2, S3> {
         ConfigureMnpPreviewInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             action_type: self.action_type,
             mnp_version_id: self.mnp_version_id,
@@ -200,15 +204,21 @@ impl<S1, S2, S3> ConfigureMnpPreviewInputBuilder<super::unset::MnpId, S1, S2, S3
     }
 }
 
-impl<S0, S2, S3> ConfigureMnpPreviewInputBuilder<S0, super::unset::ActionType, S2, S3> {
+impl<
+    C,
+    S0,
+    S2,
+    S3,
+> ConfigureMnpPreviewInputBuilder<C, S0, super::unset::ActionType, S2, S3> {
     /// 1: Set; 2: Cancel
     ///
     /// Wire name: `ActionType`.
     pub fn action_type(
         self,
         action_type: impl Into<i64>,
-    ) -> ConfigureMnpPreviewInputBuilder<S0, i64, S2, S3> {
+    ) -> ConfigureMnpPreviewInputBuilder<C, S0, i64, S2, S3> {
         ConfigureMnpPreviewInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             action_type: action_type.into(),
             mnp_version_id: self.mnp_version_id,
@@ -219,18 +229,20 @@ impl<S0, S2, S3> ConfigureMnpPreviewInputBuilder<S0, super::unset::ActionType, S
 }
 
 impl<
+    C,
     S0,
     S1,
     S3,
-> ConfigureMnpPreviewInputBuilder<S0, S1, super::unset::MnpVersionId, S3> {
+> ConfigureMnpPreviewInputBuilder<C, S0, S1, super::unset::MnpVersionId, S3> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
     pub fn mnp_version_id(
         self,
         mnp_version_id: impl Into<i64>,
-    ) -> ConfigureMnpPreviewInputBuilder<S0, S1, i64, S3> {
+    ) -> ConfigureMnpPreviewInputBuilder<C, S0, S1, i64, S3> {
         ConfigureMnpPreviewInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             action_type: self.action_type,
             mnp_version_id: mnp_version_id.into(),
@@ -240,15 +252,21 @@ impl<
     }
 }
 
-impl<S0, S1, S2> ConfigureMnpPreviewInputBuilder<S0, S1, S2, super::unset::PlatformId> {
+impl<
+    C,
+    S0,
+    S1,
+    S2,
+> ConfigureMnpPreviewInputBuilder<C, S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> ConfigureMnpPreviewInputBuilder<S0, S1, S2, String> {
+    ) -> ConfigureMnpPreviewInputBuilder<C, S0, S1, S2, String> {
         ConfigureMnpPreviewInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             action_type: self.action_type,
             mnp_version_id: self.mnp_version_id,
@@ -258,7 +276,7 @@ impl<S0, S1, S2> ConfigureMnpPreviewInputBuilder<S0, S1, S2, super::unset::Platf
     }
 }
 
-impl<S0, S1, S2, S3> ConfigureMnpPreviewInputBuilder<S0, S1, S2, S3> {
+impl<C, S0, S1, S2, S3> ConfigureMnpPreviewInputBuilder<C, S0, S1, S2, S3> {
     /// Path to the preview page
     ///
     /// Wire name: `PreivewEntrancePath`.
@@ -280,7 +298,7 @@ impl<S0, S1, S2, S3> ConfigureMnpPreviewInputBuilder<S0, S1, S2, S3> {
     }
 }
 
-impl<S0, S1, S2, S3> ConfigureMnpPreviewInputBuilder<S0, S1, S2, S3>
+impl<C, S0, S1, S2, S3> ConfigureMnpPreviewInputBuilder<C, S0, S1, S2, S3>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -299,108 +317,28 @@ where
     }
 }
 
-/// A `ConfigureMNPPreview` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`ConfigureMnpPreviewInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ConfigureMnpPreviewRequest<
+/// A `ConfigureMNPPreview` request bound to a [`Client`](::tcmpp_api::Client): the [`ConfigureMnpPreviewInputBuilder`] with a client, from `client.configure_mnp_preview()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type ConfigureMnpPreviewRequest<
     S0 = super::unset::MnpId,
     S1 = super::unset::ActionType,
     S2 = super::unset::MnpVersionId,
     S3 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: ConfigureMnpPreviewInputBuilder<S0, S1, S2, S3>,
-}
+> = ConfigureMnpPreviewInputBuilder<::tcmpp_api::Client, S0, S1, S2, S3>;
 
-impl ConfigureMnpPreviewRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        ConfigureMnpPreviewRequest {
-            client,
-            input: ConfigureMnpPreviewInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2, S3> ConfigureMnpPreviewRequest<super::unset::MnpId, S1, S2, S3> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
+impl<S0, S1, S2, S3> ConfigureMnpPreviewInputBuilder<(), S0, S1, S2, S3> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_id: impl Into<String>,
-    ) -> ConfigureMnpPreviewRequest<String, S1, S2, S3> {
-        ConfigureMnpPreviewRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
+        client: ::tcmpp_api::Client,
+    ) -> ConfigureMnpPreviewRequest<S0, S1, S2, S3> {
+        ConfigureMnpPreviewInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            action_type: self.action_type,
+            mnp_version_id: self.mnp_version_id,
+            platform_id: self.platform_id,
+            preivew_entrance_path: self.preivew_entrance_path,
         }
-    }
-}
-
-impl<S0, S2, S3> ConfigureMnpPreviewRequest<S0, super::unset::ActionType, S2, S3> {
-    /// 1: Set; 2: Cancel
-    ///
-    /// Wire name: `ActionType`.
-    pub fn action_type(
-        self,
-        action_type: impl Into<i64>,
-    ) -> ConfigureMnpPreviewRequest<S0, i64, S2, S3> {
-        ConfigureMnpPreviewRequest {
-            client: self.client,
-            input: self.input.action_type(action_type),
-        }
-    }
-}
-
-impl<S0, S1, S3> ConfigureMnpPreviewRequest<S0, S1, super::unset::MnpVersionId, S3> {
-    /// Mini program version ID
-    ///
-    /// Wire name: `MNPVersionId`.
-    pub fn mnp_version_id(
-        self,
-        mnp_version_id: impl Into<i64>,
-    ) -> ConfigureMnpPreviewRequest<S0, S1, i64, S3> {
-        ConfigureMnpPreviewRequest {
-            client: self.client,
-            input: self.input.mnp_version_id(mnp_version_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> ConfigureMnpPreviewRequest<S0, S1, S2, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> ConfigureMnpPreviewRequest<S0, S1, S2, String> {
-        ConfigureMnpPreviewRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1, S2, S3> ConfigureMnpPreviewRequest<S0, S1, S2, S3> {
-    /// Path to the preview page
-    ///
-    /// Wire name: `PreivewEntrancePath`.
-    pub fn preivew_entrance_path(
-        mut self,
-        preivew_entrance_path: impl Into<String>,
-    ) -> Self {
-        self.input = self.input.preivew_entrance_path(preivew_entrance_path);
-        self
-    }
-
-    /// Sets or clears `preivew_entrance_path`.
-    pub fn set_preivew_entrance_path(
-        mut self,
-        preivew_entrance_path: Option<String>,
-    ) -> Self {
-        self.input = self.input.set_preivew_entrance_path(preivew_entrance_path);
-        self
     }
 }
 
@@ -418,8 +356,9 @@ where
         ConfigureMnpPreviewOutput,
         ::tcmpp_api::SdkError<ConfigureMnpPreviewError>,
     > {
-        let input = self.input.build();
-        self.client.call::<ConfigureMnpPreview>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<ConfigureMnpPreview>(&input).await
     }
 }
 

@@ -207,6 +207,7 @@ impl CreateApplicationInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateApplicationInputBuilder<
+    C = (),
     S0 = super::unset::ApplicationName,
     S1 = super::unset::Logo,
     S2 = super::unset::PlatformId,
@@ -214,6 +215,7 @@ pub struct CreateApplicationInputBuilder<
     S4 = super::unset::ApplicationType,
     S5 = super::unset::Intro,
 > {
+    __carrier: C,
     application_name: S0,
     logo: S1,
     platform_id: S2,
@@ -229,6 +231,7 @@ impl CreateApplicationInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateApplicationInputBuilder {
+            __carrier: (),
             application_name: super::unset::ApplicationName,
             logo: super::unset::Logo,
             platform_id: super::unset::PlatformId,
@@ -249,20 +252,22 @@ impl Default for CreateApplicationInputBuilder {
 }
 
 impl<
+    C,
     S1,
     S2,
     S3,
     S4,
     S5,
-> CreateApplicationInputBuilder<super::unset::ApplicationName, S1, S2, S3, S4, S5> {
+> CreateApplicationInputBuilder<C, super::unset::ApplicationName, S1, S2, S3, S4, S5> {
     /// Application name
     ///
     /// Wire name: `ApplicationName`.
     pub fn application_name(
         self,
         application_name: impl Into<String>,
-    ) -> CreateApplicationInputBuilder<String, S1, S2, S3, S4, S5> {
+    ) -> CreateApplicationInputBuilder<C, String, S1, S2, S3, S4, S5> {
         CreateApplicationInputBuilder {
+            __carrier: self.__carrier,
             application_name: application_name.into(),
             logo: self.logo,
             platform_id: self.platform_id,
@@ -277,20 +282,22 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S2,
     S3,
     S4,
     S5,
-> CreateApplicationInputBuilder<S0, super::unset::Logo, S2, S3, S4, S5> {
+> CreateApplicationInputBuilder<C, S0, super::unset::Logo, S2, S3, S4, S5> {
     /// Logo address
     ///
     /// Wire name: `Logo`.
     pub fn logo(
         self,
         logo: impl Into<String>,
-    ) -> CreateApplicationInputBuilder<S0, String, S2, S3, S4, S5> {
+    ) -> CreateApplicationInputBuilder<C, S0, String, S2, S3, S4, S5> {
         CreateApplicationInputBuilder {
+            __carrier: self.__carrier,
             application_name: self.application_name,
             logo: logo.into(),
             platform_id: self.platform_id,
@@ -305,20 +312,22 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S3,
     S4,
     S5,
-> CreateApplicationInputBuilder<S0, S1, super::unset::PlatformId, S3, S4, S5> {
+> CreateApplicationInputBuilder<C, S0, S1, super::unset::PlatformId, S3, S4, S5> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> CreateApplicationInputBuilder<S0, S1, String, S3, S4, S5> {
+    ) -> CreateApplicationInputBuilder<C, S0, S1, String, S3, S4, S5> {
         CreateApplicationInputBuilder {
+            __carrier: self.__carrier,
             application_name: self.application_name,
             logo: self.logo,
             platform_id: platform_id.into(),
@@ -333,20 +342,22 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
     S4,
     S5,
-> CreateApplicationInputBuilder<S0, S1, S2, super::unset::TeamId, S4, S5> {
+> CreateApplicationInputBuilder<C, S0, S1, S2, super::unset::TeamId, S4, S5> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
     pub fn team_id(
         self,
         team_id: impl Into<String>,
-    ) -> CreateApplicationInputBuilder<S0, S1, S2, String, S4, S5> {
+    ) -> CreateApplicationInputBuilder<C, S0, S1, S2, String, S4, S5> {
         CreateApplicationInputBuilder {
+            __carrier: self.__carrier,
             application_name: self.application_name,
             logo: self.logo,
             platform_id: self.platform_id,
@@ -361,20 +372,22 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
     S3,
     S5,
-> CreateApplicationInputBuilder<S0, S1, S2, S3, super::unset::ApplicationType, S5> {
+> CreateApplicationInputBuilder<C, S0, S1, S2, S3, super::unset::ApplicationType, S5> {
     /// Application type. 1: Test; 2: Formal
     ///
     /// Wire name: `ApplicationType`.
     pub fn application_type(
         self,
         application_type: impl Into<i64>,
-    ) -> CreateApplicationInputBuilder<S0, S1, S2, S3, i64, S5> {
+    ) -> CreateApplicationInputBuilder<C, S0, S1, S2, S3, i64, S5> {
         CreateApplicationInputBuilder {
+            __carrier: self.__carrier,
             application_name: self.application_name,
             logo: self.logo,
             platform_id: self.platform_id,
@@ -389,20 +402,22 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
     S3,
     S4,
-> CreateApplicationInputBuilder<S0, S1, S2, S3, S4, super::unset::Intro> {
+> CreateApplicationInputBuilder<C, S0, S1, S2, S3, S4, super::unset::Intro> {
     /// Introduction
     ///
     /// Wire name: `Intro`.
     pub fn intro(
         self,
         intro: impl Into<String>,
-    ) -> CreateApplicationInputBuilder<S0, S1, S2, S3, S4, String> {
+    ) -> CreateApplicationInputBuilder<C, S0, S1, S2, S3, S4, String> {
         CreateApplicationInputBuilder {
+            __carrier: self.__carrier,
             application_name: self.application_name,
             logo: self.logo,
             platform_id: self.platform_id,
@@ -416,7 +431,15 @@ impl<
     }
 }
 
-impl<S0, S1, S2, S3, S4, S5> CreateApplicationInputBuilder<S0, S1, S2, S3, S4, S5> {
+impl<
+    C,
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+    S5,
+> CreateApplicationInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Android app package name
     ///
     /// Wire name: `AndroidAppKey`.
@@ -460,7 +483,7 @@ impl<S0, S1, S2, S3, S4, S5> CreateApplicationInputBuilder<S0, S1, S2, S3, S4, S
     }
 }
 
-impl<S0, S1, S2, S3, S4, S5> CreateApplicationInputBuilder<S0, S1, S2, S3, S4, S5>
+impl<C, S0, S1, S2, S3, S4, S5> CreateApplicationInputBuilder<C, S0, S1, S2, S3, S4, S5>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -489,198 +512,34 @@ where
     }
 }
 
-/// A `CreateApplication` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`CreateApplicationInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CreateApplicationRequest<
+/// A `CreateApplication` request bound to a [`Client`](::tcmpp_api::Client): the [`CreateApplicationInputBuilder`] with a client, from `client.create_application()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type CreateApplicationRequest<
     S0 = super::unset::ApplicationName,
     S1 = super::unset::Logo,
     S2 = super::unset::PlatformId,
     S3 = super::unset::TeamId,
     S4 = super::unset::ApplicationType,
     S5 = super::unset::Intro,
-> {
-    client: ::tcmpp_api::Client,
-    input: CreateApplicationInputBuilder<S0, S1, S2, S3, S4, S5>,
-}
+> = CreateApplicationInputBuilder<::tcmpp_api::Client, S0, S1, S2, S3, S4, S5>;
 
-impl CreateApplicationRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        CreateApplicationRequest {
-            client,
-            input: CreateApplicationInputBuilder::new(),
-        }
-    }
-}
-
-impl<
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> CreateApplicationRequest<super::unset::ApplicationName, S1, S2, S3, S4, S5> {
-    /// Application name
-    ///
-    /// Wire name: `ApplicationName`.
-    pub fn application_name(
+impl<S0, S1, S2, S3, S4, S5> CreateApplicationInputBuilder<(), S0, S1, S2, S3, S4, S5> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        application_name: impl Into<String>,
-    ) -> CreateApplicationRequest<String, S1, S2, S3, S4, S5> {
-        CreateApplicationRequest {
-            client: self.client,
-            input: self.input.application_name(application_name),
+        client: ::tcmpp_api::Client,
+    ) -> CreateApplicationRequest<S0, S1, S2, S3, S4, S5> {
+        CreateApplicationInputBuilder {
+            __carrier: client,
+            application_name: self.application_name,
+            logo: self.logo,
+            platform_id: self.platform_id,
+            team_id: self.team_id,
+            application_type: self.application_type,
+            intro: self.intro,
+            android_app_key: self.android_app_key,
+            ios_app_key: self.ios_app_key,
+            remark: self.remark,
         }
-    }
-}
-
-impl<
-    S0,
-    S2,
-    S3,
-    S4,
-    S5,
-> CreateApplicationRequest<S0, super::unset::Logo, S2, S3, S4, S5> {
-    /// Logo address
-    ///
-    /// Wire name: `Logo`.
-    pub fn logo(
-        self,
-        logo: impl Into<String>,
-    ) -> CreateApplicationRequest<S0, String, S2, S3, S4, S5> {
-        CreateApplicationRequest {
-            client: self.client,
-            input: self.input.logo(logo),
-        }
-    }
-}
-
-impl<
-    S0,
-    S1,
-    S3,
-    S4,
-    S5,
-> CreateApplicationRequest<S0, S1, super::unset::PlatformId, S3, S4, S5> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> CreateApplicationRequest<S0, S1, String, S3, S4, S5> {
-        CreateApplicationRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<
-    S0,
-    S1,
-    S2,
-    S4,
-    S5,
-> CreateApplicationRequest<S0, S1, S2, super::unset::TeamId, S4, S5> {
-    /// Team ID
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(
-        self,
-        team_id: impl Into<String>,
-    ) -> CreateApplicationRequest<S0, S1, S2, String, S4, S5> {
-        CreateApplicationRequest {
-            client: self.client,
-            input: self.input.team_id(team_id),
-        }
-    }
-}
-
-impl<
-    S0,
-    S1,
-    S2,
-    S3,
-    S5,
-> CreateApplicationRequest<S0, S1, S2, S3, super::unset::ApplicationType, S5> {
-    /// Application type. 1: Test; 2: Formal
-    ///
-    /// Wire name: `ApplicationType`.
-    pub fn application_type(
-        self,
-        application_type: impl Into<i64>,
-    ) -> CreateApplicationRequest<S0, S1, S2, S3, i64, S5> {
-        CreateApplicationRequest {
-            client: self.client,
-            input: self.input.application_type(application_type),
-        }
-    }
-}
-
-impl<
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-> CreateApplicationRequest<S0, S1, S2, S3, S4, super::unset::Intro> {
-    /// Introduction
-    ///
-    /// Wire name: `Intro`.
-    pub fn intro(
-        self,
-        intro: impl Into<String>,
-    ) -> CreateApplicationRequest<S0, S1, S2, S3, S4, String> {
-        CreateApplicationRequest {
-            client: self.client,
-            input: self.input.intro(intro),
-        }
-    }
-}
-
-impl<S0, S1, S2, S3, S4, S5> CreateApplicationRequest<S0, S1, S2, S3, S4, S5> {
-    /// Android app package name
-    ///
-    /// Wire name: `AndroidAppKey`.
-    pub fn android_app_key(mut self, android_app_key: impl Into<String>) -> Self {
-        self.input = self.input.android_app_key(android_app_key);
-        self
-    }
-
-    /// Sets or clears `android_app_key`.
-    pub fn set_android_app_key(mut self, android_app_key: Option<String>) -> Self {
-        self.input = self.input.set_android_app_key(android_app_key);
-        self
-    }
-
-    /// iOS App bundleId
-    ///
-    /// Wire name: `IosAppKey`.
-    pub fn ios_app_key(mut self, ios_app_key: impl Into<String>) -> Self {
-        self.input = self.input.ios_app_key(ios_app_key);
-        self
-    }
-
-    /// Sets or clears `ios_app_key`.
-    pub fn set_ios_app_key(mut self, ios_app_key: Option<String>) -> Self {
-        self.input = self.input.set_ios_app_key(ios_app_key);
-        self
-    }
-
-    /// Remarks
-    ///
-    /// Wire name: `Remark`.
-    pub fn remark(mut self, remark: impl Into<String>) -> Self {
-        self.input = self.input.remark(remark);
-        self
-    }
-
-    /// Sets or clears `remark`.
-    pub fn set_remark(mut self, remark: Option<String>) -> Self {
-        self.input = self.input.set_remark(remark);
-        self
     }
 }
 
@@ -697,8 +556,9 @@ where
     pub async fn send(
         self,
     ) -> Result<CreateApplicationOutput, ::tcmpp_api::SdkError<CreateApplicationError>> {
-        let input = self.input.build();
-        self.client.call::<CreateApplication>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<CreateApplication>(&input).await
     }
 }
 

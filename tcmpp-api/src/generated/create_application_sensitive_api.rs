@@ -110,10 +110,12 @@ impl CreateApplicationSensitiveApiInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateApplicationSensitiveApiInputBuilder<
+    C = (),
     S0 = super::unset::ApplicationId,
     S1 = super::unset::ApiList,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     application_id: S0,
     api_list: S1,
     platform_id: S2,
@@ -123,6 +125,7 @@ impl CreateApplicationSensitiveApiInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateApplicationSensitiveApiInputBuilder {
+            __carrier: (),
             application_id: super::unset::ApplicationId,
             api_list: super::unset::ApiList,
             platform_id: super::unset::PlatformId,
@@ -137,17 +140,19 @@ impl Default for CreateApplicationSensitiveApiInputBuilder {
 }
 
 impl<
+    C,
     S1,
     S2,
-> CreateApplicationSensitiveApiInputBuilder<super::unset::ApplicationId, S1, S2> {
+> CreateApplicationSensitiveApiInputBuilder<C, super::unset::ApplicationId, S1, S2> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
     pub fn application_id(
         self,
         application_id: impl Into<String>,
-    ) -> CreateApplicationSensitiveApiInputBuilder<String, S1, S2> {
+    ) -> CreateApplicationSensitiveApiInputBuilder<C, String, S1, S2> {
         CreateApplicationSensitiveApiInputBuilder {
+            __carrier: self.__carrier,
             application_id: application_id.into(),
             api_list: self.api_list,
             platform_id: self.platform_id,
@@ -155,7 +160,11 @@ impl<
     }
 }
 
-impl<S0, S2> CreateApplicationSensitiveApiInputBuilder<S0, super::unset::ApiList, S2> {
+impl<
+    C,
+    S0,
+    S2,
+> CreateApplicationSensitiveApiInputBuilder<C, S0, super::unset::ApiList, S2> {
     /// List of newly-added APIs
     ///
     /// Wire name: `APIList`.
@@ -166,11 +175,13 @@ impl<S0, S2> CreateApplicationSensitiveApiInputBuilder<S0, super::unset::ApiList
         self,
         api_list: I,
     ) -> CreateApplicationSensitiveApiInputBuilder<
+        C,
         S0,
         Vec<super::models::CreateApplicationSensitiveApiReq>,
         S2,
     > {
         CreateApplicationSensitiveApiInputBuilder {
+            __carrier: self.__carrier,
             application_id: self.application_id,
             api_list: api_list.into_iter().map(Into::into).collect(),
             platform_id: self.platform_id,
@@ -179,17 +190,19 @@ impl<S0, S2> CreateApplicationSensitiveApiInputBuilder<S0, super::unset::ApiList
 }
 
 impl<
+    C,
     S0,
     S1,
-> CreateApplicationSensitiveApiInputBuilder<S0, S1, super::unset::PlatformId> {
+> CreateApplicationSensitiveApiInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> CreateApplicationSensitiveApiInputBuilder<S0, S1, String> {
+    ) -> CreateApplicationSensitiveApiInputBuilder<C, S0, S1, String> {
         CreateApplicationSensitiveApiInputBuilder {
+            __carrier: self.__carrier,
             application_id: self.application_id,
             api_list: self.api_list,
             platform_id: platform_id.into(),
@@ -197,7 +210,7 @@ impl<
     }
 }
 
-impl<S0, S1, S2> CreateApplicationSensitiveApiInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> CreateApplicationSensitiveApiInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<
@@ -215,76 +228,24 @@ where
     }
 }
 
-/// A `CreateApplicationSensitiveAPI` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`CreateApplicationSensitiveApiInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CreateApplicationSensitiveApiRequest<
+/// A `CreateApplicationSensitiveAPI` request bound to a [`Client`](::tcmpp_api::Client): the [`CreateApplicationSensitiveApiInputBuilder`] with a client, from `client.create_application_sensitive_api()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type CreateApplicationSensitiveApiRequest<
     S0 = super::unset::ApplicationId,
     S1 = super::unset::ApiList,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: CreateApplicationSensitiveApiInputBuilder<S0, S1, S2>,
-}
+> = CreateApplicationSensitiveApiInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl CreateApplicationSensitiveApiRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        CreateApplicationSensitiveApiRequest {
-            client,
-            input: CreateApplicationSensitiveApiInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> CreateApplicationSensitiveApiRequest<super::unset::ApplicationId, S1, S2> {
-    /// Application ID
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(
+impl<S0, S1, S2> CreateApplicationSensitiveApiInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        application_id: impl Into<String>,
-    ) -> CreateApplicationSensitiveApiRequest<String, S1, S2> {
-        CreateApplicationSensitiveApiRequest {
-            client: self.client,
-            input: self.input.application_id(application_id),
-        }
-    }
-}
-
-impl<S0, S2> CreateApplicationSensitiveApiRequest<S0, super::unset::ApiList, S2> {
-    /// List of newly-added APIs
-    ///
-    /// Wire name: `APIList`.
-    pub fn api_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::CreateApplicationSensitiveApiReq>,
-    >(
-        self,
-        api_list: I,
-    ) -> CreateApplicationSensitiveApiRequest<
-        S0,
-        Vec<super::models::CreateApplicationSensitiveApiReq>,
-        S2,
-    > {
-        CreateApplicationSensitiveApiRequest {
-            client: self.client,
-            input: self.input.api_list(api_list),
-        }
-    }
-}
-
-impl<S0, S1> CreateApplicationSensitiveApiRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> CreateApplicationSensitiveApiRequest<S0, S1, String> {
-        CreateApplicationSensitiveApiRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> CreateApplicationSensitiveApiRequest<S0, S1, S2> {
+        CreateApplicationSensitiveApiInputBuilder {
+            __carrier: client,
+            application_id: self.application_id,
+            api_list: self.api_list,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -304,8 +265,9 @@ where
         CreateApplicationSensitiveApiOutput,
         ::tcmpp_api::SdkError<CreateApplicationSensitiveApiError>,
     > {
-        let input = self.input.build();
-        self.client.call::<CreateApplicationSensitiveApi>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<CreateApplicationSensitiveApi>(&input).await
     }
 }
 

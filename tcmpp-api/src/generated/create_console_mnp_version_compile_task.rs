@@ -218,12 +218,14 @@ impl CreateConsoleMnpVersionCompileTaskInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateConsoleMnpVersionCompileTaskInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::MnpVersion,
     S2 = super::unset::FileUrl,
     S3 = super::unset::FileInnerUrl,
     S4 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     mnp_version: S1,
     file_url: S2,
@@ -240,6 +242,7 @@ impl CreateConsoleMnpVersionCompileTaskInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateConsoleMnpVersionCompileTaskInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             mnp_version: super::unset::MnpVersion,
             file_url: super::unset::FileUrl,
@@ -261,19 +264,28 @@ impl Default for CreateConsoleMnpVersionCompileTaskInputBuilder {
 }
 
 impl<
+    C,
     S1,
     S2,
     S3,
     S4,
-> CreateConsoleMnpVersionCompileTaskInputBuilder<super::unset::MnpId, S1, S2, S3, S4> {
+> CreateConsoleMnpVersionCompileTaskInputBuilder<
+    C,
+    super::unset::MnpId,
+    S1,
+    S2,
+    S3,
+    S4,
+> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> CreateConsoleMnpVersionCompileTaskInputBuilder<String, S1, S2, S3, S4> {
+    ) -> CreateConsoleMnpVersionCompileTaskInputBuilder<C, String, S1, S2, S3, S4> {
         CreateConsoleMnpVersionCompileTaskInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             mnp_version: self.mnp_version,
             file_url: self.file_url,
@@ -289,11 +301,13 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S2,
     S3,
     S4,
 > CreateConsoleMnpVersionCompileTaskInputBuilder<
+    C,
     S0,
     super::unset::MnpVersion,
     S2,
@@ -306,8 +320,9 @@ impl<
     pub fn mnp_version(
         self,
         mnp_version: impl Into<String>,
-    ) -> CreateConsoleMnpVersionCompileTaskInputBuilder<S0, String, S2, S3, S4> {
+    ) -> CreateConsoleMnpVersionCompileTaskInputBuilder<C, S0, String, S2, S3, S4> {
         CreateConsoleMnpVersionCompileTaskInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             mnp_version: mnp_version.into(),
             file_url: self.file_url,
@@ -323,19 +338,28 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S3,
     S4,
-> CreateConsoleMnpVersionCompileTaskInputBuilder<S0, S1, super::unset::FileUrl, S3, S4> {
+> CreateConsoleMnpVersionCompileTaskInputBuilder<
+    C,
+    S0,
+    S1,
+    super::unset::FileUrl,
+    S3,
+    S4,
+> {
     /// External URL of the document
     ///
     /// Wire name: `FileUrl`.
     pub fn file_url(
         self,
         file_url: impl Into<String>,
-    ) -> CreateConsoleMnpVersionCompileTaskInputBuilder<S0, S1, String, S3, S4> {
+    ) -> CreateConsoleMnpVersionCompileTaskInputBuilder<C, S0, S1, String, S3, S4> {
         CreateConsoleMnpVersionCompileTaskInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             mnp_version: self.mnp_version,
             file_url: file_url.into(),
@@ -351,11 +375,13 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
     S4,
 > CreateConsoleMnpVersionCompileTaskInputBuilder<
+    C,
     S0,
     S1,
     S2,
@@ -368,8 +394,9 @@ impl<
     pub fn file_inner_url(
         self,
         file_inner_url: impl Into<String>,
-    ) -> CreateConsoleMnpVersionCompileTaskInputBuilder<S0, S1, S2, String, S4> {
+    ) -> CreateConsoleMnpVersionCompileTaskInputBuilder<C, S0, S1, S2, String, S4> {
         CreateConsoleMnpVersionCompileTaskInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             mnp_version: self.mnp_version,
             file_url: self.file_url,
@@ -385,11 +412,13 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
     S3,
 > CreateConsoleMnpVersionCompileTaskInputBuilder<
+    C,
     S0,
     S1,
     S2,
@@ -402,8 +431,9 @@ impl<
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> CreateConsoleMnpVersionCompileTaskInputBuilder<S0, S1, S2, S3, String> {
+    ) -> CreateConsoleMnpVersionCompileTaskInputBuilder<C, S0, S1, S2, S3, String> {
         CreateConsoleMnpVersionCompileTaskInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             mnp_version: self.mnp_version,
             file_url: self.file_url,
@@ -419,12 +449,13 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
     S3,
     S4,
-> CreateConsoleMnpVersionCompileTaskInputBuilder<S0, S1, S2, S3, S4> {
+> CreateConsoleMnpVersionCompileTaskInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Type 2 Version
     ///
     /// Wire name: `TaskType`.
@@ -497,12 +528,13 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
     S3,
     S4,
-> CreateConsoleMnpVersionCompileTaskInputBuilder<S0, S1, S2, S3, S4>
+> CreateConsoleMnpVersionCompileTaskInputBuilder<C, S0, S1, S2, S3, S4>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -527,199 +559,47 @@ where
     }
 }
 
-/// A `CreateConsoleMNPVersionCompileTask` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`CreateConsoleMnpVersionCompileTaskInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CreateConsoleMnpVersionCompileTaskRequest<
+/// A `CreateConsoleMNPVersionCompileTask` request bound to a [`Client`](::tcmpp_api::Client): the [`CreateConsoleMnpVersionCompileTaskInputBuilder`] with a client, from `client.create_console_mnp_version_compile_task()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type CreateConsoleMnpVersionCompileTaskRequest<
     S0 = super::unset::MnpId,
     S1 = super::unset::MnpVersion,
     S2 = super::unset::FileUrl,
     S3 = super::unset::FileInnerUrl,
     S4 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: CreateConsoleMnpVersionCompileTaskInputBuilder<S0, S1, S2, S3, S4>,
-}
-
-impl CreateConsoleMnpVersionCompileTaskRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        CreateConsoleMnpVersionCompileTaskRequest {
-            client,
-            input: CreateConsoleMnpVersionCompileTaskInputBuilder::new(),
-        }
-    }
-}
-
-impl<
+> = CreateConsoleMnpVersionCompileTaskInputBuilder<
+    ::tcmpp_api::Client,
+    S0,
     S1,
     S2,
     S3,
     S4,
-> CreateConsoleMnpVersionCompileTaskRequest<super::unset::MnpId, S1, S2, S3, S4> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
-        self,
-        mnp_id: impl Into<String>,
-    ) -> CreateConsoleMnpVersionCompileTaskRequest<String, S1, S2, S3, S4> {
-        CreateConsoleMnpVersionCompileTaskRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<
-    S0,
-    S2,
-    S3,
-    S4,
-> CreateConsoleMnpVersionCompileTaskRequest<S0, super::unset::MnpVersion, S2, S3, S4> {
-    /// Version
-    ///
-    /// Wire name: `MNPVersion`.
-    pub fn mnp_version(
-        self,
-        mnp_version: impl Into<String>,
-    ) -> CreateConsoleMnpVersionCompileTaskRequest<S0, String, S2, S3, S4> {
-        CreateConsoleMnpVersionCompileTaskRequest {
-            client: self.client,
-            input: self.input.mnp_version(mnp_version),
-        }
-    }
-}
-
-impl<
-    S0,
-    S1,
-    S3,
-    S4,
-> CreateConsoleMnpVersionCompileTaskRequest<S0, S1, super::unset::FileUrl, S3, S4> {
-    /// External URL of the document
-    ///
-    /// Wire name: `FileUrl`.
-    pub fn file_url(
-        self,
-        file_url: impl Into<String>,
-    ) -> CreateConsoleMnpVersionCompileTaskRequest<S0, S1, String, S3, S4> {
-        CreateConsoleMnpVersionCompileTaskRequest {
-            client: self.client,
-            input: self.input.file_url(file_url),
-        }
-    }
-}
-
-impl<
-    S0,
-    S1,
-    S2,
-    S4,
-> CreateConsoleMnpVersionCompileTaskRequest<S0, S1, S2, super::unset::FileInnerUrl, S4> {
-    /// Internal URL of the document
-    ///
-    /// Wire name: `FileInnerUrl`.
-    pub fn file_inner_url(
-        self,
-        file_inner_url: impl Into<String>,
-    ) -> CreateConsoleMnpVersionCompileTaskRequest<S0, S1, S2, String, S4> {
-        CreateConsoleMnpVersionCompileTaskRequest {
-            client: self.client,
-            input: self.input.file_inner_url(file_inner_url),
-        }
-    }
-}
+>;
 
 impl<
     S0,
     S1,
     S2,
     S3,
-> CreateConsoleMnpVersionCompileTaskRequest<S0, S1, S2, S3, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
+    S4,
+> CreateConsoleMnpVersionCompileTaskInputBuilder<(), S0, S1, S2, S3, S4> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        platform_id: impl Into<String>,
-    ) -> CreateConsoleMnpVersionCompileTaskRequest<S0, S1, S2, S3, String> {
-        CreateConsoleMnpVersionCompileTaskRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> CreateConsoleMnpVersionCompileTaskRequest<S0, S1, S2, S3, S4> {
+        CreateConsoleMnpVersionCompileTaskInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            mnp_version: self.mnp_version,
+            file_url: self.file_url,
+            file_inner_url: self.file_inner_url,
+            platform_id: self.platform_id,
+            task_type: self.task_type,
+            mnp_version_intro: self.mnp_version_intro,
+            mnp_version_desc: self.mnp_version_desc,
+            source_type: self.source_type,
+            release_channel: self.release_channel,
         }
-    }
-}
-
-impl<S0, S1, S2, S3, S4> CreateConsoleMnpVersionCompileTaskRequest<S0, S1, S2, S3, S4> {
-    /// Type 2 Version
-    ///
-    /// Wire name: `TaskType`.
-    pub fn task_type(mut self, task_type: impl Into<i64>) -> Self {
-        self.input = self.input.task_type(task_type);
-        self
-    }
-
-    /// Sets or clears `task_type`.
-    pub fn set_task_type(mut self, task_type: Option<i64>) -> Self {
-        self.input = self.input.set_task_type(task_type);
-        self
-    }
-
-    /// Version introduction
-    ///
-    /// Wire name: `MNPVersionIntro`.
-    pub fn mnp_version_intro(mut self, mnp_version_intro: impl Into<String>) -> Self {
-        self.input = self.input.mnp_version_intro(mnp_version_intro);
-        self
-    }
-
-    /// Sets or clears `mnp_version_intro`.
-    pub fn set_mnp_version_intro(mut self, mnp_version_intro: Option<String>) -> Self {
-        self.input = self.input.set_mnp_version_intro(mnp_version_intro);
-        self
-    }
-
-    /// Version description
-    ///
-    /// Wire name: `MNPVersionDesc`.
-    pub fn mnp_version_desc(mut self, mnp_version_desc: impl Into<String>) -> Self {
-        self.input = self.input.mnp_version_desc(mnp_version_desc);
-        self
-    }
-
-    /// Sets or clears `mnp_version_desc`.
-    pub fn set_mnp_version_desc(mut self, mnp_version_desc: Option<String>) -> Self {
-        self.input = self.input.set_mnp_version_desc(mnp_version_desc);
-        self
-    }
-
-    /// Type 1 Unencrypted 2 Encrypted 3 Source
-    ///
-    /// Wire name: `SourceType`.
-    pub fn source_type(mut self, source_type: impl Into<i64>) -> Self {
-        self.input = self.input.source_type(source_type);
-        self
-    }
-
-    /// Sets or clears `source_type`.
-    pub fn set_source_type(mut self, source_type: Option<i64>) -> Self {
-        self.input = self.input.set_source_type(source_type);
-        self
-    }
-
-    /// Upload platform 1- TCMPP 2 WeChat 3. TCMPP + WeChat
-    ///
-    /// Wire name: `ReleaseChannel`.
-    pub fn release_channel(mut self, release_channel: impl Into<i64>) -> Self {
-        self.input = self.input.release_channel(release_channel);
-        self
-    }
-
-    /// Sets or clears `release_channel`.
-    pub fn set_release_channel(mut self, release_channel: Option<i64>) -> Self {
-        self.input = self.input.set_release_channel(release_channel);
-        self
     }
 }
 
@@ -738,8 +618,9 @@ where
         CreateConsoleMnpVersionCompileTaskOutput,
         ::tcmpp_api::SdkError<CreateConsoleMnpVersionCompileTaskError>,
     > {
-        let input = self.input.build();
-        self.client.call::<CreateConsoleMnpVersionCompileTask>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<CreateConsoleMnpVersionCompileTask>(&input).await
     }
 }
 

@@ -109,10 +109,12 @@ impl CreateDomainInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateDomainInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::Domain,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     domain: S1,
     platform_id: S2,
@@ -122,6 +124,7 @@ impl CreateDomainInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateDomainInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             domain: super::unset::Domain,
             platform_id: super::unset::PlatformId,
@@ -135,15 +138,16 @@ impl Default for CreateDomainInputBuilder {
     }
 }
 
-impl<S1, S2> CreateDomainInputBuilder<super::unset::MnpId, S1, S2> {
+impl<C, S1, S2> CreateDomainInputBuilder<C, super::unset::MnpId, S1, S2> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> CreateDomainInputBuilder<String, S1, S2> {
+    ) -> CreateDomainInputBuilder<C, String, S1, S2> {
         CreateDomainInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             domain: self.domain,
             platform_id: self.platform_id,
@@ -151,15 +155,16 @@ impl<S1, S2> CreateDomainInputBuilder<super::unset::MnpId, S1, S2> {
     }
 }
 
-impl<S0, S2> CreateDomainInputBuilder<S0, super::unset::Domain, S2> {
+impl<C, S0, S2> CreateDomainInputBuilder<C, S0, super::unset::Domain, S2> {
     /// Domain name list
     ///
     /// Wire name: `Domain`.
     pub fn domain<I: IntoIterator<Item = E>, E: Into<super::models::CreateDomainParam>>(
         self,
         domain: I,
-    ) -> CreateDomainInputBuilder<S0, Vec<super::models::CreateDomainParam>, S2> {
+    ) -> CreateDomainInputBuilder<C, S0, Vec<super::models::CreateDomainParam>, S2> {
         CreateDomainInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             domain: domain.into_iter().map(Into::into).collect(),
             platform_id: self.platform_id,
@@ -167,15 +172,16 @@ impl<S0, S2> CreateDomainInputBuilder<S0, super::unset::Domain, S2> {
     }
 }
 
-impl<S0, S1> CreateDomainInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<C, S0, S1> CreateDomainInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> CreateDomainInputBuilder<S0, S1, String> {
+    ) -> CreateDomainInputBuilder<C, S0, S1, String> {
         CreateDomainInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             domain: self.domain,
             platform_id: platform_id.into(),
@@ -183,7 +189,7 @@ impl<S0, S1> CreateDomainInputBuilder<S0, S1, super::unset::PlatformId> {
     }
 }
 
-impl<S0, S1, S2> CreateDomainInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> CreateDomainInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<Vec<super::models::CreateDomainParam>>,
@@ -199,69 +205,24 @@ where
     }
 }
 
-/// A `CreateDomain` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`CreateDomainInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CreateDomainRequest<
+/// A `CreateDomain` request bound to a [`Client`](::tcmpp_api::Client): the [`CreateDomainInputBuilder`] with a client, from `client.create_domain()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type CreateDomainRequest<
     S0 = super::unset::MnpId,
     S1 = super::unset::Domain,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: CreateDomainInputBuilder<S0, S1, S2>,
-}
+> = CreateDomainInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl CreateDomainRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        CreateDomainRequest {
-            client,
-            input: CreateDomainInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> CreateDomainRequest<super::unset::MnpId, S1, S2> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
+impl<S0, S1, S2> CreateDomainInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_id: impl Into<String>,
-    ) -> CreateDomainRequest<String, S1, S2> {
-        CreateDomainRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0, S2> CreateDomainRequest<S0, super::unset::Domain, S2> {
-    /// Domain name list
-    ///
-    /// Wire name: `Domain`.
-    pub fn domain<I: IntoIterator<Item = E>, E: Into<super::models::CreateDomainParam>>(
-        self,
-        domain: I,
-    ) -> CreateDomainRequest<S0, Vec<super::models::CreateDomainParam>, S2> {
-        CreateDomainRequest {
-            client: self.client,
-            input: self.input.domain(domain),
-        }
-    }
-}
-
-impl<S0, S1> CreateDomainRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> CreateDomainRequest<S0, S1, String> {
-        CreateDomainRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> CreateDomainRequest<S0, S1, S2> {
+        CreateDomainInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            domain: self.domain,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -276,8 +237,9 @@ where
     pub async fn send(
         self,
     ) -> Result<CreateDomainOutput, ::tcmpp_api::SdkError<CreateDomainError>> {
-        let input = self.input.build();
-        self.client.call::<CreateDomain>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<CreateDomain>(&input).await
     }
 }
 

@@ -115,10 +115,12 @@ impl CreateGlobalDomainInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateGlobalDomainInputBuilder<
+    C = (),
     S0 = super::unset::DomainUrlList,
     S1 = super::unset::DomainType,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     domain_url_list: S0,
     domain_type: S1,
     platform_id: S2,
@@ -128,6 +130,7 @@ impl CreateGlobalDomainInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateGlobalDomainInputBuilder {
+            __carrier: (),
             domain_url_list: super::unset::DomainUrlList,
             domain_type: super::unset::DomainType,
             platform_id: super::unset::PlatformId,
@@ -141,15 +144,16 @@ impl Default for CreateGlobalDomainInputBuilder {
     }
 }
 
-impl<S1, S2> CreateGlobalDomainInputBuilder<super::unset::DomainUrlList, S1, S2> {
+impl<C, S1, S2> CreateGlobalDomainInputBuilder<C, super::unset::DomainUrlList, S1, S2> {
     /// Domain name list
     ///
     /// Wire name: `DomainUrlList`.
     pub fn domain_url_list<I: IntoIterator<Item = E>, E: Into<String>>(
         self,
         domain_url_list: I,
-    ) -> CreateGlobalDomainInputBuilder<Vec<String>, S1, S2> {
+    ) -> CreateGlobalDomainInputBuilder<C, Vec<String>, S1, S2> {
         CreateGlobalDomainInputBuilder {
+            __carrier: self.__carrier,
             domain_url_list: domain_url_list.into_iter().map(Into::into).collect(),
             domain_type: self.domain_type,
             platform_id: self.platform_id,
@@ -157,15 +161,16 @@ impl<S1, S2> CreateGlobalDomainInputBuilder<super::unset::DomainUrlList, S1, S2>
     }
 }
 
-impl<S0, S2> CreateGlobalDomainInputBuilder<S0, super::unset::DomainType, S2> {
+impl<C, S0, S2> CreateGlobalDomainInputBuilder<C, S0, super::unset::DomainType, S2> {
     /// Domain type. 1: Allowed; 2: Blocked
     ///
     /// Wire name: `DomainType`.
     pub fn domain_type(
         self,
         domain_type: impl Into<i64>,
-    ) -> CreateGlobalDomainInputBuilder<S0, i64, S2> {
+    ) -> CreateGlobalDomainInputBuilder<C, S0, i64, S2> {
         CreateGlobalDomainInputBuilder {
+            __carrier: self.__carrier,
             domain_url_list: self.domain_url_list,
             domain_type: domain_type.into(),
             platform_id: self.platform_id,
@@ -173,15 +178,16 @@ impl<S0, S2> CreateGlobalDomainInputBuilder<S0, super::unset::DomainType, S2> {
     }
 }
 
-impl<S0, S1> CreateGlobalDomainInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<C, S0, S1> CreateGlobalDomainInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> CreateGlobalDomainInputBuilder<S0, S1, String> {
+    ) -> CreateGlobalDomainInputBuilder<C, S0, S1, String> {
         CreateGlobalDomainInputBuilder {
+            __carrier: self.__carrier,
             domain_url_list: self.domain_url_list,
             domain_type: self.domain_type,
             platform_id: platform_id.into(),
@@ -189,7 +195,7 @@ impl<S0, S1> CreateGlobalDomainInputBuilder<S0, S1, super::unset::PlatformId> {
     }
 }
 
-impl<S0, S1, S2> CreateGlobalDomainInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> CreateGlobalDomainInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<Vec<String>>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -207,69 +213,24 @@ where
     }
 }
 
-/// A `CreateGlobalDomain` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`CreateGlobalDomainInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CreateGlobalDomainRequest<
+/// A `CreateGlobalDomain` request bound to a [`Client`](::tcmpp_api::Client): the [`CreateGlobalDomainInputBuilder`] with a client, from `client.create_global_domain()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type CreateGlobalDomainRequest<
     S0 = super::unset::DomainUrlList,
     S1 = super::unset::DomainType,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: CreateGlobalDomainInputBuilder<S0, S1, S2>,
-}
+> = CreateGlobalDomainInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl CreateGlobalDomainRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        CreateGlobalDomainRequest {
-            client,
-            input: CreateGlobalDomainInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> CreateGlobalDomainRequest<super::unset::DomainUrlList, S1, S2> {
-    /// Domain name list
-    ///
-    /// Wire name: `DomainUrlList`.
-    pub fn domain_url_list<I: IntoIterator<Item = E>, E: Into<String>>(
+impl<S0, S1, S2> CreateGlobalDomainInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        domain_url_list: I,
-    ) -> CreateGlobalDomainRequest<Vec<String>, S1, S2> {
-        CreateGlobalDomainRequest {
-            client: self.client,
-            input: self.input.domain_url_list(domain_url_list),
-        }
-    }
-}
-
-impl<S0, S2> CreateGlobalDomainRequest<S0, super::unset::DomainType, S2> {
-    /// Domain type. 1: Allowed; 2: Blocked
-    ///
-    /// Wire name: `DomainType`.
-    pub fn domain_type(
-        self,
-        domain_type: impl Into<i64>,
-    ) -> CreateGlobalDomainRequest<S0, i64, S2> {
-        CreateGlobalDomainRequest {
-            client: self.client,
-            input: self.input.domain_type(domain_type),
-        }
-    }
-}
-
-impl<S0, S1> CreateGlobalDomainRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> CreateGlobalDomainRequest<S0, S1, String> {
-        CreateGlobalDomainRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> CreateGlobalDomainRequest<S0, S1, S2> {
+        CreateGlobalDomainInputBuilder {
+            __carrier: client,
+            domain_url_list: self.domain_url_list,
+            domain_type: self.domain_type,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -287,8 +248,9 @@ where
         CreateGlobalDomainOutput,
         ::tcmpp_api::SdkError<CreateGlobalDomainError>,
     > {
-        let input = self.input.build();
-        self.client.call::<CreateGlobalDomain>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<CreateGlobalDomain>(&input).await
     }
 }
 

@@ -109,10 +109,12 @@ impl CreateGlobalDomainAclInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateGlobalDomainAclInputBuilder<
+    C = (),
     S0 = super::unset::DomainUrlList,
     S1 = super::unset::DomainType,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     domain_url_list: S0,
     domain_type: S1,
     platform_id: S2,
@@ -122,6 +124,7 @@ impl CreateGlobalDomainAclInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateGlobalDomainAclInputBuilder {
+            __carrier: (),
             domain_url_list: super::unset::DomainUrlList,
             domain_type: super::unset::DomainType,
             platform_id: super::unset::PlatformId,
@@ -135,15 +138,20 @@ impl Default for CreateGlobalDomainAclInputBuilder {
     }
 }
 
-impl<S1, S2> CreateGlobalDomainAclInputBuilder<super::unset::DomainUrlList, S1, S2> {
+impl<
+    C,
+    S1,
+    S2,
+> CreateGlobalDomainAclInputBuilder<C, super::unset::DomainUrlList, S1, S2> {
     /// Domain name list
     ///
     /// Wire name: `DomainUrlList`.
     pub fn domain_url_list<I: IntoIterator<Item = E>, E: Into<String>>(
         self,
         domain_url_list: I,
-    ) -> CreateGlobalDomainAclInputBuilder<Vec<String>, S1, S2> {
+    ) -> CreateGlobalDomainAclInputBuilder<C, Vec<String>, S1, S2> {
         CreateGlobalDomainAclInputBuilder {
+            __carrier: self.__carrier,
             domain_url_list: domain_url_list.into_iter().map(Into::into).collect(),
             domain_type: self.domain_type,
             platform_id: self.platform_id,
@@ -151,15 +159,16 @@ impl<S1, S2> CreateGlobalDomainAclInputBuilder<super::unset::DomainUrlList, S1, 
     }
 }
 
-impl<S0, S2> CreateGlobalDomainAclInputBuilder<S0, super::unset::DomainType, S2> {
+impl<C, S0, S2> CreateGlobalDomainAclInputBuilder<C, S0, super::unset::DomainType, S2> {
     /// Domain type. 1: Allowed; 2: Blocked
     ///
     /// Wire name: `DomainType`.
     pub fn domain_type(
         self,
         domain_type: impl Into<i64>,
-    ) -> CreateGlobalDomainAclInputBuilder<S0, i64, S2> {
+    ) -> CreateGlobalDomainAclInputBuilder<C, S0, i64, S2> {
         CreateGlobalDomainAclInputBuilder {
+            __carrier: self.__carrier,
             domain_url_list: self.domain_url_list,
             domain_type: domain_type.into(),
             platform_id: self.platform_id,
@@ -167,15 +176,16 @@ impl<S0, S2> CreateGlobalDomainAclInputBuilder<S0, super::unset::DomainType, S2>
     }
 }
 
-impl<S0, S1> CreateGlobalDomainAclInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<C, S0, S1> CreateGlobalDomainAclInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> CreateGlobalDomainAclInputBuilder<S0, S1, String> {
+    ) -> CreateGlobalDomainAclInputBuilder<C, S0, S1, String> {
         CreateGlobalDomainAclInputBuilder {
+            __carrier: self.__carrier,
             domain_url_list: self.domain_url_list,
             domain_type: self.domain_type,
             platform_id: platform_id.into(),
@@ -183,7 +193,7 @@ impl<S0, S1> CreateGlobalDomainAclInputBuilder<S0, S1, super::unset::PlatformId>
     }
 }
 
-impl<S0, S1, S2> CreateGlobalDomainAclInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> CreateGlobalDomainAclInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<Vec<String>>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -201,69 +211,24 @@ where
     }
 }
 
-/// A `CreateGlobalDomainACL` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`CreateGlobalDomainAclInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CreateGlobalDomainAclRequest<
+/// A `CreateGlobalDomainACL` request bound to a [`Client`](::tcmpp_api::Client): the [`CreateGlobalDomainAclInputBuilder`] with a client, from `client.create_global_domain_acl()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type CreateGlobalDomainAclRequest<
     S0 = super::unset::DomainUrlList,
     S1 = super::unset::DomainType,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: CreateGlobalDomainAclInputBuilder<S0, S1, S2>,
-}
+> = CreateGlobalDomainAclInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl CreateGlobalDomainAclRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        CreateGlobalDomainAclRequest {
-            client,
-            input: CreateGlobalDomainAclInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> CreateGlobalDomainAclRequest<super::unset::DomainUrlList, S1, S2> {
-    /// Domain name list
-    ///
-    /// Wire name: `DomainUrlList`.
-    pub fn domain_url_list<I: IntoIterator<Item = E>, E: Into<String>>(
+impl<S0, S1, S2> CreateGlobalDomainAclInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        domain_url_list: I,
-    ) -> CreateGlobalDomainAclRequest<Vec<String>, S1, S2> {
-        CreateGlobalDomainAclRequest {
-            client: self.client,
-            input: self.input.domain_url_list(domain_url_list),
-        }
-    }
-}
-
-impl<S0, S2> CreateGlobalDomainAclRequest<S0, super::unset::DomainType, S2> {
-    /// Domain type. 1: Allowed; 2: Blocked
-    ///
-    /// Wire name: `DomainType`.
-    pub fn domain_type(
-        self,
-        domain_type: impl Into<i64>,
-    ) -> CreateGlobalDomainAclRequest<S0, i64, S2> {
-        CreateGlobalDomainAclRequest {
-            client: self.client,
-            input: self.input.domain_type(domain_type),
-        }
-    }
-}
-
-impl<S0, S1> CreateGlobalDomainAclRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> CreateGlobalDomainAclRequest<S0, S1, String> {
-        CreateGlobalDomainAclRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> CreateGlobalDomainAclRequest<S0, S1, S2> {
+        CreateGlobalDomainAclInputBuilder {
+            __carrier: client,
+            domain_url_list: self.domain_url_list,
+            domain_type: self.domain_type,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -281,8 +246,9 @@ where
         CreateGlobalDomainAclOutput,
         ::tcmpp_api::SdkError<CreateGlobalDomainAclError>,
     > {
-        let input = self.input.build();
-        self.client.call::<CreateGlobalDomainAcl>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<CreateGlobalDomainAcl>(&input).await
     }
 }
 

@@ -181,6 +181,7 @@ impl CreateMnpInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateMnpInputBuilder<
+    C = (),
     S0 = super::unset::MnpType,
     S1 = super::unset::MnpName,
     S2 = super::unset::MnpIcon,
@@ -188,6 +189,7 @@ pub struct CreateMnpInputBuilder<
     S4 = super::unset::MnpDesc,
     S5 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_type: S0,
     mnp_name: S1,
     mnp_icon: S2,
@@ -201,6 +203,7 @@ impl CreateMnpInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateMnpInputBuilder {
+            __carrier: (),
             mnp_type: super::unset::MnpType,
             mnp_name: super::unset::MnpName,
             mnp_icon: super::unset::MnpIcon,
@@ -219,20 +222,22 @@ impl Default for CreateMnpInputBuilder {
 }
 
 impl<
+    C,
     S1,
     S2,
     S3,
     S4,
     S5,
-> CreateMnpInputBuilder<super::unset::MnpType, S1, S2, S3, S4, S5> {
+> CreateMnpInputBuilder<C, super::unset::MnpType, S1, S2, S3, S4, S5> {
     /// Mini program type
     ///
     /// Wire name: `MNPType`.
     pub fn mnp_type(
         self,
         mnp_type: impl Into<String>,
-    ) -> CreateMnpInputBuilder<String, S1, S2, S3, S4, S5> {
+    ) -> CreateMnpInputBuilder<C, String, S1, S2, S3, S4, S5> {
         CreateMnpInputBuilder {
+            __carrier: self.__carrier,
             mnp_type: mnp_type.into(),
             mnp_name: self.mnp_name,
             mnp_icon: self.mnp_icon,
@@ -245,20 +250,22 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S2,
     S3,
     S4,
     S5,
-> CreateMnpInputBuilder<S0, super::unset::MnpName, S2, S3, S4, S5> {
+> CreateMnpInputBuilder<C, S0, super::unset::MnpName, S2, S3, S4, S5> {
     /// Mini program name
     ///
     /// Wire name: `MNPName`.
     pub fn mnp_name(
         self,
         mnp_name: impl Into<String>,
-    ) -> CreateMnpInputBuilder<S0, String, S2, S3, S4, S5> {
+    ) -> CreateMnpInputBuilder<C, S0, String, S2, S3, S4, S5> {
         CreateMnpInputBuilder {
+            __carrier: self.__carrier,
             mnp_type: self.mnp_type,
             mnp_name: mnp_name.into(),
             mnp_icon: self.mnp_icon,
@@ -271,20 +278,22 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S3,
     S4,
     S5,
-> CreateMnpInputBuilder<S0, S1, super::unset::MnpIcon, S3, S4, S5> {
+> CreateMnpInputBuilder<C, S0, S1, super::unset::MnpIcon, S3, S4, S5> {
     /// Mini app icon
     ///
     /// Wire name: `MNPIcon`.
     pub fn mnp_icon(
         self,
         mnp_icon: impl Into<String>,
-    ) -> CreateMnpInputBuilder<S0, S1, String, S3, S4, S5> {
+    ) -> CreateMnpInputBuilder<C, S0, S1, String, S3, S4, S5> {
         CreateMnpInputBuilder {
+            __carrier: self.__carrier,
             mnp_type: self.mnp_type,
             mnp_name: self.mnp_name,
             mnp_icon: mnp_icon.into(),
@@ -297,20 +306,22 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
     S4,
     S5,
-> CreateMnpInputBuilder<S0, S1, S2, super::unset::MnpIntro, S4, S5> {
+> CreateMnpInputBuilder<C, S0, S1, S2, super::unset::MnpIntro, S4, S5> {
     /// Mini program introduction
     ///
     /// Wire name: `MNPIntro`.
     pub fn mnp_intro(
         self,
         mnp_intro: impl Into<String>,
-    ) -> CreateMnpInputBuilder<S0, S1, S2, String, S4, S5> {
+    ) -> CreateMnpInputBuilder<C, S0, S1, S2, String, S4, S5> {
         CreateMnpInputBuilder {
+            __carrier: self.__carrier,
             mnp_type: self.mnp_type,
             mnp_name: self.mnp_name,
             mnp_icon: self.mnp_icon,
@@ -323,20 +334,22 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
     S3,
     S5,
-> CreateMnpInputBuilder<S0, S1, S2, S3, super::unset::MnpDesc, S5> {
+> CreateMnpInputBuilder<C, S0, S1, S2, S3, super::unset::MnpDesc, S5> {
     /// Mini program description
     ///
     /// Wire name: `MNPDesc`.
     pub fn mnp_desc(
         self,
         mnp_desc: impl Into<String>,
-    ) -> CreateMnpInputBuilder<S0, S1, S2, S3, String, S5> {
+    ) -> CreateMnpInputBuilder<C, S0, S1, S2, S3, String, S5> {
         CreateMnpInputBuilder {
+            __carrier: self.__carrier,
             mnp_type: self.mnp_type,
             mnp_name: self.mnp_name,
             mnp_icon: self.mnp_icon,
@@ -349,20 +362,22 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
     S3,
     S4,
-> CreateMnpInputBuilder<S0, S1, S2, S3, S4, super::unset::PlatformId> {
+> CreateMnpInputBuilder<C, S0, S1, S2, S3, S4, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> CreateMnpInputBuilder<S0, S1, S2, S3, S4, String> {
+    ) -> CreateMnpInputBuilder<C, S0, S1, S2, S3, S4, String> {
         CreateMnpInputBuilder {
+            __carrier: self.__carrier,
             mnp_type: self.mnp_type,
             mnp_name: self.mnp_name,
             mnp_icon: self.mnp_icon,
@@ -374,7 +389,7 @@ impl<
     }
 }
 
-impl<S0, S1, S2, S3, S4, S5> CreateMnpInputBuilder<S0, S1, S2, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
@@ -390,7 +405,7 @@ impl<S0, S1, S2, S3, S4, S5> CreateMnpInputBuilder<S0, S1, S2, S3, S4, S5> {
     }
 }
 
-impl<S0, S1, S2, S3, S4, S5> CreateMnpInputBuilder<S0, S1, S2, S3, S4, S5>
+impl<C, S0, S1, S2, S3, S4, S5> CreateMnpInputBuilder<C, S0, S1, S2, S3, S4, S5>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -413,134 +428,32 @@ where
     }
 }
 
-/// A `CreateMNP` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`CreateMnpInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CreateMnpRequest<
+/// A `CreateMNP` request bound to a [`Client`](::tcmpp_api::Client): the [`CreateMnpInputBuilder`] with a client, from `client.create_mnp()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type CreateMnpRequest<
     S0 = super::unset::MnpType,
     S1 = super::unset::MnpName,
     S2 = super::unset::MnpIcon,
     S3 = super::unset::MnpIntro,
     S4 = super::unset::MnpDesc,
     S5 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: CreateMnpInputBuilder<S0, S1, S2, S3, S4, S5>,
-}
+> = CreateMnpInputBuilder<::tcmpp_api::Client, S0, S1, S2, S3, S4, S5>;
 
-impl CreateMnpRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        CreateMnpRequest {
-            client,
-            input: CreateMnpInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2, S3, S4, S5> CreateMnpRequest<super::unset::MnpType, S1, S2, S3, S4, S5> {
-    /// Mini program type
-    ///
-    /// Wire name: `MNPType`.
-    pub fn mnp_type(
+impl<S0, S1, S2, S3, S4, S5> CreateMnpInputBuilder<(), S0, S1, S2, S3, S4, S5> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_type: impl Into<String>,
-    ) -> CreateMnpRequest<String, S1, S2, S3, S4, S5> {
-        CreateMnpRequest {
-            client: self.client,
-            input: self.input.mnp_type(mnp_type),
+        client: ::tcmpp_api::Client,
+    ) -> CreateMnpRequest<S0, S1, S2, S3, S4, S5> {
+        CreateMnpInputBuilder {
+            __carrier: client,
+            mnp_type: self.mnp_type,
+            mnp_name: self.mnp_name,
+            mnp_icon: self.mnp_icon,
+            mnp_intro: self.mnp_intro,
+            mnp_desc: self.mnp_desc,
+            platform_id: self.platform_id,
+            team_id: self.team_id,
         }
-    }
-}
-
-impl<S0, S2, S3, S4, S5> CreateMnpRequest<S0, super::unset::MnpName, S2, S3, S4, S5> {
-    /// Mini program name
-    ///
-    /// Wire name: `MNPName`.
-    pub fn mnp_name(
-        self,
-        mnp_name: impl Into<String>,
-    ) -> CreateMnpRequest<S0, String, S2, S3, S4, S5> {
-        CreateMnpRequest {
-            client: self.client,
-            input: self.input.mnp_name(mnp_name),
-        }
-    }
-}
-
-impl<S0, S1, S3, S4, S5> CreateMnpRequest<S0, S1, super::unset::MnpIcon, S3, S4, S5> {
-    /// Mini app icon
-    ///
-    /// Wire name: `MNPIcon`.
-    pub fn mnp_icon(
-        self,
-        mnp_icon: impl Into<String>,
-    ) -> CreateMnpRequest<S0, S1, String, S3, S4, S5> {
-        CreateMnpRequest {
-            client: self.client,
-            input: self.input.mnp_icon(mnp_icon),
-        }
-    }
-}
-
-impl<S0, S1, S2, S4, S5> CreateMnpRequest<S0, S1, S2, super::unset::MnpIntro, S4, S5> {
-    /// Mini program introduction
-    ///
-    /// Wire name: `MNPIntro`.
-    pub fn mnp_intro(
-        self,
-        mnp_intro: impl Into<String>,
-    ) -> CreateMnpRequest<S0, S1, S2, String, S4, S5> {
-        CreateMnpRequest {
-            client: self.client,
-            input: self.input.mnp_intro(mnp_intro),
-        }
-    }
-}
-
-impl<S0, S1, S2, S3, S5> CreateMnpRequest<S0, S1, S2, S3, super::unset::MnpDesc, S5> {
-    /// Mini program description
-    ///
-    /// Wire name: `MNPDesc`.
-    pub fn mnp_desc(
-        self,
-        mnp_desc: impl Into<String>,
-    ) -> CreateMnpRequest<S0, S1, S2, S3, String, S5> {
-        CreateMnpRequest {
-            client: self.client,
-            input: self.input.mnp_desc(mnp_desc),
-        }
-    }
-}
-
-impl<S0, S1, S2, S3, S4> CreateMnpRequest<S0, S1, S2, S3, S4, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> CreateMnpRequest<S0, S1, S2, S3, S4, String> {
-        CreateMnpRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1, S2, S3, S4, S5> CreateMnpRequest<S0, S1, S2, S3, S4, S5> {
-    /// Team ID
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.input = self.input.team_id(team_id);
-        self
-    }
-
-    /// Sets or clears `team_id`.
-    pub fn set_team_id(mut self, team_id: Option<String>) -> Self {
-        self.input = self.input.set_team_id(team_id);
-        self
     }
 }
 
@@ -557,8 +470,9 @@ where
     pub async fn send(
         self,
     ) -> Result<CreateMnpOutput, ::tcmpp_api::SdkError<CreateMnpError>> {
-        let input = self.input.build();
-        self.client.call::<CreateMnp>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<CreateMnp>(&input).await
     }
 }
 

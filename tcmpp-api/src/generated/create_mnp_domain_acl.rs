@@ -117,10 +117,12 @@ impl CreateMnpDomainAclInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateMnpDomainAclInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::Domain,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     domain: S1,
     platform_id: S2,
@@ -130,6 +132,7 @@ impl CreateMnpDomainAclInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateMnpDomainAclInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             domain: super::unset::Domain,
             platform_id: super::unset::PlatformId,
@@ -143,15 +146,16 @@ impl Default for CreateMnpDomainAclInputBuilder {
     }
 }
 
-impl<S1, S2> CreateMnpDomainAclInputBuilder<super::unset::MnpId, S1, S2> {
+impl<C, S1, S2> CreateMnpDomainAclInputBuilder<C, super::unset::MnpId, S1, S2> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> CreateMnpDomainAclInputBuilder<String, S1, S2> {
+    ) -> CreateMnpDomainAclInputBuilder<C, String, S1, S2> {
         CreateMnpDomainAclInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             domain: self.domain,
             platform_id: self.platform_id,
@@ -159,15 +163,21 @@ impl<S1, S2> CreateMnpDomainAclInputBuilder<super::unset::MnpId, S1, S2> {
     }
 }
 
-impl<S0, S2> CreateMnpDomainAclInputBuilder<S0, super::unset::Domain, S2> {
+impl<C, S0, S2> CreateMnpDomainAclInputBuilder<C, S0, super::unset::Domain, S2> {
     /// Domain name list
     ///
     /// Wire name: `Domain`.
     pub fn domain<I: IntoIterator<Item = E>, E: Into<super::models::CreateDomainParam>>(
         self,
         domain: I,
-    ) -> CreateMnpDomainAclInputBuilder<S0, Vec<super::models::CreateDomainParam>, S2> {
+    ) -> CreateMnpDomainAclInputBuilder<
+        C,
+        S0,
+        Vec<super::models::CreateDomainParam>,
+        S2,
+    > {
         CreateMnpDomainAclInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             domain: domain.into_iter().map(Into::into).collect(),
             platform_id: self.platform_id,
@@ -175,15 +185,16 @@ impl<S0, S2> CreateMnpDomainAclInputBuilder<S0, super::unset::Domain, S2> {
     }
 }
 
-impl<S0, S1> CreateMnpDomainAclInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<C, S0, S1> CreateMnpDomainAclInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> CreateMnpDomainAclInputBuilder<S0, S1, String> {
+    ) -> CreateMnpDomainAclInputBuilder<C, S0, S1, String> {
         CreateMnpDomainAclInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             domain: self.domain,
             platform_id: platform_id.into(),
@@ -191,7 +202,7 @@ impl<S0, S1> CreateMnpDomainAclInputBuilder<S0, S1, super::unset::PlatformId> {
     }
 }
 
-impl<S0, S1, S2> CreateMnpDomainAclInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> CreateMnpDomainAclInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<Vec<super::models::CreateDomainParam>>,
@@ -207,69 +218,24 @@ where
     }
 }
 
-/// A `CreateMNPDomainACL` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`CreateMnpDomainAclInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CreateMnpDomainAclRequest<
+/// A `CreateMNPDomainACL` request bound to a [`Client`](::tcmpp_api::Client): the [`CreateMnpDomainAclInputBuilder`] with a client, from `client.create_mnp_domain_acl()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type CreateMnpDomainAclRequest<
     S0 = super::unset::MnpId,
     S1 = super::unset::Domain,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: CreateMnpDomainAclInputBuilder<S0, S1, S2>,
-}
+> = CreateMnpDomainAclInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl CreateMnpDomainAclRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        CreateMnpDomainAclRequest {
-            client,
-            input: CreateMnpDomainAclInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> CreateMnpDomainAclRequest<super::unset::MnpId, S1, S2> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
+impl<S0, S1, S2> CreateMnpDomainAclInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_id: impl Into<String>,
-    ) -> CreateMnpDomainAclRequest<String, S1, S2> {
-        CreateMnpDomainAclRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0, S2> CreateMnpDomainAclRequest<S0, super::unset::Domain, S2> {
-    /// Domain name list
-    ///
-    /// Wire name: `Domain`.
-    pub fn domain<I: IntoIterator<Item = E>, E: Into<super::models::CreateDomainParam>>(
-        self,
-        domain: I,
-    ) -> CreateMnpDomainAclRequest<S0, Vec<super::models::CreateDomainParam>, S2> {
-        CreateMnpDomainAclRequest {
-            client: self.client,
-            input: self.input.domain(domain),
-        }
-    }
-}
-
-impl<S0, S1> CreateMnpDomainAclRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> CreateMnpDomainAclRequest<S0, S1, String> {
-        CreateMnpDomainAclRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> CreateMnpDomainAclRequest<S0, S1, S2> {
+        CreateMnpDomainAclInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            domain: self.domain,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -287,8 +253,9 @@ where
         CreateMnpDomainAclOutput,
         ::tcmpp_api::SdkError<CreateMnpDomainAclError>,
     > {
-        let input = self.input.build();
-        self.client.call::<CreateMnpDomainAcl>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<CreateMnpDomainAcl>(&input).await
     }
 }
 

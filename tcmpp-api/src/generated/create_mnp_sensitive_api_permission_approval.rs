@@ -136,11 +136,13 @@ impl CreateMnpSensitiveApiPermissionApprovalInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateMnpSensitiveApiPermissionApprovalInputBuilder<
+    C = (),
     S0 = super::unset::ApiId,
     S1 = super::unset::ApplyReason,
     S2 = super::unset::MnpId,
     S3 = super::unset::PlatformId,
 > {
+    __carrier: C,
     api_id: S0,
     apply_reason: S1,
     mnp_id: S2,
@@ -151,6 +153,7 @@ impl CreateMnpSensitiveApiPermissionApprovalInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateMnpSensitiveApiPermissionApprovalInputBuilder {
+            __carrier: (),
             api_id: super::unset::ApiId,
             apply_reason: super::unset::ApplyReason,
             mnp_id: super::unset::MnpId,
@@ -166,18 +169,26 @@ impl Default for CreateMnpSensitiveApiPermissionApprovalInputBuilder {
 }
 
 impl<
+    C,
     S1,
     S2,
     S3,
-> CreateMnpSensitiveApiPermissionApprovalInputBuilder<super::unset::ApiId, S1, S2, S3> {
+> CreateMnpSensitiveApiPermissionApprovalInputBuilder<
+    C,
+    super::unset::ApiId,
+    S1,
+    S2,
+    S3,
+> {
     /// API Id
     ///
     /// Wire name: `APIId`.
     pub fn api_id(
         self,
         api_id: impl Into<String>,
-    ) -> CreateMnpSensitiveApiPermissionApprovalInputBuilder<String, S1, S2, S3> {
+    ) -> CreateMnpSensitiveApiPermissionApprovalInputBuilder<C, String, S1, S2, S3> {
         CreateMnpSensitiveApiPermissionApprovalInputBuilder {
+            __carrier: self.__carrier,
             api_id: api_id.into(),
             apply_reason: self.apply_reason,
             mnp_id: self.mnp_id,
@@ -187,10 +198,12 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S2,
     S3,
 > CreateMnpSensitiveApiPermissionApprovalInputBuilder<
+    C,
     S0,
     super::unset::ApplyReason,
     S2,
@@ -202,8 +215,9 @@ impl<
     pub fn apply_reason(
         self,
         apply_reason: impl Into<String>,
-    ) -> CreateMnpSensitiveApiPermissionApprovalInputBuilder<S0, String, S2, S3> {
+    ) -> CreateMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, String, S2, S3> {
         CreateMnpSensitiveApiPermissionApprovalInputBuilder {
+            __carrier: self.__carrier,
             api_id: self.api_id,
             apply_reason: apply_reason.into(),
             mnp_id: self.mnp_id,
@@ -213,18 +227,26 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S3,
-> CreateMnpSensitiveApiPermissionApprovalInputBuilder<S0, S1, super::unset::MnpId, S3> {
+> CreateMnpSensitiveApiPermissionApprovalInputBuilder<
+    C,
+    S0,
+    S1,
+    super::unset::MnpId,
+    S3,
+> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> CreateMnpSensitiveApiPermissionApprovalInputBuilder<S0, S1, String, S3> {
+    ) -> CreateMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, String, S3> {
         CreateMnpSensitiveApiPermissionApprovalInputBuilder {
+            __carrier: self.__carrier,
             api_id: self.api_id,
             apply_reason: self.apply_reason,
             mnp_id: mnp_id.into(),
@@ -234,10 +256,12 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
 > CreateMnpSensitiveApiPermissionApprovalInputBuilder<
+    C,
     S0,
     S1,
     S2,
@@ -249,8 +273,9 @@ impl<
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> CreateMnpSensitiveApiPermissionApprovalInputBuilder<S0, S1, S2, String> {
+    ) -> CreateMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2, String> {
         CreateMnpSensitiveApiPermissionApprovalInputBuilder {
+            __carrier: self.__carrier,
             api_id: self.api_id,
             apply_reason: self.apply_reason,
             mnp_id: self.mnp_id,
@@ -259,7 +284,13 @@ impl<
     }
 }
 
-impl<S0, S1, S2, S3> CreateMnpSensitiveApiPermissionApprovalInputBuilder<S0, S1, S2, S3>
+impl<
+    C,
+    S0,
+    S1,
+    S2,
+    S3,
+> CreateMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2, S3>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -277,101 +308,37 @@ where
     }
 }
 
-/// A `CreateMNPSensitiveAPIPermissionApproval` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`CreateMnpSensitiveApiPermissionApprovalInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CreateMnpSensitiveApiPermissionApprovalRequest<
+/// A `CreateMNPSensitiveAPIPermissionApproval` request bound to a [`Client`](::tcmpp_api::Client): the [`CreateMnpSensitiveApiPermissionApprovalInputBuilder`] with a client, from `client.create_mnp_sensitive_api_permission_approval()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type CreateMnpSensitiveApiPermissionApprovalRequest<
     S0 = super::unset::ApiId,
     S1 = super::unset::ApplyReason,
     S2 = super::unset::MnpId,
     S3 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: CreateMnpSensitiveApiPermissionApprovalInputBuilder<S0, S1, S2, S3>,
-}
-
-impl CreateMnpSensitiveApiPermissionApprovalRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        CreateMnpSensitiveApiPermissionApprovalRequest {
-            client,
-            input: CreateMnpSensitiveApiPermissionApprovalInputBuilder::new(),
-        }
-    }
-}
-
-impl<
+> = CreateMnpSensitiveApiPermissionApprovalInputBuilder<
+    ::tcmpp_api::Client,
+    S0,
     S1,
     S2,
     S3,
-> CreateMnpSensitiveApiPermissionApprovalRequest<super::unset::ApiId, S1, S2, S3> {
-    /// API Id
-    ///
-    /// Wire name: `APIId`.
-    pub fn api_id(
-        self,
-        api_id: impl Into<String>,
-    ) -> CreateMnpSensitiveApiPermissionApprovalRequest<String, S1, S2, S3> {
-        CreateMnpSensitiveApiPermissionApprovalRequest {
-            client: self.client,
-            input: self.input.api_id(api_id),
-        }
-    }
-}
-
-impl<
-    S0,
-    S2,
-    S3,
-> CreateMnpSensitiveApiPermissionApprovalRequest<S0, super::unset::ApplyReason, S2, S3> {
-    /// Reason for application
-    ///
-    /// Wire name: `ApplyReason`.
-    pub fn apply_reason(
-        self,
-        apply_reason: impl Into<String>,
-    ) -> CreateMnpSensitiveApiPermissionApprovalRequest<S0, String, S2, S3> {
-        CreateMnpSensitiveApiPermissionApprovalRequest {
-            client: self.client,
-            input: self.input.apply_reason(apply_reason),
-        }
-    }
-}
-
-impl<
-    S0,
-    S1,
-    S3,
-> CreateMnpSensitiveApiPermissionApprovalRequest<S0, S1, super::unset::MnpId, S3> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
-        self,
-        mnp_id: impl Into<String>,
-    ) -> CreateMnpSensitiveApiPermissionApprovalRequest<S0, S1, String, S3> {
-        CreateMnpSensitiveApiPermissionApprovalRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
+>;
 
 impl<
     S0,
     S1,
     S2,
-> CreateMnpSensitiveApiPermissionApprovalRequest<S0, S1, S2, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
+    S3,
+> CreateMnpSensitiveApiPermissionApprovalInputBuilder<(), S0, S1, S2, S3> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        platform_id: impl Into<String>,
-    ) -> CreateMnpSensitiveApiPermissionApprovalRequest<S0, S1, S2, String> {
-        CreateMnpSensitiveApiPermissionApprovalRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> CreateMnpSensitiveApiPermissionApprovalRequest<S0, S1, S2, S3> {
+        CreateMnpSensitiveApiPermissionApprovalInputBuilder {
+            __carrier: client,
+            api_id: self.api_id,
+            apply_reason: self.apply_reason,
+            mnp_id: self.mnp_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -390,8 +357,9 @@ where
         CreateMnpSensitiveApiPermissionApprovalOutput,
         ::tcmpp_api::SdkError<CreateMnpSensitiveApiPermissionApprovalError>,
     > {
-        let input = self.input.build();
-        self.client.call::<CreateMnpSensitiveApiPermissionApproval>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<CreateMnpSensitiveApiPermissionApproval>(&input).await
     }
 }
 

@@ -173,12 +173,14 @@ impl CreateMnpVersionInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateMnpVersionInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::MnpVersion,
     S2 = super::unset::FileUrl,
     S3 = super::unset::PlatformId,
     S4 = super::unset::MnpVersionIntro,
 > {
+    __carrier: C,
     mnp_id: S0,
     mnp_version: S1,
     file_url: S2,
@@ -190,6 +192,7 @@ impl CreateMnpVersionInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateMnpVersionInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             mnp_version: super::unset::MnpVersion,
             file_url: super::unset::FileUrl,
@@ -205,7 +208,13 @@ impl Default for CreateMnpVersionInputBuilder {
     }
 }
 
-impl<S1, S2, S3, S4> CreateMnpVersionInputBuilder<super::unset::MnpId, S1, S2, S3, S4> {
+impl<
+    C,
+    S1,
+    S2,
+    S3,
+    S4,
+> CreateMnpVersionInputBuilder<C, super::unset::MnpId, S1, S2, S3, S4> {
     /// Mini program ID
     ///
     /// Example: `"mpg9yjc0qbpkelik"`
@@ -214,8 +223,9 @@ impl<S1, S2, S3, S4> CreateMnpVersionInputBuilder<super::unset::MnpId, S1, S2, S
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> CreateMnpVersionInputBuilder<String, S1, S2, S3, S4> {
+    ) -> CreateMnpVersionInputBuilder<C, String, S1, S2, S3, S4> {
         CreateMnpVersionInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             mnp_version: self.mnp_version,
             file_url: self.file_url,
@@ -226,11 +236,12 @@ impl<S1, S2, S3, S4> CreateMnpVersionInputBuilder<super::unset::MnpId, S1, S2, S
 }
 
 impl<
+    C,
     S0,
     S2,
     S3,
     S4,
-> CreateMnpVersionInputBuilder<S0, super::unset::MnpVersion, S2, S3, S4> {
+> CreateMnpVersionInputBuilder<C, S0, super::unset::MnpVersion, S2, S3, S4> {
     /// Version number
     ///
     /// Example: `"1.0.278"`
@@ -239,8 +250,9 @@ impl<
     pub fn mnp_version(
         self,
         mnp_version: impl Into<String>,
-    ) -> CreateMnpVersionInputBuilder<S0, String, S2, S3, S4> {
+    ) -> CreateMnpVersionInputBuilder<C, S0, String, S2, S3, S4> {
         CreateMnpVersionInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             mnp_version: mnp_version.into(),
             file_url: self.file_url,
@@ -251,11 +263,12 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S3,
     S4,
-> CreateMnpVersionInputBuilder<S0, S1, super::unset::FileUrl, S3, S4> {
+> CreateMnpVersionInputBuilder<C, S0, S1, super::unset::FileUrl, S3, S4> {
     /// Address of the mini program package. You can export the package from IDE and upload it to a file server.
     ///
     /// Example: `"http://127.0.0.1/T04257DS9431720WTAG/console/20240820163023-86c669ca06.zip"`
@@ -264,8 +277,9 @@ impl<
     pub fn file_url(
         self,
         file_url: impl Into<String>,
-    ) -> CreateMnpVersionInputBuilder<S0, S1, String, S3, S4> {
+    ) -> CreateMnpVersionInputBuilder<C, S0, S1, String, S3, S4> {
         CreateMnpVersionInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             mnp_version: self.mnp_version,
             file_url: file_url.into(),
@@ -276,11 +290,12 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
     S4,
-> CreateMnpVersionInputBuilder<S0, S1, S2, super::unset::PlatformId, S4> {
+> CreateMnpVersionInputBuilder<C, S0, S1, S2, super::unset::PlatformId, S4> {
     /// Platform ID
     ///
     /// Example: `"T04257DS9431720WTAG"`
@@ -289,8 +304,9 @@ impl<
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> CreateMnpVersionInputBuilder<S0, S1, S2, String, S4> {
+    ) -> CreateMnpVersionInputBuilder<C, S0, S1, S2, String, S4> {
         CreateMnpVersionInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             mnp_version: self.mnp_version,
             file_url: self.file_url,
@@ -301,11 +317,12 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
     S3,
-> CreateMnpVersionInputBuilder<S0, S1, S2, S3, super::unset::MnpVersionIntro> {
+> CreateMnpVersionInputBuilder<C, S0, S1, S2, S3, super::unset::MnpVersionIntro> {
     /// Version introduction
     ///
     /// Example: `"autotest_create"`
@@ -314,8 +331,9 @@ impl<
     pub fn mnp_version_intro(
         self,
         mnp_version_intro: impl Into<String>,
-    ) -> CreateMnpVersionInputBuilder<S0, S1, S2, S3, String> {
+    ) -> CreateMnpVersionInputBuilder<C, S0, S1, S2, S3, String> {
         CreateMnpVersionInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             mnp_version: self.mnp_version,
             file_url: self.file_url,
@@ -325,7 +343,7 @@ impl<
     }
 }
 
-impl<S0, S1, S2, S3, S4> CreateMnpVersionInputBuilder<S0, S1, S2, S3, S4>
+impl<C, S0, S1, S2, S3, S4> CreateMnpVersionInputBuilder<C, S0, S1, S2, S3, S4>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -347,116 +365,28 @@ where
     }
 }
 
-/// A `CreateMNPVersion` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`CreateMnpVersionInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CreateMnpVersionRequest<
+/// A `CreateMNPVersion` request bound to a [`Client`](::tcmpp_api::Client): the [`CreateMnpVersionInputBuilder`] with a client, from `client.create_mnp_version()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type CreateMnpVersionRequest<
     S0 = super::unset::MnpId,
     S1 = super::unset::MnpVersion,
     S2 = super::unset::FileUrl,
     S3 = super::unset::PlatformId,
     S4 = super::unset::MnpVersionIntro,
-> {
-    client: ::tcmpp_api::Client,
-    input: CreateMnpVersionInputBuilder<S0, S1, S2, S3, S4>,
-}
+> = CreateMnpVersionInputBuilder<::tcmpp_api::Client, S0, S1, S2, S3, S4>;
 
-impl CreateMnpVersionRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        CreateMnpVersionRequest {
-            client,
-            input: CreateMnpVersionInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2, S3, S4> CreateMnpVersionRequest<super::unset::MnpId, S1, S2, S3, S4> {
-    /// Mini program ID
-    ///
-    /// Example: `"mpg9yjc0qbpkelik"`
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
+impl<S0, S1, S2, S3, S4> CreateMnpVersionInputBuilder<(), S0, S1, S2, S3, S4> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_id: impl Into<String>,
-    ) -> CreateMnpVersionRequest<String, S1, S2, S3, S4> {
-        CreateMnpVersionRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0, S2, S3, S4> CreateMnpVersionRequest<S0, super::unset::MnpVersion, S2, S3, S4> {
-    /// Version number
-    ///
-    /// Example: `"1.0.278"`
-    ///
-    /// Wire name: `MNPVersion`.
-    pub fn mnp_version(
-        self,
-        mnp_version: impl Into<String>,
-    ) -> CreateMnpVersionRequest<S0, String, S2, S3, S4> {
-        CreateMnpVersionRequest {
-            client: self.client,
-            input: self.input.mnp_version(mnp_version),
-        }
-    }
-}
-
-impl<S0, S1, S3, S4> CreateMnpVersionRequest<S0, S1, super::unset::FileUrl, S3, S4> {
-    /// Address of the mini program package. You can export the package from IDE and upload it to a file server.
-    ///
-    /// Example: `"http://127.0.0.1/T04257DS9431720WTAG/console/20240820163023-86c669ca06.zip"`
-    ///
-    /// Wire name: `FileUrl`.
-    pub fn file_url(
-        self,
-        file_url: impl Into<String>,
-    ) -> CreateMnpVersionRequest<S0, S1, String, S3, S4> {
-        CreateMnpVersionRequest {
-            client: self.client,
-            input: self.input.file_url(file_url),
-        }
-    }
-}
-
-impl<S0, S1, S2, S4> CreateMnpVersionRequest<S0, S1, S2, super::unset::PlatformId, S4> {
-    /// Platform ID
-    ///
-    /// Example: `"T04257DS9431720WTAG"`
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> CreateMnpVersionRequest<S0, S1, S2, String, S4> {
-        CreateMnpVersionRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<
-    S0,
-    S1,
-    S2,
-    S3,
-> CreateMnpVersionRequest<S0, S1, S2, S3, super::unset::MnpVersionIntro> {
-    /// Version introduction
-    ///
-    /// Example: `"autotest_create"`
-    ///
-    /// Wire name: `MNPVersionIntro`.
-    pub fn mnp_version_intro(
-        self,
-        mnp_version_intro: impl Into<String>,
-    ) -> CreateMnpVersionRequest<S0, S1, S2, S3, String> {
-        CreateMnpVersionRequest {
-            client: self.client,
-            input: self.input.mnp_version_intro(mnp_version_intro),
+        client: ::tcmpp_api::Client,
+    ) -> CreateMnpVersionRequest<S0, S1, S2, S3, S4> {
+        CreateMnpVersionInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            mnp_version: self.mnp_version,
+            file_url: self.file_url,
+            platform_id: self.platform_id,
+            mnp_version_intro: self.mnp_version_intro,
         }
     }
 }
@@ -473,8 +403,9 @@ where
     pub async fn send(
         self,
     ) -> Result<CreateMnpVersionOutput, ::tcmpp_api::SdkError<CreateMnpVersionError>> {
-        let input = self.input.build();
-        self.client.call::<CreateMnpVersion>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<CreateMnpVersion>(&input).await
     }
 }
 

@@ -108,9 +108,11 @@ impl CreateOnlineApplyInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateOnlineApplyInputBuilder<
+    C = (),
     S0 = super::unset::MnpVersionId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_version_id: S0,
     platform_id: S1,
 }
@@ -119,6 +121,7 @@ impl CreateOnlineApplyInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateOnlineApplyInputBuilder {
+            __carrier: (),
             mnp_version_id: super::unset::MnpVersionId,
             platform_id: super::unset::PlatformId,
         }
@@ -131,37 +134,39 @@ impl Default for CreateOnlineApplyInputBuilder {
     }
 }
 
-impl<S1> CreateOnlineApplyInputBuilder<super::unset::MnpVersionId, S1> {
+impl<C, S1> CreateOnlineApplyInputBuilder<C, super::unset::MnpVersionId, S1> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
     pub fn mnp_version_id(
         self,
         mnp_version_id: impl Into<i64>,
-    ) -> CreateOnlineApplyInputBuilder<i64, S1> {
+    ) -> CreateOnlineApplyInputBuilder<C, i64, S1> {
         CreateOnlineApplyInputBuilder {
+            __carrier: self.__carrier,
             mnp_version_id: mnp_version_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> CreateOnlineApplyInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> CreateOnlineApplyInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> CreateOnlineApplyInputBuilder<S0, String> {
+    ) -> CreateOnlineApplyInputBuilder<C, S0, String> {
         CreateOnlineApplyInputBuilder {
+            __carrier: self.__carrier,
             mnp_version_id: self.mnp_version_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> CreateOnlineApplyInputBuilder<S0, S1>
+impl<C, S0, S1> CreateOnlineApplyInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -175,53 +180,22 @@ where
     }
 }
 
-/// A `CreateOnlineApply` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`CreateOnlineApplyInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CreateOnlineApplyRequest<
+/// A `CreateOnlineApply` request bound to a [`Client`](::tcmpp_api::Client): the [`CreateOnlineApplyInputBuilder`] with a client, from `client.create_online_apply()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type CreateOnlineApplyRequest<
     S0 = super::unset::MnpVersionId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: CreateOnlineApplyInputBuilder<S0, S1>,
-}
+> = CreateOnlineApplyInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl CreateOnlineApplyRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        CreateOnlineApplyRequest {
-            client,
-            input: CreateOnlineApplyInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> CreateOnlineApplyRequest<super::unset::MnpVersionId, S1> {
-    /// Mini program version ID
-    ///
-    /// Wire name: `MNPVersionId`.
-    pub fn mnp_version_id(
+impl<S0, S1> CreateOnlineApplyInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_version_id: impl Into<i64>,
-    ) -> CreateOnlineApplyRequest<i64, S1> {
-        CreateOnlineApplyRequest {
-            client: self.client,
-            input: self.input.mnp_version_id(mnp_version_id),
-        }
-    }
-}
-
-impl<S0> CreateOnlineApplyRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> CreateOnlineApplyRequest<S0, String> {
-        CreateOnlineApplyRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> CreateOnlineApplyRequest<S0, S1> {
+        CreateOnlineApplyInputBuilder {
+            __carrier: client,
+            mnp_version_id: self.mnp_version_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -235,8 +209,9 @@ where
     pub async fn send(
         self,
     ) -> Result<CreateOnlineApplyOutput, ::tcmpp_api::SdkError<CreateOnlineApplyError>> {
-        let input = self.input.build();
-        self.client.call::<CreateOnlineApply>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<CreateOnlineApply>(&input).await
     }
 }
 

@@ -123,10 +123,12 @@ impl CreatePlatformAuditInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreatePlatformAuditInputBuilder<
+    C = (),
     S0 = super::unset::MnpVersionId,
     S1 = super::unset::ApplyAction,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_version_id: S0,
     apply_action: S1,
     platform_id: S2,
@@ -136,6 +138,7 @@ impl CreatePlatformAuditInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreatePlatformAuditInputBuilder {
+            __carrier: (),
             mnp_version_id: super::unset::MnpVersionId,
             apply_action: super::unset::ApplyAction,
             platform_id: super::unset::PlatformId,
@@ -149,15 +152,16 @@ impl Default for CreatePlatformAuditInputBuilder {
     }
 }
 
-impl<S1, S2> CreatePlatformAuditInputBuilder<super::unset::MnpVersionId, S1, S2> {
+impl<C, S1, S2> CreatePlatformAuditInputBuilder<C, super::unset::MnpVersionId, S1, S2> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
     pub fn mnp_version_id(
         self,
         mnp_version_id: impl Into<i64>,
-    ) -> CreatePlatformAuditInputBuilder<i64, S1, S2> {
+    ) -> CreatePlatformAuditInputBuilder<C, i64, S1, S2> {
         CreatePlatformAuditInputBuilder {
+            __carrier: self.__carrier,
             mnp_version_id: mnp_version_id.into(),
             apply_action: self.apply_action,
             platform_id: self.platform_id,
@@ -165,15 +169,16 @@ impl<S1, S2> CreatePlatformAuditInputBuilder<super::unset::MnpVersionId, S1, S2>
     }
 }
 
-impl<S0, S2> CreatePlatformAuditInputBuilder<S0, super::unset::ApplyAction, S2> {
+impl<C, S0, S2> CreatePlatformAuditInputBuilder<C, S0, super::unset::ApplyAction, S2> {
     /// submit - submit the review ticket, cancel - cancel the review ticket
     ///
     /// Wire name: `ApplyAction`.
     pub fn apply_action(
         self,
         apply_action: impl Into<String>,
-    ) -> CreatePlatformAuditInputBuilder<S0, String, S2> {
+    ) -> CreatePlatformAuditInputBuilder<C, S0, String, S2> {
         CreatePlatformAuditInputBuilder {
+            __carrier: self.__carrier,
             mnp_version_id: self.mnp_version_id,
             apply_action: apply_action.into(),
             platform_id: self.platform_id,
@@ -181,15 +186,16 @@ impl<S0, S2> CreatePlatformAuditInputBuilder<S0, super::unset::ApplyAction, S2> 
     }
 }
 
-impl<S0, S1> CreatePlatformAuditInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<C, S0, S1> CreatePlatformAuditInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> CreatePlatformAuditInputBuilder<S0, S1, String> {
+    ) -> CreatePlatformAuditInputBuilder<C, S0, S1, String> {
         CreatePlatformAuditInputBuilder {
+            __carrier: self.__carrier,
             mnp_version_id: self.mnp_version_id,
             apply_action: self.apply_action,
             platform_id: platform_id.into(),
@@ -197,7 +203,7 @@ impl<S0, S1> CreatePlatformAuditInputBuilder<S0, S1, super::unset::PlatformId> {
     }
 }
 
-impl<S0, S1, S2> CreatePlatformAuditInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> CreatePlatformAuditInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -213,69 +219,24 @@ where
     }
 }
 
-/// A `CreatePlatformAudit` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`CreatePlatformAuditInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CreatePlatformAuditRequest<
+/// A `CreatePlatformAudit` request bound to a [`Client`](::tcmpp_api::Client): the [`CreatePlatformAuditInputBuilder`] with a client, from `client.create_platform_audit()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type CreatePlatformAuditRequest<
     S0 = super::unset::MnpVersionId,
     S1 = super::unset::ApplyAction,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: CreatePlatformAuditInputBuilder<S0, S1, S2>,
-}
+> = CreatePlatformAuditInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl CreatePlatformAuditRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        CreatePlatformAuditRequest {
-            client,
-            input: CreatePlatformAuditInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> CreatePlatformAuditRequest<super::unset::MnpVersionId, S1, S2> {
-    /// Mini program version ID
-    ///
-    /// Wire name: `MNPVersionId`.
-    pub fn mnp_version_id(
+impl<S0, S1, S2> CreatePlatformAuditInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_version_id: impl Into<i64>,
-    ) -> CreatePlatformAuditRequest<i64, S1, S2> {
-        CreatePlatformAuditRequest {
-            client: self.client,
-            input: self.input.mnp_version_id(mnp_version_id),
-        }
-    }
-}
-
-impl<S0, S2> CreatePlatformAuditRequest<S0, super::unset::ApplyAction, S2> {
-    /// submit - submit the review ticket, cancel - cancel the review ticket
-    ///
-    /// Wire name: `ApplyAction`.
-    pub fn apply_action(
-        self,
-        apply_action: impl Into<String>,
-    ) -> CreatePlatformAuditRequest<S0, String, S2> {
-        CreatePlatformAuditRequest {
-            client: self.client,
-            input: self.input.apply_action(apply_action),
-        }
-    }
-}
-
-impl<S0, S1> CreatePlatformAuditRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> CreatePlatformAuditRequest<S0, S1, String> {
-        CreatePlatformAuditRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> CreatePlatformAuditRequest<S0, S1, S2> {
+        CreatePlatformAuditInputBuilder {
+            __carrier: client,
+            mnp_version_id: self.mnp_version_id,
+            apply_action: self.apply_action,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -293,8 +254,9 @@ where
         CreatePlatformAuditOutput,
         ::tcmpp_api::SdkError<CreatePlatformAuditError>,
     > {
-        let input = self.input.build();
-        self.client.call::<CreatePlatformAudit>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<CreatePlatformAudit>(&input).await
     }
 }
 

@@ -66,11 +66,16 @@ impl CreatePresetKeyInput {
 /// Builds a [`CreatePresetKeyInput`].
 #[derive(Clone, Debug)]
 #[must_use]
-pub struct CreatePresetKeyInputBuilder {}
+pub struct CreatePresetKeyInputBuilder<C = ()> {
+    __carrier: C,
+}
+
 impl CreatePresetKeyInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
-        CreatePresetKeyInputBuilder {}
+        CreatePresetKeyInputBuilder {
+            __carrier: (),
+        }
     }
 }
 
@@ -80,27 +85,21 @@ impl Default for CreatePresetKeyInputBuilder {
     }
 }
 
-impl CreatePresetKeyInputBuilder {
+impl<C> CreatePresetKeyInputBuilder<C> {
     /// Builds the [`CreatePresetKeyInput`].
     pub fn build(self) -> CreatePresetKeyInput {
         CreatePresetKeyInput {}
     }
 }
 
-/// A `CreatePresetKey` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`CreatePresetKeyInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CreatePresetKeyRequest {
-    client: ::tcmpp_api::Client,
-    input: CreatePresetKeyInputBuilder,
-}
+/// A `CreatePresetKey` request bound to a [`Client`](::tcmpp_api::Client): the [`CreatePresetKeyInputBuilder`] with a client, from `client.create_preset_key()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type CreatePresetKeyRequest = CreatePresetKeyInputBuilder<::tcmpp_api::Client>;
 
-impl CreatePresetKeyRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        CreatePresetKeyRequest {
-            client,
-            input: CreatePresetKeyInputBuilder::new(),
+impl CreatePresetKeyInputBuilder<()> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(self, client: ::tcmpp_api::Client) -> CreatePresetKeyRequest {
+        CreatePresetKeyInputBuilder {
+            __carrier: client,
         }
     }
 }
@@ -110,8 +109,9 @@ impl CreatePresetKeyRequest {
     pub async fn send(
         self,
     ) -> Result<CreatePresetKeyOutput, ::tcmpp_api::SdkError<CreatePresetKeyError>> {
-        let input = self.input.build();
-        self.client.call::<CreatePresetKey>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<CreatePresetKey>(&input).await
     }
 }
 

@@ -110,10 +110,12 @@ impl CreateSensitiveApiInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateSensitiveApiInputBuilder<
+    C = (),
     S0 = super::unset::ApplicationId,
     S1 = super::unset::ApiList,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     application_id: S0,
     api_list: S1,
     platform_id: S2,
@@ -123,6 +125,7 @@ impl CreateSensitiveApiInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateSensitiveApiInputBuilder {
+            __carrier: (),
             application_id: super::unset::ApplicationId,
             api_list: super::unset::ApiList,
             platform_id: super::unset::PlatformId,
@@ -136,15 +139,16 @@ impl Default for CreateSensitiveApiInputBuilder {
     }
 }
 
-impl<S1, S2> CreateSensitiveApiInputBuilder<super::unset::ApplicationId, S1, S2> {
+impl<C, S1, S2> CreateSensitiveApiInputBuilder<C, super::unset::ApplicationId, S1, S2> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
     pub fn application_id(
         self,
         application_id: impl Into<String>,
-    ) -> CreateSensitiveApiInputBuilder<String, S1, S2> {
+    ) -> CreateSensitiveApiInputBuilder<C, String, S1, S2> {
         CreateSensitiveApiInputBuilder {
+            __carrier: self.__carrier,
             application_id: application_id.into(),
             api_list: self.api_list,
             platform_id: self.platform_id,
@@ -152,7 +156,7 @@ impl<S1, S2> CreateSensitiveApiInputBuilder<super::unset::ApplicationId, S1, S2>
     }
 }
 
-impl<S0, S2> CreateSensitiveApiInputBuilder<S0, super::unset::ApiList, S2> {
+impl<C, S0, S2> CreateSensitiveApiInputBuilder<C, S0, super::unset::ApiList, S2> {
     /// New API list
     ///
     /// Wire name: `ApiList`.
@@ -163,11 +167,13 @@ impl<S0, S2> CreateSensitiveApiInputBuilder<S0, super::unset::ApiList, S2> {
         self,
         api_list: I,
     ) -> CreateSensitiveApiInputBuilder<
+        C,
         S0,
         Vec<super::models::CreateSensitiveApiReq>,
         S2,
     > {
         CreateSensitiveApiInputBuilder {
+            __carrier: self.__carrier,
             application_id: self.application_id,
             api_list: api_list.into_iter().map(Into::into).collect(),
             platform_id: self.platform_id,
@@ -175,15 +181,16 @@ impl<S0, S2> CreateSensitiveApiInputBuilder<S0, super::unset::ApiList, S2> {
     }
 }
 
-impl<S0, S1> CreateSensitiveApiInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<C, S0, S1> CreateSensitiveApiInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> CreateSensitiveApiInputBuilder<S0, S1, String> {
+    ) -> CreateSensitiveApiInputBuilder<C, S0, S1, String> {
         CreateSensitiveApiInputBuilder {
+            __carrier: self.__carrier,
             application_id: self.application_id,
             api_list: self.api_list,
             platform_id: platform_id.into(),
@@ -191,7 +198,7 @@ impl<S0, S1> CreateSensitiveApiInputBuilder<S0, S1, super::unset::PlatformId> {
     }
 }
 
-impl<S0, S1, S2> CreateSensitiveApiInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> CreateSensitiveApiInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<Vec<super::models::CreateSensitiveApiReq>>,
@@ -207,72 +214,24 @@ where
     }
 }
 
-/// A `CreateSensitiveAPI` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`CreateSensitiveApiInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CreateSensitiveApiRequest<
+/// A `CreateSensitiveAPI` request bound to a [`Client`](::tcmpp_api::Client): the [`CreateSensitiveApiInputBuilder`] with a client, from `client.create_sensitive_api()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type CreateSensitiveApiRequest<
     S0 = super::unset::ApplicationId,
     S1 = super::unset::ApiList,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: CreateSensitiveApiInputBuilder<S0, S1, S2>,
-}
+> = CreateSensitiveApiInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl CreateSensitiveApiRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        CreateSensitiveApiRequest {
-            client,
-            input: CreateSensitiveApiInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> CreateSensitiveApiRequest<super::unset::ApplicationId, S1, S2> {
-    /// Application ID
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(
+impl<S0, S1, S2> CreateSensitiveApiInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        application_id: impl Into<String>,
-    ) -> CreateSensitiveApiRequest<String, S1, S2> {
-        CreateSensitiveApiRequest {
-            client: self.client,
-            input: self.input.application_id(application_id),
-        }
-    }
-}
-
-impl<S0, S2> CreateSensitiveApiRequest<S0, super::unset::ApiList, S2> {
-    /// New API list
-    ///
-    /// Wire name: `ApiList`.
-    pub fn api_list<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::CreateSensitiveApiReq>,
-    >(
-        self,
-        api_list: I,
-    ) -> CreateSensitiveApiRequest<S0, Vec<super::models::CreateSensitiveApiReq>, S2> {
-        CreateSensitiveApiRequest {
-            client: self.client,
-            input: self.input.api_list(api_list),
-        }
-    }
-}
-
-impl<S0, S1> CreateSensitiveApiRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> CreateSensitiveApiRequest<S0, S1, String> {
-        CreateSensitiveApiRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> CreateSensitiveApiRequest<S0, S1, S2> {
+        CreateSensitiveApiInputBuilder {
+            __carrier: client,
+            application_id: self.application_id,
+            api_list: self.api_list,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -290,8 +249,9 @@ where
         CreateSensitiveApiOutput,
         ::tcmpp_api::SdkError<CreateSensitiveApiError>,
     > {
-        let input = self.input.build();
-        self.client.call::<CreateSensitiveApi>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<CreateSensitiveApi>(&input).await
     }
 }
 

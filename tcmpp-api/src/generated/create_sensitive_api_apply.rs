@@ -138,11 +138,13 @@ impl CreateSensitiveApiApplyInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateSensitiveApiApplyInputBuilder<
+    C = (),
     S0 = super::unset::ApiId,
     S1 = super::unset::ApplyReason,
     S2 = super::unset::MnpId,
     S3 = super::unset::PlatformId,
 > {
+    __carrier: C,
     api_id: S0,
     apply_reason: S1,
     mnp_id: S2,
@@ -153,6 +155,7 @@ impl CreateSensitiveApiApplyInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateSensitiveApiApplyInputBuilder {
+            __carrier: (),
             api_id: super::unset::ApiId,
             apply_reason: super::unset::ApplyReason,
             mnp_id: super::unset::MnpId,
@@ -167,15 +170,21 @@ impl Default for CreateSensitiveApiApplyInputBuilder {
     }
 }
 
-impl<S1, S2, S3> CreateSensitiveApiApplyInputBuilder<super::unset::ApiId, S1, S2, S3> {
+impl<
+    C,
+    S1,
+    S2,
+    S3,
+> CreateSensitiveApiApplyInputBuilder<C, super::unset::ApiId, S1, S2, S3> {
     /// Application ID
     ///
     /// Wire name: `APIId`.
     pub fn api_id(
         self,
         api_id: impl Into<String>,
-    ) -> CreateSensitiveApiApplyInputBuilder<String, S1, S2, S3> {
+    ) -> CreateSensitiveApiApplyInputBuilder<C, String, S1, S2, S3> {
         CreateSensitiveApiApplyInputBuilder {
+            __carrier: self.__carrier,
             api_id: api_id.into(),
             apply_reason: self.apply_reason,
             mnp_id: self.mnp_id,
@@ -185,18 +194,20 @@ impl<S1, S2, S3> CreateSensitiveApiApplyInputBuilder<super::unset::ApiId, S1, S2
 }
 
 impl<
+    C,
     S0,
     S2,
     S3,
-> CreateSensitiveApiApplyInputBuilder<S0, super::unset::ApplyReason, S2, S3> {
+> CreateSensitiveApiApplyInputBuilder<C, S0, super::unset::ApplyReason, S2, S3> {
     /// Reason for application
     ///
     /// Wire name: `ApplyReason`.
     pub fn apply_reason(
         self,
         apply_reason: impl Into<String>,
-    ) -> CreateSensitiveApiApplyInputBuilder<S0, String, S2, S3> {
+    ) -> CreateSensitiveApiApplyInputBuilder<C, S0, String, S2, S3> {
         CreateSensitiveApiApplyInputBuilder {
+            __carrier: self.__carrier,
             api_id: self.api_id,
             apply_reason: apply_reason.into(),
             mnp_id: self.mnp_id,
@@ -205,15 +216,21 @@ impl<
     }
 }
 
-impl<S0, S1, S3> CreateSensitiveApiApplyInputBuilder<S0, S1, super::unset::MnpId, S3> {
+impl<
+    C,
+    S0,
+    S1,
+    S3,
+> CreateSensitiveApiApplyInputBuilder<C, S0, S1, super::unset::MnpId, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> CreateSensitiveApiApplyInputBuilder<S0, S1, String, S3> {
+    ) -> CreateSensitiveApiApplyInputBuilder<C, S0, S1, String, S3> {
         CreateSensitiveApiApplyInputBuilder {
+            __carrier: self.__carrier,
             api_id: self.api_id,
             apply_reason: self.apply_reason,
             mnp_id: mnp_id.into(),
@@ -223,18 +240,20 @@ impl<S0, S1, S3> CreateSensitiveApiApplyInputBuilder<S0, S1, super::unset::MnpId
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
-> CreateSensitiveApiApplyInputBuilder<S0, S1, S2, super::unset::PlatformId> {
+> CreateSensitiveApiApplyInputBuilder<C, S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> CreateSensitiveApiApplyInputBuilder<S0, S1, S2, String> {
+    ) -> CreateSensitiveApiApplyInputBuilder<C, S0, S1, S2, String> {
         CreateSensitiveApiApplyInputBuilder {
+            __carrier: self.__carrier,
             api_id: self.api_id,
             apply_reason: self.apply_reason,
             mnp_id: self.mnp_id,
@@ -243,7 +262,7 @@ impl<
     }
 }
 
-impl<S0, S1, S2, S3> CreateSensitiveApiApplyInputBuilder<S0, S1, S2, S3>
+impl<C, S0, S1, S2, S3> CreateSensitiveApiApplyInputBuilder<C, S0, S1, S2, S3>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -261,85 +280,26 @@ where
     }
 }
 
-/// A `CreateSensitiveApiApply` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`CreateSensitiveApiApplyInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CreateSensitiveApiApplyRequest<
+/// A `CreateSensitiveApiApply` request bound to a [`Client`](::tcmpp_api::Client): the [`CreateSensitiveApiApplyInputBuilder`] with a client, from `client.create_sensitive_api_apply()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type CreateSensitiveApiApplyRequest<
     S0 = super::unset::ApiId,
     S1 = super::unset::ApplyReason,
     S2 = super::unset::MnpId,
     S3 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: CreateSensitiveApiApplyInputBuilder<S0, S1, S2, S3>,
-}
+> = CreateSensitiveApiApplyInputBuilder<::tcmpp_api::Client, S0, S1, S2, S3>;
 
-impl CreateSensitiveApiApplyRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        CreateSensitiveApiApplyRequest {
-            client,
-            input: CreateSensitiveApiApplyInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2, S3> CreateSensitiveApiApplyRequest<super::unset::ApiId, S1, S2, S3> {
-    /// Application ID
-    ///
-    /// Wire name: `APIId`.
-    pub fn api_id(
+impl<S0, S1, S2, S3> CreateSensitiveApiApplyInputBuilder<(), S0, S1, S2, S3> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        api_id: impl Into<String>,
-    ) -> CreateSensitiveApiApplyRequest<String, S1, S2, S3> {
-        CreateSensitiveApiApplyRequest {
-            client: self.client,
-            input: self.input.api_id(api_id),
-        }
-    }
-}
-
-impl<S0, S2, S3> CreateSensitiveApiApplyRequest<S0, super::unset::ApplyReason, S2, S3> {
-    /// Reason for application
-    ///
-    /// Wire name: `ApplyReason`.
-    pub fn apply_reason(
-        self,
-        apply_reason: impl Into<String>,
-    ) -> CreateSensitiveApiApplyRequest<S0, String, S2, S3> {
-        CreateSensitiveApiApplyRequest {
-            client: self.client,
-            input: self.input.apply_reason(apply_reason),
-        }
-    }
-}
-
-impl<S0, S1, S3> CreateSensitiveApiApplyRequest<S0, S1, super::unset::MnpId, S3> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
-        self,
-        mnp_id: impl Into<String>,
-    ) -> CreateSensitiveApiApplyRequest<S0, S1, String, S3> {
-        CreateSensitiveApiApplyRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> CreateSensitiveApiApplyRequest<S0, S1, S2, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> CreateSensitiveApiApplyRequest<S0, S1, S2, String> {
-        CreateSensitiveApiApplyRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> CreateSensitiveApiApplyRequest<S0, S1, S2, S3> {
+        CreateSensitiveApiApplyInputBuilder {
+            __carrier: client,
+            api_id: self.api_id,
+            apply_reason: self.apply_reason,
+            mnp_id: self.mnp_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -358,8 +318,9 @@ where
         CreateSensitiveApiApplyOutput,
         ::tcmpp_api::SdkError<CreateSensitiveApiApplyError>,
     > {
-        let input = self.input.build();
-        self.client.call::<CreateSensitiveApiApply>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<CreateSensitiveApiApply>(&input).await
     }
 }
 

@@ -140,10 +140,12 @@ impl CreateTeamInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateTeamInputBuilder<
+    C = (),
     S0 = super::unset::TeamName,
     S1 = super::unset::AdminUserId,
     S2 = super::unset::TeamRoleTypeList,
 > {
+    __carrier: C,
     team_name: S0,
     admin_user_id: S1,
     team_role_type_list: S2,
@@ -156,6 +158,7 @@ impl CreateTeamInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateTeamInputBuilder {
+            __carrier: (),
             team_name: super::unset::TeamName,
             admin_user_id: super::unset::AdminUserId,
             team_role_type_list: super::unset::TeamRoleTypeList,
@@ -172,15 +175,16 @@ impl Default for CreateTeamInputBuilder {
     }
 }
 
-impl<S1, S2> CreateTeamInputBuilder<super::unset::TeamName, S1, S2> {
+impl<C, S1, S2> CreateTeamInputBuilder<C, super::unset::TeamName, S1, S2> {
     /// Team name
     ///
     /// Wire name: `TeamName`.
     pub fn team_name(
         self,
         team_name: impl Into<String>,
-    ) -> CreateTeamInputBuilder<String, S1, S2> {
+    ) -> CreateTeamInputBuilder<C, String, S1, S2> {
         CreateTeamInputBuilder {
+            __carrier: self.__carrier,
             team_name: team_name.into(),
             admin_user_id: self.admin_user_id,
             team_role_type_list: self.team_role_type_list,
@@ -191,15 +195,16 @@ impl<S1, S2> CreateTeamInputBuilder<super::unset::TeamName, S1, S2> {
     }
 }
 
-impl<S0, S2> CreateTeamInputBuilder<S0, super::unset::AdminUserId, S2> {
+impl<C, S0, S2> CreateTeamInputBuilder<C, S0, super::unset::AdminUserId, S2> {
     /// Administrator name
     ///
     /// Wire name: `AdminUserId`.
     pub fn admin_user_id(
         self,
         admin_user_id: impl Into<String>,
-    ) -> CreateTeamInputBuilder<S0, String, S2> {
+    ) -> CreateTeamInputBuilder<C, S0, String, S2> {
         CreateTeamInputBuilder {
+            __carrier: self.__carrier,
             team_name: self.team_name,
             admin_user_id: admin_user_id.into(),
             team_role_type_list: self.team_role_type_list,
@@ -210,15 +215,16 @@ impl<S0, S2> CreateTeamInputBuilder<S0, super::unset::AdminUserId, S2> {
     }
 }
 
-impl<S0, S1> CreateTeamInputBuilder<S0, S1, super::unset::TeamRoleTypeList> {
+impl<C, S0, S1> CreateTeamInputBuilder<C, S0, S1, super::unset::TeamRoleTypeList> {
     /// Permission assigned to the team. 1: Mini program; 2: Application (only one of these types is supported)
     ///
     /// Wire name: `TeamRoleTypeList`.
     pub fn team_role_type_list<I: IntoIterator<Item = E>, E: Into<i64>>(
         self,
         team_role_type_list: I,
-    ) -> CreateTeamInputBuilder<S0, S1, Vec<i64>> {
+    ) -> CreateTeamInputBuilder<C, S0, S1, Vec<i64>> {
         CreateTeamInputBuilder {
+            __carrier: self.__carrier,
             team_name: self.team_name,
             admin_user_id: self.admin_user_id,
             team_role_type_list: team_role_type_list
@@ -232,7 +238,7 @@ impl<S0, S1> CreateTeamInputBuilder<S0, S1, super::unset::TeamRoleTypeList> {
     }
 }
 
-impl<S0, S1, S2> CreateTeamInputBuilder<S0, S1, S2> {
+impl<C, S0, S1, S2> CreateTeamInputBuilder<C, S0, S1, S2> {
     /// Remarks
     ///
     /// Wire name: `Remark`.
@@ -276,7 +282,7 @@ impl<S0, S1, S2> CreateTeamInputBuilder<S0, S1, S2> {
     }
 }
 
-impl<S0, S1, S2> CreateTeamInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> CreateTeamInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -297,114 +303,28 @@ where
     }
 }
 
-/// A `CreateTeam` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`CreateTeamInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CreateTeamRequest<
+/// A `CreateTeam` request bound to a [`Client`](::tcmpp_api::Client): the [`CreateTeamInputBuilder`] with a client, from `client.create_team()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type CreateTeamRequest<
     S0 = super::unset::TeamName,
     S1 = super::unset::AdminUserId,
     S2 = super::unset::TeamRoleTypeList,
-> {
-    client: ::tcmpp_api::Client,
-    input: CreateTeamInputBuilder<S0, S1, S2>,
-}
+> = CreateTeamInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl CreateTeamRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        CreateTeamRequest {
-            client,
-            input: CreateTeamInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> CreateTeamRequest<super::unset::TeamName, S1, S2> {
-    /// Team name
-    ///
-    /// Wire name: `TeamName`.
-    pub fn team_name(
+impl<S0, S1, S2> CreateTeamInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        team_name: impl Into<String>,
-    ) -> CreateTeamRequest<String, S1, S2> {
-        CreateTeamRequest {
-            client: self.client,
-            input: self.input.team_name(team_name),
+        client: ::tcmpp_api::Client,
+    ) -> CreateTeamRequest<S0, S1, S2> {
+        CreateTeamInputBuilder {
+            __carrier: client,
+            team_name: self.team_name,
+            admin_user_id: self.admin_user_id,
+            team_role_type_list: self.team_role_type_list,
+            remark: self.remark,
+            platform_id: self.platform_id,
+            related_team_id: self.related_team_id,
         }
-    }
-}
-
-impl<S0, S2> CreateTeamRequest<S0, super::unset::AdminUserId, S2> {
-    /// Administrator name
-    ///
-    /// Wire name: `AdminUserId`.
-    pub fn admin_user_id(
-        self,
-        admin_user_id: impl Into<String>,
-    ) -> CreateTeamRequest<S0, String, S2> {
-        CreateTeamRequest {
-            client: self.client,
-            input: self.input.admin_user_id(admin_user_id),
-        }
-    }
-}
-
-impl<S0, S1> CreateTeamRequest<S0, S1, super::unset::TeamRoleTypeList> {
-    /// Permission assigned to the team. 1: Mini program; 2: Application (only one of these types is supported)
-    ///
-    /// Wire name: `TeamRoleTypeList`.
-    pub fn team_role_type_list<I: IntoIterator<Item = E>, E: Into<i64>>(
-        self,
-        team_role_type_list: I,
-    ) -> CreateTeamRequest<S0, S1, Vec<i64>> {
-        CreateTeamRequest {
-            client: self.client,
-            input: self.input.team_role_type_list(team_role_type_list),
-        }
-    }
-}
-
-impl<S0, S1, S2> CreateTeamRequest<S0, S1, S2> {
-    /// Remarks
-    ///
-    /// Wire name: `Remark`.
-    pub fn remark(mut self, remark: impl Into<String>) -> Self {
-        self.input = self.input.remark(remark);
-        self
-    }
-
-    /// Sets or clears `remark`.
-    pub fn set_remark(mut self, remark: Option<String>) -> Self {
-        self.input = self.input.set_remark(remark);
-        self
-    }
-
-    /// Platform ID, required for API call
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(mut self, platform_id: impl Into<String>) -> Self {
-        self.input = self.input.platform_id(platform_id);
-        self
-    }
-
-    /// Sets or clears `platform_id`.
-    pub fn set_platform_id(mut self, platform_id: Option<String>) -> Self {
-        self.input = self.input.set_platform_id(platform_id);
-        self
-    }
-
-    /// Associated team ID
-    ///
-    /// Wire name: `RelatedTeamId`.
-    pub fn related_team_id(mut self, related_team_id: impl Into<String>) -> Self {
-        self.input = self.input.related_team_id(related_team_id);
-        self
-    }
-
-    /// Sets or clears `related_team_id`.
-    pub fn set_related_team_id(mut self, related_team_id: Option<String>) -> Self {
-        self.input = self.input.set_related_team_id(related_team_id);
-        self
     }
 }
 
@@ -418,8 +338,9 @@ where
     pub async fn send(
         self,
     ) -> Result<CreateTeamOutput, ::tcmpp_api::SdkError<CreateTeamError>> {
-        let input = self.input.build();
-        self.client.call::<CreateTeam>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<CreateTeam>(&input).await
     }
 }
 

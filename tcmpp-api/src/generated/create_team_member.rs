@@ -183,6 +183,7 @@ impl CreateTeamMemberInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateTeamMemberInputBuilder<
+    C = (),
     S0 = super::unset::UserName,
     S1 = super::unset::UserAccount,
     S2 = super::unset::UserPassword,
@@ -191,6 +192,7 @@ pub struct CreateTeamMemberInputBuilder<
     S5 = super::unset::KeyId,
     S6 = super::unset::PlatformId,
 > {
+    __carrier: C,
     user_name: S0,
     user_account: S1,
     user_password: S2,
@@ -204,6 +206,7 @@ impl CreateTeamMemberInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateTeamMemberInputBuilder {
+            __carrier: (),
             user_name: super::unset::UserName,
             user_account: super::unset::UserAccount,
             user_password: super::unset::UserPassword,
@@ -222,21 +225,23 @@ impl Default for CreateTeamMemberInputBuilder {
 }
 
 impl<
+    C,
     S1,
     S2,
     S3,
     S4,
     S5,
     S6,
-> CreateTeamMemberInputBuilder<super::unset::UserName, S1, S2, S3, S4, S5, S6> {
+> CreateTeamMemberInputBuilder<C, super::unset::UserName, S1, S2, S3, S4, S5, S6> {
     /// Username
     ///
     /// Wire name: `UserName`.
     pub fn user_name(
         self,
         user_name: impl Into<String>,
-    ) -> CreateTeamMemberInputBuilder<String, S1, S2, S3, S4, S5, S6> {
+    ) -> CreateTeamMemberInputBuilder<C, String, S1, S2, S3, S4, S5, S6> {
         CreateTeamMemberInputBuilder {
+            __carrier: self.__carrier,
             user_name: user_name.into(),
             user_account: self.user_account,
             user_password: self.user_password,
@@ -249,21 +254,23 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S2,
     S3,
     S4,
     S5,
     S6,
-> CreateTeamMemberInputBuilder<S0, super::unset::UserAccount, S2, S3, S4, S5, S6> {
+> CreateTeamMemberInputBuilder<C, S0, super::unset::UserAccount, S2, S3, S4, S5, S6> {
     /// User account
     ///
     /// Wire name: `UserAccount`.
     pub fn user_account(
         self,
         user_account: impl Into<String>,
-    ) -> CreateTeamMemberInputBuilder<S0, String, S2, S3, S4, S5, S6> {
+    ) -> CreateTeamMemberInputBuilder<C, S0, String, S2, S3, S4, S5, S6> {
         CreateTeamMemberInputBuilder {
+            __carrier: self.__carrier,
             user_name: self.user_name,
             user_account: user_account.into(),
             user_password: self.user_password,
@@ -276,21 +283,23 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S3,
     S4,
     S5,
     S6,
-> CreateTeamMemberInputBuilder<S0, S1, super::unset::UserPassword, S3, S4, S5, S6> {
+> CreateTeamMemberInputBuilder<C, S0, S1, super::unset::UserPassword, S3, S4, S5, S6> {
     /// Account password. Use CreatePresetKey to get publick key to encrypt the password.
     ///
     /// Wire name: `UserPassword`.
     pub fn user_password(
         self,
         user_password: impl Into<String>,
-    ) -> CreateTeamMemberInputBuilder<S0, S1, String, S3, S4, S5, S6> {
+    ) -> CreateTeamMemberInputBuilder<C, S0, S1, String, S3, S4, S5, S6> {
         CreateTeamMemberInputBuilder {
+            __carrier: self.__carrier,
             user_name: self.user_name,
             user_account: self.user_account,
             user_password: user_password.into(),
@@ -303,21 +312,23 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
     S4,
     S5,
     S6,
-> CreateTeamMemberInputBuilder<S0, S1, S2, super::unset::TeamId, S4, S5, S6> {
+> CreateTeamMemberInputBuilder<C, S0, S1, S2, super::unset::TeamId, S4, S5, S6> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
     pub fn team_id(
         self,
         team_id: impl Into<String>,
-    ) -> CreateTeamMemberInputBuilder<S0, S1, S2, String, S4, S5, S6> {
+    ) -> CreateTeamMemberInputBuilder<C, S0, S1, S2, String, S4, S5, S6> {
         CreateTeamMemberInputBuilder {
+            __carrier: self.__carrier,
             user_name: self.user_name,
             user_account: self.user_account,
             user_password: self.user_password,
@@ -330,21 +341,23 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
     S3,
     S5,
     S6,
-> CreateTeamMemberInputBuilder<S0, S1, S2, S3, super::unset::RoleId, S5, S6> {
+> CreateTeamMemberInputBuilder<C, S0, S1, S2, S3, super::unset::RoleId, S5, S6> {
     /// Team role
     ///
     /// Wire name: `RoleId`.
     pub fn role_id(
         self,
         role_id: impl Into<i64>,
-    ) -> CreateTeamMemberInputBuilder<S0, S1, S2, S3, i64, S5, S6> {
+    ) -> CreateTeamMemberInputBuilder<C, S0, S1, S2, S3, i64, S5, S6> {
         CreateTeamMemberInputBuilder {
+            __carrier: self.__carrier,
             user_name: self.user_name,
             user_account: self.user_account,
             user_password: self.user_password,
@@ -357,21 +370,23 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
     S3,
     S4,
     S6,
-> CreateTeamMemberInputBuilder<S0, S1, S2, S3, S4, super::unset::KeyId, S6> {
+> CreateTeamMemberInputBuilder<C, S0, S1, S2, S3, S4, super::unset::KeyId, S6> {
     /// Call CreatePresetKey to get the keyID from RequestId
     ///
     /// Wire name: `KeyId`.
     pub fn key_id(
         self,
         key_id: impl Into<String>,
-    ) -> CreateTeamMemberInputBuilder<S0, S1, S2, S3, S4, String, S6> {
+    ) -> CreateTeamMemberInputBuilder<C, S0, S1, S2, S3, S4, String, S6> {
         CreateTeamMemberInputBuilder {
+            __carrier: self.__carrier,
             user_name: self.user_name,
             user_account: self.user_account,
             user_password: self.user_password,
@@ -384,21 +399,23 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
     S3,
     S4,
     S5,
-> CreateTeamMemberInputBuilder<S0, S1, S2, S3, S4, S5, super::unset::PlatformId> {
+> CreateTeamMemberInputBuilder<C, S0, S1, S2, S3, S4, S5, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> CreateTeamMemberInputBuilder<S0, S1, S2, S3, S4, S5, String> {
+    ) -> CreateTeamMemberInputBuilder<C, S0, S1, S2, S3, S4, S5, String> {
         CreateTeamMemberInputBuilder {
+            __carrier: self.__carrier,
             user_name: self.user_name,
             user_account: self.user_account,
             user_password: self.user_password,
@@ -410,7 +427,16 @@ impl<
     }
 }
 
-impl<S0, S1, S2, S3, S4, S5, S6> CreateTeamMemberInputBuilder<S0, S1, S2, S3, S4, S5, S6>
+impl<
+    C,
+    S0,
+    S1,
+    S2,
+    S3,
+    S4,
+    S5,
+    S6,
+> CreateTeamMemberInputBuilder<C, S0, S1, S2, S3, S4, S5, S6>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -434,10 +460,8 @@ where
     }
 }
 
-/// A `CreateTeamMember` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`CreateTeamMemberInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CreateTeamMemberRequest<
+/// A `CreateTeamMember` request bound to a [`Client`](::tcmpp_api::Client): the [`CreateTeamMemberInputBuilder`] with a client, from `client.create_team_member()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type CreateTeamMemberRequest<
     S0 = super::unset::UserName,
     S1 = super::unset::UserAccount,
     S2 = super::unset::UserPassword,
@@ -445,152 +469,7 @@ pub struct CreateTeamMemberRequest<
     S4 = super::unset::RoleId,
     S5 = super::unset::KeyId,
     S6 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: CreateTeamMemberInputBuilder<S0, S1, S2, S3, S4, S5, S6>,
-}
-
-impl CreateTeamMemberRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        CreateTeamMemberRequest {
-            client,
-            input: CreateTeamMemberInputBuilder::new(),
-        }
-    }
-}
-
-impl<
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-    S6,
-> CreateTeamMemberRequest<super::unset::UserName, S1, S2, S3, S4, S5, S6> {
-    /// Username
-    ///
-    /// Wire name: `UserName`.
-    pub fn user_name(
-        self,
-        user_name: impl Into<String>,
-    ) -> CreateTeamMemberRequest<String, S1, S2, S3, S4, S5, S6> {
-        CreateTeamMemberRequest {
-            client: self.client,
-            input: self.input.user_name(user_name),
-        }
-    }
-}
-
-impl<
-    S0,
-    S2,
-    S3,
-    S4,
-    S5,
-    S6,
-> CreateTeamMemberRequest<S0, super::unset::UserAccount, S2, S3, S4, S5, S6> {
-    /// User account
-    ///
-    /// Wire name: `UserAccount`.
-    pub fn user_account(
-        self,
-        user_account: impl Into<String>,
-    ) -> CreateTeamMemberRequest<S0, String, S2, S3, S4, S5, S6> {
-        CreateTeamMemberRequest {
-            client: self.client,
-            input: self.input.user_account(user_account),
-        }
-    }
-}
-
-impl<
-    S0,
-    S1,
-    S3,
-    S4,
-    S5,
-    S6,
-> CreateTeamMemberRequest<S0, S1, super::unset::UserPassword, S3, S4, S5, S6> {
-    /// Account password. Use CreatePresetKey to get publick key to encrypt the password.
-    ///
-    /// Wire name: `UserPassword`.
-    pub fn user_password(
-        self,
-        user_password: impl Into<String>,
-    ) -> CreateTeamMemberRequest<S0, S1, String, S3, S4, S5, S6> {
-        CreateTeamMemberRequest {
-            client: self.client,
-            input: self.input.user_password(user_password),
-        }
-    }
-}
-
-impl<
-    S0,
-    S1,
-    S2,
-    S4,
-    S5,
-    S6,
-> CreateTeamMemberRequest<S0, S1, S2, super::unset::TeamId, S4, S5, S6> {
-    /// Team ID
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(
-        self,
-        team_id: impl Into<String>,
-    ) -> CreateTeamMemberRequest<S0, S1, S2, String, S4, S5, S6> {
-        CreateTeamMemberRequest {
-            client: self.client,
-            input: self.input.team_id(team_id),
-        }
-    }
-}
-
-impl<
-    S0,
-    S1,
-    S2,
-    S3,
-    S5,
-    S6,
-> CreateTeamMemberRequest<S0, S1, S2, S3, super::unset::RoleId, S5, S6> {
-    /// Team role
-    ///
-    /// Wire name: `RoleId`.
-    pub fn role_id(
-        self,
-        role_id: impl Into<i64>,
-    ) -> CreateTeamMemberRequest<S0, S1, S2, S3, i64, S5, S6> {
-        CreateTeamMemberRequest {
-            client: self.client,
-            input: self.input.role_id(role_id),
-        }
-    }
-}
-
-impl<
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-    S6,
-> CreateTeamMemberRequest<S0, S1, S2, S3, S4, super::unset::KeyId, S6> {
-    /// Call CreatePresetKey to get the keyID from RequestId
-    ///
-    /// Wire name: `KeyId`.
-    pub fn key_id(
-        self,
-        key_id: impl Into<String>,
-    ) -> CreateTeamMemberRequest<S0, S1, S2, S3, S4, String, S6> {
-        CreateTeamMemberRequest {
-            client: self.client,
-            input: self.input.key_id(key_id),
-        }
-    }
-}
+> = CreateTeamMemberInputBuilder<::tcmpp_api::Client, S0, S1, S2, S3, S4, S5, S6>;
 
 impl<
     S0,
@@ -599,17 +478,22 @@ impl<
     S3,
     S4,
     S5,
-> CreateTeamMemberRequest<S0, S1, S2, S3, S4, S5, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
+    S6,
+> CreateTeamMemberInputBuilder<(), S0, S1, S2, S3, S4, S5, S6> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        platform_id: impl Into<String>,
-    ) -> CreateTeamMemberRequest<S0, S1, S2, S3, S4, S5, String> {
-        CreateTeamMemberRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> CreateTeamMemberRequest<S0, S1, S2, S3, S4, S5, S6> {
+        CreateTeamMemberInputBuilder {
+            __carrier: client,
+            user_name: self.user_name,
+            user_account: self.user_account,
+            user_password: self.user_password,
+            team_id: self.team_id,
+            role_id: self.role_id,
+            key_id: self.key_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -628,8 +512,9 @@ where
     pub async fn send(
         self,
     ) -> Result<CreateTeamMemberOutput, ::tcmpp_api::SdkError<CreateTeamMemberError>> {
-        let input = self.input.build();
-        self.client.call::<CreateTeamMember>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<CreateTeamMember>(&input).await
     }
 }
 

@@ -168,6 +168,7 @@ impl CreateUserInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct CreateUserInputBuilder<
+    C = (),
     S0 = super::unset::UserAccount,
     S1 = super::unset::UserName,
     S2 = super::unset::AccountType,
@@ -175,6 +176,7 @@ pub struct CreateUserInputBuilder<
     S4 = super::unset::KeyId,
     S5 = super::unset::PlatformId,
 > {
+    __carrier: C,
     user_account: S0,
     user_name: S1,
     account_type: S2,
@@ -187,6 +189,7 @@ impl CreateUserInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         CreateUserInputBuilder {
+            __carrier: (),
             user_account: super::unset::UserAccount,
             user_name: super::unset::UserName,
             account_type: super::unset::AccountType,
@@ -204,20 +207,22 @@ impl Default for CreateUserInputBuilder {
 }
 
 impl<
+    C,
     S1,
     S2,
     S3,
     S4,
     S5,
-> CreateUserInputBuilder<super::unset::UserAccount, S1, S2, S3, S4, S5> {
+> CreateUserInputBuilder<C, super::unset::UserAccount, S1, S2, S3, S4, S5> {
     /// User account
     ///
     /// Wire name: `UserAccount`.
     pub fn user_account(
         self,
         user_account: impl Into<String>,
-    ) -> CreateUserInputBuilder<String, S1, S2, S3, S4, S5> {
+    ) -> CreateUserInputBuilder<C, String, S1, S2, S3, S4, S5> {
         CreateUserInputBuilder {
+            __carrier: self.__carrier,
             user_account: user_account.into(),
             user_name: self.user_name,
             account_type: self.account_type,
@@ -229,20 +234,22 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S2,
     S3,
     S4,
     S5,
-> CreateUserInputBuilder<S0, super::unset::UserName, S2, S3, S4, S5> {
+> CreateUserInputBuilder<C, S0, super::unset::UserName, S2, S3, S4, S5> {
     /// User name
     ///
     /// Wire name: `UserName`.
     pub fn user_name(
         self,
         user_name: impl Into<String>,
-    ) -> CreateUserInputBuilder<S0, String, S2, S3, S4, S5> {
+    ) -> CreateUserInputBuilder<C, S0, String, S2, S3, S4, S5> {
         CreateUserInputBuilder {
+            __carrier: self.__carrier,
             user_account: self.user_account,
             user_name: user_name.into(),
             account_type: self.account_type,
@@ -254,20 +261,22 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S3,
     S4,
     S5,
-> CreateUserInputBuilder<S0, S1, super::unset::AccountType, S3, S4, S5> {
+> CreateUserInputBuilder<C, S0, S1, super::unset::AccountType, S3, S4, S5> {
     /// User account type. 2: Platform administrator; 3: Ordinary member.
     ///
     /// Wire name: `AccountType`.
     pub fn account_type(
         self,
         account_type: impl Into<i64>,
-    ) -> CreateUserInputBuilder<S0, S1, i64, S3, S4, S5> {
+    ) -> CreateUserInputBuilder<C, S0, S1, i64, S3, S4, S5> {
         CreateUserInputBuilder {
+            __carrier: self.__carrier,
             user_account: self.user_account,
             user_name: self.user_name,
             account_type: account_type.into(),
@@ -279,20 +288,22 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
     S4,
     S5,
-> CreateUserInputBuilder<S0, S1, S2, super::unset::Password, S4, S5> {
+> CreateUserInputBuilder<C, S0, S1, S2, super::unset::Password, S4, S5> {
     /// Account password. Use CreatePresetKey to get the public key to encrypt the password.
     ///
     /// Wire name: `Password`.
     pub fn password(
         self,
         password: impl Into<String>,
-    ) -> CreateUserInputBuilder<S0, S1, S2, String, S4, S5> {
+    ) -> CreateUserInputBuilder<C, S0, S1, S2, String, S4, S5> {
         CreateUserInputBuilder {
+            __carrier: self.__carrier,
             user_account: self.user_account,
             user_name: self.user_name,
             account_type: self.account_type,
@@ -304,20 +315,22 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
     S3,
     S5,
-> CreateUserInputBuilder<S0, S1, S2, S3, super::unset::KeyId, S5> {
+> CreateUserInputBuilder<C, S0, S1, S2, S3, super::unset::KeyId, S5> {
     /// Call CreatePresetKey to get the keyID from RequestId
     ///
     /// Wire name: `KeyId`.
     pub fn key_id(
         self,
         key_id: impl Into<String>,
-    ) -> CreateUserInputBuilder<S0, S1, S2, S3, String, S5> {
+    ) -> CreateUserInputBuilder<C, S0, S1, S2, S3, String, S5> {
         CreateUserInputBuilder {
+            __carrier: self.__carrier,
             user_account: self.user_account,
             user_name: self.user_name,
             account_type: self.account_type,
@@ -329,20 +342,22 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
     S3,
     S4,
-> CreateUserInputBuilder<S0, S1, S2, S3, S4, super::unset::PlatformId> {
+> CreateUserInputBuilder<C, S0, S1, S2, S3, S4, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> CreateUserInputBuilder<S0, S1, S2, S3, S4, String> {
+    ) -> CreateUserInputBuilder<C, S0, S1, S2, S3, S4, String> {
         CreateUserInputBuilder {
+            __carrier: self.__carrier,
             user_account: self.user_account,
             user_name: self.user_name,
             account_type: self.account_type,
@@ -353,7 +368,7 @@ impl<
     }
 }
 
-impl<S0, S1, S2, S3, S4, S5> CreateUserInputBuilder<S0, S1, S2, S3, S4, S5>
+impl<C, S0, S1, S2, S3, S4, S5> CreateUserInputBuilder<C, S0, S1, S2, S3, S4, S5>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -375,135 +390,30 @@ where
     }
 }
 
-/// A `CreateUser` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`CreateUserInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct CreateUserRequest<
+/// A `CreateUser` request bound to a [`Client`](::tcmpp_api::Client): the [`CreateUserInputBuilder`] with a client, from `client.create_user()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type CreateUserRequest<
     S0 = super::unset::UserAccount,
     S1 = super::unset::UserName,
     S2 = super::unset::AccountType,
     S3 = super::unset::Password,
     S4 = super::unset::KeyId,
     S5 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: CreateUserInputBuilder<S0, S1, S2, S3, S4, S5>,
-}
+> = CreateUserInputBuilder<::tcmpp_api::Client, S0, S1, S2, S3, S4, S5>;
 
-impl CreateUserRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        CreateUserRequest {
-            client,
-            input: CreateUserInputBuilder::new(),
-        }
-    }
-}
-
-impl<
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> CreateUserRequest<super::unset::UserAccount, S1, S2, S3, S4, S5> {
-    /// User account
-    ///
-    /// Wire name: `UserAccount`.
-    pub fn user_account(
+impl<S0, S1, S2, S3, S4, S5> CreateUserInputBuilder<(), S0, S1, S2, S3, S4, S5> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        user_account: impl Into<String>,
-    ) -> CreateUserRequest<String, S1, S2, S3, S4, S5> {
-        CreateUserRequest {
-            client: self.client,
-            input: self.input.user_account(user_account),
-        }
-    }
-}
-
-impl<S0, S2, S3, S4, S5> CreateUserRequest<S0, super::unset::UserName, S2, S3, S4, S5> {
-    /// User name
-    ///
-    /// Wire name: `UserName`.
-    pub fn user_name(
-        self,
-        user_name: impl Into<String>,
-    ) -> CreateUserRequest<S0, String, S2, S3, S4, S5> {
-        CreateUserRequest {
-            client: self.client,
-            input: self.input.user_name(user_name),
-        }
-    }
-}
-
-impl<
-    S0,
-    S1,
-    S3,
-    S4,
-    S5,
-> CreateUserRequest<S0, S1, super::unset::AccountType, S3, S4, S5> {
-    /// User account type. 2: Platform administrator; 3: Ordinary member.
-    ///
-    /// Wire name: `AccountType`.
-    pub fn account_type(
-        self,
-        account_type: impl Into<i64>,
-    ) -> CreateUserRequest<S0, S1, i64, S3, S4, S5> {
-        CreateUserRequest {
-            client: self.client,
-            input: self.input.account_type(account_type),
-        }
-    }
-}
-
-impl<S0, S1, S2, S4, S5> CreateUserRequest<S0, S1, S2, super::unset::Password, S4, S5> {
-    /// Account password. Use CreatePresetKey to get the public key to encrypt the password.
-    ///
-    /// Wire name: `Password`.
-    pub fn password(
-        self,
-        password: impl Into<String>,
-    ) -> CreateUserRequest<S0, S1, S2, String, S4, S5> {
-        CreateUserRequest {
-            client: self.client,
-            input: self.input.password(password),
-        }
-    }
-}
-
-impl<S0, S1, S2, S3, S5> CreateUserRequest<S0, S1, S2, S3, super::unset::KeyId, S5> {
-    /// Call CreatePresetKey to get the keyID from RequestId
-    ///
-    /// Wire name: `KeyId`.
-    pub fn key_id(
-        self,
-        key_id: impl Into<String>,
-    ) -> CreateUserRequest<S0, S1, S2, S3, String, S5> {
-        CreateUserRequest {
-            client: self.client,
-            input: self.input.key_id(key_id),
-        }
-    }
-}
-
-impl<
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-> CreateUserRequest<S0, S1, S2, S3, S4, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> CreateUserRequest<S0, S1, S2, S3, S4, String> {
-        CreateUserRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> CreateUserRequest<S0, S1, S2, S3, S4, S5> {
+        CreateUserInputBuilder {
+            __carrier: client,
+            user_account: self.user_account,
+            user_name: self.user_name,
+            account_type: self.account_type,
+            password: self.password,
+            key_id: self.key_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -521,8 +431,9 @@ where
     pub async fn send(
         self,
     ) -> Result<CreateUserOutput, ::tcmpp_api::SdkError<CreateUserError>> {
-        let input = self.input.build();
-        self.client.call::<CreateUser>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<CreateUser>(&input).await
     }
 }
 

@@ -108,9 +108,11 @@ impl DeleteApplicationInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DeleteApplicationInputBuilder<
+    C = (),
     S0 = super::unset::ApplicationId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     application_id: S0,
     platform_id: S1,
 }
@@ -119,6 +121,7 @@ impl DeleteApplicationInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DeleteApplicationInputBuilder {
+            __carrier: (),
             application_id: super::unset::ApplicationId,
             platform_id: super::unset::PlatformId,
         }
@@ -131,37 +134,39 @@ impl Default for DeleteApplicationInputBuilder {
     }
 }
 
-impl<S1> DeleteApplicationInputBuilder<super::unset::ApplicationId, S1> {
+impl<C, S1> DeleteApplicationInputBuilder<C, super::unset::ApplicationId, S1> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
     pub fn application_id(
         self,
         application_id: impl Into<String>,
-    ) -> DeleteApplicationInputBuilder<String, S1> {
+    ) -> DeleteApplicationInputBuilder<C, String, S1> {
         DeleteApplicationInputBuilder {
+            __carrier: self.__carrier,
             application_id: application_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DeleteApplicationInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DeleteApplicationInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DeleteApplicationInputBuilder<S0, String> {
+    ) -> DeleteApplicationInputBuilder<C, S0, String> {
         DeleteApplicationInputBuilder {
+            __carrier: self.__carrier,
             application_id: self.application_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DeleteApplicationInputBuilder<S0, S1>
+impl<C, S0, S1> DeleteApplicationInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -175,53 +180,22 @@ where
     }
 }
 
-/// A `DeleteApplication` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DeleteApplicationInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DeleteApplicationRequest<
+/// A `DeleteApplication` request bound to a [`Client`](::tcmpp_api::Client): the [`DeleteApplicationInputBuilder`] with a client, from `client.delete_application()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DeleteApplicationRequest<
     S0 = super::unset::ApplicationId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DeleteApplicationInputBuilder<S0, S1>,
-}
+> = DeleteApplicationInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DeleteApplicationRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DeleteApplicationRequest {
-            client,
-            input: DeleteApplicationInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DeleteApplicationRequest<super::unset::ApplicationId, S1> {
-    /// Application ID
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(
+impl<S0, S1> DeleteApplicationInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        application_id: impl Into<String>,
-    ) -> DeleteApplicationRequest<String, S1> {
-        DeleteApplicationRequest {
-            client: self.client,
-            input: self.input.application_id(application_id),
-        }
-    }
-}
-
-impl<S0> DeleteApplicationRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DeleteApplicationRequest<S0, String> {
-        DeleteApplicationRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DeleteApplicationRequest<S0, S1> {
+        DeleteApplicationInputBuilder {
+            __carrier: client,
+            application_id: self.application_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -235,8 +209,9 @@ where
     pub async fn send(
         self,
     ) -> Result<DeleteApplicationOutput, ::tcmpp_api::SdkError<DeleteApplicationError>> {
-        let input = self.input.build();
-        self.client.call::<DeleteApplication>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DeleteApplication>(&input).await
     }
 }
 

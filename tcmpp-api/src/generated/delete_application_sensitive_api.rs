@@ -108,9 +108,11 @@ impl DeleteApplicationSensitiveApiInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DeleteApplicationSensitiveApiInputBuilder<
+    C = (),
     S0 = super::unset::ApiId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     api_id: S0,
     platform_id: S1,
 }
@@ -119,6 +121,7 @@ impl DeleteApplicationSensitiveApiInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DeleteApplicationSensitiveApiInputBuilder {
+            __carrier: (),
             api_id: super::unset::ApiId,
             platform_id: super::unset::PlatformId,
         }
@@ -131,37 +134,39 @@ impl Default for DeleteApplicationSensitiveApiInputBuilder {
     }
 }
 
-impl<S1> DeleteApplicationSensitiveApiInputBuilder<super::unset::ApiId, S1> {
+impl<C, S1> DeleteApplicationSensitiveApiInputBuilder<C, super::unset::ApiId, S1> {
     /// API ID
     ///
     /// Wire name: `APIId`.
     pub fn api_id(
         self,
         api_id: impl Into<String>,
-    ) -> DeleteApplicationSensitiveApiInputBuilder<String, S1> {
+    ) -> DeleteApplicationSensitiveApiInputBuilder<C, String, S1> {
         DeleteApplicationSensitiveApiInputBuilder {
+            __carrier: self.__carrier,
             api_id: api_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DeleteApplicationSensitiveApiInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DeleteApplicationSensitiveApiInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DeleteApplicationSensitiveApiInputBuilder<S0, String> {
+    ) -> DeleteApplicationSensitiveApiInputBuilder<C, S0, String> {
         DeleteApplicationSensitiveApiInputBuilder {
+            __carrier: self.__carrier,
             api_id: self.api_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DeleteApplicationSensitiveApiInputBuilder<S0, S1>
+impl<C, S0, S1> DeleteApplicationSensitiveApiInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -175,53 +180,22 @@ where
     }
 }
 
-/// A `DeleteApplicationSensitiveAPI` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DeleteApplicationSensitiveApiInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DeleteApplicationSensitiveApiRequest<
+/// A `DeleteApplicationSensitiveAPI` request bound to a [`Client`](::tcmpp_api::Client): the [`DeleteApplicationSensitiveApiInputBuilder`] with a client, from `client.delete_application_sensitive_api()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DeleteApplicationSensitiveApiRequest<
     S0 = super::unset::ApiId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DeleteApplicationSensitiveApiInputBuilder<S0, S1>,
-}
+> = DeleteApplicationSensitiveApiInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DeleteApplicationSensitiveApiRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DeleteApplicationSensitiveApiRequest {
-            client,
-            input: DeleteApplicationSensitiveApiInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DeleteApplicationSensitiveApiRequest<super::unset::ApiId, S1> {
-    /// API ID
-    ///
-    /// Wire name: `APIId`.
-    pub fn api_id(
+impl<S0, S1> DeleteApplicationSensitiveApiInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        api_id: impl Into<String>,
-    ) -> DeleteApplicationSensitiveApiRequest<String, S1> {
-        DeleteApplicationSensitiveApiRequest {
-            client: self.client,
-            input: self.input.api_id(api_id),
-        }
-    }
-}
-
-impl<S0> DeleteApplicationSensitiveApiRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DeleteApplicationSensitiveApiRequest<S0, String> {
-        DeleteApplicationSensitiveApiRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DeleteApplicationSensitiveApiRequest<S0, S1> {
+        DeleteApplicationSensitiveApiInputBuilder {
+            __carrier: client,
+            api_id: self.api_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -238,8 +212,9 @@ where
         DeleteApplicationSensitiveApiOutput,
         ::tcmpp_api::SdkError<DeleteApplicationSensitiveApiError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DeleteApplicationSensitiveApi>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DeleteApplicationSensitiveApi>(&input).await
     }
 }
 

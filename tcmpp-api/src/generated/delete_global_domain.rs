@@ -108,9 +108,11 @@ impl DeleteGlobalDomainInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DeleteGlobalDomainInputBuilder<
+    C = (),
     S0 = super::unset::DomainId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     domain_id: S0,
     platform_id: S1,
 }
@@ -119,6 +121,7 @@ impl DeleteGlobalDomainInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DeleteGlobalDomainInputBuilder {
+            __carrier: (),
             domain_id: super::unset::DomainId,
             platform_id: super::unset::PlatformId,
         }
@@ -131,37 +134,39 @@ impl Default for DeleteGlobalDomainInputBuilder {
     }
 }
 
-impl<S1> DeleteGlobalDomainInputBuilder<super::unset::DomainId, S1> {
+impl<C, S1> DeleteGlobalDomainInputBuilder<C, super::unset::DomainId, S1> {
     /// Domain ID
     ///
     /// Wire name: `DomainId`.
     pub fn domain_id(
         self,
         domain_id: impl Into<i64>,
-    ) -> DeleteGlobalDomainInputBuilder<i64, S1> {
+    ) -> DeleteGlobalDomainInputBuilder<C, i64, S1> {
         DeleteGlobalDomainInputBuilder {
+            __carrier: self.__carrier,
             domain_id: domain_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DeleteGlobalDomainInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DeleteGlobalDomainInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DeleteGlobalDomainInputBuilder<S0, String> {
+    ) -> DeleteGlobalDomainInputBuilder<C, S0, String> {
         DeleteGlobalDomainInputBuilder {
+            __carrier: self.__carrier,
             domain_id: self.domain_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DeleteGlobalDomainInputBuilder<S0, S1>
+impl<C, S0, S1> DeleteGlobalDomainInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -175,53 +180,22 @@ where
     }
 }
 
-/// A `DeleteGlobalDomain` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DeleteGlobalDomainInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DeleteGlobalDomainRequest<
+/// A `DeleteGlobalDomain` request bound to a [`Client`](::tcmpp_api::Client): the [`DeleteGlobalDomainInputBuilder`] with a client, from `client.delete_global_domain()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DeleteGlobalDomainRequest<
     S0 = super::unset::DomainId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DeleteGlobalDomainInputBuilder<S0, S1>,
-}
+> = DeleteGlobalDomainInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DeleteGlobalDomainRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DeleteGlobalDomainRequest {
-            client,
-            input: DeleteGlobalDomainInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DeleteGlobalDomainRequest<super::unset::DomainId, S1> {
-    /// Domain ID
-    ///
-    /// Wire name: `DomainId`.
-    pub fn domain_id(
+impl<S0, S1> DeleteGlobalDomainInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        domain_id: impl Into<i64>,
-    ) -> DeleteGlobalDomainRequest<i64, S1> {
-        DeleteGlobalDomainRequest {
-            client: self.client,
-            input: self.input.domain_id(domain_id),
-        }
-    }
-}
-
-impl<S0> DeleteGlobalDomainRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DeleteGlobalDomainRequest<S0, String> {
-        DeleteGlobalDomainRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DeleteGlobalDomainRequest<S0, S1> {
+        DeleteGlobalDomainInputBuilder {
+            __carrier: client,
+            domain_id: self.domain_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -238,8 +212,9 @@ where
         DeleteGlobalDomainOutput,
         ::tcmpp_api::SdkError<DeleteGlobalDomainError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DeleteGlobalDomain>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DeleteGlobalDomain>(&input).await
     }
 }
 

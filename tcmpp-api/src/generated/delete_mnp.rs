@@ -108,9 +108,11 @@ impl DeleteMnpInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DeleteMnpInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     platform_id: S1,
 }
@@ -119,6 +121,7 @@ impl DeleteMnpInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DeleteMnpInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             platform_id: super::unset::PlatformId,
         }
@@ -131,34 +134,39 @@ impl Default for DeleteMnpInputBuilder {
     }
 }
 
-impl<S1> DeleteMnpInputBuilder<super::unset::MnpId, S1> {
+impl<C, S1> DeleteMnpInputBuilder<C, super::unset::MnpId, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
-    pub fn mnp_id(self, mnp_id: impl Into<String>) -> DeleteMnpInputBuilder<String, S1> {
+    pub fn mnp_id(
+        self,
+        mnp_id: impl Into<String>,
+    ) -> DeleteMnpInputBuilder<C, String, S1> {
         DeleteMnpInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DeleteMnpInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DeleteMnpInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DeleteMnpInputBuilder<S0, String> {
+    ) -> DeleteMnpInputBuilder<C, S0, String> {
         DeleteMnpInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DeleteMnpInputBuilder<S0, S1>
+impl<C, S0, S1> DeleteMnpInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -172,47 +180,20 @@ where
     }
 }
 
-/// A `DeleteMNP` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DeleteMnpInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DeleteMnpRequest<S0 = super::unset::MnpId, S1 = super::unset::PlatformId> {
-    client: ::tcmpp_api::Client,
-    input: DeleteMnpInputBuilder<S0, S1>,
-}
+/// A `DeleteMNP` request bound to a [`Client`](::tcmpp_api::Client): the [`DeleteMnpInputBuilder`] with a client, from `client.delete_mnp()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DeleteMnpRequest<S0 = super::unset::MnpId, S1 = super::unset::PlatformId> = DeleteMnpInputBuilder<
+    ::tcmpp_api::Client,
+    S0,
+    S1,
+>;
 
-impl DeleteMnpRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DeleteMnpRequest {
-            client,
-            input: DeleteMnpInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DeleteMnpRequest<super::unset::MnpId, S1> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(self, mnp_id: impl Into<String>) -> DeleteMnpRequest<String, S1> {
-        DeleteMnpRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0> DeleteMnpRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DeleteMnpRequest<S0, String> {
-        DeleteMnpRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+impl<S0, S1> DeleteMnpInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(self, client: ::tcmpp_api::Client) -> DeleteMnpRequest<S0, S1> {
+        DeleteMnpInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -226,8 +207,9 @@ where
     pub async fn send(
         self,
     ) -> Result<DeleteMnpOutput, ::tcmpp_api::SdkError<DeleteMnpError>> {
-        let input = self.input.build();
-        self.client.call::<DeleteMnp>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DeleteMnp>(&input).await
     }
 }
 

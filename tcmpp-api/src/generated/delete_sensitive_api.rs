@@ -108,9 +108,11 @@ impl DeleteSensitiveApiInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DeleteSensitiveApiInputBuilder<
+    C = (),
     S0 = super::unset::ApiId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     api_id: S0,
     platform_id: S1,
 }
@@ -119,6 +121,7 @@ impl DeleteSensitiveApiInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DeleteSensitiveApiInputBuilder {
+            __carrier: (),
             api_id: super::unset::ApiId,
             platform_id: super::unset::PlatformId,
         }
@@ -131,37 +134,39 @@ impl Default for DeleteSensitiveApiInputBuilder {
     }
 }
 
-impl<S1> DeleteSensitiveApiInputBuilder<super::unset::ApiId, S1> {
+impl<C, S1> DeleteSensitiveApiInputBuilder<C, super::unset::ApiId, S1> {
     /// API ID
     ///
     /// Wire name: `ApiId`.
     pub fn api_id(
         self,
         api_id: impl Into<String>,
-    ) -> DeleteSensitiveApiInputBuilder<String, S1> {
+    ) -> DeleteSensitiveApiInputBuilder<C, String, S1> {
         DeleteSensitiveApiInputBuilder {
+            __carrier: self.__carrier,
             api_id: api_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DeleteSensitiveApiInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DeleteSensitiveApiInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DeleteSensitiveApiInputBuilder<S0, String> {
+    ) -> DeleteSensitiveApiInputBuilder<C, S0, String> {
         DeleteSensitiveApiInputBuilder {
+            __carrier: self.__carrier,
             api_id: self.api_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DeleteSensitiveApiInputBuilder<S0, S1>
+impl<C, S0, S1> DeleteSensitiveApiInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -175,53 +180,22 @@ where
     }
 }
 
-/// A `DeleteSensitiveAPI` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DeleteSensitiveApiInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DeleteSensitiveApiRequest<
+/// A `DeleteSensitiveAPI` request bound to a [`Client`](::tcmpp_api::Client): the [`DeleteSensitiveApiInputBuilder`] with a client, from `client.delete_sensitive_api()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DeleteSensitiveApiRequest<
     S0 = super::unset::ApiId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DeleteSensitiveApiInputBuilder<S0, S1>,
-}
+> = DeleteSensitiveApiInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DeleteSensitiveApiRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DeleteSensitiveApiRequest {
-            client,
-            input: DeleteSensitiveApiInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DeleteSensitiveApiRequest<super::unset::ApiId, S1> {
-    /// API ID
-    ///
-    /// Wire name: `ApiId`.
-    pub fn api_id(
+impl<S0, S1> DeleteSensitiveApiInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        api_id: impl Into<String>,
-    ) -> DeleteSensitiveApiRequest<String, S1> {
-        DeleteSensitiveApiRequest {
-            client: self.client,
-            input: self.input.api_id(api_id),
-        }
-    }
-}
-
-impl<S0> DeleteSensitiveApiRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DeleteSensitiveApiRequest<S0, String> {
-        DeleteSensitiveApiRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DeleteSensitiveApiRequest<S0, S1> {
+        DeleteSensitiveApiInputBuilder {
+            __carrier: client,
+            api_id: self.api_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -238,8 +212,9 @@ where
         DeleteSensitiveApiOutput,
         ::tcmpp_api::SdkError<DeleteSensitiveApiError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DeleteSensitiveApi>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DeleteSensitiveApi>(&input).await
     }
 }
 

@@ -108,9 +108,11 @@ impl DeleteTeamInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DeleteTeamInputBuilder<
+    C = (),
     S0 = super::unset::TeamId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     team_id: S0,
     platform_id: S1,
 }
@@ -119,6 +121,7 @@ impl DeleteTeamInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DeleteTeamInputBuilder {
+            __carrier: (),
             team_id: super::unset::TeamId,
             platform_id: super::unset::PlatformId,
         }
@@ -131,37 +134,39 @@ impl Default for DeleteTeamInputBuilder {
     }
 }
 
-impl<S1> DeleteTeamInputBuilder<super::unset::TeamId, S1> {
+impl<C, S1> DeleteTeamInputBuilder<C, super::unset::TeamId, S1> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
     pub fn team_id(
         self,
         team_id: impl Into<String>,
-    ) -> DeleteTeamInputBuilder<String, S1> {
+    ) -> DeleteTeamInputBuilder<C, String, S1> {
         DeleteTeamInputBuilder {
+            __carrier: self.__carrier,
             team_id: team_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DeleteTeamInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DeleteTeamInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DeleteTeamInputBuilder<S0, String> {
+    ) -> DeleteTeamInputBuilder<C, S0, String> {
         DeleteTeamInputBuilder {
+            __carrier: self.__carrier,
             team_id: self.team_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DeleteTeamInputBuilder<S0, S1>
+impl<C, S0, S1> DeleteTeamInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -175,47 +180,20 @@ where
     }
 }
 
-/// A `DeleteTeam` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DeleteTeamInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DeleteTeamRequest<S0 = super::unset::TeamId, S1 = super::unset::PlatformId> {
-    client: ::tcmpp_api::Client,
-    input: DeleteTeamInputBuilder<S0, S1>,
-}
+/// A `DeleteTeam` request bound to a [`Client`](::tcmpp_api::Client): the [`DeleteTeamInputBuilder`] with a client, from `client.delete_team()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DeleteTeamRequest<S0 = super::unset::TeamId, S1 = super::unset::PlatformId> = DeleteTeamInputBuilder<
+    ::tcmpp_api::Client,
+    S0,
+    S1,
+>;
 
-impl DeleteTeamRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DeleteTeamRequest {
-            client,
-            input: DeleteTeamInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DeleteTeamRequest<super::unset::TeamId, S1> {
-    /// Team ID
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(self, team_id: impl Into<String>) -> DeleteTeamRequest<String, S1> {
-        DeleteTeamRequest {
-            client: self.client,
-            input: self.input.team_id(team_id),
-        }
-    }
-}
-
-impl<S0> DeleteTeamRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DeleteTeamRequest<S0, String> {
-        DeleteTeamRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+impl<S0, S1> DeleteTeamInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(self, client: ::tcmpp_api::Client) -> DeleteTeamRequest<S0, S1> {
+        DeleteTeamInputBuilder {
+            __carrier: client,
+            team_id: self.team_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -229,8 +207,9 @@ where
     pub async fn send(
         self,
     ) -> Result<DeleteTeamOutput, ::tcmpp_api::SdkError<DeleteTeamError>> {
-        let input = self.input.build();
-        self.client.call::<DeleteTeam>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DeleteTeam>(&input).await
     }
 }
 

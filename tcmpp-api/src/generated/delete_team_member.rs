@@ -123,10 +123,12 @@ impl DeleteTeamMemberInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DeleteTeamMemberInputBuilder<
+    C = (),
     S0 = super::unset::TeamId,
     S1 = super::unset::UserId,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     team_id: S0,
     user_id: S1,
     platform_id: S2,
@@ -136,6 +138,7 @@ impl DeleteTeamMemberInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DeleteTeamMemberInputBuilder {
+            __carrier: (),
             team_id: super::unset::TeamId,
             user_id: super::unset::UserId,
             platform_id: super::unset::PlatformId,
@@ -149,15 +152,16 @@ impl Default for DeleteTeamMemberInputBuilder {
     }
 }
 
-impl<S1, S2> DeleteTeamMemberInputBuilder<super::unset::TeamId, S1, S2> {
+impl<C, S1, S2> DeleteTeamMemberInputBuilder<C, super::unset::TeamId, S1, S2> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
     pub fn team_id(
         self,
         team_id: impl Into<String>,
-    ) -> DeleteTeamMemberInputBuilder<String, S1, S2> {
+    ) -> DeleteTeamMemberInputBuilder<C, String, S1, S2> {
         DeleteTeamMemberInputBuilder {
+            __carrier: self.__carrier,
             team_id: team_id.into(),
             user_id: self.user_id,
             platform_id: self.platform_id,
@@ -165,15 +169,16 @@ impl<S1, S2> DeleteTeamMemberInputBuilder<super::unset::TeamId, S1, S2> {
     }
 }
 
-impl<S0, S2> DeleteTeamMemberInputBuilder<S0, super::unset::UserId, S2> {
+impl<C, S0, S2> DeleteTeamMemberInputBuilder<C, S0, super::unset::UserId, S2> {
     /// User ID
     ///
     /// Wire name: `UserId`.
     pub fn user_id(
         self,
         user_id: impl Into<String>,
-    ) -> DeleteTeamMemberInputBuilder<S0, String, S2> {
+    ) -> DeleteTeamMemberInputBuilder<C, S0, String, S2> {
         DeleteTeamMemberInputBuilder {
+            __carrier: self.__carrier,
             team_id: self.team_id,
             user_id: user_id.into(),
             platform_id: self.platform_id,
@@ -181,15 +186,16 @@ impl<S0, S2> DeleteTeamMemberInputBuilder<S0, super::unset::UserId, S2> {
     }
 }
 
-impl<S0, S1> DeleteTeamMemberInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<C, S0, S1> DeleteTeamMemberInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DeleteTeamMemberInputBuilder<S0, S1, String> {
+    ) -> DeleteTeamMemberInputBuilder<C, S0, S1, String> {
         DeleteTeamMemberInputBuilder {
+            __carrier: self.__carrier,
             team_id: self.team_id,
             user_id: self.user_id,
             platform_id: platform_id.into(),
@@ -197,7 +203,7 @@ impl<S0, S1> DeleteTeamMemberInputBuilder<S0, S1, super::unset::PlatformId> {
     }
 }
 
-impl<S0, S1, S2> DeleteTeamMemberInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> DeleteTeamMemberInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -213,69 +219,24 @@ where
     }
 }
 
-/// A `DeleteTeamMember` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DeleteTeamMemberInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DeleteTeamMemberRequest<
+/// A `DeleteTeamMember` request bound to a [`Client`](::tcmpp_api::Client): the [`DeleteTeamMemberInputBuilder`] with a client, from `client.delete_team_member()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DeleteTeamMemberRequest<
     S0 = super::unset::TeamId,
     S1 = super::unset::UserId,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DeleteTeamMemberInputBuilder<S0, S1, S2>,
-}
+> = DeleteTeamMemberInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl DeleteTeamMemberRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DeleteTeamMemberRequest {
-            client,
-            input: DeleteTeamMemberInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> DeleteTeamMemberRequest<super::unset::TeamId, S1, S2> {
-    /// Team ID
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(
+impl<S0, S1, S2> DeleteTeamMemberInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        team_id: impl Into<String>,
-    ) -> DeleteTeamMemberRequest<String, S1, S2> {
-        DeleteTeamMemberRequest {
-            client: self.client,
-            input: self.input.team_id(team_id),
-        }
-    }
-}
-
-impl<S0, S2> DeleteTeamMemberRequest<S0, super::unset::UserId, S2> {
-    /// User ID
-    ///
-    /// Wire name: `UserId`.
-    pub fn user_id(
-        self,
-        user_id: impl Into<String>,
-    ) -> DeleteTeamMemberRequest<S0, String, S2> {
-        DeleteTeamMemberRequest {
-            client: self.client,
-            input: self.input.user_id(user_id),
-        }
-    }
-}
-
-impl<S0, S1> DeleteTeamMemberRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DeleteTeamMemberRequest<S0, S1, String> {
-        DeleteTeamMemberRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DeleteTeamMemberRequest<S0, S1, S2> {
+        DeleteTeamMemberInputBuilder {
+            __carrier: client,
+            team_id: self.team_id,
+            user_id: self.user_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -290,8 +251,9 @@ where
     pub async fn send(
         self,
     ) -> Result<DeleteTeamMemberOutput, ::tcmpp_api::SdkError<DeleteTeamMemberError>> {
-        let input = self.input.build();
-        self.client.call::<DeleteTeamMember>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DeleteTeamMember>(&input).await
     }
 }
 

@@ -108,9 +108,11 @@ impl DeleteUserInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DeleteUserInputBuilder<
+    C = (),
     S0 = super::unset::UserId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     user_id: S0,
     platform_id: S1,
 }
@@ -119,6 +121,7 @@ impl DeleteUserInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DeleteUserInputBuilder {
+            __carrier: (),
             user_id: super::unset::UserId,
             platform_id: super::unset::PlatformId,
         }
@@ -131,37 +134,39 @@ impl Default for DeleteUserInputBuilder {
     }
 }
 
-impl<S1> DeleteUserInputBuilder<super::unset::UserId, S1> {
+impl<C, S1> DeleteUserInputBuilder<C, super::unset::UserId, S1> {
     /// User ID
     ///
     /// Wire name: `UserId`.
     pub fn user_id(
         self,
         user_id: impl Into<String>,
-    ) -> DeleteUserInputBuilder<String, S1> {
+    ) -> DeleteUserInputBuilder<C, String, S1> {
         DeleteUserInputBuilder {
+            __carrier: self.__carrier,
             user_id: user_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DeleteUserInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DeleteUserInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DeleteUserInputBuilder<S0, String> {
+    ) -> DeleteUserInputBuilder<C, S0, String> {
         DeleteUserInputBuilder {
+            __carrier: self.__carrier,
             user_id: self.user_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DeleteUserInputBuilder<S0, S1>
+impl<C, S0, S1> DeleteUserInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -175,47 +180,20 @@ where
     }
 }
 
-/// A `DeleteUser` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DeleteUserInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DeleteUserRequest<S0 = super::unset::UserId, S1 = super::unset::PlatformId> {
-    client: ::tcmpp_api::Client,
-    input: DeleteUserInputBuilder<S0, S1>,
-}
+/// A `DeleteUser` request bound to a [`Client`](::tcmpp_api::Client): the [`DeleteUserInputBuilder`] with a client, from `client.delete_user()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DeleteUserRequest<S0 = super::unset::UserId, S1 = super::unset::PlatformId> = DeleteUserInputBuilder<
+    ::tcmpp_api::Client,
+    S0,
+    S1,
+>;
 
-impl DeleteUserRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DeleteUserRequest {
-            client,
-            input: DeleteUserInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DeleteUserRequest<super::unset::UserId, S1> {
-    /// User ID
-    ///
-    /// Wire name: `UserId`.
-    pub fn user_id(self, user_id: impl Into<String>) -> DeleteUserRequest<String, S1> {
-        DeleteUserRequest {
-            client: self.client,
-            input: self.input.user_id(user_id),
-        }
-    }
-}
-
-impl<S0> DeleteUserRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DeleteUserRequest<S0, String> {
-        DeleteUserRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+impl<S0, S1> DeleteUserInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(self, client: ::tcmpp_api::Client) -> DeleteUserRequest<S0, S1> {
+        DeleteUserInputBuilder {
+            __carrier: client,
+            user_id: self.user_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -229,8 +207,9 @@ where
     pub async fn send(
         self,
     ) -> Result<DeleteUserOutput, ::tcmpp_api::SdkError<DeleteUserError>> {
-        let input = self.input.build();
-        self.client.call::<DeleteUser>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DeleteUser>(&input).await
     }
 }
 

@@ -121,9 +121,11 @@ impl DescribeApplicationInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeApplicationInputBuilder<
+    C = (),
     S0 = super::unset::ApplicationId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     application_id: S0,
     platform_id: S1,
 }
@@ -132,6 +134,7 @@ impl DescribeApplicationInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeApplicationInputBuilder {
+            __carrier: (),
             application_id: super::unset::ApplicationId,
             platform_id: super::unset::PlatformId,
         }
@@ -144,37 +147,39 @@ impl Default for DescribeApplicationInputBuilder {
     }
 }
 
-impl<S1> DescribeApplicationInputBuilder<super::unset::ApplicationId, S1> {
+impl<C, S1> DescribeApplicationInputBuilder<C, super::unset::ApplicationId, S1> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
     pub fn application_id(
         self,
         application_id: impl Into<String>,
-    ) -> DescribeApplicationInputBuilder<String, S1> {
+    ) -> DescribeApplicationInputBuilder<C, String, S1> {
         DescribeApplicationInputBuilder {
+            __carrier: self.__carrier,
             application_id: application_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DescribeApplicationInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DescribeApplicationInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeApplicationInputBuilder<S0, String> {
+    ) -> DescribeApplicationInputBuilder<C, S0, String> {
         DescribeApplicationInputBuilder {
+            __carrier: self.__carrier,
             application_id: self.application_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DescribeApplicationInputBuilder<S0, S1>
+impl<C, S0, S1> DescribeApplicationInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -188,53 +193,22 @@ where
     }
 }
 
-/// A `DescribeApplication` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeApplicationInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeApplicationRequest<
+/// A `DescribeApplication` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeApplicationInputBuilder`] with a client, from `client.describe_application()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeApplicationRequest<
     S0 = super::unset::ApplicationId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeApplicationInputBuilder<S0, S1>,
-}
+> = DescribeApplicationInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DescribeApplicationRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeApplicationRequest {
-            client,
-            input: DescribeApplicationInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DescribeApplicationRequest<super::unset::ApplicationId, S1> {
-    /// Application ID
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(
+impl<S0, S1> DescribeApplicationInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        application_id: impl Into<String>,
-    ) -> DescribeApplicationRequest<String, S1> {
-        DescribeApplicationRequest {
-            client: self.client,
-            input: self.input.application_id(application_id),
-        }
-    }
-}
-
-impl<S0> DescribeApplicationRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeApplicationRequest<S0, String> {
-        DescribeApplicationRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeApplicationRequest<S0, S1> {
+        DescribeApplicationInputBuilder {
+            __carrier: client,
+            application_id: self.application_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -251,8 +225,9 @@ where
         DescribeApplicationOutput,
         ::tcmpp_api::SdkError<DescribeApplicationError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeApplication>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeApplication>(&input).await
     }
 }
 

@@ -123,10 +123,12 @@ impl DescribeApplicationConfigInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeApplicationConfigInputBuilder<
+    C = (),
     S0 = super::unset::ApplicationId,
     S1 = super::unset::AppType,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     application_id: S0,
     app_type: S1,
     platform_id: S2,
@@ -136,6 +138,7 @@ impl DescribeApplicationConfigInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeApplicationConfigInputBuilder {
+            __carrier: (),
             application_id: super::unset::ApplicationId,
             app_type: super::unset::AppType,
             platform_id: super::unset::PlatformId,
@@ -149,15 +152,20 @@ impl Default for DescribeApplicationConfigInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeApplicationConfigInputBuilder<super::unset::ApplicationId, S1, S2> {
+impl<
+    C,
+    S1,
+    S2,
+> DescribeApplicationConfigInputBuilder<C, super::unset::ApplicationId, S1, S2> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
     pub fn application_id(
         self,
         application_id: impl Into<String>,
-    ) -> DescribeApplicationConfigInputBuilder<String, S1, S2> {
+    ) -> DescribeApplicationConfigInputBuilder<C, String, S1, S2> {
         DescribeApplicationConfigInputBuilder {
+            __carrier: self.__carrier,
             application_id: application_id.into(),
             app_type: self.app_type,
             platform_id: self.platform_id,
@@ -165,15 +173,16 @@ impl<S1, S2> DescribeApplicationConfigInputBuilder<super::unset::ApplicationId, 
     }
 }
 
-impl<S0, S2> DescribeApplicationConfigInputBuilder<S0, super::unset::AppType, S2> {
+impl<C, S0, S2> DescribeApplicationConfigInputBuilder<C, S0, super::unset::AppType, S2> {
     /// Application platform. 2: Android; 3: iOS
     ///
     /// Wire name: `AppType`.
     pub fn app_type(
         self,
         app_type: impl Into<i64>,
-    ) -> DescribeApplicationConfigInputBuilder<S0, i64, S2> {
+    ) -> DescribeApplicationConfigInputBuilder<C, S0, i64, S2> {
         DescribeApplicationConfigInputBuilder {
+            __carrier: self.__carrier,
             application_id: self.application_id,
             app_type: app_type.into(),
             platform_id: self.platform_id,
@@ -181,15 +190,20 @@ impl<S0, S2> DescribeApplicationConfigInputBuilder<S0, super::unset::AppType, S2
     }
 }
 
-impl<S0, S1> DescribeApplicationConfigInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<
+    C,
+    S0,
+    S1,
+> DescribeApplicationConfigInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeApplicationConfigInputBuilder<S0, S1, String> {
+    ) -> DescribeApplicationConfigInputBuilder<C, S0, S1, String> {
         DescribeApplicationConfigInputBuilder {
+            __carrier: self.__carrier,
             application_id: self.application_id,
             app_type: self.app_type,
             platform_id: platform_id.into(),
@@ -197,7 +211,7 @@ impl<S0, S1> DescribeApplicationConfigInputBuilder<S0, S1, super::unset::Platfor
     }
 }
 
-impl<S0, S1, S2> DescribeApplicationConfigInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> DescribeApplicationConfigInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -213,69 +227,24 @@ where
     }
 }
 
-/// A `DescribeApplicationConfig` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeApplicationConfigInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeApplicationConfigRequest<
+/// A `DescribeApplicationConfig` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeApplicationConfigInputBuilder`] with a client, from `client.describe_application_config()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeApplicationConfigRequest<
     S0 = super::unset::ApplicationId,
     S1 = super::unset::AppType,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeApplicationConfigInputBuilder<S0, S1, S2>,
-}
+> = DescribeApplicationConfigInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl DescribeApplicationConfigRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeApplicationConfigRequest {
-            client,
-            input: DescribeApplicationConfigInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> DescribeApplicationConfigRequest<super::unset::ApplicationId, S1, S2> {
-    /// Application ID
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(
+impl<S0, S1, S2> DescribeApplicationConfigInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        application_id: impl Into<String>,
-    ) -> DescribeApplicationConfigRequest<String, S1, S2> {
-        DescribeApplicationConfigRequest {
-            client: self.client,
-            input: self.input.application_id(application_id),
-        }
-    }
-}
-
-impl<S0, S2> DescribeApplicationConfigRequest<S0, super::unset::AppType, S2> {
-    /// Application platform. 2: Android; 3: iOS
-    ///
-    /// Wire name: `AppType`.
-    pub fn app_type(
-        self,
-        app_type: impl Into<i64>,
-    ) -> DescribeApplicationConfigRequest<S0, i64, S2> {
-        DescribeApplicationConfigRequest {
-            client: self.client,
-            input: self.input.app_type(app_type),
-        }
-    }
-}
-
-impl<S0, S1> DescribeApplicationConfigRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeApplicationConfigRequest<S0, S1, String> {
-        DescribeApplicationConfigRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeApplicationConfigRequest<S0, S1, S2> {
+        DescribeApplicationConfigInputBuilder {
+            __carrier: client,
+            application_id: self.application_id,
+            app_type: self.app_type,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -293,8 +262,9 @@ where
         DescribeApplicationConfigOutput,
         ::tcmpp_api::SdkError<DescribeApplicationConfigError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeApplicationConfig>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeApplicationConfig>(&input).await
     }
 }
 

@@ -123,10 +123,12 @@ impl DescribeApplicationConfigFileInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeApplicationConfigFileInputBuilder<
+    C = (),
     S0 = super::unset::ApplicationId,
     S1 = super::unset::AppType,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     application_id: S0,
     app_type: S1,
     platform_id: S2,
@@ -136,6 +138,7 @@ impl DescribeApplicationConfigFileInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeApplicationConfigFileInputBuilder {
+            __carrier: (),
             application_id: super::unset::ApplicationId,
             app_type: super::unset::AppType,
             platform_id: super::unset::PlatformId,
@@ -150,17 +153,19 @@ impl Default for DescribeApplicationConfigFileInputBuilder {
 }
 
 impl<
+    C,
     S1,
     S2,
-> DescribeApplicationConfigFileInputBuilder<super::unset::ApplicationId, S1, S2> {
+> DescribeApplicationConfigFileInputBuilder<C, super::unset::ApplicationId, S1, S2> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
     pub fn application_id(
         self,
         application_id: impl Into<String>,
-    ) -> DescribeApplicationConfigFileInputBuilder<String, S1, S2> {
+    ) -> DescribeApplicationConfigFileInputBuilder<C, String, S1, S2> {
         DescribeApplicationConfigFileInputBuilder {
+            __carrier: self.__carrier,
             application_id: application_id.into(),
             app_type: self.app_type,
             platform_id: self.platform_id,
@@ -168,15 +173,20 @@ impl<
     }
 }
 
-impl<S0, S2> DescribeApplicationConfigFileInputBuilder<S0, super::unset::AppType, S2> {
+impl<
+    C,
+    S0,
+    S2,
+> DescribeApplicationConfigFileInputBuilder<C, S0, super::unset::AppType, S2> {
     /// Application platform. 2: Android; 3: iOS
     ///
     /// Wire name: `AppType`.
     pub fn app_type(
         self,
         app_type: impl Into<i64>,
-    ) -> DescribeApplicationConfigFileInputBuilder<S0, i64, S2> {
+    ) -> DescribeApplicationConfigFileInputBuilder<C, S0, i64, S2> {
         DescribeApplicationConfigFileInputBuilder {
+            __carrier: self.__carrier,
             application_id: self.application_id,
             app_type: app_type.into(),
             platform_id: self.platform_id,
@@ -185,17 +195,19 @@ impl<S0, S2> DescribeApplicationConfigFileInputBuilder<S0, super::unset::AppType
 }
 
 impl<
+    C,
     S0,
     S1,
-> DescribeApplicationConfigFileInputBuilder<S0, S1, super::unset::PlatformId> {
+> DescribeApplicationConfigFileInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeApplicationConfigFileInputBuilder<S0, S1, String> {
+    ) -> DescribeApplicationConfigFileInputBuilder<C, S0, S1, String> {
         DescribeApplicationConfigFileInputBuilder {
+            __carrier: self.__carrier,
             application_id: self.application_id,
             app_type: self.app_type,
             platform_id: platform_id.into(),
@@ -203,7 +215,7 @@ impl<
     }
 }
 
-impl<S0, S1, S2> DescribeApplicationConfigFileInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> DescribeApplicationConfigFileInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -219,69 +231,24 @@ where
     }
 }
 
-/// A `DescribeApplicationConfigFile` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeApplicationConfigFileInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeApplicationConfigFileRequest<
+/// A `DescribeApplicationConfigFile` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeApplicationConfigFileInputBuilder`] with a client, from `client.describe_application_config_file()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeApplicationConfigFileRequest<
     S0 = super::unset::ApplicationId,
     S1 = super::unset::AppType,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeApplicationConfigFileInputBuilder<S0, S1, S2>,
-}
+> = DescribeApplicationConfigFileInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl DescribeApplicationConfigFileRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeApplicationConfigFileRequest {
-            client,
-            input: DescribeApplicationConfigFileInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> DescribeApplicationConfigFileRequest<super::unset::ApplicationId, S1, S2> {
-    /// Application ID
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(
+impl<S0, S1, S2> DescribeApplicationConfigFileInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        application_id: impl Into<String>,
-    ) -> DescribeApplicationConfigFileRequest<String, S1, S2> {
-        DescribeApplicationConfigFileRequest {
-            client: self.client,
-            input: self.input.application_id(application_id),
-        }
-    }
-}
-
-impl<S0, S2> DescribeApplicationConfigFileRequest<S0, super::unset::AppType, S2> {
-    /// Application platform. 2: Android; 3: iOS
-    ///
-    /// Wire name: `AppType`.
-    pub fn app_type(
-        self,
-        app_type: impl Into<i64>,
-    ) -> DescribeApplicationConfigFileRequest<S0, i64, S2> {
-        DescribeApplicationConfigFileRequest {
-            client: self.client,
-            input: self.input.app_type(app_type),
-        }
-    }
-}
-
-impl<S0, S1> DescribeApplicationConfigFileRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeApplicationConfigFileRequest<S0, S1, String> {
-        DescribeApplicationConfigFileRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeApplicationConfigFileRequest<S0, S1, S2> {
+        DescribeApplicationConfigFileInputBuilder {
+            __carrier: client,
+            application_id: self.application_id,
+            app_type: self.app_type,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -299,8 +266,9 @@ where
         DescribeApplicationConfigFileOutput,
         ::tcmpp_api::SdkError<DescribeApplicationConfigFileError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeApplicationConfigFile>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeApplicationConfigFile>(&input).await
     }
 }
 

@@ -167,10 +167,12 @@ impl DescribeApplicationListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeApplicationListInputBuilder<
+    C = (),
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     offset: S0,
     limit: S1,
     platform_id: S2,
@@ -182,6 +184,7 @@ impl DescribeApplicationListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeApplicationListInputBuilder {
+            __carrier: (),
             offset: super::unset::Offset,
             limit: super::unset::Limit,
             platform_id: super::unset::PlatformId,
@@ -197,15 +200,16 @@ impl Default for DescribeApplicationListInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeApplicationListInputBuilder<super::unset::Offset, S1, S2> {
+impl<C, S1, S2> DescribeApplicationListInputBuilder<C, super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
     pub fn offset(
         self,
         offset: impl Into<i64>,
-    ) -> DescribeApplicationListInputBuilder<i64, S1, S2> {
+    ) -> DescribeApplicationListInputBuilder<C, i64, S1, S2> {
         DescribeApplicationListInputBuilder {
+            __carrier: self.__carrier,
             offset: offset.into(),
             limit: self.limit,
             platform_id: self.platform_id,
@@ -215,15 +219,16 @@ impl<S1, S2> DescribeApplicationListInputBuilder<super::unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeApplicationListInputBuilder<S0, super::unset::Limit, S2> {
+impl<C, S0, S2> DescribeApplicationListInputBuilder<C, S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
     pub fn limit(
         self,
         limit: impl Into<i64>,
-    ) -> DescribeApplicationListInputBuilder<S0, i64, S2> {
+    ) -> DescribeApplicationListInputBuilder<C, S0, i64, S2> {
         DescribeApplicationListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: limit.into(),
             platform_id: self.platform_id,
@@ -233,15 +238,20 @@ impl<S0, S2> DescribeApplicationListInputBuilder<S0, super::unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeApplicationListInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<
+    C,
+    S0,
+    S1,
+> DescribeApplicationListInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeApplicationListInputBuilder<S0, S1, String> {
+    ) -> DescribeApplicationListInputBuilder<C, S0, S1, String> {
         DescribeApplicationListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             platform_id: platform_id.into(),
@@ -251,7 +261,7 @@ impl<S0, S1> DescribeApplicationListInputBuilder<S0, S1, super::unset::PlatformI
     }
 }
 
-impl<S0, S1, S2> DescribeApplicationListInputBuilder<S0, S1, S2> {
+impl<C, S0, S1, S2> DescribeApplicationListInputBuilder<C, S0, S1, S2> {
     /// Keywords for search (app name)
     ///
     /// Wire name: `Keyword`.
@@ -281,7 +291,7 @@ impl<S0, S1, S2> DescribeApplicationListInputBuilder<S0, S1, S2> {
     }
 }
 
-impl<S0, S1, S2> DescribeApplicationListInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> DescribeApplicationListInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -299,100 +309,27 @@ where
     }
 }
 
-/// A `DescribeApplicationList` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeApplicationListInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeApplicationListRequest<
+/// A `DescribeApplicationList` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeApplicationListInputBuilder`] with a client, from `client.describe_application_list()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeApplicationListRequest<
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeApplicationListInputBuilder<S0, S1, S2>,
-}
+> = DescribeApplicationListInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl DescribeApplicationListRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeApplicationListRequest {
-            client,
-            input: DescribeApplicationListInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> DescribeApplicationListRequest<super::unset::Offset, S1, S2> {
-    /// Page offset
-    ///
-    /// Wire name: `Offset`.
-    pub fn offset(
+impl<S0, S1, S2> DescribeApplicationListInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        offset: impl Into<i64>,
-    ) -> DescribeApplicationListRequest<i64, S1, S2> {
-        DescribeApplicationListRequest {
-            client: self.client,
-            input: self.input.offset(offset),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeApplicationListRequest<S0, S1, S2> {
+        DescribeApplicationListInputBuilder {
+            __carrier: client,
+            offset: self.offset,
+            limit: self.limit,
+            platform_id: self.platform_id,
+            keyword: self.keyword,
+            team_id: self.team_id,
         }
-    }
-}
-
-impl<S0, S2> DescribeApplicationListRequest<S0, super::unset::Limit, S2> {
-    /// Number of results per page
-    ///
-    /// Wire name: `Limit`.
-    pub fn limit(
-        self,
-        limit: impl Into<i64>,
-    ) -> DescribeApplicationListRequest<S0, i64, S2> {
-        DescribeApplicationListRequest {
-            client: self.client,
-            input: self.input.limit(limit),
-        }
-    }
-}
-
-impl<S0, S1> DescribeApplicationListRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeApplicationListRequest<S0, S1, String> {
-        DescribeApplicationListRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> DescribeApplicationListRequest<S0, S1, S2> {
-    /// Keywords for search (app name)
-    ///
-    /// Wire name: `Keyword`.
-    pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
-        self.input = self.input.keyword(keyword);
-        self
-    }
-
-    /// Sets or clears `keyword`.
-    pub fn set_keyword(mut self, keyword: Option<String>) -> Self {
-        self.input = self.input.set_keyword(keyword);
-        self
-    }
-
-    /// Team ID
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.input = self.input.team_id(team_id);
-        self
-    }
-
-    /// Sets or clears `team_id`.
-    pub fn set_team_id(mut self, team_id: Option<String>) -> Self {
-        self.input = self.input.set_team_id(team_id);
-        self
     }
 }
 
@@ -409,8 +346,9 @@ where
         DescribeApplicationListOutput,
         ::tcmpp_api::SdkError<DescribeApplicationListError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeApplicationList>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeApplicationList>(&input).await
     }
 }
 

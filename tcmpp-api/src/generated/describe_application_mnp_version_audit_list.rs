@@ -202,10 +202,12 @@ impl DescribeApplicationMnpVersionAuditListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeApplicationMnpVersionAuditListInputBuilder<
+    C = (),
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     offset: S0,
     limit: S1,
     platform_id: S2,
@@ -219,6 +221,7 @@ impl DescribeApplicationMnpVersionAuditListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeApplicationMnpVersionAuditListInputBuilder {
+            __carrier: (),
             offset: super::unset::Offset,
             limit: super::unset::Limit,
             platform_id: super::unset::PlatformId,
@@ -237,17 +240,19 @@ impl Default for DescribeApplicationMnpVersionAuditListInputBuilder {
 }
 
 impl<
+    C,
     S1,
     S2,
-> DescribeApplicationMnpVersionAuditListInputBuilder<super::unset::Offset, S1, S2> {
+> DescribeApplicationMnpVersionAuditListInputBuilder<C, super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
     pub fn offset(
         self,
         offset: impl Into<i64>,
-    ) -> DescribeApplicationMnpVersionAuditListInputBuilder<i64, S1, S2> {
+    ) -> DescribeApplicationMnpVersionAuditListInputBuilder<C, i64, S1, S2> {
         DescribeApplicationMnpVersionAuditListInputBuilder {
+            __carrier: self.__carrier,
             offset: offset.into(),
             limit: self.limit,
             platform_id: self.platform_id,
@@ -260,17 +265,19 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S2,
-> DescribeApplicationMnpVersionAuditListInputBuilder<S0, super::unset::Limit, S2> {
+> DescribeApplicationMnpVersionAuditListInputBuilder<C, S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
     pub fn limit(
         self,
         limit: impl Into<i64>,
-    ) -> DescribeApplicationMnpVersionAuditListInputBuilder<S0, i64, S2> {
+    ) -> DescribeApplicationMnpVersionAuditListInputBuilder<C, S0, i64, S2> {
         DescribeApplicationMnpVersionAuditListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: limit.into(),
             platform_id: self.platform_id,
@@ -283,17 +290,24 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
-> DescribeApplicationMnpVersionAuditListInputBuilder<S0, S1, super::unset::PlatformId> {
+> DescribeApplicationMnpVersionAuditListInputBuilder<
+    C,
+    S0,
+    S1,
+    super::unset::PlatformId,
+> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeApplicationMnpVersionAuditListInputBuilder<S0, S1, String> {
+    ) -> DescribeApplicationMnpVersionAuditListInputBuilder<C, S0, S1, String> {
         DescribeApplicationMnpVersionAuditListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             platform_id: platform_id.into(),
@@ -305,7 +319,7 @@ impl<
     }
 }
 
-impl<S0, S1, S2> DescribeApplicationMnpVersionAuditListInputBuilder<S0, S1, S2> {
+impl<C, S0, S1, S2> DescribeApplicationMnpVersionAuditListInputBuilder<C, S0, S1, S2> {
     /// Approval status 1 Processing 2 Rejected 3 Approved 4 Cancelled
     ///
     /// Wire name: `AuditStatusList`.
@@ -368,7 +382,7 @@ impl<S0, S1, S2> DescribeApplicationMnpVersionAuditListInputBuilder<S0, S1, S2> 
     }
 }
 
-impl<S0, S1, S2> DescribeApplicationMnpVersionAuditListInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> DescribeApplicationMnpVersionAuditListInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -388,137 +402,29 @@ where
     }
 }
 
-/// A `DescribeApplicationMNPVersionAuditList` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeApplicationMnpVersionAuditListInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeApplicationMnpVersionAuditListRequest<
+/// A `DescribeApplicationMNPVersionAuditList` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeApplicationMnpVersionAuditListInputBuilder`] with a client, from `client.describe_application_mnp_version_audit_list()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeApplicationMnpVersionAuditListRequest<
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeApplicationMnpVersionAuditListInputBuilder<S0, S1, S2>,
-}
+> = DescribeApplicationMnpVersionAuditListInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl DescribeApplicationMnpVersionAuditListRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeApplicationMnpVersionAuditListRequest {
-            client,
-            input: DescribeApplicationMnpVersionAuditListInputBuilder::new(),
-        }
-    }
-}
-
-impl<
-    S1,
-    S2,
-> DescribeApplicationMnpVersionAuditListRequest<super::unset::Offset, S1, S2> {
-    /// Page offset
-    ///
-    /// Wire name: `Offset`.
-    pub fn offset(
+impl<S0, S1, S2> DescribeApplicationMnpVersionAuditListInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        offset: impl Into<i64>,
-    ) -> DescribeApplicationMnpVersionAuditListRequest<i64, S1, S2> {
-        DescribeApplicationMnpVersionAuditListRequest {
-            client: self.client,
-            input: self.input.offset(offset),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeApplicationMnpVersionAuditListRequest<S0, S1, S2> {
+        DescribeApplicationMnpVersionAuditListInputBuilder {
+            __carrier: client,
+            offset: self.offset,
+            limit: self.limit,
+            platform_id: self.platform_id,
+            audit_status_list: self.audit_status_list,
+            keyword: self.keyword,
+            application_id: self.application_id,
+            team_id: self.team_id,
         }
-    }
-}
-
-impl<S0, S2> DescribeApplicationMnpVersionAuditListRequest<S0, super::unset::Limit, S2> {
-    /// Number of results per page
-    ///
-    /// Wire name: `Limit`.
-    pub fn limit(
-        self,
-        limit: impl Into<i64>,
-    ) -> DescribeApplicationMnpVersionAuditListRequest<S0, i64, S2> {
-        DescribeApplicationMnpVersionAuditListRequest {
-            client: self.client,
-            input: self.input.limit(limit),
-        }
-    }
-}
-
-impl<
-    S0,
-    S1,
-> DescribeApplicationMnpVersionAuditListRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeApplicationMnpVersionAuditListRequest<S0, S1, String> {
-        DescribeApplicationMnpVersionAuditListRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> DescribeApplicationMnpVersionAuditListRequest<S0, S1, S2> {
-    /// Approval status 1 Processing 2 Rejected 3 Approved 4 Cancelled
-    ///
-    /// Wire name: `AuditStatusList`.
-    pub fn audit_status_list<I: IntoIterator<Item = E>, E: Into<i64>>(
-        mut self,
-        audit_status_list: I,
-    ) -> Self {
-        self.input = self.input.audit_status_list(audit_status_list);
-        self
-    }
-
-    /// Sets or clears `audit_status_list`.
-    pub fn set_audit_status_list(mut self, audit_status_list: Option<Vec<i64>>) -> Self {
-        self.input = self.input.set_audit_status_list(audit_status_list);
-        self
-    }
-
-    /// Keyword
-    ///
-    /// Wire name: `Keyword`.
-    pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
-        self.input = self.input.keyword(keyword);
-        self
-    }
-
-    /// Sets or clears `keyword`.
-    pub fn set_keyword(mut self, keyword: Option<String>) -> Self {
-        self.input = self.input.set_keyword(keyword);
-        self
-    }
-
-    /// Application ID
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
-        self.input = self.input.application_id(application_id);
-        self
-    }
-
-    /// Sets or clears `application_id`.
-    pub fn set_application_id(mut self, application_id: Option<String>) -> Self {
-        self.input = self.input.set_application_id(application_id);
-        self
-    }
-
-    /// Team ID
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.input = self.input.team_id(team_id);
-        self
-    }
-
-    /// Sets or clears `team_id`.
-    pub fn set_team_id(mut self, team_id: Option<String>) -> Self {
-        self.input = self.input.set_team_id(team_id);
-        self
     }
 }
 
@@ -535,8 +441,9 @@ where
         DescribeApplicationMnpVersionAuditListOutput,
         ::tcmpp_api::SdkError<DescribeApplicationMnpVersionAuditListError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeApplicationMnpVersionAuditList>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeApplicationMnpVersionAuditList>(&input).await
     }
 }
 

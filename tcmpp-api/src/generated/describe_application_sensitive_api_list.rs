@@ -183,11 +183,13 @@ impl DescribeApplicationSensitiveApiListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeApplicationSensitiveApiListInputBuilder<
+    C = (),
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
     S3 = super::unset::ApplicationId,
 > {
+    __carrier: C,
     offset: S0,
     limit: S1,
     platform_id: S2,
@@ -200,6 +202,7 @@ impl DescribeApplicationSensitiveApiListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeApplicationSensitiveApiListInputBuilder {
+            __carrier: (),
             offset: super::unset::Offset,
             limit: super::unset::Limit,
             platform_id: super::unset::PlatformId,
@@ -217,18 +220,20 @@ impl Default for DescribeApplicationSensitiveApiListInputBuilder {
 }
 
 impl<
+    C,
     S1,
     S2,
     S3,
-> DescribeApplicationSensitiveApiListInputBuilder<super::unset::Offset, S1, S2, S3> {
+> DescribeApplicationSensitiveApiListInputBuilder<C, super::unset::Offset, S1, S2, S3> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
     pub fn offset(
         self,
         offset: impl Into<i64>,
-    ) -> DescribeApplicationSensitiveApiListInputBuilder<i64, S1, S2, S3> {
+    ) -> DescribeApplicationSensitiveApiListInputBuilder<C, i64, S1, S2, S3> {
         DescribeApplicationSensitiveApiListInputBuilder {
+            __carrier: self.__carrier,
             offset: offset.into(),
             limit: self.limit,
             platform_id: self.platform_id,
@@ -240,18 +245,20 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S2,
     S3,
-> DescribeApplicationSensitiveApiListInputBuilder<S0, super::unset::Limit, S2, S3> {
+> DescribeApplicationSensitiveApiListInputBuilder<C, S0, super::unset::Limit, S2, S3> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
     pub fn limit(
         self,
         limit: impl Into<i64>,
-    ) -> DescribeApplicationSensitiveApiListInputBuilder<S0, i64, S2, S3> {
+    ) -> DescribeApplicationSensitiveApiListInputBuilder<C, S0, i64, S2, S3> {
         DescribeApplicationSensitiveApiListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: limit.into(),
             platform_id: self.platform_id,
@@ -263,18 +270,26 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S3,
-> DescribeApplicationSensitiveApiListInputBuilder<S0, S1, super::unset::PlatformId, S3> {
+> DescribeApplicationSensitiveApiListInputBuilder<
+    C,
+    S0,
+    S1,
+    super::unset::PlatformId,
+    S3,
+> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeApplicationSensitiveApiListInputBuilder<S0, S1, String, S3> {
+    ) -> DescribeApplicationSensitiveApiListInputBuilder<C, S0, S1, String, S3> {
         DescribeApplicationSensitiveApiListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             platform_id: platform_id.into(),
@@ -286,10 +301,12 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
 > DescribeApplicationSensitiveApiListInputBuilder<
+    C,
     S0,
     S1,
     S2,
@@ -301,8 +318,9 @@ impl<
     pub fn application_id(
         self,
         application_id: impl Into<String>,
-    ) -> DescribeApplicationSensitiveApiListInputBuilder<S0, S1, S2, String> {
+    ) -> DescribeApplicationSensitiveApiListInputBuilder<C, S0, S1, S2, String> {
         DescribeApplicationSensitiveApiListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             platform_id: self.platform_id,
@@ -313,7 +331,13 @@ impl<
     }
 }
 
-impl<S0, S1, S2, S3> DescribeApplicationSensitiveApiListInputBuilder<S0, S1, S2, S3> {
+impl<
+    C,
+    S0,
+    S1,
+    S2,
+    S3,
+> DescribeApplicationSensitiveApiListInputBuilder<C, S0, S1, S2, S3> {
     /// Keywords for search (API name or method)
     ///
     /// Wire name: `Keyword`.
@@ -343,7 +367,13 @@ impl<S0, S1, S2, S3> DescribeApplicationSensitiveApiListInputBuilder<S0, S1, S2,
     }
 }
 
-impl<S0, S1, S2, S3> DescribeApplicationSensitiveApiListInputBuilder<S0, S1, S2, S3>
+impl<
+    C,
+    S0,
+    S1,
+    S2,
+    S3,
+> DescribeApplicationSensitiveApiListInputBuilder<C, S0, S1, S2, S3>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -363,132 +393,34 @@ where
     }
 }
 
-/// A `DescribeApplicationSensitiveAPIList` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeApplicationSensitiveApiListInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeApplicationSensitiveApiListRequest<
+/// A `DescribeApplicationSensitiveAPIList` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeApplicationSensitiveApiListInputBuilder`] with a client, from `client.describe_application_sensitive_api_list()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeApplicationSensitiveApiListRequest<
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
     S3 = super::unset::ApplicationId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeApplicationSensitiveApiListInputBuilder<S0, S1, S2, S3>,
-}
-
-impl DescribeApplicationSensitiveApiListRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeApplicationSensitiveApiListRequest {
-            client,
-            input: DescribeApplicationSensitiveApiListInputBuilder::new(),
-        }
-    }
-}
-
-impl<
-    S1,
-    S2,
-    S3,
-> DescribeApplicationSensitiveApiListRequest<super::unset::Offset, S1, S2, S3> {
-    /// Page offset
-    ///
-    /// Wire name: `Offset`.
-    pub fn offset(
-        self,
-        offset: impl Into<i64>,
-    ) -> DescribeApplicationSensitiveApiListRequest<i64, S1, S2, S3> {
-        DescribeApplicationSensitiveApiListRequest {
-            client: self.client,
-            input: self.input.offset(offset),
-        }
-    }
-}
-
-impl<
-    S0,
-    S2,
-    S3,
-> DescribeApplicationSensitiveApiListRequest<S0, super::unset::Limit, S2, S3> {
-    /// Number of results per page
-    ///
-    /// Wire name: `Limit`.
-    pub fn limit(
-        self,
-        limit: impl Into<i64>,
-    ) -> DescribeApplicationSensitiveApiListRequest<S0, i64, S2, S3> {
-        DescribeApplicationSensitiveApiListRequest {
-            client: self.client,
-            input: self.input.limit(limit),
-        }
-    }
-}
-
-impl<
-    S0,
-    S1,
-    S3,
-> DescribeApplicationSensitiveApiListRequest<S0, S1, super::unset::PlatformId, S3> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeApplicationSensitiveApiListRequest<S0, S1, String, S3> {
-        DescribeApplicationSensitiveApiListRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
+> = DescribeApplicationSensitiveApiListInputBuilder<::tcmpp_api::Client, S0, S1, S2, S3>;
 
 impl<
     S0,
     S1,
     S2,
-> DescribeApplicationSensitiveApiListRequest<S0, S1, S2, super::unset::ApplicationId> {
-    /// Application ID
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(
+    S3,
+> DescribeApplicationSensitiveApiListInputBuilder<(), S0, S1, S2, S3> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        application_id: impl Into<String>,
-    ) -> DescribeApplicationSensitiveApiListRequest<S0, S1, S2, String> {
-        DescribeApplicationSensitiveApiListRequest {
-            client: self.client,
-            input: self.input.application_id(application_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeApplicationSensitiveApiListRequest<S0, S1, S2, S3> {
+        DescribeApplicationSensitiveApiListInputBuilder {
+            __carrier: client,
+            offset: self.offset,
+            limit: self.limit,
+            platform_id: self.platform_id,
+            application_id: self.application_id,
+            keyword: self.keyword,
+            team_id: self.team_id,
         }
-    }
-}
-
-impl<S0, S1, S2, S3> DescribeApplicationSensitiveApiListRequest<S0, S1, S2, S3> {
-    /// Keywords for search (API name or method)
-    ///
-    /// Wire name: `Keyword`.
-    pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
-        self.input = self.input.keyword(keyword);
-        self
-    }
-
-    /// Sets or clears `keyword`.
-    pub fn set_keyword(mut self, keyword: Option<String>) -> Self {
-        self.input = self.input.set_keyword(keyword);
-        self
-    }
-
-    /// Team ID
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.input = self.input.team_id(team_id);
-        self
-    }
-
-    /// Sets or clears `team_id`.
-    pub fn set_team_id(mut self, team_id: Option<String>) -> Self {
-        self.input = self.input.set_team_id(team_id);
-        self
     }
 }
 
@@ -506,8 +438,9 @@ where
         DescribeApplicationSensitiveApiListOutput,
         ::tcmpp_api::SdkError<DescribeApplicationSensitiveApiListError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeApplicationSensitiveApiList>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeApplicationSensitiveApiList>(&input).await
     }
 }
 

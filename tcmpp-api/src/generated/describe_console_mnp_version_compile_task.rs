@@ -127,9 +127,11 @@ impl DescribeConsoleMnpVersionCompileTaskInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeConsoleMnpVersionCompileTaskInputBuilder<
+    C = (),
     S0 = super::unset::BusinessId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     business_id: S0,
     platform_id: S1,
 }
@@ -138,6 +140,7 @@ impl DescribeConsoleMnpVersionCompileTaskInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeConsoleMnpVersionCompileTaskInputBuilder {
+            __carrier: (),
             business_id: super::unset::BusinessId,
             platform_id: super::unset::PlatformId,
         }
@@ -150,37 +153,45 @@ impl Default for DescribeConsoleMnpVersionCompileTaskInputBuilder {
     }
 }
 
-impl<S1> DescribeConsoleMnpVersionCompileTaskInputBuilder<super::unset::BusinessId, S1> {
+impl<
+    C,
+    S1,
+> DescribeConsoleMnpVersionCompileTaskInputBuilder<C, super::unset::BusinessId, S1> {
     /// Task ID
     ///
     /// Wire name: `BusinessId`.
     pub fn business_id(
         self,
         business_id: impl Into<String>,
-    ) -> DescribeConsoleMnpVersionCompileTaskInputBuilder<String, S1> {
+    ) -> DescribeConsoleMnpVersionCompileTaskInputBuilder<C, String, S1> {
         DescribeConsoleMnpVersionCompileTaskInputBuilder {
+            __carrier: self.__carrier,
             business_id: business_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DescribeConsoleMnpVersionCompileTaskInputBuilder<S0, super::unset::PlatformId> {
+impl<
+    C,
+    S0,
+> DescribeConsoleMnpVersionCompileTaskInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeConsoleMnpVersionCompileTaskInputBuilder<S0, String> {
+    ) -> DescribeConsoleMnpVersionCompileTaskInputBuilder<C, S0, String> {
         DescribeConsoleMnpVersionCompileTaskInputBuilder {
+            __carrier: self.__carrier,
             business_id: self.business_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DescribeConsoleMnpVersionCompileTaskInputBuilder<S0, S1>
+impl<C, S0, S1> DescribeConsoleMnpVersionCompileTaskInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -194,53 +205,22 @@ where
     }
 }
 
-/// A `DescribeConsoleMNPVersionCompileTask` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeConsoleMnpVersionCompileTaskInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeConsoleMnpVersionCompileTaskRequest<
+/// A `DescribeConsoleMNPVersionCompileTask` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeConsoleMnpVersionCompileTaskInputBuilder`] with a client, from `client.describe_console_mnp_version_compile_task()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeConsoleMnpVersionCompileTaskRequest<
     S0 = super::unset::BusinessId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeConsoleMnpVersionCompileTaskInputBuilder<S0, S1>,
-}
+> = DescribeConsoleMnpVersionCompileTaskInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DescribeConsoleMnpVersionCompileTaskRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeConsoleMnpVersionCompileTaskRequest {
-            client,
-            input: DescribeConsoleMnpVersionCompileTaskInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DescribeConsoleMnpVersionCompileTaskRequest<super::unset::BusinessId, S1> {
-    /// Task ID
-    ///
-    /// Wire name: `BusinessId`.
-    pub fn business_id(
+impl<S0, S1> DescribeConsoleMnpVersionCompileTaskInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        business_id: impl Into<String>,
-    ) -> DescribeConsoleMnpVersionCompileTaskRequest<String, S1> {
-        DescribeConsoleMnpVersionCompileTaskRequest {
-            client: self.client,
-            input: self.input.business_id(business_id),
-        }
-    }
-}
-
-impl<S0> DescribeConsoleMnpVersionCompileTaskRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeConsoleMnpVersionCompileTaskRequest<S0, String> {
-        DescribeConsoleMnpVersionCompileTaskRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeConsoleMnpVersionCompileTaskRequest<S0, S1> {
+        DescribeConsoleMnpVersionCompileTaskInputBuilder {
+            __carrier: client,
+            business_id: self.business_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -257,8 +237,9 @@ where
         DescribeConsoleMnpVersionCompileTaskOutput,
         ::tcmpp_api::SdkError<DescribeConsoleMnpVersionCompileTaskError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeConsoleMnpVersionCompileTask>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeConsoleMnpVersionCompileTask>(&input).await
     }
 }
 

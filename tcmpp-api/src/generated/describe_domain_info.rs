@@ -111,9 +111,11 @@ impl DescribeDomainInfoInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeDomainInfoInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     platform_id: S1,
 }
@@ -122,6 +124,7 @@ impl DescribeDomainInfoInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeDomainInfoInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             platform_id: super::unset::PlatformId,
         }
@@ -134,37 +137,39 @@ impl Default for DescribeDomainInfoInputBuilder {
     }
 }
 
-impl<S1> DescribeDomainInfoInputBuilder<super::unset::MnpId, S1> {
+impl<C, S1> DescribeDomainInfoInputBuilder<C, super::unset::MnpId, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> DescribeDomainInfoInputBuilder<String, S1> {
+    ) -> DescribeDomainInfoInputBuilder<C, String, S1> {
         DescribeDomainInfoInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DescribeDomainInfoInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DescribeDomainInfoInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeDomainInfoInputBuilder<S0, String> {
+    ) -> DescribeDomainInfoInputBuilder<C, S0, String> {
         DescribeDomainInfoInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DescribeDomainInfoInputBuilder<S0, S1>
+impl<C, S0, S1> DescribeDomainInfoInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -178,53 +183,22 @@ where
     }
 }
 
-/// A `DescribeDomainInfo` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeDomainInfoInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeDomainInfoRequest<
+/// A `DescribeDomainInfo` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeDomainInfoInputBuilder`] with a client, from `client.describe_domain_info()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeDomainInfoRequest<
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeDomainInfoInputBuilder<S0, S1>,
-}
+> = DescribeDomainInfoInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DescribeDomainInfoRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeDomainInfoRequest {
-            client,
-            input: DescribeDomainInfoInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DescribeDomainInfoRequest<super::unset::MnpId, S1> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
+impl<S0, S1> DescribeDomainInfoInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_id: impl Into<String>,
-    ) -> DescribeDomainInfoRequest<String, S1> {
-        DescribeDomainInfoRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0> DescribeDomainInfoRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeDomainInfoRequest<S0, String> {
-        DescribeDomainInfoRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeDomainInfoRequest<S0, S1> {
+        DescribeDomainInfoInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -241,8 +215,9 @@ where
         DescribeDomainInfoOutput,
         ::tcmpp_api::SdkError<DescribeDomainInfoError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeDomainInfo>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeDomainInfo>(&input).await
     }
 }
 

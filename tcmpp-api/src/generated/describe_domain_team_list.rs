@@ -144,10 +144,12 @@ impl DescribeDomainTeamListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeDomainTeamListInputBuilder<
+    C = (),
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     offset: S0,
     limit: S1,
     platform_id: S2,
@@ -158,6 +160,7 @@ impl DescribeDomainTeamListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeDomainTeamListInputBuilder {
+            __carrier: (),
             offset: super::unset::Offset,
             limit: super::unset::Limit,
             platform_id: super::unset::PlatformId,
@@ -172,15 +175,16 @@ impl Default for DescribeDomainTeamListInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeDomainTeamListInputBuilder<super::unset::Offset, S1, S2> {
+impl<C, S1, S2> DescribeDomainTeamListInputBuilder<C, super::unset::Offset, S1, S2> {
     /// Pagination offset
     ///
     /// Wire name: `Offset`.
     pub fn offset(
         self,
         offset: impl Into<i64>,
-    ) -> DescribeDomainTeamListInputBuilder<i64, S1, S2> {
+    ) -> DescribeDomainTeamListInputBuilder<C, i64, S1, S2> {
         DescribeDomainTeamListInputBuilder {
+            __carrier: self.__carrier,
             offset: offset.into(),
             limit: self.limit,
             platform_id: self.platform_id,
@@ -189,15 +193,16 @@ impl<S1, S2> DescribeDomainTeamListInputBuilder<super::unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeDomainTeamListInputBuilder<S0, super::unset::Limit, S2> {
+impl<C, S0, S2> DescribeDomainTeamListInputBuilder<C, S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
     pub fn limit(
         self,
         limit: impl Into<i64>,
-    ) -> DescribeDomainTeamListInputBuilder<S0, i64, S2> {
+    ) -> DescribeDomainTeamListInputBuilder<C, S0, i64, S2> {
         DescribeDomainTeamListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: limit.into(),
             platform_id: self.platform_id,
@@ -206,15 +211,16 @@ impl<S0, S2> DescribeDomainTeamListInputBuilder<S0, super::unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeDomainTeamListInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<C, S0, S1> DescribeDomainTeamListInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeDomainTeamListInputBuilder<S0, S1, String> {
+    ) -> DescribeDomainTeamListInputBuilder<C, S0, S1, String> {
         DescribeDomainTeamListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             platform_id: platform_id.into(),
@@ -223,7 +229,7 @@ impl<S0, S1> DescribeDomainTeamListInputBuilder<S0, S1, super::unset::PlatformId
     }
 }
 
-impl<S0, S1, S2> DescribeDomainTeamListInputBuilder<S0, S1, S2> {
+impl<C, S0, S1, S2> DescribeDomainTeamListInputBuilder<C, S0, S1, S2> {
     /// Query keywords (team name)
     ///
     /// Wire name: `Keyword`.
@@ -239,7 +245,7 @@ impl<S0, S1, S2> DescribeDomainTeamListInputBuilder<S0, S1, S2> {
     }
 }
 
-impl<S0, S1, S2> DescribeDomainTeamListInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> DescribeDomainTeamListInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -256,86 +262,26 @@ where
     }
 }
 
-/// A `DescribeDomainTeamList` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeDomainTeamListInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeDomainTeamListRequest<
+/// A `DescribeDomainTeamList` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeDomainTeamListInputBuilder`] with a client, from `client.describe_domain_team_list()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeDomainTeamListRequest<
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeDomainTeamListInputBuilder<S0, S1, S2>,
-}
+> = DescribeDomainTeamListInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl DescribeDomainTeamListRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeDomainTeamListRequest {
-            client,
-            input: DescribeDomainTeamListInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> DescribeDomainTeamListRequest<super::unset::Offset, S1, S2> {
-    /// Pagination offset
-    ///
-    /// Wire name: `Offset`.
-    pub fn offset(
+impl<S0, S1, S2> DescribeDomainTeamListInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        offset: impl Into<i64>,
-    ) -> DescribeDomainTeamListRequest<i64, S1, S2> {
-        DescribeDomainTeamListRequest {
-            client: self.client,
-            input: self.input.offset(offset),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeDomainTeamListRequest<S0, S1, S2> {
+        DescribeDomainTeamListInputBuilder {
+            __carrier: client,
+            offset: self.offset,
+            limit: self.limit,
+            platform_id: self.platform_id,
+            keyword: self.keyword,
         }
-    }
-}
-
-impl<S0, S2> DescribeDomainTeamListRequest<S0, super::unset::Limit, S2> {
-    /// Number of results per page
-    ///
-    /// Wire name: `Limit`.
-    pub fn limit(
-        self,
-        limit: impl Into<i64>,
-    ) -> DescribeDomainTeamListRequest<S0, i64, S2> {
-        DescribeDomainTeamListRequest {
-            client: self.client,
-            input: self.input.limit(limit),
-        }
-    }
-}
-
-impl<S0, S1> DescribeDomainTeamListRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeDomainTeamListRequest<S0, S1, String> {
-        DescribeDomainTeamListRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> DescribeDomainTeamListRequest<S0, S1, S2> {
-    /// Query keywords (team name)
-    ///
-    /// Wire name: `Keyword`.
-    pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
-        self.input = self.input.keyword(keyword);
-        self
-    }
-
-    /// Sets or clears `keyword`.
-    pub fn set_keyword(mut self, keyword: Option<String>) -> Self {
-        self.input = self.input.set_keyword(keyword);
-        self
     }
 }
 
@@ -352,8 +298,9 @@ where
         DescribeDomainTeamListOutput,
         ::tcmpp_api::SdkError<DescribeDomainTeamListError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeDomainTeamList>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeDomainTeamList>(&input).await
     }
 }
 

@@ -171,10 +171,12 @@ impl DescribeGlobalDomainAclInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeGlobalDomainAclInputBuilder<
+    C = (),
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     offset: S0,
     limit: S1,
     platform_id: S2,
@@ -186,6 +188,7 @@ impl DescribeGlobalDomainAclInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeGlobalDomainAclInputBuilder {
+            __carrier: (),
             offset: super::unset::Offset,
             limit: super::unset::Limit,
             platform_id: super::unset::PlatformId,
@@ -201,15 +204,16 @@ impl Default for DescribeGlobalDomainAclInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeGlobalDomainAclInputBuilder<super::unset::Offset, S1, S2> {
+impl<C, S1, S2> DescribeGlobalDomainAclInputBuilder<C, super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
     pub fn offset(
         self,
         offset: impl Into<i64>,
-    ) -> DescribeGlobalDomainAclInputBuilder<i64, S1, S2> {
+    ) -> DescribeGlobalDomainAclInputBuilder<C, i64, S1, S2> {
         DescribeGlobalDomainAclInputBuilder {
+            __carrier: self.__carrier,
             offset: offset.into(),
             limit: self.limit,
             platform_id: self.platform_id,
@@ -219,15 +223,16 @@ impl<S1, S2> DescribeGlobalDomainAclInputBuilder<super::unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeGlobalDomainAclInputBuilder<S0, super::unset::Limit, S2> {
+impl<C, S0, S2> DescribeGlobalDomainAclInputBuilder<C, S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
     pub fn limit(
         self,
         limit: impl Into<i64>,
-    ) -> DescribeGlobalDomainAclInputBuilder<S0, i64, S2> {
+    ) -> DescribeGlobalDomainAclInputBuilder<C, S0, i64, S2> {
         DescribeGlobalDomainAclInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: limit.into(),
             platform_id: self.platform_id,
@@ -237,15 +242,20 @@ impl<S0, S2> DescribeGlobalDomainAclInputBuilder<S0, super::unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeGlobalDomainAclInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<
+    C,
+    S0,
+    S1,
+> DescribeGlobalDomainAclInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeGlobalDomainAclInputBuilder<S0, S1, String> {
+    ) -> DescribeGlobalDomainAclInputBuilder<C, S0, S1, String> {
         DescribeGlobalDomainAclInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             platform_id: platform_id.into(),
@@ -255,7 +265,7 @@ impl<S0, S1> DescribeGlobalDomainAclInputBuilder<S0, S1, super::unset::PlatformI
     }
 }
 
-impl<S0, S1, S2> DescribeGlobalDomainAclInputBuilder<S0, S1, S2> {
+impl<C, S0, S1, S2> DescribeGlobalDomainAclInputBuilder<C, S0, S1, S2> {
     /// Domain type. 1: Allowed; 2: Blocked
     ///
     /// Wire name: `DomainTypes`.
@@ -288,7 +298,7 @@ impl<S0, S1, S2> DescribeGlobalDomainAclInputBuilder<S0, S1, S2> {
     }
 }
 
-impl<S0, S1, S2> DescribeGlobalDomainAclInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> DescribeGlobalDomainAclInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -306,103 +316,27 @@ where
     }
 }
 
-/// A `DescribeGlobalDomainACL` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeGlobalDomainAclInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeGlobalDomainAclRequest<
+/// A `DescribeGlobalDomainACL` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeGlobalDomainAclInputBuilder`] with a client, from `client.describe_global_domain_acl()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeGlobalDomainAclRequest<
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeGlobalDomainAclInputBuilder<S0, S1, S2>,
-}
+> = DescribeGlobalDomainAclInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl DescribeGlobalDomainAclRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeGlobalDomainAclRequest {
-            client,
-            input: DescribeGlobalDomainAclInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> DescribeGlobalDomainAclRequest<super::unset::Offset, S1, S2> {
-    /// Page offset
-    ///
-    /// Wire name: `Offset`.
-    pub fn offset(
+impl<S0, S1, S2> DescribeGlobalDomainAclInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        offset: impl Into<i64>,
-    ) -> DescribeGlobalDomainAclRequest<i64, S1, S2> {
-        DescribeGlobalDomainAclRequest {
-            client: self.client,
-            input: self.input.offset(offset),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeGlobalDomainAclRequest<S0, S1, S2> {
+        DescribeGlobalDomainAclInputBuilder {
+            __carrier: client,
+            offset: self.offset,
+            limit: self.limit,
+            platform_id: self.platform_id,
+            domain_types: self.domain_types,
+            keyword: self.keyword,
         }
-    }
-}
-
-impl<S0, S2> DescribeGlobalDomainAclRequest<S0, super::unset::Limit, S2> {
-    /// Number of results per page
-    ///
-    /// Wire name: `Limit`.
-    pub fn limit(
-        self,
-        limit: impl Into<i64>,
-    ) -> DescribeGlobalDomainAclRequest<S0, i64, S2> {
-        DescribeGlobalDomainAclRequest {
-            client: self.client,
-            input: self.input.limit(limit),
-        }
-    }
-}
-
-impl<S0, S1> DescribeGlobalDomainAclRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeGlobalDomainAclRequest<S0, S1, String> {
-        DescribeGlobalDomainAclRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> DescribeGlobalDomainAclRequest<S0, S1, S2> {
-    /// Domain type. 1: Allowed; 2: Blocked
-    ///
-    /// Wire name: `DomainTypes`.
-    pub fn domain_types<I: IntoIterator<Item = E>, E: Into<i64>>(
-        mut self,
-        domain_types: I,
-    ) -> Self {
-        self.input = self.input.domain_types(domain_types);
-        self
-    }
-
-    /// Sets or clears `domain_types`.
-    pub fn set_domain_types(mut self, domain_types: Option<Vec<i64>>) -> Self {
-        self.input = self.input.set_domain_types(domain_types);
-        self
-    }
-
-    /// Domain names to be queried.
-    ///
-    /// Wire name: `Keyword`.
-    pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
-        self.input = self.input.keyword(keyword);
-        self
-    }
-
-    /// Sets or clears `keyword`.
-    pub fn set_keyword(mut self, keyword: Option<String>) -> Self {
-        self.input = self.input.set_keyword(keyword);
-        self
     }
 }
 
@@ -419,8 +353,9 @@ where
         DescribeGlobalDomainAclOutput,
         ::tcmpp_api::SdkError<DescribeGlobalDomainAclError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeGlobalDomainAcl>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeGlobalDomainAcl>(&input).await
     }
 }
 

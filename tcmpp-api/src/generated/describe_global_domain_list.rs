@@ -163,10 +163,12 @@ impl DescribeGlobalDomainListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeGlobalDomainListInputBuilder<
+    C = (),
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     offset: S0,
     limit: S1,
     platform_id: S2,
@@ -178,6 +180,7 @@ impl DescribeGlobalDomainListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeGlobalDomainListInputBuilder {
+            __carrier: (),
             offset: super::unset::Offset,
             limit: super::unset::Limit,
             platform_id: super::unset::PlatformId,
@@ -193,15 +196,16 @@ impl Default for DescribeGlobalDomainListInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeGlobalDomainListInputBuilder<super::unset::Offset, S1, S2> {
+impl<C, S1, S2> DescribeGlobalDomainListInputBuilder<C, super::unset::Offset, S1, S2> {
     /// Pagination offset
     ///
     /// Wire name: `Offset`.
     pub fn offset(
         self,
         offset: impl Into<i64>,
-    ) -> DescribeGlobalDomainListInputBuilder<i64, S1, S2> {
+    ) -> DescribeGlobalDomainListInputBuilder<C, i64, S1, S2> {
         DescribeGlobalDomainListInputBuilder {
+            __carrier: self.__carrier,
             offset: offset.into(),
             limit: self.limit,
             platform_id: self.platform_id,
@@ -211,15 +215,16 @@ impl<S1, S2> DescribeGlobalDomainListInputBuilder<super::unset::Offset, S1, S2> 
     }
 }
 
-impl<S0, S2> DescribeGlobalDomainListInputBuilder<S0, super::unset::Limit, S2> {
+impl<C, S0, S2> DescribeGlobalDomainListInputBuilder<C, S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
     pub fn limit(
         self,
         limit: impl Into<i64>,
-    ) -> DescribeGlobalDomainListInputBuilder<S0, i64, S2> {
+    ) -> DescribeGlobalDomainListInputBuilder<C, S0, i64, S2> {
         DescribeGlobalDomainListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: limit.into(),
             platform_id: self.platform_id,
@@ -229,15 +234,20 @@ impl<S0, S2> DescribeGlobalDomainListInputBuilder<S0, super::unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeGlobalDomainListInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<
+    C,
+    S0,
+    S1,
+> DescribeGlobalDomainListInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeGlobalDomainListInputBuilder<S0, S1, String> {
+    ) -> DescribeGlobalDomainListInputBuilder<C, S0, S1, String> {
         DescribeGlobalDomainListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             platform_id: platform_id.into(),
@@ -247,7 +257,7 @@ impl<S0, S1> DescribeGlobalDomainListInputBuilder<S0, S1, super::unset::Platform
     }
 }
 
-impl<S0, S1, S2> DescribeGlobalDomainListInputBuilder<S0, S1, S2> {
+impl<C, S0, S1, S2> DescribeGlobalDomainListInputBuilder<C, S0, S1, S2> {
     /// Domain type. 1: Allowed; 2: Blocked
     ///
     /// Wire name: `DomainTypes`.
@@ -280,7 +290,7 @@ impl<S0, S1, S2> DescribeGlobalDomainListInputBuilder<S0, S1, S2> {
     }
 }
 
-impl<S0, S1, S2> DescribeGlobalDomainListInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> DescribeGlobalDomainListInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -298,103 +308,27 @@ where
     }
 }
 
-/// A `DescribeGlobalDomainList` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeGlobalDomainListInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeGlobalDomainListRequest<
+/// A `DescribeGlobalDomainList` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeGlobalDomainListInputBuilder`] with a client, from `client.describe_global_domain_list()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeGlobalDomainListRequest<
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeGlobalDomainListInputBuilder<S0, S1, S2>,
-}
+> = DescribeGlobalDomainListInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl DescribeGlobalDomainListRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeGlobalDomainListRequest {
-            client,
-            input: DescribeGlobalDomainListInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> DescribeGlobalDomainListRequest<super::unset::Offset, S1, S2> {
-    /// Pagination offset
-    ///
-    /// Wire name: `Offset`.
-    pub fn offset(
+impl<S0, S1, S2> DescribeGlobalDomainListInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        offset: impl Into<i64>,
-    ) -> DescribeGlobalDomainListRequest<i64, S1, S2> {
-        DescribeGlobalDomainListRequest {
-            client: self.client,
-            input: self.input.offset(offset),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeGlobalDomainListRequest<S0, S1, S2> {
+        DescribeGlobalDomainListInputBuilder {
+            __carrier: client,
+            offset: self.offset,
+            limit: self.limit,
+            platform_id: self.platform_id,
+            domain_types: self.domain_types,
+            keyword: self.keyword,
         }
-    }
-}
-
-impl<S0, S2> DescribeGlobalDomainListRequest<S0, super::unset::Limit, S2> {
-    /// Number of results per page
-    ///
-    /// Wire name: `Limit`.
-    pub fn limit(
-        self,
-        limit: impl Into<i64>,
-    ) -> DescribeGlobalDomainListRequest<S0, i64, S2> {
-        DescribeGlobalDomainListRequest {
-            client: self.client,
-            input: self.input.limit(limit),
-        }
-    }
-}
-
-impl<S0, S1> DescribeGlobalDomainListRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeGlobalDomainListRequest<S0, S1, String> {
-        DescribeGlobalDomainListRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> DescribeGlobalDomainListRequest<S0, S1, S2> {
-    /// Domain type. 1: Allowed; 2: Blocked
-    ///
-    /// Wire name: `DomainTypes`.
-    pub fn domain_types<I: IntoIterator<Item = E>, E: Into<i64>>(
-        mut self,
-        domain_types: I,
-    ) -> Self {
-        self.input = self.input.domain_types(domain_types);
-        self
-    }
-
-    /// Sets or clears `domain_types`.
-    pub fn set_domain_types(mut self, domain_types: Option<Vec<i64>>) -> Self {
-        self.input = self.input.set_domain_types(domain_types);
-        self
-    }
-
-    /// Domain names to be queried.
-    ///
-    /// Wire name: `Keyword`.
-    pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
-        self.input = self.input.keyword(keyword);
-        self
-    }
-
-    /// Sets or clears `keyword`.
-    pub fn set_keyword(mut self, keyword: Option<String>) -> Self {
-        self.input = self.input.set_keyword(keyword);
-        self
     }
 }
 
@@ -411,8 +345,9 @@ where
         DescribeGlobalDomainListOutput,
         ::tcmpp_api::SdkError<DescribeGlobalDomainListError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeGlobalDomainList>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeGlobalDomainList>(&input).await
     }
 }
 

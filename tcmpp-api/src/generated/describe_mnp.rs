@@ -119,9 +119,11 @@ impl DescribeMnpInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     platform_id: S1,
 }
@@ -130,6 +132,7 @@ impl DescribeMnpInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             platform_id: super::unset::PlatformId,
         }
@@ -142,37 +145,39 @@ impl Default for DescribeMnpInputBuilder {
     }
 }
 
-impl<S1> DescribeMnpInputBuilder<super::unset::MnpId, S1> {
+impl<C, S1> DescribeMnpInputBuilder<C, super::unset::MnpId, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> DescribeMnpInputBuilder<String, S1> {
+    ) -> DescribeMnpInputBuilder<C, String, S1> {
         DescribeMnpInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DescribeMnpInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DescribeMnpInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeMnpInputBuilder<S0, String> {
+    ) -> DescribeMnpInputBuilder<C, S0, String> {
         DescribeMnpInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DescribeMnpInputBuilder<S0, S1>
+impl<C, S0, S1> DescribeMnpInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -186,47 +191,20 @@ where
     }
 }
 
-/// A `DescribeMNP` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeMnpInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeMnpRequest<S0 = super::unset::MnpId, S1 = super::unset::PlatformId> {
-    client: ::tcmpp_api::Client,
-    input: DescribeMnpInputBuilder<S0, S1>,
-}
+/// A `DescribeMNP` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeMnpInputBuilder`] with a client, from `client.describe_mnp()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeMnpRequest<S0 = super::unset::MnpId, S1 = super::unset::PlatformId> = DescribeMnpInputBuilder<
+    ::tcmpp_api::Client,
+    S0,
+    S1,
+>;
 
-impl DescribeMnpRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeMnpRequest {
-            client,
-            input: DescribeMnpInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DescribeMnpRequest<super::unset::MnpId, S1> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(self, mnp_id: impl Into<String>) -> DescribeMnpRequest<String, S1> {
-        DescribeMnpRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0> DescribeMnpRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeMnpRequest<S0, String> {
-        DescribeMnpRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+impl<S0, S1> DescribeMnpInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(self, client: ::tcmpp_api::Client) -> DescribeMnpRequest<S0, S1> {
+        DescribeMnpInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -240,8 +218,9 @@ where
     pub async fn send(
         self,
     ) -> Result<DescribeMnpOutput, ::tcmpp_api::SdkError<DescribeMnpError>> {
-        let input = self.input.build();
-        self.client.call::<DescribeMnp>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeMnp>(&input).await
     }
 }
 

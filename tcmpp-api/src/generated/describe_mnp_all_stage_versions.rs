@@ -215,9 +215,11 @@ impl DescribeMnpAllStageVersionsInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpAllStageVersionsInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     platform_id: S1,
 }
@@ -226,6 +228,7 @@ impl DescribeMnpAllStageVersionsInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpAllStageVersionsInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             platform_id: super::unset::PlatformId,
         }
@@ -238,7 +241,7 @@ impl Default for DescribeMnpAllStageVersionsInputBuilder {
     }
 }
 
-impl<S1> DescribeMnpAllStageVersionsInputBuilder<super::unset::MnpId, S1> {
+impl<C, S1> DescribeMnpAllStageVersionsInputBuilder<C, super::unset::MnpId, S1> {
     /// Mini program ID
     ///
     /// Example: `"mpg9yjc0qbpkelik"`
@@ -247,15 +250,16 @@ impl<S1> DescribeMnpAllStageVersionsInputBuilder<super::unset::MnpId, S1> {
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> DescribeMnpAllStageVersionsInputBuilder<String, S1> {
+    ) -> DescribeMnpAllStageVersionsInputBuilder<C, String, S1> {
         DescribeMnpAllStageVersionsInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DescribeMnpAllStageVersionsInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DescribeMnpAllStageVersionsInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Example: `"T04257DS9431720WTAG"`
@@ -264,15 +268,16 @@ impl<S0> DescribeMnpAllStageVersionsInputBuilder<S0, super::unset::PlatformId> {
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeMnpAllStageVersionsInputBuilder<S0, String> {
+    ) -> DescribeMnpAllStageVersionsInputBuilder<C, S0, String> {
         DescribeMnpAllStageVersionsInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DescribeMnpAllStageVersionsInputBuilder<S0, S1>
+impl<C, S0, S1> DescribeMnpAllStageVersionsInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -286,57 +291,22 @@ where
     }
 }
 
-/// A `DescribeMNPAllStageVersions` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeMnpAllStageVersionsInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeMnpAllStageVersionsRequest<
+/// A `DescribeMNPAllStageVersions` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeMnpAllStageVersionsInputBuilder`] with a client, from `client.describe_mnp_all_stage_versions()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeMnpAllStageVersionsRequest<
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeMnpAllStageVersionsInputBuilder<S0, S1>,
-}
+> = DescribeMnpAllStageVersionsInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DescribeMnpAllStageVersionsRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeMnpAllStageVersionsRequest {
-            client,
-            input: DescribeMnpAllStageVersionsInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DescribeMnpAllStageVersionsRequest<super::unset::MnpId, S1> {
-    /// Mini program ID
-    ///
-    /// Example: `"mpg9yjc0qbpkelik"`
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
+impl<S0, S1> DescribeMnpAllStageVersionsInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_id: impl Into<String>,
-    ) -> DescribeMnpAllStageVersionsRequest<String, S1> {
-        DescribeMnpAllStageVersionsRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0> DescribeMnpAllStageVersionsRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Example: `"T04257DS9431720WTAG"`
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeMnpAllStageVersionsRequest<S0, String> {
-        DescribeMnpAllStageVersionsRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeMnpAllStageVersionsRequest<S0, S1> {
+        DescribeMnpAllStageVersionsInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -353,8 +323,9 @@ where
         DescribeMnpAllStageVersionsOutput,
         ::tcmpp_api::SdkError<DescribeMnpAllStageVersionsError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeMnpAllStageVersions>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeMnpAllStageVersions>(&input).await
     }
 }
 

@@ -221,10 +221,12 @@ impl DescribeMnpApprovalListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpApprovalListInputBuilder<
+    C = (),
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     offset: S0,
     limit: S1,
     platform_id: S2,
@@ -238,6 +240,7 @@ impl DescribeMnpApprovalListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpApprovalListInputBuilder {
+            __carrier: (),
             offset: super::unset::Offset,
             limit: super::unset::Limit,
             platform_id: super::unset::PlatformId,
@@ -255,15 +258,16 @@ impl Default for DescribeMnpApprovalListInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeMnpApprovalListInputBuilder<super::unset::Offset, S1, S2> {
+impl<C, S1, S2> DescribeMnpApprovalListInputBuilder<C, super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
     pub fn offset(
         self,
         offset: impl Into<i64>,
-    ) -> DescribeMnpApprovalListInputBuilder<i64, S1, S2> {
+    ) -> DescribeMnpApprovalListInputBuilder<C, i64, S1, S2> {
         DescribeMnpApprovalListInputBuilder {
+            __carrier: self.__carrier,
             offset: offset.into(),
             limit: self.limit,
             platform_id: self.platform_id,
@@ -275,15 +279,16 @@ impl<S1, S2> DescribeMnpApprovalListInputBuilder<super::unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeMnpApprovalListInputBuilder<S0, super::unset::Limit, S2> {
+impl<C, S0, S2> DescribeMnpApprovalListInputBuilder<C, S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
     pub fn limit(
         self,
         limit: impl Into<i64>,
-    ) -> DescribeMnpApprovalListInputBuilder<S0, i64, S2> {
+    ) -> DescribeMnpApprovalListInputBuilder<C, S0, i64, S2> {
         DescribeMnpApprovalListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: limit.into(),
             platform_id: self.platform_id,
@@ -295,15 +300,20 @@ impl<S0, S2> DescribeMnpApprovalListInputBuilder<S0, super::unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeMnpApprovalListInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<
+    C,
+    S0,
+    S1,
+> DescribeMnpApprovalListInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeMnpApprovalListInputBuilder<S0, S1, String> {
+    ) -> DescribeMnpApprovalListInputBuilder<C, S0, S1, String> {
         DescribeMnpApprovalListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             platform_id: platform_id.into(),
@@ -315,7 +325,7 @@ impl<S0, S1> DescribeMnpApprovalListInputBuilder<S0, S1, super::unset::PlatformI
     }
 }
 
-impl<S0, S1, S2> DescribeMnpApprovalListInputBuilder<S0, S1, S2> {
+impl<C, S0, S1, S2> DescribeMnpApprovalListInputBuilder<C, S0, S1, S2> {
     /// Approval status. 1: Processing; 2: Rejected; 3: Approved; 4 Cancelled
     ///
     /// Wire name: `ApprovalStatusList`.
@@ -381,7 +391,7 @@ impl<S0, S1, S2> DescribeMnpApprovalListInputBuilder<S0, S1, S2> {
     }
 }
 
-impl<S0, S1, S2> DescribeMnpApprovalListInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> DescribeMnpApprovalListInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -401,134 +411,29 @@ where
     }
 }
 
-/// A `DescribeMNPApprovalList` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeMnpApprovalListInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeMnpApprovalListRequest<
+/// A `DescribeMNPApprovalList` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeMnpApprovalListInputBuilder`] with a client, from `client.describe_mnp_approval_list()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeMnpApprovalListRequest<
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeMnpApprovalListInputBuilder<S0, S1, S2>,
-}
+> = DescribeMnpApprovalListInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl DescribeMnpApprovalListRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeMnpApprovalListRequest {
-            client,
-            input: DescribeMnpApprovalListInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> DescribeMnpApprovalListRequest<super::unset::Offset, S1, S2> {
-    /// Page offset
-    ///
-    /// Wire name: `Offset`.
-    pub fn offset(
+impl<S0, S1, S2> DescribeMnpApprovalListInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        offset: impl Into<i64>,
-    ) -> DescribeMnpApprovalListRequest<i64, S1, S2> {
-        DescribeMnpApprovalListRequest {
-            client: self.client,
-            input: self.input.offset(offset),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeMnpApprovalListRequest<S0, S1, S2> {
+        DescribeMnpApprovalListInputBuilder {
+            __carrier: client,
+            offset: self.offset,
+            limit: self.limit,
+            platform_id: self.platform_id,
+            approval_status_list: self.approval_status_list,
+            keyword: self.keyword,
+            application_id: self.application_id,
+            team_id: self.team_id,
         }
-    }
-}
-
-impl<S0, S2> DescribeMnpApprovalListRequest<S0, super::unset::Limit, S2> {
-    /// Number of results per page
-    ///
-    /// Wire name: `Limit`.
-    pub fn limit(
-        self,
-        limit: impl Into<i64>,
-    ) -> DescribeMnpApprovalListRequest<S0, i64, S2> {
-        DescribeMnpApprovalListRequest {
-            client: self.client,
-            input: self.input.limit(limit),
-        }
-    }
-}
-
-impl<S0, S1> DescribeMnpApprovalListRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeMnpApprovalListRequest<S0, S1, String> {
-        DescribeMnpApprovalListRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> DescribeMnpApprovalListRequest<S0, S1, S2> {
-    /// Approval status. 1: Processing; 2: Rejected; 3: Approved; 4 Cancelled
-    ///
-    /// Wire name: `ApprovalStatusList`.
-    pub fn approval_status_list<I: IntoIterator<Item = E>, E: Into<i64>>(
-        mut self,
-        approval_status_list: I,
-    ) -> Self {
-        self.input = self.input.approval_status_list(approval_status_list);
-        self
-    }
-
-    /// Sets or clears `approval_status_list`.
-    pub fn set_approval_status_list(
-        mut self,
-        approval_status_list: Option<Vec<i64>>,
-    ) -> Self {
-        self.input = self.input.set_approval_status_list(approval_status_list);
-        self
-    }
-
-    /// Keywords of the mini program name to search
-    ///
-    /// Wire name: `Keyword`.
-    pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
-        self.input = self.input.keyword(keyword);
-        self
-    }
-
-    /// Sets or clears `keyword`.
-    pub fn set_keyword(mut self, keyword: Option<String>) -> Self {
-        self.input = self.input.set_keyword(keyword);
-        self
-    }
-
-    /// Application ID
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
-        self.input = self.input.application_id(application_id);
-        self
-    }
-
-    /// Sets or clears `application_id`.
-    pub fn set_application_id(mut self, application_id: Option<String>) -> Self {
-        self.input = self.input.set_application_id(application_id);
-        self
-    }
-
-    /// Team ID
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.input = self.input.team_id(team_id);
-        self
-    }
-
-    /// Sets or clears `team_id`.
-    pub fn set_team_id(mut self, team_id: Option<String>) -> Self {
-        self.input = self.input.set_team_id(team_id);
-        self
     }
 }
 
@@ -545,8 +450,9 @@ where
         DescribeMnpApprovalListOutput,
         ::tcmpp_api::SdkError<DescribeMnpApprovalListError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeMnpApprovalList>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeMnpApprovalList>(&input).await
     }
 }
 

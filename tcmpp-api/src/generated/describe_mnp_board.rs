@@ -124,9 +124,11 @@ impl DescribeMnpBoardInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpBoardInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     platform_id: S1,
 }
@@ -135,6 +137,7 @@ impl DescribeMnpBoardInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpBoardInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             platform_id: super::unset::PlatformId,
         }
@@ -147,37 +150,39 @@ impl Default for DescribeMnpBoardInputBuilder {
     }
 }
 
-impl<S1> DescribeMnpBoardInputBuilder<super::unset::MnpId, S1> {
+impl<C, S1> DescribeMnpBoardInputBuilder<C, super::unset::MnpId, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> DescribeMnpBoardInputBuilder<String, S1> {
+    ) -> DescribeMnpBoardInputBuilder<C, String, S1> {
         DescribeMnpBoardInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DescribeMnpBoardInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DescribeMnpBoardInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeMnpBoardInputBuilder<S0, String> {
+    ) -> DescribeMnpBoardInputBuilder<C, S0, String> {
         DescribeMnpBoardInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DescribeMnpBoardInputBuilder<S0, S1>
+impl<C, S0, S1> DescribeMnpBoardInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -191,53 +196,22 @@ where
     }
 }
 
-/// A `DescribeMNPBoard` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeMnpBoardInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeMnpBoardRequest<
+/// A `DescribeMNPBoard` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeMnpBoardInputBuilder`] with a client, from `client.describe_mnp_board()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeMnpBoardRequest<
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeMnpBoardInputBuilder<S0, S1>,
-}
+> = DescribeMnpBoardInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DescribeMnpBoardRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeMnpBoardRequest {
-            client,
-            input: DescribeMnpBoardInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DescribeMnpBoardRequest<super::unset::MnpId, S1> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
+impl<S0, S1> DescribeMnpBoardInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_id: impl Into<String>,
-    ) -> DescribeMnpBoardRequest<String, S1> {
-        DescribeMnpBoardRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0> DescribeMnpBoardRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeMnpBoardRequest<S0, String> {
-        DescribeMnpBoardRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeMnpBoardRequest<S0, S1> {
+        DescribeMnpBoardInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -251,8 +225,9 @@ where
     pub async fn send(
         self,
     ) -> Result<DescribeMnpBoardOutput, ::tcmpp_api::SdkError<DescribeMnpBoardError>> {
-        let input = self.input.build();
-        self.client.call::<DescribeMnpBoard>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeMnpBoard>(&input).await
     }
 }
 

@@ -128,7 +128,8 @@ impl DescribeMnpCategoryInput {
 /// Required: `platform_id`. The type tracks which are set; `build` exists only once all are.
 #[derive(Clone, Debug)]
 #[must_use]
-pub struct DescribeMnpCategoryInputBuilder<S0 = super::unset::PlatformId> {
+pub struct DescribeMnpCategoryInputBuilder<C = (), S0 = super::unset::PlatformId> {
+    __carrier: C,
     platform_id: S0,
 }
 
@@ -136,6 +137,7 @@ impl DescribeMnpCategoryInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpCategoryInputBuilder {
+            __carrier: (),
             platform_id: super::unset::PlatformId,
         }
     }
@@ -147,21 +149,22 @@ impl Default for DescribeMnpCategoryInputBuilder {
     }
 }
 
-impl DescribeMnpCategoryInputBuilder<super::unset::PlatformId> {
+impl<C> DescribeMnpCategoryInputBuilder<C, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeMnpCategoryInputBuilder<String> {
+    ) -> DescribeMnpCategoryInputBuilder<C, String> {
         DescribeMnpCategoryInputBuilder {
+            __carrier: self.__carrier,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0> DescribeMnpCategoryInputBuilder<S0>
+impl<C, S0> DescribeMnpCategoryInputBuilder<C, S0>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
 {
@@ -173,35 +176,21 @@ where
     }
 }
 
-/// A `DescribeMNPCategory` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeMnpCategoryInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeMnpCategoryRequest<S0 = super::unset::PlatformId> {
-    client: ::tcmpp_api::Client,
-    input: DescribeMnpCategoryInputBuilder<S0>,
-}
+/// A `DescribeMNPCategory` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeMnpCategoryInputBuilder`] with a client, from `client.describe_mnp_category()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeMnpCategoryRequest<S0 = super::unset::PlatformId> = DescribeMnpCategoryInputBuilder<
+    ::tcmpp_api::Client,
+    S0,
+>;
 
-impl DescribeMnpCategoryRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeMnpCategoryRequest {
-            client,
-            input: DescribeMnpCategoryInputBuilder::new(),
-        }
-    }
-}
-
-impl DescribeMnpCategoryRequest<super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
+impl<S0> DescribeMnpCategoryInputBuilder<(), S0> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        platform_id: impl Into<String>,
-    ) -> DescribeMnpCategoryRequest<String> {
-        DescribeMnpCategoryRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeMnpCategoryRequest<S0> {
+        DescribeMnpCategoryInputBuilder {
+            __carrier: client,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -217,8 +206,9 @@ where
         DescribeMnpCategoryOutput,
         ::tcmpp_api::SdkError<DescribeMnpCategoryError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeMnpCategory>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeMnpCategory>(&input).await
     }
 }
 

@@ -119,9 +119,11 @@ impl DescribeMnpDetailInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpDetailInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     platform_id: S1,
 }
@@ -130,6 +132,7 @@ impl DescribeMnpDetailInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpDetailInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             platform_id: super::unset::PlatformId,
         }
@@ -142,37 +145,39 @@ impl Default for DescribeMnpDetailInputBuilder {
     }
 }
 
-impl<S1> DescribeMnpDetailInputBuilder<super::unset::MnpId, S1> {
+impl<C, S1> DescribeMnpDetailInputBuilder<C, super::unset::MnpId, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> DescribeMnpDetailInputBuilder<String, S1> {
+    ) -> DescribeMnpDetailInputBuilder<C, String, S1> {
         DescribeMnpDetailInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DescribeMnpDetailInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DescribeMnpDetailInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeMnpDetailInputBuilder<S0, String> {
+    ) -> DescribeMnpDetailInputBuilder<C, S0, String> {
         DescribeMnpDetailInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DescribeMnpDetailInputBuilder<S0, S1>
+impl<C, S0, S1> DescribeMnpDetailInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -186,53 +191,22 @@ where
     }
 }
 
-/// A `DescribeMNPDetail` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeMnpDetailInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeMnpDetailRequest<
+/// A `DescribeMNPDetail` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeMnpDetailInputBuilder`] with a client, from `client.describe_mnp_detail()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeMnpDetailRequest<
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeMnpDetailInputBuilder<S0, S1>,
-}
+> = DescribeMnpDetailInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DescribeMnpDetailRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeMnpDetailRequest {
-            client,
-            input: DescribeMnpDetailInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DescribeMnpDetailRequest<super::unset::MnpId, S1> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
+impl<S0, S1> DescribeMnpDetailInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_id: impl Into<String>,
-    ) -> DescribeMnpDetailRequest<String, S1> {
-        DescribeMnpDetailRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0> DescribeMnpDetailRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeMnpDetailRequest<S0, String> {
-        DescribeMnpDetailRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeMnpDetailRequest<S0, S1> {
+        DescribeMnpDetailInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -246,8 +220,9 @@ where
     pub async fn send(
         self,
     ) -> Result<DescribeMnpDetailOutput, ::tcmpp_api::SdkError<DescribeMnpDetailError>> {
-        let input = self.input.build();
-        self.client.call::<DescribeMnpDetail>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeMnpDetail>(&input).await
     }
 }
 

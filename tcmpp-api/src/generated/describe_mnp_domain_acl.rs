@@ -115,9 +115,11 @@ impl DescribeMnpDomainAclInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpDomainAclInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     platform_id: S1,
 }
@@ -126,6 +128,7 @@ impl DescribeMnpDomainAclInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpDomainAclInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             platform_id: super::unset::PlatformId,
         }
@@ -138,37 +141,39 @@ impl Default for DescribeMnpDomainAclInputBuilder {
     }
 }
 
-impl<S1> DescribeMnpDomainAclInputBuilder<super::unset::MnpId, S1> {
+impl<C, S1> DescribeMnpDomainAclInputBuilder<C, super::unset::MnpId, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> DescribeMnpDomainAclInputBuilder<String, S1> {
+    ) -> DescribeMnpDomainAclInputBuilder<C, String, S1> {
         DescribeMnpDomainAclInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DescribeMnpDomainAclInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DescribeMnpDomainAclInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeMnpDomainAclInputBuilder<S0, String> {
+    ) -> DescribeMnpDomainAclInputBuilder<C, S0, String> {
         DescribeMnpDomainAclInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DescribeMnpDomainAclInputBuilder<S0, S1>
+impl<C, S0, S1> DescribeMnpDomainAclInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -182,53 +187,22 @@ where
     }
 }
 
-/// A `DescribeMNPDomainACL` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeMnpDomainAclInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeMnpDomainAclRequest<
+/// A `DescribeMNPDomainACL` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeMnpDomainAclInputBuilder`] with a client, from `client.describe_mnp_domain_acl()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeMnpDomainAclRequest<
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeMnpDomainAclInputBuilder<S0, S1>,
-}
+> = DescribeMnpDomainAclInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DescribeMnpDomainAclRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeMnpDomainAclRequest {
-            client,
-            input: DescribeMnpDomainAclInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DescribeMnpDomainAclRequest<super::unset::MnpId, S1> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
+impl<S0, S1> DescribeMnpDomainAclInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_id: impl Into<String>,
-    ) -> DescribeMnpDomainAclRequest<String, S1> {
-        DescribeMnpDomainAclRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0> DescribeMnpDomainAclRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeMnpDomainAclRequest<S0, String> {
-        DescribeMnpDomainAclRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeMnpDomainAclRequest<S0, S1> {
+        DescribeMnpDomainAclInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -245,8 +219,9 @@ where
         DescribeMnpDomainAclOutput,
         ::tcmpp_api::SdkError<DescribeMnpDomainAclError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeMnpDomainAcl>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeMnpDomainAcl>(&input).await
     }
 }
 

@@ -181,10 +181,12 @@ impl DescribeMnpListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpListInputBuilder<
+    C = (),
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     offset: S0,
     limit: S1,
     platform_id: S2,
@@ -197,6 +199,7 @@ impl DescribeMnpListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpListInputBuilder {
+            __carrier: (),
             offset: super::unset::Offset,
             limit: super::unset::Limit,
             platform_id: super::unset::PlatformId,
@@ -213,15 +216,16 @@ impl Default for DescribeMnpListInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeMnpListInputBuilder<super::unset::Offset, S1, S2> {
+impl<C, S1, S2> DescribeMnpListInputBuilder<C, super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
     pub fn offset(
         self,
         offset: impl Into<i64>,
-    ) -> DescribeMnpListInputBuilder<i64, S1, S2> {
+    ) -> DescribeMnpListInputBuilder<C, i64, S1, S2> {
         DescribeMnpListInputBuilder {
+            __carrier: self.__carrier,
             offset: offset.into(),
             limit: self.limit,
             platform_id: self.platform_id,
@@ -232,15 +236,16 @@ impl<S1, S2> DescribeMnpListInputBuilder<super::unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeMnpListInputBuilder<S0, super::unset::Limit, S2> {
+impl<C, S0, S2> DescribeMnpListInputBuilder<C, S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
     pub fn limit(
         self,
         limit: impl Into<i64>,
-    ) -> DescribeMnpListInputBuilder<S0, i64, S2> {
+    ) -> DescribeMnpListInputBuilder<C, S0, i64, S2> {
         DescribeMnpListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: limit.into(),
             platform_id: self.platform_id,
@@ -251,15 +256,16 @@ impl<S0, S2> DescribeMnpListInputBuilder<S0, super::unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeMnpListInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMnpListInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeMnpListInputBuilder<S0, S1, String> {
+    ) -> DescribeMnpListInputBuilder<C, S0, S1, String> {
         DescribeMnpListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             platform_id: platform_id.into(),
@@ -270,7 +276,7 @@ impl<S0, S1> DescribeMnpListInputBuilder<S0, S1, super::unset::PlatformId> {
     }
 }
 
-impl<S0, S1, S2> DescribeMnpListInputBuilder<S0, S1, S2> {
+impl<C, S0, S1, S2> DescribeMnpListInputBuilder<C, S0, S1, S2> {
     /// Keywords for search (mini program name)
     ///
     /// Wire name: `Keyword`.
@@ -314,7 +320,7 @@ impl<S0, S1, S2> DescribeMnpListInputBuilder<S0, S1, S2> {
     }
 }
 
-impl<S0, S1, S2> DescribeMnpListInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> DescribeMnpListInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -333,108 +339,28 @@ where
     }
 }
 
-/// A `DescribeMNPList` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeMnpListInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeMnpListRequest<
+/// A `DescribeMNPList` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeMnpListInputBuilder`] with a client, from `client.describe_mnp_list()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeMnpListRequest<
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeMnpListInputBuilder<S0, S1, S2>,
-}
+> = DescribeMnpListInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl DescribeMnpListRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeMnpListRequest {
-            client,
-            input: DescribeMnpListInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> DescribeMnpListRequest<super::unset::Offset, S1, S2> {
-    /// Page offset
-    ///
-    /// Wire name: `Offset`.
-    pub fn offset(self, offset: impl Into<i64>) -> DescribeMnpListRequest<i64, S1, S2> {
-        DescribeMnpListRequest {
-            client: self.client,
-            input: self.input.offset(offset),
-        }
-    }
-}
-
-impl<S0, S2> DescribeMnpListRequest<S0, super::unset::Limit, S2> {
-    /// Number of results per page
-    ///
-    /// Wire name: `Limit`.
-    pub fn limit(self, limit: impl Into<i64>) -> DescribeMnpListRequest<S0, i64, S2> {
-        DescribeMnpListRequest {
-            client: self.client,
-            input: self.input.limit(limit),
-        }
-    }
-}
-
-impl<S0, S1> DescribeMnpListRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
+impl<S0, S1, S2> DescribeMnpListInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        platform_id: impl Into<String>,
-    ) -> DescribeMnpListRequest<S0, S1, String> {
-        DescribeMnpListRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeMnpListRequest<S0, S1, S2> {
+        DescribeMnpListInputBuilder {
+            __carrier: client,
+            offset: self.offset,
+            limit: self.limit,
+            platform_id: self.platform_id,
+            keyword: self.keyword,
+            team_id: self.team_id,
+            application_id: self.application_id,
         }
-    }
-}
-
-impl<S0, S1, S2> DescribeMnpListRequest<S0, S1, S2> {
-    /// Keywords for search (mini program name)
-    ///
-    /// Wire name: `Keyword`.
-    pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
-        self.input = self.input.keyword(keyword);
-        self
-    }
-
-    /// Sets or clears `keyword`.
-    pub fn set_keyword(mut self, keyword: Option<String>) -> Self {
-        self.input = self.input.set_keyword(keyword);
-        self
-    }
-
-    /// Team ID
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.input = self.input.team_id(team_id);
-        self
-    }
-
-    /// Sets or clears `team_id`.
-    pub fn set_team_id(mut self, team_id: Option<String>) -> Self {
-        self.input = self.input.set_team_id(team_id);
-        self
-    }
-
-    /// Application ID
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
-        self.input = self.input.application_id(application_id);
-        self
-    }
-
-    /// Sets or clears `application_id`.
-    pub fn set_application_id(mut self, application_id: Option<String>) -> Self {
-        self.input = self.input.set_application_id(application_id);
-        self
     }
 }
 
@@ -448,8 +374,9 @@ where
     pub async fn send(
         self,
     ) -> Result<DescribeMnpListOutput, ::tcmpp_api::SdkError<DescribeMnpListError>> {
-        let input = self.input.build();
-        self.client.call::<DescribeMnpList>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeMnpList>(&input).await
     }
 }
 

@@ -118,9 +118,11 @@ impl DescribeMnpManagerDetailInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpManagerDetailInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     platform_id: S1,
 }
@@ -129,6 +131,7 @@ impl DescribeMnpManagerDetailInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpManagerDetailInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             platform_id: super::unset::PlatformId,
         }
@@ -141,37 +144,39 @@ impl Default for DescribeMnpManagerDetailInputBuilder {
     }
 }
 
-impl<S1> DescribeMnpManagerDetailInputBuilder<super::unset::MnpId, S1> {
+impl<C, S1> DescribeMnpManagerDetailInputBuilder<C, super::unset::MnpId, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> DescribeMnpManagerDetailInputBuilder<String, S1> {
+    ) -> DescribeMnpManagerDetailInputBuilder<C, String, S1> {
         DescribeMnpManagerDetailInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DescribeMnpManagerDetailInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DescribeMnpManagerDetailInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeMnpManagerDetailInputBuilder<S0, String> {
+    ) -> DescribeMnpManagerDetailInputBuilder<C, S0, String> {
         DescribeMnpManagerDetailInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DescribeMnpManagerDetailInputBuilder<S0, S1>
+impl<C, S0, S1> DescribeMnpManagerDetailInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -185,53 +190,22 @@ where
     }
 }
 
-/// A `DescribeMNPManagerDetail` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeMnpManagerDetailInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeMnpManagerDetailRequest<
+/// A `DescribeMNPManagerDetail` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeMnpManagerDetailInputBuilder`] with a client, from `client.describe_mnp_manager_detail()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeMnpManagerDetailRequest<
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeMnpManagerDetailInputBuilder<S0, S1>,
-}
+> = DescribeMnpManagerDetailInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DescribeMnpManagerDetailRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeMnpManagerDetailRequest {
-            client,
-            input: DescribeMnpManagerDetailInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DescribeMnpManagerDetailRequest<super::unset::MnpId, S1> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
+impl<S0, S1> DescribeMnpManagerDetailInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_id: impl Into<String>,
-    ) -> DescribeMnpManagerDetailRequest<String, S1> {
-        DescribeMnpManagerDetailRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0> DescribeMnpManagerDetailRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeMnpManagerDetailRequest<S0, String> {
-        DescribeMnpManagerDetailRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeMnpManagerDetailRequest<S0, S1> {
+        DescribeMnpManagerDetailInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -248,8 +222,9 @@ where
         DescribeMnpManagerDetailOutput,
         ::tcmpp_api::SdkError<DescribeMnpManagerDetailError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeMnpManagerDetail>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeMnpManagerDetail>(&input).await
     }
 }
 

@@ -159,10 +159,12 @@ impl DescribeMnpManagerListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpManagerListInputBuilder<
+    C = (),
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     offset: S0,
     limit: S1,
     platform_id: S2,
@@ -174,6 +176,7 @@ impl DescribeMnpManagerListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpManagerListInputBuilder {
+            __carrier: (),
             offset: super::unset::Offset,
             limit: super::unset::Limit,
             platform_id: super::unset::PlatformId,
@@ -189,15 +192,16 @@ impl Default for DescribeMnpManagerListInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeMnpManagerListInputBuilder<super::unset::Offset, S1, S2> {
+impl<C, S1, S2> DescribeMnpManagerListInputBuilder<C, super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
     pub fn offset(
         self,
         offset: impl Into<i64>,
-    ) -> DescribeMnpManagerListInputBuilder<i64, S1, S2> {
+    ) -> DescribeMnpManagerListInputBuilder<C, i64, S1, S2> {
         DescribeMnpManagerListInputBuilder {
+            __carrier: self.__carrier,
             offset: offset.into(),
             limit: self.limit,
             platform_id: self.platform_id,
@@ -207,15 +211,16 @@ impl<S1, S2> DescribeMnpManagerListInputBuilder<super::unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeMnpManagerListInputBuilder<S0, super::unset::Limit, S2> {
+impl<C, S0, S2> DescribeMnpManagerListInputBuilder<C, S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
     pub fn limit(
         self,
         limit: impl Into<i64>,
-    ) -> DescribeMnpManagerListInputBuilder<S0, i64, S2> {
+    ) -> DescribeMnpManagerListInputBuilder<C, S0, i64, S2> {
         DescribeMnpManagerListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: limit.into(),
             platform_id: self.platform_id,
@@ -225,15 +230,16 @@ impl<S0, S2> DescribeMnpManagerListInputBuilder<S0, super::unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeMnpManagerListInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMnpManagerListInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeMnpManagerListInputBuilder<S0, S1, String> {
+    ) -> DescribeMnpManagerListInputBuilder<C, S0, S1, String> {
         DescribeMnpManagerListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             platform_id: platform_id.into(),
@@ -243,7 +249,7 @@ impl<S0, S1> DescribeMnpManagerListInputBuilder<S0, S1, super::unset::PlatformId
     }
 }
 
-impl<S0, S1, S2> DescribeMnpManagerListInputBuilder<S0, S1, S2> {
+impl<C, S0, S1, S2> DescribeMnpManagerListInputBuilder<C, S0, S1, S2> {
     /// Keywords for search (mini program name)
     ///
     /// Wire name: `Keyword`.
@@ -273,7 +279,7 @@ impl<S0, S1, S2> DescribeMnpManagerListInputBuilder<S0, S1, S2> {
     }
 }
 
-impl<S0, S1, S2> DescribeMnpManagerListInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> DescribeMnpManagerListInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -291,100 +297,27 @@ where
     }
 }
 
-/// A `DescribeMNPManagerList` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeMnpManagerListInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeMnpManagerListRequest<
+/// A `DescribeMNPManagerList` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeMnpManagerListInputBuilder`] with a client, from `client.describe_mnp_manager_list()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeMnpManagerListRequest<
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeMnpManagerListInputBuilder<S0, S1, S2>,
-}
+> = DescribeMnpManagerListInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl DescribeMnpManagerListRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeMnpManagerListRequest {
-            client,
-            input: DescribeMnpManagerListInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> DescribeMnpManagerListRequest<super::unset::Offset, S1, S2> {
-    /// Page offset
-    ///
-    /// Wire name: `Offset`.
-    pub fn offset(
+impl<S0, S1, S2> DescribeMnpManagerListInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        offset: impl Into<i64>,
-    ) -> DescribeMnpManagerListRequest<i64, S1, S2> {
-        DescribeMnpManagerListRequest {
-            client: self.client,
-            input: self.input.offset(offset),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeMnpManagerListRequest<S0, S1, S2> {
+        DescribeMnpManagerListInputBuilder {
+            __carrier: client,
+            offset: self.offset,
+            limit: self.limit,
+            platform_id: self.platform_id,
+            keyword: self.keyword,
+            team_id: self.team_id,
         }
-    }
-}
-
-impl<S0, S2> DescribeMnpManagerListRequest<S0, super::unset::Limit, S2> {
-    /// Number of results per page
-    ///
-    /// Wire name: `Limit`.
-    pub fn limit(
-        self,
-        limit: impl Into<i64>,
-    ) -> DescribeMnpManagerListRequest<S0, i64, S2> {
-        DescribeMnpManagerListRequest {
-            client: self.client,
-            input: self.input.limit(limit),
-        }
-    }
-}
-
-impl<S0, S1> DescribeMnpManagerListRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeMnpManagerListRequest<S0, S1, String> {
-        DescribeMnpManagerListRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> DescribeMnpManagerListRequest<S0, S1, S2> {
-    /// Keywords for search (mini program name)
-    ///
-    /// Wire name: `Keyword`.
-    pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
-        self.input = self.input.keyword(keyword);
-        self
-    }
-
-    /// Sets or clears `keyword`.
-    pub fn set_keyword(mut self, keyword: Option<String>) -> Self {
-        self.input = self.input.set_keyword(keyword);
-        self
-    }
-
-    /// Team ID
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.input = self.input.team_id(team_id);
-        self
-    }
-
-    /// Sets or clears `team_id`.
-    pub fn set_team_id(mut self, team_id: Option<String>) -> Self {
-        self.input = self.input.set_team_id(team_id);
-        self
     }
 }
 
@@ -401,8 +334,9 @@ where
         DescribeMnpManagerListOutput,
         ::tcmpp_api::SdkError<DescribeMnpManagerListError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeMnpManagerList>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeMnpManagerList>(&input).await
     }
 }
 

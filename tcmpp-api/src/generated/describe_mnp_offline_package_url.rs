@@ -108,9 +108,11 @@ impl DescribeMnpOfflinePackageUrlInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpOfflinePackageUrlInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     platform_id: S1,
 }
@@ -119,6 +121,7 @@ impl DescribeMnpOfflinePackageUrlInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpOfflinePackageUrlInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             platform_id: super::unset::PlatformId,
         }
@@ -131,37 +134,39 @@ impl Default for DescribeMnpOfflinePackageUrlInputBuilder {
     }
 }
 
-impl<S1> DescribeMnpOfflinePackageUrlInputBuilder<super::unset::MnpId, S1> {
+impl<C, S1> DescribeMnpOfflinePackageUrlInputBuilder<C, super::unset::MnpId, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> DescribeMnpOfflinePackageUrlInputBuilder<String, S1> {
+    ) -> DescribeMnpOfflinePackageUrlInputBuilder<C, String, S1> {
         DescribeMnpOfflinePackageUrlInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DescribeMnpOfflinePackageUrlInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DescribeMnpOfflinePackageUrlInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeMnpOfflinePackageUrlInputBuilder<S0, String> {
+    ) -> DescribeMnpOfflinePackageUrlInputBuilder<C, S0, String> {
         DescribeMnpOfflinePackageUrlInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DescribeMnpOfflinePackageUrlInputBuilder<S0, S1>
+impl<C, S0, S1> DescribeMnpOfflinePackageUrlInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -175,53 +180,22 @@ where
     }
 }
 
-/// A `DescribeMNPOfflinePackageURL` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeMnpOfflinePackageUrlInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeMnpOfflinePackageUrlRequest<
+/// A `DescribeMNPOfflinePackageURL` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeMnpOfflinePackageUrlInputBuilder`] with a client, from `client.describe_mnp_offline_package_url()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeMnpOfflinePackageUrlRequest<
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeMnpOfflinePackageUrlInputBuilder<S0, S1>,
-}
+> = DescribeMnpOfflinePackageUrlInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DescribeMnpOfflinePackageUrlRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeMnpOfflinePackageUrlRequest {
-            client,
-            input: DescribeMnpOfflinePackageUrlInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DescribeMnpOfflinePackageUrlRequest<super::unset::MnpId, S1> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
+impl<S0, S1> DescribeMnpOfflinePackageUrlInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_id: impl Into<String>,
-    ) -> DescribeMnpOfflinePackageUrlRequest<String, S1> {
-        DescribeMnpOfflinePackageUrlRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0> DescribeMnpOfflinePackageUrlRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeMnpOfflinePackageUrlRequest<S0, String> {
-        DescribeMnpOfflinePackageUrlRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeMnpOfflinePackageUrlRequest<S0, S1> {
+        DescribeMnpOfflinePackageUrlInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -238,8 +212,9 @@ where
         DescribeMnpOfflinePackageUrlOutput,
         ::tcmpp_api::SdkError<DescribeMnpOfflinePackageUrlError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeMnpOfflinePackageUrl>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeMnpOfflinePackageUrl>(&input).await
     }
 }
 

@@ -129,10 +129,12 @@ impl DescribeMnpPreviewInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpPreviewInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::MnpVersionId,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     mnp_version_id: S1,
     platform_id: S2,
@@ -142,6 +144,7 @@ impl DescribeMnpPreviewInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpPreviewInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             mnp_version_id: super::unset::MnpVersionId,
             platform_id: super::unset::PlatformId,
@@ -155,15 +158,16 @@ impl Default for DescribeMnpPreviewInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeMnpPreviewInputBuilder<super::unset::MnpId, S1, S2> {
+impl<C, S1, S2> DescribeMnpPreviewInputBuilder<C, super::unset::MnpId, S1, S2> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> DescribeMnpPreviewInputBuilder<String, S1, S2> {
+    ) -> DescribeMnpPreviewInputBuilder<C, String, S1, S2> {
         DescribeMnpPreviewInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             mnp_version_id: self.mnp_version_id,
             platform_id: self.platform_id,
@@ -171,15 +175,16 @@ impl<S1, S2> DescribeMnpPreviewInputBuilder<super::unset::MnpId, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeMnpPreviewInputBuilder<S0, super::unset::MnpVersionId, S2> {
+impl<C, S0, S2> DescribeMnpPreviewInputBuilder<C, S0, super::unset::MnpVersionId, S2> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
     pub fn mnp_version_id(
         self,
         mnp_version_id: impl Into<i64>,
-    ) -> DescribeMnpPreviewInputBuilder<S0, i64, S2> {
+    ) -> DescribeMnpPreviewInputBuilder<C, S0, i64, S2> {
         DescribeMnpPreviewInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             mnp_version_id: mnp_version_id.into(),
             platform_id: self.platform_id,
@@ -187,15 +192,16 @@ impl<S0, S2> DescribeMnpPreviewInputBuilder<S0, super::unset::MnpVersionId, S2> 
     }
 }
 
-impl<S0, S1> DescribeMnpPreviewInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMnpPreviewInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeMnpPreviewInputBuilder<S0, S1, String> {
+    ) -> DescribeMnpPreviewInputBuilder<C, S0, S1, String> {
         DescribeMnpPreviewInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             mnp_version_id: self.mnp_version_id,
             platform_id: platform_id.into(),
@@ -203,7 +209,7 @@ impl<S0, S1> DescribeMnpPreviewInputBuilder<S0, S1, super::unset::PlatformId> {
     }
 }
 
-impl<S0, S1, S2> DescribeMnpPreviewInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> DescribeMnpPreviewInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -219,69 +225,24 @@ where
     }
 }
 
-/// A `DescribeMNPPreview` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeMnpPreviewInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeMnpPreviewRequest<
+/// A `DescribeMNPPreview` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeMnpPreviewInputBuilder`] with a client, from `client.describe_mnp_preview()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeMnpPreviewRequest<
     S0 = super::unset::MnpId,
     S1 = super::unset::MnpVersionId,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeMnpPreviewInputBuilder<S0, S1, S2>,
-}
+> = DescribeMnpPreviewInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl DescribeMnpPreviewRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeMnpPreviewRequest {
-            client,
-            input: DescribeMnpPreviewInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> DescribeMnpPreviewRequest<super::unset::MnpId, S1, S2> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
+impl<S0, S1, S2> DescribeMnpPreviewInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_id: impl Into<String>,
-    ) -> DescribeMnpPreviewRequest<String, S1, S2> {
-        DescribeMnpPreviewRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0, S2> DescribeMnpPreviewRequest<S0, super::unset::MnpVersionId, S2> {
-    /// Mini program version ID
-    ///
-    /// Wire name: `MNPVersionId`.
-    pub fn mnp_version_id(
-        self,
-        mnp_version_id: impl Into<i64>,
-    ) -> DescribeMnpPreviewRequest<S0, i64, S2> {
-        DescribeMnpPreviewRequest {
-            client: self.client,
-            input: self.input.mnp_version_id(mnp_version_id),
-        }
-    }
-}
-
-impl<S0, S1> DescribeMnpPreviewRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeMnpPreviewRequest<S0, S1, String> {
-        DescribeMnpPreviewRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeMnpPreviewRequest<S0, S1, S2> {
+        DescribeMnpPreviewInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            mnp_version_id: self.mnp_version_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -299,8 +260,9 @@ where
         DescribeMnpPreviewOutput,
         ::tcmpp_api::SdkError<DescribeMnpPreviewError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeMnpPreview>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeMnpPreview>(&input).await
     }
 }
 

@@ -106,9 +106,11 @@ impl DescribeMnpPrivacyInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpPrivacyInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     platform_id: S1,
 }
@@ -117,6 +119,7 @@ impl DescribeMnpPrivacyInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpPrivacyInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             platform_id: super::unset::PlatformId,
         }
@@ -129,37 +132,39 @@ impl Default for DescribeMnpPrivacyInputBuilder {
     }
 }
 
-impl<S1> DescribeMnpPrivacyInputBuilder<super::unset::MnpId, S1> {
+impl<C, S1> DescribeMnpPrivacyInputBuilder<C, super::unset::MnpId, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> DescribeMnpPrivacyInputBuilder<String, S1> {
+    ) -> DescribeMnpPrivacyInputBuilder<C, String, S1> {
         DescribeMnpPrivacyInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DescribeMnpPrivacyInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DescribeMnpPrivacyInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeMnpPrivacyInputBuilder<S0, String> {
+    ) -> DescribeMnpPrivacyInputBuilder<C, S0, String> {
         DescribeMnpPrivacyInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DescribeMnpPrivacyInputBuilder<S0, S1>
+impl<C, S0, S1> DescribeMnpPrivacyInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -173,53 +178,22 @@ where
     }
 }
 
-/// A `DescribeMNPPrivacy` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeMnpPrivacyInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeMnpPrivacyRequest<
+/// A `DescribeMNPPrivacy` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeMnpPrivacyInputBuilder`] with a client, from `client.describe_mnp_privacy()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeMnpPrivacyRequest<
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeMnpPrivacyInputBuilder<S0, S1>,
-}
+> = DescribeMnpPrivacyInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DescribeMnpPrivacyRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeMnpPrivacyRequest {
-            client,
-            input: DescribeMnpPrivacyInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DescribeMnpPrivacyRequest<super::unset::MnpId, S1> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
+impl<S0, S1> DescribeMnpPrivacyInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_id: impl Into<String>,
-    ) -> DescribeMnpPrivacyRequest<String, S1> {
-        DescribeMnpPrivacyRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0> DescribeMnpPrivacyRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeMnpPrivacyRequest<S0, String> {
-        DescribeMnpPrivacyRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeMnpPrivacyRequest<S0, S1> {
+        DescribeMnpPrivacyInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -236,8 +210,9 @@ where
         DescribeMnpPrivacyOutput,
         ::tcmpp_api::SdkError<DescribeMnpPrivacyError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeMnpPrivacy>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeMnpPrivacy>(&input).await
     }
 }
 

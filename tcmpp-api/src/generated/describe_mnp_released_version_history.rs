@@ -145,9 +145,11 @@ impl DescribeMnpReleasedVersionHistoryInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpReleasedVersionHistoryInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     platform_id: S1,
 }
@@ -156,6 +158,7 @@ impl DescribeMnpReleasedVersionHistoryInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpReleasedVersionHistoryInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             platform_id: super::unset::PlatformId,
         }
@@ -168,37 +171,42 @@ impl Default for DescribeMnpReleasedVersionHistoryInputBuilder {
     }
 }
 
-impl<S1> DescribeMnpReleasedVersionHistoryInputBuilder<super::unset::MnpId, S1> {
+impl<C, S1> DescribeMnpReleasedVersionHistoryInputBuilder<C, super::unset::MnpId, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> DescribeMnpReleasedVersionHistoryInputBuilder<String, S1> {
+    ) -> DescribeMnpReleasedVersionHistoryInputBuilder<C, String, S1> {
         DescribeMnpReleasedVersionHistoryInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DescribeMnpReleasedVersionHistoryInputBuilder<S0, super::unset::PlatformId> {
+impl<
+    C,
+    S0,
+> DescribeMnpReleasedVersionHistoryInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeMnpReleasedVersionHistoryInputBuilder<S0, String> {
+    ) -> DescribeMnpReleasedVersionHistoryInputBuilder<C, S0, String> {
         DescribeMnpReleasedVersionHistoryInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DescribeMnpReleasedVersionHistoryInputBuilder<S0, S1>
+impl<C, S0, S1> DescribeMnpReleasedVersionHistoryInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -212,53 +220,22 @@ where
     }
 }
 
-/// A `DescribeMNPReleasedVersionHistory` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeMnpReleasedVersionHistoryInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeMnpReleasedVersionHistoryRequest<
+/// A `DescribeMNPReleasedVersionHistory` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeMnpReleasedVersionHistoryInputBuilder`] with a client, from `client.describe_mnp_released_version_history()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeMnpReleasedVersionHistoryRequest<
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeMnpReleasedVersionHistoryInputBuilder<S0, S1>,
-}
+> = DescribeMnpReleasedVersionHistoryInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DescribeMnpReleasedVersionHistoryRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeMnpReleasedVersionHistoryRequest {
-            client,
-            input: DescribeMnpReleasedVersionHistoryInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DescribeMnpReleasedVersionHistoryRequest<super::unset::MnpId, S1> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
+impl<S0, S1> DescribeMnpReleasedVersionHistoryInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_id: impl Into<String>,
-    ) -> DescribeMnpReleasedVersionHistoryRequest<String, S1> {
-        DescribeMnpReleasedVersionHistoryRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0> DescribeMnpReleasedVersionHistoryRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeMnpReleasedVersionHistoryRequest<S0, String> {
-        DescribeMnpReleasedVersionHistoryRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeMnpReleasedVersionHistoryRequest<S0, S1> {
+        DescribeMnpReleasedVersionHistoryInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -275,8 +252,9 @@ where
         DescribeMnpReleasedVersionHistoryOutput,
         ::tcmpp_api::SdkError<DescribeMnpReleasedVersionHistoryError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeMnpReleasedVersionHistory>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeMnpReleasedVersionHistory>(&input).await
     }
 }
 

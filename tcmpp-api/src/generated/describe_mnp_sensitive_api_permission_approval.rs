@@ -114,9 +114,11 @@ impl DescribeMnpSensitiveApiPermissionApprovalInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpSensitiveApiPermissionApprovalInputBuilder<
+    C = (),
     S0 = super::unset::ApprovalNo,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     approval_no: S0,
     platform_id: S1,
 }
@@ -125,6 +127,7 @@ impl DescribeMnpSensitiveApiPermissionApprovalInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpSensitiveApiPermissionApprovalInputBuilder {
+            __carrier: (),
             approval_no: super::unset::ApprovalNo,
             platform_id: super::unset::PlatformId,
         }
@@ -138,16 +141,22 @@ impl Default for DescribeMnpSensitiveApiPermissionApprovalInputBuilder {
 }
 
 impl<
+    C,
     S1,
-> DescribeMnpSensitiveApiPermissionApprovalInputBuilder<super::unset::ApprovalNo, S1> {
+> DescribeMnpSensitiveApiPermissionApprovalInputBuilder<
+    C,
+    super::unset::ApprovalNo,
+    S1,
+> {
     /// Approval request number
     ///
     /// Wire name: `ApprovalNo`.
     pub fn approval_no(
         self,
         approval_no: impl Into<String>,
-    ) -> DescribeMnpSensitiveApiPermissionApprovalInputBuilder<String, S1> {
+    ) -> DescribeMnpSensitiveApiPermissionApprovalInputBuilder<C, String, S1> {
         DescribeMnpSensitiveApiPermissionApprovalInputBuilder {
+            __carrier: self.__carrier,
             approval_no: approval_no.into(),
             platform_id: self.platform_id,
         }
@@ -155,23 +164,29 @@ impl<
 }
 
 impl<
+    C,
     S0,
-> DescribeMnpSensitiveApiPermissionApprovalInputBuilder<S0, super::unset::PlatformId> {
+> DescribeMnpSensitiveApiPermissionApprovalInputBuilder<
+    C,
+    S0,
+    super::unset::PlatformId,
+> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeMnpSensitiveApiPermissionApprovalInputBuilder<S0, String> {
+    ) -> DescribeMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, String> {
         DescribeMnpSensitiveApiPermissionApprovalInputBuilder {
+            __carrier: self.__carrier,
             approval_no: self.approval_no,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DescribeMnpSensitiveApiPermissionApprovalInputBuilder<S0, S1>
+impl<C, S0, S1> DescribeMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -185,53 +200,22 @@ where
     }
 }
 
-/// A `DescribeMNPSensitiveAPIPermissionApproval` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeMnpSensitiveApiPermissionApprovalInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeMnpSensitiveApiPermissionApprovalRequest<
+/// A `DescribeMNPSensitiveAPIPermissionApproval` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeMnpSensitiveApiPermissionApprovalInputBuilder`] with a client, from `client.describe_mnp_sensitive_api_permission_approval()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeMnpSensitiveApiPermissionApprovalRequest<
     S0 = super::unset::ApprovalNo,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeMnpSensitiveApiPermissionApprovalInputBuilder<S0, S1>,
-}
+> = DescribeMnpSensitiveApiPermissionApprovalInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DescribeMnpSensitiveApiPermissionApprovalRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeMnpSensitiveApiPermissionApprovalRequest {
-            client,
-            input: DescribeMnpSensitiveApiPermissionApprovalInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DescribeMnpSensitiveApiPermissionApprovalRequest<super::unset::ApprovalNo, S1> {
-    /// Approval request number
-    ///
-    /// Wire name: `ApprovalNo`.
-    pub fn approval_no(
+impl<S0, S1> DescribeMnpSensitiveApiPermissionApprovalInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        approval_no: impl Into<String>,
-    ) -> DescribeMnpSensitiveApiPermissionApprovalRequest<String, S1> {
-        DescribeMnpSensitiveApiPermissionApprovalRequest {
-            client: self.client,
-            input: self.input.approval_no(approval_no),
-        }
-    }
-}
-
-impl<S0> DescribeMnpSensitiveApiPermissionApprovalRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeMnpSensitiveApiPermissionApprovalRequest<S0, String> {
-        DescribeMnpSensitiveApiPermissionApprovalRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeMnpSensitiveApiPermissionApprovalRequest<S0, S1> {
+        DescribeMnpSensitiveApiPermissionApprovalInputBuilder {
+            __carrier: client,
+            approval_no: self.approval_no,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -248,8 +232,9 @@ where
         DescribeMnpSensitiveApiPermissionApprovalOutput,
         ::tcmpp_api::SdkError<DescribeMnpSensitiveApiPermissionApprovalError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeMnpSensitiveApiPermissionApproval>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeMnpSensitiveApiPermissionApproval>(&input).await
     }
 }
 

@@ -174,10 +174,12 @@ impl DescribeMnpSensitiveApiPermissionApprovalListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<
+    C = (),
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     offset: S0,
     limit: S1,
     platform_id: S2,
@@ -189,6 +191,7 @@ impl DescribeMnpSensitiveApiPermissionApprovalListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpSensitiveApiPermissionApprovalListInputBuilder {
+            __carrier: (),
             offset: super::unset::Offset,
             limit: super::unset::Limit,
             platform_id: super::unset::PlatformId,
@@ -205,9 +208,11 @@ impl Default for DescribeMnpSensitiveApiPermissionApprovalListInputBuilder {
 }
 
 impl<
+    C,
     S1,
     S2,
 > DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<
+    C,
     super::unset::Offset,
     S1,
     S2,
@@ -218,8 +223,9 @@ impl<
     pub fn offset(
         self,
         offset: impl Into<i64>,
-    ) -> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<i64, S1, S2> {
+    ) -> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<C, i64, S1, S2> {
         DescribeMnpSensitiveApiPermissionApprovalListInputBuilder {
+            __carrier: self.__carrier,
             offset: offset.into(),
             limit: self.limit,
             platform_id: self.platform_id,
@@ -230,9 +236,11 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S2,
 > DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<
+    C,
     S0,
     super::unset::Limit,
     S2,
@@ -243,8 +251,9 @@ impl<
     pub fn limit(
         self,
         limit: impl Into<i64>,
-    ) -> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<S0, i64, S2> {
+    ) -> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<C, S0, i64, S2> {
         DescribeMnpSensitiveApiPermissionApprovalListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: limit.into(),
             platform_id: self.platform_id,
@@ -255,9 +264,11 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
 > DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<
+    C,
     S0,
     S1,
     super::unset::PlatformId,
@@ -268,8 +279,9 @@ impl<
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<S0, S1, String> {
+    ) -> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<C, S0, S1, String> {
         DescribeMnpSensitiveApiPermissionApprovalListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             platform_id: platform_id.into(),
@@ -279,7 +291,12 @@ impl<
     }
 }
 
-impl<S0, S1, S2> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<S0, S1, S2> {
+impl<
+    C,
+    S0,
+    S1,
+    S2,
+> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<C, S0, S1, S2> {
     /// Approval status. 1: Processing; 20: Rejected; 30: Approved
     ///
     /// Wire name: `ApprovalStatusList`.
@@ -317,7 +334,12 @@ impl<S0, S1, S2> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<S0, S
     }
 }
 
-impl<S0, S1, S2> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<S0, S1, S2>
+impl<
+    C,
+    S0,
+    S1,
+    S2,
+> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -335,119 +357,36 @@ where
     }
 }
 
-/// A `DescribeMNPSensitiveAPIPermissionApprovalList` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeMnpSensitiveApiPermissionApprovalListInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeMnpSensitiveApiPermissionApprovalListRequest<
+/// A `DescribeMNPSensitiveAPIPermissionApprovalList` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeMnpSensitiveApiPermissionApprovalListInputBuilder`] with a client, from `client.describe_mnp_sensitive_api_permission_approval_list()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeMnpSensitiveApiPermissionApprovalListRequest<
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<S0, S1, S2>,
-}
-
-impl DescribeMnpSensitiveApiPermissionApprovalListRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeMnpSensitiveApiPermissionApprovalListRequest {
-            client,
-            input: DescribeMnpSensitiveApiPermissionApprovalListInputBuilder::new(),
-        }
-    }
-}
-
-impl<
+> = DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<
+    ::tcmpp_api::Client,
+    S0,
     S1,
     S2,
-> DescribeMnpSensitiveApiPermissionApprovalListRequest<super::unset::Offset, S1, S2> {
-    /// Page offset
-    ///
-    /// Wire name: `Offset`.
-    pub fn offset(
-        self,
-        offset: impl Into<i64>,
-    ) -> DescribeMnpSensitiveApiPermissionApprovalListRequest<i64, S1, S2> {
-        DescribeMnpSensitiveApiPermissionApprovalListRequest {
-            client: self.client,
-            input: self.input.offset(offset),
-        }
-    }
-}
+>;
 
 impl<
     S0,
+    S1,
     S2,
-> DescribeMnpSensitiveApiPermissionApprovalListRequest<S0, super::unset::Limit, S2> {
-    /// Number of results per page
-    ///
-    /// Wire name: `Limit`.
-    pub fn limit(
+> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        limit: impl Into<i64>,
-    ) -> DescribeMnpSensitiveApiPermissionApprovalListRequest<S0, i64, S2> {
-        DescribeMnpSensitiveApiPermissionApprovalListRequest {
-            client: self.client,
-            input: self.input.limit(limit),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeMnpSensitiveApiPermissionApprovalListRequest<S0, S1, S2> {
+        DescribeMnpSensitiveApiPermissionApprovalListInputBuilder {
+            __carrier: client,
+            offset: self.offset,
+            limit: self.limit,
+            platform_id: self.platform_id,
+            approval_status_list: self.approval_status_list,
+            keyword: self.keyword,
         }
-    }
-}
-
-impl<
-    S0,
-    S1,
-> DescribeMnpSensitiveApiPermissionApprovalListRequest<
-    S0,
-    S1,
-    super::unset::PlatformId,
-> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeMnpSensitiveApiPermissionApprovalListRequest<S0, S1, String> {
-        DescribeMnpSensitiveApiPermissionApprovalListRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> DescribeMnpSensitiveApiPermissionApprovalListRequest<S0, S1, S2> {
-    /// Approval status. 1: Processing; 20: Rejected; 30: Approved
-    ///
-    /// Wire name: `ApprovalStatusList`.
-    pub fn approval_status_list<I: IntoIterator<Item = E>, E: Into<i64>>(
-        mut self,
-        approval_status_list: I,
-    ) -> Self {
-        self.input = self.input.approval_status_list(approval_status_list);
-        self
-    }
-
-    /// Sets or clears `approval_status_list`.
-    pub fn set_approval_status_list(
-        mut self,
-        approval_status_list: Option<Vec<i64>>,
-    ) -> Self {
-        self.input = self.input.set_approval_status_list(approval_status_list);
-        self
-    }
-
-    /// Keywords for search (API name, API method or application name)
-    ///
-    /// Wire name: `Keyword`.
-    pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
-        self.input = self.input.keyword(keyword);
-        self
-    }
-
-    /// Sets or clears `keyword`.
-    pub fn set_keyword(mut self, keyword: Option<String>) -> Self {
-        self.input = self.input.set_keyword(keyword);
-        self
     }
 }
 
@@ -464,8 +403,9 @@ where
         DescribeMnpSensitiveApiPermissionApprovalListOutput,
         ::tcmpp_api::SdkError<DescribeMnpSensitiveApiPermissionApprovalListError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeMnpSensitiveApiPermissionApprovalList>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeMnpSensitiveApiPermissionApprovalList>(&input).await
     }
 }
 

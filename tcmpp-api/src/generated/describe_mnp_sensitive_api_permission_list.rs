@@ -180,11 +180,13 @@ impl DescribeMnpSensitiveApiPermissionListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpSensitiveApiPermissionListInputBuilder<
+    C = (),
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::MnpId,
     S3 = super::unset::PlatformId,
 > {
+    __carrier: C,
     offset: S0,
     limit: S1,
     mnp_id: S2,
@@ -197,6 +199,7 @@ impl DescribeMnpSensitiveApiPermissionListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpSensitiveApiPermissionListInputBuilder {
+            __carrier: (),
             offset: super::unset::Offset,
             limit: super::unset::Limit,
             mnp_id: super::unset::MnpId,
@@ -214,18 +217,26 @@ impl Default for DescribeMnpSensitiveApiPermissionListInputBuilder {
 }
 
 impl<
+    C,
     S1,
     S2,
     S3,
-> DescribeMnpSensitiveApiPermissionListInputBuilder<super::unset::Offset, S1, S2, S3> {
+> DescribeMnpSensitiveApiPermissionListInputBuilder<
+    C,
+    super::unset::Offset,
+    S1,
+    S2,
+    S3,
+> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
     pub fn offset(
         self,
         offset: impl Into<i64>,
-    ) -> DescribeMnpSensitiveApiPermissionListInputBuilder<i64, S1, S2, S3> {
+    ) -> DescribeMnpSensitiveApiPermissionListInputBuilder<C, i64, S1, S2, S3> {
         DescribeMnpSensitiveApiPermissionListInputBuilder {
+            __carrier: self.__carrier,
             offset: offset.into(),
             limit: self.limit,
             mnp_id: self.mnp_id,
@@ -237,18 +248,20 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S2,
     S3,
-> DescribeMnpSensitiveApiPermissionListInputBuilder<S0, super::unset::Limit, S2, S3> {
+> DescribeMnpSensitiveApiPermissionListInputBuilder<C, S0, super::unset::Limit, S2, S3> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
     pub fn limit(
         self,
         limit: impl Into<i64>,
-    ) -> DescribeMnpSensitiveApiPermissionListInputBuilder<S0, i64, S2, S3> {
+    ) -> DescribeMnpSensitiveApiPermissionListInputBuilder<C, S0, i64, S2, S3> {
         DescribeMnpSensitiveApiPermissionListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: limit.into(),
             mnp_id: self.mnp_id,
@@ -260,18 +273,20 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S3,
-> DescribeMnpSensitiveApiPermissionListInputBuilder<S0, S1, super::unset::MnpId, S3> {
+> DescribeMnpSensitiveApiPermissionListInputBuilder<C, S0, S1, super::unset::MnpId, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> DescribeMnpSensitiveApiPermissionListInputBuilder<S0, S1, String, S3> {
+    ) -> DescribeMnpSensitiveApiPermissionListInputBuilder<C, S0, S1, String, S3> {
         DescribeMnpSensitiveApiPermissionListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             mnp_id: mnp_id.into(),
@@ -283,10 +298,12 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
 > DescribeMnpSensitiveApiPermissionListInputBuilder<
+    C,
     S0,
     S1,
     S2,
@@ -298,8 +315,9 @@ impl<
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeMnpSensitiveApiPermissionListInputBuilder<S0, S1, S2, String> {
+    ) -> DescribeMnpSensitiveApiPermissionListInputBuilder<C, S0, S1, S2, String> {
         DescribeMnpSensitiveApiPermissionListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             mnp_id: self.mnp_id,
@@ -310,7 +328,13 @@ impl<
     }
 }
 
-impl<S0, S1, S2, S3> DescribeMnpSensitiveApiPermissionListInputBuilder<S0, S1, S2, S3> {
+impl<
+    C,
+    S0,
+    S1,
+    S2,
+    S3,
+> DescribeMnpSensitiveApiPermissionListInputBuilder<C, S0, S1, S2, S3> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
@@ -340,7 +364,13 @@ impl<S0, S1, S2, S3> DescribeMnpSensitiveApiPermissionListInputBuilder<S0, S1, S
     }
 }
 
-impl<S0, S1, S2, S3> DescribeMnpSensitiveApiPermissionListInputBuilder<S0, S1, S2, S3>
+impl<
+    C,
+    S0,
+    S1,
+    S2,
+    S3,
+> DescribeMnpSensitiveApiPermissionListInputBuilder<C, S0, S1, S2, S3>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -360,132 +390,40 @@ where
     }
 }
 
-/// A `DescribeMNPSensitiveAPIPermissionList` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeMnpSensitiveApiPermissionListInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeMnpSensitiveApiPermissionListRequest<
+/// A `DescribeMNPSensitiveAPIPermissionList` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeMnpSensitiveApiPermissionListInputBuilder`] with a client, from `client.describe_mnp_sensitive_api_permission_list()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeMnpSensitiveApiPermissionListRequest<
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::MnpId,
     S3 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeMnpSensitiveApiPermissionListInputBuilder<S0, S1, S2, S3>,
-}
-
-impl DescribeMnpSensitiveApiPermissionListRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeMnpSensitiveApiPermissionListRequest {
-            client,
-            input: DescribeMnpSensitiveApiPermissionListInputBuilder::new(),
-        }
-    }
-}
-
-impl<
+> = DescribeMnpSensitiveApiPermissionListInputBuilder<
+    ::tcmpp_api::Client,
+    S0,
     S1,
     S2,
     S3,
-> DescribeMnpSensitiveApiPermissionListRequest<super::unset::Offset, S1, S2, S3> {
-    /// Page offset
-    ///
-    /// Wire name: `Offset`.
-    pub fn offset(
-        self,
-        offset: impl Into<i64>,
-    ) -> DescribeMnpSensitiveApiPermissionListRequest<i64, S1, S2, S3> {
-        DescribeMnpSensitiveApiPermissionListRequest {
-            client: self.client,
-            input: self.input.offset(offset),
-        }
-    }
-}
-
-impl<
-    S0,
-    S2,
-    S3,
-> DescribeMnpSensitiveApiPermissionListRequest<S0, super::unset::Limit, S2, S3> {
-    /// Number of results per page
-    ///
-    /// Wire name: `Limit`.
-    pub fn limit(
-        self,
-        limit: impl Into<i64>,
-    ) -> DescribeMnpSensitiveApiPermissionListRequest<S0, i64, S2, S3> {
-        DescribeMnpSensitiveApiPermissionListRequest {
-            client: self.client,
-            input: self.input.limit(limit),
-        }
-    }
-}
-
-impl<
-    S0,
-    S1,
-    S3,
-> DescribeMnpSensitiveApiPermissionListRequest<S0, S1, super::unset::MnpId, S3> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
-        self,
-        mnp_id: impl Into<String>,
-    ) -> DescribeMnpSensitiveApiPermissionListRequest<S0, S1, String, S3> {
-        DescribeMnpSensitiveApiPermissionListRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
+>;
 
 impl<
     S0,
     S1,
     S2,
-> DescribeMnpSensitiveApiPermissionListRequest<S0, S1, S2, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
+    S3,
+> DescribeMnpSensitiveApiPermissionListInputBuilder<(), S0, S1, S2, S3> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        platform_id: impl Into<String>,
-    ) -> DescribeMnpSensitiveApiPermissionListRequest<S0, S1, S2, String> {
-        DescribeMnpSensitiveApiPermissionListRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeMnpSensitiveApiPermissionListRequest<S0, S1, S2, S3> {
+        DescribeMnpSensitiveApiPermissionListInputBuilder {
+            __carrier: client,
+            offset: self.offset,
+            limit: self.limit,
+            mnp_id: self.mnp_id,
+            platform_id: self.platform_id,
+            application_id: self.application_id,
+            keyword: self.keyword,
         }
-    }
-}
-
-impl<S0, S1, S2, S3> DescribeMnpSensitiveApiPermissionListRequest<S0, S1, S2, S3> {
-    /// Application ID
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
-        self.input = self.input.application_id(application_id);
-        self
-    }
-
-    /// Sets or clears `application_id`.
-    pub fn set_application_id(mut self, application_id: Option<String>) -> Self {
-        self.input = self.input.set_application_id(application_id);
-        self
-    }
-
-    /// Keywords for search (API name)
-    ///
-    /// Wire name: `Keyword`.
-    pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
-        self.input = self.input.keyword(keyword);
-        self
-    }
-
-    /// Sets or clears `keyword`.
-    pub fn set_keyword(mut self, keyword: Option<String>) -> Self {
-        self.input = self.input.set_keyword(keyword);
-        self
     }
 }
 
@@ -503,8 +441,9 @@ where
         DescribeMnpSensitiveApiPermissionListOutput,
         ::tcmpp_api::SdkError<DescribeMnpSensitiveApiPermissionListError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeMnpSensitiveApiPermissionList>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeMnpSensitiveApiPermissionList>(&input).await
     }
 }
 

@@ -97,7 +97,8 @@ impl DescribeMnpTypeInput {
 /// Required: `platform_id`. The type tracks which are set; `build` exists only once all are.
 #[derive(Clone, Debug)]
 #[must_use]
-pub struct DescribeMnpTypeInputBuilder<S0 = super::unset::PlatformId> {
+pub struct DescribeMnpTypeInputBuilder<C = (), S0 = super::unset::PlatformId> {
+    __carrier: C,
     platform_id: S0,
 }
 
@@ -105,6 +106,7 @@ impl DescribeMnpTypeInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpTypeInputBuilder {
+            __carrier: (),
             platform_id: super::unset::PlatformId,
         }
     }
@@ -116,21 +118,22 @@ impl Default for DescribeMnpTypeInputBuilder {
     }
 }
 
-impl DescribeMnpTypeInputBuilder<super::unset::PlatformId> {
+impl<C> DescribeMnpTypeInputBuilder<C, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeMnpTypeInputBuilder<String> {
+    ) -> DescribeMnpTypeInputBuilder<C, String> {
         DescribeMnpTypeInputBuilder {
+            __carrier: self.__carrier,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0> DescribeMnpTypeInputBuilder<S0>
+impl<C, S0> DescribeMnpTypeInputBuilder<C, S0>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
 {
@@ -142,35 +145,18 @@ where
     }
 }
 
-/// A `DescribeMNPType` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeMnpTypeInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeMnpTypeRequest<S0 = super::unset::PlatformId> {
-    client: ::tcmpp_api::Client,
-    input: DescribeMnpTypeInputBuilder<S0>,
-}
+/// A `DescribeMNPType` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeMnpTypeInputBuilder`] with a client, from `client.describe_mnp_type()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeMnpTypeRequest<S0 = super::unset::PlatformId> = DescribeMnpTypeInputBuilder<
+    ::tcmpp_api::Client,
+    S0,
+>;
 
-impl DescribeMnpTypeRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeMnpTypeRequest {
-            client,
-            input: DescribeMnpTypeInputBuilder::new(),
-        }
-    }
-}
-
-impl DescribeMnpTypeRequest<super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeMnpTypeRequest<String> {
-        DescribeMnpTypeRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+impl<S0> DescribeMnpTypeInputBuilder<(), S0> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(self, client: ::tcmpp_api::Client) -> DescribeMnpTypeRequest<S0> {
+        DescribeMnpTypeInputBuilder {
+            __carrier: client,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -183,8 +169,9 @@ where
     pub async fn send(
         self,
     ) -> Result<DescribeMnpTypeOutput, ::tcmpp_api::SdkError<DescribeMnpTypeError>> {
-        let input = self.input.build();
-        self.client.call::<DescribeMnpType>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeMnpType>(&input).await
     }
 }
 

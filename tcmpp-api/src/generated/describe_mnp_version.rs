@@ -111,9 +111,11 @@ impl DescribeMnpVersionInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpVersionInputBuilder<
+    C = (),
     S0 = super::unset::BusinessId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     business_id: S0,
     platform_id: S1,
 }
@@ -122,6 +124,7 @@ impl DescribeMnpVersionInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpVersionInputBuilder {
+            __carrier: (),
             business_id: super::unset::BusinessId,
             platform_id: super::unset::PlatformId,
         }
@@ -134,37 +137,39 @@ impl Default for DescribeMnpVersionInputBuilder {
     }
 }
 
-impl<S1> DescribeMnpVersionInputBuilder<super::unset::BusinessId, S1> {
+impl<C, S1> DescribeMnpVersionInputBuilder<C, super::unset::BusinessId, S1> {
     /// ID of the task to create a mini program version
     ///
     /// Wire name: `BusinessId`.
     pub fn business_id(
         self,
         business_id: impl Into<String>,
-    ) -> DescribeMnpVersionInputBuilder<String, S1> {
+    ) -> DescribeMnpVersionInputBuilder<C, String, S1> {
         DescribeMnpVersionInputBuilder {
+            __carrier: self.__carrier,
             business_id: business_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DescribeMnpVersionInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DescribeMnpVersionInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeMnpVersionInputBuilder<S0, String> {
+    ) -> DescribeMnpVersionInputBuilder<C, S0, String> {
         DescribeMnpVersionInputBuilder {
+            __carrier: self.__carrier,
             business_id: self.business_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DescribeMnpVersionInputBuilder<S0, S1>
+impl<C, S0, S1> DescribeMnpVersionInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -178,53 +183,22 @@ where
     }
 }
 
-/// A `DescribeMNPVersion` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeMnpVersionInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeMnpVersionRequest<
+/// A `DescribeMNPVersion` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeMnpVersionInputBuilder`] with a client, from `client.describe_mnp_version()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeMnpVersionRequest<
     S0 = super::unset::BusinessId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeMnpVersionInputBuilder<S0, S1>,
-}
+> = DescribeMnpVersionInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DescribeMnpVersionRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeMnpVersionRequest {
-            client,
-            input: DescribeMnpVersionInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DescribeMnpVersionRequest<super::unset::BusinessId, S1> {
-    /// ID of the task to create a mini program version
-    ///
-    /// Wire name: `BusinessId`.
-    pub fn business_id(
+impl<S0, S1> DescribeMnpVersionInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        business_id: impl Into<String>,
-    ) -> DescribeMnpVersionRequest<String, S1> {
-        DescribeMnpVersionRequest {
-            client: self.client,
-            input: self.input.business_id(business_id),
-        }
-    }
-}
-
-impl<S0> DescribeMnpVersionRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeMnpVersionRequest<S0, String> {
-        DescribeMnpVersionRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeMnpVersionRequest<S0, S1> {
+        DescribeMnpVersionInputBuilder {
+            __carrier: client,
+            business_id: self.business_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -241,8 +215,9 @@ where
         DescribeMnpVersionOutput,
         ::tcmpp_api::SdkError<DescribeMnpVersionError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeMnpVersion>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeMnpVersion>(&input).await
     }
 }
 

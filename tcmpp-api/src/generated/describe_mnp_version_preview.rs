@@ -138,10 +138,12 @@ impl DescribeMnpVersionPreviewInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeMnpVersionPreviewInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::MnpVersionId,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     mnp_version_id: S1,
     platform_id: S2,
@@ -151,6 +153,7 @@ impl DescribeMnpVersionPreviewInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeMnpVersionPreviewInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             mnp_version_id: super::unset::MnpVersionId,
             platform_id: super::unset::PlatformId,
@@ -164,15 +167,16 @@ impl Default for DescribeMnpVersionPreviewInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeMnpVersionPreviewInputBuilder<super::unset::MnpId, S1, S2> {
+impl<C, S1, S2> DescribeMnpVersionPreviewInputBuilder<C, super::unset::MnpId, S1, S2> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> DescribeMnpVersionPreviewInputBuilder<String, S1, S2> {
+    ) -> DescribeMnpVersionPreviewInputBuilder<C, String, S1, S2> {
         DescribeMnpVersionPreviewInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             mnp_version_id: self.mnp_version_id,
             platform_id: self.platform_id,
@@ -180,15 +184,20 @@ impl<S1, S2> DescribeMnpVersionPreviewInputBuilder<super::unset::MnpId, S1, S2> 
     }
 }
 
-impl<S0, S2> DescribeMnpVersionPreviewInputBuilder<S0, super::unset::MnpVersionId, S2> {
+impl<
+    C,
+    S0,
+    S2,
+> DescribeMnpVersionPreviewInputBuilder<C, S0, super::unset::MnpVersionId, S2> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
     pub fn mnp_version_id(
         self,
         mnp_version_id: impl Into<i64>,
-    ) -> DescribeMnpVersionPreviewInputBuilder<S0, i64, S2> {
+    ) -> DescribeMnpVersionPreviewInputBuilder<C, S0, i64, S2> {
         DescribeMnpVersionPreviewInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             mnp_version_id: mnp_version_id.into(),
             platform_id: self.platform_id,
@@ -196,15 +205,20 @@ impl<S0, S2> DescribeMnpVersionPreviewInputBuilder<S0, super::unset::MnpVersionI
     }
 }
 
-impl<S0, S1> DescribeMnpVersionPreviewInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<
+    C,
+    S0,
+    S1,
+> DescribeMnpVersionPreviewInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeMnpVersionPreviewInputBuilder<S0, S1, String> {
+    ) -> DescribeMnpVersionPreviewInputBuilder<C, S0, S1, String> {
         DescribeMnpVersionPreviewInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             mnp_version_id: self.mnp_version_id,
             platform_id: platform_id.into(),
@@ -212,7 +226,7 @@ impl<S0, S1> DescribeMnpVersionPreviewInputBuilder<S0, S1, super::unset::Platfor
     }
 }
 
-impl<S0, S1, S2> DescribeMnpVersionPreviewInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> DescribeMnpVersionPreviewInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -228,69 +242,24 @@ where
     }
 }
 
-/// A `DescribeMNPVersionPreview` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeMnpVersionPreviewInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeMnpVersionPreviewRequest<
+/// A `DescribeMNPVersionPreview` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeMnpVersionPreviewInputBuilder`] with a client, from `client.describe_mnp_version_preview()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeMnpVersionPreviewRequest<
     S0 = super::unset::MnpId,
     S1 = super::unset::MnpVersionId,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeMnpVersionPreviewInputBuilder<S0, S1, S2>,
-}
+> = DescribeMnpVersionPreviewInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl DescribeMnpVersionPreviewRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeMnpVersionPreviewRequest {
-            client,
-            input: DescribeMnpVersionPreviewInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> DescribeMnpVersionPreviewRequest<super::unset::MnpId, S1, S2> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
+impl<S0, S1, S2> DescribeMnpVersionPreviewInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_id: impl Into<String>,
-    ) -> DescribeMnpVersionPreviewRequest<String, S1, S2> {
-        DescribeMnpVersionPreviewRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0, S2> DescribeMnpVersionPreviewRequest<S0, super::unset::MnpVersionId, S2> {
-    /// Mini program version ID
-    ///
-    /// Wire name: `MNPVersionId`.
-    pub fn mnp_version_id(
-        self,
-        mnp_version_id: impl Into<i64>,
-    ) -> DescribeMnpVersionPreviewRequest<S0, i64, S2> {
-        DescribeMnpVersionPreviewRequest {
-            client: self.client,
-            input: self.input.mnp_version_id(mnp_version_id),
-        }
-    }
-}
-
-impl<S0, S1> DescribeMnpVersionPreviewRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeMnpVersionPreviewRequest<S0, S1, String> {
-        DescribeMnpVersionPreviewRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeMnpVersionPreviewRequest<S0, S1, S2> {
+        DescribeMnpVersionPreviewInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            mnp_version_id: self.mnp_version_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -308,8 +277,9 @@ where
         DescribeMnpVersionPreviewOutput,
         ::tcmpp_api::SdkError<DescribeMnpVersionPreviewError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeMnpVersionPreview>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeMnpVersionPreview>(&input).await
     }
 }
 

@@ -108,9 +108,11 @@ impl DescribeOfflineMnpPackageInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeOfflineMnpPackageInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     platform_id: S1,
 }
@@ -119,6 +121,7 @@ impl DescribeOfflineMnpPackageInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeOfflineMnpPackageInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             platform_id: super::unset::PlatformId,
         }
@@ -131,37 +134,39 @@ impl Default for DescribeOfflineMnpPackageInputBuilder {
     }
 }
 
-impl<S1> DescribeOfflineMnpPackageInputBuilder<super::unset::MnpId, S1> {
+impl<C, S1> DescribeOfflineMnpPackageInputBuilder<C, super::unset::MnpId, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> DescribeOfflineMnpPackageInputBuilder<String, S1> {
+    ) -> DescribeOfflineMnpPackageInputBuilder<C, String, S1> {
         DescribeOfflineMnpPackageInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DescribeOfflineMnpPackageInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DescribeOfflineMnpPackageInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeOfflineMnpPackageInputBuilder<S0, String> {
+    ) -> DescribeOfflineMnpPackageInputBuilder<C, S0, String> {
         DescribeOfflineMnpPackageInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DescribeOfflineMnpPackageInputBuilder<S0, S1>
+impl<C, S0, S1> DescribeOfflineMnpPackageInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -175,53 +180,22 @@ where
     }
 }
 
-/// A `DescribeOfflineMNPPackage` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeOfflineMnpPackageInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeOfflineMnpPackageRequest<
+/// A `DescribeOfflineMNPPackage` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeOfflineMnpPackageInputBuilder`] with a client, from `client.describe_offline_mnp_package()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeOfflineMnpPackageRequest<
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeOfflineMnpPackageInputBuilder<S0, S1>,
-}
+> = DescribeOfflineMnpPackageInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DescribeOfflineMnpPackageRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeOfflineMnpPackageRequest {
-            client,
-            input: DescribeOfflineMnpPackageInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DescribeOfflineMnpPackageRequest<super::unset::MnpId, S1> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
+impl<S0, S1> DescribeOfflineMnpPackageInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_id: impl Into<String>,
-    ) -> DescribeOfflineMnpPackageRequest<String, S1> {
-        DescribeOfflineMnpPackageRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0> DescribeOfflineMnpPackageRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeOfflineMnpPackageRequest<S0, String> {
-        DescribeOfflineMnpPackageRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeOfflineMnpPackageRequest<S0, S1> {
+        DescribeOfflineMnpPackageInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -238,8 +212,9 @@ where
         DescribeOfflineMnpPackageOutput,
         ::tcmpp_api::SdkError<DescribeOfflineMnpPackageError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeOfflineMnpPackage>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeOfflineMnpPackage>(&input).await
     }
 }
 

@@ -117,9 +117,11 @@ impl DescribeOnlineVersionInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeOnlineVersionInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     platform_id: S1,
 }
@@ -128,6 +130,7 @@ impl DescribeOnlineVersionInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeOnlineVersionInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             platform_id: super::unset::PlatformId,
         }
@@ -140,37 +143,39 @@ impl Default for DescribeOnlineVersionInputBuilder {
     }
 }
 
-impl<S1> DescribeOnlineVersionInputBuilder<super::unset::MnpId, S1> {
+impl<C, S1> DescribeOnlineVersionInputBuilder<C, super::unset::MnpId, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> DescribeOnlineVersionInputBuilder<String, S1> {
+    ) -> DescribeOnlineVersionInputBuilder<C, String, S1> {
         DescribeOnlineVersionInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DescribeOnlineVersionInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DescribeOnlineVersionInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeOnlineVersionInputBuilder<S0, String> {
+    ) -> DescribeOnlineVersionInputBuilder<C, S0, String> {
         DescribeOnlineVersionInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DescribeOnlineVersionInputBuilder<S0, S1>
+impl<C, S0, S1> DescribeOnlineVersionInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -184,53 +189,22 @@ where
     }
 }
 
-/// A `DescribeOnlineVersion` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeOnlineVersionInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeOnlineVersionRequest<
+/// A `DescribeOnlineVersion` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeOnlineVersionInputBuilder`] with a client, from `client.describe_online_version()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeOnlineVersionRequest<
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeOnlineVersionInputBuilder<S0, S1>,
-}
+> = DescribeOnlineVersionInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DescribeOnlineVersionRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeOnlineVersionRequest {
-            client,
-            input: DescribeOnlineVersionInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DescribeOnlineVersionRequest<super::unset::MnpId, S1> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
+impl<S0, S1> DescribeOnlineVersionInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_id: impl Into<String>,
-    ) -> DescribeOnlineVersionRequest<String, S1> {
-        DescribeOnlineVersionRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0> DescribeOnlineVersionRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeOnlineVersionRequest<S0, String> {
-        DescribeOnlineVersionRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeOnlineVersionRequest<S0, S1> {
+        DescribeOnlineVersionInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -247,8 +221,9 @@ where
         DescribeOnlineVersionOutput,
         ::tcmpp_api::SdkError<DescribeOnlineVersionError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeOnlineVersion>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeOnlineVersion>(&input).await
     }
 }
 

@@ -114,9 +114,11 @@ impl DescribeRoleDetailInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeRoleDetailInputBuilder<
+    C = (),
     S0 = super::unset::RoleId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     role_id: S0,
     platform_id: S1,
 }
@@ -125,6 +127,7 @@ impl DescribeRoleDetailInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeRoleDetailInputBuilder {
+            __carrier: (),
             role_id: super::unset::RoleId,
             platform_id: super::unset::PlatformId,
         }
@@ -137,37 +140,39 @@ impl Default for DescribeRoleDetailInputBuilder {
     }
 }
 
-impl<S1> DescribeRoleDetailInputBuilder<super::unset::RoleId, S1> {
+impl<C, S1> DescribeRoleDetailInputBuilder<C, super::unset::RoleId, S1> {
     /// Role ID
     ///
     /// Wire name: `RoleId`.
     pub fn role_id(
         self,
         role_id: impl Into<i64>,
-    ) -> DescribeRoleDetailInputBuilder<i64, S1> {
+    ) -> DescribeRoleDetailInputBuilder<C, i64, S1> {
         DescribeRoleDetailInputBuilder {
+            __carrier: self.__carrier,
             role_id: role_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DescribeRoleDetailInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DescribeRoleDetailInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeRoleDetailInputBuilder<S0, String> {
+    ) -> DescribeRoleDetailInputBuilder<C, S0, String> {
         DescribeRoleDetailInputBuilder {
+            __carrier: self.__carrier,
             role_id: self.role_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DescribeRoleDetailInputBuilder<S0, S1>
+impl<C, S0, S1> DescribeRoleDetailInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -181,50 +186,22 @@ where
     }
 }
 
-/// A `DescribeRoleDetail` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeRoleDetailInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeRoleDetailRequest<
+/// A `DescribeRoleDetail` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeRoleDetailInputBuilder`] with a client, from `client.describe_role_detail()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeRoleDetailRequest<
     S0 = super::unset::RoleId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeRoleDetailInputBuilder<S0, S1>,
-}
+> = DescribeRoleDetailInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DescribeRoleDetailRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeRoleDetailRequest {
-            client,
-            input: DescribeRoleDetailInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DescribeRoleDetailRequest<super::unset::RoleId, S1> {
-    /// Role ID
-    ///
-    /// Wire name: `RoleId`.
-    pub fn role_id(self, role_id: impl Into<i64>) -> DescribeRoleDetailRequest<i64, S1> {
-        DescribeRoleDetailRequest {
-            client: self.client,
-            input: self.input.role_id(role_id),
-        }
-    }
-}
-
-impl<S0> DescribeRoleDetailRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
+impl<S0, S1> DescribeRoleDetailInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        platform_id: impl Into<String>,
-    ) -> DescribeRoleDetailRequest<S0, String> {
-        DescribeRoleDetailRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeRoleDetailRequest<S0, S1> {
+        DescribeRoleDetailInputBuilder {
+            __carrier: client,
+            role_id: self.role_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -241,8 +218,9 @@ where
         DescribeRoleDetailOutput,
         ::tcmpp_api::SdkError<DescribeRoleDetailError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeRoleDetail>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeRoleDetail>(&input).await
     }
 }
 

@@ -193,10 +193,12 @@ impl DescribeRoleListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeRoleListInputBuilder<
+    C = (),
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     offset: S0,
     limit: S1,
     platform_id: S2,
@@ -208,6 +210,7 @@ impl DescribeRoleListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeRoleListInputBuilder {
+            __carrier: (),
             offset: super::unset::Offset,
             limit: super::unset::Limit,
             platform_id: super::unset::PlatformId,
@@ -223,15 +226,16 @@ impl Default for DescribeRoleListInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeRoleListInputBuilder<super::unset::Offset, S1, S2> {
+impl<C, S1, S2> DescribeRoleListInputBuilder<C, super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
     pub fn offset(
         self,
         offset: impl Into<i64>,
-    ) -> DescribeRoleListInputBuilder<i64, S1, S2> {
+    ) -> DescribeRoleListInputBuilder<C, i64, S1, S2> {
         DescribeRoleListInputBuilder {
+            __carrier: self.__carrier,
             offset: offset.into(),
             limit: self.limit,
             platform_id: self.platform_id,
@@ -241,15 +245,16 @@ impl<S1, S2> DescribeRoleListInputBuilder<super::unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeRoleListInputBuilder<S0, super::unset::Limit, S2> {
+impl<C, S0, S2> DescribeRoleListInputBuilder<C, S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
     pub fn limit(
         self,
         limit: impl Into<i64>,
-    ) -> DescribeRoleListInputBuilder<S0, i64, S2> {
+    ) -> DescribeRoleListInputBuilder<C, S0, i64, S2> {
         DescribeRoleListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: limit.into(),
             platform_id: self.platform_id,
@@ -259,15 +264,16 @@ impl<S0, S2> DescribeRoleListInputBuilder<S0, super::unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeRoleListInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<C, S0, S1> DescribeRoleListInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeRoleListInputBuilder<S0, S1, String> {
+    ) -> DescribeRoleListInputBuilder<C, S0, S1, String> {
         DescribeRoleListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             platform_id: platform_id.into(),
@@ -277,7 +283,7 @@ impl<S0, S1> DescribeRoleListInputBuilder<S0, S1, super::unset::PlatformId> {
     }
 }
 
-impl<S0, S1, S2> DescribeRoleListInputBuilder<S0, S1, S2> {
+impl<C, S0, S1, S2> DescribeRoleListInputBuilder<C, S0, S1, S2> {
     /// Keywords for search (role name)
     ///
     /// Wire name: `Keyword`.
@@ -307,7 +313,7 @@ impl<S0, S1, S2> DescribeRoleListInputBuilder<S0, S1, S2> {
     }
 }
 
-impl<S0, S1, S2> DescribeRoleListInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> DescribeRoleListInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -325,94 +331,27 @@ where
     }
 }
 
-/// A `DescribeRoleList` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeRoleListInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeRoleListRequest<
+/// A `DescribeRoleList` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeRoleListInputBuilder`] with a client, from `client.describe_role_list()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeRoleListRequest<
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeRoleListInputBuilder<S0, S1, S2>,
-}
+> = DescribeRoleListInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl DescribeRoleListRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeRoleListRequest {
-            client,
-            input: DescribeRoleListInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> DescribeRoleListRequest<super::unset::Offset, S1, S2> {
-    /// Page offset
-    ///
-    /// Wire name: `Offset`.
-    pub fn offset(self, offset: impl Into<i64>) -> DescribeRoleListRequest<i64, S1, S2> {
-        DescribeRoleListRequest {
-            client: self.client,
-            input: self.input.offset(offset),
-        }
-    }
-}
-
-impl<S0, S2> DescribeRoleListRequest<S0, super::unset::Limit, S2> {
-    /// Number of results per page
-    ///
-    /// Wire name: `Limit`.
-    pub fn limit(self, limit: impl Into<i64>) -> DescribeRoleListRequest<S0, i64, S2> {
-        DescribeRoleListRequest {
-            client: self.client,
-            input: self.input.limit(limit),
-        }
-    }
-}
-
-impl<S0, S1> DescribeRoleListRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
+impl<S0, S1, S2> DescribeRoleListInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        platform_id: impl Into<String>,
-    ) -> DescribeRoleListRequest<S0, S1, String> {
-        DescribeRoleListRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeRoleListRequest<S0, S1, S2> {
+        DescribeRoleListInputBuilder {
+            __carrier: client,
+            offset: self.offset,
+            limit: self.limit,
+            platform_id: self.platform_id,
+            keyword: self.keyword,
+            team_id: self.team_id,
         }
-    }
-}
-
-impl<S0, S1, S2> DescribeRoleListRequest<S0, S1, S2> {
-    /// Keywords for search (role name)
-    ///
-    /// Wire name: `Keyword`.
-    pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
-        self.input = self.input.keyword(keyword);
-        self
-    }
-
-    /// Sets or clears `keyword`.
-    pub fn set_keyword(mut self, keyword: Option<String>) -> Self {
-        self.input = self.input.set_keyword(keyword);
-        self
-    }
-
-    /// Team ID
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.input = self.input.team_id(team_id);
-        self
-    }
-
-    /// Sets or clears `team_id`.
-    pub fn set_team_id(mut self, team_id: Option<String>) -> Self {
-        self.input = self.input.set_team_id(team_id);
-        self
     }
 }
 
@@ -426,8 +365,9 @@ where
     pub async fn send(
         self,
     ) -> Result<DescribeRoleListOutput, ::tcmpp_api::SdkError<DescribeRoleListError>> {
-        let input = self.input.build();
-        self.client.call::<DescribeRoleList>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeRoleList>(&input).await
     }
 }
 

@@ -114,9 +114,11 @@ impl DescribeSensitiveApiApplyDetailInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeSensitiveApiApplyDetailInputBuilder<
+    C = (),
     S0 = super::unset::AuditNo,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     audit_no: S0,
     platform_id: S1,
 }
@@ -125,6 +127,7 @@ impl DescribeSensitiveApiApplyDetailInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeSensitiveApiApplyDetailInputBuilder {
+            __carrier: (),
             audit_no: super::unset::AuditNo,
             platform_id: super::unset::PlatformId,
         }
@@ -137,37 +140,42 @@ impl Default for DescribeSensitiveApiApplyDetailInputBuilder {
     }
 }
 
-impl<S1> DescribeSensitiveApiApplyDetailInputBuilder<super::unset::AuditNo, S1> {
+impl<C, S1> DescribeSensitiveApiApplyDetailInputBuilder<C, super::unset::AuditNo, S1> {
     /// Approval ticket ID
     ///
     /// Wire name: `AuditNo`.
     pub fn audit_no(
         self,
         audit_no: impl Into<String>,
-    ) -> DescribeSensitiveApiApplyDetailInputBuilder<String, S1> {
+    ) -> DescribeSensitiveApiApplyDetailInputBuilder<C, String, S1> {
         DescribeSensitiveApiApplyDetailInputBuilder {
+            __carrier: self.__carrier,
             audit_no: audit_no.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DescribeSensitiveApiApplyDetailInputBuilder<S0, super::unset::PlatformId> {
+impl<
+    C,
+    S0,
+> DescribeSensitiveApiApplyDetailInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeSensitiveApiApplyDetailInputBuilder<S0, String> {
+    ) -> DescribeSensitiveApiApplyDetailInputBuilder<C, S0, String> {
         DescribeSensitiveApiApplyDetailInputBuilder {
+            __carrier: self.__carrier,
             audit_no: self.audit_no,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DescribeSensitiveApiApplyDetailInputBuilder<S0, S1>
+impl<C, S0, S1> DescribeSensitiveApiApplyDetailInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -181,53 +189,22 @@ where
     }
 }
 
-/// A `DescribeSensitiveApiApplyDetail` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeSensitiveApiApplyDetailInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeSensitiveApiApplyDetailRequest<
+/// A `DescribeSensitiveApiApplyDetail` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeSensitiveApiApplyDetailInputBuilder`] with a client, from `client.describe_sensitive_api_apply_detail()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeSensitiveApiApplyDetailRequest<
     S0 = super::unset::AuditNo,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeSensitiveApiApplyDetailInputBuilder<S0, S1>,
-}
+> = DescribeSensitiveApiApplyDetailInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DescribeSensitiveApiApplyDetailRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeSensitiveApiApplyDetailRequest {
-            client,
-            input: DescribeSensitiveApiApplyDetailInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DescribeSensitiveApiApplyDetailRequest<super::unset::AuditNo, S1> {
-    /// Approval ticket ID
-    ///
-    /// Wire name: `AuditNo`.
-    pub fn audit_no(
+impl<S0, S1> DescribeSensitiveApiApplyDetailInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        audit_no: impl Into<String>,
-    ) -> DescribeSensitiveApiApplyDetailRequest<String, S1> {
-        DescribeSensitiveApiApplyDetailRequest {
-            client: self.client,
-            input: self.input.audit_no(audit_no),
-        }
-    }
-}
-
-impl<S0> DescribeSensitiveApiApplyDetailRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeSensitiveApiApplyDetailRequest<S0, String> {
-        DescribeSensitiveApiApplyDetailRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeSensitiveApiApplyDetailRequest<S0, S1> {
+        DescribeSensitiveApiApplyDetailInputBuilder {
+            __carrier: client,
+            audit_no: self.audit_no,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -244,8 +221,9 @@ where
         DescribeSensitiveApiApplyDetailOutput,
         ::tcmpp_api::SdkError<DescribeSensitiveApiApplyDetailError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeSensitiveApiApplyDetail>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeSensitiveApiApplyDetail>(&input).await
     }
 }
 

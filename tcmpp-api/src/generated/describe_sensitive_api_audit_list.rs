@@ -170,10 +170,12 @@ impl DescribeSensitiveApiAuditListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeSensitiveApiAuditListInputBuilder<
+    C = (),
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     offset: S0,
     limit: S1,
     platform_id: S2,
@@ -185,6 +187,7 @@ impl DescribeSensitiveApiAuditListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeSensitiveApiAuditListInputBuilder {
+            __carrier: (),
             offset: super::unset::Offset,
             limit: super::unset::Limit,
             platform_id: super::unset::PlatformId,
@@ -200,15 +203,20 @@ impl Default for DescribeSensitiveApiAuditListInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeSensitiveApiAuditListInputBuilder<super::unset::Offset, S1, S2> {
+impl<
+    C,
+    S1,
+    S2,
+> DescribeSensitiveApiAuditListInputBuilder<C, super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
     pub fn offset(
         self,
         offset: impl Into<i64>,
-    ) -> DescribeSensitiveApiAuditListInputBuilder<i64, S1, S2> {
+    ) -> DescribeSensitiveApiAuditListInputBuilder<C, i64, S1, S2> {
         DescribeSensitiveApiAuditListInputBuilder {
+            __carrier: self.__carrier,
             offset: offset.into(),
             limit: self.limit,
             platform_id: self.platform_id,
@@ -218,15 +226,20 @@ impl<S1, S2> DescribeSensitiveApiAuditListInputBuilder<super::unset::Offset, S1,
     }
 }
 
-impl<S0, S2> DescribeSensitiveApiAuditListInputBuilder<S0, super::unset::Limit, S2> {
+impl<
+    C,
+    S0,
+    S2,
+> DescribeSensitiveApiAuditListInputBuilder<C, S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
     pub fn limit(
         self,
         limit: impl Into<i64>,
-    ) -> DescribeSensitiveApiAuditListInputBuilder<S0, i64, S2> {
+    ) -> DescribeSensitiveApiAuditListInputBuilder<C, S0, i64, S2> {
         DescribeSensitiveApiAuditListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: limit.into(),
             platform_id: self.platform_id,
@@ -237,17 +250,19 @@ impl<S0, S2> DescribeSensitiveApiAuditListInputBuilder<S0, super::unset::Limit, 
 }
 
 impl<
+    C,
     S0,
     S1,
-> DescribeSensitiveApiAuditListInputBuilder<S0, S1, super::unset::PlatformId> {
+> DescribeSensitiveApiAuditListInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeSensitiveApiAuditListInputBuilder<S0, S1, String> {
+    ) -> DescribeSensitiveApiAuditListInputBuilder<C, S0, S1, String> {
         DescribeSensitiveApiAuditListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             platform_id: platform_id.into(),
@@ -257,7 +272,7 @@ impl<
     }
 }
 
-impl<S0, S1, S2> DescribeSensitiveApiAuditListInputBuilder<S0, S1, S2> {
+impl<C, S0, S1, S2> DescribeSensitiveApiAuditListInputBuilder<C, S0, S1, S2> {
     /// Status list
     ///
     /// Wire name: `AuditStatusList`.
@@ -292,7 +307,7 @@ impl<S0, S1, S2> DescribeSensitiveApiAuditListInputBuilder<S0, S1, S2> {
     }
 }
 
-impl<S0, S1, S2> DescribeSensitiveApiAuditListInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> DescribeSensitiveApiAuditListInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -310,103 +325,27 @@ where
     }
 }
 
-/// A `DescribeSensitiveAPIAuditList` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeSensitiveApiAuditListInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeSensitiveApiAuditListRequest<
+/// A `DescribeSensitiveAPIAuditList` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeSensitiveApiAuditListInputBuilder`] with a client, from `client.describe_sensitive_api_audit_list()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeSensitiveApiAuditListRequest<
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeSensitiveApiAuditListInputBuilder<S0, S1, S2>,
-}
+> = DescribeSensitiveApiAuditListInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl DescribeSensitiveApiAuditListRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeSensitiveApiAuditListRequest {
-            client,
-            input: DescribeSensitiveApiAuditListInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> DescribeSensitiveApiAuditListRequest<super::unset::Offset, S1, S2> {
-    /// Page offset
-    ///
-    /// Wire name: `Offset`.
-    pub fn offset(
+impl<S0, S1, S2> DescribeSensitiveApiAuditListInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        offset: impl Into<i64>,
-    ) -> DescribeSensitiveApiAuditListRequest<i64, S1, S2> {
-        DescribeSensitiveApiAuditListRequest {
-            client: self.client,
-            input: self.input.offset(offset),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeSensitiveApiAuditListRequest<S0, S1, S2> {
+        DescribeSensitiveApiAuditListInputBuilder {
+            __carrier: client,
+            offset: self.offset,
+            limit: self.limit,
+            platform_id: self.platform_id,
+            audit_status_list: self.audit_status_list,
+            keyword: self.keyword,
         }
-    }
-}
-
-impl<S0, S2> DescribeSensitiveApiAuditListRequest<S0, super::unset::Limit, S2> {
-    /// Number of results per page
-    ///
-    /// Wire name: `Limit`.
-    pub fn limit(
-        self,
-        limit: impl Into<i64>,
-    ) -> DescribeSensitiveApiAuditListRequest<S0, i64, S2> {
-        DescribeSensitiveApiAuditListRequest {
-            client: self.client,
-            input: self.input.limit(limit),
-        }
-    }
-}
-
-impl<S0, S1> DescribeSensitiveApiAuditListRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeSensitiveApiAuditListRequest<S0, S1, String> {
-        DescribeSensitiveApiAuditListRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> DescribeSensitiveApiAuditListRequest<S0, S1, S2> {
-    /// Status list
-    ///
-    /// Wire name: `AuditStatusList`.
-    pub fn audit_status_list<I: IntoIterator<Item = E>, E: Into<i64>>(
-        mut self,
-        audit_status_list: I,
-    ) -> Self {
-        self.input = self.input.audit_status_list(audit_status_list);
-        self
-    }
-
-    /// Sets or clears `audit_status_list`.
-    pub fn set_audit_status_list(mut self, audit_status_list: Option<Vec<i64>>) -> Self {
-        self.input = self.input.set_audit_status_list(audit_status_list);
-        self
-    }
-
-    /// Keywords for search (API name or API method or app name)
-    ///
-    /// Wire name: `Keyword`.
-    pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
-        self.input = self.input.keyword(keyword);
-        self
-    }
-
-    /// Sets or clears `keyword`.
-    pub fn set_keyword(mut self, keyword: Option<String>) -> Self {
-        self.input = self.input.set_keyword(keyword);
-        self
     }
 }
 
@@ -423,8 +362,9 @@ where
         DescribeSensitiveApiAuditListOutput,
         ::tcmpp_api::SdkError<DescribeSensitiveApiAuditListError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeSensitiveApiAuditList>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeSensitiveApiAuditList>(&input).await
     }
 }
 

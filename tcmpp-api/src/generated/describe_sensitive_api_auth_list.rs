@@ -176,11 +176,13 @@ impl DescribeSensitiveApiAuthListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeSensitiveApiAuthListInputBuilder<
+    C = (),
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::MnpId,
     S3 = super::unset::PlatformId,
 > {
+    __carrier: C,
     offset: S0,
     limit: S1,
     mnp_id: S2,
@@ -193,6 +195,7 @@ impl DescribeSensitiveApiAuthListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeSensitiveApiAuthListInputBuilder {
+            __carrier: (),
             offset: super::unset::Offset,
             limit: super::unset::Limit,
             mnp_id: super::unset::MnpId,
@@ -210,18 +213,20 @@ impl Default for DescribeSensitiveApiAuthListInputBuilder {
 }
 
 impl<
+    C,
     S1,
     S2,
     S3,
-> DescribeSensitiveApiAuthListInputBuilder<super::unset::Offset, S1, S2, S3> {
+> DescribeSensitiveApiAuthListInputBuilder<C, super::unset::Offset, S1, S2, S3> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
     pub fn offset(
         self,
         offset: impl Into<i64>,
-    ) -> DescribeSensitiveApiAuthListInputBuilder<i64, S1, S2, S3> {
+    ) -> DescribeSensitiveApiAuthListInputBuilder<C, i64, S1, S2, S3> {
         DescribeSensitiveApiAuthListInputBuilder {
+            __carrier: self.__carrier,
             offset: offset.into(),
             limit: self.limit,
             mnp_id: self.mnp_id,
@@ -233,18 +238,20 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S2,
     S3,
-> DescribeSensitiveApiAuthListInputBuilder<S0, super::unset::Limit, S2, S3> {
+> DescribeSensitiveApiAuthListInputBuilder<C, S0, super::unset::Limit, S2, S3> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
     pub fn limit(
         self,
         limit: impl Into<i64>,
-    ) -> DescribeSensitiveApiAuthListInputBuilder<S0, i64, S2, S3> {
+    ) -> DescribeSensitiveApiAuthListInputBuilder<C, S0, i64, S2, S3> {
         DescribeSensitiveApiAuthListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: limit.into(),
             mnp_id: self.mnp_id,
@@ -256,18 +263,20 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S3,
-> DescribeSensitiveApiAuthListInputBuilder<S0, S1, super::unset::MnpId, S3> {
+> DescribeSensitiveApiAuthListInputBuilder<C, S0, S1, super::unset::MnpId, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> DescribeSensitiveApiAuthListInputBuilder<S0, S1, String, S3> {
+    ) -> DescribeSensitiveApiAuthListInputBuilder<C, S0, S1, String, S3> {
         DescribeSensitiveApiAuthListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             mnp_id: mnp_id.into(),
@@ -279,18 +288,20 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
-> DescribeSensitiveApiAuthListInputBuilder<S0, S1, S2, super::unset::PlatformId> {
+> DescribeSensitiveApiAuthListInputBuilder<C, S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeSensitiveApiAuthListInputBuilder<S0, S1, S2, String> {
+    ) -> DescribeSensitiveApiAuthListInputBuilder<C, S0, S1, S2, String> {
         DescribeSensitiveApiAuthListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             mnp_id: self.mnp_id,
@@ -301,7 +312,7 @@ impl<
     }
 }
 
-impl<S0, S1, S2, S3> DescribeSensitiveApiAuthListInputBuilder<S0, S1, S2, S3> {
+impl<C, S0, S1, S2, S3> DescribeSensitiveApiAuthListInputBuilder<C, S0, S1, S2, S3> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
@@ -331,7 +342,7 @@ impl<S0, S1, S2, S3> DescribeSensitiveApiAuthListInputBuilder<S0, S1, S2, S3> {
     }
 }
 
-impl<S0, S1, S2, S3> DescribeSensitiveApiAuthListInputBuilder<S0, S1, S2, S3>
+impl<C, S0, S1, S2, S3> DescribeSensitiveApiAuthListInputBuilder<C, S0, S1, S2, S3>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -351,120 +362,29 @@ where
     }
 }
 
-/// A `DescribeSensitiveApiAuthList` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeSensitiveApiAuthListInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeSensitiveApiAuthListRequest<
+/// A `DescribeSensitiveApiAuthList` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeSensitiveApiAuthListInputBuilder`] with a client, from `client.describe_sensitive_api_auth_list()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeSensitiveApiAuthListRequest<
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::MnpId,
     S3 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeSensitiveApiAuthListInputBuilder<S0, S1, S2, S3>,
-}
+> = DescribeSensitiveApiAuthListInputBuilder<::tcmpp_api::Client, S0, S1, S2, S3>;
 
-impl DescribeSensitiveApiAuthListRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeSensitiveApiAuthListRequest {
-            client,
-            input: DescribeSensitiveApiAuthListInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2, S3> DescribeSensitiveApiAuthListRequest<super::unset::Offset, S1, S2, S3> {
-    /// Page offset
-    ///
-    /// Wire name: `Offset`.
-    pub fn offset(
+impl<S0, S1, S2, S3> DescribeSensitiveApiAuthListInputBuilder<(), S0, S1, S2, S3> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        offset: impl Into<i64>,
-    ) -> DescribeSensitiveApiAuthListRequest<i64, S1, S2, S3> {
-        DescribeSensitiveApiAuthListRequest {
-            client: self.client,
-            input: self.input.offset(offset),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeSensitiveApiAuthListRequest<S0, S1, S2, S3> {
+        DescribeSensitiveApiAuthListInputBuilder {
+            __carrier: client,
+            offset: self.offset,
+            limit: self.limit,
+            mnp_id: self.mnp_id,
+            platform_id: self.platform_id,
+            application_id: self.application_id,
+            keyword: self.keyword,
         }
-    }
-}
-
-impl<S0, S2, S3> DescribeSensitiveApiAuthListRequest<S0, super::unset::Limit, S2, S3> {
-    /// Number of results per page
-    ///
-    /// Wire name: `Limit`.
-    pub fn limit(
-        self,
-        limit: impl Into<i64>,
-    ) -> DescribeSensitiveApiAuthListRequest<S0, i64, S2, S3> {
-        DescribeSensitiveApiAuthListRequest {
-            client: self.client,
-            input: self.input.limit(limit),
-        }
-    }
-}
-
-impl<S0, S1, S3> DescribeSensitiveApiAuthListRequest<S0, S1, super::unset::MnpId, S3> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
-        self,
-        mnp_id: impl Into<String>,
-    ) -> DescribeSensitiveApiAuthListRequest<S0, S1, String, S3> {
-        DescribeSensitiveApiAuthListRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<
-    S0,
-    S1,
-    S2,
-> DescribeSensitiveApiAuthListRequest<S0, S1, S2, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeSensitiveApiAuthListRequest<S0, S1, S2, String> {
-        DescribeSensitiveApiAuthListRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1, S2, S3> DescribeSensitiveApiAuthListRequest<S0, S1, S2, S3> {
-    /// Application ID
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
-        self.input = self.input.application_id(application_id);
-        self
-    }
-
-    /// Sets or clears `application_id`.
-    pub fn set_application_id(mut self, application_id: Option<String>) -> Self {
-        self.input = self.input.set_application_id(application_id);
-        self
-    }
-
-    /// Keywords for search (API name)
-    ///
-    /// Wire name: `Keyword`.
-    pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
-        self.input = self.input.keyword(keyword);
-        self
-    }
-
-    /// Sets or clears `keyword`.
-    pub fn set_keyword(mut self, keyword: Option<String>) -> Self {
-        self.input = self.input.set_keyword(keyword);
-        self
     }
 }
 
@@ -482,8 +402,9 @@ where
         DescribeSensitiveApiAuthListOutput,
         ::tcmpp_api::SdkError<DescribeSensitiveApiAuthListError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeSensitiveApiAuthList>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeSensitiveApiAuthList>(&input).await
     }
 }
 

@@ -174,10 +174,12 @@ impl DescribeSensitiveApiListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeSensitiveApiListInputBuilder<
+    C = (),
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     offset: S0,
     limit: S1,
     platform_id: S2,
@@ -190,6 +192,7 @@ impl DescribeSensitiveApiListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeSensitiveApiListInputBuilder {
+            __carrier: (),
             offset: super::unset::Offset,
             limit: super::unset::Limit,
             platform_id: super::unset::PlatformId,
@@ -206,15 +209,16 @@ impl Default for DescribeSensitiveApiListInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeSensitiveApiListInputBuilder<super::unset::Offset, S1, S2> {
+impl<C, S1, S2> DescribeSensitiveApiListInputBuilder<C, super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
     pub fn offset(
         self,
         offset: impl Into<i64>,
-    ) -> DescribeSensitiveApiListInputBuilder<i64, S1, S2> {
+    ) -> DescribeSensitiveApiListInputBuilder<C, i64, S1, S2> {
         DescribeSensitiveApiListInputBuilder {
+            __carrier: self.__carrier,
             offset: offset.into(),
             limit: self.limit,
             platform_id: self.platform_id,
@@ -225,15 +229,16 @@ impl<S1, S2> DescribeSensitiveApiListInputBuilder<super::unset::Offset, S1, S2> 
     }
 }
 
-impl<S0, S2> DescribeSensitiveApiListInputBuilder<S0, super::unset::Limit, S2> {
+impl<C, S0, S2> DescribeSensitiveApiListInputBuilder<C, S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
     pub fn limit(
         self,
         limit: impl Into<i64>,
-    ) -> DescribeSensitiveApiListInputBuilder<S0, i64, S2> {
+    ) -> DescribeSensitiveApiListInputBuilder<C, S0, i64, S2> {
         DescribeSensitiveApiListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: limit.into(),
             platform_id: self.platform_id,
@@ -244,15 +249,20 @@ impl<S0, S2> DescribeSensitiveApiListInputBuilder<S0, super::unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeSensitiveApiListInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<
+    C,
+    S0,
+    S1,
+> DescribeSensitiveApiListInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeSensitiveApiListInputBuilder<S0, S1, String> {
+    ) -> DescribeSensitiveApiListInputBuilder<C, S0, S1, String> {
         DescribeSensitiveApiListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             platform_id: platform_id.into(),
@@ -263,7 +273,7 @@ impl<S0, S1> DescribeSensitiveApiListInputBuilder<S0, S1, super::unset::Platform
     }
 }
 
-impl<S0, S1, S2> DescribeSensitiveApiListInputBuilder<S0, S1, S2> {
+impl<C, S0, S1, S2> DescribeSensitiveApiListInputBuilder<C, S0, S1, S2> {
     /// Keywords for search (API name or method)
     ///
     /// Wire name: `Keyword`.
@@ -307,7 +317,7 @@ impl<S0, S1, S2> DescribeSensitiveApiListInputBuilder<S0, S1, S2> {
     }
 }
 
-impl<S0, S1, S2> DescribeSensitiveApiListInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> DescribeSensitiveApiListInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -326,114 +336,28 @@ where
     }
 }
 
-/// A `DescribeSensitiveAPIList` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeSensitiveApiListInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeSensitiveApiListRequest<
+/// A `DescribeSensitiveAPIList` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeSensitiveApiListInputBuilder`] with a client, from `client.describe_sensitive_api_list()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeSensitiveApiListRequest<
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeSensitiveApiListInputBuilder<S0, S1, S2>,
-}
+> = DescribeSensitiveApiListInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl DescribeSensitiveApiListRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeSensitiveApiListRequest {
-            client,
-            input: DescribeSensitiveApiListInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> DescribeSensitiveApiListRequest<super::unset::Offset, S1, S2> {
-    /// Page offset
-    ///
-    /// Wire name: `Offset`.
-    pub fn offset(
+impl<S0, S1, S2> DescribeSensitiveApiListInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        offset: impl Into<i64>,
-    ) -> DescribeSensitiveApiListRequest<i64, S1, S2> {
-        DescribeSensitiveApiListRequest {
-            client: self.client,
-            input: self.input.offset(offset),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeSensitiveApiListRequest<S0, S1, S2> {
+        DescribeSensitiveApiListInputBuilder {
+            __carrier: client,
+            offset: self.offset,
+            limit: self.limit,
+            platform_id: self.platform_id,
+            keyword: self.keyword,
+            team_id: self.team_id,
+            application_id: self.application_id,
         }
-    }
-}
-
-impl<S0, S2> DescribeSensitiveApiListRequest<S0, super::unset::Limit, S2> {
-    /// Number of results per page
-    ///
-    /// Wire name: `Limit`.
-    pub fn limit(
-        self,
-        limit: impl Into<i64>,
-    ) -> DescribeSensitiveApiListRequest<S0, i64, S2> {
-        DescribeSensitiveApiListRequest {
-            client: self.client,
-            input: self.input.limit(limit),
-        }
-    }
-}
-
-impl<S0, S1> DescribeSensitiveApiListRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeSensitiveApiListRequest<S0, S1, String> {
-        DescribeSensitiveApiListRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> DescribeSensitiveApiListRequest<S0, S1, S2> {
-    /// Keywords for search (API name or method)
-    ///
-    /// Wire name: `Keyword`.
-    pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
-        self.input = self.input.keyword(keyword);
-        self
-    }
-
-    /// Sets or clears `keyword`.
-    pub fn set_keyword(mut self, keyword: Option<String>) -> Self {
-        self.input = self.input.set_keyword(keyword);
-        self
-    }
-
-    /// Team ID
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.input = self.input.team_id(team_id);
-        self
-    }
-
-    /// Sets or clears `team_id`.
-    pub fn set_team_id(mut self, team_id: Option<String>) -> Self {
-        self.input = self.input.set_team_id(team_id);
-        self
-    }
-
-    /// Application ID
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
-        self.input = self.input.application_id(application_id);
-        self
-    }
-
-    /// Sets or clears `application_id`.
-    pub fn set_application_id(mut self, application_id: Option<String>) -> Self {
-        self.input = self.input.set_application_id(application_id);
-        self
     }
 }
 
@@ -450,8 +374,9 @@ where
         DescribeSensitiveApiListOutput,
         ::tcmpp_api::SdkError<DescribeSensitiveApiListError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeSensitiveApiList>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeSensitiveApiList>(&input).await
     }
 }
 

@@ -169,10 +169,12 @@ impl DescribeSimpleApplicationInfoListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeSimpleApplicationInfoListInputBuilder<
+    C = (),
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     offset: S0,
     limit: S1,
     platform_id: S2,
@@ -185,6 +187,7 @@ impl DescribeSimpleApplicationInfoListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeSimpleApplicationInfoListInputBuilder {
+            __carrier: (),
             offset: super::unset::Offset,
             limit: super::unset::Limit,
             platform_id: super::unset::PlatformId,
@@ -202,17 +205,19 @@ impl Default for DescribeSimpleApplicationInfoListInputBuilder {
 }
 
 impl<
+    C,
     S1,
     S2,
-> DescribeSimpleApplicationInfoListInputBuilder<super::unset::Offset, S1, S2> {
+> DescribeSimpleApplicationInfoListInputBuilder<C, super::unset::Offset, S1, S2> {
     /// Pagination offset
     ///
     /// Wire name: `Offset`.
     pub fn offset(
         self,
         offset: impl Into<i64>,
-    ) -> DescribeSimpleApplicationInfoListInputBuilder<i64, S1, S2> {
+    ) -> DescribeSimpleApplicationInfoListInputBuilder<C, i64, S1, S2> {
         DescribeSimpleApplicationInfoListInputBuilder {
+            __carrier: self.__carrier,
             offset: offset.into(),
             limit: self.limit,
             platform_id: self.platform_id,
@@ -223,15 +228,20 @@ impl<
     }
 }
 
-impl<S0, S2> DescribeSimpleApplicationInfoListInputBuilder<S0, super::unset::Limit, S2> {
+impl<
+    C,
+    S0,
+    S2,
+> DescribeSimpleApplicationInfoListInputBuilder<C, S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
     pub fn limit(
         self,
         limit: impl Into<i64>,
-    ) -> DescribeSimpleApplicationInfoListInputBuilder<S0, i64, S2> {
+    ) -> DescribeSimpleApplicationInfoListInputBuilder<C, S0, i64, S2> {
         DescribeSimpleApplicationInfoListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: limit.into(),
             platform_id: self.platform_id,
@@ -243,17 +253,19 @@ impl<S0, S2> DescribeSimpleApplicationInfoListInputBuilder<S0, super::unset::Lim
 }
 
 impl<
+    C,
     S0,
     S1,
-> DescribeSimpleApplicationInfoListInputBuilder<S0, S1, super::unset::PlatformId> {
+> DescribeSimpleApplicationInfoListInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeSimpleApplicationInfoListInputBuilder<S0, S1, String> {
+    ) -> DescribeSimpleApplicationInfoListInputBuilder<C, S0, S1, String> {
         DescribeSimpleApplicationInfoListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             platform_id: platform_id.into(),
@@ -264,7 +276,7 @@ impl<
     }
 }
 
-impl<S0, S1, S2> DescribeSimpleApplicationInfoListInputBuilder<S0, S1, S2> {
+impl<C, S0, S1, S2> DescribeSimpleApplicationInfoListInputBuilder<C, S0, S1, S2> {
     /// Query keywords (application name)
     ///
     /// Wire name: `Keyword`.
@@ -308,7 +320,7 @@ impl<S0, S1, S2> DescribeSimpleApplicationInfoListInputBuilder<S0, S1, S2> {
     }
 }
 
-impl<S0, S1, S2> DescribeSimpleApplicationInfoListInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> DescribeSimpleApplicationInfoListInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -327,114 +339,28 @@ where
     }
 }
 
-/// A `DescribeSimpleApplicationInfoList` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeSimpleApplicationInfoListInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeSimpleApplicationInfoListRequest<
+/// A `DescribeSimpleApplicationInfoList` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeSimpleApplicationInfoListInputBuilder`] with a client, from `client.describe_simple_application_info_list()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeSimpleApplicationInfoListRequest<
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeSimpleApplicationInfoListInputBuilder<S0, S1, S2>,
-}
+> = DescribeSimpleApplicationInfoListInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl DescribeSimpleApplicationInfoListRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeSimpleApplicationInfoListRequest {
-            client,
-            input: DescribeSimpleApplicationInfoListInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> DescribeSimpleApplicationInfoListRequest<super::unset::Offset, S1, S2> {
-    /// Pagination offset
-    ///
-    /// Wire name: `Offset`.
-    pub fn offset(
+impl<S0, S1, S2> DescribeSimpleApplicationInfoListInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        offset: impl Into<i64>,
-    ) -> DescribeSimpleApplicationInfoListRequest<i64, S1, S2> {
-        DescribeSimpleApplicationInfoListRequest {
-            client: self.client,
-            input: self.input.offset(offset),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeSimpleApplicationInfoListRequest<S0, S1, S2> {
+        DescribeSimpleApplicationInfoListInputBuilder {
+            __carrier: client,
+            offset: self.offset,
+            limit: self.limit,
+            platform_id: self.platform_id,
+            keyword: self.keyword,
+            load_assistant_app: self.load_assistant_app,
+            mnp_id: self.mnp_id,
         }
-    }
-}
-
-impl<S0, S2> DescribeSimpleApplicationInfoListRequest<S0, super::unset::Limit, S2> {
-    /// Number of results per page
-    ///
-    /// Wire name: `Limit`.
-    pub fn limit(
-        self,
-        limit: impl Into<i64>,
-    ) -> DescribeSimpleApplicationInfoListRequest<S0, i64, S2> {
-        DescribeSimpleApplicationInfoListRequest {
-            client: self.client,
-            input: self.input.limit(limit),
-        }
-    }
-}
-
-impl<S0, S1> DescribeSimpleApplicationInfoListRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeSimpleApplicationInfoListRequest<S0, S1, String> {
-        DescribeSimpleApplicationInfoListRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> DescribeSimpleApplicationInfoListRequest<S0, S1, S2> {
-    /// Query keywords (application name)
-    ///
-    /// Wire name: `Keyword`.
-    pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
-        self.input = self.input.keyword(keyword);
-        self
-    }
-
-    /// Sets or clears `keyword`.
-    pub fn set_keyword(mut self, keyword: Option<String>) -> Self {
-        self.input = self.input.set_keyword(keyword);
-        self
-    }
-
-    /// Whether TCMPP Assistant is loaded
-    ///
-    /// Wire name: `LoadAssistantApp`.
-    pub fn load_assistant_app(mut self, load_assistant_app: impl Into<bool>) -> Self {
-        self.input = self.input.load_assistant_app(load_assistant_app);
-        self
-    }
-
-    /// Sets or clears `load_assistant_app`.
-    pub fn set_load_assistant_app(mut self, load_assistant_app: Option<bool>) -> Self {
-        self.input = self.input.set_load_assistant_app(load_assistant_app);
-        self
-    }
-
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(mut self, mnp_id: impl Into<String>) -> Self {
-        self.input = self.input.mnp_id(mnp_id);
-        self
-    }
-
-    /// Sets or clears `mnp_id`.
-    pub fn set_mnp_id(mut self, mnp_id: Option<String>) -> Self {
-        self.input = self.input.set_mnp_id(mnp_id);
-        self
     }
 }
 
@@ -451,8 +377,9 @@ where
         DescribeSimpleApplicationInfoListOutput,
         ::tcmpp_api::SdkError<DescribeSimpleApplicationInfoListError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeSimpleApplicationInfoList>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeSimpleApplicationInfoList>(&input).await
     }
 }
 

@@ -113,7 +113,8 @@ impl DescribeSimpleTeamListInput {
 /// Required: `platform_id`. The type tracks which are set; `build` exists only once all are.
 #[derive(Clone, Debug)]
 #[must_use]
-pub struct DescribeSimpleTeamListInputBuilder<S0 = super::unset::PlatformId> {
+pub struct DescribeSimpleTeamListInputBuilder<C = (), S0 = super::unset::PlatformId> {
+    __carrier: C,
     platform_id: S0,
     team_role_type_list: Option<Vec<i64>>,
 }
@@ -122,6 +123,7 @@ impl DescribeSimpleTeamListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeSimpleTeamListInputBuilder {
+            __carrier: (),
             platform_id: super::unset::PlatformId,
             team_role_type_list: None,
         }
@@ -134,22 +136,23 @@ impl Default for DescribeSimpleTeamListInputBuilder {
     }
 }
 
-impl DescribeSimpleTeamListInputBuilder<super::unset::PlatformId> {
+impl<C> DescribeSimpleTeamListInputBuilder<C, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeSimpleTeamListInputBuilder<String> {
+    ) -> DescribeSimpleTeamListInputBuilder<C, String> {
         DescribeSimpleTeamListInputBuilder {
+            __carrier: self.__carrier,
             platform_id: platform_id.into(),
             team_role_type_list: self.team_role_type_list,
         }
     }
 }
 
-impl<S0> DescribeSimpleTeamListInputBuilder<S0> {
+impl<C, S0> DescribeSimpleTeamListInputBuilder<C, S0> {
     /// Team permission type 1. Mini program management 2 Application management
     ///
     /// Wire name: `TeamRoleTypeList`.
@@ -173,7 +176,7 @@ impl<S0> DescribeSimpleTeamListInputBuilder<S0> {
     }
 }
 
-impl<S0> DescribeSimpleTeamListInputBuilder<S0>
+impl<C, S0> DescribeSimpleTeamListInputBuilder<C, S0>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
 {
@@ -186,58 +189,23 @@ where
     }
 }
 
-/// A `DescribeSimpleTeamList` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeSimpleTeamListInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeSimpleTeamListRequest<S0 = super::unset::PlatformId> {
-    client: ::tcmpp_api::Client,
-    input: DescribeSimpleTeamListInputBuilder<S0>,
-}
+/// A `DescribeSimpleTeamList` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeSimpleTeamListInputBuilder`] with a client, from `client.describe_simple_team_list()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeSimpleTeamListRequest<S0 = super::unset::PlatformId> = DescribeSimpleTeamListInputBuilder<
+    ::tcmpp_api::Client,
+    S0,
+>;
 
-impl DescribeSimpleTeamListRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeSimpleTeamListRequest {
-            client,
-            input: DescribeSimpleTeamListInputBuilder::new(),
-        }
-    }
-}
-
-impl DescribeSimpleTeamListRequest<super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
+impl<S0> DescribeSimpleTeamListInputBuilder<(), S0> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        platform_id: impl Into<String>,
-    ) -> DescribeSimpleTeamListRequest<String> {
-        DescribeSimpleTeamListRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeSimpleTeamListRequest<S0> {
+        DescribeSimpleTeamListInputBuilder {
+            __carrier: client,
+            platform_id: self.platform_id,
+            team_role_type_list: self.team_role_type_list,
         }
-    }
-}
-
-impl<S0> DescribeSimpleTeamListRequest<S0> {
-    /// Team permission type 1. Mini program management 2 Application management
-    ///
-    /// Wire name: `TeamRoleTypeList`.
-    pub fn team_role_type_list<I: IntoIterator<Item = E>, E: Into<i64>>(
-        mut self,
-        team_role_type_list: I,
-    ) -> Self {
-        self.input = self.input.team_role_type_list(team_role_type_list);
-        self
-    }
-
-    /// Sets or clears `team_role_type_list`.
-    pub fn set_team_role_type_list(
-        mut self,
-        team_role_type_list: Option<Vec<i64>>,
-    ) -> Self {
-        self.input = self.input.set_team_role_type_list(team_role_type_list);
-        self
     }
 }
 
@@ -252,8 +220,9 @@ where
         DescribeSimpleTeamListOutput,
         ::tcmpp_api::SdkError<DescribeSimpleTeamListError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeSimpleTeamList>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeSimpleTeamList>(&input).await
     }
 }
 

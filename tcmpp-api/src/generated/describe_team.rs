@@ -117,9 +117,11 @@ impl DescribeTeamInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeTeamInputBuilder<
+    C = (),
     S0 = super::unset::TeamId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     team_id: S0,
     platform_id: S1,
 }
@@ -128,6 +130,7 @@ impl DescribeTeamInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeTeamInputBuilder {
+            __carrier: (),
             team_id: super::unset::TeamId,
             platform_id: super::unset::PlatformId,
         }
@@ -140,37 +143,39 @@ impl Default for DescribeTeamInputBuilder {
     }
 }
 
-impl<S1> DescribeTeamInputBuilder<super::unset::TeamId, S1> {
+impl<C, S1> DescribeTeamInputBuilder<C, super::unset::TeamId, S1> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
     pub fn team_id(
         self,
         team_id: impl Into<String>,
-    ) -> DescribeTeamInputBuilder<String, S1> {
+    ) -> DescribeTeamInputBuilder<C, String, S1> {
         DescribeTeamInputBuilder {
+            __carrier: self.__carrier,
             team_id: team_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DescribeTeamInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DescribeTeamInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeTeamInputBuilder<S0, String> {
+    ) -> DescribeTeamInputBuilder<C, S0, String> {
         DescribeTeamInputBuilder {
+            __carrier: self.__carrier,
             team_id: self.team_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DescribeTeamInputBuilder<S0, S1>
+impl<C, S0, S1> DescribeTeamInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -184,50 +189,23 @@ where
     }
 }
 
-/// A `DescribeTeam` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeTeamInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeTeamRequest<
-    S0 = super::unset::TeamId,
-    S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeTeamInputBuilder<S0, S1>,
-}
+/// A `DescribeTeam` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeTeamInputBuilder`] with a client, from `client.describe_team()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeTeamRequest<S0 = super::unset::TeamId, S1 = super::unset::PlatformId> = DescribeTeamInputBuilder<
+    ::tcmpp_api::Client,
+    S0,
+    S1,
+>;
 
-impl DescribeTeamRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeTeamRequest {
-            client,
-            input: DescribeTeamInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DescribeTeamRequest<super::unset::TeamId, S1> {
-    /// Team ID
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(self, team_id: impl Into<String>) -> DescribeTeamRequest<String, S1> {
-        DescribeTeamRequest {
-            client: self.client,
-            input: self.input.team_id(team_id),
-        }
-    }
-}
-
-impl<S0> DescribeTeamRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
+impl<S0, S1> DescribeTeamInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        platform_id: impl Into<String>,
-    ) -> DescribeTeamRequest<S0, String> {
-        DescribeTeamRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeTeamRequest<S0, S1> {
+        DescribeTeamInputBuilder {
+            __carrier: client,
+            team_id: self.team_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -241,8 +219,9 @@ where
     pub async fn send(
         self,
     ) -> Result<DescribeTeamOutput, ::tcmpp_api::SdkError<DescribeTeamError>> {
-        let input = self.input.build();
-        self.client.call::<DescribeTeam>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeTeam>(&input).await
     }
 }
 

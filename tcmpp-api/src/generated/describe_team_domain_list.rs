@@ -150,11 +150,13 @@ impl DescribeTeamDomainListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeTeamDomainListInputBuilder<
+    C = (),
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::TeamId,
     S3 = super::unset::PlatformId,
 > {
+    __carrier: C,
     offset: S0,
     limit: S1,
     team_id: S2,
@@ -165,6 +167,7 @@ impl DescribeTeamDomainListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeTeamDomainListInputBuilder {
+            __carrier: (),
             offset: super::unset::Offset,
             limit: super::unset::Limit,
             team_id: super::unset::TeamId,
@@ -179,15 +182,21 @@ impl Default for DescribeTeamDomainListInputBuilder {
     }
 }
 
-impl<S1, S2, S3> DescribeTeamDomainListInputBuilder<super::unset::Offset, S1, S2, S3> {
+impl<
+    C,
+    S1,
+    S2,
+    S3,
+> DescribeTeamDomainListInputBuilder<C, super::unset::Offset, S1, S2, S3> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
     pub fn offset(
         self,
         offset: impl Into<i64>,
-    ) -> DescribeTeamDomainListInputBuilder<i64, S1, S2, S3> {
+    ) -> DescribeTeamDomainListInputBuilder<C, i64, S1, S2, S3> {
         DescribeTeamDomainListInputBuilder {
+            __carrier: self.__carrier,
             offset: offset.into(),
             limit: self.limit,
             team_id: self.team_id,
@@ -196,15 +205,21 @@ impl<S1, S2, S3> DescribeTeamDomainListInputBuilder<super::unset::Offset, S1, S2
     }
 }
 
-impl<S0, S2, S3> DescribeTeamDomainListInputBuilder<S0, super::unset::Limit, S2, S3> {
+impl<
+    C,
+    S0,
+    S2,
+    S3,
+> DescribeTeamDomainListInputBuilder<C, S0, super::unset::Limit, S2, S3> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
     pub fn limit(
         self,
         limit: impl Into<i64>,
-    ) -> DescribeTeamDomainListInputBuilder<S0, i64, S2, S3> {
+    ) -> DescribeTeamDomainListInputBuilder<C, S0, i64, S2, S3> {
         DescribeTeamDomainListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: limit.into(),
             team_id: self.team_id,
@@ -213,15 +228,21 @@ impl<S0, S2, S3> DescribeTeamDomainListInputBuilder<S0, super::unset::Limit, S2,
     }
 }
 
-impl<S0, S1, S3> DescribeTeamDomainListInputBuilder<S0, S1, super::unset::TeamId, S3> {
+impl<
+    C,
+    S0,
+    S1,
+    S3,
+> DescribeTeamDomainListInputBuilder<C, S0, S1, super::unset::TeamId, S3> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
     pub fn team_id(
         self,
         team_id: impl Into<String>,
-    ) -> DescribeTeamDomainListInputBuilder<S0, S1, String, S3> {
+    ) -> DescribeTeamDomainListInputBuilder<C, S0, S1, String, S3> {
         DescribeTeamDomainListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             team_id: team_id.into(),
@@ -231,18 +252,20 @@ impl<S0, S1, S3> DescribeTeamDomainListInputBuilder<S0, S1, super::unset::TeamId
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
-> DescribeTeamDomainListInputBuilder<S0, S1, S2, super::unset::PlatformId> {
+> DescribeTeamDomainListInputBuilder<C, S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeTeamDomainListInputBuilder<S0, S1, S2, String> {
+    ) -> DescribeTeamDomainListInputBuilder<C, S0, S1, S2, String> {
         DescribeTeamDomainListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             team_id: self.team_id,
@@ -251,7 +274,7 @@ impl<
     }
 }
 
-impl<S0, S1, S2, S3> DescribeTeamDomainListInputBuilder<S0, S1, S2, S3>
+impl<C, S0, S1, S2, S3> DescribeTeamDomainListInputBuilder<C, S0, S1, S2, S3>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -269,85 +292,26 @@ where
     }
 }
 
-/// A `DescribeTeamDomainList` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeTeamDomainListInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeTeamDomainListRequest<
+/// A `DescribeTeamDomainList` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeTeamDomainListInputBuilder`] with a client, from `client.describe_team_domain_list()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeTeamDomainListRequest<
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::TeamId,
     S3 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeTeamDomainListInputBuilder<S0, S1, S2, S3>,
-}
+> = DescribeTeamDomainListInputBuilder<::tcmpp_api::Client, S0, S1, S2, S3>;
 
-impl DescribeTeamDomainListRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeTeamDomainListRequest {
-            client,
-            input: DescribeTeamDomainListInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2, S3> DescribeTeamDomainListRequest<super::unset::Offset, S1, S2, S3> {
-    /// Page offset
-    ///
-    /// Wire name: `Offset`.
-    pub fn offset(
+impl<S0, S1, S2, S3> DescribeTeamDomainListInputBuilder<(), S0, S1, S2, S3> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        offset: impl Into<i64>,
-    ) -> DescribeTeamDomainListRequest<i64, S1, S2, S3> {
-        DescribeTeamDomainListRequest {
-            client: self.client,
-            input: self.input.offset(offset),
-        }
-    }
-}
-
-impl<S0, S2, S3> DescribeTeamDomainListRequest<S0, super::unset::Limit, S2, S3> {
-    /// Number of results per page
-    ///
-    /// Wire name: `Limit`.
-    pub fn limit(
-        self,
-        limit: impl Into<i64>,
-    ) -> DescribeTeamDomainListRequest<S0, i64, S2, S3> {
-        DescribeTeamDomainListRequest {
-            client: self.client,
-            input: self.input.limit(limit),
-        }
-    }
-}
-
-impl<S0, S1, S3> DescribeTeamDomainListRequest<S0, S1, super::unset::TeamId, S3> {
-    /// Team ID
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(
-        self,
-        team_id: impl Into<String>,
-    ) -> DescribeTeamDomainListRequest<S0, S1, String, S3> {
-        DescribeTeamDomainListRequest {
-            client: self.client,
-            input: self.input.team_id(team_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> DescribeTeamDomainListRequest<S0, S1, S2, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeTeamDomainListRequest<S0, S1, S2, String> {
-        DescribeTeamDomainListRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeTeamDomainListRequest<S0, S1, S2, S3> {
+        DescribeTeamDomainListInputBuilder {
+            __carrier: client,
+            offset: self.offset,
+            limit: self.limit,
+            team_id: self.team_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -366,8 +330,9 @@ where
         DescribeTeamDomainListOutput,
         ::tcmpp_api::SdkError<DescribeTeamDomainListError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeTeamDomainList>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeTeamDomainList>(&input).await
     }
 }
 

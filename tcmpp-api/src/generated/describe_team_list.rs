@@ -151,10 +151,12 @@ impl DescribeTeamListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeTeamListInputBuilder<
+    C = (),
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     offset: S0,
     limit: S1,
     platform_id: S2,
@@ -165,6 +167,7 @@ impl DescribeTeamListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeTeamListInputBuilder {
+            __carrier: (),
             offset: super::unset::Offset,
             limit: super::unset::Limit,
             platform_id: super::unset::PlatformId,
@@ -179,15 +182,16 @@ impl Default for DescribeTeamListInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeTeamListInputBuilder<super::unset::Offset, S1, S2> {
+impl<C, S1, S2> DescribeTeamListInputBuilder<C, super::unset::Offset, S1, S2> {
     /// Pagination offset
     ///
     /// Wire name: `Offset`.
     pub fn offset(
         self,
         offset: impl Into<i64>,
-    ) -> DescribeTeamListInputBuilder<i64, S1, S2> {
+    ) -> DescribeTeamListInputBuilder<C, i64, S1, S2> {
         DescribeTeamListInputBuilder {
+            __carrier: self.__carrier,
             offset: offset.into(),
             limit: self.limit,
             platform_id: self.platform_id,
@@ -196,15 +200,16 @@ impl<S1, S2> DescribeTeamListInputBuilder<super::unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeTeamListInputBuilder<S0, super::unset::Limit, S2> {
+impl<C, S0, S2> DescribeTeamListInputBuilder<C, S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
     pub fn limit(
         self,
         limit: impl Into<i64>,
-    ) -> DescribeTeamListInputBuilder<S0, i64, S2> {
+    ) -> DescribeTeamListInputBuilder<C, S0, i64, S2> {
         DescribeTeamListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: limit.into(),
             platform_id: self.platform_id,
@@ -213,15 +218,16 @@ impl<S0, S2> DescribeTeamListInputBuilder<S0, super::unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeTeamListInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<C, S0, S1> DescribeTeamListInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeTeamListInputBuilder<S0, S1, String> {
+    ) -> DescribeTeamListInputBuilder<C, S0, S1, String> {
         DescribeTeamListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             platform_id: platform_id.into(),
@@ -230,7 +236,7 @@ impl<S0, S1> DescribeTeamListInputBuilder<S0, S1, super::unset::PlatformId> {
     }
 }
 
-impl<S0, S1, S2> DescribeTeamListInputBuilder<S0, S1, S2> {
+impl<C, S0, S1, S2> DescribeTeamListInputBuilder<C, S0, S1, S2> {
     /// Name of the team to be queried
     ///
     /// Wire name: `Keyword`.
@@ -246,7 +252,7 @@ impl<S0, S1, S2> DescribeTeamListInputBuilder<S0, S1, S2> {
     }
 }
 
-impl<S0, S1, S2> DescribeTeamListInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> DescribeTeamListInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -263,80 +269,26 @@ where
     }
 }
 
-/// A `DescribeTeamList` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeTeamListInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeTeamListRequest<
+/// A `DescribeTeamList` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeTeamListInputBuilder`] with a client, from `client.describe_team_list()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeTeamListRequest<
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeTeamListInputBuilder<S0, S1, S2>,
-}
+> = DescribeTeamListInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl DescribeTeamListRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeTeamListRequest {
-            client,
-            input: DescribeTeamListInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> DescribeTeamListRequest<super::unset::Offset, S1, S2> {
-    /// Pagination offset
-    ///
-    /// Wire name: `Offset`.
-    pub fn offset(self, offset: impl Into<i64>) -> DescribeTeamListRequest<i64, S1, S2> {
-        DescribeTeamListRequest {
-            client: self.client,
-            input: self.input.offset(offset),
-        }
-    }
-}
-
-impl<S0, S2> DescribeTeamListRequest<S0, super::unset::Limit, S2> {
-    /// Number of results per page
-    ///
-    /// Wire name: `Limit`.
-    pub fn limit(self, limit: impl Into<i64>) -> DescribeTeamListRequest<S0, i64, S2> {
-        DescribeTeamListRequest {
-            client: self.client,
-            input: self.input.limit(limit),
-        }
-    }
-}
-
-impl<S0, S1> DescribeTeamListRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
+impl<S0, S1, S2> DescribeTeamListInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        platform_id: impl Into<String>,
-    ) -> DescribeTeamListRequest<S0, S1, String> {
-        DescribeTeamListRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeTeamListRequest<S0, S1, S2> {
+        DescribeTeamListInputBuilder {
+            __carrier: client,
+            offset: self.offset,
+            limit: self.limit,
+            platform_id: self.platform_id,
+            keyword: self.keyword,
         }
-    }
-}
-
-impl<S0, S1, S2> DescribeTeamListRequest<S0, S1, S2> {
-    /// Name of the team to be queried
-    ///
-    /// Wire name: `Keyword`.
-    pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
-        self.input = self.input.keyword(keyword);
-        self
-    }
-
-    /// Sets or clears `keyword`.
-    pub fn set_keyword(mut self, keyword: Option<String>) -> Self {
-        self.input = self.input.set_keyword(keyword);
-        self
     }
 }
 
@@ -350,8 +302,9 @@ where
     pub async fn send(
         self,
     ) -> Result<DescribeTeamListOutput, ::tcmpp_api::SdkError<DescribeTeamListError>> {
-        let input = self.input.build();
-        self.client.call::<DescribeTeamList>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeTeamList>(&input).await
     }
 }
 

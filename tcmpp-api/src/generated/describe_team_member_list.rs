@@ -254,10 +254,12 @@ impl DescribeTeamMemberListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeTeamMemberListInputBuilder<
+    C = (),
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     offset: S0,
     limit: S1,
     platform_id: S2,
@@ -270,6 +272,7 @@ impl DescribeTeamMemberListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeTeamMemberListInputBuilder {
+            __carrier: (),
             offset: super::unset::Offset,
             limit: super::unset::Limit,
             platform_id: super::unset::PlatformId,
@@ -286,15 +289,16 @@ impl Default for DescribeTeamMemberListInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeTeamMemberListInputBuilder<super::unset::Offset, S1, S2> {
+impl<C, S1, S2> DescribeTeamMemberListInputBuilder<C, super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
     pub fn offset(
         self,
         offset: impl Into<i64>,
-    ) -> DescribeTeamMemberListInputBuilder<i64, S1, S2> {
+    ) -> DescribeTeamMemberListInputBuilder<C, i64, S1, S2> {
         DescribeTeamMemberListInputBuilder {
+            __carrier: self.__carrier,
             offset: offset.into(),
             limit: self.limit,
             platform_id: self.platform_id,
@@ -305,15 +309,16 @@ impl<S1, S2> DescribeTeamMemberListInputBuilder<super::unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeTeamMemberListInputBuilder<S0, super::unset::Limit, S2> {
+impl<C, S0, S2> DescribeTeamMemberListInputBuilder<C, S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
     pub fn limit(
         self,
         limit: impl Into<i64>,
-    ) -> DescribeTeamMemberListInputBuilder<S0, i64, S2> {
+    ) -> DescribeTeamMemberListInputBuilder<C, S0, i64, S2> {
         DescribeTeamMemberListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: limit.into(),
             platform_id: self.platform_id,
@@ -324,15 +329,16 @@ impl<S0, S2> DescribeTeamMemberListInputBuilder<S0, super::unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeTeamMemberListInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<C, S0, S1> DescribeTeamMemberListInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeTeamMemberListInputBuilder<S0, S1, String> {
+    ) -> DescribeTeamMemberListInputBuilder<C, S0, S1, String> {
         DescribeTeamMemberListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             platform_id: platform_id.into(),
@@ -343,7 +349,7 @@ impl<S0, S1> DescribeTeamMemberListInputBuilder<S0, S1, super::unset::PlatformId
     }
 }
 
-impl<S0, S1, S2> DescribeTeamMemberListInputBuilder<S0, S1, S2> {
+impl<C, S0, S1, S2> DescribeTeamMemberListInputBuilder<C, S0, S1, S2> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
@@ -390,7 +396,7 @@ impl<S0, S1, S2> DescribeTeamMemberListInputBuilder<S0, S1, S2> {
     }
 }
 
-impl<S0, S1, S2> DescribeTeamMemberListInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> DescribeTeamMemberListInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -409,117 +415,28 @@ where
     }
 }
 
-/// A `DescribeTeamMemberList` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeTeamMemberListInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeTeamMemberListRequest<
+/// A `DescribeTeamMemberList` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeTeamMemberListInputBuilder`] with a client, from `client.describe_team_member_list()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeTeamMemberListRequest<
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeTeamMemberListInputBuilder<S0, S1, S2>,
-}
+> = DescribeTeamMemberListInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl DescribeTeamMemberListRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeTeamMemberListRequest {
-            client,
-            input: DescribeTeamMemberListInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> DescribeTeamMemberListRequest<super::unset::Offset, S1, S2> {
-    /// Page offset
-    ///
-    /// Wire name: `Offset`.
-    pub fn offset(
+impl<S0, S1, S2> DescribeTeamMemberListInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        offset: impl Into<i64>,
-    ) -> DescribeTeamMemberListRequest<i64, S1, S2> {
-        DescribeTeamMemberListRequest {
-            client: self.client,
-            input: self.input.offset(offset),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeTeamMemberListRequest<S0, S1, S2> {
+        DescribeTeamMemberListInputBuilder {
+            __carrier: client,
+            offset: self.offset,
+            limit: self.limit,
+            platform_id: self.platform_id,
+            team_id: self.team_id,
+            keyword: self.keyword,
+            role_ids: self.role_ids,
         }
-    }
-}
-
-impl<S0, S2> DescribeTeamMemberListRequest<S0, super::unset::Limit, S2> {
-    /// Number of results per page
-    ///
-    /// Wire name: `Limit`.
-    pub fn limit(
-        self,
-        limit: impl Into<i64>,
-    ) -> DescribeTeamMemberListRequest<S0, i64, S2> {
-        DescribeTeamMemberListRequest {
-            client: self.client,
-            input: self.input.limit(limit),
-        }
-    }
-}
-
-impl<S0, S1> DescribeTeamMemberListRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeTeamMemberListRequest<S0, S1, String> {
-        DescribeTeamMemberListRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> DescribeTeamMemberListRequest<S0, S1, S2> {
-    /// Team ID
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.input = self.input.team_id(team_id);
-        self
-    }
-
-    /// Sets or clears `team_id`.
-    pub fn set_team_id(mut self, team_id: Option<String>) -> Self {
-        self.input = self.input.set_team_id(team_id);
-        self
-    }
-
-    /// Keywords for search (user name)
-    ///
-    /// Wire name: `Keyword`.
-    pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
-        self.input = self.input.keyword(keyword);
-        self
-    }
-
-    /// Sets or clears `keyword`.
-    pub fn set_keyword(mut self, keyword: Option<String>) -> Self {
-        self.input = self.input.set_keyword(keyword);
-        self
-    }
-
-    /// Role ID
-    ///
-    /// Wire name: `RoleIds`.
-    pub fn role_ids<I: IntoIterator<Item = E>, E: Into<i64>>(
-        mut self,
-        role_ids: I,
-    ) -> Self {
-        self.input = self.input.role_ids(role_ids);
-        self
-    }
-
-    /// Sets or clears `role_ids`.
-    pub fn set_role_ids(mut self, role_ids: Option<Vec<i64>>) -> Self {
-        self.input = self.input.set_role_ids(role_ids);
-        self
     }
 }
 
@@ -536,8 +453,9 @@ where
         DescribeTeamMemberListOutput,
         ::tcmpp_api::SdkError<DescribeTeamMemberListError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeTeamMemberList>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeTeamMemberList>(&input).await
     }
 }
 

@@ -146,11 +146,13 @@ impl DescribeTeamMembersInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeTeamMembersInputBuilder<
+    C = (),
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::TeamId,
     S3 = super::unset::PlatformId,
 > {
+    __carrier: C,
     offset: S0,
     limit: S1,
     team_id: S2,
@@ -161,6 +163,7 @@ impl DescribeTeamMembersInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeTeamMembersInputBuilder {
+            __carrier: (),
             offset: super::unset::Offset,
             limit: super::unset::Limit,
             team_id: super::unset::TeamId,
@@ -175,15 +178,21 @@ impl Default for DescribeTeamMembersInputBuilder {
     }
 }
 
-impl<S1, S2, S3> DescribeTeamMembersInputBuilder<super::unset::Offset, S1, S2, S3> {
+impl<
+    C,
+    S1,
+    S2,
+    S3,
+> DescribeTeamMembersInputBuilder<C, super::unset::Offset, S1, S2, S3> {
     /// Pagination offset
     ///
     /// Wire name: `Offset`.
     pub fn offset(
         self,
         offset: impl Into<i64>,
-    ) -> DescribeTeamMembersInputBuilder<i64, S1, S2, S3> {
+    ) -> DescribeTeamMembersInputBuilder<C, i64, S1, S2, S3> {
         DescribeTeamMembersInputBuilder {
+            __carrier: self.__carrier,
             offset: offset.into(),
             limit: self.limit,
             team_id: self.team_id,
@@ -192,15 +201,16 @@ impl<S1, S2, S3> DescribeTeamMembersInputBuilder<super::unset::Offset, S1, S2, S
     }
 }
 
-impl<S0, S2, S3> DescribeTeamMembersInputBuilder<S0, super::unset::Limit, S2, S3> {
+impl<C, S0, S2, S3> DescribeTeamMembersInputBuilder<C, S0, super::unset::Limit, S2, S3> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
     pub fn limit(
         self,
         limit: impl Into<i64>,
-    ) -> DescribeTeamMembersInputBuilder<S0, i64, S2, S3> {
+    ) -> DescribeTeamMembersInputBuilder<C, S0, i64, S2, S3> {
         DescribeTeamMembersInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: limit.into(),
             team_id: self.team_id,
@@ -209,15 +219,21 @@ impl<S0, S2, S3> DescribeTeamMembersInputBuilder<S0, super::unset::Limit, S2, S3
     }
 }
 
-impl<S0, S1, S3> DescribeTeamMembersInputBuilder<S0, S1, super::unset::TeamId, S3> {
+impl<
+    C,
+    S0,
+    S1,
+    S3,
+> DescribeTeamMembersInputBuilder<C, S0, S1, super::unset::TeamId, S3> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
     pub fn team_id(
         self,
         team_id: impl Into<String>,
-    ) -> DescribeTeamMembersInputBuilder<S0, S1, String, S3> {
+    ) -> DescribeTeamMembersInputBuilder<C, S0, S1, String, S3> {
         DescribeTeamMembersInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             team_id: team_id.into(),
@@ -226,15 +242,21 @@ impl<S0, S1, S3> DescribeTeamMembersInputBuilder<S0, S1, super::unset::TeamId, S
     }
 }
 
-impl<S0, S1, S2> DescribeTeamMembersInputBuilder<S0, S1, S2, super::unset::PlatformId> {
+impl<
+    C,
+    S0,
+    S1,
+    S2,
+> DescribeTeamMembersInputBuilder<C, S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeTeamMembersInputBuilder<S0, S1, S2, String> {
+    ) -> DescribeTeamMembersInputBuilder<C, S0, S1, S2, String> {
         DescribeTeamMembersInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             team_id: self.team_id,
@@ -243,7 +265,7 @@ impl<S0, S1, S2> DescribeTeamMembersInputBuilder<S0, S1, S2, super::unset::Platf
     }
 }
 
-impl<S0, S1, S2, S3> DescribeTeamMembersInputBuilder<S0, S1, S2, S3>
+impl<C, S0, S1, S2, S3> DescribeTeamMembersInputBuilder<C, S0, S1, S2, S3>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -261,85 +283,26 @@ where
     }
 }
 
-/// A `DescribeTeamMembers` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeTeamMembersInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeTeamMembersRequest<
+/// A `DescribeTeamMembers` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeTeamMembersInputBuilder`] with a client, from `client.describe_team_members()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeTeamMembersRequest<
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::TeamId,
     S3 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeTeamMembersInputBuilder<S0, S1, S2, S3>,
-}
+> = DescribeTeamMembersInputBuilder<::tcmpp_api::Client, S0, S1, S2, S3>;
 
-impl DescribeTeamMembersRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeTeamMembersRequest {
-            client,
-            input: DescribeTeamMembersInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2, S3> DescribeTeamMembersRequest<super::unset::Offset, S1, S2, S3> {
-    /// Pagination offset
-    ///
-    /// Wire name: `Offset`.
-    pub fn offset(
+impl<S0, S1, S2, S3> DescribeTeamMembersInputBuilder<(), S0, S1, S2, S3> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        offset: impl Into<i64>,
-    ) -> DescribeTeamMembersRequest<i64, S1, S2, S3> {
-        DescribeTeamMembersRequest {
-            client: self.client,
-            input: self.input.offset(offset),
-        }
-    }
-}
-
-impl<S0, S2, S3> DescribeTeamMembersRequest<S0, super::unset::Limit, S2, S3> {
-    /// Number of results per page
-    ///
-    /// Wire name: `Limit`.
-    pub fn limit(
-        self,
-        limit: impl Into<i64>,
-    ) -> DescribeTeamMembersRequest<S0, i64, S2, S3> {
-        DescribeTeamMembersRequest {
-            client: self.client,
-            input: self.input.limit(limit),
-        }
-    }
-}
-
-impl<S0, S1, S3> DescribeTeamMembersRequest<S0, S1, super::unset::TeamId, S3> {
-    /// Team ID
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(
-        self,
-        team_id: impl Into<String>,
-    ) -> DescribeTeamMembersRequest<S0, S1, String, S3> {
-        DescribeTeamMembersRequest {
-            client: self.client,
-            input: self.input.team_id(team_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> DescribeTeamMembersRequest<S0, S1, S2, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DescribeTeamMembersRequest<S0, S1, S2, String> {
-        DescribeTeamMembersRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeTeamMembersRequest<S0, S1, S2, S3> {
+        DescribeTeamMembersInputBuilder {
+            __carrier: client,
+            offset: self.offset,
+            limit: self.limit,
+            team_id: self.team_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -358,8 +321,9 @@ where
         DescribeTeamMembersOutput,
         ::tcmpp_api::SdkError<DescribeTeamMembersError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeTeamMembers>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeTeamMembers>(&input).await
     }
 }
 

@@ -104,9 +104,11 @@ impl DescribeTempSecret4UploadFile2CosInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeTempSecret4UploadFile2CosInputBuilder<
+    C = (),
     S0 = super::unset::BusinessName,
     S1 = super::unset::Suffix,
 > {
+    __carrier: C,
     business_name: S0,
     suffix: S1,
 }
@@ -115,6 +117,7 @@ impl DescribeTempSecret4UploadFile2CosInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeTempSecret4UploadFile2CosInputBuilder {
+            __carrier: (),
             business_name: super::unset::BusinessName,
             suffix: super::unset::Suffix,
         }
@@ -127,37 +130,42 @@ impl Default for DescribeTempSecret4UploadFile2CosInputBuilder {
     }
 }
 
-impl<S1> DescribeTempSecret4UploadFile2CosInputBuilder<super::unset::BusinessName, S1> {
+impl<
+    C,
+    S1,
+> DescribeTempSecret4UploadFile2CosInputBuilder<C, super::unset::BusinessName, S1> {
     /// Service name
     ///
     /// Wire name: `BusinessName`.
     pub fn business_name(
         self,
         business_name: impl Into<String>,
-    ) -> DescribeTempSecret4UploadFile2CosInputBuilder<String, S1> {
+    ) -> DescribeTempSecret4UploadFile2CosInputBuilder<C, String, S1> {
         DescribeTempSecret4UploadFile2CosInputBuilder {
+            __carrier: self.__carrier,
             business_name: business_name.into(),
             suffix: self.suffix,
         }
     }
 }
 
-impl<S0> DescribeTempSecret4UploadFile2CosInputBuilder<S0, super::unset::Suffix> {
+impl<C, S0> DescribeTempSecret4UploadFile2CosInputBuilder<C, S0, super::unset::Suffix> {
     /// File suffix
     ///
     /// Wire name: `Suffix`.
     pub fn suffix(
         self,
         suffix: impl Into<String>,
-    ) -> DescribeTempSecret4UploadFile2CosInputBuilder<S0, String> {
+    ) -> DescribeTempSecret4UploadFile2CosInputBuilder<C, S0, String> {
         DescribeTempSecret4UploadFile2CosInputBuilder {
+            __carrier: self.__carrier,
             business_name: self.business_name,
             suffix: suffix.into(),
         }
     }
 }
 
-impl<S0, S1> DescribeTempSecret4UploadFile2CosInputBuilder<S0, S1>
+impl<C, S0, S1> DescribeTempSecret4UploadFile2CosInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -171,53 +179,22 @@ where
     }
 }
 
-/// A `DescribeTempSecret4UploadFile2Cos` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeTempSecret4UploadFile2CosInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeTempSecret4UploadFile2CosRequest<
+/// A `DescribeTempSecret4UploadFile2Cos` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeTempSecret4UploadFile2CosInputBuilder`] with a client, from `client.describe_temp_secret4_upload_file2_cos()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeTempSecret4UploadFile2CosRequest<
     S0 = super::unset::BusinessName,
     S1 = super::unset::Suffix,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeTempSecret4UploadFile2CosInputBuilder<S0, S1>,
-}
+> = DescribeTempSecret4UploadFile2CosInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DescribeTempSecret4UploadFile2CosRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeTempSecret4UploadFile2CosRequest {
-            client,
-            input: DescribeTempSecret4UploadFile2CosInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DescribeTempSecret4UploadFile2CosRequest<super::unset::BusinessName, S1> {
-    /// Service name
-    ///
-    /// Wire name: `BusinessName`.
-    pub fn business_name(
+impl<S0, S1> DescribeTempSecret4UploadFile2CosInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        business_name: impl Into<String>,
-    ) -> DescribeTempSecret4UploadFile2CosRequest<String, S1> {
-        DescribeTempSecret4UploadFile2CosRequest {
-            client: self.client,
-            input: self.input.business_name(business_name),
-        }
-    }
-}
-
-impl<S0> DescribeTempSecret4UploadFile2CosRequest<S0, super::unset::Suffix> {
-    /// File suffix
-    ///
-    /// Wire name: `Suffix`.
-    pub fn suffix(
-        self,
-        suffix: impl Into<String>,
-    ) -> DescribeTempSecret4UploadFile2CosRequest<S0, String> {
-        DescribeTempSecret4UploadFile2CosRequest {
-            client: self.client,
-            input: self.input.suffix(suffix),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeTempSecret4UploadFile2CosRequest<S0, S1> {
+        DescribeTempSecret4UploadFile2CosInputBuilder {
+            __carrier: client,
+            business_name: self.business_name,
+            suffix: self.suffix,
         }
     }
 }
@@ -234,8 +211,9 @@ where
         DescribeTempSecret4UploadFile2CosOutput,
         ::tcmpp_api::SdkError<DescribeTempSecret4UploadFile2CosError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeTempSecret4UploadFile2Cos>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeTempSecret4UploadFile2Cos>(&input).await
     }
 }
 

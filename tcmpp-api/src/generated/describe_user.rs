@@ -111,9 +111,11 @@ impl DescribeUserInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeUserInputBuilder<
+    C = (),
     S0 = super::unset::UserId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     user_id: S0,
     platform_id: S1,
 }
@@ -122,6 +124,7 @@ impl DescribeUserInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeUserInputBuilder {
+            __carrier: (),
             user_id: super::unset::UserId,
             platform_id: super::unset::PlatformId,
         }
@@ -134,37 +137,39 @@ impl Default for DescribeUserInputBuilder {
     }
 }
 
-impl<S1> DescribeUserInputBuilder<super::unset::UserId, S1> {
+impl<C, S1> DescribeUserInputBuilder<C, super::unset::UserId, S1> {
     /// User ID
     ///
     /// Wire name: `UserId`.
     pub fn user_id(
         self,
         user_id: impl Into<String>,
-    ) -> DescribeUserInputBuilder<String, S1> {
+    ) -> DescribeUserInputBuilder<C, String, S1> {
         DescribeUserInputBuilder {
+            __carrier: self.__carrier,
             user_id: user_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DescribeUserInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DescribeUserInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeUserInputBuilder<S0, String> {
+    ) -> DescribeUserInputBuilder<C, S0, String> {
         DescribeUserInputBuilder {
+            __carrier: self.__carrier,
             user_id: self.user_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DescribeUserInputBuilder<S0, S1>
+impl<C, S0, S1> DescribeUserInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -178,50 +183,23 @@ where
     }
 }
 
-/// A `DescribeUser` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeUserInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeUserRequest<
-    S0 = super::unset::UserId,
-    S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeUserInputBuilder<S0, S1>,
-}
+/// A `DescribeUser` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeUserInputBuilder`] with a client, from `client.describe_user()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeUserRequest<S0 = super::unset::UserId, S1 = super::unset::PlatformId> = DescribeUserInputBuilder<
+    ::tcmpp_api::Client,
+    S0,
+    S1,
+>;
 
-impl DescribeUserRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeUserRequest {
-            client,
-            input: DescribeUserInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DescribeUserRequest<super::unset::UserId, S1> {
-    /// User ID
-    ///
-    /// Wire name: `UserId`.
-    pub fn user_id(self, user_id: impl Into<String>) -> DescribeUserRequest<String, S1> {
-        DescribeUserRequest {
-            client: self.client,
-            input: self.input.user_id(user_id),
-        }
-    }
-}
-
-impl<S0> DescribeUserRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
+impl<S0, S1> DescribeUserInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        platform_id: impl Into<String>,
-    ) -> DescribeUserRequest<S0, String> {
-        DescribeUserRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeUserRequest<S0, S1> {
+        DescribeUserInputBuilder {
+            __carrier: client,
+            user_id: self.user_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -235,8 +213,9 @@ where
     pub async fn send(
         self,
     ) -> Result<DescribeUserOutput, ::tcmpp_api::SdkError<DescribeUserError>> {
-        let input = self.input.build();
-        self.client.call::<DescribeUser>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeUser>(&input).await
     }
 }
 

@@ -108,7 +108,8 @@ impl DescribeUserDetailInput {
 /// Required: `user_id`. The type tracks which are set; `build` exists only once all are.
 #[derive(Clone, Debug)]
 #[must_use]
-pub struct DescribeUserDetailInputBuilder<S0 = super::unset::UserId> {
+pub struct DescribeUserDetailInputBuilder<C = (), S0 = super::unset::UserId> {
+    __carrier: C,
     user_id: S0,
     platform_id: Option<String>,
 }
@@ -117,6 +118,7 @@ impl DescribeUserDetailInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeUserDetailInputBuilder {
+            __carrier: (),
             user_id: super::unset::UserId,
             platform_id: None,
         }
@@ -129,22 +131,23 @@ impl Default for DescribeUserDetailInputBuilder {
     }
 }
 
-impl DescribeUserDetailInputBuilder<super::unset::UserId> {
+impl<C> DescribeUserDetailInputBuilder<C, super::unset::UserId> {
     /// User ID
     ///
     /// Wire name: `UserId`.
     pub fn user_id(
         self,
         user_id: impl Into<String>,
-    ) -> DescribeUserDetailInputBuilder<String> {
+    ) -> DescribeUserDetailInputBuilder<C, String> {
         DescribeUserDetailInputBuilder {
+            __carrier: self.__carrier,
             user_id: user_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DescribeUserDetailInputBuilder<S0> {
+impl<C, S0> DescribeUserDetailInputBuilder<C, S0> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -160,7 +163,7 @@ impl<S0> DescribeUserDetailInputBuilder<S0> {
     }
 }
 
-impl<S0> DescribeUserDetailInputBuilder<S0>
+impl<C, S0> DescribeUserDetailInputBuilder<C, S0>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
 {
@@ -173,52 +176,23 @@ where
     }
 }
 
-/// A `DescribeUserDetail` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeUserDetailInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeUserDetailRequest<S0 = super::unset::UserId> {
-    client: ::tcmpp_api::Client,
-    input: DescribeUserDetailInputBuilder<S0>,
-}
+/// A `DescribeUserDetail` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeUserDetailInputBuilder`] with a client, from `client.describe_user_detail()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeUserDetailRequest<S0 = super::unset::UserId> = DescribeUserDetailInputBuilder<
+    ::tcmpp_api::Client,
+    S0,
+>;
 
-impl DescribeUserDetailRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeUserDetailRequest {
-            client,
-            input: DescribeUserDetailInputBuilder::new(),
-        }
-    }
-}
-
-impl DescribeUserDetailRequest<super::unset::UserId> {
-    /// User ID
-    ///
-    /// Wire name: `UserId`.
-    pub fn user_id(
+impl<S0> DescribeUserDetailInputBuilder<(), S0> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        user_id: impl Into<String>,
-    ) -> DescribeUserDetailRequest<String> {
-        DescribeUserDetailRequest {
-            client: self.client,
-            input: self.input.user_id(user_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeUserDetailRequest<S0> {
+        DescribeUserDetailInputBuilder {
+            __carrier: client,
+            user_id: self.user_id,
+            platform_id: self.platform_id,
         }
-    }
-}
-
-impl<S0> DescribeUserDetailRequest<S0> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(mut self, platform_id: impl Into<String>) -> Self {
-        self.input = self.input.platform_id(platform_id);
-        self
-    }
-
-    /// Sets or clears `platform_id`.
-    pub fn set_platform_id(mut self, platform_id: Option<String>) -> Self {
-        self.input = self.input.set_platform_id(platform_id);
-        self
     }
 }
 
@@ -233,8 +207,9 @@ where
         DescribeUserDetailOutput,
         ::tcmpp_api::SdkError<DescribeUserDetailError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DescribeUserDetail>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeUserDetail>(&input).await
     }
 }
 

@@ -254,10 +254,12 @@ impl DescribeUserListInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DescribeUserListInputBuilder<
+    C = (),
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     offset: S0,
     limit: S1,
     platform_id: S2,
@@ -270,6 +272,7 @@ impl DescribeUserListInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DescribeUserListInputBuilder {
+            __carrier: (),
             offset: super::unset::Offset,
             limit: super::unset::Limit,
             platform_id: super::unset::PlatformId,
@@ -286,15 +289,16 @@ impl Default for DescribeUserListInputBuilder {
     }
 }
 
-impl<S1, S2> DescribeUserListInputBuilder<super::unset::Offset, S1, S2> {
+impl<C, S1, S2> DescribeUserListInputBuilder<C, super::unset::Offset, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
     pub fn offset(
         self,
         offset: impl Into<i64>,
-    ) -> DescribeUserListInputBuilder<i64, S1, S2> {
+    ) -> DescribeUserListInputBuilder<C, i64, S1, S2> {
         DescribeUserListInputBuilder {
+            __carrier: self.__carrier,
             offset: offset.into(),
             limit: self.limit,
             platform_id: self.platform_id,
@@ -305,15 +309,16 @@ impl<S1, S2> DescribeUserListInputBuilder<super::unset::Offset, S1, S2> {
     }
 }
 
-impl<S0, S2> DescribeUserListInputBuilder<S0, super::unset::Limit, S2> {
+impl<C, S0, S2> DescribeUserListInputBuilder<C, S0, super::unset::Limit, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
     pub fn limit(
         self,
         limit: impl Into<i64>,
-    ) -> DescribeUserListInputBuilder<S0, i64, S2> {
+    ) -> DescribeUserListInputBuilder<C, S0, i64, S2> {
         DescribeUserListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: limit.into(),
             platform_id: self.platform_id,
@@ -324,15 +329,16 @@ impl<S0, S2> DescribeUserListInputBuilder<S0, super::unset::Limit, S2> {
     }
 }
 
-impl<S0, S1> DescribeUserListInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<C, S0, S1> DescribeUserListInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DescribeUserListInputBuilder<S0, S1, String> {
+    ) -> DescribeUserListInputBuilder<C, S0, S1, String> {
         DescribeUserListInputBuilder {
+            __carrier: self.__carrier,
             offset: self.offset,
             limit: self.limit,
             platform_id: platform_id.into(),
@@ -343,7 +349,7 @@ impl<S0, S1> DescribeUserListInputBuilder<S0, S1, super::unset::PlatformId> {
     }
 }
 
-impl<S0, S1, S2> DescribeUserListInputBuilder<S0, S1, S2> {
+impl<C, S0, S1, S2> DescribeUserListInputBuilder<C, S0, S1, S2> {
     /// Keywords for search (username or account)
     ///
     /// Wire name: `Keyword`.
@@ -387,7 +393,7 @@ impl<S0, S1, S2> DescribeUserListInputBuilder<S0, S1, S2> {
     }
 }
 
-impl<S0, S1, S2> DescribeUserListInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> DescribeUserListInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -406,108 +412,28 @@ where
     }
 }
 
-/// A `DescribeUserList` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DescribeUserListInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DescribeUserListRequest<
+/// A `DescribeUserList` request bound to a [`Client`](::tcmpp_api::Client): the [`DescribeUserListInputBuilder`] with a client, from `client.describe_user_list()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DescribeUserListRequest<
     S0 = super::unset::Offset,
     S1 = super::unset::Limit,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DescribeUserListInputBuilder<S0, S1, S2>,
-}
+> = DescribeUserListInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl DescribeUserListRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DescribeUserListRequest {
-            client,
-            input: DescribeUserListInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> DescribeUserListRequest<super::unset::Offset, S1, S2> {
-    /// Page offset
-    ///
-    /// Wire name: `Offset`.
-    pub fn offset(self, offset: impl Into<i64>) -> DescribeUserListRequest<i64, S1, S2> {
-        DescribeUserListRequest {
-            client: self.client,
-            input: self.input.offset(offset),
-        }
-    }
-}
-
-impl<S0, S2> DescribeUserListRequest<S0, super::unset::Limit, S2> {
-    /// Number of results per page
-    ///
-    /// Wire name: `Limit`.
-    pub fn limit(self, limit: impl Into<i64>) -> DescribeUserListRequest<S0, i64, S2> {
-        DescribeUserListRequest {
-            client: self.client,
-            input: self.input.limit(limit),
-        }
-    }
-}
-
-impl<S0, S1> DescribeUserListRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
+impl<S0, S1, S2> DescribeUserListInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        platform_id: impl Into<String>,
-    ) -> DescribeUserListRequest<S0, S1, String> {
-        DescribeUserListRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DescribeUserListRequest<S0, S1, S2> {
+        DescribeUserListInputBuilder {
+            __carrier: client,
+            offset: self.offset,
+            limit: self.limit,
+            platform_id: self.platform_id,
+            keyword: self.keyword,
+            account_type: self.account_type,
+            team_id: self.team_id,
         }
-    }
-}
-
-impl<S0, S1, S2> DescribeUserListRequest<S0, S1, S2> {
-    /// Keywords for search (username or account)
-    ///
-    /// Wire name: `Keyword`.
-    pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
-        self.input = self.input.keyword(keyword);
-        self
-    }
-
-    /// Sets or clears `keyword`.
-    pub fn set_keyword(mut self, keyword: Option<String>) -> Self {
-        self.input = self.input.set_keyword(keyword);
-        self
-    }
-
-    /// User account 1 - Super Admin 2 - Platform Admin 3 - Ordinary member
-    ///
-    /// Wire name: `AccountType`.
-    pub fn account_type(mut self, account_type: impl Into<i64>) -> Self {
-        self.input = self.input.account_type(account_type);
-        self
-    }
-
-    /// Sets or clears `account_type`.
-    pub fn set_account_type(mut self, account_type: Option<i64>) -> Self {
-        self.input = self.input.set_account_type(account_type);
-        self
-    }
-
-    /// Team ID
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
-        self.input = self.input.team_id(team_id);
-        self
-    }
-
-    /// Sets or clears `team_id`.
-    pub fn set_team_id(mut self, team_id: Option<String>) -> Self {
-        self.input = self.input.set_team_id(team_id);
-        self
     }
 }
 
@@ -521,8 +447,9 @@ where
     pub async fn send(
         self,
     ) -> Result<DescribeUserListOutput, ::tcmpp_api::SdkError<DescribeUserListError>> {
-        let input = self.input.build();
-        self.client.call::<DescribeUserList>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DescribeUserList>(&input).await
     }
 }
 

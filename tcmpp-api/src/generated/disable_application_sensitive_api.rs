@@ -108,9 +108,11 @@ impl DisableApplicationSensitiveApiInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DisableApplicationSensitiveApiInputBuilder<
+    C = (),
     S0 = super::unset::PlatformId,
     S1 = super::unset::ApiId,
 > {
+    __carrier: C,
     platform_id: S0,
     api_id: S1,
 }
@@ -119,6 +121,7 @@ impl DisableApplicationSensitiveApiInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DisableApplicationSensitiveApiInputBuilder {
+            __carrier: (),
             platform_id: super::unset::PlatformId,
             api_id: super::unset::ApiId,
         }
@@ -131,37 +134,39 @@ impl Default for DisableApplicationSensitiveApiInputBuilder {
     }
 }
 
-impl<S1> DisableApplicationSensitiveApiInputBuilder<super::unset::PlatformId, S1> {
+impl<C, S1> DisableApplicationSensitiveApiInputBuilder<C, super::unset::PlatformId, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DisableApplicationSensitiveApiInputBuilder<String, S1> {
+    ) -> DisableApplicationSensitiveApiInputBuilder<C, String, S1> {
         DisableApplicationSensitiveApiInputBuilder {
+            __carrier: self.__carrier,
             platform_id: platform_id.into(),
             api_id: self.api_id,
         }
     }
 }
 
-impl<S0> DisableApplicationSensitiveApiInputBuilder<S0, super::unset::ApiId> {
+impl<C, S0> DisableApplicationSensitiveApiInputBuilder<C, S0, super::unset::ApiId> {
     /// API ID
     ///
     /// Wire name: `APIId`.
     pub fn api_id(
         self,
         api_id: impl Into<String>,
-    ) -> DisableApplicationSensitiveApiInputBuilder<S0, String> {
+    ) -> DisableApplicationSensitiveApiInputBuilder<C, S0, String> {
         DisableApplicationSensitiveApiInputBuilder {
+            __carrier: self.__carrier,
             platform_id: self.platform_id,
             api_id: api_id.into(),
         }
     }
 }
 
-impl<S0, S1> DisableApplicationSensitiveApiInputBuilder<S0, S1>
+impl<C, S0, S1> DisableApplicationSensitiveApiInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -175,53 +180,22 @@ where
     }
 }
 
-/// A `DisableApplicationSensitiveAPI` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DisableApplicationSensitiveApiInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DisableApplicationSensitiveApiRequest<
+/// A `DisableApplicationSensitiveAPI` request bound to a [`Client`](::tcmpp_api::Client): the [`DisableApplicationSensitiveApiInputBuilder`] with a client, from `client.disable_application_sensitive_api()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DisableApplicationSensitiveApiRequest<
     S0 = super::unset::PlatformId,
     S1 = super::unset::ApiId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DisableApplicationSensitiveApiInputBuilder<S0, S1>,
-}
+> = DisableApplicationSensitiveApiInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DisableApplicationSensitiveApiRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DisableApplicationSensitiveApiRequest {
-            client,
-            input: DisableApplicationSensitiveApiInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DisableApplicationSensitiveApiRequest<super::unset::PlatformId, S1> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
+impl<S0, S1> DisableApplicationSensitiveApiInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        platform_id: impl Into<String>,
-    ) -> DisableApplicationSensitiveApiRequest<String, S1> {
-        DisableApplicationSensitiveApiRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0> DisableApplicationSensitiveApiRequest<S0, super::unset::ApiId> {
-    /// API ID
-    ///
-    /// Wire name: `APIId`.
-    pub fn api_id(
-        self,
-        api_id: impl Into<String>,
-    ) -> DisableApplicationSensitiveApiRequest<S0, String> {
-        DisableApplicationSensitiveApiRequest {
-            client: self.client,
-            input: self.input.api_id(api_id),
+        client: ::tcmpp_api::Client,
+    ) -> DisableApplicationSensitiveApiRequest<S0, S1> {
+        DisableApplicationSensitiveApiInputBuilder {
+            __carrier: client,
+            platform_id: self.platform_id,
+            api_id: self.api_id,
         }
     }
 }
@@ -238,8 +212,9 @@ where
         DisableApplicationSensitiveApiOutput,
         ::tcmpp_api::SdkError<DisableApplicationSensitiveApiError>,
     > {
-        let input = self.input.build();
-        self.client.call::<DisableApplicationSensitiveApi>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DisableApplicationSensitiveApi>(&input).await
     }
 }
 

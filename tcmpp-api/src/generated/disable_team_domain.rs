@@ -108,9 +108,11 @@ impl DisableTeamDomainInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct DisableTeamDomainInputBuilder<
+    C = (),
     S0 = super::unset::DomainId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     domain_id: S0,
     platform_id: S1,
 }
@@ -119,6 +121,7 @@ impl DisableTeamDomainInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         DisableTeamDomainInputBuilder {
+            __carrier: (),
             domain_id: super::unset::DomainId,
             platform_id: super::unset::PlatformId,
         }
@@ -131,37 +134,39 @@ impl Default for DisableTeamDomainInputBuilder {
     }
 }
 
-impl<S1> DisableTeamDomainInputBuilder<super::unset::DomainId, S1> {
+impl<C, S1> DisableTeamDomainInputBuilder<C, super::unset::DomainId, S1> {
     /// Domain Name ID
     ///
     /// Wire name: `DomainId`.
     pub fn domain_id(
         self,
         domain_id: impl Into<i64>,
-    ) -> DisableTeamDomainInputBuilder<i64, S1> {
+    ) -> DisableTeamDomainInputBuilder<C, i64, S1> {
         DisableTeamDomainInputBuilder {
+            __carrier: self.__carrier,
             domain_id: domain_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> DisableTeamDomainInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> DisableTeamDomainInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> DisableTeamDomainInputBuilder<S0, String> {
+    ) -> DisableTeamDomainInputBuilder<C, S0, String> {
         DisableTeamDomainInputBuilder {
+            __carrier: self.__carrier,
             domain_id: self.domain_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> DisableTeamDomainInputBuilder<S0, S1>
+impl<C, S0, S1> DisableTeamDomainInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -175,53 +180,22 @@ where
     }
 }
 
-/// A `DisableTeamDomain` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`DisableTeamDomainInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct DisableTeamDomainRequest<
+/// A `DisableTeamDomain` request bound to a [`Client`](::tcmpp_api::Client): the [`DisableTeamDomainInputBuilder`] with a client, from `client.disable_team_domain()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type DisableTeamDomainRequest<
     S0 = super::unset::DomainId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: DisableTeamDomainInputBuilder<S0, S1>,
-}
+> = DisableTeamDomainInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl DisableTeamDomainRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        DisableTeamDomainRequest {
-            client,
-            input: DisableTeamDomainInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> DisableTeamDomainRequest<super::unset::DomainId, S1> {
-    /// Domain Name ID
-    ///
-    /// Wire name: `DomainId`.
-    pub fn domain_id(
+impl<S0, S1> DisableTeamDomainInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        domain_id: impl Into<i64>,
-    ) -> DisableTeamDomainRequest<i64, S1> {
-        DisableTeamDomainRequest {
-            client: self.client,
-            input: self.input.domain_id(domain_id),
-        }
-    }
-}
-
-impl<S0> DisableTeamDomainRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> DisableTeamDomainRequest<S0, String> {
-        DisableTeamDomainRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> DisableTeamDomainRequest<S0, S1> {
+        DisableTeamDomainInputBuilder {
+            __carrier: client,
+            domain_id: self.domain_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -235,8 +209,9 @@ where
     pub async fn send(
         self,
     ) -> Result<DisableTeamDomainOutput, ::tcmpp_api::SdkError<DisableTeamDomainError>> {
-        let input = self.input.build();
-        self.client.call::<DisableTeamDomain>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<DisableTeamDomain>(&input).await
     }
 }
 

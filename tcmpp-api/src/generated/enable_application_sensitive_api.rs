@@ -108,9 +108,11 @@ impl EnableApplicationSensitiveApiInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct EnableApplicationSensitiveApiInputBuilder<
+    C = (),
     S0 = super::unset::PlatformId,
     S1 = super::unset::ApiId,
 > {
+    __carrier: C,
     platform_id: S0,
     api_id: S1,
 }
@@ -119,6 +121,7 @@ impl EnableApplicationSensitiveApiInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         EnableApplicationSensitiveApiInputBuilder {
+            __carrier: (),
             platform_id: super::unset::PlatformId,
             api_id: super::unset::ApiId,
         }
@@ -131,37 +134,39 @@ impl Default for EnableApplicationSensitiveApiInputBuilder {
     }
 }
 
-impl<S1> EnableApplicationSensitiveApiInputBuilder<super::unset::PlatformId, S1> {
+impl<C, S1> EnableApplicationSensitiveApiInputBuilder<C, super::unset::PlatformId, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> EnableApplicationSensitiveApiInputBuilder<String, S1> {
+    ) -> EnableApplicationSensitiveApiInputBuilder<C, String, S1> {
         EnableApplicationSensitiveApiInputBuilder {
+            __carrier: self.__carrier,
             platform_id: platform_id.into(),
             api_id: self.api_id,
         }
     }
 }
 
-impl<S0> EnableApplicationSensitiveApiInputBuilder<S0, super::unset::ApiId> {
+impl<C, S0> EnableApplicationSensitiveApiInputBuilder<C, S0, super::unset::ApiId> {
     /// API ID
     ///
     /// Wire name: `APIId`.
     pub fn api_id(
         self,
         api_id: impl Into<String>,
-    ) -> EnableApplicationSensitiveApiInputBuilder<S0, String> {
+    ) -> EnableApplicationSensitiveApiInputBuilder<C, S0, String> {
         EnableApplicationSensitiveApiInputBuilder {
+            __carrier: self.__carrier,
             platform_id: self.platform_id,
             api_id: api_id.into(),
         }
     }
 }
 
-impl<S0, S1> EnableApplicationSensitiveApiInputBuilder<S0, S1>
+impl<C, S0, S1> EnableApplicationSensitiveApiInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -175,53 +180,22 @@ where
     }
 }
 
-/// A `EnableApplicationSensitiveAPI` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`EnableApplicationSensitiveApiInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct EnableApplicationSensitiveApiRequest<
+/// A `EnableApplicationSensitiveAPI` request bound to a [`Client`](::tcmpp_api::Client): the [`EnableApplicationSensitiveApiInputBuilder`] with a client, from `client.enable_application_sensitive_api()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type EnableApplicationSensitiveApiRequest<
     S0 = super::unset::PlatformId,
     S1 = super::unset::ApiId,
-> {
-    client: ::tcmpp_api::Client,
-    input: EnableApplicationSensitiveApiInputBuilder<S0, S1>,
-}
+> = EnableApplicationSensitiveApiInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl EnableApplicationSensitiveApiRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        EnableApplicationSensitiveApiRequest {
-            client,
-            input: EnableApplicationSensitiveApiInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> EnableApplicationSensitiveApiRequest<super::unset::PlatformId, S1> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
+impl<S0, S1> EnableApplicationSensitiveApiInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        platform_id: impl Into<String>,
-    ) -> EnableApplicationSensitiveApiRequest<String, S1> {
-        EnableApplicationSensitiveApiRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0> EnableApplicationSensitiveApiRequest<S0, super::unset::ApiId> {
-    /// API ID
-    ///
-    /// Wire name: `APIId`.
-    pub fn api_id(
-        self,
-        api_id: impl Into<String>,
-    ) -> EnableApplicationSensitiveApiRequest<S0, String> {
-        EnableApplicationSensitiveApiRequest {
-            client: self.client,
-            input: self.input.api_id(api_id),
+        client: ::tcmpp_api::Client,
+    ) -> EnableApplicationSensitiveApiRequest<S0, S1> {
+        EnableApplicationSensitiveApiInputBuilder {
+            __carrier: client,
+            platform_id: self.platform_id,
+            api_id: self.api_id,
         }
     }
 }
@@ -238,8 +212,9 @@ where
         EnableApplicationSensitiveApiOutput,
         ::tcmpp_api::SdkError<EnableApplicationSensitiveApiError>,
     > {
-        let input = self.input.build();
-        self.client.call::<EnableApplicationSensitiveApi>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<EnableApplicationSensitiveApi>(&input).await
     }
 }
 

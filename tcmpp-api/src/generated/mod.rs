@@ -3966,12 +3966,13 @@ pub mod unset {
 impl ::tcmpp_api::Client {
     /// `AddTeamMember`: Adds a team member.
     pub fn add_team_member(&self) -> add_team_member::AddTeamMemberRequest {
-        add_team_member::AddTeamMemberRequest::new(self.clone())
+        add_team_member::AddTeamMemberInputBuilder::new().with_client(self.clone())
     }
 
     /// `CheckGlobalDomain`: Queries if the domain is in the allowlist or blocklist.
     pub fn check_global_domain(&self) -> check_global_domain::CheckGlobalDomainRequest {
-        check_global_domain::CheckGlobalDomainRequest::new(self.clone())
+        check_global_domain::CheckGlobalDomainInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `ConfigureMNPPreview`: Configures the preview version of a mini program.
@@ -3993,7 +3994,8 @@ impl ::tcmpp_api::Client {
     pub fn configure_mnp_preview(
         &self,
     ) -> configure_mnp_preview::ConfigureMnpPreviewRequest {
-        configure_mnp_preview::ConfigureMnpPreviewRequest::new(self.clone())
+        configure_mnp_preview::ConfigureMnpPreviewInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `CreateApplication`: Creates an application.
@@ -4015,16 +4017,16 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn create_application(&self) -> create_application::CreateApplicationRequest {
-        create_application::CreateApplicationRequest::new(self.clone())
+        create_application::CreateApplicationInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `CreateApplicationSensitiveAPI`: Creates a sensitive API of an application.
     pub fn create_application_sensitive_api(
         &self,
     ) -> create_application_sensitive_api::CreateApplicationSensitiveApiRequest {
-        create_application_sensitive_api::CreateApplicationSensitiveApiRequest::new(
-            self.clone(),
-        )
+        create_application_sensitive_api::CreateApplicationSensitiveApiInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `CreateConsoleMNPVersionCompileTask`: Adds new mini program version.
@@ -4047,28 +4049,29 @@ impl ::tcmpp_api::Client {
     pub fn create_console_mnp_version_compile_task(
         &self,
     ) -> create_console_mnp_version_compile_task::CreateConsoleMnpVersionCompileTaskRequest {
-        create_console_mnp_version_compile_task::CreateConsoleMnpVersionCompileTaskRequest::new(
-            self.clone(),
-        )
+        create_console_mnp_version_compile_task::CreateConsoleMnpVersionCompileTaskInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `CreateDomain`: Creates a mini program service domain.
     pub fn create_domain(&self) -> create_domain::CreateDomainRequest {
-        create_domain::CreateDomainRequest::new(self.clone())
+        create_domain::CreateDomainInputBuilder::new().with_client(self.clone())
     }
 
     /// `CreateGlobalDomain`: Adds domains to allowlist or blocklist.
     pub fn create_global_domain(
         &self,
     ) -> create_global_domain::CreateGlobalDomainRequest {
-        create_global_domain::CreateGlobalDomainRequest::new(self.clone())
+        create_global_domain::CreateGlobalDomainInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `CreateGlobalDomainACL`: Creates a global domain allowlist or blocklist.
     pub fn create_global_domain_acl(
         &self,
     ) -> create_global_domain_acl::CreateGlobalDomainAclRequest {
-        create_global_domain_acl::CreateGlobalDomainAclRequest::new(self.clone())
+        create_global_domain_acl::CreateGlobalDomainAclInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `CreateMNP`: Creates a mini program.
@@ -4090,7 +4093,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn create_mnp(&self) -> create_mnp::CreateMnpRequest {
-        create_mnp::CreateMnpRequest::new(self.clone())
+        create_mnp::CreateMnpInputBuilder::new().with_client(self.clone())
     }
 
     /// `CreateMNPApproval`: Creates a mini program approval request.
@@ -4109,14 +4112,16 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn create_mnp_approval(&self) -> create_mnp_approval::CreateMnpApprovalRequest {
-        create_mnp_approval::CreateMnpApprovalRequest::new(self.clone())
+        create_mnp_approval::CreateMnpApprovalInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `CreateMNPDomainACL`: Adds a domain name to the allowlist/blocklist of a mini program.
     pub fn create_mnp_domain_acl(
         &self,
     ) -> create_mnp_domain_acl::CreateMnpDomainAclRequest {
-        create_mnp_domain_acl::CreateMnpDomainAclRequest::new(self.clone())
+        create_mnp_domain_acl::CreateMnpDomainAclInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `CreateMNPSensitiveAPIPermissionApproval`: Creates a permission request to allow a mini program calling sensitive APIs.
@@ -4138,9 +4143,8 @@ impl ::tcmpp_api::Client {
     pub fn create_mnp_sensitive_api_permission_approval(
         &self,
     ) -> create_mnp_sensitive_api_permission_approval::CreateMnpSensitiveApiPermissionApprovalRequest {
-        create_mnp_sensitive_api_permission_approval::CreateMnpSensitiveApiPermissionApprovalRequest::new(
-            self.clone(),
-        )
+        create_mnp_sensitive_api_permission_approval::CreateMnpSensitiveApiPermissionApprovalInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `CreateMNPVersion`: Creates a mini program version.
@@ -4161,7 +4165,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn create_mnp_version(&self) -> create_mnp_version::CreateMnpVersionRequest {
-        create_mnp_version::CreateMnpVersionRequest::new(self.clone())
+        create_mnp_version::CreateMnpVersionInputBuilder::new().with_client(self.clone())
     }
 
     /// `CreateOnlineApply`: Releases the mini program.
@@ -4179,7 +4183,8 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn create_online_apply(&self) -> create_online_apply::CreateOnlineApplyRequest {
-        create_online_apply::CreateOnlineApplyRequest::new(self.clone())
+        create_online_apply::CreateOnlineApplyInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `CreatePlatformAudit`: Submits mini program version for approval.
@@ -4200,7 +4205,8 @@ impl ::tcmpp_api::Client {
     pub fn create_platform_audit(
         &self,
     ) -> create_platform_audit::CreatePlatformAuditRequest {
-        create_platform_audit::CreatePlatformAuditRequest::new(self.clone())
+        create_platform_audit::CreatePlatformAuditInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `CreatePresetKey`: Obtains the encryption key.
@@ -4216,14 +4222,15 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn create_preset_key(&self) -> create_preset_key::CreatePresetKeyRequest {
-        create_preset_key::CreatePresetKeyRequest::new(self.clone())
+        create_preset_key::CreatePresetKeyInputBuilder::new().with_client(self.clone())
     }
 
     /// `CreateSensitiveAPI`: Adds a sensitive API.
     pub fn create_sensitive_api(
         &self,
     ) -> create_sensitive_api::CreateSensitiveApiRequest {
-        create_sensitive_api::CreateSensitiveApiRequest::new(self.clone())
+        create_sensitive_api::CreateSensitiveApiInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `CreateSensitiveApiApply`: Applies for sensitive API permissions.
@@ -4245,12 +4252,13 @@ impl ::tcmpp_api::Client {
     pub fn create_sensitive_api_apply(
         &self,
     ) -> create_sensitive_api_apply::CreateSensitiveApiApplyRequest {
-        create_sensitive_api_apply::CreateSensitiveApiApplyRequest::new(self.clone())
+        create_sensitive_api_apply::CreateSensitiveApiApplyInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `CreateTeam`: Creates a team.
     pub fn create_team(&self) -> create_team::CreateTeamRequest {
-        create_team::CreateTeamRequest::new(self.clone())
+        create_team::CreateTeamInputBuilder::new().with_client(self.clone())
     }
 
     /// `CreateTeamMember`: Adds team members.
@@ -4273,7 +4281,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn create_team_member(&self) -> create_team_member::CreateTeamMemberRequest {
-        create_team_member::CreateTeamMemberRequest::new(self.clone())
+        create_team_member::CreateTeamMemberInputBuilder::new().with_client(self.clone())
     }
 
     /// `CreateUser`: Creates a user.
@@ -4295,7 +4303,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn create_user(&self) -> create_user::CreateUserRequest {
-        create_user::CreateUserRequest::new(self.clone())
+        create_user::CreateUserInputBuilder::new().with_client(self.clone())
     }
 
     /// `DeleteApplication`: Deletes applications.
@@ -4313,7 +4321,8 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn delete_application(&self) -> delete_application::DeleteApplicationRequest {
-        delete_application::DeleteApplicationRequest::new(self.clone())
+        delete_application::DeleteApplicationInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DeleteApplicationSensitiveAPI`: Deletes a sensitive API.
@@ -4333,9 +4342,8 @@ impl ::tcmpp_api::Client {
     pub fn delete_application_sensitive_api(
         &self,
     ) -> delete_application_sensitive_api::DeleteApplicationSensitiveApiRequest {
-        delete_application_sensitive_api::DeleteApplicationSensitiveApiRequest::new(
-            self.clone(),
-        )
+        delete_application_sensitive_api::DeleteApplicationSensitiveApiInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DeleteGlobalDomain`: Removes a domain name from global domain allowlist or blocklist.
@@ -4355,7 +4363,8 @@ impl ::tcmpp_api::Client {
     pub fn delete_global_domain(
         &self,
     ) -> delete_global_domain::DeleteGlobalDomainRequest {
-        delete_global_domain::DeleteGlobalDomainRequest::new(self.clone())
+        delete_global_domain::DeleteGlobalDomainInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DeleteMNP`: Deletes the mini program.
@@ -4373,7 +4382,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn delete_mnp(&self) -> delete_mnp::DeleteMnpRequest {
-        delete_mnp::DeleteMnpRequest::new(self.clone())
+        delete_mnp::DeleteMnpInputBuilder::new().with_client(self.clone())
     }
 
     /// `DeleteSensitiveAPI`: Deletes sensitive API.
@@ -4393,7 +4402,8 @@ impl ::tcmpp_api::Client {
     pub fn delete_sensitive_api(
         &self,
     ) -> delete_sensitive_api::DeleteSensitiveApiRequest {
-        delete_sensitive_api::DeleteSensitiveApiRequest::new(self.clone())
+        delete_sensitive_api::DeleteSensitiveApiInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DeleteTeam`: Deletes a team.
@@ -4411,7 +4421,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn delete_team(&self) -> delete_team::DeleteTeamRequest {
-        delete_team::DeleteTeamRequest::new(self.clone())
+        delete_team::DeleteTeamInputBuilder::new().with_client(self.clone())
     }
 
     /// `DeleteTeamMember`: Deletes a team member.
@@ -4430,7 +4440,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn delete_team_member(&self) -> delete_team_member::DeleteTeamMemberRequest {
-        delete_team_member::DeleteTeamMemberRequest::new(self.clone())
+        delete_team_member::DeleteTeamMemberInputBuilder::new().with_client(self.clone())
     }
 
     /// `DeleteUser`: Deletes a user.
@@ -4448,7 +4458,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn delete_user(&self) -> delete_user::DeleteUserRequest {
-        delete_user::DeleteUserRequest::new(self.clone())
+        delete_user::DeleteUserInputBuilder::new().with_client(self.clone())
     }
 
     /// `DescribeApplication`: Queries details of an application.
@@ -4468,7 +4478,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_application(
         &self,
     ) -> describe_application::DescribeApplicationRequest {
-        describe_application::DescribeApplicationRequest::new(self.clone())
+        describe_application::DescribeApplicationInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeApplicationConfig`: Queries application configuration information.
@@ -4489,7 +4500,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_application_config(
         &self,
     ) -> describe_application_config::DescribeApplicationConfigRequest {
-        describe_application_config::DescribeApplicationConfigRequest::new(self.clone())
+        describe_application_config::DescribeApplicationConfigInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeApplicationConfigFile`: Queries the configuration files of an application.
@@ -4510,9 +4522,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_application_config_file(
         &self,
     ) -> describe_application_config_file::DescribeApplicationConfigFileRequest {
-        describe_application_config_file::DescribeApplicationConfigFileRequest::new(
-            self.clone(),
-        )
+        describe_application_config_file::DescribeApplicationConfigFileInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeApplicationList`: Queries the list of applications.
@@ -4533,7 +4544,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_application_list(
         &self,
     ) -> describe_application_list::DescribeApplicationListRequest {
-        describe_application_list::DescribeApplicationListRequest::new(self.clone())
+        describe_application_list::DescribeApplicationListInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeApplicationMNPVersionAuditList`: Queries the approval list of the mini program versions.
@@ -4554,9 +4566,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_application_mnp_version_audit_list(
         &self,
     ) -> describe_application_mnp_version_audit_list::DescribeApplicationMnpVersionAuditListRequest {
-        describe_application_mnp_version_audit_list::DescribeApplicationMnpVersionAuditListRequest::new(
-            self.clone(),
-        )
+        describe_application_mnp_version_audit_list::DescribeApplicationMnpVersionAuditListInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeApplicationSensitiveAPIList`: Lists sensitive APIs of an application.
@@ -4578,9 +4589,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_application_sensitive_api_list(
         &self,
     ) -> describe_application_sensitive_api_list::DescribeApplicationSensitiveApiListRequest {
-        describe_application_sensitive_api_list::DescribeApplicationSensitiveApiListRequest::new(
-            self.clone(),
-        )
+        describe_application_sensitive_api_list::DescribeApplicationSensitiveApiListInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeConsoleMNPVersionCompileTask`: Queries if the mini program version is created successfully.
@@ -4600,9 +4610,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_console_mnp_version_compile_task(
         &self,
     ) -> describe_console_mnp_version_compile_task::DescribeConsoleMnpVersionCompileTaskRequest {
-        describe_console_mnp_version_compile_task::DescribeConsoleMnpVersionCompileTaskRequest::new(
-            self.clone(),
-        )
+        describe_console_mnp_version_compile_task::DescribeConsoleMnpVersionCompileTaskInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeDomainInfo`: Queries the domain name list configured for the mini program.
@@ -4622,7 +4631,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_domain_info(
         &self,
     ) -> describe_domain_info::DescribeDomainInfoRequest {
-        describe_domain_info::DescribeDomainInfoRequest::new(self.clone())
+        describe_domain_info::DescribeDomainInfoInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeDomainTeamList`: Queries the list of teams with domain names that obtained the ICP filing.
@@ -4643,7 +4653,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_domain_team_list(
         &self,
     ) -> describe_domain_team_list::DescribeDomainTeamListRequest {
-        describe_domain_team_list::DescribeDomainTeamListRequest::new(self.clone())
+        describe_domain_team_list::DescribeDomainTeamListInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeGlobalDomainACL`: Queries global domain allowlist and blocklist.
@@ -4664,7 +4675,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_global_domain_acl(
         &self,
     ) -> describe_global_domain_acl::DescribeGlobalDomainAclRequest {
-        describe_global_domain_acl::DescribeGlobalDomainAclRequest::new(self.clone())
+        describe_global_domain_acl::DescribeGlobalDomainAclInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeGlobalDomainList`: Queries domain allowlist and blocklist.
@@ -4685,7 +4697,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_global_domain_list(
         &self,
     ) -> describe_global_domain_list::DescribeGlobalDomainListRequest {
-        describe_global_domain_list::DescribeGlobalDomainListRequest::new(self.clone())
+        describe_global_domain_list::DescribeGlobalDomainListInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeMNP`: Queries details of a mini program.
@@ -4703,7 +4716,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn describe_mnp(&self) -> describe_mnp::DescribeMnpRequest {
-        describe_mnp::DescribeMnpRequest::new(self.clone())
+        describe_mnp::DescribeMnpInputBuilder::new().with_client(self.clone())
     }
 
     /// `DescribeMNPAllStageVersions`: Queries all Developer versions of a mini program.
@@ -4723,9 +4736,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_mnp_all_stage_versions(
         &self,
     ) -> describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsRequest {
-        describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsRequest::new(
-            self.clone(),
-        )
+        describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeMNPApprovalList`: Queries the list of approval requests related with a mini program.
@@ -4746,7 +4758,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_mnp_approval_list(
         &self,
     ) -> describe_mnp_approval_list::DescribeMnpApprovalListRequest {
-        describe_mnp_approval_list::DescribeMnpApprovalListRequest::new(self.clone())
+        describe_mnp_approval_list::DescribeMnpApprovalListInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeMNPBoard`: Queries the mini program version management information.
@@ -4764,7 +4777,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn describe_mnp_board(&self) -> describe_mnp_board::DescribeMnpBoardRequest {
-        describe_mnp_board::DescribeMnpBoardRequest::new(self.clone())
+        describe_mnp_board::DescribeMnpBoardInputBuilder::new().with_client(self.clone())
     }
 
     /// `DescribeMNPCategory`: Queries the list the mini program types.
@@ -4783,7 +4796,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_mnp_category(
         &self,
     ) -> describe_mnp_category::DescribeMnpCategoryRequest {
-        describe_mnp_category::DescribeMnpCategoryRequest::new(self.clone())
+        describe_mnp_category::DescribeMnpCategoryInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeMNPDetail`: Queries mini program details.
@@ -4801,7 +4815,8 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn describe_mnp_detail(&self) -> describe_mnp_detail::DescribeMnpDetailRequest {
-        describe_mnp_detail::DescribeMnpDetailRequest::new(self.clone())
+        describe_mnp_detail::DescribeMnpDetailInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeMNPDomainACL`: Queries the domain name allowlist / blocklist of a mini program .
@@ -4821,7 +4836,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_mnp_domain_acl(
         &self,
     ) -> describe_mnp_domain_acl::DescribeMnpDomainAclRequest {
-        describe_mnp_domain_acl::DescribeMnpDomainAclRequest::new(self.clone())
+        describe_mnp_domain_acl::DescribeMnpDomainAclInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeMNPList`: Queries the list of mini programs.
@@ -4840,7 +4856,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn describe_mnp_list(&self) -> describe_mnp_list::DescribeMnpListRequest {
-        describe_mnp_list::DescribeMnpListRequest::new(self.clone())
+        describe_mnp_list::DescribeMnpListInputBuilder::new().with_client(self.clone())
     }
 
     /// `DescribeMNPManagerDetail`: This API is used to query mini program details in the mini program list.
@@ -4860,7 +4876,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_mnp_manager_detail(
         &self,
     ) -> describe_mnp_manager_detail::DescribeMnpManagerDetailRequest {
-        describe_mnp_manager_detail::DescribeMnpManagerDetailRequest::new(self.clone())
+        describe_mnp_manager_detail::DescribeMnpManagerDetailInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeMNPManagerList`: This API is used to query the mini program management list.
@@ -4881,7 +4898,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_mnp_manager_list(
         &self,
     ) -> describe_mnp_manager_list::DescribeMnpManagerListRequest {
-        describe_mnp_manager_list::DescribeMnpManagerListRequest::new(self.clone())
+        describe_mnp_manager_list::DescribeMnpManagerListInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeMNPOfflinePackageURL`: Queries the address to download the mini program package.
@@ -4901,9 +4919,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_mnp_offline_package_url(
         &self,
     ) -> describe_mnp_offline_package_url::DescribeMnpOfflinePackageUrlRequest {
-        describe_mnp_offline_package_url::DescribeMnpOfflinePackageUrlRequest::new(
-            self.clone(),
-        )
+        describe_mnp_offline_package_url::DescribeMnpOfflinePackageUrlInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeMNPPreview`: Queries details of a mini program preview version.
@@ -4924,7 +4941,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_mnp_preview(
         &self,
     ) -> describe_mnp_preview::DescribeMnpPreviewRequest {
-        describe_mnp_preview::DescribeMnpPreviewRequest::new(self.clone())
+        describe_mnp_preview::DescribeMnpPreviewInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeMNPPrivacy`: Queries the details filled in the service description.
@@ -4944,7 +4962,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_mnp_privacy(
         &self,
     ) -> describe_mnp_privacy::DescribeMnpPrivacyRequest {
-        describe_mnp_privacy::DescribeMnpPrivacyRequest::new(self.clone())
+        describe_mnp_privacy::DescribeMnpPrivacyInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeMNPReleasedVersionHistory`: Lists all released versions of a mini program.
@@ -4964,9 +4983,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_mnp_released_version_history(
         &self,
     ) -> describe_mnp_released_version_history::DescribeMnpReleasedVersionHistoryRequest {
-        describe_mnp_released_version_history::DescribeMnpReleasedVersionHistoryRequest::new(
-            self.clone(),
-        )
+        describe_mnp_released_version_history::DescribeMnpReleasedVersionHistoryInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeMNPSensitiveAPIPermissionApproval`: Queries details of a permission request to call sensitive APIs.
@@ -4986,9 +5004,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_mnp_sensitive_api_permission_approval(
         &self,
     ) -> describe_mnp_sensitive_api_permission_approval::DescribeMnpSensitiveApiPermissionApprovalRequest {
-        describe_mnp_sensitive_api_permission_approval::DescribeMnpSensitiveApiPermissionApprovalRequest::new(
-            self.clone(),
-        )
+        describe_mnp_sensitive_api_permission_approval::DescribeMnpSensitiveApiPermissionApprovalInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeMNPSensitiveAPIPermissionApprovalList`: Queries permission requests to allow a mini program calling sensitive APIs.
@@ -5009,9 +5026,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_mnp_sensitive_api_permission_approval_list(
         &self,
     ) -> describe_mnp_sensitive_api_permission_approval_list::DescribeMnpSensitiveApiPermissionApprovalListRequest {
-        describe_mnp_sensitive_api_permission_approval_list::DescribeMnpSensitiveApiPermissionApprovalListRequest::new(
-            self.clone(),
-        )
+        describe_mnp_sensitive_api_permission_approval_list::DescribeMnpSensitiveApiPermissionApprovalListInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeMNPSensitiveAPIPermissionList`: Queries the list of sensitive APIs that available to a mini program.
@@ -5033,9 +5049,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_mnp_sensitive_api_permission_list(
         &self,
     ) -> describe_mnp_sensitive_api_permission_list::DescribeMnpSensitiveApiPermissionListRequest {
-        describe_mnp_sensitive_api_permission_list::DescribeMnpSensitiveApiPermissionListRequest::new(
-            self.clone(),
-        )
+        describe_mnp_sensitive_api_permission_list::DescribeMnpSensitiveApiPermissionListInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeMNPType`: Queries the mini program type list.
@@ -5052,7 +5067,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn describe_mnp_type(&self) -> describe_mnp_type::DescribeMnpTypeRequest {
-        describe_mnp_type::DescribeMnpTypeRequest::new(self.clone())
+        describe_mnp_type::DescribeMnpTypeInputBuilder::new().with_client(self.clone())
     }
 
     /// `DescribeMNPVersion`: Queries the result of the task to create a mini program version.
@@ -5072,7 +5087,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_mnp_version(
         &self,
     ) -> describe_mnp_version::DescribeMnpVersionRequest {
-        describe_mnp_version::DescribeMnpVersionRequest::new(self.clone())
+        describe_mnp_version::DescribeMnpVersionInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeMNPVersionPreview`: Queries the details of the mini program trial version.
@@ -5093,7 +5109,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_mnp_version_preview(
         &self,
     ) -> describe_mnp_version_preview::DescribeMnpVersionPreviewRequest {
-        describe_mnp_version_preview::DescribeMnpVersionPreviewRequest::new(self.clone())
+        describe_mnp_version_preview::DescribeMnpVersionPreviewInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeOfflineMNPPackage`: Queries offline mini program packages.
@@ -5113,7 +5130,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_offline_mnp_package(
         &self,
     ) -> describe_offline_mnp_package::DescribeOfflineMnpPackageRequest {
-        describe_offline_mnp_package::DescribeOfflineMnpPackageRequest::new(self.clone())
+        describe_offline_mnp_package::DescribeOfflineMnpPackageInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeOnlineVersion`: Queries the release version history.
@@ -5133,7 +5151,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_online_version(
         &self,
     ) -> describe_online_version::DescribeOnlineVersionRequest {
-        describe_online_version::DescribeOnlineVersionRequest::new(self.clone())
+        describe_online_version::DescribeOnlineVersionInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeRoleDetail`: Queries role permission information.
@@ -5153,7 +5172,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_role_detail(
         &self,
     ) -> describe_role_detail::DescribeRoleDetailRequest {
-        describe_role_detail::DescribeRoleDetailRequest::new(self.clone())
+        describe_role_detail::DescribeRoleDetailInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeRoleList`: Queries the list of roles.
@@ -5172,7 +5192,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn describe_role_list(&self) -> describe_role_list::DescribeRoleListRequest {
-        describe_role_list::DescribeRoleListRequest::new(self.clone())
+        describe_role_list::DescribeRoleListInputBuilder::new().with_client(self.clone())
     }
 
     /// `DescribeSensitiveAPIAuditList`: Sensitive API approval list.
@@ -5193,9 +5213,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_sensitive_api_audit_list(
         &self,
     ) -> describe_sensitive_api_audit_list::DescribeSensitiveApiAuditListRequest {
-        describe_sensitive_api_audit_list::DescribeSensitiveApiAuditListRequest::new(
-            self.clone(),
-        )
+        describe_sensitive_api_audit_list::DescribeSensitiveApiAuditListInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeSensitiveAPIList`: Queries all sensitive APIs list.
@@ -5216,7 +5235,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_sensitive_api_list(
         &self,
     ) -> describe_sensitive_api_list::DescribeSensitiveApiListRequest {
-        describe_sensitive_api_list::DescribeSensitiveApiListRequest::new(self.clone())
+        describe_sensitive_api_list::DescribeSensitiveApiListInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeSensitiveApiApplyDetail`: Queries sensitive API permission approval details.
@@ -5236,9 +5256,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_sensitive_api_apply_detail(
         &self,
     ) -> describe_sensitive_api_apply_detail::DescribeSensitiveApiApplyDetailRequest {
-        describe_sensitive_api_apply_detail::DescribeSensitiveApiApplyDetailRequest::new(
-            self.clone(),
-        )
+        describe_sensitive_api_apply_detail::DescribeSensitiveApiApplyDetailInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeSensitiveApiAuthList`: Queries the sensitive API permission list.
@@ -5260,9 +5279,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_sensitive_api_auth_list(
         &self,
     ) -> describe_sensitive_api_auth_list::DescribeSensitiveApiAuthListRequest {
-        describe_sensitive_api_auth_list::DescribeSensitiveApiAuthListRequest::new(
-            self.clone(),
-        )
+        describe_sensitive_api_auth_list::DescribeSensitiveApiAuthListInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeSimpleApplicationInfoList`: Queries application list information.
@@ -5283,9 +5301,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_simple_application_info_list(
         &self,
     ) -> describe_simple_application_info_list::DescribeSimpleApplicationInfoListRequest {
-        describe_simple_application_info_list::DescribeSimpleApplicationInfoListRequest::new(
-            self.clone(),
-        )
+        describe_simple_application_info_list::DescribeSimpleApplicationInfoListInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeSimpleTeamList`: Queries the team information list.
@@ -5304,7 +5321,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_simple_team_list(
         &self,
     ) -> describe_simple_team_list::DescribeSimpleTeamListRequest {
-        describe_simple_team_list::DescribeSimpleTeamListRequest::new(self.clone())
+        describe_simple_team_list::DescribeSimpleTeamListInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeTeam`: Queries details of a team.
@@ -5322,7 +5340,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn describe_team(&self) -> describe_team::DescribeTeamRequest {
-        describe_team::DescribeTeamRequest::new(self.clone())
+        describe_team::DescribeTeamInputBuilder::new().with_client(self.clone())
     }
 
     /// `DescribeTeamDomainList`: Queries a specified team’s domains that obtained ICP filing.
@@ -5344,7 +5362,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_team_domain_list(
         &self,
     ) -> describe_team_domain_list::DescribeTeamDomainListRequest {
-        describe_team_domain_list::DescribeTeamDomainListRequest::new(self.clone())
+        describe_team_domain_list::DescribeTeamDomainListInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeTeamList`: Queries the list of teams.
@@ -5363,7 +5382,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn describe_team_list(&self) -> describe_team_list::DescribeTeamListRequest {
-        describe_team_list::DescribeTeamListRequest::new(self.clone())
+        describe_team_list::DescribeTeamListInputBuilder::new().with_client(self.clone())
     }
 
     /// `DescribeTeamMemberList`: Queries team member list.
@@ -5384,7 +5403,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_team_member_list(
         &self,
     ) -> describe_team_member_list::DescribeTeamMemberListRequest {
-        describe_team_member_list::DescribeTeamMemberListRequest::new(self.clone())
+        describe_team_member_list::DescribeTeamMemberListInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeTeamMembers`: Queries the member list of a specified team.
@@ -5406,7 +5426,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_team_members(
         &self,
     ) -> describe_team_members::DescribeTeamMembersRequest {
-        describe_team_members::DescribeTeamMembersRequest::new(self.clone())
+        describe_team_members::DescribeTeamMembersInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeTempSecret4UploadFile2Cos`: Obtains a temporary key for file uploads.
@@ -5426,9 +5447,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_temp_secret4_upload_file2_cos(
         &self,
     ) -> describe_temp_secret4_upload_file2_cos::DescribeTempSecret4UploadFile2CosRequest {
-        describe_temp_secret4_upload_file2_cos::DescribeTempSecret4UploadFile2CosRequest::new(
-            self.clone(),
-        )
+        describe_temp_secret4_upload_file2_cos::DescribeTempSecret4UploadFile2CosInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeUser`: Queries details of a user.
@@ -5446,7 +5466,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn describe_user(&self) -> describe_user::DescribeUserRequest {
-        describe_user::DescribeUserRequest::new(self.clone())
+        describe_user::DescribeUserInputBuilder::new().with_client(self.clone())
     }
 
     /// `DescribeUserDetail`: Queries user details.
@@ -5465,7 +5485,8 @@ impl ::tcmpp_api::Client {
     pub fn describe_user_detail(
         &self,
     ) -> describe_user_detail::DescribeUserDetailRequest {
-        describe_user_detail::DescribeUserDetailRequest::new(self.clone())
+        describe_user_detail::DescribeUserDetailInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DescribeUserList`: Queries the user list.
@@ -5484,7 +5505,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn describe_user_list(&self) -> describe_user_list::DescribeUserListRequest {
-        describe_user_list::DescribeUserListRequest::new(self.clone())
+        describe_user_list::DescribeUserListInputBuilder::new().with_client(self.clone())
     }
 
     /// `DisableApplicationSensitiveAPI`: Sets an application sensitive API to Restricted.
@@ -5504,9 +5525,8 @@ impl ::tcmpp_api::Client {
     pub fn disable_application_sensitive_api(
         &self,
     ) -> disable_application_sensitive_api::DisableApplicationSensitiveApiRequest {
-        disable_application_sensitive_api::DisableApplicationSensitiveApiRequest::new(
-            self.clone(),
-        )
+        disable_application_sensitive_api::DisableApplicationSensitiveApiInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `DisableTeamDomain`: Disables the company’s domain name that obtained the ICP filing.
@@ -5524,7 +5544,8 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn disable_team_domain(&self) -> disable_team_domain::DisableTeamDomainRequest {
-        disable_team_domain::DisableTeamDomainRequest::new(self.clone())
+        disable_team_domain::DisableTeamDomainInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `EnableApplicationSensitiveAPI`: Sets an application sensitive API to public.
@@ -5544,9 +5565,8 @@ impl ::tcmpp_api::Client {
     pub fn enable_application_sensitive_api(
         &self,
     ) -> enable_application_sensitive_api::EnableApplicationSensitiveApiRequest {
-        enable_application_sensitive_api::EnableApplicationSensitiveApiRequest::new(
-            self.clone(),
-        )
+        enable_application_sensitive_api::EnableApplicationSensitiveApiInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `ModifyApplication`: Changes application information.
@@ -5567,7 +5587,8 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn modify_application(&self) -> modify_application::ModifyApplicationRequest {
-        modify_application::ModifyApplicationRequest::new(self.clone())
+        modify_application::ModifyApplicationInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `ModifyApplicationAppKey`: Modifies the application package name.
@@ -5587,7 +5608,8 @@ impl ::tcmpp_api::Client {
     pub fn modify_application_app_key(
         &self,
     ) -> modify_application_app_key::ModifyApplicationAppKeyRequest {
-        modify_application_app_key::ModifyApplicationAppKeyRequest::new(self.clone())
+        modify_application_app_key::ModifyApplicationAppKeyInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `ModifyApplicationAppUrl`: Changes the app download address.
@@ -5607,7 +5629,8 @@ impl ::tcmpp_api::Client {
     pub fn modify_application_app_url(
         &self,
     ) -> modify_application_app_url::ModifyApplicationAppUrlRequest {
-        modify_application_app_url::ModifyApplicationAppUrlRequest::new(self.clone())
+        modify_application_app_url::ModifyApplicationAppUrlInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `ModifyDomain`: Edits the mini program domain information.
@@ -5625,7 +5648,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn modify_domain(&self) -> modify_domain::ModifyDomainRequest {
-        modify_domain::ModifyDomainRequest::new(self.clone())
+        modify_domain::ModifyDomainInputBuilder::new().with_client(self.clone())
     }
 
     /// `ModifyGlobalDomain`: Modifies domain allowlist or blocklist.
@@ -5646,7 +5669,8 @@ impl ::tcmpp_api::Client {
     pub fn modify_global_domain(
         &self,
     ) -> modify_global_domain::ModifyGlobalDomainRequest {
-        modify_global_domain::ModifyGlobalDomainRequest::new(self.clone())
+        modify_global_domain::ModifyGlobalDomainInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `ModifyMNP`: Modifies mini program information.
@@ -5668,7 +5692,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn modify_mnp(&self) -> modify_mnp::ModifyMnpRequest {
-        modify_mnp::ModifyMnpRequest::new(self.clone())
+        modify_mnp::ModifyMnpInputBuilder::new().with_client(self.clone())
     }
 
     /// `ModifyMNPDomain`: Modifies the mini program domain information.
@@ -5686,7 +5710,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn modify_mnp_domain(&self) -> modify_mnp_domain::ModifyMnpDomainRequest {
-        modify_mnp_domain::ModifyMnpDomainRequest::new(self.clone())
+        modify_mnp_domain::ModifyMnpDomainInputBuilder::new().with_client(self.clone())
     }
 
     /// `ModifyMNPStatusOffline`: Removes a mini program from an application.
@@ -5706,7 +5730,8 @@ impl ::tcmpp_api::Client {
     pub fn modify_mnp_status_offline(
         &self,
     ) -> modify_mnp_status_offline::ModifyMnpStatusOfflineRequest {
-        modify_mnp_status_offline::ModifyMnpStatusOfflineRequest::new(self.clone())
+        modify_mnp_status_offline::ModifyMnpStatusOfflineInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `ModifyMNPVersionPreview`: Configures the mini program preview version.
@@ -5728,7 +5753,8 @@ impl ::tcmpp_api::Client {
     pub fn modify_mnp_version_preview(
         &self,
     ) -> modify_mnp_version_preview::ModifyMnpVersionPreviewRequest {
-        modify_mnp_version_preview::ModifyMnpVersionPreviewRequest::new(self.clone())
+        modify_mnp_version_preview::ModifyMnpVersionPreviewInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `ModifyOnlineVersion`: Rollback a mini program release version.
@@ -5749,7 +5775,8 @@ impl ::tcmpp_api::Client {
     pub fn modify_online_version(
         &self,
     ) -> modify_online_version::ModifyOnlineVersionRequest {
-        modify_online_version::ModifyOnlineVersionRequest::new(self.clone())
+        modify_online_version::ModifyOnlineVersionInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `ModifyPlatformAuditStatus`: Approves or rejects the release of the mini program version.
@@ -5770,7 +5797,8 @@ impl ::tcmpp_api::Client {
     pub fn modify_platform_audit_status(
         &self,
     ) -> modify_platform_audit_status::ModifyPlatformAuditStatusRequest {
-        modify_platform_audit_status::ModifyPlatformAuditStatusRequest::new(self.clone())
+        modify_platform_audit_status::ModifyPlatformAuditStatusInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `ModifySensitiveAPIAuditStatus`: Approves or rejects the sensitive API permission application.
@@ -5791,9 +5819,8 @@ impl ::tcmpp_api::Client {
     pub fn modify_sensitive_api_audit_status(
         &self,
     ) -> modify_sensitive_api_audit_status::ModifySensitiveApiAuditStatusRequest {
-        modify_sensitive_api_audit_status::ModifySensitiveApiAuditStatusRequest::new(
-            self.clone(),
-        )
+        modify_sensitive_api_audit_status::ModifySensitiveApiAuditStatusInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `ModifyTeam`: Changes team information.
@@ -5812,7 +5839,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn modify_team(&self) -> modify_team::ModifyTeamRequest {
-        modify_team::ModifyTeamRequest::new(self.clone())
+        modify_team::ModifyTeamInputBuilder::new().with_client(self.clone())
     }
 
     /// `ModifyTeamMember`: Modifies team member information.
@@ -5832,7 +5859,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn modify_team_member(&self) -> modify_team_member::ModifyTeamMemberRequest {
-        modify_team_member::ModifyTeamMemberRequest::new(self.clone())
+        modify_team_member::ModifyTeamMemberInputBuilder::new().with_client(self.clone())
     }
 
     /// `ModifyUser`: Modifies user information.
@@ -5852,7 +5879,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn modify_user(&self) -> modify_user::ModifyUserRequest {
-        modify_user::ModifyUserRequest::new(self.clone())
+        modify_user::ModifyUserInputBuilder::new().with_client(self.clone())
     }
 
     /// `ModifyUserPassword`: Resets user password.
@@ -5874,14 +5901,16 @@ impl ::tcmpp_api::Client {
     pub fn modify_user_password(
         &self,
     ) -> modify_user_password::ModifyUserPasswordRequest {
-        modify_user_password::ModifyUserPasswordRequest::new(self.clone())
+        modify_user_password::ModifyUserPasswordInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `ProcessMNPApproval`: Processes mini program approval requests.
     pub fn process_mnp_approval(
         &self,
     ) -> process_mnp_approval::ProcessMnpApprovalRequest {
-        process_mnp_approval::ProcessMnpApprovalRequest::new(self.clone())
+        process_mnp_approval::ProcessMnpApprovalInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `ProcessMNPSensitiveAPIPermissionApproval`: Processes the permission requests to allow a mini program calling sensitive APIs.
@@ -5902,9 +5931,8 @@ impl ::tcmpp_api::Client {
     pub fn process_mnp_sensitive_api_permission_approval(
         &self,
     ) -> process_mnp_sensitive_api_permission_approval::ProcessMnpSensitiveApiPermissionApprovalRequest {
-        process_mnp_sensitive_api_permission_approval::ProcessMnpSensitiveApiPermissionApprovalRequest::new(
-            self.clone(),
-        )
+        process_mnp_sensitive_api_permission_approval::ProcessMnpSensitiveApiPermissionApprovalInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `ReleaseMNPVersion`: Releases a mini program version.
@@ -5922,7 +5950,8 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn release_mnp_version(&self) -> release_mnp_version::ReleaseMnpVersionRequest {
-        release_mnp_version::ReleaseMnpVersionRequest::new(self.clone())
+        release_mnp_version::ReleaseMnpVersionInputBuilder::new()
+            .with_client(self.clone())
     }
 
     /// `RemoveMNP`: This API is used to remove a mini program.
@@ -5940,7 +5969,7 @@ impl ::tcmpp_api::Client {
     /// # }
     /// ```
     pub fn remove_mnp(&self) -> remove_mnp::RemoveMnpRequest {
-        remove_mnp::RemoveMnpRequest::new(self.clone())
+        remove_mnp::RemoveMnpInputBuilder::new().with_client(self.clone())
     }
 
     /// `RollbackMNPVersion`: Rolls back a mini program online version.
@@ -5962,6 +5991,7 @@ impl ::tcmpp_api::Client {
     pub fn rollback_mnp_version(
         &self,
     ) -> rollback_mnp_version::RollbackMnpVersionRequest {
-        rollback_mnp_version::RollbackMnpVersionRequest::new(self.clone())
+        rollback_mnp_version::RollbackMnpVersionInputBuilder::new()
+            .with_client(self.clone())
     }
 }

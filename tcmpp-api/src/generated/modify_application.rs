@@ -192,12 +192,14 @@ impl ModifyApplicationInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifyApplicationInputBuilder<
+    C = (),
     S0 = super::unset::ApplicationId,
     S1 = super::unset::ApplicationName,
     S2 = super::unset::Intro,
     S3 = super::unset::Logo,
     S4 = super::unset::PlatformId,
 > {
+    __carrier: C,
     application_id: S0,
     application_name: S1,
     intro: S2,
@@ -212,6 +214,7 @@ impl ModifyApplicationInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifyApplicationInputBuilder {
+            __carrier: (),
             application_id: super::unset::ApplicationId,
             application_name: super::unset::ApplicationName,
             intro: super::unset::Intro,
@@ -231,19 +234,21 @@ impl Default for ModifyApplicationInputBuilder {
 }
 
 impl<
+    C,
     S1,
     S2,
     S3,
     S4,
-> ModifyApplicationInputBuilder<super::unset::ApplicationId, S1, S2, S3, S4> {
+> ModifyApplicationInputBuilder<C, super::unset::ApplicationId, S1, S2, S3, S4> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
     pub fn application_id(
         self,
         application_id: impl Into<String>,
-    ) -> ModifyApplicationInputBuilder<String, S1, S2, S3, S4> {
+    ) -> ModifyApplicationInputBuilder<C, String, S1, S2, S3, S4> {
         ModifyApplicationInputBuilder {
+            __carrier: self.__carrier,
             application_id: application_id.into(),
             application_name: self.application_name,
             intro: self.intro,
@@ -257,19 +262,21 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S2,
     S3,
     S4,
-> ModifyApplicationInputBuilder<S0, super::unset::ApplicationName, S2, S3, S4> {
+> ModifyApplicationInputBuilder<C, S0, super::unset::ApplicationName, S2, S3, S4> {
     /// The application name.
     ///
     /// Wire name: `ApplicationName`.
     pub fn application_name(
         self,
         application_name: impl Into<String>,
-    ) -> ModifyApplicationInputBuilder<S0, String, S2, S3, S4> {
+    ) -> ModifyApplicationInputBuilder<C, S0, String, S2, S3, S4> {
         ModifyApplicationInputBuilder {
+            __carrier: self.__carrier,
             application_id: self.application_id,
             application_name: application_name.into(),
             intro: self.intro,
@@ -282,15 +289,22 @@ impl<
     }
 }
 
-impl<S0, S1, S3, S4> ModifyApplicationInputBuilder<S0, S1, super::unset::Intro, S3, S4> {
+impl<
+    C,
+    S0,
+    S1,
+    S3,
+    S4,
+> ModifyApplicationInputBuilder<C, S0, S1, super::unset::Intro, S3, S4> {
     /// Application introduction
     ///
     /// Wire name: `Intro`.
     pub fn intro(
         self,
         intro: impl Into<String>,
-    ) -> ModifyApplicationInputBuilder<S0, S1, String, S3, S4> {
+    ) -> ModifyApplicationInputBuilder<C, S0, S1, String, S3, S4> {
         ModifyApplicationInputBuilder {
+            __carrier: self.__carrier,
             application_id: self.application_id,
             application_name: self.application_name,
             intro: intro.into(),
@@ -303,15 +317,22 @@ impl<S0, S1, S3, S4> ModifyApplicationInputBuilder<S0, S1, super::unset::Intro, 
     }
 }
 
-impl<S0, S1, S2, S4> ModifyApplicationInputBuilder<S0, S1, S2, super::unset::Logo, S4> {
+impl<
+    C,
+    S0,
+    S1,
+    S2,
+    S4,
+> ModifyApplicationInputBuilder<C, S0, S1, S2, super::unset::Logo, S4> {
     /// Icon
     ///
     /// Wire name: `Logo`.
     pub fn logo(
         self,
         logo: impl Into<String>,
-    ) -> ModifyApplicationInputBuilder<S0, S1, S2, String, S4> {
+    ) -> ModifyApplicationInputBuilder<C, S0, S1, S2, String, S4> {
         ModifyApplicationInputBuilder {
+            __carrier: self.__carrier,
             application_id: self.application_id,
             application_name: self.application_name,
             intro: self.intro,
@@ -325,19 +346,21 @@ impl<S0, S1, S2, S4> ModifyApplicationInputBuilder<S0, S1, S2, super::unset::Log
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
     S3,
-> ModifyApplicationInputBuilder<S0, S1, S2, S3, super::unset::PlatformId> {
+> ModifyApplicationInputBuilder<C, S0, S1, S2, S3, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> ModifyApplicationInputBuilder<S0, S1, S2, S3, String> {
+    ) -> ModifyApplicationInputBuilder<C, S0, S1, S2, S3, String> {
         ModifyApplicationInputBuilder {
+            __carrier: self.__carrier,
             application_id: self.application_id,
             application_name: self.application_name,
             intro: self.intro,
@@ -350,7 +373,7 @@ impl<
     }
 }
 
-impl<S0, S1, S2, S3, S4> ModifyApplicationInputBuilder<S0, S1, S2, S3, S4> {
+impl<C, S0, S1, S2, S3, S4> ModifyApplicationInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Android app package name
     ///
     /// Wire name: `AndroidAppKey`.
@@ -394,7 +417,7 @@ impl<S0, S1, S2, S3, S4> ModifyApplicationInputBuilder<S0, S1, S2, S3, S4> {
     }
 }
 
-impl<S0, S1, S2, S3, S4> ModifyApplicationInputBuilder<S0, S1, S2, S3, S4>
+impl<C, S0, S1, S2, S3, S4> ModifyApplicationInputBuilder<C, S0, S1, S2, S3, S4>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -419,156 +442,32 @@ where
     }
 }
 
-/// A `ModifyApplication` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`ModifyApplicationInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ModifyApplicationRequest<
+/// A `ModifyApplication` request bound to a [`Client`](::tcmpp_api::Client): the [`ModifyApplicationInputBuilder`] with a client, from `client.modify_application()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type ModifyApplicationRequest<
     S0 = super::unset::ApplicationId,
     S1 = super::unset::ApplicationName,
     S2 = super::unset::Intro,
     S3 = super::unset::Logo,
     S4 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: ModifyApplicationInputBuilder<S0, S1, S2, S3, S4>,
-}
+> = ModifyApplicationInputBuilder<::tcmpp_api::Client, S0, S1, S2, S3, S4>;
 
-impl ModifyApplicationRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        ModifyApplicationRequest {
-            client,
-            input: ModifyApplicationInputBuilder::new(),
-        }
-    }
-}
-
-impl<
-    S1,
-    S2,
-    S3,
-    S4,
-> ModifyApplicationRequest<super::unset::ApplicationId, S1, S2, S3, S4> {
-    /// Application ID
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(
+impl<S0, S1, S2, S3, S4> ModifyApplicationInputBuilder<(), S0, S1, S2, S3, S4> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        application_id: impl Into<String>,
-    ) -> ModifyApplicationRequest<String, S1, S2, S3, S4> {
-        ModifyApplicationRequest {
-            client: self.client,
-            input: self.input.application_id(application_id),
+        client: ::tcmpp_api::Client,
+    ) -> ModifyApplicationRequest<S0, S1, S2, S3, S4> {
+        ModifyApplicationInputBuilder {
+            __carrier: client,
+            application_id: self.application_id,
+            application_name: self.application_name,
+            intro: self.intro,
+            logo: self.logo,
+            platform_id: self.platform_id,
+            android_app_key: self.android_app_key,
+            ios_app_key: self.ios_app_key,
+            remark: self.remark,
         }
-    }
-}
-
-impl<
-    S0,
-    S2,
-    S3,
-    S4,
-> ModifyApplicationRequest<S0, super::unset::ApplicationName, S2, S3, S4> {
-    /// The application name.
-    ///
-    /// Wire name: `ApplicationName`.
-    pub fn application_name(
-        self,
-        application_name: impl Into<String>,
-    ) -> ModifyApplicationRequest<S0, String, S2, S3, S4> {
-        ModifyApplicationRequest {
-            client: self.client,
-            input: self.input.application_name(application_name),
-        }
-    }
-}
-
-impl<S0, S1, S3, S4> ModifyApplicationRequest<S0, S1, super::unset::Intro, S3, S4> {
-    /// Application introduction
-    ///
-    /// Wire name: `Intro`.
-    pub fn intro(
-        self,
-        intro: impl Into<String>,
-    ) -> ModifyApplicationRequest<S0, S1, String, S3, S4> {
-        ModifyApplicationRequest {
-            client: self.client,
-            input: self.input.intro(intro),
-        }
-    }
-}
-
-impl<S0, S1, S2, S4> ModifyApplicationRequest<S0, S1, S2, super::unset::Logo, S4> {
-    /// Icon
-    ///
-    /// Wire name: `Logo`.
-    pub fn logo(
-        self,
-        logo: impl Into<String>,
-    ) -> ModifyApplicationRequest<S0, S1, S2, String, S4> {
-        ModifyApplicationRequest {
-            client: self.client,
-            input: self.input.logo(logo),
-        }
-    }
-}
-
-impl<S0, S1, S2, S3> ModifyApplicationRequest<S0, S1, S2, S3, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> ModifyApplicationRequest<S0, S1, S2, S3, String> {
-        ModifyApplicationRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1, S2, S3, S4> ModifyApplicationRequest<S0, S1, S2, S3, S4> {
-    /// Android app package name
-    ///
-    /// Wire name: `AndroidAppKey`.
-    pub fn android_app_key(mut self, android_app_key: impl Into<String>) -> Self {
-        self.input = self.input.android_app_key(android_app_key);
-        self
-    }
-
-    /// Sets or clears `android_app_key`.
-    pub fn set_android_app_key(mut self, android_app_key: Option<String>) -> Self {
-        self.input = self.input.set_android_app_key(android_app_key);
-        self
-    }
-
-    /// iOS App bundleId
-    ///
-    /// Wire name: `IosAppKey`.
-    pub fn ios_app_key(mut self, ios_app_key: impl Into<String>) -> Self {
-        self.input = self.input.ios_app_key(ios_app_key);
-        self
-    }
-
-    /// Sets or clears `ios_app_key`.
-    pub fn set_ios_app_key(mut self, ios_app_key: Option<String>) -> Self {
-        self.input = self.input.set_ios_app_key(ios_app_key);
-        self
-    }
-
-    /// Remarks
-    ///
-    /// Wire name: `Remark`.
-    pub fn remark(mut self, remark: impl Into<String>) -> Self {
-        self.input = self.input.remark(remark);
-        self
-    }
-
-    /// Sets or clears `remark`.
-    pub fn set_remark(mut self, remark: Option<String>) -> Self {
-        self.input = self.input.set_remark(remark);
-        self
     }
 }
 
@@ -584,8 +483,9 @@ where
     pub async fn send(
         self,
     ) -> Result<ModifyApplicationOutput, ::tcmpp_api::SdkError<ModifyApplicationError>> {
-        let input = self.input.build();
-        self.client.call::<ModifyApplication>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<ModifyApplication>(&input).await
     }
 }
 

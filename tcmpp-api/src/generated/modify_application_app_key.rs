@@ -134,9 +134,11 @@ impl ModifyApplicationAppKeyInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifyApplicationAppKeyInputBuilder<
+    C = (),
     S0 = super::unset::ApplicationId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     application_id: S0,
     platform_id: S1,
     android_app_key: Option<String>,
@@ -147,6 +149,7 @@ impl ModifyApplicationAppKeyInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifyApplicationAppKeyInputBuilder {
+            __carrier: (),
             application_id: super::unset::ApplicationId,
             platform_id: super::unset::PlatformId,
             android_app_key: None,
@@ -161,15 +164,16 @@ impl Default for ModifyApplicationAppKeyInputBuilder {
     }
 }
 
-impl<S1> ModifyApplicationAppKeyInputBuilder<super::unset::ApplicationId, S1> {
+impl<C, S1> ModifyApplicationAppKeyInputBuilder<C, super::unset::ApplicationId, S1> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
     pub fn application_id(
         self,
         application_id: impl Into<String>,
-    ) -> ModifyApplicationAppKeyInputBuilder<String, S1> {
+    ) -> ModifyApplicationAppKeyInputBuilder<C, String, S1> {
         ModifyApplicationAppKeyInputBuilder {
+            __carrier: self.__carrier,
             application_id: application_id.into(),
             platform_id: self.platform_id,
             android_app_key: self.android_app_key,
@@ -178,15 +182,16 @@ impl<S1> ModifyApplicationAppKeyInputBuilder<super::unset::ApplicationId, S1> {
     }
 }
 
-impl<S0> ModifyApplicationAppKeyInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> ModifyApplicationAppKeyInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> ModifyApplicationAppKeyInputBuilder<S0, String> {
+    ) -> ModifyApplicationAppKeyInputBuilder<C, S0, String> {
         ModifyApplicationAppKeyInputBuilder {
+            __carrier: self.__carrier,
             application_id: self.application_id,
             platform_id: platform_id.into(),
             android_app_key: self.android_app_key,
@@ -195,7 +200,7 @@ impl<S0> ModifyApplicationAppKeyInputBuilder<S0, super::unset::PlatformId> {
     }
 }
 
-impl<S0, S1> ModifyApplicationAppKeyInputBuilder<S0, S1> {
+impl<C, S0, S1> ModifyApplicationAppKeyInputBuilder<C, S0, S1> {
     /// Android package name
     ///
     /// Wire name: `AndroidAppKey`.
@@ -225,7 +230,7 @@ impl<S0, S1> ModifyApplicationAppKeyInputBuilder<S0, S1> {
     }
 }
 
-impl<S0, S1> ModifyApplicationAppKeyInputBuilder<S0, S1>
+impl<C, S0, S1> ModifyApplicationAppKeyInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -241,84 +246,25 @@ where
     }
 }
 
-/// A `ModifyApplicationAppKey` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`ModifyApplicationAppKeyInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ModifyApplicationAppKeyRequest<
+/// A `ModifyApplicationAppKey` request bound to a [`Client`](::tcmpp_api::Client): the [`ModifyApplicationAppKeyInputBuilder`] with a client, from `client.modify_application_app_key()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type ModifyApplicationAppKeyRequest<
     S0 = super::unset::ApplicationId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: ModifyApplicationAppKeyInputBuilder<S0, S1>,
-}
+> = ModifyApplicationAppKeyInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl ModifyApplicationAppKeyRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        ModifyApplicationAppKeyRequest {
-            client,
-            input: ModifyApplicationAppKeyInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> ModifyApplicationAppKeyRequest<super::unset::ApplicationId, S1> {
-    /// Application ID
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(
+impl<S0, S1> ModifyApplicationAppKeyInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        application_id: impl Into<String>,
-    ) -> ModifyApplicationAppKeyRequest<String, S1> {
-        ModifyApplicationAppKeyRequest {
-            client: self.client,
-            input: self.input.application_id(application_id),
+        client: ::tcmpp_api::Client,
+    ) -> ModifyApplicationAppKeyRequest<S0, S1> {
+        ModifyApplicationAppKeyInputBuilder {
+            __carrier: client,
+            application_id: self.application_id,
+            platform_id: self.platform_id,
+            android_app_key: self.android_app_key,
+            ios_app_key: self.ios_app_key,
         }
-    }
-}
-
-impl<S0> ModifyApplicationAppKeyRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> ModifyApplicationAppKeyRequest<S0, String> {
-        ModifyApplicationAppKeyRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1> ModifyApplicationAppKeyRequest<S0, S1> {
-    /// Android package name
-    ///
-    /// Wire name: `AndroidAppKey`.
-    pub fn android_app_key(mut self, android_app_key: impl Into<String>) -> Self {
-        self.input = self.input.android_app_key(android_app_key);
-        self
-    }
-
-    /// Sets or clears `android_app_key`.
-    pub fn set_android_app_key(mut self, android_app_key: Option<String>) -> Self {
-        self.input = self.input.set_android_app_key(android_app_key);
-        self
-    }
-
-    /// iOS package name
-    ///
-    /// Wire name: `IOSAppKey`.
-    pub fn ios_app_key(mut self, ios_app_key: impl Into<String>) -> Self {
-        self.input = self.input.ios_app_key(ios_app_key);
-        self
-    }
-
-    /// Sets or clears `ios_app_key`.
-    pub fn set_ios_app_key(mut self, ios_app_key: Option<String>) -> Self {
-        self.input = self.input.set_ios_app_key(ios_app_key);
-        self
     }
 }
 
@@ -334,8 +280,9 @@ where
         ModifyApplicationAppKeyOutput,
         ::tcmpp_api::SdkError<ModifyApplicationAppKeyError>,
     > {
-        let input = self.input.build();
-        self.client.call::<ModifyApplicationAppKey>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<ModifyApplicationAppKey>(&input).await
     }
 }
 

@@ -134,9 +134,11 @@ impl ModifyApplicationAppUrlInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifyApplicationAppUrlInputBuilder<
+    C = (),
     S0 = super::unset::ApplicationId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     application_id: S0,
     platform_id: S1,
     android_app_url: Option<String>,
@@ -147,6 +149,7 @@ impl ModifyApplicationAppUrlInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifyApplicationAppUrlInputBuilder {
+            __carrier: (),
             application_id: super::unset::ApplicationId,
             platform_id: super::unset::PlatformId,
             android_app_url: None,
@@ -161,15 +164,16 @@ impl Default for ModifyApplicationAppUrlInputBuilder {
     }
 }
 
-impl<S1> ModifyApplicationAppUrlInputBuilder<super::unset::ApplicationId, S1> {
+impl<C, S1> ModifyApplicationAppUrlInputBuilder<C, super::unset::ApplicationId, S1> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
     pub fn application_id(
         self,
         application_id: impl Into<String>,
-    ) -> ModifyApplicationAppUrlInputBuilder<String, S1> {
+    ) -> ModifyApplicationAppUrlInputBuilder<C, String, S1> {
         ModifyApplicationAppUrlInputBuilder {
+            __carrier: self.__carrier,
             application_id: application_id.into(),
             platform_id: self.platform_id,
             android_app_url: self.android_app_url,
@@ -178,15 +182,16 @@ impl<S1> ModifyApplicationAppUrlInputBuilder<super::unset::ApplicationId, S1> {
     }
 }
 
-impl<S0> ModifyApplicationAppUrlInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> ModifyApplicationAppUrlInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> ModifyApplicationAppUrlInputBuilder<S0, String> {
+    ) -> ModifyApplicationAppUrlInputBuilder<C, S0, String> {
         ModifyApplicationAppUrlInputBuilder {
+            __carrier: self.__carrier,
             application_id: self.application_id,
             platform_id: platform_id.into(),
             android_app_url: self.android_app_url,
@@ -195,7 +200,7 @@ impl<S0> ModifyApplicationAppUrlInputBuilder<S0, super::unset::PlatformId> {
     }
 }
 
-impl<S0, S1> ModifyApplicationAppUrlInputBuilder<S0, S1> {
+impl<C, S0, S1> ModifyApplicationAppUrlInputBuilder<C, S0, S1> {
     /// Android address
     ///
     /// Wire name: `AndroidAppURL`.
@@ -225,7 +230,7 @@ impl<S0, S1> ModifyApplicationAppUrlInputBuilder<S0, S1> {
     }
 }
 
-impl<S0, S1> ModifyApplicationAppUrlInputBuilder<S0, S1>
+impl<C, S0, S1> ModifyApplicationAppUrlInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -241,84 +246,25 @@ where
     }
 }
 
-/// A `ModifyApplicationAppUrl` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`ModifyApplicationAppUrlInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ModifyApplicationAppUrlRequest<
+/// A `ModifyApplicationAppUrl` request bound to a [`Client`](::tcmpp_api::Client): the [`ModifyApplicationAppUrlInputBuilder`] with a client, from `client.modify_application_app_url()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type ModifyApplicationAppUrlRequest<
     S0 = super::unset::ApplicationId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: ModifyApplicationAppUrlInputBuilder<S0, S1>,
-}
+> = ModifyApplicationAppUrlInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl ModifyApplicationAppUrlRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        ModifyApplicationAppUrlRequest {
-            client,
-            input: ModifyApplicationAppUrlInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> ModifyApplicationAppUrlRequest<super::unset::ApplicationId, S1> {
-    /// Application ID
-    ///
-    /// Wire name: `ApplicationId`.
-    pub fn application_id(
+impl<S0, S1> ModifyApplicationAppUrlInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        application_id: impl Into<String>,
-    ) -> ModifyApplicationAppUrlRequest<String, S1> {
-        ModifyApplicationAppUrlRequest {
-            client: self.client,
-            input: self.input.application_id(application_id),
+        client: ::tcmpp_api::Client,
+    ) -> ModifyApplicationAppUrlRequest<S0, S1> {
+        ModifyApplicationAppUrlInputBuilder {
+            __carrier: client,
+            application_id: self.application_id,
+            platform_id: self.platform_id,
+            android_app_url: self.android_app_url,
+            ios_app_url: self.ios_app_url,
         }
-    }
-}
-
-impl<S0> ModifyApplicationAppUrlRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> ModifyApplicationAppUrlRequest<S0, String> {
-        ModifyApplicationAppUrlRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1> ModifyApplicationAppUrlRequest<S0, S1> {
-    /// Android address
-    ///
-    /// Wire name: `AndroidAppURL`.
-    pub fn android_app_url(mut self, android_app_url: impl Into<String>) -> Self {
-        self.input = self.input.android_app_url(android_app_url);
-        self
-    }
-
-    /// Sets or clears `android_app_url`.
-    pub fn set_android_app_url(mut self, android_app_url: Option<String>) -> Self {
-        self.input = self.input.set_android_app_url(android_app_url);
-        self
-    }
-
-    /// iOS address
-    ///
-    /// Wire name: `IOSAppURL`.
-    pub fn ios_app_url(mut self, ios_app_url: impl Into<String>) -> Self {
-        self.input = self.input.ios_app_url(ios_app_url);
-        self
-    }
-
-    /// Sets or clears `ios_app_url`.
-    pub fn set_ios_app_url(mut self, ios_app_url: Option<String>) -> Self {
-        self.input = self.input.set_ios_app_url(ios_app_url);
-        self
     }
 }
 
@@ -334,8 +280,9 @@ where
         ModifyApplicationAppUrlOutput,
         ::tcmpp_api::SdkError<ModifyApplicationAppUrlError>,
     > {
-        let input = self.input.build();
-        self.client.call::<ModifyApplicationAppUrl>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<ModifyApplicationAppUrl>(&input).await
     }
 }
 

@@ -128,9 +128,11 @@ impl ModifyDomainInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifyDomainInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     platform_id: S1,
     domain: Option<Vec<super::models::CreateDomainParam>>,
@@ -140,6 +142,7 @@ impl ModifyDomainInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifyDomainInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             platform_id: super::unset::PlatformId,
             domain: None,
@@ -153,15 +156,16 @@ impl Default for ModifyDomainInputBuilder {
     }
 }
 
-impl<S1> ModifyDomainInputBuilder<super::unset::MnpId, S1> {
+impl<C, S1> ModifyDomainInputBuilder<C, super::unset::MnpId, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> ModifyDomainInputBuilder<String, S1> {
+    ) -> ModifyDomainInputBuilder<C, String, S1> {
         ModifyDomainInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             platform_id: self.platform_id,
             domain: self.domain,
@@ -169,15 +173,16 @@ impl<S1> ModifyDomainInputBuilder<super::unset::MnpId, S1> {
     }
 }
 
-impl<S0> ModifyDomainInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> ModifyDomainInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> ModifyDomainInputBuilder<S0, String> {
+    ) -> ModifyDomainInputBuilder<C, S0, String> {
         ModifyDomainInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             platform_id: platform_id.into(),
             domain: self.domain,
@@ -185,7 +190,7 @@ impl<S0> ModifyDomainInputBuilder<S0, super::unset::PlatformId> {
     }
 }
 
-impl<S0, S1> ModifyDomainInputBuilder<S0, S1> {
+impl<C, S0, S1> ModifyDomainInputBuilder<C, S0, S1> {
     /// Domain name list
     ///
     /// Wire name: `Domain`.
@@ -207,7 +212,7 @@ impl<S0, S1> ModifyDomainInputBuilder<S0, S1> {
     }
 }
 
-impl<S0, S1> ModifyDomainInputBuilder<S0, S1>
+impl<C, S0, S1> ModifyDomainInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -222,70 +227,25 @@ where
     }
 }
 
-/// A `ModifyDomain` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`ModifyDomainInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ModifyDomainRequest<S0 = super::unset::MnpId, S1 = super::unset::PlatformId> {
-    client: ::tcmpp_api::Client,
-    input: ModifyDomainInputBuilder<S0, S1>,
-}
+/// A `ModifyDomain` request bound to a [`Client`](::tcmpp_api::Client): the [`ModifyDomainInputBuilder`] with a client, from `client.modify_domain()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type ModifyDomainRequest<S0 = super::unset::MnpId, S1 = super::unset::PlatformId> = ModifyDomainInputBuilder<
+    ::tcmpp_api::Client,
+    S0,
+    S1,
+>;
 
-impl ModifyDomainRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        ModifyDomainRequest {
-            client,
-            input: ModifyDomainInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> ModifyDomainRequest<super::unset::MnpId, S1> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(self, mnp_id: impl Into<String>) -> ModifyDomainRequest<String, S1> {
-        ModifyDomainRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0> ModifyDomainRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
+impl<S0, S1> ModifyDomainInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        platform_id: impl Into<String>,
-    ) -> ModifyDomainRequest<S0, String> {
-        ModifyDomainRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> ModifyDomainRequest<S0, S1> {
+        ModifyDomainInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            platform_id: self.platform_id,
+            domain: self.domain,
         }
-    }
-}
-
-impl<S0, S1> ModifyDomainRequest<S0, S1> {
-    /// Domain name list
-    ///
-    /// Wire name: `Domain`.
-    pub fn domain<I: IntoIterator<Item = E>, E: Into<super::models::CreateDomainParam>>(
-        mut self,
-        domain: I,
-    ) -> Self {
-        self.input = self.input.domain(domain);
-        self
-    }
-
-    /// Sets or clears `domain`.
-    pub fn set_domain(
-        mut self,
-        domain: Option<Vec<super::models::CreateDomainParam>>,
-    ) -> Self {
-        self.input = self.input.set_domain(domain);
-        self
     }
 }
 
@@ -298,8 +258,9 @@ where
     pub async fn send(
         self,
     ) -> Result<ModifyDomainOutput, ::tcmpp_api::SdkError<ModifyDomainError>> {
-        let input = self.input.build();
-        self.client.call::<ModifyDomain>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<ModifyDomain>(&input).await
     }
 }
 

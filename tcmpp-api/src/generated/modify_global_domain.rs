@@ -123,10 +123,12 @@ impl ModifyGlobalDomainInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifyGlobalDomainInputBuilder<
+    C = (),
     S0 = super::unset::DomainId,
     S1 = super::unset::DomainUrl,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     domain_id: S0,
     domain_url: S1,
     platform_id: S2,
@@ -136,6 +138,7 @@ impl ModifyGlobalDomainInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifyGlobalDomainInputBuilder {
+            __carrier: (),
             domain_id: super::unset::DomainId,
             domain_url: super::unset::DomainUrl,
             platform_id: super::unset::PlatformId,
@@ -149,15 +152,16 @@ impl Default for ModifyGlobalDomainInputBuilder {
     }
 }
 
-impl<S1, S2> ModifyGlobalDomainInputBuilder<super::unset::DomainId, S1, S2> {
+impl<C, S1, S2> ModifyGlobalDomainInputBuilder<C, super::unset::DomainId, S1, S2> {
     /// Domain ID
     ///
     /// Wire name: `DomainId`.
     pub fn domain_id(
         self,
         domain_id: impl Into<i64>,
-    ) -> ModifyGlobalDomainInputBuilder<i64, S1, S2> {
+    ) -> ModifyGlobalDomainInputBuilder<C, i64, S1, S2> {
         ModifyGlobalDomainInputBuilder {
+            __carrier: self.__carrier,
             domain_id: domain_id.into(),
             domain_url: self.domain_url,
             platform_id: self.platform_id,
@@ -165,15 +169,16 @@ impl<S1, S2> ModifyGlobalDomainInputBuilder<super::unset::DomainId, S1, S2> {
     }
 }
 
-impl<S0, S2> ModifyGlobalDomainInputBuilder<S0, super::unset::DomainUrl, S2> {
+impl<C, S0, S2> ModifyGlobalDomainInputBuilder<C, S0, super::unset::DomainUrl, S2> {
     /// Domain name
     ///
     /// Wire name: `DomainUrl`.
     pub fn domain_url(
         self,
         domain_url: impl Into<String>,
-    ) -> ModifyGlobalDomainInputBuilder<S0, String, S2> {
+    ) -> ModifyGlobalDomainInputBuilder<C, S0, String, S2> {
         ModifyGlobalDomainInputBuilder {
+            __carrier: self.__carrier,
             domain_id: self.domain_id,
             domain_url: domain_url.into(),
             platform_id: self.platform_id,
@@ -181,15 +186,16 @@ impl<S0, S2> ModifyGlobalDomainInputBuilder<S0, super::unset::DomainUrl, S2> {
     }
 }
 
-impl<S0, S1> ModifyGlobalDomainInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<C, S0, S1> ModifyGlobalDomainInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> ModifyGlobalDomainInputBuilder<S0, S1, String> {
+    ) -> ModifyGlobalDomainInputBuilder<C, S0, S1, String> {
         ModifyGlobalDomainInputBuilder {
+            __carrier: self.__carrier,
             domain_id: self.domain_id,
             domain_url: self.domain_url,
             platform_id: platform_id.into(),
@@ -197,7 +203,7 @@ impl<S0, S1> ModifyGlobalDomainInputBuilder<S0, S1, super::unset::PlatformId> {
     }
 }
 
-impl<S0, S1, S2> ModifyGlobalDomainInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> ModifyGlobalDomainInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -213,69 +219,24 @@ where
     }
 }
 
-/// A `ModifyGlobalDomain` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`ModifyGlobalDomainInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ModifyGlobalDomainRequest<
+/// A `ModifyGlobalDomain` request bound to a [`Client`](::tcmpp_api::Client): the [`ModifyGlobalDomainInputBuilder`] with a client, from `client.modify_global_domain()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type ModifyGlobalDomainRequest<
     S0 = super::unset::DomainId,
     S1 = super::unset::DomainUrl,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: ModifyGlobalDomainInputBuilder<S0, S1, S2>,
-}
+> = ModifyGlobalDomainInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl ModifyGlobalDomainRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        ModifyGlobalDomainRequest {
-            client,
-            input: ModifyGlobalDomainInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> ModifyGlobalDomainRequest<super::unset::DomainId, S1, S2> {
-    /// Domain ID
-    ///
-    /// Wire name: `DomainId`.
-    pub fn domain_id(
+impl<S0, S1, S2> ModifyGlobalDomainInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        domain_id: impl Into<i64>,
-    ) -> ModifyGlobalDomainRequest<i64, S1, S2> {
-        ModifyGlobalDomainRequest {
-            client: self.client,
-            input: self.input.domain_id(domain_id),
-        }
-    }
-}
-
-impl<S0, S2> ModifyGlobalDomainRequest<S0, super::unset::DomainUrl, S2> {
-    /// Domain name
-    ///
-    /// Wire name: `DomainUrl`.
-    pub fn domain_url(
-        self,
-        domain_url: impl Into<String>,
-    ) -> ModifyGlobalDomainRequest<S0, String, S2> {
-        ModifyGlobalDomainRequest {
-            client: self.client,
-            input: self.input.domain_url(domain_url),
-        }
-    }
-}
-
-impl<S0, S1> ModifyGlobalDomainRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> ModifyGlobalDomainRequest<S0, S1, String> {
-        ModifyGlobalDomainRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> ModifyGlobalDomainRequest<S0, S1, S2> {
+        ModifyGlobalDomainInputBuilder {
+            __carrier: client,
+            domain_id: self.domain_id,
+            domain_url: self.domain_url,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -293,8 +254,9 @@ where
         ModifyGlobalDomainOutput,
         ::tcmpp_api::SdkError<ModifyGlobalDomainError>,
     > {
-        let input = self.input.build();
-        self.client.call::<ModifyGlobalDomain>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<ModifyGlobalDomain>(&input).await
     }
 }
 

@@ -181,6 +181,7 @@ impl ModifyMnpInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifyMnpInputBuilder<
+    C = (),
     S0 = super::unset::MnpType,
     S1 = super::unset::MnpName,
     S2 = super::unset::MnpIntro,
@@ -188,6 +189,7 @@ pub struct ModifyMnpInputBuilder<
     S4 = super::unset::MnpId,
     S5 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_type: S0,
     mnp_name: S1,
     mnp_intro: S2,
@@ -201,6 +203,7 @@ impl ModifyMnpInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifyMnpInputBuilder {
+            __carrier: (),
             mnp_type: super::unset::MnpType,
             mnp_name: super::unset::MnpName,
             mnp_intro: super::unset::MnpIntro,
@@ -219,20 +222,22 @@ impl Default for ModifyMnpInputBuilder {
 }
 
 impl<
+    C,
     S1,
     S2,
     S3,
     S4,
     S5,
-> ModifyMnpInputBuilder<super::unset::MnpType, S1, S2, S3, S4, S5> {
+> ModifyMnpInputBuilder<C, super::unset::MnpType, S1, S2, S3, S4, S5> {
     /// Mini program type
     ///
     /// Wire name: `MNPType`.
     pub fn mnp_type(
         self,
         mnp_type: impl Into<String>,
-    ) -> ModifyMnpInputBuilder<String, S1, S2, S3, S4, S5> {
+    ) -> ModifyMnpInputBuilder<C, String, S1, S2, S3, S4, S5> {
         ModifyMnpInputBuilder {
+            __carrier: self.__carrier,
             mnp_type: mnp_type.into(),
             mnp_name: self.mnp_name,
             mnp_intro: self.mnp_intro,
@@ -245,20 +250,22 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S2,
     S3,
     S4,
     S5,
-> ModifyMnpInputBuilder<S0, super::unset::MnpName, S2, S3, S4, S5> {
+> ModifyMnpInputBuilder<C, S0, super::unset::MnpName, S2, S3, S4, S5> {
     /// Mini program name
     ///
     /// Wire name: `MNPName`.
     pub fn mnp_name(
         self,
         mnp_name: impl Into<String>,
-    ) -> ModifyMnpInputBuilder<S0, String, S2, S3, S4, S5> {
+    ) -> ModifyMnpInputBuilder<C, S0, String, S2, S3, S4, S5> {
         ModifyMnpInputBuilder {
+            __carrier: self.__carrier,
             mnp_type: self.mnp_type,
             mnp_name: mnp_name.into(),
             mnp_intro: self.mnp_intro,
@@ -271,20 +278,22 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S3,
     S4,
     S5,
-> ModifyMnpInputBuilder<S0, S1, super::unset::MnpIntro, S3, S4, S5> {
+> ModifyMnpInputBuilder<C, S0, S1, super::unset::MnpIntro, S3, S4, S5> {
     /// Mini program introduction
     ///
     /// Wire name: `MNPIntro`.
     pub fn mnp_intro(
         self,
         mnp_intro: impl Into<String>,
-    ) -> ModifyMnpInputBuilder<S0, S1, String, S3, S4, S5> {
+    ) -> ModifyMnpInputBuilder<C, S0, S1, String, S3, S4, S5> {
         ModifyMnpInputBuilder {
+            __carrier: self.__carrier,
             mnp_type: self.mnp_type,
             mnp_name: self.mnp_name,
             mnp_intro: mnp_intro.into(),
@@ -297,20 +306,22 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
     S4,
     S5,
-> ModifyMnpInputBuilder<S0, S1, S2, super::unset::MnpDesc, S4, S5> {
+> ModifyMnpInputBuilder<C, S0, S1, S2, super::unset::MnpDesc, S4, S5> {
     /// Mini program description
     ///
     /// Wire name: `MNPDesc`.
     pub fn mnp_desc(
         self,
         mnp_desc: impl Into<String>,
-    ) -> ModifyMnpInputBuilder<S0, S1, S2, String, S4, S5> {
+    ) -> ModifyMnpInputBuilder<C, S0, S1, S2, String, S4, S5> {
         ModifyMnpInputBuilder {
+            __carrier: self.__carrier,
             mnp_type: self.mnp_type,
             mnp_name: self.mnp_name,
             mnp_intro: self.mnp_intro,
@@ -322,15 +333,23 @@ impl<
     }
 }
 
-impl<S0, S1, S2, S3, S5> ModifyMnpInputBuilder<S0, S1, S2, S3, super::unset::MnpId, S5> {
+impl<
+    C,
+    S0,
+    S1,
+    S2,
+    S3,
+    S5,
+> ModifyMnpInputBuilder<C, S0, S1, S2, S3, super::unset::MnpId, S5> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> ModifyMnpInputBuilder<S0, S1, S2, S3, String, S5> {
+    ) -> ModifyMnpInputBuilder<C, S0, S1, S2, S3, String, S5> {
         ModifyMnpInputBuilder {
+            __carrier: self.__carrier,
             mnp_type: self.mnp_type,
             mnp_name: self.mnp_name,
             mnp_intro: self.mnp_intro,
@@ -343,20 +362,22 @@ impl<S0, S1, S2, S3, S5> ModifyMnpInputBuilder<S0, S1, S2, S3, super::unset::Mnp
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
     S3,
     S4,
-> ModifyMnpInputBuilder<S0, S1, S2, S3, S4, super::unset::PlatformId> {
+> ModifyMnpInputBuilder<C, S0, S1, S2, S3, S4, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> ModifyMnpInputBuilder<S0, S1, S2, S3, S4, String> {
+    ) -> ModifyMnpInputBuilder<C, S0, S1, S2, S3, S4, String> {
         ModifyMnpInputBuilder {
+            __carrier: self.__carrier,
             mnp_type: self.mnp_type,
             mnp_name: self.mnp_name,
             mnp_intro: self.mnp_intro,
@@ -368,7 +389,7 @@ impl<
     }
 }
 
-impl<S0, S1, S2, S3, S4, S5> ModifyMnpInputBuilder<S0, S1, S2, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> ModifyMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Mini program icon
     ///
     /// Wire name: `MNPIcon`.
@@ -384,7 +405,7 @@ impl<S0, S1, S2, S3, S4, S5> ModifyMnpInputBuilder<S0, S1, S2, S3, S4, S5> {
     }
 }
 
-impl<S0, S1, S2, S3, S4, S5> ModifyMnpInputBuilder<S0, S1, S2, S3, S4, S5>
+impl<C, S0, S1, S2, S3, S4, S5> ModifyMnpInputBuilder<C, S0, S1, S2, S3, S4, S5>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -407,134 +428,32 @@ where
     }
 }
 
-/// A `ModifyMNP` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`ModifyMnpInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ModifyMnpRequest<
+/// A `ModifyMNP` request bound to a [`Client`](::tcmpp_api::Client): the [`ModifyMnpInputBuilder`] with a client, from `client.modify_mnp()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type ModifyMnpRequest<
     S0 = super::unset::MnpType,
     S1 = super::unset::MnpName,
     S2 = super::unset::MnpIntro,
     S3 = super::unset::MnpDesc,
     S4 = super::unset::MnpId,
     S5 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: ModifyMnpInputBuilder<S0, S1, S2, S3, S4, S5>,
-}
+> = ModifyMnpInputBuilder<::tcmpp_api::Client, S0, S1, S2, S3, S4, S5>;
 
-impl ModifyMnpRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        ModifyMnpRequest {
-            client,
-            input: ModifyMnpInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2, S3, S4, S5> ModifyMnpRequest<super::unset::MnpType, S1, S2, S3, S4, S5> {
-    /// Mini program type
-    ///
-    /// Wire name: `MNPType`.
-    pub fn mnp_type(
+impl<S0, S1, S2, S3, S4, S5> ModifyMnpInputBuilder<(), S0, S1, S2, S3, S4, S5> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_type: impl Into<String>,
-    ) -> ModifyMnpRequest<String, S1, S2, S3, S4, S5> {
-        ModifyMnpRequest {
-            client: self.client,
-            input: self.input.mnp_type(mnp_type),
+        client: ::tcmpp_api::Client,
+    ) -> ModifyMnpRequest<S0, S1, S2, S3, S4, S5> {
+        ModifyMnpInputBuilder {
+            __carrier: client,
+            mnp_type: self.mnp_type,
+            mnp_name: self.mnp_name,
+            mnp_intro: self.mnp_intro,
+            mnp_desc: self.mnp_desc,
+            mnp_id: self.mnp_id,
+            platform_id: self.platform_id,
+            mnp_icon: self.mnp_icon,
         }
-    }
-}
-
-impl<S0, S2, S3, S4, S5> ModifyMnpRequest<S0, super::unset::MnpName, S2, S3, S4, S5> {
-    /// Mini program name
-    ///
-    /// Wire name: `MNPName`.
-    pub fn mnp_name(
-        self,
-        mnp_name: impl Into<String>,
-    ) -> ModifyMnpRequest<S0, String, S2, S3, S4, S5> {
-        ModifyMnpRequest {
-            client: self.client,
-            input: self.input.mnp_name(mnp_name),
-        }
-    }
-}
-
-impl<S0, S1, S3, S4, S5> ModifyMnpRequest<S0, S1, super::unset::MnpIntro, S3, S4, S5> {
-    /// Mini program introduction
-    ///
-    /// Wire name: `MNPIntro`.
-    pub fn mnp_intro(
-        self,
-        mnp_intro: impl Into<String>,
-    ) -> ModifyMnpRequest<S0, S1, String, S3, S4, S5> {
-        ModifyMnpRequest {
-            client: self.client,
-            input: self.input.mnp_intro(mnp_intro),
-        }
-    }
-}
-
-impl<S0, S1, S2, S4, S5> ModifyMnpRequest<S0, S1, S2, super::unset::MnpDesc, S4, S5> {
-    /// Mini program description
-    ///
-    /// Wire name: `MNPDesc`.
-    pub fn mnp_desc(
-        self,
-        mnp_desc: impl Into<String>,
-    ) -> ModifyMnpRequest<S0, S1, S2, String, S4, S5> {
-        ModifyMnpRequest {
-            client: self.client,
-            input: self.input.mnp_desc(mnp_desc),
-        }
-    }
-}
-
-impl<S0, S1, S2, S3, S5> ModifyMnpRequest<S0, S1, S2, S3, super::unset::MnpId, S5> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
-        self,
-        mnp_id: impl Into<String>,
-    ) -> ModifyMnpRequest<S0, S1, S2, S3, String, S5> {
-        ModifyMnpRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0, S1, S2, S3, S4> ModifyMnpRequest<S0, S1, S2, S3, S4, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> ModifyMnpRequest<S0, S1, S2, S3, S4, String> {
-        ModifyMnpRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1, S2, S3, S4, S5> ModifyMnpRequest<S0, S1, S2, S3, S4, S5> {
-    /// Mini program icon
-    ///
-    /// Wire name: `MNPIcon`.
-    pub fn mnp_icon(mut self, mnp_icon: impl Into<String>) -> Self {
-        self.input = self.input.mnp_icon(mnp_icon);
-        self
-    }
-
-    /// Sets or clears `mnp_icon`.
-    pub fn set_mnp_icon(mut self, mnp_icon: Option<String>) -> Self {
-        self.input = self.input.set_mnp_icon(mnp_icon);
-        self
     }
 }
 
@@ -551,8 +470,9 @@ where
     pub async fn send(
         self,
     ) -> Result<ModifyMnpOutput, ::tcmpp_api::SdkError<ModifyMnpError>> {
-        let input = self.input.build();
-        self.client.call::<ModifyMnp>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<ModifyMnp>(&input).await
     }
 }
 

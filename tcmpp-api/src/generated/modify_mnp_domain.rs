@@ -111,9 +111,11 @@ impl ModifyMnpDomainInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifyMnpDomainInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     platform_id: S1,
     domain: Option<Vec<super::models::CreateDomainParam>>,
@@ -123,6 +125,7 @@ impl ModifyMnpDomainInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifyMnpDomainInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             platform_id: super::unset::PlatformId,
             domain: None,
@@ -136,15 +139,16 @@ impl Default for ModifyMnpDomainInputBuilder {
     }
 }
 
-impl<S1> ModifyMnpDomainInputBuilder<super::unset::MnpId, S1> {
+impl<C, S1> ModifyMnpDomainInputBuilder<C, super::unset::MnpId, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> ModifyMnpDomainInputBuilder<String, S1> {
+    ) -> ModifyMnpDomainInputBuilder<C, String, S1> {
         ModifyMnpDomainInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             platform_id: self.platform_id,
             domain: self.domain,
@@ -152,15 +156,16 @@ impl<S1> ModifyMnpDomainInputBuilder<super::unset::MnpId, S1> {
     }
 }
 
-impl<S0> ModifyMnpDomainInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> ModifyMnpDomainInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> ModifyMnpDomainInputBuilder<S0, String> {
+    ) -> ModifyMnpDomainInputBuilder<C, S0, String> {
         ModifyMnpDomainInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             platform_id: platform_id.into(),
             domain: self.domain,
@@ -168,7 +173,7 @@ impl<S0> ModifyMnpDomainInputBuilder<S0, super::unset::PlatformId> {
     }
 }
 
-impl<S0, S1> ModifyMnpDomainInputBuilder<S0, S1> {
+impl<C, S0, S1> ModifyMnpDomainInputBuilder<C, S0, S1> {
     /// Domain name list
     ///
     /// Wire name: `Domain`.
@@ -190,7 +195,7 @@ impl<S0, S1> ModifyMnpDomainInputBuilder<S0, S1> {
     }
 }
 
-impl<S0, S1> ModifyMnpDomainInputBuilder<S0, S1>
+impl<C, S0, S1> ModifyMnpDomainInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -205,76 +210,24 @@ where
     }
 }
 
-/// A `ModifyMNPDomain` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`ModifyMnpDomainInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ModifyMnpDomainRequest<
+/// A `ModifyMNPDomain` request bound to a [`Client`](::tcmpp_api::Client): the [`ModifyMnpDomainInputBuilder`] with a client, from `client.modify_mnp_domain()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type ModifyMnpDomainRequest<
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: ModifyMnpDomainInputBuilder<S0, S1>,
-}
+> = ModifyMnpDomainInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl ModifyMnpDomainRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        ModifyMnpDomainRequest {
-            client,
-            input: ModifyMnpDomainInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> ModifyMnpDomainRequest<super::unset::MnpId, S1> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
+impl<S0, S1> ModifyMnpDomainInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_id: impl Into<String>,
-    ) -> ModifyMnpDomainRequest<String, S1> {
-        ModifyMnpDomainRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
+        client: ::tcmpp_api::Client,
+    ) -> ModifyMnpDomainRequest<S0, S1> {
+        ModifyMnpDomainInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            platform_id: self.platform_id,
+            domain: self.domain,
         }
-    }
-}
-
-impl<S0> ModifyMnpDomainRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> ModifyMnpDomainRequest<S0, String> {
-        ModifyMnpDomainRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1> ModifyMnpDomainRequest<S0, S1> {
-    /// Domain name list
-    ///
-    /// Wire name: `Domain`.
-    pub fn domain<I: IntoIterator<Item = E>, E: Into<super::models::CreateDomainParam>>(
-        mut self,
-        domain: I,
-    ) -> Self {
-        self.input = self.input.domain(domain);
-        self
-    }
-
-    /// Sets or clears `domain`.
-    pub fn set_domain(
-        mut self,
-        domain: Option<Vec<super::models::CreateDomainParam>>,
-    ) -> Self {
-        self.input = self.input.set_domain(domain);
-        self
     }
 }
 
@@ -287,8 +240,9 @@ where
     pub async fn send(
         self,
     ) -> Result<ModifyMnpDomainOutput, ::tcmpp_api::SdkError<ModifyMnpDomainError>> {
-        let input = self.input.build();
-        self.client.call::<ModifyMnpDomain>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<ModifyMnpDomain>(&input).await
     }
 }
 

@@ -108,9 +108,11 @@ impl ModifyMnpStatusOfflineInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifyMnpStatusOfflineInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     platform_id: S1,
 }
@@ -119,6 +121,7 @@ impl ModifyMnpStatusOfflineInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifyMnpStatusOfflineInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             platform_id: super::unset::PlatformId,
         }
@@ -131,37 +134,39 @@ impl Default for ModifyMnpStatusOfflineInputBuilder {
     }
 }
 
-impl<S1> ModifyMnpStatusOfflineInputBuilder<super::unset::MnpId, S1> {
+impl<C, S1> ModifyMnpStatusOfflineInputBuilder<C, super::unset::MnpId, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> ModifyMnpStatusOfflineInputBuilder<String, S1> {
+    ) -> ModifyMnpStatusOfflineInputBuilder<C, String, S1> {
         ModifyMnpStatusOfflineInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> ModifyMnpStatusOfflineInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> ModifyMnpStatusOfflineInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> ModifyMnpStatusOfflineInputBuilder<S0, String> {
+    ) -> ModifyMnpStatusOfflineInputBuilder<C, S0, String> {
         ModifyMnpStatusOfflineInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> ModifyMnpStatusOfflineInputBuilder<S0, S1>
+impl<C, S0, S1> ModifyMnpStatusOfflineInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -175,53 +180,22 @@ where
     }
 }
 
-/// A `ModifyMNPStatusOffline` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`ModifyMnpStatusOfflineInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ModifyMnpStatusOfflineRequest<
+/// A `ModifyMNPStatusOffline` request bound to a [`Client`](::tcmpp_api::Client): the [`ModifyMnpStatusOfflineInputBuilder`] with a client, from `client.modify_mnp_status_offline()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type ModifyMnpStatusOfflineRequest<
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: ModifyMnpStatusOfflineInputBuilder<S0, S1>,
-}
+> = ModifyMnpStatusOfflineInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl ModifyMnpStatusOfflineRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        ModifyMnpStatusOfflineRequest {
-            client,
-            input: ModifyMnpStatusOfflineInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> ModifyMnpStatusOfflineRequest<super::unset::MnpId, S1> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
+impl<S0, S1> ModifyMnpStatusOfflineInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_id: impl Into<String>,
-    ) -> ModifyMnpStatusOfflineRequest<String, S1> {
-        ModifyMnpStatusOfflineRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0> ModifyMnpStatusOfflineRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> ModifyMnpStatusOfflineRequest<S0, String> {
-        ModifyMnpStatusOfflineRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> ModifyMnpStatusOfflineRequest<S0, S1> {
+        ModifyMnpStatusOfflineInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -238,8 +212,9 @@ where
         ModifyMnpStatusOfflineOutput,
         ::tcmpp_api::SdkError<ModifyMnpStatusOfflineError>,
     > {
-        let input = self.input.build();
-        self.client.call::<ModifyMnpStatusOffline>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<ModifyMnpStatusOffline>(&input).await
     }
 }
 

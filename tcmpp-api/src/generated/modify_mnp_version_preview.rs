@@ -151,11 +151,13 @@ impl ModifyMnpVersionPreviewInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifyMnpVersionPreviewInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::ActionType,
     S2 = super::unset::MnpVersionId,
     S3 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     action_type: S1,
     mnp_version_id: S2,
@@ -167,6 +169,7 @@ impl ModifyMnpVersionPreviewInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifyMnpVersionPreviewInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             action_type: super::unset::ActionType,
             mnp_version_id: super::unset::MnpVersionId,
@@ -182,15 +185,21 @@ impl Default for ModifyMnpVersionPreviewInputBuilder {
     }
 }
 
-impl<S1, S2, S3> ModifyMnpVersionPreviewInputBuilder<super::unset::MnpId, S1, S2, S3> {
+impl<
+    C,
+    S1,
+    S2,
+    S3,
+> ModifyMnpVersionPreviewInputBuilder<C, super::unset::MnpId, S1, S2, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> ModifyMnpVersionPreviewInputBuilder<String, S1, S2, S3> {
+    ) -> ModifyMnpVersionPreviewInputBuilder<C, String, S1, S2, S3> {
         ModifyMnpVersionPreviewInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             action_type: self.action_type,
             mnp_version_id: self.mnp_version_id,
@@ -201,18 +210,20 @@ impl<S1, S2, S3> ModifyMnpVersionPreviewInputBuilder<super::unset::MnpId, S1, S2
 }
 
 impl<
+    C,
     S0,
     S2,
     S3,
-> ModifyMnpVersionPreviewInputBuilder<S0, super::unset::ActionType, S2, S3> {
+> ModifyMnpVersionPreviewInputBuilder<C, S0, super::unset::ActionType, S2, S3> {
     /// 1 Set 2 Cancel
     ///
     /// Wire name: `ActionType`.
     pub fn action_type(
         self,
         action_type: impl Into<i64>,
-    ) -> ModifyMnpVersionPreviewInputBuilder<S0, i64, S2, S3> {
+    ) -> ModifyMnpVersionPreviewInputBuilder<C, S0, i64, S2, S3> {
         ModifyMnpVersionPreviewInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             action_type: action_type.into(),
             mnp_version_id: self.mnp_version_id,
@@ -223,18 +234,20 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S3,
-> ModifyMnpVersionPreviewInputBuilder<S0, S1, super::unset::MnpVersionId, S3> {
+> ModifyMnpVersionPreviewInputBuilder<C, S0, S1, super::unset::MnpVersionId, S3> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
     pub fn mnp_version_id(
         self,
         mnp_version_id: impl Into<i64>,
-    ) -> ModifyMnpVersionPreviewInputBuilder<S0, S1, i64, S3> {
+    ) -> ModifyMnpVersionPreviewInputBuilder<C, S0, S1, i64, S3> {
         ModifyMnpVersionPreviewInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             action_type: self.action_type,
             mnp_version_id: mnp_version_id.into(),
@@ -245,18 +258,20 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
     S2,
-> ModifyMnpVersionPreviewInputBuilder<S0, S1, S2, super::unset::PlatformId> {
+> ModifyMnpVersionPreviewInputBuilder<C, S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> ModifyMnpVersionPreviewInputBuilder<S0, S1, S2, String> {
+    ) -> ModifyMnpVersionPreviewInputBuilder<C, S0, S1, S2, String> {
         ModifyMnpVersionPreviewInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             action_type: self.action_type,
             mnp_version_id: self.mnp_version_id,
@@ -266,7 +281,7 @@ impl<
     }
 }
 
-impl<S0, S1, S2, S3> ModifyMnpVersionPreviewInputBuilder<S0, S1, S2, S3> {
+impl<C, S0, S1, S2, S3> ModifyMnpVersionPreviewInputBuilder<C, S0, S1, S2, S3> {
     /// Path to the demo page
     ///
     /// Wire name: `TestEntrancePath`.
@@ -282,7 +297,7 @@ impl<S0, S1, S2, S3> ModifyMnpVersionPreviewInputBuilder<S0, S1, S2, S3> {
     }
 }
 
-impl<S0, S1, S2, S3> ModifyMnpVersionPreviewInputBuilder<S0, S1, S2, S3>
+impl<C, S0, S1, S2, S3> ModifyMnpVersionPreviewInputBuilder<C, S0, S1, S2, S3>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -301,102 +316,28 @@ where
     }
 }
 
-/// A `ModifyMNPVersionPreview` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`ModifyMnpVersionPreviewInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ModifyMnpVersionPreviewRequest<
+/// A `ModifyMNPVersionPreview` request bound to a [`Client`](::tcmpp_api::Client): the [`ModifyMnpVersionPreviewInputBuilder`] with a client, from `client.modify_mnp_version_preview()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type ModifyMnpVersionPreviewRequest<
     S0 = super::unset::MnpId,
     S1 = super::unset::ActionType,
     S2 = super::unset::MnpVersionId,
     S3 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: ModifyMnpVersionPreviewInputBuilder<S0, S1, S2, S3>,
-}
+> = ModifyMnpVersionPreviewInputBuilder<::tcmpp_api::Client, S0, S1, S2, S3>;
 
-impl ModifyMnpVersionPreviewRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        ModifyMnpVersionPreviewRequest {
-            client,
-            input: ModifyMnpVersionPreviewInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2, S3> ModifyMnpVersionPreviewRequest<super::unset::MnpId, S1, S2, S3> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
+impl<S0, S1, S2, S3> ModifyMnpVersionPreviewInputBuilder<(), S0, S1, S2, S3> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_id: impl Into<String>,
-    ) -> ModifyMnpVersionPreviewRequest<String, S1, S2, S3> {
-        ModifyMnpVersionPreviewRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
+        client: ::tcmpp_api::Client,
+    ) -> ModifyMnpVersionPreviewRequest<S0, S1, S2, S3> {
+        ModifyMnpVersionPreviewInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            action_type: self.action_type,
+            mnp_version_id: self.mnp_version_id,
+            platform_id: self.platform_id,
+            test_entrance_path: self.test_entrance_path,
         }
-    }
-}
-
-impl<S0, S2, S3> ModifyMnpVersionPreviewRequest<S0, super::unset::ActionType, S2, S3> {
-    /// 1 Set 2 Cancel
-    ///
-    /// Wire name: `ActionType`.
-    pub fn action_type(
-        self,
-        action_type: impl Into<i64>,
-    ) -> ModifyMnpVersionPreviewRequest<S0, i64, S2, S3> {
-        ModifyMnpVersionPreviewRequest {
-            client: self.client,
-            input: self.input.action_type(action_type),
-        }
-    }
-}
-
-impl<S0, S1, S3> ModifyMnpVersionPreviewRequest<S0, S1, super::unset::MnpVersionId, S3> {
-    /// Mini program version ID
-    ///
-    /// Wire name: `MNPVersionId`.
-    pub fn mnp_version_id(
-        self,
-        mnp_version_id: impl Into<i64>,
-    ) -> ModifyMnpVersionPreviewRequest<S0, S1, i64, S3> {
-        ModifyMnpVersionPreviewRequest {
-            client: self.client,
-            input: self.input.mnp_version_id(mnp_version_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> ModifyMnpVersionPreviewRequest<S0, S1, S2, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> ModifyMnpVersionPreviewRequest<S0, S1, S2, String> {
-        ModifyMnpVersionPreviewRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1, S2, S3> ModifyMnpVersionPreviewRequest<S0, S1, S2, S3> {
-    /// Path to the demo page
-    ///
-    /// Wire name: `TestEntrancePath`.
-    pub fn test_entrance_path(mut self, test_entrance_path: impl Into<String>) -> Self {
-        self.input = self.input.test_entrance_path(test_entrance_path);
-        self
-    }
-
-    /// Sets or clears `test_entrance_path`.
-    pub fn set_test_entrance_path(mut self, test_entrance_path: Option<String>) -> Self {
-        self.input = self.input.set_test_entrance_path(test_entrance_path);
-        self
     }
 }
 
@@ -414,8 +355,9 @@ where
         ModifyMnpVersionPreviewOutput,
         ::tcmpp_api::SdkError<ModifyMnpVersionPreviewError>,
     > {
-        let input = self.input.build();
-        self.client.call::<ModifyMnpVersionPreview>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<ModifyMnpVersionPreview>(&input).await
     }
 }
 

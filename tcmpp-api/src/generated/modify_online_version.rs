@@ -136,10 +136,12 @@ impl ModifyOnlineVersionInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifyOnlineVersionInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::MnpVersionId,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     mnp_version_id: S1,
     platform_id: S2,
@@ -150,6 +152,7 @@ impl ModifyOnlineVersionInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifyOnlineVersionInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             mnp_version_id: super::unset::MnpVersionId,
             platform_id: super::unset::PlatformId,
@@ -164,15 +167,16 @@ impl Default for ModifyOnlineVersionInputBuilder {
     }
 }
 
-impl<S1, S2> ModifyOnlineVersionInputBuilder<super::unset::MnpId, S1, S2> {
+impl<C, S1, S2> ModifyOnlineVersionInputBuilder<C, super::unset::MnpId, S1, S2> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> ModifyOnlineVersionInputBuilder<String, S1, S2> {
+    ) -> ModifyOnlineVersionInputBuilder<C, String, S1, S2> {
         ModifyOnlineVersionInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             mnp_version_id: self.mnp_version_id,
             platform_id: self.platform_id,
@@ -181,15 +185,16 @@ impl<S1, S2> ModifyOnlineVersionInputBuilder<super::unset::MnpId, S1, S2> {
     }
 }
 
-impl<S0, S2> ModifyOnlineVersionInputBuilder<S0, super::unset::MnpVersionId, S2> {
+impl<C, S0, S2> ModifyOnlineVersionInputBuilder<C, S0, super::unset::MnpVersionId, S2> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
     pub fn mnp_version_id(
         self,
         mnp_version_id: impl Into<i64>,
-    ) -> ModifyOnlineVersionInputBuilder<S0, i64, S2> {
+    ) -> ModifyOnlineVersionInputBuilder<C, S0, i64, S2> {
         ModifyOnlineVersionInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             mnp_version_id: mnp_version_id.into(),
             platform_id: self.platform_id,
@@ -198,15 +203,16 @@ impl<S0, S2> ModifyOnlineVersionInputBuilder<S0, super::unset::MnpVersionId, S2>
     }
 }
 
-impl<S0, S1> ModifyOnlineVersionInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<C, S0, S1> ModifyOnlineVersionInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> ModifyOnlineVersionInputBuilder<S0, S1, String> {
+    ) -> ModifyOnlineVersionInputBuilder<C, S0, S1, String> {
         ModifyOnlineVersionInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             mnp_version_id: self.mnp_version_id,
             platform_id: platform_id.into(),
@@ -215,7 +221,7 @@ impl<S0, S1> ModifyOnlineVersionInputBuilder<S0, S1, super::unset::PlatformId> {
     }
 }
 
-impl<S0, S1, S2> ModifyOnlineVersionInputBuilder<S0, S1, S2> {
+impl<C, S0, S1, S2> ModifyOnlineVersionInputBuilder<C, S0, S1, S2> {
     /// Mini program version number
     ///
     /// Wire name: `MNPVersion`.
@@ -231,7 +237,7 @@ impl<S0, S1, S2> ModifyOnlineVersionInputBuilder<S0, S1, S2> {
     }
 }
 
-impl<S0, S1, S2> ModifyOnlineVersionInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> ModifyOnlineVersionInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -248,86 +254,26 @@ where
     }
 }
 
-/// A `ModifyOnlineVersion` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`ModifyOnlineVersionInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ModifyOnlineVersionRequest<
+/// A `ModifyOnlineVersion` request bound to a [`Client`](::tcmpp_api::Client): the [`ModifyOnlineVersionInputBuilder`] with a client, from `client.modify_online_version()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type ModifyOnlineVersionRequest<
     S0 = super::unset::MnpId,
     S1 = super::unset::MnpVersionId,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: ModifyOnlineVersionInputBuilder<S0, S1, S2>,
-}
+> = ModifyOnlineVersionInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl ModifyOnlineVersionRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        ModifyOnlineVersionRequest {
-            client,
-            input: ModifyOnlineVersionInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> ModifyOnlineVersionRequest<super::unset::MnpId, S1, S2> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
+impl<S0, S1, S2> ModifyOnlineVersionInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_id: impl Into<String>,
-    ) -> ModifyOnlineVersionRequest<String, S1, S2> {
-        ModifyOnlineVersionRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
+        client: ::tcmpp_api::Client,
+    ) -> ModifyOnlineVersionRequest<S0, S1, S2> {
+        ModifyOnlineVersionInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            mnp_version_id: self.mnp_version_id,
+            platform_id: self.platform_id,
+            mnp_version: self.mnp_version,
         }
-    }
-}
-
-impl<S0, S2> ModifyOnlineVersionRequest<S0, super::unset::MnpVersionId, S2> {
-    /// Mini program version ID
-    ///
-    /// Wire name: `MNPVersionId`.
-    pub fn mnp_version_id(
-        self,
-        mnp_version_id: impl Into<i64>,
-    ) -> ModifyOnlineVersionRequest<S0, i64, S2> {
-        ModifyOnlineVersionRequest {
-            client: self.client,
-            input: self.input.mnp_version_id(mnp_version_id),
-        }
-    }
-}
-
-impl<S0, S1> ModifyOnlineVersionRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> ModifyOnlineVersionRequest<S0, S1, String> {
-        ModifyOnlineVersionRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> ModifyOnlineVersionRequest<S0, S1, S2> {
-    /// Mini program version number
-    ///
-    /// Wire name: `MNPVersion`.
-    pub fn mnp_version(mut self, mnp_version: impl Into<String>) -> Self {
-        self.input = self.input.mnp_version(mnp_version);
-        self
-    }
-
-    /// Sets or clears `mnp_version`.
-    pub fn set_mnp_version(mut self, mnp_version: Option<String>) -> Self {
-        self.input = self.input.set_mnp_version(mnp_version);
-        self
     }
 }
 
@@ -344,8 +290,9 @@ where
         ModifyOnlineVersionOutput,
         ::tcmpp_api::SdkError<ModifyOnlineVersionError>,
     > {
-        let input = self.input.build();
-        self.client.call::<ModifyOnlineVersion>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<ModifyOnlineVersion>(&input).await
     }
 }
 

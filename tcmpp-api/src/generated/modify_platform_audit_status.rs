@@ -155,10 +155,12 @@ impl ModifyPlatformAuditStatusInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifyPlatformAuditStatusInputBuilder<
+    C = (),
     S0 = super::unset::AuditNo,
     S1 = super::unset::AuditResult,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     audit_no: S0,
     audit_result: S1,
     platform_id: S2,
@@ -170,6 +172,7 @@ impl ModifyPlatformAuditStatusInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifyPlatformAuditStatusInputBuilder {
+            __carrier: (),
             audit_no: super::unset::AuditNo,
             audit_result: super::unset::AuditResult,
             platform_id: super::unset::PlatformId,
@@ -185,15 +188,16 @@ impl Default for ModifyPlatformAuditStatusInputBuilder {
     }
 }
 
-impl<S1, S2> ModifyPlatformAuditStatusInputBuilder<super::unset::AuditNo, S1, S2> {
+impl<C, S1, S2> ModifyPlatformAuditStatusInputBuilder<C, super::unset::AuditNo, S1, S2> {
     /// Approval ticket ID
     ///
     /// Wire name: `AuditNo`.
     pub fn audit_no(
         self,
         audit_no: impl Into<String>,
-    ) -> ModifyPlatformAuditStatusInputBuilder<String, S1, S2> {
+    ) -> ModifyPlatformAuditStatusInputBuilder<C, String, S1, S2> {
         ModifyPlatformAuditStatusInputBuilder {
+            __carrier: self.__carrier,
             audit_no: audit_no.into(),
             audit_result: self.audit_result,
             platform_id: self.platform_id,
@@ -203,15 +207,20 @@ impl<S1, S2> ModifyPlatformAuditStatusInputBuilder<super::unset::AuditNo, S1, S2
     }
 }
 
-impl<S0, S2> ModifyPlatformAuditStatusInputBuilder<S0, super::unset::AuditResult, S2> {
+impl<
+    C,
+    S0,
+    S2,
+> ModifyPlatformAuditStatusInputBuilder<C, S0, super::unset::AuditResult, S2> {
     /// Approval result
     ///
     /// Wire name: `AuditResult`.
     pub fn audit_result(
         self,
         audit_result: impl Into<i64>,
-    ) -> ModifyPlatformAuditStatusInputBuilder<S0, i64, S2> {
+    ) -> ModifyPlatformAuditStatusInputBuilder<C, S0, i64, S2> {
         ModifyPlatformAuditStatusInputBuilder {
+            __carrier: self.__carrier,
             audit_no: self.audit_no,
             audit_result: audit_result.into(),
             platform_id: self.platform_id,
@@ -221,15 +230,20 @@ impl<S0, S2> ModifyPlatformAuditStatusInputBuilder<S0, super::unset::AuditResult
     }
 }
 
-impl<S0, S1> ModifyPlatformAuditStatusInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<
+    C,
+    S0,
+    S1,
+> ModifyPlatformAuditStatusInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> ModifyPlatformAuditStatusInputBuilder<S0, S1, String> {
+    ) -> ModifyPlatformAuditStatusInputBuilder<C, S0, S1, String> {
         ModifyPlatformAuditStatusInputBuilder {
+            __carrier: self.__carrier,
             audit_no: self.audit_no,
             audit_result: self.audit_result,
             platform_id: platform_id.into(),
@@ -239,7 +253,7 @@ impl<S0, S1> ModifyPlatformAuditStatusInputBuilder<S0, S1, super::unset::Platfor
     }
 }
 
-impl<S0, S1, S2> ModifyPlatformAuditStatusInputBuilder<S0, S1, S2> {
+impl<C, S0, S1, S2> ModifyPlatformAuditStatusInputBuilder<C, S0, S1, S2> {
     /// Approval description
     ///
     /// Wire name: `AuditNote`.
@@ -275,7 +289,7 @@ impl<S0, S1, S2> ModifyPlatformAuditStatusInputBuilder<S0, S1, S2> {
     }
 }
 
-impl<S0, S1, S2> ModifyPlatformAuditStatusInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> ModifyPlatformAuditStatusInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -293,106 +307,27 @@ where
     }
 }
 
-/// A `ModifyPlatformAuditStatus` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`ModifyPlatformAuditStatusInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ModifyPlatformAuditStatusRequest<
+/// A `ModifyPlatformAuditStatus` request bound to a [`Client`](::tcmpp_api::Client): the [`ModifyPlatformAuditStatusInputBuilder`] with a client, from `client.modify_platform_audit_status()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type ModifyPlatformAuditStatusRequest<
     S0 = super::unset::AuditNo,
     S1 = super::unset::AuditResult,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: ModifyPlatformAuditStatusInputBuilder<S0, S1, S2>,
-}
+> = ModifyPlatformAuditStatusInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl ModifyPlatformAuditStatusRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        ModifyPlatformAuditStatusRequest {
-            client,
-            input: ModifyPlatformAuditStatusInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> ModifyPlatformAuditStatusRequest<super::unset::AuditNo, S1, S2> {
-    /// Approval ticket ID
-    ///
-    /// Wire name: `AuditNo`.
-    pub fn audit_no(
+impl<S0, S1, S2> ModifyPlatformAuditStatusInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        audit_no: impl Into<String>,
-    ) -> ModifyPlatformAuditStatusRequest<String, S1, S2> {
-        ModifyPlatformAuditStatusRequest {
-            client: self.client,
-            input: self.input.audit_no(audit_no),
+        client: ::tcmpp_api::Client,
+    ) -> ModifyPlatformAuditStatusRequest<S0, S1, S2> {
+        ModifyPlatformAuditStatusInputBuilder {
+            __carrier: client,
+            audit_no: self.audit_no,
+            audit_result: self.audit_result,
+            platform_id: self.platform_id,
+            audit_note: self.audit_note,
+            audit_items: self.audit_items,
         }
-    }
-}
-
-impl<S0, S2> ModifyPlatformAuditStatusRequest<S0, super::unset::AuditResult, S2> {
-    /// Approval result
-    ///
-    /// Wire name: `AuditResult`.
-    pub fn audit_result(
-        self,
-        audit_result: impl Into<i64>,
-    ) -> ModifyPlatformAuditStatusRequest<S0, i64, S2> {
-        ModifyPlatformAuditStatusRequest {
-            client: self.client,
-            input: self.input.audit_result(audit_result),
-        }
-    }
-}
-
-impl<S0, S1> ModifyPlatformAuditStatusRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> ModifyPlatformAuditStatusRequest<S0, S1, String> {
-        ModifyPlatformAuditStatusRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> ModifyPlatformAuditStatusRequest<S0, S1, S2> {
-    /// Approval description
-    ///
-    /// Wire name: `AuditNote`.
-    pub fn audit_note(mut self, audit_note: impl Into<String>) -> Self {
-        self.input = self.input.audit_note(audit_note);
-        self
-    }
-
-    /// Sets or clears `audit_note`.
-    pub fn set_audit_note(mut self, audit_note: Option<String>) -> Self {
-        self.input = self.input.set_audit_note(audit_note);
-        self
-    }
-
-    /// Approval details
-    ///
-    /// Wire name: `AuditItems`.
-    pub fn audit_items<I: IntoIterator<Item = E>, E: Into<super::models::AuditInfoReq>>(
-        mut self,
-        audit_items: I,
-    ) -> Self {
-        self.input = self.input.audit_items(audit_items);
-        self
-    }
-
-    /// Sets or clears `audit_items`.
-    pub fn set_audit_items(
-        mut self,
-        audit_items: Option<Vec<super::models::AuditInfoReq>>,
-    ) -> Self {
-        self.input = self.input.set_audit_items(audit_items);
-        self
     }
 }
 
@@ -409,8 +344,9 @@ where
         ModifyPlatformAuditStatusOutput,
         ::tcmpp_api::SdkError<ModifyPlatformAuditStatusError>,
     > {
-        let input = self.input.build();
-        self.client.call::<ModifyPlatformAuditStatus>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<ModifyPlatformAuditStatus>(&input).await
     }
 }
 

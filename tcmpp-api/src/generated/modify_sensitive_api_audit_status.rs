@@ -136,10 +136,12 @@ impl ModifySensitiveApiAuditStatusInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifySensitiveApiAuditStatusInputBuilder<
+    C = (),
     S0 = super::unset::AuditNo,
     S1 = super::unset::AuditStatus,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     audit_no: S0,
     audit_status: S1,
     platform_id: S2,
@@ -150,6 +152,7 @@ impl ModifySensitiveApiAuditStatusInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifySensitiveApiAuditStatusInputBuilder {
+            __carrier: (),
             audit_no: super::unset::AuditNo,
             audit_status: super::unset::AuditStatus,
             platform_id: super::unset::PlatformId,
@@ -164,15 +167,20 @@ impl Default for ModifySensitiveApiAuditStatusInputBuilder {
     }
 }
 
-impl<S1, S2> ModifySensitiveApiAuditStatusInputBuilder<super::unset::AuditNo, S1, S2> {
+impl<
+    C,
+    S1,
+    S2,
+> ModifySensitiveApiAuditStatusInputBuilder<C, super::unset::AuditNo, S1, S2> {
     /// Approval ticket ID
     ///
     /// Wire name: `AuditNo`.
     pub fn audit_no(
         self,
         audit_no: impl Into<String>,
-    ) -> ModifySensitiveApiAuditStatusInputBuilder<String, S1, S2> {
+    ) -> ModifySensitiveApiAuditStatusInputBuilder<C, String, S1, S2> {
         ModifySensitiveApiAuditStatusInputBuilder {
+            __carrier: self.__carrier,
             audit_no: audit_no.into(),
             audit_status: self.audit_status,
             platform_id: self.platform_id,
@@ -182,17 +190,19 @@ impl<S1, S2> ModifySensitiveApiAuditStatusInputBuilder<super::unset::AuditNo, S1
 }
 
 impl<
+    C,
     S0,
     S2,
-> ModifySensitiveApiAuditStatusInputBuilder<S0, super::unset::AuditStatus, S2> {
+> ModifySensitiveApiAuditStatusInputBuilder<C, S0, super::unset::AuditStatus, S2> {
     /// Approval status 20 Rejected 30 Approved
     ///
     /// Wire name: `AuditStatus`.
     pub fn audit_status(
         self,
         audit_status: impl Into<i64>,
-    ) -> ModifySensitiveApiAuditStatusInputBuilder<S0, i64, S2> {
+    ) -> ModifySensitiveApiAuditStatusInputBuilder<C, S0, i64, S2> {
         ModifySensitiveApiAuditStatusInputBuilder {
+            __carrier: self.__carrier,
             audit_no: self.audit_no,
             audit_status: audit_status.into(),
             platform_id: self.platform_id,
@@ -202,17 +212,19 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
-> ModifySensitiveApiAuditStatusInputBuilder<S0, S1, super::unset::PlatformId> {
+> ModifySensitiveApiAuditStatusInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> ModifySensitiveApiAuditStatusInputBuilder<S0, S1, String> {
+    ) -> ModifySensitiveApiAuditStatusInputBuilder<C, S0, S1, String> {
         ModifySensitiveApiAuditStatusInputBuilder {
+            __carrier: self.__carrier,
             audit_no: self.audit_no,
             audit_status: self.audit_status,
             platform_id: platform_id.into(),
@@ -221,7 +233,7 @@ impl<
     }
 }
 
-impl<S0, S1, S2> ModifySensitiveApiAuditStatusInputBuilder<S0, S1, S2> {
+impl<C, S0, S1, S2> ModifySensitiveApiAuditStatusInputBuilder<C, S0, S1, S2> {
     /// Approval notes
     ///
     /// Wire name: `AuditNote`.
@@ -237,7 +249,7 @@ impl<S0, S1, S2> ModifySensitiveApiAuditStatusInputBuilder<S0, S1, S2> {
     }
 }
 
-impl<S0, S1, S2> ModifySensitiveApiAuditStatusInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> ModifySensitiveApiAuditStatusInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -254,86 +266,26 @@ where
     }
 }
 
-/// A `ModifySensitiveAPIAuditStatus` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`ModifySensitiveApiAuditStatusInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ModifySensitiveApiAuditStatusRequest<
+/// A `ModifySensitiveAPIAuditStatus` request bound to a [`Client`](::tcmpp_api::Client): the [`ModifySensitiveApiAuditStatusInputBuilder`] with a client, from `client.modify_sensitive_api_audit_status()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type ModifySensitiveApiAuditStatusRequest<
     S0 = super::unset::AuditNo,
     S1 = super::unset::AuditStatus,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: ModifySensitiveApiAuditStatusInputBuilder<S0, S1, S2>,
-}
+> = ModifySensitiveApiAuditStatusInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl ModifySensitiveApiAuditStatusRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        ModifySensitiveApiAuditStatusRequest {
-            client,
-            input: ModifySensitiveApiAuditStatusInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> ModifySensitiveApiAuditStatusRequest<super::unset::AuditNo, S1, S2> {
-    /// Approval ticket ID
-    ///
-    /// Wire name: `AuditNo`.
-    pub fn audit_no(
+impl<S0, S1, S2> ModifySensitiveApiAuditStatusInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        audit_no: impl Into<String>,
-    ) -> ModifySensitiveApiAuditStatusRequest<String, S1, S2> {
-        ModifySensitiveApiAuditStatusRequest {
-            client: self.client,
-            input: self.input.audit_no(audit_no),
+        client: ::tcmpp_api::Client,
+    ) -> ModifySensitiveApiAuditStatusRequest<S0, S1, S2> {
+        ModifySensitiveApiAuditStatusInputBuilder {
+            __carrier: client,
+            audit_no: self.audit_no,
+            audit_status: self.audit_status,
+            platform_id: self.platform_id,
+            audit_note: self.audit_note,
         }
-    }
-}
-
-impl<S0, S2> ModifySensitiveApiAuditStatusRequest<S0, super::unset::AuditStatus, S2> {
-    /// Approval status 20 Rejected 30 Approved
-    ///
-    /// Wire name: `AuditStatus`.
-    pub fn audit_status(
-        self,
-        audit_status: impl Into<i64>,
-    ) -> ModifySensitiveApiAuditStatusRequest<S0, i64, S2> {
-        ModifySensitiveApiAuditStatusRequest {
-            client: self.client,
-            input: self.input.audit_status(audit_status),
-        }
-    }
-}
-
-impl<S0, S1> ModifySensitiveApiAuditStatusRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> ModifySensitiveApiAuditStatusRequest<S0, S1, String> {
-        ModifySensitiveApiAuditStatusRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> ModifySensitiveApiAuditStatusRequest<S0, S1, S2> {
-    /// Approval notes
-    ///
-    /// Wire name: `AuditNote`.
-    pub fn audit_note(mut self, audit_note: impl Into<String>) -> Self {
-        self.input = self.input.audit_note(audit_note);
-        self
-    }
-
-    /// Sets or clears `audit_note`.
-    pub fn set_audit_note(mut self, audit_note: Option<String>) -> Self {
-        self.input = self.input.set_audit_note(audit_note);
-        self
     }
 }
 
@@ -350,8 +302,9 @@ where
         ModifySensitiveApiAuditStatusOutput,
         ::tcmpp_api::SdkError<ModifySensitiveApiAuditStatusError>,
     > {
-        let input = self.input.build();
-        self.client.call::<ModifySensitiveApiAuditStatus>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<ModifySensitiveApiAuditStatus>(&input).await
     }
 }
 

@@ -136,10 +136,12 @@ impl ModifyTeamInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifyTeamInputBuilder<
+    C = (),
     S0 = super::unset::TeamId,
     S1 = super::unset::TeamName,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     team_id: S0,
     team_name: S1,
     platform_id: S2,
@@ -150,6 +152,7 @@ impl ModifyTeamInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifyTeamInputBuilder {
+            __carrier: (),
             team_id: super::unset::TeamId,
             team_name: super::unset::TeamName,
             platform_id: super::unset::PlatformId,
@@ -164,15 +167,16 @@ impl Default for ModifyTeamInputBuilder {
     }
 }
 
-impl<S1, S2> ModifyTeamInputBuilder<super::unset::TeamId, S1, S2> {
+impl<C, S1, S2> ModifyTeamInputBuilder<C, super::unset::TeamId, S1, S2> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
     pub fn team_id(
         self,
         team_id: impl Into<String>,
-    ) -> ModifyTeamInputBuilder<String, S1, S2> {
+    ) -> ModifyTeamInputBuilder<C, String, S1, S2> {
         ModifyTeamInputBuilder {
+            __carrier: self.__carrier,
             team_id: team_id.into(),
             team_name: self.team_name,
             platform_id: self.platform_id,
@@ -181,15 +185,16 @@ impl<S1, S2> ModifyTeamInputBuilder<super::unset::TeamId, S1, S2> {
     }
 }
 
-impl<S0, S2> ModifyTeamInputBuilder<S0, super::unset::TeamName, S2> {
+impl<C, S0, S2> ModifyTeamInputBuilder<C, S0, super::unset::TeamName, S2> {
     /// Team name
     ///
     /// Wire name: `TeamName`.
     pub fn team_name(
         self,
         team_name: impl Into<String>,
-    ) -> ModifyTeamInputBuilder<S0, String, S2> {
+    ) -> ModifyTeamInputBuilder<C, S0, String, S2> {
         ModifyTeamInputBuilder {
+            __carrier: self.__carrier,
             team_id: self.team_id,
             team_name: team_name.into(),
             platform_id: self.platform_id,
@@ -198,15 +203,16 @@ impl<S0, S2> ModifyTeamInputBuilder<S0, super::unset::TeamName, S2> {
     }
 }
 
-impl<S0, S1> ModifyTeamInputBuilder<S0, S1, super::unset::PlatformId> {
+impl<C, S0, S1> ModifyTeamInputBuilder<C, S0, S1, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> ModifyTeamInputBuilder<S0, S1, String> {
+    ) -> ModifyTeamInputBuilder<C, S0, S1, String> {
         ModifyTeamInputBuilder {
+            __carrier: self.__carrier,
             team_id: self.team_id,
             team_name: self.team_name,
             platform_id: platform_id.into(),
@@ -215,7 +221,7 @@ impl<S0, S1> ModifyTeamInputBuilder<S0, S1, super::unset::PlatformId> {
     }
 }
 
-impl<S0, S1, S2> ModifyTeamInputBuilder<S0, S1, S2> {
+impl<C, S0, S1, S2> ModifyTeamInputBuilder<C, S0, S1, S2> {
     /// Team administrator
     ///
     /// Wire name: `AdminUserId`.
@@ -231,7 +237,7 @@ impl<S0, S1, S2> ModifyTeamInputBuilder<S0, S1, S2> {
     }
 }
 
-impl<S0, S1, S2> ModifyTeamInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> ModifyTeamInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -248,86 +254,26 @@ where
     }
 }
 
-/// A `ModifyTeam` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`ModifyTeamInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ModifyTeamRequest<
+/// A `ModifyTeam` request bound to a [`Client`](::tcmpp_api::Client): the [`ModifyTeamInputBuilder`] with a client, from `client.modify_team()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type ModifyTeamRequest<
     S0 = super::unset::TeamId,
     S1 = super::unset::TeamName,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: ModifyTeamInputBuilder<S0, S1, S2>,
-}
+> = ModifyTeamInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl ModifyTeamRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        ModifyTeamRequest {
-            client,
-            input: ModifyTeamInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> ModifyTeamRequest<super::unset::TeamId, S1, S2> {
-    /// Team ID
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(
+impl<S0, S1, S2> ModifyTeamInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        team_id: impl Into<String>,
-    ) -> ModifyTeamRequest<String, S1, S2> {
-        ModifyTeamRequest {
-            client: self.client,
-            input: self.input.team_id(team_id),
+        client: ::tcmpp_api::Client,
+    ) -> ModifyTeamRequest<S0, S1, S2> {
+        ModifyTeamInputBuilder {
+            __carrier: client,
+            team_id: self.team_id,
+            team_name: self.team_name,
+            platform_id: self.platform_id,
+            admin_user_id: self.admin_user_id,
         }
-    }
-}
-
-impl<S0, S2> ModifyTeamRequest<S0, super::unset::TeamName, S2> {
-    /// Team name
-    ///
-    /// Wire name: `TeamName`.
-    pub fn team_name(
-        self,
-        team_name: impl Into<String>,
-    ) -> ModifyTeamRequest<S0, String, S2> {
-        ModifyTeamRequest {
-            client: self.client,
-            input: self.input.team_name(team_name),
-        }
-    }
-}
-
-impl<S0, S1> ModifyTeamRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> ModifyTeamRequest<S0, S1, String> {
-        ModifyTeamRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> ModifyTeamRequest<S0, S1, S2> {
-    /// Team administrator
-    ///
-    /// Wire name: `AdminUserId`.
-    pub fn admin_user_id(mut self, admin_user_id: impl Into<String>) -> Self {
-        self.input = self.input.admin_user_id(admin_user_id);
-        self
-    }
-
-    /// Sets or clears `admin_user_id`.
-    pub fn set_admin_user_id(mut self, admin_user_id: Option<String>) -> Self {
-        self.input = self.input.set_admin_user_id(admin_user_id);
-        self
     }
 }
 
@@ -341,8 +287,9 @@ where
     pub async fn send(
         self,
     ) -> Result<ModifyTeamOutput, ::tcmpp_api::SdkError<ModifyTeamError>> {
-        let input = self.input.build();
-        self.client.call::<ModifyTeam>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<ModifyTeam>(&input).await
     }
 }
 

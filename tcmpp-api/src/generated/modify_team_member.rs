@@ -138,11 +138,13 @@ impl ModifyTeamMemberInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifyTeamMemberInputBuilder<
+    C = (),
     S0 = super::unset::TeamId,
     S1 = super::unset::UserId,
     S2 = super::unset::RoleId,
     S3 = super::unset::PlatformId,
 > {
+    __carrier: C,
     team_id: S0,
     user_id: S1,
     role_id: S2,
@@ -153,6 +155,7 @@ impl ModifyTeamMemberInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifyTeamMemberInputBuilder {
+            __carrier: (),
             team_id: super::unset::TeamId,
             user_id: super::unset::UserId,
             role_id: super::unset::RoleId,
@@ -167,15 +170,16 @@ impl Default for ModifyTeamMemberInputBuilder {
     }
 }
 
-impl<S1, S2, S3> ModifyTeamMemberInputBuilder<super::unset::TeamId, S1, S2, S3> {
+impl<C, S1, S2, S3> ModifyTeamMemberInputBuilder<C, super::unset::TeamId, S1, S2, S3> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
     pub fn team_id(
         self,
         team_id: impl Into<String>,
-    ) -> ModifyTeamMemberInputBuilder<String, S1, S2, S3> {
+    ) -> ModifyTeamMemberInputBuilder<C, String, S1, S2, S3> {
         ModifyTeamMemberInputBuilder {
+            __carrier: self.__carrier,
             team_id: team_id.into(),
             user_id: self.user_id,
             role_id: self.role_id,
@@ -184,15 +188,16 @@ impl<S1, S2, S3> ModifyTeamMemberInputBuilder<super::unset::TeamId, S1, S2, S3> 
     }
 }
 
-impl<S0, S2, S3> ModifyTeamMemberInputBuilder<S0, super::unset::UserId, S2, S3> {
+impl<C, S0, S2, S3> ModifyTeamMemberInputBuilder<C, S0, super::unset::UserId, S2, S3> {
     /// User ID
     ///
     /// Wire name: `UserId`.
     pub fn user_id(
         self,
         user_id: impl Into<String>,
-    ) -> ModifyTeamMemberInputBuilder<S0, String, S2, S3> {
+    ) -> ModifyTeamMemberInputBuilder<C, S0, String, S2, S3> {
         ModifyTeamMemberInputBuilder {
+            __carrier: self.__carrier,
             team_id: self.team_id,
             user_id: user_id.into(),
             role_id: self.role_id,
@@ -201,15 +206,16 @@ impl<S0, S2, S3> ModifyTeamMemberInputBuilder<S0, super::unset::UserId, S2, S3> 
     }
 }
 
-impl<S0, S1, S3> ModifyTeamMemberInputBuilder<S0, S1, super::unset::RoleId, S3> {
+impl<C, S0, S1, S3> ModifyTeamMemberInputBuilder<C, S0, S1, super::unset::RoleId, S3> {
     /// Role ID.
     ///
     /// Wire name: `RoleId`.
     pub fn role_id(
         self,
         role_id: impl Into<i64>,
-    ) -> ModifyTeamMemberInputBuilder<S0, S1, i64, S3> {
+    ) -> ModifyTeamMemberInputBuilder<C, S0, S1, i64, S3> {
         ModifyTeamMemberInputBuilder {
+            __carrier: self.__carrier,
             team_id: self.team_id,
             user_id: self.user_id,
             role_id: role_id.into(),
@@ -218,15 +224,21 @@ impl<S0, S1, S3> ModifyTeamMemberInputBuilder<S0, S1, super::unset::RoleId, S3> 
     }
 }
 
-impl<S0, S1, S2> ModifyTeamMemberInputBuilder<S0, S1, S2, super::unset::PlatformId> {
+impl<
+    C,
+    S0,
+    S1,
+    S2,
+> ModifyTeamMemberInputBuilder<C, S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> ModifyTeamMemberInputBuilder<S0, S1, S2, String> {
+    ) -> ModifyTeamMemberInputBuilder<C, S0, S1, S2, String> {
         ModifyTeamMemberInputBuilder {
+            __carrier: self.__carrier,
             team_id: self.team_id,
             user_id: self.user_id,
             role_id: self.role_id,
@@ -235,7 +247,7 @@ impl<S0, S1, S2> ModifyTeamMemberInputBuilder<S0, S1, S2, super::unset::Platform
     }
 }
 
-impl<S0, S1, S2, S3> ModifyTeamMemberInputBuilder<S0, S1, S2, S3>
+impl<C, S0, S1, S2, S3> ModifyTeamMemberInputBuilder<C, S0, S1, S2, S3>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -253,85 +265,26 @@ where
     }
 }
 
-/// A `ModifyTeamMember` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`ModifyTeamMemberInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ModifyTeamMemberRequest<
+/// A `ModifyTeamMember` request bound to a [`Client`](::tcmpp_api::Client): the [`ModifyTeamMemberInputBuilder`] with a client, from `client.modify_team_member()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type ModifyTeamMemberRequest<
     S0 = super::unset::TeamId,
     S1 = super::unset::UserId,
     S2 = super::unset::RoleId,
     S3 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: ModifyTeamMemberInputBuilder<S0, S1, S2, S3>,
-}
+> = ModifyTeamMemberInputBuilder<::tcmpp_api::Client, S0, S1, S2, S3>;
 
-impl ModifyTeamMemberRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        ModifyTeamMemberRequest {
-            client,
-            input: ModifyTeamMemberInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2, S3> ModifyTeamMemberRequest<super::unset::TeamId, S1, S2, S3> {
-    /// Team ID
-    ///
-    /// Wire name: `TeamId`.
-    pub fn team_id(
+impl<S0, S1, S2, S3> ModifyTeamMemberInputBuilder<(), S0, S1, S2, S3> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        team_id: impl Into<String>,
-    ) -> ModifyTeamMemberRequest<String, S1, S2, S3> {
-        ModifyTeamMemberRequest {
-            client: self.client,
-            input: self.input.team_id(team_id),
-        }
-    }
-}
-
-impl<S0, S2, S3> ModifyTeamMemberRequest<S0, super::unset::UserId, S2, S3> {
-    /// User ID
-    ///
-    /// Wire name: `UserId`.
-    pub fn user_id(
-        self,
-        user_id: impl Into<String>,
-    ) -> ModifyTeamMemberRequest<S0, String, S2, S3> {
-        ModifyTeamMemberRequest {
-            client: self.client,
-            input: self.input.user_id(user_id),
-        }
-    }
-}
-
-impl<S0, S1, S3> ModifyTeamMemberRequest<S0, S1, super::unset::RoleId, S3> {
-    /// Role ID.
-    ///
-    /// Wire name: `RoleId`.
-    pub fn role_id(
-        self,
-        role_id: impl Into<i64>,
-    ) -> ModifyTeamMemberRequest<S0, S1, i64, S3> {
-        ModifyTeamMemberRequest {
-            client: self.client,
-            input: self.input.role_id(role_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> ModifyTeamMemberRequest<S0, S1, S2, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> ModifyTeamMemberRequest<S0, S1, S2, String> {
-        ModifyTeamMemberRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> ModifyTeamMemberRequest<S0, S1, S2, S3> {
+        ModifyTeamMemberInputBuilder {
+            __carrier: client,
+            team_id: self.team_id,
+            user_id: self.user_id,
+            role_id: self.role_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -347,8 +300,9 @@ where
     pub async fn send(
         self,
     ) -> Result<ModifyTeamMemberOutput, ::tcmpp_api::SdkError<ModifyTeamMemberError>> {
-        let input = self.input.build();
-        self.client.call::<ModifyTeamMember>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<ModifyTeamMember>(&input).await
     }
 }
 

@@ -138,11 +138,13 @@ impl ModifyUserInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifyUserInputBuilder<
+    C = (),
     S0 = super::unset::UserId,
     S1 = super::unset::UserName,
     S2 = super::unset::AccountType,
     S3 = super::unset::PlatformId,
 > {
+    __carrier: C,
     user_id: S0,
     user_name: S1,
     account_type: S2,
@@ -153,6 +155,7 @@ impl ModifyUserInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifyUserInputBuilder {
+            __carrier: (),
             user_id: super::unset::UserId,
             user_name: super::unset::UserName,
             account_type: super::unset::AccountType,
@@ -167,15 +170,16 @@ impl Default for ModifyUserInputBuilder {
     }
 }
 
-impl<S1, S2, S3> ModifyUserInputBuilder<super::unset::UserId, S1, S2, S3> {
+impl<C, S1, S2, S3> ModifyUserInputBuilder<C, super::unset::UserId, S1, S2, S3> {
     /// User ID
     ///
     /// Wire name: `UserId`.
     pub fn user_id(
         self,
         user_id: impl Into<String>,
-    ) -> ModifyUserInputBuilder<String, S1, S2, S3> {
+    ) -> ModifyUserInputBuilder<C, String, S1, S2, S3> {
         ModifyUserInputBuilder {
+            __carrier: self.__carrier,
             user_id: user_id.into(),
             user_name: self.user_name,
             account_type: self.account_type,
@@ -184,15 +188,16 @@ impl<S1, S2, S3> ModifyUserInputBuilder<super::unset::UserId, S1, S2, S3> {
     }
 }
 
-impl<S0, S2, S3> ModifyUserInputBuilder<S0, super::unset::UserName, S2, S3> {
+impl<C, S0, S2, S3> ModifyUserInputBuilder<C, S0, super::unset::UserName, S2, S3> {
     /// User name
     ///
     /// Wire name: `UserName`.
     pub fn user_name(
         self,
         user_name: impl Into<String>,
-    ) -> ModifyUserInputBuilder<S0, String, S2, S3> {
+    ) -> ModifyUserInputBuilder<C, S0, String, S2, S3> {
         ModifyUserInputBuilder {
+            __carrier: self.__carrier,
             user_id: self.user_id,
             user_name: user_name.into(),
             account_type: self.account_type,
@@ -201,15 +206,16 @@ impl<S0, S2, S3> ModifyUserInputBuilder<S0, super::unset::UserName, S2, S3> {
     }
 }
 
-impl<S0, S1, S3> ModifyUserInputBuilder<S0, S1, super::unset::AccountType, S3> {
+impl<C, S0, S1, S3> ModifyUserInputBuilder<C, S0, S1, super::unset::AccountType, S3> {
     /// Account type 2 - Platform administrator 3 - Ordinary member
     ///
     /// Wire name: `AccountType`.
     pub fn account_type(
         self,
         account_type: impl Into<i64>,
-    ) -> ModifyUserInputBuilder<S0, S1, i64, S3> {
+    ) -> ModifyUserInputBuilder<C, S0, S1, i64, S3> {
         ModifyUserInputBuilder {
+            __carrier: self.__carrier,
             user_id: self.user_id,
             user_name: self.user_name,
             account_type: account_type.into(),
@@ -218,15 +224,16 @@ impl<S0, S1, S3> ModifyUserInputBuilder<S0, S1, super::unset::AccountType, S3> {
     }
 }
 
-impl<S0, S1, S2> ModifyUserInputBuilder<S0, S1, S2, super::unset::PlatformId> {
+impl<C, S0, S1, S2> ModifyUserInputBuilder<C, S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> ModifyUserInputBuilder<S0, S1, S2, String> {
+    ) -> ModifyUserInputBuilder<C, S0, S1, S2, String> {
         ModifyUserInputBuilder {
+            __carrier: self.__carrier,
             user_id: self.user_id,
             user_name: self.user_name,
             account_type: self.account_type,
@@ -235,7 +242,7 @@ impl<S0, S1, S2> ModifyUserInputBuilder<S0, S1, S2, super::unset::PlatformId> {
     }
 }
 
-impl<S0, S1, S2, S3> ModifyUserInputBuilder<S0, S1, S2, S3>
+impl<C, S0, S1, S2, S3> ModifyUserInputBuilder<C, S0, S1, S2, S3>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -253,85 +260,26 @@ where
     }
 }
 
-/// A `ModifyUser` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`ModifyUserInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ModifyUserRequest<
+/// A `ModifyUser` request bound to a [`Client`](::tcmpp_api::Client): the [`ModifyUserInputBuilder`] with a client, from `client.modify_user()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type ModifyUserRequest<
     S0 = super::unset::UserId,
     S1 = super::unset::UserName,
     S2 = super::unset::AccountType,
     S3 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: ModifyUserInputBuilder<S0, S1, S2, S3>,
-}
+> = ModifyUserInputBuilder<::tcmpp_api::Client, S0, S1, S2, S3>;
 
-impl ModifyUserRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        ModifyUserRequest {
-            client,
-            input: ModifyUserInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2, S3> ModifyUserRequest<super::unset::UserId, S1, S2, S3> {
-    /// User ID
-    ///
-    /// Wire name: `UserId`.
-    pub fn user_id(
+impl<S0, S1, S2, S3> ModifyUserInputBuilder<(), S0, S1, S2, S3> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        user_id: impl Into<String>,
-    ) -> ModifyUserRequest<String, S1, S2, S3> {
-        ModifyUserRequest {
-            client: self.client,
-            input: self.input.user_id(user_id),
-        }
-    }
-}
-
-impl<S0, S2, S3> ModifyUserRequest<S0, super::unset::UserName, S2, S3> {
-    /// User name
-    ///
-    /// Wire name: `UserName`.
-    pub fn user_name(
-        self,
-        user_name: impl Into<String>,
-    ) -> ModifyUserRequest<S0, String, S2, S3> {
-        ModifyUserRequest {
-            client: self.client,
-            input: self.input.user_name(user_name),
-        }
-    }
-}
-
-impl<S0, S1, S3> ModifyUserRequest<S0, S1, super::unset::AccountType, S3> {
-    /// Account type 2 - Platform administrator 3 - Ordinary member
-    ///
-    /// Wire name: `AccountType`.
-    pub fn account_type(
-        self,
-        account_type: impl Into<i64>,
-    ) -> ModifyUserRequest<S0, S1, i64, S3> {
-        ModifyUserRequest {
-            client: self.client,
-            input: self.input.account_type(account_type),
-        }
-    }
-}
-
-impl<S0, S1, S2> ModifyUserRequest<S0, S1, S2, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> ModifyUserRequest<S0, S1, S2, String> {
-        ModifyUserRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> ModifyUserRequest<S0, S1, S2, S3> {
+        ModifyUserInputBuilder {
+            __carrier: client,
+            user_id: self.user_id,
+            user_name: self.user_name,
+            account_type: self.account_type,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -347,8 +295,9 @@ where
     pub async fn send(
         self,
     ) -> Result<ModifyUserOutput, ::tcmpp_api::SdkError<ModifyUserError>> {
-        let input = self.input.build();
-        self.client.call::<ModifyUser>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<ModifyUser>(&input).await
     }
 }
 

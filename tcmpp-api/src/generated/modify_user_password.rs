@@ -138,11 +138,13 @@ impl ModifyUserPasswordInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ModifyUserPasswordInputBuilder<
+    C = (),
     S0 = super::unset::UserId,
     S1 = super::unset::Password,
     S2 = super::unset::KeyId,
     S3 = super::unset::PlatformId,
 > {
+    __carrier: C,
     user_id: S0,
     password: S1,
     key_id: S2,
@@ -153,6 +155,7 @@ impl ModifyUserPasswordInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ModifyUserPasswordInputBuilder {
+            __carrier: (),
             user_id: super::unset::UserId,
             password: super::unset::Password,
             key_id: super::unset::KeyId,
@@ -167,15 +170,16 @@ impl Default for ModifyUserPasswordInputBuilder {
     }
 }
 
-impl<S1, S2, S3> ModifyUserPasswordInputBuilder<super::unset::UserId, S1, S2, S3> {
+impl<C, S1, S2, S3> ModifyUserPasswordInputBuilder<C, super::unset::UserId, S1, S2, S3> {
     /// User ID
     ///
     /// Wire name: `UserId`.
     pub fn user_id(
         self,
         user_id: impl Into<String>,
-    ) -> ModifyUserPasswordInputBuilder<String, S1, S2, S3> {
+    ) -> ModifyUserPasswordInputBuilder<C, String, S1, S2, S3> {
         ModifyUserPasswordInputBuilder {
+            __carrier: self.__carrier,
             user_id: user_id.into(),
             password: self.password,
             key_id: self.key_id,
@@ -184,15 +188,21 @@ impl<S1, S2, S3> ModifyUserPasswordInputBuilder<super::unset::UserId, S1, S2, S3
     }
 }
 
-impl<S0, S2, S3> ModifyUserPasswordInputBuilder<S0, super::unset::Password, S2, S3> {
+impl<
+    C,
+    S0,
+    S2,
+    S3,
+> ModifyUserPasswordInputBuilder<C, S0, super::unset::Password, S2, S3> {
     /// Account password. Use CreatePresetKey to get publick key to encrypt the password.
     ///
     /// Wire name: `Password`.
     pub fn password(
         self,
         password: impl Into<String>,
-    ) -> ModifyUserPasswordInputBuilder<S0, String, S2, S3> {
+    ) -> ModifyUserPasswordInputBuilder<C, S0, String, S2, S3> {
         ModifyUserPasswordInputBuilder {
+            __carrier: self.__carrier,
             user_id: self.user_id,
             password: password.into(),
             key_id: self.key_id,
@@ -201,15 +211,16 @@ impl<S0, S2, S3> ModifyUserPasswordInputBuilder<S0, super::unset::Password, S2, 
     }
 }
 
-impl<S0, S1, S3> ModifyUserPasswordInputBuilder<S0, S1, super::unset::KeyId, S3> {
+impl<C, S0, S1, S3> ModifyUserPasswordInputBuilder<C, S0, S1, super::unset::KeyId, S3> {
     /// Call CreatePresetKey to get the keyID from RequestId
     ///
     /// Wire name: `KeyId`.
     pub fn key_id(
         self,
         key_id: impl Into<String>,
-    ) -> ModifyUserPasswordInputBuilder<S0, S1, String, S3> {
+    ) -> ModifyUserPasswordInputBuilder<C, S0, S1, String, S3> {
         ModifyUserPasswordInputBuilder {
+            __carrier: self.__carrier,
             user_id: self.user_id,
             password: self.password,
             key_id: key_id.into(),
@@ -218,15 +229,21 @@ impl<S0, S1, S3> ModifyUserPasswordInputBuilder<S0, S1, super::unset::KeyId, S3>
     }
 }
 
-impl<S0, S1, S2> ModifyUserPasswordInputBuilder<S0, S1, S2, super::unset::PlatformId> {
+impl<
+    C,
+    S0,
+    S1,
+    S2,
+> ModifyUserPasswordInputBuilder<C, S0, S1, S2, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> ModifyUserPasswordInputBuilder<S0, S1, S2, String> {
+    ) -> ModifyUserPasswordInputBuilder<C, S0, S1, S2, String> {
         ModifyUserPasswordInputBuilder {
+            __carrier: self.__carrier,
             user_id: self.user_id,
             password: self.password,
             key_id: self.key_id,
@@ -235,7 +252,7 @@ impl<S0, S1, S2> ModifyUserPasswordInputBuilder<S0, S1, S2, super::unset::Platfo
     }
 }
 
-impl<S0, S1, S2, S3> ModifyUserPasswordInputBuilder<S0, S1, S2, S3>
+impl<C, S0, S1, S2, S3> ModifyUserPasswordInputBuilder<C, S0, S1, S2, S3>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -253,85 +270,26 @@ where
     }
 }
 
-/// A `ModifyUserPassword` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`ModifyUserPasswordInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ModifyUserPasswordRequest<
+/// A `ModifyUserPassword` request bound to a [`Client`](::tcmpp_api::Client): the [`ModifyUserPasswordInputBuilder`] with a client, from `client.modify_user_password()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type ModifyUserPasswordRequest<
     S0 = super::unset::UserId,
     S1 = super::unset::Password,
     S2 = super::unset::KeyId,
     S3 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: ModifyUserPasswordInputBuilder<S0, S1, S2, S3>,
-}
+> = ModifyUserPasswordInputBuilder<::tcmpp_api::Client, S0, S1, S2, S3>;
 
-impl ModifyUserPasswordRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        ModifyUserPasswordRequest {
-            client,
-            input: ModifyUserPasswordInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2, S3> ModifyUserPasswordRequest<super::unset::UserId, S1, S2, S3> {
-    /// User ID
-    ///
-    /// Wire name: `UserId`.
-    pub fn user_id(
+impl<S0, S1, S2, S3> ModifyUserPasswordInputBuilder<(), S0, S1, S2, S3> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        user_id: impl Into<String>,
-    ) -> ModifyUserPasswordRequest<String, S1, S2, S3> {
-        ModifyUserPasswordRequest {
-            client: self.client,
-            input: self.input.user_id(user_id),
-        }
-    }
-}
-
-impl<S0, S2, S3> ModifyUserPasswordRequest<S0, super::unset::Password, S2, S3> {
-    /// Account password. Use CreatePresetKey to get publick key to encrypt the password.
-    ///
-    /// Wire name: `Password`.
-    pub fn password(
-        self,
-        password: impl Into<String>,
-    ) -> ModifyUserPasswordRequest<S0, String, S2, S3> {
-        ModifyUserPasswordRequest {
-            client: self.client,
-            input: self.input.password(password),
-        }
-    }
-}
-
-impl<S0, S1, S3> ModifyUserPasswordRequest<S0, S1, super::unset::KeyId, S3> {
-    /// Call CreatePresetKey to get the keyID from RequestId
-    ///
-    /// Wire name: `KeyId`.
-    pub fn key_id(
-        self,
-        key_id: impl Into<String>,
-    ) -> ModifyUserPasswordRequest<S0, S1, String, S3> {
-        ModifyUserPasswordRequest {
-            client: self.client,
-            input: self.input.key_id(key_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> ModifyUserPasswordRequest<S0, S1, S2, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> ModifyUserPasswordRequest<S0, S1, S2, String> {
-        ModifyUserPasswordRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> ModifyUserPasswordRequest<S0, S1, S2, S3> {
+        ModifyUserPasswordInputBuilder {
+            __carrier: client,
+            user_id: self.user_id,
+            password: self.password,
+            key_id: self.key_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -350,8 +308,9 @@ where
         ModifyUserPasswordOutput,
         ::tcmpp_api::SdkError<ModifyUserPasswordError>,
     > {
-        let input = self.input.build();
-        self.client.call::<ModifyUserPassword>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<ModifyUserPassword>(&input).await
     }
 }
 

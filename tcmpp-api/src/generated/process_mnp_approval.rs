@@ -110,10 +110,12 @@ impl ProcessMnpApprovalInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ProcessMnpApprovalInputBuilder<
+    C = (),
     S0 = super::unset::ApprovalNo,
     S1 = super::unset::PlatformId,
     S2 = super::unset::ApprovalItems,
 > {
+    __carrier: C,
     approval_no: S0,
     platform_id: S1,
     approval_items: S2,
@@ -123,6 +125,7 @@ impl ProcessMnpApprovalInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ProcessMnpApprovalInputBuilder {
+            __carrier: (),
             approval_no: super::unset::ApprovalNo,
             platform_id: super::unset::PlatformId,
             approval_items: super::unset::ApprovalItems,
@@ -136,15 +139,16 @@ impl Default for ProcessMnpApprovalInputBuilder {
     }
 }
 
-impl<S1, S2> ProcessMnpApprovalInputBuilder<super::unset::ApprovalNo, S1, S2> {
+impl<C, S1, S2> ProcessMnpApprovalInputBuilder<C, super::unset::ApprovalNo, S1, S2> {
     /// Approval ID
     ///
     /// Wire name: `ApprovalNo`.
     pub fn approval_no(
         self,
         approval_no: impl Into<String>,
-    ) -> ProcessMnpApprovalInputBuilder<String, S1, S2> {
+    ) -> ProcessMnpApprovalInputBuilder<C, String, S1, S2> {
         ProcessMnpApprovalInputBuilder {
+            __carrier: self.__carrier,
             approval_no: approval_no.into(),
             platform_id: self.platform_id,
             approval_items: self.approval_items,
@@ -152,15 +156,16 @@ impl<S1, S2> ProcessMnpApprovalInputBuilder<super::unset::ApprovalNo, S1, S2> {
     }
 }
 
-impl<S0, S2> ProcessMnpApprovalInputBuilder<S0, super::unset::PlatformId, S2> {
+impl<C, S0, S2> ProcessMnpApprovalInputBuilder<C, S0, super::unset::PlatformId, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> ProcessMnpApprovalInputBuilder<S0, String, S2> {
+    ) -> ProcessMnpApprovalInputBuilder<C, S0, String, S2> {
         ProcessMnpApprovalInputBuilder {
+            __carrier: self.__carrier,
             approval_no: self.approval_no,
             platform_id: platform_id.into(),
             approval_items: self.approval_items,
@@ -168,7 +173,7 @@ impl<S0, S2> ProcessMnpApprovalInputBuilder<S0, super::unset::PlatformId, S2> {
     }
 }
 
-impl<S0, S1> ProcessMnpApprovalInputBuilder<S0, S1, super::unset::ApprovalItems> {
+impl<C, S0, S1> ProcessMnpApprovalInputBuilder<C, S0, S1, super::unset::ApprovalItems> {
     /// Approval details
     ///
     /// Wire name: `ApprovalItems`.
@@ -178,8 +183,9 @@ impl<S0, S1> ProcessMnpApprovalInputBuilder<S0, S1, super::unset::ApprovalItems>
     >(
         self,
         approval_items: I,
-    ) -> ProcessMnpApprovalInputBuilder<S0, S1, Vec<super::models::ApprovalItem>> {
+    ) -> ProcessMnpApprovalInputBuilder<C, S0, S1, Vec<super::models::ApprovalItem>> {
         ProcessMnpApprovalInputBuilder {
+            __carrier: self.__carrier,
             approval_no: self.approval_no,
             platform_id: self.platform_id,
             approval_items: approval_items.into_iter().map(Into::into).collect(),
@@ -187,7 +193,7 @@ impl<S0, S1> ProcessMnpApprovalInputBuilder<S0, S1, super::unset::ApprovalItems>
     }
 }
 
-impl<S0, S1, S2> ProcessMnpApprovalInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> ProcessMnpApprovalInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -203,72 +209,24 @@ where
     }
 }
 
-/// A `ProcessMNPApproval` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`ProcessMnpApprovalInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ProcessMnpApprovalRequest<
+/// A `ProcessMNPApproval` request bound to a [`Client`](::tcmpp_api::Client): the [`ProcessMnpApprovalInputBuilder`] with a client, from `client.process_mnp_approval()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type ProcessMnpApprovalRequest<
     S0 = super::unset::ApprovalNo,
     S1 = super::unset::PlatformId,
     S2 = super::unset::ApprovalItems,
-> {
-    client: ::tcmpp_api::Client,
-    input: ProcessMnpApprovalInputBuilder<S0, S1, S2>,
-}
+> = ProcessMnpApprovalInputBuilder<::tcmpp_api::Client, S0, S1, S2>;
 
-impl ProcessMnpApprovalRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        ProcessMnpApprovalRequest {
-            client,
-            input: ProcessMnpApprovalInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2> ProcessMnpApprovalRequest<super::unset::ApprovalNo, S1, S2> {
-    /// Approval ID
-    ///
-    /// Wire name: `ApprovalNo`.
-    pub fn approval_no(
+impl<S0, S1, S2> ProcessMnpApprovalInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        approval_no: impl Into<String>,
-    ) -> ProcessMnpApprovalRequest<String, S1, S2> {
-        ProcessMnpApprovalRequest {
-            client: self.client,
-            input: self.input.approval_no(approval_no),
-        }
-    }
-}
-
-impl<S0, S2> ProcessMnpApprovalRequest<S0, super::unset::PlatformId, S2> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> ProcessMnpApprovalRequest<S0, String, S2> {
-        ProcessMnpApprovalRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1> ProcessMnpApprovalRequest<S0, S1, super::unset::ApprovalItems> {
-    /// Approval details
-    ///
-    /// Wire name: `ApprovalItems`.
-    pub fn approval_items<
-        I: IntoIterator<Item = E>,
-        E: Into<super::models::ApprovalItem>,
-    >(
-        self,
-        approval_items: I,
-    ) -> ProcessMnpApprovalRequest<S0, S1, Vec<super::models::ApprovalItem>> {
-        ProcessMnpApprovalRequest {
-            client: self.client,
-            input: self.input.approval_items(approval_items),
+        client: ::tcmpp_api::Client,
+    ) -> ProcessMnpApprovalRequest<S0, S1, S2> {
+        ProcessMnpApprovalInputBuilder {
+            __carrier: client,
+            approval_no: self.approval_no,
+            platform_id: self.platform_id,
+            approval_items: self.approval_items,
         }
     }
 }
@@ -286,8 +244,9 @@ where
         ProcessMnpApprovalOutput,
         ::tcmpp_api::SdkError<ProcessMnpApprovalError>,
     > {
-        let input = self.input.build();
-        self.client.call::<ProcessMnpApproval>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<ProcessMnpApproval>(&input).await
     }
 }
 

@@ -136,10 +136,12 @@ impl ProcessMnpSensitiveApiPermissionApprovalInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ProcessMnpSensitiveApiPermissionApprovalInputBuilder<
+    C = (),
     S0 = super::unset::ApprovalNo,
     S1 = super::unset::ApprovalStatus,
     S2 = super::unset::PlatformId,
 > {
+    __carrier: C,
     approval_no: S0,
     approval_status: S1,
     platform_id: S2,
@@ -150,6 +152,7 @@ impl ProcessMnpSensitiveApiPermissionApprovalInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ProcessMnpSensitiveApiPermissionApprovalInputBuilder {
+            __carrier: (),
             approval_no: super::unset::ApprovalNo,
             approval_status: super::unset::ApprovalStatus,
             platform_id: super::unset::PlatformId,
@@ -165,9 +168,11 @@ impl Default for ProcessMnpSensitiveApiPermissionApprovalInputBuilder {
 }
 
 impl<
+    C,
     S1,
     S2,
 > ProcessMnpSensitiveApiPermissionApprovalInputBuilder<
+    C,
     super::unset::ApprovalNo,
     S1,
     S2,
@@ -178,8 +183,9 @@ impl<
     pub fn approval_no(
         self,
         approval_no: impl Into<String>,
-    ) -> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<String, S1, S2> {
+    ) -> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<C, String, S1, S2> {
         ProcessMnpSensitiveApiPermissionApprovalInputBuilder {
+            __carrier: self.__carrier,
             approval_no: approval_no.into(),
             approval_status: self.approval_status,
             platform_id: self.platform_id,
@@ -189,9 +195,11 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S2,
 > ProcessMnpSensitiveApiPermissionApprovalInputBuilder<
+    C,
     S0,
     super::unset::ApprovalStatus,
     S2,
@@ -202,8 +210,9 @@ impl<
     pub fn approval_status(
         self,
         approval_status: impl Into<i64>,
-    ) -> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<S0, i64, S2> {
+    ) -> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, i64, S2> {
         ProcessMnpSensitiveApiPermissionApprovalInputBuilder {
+            __carrier: self.__carrier,
             approval_no: self.approval_no,
             approval_status: approval_status.into(),
             platform_id: self.platform_id,
@@ -213,9 +222,11 @@ impl<
 }
 
 impl<
+    C,
     S0,
     S1,
 > ProcessMnpSensitiveApiPermissionApprovalInputBuilder<
+    C,
     S0,
     S1,
     super::unset::PlatformId,
@@ -226,8 +237,9 @@ impl<
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<S0, S1, String> {
+    ) -> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, String> {
         ProcessMnpSensitiveApiPermissionApprovalInputBuilder {
+            __carrier: self.__carrier,
             approval_no: self.approval_no,
             approval_status: self.approval_status,
             platform_id: platform_id.into(),
@@ -236,7 +248,7 @@ impl<
     }
 }
 
-impl<S0, S1, S2> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<S0, S1, S2> {
+impl<C, S0, S1, S2> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2> {
     /// Approval notes
     ///
     /// Wire name: `ApprovalNote`.
@@ -252,7 +264,7 @@ impl<S0, S1, S2> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<S0, S1, S2
     }
 }
 
-impl<S0, S1, S2> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<S0, S1, S2>
+impl<C, S0, S1, S2> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -271,95 +283,31 @@ where
     }
 }
 
-/// A `ProcessMNPSensitiveAPIPermissionApproval` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`ProcessMnpSensitiveApiPermissionApprovalInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ProcessMnpSensitiveApiPermissionApprovalRequest<
+/// A `ProcessMNPSensitiveAPIPermissionApproval` request bound to a [`Client`](::tcmpp_api::Client): the [`ProcessMnpSensitiveApiPermissionApprovalInputBuilder`] with a client, from `client.process_mnp_sensitive_api_permission_approval()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type ProcessMnpSensitiveApiPermissionApprovalRequest<
     S0 = super::unset::ApprovalNo,
     S1 = super::unset::ApprovalStatus,
     S2 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: ProcessMnpSensitiveApiPermissionApprovalInputBuilder<S0, S1, S2>,
-}
-
-impl ProcessMnpSensitiveApiPermissionApprovalRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        ProcessMnpSensitiveApiPermissionApprovalRequest {
-            client,
-            input: ProcessMnpSensitiveApiPermissionApprovalInputBuilder::new(),
-        }
-    }
-}
-
-impl<
-    S1,
-    S2,
-> ProcessMnpSensitiveApiPermissionApprovalRequest<super::unset::ApprovalNo, S1, S2> {
-    /// Approval ID
-    ///
-    /// Wire name: `ApprovalNo`.
-    pub fn approval_no(
-        self,
-        approval_no: impl Into<String>,
-    ) -> ProcessMnpSensitiveApiPermissionApprovalRequest<String, S1, S2> {
-        ProcessMnpSensitiveApiPermissionApprovalRequest {
-            client: self.client,
-            input: self.input.approval_no(approval_no),
-        }
-    }
-}
-
-impl<
-    S0,
-    S2,
-> ProcessMnpSensitiveApiPermissionApprovalRequest<S0, super::unset::ApprovalStatus, S2> {
-    /// Approval status. 20: Rejected; 30: Approved
-    ///
-    /// Wire name: `ApprovalStatus`.
-    pub fn approval_status(
-        self,
-        approval_status: impl Into<i64>,
-    ) -> ProcessMnpSensitiveApiPermissionApprovalRequest<S0, i64, S2> {
-        ProcessMnpSensitiveApiPermissionApprovalRequest {
-            client: self.client,
-            input: self.input.approval_status(approval_status),
-        }
-    }
-}
-
-impl<
+> = ProcessMnpSensitiveApiPermissionApprovalInputBuilder<
+    ::tcmpp_api::Client,
     S0,
     S1,
-> ProcessMnpSensitiveApiPermissionApprovalRequest<S0, S1, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
+    S2,
+>;
+
+impl<S0, S1, S2> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<(), S0, S1, S2> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        platform_id: impl Into<String>,
-    ) -> ProcessMnpSensitiveApiPermissionApprovalRequest<S0, S1, String> {
-        ProcessMnpSensitiveApiPermissionApprovalRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> ProcessMnpSensitiveApiPermissionApprovalRequest<S0, S1, S2> {
+        ProcessMnpSensitiveApiPermissionApprovalInputBuilder {
+            __carrier: client,
+            approval_no: self.approval_no,
+            approval_status: self.approval_status,
+            platform_id: self.platform_id,
+            approval_note: self.approval_note,
         }
-    }
-}
-
-impl<S0, S1, S2> ProcessMnpSensitiveApiPermissionApprovalRequest<S0, S1, S2> {
-    /// Approval notes
-    ///
-    /// Wire name: `ApprovalNote`.
-    pub fn approval_note(mut self, approval_note: impl Into<String>) -> Self {
-        self.input = self.input.approval_note(approval_note);
-        self
-    }
-
-    /// Sets or clears `approval_note`.
-    pub fn set_approval_note(mut self, approval_note: Option<String>) -> Self {
-        self.input = self.input.set_approval_note(approval_note);
-        self
     }
 }
 
@@ -376,8 +324,9 @@ where
         ProcessMnpSensitiveApiPermissionApprovalOutput,
         ::tcmpp_api::SdkError<ProcessMnpSensitiveApiPermissionApprovalError>,
     > {
-        let input = self.input.build();
-        self.client.call::<ProcessMnpSensitiveApiPermissionApproval>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<ProcessMnpSensitiveApiPermissionApproval>(&input).await
     }
 }
 

@@ -108,9 +108,11 @@ impl ReleaseMnpVersionInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ReleaseMnpVersionInputBuilder<
+    C = (),
     S0 = super::unset::MnpVersionId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_version_id: S0,
     platform_id: S1,
 }
@@ -119,6 +121,7 @@ impl ReleaseMnpVersionInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         ReleaseMnpVersionInputBuilder {
+            __carrier: (),
             mnp_version_id: super::unset::MnpVersionId,
             platform_id: super::unset::PlatformId,
         }
@@ -131,37 +134,39 @@ impl Default for ReleaseMnpVersionInputBuilder {
     }
 }
 
-impl<S1> ReleaseMnpVersionInputBuilder<super::unset::MnpVersionId, S1> {
+impl<C, S1> ReleaseMnpVersionInputBuilder<C, super::unset::MnpVersionId, S1> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
     pub fn mnp_version_id(
         self,
         mnp_version_id: impl Into<i64>,
-    ) -> ReleaseMnpVersionInputBuilder<i64, S1> {
+    ) -> ReleaseMnpVersionInputBuilder<C, i64, S1> {
         ReleaseMnpVersionInputBuilder {
+            __carrier: self.__carrier,
             mnp_version_id: mnp_version_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> ReleaseMnpVersionInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> ReleaseMnpVersionInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> ReleaseMnpVersionInputBuilder<S0, String> {
+    ) -> ReleaseMnpVersionInputBuilder<C, S0, String> {
         ReleaseMnpVersionInputBuilder {
+            __carrier: self.__carrier,
             mnp_version_id: self.mnp_version_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> ReleaseMnpVersionInputBuilder<S0, S1>
+impl<C, S0, S1> ReleaseMnpVersionInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<i64>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -175,53 +180,22 @@ where
     }
 }
 
-/// A `ReleaseMNPVersion` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`ReleaseMnpVersionInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct ReleaseMnpVersionRequest<
+/// A `ReleaseMNPVersion` request bound to a [`Client`](::tcmpp_api::Client): the [`ReleaseMnpVersionInputBuilder`] with a client, from `client.release_mnp_version()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type ReleaseMnpVersionRequest<
     S0 = super::unset::MnpVersionId,
     S1 = super::unset::PlatformId,
-> {
-    client: ::tcmpp_api::Client,
-    input: ReleaseMnpVersionInputBuilder<S0, S1>,
-}
+> = ReleaseMnpVersionInputBuilder<::tcmpp_api::Client, S0, S1>;
 
-impl ReleaseMnpVersionRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        ReleaseMnpVersionRequest {
-            client,
-            input: ReleaseMnpVersionInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> ReleaseMnpVersionRequest<super::unset::MnpVersionId, S1> {
-    /// Mini program version ID
-    ///
-    /// Wire name: `MNPVersionId`.
-    pub fn mnp_version_id(
+impl<S0, S1> ReleaseMnpVersionInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_version_id: impl Into<i64>,
-    ) -> ReleaseMnpVersionRequest<i64, S1> {
-        ReleaseMnpVersionRequest {
-            client: self.client,
-            input: self.input.mnp_version_id(mnp_version_id),
-        }
-    }
-}
-
-impl<S0> ReleaseMnpVersionRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> ReleaseMnpVersionRequest<S0, String> {
-        ReleaseMnpVersionRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+        client: ::tcmpp_api::Client,
+    ) -> ReleaseMnpVersionRequest<S0, S1> {
+        ReleaseMnpVersionInputBuilder {
+            __carrier: client,
+            mnp_version_id: self.mnp_version_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -235,8 +209,9 @@ where
     pub async fn send(
         self,
     ) -> Result<ReleaseMnpVersionOutput, ::tcmpp_api::SdkError<ReleaseMnpVersionError>> {
-        let input = self.input.build();
-        self.client.call::<ReleaseMnpVersion>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<ReleaseMnpVersion>(&input).await
     }
 }
 

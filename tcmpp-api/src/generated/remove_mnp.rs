@@ -108,9 +108,11 @@ impl RemoveMnpInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct RemoveMnpInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::PlatformId,
 > {
+    __carrier: C,
     mnp_id: S0,
     platform_id: S1,
 }
@@ -119,6 +121,7 @@ impl RemoveMnpInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         RemoveMnpInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             platform_id: super::unset::PlatformId,
         }
@@ -131,34 +134,39 @@ impl Default for RemoveMnpInputBuilder {
     }
 }
 
-impl<S1> RemoveMnpInputBuilder<super::unset::MnpId, S1> {
+impl<C, S1> RemoveMnpInputBuilder<C, super::unset::MnpId, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
-    pub fn mnp_id(self, mnp_id: impl Into<String>) -> RemoveMnpInputBuilder<String, S1> {
+    pub fn mnp_id(
+        self,
+        mnp_id: impl Into<String>,
+    ) -> RemoveMnpInputBuilder<C, String, S1> {
         RemoveMnpInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             platform_id: self.platform_id,
         }
     }
 }
 
-impl<S0> RemoveMnpInputBuilder<S0, super::unset::PlatformId> {
+impl<C, S0> RemoveMnpInputBuilder<C, S0, super::unset::PlatformId> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> RemoveMnpInputBuilder<S0, String> {
+    ) -> RemoveMnpInputBuilder<C, S0, String> {
         RemoveMnpInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             platform_id: platform_id.into(),
         }
     }
 }
 
-impl<S0, S1> RemoveMnpInputBuilder<S0, S1>
+impl<C, S0, S1> RemoveMnpInputBuilder<C, S0, S1>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<String>,
@@ -172,47 +180,20 @@ where
     }
 }
 
-/// A `RemoveMNP` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`RemoveMnpInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct RemoveMnpRequest<S0 = super::unset::MnpId, S1 = super::unset::PlatformId> {
-    client: ::tcmpp_api::Client,
-    input: RemoveMnpInputBuilder<S0, S1>,
-}
+/// A `RemoveMNP` request bound to a [`Client`](::tcmpp_api::Client): the [`RemoveMnpInputBuilder`] with a client, from `client.remove_mnp()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type RemoveMnpRequest<S0 = super::unset::MnpId, S1 = super::unset::PlatformId> = RemoveMnpInputBuilder<
+    ::tcmpp_api::Client,
+    S0,
+    S1,
+>;
 
-impl RemoveMnpRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        RemoveMnpRequest {
-            client,
-            input: RemoveMnpInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1> RemoveMnpRequest<super::unset::MnpId, S1> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(self, mnp_id: impl Into<String>) -> RemoveMnpRequest<String, S1> {
-        RemoveMnpRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0> RemoveMnpRequest<S0, super::unset::PlatformId> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> RemoveMnpRequest<S0, String> {
-        RemoveMnpRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
+impl<S0, S1> RemoveMnpInputBuilder<(), S0, S1> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(self, client: ::tcmpp_api::Client) -> RemoveMnpRequest<S0, S1> {
+        RemoveMnpInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            platform_id: self.platform_id,
         }
     }
 }
@@ -226,8 +207,9 @@ where
     pub async fn send(
         self,
     ) -> Result<RemoveMnpOutput, ::tcmpp_api::SdkError<RemoveMnpError>> {
-        let input = self.input.build();
-        self.client.call::<RemoveMnp>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<RemoveMnp>(&input).await
     }
 }
 

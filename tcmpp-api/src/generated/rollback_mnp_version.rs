@@ -138,11 +138,13 @@ impl RollbackMnpVersionInput {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct RollbackMnpVersionInputBuilder<
+    C = (),
     S0 = super::unset::MnpId,
     S1 = super::unset::MnpVersionId,
     S2 = super::unset::PlatformId,
     S3 = super::unset::MnpVersion,
 > {
+    __carrier: C,
     mnp_id: S0,
     mnp_version_id: S1,
     platform_id: S2,
@@ -153,6 +155,7 @@ impl RollbackMnpVersionInputBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         RollbackMnpVersionInputBuilder {
+            __carrier: (),
             mnp_id: super::unset::MnpId,
             mnp_version_id: super::unset::MnpVersionId,
             platform_id: super::unset::PlatformId,
@@ -167,15 +170,16 @@ impl Default for RollbackMnpVersionInputBuilder {
     }
 }
 
-impl<S1, S2, S3> RollbackMnpVersionInputBuilder<super::unset::MnpId, S1, S2, S3> {
+impl<C, S1, S2, S3> RollbackMnpVersionInputBuilder<C, super::unset::MnpId, S1, S2, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
     pub fn mnp_id(
         self,
         mnp_id: impl Into<String>,
-    ) -> RollbackMnpVersionInputBuilder<String, S1, S2, S3> {
+    ) -> RollbackMnpVersionInputBuilder<C, String, S1, S2, S3> {
         RollbackMnpVersionInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: mnp_id.into(),
             mnp_version_id: self.mnp_version_id,
             platform_id: self.platform_id,
@@ -184,15 +188,21 @@ impl<S1, S2, S3> RollbackMnpVersionInputBuilder<super::unset::MnpId, S1, S2, S3>
     }
 }
 
-impl<S0, S2, S3> RollbackMnpVersionInputBuilder<S0, super::unset::MnpVersionId, S2, S3> {
+impl<
+    C,
+    S0,
+    S2,
+    S3,
+> RollbackMnpVersionInputBuilder<C, S0, super::unset::MnpVersionId, S2, S3> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
     pub fn mnp_version_id(
         self,
         mnp_version_id: impl Into<i64>,
-    ) -> RollbackMnpVersionInputBuilder<S0, i64, S2, S3> {
+    ) -> RollbackMnpVersionInputBuilder<C, S0, i64, S2, S3> {
         RollbackMnpVersionInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             mnp_version_id: mnp_version_id.into(),
             platform_id: self.platform_id,
@@ -201,15 +211,21 @@ impl<S0, S2, S3> RollbackMnpVersionInputBuilder<S0, super::unset::MnpVersionId, 
     }
 }
 
-impl<S0, S1, S3> RollbackMnpVersionInputBuilder<S0, S1, super::unset::PlatformId, S3> {
+impl<
+    C,
+    S0,
+    S1,
+    S3,
+> RollbackMnpVersionInputBuilder<C, S0, S1, super::unset::PlatformId, S3> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
     pub fn platform_id(
         self,
         platform_id: impl Into<String>,
-    ) -> RollbackMnpVersionInputBuilder<S0, S1, String, S3> {
+    ) -> RollbackMnpVersionInputBuilder<C, S0, S1, String, S3> {
         RollbackMnpVersionInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             mnp_version_id: self.mnp_version_id,
             platform_id: platform_id.into(),
@@ -218,15 +234,21 @@ impl<S0, S1, S3> RollbackMnpVersionInputBuilder<S0, S1, super::unset::PlatformId
     }
 }
 
-impl<S0, S1, S2> RollbackMnpVersionInputBuilder<S0, S1, S2, super::unset::MnpVersion> {
+impl<
+    C,
+    S0,
+    S1,
+    S2,
+> RollbackMnpVersionInputBuilder<C, S0, S1, S2, super::unset::MnpVersion> {
     /// Mini program version number
     ///
     /// Wire name: `MNPVersion`.
     pub fn mnp_version(
         self,
         mnp_version: impl Into<String>,
-    ) -> RollbackMnpVersionInputBuilder<S0, S1, S2, String> {
+    ) -> RollbackMnpVersionInputBuilder<C, S0, S1, S2, String> {
         RollbackMnpVersionInputBuilder {
+            __carrier: self.__carrier,
             mnp_id: self.mnp_id,
             mnp_version_id: self.mnp_version_id,
             platform_id: self.platform_id,
@@ -235,7 +257,7 @@ impl<S0, S1, S2> RollbackMnpVersionInputBuilder<S0, S1, S2, super::unset::MnpVer
     }
 }
 
-impl<S0, S1, S2, S3> RollbackMnpVersionInputBuilder<S0, S1, S2, S3>
+impl<C, S0, S1, S2, S3> RollbackMnpVersionInputBuilder<C, S0, S1, S2, S3>
 where
     S0: ::tcmpp_api::builder::IsSet<String>,
     S1: ::tcmpp_api::builder::IsSet<i64>,
@@ -253,85 +275,26 @@ where
     }
 }
 
-/// A `RollbackMNPVersion` request bound to a [`Client`](::tcmpp_api::Client): set the members, then `send().await`. Like [`RollbackMnpVersionInput`], it has `send` only once every required member is set.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until `send` is awaited"]
-pub struct RollbackMnpVersionRequest<
+/// A `RollbackMNPVersion` request bound to a [`Client`](::tcmpp_api::Client): the [`RollbackMnpVersionInputBuilder`] with a client, from `client.rollback_mnp_version()` or `with_client`. Set the members, then `send().await`; like the builder's `build`, `send` exists only once every required member is set.
+pub type RollbackMnpVersionRequest<
     S0 = super::unset::MnpId,
     S1 = super::unset::MnpVersionId,
     S2 = super::unset::PlatformId,
     S3 = super::unset::MnpVersion,
-> {
-    client: ::tcmpp_api::Client,
-    input: RollbackMnpVersionInputBuilder<S0, S1, S2, S3>,
-}
+> = RollbackMnpVersionInputBuilder<::tcmpp_api::Client, S0, S1, S2, S3>;
 
-impl RollbackMnpVersionRequest {
-    /// A request to send through `client`.
-    pub fn new(client: ::tcmpp_api::Client) -> Self {
-        RollbackMnpVersionRequest {
-            client,
-            input: RollbackMnpVersionInputBuilder::new(),
-        }
-    }
-}
-
-impl<S1, S2, S3> RollbackMnpVersionRequest<super::unset::MnpId, S1, S2, S3> {
-    /// Mini program ID
-    ///
-    /// Wire name: `MNPId`.
-    pub fn mnp_id(
+impl<S0, S1, S2, S3> RollbackMnpVersionInputBuilder<(), S0, S1, S2, S3> {
+    /// Binds the builder to `client`: the same members, and `send`.
+    pub fn with_client(
         self,
-        mnp_id: impl Into<String>,
-    ) -> RollbackMnpVersionRequest<String, S1, S2, S3> {
-        RollbackMnpVersionRequest {
-            client: self.client,
-            input: self.input.mnp_id(mnp_id),
-        }
-    }
-}
-
-impl<S0, S2, S3> RollbackMnpVersionRequest<S0, super::unset::MnpVersionId, S2, S3> {
-    /// Mini program version ID
-    ///
-    /// Wire name: `MNPVersionId`.
-    pub fn mnp_version_id(
-        self,
-        mnp_version_id: impl Into<i64>,
-    ) -> RollbackMnpVersionRequest<S0, i64, S2, S3> {
-        RollbackMnpVersionRequest {
-            client: self.client,
-            input: self.input.mnp_version_id(mnp_version_id),
-        }
-    }
-}
-
-impl<S0, S1, S3> RollbackMnpVersionRequest<S0, S1, super::unset::PlatformId, S3> {
-    /// Platform ID
-    ///
-    /// Wire name: `PlatformId`.
-    pub fn platform_id(
-        self,
-        platform_id: impl Into<String>,
-    ) -> RollbackMnpVersionRequest<S0, S1, String, S3> {
-        RollbackMnpVersionRequest {
-            client: self.client,
-            input: self.input.platform_id(platform_id),
-        }
-    }
-}
-
-impl<S0, S1, S2> RollbackMnpVersionRequest<S0, S1, S2, super::unset::MnpVersion> {
-    /// Mini program version number
-    ///
-    /// Wire name: `MNPVersion`.
-    pub fn mnp_version(
-        self,
-        mnp_version: impl Into<String>,
-    ) -> RollbackMnpVersionRequest<S0, S1, S2, String> {
-        RollbackMnpVersionRequest {
-            client: self.client,
-            input: self.input.mnp_version(mnp_version),
+        client: ::tcmpp_api::Client,
+    ) -> RollbackMnpVersionRequest<S0, S1, S2, S3> {
+        RollbackMnpVersionInputBuilder {
+            __carrier: client,
+            mnp_id: self.mnp_id,
+            mnp_version_id: self.mnp_version_id,
+            platform_id: self.platform_id,
+            mnp_version: self.mnp_version,
         }
     }
 }
@@ -350,8 +313,9 @@ where
         RollbackMnpVersionOutput,
         ::tcmpp_api::SdkError<RollbackMnpVersionError>,
     > {
-        let input = self.input.build();
-        self.client.call::<RollbackMnpVersion>(&input).await
+        let client = self.__carrier.clone();
+        let input = self.build();
+        client.call::<RollbackMnpVersion>(&input).await
     }
 }
 

@@ -126,3 +126,8 @@ pub mod __private {
         }
     }
 }
+
+/// The crate README's examples, compiled as doctests so they stay true.
+#[cfg(all(doctest, feature = "mock"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

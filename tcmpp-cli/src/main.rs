@@ -45,7 +45,7 @@ profile file, describe, create, call and demo run against an embedded mock
 and say so. Region: --region, else TENCENTCLOUD_REGION, else ap-singapore.
 
 Output: results are JSON on stdout. Errors, notices and progress (retries,
-rate-limit waits) go to stderr, as text or, with --format json, one JSON
+rate-limit waits, every 5 s a call goes unanswered) go to stderr, as text or, with --format json, one JSON
 object per line: {\"error\":{\"kind\",\"code\",\"message\",\"request_id\"}},
 {\"notice\":\"...\"}, {\"progress\":{...}}.
 
@@ -58,7 +58,7 @@ struct Cli {
     /// How errors, notices and progress are printed on stderr.
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// No progress lines (retries, rate-limit waits) on stderr.
+    /// No progress lines (retries, rate-limit waits, calls still waiting) on stderr.
     #[arg(long, short, global = true)]
     quiet: bool,
     #[command(subcommand)]

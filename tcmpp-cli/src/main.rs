@@ -45,8 +45,8 @@ profile file, describe, create, call and demo run against an embedded mock
 and say so. Region: --region, else TENCENTCLOUD_REGION, else ap-singapore.
 
 Output: results are JSON on stdout. Errors, notices and progress (retries,
-rate-limit waits, every 5 s a call goes unanswered) go to stderr, as text or, with --format json, one JSON
-object per line: {\"error\":{\"kind\",\"code\",\"message\",\"request_id\"}},
+rate-limit waits, every 5 s a call goes unanswered) go to stderr, as text
+or, with --format json, one JSON object per line: {\"error\":{\"kind\",\"code\",\"message\",\"request_id\"}},
 {\"notice\":\"...\"}, {\"progress\":{...}}.
 
 Exit status: 0 success, 1 a failed call, 2 a bad command line or a refused

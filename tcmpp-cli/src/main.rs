@@ -371,6 +371,19 @@ fn is_http_url(text: &str) -> bool {
         .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
 }
 
+/// Whether `endpoint` names this machine (127.0.0.0/8, `::1`, `localhost`).
+fn is_loopback(endpoint: &str) -> bool {
+    match url::Url::parse(endpoint)
+        .ok()
+        .and_then(|u| u.host().map(|h| h.to_owned()))
+    {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
@@ -538,7 +551,19 @@ impl Api {
         }
         let built = |b: tcmpp_api::ClientBuilder| b.build().map_err(|e| Failure::config(&e));
         if let Some(endpoint) = &target.endpoint {
-            let client = built(builder.endpoint(endpoint))?;
+            let builder = builder.endpoint(endpoint);
+            // A loopback endpoint is a `tcmpp serve` or another test server:
+            // without credentials of their own, sign with the mock's demo
+            // key rather than ask the CVM metadata service for a role.
+            if is_loopback(endpoint) && local_credentials().await?.is_none() {
+                out.notice(&format!(
+                    "no credentials found: signing with the mock's demo key \
+                     ({DEMO_SECRET_ID}) for the loopback endpoint {endpoint}"
+                ));
+                let client = built(builder.credentials(tcmpp_api::mock::demo_credentials()))?;
+                return Ok(Api { client, mock: None });
+            }
+            let client = built(builder)?;
             return Ok(Api { client, mock: None });
         }
         if local_credentials().await?.is_some() {

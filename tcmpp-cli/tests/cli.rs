@@ -435,6 +435,42 @@ async fn call_sends_its_body_once_and_prints_the_response() {
     assert_eq!(run.stderr, "");
 }
 
+/// A loopback endpoint with no credentials anywhere (no environment, an
+/// empty HOME): signed with the mock's demo key and said on stderr, instead
+/// of the default chain going on to ask the CVM metadata service for a
+/// role (which, off a CVM, fails the call after its timeouts).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_loopback_endpoint_without_credentials_signs_with_the_demo_key() {
+    let server = describe_server().await;
+    let home =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-home-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let home = home.to_string_lossy().into_owned();
+    let mut args = vec!["--endpoint".to_owned(), server.url()];
+    args.extend(["--region", "ap-singapore"].map(str::to_owned));
+    args.extend(CALL_DESCRIBE.map(str::to_owned));
+    let env = [
+        ("TENCENTCLOUD_SECRET_ID", ""),
+        ("TENCENTCLOUD_SECRET_KEY", ""),
+        ("HOME", home.as_str()),
+    ];
+    let run = run_env(args, None, &env).await;
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    let authorization = requests[0].header("authorization");
+    assert!(
+        authorization.contains(&format!("Credential={}/", tcmpp_api::mock::DEMO_SECRET_ID)),
+        "{authorization}"
+    );
+    assert!(
+        run.stderr.contains("signing with the mock's demo key"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(server.connections(), 1);
+}
+
 /// A file in this test's scratch directory, unique to `name`.
 fn scratch_file(name: &str, contents: &[u8]) -> PathBuf {
     let path =

@@ -21,11 +21,10 @@ LOG_NAME='python-interop'
 source scripts/lib/server.sh
 source scripts/lib/venv.sh
 
-SDK=tencentcloud-sdk-python-intl-en==3.1.193
 work=target/python-interop
 
 # 1. The virtualenv with the pinned SDK; reused when it already has it.
-python_venv "$work/venv" "$SDK"
+python_venv "$PYTHON_VENV" "$PYTHON_SDK"
 
 # 2. The checks against a fresh mock, over HTTP, then over HTTPS with the CA it
 # writes. The script prints one line per check and `N passed, M failed` last.

@@ -20,16 +20,15 @@ source scripts/lib/server.sh
 source scripts/lib/venv.sh
 
 # tccli-intl-en 3.1.193.1 is where spec/upstream/ came from (spec/upstream/SOURCES);
-# it asks for tencentcloud-sdk-python-intl-en>=3.1.193, pinned to the SDK check's.
-SDK=tencentcloud-sdk-python-intl-en==3.1.193
+# it asks for tencentcloud-sdk-python-intl-en>=3.1.193: PYTHON_SDK (scripts/lib/venv.sh).
 TCCLI=tccli-intl-en==3.1.193.1
 work=target/tccli-interop
 
 # 1. The virtualenv with both pins; reused when it already has them.
-python_venv target/python-interop/venv "$SDK" "$TCCLI"
+python_venv "$PYTHON_VENV" "$PYTHON_SDK" "$TCCLI"
 
 # 2. The checks against the mock over HTTPS. The script prints one line per
 # check and `N passed, M failed` last.
 server_start_https "$work/https"
 server_run_checks "the tccli checks" TCMPP_CA_FILE="$SERVER_CA" TCCLI_INTEROP_HOME="$PWD/$work/home" \
-    TCCLI="$PWD/target/python-interop/venv/bin/tccli" "$VENV_PYTHON" scripts/tccli_interop.py
+    TCCLI="$PWD/$PYTHON_VENV/bin/tccli" "$VENV_PYTHON" scripts/tccli_interop.py

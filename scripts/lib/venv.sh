@@ -6,8 +6,14 @@
 #
 # Makes DIR a virtualenv (from $PYTHON, default python3) that holds each pinned
 # package, installing with pip only what is missing or at another version, and
-# sets VENV_PYTHON. Both scripts share target/python-interop/venv: tccli-intl-en
-# runs on the same tencentcloud-sdk-python-intl-en as the SDK check.
+# sets VENV_PYTHON. Both scripts share PYTHON_VENV with the one PYTHON_SDK pin:
+# tccli-intl-en runs on the same tencentcloud-sdk-python-intl-en as the SDK
+# check, so neither script reinstalls the other's version.
+
+# shellcheck disable=SC2034 # used by the scripts that source this file
+PYTHON_VENV=target/python-interop/venv
+# shellcheck disable=SC2034
+PYTHON_SDK=tencentcloud-sdk-python-intl-en==3.1.193
 
 python_venv() {
     local venv=$1 req

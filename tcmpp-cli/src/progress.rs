@@ -49,11 +49,13 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Progress {
     fn enabled(&self, metadata: &Metadata<'_>, _: Context<'_, S>) -> bool {
         // The client's and this program's events at info and above; not
         // the transport's.
-        let ours = ["tcmpp_api", "tcmpp"].iter().any(|t| {
-            let target = metadata.target();
-            target == *t || target.starts_with(&format!("{t}::"))
-        });
-        *metadata.level() <= Level::INFO && ours
+        let target = metadata.target();
+        *metadata.level() <= Level::INFO
+            && ["tcmpp_api", "tcmpp"].iter().any(|t| {
+                target
+                    .strip_prefix(t)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
+            })
     }
 
     fn on_new_span(&self, attrs: &span::Attributes<'_>, id: &span::Id, ctx: Context<'_, S>) {

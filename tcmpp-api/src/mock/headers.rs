@@ -4,7 +4,7 @@
 
 use hyper::HeaderMap;
 
-use super::verify::ApiError;
+use super::verify::{ApiError, excerpt};
 
 /// Languages the service answers in (`X-TC-Language`, v1 `Language`).
 const LANGUAGES: [&str; 2] = ["en-US", "zh-CN"];
@@ -39,13 +39,10 @@ pub(super) fn language(value: Option<&[u8]>, what: &str) -> Result<(), ApiError>
         Some(v) if LANGUAGES.iter().any(|l| l.as_bytes() == v) => Ok(()),
         Some(v) => Err(ApiError::new(
             "InvalidParameterValue",
-            match std::str::from_utf8(v) {
-                // Echoed only when short: a caller's bytes are not repeated unbounded.
-                Ok(s) if s.len() <= 32 => {
-                    format!("The {what} `{s}` is not supported: use `en-US` or `zh-CN`.")
-                }
-                _ => format!("The {what} is not supported: use `en-US` or `zh-CN`."),
-            },
+            format!(
+                "The {what} `{}` is not supported: use `en-US` or `zh-CN`.",
+                excerpt(&String::from_utf8_lossy(v))
+            ),
         )),
     }
 }

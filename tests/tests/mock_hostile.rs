@@ -22,6 +22,7 @@ use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
 use tcmpp_api::mock::{Fault, MockServer};
 use tcmpp_api::{RateLimit, RetryConfig, signing};
 use tcmpp_tests::calls::{self, MNP, PLATFORM};
+use tcmpp_tests::v1;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -31,10 +32,13 @@ const MIB: usize = 1 << 20;
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
-/// Bytes live on the heap, all threads together.
+/// Bytes live on the heap, all threads together. (`stats_alloc` counts a
+/// reallocation's growth in `bytes_allocated` and its shrinking in
+/// `bytes_deallocated` already: adding `bytes_reallocated` would count
+/// every grown buffer twice, for good.)
 fn live() -> isize {
     let s = INSTRUMENTED_SYSTEM.stats();
-    s.bytes_allocated as isize - s.bytes_deallocated as isize + s.bytes_reallocated
+    s.bytes_allocated as isize - s.bytes_deallocated as isize
 }
 
 /// The most heap bytes live above those live at its start, sampled every
@@ -657,4 +661,322 @@ async fn a_body_waits_for_its_share_of_the_budget_a_bounded_time() {
     assert_eq!(code(&answer), "RequestSizeLimitExceeded", "{answer}");
     let took = describe(&client(&mock)).await;
     eprintln!("a body found no budget for {waited:?}; then a Describe took {took:?}");
+}
+
+/// A v1 form `POST` as bytes on the wire, signed with the demo key.
+fn v1_post(addr: SocketAddr, action: &str, params: &[(String, String)]) -> Vec<u8> {
+    let mut all = v1::common(action, tcmpp_api::mock::DEMO_SECRET_ID);
+    all.push(("SignatureMethod".into(), "HmacSHA256".into()));
+    all.extend_from_slice(params);
+    let form = v1::signed(
+        "POST",
+        &addr.to_string(),
+        tcmpp_api::mock::DEMO_SECRET_KEY,
+        all,
+    );
+    format!(
+        "POST / HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/x-www-form-urlencoded\r\n\
+         content-length: {}\r\n\r\n{form}",
+        form.len()
+    )
+    .into_bytes()
+}
+
+/// A v1 `GET` as bytes on the wire, signed with the demo key.
+fn v1_get(addr: SocketAddr, action: &str, params: &[(String, String)]) -> Vec<u8> {
+    let mut all = v1::common(action, tcmpp_api::mock::DEMO_SECRET_ID);
+    all.extend_from_slice(params);
+    let query = v1::signed(
+        "GET",
+        &addr.to_string(),
+        tcmpp_api::mock::DEMO_SECRET_KEY,
+        all,
+    );
+    format!("GET /?{query} HTTP/1.1\r\nhost: {addr}\r\n\r\n").into_bytes()
+}
+
+/// A TC3 `GET` of `params` as bytes on the wire, signed with the demo key.
+fn tc3_get(addr: SocketAddr, action: &str, params: &[(String, String)]) -> Vec<u8> {
+    let creds = tcmpp_api::mock::demo_credentials();
+    let query: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!("{}={}", v1::encode(k), v1::encode(v)))
+        .collect();
+    let query = query.join("&");
+    let (timestamp, host) = (now(), addr.to_string());
+    let date = signing::utc_date(timestamp);
+    let canonical = signing::canonical_request_with("GET", &query, &[("host", &host)], b"");
+    let signature =
+        signing::signature_of_canonical(creds.secret_key(), timestamp, &date, "tcmpp", &canonical);
+    format!(
+        "GET /?{query} HTTP/1.1\r\nhost: {host}\r\nauthorization: TC3-HMAC-SHA256 \
+         Credential={}/{date}/tcmpp/tc3_request, SignedHeaders=host, Signature={signature}\r\n\
+         x-tc-action: {action}\r\nx-tc-version: 2024-08-01\r\nx-tc-timestamp: {timestamp}\r\n\
+         x-tc-region: ap-singapore\r\n\r\n",
+        creds.secret_id()
+    )
+    .into_bytes()
+}
+
+/// `Domain.I.DomainUrlList.10000=a` for each `I` in `outer`: every outer item
+/// names one inner item, far past the first.
+fn sparse_domains(outer: impl Iterator<Item = usize>) -> impl Iterator<Item = (String, String)> {
+    outer.map(|i| (format!("Domain.{i}.DomainUrlList.10000"), "a".to_owned()))
+}
+
+/// As many sparse `Domain` pairs as fit a query string of about 56 KB
+/// (hyper refuses a URI over 64 KiB).
+fn sparse_query_domains() -> Vec<(String, String)> {
+    let mut len = 0;
+    sparse_domains(0..)
+        .take_while(|(k, v)| {
+            len += k.len() + v.len() + 2;
+            len <= 56_000
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sparse_list_index_costs_what_was_sent() {
+    let _serial = SERIAL.lock().await;
+    let mock = MockServer::builder()
+        .rate_limits(false)
+        .start()
+        .await
+        .unwrap();
+    let addr = mock.addr();
+    // 10,001 outer items, each naming inner item 10,000: a 0.34 MB form.
+    let sparse: Vec<_> = sparse_domains(0..=10_000).collect();
+    let request = v1_post(addr, "CreateDomain", &sparse);
+    let meter = PeakMeter::start();
+    let started = Instant::now();
+    let (status, answer) = exchange(addr, &request).await.unwrap();
+    let (took, peak) = (started.elapsed(), meter.finish());
+    eprintln!(
+        "{} byte v1 POST naming Domain.I.DomainUrlList.10000 for 10,001 I: {} in {took:?}, \
+         peak {} KiB above the start",
+        request.len(),
+        code(&answer),
+        peak / 1024
+    );
+    assert_eq!(status, 200);
+    assert_eq!(code(&answer), "InvalidParameter", "{answer}");
+    assert!(
+        message(&answer).contains("names item 10000 but not item 0"),
+        "{answer}"
+    );
+    // Before: 3.15 GB and 8 s of CPU.
+    assert!(peak < 64 * MIB, "peak {} KiB", peak / 1024);
+
+    // The same shape over GET, v1 and TC3: about 1,700 pairs in a 60 KB URI.
+    let pairs = sparse_query_domains();
+    for (form, request) in [
+        ("v1", v1_get(addr, "CreateDomain", &pairs)),
+        ("TC3", tc3_get(addr, "CreateDomain", &pairs)),
+    ] {
+        let meter = PeakMeter::start();
+        let (_, answer) = exchange(addr, &request).await.unwrap();
+        let peak = meter.finish();
+        eprintln!(
+            "{form} GET of {} sparse pairs ({} bytes): {}, peak {} KiB",
+            pairs.len(),
+            request.len(),
+            code(&answer),
+            peak / 1024
+        );
+        assert_eq!(code(&answer), "InvalidParameter", "{form}: {answer}");
+        // Before: 614 MB each.
+        assert!(peak < 64 * MIB, "{form}: peak {} KiB", peak / 1024);
+    }
+
+    // Four such GETs at once beside a small valid one.
+    let heavy = Arc::new(v1_get(addr, "CreateDomain", &pairs));
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        let heavy = heavy.clone();
+        set.spawn(async move { exchange(addr, &heavy).await });
+    }
+    let took = describe(&client(&mock)).await;
+    while let Some(r) = set.join_next().await {
+        let (_, answer) = r.unwrap().unwrap();
+        assert_eq!(code(&answer), "InvalidParameter", "{answer}");
+    }
+    eprintln!("a Describe beside four sparse GETs: {took:?}");
+    // Before: 3.3 s.
+    assert!(took < Duration::from_millis(500), "{took:?}");
+
+    // Dense lists still decode, and a gap is named.
+    let dense = [
+        ("MNPId", MNP),
+        ("PlatformId", PLATFORM),
+        ("Domain.0.DomainType", "1"),
+        ("Domain.0.DomainUrlList.0", "https://a.example.com"),
+        ("Domain.0.DomainUrlList.1", "https://b.example.com"),
+        ("Domain.1.DomainType", "2"),
+        ("Domain.1.DomainUrlList.0", "https://c.example.com"),
+    ];
+    let dense: Vec<(String, String)> = dense
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let (_, answer) = exchange(addr, &v1_post(addr, "CreateDomain", &dense))
+        .await
+        .unwrap();
+    assert_eq!(code(&answer), "", "{answer}");
+    let mut gap = dense.clone();
+    for (k, _) in &mut gap {
+        if k == "Domain.1.DomainUrlList.0" {
+            *k = "Domain.1.DomainUrlList.2".into();
+        }
+    }
+    let (_, answer) = exchange(addr, &tc3_get(addr, "CreateDomain", &gap))
+        .await
+        .unwrap();
+    assert_eq!(code(&answer), "InvalidParameter", "{answer}");
+    assert!(
+        message(&answer).contains("`Domain.1.DomainUrlList` names item 2 but not item 0"),
+        "{answer}"
+    );
+}
+
+/// The median and the slowest of `n` Describes, one after another.
+async fn describes(client: &tcmpp_api::Client, n: usize) -> (Duration, Duration) {
+    let mut took = Vec::with_capacity(n);
+    for _ in 0..n {
+        took.push(describe(client).await);
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    took.sort();
+    (took[n / 2], took[n - 1])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn heads_that_send_no_body_hold_no_budget() {
+    const STALLED: usize = 12;
+    let _serial = SERIAL.lock().await;
+    let mock = MockServer::builder()
+        .rate_limits(false)
+        .start()
+        .await
+        .unwrap();
+    let addr = mock.addr();
+    // No credentials, a declared 10 MB, then nothing: more heads than the
+    // 64 MiB budget would fit if each reserved its length.
+    let head = format!(
+        "POST / HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/x-www-form-urlencoded\r\n\
+         content-length: 10000000\r\n\r\n"
+    );
+    let mut stalled = Vec::new();
+    for _ in 0..STALLED {
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        stream.write_all(head.as_bytes()).await.unwrap();
+        stalled.push(stream);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (median, slowest) = describes(&client(&mock), 20).await;
+    eprintln!(
+        "{STALLED} heads declaring 10 MB and sending nothing: a Describe's median {median:?}, \
+         slowest {slowest:?}"
+    );
+    // Before: up to 8.7 s (the seventh head waited for budget, and every
+    // later body behind it).
+    assert!(median < Duration::from_millis(100), "median {median:?}");
+    assert!(slowest < Duration::from_secs(1), "slowest {slowest:?}");
+    drop(stalled);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_light_request_beside_thirty_two_signed_wide_bodies() {
+    const HEAVY_CLIENTS: usize = 32;
+    let _serial = SERIAL.lock().await;
+    // The bodies the budget cannot take are refused after 4 s (10 s by
+    // default), so that the test ends sooner.
+    let mock = MockServer::builder()
+        .rate_limits(false)
+        .body_read_timeout(Duration::from_secs(4))
+        .start()
+        .await
+        .unwrap();
+    let addr = mock.addr();
+    // Signed, 10^6 members (9.4 MB): hashed, parsed, then refused.
+    let mut wide = format!("{{\"MNPId\":\"{MNP}\",\"PlatformId\":\"{PLATFORM}\"");
+    for i in 0..1_000_000u32 {
+        wide.push_str(&format!(",\"{i:x}\":0"));
+    }
+    wide.push('}');
+    let request = Arc::new(tc3_post(addr, DESCRIBE, None, &[], wide.as_bytes()));
+    drop(wide);
+    let client = client(&mock);
+    let (quiet, _) = describes(&client, 10).await;
+    // One alone: what a wide body costs (the docs state it).
+    let meter = PeakMeter::start();
+    let (_, answer) = exchange(addr, &request).await.unwrap();
+    let one = meter.finish();
+    assert_eq!(code(&answer), "UnknownParameter", "{answer}");
+    eprintln!(
+        "one signed {} byte body of 10^6 members: peak {} MiB above the start",
+        request.len(),
+        one / MIB
+    );
+    assert!(one < 200 * MIB, "one body: peak {} MiB", one / MIB);
+    let meter = PeakMeter::start();
+    let started = Instant::now();
+    let mut heavy = tokio::task::JoinSet::new();
+    for _ in 0..HEAVY_CLIENTS {
+        let request = request.clone();
+        heavy.spawn(async move {
+            exchange(addr, &request)
+                .await
+                .map(|(_, a)| code(&a).to_owned())
+        });
+    }
+    // Let the bodies arrive and the first parses start.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut light = Vec::new();
+    for i in 0..10 {
+        let took = if i % 2 == 0 {
+            describe(&client).await
+        } else {
+            // A GET.
+            let get = tc3_get(
+                addr,
+                DESCRIBE,
+                &[
+                    ("MNPId".to_owned(), MNP.to_owned()),
+                    ("PlatformId".to_owned(), PLATFORM.to_owned()),
+                ],
+            );
+            let t = Instant::now();
+            let (_, answer) = exchange(addr, &get).await.unwrap();
+            assert_eq!(code(&answer), "", "{answer}");
+            t.elapsed()
+        };
+        light.push(took);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut codes = Vec::new();
+    while let Some(r) = heavy.join_next().await {
+        codes.push(r.unwrap().unwrap());
+    }
+    let (took, peak) = (started.elapsed(), meter.finish());
+    light.sort();
+    let median = light[light.len() / 2];
+    let parsed = codes.iter().filter(|c| *c == "UnknownParameter").count();
+    eprintln!(
+        "a request alone: median {quiet:?}; beside {HEAVY_CLIENTS} signed 9.4 MB bodies of 10^6 \
+         members: median {median:?}, slowest {:?}; {parsed} parsed, the rest refused, in \
+         {took:?}; peak {} MiB above the start",
+        light[light.len() - 1],
+        peak / MIB
+    );
+    for c in &codes {
+        assert!(
+            c == "UnknownParameter" || c == "ServiceUnavailable",
+            "{codes:?}"
+        );
+    }
+    assert!(parsed > 0, "{codes:?}");
+    // Before: 5.0 s beside 8 of them, 9.5 s beside 32.
+    assert!(median < Duration::from_millis(100), "median {median:?}");
+    assert!(peak < 600 * MIB, "peak {} MiB", peak / MIB);
 }

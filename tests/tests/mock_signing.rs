@@ -12,6 +12,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde_json::{Value, json};
 use tcmpp_api::mock::MockServer;
 use tcmpp_api::signing;
+use tcmpp_tests::v1;
 
 const MNP: &str = "mpg9yjc0qbpkelik";
 const PLATFORM: &str = "T04257DS9431720WTAG";
@@ -76,6 +77,11 @@ impl Tc3 {
     }
 
     async fn send(self, mock: &MockServer) -> Value {
+        deliver(self.request(mock)).await
+    }
+
+    /// The signed request, ready to send (or to send again).
+    fn request(self, mock: &MockServer) -> reqwest::RequestBuilder {
         let creds = mock.credentials();
         let timestamp = now();
         let mut signed = Vec::new();
@@ -127,11 +133,16 @@ impl Tc3 {
         if let Some(hash) = self.content_sha256 {
             req = req.header("x-tc-content-sha256", hash);
         }
-        let answer = req.send().await.unwrap().bytes().await.unwrap();
-        let answer: Value = serde_json::from_slice(&answer).unwrap();
-        assert!(answer["Response"]["RequestId"].is_string(), "{answer}");
-        answer["Response"].clone()
+        req
     }
+}
+
+/// Sends `req` and returns the answer's `Response`, which has a RequestId.
+async fn deliver(req: reqwest::RequestBuilder) -> Value {
+    let answer = req.send().await.unwrap().bytes().await.unwrap();
+    let answer: Value = serde_json::from_slice(&answer).unwrap();
+    assert!(answer["Response"]["RequestId"].is_string(), "{answer}");
+    answer["Response"].clone()
 }
 
 fn code(answer: &Value) -> Option<&str> {
@@ -552,18 +563,6 @@ async fn content_types_and_paths_the_service_refuses() {
     assert_eq!(mock.handled(DESCRIBE), 0);
 }
 
-/// Percent-encodes everything but RFC 3986's unreserved characters.
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// One v1 request, signed by hand.
 struct V1 {
     method: &'static str,
@@ -574,6 +573,8 @@ struct V1 {
     secret_key: Option<String>,
     /// Leave this common parameter out.
     without: Option<&'static str>,
+    /// Send this value for a common parameter.
+    set: Option<(&'static str, String)>,
 }
 
 impl V1 {
@@ -590,59 +591,60 @@ impl V1 {
             signed_host: mock.addr().to_string(),
             secret_key: None,
             without: None,
+            set: None,
         }
     }
 
     async fn send(self, mock: &MockServer) -> Value {
+        let method = self.method;
+        let encoded = self.sign(mock);
+        deliver(v1_request(mock, method, encoded)).await
+    }
+
+    /// The encoded, signed parameters.
+    fn sign(self, mock: &MockServer) -> String {
         let creds = mock.credentials();
         let mut params = self.params;
-        params.extend([
-            ("Version".to_owned(), "2024-08-01".to_owned()),
-            ("Region".to_owned(), "ap-singapore".to_owned()),
-            ("Timestamp".to_owned(), now().to_string()),
-            ("Nonce".to_owned(), "4242".to_owned()),
-            ("SecretId".to_owned(), creds.secret_id().to_owned()),
-        ]);
+        let action = params
+            .iter()
+            .position(|(k, _)| k == "Action")
+            .map(|i| params.remove(i).1)
+            .unwrap_or_default();
+        params.extend(v1::common(&action, creds.secret_id()));
         if let Some(m) = self.signature_method {
             params.push(("SignatureMethod".into(), m.into()));
         }
         if let Some(without) = self.without {
             params.retain(|(k, _)| k != without);
         }
-        let mut sorted = params.clone();
-        sorted.sort();
-        let joined: Vec<String> = sorted.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let string_to_sign = format!("{}{}/?{}", self.method, self.signed_host, joined.join("&"));
+        if let Some((name, value)) = self.set {
+            for (k, v) in &mut params {
+                if k == name {
+                    v.clone_from(&value);
+                }
+            }
+        }
         let key = self
             .secret_key
             .clone()
             .unwrap_or_else(|| creds.secret_key().to_owned());
-        let signature = signing::v1_signature(
-            &key,
-            &string_to_sign,
-            self.signature_method == Some("HmacSHA256"),
-        );
-        params.push(("Signature".into(), signature));
-        let encoded: Vec<String> = params
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-            .collect();
-        let encoded = encoded.join("&");
-        let http = tcmpp_api::config::reqwest_builder()
-            .no_proxy()
-            .build()
-            .unwrap();
-        let req = if self.method == "GET" {
-            http.get(format!("{}/?{encoded}", mock.endpoint()))
-        } else {
-            http.post(format!("{}/", mock.endpoint()))
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(encoded)
-        };
-        let answer = req.send().await.unwrap().bytes().await.unwrap();
-        let answer: Value = serde_json::from_slice(&answer).unwrap();
-        assert!(answer["Response"]["RequestId"].is_string(), "{answer}");
-        answer["Response"].clone()
+        v1::signed(self.method, &self.signed_host, &key, params)
+    }
+}
+
+/// A v1 request of `encoded` parameters: the query string of a `GET`, or
+/// a form `POST`'s body.
+fn v1_request(mock: &MockServer, method: &str, encoded: String) -> reqwest::RequestBuilder {
+    let http = tcmpp_api::config::reqwest_builder()
+        .no_proxy()
+        .build()
+        .unwrap();
+    if method == "GET" {
+        http.get(format!("{}/?{encoded}", mock.endpoint()))
+    } else {
+        http.post(format!("{}/", mock.endpoint()))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(encoded)
     }
 }
 
@@ -840,4 +842,149 @@ async fn v1_requests_the_python_sdk_signed_are_accepted() {
         Some("AuthFailure.SignatureFailure")
     );
     assert_eq!(mock.handled("AddTeamMember"), 2);
+}
+
+#[tokio::test]
+async fn v1_nonces_repeated_parameters_and_replayed_writes() {
+    let mock = MockServer::start().await.unwrap();
+    let describe = || {
+        V1::new(
+            &mock,
+            "GET",
+            DESCRIBE,
+            &[("MNPId", MNP), ("PlatformId", PLATFORM)],
+        )
+    };
+    // The Nonce is a positive integer of at most 64 bits.
+    let digits = "9".repeat(100_000);
+    for bad in [
+        "-1",
+        "abc",
+        "1.5",
+        " 7",
+        "18446744073709551616",
+        digits.as_str(),
+    ] {
+        let mut d = describe();
+        d.method = "POST";
+        d.set = Some(("Nonce", bad.to_owned()));
+        let answer = d.send(&mock).await;
+        assert_eq!(
+            code(&answer),
+            Some("InvalidParameterValue"),
+            "{bad}: {answer}"
+        );
+        let m = answer["Error"]["Message"].as_str().unwrap();
+        assert!(m.contains("Nonce") && m.len() < 300, "{m}");
+    }
+    for good in ["1", "0", "18446744073709551615"] {
+        let mut d = describe();
+        d.set = Some(("Nonce", good.to_owned()));
+        assert_eq!(code(&d.send(&mock).await), None, "{good}");
+    }
+
+    // A parameter given twice is refused, whichever it is: before, the
+    // first `Action` or `Signature` won silently.
+    let mut twice = describe();
+    twice
+        .params
+        .push(("Action".into(), "CreateMNPVersion".into()));
+    let answer = twice.send(&mock).await;
+    assert_eq!(code(&answer), Some("InvalidParameter"), "{answer}");
+    assert!(
+        answer["Error"]["Message"]
+            .as_str()
+            .unwrap()
+            .contains("`Action` is given more than once"),
+        "{answer}"
+    );
+    let mut member_twice = describe();
+    member_twice.params.push(("MNPId".into(), "other".into()));
+    assert_eq!(
+        code(&member_twice.send(&mock).await),
+        Some("InvalidParameter")
+    );
+    let signed = describe().sign(&mock);
+    let answer = deliver(v1_request(&mock, "GET", format!("{signed}&Signature=x"))).await;
+    assert_eq!(code(&answer), Some("InvalidParameter"), "{answer}");
+    let handled = mock.handled(DESCRIBE);
+
+    // The same signed write twice: acted on once, the replay refused.
+    let create = V1::new(
+        &mock,
+        "POST",
+        CREATE,
+        &[
+            ("MNPId", MNP),
+            ("MNPVersion", "1.0.777"),
+            ("FileUrl", "https://files.example.com/a.zip"),
+            ("PlatformId", PLATFORM),
+            ("MNPVersionIntro", "replayed"),
+        ],
+    )
+    .sign(&mock);
+    let first = deliver(v1_request(&mock, "POST", create.clone())).await;
+    assert_eq!(code(&first), None, "{first}");
+    let again = deliver(v1_request(&mock, "POST", create)).await;
+    assert_eq!(code(&again), Some("InvalidParameterValue"), "{again}");
+    assert!(
+        again["Error"]["Message"]
+            .as_str()
+            .unwrap()
+            .contains("already acted on"),
+        "{again}"
+    );
+    assert_eq!(mock.handled(CREATE), 1);
+    // A read may be sent again.
+    let read = describe().sign(&mock);
+    for _ in 0..2 {
+        assert_eq!(
+            code(&deliver(v1_request(&mock, "GET", read.clone())).await),
+            None
+        );
+    }
+    assert_eq!(mock.handled(DESCRIBE), handled + 2);
+}
+
+#[tokio::test]
+async fn tc3_writes_sent_again_are_acted_on_and_json_members_given_twice_are_refused() {
+    let mock = MockServer::start().await.unwrap();
+    // TC3 has no nonce: a write sent twice within one second is signed
+    // alike, whether replayed or called twice; both are acted on
+    // (documented in the mock's replay module).
+    let create = Tc3::post(
+        &mock,
+        CREATE,
+        json!({
+            "MNPId": MNP,
+            "MNPVersion": "1.0.778",
+            "FileUrl": "https://files.example.com/a.zip",
+            "PlatformId": PLATFORM,
+            "MNPVersionIntro": "sent twice",
+        }),
+    )
+    .request(&mock);
+    let again = create.try_clone().unwrap();
+    assert_eq!(code(&deliver(create).await), None);
+    assert_eq!(code(&deliver(again).await), None);
+    assert_eq!(mock.handled(CREATE), 2);
+
+    // A member named twice in a JSON body (serde_json keeps the last).
+    let mut twice = Tc3::post(&mock, DESCRIBE, json!({}));
+    twice.body = format!(r#"{{"MNPId":"{MNP}","PlatformId":"{PLATFORM}","MNPId":"other"}}"#);
+    let answer = twice.send(&mock).await;
+    assert_eq!(code(&answer), Some("InvalidParameter"), "{answer}");
+    assert!(
+        answer["Error"]["Message"]
+            .as_str()
+            .unwrap()
+            .contains("`MNPId` is given twice"),
+        "{answer}"
+    );
+    let mut nested = Tc3::post(&mock, "AddTeamMember", json!({}));
+    nested.body = format!(
+        r#"{{"TeamId":1,"PlatformId":"{PLATFORM}","MemberList":[{{"UserId":"a","UserId":"b","UserRoleId":1}}]}}"#
+    );
+    assert_eq!(code(&nested.send(&mock).await), Some("InvalidParameter"));
+    assert_eq!(mock.handled(DESCRIBE), 0);
 }

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Body as _;
 use hyper::body::Incoming;
@@ -22,9 +22,9 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::OwnedSemaphorePermit;
 
-use super::headers;
 use super::verify::{self, ApiError, excerpt};
 use super::{CallRecord, Fault, Shared, lock};
+use super::{headers, replay};
 use crate::operation::OperationInfo;
 
 /// The service's documented limit on request bodies.
@@ -390,13 +390,34 @@ struct Body {
     _budget: Budget,
 }
 
-/// A share of [`Shared::body_budget`], in KiB.
+/// Bodies whose `Content-Length` is smaller than this are read within
+/// [`Shared::small_budget`], others within [`Shared::body_budget`].
+pub(crate) const SMALL: usize = OFFLOAD;
+
+/// The share of a body budget a body holds.
 struct Budget {
+    pool: Arc<tokio::sync::Semaphore>,
     held: Option<OwnedSemaphorePermit>,
-    kib: u32,
+    /// Whether it had to wait for its share: a body that then misses its
+    /// deadline was kept waiting by the server, not slow to send.
+    waited: bool,
 }
 
 impl Budget {
+    /// An empty share of the pool a body of `declared` length reads from.
+    fn new(shared: &Shared, declared: Option<usize>) -> Self {
+        let small = declared.is_some_and(|n| n < SMALL);
+        Budget {
+            pool: if small {
+                shared.small_budget.clone()
+            } else {
+                shared.body_budget.clone()
+            },
+            held: None,
+            waited: false,
+        }
+    }
+
     /// Holds at least `bytes`, waiting until `deadline` at the most.
     async fn reserve(
         &mut self,
@@ -404,39 +425,54 @@ impl Budget {
         bytes: usize,
         deadline: tokio::time::Instant,
     ) -> Result<(), ApiError> {
-        let want = u32::try_from(bytes.div_ceil(1024)).unwrap_or(u32::MAX);
-        if want <= self.kib {
+        let want = bytes.div_ceil(1024);
+        let held = self
+            .held
+            .as_ref()
+            .map_or(0, OwnedSemaphorePermit::num_permits);
+        if want <= held {
             return Ok(());
         }
-        if want > shared.body_budget_kib {
-            return Err(ApiError::new(
-                "RequestSizeLimitExceeded",
-                format!(
-                    "The request body ({bytes} bytes or more) exceeds the mock's \
-                     max_body_bytes_in_flight ({} KiB).",
-                    shared.body_budget_kib
-                ),
-            ));
+        if want > shared.body_budget_kib as usize {
+            return Err(budget_exceeded(shared, bytes));
         }
-        let more = shared
-            .body_budget
-            .clone()
-            .acquire_many_owned(want - self.kib);
-        match tokio::time::timeout_at(deadline, more).await {
+        let more = u32::try_from(want - held).unwrap_or(u32::MAX);
+        let more = match self.pool.clone().try_acquire_many_owned(more) {
+            Ok(more) => Ok(Ok(more)),
+            Err(_) => {
+                self.waited = true;
+                tokio::time::timeout_at(deadline, self.pool.clone().acquire_many_owned(more)).await
+            }
+        };
+        match more {
             Ok(Ok(more)) => {
                 match &mut self.held {
                     Some(held) => held.merge(more),
                     None => self.held = Some(more),
                 }
-                self.kib = want;
                 Ok(())
             }
-            _ => Err(ApiError::new(
-                "ServiceUnavailable",
-                "The server is reading other requests' bodies (max_body_bytes_in_flight); try again.",
-            )),
+            _ => Err(busy()),
         }
     }
+}
+
+fn busy() -> ApiError {
+    ApiError::new(
+        "ServiceUnavailable",
+        "The server is reading other requests' bodies (max_body_bytes_in_flight); try again.",
+    )
+}
+
+fn budget_exceeded(shared: &Shared, bytes: usize) -> ApiError {
+    ApiError::new(
+        "RequestSizeLimitExceeded",
+        format!(
+            "The request body ({bytes} bytes or more) exceeds the mock's \
+             max_body_bytes_in_flight ({} KiB).",
+            shared.body_budget_kib
+        ),
+    )
 }
 
 fn too_large() -> ApiError {
@@ -446,9 +482,24 @@ fn too_large() -> ApiError {
     )
 }
 
-/// Reads the body: at most [`MAX_BODY`] bytes, within the body budget
-/// (reserved up front for a `Content-Length`, as it arrives otherwise) and
-/// by `body_read_timeout` after the head arrived.
+/// How much room a body holding `capacity` bytes grows to for `needed`:
+/// doubling, as `Vec` does, below [`SMALL`]; past it, what the head
+/// declared (the body has shown it is sending), or doubling without a
+/// declared length. Never past the service's limit or the budget.
+fn grow(shared: &Shared, capacity: usize, needed: usize, declared: Option<usize>) -> usize {
+    let budget = shared.body_budget_kib as usize * 1024;
+    let doubled = capacity.saturating_mul(2).min(MAX_BODY).min(budget);
+    let room = match declared {
+        _ if needed < SMALL => doubled.min(SMALL - 1),
+        Some(n) => n,
+        None => doubled,
+    };
+    room.min(declared.unwrap_or(usize::MAX)).max(needed)
+}
+
+/// Reads the body: at most [`MAX_BODY`] bytes, within the body budgets
+/// (reserved as bytes arrive, see [`grow`]) and by `body_read_timeout`
+/// after the head arrived. A head that sends nothing holds no budget.
 async fn read_body(
     shared: &Shared,
     mut body: Incoming,
@@ -457,18 +508,19 @@ async fn read_body(
     let deadline = tokio::time::Instant::from_std(arrived + shared.body_read_timeout);
     let declared = body.size_hint().exact();
     let declared = match declared.map(usize::try_from) {
+        Some(Ok(n)) if n > shared.body_budget_kib as usize * 1024 && n <= MAX_BODY => {
+            return Err(budget_exceeded(shared, n));
+        }
         Some(Ok(n)) if n <= MAX_BODY => Some(n),
         None => None,
         // Refused before a byte of it is read.
         Some(_) => return Err(too_large()),
     };
-    let mut budget = Budget { held: None, kib: 0 };
-    budget
-        .reserve(shared, declared.unwrap_or(0), deadline)
-        .await?;
-    let mut buf = BytesMut::with_capacity(declared.unwrap_or(0));
+    let mut budget = Budget::new(shared, declared);
+    let mut buf: Vec<u8> = Vec::new();
     loop {
         let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
+            Err(_) if budget.waited => return Err(busy()),
             Err(_) => {
                 return Err(ApiError::new(
                     "InvalidRequest",
@@ -501,19 +553,15 @@ async fn read_body(
             return Err(too_large());
         }
         if needed > buf.capacity() {
-            // Grown (chunked bodies) as `Vec` would, counted before it is.
-            let budget_bytes = shared.body_budget_kib as usize * 1024;
-            let grown = (buf.capacity() * 2)
-                .min(MAX_BODY)
-                .min(budget_bytes)
-                .max(needed);
-            budget.reserve(shared, grown, deadline).await?;
-            buf.reserve(grown - buf.len());
+            // Counted before it is allocated.
+            let room = grow(shared, buf.capacity(), needed, declared);
+            budget.reserve(shared, room, deadline).await?;
+            buf.reserve_exact(room - buf.len());
         }
         buf.extend_from_slice(&data);
     }
     Ok(Body {
-        bytes: buf.freeze(),
+        bytes: Bytes::from(buf),
         _budget: budget,
     })
 }
@@ -583,12 +631,7 @@ fn process(
     let json: Value = if method == "GET" {
         verify::decode_query(op.request, query)?
     } else {
-        serde_json::from_slice(body).map_err(|e| {
-            ApiError::new(
-                "InvalidParameter",
-                format!("The request body is not valid JSON: {e}"),
-            )
-        })?
+        verify::json_body(body)?
     };
     verify::check_params(op.request, &json)?;
     lock(&shared.store).handle(op, &json)
@@ -643,6 +686,15 @@ fn v1_pairs(parts: &Parts, body: &[u8]) -> Result<Option<Vec<(String, String)>>,
             format!("The request has more than {MAX_V1_PARAMS} parameters."),
         ));
     }
+    // A parameter given twice would mean what the first (or last) says:
+    // refused, so `Action` or `Signature` cannot be read two ways.
+    let mut names = std::collections::HashSet::with_capacity(pairs.len());
+    if let Some((k, _)) = pairs.iter().find(|(k, _)| !names.insert(k.as_str())) {
+        return Err(ApiError::new(
+            "InvalidParameter",
+            format!("The parameter `{}` is given more than once.", excerpt(k)),
+        ));
+    }
     Ok(Some(pairs))
 }
 
@@ -685,7 +737,29 @@ fn process_v1(
             .map(|(k, v)| (k.as_str(), v.as_str())),
     )?;
     verify::check_params(op.request, &json)?;
-    lock(&shared.store).handle(op, &json)
+    if op.retry_safe {
+        return lock(&shared.store).handle(op, &json);
+    }
+    // A write: the same signed request is acted on once (see `replay.rs`).
+    let fingerprint = replay::Replays::fingerprint(
+        key.secret_id(),
+        verify::param(pairs, "Signature").unwrap_or_default(),
+    );
+    if !lock(&shared.replays).first_use(fingerprint) {
+        return Err(ApiError::new(
+            "InvalidParameterValue",
+            format!(
+                "This signed request (Nonce `{}`) was already acted on: a replayed write is \
+                 refused within the timestamp window. Sign a new request with a fresh Nonce.",
+                excerpt(verify::param(pairs, "Nonce").unwrap_or_default())
+            ),
+        ));
+    }
+    let result = lock(&shared.store).handle(op, &json);
+    if result.is_err() {
+        lock(&shared.replays).forget(&fingerprint);
+    }
+    result
 }
 
 /// `RequestLimitExceeded` past the action's documented limit, as the

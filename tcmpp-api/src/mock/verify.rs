@@ -2,6 +2,8 @@
 //! its key, the timestamp window, the token, the version, the action, the
 //! region, then the parameters against the spec.
 
+use std::collections::BTreeMap;
+
 use hyper::HeaderMap;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -413,9 +415,20 @@ pub(crate) fn authenticate_v1<'s>(
             )
         })?;
     fresh_timestamp(shared, param(pairs, "Timestamp"), now)?;
-    param(pairs, "Nonce")
+    let nonce = param(pairs, "Nonce")
         .filter(|n| !n.is_empty())
         .ok_or_else(|| missing("Nonce"))?;
+    // A random positive integer, documented; the official SDKs send at
+    // most 64 bits of it (0 is let through: a random draw may give it).
+    if !nonce.bytes().all(|b| b.is_ascii_digit()) || nonce.parse::<u64>().is_err() {
+        return Err(ApiError::new(
+            "InvalidParameterValue",
+            format!(
+                "The parameter `Nonce` must be a positive integer of at most 64 bits, not `{}`.",
+                excerpt(nonce)
+            ),
+        ));
+    }
     let sha256 = match param(pairs, "SignatureMethod") {
         None | Some("HmacSHA1") => false,
         Some("HmacSHA256") => true,
@@ -549,29 +562,50 @@ pub(crate) fn content_type_v1(method: &str, headers: &HeaderMap) -> Result<(), A
     }
 }
 
-/// The most list items one `GET` may name (`List.N` with a larger `N` is
-/// refused rather than allocated).
-const MAX_LIST_INDEX: usize = 10_000;
-
 /// Decodes a `GET` query string (`MNPId=...&List.0.Name=...`) into the
 /// JSON request the `POST` form gives: members are found by name in the
 /// action's parameters, lists by index, and scalars, which arrive as
 /// strings, are read as their parameter's type.
-pub(crate) fn decode_query(params: &[Param], query: &str) -> Result<Value, ApiError> {
+pub(crate) fn decode_query(params: &'static [Param], query: &str) -> Result<Value, ApiError> {
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
         .into_owned()
         .collect();
     decode_pairs(params, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
+/// A request being decoded from flattened pairs. A list keeps only the
+/// items named, by index: `List.10000` costs one entry, not its 10,000
+/// predecessors, so decoding costs memory and time in proportion to the
+/// pairs sent, whatever indices they name. Gaps are refused at the end.
+enum Node {
+    Unset,
+    Scalar(Value),
+    List(BTreeMap<usize, Node>),
+    /// Members in arrival order; an object has few.
+    Object(Vec<(&'static str, Node)>),
+}
+
+/// The most `.`-separated parts a parameter's name may have: decoding
+/// recurses once per part, and a recursive object type would allow any.
+const MAX_DEPTH: usize = 32;
+
 /// [`decode_query`] for pairs already decoded.
 pub(crate) fn decode_pairs<'a>(
-    params: &[Param],
+    params: &'static [Param],
     pairs: impl Iterator<Item = (&'a str, &'a str)>,
 ) -> Result<Value, ApiError> {
-    let mut root = Map::new();
+    let mut root: Vec<(&'static str, Node)> = Vec::new();
     for (key, raw) in pairs {
-        let path: Vec<&str> = key.split('.').collect();
+        let path: Vec<&str> = key.split('.').take(MAX_DEPTH + 1).collect();
+        if path.len() > MAX_DEPTH {
+            return Err(ApiError::new(
+                "InvalidParameter",
+                format!(
+                    "The parameter `{}` is nested more than {MAX_DEPTH} levels deep.",
+                    excerpt(key)
+                ),
+            ));
+        }
         let first = path.first().copied().unwrap_or_default();
         let param = params.iter().find(|p| p.name == first).ok_or_else(|| {
             ApiError::new(
@@ -579,96 +613,141 @@ pub(crate) fn decode_pairs<'a>(
                 format!("The parameter `{}` is not recognized.", excerpt(key)),
             )
         })?;
-        let slot = root.entry(first.to_owned()).or_insert(Value::Null);
-        place(&param.ty, slot, &path[1..], raw, first)?;
+        place(&param.ty, member(&mut root, param.name), &path, 1, raw)?;
     }
-    Ok(Value::Object(root))
+    object_value(root, "")
 }
 
+/// The node of member `name`, added if new.
+fn member<'n>(members: &'n mut Vec<(&'static str, Node)>, name: &'static str) -> &'n mut Node {
+    let at = match members.iter().position(|(n, _)| *n == name) {
+        Some(at) => at,
+        None => {
+            members.push((name, Node::Unset));
+            members.len() - 1
+        }
+    };
+    &mut members[at].1
+}
+
+/// Places `raw` at `path[at..]` below `node`, of type `ty`; `path[..at]`
+/// names `node` (joined only for an error message).
 fn place(
     ty: &ParamType,
-    slot: &mut Value,
-    rest: &[&str],
+    node: &mut Node,
+    path: &[&str],
+    at: usize,
     raw: &str,
-    name: &str,
 ) -> Result<(), ApiError> {
+    let name = || path[..at].join(".");
     let invalid = |what: String| ApiError::new("InvalidParameter", what);
+    let twice = || {
+        invalid(format!(
+            "The parameter `{}` is given twice.",
+            excerpt(&name())
+        ))
+    };
+    let unknown = |upto: usize| {
+        ApiError::new(
+            "UnknownParameter",
+            format!(
+                "The parameter `{}` is not recognized.",
+                excerpt(&path[..upto].join("."))
+            ),
+        )
+    };
     match ty {
         ParamType::List(inner) => {
-            let index = rest
-                .first()
+            let index = path
+                .get(at)
                 .and_then(|i| i.parse::<usize>().ok())
-                .filter(|&i| i <= MAX_LIST_INDEX)
                 .ok_or_else(|| {
+                    let name = excerpt(&name());
                     invalid(format!(
                         "The parameter `{name}` is a list: name its items `{name}.0`, `{name}.1`, …"
                     ))
                 })?;
-            if slot.is_null() {
-                *slot = Value::Array(Vec::new());
+            if matches!(node, Node::Unset) {
+                *node = Node::List(BTreeMap::new());
             }
-            let items = slot
-                .as_array_mut()
-                .ok_or_else(|| invalid(format!("The parameter `{name}` is given twice.")))?;
-            if items.len() <= index {
-                items.resize(index + 1, Value::Null);
-            }
-            place(
-                inner,
-                &mut items[index],
-                &rest[1..],
-                raw,
-                &format!("{name}.{index}"),
-            )
+            let Node::List(items) = node else {
+                return Err(twice());
+            };
+            let item = items.entry(index).or_insert(Node::Unset);
+            place(inner, item, path, at + 1, raw)
         }
         ParamType::Object(schema) => {
-            let member = rest.first().copied().ok_or_else(|| {
-                invalid(format!(
+            let Some(&wanted) = path.get(at) else {
+                let name = excerpt(&name());
+                return Err(invalid(format!(
                     "The parameter `{name}` is an object: name its members `{name}.Member`."
-                ))
-            })?;
-            let full = format!("{name}.{member}");
+                )));
+            };
             let param = schema
                 .members
                 .iter()
-                .find(|p| p.name == member)
-                .ok_or_else(|| {
-                    ApiError::new(
-                        "UnknownParameter",
-                        format!("The parameter `{}` is not recognized.", excerpt(&full)),
-                    )
-                })?;
-            if slot.is_null() {
-                *slot = Value::Object(Map::new());
+                .find(|p| p.name == wanted)
+                .ok_or_else(|| unknown(at + 1))?;
+            if matches!(node, Node::Unset) {
+                *node = Node::Object(Vec::new());
             }
-            let members = slot
-                .as_object_mut()
-                .ok_or_else(|| invalid(format!("The parameter `{name}` is given twice.")))?;
-            let inner = members.entry(member.to_owned()).or_insert(Value::Null);
-            place(&param.ty, inner, &rest[1..], raw, &full)
+            let Node::Object(members) = node else {
+                return Err(twice());
+            };
+            place(&param.ty, member(members, param.name), path, at + 1, raw)
         }
         scalar => {
-            if let Some(extra) = rest.first() {
-                return Err(ApiError::new(
-                    "UnknownParameter",
-                    format!(
-                        "The parameter `{}` is not recognized.",
-                        excerpt(&format!("{name}.{extra}"))
-                    ),
-                ));
+            if path.len() > at {
+                return Err(unknown(at + 1));
             }
-            if !slot.is_null() {
-                return Err(invalid(format!("The parameter `{name}` is given twice.")));
+            if !matches!(node, Node::Unset) {
+                return Err(twice());
             }
-            *slot = coerce(scalar, raw).ok_or_else(|| {
+            *node = Node::Scalar(coerce(scalar, raw).ok_or_else(|| {
                 invalid(format!(
-                    "The parameter `{name}` must be {}.",
+                    "The parameter `{}` must be {}.",
+                    excerpt(&name()),
                     type_name(scalar)
                 ))
-            })?;
+            })?);
             Ok(())
         }
     }
+}
+
+/// The JSON of a decoded node named `name`: lists must number their items
+/// from 0 without gaps.
+fn value(node: Node, name: &str) -> Result<Value, ApiError> {
+    match node {
+        Node::Unset => Ok(Value::Null),
+        Node::Scalar(v) => Ok(v),
+        Node::Object(members) => object_value(members, &format!("{name}.")),
+        Node::List(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (expected, (index, item)) in items.into_iter().enumerate() {
+                if index != expected {
+                    return Err(ApiError::new(
+                        "InvalidParameter",
+                        format!(
+                            "The parameter `{}` names item {index} but not item {expected}: \
+                             list items are numbered from 0 without gaps.",
+                            excerpt(name)
+                        ),
+                    ));
+                }
+                out.push(value(item, &format!("{name}.{index}"))?);
+            }
+            Ok(Value::Array(out))
+        }
+    }
+}
+
+fn object_value(members: Vec<(&'static str, Node)>, prefix: &str) -> Result<Value, ApiError> {
+    let mut map = Map::new();
+    for (name, node) in members {
+        map.insert(name.to_owned(), value(node, &format!("{prefix}{name}"))?);
+    }
+    Ok(Value::Object(map))
 }
 
 /// A query string value read as a scalar parameter's type.
@@ -771,5 +850,91 @@ fn check_value(ty: &ParamType, v: &Value, name: &str) -> Result<(), ApiError> {
             "InvalidParameter",
             format!("The parameter `{name}` must be {what}."),
         ))
+    }
+}
+
+/// A TC3 `POST` body as JSON, refusing a member named twice in one object
+/// (`serde_json` would keep the last silently: the request would mean
+/// one thing to a reader and another to the mock).
+pub(crate) fn json_body(body: &[u8]) -> Result<Value, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde::Deserialize::deserialize(&mut de)
+        .and_then(|Strict(v)| de.end().map(|()| v))
+        .map_err(|e| {
+            ApiError::new(
+                "InvalidParameter",
+                format!("The request body is not valid JSON: {e}"),
+            )
+        })?;
+    Ok(value)
+}
+
+/// A JSON value whose objects name each member once.
+struct Strict(Value);
+
+impl<'de> serde::Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Strict(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let Strict(v) = map.next_value()?;
+            if members.contains_key(&key) {
+                return Err(serde::de::Error::custom(format_args!(
+                    "the member `{}` is given twice",
+                    excerpt(&key)
+                )));
+            }
+            members.insert(key, v);
+        }
+        Ok(Value::Object(members))
     }
 }

@@ -578,6 +578,16 @@ struct V1 {
 }
 
 impl V1 {
+    /// A v1 `GET` of the seeded Describe.
+    fn describe(mock: &MockServer) -> Self {
+        V1::new(
+            mock,
+            "GET",
+            DESCRIBE,
+            &[("MNPId", MNP), ("PlatformId", PLATFORM)],
+        )
+    }
+
     fn new(mock: &MockServer, method: &'static str, action: &str, params: &[(&str, &str)]) -> Self {
         let mut all: Vec<(String, String)> = params
             .iter()
@@ -709,14 +719,7 @@ async fn v1_over_get_and_form_post_share_state() {
 #[tokio::test]
 async fn v1_refusals() {
     let mock = MockServer::start().await.unwrap();
-    let describe = || {
-        V1::new(
-            &mock,
-            "GET",
-            DESCRIBE,
-            &[("MNPId", MNP), ("PlatformId", PLATFORM)],
-        )
-    };
+    let describe = || V1::describe(&mock);
     for method in ["GET", "POST"] {
         for sig in [None, Some("HmacSHA256")] {
             let mut wrong = describe();
@@ -847,14 +850,7 @@ async fn v1_requests_the_python_sdk_signed_are_accepted() {
 #[tokio::test]
 async fn v1_nonces_repeated_parameters_and_replayed_writes() {
     let mock = MockServer::start().await.unwrap();
-    let describe = || {
-        V1::new(
-            &mock,
-            "GET",
-            DESCRIBE,
-            &[("MNPId", MNP), ("PlatformId", PLATFORM)],
-        )
-    };
+    let describe = || V1::describe(&mock);
     // The Nonce is a positive integer of at most 64 bits.
     let digits = "9".repeat(100_000);
     for bad in [

@@ -36,6 +36,7 @@ pub mod published {
     include!(concat!(env!("OUT_DIR"), "/published.rs"));
 }
 pub mod server;
+pub mod wire;
 
 /// The workspace root, for reading `spec/` and fixtures.
 pub fn workspace_root() -> std::path::PathBuf {

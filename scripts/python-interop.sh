@@ -8,6 +8,7 @@
 # (its CA given to the SDK), and stops the mock on exit. Needs
 # python3 with venv and pip, and the registry for the first run.
 # The checks cover the two seeded actions, authentication and parameter errors,
+# what the mock's HTTP layer refuses (a 70 KB URI; over HTTPS, plain HTTP sent to it),
 # the other ways the SDK sends (GET with TC3, v1 HmacSHA1/HmacSHA256 over GET and POST,
 # TC3 with unsignedPayload over both),
 # and imported actions called with the request and answer examples of

@@ -331,6 +331,21 @@ def main():
         req.MNPVersionIntro = "bad version"
         return expect_error(lambda: good.CreateMNPVersion(req), "InvalidParameterValue.InvalidMNPVersion")
 
+    def uri_too_long():
+        # GET puts the parameters in the query string: a 70 KB URI, past what
+        # the mock's HTTP layer reads, still answered with the envelope.
+        c = client(endpoint, args.secret_id, args.secret_key, "GET")
+        req = describe_request()
+        req.MNPId = "a" * 70000
+        return expect_error(lambda: c.DescribeMNPAllStageVersions(req), "RequestSizeLimitExceeded")
+
+    def plain_http_to_https():
+        http = HttpProfile(endpoint=endpoint, reqTimeout=10, protocol="http")
+        c = tcmpp_client.TcmppClient(
+            credential.Credential(args.secret_id, args.secret_key), REGION, ClientProfile(httpProfile=http)
+        )
+        return expect_error(lambda: c.DescribeMNPAllStageVersions(describe_request()), "UnsupportedProtocol")
+
     def other_form(method, sign_method, version):
         def run():
             c = client(endpoint, args.secret_id, args.secret_key, method, sign_method)
@@ -406,6 +421,9 @@ def main():
     check("Describe without PlatformId -> MissingParameter", missing_parameter)
     check("PlatformId as a number -> InvalidParameter", wrong_type)
     check("CreateMNPVersion 1.0 -> InvalidParameterValue.InvalidMNPVersion", invalid_version)
+    check("GET with a 70 KB URI -> RequestSizeLimitExceeded", uri_too_long)
+    if TRANSPORT["protocol"] == "https":
+        check("plain HTTP to the HTTPS mock -> UnsupportedProtocol", plain_http_to_https)
     for method, sign_method, version in OTHER_FORMS:
         check("%s with %s: Create, then Describe lists it" % (method, sign_method), other_form(method, sign_method, version))
     for action in IMPORTED_ACTIONS:

@@ -37,6 +37,7 @@ pub mod published {
 }
 pub mod server;
 pub mod v1;
+pub mod wire;
 
 /// The workspace root, for reading `spec/` and fixtures.
 pub fn workspace_root() -> std::path::PathBuf {

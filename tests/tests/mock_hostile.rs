@@ -15,7 +15,7 @@ use std::alloc::System;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
@@ -23,6 +23,7 @@ use tcmpp_api::mock::{Fault, MockServer};
 use tcmpp_api::{RateLimit, RetryConfig, signing};
 use tcmpp_tests::calls::{self, MNP, PLATFORM};
 use tcmpp_tests::v1;
+use tcmpp_tests::wire::{code, exchange, message, now, read_answer, tc3_post};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -75,60 +76,6 @@ impl PeakMeter {
 /// One test at a time: the allocator's counts are the process's.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
-/// A TC3 `POST` as bytes on the wire: `authorization` as given (or a valid
-/// signature over `content-type;host` if `None`), `extra` headers, `body`.
-fn tc3_post(
-    addr: SocketAddr,
-    action: &str,
-    authorization: Option<String>,
-    extra: &[(&str, &str)],
-    body: &[u8],
-) -> Vec<u8> {
-    let creds = tcmpp_api::mock::demo_credentials();
-    let timestamp = now();
-    let host = addr.to_string();
-    let date = signing::utc_date(timestamp);
-    let authorization = authorization.unwrap_or_else(|| {
-        let canonical = signing::canonical_request_with(
-            "POST",
-            "",
-            &[("content-type", "application/json"), ("host", &host)],
-            body,
-        );
-        let signature = signing::signature_of_canonical(
-            creds.secret_key(),
-            timestamp,
-            &date,
-            "tcmpp",
-            &canonical,
-        );
-        format!(
-            "TC3-HMAC-SHA256 Credential={}/{date}/tcmpp/tc3_request, SignedHeaders=content-type;host, Signature={signature}",
-            creds.secret_id()
-        )
-    });
-    let mut head = format!(
-        "POST / HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\n\
-         authorization: {authorization}\r\nx-tc-action: {action}\r\nx-tc-version: 2024-08-01\r\n\
-         x-tc-timestamp: {timestamp}\r\nx-tc-region: ap-singapore\r\ncontent-length: {}\r\n",
-        body.len()
-    );
-    for (name, value) in extra {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("\r\n");
-    let mut bytes = head.into_bytes();
-    bytes.extend_from_slice(body);
-    bytes
-}
-
 /// An `Authorization` header with the demo key, a fresh date and a made-up
 /// signature: what anyone can send, knowing only the public demo SecretId.
 fn forged_authorization(signed_headers: &str) -> String {
@@ -138,57 +85,6 @@ fn forged_authorization(signed_headers: &str) -> String {
         signing::utc_date(now()),
         "0".repeat(64)
     )
-}
-
-/// Reads one answer: its status and JSON body.
-async fn read_answer(stream: &mut TcpStream) -> std::io::Result<(u16, Value)> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let end = loop {
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            return Err(std::io::ErrorKind::UnexpectedEof.into());
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    };
-    let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
-    let status: u16 = head[9..12].parse().unwrap();
-    let length: usize = head
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .map(|v| v.trim().parse().unwrap())
-        .unwrap();
-    while buf.len() < end + length {
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            return Err(std::io::ErrorKind::UnexpectedEof.into());
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
-    Ok((
-        status,
-        serde_json::from_slice(&buf[end..end + length]).unwrap(),
-    ))
-}
-
-fn code(answer: &Value) -> &str {
-    answer["Response"]["Error"]["Code"].as_str().unwrap_or("")
-}
-
-fn message(answer: &Value) -> &str {
-    answer["Response"]["Error"]["Message"]
-        .as_str()
-        .unwrap_or("")
-}
-
-/// Sends `request` on a new connection and reads the answer.
-async fn exchange(addr: SocketAddr, request: &[u8]) -> std::io::Result<(u16, Value)> {
-    let mut stream = TcpStream::connect(addr).await?;
-    stream.write_all(request).await?;
-    read_answer(&mut stream).await
 }
 
 fn client(mock: &MockServer) -> tcmpp_api::Client {

@@ -1,7 +1,8 @@
 //! Trusting a private certificate authority: the mock serving HTTPS on
 //! 127.0.0.1 with a root it generated (`MockServerBuilder::https`). Refused without that root (in
 //! words a user understands), accepted with it, with or without the
-//! platform's trust store. Runs with the `rustls` feature by default; with
+//! platform's trust store; plain HTTP sent to it is answered in the
+//! service's envelope. Runs with the `rustls` feature by default; with
 //! `--features tcmpp-api/native-tls` the same tests run over OpenSSL.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
@@ -207,13 +208,16 @@ async fn plain_http_to_the_https_mock_and_a_stalled_handshake_end_promptly() {
         .await
         .unwrap();
 
-    // Plain HTTP where TLS is expected: refused, not answered, not hung.
+    // Plain HTTP where TLS is expected: answered in plain text with the
+    // service's envelope, which says what to use, not hung.
     let c = client_builder(format!("http://{}", mock.addr()))
         .retry(RetryConfig::disabled())
         .build()
         .unwrap();
     let e = describe(&c).await.unwrap_err();
-    assert!(matches!(e.kind(), ErrorKind::Transport(_)), "{e:?}");
+    assert_eq!(e.code(), Some("UnsupportedProtocol"), "{e:?}");
+    let https = format!("https://{}", mock.addr());
+    assert!(e.message().is_some_and(|m| m.contains(&https)), "{e:?}");
 
     // A client that connects and never says hello is closed after the
     // head's deadline, like a slow head over HTTP.

@@ -87,8 +87,18 @@
 //! a closing connection reads and discards what the client still sends
 //! (up to 2 s or 32 MiB) so that the client gets the answer rather than a
 //! reset. Error messages quote at most 64 characters of a value.
+//!
+//! Whatever the HTTP layer refuses is answered as the service answers
+//! every error, HTTP 200 and the envelope, then the connection closes
+//! (`http_errors.rs`): a URI over 65,534 bytes, or headers more than 100
+//! or over about 400 KB together, is `RequestSizeLimitExceeded`; a request
+//! line or header that is not HTTP/1.1 (a TLS handshake sent to the HTTP
+//! server too) is `UnsupportedProtocol`, as is plain HTTP sent to the HTTPS
+//! server, answered in plain text. These are not in the call log. A
+//! `HEAD` request is answered without a body or `Content-Length`.
 
 mod headers;
+mod http_errors;
 mod limits;
 mod replay;
 mod serve;
@@ -479,7 +489,8 @@ impl MockServerBuilder {
     /// certificate authority generated when the server starts
     /// ([`LoopbackCa`]); [`MockServer::ca_certificate_pem`] is the root a
     /// client must trust. HTTP/1.1 only; a TLS handshake must finish
-    /// within [`header_read_timeout`](Self::header_read_timeout).
+    /// within [`header_read_timeout`](Self::header_read_timeout). Plain
+    /// HTTP sent to it is answered `UnsupportedProtocol` in plain text.
     /// Default: `false`.
     #[cfg(feature = "mock-tls")]
     pub fn https(mut self, https: bool) -> Self {

@@ -24,7 +24,7 @@ use tokio::sync::OwnedSemaphorePermit;
 
 use super::verify::{self, ApiError, excerpt};
 use super::{CallRecord, Fault, Shared, lock};
-use super::{headers, replay};
+use super::{headers, http_errors, replay};
 use crate::operation::OperationInfo;
 
 /// The service's documented limit on request bodies.
@@ -72,10 +72,13 @@ pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
             if let Some(acceptor) = shared.tls.clone() {
                 // A handshake is part of the head: same deadline. A client
                 // that refuses the certificate ends it: not an error here.
+                let deadline = tokio::time::Instant::now() + shared.header_read_timeout;
+                if http_errors::is_plaintext_http(&io.inner, deadline).await {
+                    http_errors::refuse_plaintext(io, &shared, deadline).await;
+                    return;
+                }
                 let handshake = acceptor.accept(io);
-                if let Ok(Ok(tls)) =
-                    tokio::time::timeout(shared.header_read_timeout, handshake).await
-                {
+                if let Ok(Ok(tls)) = tokio::time::timeout_at(deadline, handshake).await {
                     connection(tls, activity, shared).await;
                 }
                 return;
@@ -92,15 +95,17 @@ where
 {
     let (header_read, idle) = (shared.header_read_timeout, shared.idle_timeout);
     let seen = activity.clone();
+    let io = http_errors::Envelope::new(io, shared.clone());
     // Each request runs in its own task: a client that gives up
     // (timeout) must not cancel work the "service" has started.
-    let service = service_fn(move |req| {
+    let service = service_fn(move |req: Request<Incoming>| {
         let busy = Busy::new(seen.clone());
+        let head = req.method() == Method::HEAD;
         let task = tokio::spawn(handle(req, shared.clone()));
         async move {
             let answer = task.await.unwrap_or(Err(Dropped));
             drop(busy);
-            answer
+            answer.map(|a| if head { http_errors::for_head(a) } else { a })
         }
     });
     let conn = http1::Builder::new()

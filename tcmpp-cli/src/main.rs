@@ -143,7 +143,8 @@ program says where before sending.")]
         /// The action, e.g. DescribeMNPAllStageVersions (`tcmpp actions` lists them).
         #[arg(value_name = "ACTION")]
         action: String,
-        /// The body: a JSON object, @FILE to read it from a file, or - for stdin.
+        /// The body: a JSON object, @FILE to read it from a regular file, or
+        /// - (or @-) for stdin.
         #[arg(long, value_name = "BODY")]
         json: String,
     },

@@ -471,6 +471,39 @@ async fn a_loopback_endpoint_without_credentials_signs_with_the_demo_key() {
     assert_eq!(server.connections(), 1);
 }
 
+/// `--json @FILE` of something that is not a regular file (a FIFO with no
+/// writer, whose opening would wait forever; a device; a directory) is
+/// refused at once, exit 2, saying what it is (`@-` is standard input:
+/// `call_reads_its_body_from_a_file_or_stdin`).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_body_file_that_is_not_a_regular_file_is_refused_at_once() {
+    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let fifo = scratch.join(format!("cli-{}-body.fifo", std::process::id()));
+    let _ = std::fs::remove_file(&fifo);
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let cases = [
+        (fifo.as_path(), "a FIFO (named pipe), not a regular file"),
+        (Path::new("/dev/zero"), "a device, not a regular file"),
+        (scratch, "a directory, not a regular file"),
+    ];
+    for (path, what) in cases {
+        let server = server().await;
+        let shown = path.display().to_string();
+        let from = format!("@{shown}");
+        let started = Instant::now();
+        let run = run_cli(
+            &server,
+            &["call", "DescribeMNPAllStageVersions", "--json", &from],
+        )
+        .await;
+        assert!(started.elapsed() < Duration::from_secs(10), "{shown}: slow");
+        let says = format!("cannot read the --json body from {shown:?}: it is {what}");
+        assert_refused(&run, &server, &[&says]);
+    }
+    std::fs::remove_file(&fifo).unwrap();
+}
+
 /// A file in this test's scratch directory, unique to `name`.
 fn scratch_file(name: &str, contents: &[u8]) -> PathBuf {
     let path =
@@ -493,14 +526,16 @@ async fn call_reads_its_body_from_a_file_or_stdin() {
     assert_one_describe_call(&run, &server);
     std::fs::remove_file(&path).unwrap();
 
-    let server = describe_server().await;
-    let run = run_cli_stdin(
-        &server,
-        &["call", "DescribeMNPAllStageVersions", "--json", "-"],
-        Some(DESCRIBE_BODY.as_bytes().to_vec()),
-    )
-    .await;
-    assert_one_describe_call(&run, &server);
+    for stdin in ["-", "@-"] {
+        let server = describe_server().await;
+        let run = run_cli_stdin(
+            &server,
+            &["call", "DescribeMNPAllStageVersions", "--json", stdin],
+            Some(DESCRIBE_BODY.as_bytes().to_vec()),
+        )
+        .await;
+        assert_one_describe_call(&run, &server);
+    }
 }
 
 /// The service's error envelope with `code`, `message` and `request_id`.

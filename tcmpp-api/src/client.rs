@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -946,7 +947,7 @@ impl ClientBuilder {
         config::check_region(&region)?;
         let default_endpoint = format!("https://{}", crate::SERVICE.endpoint);
         let endpoint =
-            config::parse_endpoint(self.endpoint.as_deref().unwrap_or(&default_endpoint))?;
+            config::parse_endpoint(self.endpoint.as_ref().map_or(&default_endpoint, |e| &e.0))?;
         if self.timeout.is_zero() {
             return Err(ConfigError::InvalidTimeout { which: "timeout" });
         }
@@ -976,9 +977,11 @@ impl ClientBuilder {
 
         let mut fixed_headers = HeaderMap::new();
         let value = |s: &str| {
-            HeaderValue::from_str(s).map_err(|_| ConfigError::InvalidEndpoint {
-                endpoint: endpoint.to_string(),
-                reason: "the host cannot be sent in a header".to_owned(),
+            HeaderValue::from_str(s).map_err(|_| {
+                ConfigError::invalid_endpoint(
+                    endpoint.as_str(),
+                    "the host cannot be sent in a header",
+                )
             })
         };
         fixed_headers.insert(HOST, value(&host)?);
@@ -1027,6 +1030,15 @@ impl ClientBuilder {
                     .user_agent(client_id.as_str());
                 if !self.env_proxy || config::is_loopback(&endpoint) {
                     http = http.no_proxy();
+                }
+                if let Some(name) = config::localhost_name(&endpoint) {
+                    // This machine, never a DNS question (`localhost.` is not
+                    // in /etc/hosts); port 0: the URL's.
+                    let here = [
+                        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+                        SocketAddr::from((Ipv6Addr::LOCALHOST, 0)),
+                    ];
+                    http = http.resolve_to_addrs(name, &here);
                 }
                 let http = trust(http, &self.root_certificates.0, self.platform_trust_store)?;
                 (

@@ -1,5 +1,6 @@
 //! Client configuration: checked once, when the client is built.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -172,7 +173,8 @@ pub enum ConfigError {
     },
     /// The endpoint is not an `http` or `https` URL of a host.
     InvalidEndpoint {
-        /// The value given.
+        /// The value given, anything that may be a user name or password
+        /// (before an `@`) replaced by `***`: errors end up in logs.
         endpoint: String,
         /// What is wrong with it.
         reason: String,
@@ -260,6 +262,16 @@ impl fmt::Display for ConfigError {
     }
 }
 
+impl ConfigError {
+    /// The only way an `InvalidEndpoint` is made, so none quotes a password.
+    pub(crate) fn invalid_endpoint(endpoint: &str, reason: impl Into<String>) -> Self {
+        ConfigError::InvalidEndpoint {
+            endpoint: hide_userinfo(endpoint).into_owned(),
+            reason: reason.into(),
+        }
+    }
+}
+
 impl std::error::Error for ConfigError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -275,7 +287,7 @@ impl std::error::Error for ConfigError {
 #[must_use]
 pub struct ClientBuilder {
     pub(crate) region: Option<String>,
-    pub(crate) endpoint: Option<String>,
+    pub(crate) endpoint: Option<EndpointText>,
     pub(crate) language: Language,
     /// `None`: the default (or the HTTP client's own, with `http_client`).
     pub(crate) connect_timeout: Option<Duration>,
@@ -294,6 +306,17 @@ pub struct ClientBuilder {
     pub(crate) root_certificates: RootCertificates,
     pub(crate) platform_trust_store: bool,
     pub(crate) http_client: Option<reqwest::Client>,
+}
+
+/// An endpoint as given to the builder, shown in `Debug` without what may
+/// be a user name or password.
+#[derive(Clone)]
+pub(crate) struct EndpointText(pub(crate) String);
+
+impl fmt::Debug for EndpointText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&hide_userinfo(&self.0), f)
+    }
 }
 
 /// PEM bundles, shown in `Debug` by count only.
@@ -342,7 +365,7 @@ impl ClientBuilder {
     /// The endpoint: any `http` or `https` URL with an optional port, for
     /// private deployments and tests. Default: `https://tcmpp.tencentcloudapi.com`.
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
-        self.endpoint = Some(url.into());
+        self.endpoint = Some(EndpointText(url.into()));
         self
     }
 
@@ -519,7 +542,9 @@ impl ClientBuilder {
     /// [`connect_timeout`](Self::connect_timeout), the
     /// [`pool_idle_timeout`](Self::pool_idle_timeout) (keep it under the
     /// service's 60 s keep-alive) and [`no_proxy`](Self::no_proxy) (your
-    /// client's proxy settings apply, loopback endpoints included). Your
+    /// client's proxy settings and resolver apply, loopback endpoints
+    /// included: the builder's own client resolves `localhost` to
+    /// 127.0.0.1 and `::1` without asking DNS). Your
     /// client's `User-Agent` is sent; `X-TC-RequestClient` still names this
     /// crate.
     ///
@@ -616,8 +641,9 @@ impl Overrides {
     }
 }
 
-/// Checks a region name.
-pub(crate) fn check_region(region: &str) -> Result<(), ConfigError> {
+/// Checks a region name as [`ClientBuilder::build`] does: lowercase ASCII
+/// letters, digits and `-` (so it can never break a header).
+pub fn check_region(region: &str) -> Result<(), ConfigError> {
     let ok = !region.is_empty()
         && region
             .chars()
@@ -631,12 +657,69 @@ pub(crate) fn check_region(region: &str) -> Result<(), ConfigError> {
     }
 }
 
+/// An endpoint URL checked as [`ClientBuilder::build`] checks one: `http`
+/// or `https`, a host and an optional port, nothing else (no user name or
+/// password, path, query or fragment). For programs that check their
+/// input before building a client, with the client's own rules.
+///
+/// ```
+/// use tcmpp_api::config::Endpoint;
+///
+/// assert!(Endpoint::parse("http://localhost.:8080").unwrap().is_loopback());
+/// assert!(!Endpoint::parse("https://tcmpp.tencentcloudapi.com").unwrap().is_loopback());
+/// let refused = Endpoint::parse("http://user:hunter2@example.com").unwrap_err();
+/// assert!(!refused.to_string().contains("hunter2"));
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Endpoint(Url);
+
+impl Endpoint {
+    /// Parses and checks `text`; the error says what is wrong and never
+    /// repeats a user name or password.
+    pub fn parse(text: &str) -> Result<Endpoint, ConfigError> {
+        parse_endpoint(text).map(Endpoint)
+    }
+
+    /// Whether it names this machine by address: `localhost` in any case
+    /// (with or without the trailing dot), 127.0.0.0/8, `::1`, and those
+    /// IPv4 addresses mapped into IPv6 (`[::ffff:127.0.0.1]`).
+    pub fn is_loopback(&self) -> bool {
+        is_loopback(&self.0)
+    }
+
+    /// The URL, normalized (`http://127.0.0.1:8080/`).
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Endpoint").field(&self.as_str()).finish()
+    }
+}
+
+/// `text` with what may be a URL's user name and password (everything
+/// before the last `@`, after any `scheme://`) replaced by `***`. Textual,
+/// so it also covers what does not parse as a URL; an `@` elsewhere only
+/// hides more of a value that is refused anyway.
+pub(crate) fn hide_userinfo(text: &str) -> Cow<'_, str> {
+    let Some(at) = text.rfind('@') else {
+        return Cow::Borrowed(text);
+    };
+    let start = text[..at].find("://").map_or(0, |i| i + 3);
+    Cow::Owned(format!("{}***{}", &text[..start], &text[at..]))
+}
+
 /// Parses and checks an endpoint URL.
 pub(crate) fn parse_endpoint(endpoint: &str) -> Result<Url, ConfigError> {
-    let invalid = |reason: &str| ConfigError::InvalidEndpoint {
-        endpoint: endpoint.to_owned(),
-        reason: reason.to_owned(),
-    };
+    let invalid = |reason: &str| ConfigError::invalid_endpoint(endpoint, reason);
     let url = Url::parse(endpoint).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));
@@ -665,14 +748,25 @@ pub(crate) fn host_header(url: &Url) -> String {
     }
 }
 
-/// Whether an endpoint is on this machine (no proxy can reach it).
+/// Whether an endpoint is on this machine (no proxy can reach it), by
+/// address: the one rule for the client and [`Endpoint::is_loopback`].
 pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Domain(_)) => localhost_name(url).is_some(),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
         None => false,
     }
+}
+
+/// The endpoint's host if it is `localhost` (in any case, with or without
+/// the trailing dot), which the client resolves to loopback itself.
+pub(crate) fn localhost_name(url: &Url) -> Option<&str> {
+    // The URL parser has lowercased it; a trailing dot is the same name.
+    url.host_str()
+        .filter(|d| d.strip_suffix('.').unwrap_or(d) == "localhost")
 }
 
 pub(crate) fn check_suffix(suffix: &str) -> Result<(), ConfigError> {
@@ -717,6 +811,63 @@ mod tests {
         ] {
             assert!(parse_endpoint(bad).is_err(), "{bad}");
         }
+    }
+
+    /// Loopback by address, however it is written; nothing else is.
+    #[test]
+    fn loopback_is_an_address_not_a_spelling() {
+        for local in [
+            "http://127.0.0.1:8080",
+            "http://127.255.255.254",
+            "http://127.1:8080",
+            "http://0x7f000001",
+            "http://[::1]:9000",
+            "http://[::ffff:127.0.0.1]:8080",
+            "http://[::ffff:7f00:2]",
+            "http://localhost:8080",
+            "http://LocalHost:8080",
+            "http://localhost.:8080",
+            "https://LOCALHOST.",
+        ] {
+            assert!(Endpoint::parse(local).unwrap().is_loopback(), "{local}");
+        }
+        for remote in [
+            "https://tcmpp.tencentcloudapi.com",
+            "http://128.0.0.1",
+            "http://10.0.0.1",
+            "http://0.0.0.0",
+            "http://[::]",
+            "http://[::2]",
+            "http://[::ffff:10.0.0.1]",
+            "http://[::127.0.0.1]",
+            "http://localhost.example.com",
+            "http://notlocalhost",
+            "http://localhost..",
+            "http://127.0.0.1.nip.io",
+        ] {
+            assert!(!Endpoint::parse(remote).unwrap().is_loopback(), "{remote}");
+        }
+    }
+
+    #[test]
+    fn userinfo_is_hidden_wherever_it_may_be() {
+        for (given, shown) in [
+            ("http://u:p@h", "http://***@h"),
+            ("http://u@h:1/", "http://***@h:1/"),
+            ("http://u:p@ss@h", "http://***@h"),
+            ("u:p@h", "***@h"),
+            ("http:/\\u:p@h", "***@h"),
+            ("http://h/a@b", "http://***@b"),
+            ("http://h", "http://h"),
+            ("", ""),
+        ] {
+            assert_eq!(hide_userinfo(given), shown, "{given}");
+        }
+        let e = Endpoint::parse("http://user:pw@h").unwrap_err();
+        assert!(
+            matches!(&e, ConfigError::InvalidEndpoint { endpoint, .. } if endpoint == "http://***@h"),
+            "{e:?}"
+        );
     }
 
     #[test]

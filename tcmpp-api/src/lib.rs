@@ -67,6 +67,7 @@ pub mod credentials;
 mod decode;
 pub mod error;
 mod error_metadata;
+pub mod file;
 mod rate_limit;
 #[rustfmt::skip] // formatted by the generator (prettyplease); `cargo xtask codegen --check` guards it
 mod generated;

@@ -2,12 +2,14 @@
 //! and checked against the action's request members before anything is sent.
 
 use std::io::Read;
+use std::path::Path;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use tcmpp_api::OPERATIONS;
+use tcmpp_api::file::{FileError, read_regular_file};
 use tcmpp_api::operation::OperationInfo;
 
 /// The largest `--json` body `call` reads (from an argument, file or stdin).
@@ -24,35 +26,38 @@ pub fn find_action(name: &str) -> Result<&'static OperationInfo, String> {
     ))
 }
 
-/// The body of `call`: `--json` as given, `@FILE`, or `-` for stdin, at most
-/// [`MAX_BODY`] bytes, parsed as one JSON object with no repeated key. The
-/// problem never quotes the body (it may hold a token).
+/// The body of `call`: `--json` as given, `@FILE` (a regular file: a FIFO
+/// or device is refused, never waited on), or `-` or `@-` for stdin, at
+/// most [`MAX_BODY`] bytes, parsed as one JSON object with no repeated key.
+/// The problem never quotes the body (it may hold a token).
 pub fn read_body(json: &str) -> Result<Map<String, Value>, String> {
-    let bounded = |from: &mut dyn Read, what: &str| {
-        let mut bytes = Vec::new();
-        from.take(MAX_BODY as u64 + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("cannot read the --json body from {what}: {e}"))?;
-        Ok::<_, String>(bytes)
+    let too_large = || {
+        format!(
+            "the --json body is over {} MiB; call takes at most that",
+            MAX_BODY >> 20
+        )
     };
-    let bytes = if json == "-" {
-        bounded(&mut std::io::stdin().lock(), "stdin")?
+    let bytes = if json == "-" || json == "@-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(MAX_BODY as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read the --json body from stdin: {e}"))?;
+        bytes
     } else if let Some(path) = json.strip_prefix('@') {
         if path.is_empty() {
             return Err("--json @FILE needs a file name after @".to_owned());
         }
-        let what = format!("{path:?}");
-        let mut file = std::fs::File::open(path)
-            .map_err(|e| format!("cannot read the --json body from {what}: {e}"))?;
-        bounded(&mut file, &what)?
+        read_regular_file(Path::new(path), MAX_BODY as u64).map_err(|e| match e {
+            FileError::TooLarge { .. } => too_large(),
+            e => format!("cannot read the --json body from {path:?}: {e}"),
+        })?
     } else {
         json.as_bytes().to_vec()
     };
     if bytes.len() > MAX_BODY {
-        return Err(format!(
-            "the --json body is over {} MiB; call takes at most that",
-            MAX_BODY >> 20
-        ));
+        return Err(too_large());
     }
     let text = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
     let Strict(value) = serde_json::from_slice(text)

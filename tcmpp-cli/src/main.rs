@@ -1,11 +1,12 @@
 //! `tcmpp`: call Tencent Cloud's TCMPP API from the command line, or serve a
 //! local mock of it for tests in any language.
 //!
-//! The whole command line is parsed and checked first (clap, then for
-//! `call` the action, the JSON body and its top-level members against
-//! `tcmpp_api::OPERATIONS`); only then does a command build a client, start
-//! a mock or send a request. A usage error exits with status 2, a failed
-//! call with 1.
+//! The whole command line is parsed and checked first (clap; then
+//! `--endpoint` and `--region` by the client's own rules, and for `call` the
+//! action, the JSON body and its top-level members against
+//! `tcmpp_api::OPERATIONS`); only then does a command print a notice, look
+//! for credentials, build a client, start a mock or send a request. A usage
+//! error exits with status 2, a failed call with 1.
 
 mod body;
 mod output;
@@ -17,6 +18,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use serde_json::{Map, Value};
 
+use tcmpp_api::config::{Endpoint, check_region};
 use tcmpp_api::create_mnp_version::CreateMnpVersionOutput;
 use tcmpp_api::credentials::{
     Credentials, CredentialsError, EnvironmentProvider, ProfileFileProvider, ProvideCredentials,
@@ -68,7 +70,8 @@ struct Cli {
 /// Where the API commands send their requests; before or after the command.
 #[derive(Debug, Default, Args)]
 struct Target {
-    /// The endpoint URL, e.g. `http://127.0.0.1:PORT` of a `tcmpp serve`.
+    /// The endpoint URL, e.g. `http://127.0.0.1:PORT` of a `tcmpp serve`:
+    /// http or https, a host and an optional port, nothing else.
     ///
     /// Default: Tencent Cloud's (`https://tcmpp.tencentcloudapi.com`), or the
     /// embedded mock when no credentials are found.
@@ -143,7 +146,8 @@ program says where before sending.")]
         /// The action, e.g. DescribeMNPAllStageVersions (`tcmpp actions` lists them).
         #[arg(value_name = "ACTION")]
         action: String,
-        /// The body: a JSON object, @FILE to read it from a file, or - for stdin.
+        /// The body: a JSON object, @FILE to read it from a regular file, or
+        /// - (or @-) for stdin.
         #[arg(long, value_name = "BODY")]
         json: String,
     },
@@ -262,11 +266,37 @@ impl Target {
             }
             after.or(before)
         }
-        Target {
+        let merged = Target {
             endpoint: one(problems, "endpoint", self.endpoint, after.endpoint),
             region: one(problems, "region", self.region, after.region),
             timeout: one(problems, "timeout", self.timeout, after.timeout),
+        };
+        merged.check(problems);
+        merged
+    }
+
+    /// The endpoint and region, by the client's own rules, so that a value
+    /// it would refuse is a usage error before any notice, credentials
+    /// lookup or connection. Messages never repeat a URL's password.
+    fn check(&self, problems: &mut Vec<String>) {
+        if let Some(Err(e)) = self.endpoint.as_deref().map(Endpoint::parse) {
+            problems.push(format!("--endpoint: {e}"));
         }
+        if let Err(e) = check_region(&self.region()) {
+            let from = match self.region {
+                Some(_) => "--region",
+                None => "TENCENTCLOUD_REGION",
+            };
+            problems.push(format!("{from}: {e}"));
+        }
+    }
+
+    /// `--region`, else TENCENTCLOUD_REGION, else ap-singapore.
+    fn region(&self) -> String {
+        self.region
+            .clone()
+            .or_else(|| std::env::var("TENCENTCLOUD_REGION").ok())
+            .unwrap_or_else(|| "ap-singapore".to_owned())
     }
 }
 
@@ -369,19 +399,6 @@ impl Cli {
 fn is_http_url(text: &str) -> bool {
     url::Url::parse(text)
         .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-}
-
-/// Whether `endpoint` names this machine (127.0.0.0/8, `::1`, `localhost`).
-fn is_loopback(endpoint: &str) -> bool {
-    match url::Url::parse(endpoint)
-        .ok()
-        .and_then(|u| u.host().map(|h| h.to_owned()))
-    {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
 }
 
 #[tokio::main]
@@ -540,12 +557,7 @@ struct Api {
 
 impl Api {
     async fn connect(target: &Target, out: &Out) -> Result<Api, Failure> {
-        let region = target
-            .region
-            .clone()
-            .or_else(|| std::env::var("TENCENTCLOUD_REGION").ok())
-            .unwrap_or_else(|| "ap-singapore".to_owned());
-        let mut builder = Client::builder().region(region);
+        let mut builder = Client::builder().region(target.region());
         if let Some(seconds) = target.timeout {
             builder = builder.timeout(std::time::Duration::from_secs(seconds));
         }
@@ -555,7 +567,9 @@ impl Api {
             // A loopback endpoint is a `tcmpp serve` or another test server:
             // without credentials of their own, sign with the mock's demo
             // key rather than ask the CVM metadata service for a role.
-            if is_loopback(endpoint) && local_credentials().await?.is_none() {
+            // (`Cli::check` refused an endpoint that does not parse.)
+            let loopback = Endpoint::parse(endpoint).is_ok_and(|e| e.is_loopback());
+            if loopback && local_credentials().await?.is_none() {
                 out.notice(&format!(
                     "no credentials found: signing with the mock's demo key \
                      ({DEMO_SECRET_ID}) for the loopback endpoint {endpoint}"

@@ -47,10 +47,42 @@ async fn run_cli(server: &TestServer, args: &[&str]) -> Run {
 
 /// [`run_cli`] with `stdin` on its standard input (else none).
 async fn run_cli_stdin(server: &TestServer, args: &[&str], stdin: Option<Vec<u8>>) -> Run {
-    let mut all = vec!["--endpoint".to_owned(), server.url()];
-    all.extend(["--region", "ap-singapore"].map(str::to_owned));
-    all.extend(args.iter().map(|a| (*a).to_owned()));
-    run_tcmpp(all, stdin).await
+    run_tcmpp(pointed(&server.url(), args), stdin).await
+}
+
+/// `--endpoint ENDPOINT --region ap-singapore ARGS`.
+fn pointed(endpoint: &str, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["--endpoint", endpoint, "--region", "ap-singapore"];
+    all.extend(args);
+    all.into_iter().map(str::to_owned).collect()
+}
+
+/// A HOME with no profile file in it.
+fn empty_home() -> String {
+    let home =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-home-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    home.to_str().unwrap().to_owned()
+}
+
+/// Settings under which the program finds no credentials: none in the
+/// environment, and `home` (an [`empty_home`]) has no profile file.
+fn no_credentials(home: &str) -> [(&'static str, &str); 3] {
+    [
+        ("TENCENTCLOUD_SECRET_ID", ""),
+        ("TENCENTCLOUD_SECRET_KEY", ""),
+        ("HOME", home),
+    ]
+}
+
+/// Every proxy variable set to `url`, a recording server on 127.0.0.1: a
+/// request sent through a proxy lands there, and nowhere else.
+fn proxies_to(url: &str) -> [(&'static str, &str); 3] {
+    [
+        ("HTTPS_PROXY", url),
+        ("HTTP_PROXY", url),
+        ("ALL_PROXY", url),
+    ]
 }
 
 /// Runs `tcmpp ARGS` as [`run_cli`] does, with no `--endpoint` or `--region`
@@ -435,40 +467,181 @@ async fn call_sends_its_body_once_and_prints_the_response() {
     assert_eq!(run.stderr, "");
 }
 
-/// A loopback endpoint with no credentials anywhere (no environment, an
-/// empty HOME): signed with the mock's demo key and said on stderr, instead
-/// of the default chain going on to ask the CVM metadata service for a
-/// role (which, off a CVM, fails the call after its timeouts).
+/// A loopback endpoint, however it is written (by address, not by
+/// spelling), is a test server on this machine. With credentials found it
+/// is sent them directly, never through a proxy as a remote endpoint is;
+/// with none anywhere (no environment, an empty HOME) the call is signed
+/// with the mock's demo key and says so, instead of the default chain going
+/// on to ask the CVM metadata service for a role. A name that only contains
+/// `localhost` is another machine. Every proxy points at a trap on
+/// 127.0.0.1, so nothing leaves the machine whatever the program decides.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_loopback_endpoint_without_credentials_signs_with_the_demo_key() {
-    let server = describe_server().await;
-    let home =
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-home-{}", std::process::id()));
-    std::fs::create_dir_all(&home).unwrap();
-    let home = home.to_string_lossy().into_owned();
-    let mut args = vec!["--endpoint".to_owned(), server.url()];
-    args.extend(["--region", "ap-singapore"].map(str::to_owned));
-    args.extend(CALL_DESCRIBE.map(str::to_owned));
-    let env = [
-        ("TENCENTCLOUD_SECRET_ID", ""),
-        ("TENCENTCLOUD_SECRET_KEY", ""),
-        ("HOME", home.as_str()),
-    ];
-    let run = run_env(args, None, &env).await;
-    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
-    let requests = server.requests();
-    assert_eq!(requests.len(), 1, "{requests:?}");
-    let authorization = requests[0].header("authorization");
-    assert!(
-        authorization.contains(&format!("Credential={}/", tcmpp_api::mock::DEMO_SECRET_ID)),
-        "{authorization}"
+async fn a_loopback_endpoint_is_local_however_it_is_written() {
+    let trap = server().await;
+    let trap_url = trap.url();
+    let proxies = proxies_to(&trap_url);
+    let home = empty_home();
+    let bare = [no_credentials(&home).as_slice(), &proxies].concat();
+    for host in ["127.0.0.1", "localhost.", "LOCALHOST", "[::ffff:127.0.0.1]"] {
+        let target = server().await;
+        let endpoint = target.url().replace("127.0.0.1", host);
+        let run = run_env(pointed(&endpoint, &CREATE), None, &proxies).await;
+        one_signed_request(&run, &target, "CreateMNPVersion");
+        assert!(!run.stderr.contains("demo key"), "{host}: {}", run.stderr);
+
+        let target = describe_server().await;
+        let endpoint = target.url().replace("127.0.0.1", host);
+        let run = run_env(pointed(&endpoint, &CALL_DESCRIBE), None, &bare).await;
+        assert_eq!(run.code, Some(0), "{host}: stderr:\n{}", run.stderr);
+        let requests = target.requests();
+        assert_eq!(requests.len(), 1, "{host}: {requests:?}");
+        let authorization = requests[0].header("authorization");
+        assert!(
+            authorization.contains(&format!("Credential={}/", tcmpp_api::mock::DEMO_SECRET_ID)),
+            "{host}: {authorization}"
+        );
+        assert!(
+            run.stderr.contains("signing with the mock's demo key"),
+            "{host}: {}",
+            run.stderr
+        );
+        assert_eq!(target.connections(), 1);
+    }
+    assert_eq!(
+        trap.connections(),
+        0,
+        "a loopback endpoint went through a proxy"
     );
+
+    // Another machine: through the proxy, signed with the credentials found,
+    // and the write announced.
+    let endpoint = trap_url.replace("127.0.0.1", "localhost.invalid");
+    let run = run_env(pointed(&endpoint, &CREATE), None, &proxies).await;
+    let r = one_signed_request(&run, &trap, "CreateMNPVersion");
+    assert_eq!(r.header("host"), endpoint.trim_start_matches("http://"));
     assert!(
-        run.stderr.contains("signing with the mock's demo key"),
+        run.stderr
+            .contains(&format!("sending CreateMNPVersion to {endpoint}/")),
         "{}",
         run.stderr
     );
-    assert_eq!(server.connections(), 1);
+}
+
+/// Every bad `--endpoint` or `--region` value (and a bad
+/// `TENCENTCLOUD_REGION`): a usage error, exit 2, with exactly one message
+/// and nothing before it (no credentials are found, so a loopback endpoint
+/// accepted too early would first print the demo-key notice), no connection
+/// to the listener a value names, and a URL's password never repeated, as
+/// text or as JSON.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bad_endpoint_or_region_is_a_usage_error_before_anything_else() {
+    let listener = server().await;
+    let at = listener.url();
+    let hostport = at.trim_start_matches("http://");
+    let home = empty_home();
+    let bare = no_credentials(&home);
+    let scheme = "the scheme must be http or https";
+    let root = "TCMPP is served at the root path: give only scheme, host and port";
+    /// Flags, environment and the one message they get.
+    type Case<'a> = (Vec<String>, Vec<(&'a str, &'a str)>, String);
+    let mut cases: Vec<Case<'_>> = [
+        ("file:///etc/passwd".to_owned(), scheme),
+        (format!("ftp://{hostport}"), scheme),
+        ("unix:///tmp/tcmpp.sock".to_owned(), scheme),
+        (hostport.to_owned(), "relative URL without a base"),
+        (
+            format!("localhost:{}", listener.url().rsplit(':').next().unwrap()),
+            scheme,
+        ),
+        ("http://127.0.0.1:99999".to_owned(), "invalid port number"),
+        ("http://".to_owned(), "empty host"),
+        (format!("{at}/path"), root),
+        (format!("{at}/?q=1"), root),
+        (format!("{at}/#f"), root),
+    ]
+    .into_iter()
+    .map(|(endpoint, reason)| {
+        let message = format!("--endpoint: invalid endpoint {endpoint:?}: {reason}");
+        (pointed(&endpoint, &[]), Vec::new(), message)
+    })
+    .collect();
+    cases.push((
+        pointed(&format!("http://u:hunter2@{hostport}"), &[]),
+        Vec::new(),
+        format!(
+            "--endpoint: invalid endpoint \"http://***@{hostport}\": credentials do not belong in the URL"
+        ),
+    ));
+    let region = "ap-singapore\r\nX-Injected: 1";
+    let expected = "expected lowercase letters, digits and '-', e.g. ap-singapore";
+    cases.push((
+        ["--endpoint", &at, "--region", region]
+            .map(str::to_owned)
+            .to_vec(),
+        Vec::new(),
+        format!("--region: invalid region {region:?}: {expected}"),
+    ));
+    cases.push((
+        ["--endpoint", &at].map(str::to_owned).to_vec(),
+        vec![("TENCENTCLOUD_REGION", "AP-Singapore")],
+        format!("TENCENTCLOUD_REGION: invalid region \"AP-Singapore\": {expected}"),
+    ));
+    for (flags, extra, message) in cases {
+        let env = [bare.as_slice(), &extra].concat();
+        let with = |more: &[&str]| {
+            let mut args = flags.clone();
+            args.extend(more.iter().chain(&CALL_DESCRIBE).map(|a| (*a).to_owned()));
+            args
+        };
+        let run = run_env(with(&[]), None, &env).await;
+        assert_refused(&run, &listener, &[]);
+        assert_eq!(
+            run.stderr,
+            format!("error: {message}\n\nFor more information, try '--help'.\n")
+        );
+        let run = run_env(with(&["--format", "json"]), None, &env).await;
+        assert_refused(&run, &listener, &[]);
+        assert_eq!(
+            json_lines(&run.stderr),
+            [
+                json!({"error": {"kind": "usage", "code": null, "message": message, "request_id": null}})
+            ]
+        );
+        assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+    }
+}
+
+/// `--json @FILE` of something that is not a regular file (a FIFO with no
+/// writer, whose opening would wait forever; a device; a directory) is
+/// refused at once, exit 2, saying what it is (`@-` is standard input:
+/// `call_reads_its_body_from_a_file_or_stdin`).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_body_file_that_is_not_a_regular_file_is_refused_at_once() {
+    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let fifo = scratch.join(format!("cli-{}-body.fifo", std::process::id()));
+    let _ = std::fs::remove_file(&fifo);
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let cases = [
+        (fifo.as_path(), "a FIFO (named pipe), not a regular file"),
+        (Path::new("/dev/zero"), "a device, not a regular file"),
+        (scratch, "a directory, not a regular file"),
+    ];
+    for (path, what) in cases {
+        let server = server().await;
+        let shown = path.display().to_string();
+        let from = format!("@{shown}");
+        let started = Instant::now();
+        let run = run_cli(
+            &server,
+            &["call", "DescribeMNPAllStageVersions", "--json", &from],
+        )
+        .await;
+        assert!(started.elapsed() < Duration::from_secs(10), "{shown}: slow");
+        let says = format!("cannot read the --json body from {shown:?}: it is {what}");
+        assert_refused(&run, &server, &[&says]);
+    }
+    std::fs::remove_file(&fifo).unwrap();
 }
 
 /// A file in this test's scratch directory, unique to `name`.
@@ -493,14 +666,16 @@ async fn call_reads_its_body_from_a_file_or_stdin() {
     assert_one_describe_call(&run, &server);
     std::fs::remove_file(&path).unwrap();
 
-    let server = describe_server().await;
-    let run = run_cli_stdin(
-        &server,
-        &["call", "DescribeMNPAllStageVersions", "--json", "-"],
-        Some(DESCRIBE_BODY.as_bytes().to_vec()),
-    )
-    .await;
-    assert_one_describe_call(&run, &server);
+    for stdin in ["-", "@-"] {
+        let server = describe_server().await;
+        let run = run_cli_stdin(
+            &server,
+            &["call", "DescribeMNPAllStageVersions", "--json", stdin],
+            Some(DESCRIBE_BODY.as_bytes().to_vec()),
+        )
+        .await;
+        assert_one_describe_call(&run, &server);
+    }
 }
 
 /// The service's error envelope with `code`, `message` and `request_id`.
@@ -810,12 +985,7 @@ async fn errors_are_json_on_stderr_with_format_json() {
 async fn demo_with_credentials_refuses_to_write_to_tencent_cloud() {
     let trap = server().await;
     let url = trap.url();
-    let proxies = [
-        ("HTTPS_PROXY", url.as_str()),
-        ("HTTP_PROXY", url.as_str()),
-        ("ALL_PROXY", url.as_str()),
-    ];
-    let run = run_env(vec!["demo".into()], None, &proxies).await;
+    let run = run_env(vec!["demo".into()], None, &proxies_to(&url)).await;
     assert_refused(
         &run,
         &trap,
@@ -832,16 +1002,8 @@ async fn demo_with_credentials_refuses_to_write_to_tencent_cloud() {
 /// (the README's first command); `--live` then has nothing to write with.
 #[tokio::test(flavor = "multi_thread")]
 async fn demo_without_credentials_uses_the_embedded_mock() {
-    let home =
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-home-{}", std::process::id()));
-    std::fs::create_dir_all(&home).unwrap();
-    let home = home.to_str().unwrap();
-    // No credentials in the environment nor in a profile file.
-    let bare = [
-        ("TENCENTCLOUD_SECRET_ID", ""),
-        ("TENCENTCLOUD_SECRET_KEY", ""),
-        ("HOME", home),
-    ];
+    let home = empty_home();
+    let bare = no_credentials(&home);
     let run = run_env(vec!["demo".into()], None, &bare).await;
     assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
     assert!(

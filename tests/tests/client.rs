@@ -596,6 +596,29 @@ fn bad_configuration_is_a_typed_error() {
     assert_eq!(ok.region(), "ap-singapore");
 }
 
+/// Loopback by address, however the endpoint spells it: the localhost
+/// names are resolved to 127.0.0.1 and ::1 by the client itself (no DNS
+/// question, which for `localhost.` would leave the machine), and an
+/// IPv4-mapped IPv6 address reaches the IPv4 listener.
+#[tokio::test]
+async fn loopback_spellings_reach_this_machine() {
+    let server = TestServer::start(|_| error_reply("InvalidParameter", "answered"))
+        .await
+        .unwrap();
+    let port = server.url().rsplit(':').next().unwrap().to_owned();
+    for host in ["localhost.", "LocalHost", "[::ffff:127.0.0.1]"] {
+        let endpoint = format!("http://{host}:{port}");
+        let client = builder(&endpoint)
+            .timeout(Duration::from_secs(5))
+            .build()
+            .unwrap();
+        // The server's own answer: the request reached it.
+        let e = failed_describe(&client).await;
+        assert_eq!(e.code(), Some("InvalidParameter"), "{endpoint}: {e}");
+    }
+    assert_eq!(server.requests().len(), 3);
+}
+
 #[test]
 fn the_client_is_cheap_to_share() {
     fn assert_traits<T: Clone + Send + Sync + 'static>() {}

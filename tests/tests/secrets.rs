@@ -97,3 +97,91 @@ async fn no_secret_in_debug_display_or_traces() {
     assert!(logs.contains("latency_ms="), "{logs}");
     assert!(logs.contains("region=ap-singapore"), "{logs}");
 }
+
+/// An error and every cause under it, with its `Debug`.
+fn everything(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = format!("{e} {e:?}");
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(&format!(" / {c} {c:?}"));
+        cause = c.source();
+    }
+    text
+}
+
+/// A password in an endpoint URL is refused without being repeated: not in
+/// the error's `Display` or `Debug`, nor in the `Debug` of the builder that
+/// holds it, whether or not the rest of the value parses as a URL.
+#[test]
+fn no_endpoint_password_in_errors_or_debug() {
+    let builder = Client::builder()
+        .region("ap-singapore")
+        .endpoint("http://u:hunter2@example.com");
+    let shown = format!("{builder:?}");
+    assert!(
+        !shown.contains("hunter2") && !shown.contains("u:"),
+        "{shown}"
+    );
+    assert!(shown.contains("example.com"), "{shown}");
+    let err = builder.build().unwrap_err();
+    let text = everything(&err);
+    assert!(!text.contains("hunter2") && !text.contains("u:"), "{text}");
+    assert!(
+        err.to_string()
+            .contains("\"http://***@example.com\": credentials do not belong in the URL"),
+        "{err}"
+    );
+    for bad in [
+        "http://u:hunter2@",
+        "u:hunter2@example.com",
+        "http://u:pa/hunter2@example.com",
+        "http://u:hunter2?@example.com",
+        "http://u:hunter2@example.com:99999",
+        "ftp://u:hunter2@example.com",
+        "http:/\\u:hunter2@example.com",
+    ] {
+        let err = Client::builder()
+            .region("ap-singapore")
+            .endpoint(bad)
+            .build()
+            .unwrap_err();
+        let text = everything(&err);
+        assert!(!text.contains("hunter2"), "{bad}: {text}");
+        assert!(text.contains("invalid endpoint"), "{bad}: {text}");
+    }
+}
+
+/// The CVM role provider's metadata URL may carry a user name and password
+/// (a proxy's): they appear in no `Debug`, message or cause (reqwest's own
+/// errors quote the URL they were given).
+#[tokio::test]
+async fn no_metadata_password_in_cvm_errors_or_debug() {
+    use tcmpp_api::credentials::{CvmRoleProvider, ProvideCredentials};
+
+    let failing = TestServer::start(|_| Reply::Raw {
+        status: 500,
+        content_type: "text/plain",
+        body: "down".to_owned(),
+    })
+    .await
+    .unwrap();
+    let silent = TestServer::start(|_| Reply::Hang).await.unwrap();
+    for server in [&failing, &silent] {
+        let with_password = server.url().replace("http://", "http://meta:hunter2@");
+        let provider = CvmRoleProvider::new()
+            .endpoint(with_password)
+            .timeout(Duration::from_millis(300));
+        let shown = format!("{provider:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        let err = provider.provide_credentials().await.unwrap_err();
+        let text = everything(&err);
+        assert!(
+            !text.contains("hunter2") && !text.contains("meta:"),
+            "{text}"
+        );
+        // It still says where it asked.
+        let at = server.url().replace("http://", "http://***@");
+        assert!(text.contains(&at), "{text}");
+        assert_eq!(server.requests().len(), 1);
+    }
+}

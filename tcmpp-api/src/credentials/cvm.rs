@@ -8,6 +8,7 @@ use serde_json::Value;
 use tokio::sync::Mutex;
 
 use super::{BoxFuture, Credentials, CredentialsError, ProvideCredentials};
+use crate::config::hide_userinfo;
 
 /// Where a CVM instance lists its role and serves the role's credentials.
 pub const DEFAULT_METADATA_ENDPOINT: &str =
@@ -252,8 +253,8 @@ impl CvmRoleProvider {
                 None,
             ));
         }
-        let url = format!("{base}{role}");
-        let body = match get(client, base, &url).await? {
+        let url = format!("{}{role}", hide_userinfo(base));
+        let body = match get(client, base, &role).await? {
             Answer::Body(body) => body,
             Answer::Status(status) => {
                 return Err(CredentialsError::provider(
@@ -267,8 +268,8 @@ impl CvmRoleProvider {
 
     /// The first non-empty line the metadata service lists at the base path.
     async fn discover_role(&self, client: &reqwest::Client) -> Result<String, CredentialsError> {
-        let base = &self.endpoint;
-        let body = match get(client, base, base).await? {
+        let base = hide_userinfo(&self.endpoint);
+        let body = match get(client, &self.endpoint, "").await? {
             Answer::Body(body) => body,
             Answer::Status(reqwest::StatusCode::NOT_FOUND) => {
                 return Err(CredentialsError::not_found(format!(
@@ -302,10 +303,19 @@ enum Answer {
     Status(reqwest::StatusCode),
 }
 
-/// One GET, its body read up to [`MAX_ANSWER_SIZE`]. Only a failure to
-/// connect means "not on CVM"; once connected, every failure is an error.
-async fn get(client: &reqwest::Client, base: &str, url: &str) -> Result<Answer, CredentialsError> {
-    let classify = |e: reqwest::Error| {
+/// One GET of `base` + `path`, its body read up to [`MAX_ANSWER_SIZE`].
+/// Only a failure to connect means "not on CVM"; once connected, every
+/// failure is an error. Errors never show the URL's user name or password.
+async fn get(client: &reqwest::Client, base: &str, path: &str) -> Result<Answer, CredentialsError> {
+    let target = format!("{base}{path}");
+    let base = hide_userinfo(base);
+    let url = format!("{base}{path}");
+    let classify = |mut e: reqwest::Error| {
+        // reqwest's own message quotes the URL it was given.
+        if let Some(u) = e.url_mut() {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+        }
         if e.is_connect() {
             // `NotFound` has no source: say the root cause here.
             CredentialsError::not_found(format!(
@@ -333,7 +343,7 @@ async fn get(client: &reqwest::Client, base: &str, url: &str) -> Result<Answer, 
             None,
         )
     };
-    let mut response = client.get(url).send().await.map_err(classify)?;
+    let mut response = client.get(target).send().await.map_err(classify)?;
     let status = response.status();
     if !status.is_success() {
         return Ok(Answer::Status(status));
@@ -477,7 +487,7 @@ impl fmt::Debug for CvmRoleProvider {
             .ok()
             .and_then(|state| state.cached.as_ref().and_then(Credentials::expires_at));
         f.debug_struct("CvmRoleProvider")
-            .field("endpoint", &self.endpoint)
+            .field("endpoint", &hide_userinfo(&self.endpoint))
             .field("role", &self.role)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)

@@ -1,8 +1,10 @@
 //! Credentials from the INI profile file the official SDKs and CLI share.
 
-use std::fs::{self, File, Metadata};
-use std::io::{self, Read};
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
+
+use crate::file::{FileError, read_regular_file};
 
 use super::env::Env;
 use super::ini;
@@ -132,7 +134,7 @@ impl ProfileFileProvider {
     /// Finds, reads and parses the file. Blocking: call off the executor.
     fn load(&self) -> Result<Credentials, CredentialsError> {
         let (paths, notes) = self.candidates();
-        let Some((path, metadata)) = paths.iter().find_map(|p| locate(p).map(|m| (p, m))) else {
+        let Some(path) = paths.iter().find(|p| locate(p)) else {
             let listed: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
             let mut detail = format!("profile file: no credentials file at {}", listed.join(", "));
             if !notes.is_empty() {
@@ -141,7 +143,7 @@ impl ProfileFileProvider {
             return Err(CredentialsError::not_found(detail));
         };
         let shown = path.display();
-        let bytes = read_bounded(path, metadata)?;
+        let bytes = read_bounded(path)?;
         let file = ini::parse_bytes(&bytes).map_err(|e| {
             CredentialsError::provider(
                 format!("cannot parse credentials file {shown}"),
@@ -173,86 +175,34 @@ impl ProfileFileProvider {
     }
 }
 
-/// Whether `path` should be used, and what `stat` said: anything but "does
-/// not exist" is used, so that a file we may not look at reports its
-/// problem instead of silently falling through to other credentials.
-fn locate(path: &Path) -> Option<io::Result<Metadata>> {
-    match fs::metadata(path) {
-        Err(e)
-            if matches!(
-                e.kind(),
-                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
-            ) =>
-        {
-            None
-        }
-        found => Some(found),
-    }
-}
-
-/// Reads a regular file of at most [`MAX_FILE_SIZE`] bytes. Anything else
-/// is refused before it is opened (opening a FIFO blocks until a writer
-/// comes), and checked again once open in case it was replaced meanwhile.
-fn read_bounded(path: &Path, metadata: io::Result<Metadata>) -> Result<Vec<u8>, CredentialsError> {
-    let shown = path.display();
-    let io_error = |e: io::Error| {
-        CredentialsError::provider(
-            format!("cannot read credentials file {shown}"),
-            Some(Box::new(e)),
-        )
-    };
-    let refuse = |why: String| {
-        CredentialsError::provider(format!("cannot read credentials file {shown}: {why}"), None)
-    };
-    let check = |metadata: &Metadata| {
-        if !metadata.is_file() {
-            return Err(refuse(format!("it is {}", not_regular(metadata))));
-        }
-        if metadata.len() > MAX_FILE_SIZE {
-            return Err(refuse(too_large()));
-        }
-        Ok(())
-    };
-    check(&metadata.map_err(io_error)?)?;
-    let file = File::open(path).map_err(io_error)?;
-    check(&file.metadata().map_err(io_error)?)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_SIZE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io_error)?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(refuse(too_large()));
-    }
-    Ok(bytes)
-}
-
-fn too_large() -> String {
-    format!(
-        "it is larger than {} KiB, too large for a credentials file",
-        MAX_FILE_SIZE / 1024
+/// Whether `path` should be used: anything but "does not exist" is, so
+/// that a file we may not look at reports its problem instead of silently
+/// falling through to other credentials.
+fn locate(path: &Path) -> bool {
+    !matches!(
+        fs::metadata(path),
+        Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory)
     )
 }
 
-/// What a non-regular file is, in words.
-fn not_regular(metadata: &Metadata) -> &'static str {
-    let kind = metadata.file_type();
-    if kind.is_dir() {
-        return "a directory, not a regular file";
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if kind.is_fifo() {
-            return "a FIFO (named pipe), not a regular file";
-        }
-        if kind.is_char_device() || kind.is_block_device() {
-            return "a device, not a regular file";
-        }
-        if kind.is_socket() {
-            return "a socket, not a regular file";
-        }
-    }
-    "not a regular file"
+/// Reads a regular file of at most [`MAX_FILE_SIZE`] bytes; anything else
+/// is refused without blocking ([`read_regular_file`]).
+fn read_bounded(path: &Path) -> Result<Vec<u8>, CredentialsError> {
+    let shown = path.display();
+    let refuse = |why: String| {
+        CredentialsError::provider(format!("cannot read credentials file {shown}: {why}"), None)
+    };
+    read_regular_file(path, MAX_FILE_SIZE).map_err(|e| match e {
+        FileError::TooLarge { .. } => refuse(format!(
+            "it is larger than {} KiB, too large for a credentials file",
+            MAX_FILE_SIZE / 1024
+        )),
+        FileError::Io(e) => CredentialsError::provider(
+            format!("cannot read credentials file {shown}"),
+            Some(Box::new(e)),
+        ),
+        other => refuse(other.to_string()),
+    })
 }
 
 impl ProvideCredentials for ProfileFileProvider {

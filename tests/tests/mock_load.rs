@@ -216,8 +216,9 @@ async fn fifty_thousand_creates_leave_memory_bounded() {
     assert_eq!(limited, CREATES - CAP);
     assert_eq!(mock.stored_versions(), seeded + CAP);
     assert_eq!(mock.calls().len(), LOG);
+    // How long it took is printed, not asserted: on a shared 2-core
+    // machine it ranged from 34 s to 75 s for the same code.
     assert!(growth < 32 << 20, "RSS grew by {} KiB", growth / 1024);
-    assert!(elapsed < Duration::from_secs(60), "{elapsed:?}");
 }
 
 #[tokio::test]

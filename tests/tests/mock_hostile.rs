@@ -1,10 +1,11 @@
 //! The mock against hostile or careless clients: work before
 //! authentication is bounded (a `SignedHeaders` list repeating a large
-//! header, unsigned 10 MiB bodies), big bodies do not hold up other
-//! connections' answers, an oversized or truncated body gets an answer that
-//! names it, error messages quote only an excerpt of a value, and 1,000
-//! requests in flight with 2,000 idle connections do not stop a valid
-//! request.
+//! header, unsigned 10 MiB bodies, heads that send no body), work after it
+//! is in proportion to the bytes sent (sparse list indices), 32 signed wide
+//! bodies do not hold up other connections' answers, an oversized or
+//! truncated body gets an answer that names it, error messages quote only
+//! an excerpt of a value, and 1,000 requests in flight with 2,000 idle
+//! connections do not stop a valid request.
 //!
 //! Memory is measured by this binary's own global allocator (heap bytes
 //! live, all threads), so the tests here run one at a time.
@@ -12,9 +13,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
 
 use std::alloc::System;
+use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -208,7 +210,13 @@ async fn flood(
 async fn unauthenticated_bodies_do_not_pin_memory() {
     const CLIENTS: usize = 60;
     let _serial = SERIAL.lock().await;
-    let mock = MockServer::start().await.unwrap();
+    // Bodies that find no budget are refused after 3 s (10 s by default),
+    // so that the test ends sooner.
+    let mock = MockServer::builder()
+        .body_read_timeout(Duration::from_secs(3))
+        .start()
+        .await
+        .unwrap();
     let addr = mock.addr();
     let body = Arc::new(vec![b' '; 10 * MIB - 1]);
     let head_of = |authorization: Option<String>| {
@@ -270,75 +278,6 @@ async fn unauthenticated_bodies_do_not_pin_memory() {
     }
     assert!(refused > 0, "{codes:?}");
     assert!(peak < 128 * MIB, "peak {} KiB", peak / 1024);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn big_bodies_do_not_hold_up_other_answers() {
-    const HEAVY_CLIENTS: usize = 4;
-    const PROBES: usize = 20;
-    let _serial = SERIAL.lock().await;
-    let mock = MockServer::builder()
-        .rate_limits(false)
-        .start()
-        .await
-        .unwrap();
-    let client = client(&mock);
-    let mut quiet: Vec<Duration> = Vec::new();
-    for _ in 0..PROBES {
-        quiet.push(describe(&client).await);
-    }
-    // Signed, 10 MB of JSON object members: hashed, parsed, then refused
-    // (UnknownParameter).
-    let mut wide = format!("{{\"MNPId\":\"{MNP}\",\"PlatformId\":\"{PLATFORM}\"");
-    let mut i = 0u64;
-    while wide.len() < 10 * MIB - 64 {
-        wide.push_str(&format!(",\"K{i:07}\":0"));
-        i += 1;
-    }
-    wide.push('}');
-    let request = Arc::new(tc3_post(mock.addr(), DESCRIBE, None, &[], wide.as_bytes()));
-    drop(wide);
-    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let sent = Arc::new(AtomicUsize::new(0));
-    let mut heavy = tokio::task::JoinSet::new();
-    for _ in 0..HEAVY_CLIENTS {
-        let (request, stop, sent, addr) =
-            (request.clone(), stop.clone(), sent.clone(), mock.addr());
-        heavy.spawn(async move {
-            let mut stream = TcpStream::connect(addr).await.unwrap();
-            while !stop.load(Ordering::Relaxed) {
-                stream.write_all(&request).await.unwrap();
-                let (_, answer) = read_answer(&mut stream).await.unwrap();
-                assert_eq!(code(&answer), "UnknownParameter", "{answer}");
-                sent.fetch_add(1, Ordering::Relaxed);
-            }
-        });
-    }
-    // Let the big bodies get going.
-    while sent.load(Ordering::Relaxed) < HEAVY_CLIENTS {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    let mut loaded: Vec<Duration> = Vec::new();
-    for _ in 0..PROBES {
-        loaded.push(describe(&client).await);
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    stop.store(true, Ordering::Relaxed);
-    while let Some(r) = heavy.join_next().await {
-        r.unwrap();
-    }
-    quiet.sort();
-    loaded.sort();
-    let median = loaded[PROBES / 2];
-    eprintln!(
-        "Describe alone: median {:?}; beside {HEAVY_CLIENTS} clients sending 10 MB bodies \
-         ({} answered): median {median:?}, slowest {:?}",
-        quiet[PROBES / 2],
-        sent.load(Ordering::Relaxed),
-        loaded[PROBES - 1]
-    );
-    // Before the fix: 0.5 to 2 s; a Describe alone takes about a millisecond.
-    assert!(median < Duration::from_millis(100), "median {median:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -809,7 +748,7 @@ async fn a_light_request_beside_thirty_two_signed_wide_bodies() {
     // Signed, 10^6 members (9.4 MB): hashed, parsed, then refused.
     let mut wide = format!("{{\"MNPId\":\"{MNP}\",\"PlatformId\":\"{PLATFORM}\"");
     for i in 0..1_000_000u32 {
-        wide.push_str(&format!(",\"{i:x}\":0"));
+        write!(wide, ",\"{i:x}\":0").unwrap();
     }
     wide.push('}');
     let request = Arc::new(tc3_post(addr, DESCRIBE, None, &[], wide.as_bytes()));

@@ -296,7 +296,8 @@ impl Client {
     /// [`ClientBuilder::max_clock_correction`] for how it is learned and
     /// bounded.
     ///
-    /// ```
+    #[cfg_attr(feature = "mock", doc = "```")]
+    #[cfg_attr(not(feature = "mock"), doc = "```ignore")]
     /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// use tcmpp_api::mock::MockServer;
     ///

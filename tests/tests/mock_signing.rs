@@ -149,6 +149,13 @@ fn code(answer: &Value) -> Option<&str> {
     answer["Error"]["Code"].as_str()
 }
 
+/// Asserts `answer` is error `want` and its message says `says`.
+fn refused(answer: &Value, want: &str, says: &str) {
+    assert_eq!(code(answer), Some(want), "{answer}");
+    let message = answer["Error"]["Message"].as_str().unwrap_or_default();
+    assert!(message.contains(says), "{answer}");
+}
+
 fn describe_body() -> Value {
     json!({"MNPId": MNP, "PlatformId": PLATFORM})
 }
@@ -886,13 +893,10 @@ async fn v1_nonces_repeated_parameters_and_replayed_writes() {
         .params
         .push(("Action".into(), "CreateMNPVersion".into()));
     let answer = twice.send(&mock).await;
-    assert_eq!(code(&answer), Some("InvalidParameter"), "{answer}");
-    assert!(
-        answer["Error"]["Message"]
-            .as_str()
-            .unwrap()
-            .contains("`Action` is given more than once"),
-        "{answer}"
+    refused(
+        &answer,
+        "InvalidParameter",
+        "`Action` is given more than once",
     );
     let mut member_twice = describe();
     member_twice.params.push(("MNPId".into(), "other".into()));
@@ -922,14 +926,7 @@ async fn v1_nonces_repeated_parameters_and_replayed_writes() {
     let first = deliver(v1_request(&mock, "POST", create.clone())).await;
     assert_eq!(code(&first), None, "{first}");
     let again = deliver(v1_request(&mock, "POST", create)).await;
-    assert_eq!(code(&again), Some("InvalidParameterValue"), "{again}");
-    assert!(
-        again["Error"]["Message"]
-            .as_str()
-            .unwrap()
-            .contains("already acted on"),
-        "{again}"
-    );
+    refused(&again, "InvalidParameterValue", "already acted on");
     assert_eq!(mock.handled(CREATE), 1);
     // A read may be sent again.
     let read = describe().sign(&mock);
@@ -969,14 +966,7 @@ async fn tc3_writes_sent_again_are_acted_on_and_json_members_given_twice_are_ref
     let mut twice = Tc3::post(&mock, DESCRIBE, json!({}));
     twice.body = format!(r#"{{"MNPId":"{MNP}","PlatformId":"{PLATFORM}","MNPId":"other"}}"#);
     let answer = twice.send(&mock).await;
-    assert_eq!(code(&answer), Some("InvalidParameter"), "{answer}");
-    assert!(
-        answer["Error"]["Message"]
-            .as_str()
-            .unwrap()
-            .contains("`MNPId` is given twice"),
-        "{answer}"
-    );
+    refused(&answer, "InvalidParameter", "`MNPId` is given twice");
     let mut nested = Tc3::post(&mock, "AddTeamMember", json!({}));
     nested.body = format!(
         r#"{{"TeamId":1,"PlatformId":"{PLATFORM}","MemberList":[{{"UserId":"a","UserId":"b","UserRoleId":1}}]}}"#

@@ -596,7 +596,11 @@ pub(crate) fn client_id() -> String {
 pub(crate) fn install_tls_provider() {
     #[cfg(feature = "rustls")]
     {
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        // ring, deprecated by rustls 0.23.48 for lacking post-quantum key
+        // exchange: see ARCHITECTURE.md, "The TLS provider".
+        #[allow(deprecated)]
+        let provider = rustls::crypto::ring::default_provider();
+        let _ = provider.install_default();
     }
 }
 

@@ -467,6 +467,8 @@ fn quote(text: &str) -> String {
 /// provider and no trusted roots.
 #[cfg(feature = "rustls")]
 fn plain_http_tls_config() -> Result<rustls::ClientConfig, CredentialsError> {
+    // ring: see ARCHITECTURE.md, "The TLS provider".
+    #[allow(deprecated)]
     let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

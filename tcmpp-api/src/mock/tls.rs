@@ -77,6 +77,8 @@ impl LoopbackCa {
             .signed_by(&leaf_key, &root)
             .map_err(setup("server certificate"))?;
 
+        // ring: see ARCHITECTURE.md, "The TLS provider".
+        #[allow(deprecated)]
         let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
         let mut server = ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()

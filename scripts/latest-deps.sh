@@ -11,4 +11,7 @@ trap 'cp target/Cargo.lock.committed Cargo.lock' EXIT
 cargo update 2>&1 | grep -E 'Updating|Adding|Removing' || echo "the lock file is already at the newest compatible versions"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p tcmpp-api --lib --no-default-features --features native-tls,mock-tls -- -D warnings
-cargo test --workspace
+log=target/latest-deps-test.log
+cargo test --workspace 2>&1 | tee "$log"
+# One closing line for the whole run (its last binary has no tests).
+awk '/^test result:/ { p += $4; f += $6 } END { printf "latest-deps: %d passed, %d failed\n", p, f }' "$log"

@@ -441,24 +441,23 @@ impl Budget {
         if want > shared.body_budget_kib as usize {
             return Err(budget_exceeded(shared, bytes));
         }
-        let more = u32::try_from(want - held).unwrap_or(u32::MAX);
-        let more = match self.pool.clone().try_acquire_many_owned(more) {
-            Ok(more) => Ok(Ok(more)),
+        let n = u32::try_from(want - held).unwrap_or(u32::MAX);
+        let more = match self.pool.clone().try_acquire_many_owned(n) {
+            Ok(more) => more,
             Err(_) => {
                 self.waited = true;
-                tokio::time::timeout_at(deadline, self.pool.clone().acquire_many_owned(more)).await
+                let wait = self.pool.clone().acquire_many_owned(n);
+                match tokio::time::timeout_at(deadline, wait).await {
+                    Ok(Ok(more)) => more,
+                    _ => return Err(busy()),
+                }
             }
         };
-        match more {
-            Ok(Ok(more)) => {
-                match &mut self.held {
-                    Some(held) => held.merge(more),
-                    None => self.held = Some(more),
-                }
-                Ok(())
-            }
-            _ => Err(busy()),
+        match &mut self.held {
+            Some(held) => held.merge(more),
+            None => self.held = Some(more),
         }
+        Ok(())
     }
 }
 

@@ -10,7 +10,8 @@ cp Cargo.lock target/Cargo.lock.committed
 trap 'cp target/Cargo.lock.committed Cargo.lock' EXIT
 cargo update 2>&1 | grep -E 'Updating|Adding|Removing' || echo "the lock file is already at the newest compatible versions"
 cargo clippy --workspace --all-targets -- -D warnings
-cargo clippy -p tcmpp-api --lib --no-default-features --features native-tls,mock-tls -- -D warnings
+cargo clippy -p tcmpp-api --lib --no-default-features --features native-tls -- -D warnings
+cargo clippy -p tencentcloud-mock --lib --features tls -- -D warnings
 log=target/latest-deps-test.log
 cargo test --workspace 2>&1 | tee "$log"
 # One closing line for the whole run (its last binary has no tests).

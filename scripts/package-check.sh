@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # The crates meant for users, built from their packages alone, as crates.io
 # would get them: `cargo package` verifies each package by building it
-# unpacked (tcmpp-cli against the packaged tcmpp-api, through a temporary
-# local registry), then the tcmpp-api package's own tests run in the
-# unpacked package, with the mock (HTTP and HTTPS). Also checks that each
-# package carries LICENSE and its own README. Extra arguments go to
-# `cargo package` (--allow-dirty to try uncommitted changes).
+# unpacked (each against the packages of the others, through a temporary
+# local registry); then the unpacked tcmpp-api and tencentcloud-mock
+# packages run their own tests, with each other's packages (not the
+# workspace) standing in for crates.io. Also checks that each package
+# carries LICENSE and its own README. Extra arguments go to `cargo package`
+# (--allow-dirty to try uncommitted changes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${CARGO_TARGET_DIR:-$PWD/target}"
+crates=(tencentcloud-runtime tcmpp-api tencentcloud-mock tcmpp-cli)
 
-for crate in tcmpp-api tcmpp-cli; do
+for crate in "${crates[@]}"; do
     listed=$(cargo package -p "$crate" --list --locked "$@")
     for file in LICENSE README.md; do
         grep -qxF "$file" <<<"$listed" || { echo "the $crate package lacks $file" >&2; exit 1; }
@@ -18,14 +20,26 @@ for crate in tcmpp-api tcmpp-cli; do
 done
 
 # Cargo keeps what it extracts from the temporary registry
-# ($CARGO_HOME/registry/src/-HASH/tcmpp-api-VERSION) and reuses it on the next
-# run while the version is unchanged: tcmpp-cli would be verified against an
-# older tcmpp-api. Cargo extracts them again from the new packages.
-rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/tcmpp-api-* \
-    "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/tcmpp-cli-*
-cargo package -p tcmpp-api -p tcmpp-cli --locked "$@"
+# ($CARGO_HOME/registry/src/-HASH/NAME-VERSION) and reuses it on the next
+# run while the version is unchanged: a crate would be verified against an
+# older package of another. Cargo extracts them again from the new packages.
+for crate in "${crates[@]}"; do
+    rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$crate"-*
+done
+cargo package "${crates[@]/#/-p=}" --locked "$@"
 
-version=$(sed -n 's/^version = "\(.*\)"$/\1/p' tcmpp-api/Cargo.toml | head -n 1)
-unpacked="$target/package/tcmpp-api-$version"
-# A target directory of its own: the unpacked package is its own workspace.
-(cd "$unpacked" && CARGO_TARGET_DIR="$target/package-test" cargo test --locked --features mock,mock-tls)
+version() { sed -n 's/^version = "\(.*\)"$/\1/p' "$1/Cargo.toml" | head -n 1; }
+unpacked() { echo "$target/package/$1-$(version "$2")"; }
+runtime=$(unpacked tencentcloud-runtime runtime)
+api=$(unpacked tcmpp-api tcmpp-api)
+mock=$(unpacked tencentcloud-mock mock)
+# The packages stand in for crates.io (they name each other by version).
+patch=(
+    --config "patch.crates-io.tencentcloud-runtime.path=\"$runtime\""
+    --config "patch.crates-io.tcmpp-api.path=\"$api\""
+    --config "patch.crates-io.tencentcloud-mock.path=\"$mock\""
+)
+# A target directory of their own: each unpacked package is its own workspace.
+for dir in "$runtime" "$api" "$mock"; do
+    (cd "$dir" && CARGO_TARGET_DIR="$target/package-test" cargo test "${patch[@]}" --all-features)
+done

@@ -47,7 +47,7 @@ fn every_action(spec: &Path) -> Result<(), String> {
     );
     for a in &api.actions {
         out.push_str(&format!(
-            "    check::<::tcmpp_api::{m}::{op}>(sweep, |o| &mut o.request_id).await;\n",
+            "    check::<::tcmpp_api::actions::{m}::{op}>(sweep, |o| &mut o.request_id).await;\n",
             m = a.module,
             op = a.op_name
         ));
@@ -64,7 +64,6 @@ fn generate(spec: &Path, out: &str) -> Result<(), String> {
     let options = codegen::Options {
         spec_label: format!("tests/{}", spec.display()),
         doctest_crate: None,
-        client_methods: false,
     };
     let files = codegen::generate(&text, &options).map_err(|e| e.to_string())?;
     let out = Path::new(&env::var("OUT_DIR").map_err(|e| e.to_string())?).join(out);

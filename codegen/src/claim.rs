@@ -13,43 +13,33 @@ use crate::names::{
     camel, field_ident, is_camel_ident, is_keyword, is_snake_ident, snake, type_ident,
 };
 
-/// Names an action module may not take: each is also a module of the
-/// generated root, an item of `tcmpp-api`'s root (which `pub use
-/// generated::*` would shadow), or a method of `Client` (each action is one).
+/// Names an action module may not take: each is also a method of the
+/// generated `Client` (each action is one), of the runtime client it
+/// dereferences to, or of a trait it implements; or a crate an absolute
+/// path could mean.
 pub(crate) const RESERVED_MODULES: &[&str] = &[
-    "models",
-    "service",
     "builder",
-    "client",
-    "config",
-    "credentials",
-    "decode",
-    "error",
-    "error_metadata",
-    "generated",
-    "lenient",
-    "mock",
-    "operation",
-    "rate_limit",
-    "signing",
-    "alloc",
-    "core",
-    "std",
-    "tcmpp_api",
+    "runtime",
+    "with_overrides",
+    "overrides",
     "call",
     "call_json",
     "call_body",
-    "with_overrides",
-    "overrides",
     "clock_offset_secs",
-    "clock",
-    "reqwest",
-    "errors",
-    "time",
     "endpoint",
     "region",
+    "service",
     "clone",
+    "clone_from",
     "fmt",
+    "deref",
+    "as_ref",
+    "from",
+    "into",
+    "alloc",
+    "core",
+    "std",
+    "tencentcloud_runtime",
 ];
 
 /// Method names of the types generated for a struct (the input's

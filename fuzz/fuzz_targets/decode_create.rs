@@ -2,8 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tcmpp_api::__private::decode_response;
-use tcmpp_api::create_mnp_version::CreateMnpVersion;
+use tencentcloud_runtime::__private::decode_response;
+use tcmpp_api::actions::create_mnp_version::CreateMnpVersion;
 
 fuzz_target!(|data: &[u8]| {
     let _ = decode_response::<CreateMnpVersion>(200, None, bytes::Bytes::copy_from_slice(data));

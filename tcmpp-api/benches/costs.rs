@@ -15,10 +15,10 @@ use bytes::Bytes;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::{Value, json};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
-use tcmpp_api::__private::decode_response;
-use tcmpp_api::create_mnp_version::CreateMnpVersionInput;
-use tcmpp_api::describe_mnp_all_stage_versions::DescribeMnpAllStageVersions;
-use tcmpp_api::signing::{self, Signer};
+use tcmpp_api::actions::create_mnp_version::CreateMnpVersionInput;
+use tcmpp_api::actions::describe_mnp_all_stage_versions::DescribeMnpAllStageVersions;
+use tencentcloud_runtime::__private::decode_response;
+use tencentcloud_runtime::signing::{self, Signer};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;

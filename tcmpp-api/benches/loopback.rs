@@ -30,7 +30,8 @@ use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use tcmpp_api::credentials::Credentials;
-use tcmpp_api::{Client, RateLimit, signing};
+use tcmpp_api::{Client, RateLimit, reqwest};
+use tencentcloud_runtime::signing;
 
 const MNP: &str = "mpg9yjc0qbpkelik";
 const PLATFORM: &str = "T04257DS9431720WTAG";

@@ -8,9 +8,9 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use tcmpp_api::OPERATIONS;
-use tcmpp_api::file::{FileError, read_regular_file};
-use tcmpp_api::operation::OperationInfo;
+use crate::OPERATIONS;
+use tencentcloud_runtime::file::{FileError, read_regular_file};
+use tencentcloud_runtime::operation::OperationInfo;
 
 /// The largest `--json` body `call` reads (from an argument, file or stdin).
 pub const MAX_BODY: usize = 1 << 20;

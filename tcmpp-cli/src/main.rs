@@ -4,7 +4,7 @@
 //! The whole command line is parsed and checked first (clap; then
 //! `--endpoint` and `--region` by the client's own rules, and for `call` the
 //! action, the JSON body and its top-level members against
-//! `tcmpp_api::OPERATIONS`); only then does a command print a notice, look
+//! `tcmpp_api::SERVICE.operations`); only then does a command print a notice, look
 //! for credentials, build a client, start a mock or send a request. A usage
 //! error exits with status 2, a failed call with 1.
 
@@ -18,14 +18,17 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use serde_json::{Map, Value};
 
+use tcmpp_api::Client;
+use tcmpp_api::actions::create_mnp_version::CreateMnpVersionOutput;
 use tcmpp_api::config::{Endpoint, check_region};
-use tcmpp_api::create_mnp_version::CreateMnpVersionOutput;
 use tcmpp_api::credentials::{
     Credentials, CredentialsError, EnvironmentProvider, ProfileFileProvider, ProvideCredentials,
 };
-use tcmpp_api::mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, MockServer};
-use tcmpp_api::operation::OperationInfo;
-use tcmpp_api::{Client, OPERATIONS};
+use tencentcloud_mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, MockServer};
+use tencentcloud_runtime::operation::OperationInfo;
+
+/// The actions the program knows: TCMPP's.
+const OPERATIONS: &[tencentcloud_runtime::OperationInfo] = tcmpp_api::SERVICE.operations;
 
 use output::{Failure, Format, Out};
 
@@ -574,7 +577,7 @@ impl Api {
                     "no credentials found: signing with the mock's demo key \
                      ({DEMO_SECRET_ID}) for the loopback endpoint {endpoint}"
                 ));
-                let client = built(builder.credentials(tcmpp_api::mock::demo_credentials()))?;
+                let client = built(builder.credentials(tencentcloud_mock::demo_credentials()))?;
                 return Ok(Api { client, mock: None });
             }
             let client = built(builder)?;

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use serde_json::json;
 use tcmpp_api::SdkError;
 use tcmpp_api::error::{ErrorKind, TimeoutKind, TransportErrorKind};
-use tcmpp_api::operation::ServiceError;
+use tencentcloud_runtime::operation::ServiceError;
 
 use crate::{Program, Target};
 

@@ -38,7 +38,7 @@ pub async fn patiently<T>(action: &str, call: impl std::future::Future<Output = 
     }
 }
 
-/// The action of a `tcmpp.call` span, kept in the span's extensions.
+/// The action of a `tencentcloud.call` span, kept in the span's extensions.
 struct Action(String);
 
 struct Progress {
@@ -51,7 +51,7 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Progress {
         // the transport's.
         let target = metadata.target();
         *metadata.level() <= Level::INFO
-            && ["tcmpp_api", "tcmpp"].iter().any(|t| {
+            && ["tencentcloud_runtime", "tcmpp"].iter().any(|t| {
                 target
                     .strip_prefix(t)
                     .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))

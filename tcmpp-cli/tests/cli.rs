@@ -1,7 +1,7 @@
 //! The `tcmpp` program, run as a user runs it, against a recording server
 //! on 127.0.0.1: a command line with any problem exits 2 naming it, and no
 //! request (not even a connection) reaches the server. `call` checks its
-//! action and body against `tcmpp_api::OPERATIONS` the same way. Every test
+//! action and body against `tcmpp_api::SERVICE.operations` the same way. Every test
 //! sets credentials in the program's environment and points it at
 //! 127.0.0.1, or checks that it sends nothing at all.
 
@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use tcmpp_api::OPERATIONS;
+const OPERATIONS: &[tencentcloud_runtime::OperationInfo] = tcmpp_api::SERVICE.operations;
 use tcmpp_tests::server::{Recorded, Reply, TestServer};
 use tcmpp_tests::workspace_root;
 
@@ -268,7 +268,7 @@ fn one_signed_request(run: &Run, server: &TestServer, action: &str) -> Recorded 
     let r = requests.remove(0);
     assert_eq!(r.method, "POST");
     assert_eq!(r.header("x-tc-action"), action);
-    assert_eq!(r.header("x-tc-version"), OPERATIONS[0].service.version);
+    assert_eq!(r.header("x-tc-version"), tcmpp_api::SERVICE.version);
     assert_eq!(r.header("x-tc-region"), "ap-singapore");
     let authorization = r.header("authorization");
     assert!(
@@ -497,7 +497,10 @@ async fn a_loopback_endpoint_is_local_however_it_is_written() {
         assert_eq!(requests.len(), 1, "{host}: {requests:?}");
         let authorization = requests[0].header("authorization");
         assert!(
-            authorization.contains(&format!("Credential={}/", tcmpp_api::mock::DEMO_SECRET_ID)),
+            authorization.contains(&format!(
+                "Credential={}/",
+                tencentcloud_mock::DEMO_SECRET_ID
+            )),
             "{host}: {authorization}"
         );
         assert!(
@@ -541,7 +544,7 @@ async fn a_bad_endpoint_or_region_is_a_usage_error_before_anything_else() {
     let home = empty_home();
     let bare = no_credentials(&home);
     let scheme = "the scheme must be http or https";
-    let root = "TCMPP is served at the root path: give only scheme, host and port";
+    let root = "Tencent Cloud API 3.0 is served at the root path: give only scheme, host and port";
     /// Flags, environment and the one message they get.
     type Case<'a> = (Vec<String>, Vec<(&'a str, &'a str)>, String);
     let mut cases: Vec<Case<'_>> = [
@@ -889,7 +892,7 @@ async fn actions_lists_every_operation() {
 
     let run = run_tcmpp(vec!["actions".to_owned(), "--json".to_owned()], None).await;
     assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
-    let members = |op: &tcmpp_api::operation::OperationInfo, required: bool| {
+    let members = |op: &tencentcloud_runtime::operation::OperationInfo, required: bool| {
         let wanted = op.request.iter().filter(|p| p.required == required);
         wanted.map(|p| p.name).collect::<Vec<_>>()
     };

@@ -1,8 +1,8 @@
 //! The two seeded actions as the tests call them, on the seed's mini
 //! program: one place for what several suites send.
 
-use tcmpp_api::create_mnp_version::{CreateMnpVersionError, CreateMnpVersionOutput};
-use tcmpp_api::describe_mnp_all_stage_versions::{
+use tcmpp_api::actions::create_mnp_version::{CreateMnpVersionError, CreateMnpVersionOutput};
+use tcmpp_api::actions::describe_mnp_all_stage_versions::{
     DescribeMnpAllStageVersionsError, DescribeMnpAllStageVersionsOutput,
 };
 use tcmpp_api::{Client, SdkError};

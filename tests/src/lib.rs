@@ -50,8 +50,16 @@ pub fn workspace_root() -> std::path::PathBuf {
 /// A client builder for `endpoint`: region `ap-singapore` and the mock's demo
 /// key, which every `MockServer::start()` accepts.
 pub fn client_builder(endpoint: impl Into<String>) -> tcmpp_api::ClientBuilder {
-    tcmpp_api::Client::builder()
+    builder_for(tcmpp_api::SERVICE, endpoint)
+}
+
+/// [`client_builder`] for any generated service (`C`: its `Client`).
+pub fn builder_for<C>(
+    service: tencentcloud_runtime::ServiceInfo,
+    endpoint: impl Into<String>,
+) -> tencentcloud_runtime::ClientBuilder<C> {
+    tencentcloud_runtime::ClientBuilder::new(service)
         .region("ap-singapore")
         .endpoint(endpoint)
-        .credentials(tcmpp_api::mock::demo_credentials())
+        .credentials(tencentcloud_mock::demo_credentials())
 }

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use tcmpp_api::signing;
+use tencentcloud_mock::v1_signature;
 
 /// Percent-encodes all but RFC 3986's unreserved characters, as the SDKs do.
 pub fn encode(s: &str) -> String {
@@ -55,7 +55,7 @@ pub fn signed(
     sorted.sort();
     let joined: Vec<String> = sorted.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let string_to_sign = format!("{method}{host}/?{}", joined.join("&"));
-    let signature = signing::v1_signature(secret_key, &string_to_sign, sha256);
+    let signature = v1_signature(secret_key, &string_to_sign, sha256);
     params.push(("Signature".into(), signature));
     let encoded: Vec<String> = params
         .iter()

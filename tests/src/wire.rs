@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
-use tcmpp_api::signing;
+use tencentcloud_runtime::signing;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -29,7 +29,7 @@ pub fn tc3_post(
     extra: &[(&str, &str)],
     body: &[u8],
 ) -> Vec<u8> {
-    let creds = tcmpp_api::mock::demo_credentials();
+    let creds = tencentcloud_mock::demo_credentials();
     let timestamp = now();
     let host = addr.to_string();
     let date = signing::utc_date(timestamp);

@@ -5,10 +5,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
 
 use serde_json::json;
-use tcmpp_api::__private::{BodyError, ResponseBody};
-use tcmpp_api::operation::ServiceError;
-use tcmpp_tests::bare::errors::{BareError, BareErrorKind};
-use tcmpp_tests::bare::ping::{PingInput, PingResponseBody};
+use tcmpp_tests::bare::actions::ping::{PingInput, PingResponseBody};
+use tcmpp_tests::bare::{BareError, BareErrorKind};
+use tencentcloud_runtime::__private::{BodyError, ResponseBody};
+use tencentcloud_runtime::operation::ServiceError;
 
 #[test]
 fn a_service_without_error_codes_classifies_every_code_as_unhandled() {

@@ -6,14 +6,15 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tcmpp_api::create_mnp_version::CreateMnpVersionErrorKind;
+use tcmpp_api::actions::create_mnp_version::CreateMnpVersionErrorKind;
+use tcmpp_api::actions::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsErrorKind;
 use tcmpp_api::credentials::Credentials;
-use tcmpp_api::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsErrorKind;
 use tcmpp_api::error::{ErrorKind, ResponseErrorKind, TimeoutKind, TransportErrorKind};
 use tcmpp_api::models::{ApprovalStatus, Phase, ShowCase};
-use tcmpp_api::{Client, ConfigError, Language, RetryConfig, SdkError, signing};
+use tcmpp_api::{Client, ConfigError, Language, RetryConfig, SdkError};
 use tcmpp_tests::server::{Recorded, Reply, TestServer};
 use tcmpp_tests::workspace_root;
+use tencentcloud_runtime::signing;
 
 const SECRET_ID: &str = "AKIDTESTID123";
 const SECRET_KEY: &str = "TopSecretKey-9f8e7d";
@@ -327,14 +328,16 @@ async fn common_and_unknown_codes() {
 
 async fn describe(
     server: &TestServer,
-) -> SdkError<tcmpp_api::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsError> {
+) -> SdkError<tcmpp_api::actions::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsError>
+{
     failed_describe(&client(server)).await
 }
 
 /// A Describe through `client` that must fail.
 async fn failed_describe(
     client: &Client,
-) -> SdkError<tcmpp_api::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsError> {
+) -> SdkError<tcmpp_api::actions::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsError>
+{
     client
         .describe_mnp_all_stage_versions()
         .mnp_id("m")

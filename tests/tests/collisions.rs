@@ -6,10 +6,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
 
 use serde_json::json;
-use tcmpp_api::__private::serde::de::DeserializeOwned;
-use tcmpp_api::__private::{BodyError, ResponseBody};
-use tcmpp_api::operation::{Operation, ServiceError};
-use tcmpp_tests::collisions::{self, models, put_thing, s3};
+use tcmpp_tests::collisions::actions::{put_thing, s3};
+use tcmpp_tests::collisions::{self, models};
+use tencentcloud_runtime::__private::serde::de::DeserializeOwned;
+use tencentcloud_runtime::__private::{BodyError, ResponseBody};
+use tencentcloud_runtime::operation::{Operation, ServiceError};
 
 fn decode<B: ResponseBody + DeserializeOwned>(
     body: serde_json::Value,
@@ -107,9 +108,10 @@ fn set_methods_clear_the_member_they_belong_to() {
 
 #[test]
 fn the_fluent_request_keeps_send_apart_from_the_send_member() {
-    let client = tcmpp_tests::client_builder("http://127.0.0.1:9")
-        .build()
-        .unwrap();
+    let client: collisions::Client =
+        tcmpp_tests::builder_for(collisions::SERVICE, "http://127.0.0.1:9")
+            .build()
+            .unwrap();
     let request = put_thing::PutThingInput::builder()
         .with_client(client.clone())
         .send_("member")
@@ -278,8 +280,6 @@ fn builders_yield_to_objects_of_their_name() {
         serde_json::to_value(models::FooBar_::builder().a("a").build()).unwrap(),
         json!({"A": "a"})
     );
-    assert_eq!(collisions::SCHEMA_FOO_BAR.name, "FooBar");
-    assert_eq!(collisions::SCHEMA_FOO_BAR_.name, "Foo_Bar");
 }
 
 #[test]
@@ -304,14 +304,17 @@ fn action<O: Operation>() -> &'static str {
 
 #[test]
 fn actions_named_like_generated_items_get_their_own_modules() {
-    assert_eq!(action::<collisions::ok::Ok>(), "Ok");
-    assert_eq!(action::<collisions::err::Err>(), "Err");
-    assert_eq!(action::<collisions::some::Some>(), "Some");
-    assert_eq!(action::<collisions::none::None>(), "None");
-    assert_eq!(action::<collisions::self_::Self_>(), "Self");
-    assert_eq!(action::<collisions::call_::Call>(), "Call");
-    assert_eq!(action::<collisions::models_::Models>(), "Models");
-    assert_eq!(action::<collisions::str::Str>(), "Str");
+    use collisions::actions;
+    assert_eq!(action::<actions::ok::Ok>(), "Ok");
+    assert_eq!(action::<actions::err::Err>(), "Err");
+    assert_eq!(action::<actions::some::Some>(), "Some");
+    assert_eq!(action::<actions::none::None>(), "None");
+    assert_eq!(action::<actions::self_::Self_>(), "Self");
+    // `call` is a method of the client: the module gains `_`.
+    assert_eq!(action::<actions::call_::Call>(), "Call");
+    // In `actions`, nothing else is named `models`.
+    assert_eq!(action::<actions::models::Models>(), "Models");
+    assert_eq!(action::<actions::str::Str>(), "Str");
     assert_eq!(action::<s3::S3>(), "S3");
-    assert_eq!(collisions::ACTIONS.len(), 10);
+    assert_eq!(collisions::SERVICE.operations.len(), 10);
 }

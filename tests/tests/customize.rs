@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use tcmpp_api::error::{ErrorKind, TimeoutKind};
-use tcmpp_api::mock::{Fault, MockServer};
 use tcmpp_api::{ConfigError, RateLimit, RateLimitScope, RetryConfig, SdkError, reqwest};
 use tcmpp_tests::calls::describe;
 use tcmpp_tests::client_builder;
 use tcmpp_tests::server::{Reply, TestServer};
+use tencentcloud_mock::{Fault, MockServer};
 
 const DESCRIBE: &str = "DescribeMNPAllStageVersions";
 

@@ -5,15 +5,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
 
 use serde_json::json;
-use tcmpp_api::__private::{BodyError, ResponseBody};
 use tcmpp_api::ErrorMetadata;
-use tcmpp_api::operation::{Operation, ServiceError};
-use tcmpp_tests::fixture::list_widgets::{ListWidgets, ListWidgetsInput, ListWidgetsResponseBody};
-use tcmpp_tests::fixture::models::{Color, Dimensions, Level, Part, Widget, WidgetSpec};
-use tcmpp_tests::fixture::put_widget::{
+use tcmpp_tests::fixture::actions::list_widgets::{
+    ListWidgets, ListWidgetsInput, ListWidgetsResponseBody,
+};
+use tcmpp_tests::fixture::actions::put_widget::{
     PutWidget, PutWidgetError, PutWidgetErrorKind, PutWidgetInput, PutWidgetOutput,
     PutWidgetResponseBody,
 };
+use tcmpp_tests::fixture::models::{Color, Dimensions, Level, Part, Widget, WidgetSpec};
+use tencentcloud_runtime::__private::{BodyError, ResponseBody};
+use tencentcloud_runtime::operation::{Operation, ServiceError};
 
 fn decode_put(body: serde_json::Value) -> Result<PutWidgetOutput, BodyError> {
     serde_json::from_value::<PutWidgetResponseBody>(body)
@@ -94,7 +96,12 @@ fn operations_carry_the_spec_facts() {
     assert_eq!(PutWidget::RATE_LIMIT_PER_SECOND, 5);
     assert!(retry_safe::<ListWidgets>());
     assert_eq!(tcmpp_tests::fixture::SERVICE.version, "2020-01-01");
-    assert_eq!(tcmpp_tests::fixture::ACTIONS, &["ListWidgets", "PutWidget"]);
+    let actions: Vec<&str> = tcmpp_tests::fixture::SERVICE
+        .operations
+        .iter()
+        .map(|o| o.action)
+        .collect();
+    assert_eq!(actions, ["ListWidgets", "PutWidget"]);
 }
 
 #[test]

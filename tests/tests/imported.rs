@@ -12,14 +12,14 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
-use tcmpp_api::OPERATIONS;
-use tcmpp_api::create_mnp_version::CreateMnpVersionOutput;
-use tcmpp_api::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsOutput;
-use tcmpp_api::mock::MockServer;
+const OPERATIONS: &[tencentcloud_runtime::OperationInfo] = tcmpp_api::SERVICE.operations;
+use tcmpp_api::actions::create_mnp_version::CreateMnpVersionOutput;
+use tcmpp_api::actions::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsOutput;
 use tcmpp_api::models::Phase;
-use tcmpp_api::operation::{Operation, OperationInfo, Param, ParamType};
 use tcmpp_api::{Client, RateLimit, RetryConfig};
 use tcmpp_tests::workspace_root;
+use tencentcloud_mock::MockServer;
+use tencentcloud_runtime::operation::{Operation, OperationInfo, Param, ParamType};
 
 /// The actions with hand-written, stateful mock handlers.
 const SEEDED: [&str; 2] = ["CreateMNPVersion", "DescribeMNPAllStageVersions"];
@@ -288,7 +288,7 @@ where
         return sweep.problem(format!("{action}: no example answer"));
     };
     // The typed output is the example's answer decoded the same way.
-    match tcmpp_api::__private::decode_response::<O>(
+    match tencentcloud_runtime::__private::decode_response::<O>(
         200,
         Some("application/json".to_owned()),
         Bytes::from_static(example.as_bytes()),

@@ -7,15 +7,16 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
-use tcmpp_api::create_mnp_version::CreateMnpVersionErrorKind as CreateKind;
+use tcmpp_api::actions::create_mnp_version::CreateMnpVersionErrorKind as CreateKind;
+use tcmpp_api::actions::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsErrorKind as DescribeKind;
 use tcmpp_api::credentials::Credentials;
-use tcmpp_api::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsErrorKind as DescribeKind;
 use tcmpp_api::error::{ErrorKind, ResponseErrorKind, TransportErrorKind};
-use tcmpp_api::mock::{Fault, MockServer};
 use tcmpp_api::models::{ApprovalStatus, Phase};
-use tcmpp_api::{Client, RetryConfig, SdkError, signing};
+use tcmpp_api::{Client, RetryConfig, SdkError};
 use tcmpp_tests::calls::{MNP, PLATFORM, describe};
 use tcmpp_tests::client_builder;
+use tencentcloud_mock::{Fault, MockServer};
+use tencentcloud_runtime::signing;
 
 fn client_with(mock: &MockServer, creds: Credentials) -> Client {
     Client::builder()
@@ -35,7 +36,9 @@ fn client(mock: &MockServer) -> Client {
 fn describe_kind<T: std::fmt::Debug>(
     r: Result<
         T,
-        SdkError<tcmpp_api::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsError>,
+        SdkError<
+            tcmpp_api::actions::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsError,
+        >,
     >,
 ) -> DescribeKind {
     r.unwrap_err()
@@ -535,21 +538,27 @@ async fn a_hundred_concurrent_calls_over_one_client() {
     assert_eq!(mock.calls().len(), 100);
 }
 
+/// Another service, generated the same way (the fixture spec): its own
+/// client, fluent calls, served by the test server from its table.
 #[tokio::test]
-async fn an_action_known_only_from_the_spec_answers_its_example() {
-    use tcmpp_tests::fixture::put_widget::{PutWidget, PutWidgetInput};
-    let mock = MockServer::builder()
-        .operations(tcmpp_tests::fixture::OPERATIONS)
+async fn another_generated_service_is_called_fluently_and_served_from_its_table() {
+    use tcmpp_tests::fixture;
+    let mock = tencentcloud_mock::MockServerBuilder::new(fixture::SERVICE)
         .start()
         .await
         .unwrap();
-    let client = client(&mock);
-    let input = PutWidgetInput::builder()
+    let widgets: fixture::Client = tcmpp_tests::builder_for(fixture::SERVICE, mock.endpoint())
+        .retry(RetryConfig::disabled())
+        .build()
+        .unwrap();
+    let out = widgets
+        .put_widget()
         .name("gear")
         .count(3)
         .enabled(true)
-        .build();
-    let out = client.call::<PutWidget>(&input).await.unwrap();
+        .send()
+        .await
+        .unwrap();
     let widget = out.widget.unwrap();
     assert_eq!(widget.id, Some(7));
     assert_eq!(widget.name.as_deref(), Some("gear"));
@@ -558,12 +567,15 @@ async fn an_action_known_only_from_the_spec_answers_its_example() {
         out.request_id, "req-1",
         "the mock gives each answer its own request id"
     );
-    let input = tcmpp_tests::fixture::list_widgets::ListWidgetsInput::builder()
-        .limit(1u32)
-        .build();
-    let out = client
-        .call::<tcmpp_tests::fixture::list_widgets::ListWidgets>(&input)
-        .await
-        .unwrap();
+    let out = widgets.list_widgets().limit(1u32).send().await.unwrap();
     assert_eq!((out.total, out.widgets), (Some(0), Some(vec![])));
+    // Signed for the fixture's service and version, which the server checks.
+    assert_eq!(mock.calls().len(), 2);
+    assert!(mock.calls().iter().all(|c| c.code.is_none()));
+    // A TCMPP client is refused: this server serves another service.
+    let err = client(&mock)
+        .call_json("DescribeMNPAllStageVersions", &json!({}))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("AuthFailure.SignatureFailure"), "{err}");
 }

@@ -21,11 +21,12 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
-use tcmpp_api::mock::{Fault, MockServer};
-use tcmpp_api::{RateLimit, RetryConfig, signing};
+use tcmpp_api::{RateLimit, RetryConfig};
 use tcmpp_tests::calls::{self, MNP, PLATFORM};
 use tcmpp_tests::v1;
 use tcmpp_tests::wire::{code, exchange, message, now, read_answer, tc3_post};
+use tencentcloud_mock::{Fault, MockServer};
+use tencentcloud_runtime::signing;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -83,7 +84,7 @@ static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 fn forged_authorization(signed_headers: &str) -> String {
     format!(
         "TC3-HMAC-SHA256 Credential={}/{}/tcmpp/tc3_request, SignedHeaders={signed_headers}, Signature={}",
-        tcmpp_api::mock::DEMO_SECRET_ID,
+        tencentcloud_mock::DEMO_SECRET_ID,
         signing::utc_date(now()),
         "0".repeat(64)
     )
@@ -366,7 +367,7 @@ async fn error_messages_quote_an_excerpt_of_a_value() {
     let form = format!(
         "Action={DESCRIBE}&Version=2024-08-01&Region=ap-singapore&SecretId={}&Timestamp={}\
          &Nonce=1&Signature=x&SignatureMethod={huge}",
-        tcmpp_api::mock::DEMO_SECRET_ID,
+        tencentcloud_mock::DEMO_SECRET_ID,
         now()
     );
     let request = format!(
@@ -500,13 +501,13 @@ async fn a_body_waits_for_its_share_of_the_budget_a_bounded_time() {
 
 /// A v1 form `POST` as bytes on the wire, signed with the demo key.
 fn v1_post(addr: SocketAddr, action: &str, params: &[(String, String)]) -> Vec<u8> {
-    let mut all = v1::common(action, tcmpp_api::mock::DEMO_SECRET_ID);
+    let mut all = v1::common(action, tencentcloud_mock::DEMO_SECRET_ID);
     all.push(("SignatureMethod".into(), "HmacSHA256".into()));
     all.extend_from_slice(params);
     let form = v1::signed(
         "POST",
         &addr.to_string(),
-        tcmpp_api::mock::DEMO_SECRET_KEY,
+        tencentcloud_mock::DEMO_SECRET_KEY,
         all,
     );
     format!(
@@ -519,12 +520,12 @@ fn v1_post(addr: SocketAddr, action: &str, params: &[(String, String)]) -> Vec<u
 
 /// A v1 `GET` as bytes on the wire, signed with the demo key.
 fn v1_get(addr: SocketAddr, action: &str, params: &[(String, String)]) -> Vec<u8> {
-    let mut all = v1::common(action, tcmpp_api::mock::DEMO_SECRET_ID);
+    let mut all = v1::common(action, tencentcloud_mock::DEMO_SECRET_ID);
     all.extend_from_slice(params);
     let query = v1::signed(
         "GET",
         &addr.to_string(),
-        tcmpp_api::mock::DEMO_SECRET_KEY,
+        tencentcloud_mock::DEMO_SECRET_KEY,
         all,
     );
     format!("GET /?{query} HTTP/1.1\r\nhost: {addr}\r\n\r\n").into_bytes()
@@ -532,7 +533,7 @@ fn v1_get(addr: SocketAddr, action: &str, params: &[(String, String)]) -> Vec<u8
 
 /// A TC3 `GET` of `params` as bytes on the wire, signed with the demo key.
 fn tc3_get(addr: SocketAddr, action: &str, params: &[(String, String)]) -> Vec<u8> {
-    let creds = tcmpp_api::mock::demo_credentials();
+    let creds = tencentcloud_mock::demo_credentials();
     let query: Vec<String> = params
         .iter()
         .map(|(k, v)| format!("{}={}", v1::encode(k), v1::encode(v)))

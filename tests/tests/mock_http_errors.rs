@@ -17,9 +17,9 @@ use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
-use tcmpp_api::mock::{Fault, MockServer};
 use tcmpp_tests::calls::{self, MNP, PLATFORM};
 use tcmpp_tests::wire::{Reply, code, exchange_reply, message, read_reply, send, tc3_post};
+use tencentcloud_mock::{Fault, MockServer};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 

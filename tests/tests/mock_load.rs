@@ -7,8 +7,8 @@
 
 use std::time::{Duration, Instant};
 
-use tcmpp_api::mock::{CallRecord, MockServer};
 use tcmpp_api::{Client, RateLimit, RetryConfig};
+use tencentcloud_mock::{CallRecord, MockServer};
 
 const MNP: &str = "mpg9yjc0qbpkelik";
 const PLATFORM: &str = "T04257DS9431720WTAG";

@@ -10,9 +10,9 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
-use tcmpp_api::mock::MockServer;
-use tcmpp_api::signing;
 use tcmpp_tests::v1;
+use tencentcloud_mock::MockServer;
+use tencentcloud_runtime::signing;
 
 const MNP: &str = "mpg9yjc0qbpkelik";
 const PLATFORM: &str = "T04257DS9431720WTAG";

@@ -7,13 +7,13 @@
 use bytes::Bytes;
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use tcmpp_api::__private::decode_response;
-use tcmpp_api::create_mnp_version::CreateMnpVersion;
-use tcmpp_api::describe_mnp_all_stage_versions::DescribeMnpAllStageVersions;
+use tcmpp_api::actions::create_mnp_version::CreateMnpVersion;
+use tcmpp_api::actions::describe_mnp_all_stage_versions::DescribeMnpAllStageVersions;
 use tcmpp_api::error::{ErrorKind, ResponseErrorKind};
-use tcmpp_api::lenient::Lenient;
-use tcmpp_api::signing::{self, Signer};
 use tcmpp_tests::workspace_root;
+use tencentcloud_runtime::__private::Lenient;
+use tencentcloud_runtime::__private::decode_response;
+use tencentcloud_runtime::signing::{self, Signer};
 
 fn json_value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![

@@ -8,14 +8,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
 
 use serde_json::{Value, json};
-use tcmpp_api::__private::{BodyError, ResponseBody};
-use tcmpp_api::operation::Operation;
-use tcmpp_tests::published::create_campaign::CreateCampaignInput;
-use tcmpp_tests::published::describe_nodes::{
+use tcmpp_tests::published::PublishedErrorKind;
+use tcmpp_tests::published::actions::create_campaign::CreateCampaignInput;
+use tcmpp_tests::published::actions::describe_nodes::{
     DescribeNodes, DescribeNodesInput, DescribeNodesOutput, DescribeNodesResponseBody,
 };
 use tcmpp_tests::published::models::{Marker, Node, Options};
-use tcmpp_tests::published::{OPERATIONS, errors::PublishedErrorKind};
+use tencentcloud_runtime::__private::{BodyError, ResponseBody};
+use tencentcloud_runtime::operation::Operation;
+
+const OPERATIONS: &[tencentcloud_runtime::OperationInfo] =
+    tcmpp_tests::published::SERVICE.operations;
 
 fn spec() -> Value {
     let path = tcmpp_tests::workspace_root().join("tests/fixtures/published.json");

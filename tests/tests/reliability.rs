@@ -6,15 +6,15 @@
 
 use std::time::Duration;
 
-use tcmpp_api::create_mnp_version::{
+use tcmpp_api::actions::create_mnp_version::{
     CreateMnpVersionError, CreateMnpVersionErrorKind, CreateMnpVersionOutput,
 };
 use tcmpp_api::error::{ErrorKind, ResponseErrorKind, TransportErrorKind};
-use tcmpp_api::mock::{Fault, MockServer};
 use tcmpp_api::{Client, RateLimit, RetryConfig, SdkError};
 use tcmpp_tests::calls::{self, MNP, PLATFORM, describe};
 use tcmpp_tests::client_builder;
 use tcmpp_tests::server::{RawServer, Reply, TestServer, json_response};
+use tencentcloud_mock::{Fault, MockServer};
 
 const CREATE: &str = "CreateMNPVersion";
 const DESCRIBE: &str = "DescribeMNPAllStageVersions";

@@ -1,21 +1,28 @@
-//! Every public method of `Client` is a name an action's module may not
-//! take (each action becomes a `Client` method of its module's name): the
-//! generator's reserved list must keep up with `client.rs`.
+//! Every public method of a service's `Client` (its own, and the runtime
+//! client's it dereferences to) is a name an action's module may not take
+//! (each action becomes a `Client` method of its module's name): the
+//! generator's reserved list must keep up with both.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
 
 use serde_json::{Value, json};
 use tcmpp_tests::workspace_root;
 
-/// Names of the `pub fn`s in `impl Client` blocks of the runtime.
+/// Names of the `pub fn`s in the runtime's `impl Client` blocks and in
+/// the generated client's first (its own methods; the second holds the
+/// actions').
 fn client_methods() -> Vec<String> {
     let mut names = Vec::new();
-    for file in ["tcmpp-api/src/client.rs", "tcmpp-api/src/config.rs"] {
+    for (file, blocks) in [
+        ("runtime/src/client.rs", usize::MAX),
+        ("tcmpp-api/src/generated/client.rs", 1),
+    ] {
         let text = std::fs::read_to_string(workspace_root().join(file)).unwrap();
-        let mut in_client = false;
+        let (mut in_client, mut seen) = (false, 0);
         for line in text.lines() {
-            if line.starts_with("impl ") {
-                in_client = line.starts_with("impl Client {");
+            if line.starts_with("impl ") || line.starts_with("impl<") {
+                in_client = line.starts_with("impl Client {") && seen < blocks;
+                seen += usize::from(in_client);
             }
             let t = line.trim_start();
             let rest = t
@@ -48,7 +55,14 @@ fn camel(snake: &str) -> String {
 #[test]
 fn no_action_module_takes_a_client_method_name() {
     let methods = client_methods();
-    for expected in ["builder", "call", "call_json", "with_overrides"] {
+    for expected in [
+        "builder",
+        "call",
+        "call_json",
+        "with_overrides",
+        "runtime",
+        "region",
+    ] {
         assert!(
             methods.iter().any(|m| m == expected),
             "{expected} not found in {methods:?}"

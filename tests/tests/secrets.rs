@@ -80,7 +80,7 @@ async fn no_secret_in_debug_display_or_traces() {
     assert_eq!(server.requests()[0].header("x-tc-token"), TOKEN);
     let logs = logs.text();
     assert_clean("tracing output", &logs);
-    assert!(logs.contains("tcmpp.call"), "{logs}");
+    assert!(logs.contains("tencentcloud.call"), "{logs}");
     assert!(
         logs.contains("action=\"DescribeMNPAllStageVersions\"")
             || logs.contains("action=DescribeMNPAllStageVersions"),

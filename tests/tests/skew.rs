@@ -9,13 +9,13 @@
 use std::time::{Duration, SystemTime};
 
 use serde_json::json;
-use tcmpp_api::create_mnp_version::{CreateMnpVersionError, CreateMnpVersionOutput};
-use tcmpp_api::mock::MockServer;
+use tcmpp_api::actions::create_mnp_version::{CreateMnpVersionError, CreateMnpVersionOutput};
 use tcmpp_api::{Client, RetryConfig, SdkError};
 use tcmpp_tests::calls::{self, describe};
 use tcmpp_tests::client_builder;
 use tcmpp_tests::logs::Captured;
 use tcmpp_tests::server::RawServer;
+use tencentcloud_mock::MockServer;
 
 const CREATE: &str = "CreateMNPVersion";
 const DESCRIBE: &str = "DescribeMNPAllStageVersions";
@@ -29,7 +29,7 @@ async fn create(
     calls::create(c, version, "skew").await
 }
 
-/// What each `tcmpp.call` span said when it closed: its last `attempt`
+/// What each `tencentcloud.call` span said when it closed: its last `attempt`
 /// and `clock_skew_s` (`None` when not recorded), in order.
 fn spans(logs: &Captured) -> Vec<(u32, Option<i64>)> {
     fn last<T: std::str::FromStr>(line: &str, key: &str) -> Option<T> {
@@ -42,7 +42,7 @@ fn spans(logs: &Captured) -> Vec<(u32, Option<i64>)> {
     }
     logs.text()
         .lines()
-        .filter(|l| l.contains("tcmpp.call{") && l.contains(" close"))
+        .filter(|l| l.contains("tencentcloud.call{") && l.contains(" close"))
         .map(|l| {
             (
                 last(l, " attempt=").expect("every span records its attempts"),

@@ -26,7 +26,6 @@ fn fixture_options(spec: &str) -> codegen::Options {
     codegen::Options {
         spec_label: format!("tests/fixtures/{spec}"),
         doctest_crate: None,
-        client_methods: false,
     }
 }
 
@@ -62,7 +61,14 @@ fn collisions_spec() {
         "tests/fixtures/collisions.json",
         &fixture_options("collisions.json"),
     );
-    let shown = ["mod.rs", "models.rs", "put_thing.rs", "s3.rs", "ok.rs"];
+    let shown = [
+        "mod.rs",
+        "client.rs",
+        "models.rs",
+        "actions/put_thing.rs",
+        "actions/s3.rs",
+        "actions/ok.rs",
+    ];
     for f in files.iter().filter(|f| shown.contains(&f.name.as_str())) {
         insta::assert_snapshot!(format!("collisions__{}", f.name), f.contents);
     }

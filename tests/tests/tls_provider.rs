@@ -16,7 +16,7 @@ fn an_installed_provider_is_the_one_the_client_uses() {
     let built = tcmpp_api::Client::builder()
         .region("ap-singapore")
         .endpoint("https://127.0.0.1:9")
-        .credentials(tcmpp_api::mock::demo_credentials())
+        .credentials(tencentcloud_mock::demo_credentials())
         .build();
     let err = built.expect_err("the client ignored the installed provider");
     // reqwest refuses the provider's empty suite list.

@@ -7,11 +7,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
 
-use tcmpp_api::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsError;
+use tcmpp_api::actions::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsError;
 use tcmpp_api::error::{ErrorKind, TransportErrorKind};
-use tcmpp_api::mock::{LoopbackCa, MockServer};
 use tcmpp_api::{Client, ClientBuilder, ConfigError, RetryConfig, SdkError};
 use tcmpp_tests::client_builder;
+use tencentcloud_mock::{LoopbackCa, MockServer};
 
 const MNP: &str = "mpg9yjc0qbpkelik";
 const PLATFORM: &str = "T04257DS9431720WTAG";

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::{env, fs};
 
 const USAGE: &str = "\
-usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--foreign]
+usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--crate NAME]
        cargo xtask import [--check] [--api PATH] [--examples PATH] [--errors PATH]
                           [--curated PATH | --no-curated] [--spec PATH]
 
@@ -16,9 +16,9 @@ usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--foreign]
     --check        write nothing; fail if the committed files differ
     --spec PATH    read another spec (default: spec/tcmpp.json)
     --out DIR      write to another folder (default: tcmpp-api/src/generated)
-    --foreign      code for a crate other than tcmpp-api (depending on it):
-                   no methods on tcmpp_api::Client and no runnable doc
-                   examples; calls go through Client::call
+    --crate NAME   the crate the code is for, as doc examples name it
+                   (default: tcmpp_api); every service crate is generated
+                   the same way, over tencentcloud-runtime
 
   import           rebuild spec/tcmpp.json from Tencent's published files in
                    spec/upstream/ and our facts in spec/curated.json, and
@@ -35,7 +35,7 @@ usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--foreign]
 
 struct Args {
     check: bool,
-    foreign: bool,
+    krate: String,
     spec: PathBuf,
     out: PathBuf,
 }
@@ -65,14 +65,14 @@ fn run() -> Result<ExitCode, String> {
     }
     let mut args = Args {
         check: false,
-        foreign: false,
+        krate: "tcmpp_api".to_owned(),
         spec: root.join("spec/tcmpp.json"),
         out: root.join("tcmpp-api/src/generated"),
     };
     while let Some(a) = argv.next() {
         match a.as_str() {
             "--check" => args.check = true,
-            "--foreign" => args.foreign = true,
+            "--crate" => args.krate = argv.next().ok_or("--crate needs a name")?,
             "--spec" => args.spec = PathBuf::from(argv.next().ok_or("--spec needs a path")?),
             "--out" => args.out = PathBuf::from(argv.next().ok_or("--out needs a folder")?),
             "-h" | "--help" => {
@@ -98,16 +98,10 @@ fn codegen_task(root: &Path, args: &Args) -> Result<ExitCode, String> {
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
     };
-    let mut options = codegen::Options {
+    let options = codegen::Options {
         spec_label: label.clone(),
-        ..codegen::Options::default()
+        doctest_crate: Some(args.krate.replace('-', "_")),
     };
-    if args.foreign {
-        // Methods on `tcmpp_api::Client` only compile inside tcmpp-api, and
-        // doc examples would name the wrong crate.
-        options.client_methods = false;
-        options.doctest_crate = None;
-    }
     let files = codegen::generate(&text, &options).map_err(|e| format!("{label}: {e}"))?;
 
     let existing = existing_rs_files(&args.out)?;
@@ -140,10 +134,11 @@ fn codegen_task(root: &Path, args: &Args) -> Result<ExitCode, String> {
         return Ok(ExitCode::FAILURE);
     }
 
-    fs::create_dir_all(&args.out)
-        .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
     for f in files.iter().filter(|f| stale.contains(&f.name.as_str())) {
         let path = args.out.join(&f.name);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
         fs::write(&path, &f.contents)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         println!("wrote {}", path.display());
@@ -275,19 +270,26 @@ fn import_task(root: &Path, mut argv: impl Iterator<Item = String>) -> Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
-/// The `.rs` files already in the output folder (none if it does not exist).
+/// The `.rs` files already in the output folder and its subfolders, as
+/// `/`-separated relative names (none if it does not exist).
 fn existing_rs_files(dir: &Path) -> Result<Vec<String>, String> {
-    let entries = match fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
-    };
     let mut names = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".rs") {
-            names.push(name);
+    let mut pending = vec![(dir.to_path_buf(), String::new())];
+    while let Some((folder, prefix)) = pending.pop() {
+        let entries = match fs::read_dir(&folder) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(format!("cannot read {}: {e}", folder.display())),
+        };
+        for entry in entries {
+            let entry = entry.map_err(|e| format!("cannot read {}: {e}", folder.display()))?;
+            let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if is_dir {
+                pending.push((entry.path(), format!("{name}/")));
+            } else if name.ends_with(".rs") {
+                names.push(name);
+            }
         }
     }
     names.sort();

@@ -278,32 +278,34 @@ fn a_new_upstream_action_reaches_the_generated_client() {
             .collect::<String>()
             .replace(",)", ")")
     };
-    let module = squeeze("describe_widgets.rs");
+    let module = squeeze("actions/describe_widgets.rs");
     assert!(
         module.contains("constACTION:&'staticstr=\"DescribeWidgets\";"),
         "{module}"
     );
-    assert!(module.contains("pubwidgets:Option<Vec<super::models::Widget>>"));
+    assert!(module.contains("pubwidgets:Option<Vec<super::super::models::Widget>>"));
     let models = squeeze("models.rs");
     assert!(models.contains("pubstructWidget{"));
-    let m = squeeze("mod.rs");
-    assert!(m.contains("pubmoddescribe_widgets;"));
+    assert!(squeeze("actions/mod.rs").contains("pubmoddescribe_widgets;"));
     assert!(
-        m.contains("pubfndescribe_widgets(&self)->describe_widgets::DescribeWidgetsRequest"),
+        squeeze("client.rs").contains(
+            "pubfndescribe_widgets(&self)->super::actions::describe_widgets::DescribeWidgetsRequest"
+        ),
         "no Client method"
     );
+    let m = squeeze("service.rs");
     // The OPERATIONS entry, which the mock and the CLI's `call`/`actions` read.
     let start = m
         .find("action:\"DescribeWidgets\"")
         .expect("no OPERATIONS entry");
     let entry = &m[start..];
     let entry = &entry[..entry
-        .find("::tcmpp_api::operation::OperationInfo{")
+        .find("::tencentcloud_runtime::operation::OperationInfo{")
         .or_else(|| entry.find("];"))
         .unwrap()];
     for want in [
-        "name:\"WidgetId\",required:true,ty:::tcmpp_api::operation::ParamType::String",
-        "name:\"Limit\",required:false,ty:::tcmpp_api::operation::ParamType::Int64",
+        "name:\"WidgetId\",required:true,ty:::tencentcloud_runtime::operation::ParamType::String",
+        "name:\"Limit\",required:false,ty:::tencentcloud_runtime::operation::ParamType::Int64",
         r#"example_request:Some("{\"WidgetId\":\"w-1\"}")"#,
         r#"example_response:Some("{\"Response\":{\"RequestId\":\"5a1b\",\"Widgets\":[{\"Name\":\"knob\"}]}}")"#,
     ] {
@@ -318,9 +320,22 @@ fn a_new_upstream_action_reaches_the_generated_client() {
         text.lines().skip(2).collect::<Vec<_>>().join("\n")
     };
     let mut same = 0;
-    for entry in fs::read_dir(&committed).unwrap() {
-        let name = entry.unwrap().file_name().into_string().unwrap();
-        if ["mod.rs", "models.rs"].contains(&name.as_str()) {
+    let names = ["", "actions/"].into_iter().flat_map(|sub| {
+        fs::read_dir(committed.join(sub))
+            .unwrap()
+            .map(move |e| format!("{sub}{}", e.unwrap().file_name().into_string().unwrap()))
+    });
+    for name in names {
+        // What lists actions, and the new action's own module, differ.
+        let differs = [
+            "actions",
+            "actions/mod.rs",
+            "client.rs",
+            "service.rs",
+            "models.rs",
+            "unset.rs",
+        ];
+        if differs.contains(&name.as_str()) || !name.ends_with(".rs") {
             continue;
         }
         assert_eq!(
@@ -330,5 +345,5 @@ fn a_new_upstream_action_reaches_the_generated_client() {
         );
         same += 1;
     }
-    assert_eq!(same, 105, "104 action modules and errors.rs");
+    assert_eq!(same, 106, "104 action modules, mod.rs and errors.rs");
 }

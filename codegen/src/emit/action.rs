@@ -25,7 +25,7 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
         .iter()
         .map(|suffix| format!("{}{suffix}", a.type_name))
         .chain([a.op_name.clone()]);
-    let s = &Scope::new(api, defined);
+    let s = &Scope::new(api, defined).nested();
     let module_doc = docs::inner(&module_docs(a));
     let op = ident(&a.op_name);
     let input = format_ident!("{}Input", a.type_name);
@@ -34,9 +34,10 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
     let error = format_ident!("{}Error", a.type_name);
     let (wire, retry_safe) = (&a.wire_name, a.retry_safe);
     let str_ = s.std(Std::Str);
+    let service = s.root("SERVICE");
     let rate = proc_macro2::Literal::u32_unsuffixed(a.rate_limit_per_second);
     let op_doc = docs::outer(&format!(
-        "The `{wire}` action, for code that is generic over [`Operation`](::tcmpp_api::operation::Operation)."
+        "The `{wire}` action, for code that is generic over [`Operation`](::tencentcloud_runtime::operation::Operation)."
     ));
 
     let input_def = structs::emit(
@@ -90,7 +91,7 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
     let body_def = response_body(s, a, &body, &output);
     let fluent = fluent_request(s, a, &op, &input, &output, &error);
     let errors = if a.shared_errors {
-        shared_error_aliases(api, a, &error)
+        shared_error_aliases(s, a, &error)
     } else {
         let wire = &a.wire_name;
         error_types(
@@ -111,8 +112,8 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
         #[derive(Clone, Copy, Debug, Default)]
         pub struct #op;
 
-        impl ::tcmpp_api::operation::Operation for #op {
-            const SERVICE: ::tcmpp_api::operation::ServiceInfo = super::SERVICE;
+        impl ::tencentcloud_runtime::operation::Operation for #op {
+            const SERVICE: ::tencentcloud_runtime::operation::ServiceInfo = #service;
             const ACTION: &'static #str_ = #wire;
             const RETRY_SAFE: bool = #retry_safe;
             const RATE_LIMIT_PER_SECOND: u32 = #rate;
@@ -177,7 +178,7 @@ fn builder_examples(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStrea
         };
         calls.push(format!("    .{}({value})", f.ident));
     }
-    let path = format!("{krate}::{}::{}Input", a.module, a.type_name);
+    let path = format!("{krate}::actions::{}::{}Input", a.module, a.type_name);
     let mut text = format!("\n# Example\n\n```\nlet input = {path}::builder()\n");
     for c in &calls {
         text.push_str(&format!("{c}\n"));
@@ -222,8 +223,8 @@ fn response_body(
     let (option, some, none) = (s.std(Std::Option), s.std(Std::Some), s.std(Std::None));
     let string = s.std(Std::String);
     let (result, ok, err) = (s.std(Std::Result), s.std(Std::Ok), s.std(Std::Err));
-    let body_error = quote!(::tcmpp_api::__private::BodyError);
-    let error_or = quote!(::tcmpp_api::lenient::ErrorOr);
+    let body_error = quote!(::tencentcloud_runtime::__private::BodyError);
+    let error_or = quote!(::tencentcloud_runtime::__private::ErrorOr);
     // A member named `Error` shares the envelope's key: one field holds
     // either, and it becomes a local once the envelope's error is ruled out.
     let shared = |f: &Field| f.wire_name == "Error";
@@ -258,7 +259,7 @@ fn response_body(
     let (envelope_error, check_error) = match a.response.fields.iter().find(|f| shared(f)) {
         None => (
             quote! {
-                __error: #option<::tcmpp_api::__private::ErrorBody>,
+                __error: #option<::tencentcloud_runtime::__private::ErrorBody>,
             },
             quote! {
                 if let #some(error) = self.__error {
@@ -319,7 +320,7 @@ fn response_body(
 
         #fields_def
 
-        impl ::tcmpp_api::__private::ResponseBody for #body {
+        impl ::tencentcloud_runtime::__private::ResponseBody for #body {
             type Output = #output;
 
             fn request_id(&self) -> #option<&str> {
@@ -348,20 +349,22 @@ pub(crate) fn shared_error_name(api: &Api) -> proc_macro2::Ident {
 
 /// An action that lists no codes of its own answers with the service's
 /// error type, under the action's names.
-fn shared_error_aliases(api: &Api, a: &Action, error: &proc_macro2::Ident) -> TokenStream {
-    let shared = shared_error_name(api);
+fn shared_error_aliases(s: &Scope<'_>, a: &Action, error: &proc_macro2::Ident) -> TokenStream {
+    let shared = shared_error_name(s.api);
     let shared_kind = format_ident!("{}Kind", shared);
     let kind = format_ident!("{}Kind", error);
     let doc = docs::outer(&format!(
-        "An error answer of `{}`. Tencent does not say which codes it returns, so any code of the service is classified: see [`{shared_kind}`](super::errors::{shared_kind}).",
-        a.wire_name
+        "An error answer of `{}`. Tencent does not say which codes it returns, so any code of the service is classified: see [`{shared_kind}`]({}::{shared_kind}).",
+        a.wire_name,
+        up_str(s),
     ));
+    let errors = s.root("errors");
     let kind_doc = docs::outer(&format!("The kinds of [`{error}`]."));
     quote! {
         #doc
-        pub type #error = super::errors::#shared;
+        pub type #error = #errors::#shared;
         #kind_doc
-        pub type #kind = super::errors::#shared_kind;
+        pub type #kind = #errors::#shared_kind;
     }
 }
 
@@ -455,12 +458,12 @@ fn error_types(
         #[derive(Clone, Debug, PartialEq, Eq)]
         pub struct #error {
             kind: #kind,
-            metadata: ::tcmpp_api::ErrorMetadata,
+            metadata: ::tencentcloud_runtime::ErrorMetadata,
         }
 
         impl #error {
             /// Classifies what the service said; also how to build one in tests.
-            pub fn new(metadata: ::tcmpp_api::ErrorMetadata) -> Self {
+            pub fn new(metadata: ::tencentcloud_runtime::ErrorMetadata) -> Self {
                 #error { kind: #kind::from_code(metadata.code()), metadata }
             }
 
@@ -485,7 +488,7 @@ fn error_types(
             }
 
             /// Everything the service said.
-            pub fn metadata(&self) -> &::tcmpp_api::ErrorMetadata {
+            pub fn metadata(&self) -> &::tencentcloud_runtime::ErrorMetadata {
                 &self.metadata
             }
         }
@@ -498,12 +501,12 @@ fn error_types(
 
         impl ::std::error::Error for #error {}
 
-        impl ::tcmpp_api::operation::ServiceError for #error {
-            fn from_metadata(metadata: ::tcmpp_api::ErrorMetadata) -> Self {
+        impl ::tencentcloud_runtime::operation::ServiceError for #error {
+            fn from_metadata(metadata: ::tencentcloud_runtime::ErrorMetadata) -> Self {
                 Self::new(metadata)
             }
 
-            fn metadata(&self) -> &::tcmpp_api::ErrorMetadata {
+            fn metadata(&self) -> &::tencentcloud_runtime::ErrorMetadata {
                 &self.metadata
             }
         }
@@ -533,20 +536,23 @@ fn fluent_request(
         quote!(#id: self.#id,)
     });
     let doc = docs::outer(&format!(
-        "A `{}` request bound to a [`Client`](::tcmpp_api::Client): the [`{input_builder}`] with a client, \
+        "A `{}` request bound to a [`Client`]({}::Client): the [`{input_builder}`] with a client, \
          from `client.{}()` or `with_client`. Set the members, then `send().await`; like the builder's \
          `build`, `send` exists only once every required member is set.",
-        a.wire_name, a.module
+        a.wire_name,
+        up_str(s),
+        a.module
     ));
+    let client_ty = s.root("Client");
     quote! {
         #doc
         #allow
-        pub type #request #decl = #input_builder<::tcmpp_api::Client, #(#states),*>;
+        pub type #request #decl = #input_builder<#client_ty, #(#states),*>;
 
         #allow
         impl<#(#states),*> #input_builder<(), #(#states),*> {
             /// Binds the builder to `client`: the same members, and `send`.
-            pub fn with_client(self, client: ::tcmpp_api::Client) -> #request<#(#states),*> {
+            pub fn with_client(self, client: #client_ty) -> #request<#(#states),*> {
                 #input_builder { #carrier: client, #(#moves)* }
             }
         }
@@ -554,7 +560,7 @@ fn fluent_request(
         #allow
         impl<#(#states),*> #request<#(#states),*> #all_set {
             /// Sends the request and decodes the answer.
-            pub async fn send(self) -> #result<#output, ::tcmpp_api::SdkError<#error>> {
+            pub async fn send(self) -> #result<#output, ::tencentcloud_runtime::SdkError<#error>> {
                 let client = self.#carrier.clone();
                 let input = self.build();
                 client.call::<#op>(&input).await
@@ -581,13 +587,13 @@ pub(crate) fn client_methods(api: &Api, opts: &EmitOptions<'_>) -> TokenStream {
         let builder = format_ident!("{}InputBuilder", a.type_name);
         quote! {
             #doc
-            pub fn #module(&self) -> #module::#request {
-                #module::#builder::new().with_client(self.clone())
+            pub fn #module(&self) -> super::actions::#module::#request {
+                super::actions::#module::#builder::new().with_client(self.clone())
             }
         }
     });
     quote! {
-        impl ::tcmpp_api::Client {
+        impl Client {
             #(#methods)*
         }
     }
@@ -604,4 +610,9 @@ fn client_example(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> Option<Strin
     }
     text.push_str("    .send()\n    .await?;\nprintln!(\"request id {}\", output.request_id);\n# Ok(())\n# }\n```");
     Some(text)
+}
+
+/// The path to the generated root, as doc links spell it (`super::super`).
+fn up_str(s: &Scope<'_>) -> String {
+    s.up.to_string().replace(' ', "")
 }

@@ -103,6 +103,9 @@ pub(crate) struct Scope<'a> {
     defined: HashSet<String>,
     /// The `unset` marker of each required member's field name.
     markers: HashMap<String, String>,
+    /// The path from this module to the generated root: `super` for the
+    /// root's files, `super::super` for an action's.
+    pub up: TokenStream,
 }
 
 impl<'a> Scope<'a> {
@@ -123,7 +126,20 @@ impl<'a> Scope<'a> {
             api,
             defined: defined.into_iter().collect(),
             markers: marker_names(required),
+            up: quote!(super),
         }
+    }
+
+    /// The scope of a module one level further down (an action's).
+    pub(crate) fn nested(mut self) -> Self {
+        self.up = quote!(super::super);
+        self
+    }
+
+    /// An item of the generated root, e.g. `models`, as this module reaches it.
+    pub(crate) fn root(&self, item: &str) -> TokenStream {
+        let (up, item) = (&self.up, ident(item));
+        quote!(#up::#item)
     }
 
     /// `item` as this module must spell it.
@@ -168,16 +184,16 @@ impl<'a> Scope<'a> {
             Type::Uint64 => quote!(u64),
             Type::Float => quote!(f64),
             Type::Bool => quote!(bool),
-            Type::DateTime => quote!(::tcmpp_api::time::DateTime),
-            Type::DateTimeIso => quote!(::tcmpp_api::time::DateTimeIso),
-            Type::Date => quote!(::tcmpp_api::time::Date),
+            Type::DateTime => quote!(::tencentcloud_runtime::time::DateTime),
+            Type::DateTimeIso => quote!(::tencentcloud_runtime::time::DateTimeIso),
+            Type::Date => quote!(::tencentcloud_runtime::time::Date),
             Type::ValueSet(i) => {
-                let n = ident(&self.api.value_sets[*i].type_name);
-                quote!(super::models::#n)
+                let (n, up) = (ident(&self.api.value_sets[*i].type_name), &self.up);
+                quote!(#up::models::#n)
             }
             Type::Model(i) => {
-                let n = ident(&self.api.models[*i].type_name);
-                quote!(super::models::#n)
+                let (n, up) = (ident(&self.api.models[*i].type_name), &self.up);
+                quote!(#up::models::#n)
             }
             Type::List(inner) => {
                 let (vec, inner) = (self.std(Std::Vec), self.ty(inner));
@@ -206,12 +222,9 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// The `unset` module, at the root: one marker per required member
-    /// name, shared by every builder.
+    /// `unset.rs`: one marker per required member name, shared by every
+    /// builder.
     pub(crate) fn unset_module(&self) -> TokenStream {
-        if self.markers.is_empty() {
-            return TokenStream::new();
-        }
         let mut fields: Vec<&String> = self.markers.keys().collect();
         fields.sort_unstable();
         let markers = fields.iter().map(|f| {
@@ -226,11 +239,9 @@ impl<'a> Scope<'a> {
             }
         });
         quote! {
-            /// Typestate markers: a builder whose type still holds one of these
-            /// lacks that required member, so it has no `build` method yet.
-            pub mod unset {
-                #(#markers)*
-            }
+            //! Typestate markers: a builder whose type still holds one of these
+            //! lacks that required member, so it has no `build` method yet.
+            #(#markers)*
         }
     }
 }

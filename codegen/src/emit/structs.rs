@@ -37,8 +37,8 @@ pub(crate) struct StructDef<'a> {
 /// The builder's field holding its client slot; reserved among members.
 pub(crate) const CARRIER_FIELD: &str = "__carrier";
 
-const SERDE_CRATE: &str = "::tcmpp_api::__private::serde";
-const LENIENT: &str = "::tcmpp_api::__private::lenient";
+const SERDE_CRATE: &str = "::tencentcloud_runtime::__private::serde";
+const LENIENT: &str = "::tencentcloud_runtime::__private::lenient";
 
 pub(crate) fn emit(s: &Scope<'_>, def: &StructDef<'_>) -> TokenStream {
     let name = ident(&def.name);
@@ -86,10 +86,12 @@ pub(crate) fn emit(s: &Scope<'_>, def: &StructDef<'_>) -> TokenStream {
         derives.push(quote!(Default));
     }
     if def.serialize {
-        derives.push(quote!(::tcmpp_api::__private::serde::Serialize));
+        derives.push(quote!(::tencentcloud_runtime::__private::serde::Serialize));
     }
     if derive_de {
-        derives.push(quote!(::tcmpp_api::__private::serde::Deserialize));
+        derives.push(quote!(
+            ::tencentcloud_runtime::__private::serde::Deserialize
+        ));
     }
     let serde_crate = if def.serialize || derive_de {
         quote!(#[serde(crate = #SERDE_CRATE)])
@@ -111,19 +113,19 @@ pub(crate) fn emit(s: &Scope<'_>, def: &StructDef<'_>) -> TokenStream {
     let lenient_impl = if def.deserialize {
         let (result, option) = (s.std(Std::Result), s.std(Std::Option));
         quote! {
-            impl ::tcmpp_api::__private::Lenient for #name {
+            impl ::tencentcloud_runtime::__private::Lenient for #name {
                 fn deserialize_lenient<'de, D>(d: D) -> #result<Self, D::Error>
                 where
-                    D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+                    D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
                 {
-                    <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+                    <Self as ::tencentcloud_runtime::__private::serde::Deserialize<'de>>::deserialize(d)
                 }
 
                 fn deserialize_lenient_option<'de, D>(d: D) -> #result<#option<Self>, D::Error>
                 where
-                    D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+                    D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
                 {
-                    ::tcmpp_api::lenient::object_or_zero(d)
+                    ::tencentcloud_runtime::__private::object_or_zero(d)
                 }
             }
         }
@@ -200,8 +202,8 @@ impl Typestate {
             markers: required
                 .iter()
                 .map(|f| {
-                    let m = s.marker(&f.ident);
-                    quote!(super::unset::#m)
+                    let (m, up) = (s.marker(&f.ident), &s.up);
+                    quote!(#up::unset::#m)
                 })
                 .collect(),
             set_types: required.iter().map(|f| s.ty(&f.ty)).collect(),
@@ -265,7 +267,7 @@ impl Typestate {
             return quote!();
         }
         let (params, types) = (&self.params, &self.set_types);
-        quote!(where #(#params: ::tcmpp_api::builder::IsSet<#types>),*)
+        quote!(where #(#params: ::tencentcloud_runtime::builder::IsSet<#types>),*)
     }
 }
 
@@ -398,8 +400,8 @@ fn builder_items(s: &Scope<'_>, def: &StructDef<'_>, builder: &proc_macro2::Iden
     let init = def.fields.iter().map(|f| {
         let id = ident(&f.ident);
         if f.required {
-            let m = s.marker(&f.ident);
-            quote!(#id: super::unset::#m,)
+            let (m, up) = (s.marker(&f.ident), &s.up);
+            quote!(#id: #up::unset::#m,)
         } else {
             quote!(#id: #none,)
         }
@@ -407,7 +409,7 @@ fn builder_items(s: &Scope<'_>, def: &StructDef<'_>, builder: &proc_macro2::Iden
     let moves = def.fields.iter().map(|f| {
         let id = ident(&f.ident);
         if f.required {
-            quote!(#id: ::tcmpp_api::builder::IsSet::into_value(self.#id),)
+            quote!(#id: ::tencentcloud_runtime::builder::IsSet::into_value(self.#id),)
         } else {
             quote!(#id: self.#id,)
         }
@@ -601,7 +603,7 @@ pub(crate) fn fields_impl(
     let arms = entries.iter().map(|e| {
         let (wire, field) = (e.wire, &e.field);
         if e.lenient {
-            quote!(#wire => self.#field = map.next_value_seed(::tcmpp_api::__private::Seed::new())?,)
+            quote!(#wire => self.#field = map.next_value_seed(::tencentcloud_runtime::__private::Seed::new())?,)
         } else {
             quote!(#wire => self.#field = map.next_value()?,)
         }
@@ -624,8 +626,8 @@ pub(crate) fn fields_impl(
         }
     };
     quote! {
-        impl ::tcmpp_api::__private::Fields for #name {
-            fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+        impl ::tencentcloud_runtime::__private::Fields for #name {
+            fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: &str,
                 map: &mut A,
@@ -634,11 +636,11 @@ pub(crate) fn fields_impl(
             }
         }
 
-        impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+        impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
                 d: D,
             ) -> #result<Self, D::Error> {
-                ::tcmpp_api::__private::fields(d)
+                ::tencentcloud_runtime::__private::fields(d)
             }
         }
     }

@@ -125,30 +125,30 @@ pub(crate) fn emit(s: &Scope<'_>, set: &ValueSet) -> TokenStream {
             }
         }
 
-        impl ::tcmpp_api::__private::serde::Serialize for #name {
+        impl ::tencentcloud_runtime::__private::serde::Serialize for #name {
             fn serialize<S>(&self, serializer: S) -> #result<S::Ok, S::Error>
             where
-                S: ::tcmpp_api::__private::serde::Serializer,
+                S: ::tencentcloud_runtime::__private::serde::Serializer,
             {
                 #serialize
             }
         }
 
-        impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for #name {
+        impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for #name {
             fn deserialize<D>(d: D) -> #result<Self, D::Error>
             where
-                D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+                D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
             {
-                <#raw_ty as ::tcmpp_api::__private::Lenient>::deserialize_lenient(d).map(Self::from)
+                <#raw_ty as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d).map(Self::from)
             }
         }
 
-        impl ::tcmpp_api::__private::Lenient for #name {
+        impl ::tencentcloud_runtime::__private::Lenient for #name {
             fn deserialize_lenient<'de, D>(d: D) -> #result<Self, D::Error>
             where
-                D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+                D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
             {
-                <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+                <Self as ::tencentcloud_runtime::__private::serde::Deserialize<'de>>::deserialize(d)
             }
         }
     }

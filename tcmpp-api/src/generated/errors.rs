@@ -772,12 +772,12 @@ impl TcmppErrorKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TcmppError {
     kind: TcmppErrorKind,
-    metadata: ::tcmpp_api::ErrorMetadata,
+    metadata: ::tencentcloud_runtime::ErrorMetadata,
 }
 
 impl TcmppError {
     /// Classifies what the service said; also how to build one in tests.
-    pub fn new(metadata: ::tcmpp_api::ErrorMetadata) -> Self {
+    pub fn new(metadata: ::tencentcloud_runtime::ErrorMetadata) -> Self {
         TcmppError {
             kind: TcmppErrorKind::from_code(metadata.code()),
             metadata,
@@ -805,7 +805,7 @@ impl TcmppError {
     }
 
     /// Everything the service said.
-    pub fn metadata(&self) -> &::tcmpp_api::ErrorMetadata {
+    pub fn metadata(&self) -> &::tencentcloud_runtime::ErrorMetadata {
         &self.metadata
     }
 }
@@ -817,12 +817,12 @@ impl ::std::fmt::Display for TcmppError {
 }
 
 impl ::std::error::Error for TcmppError {}
-impl ::tcmpp_api::operation::ServiceError for TcmppError {
-    fn from_metadata(metadata: ::tcmpp_api::ErrorMetadata) -> Self {
+impl ::tencentcloud_runtime::operation::ServiceError for TcmppError {
+    fn from_metadata(metadata: ::tencentcloud_runtime::ErrorMetadata) -> Self {
         Self::new(metadata)
     }
 
-    fn metadata(&self) -> &::tcmpp_api::ErrorMetadata {
+    fn metadata(&self) -> &::tencentcloud_runtime::ErrorMetadata {
         &self.metadata
     }
 }

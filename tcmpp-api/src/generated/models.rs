@@ -64,30 +64,33 @@ impl ::std::fmt::Display for ApprovalStatus {
     }
 }
 
-impl ::tcmpp_api::__private::serde::Serialize for ApprovalStatus {
+impl ::tencentcloud_runtime::__private::serde::Serialize for ApprovalStatus {
     fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
     where
-        S: ::tcmpp_api::__private::serde::Serializer,
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
     {
         serializer.serialize_i64(self.as_i64())
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for ApprovalStatus {
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for ApprovalStatus {
     fn deserialize<D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <i64 as ::tcmpp_api::__private::Lenient>::deserialize_lenient(d).map(Self::from)
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for ApprovalStatus {
+impl ::tencentcloud_runtime::__private::Lenient for ApprovalStatus {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 }
 
@@ -153,31 +156,33 @@ impl ::std::fmt::Display for Phase {
     }
 }
 
-impl ::tcmpp_api::__private::serde::Serialize for Phase {
+impl ::tencentcloud_runtime::__private::serde::Serialize for Phase {
     fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
     where
-        S: ::tcmpp_api::__private::serde::Serializer,
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
     {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for Phase {
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for Phase {
     fn deserialize<D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <String as ::tcmpp_api::__private::Lenient>::deserialize_lenient(d)
+        <String as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
             .map(Self::from)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for Phase {
+impl ::tencentcloud_runtime::__private::Lenient for Phase {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 }
 
@@ -224,30 +229,33 @@ impl ::std::fmt::Display for ShowCase {
     }
 }
 
-impl ::tcmpp_api::__private::serde::Serialize for ShowCase {
+impl ::tencentcloud_runtime::__private::serde::Serialize for ShowCase {
     fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
     where
-        S: ::tcmpp_api::__private::serde::Serializer,
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
     {
         serializer.serialize_i64(self.as_i64())
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for ShowCase {
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for ShowCase {
     fn deserialize<D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <i64 as ::tcmpp_api::__private::Lenient>::deserialize_lenient(d).map(Self::from)
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for ShowCase {
+impl ::tencentcloud_runtime::__private::Lenient for ShowCase {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 }
 
@@ -364,8 +372,8 @@ pub struct ApplicationDetail {
     pub application_type: Option<i64>,
 }
 
-impl ::tcmpp_api::__private::Fields for ApplicationDetail {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for ApplicationDetail {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -373,83 +381,87 @@ impl ::tcmpp_api::__private::Fields for ApplicationDetail {
         match key {
             "ApplicationID" => {
                 self.application_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AppIdentityID" => {
                 self.app_identity_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationName" => {
                 self.application_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationEnglishName" => {
                 self.application_english_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "Logo" => {
-                self.logo = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.logo = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "Remark" => {
-                self.remark = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.remark = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AndroidAppKey" => {
                 self.android_app_key = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "IosAppKey" => {
                 self.ios_app_key = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateUser" => {
                 self.create_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateTime" => {
                 self.create_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UpdateUser" => {
                 self.update_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UpdateTime" => {
                 self.update_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "BindMNPCount" => {
                 self.bind_mnp_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "BindMNPList" => {
                 self.bind_mnp_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "Intro" => {
-                self.intro = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.intro = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AndroidAppUrl" => {
                 self.android_app_url = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "IosAppUrl" => {
                 self.ios_app_url = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamId" => {
-                self.team_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.team_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamName" => {
                 self.team_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "SensitiveApiCount" => {
                 self.sensitive_api_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationType" => {
                 self.application_type = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -457,27 +469,30 @@ impl ::tcmpp_api::__private::Fields for ApplicationDetail {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for ApplicationDetail {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for ApplicationDetail {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for ApplicationDetail {
+impl ::tencentcloud_runtime::__private::Lenient for ApplicationDetail {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -594,8 +609,8 @@ pub struct ApplicationInfo {
     pub application_type: Option<u64>,
 }
 
-impl ::tcmpp_api::__private::Fields for ApplicationInfo {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for ApplicationInfo {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -603,79 +618,83 @@ impl ::tcmpp_api::__private::Fields for ApplicationInfo {
         match key {
             "CustomerID" => {
                 self.customer_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationID" => {
                 self.application_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AppIdentityID" => {
                 self.app_identity_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationName" => {
                 self.application_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationEnglishName" => {
                 self.application_english_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "Logo" => {
-                self.logo = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.logo = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "Remark" => {
-                self.remark = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.remark = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AndroidAppKey" => {
                 self.android_app_key = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "IosAppKey" => {
                 self.ios_app_key = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateUser" => {
                 self.create_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateTime" => {
                 self.create_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UpdateUser" => {
                 self.update_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UpdateTime" => {
                 self.update_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "Intro" => {
-                self.intro = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.intro = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "IosAppUrl" => {
                 self.ios_app_url = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AndroidAppUrl" => {
                 self.android_app_url = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamId" => {
-                self.team_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.team_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamName" => {
                 self.team_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "SensitiveApiCount" => {
                 self.sensitive_api_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationType" => {
                 self.application_type = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -683,27 +702,30 @@ impl ::tcmpp_api::__private::Fields for ApplicationInfo {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for ApplicationInfo {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for ApplicationInfo {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for ApplicationInfo {
+impl ::tencentcloud_runtime::__private::Lenient for ApplicationInfo {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -765,47 +787,52 @@ pub struct ApplicationMnpRelInfoResp {
     pub online_status: Option<i64>,
 }
 
-impl ::tcmpp_api::__private::Fields for ApplicationMnpRelInfoResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for ApplicationMnpRelInfoResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "MNPId" => {
-                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPName" => {
-                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_name = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPIcon" => {
-                self.mnp_icon = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_icon = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPType" => {
-                self.mnp_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_type = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPIntro" => {
                 self.mnp_intro = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPDesc" => {
-                self.mnp_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_desc = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "EffectStatus" => {
                 self.effect_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "EffectMNPVersion" => {
                 self.effect_mnp_version = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPOnlineVersion" => {
                 self.mnp_online_version = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "OnlineStatus" => {
                 self.online_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -813,27 +840,30 @@ impl ::tcmpp_api::__private::Fields for ApplicationMnpRelInfoResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for ApplicationMnpRelInfoResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for ApplicationMnpRelInfoResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for ApplicationMnpRelInfoResp {
+impl ::tencentcloud_runtime::__private::Lenient for ApplicationMnpRelInfoResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -855,8 +885,8 @@ pub struct ApplicationPageInfo {
     pub data_list: Option<Vec<super::models::ApplicationInfo>>,
 }
 
-impl ::tcmpp_api::__private::Fields for ApplicationPageInfo {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for ApplicationPageInfo {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -864,11 +894,11 @@ impl ::tcmpp_api::__private::Fields for ApplicationPageInfo {
         match key {
             "TotalCount" => {
                 self.total_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DataList" => {
                 self.data_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -876,27 +906,30 @@ impl ::tcmpp_api::__private::Fields for ApplicationPageInfo {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for ApplicationPageInfo {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for ApplicationPageInfo {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for ApplicationPageInfo {
+impl ::tencentcloud_runtime::__private::Lenient for ApplicationPageInfo {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -918,8 +951,8 @@ pub struct ApplicationSimpleInfo {
     pub application_name: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for ApplicationSimpleInfo {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for ApplicationSimpleInfo {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -927,11 +960,11 @@ impl ::tcmpp_api::__private::Fields for ApplicationSimpleInfo {
         match key {
             "ApplicationId" => {
                 self.application_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationName" => {
                 self.application_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -939,27 +972,30 @@ impl ::tcmpp_api::__private::Fields for ApplicationSimpleInfo {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for ApplicationSimpleInfo {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for ApplicationSimpleInfo {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for ApplicationSimpleInfo {
+impl ::tencentcloud_runtime::__private::Lenient for ApplicationSimpleInfo {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -986,8 +1022,8 @@ pub struct ApplicationSimpleInfoResp {
     pub application_name: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for ApplicationSimpleInfoResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for ApplicationSimpleInfoResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -995,15 +1031,15 @@ impl ::tcmpp_api::__private::Fields for ApplicationSimpleInfoResp {
         match key {
             "ApplicationID" => {
                 self.application_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AppIdentityID" => {
                 self.app_identity_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationName" => {
                 self.application_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -1011,27 +1047,30 @@ impl ::tcmpp_api::__private::Fields for ApplicationSimpleInfoResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for ApplicationSimpleInfoResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for ApplicationSimpleInfoResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for ApplicationSimpleInfoResp {
+impl ::tencentcloud_runtime::__private::Lenient for ApplicationSimpleInfoResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -1053,8 +1092,8 @@ pub struct ApplicationSimpleListInfoResp {
     pub data_list: Option<Vec<super::models::ApplicationSimpleInfoResp>>,
 }
 
-impl ::tcmpp_api::__private::Fields for ApplicationSimpleListInfoResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for ApplicationSimpleListInfoResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -1062,11 +1101,11 @@ impl ::tcmpp_api::__private::Fields for ApplicationSimpleListInfoResp {
         match key {
             "TotalCount" => {
                 self.total_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DataList" => {
                 self.data_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -1074,36 +1113,38 @@ impl ::tcmpp_api::__private::Fields for ApplicationSimpleListInfoResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for ApplicationSimpleListInfoResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for ApplicationSimpleListInfoResp {
+impl ::tencentcloud_runtime::__private::Lenient for ApplicationSimpleListInfoResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
 /// Result of the mini program approval requests
 ///
 /// Wire name: `ApprovalItem`.
-#[derive(Clone, Debug, PartialEq, ::tcmpp_api::__private::serde::Serialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, ::tencentcloud_runtime::__private::serde::Serialize)]
+#[serde(crate = "::tencentcloud_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ApprovalItem {
     /// Application ID
@@ -1210,14 +1251,14 @@ impl<S0, S1> ApprovalItemBuilder<S0, S1> {
 
 impl<S0, S1> ApprovalItemBuilder<S0, S1>
 where
-    S0: ::tcmpp_api::builder::IsSet<String>,
-    S1: ::tcmpp_api::builder::IsSet<i64>,
+    S0: ::tencentcloud_runtime::builder::IsSet<String>,
+    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
 {
     /// Builds the [`ApprovalItem`].
     pub fn build(self) -> ApprovalItem {
         ApprovalItem {
-            app_id: ::tcmpp_api::builder::IsSet::into_value(self.app_id),
-            approval_result: ::tcmpp_api::builder::IsSet::into_value(
+            app_id: ::tencentcloud_runtime::builder::IsSet::into_value(self.app_id),
+            approval_result: ::tencentcloud_runtime::builder::IsSet::into_value(
                 self.approval_result,
             ),
             approval_note: self.approval_note,
@@ -1228,8 +1269,14 @@ where
 /// Approval information
 ///
 /// Wire name: `AuditInfoReq`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Serialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Default,
+    ::tencentcloud_runtime::__private::serde::Serialize
+)]
+#[serde(crate = "::tencentcloud_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct AuditInfoReq {
     /// Application ID
@@ -1354,15 +1401,16 @@ pub struct BooleanInfo {
     pub result: Option<bool>,
 }
 
-impl ::tcmpp_api::__private::Fields for BooleanInfo {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for BooleanInfo {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "Result" => {
-                self.result = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.result = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -1370,35 +1418,43 @@ impl ::tcmpp_api::__private::Fields for BooleanInfo {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for BooleanInfo {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for BooleanInfo {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for BooleanInfo {
+impl ::tencentcloud_runtime::__private::Lenient for BooleanInfo {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
 /// Parameters of the request to add a sensitive API
 ///
 /// Wire name: `CreateApplicationSensitiveAPIReq`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Serialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Default,
+    ::tencentcloud_runtime::__private::serde::Serialize
+)]
+#[serde(crate = "::tencentcloud_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct CreateApplicationSensitiveApiReq {
     /// API name
@@ -1515,8 +1571,8 @@ impl CreateApplicationSensitiveApiReqBuilder {
 /// Parameters to create a domain name
 ///
 /// Wire name: `CreateDomainParam`.
-#[derive(Clone, Debug, PartialEq, ::tcmpp_api::__private::serde::Serialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(Clone, Debug, PartialEq, ::tencentcloud_runtime::__private::serde::Serialize)]
+#[serde(crate = "::tencentcloud_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct CreateDomainParam {
     /// Array of domain name URLs
@@ -1599,16 +1655,18 @@ impl<S0> CreateDomainParamBuilder<S0, super::unset::DomainType> {
 
 impl<S0, S1> CreateDomainParamBuilder<S0, S1>
 where
-    S0: ::tcmpp_api::builder::IsSet<Vec<String>>,
-    S1: ::tcmpp_api::builder::IsSet<i64>,
+    S0: ::tencentcloud_runtime::builder::IsSet<Vec<String>>,
+    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
 {
     /// Builds the [`CreateDomainParam`].
     pub fn build(self) -> CreateDomainParam {
         CreateDomainParam {
-            domain_url_list: ::tcmpp_api::builder::IsSet::into_value(
+            domain_url_list: ::tencentcloud_runtime::builder::IsSet::into_value(
                 self.domain_url_list,
             ),
-            domain_type: ::tcmpp_api::builder::IsSet::into_value(self.domain_type),
+            domain_type: ::tencentcloud_runtime::builder::IsSet::into_value(
+                self.domain_type,
+            ),
         }
     }
 }
@@ -1641,27 +1699,28 @@ pub struct CreateGlobalDomainResp {
     pub exists_black_urls: Option<Vec<String>>,
 }
 
-impl ::tcmpp_api::__private::Fields for CreateGlobalDomainResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for CreateGlobalDomainResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "Result" => {
-                self.result = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.result = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "RepeatUrls" => {
                 self.repeat_urls = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ExistsWhiteUrls" => {
                 self.exists_white_urls = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ExistsBlackUrls" => {
                 self.exists_black_urls = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -1669,27 +1728,30 @@ impl ::tcmpp_api::__private::Fields for CreateGlobalDomainResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for CreateGlobalDomainResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for CreateGlobalDomainResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for CreateGlobalDomainResp {
+impl ::tencentcloud_runtime::__private::Lenient for CreateGlobalDomainResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -1716,21 +1778,24 @@ pub struct CreateMnpVersionCompileTaskResp {
     pub room_id: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for CreateMnpVersionCompileTaskResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for CreateMnpVersionCompileTaskResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "TaskId" => {
-                self.task_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.task_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "WSUrl" => {
-                self.ws_url = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.ws_url = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "RoomId" => {
-                self.room_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.room_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -1738,28 +1803,30 @@ impl ::tcmpp_api::__private::Fields for CreateMnpVersionCompileTaskResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for CreateMnpVersionCompileTaskResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for CreateMnpVersionCompileTaskResp {
+impl ::tencentcloud_runtime::__private::Lenient for CreateMnpVersionCompileTaskResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -1776,15 +1843,16 @@ pub struct CreateMnpVersionResp {
     pub task_id: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for CreateMnpVersionResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for CreateMnpVersionResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "TaskId" => {
-                self.task_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.task_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -1792,35 +1860,44 @@ impl ::tcmpp_api::__private::Fields for CreateMnpVersionResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for CreateMnpVersionResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for CreateMnpVersionResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for CreateMnpVersionResp {
+impl ::tencentcloud_runtime::__private::Lenient for CreateMnpVersionResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
 /// New sensitive APIs
 ///
 /// Wire name: `CreateSensitiveAPIReq`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Serialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Default,
+    ::tencentcloud_runtime::__private::serde::Serialize
+)]
+#[serde(crate = "::tencentcloud_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct CreateSensitiveApiReq {
     /// API name
@@ -1937,8 +2014,14 @@ impl CreateSensitiveApiReqBuilder {
 /// New team member - Member information
 ///
 /// Wire name: `CreateTeamMemberInfoReq`.
-#[derive(Clone, Debug, PartialEq, Default, ::tcmpp_api::__private::serde::Serialize)]
-#[serde(crate = "::tcmpp_api::__private::serde")]
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Default,
+    ::tencentcloud_runtime::__private::serde::Serialize
+)]
+#[serde(crate = "::tencentcloud_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct CreateTeamMemberInfoReq {
     /// User ID
@@ -2037,15 +2120,16 @@ pub struct CreateTeamMemberInfoResp {
     pub user_id: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for CreateTeamMemberInfoResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for CreateTeamMemberInfoResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "UserId" => {
-                self.user_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.user_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -2053,27 +2137,30 @@ impl ::tcmpp_api::__private::Fields for CreateTeamMemberInfoResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for CreateTeamMemberInfoResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for CreateTeamMemberInfoResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for CreateTeamMemberInfoResp {
+impl ::tencentcloud_runtime::__private::Lenient for CreateTeamMemberInfoResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -2205,102 +2292,109 @@ pub struct DescribeApplicationMnpVersionAuditListInfoResp {
     pub scan_html_path: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeApplicationMnpVersionAuditListInfoResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields
+for DescribeApplicationMnpVersionAuditListInfoResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "AuditNo" => {
-                self.audit_no = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.audit_no = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationId" => {
                 self.application_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AuditStatus" => {
                 self.audit_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPId" => {
-                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPVersion" => {
                 self.mnp_version = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPVersionId" => {
                 self.mnp_version_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplyUser" => {
                 self.apply_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplyTime" => {
                 self.apply_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPName" => {
-                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_name = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPIcon" => {
-                self.mnp_icon = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_icon = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationName" => {
                 self.application_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationLogo" => {
                 self.application_logo = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamId" => {
-                self.team_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.team_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamName" => {
                 self.team_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationAndUrl" => {
                 self.application_and_url = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationIOSUrl" => {
                 self.application_ios_url = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPQrCodeUrl" => {
                 self.mnp_qr_code_url = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPType" => {
-                self.mnp_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_type = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AuditUser" => {
                 self.audit_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AuditTime" => {
                 self.audit_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AuditNote" => {
                 self.audit_note = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ScanStatus" => {
                 self.scan_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ScanScore" => {
                 self.scan_score = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ScanHtmlPath" => {
                 self.scan_html_path = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -2308,28 +2402,31 @@ impl ::tcmpp_api::__private::Fields for DescribeApplicationMnpVersionAuditListIn
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeApplicationMnpVersionAuditListInfoResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeApplicationMnpVersionAuditListInfoResp {
+impl ::tencentcloud_runtime::__private::Lenient
+for DescribeApplicationMnpVersionAuditListInfoResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -2353,8 +2450,9 @@ pub struct DescribeApplicationMnpVersionAuditListPageResp {
     >,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeApplicationMnpVersionAuditListPageResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields
+for DescribeApplicationMnpVersionAuditListPageResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -2362,11 +2460,11 @@ impl ::tcmpp_api::__private::Fields for DescribeApplicationMnpVersionAuditListPa
         match key {
             "TotalCount" => {
                 self.total_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DataList" => {
                 self.data_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -2374,28 +2472,31 @@ impl ::tcmpp_api::__private::Fields for DescribeApplicationMnpVersionAuditListPa
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeApplicationMnpVersionAuditListPageResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeApplicationMnpVersionAuditListPageResp {
+impl ::tencentcloud_runtime::__private::Lenient
+for DescribeApplicationMnpVersionAuditListPageResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -2489,66 +2590,73 @@ pub struct DescribeApplicationSensitiveApiListData {
     pub status: Option<i64>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeApplicationSensitiveApiListData {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields
+for DescribeApplicationSensitiveApiListData {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "APIId" => {
-                self.api_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIName" => {
-                self.api_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_name = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIMethod" => {
                 self.api_method = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIDesc" => {
-                self.api_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_desc = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateUser" => {
                 self.create_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateTime" => {
                 self.create_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UpdateUser" => {
                 self.update_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UpdateTime" => {
                 self.update_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationId" => {
                 self.application_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationName" => {
                 self.application_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamId" => {
-                self.team_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.team_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamName" => {
                 self.team_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationLogo" => {
                 self.application_logo = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIType" => {
-                self.api_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_type = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "Status" => {
-                self.status = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.status = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -2556,28 +2664,31 @@ impl ::tcmpp_api::__private::Fields for DescribeApplicationSensitiveApiListData 
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeApplicationSensitiveApiListData {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeApplicationSensitiveApiListData {
+impl ::tencentcloud_runtime::__private::Lenient
+for DescribeApplicationSensitiveApiListData {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -2599,8 +2710,9 @@ pub struct DescribeApplicationSensitiveApiListResp {
     pub data_list: Option<Vec<super::models::DescribeApplicationSensitiveApiListData>>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeApplicationSensitiveApiListResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields
+for DescribeApplicationSensitiveApiListResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -2608,11 +2720,11 @@ impl ::tcmpp_api::__private::Fields for DescribeApplicationSensitiveApiListResp 
         match key {
             "TotalCount" => {
                 self.total_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DataList" => {
                 self.data_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -2620,28 +2732,31 @@ impl ::tcmpp_api::__private::Fields for DescribeApplicationSensitiveApiListResp 
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeApplicationSensitiveApiListResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeApplicationSensitiveApiListResp {
+impl ::tencentcloud_runtime::__private::Lenient
+for DescribeApplicationSensitiveApiListResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -2663,8 +2778,8 @@ pub struct DescribeDomainInfoParam {
     pub domain_type: Option<i64>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeDomainInfoParam {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeDomainInfoParam {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -2672,11 +2787,11 @@ impl ::tcmpp_api::__private::Fields for DescribeDomainInfoParam {
         match key {
             "DomainUrl" => {
                 self.domain_url = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DomainType" => {
                 self.domain_type = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -2684,27 +2799,30 @@ impl ::tcmpp_api::__private::Fields for DescribeDomainInfoParam {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeDomainInfoParam {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeDomainInfoParam {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeDomainInfoParam {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeDomainInfoParam {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -2736,27 +2854,28 @@ pub struct DescribeDomainTeamListInfoResp {
     pub create_time: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeDomainTeamListInfoResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeDomainTeamListInfoResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "TeamId" => {
-                self.team_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.team_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamName" => {
                 self.team_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateUser" => {
                 self.create_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateTime" => {
                 self.create_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -2764,28 +2883,30 @@ impl ::tcmpp_api::__private::Fields for DescribeDomainTeamListInfoResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeDomainTeamListInfoResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeDomainTeamListInfoResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeDomainTeamListInfoResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -2807,8 +2928,8 @@ pub struct DescribeDomainTeamListPageResp {
     pub data_list: Option<Vec<super::models::DescribeDomainTeamListInfoResp>>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeDomainTeamListPageResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeDomainTeamListPageResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -2816,11 +2937,11 @@ impl ::tcmpp_api::__private::Fields for DescribeDomainTeamListPageResp {
         match key {
             "TotalCount" => {
                 self.total_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DataList" => {
                 self.data_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -2828,28 +2949,30 @@ impl ::tcmpp_api::__private::Fields for DescribeDomainTeamListPageResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeDomainTeamListPageResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeDomainTeamListPageResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeDomainTeamListPageResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -2896,8 +3019,8 @@ pub struct DescribeGlobalDomainsListData {
     pub update_time: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeGlobalDomainsListData {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeGlobalDomainsListData {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -2905,31 +3028,31 @@ impl ::tcmpp_api::__private::Fields for DescribeGlobalDomainsListData {
         match key {
             "DomainId" => {
                 self.domain_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DomainUrl" => {
                 self.domain_url = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DomainType" => {
                 self.domain_type = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateUser" => {
                 self.create_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateTime" => {
                 self.create_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UpdateUser" => {
                 self.update_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UpdateTime" => {
                 self.update_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -2937,28 +3060,30 @@ impl ::tcmpp_api::__private::Fields for DescribeGlobalDomainsListData {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeGlobalDomainsListData {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeGlobalDomainsListData {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeGlobalDomainsListData {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -2980,8 +3105,8 @@ pub struct DescribeGlobalDomainsResp {
     pub data_list: Option<Vec<super::models::DescribeGlobalDomainsListData>>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeGlobalDomainsResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeGlobalDomainsResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -2989,11 +3114,11 @@ impl ::tcmpp_api::__private::Fields for DescribeGlobalDomainsResp {
         match key {
             "TotalCount" => {
                 self.total_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DataList" => {
                 self.data_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -3001,27 +3126,30 @@ impl ::tcmpp_api::__private::Fields for DescribeGlobalDomainsResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeGlobalDomainsResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeGlobalDomainsResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeGlobalDomainsResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeGlobalDomainsResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -3128,8 +3256,8 @@ pub struct DescribeMnpApprovalListData {
     pub approval_note: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeMnpApprovalListData {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeMnpApprovalListData {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -3137,74 +3265,79 @@ impl ::tcmpp_api::__private::Fields for DescribeMnpApprovalListData {
         match key {
             "ApprovalNo" => {
                 self.approval_no = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationId" => {
                 self.application_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApprovalStatus" => {
                 self.approval_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPId" => {
-                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPVersion" => {
                 self.mnp_version = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPVersionId" => {
                 self.mnp_version_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplyUser" => {
                 self.apply_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplyTime" => {
                 self.apply_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPName" => {
-                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_name = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPIcon" => {
-                self.mnp_icon = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_icon = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationName" => {
                 self.application_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationLogo" => {
                 self.application_logo = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamId" => {
-                self.team_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.team_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamName" => {
                 self.team_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPQrCodeUrl" => {
                 self.mnp_qr_code_url = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPType" => {
-                self.mnp_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_type = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApprovalUser" => {
                 self.approval_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApprovalTime" => {
                 self.approval_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApprovalNote" => {
                 self.approval_note = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -3212,28 +3345,30 @@ impl ::tcmpp_api::__private::Fields for DescribeMnpApprovalListData {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpApprovalListData {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeMnpApprovalListData {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpApprovalListData {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -3255,8 +3390,8 @@ pub struct DescribeMnpApprovalListResp {
     pub data_list: Option<Vec<super::models::DescribeMnpApprovalListData>>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeMnpApprovalListResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeMnpApprovalListResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -3264,11 +3399,11 @@ impl ::tcmpp_api::__private::Fields for DescribeMnpApprovalListResp {
         match key {
             "TotalCount" => {
                 self.total_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DataList" => {
                 self.data_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -3276,28 +3411,30 @@ impl ::tcmpp_api::__private::Fields for DescribeMnpApprovalListResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpApprovalListResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeMnpApprovalListResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpApprovalListResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -3389,67 +3526,72 @@ pub struct DescribeMnpListData {
     pub effect_mnp_version: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeMnpListData {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeMnpListData {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "MNPId" => {
-                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPIcon" => {
-                self.mnp_icon = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_icon = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPName" => {
-                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_name = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamName" => {
                 self.team_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPType" => {
-                self.mnp_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_type = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "Status" => {
-                self.status = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.status = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPIntro" => {
                 self.mnp_intro = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateUser" => {
                 self.create_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateTime" => {
                 self.create_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UpdateUser" => {
                 self.update_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UpdateTime" => {
                 self.update_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationName" => {
                 self.application_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "EffectStatus" => {
                 self.effect_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "EffectMNPVersionId" => {
                 self.effect_mnp_version_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "EffectMNPVersion" => {
                 self.effect_mnp_version = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -3457,27 +3599,30 @@ impl ::tcmpp_api::__private::Fields for DescribeMnpListData {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeMnpListData {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeMnpListData {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeMnpListData {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpListData {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -3499,8 +3644,8 @@ pub struct DescribeMnpListResp {
     pub data_list: Option<Vec<super::models::DescribeMnpListData>>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeMnpListResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeMnpListResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -3508,11 +3653,11 @@ impl ::tcmpp_api::__private::Fields for DescribeMnpListResp {
         match key {
             "TotalCount" => {
                 self.total_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DataList" => {
                 self.data_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -3520,27 +3665,30 @@ impl ::tcmpp_api::__private::Fields for DescribeMnpListResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeMnpListResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeMnpListResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeMnpListResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpListResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -3612,53 +3760,60 @@ pub struct DescribeMnpManagerDetailData {
     pub status: Option<i64>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeMnpManagerDetailData {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeMnpManagerDetailData {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "MNPType" => {
-                self.mnp_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_type = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPId" => {
-                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPName" => {
-                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_name = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPIcon" => {
-                self.mnp_icon = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_icon = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPIntro" => {
                 self.mnp_intro = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPDesc" => {
-                self.mnp_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_desc = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateTime" => {
                 self.create_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateUser" => {
                 self.create_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AccessStatus" => {
                 self.access_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamName" => {
                 self.team_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamId" => {
-                self.team_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.team_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "Status" => {
-                self.status = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.status = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -3666,28 +3821,30 @@ impl ::tcmpp_api::__private::Fields for DescribeMnpManagerDetailData {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpManagerDetailData {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeMnpManagerDetailData {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpManagerDetailData {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -3734,32 +3891,36 @@ pub struct DescribeMnpManagerListData {
     pub status: Option<i64>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeMnpManagerListData {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeMnpManagerListData {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "MNPId" => {
-                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPIcon" => {
-                self.mnp_icon = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_icon = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPName" => {
-                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_name = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamName" => {
                 self.team_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AccessStatus" => {
                 self.access_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "Status" => {
-                self.status = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.status = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -3767,28 +3928,30 @@ impl ::tcmpp_api::__private::Fields for DescribeMnpManagerListData {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpManagerListData {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeMnpManagerListData {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpManagerListData {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -3810,8 +3973,8 @@ pub struct DescribeMnpManagerListResp {
     pub data_list: Option<Vec<super::models::DescribeMnpManagerListData>>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeMnpManagerListResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeMnpManagerListResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -3819,11 +3982,11 @@ impl ::tcmpp_api::__private::Fields for DescribeMnpManagerListResp {
         match key {
             "TotalCount" => {
                 self.total_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DataList" => {
                 self.data_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -3831,28 +3994,30 @@ impl ::tcmpp_api::__private::Fields for DescribeMnpManagerListResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpManagerListResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeMnpManagerListResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpManagerListResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -3899,37 +4064,40 @@ pub struct DescribeMnpPreviewResp {
     pub preview_entrance_path: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeMnpPreviewResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeMnpPreviewResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "MNPId" => {
-                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPName" => {
-                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_name = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPDesc" => {
-                self.mnp_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_desc = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPVersion" => {
                 self.mnp_version = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPVersionIntro" => {
                 self.mnp_version_intro = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "QRCodeUrl" => {
                 self.qr_code_url = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "PreviewEntrancePath" => {
                 self.preview_entrance_path = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -3937,27 +4105,30 @@ impl ::tcmpp_api::__private::Fields for DescribeMnpPreviewResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeMnpPreviewResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeMnpPreviewResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeMnpPreviewResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpPreviewResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -4004,37 +4175,41 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalData {
     pub api_type: Option<i64>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeMnpSensitiveApiPermissionApprovalData {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields
+for DescribeMnpSensitiveApiPermissionApprovalData {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "APIId" => {
-                self.api_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIMethod" => {
                 self.api_method = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplyReason" => {
                 self.apply_reason = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "RejectReason" => {
                 self.reject_reason = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApprovalStatus" => {
                 self.approval_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIDesc" => {
-                self.api_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_desc = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIType" => {
-                self.api_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_type = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -4042,28 +4217,31 @@ impl ::tcmpp_api::__private::Fields for DescribeMnpSensitiveApiPermissionApprova
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpSensitiveApiPermissionApprovalData {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeMnpSensitiveApiPermissionApprovalData {
+impl ::tencentcloud_runtime::__private::Lenient
+for DescribeMnpSensitiveApiPermissionApprovalData {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -4175,9 +4353,9 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalListData {
     pub api_desc: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields
+impl ::tencentcloud_runtime::__private::Fields
 for DescribeMnpSensitiveApiPermissionApprovalListData {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -4185,69 +4363,75 @@ for DescribeMnpSensitiveApiPermissionApprovalListData {
         match key {
             "ApprovalNo" => {
                 self.approval_no = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIId" => {
-                self.api_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIName" => {
-                self.api_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_name = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIMethod" => {
                 self.api_method = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPId" => {
-                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPName" => {
-                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_name = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplyUser" => {
                 self.apply_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplyTime" => {
                 self.apply_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplyNote" => {
                 self.apply_note = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApprovalStatus" => {
                 self.approval_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApprovalUser" => {
                 self.approval_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApprovalTime" => {
                 self.approval_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApprovalNote" => {
                 self.approval_note = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationId" => {
                 self.application_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationName" => {
                 self.application_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationLogo" => {
                 self.application_logo = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIType" => {
-                self.api_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_type = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIDesc" => {
-                self.api_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_desc = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -4255,29 +4439,31 @@ for DescribeMnpSensitiveApiPermissionApprovalListData {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpSensitiveApiPermissionApprovalListData {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient
+impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMnpSensitiveApiPermissionApprovalListData {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -4303,9 +4489,9 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalListResp {
     >,
 }
 
-impl ::tcmpp_api::__private::Fields
+impl ::tencentcloud_runtime::__private::Fields
 for DescribeMnpSensitiveApiPermissionApprovalListResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -4313,11 +4499,11 @@ for DescribeMnpSensitiveApiPermissionApprovalListResp {
         match key {
             "TotalCount" => {
                 self.total_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DataList" => {
                 self.data_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -4325,29 +4511,31 @@ for DescribeMnpSensitiveApiPermissionApprovalListResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpSensitiveApiPermissionApprovalListResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient
+impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMnpSensitiveApiPermissionApprovalListResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -4420,56 +4608,61 @@ pub struct DescribeMnpSensitiveApiPermissionListData {
     pub api_desc: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeMnpSensitiveApiPermissionListData {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields
+for DescribeMnpSensitiveApiPermissionListData {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "APIId" => {
-                self.api_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIName" => {
-                self.api_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_name = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIMethod" => {
                 self.api_method = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIStatus" => {
                 self.api_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIApplyStatus" => {
                 self.api_apply_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "RejectReason" => {
                 self.reject_reason = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApprovalNo" => {
                 self.approval_no = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationId" => {
                 self.application_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationIcon" => {
                 self.application_icon = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationName" => {
                 self.application_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIType" => {
-                self.api_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_type = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIDesc" => {
-                self.api_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_desc = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -4477,28 +4670,31 @@ impl ::tcmpp_api::__private::Fields for DescribeMnpSensitiveApiPermissionListDat
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpSensitiveApiPermissionListData {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeMnpSensitiveApiPermissionListData {
+impl ::tencentcloud_runtime::__private::Lenient
+for DescribeMnpSensitiveApiPermissionListData {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -4520,8 +4716,9 @@ pub struct DescribeMnpSensitiveApiPermissionListResp {
     pub data_list: Option<Vec<super::models::DescribeMnpSensitiveApiPermissionListData>>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeMnpSensitiveApiPermissionListResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields
+for DescribeMnpSensitiveApiPermissionListResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -4529,11 +4726,11 @@ impl ::tcmpp_api::__private::Fields for DescribeMnpSensitiveApiPermissionListRes
         match key {
             "TotalCount" => {
                 self.total_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DataList" => {
                 self.data_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -4541,28 +4738,31 @@ impl ::tcmpp_api::__private::Fields for DescribeMnpSensitiveApiPermissionListRes
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpSensitiveApiPermissionListResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeMnpSensitiveApiPermissionListResp {
+impl ::tencentcloud_runtime::__private::Lenient
+for DescribeMnpSensitiveApiPermissionListResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -4594,8 +4794,8 @@ pub struct DescribeMnpVersionCompileTaskExtInfo {
     pub size_info: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeMnpVersionCompileTaskExtInfo {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeMnpVersionCompileTaskExtInfo {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -4603,19 +4803,19 @@ impl ::tcmpp_api::__private::Fields for DescribeMnpVersionCompileTaskExtInfo {
         match key {
             "TCMPPErrMsg" => {
                 self.tcmpp_err_msg = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "WXErrMsg" => {
                 self.wx_err_msg = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "WXQrCode" => {
                 self.wx_qr_code = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "SizeInfo" => {
                 self.size_info = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -4623,28 +4823,31 @@ impl ::tcmpp_api::__private::Fields for DescribeMnpVersionCompileTaskExtInfo {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpVersionCompileTaskExtInfo {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeMnpVersionCompileTaskExtInfo {
+impl ::tencentcloud_runtime::__private::Lenient
+for DescribeMnpVersionCompileTaskExtInfo {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -4703,43 +4906,48 @@ pub struct DescribeMnpVersionCompileTaskResp {
     pub ext_info: Option<super::models::DescribeMnpVersionCompileTaskExtInfo>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeMnpVersionCompileTaskResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeMnpVersionCompileTaskResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "MNPId" => {
-                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TaskId" => {
-                self.task_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.task_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TaskStatus" => {
                 self.task_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TaskMsg" => {
-                self.task_msg = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.task_msg = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "QrCodeUrl" => {
                 self.qr_code_url = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "PkgSize" => {
-                self.pkg_size = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.pkg_size = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "SubPkgInfos" => {
                 self.sub_pkg_infos = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "QrCodeContent" => {
                 self.qr_code_content = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ExtInfo" => {
-                self.ext_info = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.ext_info = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -4747,28 +4955,30 @@ impl ::tcmpp_api::__private::Fields for DescribeMnpVersionCompileTaskResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpVersionCompileTaskResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeMnpVersionCompileTaskResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpVersionCompileTaskResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -4797,22 +5007,25 @@ pub struct DescribeMnpVersionCompileTaskSubSimpleInfo {
     pub pkg_size: Option<i64>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeMnpVersionCompileTaskSubSimpleInfo {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields
+for DescribeMnpVersionCompileTaskSubSimpleInfo {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "PkgName" => {
-                self.pkg_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.pkg_name = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "PathPrefix" => {
                 self.path_prefix = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "PkgSize" => {
-                self.pkg_size = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.pkg_size = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -4820,28 +5033,31 @@ impl ::tcmpp_api::__private::Fields for DescribeMnpVersionCompileTaskSubSimpleIn
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpVersionCompileTaskSubSimpleInfo {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeMnpVersionCompileTaskSubSimpleInfo {
+impl ::tencentcloud_runtime::__private::Lenient
+for DescribeMnpVersionCompileTaskSubSimpleInfo {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -4873,25 +5089,28 @@ pub struct DescribeMnpVersionResp {
     pub task_msg: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeMnpVersionResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeMnpVersionResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "MNPId" => {
-                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TaskId" => {
-                self.task_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.task_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TaskStatus" => {
                 self.task_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TaskMsg" => {
-                self.task_msg = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.task_msg = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -4899,27 +5118,30 @@ impl ::tcmpp_api::__private::Fields for DescribeMnpVersionResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeMnpVersionResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeMnpVersionResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeMnpVersionResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpVersionResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -5022,77 +5244,84 @@ pub struct DescribeMpAllStageVersionsResp {
     pub version_current_status: Option<super::models::ApprovalStatus>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeMpAllStageVersionsResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeMpAllStageVersionsResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "MNPId" => {
-                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPVersionId" => {
                 self.mnp_version_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPName" => {
-                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_name = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPIcon" => {
-                self.mnp_icon = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_icon = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPType" => {
-                self.mnp_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_type = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPIntro" => {
                 self.mnp_intro = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPDesc" => {
-                self.mnp_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_desc = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateUser" => {
                 self.create_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateTime" => {
                 self.create_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPVersion" => {
                 self.mnp_version = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPVersionIntro" => {
                 self.mnp_version_intro = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "Phase" => {
-                self.phase = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.phase = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApprovalStatus" => {
                 self.approval_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApprovalNo" => {
                 self.approval_no = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ShowCase" => {
                 self.show_case = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "RollbackVersion" => {
                 self.rollback_version = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "Status" => {
-                self.status = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.status = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "VersionCurrentStatus" => {
                 self.version_current_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -5100,28 +5329,30 @@ impl ::tcmpp_api::__private::Fields for DescribeMpAllStageVersionsResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMpAllStageVersionsResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeMpAllStageVersionsResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeMpAllStageVersionsResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -5143,8 +5374,8 @@ pub struct DescribeRevertOnlineVersionPageResp {
     pub data_list: Option<Vec<super::models::QueryOnlineVersionResp>>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeRevertOnlineVersionPageResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeRevertOnlineVersionPageResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -5152,11 +5383,11 @@ impl ::tcmpp_api::__private::Fields for DescribeRevertOnlineVersionPageResp {
         match key {
             "TotalCount" => {
                 self.total_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DataList" => {
                 self.data_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -5164,28 +5395,30 @@ impl ::tcmpp_api::__private::Fields for DescribeRevertOnlineVersionPageResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeRevertOnlineVersionPageResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeRevertOnlineVersionPageResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeRevertOnlineVersionPageResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -5222,30 +5455,32 @@ pub struct DescribeRoleDetailResp {
     pub resource_ids: Option<Vec<String>>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeRoleDetailResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeRoleDetailResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "RoleId" => {
-                self.role_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.role_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "RoleName" => {
                 self.role_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamId" => {
-                self.team_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.team_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamName" => {
                 self.team_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ResourceIds" => {
                 self.resource_ids = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -5253,27 +5488,30 @@ impl ::tcmpp_api::__private::Fields for DescribeRoleDetailResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeRoleDetailResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeRoleDetailResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeRoleDetailResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeRoleDetailResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -5310,31 +5548,32 @@ pub struct DescribeRoleListData {
     pub role_type: Option<i64>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeRoleListData {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeRoleListData {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "RoleId" => {
-                self.role_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.role_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "RoleName" => {
                 self.role_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamName" => {
                 self.team_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateTime" => {
                 self.create_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "RoleType" => {
                 self.role_type = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -5342,27 +5581,30 @@ impl ::tcmpp_api::__private::Fields for DescribeRoleListData {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeRoleListData {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeRoleListData {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeRoleListData {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeRoleListData {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -5384,8 +5626,8 @@ pub struct DescribeRoleListResp {
     pub data_list: Option<Vec<super::models::DescribeRoleListData>>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeRoleListResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeRoleListResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -5393,11 +5635,11 @@ impl ::tcmpp_api::__private::Fields for DescribeRoleListResp {
         match key {
             "TotalCount" => {
                 self.total_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DataList" => {
                 self.data_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -5405,27 +5647,30 @@ impl ::tcmpp_api::__private::Fields for DescribeRoleListResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeRoleListResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeRoleListResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeRoleListResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeRoleListResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -5472,37 +5717,40 @@ pub struct DescribeSensitiveApiApplyDetail {
     pub api_type: Option<i64>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeSensitiveApiApplyDetail {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeSensitiveApiApplyDetail {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "APIId" => {
-                self.api_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIMethod" => {
                 self.api_method = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplyReason" => {
                 self.apply_reason = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "RejectReason" => {
                 self.reject_reason = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AuditStatus" => {
                 self.audit_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIDesc" => {
-                self.api_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_desc = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIType" => {
-                self.api_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_type = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -5510,28 +5758,30 @@ impl ::tcmpp_api::__private::Fields for DescribeSensitiveApiApplyDetail {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeSensitiveApiApplyDetail {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeSensitiveApiApplyDetail {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeSensitiveApiApplyDetail {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -5603,55 +5853,60 @@ pub struct DescribeSensitiveApiAuthListParam {
     pub api_desc: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeSensitiveApiAuthListParam {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeSensitiveApiAuthListParam {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "APIId" => {
-                self.api_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIName" => {
-                self.api_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_name = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIMethod" => {
                 self.api_method = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIStatus" => {
                 self.api_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIApplyStatus" => {
                 self.api_apply_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "RejectReason" => {
                 self.reject_reason = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AuditNo" => {
-                self.audit_no = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.audit_no = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationId" => {
                 self.application_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationIcon" => {
                 self.application_icon = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationName" => {
                 self.application_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIType" => {
-                self.api_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_type = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIDesc" => {
-                self.api_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_desc = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -5659,28 +5914,30 @@ impl ::tcmpp_api::__private::Fields for DescribeSensitiveApiAuthListParam {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeSensitiveApiAuthListParam {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeSensitiveApiAuthListParam {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeSensitiveApiAuthListParam {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -5702,8 +5959,8 @@ pub struct DescribeSensitiveApiAuthPageParam {
     pub data_list: Option<Vec<super::models::DescribeSensitiveApiAuthListParam>>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeSensitiveApiAuthPageParam {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeSensitiveApiAuthPageParam {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -5711,11 +5968,11 @@ impl ::tcmpp_api::__private::Fields for DescribeSensitiveApiAuthPageParam {
         match key {
             "TotalCount" => {
                 self.total_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DataList" => {
                 self.data_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -5723,28 +5980,30 @@ impl ::tcmpp_api::__private::Fields for DescribeSensitiveApiAuthPageParam {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeSensitiveApiAuthPageParam {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeSensitiveApiAuthPageParam {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeSensitiveApiAuthPageParam {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -5796,40 +6055,44 @@ pub struct DescribeShowCaseResp {
     pub test_entrance_path: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeShowCaseResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeShowCaseResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "MNPId" => {
-                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPName" => {
-                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_name = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPDesc" => {
-                self.mnp_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_desc = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPVersion" => {
                 self.mnp_version = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPVersionIntro" => {
                 self.mnp_version_intro = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "QRCodeUrl" => {
                 self.qr_code_url = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AppList" => {
-                self.app_list = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.app_list = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TestEntrancePath" => {
                 self.test_entrance_path = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -5837,27 +6100,30 @@ impl ::tcmpp_api::__private::Fields for DescribeShowCaseResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeShowCaseResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeShowCaseResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeShowCaseResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeShowCaseResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -5879,8 +6145,8 @@ pub struct DescribeSimpleTeamListResp {
     pub data_list: Option<Vec<super::models::SimpleStringKeyValue>>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeSimpleTeamListResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeSimpleTeamListResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -5888,11 +6154,11 @@ impl ::tcmpp_api::__private::Fields for DescribeSimpleTeamListResp {
         match key {
             "TotalCount" => {
                 self.total_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DataList" => {
                 self.data_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -5900,28 +6166,30 @@ impl ::tcmpp_api::__private::Fields for DescribeSimpleTeamListResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeSimpleTeamListResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeSimpleTeamListResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeSimpleTeamListResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -5980,8 +6248,8 @@ pub struct DescribeTeamDetailResp {
     pub application_name: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeTeamDetailResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeTeamDetailResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -5989,43 +6257,43 @@ impl ::tcmpp_api::__private::Fields for DescribeTeamDetailResp {
         match key {
             "TeamName" => {
                 self.team_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamRoleType" => {
                 self.team_role_type = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AdminUserAccount" => {
                 self.admin_user_account = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateUser" => {
                 self.create_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateTime" => {
                 self.create_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MemberCount" => {
                 self.member_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "BindMiniTeamCount" => {
                 self.bind_mini_team_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "BindTeamName" => {
                 self.bind_team_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "RegisterLink" => {
                 self.register_link = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationName" => {
                 self.application_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -6033,27 +6301,30 @@ impl ::tcmpp_api::__private::Fields for DescribeTeamDetailResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeTeamDetailResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeTeamDetailResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeTeamDetailResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamDetailResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -6105,8 +6376,8 @@ pub struct DescribeTeamDomainListInfoResp {
     pub create_time: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeTeamDomainListInfoResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeTeamDomainListInfoResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -6114,32 +6385,35 @@ impl ::tcmpp_api::__private::Fields for DescribeTeamDomainListInfoResp {
         match key {
             "DomainId" => {
                 self.domain_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPId" => {
-                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPName" => {
-                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_name = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DomainUrl" => {
                 self.domain_url = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DomainType" => {
                 self.domain_type = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "Status" => {
-                self.status = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.status = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateUser" => {
                 self.create_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateTime" => {
                 self.create_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -6147,28 +6421,30 @@ impl ::tcmpp_api::__private::Fields for DescribeTeamDomainListInfoResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeTeamDomainListInfoResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeTeamDomainListInfoResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamDomainListInfoResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -6190,8 +6466,8 @@ pub struct DescribeTeamDomainListPageResp {
     pub data_list: Option<Vec<super::models::DescribeTeamDomainListInfoResp>>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeTeamDomainListPageResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeTeamDomainListPageResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -6199,11 +6475,11 @@ impl ::tcmpp_api::__private::Fields for DescribeTeamDomainListPageResp {
         match key {
             "TotalCount" => {
                 self.total_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DataList" => {
                 self.data_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -6211,28 +6487,30 @@ impl ::tcmpp_api::__private::Fields for DescribeTeamDomainListPageResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeTeamDomainListPageResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeTeamDomainListPageResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamDomainListPageResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -6287,47 +6565,48 @@ pub struct DescribeTeamListInfoResp {
     pub related_team_id: Option<i64>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeTeamListInfoResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeTeamListInfoResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "TeamId" => {
-                self.team_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.team_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamName" => {
                 self.team_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AdminUserId" => {
                 self.admin_user_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AdminUserAccount" => {
                 self.admin_user_account = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AdminUserName" => {
                 self.admin_user_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MemberCount" => {
                 self.member_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "RegisterLink" => {
                 self.register_link = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamRoleTypeList" => {
                 self.team_role_type_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "RelatedTeamId" => {
                 self.related_team_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -6335,27 +6614,30 @@ impl ::tcmpp_api::__private::Fields for DescribeTeamListInfoResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeTeamListInfoResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeTeamListInfoResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeTeamListInfoResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamListInfoResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -6407,41 +6689,44 @@ pub struct DescribeTeamMemberInfoResp {
     pub can_edit: Option<bool>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeTeamMemberInfoResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeTeamMemberInfoResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "UserId" => {
-                self.user_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.user_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UserAccount" => {
                 self.user_account = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UserName" => {
                 self.user_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamId" => {
-                self.team_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.team_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamName" => {
                 self.team_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamRoleName" => {
                 self.team_role_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamRoleId" => {
                 self.team_role_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CanEdit" => {
-                self.can_edit = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.can_edit = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -6449,28 +6734,30 @@ impl ::tcmpp_api::__private::Fields for DescribeTeamMemberInfoResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeTeamMemberInfoResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeTeamMemberInfoResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamMemberInfoResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -6492,8 +6779,8 @@ pub struct DescribeTeamMemberListPageResp {
     pub data_list: Option<Vec<super::models::DescribeTeamMemberInfoResp>>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeTeamMemberListPageResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeTeamMemberListPageResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -6501,11 +6788,11 @@ impl ::tcmpp_api::__private::Fields for DescribeTeamMemberListPageResp {
         match key {
             "TotalCount" => {
                 self.total_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DataList" => {
                 self.data_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -6513,28 +6800,30 @@ impl ::tcmpp_api::__private::Fields for DescribeTeamMemberListPageResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeTeamMemberListPageResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeTeamMemberListPageResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamMemberListPageResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -6556,8 +6845,8 @@ pub struct DescribeTeamMembersInfoPageResp {
     pub data_list: Option<Vec<super::models::DescribeTeamMembersInfoResp>>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeTeamMembersInfoPageResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeTeamMembersInfoPageResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -6565,11 +6854,11 @@ impl ::tcmpp_api::__private::Fields for DescribeTeamMembersInfoPageResp {
         match key {
             "TotalCount" => {
                 self.total_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DataList" => {
                 self.data_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -6577,28 +6866,30 @@ impl ::tcmpp_api::__private::Fields for DescribeTeamMembersInfoPageResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeTeamMembersInfoPageResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeTeamMembersInfoPageResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamMembersInfoPageResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -6630,27 +6921,28 @@ pub struct DescribeTeamMembersInfoResp {
     pub user_roles: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeTeamMembersInfoResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeTeamMembersInfoResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "UserId" => {
-                self.user_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.user_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UserAccount" => {
                 self.user_account = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UserName" => {
                 self.user_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UserRoles" => {
                 self.user_roles = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -6658,28 +6950,30 @@ impl ::tcmpp_api::__private::Fields for DescribeTeamMembersInfoResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeTeamMembersInfoResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeTeamMembersInfoResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamMembersInfoResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -6701,8 +6995,8 @@ pub struct DescribeTeamPageResp {
     pub data_list: Option<Vec<super::models::DescribeTeamListInfoResp>>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeTeamPageResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeTeamPageResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -6710,11 +7004,11 @@ impl ::tcmpp_api::__private::Fields for DescribeTeamPageResp {
         match key {
             "TotalCount" => {
                 self.total_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DataList" => {
                 self.data_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -6722,27 +7016,30 @@ impl ::tcmpp_api::__private::Fields for DescribeTeamPageResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeTeamPageResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeTeamPageResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeTeamPageResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamPageResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -6775,27 +7072,28 @@ pub struct DescribeUserDetailResp {
     pub user_name: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeUserDetailResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeUserDetailResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "UserId" => {
-                self.user_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.user_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UserAccount" => {
                 self.user_account = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AccountType" => {
                 self.account_type = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UserName" => {
                 self.user_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -6803,27 +7101,30 @@ impl ::tcmpp_api::__private::Fields for DescribeUserDetailResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeUserDetailResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeUserDetailResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeUserDetailResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeUserDetailResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -6870,38 +7171,40 @@ pub struct DescribeUserListData {
     pub team_name: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeUserListData {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeUserListData {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "UserId" => {
-                self.user_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.user_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UserAccount" => {
                 self.user_account = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AccountType" => {
                 self.account_type = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UserName" => {
                 self.user_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateTime" => {
                 self.create_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "Status" => {
-                self.status = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.status = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamName" => {
                 self.team_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -6909,27 +7212,30 @@ impl ::tcmpp_api::__private::Fields for DescribeUserListData {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeUserListData {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeUserListData {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeUserListData {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeUserListData {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -6951,8 +7257,8 @@ pub struct DescribeUserListResp {
     pub data_list: Option<Vec<super::models::DescribeUserListData>>,
 }
 
-impl ::tcmpp_api::__private::Fields for DescribeUserListResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DescribeUserListResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -6960,11 +7266,11 @@ impl ::tcmpp_api::__private::Fields for DescribeUserListResp {
         match key {
             "TotalCount" => {
                 self.total_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DataList" => {
                 self.data_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -6972,27 +7278,30 @@ impl ::tcmpp_api::__private::Fields for DescribeUserListResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for DescribeUserListResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeUserListResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DescribeUserListResp {
+impl ::tencentcloud_runtime::__private::Lenient for DescribeUserListResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -7009,15 +7318,16 @@ pub struct DisableEnterpriseDomainResp {
     pub result: Option<bool>,
 }
 
-impl ::tcmpp_api::__private::Fields for DisableEnterpriseDomainResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DisableEnterpriseDomainResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "Result" => {
-                self.result = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.result = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -7025,28 +7335,30 @@ impl ::tcmpp_api::__private::Fields for DisableEnterpriseDomainResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DisableEnterpriseDomainResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DisableEnterpriseDomainResp {
+impl ::tencentcloud_runtime::__private::Lenient for DisableEnterpriseDomainResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -7063,15 +7375,16 @@ pub struct DownloadApplicationConfigResp {
     pub file: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for DownloadApplicationConfigResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for DownloadApplicationConfigResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "File" => {
-                self.file = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.file = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -7079,28 +7392,30 @@ impl ::tcmpp_api::__private::Fields for DownloadApplicationConfigResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DownloadApplicationConfigResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for DownloadApplicationConfigResp {
+impl ::tencentcloud_runtime::__private::Lenient for DownloadApplicationConfigResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -7127,8 +7442,8 @@ pub struct GlobalDomainCheckResp {
     pub exists_black_urls: Option<Vec<String>>,
 }
 
-impl ::tcmpp_api::__private::Fields for GlobalDomainCheckResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for GlobalDomainCheckResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -7136,15 +7451,15 @@ impl ::tcmpp_api::__private::Fields for GlobalDomainCheckResp {
         match key {
             "RepeatUrls" => {
                 self.repeat_urls = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ExistsWhiteUrls" => {
                 self.exists_white_urls = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ExistsBlackUrls" => {
                 self.exists_black_urls = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -7152,27 +7467,30 @@ impl ::tcmpp_api::__private::Fields for GlobalDomainCheckResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for GlobalDomainCheckResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for GlobalDomainCheckResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for GlobalDomainCheckResp {
+impl ::tencentcloud_runtime::__private::Lenient for GlobalDomainCheckResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -7189,15 +7507,16 @@ pub struct GlobalDomainDeleteResp {
     pub result: Option<bool>,
 }
 
-impl ::tcmpp_api::__private::Fields for GlobalDomainDeleteResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for GlobalDomainDeleteResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "Result" => {
-                self.result = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.result = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -7205,27 +7524,30 @@ impl ::tcmpp_api::__private::Fields for GlobalDomainDeleteResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for GlobalDomainDeleteResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for GlobalDomainDeleteResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for GlobalDomainDeleteResp {
+impl ::tencentcloud_runtime::__private::Lenient for GlobalDomainDeleteResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -7277,8 +7599,8 @@ pub struct GlobalDomainDescribeListInfoResp {
     pub update_time: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for GlobalDomainDescribeListInfoResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for GlobalDomainDescribeListInfoResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -7286,35 +7608,35 @@ impl ::tcmpp_api::__private::Fields for GlobalDomainDescribeListInfoResp {
         match key {
             "DomainId" => {
                 self.domain_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CustomerID" => {
                 self.customer_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DomainURL" => {
                 self.domain_url = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DomainType" => {
                 self.domain_type = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateUser" => {
                 self.create_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateTime" => {
                 self.create_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UpdateUser" => {
                 self.update_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UpdateTime" => {
                 self.update_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -7322,28 +7644,30 @@ impl ::tcmpp_api::__private::Fields for GlobalDomainDescribeListInfoResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for GlobalDomainDescribeListInfoResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for GlobalDomainDescribeListInfoResp {
+impl ::tencentcloud_runtime::__private::Lenient for GlobalDomainDescribeListInfoResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -7365,8 +7689,8 @@ pub struct GlobalDomainDescribeListPageResp {
     pub data_list: Option<Vec<super::models::GlobalDomainDescribeListInfoResp>>,
 }
 
-impl ::tcmpp_api::__private::Fields for GlobalDomainDescribeListPageResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for GlobalDomainDescribeListPageResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -7374,11 +7698,11 @@ impl ::tcmpp_api::__private::Fields for GlobalDomainDescribeListPageResp {
         match key {
             "TotalCount" => {
                 self.total_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DataList" => {
                 self.data_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -7386,28 +7710,30 @@ impl ::tcmpp_api::__private::Fields for GlobalDomainDescribeListPageResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for GlobalDomainDescribeListPageResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for GlobalDomainDescribeListPageResp {
+impl ::tencentcloud_runtime::__private::Lenient for GlobalDomainDescribeListPageResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -7424,15 +7750,16 @@ pub struct GlobalDomainModifyRespResp {
     pub result: Option<i64>,
 }
 
-impl ::tcmpp_api::__private::Fields for GlobalDomainModifyRespResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for GlobalDomainModifyRespResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "Result" => {
-                self.result = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.result = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -7440,28 +7767,30 @@ impl ::tcmpp_api::__private::Fields for GlobalDomainModifyRespResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for GlobalDomainModifyRespResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for GlobalDomainModifyRespResp {
+impl ::tencentcloud_runtime::__private::Lenient for GlobalDomainModifyRespResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -7533,53 +7862,60 @@ pub struct MnpDetail {
     pub status: Option<i64>,
 }
 
-impl ::tcmpp_api::__private::Fields for MnpDetail {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for MnpDetail {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "MNPType" => {
-                self.mnp_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_type = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPId" => {
-                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPName" => {
-                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_name = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPIcon" => {
-                self.mnp_icon = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_icon = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPIntro" => {
                 self.mnp_intro = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPDesc" => {
-                self.mnp_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_desc = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateUser" => {
                 self.create_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateTime" => {
                 self.create_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "OnlineStatus" => {
                 self.online_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "Applications" => {
                 self.applications = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "Tags" => {
-                self.tags = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.tags = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "Status" => {
-                self.status = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.status = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -7587,27 +7923,29 @@ impl ::tcmpp_api::__private::Fields for MnpDetail {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for MnpDetail {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for MnpDetail {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for MnpDetail {
+impl ::tencentcloud_runtime::__private::Lenient for MnpDetail {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -7649,8 +7987,8 @@ pub struct MnpTypeDefine {
     pub is_system: Option<bool>,
 }
 
-impl ::tcmpp_api::__private::Fields for MnpTypeDefine {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for MnpTypeDefine {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -7658,26 +7996,27 @@ impl ::tcmpp_api::__private::Fields for MnpTypeDefine {
         match key {
             "TypeName" => {
                 self.type_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TypeValue" => {
                 self.type_value = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TypeId" => {
-                self.type_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.type_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateTime" => {
                 self.create_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateUser" => {
                 self.create_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "IsSystem" => {
                 self.is_system = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -7685,27 +8024,29 @@ impl ::tcmpp_api::__private::Fields for MnpTypeDefine {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for MnpTypeDefine {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for MnpTypeDefine {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for MnpTypeDefine {
+impl ::tencentcloud_runtime::__private::Lenient for MnpTypeDefine {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -7722,41 +8063,46 @@ pub struct PresetResp {
     pub key: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for PresetResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for PresetResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Key" => self.key = map.next_value_seed(::tcmpp_api::__private::Seed::new())?,
+            "Key" => {
+                self.key = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
+            }
             _ => return Ok(false),
         }
         Ok(true)
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for PresetResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for PresetResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for PresetResp {
+impl ::tencentcloud_runtime::__private::Lenient for PresetResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -7793,31 +8139,32 @@ pub struct QueryOnlineVersionResp {
     pub update_time: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for QueryOnlineVersionResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for QueryOnlineVersionResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "MNPId" => {
-                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPVersion" => {
                 self.mnp_version = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPVersionId" => {
                 self.mnp_version_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPVersionNote" => {
                 self.mnp_version_note = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UpdateTime" => {
                 self.update_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -7825,27 +8172,30 @@ impl ::tcmpp_api::__private::Fields for QueryOnlineVersionResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for QueryOnlineVersionResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for QueryOnlineVersionResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for QueryOnlineVersionResp {
+impl ::tencentcloud_runtime::__private::Lenient for QueryOnlineVersionResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -7865,8 +8215,8 @@ pub struct ResourceIdInfo {
     pub resource_id: Option<i64>,
 }
 
-impl ::tcmpp_api::__private::Fields for ResourceIdInfo {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for ResourceIdInfo {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -7874,7 +8224,7 @@ impl ::tcmpp_api::__private::Fields for ResourceIdInfo {
         match key {
             "ResourceId" => {
                 self.resource_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -7882,27 +8232,29 @@ impl ::tcmpp_api::__private::Fields for ResourceIdInfo {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for ResourceIdInfo {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for ResourceIdInfo {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for ResourceIdInfo {
+impl ::tencentcloud_runtime::__private::Lenient for ResourceIdInfo {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -7919,8 +8271,8 @@ pub struct ResourceIdStringInfo {
     pub resource_id: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for ResourceIdStringInfo {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for ResourceIdStringInfo {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -7928,7 +8280,7 @@ impl ::tcmpp_api::__private::Fields for ResourceIdStringInfo {
         match key {
             "ResourceId" => {
                 self.resource_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -7936,27 +8288,30 @@ impl ::tcmpp_api::__private::Fields for ResourceIdStringInfo {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for ResourceIdStringInfo {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for ResourceIdStringInfo {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for ResourceIdStringInfo {
+impl ::tencentcloud_runtime::__private::Lenient for ResourceIdStringInfo {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -7980,8 +8335,8 @@ pub struct SensitiveApiAuditInfoPageResp {
     pub data_list: Option<Vec<super::models::SensitiveApiAuditInfoResp>>,
 }
 
-impl ::tcmpp_api::__private::Fields for SensitiveApiAuditInfoPageResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for SensitiveApiAuditInfoPageResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -7989,11 +8344,11 @@ impl ::tcmpp_api::__private::Fields for SensitiveApiAuditInfoPageResp {
         match key {
             "TotalCount" => {
                 self.total_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DataList" => {
                 self.data_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -8001,28 +8356,30 @@ impl ::tcmpp_api::__private::Fields for SensitiveApiAuditInfoPageResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de>
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for SensitiveApiAuditInfoPageResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for SensitiveApiAuditInfoPageResp {
+impl ::tencentcloud_runtime::__private::Lenient for SensitiveApiAuditInfoPageResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -8134,77 +8491,84 @@ pub struct SensitiveApiAuditInfoResp {
     pub api_desc: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for SensitiveApiAuditInfoResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for SensitiveApiAuditInfoResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "AuditNo" => {
-                self.audit_no = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.audit_no = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApiId" => {
-                self.api_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApiName" => {
-                self.api_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_name = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApiMethod" => {
                 self.api_method = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPId" => {
-                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPName" => {
-                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_name = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplyUser" => {
                 self.apply_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplyTime" => {
                 self.apply_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplyNote" => {
                 self.apply_note = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AuditStatus" => {
                 self.audit_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AuditUser" => {
                 self.audit_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AuditTime" => {
                 self.audit_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AuditNote" => {
                 self.audit_note = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationId" => {
                 self.application_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationName" => {
                 self.application_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationLogo" => {
                 self.application_logo = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApiType" => {
-                self.api_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_type = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApiDesc" => {
-                self.api_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_desc = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -8212,27 +8576,30 @@ impl ::tcmpp_api::__private::Fields for SensitiveApiAuditInfoResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for SensitiveApiAuditInfoResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for SensitiveApiAuditInfoResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for SensitiveApiAuditInfoResp {
+impl ::tencentcloud_runtime::__private::Lenient for SensitiveApiAuditInfoResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -8326,66 +8693,72 @@ pub struct SensitiveApiInfoResp {
     pub status: Option<i64>,
 }
 
-impl ::tcmpp_api::__private::Fields for SensitiveApiInfoResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for SensitiveApiInfoResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "ApiId" => {
-                self.api_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApiName" => {
-                self.api_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_name = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApiMethod" => {
                 self.api_method = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApiDesc" => {
-                self.api_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_desc = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateUser" => {
                 self.create_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateTime" => {
                 self.create_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UpdateUser" => {
                 self.update_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "UpdateTime" => {
                 self.update_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationId" => {
                 self.application_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationName" => {
                 self.application_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamId" => {
-                self.team_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.team_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TeamName" => {
                 self.team_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationLogo" => {
                 self.application_logo = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "APIType" => {
-                self.api_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.api_type = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "Status" => {
-                self.status = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.status = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -8393,27 +8766,30 @@ impl ::tcmpp_api::__private::Fields for SensitiveApiInfoResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for SensitiveApiInfoResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for SensitiveApiInfoResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for SensitiveApiInfoResp {
+impl ::tencentcloud_runtime::__private::Lenient for SensitiveApiInfoResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -8435,8 +8811,8 @@ pub struct SensitiveApiPageInfo {
     pub data_list: Option<Vec<super::models::SensitiveApiInfoResp>>,
 }
 
-impl ::tcmpp_api::__private::Fields for SensitiveApiPageInfo {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for SensitiveApiPageInfo {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -8444,11 +8820,11 @@ impl ::tcmpp_api::__private::Fields for SensitiveApiPageInfo {
         match key {
             "TotalCount" => {
                 self.total_count = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "DataList" => {
                 self.data_list = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -8456,27 +8832,30 @@ impl ::tcmpp_api::__private::Fields for SensitiveApiPageInfo {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for SensitiveApiPageInfo {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for SensitiveApiPageInfo {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for SensitiveApiPageInfo {
+impl ::tencentcloud_runtime::__private::Lenient for SensitiveApiPageInfo {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -8513,8 +8892,8 @@ pub struct ShowCaseRelAppInfo {
     pub application_icon: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for ShowCaseRelAppInfo {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for ShowCaseRelAppInfo {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
@@ -8522,23 +8901,23 @@ impl ::tcmpp_api::__private::Fields for ShowCaseRelAppInfo {
         match key {
             "ApplicationId" => {
                 self.application_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationName" => {
                 self.application_name = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationAndUrl" => {
                 self.application_and_url = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationIOSUrl" => {
                 self.application_ios_url = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ApplicationIcon" => {
                 self.application_icon = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -8546,27 +8925,30 @@ impl ::tcmpp_api::__private::Fields for ShowCaseRelAppInfo {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for ShowCaseRelAppInfo {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for ShowCaseRelAppInfo {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for ShowCaseRelAppInfo {
+impl ::tencentcloud_runtime::__private::Lenient for ShowCaseRelAppInfo {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -8588,16 +8970,20 @@ pub struct SimpleStringKeyValue {
     pub value: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for SimpleStringKeyValue {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for SimpleStringKeyValue {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
-            "Key" => self.key = map.next_value_seed(::tcmpp_api::__private::Seed::new())?,
+            "Key" => {
+                self.key = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
+            }
             "Value" => {
-                self.value = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.value = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -8605,27 +8991,30 @@ impl ::tcmpp_api::__private::Fields for SimpleStringKeyValue {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for SimpleStringKeyValue {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for SimpleStringKeyValue {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for SimpleStringKeyValue {
+impl ::tencentcloud_runtime::__private::Lenient for SimpleStringKeyValue {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -8642,15 +9031,16 @@ pub struct StringData {
     pub data: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for StringData {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for StringData {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "Data" => {
-                self.data = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.data = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -8658,27 +9048,29 @@ impl ::tcmpp_api::__private::Fields for StringData {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for StringData {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for StringData {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for StringData {
+impl ::tencentcloud_runtime::__private::Lenient for StringData {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -8720,32 +9112,36 @@ pub struct UploadFileTempSecret {
     pub token: Option<String>,
 }
 
-impl ::tcmpp_api::__private::Fields for UploadFileTempSecret {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for UploadFileTempSecret {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "Bucket" => {
-                self.bucket = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.bucket = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "Region" => {
-                self.region = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.region = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "Path" => {
-                self.path = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.path = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TempSecretId" => {
                 self.temp_secret_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "TempSecretKey" => {
                 self.temp_secret_key = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "Token" => {
-                self.token = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.token = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -8753,27 +9149,30 @@ impl ::tcmpp_api::__private::Fields for UploadFileTempSecret {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for UploadFileTempSecret {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for UploadFileTempSecret {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for UploadFileTempSecret {
+impl ::tencentcloud_runtime::__private::Lenient for UploadFileTempSecret {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }
 
@@ -8891,88 +9290,96 @@ pub struct VersionBoardResp {
     pub version_current_status: Option<i64>,
 }
 
-impl ::tcmpp_api::__private::Fields for VersionBoardResp {
-    fn field<'de, A: ::tcmpp_api::__private::serde::de::MapAccess<'de>>(
+impl ::tencentcloud_runtime::__private::Fields for VersionBoardResp {
+    fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
         match key {
             "MNPId" => {
-                self.mnp_id = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_id = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPVersionId" => {
                 self.mnp_version_id = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPName" => {
-                self.mnp_name = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_name = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPIcon" => {
-                self.mnp_icon = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_icon = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPType" => {
-                self.mnp_type = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_type = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPIntro" => {
                 self.mnp_intro = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPDesc" => {
-                self.mnp_desc = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.mnp_desc = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateUser" => {
                 self.create_user = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "CreateTime" => {
                 self.create_time = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPVersion" => {
                 self.mnp_version = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "MNPVersionIntro" => {
                 self.mnp_version_intro = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "Phase" => {
-                self.phase = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.phase = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AuditStatus" => {
                 self.audit_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "AuditNo" => {
-                self.audit_no = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.audit_no = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ShowCase" => {
                 self.show_case = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ScanStatus" => {
                 self.scan_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ScanScore" => {
                 self.scan_score = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "RollbackVersion" => {
                 self.rollback_version = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "Status" => {
-                self.status = map.next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                self.status = map
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "ScanHtmlPath" => {
                 self.scan_html_path = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             "VersionCurrentStatus" => {
                 self.version_current_status = map
-                    .next_value_seed(::tcmpp_api::__private::Seed::new())?;
+                    .next_value_seed(::tencentcloud_runtime::__private::Seed::new())?;
             }
             _ => return Ok(false),
         }
@@ -8980,26 +9387,29 @@ impl ::tcmpp_api::__private::Fields for VersionBoardResp {
     }
 }
 
-impl<'de> ::tcmpp_api::__private::serde::Deserialize<'de> for VersionBoardResp {
-    fn deserialize<D: ::tcmpp_api::__private::serde::Deserializer<'de>>(
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for VersionBoardResp {
+    fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
     ) -> Result<Self, D::Error> {
-        ::tcmpp_api::__private::fields(d)
+        ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
-impl ::tcmpp_api::__private::Lenient for VersionBoardResp {
+impl ::tencentcloud_runtime::__private::Lenient for VersionBoardResp {
     fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        <Self as ::tcmpp_api::__private::serde::Deserialize<'de>>::deserialize(d)
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
     }
 
     fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
     where
-        D: ::tcmpp_api::__private::serde::Deserializer<'de>,
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
-        ::tcmpp_api::lenient::object_or_zero(d)
+        ::tencentcloud_runtime::__private::object_or_zero(d)
     }
 }

@@ -1,0 +1,733 @@
+//! A local Tencent Cloud for tests: real HTTP on 127.0.0.1 that checks
+//! signatures (TC3-HMAC-SHA256 over `POST` with JSON or `GET` with the
+//! query string; v1 `HmacSHA1`/`HmacSHA256` over `GET` or form-encoded
+//! `POST`), the timestamp window, the version, the action and the
+//! parameters, answers with the service's error codes, remembers created
+//! versions, and can be told to misbehave.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use tencentcloud_mock::{Fault, MockServer};
+//!
+//! let mock = MockServer::start().await?;
+//! let client = tcmpp_api::Client::builder()
+//!     .region("ap-singapore")
+//!     .endpoint(mock.endpoint())
+//!     .credentials(mock.credentials())
+//!     .build()?;
+//! mock.inject(Fault::error("FailedOperation.PackageAlreadyExpired", "plan expired"), 1);
+//! let err = client
+//!     .describe_mnp_all_stage_versions()
+//!     .mnp_id("mpg9yjc0qbpkelik")
+//!     .platform_id("T04257DS9431720WTAG")
+//!     .send()
+//!     .await
+//!     .unwrap_err();
+//! assert_eq!(err.code(), Some("FailedOperation.PackageAlreadyExpired"));
+//! # Ok(()) }
+//! ```
+//!
+//! It serves one service, from the operations table its generated crate
+//! carries (`SERVICE`): TCMPP by default (feature `tcmpp`), any other
+//! generated service with [`MockServerBuilder::new`]. Each action's
+//! parameters are checked against the table and answered with its
+//! example; TCMPP's `DescribeMNPAllStageVersions` and `CreateMNPVersion`
+//! share a store seeded from the spec's example.
+//!
+//! # Under load
+//!
+//! Like the service, the mock enforces each action's documented rate limit
+//! ([`OperationInfo::rate_limit_per_second`](tencentcloud_runtime::OperationInfo::rate_limit_per_second), 20 for every TCMPP action)
+//! per `SecretId` and action over any rolling second (`limits.rs`): a
+//! request that would put more than the limit in some closed window
+//! `[t, t + 1 s]` of arrivals is answered `RequestLimitExceeded` (HTTP 200,
+//! the error envelope) without acting. Only requests that pass
+//! authentication count, at their arrival. On by default;
+//! [`MockServerBuilder::rate_limits`]`(false)` switches it off.
+//!
+//! Its memory is bounded however long it runs: `CreateMNPVersion` creates
+//! at most [`MockServerBuilder::max_versions_per_program`] versions per mini
+//! program (default 1,000), then answers `LimitExceeded`, the service's
+//! common code for a quota (not `FailedOperation`: nothing failed, a quota
+//! is full); the call log ([`MockServer::calls`]) is a ring of the last
+//! [`MockServerBuilder::call_log_capacity`] arrivals (default 10,000), whose
+//! action names are cut to 64 bytes and, for requests that failed
+//! authentication, kept only if they name an action the mock serves (a
+//! skewed call can still be told apart, no caller-chosen bytes are kept);
+//! the rate limiter keeps at most 30 s of admitted
+//! arrivals per configured `SecretId` and known action.
+//!
+//! Idle and slow connections time out: a request head must arrive within
+//! [`MockServerBuilder::header_read_timeout`] (default 10 s; hyper's
+//! header read timeout), and a connection with no request in progress and
+//! no bytes moving for [`MockServerBuilder::idle_timeout`] (default 60 s)
+//! is shut down gracefully, so idle keep-alive connections do not pile up.
+//!
+//! A request that is not validly signed costs it little. What the head
+//! alone refuses (method, path, a malformed or unknown TC3 `Authorization`,
+//! a stale timestamp, a `SignedHeaders` list naming a header twice, one
+//! the request lacks, or more than 32) is answered before the body is read.
+//! Bodies are read within a budget for all connections together
+//! ([`MockServerBuilder::max_body_bytes_in_flight`], default 64 MiB, and a
+//! quarter of it again for bodies under 64 KiB), reserved against bytes
+//! that arrived, and by [`MockServerBuilder::body_read_timeout`] (default
+//! 10 s); bodies of 64 KiB or more are hashed and parsed on blocking
+//! threads, two at a time, so they do not hold up other connections'
+//! answers. Parsing a 9.4 MB JSON body of 10^6 members holds about 130 MB.
+//!
+//! A signed request costs work in proportion to its bytes: flattened
+//! parameters (v1, TC3 `GET`) decode only the list items they name, and a
+//! list whose items are not numbered from 0 without gaps is refused
+//! (`InvalidParameter`). A parameter given twice (a v1 `Action`, a JSON
+//! member) is `InvalidParameter`; a v1 `Nonce` that is not a positive
+//! integer of at most 64 bits is `InvalidParameterValue`; the same signed
+//! v1 write (an action whose spec does not say `retry_safe`) sent again
+//! within the timestamp window is refused as a replay
+//! (`InvalidParameterValue`), while a TC3 write sent twice is acted on
+//! twice (TC3 has no nonce: see `replay.rs`). A body over the
+//! service's 10 MB is answered `RequestSizeLimitExceeded` (refused unread
+//! when its `Content-Length` says so), one cut short `InvalidRequest`, and
+//! a closing connection reads and discards what the client still sends
+//! (up to 2 s or 32 MiB) so that the client gets the answer rather than a
+//! reset. Error messages quote at most 64 characters of a value.
+//!
+//! Whatever the HTTP layer refuses is answered as the service answers
+//! every error, HTTP 200 and the envelope, then the connection closes
+//! (`http_errors.rs`): a URI over 65,534 bytes, or headers more than 100
+//! or over about 400 KB together, is `RequestSizeLimitExceeded`; a request
+//! line or header that is not HTTP/1.1 (a TLS handshake sent to the HTTP
+//! server too) is `UnsupportedProtocol`, as is plain HTTP sent to the HTTPS
+//! server, answered in plain text. These are not in the call log. A
+//! `HEAD` request is answered without a body or `Content-Length`.
+
+mod headers;
+mod http_errors;
+mod limits;
+mod replay;
+mod serve;
+mod store;
+#[cfg(feature = "tls")]
+mod tls;
+mod verify;
+
+#[cfg(feature = "tls")]
+pub use tls::{LoopbackCa, TlsSetupError};
+pub use verify::v1_signature;
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+use tencentcloud_runtime::credentials::Credentials;
+use tencentcloud_runtime::operation::ServiceInfo;
+
+/// The `SecretId` the mock accepts unless told otherwise.
+pub const DEMO_SECRET_ID: &str = "AKIDMOCKDEMO0000000000000000000000";
+/// The `SecretKey` the mock accepts unless told otherwise.
+pub const DEMO_SECRET_KEY: &str = "mockdemosecretkey000000000000000";
+
+/// A misbehaviour for the next requests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fault {
+    /// Answer this error (HTTP 200, the error envelope) without acting.
+    Error {
+        /// Error code, e.g. `RequestLimitExceeded`.
+        code: String,
+        /// Its message.
+        message: String,
+    },
+    /// Wait, then handle the request normally.
+    Delay(Duration),
+    /// Handle the request (state changes happen), then close the
+    /// connection without answering: the ambiguous failure.
+    Drop,
+    /// Answer `502 Bad Gateway` with an HTML page, without acting.
+    Html502,
+    /// Answer this status with this body, without acting.
+    Status {
+        /// HTTP status.
+        status: u16,
+        /// Body.
+        body: String,
+    },
+}
+
+impl Fault {
+    /// [`Fault::Error`] with the given code and message.
+    pub fn error(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Fault::Error {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// One request the mock received.
+#[derive(Clone, Debug)]
+pub struct CallRecord {
+    /// `X-TC-Action` (or v1 `Action`) as sent, cut to its first 64 bytes;
+    /// empty if none, or if the request failed authentication and names no
+    /// action the mock serves.
+    pub action: String,
+    /// When it arrived.
+    pub at: Instant,
+    /// The error code answered, `None` for a success (or a fault without one).
+    pub code: Option<String>,
+    /// Whether the request was acted on (state may have changed).
+    pub handled: bool,
+}
+
+struct ScriptedFault {
+    action: Option<String>,
+    fault: Fault,
+    remaining: usize,
+}
+
+struct Shared {
+    service: ServiceInfo,
+    keys: Vec<Credentials>,
+    store: Mutex<store::Store>,
+    faults: Mutex<VecDeque<ScriptedFault>>,
+    log: Mutex<CallLog>,
+    next_id: AtomicU64,
+    id_seed: u64,
+    max_skew: Duration,
+    /// The mock's clock minus this machine's, in seconds.
+    clock_offset: AtomicI64,
+    /// The port it listens on: a signed `host` may leave it out.
+    port: u16,
+    /// Whether the signed `host` must be the `Host` header exactly.
+    strict_host: bool,
+    /// The service's rate limits, unless switched off.
+    rate_limits: Option<limits::RateLimits>,
+    /// How long a request's head may take to arrive.
+    header_read_timeout: Duration,
+    /// How long a keep-alive connection may sit idle.
+    idle_timeout: Duration,
+    /// Terminates TLS first, when serving HTTPS.
+    #[cfg(feature = "tls")]
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    /// Bodies of [`serve::SMALL`] or more being read or handled, in KiB: a
+    /// request waits for its share.
+    body_budget: Arc<tokio::sync::Semaphore>,
+    /// The whole budget, in KiB.
+    body_budget_kib: u32,
+    /// The same for bodies declared under [`serve::SMALL`], a quarter of
+    /// the budget again: big bodies filling theirs never keep a small
+    /// request waiting.
+    small_budget: Arc<tokio::sync::Semaphore>,
+    /// How long a request's body may take to arrive, budget wait included.
+    body_read_timeout: Duration,
+    /// Turns at verifying and parsing a big body ([`serve::HEAVY`]).
+    heavy: tokio::sync::Semaphore,
+    /// v1 writes acted on within the timestamp window.
+    replays: Mutex<replay::Replays>,
+}
+
+/// The last `capacity` arrivals, in order; `first` numbers the oldest kept.
+struct CallLog {
+    records: VecDeque<CallRecord>,
+    first: u64,
+    capacity: usize,
+}
+
+impl CallLog {
+    fn new(capacity: usize) -> Self {
+        CallLog {
+            records: VecDeque::new(),
+            first: 0,
+            capacity,
+        }
+    }
+
+    /// Appends, forgetting the oldest past the capacity; returns its number.
+    fn push(&mut self, record: CallRecord) -> u64 {
+        if self.capacity == 0 {
+            self.first += 1;
+            return self.first - 1;
+        }
+        if self.records.len() == self.capacity {
+            self.records.pop_front();
+            self.first += 1;
+        }
+        self.records.push_back(record);
+        self.first + self.records.len() as u64 - 1
+    }
+
+    /// The record numbered `n`, unless forgotten.
+    fn get_mut(&mut self, n: u64) -> Option<&mut CallRecord> {
+        let i = usize::try_from(n.checked_sub(self.first)?).ok()?;
+        self.records.get_mut(i)
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock leaves plain data behind; keep serving.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Shared {
+    /// Takes the fault that applies to the next request of `action`, if any.
+    fn take_fault(&self, action: &str) -> Option<Fault> {
+        let mut faults = lock(&self.faults);
+        let i = faults
+            .iter()
+            .position(|f| f.action.as_deref().is_none_or(|a| a == action))?;
+        let f = &mut faults[i];
+        let fault = f.fault.clone();
+        f.remaining -= 1;
+        if f.remaining == 0 {
+            faults.remove(i);
+        }
+        Some(fault)
+    }
+
+    /// The mock's clock, in Unix seconds.
+    fn now(&self) -> u64 {
+        local_now().saturating_add_signed(self.clock_offset.load(Ordering::Relaxed))
+    }
+
+    fn request_id(&self) -> String {
+        let n = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let a = self.id_seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let b = a.rotate_left(29).wrapping_mul(0xBF58_476D_1CE4_E5B9) ^ n;
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xfff,
+            0x8000 | (b >> 48 & 0x3fff),
+            b & 0xffff_ffff_ffff
+        )
+    }
+}
+
+/// The demo key, which the mock accepts unless configured otherwise.
+pub fn demo_credentials() -> Credentials {
+    Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY)
+        .unwrap_or_else(|_| unreachable!("the demo key is printable ASCII"))
+}
+
+/// This machine's clock, in Unix seconds.
+fn local_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// An HTTP `Date` (IMF-fixdate) for Unix seconds.
+fn http_date(secs: u64) -> String {
+    httpdate::fmt_http_date(std::time::UNIX_EPOCH + Duration::from_secs(secs))
+}
+
+/// Configures a [`MockServer`].
+#[derive(Clone)]
+#[must_use]
+pub struct MockServerBuilder {
+    addr: SocketAddr,
+    service: ServiceInfo,
+    keys: Vec<Credentials>,
+    max_skew: Duration,
+    clock_offset: i64,
+    strict_host: bool,
+    rate_limits: bool,
+    max_versions: usize,
+    call_log_capacity: usize,
+    header_read_timeout: Duration,
+    idle_timeout: Duration,
+    body_bytes_in_flight: usize,
+    body_read_timeout: Duration,
+    #[cfg(feature = "tls")]
+    https: Https,
+}
+
+/// Whether the mock speaks HTTPS, and with which certificates.
+#[cfg(feature = "tls")]
+#[derive(Clone)]
+enum Https {
+    Off,
+    /// Certificates made when the server starts.
+    Generate,
+    With(LoopbackCa),
+}
+
+impl std::fmt::Debug for MockServerBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ids: Vec<&str> = self.keys.iter().map(Credentials::secret_id).collect();
+        f.debug_struct("MockServerBuilder")
+            .field("addr", &self.addr)
+            .field("secret_ids", &ids)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(feature = "tcmpp")]
+impl Default for MockServerBuilder {
+    /// Serves TCMPP.
+    fn default() -> Self {
+        MockServerBuilder::new(tcmpp_api::SERVICE)
+    }
+}
+
+impl MockServerBuilder {
+    /// A server of `service`: the actions of its generated table
+    /// (`SERVICE` of its crate), with the defaults.
+    pub fn new(service: ServiceInfo) -> Self {
+        MockServerBuilder {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            service,
+            keys: Vec::new(),
+            max_skew: Duration::from_secs(300),
+            clock_offset: 0,
+            strict_host: false,
+            rate_limits: true,
+            max_versions: 1_000,
+            call_log_capacity: 10_000,
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            #[cfg(feature = "tls")]
+            https: Https::Off,
+            body_bytes_in_flight: 64 << 20,
+            body_read_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+impl MockServerBuilder {
+    /// Listen on this port of 127.0.0.1 (default: a free one).
+    pub fn port(mut self, port: u16) -> Self {
+        self.addr.set_port(port);
+        self
+    }
+
+    /// Accept these credentials (repeatable). Default: the demo key
+    /// ([`DEMO_SECRET_ID`], [`DEMO_SECRET_KEY`]).
+    pub fn credentials(mut self, credentials: &Credentials) -> Self {
+        self.keys.push(credentials.clone());
+        self
+    }
+
+    /// Serve `service` instead: any generated service crate's `SERVICE`.
+    pub fn service(mut self, service: ServiceInfo) -> Self {
+        self.service = service;
+        self
+    }
+
+    /// How far `X-TC-Timestamp` may be from the mock's clock. Default: 5 minutes.
+    pub fn max_clock_skew(mut self, skew: Duration) -> Self {
+        self.max_skew = skew;
+        self
+    }
+
+    /// Runs the mock's clock this many seconds ahead of this machine's
+    /// (behind, if negative): it checks `X-TC-Timestamp` against that clock
+    /// and sends it as the `Date` of every answer, like a service whose
+    /// clock differs from the client's. Default: 0. See also
+    /// [`MockServer::set_clock_offset_secs`].
+    pub fn clock_offset_secs(mut self, seconds: i64) -> Self {
+        self.clock_offset = seconds;
+        self
+    }
+
+    /// Demands that the signed `host` be the `Host` header exactly as sent
+    /// (`127.0.0.1:PORT`). Default: `false`, which also accepts the host
+    /// signed without the port the mock listens on, as the Node SDK signs
+    /// it.
+    pub fn strict_host(mut self, strict: bool) -> Self {
+        self.strict_host = strict;
+        self
+    }
+
+    /// Enforces each action's documented limit (`rate_limit_per_second` of
+    /// its [`OperationInfo`](tencentcloud_runtime::OperationInfo)) per `SecretId` and action over any rolling
+    /// second, answering `RequestLimitExceeded` (HTTP 200, the error
+    /// envelope) past it, like the service. Only requests that pass
+    /// authentication count; they count at arrival. Default: `true`;
+    /// switch it off for tests that send bursts without a client-side
+    /// limiter and are about something else.
+    pub fn rate_limits(mut self, enforce: bool) -> Self {
+        self.rate_limits = enforce;
+        self
+    }
+
+    /// How many versions `CreateMNPVersion` may create per mini program;
+    /// past it the answer is `LimitExceeded` (the service's code for a
+    /// quota). Default: 1,000.
+    pub fn max_versions_per_program(mut self, max: usize) -> Self {
+        self.max_versions = max;
+        self
+    }
+
+    /// How many arrivals [`MockServer::calls`] keeps: the last `capacity`
+    /// (older ones are forgotten). Default: 10,000.
+    pub fn call_log_capacity(mut self, capacity: usize) -> Self {
+        self.call_log_capacity = capacity;
+        self
+    }
+
+    /// How long a request's head may take to arrive once the connection
+    /// waits for one; past it the connection is closed. Default: 10 s.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
+        self
+    }
+
+    /// How long a connection may sit with no request in progress and no
+    /// bytes moving before the mock closes it. Default: 60 s.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// How many bytes of request bodies of 64 KiB or more the mock holds
+    /// at once, all connections together; smaller bodies have a quarter of
+    /// it again to themselves, so that big ones filling the budget never
+    /// keep a small request waiting. Shares are reserved against bytes
+    /// that arrived, never a bare `Content-Length`: a head that sends no
+    /// body holds nothing. A body that has sent 64 KiB reserves its whole
+    /// `Content-Length` (or doubles as it arrives, without one), so the
+    /// bodies being read can all finish. Shares are held until the answer.
+    /// A request that cannot get its share within
+    /// [`body_read_timeout`](Self::body_read_timeout) is answered
+    /// `ServiceUnavailable`; a body larger than the whole budget,
+    /// `RequestSizeLimitExceeded`. Default: 64 MiB (six bodies at the
+    /// service's 10 MB limit).
+    pub fn max_body_bytes_in_flight(mut self, bytes: usize) -> Self {
+        self.body_bytes_in_flight = bytes;
+        self
+    }
+
+    /// How long a request's body may take to arrive after its head, waiting
+    /// for its share of [`max_body_bytes_in_flight`](Self::max_body_bytes_in_flight)
+    /// included; past it the answer is `InvalidRequest` (or
+    /// `ServiceUnavailable` while still waiting for budget). Default: 10 s.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.body_read_timeout = timeout;
+        self
+    }
+
+    /// Serves HTTPS instead of HTTP (feature `tls`), with a
+    /// certificate authority generated when the server starts
+    /// ([`LoopbackCa`]); [`MockServer::ca_certificate_pem`] is the root a
+    /// client must trust. HTTP/1.1 only; a TLS handshake must finish
+    /// within [`header_read_timeout`](Self::header_read_timeout). Plain
+    /// HTTP sent to it is answered `UnsupportedProtocol` in plain text.
+    /// Default: `false`.
+    #[cfg(feature = "tls")]
+    pub fn https(mut self, https: bool) -> Self {
+        self.https = if https { Https::Generate } else { Https::Off };
+        self
+    }
+
+    /// Serves HTTPS with these certificates (feature `tls`): for
+    /// several servers trusted through one root.
+    #[cfg(feature = "tls")]
+    pub fn https_with(mut self, ca: LoopbackCa) -> Self {
+        self.https = Https::With(ca);
+        self
+    }
+
+    /// Binds and starts serving on the current tokio runtime.
+    ///
+    /// Fails if the address cannot be bound, or (HTTPS) if the
+    /// certificates cannot be made.
+    pub async fn start(self) -> std::io::Result<MockServer> {
+        #[cfg(feature = "tls")]
+        let ca = match self.https {
+            Https::Off => None,
+            Https::Generate => {
+                Some(LoopbackCa::generate("tcmpp mock CA").map_err(std::io::Error::other)?)
+            }
+            Https::With(ca) => Some(ca),
+        };
+        let listener = TcpListener::bind(self.addr).await?;
+        let addr = listener.local_addr()?;
+        let keys = if self.keys.is_empty() {
+            vec![demo_credentials()]
+        } else {
+            self.keys
+        };
+        let seed = {
+            use std::hash::{BuildHasher, Hasher};
+            std::collections::hash_map::RandomState::new()
+                .build_hasher()
+                .finish()
+        };
+        let budget_kib = u32::try_from(self.body_bytes_in_flight / 1024).unwrap_or(u32::MAX);
+        let shared = Arc::new(Shared {
+            store: Mutex::new(store::Store::seeded(&self.service, self.max_versions)),
+            service: self.service,
+            keys,
+            faults: Mutex::new(VecDeque::new()),
+            log: Mutex::new(CallLog::new(self.call_log_capacity)),
+            next_id: AtomicU64::new(0),
+            id_seed: seed,
+            max_skew: self.max_skew,
+            clock_offset: AtomicI64::new(self.clock_offset),
+            port: addr.port(),
+            strict_host: self.strict_host,
+            rate_limits: self.rate_limits.then(limits::RateLimits::default),
+            header_read_timeout: self.header_read_timeout,
+            idle_timeout: self.idle_timeout,
+            #[cfg(feature = "tls")]
+            tls: ca.as_ref().map(LoopbackCa::acceptor),
+            body_budget: Arc::new(tokio::sync::Semaphore::new(budget_kib as usize)),
+            body_budget_kib: budget_kib,
+            small_budget: Arc::new(tokio::sync::Semaphore::new(
+                (budget_kib as usize / 4).max(serve::SMALL / 1024),
+            )),
+            body_read_timeout: self.body_read_timeout,
+            heavy: tokio::sync::Semaphore::new(serve::HEAVY),
+            replays: Mutex::new(replay::Replays::new(self.max_skew)),
+        });
+        let task = tokio::spawn(serve::accept_loop(listener, shared.clone()));
+        Ok(MockServer {
+            addr,
+            shared,
+            task,
+            #[cfg(feature = "tls")]
+            ca,
+        })
+    }
+}
+
+/// A running mock; stops when dropped.
+pub struct MockServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    task: JoinHandle<()>,
+    #[cfg(feature = "tls")]
+    ca: Option<LoopbackCa>,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockServer {
+    /// Starts a TCMPP server on a free port of 127.0.0.1 that accepts the
+    /// demo key (feature `tcmpp`).
+    #[cfg(feature = "tcmpp")]
+    pub async fn start() -> std::io::Result<MockServer> {
+        Self::builder().start().await
+    }
+
+    /// Configures a TCMPP server (feature `tcmpp`); see
+    /// [`MockServerBuilder::new`] for any other service.
+    #[cfg(feature = "tcmpp")]
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder::default()
+    }
+
+    /// `http://127.0.0.1:PORT` (`https://` when serving HTTPS), for
+    /// `ClientBuilder::endpoint`.
+    pub fn endpoint(&self) -> String {
+        #[cfg(feature = "tls")]
+        if self.ca.is_some() {
+            return format!("https://{}", self.addr);
+        }
+        format!("http://{}", self.addr)
+    }
+
+    /// When serving HTTPS (feature `tls`), the root certificate a
+    /// client must trust, PEM (for `ClientBuilder::add_root_certificate_pem`,
+    /// or written to a file for Node's `NODE_EXTRA_CA_CERTS` or the Python
+    /// SDK's `HttpProfile(certification=...)`).
+    #[cfg(feature = "tls")]
+    pub fn ca_certificate_pem(&self) -> Option<&str> {
+        self.ca.as_ref().map(LoopbackCa::root_pem)
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The first credentials it accepts (the demo key unless configured).
+    pub fn credentials(&self) -> Credentials {
+        self.shared
+            .keys
+            .first()
+            .cloned()
+            .unwrap_or_else(demo_credentials)
+    }
+
+    /// Applies `fault` to the next `times` requests, whatever their action.
+    /// Faults queue up in the order they were injected.
+    pub fn inject(&self, fault: Fault, times: usize) {
+        self.push_fault(None, fault, times);
+    }
+
+    /// Applies `fault` to the next `times` requests of `action`.
+    pub fn inject_for(&self, action: &str, fault: Fault, times: usize) {
+        self.push_fault(Some(action.to_owned()), fault, times);
+    }
+
+    fn push_fault(&self, action: Option<String>, fault: Fault, times: usize) {
+        if times > 0 {
+            lock(&self.shared.faults).push_back(ScriptedFault {
+                action,
+                fault,
+                remaining: times,
+            });
+        }
+    }
+
+    /// Moves the mock's clock to this many seconds ahead of this machine's
+    /// (behind, if negative), from the next request on.
+    pub fn set_clock_offset_secs(&self, seconds: i64) {
+        self.shared.clock_offset.store(seconds, Ordering::Relaxed);
+    }
+
+    /// Forgets every fault not yet applied.
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+    }
+
+    /// The requests received so far, in arrival order: the last
+    /// [`MockServerBuilder::call_log_capacity`] of them.
+    pub fn calls(&self) -> Vec<CallRecord> {
+        lock(&self.shared.log).records.iter().cloned().collect()
+    }
+
+    /// How many versions the store holds (the seeded ones included).
+    pub fn stored_versions(&self) -> usize {
+        lock(&self.shared.store).len()
+    }
+
+    /// How many requests of `action` among those in [`MockServer::calls`]
+    /// were acted on.
+    pub fn handled(&self, action: &str) -> usize {
+        lock(&self.shared.log)
+            .records
+            .iter()
+            .filter(|c| c.handled && c.action == action)
+            .count()
+    }
+
+    /// Stops accepting connections.
+    pub fn shutdown(self) {
+        self.task.abort();
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// The crate README's examples, compiled as doctests so they stay true.
+#[cfg(all(doctest, feature = "tcmpp"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

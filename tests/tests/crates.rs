@@ -1,0 +1,99 @@
+//! The crate graph is one-way (service crates → runtime; test server →
+//! runtime and the services it serves; nothing of the generator in what
+//! users compile), and the runtime knows no service: `cargo tree` and the
+//! runtime's source are read as a user or reviewer would.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use tcmpp_tests::workspace_root;
+
+/// The crates in `package`'s normal dependency tree (itself included),
+/// from the lock file, with its default features.
+fn normal_tree(package: &str) -> BTreeSet<String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let out = Command::new(cargo)
+        .current_dir(workspace_root())
+        .args([
+            "tree",
+            "--offline",
+            "--locked",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+        ])
+        .args(["--format", "{p}", "-p", package])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "cargo tree -p {package}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+        .collect()
+}
+
+/// The generator's own crates (`quote` and `syn` are there too, but as
+/// serde's derive's).
+const GENERATOR: &[&str] = &["tcmpp-codegen", "prettyplease", "heck", "xtask"];
+
+#[test]
+fn dependencies_point_one_way() {
+    let runtime = normal_tree("tencentcloud-runtime");
+    for other in ["tcmpp-api", "tencentcloud-mock", "tcmpp-cli"] {
+        assert!(!runtime.contains(other), "the runtime depends on {other}");
+    }
+    let service = normal_tree("tcmpp-api");
+    assert!(service.contains("tencentcloud-runtime"), "{service:?}");
+    assert!(service.contains("reqwest"), "{service:?}");
+    let mock = normal_tree("tencentcloud-mock");
+    assert!(mock.contains("tencentcloud-runtime") && mock.contains("tcmpp-api"));
+    for tree in [&runtime, &service, &mock] {
+        for generator in GENERATOR {
+            assert!(!tree.contains(*generator), "{generator} in {tree:?}");
+        }
+    }
+    assert!(
+        !service.contains("tencentcloud-mock"),
+        "the test server reaches users"
+    );
+    // The service crate adds nothing of its own to the runtime's tree.
+    let extra: Vec<&String> = service.difference(&runtime).collect();
+    assert_eq!(extra, ["tcmpp-api"]);
+}
+
+#[test]
+fn the_runtime_names_no_service() {
+    let src = workspace_root().join("runtime/src");
+    let mut pending = vec![src];
+    let mut found = Vec::new();
+    let mut files = 0;
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            files += 1;
+            let text = std::fs::read_to_string(&path).unwrap().to_lowercase();
+            for (n, line) in text.lines().enumerate() {
+                if ["tcmpp", "tcsas", "mnp", "mini program"]
+                    .iter()
+                    .any(|name| line.contains(name))
+                {
+                    found.push(format!("{}:{}: {line}", path.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(files > 10, "read {files} files");
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

@@ -34,18 +34,20 @@ import json, re, sys, glob
 label, html, timefile, tree = sys.argv[1:]
 units = json.loads(re.search(r'const UNIT_DATA = (\[.*?\]);', open(html).read(), re.S).group(1))
 own = sum(u['duration'] for u in units if u['name'] == 'tcmpp-api')
+runtime = sum(u['duration'] for u in units if u['name'] == 'tencentcloud-runtime')
 reqwest = sum(u['duration'] for u in units if u['name'] == 'reqwest')
-deps = sum(u['duration'] for u in units if u['name'] != 'tcmpp-api')
+deps = sum(u['duration'] for u in units if u['name'] not in ('tcmpp-api', 'tencentcloud-runtime'))
 t = open(timefile).read()
 wall = re.search(r'Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)', t).group(1)
 rss = int(re.search(r'Maximum resident set size \(kbytes\): (\d+)', t).group(1)) // 1024
-files = glob.glob(tree + '/tcmpp-api/src/generated/*.rs')
+files = glob.glob(tree + '/tcmpp-api/src/generated/**/*.rs', recursive=True)
 lines = [l for f in files for l in open(f)]
 docs = sum(1 for l in lines if l.lstrip().startswith(('//', '#[doc')))
-actions = len(files) - sum(1 for f in files if f.rsplit('/', 1)[1] in ('mod.rs', 'models.rs', 'errors.rs'))
+actions = sum(1 for f in files if '/actions/' in f and not f.endswith('/mod.rs'))
 print(f"{label}: actions {actions}; generated lines {len(lines)} ({len(lines) - docs} code, {docs} docs), "
       f"{len(lines) / actions:.0f} per action; --timings: tcmpp-api {own:.2f} s, reqwest {reqwest:.2f} s "
-      f"(ratio {own / reqwest:.2f}), all dependencies {deps:.1f} s (sum of units); "
+      f"(ratio {own / reqwest:.2f}), tencentcloud-runtime {runtime:.2f} s (ratio {runtime / reqwest:.2f}), "
+      f"all other dependencies {deps:.1f} s (sum of units); "
       f"rebuild of tcmpp-api alone {wall}, rustc peak {rss} MB")
 EOF
 }

@@ -1,6 +1,8 @@
 //! `spec/curated.json`: the facts Tencent does not publish, read loosely
 //! (a section that is missing, or not of its type, counts as empty). Its
 //! values are copied into the spec as they are: the generator checks them.
+//! The defaults are the exception: they are not copied but applied here, so
+//! a default of the wrong type is an error naming its path, never ignored.
 
 use serde_json::{Map, Value};
 
@@ -23,6 +25,9 @@ pub struct Curated<'a> {
     pub value_sets: Option<&'a Value>,
     pub common_errors: &'a [Value],
     default_rate_limit: u64,
+    /// Actions whose name starts with one of these are retry-safe unless
+    /// curated says otherwise (`defaults.retry_safe_prefixes`).
+    retry_safe_prefixes: Vec<&'a str>,
 }
 
 impl<'a> Curated<'a> {
@@ -47,10 +52,16 @@ impl<'a> Curated<'a> {
             common_errors: get("common_errors")
                 .and_then(Value::as_array)
                 .map_or(&[], Vec::as_slice),
-            default_rate_limit: section("defaults")
-                .get("rate_limit_per_second")
-                .and_then(Value::as_u64)
-                .unwrap_or(DEFAULT_RATE_LIMIT),
+            default_rate_limit: match section("defaults").get("rate_limit_per_second") {
+                None => DEFAULT_RATE_LIMIT,
+                Some(v) => v.as_u64().filter(|&n| n > 0).ok_or_else(|| {
+                    format!("curated.defaults.rate_limit_per_second: expected a positive integer, got {v}")
+                })?,
+            },
+            retry_safe_prefixes: match section("defaults").get("retry_safe_prefixes") {
+                None => READ_ONLY_PREFIXES.to_vec(),
+                Some(v) => prefixes(v)?,
+            },
         })
     }
 
@@ -66,7 +77,7 @@ impl<'a> Curated<'a> {
             retry_safe: facts
                 .get("retry_safe")
                 .and_then(Value::as_bool)
-                .unwrap_or_else(|| READ_ONLY_PREFIXES.iter().any(|p| name.starts_with(p))),
+                .unwrap_or_else(|| self.retry_safe_prefixes.iter().any(|p| name.starts_with(p))),
             errors: facts.get("errors"),
             examples: facts.get("examples"),
         }
@@ -98,5 +109,73 @@ impl<'a> Section<'a> {
 
     pub fn keys(self) -> impl Iterator<Item = &'a str> {
         self.0.into_iter().flat_map(Map::keys).map(String::as_str)
+    }
+}
+
+/// `defaults.retry_safe_prefixes`: a list of non-empty strings.
+fn prefixes(v: &Value) -> Result<Vec<&str>, String> {
+    let path = "curated.defaults.retry_safe_prefixes";
+    let list = v
+        .as_array()
+        .ok_or_else(|| format!("{path}: expected a list of strings, got {v}"))?;
+    list.iter()
+        .enumerate()
+        .map(|(i, p)| {
+            p.as_str()
+                .filter(|p| !p.is_empty())
+                .ok_or_else(|| format!("{path}[{i}]: expected a non-empty string, got {p}"))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // a panic is a failed test
+
+    use serde_json::json;
+
+    use super::Curated;
+
+    #[test]
+    fn the_defaults_are_read_not_assumed() {
+        let c = json!({"defaults": {"rate_limit_per_second": 5, "retry_safe_prefixes": ["Peek"]}});
+        let c = Curated::read(Some(&c)).unwrap();
+        assert!(c.action("PeekWidget").retry_safe);
+        assert!(!c.action("DescribeWidget").retry_safe);
+        assert_eq!(c.action("PeekWidget").rate_limit_per_second, 5);
+        let none = Curated::read(None).unwrap();
+        assert!(none.action("DescribeWidget").retry_safe);
+        assert!(!none.action("PeekWidget").retry_safe);
+        assert_eq!(none.action("PeekWidget").rate_limit_per_second, 20);
+    }
+
+    #[test]
+    fn a_default_of_the_wrong_type_names_its_path() {
+        for (defaults, message) in [
+            (
+                json!({"retry_safe_prefixes": "Describe"}),
+                "curated.defaults.retry_safe_prefixes: expected a list",
+            ),
+            (
+                json!({"retry_safe_prefixes": ["Get", 3]}),
+                "curated.defaults.retry_safe_prefixes[1]: expected a non-empty string, got 3",
+            ),
+            (
+                json!({"retry_safe_prefixes": [""]}),
+                "curated.defaults.retry_safe_prefixes[0]",
+            ),
+            (
+                json!({"rate_limit_per_second": "20"}),
+                "curated.defaults.rate_limit_per_second: expected a positive integer, got \"20\"",
+            ),
+            (
+                json!({"rate_limit_per_second": 0}),
+                "curated.defaults.rate_limit_per_second",
+            ),
+        ] {
+            let c = json!({ "defaults": defaults });
+            let err = Curated::read(Some(&c)).err().unwrap();
+            assert!(err.starts_with(message), "{err}");
+        }
     }
 }

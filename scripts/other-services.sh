@@ -108,8 +108,12 @@ EOF
 deps=$work/deps
 write_crate "$deps" other-services-deps
 echo '//! Nothing: builds the runtime and its dependencies once.' > "$deps/src/lib.rs"
+# With the examples' dev-dependencies, so tokio's features (and so the
+# runtime) are the same as in each service's build below.
+mkdir -p "$deps/examples"
+echo 'fn main() {}' > "$deps/examples/nothing.rs"
 note "building tencentcloud-runtime and its dependencies (release)"
-(cd "$deps" && CARGO_TARGET_DIR=$shared_target cargo build --quiet --release)
+(cd "$deps" && CARGO_TARGET_DIR=$shared_target cargo build --quiet --release --examples)
 
 # --- each service --------------------------------------------------------
 failed=0

@@ -43,6 +43,7 @@ pub mod operation;
 mod rate_limit;
 pub mod signing;
 pub mod time;
+mod tls;
 
 pub use client::Client;
 pub use config::{

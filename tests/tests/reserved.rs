@@ -8,16 +8,19 @@
 use serde_json::{Value, json};
 use tcmpp_tests::workspace_root;
 
-/// Names of the `pub fn`s in the runtime's `impl Client` blocks and in
-/// the generated client's first (its own methods; the second holds the
-/// actions').
+/// Names of the `pub fn`s in the runtime's `impl Client` blocks (in any
+/// file of its `client` module) and in the generated client's first (its
+/// own methods; the second holds the actions').
 fn client_methods() -> Vec<String> {
+    let root = workspace_root();
+    let mut files: Vec<_> = std::fs::read_dir(root.join("runtime/src/client"))
+        .unwrap()
+        .map(|e| (e.unwrap().path(), usize::MAX))
+        .collect();
+    files.push((root.join("tcmpp-api/src/generated/client.rs"), 1));
     let mut names = Vec::new();
-    for (file, blocks) in [
-        ("runtime/src/client.rs", usize::MAX),
-        ("tcmpp-api/src/generated/client.rs", 1),
-    ] {
-        let text = std::fs::read_to_string(workspace_root().join(file)).unwrap();
+    for (file, blocks) in files {
+        let text = std::fs::read_to_string(file).unwrap();
         let (mut in_client, mut seen) = (false, 0);
         for line in text.lines() {
             if line.starts_with("impl ") || line.starts_with("impl<") {

@@ -19,7 +19,8 @@
 //! - [`signing`]: TC3-HMAC-SHA256, stage by stage;
 //! - [`error`]: [`SdkError`] and its parts, with the action's typed service
 //!   error and [`ErrorMetadata`] for the rest;
-//! - [`time`], [`builder`], [`operation`]: what generated code is made of.
+//! - [`time`], [`builder`], [`operation`], [`UnknownValue`]: what generated
+//!   code is made of.
 //!
 //! Users normally depend on a service crate, which re-exports what they
 //! need from here.
@@ -44,6 +45,7 @@ mod rate_limit;
 pub mod signing;
 pub mod time;
 mod tls;
+mod unknown;
 
 pub use client::Client;
 pub use config::{
@@ -56,12 +58,14 @@ pub use operation::{Operation, OperationInfo, ServiceError, ServiceInfo};
 /// [`ClientBuilder::http_client`]: a `reqwest::Client` must come from the
 /// same version.
 pub use reqwest;
+pub use unknown::UnknownValue;
 
 /// Items the generated code uses; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::lenient::{ErrorOr, Fields, Lenient, Seed, fields, lenient, object_or_zero};
     pub use crate::operation::{BodyError, ResponseBody};
+    pub use crate::unknown::{raw, unknown};
     pub use serde;
 
     /// Decodes an answer as the client does (for fuzzing and benchmarks).

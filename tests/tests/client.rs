@@ -524,7 +524,8 @@ async fn drifted_answers_decode() {
     let v = &out.data.unwrap()[0];
     assert_eq!(v.mnp_version_id, Some(2596));
     assert_eq!(v.approval_status, Some(ApprovalStatus::Approved));
-    assert_eq!(v.phase, Some(Phase::Unknown("Canary".to_owned())));
+    assert_eq!(v.phase, Some(Phase::from("Canary")));
+    assert!(matches!(&v.phase, Some(p @ Phase::Unknown(_)) if p.as_str() == "Canary"));
     assert_eq!(v.show_case, Some(ShowCase::Preview));
     assert_eq!(v.mnp_name, None);
 }

@@ -149,7 +149,8 @@ fn decoding_tolerates_drifted_scalars_and_unknown_fields() {
     assert_eq!(dimensions.width, Some(2.0));
     assert_eq!(dimensions.visible, Some(true));
     assert_eq!(widget.level, Some(Level::Low));
-    assert_eq!(widget.color, Some(Color::Unknown("Green".to_owned())));
+    assert_eq!(widget.color, Some(Color::from("Green")));
+    assert!(matches!(widget.color, Some(Color::Unknown(_))));
     assert_eq!(out.revision, Some(3));
     assert_eq!(out.warnings, Some(vec!["w".to_owned()]));
     // Unknown values re-encode as they came.
@@ -157,6 +158,67 @@ fn decoding_tolerates_drifted_scalars_and_unknown_fields() {
     assert_eq!(Level::from(9).as_i64(), 9);
     assert_eq!(Color::from("DARK_BLUE"), Color::DarkBlue);
     assert_eq!(Color::DarkBlue.to_string(), "DARK_BLUE");
+}
+
+#[test]
+fn unknown_values_keep_their_raw_value_through_decode_and_reencode() {
+    let out = decode_put(json!({
+        "Widget": {"Color": "Green", "Level": 5},
+        "RequestId": "req-1"
+    }))
+    .unwrap();
+    let widget = out.widget.unwrap();
+    let (color, level) = (widget.color.unwrap(), widget.level.unwrap());
+    assert!(matches!(color, Color::Unknown(_)));
+    assert!(matches!(level, Level::Unknown(_)));
+    // The raw value is read through the enum.
+    assert_eq!(color.as_str(), "Green");
+    assert_eq!(level.as_i64(), 5);
+    assert_eq!(
+        (color.to_string(), level.to_string()),
+        ("Green".into(), "5".into())
+    );
+    // Re-encoded as sent, alone and inside an input sent back.
+    assert_eq!(serde_json::to_value(&color).unwrap(), json!("Green"));
+    assert_eq!(serde_json::to_value(level).unwrap(), json!(5));
+    let input = PutWidgetInput::builder()
+        .name("n")
+        .count(1)
+        .enabled(true)
+        .color(color.clone())
+        .levels([level, Level::Low])
+        .build();
+    let sent = serde_json::to_value(&input).unwrap();
+    assert_eq!(
+        (&sent["Color"], &sent["Levels"]),
+        (&json!("Green"), &json!([5, 1]))
+    );
+    // Decoding what was sent gives the same values back.
+    assert_eq!(
+        serde_json::from_value::<Color>(sent["Color"].clone()).unwrap(),
+        color
+    );
+    assert_eq!(
+        serde_json::from_value::<Vec<Level>>(sent["Levels"].clone()).unwrap(),
+        [level, Level::Low]
+    );
+
+    // Equal to the same raw value made through `From`, whatever the source;
+    // never to a documented value, which `From` always names.
+    assert_eq!(color, Color::from("Green"));
+    assert_eq!(color, Color::from("Green".to_owned()));
+    assert_ne!(color, Color::from("Blue"));
+    assert_eq!(level, Level::from(5));
+    assert_ne!(level, Level::from(6));
+    for known in Color::KNOWN {
+        assert_ne!(&color, known);
+        assert_eq!(&Color::from(known.as_str()), known);
+        assert_eq!(&Color::from(known.as_str().to_owned()), known);
+    }
+    for known in Level::KNOWN {
+        assert_ne!(&level, known);
+        assert_eq!(&Level::from(known.as_i64()), known);
+    }
 }
 
 #[test]

@@ -1,6 +1,9 @@
 //! Value sets: an enum of the documented values plus `Unknown`, which keeps
 //! whatever else the service sends so that decoding never fails on a new
-//! value and re-encoding gives back the same wire value.
+//! value and re-encoding gives back the same wire value. The value it keeps
+//! is a `tencentcloud_runtime::UnknownValue`, opaque to users (read through
+//! the enum's `as_str`/`as_i64`, made only by `From`), so no code matches an
+//! unknown value by what it is and breaks when that value gets a name.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -27,13 +30,23 @@ pub(crate) fn emit(s: &Scope<'_>, set: &ValueSet) -> TokenStream {
         };
         docs::outer(&format!("{lit}: {}", markdown(&v.document)))
     });
-    let (raw_ty, serialize) = match set.kind {
+    let (raw_ty, accessor, serialize) = match set.kind {
         SetKind::String => (
             quote!(#string),
+            "as_str",
             quote!(serializer.serialize_str(self.as_str())),
         ),
-        SetKind::Int64 => (quote!(i64), quote!(serializer.serialize_i64(self.as_i64()))),
+        SetKind::Int64 => (
+            quote!(i64),
+            "as_i64",
+            quote!(serializer.serialize_i64(self.as_i64())),
+        ),
     };
+    let unknown_doc = docs::outer(&format!(
+        "A value this version of the crate does not know, kept as sent: read it with [`{accessor}`]({}::{accessor}). \
+         Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.",
+        set.type_name
+    ));
     let lits: Vec<TokenStream> = set
         .values
         .iter()
@@ -48,7 +61,7 @@ pub(crate) fn emit(s: &Scope<'_>, set: &ValueSet) -> TokenStream {
                 pub fn as_str(&self) -> &#str_ {
                     match self {
                         #(Self::#variants => #lits,)*
-                        Self::Unknown(v) => v,
+                        Self::Unknown(v) => ::tencentcloud_runtime::__private::raw(v).as_str(),
                     }
                 }
             },
@@ -57,7 +70,7 @@ pub(crate) fn emit(s: &Scope<'_>, set: &ValueSet) -> TokenStream {
                     fn from(v: &#str_) -> Self {
                         match v {
                             #(#lits => Self::#variants,)*
-                            other => Self::Unknown(other.to_owned()),
+                            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v.to_owned())),
                         }
                     }
                 }
@@ -65,7 +78,7 @@ pub(crate) fn emit(s: &Scope<'_>, set: &ValueSet) -> TokenStream {
                     fn from(v: #string) -> Self {
                         match v.as_str() {
                             #(#lits => Self::#variants,)*
-                            _ => Self::Unknown(v),
+                            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
                         }
                     }
                 }
@@ -77,7 +90,7 @@ pub(crate) fn emit(s: &Scope<'_>, set: &ValueSet) -> TokenStream {
                 pub fn as_i64(&self) -> i64 {
                     match self {
                         #(Self::#variants => #lits,)*
-                        Self::Unknown(v) => *v,
+                        Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
                     }
                 }
             },
@@ -86,7 +99,7 @@ pub(crate) fn emit(s: &Scope<'_>, set: &ValueSet) -> TokenStream {
                     fn from(v: i64) -> Self {
                         match v {
                             #(#lits => Self::#variants,)*
-                            other => Self::Unknown(other),
+                            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
                         }
                     }
                 }
@@ -105,8 +118,8 @@ pub(crate) fn emit(s: &Scope<'_>, set: &ValueSet) -> TokenStream {
         #[non_exhaustive]
         pub enum #name {
             #(#variant_docs #variants,)*
-            /// A value this version of the crate does not know, kept as sent.
-            Unknown(#raw_ty),
+            #unknown_doc
+            Unknown(::tencentcloud_runtime::UnknownValue<#raw_ty>),
         }
 
         impl #name {

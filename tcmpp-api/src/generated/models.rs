@@ -19,8 +19,8 @@ pub enum ApprovalStatus {
     Approved,
     /// `4`: Cancelled.
     Cancelled,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(i64),
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](ApprovalStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
 }
 
 impl ApprovalStatus {
@@ -40,7 +40,7 @@ impl ApprovalStatus {
             Self::Rejected => 2i64,
             Self::Approved => 3i64,
             Self::Cancelled => 4i64,
-            Self::Unknown(v) => *v,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
         }
     }
 }
@@ -53,7 +53,7 @@ impl From<i64> for ApprovalStatus {
             2i64 => Self::Rejected,
             3i64 => Self::Approved,
             4i64 => Self::Cancelled,
-            other => Self::Unknown(other),
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
         }
     }
 }
@@ -106,8 +106,8 @@ pub enum Phase {
     Platform,
     /// `"Online"`: Released version.
     Online,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_str`](Phase::as_str). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<String>),
 }
 
 impl Phase {
@@ -123,7 +123,7 @@ impl Phase {
             Self::Develop => "Develop",
             Self::Platform => "Platform",
             Self::Online => "Online",
-            Self::Unknown(v) => v,
+            Self::Unknown(v) => ::tencentcloud_runtime::__private::raw(v).as_str(),
         }
     }
 }
@@ -134,7 +134,7 @@ impl From<&str> for Phase {
             "Develop" => Self::Develop,
             "Platform" => Self::Platform,
             "Online" => Self::Online,
-            other => Self::Unknown(other.to_owned()),
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v.to_owned())),
         }
     }
 }
@@ -145,7 +145,7 @@ impl From<String> for Phase {
             "Develop" => Self::Develop,
             "Platform" => Self::Platform,
             "Online" => Self::Online,
-            _ => Self::Unknown(v),
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
         }
     }
 }
@@ -196,8 +196,8 @@ pub enum ShowCase {
     NotPreview,
     /// `1`: Preview version.
     Preview,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(i64),
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](ShowCase::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
 }
 
 impl ShowCase {
@@ -208,7 +208,7 @@ impl ShowCase {
         match self {
             Self::NotPreview => 0i64,
             Self::Preview => 1i64,
-            Self::Unknown(v) => *v,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
         }
     }
 }
@@ -218,7 +218,7 @@ impl From<i64> for ShowCase {
         match v {
             0i64 => Self::NotPreview,
             1i64 => Self::Preview,
-            other => Self::Unknown(other),
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
         }
     }
 }

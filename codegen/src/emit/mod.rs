@@ -245,7 +245,7 @@ fn service(api: &Api) -> TokenStream {
             endpoint: #endpoint,
             signing_service: #signing,
             client_id: ::core::concat!(::core::env!("CARGO_PKG_NAME"), "-rust/", ::core::env!("CARGO_PKG_VERSION")),
-            operations: OPERATIONS,
+            operations: &OPERATIONS,
         };
 
         #operations
@@ -283,6 +283,7 @@ fn operation_table(scope: &Scope<'_>) -> TokenStream {
             };
         }
     });
+    let count = proc_macro2::Literal::usize_unsuffixed(api.actions.len());
     let ops = api.actions.iter().map(|a| {
         let (action, retry_safe) = (&a.wire_name, a.retry_safe);
         let rate = proc_macro2::Literal::u32_unsuffixed(a.rate_limit_per_second);
@@ -315,8 +316,9 @@ fn operation_table(scope: &Scope<'_>) -> TokenStream {
         }
     });
     quote! {
-        /// Every action's request members and examples.
-        pub const OPERATIONS: &[::tencentcloud_runtime::operation::OperationInfo] = &[#(#ops),*];
+        /// Every action's request members and examples (a `static`: a
+        /// `const` may point at statics, but its temporaries may not).
+        pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; #count] = [#(#ops),*];
 
         #(#schemas)*
     }

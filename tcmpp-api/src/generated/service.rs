@@ -16,11 +16,12 @@ pub const SERVICE: ::tencentcloud_runtime::ServiceInfo = ::tencentcloud_runtime:
     client_id: ::core::concat!(
         ::core::env!("CARGO_PKG_NAME"), "-rust/", ::core::env!("CARGO_PKG_VERSION")
     ),
-    operations: OPERATIONS,
+    operations: &OPERATIONS,
 };
 
-/// Every action's request members and examples.
-pub const OPERATIONS: &[::tencentcloud_runtime::operation::OperationInfo] = &[
+/// Every action's request members and examples (a `static`: a
+/// `const` may point at statics, but its temporaries may not).
+pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] = [
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "AddTeamMember",
         retry_safe: false,

@@ -63,3 +63,9 @@ pub fn builder_for<C>(
         .endpoint(endpoint)
         .credentials(tencentcloud_mock::demo_credentials())
 }
+
+/// `tcmpp-api`'s README examples, compiled as doctests here: one uses the
+/// test server, which `tcmpp-api` cannot depend on (the server depends on it).
+#[cfg(doctest)]
+#[doc = include_str!("../../tcmpp-api/README.md")]
+struct TcmppApiReadme;

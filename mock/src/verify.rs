@@ -941,27 +941,21 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
 /// sorted `key=value` parameters joined by `&`) under the secret key.
 pub fn v1_signature(secret_key: &str, string_to_sign: &str, sha256: bool) -> String {
     use base64::Engine as _;
+    let (key, data) = (secret_key.as_bytes(), string_to_sign.as_bytes());
     let mac = if sha256 {
-        Hmac::<sha2::Sha256>::new_from_slice(secret_key.as_bytes())
-            .map(|m| {
-                m.chain_update(string_to_sign)
-                    .finalize()
-                    .into_bytes()
-                    .to_vec()
-            })
-            .unwrap_or_default()
+        hmac::<Hmac<sha2::Sha256>>(key, data)
     } else {
-        // As `keyed`: HMAC takes keys of any length.
-        Hmac::<sha1::Sha1>::new_from_slice(secret_key.as_bytes())
-            .map(|m| {
-                m.chain_update(string_to_sign)
-                    .finalize()
-                    .into_bytes()
-                    .to_vec()
-            })
-            .unwrap_or_default()
+        hmac::<Hmac<sha1::Sha1>>(key, data)
     };
     base64::engine::general_purpose::STANDARD.encode(mac)
+}
+
+/// The MAC `M` (an `Hmac<digest>`) of `data` under `key`.
+fn hmac<M: Mac + hmac::digest::KeyInit>(key: &[u8], data: &[u8]) -> Vec<u8> {
+    // HMAC takes keys of any length: the error branch is never taken.
+    <M as Mac>::new_from_slice(key)
+        .map(|m| m.chain_update(data).finalize().into_bytes().to_vec())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

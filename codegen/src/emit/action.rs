@@ -354,9 +354,9 @@ fn shared_error_aliases(s: &Scope<'_>, a: &Action, error: &proc_macro2::Ident) -
     let shared_kind = format_ident!("{}Kind", shared);
     let kind = format_ident!("{}Kind", error);
     let doc = docs::outer(&format!(
-        "An error answer of `{}`. Tencent does not say which codes it returns, so any code of the service is classified: see [`{shared_kind}`]({}::{shared_kind}).",
+        "An error answer of `{}`. Tencent does not say which codes it returns, so any code of the service is classified: see [`{shared_kind}`]({}).",
         a.wire_name,
-        up_str(s),
+        s.root_doc(&shared_kind.to_string()),
     ));
     let errors = s.root("errors");
     let kind_doc = docs::outer(&format!("The kinds of [`{error}`]."));
@@ -536,11 +536,11 @@ fn fluent_request(
         quote!(#id: self.#id,)
     });
     let doc = docs::outer(&format!(
-        "A `{}` request bound to a [`Client`]({}::Client): the [`{input_builder}`] with a client, \
+        "A `{}` request bound to a [`Client`]({}): the [`{input_builder}`] with a client, \
          from `client.{}()` or `with_client`. Set the members, then `send().await`; like the builder's \
          `build`, `send` exists only once every required member is set.",
         a.wire_name,
-        up_str(s),
+        s.root_doc("Client"),
         a.module
     ));
     let client_ty = s.root("Client");
@@ -610,9 +610,4 @@ fn client_example(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> Option<Strin
     }
     text.push_str("    .send()\n    .await?;\nprintln!(\"request id {}\", output.request_id);\n# Ok(())\n# }\n```");
     Some(text)
-}
-
-/// The path to the generated root, as doc links spell it (`super::super`).
-fn up_str(s: &Scope<'_>) -> String {
-    s.up.to_string().replace(' ', "")
 }

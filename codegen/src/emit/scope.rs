@@ -103,9 +103,9 @@ pub(crate) struct Scope<'a> {
     defined: HashSet<String>,
     /// The `unset` marker of each required member's field name.
     markers: HashMap<String, String>,
-    /// The path from this module to the generated root: `super` for the
-    /// root's files, `super::super` for an action's.
-    pub up: TokenStream,
+    /// How many `super`s lead from this module to the generated root: 1
+    /// for the root's files, 2 for an action's.
+    depth: usize,
 }
 
 impl<'a> Scope<'a> {
@@ -126,20 +126,27 @@ impl<'a> Scope<'a> {
             api,
             defined: defined.into_iter().collect(),
             markers: marker_names(required),
-            up: quote!(super),
+            depth: 1,
         }
     }
 
     /// The scope of a module one level further down (an action's).
     pub(crate) fn nested(mut self) -> Self {
-        self.up = quote!(super::super);
+        self.depth = 2;
         self
     }
 
-    /// An item of the generated root, e.g. `models`, as this module reaches it.
-    pub(crate) fn root(&self, item: &str) -> TokenStream {
-        let (up, item) = (&self.up, ident(item));
-        quote!(#up::#item)
+    /// `path` from the generated root (`models::Widget`), as this module
+    /// reaches it (`super::models::Widget`).
+    pub(crate) fn root(&self, path: &str) -> TokenStream {
+        let supers = (0..self.depth).map(|_| quote!(super));
+        let segments = path.split("::").map(ident);
+        quote!(#(#supers::)* #(#segments)::*)
+    }
+
+    /// [`root`](Self::root) as a doc link spells it.
+    pub(crate) fn root_doc(&self, path: &str) -> String {
+        format!("{}{path}", "super::".repeat(self.depth))
     }
 
     /// `item` as this module must spell it.
@@ -188,13 +195,9 @@ impl<'a> Scope<'a> {
             Type::DateTimeIso => quote!(::tencentcloud_runtime::time::DateTimeIso),
             Type::Date => quote!(::tencentcloud_runtime::time::Date),
             Type::ValueSet(i) => {
-                let (n, up) = (ident(&self.api.value_sets[*i].type_name), &self.up);
-                quote!(#up::models::#n)
+                self.root(&format!("models::{}", self.api.value_sets[*i].type_name))
             }
-            Type::Model(i) => {
-                let (n, up) = (ident(&self.api.models[*i].type_name), &self.up);
-                quote!(#up::models::#n)
-            }
+            Type::Model(i) => self.root(&format!("models::{}", self.api.models[*i].type_name)),
             Type::List(inner) => {
                 let (vec, inner) = (self.std(Std::Vec), self.ty(inner));
                 quote!(#vec<#inner>)

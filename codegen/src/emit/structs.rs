@@ -201,10 +201,7 @@ impl Typestate {
             params: (0..required.len()).map(|i| format_ident!("S{i}")).collect(),
             markers: required
                 .iter()
-                .map(|f| {
-                    let (m, up) = (s.marker(&f.ident), &s.up);
-                    quote!(#up::unset::#m)
-                })
+                .map(|f| s.root(&format!("unset::{}", s.marker(&f.ident))))
                 .collect(),
             set_types: required.iter().map(|f| s.ty(&f.ty)).collect(),
             carrier: false,
@@ -400,8 +397,8 @@ fn builder_items(s: &Scope<'_>, def: &StructDef<'_>, builder: &proc_macro2::Iden
     let init = def.fields.iter().map(|f| {
         let id = ident(&f.ident);
         if f.required {
-            let (m, up) = (s.marker(&f.ident), &s.up);
-            quote!(#id: #up::unset::#m,)
+            let marker = s.root(&format!("unset::{}", s.marker(&f.ident)));
+            quote!(#id: #marker,)
         } else {
             quote!(#id: #none,)
         }

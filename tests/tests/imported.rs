@@ -28,7 +28,7 @@ const SEEDED: [&str; 2] = ["CreateMNPVersion", "DescribeMNPAllStageVersions"];
 const NO_EXAMPLE_REQUEST: [&str; 2] = ["DescribeTempSecret4UploadFile2Cos", "ModifyMNPDomain"];
 
 fn api_json() -> Value {
-    let path = workspace_root().join("spec/upstream/tccli-intl-en/api.json");
+    let path = workspace_root().join("spec/upstream/tccli-intl-en/tcmpp/v20240801/api.json");
     serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
 }
 

@@ -1,44 +1,46 @@
 //! Maintainer tasks: `cargo xtask codegen` and `cargo xtask import`.
 
 mod import;
+mod services;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::{env, fs};
 
+use services::Service;
+
 const USAGE: &str = "\
-usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--crate NAME]
-       cargo xtask import [--check] [--api PATH] [--examples PATH] [--errors PATH]
-                          [--curated PATH | --no-curated] [--spec PATH]
+usage: cargo xtask codegen [--check] [--service NAME] [--spec PATH] [--out DIR] [--crate NAME]
+       cargo xtask import [--check] [--service NAME] [--api PATH] [--examples PATH]
+                          [--errors PATH] [--curated PATH | --no-curated] [--spec PATH]
 
-  codegen          regenerate tcmpp-api/src/generated from spec/tcmpp.json
+  Every task works on each service of spec/services.json in turn, or on the
+  one --service names. The path options override one service's paths (the
+  named one, else the first registered): for drafts and other services.
+
+  codegen          regenerate <crate>/src/generated from spec/<service>.json
     --check        write nothing; fail if the committed files differ
-    --spec PATH    read another spec (default: spec/tcmpp.json)
-    --out DIR      write to another folder (default: tcmpp-api/src/generated)
-    --crate NAME   the crate the code is for, as doc examples name it
-                   (default: tcmpp_api); every service crate is generated
-                   the same way, over tencentcloud-runtime
+    --service NAME only this service
+    --spec PATH    read another spec
+    --out DIR      write to another folder
+    --crate NAME   the crate the code is for, as doc examples name it; every
+                   service crate is generated the same way, over
+                   tencentcloud-runtime
 
-  import           rebuild spec/tcmpp.json from Tencent's published files in
-                   spec/upstream/ and our facts in spec/curated.json, and
-                   report what changed (breaking changes marked)
-    --check        write nothing; fail if spec/tcmpp.json is not what
-                   importing the committed files gives
-    --api PATH     api.json (default: spec/upstream/tccli-intl-en/api.json)
-    --examples PATH  examples.json (default: beside the default api.json)
+  import           rebuild spec/<service>.json from Tencent's published files
+                   in spec/upstream/ and our facts in spec/curated/<service>.json,
+                   and report what changed (breaking changes marked)
+    --check        write nothing; fail if a spec is not what importing the
+                   committed files gives
+    --service NAME only this service
+    --api PATH     api.json (default: spec/upstream/tccli-intl-en/<service>/<version>/api.json)
+    --examples PATH  examples.json (default: beside the api.json)
     --errors PATH  errorcodes.py (default:
-                   spec/upstream/tencentcloud-sdk-python-intl-en/errorcodes.py)
-    --curated PATH curated facts (default: spec/curated.json)
+                   spec/upstream/tencentcloud-sdk-python-intl-en/<service>/<version>/errorcodes.py)
+    --curated PATH curated facts (default: spec/curated/<service>.json)
     --no-curated   none: for other services' descriptions
-    --spec PATH    the spec to write (default: spec/tcmpp.json)";
-
-struct Args {
-    check: bool,
-    krate: String,
-    spec: PathBuf,
-    out: PathBuf,
-}
+    --spec PATH    the spec to write (default: spec/<service>.json)";
 
 fn main() -> ExitCode {
     match run() {
@@ -54,27 +56,79 @@ fn run() -> Result<ExitCode, String> {
     let root = workspace_root();
     let mut argv = env::args().skip(1);
     match argv.next().as_deref() {
-        Some("codegen") => {}
-        Some("import") => return import_task(&root, argv),
+        Some("codegen") => codegen_command(&root, argv),
+        Some("import") => import_command(&root, argv),
         Some("-h" | "--help") => {
             println!("{USAGE}");
-            return Ok(ExitCode::SUCCESS);
+            Ok(ExitCode::SUCCESS)
         }
-        Some(other) => return Err(format!("unknown task \"{other}\"\n\n{USAGE}")),
-        None => return Err(USAGE.to_owned()),
+        Some(other) => Err(format!("unknown task \"{other}\"\n\n{USAGE}")),
+        None => Err(USAGE.to_owned()),
     }
-    let mut args = Args {
-        check: false,
-        krate: "tcmpp_api".to_owned(),
-        spec: root.join("spec/tcmpp.json"),
-        out: root.join("tcmpp-api/src/generated"),
-    };
+}
+
+/// The services a task runs on: `--service NAME`, the first when a path is
+/// overridden, else all.
+fn chosen(root: &Path, name: Option<&str>, overridden: bool) -> Result<Vec<Service>, String> {
+    let all = services::read(root)?;
+    match name {
+        Some(n) => Ok(vec![services::find(&all, n)?.clone()]),
+        None if overridden => all
+            .into_iter()
+            .next()
+            .map(|s| vec![s])
+            .ok_or_else(|| format!("{} lists no service", services::REGISTRY)),
+        None => Ok(all),
+    }
+}
+
+/// Runs `task` for each service, all of them even when one fails.
+fn each(
+    services: &[Service],
+    mut task: impl FnMut(&Service) -> Result<ExitCode, String>,
+) -> Result<ExitCode, String> {
+    let mut failed = Vec::new();
+    for s in services {
+        if services.len() > 1 {
+            println!("== {} ({}, {})", s.name, s.version, s.krate);
+        }
+        match task(s) {
+            Ok(ExitCode::SUCCESS) => {}
+            Ok(_) => failed.push(s.name.clone()),
+            Err(e) if services.len() == 1 => return Err(e),
+            Err(e) => {
+                eprintln!("error: {}: {e}", s.name);
+                failed.push(s.name.clone());
+            }
+        }
+    }
+    Ok(if failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+struct CodegenArgs {
+    check: bool,
+    krate: String,
+    spec: PathBuf,
+    out: PathBuf,
+}
+
+fn codegen_command(
+    root: &Path,
+    mut argv: impl Iterator<Item = String>,
+) -> Result<ExitCode, String> {
+    let mut check = false;
+    let (mut service, mut krate, mut spec, mut out) = (None, None, None, None);
     while let Some(a) = argv.next() {
         match a.as_str() {
-            "--check" => args.check = true,
-            "--crate" => args.krate = argv.next().ok_or("--crate needs a name")?,
-            "--spec" => args.spec = PathBuf::from(argv.next().ok_or("--spec needs a path")?),
-            "--out" => args.out = PathBuf::from(argv.next().ok_or("--out needs a folder")?),
+            "--check" => check = true,
+            "--service" => service = Some(argv.next().ok_or("--service needs a name")?),
+            "--crate" => krate = Some(argv.next().ok_or("--crate needs a name")?),
+            "--spec" => spec = Some(PathBuf::from(argv.next().ok_or("--spec needs a path")?)),
+            "--out" => out = Some(PathBuf::from(argv.next().ok_or("--out needs a folder")?)),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(ExitCode::SUCCESS);
@@ -82,10 +136,20 @@ fn run() -> Result<ExitCode, String> {
             other => return Err(format!("unknown argument \"{other}\"\n\n{USAGE}")),
         }
     }
-    codegen_task(&root, &args)
+    let overridden = krate.is_some() || spec.is_some() || out.is_some();
+    let services = chosen(root, service.as_deref(), overridden)?;
+    each(&services, |s| {
+        let args = CodegenArgs {
+            check,
+            krate: krate.clone().unwrap_or_else(|| s.krate.clone()),
+            spec: spec.clone().unwrap_or_else(|| s.spec(root)),
+            out: out.clone().unwrap_or_else(|| s.generated(root)),
+        };
+        codegen_task(root, &args)
+    })
 }
 
-fn codegen_task(root: &Path, args: &Args) -> Result<ExitCode, String> {
+fn codegen_task(root: &Path, args: &CodegenArgs) -> Result<ExitCode, String> {
     let text = fs::read_to_string(&args.spec)
         .map_err(|e| format!("cannot read spec {}: {e}", args.spec.display()))?;
     // The preamble names the spec relative to the workspace, or by file name
@@ -166,17 +230,12 @@ struct ImportArgs {
     spec: PathBuf,
 }
 
-fn import_task(root: &Path, mut argv: impl Iterator<Item = String>) -> Result<ExitCode, String> {
-    let upstream = root.join("spec/upstream");
-    let mut args = ImportArgs {
-        check: false,
-        api: upstream.join("tccli-intl-en/api.json"),
-        examples: upstream.join("tccli-intl-en/examples.json"),
-        errors: upstream.join("tencentcloud-sdk-python-intl-en/errorcodes.py"),
-        curated: Some(root.join("spec/curated.json")),
-        spec: root.join("spec/tcmpp.json"),
-    };
-    let mut examples_given = false;
+fn import_command(root: &Path, mut argv: impl Iterator<Item = String>) -> Result<ExitCode, String> {
+    let mut check = false;
+    let mut service = None;
+    let (mut api, mut examples, mut errors, mut spec) = (None, None, None, None);
+    // `Some(None)`: --no-curated.
+    let mut curated: Option<Option<PathBuf>> = None;
     while let Some(a) = argv.next() {
         let mut path = |flag: &str| {
             argv.next()
@@ -184,16 +243,16 @@ fn import_task(root: &Path, mut argv: impl Iterator<Item = String>) -> Result<Ex
                 .ok_or_else(|| format!("{flag} needs a path"))
         };
         match a.as_str() {
-            "--check" => args.check = true,
-            "--api" => args.api = path("--api")?,
-            "--examples" => {
-                args.examples = path("--examples")?;
-                examples_given = true;
+            "--check" => check = true,
+            "--service" => {
+                service = Some(path("--service")?.to_string_lossy().into_owned());
             }
-            "--errors" => args.errors = path("--errors")?,
-            "--curated" => args.curated = Some(path("--curated")?),
-            "--no-curated" => args.curated = None,
-            "--spec" => args.spec = path("--spec")?,
+            "--api" => api = Some(path("--api")?),
+            "--examples" => examples = Some(path("--examples")?),
+            "--errors" => errors = Some(path("--errors")?),
+            "--curated" => curated = Some(Some(path("--curated")?)),
+            "--no-curated" => curated = Some(None),
+            "--spec" => spec = Some(path("--spec")?),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(ExitCode::SUCCESS);
@@ -201,9 +260,29 @@ fn import_task(root: &Path, mut argv: impl Iterator<Item = String>) -> Result<Ex
             other => return Err(format!("unknown argument \"{other}\"\n\n{USAGE}")),
         }
     }
-    if !examples_given {
-        args.examples = args.api.with_file_name("examples.json");
-    }
+    let overridden = api.is_some()
+        || examples.is_some()
+        || errors.is_some()
+        || curated.is_some()
+        || spec.is_some();
+    let services = chosen(root, service.as_deref(), overridden)?;
+    each(&services, |s| {
+        let api = api.clone().unwrap_or_else(|| s.api(root));
+        let args = ImportArgs {
+            check,
+            examples: examples
+                .clone()
+                .unwrap_or_else(|| api.with_file_name("examples.json")),
+            api,
+            errors: errors.clone().unwrap_or_else(|| s.errors(root)),
+            curated: curated.clone().unwrap_or_else(|| Some(s.curated(root))),
+            spec: spec.clone().unwrap_or_else(|| s.spec(root)),
+        };
+        import_task(&args)
+    })
+}
+
+fn import_task(args: &ImportArgs) -> Result<ExitCode, String> {
     let read =
         |p: &Path| fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
     let json = |p: &Path| -> Result<serde_json::Value, String> {

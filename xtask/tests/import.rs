@@ -34,13 +34,19 @@ impl Copies {
             to
         };
         Copies {
-            api: copy("spec/upstream/tccli-intl-en/api.json", "api.json"),
-            examples: copy("spec/upstream/tccli-intl-en/examples.json", "examples.json"),
+            api: copy(
+                "spec/upstream/tccli-intl-en/tcmpp/v20240801/api.json",
+                "api.json",
+            ),
+            examples: copy(
+                "spec/upstream/tccli-intl-en/tcmpp/v20240801/examples.json",
+                "examples.json",
+            ),
             errors: copy(
-                "spec/upstream/tencentcloud-sdk-python-intl-en/errorcodes.py",
+                "spec/upstream/tencentcloud-sdk-python-intl-en/tcmpp/v20240801/errorcodes.py",
                 "errorcodes.py",
             ),
-            curated: copy("spec/curated.json", "curated.json"),
+            curated: copy("spec/curated/tcmpp.json", "curated.json"),
             spec: copy("spec/tcmpp.json", "tcmpp.json"),
             root,
             _dir: dir,

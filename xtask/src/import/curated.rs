@@ -1,4 +1,4 @@
-//! `spec/curated.json`: the facts Tencent does not publish, read loosely
+//! `spec/curated/<service>.json`: the facts Tencent does not publish, read loosely
 //! (a section that is missing, or not of its type, counts as empty). Its
 //! values are copied into the spec as they are: the generator checks them.
 //! The defaults are the exception: they are not copied but applied here, so

@@ -2,7 +2,7 @@
 //! facts become the spec the generator reads.
 //!
 //! Upstream (`api.json`, `examples.json`, `errorcodes.py`) gives every
-//! action, object, member, document and example; `spec/curated.json` adds
+//! action, object, member, document and example; `spec/curated/<service>.json` adds
 //! what Tencent does not publish (rate limits, retry safety, the seeded
 //! actions' error codes and examples, value sets, Rust names). Nothing of
 //! upstream is retyped by hand, so a refresh is: replace the files, import,
@@ -54,8 +54,8 @@ pub fn build(up: &Upstream, curated: Option<&Value>) -> Result<(Value, Notes), S
     merge::note_unused_keys(&api, &cur, &used, &mut notes);
 
     let mut spec = json!({
-        "$schema": "./tcmpp.schema.json",
-        "$comment": "Written by `cargo xtask import` from spec/upstream/ and spec/curated.json: edit those, not this file.",
+        "$schema": "./spec.schema.json",
+        "$comment": "Written by `cargo xtask import` from spec/upstream/ and spec/curated/: edit those, not this file.",
         "format_version": 1,
         "service": merge::service(&api, &cur),
         "actions": actions_spec,

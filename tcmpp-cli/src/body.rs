@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use crate::OPERATIONS;
+use crate::Service;
 use tencentcloud_runtime::file::{FileError, read_regular_file};
 use tencentcloud_runtime::operation::OperationInfo;
 
@@ -16,13 +16,19 @@ use tencentcloud_runtime::operation::OperationInfo;
 pub const MAX_BODY: usize = 1 << 20;
 
 /// The action named `name`, or a problem that suggests the closest names.
-pub fn find_action(name: &str) -> Result<&'static OperationInfo, String> {
-    if let Some(op) = OPERATIONS.iter().find(|op| op.action == name) {
+pub fn find_action(service: Service, name: &str) -> Result<&'static OperationInfo, String> {
+    let operations = service.info().operations;
+    if let Some(op) = operations.iter().find(|op| op.action == name) {
         return Ok(op);
     }
+    let list = match service {
+        Service::Tcmpp => "`tcmpp actions`".to_owned(),
+        other => format!("`tcmpp --service {} actions`", other.flag()),
+    };
     Err(format!(
-        "unknown action {name:?}{} (`tcmpp actions` lists them)",
-        did_you_mean(name, OPERATIONS.iter().map(|op| op.action))
+        "unknown action {name:?}{} ({list} lists {}'s)",
+        did_you_mean(name, operations.iter().map(|op| op.action)),
+        service.info().name.to_uppercase()
     ))
 }
 

@@ -1,10 +1,11 @@
-//! `tcmpp`: call Tencent Cloud's TCMPP API from the command line, or serve a
-//! local mock of it for tests in any language.
+//! `tcmpp`: call Tencent Cloud's TCMPP API, or its successor TCSAS
+//! (`--service tcsas`), from the command line, or serve a local mock of both
+//! for tests in any language.
 //!
 //! The whole command line is parsed and checked first (clap; then
 //! `--endpoint` and `--region` by the client's own rules, and for `call` the
-//! action, the JSON body and its top-level members against
-//! `tcmpp_api::SERVICE.operations`); only then does a command print a notice, look
+//! action, the JSON body and its top-level members against the chosen
+//! service's operations table); only then does a command print a notice, look
 //! for credentials, build a client, start a mock or send a request. A usage
 //! error exits with status 2, a failed call with 1.
 
@@ -18,25 +19,22 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use serde_json::{Map, Value};
 
-use tcmpp_api::Client;
-use tcmpp_api::actions::create_mnp_version::CreateMnpVersionOutput;
-use tcmpp_api::config::{Endpoint, check_region};
-use tcmpp_api::credentials::{
+use tencentcloud_mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, MockServer};
+use tencentcloud_runtime::config::{Endpoint, check_region};
+use tencentcloud_runtime::credentials::{
     Credentials, CredentialsError, EnvironmentProvider, ProfileFileProvider, ProvideCredentials,
 };
-use tencentcloud_mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, MockServer};
-use tencentcloud_runtime::operation::OperationInfo;
-
-/// The actions the program knows: TCMPP's.
-const OPERATIONS: &[tencentcloud_runtime::OperationInfo] = tcmpp_api::SERVICE.operations;
+use tencentcloud_runtime::operation::{OperationInfo, ServiceInfo};
+use tencentcloud_runtime::{Client, ClientBuilder};
 
 use output::{Failure, Format, Out};
 
 const SEED_MNP_ID: &str = "mpg9yjc0qbpkelik";
 const SEED_PLATFORM_ID: &str = "T04257DS9431720WTAG";
 
-/// Call Tencent Cloud's TCMPP (mini program platform) API, or serve a local
-/// mock of it that verifies requests like the service.
+/// Call Tencent Cloud's TCMPP (mini program platform) API or its successor
+/// TCSAS, or serve a local mock of both that verifies requests like the
+/// service.
 #[derive(Debug, Parser)]
 #[command(
     name = "tcmpp",
@@ -58,6 +56,10 @@ Exit status: 0 success, 1 a failed call, 2 a bad command line or a refused
 command (nothing was sent)."
 )]
 struct Cli {
+    /// The API: TCMPP (2024-08-01) or TCSAS (2025-01-06), for describe,
+    /// create, call, actions and demo. Default: tcmpp. `serve` serves both.
+    #[arg(long, global = true, value_enum, value_name = "SERVICE")]
+    service: Option<Service>,
     #[command(flatten)]
     target: Target,
     /// How errors, notices and progress are printed on stderr.
@@ -70,13 +72,41 @@ struct Cli {
     command: Command,
 }
 
+/// The services the program calls; their crates' operations tables.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+enum Service {
+    /// Tencent Cloud Mini Program Platform, version 2024-08-01.
+    #[default]
+    Tcmpp,
+    /// SuperApp as a Service (TCMPP's successor), version 2025-01-06.
+    Tcsas,
+}
+
+impl Service {
+    fn info(self) -> ServiceInfo {
+        match self {
+            Service::Tcmpp => tcmpp_api::SERVICE,
+            Service::Tcsas => tcsas_api::SERVICE,
+        }
+    }
+
+    /// As `--service` takes it.
+    fn flag(self) -> &'static str {
+        match self {
+            Service::Tcmpp => "tcmpp",
+            Service::Tcsas => "tcsas",
+        }
+    }
+}
+
 /// Where the API commands send their requests; before or after the command.
 #[derive(Debug, Default, Args)]
 struct Target {
     /// The endpoint URL, e.g. `http://127.0.0.1:PORT` of a `tcmpp serve`:
     /// http or https, a host and an optional port, nothing else.
     ///
-    /// Default: Tencent Cloud's (`https://tcmpp.tencentcloudapi.com`), or the
+    /// Default: Tencent Cloud's (`https://tcmpp.tencentcloudapi.com`, with
+    /// --service tcsas `https://tcsas.intl.tencentcloudapi.com`), or the
     /// embedded mock when no credentials are found.
     #[arg(long, value_name = "URL", value_parser = non_blank)]
     endpoint: Option<String>,
@@ -87,6 +117,9 @@ struct Target {
     /// (default 30 s per attempt, as the client's).
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     timeout: Option<u64>,
+    /// `--service`, set by `Cli::check` (a global flag, not one of these).
+    #[arg(skip)]
+    service: Service,
 }
 
 /// A mini program and its platform.
@@ -130,7 +163,7 @@ enum Command {
         #[arg(long, value_name = "TEXT", value_parser = non_blank)]
         intro: String,
     },
-    /// Call any action with a JSON body.
+    /// Call any action of the chosen service with a JSON body.
     ///
     /// The action, the body's top-level members and its required members are
     /// checked against the API's own list before anything is sent.
@@ -138,6 +171,7 @@ enum Command {
 Examples:
   tcmpp call DescribeMNPAllStageVersions --json '{\"MNPId\":\"mpg9yjc0qbpkelik\",\"PlatformId\":\"T04257DS9431720WTAG\"}'
   tcmpp call CreateMNPVersion --json @version.json
+  tcmpp --service tcsas call DescribeMNPList --json '{\"PlatformId\":\"T04257DS9431720WTAG\",\"Offset\":0,\"Limit\":10}'
 
 The body is one JSON object of at most 1 MiB with no repeated key. The
 answer's Response object is printed on stdout (indented on a terminal, one
@@ -154,7 +188,8 @@ program says where before sending.")]
         #[arg(long, value_name = "BODY")]
         json: String,
     },
-    /// List the actions, one a line; --json adds their facts and members.
+    /// List the chosen service's actions, one a line; --json adds their facts
+    /// and members.
     Actions {
         /// A JSON array: per action retry_safe, rate_limit_per_second and
         /// its required and optional members.
@@ -181,7 +216,8 @@ would create a real version on Tencent Cloud: it refuses unless given --live.")]
         #[arg(long)]
         live: bool,
     },
-    /// Run the mock server on 127.0.0.1, for tests in any language.
+    /// Run the mock server (TCMPP and TCSAS on one port) on 127.0.0.1, for
+    /// tests in any language.
     ///
     /// It runs in the foreground. The first line on stdout is exactly
     /// `listening on http://127.0.0.1:PORT`.
@@ -232,6 +268,7 @@ enum Checked {
         body: Map<String, Value>,
     },
     Actions {
+        service: Service,
         json: bool,
     },
     Demo {
@@ -273,6 +310,7 @@ impl Target {
             endpoint: one(problems, "endpoint", self.endpoint, after.endpoint),
             region: one(problems, "region", self.region, after.region),
             timeout: one(problems, "timeout", self.timeout, after.timeout),
+            service: self.service,
         };
         merged.check(problems);
         merged
@@ -308,7 +346,11 @@ impl Cli {
     /// `--file-url` (a presigned URL carries a token) nor for `--json`.
     fn check(self) -> Result<Checked, Vec<String>> {
         let mut problems = Vec::new();
-        let top = self.target;
+        let service = self.service;
+        let top = Target {
+            service: service.unwrap_or_default(),
+            ..self.target
+        };
         let mut local = |command: &str| {
             let given = [
                 ("endpoint", top.endpoint.is_some()),
@@ -324,7 +366,10 @@ impl Cli {
         let checked = match self.command {
             Command::Actions { json } => {
                 local("actions");
-                Checked::Actions { json }
+                Checked::Actions {
+                    service: top.service,
+                    json,
+                }
             }
             Command::Serve {
                 port,
@@ -332,6 +377,12 @@ impl Cli {
                 ca_file,
             } => {
                 local("serve");
+                if service.is_some() {
+                    problems.push(
+                        "serve does not take --service: it serves TCMPP and TCSAS on one port"
+                            .to_owned(),
+                    );
+                }
                 Checked::Serve { port, ca_file }
             }
             Command::Describe { target, program } => {
@@ -375,7 +426,8 @@ impl Cli {
                 json,
             } => {
                 let target = top.merge(target, &mut problems);
-                let action = body::find_action(&action).map_err(|p| problems.push(p));
+                let action =
+                    body::find_action(target.service, &action).map_err(|p| problems.push(p));
                 let body = body::read_body(&json).map_err(|p| problems.push(p));
                 match (action, body) {
                     (Ok(action), Ok(body)) => {
@@ -430,13 +482,19 @@ async fn main() -> ExitCode {
 async fn run(command: Checked, out: &Out) -> Result<(), Failure> {
     match command {
         Checked::Serve { port, ca_file } => serve(port, ca_file.as_deref(), out).await,
-        Checked::Actions { json: false } => {
-            for op in OPERATIONS {
+        Checked::Actions {
+            service,
+            json: false,
+        } => {
+            for op in service.info().operations {
                 println!("{}", op.action);
             }
             Ok(())
         }
-        Checked::Actions { json: true } => {
+        Checked::Actions {
+            service,
+            json: true,
+        } => {
             /// One entry of `actions --json`, in this order.
             #[derive(serde::Serialize)]
             struct Entry {
@@ -450,7 +508,9 @@ async fn run(command: Checked, out: &Out) -> Result<(), Failure> {
                 let wanted = op.request.iter().filter(move |p| p.required == required);
                 wanted.map(|p| p.name).collect()
             };
-            let list: Vec<Entry> = OPERATIONS
+            let list: Vec<Entry> = service
+                .info()
+                .operations
                 .iter()
                 .map(|op| Entry {
                     action: op.action,
@@ -497,8 +557,7 @@ async fn run(command: Checked, out: &Out) -> Result<(), Failure> {
         }
         Checked::Create(target, input) => {
             let api = Api::connect(&target, out).await?;
-            let out = api.create(&target, &input, out).await?;
-            output::print_json(&created_json(&out))
+            output::print_json(&api.create(&target, &input, out).await?)
         }
         Checked::Demo {
             target,
@@ -540,11 +599,12 @@ async fn run(command: Checked, out: &Out) -> Result<(), Failure> {
             let created = api.create(&target, &input, out).await?;
             out.notice(&format!(
                 "created version {} (request id {})",
-                input.version, created.request_id
+                input.version,
+                created["RequestId"].as_str().unwrap_or("none")
             ));
             let listed = describe(&api.client, &input.program).await?;
             output::print_json(&serde_json::json!({
-                "CreateMNPVersion": created_json(&created),
+                "CreateMNPVersion": created,
                 "DescribeMNPAllStageVersions": listed,
             }))
         }
@@ -560,11 +620,12 @@ struct Api {
 
 impl Api {
     async fn connect(target: &Target, out: &Out) -> Result<Api, Failure> {
-        let mut builder = Client::builder().region(target.region());
+        let mut builder =
+            ClientBuilder::<Client>::new(target.service.info()).region(target.region());
         if let Some(seconds) = target.timeout {
             builder = builder.timeout(std::time::Duration::from_secs(seconds));
         }
-        let built = |b: tcmpp_api::ClientBuilder| b.build().map_err(|e| Failure::config(&e));
+        let built = |b: ClientBuilder| b.build().map_err(|e| Failure::config(&e));
         if let Some(endpoint) = &target.endpoint {
             let builder = builder.endpoint(endpoint);
             // A loopback endpoint is a `tcmpp serve` or another test server:
@@ -622,17 +683,16 @@ impl Api {
         target: &Target,
         input: &CreateArgs,
         out: &Out,
-    ) -> Result<CreateMnpVersionOutput, Failure> {
+    ) -> Result<Value, Failure> {
         self.announce_write("CreateMNPVersion", out);
-        let call = self
-            .client
-            .create_mnp_version()
-            .mnp_id(input.program.mnp_id.as_str())
-            .platform_id(input.program.platform_id.as_str())
-            .mnp_version(input.version.as_str())
-            .file_url(input.file_url.as_str())
-            .mnp_version_intro(input.intro.as_str())
-            .send();
+        let params = serde_json::json!({
+            "MNPId": input.program.mnp_id,
+            "PlatformId": input.program.platform_id,
+            "MNPVersion": input.version,
+            "FileUrl": input.file_url,
+            "MNPVersionIntro": input.intro,
+        });
+        let call = self.client.call_json("CreateMNPVersion", &params);
         progress::patiently("CreateMNPVersion", call)
             .await
             .map_err(|e| {
@@ -718,10 +778,4 @@ async fn describe(client: &Client, program: &Program) -> Result<Value, Failure> 
     progress::patiently("DescribeMNPAllStageVersions", call)
         .await
         .map_err(|e| Failure::from_sdk(&e))
-}
-
-/// What a created version's answer says, in the service's own names.
-fn created_json(out: &CreateMnpVersionOutput) -> Value {
-    let task_id = out.data.as_ref().and_then(|d| d.task_id.as_deref());
-    serde_json::json!({"Data": {"TaskId": task_id}, "RequestId": out.request_id})
 }

@@ -6,8 +6,8 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use serde_json::json;
-use tcmpp_api::SdkError;
-use tcmpp_api::error::{ErrorKind, TimeoutKind, TransportErrorKind};
+use tencentcloud_runtime::SdkError;
+use tencentcloud_runtime::error::{ErrorKind, TimeoutKind, TransportErrorKind};
 use tencentcloud_runtime::operation::ServiceError;
 
 use crate::{Program, Target};
@@ -201,6 +201,9 @@ impl Failure {
             return self;
         }
         let mut check = String::from("tcmpp");
+        if target.service != crate::Service::default() {
+            check.push_str(&format!(" --service {}", target.service.flag()));
+        }
         for (flag, value) in [
             ("--endpoint", &target.endpoint),
             ("--region", &target.region),

@@ -760,7 +760,7 @@ async fn every_bad_call_is_refused_before_sending() {
             vec!["call", "NoSuchThing", "--json", "{}"],
             vec![
                 "unknown action \"NoSuchThing\"",
-                "`tcmpp actions` lists them",
+                "`tcmpp actions` lists TCMPP's",
             ],
         ),
         (
@@ -1416,4 +1416,149 @@ async fn every_command_has_help() {
             );
         }
     }
+}
+
+/// `--service tcsas` (before or after the command) reaches TCSAS: its
+/// version and signing service on the wire, its own actions listed and
+/// checked, and `describe`/`create` sent as TCSAS's actions of those names.
+#[tokio::test(flavor = "multi_thread")]
+async fn service_tcsas_reaches_tcsas_with_its_version_and_actions() {
+    let tcsas = tcsas_api::SERVICE;
+    let run = run_tcmpp(
+        vec!["--service".into(), "tcsas".into(), "actions".into()],
+        None,
+    )
+    .await;
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    let names: Vec<&str> = tcsas.operations.iter().map(|op| op.action).collect();
+    assert_eq!(names.len(), 155);
+    assert_eq!(run.stdout.lines().collect::<Vec<_>>(), names);
+
+    let answer = describe_answer();
+    for args in [
+        vec![
+            "--service",
+            "tcsas",
+            "call",
+            "DescribeMNPAllStageVersions",
+            "--json",
+            DESCRIBE_BODY,
+        ],
+        vec![
+            "call",
+            "DescribeMNPAllStageVersions",
+            "--service",
+            "tcsas",
+            "--json",
+            DESCRIBE_BODY,
+        ],
+        vec![
+            "--service",
+            "tcsas",
+            "describe",
+            "--mnp-id",
+            "mpg9yjc0qbpkelik",
+            "--platform-id",
+            "T04257DS9431720WTAG",
+        ],
+    ] {
+        let answer = answer.clone();
+        let server = TestServer::start(move |_| Reply::Json(answer.clone()))
+            .await
+            .unwrap();
+        let run = run_cli(&server, &args).await;
+        assert_eq!(run.code, Some(0), "{args:?}: stderr:\n{}", run.stderr);
+        let requests = server.requests();
+        assert_eq!(requests.len(), 1, "{args:?}");
+        let r = &requests[0];
+        assert_eq!(r.header("x-tc-action"), "DescribeMNPAllStageVersions");
+        assert_eq!(r.header("x-tc-version"), "2025-01-06", "{args:?}");
+        let authorization = r.header("authorization");
+        assert!(
+            authorization.contains("/tcsas/tc3_request"),
+            "{authorization}"
+        );
+    }
+
+    // A TCSAS-only member is accepted for TCSAS and refused for TCMPP.
+    let body = r#"{"MNPId":"m","MNPVersion":"1.0.1","FileUrl":"https://f.example.com/a.zip","PlatformId":"p","MNPVersionIntro":"i","VersionType":1}"#;
+    let server = server().await;
+    let run = run_cli(
+        &server,
+        &[
+            "--service",
+            "tcsas",
+            "call",
+            "CreateMNPVersion",
+            "--json",
+            body,
+        ],
+    )
+    .await;
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    assert_eq!(server.requests()[0].json()["VersionType"], 1);
+    let server = server_for_refusals().await;
+    let run = run_cli(&server, &["call", "CreateMNPVersion", "--json", body]).await;
+    assert_refused(&run, &server, &["VersionType"]);
+
+    // An action TCMPP has and TCSAS lacks, and the other way round.
+    let only_tcsas = names
+        .iter()
+        .find(|n| !OPERATIONS.iter().any(|op| op.action == **n))
+        .unwrap();
+    let server = server_for_refusals().await;
+    let run = run_cli(&server, &["call", only_tcsas, "--json", "{}"]).await;
+    assert_refused(
+        &run,
+        &server,
+        &["unknown action", "`tcmpp actions` lists TCMPP's"],
+    );
+    let only_tcmpp = OPERATIONS
+        .iter()
+        .map(|op| op.action)
+        .find(|n| !names.contains(n))
+        .unwrap();
+    let run = run_cli(
+        &server,
+        &["--service", "tcsas", "call", only_tcmpp, "--json", "{}"],
+    )
+    .await;
+    assert_refused(
+        &run,
+        &server,
+        &[
+            "unknown action",
+            "`tcmpp --service tcsas actions` lists TCSAS's",
+        ],
+    );
+
+    // `serve` serves both: it takes no --service.
+    let run = run_tcmpp(
+        vec!["serve".into(), "--service".into(), "tcsas".into()],
+        None,
+    )
+    .await;
+    assert_eq!(run.code, Some(2), "stderr:\n{}", run.stderr);
+    assert!(
+        run.stderr.contains("serve does not take --service"),
+        "{}",
+        run.stderr
+    );
+    let run = run_tcmpp(
+        vec!["--service".into(), "sts".into(), "actions".into()],
+        None,
+    )
+    .await;
+    assert_eq!(run.code, Some(2), "stderr:\n{}", run.stderr);
+    assert!(
+        run.stderr.contains("possible values: tcmpp, tcsas"),
+        "{}",
+        run.stderr
+    );
+}
+
+async fn server_for_refusals() -> TestServer {
+    TestServer::start(|_| Reply::Json(json!({"Response": {"RequestId": "never"}})))
+        .await
+        .unwrap()
 }

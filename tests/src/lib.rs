@@ -69,3 +69,8 @@ pub fn builder_for<C>(
 #[cfg(doctest)]
 #[doc = include_str!("../../tcmpp-api/README.md")]
 struct TcmppApiReadme;
+
+/// `tcsas-api`'s, likewise.
+#[cfg(doctest)]
+#[doc = include_str!("../../tcsas-api/README.md")]
+struct TcsasApiReadme;

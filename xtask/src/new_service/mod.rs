@@ -265,16 +265,41 @@ fn next_steps(root: &Path, s: &Service) -> String {
         })
         .unwrap_or_default();
     let (n, k) = (&s.name, &s.krate);
-    format!(
-        "next (README.md, \"Adding a service\"):
-  scripts/refresh-upstream.sh{pinned}   # vendors Tencent's files of every registered service
-  $EDITOR spec/curated/{n}.json                    # title, endpoint, document: what upstream lacks (spec/README.md)
-  cargo xtask import --service {n}                 # writes spec/{n}.json; review its report
-  cargo xtask codegen --service {n}                # writes {k}/src/generated/
-  cargo test -p {k}
-then write {k}'s README.md and src/lib.rs example with one of its actions,
-and serve it from the test server and the program (README.md)"
-    )
+    let steps = [
+        (
+            format!("scripts/refresh-upstream.sh{pinned}"),
+            "vendors Tencent's files of every registered service",
+        ),
+        (
+            format!("$EDITOR spec/curated/{n}.json"),
+            "title, endpoint, document: what upstream lacks (spec/README.md)",
+        ),
+        (
+            format!("cargo xtask import --service {n}"),
+            "writes spec/{n}.json: review its report",
+        ),
+        (
+            format!("cargo xtask codegen --service {n}"),
+            "writes {k}/src/generated/",
+        ),
+        (format!("cargo test -p {k}"), ""),
+    ];
+    let width = steps.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
+    let mut out = String::from("next (README.md, \"Adding a service\"):\n");
+    for (command, why) in steps {
+        let why = why.replace("{n}", n).replace("{k}", k);
+        let line = if why.is_empty() {
+            command
+        } else {
+            format!("{command:width$}   # {why}")
+        };
+        out.push_str(&format!("  {line}\n"));
+    }
+    out.push_str(&format!(
+        "then give {k}'s README.md and src/lib.rs an example with one of its actions,\n\
+         and serve it from the test server and the program (README.md)"
+    ));
+    out
 }
 
 #[cfg(test)]

@@ -245,8 +245,8 @@ fn rel(root: &Path, path: &Path) -> String {
         .to_string()
 }
 
-/// The guide's remaining steps, with this service's names filled in.
-fn next_steps(root: &Path, s: &Service) -> String {
+/// The guide's remaining steps for `s`: each command and what it does.
+fn steps(root: &Path, s: &Service) -> [(String, String); 5] {
     // The versions already vendored, so the other services stay as they are.
     let pinned = fs::read_to_string(root.join("spec/upstream/SOURCES"))
         .ok()
@@ -265,29 +265,34 @@ fn next_steps(root: &Path, s: &Service) -> String {
         })
         .unwrap_or_default();
     let (n, k) = (&s.name, &s.krate);
-    let steps = [
+    [
         (
             format!("scripts/refresh-upstream.sh{pinned}"),
-            "vendors Tencent's files of every registered service",
+            "vendors Tencent's files of every registered service".to_owned(),
         ),
         (
             format!("$EDITOR spec/curated/{n}.json"),
-            "title, endpoint, document: what upstream lacks (spec/README.md)",
+            "title, endpoint, document: what upstream lacks (spec/README.md)".to_owned(),
         ),
         (
             format!("cargo xtask import --service {n}"),
-            "writes spec/{n}.json: review its report",
+            format!("writes spec/{n}.json: review its report"),
         ),
         (
             format!("cargo xtask codegen --service {n}"),
-            "writes {k}/src/generated/",
+            format!("writes {k}/src/generated/"),
         ),
-        (format!("cargo test -p {k}"), ""),
-    ];
+        (format!("cargo test -p {k}"), String::new()),
+    ]
+}
+
+/// The steps, as new-service prints them.
+fn next_steps(root: &Path, s: &Service) -> String {
+    let k = &s.krate;
+    let steps = steps(root, s);
     let width = steps.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
     let mut out = String::from("next (README.md, \"Adding a service\"):\n");
     for (command, why) in steps {
-        let why = why.replace("{n}", n).replace("{k}", k);
         let line = if why.is_empty() {
             command
         } else {
@@ -440,5 +445,29 @@ mod tests {
         );
         assert!(steps.contains("cargo xtask import --service sts "));
         assert!(steps.contains("cargo test -p sts-api"));
+    }
+
+    /// README.md's guide gives the commands new-service prints (its
+    /// example is sts), so the two cannot drift apart.
+    #[test]
+    fn the_guide_gives_the_printed_commands() {
+        let readme = fs::read_to_string(workspace().join("README.md")).unwrap();
+        let guide = readme
+            .split("\n## Adding a service\n")
+            .nth(1)
+            .and_then(|g| g.split("\n## ").next())
+            .expect("README.md has a section \"Adding a service\"");
+        let commands: Vec<&str> = guide
+            .lines()
+            .map(|l| l.split(" # ").next().unwrap_or(l).trim_end())
+            .collect();
+        let mut want = vec!["cargo xtask new-service sts v20180813".to_owned()];
+        want.extend(steps(&workspace(), &sts()).map(|(c, _)| c));
+        for command in &want {
+            assert!(
+                commands.contains(&command.as_str()),
+                "README.md's \"Adding a service\" lacks the line `{command}`"
+            );
+        }
     }
 }

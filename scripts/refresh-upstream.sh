@@ -42,6 +42,16 @@ unpack() { # wheel-glob dest
 cli_wheel=$(unpack "${cli_pkg//-/_}-${1:-*}-*.whl" "$work/cli")
 sdk_wheel=$(unpack "${sdk_pkg//-/_}-${2:-*}-*.whl" "$work/sdk")
 
+# Every service's files first: a release without one leaves spec/upstream/ as it was.
+for s in "${services[@]}"; do
+    for f in cli/tccli/services/$s/api.json cli/tccli/services/$s/examples.json sdk/tencentcloud/$s/errorcodes.py; do
+        [[ -f $work/$f ]] || {
+            echo "$(basename "$cli_wheel") / $(basename "$sdk_wheel") has no ${f#*/}, which spec/services.json asks for ($s): nothing changed" >&2
+            exit 1
+        }
+    done
+done
+
 dest=spec/upstream
 rm -rf "${dest:?}/$cli_pkg" "${dest:?}/$sdk_pkg"
 for s in "${services[@]}"; do

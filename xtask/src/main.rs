@@ -1,6 +1,8 @@
-//! Maintainer tasks: `cargo xtask codegen` and `cargo xtask import`.
+//! Maintainer tasks: `cargo xtask codegen`, `cargo xtask import` and
+//! `cargo xtask new-service`.
 
 mod import;
+mod new_service;
 mod services;
 
 use std::collections::BTreeSet;
@@ -11,13 +13,18 @@ use std::{env, fs};
 use services::Service;
 
 const USAGE: &str = "\
-usage: cargo xtask codegen [--check] [--service NAME] [--spec PATH] [--out DIR] [--crate NAME]
+usage: cargo xtask [--root DIR] TASK ...
+       cargo xtask codegen [--check] [--service NAME] [--spec PATH] [--out DIR] [--crate NAME]
        cargo xtask import [--check] [--service NAME] [--api PATH] [--examples PATH]
                           [--errors PATH] [--curated PATH | --no-curated] [--spec PATH]
+       cargo xtask new-service NAME VERSION [--crate CRATE]
 
   Every task works on each service of spec/services.json in turn, or on the
   one --service names. The path options override one service's paths (the
   named one, else the first registered): for drafts and other services.
+
+  --root DIR       the workspace to work on (default: this one), for tests
+                   that run the tasks on a workspace of their own
 
   codegen          regenerate <crate>/src/generated from spec/<service>.json
     --check        write nothing; fail if the committed files differ
@@ -40,7 +47,16 @@ usage: cargo xtask codegen [--check] [--service NAME] [--spec PATH] [--out DIR] 
                    spec/upstream/tencentcloud-sdk-python-intl-en/<service>/<version>/errorcodes.py)
     --curated PATH curated facts (default: spec/curated/<service>.json)
     --no-curated   none: for other services' descriptions
-    --spec PATH    the spec to write (default: spec/<service>.json)";
+    --spec PATH    the spec to write (default: spec/<service>.json)
+
+  new-service NAME VERSION
+                   register a service as tccli names it (sts) and its version
+                   folder (v20180813) in spec/services.json, write
+                   spec/curated/NAME.json, create its crate and add it to the
+                   workspace; prints the next steps (README.md, \"Adding a
+                   service\"). Refuses, writing nothing, a service or crate
+                   already there
+    --crate CRATE  the crate's name (default: NAME-api)";
 
 fn main() -> ExitCode {
     match run() {
@@ -53,11 +69,16 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<ExitCode, String> {
-    let root = workspace_root();
-    let mut argv = env::args().skip(1);
+    let mut argv = env::args().skip(1).peekable();
+    let root = if argv.next_if(|a| a == "--root").is_some() {
+        PathBuf::from(argv.next().ok_or("--root needs a folder")?)
+    } else {
+        workspace_root()
+    };
     match argv.next().as_deref() {
         Some("codegen") => codegen_command(&root, argv),
         Some("import") => import_command(&root, argv),
+        Some("new-service") => new_service::command(&root, argv).map(|()| ExitCode::SUCCESS),
         Some("-h" | "--help") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

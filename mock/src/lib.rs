@@ -105,6 +105,7 @@ mod http_errors;
 mod limits;
 mod replay;
 mod serve;
+mod services;
 mod store;
 #[cfg(feature = "tls")]
 mod tls;
@@ -171,6 +172,10 @@ impl Fault {
 /// One request the mock received.
 #[derive(Clone, Debug)]
 pub struct CallRecord {
+    /// The service it is for (`tcmpp`, `tcsas`, ...), as its `Host`,
+    /// credential scope or version names it (see the crate docs on
+    /// routing); empty if it names none of those served.
+    pub service: String,
     /// `X-TC-Action` (or v1 `Action`) as sent, cut to its first 64 bytes;
     /// empty if none, or if the request failed authentication and names no
     /// action the mock serves.
@@ -190,9 +195,8 @@ struct ScriptedFault {
 }
 
 struct Shared {
-    service: ServiceInfo,
+    services: services::Services,
     keys: Vec<Credentials>,
-    store: Mutex<store::Store>,
     faults: Mutex<VecDeque<ScriptedFault>>,
     log: Mutex<CallLog>,
     next_id: AtomicU64,
@@ -204,7 +208,7 @@ struct Shared {
     port: u16,
     /// Whether the signed `host` must be the `Host` header exactly.
     strict_host: bool,
-    /// The service's rate limits, unless switched off.
+    /// The services' rate limits, unless switched off.
     rate_limits: Option<limits::RateLimits>,
     /// How long a request's head may take to arrive.
     header_read_timeout: Duration,
@@ -331,7 +335,7 @@ fn http_date(secs: u64) -> String {
 #[must_use]
 pub struct MockServerBuilder {
     addr: SocketAddr,
-    service: ServiceInfo,
+    services: Vec<ServiceInfo>,
     keys: Vec<Credentials>,
     max_skew: Duration,
     clock_offset: i64,
@@ -360,28 +364,39 @@ enum Https {
 impl std::fmt::Debug for MockServerBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let ids: Vec<&str> = self.keys.iter().map(Credentials::secret_id).collect();
+        let services: Vec<&str> = self.services.iter().map(|s| s.name).collect();
         f.debug_struct("MockServerBuilder")
             .field("addr", &self.addr)
+            .field("services", &services)
             .field("secret_ids", &ids)
             .finish_non_exhaustive()
     }
 }
 
-#[cfg(feature = "tcmpp")]
 impl Default for MockServerBuilder {
-    /// Serves TCMPP.
+    /// Serves the services the crate's features select: TCMPP (feature
+    /// `tcmpp`, default), TCSAS (feature `tcsas`); none without either.
     fn default() -> Self {
-        MockServerBuilder::new(tcmpp_api::SERVICE)
+        let builder = MockServerBuilder::serving(Vec::new());
+        #[cfg(feature = "tcmpp")]
+        let builder = builder.service(tcmpp_api::SERVICE);
+        #[cfg(feature = "tcsas")]
+        let builder = builder.service(tcsas_api::SERVICE);
+        builder
     }
 }
 
 impl MockServerBuilder {
-    /// A server of `service`: the actions of its generated table
+    /// A server of `service` alone: the actions of its generated table
     /// (`SERVICE` of its crate), with the defaults.
     pub fn new(service: ServiceInfo) -> Self {
+        MockServerBuilder::serving(vec![service])
+    }
+
+    fn serving(services: Vec<ServiceInfo>) -> Self {
         MockServerBuilder {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            service,
+            services,
             keys: Vec::new(),
             max_skew: Duration::from_secs(300),
             clock_offset: 0,
@@ -413,9 +428,14 @@ impl MockServerBuilder {
         self
     }
 
-    /// Serve `service` instead: any generated service crate's `SERVICE`.
+    /// Serve `service` too, on the same port: any generated service
+    /// crate's `SERVICE`. It replaces a service of the same name given
+    /// before. The crate docs say how a request finds its service.
     pub fn service(mut self, service: ServiceInfo) -> Self {
-        self.service = service;
+        match self.services.iter_mut().find(|s| s.name == service.name) {
+            Some(same) => *same = service,
+            None => self.services.push(service),
+        }
         self
     }
 
@@ -456,7 +476,8 @@ impl MockServerBuilder {
         self
     }
 
-    /// How many versions `CreateMNPVersion` may create per mini program;
+    /// How many versions `CreateMNPVersion` may create per mini program
+    /// (of each service with stateful seeded actions);
     /// past it the answer is `LimitExceeded` (the service's code for a
     /// quota). Default: 1,000.
     pub fn max_versions_per_program(mut self, max: usize) -> Self {
@@ -535,9 +556,16 @@ impl MockServerBuilder {
 
     /// Binds and starts serving on the current tokio runtime.
     ///
-    /// Fails if the address cannot be bound, or (HTTPS) if the
-    /// certificates cannot be made.
+    /// Fails (`InvalidInput`) if no service is configured, if the address
+    /// cannot be bound, or (HTTPS) if the certificates cannot be made.
     pub async fn start(self) -> std::io::Result<MockServer> {
+        if self.services.is_empty() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the mock serves no service: enable the crate's feature `tcmpp` or \
+                 `tcsas`, or name one with MockServerBuilder::new(SERVICE)",
+            ));
+        }
         #[cfg(feature = "tls")]
         let ca = match self.https {
             Https::Off => None,
@@ -561,8 +589,7 @@ impl MockServerBuilder {
         };
         let budget_kib = u32::try_from(self.body_bytes_in_flight / 1024).unwrap_or(u32::MAX);
         let shared = Arc::new(Shared {
-            store: Mutex::new(store::Store::seeded(&self.service, self.max_versions)),
-            service: self.service,
+            services: services::Services::new(&self.services, self.max_versions),
             keys,
             faults: Mutex::new(VecDeque::new()),
             log: Mutex::new(CallLog::new(self.call_log_capacity)),
@@ -615,18 +642,23 @@ impl std::fmt::Debug for MockServer {
 }
 
 impl MockServer {
-    /// Starts a TCMPP server on a free port of 127.0.0.1 that accepts the
-    /// demo key (feature `tcmpp`).
-    #[cfg(feature = "tcmpp")]
+    /// Starts a server of the services the crate's features select
+    /// (TCMPP by default, TCSAS with feature `tcsas`) on a free port of
+    /// 127.0.0.1 that accepts the demo key. Fails if no feature selects one.
     pub async fn start() -> std::io::Result<MockServer> {
         Self::builder().start().await
     }
 
-    /// Configures a TCMPP server (feature `tcmpp`); see
-    /// [`MockServerBuilder::new`] for any other service.
-    #[cfg(feature = "tcmpp")]
+    /// Configures a server of the services the crate's features select;
+    /// [`MockServerBuilder::service`] adds any other,
+    /// [`MockServerBuilder::new`] serves one alone.
     pub fn builder() -> MockServerBuilder {
         MockServerBuilder::default()
+    }
+
+    /// The services it serves, in the order configured.
+    pub fn services(&self) -> Vec<ServiceInfo> {
+        self.shared.services.iter().map(|s| s.info).collect()
     }
 
     /// `http://127.0.0.1:PORT` (`https://` when serving HTTPS), for
@@ -668,7 +700,8 @@ impl MockServer {
         self.push_fault(None, fault, times);
     }
 
-    /// Applies `fault` to the next `times` requests of `action`.
+    /// Applies `fault` to the next `times` requests of `action`, whichever
+    /// service they are for.
     pub fn inject_for(&self, action: &str, fault: Fault, times: usize) {
         self.push_fault(Some(action.to_owned()), fault, times);
     }
@@ -700,18 +733,44 @@ impl MockServer {
         lock(&self.shared.log).records.iter().cloned().collect()
     }
 
-    /// How many versions the store holds (the seeded ones included).
+    /// How many versions the stores hold (the seeded ones included), all
+    /// services together.
     pub fn stored_versions(&self) -> usize {
-        lock(&self.shared.store).len()
+        self.shared
+            .services
+            .iter()
+            .map(services::Served::stored_versions)
+            .sum()
+    }
+
+    /// How many versions `service`'s store holds (the seeded ones
+    /// included); 0 for a service it does not serve or that keeps none.
+    pub fn stored_versions_of(&self, service: &str) -> usize {
+        self.shared
+            .services
+            .by_name(service)
+            .map_or(0, services::Served::stored_versions)
     }
 
     /// How many requests of `action` among those in [`MockServer::calls`]
-    /// were acted on.
+    /// were acted on, whichever service they reached: two services' actions
+    /// of one name (TCMPP's and TCSAS's `CreateMNPVersion`) count together.
+    /// [`handled_by`](Self::handled_by) counts one service's.
     pub fn handled(&self, action: &str) -> usize {
+        self.count_handled(|c| c.action == action)
+    }
+
+    /// How many requests of `service`'s `action` among those in
+    /// [`MockServer::calls`] were acted on.
+    pub fn handled_by(&self, service: &str, action: &str) -> usize {
+        self.count_handled(|c| c.service == service && c.action == action)
+    }
+
+    fn count_handled(&self, matches: impl Fn(&CallRecord) -> bool) -> usize {
         lock(&self.shared.log)
             .records
             .iter()
-            .filter(|c| c.handled && c.action == action)
+            .filter(|c| c.handled && matches(c))
             .count()
     }
 
@@ -724,6 +783,21 @@ impl MockServer {
 impl Drop for MockServer {
     fn drop(&mut self) {
         self.task.abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn no_service_is_an_error_not_a_panic() {
+        let err = MockServerBuilder::serving(Vec::new())
+            .start()
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+        assert!(err.to_string().contains("serves no service"), "{err}");
     }
 }
 

@@ -181,17 +181,26 @@ would create a real version on Tencent Cloud: it refuses unless given --live.")]
         #[arg(long)]
         live: bool,
     },
-    /// Run the mock server on 127.0.0.1, for tests in any language.
+    /// Run the mock server of TCMPP and TCSAS on 127.0.0.1, for tests in any
+    /// language.
     ///
-    /// It runs in the foreground. The first line on stdout is exactly
-    /// `listening on http://127.0.0.1:PORT`.
+    /// It serves both services on one port, in the foreground. The first
+    /// line on stdout is exactly `listening on http://127.0.0.1:PORT`.
     #[command(after_long_help = "\
+It serves TCMPP (service tcmpp, version 2024-08-01) and TCSAS (service tcsas,
+version 2025-01-06) on one port. A request goes to the service its Host's
+first label names (tcsas.localhost:PORT), else its TC3 credential scope
+(Credential=ID/DATE/tcsas/tc3_request), else its Version (v1 signatures
+carry no scope); a scope or version of the other service is refused as the
+service refuses it (AuthFailure.SignatureFailure, NoSuchVersion).
+
 The server verifies signatures (TC3-HMAC-SHA256 and v1), timestamps, the
 version, action and parameters like the service, answers every action
-(CreateMNPVersion and DescribeMNPAllStageVersions with state, the others with
-their documented example), and enforces each action's rate limit. It accepts
-the SecretId and key found in the environment or a profile file, else a demo
-key it prints on stderr. It runs until interrupted.
+(CreateMNPVersion and DescribeMNPAllStageVersions with state, each service
+its own, the others with their documented example), and enforces each
+action's rate limit per service. It accepts the SecretId and key found in
+the environment or a profile file, else a demo key it prints on stderr. It
+runs until interrupted.
 
 A test suite starts it, reads the first stdout line for the endpoint, and
 points its client there with the same credentials.")]
@@ -683,6 +692,16 @@ async fn serve(port: u16, ca_file: Option<&Path>, out: &Out) -> Result<(), Failu
     // The first line on stdout is the endpoint, for scripts; the CA file is
     // complete before it.
     println!("listening on {}", mock.endpoint());
+    let served: Vec<String> = mock
+        .services()
+        .iter()
+        .map(|s| format!("{} {}", s.name, s.version))
+        .collect();
+    out.notice(&format!(
+        "serving {} on this one port: each request goes to the service its Host's \
+         first label, TC3 credential scope or Version names",
+        served.join(" and ")
+    ));
     out.notice(&match &accepted {
         Some(c) => format!(
             "accepting the SecretId {} found in the environment or profile file",

@@ -27,18 +27,68 @@
 //! # Ok(()) }
 //! ```
 //!
-//! It serves one service, from the operations table its generated crate
-//! carries (`SERVICE`): TCMPP by default (feature `tcmpp`), any other
-//! generated service with [`MockServerBuilder::new`]. Each action's
-//! parameters are checked against the table and answered with its
-//! example; TCMPP's `DescribeMNPAllStageVersions` and `CreateMNPVersion`
-//! share a store seeded from the spec's example.
+//! It serves one or several services on one port, each from the
+//! operations table its generated crate carries (`SERVICE`):
+//! [`MockServer::start`] and [`MockServer::builder`] serve those the
+//! features select, TCMPP (feature `tcmpp`, default) and TCSAS (feature
+//! `tcsas`); [`MockServerBuilder::new`] serves any generated service
+//! alone, [`MockServerBuilder::service`] adds one. Each action's parameters
+//! are checked against its service's table and answered with its example;
+//! `DescribeMNPAllStageVersions` and `CreateMNPVersion` of TCMPP and of
+//! TCSAS keep state, in a store per service seeded from that service's
+//! examples (TCSAS's `CreateMNPVersion` also checks the five members only
+//! it takes: `VersionType` 1 or 2, `CompileCondition`, `CompileConfig`,
+//! `PipelineId`, `FileInnerUrl`).
+//!
+//! # Several services on one port
+//!
+//! A request is for the service named, in this order, by the first label
+//! of its `Host` (`tcsas.intl.tencentcloudapi.com`, `tcsas.localhost:PORT`),
+//! the service of its TC3 credential scope (`Credential=ID/DATE/tcsas/tc3_request`),
+//! or its `Version` (`X-TC-Version`, or the v1 `Version` parameter: a v1
+//! signature has no scope); a server of one service takes every request
+//! as its own. The request is then checked as that service checks it: a
+//! scope naming another service is `AuthFailure.SignatureFailure` (the
+//! message names the scope's service and the one reached), another
+//! service's version is `NoSuchVersion`, an action the service lacks is
+//! `InvalidAction`. A v1 request whose `Version` is no served service's is
+//! `NoSuchVersion` too. Rate limits are per service and action, so TCMPP's
+//! and TCSAS's `CreateMNPVersion` have a budget each. The call log records
+//! the service ([`CallRecord::service`]); [`MockServer::handled`] counts an
+//! action of every service of that name, [`MockServer::handled_by`] one
+//! service's; scripted faults ([`MockServer::inject_for`]) match the action
+//! name whatever the service.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use tencentcloud_mock::MockServerBuilder;
+//!
+//! let mock = MockServerBuilder::new(tcmpp_api::SERVICE)
+//!     .service(tcsas_api::SERVICE)
+//!     .start()
+//!     .await?;
+//! let tcsas = tcsas_api::Client::builder()
+//!     .region("ap-singapore")
+//!     .endpoint(mock.endpoint())
+//!     .credentials(mock.credentials())
+//!     .build()?;
+//! // Signed for `tcsas`: TCSAS answers, from its own store.
+//! let out = tcsas
+//!     .describe_mnp_all_stage_versions()
+//!     .mnp_id("mpg9yjc0qbpkelik")
+//!     .platform_id("T04257DS9431720WTAG")
+//!     .send()
+//!     .await?;
+//! assert_eq!(out.data.map(|d| d.len()), Some(2));
+//! assert_eq!(mock.calls()[0].service, "tcsas");
+//! # Ok(()) }
+//! ```
 //!
 //! # Under load
 //!
 //! Like the service, the mock enforces each action's documented rate limit
-//! ([`OperationInfo::rate_limit_per_second`](tencentcloud_runtime::OperationInfo::rate_limit_per_second), 20 for every TCMPP action)
-//! per `SecretId` and action over any rolling second (`limits.rs`): a
+//! ([`OperationInfo::rate_limit_per_second`](tencentcloud_runtime::OperationInfo::rate_limit_per_second), 20 for every TCMPP and TCSAS action)
+//! per `SecretId`, service and action over any rolling second (`limits.rs`): a
 //! request that would put more than the limit in some closed window
 //! `[t, t + 1 s]` of arrivals is answered `RequestLimitExceeded` (HTTP 200,
 //! the error envelope) without acting. Only requests that pass
@@ -47,7 +97,7 @@
 //!
 //! Its memory is bounded however long it runs: `CreateMNPVersion` creates
 //! at most [`MockServerBuilder::max_versions_per_program`] versions per mini
-//! program (default 1,000), then answers `LimitExceeded`, the service's
+//! program and service (default 1,000), then answers `LimitExceeded`, the service's
 //! common code for a quota (not `FailedOperation`: nothing failed, a quota
 //! is full); the call log ([`MockServer::calls`]) is a ring of the last
 //! [`MockServerBuilder::call_log_capacity`] arrivals (default 10,000), whose
@@ -55,7 +105,7 @@
 //! authentication, kept only if they name an action the mock serves (a
 //! skewed call can still be told apart, no caller-chosen bytes are kept);
 //! the rate limiter keeps at most 30 s of admitted
-//! arrivals per configured `SecretId` and known action.
+//! arrivals per configured `SecretId` and served service's action.
 //!
 //! Idle and slow connections time out: a request head must arrive within
 //! [`MockServerBuilder::header_read_timeout`] (default 10 s; hyper's
@@ -465,7 +515,7 @@ impl MockServerBuilder {
     }
 
     /// Enforces each action's documented limit (`rate_limit_per_second` of
-    /// its [`OperationInfo`](tencentcloud_runtime::OperationInfo)) per `SecretId` and action over any rolling
+    /// its [`OperationInfo`](tencentcloud_runtime::OperationInfo)) per `SecretId`, service and action over any rolling
     /// second, answering `RequestLimitExceeded` (HTTP 200, the error
     /// envelope) past it, like the service. Only requests that pass
     /// authentication count; they count at arrival. Default: `true`;

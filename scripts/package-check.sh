@@ -2,15 +2,16 @@
 # The crates meant for users, built from their packages alone, as crates.io
 # would get them: `cargo package` verifies each package by building it
 # unpacked (each against the packages of the others, through a temporary
-# local registry); then the unpacked tcmpp-api and tencentcloud-mock
-# packages run their own tests, with each other's packages (not the
+# local registry); then the unpacked runtime, tcmpp-api and tencentcloud-mock
+# packages run their own tests (tcsas-api is packaged because the mock
+# serves it), with each other's packages (not the
 # workspace) standing in for crates.io. Also checks that each package
 # carries LICENSE and its own README. Extra arguments go to `cargo package`
 # (--allow-dirty to try uncommitted changes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${CARGO_TARGET_DIR:-$PWD/target}"
-crates=(tencentcloud-runtime tcmpp-api tencentcloud-mock tcmpp-cli)
+crates=(tencentcloud-runtime tcmpp-api tcsas-api tencentcloud-mock tcmpp-cli)
 
 for crate in "${crates[@]}"; do
     listed=$(cargo package -p "$crate" --list --locked "$@")
@@ -32,11 +33,13 @@ version() { sed -n 's/^version = "\(.*\)"$/\1/p' "$1/Cargo.toml" | head -n 1; }
 unpacked() { echo "$target/package/$1-$(version "$2")"; }
 runtime=$(unpacked tencentcloud-runtime runtime)
 api=$(unpacked tcmpp-api tcmpp-api)
+tcsas=$(unpacked tcsas-api tcsas-api)
 mock=$(unpacked tencentcloud-mock mock)
 # The packages stand in for crates.io (they name each other by version).
 patch=(
     --config "patch.crates-io.tencentcloud-runtime.path=\"$runtime\""
     --config "patch.crates-io.tcmpp-api.path=\"$api\""
+    --config "patch.crates-io.tcsas-api.path=\"$tcsas\""
     --config "patch.crates-io.tencentcloud-mock.path=\"$mock\""
 )
 # A target directory of their own: each unpacked package is its own workspace.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Interop check: the official Tencent Cloud Node SDK (tencentcloud-sdk-nodejs-intl-en)
-# against the mock TCMPP server (`tcmpp serve`; see scripts/lib/server.sh for which program).
+# against the mock server of TCMPP and TCSAS (`tcmpp serve`, both on one port; see
+# scripts/lib/server.sh for which program).
 #
 # Installs (or reuses) the SDK pinned by scripts/node-interop/package-lock.json
 # into target/node-interop with `npm ci`, starts the mock on a free loopback
@@ -8,8 +9,10 @@
 # stops the mock on exit. Needs node and npm, and the registry for the first run.
 # The checks: both seeded actions with the spec's example requests in the SDK's
 # default profile (v1 HmacSHA256, form-encoded POST), with TC3-HMAC-SHA256 and
-# HmacSHA1, and each over GET; a wrong SecretKey refused in each. Over HTTP,
-# then again over HTTPS (serve --https) with NODE_EXTRA_CA_CERTS=its CA file.
+# HmacSHA1, and each over GET; a wrong SecretKey refused in each. Then TCSAS on
+# the same port: the six TCSAS actions this SDK version ships, with the examples
+# of spec/tcsas.json, in three ways of signing, a wrong SecretKey refused in each.
+# Over HTTP, then again over HTTPS (serve --https) with NODE_EXTRA_CA_CERTS=its CA file.
 # Env: TCMPP_BIN, the server program (default: tcmpp-cli's tcmpp, built with cargo).
 # shellcheck source-path=SCRIPTDIR/..
 set -euo pipefail

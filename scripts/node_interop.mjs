@@ -1,23 +1,27 @@
 #!/usr/bin/env node
 // Interop check: the official Tencent Cloud Node SDK (tencentcloud-sdk-nodejs-intl-en)
-// against the mock TCMPP server.
+// against the mock server of TCMPP and TCSAS (one port).
 //
 // Usage:
-//   node node_interop.mjs [--endpoint URL] [--sdk DIR] [--spec PATH]
+//   node node_interop.mjs [--endpoint URL] [--sdk DIR] [--spec PATH] [--tcsas-spec PATH]
 //
 // --endpoint: http://127.0.0.1:PORT or https://127.0.0.1:PORT (TCMPP_ENDPOINT);
 //   for HTTPS, start node with NODE_EXTRA_CA_CERTS=the mock's CA file.
 // --sdk: the directory npm installed the SDK into (TCMPP_NODE_SDK, default
 //   target/node-interop); --spec: the spec whose examples are sent (TCMPP_SPEC,
-//   default spec/tcmpp.json). Credentials: TENCENTCLOUD_SECRET_ID/KEY.
+//   default spec/tcmpp.json); --tcsas-spec: TCSAS's (TCSAS_SPEC, default
+//   spec/tcsas.json). Credentials: TENCENTCLOUD_SECRET_ID/KEY.
 //
 // Calls the two seeded actions with the spec's example requests in each way the
 // SDK sends: its default profile (v1 HmacSHA256 over a form-encoded POST), then
 // TC3-HMAC-SHA256, HmacSHA1, and each of them over GET. For each: Describe
 // lists the seed and what was created so far, Create returns a TaskId, Describe
 // then lists the new version, and a wrong SecretKey is refused with
-// AuthFailure.SignatureFailure. Every request is checked to have gone out in
-// the form under test, and only to the loopback endpoint.
+// AuthFailure.SignatureFailure. Then TCSAS on the same port, in the default
+// profile (v1, routed by its Version), TC3 and GET HmacSHA1: every TCSAS action
+// this SDK version ships (TCSAS_ACTIONS) with its spec example, the answer
+// compared with the example's, and a wrong SecretKey refused. Every request is
+// checked to have gone out in the form under test, and only to the loopback endpoint.
 //
 // Prints one line per check, then `N passed, M failed`; exits 1 if a check
 // failed, 2 on a usage error. scripts/node-interop.sh starts the mock and runs it.
@@ -34,7 +38,7 @@ const REGION = "ap-singapore";
 
 function usage(message) {
   console.error(`node_interop.mjs: ${message}`);
-  console.error("usage: node node_interop.mjs [--endpoint http(s)://127.0.0.1:PORT] [--sdk DIR] [--spec PATH]");
+  console.error("usage: node node_interop.mjs [--endpoint http(s)://127.0.0.1:PORT] [--sdk DIR] [--spec PATH] [--tcsas-spec PATH]");
   process.exit(2);
 }
 
@@ -43,10 +47,11 @@ function parseArgs(argv) {
     endpoint: process.env.TCMPP_ENDPOINT,
     sdk: process.env.TCMPP_NODE_SDK || join(HERE, "..", "target", "node-interop"),
     spec: process.env.TCMPP_SPEC || join(HERE, "..", "spec", "tcmpp.json"),
+    tcsasSpec: process.env.TCSAS_SPEC || join(HERE, "..", "spec", "tcsas.json"),
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
-    const key = { "--endpoint": "endpoint", "--sdk": "sdk", "--spec": "spec" }[flag];
+    const key = { "--endpoint": "endpoint", "--sdk": "sdk", "--spec": "spec", "--tcsas-spec": "tcsasSpec" }[flag];
     if (!key) usage(`unknown argument ${argv[i]}`);
     const value = inline !== undefined ? inline : argv[++i];
     if (value === undefined) usage(`${flag} needs a value`);
@@ -69,12 +74,16 @@ const sdk = require(SDK_PACKAGE);
 const sdkVersion = require(`${SDK_PACKAGE}/package.json`).version;
 const TencentCloudSDKHttpException = require(`${SDK_PACKAGE}/tencentcloud/common/exception/tencent_cloud_sdk_exception`);
 const { Client, Models } = sdk.tcmpp.v20240801;
+const Tcsas = sdk.tcsas.v20250106;
 const { Credential, ClientProfile, HttpProfile, HttpConnection } = sdk.common;
 
 const spec = JSON.parse(readFileSync(opts.spec, "utf8"));
+const tcsasSpec = JSON.parse(readFileSync(opts.tcsasSpec, "utf8"));
 const SERVICE = spec.service.signing_service;
-function example(action) {
-  const ex = spec.actions[action]?.examples?.[0];
+// The signing service of each API version the mock serves.
+const SERVICE_OF_VERSION = Object.fromEntries([spec, tcsasSpec].map((s) => [s.service.version, s.service.signing_service]));
+function example(action, from = spec) {
+  const ex = from.actions[action]?.examples?.[0];
   if (!ex?.request || !ex?.response?.Response) throw new Error(`the spec has no example request and answer for ${action}`);
   return ex;
 }
@@ -91,10 +100,10 @@ const RUN = randomBytes(4).toString("hex");
 // the endpoint's first DNS label (`getEndpoint().split('.')[0]`), right for
 // tcmpp.intl.tencentcloudapi.com, but "127" for 127.0.0.1:PORT; the service
 // refuses a credential scope that does not name its product, and so does the
-// mock (checked below). `tc3Service` replaces it with the spec's signing
-// service; nothing else is touched.
+// mock (checked below). `fixTc3Service` replaces it with the signing service
+// of the spec whose API version the request carries; nothing else is touched.
 const sent = [];
-let tc3Service = SERVICE;
+let fixTc3Service = true;
 function loopbackOnly(url) {
   const u = new URL(url);
   if (`${u.protocol}//` !== opts.protocol || u.host !== opts.host) {
@@ -111,7 +120,8 @@ const sdkDoRequestWithSign3 = HttpConnection.doRequestWithSign3;
 HttpConnection.doRequestWithSign3 = function (o) {
   loopbackOnly(o.url);
   sent.push({ method: o.method, sign: "TC3-HMAC-SHA256", sdkService: o.service });
-  return sdkDoRequestWithSign3.call(this, tc3Service ? { ...o, service: tc3Service } : o);
+  const service = SERVICE_OF_VERSION[o.version];
+  return sdkDoRequestWithSign3.call(this, fixTc3Service && service ? { ...o, service } : o);
 };
 
 class CheckFailed extends Error {}
@@ -129,7 +139,7 @@ const FORMS = [
   ["GET HmacSHA1", "GET", "HmacSHA1", "1.0.405"],
 ];
 
-function client({ reqMethod, signMethod, secretId = opts.secretId, secretKey = opts.secretKey } = {}) {
+function client({ reqMethod, signMethod, secretId = opts.secretId, secretKey = opts.secretKey, Sdk = Client } = {}) {
   // As the SDK's own examples configure it: Credential, HttpProfile, ClientProfile.
   const http = new HttpProfile();
   http.endpoint = opts.host;
@@ -139,11 +149,11 @@ function client({ reqMethod, signMethod, secretId = opts.secretId, secretKey = o
   const profile = new ClientProfile();
   if (signMethod) profile.signMethod = signMethod;
   profile.httpProfile = http;
-  return new Client(new Credential(secretId, secretKey), REGION, profile);
+  return new Sdk(new Credential(secretId, secretKey), REGION, profile);
 }
 
-function request(model, body) {
-  const req = new Models[model]();
+function request(model, body, models = Models) {
+  const req = new models[model]();
   req.from_json_string(JSON.stringify(body));
   return req;
 }
@@ -221,6 +231,62 @@ async function describeLists(c, reqMethod, signMethod) {
   return `${data.length} versions: the ${SEED.length} seeded${created.length ? ` and ${created.map(([v]) => v).join(", ")}` : ""}`;
 }
 
+// Where `got` lacks or differs from something in `want` (extra members in got are fine).
+function differences(want, got, path = "") {
+  if (want !== null && typeof want === "object") {
+    if (Array.isArray(want) !== Array.isArray(got) || got === null || typeof got !== "object") {
+      return [`${path || "(top)"}: ${JSON.stringify(got)}, wanted ${JSON.stringify(want)}`];
+    }
+    if (Array.isArray(want) && want.length !== got.length) return [`${path}: ${got.length} items, wanted ${want.length}`];
+    return Object.keys(want).flatMap((k) => (k in got ? differences(want[k], got[k], path ? `${path}.${k}` : k) : [`${path ? `${path}.` : ""}${k}: missing`]));
+  }
+  return want === got ? [] : [`${path}: ${JSON.stringify(got)}, wanted ${JSON.stringify(want)}`];
+}
+
+// The TCSAS actions the pinned SDK ships (3.0.1335: these six; not the
+// version actions, which only newer releases add).
+const TCSAS_ACTIONS = [
+  "DescribeMNPMAULineChart",
+  "DescribeMNPMAUMetricCard",
+  "DescribeMNPMAUDataDetail",
+  "DescribeMNGMAULineChart",
+  "DescribeMNGMAUMonthlyComparisonMetricCard",
+  "DescribeMNGMAUDataDetail",
+];
+const TCSAS_FORMS = [
+  ["TCSAS POST HmacSHA256 (the SDK's default profile)", undefined, undefined],
+  ["TCSAS POST TC3-HMAC-SHA256", "POST", "TC3-HMAC-SHA256"],
+  ["TCSAS GET HmacSHA1", "GET", "HmacSHA1"],
+];
+
+async function tcsasChecks() {
+  for (const [label, reqMethod, signMethod] of TCSAS_FORMS) {
+    const method = reqMethod || "POST";
+    const sign = signMethod || "HmacSHA256";
+    const good = client({ reqMethod, signMethod, Sdk: Tcsas.Client });
+    for (const action of TCSAS_ACTIONS) {
+      await check(`${label}: ${action} with its spec example`, async () => {
+        expect(typeof good[action] === "function", `the SDK's TCSAS client has no ${action}`);
+        const ex = example(action, tcsasSpec);
+        const { resp, form } = await call(good, action, request(`${action}Request`, ex.request, Tcsas.Models));
+        expectForm(form, method, sign);
+        expect(typeof resp.RequestId === "string" && resp.RequestId, "RequestId is empty");
+        expect(resp.RequestId !== ex.response.Response.RequestId, "RequestId is the example's, not the mock's");
+        const { RequestId, ...want } = ex.response.Response;
+        const diff = differences(want, JSON.parse(JSON.stringify(resp)));
+        expect(diff.length === 0, `the answer differs from the example: ${diff.slice(0, 5).join("; ")}`);
+        return `${Object.keys(want).join(", ")} as in the example (RequestId ${resp.RequestId})`;
+      });
+    }
+    await check(`${label}: wrong SecretKey -> AuthFailure.SignatureFailure`, () => {
+      const bad = client({ reqMethod, signMethod, Sdk: Tcsas.Client, secretKey: `${opts.secretKey}x` });
+      const ex = example(TCSAS_ACTIONS[0], tcsasSpec);
+      return expectError(call(bad, TCSAS_ACTIONS[0], request(`${TCSAS_ACTIONS[0]}Request`, ex.request, Tcsas.Models)),
+        "AuthFailure.SignatureFailure", method, sign);
+    });
+  }
+}
+
 async function main() {
   await check(`${SDK_PACKAGE} ${sdkVersion}: the default profile signs with HmacSHA256 over POST`, async () => {
     const profile = new ClientProfile();
@@ -258,7 +324,7 @@ async function main() {
   }
 
   await check(`TC3 signed for the service the SDK derives from 127.0.0.1 -> AuthFailure.SignatureFailure`, async () => {
-    tc3Service = undefined;
+    fixTc3Service = false;
     try {
       const c = client({ signMethod: "TC3-HMAC-SHA256" });
       const before = sent.length;
@@ -268,7 +334,7 @@ async function main() {
       expect(derived !== SERVICE, `the SDK signed for ${JSON.stringify(derived)}: the workaround is no longer needed`);
       return `service ${JSON.stringify(derived)} in the credential scope: ${refused}`;
     } finally {
-      tc3Service = SERVICE;
+      fixTc3Service = true;
     }
   });
   await check("unknown SecretId -> AuthFailure.SecretIdNotFound", () => {
@@ -286,6 +352,8 @@ async function main() {
     return expectError(call(client(), "CreateMNPVersion", request("CreateMNPVersionRequest", body)),
       "InvalidParameterValue.InvalidMNPVersion");
   });
+
+  await tcsasChecks();
 
   const passed = results.filter(Boolean).length;
   const failed = results.length - passed;

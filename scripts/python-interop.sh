@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Interop check: the official Tencent Cloud Python SDK (tencentcloud-sdk-python-intl-en)
-# against the mock TCMPP server (`tcmpp serve`; see scripts/lib/server.sh for which program).
+# against the mock server of TCMPP and TCSAS (`tcmpp serve`, both on one port; see
+# scripts/lib/server.sh for which program).
 #
 # Makes (or reuses) a virtualenv in target/python-interop/venv with the pinned
 # SDK, starts the mock on a free loopback port with known credentials, runs
@@ -12,7 +13,10 @@
 # the other ways the SDK sends (GET with TC3, v1 HmacSHA1/HmacSHA256 over GET and POST,
 # TC3 with unsignedPayload over both),
 # and imported actions called with the request and answer examples of
-# spec/tcmpp.json (the spec the mock is built from).
+# spec/tcmpp.json (the spec the mock is built from); then TCSAS through the SDK's
+# TcsasClient on the same port: its own store (the seeded two, CreateMNPVersion
+# with its extra members), TC3 and v1, wrong keys, VersionType and version
+# refusals, and imported actions with the examples of spec/tcsas.json.
 # Env: PYTHON (default python3) picks the interpreter the venv is made from;
 # TCMPP_BIN, the server program (default: tcmpp-cli's tcmpp, built with cargo).
 # shellcheck source-path=SCRIPTDIR/..

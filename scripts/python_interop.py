@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Interop check: the official Tencent Cloud Python SDK against the mock TCMPP server.
+"""Interop check: the official Tencent Cloud Python SDK against the mock server of TCMPP and TCSAS.
 
 Usage:
-    python_interop.py [--endpoint [https://]HOST:PORT] [--ca-file PATH] [--secret-id ID] [--secret-key KEY] [--spec PATH]
+    python_interop.py [--endpoint [https://]HOST:PORT] [--ca-file PATH] [--secret-id ID] [--secret-key KEY]
+                      [--spec PATH] [--tcsas-spec PATH]
 
 Each option falls back to an environment variable: TCMPP_ENDPOINT,
 TCMPP_CA_FILE, TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TCMPP_SPEC
-(default: the repository's spec/tcmpp.json). An https:// endpoint needs the
+(default: the repository's spec/tcmpp.json), TCSAS_SPEC (spec/tcsas.json). An https:// endpoint needs the
 mock's CA file, given to the SDK as HttpProfile(certification=...): the SDK
 passes certifi's bundle to requests explicitly, so REQUESTS_CA_BUNDLE does
 not reach it. The endpoint must be a loopback address: this
@@ -17,6 +18,12 @@ calls IMPORTED_ACTIONS the way a user of the SDK would: the request is the
 SDK's own model, filled by from_json_string from the action's first example
 in the spec, and the answer is the SDK's response model, compared member by
 member with the example's answer (which is what the mock serves).
+
+Then the same for TCSAS on the same port with the SDK's TcsasClient (the
+mock routes each request by its credential scope or, for v1 signatures, its
+Version): its own seeded versions, CreateMNPVersion with TCSAS's five extra
+members, TCMPP's store untouched, wrong keys, a value and a version TCSAS
+refuses, and TCSAS_IMPORTED_ACTIONS with the examples of spec/tcsas.json.
 
 Prints one line per check, then `N passed, M failed`; exits 1 if any check
 failed, 2 on a usage error. scripts/python-interop.sh starts the mock and runs it.
@@ -40,6 +47,7 @@ from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentClo
 from tencentcloud.common.profile.client_profile import ClientProfile  # noqa: E402
 from tencentcloud.common.profile.http_profile import HttpProfile  # noqa: E402
 from tencentcloud.tcmpp.v20240801 import errorcodes, models, tcmpp_client  # noqa: E402
+from tencentcloud.tcsas.v20250106 import models as tcsas_models, tcsas_client  # noqa: E402
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
@@ -66,6 +74,7 @@ OTHER_FORMS = [
 # How the SDK reaches the mock: "http", or "https" with the mock's CA file (set in main).
 TRANSPORT = {"protocol": "http", "certification": None}
 DEFAULT_SPEC = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "spec", "tcmpp.json")
+DEFAULT_TCSAS_SPEC = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "spec", "tcsas.json")
 
 # Imported actions called with their spec example, chosen for variety: lists
 # of objects, of strings and of integers, nested objects in the answer, an
@@ -92,8 +101,31 @@ IMPORTED_ACTIONS = [
 # The negative check: this action's example without this required member.
 MISSING_ACTION, MISSING_MEMBER = "AddTeamMember", "MemberList"
 
+# TCSAS on the same server: its seed (its own spec's example), what a create adds.
+TCSAS_SEED_PHASES = ["Platform", "Online"]
+TCSAS_NEW_VERSION = "2.0.300"
+# TCSAS's ways of sending checked beside the default (TC3 over POST): v1 is
+# routed by its Version alone.
+TCSAS_FORMS = [("GET", "TC3-HMAC-SHA256"), ("POST", "HmacSHA256"), ("GET", "HmacSHA1")]
+# TCSAS actions called with their spec example: shared with TCMPP and its own
+# (mini games, analytics, payments), small and large requests and answers.
+TCSAS_IMPORTED_ACTIONS = [
+    "DescribeMNPList",  # shared with TCMPP, a paged list
+    "AddTeamMember",  # a list of objects
+    "CreateMNPDomainACL",  # objects holding lists of strings
+    "CreateUser",
+    "CreatePresetKey",  # an empty request
+    "DeleteTeam",
+    "DescribeMNGList",  # TCSAS's own: mini games
+    "CreateMNG",
+    "DescribeMNGPaymentRetentionAnalysis",  # a large nested answer
+    "DescribeMNPActiveUserRealTimeStatistics",
+    "RequestPaymentMerchantBinding",
+    "DescribeApplicationConfigFile",
+]
 
-def client(endpoint, secret_id, secret_key, method="POST", sign_method="TC3-HMAC-SHA256"):
+
+def client(endpoint, secret_id, secret_key, method="POST", sign_method="TC3-HMAC-SHA256", sdk_client=tcmpp_client.TcmppClient):
     # protocol="http" is what selects plain HTTP in this SDK (HttpProfile
     # sets scheme = protocol; the default is https), certification the CA
     # bundle requests verifies HTTPS with (default: certifi's). reqMethod POST sends a
@@ -104,11 +136,11 @@ def client(endpoint, secret_id, secret_key, method="POST", sign_method="TC3-HMAC
     http = HttpProfile(endpoint=endpoint, reqMethod=method, reqTimeout=10, **TRANSPORT)
     profile = ClientProfile(signMethod=sign_method.split()[0], httpProfile=http)
     profile.unsignedPayload = sign_method == UNSIGNED
-    return tcmpp_client.TcmppClient(credential.Credential(secret_id, secret_key), REGION, profile)
+    return sdk_client(credential.Credential(secret_id, secret_key), REGION, profile)
 
 
-def describe_request(platform_id=SEED_PLATFORM_ID):
-    req = models.DescribeMNPAllStageVersionsRequest()
+def describe_request(platform_id=SEED_PLATFORM_ID, sdk_models=models):
+    req = sdk_models.DescribeMNPAllStageVersionsRequest()
     req.MNPId = SEED_MNP_ID
     if platform_id is not None:
         req.PlatformId = platform_id
@@ -200,10 +232,10 @@ class Spec:
         return [m["name"] for m in self.action(name)["request"]["members"] if m.get("required")]
 
 
-def sdk_request(action, body):
+def sdk_request(action, body, sdk_models=models):
     """The SDK's request model for action, filled from a JSON body as a user would."""
-    cls = getattr(models, action + "Request", None)
-    expect(cls is not None, "the SDK has no models.%sRequest" % action)
+    cls = getattr(sdk_models, action + "Request", None)
+    expect(cls is not None, "the SDK has no %s.%sRequest" % (sdk_models.__name__, action))
     req = cls()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -215,7 +247,7 @@ def sdk_request(action, body):
 def call_sdk(client, action, req):
     """client.<action>(req); a warning from the SDK (an answer member its model lacks) fails the call."""
     method = getattr(client, action, None)
-    expect(method is not None, "TcmppClient has no method %s" % action)
+    expect(method is not None, "%s has no method %s" % (type(client).__name__, action))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         resp = method(req)
@@ -240,6 +272,7 @@ def main():
     parser.add_argument("--secret-id", default=os.environ.get("TENCENTCLOUD_SECRET_ID"))
     parser.add_argument("--secret-key", default=os.environ.get("TENCENTCLOUD_SECRET_KEY"))
     parser.add_argument("--spec", default=os.environ.get("TCMPP_SPEC") or DEFAULT_SPEC, help="the spec whose examples are sent")
+    parser.add_argument("--tcsas-spec", default=os.environ.get("TCSAS_SPEC") or DEFAULT_TCSAS_SPEC, help="TCSAS's spec, the same")
     args = parser.parse_args()
     if not (args.endpoint and args.secret_id and args.secret_key):
         parser.error("need --endpoint, --secret-id and --secret-key (or TCMPP_ENDPOINT and TENCENTCLOUD_SECRET_*)")
@@ -258,8 +291,9 @@ def main():
 
     try:
         spec = Spec(args.spec)
+        tcsas_spec = Spec(args.tcsas_spec)
     except (OSError, ValueError, KeyError) as e:
-        parser.error("cannot read the spec %s: %s" % (args.spec, e))
+        parser.error("cannot read the specs %s, %s: %s" % (args.spec, args.tcsas_spec, e))
 
     good = client(endpoint, args.secret_id, args.secret_key)
 
@@ -368,15 +402,15 @@ def main():
 
         return run
 
-    def imported(action):
+    def imported(action, spec=spec, good=good, sdk_models=models):
         def run():
             body, answer = spec.example(action)
-            req = sdk_request(action, body)
+            req = sdk_request(action, body, sdk_models)
             sent = strip_none(json.loads(req.to_json_string()))
             diff = differences(body, sent)
             expect(not diff and sent == body, "the SDK request differs from the example: %s" % "; ".join(diff or [req.to_json_string()]))
             resp = call_sdk(good, action, req)
-            expect(isinstance(resp, getattr(models, action + "Response")), "the answer is a %s" % type(resp).__name__)
+            expect(isinstance(resp, getattr(sdk_models, action + "Response")), "the answer is a %s" % type(resp).__name__)
             expect(isinstance(resp.RequestId, str) and resp.RequestId, "RequestId is %r" % resp.RequestId)
             expect(resp.RequestId != answer.get("RequestId"), "RequestId is the example's, not the mock's")
             want = {k: v for k, v in answer.items() if k != "RequestId"}
@@ -393,7 +427,8 @@ def main():
             path, value = next((f for f in fields if f[1] != ""), fields[0])
             read = through_attributes(resp, path)
             expect(same_scalar(value, read), "resp.%s is %r, wanted %r" % (path_text(path), read, value))
-            return "resp.%s == %r, %d value(s) as in the example" % (path_text(path), read, len(fields))
+            shown = repr(read) if len(repr(read)) <= 60 else repr(read)[:57] + "..."
+            return "resp.%s == %s, %d value(s) as in the example" % (path_text(path), shown, len(fields))
 
         return run
 
@@ -429,6 +464,99 @@ def main():
     for action in IMPORTED_ACTIONS:
         check("%s with its spec example" % action, imported(action))
     check("%s without %s -> MissingParameter" % (MISSING_ACTION, MISSING_MEMBER), missing_imported)
+
+    # TCSAS, on the same port.
+    def tcsas(method="POST", sign_method="TC3-HMAC-SHA256", secret_key=args.secret_key):
+        return client(endpoint, args.secret_id, secret_key, method, sign_method, tcsas_client.TcsasClient)
+
+    tcsas_good = tcsas()
+    tcsas_intro = "python sdk tcsas " + uuid.uuid4().hex[:8]
+
+    def tcsas_describe(c=tcsas_good):
+        resp = c.DescribeMNPAllStageVersions(describe_request(sdk_models=tcsas_models))
+        expect(resp.RequestId, "RequestId is empty")
+        data = resp.Data or []
+        expect(all(isinstance(v, tcsas_models.DescribeMPAllStageVersionsResp) for v in data), "Data holds other models")
+        expect(all(v.MNPId == SEED_MNP_ID for v in data), "an entry has another MNPId")
+        return data
+
+    def tcsas_seed():
+        data = tcsas_describe()
+        phases = [v.Phase for v in data]
+        expect(phases == TCSAS_SEED_PHASES, "phases %r, wanted TCSAS's seed %r" % (phases, TCSAS_SEED_PHASES))
+        return "%d versions, phases %s (TCSAS's own seed)" % (len(data), ",".join(phases))
+
+    def tcsas_create():
+        req = tcsas_models.CreateMNPVersionRequest()
+        req.MNPId = SEED_MNP_ID
+        req.PlatformId = SEED_PLATFORM_ID
+        req.MNPVersion = TCSAS_NEW_VERSION
+        req.FileUrl = "https://example.invalid/packages/tcsas-%s.zip" % TCSAS_NEW_VERSION
+        req.MNPVersionIntro = tcsas_intro
+        # The five members only TCSAS takes.
+        req.VersionType = 1
+        req.CompileCondition = "condition"
+        req.CompileConfig = "config"
+        req.PipelineId = "202606111556252306706926"
+        req.FileInnerUrl = "https://example.invalid/inner/tcsas-%s.zip" % TCSAS_NEW_VERSION
+        resp = tcsas_good.CreateMNPVersion(req)
+        expect(resp.RequestId, "RequestId is empty")
+        expect(resp.Data is not None and resp.Data.TaskId not in (None, ""), "no Data.TaskId")
+        return "TaskId %s" % resp.Data.TaskId
+
+    def tcsas_lists_new_tcmpp_does_not():
+        data = tcsas_describe()
+        expect(len(data) == len(TCSAS_SEED_PHASES) + 1, "Data has %d versions, wanted %d" % (len(data), len(TCSAS_SEED_PHASES) + 1))
+        new = [v for v in data if v.MNPVersion == TCSAS_NEW_VERSION]
+        expect(len(new) == 1 and new[0].MNPVersionIntro == tcsas_intro, "the new version is not listed as created")
+        expect(new[0].Phase == "Develop", "new version's Phase is %r" % new[0].Phase)
+        tcmpp_data = good.DescribeMNPAllStageVersions(describe_request()).Data or []
+        expect(not [v for v in tcmpp_data if v.MNPVersion == TCSAS_NEW_VERSION], "TCMPP's store lists TCSAS's version")
+        return "TCSAS %d versions with %s; TCMPP's %d without it" % (len(data), TCSAS_NEW_VERSION, len(tcmpp_data))
+
+    def tcsas_form(method, sign_method):
+        def run():
+            data = tcsas_describe(tcsas(method, sign_method))
+            expect(len(data) == len(TCSAS_SEED_PHASES) + 1, "Data has %d versions, wanted TCSAS's %d" % (len(data), len(TCSAS_SEED_PHASES) + 1))
+            bad = tcsas(method, sign_method, args.secret_key + "x")
+            refused = expect_error(
+                lambda: bad.DescribeMNPAllStageVersions(describe_request(sdk_models=tcsas_models)), "AuthFailure.SignatureFailure"
+            )
+            return "%d versions; wrong key -> %s" % (len(data), refused)
+
+        return run
+
+    def tcsas_wrong_key():
+        bad = tcsas(secret_key=args.secret_key + "x")
+        return expect_error(lambda: bad.DescribeMNPAllStageVersions(describe_request(sdk_models=tcsas_models)), "AuthFailure.SignatureFailure")
+
+    def tcsas_bad_version_type():
+        req = tcsas_models.CreateMNPVersionRequest()
+        req.MNPId = SEED_MNP_ID
+        req.PlatformId = SEED_PLATFORM_ID
+        req.MNPVersion = "2.0.301"
+        req.FileUrl = "https://example.invalid/packages/bad.zip"
+        req.MNPVersionIntro = "bad version type"
+        req.VersionType = 3
+        return expect_error(lambda: tcsas_good.CreateMNPVersion(req), "InvalidParameterValue")
+
+    def tcsas_with_tcmpp_version():
+        # The SDK's own client, told TCMPP's API version (a class attribute
+        # of its client): signed for tcsas, so it reaches TCSAS, which has no such version.
+        c = tcsas()
+        c._apiVersion = tcmpp_client.TcmppClient._apiVersion
+        return expect_error(lambda: c.DescribeMNPAllStageVersions(describe_request(sdk_models=tcsas_models)), "NoSuchVersion")
+
+    check("TCSAS DescribeMNPAllStageVersions lists its own seed", tcsas_seed)
+    check("TCSAS CreateMNPVersion %s with its five extra members returns a TaskId" % TCSAS_NEW_VERSION, tcsas_create)
+    check("TCSAS DescribeMNPAllStageVersions lists it, TCMPP's does not", tcsas_lists_new_tcmpp_does_not)
+    for method, sign_method in TCSAS_FORMS:
+        check("TCSAS %s with %s: Describe, wrong key refused" % (method, sign_method), tcsas_form(method, sign_method))
+    check("TCSAS wrong SecretKey -> AuthFailure.SignatureFailure", tcsas_wrong_key)
+    check("TCSAS CreateMNPVersion VersionType 3 -> InvalidParameterValue", tcsas_bad_version_type)
+    check("TcsasClient with TCMPP's version 2024-08-01 -> NoSuchVersion", tcsas_with_tcmpp_version)
+    for action in TCSAS_IMPORTED_ACTIONS:
+        check("TCSAS %s with its spec example" % action, imported(action, tcsas_spec, tcsas_good, tcsas_models))
 
     return check.summary()
 

@@ -27,18 +27,68 @@
 //! # Ok(()) }
 //! ```
 //!
-//! It serves one service, from the operations table its generated crate
-//! carries (`SERVICE`): TCMPP by default (feature `tcmpp`), any other
-//! generated service with [`MockServerBuilder::new`]. Each action's
-//! parameters are checked against the table and answered with its
-//! example; TCMPP's `DescribeMNPAllStageVersions` and `CreateMNPVersion`
-//! share a store seeded from the spec's example.
+//! It serves one or several services on one port, each from the
+//! operations table its generated crate carries (`SERVICE`):
+//! [`MockServer::start`] and [`MockServer::builder`] serve those the
+//! features select, TCMPP (feature `tcmpp`, default) and TCSAS (feature
+//! `tcsas`); [`MockServerBuilder::new`] serves any generated service
+//! alone, [`MockServerBuilder::service`] adds one. Each action's parameters
+//! are checked against its service's table and answered with its example;
+//! `DescribeMNPAllStageVersions` and `CreateMNPVersion` of TCMPP and of
+//! TCSAS keep state, in a store per service seeded from that service's
+//! examples (TCSAS's `CreateMNPVersion` also checks the five members only
+//! it takes: `VersionType` 1 or 2, `CompileCondition`, `CompileConfig`,
+//! `PipelineId`, `FileInnerUrl`).
+//!
+//! # Several services on one port
+//!
+//! A request is for the service named, in this order, by the first label
+//! of its `Host` (`tcsas.intl.tencentcloudapi.com`, `tcsas.localhost:PORT`),
+//! the service of its TC3 credential scope (`Credential=ID/DATE/tcsas/tc3_request`),
+//! or its `Version` (`X-TC-Version`, or the v1 `Version` parameter: a v1
+//! signature has no scope); a server of one service takes every request
+//! as its own. The request is then checked as that service checks it: a
+//! scope naming another service is `AuthFailure.SignatureFailure` (the
+//! message names the scope's service and the one reached), another
+//! service's version is `NoSuchVersion`, an action the service lacks is
+//! `InvalidAction`. A v1 request whose `Version` is no served service's is
+//! `NoSuchVersion` too. Rate limits are per service and action, so TCMPP's
+//! and TCSAS's `CreateMNPVersion` have a budget each. The call log records
+//! the service ([`CallRecord::service`]); [`MockServer::handled`] counts an
+//! action of every service of that name, [`MockServer::handled_by`] one
+//! service's; scripted faults ([`MockServer::inject_for`]) match the action
+//! name whatever the service.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use tencentcloud_mock::MockServerBuilder;
+//!
+//! let mock = MockServerBuilder::new(tcmpp_api::SERVICE)
+//!     .service(tcsas_api::SERVICE)
+//!     .start()
+//!     .await?;
+//! let tcsas = tcsas_api::Client::builder()
+//!     .region("ap-singapore")
+//!     .endpoint(mock.endpoint())
+//!     .credentials(mock.credentials())
+//!     .build()?;
+//! // Signed for `tcsas`: TCSAS answers, from its own store.
+//! let out = tcsas
+//!     .describe_mnp_all_stage_versions()
+//!     .mnp_id("mpg9yjc0qbpkelik")
+//!     .platform_id("T04257DS9431720WTAG")
+//!     .send()
+//!     .await?;
+//! assert_eq!(out.data.map(|d| d.len()), Some(2));
+//! assert_eq!(mock.calls()[0].service, "tcsas");
+//! # Ok(()) }
+//! ```
 //!
 //! # Under load
 //!
 //! Like the service, the mock enforces each action's documented rate limit
-//! ([`OperationInfo::rate_limit_per_second`](tencentcloud_runtime::OperationInfo::rate_limit_per_second), 20 for every TCMPP action)
-//! per `SecretId` and action over any rolling second (`limits.rs`): a
+//! ([`OperationInfo::rate_limit_per_second`](tencentcloud_runtime::OperationInfo::rate_limit_per_second), 20 for every TCMPP and TCSAS action)
+//! per `SecretId`, service and action over any rolling second (`limits.rs`): a
 //! request that would put more than the limit in some closed window
 //! `[t, t + 1 s]` of arrivals is answered `RequestLimitExceeded` (HTTP 200,
 //! the error envelope) without acting. Only requests that pass
@@ -47,7 +97,7 @@
 //!
 //! Its memory is bounded however long it runs: `CreateMNPVersion` creates
 //! at most [`MockServerBuilder::max_versions_per_program`] versions per mini
-//! program (default 1,000), then answers `LimitExceeded`, the service's
+//! program and service (default 1,000), then answers `LimitExceeded`, the service's
 //! common code for a quota (not `FailedOperation`: nothing failed, a quota
 //! is full); the call log ([`MockServer::calls`]) is a ring of the last
 //! [`MockServerBuilder::call_log_capacity`] arrivals (default 10,000), whose
@@ -55,7 +105,7 @@
 //! authentication, kept only if they name an action the mock serves (a
 //! skewed call can still be told apart, no caller-chosen bytes are kept);
 //! the rate limiter keeps at most 30 s of admitted
-//! arrivals per configured `SecretId` and known action.
+//! arrivals per configured `SecretId` and served service's action.
 //!
 //! Idle and slow connections time out: a request head must arrive within
 //! [`MockServerBuilder::header_read_timeout`] (default 10 s; hyper's
@@ -105,6 +155,7 @@ mod http_errors;
 mod limits;
 mod replay;
 mod serve;
+mod services;
 mod store;
 #[cfg(feature = "tls")]
 mod tls;
@@ -171,6 +222,10 @@ impl Fault {
 /// One request the mock received.
 #[derive(Clone, Debug)]
 pub struct CallRecord {
+    /// The service it is for (`tcmpp`, `tcsas`, ...), as its `Host`,
+    /// credential scope or version names it (see the crate docs on
+    /// routing); empty if it names none of those served.
+    pub service: String,
     /// `X-TC-Action` (or v1 `Action`) as sent, cut to its first 64 bytes;
     /// empty if none, or if the request failed authentication and names no
     /// action the mock serves.
@@ -190,9 +245,8 @@ struct ScriptedFault {
 }
 
 struct Shared {
-    service: ServiceInfo,
+    services: services::Services,
     keys: Vec<Credentials>,
-    store: Mutex<store::Store>,
     faults: Mutex<VecDeque<ScriptedFault>>,
     log: Mutex<CallLog>,
     next_id: AtomicU64,
@@ -204,7 +258,7 @@ struct Shared {
     port: u16,
     /// Whether the signed `host` must be the `Host` header exactly.
     strict_host: bool,
-    /// The service's rate limits, unless switched off.
+    /// The services' rate limits, unless switched off.
     rate_limits: Option<limits::RateLimits>,
     /// How long a request's head may take to arrive.
     header_read_timeout: Duration,
@@ -331,7 +385,7 @@ fn http_date(secs: u64) -> String {
 #[must_use]
 pub struct MockServerBuilder {
     addr: SocketAddr,
-    service: ServiceInfo,
+    services: Vec<ServiceInfo>,
     keys: Vec<Credentials>,
     max_skew: Duration,
     clock_offset: i64,
@@ -360,28 +414,39 @@ enum Https {
 impl std::fmt::Debug for MockServerBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let ids: Vec<&str> = self.keys.iter().map(Credentials::secret_id).collect();
+        let services: Vec<&str> = self.services.iter().map(|s| s.name).collect();
         f.debug_struct("MockServerBuilder")
             .field("addr", &self.addr)
+            .field("services", &services)
             .field("secret_ids", &ids)
             .finish_non_exhaustive()
     }
 }
 
-#[cfg(feature = "tcmpp")]
 impl Default for MockServerBuilder {
-    /// Serves TCMPP.
+    /// Serves the services the crate's features select: TCMPP (feature
+    /// `tcmpp`, default), TCSAS (feature `tcsas`); none without either.
     fn default() -> Self {
-        MockServerBuilder::new(tcmpp_api::SERVICE)
+        let builder = MockServerBuilder::serving(Vec::new());
+        #[cfg(feature = "tcmpp")]
+        let builder = builder.service(tcmpp_api::SERVICE);
+        #[cfg(feature = "tcsas")]
+        let builder = builder.service(tcsas_api::SERVICE);
+        builder
     }
 }
 
 impl MockServerBuilder {
-    /// A server of `service`: the actions of its generated table
+    /// A server of `service` alone: the actions of its generated table
     /// (`SERVICE` of its crate), with the defaults.
     pub fn new(service: ServiceInfo) -> Self {
+        MockServerBuilder::serving(vec![service])
+    }
+
+    fn serving(services: Vec<ServiceInfo>) -> Self {
         MockServerBuilder {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            service,
+            services,
             keys: Vec::new(),
             max_skew: Duration::from_secs(300),
             clock_offset: 0,
@@ -413,9 +478,14 @@ impl MockServerBuilder {
         self
     }
 
-    /// Serve `service` instead: any generated service crate's `SERVICE`.
+    /// Serve `service` too, on the same port: any generated service
+    /// crate's `SERVICE`. It replaces a service of the same name given
+    /// before. The crate docs say how a request finds its service.
     pub fn service(mut self, service: ServiceInfo) -> Self {
-        self.service = service;
+        match self.services.iter_mut().find(|s| s.name == service.name) {
+            Some(same) => *same = service,
+            None => self.services.push(service),
+        }
         self
     }
 
@@ -445,7 +515,7 @@ impl MockServerBuilder {
     }
 
     /// Enforces each action's documented limit (`rate_limit_per_second` of
-    /// its [`OperationInfo`](tencentcloud_runtime::OperationInfo)) per `SecretId` and action over any rolling
+    /// its [`OperationInfo`](tencentcloud_runtime::OperationInfo)) per `SecretId`, service and action over any rolling
     /// second, answering `RequestLimitExceeded` (HTTP 200, the error
     /// envelope) past it, like the service. Only requests that pass
     /// authentication count; they count at arrival. Default: `true`;
@@ -456,7 +526,8 @@ impl MockServerBuilder {
         self
     }
 
-    /// How many versions `CreateMNPVersion` may create per mini program;
+    /// How many versions `CreateMNPVersion` may create per mini program
+    /// (of each service with stateful seeded actions);
     /// past it the answer is `LimitExceeded` (the service's code for a
     /// quota). Default: 1,000.
     pub fn max_versions_per_program(mut self, max: usize) -> Self {
@@ -535,9 +606,16 @@ impl MockServerBuilder {
 
     /// Binds and starts serving on the current tokio runtime.
     ///
-    /// Fails if the address cannot be bound, or (HTTPS) if the
-    /// certificates cannot be made.
+    /// Fails (`InvalidInput`) if no service is configured, if the address
+    /// cannot be bound, or (HTTPS) if the certificates cannot be made.
     pub async fn start(self) -> std::io::Result<MockServer> {
+        if self.services.is_empty() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the mock serves no service: enable the crate's feature `tcmpp` or \
+                 `tcsas`, or name one with MockServerBuilder::new(SERVICE)",
+            ));
+        }
         #[cfg(feature = "tls")]
         let ca = match self.https {
             Https::Off => None,
@@ -561,8 +639,7 @@ impl MockServerBuilder {
         };
         let budget_kib = u32::try_from(self.body_bytes_in_flight / 1024).unwrap_or(u32::MAX);
         let shared = Arc::new(Shared {
-            store: Mutex::new(store::Store::seeded(&self.service, self.max_versions)),
-            service: self.service,
+            services: services::Services::new(&self.services, self.max_versions),
             keys,
             faults: Mutex::new(VecDeque::new()),
             log: Mutex::new(CallLog::new(self.call_log_capacity)),
@@ -615,18 +692,23 @@ impl std::fmt::Debug for MockServer {
 }
 
 impl MockServer {
-    /// Starts a TCMPP server on a free port of 127.0.0.1 that accepts the
-    /// demo key (feature `tcmpp`).
-    #[cfg(feature = "tcmpp")]
+    /// Starts a server of the services the crate's features select
+    /// (TCMPP by default, TCSAS with feature `tcsas`) on a free port of
+    /// 127.0.0.1 that accepts the demo key. Fails if no feature selects one.
     pub async fn start() -> std::io::Result<MockServer> {
         Self::builder().start().await
     }
 
-    /// Configures a TCMPP server (feature `tcmpp`); see
-    /// [`MockServerBuilder::new`] for any other service.
-    #[cfg(feature = "tcmpp")]
+    /// Configures a server of the services the crate's features select;
+    /// [`MockServerBuilder::service`] adds any other,
+    /// [`MockServerBuilder::new`] serves one alone.
     pub fn builder() -> MockServerBuilder {
         MockServerBuilder::default()
+    }
+
+    /// The services it serves, in the order configured.
+    pub fn services(&self) -> Vec<ServiceInfo> {
+        self.shared.services.iter().map(|s| s.info).collect()
     }
 
     /// `http://127.0.0.1:PORT` (`https://` when serving HTTPS), for
@@ -668,7 +750,8 @@ impl MockServer {
         self.push_fault(None, fault, times);
     }
 
-    /// Applies `fault` to the next `times` requests of `action`.
+    /// Applies `fault` to the next `times` requests of `action`, whichever
+    /// service they are for.
     pub fn inject_for(&self, action: &str, fault: Fault, times: usize) {
         self.push_fault(Some(action.to_owned()), fault, times);
     }
@@ -700,18 +783,44 @@ impl MockServer {
         lock(&self.shared.log).records.iter().cloned().collect()
     }
 
-    /// How many versions the store holds (the seeded ones included).
+    /// How many versions the stores hold (the seeded ones included), all
+    /// services together.
     pub fn stored_versions(&self) -> usize {
-        lock(&self.shared.store).len()
+        self.shared
+            .services
+            .iter()
+            .map(services::Served::stored_versions)
+            .sum()
+    }
+
+    /// How many versions `service`'s store holds (the seeded ones
+    /// included); 0 for a service it does not serve or that keeps none.
+    pub fn stored_versions_of(&self, service: &str) -> usize {
+        self.shared
+            .services
+            .by_name(service)
+            .map_or(0, services::Served::stored_versions)
     }
 
     /// How many requests of `action` among those in [`MockServer::calls`]
-    /// were acted on.
+    /// were acted on, whichever service they reached: two services' actions
+    /// of one name (TCMPP's and TCSAS's `CreateMNPVersion`) count together.
+    /// [`handled_by`](Self::handled_by) counts one service's.
     pub fn handled(&self, action: &str) -> usize {
+        self.count_handled(|c| c.action == action)
+    }
+
+    /// How many requests of `service`'s `action` among those in
+    /// [`MockServer::calls`] were acted on.
+    pub fn handled_by(&self, service: &str, action: &str) -> usize {
+        self.count_handled(|c| c.service == service && c.action == action)
+    }
+
+    fn count_handled(&self, matches: impl Fn(&CallRecord) -> bool) -> usize {
         lock(&self.shared.log)
             .records
             .iter()
-            .filter(|c| c.handled && c.action == action)
+            .filter(|c| c.handled && matches(c))
             .count()
     }
 
@@ -724,6 +833,21 @@ impl MockServer {
 impl Drop for MockServer {
     fn drop(&mut self) {
         self.task.abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn no_service_is_an_error_not_a_panic() {
+        let err = MockServerBuilder::serving(Vec::new())
+            .start()
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+        assert!(err.to_string().contains("serves no service"), "{err}");
     }
 }
 

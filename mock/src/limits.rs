@@ -1,6 +1,7 @@
-//! The service's rate limits: each action's documented limit
-//! (`rate_limit_per_second`) per `SecretId` and action over any rolling
-//! second, counted by arrival time, for authenticated requests only.
+//! The services' rate limits: each action's documented limit
+//! (`rate_limit_per_second`) per `SecretId`, service and action over any
+//! rolling second (two services' actions of one name have their own
+//! budgets), counted by arrival time, for authenticated requests only.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -14,12 +15,15 @@ const WINDOW: Duration = Duration::from_secs(1);
 /// it arrived (a scripted `Fault::Delay`), and still counts where it arrived.
 const KEEP: Duration = Duration::from_secs(30);
 
-/// Admitted arrivals per (`SecretId`, action). Bounded: only configured keys
-/// and the operation table's actions get entries, and each holds at most
+/// Whose arrivals count together: `SecretId`, service, action.
+type Budget = (String, &'static str, &'static str);
+
+/// Admitted arrivals per (`SecretId`, service, action). Bounded: only
+/// configured keys and the served operation tables' actions get entries, and each holds at most
 /// `KEEP` seconds of admitted arrivals at its limit.
 #[derive(Default)]
 pub(crate) struct RateLimits {
-    admitted: Mutex<HashMap<(String, &'static str), Vec<Instant>>>,
+    admitted: Mutex<HashMap<Budget, Vec<Instant>>>,
 }
 
 impl RateLimits {
@@ -29,6 +33,7 @@ impl RateLimits {
     pub(crate) fn admit(
         &self,
         secret_id: &str,
+        service: &'static str,
         action: &'static str,
         limit: u32,
         at: Instant,
@@ -39,7 +44,9 @@ impl RateLimits {
         let limit = limit as usize;
         let now = Instant::now();
         let mut all = lock(&self.admitted);
-        let times = all.entry((secret_id.to_owned(), action)).or_default();
+        let times = all
+            .entry((secret_id.to_owned(), service, action))
+            .or_default();
         times.retain(|&t| t + KEEP > now);
         // Arrivals that share a closed window with `at`, and `at` itself.
         let mut near: Vec<Instant> = times

@@ -22,6 +22,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::OwnedSemaphorePermit;
 
+use super::services::{Hints, Served};
 use super::verify::{self, ApiError, excerpt};
 use super::{CallRecord, Fault, Shared, lock};
 use super::{headers, http_errors, replay};
@@ -281,22 +282,34 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
         Err(e) => Err(e),
     };
     let big = body.as_ref().is_ok_and(|b| b.bytes.len() >= OFFLOAD);
-    let action = match (parts.headers.get("x-tc-action"), v1_source(&parts), &body) {
-        (Some(v), _, _) => v.to_str().unwrap_or_default().to_owned(),
-        (None, Some(V1Source::Query), _) => v1_action(parts.uri.query().unwrap_or("").as_bytes()),
-        (None, Some(V1Source::Body), Ok(body)) => {
+    let v1 = match (v1_source(&parts), &body) {
+        (Some(V1Source::Query), _) => Some(v1_common(parts.uri.query().unwrap_or("").as_bytes())),
+        (Some(V1Source::Body), Ok(body)) => {
             let bytes = body.bytes.clone();
-            offload(&shared, big, move || v1_action(&bytes))
-                .await
-                .unwrap_or_default()
+            offload(&shared, big, move || v1_common(&bytes)).await
         }
-        _ => String::new(),
+        _ => None,
     };
+    let (v1_action, v1_version) = v1.unwrap_or_default();
+    let action = match parts.headers.get("x-tc-action") {
+        Some(v) => v.to_str().unwrap_or_default().to_owned(),
+        None => v1_action,
+    };
+    let route = shared.services.route(&Hints {
+        host: header(&parts, hyper::header::HOST.as_str()),
+        scope: verify::scope_service(&parts.headers),
+        version: match v1_source(&parts) {
+            Some(_) => v1_version.as_deref(),
+            None => header(&parts, "x-tc-version"),
+        },
+    });
+    let served = route.and_then(|i| shared.services.get(i));
     let fault = shared.take_fault(&action);
     // Logged on arrival, so a slow request counts before it is answered.
     let index = {
         let mut log = lock(&shared.log);
         log.push(CallRecord {
+            service: served.map(|s| s.info.name.to_owned()).unwrap_or_default(),
             action: cut(action, MAX_ACTION_LOGGED),
             at: arrived,
             code: None,
@@ -308,9 +321,16 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
             r.code = code;
             r.handled = handled;
             // A request that failed authentication keeps only a name from
-            // the operation table: no caller-chosen bytes are kept for it,
+            // an operation table: no caller-chosen bytes are kept for it,
             // but a skewed or mis-signed call can still be told apart.
-            if !authenticated && shared.service.operation(&r.action).is_none() {
+            let known = match served {
+                Some(s) => s.info.operation(&r.action).is_some(),
+                None => shared
+                    .services
+                    .iter()
+                    .any(|s| s.info.operation(&r.action).is_some()),
+            };
+            if !authenticated && !known {
                 r.action.clear();
             }
         }
@@ -344,7 +364,14 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
                     let owned = shared.clone();
                     offload(&shared, big, move || {
                         let mut authenticated = false;
-                        let r = process(&owned, &parts, &body.bytes, arrived, &mut authenticated);
+                        let r = process(
+                            &owned,
+                            &parts,
+                            &body.bytes,
+                            arrived,
+                            route,
+                            &mut authenticated,
+                        );
                         (r, authenticated)
                     })
                     .await
@@ -602,40 +629,67 @@ fn check_head(shared: &Shared, parts: &Parts) -> Result<&'static str, ApiError> 
     Ok(method)
 }
 
-/// Everything the service does for one request, in its order.
+fn header<'p>(parts: &'p Parts, name: &str) -> Option<&'p str> {
+    parts.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Everything the service does for one request, in its order, as the
+/// service `route` (an index into the served services) does it.
 fn process(
     shared: &Shared,
     parts: &Parts,
     body: &Bytes,
     arrived: Instant,
+    route: Option<usize>,
     authenticated: &mut bool,
 ) -> Result<Map<String, Value>, ApiError> {
     let headers = &parts.headers;
     let method = check_head(shared, parts)?;
     if let Some(pairs) = v1_pairs(parts, body)? {
-        return process_v1(shared, method, headers, &pairs, arrived, authenticated);
+        return process_v1(
+            shared,
+            method,
+            headers,
+            &pairs,
+            arrived,
+            route,
+            authenticated,
+        );
     }
     // TC3 signs the query string as sent for GET, nothing for POST.
     let query = match method {
         "GET" => parts.uri.query().unwrap_or(""),
         _ => "",
     };
-    let service = shared.service.signing_service;
     let key = verify::tc3_head(shared, headers, shared.now())?
-        .verify(shared, method, query, body, service)?;
+        .verify(shared, method, query, body, route)?;
     *authenticated = true;
     let language = headers.get("x-tc-language").map(|v| v.as_bytes());
     headers::language(language, "X-TC-Language header")?;
     verify::content_type(method, headers)?;
-    let op = verify::operation(shared, &verify::Common::from_headers(headers))?;
-    rate_limit(shared, key.secret_id(), op, arrived)?;
+    let common = verify::Common::from_headers(headers);
+    // `verify` refused a request that reached no service.
+    let served = served(shared, route, &common)?;
+    let op = verify::operation(&served.info, &common)?;
+    rate_limit(shared, key.secret_id(), served, op, arrived)?;
     let json: Value = if method == "GET" {
         verify::decode_query(op.request, query)?
     } else {
         verify::json_body(body)?
     };
     verify::check_params(op.request, &json)?;
-    lock(&shared.store).handle(op, &json)
+    served.answer(op, &json)
+}
+
+/// The service a request reached, or why it reached none.
+fn served<'s>(
+    shared: &'s Shared,
+    route: Option<usize>,
+    common: &verify::Common<'_>,
+) -> Result<&'s Served, ApiError> {
+    route
+        .and_then(|i| shared.services.get(i))
+        .ok_or_else(|| verify::unrouted(shared, common))
 }
 
 /// Where a v1 request's parameters are.
@@ -699,13 +753,21 @@ fn v1_pairs(parts: &Parts, body: &[u8]) -> Result<Option<Vec<(String, String)>>,
     Ok(Some(pairs))
 }
 
-/// The `Action` of a v1 request, for the call log and scripted faults
-/// (found without decoding the other parameters).
-fn v1_action(source: &[u8]) -> String {
-    url::form_urlencoded::parse(source)
-        .find(|(k, _)| k == "Action")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
+/// The `Action` and `Version` of a v1 request, for the call log, scripted
+/// faults and routing (found without decoding the other parameters).
+fn v1_common(source: &[u8]) -> (String, Option<String>) {
+    let (mut action, mut version) = (None, None);
+    for (k, v) in url::form_urlencoded::parse(source) {
+        match &*k {
+            "Action" if action.is_none() => action = Some(v.into_owned()),
+            "Version" if version.is_none() => version = Some(v.into_owned()),
+            _ => {}
+        }
+        if action.is_some() && version.is_some() {
+            break;
+        }
+    }
+    (action.unwrap_or_default(), version)
 }
 
 /// A v1 request: the same checks, errors and state as TC3, with the common
@@ -716,6 +778,7 @@ fn process_v1(
     headers: &hyper::HeaderMap,
     pairs: &[(String, String)],
     arrived: Instant,
+    route: Option<usize>,
     authenticated: &mut bool,
 ) -> Result<Map<String, Value>, ApiError> {
     let key = verify::authenticate_v1(shared, method, headers, pairs, shared.now())?;
@@ -728,8 +791,9 @@ fn process_v1(
         version: verify::param(pairs, "Version"),
         region: verify::param(pairs, "Region"),
     };
-    let op = verify::operation(shared, &common)?;
-    rate_limit(shared, key.secret_id(), op, arrived)?;
+    let served = served(shared, route, &common)?;
+    let op = verify::operation(&served.info, &common)?;
+    rate_limit(shared, key.secret_id(), served, op, arrived)?;
     let json = verify::decode_pairs(
         op.request,
         pairs
@@ -739,7 +803,7 @@ fn process_v1(
     )?;
     verify::check_params(op.request, &json)?;
     if op.retry_safe {
-        return lock(&shared.store).handle(op, &json);
+        return served.answer(op, &json);
     }
     // A write: the same signed request is acted on once (see `replay.rs`).
     let fingerprint = replay::Replays::fingerprint(
@@ -756,7 +820,7 @@ fn process_v1(
             ),
         ));
     }
-    let result = lock(&shared.store).handle(op, &json);
+    let result = served.answer(op, &json);
     if result.is_err() {
         lock(&shared.replays).forget(&fingerprint);
     }
@@ -768,11 +832,21 @@ fn process_v1(
 fn rate_limit(
     shared: &Shared,
     secret_id: &str,
+    served: &Served,
     op: &OperationInfo,
     arrived: Instant,
 ) -> Result<(), ApiError> {
+    let service = served.info.name;
     match &shared.rate_limits {
-        Some(limits) if !limits.admit(secret_id, op.action, op.rate_limit_per_second, arrived) => {
+        Some(limits)
+            if !limits.admit(
+                secret_id,
+                service,
+                op.action,
+                op.rate_limit_per_second,
+                arrived,
+            ) =>
+        {
             Err(ApiError::new(
                 "RequestLimitExceeded",
                 format!(

@@ -1,26 +1,72 @@
-//! The mock's memory: mini program versions, seeded from the spec's
-//! `DescribeMNPAllStageVersions` example and grown by `CreateMNPVersion`.
-//! Any other action answers with its spec example.
+//! Mini program versions, for the services whose `DescribeMNPAllStageVersions`
+//! and `CreateMNPVersion` keep state ([`flavor`] says which): seeded from the
+//! service's own examples and grown by `CreateMNPVersion`. What the services
+//! share is here once; what differs is a [`Flavor`].
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
 
 use super::verify::{ApiError, excerpt};
-use tencentcloud_runtime::operation::{OperationInfo, ServiceInfo};
+use tencentcloud_runtime::operation::ServiceInfo;
 
-const DESCRIBE: &str = "DescribeMNPAllStageVersions";
-const CREATE: &str = "CreateMNPVersion";
+pub(crate) const DESCRIBE: &str = "DescribeMNPAllStageVersions";
+pub(crate) const CREATE: &str = "CreateMNPVersion";
 
-/// What the mock remembers.
-pub(crate) struct Store {
-    /// Whether the seeded actions are served statefully: they are
-    /// TCMPP's (its version store), not any service's of the same name.
-    stateful: bool,
+/// What one service's `CreateMNPVersion` takes beyond the five members every
+/// one takes (`MNPId`, `PlatformId`, `MNPVersion`, `MNPVersionIntro`,
+/// `FileUrl`): each optional member's rule for its value. Their types are
+/// the operations table's to check.
+pub(crate) struct Flavor {
+    extra: &'static [(&'static str, Rule)],
+}
+
+/// What an optional member's value must be.
+enum Rule {
+    /// One of these integers (a value set).
+    OneOf(&'static [i64], &'static str),
+    /// An `http(s)://` URL the service downloads from.
+    Url,
+    /// Text that is not blank.
+    NotBlank,
+    /// Any text: nothing documents a form for it.
+    Text,
+}
+
+/// The services whose two version actions keep state, and how each differs:
+/// the one place that decides it (any other service, and these services'
+/// other actions, answer with their examples).
+pub(crate) fn flavor(service: &str) -> Option<&'static Flavor> {
+    const TCMPP: Flavor = Flavor { extra: &[] };
+    // spec/tcsas.json: `VersionType` is the value set `MNPVersionType`.
+    const TCSAS: Flavor = Flavor {
+        extra: &[
+            (
+                "VersionType",
+                Rule::OneOf(&[1, 2], "1 (debug version) or 2 (development version)"),
+            ),
+            ("CompileCondition", Rule::Text),
+            ("CompileConfig", Rule::Text),
+            ("PipelineId", Rule::NotBlank),
+            ("FileInnerUrl", Rule::Url),
+        ],
+    };
+    match service {
+        "tcmpp" => Some(&TCMPP),
+        "tcsas" => Some(&TCSAS),
+        _ => None,
+    }
+}
+
+/// One service's versions.
+pub(crate) struct Versions {
+    flavor: &'static Flavor,
     /// Versions as wire objects, in creation order.
     versions: Vec<Map<String, Value>>,
-    /// Platforms that exist (from the seed).
+    /// Platforms that exist (from the examples).
     platforms: Vec<String>,
+    /// Mini programs that exist (from the examples).
+    programs: Vec<String>,
     next_task: u64,
     /// Created versions a mini program may hold (the seed's do not count).
     max_versions: usize,
@@ -28,6 +74,7 @@ pub(crate) struct Store {
     created: std::collections::HashMap<String, usize>,
 }
 
+/// The spec's first example of `action`: its request, or its answer's `Response`.
 fn example(service: &ServiceInfo, action: &str, request: bool) -> Option<Value> {
     let op = service.operation(action)?;
     let text = if request {
@@ -35,56 +82,68 @@ fn example(service: &ServiceInfo, action: &str, request: bool) -> Option<Value> 
     } else {
         op.example_response
     }?;
-    serde_json::from_str(text).ok()
+    let value: Value = serde_json::from_str(text).ok()?;
+    if request {
+        Some(value)
+    } else {
+        value.get("Response").cloned()
+    }
 }
 
-impl Store {
-    pub(crate) fn seeded(service: &ServiceInfo, max_versions: usize) -> Store {
-        let versions = example(service, DESCRIBE, false)
-            .and_then(|v| v["Response"]["Data"].as_array().cloned())
+fn push_new(list: &mut Vec<String>, value: Option<&str>) {
+    if let Some(v) = value.filter(|v| !list.iter().any(|have| have == v)) {
+        list.push(v.to_owned());
+    }
+}
+
+impl Versions {
+    /// The versions `DescribeMNPAllStageVersions`'s example lists; the
+    /// platforms and programs both actions' examples name exist (TCSAS's
+    /// examples name two different programs).
+    pub(crate) fn seeded(service: &ServiceInfo, flavor: &'static Flavor, max: usize) -> Self {
+        let versions: Vec<Map<String, Value>> = example(service, DESCRIBE, false)
+            .and_then(|v| v["Data"].as_array().cloned())
             .unwrap_or_default()
             .into_iter()
             .filter_map(|v| v.as_object().cloned())
             .collect();
-        let platforms = example(service, DESCRIBE, true)
-            .and_then(|v| v["PlatformId"].as_str().map(str::to_owned))
-            .into_iter()
-            .collect();
-        Store {
-            stateful: service.name == "tcmpp",
+        let (mut platforms, mut programs) = (Vec::new(), Vec::new());
+        for v in &versions {
+            push_new(&mut programs, v.get("MNPId").and_then(Value::as_str));
+        }
+        for action in [DESCRIBE, CREATE] {
+            let request = example(service, action, true).unwrap_or_default();
+            push_new(&mut platforms, request["PlatformId"].as_str());
+            push_new(&mut programs, request["MNPId"].as_str());
+        }
+        Versions {
+            flavor,
             versions,
             platforms,
+            programs,
             next_task: 1,
-            max_versions,
+            max_versions: max,
             created: std::collections::HashMap::new(),
         }
     }
 
-    /// Answers an action: the `Response` members without `RequestId`.
+    /// Answers one of the two actions (`None` for any other): the
+    /// `Response` members without `RequestId`.
     pub(crate) fn handle(
         &mut self,
-        op: &OperationInfo,
+        action: &str,
         body: &Value,
-    ) -> Result<Map<String, Value>, ApiError> {
-        match op.action {
-            DESCRIBE if self.stateful => self.describe(body),
-            CREATE if self.stateful => self.create(body),
-            _ => Ok(op
-                .example_response
-                .and_then(|t| serde_json::from_str::<Value>(t).ok())
-                .and_then(|v| v.get("Response").and_then(Value::as_object).cloned())
-                .map(|mut m| {
-                    m.remove("RequestId");
-                    m
-                })
-                .unwrap_or_default()),
+    ) -> Option<Result<Map<String, Value>, ApiError>> {
+        match action {
+            DESCRIBE => Some(self.describe(body)),
+            CREATE => Some(self.create(body)),
+            _ => None,
         }
     }
 
-    fn known_program(&self, mnp_id: &str) -> bool {
-        self.versions
-            .iter()
-            .any(|v| v.get("MNPId").and_then(Value::as_str) == Some(mnp_id))
+    /// How many versions it holds, seeded ones included.
+    pub(crate) fn len(&self) -> usize {
+        self.versions.len()
     }
 
     fn check_ids(&self, body: &Value) -> Result<(String, String), ApiError> {
@@ -96,7 +155,7 @@ impl Store {
                 format!("Invalid platform ID: {}", excerpt(&platform_id)),
             ));
         }
-        if !self.known_program(&mnp_id) {
+        if !self.programs.contains(&mnp_id) {
             return Err(ApiError::new(
                 "InvalidParameterValue.InvalidMNPId",
                 format!("Invalid mini program ID: {}", excerpt(&mnp_id)),
@@ -105,18 +164,63 @@ impl Store {
         Ok((mnp_id, platform_id))
     }
 
+    fn of_program<'a>(&'a self, mnp_id: &'a str) -> impl Iterator<Item = &'a Map<String, Value>> {
+        self.versions
+            .iter()
+            .filter(move |v| v.get("MNPId").and_then(Value::as_str) == Some(mnp_id))
+    }
+
     fn describe(&self, body: &Value) -> Result<Map<String, Value>, ApiError> {
         let (mnp_id, _) = self.check_ids(body)?;
         let data: Vec<Value> = self
-            .versions
-            .iter()
-            .filter(|v| v.get("MNPId").and_then(Value::as_str) == Some(mnp_id.as_str()))
+            .of_program(&mnp_id)
             .cloned()
             .map(Value::Object)
             .collect();
         let mut out = Map::new();
         out.insert("Data".to_owned(), Value::Array(data));
         Ok(out)
+    }
+
+    /// The flavor's members, each by its rule.
+    fn check_extra(&self, body: &Value) -> Result<(), ApiError> {
+        for (name, rule) in self.flavor.extra {
+            let Some(value) = body.get(*name).filter(|v| !v.is_null()) else {
+                continue;
+            };
+            let text = value.as_str().unwrap_or_default();
+            match rule {
+                Rule::OneOf(allowed, said) => {
+                    if !value.as_i64().is_some_and(|n| allowed.contains(&n)) {
+                        return Err(ApiError::new(
+                            "InvalidParameterValue",
+                            format!(
+                                "The parameter `{name}` must be {said}, not {}.",
+                                excerpt(&value.to_string())
+                            ),
+                        ));
+                    }
+                }
+                Rule::Url if !is_url(text) => {
+                    return Err(ApiError::new(
+                        "FailedOperation.FileDownloadFailed",
+                        format!(
+                            "Failed to download the mini program file: `{name}` is not an \
+                             http(s) URL: {}",
+                            excerpt(text)
+                        ),
+                    ));
+                }
+                Rule::NotBlank if text.trim().is_empty() => {
+                    return Err(ApiError::new(
+                        "InvalidParameterValue",
+                        format!("The parameter `{name}` is empty."),
+                    ));
+                }
+                Rule::Url | Rule::NotBlank | Rule::Text => {}
+            }
+        }
+        Ok(())
     }
 
     fn create(&mut self, body: &Value) -> Result<Map<String, Value>, ApiError> {
@@ -141,12 +245,13 @@ impl Store {
                 "The mini program version introduction is empty or is too long.",
             ));
         }
-        if !(file_url.starts_with("http://") || file_url.starts_with("https://")) {
+        if !is_url(&file_url) {
             return Err(ApiError::new(
                 "FailedOperation.FileDownloadFailed",
                 "Failed to download the mini program file",
             ));
         }
+        self.check_extra(body)?;
         let created = self.created.get(&mnp_id).copied().unwrap_or(0);
         if created >= self.max_versions {
             // The service's common code for a quota (`LimitExceeded`), not
@@ -159,12 +264,8 @@ impl Store {
                 ),
             ));
         }
-        let template = self
-            .versions
-            .iter()
-            .find(|v| v.get("MNPId").and_then(Value::as_str) == Some(mnp_id.as_str()))
-            .cloned()
-            .unwrap_or_default();
+        // A program the examples name without listing a version starts bare.
+        let mut v = self.of_program(&mnp_id).next().cloned().unwrap_or_default();
         let next_id = self
             .versions
             .iter()
@@ -175,8 +276,8 @@ impl Store {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        let mut v = template;
         for (k, val) in [
+            ("MNPId", json!(mnp_id)),
             ("MNPVersionId", json!(next_id)),
             ("MNPVersion", json!(version)),
             ("MNPVersionIntro", json!(intro)),
@@ -196,17 +297,15 @@ impl Store {
         *self.created.entry(mnp_id).or_default() += 1;
         let task = format!("{now}{:05}", self.next_task);
         self.next_task += 1;
+        // Both services answer `Data.TaskId` (spec/tcmpp.json, spec/tcsas.json).
         let mut out = Map::new();
         out.insert("Data".to_owned(), json!({ "TaskId": task }));
         Ok(out)
     }
 }
 
-impl Store {
-    /// How many versions it holds, seeded ones included.
-    pub(crate) fn len(&self) -> usize {
-        self.versions.len()
-    }
+fn is_url(text: &str) -> bool {
+    text.starts_with("http://") || text.starts_with("https://")
 }
 
 fn str_param(body: &Value, name: &str) -> String {

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use super::Shared;
 use hmac::{Hmac, Mac};
 use tencentcloud_runtime::credentials::Credentials;
-use tencentcloud_runtime::operation::{OperationInfo, Param, ParamType};
+use tencentcloud_runtime::operation::{OperationInfo, Param, ParamType, ServiceInfo};
 use tencentcloud_runtime::signing;
 
 /// An error answer: code and message, as the service would send them.
@@ -263,13 +263,16 @@ impl<'s> Tc3Head<'_, 's> {
     /// strict about it, that value without the mock's `:port` (what the Node
     /// SDK signs). With `X-TC-Content-SHA256: UNSIGNED-PAYLOAD` the body is
     /// not signed.
+    ///
+    /// The scope must name the service the request reached (`route`, an
+    /// index into the served services; `None`: none of them).
     pub(crate) fn verify(
         &self,
         shared: &Shared,
         method: &str,
         query: &str,
         body: &[u8],
-        service: &str,
+        route: Option<usize>,
     ) -> Result<&'s Credentials, ApiError> {
         let auth = &self.auth;
         let payload = if self.unsigned_payload {
@@ -298,7 +301,7 @@ impl<'s> Tc3Head<'_, 's> {
             .and_then(|(_, value)| value.trim().strip_suffix(suffix.as_str()))
             .filter(|_| !shared.strict_host);
         let signature_ok = matches(None) || bare.is_some_and(|bare| matches(Some(bare)));
-        let scope_ok = auth.service == service && auth.date == signing::utc_date(self.timestamp);
+        let date_ok = auth.date == signing::utc_date(self.timestamp);
         let is_signed = |want: &str| {
             self.signed
                 .iter()
@@ -307,12 +310,42 @@ impl<'s> Tc3Head<'_, 's> {
         // `host` always; `content-type` whenever the request has one.
         let signed_basics =
             is_signed("host") && (!self.has_content_type || is_signed("content-type"));
-        signed_by(
-            self.key,
-            scope_ok && signed_basics && signature_ok,
-            self.token,
-        )
+        let valid = date_ok && signed_basics && signature_ok;
+        let reached = route.and_then(|i| shared.services.get(i));
+        if valid && reached.is_none_or(|s| s.info.signing_service != auth.service) {
+            // Signed right, for another service: say which, as nothing else would.
+            return Err(wrong_scope(
+                shared,
+                auth.service,
+                reached.map(|s| s.info.name),
+            ));
+        }
+        signed_by(self.key, valid, self.token)
     }
+}
+
+/// The service of a TC3 request's credential scope, if it has a well-formed one.
+pub(crate) fn scope_service(headers: &HeaderMap) -> Option<&str> {
+    header(headers, "authorization")
+        .and_then(parse_authorization)
+        .map(|a| a.service)
+}
+
+fn wrong_scope(shared: &Shared, scope: &str, reached: Option<&str>) -> ApiError {
+    let message = match reached {
+        Some(reached) => format!(
+            "The credential scope names the service `{}`, but the request reached the \
+             service `{reached}`: sign for `{reached}`.",
+            excerpt(scope)
+        ),
+        None => format!(
+            "The credential scope names the service `{}`, which this server does not \
+             serve (it serves {}).",
+            excerpt(scope),
+            shared.services.listed()
+        ),
+    };
+    ApiError::new("AuthFailure.SignatureFailure", message)
 }
 
 /// The common parameters that name the action, whether TC3 headers
@@ -470,18 +503,13 @@ pub(crate) fn authenticate_v1<'s>(
     )
 }
 
-/// The action, after the version and region checks.
-pub(crate) fn operation<'a>(
-    shared: &'a Shared,
+/// The action of `service`, after the version and region checks.
+pub(crate) fn operation(
+    service: &ServiceInfo,
     common: &Common<'_>,
-) -> Result<&'a OperationInfo, ApiError> {
-    let action = common.action.filter(|a| !a.is_empty()).ok_or_else(|| {
-        ApiError::new(
-            "MissingParameter",
-            "The request is missing a required parameter `Action`.",
-        )
-    })?;
-    let op = shared.service.operation(action).ok_or_else(|| {
+) -> Result<&'static OperationInfo, ApiError> {
+    let action = named_action(common)?;
+    let op = service.operation(action).ok_or_else(|| {
         ApiError::new(
             "InvalidAction",
             format!("The action `{}` does not exist.", excerpt(action)),
@@ -492,9 +520,14 @@ pub(crate) fn operation<'a>(
             "MissingParameter",
             "The request is missing a required parameter `Version`.",
         )),
-        Some(v) if v != shared.service.version => Err(ApiError::new(
+        Some(v) if v != service.version => Err(ApiError::new(
             "NoSuchVersion",
-            format!("The API version `{}` does not exist.", excerpt(v)),
+            format!(
+                "The API version `{}` does not exist for the service `{}` (its version is {}).",
+                excerpt(v),
+                service.name,
+                service.version
+            ),
         )),
         Some(_) => match common.region {
             None | Some("") => Err(ApiError::new(
@@ -503,6 +536,38 @@ pub(crate) fn operation<'a>(
             )),
             Some(_) => Ok(op),
         },
+    }
+}
+
+fn named_action<'a>(common: &Common<'a>) -> Result<&'a str, ApiError> {
+    common.action.filter(|a| !a.is_empty()).ok_or_else(|| {
+        ApiError::new(
+            "MissingParameter",
+            "The request is missing a required parameter `Action`.",
+        )
+    })
+}
+
+/// Why a request that names none of the services served (only a v1
+/// request gets this far: a TC3 scope is checked first) is refused: its
+/// `Version` is missing or none of theirs.
+pub(crate) fn unrouted(shared: &Shared, common: &Common<'_>) -> ApiError {
+    if let Err(e) = named_action(common) {
+        return e;
+    }
+    match common.version {
+        None | Some("") => ApiError::new(
+            "MissingParameter",
+            "The request is missing a required parameter `Version`.",
+        ),
+        Some(v) => ApiError::new(
+            "NoSuchVersion",
+            format!(
+                "The API version `{}` does not exist: this server serves {}.",
+                excerpt(v),
+                shared.services.listed()
+            ),
+        ),
     }
 }
 

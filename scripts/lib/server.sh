@@ -2,7 +2,7 @@
 # Shared by the interop scripts (scripts/*-interop.sh); source it, do not run it.
 #
 # Gives each script the same messages, one exit trap, and one way to start the
-# mock TCMPP server on a free loopback port and stop it again:
+# mock server (TCMPP and TCSAS on one port) on a free loopback port and stop it again:
 #
 #   LOG_NAME=node-interop                 # prefix of note/die messages
 #   source scripts/lib/server.sh
@@ -149,12 +149,13 @@ server_start_https() {
 }
 
 # server_run_checks WHAT [VAR=VALUE...] COMMAND...: runs a checks program with
-# TCMPP_ENDPOINT (the server's URL), the credentials, TCMPP_SPEC and no proxy;
+# TCMPP_ENDPOINT (the server's URL), the credentials, TCMPP_SPEC and
+# TCSAS_SPEC (the specs the server answers from) and no proxy;
 # if it fails, or the server died meanwhile, shows the server's stderr and dies.
 server_run_checks() {
     local what=$1 status=0
     shift
-    "${LOOPBACK_ENV[@]}" TCMPP_ENDPOINT="$SERVER_URL" TCMPP_SPEC=spec/tcmpp.json \
+    "${LOOPBACK_ENV[@]}" TCMPP_ENDPOINT="$SERVER_URL" TCMPP_SPEC=spec/tcmpp.json TCSAS_SPEC=spec/tcsas.json \
         TENCENTCLOUD_SECRET_ID="$SERVER_SECRET_ID" TENCENTCLOUD_SECRET_KEY="$SERVER_SECRET_KEY" "$@" || status=$?
     if ((status != 0)); then
         server_log

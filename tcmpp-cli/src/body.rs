@@ -21,9 +21,10 @@ pub fn find_action(service: Service, name: &str) -> Result<&'static OperationInf
     if let Some(op) = operations.iter().find(|op| op.action == name) {
         return Ok(op);
     }
-    let list = match service {
-        Service::Tcmpp => "`tcmpp actions`".to_owned(),
-        other => format!("`tcmpp --service {} actions`", other.flag()),
+    let list = if service.is_default() {
+        "`tcmpp actions`".to_owned()
+    } else {
+        format!("`tcmpp --service {} actions`", service.flag())
     };
     Err(format!(
         "unknown action {name:?}{} ({list} lists {}'s)",

@@ -56,9 +56,10 @@ Exit status: 0 success, 1 a failed call, 2 a bad command line or a refused
 command (nothing was sent)."
 )]
 struct Cli {
-    /// The API: TCMPP (2024-08-01) or TCSAS (2025-01-06), for describe,
-    /// create, call, actions and demo. Default: tcmpp. `serve` serves both.
-    #[arg(long, global = true, value_enum, value_name = "SERVICE")]
+    /// The API describe, create, call, actions and demo reach: tcmpp
+    /// (2024-08-01, the default) or tcsas (2025-01-06, its successor).
+    /// `serve` serves them all.
+    #[arg(long, global = true, value_name = "SERVICE", value_parser = Service::parser())]
     service: Option<Service>,
     #[command(flatten)]
     target: Target,
@@ -72,30 +73,50 @@ struct Cli {
     command: Command,
 }
 
-/// The services the program calls; their crates' operations tables.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-enum Service {
-    /// Tencent Cloud Mini Program Platform, version 2024-08-01.
-    #[default]
-    Tcmpp,
-    /// SuperApp as a Service (TCMPP's successor), version 2025-01-06.
-    Tcsas,
+/// The services `--service` names, the first the default: their crates'
+/// operations tables. A service added here (and to the test server's
+/// features in Cargo.toml, so `serve` serves it) is reachable by every
+/// command.
+const SERVICES: &[ServiceInfo] = &[tcmpp_api::SERVICE, tcsas_api::SERVICE];
+
+/// One of [`SERVICES`].
+#[derive(Clone, Copy, Debug)]
+struct Service(&'static ServiceInfo);
+
+impl Default for Service {
+    fn default() -> Self {
+        Service(&SERVICES[0])
+    }
+}
+
+impl PartialEq for Service {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.name == other.0.name
+    }
 }
 
 impl Service {
+    /// `--service`'s values: the names in [`SERVICES`], listed in help and errors.
+    fn parser() -> impl clap::builder::TypedValueParser<Value = Service> {
+        use clap::builder::TypedValueParser;
+        clap::builder::PossibleValuesParser::new(SERVICES.iter().map(|s| s.name)).map(|name| {
+            let found = SERVICES.iter().find(|s| s.name == name);
+            // The parser accepted only these names.
+            Service(found.unwrap_or(&SERVICES[0]))
+        })
+    }
+
     fn info(self) -> ServiceInfo {
-        match self {
-            Service::Tcmpp => tcmpp_api::SERVICE,
-            Service::Tcsas => tcsas_api::SERVICE,
-        }
+        *self.0
     }
 
     /// As `--service` takes it.
     fn flag(self) -> &'static str {
-        match self {
-            Service::Tcmpp => "tcmpp",
-            Service::Tcsas => "tcsas",
-        }
+        self.0.name
+    }
+
+    fn is_default(self) -> bool {
+        self == Service::default()
     }
 }
 
@@ -216,18 +237,26 @@ would create a real version on Tencent Cloud: it refuses unless given --live.")]
         #[arg(long)]
         live: bool,
     },
-    /// Run the mock server (TCMPP and TCSAS on one port) on 127.0.0.1, for
-    /// tests in any language.
+    /// Run the mock server of TCMPP and TCSAS on 127.0.0.1, for tests in any
+    /// language.
     ///
-    /// It runs in the foreground. The first line on stdout is exactly
-    /// `listening on http://127.0.0.1:PORT`.
+    /// It serves both services on one port, in the foreground. The first
+    /// line on stdout is exactly `listening on http://127.0.0.1:PORT`.
     #[command(after_long_help = "\
+It serves TCMPP (service tcmpp, version 2024-08-01) and TCSAS (service tcsas,
+version 2025-01-06) on one port. A request goes to the service its Host's
+first label names (tcsas.localhost:PORT), else its TC3 credential scope
+(Credential=ID/DATE/tcsas/tc3_request), else its Version (v1 signatures
+carry no scope); a scope or version of the other service is refused as the
+service refuses it (AuthFailure.SignatureFailure, NoSuchVersion).
+
 The server verifies signatures (TC3-HMAC-SHA256 and v1), timestamps, the
 version, action and parameters like the service, answers every action
-(CreateMNPVersion and DescribeMNPAllStageVersions with state, the others with
-their documented example), and enforces each action's rate limit. It accepts
-the SecretId and key found in the environment or a profile file, else a demo
-key it prints on stderr. It runs until interrupted.
+(CreateMNPVersion and DescribeMNPAllStageVersions with state, each service
+its own, the others with their documented example), and enforces each
+action's rate limit per service. It accepts the SecretId and key found in
+the environment or a profile file, else a demo key it prints on stderr. It
+runs until interrupted.
 
 A test suite starts it, reads the first stdout line for the endpoint, and
 points its client there with the same credentials.")]
@@ -743,6 +772,16 @@ async fn serve(port: u16, ca_file: Option<&Path>, out: &Out) -> Result<(), Failu
     // The first line on stdout is the endpoint, for scripts; the CA file is
     // complete before it.
     println!("listening on {}", mock.endpoint());
+    let served: Vec<String> = mock
+        .services()
+        .iter()
+        .map(|s| format!("{} {}", s.name, s.version))
+        .collect();
+    out.notice(&format!(
+        "serving {} on this one port: each request goes to the service its Host's \
+         first label, TC3 credential scope or Version names",
+        served.join(" and ")
+    ));
     out.notice(&match &accepted {
         Some(c) => format!(
             "accepting the SecretId {} found in the environment or profile file",

@@ -201,7 +201,7 @@ impl Failure {
             return self;
         }
         let mut check = String::from("tcmpp");
-        if target.service != crate::Service::default() {
+        if !target.service.is_default() {
             check.push_str(&format!(" --service {}", target.service.flag()));
         }
         for (flag, value) in [

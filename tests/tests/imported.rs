@@ -536,3 +536,38 @@ async fn every_tcsas_example_decodes_through_the_typed_client_against_the_mock()
     created_version_is_listed!(sweep, tcsas_api);
     report(&sweep, &mock, started);
 }
+
+/// What tcsas-api's README says of the two services: 59 of TCMPP's actions
+/// exist in TCSAS under the same name, 11 of them with other request
+/// members (names or required), TCSAS's CreateMNPVersion with five more.
+#[test]
+fn the_readme_comparison_of_tcmpp_and_tcsas_holds() {
+    let members = |op: &OperationInfo| -> Vec<(&str, bool)> {
+        op.request.iter().map(|p| (p.name, p.required)).collect()
+    };
+    let mut common = 0;
+    let mut differ = Vec::new();
+    for t in TCMPP.service.operations {
+        let Some(s) = info(&TCSAS, t.action) else {
+            continue;
+        };
+        common += 1;
+        if members(t) != members(s) {
+            differ.push(t.action);
+        }
+    }
+    assert_eq!((common, differ.len()), (59, 11), "{differ:?}");
+    let create = |case: &Case| members(info(case, "CreateMNPVersion").unwrap());
+    let (old, new) = (create(&TCMPP), create(&TCSAS));
+    let added: Vec<(&str, bool)> = new.iter().filter(|m| !old.contains(m)).copied().collect();
+    assert_eq!(
+        added,
+        [
+            ("VersionType", false),
+            ("CompileCondition", false),
+            ("CompileConfig", false),
+            ("PipelineId", false),
+            ("FileInnerUrl", false),
+        ]
+    );
+}

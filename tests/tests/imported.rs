@@ -571,3 +571,24 @@ fn the_readme_comparison_of_tcmpp_and_tcsas_holds() {
         ]
     );
 }
+
+/// Each crate's client defaults to its own service's host, as Tencent's
+/// international SDKs do (tcsas-api's README).
+#[test]
+fn each_client_defaults_to_its_services_host() {
+    let credentials = tencentcloud_mock::demo_credentials();
+    let tcsas = tcsas_api::Client::builder()
+        .region("ap-singapore")
+        .credentials(credentials.clone())
+        .build()
+        .unwrap();
+    assert_eq!(tcsas.endpoint(), "https://tcsas.intl.tencentcloudapi.com/");
+    assert_eq!(tcsas.service().version, "2025-01-06");
+    let tcmpp = tcmpp_api::Client::builder()
+        .region("ap-singapore")
+        .credentials(credentials)
+        .build()
+        .unwrap();
+    assert_eq!(tcmpp.service().version, "2024-08-01");
+    assert_ne!(tcmpp.endpoint(), tcsas.endpoint());
+}

@@ -178,10 +178,11 @@ for name, action in sorted(spec["actions"].items()):
         print(name)
         break
 ' "$out/spec.json")
-        module=$(grep -l "const ACTION: &'static str = \"$method\";" "$crate"/src/generated/actions/*.rs | head -n1)
-        module=$(basename "${module:-none.rs}" .rs)
         mkdir -p "$crate/examples"
-        cat > "$crate/examples/fluent.rs" <<EOF
+        if [[ -n $method ]]; then
+            module=$(grep -l "const ACTION: &'static str = \"$method\";" "$crate"/src/generated/actions/*.rs | head -n1 || true)
+            module=$(basename "${module:-none.rs}" .rs)
+            cat > "$crate/examples/fluent.rs" <<EOF
 //! Builds a client of \`$svc\` and calls \`$method\` in the fluent form.
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -191,6 +192,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 EOF
+        else
+            # Every action needs a member (tcsas: PlatformId): build the client only.
+            cat > "$crate/examples/fluent.rs" <<EOF
+//! Builds a client of \`$svc\` (every action of it has a required member).
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let client = other_${svc//-/_}::Client::builder().region("ap-singapore").build()?;
+    println!("{}", client.endpoint());
+    Ok(())
+}
+EOF
+        fi
         lines=$(find "$crate/src/generated" -name '*.rs' -exec cat {} + | wc -l)
         per_action=$(awk -v l="$lines" -v a="${actions:-0}" 'BEGIN { if (a > 0) printf "%.0f", l / a; else print "-" }')
         note "$svc: cargo build --release ($lines generated lines)"

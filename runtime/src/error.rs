@@ -47,6 +47,9 @@ pub enum ErrorKind<E> {
     Response(ResponseError),
     /// The service answered with an error.
     Service(E),
+    /// A paginator stopped at its bound: the service's pages did not end
+    /// (every page before it was delivered).
+    Pagination(PaginationError),
 }
 
 impl<E> SdkError<E> {
@@ -131,6 +134,7 @@ impl<E: fmt::Display> fmt::Display for ErrorKind<E> {
             ErrorKind::RateLimit(e) => fmt::Display::fmt(e, f),
             ErrorKind::Response(e) => fmt::Display::fmt(e, f),
             ErrorKind::Service(e) => fmt::Display::fmt(e, f),
+            ErrorKind::Pagination(e) => fmt::Display::fmt(e, f),
         }
     }
 }
@@ -157,6 +161,7 @@ impl<E: std::error::Error + 'static> std::error::Error for SdkError<E> {
             ErrorKind::RateLimit(e) => e.source(),
             ErrorKind::Response(e) => e.source(),
             ErrorKind::Service(e) => e.source(),
+            ErrorKind::Pagination(e) => e.source(),
         }
     }
 }
@@ -505,3 +510,50 @@ impl fmt::Display for ResponseError {
 }
 
 impl std::error::Error for ResponseError {}
+
+/// A paginator stopped before the pages ended: it had fetched its bound of
+/// pages ([`Paginator::max_pages`](crate::paginate::Paginator::max_pages))
+/// and the answers still promised more.
+#[derive(Debug)]
+pub struct PaginationError {
+    action: &'static str,
+    pages: u32,
+    items: u64,
+}
+
+impl PaginationError {
+    pub(crate) fn new(action: &'static str, pages: u32, items: u64) -> Self {
+        PaginationError {
+            action,
+            pages,
+            items,
+        }
+    }
+
+    /// The action paged, e.g. `DescribeTeamList`.
+    pub fn action(&self) -> &'static str {
+        self.action
+    }
+
+    /// Pages fetched before stopping.
+    pub fn pages(&self) -> u32 {
+        self.pages
+    }
+
+    /// Items those pages held.
+    pub fn items(&self) -> u64 {
+        self.items
+    }
+}
+
+impl fmt::Display for PaginationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: stopped after {} pages ({} items) with more promised; raise max_pages if the service really holds more",
+            self.action, self.pages, self.items
+        )
+    }
+}
+
+impl std::error::Error for PaginationError {}

@@ -41,6 +41,7 @@ mod error_metadata;
 pub mod file;
 mod lenient;
 pub mod operation;
+pub mod paginate;
 mod rate_limit;
 pub mod signing;
 pub mod time;

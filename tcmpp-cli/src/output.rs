@@ -175,6 +175,7 @@ impl Failure {
             ErrorKind::RateLimit(_) => "rate_limit",
             ErrorKind::Response(_) => "response",
             ErrorKind::Service(_) => "service",
+            ErrorKind::Pagination(_) => "pagination",
             _ => "other",
         };
         let message = match e.message() {

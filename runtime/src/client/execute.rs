@@ -99,6 +99,7 @@ fn widen<E>(kind: CoreError) -> ErrorKind<E> {
         ErrorKind::Timeout(e) => ErrorKind::Timeout(e),
         ErrorKind::RateLimit(e) => ErrorKind::RateLimit(e),
         ErrorKind::Response(e) => ErrorKind::Response(e),
+        ErrorKind::Pagination(e) => ErrorKind::Pagination(e),
         ErrorKind::Service(never) => match never {},
     }
 }

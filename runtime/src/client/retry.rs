@@ -93,6 +93,7 @@ pub(super) fn outcome_of<E>(e: &ErrorKind<E>) -> &'static str {
         ErrorKind::RateLimit(_) => "rate_limit_wait",
         ErrorKind::Response(_) => "response_error",
         ErrorKind::Service(_) => "service_error",
+        ErrorKind::Pagination(_) => "pagination_bound",
     }
 }
 
@@ -125,7 +126,8 @@ pub(super) fn retry_class<E>(e: &ErrorKind<E>, code: Option<&str>) -> Retry {
         ErrorKind::Response(_)
         | ErrorKind::Build(_)
         | ErrorKind::Credentials(_)
-        | ErrorKind::RateLimit(_) => Retry::Never,
+        | ErrorKind::RateLimit(_)
+        | ErrorKind::Pagination(_) => Retry::Never,
     }
 }
 

@@ -1,0 +1,220 @@
+//! Paging: the actions whose requests take `Offset`/`Limit` and whose
+//! answers hold a page of items and the total, walked page by page or item
+//! by item. The generated code says, per action, where those members are
+//! ([`Paginated`]); this module does the walking, once for every action.
+//!
+//! A walk ends on an empty page or when the items seen reach the total the
+//! answer reports, never on a short page alone (a service may cap the page
+//! size below what was asked). It is bounded: after
+//! [`max_pages`](Paginator::max_pages) pages that still promise more, it
+//! ends with [`ErrorKind::Pagination`], so a service whose pages never end
+//! cannot keep a program looping. Each page is a normal call: retries,
+//! timeouts and the rate limit apply to it as to any other.
+
+use std::collections::VecDeque;
+use std::fmt;
+
+use crate::error::PaginationError;
+use crate::operation::Operation;
+use crate::{Client, ErrorKind, SdkError};
+
+/// Pages fetched before a walk gives up, unless set otherwise: 1,000 pages
+/// of 20 items (the usual default size) are 20,000 items.
+pub const DEFAULT_MAX_PAGES: u32 = 1_000;
+
+/// An action whose answers come in pages. Implemented by the generated
+/// code for each action the spec marks paginated.
+pub trait Paginated: Operation {
+    /// One item of a page.
+    type Item: Send;
+    /// The page size asked for when the caller sets none.
+    const DEFAULT_PAGE_SIZE: u64;
+    /// `input` asking for at most `limit` items from `offset` on.
+    fn with_page(input: &Self::Input, offset: u64, limit: u64) -> Self::Input;
+    /// Where `input` starts (0 when it names no offset).
+    fn offset(input: &Self::Input) -> u64;
+    /// The page size `input` asks for, if it names one.
+    fn limit(input: &Self::Input) -> Option<u64>;
+    /// How many items the page holds.
+    fn item_count(output: &Self::Output) -> usize;
+    /// The page's items, taken out of the answer.
+    fn take_items(output: &mut Self::Output) -> Vec<Self::Item>;
+    /// The total the answer reports, if it reports one.
+    fn total(output: &Self::Output) -> Option<u64>;
+}
+
+/// A walk over an action's pages, not yet started: made by a generated
+/// request's `into_paginator()`.
+pub struct Paginator<O: Paginated> {
+    client: Client,
+    input: O::Input,
+    page_size: u64,
+    max_pages: u32,
+}
+
+impl<O: Paginated> Paginator<O> {
+    /// A walk of `input`'s pages from its offset, with its page size (or
+    /// the action's default).
+    pub fn new(client: Client, input: O::Input) -> Self {
+        let page_size = O::limit(&input)
+            .filter(|&l| l > 0)
+            .unwrap_or(O::DEFAULT_PAGE_SIZE);
+        Paginator {
+            client,
+            input,
+            page_size,
+            max_pages: DEFAULT_MAX_PAGES,
+        }
+    }
+}
+
+impl<O: Paginated> Paginator<O> {
+    /// Items asked for per page (at least 1).
+    pub fn page_size(mut self, size: u64) -> Self {
+        self.page_size = size.max(1);
+        self
+    }
+
+    /// Pages fetched before the walk ends with
+    /// [`ErrorKind::Pagination`] if they still promise more (at least 1;
+    /// default [`DEFAULT_MAX_PAGES`]).
+    pub fn max_pages(mut self, pages: u32) -> Self {
+        self.max_pages = pages.max(1);
+        self
+    }
+
+    /// The answers, one per page.
+    pub fn pages(self) -> Pages<O> {
+        Pages {
+            offset: O::offset(&self.input),
+            paginator: self,
+            fetched: 0,
+            items: 0,
+            done: false,
+        }
+    }
+
+    /// The items of every page, in order.
+    pub fn items(self) -> Items<O> {
+        Items {
+            pages: self.pages(),
+            buffered: VecDeque::new(),
+        }
+    }
+}
+
+/// The pages of a walk: `while let Some(page) = pages.next().await`.
+pub struct Pages<O: Paginated> {
+    paginator: Paginator<O>,
+    offset: u64,
+    fetched: u32,
+    items: u64,
+    done: bool,
+}
+
+impl<O: Paginated> Pages<O> {
+    /// The next page's answer; `None` once the walk has ended. After an
+    /// error (the call's, or [`ErrorKind::Pagination`] at the bound) the
+    /// walk ends.
+    pub async fn next(&mut self) -> Option<Result<O::Output, SdkError<O::Error>>> {
+        if self.done {
+            return None;
+        }
+        if self.fetched >= self.paginator.max_pages {
+            self.done = true;
+            let e = PaginationError::new(O::ACTION, self.fetched, self.items);
+            return Some(Err(SdkError::from(ErrorKind::Pagination(e))));
+        }
+        let input = O::with_page(&self.paginator.input, self.offset, self.paginator.page_size);
+        let page = match self.paginator.client.call::<O>(&input).await {
+            Ok(page) => page,
+            Err(e) => {
+                self.done = true;
+                return Some(Err(e));
+            }
+        };
+        self.fetched += 1;
+        let count = O::item_count(&page) as u64;
+        self.items += count;
+        self.offset += count;
+        // Ends on an empty page or at the total; a short page alone is not
+        // the end (the service may cap the size below what was asked).
+        let reached_total = O::total(&page).is_some_and(|total| self.offset >= total);
+        if count == 0 || reached_total {
+            self.done = true;
+        }
+        Some(Ok(page))
+    }
+
+    /// Every remaining page, or the first error.
+    pub async fn collect(mut self) -> Result<Vec<O::Output>, SdkError<O::Error>> {
+        let mut pages = Vec::new();
+        while let Some(page) = self.next().await {
+            pages.push(page?);
+        }
+        Ok(pages)
+    }
+}
+
+/// The items of a walk: `while let Some(item) = items.next().await`.
+pub struct Items<O: Paginated> {
+    pages: Pages<O>,
+    buffered: VecDeque<O::Item>,
+}
+
+impl<O: Paginated> Items<O> {
+    /// The next item; `None` once the walk has ended. An error ends it.
+    pub async fn next(&mut self) -> Option<Result<O::Item, SdkError<O::Error>>> {
+        loop {
+            if let Some(item) = self.buffered.pop_front() {
+                return Some(Ok(item));
+            }
+            match self.pages.next().await? {
+                Ok(mut page) => self.buffered.extend(O::take_items(&mut page)),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+
+    /// Every remaining item, or the first error.
+    pub async fn collect(mut self) -> Result<Vec<O::Item>, SdkError<O::Error>> {
+        let mut items = Vec::new();
+        while let Some(item) = self.next().await {
+            items.push(item?);
+        }
+        Ok(items)
+    }
+}
+
+// By hand: the input may hold values a caller would not print (and need
+// not implement `Debug`); the walk's position is what a log needs.
+impl<O: Paginated> fmt::Debug for Paginator<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Paginator")
+            .field("action", &O::ACTION)
+            .field("page_size", &self.page_size)
+            .field("max_pages", &self.max_pages)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<O: Paginated> fmt::Debug for Pages<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pages")
+            .field("paginator", &self.paginator)
+            .field("offset", &self.offset)
+            .field("fetched", &self.fetched)
+            .field("items", &self.items)
+            .field("done", &self.done)
+            .finish()
+    }
+}
+
+impl<O: Paginated> fmt::Debug for Items<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Items")
+            .field("pages", &self.pages)
+            .field("buffered", &self.buffered.len())
+            .finish()
+    }
+}

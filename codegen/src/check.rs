@@ -17,11 +17,12 @@ use crate::claim::{
 };
 use crate::diag::{Diag, child};
 use crate::ir::{
-    Action, Api, ErrorCode, Example, Field, Model, Service, SetKind, SetLiteral, SetValue, Shape,
-    Type, ValueSet,
+    Action, Api, ErrorCode, Example, Field, Model, PageMember, Pagination, Service, SetKind,
+    SetLiteral, SetValue, Shape, Type, ValueSet,
 };
 use crate::load::{
-    RawAction, RawError, RawExample, RawMember, RawObject, RawSpec, RawValueSet, kind,
+    RawAction, RawError, RawExample, RawMember, RawObject, RawPagination, RawSpec, RawValueSet,
+    kind,
 };
 use crate::names::{
     camel, is_camel_ident, is_error_code, is_rust_ident, is_wire_name, snake, type_ident,
@@ -172,7 +173,7 @@ pub(crate) fn check(raw: RawSpec, d: &mut Diag) -> Option<Api> {
     if raw.actions.is_empty() {
         d.report("actions", "the spec declares no action");
     }
-    let api = Api {
+    let mut api = Api {
         service: service?,
         actions,
         models,
@@ -184,6 +185,20 @@ pub(crate) fn check(raw: RawSpec, d: &mut Diag) -> Option<Api> {
         for (ex, raw_ex) in a.examples.iter().zip(&raw_a.examples) {
             check_example(&api, a, ex, raw_ex, d);
         }
+    }
+    let pages: Vec<Option<Pagination>> = api
+        .actions
+        .iter()
+        .zip(raw.actions.iter())
+        .map(|(a, raw_a)| {
+            raw_a
+                .paginated
+                .as_ref()
+                .and_then(|p| pagination(&api, a, p, d))
+        })
+        .collect();
+    for (a, p) in api.actions.iter_mut().zip(pages) {
+        a.pagination = p;
     }
     d.is_empty().then_some(api)
 }
@@ -599,6 +614,95 @@ fn action(
                 response: e.response.clone(),
             })
             .collect(),
+        pagination: None,
+    })
+}
+
+/// `paginated` resolved against the action's shapes and the models: the
+/// offset and limit are integer request members, the items path ends in a
+/// list and the total's in an integer, through object members.
+fn pagination(api: &Api, a: &Action, raw: &RawPagination, d: &mut Diag) -> Option<Pagination> {
+    let page_member = |key: &str, wire: &str, d: &mut Diag| -> Option<PageMember> {
+        let path = child(&raw.path, key);
+        let Some(f) = a.request.fields.iter().find(|f| f.wire_name == wire) else {
+            d.report(
+                &path,
+                format!("\"{wire}\" is not a request member of {}", a.wire_name),
+            );
+            return None;
+        };
+        if !matches!(f.ty, Type::Int64 | Type::Uint64) {
+            d.report(&path, format!("\"{wire}\" must be an integer member"));
+            return None;
+        }
+        Some(PageMember {
+            ident: f.ident.clone(),
+            required: f.required,
+            ty: f.ty.clone(),
+        })
+    };
+    // The fields along `dotted`, and the last one's type.
+    let walk = |key: &str, dotted: &str, d: &mut Diag| -> Option<(Vec<String>, Type)> {
+        let path = child(&raw.path, key);
+        let mut fields = &a.response.fields;
+        let mut idents = Vec::new();
+        let segments: Vec<&str> = dotted.split('.').collect();
+        for (i, seg) in segments.iter().enumerate() {
+            let Some(f) = fields.iter().find(|f| f.wire_name == *seg) else {
+                d.report(
+                    &path,
+                    format!("\"{seg}\" of \"{dotted}\" is not a response member there"),
+                );
+                return None;
+            };
+            idents.push(f.ident.clone());
+            if i + 1 == segments.len() {
+                return Some((idents, f.ty.clone()));
+            }
+            match f.ty {
+                Type::Model(m) => fields = &api.models[m].fields,
+                _ => {
+                    d.report(&path, format!("\"{seg}\" of \"{dotted}\" is not an object"));
+                    return None;
+                }
+            }
+        }
+        None
+    };
+    let offset = page_member("offset", &raw.offset, d);
+    let limit = page_member("limit", &raw.limit, d);
+    let items = walk("items", &raw.items, d).and_then(|(idents, ty)| match ty {
+        Type::List(item) => Some((idents, *item)),
+        _ => {
+            d.report(
+                &child(&raw.path, "items"),
+                format!("\"{}\" is not a list", raw.items),
+            );
+            None
+        }
+    });
+    let total = match &raw.total {
+        None => None,
+        Some(t) => match walk("total", t, d) {
+            Some((idents, ty @ (Type::Int64 | Type::Uint64))) => Some((idents, ty)),
+            Some(_) => {
+                d.report(
+                    &child(&raw.path, "total"),
+                    format!("\"{t}\" is not an integer"),
+                );
+                return None;
+            }
+            None => return None,
+        },
+    };
+    let (items, item) = items?;
+    Some(Pagination {
+        offset: offset?,
+        limit: limit?,
+        items,
+        item,
+        total,
+        default_page_size: raw.default_page_size,
     })
 }
 

@@ -77,6 +77,36 @@ pub struct Action {
     pub shared_errors: bool,
     /// Example exchanges.
     pub examples: Vec<Example>,
+    /// How its answers come in pages, when they do.
+    pub pagination: Option<Pagination>,
+}
+
+/// Where a paginated action's page members are.
+#[derive(Clone, Debug)]
+pub struct Pagination {
+    /// The request's offset member.
+    pub offset: PageMember,
+    /// The request's page-size member.
+    pub limit: PageMember,
+    /// Response fields from the output to the list of items.
+    pub items: Vec<String>,
+    /// The type of one item.
+    pub item: Type,
+    /// Response fields from the output to the total, and its type.
+    pub total: Option<(Vec<String>, Type)>,
+    /// Items asked for per page when the request names no size.
+    pub default_page_size: u64,
+}
+
+/// A request member of a page: its field and how it is held.
+#[derive(Clone, Debug)]
+pub struct PageMember {
+    /// Rust field name.
+    pub ident: String,
+    /// Held without an `Option`.
+    pub required: bool,
+    /// `Int64` or `Uint64`.
+    pub ty: Type,
 }
 
 /// The members of a request, a response or an object.

@@ -42,6 +42,18 @@ pub(crate) struct RawAction {
     /// The action's own codes; `None`: the service-level set applies.
     pub errors: Option<Vec<RawError>>,
     pub examples: Vec<RawExample>,
+    pub paginated: Option<RawPagination>,
+}
+
+/// `paginated`: where an action's page members are, by wire name; the
+/// answer's by path (`Data.DataList`).
+pub(crate) struct RawPagination {
+    pub path: String,
+    pub offset: String,
+    pub limit: String,
+    pub items: String,
+    pub total: Option<String>,
+    pub default_page_size: u64,
 }
 
 pub(crate) struct RawShape {
@@ -198,6 +210,9 @@ fn action(name: &str, v: &Value, path: &str, d: &mut Diag) -> Option<RawAction> 
         .take("examples", d, false)
         .map(|(v, p)| list(v, &p, d, example))
         .unwrap_or_default();
+    let paginated = o
+        .take("paginated", d, false)
+        .and_then(|(v, p)| pagination(v, &p, d));
     o.finish(d);
     Some(RawAction {
         path: path.to_owned(),
@@ -211,6 +226,34 @@ fn action(name: &str, v: &Value, path: &str, d: &mut Diag) -> Option<RawAction> 
         response: response?,
         errors,
         examples,
+        paginated,
+    })
+}
+
+fn pagination(v: &Value, path: &str, d: &mut Diag) -> Option<RawPagination> {
+    let mut o = Obj::new(v, path, d)?;
+    let offset = o.req_str("offset", d);
+    let limit = o.req_str("limit", d);
+    let items = o.req_str("items", d);
+    let total = o.opt_str("total", d);
+    let default_page_size = match o.take("default_page_size", d, false) {
+        None => 20,
+        Some((v, p)) => match v.as_u64() {
+            Some(n) if n > 0 => n,
+            _ => {
+                d.report(&p, format!("expected a positive whole number, found {v}"));
+                20
+            }
+        },
+    };
+    o.finish(d);
+    Some(RawPagination {
+        path: path.to_owned(),
+        offset,
+        limit,
+        items,
+        total,
+        default_page_size,
     })
 }
 

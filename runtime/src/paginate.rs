@@ -43,6 +43,44 @@ pub trait Paginated: Operation {
     fn total(output: &Self::Output) -> Option<u64>;
 }
 
+/// A request's offset or page size, or an answer's total, as generated
+/// code holds it (`i64`, `u64`, or either in an `Option`): the one place
+/// that converts them, so each action's code stays a line per member.
+#[doc(hidden)]
+pub trait PageNumber: Sized {
+    /// The value as a count: `None` when absent or negative.
+    fn to_u64(self) -> Option<u64>;
+    /// `n` as this type (saturating).
+    fn from_u64(n: u64) -> Self;
+}
+
+impl PageNumber for i64 {
+    fn to_u64(self) -> Option<u64> {
+        u64::try_from(self).ok()
+    }
+    fn from_u64(n: u64) -> Self {
+        i64::try_from(n).unwrap_or(i64::MAX)
+    }
+}
+
+impl PageNumber for u64 {
+    fn to_u64(self) -> Option<u64> {
+        Some(self)
+    }
+    fn from_u64(n: u64) -> Self {
+        n
+    }
+}
+
+impl<T: PageNumber> PageNumber for Option<T> {
+    fn to_u64(self) -> Option<u64> {
+        self.and_then(T::to_u64)
+    }
+    fn from_u64(n: u64) -> Self {
+        Some(T::from_u64(n))
+    }
+}
+
 /// A walk over an action's pages, not yet started: made by a generated
 /// request's `into_paginator()`.
 pub struct Paginator<O: Paginated> {

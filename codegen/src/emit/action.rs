@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::structs::{self, StructDef, Typestate};
 use super::{EmitOptions, Scope, Std, docs, ident, markdown};
-use crate::ir::{Action, Api, Field, SetLiteral, Type};
+use crate::ir::{Action, Api, Field, Pagination, SetLiteral, Type};
 
 /// The types of an action's module, after its type name prefix.
 const SUFFIXES: [&str; 8] = [
@@ -90,6 +90,11 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
     );
     let body_def = response_body(s, a, &body, &output);
     let fluent = fluent_request(s, a, &op, &input, &output, &error);
+    let paginated = a
+        .pagination
+        .as_ref()
+        .map(|p| paginated_impl(s, p, &op, &input, &output))
+        .unwrap_or_default();
     let errors = if a.shared_errors {
         shared_error_aliases(s, a, &error)
     } else {
@@ -123,6 +128,7 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
             type ResponseBody = #body;
         }
 
+        #paginated
         #input_def
         #fluent
         #output_def
@@ -513,6 +519,80 @@ fn error_types(
     }
 }
 
+/// `impl Paginated`: where the action's page members are. Conversions and
+/// walking are the runtime's, so this is a line per member.
+fn paginated_impl(
+    s: &Scope<'_>,
+    p: &Pagination,
+    op: &proc_macro2::Ident,
+    input: &proc_macro2::Ident,
+    output: &proc_macro2::Ident,
+) -> TokenStream {
+    let (offset, limit) = (ident(&p.offset.ident), ident(&p.limit.ident));
+    let item = s.ty(&p.item);
+    let vec = s.std(Std::Vec);
+    let size = proc_macro2::Literal::u64_unsuffixed(p.default_page_size);
+    // `output.a.as_ref().and_then(|v| v.b.as_ref())`, or `as_mut`.
+    let reach = |path: &[String], last: TokenStream, by: TokenStream| -> TokenStream {
+        let (head, tail) = path
+            .split_first()
+            .map_or((String::new(), &[][..]), |(h, t)| (h.clone(), t));
+        let head = ident(&head);
+        if tail.is_empty() {
+            return quote!(output.#head #last);
+        }
+        let mut chain = quote!(output.#head.#by());
+        for (i, f) in tail.iter().enumerate() {
+            let f = ident(f);
+            let end = if i + 1 == tail.len() {
+                last.clone()
+            } else {
+                quote!(.#by())
+            };
+            chain = quote!(#chain.and_then(|v| v.#f #end));
+        }
+        chain
+    };
+    let items_ref = reach(&p.items, quote!(.as_ref()), quote!(as_ref));
+    let items_take = reach(&p.items, quote!(.take()), quote!(as_mut));
+    let total = match &p.total {
+        Some((path, _)) => {
+            let t = reach(path, quote!(), quote!(as_ref));
+            quote!(::tencentcloud_runtime::paginate::PageNumber::to_u64(#t))
+        }
+        None => s.std(Std::None),
+    };
+    let option = s.std(Std::Option);
+    quote! {
+        impl ::tencentcloud_runtime::paginate::Paginated for #op {
+            type Item = #item;
+            const DEFAULT_PAGE_SIZE: u64 = #size;
+            fn with_page(input: &#input, offset: u64, limit: u64) -> #input {
+                use ::tencentcloud_runtime::paginate::PageNumber;
+                let mut input = input.clone();
+                input.#offset = PageNumber::from_u64(offset);
+                input.#limit = PageNumber::from_u64(limit);
+                input
+            }
+            fn offset(input: &#input) -> u64 {
+                ::tencentcloud_runtime::paginate::PageNumber::to_u64(input.#offset).unwrap_or(0)
+            }
+            fn limit(input: &#input) -> #option<u64> {
+                ::tencentcloud_runtime::paginate::PageNumber::to_u64(input.#limit)
+            }
+            fn item_count(output: &#output) -> usize {
+                #items_ref.map_or(0, |items| items.len())
+            }
+            fn take_items(output: &mut #output) -> #vec<#item> {
+                #items_take.unwrap_or_default()
+            }
+            fn total(output: &#output) -> #option<u64> {
+                #total
+            }
+        }
+    }
+}
+
 /// `{Action}Request`: the input builder with its client slot bound
 /// (`with_client`), which adds `send`; the setters are the builder's own.
 fn fluent_request(
@@ -544,6 +624,19 @@ fn fluent_request(
         a.module
     ));
     let client_ty = s.root("Client");
+    let paginator = if a.pagination.is_some() {
+        quote! {
+            /// Walks the answer's pages from this request's offset, its
+            /// limit a page: `.items()` or `.pages()`, each `next().await`
+            /// in turn; bounded (`max_pages`) and rate-limited like any call.
+            pub fn into_paginator(self) -> ::tencentcloud_runtime::paginate::Paginator<#op> {
+                let client = ::core::ops::Deref::deref(&self.#carrier).clone();
+                ::tencentcloud_runtime::paginate::Paginator::new(client, self.build())
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #doc
         #allow
@@ -565,6 +658,7 @@ fn fluent_request(
                 let input = self.build();
                 client.call::<#op>(&input).await
             }
+            #paginator
         }
     }
 }

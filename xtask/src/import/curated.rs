@@ -80,6 +80,7 @@ impl<'a> Curated<'a> {
                 .unwrap_or_else(|| self.retry_safe_prefixes.iter().any(|p| name.starts_with(p))),
             errors: facts.get("errors"),
             examples: facts.get("examples"),
+            paginated: facts.get("paginated"),
         }
     }
 
@@ -96,6 +97,8 @@ pub struct ActionFacts<'a> {
     pub retry_safe: bool,
     pub errors: Option<&'a Value>,
     pub examples: Option<&'a Value>,
+    /// `false`, or where the page members are: replaces the proposal.
+    pub paginated: Option<&'a Value>,
 }
 
 /// A curated section keyed by name.

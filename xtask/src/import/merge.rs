@@ -98,6 +98,9 @@ fn action(
     if examples.as_array().is_some_and(|e| !e.is_empty()) {
         out.insert("examples".into(), examples);
     }
+    if let Some(p) = super::paging::paginated(api, a, facts.paginated, notes)? {
+        out.insert("paginated".into(), p);
+    }
     Ok((Value::Object(out), numbers))
 }
 

@@ -11,6 +11,7 @@
 mod curated;
 mod examples;
 mod merge;
+mod paging;
 mod refuse;
 mod report;
 mod upstream;

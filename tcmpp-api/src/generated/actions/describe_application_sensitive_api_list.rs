@@ -70,6 +70,51 @@ for DescribeApplicationSensitiveApiList {
     type ResponseBody = DescribeApplicationSensitiveApiListResponseBody;
 }
 
+impl ::tencentcloud_runtime::paginate::Paginated
+for DescribeApplicationSensitiveApiList {
+    type Item = super::super::models::DescribeApplicationSensitiveApiListData;
+    const DEFAULT_PAGE_SIZE: u64 = 20;
+    fn with_page(
+        input: &DescribeApplicationSensitiveApiListInput,
+        offset: u64,
+        limit: u64,
+    ) -> DescribeApplicationSensitiveApiListInput {
+        use ::tencentcloud_runtime::paginate::PageNumber;
+        let mut input = input.clone();
+        input.offset = PageNumber::from_u64(offset);
+        input.limit = PageNumber::from_u64(limit);
+        input
+    }
+
+    fn offset(input: &DescribeApplicationSensitiveApiListInput) -> u64 {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(input.offset).unwrap_or(0)
+    }
+
+    fn limit(input: &DescribeApplicationSensitiveApiListInput) -> Option<u64> {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(input.limit)
+    }
+
+    fn item_count(output: &DescribeApplicationSensitiveApiListOutput) -> usize {
+        output
+            .data
+            .as_ref()
+            .and_then(|v| v.data_list.as_ref())
+            .map_or(0, |items| items.len())
+    }
+
+    fn take_items(
+        output: &mut DescribeApplicationSensitiveApiListOutput,
+    ) -> Vec<super::super::models::DescribeApplicationSensitiveApiListData> {
+        output.data.as_mut().and_then(|v| v.data_list.take()).unwrap_or_default()
+    }
+
+    fn total(output: &DescribeApplicationSensitiveApiListOutput) -> Option<u64> {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(
+            output.data.as_ref().and_then(|v| v.total_count),
+        )
+    }
+}
+
 /// Parameters of `DescribeApplicationSensitiveAPIList`.
 ///
 /// DescribeApplicationSensitiveAPIList request structure.
@@ -464,6 +509,18 @@ where
         let client = self.__carrier.clone();
         let input = self.build();
         client.call::<DescribeApplicationSensitiveApiList>(&input).await
+    }
+
+    /// Walks the answer's pages from this request's offset, its
+    /// limit a page: `.items()` or `.pages()`, each `next().await`
+    /// in turn; bounded (`max_pages`) and rate-limited like any call.
+    pub fn into_paginator(
+        self,
+    ) -> ::tencentcloud_runtime::paginate::Paginator<
+        DescribeApplicationSensitiveApiList,
+    > {
+        let client = ::core::ops::Deref::deref(&self.__carrier).clone();
+        ::tencentcloud_runtime::paginate::Paginator::new(client, self.build())
     }
 }
 

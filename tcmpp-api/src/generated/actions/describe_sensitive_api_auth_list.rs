@@ -62,6 +62,50 @@ impl ::tencentcloud_runtime::operation::Operation for DescribeSensitiveApiAuthLi
     type ResponseBody = DescribeSensitiveApiAuthListResponseBody;
 }
 
+impl ::tencentcloud_runtime::paginate::Paginated for DescribeSensitiveApiAuthList {
+    type Item = super::super::models::DescribeSensitiveApiAuthListParam;
+    const DEFAULT_PAGE_SIZE: u64 = 20;
+    fn with_page(
+        input: &DescribeSensitiveApiAuthListInput,
+        offset: u64,
+        limit: u64,
+    ) -> DescribeSensitiveApiAuthListInput {
+        use ::tencentcloud_runtime::paginate::PageNumber;
+        let mut input = input.clone();
+        input.offset = PageNumber::from_u64(offset);
+        input.limit = PageNumber::from_u64(limit);
+        input
+    }
+
+    fn offset(input: &DescribeSensitiveApiAuthListInput) -> u64 {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(input.offset).unwrap_or(0)
+    }
+
+    fn limit(input: &DescribeSensitiveApiAuthListInput) -> Option<u64> {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(input.limit)
+    }
+
+    fn item_count(output: &DescribeSensitiveApiAuthListOutput) -> usize {
+        output
+            .data
+            .as_ref()
+            .and_then(|v| v.data_list.as_ref())
+            .map_or(0, |items| items.len())
+    }
+
+    fn take_items(
+        output: &mut DescribeSensitiveApiAuthListOutput,
+    ) -> Vec<super::super::models::DescribeSensitiveApiAuthListParam> {
+        output.data.as_mut().and_then(|v| v.data_list.take()).unwrap_or_default()
+    }
+
+    fn total(output: &DescribeSensitiveApiAuthListOutput) -> Option<u64> {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(
+            output.data.as_ref().and_then(|v| v.total_count),
+        )
+    }
+}
+
 /// Parameters of `DescribeSensitiveApiAuthList`.
 ///
 /// DescribeSensitiveApiAuthList request structure.
@@ -413,6 +457,16 @@ where
         let client = self.__carrier.clone();
         let input = self.build();
         client.call::<DescribeSensitiveApiAuthList>(&input).await
+    }
+
+    /// Walks the answer's pages from this request's offset, its
+    /// limit a page: `.items()` or `.pages()`, each `next().await`
+    /// in turn; bounded (`max_pages`) and rate-limited like any call.
+    pub fn into_paginator(
+        self,
+    ) -> ::tencentcloud_runtime::paginate::Paginator<DescribeSensitiveApiAuthList> {
+        let client = ::core::ops::Deref::deref(&self.__carrier).clone();
+        ::tencentcloud_runtime::paginate::Paginator::new(client, self.build())
     }
 }
 

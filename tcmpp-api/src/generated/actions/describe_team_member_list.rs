@@ -142,6 +142,50 @@ impl ::tencentcloud_runtime::operation::Operation for DescribeTeamMemberList {
     type ResponseBody = DescribeTeamMemberListResponseBody;
 }
 
+impl ::tencentcloud_runtime::paginate::Paginated for DescribeTeamMemberList {
+    type Item = super::super::models::DescribeTeamMemberInfoResp;
+    const DEFAULT_PAGE_SIZE: u64 = 20;
+    fn with_page(
+        input: &DescribeTeamMemberListInput,
+        offset: u64,
+        limit: u64,
+    ) -> DescribeTeamMemberListInput {
+        use ::tencentcloud_runtime::paginate::PageNumber;
+        let mut input = input.clone();
+        input.offset = PageNumber::from_u64(offset);
+        input.limit = PageNumber::from_u64(limit);
+        input
+    }
+
+    fn offset(input: &DescribeTeamMemberListInput) -> u64 {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(input.offset).unwrap_or(0)
+    }
+
+    fn limit(input: &DescribeTeamMemberListInput) -> Option<u64> {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(input.limit)
+    }
+
+    fn item_count(output: &DescribeTeamMemberListOutput) -> usize {
+        output
+            .data
+            .as_ref()
+            .and_then(|v| v.data_list.as_ref())
+            .map_or(0, |items| items.len())
+    }
+
+    fn take_items(
+        output: &mut DescribeTeamMemberListOutput,
+    ) -> Vec<super::super::models::DescribeTeamMemberInfoResp> {
+        output.data.as_mut().and_then(|v| v.data_list.take()).unwrap_or_default()
+    }
+
+    fn total(output: &DescribeTeamMemberListOutput) -> Option<u64> {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(
+            output.data.as_ref().and_then(|v| v.total_count),
+        )
+    }
+}
+
 /// Parameters of `DescribeTeamMemberList`.
 ///
 /// DescribeTeamMemberList request structure.
@@ -470,6 +514,16 @@ where
         let client = self.__carrier.clone();
         let input = self.build();
         client.call::<DescribeTeamMemberList>(&input).await
+    }
+
+    /// Walks the answer's pages from this request's offset, its
+    /// limit a page: `.items()` or `.pages()`, each `next().await`
+    /// in turn; bounded (`max_pages`) and rate-limited like any call.
+    pub fn into_paginator(
+        self,
+    ) -> ::tencentcloud_runtime::paginate::Paginator<DescribeTeamMemberList> {
+        let client = ::core::ops::Deref::deref(&self.__carrier).clone();
+        ::tencentcloud_runtime::paginate::Paginator::new(client, self.build())
     }
 }
 

@@ -71,6 +71,50 @@ impl ::tencentcloud_runtime::operation::Operation for DescribeGlobalDomainAcl {
     type ResponseBody = DescribeGlobalDomainAclResponseBody;
 }
 
+impl ::tencentcloud_runtime::paginate::Paginated for DescribeGlobalDomainAcl {
+    type Item = super::super::models::DescribeGlobalDomainsListData;
+    const DEFAULT_PAGE_SIZE: u64 = 20;
+    fn with_page(
+        input: &DescribeGlobalDomainAclInput,
+        offset: u64,
+        limit: u64,
+    ) -> DescribeGlobalDomainAclInput {
+        use ::tencentcloud_runtime::paginate::PageNumber;
+        let mut input = input.clone();
+        input.offset = PageNumber::from_u64(offset);
+        input.limit = PageNumber::from_u64(limit);
+        input
+    }
+
+    fn offset(input: &DescribeGlobalDomainAclInput) -> u64 {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(input.offset).unwrap_or(0)
+    }
+
+    fn limit(input: &DescribeGlobalDomainAclInput) -> Option<u64> {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(input.limit)
+    }
+
+    fn item_count(output: &DescribeGlobalDomainAclOutput) -> usize {
+        output
+            .data
+            .as_ref()
+            .and_then(|v| v.data_list.as_ref())
+            .map_or(0, |items| items.len())
+    }
+
+    fn take_items(
+        output: &mut DescribeGlobalDomainAclOutput,
+    ) -> Vec<super::super::models::DescribeGlobalDomainsListData> {
+        output.data.as_mut().and_then(|v| v.data_list.take()).unwrap_or_default()
+    }
+
+    fn total(output: &DescribeGlobalDomainAclOutput) -> Option<u64> {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(
+            output.data.as_ref().and_then(|v| v.total_count),
+        )
+    }
+}
+
 /// Parameters of `DescribeGlobalDomainACL`.
 ///
 /// DescribeGlobalDomainACL request structure.
@@ -396,6 +440,16 @@ where
         let client = self.__carrier.clone();
         let input = self.build();
         client.call::<DescribeGlobalDomainAcl>(&input).await
+    }
+
+    /// Walks the answer's pages from this request's offset, its
+    /// limit a page: `.items()` or `.pages()`, each `next().await`
+    /// in turn; bounded (`max_pages`) and rate-limited like any call.
+    pub fn into_paginator(
+        self,
+    ) -> ::tencentcloud_runtime::paginate::Paginator<DescribeGlobalDomainAcl> {
+        let client = ::core::ops::Deref::deref(&self.__carrier).clone();
+        ::tencentcloud_runtime::paginate::Paginator::new(client, self.build())
     }
 }
 

@@ -67,6 +67,51 @@ for DescribeMngSensitiveApiPermissionList {
     type ResponseBody = DescribeMngSensitiveApiPermissionListResponseBody;
 }
 
+impl ::tencentcloud_runtime::paginate::Paginated
+for DescribeMngSensitiveApiPermissionList {
+    type Item = super::super::models::DescribeMngSensitiveApiPermissionListData;
+    const DEFAULT_PAGE_SIZE: u64 = 20;
+    fn with_page(
+        input: &DescribeMngSensitiveApiPermissionListInput,
+        offset: u64,
+        limit: u64,
+    ) -> DescribeMngSensitiveApiPermissionListInput {
+        use ::tencentcloud_runtime::paginate::PageNumber;
+        let mut input = input.clone();
+        input.offset = PageNumber::from_u64(offset);
+        input.limit = PageNumber::from_u64(limit);
+        input
+    }
+
+    fn offset(input: &DescribeMngSensitiveApiPermissionListInput) -> u64 {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(input.offset).unwrap_or(0)
+    }
+
+    fn limit(input: &DescribeMngSensitiveApiPermissionListInput) -> Option<u64> {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(input.limit)
+    }
+
+    fn item_count(output: &DescribeMngSensitiveApiPermissionListOutput) -> usize {
+        output
+            .data
+            .as_ref()
+            .and_then(|v| v.data_list.as_ref())
+            .map_or(0, |items| items.len())
+    }
+
+    fn take_items(
+        output: &mut DescribeMngSensitiveApiPermissionListOutput,
+    ) -> Vec<super::super::models::DescribeMngSensitiveApiPermissionListData> {
+        output.data.as_mut().and_then(|v| v.data_list.take()).unwrap_or_default()
+    }
+
+    fn total(output: &DescribeMngSensitiveApiPermissionListOutput) -> Option<u64> {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(
+            output.data.as_ref().and_then(|v| v.total_count),
+        )
+    }
+}
+
 /// Parameters of `DescribeMNGSensitiveAPIPermissionList`.
 ///
 /// DescribeMNGSensitiveAPIPermissionList request structure.
@@ -495,6 +540,18 @@ where
         let client = self.__carrier.clone();
         let input = self.build();
         client.call::<DescribeMngSensitiveApiPermissionList>(&input).await
+    }
+
+    /// Walks the answer's pages from this request's offset, its
+    /// limit a page: `.items()` or `.pages()`, each `next().await`
+    /// in turn; bounded (`max_pages`) and rate-limited like any call.
+    pub fn into_paginator(
+        self,
+    ) -> ::tencentcloud_runtime::paginate::Paginator<
+        DescribeMngSensitiveApiPermissionList,
+    > {
+        let client = ::core::ops::Deref::deref(&self.__carrier).clone();
+        ::tencentcloud_runtime::paginate::Paginator::new(client, self.build())
     }
 }
 

@@ -77,6 +77,57 @@ for DescribeMngSubscribeMessageTemplateLibraryList {
     type ResponseBody = DescribeMngSubscribeMessageTemplateLibraryListResponseBody;
 }
 
+impl ::tencentcloud_runtime::paginate::Paginated
+for DescribeMngSubscribeMessageTemplateLibraryList {
+    type Item = super::super::models::DescribeMngSubscribeMessageTemplateLibraryInfoResp;
+    const DEFAULT_PAGE_SIZE: u64 = 20;
+    fn with_page(
+        input: &DescribeMngSubscribeMessageTemplateLibraryListInput,
+        offset: u64,
+        limit: u64,
+    ) -> DescribeMngSubscribeMessageTemplateLibraryListInput {
+        use ::tencentcloud_runtime::paginate::PageNumber;
+        let mut input = input.clone();
+        input.offset = PageNumber::from_u64(offset);
+        input.limit = PageNumber::from_u64(limit);
+        input
+    }
+
+    fn offset(input: &DescribeMngSubscribeMessageTemplateLibraryListInput) -> u64 {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(input.offset).unwrap_or(0)
+    }
+
+    fn limit(
+        input: &DescribeMngSubscribeMessageTemplateLibraryListInput,
+    ) -> Option<u64> {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(input.limit)
+    }
+
+    fn item_count(
+        output: &DescribeMngSubscribeMessageTemplateLibraryListOutput,
+    ) -> usize {
+        output
+            .data
+            .as_ref()
+            .and_then(|v| v.data_list.as_ref())
+            .map_or(0, |items| items.len())
+    }
+
+    fn take_items(
+        output: &mut DescribeMngSubscribeMessageTemplateLibraryListOutput,
+    ) -> Vec<super::super::models::DescribeMngSubscribeMessageTemplateLibraryInfoResp> {
+        output.data.as_mut().and_then(|v| v.data_list.take()).unwrap_or_default()
+    }
+
+    fn total(
+        output: &DescribeMngSubscribeMessageTemplateLibraryListOutput,
+    ) -> Option<u64> {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(
+            output.data.as_ref().and_then(|v| v.total_count),
+        )
+    }
+}
+
 /// Parameters of `DescribeMNGSubscribeMessageTemplateLibraryList`.
 ///
 /// DescribeMNGSubscribeMessageTemplateLibraryList request structure.
@@ -587,6 +638,18 @@ where
         let client = self.__carrier.clone();
         let input = self.build();
         client.call::<DescribeMngSubscribeMessageTemplateLibraryList>(&input).await
+    }
+
+    /// Walks the answer's pages from this request's offset, its
+    /// limit a page: `.items()` or `.pages()`, each `next().await`
+    /// in turn; bounded (`max_pages`) and rate-limited like any call.
+    pub fn into_paginator(
+        self,
+    ) -> ::tencentcloud_runtime::paginate::Paginator<
+        DescribeMngSubscribeMessageTemplateLibraryList,
+    > {
+        let client = ::core::ops::Deref::deref(&self.__carrier).clone();
+        ::tencentcloud_runtime::paginate::Paginator::new(client, self.build())
     }
 }
 

@@ -80,6 +80,51 @@ for DescribeMngSubscribeMessageTemplateList {
     type ResponseBody = DescribeMngSubscribeMessageTemplateListResponseBody;
 }
 
+impl ::tencentcloud_runtime::paginate::Paginated
+for DescribeMngSubscribeMessageTemplateList {
+    type Item = super::super::models::DescribeMngSubscribeMessageTemplateInfoResp;
+    const DEFAULT_PAGE_SIZE: u64 = 20;
+    fn with_page(
+        input: &DescribeMngSubscribeMessageTemplateListInput,
+        offset: u64,
+        limit: u64,
+    ) -> DescribeMngSubscribeMessageTemplateListInput {
+        use ::tencentcloud_runtime::paginate::PageNumber;
+        let mut input = input.clone();
+        input.offset = PageNumber::from_u64(offset);
+        input.limit = PageNumber::from_u64(limit);
+        input
+    }
+
+    fn offset(input: &DescribeMngSubscribeMessageTemplateListInput) -> u64 {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(input.offset).unwrap_or(0)
+    }
+
+    fn limit(input: &DescribeMngSubscribeMessageTemplateListInput) -> Option<u64> {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(input.limit)
+    }
+
+    fn item_count(output: &DescribeMngSubscribeMessageTemplateListOutput) -> usize {
+        output
+            .data
+            .as_ref()
+            .and_then(|v| v.data_list.as_ref())
+            .map_or(0, |items| items.len())
+    }
+
+    fn take_items(
+        output: &mut DescribeMngSubscribeMessageTemplateListOutput,
+    ) -> Vec<super::super::models::DescribeMngSubscribeMessageTemplateInfoResp> {
+        output.data.as_mut().and_then(|v| v.data_list.take()).unwrap_or_default()
+    }
+
+    fn total(output: &DescribeMngSubscribeMessageTemplateListOutput) -> Option<u64> {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(
+            output.data.as_ref().and_then(|v| v.total_count),
+        )
+    }
+}
+
 /// Parameters of `DescribeMNGSubscribeMessageTemplateList`.
 ///
 /// DescribeMNGSubscribeMessageTemplateList request structure.
@@ -420,6 +465,18 @@ where
         let client = self.__carrier.clone();
         let input = self.build();
         client.call::<DescribeMngSubscribeMessageTemplateList>(&input).await
+    }
+
+    /// Walks the answer's pages from this request's offset, its
+    /// limit a page: `.items()` or `.pages()`, each `next().await`
+    /// in turn; bounded (`max_pages`) and rate-limited like any call.
+    pub fn into_paginator(
+        self,
+    ) -> ::tencentcloud_runtime::paginate::Paginator<
+        DescribeMngSubscribeMessageTemplateList,
+    > {
+        let client = ::core::ops::Deref::deref(&self.__carrier).clone();
+        ::tencentcloud_runtime::paginate::Paginator::new(client, self.build())
     }
 }
 

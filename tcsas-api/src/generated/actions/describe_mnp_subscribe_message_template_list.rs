@@ -80,6 +80,51 @@ for DescribeMnpSubscribeMessageTemplateList {
     type ResponseBody = DescribeMnpSubscribeMessageTemplateListResponseBody;
 }
 
+impl ::tencentcloud_runtime::paginate::Paginated
+for DescribeMnpSubscribeMessageTemplateList {
+    type Item = super::super::models::DescribeMnpSubscribeMessageTemplateInfoResp;
+    const DEFAULT_PAGE_SIZE: u64 = 20;
+    fn with_page(
+        input: &DescribeMnpSubscribeMessageTemplateListInput,
+        offset: u64,
+        limit: u64,
+    ) -> DescribeMnpSubscribeMessageTemplateListInput {
+        use ::tencentcloud_runtime::paginate::PageNumber;
+        let mut input = input.clone();
+        input.offset = PageNumber::from_u64(offset);
+        input.limit = PageNumber::from_u64(limit);
+        input
+    }
+
+    fn offset(input: &DescribeMnpSubscribeMessageTemplateListInput) -> u64 {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(input.offset).unwrap_or(0)
+    }
+
+    fn limit(input: &DescribeMnpSubscribeMessageTemplateListInput) -> Option<u64> {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(input.limit)
+    }
+
+    fn item_count(output: &DescribeMnpSubscribeMessageTemplateListOutput) -> usize {
+        output
+            .data
+            .as_ref()
+            .and_then(|v| v.data_list.as_ref())
+            .map_or(0, |items| items.len())
+    }
+
+    fn take_items(
+        output: &mut DescribeMnpSubscribeMessageTemplateListOutput,
+    ) -> Vec<super::super::models::DescribeMnpSubscribeMessageTemplateInfoResp> {
+        output.data.as_mut().and_then(|v| v.data_list.take()).unwrap_or_default()
+    }
+
+    fn total(output: &DescribeMnpSubscribeMessageTemplateListOutput) -> Option<u64> {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(
+            output.data.as_ref().and_then(|v| v.total_count),
+        )
+    }
+}
+
 /// Parameters of `DescribeMNPSubscribeMessageTemplateList`.
 ///
 /// DescribeMNPSubscribeMessageTemplateList request structure.
@@ -420,6 +465,18 @@ where
         let client = self.__carrier.clone();
         let input = self.build();
         client.call::<DescribeMnpSubscribeMessageTemplateList>(&input).await
+    }
+
+    /// Walks the answer's pages from this request's offset, its
+    /// limit a page: `.items()` or `.pages()`, each `next().await`
+    /// in turn; bounded (`max_pages`) and rate-limited like any call.
+    pub fn into_paginator(
+        self,
+    ) -> ::tencentcloud_runtime::paginate::Paginator<
+        DescribeMnpSubscribeMessageTemplateList,
+    > {
+        let client = ::core::ops::Deref::deref(&self.__carrier).clone();
+        ::tencentcloud_runtime::paginate::Paginator::new(client, self.build())
     }
 }
 

@@ -70,6 +70,50 @@ impl ::tencentcloud_runtime::operation::Operation for DescribeUserList {
     type ResponseBody = DescribeUserListResponseBody;
 }
 
+impl ::tencentcloud_runtime::paginate::Paginated for DescribeUserList {
+    type Item = super::super::models::DescribeUserListData;
+    const DEFAULT_PAGE_SIZE: u64 = 20;
+    fn with_page(
+        input: &DescribeUserListInput,
+        offset: u64,
+        limit: u64,
+    ) -> DescribeUserListInput {
+        use ::tencentcloud_runtime::paginate::PageNumber;
+        let mut input = input.clone();
+        input.offset = PageNumber::from_u64(offset);
+        input.limit = PageNumber::from_u64(limit);
+        input
+    }
+
+    fn offset(input: &DescribeUserListInput) -> u64 {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(input.offset).unwrap_or(0)
+    }
+
+    fn limit(input: &DescribeUserListInput) -> Option<u64> {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(input.limit)
+    }
+
+    fn item_count(output: &DescribeUserListOutput) -> usize {
+        output
+            .data
+            .as_ref()
+            .and_then(|v| v.data_list.as_ref())
+            .map_or(0, |items| items.len())
+    }
+
+    fn take_items(
+        output: &mut DescribeUserListOutput,
+    ) -> Vec<super::super::models::DescribeUserListData> {
+        output.data.as_mut().and_then(|v| v.data_list.take()).unwrap_or_default()
+    }
+
+    fn total(output: &DescribeUserListOutput) -> Option<u64> {
+        ::tencentcloud_runtime::paginate::PageNumber::to_u64(
+            output.data.as_ref().and_then(|v| v.total_count),
+        )
+    }
+}
+
 /// Parameters of `DescribeUserList`.
 ///
 /// DescribeUserList request structure.
@@ -423,6 +467,16 @@ where
         let client = self.__carrier.clone();
         let input = self.build();
         client.call::<DescribeUserList>(&input).await
+    }
+
+    /// Walks the answer's pages from this request's offset, its
+    /// limit a page: `.items()` or `.pages()`, each `next().await`
+    /// in turn; bounded (`max_pages`) and rate-limited like any call.
+    pub fn into_paginator(
+        self,
+    ) -> ::tencentcloud_runtime::paginate::Paginator<DescribeUserList> {
+        let client = ::core::ops::Deref::deref(&self.__carrier).clone();
+        ::tencentcloud_runtime::paginate::Paginator::new(client, self.build())
     }
 }
 

@@ -14,6 +14,21 @@ pub struct Change {
     pub what: String,
 }
 
+/// `Offset/Limit -> Data.DataList (total Data.TotalCount)`.
+fn paging(p: &Value) -> String {
+    let text = |key: &str| p.get(key).and_then(Value::as_str).unwrap_or("?");
+    let total = p
+        .get("total")
+        .and_then(Value::as_str)
+        .map_or(String::new(), |t| format!(" (total {t})"));
+    format!(
+        "{}/{} -> {}{total}",
+        text("offset"),
+        text("limit"),
+        text("items")
+    )
+}
+
 /// The changes from `old` to `new` (both in our format) that matter to
 /// code built on the generated crate.
 pub fn changes(old: &Value, new: &Value) -> Vec<Change> {
@@ -54,6 +69,16 @@ pub fn changes(old: &Value, new: &Value) -> Vec<Change> {
             }
         }
         code_changes(a, o.get("errors"), n.get("errors"), &mut push);
+        // A paginator gone (or moved) breaks code that walks it.
+        match (o.get("paginated"), n.get("paginated")) {
+            (None, Some(p)) => push(false, format!("{a}: paginated ({})", paging(p))),
+            (Some(_), None) => push(true, format!("{a}: no longer paginated")),
+            (Some(before), Some(after)) if before != after => push(
+                true,
+                format!("{a}: paginated {} -> {}", paging(before), paging(after)),
+            ),
+            _ => {}
+        }
         if o.get("document") != n.get("document") || o.get("name") != n.get("name") {
             push(false, format!("{a}: documentation changed"));
         }
@@ -192,6 +217,42 @@ mod tests {
                 ),
                 (false, "action New added".to_owned()),
                 (true, "action Gone removed".to_owned()),
+            ]
+        );
+    }
+}
+
+#[cfg(test)]
+mod paging_tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// A paginator added is news; one removed or moved breaks code that
+    /// walks it.
+    #[test]
+    fn paginators_added_removed_and_moved() {
+        let paged = |items: &str| {
+            json!({"request": {"members": []}, "response": {"members": []},
+                   "paginated": {"offset": "Offset", "limit": "Limit", "items": items}})
+        };
+        let plain = json!({"request": {"members": []}, "response": {"members": []}});
+        let old =
+            json!({"actions": {"A": plain, "B": paged("Data.List"), "C": paged("Data.List")}});
+        let new = json!({"actions": {"A": paged("Data.List"), "B": plain, "C": paged("Items")}});
+        let got: Vec<(bool, String)> = changes(&old, &new)
+            .into_iter()
+            .map(|c| (c.breaking, c.what))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (false, "A: paginated (Offset/Limit -> Data.List)".to_owned()),
+                (true, "B: no longer paginated".to_owned()),
+                (
+                    true,
+                    "C: paginated Offset/Limit -> Data.List -> Offset/Limit -> Items".to_owned()
+                ),
             ]
         );
     }

@@ -636,6 +636,7 @@ fn pagination(api: &Api, a: &Action, raw: &RawPagination, d: &mut Diag) -> Optio
             return None;
         }
         Some(PageMember {
+            wire_name: f.wire_name.clone(),
             ident: f.ident.clone(),
             required: f.required,
             ty: f.ty.clone(),
@@ -700,8 +701,10 @@ fn pagination(api: &Api, a: &Action, raw: &RawPagination, d: &mut Diag) -> Optio
         offset: offset?,
         limit: limit?,
         items,
+        items_wire: raw.items.clone(),
         item,
         total,
+        total_wire: raw.total.clone(),
         default_page_size: raw.default_page_size,
     })
 }

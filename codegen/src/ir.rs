@@ -90,10 +90,14 @@ pub struct Pagination {
     pub limit: PageMember,
     /// Response fields from the output to the list of items.
     pub items: Vec<String>,
+    /// The same path by wire names (`Data.DataList`), for the table.
+    pub items_wire: String,
     /// The type of one item.
     pub item: Type,
     /// Response fields from the output to the total, and its type.
     pub total: Option<(Vec<String>, Type)>,
+    /// The total's path by wire names.
+    pub total_wire: Option<String>,
     /// Items asked for per page when the request names no size.
     pub default_page_size: u64,
 }
@@ -101,6 +105,8 @@ pub struct Pagination {
 /// A request member of a page: its field and how it is held.
 #[derive(Clone, Debug)]
 pub struct PageMember {
+    /// Name on the wire.
+    pub wire_name: String,
     /// Rust field name.
     pub ident: String,
     /// Held without an `Option`.

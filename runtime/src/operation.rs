@@ -103,6 +103,24 @@ pub struct OperationInfo {
     pub example_request: Option<&'static str>,
     /// The spec's first example answer, `{"Response": ...}`, compact JSON.
     pub example_response: Option<&'static str>,
+    /// Where its page members are, when its answers come in pages.
+    pub paginated: Option<PageInfo>,
+}
+
+/// A paginated action's page members by wire name, for code that pages
+/// through JSON (a command line's `--all-pages`, the test server).
+#[derive(Clone, Copy, Debug)]
+pub struct PageInfo {
+    /// The request's offset member (`Offset`).
+    pub offset: &'static str,
+    /// The request's page-size member (`Limit`).
+    pub limit: &'static str,
+    /// The answer's list, a path of members (`Data.DataList`).
+    pub items: &'static str,
+    /// The answer's total, a path of members (`Data.TotalCount`).
+    pub total: Option<&'static str>,
+    /// Items asked for per page when the request names none.
+    pub default_page_size: u64,
 }
 
 /// A request member.

@@ -14,9 +14,11 @@
 use std::collections::VecDeque;
 use std::fmt;
 
+use serde_json::{Map, Value};
+
 use crate::error::PaginationError;
-use crate::operation::Operation;
-use crate::{Client, ErrorKind, SdkError};
+use crate::operation::{Operation, OperationInfo, PageInfo};
+use crate::{Client, ErrorKind, ErrorMetadata, SdkError};
 
 /// Pages fetched before a walk gives up, unless set otherwise: 1,000 pages
 /// of 20 items (the usual default size) are 20,000 items.
@@ -104,9 +106,7 @@ impl<O: Paginated> Paginator<O> {
             max_pages: DEFAULT_MAX_PAGES,
         }
     }
-}
 
-impl<O: Paginated> Paginator<O> {
     /// Items asked for per page (at least 1).
     pub fn page_size(mut self, size: u64) -> Self {
         self.page_size = size.max(1);
@@ -124,11 +124,8 @@ impl<O: Paginated> Paginator<O> {
     /// The answers, one per page.
     pub fn pages(self) -> Pages<O> {
         Pages {
-            offset: O::offset(&self.input),
+            walk: Walk::new(O::offset(&self.input), self.max_pages),
             paginator: self,
-            fetched: 0,
-            items: 0,
-            done: false,
         }
     }
 
@@ -141,13 +138,57 @@ impl<O: Paginated> Paginator<O> {
     }
 }
 
-/// The pages of a walk: `while let Some(page) = pages.next().await`.
-pub struct Pages<O: Paginated> {
-    paginator: Paginator<O>,
+/// Where a walk is, and when it ends: the one rule for typed and JSON walks.
+#[derive(Debug)]
+struct Walk {
     offset: u64,
+    max_pages: u32,
     fetched: u32,
     items: u64,
     done: bool,
+}
+
+impl Walk {
+    fn new(offset: u64, max_pages: u32) -> Self {
+        Walk {
+            offset,
+            max_pages,
+            fetched: 0,
+            items: 0,
+            done: false,
+        }
+    }
+
+    /// The next page's offset; `None` once the walk has ended; the bound's
+    /// error (once) when the pages still promise more.
+    fn next_offset(&mut self, action: &'static str) -> Option<Result<u64, PaginationError>> {
+        if self.done {
+            return None;
+        }
+        if self.fetched >= self.max_pages {
+            self.done = true;
+            return Some(Err(PaginationError::new(action, self.fetched, self.items)));
+        }
+        Some(Ok(self.offset))
+    }
+
+    /// A page of `count` items arrived, reporting `total`. Ends on an empty
+    /// page or at the total; a short page alone is not the end (the service
+    /// may cap the size below what was asked).
+    fn arrived(&mut self, count: u64, total: Option<u64>) {
+        self.fetched += 1;
+        self.items += count;
+        self.offset += count;
+        if count == 0 || total.is_some_and(|t| self.offset >= t) {
+            self.done = true;
+        }
+    }
+}
+
+/// The pages of a walk: `while let Some(page) = pages.next().await`.
+pub struct Pages<O: Paginated> {
+    paginator: Paginator<O>,
+    walk: Walk,
 }
 
 impl<O: Paginated> Pages<O> {
@@ -155,33 +196,22 @@ impl<O: Paginated> Pages<O> {
     /// error (the call's, or [`ErrorKind::Pagination`] at the bound) the
     /// walk ends.
     pub async fn next(&mut self) -> Option<Result<O::Output, SdkError<O::Error>>> {
-        if self.done {
-            return None;
-        }
-        if self.fetched >= self.paginator.max_pages {
-            self.done = true;
-            let e = PaginationError::new(O::ACTION, self.fetched, self.items);
-            return Some(Err(SdkError::from(ErrorKind::Pagination(e))));
-        }
-        let input = O::with_page(&self.paginator.input, self.offset, self.paginator.page_size);
-        let page = match self.paginator.client.call::<O>(&input).await {
-            Ok(page) => page,
-            Err(e) => {
-                self.done = true;
-                return Some(Err(e));
-            }
+        let offset = match self.walk.next_offset(O::ACTION)? {
+            Ok(offset) => offset,
+            Err(e) => return Some(Err(SdkError::from(ErrorKind::Pagination(e)))),
         };
-        self.fetched += 1;
-        let count = O::item_count(&page) as u64;
-        self.items += count;
-        self.offset += count;
-        // Ends on an empty page or at the total; a short page alone is not
-        // the end (the service may cap the size below what was asked).
-        let reached_total = O::total(&page).is_some_and(|total| self.offset >= total);
-        if count == 0 || reached_total {
-            self.done = true;
+        let input = O::with_page(&self.paginator.input, offset, self.paginator.page_size);
+        match self.paginator.client.call::<O>(&input).await {
+            Ok(page) => {
+                self.walk
+                    .arrived(O::item_count(&page) as u64, O::total(&page));
+                Some(Ok(page))
+            }
+            Err(e) => {
+                self.walk.done = true;
+                Some(Err(e))
+            }
         }
-        Some(Ok(page))
     }
 
     /// Every remaining page, or the first error.
@@ -224,6 +254,91 @@ impl<O: Paginated> Items<O> {
     }
 }
 
+/// The pages of any paginated action as JSON (`Response` objects), for
+/// tools that take actions as data: a command line's `--all-pages`. The
+/// same walk as [`Pages`], through [`Client::call_json`].
+pub struct JsonPages {
+    client: Client,
+    action: &'static OperationInfo,
+    page: PageInfo,
+    params: Map<String, Value>,
+    page_size: u64,
+    walk: Walk,
+}
+
+impl JsonPages {
+    /// A walk of `action`'s pages from `params`' offset, with its page size
+    /// (or the action's default); `None` when the action is not paginated.
+    pub fn new(
+        client: Client,
+        action: &'static OperationInfo,
+        params: Map<String, Value>,
+    ) -> Option<Self> {
+        let page = action.paginated?;
+        let number = |key: &str| params.get(key).and_then(Value::as_u64);
+        let page_size = number(page.limit)
+            .filter(|&l| l > 0)
+            .unwrap_or(page.default_page_size);
+        Some(JsonPages {
+            walk: Walk::new(number(page.offset).unwrap_or(0), DEFAULT_MAX_PAGES),
+            client,
+            action,
+            page,
+            params,
+            page_size,
+        })
+    }
+
+    /// As [`Paginator::max_pages`].
+    pub fn max_pages(mut self, pages: u32) -> Self {
+        self.walk.max_pages = pages.max(1);
+        self
+    }
+
+    /// The next page's `Response` object; `None` once the walk has ended.
+    pub async fn next(&mut self) -> Option<Result<Value, SdkError<ErrorMetadata>>> {
+        let offset = match self.walk.next_offset(self.action.action)? {
+            Ok(offset) => offset,
+            Err(e) => return Some(Err(SdkError::from(ErrorKind::Pagination(e)))),
+        };
+        let mut params = self.params.clone();
+        params.insert(self.page.offset.to_owned(), Value::from(offset));
+        params.insert(self.page.limit.to_owned(), Value::from(self.page_size));
+        let result = self
+            .client
+            .call_json(self.action.action, &Value::Object(params))
+            .await;
+        match result {
+            Ok(page) => {
+                let count = self.items(&page).len() as u64;
+                let total = self
+                    .page
+                    .total
+                    .and_then(|t| at(&page, t))
+                    .and_then(Value::as_u64);
+                self.walk.arrived(count, total);
+                Some(Ok(page))
+            }
+            Err(e) => {
+                self.walk.done = true;
+                Some(Err(e))
+            }
+        }
+    }
+
+    /// The items of `page` (one of this walk's answers).
+    pub fn items<'p>(&self, page: &'p Value) -> &'p [Value] {
+        at(page, self.page.items)
+            .and_then(Value::as_array)
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The value at a path of members (`Data.DataList`).
+fn at<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').try_fold(v, |v, key| v.get(key))
+}
+
 // By hand: the input may hold values a caller would not print (and need
 // not implement `Debug`); the walk's position is what a log needs.
 impl<O: Paginated> fmt::Debug for Paginator<O> {
@@ -240,10 +355,7 @@ impl<O: Paginated> fmt::Debug for Pages<O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pages")
             .field("paginator", &self.paginator)
-            .field("offset", &self.offset)
-            .field("fetched", &self.fetched)
-            .field("items", &self.items)
-            .field("done", &self.done)
+            .field("walk", &self.walk)
             .finish()
     }
 }
@@ -254,5 +366,15 @@ impl<O: Paginated> fmt::Debug for Items<O> {
             .field("pages", &self.pages)
             .field("buffered", &self.buffered.len())
             .finish()
+    }
+}
+
+impl fmt::Debug for JsonPages {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JsonPages")
+            .field("action", &self.action.action)
+            .field("page_size", &self.page_size)
+            .field("walk", &self.walk)
+            .finish_non_exhaustive()
     }
 }

@@ -25,6 +25,7 @@ use tencentcloud_runtime::credentials::{
     Credentials, CredentialsError, EnvironmentProvider, ProfileFileProvider, ProvideCredentials,
 };
 use tencentcloud_runtime::operation::{OperationInfo, ServiceInfo};
+use tencentcloud_runtime::paginate::JsonPages;
 use tencentcloud_runtime::{Client, ClientBuilder};
 
 use output::{Failure, Format, Out};
@@ -208,6 +209,10 @@ program says where before sending.")]
         /// - (or @-) for stdin.
         #[arg(long, value_name = "BODY")]
         json: String,
+        /// Walk every page of a paginated action (Offset/Limit) from the
+        /// body's offset, printing each item as one JSON line.
+        #[arg(long)]
+        all_pages: bool,
     },
     /// List the chosen service's actions, one a line; --json adds their facts
     /// and members.
@@ -295,6 +300,7 @@ enum Checked {
         target: Target,
         action: &'static OperationInfo,
         body: Map<String, Value>,
+        all_pages: bool,
     },
     Actions {
         service: Service,
@@ -453,6 +459,7 @@ impl Cli {
                 target,
                 action,
                 json,
+                all_pages,
             } => {
                 let target = top.merge(target, &mut problems);
                 let action =
@@ -461,10 +468,17 @@ impl Cli {
                 match (action, body) {
                     (Ok(action), Ok(body)) => {
                         problems.extend(body::check_members(action, &body));
+                        if all_pages && action.paginated.is_none() {
+                            problems.push(format!(
+                                "--all-pages: {} is not paginated (its request has no Offset/Limit)",
+                                action.action
+                            ));
+                        }
                         Checked::Call {
                             target,
                             action,
                             body,
+                            all_pages,
                         }
                     }
                     _ => return Err(problems),
@@ -555,6 +569,28 @@ async fn run(command: Checked, out: &Out) -> Result<(), Failure> {
             target,
             action,
             body,
+            all_pages: true,
+        } => {
+            let api = Api::connect(&target, out).await?;
+            let Some(mut pages) = JsonPages::new(api.client.clone(), action, body) else {
+                return Err(Failure::local(format!(
+                    "{} is not paginated",
+                    action.action
+                )));
+            };
+            while let Some(page) = progress::patiently(action.action, pages.next()).await {
+                let page = page.map_err(|e| Failure::from_sdk(&e))?;
+                for item in pages.items(&page) {
+                    output::print_json_line(item)?;
+                }
+            }
+            Ok(())
+        }
+        Checked::Call {
+            target,
+            action,
+            body,
+            all_pages: false,
         } => {
             let api = Api::connect(&target, out).await?;
             let writes = !action.action.starts_with("Describe");

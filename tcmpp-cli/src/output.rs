@@ -274,6 +274,14 @@ pub fn report(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// `value` on stdout: indented on a terminal, one line otherwise.
+/// One compact line, whatever stdout is: `--all-pages` items, one a line.
+pub fn print_json_line(value: &impl serde::Serialize) -> Result<(), Failure> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| Failure::local(format!("cannot print the answer: {e}")))?;
+    println!("{text}");
+    Ok(())
+}
+
 pub fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
     let text = if std::io::stdout().is_terminal() {
         serde_json::to_string_pretty(value)

@@ -1562,3 +1562,69 @@ async fn server_for_refusals() -> TestServer {
         .await
         .unwrap()
 }
+
+/// `call --all-pages` walks a paginated action from the body's offset and
+/// prints every item once, one JSON line each; on an action without pages
+/// it is a usage error before anything is sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn call_all_pages_prints_every_item_as_a_json_line() {
+    let server = TestServer::start(|r: &Recorded| {
+        let body = r.json();
+        let (offset, limit) = (
+            body["Offset"].as_i64().unwrap(),
+            body["Limit"].as_i64().unwrap(),
+        );
+        let list: Vec<Value> = (offset..(offset + limit.min(4)).min(11))
+            .map(|i| json!({"TeamId": format!("team-{i}")}))
+            .collect();
+        Reply::Json(json!({"Response": {
+            "Data": {"TotalCount": 11, "DataList": list}, "RequestId": "req"}}))
+    })
+    .await
+    .unwrap();
+    let body = r#"{"PlatformId":"T04257DS9431720WTAG","Offset":2,"Limit":5}"#;
+    let run = run_cli(
+        &server,
+        &["call", "DescribeTeamList", "--json", body, "--all-pages"],
+    )
+    .await;
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    let ids: Vec<String> = run
+        .stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["TeamId"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        (2..11).map(|i| format!("team-{i}")).collect::<Vec<_>>()
+    );
+    let offsets: Vec<i64> = server
+        .requests()
+        .iter()
+        .map(|r| r.json()["Offset"].as_i64().unwrap())
+        .collect();
+    assert_eq!(offsets, [2, 6, 10]);
+
+    let server = server_for_refusals().await;
+    let run = run_cli(
+        &server,
+        &[
+            "call",
+            "DescribeMNPAllStageVersions",
+            "--json",
+            DESCRIBE_BODY,
+            "--all-pages",
+        ],
+    )
+    .await;
+    assert_refused(
+        &run,
+        &server,
+        &["--all-pages: DescribeMNPAllStageVersions is not paginated"],
+    );
+}

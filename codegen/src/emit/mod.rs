@@ -304,6 +304,25 @@ fn operation_table(scope: &Scope<'_>) -> TokenStream {
             example(|e| e.request.as_ref()),
             example(|e| Some(&e.response)),
         );
+        let paginated = match &a.pagination {
+            Some(p) => {
+                let (offset, limit, items) =
+                    (&p.offset.wire_name, &p.limit.wire_name, &p.items_wire);
+                let total = match &p.total_wire {
+                    Some(t) => quote!(#some(#t)),
+                    None => quote!(#none),
+                };
+                let size = proc_macro2::Literal::u64_unsuffixed(p.default_page_size);
+                quote!(#some(::tencentcloud_runtime::operation::PageInfo {
+                    offset: #offset,
+                    limit: #limit,
+                    items: #items,
+                    total: #total,
+                    default_page_size: #size,
+                }))
+            }
+            None => quote!(#none),
+        };
         quote! {
             ::tencentcloud_runtime::operation::OperationInfo {
                 action: #action,
@@ -312,6 +331,7 @@ fn operation_table(scope: &Scope<'_>) -> TokenStream {
                 request: #request,
                 example_request: #req,
                 example_response: #resp,
+                paginated: #paginated,
             }
         }
     });

@@ -53,6 +53,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"11bfebaf-b179-402a-8c1e-e9ecb633c414\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CheckGlobalDomain",
@@ -76,6 +77,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ExistsBlackUrls\":[\"abc\"],\"ExistsWhiteUrls\":[\"abc\"],\"RepeatUrls\":[\"abc\"]},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ConfigureMNPPreview",
@@ -114,6 +116,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"76f39154-057b-40a7-b2fb-0073221691d1\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateApplication",
@@ -172,6 +175,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ResourceId\":\"app-0lcjnpmdpr\"},\"RequestId\":\"b4bbc366-892c-4ec2-9edc-2a572c1770b4\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateApplicationSensitiveAPI",
@@ -204,6 +208,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"25fd4b4d-0395-42b6-8d55-6aefa62827c2\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateConsoleMNPVersionCompileTask",
@@ -267,6 +272,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"RoomId\":\"\",\"TaskId\":\"2024081210302952548\",\"WSUrl\":\"wss://api.tcmpp-staging.tmfcloud.com:8082/ws\"},\"RequestId\":\"473e70538f1c4dafac52054480a6386a\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateDomain",
@@ -297,6 +303,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
             "{\"Domain\":[{\"DomainType\":0,\"DomainUrlList\":[\"abc\"]}],\"MNPId\":\"abc\",\"PlatformId\":\"abc\"}",
         ),
         example_response: Some("{\"Response\":{\"Data\":0,\"RequestId\":\"abc\"}}"),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateGlobalDomain",
@@ -327,6 +334,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ExistsBlackUrls\":[\"abc\"],\"ExistsWhiteUrls\":[\"abc\"],\"RepeatUrls\":[\"abc\"],\"Result\":true},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateGlobalDomainACL",
@@ -357,6 +365,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ExistsBlackUrls\":[],\"ExistsWhiteUrls\":[],\"RepeatUrls\":[],\"Result\":true},\"RequestId\":\"aaf521b9-f1f7-4167-896c-c9a276f34ea7\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateMNP",
@@ -405,6 +414,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ResourceId\":\"mp1mkdcf53ob2h8m\"},\"RequestId\":\"e5b444cb698246b6852bd980114ca151\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateMNPApproval",
@@ -433,6 +443,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"cb302335-ae31-45cc-ad7c-a894003e5adf\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateMNPDomainACL",
@@ -465,6 +476,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"d9700b29-dd0d-4661-8ec1-f9e9b351139d\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateMNPSensitiveAPIPermissionApproval",
@@ -498,6 +510,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{},\"RequestId\":\"aa461996-fbb3-4391-8b26-8551731805dc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateMNPVersion",
@@ -536,6 +549,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"TaskId\":\"2024082016302581955\"},\"RequestId\":\"b7bbff2d-fea5-471e-918f-c9684abf2fd3\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateOnlineApply",
@@ -559,6 +573,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"40cd417a996d4ff296702872c49e1b83\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreatePlatformAudit",
@@ -587,6 +602,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"ed62f5b57d62459eb9c0cff331ad7b22\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreatePresetKey",
@@ -597,6 +613,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Key\":\"abc\"},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateSensitiveAPI",
@@ -629,6 +646,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateSensitiveApiApply",
@@ -662,6 +680,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ResourceId\":\"abc\"},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateTeam",
@@ -707,6 +726,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"6568c8cd-1651-4c8f-b384-b308ad11f743\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateTeamMember",
@@ -755,6 +775,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"UserId\":\"abc\"},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateUser",
@@ -798,6 +819,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ResourceId\":\"U20240819174742HGXHXT\"},\"RequestId\":\"7ec65677-eef5-4c9a-87bf-aff8141e54e6\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DeleteApplication",
@@ -821,6 +843,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"01ee5448aad4415fbe6253c2a581a9ae\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DeleteApplicationSensitiveAPI",
@@ -844,6 +867,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"c805e6bb-a3e0-470c-8286-0cc0db930a24\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DeleteGlobalDomain",
@@ -867,6 +891,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"8622f24e-f735-4e4b-ba3e-71088823c379\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DeleteMNP",
@@ -890,6 +915,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"e82b6b6c-44c9-458a-abd2-910f8309b712\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DeleteSensitiveAPI",
@@ -911,6 +937,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DeleteTeam",
@@ -934,6 +961,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"d731fd9e-a797-4988-b287-ecbdec0a21c0\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DeleteTeamMember",
@@ -962,6 +990,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"471936dd-731c-437c-a34e-2f755cc3c366\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DeleteUser",
@@ -985,6 +1014,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"e6687e03-d5ba-4215-9b0f-1171fff115f1\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeApplication",
@@ -1008,6 +1038,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"AndroidAppKey\":\"com.tencent.tcmpp.demo\",\"ApplicationName\":\"autotest_app\",\"ApplicationType\":2,\"CreateTime\":\"1721010944\",\"CreateUser\":\"autotest_op\",\"Intro\":\"modify application0802112440\",\"IosAppKey\":\"com.tencent.tcmpp.demo\",\"Logo\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240802112441-cf9ba6bd4c.png\",\"Remark\":\"\",\"SensitiveApiCount\":19,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"UpdateTime\":\"1724019292\",\"UpdateUser\":\"autotest_op\"},\"RequestId\":\"57c3656b-71bb-49a4-b6f7-8c467917d964\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeApplicationConfig",
@@ -1036,6 +1067,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"File\":\"abc\"},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeApplicationConfigFile",
@@ -1064,6 +1096,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"File\":\"eyJjdXN0b21JZCI6IlQwNDI1N0RTOTQzMTcyMFdUQUciLCJwcm9kdWN0SWQiOiIxMDAwOTc2MTEiLCJwYWNrYWdlTmFtZSI6ImNvbS50ZW5jZW50LnRjbXBwLmRlbW8iLCJidW5kbGVJZCI6IiIsIm1hdGVyaWFsIjoiMDFid1A4OVhKZTY4dm50WlVwdTRtdDd0MUo4VVVGeXdXU1ZxMG1QWXRYUmVQazJibkZZN2Fuc1RsY1dDSGNNVHBuKzB2OTlBaCtBT0g5MENKNzBEK1UzNTFEVXkyTkdYeEwrMzlTazI4L0NUVzcwZGIrc3B5d2IxSWw1TTBtRFpLMGkyVGxkRXJmOG4yL1RFSWRuckg0VlNNVFl3ZWh6b2VWUmx4cFhhL1JnMVVpNlM1STJQbG1SVFd6elZZdG84Q3ZuYzVKL1ZMenlWY1RPOWE4TDl3MmI2eSttTVptVTdMSTljOW9xWEVjR1pPU2VLYklwdGNzbG54dXNSbHdIMDB5VG1PWnRtcDB1azJweVdWUHBvanlpN1MyM0dhQW1LYnU1cWw4UXR4NklNYXIzRHhzd3dnMnN2YnRkWmZjSy95TTI3VGFKZ0NKbE94QzZPRHVCdXoyTHF4Uk52RUhmK3NoQjJGZGc3UmVmdGo4eXM0bE82d0lFNHZ2M09rbG1ZQlRqUFNqRGQxUjRhaWpwU2NGMGJSRmpzc25SRU5DTmhlVDdEc0ZGTnNOcW5nWStrOUwrak9mZVhhYlpwbVRyUitwUUVWamZUajRNSU1uL09Qbnp2clBqVzVhQnRCOFRVREc0dGFEYWlqS1B0N1ZaRkphSndSWUxWd1J4ZmRSbXpYeGJhOGRWR0V4dVlJVmRLTVByQXNPZUdDdE1LeGV6S1JjenZYUC9FTkI4NkFMTENsOCsxMnBkV1hnTmNSakJ1cEg5aDFlc245U2M5N3g2NFZLSVpJb0d3PT1jNTc2NTA5MTRkYzkwMmQ5Iiwic2hhcmsiOnsiaHR0cFVybCI6Imh0dHA6Ly8xMjcuMC4wLjEiLCJ0Y3BIb3N0IjoiMTI3LjAuMC4xIiwidGNwUG9ydCI6MzAwMTQsImFwcEtleSI6ImFwcC1jYzZnMzU3MTFtIiwic3ltRW5jIjoxLCJhc3ltRW5jIjowfSwiZmVlZGJhY2siOiJodHRwOi8vMTI3LjAuMC4xOjgwODEiLCJxYXBtVXJsIjoiaHR0cDovLzEyNy4wLjAuMSJ9\"},\"RequestId\":\"208ad6f9-67c1-4d90-8170-afd932351742\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeApplicationList",
@@ -1102,6 +1135,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"AndroidAppKey\":\"abc\",\"ApplicationName\":\"abc\",\"ApplicationType\":0,\"CreateTime\":\"abc\",\"CreateUser\":\"abc\",\"Intro\":\"abc\",\"IosAppKey\":\"abc\",\"Logo\":\"abc\",\"Remark\":\"abc\",\"SensitiveApiCount\":0,\"TeamId\":\"abc\",\"TeamName\":\"abc\",\"UpdateTime\":\"abc\",\"UpdateUser\":\"abc\"}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeApplicationMNPVersionAuditList",
@@ -1152,6 +1192,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"ApplicationAndUrl\":\"abc\",\"ApplicationIOSUrl\":\"abc\",\"ApplicationId\":\"abc\",\"ApplicationLogo\":\"abc\",\"ApplicationName\":\"abc\",\"ApplyTime\":\"abc\",\"ApplyUser\":\"abc\",\"AuditNo\":\"abc\",\"AuditNote\":\"abc\",\"AuditStatus\":0,\"AuditTime\":\"abc\",\"AuditUser\":\"abc\",\"MNPIcon\":\"abc\",\"MNPId\":\"abc\",\"MNPName\":\"abc\",\"MNPQrCodeUrl\":\"abc\",\"MNPType\":\"abc\",\"MNPVersion\":\"abc\",\"MNPVersionId\":0,\"TeamId\":\"abc\",\"TeamName\":\"abc\"}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeApplicationSensitiveAPIList",
@@ -1195,6 +1242,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"APIDesc\":\"testState\",\"APIId\":\"api-rj2b08c8cang07nb\",\"APIMethod\":\"testState\",\"APIName\":\"testState\",\"APIType\":2,\"ApplicationId\":\"app-cc6g35711m\",\"ApplicationLogo\":\"https://127.0.0.1/T04257DS9431720WTAG/console/20240802112441-cf9ba6bd4c.png\",\"ApplicationName\":\"autotest_app\",\"CreateTime\":\"1724245061\",\"CreateUser\":\"800001208871\",\"Status\":0,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"UpdateTime\":\"1724245061\",\"UpdateUser\":\"800001208871\"}],\"TotalCount\":1},\"RequestId\":\"66d355a2-7ece-49ce-acf0-1ec070da324b\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeConsoleMNPVersionCompileTask",
@@ -1218,6 +1272,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ExtInfo\":{\"SizeInfo\":\"{\\\"total\\\":13,\\\"subPackages\\\":null}\",\"TCMPPErrMsg\":\"\",\"WXErrMsg\":\"\",\"WXQrCode\":\"\"},\"MNPId\":\"mp1mkdcf53ob2h8m\",\"PkgSize\":31296,\"QrCodeContent\":\"tcmpp://applet/?appId=mp1mkdcf53ob2h8m&type=2&businessId=4q46grhbm8oannl2i6&timestamp=1723429831\",\"QrCodeUrl\":\"https://127.0.0.1/T02245JR9111721GKOI/mpp/mp1mkdcf53ob2h8m-1.0.1-1723429831031.png\",\"SubPkgInfos\":[{\"PathPrefix\":\"__APP__\",\"PkgName\":\"__APP__\",\"PkgSize\":31296}],\"TaskId\":\"2024081210302952548\",\"TaskMsg\":\"Success\",\"TaskStatus\":60},\"RequestId\":\"e95cd4436bd2417ba63638571e32b1dc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeDomainInfo",
@@ -1239,6 +1294,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"DomainType\":0,\"DomainUrl\":\"abc\"}],\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeDomainTeamList",
@@ -1272,6 +1328,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"CreateTime\":\"abc\",\"CreateUser\":\"abc\",\"TeamId\":\"abc\",\"TeamName\":\"abc\"}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeGlobalDomainACL",
@@ -1312,6 +1375,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"CreateTime\":\"1724223249\",\"CreateUser\":\"800001208871\",\"DomainId\":5561,\"DomainType\":1,\"DomainUrl\":\"openapi.autotest.domain.com\",\"UpdateTime\":\"1724223249\",\"UpdateUser\":\"800001208871\"},{\"CreateTime\":\"1723776362\",\"CreateUser\":\"jaden\",\"DomainId\":5440,\"DomainType\":1,\"DomainUrl\":\"123132.com\",\"UpdateTime\":\"1723776362\",\"UpdateUser\":\"jaden\"}],\"TotalCount\":2},\"RequestId\":\"e56b6521-bec5-4081-83c5-a6dd9df3a001\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeGlobalDomainList",
@@ -1352,6 +1422,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"CreateTime\":\"abc\",\"CreateUser\":\"abc\",\"CustomerID\":\"abc\",\"DomainId\":0,\"DomainType\":0,\"DomainURL\":\"abc\",\"UpdateTime\":\"abc\",\"UpdateUser\":\"abc\"}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNP",
@@ -1375,6 +1452,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"AccessStatus\":2,\"CreateTime\":\"1721010947\",\"CreateUser\":\"autotest_op\",\"MNPDesc\":\"test\",\"MNPIcon\":\"https://api.tcmpp-staging.tmfcloud.com:80/Mutable/T04257DS9431720WTAG/console/20240719101648-d75111ba9d.png?algo=sha1&exp=2036678400&sid=s-7da2a17b05&t=VI5x2Va%2B32TmbJFh63UoUkIhCgU%3D\",\"MNPId\":\"mpjl3td541qppx9k\",\"MNPIntro\":\"test\",\"MNPName\":\"autotest_online_miniapp\",\"MNPType\":\"Life Service->144_Lilliputian Services\",\"Status\":1,\"TeamId\":\"1363731006\",\"TeamName\":\"autotest_mini_team\"},\"RequestId\":\"b25464f8-da2b-49e7-b3d4-1dcbc2e9c065\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPAllStageVersions",
@@ -1398,6 +1476,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"ApprovalNo\":\"aud7hnb70973ng51ca\",\"ApprovalStatus\":3,\"CreateTime\":\"1724142147\",\"CreateUser\":\"autotest_op\",\"MNPDesc\":\"test\",\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240820061043-30fc239971.png\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPIntro\":\"test\",\"MNPName\":\"autotest_miniapp\",\"MNPType\":\"Logistics Services->1_Pickup/Delivery,Life Service->144_Lilliputian Services\",\"MNPVersion\":\"1.0.277\",\"MNPVersionId\":2596,\"MNPVersionIntro\":\"test\",\"Phase\":\"Platform\",\"RollbackVersion\":0,\"ShowCase\":1,\"Status\":1,\"VersionCurrentStatus\":3},{\"ApprovalNo\":\"aud7hnb70973ng51ca\",\"ApprovalStatus\":3,\"CreateTime\":\"1724142147\",\"CreateUser\":\"autotest_op\",\"MNPDesc\":\"test\",\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240820061043-30fc239971.png\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPIntro\":\"test\",\"MNPName\":\"autotest_miniapp\",\"MNPType\":\"Logistics Services->1_Pickup/Delivery,Life Service->144_Lilliputian Services\",\"MNPVersion\":\"1.0.277\",\"MNPVersionId\":2596,\"MNPVersionIntro\":\"test\",\"Phase\":\"Online\",\"RollbackVersion\":0,\"ShowCase\":1,\"Status\":1,\"VersionCurrentStatus\":3},{\"ApprovalNo\":\"aud7hnb70973ng51ca\",\"ApprovalStatus\":3,\"CreateTime\":\"1724142147\",\"CreateUser\":\"autotest_op\",\"MNPDesc\":\"test\",\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240820061043-30fc239971.png\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPIntro\":\"test\",\"MNPName\":\"autotest_miniapp\",\"MNPType\":\"Logistics Services->1_Pickup/Delivery,Life Service->144_Lilliputian Services\",\"MNPVersion\":\"1.0.277\",\"MNPVersionId\":2596,\"MNPVersionIntro\":\"test\",\"Phase\":\"Develop\",\"RollbackVersion\":0,\"ShowCase\":1,\"Status\":1,\"VersionCurrentStatus\":3},{\"ApprovalNo\":\"\",\"ApprovalStatus\":3,\"CreateTime\":\"1722571328\",\"CreateUser\":\"admin\",\"MNPDesc\":\"This mini program is used for automatic test 0820163007\",\"MNPIcon\":\"https://api.tcmpp-staging.tmfcloud.com:80/Mutable/T04257DS9431720WTAG/console/20240802101902-805af7c9bf.png\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPIntro\":\"For automatic test 0820163007\",\"MNPName\":\"autotest_miniapp\",\"MNPType\":\"Logistics Services->1_Pickup/Delivery,Life Service->144_Lilliputian Services\",\"MNPVersion\":\"1.0.115\",\"MNPVersionId\":2395,\"MNPVersionIntro\":\"add a new mnp version from console\",\"Phase\":\"Develop\",\"RollbackVersion\":0,\"ShowCase\":0,\"Status\":1,\"VersionCurrentStatus\":0},{\"ApprovalNo\":\"audlyeenb7l9rfd51z\",\"ApprovalStatus\":3,\"CreateTime\":\"1724127655\",\"CreateUser\":\"800001208871\",\"MNPDesc\":\"test\",\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240820061043-30fc239971.png\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPIntro\":\"test\",\"MNPName\":\"autotest_miniapp\",\"MNPType\":\"Logistics Services->1_Pickup/Delivery,Life Service->144_Lilliputian Services\",\"MNPVersion\":\"1.0.276\",\"MNPVersionId\":2582,\"MNPVersionIntro\":\"213123\",\"Phase\":\"Develop\",\"RollbackVersion\":0,\"ShowCase\":0,\"Status\":1,\"VersionCurrentStatus\":3}],\"RequestId\":\"2802e966-d4ab-4a91-8350-00b803e5a49c\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPApprovalList",
@@ -1448,6 +1527,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"ApplicationId\":\"app-cc6g35711m\",\"ApplicationLogo\":\"https://api.tcmpp-staging.tmfcloud.com:80/Mutable/T04257DS9431720WTAG/console/20240802112441-cf9ba6bd4c.png\",\"ApplicationName\":\"autotest_app\",\"ApplyTime\":\"1724142667\",\"ApplyUser\":\"800001208871\",\"ApprovalNo\":\"aud4u4c07kp6rxiobb\",\"ApprovalNote\":\"\",\"ApprovalStatus\":0,\"ApprovalTime\":\"0\",\"ApprovalUser\":\"\",\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240820163008-be93fce134.png\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPName\":\"autotest_miniapp\",\"MNPQrCodeUrl\":\"\",\"MNPType\":\"Logistics Services->1_Pickup/Delivery,Life Service->144_Lilliputian Services\",\"MNPVersion\":\"1.0.278\",\"MNPVersionId\":2597,\"TeamId\":\"1363731006\",\"TeamName\":\"autotest_mini_team\"},{\"ApplicationId\":\"app-2850c8no39\",\"ApplicationLogo\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240819190628-466c76bda4.png\",\"ApplicationName\":\"eric_app\",\"ApplyTime\":\"1724120926\",\"ApplyUser\":\"vinya\",\"ApprovalNo\":\"aud6ad75lmlbhkt4gw\",\"ApprovalNote\":\"\",\"ApprovalStatus\":0,\"ApprovalTime\":\"0\",\"ApprovalUser\":\"\",\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/tcmpp/20240820-595579dd-a7bd-4d98-b0ec-91ede0738c5b.png\",\"MNPId\":\"mp7u6lgkgphi64zo\",\"MNPName\":\"vinya_mini1\",\"MNPQrCodeUrl\":\"\",\"MNPType\":\"Education Services->4_Driving School Training\",\"MNPVersion\":\"1.0.1\",\"MNPVersionId\":2575,\"TeamId\":\"7681161954\",\"TeamName\":\"vinya_mini\"}],\"TotalCount\":2},\"RequestId\":\"3effa0e6-397c-4d51-b6ad-7626b32013bb\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPBoard",
@@ -1469,6 +1555,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"AuditNo\":\"abc\",\"AuditStatus\":0,\"CreateTime\":\"abc\",\"CreateUser\":\"abc\",\"MNPDesc\":\"abc\",\"MNPIcon\":\"abc\",\"MNPId\":\"abc\",\"MNPIntro\":\"abc\",\"MNPName\":\"abc\",\"MNPType\":\"abc\",\"MNPVersion\":\"abc\",\"MNPVersionId\":0,\"MNPVersionIntro\":\"abc\",\"Phase\":\"abc\",\"ShowCase\":0}],\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPCategory",
@@ -1485,6 +1572,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"CreateTime\":1719991302,\"CreateUser\":\"admin\",\"IsSystem\":true,\"TypeId\":10000,\"TypeName\":\"Logistics Services\",\"TypeValue\":[\"1_Pickup/Delivery\",\"2_Search\",\"10_Postal Service\",\"11_Loading and unloading\",\"12_Warehousing\",\"13_Express Locker\",\"14_Cargo Transportation\"]},{\"CreateTime\":1719991302,\"CreateUser\":\"admin\",\"IsSystem\":true,\"TypeId\":10001,\"TypeName\":\"Education Services\",\"TypeValue\":[\"4_Driving School Training\",\"15_Academic Education (Training Institutions)\",\"16_Academic Education (Schools)\",\"18_Driving School Platform\",\"19_Education Platform\",\"20_Quality Education\",\"21_Infant and Toddler Education\",\"22_Educational Equipment\",\"23_Study Abroad\",\"24_Special Populations Education\",\"25_Online Video Courses\",\"307_Online Education\"]}],\"RequestId\":\"d1d8f191-f4a4-4f72-a358-1634f13bd1e1\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPDetail",
@@ -1508,6 +1596,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Applications\":null,\"CreateTime\":1723428625,\"CreateUser\":\"murphypeng_mini\",\"MNPDesc\":\"api create mini program\",\"MNPIcon\":\"https://127.0.0.1/console/20240812101023-f1ae758593.jpeg\",\"MNPId\":\"mp1mkdcf53ob2h8m\",\"MNPIntro\":\"api create mini program\",\"MNPName\":\"apiminiprogram\",\"MNPType\":\"Life Service->Lilliputian Services\",\"OnlineStatus\":0,\"Status\":0,\"Tags\":null},\"RequestId\":\"fc8c9245e37b49d3911ed0b38336c232\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPDomainACL",
@@ -1531,6 +1620,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"DomainType\":1,\"DomainUrl\":\"https://console.tencent.com\"},{\"DomainType\":2,\"DomainUrl\":\"https://console.tencent.com\"}],\"RequestId\":\"0400caf9-dc30-48f9-bb87-870c78a078b1\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPList",
@@ -1574,6 +1664,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"ApplicationName\":\"\",\"CreateTime\":\"1722579133\",\"CreateUser\":\"autotest_op\",\"EffectMNPVersion\":\"\",\"EffectMNPVersionId\":0,\"EffectStatus\":0,\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/tcmpp/20240802-b5f49f6f-56e9-4013-95ed-bc5e7311350e.png\",\"MNPId\":\"mpyndm7bj0778psz\",\"MNPIntro\":\"fdfgdsfg\",\"MNPName\":\"fdfgdsfg\",\"MNPType\":\"Medical Service->26_Public Medical Institutions\",\"Status\":2,\"TeamName\":\"autotest_mini_team\",\"UpdateTime\":\"1724123222\",\"UpdateUser\":\"autotest_op\"}],\"TotalCount\":1},\"RequestId\":\"bbd787b1-d083-403e-ba16-6a1285560f40\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPManagerDetail",
@@ -1595,6 +1692,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"AccessStatus\":0,\"CreateTime\":\"abc\",\"CreateUser\":\"abc\",\"MNPDesc\":\"abc\",\"MNPIcon\":\"abc\",\"MNPId\":\"abc\",\"MNPIntro\":\"abc\",\"MNPName\":\"abc\",\"MNPType\":\"abc\",\"TeamId\":\"abc\",\"TeamName\":\"abc\"},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPManagerList",
@@ -1633,6 +1731,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"AccessStatus\":0,\"MNPIcon\":\"https://127.0.0.1/console/20240812101023-f1ae758593.jpeg\",\"MNPId\":\"mp1mkdcf53ob2h8m\",\"MNPName\":\"apiminiprogram\",\"Status\":0,\"TeamName\":\"MiniApp\"}],\"TotalCount\":1},\"RequestId\":\"a25029ca836e4d33b085717b7107645a\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPOfflinePackageURL",
@@ -1656,6 +1761,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Data\":\"http127.0.0.1/T04257DS9431720WTAG/mpp/mpjl3td541qppx9k_1.0.321.apkg\"},\"RequestId\":\"c4547fc8-050e-4d47-93c4-df783d309345\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPPreview",
@@ -1684,6 +1790,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"MNPDesc\":\"\",\"MNPId\":\"mpjl3td541qppx9k\",\"MNPName\":\"autotest_online_miniapp\",\"MNPVersion\":\"1.0.208\",\"MNPVersionIntro\":\"test\",\"PreviewEntrancePath\":\"page/component/index\",\"QRCodeUrl\":\"http://127.0.0.1/T04257DS9431720WTAG/mpp/mpjl3td541qppx9k-1.0.208-1722585281267.png\"},\"RequestId\":\"775b6c06-19e1-4bf5-bfd7-7eb50c51f488\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPPrivacy",
@@ -1702,7 +1809,10 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
             },
         ],
         example_request: Some("{\"MNPId\":\"abc\",\"PlatformId\":\"abc\"}"),
-        example_response: Some("{\"Response\":{\"Data\":\"abc\",\"RequestId\":\"abc\"}}"),
+        example_response: Some(
+            "{\"Response\":{\"Data\":\"abc\",\"RequestId\":\"abc\"}}",
+        ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPReleasedVersionHistory",
@@ -1726,6 +1836,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"MNPId\":\"mpjl3td541qppx9k\",\"MNPVersion\":\"1.0.320\",\"MNPVersionId\":2548,\"MNPVersionNote\":\"test\",\"UpdateTime\":\"1724019035\"},{\"MNPId\":\"mpjl3td541qppx9k\",\"MNPVersion\":\"1.0.319\",\"MNPVersionId\":2543,\"MNPVersionNote\":\"test\",\"UpdateTime\":\"1723932635\"},{\"MNPId\":\"mpjl3td541qppx9k\",\"MNPVersion\":\"1.0.318\",\"MNPVersionId\":2538,\"MNPVersionNote\":\"test\",\"UpdateTime\":\"1723846259\"},{\"MNPId\":\"mpjl3td541qppx9k\",\"MNPVersion\":\"1.0.317\",\"MNPVersionId\":2530,\"MNPVersionNote\":\"test\",\"UpdateTime\":\"1723809176\"},{\"MNPId\":\"mpjl3td541qppx9k\",\"MNPVersion\":\"1.0.316\",\"MNPVersionId\":2520,\"MNPVersionNote\":\"test\",\"UpdateTime\":\"1723759837\"}],\"TotalCount\":5},\"RequestId\":\"9a6ad6c7-796d-47c3-bce0-5658b4f05b1d\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPSensitiveAPIPermissionApproval",
@@ -1749,6 +1860,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"APIDesc\":\"test\",\"APIId\":\"api-6rla9ev822xewa2n\",\"APIMethod\":\"getAppAuthorizeSetting\",\"APIType\":1,\"ApplyReason\":\"vds\",\"ApprovalStatus\":1,\"RejectReason\":\"\"},\"RequestId\":\"542c2fc9-cb9f-4b99-87f5-1c8565503429\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPSensitiveAPIPermissionApprovalList",
@@ -1789,6 +1901,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"APIDesc\":\"test\",\"APIId\":\"api-bmorxwbint70oqno\",\"APIMethod\":\"base64ToArrayBuffer\",\"APIName\":\"base64ToArrayBuffer\",\"APIType\":1,\"ApplicationId\":\"app-cc6g35711m\",\"ApplicationLogo\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240802112441-cf9ba6bd4c.png\",\"ApplicationName\":\"autotest_app\",\"ApplyNote\":\"eee\",\"ApplyTime\":\"1722580644\",\"ApplyUser\":\"autotest_op\",\"ApprovalNo\":\"20240802wfhikl2dzp\",\"ApprovalNote\":\"test\",\"ApprovalStatus\":30,\"ApprovalTime\":\"1722580698\",\"ApprovalUser\":\"admin\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPName\":\"autotest_miniapp\"}],\"TotalCount\":1},\"RequestId\":\"01237c35-abfd-44b5-a814-ab4722b293d2\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPSensitiveAPIPermissionList",
@@ -1832,6 +1951,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"APIApplyStatus\":30,\"APIDesc\":\"testState\",\"APIId\":\"api-x9se3c7kg5xjwlvl\",\"APIMethod\":\"testState\",\"APIName\":\"testState\",\"APIStatus\":1,\"APIType\":2,\"ApplicationIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240802112441-cf9ba6bd4c.png\",\"ApplicationId\":\"app-cc6g35711m\",\"ApplicationName\":\"autotest_app\",\"ApprovalNo\":\"20240821ejhfcfnmoq\",\"RejectReason\":\"\"}],\"TotalCount\":1},\"RequestId\":\"df5abf55-63fd-4e94-ad8d-423b02e3cb68\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPType",
@@ -1848,6 +1974,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"TypeName\":\"abc\",\"TypeValue\":[\"abc\"]}],\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPVersion",
@@ -1871,6 +1998,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"MNPId\":\"mpg9yjc0qbpkelik\",\"TaskId\":\"2024082016302581955\",\"TaskMsg\":\"Success\",\"TaskStatus\":60},\"RequestId\":\"2a2e7e38-f18e-411b-9e09-24ab881c3b60\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPVersionPreview",
@@ -1899,6 +2027,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"AppList\":[{\"ApplicationAndUrl\":\"abc\",\"ApplicationIOSUrl\":\"abc\",\"ApplicationIcon\":\"abc\",\"ApplicationId\":\"abc\",\"ApplicationName\":\"abc\"}],\"MNPDesc\":\"abc\",\"MNPId\":\"abc\",\"MNPName\":\"abc\",\"MNPVersion\":\"abc\",\"MNPVersionIntro\":\"abc\",\"QRCodeUrl\":\"abc\",\"TestEntrancePath\":\"abc\"},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeOfflineMNPPackage",
@@ -1920,6 +2049,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Data\":\"abc\"},\"RequestId\":\"11154253799a45a3a0acf7c90a1b9df5\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeOnlineVersion",
@@ -1941,6 +2071,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"MNPId\":\"abc\",\"MNPVersion\":\"abc\",\"MNPVersionId\":0,\"MNPVersionNote\":\"abc\",\"UpdateTime\":\"abc\"}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeRoleDetail",
@@ -1962,6 +2093,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ResourceIds\":[\"abc\"],\"RoleId\":0,\"RoleName\":\"abc\",\"TeamId\":\"abc\",\"TeamName\":\"abc\"},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeRoleList",
@@ -2000,6 +2132,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"CreateTime\":\"1717575381\",\"RoleId\":20068,\"RoleName\":\"Application Administrator\",\"RoleType\":1,\"TeamName\":\"\"},{\"CreateTime\":\"1717575444\",\"RoleId\":20069,\"RoleName\":\"Application Member Manager\",\"RoleType\":1,\"TeamName\":\"\"},{\"CreateTime\":\"1717582563\",\"RoleId\":20070,\"RoleName\":\"Application Senior Developer\",\"RoleType\":1,\"TeamName\":\"\"},{\"CreateTime\":\"1717582775\",\"RoleId\":20071,\"RoleName\":\"Application Developer\",\"RoleType\":1,\"TeamName\":\"\"},{\"CreateTime\":\"1717582954\",\"RoleId\":20072,\"RoleName\":\"Application Operator\",\"RoleType\":1,\"TeamName\":\"\"},{\"CreateTime\":\"1717583046\",\"RoleId\":20073,\"RoleName\":\"Review Staff\",\"RoleType\":1,\"TeamName\":\"\"}],\"TotalCount\":6},\"RequestId\":\"862a6267-d548-4bab-8c39-fad8fdbb33ee\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeSensitiveAPIAuditList",
@@ -2040,6 +2179,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"ApiDesc\":\"desc\",\"ApiId\":\"abc\",\"ApiMethod\":\"abc\",\"ApiName\":\"abc\",\"ApiType\":1,\"ApplyNote\":\"abc\",\"ApplyTime\":\"abc\",\"ApplyUser\":\"abc\",\"AuditNo\":\"abc\",\"AuditNote\":\"abc\",\"AuditStatus\":0,\"AuditTime\":\"abc\",\"AuditUser\":\"abc\",\"MNPId\":\"abc\",\"MNPName\":\"abc\"}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeSensitiveAPIList",
@@ -2083,6 +2229,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"APIType\":1,\"ApiDesc\":\"abc\",\"ApiId\":\"abc\",\"ApiMethod\":\"abc\",\"ApiName\":\"abc\",\"CreateTime\":\"abc\",\"CreateUser\":\"abc\",\"Status\":1,\"UpdateTime\":\"abc\",\"UpdateUser\":\"abc\"}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeSensitiveApiApplyDetail",
@@ -2104,6 +2257,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"APIDesc\":\"111\",\"APIId\":\"abc\",\"APIMethod\":\"abc\",\"APIType\":1,\"ApplyReason\":\"abc\",\"AuditStatus\":0,\"RejectReason\":\"abc\"},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeSensitiveApiAuthList",
@@ -2147,6 +2301,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"APIApplyStatus\":0,\"APIDesc\":\"desc\",\"APIId\":\"abc\",\"APIMethod\":\"abc\",\"APIName\":\"abc\",\"APIStatus\":0,\"APIType\":1,\"RejectReason\":\"abc\"}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeSimpleApplicationInfoList",
@@ -2190,6 +2351,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"AppIdentityID\":0,\"ApplicationID\":\"abc\",\"ApplicationName\":\"abc\"}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeSimpleTeamList",
@@ -2213,6 +2381,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"Key\":\"abc\",\"Value\":\"abc\"}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeTeam",
@@ -2236,6 +2405,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"AdminUserAccount\":\"autotest_op\",\"ApplicationName\":\"autotest_app\",\"BindMiniTeamCount\":0,\"BindTeamName\":\"autotest_app_team\",\"CreateTime\":\"1720678574\",\"CreateUser\":\"admin\",\"MemberCount\":8,\"RegisterLink\":\"\",\"TeamName\":\"autotest_mini_team\",\"TeamRoleType\":1},\"RequestId\":\"70f3c710-c3ea-46a2-a80d-49100a8acaf7\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeTeamDomainList",
@@ -2269,6 +2439,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"CreateTime\":\"abc\",\"CreateUser\":\"abc\",\"DomainId\":0,\"DomainType\":0,\"DomainUrl\":\"abc\",\"MNPId\":\"abc\",\"MNPName\":\"abc\",\"Status\":0}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeTeamList",
@@ -2302,6 +2479,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"AdminUserAccount\":\"xini_app\",\"AdminUserId\":\"U20240709160550YHSGDN\",\"AdminUserName\":\"xini_app\",\"MemberCount\":3,\"RegisterLink\":\"/team-register/e2cd77b46a0090bd0e677dca73bda1f3\",\"RelatedTeamId\":0,\"TeamId\":\"5441555296\",\"TeamName\":\"vinya_app\",\"TeamRoleTypeList\":[2]}],\"TotalCount\":1},\"RequestId\":\"656gg8cd-1651-4c8f-b384-b308ad11f743\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeTeamMemberList",
@@ -2347,6 +2531,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20070,\"TeamRoleName\":\"Application Senior Developer\",\"UserAccount\":\"OpenApiUser0820175741\",\"UserId\":\"U20240820175742EEOXFS\",\"UserName\":\"OpenApiUser0820175741\"},{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20071,\"TeamRoleName\":\"Application Developer\",\"UserAccount\":\"vinya_test006\",\"UserId\":\"U20240729223443LLXRFS\",\"UserName\":\"vinya_test006\"},{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20069,\"TeamRoleName\":\"Application Member Manager\",\"UserAccount\":\"autouser\",\"UserId\":\"U20240729215649PUGAPJ\",\"UserName\":\"autouser\"},{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20070,\"TeamRoleName\":\"Application Senior Developer\",\"UserAccount\":\"vinya_test005\",\"UserId\":\"U20240729194217ADBCHQ\",\"UserName\":\"vinya_test005\"},{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20070,\"TeamRoleName\":\"Application Senior Developer\",\"UserAccount\":\"vinya_test003\",\"UserId\":\"U20240729150318FTLAOG\",\"UserName\":\"vinya_test003\"},{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20072,\"TeamRoleName\":\"Application Operator\",\"UserAccount\":\"debug_test002\",\"UserId\":\"U20240728132000GOTVUF\",\"UserName\":\"debug_test002\"},{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20071,\"TeamRoleName\":\"Application Developer\",\"UserAccount\":\"debug_test001\",\"UserId\":\"U20240728131439UWAUHU\",\"UserName\":\"debug_test001\"},{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20070,\"TeamRoleName\":\"Application Senior Developer\",\"UserAccount\":\"test008\",\"UserId\":\"U20240718143421SRCPKQ\",\"UserName\":\"test008\"},{\"CanEdit\":false,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20068,\"TeamRoleName\":\"Application Administrator\",\"UserAccount\":\"autotest_op\",\"UserId\":\"U20240711141611BBFYIF\",\"UserName\":\"autotest_op\"}],\"TotalCount\":9},\"RequestId\":\"c0939315-ce63-4a1a-b0a9-5404d7649666\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeTeamMembers",
@@ -2380,6 +2571,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"UserAccount\":\"abc\",\"UserId\":\"abc\",\"UserName\":\"abc\",\"UserRoles\":\"abc\"}],\"TotalCount\":0},\"RequestId\":\"abc\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeTempSecret4UploadFile2Cos",
@@ -2401,6 +2599,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Bucket\":\"abc\",\"Path\":\"abc\",\"Region\":\"abc\",\"TempSecretId\":\"abc\",\"TempSecretKey\":\"abc\",\"Token\":\"abc\"},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeUser",
@@ -2424,6 +2623,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"AccountType\":3,\"UserAccount\":\"OpenApiUser0819174740\",\"UserId\":\"U20240819174742HGXHXT\",\"UserName\":\"OpenApiUser0819174740\"},\"RequestId\":\"1de585c1-8d2a-46ec-bcd4-f2e2a3bc9f5b\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeUserDetail",
@@ -2445,6 +2645,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"AccountType\":0,\"UserAccount\":\"abc\",\"UserId\":\"abc\",\"UserName\":\"abc\"},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeUserList",
@@ -2488,6 +2689,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"AccountType\":3,\"CreateTime\":\"1724060862\",\"Status\":1,\"TeamName\":\"\",\"UserAccount\":\"OpenApiUser0819174740\",\"UserId\":\"U20240819174742HGXHXT\",\"UserName\":\"OpenApiUser0819174740\"},{\"AccountType\":3,\"CreateTime\":\"1724058167\",\"Status\":1,\"TeamName\":\"\",\"UserAccount\":\"OpenApiUser0819170245\",\"UserId\":\"U20240819170247WSBYNR\",\"UserName\":\"12313\"},{\"AccountType\":3,\"CreateTime\":\"1724047671\",\"Status\":1,\"TeamName\":\"eric_mini_team,eric_app_team\",\"UserAccount\":\"eric1\",\"UserId\":\"U20240819140751NLQQBP\",\"UserName\":\"eric1\"},{\"AccountType\":3,\"CreateTime\":\"1724039805\",\"Status\":1,\"TeamName\":\"vinya_mini,vinya_app\",\"UserAccount\":\"vinya\",\"UserId\":\"U20240819115645WTLQND\",\"UserName\":\"vinya\"},{\"AccountType\":2,\"CreateTime\":\"1724038710\",\"Status\":1,\"TeamName\":\"\",\"UserAccount\":\"eric_test\",\"UserId\":\"U20240819113830AMQYEH\",\"UserName\":\"eric_test\"},{\"AccountType\":2,\"CreateTime\":\"1724038564\",\"Status\":1,\"TeamName\":\"\",\"UserAccount\":\"vinya_plat\",\"UserId\":\"U20240819113604EESVUF\",\"UserName\":\"vinya_plat\"},{\"AccountType\":2,\"CreateTime\":\"1723602354\",\"Status\":1,\"TeamName\":\"\",\"UserAccount\":\"ela_platform\",\"UserId\":\"U20240814102554KKJOOF\",\"UserName\":\"ela_platform\"},{\"AccountType\":4,\"CreateTime\":\"1722511700\",\"Status\":1,\"TeamName\":\"test\",\"UserAccount\":\"jadentest009\",\"UserId\":\"U20240801192820CVRUBH\",\"UserName\":\"jadentest009\"},{\"AccountType\":2,\"CreateTime\":\"1722495537\",\"Status\":1,\"TeamName\":\"\",\"UserAccount\":\"jaden\",\"UserId\":\"U20240801145857JOWJCJ\",\"UserName\":\"jaden\"},{\"AccountType\":3,\"CreateTime\":\"1722263683\",\"Status\":1,\"TeamName\":\"autotest_app_team\",\"UserAccount\":\"vinya_test006\",\"UserId\":\"U20240729223443LLXRFS\",\"UserName\":\"vinya_test006\"}],\"TotalCount\":10},\"RequestId\":\"ef3d028d-d74f-4764-a980-f71b867dcd89\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DisableApplicationSensitiveAPI",
@@ -2511,6 +2719,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"ac230f98-259e-4109-942c-b376e6c9f9d2\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DisableTeamDomain",
@@ -2532,6 +2741,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "EnableApplicationSensitiveAPI",
@@ -2555,6 +2765,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"bf1d506f-cedb-4caa-a009-387ddf5c0a57\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyApplication",
@@ -2608,6 +2819,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"e134087b-0e6c-4e0f-bbfe-e1b481482ff3\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyApplicationAppKey",
@@ -2641,6 +2853,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyApplicationAppUrl",
@@ -2674,6 +2887,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyDomain",
@@ -2706,6 +2920,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyGlobalDomain",
@@ -2734,6 +2949,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":0},\"RequestId\":\"67d00265-ab68-44c1-a3d3-284f7bb478c3\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyMNP",
@@ -2782,6 +2998,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ResourceId\":727},\"RequestId\":\"36b3ccc2-a04a-4f73-82be-b472f5e4b262\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyMNPDomain",
@@ -2812,6 +3029,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"7a78d408-060a-4fc6-8f21-d937d8caedf6\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyMNPStatusOffline",
@@ -2833,6 +3051,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyMNPVersionPreview",
@@ -2871,6 +3090,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyOnlineVersion",
@@ -2904,6 +3124,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyPlatformAuditStatus",
@@ -2946,6 +3167,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"accd370371a14145bf44f269ec2fab03\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifySensitiveAPIAuditStatus",
@@ -2979,6 +3201,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyTeam",
@@ -3012,6 +3235,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"172e8962-8ba8-4065-aac1-1a6335598f1c\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyTeamMember",
@@ -3045,6 +3269,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"fe1c619c-8eec-41f6-99b5-79819e219da4\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyUser",
@@ -3078,6 +3303,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"614eb698-a69c-4e80-aec9-b05544935a18\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyUserPassword",
@@ -3111,6 +3337,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"abc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ProcessMNPApproval",
@@ -3143,6 +3370,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"7eaa1ddf-2d80-470f-b6cf-9a8d67a7fb06\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ProcessMNPSensitiveAPIPermissionApproval",
@@ -3176,6 +3404,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"ef2ad8ee-6116-4093-9574-2cb9bb173009\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ReleaseMNPVersion",
@@ -3199,6 +3428,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"304a13ff-2130-4d52-ad24-9ef279ff55e4\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "RemoveMNP",
@@ -3222,6 +3452,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"744134c4-76ba-4979-ac23-7d09ed04acb5\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "RollbackMNPVersion",
@@ -3255,6 +3486,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 104] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"29008657-86cf-4315-92a8-90095c9eca5d\"}}",
         ),
+        paginated: None,
     },
 ];
 

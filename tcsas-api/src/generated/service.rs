@@ -53,6 +53,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"11bfebaf-b179-402a-8c1e-e9ecb633c414\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ApproveMNPPaymentEnable",
@@ -91,6 +92,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ID\":2649,\"Result\":true},\"RequestId\":\"f3e146af-212f-4173-961f-d2a17265b4eb\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ApprovePaymentMerchantBinding",
@@ -129,6 +131,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ID\":619,\"Result\":true},\"RequestId\":\"7fe74e9d-9dfa-4562-8857-e82243d7fde0\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ChangePaymentBoundMerchant",
@@ -162,6 +165,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ApprovalNo\":\"AN0805692F3F58596178350A5D1F1\",\"Result\":true},\"RequestId\":\"8f0ee1dd-53e2-430a-bd51-8ddbe051cdc5\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ConfigureMNGPreview",
@@ -200,6 +204,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"35067e26-6e89-46cd-b462-51eee5e479b0\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ConfigureMNPPreview",
@@ -238,6 +243,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"76f39154-057b-40a7-b2fb-0073221691d1\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateApplication",
@@ -281,6 +287,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ResourceId\":\"app-0lcjnpmdpr\"},\"RequestId\":\"b4bbc366-892c-4ec2-9edc-2a572c1770b4\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateApplicationConfig",
@@ -324,6 +331,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"ae8289a7-a839-4b7a-85ff-ab54ea38e4b9\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateApplicationSensitiveAPI",
@@ -356,6 +364,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"25fd4b4d-0395-42b6-8d55-6aefa62827c2\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateGlobalDomainACL",
@@ -386,6 +395,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ExistsBlackUrls\":[],\"ExistsWhiteUrls\":[],\"RepeatUrls\":[],\"Result\":true},\"RequestId\":\"aaf521b9-f1f7-4167-896c-c9a276f34ea7\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateMNG",
@@ -452,6 +462,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ResourceId\":\"mgaf9ypjgkn1rhpv\"},\"RequestId\":\"e0094051-d83e-4342-96ac-1e53ba89ac99\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateMNGAppSecret",
@@ -475,6 +486,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"SecretKey\":\"59fc578*****************c966042f\"},\"RequestId\":\"44410959-c747-42f6-96f0-ab7bb7a9785e\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateMNGApproval",
@@ -503,6 +515,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ApprovalNo\":\"audbet5aq5nytd61b0\",\"Result\":true},\"RequestId\":\"91e136a9-7fe1-4450-a27f-79d298a0ab4c\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateMNGDomainACL",
@@ -535,6 +548,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"b9c71a06-1e02-45ae-bec6-872b0a093527\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateMNGSensitiveAPIPermissionApproval",
@@ -568,6 +582,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ResourceId\":\"AN12057199F8A4208177433CF07C8\"},\"RequestId\":\"6800ef2b-85fc-4bb8-8942-d7524b107bb2\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateMNGSubscribeMessageTemplate",
@@ -608,6 +623,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"fec0ad44-8a38-4034-afa7-da30d306997d\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateMNGVersion",
@@ -671,6 +687,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"TaskId\":\"2026040811484225228\"},\"RequestId\":\"f4dd674a-d727-45f7-94c0-fa25b3abd400\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateMNP",
@@ -737,6 +754,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ResourceId\":\"mp1mkdcf53ob2h8m\"},\"RequestId\":\"e5b444cb698246b6852bd980114ca151\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateMNPAppSecret",
@@ -760,6 +778,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"SecretKey\":\"8b95************************da92\"},\"RequestId\":\"ac773a00-edda-441a-b331-adab66df8700\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateMNPApproval",
@@ -788,6 +807,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"cb302335-ae31-45cc-ad7c-a894003e5adf\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateMNPDomainACL",
@@ -820,6 +840,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"d9700b29-dd0d-4661-8ec1-f9e9b351139d\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateMNPSecretKey",
@@ -848,6 +869,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"KeyId\":\"202603111414116361758560\",\"SecretKey\":\"d1d9be684ffaa73e6fc81c8f7a04ad827aedf9779c593b09b5e375c64b4d3a0f\"},\"RequestId\":\"eff07e65-8f28-48d0-8b40-88c2de3fac03\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateMNPSensitiveAPIPermissionApproval",
@@ -881,6 +903,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{},\"RequestId\":\"aa461996-fbb3-4391-8b26-8551731805dc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateMNPSubscribeMessageTemplate",
@@ -921,6 +944,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"8d310fd9-94f8-48c2-87c2-7b07f9b482fc\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateMNPVersion",
@@ -984,6 +1008,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"TaskId\":\"2026033116512731352\"},\"RequestId\":\"1d0843f1-c739-48a6-b031-402cc341b262\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreatePresetKey",
@@ -1000,6 +1025,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Key\":\"asdfgc2025mnb\"},\"RequestId\":\"asdfgc2025mnb\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateTeam",
@@ -1057,6 +1083,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"6568c8cd-1651-4c8f-b384-b308ad11f743\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "CreateUser",
@@ -1100,6 +1127,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ResourceId\":\"U20240819174742HGXHXT\"},\"RequestId\":\"7ec65677-eef5-4c9a-87bf-aff8141e54e6\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DeleteApplication",
@@ -1123,6 +1151,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"01ee5448aad4415fbe6253c2a581a9ae\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DeleteApplicationSensitiveAPI",
@@ -1146,6 +1175,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"c805e6bb-a3e0-470c-8286-0cc0db930a24\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DeleteGlobalDomain",
@@ -1169,6 +1199,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"8622f24e-f735-4e4b-ba3e-71088823c379\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DeleteMNG",
@@ -1192,6 +1223,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"fe20f0d1-ceec-4288-a7f9-77dddbbdadeb\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DeleteMNGSubscribeMessageTemplate",
@@ -1220,6 +1252,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"7badfd55-fd15-4831-a2b0-6d3b8d912205\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DeleteMNP",
@@ -1243,6 +1276,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"e82b6b6c-44c9-458a-abd2-910f8309b712\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DeleteMNPSubscribeMessageTemplate",
@@ -1271,6 +1305,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"4ad3f681-f441-4488-a1d8-37e13ce896db\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DeleteTeam",
@@ -1294,6 +1329,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"d731fd9e-a797-4988-b287-ecbdec0a21c0\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DeleteTeamMember",
@@ -1322,6 +1358,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"471936dd-731c-437c-a34e-2f755cc3c366\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DeleteUser",
@@ -1345,6 +1382,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"e6687e03-d5ba-4215-9b0f-1171fff115f1\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeAPPDataDetailLineChart",
@@ -1387,6 +1425,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"DataResult\":\"W1siMjAyNTEyMDEiLCIyIl1d\",\"ExecSql\":\"\",\"ExecTime\":0,\"IndexId\":\"app_online_minigame_num\"}],\"RequestId\":\"b9fe1a47-9185-4f16-b0e6-c8d5e0c8c1c4\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeAPPDataOverview",
@@ -1417,6 +1456,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"BaseData\":null,\"Overview\":{\"AllActiveDeviceNum\":20,\"AllNewDeviceNum\":19,\"CorpNum\":3,\"FlushTime\":\"1764593209\",\"GameActiveDeviceNum\":12,\"GameNewDeviceNum\":10,\"MiniAppNum\":15,\"MngNum\":8,\"NewDeviceNum\":9,\"OnlineMiniAppNum\":2,\"OnlineMngNum\":2,\"VisitNum\":9},\"PageData\":null,\"Payment\":null},\"RequestId\":\"736b149f-3eae-41f8-bd27-c32fa98fd2ad\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeAdvertisingLineChart",
@@ -1460,6 +1500,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ClicksNumber\":[{\"DataTime\":\"20251104\",\"Number\":\"0\"}],\"ECPM\":[{\"DataTime\":\"20251104\",\"Number\":\"0\"}],\"EstimatedEarnings\":[{\"DataTime\":\"20251104\",\"Number\":\"0\"}],\"Impressions\":[{\"DataTime\":\"20251104\",\"Number\":\"0\"}],\"RequestsNumber\":[{\"DataTime\":\"20251104\",\"Number\":\"0\"}]},\"RequestId\":\"436ff70f-32b8-4929-b6c0-ed17e236e153\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeAdvertisingOverview",
@@ -1503,6 +1544,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"OverviewData\":{\"ClicksNumber\":0,\"ECPM\":\"2.41\",\"EstimatedEarnings\":\"0.01\",\"Impressions\":3,\"RequestsNumber\":7}},\"RequestId\":\"b5bc03ab-ae15-4fe3-98db-f386aa2a4ea5\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeApplication",
@@ -1526,6 +1568,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"AndroidAppKey\":\"com.tencent.tcsas.demo\",\"AppIdentityId\":100097611,\"ApplicationId\":\"app-cc6g35711m\",\"ApplicationName\":\"autotest_app\",\"ApplicationType\":2,\"CreateTime\":\"1721010944\",\"CreateUser\":\"autotest_op\",\"Intro\":\"modify application0802112440\",\"IosAppKey\":\"com.tencent.tcsas.demo\",\"Logo\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240802112441-cf9ba6bd4c.png\",\"Remark\":\"\",\"SensitiveApiCount\":19,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"UpdateTime\":\"1724019292\",\"UpdateUser\":\"autotest_op\"},\"RequestId\":\"57c3656b-71bb-49a4-b6f7-8c467917d964\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeApplicationConfigFile",
@@ -1549,6 +1592,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"File\":\"eyJjdXN0b21JZCI6IlQwNDI1N0RTOTQzMTcyMFdUQUciLCJwcm9kdWN0SWQiOiIxMDAwOTc2MTEiLCJwYWNrYWdlTmFtZSI6ImNvbS50ZW5jZW50LnRjbXBwLmRlbW8iLCJidW5kbGVJZCI6IiIsIm1hdGVyaWFsIjoiMDFid1A4OVhKZTY4dm50WlVwdTRtdDd0MUo4VVVGeXdXU1ZxMG1QWXRYUmVQazJibkZZN2Fuc1RsY1dDSGNNVHBuKzB2OTlBaCtBT0g5MENKNzBEK1UzNTFEVXkyTkdYeEwrMzlTazI4L0NUVzcwZGIrc3B5d2IxSWw1TTBtRFpLMGkyVGxkRXJmOG4yL1RFSWRuckg0VlNNVFl3ZWh6b2VWUmx4cFhhL1JnMVVpNlM1STJQbG1SVFd6elZZdG84Q3ZuYzVKL1ZMenlWY1RPOWE4TDl3MmI2eSttTVptVTdMSTljOW9xWEVjR1pPU2VLYklwdGNzbG54dXNSbHdIMDB5VG1PWnRtcDB1azJweVdWUHBvanlpN1MyM0dhQW1LYnU1cWw4UXR4NklNYXIzRHhzd3dnMnN2YnRkWmZjSy95TTI3VGFKZ0NKbE94QzZPRHVCdXoyTHF4Uk52RUhmK3NoQjJGZGc3UmVmdGo4eXM0bE82d0lFNHZ2M09rbG1ZQlRqUFNqRGQxUjRhaWpwU2NGMGJSRmpzc25SRU5DTmhlVDdEc0ZGTnNOcW5nWStrOUwrak9mZVhhYlpwbVRyUitwUUVWamZUajRNSU1uL09Qbnp2clBqVzVhQnRCOFRVREc0dGFEYWlqS1B0N1ZaRkphSndSWUxWd1J4ZmRSbXpYeGJhOGRWR0V4dVlJVmRLTVByQXNPZUdDdE1LeGV6S1JjenZYUC9FTkI4NkFMTENsOCsxMnBkV1hnTmNSakJ1cEg5aDFlc245U2M5N3g2NFZLSVpJb0d3PT1jNTc2NTA5MTRkYzkwMmQ5Iiwic2hhcmsiOnsiaHR0cFVybCI6Imh0dHA6Ly8xMjcuMC4wLjEiLCJ0Y3BIb3N0IjoiMTI3LjAuMC4xIiwidGNwUG9ydCI6MzAwMTQsImFwcEtleSI6ImFwcC1jYzZnMzU3MTFtIiwic3ltRW5jIjoxLCJhc3ltRW5jIjowfSwiZmVlZGJhY2siOiJodHRwOi8vMTI3LjAuMC4xOjgwODEiLCJxYXBtVXJsIjoiaHR0cDovLzEyNy4wLjAuMSJ9\"},\"RequestId\":\"208ad6f9-67c1-4d90-8170-afd932351742\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeApplicationConfigInfos",
@@ -1572,6 +1616,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"AndroidConfig\":[{\"AppKey\":\"asd.asd.asd\",\"AppURL\":\"\",\"ApplicationType\":2,\"Id\":675}],\"IosConfig\":[{\"AppKey\":\"com.tencent.demo1\",\"AppURL\":\"\",\"ApplicationType\":2,\"Id\":1793}]},\"RequestId\":\"0dfcbf7b-e46b-4295-bbfe-75d878769d84\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeApplicationList",
@@ -1610,6 +1655,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"AndroidAppKey\":\"asdfgc2025mnb\",\"AppIdentityId\":0,\"ApplicationId\":\"asdfgc2025mnb\",\"ApplicationName\":\"asdfgc2025mnb\",\"ApplicationType\":0,\"CreateTime\":\"asdfgc2025mnb\",\"CreateUser\":\"asdfgc2025mnb\",\"Intro\":\"asdfgc2025mnb\",\"IosAppKey\":\"asdfgc2025mnb\",\"Logo\":\"asdfgc2025mnb\",\"Remark\":\"asdfgc2025mnb\",\"SensitiveApiCount\":0,\"TeamId\":\"asdfgc2025mnb\",\"TeamName\":\"asdfgc2025mnb\",\"UpdateTime\":\"asdfgc2025mnb\",\"UpdateUser\":\"asdfgc2025mnb\"}],\"TotalCount\":0},\"RequestId\":\"asdfgc2025mnb\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeApplicationMNPList",
@@ -1670,6 +1722,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"CategoryList\":[{\"ID\":\"10002\",\"Name\":\"Medical Service\",\"SubItems\":[{\"ID\":\"26\",\"Name\":\"Public Medical Institutions\"}]}],\"CreateTime\":\"1756212638\",\"CreateUser\":\"auto_test_user\",\"EngineType\":0,\"MNPIcon\":\"https://tcmpp-dev-renter-1258344699.cos.ap-guangzhou.myqcloud.com/fb261a124f0f4a1c96e005eb75bfefc6.png\",\"MNPId\":\"mpz8s6my7hc2oyir\",\"MNPIntro\":\"auto test\",\"MNPName\":\"auto test\",\"OnlineStatus\":0,\"UpdateTime\":\"1767692106\",\"UpdateUser\":\"superadmin\"}],\"TotalCount\":9},\"RequestId\":\"2214e8d4-ee3e-4366-af86-7b43a6a4afa2\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeApplicationSensitiveAPIList",
@@ -1713,6 +1772,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"APIDesc\":\"testState\",\"APIId\":\"api-rj2b08c8cang07nb\",\"APIMethod\":\"testState\",\"APIName\":\"testState\",\"APIType\":2,\"ApplicationId\":\"app-cc6g35711m\",\"ApplicationLogo\":\"https://127.0.0.1/T04257DS9431720WTAG/console/20240802112441-cf9ba6bd4c.png\",\"ApplicationName\":\"autotest_app\",\"CreateTime\":\"1724245061\",\"CreateUser\":\"800001208871\",\"Status\":0,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"UpdateTime\":\"1724245061\",\"UpdateUser\":\"800001208871\"}],\"TotalCount\":1},\"RequestId\":\"66d355a2-7ece-49ce-acf0-1ec070da324b\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeGlobalDomainACL",
@@ -1753,6 +1819,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"CreateTime\":\"1724223249\",\"CreateUser\":\"800001208871\",\"DomainId\":5561,\"DomainType\":1,\"DomainUrl\":\"openapi.autotest.domain.com\",\"UpdateTime\":\"1724223249\",\"UpdateUser\":\"800001208871\"},{\"CreateTime\":\"1723776362\",\"CreateUser\":\"jaden\",\"DomainId\":5440,\"DomainType\":1,\"DomainUrl\":\"123132.com\",\"UpdateTime\":\"1723776362\",\"UpdateUser\":\"jaden\"}],\"TotalCount\":2},\"RequestId\":\"e56b6521-bec5-4081-83c5-a6dd9df3a001\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeGlobalOverviewDataSummary",
@@ -1781,6 +1854,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"BaseData\":null,\"Overview\":{\"AppNum\":1,\"CorpNum\":25,\"FlushTime\":\"1764547506\",\"MiniAppNum\":15,\"MiniGameNum\":8,\"MiniGameVisitNum\":5,\"UpdateNum\":1,\"VisitNum\":7},\"PageData\":null,\"Payment\":null},\"RequestId\":\"ee56bce9-bc8d-4760-8362-767513dfea6c\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeGlobalOverviewReportDetail",
@@ -1814,6 +1888,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"DataResult\":\"W1siMjAyNTExMTEiLCIxIl0sWyIyMDI1MTExMiIsIjEiXSxbIjIwMjUxMTEzIiwiMSJdLFsiMjAyNTExMTQiLCIxIl0sWyIyMDI1MTExNSIsIjEiXV0=\",\"ExecSql\":\"\",\"ExecTime\":0,\"IndexId\":\"app_num\"}],\"RequestId\":\"d5d34683-1564-41a6-8fde-3c8c5fae533e\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNG",
@@ -1837,6 +1912,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"AccessStatus\":2,\"CreateTime\":\"1774256903\",\"CreateUser\":\"superadmin\",\"MNPDesc\":\"mini_game intro\",\"MNPIcon\":\"https://tcmpp-dev-renter-1258344699.cos.ap-guangzhou.myqcloud.com/T04914TJ0911724TSAK/tcmpp/b68d8705ef094503b15d96a7f9a0c46f.png\",\"MNPId\":\"mgklm9ya2xhyxjie\",\"MNPIntro\":\"mini_game intro\",\"MNPName\":\"mini_game_name\",\"MNPType\":\"Action->10108_Parkour racing,Action->10109_Racing,Action->10110_Music and dance\",\"Status\":0,\"TeamId\":\"4777816243\",\"TeamName\":\"mini_team\"},\"RequestId\":\"1dc6c339-df2f-4972-ac6a-ea860d93d753\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGAccessAnalysisDetail",
@@ -1880,6 +1956,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"ActiveCount\":0,\"AvgDevice\":\"0.00\",\"AvgOnce\":\"0.00\",\"AvgOpenCount\":\"0.00\",\"DataTime\":\"20251130\",\"FlushTime\":\"\",\"NewCount\":0,\"OpenCount\":0,\"TotalShareNum\":0,\"TotalUserNum\":0}],\"RequestId\":\"541badb7-7bfa-4b19-8c12-eeb869b9c903\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGAccessAnalysisLineChart",
@@ -1918,6 +1995,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"DataResult\":\"W1siMjAyNTExMjQiLCI0MSJdLFsiMjAyNTExMjUiLCI0MSJdLFsiMjAyNTExMjYiLCIzNiJdLFsiMjAyNTExMjciLCI2Il0sWyIyMDI1MTEyOCIsIjI2Il0sWyIyMDI1MTEyOSIsIjMiXSxbIjIwMjUxMTMwIiwiNCJdXQ==\",\"ExecSql\":\"\",\"ExecTime\":0,\"IndexId\":\"active_device_num\"}],\"RequestId\":\"ba03fb52-a0ce-4bab-b102-2bbf3207ffa6\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGAccessAnalysisOverview",
@@ -1961,6 +2039,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"BaseData\":{\"ActiveCount\":1,\"AvgDevice\":\"4.00\",\"AvgOnce\":\"2.00\",\"AvgOpenCount\":\"2.00\",\"DataTime\":\"\",\"FlushTime\":\"1764547504\",\"NewCount\":1,\"OpenCount\":2,\"TotalShareNum\":0,\"TotalUserNum\":1},\"Overview\":null,\"PageData\":null,\"Payment\":null},\"RequestId\":\"f861a672-875e-4f7c-817d-7577b7ae9407\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGActiveUserRealTimeStatistics",
@@ -1999,6 +2078,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"DataResult\":\"W10=\",\"ExecSql\":\"\",\"ExecTime\":0,\"IndexId\":\"active_device_num\"}],\"RequestId\":\"1610c4f9-4a5e-46a4-ae0f-463ac83f7b2b\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGAdvertisingDetail",
@@ -2042,6 +2122,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"ClicksNumber\":0,\"DataTime\":\"20251016\",\"ECPM\":\"0.81\",\"EstimatedEarnings\":\"0.00\",\"Impressions\":4,\"MNPName\":\"autotest_online_minigame\",\"MNPType\":\"u4f11u95f2->u6d88u9664\",\"RequestsNumber\":4}],\"RequestId\":\"94568b3b-02df-4ed4-8402-27b36170eb7b\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGAdvertisingLineChart",
@@ -2085,6 +2166,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ClicksNumber\":null,\"ECPM\":null,\"EstimatedEarnings\":null,\"Impressions\":null,\"RequestsNumber\":null},\"RequestId\":\"b3bbbcf4-17c2-42ac-a4f2-937bc294f1c4\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGAdvertisingOverview",
@@ -2128,6 +2210,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"OverviewData\":{\"ClicksNumber\":0,\"ECPM\":\"\",\"EstimatedEarnings\":\"\",\"Impressions\":0,\"RequestsNumber\":0}},\"RequestId\":\"2b6433e4-7f89-43c0-a31b-64c4cec1cd5e\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGAllStageVersions",
@@ -2151,6 +2234,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"ApprovalNo\":\"\",\"ApprovalStatus\":3,\"CreateTime\":\"1774259051\",\"CreateUser\":\"superadmin\",\"MNPDesc\":\"mini_game intro\",\"MNPIcon\":\"https://tcmpp-dev-renter-1258344699.cos.ap-guangzhou.myqcloud.com/T04914TJ0911724TSAK/tcmpp/b68d8705ef094503b15d96a7f9a0c46f.png\",\"MNPId\":\"mgklm9ya2xhyxjie\",\"MNPIntro\":\"mini_game intro\",\"MNPName\":\"mini_game_name\",\"MNPType\":\"Action->10109_Racing,Action->10110_Music and dance,Action->10108_Parkour racing\",\"MNPVersion\":\"1.0.0\",\"MNPVersionId\":423,\"MNPVersionIntro\":\"1.0.0\",\"Phase\":\"Develop\",\"RollbackVersion\":0,\"ShowCase\":1,\"Status\":0,\"VersionCurrentStatus\":0}],\"RequestId\":\"f556b832-efb0-4ab7-a16d-a4291e711177\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGAppSecret",
@@ -2174,6 +2258,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"OpenServerURL\":\"https://openapi-dev.tcmppcloud.com/openserver\",\"SecretStatus\":0},\"RequestId\":\"ef231dc3-1c4f-4bd6-a91d-795b74cebadf\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGCategory",
@@ -2190,6 +2275,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"CreateTime\":1719991302,\"CreateUser\":\"admin\",\"IsSystem\":true,\"TypeId\":10100,\"TypeName\":\"Casual\",\"TypeValue\":[\"10101_Matching\"]}],\"RequestId\":\"3ef697b8-e966-4e31-a891-f92bff85ddda\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGDomainACL",
@@ -2213,6 +2299,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"DomainType\":1,\"DomainUrl\":\"https://tencent.com\"}],\"RequestId\":\"5f07e95e-e638-4c7a-91e5-804ad02fdd86\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGList",
@@ -2256,6 +2343,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"ApplicationName\":\"autotest_app\",\"CreateTime\":\"1775616419\",\"CreateUser\":\"autotest_admin_admin_admin_admin\",\"EffectMNPVersion\":\"\",\"EffectMNPVersionId\":0,\"EffectStatus\":1,\"MNPIcon\":\"https://mp-b699cbee82-1314481471.cos.accelerate.myqcloud.com/T09891LW9411772TWFN/tcmpp/d2f08dae22a1474db78a896dd7f55dfb.jpg\",\"MNPId\":\"mggmlsubsh1ayswv\",\"MNPIntro\":\"\",\"MNPName\":\"openapi_game0122\",\"MNPType\":\"Action->10109_Racing\",\"Status\":0,\"TeamName\":\"autotest_mini_team\",\"UpdateTime\":\"1775616419\",\"UpdateUser\":\"autotest_admin_admin_admin_admin\"}],\"TotalCount\":11},\"RequestId\":\"6da54419-49c4-40d6-8aec-90cfef93fccf\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGMAUDataDetail",
@@ -2294,6 +2388,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"DataList\":[{\"DataTime\":202501,\"MAUCount\":\"100\"}],\"MNPName\":\"autotest_minigame\"}],\"RequestId\":\"552c9f92-b8b4-4d7b-8f92-1e43d67ed1a2\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGMAULineChart",
@@ -2332,6 +2427,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"DataTime\":202501,\"MAUCount\":0,\"UpdateTime\":0}],\"RequestId\":\"4c9278c9-da5b-44fb-9e89-b7201f89d568\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGMAUMonthlyComparisonMetricCard",
@@ -2380,6 +2476,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ComparisonRatio\":\"-90.36%\",\"ComparisonResult\":2,\"FlushTime\":1764575700,\"SourceMAUNum\":83,\"TargetMAUNum\":8},\"RequestId\":\"7a51b2d4-460d-4583-aeb6-ea3ff676ed11\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGOfflinePackageURL",
@@ -2403,6 +2500,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Data\":\"https://tcmpp-dev-renter-1258344699.cos.ap-guangzhou.myqcloud.com/T04914TJ0911724TSAK/mpp/mgklm9ya2xhyxjie_1.0.0.apkg?q-sign-algorithm=sha1&q-ak=*************ZrulNlwsZ3AC9uCH7l9K***&q-sign-time=********13%3B177*******&q-key-time=1774264413%3B1774265013&q-header-list=&q-url-param-list=&q-signature=*********9e5b98525341e625f015b9192a4a50a\"},\"RequestId\":\"cdd21904-d89d-4bd3-8b74-eced9a01bb9a\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGPaymentLineChart",
@@ -2436,6 +2534,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"DataResult\":\"W10=\",\"ExecSql\":\"\",\"ExecTime\":0,\"IndexId\":\"paid_user_num\"}],\"RequestId\":\"2ce64baf-d18c-4672-9d7a-e6ec273f3be0\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGPaymentOverview",
@@ -2479,6 +2578,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ARPPu\":\"0.00\",\"DataTime\":\"\",\"NewPaidUseRatio\":\"0.00\",\"NewPaidUserNum\":0,\"NewUserPaidAmount\":\"\",\"PaidAmount\":\"\",\"PaidUserNum\":0,\"RefundAmount\":\"\",\"RefundNum\":0,\"UpdateTime\":0},\"RequestId\":\"5a952a94-fa4f-4f60-8e3e-f988c4986872\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGPaymentReportDetail",
@@ -2522,6 +2622,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":null,\"RequestId\":\"9a190f7e-2c04-44d3-a44d-37f90b82825f\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGPaymentRetentionAnalysis",
@@ -2565,6 +2666,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"DataTime\":\"2025-12-04\",\"FifteenDayRetentionUsers\":0,\"FiveDayRetentionUsers\":0,\"FourDayRetentionUsers\":0,\"FourteenDayRetentionUsers\":0,\"OneDayRetentionUsers\":0,\"PaymentUserNum\":4,\"SevenDayRetentionUsers\":0,\"SixDayRetentionUsers\":0,\"ThirtyDayRetentionUsers\":0,\"ThreeDayRetentionUsers\":0,\"TwoDayRetentionUsers\":0},{\"DataTime\":\"2025-12-03\",\"FifteenDayRetentionUsers\":0,\"FiveDayRetentionUsers\":0,\"FourDayRetentionUsers\":0,\"FourteenDayRetentionUsers\":0,\"OneDayRetentionUsers\":0,\"PaymentUserNum\":2,\"SevenDayRetentionUsers\":0,\"SixDayRetentionUsers\":0,\"ThirtyDayRetentionUsers\":0,\"ThreeDayRetentionUsers\":0,\"TwoDayRetentionUsers\":0},{\"DataTime\":\"2025-12-02\",\"FifteenDayRetentionUsers\":0,\"FiveDayRetentionUsers\":0,\"FourDayRetentionUsers\":0,\"FourteenDayRetentionUsers\":0,\"OneDayRetentionUsers\":0,\"PaymentUserNum\":4,\"SevenDayRetentionUsers\":0,\"SixDayRetentionUsers\":0,\"ThirtyDayRetentionUsers\":0,\"ThreeDayRetentionUsers\":0,\"TwoDayRetentionUsers\":0},{\"DataTime\":\"2025-12-01\",\"FifteenDayRetentionUsers\":0,\"FiveDayRetentionUsers\":0,\"FourDayRetentionUsers\":0,\"FourteenDayRetentionUsers\":0,\"OneDayRetentionUsers\":0,\"PaymentUserNum\":4,\"SevenDayRetentionUsers\":0,\"SixDayRetentionUsers\":0,\"ThirtyDayRetentionUsers\":0,\"ThreeDayRetentionUsers\":0,\"TwoDayRetentionUsers\":0},{\"DataTime\":\"2025-11-30\",\"FifteenDayRetentionUsers\":0,\"FiveDayRetentionUsers\":0,\"FourDayRetentionUsers\":0,\"FourteenDayRetentionUsers\":0,\"OneDayRetentionUsers\":0,\"PaymentUserNum\":0,\"SevenDayRetentionUsers\":0,\"SixDayRetentionUsers\":0,\"ThirtyDayRetentionUsers\":0,\"ThreeDayRetentionUsers\":0,\"TwoDayRetentionUsers\":0},{\"DataTime\":\"2025-11-29\",\"FifteenDayRetentionUsers\":0,\"FiveDayRetentionUsers\":0,\"FourDayRetentionUsers\":0,\"FourteenDayRetentionUsers\":0,\"OneDayRetentionUsers\":0,\"PaymentUserNum\":0,\"SevenDayRetentionUsers\":0,\"SixDayRetentionUsers\":0,\"ThirtyDayRetentionUsers\":0,\"ThreeDayRetentionUsers\":0,\"TwoDayRetentionUsers\":0},{\"DataTime\":\"2025-11-28\",\"FifteenDayRetentionUsers\":0,\"FiveDayRetentionUsers\":0,\"FourDayRetentionUsers\":0,\"FourteenDayRetentionUsers\":0,\"OneDayRetentionUsers\":0,\"PaymentUserNum\":0,\"SevenDayRetentionUsers\":0,\"SixDayRetentionUsers\":0,\"ThirtyDayRetentionUsers\":0,\"ThreeDayRetentionUsers\":0,\"TwoDayRetentionUsers\":0}],\"RequestId\":\"0cad4955-3664-46ad-98a8-cf2be92a69e0\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGPreview",
@@ -2593,6 +2695,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"MNPDesc\":\"mini_game intro\",\"MNPId\":\"mgklm9ya2xhyxjie\",\"MNPName\":\"mini_game_name\",\"MNPVersion\":\"1.0.0\",\"MNPVersionIntro\":\"1.0.0\",\"PreviewEntrancePath\":\"\",\"QRCodeContent\":\"tcmpp://applet/?appId=mgklm9ya2xhyxjie&type=2&businessId=voocdaylf4g6zz27mka&timestamp=1774259130\",\"QRCodeUrl\":\"\"},\"RequestId\":\"9da1b2aa-94d2-4094-9275-2c061f63cca9\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGReleasedVersionHistory",
@@ -2616,6 +2719,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"MNPId\":\"mgklm9ya2xhyxjie\",\"MNPVersion\":\"1.0.0\",\"MNPVersionId\":423,\"MNPVersionNote\":\"1.0.0\",\"UpdateTime\":\"1774264574\"}],\"TotalCount\":1},\"RequestId\":\"77978e47-adb8-48e5-a808-daff0b904803\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGRetentionData",
@@ -2659,6 +2763,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"ActiveUserCount\":0,\"DataTime\":\"2025-12-01\",\"FiveDayRetentionNewUsers\":0,\"FiveDayRetentionUsers\":0,\"FourDayRetentionNewUsers\":0,\"FourDayRetentionUsers\":0,\"FourteenDayRetentionNewUsers\":0,\"FourteenDayRetentionUsers\":0,\"NewUserCount\":14,\"OneDayRetentionNewUsers\":0,\"OneDayRetentionUsers\":0,\"SevenDayRetentionNewUsers\":0,\"SevenDayRetentionUsers\":0,\"SixDayRetentionNewUsers\":0,\"SixDayRetentionUsers\":0,\"ThirtyDayRetentionNewUsers\":0,\"ThirtyDayRetentionUsers\":0,\"ThreeDayRetentionNewUsers\":0,\"ThreeDayRetentionUsers\":0,\"TwoDayRetentionNewUsers\":0,\"TwoDayRetentionUsers\":0},{\"ActiveUserCount\":0,\"DataTime\":\"2025-11-30\",\"FiveDayRetentionNewUsers\":0,\"FiveDayRetentionUsers\":0,\"FourDayRetentionNewUsers\":0,\"FourDayRetentionUsers\":0,\"FourteenDayRetentionNewUsers\":0,\"FourteenDayRetentionUsers\":0,\"NewUserCount\":4,\"OneDayRetentionNewUsers\":0,\"OneDayRetentionUsers\":0,\"SevenDayRetentionNewUsers\":0,\"SevenDayRetentionUsers\":0,\"SixDayRetentionNewUsers\":0,\"SixDayRetentionUsers\":0,\"ThirtyDayRetentionNewUsers\":0,\"ThirtyDayRetentionUsers\":0,\"ThreeDayRetentionNewUsers\":0,\"ThreeDayRetentionUsers\":0,\"TwoDayRetentionNewUsers\":0,\"TwoDayRetentionUsers\":0},{\"ActiveUserCount\":0,\"DataTime\":\"2025-11-29\",\"FiveDayRetentionNewUsers\":0,\"FiveDayRetentionUsers\":0,\"FourDayRetentionNewUsers\":0,\"FourDayRetentionUsers\":0,\"FourteenDayRetentionNewUsers\":0,\"FourteenDayRetentionUsers\":0,\"NewUserCount\":3,\"OneDayRetentionNewUsers\":0,\"OneDayRetentionUsers\":0,\"SevenDayRetentionNewUsers\":0,\"SevenDayRetentionUsers\":0,\"SixDayRetentionNewUsers\":0,\"SixDayRetentionUsers\":0,\"ThirtyDayRetentionNewUsers\":0,\"ThirtyDayRetentionUsers\":0,\"ThreeDayRetentionNewUsers\":0,\"ThreeDayRetentionUsers\":0,\"TwoDayRetentionNewUsers\":0,\"TwoDayRetentionUsers\":0},{\"ActiveUserCount\":0,\"DataTime\":\"2025-11-28\",\"FiveDayRetentionNewUsers\":0,\"FiveDayRetentionUsers\":0,\"FourDayRetentionNewUsers\":0,\"FourDayRetentionUsers\":0,\"FourteenDayRetentionNewUsers\":0,\"FourteenDayRetentionUsers\":0,\"NewUserCount\":26,\"OneDayRetentionNewUsers\":0,\"OneDayRetentionUsers\":0,\"SevenDayRetentionNewUsers\":0,\"SevenDayRetentionUsers\":0,\"SixDayRetentionNewUsers\":0,\"SixDayRetentionUsers\":0,\"ThirtyDayRetentionNewUsers\":0,\"ThirtyDayRetentionUsers\":0,\"ThreeDayRetentionNewUsers\":0,\"ThreeDayRetentionUsers\":0,\"TwoDayRetentionNewUsers\":0,\"TwoDayRetentionUsers\":0}],\"RequestId\":\"ad8c688f-555b-492a-8fdb-c5f755f70997\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGSensitiveAPIPermissionApproval",
@@ -2682,6 +2787,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"APIDesc\":\"Supports the return of mock data to obtain the superapp user's email\",\"APIId\":\"api-bfkqblqf5nmq\",\"APIMethod\":\"getEmailAddress\",\"APIType\":0,\"ApplyReason\":\"call\",\"ApprovalStatus\":1,\"RejectReason\":\"reject\"},\"RequestId\":\"49de41b5-3853-4759-b062-4ee689244cfe\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGSensitiveAPIPermissionList",
@@ -2725,6 +2831,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"APIApplyStatus\":0,\"APIDesc\":\"Supports the return of mock data to obtain the superapp user's phone number\",\"APIId\":\"api-cmu4uj76cxxp\",\"APIMethod\":\"getPhoneNumber\",\"APIName\":\"getPhoneNumber\",\"APIStatus\":0,\"APIType\":0,\"ApplicationIcon\":\"https://tcmpp-dev-renter-1258344699.cos.ap-guangzhou.tencentcos.cn/86b212ae38ee4c24941ae008a2c228e6.png\",\"ApplicationId\":\"app-3la908yesg\",\"ApplicationName\":\"SuperApp\",\"ApprovalNo\":\"AN12057199F8A4208177433CF07C8\",\"RejectReason\":\"reject\"}],\"TotalCount\":2},\"RequestId\":\"d0f7ab33-3bcd-43a8-ac85-c3bb0bfc8e40\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGSubscribeMessageTemplate",
@@ -2753,6 +2866,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"CreateTime\":\"1779259433\",\"CreateUser\":\"murphypeng\",\"ScenarioDescription\":\"name\",\"TemplateInfo\":{\"DefaultLang\":\"en-US\",\"KeywordList\":[{\"DefaultValue\":\"1\",\"DefaultValueList\":[{\"Lang\":\"en-US\",\"Value\":\"1\"}],\"Keyword\":\"f1\",\"KeywordId\":\"kwoWSMVekFJU1742883251\",\"KeywordList\":[{\"Lang\":\"en-US\",\"Value\":\"f1\"}],\"KeywordType\":\"date.DATA\"}],\"Languages\":[\"en-US\"],\"MNPIcon\":\"https://tcmpp-dev-renter-1258344699.cos.ap-guangzhou.myqcloud.com/T04914TJ0911724TSAK/tcmpp/c6ae74310ec848e5ab00f1b1ed9a1a90.png\",\"MNPName\":\"minigame001\",\"TemplateId\":\"mti_HXguKrqvPmBFXIqxhJlKAtYsXwGNtxzdVQbrqpb\",\"TemplateTitle\":\"test0325\",\"TitleList\":[{\"Lang\":\"en-US\",\"Value\":\"test0325\"}]}},\"RequestId\":\"d494889d-8951-4304-9452-bc1550db6b8d\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGSubscribeMessageTemplateLibrary",
@@ -2781,6 +2895,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DefaultLang\":\"en-US\",\"KeywordList\":[{\"DefaultValue\":\"1\",\"DefaultValueList\":[{\"Lang\":\"en-US\",\"Value\":\"1\"}],\"Keyword\":\"f1\",\"KeywordId\":\"kwoWSMVekFJU1742883251\",\"KeywordList\":[{\"Lang\":\"en-US\",\"Value\":\"f1\"}],\"KeywordType\":\"date.DATA\"}],\"MNPIcon\":\"https://tcmpp-dev-renter-1258344699.cos.ap-guangzhou.myqcloud.com/T04914TJ0911724TSAK/tcmpp/c6ae74310ec848e5ab00f1b1ed9a1a90.png\",\"MNPName\":\"minigame001\",\"SupportLang\":\"en-US\",\"TemplateTitle\":\"test0325\",\"TitleList\":[{\"Lang\":\"en-US\",\"Value\":\"test0325\"}]},\"RequestId\":\"35399ad6-3ac9-4d4d-8264-0713dfb0fb4a\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGSubscribeMessageTemplateLibraryList",
@@ -2824,6 +2939,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"DefaultLang\":\"en-US\",\"Description\":\" \",\"KeywordI18nList\":[{\"I18nList\":[{\"Lang\":\"en-US\",\"Value\":\"f1\"}]}],\"Keywords\":\"f1\",\"SupportLang\":\"en-US\",\"TemplateLibraryId\":\"tmpl_fWlcCPdHdh1742883251\",\"TemplateTitle\":\"test0325\",\"TemplateTitleI18nList\":[{\"Lang\":\"en-US\",\"Value\":\"test0325\"}]}],\"TotalCount\":4},\"RequestId\":\"c1850ab9-91b9-4407-8bd6-238bec978c2b\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGSubscribeMessageTemplateList",
@@ -2857,6 +2979,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"CreateTime\":\"1779264948\",\"CreateUser\":\"murphypeng\",\"DefaultLang\":\"en-US\",\"KeywordI18nList\":[{\"I18nList\":[{\"Lang\":\"en-US\",\"Value\":\"f1\"}]}],\"Keywords\":\"f1\",\"Status\":1,\"SupportLang\":[\"en-US\"],\"TemplateId\":\"mti_VESFWfhtoXnSKEPjdQVcLtTmBsiRbGYbXzNSjcY\",\"TemplateTitle\":\"test0325\",\"TemplateTitleI18nList\":[{\"Lang\":\"en-US\",\"Value\":\"test0325\"}],\"TemplateType\":2}],\"TotalCount\":1},\"RequestId\":\"cdeaade1-8432-4e2b-9d1b-da1d7ddb3277\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGVersion",
@@ -2885,6 +3014,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"MNPId\":\"mgnabik60s10fe9e\",\"MNPVersionId\":16663,\"TaskId\":\"2026031714150054841\",\"TaskMsg\":\"Succeeded\",\"TaskStatus\":60},\"RequestId\":\"a8d2bed6-a817-470f-9629-4b1eab752fad\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGVersionAuditDetail",
@@ -2904,6 +3034,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         ],
         example_request: None,
         example_response: None,
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNGVersionAuditList",
@@ -2937,6 +3068,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"AgeRatings\":[],\"ApplyTime\":\"1770283164\",\"ApplyUser\":\"xiebin_app\",\"AuditAppList\":[{\"ApplicationIcon\":\"https://tcmpp-dev-renter-1258344699.cos.ap-guangzhou.myqcloud.com/T04914TJ0911724TSAK/tcmpp/b7a7c10f3f6143078b8c7dff467ffbb2.png\",\"ApplicationId\":\"app-7uhahp9d36\",\"ApplicationName\":\"xiebin_app_data_test\"}],\"AuditNo\":\"aud6meb6kttv32r9ui\",\"AuditStatus\":3,\"AuditTime\":\"1770283176\",\"AuditUser\":\"xiebin_app\",\"IsAutoAudit\":0,\"MNPIcon\":\"https://tcmpp-dev-renter-1258344699.cos.ap-guangzhou.myqcloud.com/T04914TJ0911724TSAK/tcmpp/c6ae74310ec848e5ab00f1b1ed9a1a90.png\",\"MNPId\":\"mgcozy957r7iflwr\",\"MNPIntro\":\"2\",\"MNPName\":\"minigame001\",\"MNPRelAppCount\":1,\"MNPType\":\"Others->10129_Others\",\"MNPVersion\":\"1.0.0\",\"MNPVersionId\":409,\"MNPVersionIntro\":\"1\"}],\"TotalCount\":1},\"RequestId\":\"e04f77ba-86db-4477-9c50-3cb8f1195905\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNP",
@@ -2956,6 +3094,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         ],
         example_request: None,
         example_response: None,
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPAccessAnalysisOverview",
@@ -2999,6 +3138,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"BaseData\":{\"ActiveCount\":161,\"AvgDevice\":\"124.98\",\"AvgOnce\":\"123.45\",\"AvgOpenCount\":\"1.01\",\"DataTime\":\"\",\"FlushTime\":\"1764547504\",\"NewCount\":161,\"OpenCount\":163,\"TotalShareNum\":0,\"TotalUserNum\":150},\"Overview\":null,\"PageData\":null,\"Payment\":null},\"RequestId\":\"1e788d19-666f-4cf7-9e71-bd1b52411596\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPActiveUserRealTimeStatistics",
@@ -3037,6 +3177,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"DataResult\":\"W1siMjAyNS0xMi0wNCAwMDowNTowMCIsIjAiXSxbIjIwMjUtMTItMDQgMDA6MTA6MDAiLCIwIl0sWyIyMDI1LTEyLTA0IDAwOjE1OjAwIiwiMCJdLFsiMjAyNS0xMi0wNCAwMDoyMDowMCIsIjAiXSxbIjIwMjUtMTItMDQgMDA6MjU6MDAiLCIwIl0sWyIyMDI1LTEyLTA0IDAwOjMwOjAwIiwiMCJdLFsiMjAyNS0xMi0wNCAwMDozNTowMCIsIjAiXSxbIjIwMjUtMTItMDQgMDA6NDA6MDAiLCIwIl0sWyIyMDI1LTEyLTA0IDAwOjQ1OjAwIiwiMCJdLFsiMjAyNS0xMi0wNCAwMDo1MDowMCIsIjAiXSxbIjIwMjUtMTItMDQgMDA6NTU6MDAiLCIwIl0sWyIyMDI1LTEyLTA0IDAxOjAwOjAwIiwiMCJdLFsiMjAyNS0xMi0wNCAwMTowNTowMCIsIjAiXSxbIjIwMjUtMTItMDQgMDE6MTA6MDAiLCIwIl0sWyIyMDI1LTEyLTA0IDAxOjE1OjAwIiwiMCJdLFsiMjAyNS0xMi0wNCAwMToyMDowMCIsIjAiXSxbIjIwMjUtMTItMDQgMDE6MjU6MDAiLCIwIl0sWyIyMDI1LTEyLTA0IDAxOjMwOjAwIiwiMCJdLFsiMjAyNS0xMi0wNCAwMTozNTowMCIsIjAiXSxbIjIwMjUtMTItMDQgMDE6NDA6MDAiLCIwIl0sWyIyMDI1LTEyLTE1IDEyOjU1OjAwIiwiMCJdLFsiMjAyNS0xMi0xNSAxMzowMDowMCIsIjAiXSxbIjIwMjUtMTItMTUgMTM6MDU6MDAiLCIwIl0sWyIyMDI1LTEyLTE1IDEzOjEwOjAwIiwiMCJdLFsiMjAyNS0xMi0xNSAxMzoxNTowMCIsIjAiXSxbIjIwMjUtMTItMTUgMTM6MjA6MDAiLCIwIl0sWyIyMDI1LTEyLTE1IDEzOjI1OjAwIiwiMCJdLFsiMjAyNS0xMi0xNSAxMzozMDowMCIsIjAiXSxbIjIwMjUtMTItMTUgMTM6MzU6MDAiLCIwIl0sWyIyMDI1LTEyLTE1IDEzOjQwOjAwIiwiMCJdLFsiMjAyNS0xMi0xNSAxMzo0NTowMCIsIjAiXSxbIjIwMjUtMTItMTUgMTM6NTA6MDAiLCIwIl0sWyIyMDI1LTEyLTE1IDEzOjU1OjAwIiwiMCJdLFsiMjAyNS0xMi0xNSAxNDowMDowMCIsIjAiXSxbIjIwMjUtMTItMTUgMTQ6MDU6MDAiLCIwIl1d\",\"ExecSql\":\"\",\"ExecTime\":0,\"IndexId\":\"realtime_pv_num\"}],\"RequestId\":\"91d9abb5-8115-4830-b7b5-cb239137df30\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPAdvertisingDetail",
@@ -3080,6 +3221,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"ClicksNumber\":0,\"DataTime\":\"20251124\",\"ECPM\":\"2.41\",\"EstimatedEarnings\":\"0.01\",\"Impressions\":3,\"MNPName\":\"autotest_online_miniapp\",\"MNPType\":\"ITu79d1u6280->u97f3u89c6u9891u8bbeu5907\",\"RequestsNumber\":7}],\"RequestId\":\"2c691d11-7cf8-41dd-aba5-7fd666e88b44\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPAllStageVersions",
@@ -3103,6 +3245,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"ApprovalNo\":\"aud7hnb70973ng51ca\",\"ApprovalStatus\":3,\"CreateTime\":\"1724142147\",\"CreateUser\":\"autotest_op\",\"MNPDesc\":\"mini program desc\",\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240820061043-30fc239971.png\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPIntro\":\"mini program introduce\",\"MNPName\":\"autotest_miniapp\",\"MNPType\":\"Logistics Services->1_Pickup/Delivery,Life Service->144_Lilliputian Services\",\"MNPVersion\":\"1.0.277\",\"MNPVersionId\":2596,\"MNPVersionIntro\":\"mini program version introduce\",\"Phase\":\"Platform\",\"RollbackVersion\":0,\"ShowCase\":1,\"Status\":1,\"VersionCurrentStatus\":3},{\"ApprovalNo\":\"aud7hnb70973ng51ca\",\"ApprovalStatus\":3,\"CreateTime\":\"1724142147\",\"CreateUser\":\"autotest_op\",\"MNPDesc\":\"mini program desc\",\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240820061043-30fc239971.png\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPIntro\":\"mini program introduce\",\"MNPName\":\"autotest_miniapp\",\"MNPType\":\"Logistics Services->1_Pickup/Delivery,Life Service->144_Lilliputian Services\",\"MNPVersion\":\"1.0.277\",\"MNPVersionId\":2596,\"MNPVersionIntro\":\"mini program version introduce\",\"Phase\":\"Online\",\"RollbackVersion\":0,\"ShowCase\":1,\"Status\":1,\"VersionCurrentStatus\":3}],\"RequestId\":\"2802e966-d4ab-4a91-8350-00b803e5a49c\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPAppSecret",
@@ -3126,6 +3269,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"OpenServerURL\":\"https://openapi-dev.tcmppcloud.com/openserver\",\"SecretStatus\":1},\"RequestId\":\"e4189503-5f5b-471f-960d-6d628de322f2\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPApprovalList",
@@ -3176,6 +3320,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"ApplicationId\":\"app-cc6g35711m\",\"ApplicationLogo\":\"https://api.tcsas-staging.tmfcloud.com:80/Mutable/T04257DS9431720WTAG/console/20240802112441-cf9ba6bd4c.png\",\"ApplicationName\":\"autotest_app\",\"ApplyTime\":\"1724142667\",\"ApplyUser\":\"800001208871\",\"ApprovalNo\":\"aud4u4c07kp6rxiobb\",\"ApprovalNote\":\"\",\"ApprovalStatus\":0,\"ApprovalTime\":\"0\",\"ApprovalUser\":\"\",\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240820163008-be93fce134.png\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPName\":\"autotest_miniapp\",\"MNPQrCodeUrl\":\"\",\"MNPType\":\"Logistics Services->1_Pickup/Delivery,Life Service->144_Lilliputian Services\",\"MNPVersion\":\"1.0.278\",\"MNPVersionId\":2597,\"TeamId\":\"1363731006\",\"TeamName\":\"autotest_mini_team\"},{\"ApplicationId\":\"app-2850c8no39\",\"ApplicationLogo\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240819190628-466c76bda4.png\",\"ApplicationName\":\"eric_app\",\"ApplyTime\":\"1724120926\",\"ApplyUser\":\"vinya\",\"ApprovalNo\":\"aud6ad75lmlbhkt4gw\",\"ApprovalNote\":\"\",\"ApprovalStatus\":0,\"ApprovalTime\":\"0\",\"ApprovalUser\":\"\",\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/tcsas/20240820-595579dd-a7bd-4d98-b0ec-91ede0738c5b.png\",\"MNPId\":\"mp7u6lgkgphi64zo\",\"MNPName\":\"vinya_mini1\",\"MNPQrCodeUrl\":\"\",\"MNPType\":\"Education Services->4_Driving School Training\",\"MNPVersion\":\"1.0.1\",\"MNPVersionId\":2575,\"TeamId\":\"7681161954\",\"TeamName\":\"vinya_mini\"}],\"TotalCount\":2},\"RequestId\":\"3effa0e6-397c-4d51-b6ad-7626b32013bb\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPCategory",
@@ -3192,6 +3343,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"CreateTime\":1719991302,\"CreateUser\":\"admin\",\"IsSystem\":true,\"TypeId\":10000,\"TypeName\":\"Logistics Services\",\"TypeValue\":[\"1_Pickup/Delivery\",\"2_Search\",\"10_Postal Service\",\"11_Loading and unloading\",\"12_Warehousing\",\"13_Express Locker\",\"14_Cargo Transportation\"]},{\"CreateTime\":1719991302,\"CreateUser\":\"admin\",\"IsSystem\":true,\"TypeId\":10001,\"TypeName\":\"Education Services\",\"TypeValue\":[\"4_Driving School Training\",\"15_Academic Education (Training Institutions)\",\"16_Academic Education (Schools)\",\"18_Driving School Platform\",\"19_Education Platform\",\"20_Quality Education\",\"21_Infant and Toddler Education\",\"22_Educational Equipment\",\"23_Study Abroad\",\"24_Special Populations Education\",\"25_Online Video Courses\",\"307_Online Education\"]}],\"RequestId\":\"d1d8f191-f4a4-4f72-a358-1634f13bd1e1\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPDomainACL",
@@ -3215,6 +3367,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"DomainType\":1,\"DomainUrl\":\"https://console.tencent.com\"},{\"DomainType\":2,\"DomainUrl\":\"https://console.tencent.com\"}],\"RequestId\":\"0400caf9-dc30-48f9-bb87-870c78a078b1\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPList",
@@ -3258,6 +3411,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"ApplicationName\":\"\",\"CreateTime\":\"1722579133\",\"CreateUser\":\"autotest_op\",\"EffectMNPVersion\":\"\",\"EffectMNPVersionId\":0,\"EffectStatus\":0,\"MNPIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/tcsas/20240802-b5f49f6f-56e9-4013-95ed-bc5e7311350e.png\",\"MNPId\":\"mpyndm7bj0778psz\",\"MNPIntro\":\"fdfgdsfg\",\"MNPName\":\"fdfgdsfg\",\"MNPType\":\"Medical Service->26_Public Medical Institutions\",\"Status\":2,\"TeamName\":\"autotest_mini_team\",\"UpdateTime\":\"1724123222\",\"UpdateUser\":\"autotest_op\"}],\"TotalCount\":1},\"RequestId\":\"bbd787b1-d083-403e-ba16-6a1285560f40\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPMAUDataDetail",
@@ -3296,6 +3456,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"DataList\":[{\"DataTime\":202501,\"MAUCount\":\"100\"}],\"MNPName\":\"autotest_online_miniapp\"}],\"RequestId\":\"6b9e373a-aaa5-449c-a780-88c36b68e12d\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPMAULineChart",
@@ -3334,6 +3495,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"DataTime\":202501,\"MAUCount\":0,\"UpdateTime\":0}],\"RequestId\":\"307bc779-d2bf-4945-a8d4-e1ffb27b3ca4\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPMAUMetricCard",
@@ -3382,6 +3544,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ComparisonRatio\":\"-85.19%\",\"ComparisonResult\":2,\"FlushTime\":1764593542,\"SourceMAUNum\":27,\"TargetMAUNum\":4},\"RequestId\":\"4aa0dad4-a5df-4ec2-8417-d077eedc223b\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPOfflinePackageURL",
@@ -3405,6 +3568,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Data\":\"http127.0.0.1/T04257DS9431720WTAG/mpp/mpjl3td541qppx9k_1.0.321.apkg\"},\"RequestId\":\"c4547fc8-050e-4d47-93c4-df783d309345\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPPageAnalysisDetail",
@@ -3448,6 +3612,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"AvgCountVisitDeep\":\"2.29\",\"AvgCountVisitDuration\":\"383.71\",\"AvgDeviceVisitDeep\":\"2.67\",\"AvgPageVisitDuration\":\"167.88\",\"DataTime\":20251130,\"VisitCount\":16}],\"RequestId\":\"f6ab2c14-7dd2-4913-8b78-75d249422ca8\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPPaymentApprovalInfo",
@@ -3471,6 +3636,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ApplyShow\":0,\"ApplyTime\":1783509243,\"ApprovalNote\":\"\",\"ApprovalShow\":1,\"ApprovalStatus\":10,\"ApprovalTime\":1783509262},\"RequestId\":\"cef4969a-ae5f-4c2c-9fb4-59b5535e5301\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPPreview",
@@ -3499,6 +3665,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"MNPDesc\":\"\",\"MNPId\":\"mpjl3td541qppx9k\",\"MNPName\":\"autotest_online_miniapp\",\"MNPVersion\":\"1.0.208\",\"MNPVersionIntro\":\"mini program version introduce\",\"PreviewEntrancePath\":\"page/component/index\",\"QRCodeUrl\":\"http://127.0.0.1/T04257DS9431720WTAG/mpp/mpjl3td541qppx9k-1.0.208-1722585281267.png\"},\"RequestId\":\"775b6c06-19e1-4bf5-bfd7-7eb50c51f488\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPReleasedVersionHistory",
@@ -3522,6 +3689,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"MNPId\":\"mpjl3td541qppx9k\",\"MNPVersion\":\"1.0.320\",\"MNPVersionId\":2548,\"MNPVersionNote\":\"mini program version note\",\"UpdateTime\":\"1724019035\"},{\"MNPId\":\"mpjl3td541qppx9k\",\"MNPVersion\":\"1.0.319\",\"MNPVersionId\":2543,\"MNPVersionNote\":\"mini program version note\",\"UpdateTime\":\"1723932635\"}],\"TotalCount\":2},\"RequestId\":\"9a6ad6c7-796d-47c3-bce0-5658b4f05b1d\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPReportDataLineChart",
@@ -3560,6 +3728,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"DataResult\":\"W1siMjAyNTExMjQiLCI0MiJdLFsiMjAyNTExMjUiLCI0MyJdLFsiMjAyNTExMjYiLCIzMyJdLFsiMjAyNTExMjciLCI3Il0sWyIyMDI1MTEyOCIsIjI2Il0sWyIyMDI1MTEyOSIsIjUiXSxbIjIwMjUxMTMwIiwiNiJdXQ==\",\"ExecSql\":\"\",\"ExecTime\":0,\"IndexId\":\"active_device_num\"}],\"RequestId\":\"f2f547b6-0233-44ef-8324-762fd63cba38\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPReportDetail",
@@ -3603,6 +3772,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"ActiveCount\":6,\"AvgDevice\":\"447.67\",\"AvgOnce\":\"383.71\",\"AvgOpenCount\":\"1.17\",\"DataTime\":\"20251130\",\"FlushTime\":\"\",\"NewCount\":6,\"OpenCount\":7,\"TotalShareNum\":0,\"TotalUserNum\":6}],\"RequestId\":\"c1c69c3e-1d3a-4d62-9e7f-cac616501401\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPRetentionData",
@@ -3646,6 +3816,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"ActiveUserCount\":0,\"DataTime\":\"2025-12-04\",\"FiveDayRetentionNewUsers\":0,\"FiveDayRetentionUsers\":0,\"FourDayRetentionNewUsers\":0,\"FourDayRetentionUsers\":0,\"FourteenDayRetentionNewUsers\":0,\"FourteenDayRetentionUsers\":0,\"NewUserCount\":24,\"OneDayRetentionNewUsers\":0,\"OneDayRetentionUsers\":0,\"SevenDayRetentionNewUsers\":0,\"SevenDayRetentionUsers\":0,\"SixDayRetentionNewUsers\":0,\"SixDayRetentionUsers\":0,\"ThirtyDayRetentionNewUsers\":0,\"ThirtyDayRetentionUsers\":0,\"ThreeDayRetentionNewUsers\":0,\"ThreeDayRetentionUsers\":0,\"TwoDayRetentionNewUsers\":0,\"TwoDayRetentionUsers\":0}],\"RequestId\":\"3f1dd0b0-4152-4568-aec0-e7dac58a3b8d\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPSensitiveAPIPermissionApproval",
@@ -3669,6 +3840,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"APIDesc\":\"api describe\",\"APIId\":\"api-6rla9ev822xewa2n\",\"APIMethod\":\"getAppAuthorizeSetting\",\"APIType\":1,\"ApplyReason\":\"vds\",\"ApprovalStatus\":1,\"RejectReason\":\"\"},\"RequestId\":\"542c2fc9-cb9f-4b99-87f5-1c8565503429\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPSensitiveAPIPermissionApprovalList",
@@ -3709,6 +3881,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"APIDesc\":\"api describe\",\"APIId\":\"api-bmorxwbint70oqno\",\"APIMethod\":\"base64ToArrayBuffer\",\"APIName\":\"base64ToArrayBuffer\",\"APIType\":1,\"ApplicationId\":\"app-cc6g35711m\",\"ApplicationLogo\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240802112441-cf9ba6bd4c.png\",\"ApplicationName\":\"autotest_app\",\"ApplyNote\":\"eee\",\"ApplyTime\":\"1722580644\",\"ApplyUser\":\"autotest_op\",\"ApprovalNo\":\"20240802wfhikl2dzp\",\"ApprovalNote\":\"approval note\",\"ApprovalStatus\":30,\"ApprovalTime\":\"1722580698\",\"ApprovalUser\":\"admin\",\"MNPId\":\"mpg9yjc0qbpkelik\",\"MNPName\":\"autotest_miniapp\"}],\"TotalCount\":1},\"RequestId\":\"01237c35-abfd-44b5-a814-ab4722b293d2\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPSensitiveAPIPermissionList",
@@ -3752,6 +3931,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"APIApplyStatus\":30,\"APIDesc\":\"testState\",\"APIId\":\"api-x9se3c7kg5xjwlvl\",\"APIMethod\":\"testState\",\"APIName\":\"testState\",\"APIStatus\":1,\"APIType\":2,\"ApplicationIcon\":\"http://127.0.0.1/T04257DS9431720WTAG/console/20240802112441-cf9ba6bd4c.png\",\"ApplicationId\":\"app-cc6g35711m\",\"ApplicationName\":\"autotest_app\",\"ApprovalNo\":\"20240821ejhfcfnmoq\",\"RejectReason\":\"\"}],\"TotalCount\":1},\"RequestId\":\"df5abf55-63fd-4e94-ad8d-423b02e3cb68\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPSubscribeMessageTemplate",
@@ -3776,6 +3962,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         ],
         example_request: None,
         example_response: None,
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPSubscribeMessageTemplateLibrary",
@@ -3800,6 +3987,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         ],
         example_request: None,
         example_response: None,
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPSubscribeMessageTemplateLibraryList",
@@ -3843,6 +4031,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"DefaultLang\":\"en-US\",\"Description\":\"...\",\"KeywordI18nList\":[{\"I18nList\":[{\"Lang\":\"en-US\",\"Value\":\"Order Number\"}]}],\"Keywords\":\"Order number 1, Order type, Order status, Order time, Remarks, Appointment time, Associated customer\",\"SupportLang\":\"en-US,zh-CN\",\"TemplateLibraryId\":\"tmpl_OmrBUPHRot1734081492\",\"TemplateTitle\":\"Received order notification\",\"TemplateTitleI18nList\":[{\"Lang\":\"en-US\",\"Value\":\"Received order notification\"}]}],\"TotalCount\":1},\"RequestId\":\"4af60cdd-cd46-42f0-a2d6-070e658c82cd\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPSubscribeMessageTemplateList",
@@ -3876,6 +4071,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"CreateTime\":\"1779185009\",\"CreateUser\":\"superadmin\",\"DefaultLang\":\"en-US\",\"KeywordI18nList\":[{\"I18nList\":[{\"Lang\":\"zh-CN\",\"Value\":\"Order number 1\"}]}],\"Keywords\":\"Order number 1, order type\",\"Status\":1,\"SupportLang\":[\"en-US\"],\"TemplateId\":\"mti_TikvyJNgOssvwGDuOaPztteNrKfuPblcetpuvTd\",\"TemplateTitle\":\"Received order notification\",\"TemplateTitleI18nList\":[{\"Lang\":\"en-US\",\"Value\":\"Received order notification\"}],\"TemplateType\":2}],\"TotalCount\":1},\"RequestId\":\"aa27e052-4bed-4d91-a670-0faecdeaf5de\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPVersion",
@@ -3904,6 +4106,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"MNPId\":\"mpjnms6wibvjj8dd\",\"TaskId\":\"2025022715274599210\",\"TaskMsg\":\"Succeeded\",\"TaskStatus\":60},\"RequestId\":\"b00cb037-e132-4a70-9a08-267fa26b11a1\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPVersionAuditDetail",
@@ -3927,6 +4130,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"AgeRatings\":[],\"AppAuditList\":[{\"ApplicationId\":\"app-ur970tjw1r\",\"ApplicationLogo\":\"https://tcmpp-dev-renter-1258344699.cos.ap-guangzhou.myqcloud.com/T04914TJ0911724TSAK/tcmpp/4e28ceb5dca94e049b2b057cd280b657.png\",\"ApplicationName\":\"Superapp\",\"AuditNo\":\"aud44aw630uu0aweqs\",\"AuditNote\":\"\",\"AuditStatus\":3,\"AuditTime\":\"1776756559\",\"AuditUser\":\"mma\",\"TeamId\":\"5815321469\",\"TeamName\":\"mma application team\"}],\"ApplyTime\":\"1776756547\",\"ApplyUser\":\"mma\",\"AuditNo\":\"aud44aw630uu0aweqs\",\"AuditNote\":\"\",\"AuditStatus\":3,\"AuditTime\":\"1776756559\",\"AuditUser\":\"mma\",\"MNPIcon\":\"https://tcmpp-dev-renter-1258344699.cos.ap-guangzhou.myqcloud.com/T04914TJ0911724TSAK/tcmpp/10f7400082c941a782ed5b0390ccce8a.png\",\"MNPId\":\"mpdsteb1avwknpls\",\"MNPIntro\":\"i18n-Chinese\",\"MNPName\":\"i18n-Chinese\",\"MNPRelAppCount\":1,\"MNPType\":\"Logistics services->1_Collection/Delivery\",\"MNPVersion\":\"1.0.0\",\"MNPVersionId\":478,\"MNPVersionIntro\":\"1.0.0\",\"QRCodeContent\":\"tcmpp://applet/?appId=mpdsteb1avwknpls&businessId=vkpxhj8g1mx4ae8143u&timestamp=1776756410&type=3\"},\"RequestId\":\"29d42d5c-9311-481c-9080-36094cae5082\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeMNPVersionAuditList",
@@ -3960,6 +4164,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"AgeRatings\":[],\"ApplyTime\":\"1782368738\",\"ApplyUser\":\"superadmin_hjl\",\"AuditAppList\":[{\"ApplicationIcon\":\"https://tcmpp-dev-renter-1258344699.cos.ap-guangzhou.myqcloud.com/T04914TJ0911724TSAK/tcmpp/4e28ceb5dca94e049b2b057cd280b657.png\",\"ApplicationId\":\"app-ur970tjw1r\",\"ApplicationName\":\"Superapp\"}],\"AuditNo\":\"audw9jufs17lpwy1n1\",\"AuditStatus\":0,\"AuditTime\":\"0\",\"AuditUser\":\"\",\"IsAutoAudit\":0,\"MNPIcon\":\"https://tcmpp-dev-renter-1258344699.cos.ap-guangzhou.myqcloud.com/T04914TJ0911724TSAK/tcmpp/10f7400082c941a782ed5b0390ccce8a.png\",\"MNPId\":\"mpdsteb1avwknpls\",\"MNPIntro\":\"i18n-Chinese\",\"MNPName\":\"i18n-Chinese\",\"MNPRelAppCount\":1,\"MNPType\":\"Logistics service->1_Receive/Dispatch, Logistics service->10_Postal\",\"MNPVersion\":\"4.0.0\",\"MNPVersionId\":532,\"MNPVersionIntro\":\"4.0.0\"}],\"TotalCount\":7},\"RequestId\":\"88d1258f-0338-4b2a-8ce1-dd3501008f4d\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribePaymentDataDetail",
@@ -4005,6 +4216,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"DataTime\":\"2025-11-30\",\"OrderMNPNum\":0,\"OrderNum\":0,\"OrderPaidNum\":0,\"OrderRefundNum\":0,\"OrderUnpaidNum\":0,\"OrderUserNum\":0,\"PaidAmount\":\"0.00\",\"RefundAmount\":\"0.00\",\"TotalAmount\":\"0.00\",\"UnpaidAmount\":\"0.00\",\"UpdateTime\":0}],\"RequestId\":\"c3aa1deb-02d5-473d-9aec-2769289ceada\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribePaymentDataLineChart",
@@ -4038,6 +4250,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"DataResult\":\"W1siMjAyNTExMjQiLCIwIl0sWyIyMDI1MTEyNSIsIjAiXSxbIjIwMjUxMTI2IiwiMCJdLFsiMjAyNTExMjciLCIwIl0sWyIyMDI1MTEyOCIsIjMiXSxbIjIwMjUxMTI5IiwiMCJdLFsiMjAyNTExMzAiLCIwIl1d\",\"ExecSql\":\"\",\"ExecTime\":0,\"IndexId\":\"order_unpaid_num\"}],\"RequestId\":\"ca5464dd-b288-4454-9e62-2dfccf30647b\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribePaymentDataOverview",
@@ -4083,6 +4296,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataTime\":\"\",\"OrderMNPNum\":1,\"OrderNum\":22,\"OrderPaidNum\":19,\"OrderRefundNum\":0,\"OrderUnpaidNum\":3,\"OrderUserNum\":3,\"PaidAmount\":\"104002.00\",\"RefundAmount\":\"0.00\",\"TotalAmount\":\"112116.00\",\"UnpaidAmount\":\"8114.00\",\"UpdateTime\":1764374703},\"RequestId\":\"7688ca1d-cc7f-4d35-abf4-3761cb84d479\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeRoleList",
@@ -4121,6 +4335,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"CreateTime\":\"1717575381\",\"RoleId\":20068,\"RoleName\":\"Application Administrator\",\"RoleType\":1,\"TeamName\":\"\"},{\"CreateTime\":\"1717575444\",\"RoleId\":20069,\"RoleName\":\"Application Member Manager\",\"RoleType\":1,\"TeamName\":\"\"},{\"CreateTime\":\"1717582563\",\"RoleId\":20070,\"RoleName\":\"Application Senior Developer\",\"RoleType\":1,\"TeamName\":\"\"},{\"CreateTime\":\"1717582775\",\"RoleId\":20071,\"RoleName\":\"Application Developer\",\"RoleType\":1,\"TeamName\":\"\"},{\"CreateTime\":\"1717582954\",\"RoleId\":20072,\"RoleName\":\"Application Operator\",\"RoleType\":1,\"TeamName\":\"\"},{\"CreateTime\":\"1717583046\",\"RoleId\":20073,\"RoleName\":\"Review Staff\",\"RoleType\":1,\"TeamName\":\"\"}],\"TotalCount\":6},\"RequestId\":\"862a6267-d548-4bab-8c39-fad8fdbb33ee\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeTeam",
@@ -4144,6 +4365,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"AdminUserAccount\":\"autotest_op\",\"ApplicationName\":\"autotest_app\",\"BindMiniTeamCount\":0,\"BindTeamName\":\"autotest_app_team\",\"CreateTime\":\"1720678574\",\"CreateUser\":\"admin\",\"ExpireTime\":1761032238,\"MemberCount\":8,\"RegisterLink\":\"\",\"Status\":1,\"TeamName\":\"autotest_mini_team\",\"TeamRoleType\":1},\"RequestId\":\"70f3c710-c3ea-46a2-a80d-49100a8acaf7\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeTeamList",
@@ -4177,6 +4399,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"AdminUserAccount\":\"murphypeng_all\",\"AdminUserId\":\"U20260616103409SEPMYO\",\"AdminUserName\":\"murphypeng_all_name\",\"AdminUsers\":[{\"AdminUserAccount\":\"murphypeng_all\",\"AdminUserId\":\"U20260616103409SEPMYO\",\"AdminUserName\":\"murphypeng_all_name\"}],\"ExpireTime\":0,\"MemberCount\":1,\"RegisterLink\":\"/team-register/f3df802ba8d9e1d1e4c35595571ee6af\",\"RelatedTeamId\":0,\"Status\":1,\"TeamId\":\"4687273678\",\"TeamName\":\"JD App\",\"TeamRoleTypeList\":[2]}],\"TotalCount\":8},\"RequestId\":\"5d86b98a-df94-406b-be2f-214ffc01ca94\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeTeamMemberList",
@@ -4222,6 +4451,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20070,\"TeamRoleName\":\"Application Senior Developer\",\"UserAccount\":\"OpenApiUser0820175741\",\"UserId\":\"U20240820175742EEOXFS\",\"UserName\":\"OpenApiUser0820175741\"},{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20071,\"TeamRoleName\":\"Application Developer\",\"UserAccount\":\"vinya_test006\",\"UserId\":\"U20240729223443LLXRFS\",\"UserName\":\"vinya_test006\"},{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20069,\"TeamRoleName\":\"Application Member Manager\",\"UserAccount\":\"autouser\",\"UserId\":\"U20240729215649PUGAPJ\",\"UserName\":\"autouser\"},{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20070,\"TeamRoleName\":\"Application Senior Developer\",\"UserAccount\":\"vinya_test005\",\"UserId\":\"U20240729194217ADBCHQ\",\"UserName\":\"vinya_test005\"},{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20070,\"TeamRoleName\":\"Application Senior Developer\",\"UserAccount\":\"vinya_test003\",\"UserId\":\"U20240729150318FTLAOG\",\"UserName\":\"vinya_test003\"},{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20072,\"TeamRoleName\":\"Application Operator\",\"UserAccount\":\"debug_test002\",\"UserId\":\"U20240728132000GOTVUF\",\"UserName\":\"debug_test002\"},{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20071,\"TeamRoleName\":\"Application Developer\",\"UserAccount\":\"debug_test001\",\"UserId\":\"U20240728131439UWAUHU\",\"UserName\":\"debug_test001\"},{\"CanEdit\":true,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20070,\"TeamRoleName\":\"Application Senior Developer\",\"UserAccount\":\"test008\",\"UserId\":\"U20240718143421SRCPKQ\",\"UserName\":\"test008\"},{\"CanEdit\":false,\"TeamId\":\"3686677859\",\"TeamName\":\"autotest_app_team\",\"TeamRoleId\":20068,\"TeamRoleName\":\"Application Administrator\",\"UserAccount\":\"autotest_op\",\"UserId\":\"U20240711141611BBFYIF\",\"UserName\":\"autotest_op\"}],\"TotalCount\":9},\"RequestId\":\"c0939315-ce63-4a1a-b0a9-5404d7649666\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeTempSecret4UploadFile2Cos",
@@ -4250,6 +4486,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Bucket\":\"asdfgc2025mnb\",\"Path\":\"asdfgc2025mnb\",\"Region\":\"asdfgc2025mnb\",\"TempSecretId\":\"asdfgc2025mnb\",\"TempSecretKey\":\"asdfgc2025mnb\",\"Token\":\"asdfgc2025mnb\"},\"RequestId\":\"asdfgc2025mnb\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeUser",
@@ -4273,6 +4510,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"AccountType\":3,\"UserAccount\":\"OpenApiUser0819174740\",\"UserId\":\"U20240819174742HGXHXT\",\"UserName\":\"OpenApiUser0819174740\"},\"RequestId\":\"1de585c1-8d2a-46ec-bcd4-f2e2a3bc9f5b\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DescribeUserList",
@@ -4316,6 +4554,13 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"DataList\":[{\"AccountType\":3,\"CreateTime\":\"1733800355\",\"Status\":1,\"TeamName\":\"murphypeng_mini\",\"UserAccount\":\"murphypeng_app_mini\",\"UserId\":\"U20241210111235IUXUVE\",\"UserName\":\"murphypeng_app_mini\"},{\"AccountType\":3,\"CreateTime\":\"1733800326\",\"Status\":1,\"TeamName\":\"murphypeng_mini\",\"UserAccount\":\"murphypeng_mini\",\"UserId\":\"U20241210111206CSCDKP\",\"UserName\":\"murphypeng_mini\"}],\"TotalCount\":2},\"RequestId\":\"4be87bb6-bb55-4c57-89fe-6ad6a3b11b83\"}}",
         ),
+        paginated: Some(::tencentcloud_runtime::operation::PageInfo {
+            offset: "Offset",
+            limit: "Limit",
+            items: "Data.DataList",
+            total: Some("Data.TotalCount"),
+            default_page_size: 20,
+        }),
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DisableApplicationSensitiveAPI",
@@ -4339,6 +4584,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"ac230f98-259e-4109-942c-b376e6c9f9d2\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "DisableMNPPayment",
@@ -4367,6 +4613,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"d23327ae-e4df-4e75-9516-7b1e0790bcdb\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "EnableApplicationSensitiveAPI",
@@ -4390,6 +4637,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"bf1d506f-cedb-4caa-a009-387ddf5c0a57\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyApplication",
@@ -4433,6 +4681,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"e134087b-0e6c-4e0f-bbfe-e1b481482ff3\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyApplicationConfig",
@@ -4471,6 +4720,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"f6a2f6bd-4cff-46a4-8aca-608a2b96d7a8\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyGlobalDomain",
@@ -4499,6 +4749,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":0},\"RequestId\":\"67d00265-ab68-44c1-a3d3-284f7bb478c3\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyMNG",
@@ -4565,6 +4816,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ResourceId\":538},\"RequestId\":\"a2810c97-300e-421e-9517-463956756833\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyMNGAppSecretStatus",
@@ -4593,6 +4845,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"8680243e-53e4-4b2a-96cc-f6c0d4ad3302\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyMNGDomain",
@@ -4625,6 +4878,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"6c6efb3b-d64a-4ac4-968d-f93bd3d89103\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyMNP",
@@ -4691,6 +4945,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ResourceId\":727},\"RequestId\":\"36b3ccc2-a04a-4f73-82be-b472f5e4b262\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyMNPAppSecretStatus",
@@ -4719,6 +4974,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"69ac85bb-89d4-4acb-8cc4-f3a8b43576e8\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyMNPDomain",
@@ -4749,6 +5005,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"7a78d408-060a-4fc6-8f21-d937d8caedf6\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyTeam",
@@ -4789,6 +5046,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"0d89048b-2925-47da-894a-8c6b2398a0a3\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyTeamMember",
@@ -4822,6 +5080,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"fe1c619c-8eec-41f6-99b5-79819e219da4\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ModifyUser",
@@ -4855,6 +5114,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"614eb698-a69c-4e80-aec9-b05544935a18\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ProcessMNPApproval",
@@ -4887,6 +5147,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"7eaa1ddf-2d80-470f-b6cf-9a8d67a7fb06\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ProcessMNPSensitiveAPIPermissionApproval",
@@ -4920,6 +5181,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"ef2ad8ee-6116-4093-9574-2cb9bb173009\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "QueryMNPMerchantInfo",
@@ -4943,6 +5205,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ApprovalStatus\":1,\"ID\":\"620\",\"MerchantID\":\"openapi_changed_merchant_id\",\"MerchantName\":\"OpenAPI Changed Merchant Name\"},\"RequestId\":\"eb60db56-e963-40e9-bd06-67d63c22c1c9\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ReleaseMNGVersion",
@@ -4966,6 +5229,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"fd320f25-8c1d-45dd-ae31-c123d6df85be\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ReleaseMNPVersion",
@@ -4989,6 +5253,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"304a13ff-2130-4d52-ad24-9ef279ff55e4\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "RemoveMNG",
@@ -5012,6 +5277,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"e9439540-69c0-4e2c-91bc-8c5f6e237e83\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "RemoveMNP",
@@ -5035,6 +5301,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"744134c4-76ba-4979-ac23-7d09ed04acb5\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "RequestPaymentEnable",
@@ -5063,6 +5330,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ApprovalNo\":\"AN0905143403D9243178350175329\",\"Result\":true},\"RequestId\":\"d0babd11-2797-441e-9606-84bca5b83f7a\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "RequestPaymentMerchantBinding",
@@ -5096,6 +5364,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"ApprovalResult\":true,\"ResourceId\":\"AN08057581F268124178350CC9837\"},\"RequestId\":\"82477aac-36f4-49d9-9905-18e4bbbf0e10\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ResetMNGAppSecret",
@@ -5119,6 +5388,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"SecretKey\":\"3e31af******************c1ff4e75\"},\"RequestId\":\"4f53a452-f980-4be6-880f-751f5217fc65\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "ResetMNPAppSecret",
@@ -5142,6 +5412,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"SecretKey\":\"b592c*********************13fd3a\"},\"RequestId\":\"b91122cb-380d-4862-8a60-d8b9d4c2e496\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "RollbackMNGVersion",
@@ -5175,6 +5446,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"6d213848-6978-42c8-acea-510f787d78da\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "RollbackMNPVersion",
@@ -5208,6 +5480,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"29008657-86cf-4315-92a8-90095c9eca5d\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "UnbindMNPPaymentMerchant",
@@ -5236,6 +5509,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"48b19b25-fd69-4dc8-afa5-d5f5e65091d7\"}}",
         ),
+        paginated: None,
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "UnbindPaymentMerchant",
@@ -5264,6 +5538,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 155] =
         example_response: Some(
             "{\"Response\":{\"Data\":{\"Result\":true},\"RequestId\":\"46bdec02-4045-4d76-a72c-04db540e22aa\"}}",
         ),
+        paginated: None,
     },
 ];
 

@@ -122,8 +122,10 @@ async fn a_uri_over_65534_bytes_is_request_size_limit_exceeded() {
 async fn headers_too_large_or_too_many_are_request_size_limit_exceeded() {
     let mock = MockServer::start().await.unwrap();
     let addr = mock.addr();
-    // One 500 KB header: more than hyper's read buffer.
-    let big = "a".repeat(500_000);
+    // One 2 MB header: far more than hyper's read buffer (about 400 KiB).
+    // At 500 KB a single read into the buffer's grown capacity could take
+    // the whole head before the limit was checked (1 run in about 40).
+    let big = "a".repeat(2_000_000);
     let request = tc3_post(addr, DESCRIBE, None, &[("x-big", &big)], b"{}");
     let reply = exchange_reply(addr, &request).await.unwrap();
     let answer = assert_envelope(&reply, "RequestSizeLimitExceeded");

@@ -293,15 +293,17 @@ fn without_request_id(mut v: Value) -> Value {
     v
 }
 
+/// `action`'s example request, parsed.
+fn example_request(case: &Case, action: &str) -> Value {
+    serde_json::from_str(info(case, action).unwrap().example_request.unwrap()).unwrap()
+}
+
 /// CreateMNPVersion's example request for the mini program and platform
 /// of DescribeMNPAllStageVersions's example (TCSAS's two examples name
 /// different ones), so that the describe lists what the create made.
 fn create_body(case: &Case) -> Value {
-    let example = |action: &str| -> Value {
-        serde_json::from_str(info(case, action).unwrap().example_request.unwrap()).unwrap()
-    };
-    let mut create = example(SEEDED[0]);
-    let describe = example(SEEDED[1]);
+    let mut create = example_request(case, SEEDED[0]);
+    let describe = example_request(case, SEEDED[1]);
     for id in ["MNPId", "PlatformId"] {
         create[id] = describe[id].clone();
     }
@@ -463,12 +465,8 @@ macro_rules! created_version_is_listed {
         use $krate::actions::create_mnp_version::CreateMnpVersionOutput;
         use $krate::actions::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsOutput;
         let sweep = &$sweep;
-        let example_request = |action: &str| -> Value {
-            serde_json::from_str(info(sweep.case, action).unwrap().example_request.unwrap())
-                .unwrap()
-        };
         let create_req = create_body(sweep.case);
-        let describe_req = example_request(SEEDED[1]);
+        let describe_req = example_request(sweep.case, SEEDED[1]);
         let created = sweep.outputs[SEEDED[0]]
             .downcast_ref::<CreateMnpVersionOutput>()
             .unwrap();

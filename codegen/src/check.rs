@@ -18,7 +18,7 @@ use crate::claim::{
 use crate::diag::{Diag, child};
 use crate::ir::{
     Action, Api, ErrorCode, Example, Field, Model, PageMember, Pagination, Service, SetKind,
-    SetLiteral, SetValue, Shape, Type, ValueSet,
+    SetLiteral, SetValue, Shape, Type, ValueSet, Waiter,
 };
 use crate::load::{
     RawAction, RawError, RawExample, RawMember, RawObject, RawPagination, RawSpec, RawValueSet,
@@ -199,6 +199,15 @@ pub(crate) fn check(raw: RawSpec, d: &mut Diag) -> Option<Api> {
         .collect();
     for (a, p) in api.actions.iter_mut().zip(pages) {
         a.pagination = p;
+    }
+    let waits: Vec<Vec<Waiter>> = api
+        .actions
+        .iter()
+        .zip(raw.actions.iter())
+        .map(|(a, raw_a)| crate::waiters::check(&api, a, &raw_a.waiters, d))
+        .collect();
+    for (a, w) in api.actions.iter_mut().zip(waits) {
+        a.waiters = w;
     }
     d.is_empty().then_some(api)
 }
@@ -615,6 +624,7 @@ fn action(
             })
             .collect(),
         pagination: None,
+        waiters: Vec::new(),
     })
 }
 
@@ -642,33 +652,10 @@ fn pagination(api: &Api, a: &Action, raw: &RawPagination, d: &mut Diag) -> Optio
             ty: f.ty.clone(),
         })
     };
-    // The fields along `dotted`, and the last one's type.
     let walk = |key: &str, dotted: &str, d: &mut Diag| -> Option<(Vec<String>, Type)> {
-        let path = child(&raw.path, key);
-        let mut fields = &a.response.fields;
-        let mut idents = Vec::new();
-        let segments: Vec<&str> = dotted.split('.').collect();
-        for (i, seg) in segments.iter().enumerate() {
-            let Some(f) = fields.iter().find(|f| f.wire_name == *seg) else {
-                d.report(
-                    &path,
-                    format!("\"{seg}\" of \"{dotted}\" is not a response member there"),
-                );
-                return None;
-            };
-            idents.push(f.ident.clone());
-            if i + 1 == segments.len() {
-                return Some((idents, f.ty.clone()));
-            }
-            match f.ty {
-                Type::Model(m) => fields = &api.models[m].fields,
-                _ => {
-                    d.report(&path, format!("\"{seg}\" of \"{dotted}\" is not an object"));
-                    return None;
-                }
-            }
-        }
-        None
+        response_path(api, a, dotted)
+            .map_err(|e| d.report(&child(&raw.path, key), e))
+            .ok()
     };
     let offset = page_member("offset", &raw.offset, d);
     let limit = page_member("limit", &raw.limit, d);
@@ -707,6 +694,34 @@ fn pagination(api: &Api, a: &Action, raw: &RawPagination, d: &mut Diag) -> Optio
         total_wire: raw.total.clone(),
         default_page_size: raw.default_page_size,
     })
+}
+
+/// The fields along `dotted` (wire names through object members of the
+/// answer), and the last one's type.
+pub(crate) fn response_path(
+    api: &Api,
+    a: &Action,
+    dotted: &str,
+) -> Result<(Vec<String>, Type), String> {
+    let mut fields = &a.response.fields;
+    let mut idents = Vec::new();
+    let segments: Vec<&str> = dotted.split('.').collect();
+    for (i, seg) in segments.iter().enumerate() {
+        let Some(f) = fields.iter().find(|f| f.wire_name == *seg) else {
+            return Err(format!(
+                "\"{seg}\" of \"{dotted}\" is not a response member there"
+            ));
+        };
+        idents.push(f.ident.clone());
+        if i + 1 == segments.len() {
+            return Ok((idents, f.ty.clone()));
+        }
+        match f.ty {
+            Type::Model(m) => fields = &api.models[m].fields,
+            _ => return Err(format!("\"{seg}\" of \"{dotted}\" is not an object")),
+        }
+    }
+    Err(format!("\"{dotted}\" names no member"))
 }
 
 /// The variants of an error kind: `business` codes, then the common codes

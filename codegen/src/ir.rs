@@ -79,6 +79,31 @@ pub struct Action {
     pub examples: Vec<Example>,
     /// How its answers come in pages, when they do.
     pub pagination: Option<Pagination>,
+    /// Named waits on its answers.
+    pub waiters: Vec<Waiter>,
+}
+
+/// A named wait: the action polled until a status member of its answer
+/// holds a done or failed value.
+#[derive(Clone, Debug)]
+pub struct Waiter {
+    /// The request's method: `wait_until_{name}`.
+    pub method: String,
+    /// Documentation.
+    pub document: String,
+    /// The actions (indexes) whose work it waits for, for their docs.
+    pub after: Vec<usize>,
+    /// Response fields from the output to the status member.
+    pub status: Vec<String>,
+    /// The same path by wire names (`Data.TaskStatus`).
+    pub status_wire: String,
+    /// The status member's type: an integer, a string, or a value set of
+    /// either.
+    pub status_type: Type,
+    /// Values that end the wait as done.
+    pub done: Vec<SetLiteral>,
+    /// Values that end it as failed.
+    pub failed: Vec<SetLiteral>,
 }
 
 /// Where a paginated action's page members are.

@@ -20,6 +20,7 @@ pub mod ir;
 mod load;
 mod names;
 mod parse;
+mod waiters;
 
 pub use diag::{Problem, SpecError};
 

@@ -43,6 +43,19 @@ pub(crate) struct RawAction {
     pub errors: Option<Vec<RawError>>,
     pub examples: Vec<RawExample>,
     pub paginated: Option<RawPagination>,
+    pub waiters: Vec<RawWaiter>,
+}
+
+/// `waiters[i]`: a named wait on this action's answers; the status member
+/// by path (`Data.TaskStatus`), its values by wire value.
+pub(crate) struct RawWaiter {
+    pub path: String,
+    pub name: String,
+    pub document: String,
+    pub after: Vec<(String, String)>,
+    pub status: String,
+    pub done: Vec<(Value, String)>,
+    pub failed: Vec<(Value, String)>,
 }
 
 /// `paginated`: where an action's page members are, by wire name; the
@@ -213,6 +226,10 @@ fn action(name: &str, v: &Value, path: &str, d: &mut Diag) -> Option<RawAction> 
     let paginated = o
         .take("paginated", d, false)
         .and_then(|(v, p)| pagination(v, &p, d));
+    let waiters = o
+        .take("waiters", d, false)
+        .map(|(v, p)| list(v, &p, d, waiter))
+        .unwrap_or_default();
     o.finish(d);
     Some(RawAction {
         path: path.to_owned(),
@@ -227,6 +244,43 @@ fn action(name: &str, v: &Value, path: &str, d: &mut Diag) -> Option<RawAction> 
         errors,
         examples,
         paginated,
+        waiters,
+    })
+}
+
+fn waiter(v: &Value, path: &str, d: &mut Diag) -> Option<RawWaiter> {
+    let mut o = Obj::new(v, path, d)?;
+    let name = o.req_str("name", d);
+    let document = o.doc(d);
+    let status = o.req_str("status", d);
+    let mut values = |key: &'static str, d: &mut Diag| -> Vec<(Value, String)> {
+        o.take(key, d, key == "done")
+            .map(|(v, p)| list(v, &p, d, |v, p, _| Some((v.clone(), p.to_owned()))))
+            .unwrap_or_default()
+    };
+    let done = values("done", d);
+    let failed = values("failed", d);
+    let after = o
+        .take("after", d, false)
+        .map(|(v, p)| {
+            list(v, &p, d, |v, p, d| match v {
+                Value::String(s) => Some((s.clone(), p.to_owned())),
+                other => {
+                    d.report(p, format!("expected an action name, found {}", kind(other)));
+                    None
+                }
+            })
+        })
+        .unwrap_or_default();
+    o.finish(d);
+    Some(RawWaiter {
+        path: path.to_owned(),
+        name,
+        document,
+        after,
+        status,
+        done,
+        failed,
     })
 }
 

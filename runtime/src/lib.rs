@@ -17,6 +17,8 @@
 //! - [`credentials`]: static, environment, profile file, CVM role and the
 //!   default chain;
 //! - [`signing`]: TC3-HMAC-SHA256, stage by stage;
+//! - [`paginate`] and [`wait`]: an action's pages walked, an action polled
+//!   until the work it reports has ended;
 //! - [`error`]: [`SdkError`] and its parts, with the action's typed service
 //!   error and [`ErrorMetadata`] for the rest;
 //! - [`time`], [`builder`], [`operation`], [`UnknownValue`]: what generated
@@ -47,6 +49,7 @@ pub mod signing;
 pub mod time;
 mod tls;
 mod unknown;
+pub mod wait;
 
 pub use client::Client;
 pub use config::{

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::structs::{self, StructDef, Typestate};
 use super::{EmitOptions, Scope, Std, docs, ident, markdown};
-use crate::ir::{Action, Api, Field, Pagination, SetLiteral, Type};
+use crate::ir::{Action, Api, Field, Pagination, SetKind, SetLiteral, Type, Waiter};
 
 /// The types of an action's module, after its type name prefix.
 const SUFFIXES: [&str; 8] = [
@@ -89,7 +89,7 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
         },
     );
     let body_def = response_body(s, a, &body, &output);
-    let fluent = fluent_request(s, a, &op, &input, &output, &error);
+    let fluent = fluent_request(s, api, a, &op, &input, &output, &error);
     let paginated = a
         .pagination
         .as_ref()
@@ -519,6 +519,30 @@ fn error_types(
     }
 }
 
+/// `output.a.as_ref().and_then(|v| v.b.as_ref())` (or `as_mut`, then
+/// `last` on the final member): a member of the answer through optional
+/// objects.
+fn reach(path: &[String], last: TokenStream, by: TokenStream) -> TokenStream {
+    let Some((head, tail)) = path.split_first() else {
+        return quote!(output #last);
+    };
+    let head = ident(head);
+    if tail.is_empty() {
+        return quote!(output.#head #last);
+    }
+    let mut chain = quote!(output.#head.#by());
+    for (i, f) in tail.iter().enumerate() {
+        let f = ident(f);
+        let end = if i + 1 == tail.len() {
+            last.clone()
+        } else {
+            quote!(.#by())
+        };
+        chain = quote!(#chain.and_then(|v| v.#f #end));
+    }
+    chain
+}
+
 /// `impl Paginated`: where the action's page members are. Conversions and
 /// walking are the runtime's, so this is a line per member.
 fn paginated_impl(
@@ -532,27 +556,6 @@ fn paginated_impl(
     let item = s.ty(&p.item);
     let vec = s.std(Std::Vec);
     let size = proc_macro2::Literal::u64_unsuffixed(p.default_page_size);
-    // `output.a.as_ref().and_then(|v| v.b.as_ref())`, or `as_mut`.
-    let reach = |path: &[String], last: TokenStream, by: TokenStream| -> TokenStream {
-        let (head, tail) = path
-            .split_first()
-            .map_or((String::new(), &[][..]), |(h, t)| (h.clone(), t));
-        let head = ident(&head);
-        if tail.is_empty() {
-            return quote!(output.#head #last);
-        }
-        let mut chain = quote!(output.#head.#by());
-        for (i, f) in tail.iter().enumerate() {
-            let f = ident(f);
-            let end = if i + 1 == tail.len() {
-                last.clone()
-            } else {
-                quote!(.#by())
-            };
-            chain = quote!(#chain.and_then(|v| v.#f #end));
-        }
-        chain
-    };
     let items_ref = reach(&p.items, quote!(.as_ref()), quote!(as_ref));
     let items_take = reach(&p.items, quote!(.take()), quote!(as_mut));
     let total = match &p.total {
@@ -597,6 +600,7 @@ fn paginated_impl(
 /// (`with_client`), which adds `send`; the setters are the builder's own.
 fn fluent_request(
     s: &Scope<'_>,
+    api: &Api,
     a: &Action,
     op: &proc_macro2::Ident,
     input: &proc_macro2::Ident,
@@ -637,6 +641,10 @@ fn fluent_request(
     } else {
         TokenStream::new()
     };
+    let waiters = a
+        .waiters
+        .iter()
+        .map(|w| waiter_method(api, a, w, &op, output, &carrier));
     quote! {
         #doc
         #allow
@@ -659,6 +667,86 @@ fn fluent_request(
                 client.call::<#op>(&input).await
             }
             #paginator
+            #(#waiters)*
+        }
+    }
+}
+
+/// `wait_until_{name}`: the runtime's waiter with a classifier reading the
+/// status member; the polling is the runtime's.
+fn waiter_method(
+    api: &Api,
+    a: &Action,
+    w: &Waiter,
+    op: &TokenStream,
+    output: &proc_macro2::Ident,
+    carrier: &proc_macro2::Ident,
+) -> TokenStream {
+    let method = ident(&w.method);
+    let value = match &w.status_type {
+        Type::String => quote!(.map(|v| v.as_str())),
+        Type::ValueSet(i) if api.value_sets[*i].kind == SetKind::String => {
+            quote!(.map(|v| v.as_str()))
+        }
+        Type::ValueSet(_) => quote!(.map(|v| v.as_i64())),
+        _ => quote!(.copied()),
+    };
+    let status = reach(&w.status, quote!(.as_ref()), quote!(as_ref));
+    let pattern = |values: &[SetLiteral]| -> TokenStream {
+        let lits = values.iter().map(|v| match v {
+            SetLiteral::String(s) => quote!(#s),
+            SetLiteral::Int(i) => {
+                let lit = proc_macro2::Literal::i64_unsuffixed(*i);
+                quote!(#lit)
+            }
+        });
+        quote!(#(Some(#lits))|*)
+    };
+    let shown = |values: &[SetLiteral]| -> String {
+        let shown: Vec<String> = values
+            .iter()
+            .map(|v| match v {
+                SetLiteral::String(s) => format!("`\"{s}\"`"),
+                SetLiteral::Int(i) => format!("`{i}`"),
+            })
+            .collect();
+        shown.join(", ")
+    };
+    let failed_arm = if w.failed.is_empty() {
+        TokenStream::new()
+    } else {
+        let p = pattern(&w.failed);
+        quote!(#p => ::tencentcloud_runtime::wait::WaitState::Failed,)
+    };
+    let done = pattern(&w.done);
+    let mut text = format!(
+        "{}\n\nSends this `{}` request until `{}` is {} (done: the answer is returned)",
+        markdown(&w.document),
+        a.wire_name,
+        w.status_wire,
+        shown(&w.done),
+    );
+    if !w.failed.is_empty() {
+        text.push_str(&format!(" or {} (failed: [`WaitError::Failed`](::tencentcloud_runtime::wait::WaitError::Failed) with the answer)", shown(&w.failed)));
+    }
+    text.push_str(
+        "; any other value is pending. Set `max_wait` and `delays` on the \
+         [`Waiter`](::tencentcloud_runtime::wait::Waiter), then `wait().await`; \
+         each poll is rate-limited and retried like any call.",
+    );
+    let doc = docs::outer(&text);
+    quote! {
+        #doc
+        pub fn #method(self) -> ::tencentcloud_runtime::wait::Waiter<#op, fn(&#output) -> ::tencentcloud_runtime::wait::WaitState> {
+            let classify: fn(&#output) -> ::tencentcloud_runtime::wait::WaitState = |output| {
+                match #status #value {
+                    #done => ::tencentcloud_runtime::wait::WaitState::Done,
+                    #failed_arm
+                    _ => ::tencentcloud_runtime::wait::WaitState::Pending,
+                }
+            };
+            let client = self.#carrier.clone();
+            ::tencentcloud_runtime::wait::Waiter::new(&client, self.build(), classify)
         }
     }
 }
@@ -674,6 +762,24 @@ pub(crate) fn client_methods(api: &Api, opts: &EmitOptions<'_>) -> TokenStream {
             a.wire_name,
             markdown(a.title.trim_end_matches('.'))
         );
+        for (w, polled) in api
+            .actions
+            .iter()
+            .flat_map(|p| p.waiters.iter().map(move |w| (w, p)))
+        {
+            if w.after
+                .iter()
+                .any(|&i| api.actions[i].wire_name == a.wire_name)
+            {
+                text.push_str(&format!(
+                    "\n\nThe work goes on after it answers: wait for it with \
+                     [`{r}::{m}`](super::actions::{module}::{r}::{m}) (`client.{module}()…{m}()`).",
+                    r = format_args!("{}Request", polled.type_name),
+                    m = w.method,
+                    module = polled.module,
+                ));
+            }
+        }
         if let Some(example) = client_example(api, a, opts) {
             text.push_str(&example);
         }

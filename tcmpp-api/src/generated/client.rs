@@ -121,6 +121,8 @@ impl Client {
 
     /// `CreateConsoleMNPVersionCompileTask`: Adds new mini program version.
     ///
+    /// The work goes on after it answers: wait for it with [`DescribeConsoleMnpVersionCompileTaskRequest::wait_until_compiled`](super::actions::describe_console_mnp_version_compile_task::DescribeConsoleMnpVersionCompileTaskRequest::wait_until_compiled) (`client.describe_console_mnp_version_compile_task()…wait_until_compiled()`).
+    ///
     /// ```
     /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
@@ -220,6 +222,8 @@ impl Client {
 
     /// `CreateMNPSensitiveAPIPermissionApproval`: Creates a permission request to allow a mini program calling sensitive APIs.
     ///
+    /// The work goes on after it answers: wait for it with [`DescribeMnpSensitiveApiPermissionApprovalRequest::wait_until_decided`](super::actions::describe_mnp_sensitive_api_permission_approval::DescribeMnpSensitiveApiPermissionApprovalRequest::wait_until_decided) (`client.describe_mnp_sensitive_api_permission_approval()…wait_until_decided()`).
+    ///
     /// ```
     /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
@@ -242,6 +246,8 @@ impl Client {
     }
 
     /// `CreateMNPVersion`: Creates a mini program version.
+    ///
+    /// The work goes on after it answers: wait for it with [`DescribeMnpVersionRequest::wait_until_created`](super::actions::describe_mnp_version::DescribeMnpVersionRequest::wait_until_created) (`client.describe_mnp_version()…wait_until_created()`).
     ///
     /// ```
     /// # async fn run(client: tcmpp_api::Client) -> Result<(), Box<dyn std::error::Error>> {

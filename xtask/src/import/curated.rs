@@ -81,6 +81,7 @@ impl<'a> Curated<'a> {
             errors: facts.get("errors"),
             examples: facts.get("examples"),
             paginated: facts.get("paginated"),
+            waiters: facts.get("waiters"),
         }
     }
 
@@ -99,6 +100,9 @@ pub struct ActionFacts<'a> {
     pub examples: Option<&'a Value>,
     /// `false`, or where the page members are: replaces the proposal.
     pub paginated: Option<&'a Value>,
+    /// Named waits on the action's answers, as the spec writes them
+    /// (checked by the generator).
+    pub waiters: Option<&'a Value>,
 }
 
 /// A curated section keyed by name.

@@ -101,6 +101,9 @@ fn action(
     if let Some(p) = super::paging::paginated(api, a, facts.paginated, notes)? {
         out.insert("paginated".into(), p);
     }
+    if let Some(w) = facts.waiters {
+        out.insert("waiters".into(), w.clone());
+    }
     Ok((Value::Object(out), numbers))
 }
 

@@ -79,6 +79,22 @@ pub fn changes(old: &Value, new: &Value) -> Vec<Change> {
             ),
             _ => {}
         }
+        // A waiter gone breaks code that waits with it.
+        let names = |v: &Value| -> Vec<String> {
+            v.get("waiters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|w| w.get("name").and_then(Value::as_str).map(str::to_owned))
+                .collect()
+        };
+        let (before, after) = (names(o), names(n));
+        for w in after.iter().filter(|w| !before.contains(w)) {
+            push(false, format!("{a}: waiter {w} added"));
+        }
+        for w in before.iter().filter(|w| !after.contains(w)) {
+            push(true, format!("{a}: waiter {w} removed"));
+        }
         if o.get("document") != n.get("document") || o.get("name") != n.get("name") {
             push(false, format!("{a}: documentation changed"));
         }
@@ -253,6 +269,35 @@ mod paging_tests {
                     true,
                     "C: paginated Offset/Limit -> Data.List -> Offset/Limit -> Items".to_owned()
                 ),
+            ]
+        );
+    }
+}
+
+#[cfg(test)]
+mod waiter_tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// A waiter added is news; one removed breaks code that waits with it.
+    #[test]
+    fn waiters_added_and_removed() {
+        let with = |names: &[&str]| {
+            let waiters: Vec<Value> = names.iter().map(|n| json!({"name": n})).collect();
+            json!({"request": {"members": []}, "response": {"members": []}, "waiters": waiters})
+        };
+        let old = json!({"actions": {"A": with(&["done"]), "B": with(&["x", "y"])}});
+        let new = json!({"actions": {"A": with(&["done", "ready"]), "B": with(&["y"])}});
+        let got: Vec<(bool, String)> = changes(&old, &new)
+            .into_iter()
+            .map(|c| (c.breaking, c.what))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (false, "A: waiter ready added".to_owned()),
+                (true, "B: waiter x removed".to_owned()),
             ]
         );
     }

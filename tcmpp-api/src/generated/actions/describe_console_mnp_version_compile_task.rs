@@ -254,6 +254,30 @@ where
         let input = self.build();
         client.call::<DescribeConsoleMnpVersionCompileTask>(&input).await
     }
+
+    /// Waits for the compile task behind `CreateConsoleMNPVersionCompileTask` (its answer's `Data.TaskId`, passed as `BusinessId`) to end: the documented `TaskStatus` values are 1 Pending, 20 Running, 30 Failed, 60 Succeeded.
+    ///
+    /// Sends this `DescribeConsoleMNPVersionCompileTask` request until `Data.TaskStatus` is `60` (done: the answer is returned) or `30` (failed: [`WaitError::Failed`](::tencentcloud_runtime::wait::WaitError::Failed) with the answer); any other value is pending. Set `max_wait` and `delays` on the [`Waiter`](::tencentcloud_runtime::wait::Waiter), then `wait().await`; each poll is rate-limited and retried like any call.
+    pub fn wait_until_compiled(
+        self,
+    ) -> ::tencentcloud_runtime::wait::Waiter<
+        DescribeConsoleMnpVersionCompileTask,
+        fn(
+            &DescribeConsoleMnpVersionCompileTaskOutput,
+        ) -> ::tencentcloud_runtime::wait::WaitState,
+    > {
+        let classify: fn(
+            &DescribeConsoleMnpVersionCompileTaskOutput,
+        ) -> ::tencentcloud_runtime::wait::WaitState = |output| {
+            match output.data.as_ref().and_then(|v| v.task_status.as_ref()).copied() {
+                Some(60) => ::tencentcloud_runtime::wait::WaitState::Done,
+                Some(30) => ::tencentcloud_runtime::wait::WaitState::Failed,
+                _ => ::tencentcloud_runtime::wait::WaitState::Pending,
+            }
+        };
+        let client = self.__carrier.clone();
+        ::tencentcloud_runtime::wait::Waiter::new(&client, self.build(), classify)
+    }
 }
 
 /// Successful answer of `DescribeConsoleMNPVersionCompileTask`.

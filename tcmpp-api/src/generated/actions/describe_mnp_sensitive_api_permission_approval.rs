@@ -241,6 +241,31 @@ where
         let input = self.build();
         client.call::<DescribeMnpSensitiveApiPermissionApproval>(&input).await
     }
+
+    /// Waits for a sensitive API permission request (the `Data.ResourceId` of `CreateMNPSensitiveAPIPermissionApproval`'s answer, passed as `ApprovalNo`) to be decided: 30 Approved is done, 20 Rejected failed, anything else (1 Processing) pending.
+    ///
+    /// Sends this `DescribeMNPSensitiveAPIPermissionApproval` request until `Data.ApprovalStatus` is `30` (done: the answer is returned) or `20` (failed: [`WaitError::Failed`](::tencentcloud_runtime::wait::WaitError::Failed) with the answer); any other value is pending. Set `max_wait` and `delays` on the [`Waiter`](::tencentcloud_runtime::wait::Waiter), then `wait().await`; each poll is rate-limited and retried like any call.
+    pub fn wait_until_decided(
+        self,
+    ) -> ::tencentcloud_runtime::wait::Waiter<
+        DescribeMnpSensitiveApiPermissionApproval,
+        fn(
+            &DescribeMnpSensitiveApiPermissionApprovalOutput,
+        ) -> ::tencentcloud_runtime::wait::WaitState,
+    > {
+        let classify: fn(
+            &DescribeMnpSensitiveApiPermissionApprovalOutput,
+        ) -> ::tencentcloud_runtime::wait::WaitState = |output| {
+            match output.data.as_ref().and_then(|v| v.approval_status.as_ref()).copied()
+            {
+                Some(30) => ::tencentcloud_runtime::wait::WaitState::Done,
+                Some(20) => ::tencentcloud_runtime::wait::WaitState::Failed,
+                _ => ::tencentcloud_runtime::wait::WaitState::Pending,
+            }
+        };
+        let client = self.__carrier.clone();
+        ::tencentcloud_runtime::wait::Waiter::new(&client, self.build(), classify)
+    }
 }
 
 /// Successful answer of `DescribeMNPSensitiveAPIPermissionApproval`.

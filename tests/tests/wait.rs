@@ -1,0 +1,348 @@
+//! Waiters, generic and named, through the typed clients against servers
+//! on 127.0.0.1 that answer a task's states in turn: done, failed, a task
+//! that never ends (the deadline), a poll that never answers (the deadline
+//! still holds), errors that end a wait or count as pending.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tcmpp_tests::server::{Recorded, Reply, TestServer};
+use tencentcloud_runtime::credentials::Credentials;
+use tencentcloud_runtime::wait::{WaitError, WaitState, Waiter};
+use tencentcloud_runtime::{RateLimit, RetryConfig};
+
+/// Short pauses, so that each test takes a fraction of a second.
+const MIN: Duration = Duration::from_millis(10);
+const MAX: Duration = Duration::from_millis(40);
+/// What "bounded" means here: far above every wait's own deadline, so
+/// only a wait that ignored its deadline reaches it.
+const BOUND: Duration = Duration::from_secs(20);
+
+/// Answers the n-th request with `states[n]` as `Data.<member>` (the last
+/// one again once they run out).
+fn states(member: &'static str, states: &'static [i64]) -> impl Fn(&Recorded) -> Reply {
+    let n = AtomicUsize::new(0);
+    move |_r: &Recorded| {
+        let i = n.fetch_add(1, Ordering::SeqCst).min(states.len() - 1);
+        Reply::Json(json!({"Response": {
+            "Data": {"TaskId": "task-1", member: states[i]},
+            "RequestId": format!("req-{i}"),
+        }}))
+    }
+}
+
+fn tcmpp(server: &TestServer) -> tcmpp_api::Client {
+    tcmpp_api::Client::builder()
+        .region("ap-singapore")
+        .endpoint(server.url())
+        .credentials(Credentials::new("AKIDwaiter", "secret").unwrap())
+        .rate_limit(RateLimit::Off)
+        .retry(RetryConfig::disabled())
+        .build()
+        .unwrap()
+}
+
+async fn bounded<T>(f: impl Future<Output = T>) -> T {
+    tokio::time::timeout(BOUND, f)
+        .await
+        .expect("the wait outlasted its deadline")
+}
+
+#[tokio::test]
+async fn a_version_task_passes_pending_and_running_to_succeeded() {
+    let server = TestServer::start(states("TaskStatus", &[1, 20, 20, 60]))
+        .await
+        .unwrap();
+    let client = tcmpp(&server);
+    let done = bounded(
+        client
+            .describe_mnp_version()
+            .business_id("task-1")
+            .platform_id("T04257DS9431720WTAG")
+            .wait_until_created()
+            .delays(MIN, MAX)
+            .max_wait(Duration::from_secs(10))
+            .wait(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(done.data.unwrap().task_status, Some(60));
+    assert_eq!(done.request_id, "req-3");
+    let sent = server.requests();
+    assert_eq!(sent.len(), 4, "one poll per state");
+    for r in &sent {
+        assert_eq!(r.header("x-tc-action"), "DescribeMNPVersion");
+        assert_eq!(r.json()["BusinessId"], "task-1");
+    }
+}
+
+#[tokio::test]
+async fn a_failed_task_ends_the_wait_with_its_answer() {
+    let server = TestServer::start(states("TaskStatus", &[1, 20, 30, 60]))
+        .await
+        .unwrap();
+    let client = tcmpp(&server);
+    let err = bounded(
+        client
+            .describe_console_mnp_version_compile_task()
+            .business_id("task-1")
+            .platform_id("T04257DS9431720WTAG")
+            .wait_until_compiled()
+            .delays(MIN, MAX)
+            .wait(),
+    )
+    .await
+    .unwrap_err();
+    match &err {
+        WaitError::Failed { answer, polls } => {
+            assert_eq!(answer.data.as_ref().unwrap().task_status, Some(30));
+            assert_eq!(*polls, 3);
+        }
+        other => panic!("expected Failed, got {other:?}"),
+    }
+    assert_eq!(
+        err.answer().and_then(|a| a.data.as_ref()?.task_status),
+        Some(30)
+    );
+    assert_eq!(server.requests().len(), 3, "no poll after the failure");
+    assert!(err.to_string().contains("failed"), "{err}");
+}
+
+#[tokio::test]
+async fn a_task_that_never_ends_stops_at_the_deadline() {
+    let server = TestServer::start(states("TaskStatus", &[1, 20]))
+        .await
+        .unwrap();
+    let client = tcmpp(&server);
+    let max_wait = Duration::from_millis(400);
+    let err = bounded(
+        client
+            .describe_mnp_version()
+            .business_id("task-1")
+            .platform_id("T04257DS9431720WTAG")
+            .wait_until_created()
+            .delays(MIN, MAX)
+            .max_wait(max_wait)
+            .wait(),
+    )
+    .await
+    .unwrap_err();
+    let WaitError::TimedOut {
+        action,
+        polls,
+        waited,
+        last,
+    } = &err
+    else {
+        panic!("expected TimedOut, got {err:?}");
+    };
+    assert_eq!(*action, "DescribeMNPVersion");
+    assert!(*polls >= 2, "{polls} polls");
+    assert_eq!(*polls as usize, server.requests().len());
+    assert!(*waited < BOUND, "{waited:?}");
+    assert_eq!(
+        last.as_ref().unwrap().data.as_ref().unwrap().task_status,
+        Some(20)
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("DescribeMNPVersion") && text.contains("polls"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_poll_that_never_answers_ends_at_the_deadline_not_the_clients_timeout() {
+    let server = TestServer::start(|_r: &Recorded| Reply::Hang)
+        .await
+        .unwrap();
+    let client = tcmpp(&server).with_overrides(|o| o.timeout(Duration::from_secs(600)));
+    let err = bounded(
+        client
+            .describe_mnp_version()
+            .business_id("task-1")
+            .platform_id("T04257DS9431720WTAG")
+            .wait_until_created()
+            .max_wait(Duration::from_millis(300))
+            .wait(),
+    )
+    .await
+    .unwrap_err();
+    match err {
+        WaitError::TimedOut { polls, last, .. } => {
+            assert_eq!(polls, 1);
+            assert!(last.is_none());
+        }
+        other => panic!("expected TimedOut, got {other:?}"),
+    }
+}
+
+fn error(code: &str) -> Value {
+    json!({"Response": {"Error": {"Code": code, "Message": "m"}, "RequestId": "req-e"}})
+}
+
+#[tokio::test]
+async fn a_service_error_ends_the_wait_unless_taken_as_pending() {
+    // Not found twice (the task not listed yet), then done.
+    let n = Arc::new(AtomicUsize::new(0));
+    let seen = n.clone();
+    let server =
+        TestServer::start(
+            move |_r: &Recorded| match seen.fetch_add(1, Ordering::SeqCst) {
+                0 | 1 => Reply::Json(error("ResourceNotFound.Task")),
+                _ => {
+                    Reply::Json(json!({"Response": {"Data": {"TaskStatus": 60}, "RequestId": "r"}}))
+                }
+            },
+        )
+        .await
+        .unwrap();
+    let client = tcmpp(&server);
+    let request = || {
+        client
+            .describe_mnp_version()
+            .business_id("task-1")
+            .platform_id("T04257DS9431720WTAG")
+    };
+    let err = bounded(request().wait_until_created().delays(MIN, MAX).wait())
+        .await
+        .unwrap_err();
+    match &err {
+        WaitError::Call(e) => assert_eq!(e.code(), Some("ResourceNotFound.Task")),
+        other => panic!("expected Call, got {other:?}"),
+    }
+    assert!(std::error::Error::source(&err).is_some());
+    // A family of codes as pending: the wait goes on through them.
+    let done = bounded(
+        request()
+            .wait_until_created()
+            .delays(MIN, MAX)
+            .pending_on_error("ResourceNotFound.")
+            .wait(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(done.data.unwrap().task_status, Some(60));
+    assert_eq!(n.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn a_pending_code_matches_exactly_or_as_a_family() {
+    let server = TestServer::start(|_r: &Recorded| Reply::Json(error("ResourceNotFoundX")))
+        .await
+        .unwrap();
+    let client = tcmpp(&server);
+    // `ResourceNotFound.` is the family `ResourceNotFound.*`, not a prefix
+    // of every word.
+    let err = bounded(
+        client
+            .describe_mnp_version()
+            .business_id("task-1")
+            .platform_id("T04257DS9431720WTAG")
+            .wait_until_created()
+            .delays(MIN, MAX)
+            .pending_on_error("ResourceNotFound.")
+            .pending_on_error("ResourceNotFound")
+            .wait(),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WaitError::Call(_)), "{err:?}");
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn an_approval_waiter_reads_rejected_as_failed() {
+    let server = TestServer::start(states("ApprovalStatus", &[1, 1, 20]))
+        .await
+        .unwrap();
+    let client = tcmpp(&server);
+    let err = bounded(
+        client
+            .describe_mnp_sensitive_api_permission_approval()
+            .approval_no("apv-1")
+            .platform_id("T04257DS9431720WTAG")
+            .wait_until_decided()
+            .delays(MIN, MAX)
+            .wait(),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WaitError::Failed { polls: 3, .. }), "{err:?}");
+    assert_eq!(server.requests()[0].json()["ApprovalNo"], "apv-1");
+}
+
+#[tokio::test]
+async fn tcsas_has_the_same_waiters() {
+    let server = TestServer::start(states("ApprovalStatus", &[1, 30]))
+        .await
+        .unwrap();
+    let client = tcsas_api::Client::builder()
+        .region("ap-singapore")
+        .endpoint(server.url())
+        .credentials(Credentials::new("AKIDwaiter", "secret").unwrap())
+        .rate_limit(RateLimit::Off)
+        .build()
+        .unwrap();
+    let done = bounded(
+        client
+            .describe_mnp_sensitive_api_permission_approval()
+            .approval_no("apv-1")
+            .platform_id("T04257DS9431720WTAG")
+            .wait_until_decided()
+            .delays(MIN, MAX)
+            .wait(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(done.data.unwrap().approval_status, Some(30));
+    let sent = server.requests();
+    assert_eq!(sent.len(), 2);
+    assert!(
+        sent[0]
+            .header("authorization")
+            .contains("/tcsas/tc3_request")
+    );
+}
+
+#[tokio::test]
+async fn the_generic_waiter_polls_any_action_until_a_predicate_holds() {
+    // The stages list the version from the third answer on.
+    let n = AtomicUsize::new(0);
+    let server = TestServer::start(move |_r: &Recorded| {
+        let data = if n.fetch_add(1, Ordering::SeqCst) >= 2 {
+            json!([{"MNPVersion": "1.0.1"}])
+        } else {
+            json!([])
+        };
+        Reply::Json(json!({"Response": {"Data": data, "RequestId": "r"}}))
+    })
+    .await
+    .unwrap();
+    let client = tcmpp(&server);
+    use tcmpp_api::actions::describe_mnp_all_stage_versions::{
+        DescribeMnpAllStageVersions, DescribeMnpAllStageVersionsInput,
+    };
+    let input = DescribeMnpAllStageVersionsInput::builder()
+        .mnp_id("mnp-1")
+        .platform_id("T04257DS9431720WTAG")
+        .build();
+    let waiter = Waiter::<DescribeMnpAllStageVersions, _>::new(&client, input, |out| {
+        let stages = out.data.as_deref().unwrap_or_default();
+        if stages
+            .iter()
+            .any(|s| s.mnp_version.as_deref() == Some("1.0.1"))
+        {
+            WaitState::Done
+        } else {
+            WaitState::Pending
+        }
+    });
+    let done = bounded(waiter.delays(MIN, MAX).wait()).await.unwrap();
+    assert_eq!(done.data.unwrap().len(), 1);
+    assert_eq!(server.requests().len(), 3);
+}

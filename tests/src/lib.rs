@@ -74,3 +74,10 @@ struct TcmppApiReadme;
 #[cfg(doctest)]
 #[doc = include_str!("../../tcsas-api/README.md")]
 struct TcsasApiReadme;
+
+/// The workspace README's Rust examples (the user guide: the client,
+/// retries, paging, waiters, a test against the test server), compiled
+/// and run as doctests here, where every crate they use is a dependency.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct WorkspaceReadme;

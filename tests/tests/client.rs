@@ -813,3 +813,17 @@ async fn untyped_calls_send_json_and_return_the_response_object() {
     }
     assert_eq!(server.requests().len(), 2);
 }
+
+/// A required setter works in any state: called again, it replaces the
+/// value (it used to fail to compile, with "field, not a method").
+#[test]
+fn a_required_setter_called_twice_keeps_the_second_value() {
+    use tcmpp_api::actions::describe_mnp_all_stage_versions::DescribeMnpAllStageVersionsInput;
+    let input = DescribeMnpAllStageVersionsInput::builder()
+        .mnp_id("first")
+        .platform_id("T04257DS9431720WTAG")
+        .mnp_id("second")
+        .build();
+    assert_eq!(input.mnp_id(), "second");
+    assert_eq!(input.platform_id(), "T04257DS9431720WTAG");
+}

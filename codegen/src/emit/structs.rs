@@ -2,9 +2,10 @@
 //! and models.
 //!
 //! Required members are type parameters of the builder, starting as
-//! `unset::Member` markers; each setter swaps one marker for the value's
-//! type, and `build` is implemented only for the fully set builder. A
-//! forgotten member is therefore a compile error that names it.
+//! `unset::Member` markers; each setter turns its parameter into the
+//! value's type (from any state: a second call replaces the value), and
+//! `build` is implemented only for the fully set builder. A forgotten
+//! member is therefore a compile error that names it.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -296,14 +297,9 @@ fn setter_impls(
     let required: Vec<&Field> = fields.iter().copied().filter(|f| f.required).collect();
     let required_setters = required.iter().enumerate().map(|(i, f)| {
         let id = ident(&f.ident);
-        let others = ts
-            .params
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| *j != i)
-            .map(|(_, p)| p);
-        let mut from_args: Vec<TokenStream> = ts.params.iter().map(|p| quote!(#p)).collect();
-        from_args[i] = ts.markers[i].clone();
+        // From any state, so that a second call replaces the value (as an
+        // optional setter does) instead of failing to compile.
+        let params = &ts.params;
         let mut to_args: Vec<TokenStream> = ts.params.iter().map(|p| quote!(#p)).collect();
         to_args[i] = ts.set_types[i].clone();
         let (arg_decl, value, bounds) = setter_arg(s, f);
@@ -313,7 +309,7 @@ fn setter_impls(
         let lead = ts.lead();
         quote! {
             #allow
-            impl<#lead #(#others),*> #target<#lead #(#from_args),*> {
+            impl<#lead #(#params),*> #target<#lead #(#params),*> {
                 #doc
                 pub fn #id #bounds (self, #arg_decl) -> #target<#lead #(#to_args),*> {
                     #body

@@ -1203,7 +1203,7 @@ impl Default for ApprovalItemBuilder {
     }
 }
 
-impl<S1> ApprovalItemBuilder<super::unset::AppId, S1> {
+impl<S0, S1> ApprovalItemBuilder<S0, S1> {
     /// Application ID
     ///
     /// Wire name: `AppId`.
@@ -1216,7 +1216,7 @@ impl<S1> ApprovalItemBuilder<super::unset::AppId, S1> {
     }
 }
 
-impl<S0> ApprovalItemBuilder<S0, super::unset::ApprovalResult> {
+impl<S0, S1> ApprovalItemBuilder<S0, S1> {
     /// Approval result. 2: Rejected;
     /// 3: Approved
     ///
@@ -1623,7 +1623,7 @@ impl Default for CreateDomainParamBuilder {
     }
 }
 
-impl<S1> CreateDomainParamBuilder<super::unset::DomainUrlList, S1> {
+impl<S0, S1> CreateDomainParamBuilder<S0, S1> {
     /// Array of domain name URLs
     ///
     /// Wire name: `DomainUrlList`.
@@ -1638,7 +1638,7 @@ impl<S1> CreateDomainParamBuilder<super::unset::DomainUrlList, S1> {
     }
 }
 
-impl<S0> CreateDomainParamBuilder<S0, super::unset::DomainType> {
+impl<S0, S1> CreateDomainParamBuilder<S0, S1> {
     /// Domain type. 1: requests domain; 2: WebView load domain, 3: sockets domain; 4: File upload; 5: File download
     ///
     /// Wire name: `DomainType`.

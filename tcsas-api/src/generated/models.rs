@@ -1568,7 +1568,7 @@ impl Default for ApprovalItemBuilder {
     }
 }
 
-impl<S1> ApprovalItemBuilder<super::unset::AppId, S1> {
+impl<S0, S1> ApprovalItemBuilder<S0, S1> {
     /// Superapp ID.
     ///
     /// Example: `"app-e71tvvilsh"`
@@ -1583,7 +1583,7 @@ impl<S1> ApprovalItemBuilder<super::unset::AppId, S1> {
     }
 }
 
-impl<S0> ApprovalItemBuilder<S0, super::unset::ApprovalResult> {
+impl<S0, S1> ApprovalItemBuilder<S0, S1> {
     /// Approval result. Valid value: 2: Rejected; 3: Approved.
     ///
     /// Example: `"3"`
@@ -2256,7 +2256,7 @@ impl Default for CreateDomainParamBuilder {
     }
 }
 
-impl<S1> CreateDomainParamBuilder<super::unset::DomainUrlList, S1> {
+impl<S0, S1> CreateDomainParamBuilder<S0, S1> {
     /// Array of domain URLs.
     ///
     /// Example: `"[\"https://www.baidu.com\"]"`
@@ -2273,7 +2273,7 @@ impl<S1> CreateDomainParamBuilder<super::unset::DomainUrlList, S1> {
     }
 }
 
-impl<S0> CreateDomainParamBuilder<S0, super::unset::DomainType> {
+impl<S0, S1> CreateDomainParamBuilder<S0, S1> {
     /// Domain type. Valid values: 1: Request domain; 2: Business domain; 3: Socket domain; 4: File upload; 5: File download.
     ///
     /// Example: `"2"`

@@ -138,7 +138,7 @@ impl Default for AddTeamMemberInputBuilder {
     }
 }
 
-impl<C, S1, S2> AddTeamMemberInputBuilder<C, super::super::unset::TeamId, S1, S2> {
+impl<C, S0, S1, S2> AddTeamMemberInputBuilder<C, S0, S1, S2> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
@@ -155,7 +155,7 @@ impl<C, S1, S2> AddTeamMemberInputBuilder<C, super::super::unset::TeamId, S1, S2
     }
 }
 
-impl<C, S0, S2> AddTeamMemberInputBuilder<C, S0, super::super::unset::MemberList, S2> {
+impl<C, S0, S1, S2> AddTeamMemberInputBuilder<C, S0, S1, S2> {
     /// Members to be added
     ///
     /// Wire name: `MemberList`.
@@ -180,7 +180,7 @@ impl<C, S0, S2> AddTeamMemberInputBuilder<C, S0, super::super::unset::MemberList
     }
 }
 
-impl<C, S0, S1> AddTeamMemberInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> AddTeamMemberInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -127,7 +127,7 @@ impl Default for CheckGlobalDomainInputBuilder {
     }
 }
 
-impl<C, S1> CheckGlobalDomainInputBuilder<C, super::super::unset::DomainUrlList, S1> {
+impl<C, S0, S1> CheckGlobalDomainInputBuilder<C, S0, S1> {
     /// Domain name list
     ///
     /// Wire name: `DomainUrlList`.
@@ -143,7 +143,7 @@ impl<C, S1> CheckGlobalDomainInputBuilder<C, super::super::unset::DomainUrlList,
     }
 }
 
-impl<C, S0> CheckGlobalDomainInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> CheckGlobalDomainInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

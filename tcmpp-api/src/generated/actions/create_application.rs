@@ -253,20 +253,13 @@ impl Default for CreateApplicationInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
     S4,
     S5,
-> CreateApplicationInputBuilder<
-    C,
-    super::super::unset::ApplicationName,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> {
+> CreateApplicationInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Application name
     ///
     /// Wire name: `ApplicationName`.
@@ -292,11 +285,12 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
     S4,
     S5,
-> CreateApplicationInputBuilder<C, S0, super::super::unset::Logo, S2, S3, S4, S5> {
+> CreateApplicationInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Logo address
     ///
     /// Wire name: `Logo`.
@@ -323,10 +317,11 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
     S4,
     S5,
-> CreateApplicationInputBuilder<C, S0, S1, super::super::unset::PlatformId, S3, S4, S5> {
+> CreateApplicationInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -354,9 +349,10 @@ impl<
     S0,
     S1,
     S2,
+    S3,
     S4,
     S5,
-> CreateApplicationInputBuilder<C, S0, S1, S2, super::super::unset::TeamId, S4, S5> {
+> CreateApplicationInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
@@ -385,16 +381,9 @@ impl<
     S1,
     S2,
     S3,
+    S4,
     S5,
-> CreateApplicationInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    super::super::unset::ApplicationType,
-    S5,
-> {
+> CreateApplicationInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Application type. 1: Test; 2: Formal
     ///
     /// Wire name: `ApplicationType`.
@@ -424,7 +413,8 @@ impl<
     S2,
     S3,
     S4,
-> CreateApplicationInputBuilder<C, S0, S1, S2, S3, S4, super::super::unset::Intro> {
+    S5,
+> CreateApplicationInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Introduction
     ///
     /// Wire name: `Intro`.

@@ -139,16 +139,7 @@ impl Default for CreateApplicationSensitiveApiInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> CreateApplicationSensitiveApiInputBuilder<
-    C,
-    super::super::unset::ApplicationId,
-    S1,
-    S2,
-> {
+impl<C, S0, S1, S2> CreateApplicationSensitiveApiInputBuilder<C, S0, S1, S2> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
@@ -165,11 +156,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> CreateApplicationSensitiveApiInputBuilder<C, S0, super::super::unset::ApiList, S2> {
+impl<C, S0, S1, S2> CreateApplicationSensitiveApiInputBuilder<C, S0, S1, S2> {
     /// List of newly-added APIs
     ///
     /// Wire name: `APIList`.
@@ -194,11 +181,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> CreateApplicationSensitiveApiInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> CreateApplicationSensitiveApiInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

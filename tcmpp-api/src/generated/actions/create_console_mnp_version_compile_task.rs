@@ -266,18 +266,12 @@ impl Default for CreateConsoleMnpVersionCompileTaskInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
     S4,
-> CreateConsoleMnpVersionCompileTaskInputBuilder<
-    C,
-    super::super::unset::MnpId,
-    S1,
-    S2,
-    S3,
-    S4,
-> {
+> CreateConsoleMnpVersionCompileTaskInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -304,17 +298,11 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
     S4,
-> CreateConsoleMnpVersionCompileTaskInputBuilder<
-    C,
-    S0,
-    super::super::unset::MnpVersion,
-    S2,
-    S3,
-    S4,
-> {
+> CreateConsoleMnpVersionCompileTaskInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Version
     ///
     /// Wire name: `MNPVersion`.
@@ -342,16 +330,10 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
     S4,
-> CreateConsoleMnpVersionCompileTaskInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::FileUrl,
-    S3,
-    S4,
-> {
+> CreateConsoleMnpVersionCompileTaskInputBuilder<C, S0, S1, S2, S3, S4> {
     /// External URL of the document
     ///
     /// Wire name: `FileUrl`.
@@ -380,15 +362,9 @@ impl<
     S0,
     S1,
     S2,
+    S3,
     S4,
-> CreateConsoleMnpVersionCompileTaskInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::FileInnerUrl,
-    S4,
-> {
+> CreateConsoleMnpVersionCompileTaskInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Internal URL of the document
     ///
     /// Wire name: `FileInnerUrl`.
@@ -418,14 +394,8 @@ impl<
     S1,
     S2,
     S3,
-> CreateConsoleMnpVersionCompileTaskInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    super::super::unset::PlatformId,
-> {
+    S4,
+> CreateConsoleMnpVersionCompileTaskInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

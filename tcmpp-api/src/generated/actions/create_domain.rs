@@ -138,7 +138,7 @@ impl Default for CreateDomainInputBuilder {
     }
 }
 
-impl<C, S1, S2> CreateDomainInputBuilder<C, super::super::unset::MnpId, S1, S2> {
+impl<C, S0, S1, S2> CreateDomainInputBuilder<C, S0, S1, S2> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -155,7 +155,7 @@ impl<C, S1, S2> CreateDomainInputBuilder<C, super::super::unset::MnpId, S1, S2> 
     }
 }
 
-impl<C, S0, S2> CreateDomainInputBuilder<C, S0, super::super::unset::Domain, S2> {
+impl<C, S0, S1, S2> CreateDomainInputBuilder<C, S0, S1, S2> {
     /// Domain name list
     ///
     /// Wire name: `Domain`.
@@ -180,7 +180,7 @@ impl<C, S0, S2> CreateDomainInputBuilder<C, S0, super::super::unset::Domain, S2>
     }
 }
 
-impl<C, S0, S1> CreateDomainInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> CreateDomainInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

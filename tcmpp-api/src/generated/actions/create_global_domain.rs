@@ -144,11 +144,7 @@ impl Default for CreateGlobalDomainInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> CreateGlobalDomainInputBuilder<C, super::super::unset::DomainUrlList, S1, S2> {
+impl<C, S0, S1, S2> CreateGlobalDomainInputBuilder<C, S0, S1, S2> {
     /// Domain name list
     ///
     /// Wire name: `DomainUrlList`.
@@ -165,11 +161,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> CreateGlobalDomainInputBuilder<C, S0, super::super::unset::DomainType, S2> {
+impl<C, S0, S1, S2> CreateGlobalDomainInputBuilder<C, S0, S1, S2> {
     /// Domain type. 1: Allowed; 2: Blocked
     ///
     /// Wire name: `DomainType`.
@@ -186,11 +178,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> CreateGlobalDomainInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> CreateGlobalDomainInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

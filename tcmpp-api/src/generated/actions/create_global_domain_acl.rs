@@ -138,11 +138,7 @@ impl Default for CreateGlobalDomainAclInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> CreateGlobalDomainAclInputBuilder<C, super::super::unset::DomainUrlList, S1, S2> {
+impl<C, S0, S1, S2> CreateGlobalDomainAclInputBuilder<C, S0, S1, S2> {
     /// Domain name list
     ///
     /// Wire name: `DomainUrlList`.
@@ -159,11 +155,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> CreateGlobalDomainAclInputBuilder<C, S0, super::super::unset::DomainType, S2> {
+impl<C, S0, S1, S2> CreateGlobalDomainAclInputBuilder<C, S0, S1, S2> {
     /// Domain type. 1: Allowed; 2: Blocked
     ///
     /// Wire name: `DomainType`.
@@ -180,11 +172,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> CreateGlobalDomainAclInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> CreateGlobalDomainAclInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

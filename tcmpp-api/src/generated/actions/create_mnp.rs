@@ -221,14 +221,7 @@ impl Default for CreateMnpInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> CreateMnpInputBuilder<C, super::super::unset::MnpType, S1, S2, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Mini program type
     ///
     /// Wire name: `MNPType`.
@@ -249,14 +242,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-    S4,
-    S5,
-> CreateMnpInputBuilder<C, S0, super::super::unset::MnpName, S2, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Mini program name
     ///
     /// Wire name: `MNPName`.
@@ -277,14 +263,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-    S4,
-    S5,
-> CreateMnpInputBuilder<C, S0, S1, super::super::unset::MnpIcon, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Mini app icon
     ///
     /// Wire name: `MNPIcon`.
@@ -305,14 +284,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S4,
-    S5,
-> CreateMnpInputBuilder<C, S0, S1, S2, super::super::unset::MnpIntro, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Mini program introduction
     ///
     /// Wire name: `MNPIntro`.
@@ -333,14 +305,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S5,
-> CreateMnpInputBuilder<C, S0, S1, S2, S3, super::super::unset::MnpDesc, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Mini program description
     ///
     /// Wire name: `MNPDesc`.
@@ -361,14 +326,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-> CreateMnpInputBuilder<C, S0, S1, S2, S3, S4, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

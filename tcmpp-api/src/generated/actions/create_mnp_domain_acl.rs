@@ -146,7 +146,7 @@ impl Default for CreateMnpDomainAclInputBuilder {
     }
 }
 
-impl<C, S1, S2> CreateMnpDomainAclInputBuilder<C, super::super::unset::MnpId, S1, S2> {
+impl<C, S0, S1, S2> CreateMnpDomainAclInputBuilder<C, S0, S1, S2> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -163,7 +163,7 @@ impl<C, S1, S2> CreateMnpDomainAclInputBuilder<C, super::super::unset::MnpId, S1
     }
 }
 
-impl<C, S0, S2> CreateMnpDomainAclInputBuilder<C, S0, super::super::unset::Domain, S2> {
+impl<C, S0, S1, S2> CreateMnpDomainAclInputBuilder<C, S0, S1, S2> {
     /// Domain name list
     ///
     /// Wire name: `Domain`.
@@ -188,11 +188,7 @@ impl<C, S0, S2> CreateMnpDomainAclInputBuilder<C, S0, super::super::unset::Domai
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> CreateMnpDomainAclInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> CreateMnpDomainAclInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

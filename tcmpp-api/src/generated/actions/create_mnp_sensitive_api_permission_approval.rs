@@ -171,16 +171,11 @@ impl Default for CreateMnpSensitiveApiPermissionApprovalInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
-> CreateMnpSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    super::super::unset::ApiId,
-    S1,
-    S2,
-    S3,
-> {
+> CreateMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2, S3> {
     /// API Id
     ///
     /// Wire name: `APIId`.
@@ -201,15 +196,10 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
-> CreateMnpSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    S0,
-    super::super::unset::ApplyReason,
-    S2,
-    S3,
-> {
+> CreateMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2, S3> {
     /// Reason for application
     ///
     /// Wire name: `ApplyReason`.
@@ -231,14 +221,9 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
-> CreateMnpSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::MnpId,
-    S3,
-> {
+> CreateMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -261,13 +246,8 @@ impl<
     S0,
     S1,
     S2,
-> CreateMnpSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::PlatformId,
-> {
+    S3,
+> CreateMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2, S3> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -208,13 +208,7 @@ impl Default for CreateMnpVersionInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-    S4,
-> CreateMnpVersionInputBuilder<C, super::super::unset::MnpId, S1, S2, S3, S4> {
+impl<C, S0, S1, S2, S3, S4> CreateMnpVersionInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Mini program ID
     ///
     /// Example: `"mpg9yjc0qbpkelik"`
@@ -235,13 +229,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-    S4,
-> CreateMnpVersionInputBuilder<C, S0, super::super::unset::MnpVersion, S2, S3, S4> {
+impl<C, S0, S1, S2, S3, S4> CreateMnpVersionInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Version number
     ///
     /// Example: `"1.0.278"`
@@ -262,13 +250,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-    S4,
-> CreateMnpVersionInputBuilder<C, S0, S1, super::super::unset::FileUrl, S3, S4> {
+impl<C, S0, S1, S2, S3, S4> CreateMnpVersionInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Address of the mini program package. You can export the package from IDE and upload it to a file server.
     ///
     /// Example: `"http://127.0.0.1/T04257DS9431720WTAG/console/20240820163023-86c669ca06.zip"`
@@ -289,13 +271,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S4,
-> CreateMnpVersionInputBuilder<C, S0, S1, S2, super::super::unset::PlatformId, S4> {
+impl<C, S0, S1, S2, S3, S4> CreateMnpVersionInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Platform ID
     ///
     /// Example: `"T04257DS9431720WTAG"`
@@ -316,13 +292,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-> CreateMnpVersionInputBuilder<C, S0, S1, S2, S3, super::super::unset::MnpVersionIntro> {
+impl<C, S0, S1, S2, S3, S4> CreateMnpVersionInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Version introduction
     ///
     /// Example: `"autotest_create"`

@@ -134,7 +134,7 @@ impl Default for CreateOnlineApplyInputBuilder {
     }
 }
 
-impl<C, S1> CreateOnlineApplyInputBuilder<C, super::super::unset::MnpVersionId, S1> {
+impl<C, S0, S1> CreateOnlineApplyInputBuilder<C, S0, S1> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -150,7 +150,7 @@ impl<C, S1> CreateOnlineApplyInputBuilder<C, super::super::unset::MnpVersionId, 
     }
 }
 
-impl<C, S0> CreateOnlineApplyInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> CreateOnlineApplyInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

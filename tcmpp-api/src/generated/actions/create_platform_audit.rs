@@ -152,11 +152,7 @@ impl Default for CreatePlatformAuditInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> CreatePlatformAuditInputBuilder<C, super::super::unset::MnpVersionId, S1, S2> {
+impl<C, S0, S1, S2> CreatePlatformAuditInputBuilder<C, S0, S1, S2> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -173,11 +169,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> CreatePlatformAuditInputBuilder<C, S0, super::super::unset::ApplyAction, S2> {
+impl<C, S0, S1, S2> CreatePlatformAuditInputBuilder<C, S0, S1, S2> {
     /// submit - submit the review ticket, cancel - cancel the review ticket
     ///
     /// Wire name: `ApplyAction`.
@@ -194,11 +186,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> CreatePlatformAuditInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> CreatePlatformAuditInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -139,11 +139,7 @@ impl Default for CreateSensitiveApiInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> CreateSensitiveApiInputBuilder<C, super::super::unset::ApplicationId, S1, S2> {
+impl<C, S0, S1, S2> CreateSensitiveApiInputBuilder<C, S0, S1, S2> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
@@ -160,7 +156,7 @@ impl<
     }
 }
 
-impl<C, S0, S2> CreateSensitiveApiInputBuilder<C, S0, super::super::unset::ApiList, S2> {
+impl<C, S0, S1, S2> CreateSensitiveApiInputBuilder<C, S0, S1, S2> {
     /// New API list
     ///
     /// Wire name: `ApiList`.
@@ -185,11 +181,7 @@ impl<C, S0, S2> CreateSensitiveApiInputBuilder<C, S0, super::super::unset::ApiLi
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> CreateSensitiveApiInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> CreateSensitiveApiInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

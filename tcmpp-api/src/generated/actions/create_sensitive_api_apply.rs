@@ -170,12 +170,7 @@ impl Default for CreateSensitiveApiApplyInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> CreateSensitiveApiApplyInputBuilder<C, super::super::unset::ApiId, S1, S2, S3> {
+impl<C, S0, S1, S2, S3> CreateSensitiveApiApplyInputBuilder<C, S0, S1, S2, S3> {
     /// Application ID
     ///
     /// Wire name: `APIId`.
@@ -193,12 +188,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> CreateSensitiveApiApplyInputBuilder<C, S0, super::super::unset::ApplyReason, S2, S3> {
+impl<C, S0, S1, S2, S3> CreateSensitiveApiApplyInputBuilder<C, S0, S1, S2, S3> {
     /// Reason for application
     ///
     /// Wire name: `ApplyReason`.
@@ -216,12 +206,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> CreateSensitiveApiApplyInputBuilder<C, S0, S1, super::super::unset::MnpId, S3> {
+impl<C, S0, S1, S2, S3> CreateSensitiveApiApplyInputBuilder<C, S0, S1, S2, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -239,12 +224,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> CreateSensitiveApiApplyInputBuilder<C, S0, S1, S2, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2, S3> CreateSensitiveApiApplyInputBuilder<C, S0, S1, S2, S3> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

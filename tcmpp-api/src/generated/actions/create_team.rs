@@ -175,7 +175,7 @@ impl Default for CreateTeamInputBuilder {
     }
 }
 
-impl<C, S1, S2> CreateTeamInputBuilder<C, super::super::unset::TeamName, S1, S2> {
+impl<C, S0, S1, S2> CreateTeamInputBuilder<C, S0, S1, S2> {
     /// Team name
     ///
     /// Wire name: `TeamName`.
@@ -195,7 +195,7 @@ impl<C, S1, S2> CreateTeamInputBuilder<C, super::super::unset::TeamName, S1, S2>
     }
 }
 
-impl<C, S0, S2> CreateTeamInputBuilder<C, S0, super::super::unset::AdminUserId, S2> {
+impl<C, S0, S1, S2> CreateTeamInputBuilder<C, S0, S1, S2> {
     /// Administrator name
     ///
     /// Wire name: `AdminUserId`.
@@ -215,11 +215,7 @@ impl<C, S0, S2> CreateTeamInputBuilder<C, S0, super::super::unset::AdminUserId, 
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> CreateTeamInputBuilder<C, S0, S1, super::super::unset::TeamRoleTypeList> {
+impl<C, S0, S1, S2> CreateTeamInputBuilder<C, S0, S1, S2> {
     /// Permission assigned to the team. 1: Mini program; 2: Application (only one of these types is supported)
     ///
     /// Wire name: `TeamRoleTypeList`.

@@ -226,22 +226,14 @@ impl Default for CreateTeamMemberInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
     S4,
     S5,
     S6,
-> CreateTeamMemberInputBuilder<
-    C,
-    super::super::unset::UserName,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-    S6,
-> {
+> CreateTeamMemberInputBuilder<C, S0, S1, S2, S3, S4, S5, S6> {
     /// Username
     ///
     /// Wire name: `UserName`.
@@ -265,21 +257,13 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
     S4,
     S5,
     S6,
-> CreateTeamMemberInputBuilder<
-    C,
-    S0,
-    super::super::unset::UserAccount,
-    S2,
-    S3,
-    S4,
-    S5,
-    S6,
-> {
+> CreateTeamMemberInputBuilder<C, S0, S1, S2, S3, S4, S5, S6> {
     /// User account
     ///
     /// Wire name: `UserAccount`.
@@ -304,20 +288,12 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
     S4,
     S5,
     S6,
-> CreateTeamMemberInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::UserPassword,
-    S3,
-    S4,
-    S5,
-    S6,
-> {
+> CreateTeamMemberInputBuilder<C, S0, S1, S2, S3, S4, S5, S6> {
     /// Account password. Use CreatePresetKey to get publick key to encrypt the password.
     ///
     /// Wire name: `UserPassword`.
@@ -343,10 +319,11 @@ impl<
     S0,
     S1,
     S2,
+    S3,
     S4,
     S5,
     S6,
-> CreateTeamMemberInputBuilder<C, S0, S1, S2, super::super::unset::TeamId, S4, S5, S6> {
+> CreateTeamMemberInputBuilder<C, S0, S1, S2, S3, S4, S5, S6> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
@@ -373,9 +350,10 @@ impl<
     S1,
     S2,
     S3,
+    S4,
     S5,
     S6,
-> CreateTeamMemberInputBuilder<C, S0, S1, S2, S3, super::super::unset::RoleId, S5, S6> {
+> CreateTeamMemberInputBuilder<C, S0, S1, S2, S3, S4, S5, S6> {
     /// Team role
     ///
     /// Wire name: `RoleId`.
@@ -403,8 +381,9 @@ impl<
     S2,
     S3,
     S4,
+    S5,
     S6,
-> CreateTeamMemberInputBuilder<C, S0, S1, S2, S3, S4, super::super::unset::KeyId, S6> {
+> CreateTeamMemberInputBuilder<C, S0, S1, S2, S3, S4, S5, S6> {
     /// Call CreatePresetKey to get the keyID from RequestId
     ///
     /// Wire name: `KeyId`.
@@ -433,16 +412,8 @@ impl<
     S3,
     S4,
     S5,
-> CreateTeamMemberInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-    super::super::unset::PlatformId,
-> {
+    S6,
+> CreateTeamMemberInputBuilder<C, S0, S1, S2, S3, S4, S5, S6> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

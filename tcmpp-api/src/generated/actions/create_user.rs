@@ -206,14 +206,7 @@ impl Default for CreateUserInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> CreateUserInputBuilder<C, super::super::unset::UserAccount, S1, S2, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateUserInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// User account
     ///
     /// Wire name: `UserAccount`.
@@ -233,14 +226,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-    S4,
-    S5,
-> CreateUserInputBuilder<C, S0, super::super::unset::UserName, S2, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateUserInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// User name
     ///
     /// Wire name: `UserName`.
@@ -260,14 +246,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-    S4,
-    S5,
-> CreateUserInputBuilder<C, S0, S1, super::super::unset::AccountType, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateUserInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// User account type. 2: Platform administrator; 3: Ordinary member.
     ///
     /// Wire name: `AccountType`.
@@ -287,14 +266,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S4,
-    S5,
-> CreateUserInputBuilder<C, S0, S1, S2, super::super::unset::Password, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateUserInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Account password. Use CreatePresetKey to get the public key to encrypt the password.
     ///
     /// Wire name: `Password`.
@@ -314,14 +286,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S5,
-> CreateUserInputBuilder<C, S0, S1, S2, S3, super::super::unset::KeyId, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateUserInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Call CreatePresetKey to get the keyID from RequestId
     ///
     /// Wire name: `KeyId`.
@@ -341,14 +306,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-> CreateUserInputBuilder<C, S0, S1, S2, S3, S4, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateUserInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -134,7 +134,7 @@ impl Default for DeleteApplicationInputBuilder {
     }
 }
 
-impl<C, S1> DeleteApplicationInputBuilder<C, super::super::unset::ApplicationId, S1> {
+impl<C, S0, S1> DeleteApplicationInputBuilder<C, S0, S1> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
@@ -150,7 +150,7 @@ impl<C, S1> DeleteApplicationInputBuilder<C, super::super::unset::ApplicationId,
     }
 }
 
-impl<C, S0> DeleteApplicationInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DeleteApplicationInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

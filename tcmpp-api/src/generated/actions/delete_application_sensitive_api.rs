@@ -134,10 +134,7 @@ impl Default for DeleteApplicationSensitiveApiInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-> DeleteApplicationSensitiveApiInputBuilder<C, super::super::unset::ApiId, S1> {
+impl<C, S0, S1> DeleteApplicationSensitiveApiInputBuilder<C, S0, S1> {
     /// API ID
     ///
     /// Wire name: `APIId`.
@@ -153,10 +150,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-> DeleteApplicationSensitiveApiInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DeleteApplicationSensitiveApiInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

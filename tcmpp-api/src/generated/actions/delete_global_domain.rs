@@ -134,7 +134,7 @@ impl Default for DeleteGlobalDomainInputBuilder {
     }
 }
 
-impl<C, S1> DeleteGlobalDomainInputBuilder<C, super::super::unset::DomainId, S1> {
+impl<C, S0, S1> DeleteGlobalDomainInputBuilder<C, S0, S1> {
     /// Domain ID
     ///
     /// Wire name: `DomainId`.
@@ -150,7 +150,7 @@ impl<C, S1> DeleteGlobalDomainInputBuilder<C, super::super::unset::DomainId, S1>
     }
 }
 
-impl<C, S0> DeleteGlobalDomainInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DeleteGlobalDomainInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

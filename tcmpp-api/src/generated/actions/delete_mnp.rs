@@ -134,7 +134,7 @@ impl Default for DeleteMnpInputBuilder {
     }
 }
 
-impl<C, S1> DeleteMnpInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DeleteMnpInputBuilder<C, S0, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -150,7 +150,7 @@ impl<C, S1> DeleteMnpInputBuilder<C, super::super::unset::MnpId, S1> {
     }
 }
 
-impl<C, S0> DeleteMnpInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DeleteMnpInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

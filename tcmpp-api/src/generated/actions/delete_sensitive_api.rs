@@ -134,7 +134,7 @@ impl Default for DeleteSensitiveApiInputBuilder {
     }
 }
 
-impl<C, S1> DeleteSensitiveApiInputBuilder<C, super::super::unset::ApiId, S1> {
+impl<C, S0, S1> DeleteSensitiveApiInputBuilder<C, S0, S1> {
     /// API ID
     ///
     /// Wire name: `ApiId`.
@@ -150,7 +150,7 @@ impl<C, S1> DeleteSensitiveApiInputBuilder<C, super::super::unset::ApiId, S1> {
     }
 }
 
-impl<C, S0> DeleteSensitiveApiInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DeleteSensitiveApiInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

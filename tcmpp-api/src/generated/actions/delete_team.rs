@@ -134,7 +134,7 @@ impl Default for DeleteTeamInputBuilder {
     }
 }
 
-impl<C, S1> DeleteTeamInputBuilder<C, super::super::unset::TeamId, S1> {
+impl<C, S0, S1> DeleteTeamInputBuilder<C, S0, S1> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
@@ -150,7 +150,7 @@ impl<C, S1> DeleteTeamInputBuilder<C, super::super::unset::TeamId, S1> {
     }
 }
 
-impl<C, S0> DeleteTeamInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DeleteTeamInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -152,7 +152,7 @@ impl Default for DeleteTeamMemberInputBuilder {
     }
 }
 
-impl<C, S1, S2> DeleteTeamMemberInputBuilder<C, super::super::unset::TeamId, S1, S2> {
+impl<C, S0, S1, S2> DeleteTeamMemberInputBuilder<C, S0, S1, S2> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
@@ -169,7 +169,7 @@ impl<C, S1, S2> DeleteTeamMemberInputBuilder<C, super::super::unset::TeamId, S1,
     }
 }
 
-impl<C, S0, S2> DeleteTeamMemberInputBuilder<C, S0, super::super::unset::UserId, S2> {
+impl<C, S0, S1, S2> DeleteTeamMemberInputBuilder<C, S0, S1, S2> {
     /// User ID
     ///
     /// Wire name: `UserId`.
@@ -186,11 +186,7 @@ impl<C, S0, S2> DeleteTeamMemberInputBuilder<C, S0, super::super::unset::UserId,
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DeleteTeamMemberInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> DeleteTeamMemberInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

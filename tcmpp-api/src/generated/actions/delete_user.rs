@@ -134,7 +134,7 @@ impl Default for DeleteUserInputBuilder {
     }
 }
 
-impl<C, S1> DeleteUserInputBuilder<C, super::super::unset::UserId, S1> {
+impl<C, S0, S1> DeleteUserInputBuilder<C, S0, S1> {
     /// User ID
     ///
     /// Wire name: `UserId`.
@@ -150,7 +150,7 @@ impl<C, S1> DeleteUserInputBuilder<C, super::super::unset::UserId, S1> {
     }
 }
 
-impl<C, S0> DeleteUserInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DeleteUserInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -147,7 +147,7 @@ impl Default for DescribeApplicationInputBuilder {
     }
 }
 
-impl<C, S1> DescribeApplicationInputBuilder<C, super::super::unset::ApplicationId, S1> {
+impl<C, S0, S1> DescribeApplicationInputBuilder<C, S0, S1> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
@@ -163,7 +163,7 @@ impl<C, S1> DescribeApplicationInputBuilder<C, super::super::unset::ApplicationI
     }
 }
 
-impl<C, S0> DescribeApplicationInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeApplicationInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

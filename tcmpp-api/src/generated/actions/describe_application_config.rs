@@ -152,11 +152,7 @@ impl Default for DescribeApplicationConfigInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> DescribeApplicationConfigInputBuilder<C, super::super::unset::ApplicationId, S1, S2> {
+impl<C, S0, S1, S2> DescribeApplicationConfigInputBuilder<C, S0, S1, S2> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
@@ -173,11 +169,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> DescribeApplicationConfigInputBuilder<C, S0, super::super::unset::AppType, S2> {
+impl<C, S0, S1, S2> DescribeApplicationConfigInputBuilder<C, S0, S1, S2> {
     /// Application platform. 2: Android; 3: iOS
     ///
     /// Wire name: `AppType`.
@@ -194,11 +186,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DescribeApplicationConfigInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> DescribeApplicationConfigInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -285,16 +285,7 @@ impl Default for DescribeApplicationMnpVersionAuditListInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> DescribeApplicationMnpVersionAuditListInputBuilder<
-    C,
-    super::super::unset::Offset,
-    S1,
-    S2,
-> {
+impl<C, S0, S1, S2> DescribeApplicationMnpVersionAuditListInputBuilder<C, S0, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -315,16 +306,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> DescribeApplicationMnpVersionAuditListInputBuilder<
-    C,
-    S0,
-    super::super::unset::Limit,
-    S2,
-> {
+impl<C, S0, S1, S2> DescribeApplicationMnpVersionAuditListInputBuilder<C, S0, S1, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -345,16 +327,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DescribeApplicationMnpVersionAuditListInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-> {
+impl<C, S0, S1, S2> DescribeApplicationMnpVersionAuditListInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -267,16 +267,11 @@ impl Default for DescribeApplicationSensitiveApiListInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
-> DescribeApplicationSensitiveApiListInputBuilder<
-    C,
-    super::super::unset::Offset,
-    S1,
-    S2,
-    S3,
-> {
+> DescribeApplicationSensitiveApiListInputBuilder<C, S0, S1, S2, S3> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -299,15 +294,10 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
-> DescribeApplicationSensitiveApiListInputBuilder<
-    C,
-    S0,
-    super::super::unset::Limit,
-    S2,
-    S3,
-> {
+> DescribeApplicationSensitiveApiListInputBuilder<C, S0, S1, S2, S3> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -331,14 +321,9 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
-> DescribeApplicationSensitiveApiListInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-    S3,
-> {
+> DescribeApplicationSensitiveApiListInputBuilder<C, S0, S1, S2, S3> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -363,13 +348,8 @@ impl<
     S0,
     S1,
     S2,
-> DescribeApplicationSensitiveApiListInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::ApplicationId,
-> {
+    S3,
+> DescribeApplicationSensitiveApiListInputBuilder<C, S0, S1, S2, S3> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.

@@ -154,14 +154,7 @@ impl Default for DescribeConsoleMnpVersionCompileTaskInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-> DescribeConsoleMnpVersionCompileTaskInputBuilder<
-    C,
-    super::super::unset::BusinessId,
-    S1,
-> {
+impl<C, S0, S1> DescribeConsoleMnpVersionCompileTaskInputBuilder<C, S0, S1> {
     /// Task ID
     ///
     /// Wire name: `BusinessId`.
@@ -177,14 +170,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-> DescribeConsoleMnpVersionCompileTaskInputBuilder<
-    C,
-    S0,
-    super::super::unset::PlatformId,
-> {
+impl<C, S0, S1> DescribeConsoleMnpVersionCompileTaskInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -137,7 +137,7 @@ impl Default for DescribeDomainInfoInputBuilder {
     }
 }
 
-impl<C, S1> DescribeDomainInfoInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DescribeDomainInfoInputBuilder<C, S0, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -153,7 +153,7 @@ impl<C, S1> DescribeDomainInfoInputBuilder<C, super::super::unset::MnpId, S1> {
     }
 }
 
-impl<C, S0> DescribeDomainInfoInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeDomainInfoInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -240,11 +240,7 @@ impl Default for DescribeGlobalDomainListInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> DescribeGlobalDomainListInputBuilder<C, super::super::unset::Offset, S1, S2> {
+impl<C, S0, S1, S2> DescribeGlobalDomainListInputBuilder<C, S0, S1, S2> {
     /// Pagination offset
     ///
     /// Wire name: `Offset`.
@@ -263,11 +259,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> DescribeGlobalDomainListInputBuilder<C, S0, super::super::unset::Limit, S2> {
+impl<C, S0, S1, S2> DescribeGlobalDomainListInputBuilder<C, S0, S1, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -286,11 +278,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DescribeGlobalDomainListInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> DescribeGlobalDomainListInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

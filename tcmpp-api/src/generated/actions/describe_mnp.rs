@@ -145,7 +145,7 @@ impl Default for DescribeMnpInputBuilder {
     }
 }
 
-impl<C, S1> DescribeMnpInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DescribeMnpInputBuilder<C, S0, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -161,7 +161,7 @@ impl<C, S1> DescribeMnpInputBuilder<C, super::super::unset::MnpId, S1> {
     }
 }
 
-impl<C, S0> DescribeMnpInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMnpInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -241,7 +241,7 @@ impl Default for DescribeMnpAllStageVersionsInputBuilder {
     }
 }
 
-impl<C, S1> DescribeMnpAllStageVersionsInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DescribeMnpAllStageVersionsInputBuilder<C, S0, S1> {
     /// Mini program ID
     ///
     /// Example: `"mpg9yjc0qbpkelik"`
@@ -259,10 +259,7 @@ impl<C, S1> DescribeMnpAllStageVersionsInputBuilder<C, super::super::unset::MnpI
     }
 }
 
-impl<
-    C,
-    S0,
-> DescribeMnpAllStageVersionsInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMnpAllStageVersionsInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Example: `"T04257DS9431720WTAG"`

@@ -150,7 +150,7 @@ impl Default for DescribeMnpBoardInputBuilder {
     }
 }
 
-impl<C, S1> DescribeMnpBoardInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DescribeMnpBoardInputBuilder<C, S0, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -166,7 +166,7 @@ impl<C, S1> DescribeMnpBoardInputBuilder<C, super::super::unset::MnpId, S1> {
     }
 }
 
-impl<C, S0> DescribeMnpBoardInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMnpBoardInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -152,7 +152,7 @@ impl Default for DescribeMnpCategoryInputBuilder {
     }
 }
 
-impl<C> DescribeMnpCategoryInputBuilder<C, super::super::unset::PlatformId> {
+impl<C, S0> DescribeMnpCategoryInputBuilder<C, S0> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -141,7 +141,7 @@ impl Default for DescribeMnpDomainAclInputBuilder {
     }
 }
 
-impl<C, S1> DescribeMnpDomainAclInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DescribeMnpDomainAclInputBuilder<C, S0, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -157,7 +157,7 @@ impl<C, S1> DescribeMnpDomainAclInputBuilder<C, super::super::unset::MnpId, S1> 
     }
 }
 
-impl<C, S0> DescribeMnpDomainAclInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMnpDomainAclInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -260,7 +260,7 @@ impl Default for DescribeMnpListInputBuilder {
     }
 }
 
-impl<C, S1, S2> DescribeMnpListInputBuilder<C, super::super::unset::Offset, S1, S2> {
+impl<C, S0, S1, S2> DescribeMnpListInputBuilder<C, S0, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -280,7 +280,7 @@ impl<C, S1, S2> DescribeMnpListInputBuilder<C, super::super::unset::Offset, S1, 
     }
 }
 
-impl<C, S0, S2> DescribeMnpListInputBuilder<C, S0, super::super::unset::Limit, S2> {
+impl<C, S0, S1, S2> DescribeMnpListInputBuilder<C, S0, S1, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -300,7 +300,7 @@ impl<C, S0, S2> DescribeMnpListInputBuilder<C, S0, super::super::unset::Limit, S
     }
 }
 
-impl<C, S0, S1> DescribeMnpListInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> DescribeMnpListInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -144,7 +144,7 @@ impl Default for DescribeMnpManagerDetailInputBuilder {
     }
 }
 
-impl<C, S1> DescribeMnpManagerDetailInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DescribeMnpManagerDetailInputBuilder<C, S0, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -160,10 +160,7 @@ impl<C, S1> DescribeMnpManagerDetailInputBuilder<C, super::super::unset::MnpId, 
     }
 }
 
-impl<
-    C,
-    S0,
-> DescribeMnpManagerDetailInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMnpManagerDetailInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -236,11 +236,7 @@ impl Default for DescribeMnpManagerListInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> DescribeMnpManagerListInputBuilder<C, super::super::unset::Offset, S1, S2> {
+impl<C, S0, S1, S2> DescribeMnpManagerListInputBuilder<C, S0, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -259,11 +255,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> DescribeMnpManagerListInputBuilder<C, S0, super::super::unset::Limit, S2> {
+impl<C, S0, S1, S2> DescribeMnpManagerListInputBuilder<C, S0, S1, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -282,11 +274,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DescribeMnpManagerListInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> DescribeMnpManagerListInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -134,7 +134,7 @@ impl Default for DescribeMnpOfflinePackageUrlInputBuilder {
     }
 }
 
-impl<C, S1> DescribeMnpOfflinePackageUrlInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DescribeMnpOfflinePackageUrlInputBuilder<C, S0, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -150,10 +150,7 @@ impl<C, S1> DescribeMnpOfflinePackageUrlInputBuilder<C, super::super::unset::Mnp
     }
 }
 
-impl<
-    C,
-    S0,
-> DescribeMnpOfflinePackageUrlInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMnpOfflinePackageUrlInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -158,7 +158,7 @@ impl Default for DescribeMnpPreviewInputBuilder {
     }
 }
 
-impl<C, S1, S2> DescribeMnpPreviewInputBuilder<C, super::super::unset::MnpId, S1, S2> {
+impl<C, S0, S1, S2> DescribeMnpPreviewInputBuilder<C, S0, S1, S2> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -175,11 +175,7 @@ impl<C, S1, S2> DescribeMnpPreviewInputBuilder<C, super::super::unset::MnpId, S1
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> DescribeMnpPreviewInputBuilder<C, S0, super::super::unset::MnpVersionId, S2> {
+impl<C, S0, S1, S2> DescribeMnpPreviewInputBuilder<C, S0, S1, S2> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -196,11 +192,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DescribeMnpPreviewInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> DescribeMnpPreviewInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

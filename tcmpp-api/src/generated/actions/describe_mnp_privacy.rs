@@ -132,7 +132,7 @@ impl Default for DescribeMnpPrivacyInputBuilder {
     }
 }
 
-impl<C, S1> DescribeMnpPrivacyInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DescribeMnpPrivacyInputBuilder<C, S0, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -148,7 +148,7 @@ impl<C, S1> DescribeMnpPrivacyInputBuilder<C, super::super::unset::MnpId, S1> {
     }
 }
 
-impl<C, S0> DescribeMnpPrivacyInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMnpPrivacyInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -171,10 +171,7 @@ impl Default for DescribeMnpReleasedVersionHistoryInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-> DescribeMnpReleasedVersionHistoryInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DescribeMnpReleasedVersionHistoryInputBuilder<C, S0, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -190,10 +187,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-> DescribeMnpReleasedVersionHistoryInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMnpReleasedVersionHistoryInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

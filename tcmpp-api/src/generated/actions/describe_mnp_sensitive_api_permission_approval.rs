@@ -141,14 +141,7 @@ impl Default for DescribeMnpSensitiveApiPermissionApprovalInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-> DescribeMnpSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    super::super::unset::ApprovalNo,
-    S1,
-> {
+impl<C, S0, S1> DescribeMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1> {
     /// Approval request number
     ///
     /// Wire name: `ApprovalNo`.
@@ -164,14 +157,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-> DescribeMnpSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    S0,
-    super::super::unset::PlatformId,
-> {
+impl<C, S0, S1> DescribeMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -258,14 +258,10 @@ impl Default for DescribeMnpSensitiveApiPermissionApprovalListInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
-> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<
-    C,
-    super::super::unset::Offset,
-    S1,
-    S2,
-> {
+> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<C, S0, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -287,13 +283,9 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
-> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<
-    C,
-    S0,
-    super::super::unset::Limit,
-    S2,
-> {
+> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<C, S0, S1, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -316,12 +308,8 @@ impl<
     C,
     S0,
     S1,
-> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-> {
+    S2,
+> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

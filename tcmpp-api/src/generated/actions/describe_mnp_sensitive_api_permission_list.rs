@@ -264,16 +264,11 @@ impl Default for DescribeMnpSensitiveApiPermissionListInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
-> DescribeMnpSensitiveApiPermissionListInputBuilder<
-    C,
-    super::super::unset::Offset,
-    S1,
-    S2,
-    S3,
-> {
+> DescribeMnpSensitiveApiPermissionListInputBuilder<C, S0, S1, S2, S3> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -296,15 +291,10 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
-> DescribeMnpSensitiveApiPermissionListInputBuilder<
-    C,
-    S0,
-    super::super::unset::Limit,
-    S2,
-    S3,
-> {
+> DescribeMnpSensitiveApiPermissionListInputBuilder<C, S0, S1, S2, S3> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -328,14 +318,9 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
-> DescribeMnpSensitiveApiPermissionListInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::MnpId,
-    S3,
-> {
+> DescribeMnpSensitiveApiPermissionListInputBuilder<C, S0, S1, S2, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -360,13 +345,8 @@ impl<
     S0,
     S1,
     S2,
-> DescribeMnpSensitiveApiPermissionListInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::PlatformId,
-> {
+    S3,
+> DescribeMnpSensitiveApiPermissionListInputBuilder<C, S0, S1, S2, S3> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

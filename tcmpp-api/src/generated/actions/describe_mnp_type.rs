@@ -118,7 +118,7 @@ impl Default for DescribeMnpTypeInputBuilder {
     }
 }
 
-impl<C> DescribeMnpTypeInputBuilder<C, super::super::unset::PlatformId> {
+impl<C, S0> DescribeMnpTypeInputBuilder<C, S0> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

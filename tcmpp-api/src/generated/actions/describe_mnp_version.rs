@@ -137,7 +137,7 @@ impl Default for DescribeMnpVersionInputBuilder {
     }
 }
 
-impl<C, S1> DescribeMnpVersionInputBuilder<C, super::super::unset::BusinessId, S1> {
+impl<C, S0, S1> DescribeMnpVersionInputBuilder<C, S0, S1> {
     /// ID of the task to create a mini program version
     ///
     /// Wire name: `BusinessId`.
@@ -153,7 +153,7 @@ impl<C, S1> DescribeMnpVersionInputBuilder<C, super::super::unset::BusinessId, S
     }
 }
 
-impl<C, S0> DescribeMnpVersionInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMnpVersionInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -167,11 +167,7 @@ impl Default for DescribeMnpVersionPreviewInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> DescribeMnpVersionPreviewInputBuilder<C, super::super::unset::MnpId, S1, S2> {
+impl<C, S0, S1, S2> DescribeMnpVersionPreviewInputBuilder<C, S0, S1, S2> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -188,11 +184,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> DescribeMnpVersionPreviewInputBuilder<C, S0, super::super::unset::MnpVersionId, S2> {
+impl<C, S0, S1, S2> DescribeMnpVersionPreviewInputBuilder<C, S0, S1, S2> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -209,11 +201,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DescribeMnpVersionPreviewInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> DescribeMnpVersionPreviewInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -134,7 +134,7 @@ impl Default for DescribeOfflineMnpPackageInputBuilder {
     }
 }
 
-impl<C, S1> DescribeOfflineMnpPackageInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DescribeOfflineMnpPackageInputBuilder<C, S0, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -150,10 +150,7 @@ impl<C, S1> DescribeOfflineMnpPackageInputBuilder<C, super::super::unset::MnpId,
     }
 }
 
-impl<
-    C,
-    S0,
-> DescribeOfflineMnpPackageInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeOfflineMnpPackageInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

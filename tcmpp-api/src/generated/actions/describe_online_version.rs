@@ -143,7 +143,7 @@ impl Default for DescribeOnlineVersionInputBuilder {
     }
 }
 
-impl<C, S1> DescribeOnlineVersionInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DescribeOnlineVersionInputBuilder<C, S0, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -159,7 +159,7 @@ impl<C, S1> DescribeOnlineVersionInputBuilder<C, super::super::unset::MnpId, S1>
     }
 }
 
-impl<C, S0> DescribeOnlineVersionInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeOnlineVersionInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -140,7 +140,7 @@ impl Default for DescribeRoleDetailInputBuilder {
     }
 }
 
-impl<C, S1> DescribeRoleDetailInputBuilder<C, super::super::unset::RoleId, S1> {
+impl<C, S0, S1> DescribeRoleDetailInputBuilder<C, S0, S1> {
     /// Role ID
     ///
     /// Wire name: `RoleId`.
@@ -156,7 +156,7 @@ impl<C, S1> DescribeRoleDetailInputBuilder<C, super::super::unset::RoleId, S1> {
     }
 }
 
-impl<C, S0> DescribeRoleDetailInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeRoleDetailInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -270,7 +270,7 @@ impl Default for DescribeRoleListInputBuilder {
     }
 }
 
-impl<C, S1, S2> DescribeRoleListInputBuilder<C, super::super::unset::Offset, S1, S2> {
+impl<C, S0, S1, S2> DescribeRoleListInputBuilder<C, S0, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -289,7 +289,7 @@ impl<C, S1, S2> DescribeRoleListInputBuilder<C, super::super::unset::Offset, S1,
     }
 }
 
-impl<C, S0, S2> DescribeRoleListInputBuilder<C, S0, super::super::unset::Limit, S2> {
+impl<C, S0, S1, S2> DescribeRoleListInputBuilder<C, S0, S1, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -308,11 +308,7 @@ impl<C, S0, S2> DescribeRoleListInputBuilder<C, S0, super::super::unset::Limit, 
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DescribeRoleListInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> DescribeRoleListInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -140,10 +140,7 @@ impl Default for DescribeSensitiveApiApplyDetailInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-> DescribeSensitiveApiApplyDetailInputBuilder<C, super::super::unset::AuditNo, S1> {
+impl<C, S0, S1> DescribeSensitiveApiApplyDetailInputBuilder<C, S0, S1> {
     /// Approval ticket ID
     ///
     /// Wire name: `AuditNo`.
@@ -159,10 +156,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-> DescribeSensitiveApiApplyDetailInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeSensitiveApiApplyDetailInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -256,12 +256,7 @@ impl Default for DescribeSensitiveApiAuthListInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> DescribeSensitiveApiAuthListInputBuilder<C, super::super::unset::Offset, S1, S2, S3> {
+impl<C, S0, S1, S2, S3> DescribeSensitiveApiAuthListInputBuilder<C, S0, S1, S2, S3> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -281,12 +276,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> DescribeSensitiveApiAuthListInputBuilder<C, S0, super::super::unset::Limit, S2, S3> {
+impl<C, S0, S1, S2, S3> DescribeSensitiveApiAuthListInputBuilder<C, S0, S1, S2, S3> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -306,12 +296,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> DescribeSensitiveApiAuthListInputBuilder<C, S0, S1, super::super::unset::MnpId, S3> {
+impl<C, S0, S1, S2, S3> DescribeSensitiveApiAuthListInputBuilder<C, S0, S1, S2, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -331,18 +316,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> DescribeSensitiveApiAuthListInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::PlatformId,
-> {
+impl<C, S0, S1, S2, S3> DescribeSensitiveApiAuthListInputBuilder<C, S0, S1, S2, S3> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -248,11 +248,7 @@ impl Default for DescribeSimpleApplicationInfoListInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> DescribeSimpleApplicationInfoListInputBuilder<C, super::super::unset::Offset, S1, S2> {
+impl<C, S0, S1, S2> DescribeSimpleApplicationInfoListInputBuilder<C, S0, S1, S2> {
     /// Pagination offset
     ///
     /// Wire name: `Offset`.
@@ -272,11 +268,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> DescribeSimpleApplicationInfoListInputBuilder<C, S0, super::super::unset::Limit, S2> {
+impl<C, S0, S1, S2> DescribeSimpleApplicationInfoListInputBuilder<C, S0, S1, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -296,16 +288,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DescribeSimpleApplicationInfoListInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-> {
+impl<C, S0, S1, S2> DescribeSimpleApplicationInfoListInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -139,7 +139,7 @@ impl Default for DescribeSimpleTeamListInputBuilder {
     }
 }
 
-impl<C> DescribeSimpleTeamListInputBuilder<C, super::super::unset::PlatformId> {
+impl<C, S0> DescribeSimpleTeamListInputBuilder<C, S0> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -143,7 +143,7 @@ impl Default for DescribeTeamInputBuilder {
     }
 }
 
-impl<C, S1> DescribeTeamInputBuilder<C, super::super::unset::TeamId, S1> {
+impl<C, S0, S1> DescribeTeamInputBuilder<C, S0, S1> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
@@ -159,7 +159,7 @@ impl<C, S1> DescribeTeamInputBuilder<C, super::super::unset::TeamId, S1> {
     }
 }
 
-impl<C, S0> DescribeTeamInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeTeamInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -226,12 +226,7 @@ impl Default for DescribeTeamDomainListInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> DescribeTeamDomainListInputBuilder<C, super::super::unset::Offset, S1, S2, S3> {
+impl<C, S0, S1, S2, S3> DescribeTeamDomainListInputBuilder<C, S0, S1, S2, S3> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -249,12 +244,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> DescribeTeamDomainListInputBuilder<C, S0, super::super::unset::Limit, S2, S3> {
+impl<C, S0, S1, S2, S3> DescribeTeamDomainListInputBuilder<C, S0, S1, S2, S3> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -272,12 +262,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> DescribeTeamDomainListInputBuilder<C, S0, S1, super::super::unset::TeamId, S3> {
+impl<C, S0, S1, S2, S3> DescribeTeamDomainListInputBuilder<C, S0, S1, S2, S3> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
@@ -295,12 +280,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> DescribeTeamDomainListInputBuilder<C, S0, S1, S2, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2, S3> DescribeTeamDomainListInputBuilder<C, S0, S1, S2, S3> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -226,7 +226,7 @@ impl Default for DescribeTeamListInputBuilder {
     }
 }
 
-impl<C, S1, S2> DescribeTeamListInputBuilder<C, super::super::unset::Offset, S1, S2> {
+impl<C, S0, S1, S2> DescribeTeamListInputBuilder<C, S0, S1, S2> {
     /// Pagination offset
     ///
     /// Wire name: `Offset`.
@@ -244,7 +244,7 @@ impl<C, S1, S2> DescribeTeamListInputBuilder<C, super::super::unset::Offset, S1,
     }
 }
 
-impl<C, S0, S2> DescribeTeamListInputBuilder<C, S0, super::super::unset::Limit, S2> {
+impl<C, S0, S1, S2> DescribeTeamListInputBuilder<C, S0, S1, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -262,11 +262,7 @@ impl<C, S0, S2> DescribeTeamListInputBuilder<C, S0, super::super::unset::Limit, 
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DescribeTeamListInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> DescribeTeamListInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -222,12 +222,7 @@ impl Default for DescribeTeamMembersInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> DescribeTeamMembersInputBuilder<C, super::super::unset::Offset, S1, S2, S3> {
+impl<C, S0, S1, S2, S3> DescribeTeamMembersInputBuilder<C, S0, S1, S2, S3> {
     /// Pagination offset
     ///
     /// Wire name: `Offset`.
@@ -245,12 +240,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> DescribeTeamMembersInputBuilder<C, S0, super::super::unset::Limit, S2, S3> {
+impl<C, S0, S1, S2, S3> DescribeTeamMembersInputBuilder<C, S0, S1, S2, S3> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -268,12 +258,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> DescribeTeamMembersInputBuilder<C, S0, S1, super::super::unset::TeamId, S3> {
+impl<C, S0, S1, S2, S3> DescribeTeamMembersInputBuilder<C, S0, S1, S2, S3> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
@@ -291,12 +276,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> DescribeTeamMembersInputBuilder<C, S0, S1, S2, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2, S3> DescribeTeamMembersInputBuilder<C, S0, S1, S2, S3> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -130,14 +130,7 @@ impl Default for DescribeTempSecret4UploadFile2CosInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-> DescribeTempSecret4UploadFile2CosInputBuilder<
-    C,
-    super::super::unset::BusinessName,
-    S1,
-> {
+impl<C, S0, S1> DescribeTempSecret4UploadFile2CosInputBuilder<C, S0, S1> {
     /// Service name
     ///
     /// Wire name: `BusinessName`.
@@ -153,10 +146,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-> DescribeTempSecret4UploadFile2CosInputBuilder<C, S0, super::super::unset::Suffix> {
+impl<C, S0, S1> DescribeTempSecret4UploadFile2CosInputBuilder<C, S0, S1> {
     /// File suffix
     ///
     /// Wire name: `Suffix`.

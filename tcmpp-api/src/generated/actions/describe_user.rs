@@ -137,7 +137,7 @@ impl Default for DescribeUserInputBuilder {
     }
 }
 
-impl<C, S1> DescribeUserInputBuilder<C, super::super::unset::UserId, S1> {
+impl<C, S0, S1> DescribeUserInputBuilder<C, S0, S1> {
     /// User ID
     ///
     /// Wire name: `UserId`.
@@ -153,7 +153,7 @@ impl<C, S1> DescribeUserInputBuilder<C, super::super::unset::UserId, S1> {
     }
 }
 
-impl<C, S0> DescribeUserInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeUserInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -131,7 +131,7 @@ impl Default for DescribeUserDetailInputBuilder {
     }
 }
 
-impl<C> DescribeUserDetailInputBuilder<C, super::super::unset::UserId> {
+impl<C, S0> DescribeUserDetailInputBuilder<C, S0> {
     /// User ID
     ///
     /// Wire name: `UserId`.

@@ -333,7 +333,7 @@ impl Default for DescribeUserListInputBuilder {
     }
 }
 
-impl<C, S1, S2> DescribeUserListInputBuilder<C, super::super::unset::Offset, S1, S2> {
+impl<C, S0, S1, S2> DescribeUserListInputBuilder<C, S0, S1, S2> {
     /// Page offset
     ///
     /// Wire name: `Offset`.
@@ -353,7 +353,7 @@ impl<C, S1, S2> DescribeUserListInputBuilder<C, super::super::unset::Offset, S1,
     }
 }
 
-impl<C, S0, S2> DescribeUserListInputBuilder<C, S0, super::super::unset::Limit, S2> {
+impl<C, S0, S1, S2> DescribeUserListInputBuilder<C, S0, S1, S2> {
     /// Number of results per page
     ///
     /// Wire name: `Limit`.
@@ -373,11 +373,7 @@ impl<C, S0, S2> DescribeUserListInputBuilder<C, S0, super::super::unset::Limit, 
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DescribeUserListInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> DescribeUserListInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -134,7 +134,7 @@ impl Default for DisableTeamDomainInputBuilder {
     }
 }
 
-impl<C, S1> DisableTeamDomainInputBuilder<C, super::super::unset::DomainId, S1> {
+impl<C, S0, S1> DisableTeamDomainInputBuilder<C, S0, S1> {
     /// Domain Name ID
     ///
     /// Wire name: `DomainId`.
@@ -150,7 +150,7 @@ impl<C, S1> DisableTeamDomainInputBuilder<C, super::super::unset::DomainId, S1> 
     }
 }
 
-impl<C, S0> DisableTeamDomainInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DisableTeamDomainInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -134,10 +134,7 @@ impl Default for EnableApplicationSensitiveApiInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-> EnableApplicationSensitiveApiInputBuilder<C, super::super::unset::PlatformId, S1> {
+impl<C, S0, S1> EnableApplicationSensitiveApiInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -153,10 +150,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-> EnableApplicationSensitiveApiInputBuilder<C, S0, super::super::unset::ApiId> {
+impl<C, S0, S1> EnableApplicationSensitiveApiInputBuilder<C, S0, S1> {
     /// API ID
     ///
     /// Wire name: `APIId`.

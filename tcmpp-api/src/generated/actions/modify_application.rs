@@ -233,13 +233,7 @@ impl Default for ModifyApplicationInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-    S4,
-> ModifyApplicationInputBuilder<C, super::super::unset::ApplicationId, S1, S2, S3, S4> {
+impl<C, S0, S1, S2, S3, S4> ModifyApplicationInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
@@ -261,20 +255,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-    S4,
-> ModifyApplicationInputBuilder<
-    C,
-    S0,
-    super::super::unset::ApplicationName,
-    S2,
-    S3,
-    S4,
-> {
+impl<C, S0, S1, S2, S3, S4> ModifyApplicationInputBuilder<C, S0, S1, S2, S3, S4> {
     /// The application name.
     ///
     /// Wire name: `ApplicationName`.
@@ -296,13 +277,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-    S4,
-> ModifyApplicationInputBuilder<C, S0, S1, super::super::unset::Intro, S3, S4> {
+impl<C, S0, S1, S2, S3, S4> ModifyApplicationInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Application introduction
     ///
     /// Wire name: `Intro`.
@@ -324,13 +299,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S4,
-> ModifyApplicationInputBuilder<C, S0, S1, S2, super::super::unset::Logo, S4> {
+impl<C, S0, S1, S2, S3, S4> ModifyApplicationInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Icon
     ///
     /// Wire name: `Logo`.
@@ -352,13 +321,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-> ModifyApplicationInputBuilder<C, S0, S1, S2, S3, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2, S3, S4> ModifyApplicationInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

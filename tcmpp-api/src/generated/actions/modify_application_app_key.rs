@@ -164,10 +164,7 @@ impl Default for ModifyApplicationAppKeyInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-> ModifyApplicationAppKeyInputBuilder<C, super::super::unset::ApplicationId, S1> {
+impl<C, S0, S1> ModifyApplicationAppKeyInputBuilder<C, S0, S1> {
     /// Application ID
     ///
     /// Wire name: `ApplicationId`.
@@ -185,7 +182,7 @@ impl<
     }
 }
 
-impl<C, S0> ModifyApplicationAppKeyInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> ModifyApplicationAppKeyInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

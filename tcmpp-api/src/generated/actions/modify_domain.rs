@@ -156,7 +156,7 @@ impl Default for ModifyDomainInputBuilder {
     }
 }
 
-impl<C, S1> ModifyDomainInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> ModifyDomainInputBuilder<C, S0, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -173,7 +173,7 @@ impl<C, S1> ModifyDomainInputBuilder<C, super::super::unset::MnpId, S1> {
     }
 }
 
-impl<C, S0> ModifyDomainInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> ModifyDomainInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

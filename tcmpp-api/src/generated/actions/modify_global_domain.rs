@@ -152,11 +152,7 @@ impl Default for ModifyGlobalDomainInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> ModifyGlobalDomainInputBuilder<C, super::super::unset::DomainId, S1, S2> {
+impl<C, S0, S1, S2> ModifyGlobalDomainInputBuilder<C, S0, S1, S2> {
     /// Domain ID
     ///
     /// Wire name: `DomainId`.
@@ -173,11 +169,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> ModifyGlobalDomainInputBuilder<C, S0, super::super::unset::DomainUrl, S2> {
+impl<C, S0, S1, S2> ModifyGlobalDomainInputBuilder<C, S0, S1, S2> {
     /// Domain name
     ///
     /// Wire name: `DomainUrl`.
@@ -194,11 +186,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> ModifyGlobalDomainInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> ModifyGlobalDomainInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

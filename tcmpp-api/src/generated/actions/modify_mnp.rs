@@ -221,14 +221,7 @@ impl Default for ModifyMnpInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> ModifyMnpInputBuilder<C, super::super::unset::MnpType, S1, S2, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> ModifyMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Mini program type
     ///
     /// Wire name: `MNPType`.
@@ -249,14 +242,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-    S4,
-    S5,
-> ModifyMnpInputBuilder<C, S0, super::super::unset::MnpName, S2, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> ModifyMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Mini program name
     ///
     /// Wire name: `MNPName`.
@@ -277,14 +263,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-    S4,
-    S5,
-> ModifyMnpInputBuilder<C, S0, S1, super::super::unset::MnpIntro, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> ModifyMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Mini program introduction
     ///
     /// Wire name: `MNPIntro`.
@@ -305,14 +284,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S4,
-    S5,
-> ModifyMnpInputBuilder<C, S0, S1, S2, super::super::unset::MnpDesc, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> ModifyMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Mini program description
     ///
     /// Wire name: `MNPDesc`.
@@ -333,14 +305,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S5,
-> ModifyMnpInputBuilder<C, S0, S1, S2, S3, super::super::unset::MnpId, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> ModifyMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -361,14 +326,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-> ModifyMnpInputBuilder<C, S0, S1, S2, S3, S4, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2, S3, S4, S5> ModifyMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

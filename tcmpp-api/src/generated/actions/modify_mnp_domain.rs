@@ -139,7 +139,7 @@ impl Default for ModifyMnpDomainInputBuilder {
     }
 }
 
-impl<C, S1> ModifyMnpDomainInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> ModifyMnpDomainInputBuilder<C, S0, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -156,7 +156,7 @@ impl<C, S1> ModifyMnpDomainInputBuilder<C, super::super::unset::MnpId, S1> {
     }
 }
 
-impl<C, S0> ModifyMnpDomainInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> ModifyMnpDomainInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

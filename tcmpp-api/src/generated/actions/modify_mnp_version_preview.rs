@@ -185,12 +185,7 @@ impl Default for ModifyMnpVersionPreviewInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> ModifyMnpVersionPreviewInputBuilder<C, super::super::unset::MnpId, S1, S2, S3> {
+impl<C, S0, S1, S2, S3> ModifyMnpVersionPreviewInputBuilder<C, S0, S1, S2, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -209,12 +204,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> ModifyMnpVersionPreviewInputBuilder<C, S0, super::super::unset::ActionType, S2, S3> {
+impl<C, S0, S1, S2, S3> ModifyMnpVersionPreviewInputBuilder<C, S0, S1, S2, S3> {
     /// 1 Set 2 Cancel
     ///
     /// Wire name: `ActionType`.
@@ -233,12 +223,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> ModifyMnpVersionPreviewInputBuilder<C, S0, S1, super::super::unset::MnpVersionId, S3> {
+impl<C, S0, S1, S2, S3> ModifyMnpVersionPreviewInputBuilder<C, S0, S1, S2, S3> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -257,12 +242,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> ModifyMnpVersionPreviewInputBuilder<C, S0, S1, S2, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2, S3> ModifyMnpVersionPreviewInputBuilder<C, S0, S1, S2, S3> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -167,7 +167,7 @@ impl Default for ModifyOnlineVersionInputBuilder {
     }
 }
 
-impl<C, S1, S2> ModifyOnlineVersionInputBuilder<C, super::super::unset::MnpId, S1, S2> {
+impl<C, S0, S1, S2> ModifyOnlineVersionInputBuilder<C, S0, S1, S2> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -185,11 +185,7 @@ impl<C, S1, S2> ModifyOnlineVersionInputBuilder<C, super::super::unset::MnpId, S
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> ModifyOnlineVersionInputBuilder<C, S0, super::super::unset::MnpVersionId, S2> {
+impl<C, S0, S1, S2> ModifyOnlineVersionInputBuilder<C, S0, S1, S2> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -207,11 +203,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> ModifyOnlineVersionInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> ModifyOnlineVersionInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

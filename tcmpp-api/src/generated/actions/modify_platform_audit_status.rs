@@ -188,11 +188,7 @@ impl Default for ModifyPlatformAuditStatusInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> ModifyPlatformAuditStatusInputBuilder<C, super::super::unset::AuditNo, S1, S2> {
+impl<C, S0, S1, S2> ModifyPlatformAuditStatusInputBuilder<C, S0, S1, S2> {
     /// Approval ticket ID
     ///
     /// Wire name: `AuditNo`.
@@ -211,11 +207,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> ModifyPlatformAuditStatusInputBuilder<C, S0, super::super::unset::AuditResult, S2> {
+impl<C, S0, S1, S2> ModifyPlatformAuditStatusInputBuilder<C, S0, S1, S2> {
     /// Approval result
     ///
     /// Wire name: `AuditResult`.
@@ -234,11 +226,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> ModifyPlatformAuditStatusInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> ModifyPlatformAuditStatusInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

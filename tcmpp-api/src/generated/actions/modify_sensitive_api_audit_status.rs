@@ -167,11 +167,7 @@ impl Default for ModifySensitiveApiAuditStatusInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> ModifySensitiveApiAuditStatusInputBuilder<C, super::super::unset::AuditNo, S1, S2> {
+impl<C, S0, S1, S2> ModifySensitiveApiAuditStatusInputBuilder<C, S0, S1, S2> {
     /// Approval ticket ID
     ///
     /// Wire name: `AuditNo`.
@@ -189,16 +185,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> ModifySensitiveApiAuditStatusInputBuilder<
-    C,
-    S0,
-    super::super::unset::AuditStatus,
-    S2,
-> {
+impl<C, S0, S1, S2> ModifySensitiveApiAuditStatusInputBuilder<C, S0, S1, S2> {
     /// Approval status 20 Rejected 30 Approved
     ///
     /// Wire name: `AuditStatus`.
@@ -216,11 +203,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> ModifySensitiveApiAuditStatusInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> ModifySensitiveApiAuditStatusInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

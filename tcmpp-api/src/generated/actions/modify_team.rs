@@ -167,7 +167,7 @@ impl Default for ModifyTeamInputBuilder {
     }
 }
 
-impl<C, S1, S2> ModifyTeamInputBuilder<C, super::super::unset::TeamId, S1, S2> {
+impl<C, S0, S1, S2> ModifyTeamInputBuilder<C, S0, S1, S2> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
@@ -185,7 +185,7 @@ impl<C, S1, S2> ModifyTeamInputBuilder<C, super::super::unset::TeamId, S1, S2> {
     }
 }
 
-impl<C, S0, S2> ModifyTeamInputBuilder<C, S0, super::super::unset::TeamName, S2> {
+impl<C, S0, S1, S2> ModifyTeamInputBuilder<C, S0, S1, S2> {
     /// Team name
     ///
     /// Wire name: `TeamName`.
@@ -203,7 +203,7 @@ impl<C, S0, S2> ModifyTeamInputBuilder<C, S0, super::super::unset::TeamName, S2>
     }
 }
 
-impl<C, S0, S1> ModifyTeamInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> ModifyTeamInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -170,12 +170,7 @@ impl Default for ModifyTeamMemberInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> ModifyTeamMemberInputBuilder<C, super::super::unset::TeamId, S1, S2, S3> {
+impl<C, S0, S1, S2, S3> ModifyTeamMemberInputBuilder<C, S0, S1, S2, S3> {
     /// Team ID
     ///
     /// Wire name: `TeamId`.
@@ -193,12 +188,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> ModifyTeamMemberInputBuilder<C, S0, super::super::unset::UserId, S2, S3> {
+impl<C, S0, S1, S2, S3> ModifyTeamMemberInputBuilder<C, S0, S1, S2, S3> {
     /// User ID
     ///
     /// Wire name: `UserId`.
@@ -216,12 +206,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> ModifyTeamMemberInputBuilder<C, S0, S1, super::super::unset::RoleId, S3> {
+impl<C, S0, S1, S2, S3> ModifyTeamMemberInputBuilder<C, S0, S1, S2, S3> {
     /// Role ID.
     ///
     /// Wire name: `RoleId`.
@@ -239,12 +224,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> ModifyTeamMemberInputBuilder<C, S0, S1, S2, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2, S3> ModifyTeamMemberInputBuilder<C, S0, S1, S2, S3> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -170,7 +170,7 @@ impl Default for ModifyUserInputBuilder {
     }
 }
 
-impl<C, S1, S2, S3> ModifyUserInputBuilder<C, super::super::unset::UserId, S1, S2, S3> {
+impl<C, S0, S1, S2, S3> ModifyUserInputBuilder<C, S0, S1, S2, S3> {
     /// User ID
     ///
     /// Wire name: `UserId`.
@@ -188,12 +188,7 @@ impl<C, S1, S2, S3> ModifyUserInputBuilder<C, super::super::unset::UserId, S1, S
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> ModifyUserInputBuilder<C, S0, super::super::unset::UserName, S2, S3> {
+impl<C, S0, S1, S2, S3> ModifyUserInputBuilder<C, S0, S1, S2, S3> {
     /// User name
     ///
     /// Wire name: `UserName`.
@@ -211,12 +206,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> ModifyUserInputBuilder<C, S0, S1, super::super::unset::AccountType, S3> {
+impl<C, S0, S1, S2, S3> ModifyUserInputBuilder<C, S0, S1, S2, S3> {
     /// Account type 2 - Platform administrator 3 - Ordinary member
     ///
     /// Wire name: `AccountType`.
@@ -234,12 +224,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> ModifyUserInputBuilder<C, S0, S1, S2, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2, S3> ModifyUserInputBuilder<C, S0, S1, S2, S3> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

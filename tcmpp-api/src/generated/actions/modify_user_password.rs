@@ -170,12 +170,7 @@ impl Default for ModifyUserPasswordInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> ModifyUserPasswordInputBuilder<C, super::super::unset::UserId, S1, S2, S3> {
+impl<C, S0, S1, S2, S3> ModifyUserPasswordInputBuilder<C, S0, S1, S2, S3> {
     /// User ID
     ///
     /// Wire name: `UserId`.
@@ -193,12 +188,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> ModifyUserPasswordInputBuilder<C, S0, super::super::unset::Password, S2, S3> {
+impl<C, S0, S1, S2, S3> ModifyUserPasswordInputBuilder<C, S0, S1, S2, S3> {
     /// Account password. Use CreatePresetKey to get publick key to encrypt the password.
     ///
     /// Wire name: `Password`.
@@ -216,12 +206,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> ModifyUserPasswordInputBuilder<C, S0, S1, super::super::unset::KeyId, S3> {
+impl<C, S0, S1, S2, S3> ModifyUserPasswordInputBuilder<C, S0, S1, S2, S3> {
     /// Call CreatePresetKey to get the keyID from RequestId
     ///
     /// Wire name: `KeyId`.
@@ -239,12 +224,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> ModifyUserPasswordInputBuilder<C, S0, S1, S2, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2, S3> ModifyUserPasswordInputBuilder<C, S0, S1, S2, S3> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -139,11 +139,7 @@ impl Default for ProcessMnpApprovalInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> ProcessMnpApprovalInputBuilder<C, super::super::unset::ApprovalNo, S1, S2> {
+impl<C, S0, S1, S2> ProcessMnpApprovalInputBuilder<C, S0, S1, S2> {
     /// Approval ID
     ///
     /// Wire name: `ApprovalNo`.
@@ -160,11 +156,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> ProcessMnpApprovalInputBuilder<C, S0, super::super::unset::PlatformId, S2> {
+impl<C, S0, S1, S2> ProcessMnpApprovalInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -181,11 +173,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> ProcessMnpApprovalInputBuilder<C, S0, S1, super::super::unset::ApprovalItems> {
+impl<C, S0, S1, S2> ProcessMnpApprovalInputBuilder<C, S0, S1, S2> {
     /// Approval details
     ///
     /// Wire name: `ApprovalItems`.

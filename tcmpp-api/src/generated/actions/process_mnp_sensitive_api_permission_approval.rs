@@ -168,16 +168,7 @@ impl Default for ProcessMnpSensitiveApiPermissionApprovalInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    super::super::unset::ApprovalNo,
-    S1,
-    S2,
-> {
+impl<C, S0, S1, S2> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2> {
     /// Approval ID
     ///
     /// Wire name: `ApprovalNo`.
@@ -195,16 +186,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    S0,
-    super::super::unset::ApprovalStatus,
-    S2,
-> {
+impl<C, S0, S1, S2> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2> {
     /// Approval status. 20: Rejected; 30: Approved
     ///
     /// Wire name: `ApprovalStatus`.
@@ -222,16 +204,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-> {
+impl<C, S0, S1, S2> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -134,7 +134,7 @@ impl Default for RemoveMnpInputBuilder {
     }
 }
 
-impl<C, S1> RemoveMnpInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> RemoveMnpInputBuilder<C, S0, S1> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -150,7 +150,7 @@ impl<C, S1> RemoveMnpInputBuilder<C, super::super::unset::MnpId, S1> {
     }
 }
 
-impl<C, S0> RemoveMnpInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> RemoveMnpInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.

@@ -170,12 +170,7 @@ impl Default for RollbackMnpVersionInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> RollbackMnpVersionInputBuilder<C, super::super::unset::MnpId, S1, S2, S3> {
+impl<C, S0, S1, S2, S3> RollbackMnpVersionInputBuilder<C, S0, S1, S2, S3> {
     /// Mini program ID
     ///
     /// Wire name: `MNPId`.
@@ -193,12 +188,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> RollbackMnpVersionInputBuilder<C, S0, super::super::unset::MnpVersionId, S2, S3> {
+impl<C, S0, S1, S2, S3> RollbackMnpVersionInputBuilder<C, S0, S1, S2, S3> {
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -216,12 +206,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> RollbackMnpVersionInputBuilder<C, S0, S1, super::super::unset::PlatformId, S3> {
+impl<C, S0, S1, S2, S3> RollbackMnpVersionInputBuilder<C, S0, S1, S2, S3> {
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -239,12 +224,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> RollbackMnpVersionInputBuilder<C, S0, S1, S2, super::super::unset::MnpVersion> {
+impl<C, S0, S1, S2, S3> RollbackMnpVersionInputBuilder<C, S0, S1, S2, S3> {
     /// Mini program version number
     ///
     /// Wire name: `MNPVersion`.

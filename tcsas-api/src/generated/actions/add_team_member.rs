@@ -146,7 +146,7 @@ impl Default for AddTeamMemberInputBuilder {
     }
 }
 
-impl<C, S1, S2> AddTeamMemberInputBuilder<C, super::super::unset::TeamId, S1, S2> {
+impl<C, S0, S1, S2> AddTeamMemberInputBuilder<C, S0, S1, S2> {
     /// Team ID.
     ///
     /// Example: `"1151697965"`
@@ -165,7 +165,7 @@ impl<C, S1, S2> AddTeamMemberInputBuilder<C, super::super::unset::TeamId, S1, S2
     }
 }
 
-impl<C, S0, S2> AddTeamMemberInputBuilder<C, S0, super::super::unset::MemberList, S2> {
+impl<C, S0, S1, S2> AddTeamMemberInputBuilder<C, S0, S1, S2> {
     /// List of new team members.
     ///
     /// Wire name: `MemberList`.
@@ -190,7 +190,7 @@ impl<C, S0, S2> AddTeamMemberInputBuilder<C, S0, super::super::unset::MemberList
     }
 }
 
-impl<C, S0, S1> AddTeamMemberInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> AddTeamMemberInputBuilder<C, S0, S1, S2> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791733VNCZ"`

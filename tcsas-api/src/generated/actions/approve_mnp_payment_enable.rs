@@ -206,12 +206,7 @@ impl Default for ApproveMnpPaymentEnableInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> ApproveMnpPaymentEnableInputBuilder<C, super::super::unset::PlatformId, S1, S2, S3> {
+impl<C, S0, S1, S2, S3> ApproveMnpPaymentEnableInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T08123WM5791733VNCZ"`
@@ -232,18 +227,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> ApproveMnpPaymentEnableInputBuilder<
-    C,
-    S0,
-    super::super::unset::ApplicationId,
-    S2,
-    S3,
-> {
+impl<C, S0, S1, S2, S3> ApproveMnpPaymentEnableInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Superapp ID.\</p\>
     ///
     /// Example: `"app-sb1uz0q9ce"`
@@ -264,12 +248,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> ApproveMnpPaymentEnableInputBuilder<C, S0, S1, super::super::unset::ApprovalNo, S3> {
+impl<C, S0, S1, S2, S3> ApproveMnpPaymentEnableInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Approval number.\</p\>
     ///
     /// Example: `"AN0905143403D9243178350175329"`
@@ -290,12 +269,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> ApproveMnpPaymentEnableInputBuilder<C, S0, S1, S2, super::super::unset::ApprovalType> {
+impl<C, S0, S1, S2, S3> ApproveMnpPaymentEnableInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Approval status. Valid values: 10: Approved; 20: Rejected.\</p\>
     ///
     /// Example: `"10"`

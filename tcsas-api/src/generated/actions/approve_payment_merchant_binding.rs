@@ -206,18 +206,7 @@ impl Default for ApprovePaymentMerchantBindingInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> ApprovePaymentMerchantBindingInputBuilder<
-    C,
-    super::super::unset::PlatformId,
-    S1,
-    S2,
-    S3,
-> {
+impl<C, S0, S1, S2, S3> ApprovePaymentMerchantBindingInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T08123WM5791733VNCZ"`
@@ -238,18 +227,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> ApprovePaymentMerchantBindingInputBuilder<
-    C,
-    S0,
-    super::super::unset::ApplicationId,
-    S2,
-    S3,
-> {
+impl<C, S0, S1, S2, S3> ApprovePaymentMerchantBindingInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Superapp ID.\</p\>
     ///
     /// Example: `"app-sb1uz0q9ce"`
@@ -270,18 +248,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> ApprovePaymentMerchantBindingInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::ApprovalNo,
-    S3,
-> {
+impl<C, S0, S1, S2, S3> ApprovePaymentMerchantBindingInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Approval number.\</p\>
     ///
     /// Example: `"AN08057581F268124178350CC9837"`
@@ -302,18 +269,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> ApprovePaymentMerchantBindingInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::ApprovalType,
-> {
+impl<C, S0, S1, S2, S3> ApprovePaymentMerchantBindingInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Approval status. Valid values: 10: Approved; 20: Rejected.\</p\>
     ///
     /// Example: `"10"`

@@ -187,18 +187,7 @@ impl Default for ChangePaymentBoundMerchantInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> ChangePaymentBoundMerchantInputBuilder<
-    C,
-    super::super::unset::PlatformId,
-    S1,
-    S2,
-    S3,
-> {
+impl<C, S0, S1, S2, S3> ChangePaymentBoundMerchantInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T08123WM5791733VNCZ"`
@@ -218,12 +207,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> ChangePaymentBoundMerchantInputBuilder<C, S0, super::super::unset::TeamId, S2, S3> {
+impl<C, S0, S1, S2, S3> ChangePaymentBoundMerchantInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Mini program appid.\</p\>
     ///
     /// Example: `"8818371998"`
@@ -243,18 +227,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> ChangePaymentBoundMerchantInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::MerchantId,
-    S3,
-> {
+impl<C, S0, S1, S2, S3> ChangePaymentBoundMerchantInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Merchant ID.\</p\>
     ///
     /// Example: `"openapi换绑商户号"`
@@ -274,18 +247,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> ChangePaymentBoundMerchantInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::MerchantName,
-> {
+impl<C, S0, S1, S2, S3> ChangePaymentBoundMerchantInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Merchant name.\</p\>
     ///
     /// Example: `"openapi换绑商户号名称"`

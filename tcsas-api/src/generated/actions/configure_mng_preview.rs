@@ -205,12 +205,7 @@ impl Default for ConfigureMngPreviewInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> ConfigureMngPreviewInputBuilder<C, super::super::unset::MnpId, S1, S2, S3> {
+impl<C, S0, S1, S2, S3> ConfigureMngPreviewInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Mini game appid.\</p\>
     ///
     /// Example: `"mgj8u531igxsjlkt"`
@@ -231,12 +226,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> ConfigureMngPreviewInputBuilder<C, S0, super::super::unset::ActionType, S2, S3> {
+impl<C, S0, S1, S2, S3> ConfigureMngPreviewInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Action type. Valid values: 1: Set; 2: Cancel.\</p\>
     ///
     /// Example: `"1"`
@@ -257,12 +247,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> ConfigureMngPreviewInputBuilder<C, S0, S1, super::super::unset::MnpVersionId, S3> {
+impl<C, S0, S1, S2, S3> ConfigureMngPreviewInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Mini game version ID.\</p\>
     ///
     /// Example: `"366"`
@@ -283,12 +268,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> ConfigureMngPreviewInputBuilder<C, S0, S1, S2, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2, S3> ConfigureMngPreviewInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`

@@ -205,12 +205,7 @@ impl Default for ConfigureMnpPreviewInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> ConfigureMnpPreviewInputBuilder<C, super::super::unset::MnpId, S1, S2, S3> {
+impl<C, S0, S1, S2, S3> ConfigureMnpPreviewInputBuilder<C, S0, S1, S2, S3> {
     /// Mini program appid.
     ///
     /// Example: `"mp0eexzsjkl6p8q3"`
@@ -231,12 +226,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> ConfigureMnpPreviewInputBuilder<C, S0, super::super::unset::ActionType, S2, S3> {
+impl<C, S0, S1, S2, S3> ConfigureMnpPreviewInputBuilder<C, S0, S1, S2, S3> {
     /// Action type. Valid values: 1: Set; 2: Cancel.
     ///
     /// Example: `"1"`
@@ -257,12 +247,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> ConfigureMnpPreviewInputBuilder<C, S0, S1, super::super::unset::MnpVersionId, S3> {
+impl<C, S0, S1, S2, S3> ConfigureMnpPreviewInputBuilder<C, S0, S1, S2, S3> {
     /// Mini program version ID.
     ///
     /// Example: `"1000"`
@@ -283,12 +268,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> ConfigureMnpPreviewInputBuilder<C, S0, S1, S2, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2, S3> ConfigureMnpPreviewInputBuilder<C, S0, S1, S2, S3> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791733VNCZ"`

@@ -226,20 +226,7 @@ impl Default for CreateApplicationInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-    S4,
-> CreateApplicationInputBuilder<
-    C,
-    super::super::unset::ApplicationName,
-    S1,
-    S2,
-    S3,
-    S4,
-> {
+impl<C, S0, S1, S2, S3, S4> CreateApplicationInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Superapp name.
     ///
     /// Example: `"YouTube"`
@@ -261,13 +248,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-    S4,
-> CreateApplicationInputBuilder<C, S0, super::super::unset::Logo, S2, S3, S4> {
+impl<C, S0, S1, S2, S3, S4> CreateApplicationInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Superapp logo URL.
     ///
     /// Example: `"http://127.0..0.1/T04257DS9431720WTAG/console/20240819193433-a67c2b912e.png"`
@@ -289,13 +270,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-    S4,
-> CreateApplicationInputBuilder<C, S0, S1, super::super::unset::PlatformId, S3, S4> {
+impl<C, S0, S1, S2, S3, S4> CreateApplicationInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Platform ID.
     ///
     /// Example: `"T04257DS9431720WTAG"`
@@ -317,13 +292,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S4,
-> CreateApplicationInputBuilder<C, S0, S1, S2, super::super::unset::TeamId, S4> {
+impl<C, S0, S1, S2, S3, S4> CreateApplicationInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Team ID.
     ///
     /// Example: `"9213128346"`
@@ -345,13 +314,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-> CreateApplicationInputBuilder<C, S0, S1, S2, S3, super::super::unset::Intro> {
+impl<C, S0, S1, S2, S3, S4> CreateApplicationInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Superapp introduction.
     ///
     /// Example: `"simple introduce"`

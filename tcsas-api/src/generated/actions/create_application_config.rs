@@ -227,20 +227,7 @@ impl Default for CreateApplicationConfigInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-    S4,
-> CreateApplicationConfigInputBuilder<
-    C,
-    super::super::unset::ApplicationId,
-    S1,
-    S2,
-    S3,
-    S4,
-> {
+impl<C, S0, S1, S2, S3, S4> CreateApplicationConfigInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Superapp ID.
     ///
     /// Example: `"app-dxkhxra09s"`
@@ -262,20 +249,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-    S4,
-> CreateApplicationConfigInputBuilder<
-    C,
-    S0,
-    super::super::unset::PlatformId,
-    S2,
-    S3,
-    S4,
-> {
+impl<C, S0, S1, S2, S3, S4> CreateApplicationConfigInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791733VNCZ"`
@@ -297,20 +271,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-    S4,
-> CreateApplicationConfigInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::ApplicationType,
-    S3,
-    S4,
-> {
+impl<C, S0, S1, S2, S3, S4> CreateApplicationConfigInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Superapp type. Valid values: 1: Test; 2: Production.
     ///
     /// Example: `"1"`
@@ -332,20 +293,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S4,
-> CreateApplicationConfigInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::ApplicationPlatformType,
-    S4,
-> {
+impl<C, S0, S1, S2, S3, S4> CreateApplicationConfigInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Superapp operating system type. Valid values: 2: Android; 3: iOS.
     ///
     /// Example: `"3"`
@@ -367,13 +315,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-> CreateApplicationConfigInputBuilder<C, S0, S1, S2, S3, super::super::unset::AppKey> {
+impl<C, S0, S1, S2, S3, S4> CreateApplicationConfigInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Package name. Corresponds to the package name on Android and the bundle ID on iOS.
     ///
     /// Example: `"com.tencent.demo"`

@@ -147,16 +147,7 @@ impl Default for CreateApplicationSensitiveApiInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> CreateApplicationSensitiveApiInputBuilder<
-    C,
-    super::super::unset::ApplicationId,
-    S1,
-    S2,
-> {
+impl<C, S0, S1, S2> CreateApplicationSensitiveApiInputBuilder<C, S0, S1, S2> {
     /// Superapp ID.
     ///
     /// Example: `"app-3ciprh8xqt"`
@@ -175,11 +166,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> CreateApplicationSensitiveApiInputBuilder<C, S0, super::super::unset::ApiList, S2> {
+impl<C, S0, S1, S2> CreateApplicationSensitiveApiInputBuilder<C, S0, S1, S2> {
     /// List of newly-added APIs.
     ///
     /// Wire name: `APIList`.
@@ -204,11 +191,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> CreateApplicationSensitiveApiInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> CreateApplicationSensitiveApiInputBuilder<C, S0, S1, S2> {
     /// Platform ID.
     ///
     /// Example: `"T04257DS9431720WTAG"`

@@ -150,11 +150,7 @@ impl Default for CreateGlobalDomainAclInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> CreateGlobalDomainAclInputBuilder<C, super::super::unset::DomainUrlList, S1, S2> {
+impl<C, S0, S1, S2> CreateGlobalDomainAclInputBuilder<C, S0, S1, S2> {
     /// Domain list.
     ///
     /// Example: `"[https://www.qq.com]"`
@@ -173,11 +169,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> CreateGlobalDomainAclInputBuilder<C, S0, super::super::unset::DomainType, S2> {
+impl<C, S0, S1, S2> CreateGlobalDomainAclInputBuilder<C, S0, S1, S2> {
     /// Domain type. Valid value: 1: Allowed; 2: Blocked.
     ///
     /// Example: `"1"`
@@ -196,11 +188,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> CreateGlobalDomainAclInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> CreateGlobalDomainAclInputBuilder<C, S0, S1, S2> {
     /// Platform ID.
     ///
     /// Example: `"T04257DS9431720WTAG"`

@@ -277,14 +277,7 @@ impl Default for CreateMngInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> CreateMngInputBuilder<C, super::super::unset::MnpType, S1, S2, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateMngInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Mini game category.\</p\>
     ///
     /// Example: `"Action->10108_Parkour racing,Action->10110_Music and dance,Action->10109_Racing"`
@@ -309,14 +302,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-    S4,
-    S5,
-> CreateMngInputBuilder<C, S0, super::super::unset::MnpName, S2, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateMngInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Mini game name.\</p\>
     ///
     /// Example: `"mini_game2"`
@@ -341,14 +327,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-    S4,
-    S5,
-> CreateMngInputBuilder<C, S0, S1, super::super::unset::MnpIcon, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateMngInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Mini game icon.\</p\>
     ///
     /// Example: `"https://tcmpp-dev-renter-1258344699.cos.ap-guangzhou.myqcloud.com/T04914TJ0911724TSAK/tcmpp/9f1dbcee8a5c4dfaa3e72a3c8896f3f8.jpeg"`
@@ -373,14 +352,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S4,
-    S5,
-> CreateMngInputBuilder<C, S0, S1, S2, super::super::unset::MnpIntro, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateMngInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Mini game introduction.\</p\>
     ///
     /// Example: `"mini_game intro"`
@@ -405,14 +377,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S5,
-> CreateMngInputBuilder<C, S0, S1, S2, S3, super::super::unset::MnpDesc, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateMngInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Mini game description.\</p\>
     ///
     /// Example: `"mini_game intro"`
@@ -437,14 +402,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-> CreateMngInputBuilder<C, S0, S1, S2, S3, S4, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateMngInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`

@@ -142,7 +142,7 @@ impl Default for CreateMngAppSecretInputBuilder {
     }
 }
 
-impl<C, S1> CreateMngAppSecretInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> CreateMngAppSecretInputBuilder<C, S0, S1> {
     /// \<p\>Mini program appid.\</p\>
     ///
     /// Example: `"mgcozy957r7iflwr"`
@@ -160,7 +160,7 @@ impl<C, S1> CreateMngAppSecretInputBuilder<C, super::super::unset::MnpId, S1> {
     }
 }
 
-impl<C, S0> CreateMngAppSecretInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> CreateMngAppSecretInputBuilder<C, S0, S1> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`

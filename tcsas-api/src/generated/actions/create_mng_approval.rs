@@ -165,11 +165,7 @@ impl Default for CreateMngApprovalInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> CreateMngApprovalInputBuilder<C, super::super::unset::MnpVersionId, S1, S2> {
+impl<C, S0, S1, S2> CreateMngApprovalInputBuilder<C, S0, S1, S2> {
     /// \<p\>Mini game version ID.\</p\>
     ///
     /// Example: `"423"`
@@ -188,11 +184,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> CreateMngApprovalInputBuilder<C, S0, super::super::unset::ApplyAction, S2> {
+impl<C, S0, S1, S2> CreateMngApprovalInputBuilder<C, S0, S1, S2> {
     /// \<p\>submit: Submit an approval request; cancel: Cancel the approval request.\</p\>
     ///
     /// Example: `"submit"`
@@ -211,11 +203,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> CreateMngApprovalInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> CreateMngApprovalInputBuilder<C, S0, S1, S2> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`

@@ -148,7 +148,7 @@ impl Default for CreateMngDomainAclInputBuilder {
     }
 }
 
-impl<C, S1, S2> CreateMngDomainAclInputBuilder<C, super::super::unset::MnpId, S1, S2> {
+impl<C, S0, S1, S2> CreateMngDomainAclInputBuilder<C, S0, S1, S2> {
     /// \<p\>Mini game appid.\</p\>
     ///
     /// Example: `"mgklm9ya2xhyxjie"`
@@ -167,7 +167,7 @@ impl<C, S1, S2> CreateMngDomainAclInputBuilder<C, super::super::unset::MnpId, S1
     }
 }
 
-impl<C, S0, S2> CreateMngDomainAclInputBuilder<C, S0, super::super::unset::Domain, S2> {
+impl<C, S0, S1, S2> CreateMngDomainAclInputBuilder<C, S0, S1, S2> {
     /// \<p\>Domain list.\</p\>
     ///
     /// Wire name: `Domain`.
@@ -192,11 +192,7 @@ impl<C, S0, S2> CreateMngDomainAclInputBuilder<C, S0, super::super::unset::Domai
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> CreateMngDomainAclInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> CreateMngDomainAclInputBuilder<C, S0, S1, S2> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`

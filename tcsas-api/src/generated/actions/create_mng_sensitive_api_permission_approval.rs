@@ -189,16 +189,11 @@ impl Default for CreateMngSensitiveApiPermissionApprovalInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
-> CreateMngSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    super::super::unset::ApiId,
-    S1,
-    S2,
-    S3,
-> {
+> CreateMngSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>API ID.\</p\>
     ///
     /// Example: `"api-bfkqblqf5nmq"`
@@ -221,15 +216,10 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
-> CreateMngSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    S0,
-    super::super::unset::ApplyReason,
-    S2,
-    S3,
-> {
+> CreateMngSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Reason for request.\</p\>
     ///
     /// Example: `"call"`
@@ -253,14 +243,9 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
-> CreateMngSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::MnpId,
-    S3,
-> {
+> CreateMngSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Mini game appid.\</p\>
     ///
     /// Example: `"mgklm9ya2xhyxjie"`
@@ -285,13 +270,8 @@ impl<
     S0,
     S1,
     S2,
-> CreateMngSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::PlatformId,
-> {
+    S3,
+> CreateMngSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`

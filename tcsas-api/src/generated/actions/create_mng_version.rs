@@ -299,13 +299,7 @@ impl Default for CreateMngVersionInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-    S4,
-> CreateMngVersionInputBuilder<C, super::super::unset::MnpId, S1, S2, S3, S4> {
+impl<C, S0, S1, S2, S3, S4> CreateMngVersionInputBuilder<C, S0, S1, S2, S3, S4> {
     /// \<p\>Mini game appid.\</p\>
     ///
     /// Example: `"mggmlsubsh1ayswv"`
@@ -331,13 +325,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-    S4,
-> CreateMngVersionInputBuilder<C, S0, super::super::unset::MnpVersion, S2, S3, S4> {
+impl<C, S0, S1, S2, S3, S4> CreateMngVersionInputBuilder<C, S0, S1, S2, S3, S4> {
     /// \<p\>Version number.\</p\>
     ///
     /// Example: `"1.0.1"`
@@ -363,13 +351,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-    S4,
-> CreateMngVersionInputBuilder<C, S0, S1, super::super::unset::FileUrl, S3, S4> {
+impl<C, S0, S1, S2, S3, S4> CreateMngVersionInputBuilder<C, S0, S1, S2, S3, S4> {
     /// \<p\>URL of the mini game file exported from the IDE and uploaded to the file server.\<p\>
     ///
     /// Example: `"https://mp-b699cbee82-**************.accelerate.myqcloud.com/*******************/tcmpp/41d44979966b438c8a60bacb2bc7476f.zip"`
@@ -395,13 +377,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S4,
-> CreateMngVersionInputBuilder<C, S0, S1, S2, super::super::unset::PlatformId, S4> {
+impl<C, S0, S1, S2, S3, S4> CreateMngVersionInputBuilder<C, S0, S1, S2, S3, S4> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T09891LW9411772TWFN"`
@@ -427,13 +403,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-> CreateMngVersionInputBuilder<C, S0, S1, S2, S3, super::super::unset::MnpVersionIntro> {
+impl<C, S0, S1, S2, S3, S4> CreateMngVersionInputBuilder<C, S0, S1, S2, S3, S4> {
     /// \<p\>Version description.\</p\>
     ///
     /// Example: `"OpenApi Upload11"`

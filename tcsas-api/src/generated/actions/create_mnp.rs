@@ -277,14 +277,7 @@ impl Default for CreateMnpInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> CreateMnpInputBuilder<C, super::super::unset::MnpType, S1, S2, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Mini program category.\</p\>
     ///
     /// Example: `"Life Service->144_Lilliputian Services"`
@@ -309,14 +302,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-    S4,
-    S5,
-> CreateMnpInputBuilder<C, S0, super::super::unset::MnpName, S2, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Mini program name.\</p\>
     ///
     /// Example: `"apiminiprogram"`
@@ -341,14 +327,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-    S4,
-    S5,
-> CreateMnpInputBuilder<C, S0, S1, super::super::unset::MnpIcon, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Mini program icon.\</p\>
     ///
     /// Example: `"https://127.0.0.1/console/20240812101023-f1ae758593.jpeg"`
@@ -373,14 +352,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S4,
-    S5,
-> CreateMnpInputBuilder<C, S0, S1, S2, super::super::unset::MnpIntro, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Mini program introduction.\</p\>
     ///
     /// Example: `"api create mini program"`
@@ -405,14 +377,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S5,
-> CreateMnpInputBuilder<C, S0, S1, S2, S3, super::super::unset::MnpDesc, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Mini program description.\</p\>
     ///
     /// Example: `"api create mini program"`
@@ -437,14 +402,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-> CreateMnpInputBuilder<C, S0, S1, S2, S3, S4, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T02245JR9111721GKOI"`

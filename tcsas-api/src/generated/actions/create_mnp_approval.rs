@@ -164,11 +164,7 @@ impl Default for CreateMnpApprovalInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> CreateMnpApprovalInputBuilder<C, super::super::unset::MnpVersionId, S1, S2> {
+impl<C, S0, S1, S2> CreateMnpApprovalInputBuilder<C, S0, S1, S2> {
     /// Mini program version ID.
     ///
     /// Example: `"1000"`
@@ -187,11 +183,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> CreateMnpApprovalInputBuilder<C, S0, super::super::unset::ApplyAction, S2> {
+impl<C, S0, S1, S2> CreateMnpApprovalInputBuilder<C, S0, S1, S2> {
     /// submit: Submit an approval request; cancel: Cancel the approval request.
     ///
     /// Example: `"submit"`
@@ -210,11 +202,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> CreateMnpApprovalInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> CreateMnpApprovalInputBuilder<C, S0, S1, S2> {
     /// Platform ID.
     ///
     /// Example: `"T02245JR9111721GKOI"`

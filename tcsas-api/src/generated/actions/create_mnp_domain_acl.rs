@@ -154,7 +154,7 @@ impl Default for CreateMnpDomainAclInputBuilder {
     }
 }
 
-impl<C, S1, S2> CreateMnpDomainAclInputBuilder<C, super::super::unset::MnpId, S1, S2> {
+impl<C, S0, S1, S2> CreateMnpDomainAclInputBuilder<C, S0, S1, S2> {
     /// Mini program appid.
     ///
     /// Example: `"mp0eexzsjkl6p8q3"`
@@ -173,7 +173,7 @@ impl<C, S1, S2> CreateMnpDomainAclInputBuilder<C, super::super::unset::MnpId, S1
     }
 }
 
-impl<C, S0, S2> CreateMnpDomainAclInputBuilder<C, S0, super::super::unset::Domain, S2> {
+impl<C, S0, S1, S2> CreateMnpDomainAclInputBuilder<C, S0, S1, S2> {
     /// List of domains.
     ///
     /// Wire name: `Domain`.
@@ -198,11 +198,7 @@ impl<C, S0, S2> CreateMnpDomainAclInputBuilder<C, S0, super::super::unset::Domai
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> CreateMnpDomainAclInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> CreateMnpDomainAclInputBuilder<C, S0, S1, S2> {
     /// Platform ID.
     ///
     /// Example: `"T02245JR9111721GKOI"`

@@ -161,7 +161,7 @@ impl Default for CreateMnpSecretKeyInputBuilder {
     }
 }
 
-impl<C, S1> CreateMnpSecretKeyInputBuilder<C, super::super::unset::PlatformId, S1> {
+impl<C, S0, S1> CreateMnpSecretKeyInputBuilder<C, S0, S1> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T08123WM5791733VNCZ"`
@@ -180,7 +180,7 @@ impl<C, S1> CreateMnpSecretKeyInputBuilder<C, super::super::unset::PlatformId, S
     }
 }
 
-impl<C, S0> CreateMnpSecretKeyInputBuilder<C, S0, super::super::unset::MnpId> {
+impl<C, S0, S1> CreateMnpSecretKeyInputBuilder<C, S0, S1> {
     /// \<p\>Mini program or mini game appid.\</p\>
     ///
     /// Example: `"mpjnms6wibvjj8dd"`

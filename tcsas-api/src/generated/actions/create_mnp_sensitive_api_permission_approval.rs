@@ -187,16 +187,11 @@ impl Default for CreateMnpSensitiveApiPermissionApprovalInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
-> CreateMnpSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    super::super::unset::ApiId,
-    S1,
-    S2,
-    S3,
-> {
+> CreateMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2, S3> {
     /// API ID.
     ///
     /// Example: `"api-k4or7z90c4mn62eo"`
@@ -219,15 +214,10 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
-> CreateMnpSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    S0,
-    super::super::unset::ApplyReason,
-    S2,
-    S3,
-> {
+> CreateMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2, S3> {
     /// Reason for request.
     ///
     /// Example: `"sample reason"`
@@ -251,14 +241,9 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
-> CreateMnpSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::MnpId,
-    S3,
-> {
+> CreateMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2, S3> {
     /// Mini program appid.
     ///
     /// Example: `"mp0eexzsjkl6p8q3"`
@@ -283,13 +268,8 @@ impl<
     S0,
     S1,
     S2,
-> CreateMnpSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::PlatformId,
-> {
+    S3,
+> CreateMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2, S3> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791741VNCZ"`

@@ -189,18 +189,12 @@ impl Default for CreateMnpSubscribeMessageTemplateInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
     S4,
-> CreateMnpSubscribeMessageTemplateInputBuilder<
-    C,
-    super::super::unset::PlatformId,
-    S1,
-    S2,
-    S3,
-    S4,
-> {
+> CreateMnpSubscribeMessageTemplateInputBuilder<C, S0, S1, S2, S3, S4> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`
@@ -224,17 +218,11 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
     S4,
-> CreateMnpSubscribeMessageTemplateInputBuilder<
-    C,
-    S0,
-    super::super::unset::MnpId,
-    S2,
-    S3,
-    S4,
-> {
+> CreateMnpSubscribeMessageTemplateInputBuilder<C, S0, S1, S2, S3, S4> {
     /// \<p\>Mini program appid.\</p\>
     ///
     /// Example: `"mpdsteb1avwknpls"`
@@ -259,16 +247,10 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
     S4,
-> CreateMnpSubscribeMessageTemplateInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::TemplateLibraryId,
-    S3,
-    S4,
-> {
+> CreateMnpSubscribeMessageTemplateInputBuilder<C, S0, S1, S2, S3, S4> {
     /// \<p\>Subscription message template library ID.\</p\>
     ///
     /// Example: `"tmpl_OmrBUPHRot1734081492"`
@@ -294,15 +276,9 @@ impl<
     S0,
     S1,
     S2,
+    S3,
     S4,
-> CreateMnpSubscribeMessageTemplateInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::Keywords,
-    S4,
-> {
+> CreateMnpSubscribeMessageTemplateInputBuilder<C, S0, S1, S2, S3, S4> {
     /// \<p\>Subscription message template keyword.\</p\>
     ///
     /// Example: `"[\"kwzfzeNffxER1734081492\"]"`
@@ -329,14 +305,8 @@ impl<
     S1,
     S2,
     S3,
-> CreateMnpSubscribeMessageTemplateInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    super::super::unset::ScenarioDescription,
-> {
+    S4,
+> CreateMnpSubscribeMessageTemplateInputBuilder<C, S0, S1, S2, S3, S4> {
     /// \<p\>Subscription message template scenario description.\</p\>
     ///
     /// Example: `"订单场景"`

@@ -298,13 +298,7 @@ impl Default for CreateMnpVersionInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-    S4,
-> CreateMnpVersionInputBuilder<C, super::super::unset::MnpId, S1, S2, S3, S4> {
+impl<C, S0, S1, S2, S3, S4> CreateMnpVersionInputBuilder<C, S0, S1, S2, S3, S4> {
     /// \<p\>Mini-program appid.\</p\>
     ///
     /// Example: `"mp0eexzsjkl6p8q3"`
@@ -330,13 +324,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-    S4,
-> CreateMnpVersionInputBuilder<C, S0, super::super::unset::MnpVersion, S2, S3, S4> {
+impl<C, S0, S1, S2, S3, S4> CreateMnpVersionInputBuilder<C, S0, S1, S2, S3, S4> {
     /// \<p\>Version number.\</p\>
     ///
     /// Example: `"1.0.167"`
@@ -362,13 +350,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-    S4,
-> CreateMnpVersionInputBuilder<C, S0, S1, super::super::unset::FileUrl, S3, S4> {
+impl<C, S0, S1, S2, S3, S4> CreateMnpVersionInputBuilder<C, S0, S1, S2, S3, S4> {
     /// \<p\>URL of the mini program file exported from the IDE and uploaded to the file server.\<p\>
     ///
     /// Example: `"https://tcmpp-sg-************os.ap-singapore.myqcloud.com/T01**1*************/tcmpp/6c43decd1d18erwcd334ec2ca4188.zip"`
@@ -394,13 +376,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S4,
-> CreateMnpVersionInputBuilder<C, S0, S1, S2, super::super::unset::PlatformId, S4> {
+impl<C, S0, S1, S2, S3, S4> CreateMnpVersionInputBuilder<C, S0, S1, S2, S3, S4> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T08123WM5791742VNCZ"`
@@ -426,13 +402,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-> CreateMnpVersionInputBuilder<C, S0, S1, S2, S3, super::super::unset::MnpVersionIntro> {
+impl<C, S0, S1, S2, S3, S4> CreateMnpVersionInputBuilder<C, S0, S1, S2, S3, S4> {
     /// \<p\>Version description.\</p\>
     ///
     /// Example: `"autotest_create"`

@@ -117,7 +117,7 @@ impl Default for CreatePresetKeyInputBuilder {
     }
 }
 
-impl<C> CreatePresetKeyInputBuilder<C, super::super::unset::PlatformId> {
+impl<C, S0> CreatePresetKeyInputBuilder<C, S0> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791743VNCZ"`

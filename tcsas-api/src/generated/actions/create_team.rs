@@ -235,7 +235,7 @@ impl Default for CreateTeamInputBuilder {
     }
 }
 
-impl<C, S1, S2> CreateTeamInputBuilder<C, super::super::unset::TeamName, S1, S2> {
+impl<C, S0, S1, S2> CreateTeamInputBuilder<C, S0, S1, S2> {
     /// \<p\>Team name.\</p\>
     ///
     /// Example: `"AT_team0305080426"`
@@ -259,7 +259,7 @@ impl<C, S1, S2> CreateTeamInputBuilder<C, super::super::unset::TeamName, S1, S2>
     }
 }
 
-impl<C, S0, S2> CreateTeamInputBuilder<C, S0, super::super::unset::AdminUserId, S2> {
+impl<C, S0, S1, S2> CreateTeamInputBuilder<C, S0, S1, S2> {
     /// \<p\>Administrator name.\</p\>
     ///
     /// Example: `"U20250211162022WMDVCK"`
@@ -283,11 +283,7 @@ impl<C, S0, S2> CreateTeamInputBuilder<C, S0, super::super::unset::AdminUserId, 
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> CreateTeamInputBuilder<C, S0, S1, super::super::unset::TeamRoleTypeList> {
+impl<C, S0, S1, S2> CreateTeamInputBuilder<C, S0, S1, S2> {
     /// \<p\>Team role type. Valid values: 1: Mini program; 2: Superapp (only one type is currently supported).\</p\>
     ///
     /// Example: `"[2]"`

@@ -230,14 +230,7 @@ impl Default for CreateUserInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> CreateUserInputBuilder<C, super::super::unset::UserAccount, S1, S2, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateUserInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// User account.
     ///
     /// Example: `"OpenApiUser0305080106"`
@@ -259,14 +252,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-    S4,
-    S5,
-> CreateUserInputBuilder<C, S0, super::super::unset::UserName, S2, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateUserInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// User name.
     ///
     /// Example: `"OpenApiUser0305080106"`
@@ -288,14 +274,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-    S4,
-    S5,
-> CreateUserInputBuilder<C, S0, S1, super::super::unset::AccountType, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateUserInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// User account type. Valid values: 2: Platform admin; 3: Regular member. If left empty, all types are returned.
     ///
     /// Example: `"3"`
@@ -317,14 +296,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S4,
-    S5,
-> CreateUserInputBuilder<C, S0, S1, S2, super::super::unset::Password, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateUserInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Account password. Use CreatePresetKey to get the public key to encrypt the password.
     ///
     /// Example: `"pEkZbT1Swu3tbHWs="`
@@ -346,14 +318,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S5,
-> CreateUserInputBuilder<C, S0, S1, S2, S3, super::super::unset::KeyId, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateUserInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Call CreatePresetKey to get the keyID from RequestId.
     ///
     /// Example: `"ac14e3ec-42cd-44e6-8ab0-d854bbb89c32"`
@@ -375,14 +340,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-> CreateUserInputBuilder<C, S0, S1, S2, S3, S4, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2, S3, S4, S5> CreateUserInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791745VNCZ"`

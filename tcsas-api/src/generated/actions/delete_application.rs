@@ -142,7 +142,7 @@ impl Default for DeleteApplicationInputBuilder {
     }
 }
 
-impl<C, S1> DeleteApplicationInputBuilder<C, super::super::unset::ApplicationId, S1> {
+impl<C, S0, S1> DeleteApplicationInputBuilder<C, S0, S1> {
     /// Superapp ID.
     ///
     /// Example: `"app-3ciprh9xqt"`
@@ -160,7 +160,7 @@ impl<C, S1> DeleteApplicationInputBuilder<C, super::super::unset::ApplicationId,
     }
 }
 
-impl<C, S0> DeleteApplicationInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DeleteApplicationInputBuilder<C, S0, S1> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791746VNCZ"`

@@ -142,10 +142,7 @@ impl Default for DeleteApplicationSensitiveApiInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-> DeleteApplicationSensitiveApiInputBuilder<C, super::super::unset::ApiId, S1> {
+impl<C, S0, S1> DeleteApplicationSensitiveApiInputBuilder<C, S0, S1> {
     /// API ID.
     ///
     /// Example: `"api-k4or7z90c4mn63eo"`
@@ -163,10 +160,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-> DeleteApplicationSensitiveApiInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DeleteApplicationSensitiveApiInputBuilder<C, S0, S1> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791747VNCZ"`

@@ -142,7 +142,7 @@ impl Default for DeleteGlobalDomainInputBuilder {
     }
 }
 
-impl<C, S1> DeleteGlobalDomainInputBuilder<C, super::super::unset::DomainId, S1> {
+impl<C, S0, S1> DeleteGlobalDomainInputBuilder<C, S0, S1> {
     /// Domain ID.
     ///
     /// Example: `"5279"`
@@ -160,7 +160,7 @@ impl<C, S1> DeleteGlobalDomainInputBuilder<C, super::super::unset::DomainId, S1>
     }
 }
 
-impl<C, S0> DeleteGlobalDomainInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DeleteGlobalDomainInputBuilder<C, S0, S1> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791748VNCZ"`

@@ -142,7 +142,7 @@ impl Default for DeleteMngInputBuilder {
     }
 }
 
-impl<C, S1> DeleteMngInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DeleteMngInputBuilder<C, S0, S1> {
     /// \<p\>Mini game appid.\</p\>
     ///
     /// Example: `"mgouyps1kv5v9xpz"`
@@ -160,7 +160,7 @@ impl<C, S1> DeleteMngInputBuilder<C, super::super::unset::MnpId, S1> {
     }
 }
 
-impl<C, S0> DeleteMngInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DeleteMngInputBuilder<C, S0, S1> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`

@@ -164,16 +164,7 @@ impl Default for DeleteMngSubscribeMessageTemplateInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> DeleteMngSubscribeMessageTemplateInputBuilder<
-    C,
-    super::super::unset::PlatformId,
-    S1,
-    S2,
-> {
+impl<C, S0, S1, S2> DeleteMngSubscribeMessageTemplateInputBuilder<C, S0, S1, S2> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`
@@ -192,11 +183,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> DeleteMngSubscribeMessageTemplateInputBuilder<C, S0, super::super::unset::MnpId, S2> {
+impl<C, S0, S1, S2> DeleteMngSubscribeMessageTemplateInputBuilder<C, S0, S1, S2> {
     /// \<p\>Mini program appid.\</p\>
     ///
     /// Example: `"mgcozy957r7iflwr"`
@@ -215,16 +202,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DeleteMngSubscribeMessageTemplateInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::TemplateId,
-> {
+impl<C, S0, S1, S2> DeleteMngSubscribeMessageTemplateInputBuilder<C, S0, S1, S2> {
     /// \<p\>Subscription message template ID.\</p\>
     ///
     /// Example: `"mti_HXguKrqvPmBFXIqxhJlKAtYsXwGNtxzdVQbrqpb"`

@@ -142,7 +142,7 @@ impl Default for DeleteTeamInputBuilder {
     }
 }
 
-impl<C, S1> DeleteTeamInputBuilder<C, super::super::unset::TeamId, S1> {
+impl<C, S0, S1> DeleteTeamInputBuilder<C, S0, S1> {
     /// Team ID.
     ///
     /// Example: `"1151697965"`
@@ -160,7 +160,7 @@ impl<C, S1> DeleteTeamInputBuilder<C, super::super::unset::TeamId, S1> {
     }
 }
 
-impl<C, S0> DeleteTeamInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DeleteTeamInputBuilder<C, S0, S1> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791751VNCZ"`

@@ -164,7 +164,7 @@ impl Default for DeleteTeamMemberInputBuilder {
     }
 }
 
-impl<C, S1, S2> DeleteTeamMemberInputBuilder<C, super::super::unset::TeamId, S1, S2> {
+impl<C, S0, S1, S2> DeleteTeamMemberInputBuilder<C, S0, S1, S2> {
     /// Team ID.
     ///
     /// Example: `"1151697965"`
@@ -183,7 +183,7 @@ impl<C, S1, S2> DeleteTeamMemberInputBuilder<C, super::super::unset::TeamId, S1,
     }
 }
 
-impl<C, S0, S2> DeleteTeamMemberInputBuilder<C, S0, super::super::unset::UserId, S2> {
+impl<C, S0, S1, S2> DeleteTeamMemberInputBuilder<C, S0, S1, S2> {
     /// User ID.
     ///
     /// Example: `"U20250305080107RLWGUS"`
@@ -202,11 +202,7 @@ impl<C, S0, S2> DeleteTeamMemberInputBuilder<C, S0, super::super::unset::UserId,
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DeleteTeamMemberInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> DeleteTeamMemberInputBuilder<C, S0, S1, S2> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791751VNCZ"`

@@ -142,7 +142,7 @@ impl Default for DeleteUserInputBuilder {
     }
 }
 
-impl<C, S1> DeleteUserInputBuilder<C, super::super::unset::UserId, S1> {
+impl<C, S0, S1> DeleteUserInputBuilder<C, S0, S1> {
     /// User ID.
     ///
     /// Example: `"U20250305080107RLWGUS"`
@@ -160,7 +160,7 @@ impl<C, S1> DeleteUserInputBuilder<C, super::super::unset::UserId, S1> {
     }
 }
 
-impl<C, S0> DeleteUserInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DeleteUserInputBuilder<C, S0, S1> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791752VNCZ"`

@@ -257,18 +257,12 @@ impl Default for DescribeAdvertisingLineChartInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
     S4,
-> DescribeAdvertisingLineChartInputBuilder<
-    C,
-    super::super::unset::TimeBegin,
-    S1,
-    S2,
-    S3,
-    S4,
-> {
+> DescribeAdvertisingLineChartInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Start time in YYYYMMDD format.
     ///
     /// Example: `"20251104"`
@@ -293,17 +287,11 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
     S4,
-> DescribeAdvertisingLineChartInputBuilder<
-    C,
-    S0,
-    super::super::unset::MnpId,
-    S2,
-    S3,
-    S4,
-> {
+> DescribeAdvertisingLineChartInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Mini program appid.
     ///
     /// Example: `"mp1vd81ntbitj9k2"`
@@ -329,16 +317,10 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
     S4,
-> DescribeAdvertisingLineChartInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-    S3,
-    S4,
-> {
+> DescribeAdvertisingLineChartInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -365,15 +347,9 @@ impl<
     S0,
     S1,
     S2,
+    S3,
     S4,
-> DescribeAdvertisingLineChartInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::TimeEnd,
-    S4,
-> {
+> DescribeAdvertisingLineChartInputBuilder<C, S0, S1, S2, S3, S4> {
     /// End time in YYYYMMDD format.
     ///
     /// Example: `"20251201"`
@@ -401,14 +377,8 @@ impl<
     S1,
     S2,
     S3,
-> DescribeAdvertisingLineChartInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    super::super::unset::Platform,
-> {
+    S4,
+> DescribeAdvertisingLineChartInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Operating system. Valid values: 0: All; 2: Android; 3: iOS.
     ///
     /// Example: `"0"`

@@ -210,18 +210,12 @@ impl Default for DescribeAppDataDetailLineChartInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
     S4,
-> DescribeAppDataDetailLineChartInputBuilder<
-    C,
-    super::super::unset::PlatformId,
-    S1,
-    S2,
-    S3,
-    S4,
-> {
+> DescribeAppDataDetailLineChartInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -245,17 +239,11 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
     S4,
-> DescribeAppDataDetailLineChartInputBuilder<
-    C,
-    S0,
-    super::super::unset::ReportId,
-    S2,
-    S3,
-    S4,
-> {
+> DescribeAppDataDetailLineChartInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Fixed value: mnp\_data\_analysis.
     ///
     /// Example: `"mnp_data_analysis"`
@@ -280,16 +268,10 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
     S4,
-> DescribeAppDataDetailLineChartInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::IndexIds,
-    S3,
-    S4,
-> {
+> DescribeAppDataDetailLineChartInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Index ID (optional):
     /// app\_minigame\_num: Number of created mini games
     /// app\_online\_miniapp\_num: Number of available mini programs
@@ -322,15 +304,9 @@ impl<
     S0,
     S1,
     S2,
+    S3,
     S4,
-> DescribeAppDataDetailLineChartInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::QueryData,
-    S4,
-> {
+> DescribeAppDataDetailLineChartInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Input parameter base64 string: {"BeginDate":"20251122","EndDate":"20251128"}.
     ///
     /// Example: `"eyJQbGF0Zm9ybSI6MCwiRGF0YVR5cGUiOiIwIiwiQmVnaW5EYXRlIjoiMjAyNTEyMDEiLCJFbmREYXRlIjoiMjAyNTEyMDEifQ=="`
@@ -357,14 +333,8 @@ impl<
     S1,
     S2,
     S3,
-> DescribeAppDataDetailLineChartInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    super::super::unset::ApplicationIds,
-> {
+    S4,
+> DescribeAppDataDetailLineChartInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Superapp ID.
     ///
     /// Example: `"[\"app-1ro3zp3nta\"]"`

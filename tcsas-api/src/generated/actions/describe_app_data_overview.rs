@@ -163,11 +163,7 @@ impl Default for DescribeAppDataOverviewInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> DescribeAppDataOverviewInputBuilder<C, super::super::unset::PlatformId, S1, S2> {
+impl<C, S0, S1, S2> DescribeAppDataOverviewInputBuilder<C, S0, S1, S2> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -186,11 +182,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> DescribeAppDataOverviewInputBuilder<C, S0, super::super::unset::DataTime, S2> {
+impl<C, S0, S1, S2> DescribeAppDataOverviewInputBuilder<C, S0, S1, S2> {
     /// Start time in YYYYMMDD format.
     ///
     /// Example: `"20251201"`
@@ -209,11 +201,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DescribeAppDataOverviewInputBuilder<C, S0, S1, super::super::unset::ApplicationIds> {
+impl<C, S0, S1, S2> DescribeAppDataOverviewInputBuilder<C, S0, S1, S2> {
     /// Superapp ID.
     ///
     /// Example: `"[\"app-1ro3zp3nta\"]"`

@@ -157,7 +157,7 @@ impl Default for DescribeApplicationInputBuilder {
     }
 }
 
-impl<C, S1> DescribeApplicationInputBuilder<C, super::super::unset::ApplicationId, S1> {
+impl<C, S0, S1> DescribeApplicationInputBuilder<C, S0, S1> {
     /// Superapp ID.
     ///
     /// Example: `"app-3ciprh10xqt"`
@@ -175,7 +175,7 @@ impl<C, S1> DescribeApplicationInputBuilder<C, super::super::unset::ApplicationI
     }
 }
 
-impl<C, S0> DescribeApplicationInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeApplicationInputBuilder<C, S0, S1> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791753VNCZ"`

@@ -142,10 +142,7 @@ impl Default for DescribeApplicationConfigFileInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-> DescribeApplicationConfigFileInputBuilder<C, super::super::unset::ApplicationId, S1> {
+impl<C, S0, S1> DescribeApplicationConfigFileInputBuilder<C, S0, S1> {
     /// Superapp ID.
     ///
     /// Example: `"app-3ciprh11xqt"`
@@ -163,10 +160,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-> DescribeApplicationConfigFileInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeApplicationConfigFileInputBuilder<C, S0, S1> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791754VNCZ"`

@@ -157,10 +157,7 @@ impl Default for DescribeApplicationConfigInfosInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-> DescribeApplicationConfigInfosInputBuilder<C, super::super::unset::PlatformId, S1> {
+impl<C, S0, S1> DescribeApplicationConfigInfosInputBuilder<C, S0, S1> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791733VNCZ"`
@@ -178,10 +175,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-> DescribeApplicationConfigInfosInputBuilder<C, S0, super::super::unset::ApplicationId> {
+impl<C, S0, S1> DescribeApplicationConfigInfosInputBuilder<C, S0, S1> {
     /// Superapp ID.
     ///
     /// Example: `"app-sb1uz0q9ce"`

@@ -266,11 +266,7 @@ impl Default for DescribeApplicationListInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> DescribeApplicationListInputBuilder<C, super::super::unset::Offset, S1, S2> {
+impl<C, S0, S1, S2> DescribeApplicationListInputBuilder<C, S0, S1, S2> {
     /// Pagination offset.
     ///
     /// Example: `"0"`
@@ -291,11 +287,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> DescribeApplicationListInputBuilder<C, S0, super::super::unset::Limit, S2> {
+impl<C, S0, S1, S2> DescribeApplicationListInputBuilder<C, S0, S1, S2> {
     /// Number of entries per page.
     ///
     /// Example: `"100"`
@@ -316,11 +308,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DescribeApplicationListInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> DescribeApplicationListInputBuilder<C, S0, S1, S2> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791755VNCZ"`

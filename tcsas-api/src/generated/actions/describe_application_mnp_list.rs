@@ -350,12 +350,7 @@ impl Default for DescribeApplicationMnpListInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> DescribeApplicationMnpListInputBuilder<C, super::super::unset::Offset, S1, S2, S3> {
+impl<C, S0, S1, S2, S3> DescribeApplicationMnpListInputBuilder<C, S0, S1, S2, S3> {
     /// Pagination offset.
     ///
     /// Example: `"0"`
@@ -380,12 +375,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> DescribeApplicationMnpListInputBuilder<C, S0, super::super::unset::Limit, S2, S3> {
+impl<C, S0, S1, S2, S3> DescribeApplicationMnpListInputBuilder<C, S0, S1, S2, S3> {
     /// Number of entries per page.
     ///
     /// Example: `"100"`
@@ -410,18 +400,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> DescribeApplicationMnpListInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-    S3,
-> {
+impl<C, S0, S1, S2, S3> DescribeApplicationMnpListInputBuilder<C, S0, S1, S2, S3> {
     /// Platform ID.
     ///
     /// Example: `"T1686623056CUACAD"`
@@ -446,18 +425,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> DescribeApplicationMnpListInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::ApplicationId,
-> {
+impl<C, S0, S1, S2, S3> DescribeApplicationMnpListInputBuilder<C, S0, S1, S2, S3> {
     /// Superapp ID.
     ///
     /// Example: `"app-je5zsb3jux"`

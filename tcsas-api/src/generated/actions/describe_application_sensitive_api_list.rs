@@ -291,16 +291,11 @@ impl Default for DescribeApplicationSensitiveApiListInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
-> DescribeApplicationSensitiveApiListInputBuilder<
-    C,
-    super::super::unset::Offset,
-    S1,
-    S2,
-    S3,
-> {
+> DescribeApplicationSensitiveApiListInputBuilder<C, S0, S1, S2, S3> {
     /// Pagination offset.
     ///
     /// Example: `"0"`
@@ -325,15 +320,10 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
-> DescribeApplicationSensitiveApiListInputBuilder<
-    C,
-    S0,
-    super::super::unset::Limit,
-    S2,
-    S3,
-> {
+> DescribeApplicationSensitiveApiListInputBuilder<C, S0, S1, S2, S3> {
     /// Number of entries per page.
     ///
     /// Example: `"100"`
@@ -359,14 +349,9 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
-> DescribeApplicationSensitiveApiListInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-    S3,
-> {
+> DescribeApplicationSensitiveApiListInputBuilder<C, S0, S1, S2, S3> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791756VNCZ"`
@@ -393,13 +378,8 @@ impl<
     S0,
     S1,
     S2,
-> DescribeApplicationSensitiveApiListInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::ApplicationId,
-> {
+    S3,
+> DescribeApplicationSensitiveApiListInputBuilder<C, S0, S1, S2, S3> {
     /// Superapp ID.
     ///
     /// Example: `"app-3ciprh12xqt"`

@@ -268,11 +268,7 @@ impl Default for DescribeGlobalDomainAclInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> DescribeGlobalDomainAclInputBuilder<C, super::super::unset::Offset, S1, S2> {
+impl<C, S0, S1, S2> DescribeGlobalDomainAclInputBuilder<C, S0, S1, S2> {
     /// Pagination offset.
     ///
     /// Example: `"0"`
@@ -293,11 +289,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> DescribeGlobalDomainAclInputBuilder<C, S0, super::super::unset::Limit, S2> {
+impl<C, S0, S1, S2> DescribeGlobalDomainAclInputBuilder<C, S0, S1, S2> {
     /// Number of entries per page.
     ///
     /// Example: `"100"`
@@ -318,11 +310,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DescribeGlobalDomainAclInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> DescribeGlobalDomainAclInputBuilder<C, S0, S1, S2> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791757VNCZ"`

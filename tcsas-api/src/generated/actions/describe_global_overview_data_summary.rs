@@ -176,16 +176,7 @@ impl Default for DescribeGlobalOverviewDataSummaryInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> DescribeGlobalOverviewDataSummaryInputBuilder<
-    C,
-    super::super::unset::DataType,
-    S1,
-    S2,
-> {
+impl<C, S0, S1, S2> DescribeGlobalOverviewDataSummaryInputBuilder<C, S0, S1, S2> {
     /// string: Overview.
     ///
     /// Example: `"Overview"`
@@ -204,16 +195,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> DescribeGlobalOverviewDataSummaryInputBuilder<
-    C,
-    S0,
-    super::super::unset::PlatformId,
-    S2,
-> {
+impl<C, S0, S1, S2> DescribeGlobalOverviewDataSummaryInputBuilder<C, S0, S1, S2> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -232,16 +214,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DescribeGlobalOverviewDataSummaryInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::DataTime,
-> {
+impl<C, S0, S1, S2> DescribeGlobalOverviewDataSummaryInputBuilder<C, S0, S1, S2> {
     /// Date in YYYYMMDD format.
     ///
     /// Example: `"20251130"`

@@ -194,16 +194,11 @@ impl Default for DescribeGlobalOverviewReportDetailInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
-> DescribeGlobalOverviewReportDetailInputBuilder<
-    C,
-    super::super::unset::PlatformId,
-    S1,
-    S2,
-    S3,
-> {
+> DescribeGlobalOverviewReportDetailInputBuilder<C, S0, S1, S2, S3> {
     /// Tenant ID.
     ///
     /// Example: `"T05517TF5041761HGVN"`
@@ -226,15 +221,10 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
-> DescribeGlobalOverviewReportDetailInputBuilder<
-    C,
-    S0,
-    super::super::unset::ReportId,
-    S2,
-    S3,
-> {
+> DescribeGlobalOverviewReportDetailInputBuilder<C, S0, S1, S2, S3> {
     /// Parameter value: mnp\_data\_analysis
     ///
     /// Example: `"mnp_data_analysis"`
@@ -258,14 +248,9 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
-> DescribeGlobalOverviewReportDetailInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::IndexId,
-    S3,
-> {
+> DescribeGlobalOverviewReportDetailInputBuilder<C, S0, S1, S2, S3> {
     /// Parameter value: app\_num|corp\_num|miniapp\_num|miniapp\_visit\_pv|minigame\_num|minigame\_visit\_pv.
     ///
     /// Example: `"app_num"`
@@ -290,13 +275,8 @@ impl<
     S0,
     S1,
     S2,
-> DescribeGlobalOverviewReportDetailInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::QueryData,
-> {
+    S3,
+> DescribeGlobalOverviewReportDetailInputBuilder<C, S0, S1, S2, S3> {
     /// Base64 string containing start and end time: {"BeginDate":20251111,"EndDate":20251125}.
     ///
     /// Example: `"eyJCZWdpbkRhdGUiOjIwMjUxMTExLCJFbmREYXRlIjoyMDI1MTExNX0="`

@@ -153,7 +153,7 @@ impl Default for DescribeMngInputBuilder {
     }
 }
 
-impl<C, S1> DescribeMngInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DescribeMngInputBuilder<C, S0, S1> {
     /// \<p\>Mini game appid.\</p\>
     ///
     /// Example: `"mgklm9ya2xhyxjie"`
@@ -171,7 +171,7 @@ impl<C, S1> DescribeMngInputBuilder<C, super::super::unset::MnpId, S1> {
     }
 }
 
-impl<C, S0> DescribeMngInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMngInputBuilder<C, S0, S1> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`

@@ -232,18 +232,12 @@ impl Default for DescribeMngAccessAnalysisLineChartInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
     S4,
-> DescribeMngAccessAnalysisLineChartInputBuilder<
-    C,
-    super::super::unset::MnpId,
-    S1,
-    S2,
-    S3,
-    S4,
-> {
+> DescribeMngAccessAnalysisLineChartInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Mini program appid.
     ///
     /// Example: `"mge6a1crlvjiul0v"`
@@ -267,17 +261,11 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
     S4,
-> DescribeMngAccessAnalysisLineChartInputBuilder<
-    C,
-    S0,
-    super::super::unset::PlatformId,
-    S2,
-    S3,
-    S4,
-> {
+> DescribeMngAccessAnalysisLineChartInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -302,16 +290,10 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
     S4,
-> DescribeMngAccessAnalysisLineChartInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::ReportId,
-    S3,
-    S4,
-> {
+> DescribeMngAccessAnalysisLineChartInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Fixed value: mnp\_data\_analysis.
     ///
     /// Example: `"mnp_data_analysis"`
@@ -337,15 +319,9 @@ impl<
     S0,
     S1,
     S2,
+    S3,
     S4,
-> DescribeMngAccessAnalysisLineChartInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::IndexId,
-    S4,
-> {
+> DescribeMngAccessAnalysisLineChartInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Index ID (optional):
     /// active\_device\_num: Number of active users
     /// new\_device\_num: Number of new users
@@ -380,14 +356,8 @@ impl<
     S1,
     S2,
     S3,
-> DescribeMngAccessAnalysisLineChartInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    super::super::unset::QueryData,
-> {
+    S4,
+> DescribeMngAccessAnalysisLineChartInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Input parameter base64 string: {"DataType":"1","Platform":0,"BeginDate":20251118,"EndDate":20251124}.
     ///
     /// Example: `"eyJEYXRhVHlwZSI6IjEiLCJQbGF0Zm9ybSI6MCwiQmVnaW5EYXRlIjoyMDI1MTEyNCwiRW5kRGF0ZSI6MjAyNTExMzB9"`

@@ -238,16 +238,11 @@ impl Default for DescribeMngAccessAnalysisOverviewInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
-> DescribeMngAccessAnalysisOverviewInputBuilder<
-    C,
-    super::super::unset::TimeBegin,
-    S1,
-    S2,
-    S3,
-> {
+> DescribeMngAccessAnalysisOverviewInputBuilder<C, S0, S1, S2, S3> {
     /// Start time.
     ///
     /// Example: `"20251124"`
@@ -272,15 +267,10 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
-> DescribeMngAccessAnalysisOverviewInputBuilder<
-    C,
-    S0,
-    super::super::unset::MnpId,
-    S2,
-    S3,
-> {
+> DescribeMngAccessAnalysisOverviewInputBuilder<C, S0, S1, S2, S3> {
     /// Mini program appid.
     ///
     /// Example: `"mgmkszumvhpdc3gf"`
@@ -306,14 +296,9 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
-> DescribeMngAccessAnalysisOverviewInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-    S3,
-> {
+> DescribeMngAccessAnalysisOverviewInputBuilder<C, S0, S1, S2, S3> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -340,13 +325,8 @@ impl<
     S0,
     S1,
     S2,
-> DescribeMngAccessAnalysisOverviewInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::TimeEnd,
-> {
+    S3,
+> DescribeMngAccessAnalysisOverviewInputBuilder<C, S0, S1, S2, S3> {
     /// End time.
     ///
     /// Example: `"20251130"`

@@ -216,18 +216,12 @@ impl Default for DescribeMngActiveUserRealTimeStatisticsInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
     S4,
-> DescribeMngActiveUserRealTimeStatisticsInputBuilder<
-    C,
-    super::super::unset::MnpId,
-    S1,
-    S2,
-    S3,
-    S4,
-> {
+> DescribeMngActiveUserRealTimeStatisticsInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Mini program appid.
     ///
     /// Example: `"mgmkszumvhpdc3gf"`
@@ -251,17 +245,11 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
     S4,
-> DescribeMngActiveUserRealTimeStatisticsInputBuilder<
-    C,
-    S0,
-    super::super::unset::PlatformId,
-    S2,
-    S3,
-    S4,
-> {
+> DescribeMngActiveUserRealTimeStatisticsInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -286,16 +274,10 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
     S4,
-> DescribeMngActiveUserRealTimeStatisticsInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::ReportId,
-    S3,
-    S4,
-> {
+> DescribeMngActiveUserRealTimeStatisticsInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Fixed value: mnp\_data\_analysis.
     ///
     /// Example: `"mnp_data_analysis"`
@@ -321,15 +303,9 @@ impl<
     S0,
     S1,
     S2,
+    S3,
     S4,
-> DescribeMngActiveUserRealTimeStatisticsInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::IndexId,
-    S4,
-> {
+> DescribeMngActiveUserRealTimeStatisticsInputBuilder<C, S0, S1, S2, S3, S4> {
     /// IndexId.
     ///
     /// Example: `"active_device_num"`
@@ -356,14 +332,8 @@ impl<
     S1,
     S2,
     S3,
-> DescribeMngActiveUserRealTimeStatisticsInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    super::super::unset::QueryData,
-> {
+    S4,
+> DescribeMngActiveUserRealTimeStatisticsInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Input parameter base64 string: {"Platform":0,"DataType":"1","BeginDate":"20251125","EndDate":"20251125"}.
     ///
     /// Example: `"eyJQbGF0Zm9ybSI6MCwiRGF0YVR5cGUiOiIwIiwiQmVnaW5EYXRlIjoiMjAyNTEyMDEiLCJFbmREYXRlIjoiMjAyNTEyMDEifQ=="`

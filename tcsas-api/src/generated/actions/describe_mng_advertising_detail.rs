@@ -233,18 +233,7 @@ impl Default for DescribeMngAdvertisingDetailInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> DescribeMngAdvertisingDetailInputBuilder<
-    C,
-    super::super::unset::TimeBegin,
-    S1,
-    S2,
-    S3,
-> {
+impl<C, S0, S1, S2, S3> DescribeMngAdvertisingDetailInputBuilder<C, S0, S1, S2, S3> {
     /// Start time in YYYYMMDD format.
     ///
     /// Example: `"20251010"`
@@ -266,12 +255,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> DescribeMngAdvertisingDetailInputBuilder<C, S0, super::super::unset::MnpId, S2, S3> {
+impl<C, S0, S1, S2, S3> DescribeMngAdvertisingDetailInputBuilder<C, S0, S1, S2, S3> {
     /// Mini program appid.
     ///
     /// Example: `"mge6a1crlvjiul0v"`
@@ -293,18 +277,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> DescribeMngAdvertisingDetailInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-    S3,
-> {
+impl<C, S0, S1, S2, S3> DescribeMngAdvertisingDetailInputBuilder<C, S0, S1, S2, S3> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -326,12 +299,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> DescribeMngAdvertisingDetailInputBuilder<C, S0, S1, S2, super::super::unset::TimeEnd> {
+impl<C, S0, S1, S2, S3> DescribeMngAdvertisingDetailInputBuilder<C, S0, S1, S2, S3> {
     /// End time in YYYYMMDD format.
     ///
     /// Example: `"20251201"`

@@ -228,18 +228,7 @@ impl Default for DescribeMngAdvertisingLineChartInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> DescribeMngAdvertisingLineChartInputBuilder<
-    C,
-    super::super::unset::TimeBegin,
-    S1,
-    S2,
-    S3,
-> {
+impl<C, S0, S1, S2, S3> DescribeMngAdvertisingLineChartInputBuilder<C, S0, S1, S2, S3> {
     /// Start time in YYYYMMDD format.
     ///
     /// Example: `"20251128"`
@@ -261,18 +250,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> DescribeMngAdvertisingLineChartInputBuilder<
-    C,
-    S0,
-    super::super::unset::MnpId,
-    S2,
-    S3,
-> {
+impl<C, S0, S1, S2, S3> DescribeMngAdvertisingLineChartInputBuilder<C, S0, S1, S2, S3> {
     /// Mini program appid.
     ///
     /// Example: `"mgmkszumvhpdc3gf"`
@@ -294,18 +272,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> DescribeMngAdvertisingLineChartInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-    S3,
-> {
+impl<C, S0, S1, S2, S3> DescribeMngAdvertisingLineChartInputBuilder<C, S0, S1, S2, S3> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -327,18 +294,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> DescribeMngAdvertisingLineChartInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::TimeEnd,
-> {
+impl<C, S0, S1, S2, S3> DescribeMngAdvertisingLineChartInputBuilder<C, S0, S1, S2, S3> {
     /// End time in YYYYMMDD format.
     ///
     /// Example: `"20251128"`

@@ -230,18 +230,7 @@ impl Default for DescribeMngAdvertisingOverviewInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> DescribeMngAdvertisingOverviewInputBuilder<
-    C,
-    super::super::unset::TimeBegin,
-    S1,
-    S2,
-    S3,
-> {
+impl<C, S0, S1, S2, S3> DescribeMngAdvertisingOverviewInputBuilder<C, S0, S1, S2, S3> {
     /// Start time in YYYYMMDD format.
     ///
     /// Example: `"20251128"`
@@ -263,12 +252,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> DescribeMngAdvertisingOverviewInputBuilder<C, S0, super::super::unset::MnpId, S2, S3> {
+impl<C, S0, S1, S2, S3> DescribeMngAdvertisingOverviewInputBuilder<C, S0, S1, S2, S3> {
     /// Mini program appid.
     ///
     /// Example: `"mgmkszumvhpdc3gf"`
@@ -290,18 +274,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> DescribeMngAdvertisingOverviewInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-    S3,
-> {
+impl<C, S0, S1, S2, S3> DescribeMngAdvertisingOverviewInputBuilder<C, S0, S1, S2, S3> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -323,18 +296,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> DescribeMngAdvertisingOverviewInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::TimeEnd,
-> {
+impl<C, S0, S1, S2, S3> DescribeMngAdvertisingOverviewInputBuilder<C, S0, S1, S2, S3> {
     /// End time in YYYYMMDD format.
     ///
     /// Example: `"20251128"`

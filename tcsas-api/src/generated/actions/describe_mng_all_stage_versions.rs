@@ -161,7 +161,7 @@ impl Default for DescribeMngAllStageVersionsInputBuilder {
     }
 }
 
-impl<C, S1> DescribeMngAllStageVersionsInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DescribeMngAllStageVersionsInputBuilder<C, S0, S1> {
     /// \<p\>Mini game appid.\</p\>
     ///
     /// Example: `"mgklm9ya2xhyxjie"`
@@ -179,10 +179,7 @@ impl<C, S1> DescribeMngAllStageVersionsInputBuilder<C, super::super::unset::MnpI
     }
 }
 
-impl<
-    C,
-    S0,
-> DescribeMngAllStageVersionsInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMngAllStageVersionsInputBuilder<C, S0, S1> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`

@@ -143,7 +143,7 @@ impl Default for DescribeMngAppSecretInputBuilder {
     }
 }
 
-impl<C, S1> DescribeMngAppSecretInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DescribeMngAppSecretInputBuilder<C, S0, S1> {
     /// \<p\>Mini program appid.\</p\>
     ///
     /// Example: `"mgcozy957r7iflwr"`
@@ -161,7 +161,7 @@ impl<C, S1> DescribeMngAppSecretInputBuilder<C, super::super::unset::MnpId, S1> 
     }
 }
 
-impl<C, S0> DescribeMngAppSecretInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMngAppSecretInputBuilder<C, S0, S1> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`

@@ -129,7 +129,7 @@ impl Default for DescribeMngCategoryInputBuilder {
     }
 }
 
-impl<C> DescribeMngCategoryInputBuilder<C, super::super::unset::PlatformId> {
+impl<C, S0> DescribeMngCategoryInputBuilder<C, S0> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`

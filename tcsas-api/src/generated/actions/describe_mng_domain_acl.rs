@@ -145,7 +145,7 @@ impl Default for DescribeMngDomainAclInputBuilder {
     }
 }
 
-impl<C, S1> DescribeMngDomainAclInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DescribeMngDomainAclInputBuilder<C, S0, S1> {
     /// \<p\>Mini game appid.\</p\>
     ///
     /// Example: `"mgklm9ya2xhyxjie"`
@@ -163,7 +163,7 @@ impl<C, S1> DescribeMngDomainAclInputBuilder<C, super::super::unset::MnpId, S1> 
     }
 }
 
-impl<C, S0> DescribeMngDomainAclInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMngDomainAclInputBuilder<C, S0, S1> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`

@@ -284,7 +284,7 @@ impl Default for DescribeMngListInputBuilder {
     }
 }
 
-impl<C, S1, S2> DescribeMngListInputBuilder<C, super::super::unset::Offset, S1, S2> {
+impl<C, S0, S1, S2> DescribeMngListInputBuilder<C, S0, S1, S2> {
     /// \<p\>Pagination offset.\</p\>
     ///
     /// Example: `"0"`
@@ -306,7 +306,7 @@ impl<C, S1, S2> DescribeMngListInputBuilder<C, super::super::unset::Offset, S1, 
     }
 }
 
-impl<C, S0, S2> DescribeMngListInputBuilder<C, S0, super::super::unset::Limit, S2> {
+impl<C, S0, S1, S2> DescribeMngListInputBuilder<C, S0, S1, S2> {
     /// \<p\>Number of entries per page.\</p\>
     ///
     /// Example: `"10"`
@@ -328,7 +328,7 @@ impl<C, S0, S2> DescribeMngListInputBuilder<C, S0, super::super::unset::Limit, S
     }
 }
 
-impl<C, S0, S1> DescribeMngListInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> DescribeMngListInputBuilder<C, S0, S1, S2> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T09891LW9411772TWFN"`

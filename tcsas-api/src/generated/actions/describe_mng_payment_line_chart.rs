@@ -207,18 +207,7 @@ impl Default for DescribeMngPaymentLineChartInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> DescribeMngPaymentLineChartInputBuilder<
-    C,
-    super::super::unset::PlatformId,
-    S1,
-    S2,
-    S3,
-> {
+impl<C, S0, S1, S2, S3> DescribeMngPaymentLineChartInputBuilder<C, S0, S1, S2, S3> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -238,12 +227,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> DescribeMngPaymentLineChartInputBuilder<C, S0, super::super::unset::ReportId, S2, S3> {
+impl<C, S0, S1, S2, S3> DescribeMngPaymentLineChartInputBuilder<C, S0, S1, S2, S3> {
     /// Fixed value: payment\_data\_analysis.
     ///
     /// Example: `"payment_data_analysis"`
@@ -263,12 +247,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> DescribeMngPaymentLineChartInputBuilder<C, S0, S1, super::super::unset::IndexId, S3> {
+impl<C, S0, S1, S2, S3> DescribeMngPaymentLineChartInputBuilder<C, S0, S1, S2, S3> {
     /// Valid values:
     /// mng\_paid\_amount: Virtual payment amount,
     /// paid\_user\_num: Number of paying users,
@@ -296,18 +275,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> DescribeMngPaymentLineChartInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::QueryData,
-> {
+impl<C, S0, S1, S2, S3> DescribeMngPaymentLineChartInputBuilder<C, S0, S1, S2, S3> {
     /// Input parameter base64 string: {"Platform":0,"MnpId":"mgcp5xc2yzw8aixv","BeginDate":20251028,"EndDate":20251126,"DataType":"1","PaymentType":2}.
     ///
     /// Example: `"eyJQbGF0Zm9ybSI6MCwiTW5wSWQiOiJtZ21rc3p1bXZocGRjM2dmIiwiQmVnaW5EYXRlIjoyMDI1MTEyNCwiRW5kRGF0ZSI6MjAyNTExMzAsIkRhdGFUeXBlIjoiMSIsIlBheW1lbnRUeXBlIjoyfQ=="`

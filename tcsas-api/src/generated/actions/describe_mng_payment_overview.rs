@@ -241,20 +241,13 @@ impl Default for DescribeMngPaymentOverviewInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
     S4,
     S5,
-> DescribeMngPaymentOverviewInputBuilder<
-    C,
-    super::super::unset::TimeBegin,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMngPaymentOverviewInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Start time.
     ///
     /// Example: `"20251124"`
@@ -279,19 +272,12 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
     S4,
     S5,
-> DescribeMngPaymentOverviewInputBuilder<
-    C,
-    S0,
-    super::super::unset::MnpId,
-    S2,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMngPaymentOverviewInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Mini program appid.
     ///
     /// Example: `"mgmkszumvhpdc3gf"`
@@ -317,18 +303,11 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
     S4,
     S5,
-> DescribeMngPaymentOverviewInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMngPaymentOverviewInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -355,17 +334,10 @@ impl<
     S0,
     S1,
     S2,
+    S3,
     S4,
     S5,
-> DescribeMngPaymentOverviewInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::DataType,
-    S4,
-    S5,
-> {
+> DescribeMngPaymentOverviewInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Data type. Valid values: 0: Non-production data; 1: Production data.
     ///
     /// Example: `"1"`
@@ -393,16 +365,9 @@ impl<
     S1,
     S2,
     S3,
+    S4,
     S5,
-> DescribeMngPaymentOverviewInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    super::super::unset::TimeEnd,
-    S5,
-> {
+> DescribeMngPaymentOverviewInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// End time.
     ///
     /// Example: `"20251130"`
@@ -431,15 +396,8 @@ impl<
     S2,
     S3,
     S4,
-> DescribeMngPaymentOverviewInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-    super::super::unset::Platform,
-> {
+    S5,
+> DescribeMngPaymentOverviewInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Operating system. Valid values: 0: All; 2: Android; 3: iOS.
     ///
     /// Example: `"0"`

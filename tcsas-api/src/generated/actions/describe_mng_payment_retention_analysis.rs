@@ -330,20 +330,13 @@ impl Default for DescribeMngPaymentRetentionAnalysisInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
     S4,
     S5,
-> DescribeMngPaymentRetentionAnalysisInputBuilder<
-    C,
-    super::super::unset::TimeBegin,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMngPaymentRetentionAnalysisInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Start time in YYYYMMDD format.
     ///
     /// Example: `"20251128"`
@@ -368,19 +361,12 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
     S4,
     S5,
-> DescribeMngPaymentRetentionAnalysisInputBuilder<
-    C,
-    S0,
-    super::super::unset::MnpId,
-    S2,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMngPaymentRetentionAnalysisInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Mini program appid.
     ///
     /// Example: `"mgmkszumvhpdc3gf"`
@@ -406,18 +392,11 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
     S4,
     S5,
-> DescribeMngPaymentRetentionAnalysisInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMngPaymentRetentionAnalysisInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -444,17 +423,10 @@ impl<
     S0,
     S1,
     S2,
+    S3,
     S4,
     S5,
-> DescribeMngPaymentRetentionAnalysisInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::DataType,
-    S4,
-    S5,
-> {
+> DescribeMngPaymentRetentionAnalysisInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Data type. Valid values: 0: Non-production data; 1: Production data.
     ///
     /// Example: `"1"`
@@ -482,16 +454,9 @@ impl<
     S1,
     S2,
     S3,
+    S4,
     S5,
-> DescribeMngPaymentRetentionAnalysisInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    super::super::unset::TimeEnd,
-    S5,
-> {
+> DescribeMngPaymentRetentionAnalysisInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// End time in YYYYMMDD format.
     ///
     /// Example: `"20251128"`
@@ -520,15 +485,8 @@ impl<
     S2,
     S3,
     S4,
-> DescribeMngPaymentRetentionAnalysisInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-    super::super::unset::Platform,
-> {
+    S5,
+> DescribeMngPaymentRetentionAnalysisInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Platform type. Valid values: 0: All; 2: Android; 3: iOS.
     ///
     /// Example: `"2"`

@@ -171,7 +171,7 @@ impl Default for DescribeMngPreviewInputBuilder {
     }
 }
 
-impl<C, S1, S2> DescribeMngPreviewInputBuilder<C, super::super::unset::MnpId, S1, S2> {
+impl<C, S0, S1, S2> DescribeMngPreviewInputBuilder<C, S0, S1, S2> {
     /// \<p\>Mini game appid.\</p\>
     ///
     /// Example: `"mgklm9ya2xhyxjie"`
@@ -190,11 +190,7 @@ impl<C, S1, S2> DescribeMngPreviewInputBuilder<C, super::super::unset::MnpId, S1
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> DescribeMngPreviewInputBuilder<C, S0, super::super::unset::MnpVersionId, S2> {
+impl<C, S0, S1, S2> DescribeMngPreviewInputBuilder<C, S0, S1, S2> {
     /// \<p\>Mini game version ID.\</p\>
     ///
     /// Example: `"423"`
@@ -213,11 +209,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DescribeMngPreviewInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> DescribeMngPreviewInputBuilder<C, S0, S1, S2> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`

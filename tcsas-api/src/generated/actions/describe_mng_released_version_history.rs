@@ -151,10 +151,7 @@ impl Default for DescribeMngReleasedVersionHistoryInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-> DescribeMngReleasedVersionHistoryInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DescribeMngReleasedVersionHistoryInputBuilder<C, S0, S1> {
     /// \<p\>Mini game appid.\</p\>
     ///
     /// Example: `"mgklm9ya2xhyxjie"`
@@ -172,10 +169,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-> DescribeMngReleasedVersionHistoryInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMngReleasedVersionHistoryInputBuilder<C, S0, S1> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`

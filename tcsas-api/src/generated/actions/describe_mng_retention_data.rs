@@ -323,20 +323,13 @@ impl Default for DescribeMngRetentionDataInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
     S4,
     S5,
-> DescribeMngRetentionDataInputBuilder<
-    C,
-    super::super::unset::TimeBegin,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMngRetentionDataInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Start time.
     ///
     /// Example: `"20251128"`
@@ -361,19 +354,12 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
     S4,
     S5,
-> DescribeMngRetentionDataInputBuilder<
-    C,
-    S0,
-    super::super::unset::MnpId,
-    S2,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMngRetentionDataInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Mini program appid.
     ///
     /// Example: `"[\"mgmkszumvhpdc3gf\"]"`
@@ -399,18 +385,11 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
     S4,
     S5,
-> DescribeMngRetentionDataInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMngRetentionDataInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -437,17 +416,10 @@ impl<
     S0,
     S1,
     S2,
+    S3,
     S4,
     S5,
-> DescribeMngRetentionDataInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::DataType,
-    S4,
-    S5,
-> {
+> DescribeMngRetentionDataInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Data type. Valid values: 0: Non-production data; 1: Production data.
     ///
     /// Example: `"0"`
@@ -475,16 +447,9 @@ impl<
     S1,
     S2,
     S3,
+    S4,
     S5,
-> DescribeMngRetentionDataInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    super::super::unset::TimeEnd,
-    S5,
-> {
+> DescribeMngRetentionDataInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// End time.
     ///
     /// Example: `"20251201"`
@@ -513,15 +478,8 @@ impl<
     S2,
     S3,
     S4,
-> DescribeMngRetentionDataInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-    super::super::unset::Platform,
-> {
+    S5,
+> DescribeMngRetentionDataInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Operating system. Valid values: 0: All; 2: Android; 3: iOS.
     ///
     /// Example: `"2"`

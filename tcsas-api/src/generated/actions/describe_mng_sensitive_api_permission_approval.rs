@@ -149,14 +149,7 @@ impl Default for DescribeMngSensitiveApiPermissionApprovalInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-> DescribeMngSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    super::super::unset::ApprovalNo,
-    S1,
-> {
+impl<C, S0, S1> DescribeMngSensitiveApiPermissionApprovalInputBuilder<C, S0, S1> {
     /// \<p\>Approval number.\</p\>
     ///
     /// Example: `"AN12057199F8A4208177433CF07C8"`
@@ -174,14 +167,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-> DescribeMngSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    S0,
-    super::super::unset::PlatformId,
-> {
+impl<C, S0, S1> DescribeMngSensitiveApiPermissionApprovalInputBuilder<C, S0, S1> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`

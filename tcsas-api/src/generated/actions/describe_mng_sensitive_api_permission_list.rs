@@ -288,16 +288,11 @@ impl Default for DescribeMngSensitiveApiPermissionListInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
-> DescribeMngSensitiveApiPermissionListInputBuilder<
-    C,
-    super::super::unset::Offset,
-    S1,
-    S2,
-    S3,
-> {
+> DescribeMngSensitiveApiPermissionListInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Pagination offset.\</p\>
     ///
     /// Example: `"0"`
@@ -322,15 +317,10 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
-> DescribeMngSensitiveApiPermissionListInputBuilder<
-    C,
-    S0,
-    super::super::unset::Limit,
-    S2,
-    S3,
-> {
+> DescribeMngSensitiveApiPermissionListInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Number of entries per page.\</p\>
     ///
     /// Example: `"10"`
@@ -356,14 +346,9 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
-> DescribeMngSensitiveApiPermissionListInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::MnpId,
-    S3,
-> {
+> DescribeMngSensitiveApiPermissionListInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Mini game appid.\</p\>
     ///
     /// Example: `"mgklm9ya2xhyxjie"`
@@ -390,13 +375,8 @@ impl<
     S0,
     S1,
     S2,
-> DescribeMngSensitiveApiPermissionListInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::PlatformId,
-> {
+    S3,
+> DescribeMngSensitiveApiPermissionListInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`

@@ -203,16 +203,7 @@ impl Default for DescribeMngSubscribeMessageTemplateInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> DescribeMngSubscribeMessageTemplateInputBuilder<
-    C,
-    super::super::unset::PlatformId,
-    S1,
-    S2,
-> {
+impl<C, S0, S1, S2> DescribeMngSubscribeMessageTemplateInputBuilder<C, S0, S1, S2> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`
@@ -231,16 +222,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> DescribeMngSubscribeMessageTemplateInputBuilder<
-    C,
-    S0,
-    super::super::unset::MnpId,
-    S2,
-> {
+impl<C, S0, S1, S2> DescribeMngSubscribeMessageTemplateInputBuilder<C, S0, S1, S2> {
     /// \<p\>Mini program appid.\</p\>
     ///
     /// Example: `"mgcozy957r7iflwr"`
@@ -259,16 +241,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DescribeMngSubscribeMessageTemplateInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::TemplateId,
-> {
+impl<C, S0, S1, S2> DescribeMngSubscribeMessageTemplateInputBuilder<C, S0, S1, S2> {
     /// \<p\>Subscription message template ID.\</p\>
     ///
     /// Example: `"mti_HXguKrqvPmBFXIqxhJlKAtYsXwGNtxzdVQbrqpb"`

@@ -197,14 +197,10 @@ impl Default for DescribeMngSubscribeMessageTemplateLibraryInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
-> DescribeMngSubscribeMessageTemplateLibraryInputBuilder<
-    C,
-    super::super::unset::PlatformId,
-    S1,
-    S2,
-> {
+> DescribeMngSubscribeMessageTemplateLibraryInputBuilder<C, S0, S1, S2> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`
@@ -226,13 +222,9 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
-> DescribeMngSubscribeMessageTemplateLibraryInputBuilder<
-    C,
-    S0,
-    super::super::unset::MnpId,
-    S2,
-> {
+> DescribeMngSubscribeMessageTemplateLibraryInputBuilder<C, S0, S1, S2> {
     /// \<p\>Mini program appid.\</p\>
     ///
     /// Example: `"mgcozy957r7iflwr"`
@@ -255,12 +247,8 @@ impl<
     C,
     S0,
     S1,
-> DescribeMngSubscribeMessageTemplateLibraryInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::TemplateLibraryId,
-> {
+    S2,
+> DescribeMngSubscribeMessageTemplateLibraryInputBuilder<C, S0, S1, S2> {
     /// \<p\>Subscription message template library ID.\</p\>
     ///
     /// Example: `"tmpl_fWlcCPdHdh1742883251"`

@@ -307,18 +307,12 @@ impl Default for DescribeMngSubscribeMessageTemplateLibraryListInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
     S4,
-> DescribeMngSubscribeMessageTemplateLibraryListInputBuilder<
-    C,
-    super::super::unset::PlatformId,
-    S1,
-    S2,
-    S3,
-    S4,
-> {
+> DescribeMngSubscribeMessageTemplateLibraryListInputBuilder<C, S0, S1, S2, S3, S4> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`
@@ -350,17 +344,11 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
     S4,
-> DescribeMngSubscribeMessageTemplateLibraryListInputBuilder<
-    C,
-    S0,
-    super::super::unset::MnpId,
-    S2,
-    S3,
-    S4,
-> {
+> DescribeMngSubscribeMessageTemplateLibraryListInputBuilder<C, S0, S1, S2, S3, S4> {
     /// \<p\>Mini program appid.\</p\>
     ///
     /// Example: `"mgcozy957r7iflwr"`
@@ -393,16 +381,10 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
     S4,
-> DescribeMngSubscribeMessageTemplateLibraryListInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::Limit,
-    S3,
-    S4,
-> {
+> DescribeMngSubscribeMessageTemplateLibraryListInputBuilder<C, S0, S1, S2, S3, S4> {
     /// \<p\>Limit.\</p\>
     ///
     /// Example: `"1"`
@@ -436,15 +418,9 @@ impl<
     S0,
     S1,
     S2,
+    S3,
     S4,
-> DescribeMngSubscribeMessageTemplateLibraryListInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::QueryType,
-    S4,
-> {
+> DescribeMngSubscribeMessageTemplateLibraryListInputBuilder<C, S0, S1, S2, S3, S4> {
     /// \<p\>Query type. Valid values: 2: One-time message; 3: Long-term subscription message.\</p\>
     ///
     /// Example: `"2"`
@@ -479,14 +455,8 @@ impl<
     S1,
     S2,
     S3,
-> DescribeMngSubscribeMessageTemplateLibraryListInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    super::super::unset::Offset,
-> {
+    S4,
+> DescribeMngSubscribeMessageTemplateLibraryListInputBuilder<C, S0, S1, S2, S3, S4> {
     /// \<p\>Pagination offset.\</p\>
     ///
     /// Example: `"0"`

@@ -265,16 +265,11 @@ impl Default for DescribeMngSubscribeMessageTemplateListInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
-> DescribeMngSubscribeMessageTemplateListInputBuilder<
-    C,
-    super::super::unset::PlatformId,
-    S1,
-    S2,
-    S3,
-> {
+> DescribeMngSubscribeMessageTemplateListInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`
@@ -297,15 +292,10 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
-> DescribeMngSubscribeMessageTemplateListInputBuilder<
-    C,
-    S0,
-    super::super::unset::MnpId,
-    S2,
-    S3,
-> {
+> DescribeMngSubscribeMessageTemplateListInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Mini program appid.\</p\>
     ///
     /// Example: `"mgcozy957r7iflwr"`
@@ -329,14 +319,9 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
-> DescribeMngSubscribeMessageTemplateListInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::Offset,
-    S3,
-> {
+> DescribeMngSubscribeMessageTemplateListInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Pagination offset.\</p\>
     ///
     /// Example: `"0"`
@@ -361,13 +346,8 @@ impl<
     S0,
     S1,
     S2,
-> DescribeMngSubscribeMessageTemplateListInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::Limit,
-> {
+    S3,
+> DescribeMngSubscribeMessageTemplateListInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Limit.\</p\>
     ///
     /// Example: `"10"`

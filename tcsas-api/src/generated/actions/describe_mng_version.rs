@@ -164,7 +164,7 @@ impl Default for DescribeMngVersionInputBuilder {
     }
 }
 
-impl<C, S1> DescribeMngVersionInputBuilder<C, super::super::unset::BusinessId, S1> {
+impl<C, S0, S1> DescribeMngVersionInputBuilder<C, S0, S1> {
     /// \<p\>Task ID returned by the CreateMNPVersion API.\</p\>
     ///
     /// Example: `"2026031714150054841"`
@@ -183,7 +183,7 @@ impl<C, S1> DescribeMngVersionInputBuilder<C, super::super::unset::BusinessId, S
     }
 }
 
-impl<C, S0> DescribeMngVersionInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMngVersionInputBuilder<C, S0, S1> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T08123WM5791733VNCZ"`

@@ -118,10 +118,7 @@ impl Default for DescribeMngVersionAuditDetailInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-> DescribeMngVersionAuditDetailInputBuilder<C, super::super::unset::PlatformId, S1> {
+impl<C, S0, S1> DescribeMngVersionAuditDetailInputBuilder<C, S0, S1> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`
@@ -139,10 +136,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-> DescribeMngVersionAuditDetailInputBuilder<C, S0, super::super::unset::AuditNo> {
+impl<C, S0, S1> DescribeMngVersionAuditDetailInputBuilder<C, S0, S1> {
     /// \<p\>Approval number.\</p\>
     ///
     /// Example: `"aud3e01i3u63elvod5"`

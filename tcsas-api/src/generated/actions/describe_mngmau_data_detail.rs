@@ -213,12 +213,7 @@ impl Default for DescribeMngmauDataDetailInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> DescribeMngmauDataDetailInputBuilder<C, super::super::unset::DataType, S1, S2, S3> {
+impl<C, S0, S1, S2, S3> DescribeMngmauDataDetailInputBuilder<C, S0, S1, S2, S3> {
     /// Type.
     ///
     /// Example: `"0"`
@@ -239,12 +234,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> DescribeMngmauDataDetailInputBuilder<C, S0, super::super::unset::PlatformId, S2, S3> {
+impl<C, S0, S1, S2, S3> DescribeMngmauDataDetailInputBuilder<C, S0, S1, S2, S3> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -265,18 +255,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> DescribeMngmauDataDetailInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::ApplicationId,
-    S3,
-> {
+impl<C, S0, S1, S2, S3> DescribeMngmauDataDetailInputBuilder<C, S0, S1, S2, S3> {
     /// Superapp ID.
     ///
     /// Example: `"app-1ro3zp3nta"`
@@ -297,12 +276,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> DescribeMngmauDataDetailInputBuilder<C, S0, S1, S2, super::super::unset::MnpId> {
+impl<C, S0, S1, S2, S3> DescribeMngmauDataDetailInputBuilder<C, S0, S1, S2, S3> {
     /// Mini program appid. If not empty, results are filtered by mini program appid.
     ///
     /// Example: `"mgmkszumvhpdc3gf"`

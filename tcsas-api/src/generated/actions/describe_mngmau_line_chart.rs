@@ -209,12 +209,7 @@ impl Default for DescribeMngmauLineChartInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> DescribeMngmauLineChartInputBuilder<C, super::super::unset::DataType, S1, S2, S3> {
+impl<C, S0, S1, S2, S3> DescribeMngmauLineChartInputBuilder<C, S0, S1, S2, S3> {
     /// Data type. Valid values: 0: Non-production data; 1: Production data.
     ///
     /// Example: `"0"`
@@ -235,12 +230,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> DescribeMngmauLineChartInputBuilder<C, S0, super::super::unset::PlatformId, S2, S3> {
+impl<C, S0, S1, S2, S3> DescribeMngmauLineChartInputBuilder<C, S0, S1, S2, S3> {
     /// Tenant ID.
     ///
     /// Example: `"T05517TF5041761HGVN"`
@@ -261,18 +251,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> DescribeMngmauLineChartInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::ApplicationId,
-    S3,
-> {
+impl<C, S0, S1, S2, S3> DescribeMngmauLineChartInputBuilder<C, S0, S1, S2, S3> {
     /// Superapp ID.
     ///
     /// Example: `"app-7ovakj60hy"`
@@ -293,12 +272,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> DescribeMngmauLineChartInputBuilder<C, S0, S1, S2, super::super::unset::MnpId> {
+impl<C, S0, S1, S2, S3> DescribeMngmauLineChartInputBuilder<C, S0, S1, S2, S3> {
     /// Mini program appid. If not empty, results are filtered by mini program appid.
     ///
     /// Example: `"mgmkszumvhpdc3gf"`

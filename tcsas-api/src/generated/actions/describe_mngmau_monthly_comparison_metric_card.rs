@@ -256,20 +256,13 @@ impl Default for DescribeMngmauMonthlyComparisonMetricCardInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
     S4,
     S5,
-> DescribeMngmauMonthlyComparisonMetricCardInputBuilder<
-    C,
-    super::super::unset::SourceMonth,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMngmauMonthlyComparisonMetricCardInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Start time in YYYYMMDD format.
     ///
     /// Example: `"202511"`
@@ -303,19 +296,12 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
     S4,
     S5,
-> DescribeMngmauMonthlyComparisonMetricCardInputBuilder<
-    C,
-    S0,
-    super::super::unset::DataType,
-    S2,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMngmauMonthlyComparisonMetricCardInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Data type. Valid values: 0: Non-production data; 1: Production data.
     ///
     /// Example: `"1"`
@@ -350,18 +336,11 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
     S4,
     S5,
-> DescribeMngmauMonthlyComparisonMetricCardInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMngmauMonthlyComparisonMetricCardInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -397,17 +376,10 @@ impl<
     S0,
     S1,
     S2,
+    S3,
     S4,
     S5,
-> DescribeMngmauMonthlyComparisonMetricCardInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::TargetMonth,
-    S4,
-    S5,
-> {
+> DescribeMngmauMonthlyComparisonMetricCardInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// End time in YYYYMMDD format.
     ///
     /// Example: `"202512"`
@@ -444,16 +416,9 @@ impl<
     S1,
     S2,
     S3,
+    S4,
     S5,
-> DescribeMngmauMonthlyComparisonMetricCardInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    super::super::unset::ApplicationId,
-    S5,
-> {
+> DescribeMngmauMonthlyComparisonMetricCardInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Superapp ID prefixed with "app".
     ///
     /// Example: `"app-1ro3zp3nta"`
@@ -491,15 +456,8 @@ impl<
     S2,
     S3,
     S4,
-> DescribeMngmauMonthlyComparisonMetricCardInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-    super::super::unset::MnpId,
-> {
+    S5,
+> DescribeMngmauMonthlyComparisonMetricCardInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Mini program appid. If not empty, results are filtered by mini program appid.
     ///
     /// Example: `"mgmkszumvhpdc3gf"`

@@ -118,7 +118,7 @@ impl Default for DescribeMnpInputBuilder {
     }
 }
 
-impl<C, S1> DescribeMnpInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DescribeMnpInputBuilder<C, S0, S1> {
     /// Mini program appid.
     ///
     /// Example: `"mp0eexzsjkl6p8q3"`
@@ -136,7 +136,7 @@ impl<C, S1> DescribeMnpInputBuilder<C, super::super::unset::MnpId, S1> {
     }
 }
 
-impl<C, S0> DescribeMnpInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMnpInputBuilder<C, S0, S1> {
     /// Platform ID.
     ///
     /// Example: `"T04257DS9431720WTAG"`

@@ -246,20 +246,13 @@ impl Default for DescribeMnpAccessAnalysisOverviewInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
     S4,
     S5,
-> DescribeMnpAccessAnalysisOverviewInputBuilder<
-    C,
-    super::super::unset::TimeBegin,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMnpAccessAnalysisOverviewInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Start time: 20251123.
     ///
     /// Example: `"20251101"`
@@ -284,19 +277,12 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
     S4,
     S5,
-> DescribeMnpAccessAnalysisOverviewInputBuilder<
-    C,
-    S0,
-    super::super::unset::MnpId,
-    S2,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMnpAccessAnalysisOverviewInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Mini program appid.
     ///
     /// Example: `"mp1vd81ntbitj9k2"`
@@ -322,18 +308,11 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
     S4,
     S5,
-> DescribeMnpAccessAnalysisOverviewInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMnpAccessAnalysisOverviewInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -360,17 +339,10 @@ impl<
     S0,
     S1,
     S2,
+    S3,
     S4,
     S5,
-> DescribeMnpAccessAnalysisOverviewInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::TimeEnd,
-    S4,
-    S5,
-> {
+> DescribeMnpAccessAnalysisOverviewInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// End time: 20251123.
     ///
     /// Example: `"20251130"`
@@ -398,16 +370,9 @@ impl<
     S1,
     S2,
     S3,
+    S4,
     S5,
-> DescribeMnpAccessAnalysisOverviewInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    super::super::unset::ProdData,
-    S5,
-> {
+> DescribeMnpAccessAnalysisOverviewInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Data type. Valid values: 0: Non-production data; 1: Production data.
     ///
     /// Example: `"1"`
@@ -436,15 +401,8 @@ impl<
     S2,
     S3,
     S4,
-> DescribeMnpAccessAnalysisOverviewInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-    super::super::unset::Platform,
-> {
+    S5,
+> DescribeMnpAccessAnalysisOverviewInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Operating system. Valid values: 0: All; 2: Android; 3: iOS.
     ///
     /// Example: `"0"`

@@ -218,18 +218,12 @@ impl Default for DescribeMnpActiveUserRealTimeStatisticsInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
     S4,
-> DescribeMnpActiveUserRealTimeStatisticsInputBuilder<
-    C,
-    super::super::unset::MnpId,
-    S1,
-    S2,
-    S3,
-    S4,
-> {
+> DescribeMnpActiveUserRealTimeStatisticsInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Mini program appid.
     ///
     /// Example: `"mpdsadadxdsa"`
@@ -253,17 +247,11 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
     S4,
-> DescribeMnpActiveUserRealTimeStatisticsInputBuilder<
-    C,
-    S0,
-    super::super::unset::PlatformId,
-    S2,
-    S3,
-    S4,
-> {
+> DescribeMnpActiveUserRealTimeStatisticsInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -288,16 +276,10 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
     S4,
-> DescribeMnpActiveUserRealTimeStatisticsInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::ReportId,
-    S3,
-    S4,
-> {
+> DescribeMnpActiveUserRealTimeStatisticsInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Fixed value: mnp\_data\_analysis.
     ///
     /// Example: `"mnp_data_analysis"`
@@ -323,15 +305,9 @@ impl<
     S0,
     S1,
     S2,
+    S3,
     S4,
-> DescribeMnpActiveUserRealTimeStatisticsInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::IndexId,
-    S4,
-> {
+> DescribeMnpActiveUserRealTimeStatisticsInputBuilder<C, S0, S1, S2, S3, S4> {
     /// IndexId
     /// realtime\_pv\_num or realtime\_uv\_num.
     ///
@@ -359,14 +335,8 @@ impl<
     S1,
     S2,
     S3,
-> DescribeMnpActiveUserRealTimeStatisticsInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    super::super::unset::QueryData,
-> {
+    S4,
+> DescribeMnpActiveUserRealTimeStatisticsInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Input parameter base64 string: {"Platform":0,"DataType":"1","BeginDate":"20251125","EndDate":"20251125"}.
     ///
     /// Example: `"eyJQbGF0Zm9ybSI6MCwiRGF0YVR5cGUiOiIxIiwiQmVnaW5EYXRlIjoiMjAyNTEyMDIiLCJFbmREYXRlIjoiMjAyNTEyMDIifQ=="`

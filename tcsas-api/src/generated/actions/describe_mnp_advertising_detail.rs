@@ -238,18 +238,12 @@ impl Default for DescribeMnpAdvertisingDetailInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
     S4,
-> DescribeMnpAdvertisingDetailInputBuilder<
-    C,
-    super::super::unset::TimeBegin,
-    S1,
-    S2,
-    S3,
-    S4,
-> {
+> DescribeMnpAdvertisingDetailInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Start time in YYYYMMDD format.
     ///
     /// Example: `"20251104"`
@@ -274,17 +268,11 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
     S4,
-> DescribeMnpAdvertisingDetailInputBuilder<
-    C,
-    S0,
-    super::super::unset::MnpId,
-    S2,
-    S3,
-    S4,
-> {
+> DescribeMnpAdvertisingDetailInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Mini program appid.
     ///
     /// Example: `"mp1vd81ntbitj9k2"`
@@ -310,16 +298,10 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
     S4,
-> DescribeMnpAdvertisingDetailInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-    S3,
-    S4,
-> {
+> DescribeMnpAdvertisingDetailInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -346,15 +328,9 @@ impl<
     S0,
     S1,
     S2,
+    S3,
     S4,
-> DescribeMnpAdvertisingDetailInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::TimeEnd,
-    S4,
-> {
+> DescribeMnpAdvertisingDetailInputBuilder<C, S0, S1, S2, S3, S4> {
     /// End time in YYYYMMDD format.
     ///
     /// Example: `"20251201"`
@@ -382,14 +358,8 @@ impl<
     S1,
     S2,
     S3,
-> DescribeMnpAdvertisingDetailInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    super::super::unset::Platform,
-> {
+    S4,
+> DescribeMnpAdvertisingDetailInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Operating system. Valid values: 0: All; 2: Android; 3: iOS.
     ///
     /// Example: `"0"`

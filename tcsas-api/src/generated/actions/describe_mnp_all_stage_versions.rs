@@ -181,7 +181,7 @@ impl Default for DescribeMnpAllStageVersionsInputBuilder {
     }
 }
 
-impl<C, S1> DescribeMnpAllStageVersionsInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DescribeMnpAllStageVersionsInputBuilder<C, S0, S1> {
     /// Mini program appid.
     ///
     /// Example: `"mp0eexzsjkl6p8q3"`
@@ -199,10 +199,7 @@ impl<C, S1> DescribeMnpAllStageVersionsInputBuilder<C, super::super::unset::MnpI
     }
 }
 
-impl<
-    C,
-    S0,
-> DescribeMnpAllStageVersionsInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMnpAllStageVersionsInputBuilder<C, S0, S1> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791733VNCZ"`

@@ -143,7 +143,7 @@ impl Default for DescribeMnpAppSecretInputBuilder {
     }
 }
 
-impl<C, S1> DescribeMnpAppSecretInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DescribeMnpAppSecretInputBuilder<C, S0, S1> {
     /// \<p\>Mini program appid.\</p\>
     ///
     /// Example: `"mpdsteb1avwknpls"`
@@ -161,7 +161,7 @@ impl<C, S1> DescribeMnpAppSecretInputBuilder<C, super::super::unset::MnpId, S1> 
     }
 }
 
-impl<C, S0> DescribeMnpAppSecretInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMnpAppSecretInputBuilder<C, S0, S1> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`

@@ -156,7 +156,7 @@ impl Default for DescribeMnpCategoryInputBuilder {
     }
 }
 
-impl<C> DescribeMnpCategoryInputBuilder<C, super::super::unset::PlatformId> {
+impl<C, S0> DescribeMnpCategoryInputBuilder<C, S0> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791761VNCZ"`

@@ -149,7 +149,7 @@ impl Default for DescribeMnpDomainAclInputBuilder {
     }
 }
 
-impl<C, S1> DescribeMnpDomainAclInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DescribeMnpDomainAclInputBuilder<C, S0, S1> {
     /// Mini program appid.
     ///
     /// Example: `"mp0eexzsjkl6p8q3"`
@@ -167,7 +167,7 @@ impl<C, S1> DescribeMnpDomainAclInputBuilder<C, super::super::unset::MnpId, S1> 
     }
 }
 
-impl<C, S0> DescribeMnpDomainAclInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMnpDomainAclInputBuilder<C, S0, S1> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791762VNCZ"`

@@ -284,7 +284,7 @@ impl Default for DescribeMnpListInputBuilder {
     }
 }
 
-impl<C, S1, S2> DescribeMnpListInputBuilder<C, super::super::unset::Offset, S1, S2> {
+impl<C, S0, S1, S2> DescribeMnpListInputBuilder<C, S0, S1, S2> {
     /// Pagination offset.
     ///
     /// Example: `"0"`
@@ -306,7 +306,7 @@ impl<C, S1, S2> DescribeMnpListInputBuilder<C, super::super::unset::Offset, S1, 
     }
 }
 
-impl<C, S0, S2> DescribeMnpListInputBuilder<C, S0, super::super::unset::Limit, S2> {
+impl<C, S0, S1, S2> DescribeMnpListInputBuilder<C, S0, S1, S2> {
     /// Number of entries per page.
     ///
     /// Example: `"10"`
@@ -328,7 +328,7 @@ impl<C, S0, S2> DescribeMnpListInputBuilder<C, S0, super::super::unset::Limit, S
     }
 }
 
-impl<C, S0, S1> DescribeMnpListInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> DescribeMnpListInputBuilder<C, S0, S1, S2> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791733VNCZ"`

@@ -142,7 +142,7 @@ impl Default for DescribeMnpOfflinePackageUrlInputBuilder {
     }
 }
 
-impl<C, S1> DescribeMnpOfflinePackageUrlInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DescribeMnpOfflinePackageUrlInputBuilder<C, S0, S1> {
     /// Mini program appid.
     ///
     /// Example: `"mp0eexzsjkl6p8q3"`
@@ -160,10 +160,7 @@ impl<C, S1> DescribeMnpOfflinePackageUrlInputBuilder<C, super::super::unset::Mnp
     }
 }
 
-impl<
-    C,
-    S0,
-> DescribeMnpOfflinePackageUrlInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMnpOfflinePackageUrlInputBuilder<C, S0, S1> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791733VNCZ"`

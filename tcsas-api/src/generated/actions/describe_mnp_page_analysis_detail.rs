@@ -239,20 +239,13 @@ impl Default for DescribeMnpPageAnalysisDetailInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
     S4,
     S5,
-> DescribeMnpPageAnalysisDetailInputBuilder<
-    C,
-    super::super::unset::DataType,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMnpPageAnalysisDetailInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Data type. Valid values: 0: Non-production data; 1: Production data.
     ///
     /// Example: `"1"`
@@ -277,19 +270,12 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
     S4,
     S5,
-> DescribeMnpPageAnalysisDetailInputBuilder<
-    C,
-    S0,
-    super::super::unset::PlatformId,
-    S2,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMnpPageAnalysisDetailInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -315,18 +301,11 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
     S4,
     S5,
-> DescribeMnpPageAnalysisDetailInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::MnpId,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMnpPageAnalysisDetailInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Mini program appid.
     ///
     /// Example: `"mp1vd81ntbitj9k2"`
@@ -353,17 +332,10 @@ impl<
     S0,
     S1,
     S2,
+    S3,
     S4,
     S5,
-> DescribeMnpPageAnalysisDetailInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::TimeBegin,
-    S4,
-    S5,
-> {
+> DescribeMnpPageAnalysisDetailInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Start time in YYYYMMDD format.
     ///
     /// Example: `"20251124"`
@@ -391,16 +363,9 @@ impl<
     S1,
     S2,
     S3,
+    S4,
     S5,
-> DescribeMnpPageAnalysisDetailInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    super::super::unset::TimeEnd,
-    S5,
-> {
+> DescribeMnpPageAnalysisDetailInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// End time in YYYYMMDD format.
     ///
     /// Example: `"20251130"`
@@ -429,15 +394,8 @@ impl<
     S2,
     S3,
     S4,
-> DescribeMnpPageAnalysisDetailInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-    super::super::unset::Platform,
-> {
+    S5,
+> DescribeMnpPageAnalysisDetailInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Operating system. Valid values: 0: All; 2: Android; 3: iOS.
     ///
     /// Example: `"0"`

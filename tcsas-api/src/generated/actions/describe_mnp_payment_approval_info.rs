@@ -147,10 +147,7 @@ impl Default for DescribeMnpPaymentApprovalInfoInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-> DescribeMnpPaymentApprovalInfoInputBuilder<C, super::super::unset::PlatformId, S1> {
+impl<C, S0, S1> DescribeMnpPaymentApprovalInfoInputBuilder<C, S0, S1> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T08123WM5791733VNCZ"`
@@ -168,10 +165,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-> DescribeMnpPaymentApprovalInfoInputBuilder<C, S0, super::super::unset::MnpId> {
+impl<C, S0, S1> DescribeMnpPaymentApprovalInfoInputBuilder<C, S0, S1> {
     /// \<p\>Mini program appid.\</p\>
     ///
     /// Example: `"mpoabj40x69tbphn"`

@@ -170,7 +170,7 @@ impl Default for DescribeMnpPreviewInputBuilder {
     }
 }
 
-impl<C, S1, S2> DescribeMnpPreviewInputBuilder<C, super::super::unset::MnpId, S1, S2> {
+impl<C, S0, S1, S2> DescribeMnpPreviewInputBuilder<C, S0, S1, S2> {
     /// Mini program appid.
     ///
     /// Example: `"mpjnms6wibvjj8dd"`
@@ -189,11 +189,7 @@ impl<C, S1, S2> DescribeMnpPreviewInputBuilder<C, super::super::unset::MnpId, S1
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> DescribeMnpPreviewInputBuilder<C, S0, super::super::unset::MnpVersionId, S2> {
+impl<C, S0, S1, S2> DescribeMnpPreviewInputBuilder<C, S0, S1, S2> {
     /// Mini program version ID.
     ///
     /// Example: `"1000"`
@@ -212,11 +208,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DescribeMnpPreviewInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> DescribeMnpPreviewInputBuilder<C, S0, S1, S2> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791733VNCZ"`

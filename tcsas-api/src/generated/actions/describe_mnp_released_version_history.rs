@@ -158,10 +158,7 @@ impl Default for DescribeMnpReleasedVersionHistoryInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-> DescribeMnpReleasedVersionHistoryInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> DescribeMnpReleasedVersionHistoryInputBuilder<C, S0, S1> {
     /// Mini program appid.
     ///
     /// Example: `"mpjnms6wibvjj8dd"`
@@ -179,10 +176,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-> DescribeMnpReleasedVersionHistoryInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMnpReleasedVersionHistoryInputBuilder<C, S0, S1> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791733VNCZ"`

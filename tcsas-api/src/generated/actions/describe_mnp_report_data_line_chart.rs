@@ -231,18 +231,12 @@ impl Default for DescribeMnpReportDataLineChartInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
     S4,
-> DescribeMnpReportDataLineChartInputBuilder<
-    C,
-    super::super::unset::MnpId,
-    S1,
-    S2,
-    S3,
-    S4,
-> {
+> DescribeMnpReportDataLineChartInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Mini program appid.
     ///
     /// Example: `"mp1vd81ntbitj9k2"`
@@ -266,17 +260,11 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
     S4,
-> DescribeMnpReportDataLineChartInputBuilder<
-    C,
-    S0,
-    super::super::unset::PlatformId,
-    S2,
-    S3,
-    S4,
-> {
+> DescribeMnpReportDataLineChartInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -301,16 +289,10 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
     S4,
-> DescribeMnpReportDataLineChartInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::ReportId,
-    S3,
-    S4,
-> {
+> DescribeMnpReportDataLineChartInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Fixed value: mnp\_data\_analysis.
     ///
     /// Example: `"mnp_data_analysis"`
@@ -336,15 +318,9 @@ impl<
     S0,
     S1,
     S2,
+    S3,
     S4,
-> DescribeMnpReportDataLineChartInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::IndexId,
-    S4,
-> {
+> DescribeMnpReportDataLineChartInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Index ID (optional):
     /// active\_device\_num: Active users
     /// new\_device\_num: New users
@@ -379,14 +355,8 @@ impl<
     S1,
     S2,
     S3,
-> DescribeMnpReportDataLineChartInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    super::super::unset::QueryData,
-> {
+    S4,
+> DescribeMnpReportDataLineChartInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Input parameter base64 string: {"DataType":"1","Platform":0,"BeginDate":20251118,"EndDate":20251124}.
     ///
     /// Example: `"eyJEYXRhVHlwZSI6IjEiLCJQbGF0Zm9ybSI6MCwiQmVnaW5EYXRlIjoyMDI1MTEyNCwiRW5kRGF0ZSI6MjAyNTExMzB9"`

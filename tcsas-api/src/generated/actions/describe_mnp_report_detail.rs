@@ -243,20 +243,13 @@ impl Default for DescribeMnpReportDetailInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
     S4,
     S5,
-> DescribeMnpReportDetailInputBuilder<
-    C,
-    super::super::unset::TimeBegin,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMnpReportDetailInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Start time in YYYYMMDD format.
     ///
     /// Example: `"20251124"`
@@ -281,19 +274,12 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
     S4,
     S5,
-> DescribeMnpReportDetailInputBuilder<
-    C,
-    S0,
-    super::super::unset::MnpId,
-    S2,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMnpReportDetailInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Mini program appid.
     ///
     /// Example: `"mp1vd81ntbitj9k2"`
@@ -319,18 +305,11 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
     S4,
     S5,
-> DescribeMnpReportDetailInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::DataType,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMnpReportDetailInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Data type. Valid values: 0: Non-production data; 1: Production data.
     ///
     /// Example: `"1"`
@@ -357,17 +336,10 @@ impl<
     S0,
     S1,
     S2,
+    S3,
     S4,
     S5,
-> DescribeMnpReportDetailInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::PlatformId,
-    S4,
-    S5,
-> {
+> DescribeMnpReportDetailInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -395,16 +367,9 @@ impl<
     S1,
     S2,
     S3,
+    S4,
     S5,
-> DescribeMnpReportDetailInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    super::super::unset::Platform,
-    S5,
-> {
+> DescribeMnpReportDetailInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Operating system. Valid values: 0: All; 2: Android; 3: iOS.
     ///
     /// Example: `"0"`
@@ -433,15 +398,8 @@ impl<
     S2,
     S3,
     S4,
-> DescribeMnpReportDetailInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-    super::super::unset::TimeEnd,
-> {
+    S5,
+> DescribeMnpReportDetailInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// End time in YYYYMMDD format.
     ///
     /// Example: `"20251130"`

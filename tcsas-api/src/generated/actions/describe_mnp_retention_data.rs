@@ -254,20 +254,13 @@ impl Default for DescribeMnpRetentionDataInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
     S4,
     S5,
-> DescribeMnpRetentionDataInputBuilder<
-    C,
-    super::super::unset::TimeBegin,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMnpRetentionDataInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Start time.
     ///
     /// Example: `"20251124"`
@@ -292,19 +285,12 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
     S4,
     S5,
-> DescribeMnpRetentionDataInputBuilder<
-    C,
-    S0,
-    super::super::unset::MnpId,
-    S2,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMnpRetentionDataInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Mini program appid.
     ///
     /// Example: `"mp1vd81ntbitj9k2"`
@@ -330,18 +316,11 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
     S4,
     S5,
-> DescribeMnpRetentionDataInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMnpRetentionDataInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -368,17 +347,10 @@ impl<
     S0,
     S1,
     S2,
+    S3,
     S4,
     S5,
-> DescribeMnpRetentionDataInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::DataType,
-    S4,
-    S5,
-> {
+> DescribeMnpRetentionDataInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Data type. Valid values: 0: Non-production data; 1: Production data.
     ///
     /// Example: `"1"`
@@ -406,16 +378,9 @@ impl<
     S1,
     S2,
     S3,
+    S4,
     S5,
-> DescribeMnpRetentionDataInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    super::super::unset::TimeEnd,
-    S5,
-> {
+> DescribeMnpRetentionDataInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// End time.
     ///
     /// Example: `"20251130"`
@@ -444,15 +409,8 @@ impl<
     S2,
     S3,
     S4,
-> DescribeMnpRetentionDataInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-    super::super::unset::Platform,
-> {
+    S5,
+> DescribeMnpRetentionDataInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Operating system. Valid values: 0: All; 2: Android; 3: iOS.
     ///
     /// Example: `"0"`

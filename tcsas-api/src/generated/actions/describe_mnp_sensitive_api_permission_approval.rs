@@ -149,14 +149,7 @@ impl Default for DescribeMnpSensitiveApiPermissionApprovalInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-> DescribeMnpSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    super::super::unset::ApprovalNo,
-    S1,
-> {
+impl<C, S0, S1> DescribeMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1> {
     /// Approval number.
     ///
     /// Example: `"AN05057613DDC689717410984DB52"`
@@ -174,14 +167,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-> DescribeMnpSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    S0,
-    super::super::unset::PlatformId,
-> {
+impl<C, S0, S1> DescribeMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791733VNCZ"`

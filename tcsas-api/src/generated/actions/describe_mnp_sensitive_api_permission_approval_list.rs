@@ -278,14 +278,10 @@ impl Default for DescribeMnpSensitiveApiPermissionApprovalListInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
-> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<
-    C,
-    super::super::unset::Offset,
-    S1,
-    S2,
-> {
+> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<C, S0, S1, S2> {
     /// Pagination offset.
     ///
     /// Example: `"0"`
@@ -309,13 +305,9 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
-> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<
-    C,
-    S0,
-    super::super::unset::Limit,
-    S2,
-> {
+> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<C, S0, S1, S2> {
     /// Number of entries per page.
     ///
     /// Example: `"10"`
@@ -340,12 +332,8 @@ impl<
     C,
     S0,
     S1,
-> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-> {
+    S2,
+> DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<C, S0, S1, S2> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791733VNCZ"`

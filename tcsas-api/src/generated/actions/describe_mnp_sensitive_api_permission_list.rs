@@ -288,16 +288,11 @@ impl Default for DescribeMnpSensitiveApiPermissionListInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
-> DescribeMnpSensitiveApiPermissionListInputBuilder<
-    C,
-    super::super::unset::Offset,
-    S1,
-    S2,
-    S3,
-> {
+> DescribeMnpSensitiveApiPermissionListInputBuilder<C, S0, S1, S2, S3> {
     /// Pagination offset.
     ///
     /// Example: `"0"`
@@ -322,15 +317,10 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
-> DescribeMnpSensitiveApiPermissionListInputBuilder<
-    C,
-    S0,
-    super::super::unset::Limit,
-    S2,
-    S3,
-> {
+> DescribeMnpSensitiveApiPermissionListInputBuilder<C, S0, S1, S2, S3> {
     /// Number of entries per page.
     ///
     /// Example: `"100"`
@@ -356,14 +346,9 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
-> DescribeMnpSensitiveApiPermissionListInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::MnpId,
-    S3,
-> {
+> DescribeMnpSensitiveApiPermissionListInputBuilder<C, S0, S1, S2, S3> {
     /// Mini program appid.
     ///
     /// Example: `"mp0eexzsjkl6p8q3"`
@@ -390,13 +375,8 @@ impl<
     S0,
     S1,
     S2,
-> DescribeMnpSensitiveApiPermissionListInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::PlatformId,
-> {
+    S3,
+> DescribeMnpSensitiveApiPermissionListInputBuilder<C, S0, S1, S2, S3> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791765VNCZ"`

@@ -140,16 +140,7 @@ impl Default for DescribeMnpSubscribeMessageTemplateInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> DescribeMnpSubscribeMessageTemplateInputBuilder<
-    C,
-    super::super::unset::PlatformId,
-    S1,
-    S2,
-> {
+impl<C, S0, S1, S2> DescribeMnpSubscribeMessageTemplateInputBuilder<C, S0, S1, S2> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`
@@ -168,16 +159,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> DescribeMnpSubscribeMessageTemplateInputBuilder<
-    C,
-    S0,
-    super::super::unset::MnpId,
-    S2,
-> {
+impl<C, S0, S1, S2> DescribeMnpSubscribeMessageTemplateInputBuilder<C, S0, S1, S2> {
     /// \<p\>Mini program appid.\</p\>
     ///
     /// Example: `"mpdsteb1avwknpls"`
@@ -196,16 +178,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DescribeMnpSubscribeMessageTemplateInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::TemplateId,
-> {
+impl<C, S0, S1, S2> DescribeMnpSubscribeMessageTemplateInputBuilder<C, S0, S1, S2> {
     /// \<p\>Subscription message template ID.\</p\>
     ///
     /// Example: `"mti_IqOzjtxjrlbYRCjkkdkAGOSHZgTYIAfTzEOTtNv"`

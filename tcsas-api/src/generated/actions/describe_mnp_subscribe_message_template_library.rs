@@ -142,14 +142,10 @@ impl Default for DescribeMnpSubscribeMessageTemplateLibraryInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
-> DescribeMnpSubscribeMessageTemplateLibraryInputBuilder<
-    C,
-    super::super::unset::PlatformId,
-    S1,
-    S2,
-> {
+> DescribeMnpSubscribeMessageTemplateLibraryInputBuilder<C, S0, S1, S2> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`
@@ -171,13 +167,9 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
-> DescribeMnpSubscribeMessageTemplateLibraryInputBuilder<
-    C,
-    S0,
-    super::super::unset::MnpId,
-    S2,
-> {
+> DescribeMnpSubscribeMessageTemplateLibraryInputBuilder<C, S0, S1, S2> {
     /// \<p\>Mini program appid.\</p\>
     ///
     /// Example: `"mpdsteb1avwknpls"`
@@ -200,12 +192,8 @@ impl<
     C,
     S0,
     S1,
-> DescribeMnpSubscribeMessageTemplateLibraryInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::TemplateLibraryId,
-> {
+    S2,
+> DescribeMnpSubscribeMessageTemplateLibraryInputBuilder<C, S0, S1, S2> {
     /// \<p\>Subscription message template library ID.\</p\>
     ///
     /// Example: `"tmpl_OmrBUPHRot1734081492"`

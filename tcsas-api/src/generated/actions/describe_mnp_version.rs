@@ -163,7 +163,7 @@ impl Default for DescribeMnpVersionInputBuilder {
     }
 }
 
-impl<C, S1> DescribeMnpVersionInputBuilder<C, super::super::unset::BusinessId, S1> {
+impl<C, S0, S1> DescribeMnpVersionInputBuilder<C, S0, S1> {
     /// \<p\>Task ID returned by the CreateMNPVersion API.\</p\>
     ///
     /// Example: `"2025022715274599210"`
@@ -182,7 +182,7 @@ impl<C, S1> DescribeMnpVersionInputBuilder<C, super::super::unset::BusinessId, S
     }
 }
 
-impl<C, S0> DescribeMnpVersionInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeMnpVersionInputBuilder<C, S0, S1> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T08123WM5791733VNCZ"`

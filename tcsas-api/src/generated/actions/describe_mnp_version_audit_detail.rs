@@ -173,10 +173,7 @@ impl Default for DescribeMnpVersionAuditDetailInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-> DescribeMnpVersionAuditDetailInputBuilder<C, super::super::unset::PlatformId, S1> {
+impl<C, S0, S1> DescribeMnpVersionAuditDetailInputBuilder<C, S0, S1> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`
@@ -194,10 +191,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-> DescribeMnpVersionAuditDetailInputBuilder<C, S0, super::super::unset::AuditNo> {
+impl<C, S0, S1> DescribeMnpVersionAuditDetailInputBuilder<C, S0, S1> {
     /// \<p\>Approval number.\</p\>
     ///
     /// Example: `"aud44aw630uu0aweqs"`

@@ -258,12 +258,7 @@ impl Default for DescribeMnpVersionAuditListInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> DescribeMnpVersionAuditListInputBuilder<C, super::super::unset::Offset, S1, S2, S3> {
+impl<C, S0, S1, S2, S3> DescribeMnpVersionAuditListInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Pagination offset.\</p\>
     ///
     /// Example: `"0"`
@@ -283,12 +278,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> DescribeMnpVersionAuditListInputBuilder<C, S0, super::super::unset::Limit, S2, S3> {
+impl<C, S0, S1, S2, S3> DescribeMnpVersionAuditListInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Pagination count\</p\>
     ///
     /// Example: `"10"`
@@ -308,18 +298,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> DescribeMnpVersionAuditListInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-    S3,
-> {
+impl<C, S0, S1, S2, S3> DescribeMnpVersionAuditListInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`
@@ -339,12 +318,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> DescribeMnpVersionAuditListInputBuilder<C, S0, S1, S2, super::super::unset::MnpId> {
+impl<C, S0, S1, S2, S3> DescribeMnpVersionAuditListInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Mini program appid.\</p\>
     ///
     /// Example: `"mpdsteb1avwknpls"`

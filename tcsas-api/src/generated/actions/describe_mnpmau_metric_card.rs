@@ -255,20 +255,13 @@ impl Default for DescribeMnpmauMetricCardInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
     S4,
     S5,
-> DescribeMnpmauMetricCardInputBuilder<
-    C,
-    super::super::unset::SourceMonth,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMnpmauMetricCardInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Start time in YYYYMMDD format.
     ///
     /// Example: `"202511"`
@@ -294,19 +287,12 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
     S4,
     S5,
-> DescribeMnpmauMetricCardInputBuilder<
-    C,
-    S0,
-    super::super::unset::DataType,
-    S2,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMnpmauMetricCardInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Data type. Valid values: 0: Non-production data; 1: Production data.
     ///
     /// Example: `"1"`
@@ -333,18 +319,11 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
     S4,
     S5,
-> DescribeMnpmauMetricCardInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-    S3,
-    S4,
-    S5,
-> {
+> DescribeMnpmauMetricCardInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -372,17 +351,10 @@ impl<
     S0,
     S1,
     S2,
+    S3,
     S4,
     S5,
-> DescribeMnpmauMetricCardInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::TargetMonth,
-    S4,
-    S5,
-> {
+> DescribeMnpmauMetricCardInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// End time in YYYYMMDD format.
     ///
     /// Example: `"202512"`
@@ -411,16 +383,9 @@ impl<
     S1,
     S2,
     S3,
+    S4,
     S5,
-> DescribeMnpmauMetricCardInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    super::super::unset::ApplicationId,
-    S5,
-> {
+> DescribeMnpmauMetricCardInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Superapp ID prefixed with "app".
     ///
     /// Example: `"ApplicationId"`
@@ -450,15 +415,8 @@ impl<
     S2,
     S3,
     S4,
-> DescribeMnpmauMetricCardInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-    super::super::unset::MnpId,
-> {
+    S5,
+> DescribeMnpmauMetricCardInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Mini program appid. If not empty, results are filtered by mini program appid.
     ///
     /// Example: `"mp1vd81ntbitj9k2"`

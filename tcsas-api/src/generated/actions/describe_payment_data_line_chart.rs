@@ -209,18 +209,7 @@ impl Default for DescribePaymentDataLineChartInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> DescribePaymentDataLineChartInputBuilder<
-    C,
-    super::super::unset::PlatformId,
-    S1,
-    S2,
-    S3,
-> {
+impl<C, S0, S1, S2, S3> DescribePaymentDataLineChartInputBuilder<C, S0, S1, S2, S3> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -240,18 +229,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> DescribePaymentDataLineChartInputBuilder<
-    C,
-    S0,
-    super::super::unset::ReportId,
-    S2,
-    S3,
-> {
+impl<C, S0, S1, S2, S3> DescribePaymentDataLineChartInputBuilder<C, S0, S1, S2, S3> {
     /// Fixed value: payment\_data\_analysis.
     ///
     /// Example: `"payment_data_analysis"`
@@ -271,12 +249,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> DescribePaymentDataLineChartInputBuilder<C, S0, S1, super::super::unset::IndexId, S3> {
+impl<C, S0, S1, S2, S3> DescribePaymentDataLineChartInputBuilder<C, S0, S1, S2, S3> {
     /// Index ID (optional):
     /// order\_user\_num: Number of users placing orders
     /// order\_num: Total orders
@@ -305,18 +278,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> DescribePaymentDataLineChartInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::QueryData,
-> {
+impl<C, S0, S1, S2, S3> DescribePaymentDataLineChartInputBuilder<C, S0, S1, S2, S3> {
     /// Input parameter base64 string: {"Platform":0,"MnpIds":\["mp9e7qluz4i3z3km"\],"BeginDate":20251031,"EndDate":20251129,"DataType":"1","PaymentType":1}.
     ///
     /// Example: `"eyJQbGF0Zm9ybSI6MCwiTW5wSWRzIjpbIm1wMXZkODFudGJpdGo5azIiXSwiQmVnaW5EYXRlIjoyMDI1MTEyNCwiRW5kRGF0ZSI6MjAyNTExMzAsIkRhdGFUeXBlIjoiMSIsIlBheW1lbnRUeXBlIjoxfQ=="`

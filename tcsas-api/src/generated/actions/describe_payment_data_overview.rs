@@ -220,20 +220,13 @@ impl Default for DescribePaymentDataOverviewInputBuilder {
 
 impl<
     C,
+    S0,
     S1,
     S2,
     S3,
     S4,
     S5,
-> DescribePaymentDataOverviewInputBuilder<
-    C,
-    super::super::unset::TimeBegin,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> {
+> DescribePaymentDataOverviewInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Start time.
     ///
     /// Example: `"20251124"`
@@ -258,19 +251,12 @@ impl<
 impl<
     C,
     S0,
+    S1,
     S2,
     S3,
     S4,
     S5,
-> DescribePaymentDataOverviewInputBuilder<
-    C,
-    S0,
-    super::super::unset::MnpIds,
-    S2,
-    S3,
-    S4,
-    S5,
-> {
+> DescribePaymentDataOverviewInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Mini program appid.
     ///
     /// Example: `"[\"mp1vd81ntbitj9k2\"]"`
@@ -296,18 +282,11 @@ impl<
     C,
     S0,
     S1,
+    S2,
     S3,
     S4,
     S5,
-> DescribePaymentDataOverviewInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-    S3,
-    S4,
-    S5,
-> {
+> DescribePaymentDataOverviewInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -334,17 +313,10 @@ impl<
     S0,
     S1,
     S2,
+    S3,
     S4,
     S5,
-> DescribePaymentDataOverviewInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    super::super::unset::DataType,
-    S4,
-    S5,
-> {
+> DescribePaymentDataOverviewInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Data type. Valid values: 0: Non-production data; 1: Production data.
     ///
     /// Example: `"1"`
@@ -372,16 +344,9 @@ impl<
     S1,
     S2,
     S3,
+    S4,
     S5,
-> DescribePaymentDataOverviewInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    super::super::unset::TimeEnd,
-    S5,
-> {
+> DescribePaymentDataOverviewInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// End time.
     ///
     /// Example: `"20251130"`
@@ -410,15 +375,8 @@ impl<
     S2,
     S3,
     S4,
-> DescribePaymentDataOverviewInputBuilder<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-    super::super::unset::Platform,
-> {
+    S5,
+> DescribePaymentDataOverviewInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// Operating system. Valid values: 0: All; 2: Android; 3: iOS.
     ///
     /// Example: `"0"`

@@ -290,7 +290,7 @@ impl Default for DescribeRoleListInputBuilder {
     }
 }
 
-impl<C, S1, S2> DescribeRoleListInputBuilder<C, super::super::unset::Offset, S1, S2> {
+impl<C, S0, S1, S2> DescribeRoleListInputBuilder<C, S0, S1, S2> {
     /// Pagination offset.
     ///
     /// Example: `"0"`
@@ -311,7 +311,7 @@ impl<C, S1, S2> DescribeRoleListInputBuilder<C, super::super::unset::Offset, S1,
     }
 }
 
-impl<C, S0, S2> DescribeRoleListInputBuilder<C, S0, super::super::unset::Limit, S2> {
+impl<C, S0, S1, S2> DescribeRoleListInputBuilder<C, S0, S1, S2> {
     /// Number of entries per page.
     ///
     /// Example: `"10"`
@@ -332,11 +332,7 @@ impl<C, S0, S2> DescribeRoleListInputBuilder<C, S0, super::super::unset::Limit, 
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DescribeRoleListInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> DescribeRoleListInputBuilder<C, S0, S1, S2> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791733VNCZ"`

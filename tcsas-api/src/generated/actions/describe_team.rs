@@ -153,7 +153,7 @@ impl Default for DescribeTeamInputBuilder {
     }
 }
 
-impl<C, S1> DescribeTeamInputBuilder<C, super::super::unset::TeamId, S1> {
+impl<C, S0, S1> DescribeTeamInputBuilder<C, S0, S1> {
     /// Team ID
     ///
     /// Example: `"1151697965"`
@@ -171,7 +171,7 @@ impl<C, S1> DescribeTeamInputBuilder<C, super::super::unset::TeamId, S1> {
     }
 }
 
-impl<C, S0> DescribeTeamInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeTeamInputBuilder<C, S0, S1> {
     /// Platform ID
     ///
     /// Example: `"T08123WM5791733VNCZ"`

@@ -250,7 +250,7 @@ impl Default for DescribeTeamListInputBuilder {
     }
 }
 
-impl<C, S1, S2> DescribeTeamListInputBuilder<C, super::super::unset::Offset, S1, S2> {
+impl<C, S0, S1, S2> DescribeTeamListInputBuilder<C, S0, S1, S2> {
     /// \<p\>Pagination offset.\</p\>
     ///
     /// Example: `"0"`
@@ -270,7 +270,7 @@ impl<C, S1, S2> DescribeTeamListInputBuilder<C, super::super::unset::Offset, S1,
     }
 }
 
-impl<C, S0, S2> DescribeTeamListInputBuilder<C, S0, super::super::unset::Limit, S2> {
+impl<C, S0, S1, S2> DescribeTeamListInputBuilder<C, S0, S1, S2> {
     /// \<p\>Pagination count.\</p\>
     ///
     /// Example: `"10"`
@@ -290,11 +290,7 @@ impl<C, S0, S2> DescribeTeamListInputBuilder<C, S0, super::super::unset::Limit, 
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DescribeTeamListInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> DescribeTeamListInputBuilder<C, S0, S1, S2> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T08123WM5791733VNCZ"`

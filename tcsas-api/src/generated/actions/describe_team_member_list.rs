@@ -357,11 +357,7 @@ impl Default for DescribeTeamMemberListInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> DescribeTeamMemberListInputBuilder<C, super::super::unset::Offset, S1, S2> {
+impl<C, S0, S1, S2> DescribeTeamMemberListInputBuilder<C, S0, S1, S2> {
     /// Pagination offset.
     ///
     /// Example: `"0"`
@@ -383,11 +379,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> DescribeTeamMemberListInputBuilder<C, S0, super::super::unset::Limit, S2> {
+impl<C, S0, S1, S2> DescribeTeamMemberListInputBuilder<C, S0, S1, S2> {
     /// Number of entries per page.
     ///
     /// Example: `"10"`
@@ -409,11 +401,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DescribeTeamMemberListInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> DescribeTeamMemberListInputBuilder<C, S0, S1, S2> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791733VNCZ"`

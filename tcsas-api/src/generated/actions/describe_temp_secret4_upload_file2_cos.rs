@@ -169,16 +169,7 @@ impl Default for DescribeTempSecret4UploadFile2CosInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> DescribeTempSecret4UploadFile2CosInputBuilder<
-    C,
-    super::super::unset::BusinessName,
-    S1,
-    S2,
-> {
+impl<C, S0, S1, S2> DescribeTempSecret4UploadFile2CosInputBuilder<C, S0, S1, S2> {
     /// Service name
     ///
     /// Example: `"tcmpp"`
@@ -197,11 +188,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> DescribeTempSecret4UploadFile2CosInputBuilder<C, S0, super::super::unset::Suffix, S2> {
+impl<C, S0, S1, S2> DescribeTempSecret4UploadFile2CosInputBuilder<C, S0, S1, S2> {
     /// File suffix
     ///
     /// Example: `".png"`
@@ -220,16 +207,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DescribeTempSecret4UploadFile2CosInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-> {
+impl<C, S0, S1, S2> DescribeTempSecret4UploadFile2CosInputBuilder<C, S0, S1, S2> {
     /// Platform ID
     ///
     /// Example: `"T08123WM5791733VNCZ"`

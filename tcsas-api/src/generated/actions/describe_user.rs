@@ -145,7 +145,7 @@ impl Default for DescribeUserInputBuilder {
     }
 }
 
-impl<C, S1> DescribeUserInputBuilder<C, super::super::unset::UserId, S1> {
+impl<C, S0, S1> DescribeUserInputBuilder<C, S0, S1> {
     /// User ID.
     ///
     /// Example: `"U20241210111235IUXUVE"`
@@ -163,7 +163,7 @@ impl<C, S1> DescribeUserInputBuilder<C, super::super::unset::UserId, S1> {
     }
 }
 
-impl<C, S0> DescribeUserInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> DescribeUserInputBuilder<C, S0, S1> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791733VNCZ"`

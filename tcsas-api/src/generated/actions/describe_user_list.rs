@@ -285,7 +285,7 @@ impl Default for DescribeUserListInputBuilder {
     }
 }
 
-impl<C, S1, S2> DescribeUserListInputBuilder<C, super::super::unset::Offset, S1, S2> {
+impl<C, S0, S1, S2> DescribeUserListInputBuilder<C, S0, S1, S2> {
     /// Pagination offset.
     ///
     /// Example: `"0"`
@@ -307,7 +307,7 @@ impl<C, S1, S2> DescribeUserListInputBuilder<C, super::super::unset::Offset, S1,
     }
 }
 
-impl<C, S0, S2> DescribeUserListInputBuilder<C, S0, super::super::unset::Limit, S2> {
+impl<C, S0, S1, S2> DescribeUserListInputBuilder<C, S0, S1, S2> {
     /// Number of entries per page.
     ///
     /// Example: `"10"`
@@ -329,11 +329,7 @@ impl<C, S0, S2> DescribeUserListInputBuilder<C, S0, super::super::unset::Limit, 
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> DescribeUserListInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> DescribeUserListInputBuilder<C, S0, S1, S2> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791733VNCZ"`

@@ -164,11 +164,7 @@ impl Default for DisableMnpPaymentInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> DisableMnpPaymentInputBuilder<C, super::super::unset::PlatformId, S1, S2> {
+impl<C, S0, S1, S2> DisableMnpPaymentInputBuilder<C, S0, S1, S2> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T08123WM5791733VNCZ"`
@@ -187,11 +183,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> DisableMnpPaymentInputBuilder<C, S0, super::super::unset::ApplicationId, S2> {
+impl<C, S0, S1, S2> DisableMnpPaymentInputBuilder<C, S0, S1, S2> {
     /// \<p\>Superapp ID.\</p\>
     ///
     /// Example: `"app-sb1uz0q9ce"`
@@ -210,7 +202,7 @@ impl<
     }
 }
 
-impl<C, S0, S1> DisableMnpPaymentInputBuilder<C, S0, S1, super::super::unset::Id> {
+impl<C, S0, S1, S2> DisableMnpPaymentInputBuilder<C, S0, S1, S2> {
     /// \<p\>Primary key ID, obtained from the API response of approving mini program payment activation.\</p\>
     ///
     /// Example: `"1809"`

@@ -142,10 +142,7 @@ impl Default for EnableApplicationSensitiveApiInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-> EnableApplicationSensitiveApiInputBuilder<C, super::super::unset::PlatformId, S1> {
+impl<C, S0, S1> EnableApplicationSensitiveApiInputBuilder<C, S0, S1> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791767VNCZ"`
@@ -163,10 +160,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-> EnableApplicationSensitiveApiInputBuilder<C, S0, super::super::unset::ApiId> {
+impl<C, S0, S1> EnableApplicationSensitiveApiInputBuilder<C, S0, S1> {
     /// API ID.
     ///
     /// Example: `"api-k4or7z90c4mn65eo"`

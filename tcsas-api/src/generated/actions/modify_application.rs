@@ -226,13 +226,7 @@ impl Default for ModifyApplicationInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-    S4,
-> ModifyApplicationInputBuilder<C, super::super::unset::ApplicationId, S1, S2, S3, S4> {
+impl<C, S0, S1, S2, S3, S4> ModifyApplicationInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Superapp ID.
     ///
     /// Example: `"app-3ciprh15xqt"`
@@ -254,20 +248,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-    S4,
-> ModifyApplicationInputBuilder<
-    C,
-    S0,
-    super::super::unset::ApplicationName,
-    S2,
-    S3,
-    S4,
-> {
+impl<C, S0, S1, S2, S3, S4> ModifyApplicationInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Superapp name.
     ///
     /// Example: `"QQ"`
@@ -289,13 +270,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-    S4,
-> ModifyApplicationInputBuilder<C, S0, S1, super::super::unset::Intro, S3, S4> {
+impl<C, S0, S1, S2, S3, S4> ModifyApplicationInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Superapp introduction.
     ///
     /// Example: `"simple introduce"`
@@ -317,13 +292,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S4,
-> ModifyApplicationInputBuilder<C, S0, S1, S2, super::super::unset::Logo, S4> {
+impl<C, S0, S1, S2, S3, S4> ModifyApplicationInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Superapp icon.
     ///
     /// Example: `"http://127.0..0.1/T04257DS9431720WTAG/console/20240819193433-a67c2b913e.png"`
@@ -345,13 +314,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-> ModifyApplicationInputBuilder<C, S0, S1, S2, S3, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2, S3, S4> ModifyApplicationInputBuilder<C, S0, S1, S2, S3, S4> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791768VNCZ"`

@@ -202,11 +202,7 @@ impl Default for ModifyApplicationConfigInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> ModifyApplicationConfigInputBuilder<C, super::super::unset::ApplicationId, S1, S2> {
+impl<C, S0, S1, S2> ModifyApplicationConfigInputBuilder<C, S0, S1, S2> {
     /// Superapp ID.
     ///
     /// Example: `"app-sb1uz0q9ce"`
@@ -227,11 +223,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> ModifyApplicationConfigInputBuilder<C, S0, super::super::unset::PlatformId, S2> {
+impl<C, S0, S1, S2> ModifyApplicationConfigInputBuilder<C, S0, S1, S2> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791733VNCZ"`
@@ -252,7 +244,7 @@ impl<
     }
 }
 
-impl<C, S0, S1> ModifyApplicationConfigInputBuilder<C, S0, S1, super::super::unset::Id> {
+impl<C, S0, S1, S2> ModifyApplicationConfigInputBuilder<C, S0, S1, S2> {
     /// Superapp configuration ID.
     ///
     /// Example: `"3569"`

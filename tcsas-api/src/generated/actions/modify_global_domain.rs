@@ -164,11 +164,7 @@ impl Default for ModifyGlobalDomainInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> ModifyGlobalDomainInputBuilder<C, super::super::unset::DomainId, S1, S2> {
+impl<C, S0, S1, S2> ModifyGlobalDomainInputBuilder<C, S0, S1, S2> {
     /// Domain ID.
     ///
     /// Example: `"5279"`
@@ -187,11 +183,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> ModifyGlobalDomainInputBuilder<C, S0, super::super::unset::DomainUrl, S2> {
+impl<C, S0, S1, S2> ModifyGlobalDomainInputBuilder<C, S0, S1, S2> {
     /// Domain URL.
     ///
     /// Example: `"openapi.autotest.domain.modifyjcb"`
@@ -210,11 +202,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> ModifyGlobalDomainInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> ModifyGlobalDomainInputBuilder<C, S0, S1, S2> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791769VNCZ"`

@@ -277,14 +277,7 @@ impl Default for ModifyMngInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> ModifyMngInputBuilder<C, super::super::unset::MnpType, S1, S2, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> ModifyMngInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Mini game category.\</p\>
     ///
     /// Example: `"Action->10109_Racing,Action->10110_Music and dance,Action->10108_Parkour racing"`
@@ -309,14 +302,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-    S4,
-    S5,
-> ModifyMngInputBuilder<C, S0, super::super::unset::MnpName, S2, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> ModifyMngInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Mini game name.\</p\>
     ///
     /// Example: `"mini_game_name"`
@@ -341,14 +327,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-    S4,
-    S5,
-> ModifyMngInputBuilder<C, S0, S1, super::super::unset::MnpIntro, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> ModifyMngInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Mini game introduction.\</p\>
     ///
     /// Example: `"mini_game intro"`
@@ -373,14 +352,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S4,
-    S5,
-> ModifyMngInputBuilder<C, S0, S1, S2, super::super::unset::MnpDesc, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> ModifyMngInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Mini game description.\</p\>
     ///
     /// Example: `"mini_game intro"`
@@ -405,14 +377,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S5,
-> ModifyMngInputBuilder<C, S0, S1, S2, S3, super::super::unset::MnpId, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> ModifyMngInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Mini game appid.\</p\>
     ///
     /// Example: `"mgklm9ya2xhyxjie"`
@@ -437,14 +402,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-> ModifyMngInputBuilder<C, S0, S1, S2, S3, S4, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2, S3, S4, S5> ModifyMngInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`

@@ -164,11 +164,7 @@ impl Default for ModifyMngAppSecretStatusInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> ModifyMngAppSecretStatusInputBuilder<C, super::super::unset::MnpId, S1, S2> {
+impl<C, S0, S1, S2> ModifyMngAppSecretStatusInputBuilder<C, S0, S1, S2> {
     /// \<p\>Mini program appid.\</p\>
     ///
     /// Example: `"mgcozy957r7iflwr"`
@@ -187,11 +183,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> ModifyMngAppSecretStatusInputBuilder<C, S0, super::super::unset::PlatformId, S2> {
+impl<C, S0, S1, S2> ModifyMngAppSecretStatusInputBuilder<C, S0, S1, S2> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`
@@ -210,11 +202,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> ModifyMngAppSecretStatusInputBuilder<C, S0, S1, super::super::unset::SecretStatus> {
+impl<C, S0, S1, S2> ModifyMngAppSecretStatusInputBuilder<C, S0, S1, S2> {
     /// \<p\>Operation status. Valid values: 1: Freeze; 2: Unfreeze.\</p\>
     ///
     /// Example: `"1"`

@@ -164,7 +164,7 @@ impl Default for ModifyMngDomainInputBuilder {
     }
 }
 
-impl<C, S1> ModifyMngDomainInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> ModifyMngDomainInputBuilder<C, S0, S1> {
     /// \<p\>Mini game appid.\</p\>
     ///
     /// Example: `"mgklm9ya2xhyxjie"`
@@ -183,7 +183,7 @@ impl<C, S1> ModifyMngDomainInputBuilder<C, super::super::unset::MnpId, S1> {
     }
 }
 
-impl<C, S0> ModifyMngDomainInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> ModifyMngDomainInputBuilder<C, S0, S1> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`

@@ -277,14 +277,7 @@ impl Default for ModifyMnpInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-> ModifyMnpInputBuilder<C, super::super::unset::MnpType, S1, S2, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> ModifyMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Mini program category.\</p\>
     ///
     /// Example: `"Logistics Services->1_Pickup/Delivery,Life Service->144_Lilliputian Services"`
@@ -309,14 +302,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-    S4,
-    S5,
-> ModifyMnpInputBuilder<C, S0, super::super::unset::MnpName, S2, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> ModifyMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Mini program name.\</p\>
     ///
     /// Example: `"mini program name"`
@@ -341,14 +327,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-    S4,
-    S5,
-> ModifyMnpInputBuilder<C, S0, S1, super::super::unset::MnpIntro, S3, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> ModifyMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Mini program introduction.\</p\>
     ///
     /// Example: `"mini program introduce"`
@@ -373,14 +352,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S4,
-    S5,
-> ModifyMnpInputBuilder<C, S0, S1, S2, super::super::unset::MnpDesc, S4, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> ModifyMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Mini program description.\</p\>
     ///
     /// Example: `"mini program describe"`
@@ -405,14 +377,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S5,
-> ModifyMnpInputBuilder<C, S0, S1, S2, S3, super::super::unset::MnpId, S5> {
+impl<C, S0, S1, S2, S3, S4, S5> ModifyMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Mini program appid.\</p\>
     ///
     /// Example: `"mini program id"`
@@ -437,14 +402,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-    S3,
-    S4,
-> ModifyMnpInputBuilder<C, S0, S1, S2, S3, S4, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2, S3, S4, S5> ModifyMnpInputBuilder<C, S0, S1, S2, S3, S4, S5> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04257DS9431720WTAG"`

@@ -147,7 +147,7 @@ impl Default for ModifyMnpDomainInputBuilder {
     }
 }
 
-impl<C, S1> ModifyMnpDomainInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> ModifyMnpDomainInputBuilder<C, S0, S1> {
     /// Mini program appid.
     ///
     /// Example: `"mp0eexzsjkl6p8q3"`
@@ -166,7 +166,7 @@ impl<C, S1> ModifyMnpDomainInputBuilder<C, super::super::unset::MnpId, S1> {
     }
 }
 
-impl<C, S0> ModifyMnpDomainInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> ModifyMnpDomainInputBuilder<C, S0, S1> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791771VNCZ"`

@@ -204,7 +204,7 @@ impl Default for ModifyTeamInputBuilder {
     }
 }
 
-impl<C, S1, S2> ModifyTeamInputBuilder<C, super::super::unset::TeamId, S1, S2> {
+impl<C, S0, S1, S2> ModifyTeamInputBuilder<C, S0, S1, S2> {
     /// \<p\>Team ID.\</p\>
     ///
     /// Example: `"1151697965"`
@@ -225,7 +225,7 @@ impl<C, S1, S2> ModifyTeamInputBuilder<C, super::super::unset::TeamId, S1, S2> {
     }
 }
 
-impl<C, S0, S2> ModifyTeamInputBuilder<C, S0, super::super::unset::TeamName, S2> {
+impl<C, S0, S1, S2> ModifyTeamInputBuilder<C, S0, S1, S2> {
     /// \<p\>Team name.\</p\>
     ///
     /// Example: `"AT_team0305080426"`
@@ -246,7 +246,7 @@ impl<C, S0, S2> ModifyTeamInputBuilder<C, S0, super::super::unset::TeamName, S2>
     }
 }
 
-impl<C, S0, S1> ModifyTeamInputBuilder<C, S0, S1, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2> ModifyTeamInputBuilder<C, S0, S1, S2> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T08123WM5791772VNCZ"`

@@ -186,12 +186,7 @@ impl Default for ModifyTeamMemberInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> ModifyTeamMemberInputBuilder<C, super::super::unset::TeamId, S1, S2, S3> {
+impl<C, S0, S1, S2, S3> ModifyTeamMemberInputBuilder<C, S0, S1, S2, S3> {
     /// Team ID.
     ///
     /// Example: `"1151697965"`
@@ -211,12 +206,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> ModifyTeamMemberInputBuilder<C, S0, super::super::unset::UserId, S2, S3> {
+impl<C, S0, S1, S2, S3> ModifyTeamMemberInputBuilder<C, S0, S1, S2, S3> {
     /// User ID.
     ///
     /// Example: `"U20250305080107RLWGUS"`
@@ -236,12 +226,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> ModifyTeamMemberInputBuilder<C, S0, S1, super::super::unset::RoleId, S3> {
+impl<C, S0, S1, S2, S3> ModifyTeamMemberInputBuilder<C, S0, S1, S2, S3> {
     /// Role ID.
     ///
     /// Example: `"20071"`
@@ -261,12 +246,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> ModifyTeamMemberInputBuilder<C, S0, S1, S2, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2, S3> ModifyTeamMemberInputBuilder<C, S0, S1, S2, S3> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791773VNCZ"`

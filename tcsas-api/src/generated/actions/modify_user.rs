@@ -186,7 +186,7 @@ impl Default for ModifyUserInputBuilder {
     }
 }
 
-impl<C, S1, S2, S3> ModifyUserInputBuilder<C, super::super::unset::UserId, S1, S2, S3> {
+impl<C, S0, S1, S2, S3> ModifyUserInputBuilder<C, S0, S1, S2, S3> {
     /// User ID.
     ///
     /// Example: `"U20250305080107RLWGUS"`
@@ -206,12 +206,7 @@ impl<C, S1, S2, S3> ModifyUserInputBuilder<C, super::super::unset::UserId, S1, S
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> ModifyUserInputBuilder<C, S0, super::super::unset::UserName, S2, S3> {
+impl<C, S0, S1, S2, S3> ModifyUserInputBuilder<C, S0, S1, S2, S3> {
     /// User name.
     ///
     /// Example: `"OpenApiUser0305080106"`
@@ -231,12 +226,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> ModifyUserInputBuilder<C, S0, S1, super::super::unset::AccountType, S3> {
+impl<C, S0, S1, S2, S3> ModifyUserInputBuilder<C, S0, S1, S2, S3> {
     /// User account type. Valid values: 2: Platform administrator; 3: Regular member.
     ///
     /// Example: `"3"`
@@ -256,12 +246,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> ModifyUserInputBuilder<C, S0, S1, S2, super::super::unset::PlatformId> {
+impl<C, S0, S1, S2, S3> ModifyUserInputBuilder<C, S0, S1, S2, S3> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791774VNCZ"`

@@ -147,11 +147,7 @@ impl Default for ProcessMnpApprovalInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> ProcessMnpApprovalInputBuilder<C, super::super::unset::ApprovalNo, S1, S2> {
+impl<C, S0, S1, S2> ProcessMnpApprovalInputBuilder<C, S0, S1, S2> {
     /// Approval number.
     ///
     /// Example: `"20250305yjv52ri4a6"`
@@ -170,11 +166,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> ProcessMnpApprovalInputBuilder<C, S0, super::super::unset::PlatformId, S2> {
+impl<C, S0, S1, S2> ProcessMnpApprovalInputBuilder<C, S0, S1, S2> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791775VNCZ"`
@@ -193,11 +185,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> ProcessMnpApprovalInputBuilder<C, S0, S1, super::super::unset::ApprovalItems> {
+impl<C, S0, S1, S2> ProcessMnpApprovalInputBuilder<C, S0, S1, S2> {
     /// Approval details.
     ///
     /// Wire name: `ApprovalItems`.

@@ -184,16 +184,7 @@ impl Default for ProcessMnpSensitiveApiPermissionApprovalInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    super::super::unset::ApprovalNo,
-    S1,
-    S2,
-> {
+impl<C, S0, S1, S2> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2> {
     /// Approval number.
     ///
     /// Example: `"20250305yjv52ri4a6"`
@@ -213,16 +204,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    S0,
-    super::super::unset::ApprovalStatus,
-    S2,
-> {
+impl<C, S0, S1, S2> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2> {
     /// Approval status. Valid values: 1: Processing; 20: Rejected; 30: Approved.
     ///
     /// Example: `"30"`
@@ -242,16 +224,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<
-    C,
-    S0,
-    S1,
-    super::super::unset::PlatformId,
-> {
+impl<C, S0, S1, S2> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791776VNCZ"`

@@ -145,7 +145,7 @@ impl Default for QueryMnpMerchantInfoInputBuilder {
     }
 }
 
-impl<C, S1> QueryMnpMerchantInfoInputBuilder<C, super::super::unset::PlatformId, S1> {
+impl<C, S0, S1> QueryMnpMerchantInfoInputBuilder<C, S0, S1> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T08123WM5791733VNCZ"`
@@ -163,7 +163,7 @@ impl<C, S1> QueryMnpMerchantInfoInputBuilder<C, super::super::unset::PlatformId,
     }
 }
 
-impl<C, S0> QueryMnpMerchantInfoInputBuilder<C, S0, super::super::unset::QueryTeamId> {
+impl<C, S0, S1> QueryMnpMerchantInfoInputBuilder<C, S0, S1> {
     /// \<p\>Mini program appid.\</p\>
     ///
     /// Example: `"8818371998"`

@@ -142,7 +142,7 @@ impl Default for ReleaseMngVersionInputBuilder {
     }
 }
 
-impl<C, S1> ReleaseMngVersionInputBuilder<C, super::super::unset::MnpVersionId, S1> {
+impl<C, S0, S1> ReleaseMngVersionInputBuilder<C, S0, S1> {
     /// \<p\>Mini game version ID.\</p\>
     ///
     /// Example: `"423"`
@@ -160,7 +160,7 @@ impl<C, S1> ReleaseMngVersionInputBuilder<C, super::super::unset::MnpVersionId, 
     }
 }
 
-impl<C, S0> ReleaseMngVersionInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> ReleaseMngVersionInputBuilder<C, S0, S1> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`

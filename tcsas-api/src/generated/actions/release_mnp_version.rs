@@ -142,7 +142,7 @@ impl Default for ReleaseMnpVersionInputBuilder {
     }
 }
 
-impl<C, S1> ReleaseMnpVersionInputBuilder<C, super::super::unset::MnpVersionId, S1> {
+impl<C, S0, S1> ReleaseMnpVersionInputBuilder<C, S0, S1> {
     /// Mini program version ID.
     ///
     /// Example: `"1000"`
@@ -160,7 +160,7 @@ impl<C, S1> ReleaseMnpVersionInputBuilder<C, super::super::unset::MnpVersionId, 
     }
 }
 
-impl<C, S0> ReleaseMnpVersionInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> ReleaseMnpVersionInputBuilder<C, S0, S1> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791777VNCZ"`

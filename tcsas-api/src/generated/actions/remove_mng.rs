@@ -142,7 +142,7 @@ impl Default for RemoveMngInputBuilder {
     }
 }
 
-impl<C, S1> RemoveMngInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> RemoveMngInputBuilder<C, S0, S1> {
     /// \<p\>Mini game appid.\</p\>
     ///
     /// Example: `"mgklm9ya2xhyxjie"`
@@ -160,7 +160,7 @@ impl<C, S1> RemoveMngInputBuilder<C, super::super::unset::MnpId, S1> {
     }
 }
 
-impl<C, S0> RemoveMngInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> RemoveMngInputBuilder<C, S0, S1> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`

@@ -142,7 +142,7 @@ impl Default for RemoveMnpInputBuilder {
     }
 }
 
-impl<C, S1> RemoveMnpInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> RemoveMnpInputBuilder<C, S0, S1> {
     /// Mini program appid.
     ///
     /// Example: `"mp0eexzsjkl6p8q3"`
@@ -160,7 +160,7 @@ impl<C, S1> RemoveMnpInputBuilder<C, super::super::unset::MnpId, S1> {
     }
 }
 
-impl<C, S0> RemoveMnpInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> RemoveMnpInputBuilder<C, S0, S1> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791778VNCZ"`

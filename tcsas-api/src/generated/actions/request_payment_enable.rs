@@ -162,7 +162,7 @@ impl Default for RequestPaymentEnableInputBuilder {
     }
 }
 
-impl<C, S1> RequestPaymentEnableInputBuilder<C, super::super::unset::PlatformId, S1> {
+impl<C, S0, S1> RequestPaymentEnableInputBuilder<C, S0, S1> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T08123WM5791733VNCZ"`
@@ -181,7 +181,7 @@ impl<C, S1> RequestPaymentEnableInputBuilder<C, super::super::unset::PlatformId,
     }
 }
 
-impl<C, S0> RequestPaymentEnableInputBuilder<C, S0, super::super::unset::MnpId> {
+impl<C, S0, S1> RequestPaymentEnableInputBuilder<C, S0, S1> {
     /// \<p\>Mini program appid.\</p\>
     ///
     /// Example: `"mpoabj40x69tbphn"`

@@ -178,7 +178,7 @@ impl Default for RequestPaymentMerchantBindingInputBuilder {
     }
 }
 
-impl<C> RequestPaymentMerchantBindingInputBuilder<C, super::super::unset::PlatformId> {
+impl<C, S0> RequestPaymentMerchantBindingInputBuilder<C, S0> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T08123WM5791733VNCZ"`

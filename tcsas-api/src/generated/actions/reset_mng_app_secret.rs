@@ -142,7 +142,7 @@ impl Default for ResetMngAppSecretInputBuilder {
     }
 }
 
-impl<C, S1> ResetMngAppSecretInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> ResetMngAppSecretInputBuilder<C, S0, S1> {
     /// \<p\>Mini program appid.\</p\>
     ///
     /// Example: `"mgcozy957r7iflwr"`
@@ -160,7 +160,7 @@ impl<C, S1> ResetMngAppSecretInputBuilder<C, super::super::unset::MnpId, S1> {
     }
 }
 
-impl<C, S0> ResetMngAppSecretInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> ResetMngAppSecretInputBuilder<C, S0, S1> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`

@@ -142,7 +142,7 @@ impl Default for ResetMnpAppSecretInputBuilder {
     }
 }
 
-impl<C, S1> ResetMnpAppSecretInputBuilder<C, super::super::unset::MnpId, S1> {
+impl<C, S0, S1> ResetMnpAppSecretInputBuilder<C, S0, S1> {
     /// \<p\>Mini program appid.\</p\>
     ///
     /// Example: `"mp7sfajpbl2vr1tr"`
@@ -160,7 +160,7 @@ impl<C, S1> ResetMnpAppSecretInputBuilder<C, super::super::unset::MnpId, S1> {
     }
 }
 
-impl<C, S0> ResetMnpAppSecretInputBuilder<C, S0, super::super::unset::PlatformId> {
+impl<C, S0, S1> ResetMnpAppSecretInputBuilder<C, S0, S1> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`

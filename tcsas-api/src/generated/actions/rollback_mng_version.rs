@@ -186,12 +186,7 @@ impl Default for RollbackMngVersionInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> RollbackMngVersionInputBuilder<C, super::super::unset::MnpId, S1, S2, S3> {
+impl<C, S0, S1, S2, S3> RollbackMngVersionInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Mini game appid.\</p\>
     ///
     /// Example: `"mgklm9ya2xhyxjie"`
@@ -211,12 +206,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> RollbackMngVersionInputBuilder<C, S0, super::super::unset::MnpVersionId, S2, S3> {
+impl<C, S0, S1, S2, S3> RollbackMngVersionInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Mini game version ID.\</p\>
     ///
     /// Example: `"423"`
@@ -236,12 +226,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> RollbackMngVersionInputBuilder<C, S0, S1, super::super::unset::PlatformId, S3> {
+impl<C, S0, S1, S2, S3> RollbackMngVersionInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T04914TJ0911724TSAK"`
@@ -261,12 +246,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> RollbackMngVersionInputBuilder<C, S0, S1, S2, super::super::unset::MnpVersion> {
+impl<C, S0, S1, S2, S3> RollbackMngVersionInputBuilder<C, S0, S1, S2, S3> {
     /// \<p\>Mini game version number.\</p\>
     ///
     /// Example: `"1.0.0"`

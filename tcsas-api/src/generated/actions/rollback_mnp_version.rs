@@ -186,12 +186,7 @@ impl Default for RollbackMnpVersionInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-    S3,
-> RollbackMnpVersionInputBuilder<C, super::super::unset::MnpId, S1, S2, S3> {
+impl<C, S0, S1, S2, S3> RollbackMnpVersionInputBuilder<C, S0, S1, S2, S3> {
     /// Mini program appid.
     ///
     /// Example: `"mp0eexzsjkl6p8q3"`
@@ -211,12 +206,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-    S3,
-> RollbackMnpVersionInputBuilder<C, S0, super::super::unset::MnpVersionId, S2, S3> {
+impl<C, S0, S1, S2, S3> RollbackMnpVersionInputBuilder<C, S0, S1, S2, S3> {
     /// Mini program version ID.
     ///
     /// Example: `"1000"`
@@ -236,12 +226,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S3,
-> RollbackMnpVersionInputBuilder<C, S0, S1, super::super::unset::PlatformId, S3> {
+impl<C, S0, S1, S2, S3> RollbackMnpVersionInputBuilder<C, S0, S1, S2, S3> {
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791779VNCZ"`
@@ -261,12 +246,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-    S2,
-> RollbackMnpVersionInputBuilder<C, S0, S1, S2, super::super::unset::MnpVersion> {
+impl<C, S0, S1, S2, S3> RollbackMnpVersionInputBuilder<C, S0, S1, S2, S3> {
     /// Mini program version number.
     ///
     /// Example: `"1.0.167"`

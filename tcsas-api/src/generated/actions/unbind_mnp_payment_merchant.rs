@@ -164,11 +164,7 @@ impl Default for UnbindMnpPaymentMerchantInputBuilder {
     }
 }
 
-impl<
-    C,
-    S1,
-    S2,
-> UnbindMnpPaymentMerchantInputBuilder<C, super::super::unset::PlatformId, S1, S2> {
+impl<C, S0, S1, S2> UnbindMnpPaymentMerchantInputBuilder<C, S0, S1, S2> {
     /// \<p\>Platform ID.\</p\>
     ///
     /// Example: `"T08123WM5791733VNCZ"`
@@ -187,11 +183,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S2,
-> UnbindMnpPaymentMerchantInputBuilder<C, S0, super::super::unset::TeamId, S2> {
+impl<C, S0, S1, S2> UnbindMnpPaymentMerchantInputBuilder<C, S0, S1, S2> {
     /// \<p\>Mini program team ID.\</p\>
     ///
     /// Example: `"4627960768"`
@@ -210,11 +202,7 @@ impl<
     }
 }
 
-impl<
-    C,
-    S0,
-    S1,
-> UnbindMnpPaymentMerchantInputBuilder<C, S0, S1, super::super::unset::Id> {
+impl<C, S0, S1, S2> UnbindMnpPaymentMerchantInputBuilder<C, S0, S1, S2> {
     /// \<p\>Primary key ID, obtained from the API response of approving the merchant binding of a mini program team.\</p\>
     ///
     /// Example: `"687"`

@@ -57,9 +57,8 @@ Exit status: 0 success, 1 a failed call, 2 a bad command line or a refused
 command (nothing was sent)."
 )]
 struct Cli {
-    /// The API describe, create, call, actions and demo reach: tcmpp
-    /// (2024-08-01, the default) or tcsas (2025-01-06, its successor).
-    /// `serve` serves them all.
+    /// The API describe, create, call, actions and demo reach; the first
+    /// possible value is the default. `serve` serves them all.
     #[arg(long, global = true, value_name = "SERVICE", value_parser = Service::parser())]
     service: Option<Service>,
     #[command(flatten)]

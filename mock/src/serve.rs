@@ -24,7 +24,7 @@ use tokio::sync::OwnedSemaphorePermit;
 
 use super::services::{Hints, Served};
 use super::verify::{self, ApiError, excerpt};
-use super::{CallRecord, Fault, Shared, lock};
+use super::{CallRecord, Fault, MAX_LOGGED_PARAMS, Shared, lock};
 use super::{headers, http_errors, replay};
 use tencentcloud_runtime::operation::OperationInfo;
 
@@ -314,6 +314,7 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
             at: arrived,
             code: None,
             handled: false,
+            parameters: Value::Null,
         })
     };
     let finish = |code: Option<String>, handled: bool, authenticated: bool| {
@@ -359,11 +360,12 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
             if let Some(Fault::Delay(d)) = other {
                 tokio::time::sleep(d).await;
             }
-            let (result, authenticated) = match body {
+            let (result, authenticated, params) = match body {
                 Ok(body) => {
                     let owned = shared.clone();
                     offload(&shared, big, move || {
                         let mut authenticated = false;
+                        let mut params = None;
                         let r = process(
                             &owned,
                             &parts,
@@ -371,8 +373,9 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
                             arrived,
                             route,
                             &mut authenticated,
+                            &mut params,
                         );
-                        (r, authenticated)
+                        (r, authenticated, params)
                     })
                     .await
                     .unwrap_or_else(|| {
@@ -382,16 +385,20 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
                                 "The request could not be handled.",
                             )),
                             false,
+                            None,
                         )
                     })
                 }
-                Err(e) => (Err(e), false),
+                Err(e) => (Err(e), false, None),
             };
             finish(
                 result.as_ref().err().map(|e| e.code.clone()),
                 result.is_ok(),
                 authenticated,
             );
+            if let Some((params, bytes)) = params {
+                lock(&shared.log).keep_parameters(index, params, bytes);
+            }
             if other == Some(Fault::Drop) {
                 return Err(Dropped);
             }
@@ -642,6 +649,7 @@ fn process(
     arrived: Instant,
     route: Option<usize>,
     authenticated: &mut bool,
+    params: &mut Option<(Value, usize)>,
 ) -> Result<Map<String, Value>, ApiError> {
     let headers = &parts.headers;
     let method = check_head(shared, parts)?;
@@ -654,6 +662,7 @@ fn process(
             arrived,
             route,
             authenticated,
+            params,
         );
     }
     // TC3 signs the query string as sent for GET, nothing for POST.
@@ -677,8 +686,16 @@ fn process(
     } else {
         verify::json_body(body)?
     };
+    log_params(params, &json, query.len().max(body.len()));
     verify::check_params(op.request, &json)?;
-    served.answer(op, &json)
+    shared.answer(served, op, &json)
+}
+
+/// The parameters for the call log, when small enough to keep (`bytes` as sent).
+fn log_params(params: &mut Option<(Value, usize)>, json: &Value, bytes: usize) {
+    if bytes <= MAX_LOGGED_PARAMS {
+        *params = Some((json.clone(), bytes));
+    }
 }
 
 /// The service a request reached, or why it reached none.
@@ -780,6 +797,7 @@ fn process_v1(
     arrived: Instant,
     route: Option<usize>,
     authenticated: &mut bool,
+    params: &mut Option<(Value, usize)>,
 ) -> Result<Map<String, Value>, ApiError> {
     let key = verify::authenticate_v1(shared, method, headers, pairs, shared.now())?;
     *authenticated = true;
@@ -801,9 +819,11 @@ fn process_v1(
             .filter(|(k, _)| !verify::V1_COMMON.contains(&k.as_str()))
             .map(|(k, v)| (k.as_str(), v.as_str())),
     )?;
+    let bytes = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+    log_params(params, &json, bytes);
     verify::check_params(op.request, &json)?;
     if op.retry_safe {
-        return served.answer(op, &json);
+        return shared.answer(served, op, &json);
     }
     // A write: the same signed request is acted on once (see `replay.rs`).
     let fingerprint = replay::Replays::fingerprint(
@@ -820,7 +840,7 @@ fn process_v1(
             ),
         ));
     }
-    let result = served.answer(op, &json);
+    let result = shared.answer(served, op, &json);
     if result.is_err() {
         lock(&shared.replays).forget(&fingerprint);
     }

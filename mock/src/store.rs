@@ -7,8 +7,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
 
+use super::examples::Examples;
 use super::verify::{ApiError, excerpt};
-use tencentcloud_runtime::operation::ServiceInfo;
 
 pub(crate) const DESCRIBE: &str = "DescribeMNPAllStageVersions";
 pub(crate) const CREATE: &str = "CreateMNPVersion";
@@ -74,22 +74,6 @@ pub(crate) struct Versions {
     created: std::collections::HashMap<String, usize>,
 }
 
-/// The spec's first example of `action`: its request, or its answer's `Response`.
-fn example(service: &ServiceInfo, action: &str, request: bool) -> Option<Value> {
-    let op = service.operation(action)?;
-    let text = if request {
-        op.example_request
-    } else {
-        op.example_response
-    }?;
-    let value: Value = serde_json::from_str(text).ok()?;
-    if request {
-        Some(value)
-    } else {
-        value.get("Response").cloned()
-    }
-}
-
 fn push_new(list: &mut Vec<String>, value: Option<&str>) {
     if let Some(v) = value.filter(|v| !list.iter().any(|have| have == v)) {
         list.push(v.to_owned());
@@ -100,9 +84,11 @@ impl Versions {
     /// The versions `DescribeMNPAllStageVersions`'s example lists; the
     /// platforms and programs both actions' examples name exist (TCSAS's
     /// examples name two different programs).
-    pub(crate) fn seeded(service: &ServiceInfo, flavor: &'static Flavor, max: usize) -> Self {
-        let versions: Vec<Map<String, Value>> = example(service, DESCRIBE, false)
-            .and_then(|v| v["Data"].as_array().cloned())
+    pub(crate) fn seeded(examples: &Examples, flavor: &'static Flavor, max: usize) -> Self {
+        let versions: Vec<Map<String, Value>> = examples
+            .at(DESCRIBE, "Data")
+            .and_then(Value::as_array)
+            .cloned()
             .unwrap_or_default()
             .into_iter()
             .filter_map(|v| v.as_object().cloned())
@@ -112,9 +98,12 @@ impl Versions {
             push_new(&mut programs, v.get("MNPId").and_then(Value::as_str));
         }
         for action in [DESCRIBE, CREATE] {
-            let request = example(service, action, true).unwrap_or_default();
-            push_new(&mut platforms, request["PlatformId"].as_str());
-            push_new(&mut programs, request["MNPId"].as_str());
+            let request = examples.request(action);
+            push_new(
+                &mut platforms,
+                request.and_then(|r| r["PlatformId"].as_str()),
+            );
+            push_new(&mut programs, request.and_then(|r| r["MNPId"].as_str()));
         }
         Versions {
             flavor,

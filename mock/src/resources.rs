@@ -142,10 +142,9 @@ impl Resources {
             Verb::Describe => store.find(body).map(|at| {
                 let mut out = examples.answer(op.action);
                 let template = examples.at(op.action, "Data").and_then(Value::as_object);
-                out.insert(
-                    "Data".to_owned(),
-                    shaped(template, &store.items[at], store.family.id),
-                );
+                // A describe's answer is its example's shape exactly: an
+                // example id's describe answers the example.
+                out.insert("Data".to_owned(), shaped(template, &store.items[at], None));
                 out
             }),
             Verb::Modify(m) => store.find(body).map(|at| {
@@ -426,7 +425,7 @@ fn list<'a>(
         .skip(offset)
         .take(limit)
         .map(|item| match item {
-            Value::Object(m) => shaped(template, m, id),
+            Value::Object(m) => shaped(template, m, Some(id)),
             other => other.clone(),
         })
         .collect();
@@ -462,8 +461,13 @@ fn window(page: &PageInfo, body: &Value) -> Result<(usize, usize), ApiError> {
 }
 
 /// `item` in the shape of `template`: its members where the item has them,
-/// zero values where not; the `id` member kept either way.
-fn shaped(template: Option<&Map<String, Value>>, item: &Map<String, Value>, id: &str) -> Value {
+/// zero values where not; the `id` member kept either way (a list's items
+/// need it to be acted on).
+fn shaped(
+    template: Option<&Map<String, Value>>,
+    item: &Map<String, Value>,
+    id: Option<&str>,
+) -> Value {
     let Some(template) = template else {
         return Value::Object(item.clone());
     };
@@ -471,7 +475,7 @@ fn shaped(template: Option<&Map<String, Value>>, item: &Map<String, Value>, id: 
         .iter()
         .map(|(k, t)| (k.clone(), item.get(k).cloned().unwrap_or_else(|| zero(t))))
         .collect();
-    if let Some(v) = item.get(id) {
+    if let Some((id, v)) = id.and_then(|id| Some((id, item.get(id)?))) {
         out.entry(id.to_owned()).or_insert_with(|| v.clone());
     }
     Value::Object(out)
@@ -534,7 +538,7 @@ mod tests {
     fn shaped_fills_the_templates_members() {
         let template = json!({"A": "x", "N": 3, "L": [1], "O": {"B": true}});
         let item = json!({"A": "mine", "Id": 7, "Other": 1});
-        let out = shaped(template.as_object(), item.as_object().unwrap(), "Id");
+        let out = shaped(template.as_object(), item.as_object().unwrap(), Some("Id"));
         assert_eq!(
             out,
             json!({"A": "mine", "N": 0, "L": [], "O": {"B": false}, "Id": 7})

@@ -124,7 +124,7 @@ impl Resources {
         let Some((i, verb)) = self.actions.get(op.action) else {
             let page = op.paginated?;
             let items = self.collections.get(op.action)?;
-            return Some(list(op.action, &page, body, examples, "", items.iter()));
+            return Some(list(op.action, &page, body, examples, items.iter()));
         };
         let store = self.stores.get_mut(*i)?;
         Some(match verb {
@@ -133,8 +133,7 @@ impl Resources {
                 Some(page) => {
                     let items = store.items.iter().filter(|it| store.in_scope(it, body));
                     let items: Vec<Value> = items.cloned().map(Value::Object).collect();
-                    let id = store.family.id;
-                    list(op.action, &page, body, examples, id, items.iter())
+                    list(op.action, &page, body, examples, items.iter())
                 }
                 // The table test keeps rows' lists paginated.
                 None => Ok(examples.answer(op.action)),
@@ -144,7 +143,7 @@ impl Resources {
                 let template = examples.at(op.action, "Data").and_then(Value::as_object);
                 // A describe's answer is its example's shape exactly: an
                 // example id's describe answers the example.
-                out.insert("Data".to_owned(), shaped(template, &store.items[at], None));
+                out.insert("Data".to_owned(), shaped(template, &store.items[at]));
                 out
             }),
             Verb::Modify(m) => store.find(body).map(|at| {
@@ -412,7 +411,6 @@ fn list<'a>(
     page: &PageInfo,
     body: &Value,
     examples: &Examples,
-    id: &str,
     items: impl ExactSizeIterator<Item = &'a Value>,
 ) -> Result<Map<String, Value>, ApiError> {
     let (offset, limit) = window(page, body)?;
@@ -425,7 +423,7 @@ fn list<'a>(
         .skip(offset)
         .take(limit)
         .map(|item| match item {
-            Value::Object(m) => shaped(template, m, Some(id)),
+            Value::Object(m) => shaped(template, m),
             other => other.clone(),
         })
         .collect();
@@ -460,24 +458,18 @@ fn window(page: &PageInfo, body: &Value) -> Result<(usize, usize), ApiError> {
     Ok((size(offset), size(limit)))
 }
 
-/// `item` in the shape of `template`: its members where the item has them,
-/// zero values where not; the `id` member kept either way (a list's items
-/// need it to be acted on).
-fn shaped(
-    template: Option<&Map<String, Value>>,
-    item: &Map<String, Value>,
-    id: Option<&str>,
-) -> Value {
+/// `item` in the shape of `template` exactly (an SDK may warn of a member
+/// its model lacks): its members where the item has them, zero values where
+/// not. A list whose example items carry no id (TCMPP's applications) does
+/// not show it: its create answers it.
+fn shaped(template: Option<&Map<String, Value>>, item: &Map<String, Value>) -> Value {
     let Some(template) = template else {
         return Value::Object(item.clone());
     };
-    let mut out: Map<String, Value> = template
+    let out: Map<String, Value> = template
         .iter()
         .map(|(k, t)| (k.clone(), item.get(k).cloned().unwrap_or_else(|| zero(t))))
         .collect();
-    if let Some((id, v)) = id.and_then(|id| Some((id, item.get(id)?))) {
-        out.entry(id.to_owned()).or_insert_with(|| v.clone());
-    }
     Value::Object(out)
 }
 
@@ -538,10 +530,10 @@ mod tests {
     fn shaped_fills_the_templates_members() {
         let template = json!({"A": "x", "N": 3, "L": [1], "O": {"B": true}});
         let item = json!({"A": "mine", "Id": 7, "Other": 1});
-        let out = shaped(template.as_object(), item.as_object().unwrap(), Some("Id"));
+        let out = shaped(template.as_object(), item.as_object().unwrap());
         assert_eq!(
             out,
-            json!({"A": "mine", "N": 0, "L": [], "O": {"B": false}, "Id": 7})
+            json!({"A": "mine", "N": 0, "L": [], "O": {"B": false}})
         );
     }
 

@@ -46,16 +46,18 @@ RUN = uuid.uuid4().hex[:8]
 ICON = "https://files.example.com/icon.png"
 
 
-def family(name, service, create, listing, modify, gone, id_at=None, find=None, describe=None, delete=None):
+def family(name, service, create, listing, modify, gone, id_at=None, find=None, describe=None, delete=None,
+           scope=None):
     """One family's walk. create: (action, body); listing: (action, body,
     member the marker shows in); modify: (action, body given the id,
     (member, value) the list or describe then shows); gone: (action asked
     about the deleted or an unknown id, its documented code); id_at: the
     member of the create answer's Data holding the id, else find: (member,
     value) of the created item in the list; describe: (action, member,
-    value the create gave it)."""
+    value the create gave it); scope: the parent members a describe or
+    delete names besides the id."""
     return dict(name=name, service=service, create=create, listing=listing, modify=modify, gone=gone,
-                id_at=id_at, find=find, describe=describe, delete=delete)
+                id_at=id_at, find=find, describe=describe, delete=delete, scope=scope or {})
 
 
 def marker(name):
@@ -102,7 +104,7 @@ FAMILIES = [
            id_at="UserId", listing=("DescribeTeamMemberList", {"TeamId": "py-team"}, "UserName"),
            modify=("ModifyTeamMember", lambda i: {"TeamId": "py-team", "UserId": i, "RoleId": 20071},
                    ("TeamRoleId", 20071)),
-           delete="DeleteTeamMember",
+           delete="DeleteTeamMember", scope={"TeamId": "py-team"},
            gone=("ModifyTeamMember", "InvalidParameterValue.UserTeamRelationNotExist")),
     family("GlobalDomainACL", "tcmpp",
            create=("CreateGlobalDomainACL", {"DomainUrlList": [marker("Domain") + ".example.com"], "DomainType": 1}),
@@ -166,6 +168,10 @@ class Sdk:
 def walk(sdk, f):
     """Runs one family's walk; returns what it saw, for the check's line."""
     id_member = ID[f["name"]]
+
+    def naming(i):
+        return dict(f["scope"], **{id_member: i})
+
     action, body = f["create"]
     created = sdk.call(action, body)
     list_action, list_body, shows = f["listing"]
@@ -197,7 +203,7 @@ def walk(sdk, f):
     seen = ["created %s" % the_id, "listed"]
     if f["describe"]:
         d_action, d_member, want = f["describe"]
-        data = sdk.call(d_action, {id_member: the_id})["Data"]
+        data = sdk.call(d_action, naming(the_id))["Data"]
         expect(data.get(d_member) == want, "%s shows %s=%r, created with %r" % (d_action, d_member,
                                                                                  data.get(d_member), want))
         seen.append("described")
@@ -205,19 +211,19 @@ def walk(sdk, f):
     sdk.call(m_action, m_body(the_id))
     shown = [(item() or {}).get(member)]
     if f["describe"]:
-        shown.append(sdk.call(f["describe"][0], {id_member: the_id})["Data"].get(member))
+        shown.append(sdk.call(f["describe"][0], naming(the_id))["Data"].get(member))
     shown = [s for s in shown if s is not None]
     expect(shown and all(s == value for s in shown), "after %s, %s is %r, not %r" % (m_action, member, shown, value))
     seen.append("modified %s" % member)
     gone_action, code = f["gone"]
     gone_id = the_id
     if f["delete"]:
-        sdk.call(f["delete"], {id_member: the_id})
+        sdk.call(f["delete"], naming(the_id))
         expect(item() is None, "%s still lists %s after %s" % (list_action, the_id, f["delete"]))
         seen.append("deleted")
     else:
         gone_id = "no-such-%s" % RUN
-    gone_body = m_body(gone_id) if gone_action == m_action else {id_member: gone_id}
+    gone_body = m_body(gone_id) if gone_action == m_action else naming(gone_id)
     try:
         sdk.call(gone_action, gone_body)
     except TencentCloudSDKException as e:

@@ -364,18 +364,9 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
                 Ok(body) => {
                     let owned = shared.clone();
                     offload(&shared, big, move || {
-                        let mut authenticated = false;
-                        let mut params = None;
-                        let r = process(
-                            &owned,
-                            &parts,
-                            &body.bytes,
-                            arrived,
-                            route,
-                            &mut authenticated,
-                            &mut params,
-                        );
-                        (r, authenticated, params)
+                        let mut seen = Seen::default();
+                        let r = process(&owned, &parts, &body.bytes, arrived, route, &mut seen);
+                        (r, seen.authenticated, seen.params)
                     })
                     .await
                     .unwrap_or_else(|| {
@@ -648,22 +639,12 @@ fn process(
     body: &Bytes,
     arrived: Instant,
     route: Option<usize>,
-    authenticated: &mut bool,
-    params: &mut Option<(Value, usize)>,
+    seen: &mut Seen,
 ) -> Result<Map<String, Value>, ApiError> {
     let headers = &parts.headers;
     let method = check_head(shared, parts)?;
     if let Some(pairs) = v1_pairs(parts, body)? {
-        return process_v1(
-            shared,
-            method,
-            headers,
-            &pairs,
-            arrived,
-            route,
-            authenticated,
-            params,
-        );
+        return process_v1(shared, method, headers, &pairs, arrived, route, seen);
     }
     // TC3 signs the query string as sent for GET, nothing for POST.
     let query = match method {
@@ -672,7 +653,7 @@ fn process(
     };
     let key = verify::tc3_head(shared, headers, shared.now())?
         .verify(shared, method, query, body, route)?;
-    *authenticated = true;
+    seen.authenticated = true;
     let language = headers.get("x-tc-language").map(|v| v.as_bytes());
     headers::language(language, "X-TC-Language header")?;
     verify::content_type(method, headers)?;
@@ -686,15 +667,25 @@ fn process(
     } else {
         verify::json_body(body)?
     };
-    log_params(params, &json, query.len().max(body.len()));
+    seen.log_params(&json, query.len().max(body.len()));
     verify::check_params(op.request, &json)?;
     shared.answer(served, op, &json)
 }
 
-/// The parameters for the call log, when small enough to keep (`bytes` as sent).
-fn log_params(params: &mut Option<(Value, usize)>, json: &Value, bytes: usize) {
-    if bytes <= MAX_LOGGED_PARAMS {
-        *params = Some((json.clone(), bytes));
+/// What processing a request learnt for the call log.
+#[derive(Default)]
+struct Seen {
+    /// The request passed authentication.
+    authenticated: bool,
+    /// Its parameters and their size as sent, when small enough to keep.
+    params: Option<(Value, usize)>,
+}
+
+impl Seen {
+    fn log_params(&mut self, json: &Value, bytes: usize) {
+        if bytes <= MAX_LOGGED_PARAMS {
+            self.params = Some((json.clone(), bytes));
+        }
     }
 }
 
@@ -796,11 +787,10 @@ fn process_v1(
     pairs: &[(String, String)],
     arrived: Instant,
     route: Option<usize>,
-    authenticated: &mut bool,
-    params: &mut Option<(Value, usize)>,
+    seen: &mut Seen,
 ) -> Result<Map<String, Value>, ApiError> {
     let key = verify::authenticate_v1(shared, method, headers, pairs, shared.now())?;
-    *authenticated = true;
+    seen.authenticated = true;
     let language = verify::param(pairs, "Language").map(str::as_bytes);
     headers::language(language, "Language parameter")?;
     verify::content_type_v1(method, headers)?;
@@ -820,7 +810,7 @@ fn process_v1(
             .map(|(k, v)| (k.as_str(), v.as_str())),
     )?;
     let bytes = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
-    log_params(params, &json, bytes);
+    seen.log_params(&json, bytes);
     verify::check_params(op.request, &json)?;
     if op.retry_safe {
         return shared.answer(served, op, &json);

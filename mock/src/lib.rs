@@ -2,8 +2,9 @@
 //! signatures (TC3-HMAC-SHA256 over `POST` with JSON or `GET` with the
 //! query string; v1 `HmacSHA1`/`HmacSHA256` over `GET` or form-encoded
 //! `POST`), the timestamp window, the version, the action and the
-//! parameters, answers with the service's error codes, remembers created
-//! versions, and can be told to misbehave.
+//! parameters, answers with the service's error codes, keeps state for the
+//! services' resource families, logs what each call sent, and can be told
+//! to misbehave or to answer as a test scripts it.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -33,12 +34,89 @@
 //! features select, TCMPP (feature `tcmpp`, default) and TCSAS (feature
 //! `tcsas`); [`MockServerBuilder::new`] serves any generated service
 //! alone, [`MockServerBuilder::service`] adds one. Each action's parameters
-//! are checked against its service's table and answered with its example;
+//! are checked against its service's table; the resource families' actions
+//! keep state (below), every other action answers with its example;
 //! `DescribeMNPAllStageVersions` and `CreateMNPVersion` of TCMPP and of
-//! TCSAS keep state, in a store per service seeded from that service's
+//! TCSAS keep versions, in a store per service seeded from that service's
 //! examples (TCSAS's `CreateMNPVersion` also checks the five members only
 //! it takes: `VersionType` 1 or 2, `CompileCondition`, `CompileConfig`,
 //! `PipelineId`, `FileInnerUrl`).
+//!
+//! # Resource families
+//!
+//! Each service's resources are declared in a small table per service
+//! ([`families`]: `mock/src/families/tcmpp.rs`, `tcsas.rs`), one row per
+//! family (TCMPP's teams, team members, users, applications, mini
+//! programs, domains, approvals...; 16 for TCMPP, 20 for TCSAS): its id
+//! member, its parent members, and which actions create, list, describe,
+//! modify and delete it. A generic engine does the rest from the
+//! operations table and the examples, with a store per family and
+//! service, seeded with the resources the examples name:
+//!
+//! - a create stores the request's members and answers its example with
+//!   a new id where the create's answer puts it (`Data.ResourceId`);
+//! - a list keeps the items whose parents match the request's (an empty
+//!   `TeamId` lists every team's), pages them by `Offset`/`Limit` with the
+//!   true `TotalCount`, each item shaped like the example's (stored members
+//!   overlaid, zero values for the rest), so the typed clients decode them;
+//! - a describe answers its example's shape with the stored members, a
+//!   modify stores the request's members, a delete removes the item; an
+//!   unknown id is the row's documented "not found" code
+//!   (`InvalidParameterValue.InvalidTeamId`, `FailedOperation.RecordNotFound`);
+//! - every paginated action of no family pages over a collection, its
+//!   example's items until a test replaces them with
+//!   [`MockServer::seed_items`] (which also seeds a family through its list);
+//! - every other action answers its example, whatever the request says.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use tencentcloud_mock::MockServer;
+//!
+//! let mock = MockServer::start().await?;
+//! let client = tcmpp_api::Client::builder()
+//!     .region("ap-singapore")
+//!     .endpoint(mock.endpoint())
+//!     .credentials(mock.credentials())
+//!     .build()?;
+//! let created = client
+//!     .create_user()
+//!     .user_account("ada")
+//!     .user_name("Ada")
+//!     .account_type(3)
+//!     .password("secret")
+//!     .key_id("key")
+//!     .platform_id("T04257DS9431720WTAG")
+//!     .send()
+//!     .await?;
+//! let id = created.data.and_then(|d| d.resource_id).unwrap_or_default();
+//! let user = client.describe_user().user_id(&id).platform_id("T04257DS9431720WTAG").send().await?;
+//! assert_eq!(user.data.and_then(|d| d.user_name).as_deref(), Some("Ada"));
+//! client.delete_user().user_id(&id).platform_id("T04257DS9431720WTAG").send().await?;
+//! let gone = client.describe_user().user_id(&id).platform_id("T04257DS9431720WTAG").send().await;
+//! assert_eq!(gone.unwrap_err().code(), Some("InvalidParameterValue.InvalidUserId"));
+//! // What the create sent, as the mock read it.
+//! assert_eq!(mock.calls()[0].param("UserName"), "Ada");
+//! # Ok(()) }
+//! ```
+//!
+//! State is bounded: a family gains at most
+//! [`MockServerBuilder::max_items_per_family`] items beyond its seed
+//! (default 1,000; `LimitExceeded` past it). State is per service: TCMPP's
+//! and TCSAS's teams are two stores. [`MockServerBuilder::resource_families`]`(false)`
+//! answers every action but the two version actions with its example.
+//! Examples are parsed once, when the server starts.
+//!
+//! # Scripted answers and the call log
+//!
+//! [`MockServer::script`] queues answers for one action
+//! ([`Answer::ok`] with the `Response` members, [`Answer::error`]), used in
+//! order by the requests of it that pass the checks, then the action
+//! behaves normally again: for retries, paging and waiters (a task that
+//! goes from pending to running to done). [`MockServer::script_for`] does
+//! it for one service's action. [`Fault`]s are for transport failures.
+//! Each [`CallRecord`] keeps the request's parameters as the mock read them
+//! ([`CallRecord::parameters`]: a TC3 JSON body, a v1 form or query decoded
+//! by the members' types), so a test can check what its code sent.
 //!
 //! # Several services on one port
 //!
@@ -99,8 +177,10 @@
 //! at most [`MockServerBuilder::max_versions_per_program`] versions per mini
 //! program and service (default 1,000), then answers `LimitExceeded`, the service's
 //! common code for a quota (not `FailedOperation`: nothing failed, a quota
-//! is full); the call log ([`MockServer::calls`]) is a ring of the last
-//! [`MockServerBuilder::call_log_capacity`] arrivals (default 10,000), whose
+//! is full), and each resource family as many items
+//! ([`MockServerBuilder::max_items_per_family`]); the call log ([`MockServer::calls`]) is a ring of the last
+//! [`MockServerBuilder::call_log_capacity`] arrivals (default 10,000), with
+//! at most 64 KiB of parameters each and 8 MiB together, whose
 //! action names are cut to 64 bytes and, for requests that failed
 //! authentication, kept only if they name an action the mock serves (a
 //! skewed call can still be told apart, no caller-chosen bytes are kept);

@@ -101,7 +101,10 @@
 //!
 //! State is bounded: a family gains at most
 //! [`MockServerBuilder::max_items_per_family`] items beyond its seed
-//! (default 1,000; `LimitExceeded` past it). State is per service: TCMPP's
+//! (default 1,000; `LimitExceeded` past it), an item holds at most 16 KiB
+//! of members as JSON (`InvalidParameterValue` past it, checked before
+//! anything is copied), and a service's families 32 MiB together
+//! (`LimitExceeded`; a delete makes room). State is per service: TCMPP's
 //! and TCSAS's teams are two stores. [`MockServerBuilder::resource_families`]`(false)`
 //! answers every action but the two version actions with its example.
 //! Examples are parsed once, when the server starts.

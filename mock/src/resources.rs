@@ -18,8 +18,10 @@
 //! - an unknown id is the row's `not_found` code.
 //!
 //! Bounded: a family holds at most its seed plus the configured cap of
-//! created items (`LimitExceeded` past it); a collection what the examples
-//! or a test put in it.
+//! created items (`LimitExceeded` past it); an item at most
+//! [`MAX_ITEM_BYTES`] of members as JSON (`InvalidParameterValue` past it),
+//! and a service's families [`BUDGET_BYTES`] together (`LimitExceeded`);
+//! a collection what the examples or a test put in it.
 
 use std::collections::HashMap;
 
@@ -29,6 +31,11 @@ use super::examples::{Examples, set_path};
 use super::families::{Create, Family, Modify, families};
 use super::verify::{ApiError, excerpt};
 use tencentcloud_runtime::operation::{OperationInfo, PageInfo, ParamType, ServiceInfo};
+
+/// The most one stored item may hold, as JSON text.
+pub(crate) const MAX_ITEM_BYTES: usize = 16 << 10;
+/// The most one service's families may hold together, as JSON text.
+pub(crate) const BUDGET_BYTES: usize = 32 << 20;
 
 enum Verb {
     Create(&'static Create),
@@ -42,6 +49,9 @@ enum Verb {
 struct Store {
     family: &'static Family,
     items: Vec<Map<String, Value>>,
+    /// Each item's size as JSON text, and their sum.
+    sizes: Vec<usize>,
+    bytes: usize,
     /// Whether its ids are integers (by the operations table).
     int_ids: bool,
     /// Items it may hold: the seed's plus the cap.
@@ -92,6 +102,8 @@ impl Resources {
             let mut store = Store {
                 family,
                 items: Vec::new(),
+                sizes: Vec::new(),
+                bytes: 0,
                 int_ids: int_ids(service, family),
                 capacity: 0,
                 next: 1,
@@ -126,9 +138,10 @@ impl Resources {
             let items = self.collections.get(op.action)?;
             return Some(list(op.action, &page, body, examples, items.iter()));
         };
+        let room = BUDGET_BYTES.saturating_sub(self.stores.iter().map(|s| s.bytes).sum());
         let store = self.stores.get_mut(*i)?;
         Some(match verb {
-            Verb::Create(c) => store.create(c, body, examples),
+            Verb::Create(c) => store.create(c, body, examples, room),
             Verb::List => match op.paginated {
                 Some(page) => {
                     let items = store.items.iter().filter(|it| store.in_scope(it, body));
@@ -146,18 +159,32 @@ impl Resources {
                 out.insert("Data".to_owned(), shaped(template, &store.items[at]));
                 out
             }),
-            Verb::Modify(m) => store.find(body).map(|at| {
-                let item = &mut store.items[at];
-                for (k, v) in members(body, store.family) {
-                    item.insert(k, v);
+            Verb::Modify(m) => store.find(body).and_then(|at| {
+                let changes = members(body, store.family);
+                // Checked before it is stored: a request paid for its bytes,
+                // not for what the mock keeps.
+                if json_size(&changes) > MAX_ITEM_BYTES {
+                    return Err(too_big());
                 }
+                let mut item = store.items[at].clone();
+                item.extend(changes);
                 for (k, v) in m.sets {
                     item.insert((*k).to_owned(), json!(v));
                 }
-                examples.answer(op.action)
+                let size = json_size(&item);
+                if size > MAX_ITEM_BYTES {
+                    return Err(too_big());
+                }
+                if size > store.sizes[at].saturating_add(room) {
+                    return Err(budget_full());
+                }
+                store.bytes = store.bytes.saturating_sub(store.sizes[at]) + size;
+                store.sizes[at] = size;
+                store.items[at] = item;
+                Ok(examples.answer(op.action))
             }),
             Verb::Delete => store.find(body).map(|at| {
-                store.items.remove(at);
+                store.remove(at);
                 examples.answer(op.action)
             }),
         })
@@ -180,6 +207,8 @@ impl Resources {
                 }
             }
             store.items.clear();
+            store.sizes.clear();
+            store.bytes = 0;
             for item in objects {
                 store.add(item);
             }
@@ -268,10 +297,25 @@ impl Store {
         });
         let id_value = item.get(id).cloned().unwrap_or(Value::Null);
         match same {
-            Some(at) => self.items[at].extend(item),
-            None => self.items.push(item),
+            Some(at) => {
+                self.items[at].extend(item);
+                let size = json_size(&self.items[at]);
+                self.bytes = self.bytes.saturating_sub(self.sizes[at]) + size;
+                self.sizes[at] = size;
+            }
+            None => {
+                let size = json_size(&item);
+                self.items.push(item);
+                self.sizes.push(size);
+                self.bytes += size;
+            }
         }
         id_value
+    }
+
+    fn remove(&mut self, at: usize) {
+        self.items.remove(at);
+        self.bytes = self.bytes.saturating_sub(self.sizes.remove(at));
     }
 
     fn new_id(&mut self) -> Value {
@@ -336,18 +380,33 @@ impl Store {
         create: &Create,
         body: &Value,
         examples: &Examples,
+        room: usize,
     ) -> Result<Map<String, Value>, ApiError> {
         let mut base = members(body, self.family);
+        let list = create.each.as_ref().and_then(|each| base.remove(each.list));
+        // Sizes are checked before anything is copied: one request's items
+        // share its other members.
+        let base_size = json_size(&base);
         let new: Vec<Map<String, Value>> = match &create.each {
             None => vec![base],
             Some(each) => {
-                let list = base.remove(each.list);
                 let elements = match list {
                     Some(Value::Array(a)) => a,
                     _ => Vec::new(),
                 };
                 if elements.len() > self.capacity {
                     return Err(self.full());
+                }
+                let mut total = 0usize;
+                for e in &elements {
+                    let size = base_size.saturating_add(json_size(e));
+                    if size > MAX_ITEM_BYTES {
+                        return Err(too_big());
+                    }
+                    total = total.saturating_add(size);
+                }
+                if total > room {
+                    return Err(budget_full());
                 }
                 elements
                     .into_iter()
@@ -381,6 +440,14 @@ impl Store {
         if self.items.len().saturating_add(added) > self.capacity {
             return Err(self.full());
         }
+        if create.each.is_none() {
+            if base_size > MAX_ITEM_BYTES {
+                return Err(too_big());
+            }
+            if base_size > room {
+                return Err(budget_full());
+            }
+        }
         let mut first = None;
         for item in new {
             let id = self.add(item);
@@ -402,6 +469,45 @@ impl Store {
                 self.family.name, self.capacity
             ),
         )
+    }
+}
+
+fn too_big() -> ApiError {
+    ApiError::new(
+        "InvalidParameterValue",
+        format!(
+            "The test server keeps at most {} KiB of members per resource.",
+            MAX_ITEM_BYTES >> 10
+        ),
+    )
+}
+
+fn budget_full() -> ApiError {
+    ApiError::new(
+        "LimitExceeded",
+        format!(
+            "The test server's resources already hold {} MiB, its most per service.",
+            BUDGET_BYTES >> 20
+        ),
+    )
+}
+
+/// How long `v` is as JSON text, counted without writing it.
+fn json_size(v: &impl serde::Serialize) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 = self.0.saturating_add(buf.len());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut c = Count(0);
+    match serde_json::to_writer(&mut c, v) {
+        Ok(()) => c.0,
+        Err(_) => usize::MAX,
     }
 }
 
@@ -535,6 +641,52 @@ mod tests {
             out,
             json!({"A": "mine", "N": 0, "L": [], "O": {"B": false}})
         );
+    }
+
+    /// A service's families hold at most the budget: big creates stop with
+    /// `LimitExceeded`, an oversized one is refused, a delete makes room.
+    #[cfg(feature = "tcmpp")]
+    #[test]
+    fn stored_bytes_are_bounded() {
+        let service = tcmpp_api::SERVICE;
+        let examples = Examples::parse(&service);
+        let mut r = Resources::new(&service, &examples, 100_000, true);
+        let op = |a| service.operation(a).unwrap();
+        let user = |name: String| {
+            json!({"UserAccount": "a", "UserName": name, "AccountType": 3,
+                   "Password": "p", "KeyId": "k", "PlatformId": "P"})
+        };
+        let big = "x".repeat(MAX_ITEM_BYTES);
+        let refused = r.handle(op("CreateUser"), &user(big), &examples).unwrap();
+        assert_eq!(refused.unwrap_err().code, "InvalidParameterValue");
+        let name = "y".repeat(MAX_ITEM_BYTES - 200);
+        let mut ids = Vec::new();
+        let err = loop {
+            match r
+                .handle(op("CreateUser"), &user(name.clone()), &examples)
+                .unwrap()
+            {
+                Ok(out) => ids.push(out["Data"]["ResourceId"].clone()),
+                Err(e) => break e,
+            }
+            assert!(
+                ids.len() <= BUDGET_BYTES / (MAX_ITEM_BYTES - 200),
+                "past the budget"
+            );
+        };
+        assert_eq!(err.code, "LimitExceeded");
+        assert!(
+            ids.len() > BUDGET_BYTES / MAX_ITEM_BYTES - 2,
+            "{}",
+            ids.len()
+        );
+        let delete = json!({"UserId": ids[0], "PlatformId": "P"});
+        r.handle(op("DeleteUser"), &delete, &examples)
+            .unwrap()
+            .unwrap();
+        r.handle(op("CreateUser"), &user(name), &examples)
+            .unwrap()
+            .unwrap();
     }
 
     #[test]

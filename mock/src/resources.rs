@@ -144,9 +144,12 @@ impl Resources {
             Verb::Create(c) => store.create(c, body, examples, room),
             Verb::List => match op.paginated {
                 Some(page) => {
-                    let items = store.items.iter().filter(|it| store.in_scope(it, body));
-                    let items: Vec<Value> = items.cloned().map(Value::Object).collect();
-                    list(op.action, &page, body, examples, items.iter())
+                    let items: Vec<&Map<String, Value>> = store
+                        .items
+                        .iter()
+                        .filter(|it| store.in_scope(it, body))
+                        .collect();
+                    list(op.action, &page, body, examples, items.into_iter())
                 }
                 // The table test keeps rows' lists paginated.
                 None => Ok(examples.answer(op.action)),
@@ -512,12 +515,12 @@ fn json_size(v: &impl serde::Serialize) -> usize {
 }
 
 /// A page of `items` for the paginated `action`, in its example's shape.
-fn list<'a>(
+fn list<'a, T: Shaped + 'a>(
     action: &str,
     page: &PageInfo,
     body: &Value,
     examples: &Examples,
-    items: impl ExactSizeIterator<Item = &'a Value>,
+    items: impl ExactSizeIterator<Item = &'a T>,
 ) -> Result<Map<String, Value>, ApiError> {
     let (offset, limit) = window(page, body)?;
     let total = items.len();
@@ -525,13 +528,11 @@ fn list<'a>(
         .at(action, page.items)
         .and_then(|v| v.get(0))
         .and_then(Value::as_object);
+    // Only the page is copied.
     let shown: Vec<Value> = items
         .skip(offset)
         .take(limit)
-        .map(|item| match item {
-            Value::Object(m) => shaped(template, m),
-            other => other.clone(),
-        })
+        .map(|item| item.shaped(template))
         .collect();
     let mut out = examples.answer(action);
     set_path(&mut out, page.items, Value::Array(shown));
@@ -539,6 +540,26 @@ fn list<'a>(
         set_path(&mut out, path, json!(total));
     }
     Ok(out)
+}
+
+/// An item a list shows: a family's, or a collection's.
+trait Shaped {
+    fn shaped(&self, template: Option<&Map<String, Value>>) -> Value;
+}
+
+impl Shaped for Map<String, Value> {
+    fn shaped(&self, template: Option<&Map<String, Value>>) -> Value {
+        shaped(template, self)
+    }
+}
+
+impl Shaped for Value {
+    fn shaped(&self, template: Option<&Map<String, Value>>) -> Value {
+        match self {
+            Value::Object(m) => shaped(template, m),
+            other => other.clone(),
+        }
+    }
 }
 
 /// The request's offset and page size.

@@ -230,6 +230,14 @@ impl Resources {
         self.cap
     }
 
+    /// Whether the family named `name` holds an item of id `id`.
+    pub(crate) fn holds(&self, name: &str, id: &Value) -> bool {
+        self.stores
+            .iter()
+            .filter(|s| s.family.name == name)
+            .any(|s| s.items.iter().any(|it| same(it.get(s.family.id), Some(id))))
+    }
+
     /// How many items the family named `name` holds (`None`: no such family).
     pub(crate) fn count(&self, name: &str) -> Option<usize> {
         self.stores

@@ -13,7 +13,7 @@
 
 use std::sync::Mutex;
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::examples::Examples;
 use super::lock;
@@ -40,10 +40,13 @@ impl Served {
         op: &OperationInfo,
         body: &Value,
     ) -> Result<Map<String, Value>, ApiError> {
+        // A mini program `CreateMNP` made has versions too (the lock order:
+        // versions, then resources).
+        let created = |id: &str| lock(&self.resources).holds("MNP", &json!(id));
         if let Some(answer) = self
             .versions
             .as_ref()
-            .and_then(|v| lock(v).handle(op.action, body))
+            .and_then(|v| lock(v).handle(op.action, body, &created))
         {
             return answer;
         }

@@ -1,6 +1,7 @@
 //! Mini program versions, for the services whose `DescribeMNPAllStageVersions`
 //! and `CreateMNPVersion` keep state ([`flavor`] says which): seeded from the
-//! service's own examples and grown by `CreateMNPVersion`. What the services
+//! service's own examples and grown by `CreateMNPVersion`, for the programs
+//! the examples name and those the `MNP` family holds (`CreateMNP`). What the services
 //! share is here once; what differs is a [`Flavor`].
 
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -118,14 +119,17 @@ impl Versions {
 
     /// Answers one of the two actions (`None` for any other): the
     /// `Response` members without `RequestId`.
+    /// `created` says whether a mini program was created since (by the
+    /// service's `CreateMNP`): it has versions too.
     pub(crate) fn handle(
         &mut self,
         action: &str,
         body: &Value,
+        created: &dyn Fn(&str) -> bool,
     ) -> Option<Result<Map<String, Value>, ApiError>> {
         match action {
-            DESCRIBE => Some(self.describe(body)),
-            CREATE => Some(self.create(body)),
+            DESCRIBE => Some(self.describe(body, created)),
+            CREATE => Some(self.create(body, created)),
             _ => None,
         }
     }
@@ -135,7 +139,11 @@ impl Versions {
         self.versions.len()
     }
 
-    fn check_ids(&self, body: &Value) -> Result<(String, String), ApiError> {
+    fn check_ids(
+        &self,
+        body: &Value,
+        created: &dyn Fn(&str) -> bool,
+    ) -> Result<(String, String), ApiError> {
         let mnp_id = str_param(body, "MNPId");
         let platform_id = str_param(body, "PlatformId");
         if !self.platforms.contains(&platform_id) {
@@ -144,7 +152,7 @@ impl Versions {
                 format!("Invalid platform ID: {}", excerpt(&platform_id)),
             ));
         }
-        if !self.programs.contains(&mnp_id) {
+        if !self.programs.contains(&mnp_id) && !created(&mnp_id) {
             return Err(ApiError::new(
                 "InvalidParameterValue.InvalidMNPId",
                 format!("Invalid mini program ID: {}", excerpt(&mnp_id)),
@@ -159,8 +167,12 @@ impl Versions {
             .filter(move |v| v.get("MNPId").and_then(Value::as_str) == Some(mnp_id))
     }
 
-    fn describe(&self, body: &Value) -> Result<Map<String, Value>, ApiError> {
-        let (mnp_id, _) = self.check_ids(body)?;
+    fn describe(
+        &self,
+        body: &Value,
+        created: &dyn Fn(&str) -> bool,
+    ) -> Result<Map<String, Value>, ApiError> {
+        let (mnp_id, _) = self.check_ids(body, created)?;
         let data: Vec<Value> = self
             .of_program(&mnp_id)
             .cloned()
@@ -212,8 +224,12 @@ impl Versions {
         Ok(())
     }
 
-    fn create(&mut self, body: &Value) -> Result<Map<String, Value>, ApiError> {
-        let (mnp_id, _) = self.check_ids(body)?;
+    fn create(
+        &mut self,
+        body: &Value,
+        created: &dyn Fn(&str) -> bool,
+    ) -> Result<Map<String, Value>, ApiError> {
+        let (mnp_id, _) = self.check_ids(body, created)?;
         let version = str_param(body, "MNPVersion");
         let intro = str_param(body, "MNPVersionIntro");
         let file_url = str_param(body, "FileUrl");

@@ -956,3 +956,33 @@ async fn examples_answer_what_no_family_keeps() {
         assert_eq!(got[hint], want, "{action}");
     }
 }
+
+/// A mini program made with `CreateMNP` gets versions like the examples'
+/// programs; one deleted, or never made, is `InvalidMNPId`.
+#[tokio::test]
+async fn a_created_mini_program_has_versions() {
+    let mock = both().await;
+    for service in SERVICES {
+        let c = client(&mock, service);
+        let made = c
+            .call_json("CreateMNP", &body(&service, "CreateMNP"))
+            .await
+            .unwrap();
+        let mnp = made["Data"]["ResourceId"].clone();
+        let mut create = body(&service, "CreateMNPVersion");
+        create["MNPId"] = mnp.clone();
+        create["PlatformId"] = json!(PLATFORM);
+        c.call_json("CreateMNPVersion", &create).await.unwrap();
+        let describe = json!({"MNPId": mnp, "PlatformId": PLATFORM});
+        let versions = c
+            .call_json("DescribeMNPAllStageVersions", &describe)
+            .await
+            .unwrap();
+        let listed = versions["Data"].as_array().unwrap();
+        assert_eq!(listed.len(), 1, "{}: {versions}", service.name);
+        assert_eq!(listed[0]["MNPVersion"], create["MNPVersion"]);
+        c.call_json("DeleteMNP", &describe).await.unwrap();
+        let gone = c.call_json("CreateMNPVersion", &create).await.unwrap_err();
+        assert_eq!(gone.code(), Some("InvalidParameterValue.InvalidMNPId"));
+    }
+}

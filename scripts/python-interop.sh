@@ -17,6 +17,9 @@
 # TcsasClient on the same port: its own store (the seeded two, CreateMNPVersion
 # with its extra members), TC3 and v1, wrong keys, VersionType and version
 # refusals, and imported actions with the examples of spec/tcsas.json.
+# Then scripts/python_crud.py: create, list, describe, modify and delete through
+# the SDK for ten of the mock's resource families (TCMPP's and TCSAS's), each
+# change seen, and a deleted or unknown id answered the family's documented code.
 # Env: PYTHON (default python3) picks the interpreter the venv is made from;
 # TCMPP_BIN, the server program (default: tcmpp-cli's tcmpp, built with cargo).
 # shellcheck source-path=SCRIPTDIR/..
@@ -35,6 +38,7 @@ python_venv "$PYTHON_VENV" "$PYTHON_SDK"
 # writes. The script prints one line per check and `N passed, M failed` last.
 server_start "$work/http"
 server_run_checks "the Python SDK checks over HTTP" "$VENV_PYTHON" scripts/python_interop.py
+server_run_checks "the Python SDK's CRUD over the resource families" "$VENV_PYTHON" scripts/python_crud.py
 
 server_start_https "$work/https"
 server_run_checks "the Python SDK checks over HTTPS" TCMPP_CA_FILE="$SERVER_CA" "$VENV_PYTHON" scripts/python_interop.py

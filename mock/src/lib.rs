@@ -2,8 +2,9 @@
 //! signatures (TC3-HMAC-SHA256 over `POST` with JSON or `GET` with the
 //! query string; v1 `HmacSHA1`/`HmacSHA256` over `GET` or form-encoded
 //! `POST`), the timestamp window, the version, the action and the
-//! parameters, answers with the service's error codes, remembers created
-//! versions, and can be told to misbehave.
+//! parameters, answers with the service's error codes, keeps state for the
+//! services' resource families, logs what each call sent, and can be told
+//! to misbehave or to answer as a test scripts it.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -33,12 +34,92 @@
 //! features select, TCMPP (feature `tcmpp`, default) and TCSAS (feature
 //! `tcsas`); [`MockServerBuilder::new`] serves any generated service
 //! alone, [`MockServerBuilder::service`] adds one. Each action's parameters
-//! are checked against its service's table and answered with its example;
+//! are checked against its service's table; the resource families' actions
+//! keep state (below), every other action answers with its example;
 //! `DescribeMNPAllStageVersions` and `CreateMNPVersion` of TCMPP and of
-//! TCSAS keep state, in a store per service seeded from that service's
+//! TCSAS keep versions, in a store per service seeded from that service's
 //! examples (TCSAS's `CreateMNPVersion` also checks the five members only
 //! it takes: `VersionType` 1 or 2, `CompileCondition`, `CompileConfig`,
 //! `PipelineId`, `FileInnerUrl`).
+//!
+//! # Resource families
+//!
+//! Each service's resources are declared in a small table per service
+//! ([`families`]: `mock/src/families/tcmpp.rs`, `tcsas.rs`), one row per
+//! family (TCMPP's teams, team members, users, applications, mini
+//! programs, domains, approvals...; 16 for TCMPP, 20 for TCSAS): its id
+//! member, its parent members, and which actions create, list, describe,
+//! modify and delete it. A generic engine does the rest from the
+//! operations table and the examples, with a store per family and
+//! service, seeded with the resources the examples name:
+//!
+//! - a create stores the request's members and answers its example with
+//!   a new id where the create's answer puts it (`Data.ResourceId`);
+//! - a list keeps the items whose parents match the request's (an empty
+//!   `TeamId` lists every team's), pages them by `Offset`/`Limit` with the
+//!   true `TotalCount`, each item shaped like the example's (stored members
+//!   overlaid, zero values for the rest), so the typed clients decode them;
+//! - a describe answers its example's shape with the stored members, a
+//!   modify stores the request's members, a delete removes the item; an
+//!   unknown id is the row's documented "not found" code
+//!   (`InvalidParameterValue.InvalidTeamId`, `FailedOperation.RecordNotFound`);
+//! - every paginated action of no family pages over a collection, its
+//!   example's items until a test replaces them with
+//!   [`MockServer::seed_items`] (which also seeds a family through its list);
+//! - every other action answers its example, whatever the request says.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use tencentcloud_mock::MockServer;
+//!
+//! let mock = MockServer::start().await?;
+//! let client = tcmpp_api::Client::builder()
+//!     .region("ap-singapore")
+//!     .endpoint(mock.endpoint())
+//!     .credentials(mock.credentials())
+//!     .build()?;
+//! let created = client
+//!     .create_user()
+//!     .user_account("ada")
+//!     .user_name("Ada")
+//!     .account_type(3)
+//!     .password("secret")
+//!     .key_id("key")
+//!     .platform_id("T04257DS9431720WTAG")
+//!     .send()
+//!     .await?;
+//! let id = created.data.and_then(|d| d.resource_id).unwrap_or_default();
+//! let user = client.describe_user().user_id(&id).platform_id("T04257DS9431720WTAG").send().await?;
+//! assert_eq!(user.data.and_then(|d| d.user_name).as_deref(), Some("Ada"));
+//! client.delete_user().user_id(&id).platform_id("T04257DS9431720WTAG").send().await?;
+//! let gone = client.describe_user().user_id(&id).platform_id("T04257DS9431720WTAG").send().await;
+//! assert_eq!(gone.unwrap_err().code(), Some("InvalidParameterValue.InvalidUserId"));
+//! // What the create sent, as the mock read it.
+//! assert_eq!(mock.calls()[0].param("UserName"), "Ada");
+//! # Ok(()) }
+//! ```
+//!
+//! State is bounded: a family gains at most
+//! [`MockServerBuilder::max_items_per_family`] items beyond its seed
+//! (default 1,000; `LimitExceeded` past it), an item holds at most 16 KiB
+//! of members as JSON (`InvalidParameterValue` past it, checked before
+//! anything is copied), and a service's families 32 MiB together
+//! (`LimitExceeded`; a delete makes room). State is per service: TCMPP's
+//! and TCSAS's teams are two stores. [`MockServerBuilder::resource_families`]`(false)`
+//! answers every action but the two version actions with its example.
+//! Examples are parsed once, when the server starts.
+//!
+//! # Scripted answers and the call log
+//!
+//! [`MockServer::script`] queues answers for one action
+//! ([`Answer::ok`] with the `Response` members, [`Answer::error`]), used in
+//! order by the requests of it that pass the checks, then the action
+//! behaves normally again: for retries, paging and waiters (a task that
+//! goes from pending to running to done). [`MockServer::script_for`] does
+//! it for one service's action. [`Fault`]s are for transport failures.
+//! Each [`CallRecord`] keeps the request's parameters as the mock read them
+//! ([`CallRecord::parameters`]: a TC3 JSON body, a v1 form or query decoded
+//! by the members' types), so a test can check what its code sent.
 //!
 //! # Several services on one port
 //!
@@ -99,8 +180,10 @@
 //! at most [`MockServerBuilder::max_versions_per_program`] versions per mini
 //! program and service (default 1,000), then answers `LimitExceeded`, the service's
 //! common code for a quota (not `FailedOperation`: nothing failed, a quota
-//! is full); the call log ([`MockServer::calls`]) is a ring of the last
-//! [`MockServerBuilder::call_log_capacity`] arrivals (default 10,000), whose
+//! is full), and each resource family as many items
+//! ([`MockServerBuilder::max_items_per_family`]); the call log ([`MockServer::calls`]) is a ring of the last
+//! [`MockServerBuilder::call_log_capacity`] arrivals (default 10,000), with
+//! at most 64 KiB of parameters each and 8 MiB together, whose
 //! action names are cut to 64 bytes and, for requests that failed
 //! authentication, kept only if they name an action the mock serves (a
 //! skewed call can still be told apart, no caller-chosen bytes are kept);
@@ -150,10 +233,13 @@
 //! server, answered in plain text. These are not in the call log. A
 //! `HEAD` request is answered without a body or `Content-Length`.
 
+mod examples;
+pub mod families;
 mod headers;
 mod http_errors;
 mod limits;
 mod replay;
+mod resources;
 mod serve;
 mod services;
 mod store;
@@ -174,6 +260,7 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+use serde_json::{Map, Value};
 use tencentcloud_runtime::credentials::Credentials;
 use tencentcloud_runtime::operation::ServiceInfo;
 
@@ -236,6 +323,81 @@ pub struct CallRecord {
     pub code: Option<String>,
     /// Whether the request was acted on (state may have changed).
     pub handled: bool,
+    /// The action's parameters as the mock read them, a JSON object: a TC3
+    /// JSON body as sent, or a v1 form or query (and a TC3 `GET` query)
+    /// decoded by the action's member types (`Limit=10` is the number 10,
+    /// `MemberList.0.UserId` a list of objects), without v1's common
+    /// parameters (`Action`, `Nonce`, `Signature`, ...). `Null` when the
+    /// request failed before its parameters were read (authentication, an
+    /// unknown action), when they came to more than 64 KiB, or when they were
+    /// forgotten: the log keeps at most 8 MiB of parameters, dropping the
+    /// oldest records' first.
+    pub parameters: Value,
+}
+
+impl CallRecord {
+    /// The parameter `name` as sent (`Null` if absent or not kept).
+    pub fn param(&self, name: &str) -> &Value {
+        self.parameters.get(name).unwrap_or(&Value::Null)
+    }
+}
+
+/// Why [`MockServer::seed_items`] refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeedError(String);
+
+impl std::fmt::Display for SeedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SeedError {}
+
+/// A scripted answer for one action (see [`MockServer::script`]).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Answer {
+    /// Answer success with these `Response` members (a JSON object; the
+    /// mock adds `RequestId`), without acting.
+    Ok(Map<String, Value>),
+    /// Answer this error (HTTP 200, the error envelope), without acting.
+    Error {
+        /// Error code, e.g. `ResourceNotFound`.
+        code: String,
+        /// Its message.
+        message: String,
+    },
+}
+
+impl Answer {
+    /// A success answering `response`'s members: a JSON object such as
+    /// `json!({"Data": {"TaskStatus": 1}})`; anything else answers no
+    /// members. A `RequestId` in it is replaced by the mock's.
+    pub fn ok(response: Value) -> Self {
+        match response {
+            Value::Object(mut m) => {
+                m.remove("RequestId");
+                Answer::Ok(m)
+            }
+            _ => Answer::Ok(Map::new()),
+        }
+    }
+
+    /// An error answer with this code and message.
+    pub fn error(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Answer::Error {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Answers scripted for one action (of one service, or of any).
+struct Script {
+    service: Option<String>,
+    action: String,
+    answers: VecDeque<Answer>,
 }
 
 struct ScriptedFault {
@@ -248,6 +410,7 @@ struct Shared {
     services: services::Services,
     keys: Vec<Credentials>,
     faults: Mutex<VecDeque<ScriptedFault>>,
+    scripts: Mutex<Vec<Script>>,
     log: Mutex<CallLog>,
     next_id: AtomicU64,
     id_seed: u64,
@@ -287,16 +450,56 @@ struct Shared {
 /// The last `capacity` arrivals, in order; `first` numbers the oldest kept.
 struct CallLog {
     records: VecDeque<CallRecord>,
+    /// Bytes (as sent) of each record's kept parameters.
+    sizes: VecDeque<usize>,
     first: u64,
     capacity: usize,
+    /// Bytes of parameters the records keep, and how many records from the
+    /// front have had theirs dropped.
+    param_bytes: usize,
+    dropped_to: usize,
 }
+
+/// Parameters of a request are kept when they came in at most this many bytes.
+const MAX_LOGGED_PARAMS: usize = 64 << 10;
+/// The log keeps at most this many bytes of parameters (as sent), all records together.
+const LOGGED_PARAMS_BUDGET: usize = 8 << 20;
 
 impl CallLog {
     fn new(capacity: usize) -> Self {
         CallLog {
             records: VecDeque::new(),
+            sizes: VecDeque::new(),
             first: 0,
             capacity,
+            param_bytes: 0,
+            dropped_to: 0,
+        }
+    }
+
+    /// Gives record `n` its parameters, which arrived in `bytes` bytes,
+    /// dropping the oldest records' past the budget.
+    fn keep_parameters(&mut self, n: u64, parameters: Value, bytes: usize) {
+        let Some(i) = n
+            .checked_sub(self.first)
+            .and_then(|i| usize::try_from(i).ok())
+            .filter(|&i| i < self.records.len() && bytes <= MAX_LOGGED_PARAMS)
+        else {
+            return;
+        };
+        self.param_bytes += bytes;
+        while self.param_bytes > LOGGED_PARAMS_BUDGET && self.dropped_to < self.records.len() {
+            let at = self.dropped_to;
+            self.records[at].parameters = Value::Null;
+            self.param_bytes = self.param_bytes.saturating_sub(self.sizes[at]);
+            self.sizes[at] = 0;
+            self.dropped_to += 1;
+        }
+        if i >= self.dropped_to {
+            self.records[i].parameters = parameters;
+            self.sizes[i] = bytes;
+        } else {
+            self.param_bytes = self.param_bytes.saturating_sub(bytes);
         }
     }
 
@@ -308,9 +511,13 @@ impl CallLog {
         }
         if self.records.len() == self.capacity {
             self.records.pop_front();
+            let size = self.sizes.pop_front().unwrap_or(0);
+            self.param_bytes = self.param_bytes.saturating_sub(size);
+            self.dropped_to = self.dropped_to.saturating_sub(1);
             self.first += 1;
         }
         self.records.push_back(record);
+        self.sizes.push_back(0);
         self.first + self.records.len() as u64 - 1
     }
 
@@ -327,6 +534,36 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
+    /// Answers `op` of `served`: the next answer scripted for it if there
+    /// is one, else the service's own.
+    fn answer(
+        &self,
+        served: &services::Served,
+        op: &tencentcloud_runtime::OperationInfo,
+        body: &Value,
+    ) -> Result<Map<String, Value>, verify::ApiError> {
+        if let Some(answer) = self.take_script(served.info.name, op.action) {
+            return match answer {
+                Answer::Ok(members) => Ok(members),
+                Answer::Error { code, message } => Err(verify::ApiError { code, message }),
+            };
+        }
+        served.answer(op, body)
+    }
+
+    /// Takes the next answer scripted for `service`'s `action`, if any.
+    fn take_script(&self, service: &str, action: &str) -> Option<Answer> {
+        let mut scripts = lock(&self.scripts);
+        let i = scripts.iter().position(|s| {
+            s.action == action && s.service.as_deref().is_none_or(|want| want == service)
+        })?;
+        let answer = scripts[i].answers.pop_front();
+        if scripts[i].answers.is_empty() {
+            scripts.remove(i);
+        }
+        answer
+    }
+
     /// Takes the fault that applies to the next request of `action`, if any.
     fn take_fault(&self, action: &str) -> Option<Fault> {
         let mut faults = lock(&self.faults);
@@ -392,6 +629,8 @@ pub struct MockServerBuilder {
     strict_host: bool,
     rate_limits: bool,
     max_versions: usize,
+    max_items: usize,
+    families: bool,
     call_log_capacity: usize,
     header_read_timeout: Duration,
     idle_timeout: Duration,
@@ -453,6 +692,8 @@ impl MockServerBuilder {
             strict_host: false,
             rate_limits: true,
             max_versions: 1_000,
+            max_items: 1_000,
+            families: true,
             call_log_capacity: 10_000,
             header_read_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
@@ -532,6 +773,24 @@ impl MockServerBuilder {
     /// quota). Default: 1,000.
     pub fn max_versions_per_program(mut self, max: usize) -> Self {
         self.max_versions = max;
+        self
+    }
+
+    /// How many items a create may add to each resource family of each
+    /// service (its seed does not count; a delete makes room again); past
+    /// it a create answers `LimitExceeded`. Also the most items
+    /// [`MockServer::seed_items`] takes. Default: 1,000.
+    pub fn max_items_per_family(mut self, max: usize) -> Self {
+        self.max_items = max;
+        self
+    }
+
+    /// Whether the resource families ([`families`]) and the paginated
+    /// actions' collections keep state. Default: `true`. With `false`
+    /// every action but the two seeded version actions answers its
+    /// example, whatever the request says (for checking the examples).
+    pub fn resource_families(mut self, on: bool) -> Self {
+        self.families = on;
         self
     }
 
@@ -639,9 +898,17 @@ impl MockServerBuilder {
         };
         let budget_kib = u32::try_from(self.body_bytes_in_flight / 1024).unwrap_or(u32::MAX);
         let shared = Arc::new(Shared {
-            services: services::Services::new(&self.services, self.max_versions),
+            services: services::Services::new(
+                &self.services,
+                &services::StateLimits {
+                    max_versions: self.max_versions,
+                    max_items: self.max_items,
+                    families: self.families,
+                },
+            ),
             keys,
             faults: Mutex::new(VecDeque::new()),
+            scripts: Mutex::new(Vec::new()),
             log: Mutex::new(CallLog::new(self.call_log_capacity)),
             next_id: AtomicU64::new(0),
             id_seed: seed,
@@ -764,6 +1031,104 @@ impl MockServer {
                 remaining: times,
             });
         }
+    }
+
+    /// Scripts the next answers of `action`, whichever service it is for:
+    /// each request of it that passes the checks (signature, version,
+    /// parameters, rate limit) takes the next answer, in order, without
+    /// acting; once they are used up the action behaves normally again.
+    /// Successes get a `RequestId` and the envelope like any answer, and
+    /// count as handled in the call log. Scripts queue after earlier ones
+    /// for the same action. For waiters, retries and paging:
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use serde_json::json;
+    /// use tencentcloud_mock::{Answer, MockServer};
+    ///
+    /// let mock = MockServer::start().await?;
+    /// let task = |status: i64| Answer::ok(json!({"Data": {"TaskStatus": status}}));
+    /// mock.script(
+    ///     "DescribeMNPVersion",
+    ///     [task(1), Answer::error("InternalError", "try again"), task(60)],
+    /// );
+    /// # Ok(()) }
+    /// ```
+    pub fn script(&self, action: &str, answers: impl IntoIterator<Item = Answer>) {
+        self.push_script(None, action, answers);
+    }
+
+    /// [`script`](Self::script) for `service`'s `action` only (`tcsas`):
+    /// requests of the action of another service answer normally.
+    pub fn script_for(
+        &self,
+        service: &str,
+        action: &str,
+        answers: impl IntoIterator<Item = Answer>,
+    ) {
+        self.push_script(Some(service.to_owned()), action, answers);
+    }
+
+    fn push_script(
+        &self,
+        service: Option<String>,
+        action: &str,
+        answers: impl IntoIterator<Item = Answer>,
+    ) {
+        let answers: VecDeque<Answer> = answers.into_iter().collect();
+        if !answers.is_empty() {
+            lock(&self.shared.scripts).push(Script {
+                service,
+                action: action.to_owned(),
+                answers,
+            });
+        }
+    }
+
+    /// Forgets every scripted answer not yet used.
+    pub fn clear_scripts(&self) {
+        lock(&self.shared.scripts).clear();
+    }
+
+    /// Replaces what the paginated `action` of `service` lists with `items`
+    /// (JSON objects shaped like the items of its example's list; members
+    /// they lack are answered as zero values). For an action that lists a
+    /// resource family ([`families`]) the items become the family's store
+    /// (an item without the family's id gets one), so its describes,
+    /// modifies and deletes see them; for any other paginated action they
+    /// are what it pages over. At most
+    /// [`MockServerBuilder::max_items_per_family`] items.
+    pub fn seed_items(
+        &self,
+        service: &str,
+        action: &str,
+        items: Vec<Value>,
+    ) -> Result<(), SeedError> {
+        let served = self
+            .shared
+            .services
+            .by_name(service)
+            .ok_or_else(|| SeedError(format!("the mock does not serve `{service}`")))?;
+        let op = served
+            .info
+            .operation(action)
+            .ok_or_else(|| SeedError(format!("`{service}` has no action `{action}`")))?;
+        let mut resources = lock(&served.resources);
+        if items.len() > resources.cap() {
+            return Err(SeedError(format!(
+                "{} items are more than the {} a family may hold",
+                items.len(),
+                resources.cap()
+            )));
+        }
+        resources.seed(op, items).map_err(SeedError)
+    }
+
+    /// How many items `service`'s resource family `family` (its row's
+    /// [`name`](families::Family::name)) holds; `None` if there is no such
+    /// family (or families are off).
+    pub fn stored_items(&self, service: &str, family: &str) -> Option<usize> {
+        lock(&self.shared.services.by_name(service)?.resources).count(family)
     }
 
     /// Moves the mock's clock to this many seconds ahead of this machine's

@@ -24,7 +24,7 @@ use tokio::sync::OwnedSemaphorePermit;
 
 use super::services::{Hints, Served};
 use super::verify::{self, ApiError, excerpt};
-use super::{CallRecord, Fault, Shared, lock};
+use super::{CallRecord, Fault, MAX_LOGGED_PARAMS, Shared, lock};
 use super::{headers, http_errors, replay};
 use tencentcloud_runtime::operation::OperationInfo;
 
@@ -314,6 +314,7 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
             at: arrived,
             code: None,
             handled: false,
+            parameters: Value::Null,
         })
     };
     let finish = |code: Option<String>, handled: bool, authenticated: bool| {
@@ -359,20 +360,13 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
             if let Some(Fault::Delay(d)) = other {
                 tokio::time::sleep(d).await;
             }
-            let (result, authenticated) = match body {
+            let (result, authenticated, params) = match body {
                 Ok(body) => {
                     let owned = shared.clone();
                     offload(&shared, big, move || {
-                        let mut authenticated = false;
-                        let r = process(
-                            &owned,
-                            &parts,
-                            &body.bytes,
-                            arrived,
-                            route,
-                            &mut authenticated,
-                        );
-                        (r, authenticated)
+                        let mut seen = Seen::default();
+                        let r = process(&owned, &parts, &body.bytes, arrived, route, &mut seen);
+                        (r, seen.authenticated, seen.params)
                     })
                     .await
                     .unwrap_or_else(|| {
@@ -382,16 +376,20 @@ async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Answer, D
                                 "The request could not be handled.",
                             )),
                             false,
+                            None,
                         )
                     })
                 }
-                Err(e) => (Err(e), false),
+                Err(e) => (Err(e), false, None),
             };
             finish(
                 result.as_ref().err().map(|e| e.code.clone()),
                 result.is_ok(),
                 authenticated,
             );
+            if let Some((params, bytes)) = params {
+                lock(&shared.log).keep_parameters(index, params, bytes);
+            }
             if other == Some(Fault::Drop) {
                 return Err(Dropped);
             }
@@ -641,20 +639,12 @@ fn process(
     body: &Bytes,
     arrived: Instant,
     route: Option<usize>,
-    authenticated: &mut bool,
+    seen: &mut Seen,
 ) -> Result<Map<String, Value>, ApiError> {
     let headers = &parts.headers;
     let method = check_head(shared, parts)?;
     if let Some(pairs) = v1_pairs(parts, body)? {
-        return process_v1(
-            shared,
-            method,
-            headers,
-            &pairs,
-            arrived,
-            route,
-            authenticated,
-        );
+        return process_v1(shared, method, headers, &pairs, arrived, route, seen);
     }
     // TC3 signs the query string as sent for GET, nothing for POST.
     let query = match method {
@@ -663,7 +653,7 @@ fn process(
     };
     let key = verify::tc3_head(shared, headers, shared.now())?
         .verify(shared, method, query, body, route)?;
-    *authenticated = true;
+    seen.authenticated = true;
     let language = headers.get("x-tc-language").map(|v| v.as_bytes());
     headers::language(language, "X-TC-Language header")?;
     verify::content_type(method, headers)?;
@@ -677,8 +667,26 @@ fn process(
     } else {
         verify::json_body(body)?
     };
+    seen.log_params(&json, query.len().max(body.len()));
     verify::check_params(op.request, &json)?;
-    served.answer(op, &json)
+    shared.answer(served, op, &json)
+}
+
+/// What processing a request learnt for the call log.
+#[derive(Default)]
+struct Seen {
+    /// The request passed authentication.
+    authenticated: bool,
+    /// Its parameters and their size as sent, when small enough to keep.
+    params: Option<(Value, usize)>,
+}
+
+impl Seen {
+    fn log_params(&mut self, json: &Value, bytes: usize) {
+        if bytes <= MAX_LOGGED_PARAMS {
+            self.params = Some((json.clone(), bytes));
+        }
+    }
 }
 
 /// The service a request reached, or why it reached none.
@@ -779,10 +787,10 @@ fn process_v1(
     pairs: &[(String, String)],
     arrived: Instant,
     route: Option<usize>,
-    authenticated: &mut bool,
+    seen: &mut Seen,
 ) -> Result<Map<String, Value>, ApiError> {
     let key = verify::authenticate_v1(shared, method, headers, pairs, shared.now())?;
-    *authenticated = true;
+    seen.authenticated = true;
     let language = verify::param(pairs, "Language").map(str::as_bytes);
     headers::language(language, "Language parameter")?;
     verify::content_type_v1(method, headers)?;
@@ -801,9 +809,11 @@ fn process_v1(
             .filter(|(k, _)| !verify::V1_COMMON.contains(&k.as_str()))
             .map(|(k, v)| (k.as_str(), v.as_str())),
     )?;
+    let bytes = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+    seen.log_params(&json, bytes);
     verify::check_params(op.request, &json)?;
     if op.retry_safe {
-        return served.answer(op, &json);
+        return shared.answer(served, op, &json);
     }
     // A write: the same signed request is acted on once (see `replay.rs`).
     let fingerprint = replay::Replays::fingerprint(
@@ -820,7 +830,7 @@ fn process_v1(
             ),
         ));
     }
-    let result = served.answer(op, &json);
+    let result = shared.answer(served, op, &json);
     if result.is_err() {
         lock(&shared.replays).forget(&fingerprint);
     }

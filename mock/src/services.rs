@@ -1,6 +1,7 @@
 //! The services one server serves, which of them a request is for, and
 //! how each answers an action: from its version store for the stateful
-//! seeded actions ([`store::flavor`]), else with the action's example.
+//! seeded actions ([`store::flavor`]), from its resource families and
+//! collections (`resources.rs`), else with the action's example.
 //!
 //! A request is for the service named, in this order, by its `Host`'s
 //! first label (`tcsas.intl.tencentcloudapi.com`, `tcsas.localhost:PORT`),
@@ -12,9 +13,11 @@
 
 use std::sync::Mutex;
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
+use super::examples::Examples;
 use super::lock;
+use super::resources::Resources;
 use super::store::{self, Versions};
 use super::verify::ApiError;
 use tencentcloud_runtime::operation::{OperationInfo, ServiceInfo};
@@ -22,8 +25,12 @@ use tencentcloud_runtime::operation::{OperationInfo, ServiceInfo};
 /// One service being served.
 pub(crate) struct Served {
     pub(crate) info: ServiceInfo,
+    /// Its actions' examples, parsed once.
+    examples: Examples,
     /// Its versions, when its seeded actions keep state.
     versions: Option<Mutex<Versions>>,
+    /// Its resource families and paginated collections.
+    pub(crate) resources: Mutex<Resources>,
 }
 
 impl Served {
@@ -33,28 +40,36 @@ impl Served {
         op: &OperationInfo,
         body: &Value,
     ) -> Result<Map<String, Value>, ApiError> {
+        // A mini program `CreateMNP` made has versions too (the lock order:
+        // versions, then resources).
+        let created = |id: &str| lock(&self.resources).holds("MNP", &json!(id));
         if let Some(answer) = self
             .versions
             .as_ref()
-            .and_then(|v| lock(v).handle(op.action, body))
+            .and_then(|v| lock(v).handle(op.action, body, &created))
         {
             return answer;
         }
-        Ok(op
-            .example_response
-            .and_then(|t| serde_json::from_str::<Value>(t).ok())
-            .and_then(|v| v.get("Response").and_then(Value::as_object).cloned())
-            .map(|mut m| {
-                m.remove("RequestId");
-                m
-            })
-            .unwrap_or_default())
+        if let Some(answer) = lock(&self.resources).handle(op, body, &self.examples) {
+            return answer;
+        }
+        Ok(self.examples.answer(op.action))
     }
 
     /// How many versions its store holds (0 without one).
     pub(crate) fn stored_versions(&self) -> usize {
         self.versions.as_ref().map_or(0, |v| lock(v).len())
     }
+}
+
+/// How much state each service keeps.
+pub(crate) struct StateLimits {
+    /// Versions a mini program may gain.
+    pub(crate) max_versions: usize,
+    /// Items a resource family may gain.
+    pub(crate) max_items: usize,
+    /// Whether the resource families keep state at all.
+    pub(crate) families: bool,
 }
 
 /// What a request says about the service it is for.
@@ -72,14 +87,25 @@ pub(crate) struct Hints<'a> {
 pub(crate) struct Services(Vec<Served>);
 
 impl Services {
-    pub(crate) fn new(infos: &[ServiceInfo], max_versions: usize) -> Self {
+    pub(crate) fn new(infos: &[ServiceInfo], limits: &StateLimits) -> Self {
         Services(
             infos
                 .iter()
-                .map(|&info| Served {
-                    info,
-                    versions: store::flavor(info.name)
-                        .map(|f| Mutex::new(Versions::seeded(&info, f, max_versions))),
+                .map(|&info| {
+                    let examples = Examples::parse(&info);
+                    Served {
+                        info,
+                        versions: store::flavor(info.name).map(|f| {
+                            Mutex::new(Versions::seeded(&examples, f, limits.max_versions))
+                        }),
+                        resources: Mutex::new(Resources::new(
+                            &info,
+                            &examples,
+                            limits.max_items,
+                            limits.families,
+                        )),
+                        examples,
+                    }
                 })
                 .collect(),
         )
@@ -158,9 +184,15 @@ mod tests {
         })
     }
 
+    const LIMITS: StateLimits = StateLimits {
+        max_versions: 10,
+        max_items: 10,
+        families: true,
+    };
+
     #[test]
     fn host_then_scope_then_version() {
-        let two = Services::new(&[service("a", "1"), service("b", "2")], 0);
+        let two = Services::new(&[service("a", "1"), service("b", "2")], &LIMITS);
         assert_eq!(route(&two, "b.localhost:9", Some("a"), "1"), Some(1));
         assert_eq!(route(&two, "B.example.com", None, "1"), Some(1));
         assert_eq!(route(&two, "127.0.0.1:9", Some("b"), "1"), Some(1));
@@ -168,16 +200,19 @@ mod tests {
         assert_eq!(route(&two, "[::1]:9", None, "1"), Some(0));
         assert_eq!(route(&two, "127.0.0.1:9", Some("c"), "3"), None);
         // One service takes everything; two of one version share no hint.
-        let one = Services::new(&[service("a", "1")], 0);
+        let one = Services::new(&[service("a", "1")], &LIMITS);
         assert_eq!(route(&one, "b.localhost", Some("b"), "2"), Some(0));
-        let same = Services::new(&[service("a", "1"), service("b", "1")], 0);
+        let same = Services::new(&[service("a", "1"), service("b", "1")], &LIMITS);
         assert_eq!(route(&same, "127.0.0.1", None, "1"), None);
         assert_eq!(two.listed(), "`a` 1, `b` 2");
     }
 
     #[test]
     fn only_the_services_flavor_names_keep_versions() {
-        let s = Services::new(&[service("tcsas", "2025-01-06"), service("cvm", "1")], 10);
+        let s = Services::new(
+            &[service("tcsas", "2025-01-06"), service("cvm", "1")],
+            &LIMITS,
+        );
         assert!(s.by_name("tcsas").is_some_and(|s| s.versions.is_some()));
         assert!(s.by_name("cvm").is_some_and(|s| s.versions.is_none()));
     }

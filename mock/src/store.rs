@@ -1,14 +1,15 @@
 //! Mini program versions, for the services whose `DescribeMNPAllStageVersions`
 //! and `CreateMNPVersion` keep state ([`flavor`] says which): seeded from the
-//! service's own examples and grown by `CreateMNPVersion`. What the services
+//! service's own examples and grown by `CreateMNPVersion`, for the programs
+//! the examples name and those the `MNP` family holds (`CreateMNP`). What the services
 //! share is here once; what differs is a [`Flavor`].
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
 
+use super::examples::Examples;
 use super::verify::{ApiError, excerpt};
-use tencentcloud_runtime::operation::ServiceInfo;
 
 pub(crate) const DESCRIBE: &str = "DescribeMNPAllStageVersions";
 pub(crate) const CREATE: &str = "CreateMNPVersion";
@@ -74,22 +75,6 @@ pub(crate) struct Versions {
     created: std::collections::HashMap<String, usize>,
 }
 
-/// The spec's first example of `action`: its request, or its answer's `Response`.
-fn example(service: &ServiceInfo, action: &str, request: bool) -> Option<Value> {
-    let op = service.operation(action)?;
-    let text = if request {
-        op.example_request
-    } else {
-        op.example_response
-    }?;
-    let value: Value = serde_json::from_str(text).ok()?;
-    if request {
-        Some(value)
-    } else {
-        value.get("Response").cloned()
-    }
-}
-
 fn push_new(list: &mut Vec<String>, value: Option<&str>) {
     if let Some(v) = value.filter(|v| !list.iter().any(|have| have == v)) {
         list.push(v.to_owned());
@@ -100,9 +85,11 @@ impl Versions {
     /// The versions `DescribeMNPAllStageVersions`'s example lists; the
     /// platforms and programs both actions' examples name exist (TCSAS's
     /// examples name two different programs).
-    pub(crate) fn seeded(service: &ServiceInfo, flavor: &'static Flavor, max: usize) -> Self {
-        let versions: Vec<Map<String, Value>> = example(service, DESCRIBE, false)
-            .and_then(|v| v["Data"].as_array().cloned())
+    pub(crate) fn seeded(examples: &Examples, flavor: &'static Flavor, max: usize) -> Self {
+        let versions: Vec<Map<String, Value>> = examples
+            .at(DESCRIBE, "Data")
+            .and_then(Value::as_array)
+            .cloned()
             .unwrap_or_default()
             .into_iter()
             .filter_map(|v| v.as_object().cloned())
@@ -112,9 +99,12 @@ impl Versions {
             push_new(&mut programs, v.get("MNPId").and_then(Value::as_str));
         }
         for action in [DESCRIBE, CREATE] {
-            let request = example(service, action, true).unwrap_or_default();
-            push_new(&mut platforms, request["PlatformId"].as_str());
-            push_new(&mut programs, request["MNPId"].as_str());
+            let request = examples.request(action);
+            push_new(
+                &mut platforms,
+                request.and_then(|r| r["PlatformId"].as_str()),
+            );
+            push_new(&mut programs, request.and_then(|r| r["MNPId"].as_str()));
         }
         Versions {
             flavor,
@@ -129,14 +119,17 @@ impl Versions {
 
     /// Answers one of the two actions (`None` for any other): the
     /// `Response` members without `RequestId`.
+    /// `created` says whether a mini program was created since (by the
+    /// service's `CreateMNP`): it has versions too.
     pub(crate) fn handle(
         &mut self,
         action: &str,
         body: &Value,
+        created: &dyn Fn(&str) -> bool,
     ) -> Option<Result<Map<String, Value>, ApiError>> {
         match action {
-            DESCRIBE => Some(self.describe(body)),
-            CREATE => Some(self.create(body)),
+            DESCRIBE => Some(self.describe(body, created)),
+            CREATE => Some(self.create(body, created)),
             _ => None,
         }
     }
@@ -146,7 +139,11 @@ impl Versions {
         self.versions.len()
     }
 
-    fn check_ids(&self, body: &Value) -> Result<(String, String), ApiError> {
+    fn check_ids(
+        &self,
+        body: &Value,
+        created: &dyn Fn(&str) -> bool,
+    ) -> Result<(String, String), ApiError> {
         let mnp_id = str_param(body, "MNPId");
         let platform_id = str_param(body, "PlatformId");
         if !self.platforms.contains(&platform_id) {
@@ -155,7 +152,7 @@ impl Versions {
                 format!("Invalid platform ID: {}", excerpt(&platform_id)),
             ));
         }
-        if !self.programs.contains(&mnp_id) {
+        if !self.programs.contains(&mnp_id) && !created(&mnp_id) {
             return Err(ApiError::new(
                 "InvalidParameterValue.InvalidMNPId",
                 format!("Invalid mini program ID: {}", excerpt(&mnp_id)),
@@ -170,8 +167,12 @@ impl Versions {
             .filter(move |v| v.get("MNPId").and_then(Value::as_str) == Some(mnp_id))
     }
 
-    fn describe(&self, body: &Value) -> Result<Map<String, Value>, ApiError> {
-        let (mnp_id, _) = self.check_ids(body)?;
+    fn describe(
+        &self,
+        body: &Value,
+        created: &dyn Fn(&str) -> bool,
+    ) -> Result<Map<String, Value>, ApiError> {
+        let (mnp_id, _) = self.check_ids(body, created)?;
         let data: Vec<Value> = self
             .of_program(&mnp_id)
             .cloned()
@@ -223,8 +224,12 @@ impl Versions {
         Ok(())
     }
 
-    fn create(&mut self, body: &Value) -> Result<Map<String, Value>, ApiError> {
-        let (mnp_id, _) = self.check_ids(body)?;
+    fn create(
+        &mut self,
+        body: &Value,
+        created: &dyn Fn(&str) -> bool,
+    ) -> Result<Map<String, Value>, ApiError> {
+        let (mnp_id, _) = self.check_ids(body, created)?;
         let version = str_param(body, "MNPVersion");
         let intro = str_param(body, "MNPVersionIntro");
         let file_url = str_param(body, "FileUrl");

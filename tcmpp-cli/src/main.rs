@@ -256,9 +256,12 @@ service refuses it (AuthFailure.SignatureFailure, NoSuchVersion).
 
 The server verifies signatures (TC3-HMAC-SHA256 and v1), timestamps, the
 version, action and parameters like the service, answers every action
-(CreateMNPVersion and DescribeMNPAllStageVersions with state, each service
-its own, the others with their documented example), and enforces each
-action's rate limit per service. It accepts the SecretId and key found in
+(the resource families' with state: teams, users, applications, mini
+programs, domains, approvals... are created, listed with a true total,
+described, modified and deleted, an unknown id answered its documented
+code; CreateMNPVersion and DescribeMNPAllStageVersions keep versions; each
+service its own; the others with their documented example), and enforces
+each action's rate limit per service. It accepts the SecretId and key found in
 the environment or a profile file, else a demo key it prints on stderr. It
 runs until interrupted.
 

@@ -395,7 +395,12 @@ include!(concat!(env!("OUT_DIR"), "/every_action.rs"));
 /// Sends every action of `case` through its typed decoder against a test
 /// server of that service, and checks what every sweep must find.
 async fn sweep(case: &'static Case) -> (Sweep, MockServer) {
-    let mock = MockServerBuilder::new(case.service).start().await.unwrap();
+    // Examples only: the resource families answer from their stores (tests/families.rs).
+    let mock = MockServerBuilder::new(case.service)
+        .resource_families(false)
+        .start()
+        .await
+        .unwrap();
     let client = ClientBuilder::<Client>::new(case.service)
         .region("ap-singapore")
         .endpoint(mock.endpoint())

@@ -14,7 +14,7 @@ use tcmpp_api::{Client, RateLimit, RetryConfig, SdkError};
 use tcmpp_tests::calls::{self, MNP, PLATFORM, describe};
 use tcmpp_tests::client_builder;
 use tcmpp_tests::server::{RawServer, Reply, TestServer, json_response};
-use tencentcloud_mock::{Fault, MockServer};
+use tencentcloud_mock::{Answer, Fault, MockServer};
 
 const CREATE: &str = "CreateMNPVersion";
 const DESCRIBE: &str = "DescribeMNPAllStageVersions";
@@ -474,4 +474,47 @@ async fn odd_parameters_are_typed_errors_or_correct_answers() {
         Some(CreateMnpVersionErrorKind::RequestSizeLimitExceeded),
         "{e}"
     );
+}
+
+/// A waiter over scripted answers: a compile task read until it succeeds
+/// goes through pending and running, an `InternalError` between them
+/// retried by the client (the describe is safe to resend), each poll one
+/// scripted answer with a RequestId of the mock's.
+#[tokio::test]
+async fn a_compile_task_is_polled_through_scripted_states() {
+    let mock = MockServer::start().await.unwrap();
+    let c = client(&mock, fast_retries());
+    let task = |status: i64, msg: &str| {
+        Answer::ok(serde_json::json!({"Data": {
+            "TaskId": "task-1", "MNPId": MNP, "TaskStatus": status, "TaskMsg": msg,
+        }}))
+    };
+    mock.script(
+        "DescribeConsoleMNPVersionCompileTask",
+        [
+            task(10, "Pending"),
+            task(20, "Running"),
+            Answer::error("InternalError", "the task store hiccuped"),
+            task(60, "Success"),
+        ],
+    );
+    let mut seen = Vec::new();
+    for _ in 0..10 {
+        let out = c
+            .describe_console_mnp_version_compile_task()
+            .business_id("task-1")
+            .platform_id(PLATFORM)
+            .send()
+            .await
+            .unwrap();
+        assert!(!out.request_id.is_empty());
+        let data = out.data.unwrap();
+        seen.push(data.task_msg.unwrap_or_default());
+        if data.task_status == Some(60) {
+            break;
+        }
+    }
+    assert_eq!(seen, ["Pending", "Running", "Success"]);
+    let codes: Vec<Option<String>> = mock.calls().into_iter().map(|c| c.code).collect();
+    assert_eq!(codes, [None, None, Some("InternalError".into()), None]);
 }

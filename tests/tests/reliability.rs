@@ -476,7 +476,7 @@ async fn odd_parameters_are_typed_errors_or_correct_answers() {
     );
 }
 
-/// A waiter over scripted answers: a compile task read until it succeeds
+/// The compile task's waiter over scripted answers: a task read until it succeeds
 /// goes through pending and running, an `InternalError` between them
 /// retried by the client (the describe is safe to resend), each poll one
 /// scripted answer with a RequestId of the mock's.
@@ -498,23 +498,17 @@ async fn a_compile_task_is_polled_through_scripted_states() {
             task(60, "Success"),
         ],
     );
-    let mut seen = Vec::new();
-    for _ in 0..10 {
-        let out = c
-            .describe_console_mnp_version_compile_task()
-            .business_id("task-1")
-            .platform_id(PLATFORM)
-            .send()
-            .await
-            .unwrap();
-        assert!(!out.request_id.is_empty());
-        let data = out.data.unwrap();
-        seen.push(data.task_msg.unwrap_or_default());
-        if data.task_status == Some(60) {
-            break;
-        }
-    }
-    assert_eq!(seen, ["Pending", "Running", "Success"]);
+    let done = c
+        .describe_console_mnp_version_compile_task()
+        .business_id("task-1")
+        .platform_id(PLATFORM)
+        .wait_until_compiled()
+        .delays(Duration::from_millis(5), Duration::from_millis(20))
+        .wait()
+        .await
+        .unwrap();
+    assert!(!done.request_id.is_empty());
+    assert_eq!(done.data.unwrap().task_msg.as_deref(), Some("Success"));
     let codes: Vec<Option<String>> = mock.calls().into_iter().map(|c| c.code).collect();
     assert_eq!(codes, [None, None, Some("InternalError".into()), None]);
 }

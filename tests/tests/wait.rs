@@ -1,7 +1,8 @@
 //! Waiters, generic and named, through the typed clients against servers
-//! on 127.0.0.1 that answer a task's states in turn: done, failed, a task
-//! that never ends (the deadline), a poll that never answers (the deadline
-//! still holds), errors that end a wait or count as pending.
+//! on 127.0.0.1: the test server with a task's states scripted in turn
+//! (done, failed, a task that never ends: the deadline), and scripted
+//! HTTP servers for a poll that never answers (the deadline still holds)
+//! and errors that end a wait or count as pending.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers: a panic is a failed test
 
@@ -10,7 +11,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use serde_json::{Value, json};
+use tcmpp_api::actions::describe_mnp_version::DescribeMnpVersionRequest;
 use tcmpp_tests::server::{Recorded, Reply, TestServer};
+use tencentcloud_mock::{Answer, MockServer};
 use tencentcloud_runtime::credentials::Credentials;
 use tencentcloud_runtime::wait::{WaitError, WaitState, Waiter};
 use tencentcloud_runtime::{RateLimit, RetryConfig};
@@ -52,17 +55,37 @@ async fn bounded<T>(f: impl Future<Output = T>) -> T {
         .expect("the wait outlasted its deadline")
 }
 
+/// The test server, its answers to `DescribeMNPVersion` scripted as a
+/// task passing through `statuses`, and a client of it.
+async fn scripted(statuses: &[i64]) -> (MockServer, tcmpp_api::Client) {
+    let mock = MockServer::start().await.unwrap();
+    mock.script(
+        "DescribeMNPVersion",
+        statuses.iter().map(|s| {
+            Answer::ok(json!({"Data": {"TaskId": "task-1", "MNPId": "mnp-1", "TaskStatus": s}}))
+        }),
+    );
+    let client = tcmpp_api::Client::builder()
+        .region("ap-singapore")
+        .endpoint(mock.endpoint())
+        .credentials(mock.credentials())
+        .build()
+        .unwrap();
+    (mock, client)
+}
+
+fn version_task(client: &tcmpp_api::Client) -> DescribeMnpVersionRequest<String, String> {
+    client
+        .describe_mnp_version()
+        .business_id("task-1")
+        .platform_id("T04257DS9431720WTAG")
+}
+
 #[tokio::test]
 async fn a_version_task_passes_pending_and_running_to_succeeded() {
-    let server = TestServer::start(states("TaskStatus", &[1, 20, 20, 60]))
-        .await
-        .unwrap();
-    let client = tcmpp(&server);
+    let (mock, client) = scripted(&[1, 20, 20, 60]).await;
     let done = bounded(
-        client
-            .describe_mnp_version()
-            .business_id("task-1")
-            .platform_id("T04257DS9431720WTAG")
+        version_task(&client)
             .wait_until_created()
             .delays(MIN, MAX)
             .max_wait(Duration::from_secs(10))
@@ -71,27 +94,21 @@ async fn a_version_task_passes_pending_and_running_to_succeeded() {
     .await
     .unwrap();
     assert_eq!(done.data.unwrap().task_status, Some(60));
-    assert_eq!(done.request_id, "req-3");
-    let sent = server.requests();
-    assert_eq!(sent.len(), 4, "one poll per state");
-    for r in &sent {
-        assert_eq!(r.header("x-tc-action"), "DescribeMNPVersion");
-        assert_eq!(r.json()["BusinessId"], "task-1");
+    let calls = mock.calls();
+    assert_eq!(calls.len(), 4, "one poll per state");
+    for c in &calls {
+        assert_eq!(c.action, "DescribeMNPVersion");
+        assert_eq!(c.code, None, "every poll signed and accepted");
+        assert_eq!(c.parameters["BusinessId"], "task-1");
     }
 }
 
 #[tokio::test]
 async fn a_failed_task_ends_the_wait_with_its_answer() {
-    let server = TestServer::start(states("TaskStatus", &[1, 20, 30, 60]))
-        .await
-        .unwrap();
-    let client = tcmpp(&server);
+    let (mock, client) = scripted(&[1, 20, 30, 60]).await;
     let err = bounded(
-        client
-            .describe_console_mnp_version_compile_task()
-            .business_id("task-1")
-            .platform_id("T04257DS9431720WTAG")
-            .wait_until_compiled()
+        version_task(&client)
+            .wait_until_created()
             .delays(MIN, MAX)
             .wait(),
     )
@@ -108,25 +125,19 @@ async fn a_failed_task_ends_the_wait_with_its_answer() {
         err.answer().and_then(|a| a.data.as_ref()?.task_status),
         Some(30)
     );
-    assert_eq!(server.requests().len(), 3, "no poll after the failure");
+    assert_eq!(mock.calls().len(), 3, "no poll after the failure");
     assert!(err.to_string().contains("failed"), "{err}");
 }
 
 #[tokio::test]
 async fn a_task_that_never_ends_stops_at_the_deadline() {
-    let server = TestServer::start(states("TaskStatus", &[1, 20]))
-        .await
-        .unwrap();
-    let client = tcmpp(&server);
-    let max_wait = Duration::from_millis(400);
+    // Running for far longer than the wait lasts.
+    let (mock, client) = scripted(&[20; 10_000]).await;
     let err = bounded(
-        client
-            .describe_mnp_version()
-            .business_id("task-1")
-            .platform_id("T04257DS9431720WTAG")
+        version_task(&client)
             .wait_until_created()
             .delays(MIN, MAX)
-            .max_wait(max_wait)
+            .max_wait(Duration::from_millis(400))
             .wait(),
     )
     .await
@@ -142,7 +153,7 @@ async fn a_task_that_never_ends_stops_at_the_deadline() {
     };
     assert_eq!(*action, "DescribeMNPVersion");
     assert!(*polls >= 2, "{polls} polls");
-    assert_eq!(*polls as usize, server.requests().len());
+    assert_eq!(*polls as usize, mock.calls().len());
     assert!(*waited < BOUND, "{waited:?}");
     assert_eq!(
         last.as_ref().unwrap().data.as_ref().unwrap().task_status,
@@ -153,6 +164,35 @@ async fn a_task_that_never_ends_stops_at_the_deadline() {
         text.contains("DescribeMNPVersion") && text.contains("polls"),
         "{text}"
     );
+}
+
+#[tokio::test]
+async fn the_compile_task_behind_a_console_version_is_waited_for_too() {
+    let mock = MockServer::start().await.unwrap();
+    let task = |s: i64| Answer::ok(json!({"Data": {"TaskId": "task-9", "TaskStatus": s}}));
+    mock.script(
+        "DescribeConsoleMNPVersionCompileTask",
+        [task(1), task(20), task(60)],
+    );
+    let client = tcmpp_api::Client::builder()
+        .region("ap-singapore")
+        .endpoint(mock.endpoint())
+        .credentials(mock.credentials())
+        .build()
+        .unwrap();
+    let done = bounded(
+        client
+            .describe_console_mnp_version_compile_task()
+            .business_id("task-9")
+            .platform_id("T04257DS9431720WTAG")
+            .wait_until_compiled()
+            .delays(MIN, MAX)
+            .wait(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(done.data.unwrap().task_id.as_deref(), Some("task-9"));
+    assert_eq!(mock.handled("DescribeConsoleMNPVersionCompileTask"), 3);
 }
 
 #[tokio::test]

@@ -84,7 +84,7 @@ impl ::tencentcloud_runtime::__private::Lenient for ActionType {
 pub enum AppType {
     /// `2`: Android.
     Android,
-    /// `3`: IOS.
+    /// `3`: iOS.
     Ios,
     /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](AppType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
     Unknown(::tencentcloud_runtime::UnknownValue<i64>),

@@ -308,12 +308,14 @@ impl ::tencentcloud_runtime::__private::Lenient for AdUnitType {
     }
 }
 
-/// Superapp configuration type.  1 Non-production.
+/// Superapp configuration type.
 ///
 /// Wire name: `ApplicationConfigApplicationType`. Values this crate does not know decode to `Unknown`, which keeps them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ApplicationConfigApplicationType {
+    /// `1`: Non-production.
+    NonProduction,
     /// `2`: Production.
     Production,
     /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](ApplicationConfigApplicationType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
@@ -323,11 +325,13 @@ pub enum ApplicationConfigApplicationType {
 impl ApplicationConfigApplicationType {
     /// Every documented value, in spec order.
     pub const KNOWN: &'static [ApplicationConfigApplicationType] = &[
+        ApplicationConfigApplicationType::NonProduction,
         ApplicationConfigApplicationType::Production,
     ];
     /// The value as sent on the wire.
     pub fn as_i64(&self) -> i64 {
         match self {
+            Self::NonProduction => 1i64,
             Self::Production => 2i64,
             Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
         }
@@ -337,6 +341,7 @@ impl ApplicationConfigApplicationType {
 impl From<i64> for ApplicationConfigApplicationType {
     fn from(v: i64) -> Self {
         match v {
+            1i64 => Self::NonProduction,
             2i64 => Self::Production,
             _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
         }
@@ -864,7 +869,7 @@ for CreateApplicationConfigApplicationType {
     }
 }
 
-/// Superapp operating system type.
+/// Operating system.
 ///
 /// Wire name: `CreateApplicationConfigPlatform`. Values this crate does not know decode to `Unknown`, which keeps them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -872,7 +877,7 @@ for CreateApplicationConfigApplicationType {
 pub enum CreateApplicationConfigPlatform {
     /// `2`: Android.
     Android,
-    /// `3`: IOS.
+    /// `3`: iOS.
     Ios,
     /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](CreateApplicationConfigPlatform::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
     Unknown(::tencentcloud_runtime::UnknownValue<i64>),
@@ -1352,7 +1357,7 @@ pub enum DescribeAdvertisingLineChartPlatform {
     All,
     /// `2`: Android.
     Android,
-    /// `3`: IOS.
+    /// `3`: iOS.
     Ios,
     /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeAdvertisingLineChartPlatform::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
     Unknown(::tencentcloud_runtime::UnknownValue<i64>),
@@ -1673,12 +1678,14 @@ for DescribeApplicationSensitiveApiListStatus {
     }
 }
 
-/// Domain type.  1 Requests domain.
+/// Domain type.
 ///
 /// Wire name: `DescribeDomainInfoDomainType`. Values this crate does not know decode to `Unknown`, which keeps them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DescribeDomainInfoDomainType {
+    /// `1`: Requests domain.
+    RequestsDomain,
     /// `2`: Web-view domain.
     WebViewDomain,
     /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeDomainInfoDomainType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
@@ -1688,11 +1695,13 @@ pub enum DescribeDomainInfoDomainType {
 impl DescribeDomainInfoDomainType {
     /// Every documented value, in spec order.
     pub const KNOWN: &'static [DescribeDomainInfoDomainType] = &[
+        DescribeDomainInfoDomainType::RequestsDomain,
         DescribeDomainInfoDomainType::WebViewDomain,
     ];
     /// The value as sent on the wire.
     pub fn as_i64(&self) -> i64 {
         match self {
+            Self::RequestsDomain => 1i64,
             Self::WebViewDomain => 2i64,
             Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
         }
@@ -1702,6 +1711,7 @@ impl DescribeDomainInfoDomainType {
 impl From<i64> for DescribeDomainInfoDomainType {
     fn from(v: i64) -> Self {
         match v {
+            1i64 => Self::RequestsDomain,
             2i64 => Self::WebViewDomain,
             _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
         }
@@ -1819,84 +1829,6 @@ for DescribeMngAppSecretSecretStatus {
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMngAppSecretSecretStatus {
-    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
-    {
-        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
-            'de,
-        >>::deserialize(d)
-    }
-}
-
-/// Domain type.
-///
-/// Wire name: `DescribeMNGDomainInfoDomainType`. Values this crate does not know decode to `Unknown`, which keeps them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeMngDomainInfoDomainType {
-    /// `1`: Requests domain.
-    RequestsDomain,
-    /// `2`: Web-view domain.
-    WebViewDomain,
-    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeMngDomainInfoDomainType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
-    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
-}
-
-impl DescribeMngDomainInfoDomainType {
-    /// Every documented value, in spec order.
-    pub const KNOWN: &'static [DescribeMngDomainInfoDomainType] = &[
-        DescribeMngDomainInfoDomainType::RequestsDomain,
-        DescribeMngDomainInfoDomainType::WebViewDomain,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_i64(&self) -> i64 {
-        match self {
-            Self::RequestsDomain => 1i64,
-            Self::WebViewDomain => 2i64,
-            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
-        }
-    }
-}
-
-impl From<i64> for DescribeMngDomainInfoDomainType {
-    fn from(v: i64) -> Self {
-        match v {
-            1i64 => Self::RequestsDomain,
-            2i64 => Self::WebViewDomain,
-            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
-        }
-    }
-}
-
-impl ::std::fmt::Display for DescribeMngDomainInfoDomainType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&self.as_i64(), f)
-    }
-}
-
-impl ::tencentcloud_runtime::__private::serde::Serialize
-for DescribeMngDomainInfoDomainType {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::tencentcloud_runtime::__private::serde::Serializer,
-    {
-        serializer.serialize_i64(self.as_i64())
-    }
-}
-
-impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
-for DescribeMngDomainInfoDomainType {
-    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
-    {
-        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
-            .map(Self::from)
-    }
-}
-
-impl ::tencentcloud_runtime::__private::Lenient for DescribeMngDomainInfoDomainType {
     fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
@@ -3341,7 +3273,7 @@ impl ::tencentcloud_runtime::__private::Lenient for ModifyUserAccountType {
     }
 }
 
-/// Specifies whether to display the approval records.
+/// A value several unrelated members take: each member's documentation says what it means.
 ///
 /// Wire name: `NoOrYes`. Values this crate does not know decode to `Unknown`, which keeps them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -3983,7 +3915,7 @@ impl ::tencentcloud_runtime::__private::Lenient for TeamTypeId {
     }
 }
 
-/// Query type.
+/// Subscription message template type.
 ///
 /// Wire name: `TemplateType`. Values this crate does not know decode to `Unknown`, which keeps them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -8963,7 +8895,7 @@ pub struct DescribeMngDomainInfoResp {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `DomainType`.
-    pub domain_type: Option<super::models::DescribeMngDomainInfoDomainType>,
+    pub domain_type: Option<super::models::DescribeDomainInfoDomainType>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for DescribeMngDomainInfoResp {

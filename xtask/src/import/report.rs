@@ -116,7 +116,14 @@ pub fn changes(old: &Value, new: &Value) -> Vec<Change> {
                 } else if ov != nv {
                     push(
                         false,
-                        format!("value set {name} gained values: {}", set_values(n)),
+                        format!(
+                            "value set {name} gained values: {}",
+                            nv.iter()
+                                .filter(|v| !ov.contains(v))
+                                .cloned()
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
                     );
                 }
             }
@@ -338,7 +345,7 @@ mod value_set_tests {
             [
                 (true, "O.S value set: none -> Status".to_owned()),
                 (true, "P.S value set: Kind -> none".to_owned()),
-                (false, "value set Grows gained values: 1 A, 2 C".to_owned()),
+                (false, "value set Grows gained values: 2 C".to_owned()),
                 (true, "value set Kind changed: 1 A -> 1 B".to_owned()),
                 (
                     false,

@@ -175,12 +175,17 @@ fn int_list(text: &str) -> Option<Result<List, ()>> {
             continue;
         };
         // A value and a label separated by a space or `3.` only counts
-        // after a list separator (`; 4 Cancelled`), never inside a sentence
-        // (`Returns 0 when`).
+        // after a list separator (`; 4 Cancelled`) or right after "Valid
+        // values:" (`Valid values: 1 Non-production; 2 Production`), never
+        // inside a sentence (`Returns 0 when`).
         let weak = !sep.as_str().contains([':', '：', '=', '-']);
         if weak {
-            let before = text[..n.start()].trim_end();
-            if !(before.is_empty() || before.ends_with([';', '；', ',', '\n'])) {
+            let before = text[..n.start()].trim_end_matches([' ', '\t']);
+            let after_intro = INTRO.find_iter(before).any(|m| m.end() == before.len());
+            if !(before.trim_end().is_empty()
+                || before.ends_with([';', '；', ',', '\n'])
+                || after_intro)
+            {
                 continue;
             }
         }
@@ -392,7 +397,13 @@ fn sentence(label: &str) -> String {
     let Some(first) = chars.next() else {
         return String::new();
     };
-    let mut s: String = first.to_uppercase().chain(chars).collect();
+    // `iOS` stays `iOS`.
+    let keep = chars.clone().next().is_some_and(char::is_uppercase);
+    let mut s: String = if keep {
+        label.to_owned()
+    } else {
+        first.to_uppercase().chain(chars).collect()
+    };
     if !s.ends_with(['.', '!', '?', '。']) {
         s.push('.');
     }
@@ -619,14 +630,30 @@ pub fn propose(spec: &mut Value, cur: &Curated<'_>, notes: &mut Notes) -> Tally 
         let keys: Vec<&str> = members.iter().map(|(k, _, _)| k.as_str()).collect();
         let (_, _, list) = &members[0];
         if !curated_sets.contains_key(name) {
-            let document = members
+            // The text before the list, preferably of a member the set is
+            // named after; a set named by its values is documented as
+            // shared.
+            let joined = list
+                .values
                 .iter()
-                .map(|(_, _, l)| l.intro.as_str())
-                .find(|i| !i.is_empty())
-                .map_or_else(
+                .filter_map(|v| v.name.as_deref())
+                .collect::<Vec<_>>()
+                .join("Or");
+            let intro = |own: bool| {
+                members
+                    .iter()
+                    .filter(|(_, member, _)| !own || name.ends_with(&base_name(member)))
+                    .map(|(_, _, l)| l.intro.as_str())
+                    .find(|i| !i.is_empty())
+            };
+            let document = if joined == *name {
+                "A value several unrelated members take: each member's documentation says what it means.".to_owned()
+            } else {
+                intro(true).or_else(|| intro(false)).map_or_else(
                     || format!("The documented values of {}.", base_name(&members[0].1)),
                     sentence,
-                );
+                )
+            };
             let values: Vec<Value> = list
                 .values
                 .iter()
@@ -846,6 +873,17 @@ mod tests {
         assert_eq!(
             pairs(read("<p>Status. Valid values: 1: Active.</p>", false)),
             [p("1", "Active")]
+        );
+        assert_eq!(
+            pairs(read(
+                "Superapp configuration type. Valid values: 1 Non-production; 2 Production.",
+                false
+            )),
+            [p("1", "NonProduction"), p("2", "Production")]
+        );
+        assert_eq!(
+            pairs(read("Action.\n1 Set\n2 Cancel", false)),
+            [p("1", "Set"), p("2", "Cancel")]
         );
         // Strings: integer-looking values, lists, pairs.
         assert_eq!(

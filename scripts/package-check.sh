@@ -41,7 +41,14 @@ patch=(
     --config "patch.crates-io.tcsas-api.path=\"$tcsas\""
     --config "patch.crates-io.tencentcloud-mock.path=\"$mock\""
 )
-# A target directory of their own: each unpacked package is its own workspace.
+# Each unpacked package is its own workspace, built in this one's target
+# directory with this workspace's dev profile (a package carries no
+# profile), so the dependencies the test step built are reused: only the
+# packaged crates and the features they add compile again.
+profile=(
+    --config 'profile.dev.debug="line-tables-only"'
+    --config 'profile.dev.package."*".debug=false'
+)
 for dir in "$runtime" "$api" "$tcsas" "$mock"; do
-    (cd "$dir" && CARGO_TARGET_DIR="$target/package-test" cargo test "${patch[@]}" --all-features)
+    (cd "$dir" && CARGO_TARGET_DIR="$target" cargo test "${patch[@]}" "${profile[@]}" --all-features)
 done

@@ -63,7 +63,8 @@ fn main() {
 
 /// `walk_every_{service}_list`: for each paginated action of
 /// `spec/{service}.json`, its typed request with every required member set
-/// (strings to `PARENT`, numbers to 1, booleans true), made a paginator
+/// (strings to `PARENT`, numbers to 1, booleans true, a value set's
+/// members to its first value), made a paginator
 /// and handed to `walk`. From the same IR the crate is generated from, so
 /// a new paginated action is walked without a change here.
 fn every_paginated(service: &str, krate: &str) -> Result<String, String> {
@@ -86,6 +87,14 @@ fn every_paginated(service: &str, krate: &str) -> Result<String, String> {
                     codegen::ir::Type::String => "PARENT".to_owned(),
                     codegen::ir::Type::Int64 | codegen::ir::Type::Uint64 => "1".to_owned(),
                     codegen::ir::Type::Bool => "true".to_owned(),
+                    // The set's first documented value.
+                    codegen::ir::Type::ValueSet(i) if !api.value_sets[*i].values.is_empty() => {
+                        let set = &api.value_sets[*i];
+                        format!(
+                            "::{krate}::models::{}::{}",
+                            set.type_name, set.values[0].variant
+                        )
+                    }
                     other => {
                         return Err(format!(
                             "{}: no value for the required member {} of type {other:?}",

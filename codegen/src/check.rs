@@ -152,7 +152,7 @@ pub(crate) fn check(raw: RawSpec, d: &mut Diag) -> Option<Api> {
                 builder_name,
                 schema_name,
                 document: o.document.clone(),
-                fields: members(&o.members, &types, side, d),
+                fields: members(&o.members, &types, side, input_models[i], d),
                 input: input_models[i],
                 output: output_models[i],
             }
@@ -344,7 +344,15 @@ enum Side {
     InputObject,
 }
 
-fn members(raw: &[RawMember], types: &TypeScope<'_>, side: Side, d: &mut Diag) -> Vec<Field> {
+/// `sent`: requests carry these members (a request, or an object a request
+/// reaches).
+fn members(
+    raw: &[RawMember],
+    types: &TypeScope<'_>,
+    side: Side,
+    sent: bool,
+    d: &mut Diag,
+) -> Vec<Field> {
     let mut idents = Names::reserving(RESERVED_MEMBERS);
     if side == Side::Response {
         idents.reserve(RESERVED_RESPONSE);
@@ -370,6 +378,15 @@ fn members(raw: &[RawMember], types: &TypeScope<'_>, side: Side, d: &mut Diag) -
             continue;
         }
         let ty = member_type(m, types, d);
+        // `UnixSeconds` is sent as an integer: a string member that
+        // requests carry would go out in the wrong type.
+        if sent && m.ty == "string" && m.member == "unix_seconds" {
+            d.report(
+                &child(&m.path, "member"),
+                "\"unix_seconds\" on a string member is for answers only: requests carry this member, and would send an integer",
+            );
+            continue;
+        }
         if side == Side::Response && m.name == REQUEST_ID {
             if ty.as_ref().is_some_and(|t| *t != Type::String) {
                 d.report(&child(&m.path, "type"), "RequestId must be a string");
@@ -395,6 +412,7 @@ fn members(raw: &[RawMember], types: &TypeScope<'_>, side: Side, d: &mut Diag) -
                     && !m.value_allowed_null,
                 boxed: false,
                 example: m.example.clone(),
+                unsigned: m.member == "uint64",
             });
         }
     }
@@ -409,6 +427,7 @@ fn member_type(m: &RawMember, types: &TypeScope<'_>, d: &mut Diag) -> Option<Typ
         "datetime" => Some(Type::DateTime),
         "datetime_iso" => Some(Type::DateTimeIso),
         "date" => Some(Type::Date),
+        "unix_seconds" => Some(Type::UnixSeconds),
         "int64" => Some(Type::Int64),
         "uint64" => Some(Type::Uint64),
         "float" => Some(Type::Float),
@@ -433,8 +452,8 @@ fn member_type(m: &RawMember, types: &TypeScope<'_>, d: &mut Diag) -> Option<Typ
         "" => return None,
         "string" | "int" | "float" | "bool" => {
             let allowed: &[&str] = match m.ty.as_str() {
-                "string" => &["string", "datetime", "datetime_iso", "date"],
-                "int" => &["int64", "uint64"],
+                "string" => &["string", "datetime", "datetime_iso", "date", "unix_seconds"],
+                "int" => &["int64", "uint64", "unix_seconds"],
                 "float" => &["float"],
                 _ => &["bool"],
             };
@@ -579,11 +598,11 @@ fn action(
 
     let request = Shape {
         document: a.request.document.clone(),
-        fields: members(&a.request.members, types, Side::Request, d),
+        fields: members(&a.request.members, types, Side::Request, true, d),
     };
     let response = Shape {
         document: a.response.document.clone(),
-        fields: members(&a.response.members, types, Side::Response, d),
+        fields: members(&a.response.members, types, Side::Response, false, d),
     };
     if !a.response.members.iter().any(|m| m.name == REQUEST_ID) {
         d.report(
@@ -932,6 +951,11 @@ fn check_value(
     let ok = match ty {
         Type::String | Type::DateTime | Type::DateTimeIso | Type::Date => {
             v.is_string() || (answer && v.is_number())
+        }
+        // An answer's empty string reads as absent.
+        Type::UnixSeconds => {
+            reads_as_int(v, answer, |t| t.parse::<i64>().is_ok(), true_int)
+                || (answer && v.as_str().is_some_and(|t| t.trim().is_empty()))
         }
         Type::Int64 => reads_as_int(v, answer, |t| t.parse::<i64>().is_ok(), true_int),
         Type::Uint64 => reads_as_int(

@@ -174,6 +174,9 @@ pub struct Field {
     pub boxed: bool,
     /// Example value, when the spec gives one.
     pub example: Option<Value>,
+    /// On the wire a `uint64` (a value set over one: the operations table
+    /// says so, for the test server's checks).
+    pub unsigned: bool,
 }
 
 /// A member's type.
@@ -195,6 +198,9 @@ pub enum Type {
     DateTimeIso,
     /// A date (`2006-01-02`).
     Date,
+    /// Whole seconds since the Unix epoch, as an integer (or its digits in
+    /// a string member of answers).
+    UnixSeconds,
     /// Index into [`Api::value_sets`].
     ValueSet(usize),
     /// Index into [`Api::models`].

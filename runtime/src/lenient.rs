@@ -169,6 +169,45 @@ integer_visitor!(
     "an unsigned 64-bit integer, or a string holding one"
 );
 
+/// An integer as `i64` reads one, or `None` for an empty string: how some
+/// answers write "no time" in a `unix_seconds` member.
+pub(crate) struct IntOrEmpty(pub(crate) Option<i64>);
+
+struct IntOrEmptyVisitor;
+
+impl<'de> Visitor<'de> for IntOrEmptyVisitor {
+    type Value = IntOrEmpty;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a 64-bit integer, a string holding one, or an empty string")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<IntOrEmpty, E> {
+        I64Visitor.visit_i64(v).map(|n| IntOrEmpty(Some(n)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<IntOrEmpty, E> {
+        I64Visitor.visit_u64(v).map(|n| IntOrEmpty(Some(n)))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<IntOrEmpty, E> {
+        I64Visitor.visit_f64(v).map(|n| IntOrEmpty(Some(n)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<IntOrEmpty, E> {
+        if v.trim().is_empty() {
+            return Ok(IntOrEmpty(None));
+        }
+        I64Visitor.visit_str(v).map(|n| IntOrEmpty(Some(n)))
+    }
+}
+
+impl Lenient for IntOrEmpty {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(IntOrEmptyVisitor)
+    }
+}
+
 struct F64Visitor;
 
 impl<'de> Visitor<'de> for F64Visitor {

@@ -8,8 +8,15 @@
 //! descriptions do not say), so turning it into an instant is the caller's
 //! decision. The accessors parse the parts without a date-time crate in
 //! every user's build; convert to `chrono`, `time` or `jiff` from them.
+//!
+//! Many members carry an instant as a whole number of seconds since the
+//! Unix epoch instead (`1717575381`), as an integer or as its digits in a
+//! string; the spec types those `unix_seconds` and they become
+//! [`UnixSeconds`], which names its zone (UTC) and so converts to an
+//! instant without a guess.
 
 use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserializer, Serialize, Serializer};
 
@@ -141,6 +148,119 @@ impl Date {
     }
 }
 
+/// A `unix_seconds` member: an instant as whole seconds since
+/// 1970-01-01T00:00:00Z, as the service sends it (an integer, or its digits
+/// in a string: both decode, and it is sent as an integer).
+///
+/// ```
+/// use tencentcloud_runtime::time::UnixSeconds;
+///
+/// let t = UnixSeconds::from(1_724_134_243);
+/// let p = t.parts().unwrap();
+/// assert_eq!((p.year, p.month, p.day, p.hour), (2024, 8, 20, 6));
+/// assert_eq!(t.to_string(), "2024-08-20T06:10:43Z");
+/// assert_eq!(t.as_i64(), 1_724_134_243);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UnixSeconds(i64);
+
+impl UnixSeconds {
+    /// The instant `seconds` after the Unix epoch (before it when negative).
+    pub const fn new(seconds: i64) -> Self {
+        UnixSeconds(seconds)
+    }
+
+    /// Seconds since the Unix epoch, as sent.
+    pub const fn as_i64(self) -> i64 {
+        self.0
+    }
+
+    /// The date and time in UTC (`offset_seconds` is `Some(0)`), for
+    /// instants from 1970 to the year 9999; `None` outside them.
+    pub fn parts(self) -> Option<Parts> {
+        let secs = u64::try_from(self.0).ok()?;
+        let (year, month, day) = crate::calendar::civil(secs);
+        if year > 9999 {
+            return None;
+        }
+        let in_day = secs % 86_400;
+        Some(Parts {
+            year: year as i32,
+            month: month as u8,
+            day: day as u8,
+            hour: (in_day / 3600) as u8,
+            minute: (in_day % 3600 / 60) as u8,
+            second: (in_day % 60) as u8,
+            offset_seconds: Some(0),
+        })
+    }
+
+    /// The instant as a [`SystemTime`].
+    pub fn to_system_time(self) -> SystemTime {
+        let magnitude = Duration::from_secs(self.0.unsigned_abs());
+        if self.0 >= 0 {
+            UNIX_EPOCH + magnitude
+        } else {
+            UNIX_EPOCH - magnitude
+        }
+    }
+}
+
+impl From<i64> for UnixSeconds {
+    fn from(seconds: i64) -> Self {
+        UnixSeconds(seconds)
+    }
+}
+
+impl From<UnixSeconds> for i64 {
+    fn from(t: UnixSeconds) -> Self {
+        t.0
+    }
+}
+
+/// RFC 3339 in UTC (`2024-08-20T06:10:43Z`); the number of seconds for an
+/// instant outside 1970 to 9999.
+impl fmt::Display for UnixSeconds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.parts() {
+            Some(p) => write!(
+                f,
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                p.year, p.month, p.day, p.hour, p.minute, p.second
+            ),
+            None => write!(f, "{}", self.0),
+        }
+    }
+}
+
+impl Serialize for UnixSeconds {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UnixSeconds {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Self::deserialize_lenient(d)
+    }
+}
+
+impl Lenient for UnixSeconds {
+    /// An integer, or its digits in a string (as the other integers).
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        i64::deserialize_lenient(d).map(UnixSeconds)
+    }
+
+    /// As above; `null`, and an empty string (some answers write "no
+    /// time" so), are `None`.
+    fn deserialize_lenient_option<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Self>, D::Error> {
+        let v = Option::<crate::lenient::IntOrEmpty>::deserialize_lenient(d)?;
+        Ok(v.and_then(|v| v.0).map(UnixSeconds))
+    }
+}
+
 fn number(s: &str, min: u32, max: u32) -> Option<u32> {
     if s.is_empty() || s.len() > 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -216,6 +336,59 @@ mod tests {
             None
         );
         assert_eq!(DateTimeIso::from("nonsense").parts(), None);
+    }
+
+    #[test]
+    fn unix_seconds_are_utc_and_an_integer_on_the_wire() {
+        let t = UnixSeconds::from(1_724_134_243);
+        assert_eq!(t.parts(), DateTimeIso::from("2024-08-20T06:10:43Z").parts());
+        assert_eq!(t.to_string(), "2024-08-20T06:10:43Z");
+        assert_eq!(UnixSeconds::new(0).to_string(), "1970-01-01T00:00:00Z");
+        assert_eq!(UnixSeconds::new(-1).parts(), None);
+        assert_eq!(UnixSeconds::new(-1).to_string(), "-1");
+        assert_eq!(
+            UnixSeconds::new(-1).to_system_time(),
+            UNIX_EPOCH - Duration::from_secs(1)
+        );
+        assert_eq!(serde_json::to_string(&t).unwrap(), "1724134243");
+        // Leap days and the last second of a year.
+        let p = UnixSeconds::new(951_868_799).parts().unwrap();
+        assert_eq!(
+            (p.year, p.month, p.day, p.hour, p.minute, p.second),
+            (2000, 2, 29, 23, 59, 59)
+        );
+        let p = UnixSeconds::new(1_704_067_199).parts().unwrap();
+        assert_eq!((p.year, p.month, p.day, p.second), (2023, 12, 31, 59));
+        assert_eq!(UnixSeconds::new(253_402_300_800).parts(), None); // year 10000
+    }
+
+    #[test]
+    fn unix_seconds_decode_tolerantly() {
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct S {
+            #[serde(default, deserialize_with = "crate::lenient::lenient")]
+            t: Option<UnixSeconds>,
+        }
+        let read = |json: &str| serde_json::from_str::<S>(json).map(|s| s.t);
+        assert_eq!(
+            read(r#"{"t": 1717575381}"#).unwrap(),
+            Some(UnixSeconds::new(1_717_575_381))
+        );
+        assert_eq!(
+            read(r#"{"t": "1717575381"}"#).unwrap(),
+            Some(UnixSeconds::new(1_717_575_381))
+        );
+        assert_eq!(
+            read(r#"{"t": 1717575381.0}"#).unwrap(),
+            Some(UnixSeconds::new(1_717_575_381))
+        );
+        assert_eq!(read(r#"{"t": ""}"#).unwrap(), None);
+        assert_eq!(read(r#"{"t": null}"#).unwrap(), None);
+        assert_eq!(read(r#"{}"#).unwrap(), None);
+        assert!(read(r#"{"t": "abc"}"#).is_err());
+        assert!(read(r#"{"t": 1.5}"#).is_err());
+        let plain: UnixSeconds = serde_json::from_str("\"42\"").unwrap();
+        assert_eq!(plain.as_i64(), 42);
     }
 
     #[test]

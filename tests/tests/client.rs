@@ -127,7 +127,10 @@ async fn describe_sends_a_signed_request_and_decodes_the_seed_answer() {
     assert_eq!(v.mnp_intro.as_deref(), Some("test"));
     assert_eq!(v.mnp_desc.as_deref(), Some("test"));
     assert_eq!(v.create_user.as_deref(), Some("autotest_op"));
-    assert_eq!(v.create_time.as_deref(), Some("1724142147"));
+    // A string of Unix seconds on the wire, read as the instant it is.
+    let created = v.create_time.unwrap();
+    assert_eq!(created.as_i64(), 1_724_142_147);
+    assert_eq!(created.to_string(), "2024-08-20T08:22:27Z");
     assert_eq!(v.mnp_version.as_deref(), Some("1.0.277"));
     assert_eq!(v.mnp_version_intro.as_deref(), Some("test"));
     assert_eq!(v.phase, Some(Phase::Platform));

@@ -164,7 +164,8 @@ struct Walks {
 }
 
 /// `ITEMS` items shaped like `action`'s example item, item `i`'s top-level
-/// strings `walk-item-i` and integers `1000 + i` (so ids differ), and
+/// strings `walk-item-i` (`1000 + i` where the example's are digits) and
+/// integers `1000 + i` (so ids differ), and
 /// every required string member the request sends set as it sends it.
 fn walk_items(service: &ServiceInfo, action: &str) -> Vec<Value> {
     let op = service.operation(action).unwrap();
@@ -184,6 +185,13 @@ fn walk_items(service: &ServiceInfo, action: &str) -> Vec<Value> {
                 .iter()
                 .map(|(k, v)| {
                     let v = match v {
+                        // Digits stay digits: such members may be typed
+                        // (Unix seconds sent as text).
+                        Value::String(t)
+                            if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) =>
+                        {
+                            json!(format!("{}", 1000 + i))
+                        }
                         Value::String(_) => json!(format!("walk-item-{i}")),
                         Value::Number(_) => json!(1000 + i),
                         other => other.clone(),

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use tcmpp_api::actions::describe_mnp_version::DescribeMnpVersionRequest;
+use tcmpp_api::models::TaskStatus;
 use tcmpp_tests::server::{Recorded, Reply, TestServer};
 use tencentcloud_mock::{Answer, MockServer};
 use tencentcloud_runtime::credentials::Credentials;
@@ -93,7 +94,7 @@ async fn a_version_task_passes_pending_and_running_to_succeeded() {
     )
     .await
     .unwrap();
-    assert_eq!(done.data.unwrap().task_status, Some(60));
+    assert_eq!(done.data.unwrap().task_status, Some(TaskStatus::Succeeded));
     let calls = mock.calls();
     assert_eq!(calls.len(), 4, "one poll per state");
     for c in &calls {
@@ -116,14 +117,17 @@ async fn a_failed_task_ends_the_wait_with_its_answer() {
     .unwrap_err();
     match &err {
         WaitError::Failed { answer, polls } => {
-            assert_eq!(answer.data.as_ref().unwrap().task_status, Some(30));
+            assert_eq!(
+                answer.data.as_ref().unwrap().task_status,
+                Some(TaskStatus::Failed)
+            );
             assert_eq!(*polls, 3);
         }
         other => panic!("expected Failed, got {other:?}"),
     }
     assert_eq!(
         err.answer().and_then(|a| a.data.as_ref()?.task_status),
-        Some(30)
+        Some(TaskStatus::Failed)
     );
     assert_eq!(mock.calls().len(), 3, "no poll after the failure");
     assert!(err.to_string().contains("failed"), "{err}");
@@ -157,7 +161,7 @@ async fn a_task_that_never_ends_stops_at_the_deadline() {
     assert!(*waited < BOUND, "{waited:?}");
     assert_eq!(
         last.as_ref().unwrap().data.as_ref().unwrap().task_status,
-        Some(20)
+        Some(TaskStatus::Running)
     );
     let text = err.to_string();
     assert!(
@@ -266,7 +270,7 @@ async fn a_service_error_ends_the_wait_unless_taken_as_pending() {
     )
     .await
     .unwrap();
-    assert_eq!(done.data.unwrap().task_status, Some(60));
+    assert_eq!(done.data.unwrap().task_status, Some(TaskStatus::Succeeded));
     assert_eq!(n.load(Ordering::SeqCst), 3);
 }
 
@@ -339,7 +343,10 @@ async fn tcsas_has_the_same_waiters() {
     )
     .await
     .unwrap();
-    assert_eq!(done.data.unwrap().approval_status, Some(30));
+    assert_eq!(
+        done.data.unwrap().approval_status.map(|s| s.as_i64()),
+        Some(30)
+    );
     let sent = server.requests();
     assert_eq!(sent.len(), 2);
     assert!(

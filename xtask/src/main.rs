@@ -336,6 +336,9 @@ fn import_task(args: &ImportArgs) -> Result<ExitCode, String> {
             println!("  {n}");
         }
     }
+    for s in &notes.summary {
+        println!("{s}");
+    }
     let breaking = changes.iter().filter(|c| c.breaking).count();
     if changes.is_empty() {
         println!("no changes against {}", args.spec.display());

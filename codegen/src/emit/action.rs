@@ -58,6 +58,7 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
         },
     );
     let request_id = Field {
+        unsigned: false,
         wire_name: "RequestId".to_owned(),
         ident: "request_id".to_owned(),
         set_ident: "set_request_id".to_owned(),
@@ -210,6 +211,10 @@ fn example_literal(api: &Api, f: &Field) -> Option<String> {
         (Type::String, _) => "\"example\"".to_owned(),
         (Type::Int64 | Type::Uint64, Some(v)) if v.is_i64() || v.is_u64() => format!("{v}u32"),
         (Type::Int64 | Type::Uint64, _) => "1u32".to_owned(),
+        (Type::UnixSeconds, given) => {
+            let n = given.and_then(|v| v.as_i64().or_else(|| v.as_str()?.trim().parse().ok()));
+            format!("{}i64", n.unwrap_or(1_700_000_000))
+        }
         (Type::Float, _) => "1.5".to_owned(),
         (Type::Bool, _) => "true".to_owned(),
         (Type::ValueSet(i), _) => match &api.value_sets[*i].values.first()?.wire {

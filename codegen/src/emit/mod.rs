@@ -265,7 +265,7 @@ fn operation_table(scope: &Scope<'_>) -> TokenStream {
     let (some, none) = (scope.std(Std::Some), scope.std(Std::None));
     let params = |fields: &[crate::ir::Field]| {
         let items = fields.iter().map(|f| {
-            let (name, required, ty) = (&f.wire_name, f.required, param_type(api, &f.ty));
+            let (name, required, ty) = (&f.wire_name, f.required, param_type(api, &f.ty, f.unsigned));
             quote!(::tencentcloud_runtime::operation::Param { name: #name, required: #required, ty: #ty })
         });
         quote!(&[#(#items),*])
@@ -344,8 +344,9 @@ fn operation_table(scope: &Scope<'_>) -> TokenStream {
     }
 }
 
-/// A member's `ParamType` (value sets by their wire type).
-fn param_type(api: &Api, ty: &Type) -> TokenStream {
+/// A member's `ParamType` (value sets by their wire type: `unsigned`, a
+/// `uint64` member's).
+fn param_type(api: &Api, ty: &Type, unsigned: bool) -> TokenStream {
     let p = quote!(::tencentcloud_runtime::operation::ParamType);
     match ty {
         Type::String => quote!(#p::String),
@@ -354,8 +355,11 @@ fn param_type(api: &Api, ty: &Type) -> TokenStream {
         Type::Float => quote!(#p::Float),
         Type::Bool => quote!(#p::Bool),
         Type::DateTime | Type::DateTimeIso | Type::Date => quote!(#p::String),
+        // Only integer members reach requests (`check.rs`).
+        Type::UnixSeconds => quote!(#p::Int64),
         Type::ValueSet(i) => match api.value_sets[*i].kind {
             crate::ir::SetKind::String => quote!(#p::String),
+            crate::ir::SetKind::Int64 if unsigned => quote!(#p::Uint64),
             crate::ir::SetKind::Int64 => quote!(#p::Int64),
         },
         Type::Model(i) => {
@@ -363,7 +367,7 @@ fn param_type(api: &Api, ty: &Type) -> TokenStream {
             quote!(#p::Object(&#s))
         }
         Type::List(inner) => {
-            let inner = param_type(api, inner);
+            let inner = param_type(api, inner, unsigned);
             quote!(#p::List(&#inner))
         }
     }

@@ -194,6 +194,7 @@ impl<'a> Scope<'a> {
             Type::DateTime => quote!(::tencentcloud_runtime::time::DateTime),
             Type::DateTimeIso => quote!(::tencentcloud_runtime::time::DateTimeIso),
             Type::Date => quote!(::tencentcloud_runtime::time::Date),
+            Type::UnixSeconds => quote!(::tencentcloud_runtime::time::UnixSeconds),
             Type::ValueSet(i) => {
                 self.root(&format!("models::{}", self.api.value_sets[*i].type_name))
             }

@@ -105,7 +105,14 @@ pub(crate) fn emit(s: &Scope<'_>, def: &StructDef<'_>) -> TokenStream {
         quote!()
     };
     let getters = if def.public_fields {
-        TokenStream::new()
+        // Outputs and answer objects: each optional list also reads as a
+        // slice, so users never unwrap an `Option<Vec<_>>`.
+        if def.deserialize || !def.serialize {
+            let s = def.fields.iter().filter_map(|f| slice_accessor(s, f));
+            quote!(#(#s)*)
+        } else {
+            TokenStream::new()
+        }
     } else {
         let g = def.fields.iter().map(|f| getter(s, f));
         quote!(#(#g)*)
@@ -533,6 +540,25 @@ pub(crate) fn field_docs(f: &Field) -> TokenStream {
     docs::outer(&docs::paragraphs(parts))
 }
 
+/// `pub fn items(&self) -> &[T]` for an optional list field: the list, or
+/// an empty slice when absent. The public field stays.
+fn slice_accessor(s: &Scope<'_>, f: &Field) -> Option<TokenStream> {
+    let Type::List(inner) = &f.ty else {
+        return None;
+    };
+    if f.required {
+        return None;
+    }
+    let (id, inner) = (ident(&f.ident), s.ty(inner));
+    let doc = format!(" The `{}` list as a slice, empty when absent.", f.ident);
+    Some(quote! {
+        #[doc = #doc]
+        pub fn #id(&self) -> &[#inner] {
+            self.#id.as_deref().unwrap_or_default()
+        }
+    })
+}
+
 fn getter(s: &Scope<'_>, f: &Field) -> TokenStream {
     let id = ident(&f.ident);
     let doc = field_docs(f);
@@ -548,10 +574,10 @@ fn getter(s: &Scope<'_>, f: &Field) -> TokenStream {
             let inner = s.ty(inner);
             (quote!(#option<&[#inner]>), quote!(self.#id.as_deref()))
         }
-        (Type::Int64 | Type::Uint64 | Type::Float | Type::Bool, true) => {
+        (Type::Int64 | Type::Uint64 | Type::Float | Type::Bool | Type::UnixSeconds, true) => {
             (s.ty(&f.ty), quote!(self.#id))
         }
-        (Type::Int64 | Type::Uint64 | Type::Float | Type::Bool, false) => {
+        (Type::Int64 | Type::Uint64 | Type::Float | Type::Bool | Type::UnixSeconds, false) => {
             let ty = s.ty(&f.ty);
             (quote!(#option<#ty>), quote!(self.#id))
         }

@@ -70,7 +70,7 @@ impl Client {
     /// let output = client
     ///     .configure_mnp_preview()
     ///     .mnp_id("example")
-    ///     .action_type(1u32)
+    ///     .action_type(1i64)
     ///     .mnp_version_id(1u32)
     ///     .platform_id("example")
     ///     .send()
@@ -96,7 +96,7 @@ impl Client {
     ///     .logo("example")
     ///     .platform_id("example")
     ///     .team_id("example")
-    ///     .application_type(1u32)
+    ///     .application_type(1i64)
     ///     .intro("example")
     ///     .send()
     ///     .await?;
@@ -404,7 +404,7 @@ impl Client {
     ///     .create_user()
     ///     .user_account("example")
     ///     .user_name("example")
-    ///     .account_type(1u32)
+    ///     .account_type(2i64)
     ///     .password("example")
     ///     .key_id("example")
     ///     .platform_id("example")
@@ -610,7 +610,7 @@ impl Client {
     /// let output = client
     ///     .describe_application_config()
     ///     .application_id("example")
-    ///     .app_type(1u32)
+    ///     .app_type(2i64)
     ///     .platform_id("example")
     ///     .send()
     ///     .await?;
@@ -632,7 +632,7 @@ impl Client {
     /// let output = client
     ///     .describe_application_config_file()
     ///     .application_id("example")
-    ///     .app_type(1u32)
+    ///     .app_type(2i64)
     ///     .platform_id("example")
     ///     .send()
     ///     .await?;
@@ -2027,7 +2027,7 @@ impl Client {
     ///     .modify_user()
     ///     .user_id("example")
     ///     .user_name("example")
-    ///     .account_type(1u32)
+    ///     .account_type(2i64)
     ///     .platform_id("example")
     ///     .send()
     ///     .await?;
@@ -2078,7 +2078,7 @@ impl Client {
     /// let output = client
     ///     .process_mnp_sensitive_api_permission_approval()
     ///     .approval_no("example")
-    ///     .approval_status(1u32)
+    ///     .approval_status(20i64)
     ///     .platform_id("example")
     ///     .send()
     ///     .await?;

@@ -3,6 +3,305 @@
 
 //! Object types and value sets shared by the actions.
 
+/// The documented values of ActionType.
+///
+/// Wire name: `ActionType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ActionType {
+    /// `1`: Set.
+    Set,
+    /// `2`: Cancel.
+    Cancel,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](ActionType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl ActionType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [ActionType] = &[ActionType::Set, ActionType::Cancel];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Set => 1i64,
+            Self::Cancel => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for ActionType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::Set,
+            2i64 => Self::Cancel,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ActionType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for ActionType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for ActionType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for ActionType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Application platform.
+///
+/// Wire name: `AppType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AppType {
+    /// `2`: Android.
+    Android,
+    /// `3`: iOS.
+    Ios,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](AppType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl AppType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [AppType] = &[AppType::Android, AppType::Ios];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Android => 2i64,
+            Self::Ios => 3i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for AppType {
+    fn from(v: i64) -> Self {
+        match v {
+            2i64 => Self::Android,
+            3i64 => Self::Ios,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for AppType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for AppType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for AppType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for AppType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Application type.
+///
+/// Wire name: `ApplicationType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApplicationType {
+    /// `1`: Test.
+    Test,
+    /// `2`: Formal.
+    Formal,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](ApplicationType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl ApplicationType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [ApplicationType] = &[
+        ApplicationType::Test,
+        ApplicationType::Formal,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Test => 1i64,
+            Self::Formal => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for ApplicationType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::Test,
+            2i64 => Self::Formal,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ApplicationType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for ApplicationType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for ApplicationType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for ApplicationType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Approval result.
+///
+/// Wire name: `ApprovalResult`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApprovalResult {
+    /// `2`: Rejected.
+    Rejected,
+    /// `3`: Approved.
+    Approved,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](ApprovalResult::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl ApprovalResult {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [ApprovalResult] = &[
+        ApprovalResult::Rejected,
+        ApprovalResult::Approved,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Rejected => 2i64,
+            Self::Approved => 3i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for ApprovalResult {
+    fn from(v: i64) -> Self {
+        match v {
+            2i64 => Self::Rejected,
+            3i64 => Self::Approved,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ApprovalResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for ApprovalResult {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for ApprovalResult {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for ApprovalResult {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
 /// Status of an approval request.
 ///
 /// Wire name: `ApprovalStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
@@ -65,7 +364,7 @@ impl ::std::fmt::Display for ApprovalStatus {
 }
 
 impl ::tencentcloud_runtime::__private::serde::Serialize for ApprovalStatus {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
     where
         S: ::tencentcloud_runtime::__private::serde::Serializer,
     {
@@ -74,7 +373,7 @@ impl ::tencentcloud_runtime::__private::serde::Serialize for ApprovalStatus {
 }
 
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for ApprovalStatus {
-    fn deserialize<D>(d: D) -> Result<Self, D::Error>
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -84,7 +383,1683 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for Approva
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ApprovalStatus {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// API type.
+///
+/// Wire name: `CreateApplicationSensitiveAPIAPIType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateApplicationSensitiveApiapiType {
+    /// `1`: System.
+    System,
+    /// `2`: Custom.
+    Custom,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](CreateApplicationSensitiveApiapiType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl CreateApplicationSensitiveApiapiType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [CreateApplicationSensitiveApiapiType] = &[
+        CreateApplicationSensitiveApiapiType::System,
+        CreateApplicationSensitiveApiapiType::Custom,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::System => 1i64,
+            Self::Custom => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for CreateApplicationSensitiveApiapiType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::System,
+            2i64 => Self::Custom,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateApplicationSensitiveApiapiType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for CreateApplicationSensitiveApiapiType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for CreateApplicationSensitiveApiapiType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient
+for CreateApplicationSensitiveApiapiType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Domain type.
+///
+/// Wire name: `CreateDomainDomainType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateDomainDomainType {
+    /// `1`: Requests domain.
+    RequestsDomain,
+    /// `2`: WebView load domain.
+    WebViewLoadDomain,
+    /// `3`: Sockets domain.
+    SocketsDomain,
+    /// `4`: File upload.
+    FileUpload,
+    /// `5`: File download.
+    FileDownload,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](CreateDomainDomainType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl CreateDomainDomainType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [CreateDomainDomainType] = &[
+        CreateDomainDomainType::RequestsDomain,
+        CreateDomainDomainType::WebViewLoadDomain,
+        CreateDomainDomainType::SocketsDomain,
+        CreateDomainDomainType::FileUpload,
+        CreateDomainDomainType::FileDownload,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::RequestsDomain => 1i64,
+            Self::WebViewLoadDomain => 2i64,
+            Self::SocketsDomain => 3i64,
+            Self::FileUpload => 4i64,
+            Self::FileDownload => 5i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for CreateDomainDomainType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::RequestsDomain,
+            2i64 => Self::WebViewLoadDomain,
+            3i64 => Self::SocketsDomain,
+            4i64 => Self::FileUpload,
+            5i64 => Self::FileDownload,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateDomainDomainType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for CreateDomainDomainType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for CreateDomainDomainType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for CreateDomainDomainType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Domain type.
+///
+/// Wire name: `CreateGlobalDomainDomainType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateGlobalDomainDomainType {
+    /// `1`: Allowed.
+    Allowed,
+    /// `2`: Blocked.
+    Blocked,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](CreateGlobalDomainDomainType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl CreateGlobalDomainDomainType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [CreateGlobalDomainDomainType] = &[
+        CreateGlobalDomainDomainType::Allowed,
+        CreateGlobalDomainDomainType::Blocked,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Allowed => 1i64,
+            Self::Blocked => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for CreateGlobalDomainDomainType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::Allowed,
+            2i64 => Self::Blocked,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateGlobalDomainDomainType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for CreateGlobalDomainDomainType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for CreateGlobalDomainDomainType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for CreateGlobalDomainDomainType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// API type.
+///
+/// Wire name: `CreateSensitiveAPIAPIType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateSensitiveApiapiType {
+    /// `1`: System API.
+    SystemApi,
+    /// `2`: Custom API.
+    CustomApi,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](CreateSensitiveApiapiType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl CreateSensitiveApiapiType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [CreateSensitiveApiapiType] = &[
+        CreateSensitiveApiapiType::SystemApi,
+        CreateSensitiveApiapiType::CustomApi,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::SystemApi => 1i64,
+            Self::CustomApi => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for CreateSensitiveApiapiType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::SystemApi,
+            2i64 => Self::CustomApi,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateSensitiveApiapiType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for CreateSensitiveApiapiType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for CreateSensitiveApiapiType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for CreateSensitiveApiapiType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Permission assigned to the team.
+///
+/// Wire name: `CreateTeamTeamRoleType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateTeamTeamRoleType {
+    /// `1`: Mini program.
+    MiniProgram,
+    /// `2`: Application (only one of these types is supported).
+    Application,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](CreateTeamTeamRoleType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl CreateTeamTeamRoleType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [CreateTeamTeamRoleType] = &[
+        CreateTeamTeamRoleType::MiniProgram,
+        CreateTeamTeamRoleType::Application,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::MiniProgram => 1i64,
+            Self::Application => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for CreateTeamTeamRoleType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::MiniProgram,
+            2i64 => Self::Application,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateTeamTeamRoleType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for CreateTeamTeamRoleType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for CreateTeamTeamRoleType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for CreateTeamTeamRoleType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// User account type.
+///
+/// Wire name: `CreateUserAccountType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateUserAccountType {
+    /// `2`: Platform administrator.
+    PlatformAdministrator,
+    /// `3`: Ordinary member.
+    OrdinaryMember,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](CreateUserAccountType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl CreateUserAccountType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [CreateUserAccountType] = &[
+        CreateUserAccountType::PlatformAdministrator,
+        CreateUserAccountType::OrdinaryMember,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::PlatformAdministrator => 2i64,
+            Self::OrdinaryMember => 3i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for CreateUserAccountType {
+    fn from(v: i64) -> Self {
+        match v {
+            2i64 => Self::PlatformAdministrator,
+            3i64 => Self::OrdinaryMember,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateUserAccountType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for CreateUserAccountType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for CreateUserAccountType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for CreateUserAccountType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Approval status.
+///
+/// Wire name: `DescribeApplicationMNPVersionAuditListInfoApprovalStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeApplicationMnpVersionAuditListInfoApprovalStatus {
+    /// `1`: Processing.
+    Processing,
+    /// `2`: Rejected.
+    Rejected,
+    /// `3`: Approved.
+    Approved,
+    /// `4`: Cancelled.
+    Cancelled,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeApplicationMnpVersionAuditListInfoApprovalStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeApplicationMnpVersionAuditListInfoApprovalStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeApplicationMnpVersionAuditListInfoApprovalStatus] = &[
+        DescribeApplicationMnpVersionAuditListInfoApprovalStatus::Processing,
+        DescribeApplicationMnpVersionAuditListInfoApprovalStatus::Rejected,
+        DescribeApplicationMnpVersionAuditListInfoApprovalStatus::Approved,
+        DescribeApplicationMnpVersionAuditListInfoApprovalStatus::Cancelled,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Processing => 1i64,
+            Self::Rejected => 2i64,
+            Self::Approved => 3i64,
+            Self::Cancelled => 4i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeApplicationMnpVersionAuditListInfoApprovalStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::Processing,
+            2i64 => Self::Rejected,
+            3i64 => Self::Approved,
+            4i64 => Self::Cancelled,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeApplicationMnpVersionAuditListInfoApprovalStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeApplicationMnpVersionAuditListInfoApprovalStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeApplicationMnpVersionAuditListInfoApprovalStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient
+for DescribeApplicationMnpVersionAuditListInfoApprovalStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// API status.
+///
+/// Wire name: `DescribeApplicationSensitiveAPIListStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeApplicationSensitiveApiListStatus {
+    /// `0`: Public.
+    Public,
+    /// `1`: Restricted.
+    Restricted,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeApplicationSensitiveApiListStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeApplicationSensitiveApiListStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeApplicationSensitiveApiListStatus] = &[
+        DescribeApplicationSensitiveApiListStatus::Public,
+        DescribeApplicationSensitiveApiListStatus::Restricted,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Public => 0i64,
+            Self::Restricted => 1i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeApplicationSensitiveApiListStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            0i64 => Self::Public,
+            1i64 => Self::Restricted,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeApplicationSensitiveApiListStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeApplicationSensitiveApiListStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeApplicationSensitiveApiListStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient
+for DescribeApplicationSensitiveApiListStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Domain type.
+///
+/// Wire name: `DescribeDomainInfoDomainType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeDomainInfoDomainType {
+    /// `1`: Requests domain.
+    RequestsDomain,
+    /// `2`: WebView load domain.
+    WebViewLoadDomain,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeDomainInfoDomainType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeDomainInfoDomainType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeDomainInfoDomainType] = &[
+        DescribeDomainInfoDomainType::RequestsDomain,
+        DescribeDomainInfoDomainType::WebViewLoadDomain,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::RequestsDomain => 1i64,
+            Self::WebViewLoadDomain => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeDomainInfoDomainType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::RequestsDomain,
+            2i64 => Self::WebViewLoadDomain,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeDomainInfoDomainType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeDomainInfoDomainType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeDomainInfoDomainType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for DescribeDomainInfoDomainType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Whether the mini program is submitted to the application.
+///
+/// Wire name: `DescribeMNPListStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeMnpListStatus {
+    /// `1`: Submitted.
+    Submitted,
+    /// `2`: Removed.
+    Removed,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeMnpListStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeMnpListStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeMnpListStatus] = &[
+        DescribeMnpListStatus::Submitted,
+        DescribeMnpListStatus::Removed,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Submitted => 1i64,
+            Self::Removed => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeMnpListStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::Submitted,
+            2i64 => Self::Removed,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeMnpListStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for DescribeMnpListStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeMnpListStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpListStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Connection status.
+///
+/// Wire name: `DescribeMNPManagerDetailAccessStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeMnpManagerDetailAccessStatus {
+    /// `1`: Not connected.
+    NotConnected,
+    /// `2`: Connected.
+    Connected,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeMnpManagerDetailAccessStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeMnpManagerDetailAccessStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeMnpManagerDetailAccessStatus] = &[
+        DescribeMnpManagerDetailAccessStatus::NotConnected,
+        DescribeMnpManagerDetailAccessStatus::Connected,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::NotConnected => 1i64,
+            Self::Connected => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeMnpManagerDetailAccessStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::NotConnected,
+            2i64 => Self::Connected,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeMnpManagerDetailAccessStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeMnpManagerDetailAccessStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeMnpManagerDetailAccessStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient
+for DescribeMnpManagerDetailAccessStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Mini program release status.
+///
+/// Wire name: `DescribeMNPManagerDetailStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeMnpManagerDetailStatus {
+    /// `1`: Released.
+    Released,
+    /// `2`: Removed.
+    Removed,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeMnpManagerDetailStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeMnpManagerDetailStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeMnpManagerDetailStatus] = &[
+        DescribeMnpManagerDetailStatus::Released,
+        DescribeMnpManagerDetailStatus::Removed,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Released => 1i64,
+            Self::Removed => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeMnpManagerDetailStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::Released,
+            2i64 => Self::Removed,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeMnpManagerDetailStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeMnpManagerDetailStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeMnpManagerDetailStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpManagerDetailStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Access status.
+///
+/// Wire name: `DescribeMNPManagerListAccessStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeMnpManagerListAccessStatus {
+    /// `1`: Not accessed.
+    NotAccessed,
+    /// `2`: Accessed.
+    Accessed,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeMnpManagerListAccessStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeMnpManagerListAccessStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeMnpManagerListAccessStatus] = &[
+        DescribeMnpManagerListAccessStatus::NotAccessed,
+        DescribeMnpManagerListAccessStatus::Accessed,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::NotAccessed => 1i64,
+            Self::Accessed => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeMnpManagerListAccessStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::NotAccessed,
+            2i64 => Self::Accessed,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeMnpManagerListAccessStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeMnpManagerListAccessStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeMnpManagerListAccessStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpManagerListAccessStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Approval status.
+///
+/// Wire name: `DescribeMNPSensitiveAPIPermissionApprovalApprovalStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeMnpSensitiveApiPermissionApprovalApprovalStatus {
+    /// `20`: Rejected.
+    Rejected,
+    /// `30`: Approved.
+    Approved,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeMnpSensitiveApiPermissionApprovalApprovalStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeMnpSensitiveApiPermissionApprovalApprovalStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeMnpSensitiveApiPermissionApprovalApprovalStatus] = &[
+        DescribeMnpSensitiveApiPermissionApprovalApprovalStatus::Rejected,
+        DescribeMnpSensitiveApiPermissionApprovalApprovalStatus::Approved,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Rejected => 20i64,
+            Self::Approved => 30i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeMnpSensitiveApiPermissionApprovalApprovalStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            20i64 => Self::Rejected,
+            30i64 => Self::Approved,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeMnpSensitiveApiPermissionApprovalApprovalStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeMnpSensitiveApiPermissionApprovalApprovalStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeMnpSensitiveApiPermissionApprovalApprovalStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient
+for DescribeMnpSensitiveApiPermissionApprovalApprovalStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Approval status.
+///
+/// Wire name: `DescribeMNPSensitiveAPIPermissionApprovalListApprovalStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus {
+    /// `1`: Processing.
+    Processing,
+    /// `20`: Rejected.
+    Rejected,
+    /// `30`: Approved.
+    Approved,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus] = &[
+        DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus::Processing,
+        DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus::Rejected,
+        DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus::Approved,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Processing => 1i64,
+            Self::Rejected => 20i64,
+            Self::Approved => 30i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::Processing,
+            20i64 => Self::Rejected,
+            30i64 => Self::Approved,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display
+for DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient
+for DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Team role type.
+///
+/// Wire name: `DescribeTeamDetailTeamRoleType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeTeamDetailTeamRoleType {
+    /// `1`: Mini program team.
+    MiniProgramTeam,
+    /// `2`: Application team.
+    ApplicationTeam,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeTeamDetailTeamRoleType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeTeamDetailTeamRoleType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeTeamDetailTeamRoleType] = &[
+        DescribeTeamDetailTeamRoleType::MiniProgramTeam,
+        DescribeTeamDetailTeamRoleType::ApplicationTeam,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::MiniProgramTeam => 1i64,
+            Self::ApplicationTeam => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeTeamDetailTeamRoleType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::MiniProgramTeam,
+            2i64 => Self::ApplicationTeam,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeTeamDetailTeamRoleType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeTeamDetailTeamRoleType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeTeamDetailTeamRoleType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamDetailTeamRoleType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Domain name status.
+///
+/// Wire name: `DescribeTeamDomainListInfoStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeTeamDomainListInfoStatus {
+    /// `1`: Normal.
+    Normal,
+    /// `2`: Disabled.
+    Disabled,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeTeamDomainListInfoStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeTeamDomainListInfoStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeTeamDomainListInfoStatus] = &[
+        DescribeTeamDomainListInfoStatus::Normal,
+        DescribeTeamDomainListInfoStatus::Disabled,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Normal => 1i64,
+            Self::Disabled => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeTeamDomainListInfoStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::Normal,
+            2i64 => Self::Disabled,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeTeamDomainListInfoStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeTeamDomainListInfoStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeTeamDomainListInfoStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamDomainListInfoStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// User account.
+///
+/// Wire name: `DescribeUserDetailAccountType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeUserDetailAccountType {
+    /// `1`: Super Admin.
+    SuperAdmin,
+    /// `2`: Platform Admin.
+    PlatformAdmin,
+    /// `3`: Ordinary member.
+    OrdinaryMember,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeUserDetailAccountType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeUserDetailAccountType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeUserDetailAccountType] = &[
+        DescribeUserDetailAccountType::SuperAdmin,
+        DescribeUserDetailAccountType::PlatformAdmin,
+        DescribeUserDetailAccountType::OrdinaryMember,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::SuperAdmin => 1i64,
+            Self::PlatformAdmin => 2i64,
+            Self::OrdinaryMember => 3i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeUserDetailAccountType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::SuperAdmin,
+            2i64 => Self::PlatformAdmin,
+            3i64 => Self::OrdinaryMember,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeUserDetailAccountType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeUserDetailAccountType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeUserDetailAccountType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for DescribeUserDetailAccountType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Account type.
+///
+/// Wire name: `DescribeUserListAccountType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeUserListAccountType {
+    /// `1`: Super administrator.
+    SuperAdministrator,
+    /// `2`: Platform administrator.
+    PlatformAdministrator,
+    /// `3`: Ordinary member.
+    OrdinaryMember,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeUserListAccountType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeUserListAccountType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeUserListAccountType] = &[
+        DescribeUserListAccountType::SuperAdministrator,
+        DescribeUserListAccountType::PlatformAdministrator,
+        DescribeUserListAccountType::OrdinaryMember,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::SuperAdministrator => 1i64,
+            Self::PlatformAdministrator => 2i64,
+            Self::OrdinaryMember => 3i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeUserListAccountType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::SuperAdministrator,
+            2i64 => Self::PlatformAdministrator,
+            3i64 => Self::OrdinaryMember,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeUserListAccountType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeUserListAccountType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeUserListAccountType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for DescribeUserListAccountType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Effectiveness.
+///
+/// Wire name: `EffectStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EffectStatus {
+    /// `1`: Not effective.
+    NotEffective,
+    /// `2`: Effective.
+    Effective,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](EffectStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl EffectStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [EffectStatus] = &[
+        EffectStatus::NotEffective,
+        EffectStatus::Effective,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::NotEffective => 1i64,
+            Self::Effective => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for EffectStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::NotEffective,
+            2i64 => Self::Effective,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for EffectStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for EffectStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for EffectStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for EffectStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// The documented values of OnlineStatus.
+///
+/// Wire name: `OnlineStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OnlineStatus {
+    /// `0`: Not released.
+    NotReleased,
+    /// `1`: Released.
+    Released,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](OnlineStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl OnlineStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [OnlineStatus] = &[
+        OnlineStatus::NotReleased,
+        OnlineStatus::Released,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::NotReleased => 0i64,
+            Self::Released => 1i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for OnlineStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            0i64 => Self::NotReleased,
+            1i64 => Self::Released,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for OnlineStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for OnlineStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for OnlineStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for OnlineStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -157,7 +2132,7 @@ impl ::std::fmt::Display for Phase {
 }
 
 impl ::tencentcloud_runtime::__private::serde::Serialize for Phase {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
     where
         S: ::tencentcloud_runtime::__private::serde::Serializer,
     {
@@ -166,7 +2141,7 @@ impl ::tencentcloud_runtime::__private::serde::Serialize for Phase {
 }
 
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for Phase {
-    fn deserialize<D>(d: D) -> Result<Self, D::Error>
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -176,7 +2151,247 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for Phase {
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for Phase {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// The documented values of Result.
+///
+/// Wire name: `Result`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Result {
+    /// `0`: Success.
+    Success,
+    /// `1`: Allowed domains exist.
+    AllowedDomainsExist,
+    /// `2`: Blocked domains exist.
+    BlockedDomainsExist,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](Result::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl Result {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [Result] = &[
+        Result::Success,
+        Result::AllowedDomainsExist,
+        Result::BlockedDomainsExist,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Success => 0i64,
+            Self::AllowedDomainsExist => 1i64,
+            Self::BlockedDomainsExist => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for Result {
+    fn from(v: i64) -> Self {
+        match v {
+            0i64 => Self::Success,
+            1i64 => Self::AllowedDomainsExist,
+            2i64 => Self::BlockedDomainsExist,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for Result {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for Result {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for Result {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for Result {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Role type.
+///
+/// Wire name: `RoleType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RoleType {
+    /// `1`: Preset role.
+    PresetRole,
+    /// `2`: Custom role.
+    CustomRole,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](RoleType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl RoleType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [RoleType] = &[RoleType::PresetRole, RoleType::CustomRole];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::PresetRole => 1i64,
+            Self::CustomRole => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for RoleType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::PresetRole,
+            2i64 => Self::CustomRole,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for RoleType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for RoleType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for RoleType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for RoleType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Scan result.
+///
+/// Wire name: `ScanStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ScanStatus {
+    /// `0`: Scanning.
+    Scanning,
+    /// `1`: Healthy.
+    Healthy,
+    /// `2`: Unhealthy.
+    Unhealthy,
+    /// `3`: Task failed.
+    TaskFailed,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](ScanStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl ScanStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [ScanStatus] = &[
+        ScanStatus::Scanning,
+        ScanStatus::Healthy,
+        ScanStatus::Unhealthy,
+        ScanStatus::TaskFailed,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Scanning => 0i64,
+            Self::Healthy => 1i64,
+            Self::Unhealthy => 2i64,
+            Self::TaskFailed => 3i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for ScanStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            0i64 => Self::Scanning,
+            1i64 => Self::Healthy,
+            2i64 => Self::Unhealthy,
+            3i64 => Self::TaskFailed,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ScanStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for ScanStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for ScanStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for ScanStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -230,7 +2445,7 @@ impl ::std::fmt::Display for ShowCase {
 }
 
 impl ::tencentcloud_runtime::__private::serde::Serialize for ShowCase {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
     where
         S: ::tencentcloud_runtime::__private::serde::Serializer,
     {
@@ -239,7 +2454,7 @@ impl ::tencentcloud_runtime::__private::serde::Serialize for ShowCase {
 }
 
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for ShowCase {
-    fn deserialize<D>(d: D) -> Result<Self, D::Error>
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -249,7 +2464,93 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for ShowCas
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ShowCase {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// The documented values of TaskStatus.
+///
+/// Wire name: `TaskStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaskStatus {
+    /// `1`: Pending.
+    Pending,
+    /// `20`: Running.
+    Running,
+    /// `30`: Failed.
+    Failed,
+    /// `60`: Succeeded.
+    Succeeded,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](TaskStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl TaskStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [TaskStatus] = &[
+        TaskStatus::Pending,
+        TaskStatus::Running,
+        TaskStatus::Failed,
+        TaskStatus::Succeeded,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Pending => 1i64,
+            Self::Running => 20i64,
+            Self::Failed => 30i64,
+            Self::Succeeded => 60i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for TaskStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::Pending,
+            20i64 => Self::Running,
+            30i64 => Self::Failed,
+            60i64 => Self::Succeeded,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for TaskStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for TaskStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for TaskStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for TaskStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -314,7 +2615,7 @@ pub struct ApplicationDetail {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Updated by
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -324,7 +2625,7 @@ pub struct ApplicationDetail {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UpdateTime`.
-    pub update_time: Option<String>,
+    pub update_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Number of bound mini programs
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -369,7 +2670,14 @@ pub struct ApplicationDetail {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationType`.
-    pub application_type: Option<i64>,
+    pub application_type: Option<super::models::ApplicationType>,
+}
+
+impl ApplicationDetail {
+    /// The `bind_mnp_list` list as a slice, empty when absent.
+    pub fn bind_mnp_list(&self) -> &[super::models::ApplicationMnpRelInfoResp] {
+        self.bind_mnp_list.as_deref().unwrap_or_default()
+    }
 }
 
 impl ::tencentcloud_runtime::__private::Fields for ApplicationDetail {
@@ -377,7 +2685,7 @@ impl ::tencentcloud_runtime::__private::Fields for ApplicationDetail {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ApplicationID" => {
                 self.application_id = map
@@ -473,13 +2781,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for ApplicationDetail {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ApplicationDetail {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -488,7 +2796,9 @@ impl ::tencentcloud_runtime::__private::Lenient for ApplicationDetail {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -606,7 +2916,7 @@ pub struct ApplicationInfo {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplicationType`.
-    pub application_type: Option<u64>,
+    pub application_type: Option<super::models::ApplicationType>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for ApplicationInfo {
@@ -614,7 +2924,7 @@ impl ::tencentcloud_runtime::__private::Fields for ApplicationInfo {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "CustomerID" => {
                 self.customer_id = map
@@ -706,13 +3016,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for ApplicationInfo {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ApplicationInfo {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -721,7 +3031,9 @@ impl ::tencentcloud_runtime::__private::Lenient for ApplicationInfo {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -769,7 +3081,7 @@ pub struct ApplicationMnpRelInfoResp {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `EffectStatus`.
-    pub effect_status: Option<i64>,
+    pub effect_status: Option<super::models::EffectStatus>,
     /// Effective version
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -784,7 +3096,7 @@ pub struct ApplicationMnpRelInfoResp {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `OnlineStatus`.
-    pub online_status: Option<i64>,
+    pub online_status: Option<super::models::OnlineStatus>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for ApplicationMnpRelInfoResp {
@@ -792,7 +3104,7 @@ impl ::tencentcloud_runtime::__private::Fields for ApplicationMnpRelInfoResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPId" => {
                 self.mnp_id = map
@@ -844,13 +3156,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for ApplicationMnpRelInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ApplicationMnpRelInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -859,7 +3171,9 @@ impl ::tencentcloud_runtime::__private::Lenient for ApplicationMnpRelInfoResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -885,12 +3199,19 @@ pub struct ApplicationPageInfo {
     pub data_list: Option<Vec<super::models::ApplicationInfo>>,
 }
 
+impl ApplicationPageInfo {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::ApplicationInfo] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for ApplicationPageInfo {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -910,13 +3231,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for ApplicationPageInfo {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ApplicationPageInfo {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -925,7 +3246,9 @@ impl ::tencentcloud_runtime::__private::Lenient for ApplicationPageInfo {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -956,7 +3279,7 @@ impl ::tencentcloud_runtime::__private::Fields for ApplicationSimpleInfo {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ApplicationId" => {
                 self.application_id = map
@@ -976,13 +3299,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for ApplicationSimpleInfo {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ApplicationSimpleInfo {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -991,7 +3314,9 @@ impl ::tencentcloud_runtime::__private::Lenient for ApplicationSimpleInfo {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1027,7 +3352,7 @@ impl ::tencentcloud_runtime::__private::Fields for ApplicationSimpleInfoResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ApplicationID" => {
                 self.application_id = map
@@ -1051,13 +3376,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for ApplicationSimpleInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ApplicationSimpleInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1066,7 +3391,9 @@ impl ::tencentcloud_runtime::__private::Lenient for ApplicationSimpleInfoResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1092,12 +3419,19 @@ pub struct ApplicationSimpleListInfoResp {
     pub data_list: Option<Vec<super::models::ApplicationSimpleInfoResp>>,
 }
 
+impl ApplicationSimpleListInfoResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::ApplicationSimpleInfoResp] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for ApplicationSimpleListInfoResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -1117,13 +3451,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for ApplicationSimpleListInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ApplicationSimpleListInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1132,7 +3466,9 @@ impl ::tencentcloud_runtime::__private::Lenient for ApplicationSimpleListInfoRes
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1157,7 +3493,7 @@ pub struct ApprovalItem {
     ///
     /// Wire name: `ApprovalResult`.
     #[serde(rename = "ApprovalResult")]
-    pub approval_result: i64,
+    pub approval_result: super::models::ApprovalResult,
     /// Approval notes. It’s required when the request is rejected.
     ///
     /// Wire name: `ApprovalNote`.
@@ -1223,8 +3559,8 @@ impl<S0, S1> ApprovalItemBuilder<S0, S1> {
     /// Wire name: `ApprovalResult`.
     pub fn approval_result(
         self,
-        approval_result: impl Into<i64>,
-    ) -> ApprovalItemBuilder<S0, i64> {
+        approval_result: impl Into<super::models::ApprovalResult>,
+    ) -> ApprovalItemBuilder<S0, super::models::ApprovalResult> {
         ApprovalItemBuilder {
             app_id: self.app_id,
             approval_result: approval_result.into(),
@@ -1252,7 +3588,7 @@ impl<S0, S1> ApprovalItemBuilder<S0, S1> {
 impl<S0, S1> ApprovalItemBuilder<S0, S1>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
-    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S1: ::tencentcloud_runtime::builder::IsSet<super::models::ApprovalResult>,
 {
     /// Builds the [`ApprovalItem`].
     pub fn build(self) -> ApprovalItem {
@@ -1289,7 +3625,7 @@ pub struct AuditInfoReq {
     ///
     /// Wire name: `AuditStatus`.
     #[serde(rename = "AuditStatus", skip_serializing_if = "Option::is_none")]
-    pub audit_status: Option<i64>,
+    pub audit_status: Option<super::models::ApprovalResult>,
     /// Approval description
     ///
     /// Wire name: `AuditNote`.
@@ -1309,7 +3645,7 @@ impl AuditInfoReq {
 #[must_use]
 pub struct AuditInfoReqBuilder {
     application_id: Option<String>,
-    audit_status: Option<i64>,
+    audit_status: Option<super::models::ApprovalResult>,
     audit_note: Option<String>,
 }
 
@@ -1349,13 +3685,19 @@ impl AuditInfoReqBuilder {
     /// 3 - Approved
     ///
     /// Wire name: `AuditStatus`.
-    pub fn audit_status(mut self, audit_status: impl Into<i64>) -> Self {
+    pub fn audit_status(
+        mut self,
+        audit_status: impl Into<super::models::ApprovalResult>,
+    ) -> Self {
         self.audit_status = Some(audit_status.into());
         self
     }
 
     /// Sets or clears `audit_status`.
-    pub fn set_audit_status(mut self, audit_status: Option<i64>) -> Self {
+    pub fn set_audit_status(
+        mut self,
+        audit_status: Option<super::models::ApprovalResult>,
+    ) -> Self {
         self.audit_status = audit_status;
         self
     }
@@ -1406,7 +3748,7 @@ impl ::tencentcloud_runtime::__private::Fields for BooleanInfo {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Result" => {
                 self.result = map
@@ -1421,13 +3763,13 @@ impl ::tencentcloud_runtime::__private::Fields for BooleanInfo {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for BooleanInfo {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for BooleanInfo {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1436,7 +3778,9 @@ impl ::tencentcloud_runtime::__private::Lenient for BooleanInfo {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1474,7 +3818,7 @@ pub struct CreateApplicationSensitiveApiReq {
     ///
     /// Wire name: `APIType`.
     #[serde(rename = "APIType", skip_serializing_if = "Option::is_none")]
-    pub api_type: Option<i64>,
+    pub api_type: Option<super::models::CreateApplicationSensitiveApiapiType>,
 }
 
 impl CreateApplicationSensitiveApiReq {
@@ -1490,7 +3834,7 @@ impl CreateApplicationSensitiveApiReq {
 pub struct CreateApplicationSensitiveApiReqBuilder {
     api_name: Option<String>,
     api_desc: Option<String>,
-    api_type: Option<i64>,
+    api_type: Option<super::models::CreateApplicationSensitiveApiapiType>,
 }
 
 impl CreateApplicationSensitiveApiReqBuilder {
@@ -1545,13 +3889,19 @@ impl CreateApplicationSensitiveApiReqBuilder {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIType`.
-    pub fn api_type(mut self, api_type: impl Into<i64>) -> Self {
+    pub fn api_type(
+        mut self,
+        api_type: impl Into<super::models::CreateApplicationSensitiveApiapiType>,
+    ) -> Self {
         self.api_type = Some(api_type.into());
         self
     }
 
     /// Sets or clears `api_type`.
-    pub fn set_api_type(mut self, api_type: Option<i64>) -> Self {
+    pub fn set_api_type(
+        mut self,
+        api_type: Option<super::models::CreateApplicationSensitiveApiapiType>,
+    ) -> Self {
         self.api_type = api_type;
         self
     }
@@ -1584,7 +3934,7 @@ pub struct CreateDomainParam {
     ///
     /// Wire name: `DomainType`.
     #[serde(rename = "DomainType")]
-    pub domain_type: i64,
+    pub domain_type: super::models::CreateDomainDomainType,
 }
 
 impl CreateDomainParam {
@@ -1644,8 +3994,8 @@ impl<S0, S1> CreateDomainParamBuilder<S0, S1> {
     /// Wire name: `DomainType`.
     pub fn domain_type(
         self,
-        domain_type: impl Into<i64>,
-    ) -> CreateDomainParamBuilder<S0, i64> {
+        domain_type: impl Into<super::models::CreateDomainDomainType>,
+    ) -> CreateDomainParamBuilder<S0, super::models::CreateDomainDomainType> {
         CreateDomainParamBuilder {
             domain_url_list: self.domain_url_list,
             domain_type: domain_type.into(),
@@ -1656,7 +4006,7 @@ impl<S0, S1> CreateDomainParamBuilder<S0, S1> {
 impl<S0, S1> CreateDomainParamBuilder<S0, S1>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<Vec<String>>,
-    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S1: ::tencentcloud_runtime::builder::IsSet<super::models::CreateDomainDomainType>,
 {
     /// Builds the [`CreateDomainParam`].
     pub fn build(self) -> CreateDomainParam {
@@ -1699,12 +4049,29 @@ pub struct CreateGlobalDomainResp {
     pub exists_black_urls: Option<Vec<String>>,
 }
 
+impl CreateGlobalDomainResp {
+    /// The `repeat_urls` list as a slice, empty when absent.
+    pub fn repeat_urls(&self) -> &[String] {
+        self.repeat_urls.as_deref().unwrap_or_default()
+    }
+
+    /// The `exists_white_urls` list as a slice, empty when absent.
+    pub fn exists_white_urls(&self) -> &[String] {
+        self.exists_white_urls.as_deref().unwrap_or_default()
+    }
+
+    /// The `exists_black_urls` list as a slice, empty when absent.
+    pub fn exists_black_urls(&self) -> &[String] {
+        self.exists_black_urls.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for CreateGlobalDomainResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Result" => {
                 self.result = map
@@ -1732,13 +4099,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for CreateGlobalDomainResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for CreateGlobalDomainResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1747,7 +4114,9 @@ impl ::tencentcloud_runtime::__private::Lenient for CreateGlobalDomainResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1783,7 +4152,7 @@ impl ::tencentcloud_runtime::__private::Fields for CreateMnpVersionCompileTaskRe
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TaskId" => {
                 self.task_id = map
@@ -1807,13 +4176,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for CreateMnpVersionCompileTaskResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for CreateMnpVersionCompileTaskResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1822,7 +4191,9 @@ impl ::tencentcloud_runtime::__private::Lenient for CreateMnpVersionCompileTaskR
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1848,7 +4219,7 @@ impl ::tencentcloud_runtime::__private::Fields for CreateMnpVersionResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TaskId" => {
                 self.task_id = map
@@ -1864,13 +4235,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for CreateMnpVersionResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for CreateMnpVersionResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1879,7 +4250,9 @@ impl ::tencentcloud_runtime::__private::Lenient for CreateMnpVersionResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1917,7 +4290,7 @@ pub struct CreateSensitiveApiReq {
     ///
     /// Wire name: `ApiType`.
     #[serde(rename = "ApiType", skip_serializing_if = "Option::is_none")]
-    pub api_type: Option<i64>,
+    pub api_type: Option<super::models::CreateSensitiveApiapiType>,
 }
 
 impl CreateSensitiveApiReq {
@@ -1933,7 +4306,7 @@ impl CreateSensitiveApiReq {
 pub struct CreateSensitiveApiReqBuilder {
     api_name: Option<String>,
     api_desc: Option<String>,
-    api_type: Option<i64>,
+    api_type: Option<super::models::CreateSensitiveApiapiType>,
 }
 
 impl CreateSensitiveApiReqBuilder {
@@ -1988,13 +4361,19 @@ impl CreateSensitiveApiReqBuilder {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApiType`.
-    pub fn api_type(mut self, api_type: impl Into<i64>) -> Self {
+    pub fn api_type(
+        mut self,
+        api_type: impl Into<super::models::CreateSensitiveApiapiType>,
+    ) -> Self {
         self.api_type = Some(api_type.into());
         self
     }
 
     /// Sets or clears `api_type`.
-    pub fn set_api_type(mut self, api_type: Option<i64>) -> Self {
+    pub fn set_api_type(
+        mut self,
+        api_type: Option<super::models::CreateSensitiveApiapiType>,
+    ) -> Self {
         self.api_type = api_type;
         self
     }
@@ -2125,7 +4504,7 @@ impl ::tencentcloud_runtime::__private::Fields for CreateTeamMemberInfoResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "UserId" => {
                 self.user_id = map
@@ -2141,13 +4520,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for CreateTeamMemberInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for CreateTeamMemberInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2156,7 +4535,9 @@ impl ::tencentcloud_runtime::__private::Lenient for CreateTeamMemberInfoResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2184,7 +4565,9 @@ pub struct DescribeApplicationMnpVersionAuditListInfoResp {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AuditStatus`.
-    pub audit_status: Option<i64>,
+    pub audit_status: Option<
+        super::models::DescribeApplicationMnpVersionAuditListInfoApprovalStatus,
+    >,
     /// Mini program ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -2279,7 +4662,7 @@ pub struct DescribeApplicationMnpVersionAuditListInfoResp {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ScanStatus`.
-    pub scan_status: Option<i64>,
+    pub scan_status: Option<super::models::ScanStatus>,
     /// Scan score
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -2298,7 +4681,7 @@ for DescribeApplicationMnpVersionAuditListInfoResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "AuditNo" => {
                 self.audit_no = map
@@ -2406,14 +4789,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeApplicationMnpVersionAuditListInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeApplicationMnpVersionAuditListInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2422,7 +4805,9 @@ for DescribeApplicationMnpVersionAuditListInfoResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2450,13 +4835,22 @@ pub struct DescribeApplicationMnpVersionAuditListPageResp {
     >,
 }
 
+impl DescribeApplicationMnpVersionAuditListPageResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(
+        &self,
+    ) -> &[super::models::DescribeApplicationMnpVersionAuditListInfoResp] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields
 for DescribeApplicationMnpVersionAuditListPageResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -2476,14 +4870,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeApplicationMnpVersionAuditListPageResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeApplicationMnpVersionAuditListPageResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2492,7 +4886,9 @@ for DescribeApplicationMnpVersionAuditListPageResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2540,7 +4936,7 @@ pub struct DescribeApplicationSensitiveApiListData {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Updater
     ///
     /// Documented as always present; answers without it are still accepted.
@@ -2552,7 +4948,7 @@ pub struct DescribeApplicationSensitiveApiListData {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `UpdateTime`.
-    pub update_time: Option<String>,
+    pub update_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Application ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -2582,12 +4978,12 @@ pub struct DescribeApplicationSensitiveApiListData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIType`.
-    pub api_type: Option<i64>,
+    pub api_type: Option<super::models::CreateApplicationSensitiveApiapiType>,
     /// API status. 0: Public; 1: Restricted
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Status`.
-    pub status: Option<i64>,
+    pub status: Option<super::models::DescribeApplicationSensitiveApiListStatus>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields
@@ -2596,7 +4992,7 @@ for DescribeApplicationSensitiveApiListData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "APIId" => {
                 self.api_id = map
@@ -2668,14 +5064,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeApplicationSensitiveApiListData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeApplicationSensitiveApiListData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2684,7 +5080,9 @@ for DescribeApplicationSensitiveApiListData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2710,13 +5108,22 @@ pub struct DescribeApplicationSensitiveApiListResp {
     pub data_list: Option<Vec<super::models::DescribeApplicationSensitiveApiListData>>,
 }
 
+impl DescribeApplicationSensitiveApiListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(
+        &self,
+    ) -> &[super::models::DescribeApplicationSensitiveApiListData] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields
 for DescribeApplicationSensitiveApiListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -2736,14 +5143,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeApplicationSensitiveApiListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeApplicationSensitiveApiListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2752,7 +5159,9 @@ for DescribeApplicationSensitiveApiListResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2775,7 +5184,7 @@ pub struct DescribeDomainInfoParam {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DomainType`.
-    pub domain_type: Option<i64>,
+    pub domain_type: Option<super::models::DescribeDomainInfoDomainType>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for DescribeDomainInfoParam {
@@ -2783,7 +5192,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeDomainInfoParam {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "DomainUrl" => {
                 self.domain_url = map
@@ -2803,13 +5212,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeDomainInfoParam {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeDomainInfoParam {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2818,7 +5227,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeDomainInfoParam {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2859,7 +5270,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeDomainTeamListInfoRes
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TeamId" => {
                 self.team_id = map
@@ -2887,13 +5298,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeDomainTeamListInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeDomainTeamListInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2902,7 +5313,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeDomainTeamListInfoRe
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2928,12 +5341,19 @@ pub struct DescribeDomainTeamListPageResp {
     pub data_list: Option<Vec<super::models::DescribeDomainTeamListInfoResp>>,
 }
 
+impl DescribeDomainTeamListPageResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeDomainTeamListInfoResp] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeDomainTeamListPageResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -2953,13 +5373,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeDomainTeamListPageResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeDomainTeamListPageResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2968,7 +5388,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeDomainTeamListPageRe
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2996,7 +5418,7 @@ pub struct DescribeGlobalDomainsListData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DomainType`.
-    pub domain_type: Option<i64>,
+    pub domain_type: Option<super::models::CreateGlobalDomainDomainType>,
     /// Creator
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -3006,7 +5428,7 @@ pub struct DescribeGlobalDomainsListData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Updater
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -3016,7 +5438,7 @@ pub struct DescribeGlobalDomainsListData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UpdateTime`.
-    pub update_time: Option<String>,
+    pub update_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for DescribeGlobalDomainsListData {
@@ -3024,7 +5446,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeGlobalDomainsListData
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "DomainId" => {
                 self.domain_id = map
@@ -3064,13 +5486,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeGlobalDomainsListData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeGlobalDomainsListData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3079,7 +5501,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeGlobalDomainsListDat
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3105,12 +5529,19 @@ pub struct DescribeGlobalDomainsResp {
     pub data_list: Option<Vec<super::models::DescribeGlobalDomainsListData>>,
 }
 
+impl DescribeGlobalDomainsResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeGlobalDomainsListData] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeGlobalDomainsResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -3130,13 +5561,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeGlobalDomainsResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeGlobalDomainsResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3145,7 +5576,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeGlobalDomainsResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3173,7 +5606,9 @@ pub struct DescribeMnpApprovalListData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApprovalStatus`.
-    pub approval_status: Option<i64>,
+    pub approval_status: Option<
+        super::models::DescribeApplicationMnpVersionAuditListInfoApprovalStatus,
+    >,
     /// Mini program ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -3198,7 +5633,7 @@ pub struct DescribeMnpApprovalListData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApplyTime`.
-    pub apply_time: Option<String>,
+    pub apply_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Mini program name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -3261,7 +5696,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeMnpApprovalListData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ApprovalNo" => {
                 self.approval_no = map
@@ -3349,13 +5784,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpApprovalListData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpApprovalListData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3364,7 +5799,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpApprovalListData 
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3390,12 +5827,19 @@ pub struct DescribeMnpApprovalListResp {
     pub data_list: Option<Vec<super::models::DescribeMnpApprovalListData>>,
 }
 
+impl DescribeMnpApprovalListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeMnpApprovalListData] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeMnpApprovalListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -3415,13 +5859,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpApprovalListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpApprovalListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3430,7 +5874,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpApprovalListResp 
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3478,7 +5924,7 @@ pub struct DescribeMnpListData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Status`.
-    pub status: Option<i64>,
+    pub status: Option<super::models::DescribeMnpListStatus>,
     /// Mini program introduction
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -3493,7 +5939,7 @@ pub struct DescribeMnpListData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Updater
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -3503,7 +5949,7 @@ pub struct DescribeMnpListData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `UpdateTime`.
-    pub update_time: Option<String>,
+    pub update_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Application name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -3513,7 +5959,7 @@ pub struct DescribeMnpListData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `EffectStatus`.
-    pub effect_status: Option<i64>,
+    pub effect_status: Option<super::models::EffectStatus>,
     /// ID of the application bound with the mini program
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -3531,7 +5977,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeMnpListData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPId" => {
                 self.mnp_id = map
@@ -3603,13 +6049,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpListData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpListData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3618,7 +6064,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpListData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3644,12 +6092,19 @@ pub struct DescribeMnpListResp {
     pub data_list: Option<Vec<super::models::DescribeMnpListData>>,
 }
 
+impl DescribeMnpListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeMnpListData] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeMnpListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -3669,13 +6124,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3684,7 +6139,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpListResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3742,7 +6199,7 @@ pub struct DescribeMnpManagerDetailData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AccessStatus`.
-    pub access_status: Option<i64>,
+    pub access_status: Option<super::models::DescribeMnpManagerDetailAccessStatus>,
     /// The name of the associated team
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -3757,7 +6214,7 @@ pub struct DescribeMnpManagerDetailData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Status`.
-    pub status: Option<i64>,
+    pub status: Option<super::models::DescribeMnpManagerDetailStatus>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for DescribeMnpManagerDetailData {
@@ -3765,7 +6222,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeMnpManagerDetailData 
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPType" => {
                 self.mnp_type = map
@@ -3825,13 +6282,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpManagerDetailData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpManagerDetailData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3840,7 +6297,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpManagerDetailData
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3883,12 +6342,12 @@ pub struct DescribeMnpManagerListData {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `AccessStatus`.
-    pub access_status: Option<i64>,
+    pub access_status: Option<super::models::DescribeMnpManagerListAccessStatus>,
     /// Mini program release status. 1: Released; 2: Removed
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Status`.
-    pub status: Option<i64>,
+    pub status: Option<super::models::DescribeMnpManagerDetailStatus>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for DescribeMnpManagerListData {
@@ -3896,7 +6355,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeMnpManagerListData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPId" => {
                 self.mnp_id = map
@@ -3932,13 +6391,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpManagerListData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpManagerListData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3947,7 +6406,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpManagerListData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3973,12 +6434,19 @@ pub struct DescribeMnpManagerListResp {
     pub data_list: Option<Vec<super::models::DescribeMnpManagerListData>>,
 }
 
+impl DescribeMnpManagerListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeMnpManagerListData] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeMnpManagerListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -3998,13 +6466,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpManagerListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpManagerListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4013,7 +6481,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpManagerListResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4069,7 +6539,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeMnpPreviewResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPId" => {
                 self.mnp_id = map
@@ -4109,13 +6579,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpPreviewResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpPreviewResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4124,7 +6594,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpPreviewResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4162,7 +6634,9 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApprovalStatus`.
-    pub approval_status: Option<i64>,
+    pub approval_status: Option<
+        super::models::DescribeMnpSensitiveApiPermissionApprovalApprovalStatus,
+    >,
     /// API feature description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -4172,7 +6646,7 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIType`.
-    pub api_type: Option<i64>,
+    pub api_type: Option<super::models::CreateApplicationSensitiveApiapiType>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields
@@ -4181,7 +6655,7 @@ for DescribeMnpSensitiveApiPermissionApprovalData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "APIId" => {
                 self.api_id = map
@@ -4221,14 +6695,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpSensitiveApiPermissionApprovalData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMnpSensitiveApiPermissionApprovalData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4237,7 +6711,9 @@ for DescribeMnpSensitiveApiPermissionApprovalData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4298,7 +6774,7 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalListData {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApplyTime`.
-    pub apply_time: Option<String>,
+    pub apply_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Application notes
     ///
     /// Documented as always present; answers without it are still accepted.
@@ -4310,7 +6786,9 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalListData {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApprovalStatus`.
-    pub approval_status: Option<i64>,
+    pub approval_status: Option<
+        super::models::DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus,
+    >,
     /// Approver
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -4320,7 +6798,7 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalListData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApprovalTime`.
-    pub approval_time: Option<String>,
+    pub approval_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Approval notes
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -4345,7 +6823,7 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalListData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIType`.
-    pub api_type: Option<i64>,
+    pub api_type: Option<super::models::CreateApplicationSensitiveApiapiType>,
     /// API feature description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -4359,7 +6837,7 @@ for DescribeMnpSensitiveApiPermissionApprovalListData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ApprovalNo" => {
                 self.approval_no = map
@@ -4443,14 +6921,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpSensitiveApiPermissionApprovalListData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMnpSensitiveApiPermissionApprovalListData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4459,7 +6937,9 @@ for DescribeMnpSensitiveApiPermissionApprovalListData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4489,13 +6969,22 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalListResp {
     >,
 }
 
+impl DescribeMnpSensitiveApiPermissionApprovalListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(
+        &self,
+    ) -> &[super::models::DescribeMnpSensitiveApiPermissionApprovalListData] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields
 for DescribeMnpSensitiveApiPermissionApprovalListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -4515,14 +7004,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpSensitiveApiPermissionApprovalListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMnpSensitiveApiPermissionApprovalListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4531,7 +7020,9 @@ for DescribeMnpSensitiveApiPermissionApprovalListResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4600,7 +7091,7 @@ pub struct DescribeMnpSensitiveApiPermissionListData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIType`.
-    pub api_type: Option<i64>,
+    pub api_type: Option<super::models::CreateApplicationSensitiveApiapiType>,
     /// API feature description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -4614,7 +7105,7 @@ for DescribeMnpSensitiveApiPermissionListData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "APIId" => {
                 self.api_id = map
@@ -4674,14 +7165,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpSensitiveApiPermissionListData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMnpSensitiveApiPermissionListData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4690,7 +7181,9 @@ for DescribeMnpSensitiveApiPermissionListData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4716,13 +7209,22 @@ pub struct DescribeMnpSensitiveApiPermissionListResp {
     pub data_list: Option<Vec<super::models::DescribeMnpSensitiveApiPermissionListData>>,
 }
 
+impl DescribeMnpSensitiveApiPermissionListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(
+        &self,
+    ) -> &[super::models::DescribeMnpSensitiveApiPermissionListData] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields
 for DescribeMnpSensitiveApiPermissionListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -4742,14 +7244,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpSensitiveApiPermissionListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMnpSensitiveApiPermissionListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4758,7 +7260,9 @@ for DescribeMnpSensitiveApiPermissionListResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4799,7 +7303,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeMnpVersionCompileTask
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TCMPPErrMsg" => {
                 self.tcmpp_err_msg = map
@@ -4827,14 +7331,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpVersionCompileTaskExtInfo {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMnpVersionCompileTaskExtInfo {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4843,7 +7347,9 @@ for DescribeMnpVersionCompileTaskExtInfo {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4871,7 +7377,7 @@ pub struct DescribeMnpVersionCompileTaskResp {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TaskStatus`.
-    pub task_status: Option<i64>,
+    pub task_status: Option<super::models::TaskStatus>,
     /// Task status message
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -4906,12 +7412,21 @@ pub struct DescribeMnpVersionCompileTaskResp {
     pub ext_info: Option<super::models::DescribeMnpVersionCompileTaskExtInfo>,
 }
 
+impl DescribeMnpVersionCompileTaskResp {
+    /// The `sub_pkg_infos` list as a slice, empty when absent.
+    pub fn sub_pkg_infos(
+        &self,
+    ) -> &[super::models::DescribeMnpVersionCompileTaskSubSimpleInfo] {
+        self.sub_pkg_infos.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeMnpVersionCompileTaskResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPId" => {
                 self.mnp_id = map
@@ -4959,13 +7474,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpVersionCompileTaskResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpVersionCompileTaskResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4974,7 +7489,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpVersionCompileTas
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5013,7 +7530,7 @@ for DescribeMnpVersionCompileTaskSubSimpleInfo {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "PkgName" => {
                 self.pkg_name = map
@@ -5037,14 +7554,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpVersionCompileTaskSubSimpleInfo {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMnpVersionCompileTaskSubSimpleInfo {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5053,7 +7570,9 @@ for DescribeMnpVersionCompileTaskSubSimpleInfo {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5081,7 +7600,7 @@ pub struct DescribeMnpVersionResp {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TaskStatus`.
-    pub task_status: Option<i64>,
+    pub task_status: Option<super::models::TaskStatus>,
     /// Task status message
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -5094,7 +7613,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeMnpVersionResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPId" => {
                 self.mnp_id = map
@@ -5122,13 +7641,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpVersionResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpVersionResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5137,7 +7656,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpVersionResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5195,7 +7716,7 @@ pub struct DescribeMpAllStageVersionsResp {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Mini program version
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -5249,7 +7770,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeMpAllStageVersionsRes
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPId" => {
                 self.mnp_id = map
@@ -5333,13 +7854,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMpAllStageVersionsResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMpAllStageVersionsResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5348,7 +7869,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMpAllStageVersionsRe
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5374,12 +7897,19 @@ pub struct DescribeRevertOnlineVersionPageResp {
     pub data_list: Option<Vec<super::models::QueryOnlineVersionResp>>,
 }
 
+impl DescribeRevertOnlineVersionPageResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::QueryOnlineVersionResp] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeRevertOnlineVersionPageResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -5399,13 +7929,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeRevertOnlineVersionPageResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeRevertOnlineVersionPageResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5414,7 +7944,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeRevertOnlineVersionP
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5455,12 +7987,19 @@ pub struct DescribeRoleDetailResp {
     pub resource_ids: Option<Vec<String>>,
 }
 
+impl DescribeRoleDetailResp {
+    /// The `resource_ids` list as a slice, empty when absent.
+    pub fn resource_ids(&self) -> &[String] {
+        self.resource_ids.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeRoleDetailResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "RoleId" => {
                 self.role_id = map
@@ -5492,13 +8031,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeRoleDetailResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeRoleDetailResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5507,7 +8046,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeRoleDetailResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5540,12 +8081,12 @@ pub struct DescribeRoleListData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Role type 1-Preset role 2-Custom role
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `RoleType`.
-    pub role_type: Option<i64>,
+    pub role_type: Option<super::models::RoleType>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for DescribeRoleListData {
@@ -5553,7 +8094,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeRoleListData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "RoleId" => {
                 self.role_id = map
@@ -5585,13 +8126,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeRoleListData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeRoleListData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5600,7 +8141,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeRoleListData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5626,12 +8169,19 @@ pub struct DescribeRoleListResp {
     pub data_list: Option<Vec<super::models::DescribeRoleListData>>,
 }
 
+impl DescribeRoleListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeRoleListData] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeRoleListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -5651,13 +8201,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeRoleListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeRoleListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5666,7 +8216,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeRoleListResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5714,7 +8266,7 @@ pub struct DescribeSensitiveApiApplyDetail {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIType`.
-    pub api_type: Option<i64>,
+    pub api_type: Option<super::models::CreateApplicationSensitiveApiapiType>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for DescribeSensitiveApiApplyDetail {
@@ -5722,7 +8274,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeSensitiveApiApplyDeta
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "APIId" => {
                 self.api_id = map
@@ -5762,13 +8314,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeSensitiveApiApplyDetail {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeSensitiveApiApplyDetail {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5777,7 +8329,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeSensitiveApiApplyDet
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5845,7 +8399,7 @@ pub struct DescribeSensitiveApiAuthListParam {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIType`.
-    pub api_type: Option<i64>,
+    pub api_type: Option<super::models::CreateSensitiveApiapiType>,
     /// API feature description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -5858,7 +8412,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeSensitiveApiAuthListP
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "APIId" => {
                 self.api_id = map
@@ -5918,13 +8472,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeSensitiveApiAuthListParam {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeSensitiveApiAuthListParam {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5933,7 +8487,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeSensitiveApiAuthList
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5959,12 +8515,19 @@ pub struct DescribeSensitiveApiAuthPageParam {
     pub data_list: Option<Vec<super::models::DescribeSensitiveApiAuthListParam>>,
 }
 
+impl DescribeSensitiveApiAuthPageParam {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeSensitiveApiAuthListParam] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeSensitiveApiAuthPageParam {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -5984,13 +8547,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeSensitiveApiAuthPageParam {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeSensitiveApiAuthPageParam {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5999,7 +8562,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeSensitiveApiAuthPage
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6055,12 +8620,19 @@ pub struct DescribeShowCaseResp {
     pub test_entrance_path: Option<String>,
 }
 
+impl DescribeShowCaseResp {
+    /// The `app_list` list as a slice, empty when absent.
+    pub fn app_list(&self) -> &[super::models::ShowCaseRelAppInfo] {
+        self.app_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeShowCaseResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPId" => {
                 self.mnp_id = map
@@ -6104,13 +8676,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeShowCaseResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeShowCaseResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6119,7 +8691,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeShowCaseResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6145,12 +8719,19 @@ pub struct DescribeSimpleTeamListResp {
     pub data_list: Option<Vec<super::models::SimpleStringKeyValue>>,
 }
 
+impl DescribeSimpleTeamListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::SimpleStringKeyValue] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeSimpleTeamListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -6170,13 +8751,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeSimpleTeamListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeSimpleTeamListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6185,7 +8766,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeSimpleTeamListResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6208,7 +8791,7 @@ pub struct DescribeTeamDetailResp {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `TeamRoleType`.
-    pub team_role_type: Option<i64>,
+    pub team_role_type: Option<super::models::DescribeTeamDetailTeamRoleType>,
     /// Admin account
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -6223,7 +8806,7 @@ pub struct DescribeTeamDetailResp {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Number of team members
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -6253,7 +8836,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeTeamDetailResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TeamName" => {
                 self.team_name = map
@@ -6305,13 +8888,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeTeamDetailResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamDetailResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6320,7 +8903,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamDetailResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6363,7 +8948,7 @@ pub struct DescribeTeamDomainListInfoResp {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Status`.
-    pub status: Option<i64>,
+    pub status: Option<super::models::DescribeTeamDomainListInfoStatus>,
     /// Creator
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -6381,7 +8966,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeTeamDomainListInfoRes
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "DomainId" => {
                 self.domain_id = map
@@ -6425,13 +9010,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeTeamDomainListInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamDomainListInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6440,7 +9025,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamDomainListInfoRe
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6466,12 +9053,19 @@ pub struct DescribeTeamDomainListPageResp {
     pub data_list: Option<Vec<super::models::DescribeTeamDomainListInfoResp>>,
 }
 
+impl DescribeTeamDomainListPageResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeTeamDomainListInfoResp] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeTeamDomainListPageResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -6491,13 +9085,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeTeamDomainListPageResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamDomainListPageResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6506,7 +9100,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamDomainListPageRe
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6565,12 +9161,19 @@ pub struct DescribeTeamListInfoResp {
     pub related_team_id: Option<i64>,
 }
 
+impl DescribeTeamListInfoResp {
+    /// The `team_role_type_list` list as a slice, empty when absent.
+    pub fn team_role_type_list(&self) -> &[i64] {
+        self.team_role_type_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeTeamListInfoResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TeamId" => {
                 self.team_id = map
@@ -6618,13 +9221,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeTeamListInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamListInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6633,7 +9236,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamListInfoResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6694,7 +9299,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeTeamMemberInfoResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "UserId" => {
                 self.user_id = map
@@ -6738,13 +9343,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeTeamMemberInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamMemberInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6753,7 +9358,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamMemberInfoResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6779,12 +9386,19 @@ pub struct DescribeTeamMemberListPageResp {
     pub data_list: Option<Vec<super::models::DescribeTeamMemberInfoResp>>,
 }
 
+impl DescribeTeamMemberListPageResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeTeamMemberInfoResp] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeTeamMemberListPageResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -6804,13 +9418,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeTeamMemberListPageResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamMemberListPageResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6819,7 +9433,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamMemberListPageRe
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6845,12 +9461,19 @@ pub struct DescribeTeamMembersInfoPageResp {
     pub data_list: Option<Vec<super::models::DescribeTeamMembersInfoResp>>,
 }
 
+impl DescribeTeamMembersInfoPageResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeTeamMembersInfoResp] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeTeamMembersInfoPageResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -6870,13 +9493,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeTeamMembersInfoPageResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamMembersInfoPageResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6885,7 +9508,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamMembersInfoPageR
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6926,7 +9551,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeTeamMembersInfoResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "UserId" => {
                 self.user_id = map
@@ -6954,13 +9579,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeTeamMembersInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamMembersInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6969,7 +9594,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamMembersInfoResp 
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6995,12 +9622,19 @@ pub struct DescribeTeamPageResp {
     pub data_list: Option<Vec<super::models::DescribeTeamListInfoResp>>,
 }
 
+impl DescribeTeamPageResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeTeamListInfoResp] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeTeamPageResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -7020,13 +9654,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeTeamPageResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamPageResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7035,7 +9669,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamPageResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7064,7 +9700,7 @@ pub struct DescribeUserDetailResp {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AccountType`.
-    pub account_type: Option<i64>,
+    pub account_type: Option<super::models::DescribeUserDetailAccountType>,
     /// User name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -7077,7 +9713,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeUserDetailResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "UserId" => {
                 self.user_id = map
@@ -7105,13 +9741,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeUserDetailResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeUserDetailResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7120,7 +9756,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeUserDetailResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7148,7 +9786,7 @@ pub struct DescribeUserListData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AccountType`.
-    pub account_type: Option<i64>,
+    pub account_type: Option<super::models::DescribeUserListAccountType>,
     /// User name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -7158,12 +9796,12 @@ pub struct DescribeUserListData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Status. 1: Normal; 2: Disabled
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Status`.
-    pub status: Option<i64>,
+    pub status: Option<super::models::DescribeTeamDomainListInfoStatus>,
     /// Team name
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -7176,7 +9814,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeUserListData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "UserId" => {
                 self.user_id = map
@@ -7216,13 +9854,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeUserListData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeUserListData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7231,7 +9869,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeUserListData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7257,12 +9897,19 @@ pub struct DescribeUserListResp {
     pub data_list: Option<Vec<super::models::DescribeUserListData>>,
 }
 
+impl DescribeUserListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeUserListData] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeUserListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -7282,13 +9929,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeUserListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeUserListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7297,7 +9944,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeUserListResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7323,7 +9972,7 @@ impl ::tencentcloud_runtime::__private::Fields for DisableEnterpriseDomainResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Result" => {
                 self.result = map
@@ -7339,13 +9988,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DisableEnterpriseDomainResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DisableEnterpriseDomainResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7354,7 +10003,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DisableEnterpriseDomainResp 
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7380,7 +10031,7 @@ impl ::tencentcloud_runtime::__private::Fields for DownloadApplicationConfigResp
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "File" => {
                 self.file = map
@@ -7396,13 +10047,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DownloadApplicationConfigResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DownloadApplicationConfigResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7411,7 +10062,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DownloadApplicationConfigRes
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7442,12 +10095,29 @@ pub struct GlobalDomainCheckResp {
     pub exists_black_urls: Option<Vec<String>>,
 }
 
+impl GlobalDomainCheckResp {
+    /// The `repeat_urls` list as a slice, empty when absent.
+    pub fn repeat_urls(&self) -> &[String] {
+        self.repeat_urls.as_deref().unwrap_or_default()
+    }
+
+    /// The `exists_white_urls` list as a slice, empty when absent.
+    pub fn exists_white_urls(&self) -> &[String] {
+        self.exists_white_urls.as_deref().unwrap_or_default()
+    }
+
+    /// The `exists_black_urls` list as a slice, empty when absent.
+    pub fn exists_black_urls(&self) -> &[String] {
+        self.exists_black_urls.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for GlobalDomainCheckResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "RepeatUrls" => {
                 self.repeat_urls = map
@@ -7471,13 +10141,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for GlobalDomainCheckResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for GlobalDomainCheckResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7486,7 +10156,9 @@ impl ::tencentcloud_runtime::__private::Lenient for GlobalDomainCheckResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7512,7 +10184,7 @@ impl ::tencentcloud_runtime::__private::Fields for GlobalDomainDeleteResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Result" => {
                 self.result = map
@@ -7528,13 +10200,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for GlobalDomainDeleteResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for GlobalDomainDeleteResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7543,7 +10215,9 @@ impl ::tencentcloud_runtime::__private::Lenient for GlobalDomainDeleteResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7576,7 +10250,7 @@ pub struct GlobalDomainDescribeListInfoResp {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `DomainType`.
-    pub domain_type: Option<i64>,
+    pub domain_type: Option<super::models::CreateGlobalDomainDomainType>,
     /// Creator
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -7604,7 +10278,7 @@ impl ::tencentcloud_runtime::__private::Fields for GlobalDomainDescribeListInfoR
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "DomainId" => {
                 self.domain_id = map
@@ -7648,13 +10322,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for GlobalDomainDescribeListInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for GlobalDomainDescribeListInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7663,7 +10337,9 @@ impl ::tencentcloud_runtime::__private::Lenient for GlobalDomainDescribeListInfo
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7689,12 +10365,19 @@ pub struct GlobalDomainDescribeListPageResp {
     pub data_list: Option<Vec<super::models::GlobalDomainDescribeListInfoResp>>,
 }
 
+impl GlobalDomainDescribeListPageResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::GlobalDomainDescribeListInfoResp] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for GlobalDomainDescribeListPageResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -7714,13 +10397,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for GlobalDomainDescribeListPageResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for GlobalDomainDescribeListPageResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7729,7 +10412,9 @@ impl ::tencentcloud_runtime::__private::Lenient for GlobalDomainDescribeListPage
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7747,7 +10432,7 @@ pub struct GlobalDomainModifyRespResp {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Result`.
-    pub result: Option<i64>,
+    pub result: Option<super::models::Result>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for GlobalDomainModifyRespResp {
@@ -7755,7 +10440,7 @@ impl ::tencentcloud_runtime::__private::Fields for GlobalDomainModifyRespResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Result" => {
                 self.result = map
@@ -7771,13 +10456,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for GlobalDomainModifyRespResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for GlobalDomainModifyRespResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7786,7 +10471,9 @@ impl ::tencentcloud_runtime::__private::Lenient for GlobalDomainModifyRespResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7839,7 +10526,7 @@ pub struct MnpDetail {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<i64>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Online Status 0 Not Online, 1 Online
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -7859,7 +10546,19 @@ pub struct MnpDetail {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Status`.
-    pub status: Option<i64>,
+    pub status: Option<super::models::DescribeMnpManagerDetailStatus>,
+}
+
+impl MnpDetail {
+    /// The `applications` list as a slice, empty when absent.
+    pub fn applications(&self) -> &[super::models::ApplicationSimpleInfo] {
+        self.applications.as_deref().unwrap_or_default()
+    }
+
+    /// The `tags` list as a slice, empty when absent.
+    pub fn tags(&self) -> &[String] {
+        self.tags.as_deref().unwrap_or_default()
+    }
 }
 
 impl ::tencentcloud_runtime::__private::Fields for MnpDetail {
@@ -7867,7 +10566,7 @@ impl ::tencentcloud_runtime::__private::Fields for MnpDetail {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPType" => {
                 self.mnp_type = map
@@ -7926,13 +10625,13 @@ impl ::tencentcloud_runtime::__private::Fields for MnpDetail {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for MnpDetail {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for MnpDetail {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7941,7 +10640,9 @@ impl ::tencentcloud_runtime::__private::Lenient for MnpDetail {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7974,7 +10675,7 @@ pub struct MnpTypeDefine {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<i64>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Creator
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -7987,12 +10688,19 @@ pub struct MnpTypeDefine {
     pub is_system: Option<bool>,
 }
 
+impl MnpTypeDefine {
+    /// The `type_value` list as a slice, empty when absent.
+    pub fn type_value(&self) -> &[String] {
+        self.type_value.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for MnpTypeDefine {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TypeName" => {
                 self.type_name = map
@@ -8027,13 +10735,13 @@ impl ::tencentcloud_runtime::__private::Fields for MnpTypeDefine {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for MnpTypeDefine {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for MnpTypeDefine {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8042,7 +10750,9 @@ impl ::tencentcloud_runtime::__private::Lenient for MnpTypeDefine {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8068,7 +10778,7 @@ impl ::tencentcloud_runtime::__private::Fields for PresetResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Key" => {
                 self.key = map
@@ -8083,13 +10793,13 @@ impl ::tencentcloud_runtime::__private::Fields for PresetResp {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for PresetResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for PresetResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8098,7 +10808,9 @@ impl ::tencentcloud_runtime::__private::Lenient for PresetResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8144,7 +10856,7 @@ impl ::tencentcloud_runtime::__private::Fields for QueryOnlineVersionResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPId" => {
                 self.mnp_id = map
@@ -8176,13 +10888,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for QueryOnlineVersionResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for QueryOnlineVersionResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8191,7 +10903,9 @@ impl ::tencentcloud_runtime::__private::Lenient for QueryOnlineVersionResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8220,7 +10934,7 @@ impl ::tencentcloud_runtime::__private::Fields for ResourceIdInfo {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ResourceId" => {
                 self.resource_id = map
@@ -8235,13 +10949,13 @@ impl ::tencentcloud_runtime::__private::Fields for ResourceIdInfo {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for ResourceIdInfo {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ResourceIdInfo {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8250,7 +10964,9 @@ impl ::tencentcloud_runtime::__private::Lenient for ResourceIdInfo {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8276,7 +10992,7 @@ impl ::tencentcloud_runtime::__private::Fields for ResourceIdStringInfo {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ResourceId" => {
                 self.resource_id = map
@@ -8292,13 +11008,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for ResourceIdStringInfo {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ResourceIdStringInfo {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8307,7 +11023,9 @@ impl ::tencentcloud_runtime::__private::Lenient for ResourceIdStringInfo {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8335,12 +11053,19 @@ pub struct SensitiveApiAuditInfoPageResp {
     pub data_list: Option<Vec<super::models::SensitiveApiAuditInfoResp>>,
 }
 
+impl SensitiveApiAuditInfoPageResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::SensitiveApiAuditInfoResp] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for SensitiveApiAuditInfoPageResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -8360,13 +11085,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for SensitiveApiAuditInfoPageResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for SensitiveApiAuditInfoPageResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8375,7 +11100,9 @@ impl ::tencentcloud_runtime::__private::Lenient for SensitiveApiAuditInfoPageRes
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8483,7 +11210,7 @@ pub struct SensitiveApiAuditInfoResp {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApiType`.
-    pub api_type: Option<i64>,
+    pub api_type: Option<super::models::CreateApplicationSensitiveApiapiType>,
     /// API function description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -8496,7 +11223,7 @@ impl ::tencentcloud_runtime::__private::Fields for SensitiveApiAuditInfoResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "AuditNo" => {
                 self.audit_no = map
@@ -8580,13 +11307,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for SensitiveApiAuditInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for SensitiveApiAuditInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8595,7 +11322,9 @@ impl ::tencentcloud_runtime::__private::Lenient for SensitiveApiAuditInfoResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8698,7 +11427,7 @@ impl ::tencentcloud_runtime::__private::Fields for SensitiveApiInfoResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ApiId" => {
                 self.api_id = map
@@ -8770,13 +11499,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for SensitiveApiInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for SensitiveApiInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8785,7 +11514,9 @@ impl ::tencentcloud_runtime::__private::Lenient for SensitiveApiInfoResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8811,12 +11542,19 @@ pub struct SensitiveApiPageInfo {
     pub data_list: Option<Vec<super::models::SensitiveApiInfoResp>>,
 }
 
+impl SensitiveApiPageInfo {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::SensitiveApiInfoResp] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for SensitiveApiPageInfo {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -8836,13 +11574,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for SensitiveApiPageInfo {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for SensitiveApiPageInfo {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8851,7 +11589,9 @@ impl ::tencentcloud_runtime::__private::Lenient for SensitiveApiPageInfo {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8897,7 +11637,7 @@ impl ::tencentcloud_runtime::__private::Fields for ShowCaseRelAppInfo {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ApplicationId" => {
                 self.application_id = map
@@ -8929,13 +11669,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for ShowCaseRelAppInfo {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ShowCaseRelAppInfo {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8944,7 +11684,9 @@ impl ::tencentcloud_runtime::__private::Lenient for ShowCaseRelAppInfo {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8975,7 +11717,7 @@ impl ::tencentcloud_runtime::__private::Fields for SimpleStringKeyValue {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Key" => {
                 self.key = map
@@ -8995,13 +11737,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for SimpleStringKeyValue {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for SimpleStringKeyValue {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -9010,7 +11752,9 @@ impl ::tencentcloud_runtime::__private::Lenient for SimpleStringKeyValue {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -9036,7 +11780,7 @@ impl ::tencentcloud_runtime::__private::Fields for StringData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Data" => {
                 self.data = map
@@ -9051,13 +11795,13 @@ impl ::tencentcloud_runtime::__private::Fields for StringData {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for StringData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for StringData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -9066,7 +11810,9 @@ impl ::tencentcloud_runtime::__private::Lenient for StringData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -9117,7 +11863,7 @@ impl ::tencentcloud_runtime::__private::Fields for UploadFileTempSecret {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Bucket" => {
                 self.bucket = map
@@ -9153,13 +11899,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for UploadFileTempSecret {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for UploadFileTempSecret {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -9168,7 +11914,9 @@ impl ::tencentcloud_runtime::__private::Lenient for UploadFileTempSecret {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -9241,12 +11989,12 @@ pub struct VersionBoardResp {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `Phase`.
-    pub phase: Option<String>,
+    pub phase: Option<super::models::Phase>,
     /// 0: Pending; 1: Processing; 2: Rejected; 3: Approved; 4: Cancelled
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `AuditStatus`.
-    pub audit_status: Option<i64>,
+    pub audit_status: Option<super::models::ApprovalStatus>,
     /// Approval ticket ID
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -9257,7 +12005,7 @@ pub struct VersionBoardResp {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ShowCase`.
-    pub show_case: Option<i64>,
+    pub show_case: Option<super::models::ShowCase>,
     /// Scanning status
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -9287,7 +12035,7 @@ pub struct VersionBoardResp {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `VersionCurrentStatus`.
-    pub version_current_status: Option<i64>,
+    pub version_current_status: Option<super::models::ApprovalStatus>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for VersionBoardResp {
@@ -9295,7 +12043,7 @@ impl ::tencentcloud_runtime::__private::Fields for VersionBoardResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPId" => {
                 self.mnp_id = map
@@ -9391,13 +12139,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for VersionBoardResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for VersionBoardResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -9406,7 +12154,9 @@ impl ::tencentcloud_runtime::__private::Lenient for VersionBoardResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {

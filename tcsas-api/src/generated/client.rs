@@ -64,7 +64,7 @@ impl Client {
     ///     .platform_id("T08123WM5791733VNCZ")
     ///     .application_id("app-sb1uz0q9ce")
     ///     .approval_no("AN0905143403D9243178350175329")
-    ///     .approval_type(1u32)
+    ///     .approval_type(10i64)
     ///     .send()
     ///     .await?;
     /// println!("request id {}", output.request_id);
@@ -87,7 +87,7 @@ impl Client {
     ///     .platform_id("T08123WM5791733VNCZ")
     ///     .application_id("app-sb1uz0q9ce")
     ///     .approval_no("AN08057581F268124178350CC9837")
-    ///     .approval_type(1u32)
+    ///     .approval_type(10i64)
     ///     .send()
     ///     .await?;
     /// println!("request id {}", output.request_id);
@@ -131,7 +131,7 @@ impl Client {
     /// let output = client
     ///     .configure_mng_preview()
     ///     .mnp_id("mgj8u531igxsjlkt")
-    ///     .action_type(1u32)
+    ///     .action_type(1i64)
     ///     .mnp_version_id(1u32)
     ///     .platform_id("T04914TJ0911724TSAK")
     ///     .send()
@@ -154,7 +154,7 @@ impl Client {
     /// let output = client
     ///     .configure_mnp_preview()
     ///     .mnp_id("mp0eexzsjkl6p8q3")
-    ///     .action_type(1u32)
+    ///     .action_type(1i64)
     ///     .mnp_version_id(1u32)
     ///     .platform_id("T08123WM5791733VNCZ")
     ///     .send()
@@ -202,8 +202,8 @@ impl Client {
     ///     .create_application_config()
     ///     .application_id("app-dxkhxra09s")
     ///     .platform_id("T08123WM5791733VNCZ")
-    ///     .application_type(1u32)
-    ///     .application_platform_type(1u32)
+    ///     .application_type(1i64)
+    ///     .application_platform_type(2i64)
     ///     .app_key("com.tencent.demo")
     ///     .send()
     ///     .await?;
@@ -551,7 +551,7 @@ impl Client {
     ///     .create_user()
     ///     .user_account("OpenApiUser0305080106")
     ///     .user_name("OpenApiUser0305080106")
-    ///     .account_type(1u32)
+    ///     .account_type(2i64)
     ///     .password("pEkZbT1Swu3tbHWs=")
     ///     .key_id("ac14e3ec-42cd-44e6-8ab0-d854bbb89c32")
     ///     .platform_id("T08123WM5791745VNCZ")
@@ -797,7 +797,7 @@ impl Client {
     ///     .mnp_id("mp1vd81ntbitj9k2")
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .time_end("20251201")
-    ///     .platform(1u32)
+    ///     .platform(0i64)
     ///     .send()
     ///     .await?;
     /// println!("request id {}", output.request_id);
@@ -821,7 +821,7 @@ impl Client {
     ///     .mnp_id("mp1vd81ntbitj9k2")
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .time_end("20251201")
-    ///     .platform(1u32)
+    ///     .platform(0i64)
     ///     .send()
     ///     .await?;
     /// println!("request id {}", output.request_id);
@@ -1060,9 +1060,9 @@ impl Client {
     ///     .describe_mng_access_analysis_detail()
     ///     .time_begin(1u32)
     ///     .mnp_id("mgmkszumvhpdc3gf")
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .platform_id("T04398WY9481762VZTT")
-    ///     .platform(1u32)
+    ///     .platform(0i64)
     ///     .time_end(1u32)
     ///     .send()
     ///     .await?;
@@ -1351,7 +1351,7 @@ impl Client {
     /// # async fn run(client: tcsas_api::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .describe_mngmau_line_chart()
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .platform_id("T05517TF5041761HGVN")
     ///     .application_id("app-7ovakj60hy")
     ///     .mnp_id("mgmkszumvhpdc3gf")
@@ -1375,7 +1375,7 @@ impl Client {
     /// let output = client
     ///     .describe_mngmau_monthly_comparison_metric_card()
     ///     .source_month(1u32)
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .target_month(1u32)
     ///     .application_id("app-1ro3zp3nta")
@@ -1422,7 +1422,7 @@ impl Client {
     ///     .describe_mng_payment_line_chart()
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .report_id("payment_data_analysis")
-    ///     .index_id("paid_user_num")
+    ///     .index_id("mng_paid_amount")
     ///     .query_data("eyJQbGF0Zm9ybSI6MCwiTW5wSWQiOiJtZ21rc3p1bXZocGRjM2dmIiwiQmVnaW5EYXRlIjoyMDI1MTEyNCwiRW5kRGF0ZSI6MjAyNTExMzAsIkRhdGFUeXBlIjoiMSIsIlBheW1lbnRUeXBlIjoyfQ==")
     ///     .send()
     ///     .await?;
@@ -1446,9 +1446,9 @@ impl Client {
     ///     .time_begin(1u32)
     ///     .mnp_id("mgmkszumvhpdc3gf")
     ///     .platform_id("T04398WY9481762VZTT")
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .time_end(1u32)
-    ///     .platform(1u32)
+    ///     .platform(0i64)
     ///     .send()
     ///     .await?;
     /// println!("request id {}", output.request_id);
@@ -1471,9 +1471,9 @@ impl Client {
     ///     .time_begin(1u32)
     ///     .mnp_id("mgmkszumvhpdc3gf")
     ///     .platform_id("T04398WY9481762VZTT")
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .time_end(1u32)
-    ///     .platform(1u32)
+    ///     .platform(0i64)
     ///     .send()
     ///     .await?;
     /// println!("request id {}", output.request_id);
@@ -1496,9 +1496,9 @@ impl Client {
     ///     .time_begin(1u32)
     ///     .mnp_id("mgmkszumvhpdc3gf")
     ///     .platform_id("T04398WY9481762VZTT")
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .time_end(1u32)
-    ///     .platform(1u32)
+    ///     .platform(0i64)
     ///     .send()
     ///     .await?;
     /// println!("request id {}", output.request_id);
@@ -1564,9 +1564,9 @@ impl Client {
     ///     .time_begin(1u32)
     ///     .mnp_id("[\"mgmkszumvhpdc3gf\"]")
     ///     .platform_id("T04398WY9481762VZTT")
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .time_end(1u32)
-    ///     .platform(1u32)
+    ///     .platform(0i64)
     ///     .send()
     ///     .await?;
     /// println!("request id {}", output.request_id);
@@ -1677,7 +1677,7 @@ impl Client {
     ///     .platform_id("T04914TJ0911724TSAK")
     ///     .mnp_id("mgcozy957r7iflwr")
     ///     .limit(1u32)
-    ///     .query_type(1u32)
+    ///     .query_type(2i64)
     ///     .offset(1u32)
     ///     .send()
     ///     .await?;
@@ -1809,8 +1809,8 @@ impl Client {
     ///     .mnp_id("mp1vd81ntbitj9k2")
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .time_end(1u32)
-    ///     .prod_data(1u32)
-    ///     .platform(1u32)
+    ///     .prod_data(0i64)
+    ///     .platform(0i64)
     ///     .send()
     ///     .await?;
     /// println!("request id {}", output.request_id);
@@ -1858,7 +1858,7 @@ impl Client {
     ///     .mnp_id("mp1vd81ntbitj9k2")
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .time_end("20251201")
-    ///     .platform(1u32)
+    ///     .platform(0i64)
     ///     .send()
     ///     .await?;
     /// println!("request id {}", output.request_id);
@@ -2005,7 +2005,7 @@ impl Client {
     /// # async fn run(client: tcsas_api::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .describe_mnpmau_data_detail()
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .application_id("app-1ro3zp3nta")
     ///     .mnp_id("mp1vd81ntbitj9k2")
@@ -2028,7 +2028,7 @@ impl Client {
     /// # async fn run(client: tcsas_api::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .describe_mnpmau_line_chart()
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .application_id("app-1ro3zp3nta")
     ///     .mnp_id("mp1vd81ntbitj9k2")
@@ -2052,7 +2052,7 @@ impl Client {
     /// let output = client
     ///     .describe_mnpmau_metric_card()
     ///     .source_month(1u32)
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .target_month(1u32)
     ///     .application_id("ApplicationId")
@@ -2097,12 +2097,12 @@ impl Client {
     /// # async fn run(client: tcsas_api::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let output = client
     ///     .describe_mnp_page_analysis_detail()
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .mnp_id("mp1vd81ntbitj9k2")
     ///     .time_begin(1u32)
     ///     .time_end(1u32)
-    ///     .platform(1u32)
+    ///     .platform(0i64)
     ///     .send()
     ///     .await?;
     /// println!("request id {}", output.request_id);
@@ -2212,9 +2212,9 @@ impl Client {
     ///     .describe_mnp_report_detail()
     ///     .time_begin(1u32)
     ///     .mnp_id("mp1vd81ntbitj9k2")
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .platform_id("T04398WY9481762VZTT")
-    ///     .platform(1u32)
+    ///     .platform(0i64)
     ///     .time_end(1u32)
     ///     .send()
     ///     .await?;
@@ -2238,9 +2238,9 @@ impl Client {
     ///     .time_begin(1u32)
     ///     .mnp_id("mp1vd81ntbitj9k2")
     ///     .platform_id("T04398WY9481762VZTT")
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .time_end(1u32)
-    ///     .platform(1u32)
+    ///     .platform(0i64)
     ///     .send()
     ///     .await?;
     /// println!("request id {}", output.request_id);
@@ -2373,7 +2373,7 @@ impl Client {
     ///     .platform_id("T04914TJ0911724TSAK")
     ///     .mnp_id("mpdsteb1avwknpls")
     ///     .limit(1u32)
-    ///     .query_type(1u32)
+    ///     .query_type(2i64)
     ///     .offset(1u32)
     ///     .send()
     ///     .await?;
@@ -2826,7 +2826,7 @@ impl Client {
     ///     .modify_mng_app_secret_status()
     ///     .mnp_id("mgcozy957r7iflwr")
     ///     .platform_id("T04914TJ0911724TSAK")
-    ///     .secret_status(1u32)
+    ///     .secret_status(1i64)
     ///     .send()
     ///     .await?;
     /// println!("request id {}", output.request_id);
@@ -2892,7 +2892,7 @@ impl Client {
     ///     .modify_mnp_app_secret_status()
     ///     .mnp_id("mp7sfajpbl2vr1tr")
     ///     .platform_id("T04914TJ0911724TSAK")
-    ///     .secret_status(1u32)
+    ///     .secret_status(1i64)
     ///     .send()
     ///     .await?;
     /// println!("request id {}", output.request_id);
@@ -2978,7 +2978,7 @@ impl Client {
     ///     .modify_user()
     ///     .user_id("U20250305080107RLWGUS")
     ///     .user_name("OpenApiUser0305080106")
-    ///     .account_type(1u32)
+    ///     .account_type(2i64)
     ///     .platform_id("T08123WM5791774VNCZ")
     ///     .send()
     ///     .await?;
@@ -3006,7 +3006,7 @@ impl Client {
     /// let output = client
     ///     .process_mnp_sensitive_api_permission_approval()
     ///     .approval_no("20250305yjv52ri4a6")
-    ///     .approval_status(1u32)
+    ///     .approval_status(1i64)
     ///     .platform_id("T08123WM5791776VNCZ")
     ///     .send()
     ///     .await?;

@@ -3,6 +3,549 @@
 
 //! Object types and value sets shared by the actions.
 
+/// API type.
+///
+/// Wire name: `APIType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiType {
+    /// `1`: System.
+    System,
+    /// `2`: Custom.
+    Custom,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](ApiType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl ApiType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [ApiType] = &[ApiType::System, ApiType::Custom];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::System => 1i64,
+            Self::Custom => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for ApiType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::System,
+            2i64 => Self::Custom,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ApiType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for ApiType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for ApiType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for ApiType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Access status.
+///
+/// Wire name: `AccessStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AccessStatus {
+    /// `1`: Not connected.
+    NotConnected,
+    /// `2`: Connected.
+    Connected,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](AccessStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl AccessStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [AccessStatus] = &[
+        AccessStatus::NotConnected,
+        AccessStatus::Connected,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::NotConnected => 1i64,
+            Self::Connected => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for AccessStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::NotConnected,
+            2i64 => Self::Connected,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for AccessStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for AccessStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for AccessStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for AccessStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Action type.
+///
+/// Wire name: `ActionType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ActionType {
+    /// `1`: Set.
+    Set,
+    /// `2`: Cancel.
+    Cancel,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](ActionType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl ActionType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [ActionType] = &[ActionType::Set, ActionType::Cancel];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Set => 1i64,
+            Self::Cancel => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for ActionType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::Set,
+            2i64 => Self::Cancel,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ActionType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for ActionType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for ActionType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for ActionType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Ad unit type.
+///
+/// Wire name: `AdUnitType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdUnitType {
+    /// `"1"`: Banner.
+    Banner,
+    /// `"2"`: Rewarded.
+    Rewarded,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_str`](AdUnitType::as_str). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<String>),
+}
+
+impl AdUnitType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [AdUnitType] = &[AdUnitType::Banner, AdUnitType::Rewarded];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Banner => "1",
+            Self::Rewarded => "2",
+            Self::Unknown(v) => ::tencentcloud_runtime::__private::raw(v).as_str(),
+        }
+    }
+}
+
+impl From<&str> for AdUnitType {
+    fn from(v: &str) -> Self {
+        match v {
+            "1" => Self::Banner,
+            "2" => Self::Rewarded,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v.to_owned())),
+        }
+    }
+}
+
+impl From<String> for AdUnitType {
+    fn from(v: String) -> Self {
+        match v.as_str() {
+            "1" => Self::Banner,
+            "2" => Self::Rewarded,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for AdUnitType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for AdUnitType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for AdUnitType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <String as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for AdUnitType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Superapp configuration type.
+///
+/// Wire name: `ApplicationConfigApplicationType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApplicationConfigApplicationType {
+    /// `1`: Non-production.
+    NonProduction,
+    /// `2`: Production.
+    Production,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](ApplicationConfigApplicationType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl ApplicationConfigApplicationType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [ApplicationConfigApplicationType] = &[
+        ApplicationConfigApplicationType::NonProduction,
+        ApplicationConfigApplicationType::Production,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::NonProduction => 1i64,
+            Self::Production => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for ApplicationConfigApplicationType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::NonProduction,
+            2i64 => Self::Production,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ApplicationConfigApplicationType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for ApplicationConfigApplicationType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for ApplicationConfigApplicationType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for ApplicationConfigApplicationType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Approval status.
+///
+/// Wire name: `ApplyPaymentOpenDetailApprovalStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApplyPaymentOpenDetailApprovalStatus {
+    /// `0`: In progress.
+    InProgress,
+    /// `10`: Approved.
+    Approved,
+    /// `20`: Rejected.
+    Rejected,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](ApplyPaymentOpenDetailApprovalStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl ApplyPaymentOpenDetailApprovalStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [ApplyPaymentOpenDetailApprovalStatus] = &[
+        ApplyPaymentOpenDetailApprovalStatus::InProgress,
+        ApplyPaymentOpenDetailApprovalStatus::Approved,
+        ApplyPaymentOpenDetailApprovalStatus::Rejected,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::InProgress => 0i64,
+            Self::Approved => 10i64,
+            Self::Rejected => 20i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for ApplyPaymentOpenDetailApprovalStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            0i64 => Self::InProgress,
+            10i64 => Self::Approved,
+            20i64 => Self::Rejected,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ApplyPaymentOpenDetailApprovalStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for ApplyPaymentOpenDetailApprovalStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for ApplyPaymentOpenDetailApprovalStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient
+for ApplyPaymentOpenDetailApprovalStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Approval result.
+///
+/// Wire name: `ApprovalResult`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApprovalResult {
+    /// `2`: Rejected.
+    Rejected,
+    /// `3`: Approved.
+    Approved,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](ApprovalResult::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl ApprovalResult {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [ApprovalResult] = &[
+        ApprovalResult::Rejected,
+        ApprovalResult::Approved,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Rejected => 2i64,
+            Self::Approved => 3i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for ApprovalResult {
+    fn from(v: i64) -> Self {
+        match v {
+            2i64 => Self::Rejected,
+            3i64 => Self::Approved,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ApprovalResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for ApprovalResult {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for ApprovalResult {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for ApprovalResult {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
 /// Status of an approval request.
 ///
 /// Wire name: `ApprovalStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
@@ -65,7 +608,7 @@ impl ::std::fmt::Display for ApprovalStatus {
 }
 
 impl ::tencentcloud_runtime::__private::serde::Serialize for ApprovalStatus {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
     where
         S: ::tencentcloud_runtime::__private::serde::Serializer,
     {
@@ -74,7 +617,7 @@ impl ::tencentcloud_runtime::__private::serde::Serialize for ApprovalStatus {
 }
 
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for ApprovalStatus {
-    fn deserialize<D>(d: D) -> Result<Self, D::Error>
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -84,7 +627,2411 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for Approva
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ApprovalStatus {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Approval status.
+///
+/// Wire name: `ApprovalType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApprovalType {
+    /// `10`: Approved.
+    Approved,
+    /// `20`: Rejected.
+    Rejected,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](ApprovalType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl ApprovalType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [ApprovalType] = &[
+        ApprovalType::Approved,
+        ApprovalType::Rejected,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Approved => 10i64,
+            Self::Rejected => 20i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for ApprovalType {
+    fn from(v: i64) -> Self {
+        match v {
+            10i64 => Self::Approved,
+            20i64 => Self::Rejected,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ApprovalType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for ApprovalType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for ApprovalType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for ApprovalType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Comparison result.
+///
+/// Wire name: `ComparisonResult`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ComparisonResult {
+    /// `1`: Increase.
+    Increase,
+    /// `2`: Decrease.
+    Decrease,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](ComparisonResult::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl ComparisonResult {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [ComparisonResult] = &[
+        ComparisonResult::Increase,
+        ComparisonResult::Decrease,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Increase => 1i64,
+            Self::Decrease => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for ComparisonResult {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::Increase,
+            2i64 => Self::Decrease,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ComparisonResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for ComparisonResult {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for ComparisonResult {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for ComparisonResult {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Superapp type.
+///
+/// Wire name: `CreateApplicationConfigApplicationType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateApplicationConfigApplicationType {
+    /// `1`: Test.
+    Test,
+    /// `2`: Production.
+    Production,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](CreateApplicationConfigApplicationType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl CreateApplicationConfigApplicationType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [CreateApplicationConfigApplicationType] = &[
+        CreateApplicationConfigApplicationType::Test,
+        CreateApplicationConfigApplicationType::Production,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Test => 1i64,
+            Self::Production => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for CreateApplicationConfigApplicationType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::Test,
+            2i64 => Self::Production,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateApplicationConfigApplicationType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for CreateApplicationConfigApplicationType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for CreateApplicationConfigApplicationType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient
+for CreateApplicationConfigApplicationType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Operating system.
+///
+/// Wire name: `CreateApplicationConfigPlatform`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateApplicationConfigPlatform {
+    /// `2`: Android.
+    Android,
+    /// `3`: iOS.
+    Ios,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](CreateApplicationConfigPlatform::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl CreateApplicationConfigPlatform {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [CreateApplicationConfigPlatform] = &[
+        CreateApplicationConfigPlatform::Android,
+        CreateApplicationConfigPlatform::Ios,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Android => 2i64,
+            Self::Ios => 3i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for CreateApplicationConfigPlatform {
+    fn from(v: i64) -> Self {
+        match v {
+            2i64 => Self::Android,
+            3i64 => Self::Ios,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateApplicationConfigPlatform {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for CreateApplicationConfigPlatform {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for CreateApplicationConfigPlatform {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for CreateApplicationConfigPlatform {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Domain type.
+///
+/// Wire name: `CreateDomainDomainType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateDomainDomainType {
+    /// `1`: Request domain.
+    RequestDomain,
+    /// `2`: Business domain.
+    BusinessDomain,
+    /// `3`: Socket domain.
+    SocketDomain,
+    /// `4`: File upload.
+    FileUpload,
+    /// `5`: File download.
+    FileDownload,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](CreateDomainDomainType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl CreateDomainDomainType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [CreateDomainDomainType] = &[
+        CreateDomainDomainType::RequestDomain,
+        CreateDomainDomainType::BusinessDomain,
+        CreateDomainDomainType::SocketDomain,
+        CreateDomainDomainType::FileUpload,
+        CreateDomainDomainType::FileDownload,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::RequestDomain => 1i64,
+            Self::BusinessDomain => 2i64,
+            Self::SocketDomain => 3i64,
+            Self::FileUpload => 4i64,
+            Self::FileDownload => 5i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for CreateDomainDomainType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::RequestDomain,
+            2i64 => Self::BusinessDomain,
+            3i64 => Self::SocketDomain,
+            4i64 => Self::FileUpload,
+            5i64 => Self::FileDownload,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateDomainDomainType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for CreateDomainDomainType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for CreateDomainDomainType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for CreateDomainDomainType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Domain type.
+///
+/// Wire name: `CreateGlobalDomainACLDomainType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateGlobalDomainAclDomainType {
+    /// `1`: Allowed.
+    Allowed,
+    /// `2`: Blocked.
+    Blocked,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](CreateGlobalDomainAclDomainType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl CreateGlobalDomainAclDomainType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [CreateGlobalDomainAclDomainType] = &[
+        CreateGlobalDomainAclDomainType::Allowed,
+        CreateGlobalDomainAclDomainType::Blocked,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Allowed => 1i64,
+            Self::Blocked => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for CreateGlobalDomainAclDomainType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::Allowed,
+            2i64 => Self::Blocked,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateGlobalDomainAclDomainType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for CreateGlobalDomainAclDomainType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for CreateGlobalDomainAclDomainType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for CreateGlobalDomainAclDomainType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Team role type.
+///
+/// Wire name: `CreateTeamTeamRoleType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateTeamTeamRoleType {
+    /// `1`: Mini program.
+    MiniProgram,
+    /// `2`: Superapp (only one type is currently supported).
+    Superapp,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](CreateTeamTeamRoleType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl CreateTeamTeamRoleType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [CreateTeamTeamRoleType] = &[
+        CreateTeamTeamRoleType::MiniProgram,
+        CreateTeamTeamRoleType::Superapp,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::MiniProgram => 1i64,
+            Self::Superapp => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for CreateTeamTeamRoleType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::MiniProgram,
+            2i64 => Self::Superapp,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateTeamTeamRoleType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for CreateTeamTeamRoleType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for CreateTeamTeamRoleType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for CreateTeamTeamRoleType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// User account type.
+///
+/// Wire name: `CreateUserAccountType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateUserAccountType {
+    /// `2`: Platform admin.
+    PlatformAdmin,
+    /// `3`: Regular member.
+    RegularMember,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](CreateUserAccountType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl CreateUserAccountType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [CreateUserAccountType] = &[
+        CreateUserAccountType::PlatformAdmin,
+        CreateUserAccountType::RegularMember,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::PlatformAdmin => 2i64,
+            Self::RegularMember => 3i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for CreateUserAccountType {
+    fn from(v: i64) -> Self {
+        match v {
+            2i64 => Self::PlatformAdmin,
+            3i64 => Self::RegularMember,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateUserAccountType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for CreateUserAccountType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for CreateUserAccountType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for CreateUserAccountType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Data type.
+///
+/// Wire name: `DataType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataType {
+    /// `0`: Non-production data.
+    NonProductionData,
+    /// `1`: Production data.
+    ProductionData,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DataType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DataType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DataType] = &[
+        DataType::NonProductionData,
+        DataType::ProductionData,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::NonProductionData => 0i64,
+            Self::ProductionData => 1i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DataType {
+    fn from(v: i64) -> Self {
+        match v {
+            0i64 => Self::NonProductionData,
+            1i64 => Self::ProductionData,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DataType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for DataType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for DataType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for DataType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Operating system.
+///
+/// Wire name: `DescribeAdvertisingLineChartPlatform`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeAdvertisingLineChartPlatform {
+    /// `0`: All.
+    All,
+    /// `2`: Android.
+    Android,
+    /// `3`: iOS.
+    Ios,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeAdvertisingLineChartPlatform::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeAdvertisingLineChartPlatform {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeAdvertisingLineChartPlatform] = &[
+        DescribeAdvertisingLineChartPlatform::All,
+        DescribeAdvertisingLineChartPlatform::Android,
+        DescribeAdvertisingLineChartPlatform::Ios,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::All => 0i64,
+            Self::Android => 2i64,
+            Self::Ios => 3i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeAdvertisingLineChartPlatform {
+    fn from(v: i64) -> Self {
+        match v {
+            0i64 => Self::All,
+            2i64 => Self::Android,
+            3i64 => Self::Ios,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeAdvertisingLineChartPlatform {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeAdvertisingLineChartPlatform {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeAdvertisingLineChartPlatform {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient
+for DescribeAdvertisingLineChartPlatform {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Available status.
+///
+/// Wire name: `DescribeApplicationMNPInfoOnlineStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeApplicationMnpInfoOnlineStatus {
+    /// `0`: Not available.
+    NotAvailable,
+    /// `1`: Available.
+    Available,
+    /// `2`: In canary release.
+    InCanaryRelease,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeApplicationMnpInfoOnlineStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeApplicationMnpInfoOnlineStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeApplicationMnpInfoOnlineStatus] = &[
+        DescribeApplicationMnpInfoOnlineStatus::NotAvailable,
+        DescribeApplicationMnpInfoOnlineStatus::Available,
+        DescribeApplicationMnpInfoOnlineStatus::InCanaryRelease,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::NotAvailable => 0i64,
+            Self::Available => 1i64,
+            Self::InCanaryRelease => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeApplicationMnpInfoOnlineStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            0i64 => Self::NotAvailable,
+            1i64 => Self::Available,
+            2i64 => Self::InCanaryRelease,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeApplicationMnpInfoOnlineStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeApplicationMnpInfoOnlineStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeApplicationMnpInfoOnlineStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient
+for DescribeApplicationMnpInfoOnlineStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Available status.
+///
+/// Wire name: `DescribeApplicationMNPListOnlineStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeApplicationMnpListOnlineStatus {
+    /// `0`: All.
+    All,
+    /// `1`: Available.
+    Available,
+    /// `2`: In canary release.
+    InCanaryRelease,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeApplicationMnpListOnlineStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeApplicationMnpListOnlineStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeApplicationMnpListOnlineStatus] = &[
+        DescribeApplicationMnpListOnlineStatus::All,
+        DescribeApplicationMnpListOnlineStatus::Available,
+        DescribeApplicationMnpListOnlineStatus::InCanaryRelease,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::All => 0i64,
+            Self::Available => 1i64,
+            Self::InCanaryRelease => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeApplicationMnpListOnlineStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            0i64 => Self::All,
+            1i64 => Self::Available,
+            2i64 => Self::InCanaryRelease,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeApplicationMnpListOnlineStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeApplicationMnpListOnlineStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeApplicationMnpListOnlineStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient
+for DescribeApplicationMnpListOnlineStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// API status.
+///
+/// Wire name: `DescribeApplicationSensitiveAPIListStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeApplicationSensitiveApiListStatus {
+    /// `0`: Public.
+    Public,
+    /// `1`: Restricted.
+    Restricted,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeApplicationSensitiveApiListStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeApplicationSensitiveApiListStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeApplicationSensitiveApiListStatus] = &[
+        DescribeApplicationSensitiveApiListStatus::Public,
+        DescribeApplicationSensitiveApiListStatus::Restricted,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Public => 0i64,
+            Self::Restricted => 1i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeApplicationSensitiveApiListStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            0i64 => Self::Public,
+            1i64 => Self::Restricted,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeApplicationSensitiveApiListStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeApplicationSensitiveApiListStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeApplicationSensitiveApiListStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient
+for DescribeApplicationSensitiveApiListStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Domain type.
+///
+/// Wire name: `DescribeDomainInfoDomainType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeDomainInfoDomainType {
+    /// `1`: Requests domain.
+    RequestsDomain,
+    /// `2`: Web-view domain.
+    WebViewDomain,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeDomainInfoDomainType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeDomainInfoDomainType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeDomainInfoDomainType] = &[
+        DescribeDomainInfoDomainType::RequestsDomain,
+        DescribeDomainInfoDomainType::WebViewDomain,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::RequestsDomain => 1i64,
+            Self::WebViewDomain => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeDomainInfoDomainType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::RequestsDomain,
+            2i64 => Self::WebViewDomain,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeDomainInfoDomainType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeDomainInfoDomainType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeDomainInfoDomainType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for DescribeDomainInfoDomainType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Mini game secret key status.
+///
+/// Wire name: `DescribeMNGAppSecretSecretStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeMngAppSecretSecretStatus {
+    /// `0`: Not generated.
+    NotGenerated,
+    /// `1`: Active.
+    Active,
+    /// `2`: Frozen.
+    Frozen,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeMngAppSecretSecretStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeMngAppSecretSecretStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeMngAppSecretSecretStatus] = &[
+        DescribeMngAppSecretSecretStatus::NotGenerated,
+        DescribeMngAppSecretSecretStatus::Active,
+        DescribeMngAppSecretSecretStatus::Frozen,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::NotGenerated => 0i64,
+            Self::Active => 1i64,
+            Self::Frozen => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeMngAppSecretSecretStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            0i64 => Self::NotGenerated,
+            1i64 => Self::Active,
+            2i64 => Self::Frozen,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeMngAppSecretSecretStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeMngAppSecretSecretStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeMngAppSecretSecretStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for DescribeMngAppSecretSecretStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Mini game available status.
+///
+/// Wire name: `DescribeMNGListStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeMngListStatus {
+    /// `1`: Available.
+    Available,
+    /// `2`: Not available.
+    NotAvailable,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeMngListStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeMngListStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeMngListStatus] = &[
+        DescribeMngListStatus::Available,
+        DescribeMngListStatus::NotAvailable,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Available => 1i64,
+            Self::NotAvailable => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeMngListStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::Available,
+            2i64 => Self::NotAvailable,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeMngListStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for DescribeMngListStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeMngListStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for DescribeMngListStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Approval status.
+///
+/// Wire name: `DescribeMNGSensitiveAPIPermissionApprovalApprovalStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeMngSensitiveApiPermissionApprovalApprovalStatus {
+    /// `20`: Rejected.
+    Rejected,
+    /// `30`: Approved.
+    Approved,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeMngSensitiveApiPermissionApprovalApprovalStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeMngSensitiveApiPermissionApprovalApprovalStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeMngSensitiveApiPermissionApprovalApprovalStatus] = &[
+        DescribeMngSensitiveApiPermissionApprovalApprovalStatus::Rejected,
+        DescribeMngSensitiveApiPermissionApprovalApprovalStatus::Approved,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Rejected => 20i64,
+            Self::Approved => 30i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeMngSensitiveApiPermissionApprovalApprovalStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            20i64 => Self::Rejected,
+            30i64 => Self::Approved,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeMngSensitiveApiPermissionApprovalApprovalStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeMngSensitiveApiPermissionApprovalApprovalStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeMngSensitiveApiPermissionApprovalApprovalStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient
+for DescribeMngSensitiveApiPermissionApprovalApprovalStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Status.
+///
+/// Wire name: `DescribeMNGSubscribeMessageTemplateInfoStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeMngSubscribeMessageTemplateInfoStatus {
+    /// `1`: Active.
+    Active,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeMngSubscribeMessageTemplateInfoStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeMngSubscribeMessageTemplateInfoStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeMngSubscribeMessageTemplateInfoStatus] = &[
+        DescribeMngSubscribeMessageTemplateInfoStatus::Active,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Active => 1i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeMngSubscribeMessageTemplateInfoStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::Active,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeMngSubscribeMessageTemplateInfoStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeMngSubscribeMessageTemplateInfoStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeMngSubscribeMessageTemplateInfoStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient
+for DescribeMngSubscribeMessageTemplateInfoStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Mini program secret key status.
+///
+/// Wire name: `DescribeMNPAppSecretSecretStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeMnpAppSecretSecretStatus {
+    /// `0`: Not generated.
+    NotGenerated,
+    /// `1`: Active.
+    Active,
+    /// `2`: Frozen.
+    Frozen,
+    /// `3`: Reset.
+    Reset,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeMnpAppSecretSecretStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeMnpAppSecretSecretStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeMnpAppSecretSecretStatus] = &[
+        DescribeMnpAppSecretSecretStatus::NotGenerated,
+        DescribeMnpAppSecretSecretStatus::Active,
+        DescribeMnpAppSecretSecretStatus::Frozen,
+        DescribeMnpAppSecretSecretStatus::Reset,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::NotGenerated => 0i64,
+            Self::Active => 1i64,
+            Self::Frozen => 2i64,
+            Self::Reset => 3i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeMnpAppSecretSecretStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            0i64 => Self::NotGenerated,
+            1i64 => Self::Active,
+            2i64 => Self::Frozen,
+            3i64 => Self::Reset,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeMnpAppSecretSecretStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeMnpAppSecretSecretStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeMnpAppSecretSecretStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpAppSecretSecretStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Approval status.
+///
+/// Wire name: `DescribeMNPApprovalListApprovalStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeMnpApprovalListApprovalStatus {
+    /// `1`: Processing.
+    Processing,
+    /// `2`: Rejected.
+    Rejected,
+    /// `3`: Approved.
+    Approved,
+    /// `4`: Cancelled.
+    Cancelled,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeMnpApprovalListApprovalStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeMnpApprovalListApprovalStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeMnpApprovalListApprovalStatus] = &[
+        DescribeMnpApprovalListApprovalStatus::Processing,
+        DescribeMnpApprovalListApprovalStatus::Rejected,
+        DescribeMnpApprovalListApprovalStatus::Approved,
+        DescribeMnpApprovalListApprovalStatus::Cancelled,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Processing => 1i64,
+            Self::Rejected => 2i64,
+            Self::Approved => 3i64,
+            Self::Cancelled => 4i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeMnpApprovalListApprovalStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::Processing,
+            2i64 => Self::Rejected,
+            3i64 => Self::Approved,
+            4i64 => Self::Cancelled,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeMnpApprovalListApprovalStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeMnpApprovalListApprovalStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeMnpApprovalListApprovalStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient
+for DescribeMnpApprovalListApprovalStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Approval status.
+///
+/// Wire name: `DescribeMNPSensitiveAPIPermissionApprovalListApprovalStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus {
+    /// `1`: Processing.
+    Processing,
+    /// `20`: Rejected.
+    Rejected,
+    /// `30`: Approved.
+    Approved,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus] = &[
+        DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus::Processing,
+        DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus::Rejected,
+        DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus::Approved,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Processing => 1i64,
+            Self::Rejected => 20i64,
+            Self::Approved => 30i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::Processing,
+            20i64 => Self::Rejected,
+            30i64 => Self::Approved,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display
+for DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient
+for DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Team status.
+///
+/// Wire name: `DescribeTeamDetailStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeTeamDetailStatus {
+    /// `1`: Active.
+    Active,
+    /// `2`: Disabled.
+    Disabled,
+    /// `3`: Expired.
+    Expired,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeTeamDetailStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeTeamDetailStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeTeamDetailStatus] = &[
+        DescribeTeamDetailStatus::Active,
+        DescribeTeamDetailStatus::Disabled,
+        DescribeTeamDetailStatus::Expired,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Active => 1i64,
+            Self::Disabled => 2i64,
+            Self::Expired => 3i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeTeamDetailStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::Active,
+            2i64 => Self::Disabled,
+            3i64 => Self::Expired,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeTeamDetailStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for DescribeTeamDetailStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeTeamDetailStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamDetailStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Team role type.
+///
+/// Wire name: `DescribeTeamDetailTeamRoleType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeTeamDetailTeamRoleType {
+    /// `1`: Mini program team.
+    MiniProgramTeam,
+    /// `2`: Superapp team.
+    SuperappTeam,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeTeamDetailTeamRoleType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeTeamDetailTeamRoleType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeTeamDetailTeamRoleType] = &[
+        DescribeTeamDetailTeamRoleType::MiniProgramTeam,
+        DescribeTeamDetailTeamRoleType::SuperappTeam,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::MiniProgramTeam => 1i64,
+            Self::SuperappTeam => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeTeamDetailTeamRoleType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::MiniProgramTeam,
+            2i64 => Self::SuperappTeam,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeTeamDetailTeamRoleType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeTeamDetailTeamRoleType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeTeamDetailTeamRoleType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamDetailTeamRoleType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// User account type.
+///
+/// Wire name: `DescribeUserDetailAccountType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeUserDetailAccountType {
+    /// `1`: Super admin.
+    SuperAdmin,
+    /// `2`: Platform admin.
+    PlatformAdmin,
+    /// `3`: Regular member.
+    RegularMember,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeUserDetailAccountType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeUserDetailAccountType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeUserDetailAccountType] = &[
+        DescribeUserDetailAccountType::SuperAdmin,
+        DescribeUserDetailAccountType::PlatformAdmin,
+        DescribeUserDetailAccountType::RegularMember,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::SuperAdmin => 1i64,
+            Self::PlatformAdmin => 2i64,
+            Self::RegularMember => 3i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeUserDetailAccountType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::SuperAdmin,
+            2i64 => Self::PlatformAdmin,
+            3i64 => Self::RegularMember,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeUserDetailAccountType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for DescribeUserDetailAccountType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeUserDetailAccountType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for DescribeUserDetailAccountType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Status.
+///
+/// Wire name: `DescribeUserListStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeUserListStatus {
+    /// `1`: Active.
+    Active,
+    /// `2`: Disabled.
+    Disabled,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](DescribeUserListStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl DescribeUserListStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [DescribeUserListStatus] = &[
+        DescribeUserListStatus::Active,
+        DescribeUserListStatus::Disabled,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Active => 1i64,
+            Self::Disabled => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for DescribeUserListStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::Active,
+            2i64 => Self::Disabled,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DescribeUserListStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for DescribeUserListStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for DescribeUserListStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for DescribeUserListStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Binding effective status for the superapp.
+///
+/// Wire name: `EffectStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EffectStatus {
+    /// `1`: Not effective.
+    NotEffective,
+    /// `2`: Effective.
+    Effective,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](EffectStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl EffectStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [EffectStatus] = &[
+        EffectStatus::NotEffective,
+        EffectStatus::Effective,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::NotEffective => 1i64,
+            Self::Effective => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for EffectStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::NotEffective,
+            2i64 => Self::Effective,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for EffectStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for EffectStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for EffectStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for EffectStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Engine type. Specifies the runtime engine by product type.
+///
+/// Wire name: `EngineType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EngineType {
+    /// `0`: Mini program.
+    MiniProgram,
+    /// `1`: Mini game.
+    MiniGame,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](EngineType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl EngineType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [EngineType] = &[
+        EngineType::MiniProgram,
+        EngineType::MiniGame,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::MiniProgram => 0i64,
+            Self::MiniGame => 1i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for EngineType {
+    fn from(v: i64) -> Self {
+        match v {
+            0i64 => Self::MiniProgram,
+            1i64 => Self::MiniGame,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for EngineType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for EngineType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for EngineType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for EngineType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// The documented values of IndexId.
+///
+/// Wire name: `IndexId`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IndexId {
+    /// `"mng_paid_amount"`: Virtual payment amount.
+    MngPaidAmount,
+    /// `"paid_user_num"`: Number of paying users.
+    PaidUserNum,
+    /// `"new_paid_user_num"`: Number of new paying users.
+    NewPaidUserNum,
+    /// `"new_paid_user_amount"`: Revenue from new paying users.
+    NewPaidUserAmount,
+    /// `"new_paid_user_ratio"`: Percentage of new users who made payments.
+    NewPaidUserRatio,
+    /// `"arppu"`: Average revenue per paying user (ARPPU).
+    Arppu,
+    /// `"mng_refund_num"`: Number of refund orders.
+    MngRefundNum,
+    /// `"mng_refund_amount"`: Refund amount.
+    MngRefundAmount,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_str`](IndexId::as_str). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<String>),
+}
+
+impl IndexId {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [IndexId] = &[
+        IndexId::MngPaidAmount,
+        IndexId::PaidUserNum,
+        IndexId::NewPaidUserNum,
+        IndexId::NewPaidUserAmount,
+        IndexId::NewPaidUserRatio,
+        IndexId::Arppu,
+        IndexId::MngRefundNum,
+        IndexId::MngRefundAmount,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MngPaidAmount => "mng_paid_amount",
+            Self::PaidUserNum => "paid_user_num",
+            Self::NewPaidUserNum => "new_paid_user_num",
+            Self::NewPaidUserAmount => "new_paid_user_amount",
+            Self::NewPaidUserRatio => "new_paid_user_ratio",
+            Self::Arppu => "arppu",
+            Self::MngRefundNum => "mng_refund_num",
+            Self::MngRefundAmount => "mng_refund_amount",
+            Self::Unknown(v) => ::tencentcloud_runtime::__private::raw(v).as_str(),
+        }
+    }
+}
+
+impl From<&str> for IndexId {
+    fn from(v: &str) -> Self {
+        match v {
+            "mng_paid_amount" => Self::MngPaidAmount,
+            "paid_user_num" => Self::PaidUserNum,
+            "new_paid_user_num" => Self::NewPaidUserNum,
+            "new_paid_user_amount" => Self::NewPaidUserAmount,
+            "new_paid_user_ratio" => Self::NewPaidUserRatio,
+            "arppu" => Self::Arppu,
+            "mng_refund_num" => Self::MngRefundNum,
+            "mng_refund_amount" => Self::MngRefundAmount,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v.to_owned())),
+        }
+    }
+}
+
+impl From<String> for IndexId {
+    fn from(v: String) -> Self {
+        match v.as_str() {
+            "mng_paid_amount" => Self::MngPaidAmount,
+            "paid_user_num" => Self::PaidUserNum,
+            "new_paid_user_num" => Self::NewPaidUserNum,
+            "new_paid_user_amount" => Self::NewPaidUserAmount,
+            "new_paid_user_ratio" => Self::NewPaidUserRatio,
+            "arppu" => Self::Arppu,
+            "mng_refund_num" => Self::MngRefundNum,
+            "mng_refund_amount" => Self::MngRefundAmount,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for IndexId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for IndexId {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for IndexId {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <String as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for IndexId {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Language type.
+///
+/// Wire name: `Lang`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Lang {
+    /// `"en-US"`: English.
+    EnUs,
+    /// `"zh-CN"`: Simplified Chinese.
+    ZhCn,
+    /// `"zh-Hant"`: Traditional Chinese.
+    ZhHant,
+    /// `"fr-FR"`: French.
+    FrFr,
+    /// `"ar-SA"`: Arabic.
+    ArSa,
+    /// `"id-ID"`: Indonesian.
+    IdId,
+    /// `"vi-VN"`: Vietnamese.
+    ViVn,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_str`](Lang::as_str). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<String>),
+}
+
+impl Lang {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [Lang] = &[
+        Lang::EnUs,
+        Lang::ZhCn,
+        Lang::ZhHant,
+        Lang::FrFr,
+        Lang::ArSa,
+        Lang::IdId,
+        Lang::ViVn,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EnUs => "en-US",
+            Self::ZhCn => "zh-CN",
+            Self::ZhHant => "zh-Hant",
+            Self::FrFr => "fr-FR",
+            Self::ArSa => "ar-SA",
+            Self::IdId => "id-ID",
+            Self::ViVn => "vi-VN",
+            Self::Unknown(v) => ::tencentcloud_runtime::__private::raw(v).as_str(),
+        }
+    }
+}
+
+impl From<&str> for Lang {
+    fn from(v: &str) -> Self {
+        match v {
+            "en-US" => Self::EnUs,
+            "zh-CN" => Self::ZhCn,
+            "zh-Hant" => Self::ZhHant,
+            "fr-FR" => Self::FrFr,
+            "ar-SA" => Self::ArSa,
+            "id-ID" => Self::IdId,
+            "vi-VN" => Self::ViVn,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v.to_owned())),
+        }
+    }
+}
+
+impl From<String> for Lang {
+    fn from(v: String) -> Self {
+        match v.as_str() {
+            "en-US" => Self::EnUs,
+            "zh-CN" => Self::ZhCn,
+            "zh-Hant" => Self::ZhHant,
+            "fr-FR" => Self::FrFr,
+            "ar-SA" => Self::ArSa,
+            "id-ID" => Self::IdId,
+            "vi-VN" => Self::ViVn,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for Lang {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for Lang {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <String as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for Lang {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -141,7 +3088,7 @@ impl ::std::fmt::Display for MnpVersionType {
 }
 
 impl ::tencentcloud_runtime::__private::serde::Serialize for MnpVersionType {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
     where
         S: ::tencentcloud_runtime::__private::serde::Serializer,
     {
@@ -150,7 +3097,7 @@ impl ::tencentcloud_runtime::__private::serde::Serialize for MnpVersionType {
 }
 
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for MnpVersionType {
-    fn deserialize<D>(d: D) -> Result<Self, D::Error>
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -160,7 +3107,236 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for MnpVers
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for MnpVersionType {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Operation status.
+///
+/// Wire name: `ModifyMNGAppSecretStatusSecretStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ModifyMngAppSecretStatusSecretStatus {
+    /// `1`: Freeze.
+    Freeze,
+    /// `2`: Unfreeze.
+    Unfreeze,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](ModifyMngAppSecretStatusSecretStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl ModifyMngAppSecretStatusSecretStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [ModifyMngAppSecretStatusSecretStatus] = &[
+        ModifyMngAppSecretStatusSecretStatus::Freeze,
+        ModifyMngAppSecretStatusSecretStatus::Unfreeze,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Freeze => 1i64,
+            Self::Unfreeze => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for ModifyMngAppSecretStatusSecretStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::Freeze,
+            2i64 => Self::Unfreeze,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ModifyMngAppSecretStatusSecretStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize
+for ModifyMngAppSecretStatusSecretStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for ModifyMngAppSecretStatusSecretStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient
+for ModifyMngAppSecretStatusSecretStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// User account type.
+///
+/// Wire name: `ModifyUserAccountType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ModifyUserAccountType {
+    /// `2`: Platform administrator.
+    PlatformAdministrator,
+    /// `3`: Regular member.
+    RegularMember,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](ModifyUserAccountType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl ModifyUserAccountType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [ModifyUserAccountType] = &[
+        ModifyUserAccountType::PlatformAdministrator,
+        ModifyUserAccountType::RegularMember,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::PlatformAdministrator => 2i64,
+            Self::RegularMember => 3i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for ModifyUserAccountType {
+    fn from(v: i64) -> Self {
+        match v {
+            2i64 => Self::PlatformAdministrator,
+            3i64 => Self::RegularMember,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ModifyUserAccountType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for ModifyUserAccountType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
+for ModifyUserAccountType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for ModifyUserAccountType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// A value several unrelated members take: each member's documentation says what it means.
+///
+/// Wire name: `NoOrYes`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NoOrYes {
+    /// `0`: No.
+    No,
+    /// `1`: Yes.
+    Yes,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](NoOrYes::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl NoOrYes {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [NoOrYes] = &[NoOrYes::No, NoOrYes::Yes];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::No => 0i64,
+            Self::Yes => 1i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for NoOrYes {
+    fn from(v: i64) -> Self {
+        match v {
+            0i64 => Self::No,
+            1i64 => Self::Yes,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for NoOrYes {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for NoOrYes {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for NoOrYes {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for NoOrYes {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -233,7 +3409,7 @@ impl ::std::fmt::Display for Phase {
 }
 
 impl ::tencentcloud_runtime::__private::serde::Serialize for Phase {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
     where
         S: ::tencentcloud_runtime::__private::serde::Serializer,
     {
@@ -242,7 +3418,7 @@ impl ::tencentcloud_runtime::__private::serde::Serialize for Phase {
 }
 
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for Phase {
-    fn deserialize<D>(d: D) -> Result<Self, D::Error>
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -252,7 +3428,161 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for Phase {
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for Phase {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Operation result.
+///
+/// Wire name: `Result`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Result {
+    /// `0`: Succeeded.
+    Succeeded,
+    /// `1`: Exists in the allowlist.
+    ExistsInTheAllowlist,
+    /// `2`: Exists in the blocklist.
+    ExistsInTheBlocklist,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](Result::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl Result {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [Result] = &[
+        Result::Succeeded,
+        Result::ExistsInTheAllowlist,
+        Result::ExistsInTheBlocklist,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Succeeded => 0i64,
+            Self::ExistsInTheAllowlist => 1i64,
+            Self::ExistsInTheBlocklist => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for Result {
+    fn from(v: i64) -> Self {
+        match v {
+            0i64 => Self::Succeeded,
+            1i64 => Self::ExistsInTheAllowlist,
+            2i64 => Self::ExistsInTheBlocklist,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for Result {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for Result {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for Result {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for Result {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Role type.
+///
+/// Wire name: `RoleType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RoleType {
+    /// `1`: Preset role.
+    PresetRole,
+    /// `2`: Custom role.
+    CustomRole,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](RoleType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl RoleType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [RoleType] = &[RoleType::PresetRole, RoleType::CustomRole];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::PresetRole => 1i64,
+            Self::CustomRole => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for RoleType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::PresetRole,
+            2i64 => Self::CustomRole,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for RoleType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for RoleType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for RoleType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for RoleType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -306,7 +3636,7 @@ impl ::std::fmt::Display for ShowCase {
 }
 
 impl ::tencentcloud_runtime::__private::serde::Serialize for ShowCase {
-    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
     where
         S: ::tencentcloud_runtime::__private::serde::Serializer,
     {
@@ -315,7 +3645,7 @@ impl ::tencentcloud_runtime::__private::serde::Serialize for ShowCase {
 }
 
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for ShowCase {
-    fn deserialize<D>(d: D) -> Result<Self, D::Error>
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -325,7 +3655,414 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for ShowCas
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ShowCase {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Age rating standard.
+///
+/// Wire name: `StandardId`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StandardId {
+    /// `"apple"`: Apple.
+    Apple,
+    /// `"iarc"`: Android.
+    Iarc,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_str`](StandardId::as_str). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<String>),
+}
+
+impl StandardId {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [StandardId] = &[StandardId::Apple, StandardId::Iarc];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Apple => "apple",
+            Self::Iarc => "iarc",
+            Self::Unknown(v) => ::tencentcloud_runtime::__private::raw(v).as_str(),
+        }
+    }
+}
+
+impl From<&str> for StandardId {
+    fn from(v: &str) -> Self {
+        match v {
+            "apple" => Self::Apple,
+            "iarc" => Self::Iarc,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v.to_owned())),
+        }
+    }
+}
+
+impl From<String> for StandardId {
+    fn from(v: String) -> Self {
+        match v.as_str() {
+            "apple" => Self::Apple,
+            "iarc" => Self::Iarc,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for StandardId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for StandardId {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for StandardId {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <String as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for StandardId {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Task status.
+///
+/// Wire name: `TaskStatus`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaskStatus {
+    /// `1`: Pending.
+    Pending,
+    /// `20`: Running.
+    Running,
+    /// `30`: Failed.
+    Failed,
+    /// `60`: Succeeded.
+    Succeeded,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](TaskStatus::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl TaskStatus {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [TaskStatus] = &[
+        TaskStatus::Pending,
+        TaskStatus::Running,
+        TaskStatus::Failed,
+        TaskStatus::Succeeded,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Pending => 1i64,
+            Self::Running => 20i64,
+            Self::Failed => 30i64,
+            Self::Succeeded => 60i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for TaskStatus {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::Pending,
+            20i64 => Self::Running,
+            30i64 => Self::Failed,
+            60i64 => Self::Succeeded,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for TaskStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for TaskStatus {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for TaskStatus {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for TaskStatus {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Team type ID.
+///
+/// Wire name: `TeamTypeId`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TeamTypeId {
+    /// `1`: Mini program team.
+    MiniProgramTeam,
+    /// `2`: Superapp team.
+    SuperappTeam,
+    /// `3`: Service provider team.
+    ServiceProviderTeam,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](TeamTypeId::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl TeamTypeId {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [TeamTypeId] = &[
+        TeamTypeId::MiniProgramTeam,
+        TeamTypeId::SuperappTeam,
+        TeamTypeId::ServiceProviderTeam,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::MiniProgramTeam => 1i64,
+            Self::SuperappTeam => 2i64,
+            Self::ServiceProviderTeam => 3i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for TeamTypeId {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::MiniProgramTeam,
+            2i64 => Self::SuperappTeam,
+            3i64 => Self::ServiceProviderTeam,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for TeamTypeId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for TeamTypeId {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for TeamTypeId {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for TeamTypeId {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Subscription message template type.
+///
+/// Wire name: `TemplateType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TemplateType {
+    /// `2`: One-time message.
+    OneTimeMessage,
+    /// `3`: Long-term subscription message.
+    LongTermSubscriptionMessage,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](TemplateType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl TemplateType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [TemplateType] = &[
+        TemplateType::OneTimeMessage,
+        TemplateType::LongTermSubscriptionMessage,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::OneTimeMessage => 2i64,
+            Self::LongTermSubscriptionMessage => 3i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for TemplateType {
+    fn from(v: i64) -> Self {
+        match v {
+            2i64 => Self::OneTimeMessage,
+            3i64 => Self::LongTermSubscriptionMessage,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for TemplateType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for TemplateType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for TemplateType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for TemplateType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Applicable scope.
+///
+/// Wire name: `UseScope`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UseScope {
+    /// `0`: Mini program.
+    MiniProgram,
+    /// `1`: Mini game.
+    MiniGame,
+    /// `100`: Both.
+    Both,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](UseScope::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl UseScope {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [UseScope] = &[
+        UseScope::MiniProgram,
+        UseScope::MiniGame,
+        UseScope::Both,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::MiniProgram => 0i64,
+            Self::MiniGame => 1i64,
+            Self::Both => 100i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for UseScope {
+    fn from(v: i64) -> Self {
+        match v {
+            0i64 => Self::MiniProgram,
+            1i64 => Self::MiniGame,
+            100i64 => Self::Both,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for UseScope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for UseScope {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for UseScope {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for UseScope {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -368,7 +4105,7 @@ impl ::tencentcloud_runtime::__private::Fields for AppOverview {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "BaseData" => {
                 self.base_data = map
@@ -395,13 +4132,13 @@ impl ::tencentcloud_runtime::__private::Fields for AppOverview {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for AppOverview {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for AppOverview {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -410,7 +4147,9 @@ impl ::tencentcloud_runtime::__private::Lenient for AppOverview {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -495,7 +4234,7 @@ pub struct AppOverviewData {
     /// Example: `"1764901826"`
     ///
     /// Wire name: `FlushTime`.
-    pub flush_time: Option<String>,
+    pub flush_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for AppOverviewData {
@@ -503,7 +4242,7 @@ impl ::tencentcloud_runtime::__private::Fields for AppOverviewData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "AllActiveDeviceNum" => {
                 self.all_active_device_num = map
@@ -563,13 +4302,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for AppOverviewData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for AppOverviewData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -578,7 +4317,9 @@ impl ::tencentcloud_runtime::__private::Lenient for AppOverviewData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -625,7 +4366,7 @@ pub struct AccessAnalysisDetail {
     /// Data refresh time.
     ///
     /// Wire name: `FlushTime`.
-    pub flush_time: Option<String>,
+    pub flush_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Number of active devices.
     ///
     /// Documented as always present; answers without it are still accepted.
@@ -657,7 +4398,7 @@ impl ::tencentcloud_runtime::__private::Fields for AccessAnalysisDetail {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ActiveCount" => {
                 self.active_count = map
@@ -709,13 +4450,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for AccessAnalysisDetail {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for AccessAnalysisDetail {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -724,7 +4465,9 @@ impl ::tencentcloud_runtime::__private::Lenient for AccessAnalysisDetail {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -765,7 +4508,7 @@ impl ::tencentcloud_runtime::__private::Fields for AccessAnalysisOverview {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "BaseData" => {
                 self.base_data = map
@@ -793,13 +4536,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for AccessAnalysisOverview {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for AccessAnalysisOverview {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -808,7 +4551,9 @@ impl ::tencentcloud_runtime::__private::Lenient for AccessAnalysisOverview {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -849,12 +4594,39 @@ pub struct AdTrendChart {
     pub clicks_number: Option<Vec<super::models::AnalysisData>>,
 }
 
+impl AdTrendChart {
+    /// The `estimated_earnings` list as a slice, empty when absent.
+    pub fn estimated_earnings(&self) -> &[super::models::AnalysisData] {
+        self.estimated_earnings.as_deref().unwrap_or_default()
+    }
+
+    /// The `requests_number` list as a slice, empty when absent.
+    pub fn requests_number(&self) -> &[super::models::AnalysisData] {
+        self.requests_number.as_deref().unwrap_or_default()
+    }
+
+    /// The `impressions` list as a slice, empty when absent.
+    pub fn impressions(&self) -> &[super::models::AnalysisData] {
+        self.impressions.as_deref().unwrap_or_default()
+    }
+
+    /// The `ecpm` list as a slice, empty when absent.
+    pub fn ecpm(&self) -> &[super::models::AnalysisData] {
+        self.ecpm.as_deref().unwrap_or_default()
+    }
+
+    /// The `clicks_number` list as a slice, empty when absent.
+    pub fn clicks_number(&self) -> &[super::models::AnalysisData] {
+        self.clicks_number.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for AdTrendChart {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "EstimatedEarnings" => {
                 self.estimated_earnings = map
@@ -885,13 +4657,13 @@ impl ::tencentcloud_runtime::__private::Fields for AdTrendChart {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for AdTrendChart {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for AdTrendChart {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -900,7 +4672,9 @@ impl ::tencentcloud_runtime::__private::Lenient for AdTrendChart {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -946,7 +4720,7 @@ impl ::tencentcloud_runtime::__private::Fields for AdvertDataOverview {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "EstimatedEarnings" => {
                 self.estimated_earnings = map
@@ -978,13 +4752,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for AdvertDataOverview {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for AdvertDataOverview {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -993,7 +4767,9 @@ impl ::tencentcloud_runtime::__private::Lenient for AdvertDataOverview {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1012,7 +4788,7 @@ pub struct AgeRatingItem {
     /// Example: `"apple"`
     ///
     /// Wire name: `StandardId`.
-    pub standard_id: Option<String>,
+    pub standard_id: Option<super::models::StandardId>,
     /// \<p\>Applicable age for age rating.\</p\>
     ///
     /// Example: `"9"`
@@ -1032,7 +4808,7 @@ impl ::tencentcloud_runtime::__private::Fields for AgeRatingItem {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "StandardId" => {
                 self.standard_id = map
@@ -1055,13 +4831,13 @@ impl ::tencentcloud_runtime::__private::Fields for AgeRatingItem {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for AgeRatingItem {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for AgeRatingItem {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1070,7 +4846,9 @@ impl ::tencentcloud_runtime::__private::Lenient for AgeRatingItem {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1097,7 +4875,7 @@ pub struct AgeRatingItemReq {
     ///
     /// Wire name: `StandardId`.
     #[serde(rename = "StandardId", skip_serializing_if = "Option::is_none")]
-    pub standard_id: Option<String>,
+    pub standard_id: Option<super::models::StandardId>,
     /// \<p\>Applicable age for age rating.\</p\>
     ///
     /// Example: `"17"`
@@ -1118,7 +4896,7 @@ impl AgeRatingItemReq {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct AgeRatingItemReqBuilder {
-    standard_id: Option<String>,
+    standard_id: Option<super::models::StandardId>,
     age_rating: Option<i64>,
 }
 
@@ -1144,13 +4922,19 @@ impl AgeRatingItemReqBuilder {
     /// Example: `"apple"`
     ///
     /// Wire name: `StandardId`.
-    pub fn standard_id(mut self, standard_id: impl Into<String>) -> Self {
+    pub fn standard_id(
+        mut self,
+        standard_id: impl Into<super::models::StandardId>,
+    ) -> Self {
         self.standard_id = Some(standard_id.into());
         self
     }
 
     /// Sets or clears `standard_id`.
-    pub fn set_standard_id(mut self, standard_id: Option<String>) -> Self {
+    pub fn set_standard_id(
+        mut self,
+        standard_id: Option<super::models::StandardId>,
+    ) -> Self {
         self.standard_id = standard_id;
         self
     }
@@ -1200,7 +4984,7 @@ impl ::tencentcloud_runtime::__private::Fields for AnalysisAdvertOverview {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "OverviewData" => {
                 self.overview_data = map
@@ -1216,13 +5000,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for AnalysisAdvertOverview {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for AnalysisAdvertOverview {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1231,7 +5015,9 @@ impl ::tencentcloud_runtime::__private::Lenient for AnalysisAdvertOverview {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1264,7 +5050,7 @@ impl ::tencentcloud_runtime::__private::Fields for AnalysisData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "DataTime" => {
                 self.data_time = map
@@ -1283,13 +5069,13 @@ impl ::tencentcloud_runtime::__private::Fields for AnalysisData {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for AnalysisData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for AnalysisData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1298,7 +5084,9 @@ impl ::tencentcloud_runtime::__private::Lenient for AnalysisData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1317,7 +5105,7 @@ pub struct ApplicationConfigInfo {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApplicationType`.
-    pub application_type: Option<i64>,
+    pub application_type: Option<super::models::ApplicationConfigApplicationType>,
     /// Superapp package name.
     ///
     /// Documented as always present; answers without it are still accepted.
@@ -1341,7 +5129,7 @@ impl ::tencentcloud_runtime::__private::Fields for ApplicationConfigInfo {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ApplicationType" => {
                 self.application_type = map
@@ -1369,13 +5157,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for ApplicationConfigInfo {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ApplicationConfigInfo {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1384,7 +5172,9 @@ impl ::tencentcloud_runtime::__private::Lenient for ApplicationConfigInfo {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1403,7 +5193,7 @@ pub struct ApplyPaymentOpenDetailRes {
     /// Example: `"10"`
     ///
     /// Wire name: `ApprovalStatus`.
-    pub approval_status: Option<i64>,
+    pub approval_status: Option<super::models::ApplyPaymentOpenDetailApprovalStatus>,
     /// \<p\>Application time.\</p\>\<p\>Unit: Milliseconds.\</p\>
     ///
     /// Example: `"1783509243"`
@@ -1427,13 +5217,13 @@ pub struct ApplyPaymentOpenDetailRes {
     /// Example: `"1"`
     ///
     /// Wire name: `ApprovalShow`.
-    pub approval_show: Option<i64>,
+    pub approval_show: Option<super::models::NoOrYes>,
     /// \<p\>Specifies whether the activation of mini program payment can be requested again. Valid values: 0: No; 1: Yes.\</p\>
     ///
     /// Example: `"0"`
     ///
     /// Wire name: `ApplyShow`.
-    pub apply_show: Option<i64>,
+    pub apply_show: Option<super::models::NoOrYes>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for ApplyPaymentOpenDetailRes {
@@ -1441,7 +5231,7 @@ impl ::tencentcloud_runtime::__private::Fields for ApplyPaymentOpenDetailRes {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ApprovalStatus" => {
                 self.approval_status = map
@@ -1477,13 +5267,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for ApplyPaymentOpenDetailRes {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ApplyPaymentOpenDetailRes {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1492,7 +5282,9 @@ impl ::tencentcloud_runtime::__private::Lenient for ApplyPaymentOpenDetailRes {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1520,7 +5312,7 @@ pub struct ApprovalItem {
     ///
     /// Wire name: `ApprovalResult`.
     #[serde(rename = "ApprovalResult")]
-    pub approval_result: i64,
+    pub approval_result: super::models::ApprovalResult,
     /// Approval notes. It is required when the request is rejected.
     ///
     /// Example: `"autotest approval pass"`
@@ -1591,8 +5383,8 @@ impl<S0, S1> ApprovalItemBuilder<S0, S1> {
     /// Wire name: `ApprovalResult`.
     pub fn approval_result(
         self,
-        approval_result: impl Into<i64>,
-    ) -> ApprovalItemBuilder<S0, i64> {
+        approval_result: impl Into<super::models::ApprovalResult>,
+    ) -> ApprovalItemBuilder<S0, super::models::ApprovalResult> {
         ApprovalItemBuilder {
             app_id: self.app_id,
             approval_result: approval_result.into(),
@@ -1622,7 +5414,7 @@ impl<S0, S1> ApprovalItemBuilder<S0, S1> {
 impl<S0, S1> ApprovalItemBuilder<S0, S1>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
-    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S1: ::tencentcloud_runtime::builder::IsSet<super::models::ApprovalResult>,
 {
     /// Builds the [`ApprovalItem`].
     pub fn build(self) -> ApprovalItem {
@@ -1663,7 +5455,7 @@ impl ::tencentcloud_runtime::__private::Fields for ApprovalPaymentV2MerchantBind
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Result" => {
                 self.result = map
@@ -1683,13 +5475,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for ApprovalPaymentV2MerchantBindRes {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ApprovalPaymentV2MerchantBindRes {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1698,7 +5490,9 @@ impl ::tencentcloud_runtime::__private::Lenient for ApprovalPaymentV2MerchantBin
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1731,7 +5525,7 @@ impl ::tencentcloud_runtime::__private::Fields for ApproveMnpPaymentOpenRes {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Result" => {
                 self.result = map
@@ -1751,13 +5545,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for ApproveMnpPaymentOpenRes {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ApproveMnpPaymentOpenRes {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1766,7 +5560,9 @@ impl ::tencentcloud_runtime::__private::Lenient for ApproveMnpPaymentOpenRes {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1793,7 +5589,7 @@ impl ::tencentcloud_runtime::__private::Fields for BooleanInfo {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Result" => {
                 self.result = map
@@ -1808,13 +5604,13 @@ impl ::tencentcloud_runtime::__private::Fields for BooleanInfo {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for BooleanInfo {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for BooleanInfo {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1823,7 +5619,9 @@ impl ::tencentcloud_runtime::__private::Lenient for BooleanInfo {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1855,12 +5653,19 @@ pub struct CategoryInfo {
     pub sub_items: Option<Vec<super::models::CategoryItem>>,
 }
 
+impl CategoryInfo {
+    /// The `sub_items` list as a slice, empty when absent.
+    pub fn sub_items(&self) -> &[super::models::CategoryItem] {
+        self.sub_items.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for CategoryInfo {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ID" => {
                 self.id = map
@@ -1883,13 +5688,13 @@ impl ::tencentcloud_runtime::__private::Fields for CategoryInfo {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for CategoryInfo {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for CategoryInfo {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1898,7 +5703,9 @@ impl ::tencentcloud_runtime::__private::Lenient for CategoryInfo {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1931,7 +5738,7 @@ impl ::tencentcloud_runtime::__private::Fields for CategoryItem {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ID" => {
                 self.id = map
@@ -1950,13 +5757,13 @@ impl ::tencentcloud_runtime::__private::Fields for CategoryItem {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for CategoryItem {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for CategoryItem {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1965,7 +5772,9 @@ impl ::tencentcloud_runtime::__private::Lenient for CategoryItem {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -1998,7 +5807,7 @@ impl ::tencentcloud_runtime::__private::Fields for ChangePaymentV2BindMerchantRe
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Result" => {
                 self.result = map
@@ -2018,13 +5827,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for ChangePaymentV2BindMerchantRes {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ChangePaymentV2BindMerchantRes {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2033,7 +5842,9 @@ impl ::tencentcloud_runtime::__private::Lenient for ChangePaymentV2BindMerchantR
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2074,14 +5885,14 @@ pub struct CreateApplicationSensitiveApiReq {
     ///
     /// Wire name: `APIType`.
     #[serde(rename = "APIType", skip_serializing_if = "Option::is_none")]
-    pub api_type: Option<i64>,
+    pub api_type: Option<super::models::ApiType>,
     /// \<p\>Applicable scope: Valid values: 0: Mini program; 1: Mini game; 100: Both.\</p\>
     ///
     /// Example: `"0"`
     ///
     /// Wire name: `UseScope`.
     #[serde(rename = "UseScope", skip_serializing_if = "Option::is_none")]
-    pub use_scope: Option<u64>,
+    pub use_scope: Option<super::models::UseScope>,
 }
 
 impl CreateApplicationSensitiveApiReq {
@@ -2097,8 +5908,8 @@ impl CreateApplicationSensitiveApiReq {
 pub struct CreateApplicationSensitiveApiReqBuilder {
     api_name: Option<String>,
     api_desc: Option<String>,
-    api_type: Option<i64>,
-    use_scope: Option<u64>,
+    api_type: Option<super::models::ApiType>,
+    use_scope: Option<super::models::UseScope>,
 }
 
 impl CreateApplicationSensitiveApiReqBuilder {
@@ -2157,13 +5968,13 @@ impl CreateApplicationSensitiveApiReqBuilder {
     /// Example: `"2"`
     ///
     /// Wire name: `APIType`.
-    pub fn api_type(mut self, api_type: impl Into<i64>) -> Self {
+    pub fn api_type(mut self, api_type: impl Into<super::models::ApiType>) -> Self {
         self.api_type = Some(api_type.into());
         self
     }
 
     /// Sets or clears `api_type`.
-    pub fn set_api_type(mut self, api_type: Option<i64>) -> Self {
+    pub fn set_api_type(mut self, api_type: Option<super::models::ApiType>) -> Self {
         self.api_type = api_type;
         self
     }
@@ -2173,13 +5984,13 @@ impl CreateApplicationSensitiveApiReqBuilder {
     /// Example: `"0"`
     ///
     /// Wire name: `UseScope`.
-    pub fn use_scope(mut self, use_scope: impl Into<u64>) -> Self {
+    pub fn use_scope(mut self, use_scope: impl Into<super::models::UseScope>) -> Self {
         self.use_scope = Some(use_scope.into());
         self
     }
 
     /// Sets or clears `use_scope`.
-    pub fn set_use_scope(mut self, use_scope: Option<u64>) -> Self {
+    pub fn set_use_scope(mut self, use_scope: Option<super::models::UseScope>) -> Self {
         self.use_scope = use_scope;
         self
     }
@@ -2217,7 +6028,7 @@ pub struct CreateDomainParam {
     ///
     /// Wire name: `DomainType`.
     #[serde(rename = "DomainType")]
-    pub domain_type: i64,
+    pub domain_type: super::models::CreateDomainDomainType,
 }
 
 impl CreateDomainParam {
@@ -2281,8 +6092,8 @@ impl<S0, S1> CreateDomainParamBuilder<S0, S1> {
     /// Wire name: `DomainType`.
     pub fn domain_type(
         self,
-        domain_type: impl Into<i64>,
-    ) -> CreateDomainParamBuilder<S0, i64> {
+        domain_type: impl Into<super::models::CreateDomainDomainType>,
+    ) -> CreateDomainParamBuilder<S0, super::models::CreateDomainDomainType> {
         CreateDomainParamBuilder {
             domain_url_list: self.domain_url_list,
             domain_type: domain_type.into(),
@@ -2293,7 +6104,7 @@ impl<S0, S1> CreateDomainParamBuilder<S0, S1> {
 impl<S0, S1> CreateDomainParamBuilder<S0, S1>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<Vec<String>>,
-    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S1: ::tencentcloud_runtime::builder::IsSet<super::models::CreateDomainDomainType>,
 {
     /// Builds the [`CreateDomainParam`].
     pub fn build(self) -> CreateDomainParam {
@@ -2340,12 +6151,29 @@ pub struct CreateGlobalDomainResp {
     pub exists_black_urls: Option<Vec<String>>,
 }
 
+impl CreateGlobalDomainResp {
+    /// The `repeat_urls` list as a slice, empty when absent.
+    pub fn repeat_urls(&self) -> &[String] {
+        self.repeat_urls.as_deref().unwrap_or_default()
+    }
+
+    /// The `exists_white_urls` list as a slice, empty when absent.
+    pub fn exists_white_urls(&self) -> &[String] {
+        self.exists_white_urls.as_deref().unwrap_or_default()
+    }
+
+    /// The `exists_black_urls` list as a slice, empty when absent.
+    pub fn exists_black_urls(&self) -> &[String] {
+        self.exists_black_urls.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for CreateGlobalDomainResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Result" => {
                 self.result = map
@@ -2373,13 +6201,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for CreateGlobalDomainResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for CreateGlobalDomainResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2388,7 +6216,9 @@ impl ::tencentcloud_runtime::__private::Lenient for CreateGlobalDomainResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2417,7 +6247,7 @@ impl ::tencentcloud_runtime::__private::Fields for CreateMngAppSecretResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "SecretKey" => {
                 self.secret_key = map
@@ -2433,13 +6263,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for CreateMngAppSecretResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for CreateMngAppSecretResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2448,7 +6278,9 @@ impl ::tencentcloud_runtime::__private::Lenient for CreateMngAppSecretResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2482,7 +6314,7 @@ impl ::tencentcloud_runtime::__private::Fields for CreateMngApprovalResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Result" => {
                 self.result = map
@@ -2502,13 +6334,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for CreateMngApprovalResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for CreateMngApprovalResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2517,7 +6349,9 @@ impl ::tencentcloud_runtime::__private::Lenient for CreateMngApprovalResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2546,7 +6380,7 @@ impl ::tencentcloud_runtime::__private::Fields for CreateMngVersionResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TaskId" => {
                 self.task_id = map
@@ -2562,13 +6396,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for CreateMngVersionResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for CreateMngVersionResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2577,7 +6411,9 @@ impl ::tencentcloud_runtime::__private::Lenient for CreateMngVersionResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2606,7 +6442,7 @@ impl ::tencentcloud_runtime::__private::Fields for CreateMnpAppSecretResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "SecretKey" => {
                 self.secret_key = map
@@ -2622,13 +6458,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for CreateMnpAppSecretResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for CreateMnpAppSecretResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2637,7 +6473,9 @@ impl ::tencentcloud_runtime::__private::Lenient for CreateMnpAppSecretResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2670,7 +6508,7 @@ impl ::tencentcloud_runtime::__private::Fields for CreateMnpApprovalResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Result" => {
                 self.result = map
@@ -2690,13 +6528,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for CreateMnpApprovalResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for CreateMnpApprovalResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2705,7 +6543,9 @@ impl ::tencentcloud_runtime::__private::Lenient for CreateMnpApprovalResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2742,7 +6582,7 @@ impl ::tencentcloud_runtime::__private::Fields for CreateMnpSecretKeyResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "KeyId" => {
                 self.key_id = map
@@ -2762,13 +6602,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for CreateMnpSecretKeyResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for CreateMnpSecretKeyResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2777,7 +6617,9 @@ impl ::tencentcloud_runtime::__private::Lenient for CreateMnpSecretKeyResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2806,7 +6648,7 @@ impl ::tencentcloud_runtime::__private::Fields for CreateMnpVersionResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TaskId" => {
                 self.task_id = map
@@ -2822,13 +6664,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for CreateMnpVersionResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for CreateMnpVersionResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2837,7 +6679,9 @@ impl ::tencentcloud_runtime::__private::Lenient for CreateMnpVersionResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -2965,12 +6809,24 @@ pub struct DescribeApplicationConfigInfo {
     pub ios_config: Option<Vec<super::models::ApplicationConfigInfo>>,
 }
 
+impl DescribeApplicationConfigInfo {
+    /// The `android_config` list as a slice, empty when absent.
+    pub fn android_config(&self) -> &[super::models::ApplicationConfigInfo] {
+        self.android_config.as_deref().unwrap_or_default()
+    }
+
+    /// The `ios_config` list as a slice, empty when absent.
+    pub fn ios_config(&self) -> &[super::models::ApplicationConfigInfo] {
+        self.ios_config.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeApplicationConfigInfo {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "AndroidConfig" => {
                 self.android_config = map
@@ -2990,13 +6846,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeApplicationConfigInfo {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeApplicationConfigInfo {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3005,7 +6861,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeApplicationConfigInf
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3138,7 +6996,7 @@ pub struct DescribeApplicationListData {
     /// Example: `"1"`
     ///
     /// Wire name: `ApplicationType`.
-    pub application_type: Option<i64>,
+    pub application_type: Option<super::models::CreateApplicationConfigApplicationType>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for DescribeApplicationListData {
@@ -3146,7 +7004,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeApplicationListData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ApplicationId" => {
                 self.application_id = map
@@ -3222,13 +7080,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeApplicationListData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeApplicationListData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3237,7 +7095,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeApplicationListData 
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3267,12 +7127,19 @@ pub struct DescribeApplicationListResp {
     pub data_list: Option<Vec<super::models::DescribeApplicationListData>>,
 }
 
+impl DescribeApplicationListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeApplicationListData] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeApplicationListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -3292,13 +7159,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeApplicationListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeApplicationListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3307,7 +7174,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeApplicationListResp 
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3362,7 +7231,7 @@ pub struct DescribeApplicationMnpInfoResp {
     /// Example: `"1767091467"`
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Last modifier.\</p\>
     ///
     /// Example: `"800001096389"`
@@ -3374,19 +7243,19 @@ pub struct DescribeApplicationMnpInfoResp {
     /// Example: `"1767091467"`
     ///
     /// Wire name: `UpdateTime`.
-    pub update_time: Option<String>,
+    pub update_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Available status. Valid value: 0: Not available; 1 Available; 2: In canary release.\</p\>
     ///
     /// Example: `"1"`
     ///
     /// Wire name: `OnlineStatus`.
-    pub online_status: Option<i64>,
+    pub online_status: Option<super::models::DescribeApplicationMnpInfoOnlineStatus>,
     /// \<p\>Engine type. Specifies the runtime engine by product type. Valid values: 0: Mini program; 1: Mini game.\</p\>
     ///
     /// Example: `"0"`
     ///
     /// Wire name: `EngineType`.
-    pub engine_type: Option<i64>,
+    pub engine_type: Option<super::models::EngineType>,
     /// \<p\>Category information.\</p\>
     ///
     /// Wire name: `CategoryList`.
@@ -3415,12 +7284,24 @@ pub struct DescribeApplicationMnpInfoResp {
     pub age_ratings: Option<Vec<super::models::AgeRatingItem>>,
 }
 
+impl DescribeApplicationMnpInfoResp {
+    /// The `category_list` list as a slice, empty when absent.
+    pub fn category_list(&self) -> &[super::models::CategoryInfo] {
+        self.category_list.as_deref().unwrap_or_default()
+    }
+
+    /// The `age_ratings` list as a slice, empty when absent.
+    pub fn age_ratings(&self) -> &[super::models::AgeRatingItem] {
+        self.age_ratings.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeApplicationMnpInfoResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPId" => {
                 self.mnp_id = map
@@ -3492,13 +7373,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeApplicationMnpInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeApplicationMnpInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3507,7 +7388,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeApplicationMnpInfoRe
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3533,12 +7416,19 @@ pub struct DescribeApplicationMnpListResp {
     pub data_list: Option<Vec<super::models::DescribeApplicationMnpInfoResp>>,
 }
 
+impl DescribeApplicationMnpListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeApplicationMnpInfoResp] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeApplicationMnpListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -3558,13 +7448,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeApplicationMnpListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeApplicationMnpListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3573,7 +7463,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeApplicationMnpListRe
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3658,7 +7550,7 @@ pub struct DescribeApplicationResp {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Last modifier.
     ///
     /// Example: `"800001096389"`
@@ -3674,7 +7566,7 @@ pub struct DescribeApplicationResp {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `UpdateTime`.
-    pub update_time: Option<String>,
+    pub update_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Superapp introduction.
     ///
     /// Example: `"test"`
@@ -3706,7 +7598,7 @@ pub struct DescribeApplicationResp {
     /// Example: `"2"`
     ///
     /// Wire name: `ApplicationType`.
-    pub application_type: Option<i64>,
+    pub application_type: Option<super::models::CreateApplicationConfigApplicationType>,
     /// Superapp scheme.
     ///
     /// Wire name: `Scheme`.
@@ -3718,7 +7610,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeApplicationResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ApplicationId" => {
                 self.application_id = map
@@ -3798,13 +7690,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeApplicationResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeApplicationResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3813,7 +7705,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeApplicationResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -3874,7 +7768,7 @@ pub struct DescribeApplicationSensitiveApiListData {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Last modifier.\</p\>
     ///
     /// Example: `"1741317548"`
@@ -3890,7 +7784,7 @@ pub struct DescribeApplicationSensitiveApiListData {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `UpdateTime`.
-    pub update_time: Option<String>,
+    pub update_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Superapp ID.\</p\>
     ///
     /// Example: `"app-or80bj0q46"`
@@ -3926,19 +7820,19 @@ pub struct DescribeApplicationSensitiveApiListData {
     /// Example: `"2"`
     ///
     /// Wire name: `APIType`.
-    pub api_type: Option<i64>,
+    pub api_type: Option<super::models::ApiType>,
     /// \<p\>API status. Valid values: 0: Public; 1: Restricted.\</p\>
     ///
     /// Example: `"0"`
     ///
     /// Wire name: `Status`.
-    pub status: Option<i64>,
+    pub status: Option<super::models::DescribeApplicationSensitiveApiListStatus>,
     /// \<p\>Applicable scope: Valid values: 0: Mini program; 1: Mini game; 100: Both.\</p\>
     ///
     /// Example: `"0"`
     ///
     /// Wire name: `UseScope`.
-    pub use_scope: Option<i64>,
+    pub use_scope: Option<super::models::UseScope>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields
@@ -3947,7 +7841,7 @@ for DescribeApplicationSensitiveApiListData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "APIId" => {
                 self.api_id = map
@@ -4023,14 +7917,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeApplicationSensitiveApiListData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeApplicationSensitiveApiListData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4039,7 +7933,9 @@ for DescribeApplicationSensitiveApiListData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4069,13 +7965,22 @@ pub struct DescribeApplicationSensitiveApiListResp {
     pub data_list: Option<Vec<super::models::DescribeApplicationSensitiveApiListData>>,
 }
 
+impl DescribeApplicationSensitiveApiListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(
+        &self,
+    ) -> &[super::models::DescribeApplicationSensitiveApiListData] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields
 for DescribeApplicationSensitiveApiListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -4095,14 +8000,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeApplicationSensitiveApiListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeApplicationSensitiveApiListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4111,7 +8016,9 @@ for DescribeApplicationSensitiveApiListResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4140,7 +8047,7 @@ pub struct DescribeDomainInfoParam {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `DomainType`.
-    pub domain_type: Option<i64>,
+    pub domain_type: Option<super::models::DescribeDomainInfoDomainType>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for DescribeDomainInfoParam {
@@ -4148,7 +8055,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeDomainInfoParam {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "DomainUrl" => {
                 self.domain_url = map
@@ -4168,13 +8075,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeDomainInfoParam {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeDomainInfoParam {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4183,7 +8090,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeDomainInfoParam {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4214,7 +8123,7 @@ pub struct DescribeGlobalDomainsListData {
     /// Example: `"1"`
     ///
     /// Wire name: `DomainType`.
-    pub domain_type: Option<i64>,
+    pub domain_type: Option<super::models::CreateGlobalDomainAclDomainType>,
     /// Creator.
     ///
     /// Example: `"800001096389"`
@@ -4226,7 +8135,7 @@ pub struct DescribeGlobalDomainsListData {
     /// Example: `"1741317668"`
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Last modifier.
     ///
     /// Example: `"800001096389"`
@@ -4238,7 +8147,7 @@ pub struct DescribeGlobalDomainsListData {
     /// Example: `"1741317668"`
     ///
     /// Wire name: `UpdateTime`.
-    pub update_time: Option<String>,
+    pub update_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for DescribeGlobalDomainsListData {
@@ -4246,7 +8155,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeGlobalDomainsListData
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "DomainId" => {
                 self.domain_id = map
@@ -4286,13 +8195,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeGlobalDomainsListData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeGlobalDomainsListData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4301,7 +8210,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeGlobalDomainsListDat
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4327,12 +8238,19 @@ pub struct DescribeGlobalDomainsResp {
     pub data_list: Option<Vec<super::models::DescribeGlobalDomainsListData>>,
 }
 
+impl DescribeGlobalDomainsResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeGlobalDomainsListData] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeGlobalDomainsResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -4352,13 +8270,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeGlobalDomainsResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeGlobalDomainsResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4367,7 +8285,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeGlobalDomainsResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4452,7 +8372,7 @@ pub struct DescribeMngAllStageVersionsResp {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Mini game version.\</p\>
     ///
     /// Example: `"1.0.0"`
@@ -4484,7 +8404,7 @@ pub struct DescribeMngAllStageVersionsResp {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApprovalStatus`.
-    pub approval_status: Option<i64>,
+    pub approval_status: Option<super::models::ApprovalStatus>,
     /// \<p\>Approval number.\</p\>
     ///
     /// Example: `"aud1yvlcdynluc7t25"`
@@ -4500,7 +8420,7 @@ pub struct DescribeMngAllStageVersionsResp {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ShowCase`.
-    pub show_case: Option<i64>,
+    pub show_case: Option<super::models::ShowCase>,
     /// \<p\>Rollback version number.\</p\>
     ///
     /// Example: `"0"`
@@ -4518,11 +8438,18 @@ pub struct DescribeMngAllStageVersionsResp {
     /// Example: `"0"`
     ///
     /// Wire name: `VersionCurrentStatus`.
-    pub version_current_status: Option<i64>,
+    pub version_current_status: Option<super::models::ApprovalStatus>,
     /// \<p\>Age rating information.\</p\>
     ///
     /// Wire name: `AgeRatings`.
     pub age_ratings: Option<Vec<super::models::AgeRatingItem>>,
+}
+
+impl DescribeMngAllStageVersionsResp {
+    /// The `age_ratings` list as a slice, empty when absent.
+    pub fn age_ratings(&self) -> &[super::models::AgeRatingItem] {
+        self.age_ratings.as_deref().unwrap_or_default()
+    }
 }
 
 impl ::tencentcloud_runtime::__private::Fields for DescribeMngAllStageVersionsResp {
@@ -4530,7 +8457,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeMngAllStageVersionsRe
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPId" => {
                 self.mnp_id = map
@@ -4618,13 +8545,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngAllStageVersionsResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMngAllStageVersionsResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4633,7 +8560,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMngAllStageVersionsR
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4654,7 +8583,7 @@ pub struct DescribeMngAppSecretResp {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `SecretStatus`.
-    pub secret_status: Option<i64>,
+    pub secret_status: Option<super::models::DescribeMngAppSecretSecretStatus>,
     /// \<p\>Public service URL that developers need to access when integrating login, payment, and subscription message features.\</p\>
     ///
     /// Example: `"https://openapi-dev.tcmppcloud.com/openserver"`
@@ -4670,7 +8599,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeMngAppSecretResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "SecretStatus" => {
                 self.secret_status = map
@@ -4690,13 +8619,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngAppSecretResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMngAppSecretResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4705,7 +8634,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMngAppSecretResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4754,13 +8685,13 @@ pub struct DescribeMngAuditDetailAppAuditInfo {
     /// Example: `"1782368659"`
     ///
     /// Wire name: `AuditTime`.
-    pub audit_time: Option<String>,
+    pub audit_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Approval status. Valid values: 0: Pending; 1: Processing; 2: Rejected; 3: Approved; 4: Cancelled.\</p\>
     ///
     /// Example: `"3"`
     ///
     /// Wire name: `AuditStatus`.
-    pub audit_status: Option<i64>,
+    pub audit_status: Option<super::models::ApprovalStatus>,
     /// \<p\>Approval note.\</p\>
     ///
     /// Example: `"note"`
@@ -4786,7 +8717,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeMngAuditDetailAppAudi
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "AuditNo" => {
                 self.audit_no = map
@@ -4838,13 +8769,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngAuditDetailAppAuditInfo {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMngAuditDetailAppAuditInfo {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4853,7 +8784,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMngAuditDetailAppAud
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4892,7 +8825,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeMngAuditListAppInfoRe
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ApplicationId" => {
                 self.application_id = map
@@ -4916,13 +8849,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngAuditListAppInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMngAuditListAppInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4931,7 +8864,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMngAuditListAppInfoR
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -4960,7 +8895,7 @@ pub struct DescribeMngDomainInfoResp {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `DomainType`.
-    pub domain_type: Option<i64>,
+    pub domain_type: Option<super::models::DescribeDomainInfoDomainType>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for DescribeMngDomainInfoResp {
@@ -4968,7 +8903,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeMngDomainInfoResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "DomainUrl" => {
                 self.domain_url = map
@@ -4988,13 +8923,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngDomainInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMngDomainInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5003,7 +8938,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMngDomainInfoResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5062,7 +8999,7 @@ pub struct DescribeMngListData {
     /// Example: `"0"`
     ///
     /// Wire name: `Status`.
-    pub status: Option<i64>,
+    pub status: Option<super::models::DescribeMngListStatus>,
     /// \<p\>Mini game introduction.\</p\>
     ///
     /// Example: `"mini_game_intro"`
@@ -5080,7 +9017,7 @@ pub struct DescribeMngListData {
     /// Example: `"1774256903"`
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Last modifier.\</p\>
     ///
     /// Example: `"superadmin"`
@@ -5092,7 +9029,7 @@ pub struct DescribeMngListData {
     /// Example: `"1774256903"`
     ///
     /// Wire name: `UpdateTime`.
-    pub update_time: Option<String>,
+    pub update_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Superapp name.\</p\>
     ///
     /// Example: `"SuperApp"`
@@ -5104,7 +9041,7 @@ pub struct DescribeMngListData {
     /// Example: `"1"`
     ///
     /// Wire name: `EffectStatus`.
-    pub effect_status: Option<i64>,
+    pub effect_status: Option<super::models::EffectStatus>,
     /// \<p\>Effective mini game version ID bound to the superapp.\</p\>
     ///
     /// Example: `"0"`
@@ -5128,11 +9065,18 @@ pub struct DescribeMngListData {
     /// Example: `"1"`
     ///
     /// Wire name: `TeamTypeId`.
-    pub team_type_id: Option<i64>,
+    pub team_type_id: Option<super::models::TeamTypeId>,
     /// \<p\>Age rating information.\</p\>
     ///
     /// Wire name: `AgeRatings`.
     pub age_ratings: Option<Vec<super::models::AgeRatingItem>>,
+}
+
+impl DescribeMngListData {
+    /// The `age_ratings` list as a slice, empty when absent.
+    pub fn age_ratings(&self) -> &[super::models::AgeRatingItem] {
+        self.age_ratings.as_deref().unwrap_or_default()
+    }
 }
 
 impl ::tencentcloud_runtime::__private::Fields for DescribeMngListData {
@@ -5140,7 +9084,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeMngListData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPId" => {
                 self.mnp_id = map
@@ -5224,13 +9168,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngListData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMngListData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5239,7 +9183,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMngListData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5265,12 +9211,19 @@ pub struct DescribeMngListResp {
     pub data_list: Option<Vec<super::models::DescribeMngListData>>,
 }
 
+impl DescribeMngListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeMngListData] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeMngListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -5290,13 +9243,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMngListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5305,7 +9258,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMngListResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5372,7 +9327,7 @@ pub struct DescribeMngManagerDetailData {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Creator.\</p\>
     ///
     /// Example: `"superadmin"`
@@ -5388,7 +9343,7 @@ pub struct DescribeMngManagerDetailData {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `AccessStatus`.
-    pub access_status: Option<i64>,
+    pub access_status: Option<super::models::AccessStatus>,
     /// \<p\>Team name.\</p\>
     ///
     /// Example: `"mini_team"`
@@ -5410,7 +9365,7 @@ pub struct DescribeMngManagerDetailData {
     /// Example: `"0"`
     ///
     /// Wire name: `Status`.
-    pub status: Option<i64>,
+    pub status: Option<super::models::DescribeMngListStatus>,
     /// \<p\>Mini game information in multiple languages.\</p\>
     ///
     /// Wire name: `I18nList`.
@@ -5420,7 +9375,7 @@ pub struct DescribeMngManagerDetailData {
     /// Example: `"1"`
     ///
     /// Wire name: `TeamTypeId`.
-    pub team_type_id: Option<i64>,
+    pub team_type_id: Option<super::models::TeamTypeId>,
     /// \<p\>Age rating information.\</p\>
     ///
     /// Wire name: `AgeRatings`.
@@ -5433,12 +9388,24 @@ pub struct DescribeMngManagerDetailData {
     pub merchant_id: Option<String>,
 }
 
+impl DescribeMngManagerDetailData {
+    /// The `i18n_list` list as a slice, empty when absent.
+    pub fn i18n_list(&self) -> &[super::models::MnpDetailI18nVo] {
+        self.i18n_list.as_deref().unwrap_or_default()
+    }
+
+    /// The `age_ratings` list as a slice, empty when absent.
+    pub fn age_ratings(&self) -> &[super::models::AgeRatingItem] {
+        self.age_ratings.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeMngManagerDetailData {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPType" => {
                 self.mnp_type = map
@@ -5514,13 +9481,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngManagerDetailData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMngManagerDetailData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5529,7 +9496,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMngManagerDetailData
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5614,7 +9583,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeMngPreviewResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPId" => {
                 self.mnp_id = map
@@ -5658,13 +9627,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngPreviewResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMngPreviewResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5673,7 +9642,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMngPreviewResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5699,13 +9670,20 @@ pub struct DescribeMngRevertOnlineVersionPageResp {
     pub data_list: Option<Vec<super::models::QueryMngOnlineVersionResp>>,
 }
 
+impl DescribeMngRevertOnlineVersionPageResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::QueryMngOnlineVersionResp] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields
 for DescribeMngRevertOnlineVersionPageResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -5725,14 +9703,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngRevertOnlineVersionPageResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMngRevertOnlineVersionPageResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5741,7 +9719,9 @@ for DescribeMngRevertOnlineVersionPageResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5794,7 +9774,9 @@ pub struct DescribeMngSensitiveApiPermissionApprovalData {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApprovalStatus`.
-    pub approval_status: Option<i64>,
+    pub approval_status: Option<
+        super::models::DescribeMngSensitiveApiPermissionApprovalApprovalStatus,
+    >,
     /// \<p\>API feature description.\</p\>
     ///
     /// Example: `"Supports the return of mock data to obtain the superapp user's email"`
@@ -5806,7 +9788,7 @@ pub struct DescribeMngSensitiveApiPermissionApprovalData {
     /// Example: `"0"`
     ///
     /// Wire name: `APIType`.
-    pub api_type: Option<i64>,
+    pub api_type: Option<super::models::ApiType>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields
@@ -5815,7 +9797,7 @@ for DescribeMngSensitiveApiPermissionApprovalData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "APIId" => {
                 self.api_id = map
@@ -5855,14 +9837,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngSensitiveApiPermissionApprovalData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMngSensitiveApiPermissionApprovalData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5871,7 +9853,9 @@ for DescribeMngSensitiveApiPermissionApprovalData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -5964,7 +9948,7 @@ pub struct DescribeMngSensitiveApiPermissionListData {
     /// Example: `"0"`
     ///
     /// Wire name: `APIType`.
-    pub api_type: Option<i64>,
+    pub api_type: Option<super::models::ApiType>,
     /// \<p\>API feature description.\</p\>
     ///
     /// Example: `"Supports the return of mock data to obtain the superapp user's phone number"`
@@ -5979,7 +9963,7 @@ for DescribeMngSensitiveApiPermissionListData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "APIId" => {
                 self.api_id = map
@@ -6039,14 +10023,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngSensitiveApiPermissionListData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMngSensitiveApiPermissionListData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6055,7 +10039,9 @@ for DescribeMngSensitiveApiPermissionListData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6084,13 +10070,22 @@ pub struct DescribeMngSensitiveApiPermissionListResp {
     pub data_list: Option<Vec<super::models::DescribeMngSensitiveApiPermissionListData>>,
 }
 
+impl DescribeMngSensitiveApiPermissionListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(
+        &self,
+    ) -> &[super::models::DescribeMngSensitiveApiPermissionListData] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields
 for DescribeMngSensitiveApiPermissionListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -6110,14 +10105,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngSensitiveApiPermissionListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMngSensitiveApiPermissionListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6126,7 +10121,9 @@ for DescribeMngSensitiveApiPermissionListResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6151,7 +10148,7 @@ pub struct DescribeMngSubscribeMessageTemplateDetailResp {
     /// Example: `"1779259433"`
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Scenario description.\</p\>
     ///
     /// Example: `"name"`
@@ -6170,7 +10167,7 @@ for DescribeMngSubscribeMessageTemplateDetailResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "CreateUser" => {
                 self.create_user = map
@@ -6198,14 +10195,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngSubscribeMessageTemplateDetailResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMngSubscribeMessageTemplateDetailResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6214,7 +10211,9 @@ for DescribeMngSubscribeMessageTemplateDetailResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6273,7 +10272,7 @@ pub struct DescribeMngSubscribeMessageTemplateInfoResp {
     /// Example: `"2"`
     ///
     /// Wire name: `TemplateType`.
-    pub template_type: Option<i64>,
+    pub template_type: Option<super::models::TemplateType>,
     /// \<p\>Creator.\</p\>
     ///
     /// Example: `"murphypeng"`
@@ -6285,13 +10284,32 @@ pub struct DescribeMngSubscribeMessageTemplateInfoResp {
     /// Example: `"1779264948"`
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Status. Valid values: 1: Active.\</p\>
     ///
     /// Example: `"1"`
     ///
     /// Wire name: `Status`.
-    pub status: Option<i64>,
+    pub status: Option<super::models::DescribeMngSubscribeMessageTemplateInfoStatus>,
+}
+
+impl DescribeMngSubscribeMessageTemplateInfoResp {
+    /// The `template_title_i18n_list` list as a slice, empty when absent.
+    pub fn template_title_i18n_list(&self) -> &[super::models::I18nItem] {
+        self.template_title_i18n_list.as_deref().unwrap_or_default()
+    }
+
+    /// The `support_lang` list as a slice, empty when absent.
+    pub fn support_lang(&self) -> &[String] {
+        self.support_lang.as_deref().unwrap_or_default()
+    }
+
+    /// The `keyword_i18n_list` list as a slice, empty when absent.
+    pub fn keyword_i18n_list(
+        &self,
+    ) -> &[super::models::SubscribeMessageTemplateLibraryKeywordI18nInfoResp] {
+        self.keyword_i18n_list.as_deref().unwrap_or_default()
+    }
 }
 
 impl ::tencentcloud_runtime::__private::Fields
@@ -6300,7 +10318,7 @@ for DescribeMngSubscribeMessageTemplateInfoResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TemplateTitle" => {
                 self.template_title = map
@@ -6356,14 +10374,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngSubscribeMessageTemplateInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMngSubscribeMessageTemplateInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6372,7 +10390,9 @@ for DescribeMngSubscribeMessageTemplateInfoResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6441,7 +10461,21 @@ pub struct DescribeMngSubscribeMessageTemplateLibraryInfoResp {
     /// Example: `"2"`
     ///
     /// Wire name: `TemplateType`.
-    pub template_type: Option<i64>,
+    pub template_type: Option<super::models::TemplateType>,
+}
+
+impl DescribeMngSubscribeMessageTemplateLibraryInfoResp {
+    /// The `template_title_i18n_list` list as a slice, empty when absent.
+    pub fn template_title_i18n_list(&self) -> &[super::models::I18nItem] {
+        self.template_title_i18n_list.as_deref().unwrap_or_default()
+    }
+
+    /// The `keyword_i18n_list` list as a slice, empty when absent.
+    pub fn keyword_i18n_list(
+        &self,
+    ) -> &[super::models::SubscribeMessageTemplateLibraryKeywordI18nInfoResp] {
+        self.keyword_i18n_list.as_deref().unwrap_or_default()
+    }
 }
 
 impl ::tencentcloud_runtime::__private::Fields
@@ -6450,7 +10484,7 @@ for DescribeMngSubscribeMessageTemplateLibraryInfoResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TemplateTitle" => {
                 self.template_title = map
@@ -6498,14 +10532,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngSubscribeMessageTemplateLibraryInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMngSubscribeMessageTemplateLibraryInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6514,7 +10548,9 @@ for DescribeMngSubscribeMessageTemplateLibraryInfoResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6564,13 +10600,25 @@ pub struct DescribeMngSubscribeMessageTemplateLibraryKeywordData {
     pub default_value_list: Option<Vec<super::models::I18nItem>>,
 }
 
+impl DescribeMngSubscribeMessageTemplateLibraryKeywordData {
+    /// The `keyword_list` list as a slice, empty when absent.
+    pub fn keyword_list(&self) -> &[super::models::I18nItem] {
+        self.keyword_list.as_deref().unwrap_or_default()
+    }
+
+    /// The `default_value_list` list as a slice, empty when absent.
+    pub fn default_value_list(&self) -> &[super::models::I18nItem] {
+        self.default_value_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields
 for DescribeMngSubscribeMessageTemplateLibraryKeywordData {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "KeywordId" => {
                 self.keyword_id = map
@@ -6606,14 +10654,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngSubscribeMessageTemplateLibraryKeywordData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMngSubscribeMessageTemplateLibraryKeywordData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6622,7 +10670,9 @@ for DescribeMngSubscribeMessageTemplateLibraryKeywordData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6670,13 +10720,25 @@ pub struct DescribeMngSubscribeMessageTemplateLibraryKeywordInfoResp {
     pub default_value_list: Option<Vec<super::models::I18nItem>>,
 }
 
+impl DescribeMngSubscribeMessageTemplateLibraryKeywordInfoResp {
+    /// The `keyword_list` list as a slice, empty when absent.
+    pub fn keyword_list(&self) -> &[super::models::I18nItem] {
+        self.keyword_list.as_deref().unwrap_or_default()
+    }
+
+    /// The `default_value_list` list as a slice, empty when absent.
+    pub fn default_value_list(&self) -> &[super::models::I18nItem] {
+        self.default_value_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields
 for DescribeMngSubscribeMessageTemplateLibraryKeywordInfoResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "KeywordId" => {
                 self.keyword_id = map
@@ -6712,14 +10774,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngSubscribeMessageTemplateLibraryKeywordInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMngSubscribeMessageTemplateLibraryKeywordInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6728,7 +10790,9 @@ for DescribeMngSubscribeMessageTemplateLibraryKeywordInfoResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6758,13 +10822,22 @@ pub struct DescribeMngSubscribeMessageTemplateLibraryListResp {
     >,
 }
 
+impl DescribeMngSubscribeMessageTemplateLibraryListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(
+        &self,
+    ) -> &[super::models::DescribeMngSubscribeMessageTemplateLibraryInfoResp] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields
 for DescribeMngSubscribeMessageTemplateLibraryListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -6784,14 +10857,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngSubscribeMessageTemplateLibraryListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMngSubscribeMessageTemplateLibraryListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6800,7 +10873,9 @@ for DescribeMngSubscribeMessageTemplateLibraryListResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6859,7 +10934,21 @@ pub struct DescribeMngSubscribeMessageTemplateLibraryResp {
     /// Example: `"2"`
     ///
     /// Wire name: `TemplateType`.
-    pub template_type: Option<i64>,
+    pub template_type: Option<super::models::TemplateType>,
+}
+
+impl DescribeMngSubscribeMessageTemplateLibraryResp {
+    /// The `title_list` list as a slice, empty when absent.
+    pub fn title_list(&self) -> &[super::models::I18nItem] {
+        self.title_list.as_deref().unwrap_or_default()
+    }
+
+    /// The `keyword_list` list as a slice, empty when absent.
+    pub fn keyword_list(
+        &self,
+    ) -> &[super::models::DescribeMngSubscribeMessageTemplateLibraryKeywordInfoResp] {
+        self.keyword_list.as_deref().unwrap_or_default()
+    }
 }
 
 impl ::tencentcloud_runtime::__private::Fields
@@ -6868,7 +10957,7 @@ for DescribeMngSubscribeMessageTemplateLibraryResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPName" => {
                 self.mnp_name = map
@@ -6912,14 +11001,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngSubscribeMessageTemplateLibraryResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMngSubscribeMessageTemplateLibraryResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6928,7 +11017,9 @@ for DescribeMngSubscribeMessageTemplateLibraryResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6956,13 +11047,22 @@ pub struct DescribeMngSubscribeMessageTemplateListResp {
     >,
 }
 
+impl DescribeMngSubscribeMessageTemplateListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(
+        &self,
+    ) -> &[super::models::DescribeMngSubscribeMessageTemplateInfoResp] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields
 for DescribeMngSubscribeMessageTemplateListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -6982,14 +11082,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngSubscribeMessageTemplateListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMngSubscribeMessageTemplateListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -6998,7 +11098,9 @@ for DescribeMngSubscribeMessageTemplateListResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7081,7 +11183,7 @@ pub struct DescribeMngVersionAuditDetailResp {
     /// Example: `"1776756547"`
     ///
     /// Wire name: `ApplyTime`.
-    pub apply_time: Option<String>,
+    pub apply_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Approver.\</p\>
     ///
     /// Example: `"mma"`
@@ -7093,13 +11195,13 @@ pub struct DescribeMngVersionAuditDetailResp {
     /// Example: `"1776756559"`
     ///
     /// Wire name: `AuditTime`.
-    pub audit_time: Option<String>,
+    pub audit_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Approval status. Valid values: 0: Pending; 1: Processing; 2: Rejected; 3: Approved; 4: Cancelled.\</p\>
     ///
     /// Example: `"3"`
     ///
     /// Wire name: `AuditStatus`.
-    pub audit_status: Option<i64>,
+    pub audit_status: Option<super::models::ApprovalStatus>,
     /// \<p\>Number of associated superapps.\</p\>
     ///
     /// Example: `"1"`
@@ -7134,12 +11236,26 @@ pub struct DescribeMngVersionAuditDetailResp {
     pub app_audit_list: Option<Vec<super::models::DescribeMngAuditDetailAppAuditInfo>>,
 }
 
+impl DescribeMngVersionAuditDetailResp {
+    /// The `age_ratings` list as a slice, empty when absent.
+    pub fn age_ratings(&self) -> &[super::models::AgeRatingItem] {
+        self.age_ratings.as_deref().unwrap_or_default()
+    }
+
+    /// The `app_audit_list` list as a slice, empty when absent.
+    pub fn app_audit_list(
+        &self,
+    ) -> &[super::models::DescribeMngAuditDetailAppAuditInfo] {
+        self.app_audit_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeMngVersionAuditDetailResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "AuditNo" => {
                 self.audit_no = map
@@ -7227,13 +11343,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngVersionAuditDetailResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMngVersionAuditDetailResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7242,7 +11358,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMngVersionAuditDetai
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7329,7 +11447,7 @@ pub struct DescribeMngVersionAuditInfoResp {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApplyTime`.
-    pub apply_time: Option<String>,
+    pub apply_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Approver.\</p\>
     ///
     /// Example: `"xiebin_app"`
@@ -7341,13 +11459,13 @@ pub struct DescribeMngVersionAuditInfoResp {
     /// Example: `"1770283176"`
     ///
     /// Wire name: `AuditTime`.
-    pub audit_time: Option<String>,
+    pub audit_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Approval status. Valid values: 0: Pending; 1: Processing; 2: Rejected; 3: Approved; 4: Cancelled.\</p\>
     ///
     /// Example: `"3"`
     ///
     /// Wire name: `AuditStatus`.
-    pub audit_status: Option<i64>,
+    pub audit_status: Option<super::models::ApprovalStatus>,
     /// \<p\>Number of associated superapps.\</p\>
     ///
     /// Example: `"1"`
@@ -7376,12 +11494,24 @@ pub struct DescribeMngVersionAuditInfoResp {
     pub is_auto_audit: Option<i64>,
 }
 
+impl DescribeMngVersionAuditInfoResp {
+    /// The `age_ratings` list as a slice, empty when absent.
+    pub fn age_ratings(&self) -> &[super::models::AgeRatingItem] {
+        self.age_ratings.as_deref().unwrap_or_default()
+    }
+
+    /// The `audit_app_list` list as a slice, empty when absent.
+    pub fn audit_app_list(&self) -> &[super::models::DescribeMngAuditListAppInfoResp] {
+        self.audit_app_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeMngVersionAuditInfoResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "AuditNo" => {
                 self.audit_no = map
@@ -7465,13 +11595,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngVersionAuditInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMngVersionAuditInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7480,7 +11610,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMngVersionAuditInfoR
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7506,12 +11638,19 @@ pub struct DescribeMngVersionAuditListResp {
     pub data_list: Option<Vec<super::models::DescribeMngVersionAuditInfoResp>>,
 }
 
+impl DescribeMngVersionAuditListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeMngVersionAuditInfoResp] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeMngVersionAuditListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -7531,13 +11670,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngVersionAuditListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMngVersionAuditListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7546,7 +11685,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMngVersionAuditListR
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7583,7 +11724,7 @@ pub struct DescribeMngVersionResp {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `TaskStatus`.
-    pub task_status: Option<i64>,
+    pub task_status: Option<super::models::TaskStatus>,
     /// \<p\>Task status information.\</p\>
     ///
     /// Example: `"Success"`
@@ -7603,7 +11744,7 @@ pub struct DescribeMngVersionResp {
     /// Example: `"1781168781"`
     ///
     /// Wire name: `ExpireTime`.
-    pub expire_time: Option<i64>,
+    pub expire_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Version QR code.\</p\>
     ///
     /// Example: `"tcmpp://applet/?appId=mg3cik49ni2drcxt&type=2&businessId=vxpyrv8x0u33y1f0e8d&timestamp=1781165181"`
@@ -7616,12 +11757,19 @@ pub struct DescribeMngVersionResp {
     pub sub_package_infos: Option<Vec<super::models::MnpVersionSubPackageInfo>>,
 }
 
+impl DescribeMngVersionResp {
+    /// The `sub_package_infos` list as a slice, empty when absent.
+    pub fn sub_package_infos(&self) -> &[super::models::MnpVersionSubPackageInfo] {
+        self.sub_package_infos.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeMngVersionResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPId" => {
                 self.mnp_id = map
@@ -7665,13 +11813,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMngVersionResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMngVersionResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7680,7 +11828,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMngVersionResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7701,7 +11851,7 @@ pub struct DescribeMnpAppSecretResp {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `SecretStatus`.
-    pub secret_status: Option<i64>,
+    pub secret_status: Option<super::models::DescribeMnpAppSecretSecretStatus>,
     /// \<p\>Public service URL that developers need to access when integrating login, payment, and subscription message features.\</p\>
     ///
     /// Example: `"https://openapi-dev.tcmppcloud.com/openserver"`
@@ -7717,7 +11867,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeMnpAppSecretResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "SecretStatus" => {
                 self.secret_status = map
@@ -7737,13 +11887,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpAppSecretResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpAppSecretResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7752,7 +11902,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpAppSecretResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7783,7 +11935,7 @@ pub struct DescribeMnpApprovalListData {
     /// Example: `"0"`
     ///
     /// Wire name: `ApprovalStatus`.
-    pub approval_status: Option<i64>,
+    pub approval_status: Option<super::models::ApprovalStatus>,
     /// \<p\>Mini program appid.\</p\>
     ///
     /// Example: `"mp4b3ykyne0wain0"`
@@ -7813,7 +11965,7 @@ pub struct DescribeMnpApprovalListData {
     /// Example: `"1741317601"`
     ///
     /// Wire name: `ApplyTime`.
-    pub apply_time: Option<String>,
+    pub apply_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Mini program name.\</p\>
     ///
     /// Example: `"autotest_miniapp"`
@@ -7886,12 +12038,19 @@ pub struct DescribeMnpApprovalListData {
     pub age_ratings: Option<Vec<super::models::AgeRatingItem>>,
 }
 
+impl DescribeMnpApprovalListData {
+    /// The `age_ratings` list as a slice, empty when absent.
+    pub fn age_ratings(&self) -> &[super::models::AgeRatingItem] {
+        self.age_ratings.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeMnpApprovalListData {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ApprovalNo" => {
                 self.approval_no = map
@@ -7983,13 +12142,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpApprovalListData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpApprovalListData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -7998,7 +12157,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpApprovalListData 
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8024,12 +12185,19 @@ pub struct DescribeMnpApprovalListResp {
     pub data_list: Option<Vec<super::models::DescribeMnpApprovalListData>>,
 }
 
+impl DescribeMnpApprovalListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeMnpApprovalListData] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeMnpApprovalListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -8049,13 +12217,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpApprovalListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpApprovalListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8064,7 +12232,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpApprovalListResp 
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8113,13 +12283,13 @@ pub struct DescribeMnpAuditDetailAppAuditInfo {
     /// Example: `"1782368659"`
     ///
     /// Wire name: `AuditTime`.
-    pub audit_time: Option<String>,
+    pub audit_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Approval status. Valid values: 0: Pending; 1: Processing; 2: Rejected; 3: Approved; 4: Cancelled.\</p\>
     ///
     /// Example: `"3"`
     ///
     /// Wire name: `AuditStatus`.
-    pub audit_status: Option<i64>,
+    pub audit_status: Option<super::models::ApprovalStatus>,
     /// \<p\>Approval note.\</p\>
     ///
     /// Example: `"note"`
@@ -8145,7 +12315,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeMnpAuditDetailAppAudi
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "AuditNo" => {
                 self.audit_no = map
@@ -8197,13 +12367,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpAuditDetailAppAuditInfo {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpAuditDetailAppAuditInfo {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8212,7 +12382,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpAuditDetailAppAud
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8251,7 +12423,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeMnpAuditListAppInfoRe
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ApplicationId" => {
                 self.application_id = map
@@ -8275,13 +12447,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpAuditListAppInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpAuditListAppInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8290,7 +12462,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpAuditListAppInfoR
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8349,7 +12523,7 @@ pub struct DescribeMnpListData {
     /// Example: `"1"`
     ///
     /// Wire name: `Status`.
-    pub status: Option<i64>,
+    pub status: Option<super::models::DescribeMngListStatus>,
     /// \<p\>Mini game introduction.\</p\>
     ///
     /// Example: `"for automation testing purposes"`
@@ -8367,7 +12541,7 @@ pub struct DescribeMnpListData {
     /// Example: `"1735544027"`
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Last modifier.\</p\>
     ///
     /// Example: `"800001096389"`
@@ -8379,7 +12553,7 @@ pub struct DescribeMnpListData {
     /// Example: `"1741317602"`
     ///
     /// Wire name: `UpdateTime`.
-    pub update_time: Option<String>,
+    pub update_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Superapp name.\</p\>
     ///
     /// Example: `"autotest_app"`
@@ -8391,7 +12565,7 @@ pub struct DescribeMnpListData {
     /// Example: `"2"`
     ///
     /// Wire name: `EffectStatus`.
-    pub effect_status: Option<i64>,
+    pub effect_status: Option<super::models::EffectStatus>,
     /// \<p\>Effective mini program version ID bound to the superapp.\</p\>
     ///
     /// Example: `"4644"`
@@ -8415,11 +12589,18 @@ pub struct DescribeMnpListData {
     /// Example: `"1"`
     ///
     /// Wire name: `TeamTypeId`.
-    pub team_type_id: Option<i64>,
+    pub team_type_id: Option<super::models::TeamTypeId>,
     /// \<p\>Age rating information.\</p\>
     ///
     /// Wire name: `AgeRatings`.
     pub age_ratings: Option<Vec<super::models::AgeRatingItem>>,
+}
+
+impl DescribeMnpListData {
+    /// The `age_ratings` list as a slice, empty when absent.
+    pub fn age_ratings(&self) -> &[super::models::AgeRatingItem] {
+        self.age_ratings.as_deref().unwrap_or_default()
+    }
 }
 
 impl ::tencentcloud_runtime::__private::Fields for DescribeMnpListData {
@@ -8427,7 +12608,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeMnpListData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPId" => {
                 self.mnp_id = map
@@ -8511,13 +12692,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpListData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpListData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8526,7 +12707,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpListData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8552,12 +12735,19 @@ pub struct DescribeMnpListResp {
     pub data_list: Option<Vec<super::models::DescribeMnpListData>>,
 }
 
+impl DescribeMnpListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeMnpListData] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeMnpListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -8577,13 +12767,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8592,7 +12782,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpListResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8661,7 +12853,7 @@ pub struct DescribeMnpManagerDetailData {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Creator.\</p\>
     ///
     /// Example: `"autotest_op"`
@@ -8677,7 +12869,7 @@ pub struct DescribeMnpManagerDetailData {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `AccessStatus`.
-    pub access_status: Option<i64>,
+    pub access_status: Option<super::models::AccessStatus>,
     /// \<p\>Team name.\</p\>
     ///
     /// Example: `"autotest_mini_team"`
@@ -8699,7 +12891,7 @@ pub struct DescribeMnpManagerDetailData {
     /// Example: `"1"`
     ///
     /// Wire name: `Status`.
-    pub status: Option<i64>,
+    pub status: Option<super::models::DescribeMngListStatus>,
     /// \<p\>The mini program name and description in multiple languages.\</p\>
     ///
     /// Wire name: `I18nList`.
@@ -8709,7 +12901,7 @@ pub struct DescribeMnpManagerDetailData {
     /// Example: `"1"`
     ///
     /// Wire name: `TeamTypeId`.
-    pub team_type_id: Option<i64>,
+    pub team_type_id: Option<super::models::TeamTypeId>,
     /// \<p\>Age rating information.\</p\>
     ///
     /// Wire name: `AgeRatings`.
@@ -8723,12 +12915,24 @@ pub struct DescribeMnpManagerDetailData {
     pub merchant_id: Option<String>,
 }
 
+impl DescribeMnpManagerDetailData {
+    /// The `i18n_list` list as a slice, empty when absent.
+    pub fn i18n_list(&self) -> &[super::models::MnpDetailI18nVo] {
+        self.i18n_list.as_deref().unwrap_or_default()
+    }
+
+    /// The `age_ratings` list as a slice, empty when absent.
+    pub fn age_ratings(&self) -> &[super::models::AgeRatingItem] {
+        self.age_ratings.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeMnpManagerDetailData {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPType" => {
                 self.mnp_type = map
@@ -8804,13 +13008,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpManagerDetailData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpManagerDetailData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8819,7 +13023,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpManagerDetailData
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8904,7 +13110,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeMnpPreviewResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPId" => {
                 self.mnp_id = map
@@ -8948,13 +13154,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpPreviewResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpPreviewResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -8963,7 +13169,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpPreviewResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -9016,7 +13224,9 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalData {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApprovalStatus`.
-    pub approval_status: Option<i64>,
+    pub approval_status: Option<
+        super::models::DescribeMngSensitiveApiPermissionApprovalApprovalStatus,
+    >,
     /// API feature description.
     ///
     /// Example: `"testState1"`
@@ -9028,7 +13238,7 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalData {
     /// Example: `"2"`
     ///
     /// Wire name: `APIType`.
-    pub api_type: Option<i64>,
+    pub api_type: Option<super::models::ApiType>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields
@@ -9037,7 +13247,7 @@ for DescribeMnpSensitiveApiPermissionApprovalData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "APIId" => {
                 self.api_id = map
@@ -9077,14 +13287,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpSensitiveApiPermissionApprovalData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMnpSensitiveApiPermissionApprovalData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -9093,7 +13303,9 @@ for DescribeMnpSensitiveApiPermissionApprovalData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -9170,7 +13382,7 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalListData {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApplyTime`.
-    pub apply_time: Option<String>,
+    pub apply_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Application note.
     ///
     /// Example: `"We need it."`
@@ -9186,7 +13398,9 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalListData {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApprovalStatus`.
-    pub approval_status: Option<i64>,
+    pub approval_status: Option<
+        super::models::DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus,
+    >,
     /// Approver.
     ///
     /// Example: `"空字符串"`
@@ -9202,7 +13416,7 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalListData {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApprovalTime`.
-    pub approval_time: Option<String>,
+    pub approval_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Approval note.
     ///
     /// Example: `"空字符串"`
@@ -9234,7 +13448,7 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalListData {
     /// Example: `"2"`
     ///
     /// Wire name: `APIType`.
-    pub api_type: Option<i64>,
+    pub api_type: Option<super::models::ApiType>,
     /// API feature description.
     ///
     /// Example: `"testState1"`
@@ -9249,7 +13463,7 @@ for DescribeMnpSensitiveApiPermissionApprovalListData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ApprovalNo" => {
                 self.approval_no = map
@@ -9333,14 +13547,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpSensitiveApiPermissionApprovalListData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMnpSensitiveApiPermissionApprovalListData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -9349,7 +13563,9 @@ for DescribeMnpSensitiveApiPermissionApprovalListData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -9381,13 +13597,22 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalListResp {
     >,
 }
 
+impl DescribeMnpSensitiveApiPermissionApprovalListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(
+        &self,
+    ) -> &[super::models::DescribeMnpSensitiveApiPermissionApprovalListData] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields
 for DescribeMnpSensitiveApiPermissionApprovalListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -9407,14 +13632,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpSensitiveApiPermissionApprovalListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMnpSensitiveApiPermissionApprovalListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -9423,7 +13648,9 @@ for DescribeMnpSensitiveApiPermissionApprovalListResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -9516,7 +13743,7 @@ pub struct DescribeMnpSensitiveApiPermissionListData {
     /// Example: `"2"`
     ///
     /// Wire name: `APIType`.
-    pub api_type: Option<i64>,
+    pub api_type: Option<super::models::ApiType>,
     /// API feature description.
     ///
     /// Example: `"testState1"`
@@ -9531,7 +13758,7 @@ for DescribeMnpSensitiveApiPermissionListData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "APIId" => {
                 self.api_id = map
@@ -9591,14 +13818,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpSensitiveApiPermissionListData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMnpSensitiveApiPermissionListData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -9607,7 +13834,9 @@ for DescribeMnpSensitiveApiPermissionListData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -9636,13 +13865,22 @@ pub struct DescribeMnpSensitiveApiPermissionListResp {
     pub data_list: Option<Vec<super::models::DescribeMnpSensitiveApiPermissionListData>>,
 }
 
+impl DescribeMnpSensitiveApiPermissionListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(
+        &self,
+    ) -> &[super::models::DescribeMnpSensitiveApiPermissionListData] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields
 for DescribeMnpSensitiveApiPermissionListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -9662,14 +13900,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpSensitiveApiPermissionListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMnpSensitiveApiPermissionListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -9678,7 +13916,9 @@ for DescribeMnpSensitiveApiPermissionListResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -9703,7 +13943,7 @@ pub struct DescribeMnpSubscribeMessageTemplateDetailResp {
     /// Example: `"1779185030"`
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Scenario description.\</p\>
     ///
     /// Example: `"订单场景"`
@@ -9722,7 +13962,7 @@ for DescribeMnpSubscribeMessageTemplateDetailResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "CreateUser" => {
                 self.create_user = map
@@ -9750,14 +13990,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpSubscribeMessageTemplateDetailResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMnpSubscribeMessageTemplateDetailResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -9766,7 +14006,9 @@ for DescribeMnpSubscribeMessageTemplateDetailResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -9825,7 +14067,7 @@ pub struct DescribeMnpSubscribeMessageTemplateInfoResp {
     /// Example: `"2"`
     ///
     /// Wire name: `TemplateType`.
-    pub template_type: Option<i64>,
+    pub template_type: Option<super::models::TemplateType>,
     /// \<p\>Creator.\</p\>
     ///
     /// Example: `"murphypeng"`
@@ -9837,13 +14079,32 @@ pub struct DescribeMnpSubscribeMessageTemplateInfoResp {
     /// Example: `"1779185030"`
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Status. Valid values: 1: Active.\</p\>
     ///
     /// Example: `"1"`
     ///
     /// Wire name: `Status`.
-    pub status: Option<i64>,
+    pub status: Option<super::models::DescribeMngSubscribeMessageTemplateInfoStatus>,
+}
+
+impl DescribeMnpSubscribeMessageTemplateInfoResp {
+    /// The `template_title_i18n_list` list as a slice, empty when absent.
+    pub fn template_title_i18n_list(&self) -> &[super::models::I18nItem] {
+        self.template_title_i18n_list.as_deref().unwrap_or_default()
+    }
+
+    /// The `support_lang` list as a slice, empty when absent.
+    pub fn support_lang(&self) -> &[String] {
+        self.support_lang.as_deref().unwrap_or_default()
+    }
+
+    /// The `keyword_i18n_list` list as a slice, empty when absent.
+    pub fn keyword_i18n_list(
+        &self,
+    ) -> &[super::models::SubscribeMessageTemplateLibraryKeywordI18nInfoResp] {
+        self.keyword_i18n_list.as_deref().unwrap_or_default()
+    }
 }
 
 impl ::tencentcloud_runtime::__private::Fields
@@ -9852,7 +14113,7 @@ for DescribeMnpSubscribeMessageTemplateInfoResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TemplateTitle" => {
                 self.template_title = map
@@ -9908,14 +14169,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpSubscribeMessageTemplateInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMnpSubscribeMessageTemplateInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -9924,7 +14185,9 @@ for DescribeMnpSubscribeMessageTemplateInfoResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -9952,13 +14215,22 @@ pub struct DescribeMnpSubscribeMessageTemplateListResp {
     >,
 }
 
+impl DescribeMnpSubscribeMessageTemplateListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(
+        &self,
+    ) -> &[super::models::DescribeMnpSubscribeMessageTemplateInfoResp] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields
 for DescribeMnpSubscribeMessageTemplateListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -9978,14 +14250,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpSubscribeMessageTemplateListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeMnpSubscribeMessageTemplateListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -9994,7 +14266,9 @@ for DescribeMnpSubscribeMessageTemplateListResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -10019,7 +14293,7 @@ pub struct DescribeMnpTeamMerchantInfoRes {
     /// Example: `"1"`
     ///
     /// Wire name: `ApprovalStatus`.
-    pub approval_status: Option<i64>,
+    pub approval_status: Option<super::models::ApplyPaymentOpenDetailApprovalStatus>,
     /// \<p\>Merchant binding ID of the mini program team, used to unbind the merchant.\</p\>
     ///
     /// Example: `"620"`
@@ -10045,7 +14319,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeMnpTeamMerchantInfoRe
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MerchantID" => {
                 self.merchant_id = map
@@ -10077,13 +14351,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpTeamMerchantInfoRes {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpTeamMerchantInfoRes {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -10092,7 +14366,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpTeamMerchantInfoR
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -10175,7 +14451,7 @@ pub struct DescribeMnpVersionAuditDetailResp {
     /// Example: `"1776756547"`
     ///
     /// Wire name: `ApplyTime`.
-    pub apply_time: Option<String>,
+    pub apply_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Approver.\</p\>
     ///
     /// Example: `"mma"`
@@ -10187,13 +14463,13 @@ pub struct DescribeMnpVersionAuditDetailResp {
     /// Example: `"1776756559"`
     ///
     /// Wire name: `AuditTime`.
-    pub audit_time: Option<String>,
+    pub audit_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Approval status. Valid values: 0: Pending; 1: Processing; 2: Rejected; 3: Approved; 4: Cancelled.\</p\>
     ///
     /// Example: `"3"`
     ///
     /// Wire name: `AuditStatus`.
-    pub audit_status: Option<i64>,
+    pub audit_status: Option<super::models::ApprovalStatus>,
     /// \<p\>Number of associated superapps.\</p\>
     ///
     /// Example: `"1"`
@@ -10228,12 +14504,26 @@ pub struct DescribeMnpVersionAuditDetailResp {
     pub app_audit_list: Option<Vec<super::models::DescribeMnpAuditDetailAppAuditInfo>>,
 }
 
+impl DescribeMnpVersionAuditDetailResp {
+    /// The `age_ratings` list as a slice, empty when absent.
+    pub fn age_ratings(&self) -> &[super::models::AgeRatingItem] {
+        self.age_ratings.as_deref().unwrap_or_default()
+    }
+
+    /// The `app_audit_list` list as a slice, empty when absent.
+    pub fn app_audit_list(
+        &self,
+    ) -> &[super::models::DescribeMnpAuditDetailAppAuditInfo] {
+        self.app_audit_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeMnpVersionAuditDetailResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "AuditNo" => {
                 self.audit_no = map
@@ -10321,13 +14611,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpVersionAuditDetailResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpVersionAuditDetailResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -10336,7 +14626,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpVersionAuditDetai
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -10423,7 +14715,7 @@ pub struct DescribeMnpVersionAuditInfoResp {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `ApplyTime`.
-    pub apply_time: Option<String>,
+    pub apply_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Approver.\</p\>
     ///
     /// Example: `"superadmin_hjl"`
@@ -10441,7 +14733,7 @@ pub struct DescribeMnpVersionAuditInfoResp {
     /// Example: `"0"`
     ///
     /// Wire name: `AuditStatus`.
-    pub audit_status: Option<i64>,
+    pub audit_status: Option<super::models::ApprovalStatus>,
     /// \<p\>Number of associated superapps.\</p\>
     ///
     /// Example: `"1"`
@@ -10470,12 +14762,24 @@ pub struct DescribeMnpVersionAuditInfoResp {
     pub is_auto_audit: Option<i64>,
 }
 
+impl DescribeMnpVersionAuditInfoResp {
+    /// The `age_ratings` list as a slice, empty when absent.
+    pub fn age_ratings(&self) -> &[super::models::AgeRatingItem] {
+        self.age_ratings.as_deref().unwrap_or_default()
+    }
+
+    /// The `audit_app_list` list as a slice, empty when absent.
+    pub fn audit_app_list(&self) -> &[super::models::DescribeMnpAuditListAppInfoResp] {
+        self.audit_app_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeMnpVersionAuditInfoResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "AuditNo" => {
                 self.audit_no = map
@@ -10559,13 +14863,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpVersionAuditInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpVersionAuditInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -10574,7 +14878,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpVersionAuditInfoR
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -10600,12 +14906,19 @@ pub struct DescribeMnpVersionAuditListResp {
     pub data_list: Option<Vec<super::models::DescribeMnpVersionAuditInfoResp>>,
 }
 
+impl DescribeMnpVersionAuditListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeMnpVersionAuditInfoResp] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeMnpVersionAuditListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -10625,13 +14938,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpVersionAuditListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpVersionAuditListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -10640,7 +14953,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpVersionAuditListR
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -10677,7 +14992,7 @@ pub struct DescribeMnpVersionResp {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `TaskStatus`.
-    pub task_status: Option<i64>,
+    pub task_status: Option<super::models::TaskStatus>,
     /// \<p\>Task status information.\</p\>
     ///
     /// Example: `"success"`
@@ -10697,7 +15012,7 @@ pub struct DescribeMnpVersionResp {
     /// Example: `"1781168394"`
     ///
     /// Wire name: `ExpireTime`.
-    pub expire_time: Option<i64>,
+    pub expire_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Version QR code.\</p\>
     ///
     /// Example: `"tcmpp://applet/?appId=mp4urzkymzgifr8q&type=2&businessId=v9vrlyfqv9qo63w13mq&timestamp=1781164794"`
@@ -10710,12 +15025,19 @@ pub struct DescribeMnpVersionResp {
     pub sub_package_infos: Option<Vec<super::models::MnpVersionSubPackageInfo>>,
 }
 
+impl DescribeMnpVersionResp {
+    /// The `sub_package_infos` list as a slice, empty when absent.
+    pub fn sub_package_infos(&self) -> &[super::models::MnpVersionSubPackageInfo] {
+        self.sub_package_infos.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeMnpVersionResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPId" => {
                 self.mnp_id = map
@@ -10759,13 +15081,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMnpVersionResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpVersionResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -10774,7 +15096,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMnpVersionResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -10859,7 +15183,7 @@ pub struct DescribeMpAllStageVersionsResp {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Mini program version.\</p\>
     ///
     /// Example: `"1.0.90"`
@@ -10919,7 +15243,7 @@ pub struct DescribeMpAllStageVersionsResp {
     /// Example: `"1"`
     ///
     /// Wire name: `Status`.
-    pub status: Option<i64>,
+    pub status: Option<super::models::DescribeApplicationMnpListOnlineStatus>,
     /// \<p\>Current version approval status. Valid values: 0: Pending; 1: Processing; 2: Rejected; 3: Approved; 4: Cancelled.\</p\>
     ///
     /// Example: `"0"`
@@ -10932,12 +15256,19 @@ pub struct DescribeMpAllStageVersionsResp {
     pub age_ratings: Option<Vec<super::models::AgeRatingItem>>,
 }
 
+impl DescribeMpAllStageVersionsResp {
+    /// The `age_ratings` list as a slice, empty when absent.
+    pub fn age_ratings(&self) -> &[super::models::AgeRatingItem] {
+        self.age_ratings.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeMpAllStageVersionsResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPId" => {
                 self.mnp_id = map
@@ -11025,13 +15356,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeMpAllStageVersionsResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeMpAllStageVersionsResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -11040,7 +15371,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeMpAllStageVersionsRe
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -11066,12 +15399,19 @@ pub struct DescribeRevertOnlineVersionPageResp {
     pub data_list: Option<Vec<super::models::QueryOnlineVersionResp>>,
 }
 
+impl DescribeRevertOnlineVersionPageResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::QueryOnlineVersionResp] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeRevertOnlineVersionPageResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -11091,13 +15431,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeRevertOnlineVersionPageResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeRevertOnlineVersionPageResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -11106,7 +15446,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeRevertOnlineVersionP
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -11143,13 +15485,13 @@ pub struct DescribeRoleListData {
     /// Example: `"1717575381"`
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Role type. Valid values: 1: Preset role; 2: Custom role.
     ///
     /// Example: `"1"`
     ///
     /// Wire name: `RoleType`.
-    pub role_type: Option<i64>,
+    pub role_type: Option<super::models::RoleType>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for DescribeRoleListData {
@@ -11157,7 +15499,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeRoleListData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "RoleId" => {
                 self.role_id = map
@@ -11189,13 +15531,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeRoleListData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeRoleListData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -11204,7 +15546,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeRoleListData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -11230,12 +15574,19 @@ pub struct DescribeRoleListResp {
     pub data_list: Option<Vec<super::models::DescribeRoleListData>>,
 }
 
+impl DescribeRoleListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeRoleListData] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeRoleListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -11255,13 +15606,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeRoleListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeRoleListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -11270,7 +15621,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeRoleListResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -11339,7 +15692,21 @@ pub struct DescribeSubscribeMessageTemplateLibraryInfoResp {
     /// Example: `"2"`
     ///
     /// Wire name: `TemplateType`.
-    pub template_type: Option<i64>,
+    pub template_type: Option<super::models::TemplateType>,
+}
+
+impl DescribeSubscribeMessageTemplateLibraryInfoResp {
+    /// The `template_title_i18n_list` list as a slice, empty when absent.
+    pub fn template_title_i18n_list(&self) -> &[super::models::I18nItem] {
+        self.template_title_i18n_list.as_deref().unwrap_or_default()
+    }
+
+    /// The `keyword_i18n_list` list as a slice, empty when absent.
+    pub fn keyword_i18n_list(
+        &self,
+    ) -> &[super::models::SubscribeMessageTemplateLibraryKeywordI18nInfoResp] {
+        self.keyword_i18n_list.as_deref().unwrap_or_default()
+    }
 }
 
 impl ::tencentcloud_runtime::__private::Fields
@@ -11348,7 +15715,7 @@ for DescribeSubscribeMessageTemplateLibraryInfoResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TemplateTitle" => {
                 self.template_title = map
@@ -11396,14 +15763,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeSubscribeMessageTemplateLibraryInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeSubscribeMessageTemplateLibraryInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -11412,7 +15779,9 @@ for DescribeSubscribeMessageTemplateLibraryInfoResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -11460,13 +15829,25 @@ pub struct DescribeSubscribeMessageTemplateLibraryKeywordData {
     pub default_value_list: Option<Vec<super::models::I18nItem>>,
 }
 
+impl DescribeSubscribeMessageTemplateLibraryKeywordData {
+    /// The `keyword_list` list as a slice, empty when absent.
+    pub fn keyword_list(&self) -> &[super::models::I18nItem] {
+        self.keyword_list.as_deref().unwrap_or_default()
+    }
+
+    /// The `default_value_list` list as a slice, empty when absent.
+    pub fn default_value_list(&self) -> &[super::models::I18nItem] {
+        self.default_value_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields
 for DescribeSubscribeMessageTemplateLibraryKeywordData {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "KeywordId" => {
                 self.keyword_id = map
@@ -11502,14 +15883,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeSubscribeMessageTemplateLibraryKeywordData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeSubscribeMessageTemplateLibraryKeywordData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -11518,7 +15899,9 @@ for DescribeSubscribeMessageTemplateLibraryKeywordData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -11566,13 +15949,25 @@ pub struct DescribeSubscribeMessageTemplateLibraryKeywordInfoResp {
     pub default_value_list: Option<Vec<super::models::I18nItem>>,
 }
 
+impl DescribeSubscribeMessageTemplateLibraryKeywordInfoResp {
+    /// The `keyword_list` list as a slice, empty when absent.
+    pub fn keyword_list(&self) -> &[super::models::I18nItem] {
+        self.keyword_list.as_deref().unwrap_or_default()
+    }
+
+    /// The `default_value_list` list as a slice, empty when absent.
+    pub fn default_value_list(&self) -> &[super::models::I18nItem] {
+        self.default_value_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields
 for DescribeSubscribeMessageTemplateLibraryKeywordInfoResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "KeywordId" => {
                 self.keyword_id = map
@@ -11608,14 +16003,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeSubscribeMessageTemplateLibraryKeywordInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeSubscribeMessageTemplateLibraryKeywordInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -11624,7 +16019,9 @@ for DescribeSubscribeMessageTemplateLibraryKeywordInfoResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -11654,13 +16051,22 @@ pub struct DescribeSubscribeMessageTemplateLibraryListResp {
     >,
 }
 
+impl DescribeSubscribeMessageTemplateLibraryListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(
+        &self,
+    ) -> &[super::models::DescribeSubscribeMessageTemplateLibraryInfoResp] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields
 for DescribeSubscribeMessageTemplateLibraryListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -11680,14 +16086,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeSubscribeMessageTemplateLibraryListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeSubscribeMessageTemplateLibraryListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -11696,7 +16102,9 @@ for DescribeSubscribeMessageTemplateLibraryListResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -11755,7 +16163,21 @@ pub struct DescribeSubscribeMessageTemplateLibraryResp {
     /// Example: `"2"`
     ///
     /// Wire name: `TemplateType`.
-    pub template_type: Option<i64>,
+    pub template_type: Option<super::models::TemplateType>,
+}
+
+impl DescribeSubscribeMessageTemplateLibraryResp {
+    /// The `title_list` list as a slice, empty when absent.
+    pub fn title_list(&self) -> &[super::models::I18nItem] {
+        self.title_list.as_deref().unwrap_or_default()
+    }
+
+    /// The `keyword_list` list as a slice, empty when absent.
+    pub fn keyword_list(
+        &self,
+    ) -> &[super::models::DescribeSubscribeMessageTemplateLibraryKeywordInfoResp] {
+        self.keyword_list.as_deref().unwrap_or_default()
+    }
 }
 
 impl ::tencentcloud_runtime::__private::Fields
@@ -11764,7 +16186,7 @@ for DescribeSubscribeMessageTemplateLibraryResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPName" => {
                 self.mnp_name = map
@@ -11808,14 +16230,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeSubscribeMessageTemplateLibraryResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for DescribeSubscribeMessageTemplateLibraryResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -11824,7 +16246,9 @@ for DescribeSubscribeMessageTemplateLibraryResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -11853,7 +16277,7 @@ pub struct DescribeTeamDetailResp {
     /// Documented as always present; answers without it are still accepted.
     ///
     /// Wire name: `TeamRoleType`.
-    pub team_role_type: Option<i64>,
+    pub team_role_type: Option<super::models::DescribeTeamDetailTeamRoleType>,
     /// \<p\>Administrator account.\</p\>
     ///
     /// Example: `"autotest_op"`
@@ -11871,7 +16295,7 @@ pub struct DescribeTeamDetailResp {
     /// Example: `"1735544017"`
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Number of team members.\</p\>
     ///
     /// Example: `"1"`
@@ -11907,13 +16331,13 @@ pub struct DescribeTeamDetailResp {
     /// Example: `"1761032238"`
     ///
     /// Wire name: `ExpireTime`.
-    pub expire_time: Option<i64>,
+    pub expire_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Team status. Valid values: 1: Active; 2: Disabled; 3: Expired.\</p\>
     ///
     /// Example: `"1"`
     ///
     /// Wire name: `Status`.
-    pub status: Option<i64>,
+    pub status: Option<super::models::DescribeTeamDetailStatus>,
     /// \<p\>Administrator name.\</p\>
     ///
     /// Example: `"cc"`
@@ -11927,7 +16351,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeTeamDetailResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TeamName" => {
                 self.team_name = map
@@ -11991,13 +16415,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeTeamDetailResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamDetailResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12006,7 +16430,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamDetailResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12079,17 +16505,29 @@ pub struct DescribeTeamListInfoResp {
     /// Example: `"1761032238"`
     ///
     /// Wire name: `ExpireTime`.
-    pub expire_time: Option<i64>,
+    pub expire_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Team status. Valid values: 1: Active; 2: Disabled; 3: Expired.\</p\>
     ///
     /// Example: `"1"`
     ///
     /// Wire name: `Status`.
-    pub status: Option<i64>,
+    pub status: Option<super::models::DescribeTeamDetailStatus>,
     /// \<p\>Information of multiple team admin users.\</p\>
     ///
     /// Wire name: `AdminUsers`.
     pub admin_users: Option<Vec<super::models::TeamAdminUserInfo>>,
+}
+
+impl DescribeTeamListInfoResp {
+    /// The `team_role_type_list` list as a slice, empty when absent.
+    pub fn team_role_type_list(&self) -> &[i64] {
+        self.team_role_type_list.as_deref().unwrap_or_default()
+    }
+
+    /// The `admin_users` list as a slice, empty when absent.
+    pub fn admin_users(&self) -> &[super::models::TeamAdminUserInfo] {
+        self.admin_users.as_deref().unwrap_or_default()
+    }
 }
 
 impl ::tencentcloud_runtime::__private::Fields for DescribeTeamListInfoResp {
@@ -12097,7 +16535,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeTeamListInfoResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TeamId" => {
                 self.team_id = map
@@ -12157,13 +16595,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeTeamListInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamListInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12172,7 +16610,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamListInfoResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12241,7 +16681,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeTeamMemberInfoResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "UserId" => {
                 self.user_id = map
@@ -12285,13 +16725,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeTeamMemberInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamMemberInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12300,7 +16740,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamMemberInfoResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12326,12 +16768,19 @@ pub struct DescribeTeamMemberListPageResp {
     pub data_list: Option<Vec<super::models::DescribeTeamMemberInfoResp>>,
 }
 
+impl DescribeTeamMemberListPageResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeTeamMemberInfoResp] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeTeamMemberListPageResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -12351,13 +16800,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeTeamMemberListPageResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamMemberListPageResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12366,7 +16815,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamMemberListPageRe
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12394,12 +16845,19 @@ pub struct DescribeTeamPageResp {
     pub data_list: Option<Vec<super::models::DescribeTeamListInfoResp>>,
 }
 
+impl DescribeTeamPageResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeTeamListInfoResp] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeTeamPageResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -12419,13 +16877,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeTeamPageResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamPageResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12434,7 +16892,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeTeamPageResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12465,7 +16925,7 @@ pub struct DescribeUserDetailResp {
     /// Example: `"3"`
     ///
     /// Wire name: `AccountType`.
-    pub account_type: Option<i64>,
+    pub account_type: Option<super::models::DescribeUserDetailAccountType>,
     /// User name.
     ///
     /// Example: `"OpenApiUser0305080051"`
@@ -12479,7 +16939,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeUserDetailResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "UserId" => {
                 self.user_id = map
@@ -12507,13 +16967,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeUserDetailResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeUserDetailResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12522,7 +16982,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeUserDetailResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12553,7 +17015,7 @@ pub struct DescribeUserListData {
     /// Example: `"3"`
     ///
     /// Wire name: `AccountType`.
-    pub account_type: Option<i64>,
+    pub account_type: Option<super::models::DescribeUserDetailAccountType>,
     /// \<p\>User name.\</p\>
     ///
     /// Example: `"xiebin_app"`
@@ -12565,13 +17027,13 @@ pub struct DescribeUserListData {
     /// Example: `"1741169419"`
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<String>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Status. Valid values: 1: Active; 2: Disabled.
     ///
     /// Example: `"1"`
     ///
     /// Wire name: `Status`.
-    pub status: Option<i64>,
+    pub status: Option<super::models::DescribeUserListStatus>,
     /// \<p\>Team name.\</p\>
     ///
     /// Example: `"undefined"`
@@ -12585,7 +17047,7 @@ impl ::tencentcloud_runtime::__private::Fields for DescribeUserListData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "UserId" => {
                 self.user_id = map
@@ -12625,13 +17087,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeUserListData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeUserListData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12640,7 +17102,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeUserListData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12668,12 +17132,19 @@ pub struct DescribeUserListResp {
     pub data_list: Option<Vec<super::models::DescribeUserListData>>,
 }
 
+impl DescribeUserListResp {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::DescribeUserListData] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for DescribeUserListResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TotalCount" => {
                 self.total_count = map
@@ -12693,13 +17164,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DescribeUserListResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DescribeUserListResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12708,7 +17179,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DescribeUserListResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12736,7 +17209,7 @@ impl ::tencentcloud_runtime::__private::Fields for DownloadApplicationConfigResp
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "File" => {
                 self.file = map
@@ -12752,13 +17225,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for DownloadApplicationConfigResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for DownloadApplicationConfigResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12767,7 +17240,9 @@ impl ::tencentcloud_runtime::__private::Lenient for DownloadApplicationConfigRes
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12794,7 +17269,7 @@ impl ::tencentcloud_runtime::__private::Fields for GlobalDomainDeleteResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Result" => {
                 self.result = map
@@ -12810,13 +17285,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for GlobalDomainDeleteResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for GlobalDomainDeleteResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12825,7 +17300,9 @@ impl ::tencentcloud_runtime::__private::Lenient for GlobalDomainDeleteResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12844,7 +17321,7 @@ pub struct GlobalDomainModifyRespResp {
     /// Example: `"0"`
     ///
     /// Wire name: `Result`.
-    pub result: Option<i64>,
+    pub result: Option<super::models::Result>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for GlobalDomainModifyRespResp {
@@ -12852,7 +17329,7 @@ impl ::tencentcloud_runtime::__private::Fields for GlobalDomainModifyRespResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Result" => {
                 self.result = map
@@ -12868,13 +17345,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for GlobalDomainModifyRespResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for GlobalDomainModifyRespResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12883,7 +17360,9 @@ impl ::tencentcloud_runtime::__private::Lenient for GlobalDomainModifyRespResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12920,7 +17399,7 @@ impl ::tencentcloud_runtime::__private::Fields for I18nItem {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Lang" => {
                 self.lang = map
@@ -12939,13 +17418,13 @@ impl ::tencentcloud_runtime::__private::Fields for I18nItem {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for I18nItem {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for I18nItem {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12954,7 +17433,9 @@ impl ::tencentcloud_runtime::__private::Lenient for I18nItem {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -12987,7 +17468,7 @@ impl ::tencentcloud_runtime::__private::Fields for MauChartData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "DataTime" => {
                 self.data_time = map
@@ -13010,13 +17491,13 @@ impl ::tencentcloud_runtime::__private::Fields for MauChartData {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for MauChartData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for MauChartData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -13025,7 +17506,9 @@ impl ::tencentcloud_runtime::__private::Lenient for MauChartData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -13049,12 +17532,19 @@ pub struct MauDetail {
     pub data_list: Option<Vec<super::models::MauLineChartData>>,
 }
 
+impl MauDetail {
+    /// The `data_list` list as a slice, empty when absent.
+    pub fn data_list(&self) -> &[super::models::MauLineChartData] {
+        self.data_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for MauDetail {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPName" => {
                 self.mnp_name = map
@@ -13073,13 +17563,13 @@ impl ::tencentcloud_runtime::__private::Fields for MauDetail {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for MauDetail {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for MauDetail {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -13088,7 +17578,9 @@ impl ::tencentcloud_runtime::__private::Lenient for MauDetail {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -13141,7 +17633,7 @@ impl ::tencentcloud_runtime::__private::Fields for MauDetailData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "DataTime" => {
                 self.data_time = map
@@ -13184,13 +17676,13 @@ impl ::tencentcloud_runtime::__private::Fields for MauDetailData {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for MauDetailData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for MauDetailData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -13199,7 +17691,9 @@ impl ::tencentcloud_runtime::__private::Lenient for MauDetailData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -13224,7 +17718,7 @@ pub struct MauIndicatorCard {
     /// Example: `"2"`
     ///
     /// Wire name: `ComparisonResult`.
-    pub comparison_result: Option<i64>,
+    pub comparison_result: Option<super::models::ComparisonResult>,
     /// Previous month MAU.
     ///
     /// Example: `"124"`
@@ -13242,7 +17736,7 @@ pub struct MauIndicatorCard {
     /// Example: `"1764903300"`
     ///
     /// Wire name: `FlushTime`.
-    pub flush_time: Option<i64>,
+    pub flush_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for MauIndicatorCard {
@@ -13250,7 +17744,7 @@ impl ::tencentcloud_runtime::__private::Fields for MauIndicatorCard {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ComparisonRatio" => {
                 self.comparison_ratio = map
@@ -13282,13 +17776,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for MauIndicatorCard {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for MauIndicatorCard {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -13297,7 +17791,9 @@ impl ::tencentcloud_runtime::__private::Lenient for MauIndicatorCard {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -13328,7 +17824,7 @@ impl ::tencentcloud_runtime::__private::Fields for MauLineChartData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "DataTime" => {
                 self.data_time = map
@@ -13348,13 +17844,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for MauLineChartData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for MauLineChartData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -13363,7 +17859,9 @@ impl ::tencentcloud_runtime::__private::Lenient for MauLineChartData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -13404,7 +17902,7 @@ impl ::tencentcloud_runtime::__private::Fields for MngmauLineChartData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "DataTime" => {
                 self.data_time = map
@@ -13428,13 +17926,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for MngmauLineChartData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for MngmauLineChartData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -13443,7 +17941,9 @@ impl ::tencentcloud_runtime::__private::Lenient for MngmauLineChartData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -13496,7 +17996,7 @@ pub struct MngPaymentOverview {
     /// Last modified time (timestamp in seconds).
     ///
     /// Wire name: `UpdateTime`.
-    pub update_time: Option<i64>,
+    pub update_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for MngPaymentOverview {
@@ -13504,7 +18004,7 @@ impl ::tencentcloud_runtime::__private::Fields for MngPaymentOverview {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ARPPu" => {
                 self.arp_pu = map
@@ -13556,13 +18056,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for MngPaymentOverview {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for MngPaymentOverview {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -13571,7 +18071,9 @@ impl ::tencentcloud_runtime::__private::Lenient for MngPaymentOverview {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -13640,7 +18142,26 @@ pub struct MngSubscribeMessageTemplateDetailResp {
     /// Example: `"2"`
     ///
     /// Wire name: `TemplateType`.
-    pub template_type: Option<i64>,
+    pub template_type: Option<super::models::TemplateType>,
+}
+
+impl MngSubscribeMessageTemplateDetailResp {
+    /// The `title_list` list as a slice, empty when absent.
+    pub fn title_list(&self) -> &[super::models::I18nItem] {
+        self.title_list.as_deref().unwrap_or_default()
+    }
+
+    /// The `languages` list as a slice, empty when absent.
+    pub fn languages(&self) -> &[String] {
+        self.languages.as_deref().unwrap_or_default()
+    }
+
+    /// The `keyword_list` list as a slice, empty when absent.
+    pub fn keyword_list(
+        &self,
+    ) -> &[super::models::DescribeMngSubscribeMessageTemplateLibraryKeywordData] {
+        self.keyword_list.as_deref().unwrap_or_default()
+    }
 }
 
 impl ::tencentcloud_runtime::__private::Fields
@@ -13649,7 +18170,7 @@ for MngSubscribeMessageTemplateDetailResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TemplateId" => {
                 self.template_id = map
@@ -13697,14 +18218,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for MngSubscribeMessageTemplateDetailResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for MngSubscribeMessageTemplateDetailResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -13713,7 +18234,9 @@ for MngSubscribeMessageTemplateDetailResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -13756,7 +18279,7 @@ pub struct MngTypeDefine {
     /// Example: `"1719991302"`
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<i64>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Creator.\</p\>
     ///
     /// Example: `"admin"`
@@ -13771,12 +18294,19 @@ pub struct MngTypeDefine {
     pub is_system: Option<bool>,
 }
 
+impl MngTypeDefine {
+    /// The `type_value` list as a slice, empty when absent.
+    pub fn type_value(&self) -> &[String] {
+        self.type_value.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for MngTypeDefine {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TypeName" => {
                 self.type_name = map
@@ -13811,13 +18341,13 @@ impl ::tencentcloud_runtime::__private::Fields for MngTypeDefine {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for MngTypeDefine {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for MngTypeDefine {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -13826,7 +18356,9 @@ impl ::tencentcloud_runtime::__private::Lenient for MngTypeDefine {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -13872,7 +18404,7 @@ impl ::tencentcloud_runtime::__private::Fields for MnpAdOverview {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "EstimatedEarnings" => {
                 self.estimated_earnings = map
@@ -13903,13 +18435,13 @@ impl ::tencentcloud_runtime::__private::Fields for MnpAdOverview {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for MnpAdOverview {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for MnpAdOverview {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -13918,7 +18450,9 @@ impl ::tencentcloud_runtime::__private::Lenient for MnpAdOverview {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -13944,7 +18478,7 @@ impl ::tencentcloud_runtime::__private::Fields for MnpAdvertisingOverview {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "OverviewData" => {
                 self.overview_data = map
@@ -13960,13 +18494,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for MnpAdvertisingOverview {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for MnpAdvertisingOverview {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -13975,7 +18509,9 @@ impl ::tencentcloud_runtime::__private::Lenient for MnpAdvertisingOverview {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -14000,13 +18536,13 @@ pub struct MnpDetailI18nVo {
     /// Example: `"en-US"`
     ///
     /// Wire name: `Lang`.
-    pub lang: Option<String>,
+    pub lang: Option<super::models::Lang>,
     /// \<p\>Whether this is the default language. Valid values: 0: No; 1: Yes. Default value: 0.\</p\>
     ///
     /// Example: `"1"`
     ///
     /// Wire name: `IsDefault`.
-    pub is_default: Option<i64>,
+    pub is_default: Option<super::models::NoOrYes>,
     /// \<p\>Mini program name.\</p\>
     ///
     /// Example: `"3213124"`
@@ -14026,7 +18562,7 @@ impl ::tencentcloud_runtime::__private::Fields for MnpDetailI18nVo {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ID" => {
                 self.id = map
@@ -14058,13 +18594,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for MnpDetailI18nVo {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for MnpDetailI18nVo {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -14073,7 +18609,9 @@ impl ::tencentcloud_runtime::__private::Lenient for MnpDetailI18nVo {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -14100,14 +18638,14 @@ pub struct Mnpi18nSyncDto {
     ///
     /// Wire name: `Lang`.
     #[serde(rename = "Lang", skip_serializing_if = "Option::is_none")]
-    pub lang: Option<String>,
+    pub lang: Option<super::models::Lang>,
     /// \<p\>Whether this is the default language. Valid values: 0: No; 1: Yes. Default value: 0.\</p\>
     ///
     /// Example: `"1"`
     ///
     /// Wire name: `IsDefault`.
     #[serde(rename = "IsDefault", skip_serializing_if = "Option::is_none")]
-    pub is_default: Option<i64>,
+    pub is_default: Option<super::models::NoOrYes>,
     /// \<p\>Mini program name.\</p\>
     ///
     /// Example: `"3213124"`
@@ -14135,8 +18673,8 @@ impl Mnpi18nSyncDto {
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct Mnpi18nSyncDtoBuilder {
-    lang: Option<String>,
-    is_default: Option<i64>,
+    lang: Option<super::models::Lang>,
+    is_default: Option<super::models::NoOrYes>,
     mnp_name: Option<String>,
     mnp_intro: Option<String>,
 }
@@ -14165,13 +18703,13 @@ impl Mnpi18nSyncDtoBuilder {
     /// Example: `"en-US"`
     ///
     /// Wire name: `Lang`.
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
+    pub fn lang(mut self, lang: impl Into<super::models::Lang>) -> Self {
         self.lang = Some(lang.into());
         self
     }
 
     /// Sets or clears `lang`.
-    pub fn set_lang(mut self, lang: Option<String>) -> Self {
+    pub fn set_lang(mut self, lang: Option<super::models::Lang>) -> Self {
         self.lang = lang;
         self
     }
@@ -14181,13 +18719,13 @@ impl Mnpi18nSyncDtoBuilder {
     /// Example: `"1"`
     ///
     /// Wire name: `IsDefault`.
-    pub fn is_default(mut self, is_default: impl Into<i64>) -> Self {
+    pub fn is_default(mut self, is_default: impl Into<super::models::NoOrYes>) -> Self {
         self.is_default = Some(is_default.into());
         self
     }
 
     /// Sets or clears `is_default`.
-    pub fn set_is_default(mut self, is_default: Option<i64>) -> Self {
+    pub fn set_is_default(mut self, is_default: Option<super::models::NoOrYes>) -> Self {
         self.is_default = is_default;
         self
     }
@@ -14329,7 +18867,7 @@ pub struct MnpPaymentOverview {
     /// Example: `"1764901826"`
     ///
     /// Wire name: `UpdateTime`.
-    pub update_time: Option<i64>,
+    pub update_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Data time.
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -14344,7 +18882,7 @@ impl ::tencentcloud_runtime::__private::Fields for MnpPaymentOverview {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "OrderMNPNum" => {
                 self.order_mnp_num = map
@@ -14408,13 +18946,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for MnpPaymentOverview {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for MnpPaymentOverview {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -14423,7 +18961,9 @@ impl ::tencentcloud_runtime::__private::Lenient for MnpPaymentOverview {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -14492,7 +19032,26 @@ pub struct MnpSubscribeMessageTemplateDetailResp {
     /// Example: `"2"`
     ///
     /// Wire name: `TemplateType`.
-    pub template_type: Option<i64>,
+    pub template_type: Option<super::models::TemplateType>,
+}
+
+impl MnpSubscribeMessageTemplateDetailResp {
+    /// The `title_list` list as a slice, empty when absent.
+    pub fn title_list(&self) -> &[super::models::I18nItem] {
+        self.title_list.as_deref().unwrap_or_default()
+    }
+
+    /// The `languages` list as a slice, empty when absent.
+    pub fn languages(&self) -> &[String] {
+        self.languages.as_deref().unwrap_or_default()
+    }
+
+    /// The `keyword_list` list as a slice, empty when absent.
+    pub fn keyword_list(
+        &self,
+    ) -> &[super::models::DescribeSubscribeMessageTemplateLibraryKeywordData] {
+        self.keyword_list.as_deref().unwrap_or_default()
+    }
 }
 
 impl ::tencentcloud_runtime::__private::Fields
@@ -14501,7 +19060,7 @@ for MnpSubscribeMessageTemplateDetailResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TemplateId" => {
                 self.template_id = map
@@ -14549,14 +19108,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for MnpSubscribeMessageTemplateDetailResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for MnpSubscribeMessageTemplateDetailResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -14565,7 +19124,9 @@ for MnpSubscribeMessageTemplateDetailResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -14608,7 +19169,7 @@ pub struct MnpTypeDefine {
     /// Example: `"1719991302"`
     ///
     /// Wire name: `CreateTime`.
-    pub create_time: Option<i64>,
+    pub create_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Creator.
     ///
     /// Example: `"admin"`
@@ -14623,12 +19184,19 @@ pub struct MnpTypeDefine {
     pub is_system: Option<bool>,
 }
 
+impl MnpTypeDefine {
+    /// The `type_value` list as a slice, empty when absent.
+    pub fn type_value(&self) -> &[String] {
+        self.type_value.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields for MnpTypeDefine {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "TypeName" => {
                 self.type_name = map
@@ -14663,13 +19231,13 @@ impl ::tencentcloud_runtime::__private::Fields for MnpTypeDefine {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for MnpTypeDefine {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for MnpTypeDefine {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -14678,7 +19246,9 @@ impl ::tencentcloud_runtime::__private::Lenient for MnpTypeDefine {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -14711,7 +19281,7 @@ impl ::tencentcloud_runtime::__private::Fields for MnpVersionSubPackageInfo {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Name" => {
                 self.name = map
@@ -14731,13 +19301,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for MnpVersionSubPackageInfo {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for MnpVersionSubPackageInfo {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -14746,7 +19316,9 @@ impl ::tencentcloud_runtime::__private::Lenient for MnpVersionSubPackageInfo {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -14779,7 +19351,7 @@ impl ::tencentcloud_runtime::__private::Fields for MerchantBindApprovalResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ApprovalResult" => {
                 self.approval_result = map
@@ -14799,13 +19371,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for MerchantBindApprovalResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for MerchantBindApprovalResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -14814,7 +19386,9 @@ impl ::tencentcloud_runtime::__private::Lenient for MerchantBindApprovalResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -14843,7 +19417,7 @@ impl ::tencentcloud_runtime::__private::Fields for ModifyMngAppSecretStatusResp 
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Result" => {
                 self.result = map
@@ -14859,13 +19433,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for ModifyMngAppSecretStatusResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ModifyMngAppSecretStatusResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -14874,7 +19448,9 @@ impl ::tencentcloud_runtime::__private::Lenient for ModifyMngAppSecretStatusResp
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -14903,7 +19479,7 @@ impl ::tencentcloud_runtime::__private::Fields for ModifyMnpAppSecretStatusResp 
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Result" => {
                 self.result = map
@@ -14919,13 +19495,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for ModifyMnpAppSecretStatusResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ModifyMnpAppSecretStatusResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -14934,7 +19510,9 @@ impl ::tencentcloud_runtime::__private::Lenient for ModifyMnpAppSecretStatusResp
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -14959,7 +19537,7 @@ pub struct Overview {
     /// Refresh timestamp.
     ///
     /// Wire name: `FlushTime`.
-    pub flush_time: Option<String>,
+    pub flush_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// Number of mini programs.
     ///
     /// Wire name: `MiniAppNum`.
@@ -14987,7 +19565,7 @@ impl ::tencentcloud_runtime::__private::Fields for Overview {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "AppNum" => {
                 self.app_num = map
@@ -15030,13 +19608,13 @@ impl ::tencentcloud_runtime::__private::Fields for Overview {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for Overview {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for Overview {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -15045,7 +19623,9 @@ impl ::tencentcloud_runtime::__private::Lenient for Overview {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -15098,7 +19678,7 @@ impl ::tencentcloud_runtime::__private::Fields for OverviewDetail {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "DataTime" => {
                 self.data_time = map
@@ -15141,13 +19721,13 @@ impl ::tencentcloud_runtime::__private::Fields for OverviewDetail {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for OverviewDetail {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for OverviewDetail {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -15156,7 +19736,9 @@ impl ::tencentcloud_runtime::__private::Lenient for OverviewDetail {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -15249,7 +19831,7 @@ impl ::tencentcloud_runtime::__private::Fields for PaymentActiveRetention {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "OneDayRetentionUsers" => {
                 self.one_day_retention_users = map
@@ -15309,13 +19891,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for PaymentActiveRetention {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for PaymentActiveRetention {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -15324,7 +19906,9 @@ impl ::tencentcloud_runtime::__private::Lenient for PaymentActiveRetention {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -15385,7 +19969,7 @@ pub struct PaymentDetail {
     /// Data update timestamp.
     ///
     /// Wire name: `UpdateTime`.
-    pub update_time: Option<i64>,
+    pub update_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for PaymentDetail {
@@ -15393,7 +19977,7 @@ impl ::tencentcloud_runtime::__private::Fields for PaymentDetail {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "DataTime" => {
                 self.data_time = map
@@ -15452,13 +20036,13 @@ impl ::tencentcloud_runtime::__private::Fields for PaymentDetail {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for PaymentDetail {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for PaymentDetail {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -15467,7 +20051,9 @@ impl ::tencentcloud_runtime::__private::Lenient for PaymentDetail {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -15494,7 +20080,7 @@ impl ::tencentcloud_runtime::__private::Fields for PresetResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Key" => {
                 self.key = map
@@ -15509,13 +20095,13 @@ impl ::tencentcloud_runtime::__private::Fields for PresetResp {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for PresetResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for PresetResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -15524,7 +20110,9 @@ impl ::tencentcloud_runtime::__private::Lenient for PresetResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -15567,7 +20155,7 @@ pub struct QueryMngOnlineVersionResp {
     /// Example: `"1774264574"`
     ///
     /// Wire name: `UpdateTime`.
-    pub update_time: Option<String>,
+    pub update_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for QueryMngOnlineVersionResp {
@@ -15575,7 +20163,7 @@ impl ::tencentcloud_runtime::__private::Fields for QueryMngOnlineVersionResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPId" => {
                 self.mnp_id = map
@@ -15607,13 +20195,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for QueryMngOnlineVersionResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for QueryMngOnlineVersionResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -15622,7 +20210,9 @@ impl ::tencentcloud_runtime::__private::Lenient for QueryMngOnlineVersionResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -15665,7 +20255,7 @@ pub struct QueryOnlineVersionResp {
     /// Example: `"1736924793"`
     ///
     /// Wire name: `UpdateTime`.
-    pub update_time: Option<String>,
+    pub update_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for QueryOnlineVersionResp {
@@ -15673,7 +20263,7 @@ impl ::tencentcloud_runtime::__private::Fields for QueryOnlineVersionResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "MNPId" => {
                 self.mnp_id = map
@@ -15705,13 +20295,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for QueryOnlineVersionResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for QueryOnlineVersionResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -15720,7 +20310,9 @@ impl ::tencentcloud_runtime::__private::Lenient for QueryOnlineVersionResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -15762,7 +20354,7 @@ impl ::tencentcloud_runtime::__private::Fields for ReportDataResult {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "DataResult" => {
                 self.data_result = map
@@ -15790,13 +20382,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for ReportDataResult {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ReportDataResult {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -15805,7 +20397,9 @@ impl ::tencentcloud_runtime::__private::Lenient for ReportDataResult {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -15834,7 +20428,7 @@ impl ::tencentcloud_runtime::__private::Fields for ResetMngAppSecretResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "SecretKey" => {
                 self.secret_key = map
@@ -15850,13 +20444,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for ResetMngAppSecretResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ResetMngAppSecretResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -15865,7 +20459,9 @@ impl ::tencentcloud_runtime::__private::Lenient for ResetMngAppSecretResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -15894,7 +20490,7 @@ impl ::tencentcloud_runtime::__private::Fields for ResetMnpAppSecretResp {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "SecretKey" => {
                 self.secret_key = map
@@ -15910,13 +20506,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for ResetMnpAppSecretResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ResetMnpAppSecretResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -15925,7 +20521,9 @@ impl ::tencentcloud_runtime::__private::Lenient for ResetMnpAppSecretResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -15954,7 +20552,7 @@ impl ::tencentcloud_runtime::__private::Fields for ResourceIdInfo {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ResourceId" => {
                 self.resource_id = map
@@ -15969,13 +20567,13 @@ impl ::tencentcloud_runtime::__private::Fields for ResourceIdInfo {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for ResourceIdInfo {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ResourceIdInfo {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -15984,7 +20582,9 @@ impl ::tencentcloud_runtime::__private::Lenient for ResourceIdInfo {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -16012,7 +20612,7 @@ impl ::tencentcloud_runtime::__private::Fields for ResourceIdStringInfo {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ResourceId" => {
                 self.resource_id = map
@@ -16028,13 +20628,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for ResourceIdStringInfo {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ResourceIdStringInfo {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -16043,7 +20643,9 @@ impl ::tencentcloud_runtime::__private::Lenient for ResourceIdStringInfo {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -16190,7 +20792,7 @@ impl ::tencentcloud_runtime::__private::Fields for RetentionData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ActiveUserCount" => {
                 self.active_user_count = map
@@ -16285,13 +20887,13 @@ impl ::tencentcloud_runtime::__private::Fields for RetentionData {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for RetentionData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for RetentionData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -16300,7 +20902,9 @@ impl ::tencentcloud_runtime::__private::Lenient for RetentionData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -16327,7 +20931,7 @@ impl ::tencentcloud_runtime::__private::Fields for StringData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Data" => {
                 self.data = map
@@ -16342,13 +20946,13 @@ impl ::tencentcloud_runtime::__private::Fields for StringData {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for StringData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for StringData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -16357,7 +20961,9 @@ impl ::tencentcloud_runtime::__private::Lenient for StringData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -16377,13 +20983,20 @@ pub struct SubscribeMessageTemplateLibraryKeywordI18nInfoResp {
     pub i18n_list: Option<Vec<super::models::I18nItem>>,
 }
 
+impl SubscribeMessageTemplateLibraryKeywordI18nInfoResp {
+    /// The `i18n_list` list as a slice, empty when absent.
+    pub fn i18n_list(&self) -> &[super::models::I18nItem] {
+        self.i18n_list.as_deref().unwrap_or_default()
+    }
+}
+
 impl ::tencentcloud_runtime::__private::Fields
 for SubscribeMessageTemplateLibraryKeywordI18nInfoResp {
     fn field<'de, A: ::tencentcloud_runtime::__private::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "I18nList" => {
                 self.i18n_list = map
@@ -16399,14 +21012,14 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for SubscribeMessageTemplateLibraryKeywordI18nInfoResp {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient
 for SubscribeMessageTemplateLibraryKeywordI18nInfoResp {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -16415,7 +21028,9 @@ for SubscribeMessageTemplateLibraryKeywordI18nInfoResp {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -16454,7 +21069,7 @@ impl ::tencentcloud_runtime::__private::Fields for TeamAdminUserInfo {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "AdminUserId" => {
                 self.admin_user_id = map
@@ -16478,13 +21093,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for TeamAdminUserInfo {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for TeamAdminUserInfo {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -16493,7 +21108,9 @@ impl ::tencentcloud_runtime::__private::Lenient for TeamAdminUserInfo {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -16554,7 +21171,7 @@ pub struct UploadFileTempSecret {
     /// Example: `"0"`
     ///
     /// Wire name: `AccelerateEnable`.
-    pub accelerate_enable: Option<i64>,
+    pub accelerate_enable: Option<super::models::NoOrYes>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for UploadFileTempSecret {
@@ -16562,7 +21179,7 @@ impl ::tencentcloud_runtime::__private::Fields for UploadFileTempSecret {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "Bucket" => {
                 self.bucket = map
@@ -16602,13 +21219,13 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
 for UploadFileTempSecret {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for UploadFileTempSecret {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -16617,7 +21234,9 @@ impl ::tencentcloud_runtime::__private::Lenient for UploadFileTempSecret {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -16662,7 +21281,7 @@ impl ::tencentcloud_runtime::__private::Fields for VisitData {
         &mut self,
         key: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::core::result::Result<bool, A::Error> {
         match key {
             "VisitCount" => {
                 self.visit_count = map
@@ -16697,13 +21316,13 @@ impl ::tencentcloud_runtime::__private::Fields for VisitData {
 impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for VisitData {
     fn deserialize<D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::core::result::Result<Self, D::Error> {
         ::tencentcloud_runtime::__private::fields(d)
     }
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for VisitData {
-    fn deserialize_lenient<'de, D>(d: D) -> Result<Self, D::Error>
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {
@@ -16712,7 +21331,9 @@ impl ::tencentcloud_runtime::__private::Lenient for VisitData {
         >>::deserialize(d)
     }
 
-    fn deserialize_lenient_option<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    fn deserialize_lenient_option<'de, D>(
+        d: D,
+    ) -> ::core::result::Result<Option<Self>, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
     {

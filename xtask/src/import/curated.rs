@@ -17,6 +17,8 @@ pub struct Curated<'a> {
     pub actions: Section<'a>,
     /// Facts per member, keyed `Object.Member` or `Action.request.Member`.
     pub value_set_members: Section<'a>,
+    /// A member's type, replacing the time type proposed (`false`: none).
+    pub member_types: Section<'a>,
     pub member_examples: Section<'a>,
     /// Rust names, keyed by member (as above) or by object.
     pub rust_names: Section<'a>,
@@ -45,6 +47,7 @@ impl<'a> Curated<'a> {
         Ok(Curated {
             actions: section("actions"),
             value_set_members: section("value_set_members"),
+            member_types: section("member_types"),
             member_examples: section("member_examples"),
             rust_names: section("rust_names"),
             service: section("service"),

@@ -181,9 +181,12 @@ fn member(api: &Api<'_>, cur: &Curated<'_>, m: &Member<'_>, owner: &str, used: &
     if let Some(e) = curated(cur.member_examples).or_else(|| m.example.cloned()) {
         o.insert("example".into(), e);
     }
-    if let Some(v) = curated(cur.value_set_members) {
+    // `false` rejects a proposal (value_sets.rs): no set.
+    if let Some(v) = curated(cur.value_set_members).filter(Value::is_string) {
         o.insert("value_set".into(), v);
     }
+    // Marks the key used; value_sets.rs and times.rs apply it.
+    let _ = curated(cur.member_types);
     if let Some(r) = curated(cur.rust_names) {
         o.insert("rust_name".into(), r);
     }
@@ -275,6 +278,7 @@ pub fn note_unused_keys(api: &Api<'_>, cur: &Curated<'_>, used: &Used, notes: &m
     let keys = cur
         .value_set_members
         .keys()
+        .chain(cur.member_types.keys())
         .chain(cur.member_examples.keys())
         .chain(cur.rust_names.keys());
     for key in keys {

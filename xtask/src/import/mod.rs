@@ -14,7 +14,9 @@ mod merge;
 mod paging;
 mod refuse;
 mod report;
+mod times;
 mod upstream;
+mod value_sets;
 mod write;
 
 use serde_json::{Value, json};
@@ -30,6 +32,9 @@ use upstream::Api;
 #[derive(Default)]
 pub struct Notes {
     pub lines: Vec<String>,
+    /// The closing counts (value sets and time types proposed, confirmed,
+    /// corrected, rejected).
+    pub summary: Vec<String>,
 }
 
 impl Notes {
@@ -67,6 +72,23 @@ pub fn build(up: &Upstream, curated: Option<&Value>) -> Result<(Value, Notes), S
     if let Some(v) = cur.value_sets {
         spec["value_sets"] = v.clone();
     }
+    let sets = value_sets::propose(&mut spec, &cur, &mut notes);
+    let times = times::propose(&mut spec, &cur, &mut notes)?;
+    notes.summary.push(format!(
+        "value sets: {} members given a proposed set ({} sets made), {} confirmed by curated, {} corrected by curated, {} rejected; {} documented lists unreadable",
+        sets.proposed, sets.sets, sets.confirmed, sets.corrected, sets.rejected, sets.unreadable
+    ));
+    let kinds: Vec<String> = times
+        .proposed
+        .iter()
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
+    notes.summary.push(format!(
+        "time types: proposed {} ({}), {} confirmed by curated, {} corrected by curated, {} rejected; {} time-like members left alone",
+        times.proposed.values().sum::<usize>(),
+        if kinds.is_empty() { "none".to_owned() } else { kinds.join(", ") },
+        times.confirmed, times.corrected, times.rejected, times.left_alone
+    ));
     refuse::leave_out_refused(&mut spec, &from_upstream, &mut notes);
     Ok((spec, notes))
 }

@@ -112,6 +112,42 @@ pub fn changes(old: &Value, new: &Value) -> Vec<Change> {
     for name in oo.keys().filter(|o| !no.contains_key(*o)) {
         push(true, format!("object {name} removed"));
     }
+    let (os, ns) = (map(old, "value_sets"), map(new, "value_sets"));
+    for (name, n) in &ns {
+        match os.get(name) {
+            None => push(false, format!("value set {name} added ({})", set_values(n))),
+            Some(o) => {
+                let (ov, nv) = (set_variants(o), set_variants(n));
+                // A value gone, or renamed, removes a variant users match.
+                let lost: Vec<&String> = ov.iter().filter(|v| !nv.contains(v)).collect();
+                if o.get("type") != n.get("type") || !lost.is_empty() {
+                    push(
+                        true,
+                        format!(
+                            "value set {name} changed: {} -> {}",
+                            set_values(o),
+                            set_values(n)
+                        ),
+                    );
+                } else if ov != nv {
+                    push(
+                        false,
+                        format!(
+                            "value set {name} gained values: {}",
+                            nv.iter()
+                                .filter(|v| !ov.contains(v))
+                                .cloned()
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    for name in os.keys().filter(|s| !ns.contains_key(*s)) {
+        push(true, format!("value set {name} removed"));
+    }
     code_changes(
         "service",
         old.get("service_errors"),
@@ -125,6 +161,30 @@ pub fn changes(old: &Value, new: &Value) -> Vec<Change> {
         &mut push,
     );
     out
+}
+
+/// A value set's values and names: `1 Pending, 20 Running`.
+fn set_values(set: &Value) -> String {
+    set_variants(set).join(", ")
+}
+
+fn set_variants(set: &Value) -> Vec<String> {
+    set.get("values")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|v| {
+            let value = match v.get("value") {
+                Some(Value::String(s)) => s.clone(),
+                Some(other) => other.to_string(),
+                None => "?".to_owned(),
+            };
+            match v.get("name").and_then(Value::as_str) {
+                Some(n) => format!("{value} {n}"),
+                None => value,
+            }
+        })
+        .collect()
 }
 
 fn members_of(v: &Value) -> BTreeMap<String, Value> {
@@ -162,6 +222,24 @@ fn member_changes(
                     push(
                         true,
                         format!("{owner}.{name} retyped: {} -> {}", ty(o), ty(n)),
+                    );
+                }
+                // A member's Rust type is its value set's enum: gaining,
+                // losing or changing one changes the type.
+                let set = |m: &Value| {
+                    m.get("value_set")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                };
+                if set(o) != set(n) {
+                    let show = |s: Option<String>| s.unwrap_or_else(|| "none".to_owned());
+                    push(
+                        true,
+                        format!(
+                            "{owner}.{name} value set: {} -> {}",
+                            show(set(o)),
+                            show(set(n))
+                        ),
                     );
                 }
                 if may_be_input && !required(o) && required(n) {
@@ -233,6 +311,63 @@ mod tests {
                 ),
                 (false, "action New added".to_owned()),
                 (true, "action Gone removed".to_owned()),
+            ]
+        );
+    }
+}
+
+#[cfg(test)]
+mod value_set_tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// A member's type changing to or from an enum breaks code that reads
+    /// it; a set gaining a value does not (its enum is `non_exhaustive`),
+    /// losing or renaming one does.
+    #[test]
+    fn value_sets_added_changed_and_members_retyped() {
+        let set =
+            |values: serde_json::Value| json!({"type": "int64", "document": "", "values": values});
+        let member = |set: Option<&str>| {
+            let mut m = json!({"name": "S", "type": "int", "member": "int64"});
+            if let Some(s) = set {
+                m["value_set"] = json!(s);
+            }
+            m
+        };
+        let old = json!({
+            "objects": {"O": {"members": [member(None)]}, "P": {"members": [member(Some("Kind"))]}},
+            "value_sets": {
+                "Kind": set(json!([{"value": 1, "name": "A"}])),
+                "Grows": set(json!([{"value": 1, "name": "A"}])),
+                "Gone": set(json!([{"value": 1, "name": "A"}]))
+            }
+        });
+        let new = json!({
+            "objects": {"O": {"members": [member(Some("Status"))]}, "P": {"members": [member(None)]}},
+            "value_sets": {
+                "Kind": set(json!([{"value": 1, "name": "B"}])),
+                "Grows": set(json!([{"value": 1, "name": "A"}, {"value": 2, "name": "C"}])),
+                "Status": set(json!([{"value": 1, "name": "Pending"}, {"value": 20, "name": "Running"}]))
+            }
+        });
+        let got: Vec<(bool, String)> = changes(&old, &new)
+            .into_iter()
+            .map(|c| (c.breaking, c.what))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (true, "O.S value set: none -> Status".to_owned()),
+                (true, "P.S value set: Kind -> none".to_owned()),
+                (false, "value set Grows gained values: 2 C".to_owned()),
+                (true, "value set Kind changed: 1 A -> 1 B".to_owned()),
+                (
+                    false,
+                    "value set Status added (1 Pending, 20 Running)".to_owned()
+                ),
+                (true, "value set Gone removed".to_owned()),
             ]
         );
     }

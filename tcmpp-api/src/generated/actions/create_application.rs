@@ -83,7 +83,7 @@ pub struct CreateApplicationInput {
     ///
     /// Wire name: `ApplicationType`.
     #[serde(rename = "ApplicationType")]
-    application_type: i64,
+    application_type: super::super::models::ApplicationType,
     /// Introduction
     ///
     /// Wire name: `Intro`.
@@ -117,7 +117,7 @@ impl CreateApplicationInput {
     ///     .logo("example")
     ///     .platform_id("example")
     ///     .team_id("example")
-    ///     .application_type(1u32)
+    ///     .application_type(1i64)
     ///     .intro("example")
     ///     .build();
     /// ```
@@ -130,7 +130,7 @@ impl CreateApplicationInput {
     ///     .logo("example")
     ///     .platform_id("example")
     ///     .team_id("example")
-    ///     .application_type(1u32)
+    ///     .application_type(1i64)
     ///     .build();
     /// ```
     pub fn builder() -> CreateApplicationInputBuilder {
@@ -168,8 +168,8 @@ impl CreateApplicationInput {
     /// Application type. 1: Test; 2: Formal
     ///
     /// Wire name: `ApplicationType`.
-    pub fn application_type(&self) -> i64 {
-        self.application_type
+    pub fn application_type(&self) -> &super::super::models::ApplicationType {
+        &self.application_type
     }
 
     /// Introduction
@@ -389,8 +389,16 @@ impl<
     /// Wire name: `ApplicationType`.
     pub fn application_type(
         self,
-        application_type: impl Into<i64>,
-    ) -> CreateApplicationInputBuilder<C, S0, S1, S2, S3, i64, S5> {
+        application_type: impl Into<super::super::models::ApplicationType>,
+    ) -> CreateApplicationInputBuilder<
+        C,
+        S0,
+        S1,
+        S2,
+        S3,
+        super::super::models::ApplicationType,
+        S5,
+    > {
         CreateApplicationInputBuilder {
             __carrier: self.__carrier,
             application_name: self.application_name,
@@ -495,7 +503,7 @@ where
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
-    S4: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S4: ::tencentcloud_runtime::builder::IsSet<super::super::models::ApplicationType>,
     S5: ::tencentcloud_runtime::builder::IsSet<String>,
 {
     /// Builds the [`CreateApplicationInput`].
@@ -557,7 +565,7 @@ where
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
-    S4: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S4: ::tencentcloud_runtime::builder::IsSet<super::super::models::ApplicationType>,
     S5: ::tencentcloud_runtime::builder::IsSet<String>,
 {
     /// Sends the request and decodes the answer.

@@ -73,7 +73,7 @@ pub struct CreateGlobalDomainInput {
     ///
     /// Wire name: `DomainType`.
     #[serde(rename = "DomainType")]
-    domain_type: i64,
+    domain_type: super::super::models::CreateGlobalDomainDomainType,
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -97,8 +97,8 @@ impl CreateGlobalDomainInput {
     /// Domain type. 1: Allowed; 2: Blocked
     ///
     /// Wire name: `DomainType`.
-    pub fn domain_type(&self) -> i64 {
-        self.domain_type
+    pub fn domain_type(&self) -> &super::super::models::CreateGlobalDomainDomainType {
+        &self.domain_type
     }
 
     /// Platform ID
@@ -167,8 +167,13 @@ impl<C, S0, S1, S2> CreateGlobalDomainInputBuilder<C, S0, S1, S2> {
     /// Wire name: `DomainType`.
     pub fn domain_type(
         self,
-        domain_type: impl Into<i64>,
-    ) -> CreateGlobalDomainInputBuilder<C, S0, i64, S2> {
+        domain_type: impl Into<super::super::models::CreateGlobalDomainDomainType>,
+    ) -> CreateGlobalDomainInputBuilder<
+        C,
+        S0,
+        super::super::models::CreateGlobalDomainDomainType,
+        S2,
+    > {
         CreateGlobalDomainInputBuilder {
             __carrier: self.__carrier,
             domain_url_list: self.domain_url_list,
@@ -198,7 +203,9 @@ impl<C, S0, S1, S2> CreateGlobalDomainInputBuilder<C, S0, S1, S2> {
 impl<C, S0, S1, S2> CreateGlobalDomainInputBuilder<C, S0, S1, S2>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<Vec<String>>,
-    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S1: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::CreateGlobalDomainDomainType,
+    >,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
 {
     /// Builds the [`CreateGlobalDomainInput`].
@@ -242,7 +249,9 @@ impl<S0, S1, S2> CreateGlobalDomainInputBuilder<(), S0, S1, S2> {
 impl<S0, S1, S2> CreateGlobalDomainRequest<S0, S1, S2>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<Vec<String>>,
-    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S1: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::CreateGlobalDomainDomainType,
+    >,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
 {
     /// Sends the request and decodes the answer.

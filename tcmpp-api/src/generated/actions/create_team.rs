@@ -67,7 +67,7 @@ pub struct CreateTeamInput {
     ///
     /// Wire name: `TeamRoleTypeList`.
     #[serde(rename = "TeamRoleTypeList")]
-    team_role_type_list: Vec<i64>,
+    team_role_type_list: Vec<super::super::models::CreateTeamTeamRoleType>,
     /// Remarks
     ///
     /// Wire name: `Remark`.
@@ -108,7 +108,9 @@ impl CreateTeamInput {
     /// Permission assigned to the team. 1: Mini program; 2: Application (only one of these types is supported)
     ///
     /// Wire name: `TeamRoleTypeList`.
-    pub fn team_role_type_list(&self) -> &[i64] {
+    pub fn team_role_type_list(
+        &self,
+    ) -> &[super::super::models::CreateTeamTeamRoleType] {
         &self.team_role_type_list
     }
 
@@ -219,10 +221,18 @@ impl<C, S0, S1, S2> CreateTeamInputBuilder<C, S0, S1, S2> {
     /// Permission assigned to the team. 1: Mini program; 2: Application (only one of these types is supported)
     ///
     /// Wire name: `TeamRoleTypeList`.
-    pub fn team_role_type_list<I: IntoIterator<Item = E>, E: Into<i64>>(
+    pub fn team_role_type_list<
+        I: IntoIterator<Item = E>,
+        E: Into<super::super::models::CreateTeamTeamRoleType>,
+    >(
         self,
         team_role_type_list: I,
-    ) -> CreateTeamInputBuilder<C, S0, S1, Vec<i64>> {
+    ) -> CreateTeamInputBuilder<
+        C,
+        S0,
+        S1,
+        Vec<super::super::models::CreateTeamTeamRoleType>,
+    > {
         CreateTeamInputBuilder {
             __carrier: self.__carrier,
             team_name: self.team_name,
@@ -286,7 +296,9 @@ impl<C, S0, S1, S2> CreateTeamInputBuilder<C, S0, S1, S2>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
-    S2: ::tencentcloud_runtime::builder::IsSet<Vec<i64>>,
+    S2: ::tencentcloud_runtime::builder::IsSet<
+        Vec<super::super::models::CreateTeamTeamRoleType>,
+    >,
 {
     /// Builds the [`CreateTeamInput`].
     pub fn build(self) -> CreateTeamInput {
@@ -336,7 +348,9 @@ impl<S0, S1, S2> CreateTeamRequest<S0, S1, S2>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
-    S2: ::tencentcloud_runtime::builder::IsSet<Vec<i64>>,
+    S2: ::tencentcloud_runtime::builder::IsSet<
+        Vec<super::super::models::CreateTeamTeamRoleType>,
+    >,
 {
     /// Sends the request and decodes the answer.
     pub async fn send(

@@ -70,7 +70,7 @@ pub struct CreateUserInput {
     ///
     /// Wire name: `AccountType`.
     #[serde(rename = "AccountType")]
-    account_type: i64,
+    account_type: super::super::models::CreateUserAccountType,
     /// Account password. Use CreatePresetKey to get the public key to encrypt the password.
     ///
     /// Wire name: `Password`.
@@ -97,7 +97,7 @@ impl CreateUserInput {
     /// let input = tcmpp_api::actions::create_user::CreateUserInput::builder()
     ///     .user_account("example")
     ///     .user_name("example")
-    ///     .account_type(1u32)
+    ///     .account_type(2i64)
     ///     .password("example")
     ///     .key_id("example")
     ///     .platform_id("example")
@@ -110,7 +110,7 @@ impl CreateUserInput {
     /// let input = tcmpp_api::actions::create_user::CreateUserInput::builder()
     ///     .user_account("example")
     ///     .user_name("example")
-    ///     .account_type(1u32)
+    ///     .account_type(2i64)
     ///     .password("example")
     ///     .key_id("example")
     ///     .build();
@@ -136,8 +136,8 @@ impl CreateUserInput {
     /// User account type. 2: Platform administrator; 3: Ordinary member.
     ///
     /// Wire name: `AccountType`.
-    pub fn account_type(&self) -> i64 {
-        self.account_type
+    pub fn account_type(&self) -> &super::super::models::CreateUserAccountType {
+        &self.account_type
     }
 
     /// Account password. Use CreatePresetKey to get the public key to encrypt the password.
@@ -252,8 +252,16 @@ impl<C, S0, S1, S2, S3, S4, S5> CreateUserInputBuilder<C, S0, S1, S2, S3, S4, S5
     /// Wire name: `AccountType`.
     pub fn account_type(
         self,
-        account_type: impl Into<i64>,
-    ) -> CreateUserInputBuilder<C, S0, S1, i64, S3, S4, S5> {
+        account_type: impl Into<super::super::models::CreateUserAccountType>,
+    ) -> CreateUserInputBuilder<
+        C,
+        S0,
+        S1,
+        super::super::models::CreateUserAccountType,
+        S3,
+        S4,
+        S5,
+    > {
         CreateUserInputBuilder {
             __carrier: self.__carrier,
             user_account: self.user_account,
@@ -330,7 +338,9 @@ impl<C, S0, S1, S2, S3, S4, S5> CreateUserInputBuilder<C, S0, S1, S2, S3, S4, S5
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
-    S2: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S2: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::CreateUserAccountType,
+    >,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
     S4: ::tencentcloud_runtime::builder::IsSet<String>,
     S5: ::tencentcloud_runtime::builder::IsSet<String>,
@@ -388,7 +398,9 @@ impl<S0, S1, S2, S3, S4, S5> CreateUserRequest<S0, S1, S2, S3, S4, S5>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
-    S2: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S2: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::CreateUserAccountType,
+    >,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
     S4: ::tencentcloud_runtime::builder::IsSet<String>,
     S5: ::tencentcloud_runtime::builder::IsSet<String>,

@@ -62,7 +62,7 @@ pub struct DescribeApplicationConfigInput {
     ///
     /// Wire name: `AppType`.
     #[serde(rename = "AppType")]
-    app_type: i64,
+    app_type: super::super::models::AppType,
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -78,7 +78,7 @@ impl DescribeApplicationConfigInput {
     /// ```
     /// let input = tcmpp_api::actions::describe_application_config::DescribeApplicationConfigInput::builder()
     ///     .application_id("example")
-    ///     .app_type(1u32)
+    ///     .app_type(2i64)
     ///     .platform_id("example")
     ///     .build();
     /// ```
@@ -88,7 +88,7 @@ impl DescribeApplicationConfigInput {
     /// ```compile_fail,E0599
     /// let input = tcmpp_api::actions::describe_application_config::DescribeApplicationConfigInput::builder()
     ///     .application_id("example")
-    ///     .app_type(1u32)
+    ///     .app_type(2i64)
     ///     .build();
     /// ```
     pub fn builder() -> DescribeApplicationConfigInputBuilder {
@@ -105,8 +105,8 @@ impl DescribeApplicationConfigInput {
     /// Application platform. 2: Android; 3: iOS
     ///
     /// Wire name: `AppType`.
-    pub fn app_type(&self) -> i64 {
-        self.app_type
+    pub fn app_type(&self) -> &super::super::models::AppType {
+        &self.app_type
     }
 
     /// Platform ID
@@ -175,8 +175,13 @@ impl<C, S0, S1, S2> DescribeApplicationConfigInputBuilder<C, S0, S1, S2> {
     /// Wire name: `AppType`.
     pub fn app_type(
         self,
-        app_type: impl Into<i64>,
-    ) -> DescribeApplicationConfigInputBuilder<C, S0, i64, S2> {
+        app_type: impl Into<super::super::models::AppType>,
+    ) -> DescribeApplicationConfigInputBuilder<
+        C,
+        S0,
+        super::super::models::AppType,
+        S2,
+    > {
         DescribeApplicationConfigInputBuilder {
             __carrier: self.__carrier,
             application_id: self.application_id,
@@ -206,7 +211,7 @@ impl<C, S0, S1, S2> DescribeApplicationConfigInputBuilder<C, S0, S1, S2> {
 impl<C, S0, S1, S2> DescribeApplicationConfigInputBuilder<C, S0, S1, S2>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
-    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S1: ::tencentcloud_runtime::builder::IsSet<super::super::models::AppType>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
 {
     /// Builds the [`DescribeApplicationConfigInput`].
@@ -248,7 +253,7 @@ impl<S0, S1, S2> DescribeApplicationConfigInputBuilder<(), S0, S1, S2> {
 impl<S0, S1, S2> DescribeApplicationConfigRequest<S0, S1, S2>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
-    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S1: ::tencentcloud_runtime::builder::IsSet<super::super::models::AppType>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
 {
     /// Sends the request and decodes the answer.

@@ -255,7 +255,12 @@ where
         let classify: fn(
             &DescribeConsoleMnpVersionCompileTaskOutput,
         ) -> ::tencentcloud_runtime::wait::WaitState = |output| {
-            match output.data.as_ref().and_then(|v| v.task_status.as_ref()).copied() {
+            match output
+                .data
+                .as_ref()
+                .and_then(|v| v.task_status.as_ref())
+                .map(|v| v.as_i64())
+            {
                 Some(60) => ::tencentcloud_runtime::wait::WaitState::Done,
                 Some(30) => ::tencentcloud_runtime::wait::WaitState::Failed,
                 _ => ::tencentcloud_runtime::wait::WaitState::Pending,

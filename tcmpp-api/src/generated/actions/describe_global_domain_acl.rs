@@ -140,7 +140,7 @@ pub struct DescribeGlobalDomainAclInput {
     ///
     /// Wire name: `DomainTypes`.
     #[serde(rename = "DomainTypes", skip_serializing_if = "Option::is_none")]
-    domain_types: Option<Vec<i64>>,
+    domain_types: Option<Vec<super::super::models::CreateGlobalDomainDomainType>>,
     /// Domain names to be queried.
     ///
     /// Wire name: `Keyword`.
@@ -197,7 +197,9 @@ impl DescribeGlobalDomainAclInput {
     /// Domain type. 1: Allowed; 2: Blocked
     ///
     /// Wire name: `DomainTypes`.
-    pub fn domain_types(&self) -> Option<&[i64]> {
+    pub fn domain_types(
+        &self,
+    ) -> Option<&[super::super::models::CreateGlobalDomainDomainType]> {
         self.domain_types.as_deref()
     }
 
@@ -224,7 +226,7 @@ pub struct DescribeGlobalDomainAclInputBuilder<
     offset: S0,
     limit: S1,
     platform_id: S2,
-    domain_types: Option<Vec<i64>>,
+    domain_types: Option<Vec<super::super::models::CreateGlobalDomainDomainType>>,
     keyword: Option<String>,
 }
 
@@ -309,16 +311,19 @@ impl<C, S0, S1, S2> DescribeGlobalDomainAclInputBuilder<C, S0, S1, S2> {
     /// Domain type. 1: Allowed; 2: Blocked
     ///
     /// Wire name: `DomainTypes`.
-    pub fn domain_types<I: IntoIterator<Item = E>, E: Into<i64>>(
-        mut self,
-        domain_types: I,
-    ) -> Self {
+    pub fn domain_types<
+        I: IntoIterator<Item = E>,
+        E: Into<super::super::models::CreateGlobalDomainDomainType>,
+    >(mut self, domain_types: I) -> Self {
         self.domain_types = Some(domain_types.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sets or clears `domain_types`.
-    pub fn set_domain_types(mut self, domain_types: Option<Vec<i64>>) -> Self {
+    pub fn set_domain_types(
+        mut self,
+        domain_types: Option<Vec<super::super::models::CreateGlobalDomainDomainType>>,
+    ) -> Self {
         self.domain_types = domain_types;
         self
     }

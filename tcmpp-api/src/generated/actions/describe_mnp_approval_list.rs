@@ -166,7 +166,11 @@ pub struct DescribeMnpApprovalListInput {
     ///
     /// Wire name: `ApprovalStatusList`.
     #[serde(rename = "ApprovalStatusList", skip_serializing_if = "Option::is_none")]
-    approval_status_list: Option<Vec<i64>>,
+    approval_status_list: Option<
+        Vec<
+            super::super::models::DescribeApplicationMnpVersionAuditListInfoApprovalStatus,
+        >,
+    >,
     /// Keywords of the mini program name to search
     ///
     /// Wire name: `Keyword`.
@@ -233,7 +237,11 @@ impl DescribeMnpApprovalListInput {
     /// Approval status. 1: Processing; 2: Rejected; 3: Approved; 4 Cancelled
     ///
     /// Wire name: `ApprovalStatusList`.
-    pub fn approval_status_list(&self) -> Option<&[i64]> {
+    pub fn approval_status_list(
+        &self,
+    ) -> Option<
+        &[super::super::models::DescribeApplicationMnpVersionAuditListInfoApprovalStatus],
+    > {
         self.approval_status_list.as_deref()
     }
 
@@ -274,7 +282,11 @@ pub struct DescribeMnpApprovalListInputBuilder<
     offset: S0,
     limit: S1,
     platform_id: S2,
-    approval_status_list: Option<Vec<i64>>,
+    approval_status_list: Option<
+        Vec<
+            super::super::models::DescribeApplicationMnpVersionAuditListInfoApprovalStatus,
+        >,
+    >,
     keyword: Option<String>,
     application_id: Option<String>,
     team_id: Option<String>,
@@ -369,10 +381,12 @@ impl<C, S0, S1, S2> DescribeMnpApprovalListInputBuilder<C, S0, S1, S2> {
     /// Approval status. 1: Processing; 2: Rejected; 3: Approved; 4 Cancelled
     ///
     /// Wire name: `ApprovalStatusList`.
-    pub fn approval_status_list<I: IntoIterator<Item = E>, E: Into<i64>>(
-        mut self,
-        approval_status_list: I,
-    ) -> Self {
+    pub fn approval_status_list<
+        I: IntoIterator<Item = E>,
+        E: Into<
+                super::super::models::DescribeApplicationMnpVersionAuditListInfoApprovalStatus,
+            >,
+    >(mut self, approval_status_list: I) -> Self {
         self.approval_status_list = Some(
             approval_status_list.into_iter().map(Into::into).collect(),
         );
@@ -382,7 +396,11 @@ impl<C, S0, S1, S2> DescribeMnpApprovalListInputBuilder<C, S0, S1, S2> {
     /// Sets or clears `approval_status_list`.
     pub fn set_approval_status_list(
         mut self,
-        approval_status_list: Option<Vec<i64>>,
+        approval_status_list: Option<
+            Vec<
+                super::super::models::DescribeApplicationMnpVersionAuditListInfoApprovalStatus,
+            >,
+        >,
     ) -> Self {
         self.approval_status_list = approval_status_list;
         self

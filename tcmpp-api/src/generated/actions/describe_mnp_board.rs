@@ -255,6 +255,13 @@ pub struct DescribeMnpBoardOutput {
     pub request_id: String,
 }
 
+impl DescribeMnpBoardOutput {
+    /// The `data` list as a slice, empty when absent.
+    pub fn data(&self) -> &[super::super::models::VersionBoardResp] {
+        self.data.as_deref().unwrap_or_default()
+    }
+}
+
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
 #[derive(Default)]

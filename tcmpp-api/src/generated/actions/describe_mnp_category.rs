@@ -236,6 +236,13 @@ pub struct DescribeMnpCategoryOutput {
     pub request_id: String,
 }
 
+impl DescribeMnpCategoryOutput {
+    /// The `data` list as a slice, empty when absent.
+    pub fn data(&self) -> &[super::super::models::MnpTypeDefine] {
+        self.data.as_deref().unwrap_or_default()
+    }
+}
+
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
 #[derive(Default)]

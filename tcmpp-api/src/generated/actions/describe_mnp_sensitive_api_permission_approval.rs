@@ -242,7 +242,11 @@ where
         let classify: fn(
             &DescribeMnpSensitiveApiPermissionApprovalOutput,
         ) -> ::tencentcloud_runtime::wait::WaitState = |output| {
-            match output.data.as_ref().and_then(|v| v.approval_status.as_ref()).copied()
+            match output
+                .data
+                .as_ref()
+                .and_then(|v| v.approval_status.as_ref())
+                .map(|v| v.as_i64())
             {
                 Some(30) => ::tencentcloud_runtime::wait::WaitState::Done,
                 Some(20) => ::tencentcloud_runtime::wait::WaitState::Failed,

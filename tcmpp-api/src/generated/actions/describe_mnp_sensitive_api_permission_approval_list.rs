@@ -148,7 +148,11 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalListInput {
     ///
     /// Wire name: `ApprovalStatusList`.
     #[serde(rename = "ApprovalStatusList", skip_serializing_if = "Option::is_none")]
-    approval_status_list: Option<Vec<i64>>,
+    approval_status_list: Option<
+        Vec<
+            super::super::models::DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus,
+        >,
+    >,
     /// Keywords for search (API name, API method or application name)
     ///
     /// Wire name: `Keyword`.
@@ -205,7 +209,11 @@ impl DescribeMnpSensitiveApiPermissionApprovalListInput {
     /// Approval status. 1: Processing; 20: Rejected; 30: Approved
     ///
     /// Wire name: `ApprovalStatusList`.
-    pub fn approval_status_list(&self) -> Option<&[i64]> {
+    pub fn approval_status_list(
+        &self,
+    ) -> Option<
+        &[super::super::models::DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus],
+    > {
         self.approval_status_list.as_deref()
     }
 
@@ -232,7 +240,11 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<
     offset: S0,
     limit: S1,
     platform_id: S2,
-    approval_status_list: Option<Vec<i64>>,
+    approval_status_list: Option<
+        Vec<
+            super::super::models::DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus,
+        >,
+    >,
     keyword: Option<String>,
 }
 
@@ -337,10 +349,12 @@ impl<
     /// Approval status. 1: Processing; 20: Rejected; 30: Approved
     ///
     /// Wire name: `ApprovalStatusList`.
-    pub fn approval_status_list<I: IntoIterator<Item = E>, E: Into<i64>>(
-        mut self,
-        approval_status_list: I,
-    ) -> Self {
+    pub fn approval_status_list<
+        I: IntoIterator<Item = E>,
+        E: Into<
+                super::super::models::DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus,
+            >,
+    >(mut self, approval_status_list: I) -> Self {
         self.approval_status_list = Some(
             approval_status_list.into_iter().map(Into::into).collect(),
         );
@@ -350,7 +364,11 @@ impl<
     /// Sets or clears `approval_status_list`.
     pub fn set_approval_status_list(
         mut self,
-        approval_status_list: Option<Vec<i64>>,
+        approval_status_list: Option<
+            Vec<
+                super::super::models::DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus,
+            >,
+        >,
     ) -> Self {
         self.approval_status_list = approval_status_list;
         self

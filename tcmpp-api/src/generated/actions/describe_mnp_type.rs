@@ -202,6 +202,13 @@ pub struct DescribeMnpTypeOutput {
     pub request_id: String,
 }
 
+impl DescribeMnpTypeOutput {
+    /// The `data` list as a slice, empty when absent.
+    pub fn data(&self) -> &[super::super::models::MnpTypeDefine] {
+        self.data.as_deref().unwrap_or_default()
+    }
+}
+
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
 #[derive(Default)]

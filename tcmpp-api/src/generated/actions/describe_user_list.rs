@@ -216,7 +216,7 @@ pub struct DescribeUserListInput {
     ///
     /// Wire name: `AccountType`.
     #[serde(rename = "AccountType", skip_serializing_if = "Option::is_none")]
-    account_type: Option<i64>,
+    account_type: Option<super::super::models::DescribeUserDetailAccountType>,
     /// Team ID
     ///
     /// Wire name: `TeamId`.
@@ -280,8 +280,10 @@ impl DescribeUserListInput {
     /// User account 1 - Super Admin 2 - Platform Admin 3 - Ordinary member
     ///
     /// Wire name: `AccountType`.
-    pub fn account_type(&self) -> Option<i64> {
-        self.account_type
+    pub fn account_type(
+        &self,
+    ) -> Option<&super::super::models::DescribeUserDetailAccountType> {
+        self.account_type.as_ref()
     }
 
     /// Team ID
@@ -308,7 +310,7 @@ pub struct DescribeUserListInputBuilder<
     limit: S1,
     platform_id: S2,
     keyword: Option<String>,
-    account_type: Option<i64>,
+    account_type: Option<super::super::models::DescribeUserDetailAccountType>,
     team_id: Option<String>,
 }
 
@@ -411,13 +413,19 @@ impl<C, S0, S1, S2> DescribeUserListInputBuilder<C, S0, S1, S2> {
     /// User account 1 - Super Admin 2 - Platform Admin 3 - Ordinary member
     ///
     /// Wire name: `AccountType`.
-    pub fn account_type(mut self, account_type: impl Into<i64>) -> Self {
+    pub fn account_type(
+        mut self,
+        account_type: impl Into<super::super::models::DescribeUserDetailAccountType>,
+    ) -> Self {
         self.account_type = Some(account_type.into());
         self
     }
 
     /// Sets or clears `account_type`.
-    pub fn set_account_type(mut self, account_type: Option<i64>) -> Self {
+    pub fn set_account_type(
+        mut self,
+        account_type: Option<super::super::models::DescribeUserDetailAccountType>,
+    ) -> Self {
         self.account_type = account_type;
         self
     }

@@ -68,7 +68,7 @@ pub struct ModifyUserInput {
     ///
     /// Wire name: `AccountType`.
     #[serde(rename = "AccountType")]
-    account_type: i64,
+    account_type: super::super::models::CreateUserAccountType,
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -85,7 +85,7 @@ impl ModifyUserInput {
     /// let input = tcmpp_api::actions::modify_user::ModifyUserInput::builder()
     ///     .user_id("example")
     ///     .user_name("example")
-    ///     .account_type(1u32)
+    ///     .account_type(2i64)
     ///     .platform_id("example")
     ///     .build();
     /// ```
@@ -96,7 +96,7 @@ impl ModifyUserInput {
     /// let input = tcmpp_api::actions::modify_user::ModifyUserInput::builder()
     ///     .user_id("example")
     ///     .user_name("example")
-    ///     .account_type(1u32)
+    ///     .account_type(2i64)
     ///     .build();
     /// ```
     pub fn builder() -> ModifyUserInputBuilder {
@@ -120,8 +120,8 @@ impl ModifyUserInput {
     /// Account type 2 - Platform administrator 3 - Ordinary member
     ///
     /// Wire name: `AccountType`.
-    pub fn account_type(&self) -> i64 {
-        self.account_type
+    pub fn account_type(&self) -> &super::super::models::CreateUserAccountType {
+        &self.account_type
     }
 
     /// Platform ID
@@ -212,8 +212,14 @@ impl<C, S0, S1, S2, S3> ModifyUserInputBuilder<C, S0, S1, S2, S3> {
     /// Wire name: `AccountType`.
     pub fn account_type(
         self,
-        account_type: impl Into<i64>,
-    ) -> ModifyUserInputBuilder<C, S0, S1, i64, S3> {
+        account_type: impl Into<super::super::models::CreateUserAccountType>,
+    ) -> ModifyUserInputBuilder<
+        C,
+        S0,
+        S1,
+        super::super::models::CreateUserAccountType,
+        S3,
+    > {
         ModifyUserInputBuilder {
             __carrier: self.__carrier,
             user_id: self.user_id,
@@ -246,7 +252,9 @@ impl<C, S0, S1, S2, S3> ModifyUserInputBuilder<C, S0, S1, S2, S3>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
-    S2: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S2: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::CreateUserAccountType,
+    >,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
 {
     /// Builds the [`ModifyUserInput`].
@@ -294,7 +302,9 @@ impl<S0, S1, S2, S3> ModifyUserRequest<S0, S1, S2, S3>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
-    S2: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S2: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::CreateUserAccountType,
+    >,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
 {
     /// Sends the request and decodes the answer.

@@ -64,7 +64,7 @@ pub struct ProcessMnpSensitiveApiPermissionApprovalInput {
     ///
     /// Wire name: `ApprovalStatus`.
     #[serde(rename = "ApprovalStatus")]
-    approval_status: i64,
+    approval_status: super::super::models::DescribeMnpSensitiveApiPermissionApprovalApprovalStatus,
     /// Platform ID
     ///
     /// Wire name: `PlatformId`.
@@ -85,7 +85,7 @@ impl ProcessMnpSensitiveApiPermissionApprovalInput {
     /// ```
     /// let input = tcmpp_api::actions::process_mnp_sensitive_api_permission_approval::ProcessMnpSensitiveApiPermissionApprovalInput::builder()
     ///     .approval_no("example")
-    ///     .approval_status(1u32)
+    ///     .approval_status(20i64)
     ///     .platform_id("example")
     ///     .build();
     /// ```
@@ -95,7 +95,7 @@ impl ProcessMnpSensitiveApiPermissionApprovalInput {
     /// ```compile_fail,E0599
     /// let input = tcmpp_api::actions::process_mnp_sensitive_api_permission_approval::ProcessMnpSensitiveApiPermissionApprovalInput::builder()
     ///     .approval_no("example")
-    ///     .approval_status(1u32)
+    ///     .approval_status(20i64)
     ///     .build();
     /// ```
     pub fn builder() -> ProcessMnpSensitiveApiPermissionApprovalInputBuilder {
@@ -112,8 +112,10 @@ impl ProcessMnpSensitiveApiPermissionApprovalInput {
     /// Approval status. 20: Rejected; 30: Approved
     ///
     /// Wire name: `ApprovalStatus`.
-    pub fn approval_status(&self) -> i64 {
-        self.approval_status
+    pub fn approval_status(
+        &self,
+    ) -> &super::super::models::DescribeMnpSensitiveApiPermissionApprovalApprovalStatus {
+        &self.approval_status
     }
 
     /// Platform ID
@@ -192,8 +194,15 @@ impl<C, S0, S1, S2> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, 
     /// Wire name: `ApprovalStatus`.
     pub fn approval_status(
         self,
-        approval_status: impl Into<i64>,
-    ) -> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, i64, S2> {
+        approval_status: impl Into<
+            super::super::models::DescribeMnpSensitiveApiPermissionApprovalApprovalStatus,
+        >,
+    ) -> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<
+        C,
+        S0,
+        super::super::models::DescribeMnpSensitiveApiPermissionApprovalApprovalStatus,
+        S2,
+    > {
         ProcessMnpSensitiveApiPermissionApprovalInputBuilder {
             __carrier: self.__carrier,
             approval_no: self.approval_no,
@@ -241,7 +250,9 @@ impl<C, S0, S1, S2> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, 
 impl<C, S0, S1, S2> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
-    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S1: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeMnpSensitiveApiPermissionApprovalApprovalStatus,
+    >,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
 {
     /// Builds the [`ProcessMnpSensitiveApiPermissionApprovalInput`].
@@ -292,7 +303,9 @@ impl<S0, S1, S2> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<(), S0, S1
 impl<S0, S1, S2> ProcessMnpSensitiveApiPermissionApprovalRequest<S0, S1, S2>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
-    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S1: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeMnpSensitiveApiPermissionApprovalApprovalStatus,
+    >,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
 {
     /// Sends the request and decodes the answer.

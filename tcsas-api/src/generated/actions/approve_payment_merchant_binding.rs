@@ -83,7 +83,7 @@ pub struct ApprovePaymentMerchantBindingInput {
     ///
     /// Wire name: `ApprovalType`.
     #[serde(rename = "ApprovalType")]
-    approval_type: u64,
+    approval_type: super::super::models::ApprovalType,
     /// \<p\>Approval note.\</p\>
     ///
     /// Example: `"test reject"`
@@ -103,7 +103,7 @@ impl ApprovePaymentMerchantBindingInput {
     ///     .platform_id("T08123WM5791733VNCZ")
     ///     .application_id("app-sb1uz0q9ce")
     ///     .approval_no("AN08057581F268124178350CC9837")
-    ///     .approval_type(1u32)
+    ///     .approval_type(10i64)
     ///     .build();
     /// ```
     ///
@@ -152,8 +152,8 @@ impl ApprovePaymentMerchantBindingInput {
     /// Example: `"10"`
     ///
     /// Wire name: `ApprovalType`.
-    pub fn approval_type(&self) -> u64 {
-        self.approval_type
+    pub fn approval_type(&self) -> &super::super::models::ApprovalType {
+        &self.approval_type
     }
 
     /// \<p\>Approval note.\</p\>
@@ -277,8 +277,14 @@ impl<C, S0, S1, S2, S3> ApprovePaymentMerchantBindingInputBuilder<C, S0, S1, S2,
     /// Wire name: `ApprovalType`.
     pub fn approval_type(
         self,
-        approval_type: impl Into<u64>,
-    ) -> ApprovePaymentMerchantBindingInputBuilder<C, S0, S1, S2, u64> {
+        approval_type: impl Into<super::super::models::ApprovalType>,
+    ) -> ApprovePaymentMerchantBindingInputBuilder<
+        C,
+        S0,
+        S1,
+        S2,
+        super::super::models::ApprovalType,
+    > {
         ApprovePaymentMerchantBindingInputBuilder {
             __carrier: self.__carrier,
             platform_id: self.platform_id,
@@ -313,7 +319,7 @@ where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
-    S3: ::tencentcloud_runtime::builder::IsSet<u64>,
+    S3: ::tencentcloud_runtime::builder::IsSet<super::super::models::ApprovalType>,
 {
     /// Builds the [`ApprovePaymentMerchantBindingInput`].
     pub fn build(self) -> ApprovePaymentMerchantBindingInput {
@@ -365,7 +371,7 @@ where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
-    S3: ::tencentcloud_runtime::builder::IsSet<u64>,
+    S3: ::tencentcloud_runtime::builder::IsSet<super::super::models::ApprovalType>,
 {
     /// Sends the request and decodes the answer.
     pub async fn send(

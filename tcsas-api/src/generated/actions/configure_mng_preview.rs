@@ -68,7 +68,7 @@ pub struct ConfigureMngPreviewInput {
     ///
     /// Wire name: `ActionType`.
     #[serde(rename = "ActionType")]
-    action_type: i64,
+    action_type: super::super::models::ActionType,
     /// \<p\>Mini game version ID.\</p\>
     ///
     /// Example: `"366"`
@@ -100,7 +100,7 @@ impl ConfigureMngPreviewInput {
     /// ```
     /// let input = tcsas_api::actions::configure_mng_preview::ConfigureMngPreviewInput::builder()
     ///     .mnp_id("mgj8u531igxsjlkt")
-    ///     .action_type(1u32)
+    ///     .action_type(1i64)
     ///     .mnp_version_id(1u32)
     ///     .platform_id("T04914TJ0911724TSAK")
     ///     .build();
@@ -111,7 +111,7 @@ impl ConfigureMngPreviewInput {
     /// ```compile_fail,E0599
     /// let input = tcsas_api::actions::configure_mng_preview::ConfigureMngPreviewInput::builder()
     ///     .mnp_id("mgj8u531igxsjlkt")
-    ///     .action_type(1u32)
+    ///     .action_type(1i64)
     ///     .mnp_version_id(1u32)
     ///     .build();
     /// ```
@@ -133,8 +133,8 @@ impl ConfigureMngPreviewInput {
     /// Example: `"1"`
     ///
     /// Wire name: `ActionType`.
-    pub fn action_type(&self) -> i64 {
-        self.action_type
+    pub fn action_type(&self) -> &super::super::models::ActionType {
+        &self.action_type
     }
 
     /// \<p\>Mini game version ID.\</p\>
@@ -234,8 +234,14 @@ impl<C, S0, S1, S2, S3> ConfigureMngPreviewInputBuilder<C, S0, S1, S2, S3> {
     /// Wire name: `ActionType`.
     pub fn action_type(
         self,
-        action_type: impl Into<i64>,
-    ) -> ConfigureMngPreviewInputBuilder<C, S0, i64, S2, S3> {
+        action_type: impl Into<super::super::models::ActionType>,
+    ) -> ConfigureMngPreviewInputBuilder<
+        C,
+        S0,
+        super::super::models::ActionType,
+        S2,
+        S3,
+    > {
         ConfigureMngPreviewInputBuilder {
             __carrier: self.__carrier,
             mnp_id: self.mnp_id,
@@ -316,7 +322,7 @@ impl<C, S0, S1, S2, S3> ConfigureMngPreviewInputBuilder<C, S0, S1, S2, S3> {
 impl<C, S0, S1, S2, S3> ConfigureMngPreviewInputBuilder<C, S0, S1, S2, S3>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
-    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S1: ::tencentcloud_runtime::builder::IsSet<super::super::models::ActionType>,
     S2: ::tencentcloud_runtime::builder::IsSet<i64>,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
 {
@@ -366,7 +372,7 @@ impl<S0, S1, S2, S3> ConfigureMngPreviewInputBuilder<(), S0, S1, S2, S3> {
 impl<S0, S1, S2, S3> ConfigureMngPreviewRequest<S0, S1, S2, S3>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
-    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S1: ::tencentcloud_runtime::builder::IsSet<super::super::models::ActionType>,
     S2: ::tencentcloud_runtime::builder::IsSet<i64>,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
 {

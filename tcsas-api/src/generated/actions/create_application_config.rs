@@ -76,14 +76,14 @@ pub struct CreateApplicationConfigInput {
     ///
     /// Wire name: `ApplicationType`.
     #[serde(rename = "ApplicationType")]
-    application_type: i64,
+    application_type: super::super::models::CreateApplicationConfigApplicationType,
     /// Superapp operating system type. Valid values: 2: Android; 3: iOS.
     ///
     /// Example: `"3"`
     ///
     /// Wire name: `ApplicationPlatformType`.
     #[serde(rename = "ApplicationPlatformType")]
-    application_platform_type: i64,
+    application_platform_type: super::super::models::CreateApplicationConfigPlatform,
     /// Package name. Corresponds to the package name on Android and the bundle ID on iOS.
     ///
     /// Example: `"com.tencent.demo"`
@@ -109,8 +109,8 @@ impl CreateApplicationConfigInput {
     /// let input = tcsas_api::actions::create_application_config::CreateApplicationConfigInput::builder()
     ///     .application_id("app-dxkhxra09s")
     ///     .platform_id("T08123WM5791733VNCZ")
-    ///     .application_type(1u32)
-    ///     .application_platform_type(1u32)
+    ///     .application_type(1i64)
+    ///     .application_platform_type(2i64)
     ///     .app_key("com.tencent.demo")
     ///     .build();
     /// ```
@@ -121,8 +121,8 @@ impl CreateApplicationConfigInput {
     /// let input = tcsas_api::actions::create_application_config::CreateApplicationConfigInput::builder()
     ///     .application_id("app-dxkhxra09s")
     ///     .platform_id("T08123WM5791733VNCZ")
-    ///     .application_type(1u32)
-    ///     .application_platform_type(1u32)
+    ///     .application_type(1i64)
+    ///     .application_platform_type(2i64)
     ///     .build();
     /// ```
     pub fn builder() -> CreateApplicationConfigInputBuilder {
@@ -152,8 +152,10 @@ impl CreateApplicationConfigInput {
     /// Example: `"1"`
     ///
     /// Wire name: `ApplicationType`.
-    pub fn application_type(&self) -> i64 {
-        self.application_type
+    pub fn application_type(
+        &self,
+    ) -> &super::super::models::CreateApplicationConfigApplicationType {
+        &self.application_type
     }
 
     /// Superapp operating system type. Valid values: 2: Android; 3: iOS.
@@ -161,8 +163,10 @@ impl CreateApplicationConfigInput {
     /// Example: `"3"`
     ///
     /// Wire name: `ApplicationPlatformType`.
-    pub fn application_platform_type(&self) -> i64 {
-        self.application_platform_type
+    pub fn application_platform_type(
+        &self,
+    ) -> &super::super::models::CreateApplicationConfigPlatform {
+        &self.application_platform_type
     }
 
     /// Package name. Corresponds to the package name on Android and the bundle ID on iOS.
@@ -279,8 +283,17 @@ impl<C, S0, S1, S2, S3, S4> CreateApplicationConfigInputBuilder<C, S0, S1, S2, S
     /// Wire name: `ApplicationType`.
     pub fn application_type(
         self,
-        application_type: impl Into<i64>,
-    ) -> CreateApplicationConfigInputBuilder<C, S0, S1, i64, S3, S4> {
+        application_type: impl Into<
+            super::super::models::CreateApplicationConfigApplicationType,
+        >,
+    ) -> CreateApplicationConfigInputBuilder<
+        C,
+        S0,
+        S1,
+        super::super::models::CreateApplicationConfigApplicationType,
+        S3,
+        S4,
+    > {
         CreateApplicationConfigInputBuilder {
             __carrier: self.__carrier,
             application_id: self.application_id,
@@ -301,8 +314,17 @@ impl<C, S0, S1, S2, S3, S4> CreateApplicationConfigInputBuilder<C, S0, S1, S2, S
     /// Wire name: `ApplicationPlatformType`.
     pub fn application_platform_type(
         self,
-        application_platform_type: impl Into<i64>,
-    ) -> CreateApplicationConfigInputBuilder<C, S0, S1, S2, i64, S4> {
+        application_platform_type: impl Into<
+            super::super::models::CreateApplicationConfigPlatform,
+        >,
+    ) -> CreateApplicationConfigInputBuilder<
+        C,
+        S0,
+        S1,
+        S2,
+        super::super::models::CreateApplicationConfigPlatform,
+        S4,
+    > {
         CreateApplicationConfigInputBuilder {
             __carrier: self.__carrier,
             application_id: self.application_id,
@@ -359,8 +381,12 @@ impl<C, S0, S1, S2, S3, S4> CreateApplicationConfigInputBuilder<C, S0, S1, S2, S
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
-    S2: ::tencentcloud_runtime::builder::IsSet<i64>,
-    S3: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S2: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::CreateApplicationConfigApplicationType,
+    >,
+    S3: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::CreateApplicationConfigPlatform,
+    >,
     S4: ::tencentcloud_runtime::builder::IsSet<String>,
 {
     /// Builds the [`CreateApplicationConfigInput`].
@@ -415,8 +441,12 @@ impl<S0, S1, S2, S3, S4> CreateApplicationConfigRequest<S0, S1, S2, S3, S4>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
-    S2: ::tencentcloud_runtime::builder::IsSet<i64>,
-    S3: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S2: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::CreateApplicationConfigApplicationType,
+    >,
+    S3: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::CreateApplicationConfigPlatform,
+    >,
     S4: ::tencentcloud_runtime::builder::IsSet<String>,
 {
     /// Sends the request and decodes the answer.

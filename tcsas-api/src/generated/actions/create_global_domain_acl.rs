@@ -71,7 +71,7 @@ pub struct CreateGlobalDomainAclInput {
     ///
     /// Wire name: `DomainType`.
     #[serde(rename = "DomainType")]
-    domain_type: i64,
+    domain_type: super::super::models::CreateGlobalDomainAclDomainType,
     /// Platform ID.
     ///
     /// Example: `"T04257DS9431720WTAG"`
@@ -101,8 +101,8 @@ impl CreateGlobalDomainAclInput {
     /// Example: `"1"`
     ///
     /// Wire name: `DomainType`.
-    pub fn domain_type(&self) -> i64 {
-        self.domain_type
+    pub fn domain_type(&self) -> &super::super::models::CreateGlobalDomainAclDomainType {
+        &self.domain_type
     }
 
     /// Platform ID.
@@ -177,8 +177,13 @@ impl<C, S0, S1, S2> CreateGlobalDomainAclInputBuilder<C, S0, S1, S2> {
     /// Wire name: `DomainType`.
     pub fn domain_type(
         self,
-        domain_type: impl Into<i64>,
-    ) -> CreateGlobalDomainAclInputBuilder<C, S0, i64, S2> {
+        domain_type: impl Into<super::super::models::CreateGlobalDomainAclDomainType>,
+    ) -> CreateGlobalDomainAclInputBuilder<
+        C,
+        S0,
+        super::super::models::CreateGlobalDomainAclDomainType,
+        S2,
+    > {
         CreateGlobalDomainAclInputBuilder {
             __carrier: self.__carrier,
             domain_url_list: self.domain_url_list,
@@ -210,7 +215,9 @@ impl<C, S0, S1, S2> CreateGlobalDomainAclInputBuilder<C, S0, S1, S2> {
 impl<C, S0, S1, S2> CreateGlobalDomainAclInputBuilder<C, S0, S1, S2>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<Vec<String>>,
-    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S1: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::CreateGlobalDomainAclDomainType,
+    >,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
 {
     /// Builds the [`CreateGlobalDomainAclInput`].
@@ -254,7 +261,9 @@ impl<S0, S1, S2> CreateGlobalDomainAclInputBuilder<(), S0, S1, S2> {
 impl<S0, S1, S2> CreateGlobalDomainAclRequest<S0, S1, S2>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<Vec<String>>,
-    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S1: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::CreateGlobalDomainAclDomainType,
+    >,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
 {
     /// Sends the request and decodes the answer.

@@ -97,7 +97,7 @@ pub struct CreateMngVersionInput {
     ///
     /// Wire name: `VersionType`.
     #[serde(rename = "VersionType", skip_serializing_if = "Option::is_none")]
-    version_type: Option<i64>,
+    version_type: Option<super::super::models::MnpVersionType>,
     /// \<p\>Compilation conditions.\</p\>
     ///
     /// Example: `"condition"`
@@ -207,8 +207,8 @@ impl CreateMngVersionInput {
     /// Example: `"2"`
     ///
     /// Wire name: `VersionType`.
-    pub fn version_type(&self) -> Option<i64> {
-        self.version_type
+    pub fn version_type(&self) -> Option<&super::super::models::MnpVersionType> {
+        self.version_type.as_ref()
     }
 
     /// \<p\>Compilation conditions.\</p\>
@@ -267,7 +267,7 @@ pub struct CreateMngVersionInputBuilder<
     file_url: S2,
     platform_id: S3,
     mnp_version_intro: S4,
-    version_type: Option<i64>,
+    version_type: Option<super::super::models::MnpVersionType>,
     compile_condition: Option<String>,
     compile_config: Option<String>,
     pipeline_id: Option<String>,
@@ -435,13 +435,19 @@ impl<C, S0, S1, S2, S3, S4> CreateMngVersionInputBuilder<C, S0, S1, S2, S3, S4> 
     /// Example: `"2"`
     ///
     /// Wire name: `VersionType`.
-    pub fn version_type(mut self, version_type: impl Into<i64>) -> Self {
+    pub fn version_type(
+        mut self,
+        version_type: impl Into<super::super::models::MnpVersionType>,
+    ) -> Self {
         self.version_type = Some(version_type.into());
         self
     }
 
     /// Sets or clears `version_type`.
-    pub fn set_version_type(mut self, version_type: Option<i64>) -> Self {
+    pub fn set_version_type(
+        mut self,
+        version_type: Option<super::super::models::MnpVersionType>,
+    ) -> Self {
         self.version_type = version_type;
         self
     }

@@ -73,7 +73,7 @@ pub struct CreateTeamInput {
     ///
     /// Wire name: `TeamRoleTypeList`.
     #[serde(rename = "TeamRoleTypeList")]
-    team_role_type_list: Vec<i64>,
+    team_role_type_list: Vec<super::super::models::CreateTeamTeamRoleType>,
     /// \<p\>Remarks.\</p\>
     ///
     /// Example: `"remark"`
@@ -101,7 +101,7 @@ pub struct CreateTeamInput {
     ///
     /// Wire name: `ExpiryTime`.
     #[serde(rename = "ExpiryTime", skip_serializing_if = "Option::is_none")]
-    expiry_time: Option<i64>,
+    expiry_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     /// \<p\>Administrator user IDs.\</p\>
     ///
     /// Example: `"[\"U20260819152444LRABQT\"]"`
@@ -140,7 +140,9 @@ impl CreateTeamInput {
     /// Example: `"[2]"`
     ///
     /// Wire name: `TeamRoleTypeList`.
-    pub fn team_role_type_list(&self) -> &[i64] {
+    pub fn team_role_type_list(
+        &self,
+    ) -> &[super::super::models::CreateTeamTeamRoleType] {
         &self.team_role_type_list
     }
 
@@ -176,7 +178,7 @@ impl CreateTeamInput {
     /// Example: `"1764322807"`
     ///
     /// Wire name: `ExpiryTime`.
-    pub fn expiry_time(&self) -> Option<i64> {
+    pub fn expiry_time(&self) -> Option<::tencentcloud_runtime::time::UnixSeconds> {
         self.expiry_time
     }
 
@@ -208,7 +210,7 @@ pub struct CreateTeamInputBuilder<
     remark: Option<String>,
     platform_id: Option<String>,
     related_team_id: Option<String>,
-    expiry_time: Option<i64>,
+    expiry_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
     admin_user_ids: Option<Vec<String>>,
 }
 
@@ -289,10 +291,18 @@ impl<C, S0, S1, S2> CreateTeamInputBuilder<C, S0, S1, S2> {
     /// Example: `"[2]"`
     ///
     /// Wire name: `TeamRoleTypeList`.
-    pub fn team_role_type_list<I: IntoIterator<Item = E>, E: Into<i64>>(
+    pub fn team_role_type_list<
+        I: IntoIterator<Item = E>,
+        E: Into<super::super::models::CreateTeamTeamRoleType>,
+    >(
         self,
         team_role_type_list: I,
-    ) -> CreateTeamInputBuilder<C, S0, S1, Vec<i64>> {
+    ) -> CreateTeamInputBuilder<
+        C,
+        S0,
+        S1,
+        Vec<super::super::models::CreateTeamTeamRoleType>,
+    > {
         CreateTeamInputBuilder {
             __carrier: self.__carrier,
             team_name: self.team_name,
@@ -364,13 +374,19 @@ impl<C, S0, S1, S2> CreateTeamInputBuilder<C, S0, S1, S2> {
     /// Example: `"1764322807"`
     ///
     /// Wire name: `ExpiryTime`.
-    pub fn expiry_time(mut self, expiry_time: impl Into<i64>) -> Self {
+    pub fn expiry_time(
+        mut self,
+        expiry_time: impl Into<::tencentcloud_runtime::time::UnixSeconds>,
+    ) -> Self {
         self.expiry_time = Some(expiry_time.into());
         self
     }
 
     /// Sets or clears `expiry_time`.
-    pub fn set_expiry_time(mut self, expiry_time: Option<i64>) -> Self {
+    pub fn set_expiry_time(
+        mut self,
+        expiry_time: Option<::tencentcloud_runtime::time::UnixSeconds>,
+    ) -> Self {
         self.expiry_time = expiry_time;
         self
     }
@@ -399,7 +415,9 @@ impl<C, S0, S1, S2> CreateTeamInputBuilder<C, S0, S1, S2>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
-    S2: ::tencentcloud_runtime::builder::IsSet<Vec<i64>>,
+    S2: ::tencentcloud_runtime::builder::IsSet<
+        Vec<super::super::models::CreateTeamTeamRoleType>,
+    >,
 {
     /// Builds the [`CreateTeamInput`].
     pub fn build(self) -> CreateTeamInput {
@@ -453,7 +471,9 @@ impl<S0, S1, S2> CreateTeamRequest<S0, S1, S2>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
-    S2: ::tencentcloud_runtime::builder::IsSet<Vec<i64>>,
+    S2: ::tencentcloud_runtime::builder::IsSet<
+        Vec<super::super::models::CreateTeamTeamRoleType>,
+    >,
 {
     /// Sends the request and decodes the answer.
     pub async fn send(

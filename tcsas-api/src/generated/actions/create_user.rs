@@ -76,7 +76,7 @@ pub struct CreateUserInput {
     ///
     /// Wire name: `AccountType`.
     #[serde(rename = "AccountType")]
-    account_type: i64,
+    account_type: super::super::models::CreateUserAccountType,
     /// Account password. Use CreatePresetKey to get the public key to encrypt the password.
     ///
     /// Example: `"pEkZbT1Swu3tbHWs="`
@@ -109,7 +109,7 @@ impl CreateUserInput {
     /// let input = tcsas_api::actions::create_user::CreateUserInput::builder()
     ///     .user_account("OpenApiUser0305080106")
     ///     .user_name("OpenApiUser0305080106")
-    ///     .account_type(1u32)
+    ///     .account_type(2i64)
     ///     .password("pEkZbT1Swu3tbHWs=")
     ///     .key_id("ac14e3ec-42cd-44e6-8ab0-d854bbb89c32")
     ///     .platform_id("T08123WM5791745VNCZ")
@@ -122,7 +122,7 @@ impl CreateUserInput {
     /// let input = tcsas_api::actions::create_user::CreateUserInput::builder()
     ///     .user_account("OpenApiUser0305080106")
     ///     .user_name("OpenApiUser0305080106")
-    ///     .account_type(1u32)
+    ///     .account_type(2i64)
     ///     .password("pEkZbT1Swu3tbHWs=")
     ///     .key_id("ac14e3ec-42cd-44e6-8ab0-d854bbb89c32")
     ///     .build();
@@ -154,8 +154,8 @@ impl CreateUserInput {
     /// Example: `"3"`
     ///
     /// Wire name: `AccountType`.
-    pub fn account_type(&self) -> i64 {
-        self.account_type
+    pub fn account_type(&self) -> &super::super::models::CreateUserAccountType {
+        &self.account_type
     }
 
     /// Account password. Use CreatePresetKey to get the public key to encrypt the password.
@@ -282,8 +282,16 @@ impl<C, S0, S1, S2, S3, S4, S5> CreateUserInputBuilder<C, S0, S1, S2, S3, S4, S5
     /// Wire name: `AccountType`.
     pub fn account_type(
         self,
-        account_type: impl Into<i64>,
-    ) -> CreateUserInputBuilder<C, S0, S1, i64, S3, S4, S5> {
+        account_type: impl Into<super::super::models::CreateUserAccountType>,
+    ) -> CreateUserInputBuilder<
+        C,
+        S0,
+        S1,
+        super::super::models::CreateUserAccountType,
+        S3,
+        S4,
+        S5,
+    > {
         CreateUserInputBuilder {
             __carrier: self.__carrier,
             user_account: self.user_account,
@@ -366,7 +374,9 @@ impl<C, S0, S1, S2, S3, S4, S5> CreateUserInputBuilder<C, S0, S1, S2, S3, S4, S5
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
-    S2: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S2: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::CreateUserAccountType,
+    >,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
     S4: ::tencentcloud_runtime::builder::IsSet<String>,
     S5: ::tencentcloud_runtime::builder::IsSet<String>,
@@ -424,7 +434,9 @@ impl<S0, S1, S2, S3, S4, S5> CreateUserRequest<S0, S1, S2, S3, S4, S5>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
-    S2: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S2: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::CreateUserAccountType,
+    >,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
     S4: ::tencentcloud_runtime::builder::IsSet<String>,
     S5: ::tencentcloud_runtime::builder::IsSet<String>,

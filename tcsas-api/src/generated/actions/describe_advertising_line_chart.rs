@@ -118,14 +118,14 @@ pub struct DescribeAdvertisingLineChartInput {
     ///
     /// Wire name: `Platform`.
     #[serde(rename = "Platform")]
-    platform: i64,
+    platform: super::super::models::DescribeAdvertisingLineChartPlatform,
     /// Ad unit type. Valid values: 1: Banner; 2: Rewarded.
     ///
     /// Example: `"1"`
     ///
     /// Wire name: `AdUnitType`.
     #[serde(rename = "AdUnitType", skip_serializing_if = "Option::is_none")]
-    ad_unit_type: Option<String>,
+    ad_unit_type: Option<super::super::models::AdUnitType>,
 }
 
 impl DescribeAdvertisingLineChartInput {
@@ -139,7 +139,7 @@ impl DescribeAdvertisingLineChartInput {
     ///     .mnp_id("mp1vd81ntbitj9k2")
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .time_end("20251201")
-    ///     .platform(1u32)
+    ///     .platform(0i64)
     ///     .build();
     /// ```
     ///
@@ -198,8 +198,10 @@ impl DescribeAdvertisingLineChartInput {
     /// Example: `"0"`
     ///
     /// Wire name: `Platform`.
-    pub fn platform(&self) -> i64 {
-        self.platform
+    pub fn platform(
+        &self,
+    ) -> &super::super::models::DescribeAdvertisingLineChartPlatform {
+        &self.platform
     }
 
     /// Ad unit type. Valid values: 1: Banner; 2: Rewarded.
@@ -207,8 +209,8 @@ impl DescribeAdvertisingLineChartInput {
     /// Example: `"1"`
     ///
     /// Wire name: `AdUnitType`.
-    pub fn ad_unit_type(&self) -> Option<&str> {
-        self.ad_unit_type.as_deref()
+    pub fn ad_unit_type(&self) -> Option<&super::super::models::AdUnitType> {
+        self.ad_unit_type.as_ref()
     }
 }
 
@@ -231,7 +233,7 @@ pub struct DescribeAdvertisingLineChartInputBuilder<
     platform_id: S2,
     time_end: S3,
     platform: S4,
-    ad_unit_type: Option<String>,
+    ad_unit_type: Option<super::super::models::AdUnitType>,
 }
 
 impl DescribeAdvertisingLineChartInputBuilder {
@@ -386,8 +388,15 @@ impl<
     /// Wire name: `Platform`.
     pub fn platform(
         self,
-        platform: impl Into<i64>,
-    ) -> DescribeAdvertisingLineChartInputBuilder<C, S0, S1, S2, S3, i64> {
+        platform: impl Into<super::super::models::DescribeAdvertisingLineChartPlatform>,
+    ) -> DescribeAdvertisingLineChartInputBuilder<
+        C,
+        S0,
+        S1,
+        S2,
+        S3,
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    > {
         DescribeAdvertisingLineChartInputBuilder {
             __carrier: self.__carrier,
             time_begin: self.time_begin,
@@ -413,13 +422,19 @@ impl<
     /// Example: `"1"`
     ///
     /// Wire name: `AdUnitType`.
-    pub fn ad_unit_type(mut self, ad_unit_type: impl Into<String>) -> Self {
+    pub fn ad_unit_type(
+        mut self,
+        ad_unit_type: impl Into<super::super::models::AdUnitType>,
+    ) -> Self {
         self.ad_unit_type = Some(ad_unit_type.into());
         self
     }
 
     /// Sets or clears `ad_unit_type`.
-    pub fn set_ad_unit_type(mut self, ad_unit_type: Option<String>) -> Self {
+    pub fn set_ad_unit_type(
+        mut self,
+        ad_unit_type: Option<super::super::models::AdUnitType>,
+    ) -> Self {
         self.ad_unit_type = ad_unit_type;
         self
     }
@@ -438,7 +453,9 @@ where
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
-    S4: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S4: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    >,
 {
     /// Builds the [`DescribeAdvertisingLineChartInput`].
     pub fn build(self) -> DescribeAdvertisingLineChartInput {
@@ -496,7 +513,9 @@ where
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
-    S4: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S4: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    >,
 {
     /// Sends the request and decodes the answer.
     pub async fn send(

@@ -96,14 +96,14 @@ pub struct DescribeAdvertisingOverviewInput {
     ///
     /// Wire name: `Platform`.
     #[serde(rename = "Platform")]
-    platform: i64,
+    platform: super::super::models::DescribeAdvertisingLineChartPlatform,
     /// Ad unit type. Valid values: 1: Banner; 2: Rewarded.
     ///
     /// Example: `"1"`
     ///
     /// Wire name: `AdUnitType`.
     #[serde(rename = "AdUnitType", skip_serializing_if = "Option::is_none")]
-    ad_unit_type: Option<String>,
+    ad_unit_type: Option<super::super::models::AdUnitType>,
 }
 
 impl DescribeAdvertisingOverviewInput {
@@ -117,7 +117,7 @@ impl DescribeAdvertisingOverviewInput {
     ///     .mnp_id("mp1vd81ntbitj9k2")
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .time_end("20251201")
-    ///     .platform(1u32)
+    ///     .platform(0i64)
     ///     .build();
     /// ```
     ///
@@ -176,8 +176,10 @@ impl DescribeAdvertisingOverviewInput {
     /// Example: `"0"`
     ///
     /// Wire name: `Platform`.
-    pub fn platform(&self) -> i64 {
-        self.platform
+    pub fn platform(
+        &self,
+    ) -> &super::super::models::DescribeAdvertisingLineChartPlatform {
+        &self.platform
     }
 
     /// Ad unit type. Valid values: 1: Banner; 2: Rewarded.
@@ -185,8 +187,8 @@ impl DescribeAdvertisingOverviewInput {
     /// Example: `"1"`
     ///
     /// Wire name: `AdUnitType`.
-    pub fn ad_unit_type(&self) -> Option<&str> {
-        self.ad_unit_type.as_deref()
+    pub fn ad_unit_type(&self) -> Option<&super::super::models::AdUnitType> {
+        self.ad_unit_type.as_ref()
     }
 }
 
@@ -209,7 +211,7 @@ pub struct DescribeAdvertisingOverviewInputBuilder<
     platform_id: S2,
     time_end: S3,
     platform: S4,
-    ad_unit_type: Option<String>,
+    ad_unit_type: Option<super::super::models::AdUnitType>,
 }
 
 impl DescribeAdvertisingOverviewInputBuilder {
@@ -364,8 +366,15 @@ impl<
     /// Wire name: `Platform`.
     pub fn platform(
         self,
-        platform: impl Into<i64>,
-    ) -> DescribeAdvertisingOverviewInputBuilder<C, S0, S1, S2, S3, i64> {
+        platform: impl Into<super::super::models::DescribeAdvertisingLineChartPlatform>,
+    ) -> DescribeAdvertisingOverviewInputBuilder<
+        C,
+        S0,
+        S1,
+        S2,
+        S3,
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    > {
         DescribeAdvertisingOverviewInputBuilder {
             __carrier: self.__carrier,
             time_begin: self.time_begin,
@@ -391,13 +400,19 @@ impl<
     /// Example: `"1"`
     ///
     /// Wire name: `AdUnitType`.
-    pub fn ad_unit_type(mut self, ad_unit_type: impl Into<String>) -> Self {
+    pub fn ad_unit_type(
+        mut self,
+        ad_unit_type: impl Into<super::super::models::AdUnitType>,
+    ) -> Self {
         self.ad_unit_type = Some(ad_unit_type.into());
         self
     }
 
     /// Sets or clears `ad_unit_type`.
-    pub fn set_ad_unit_type(mut self, ad_unit_type: Option<String>) -> Self {
+    pub fn set_ad_unit_type(
+        mut self,
+        ad_unit_type: Option<super::super::models::AdUnitType>,
+    ) -> Self {
         self.ad_unit_type = ad_unit_type;
         self
     }
@@ -416,7 +431,9 @@ where
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
-    S4: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S4: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    >,
 {
     /// Builds the [`DescribeAdvertisingOverviewInput`].
     pub fn build(self) -> DescribeAdvertisingOverviewInput {
@@ -474,7 +491,9 @@ where
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
-    S4: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S4: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    >,
 {
     /// Sends the request and decodes the answer.
     pub async fn send(

@@ -162,14 +162,14 @@ pub struct DescribeApplicationMnpListInput {
     ///
     /// Wire name: `OnlineStatus`.
     #[serde(rename = "OnlineStatus", skip_serializing_if = "Option::is_none")]
-    online_status: Option<i64>,
+    online_status: Option<super::super::models::DescribeApplicationMnpListOnlineStatus>,
     /// Engine type. Specifies the runtime engine by product type. Valid values: 0: Mini program; 1: Mini game.
     ///
     /// Example: `"[0]"`
     ///
     /// Wire name: `EngineTypeList`.
     #[serde(rename = "EngineTypeList", skip_serializing_if = "Option::is_none")]
-    engine_type_list: Option<Vec<i64>>,
+    engine_type_list: Option<Vec<super::super::models::EngineType>>,
     /// Secondary category name.
     ///
     /// Example: `"Flight"`
@@ -261,8 +261,10 @@ impl DescribeApplicationMnpListInput {
     /// Example: `"0"`
     ///
     /// Wire name: `OnlineStatus`.
-    pub fn online_status(&self) -> Option<i64> {
-        self.online_status
+    pub fn online_status(
+        &self,
+    ) -> Option<&super::super::models::DescribeApplicationMnpListOnlineStatus> {
+        self.online_status.as_ref()
     }
 
     /// Engine type. Specifies the runtime engine by product type. Valid values: 0: Mini program; 1: Mini game.
@@ -270,7 +272,7 @@ impl DescribeApplicationMnpListInput {
     /// Example: `"[0]"`
     ///
     /// Wire name: `EngineTypeList`.
-    pub fn engine_type_list(&self) -> Option<&[i64]> {
+    pub fn engine_type_list(&self) -> Option<&[super::super::models::EngineType]> {
         self.engine_type_list.as_deref()
     }
 
@@ -319,8 +321,8 @@ pub struct DescribeApplicationMnpListInputBuilder<
     limit: S1,
     platform_id: S2,
     application_id: S3,
-    online_status: Option<i64>,
-    engine_type_list: Option<Vec<i64>>,
+    online_status: Option<super::super::models::DescribeApplicationMnpListOnlineStatus>,
+    engine_type_list: Option<Vec<super::super::models::EngineType>>,
     sub_category: Option<String>,
     primary_category: Option<String>,
     keyword: Option<String>,
@@ -456,13 +458,23 @@ impl<C, S0, S1, S2, S3> DescribeApplicationMnpListInputBuilder<C, S0, S1, S2, S3
     /// Example: `"0"`
     ///
     /// Wire name: `OnlineStatus`.
-    pub fn online_status(mut self, online_status: impl Into<i64>) -> Self {
+    pub fn online_status(
+        mut self,
+        online_status: impl Into<
+            super::super::models::DescribeApplicationMnpListOnlineStatus,
+        >,
+    ) -> Self {
         self.online_status = Some(online_status.into());
         self
     }
 
     /// Sets or clears `online_status`.
-    pub fn set_online_status(mut self, online_status: Option<i64>) -> Self {
+    pub fn set_online_status(
+        mut self,
+        online_status: Option<
+            super::super::models::DescribeApplicationMnpListOnlineStatus,
+        >,
+    ) -> Self {
         self.online_status = online_status;
         self
     }
@@ -472,10 +484,10 @@ impl<C, S0, S1, S2, S3> DescribeApplicationMnpListInputBuilder<C, S0, S1, S2, S3
     /// Example: `"[0]"`
     ///
     /// Wire name: `EngineTypeList`.
-    pub fn engine_type_list<I: IntoIterator<Item = E>, E: Into<i64>>(
-        mut self,
-        engine_type_list: I,
-    ) -> Self {
+    pub fn engine_type_list<
+        I: IntoIterator<Item = E>,
+        E: Into<super::super::models::EngineType>,
+    >(mut self, engine_type_list: I) -> Self {
         self.engine_type_list = Some(
             engine_type_list.into_iter().map(Into::into).collect(),
         );
@@ -483,7 +495,10 @@ impl<C, S0, S1, S2, S3> DescribeApplicationMnpListInputBuilder<C, S0, S1, S2, S3
     }
 
     /// Sets or clears `engine_type_list`.
-    pub fn set_engine_type_list(mut self, engine_type_list: Option<Vec<i64>>) -> Self {
+    pub fn set_engine_type_list(
+        mut self,
+        engine_type_list: Option<Vec<super::super::models::EngineType>>,
+    ) -> Self {
         self.engine_type_list = engine_type_list;
         self
     }

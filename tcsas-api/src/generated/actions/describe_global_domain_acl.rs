@@ -148,7 +148,7 @@ pub struct DescribeGlobalDomainAclInput {
     ///
     /// Wire name: `DomainTypes`.
     #[serde(rename = "DomainTypes", skip_serializing_if = "Option::is_none")]
-    domain_types: Option<Vec<i64>>,
+    domain_types: Option<Vec<super::super::models::CreateGlobalDomainAclDomainType>>,
     /// Search keyword (domain).
     ///
     /// Example: `"demo"`
@@ -215,7 +215,9 @@ impl DescribeGlobalDomainAclInput {
     /// Example: `"[1]"`
     ///
     /// Wire name: `DomainTypes`.
-    pub fn domain_types(&self) -> Option<&[i64]> {
+    pub fn domain_types(
+        &self,
+    ) -> Option<&[super::super::models::CreateGlobalDomainAclDomainType]> {
         self.domain_types.as_deref()
     }
 
@@ -244,7 +246,7 @@ pub struct DescribeGlobalDomainAclInputBuilder<
     offset: S0,
     limit: S1,
     platform_id: S2,
-    domain_types: Option<Vec<i64>>,
+    domain_types: Option<Vec<super::super::models::CreateGlobalDomainAclDomainType>>,
     keyword: Option<String>,
 }
 
@@ -337,16 +339,19 @@ impl<C, S0, S1, S2> DescribeGlobalDomainAclInputBuilder<C, S0, S1, S2> {
     /// Example: `"[1]"`
     ///
     /// Wire name: `DomainTypes`.
-    pub fn domain_types<I: IntoIterator<Item = E>, E: Into<i64>>(
-        mut self,
-        domain_types: I,
-    ) -> Self {
+    pub fn domain_types<
+        I: IntoIterator<Item = E>,
+        E: Into<super::super::models::CreateGlobalDomainAclDomainType>,
+    >(mut self, domain_types: I) -> Self {
         self.domain_types = Some(domain_types.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sets or clears `domain_types`.
-    pub fn set_domain_types(mut self, domain_types: Option<Vec<i64>>) -> Self {
+    pub fn set_domain_types(
+        mut self,
+        domain_types: Option<Vec<super::super::models::CreateGlobalDomainAclDomainType>>,
+    ) -> Self {
         self.domain_types = domain_types;
         self
     }

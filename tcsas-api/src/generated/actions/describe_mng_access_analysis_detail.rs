@@ -87,7 +87,7 @@ pub struct DescribeMngAccessAnalysisDetailInput {
     ///
     /// Wire name: `DataType`.
     #[serde(rename = "DataType")]
-    data_type: i64,
+    data_type: super::super::models::DataType,
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -101,7 +101,7 @@ pub struct DescribeMngAccessAnalysisDetailInput {
     ///
     /// Wire name: `Platform`.
     #[serde(rename = "Platform")]
-    platform: i64,
+    platform: super::super::models::DescribeAdvertisingLineChartPlatform,
     /// End time in YYYYMMDD format.
     ///
     /// Example: `"20251130"`
@@ -120,9 +120,9 @@ impl DescribeMngAccessAnalysisDetailInput {
     /// let input = tcsas_api::actions::describe_mng_access_analysis_detail::DescribeMngAccessAnalysisDetailInput::builder()
     ///     .time_begin(1u32)
     ///     .mnp_id("mgmkszumvhpdc3gf")
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .platform_id("T04398WY9481762VZTT")
-    ///     .platform(1u32)
+    ///     .platform(0i64)
     ///     .time_end(1u32)
     ///     .build();
     /// ```
@@ -133,9 +133,9 @@ impl DescribeMngAccessAnalysisDetailInput {
     /// let input = tcsas_api::actions::describe_mng_access_analysis_detail::DescribeMngAccessAnalysisDetailInput::builder()
     ///     .time_begin(1u32)
     ///     .mnp_id("mgmkszumvhpdc3gf")
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .platform_id("T04398WY9481762VZTT")
-    ///     .platform(1u32)
+    ///     .platform(0i64)
     ///     .build();
     /// ```
     pub fn builder() -> DescribeMngAccessAnalysisDetailInputBuilder {
@@ -165,8 +165,8 @@ impl DescribeMngAccessAnalysisDetailInput {
     /// Example: `"1"`
     ///
     /// Wire name: `DataType`.
-    pub fn data_type(&self) -> i64 {
-        self.data_type
+    pub fn data_type(&self) -> &super::super::models::DataType {
+        &self.data_type
     }
 
     /// Tenant ID.
@@ -183,8 +183,10 @@ impl DescribeMngAccessAnalysisDetailInput {
     /// Example: `"0"`
     ///
     /// Wire name: `Platform`.
-    pub fn platform(&self) -> i64 {
-        self.platform
+    pub fn platform(
+        &self,
+    ) -> &super::super::models::DescribeAdvertisingLineChartPlatform {
+        &self.platform
     }
 
     /// End time in YYYYMMDD format.
@@ -317,8 +319,16 @@ impl<
     /// Wire name: `DataType`.
     pub fn data_type(
         self,
-        data_type: impl Into<i64>,
-    ) -> DescribeMngAccessAnalysisDetailInputBuilder<C, S0, S1, i64, S3, S4, S5> {
+        data_type: impl Into<super::super::models::DataType>,
+    ) -> DescribeMngAccessAnalysisDetailInputBuilder<
+        C,
+        S0,
+        S1,
+        super::super::models::DataType,
+        S3,
+        S4,
+        S5,
+    > {
         DescribeMngAccessAnalysisDetailInputBuilder {
             __carrier: self.__carrier,
             time_begin: self.time_begin,
@@ -377,8 +387,16 @@ impl<
     /// Wire name: `Platform`.
     pub fn platform(
         self,
-        platform: impl Into<i64>,
-    ) -> DescribeMngAccessAnalysisDetailInputBuilder<C, S0, S1, S2, S3, i64, S5> {
+        platform: impl Into<super::super::models::DescribeAdvertisingLineChartPlatform>,
+    ) -> DescribeMngAccessAnalysisDetailInputBuilder<
+        C,
+        S0,
+        S1,
+        S2,
+        S3,
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+        S5,
+    > {
         DescribeMngAccessAnalysisDetailInputBuilder {
             __carrier: self.__carrier,
             time_begin: self.time_begin,
@@ -433,9 +451,11 @@ impl<
 where
     S0: ::tencentcloud_runtime::builder::IsSet<i64>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
-    S2: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S2: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
-    S4: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S4: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    >,
     S5: ::tencentcloud_runtime::builder::IsSet<i64>,
 {
     /// Builds the [`DescribeMngAccessAnalysisDetailInput`].
@@ -511,9 +531,11 @@ impl<
 where
     S0: ::tencentcloud_runtime::builder::IsSet<i64>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
-    S2: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S2: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
-    S4: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S4: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    >,
     S5: ::tencentcloud_runtime::builder::IsSet<i64>,
 {
     /// Sends the request and decodes the answer.
@@ -546,6 +568,13 @@ pub struct DescribeMngAccessAnalysisDetailOutput {
     ///
     /// Wire name: `RequestId`.
     pub request_id: String,
+}
+
+impl DescribeMngAccessAnalysisDetailOutput {
+    /// The `data` list as a slice, empty when absent.
+    pub fn data(&self) -> &[super::super::models::AccessAnalysisDetail] {
+        self.data.as_deref().unwrap_or_default()
+    }
 }
 
 /// Wire form of the `Response` object; not part of the public API.

@@ -102,14 +102,14 @@ pub struct DescribeMngAccessAnalysisOverviewInput {
     ///
     /// Wire name: `ProdData`.
     #[serde(rename = "ProdData", skip_serializing_if = "Option::is_none")]
-    prod_data: Option<i64>,
+    prod_data: Option<super::super::models::DataType>,
     /// Operating system. Valid values: 0: All; 2: Android; 3: iOS.
     ///
     /// Example: `"0"`
     ///
     /// Wire name: `Platform`.
     #[serde(rename = "Platform", skip_serializing_if = "Option::is_none")]
-    platform: Option<i64>,
+    platform: Option<super::super::models::DescribeAdvertisingLineChartPlatform>,
 }
 
 impl DescribeMngAccessAnalysisOverviewInput {
@@ -180,8 +180,8 @@ impl DescribeMngAccessAnalysisOverviewInput {
     /// Example: `"1"`
     ///
     /// Wire name: `ProdData`.
-    pub fn prod_data(&self) -> Option<i64> {
-        self.prod_data
+    pub fn prod_data(&self) -> Option<&super::super::models::DataType> {
+        self.prod_data.as_ref()
     }
 
     /// Operating system. Valid values: 0: All; 2: Android; 3: iOS.
@@ -189,8 +189,10 @@ impl DescribeMngAccessAnalysisOverviewInput {
     /// Example: `"0"`
     ///
     /// Wire name: `Platform`.
-    pub fn platform(&self) -> Option<i64> {
-        self.platform
+    pub fn platform(
+        &self,
+    ) -> Option<&super::super::models::DescribeAdvertisingLineChartPlatform> {
+        self.platform.as_ref()
     }
 }
 
@@ -211,8 +213,8 @@ pub struct DescribeMngAccessAnalysisOverviewInputBuilder<
     mnp_id: S1,
     platform_id: S2,
     time_end: S3,
-    prod_data: Option<i64>,
-    platform: Option<i64>,
+    prod_data: Option<super::super::models::DataType>,
+    platform: Option<super::super::models::DescribeAdvertisingLineChartPlatform>,
 }
 
 impl DescribeMngAccessAnalysisOverviewInputBuilder {
@@ -360,13 +362,19 @@ impl<
     /// Example: `"1"`
     ///
     /// Wire name: `ProdData`.
-    pub fn prod_data(mut self, prod_data: impl Into<i64>) -> Self {
+    pub fn prod_data(
+        mut self,
+        prod_data: impl Into<super::super::models::DataType>,
+    ) -> Self {
         self.prod_data = Some(prod_data.into());
         self
     }
 
     /// Sets or clears `prod_data`.
-    pub fn set_prod_data(mut self, prod_data: Option<i64>) -> Self {
+    pub fn set_prod_data(
+        mut self,
+        prod_data: Option<super::super::models::DataType>,
+    ) -> Self {
         self.prod_data = prod_data;
         self
     }
@@ -376,13 +384,19 @@ impl<
     /// Example: `"0"`
     ///
     /// Wire name: `Platform`.
-    pub fn platform(mut self, platform: impl Into<i64>) -> Self {
+    pub fn platform(
+        mut self,
+        platform: impl Into<super::super::models::DescribeAdvertisingLineChartPlatform>,
+    ) -> Self {
         self.platform = Some(platform.into());
         self
     }
 
     /// Sets or clears `platform`.
-    pub fn set_platform(mut self, platform: Option<i64>) -> Self {
+    pub fn set_platform(
+        mut self,
+        platform: Option<super::super::models::DescribeAdvertisingLineChartPlatform>,
+    ) -> Self {
         self.platform = platform;
         self
     }

@@ -472,6 +472,13 @@ pub struct DescribeMngActiveUserRealTimeStatisticsOutput {
     pub request_id: String,
 }
 
+impl DescribeMngActiveUserRealTimeStatisticsOutput {
+    /// The `data` list as a slice, empty when absent.
+    pub fn data(&self) -> &[super::super::models::ReportDataResult] {
+        self.data.as_deref().unwrap_or_default()
+    }
+}
+
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
 #[derive(Default)]

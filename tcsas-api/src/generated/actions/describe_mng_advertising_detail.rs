@@ -99,14 +99,14 @@ pub struct DescribeMngAdvertisingDetailInput {
     ///
     /// Wire name: `AdUnitType`.
     #[serde(rename = "AdUnitType", skip_serializing_if = "Option::is_none")]
-    ad_unit_type: Option<String>,
+    ad_unit_type: Option<super::super::models::AdUnitType>,
     /// Operating system. Valid values: 2: Android; 3: iOS.
     ///
     /// Example: `"2"`
     ///
     /// Wire name: `Platform`.
     #[serde(rename = "Platform", skip_serializing_if = "Option::is_none")]
-    platform: Option<i64>,
+    platform: Option<super::super::models::CreateApplicationConfigPlatform>,
 }
 
 impl DescribeMngAdvertisingDetailInput {
@@ -177,8 +177,8 @@ impl DescribeMngAdvertisingDetailInput {
     /// Example: `"1"`
     ///
     /// Wire name: `AdUnitType`.
-    pub fn ad_unit_type(&self) -> Option<&str> {
-        self.ad_unit_type.as_deref()
+    pub fn ad_unit_type(&self) -> Option<&super::super::models::AdUnitType> {
+        self.ad_unit_type.as_ref()
     }
 
     /// Operating system. Valid values: 2: Android; 3: iOS.
@@ -186,8 +186,10 @@ impl DescribeMngAdvertisingDetailInput {
     /// Example: `"2"`
     ///
     /// Wire name: `Platform`.
-    pub fn platform(&self) -> Option<i64> {
-        self.platform
+    pub fn platform(
+        &self,
+    ) -> Option<&super::super::models::CreateApplicationConfigPlatform> {
+        self.platform.as_ref()
     }
 }
 
@@ -208,8 +210,8 @@ pub struct DescribeMngAdvertisingDetailInputBuilder<
     mnp_id: S1,
     platform_id: S2,
     time_end: S3,
-    ad_unit_type: Option<String>,
-    platform: Option<i64>,
+    ad_unit_type: Option<super::super::models::AdUnitType>,
+    platform: Option<super::super::models::CreateApplicationConfigPlatform>,
 }
 
 impl DescribeMngAdvertisingDetailInputBuilder {
@@ -327,13 +329,19 @@ impl<C, S0, S1, S2, S3> DescribeMngAdvertisingDetailInputBuilder<C, S0, S1, S2, 
     /// Example: `"1"`
     ///
     /// Wire name: `AdUnitType`.
-    pub fn ad_unit_type(mut self, ad_unit_type: impl Into<String>) -> Self {
+    pub fn ad_unit_type(
+        mut self,
+        ad_unit_type: impl Into<super::super::models::AdUnitType>,
+    ) -> Self {
         self.ad_unit_type = Some(ad_unit_type.into());
         self
     }
 
     /// Sets or clears `ad_unit_type`.
-    pub fn set_ad_unit_type(mut self, ad_unit_type: Option<String>) -> Self {
+    pub fn set_ad_unit_type(
+        mut self,
+        ad_unit_type: Option<super::super::models::AdUnitType>,
+    ) -> Self {
         self.ad_unit_type = ad_unit_type;
         self
     }
@@ -343,13 +351,19 @@ impl<C, S0, S1, S2, S3> DescribeMngAdvertisingDetailInputBuilder<C, S0, S1, S2, 
     /// Example: `"2"`
     ///
     /// Wire name: `Platform`.
-    pub fn platform(mut self, platform: impl Into<i64>) -> Self {
+    pub fn platform(
+        mut self,
+        platform: impl Into<super::super::models::CreateApplicationConfigPlatform>,
+    ) -> Self {
         self.platform = Some(platform.into());
         self
     }
 
     /// Sets or clears `platform`.
-    pub fn set_platform(mut self, platform: Option<i64>) -> Self {
+    pub fn set_platform(
+        mut self,
+        platform: Option<super::super::models::CreateApplicationConfigPlatform>,
+    ) -> Self {
         self.platform = platform;
         self
     }
@@ -442,6 +456,13 @@ pub struct DescribeMngAdvertisingDetailOutput {
     ///
     /// Wire name: `RequestId`.
     pub request_id: String,
+}
+
+impl DescribeMngAdvertisingDetailOutput {
+    /// The `data` list as a slice, empty when absent.
+    pub fn data(&self) -> &[super::super::models::OverviewDetail] {
+        self.data.as_deref().unwrap_or_default()
+    }
 }
 
 /// Wire form of the `Response` object; not part of the public API.

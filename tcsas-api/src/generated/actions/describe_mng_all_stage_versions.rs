@@ -269,6 +269,13 @@ pub struct DescribeMngAllStageVersionsOutput {
     pub request_id: String,
 }
 
+impl DescribeMngAllStageVersionsOutput {
+    /// The `data` list as a slice, empty when absent.
+    pub fn data(&self) -> &[super::super::models::DescribeMngAllStageVersionsResp] {
+        self.data.as_deref().unwrap_or_default()
+    }
+}
+
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
 #[derive(Default)]

@@ -214,6 +214,13 @@ pub struct DescribeMngCategoryOutput {
     pub request_id: String,
 }
 
+impl DescribeMngCategoryOutput {
+    /// The `data` list as a slice, empty when absent.
+    pub fn data(&self) -> &[super::super::models::MngTypeDefine] {
+        self.data.as_deref().unwrap_or_default()
+    }
+}
+
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
 #[derive(Default)]

@@ -253,6 +253,13 @@ pub struct DescribeMngDomainAclOutput {
     pub request_id: String,
 }
 
+impl DescribeMngDomainAclOutput {
+    /// The `data` list as a slice, empty when absent.
+    pub fn data(&self) -> &[super::super::models::DescribeMngDomainInfoResp] {
+        self.data.as_deref().unwrap_or_default()
+    }
+}
+
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
 #[derive(Default)]

@@ -87,7 +87,7 @@ pub struct DescribeMngPaymentLineChartInput {
     ///
     /// Wire name: `IndexId`.
     #[serde(rename = "IndexId")]
-    index_id: String,
+    index_id: super::super::models::IndexId,
     /// Input parameter base64 string: {"Platform":0,"MnpId":"mgcp5xc2yzw8aixv","BeginDate":20251028,"EndDate":20251126,"DataType":"1","PaymentType":2}.
     ///
     /// Example: `"eyJQbGF0Zm9ybSI6MCwiTW5wSWQiOiJtZ21rc3p1bXZocGRjM2dmIiwiQmVnaW5EYXRlIjoyMDI1MTEyNCwiRW5kRGF0ZSI6MjAyNTExMzAsIkRhdGFUeXBlIjoiMSIsIlBheW1lbnRUeXBlIjoyfQ=="`
@@ -106,7 +106,7 @@ impl DescribeMngPaymentLineChartInput {
     /// let input = tcsas_api::actions::describe_mng_payment_line_chart::DescribeMngPaymentLineChartInput::builder()
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .report_id("payment_data_analysis")
-    ///     .index_id("paid_user_num")
+    ///     .index_id("mng_paid_amount")
     ///     .query_data("eyJQbGF0Zm9ybSI6MCwiTW5wSWQiOiJtZ21rc3p1bXZocGRjM2dmIiwiQmVnaW5EYXRlIjoyMDI1MTEyNCwiRW5kRGF0ZSI6MjAyNTExMzAsIkRhdGFUeXBlIjoiMSIsIlBheW1lbnRUeXBlIjoyfQ==")
     ///     .build();
     /// ```
@@ -117,7 +117,7 @@ impl DescribeMngPaymentLineChartInput {
     /// let input = tcsas_api::actions::describe_mng_payment_line_chart::DescribeMngPaymentLineChartInput::builder()
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .report_id("payment_data_analysis")
-    ///     .index_id("paid_user_num")
+    ///     .index_id("mng_paid_amount")
     ///     .build();
     /// ```
     pub fn builder() -> DescribeMngPaymentLineChartInputBuilder {
@@ -155,7 +155,7 @@ impl DescribeMngPaymentLineChartInput {
     /// Example: `"paid_user_num"`
     ///
     /// Wire name: `IndexId`.
-    pub fn index_id(&self) -> &str {
+    pub fn index_id(&self) -> &super::super::models::IndexId {
         &self.index_id
     }
 
@@ -263,8 +263,14 @@ impl<C, S0, S1, S2, S3> DescribeMngPaymentLineChartInputBuilder<C, S0, S1, S2, S
     /// Wire name: `IndexId`.
     pub fn index_id(
         self,
-        index_id: impl Into<String>,
-    ) -> DescribeMngPaymentLineChartInputBuilder<C, S0, S1, String, S3> {
+        index_id: impl Into<super::super::models::IndexId>,
+    ) -> DescribeMngPaymentLineChartInputBuilder<
+        C,
+        S0,
+        S1,
+        super::super::models::IndexId,
+        S3,
+    > {
         DescribeMngPaymentLineChartInputBuilder {
             __carrier: self.__carrier,
             platform_id: self.platform_id,
@@ -299,7 +305,7 @@ impl<C, S0, S1, S2, S3> DescribeMngPaymentLineChartInputBuilder<C, S0, S1, S2, S
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
-    S2: ::tencentcloud_runtime::builder::IsSet<String>,
+    S2: ::tencentcloud_runtime::builder::IsSet<super::super::models::IndexId>,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
 {
     /// Builds the [`DescribeMngPaymentLineChartInput`].
@@ -347,7 +353,7 @@ impl<S0, S1, S2, S3> DescribeMngPaymentLineChartRequest<S0, S1, S2, S3>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
-    S2: ::tencentcloud_runtime::builder::IsSet<String>,
+    S2: ::tencentcloud_runtime::builder::IsSet<super::super::models::IndexId>,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
 {
     /// Sends the request and decodes the answer.
@@ -380,6 +386,13 @@ pub struct DescribeMngPaymentLineChartOutput {
     ///
     /// Wire name: `RequestId`.
     pub request_id: String,
+}
+
+impl DescribeMngPaymentLineChartOutput {
+    /// The `data` list as a slice, empty when absent.
+    pub fn data(&self) -> &[super::super::models::ReportDataResult] {
+        self.data.as_deref().unwrap_or_default()
+    }
 }
 
 /// Wire form of the `Response` object; not part of the public API.

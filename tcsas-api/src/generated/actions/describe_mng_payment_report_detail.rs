@@ -81,7 +81,7 @@ pub struct DescribeMngPaymentReportDetailInput {
     ///
     /// Wire name: `DataType`.
     #[serde(rename = "DataType")]
-    data_type: i64,
+    data_type: super::super::models::DataType,
     /// End time.
     ///
     /// Example: `"20251128"`
@@ -95,7 +95,7 @@ pub struct DescribeMngPaymentReportDetailInput {
     ///
     /// Wire name: `Platform`.
     #[serde(rename = "Platform")]
-    platform: i64,
+    platform: super::super::models::DescribeAdvertisingLineChartPlatform,
 }
 
 impl DescribeMngPaymentReportDetailInput {
@@ -108,9 +108,9 @@ impl DescribeMngPaymentReportDetailInput {
     ///     .time_begin(1u32)
     ///     .mnp_id("mgmkszumvhpdc3gf")
     ///     .platform_id("T04398WY9481762VZTT")
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .time_end(1u32)
-    ///     .platform(1u32)
+    ///     .platform(0i64)
     ///     .build();
     /// ```
     ///
@@ -121,7 +121,7 @@ impl DescribeMngPaymentReportDetailInput {
     ///     .time_begin(1u32)
     ///     .mnp_id("mgmkszumvhpdc3gf")
     ///     .platform_id("T04398WY9481762VZTT")
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .time_end(1u32)
     ///     .build();
     /// ```
@@ -161,8 +161,8 @@ impl DescribeMngPaymentReportDetailInput {
     /// Example: `"0"`
     ///
     /// Wire name: `DataType`.
-    pub fn data_type(&self) -> i64 {
-        self.data_type
+    pub fn data_type(&self) -> &super::super::models::DataType {
+        &self.data_type
     }
 
     /// End time.
@@ -179,8 +179,10 @@ impl DescribeMngPaymentReportDetailInput {
     /// Example: `"2"`
     ///
     /// Wire name: `Platform`.
-    pub fn platform(&self) -> i64 {
-        self.platform
+    pub fn platform(
+        &self,
+    ) -> &super::super::models::DescribeAdvertisingLineChartPlatform {
+        &self.platform
     }
 }
 
@@ -334,8 +336,16 @@ impl<
     /// Wire name: `DataType`.
     pub fn data_type(
         self,
-        data_type: impl Into<i64>,
-    ) -> DescribeMngPaymentReportDetailInputBuilder<C, S0, S1, S2, i64, S4, S5> {
+        data_type: impl Into<super::super::models::DataType>,
+    ) -> DescribeMngPaymentReportDetailInputBuilder<
+        C,
+        S0,
+        S1,
+        S2,
+        super::super::models::DataType,
+        S4,
+        S5,
+    > {
         DescribeMngPaymentReportDetailInputBuilder {
             __carrier: self.__carrier,
             time_begin: self.time_begin,
@@ -394,8 +404,16 @@ impl<
     /// Wire name: `Platform`.
     pub fn platform(
         self,
-        platform: impl Into<i64>,
-    ) -> DescribeMngPaymentReportDetailInputBuilder<C, S0, S1, S2, S3, S4, i64> {
+        platform: impl Into<super::super::models::DescribeAdvertisingLineChartPlatform>,
+    ) -> DescribeMngPaymentReportDetailInputBuilder<
+        C,
+        S0,
+        S1,
+        S2,
+        S3,
+        S4,
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    > {
         DescribeMngPaymentReportDetailInputBuilder {
             __carrier: self.__carrier,
             time_begin: self.time_begin,
@@ -421,9 +439,11 @@ where
     S0: ::tencentcloud_runtime::builder::IsSet<i64>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
-    S3: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S3: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S4: ::tencentcloud_runtime::builder::IsSet<i64>,
-    S5: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S5: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    >,
 {
     /// Builds the [`DescribeMngPaymentReportDetailInput`].
     pub fn build(self) -> DescribeMngPaymentReportDetailInput {
@@ -499,9 +519,11 @@ where
     S0: ::tencentcloud_runtime::builder::IsSet<i64>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
-    S3: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S3: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S4: ::tencentcloud_runtime::builder::IsSet<i64>,
-    S5: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S5: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    >,
 {
     /// Sends the request and decodes the answer.
     pub async fn send(
@@ -533,6 +555,13 @@ pub struct DescribeMngPaymentReportDetailOutput {
     ///
     /// Wire name: `RequestId`.
     pub request_id: String,
+}
+
+impl DescribeMngPaymentReportDetailOutput {
+    /// The `data` list as a slice, empty when absent.
+    pub fn data(&self) -> &[super::super::models::MngPaymentOverview] {
+        self.data.as_deref().unwrap_or_default()
+    }
 }
 
 /// Wire form of the `Response` object; not part of the public API.

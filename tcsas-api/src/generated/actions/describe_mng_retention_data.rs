@@ -174,7 +174,7 @@ pub struct DescribeMngRetentionDataInput {
     ///
     /// Wire name: `DataType`.
     #[serde(rename = "DataType")]
-    data_type: i64,
+    data_type: super::super::models::DataType,
     /// End time.
     ///
     /// Example: `"20251201"`
@@ -188,7 +188,7 @@ pub struct DescribeMngRetentionDataInput {
     ///
     /// Wire name: `Platform`.
     #[serde(rename = "Platform")]
-    platform: i64,
+    platform: super::super::models::DescribeAdvertisingLineChartPlatform,
 }
 
 impl DescribeMngRetentionDataInput {
@@ -201,9 +201,9 @@ impl DescribeMngRetentionDataInput {
     ///     .time_begin(1u32)
     ///     .mnp_id("[\"mgmkszumvhpdc3gf\"]")
     ///     .platform_id("T04398WY9481762VZTT")
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .time_end(1u32)
-    ///     .platform(1u32)
+    ///     .platform(0i64)
     ///     .build();
     /// ```
     ///
@@ -214,7 +214,7 @@ impl DescribeMngRetentionDataInput {
     ///     .time_begin(1u32)
     ///     .mnp_id("[\"mgmkszumvhpdc3gf\"]")
     ///     .platform_id("T04398WY9481762VZTT")
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .time_end(1u32)
     ///     .build();
     /// ```
@@ -254,8 +254,8 @@ impl DescribeMngRetentionDataInput {
     /// Example: `"0"`
     ///
     /// Wire name: `DataType`.
-    pub fn data_type(&self) -> i64 {
-        self.data_type
+    pub fn data_type(&self) -> &super::super::models::DataType {
+        &self.data_type
     }
 
     /// End time.
@@ -272,8 +272,10 @@ impl DescribeMngRetentionDataInput {
     /// Example: `"2"`
     ///
     /// Wire name: `Platform`.
-    pub fn platform(&self) -> i64 {
-        self.platform
+    pub fn platform(
+        &self,
+    ) -> &super::super::models::DescribeAdvertisingLineChartPlatform {
+        &self.platform
     }
 }
 
@@ -427,8 +429,16 @@ impl<
     /// Wire name: `DataType`.
     pub fn data_type(
         self,
-        data_type: impl Into<i64>,
-    ) -> DescribeMngRetentionDataInputBuilder<C, S0, S1, S2, i64, S4, S5> {
+        data_type: impl Into<super::super::models::DataType>,
+    ) -> DescribeMngRetentionDataInputBuilder<
+        C,
+        S0,
+        S1,
+        S2,
+        super::super::models::DataType,
+        S4,
+        S5,
+    > {
         DescribeMngRetentionDataInputBuilder {
             __carrier: self.__carrier,
             time_begin: self.time_begin,
@@ -487,8 +497,16 @@ impl<
     /// Wire name: `Platform`.
     pub fn platform(
         self,
-        platform: impl Into<i64>,
-    ) -> DescribeMngRetentionDataInputBuilder<C, S0, S1, S2, S3, S4, i64> {
+        platform: impl Into<super::super::models::DescribeAdvertisingLineChartPlatform>,
+    ) -> DescribeMngRetentionDataInputBuilder<
+        C,
+        S0,
+        S1,
+        S2,
+        S3,
+        S4,
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    > {
         DescribeMngRetentionDataInputBuilder {
             __carrier: self.__carrier,
             time_begin: self.time_begin,
@@ -514,9 +532,11 @@ where
     S0: ::tencentcloud_runtime::builder::IsSet<i64>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
-    S3: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S3: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S4: ::tencentcloud_runtime::builder::IsSet<u64>,
-    S5: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S5: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    >,
 {
     /// Builds the [`DescribeMngRetentionDataInput`].
     pub fn build(self) -> DescribeMngRetentionDataInput {
@@ -577,9 +597,11 @@ where
     S0: ::tencentcloud_runtime::builder::IsSet<i64>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
-    S3: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S3: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S4: ::tencentcloud_runtime::builder::IsSet<u64>,
-    S5: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S5: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    >,
 {
     /// Sends the request and decodes the answer.
     pub async fn send(
@@ -611,6 +633,13 @@ pub struct DescribeMngRetentionDataOutput {
     ///
     /// Wire name: `RequestId`.
     pub request_id: String,
+}
+
+impl DescribeMngRetentionDataOutput {
+    /// The `data` list as a slice, empty when absent.
+    pub fn data(&self) -> &[super::super::models::RetentionData] {
+        self.data.as_deref().unwrap_or_default()
+    }
 }
 
 /// Wire form of the `Response` object; not part of the public API.

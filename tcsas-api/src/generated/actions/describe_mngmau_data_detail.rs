@@ -404,6 +404,13 @@ pub struct DescribeMngmauDataDetailOutput {
     pub request_id: String,
 }
 
+impl DescribeMngmauDataDetailOutput {
+    /// The `data` list as a slice, empty when absent.
+    pub fn data(&self) -> &[super::super::models::MauDetail] {
+        self.data.as_deref().unwrap_or_default()
+    }
+}
+
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
 #[derive(Default)]

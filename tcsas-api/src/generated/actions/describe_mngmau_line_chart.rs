@@ -65,7 +65,7 @@ pub struct DescribeMngmauLineChartInput {
     ///
     /// Wire name: `DataType`.
     #[serde(rename = "DataType")]
-    data_type: i64,
+    data_type: super::super::models::DataType,
     /// Tenant ID.
     ///
     /// Example: `"T05517TF5041761HGVN"`
@@ -103,7 +103,7 @@ impl DescribeMngmauLineChartInput {
     ///
     /// ```
     /// let input = tcsas_api::actions::describe_mngmau_line_chart::DescribeMngmauLineChartInput::builder()
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .platform_id("T05517TF5041761HGVN")
     ///     .application_id("app-7ovakj60hy")
     ///     .mnp_id("mgmkszumvhpdc3gf")
@@ -114,7 +114,7 @@ impl DescribeMngmauLineChartInput {
     ///
     /// ```compile_fail,E0599
     /// let input = tcsas_api::actions::describe_mngmau_line_chart::DescribeMngmauLineChartInput::builder()
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .platform_id("T05517TF5041761HGVN")
     ///     .application_id("app-7ovakj60hy")
     ///     .build();
@@ -128,8 +128,8 @@ impl DescribeMngmauLineChartInput {
     /// Example: `"0"`
     ///
     /// Wire name: `DataType`.
-    pub fn data_type(&self) -> i64 {
-        self.data_type
+    pub fn data_type(&self) -> &super::super::models::DataType {
+        &self.data_type
     }
 
     /// Tenant ID.
@@ -217,8 +217,14 @@ impl<C, S0, S1, S2, S3> DescribeMngmauLineChartInputBuilder<C, S0, S1, S2, S3> {
     /// Wire name: `DataType`.
     pub fn data_type(
         self,
-        data_type: impl Into<i64>,
-    ) -> DescribeMngmauLineChartInputBuilder<C, i64, S1, S2, S3> {
+        data_type: impl Into<super::super::models::DataType>,
+    ) -> DescribeMngmauLineChartInputBuilder<
+        C,
+        super::super::models::DataType,
+        S1,
+        S2,
+        S3,
+    > {
         DescribeMngmauLineChartInputBuilder {
             __carrier: self.__carrier,
             data_type: data_type.into(),
@@ -313,7 +319,7 @@ impl<C, S0, S1, S2, S3> DescribeMngmauLineChartInputBuilder<C, S0, S1, S2, S3> {
 
 impl<C, S0, S1, S2, S3> DescribeMngmauLineChartInputBuilder<C, S0, S1, S2, S3>
 where
-    S0: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S0: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
@@ -363,7 +369,7 @@ impl<S0, S1, S2, S3> DescribeMngmauLineChartInputBuilder<(), S0, S1, S2, S3> {
 
 impl<S0, S1, S2, S3> DescribeMngmauLineChartRequest<S0, S1, S2, S3>
 where
-    S0: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S0: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
@@ -398,6 +404,13 @@ pub struct DescribeMngmauLineChartOutput {
     ///
     /// Wire name: `RequestId`.
     pub request_id: String,
+}
+
+impl DescribeMngmauLineChartOutput {
+    /// The `data` list as a slice, empty when absent.
+    pub fn data(&self) -> &[super::super::models::MngmauLineChartData] {
+        self.data.as_deref().unwrap_or_default()
+    }
 }
 
 /// Wire form of the `Response` object; not part of the public API.

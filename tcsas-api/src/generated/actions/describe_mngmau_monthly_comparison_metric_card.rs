@@ -75,7 +75,7 @@ pub struct DescribeMngmauMonthlyComparisonMetricCardInput {
     ///
     /// Wire name: `DataType`.
     #[serde(rename = "DataType")]
-    data_type: i64,
+    data_type: super::super::models::DataType,
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -121,7 +121,7 @@ impl DescribeMngmauMonthlyComparisonMetricCardInput {
     /// ```
     /// let input = tcsas_api::actions::describe_mngmau_monthly_comparison_metric_card::DescribeMngmauMonthlyComparisonMetricCardInput::builder()
     ///     .source_month(1u32)
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .target_month(1u32)
     ///     .application_id("app-1ro3zp3nta")
@@ -134,7 +134,7 @@ impl DescribeMngmauMonthlyComparisonMetricCardInput {
     /// ```compile_fail,E0599
     /// let input = tcsas_api::actions::describe_mngmau_monthly_comparison_metric_card::DescribeMngmauMonthlyComparisonMetricCardInput::builder()
     ///     .source_month(1u32)
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .target_month(1u32)
     ///     .application_id("app-1ro3zp3nta")
@@ -158,8 +158,8 @@ impl DescribeMngmauMonthlyComparisonMetricCardInput {
     /// Example: `"1"`
     ///
     /// Wire name: `DataType`.
-    pub fn data_type(&self) -> i64 {
-        self.data_type
+    pub fn data_type(&self) -> &super::super::models::DataType {
+        &self.data_type
     }
 
     /// Tenant ID.
@@ -309,11 +309,11 @@ impl<
     /// Wire name: `DataType`.
     pub fn data_type(
         self,
-        data_type: impl Into<i64>,
+        data_type: impl Into<super::super::models::DataType>,
     ) -> DescribeMngmauMonthlyComparisonMetricCardInputBuilder<
         C,
         S0,
-        i64,
+        super::super::models::DataType,
         S2,
         S3,
         S4,
@@ -525,7 +525,7 @@ impl<
 > DescribeMngmauMonthlyComparisonMetricCardInputBuilder<C, S0, S1, S2, S3, S4, S5>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<i64>,
-    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S1: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
     S3: ::tencentcloud_runtime::builder::IsSet<i64>,
     S4: ::tencentcloud_runtime::builder::IsSet<String>,
@@ -609,7 +609,7 @@ impl<
 > DescribeMngmauMonthlyComparisonMetricCardRequest<S0, S1, S2, S3, S4, S5>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<i64>,
-    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S1: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
     S3: ::tencentcloud_runtime::builder::IsSet<i64>,
     S4: ::tencentcloud_runtime::builder::IsSet<String>,

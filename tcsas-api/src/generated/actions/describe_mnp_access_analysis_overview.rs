@@ -104,14 +104,14 @@ pub struct DescribeMnpAccessAnalysisOverviewInput {
     ///
     /// Wire name: `ProdData`.
     #[serde(rename = "ProdData")]
-    prod_data: i64,
+    prod_data: super::super::models::DataType,
     /// Operating system. Valid values: 0: All; 2: Android; 3: iOS.
     ///
     /// Example: `"0"`
     ///
     /// Wire name: `Platform`.
     #[serde(rename = "Platform")]
-    platform: i64,
+    platform: super::super::models::DescribeAdvertisingLineChartPlatform,
 }
 
 impl DescribeMnpAccessAnalysisOverviewInput {
@@ -125,8 +125,8 @@ impl DescribeMnpAccessAnalysisOverviewInput {
     ///     .mnp_id("mp1vd81ntbitj9k2")
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .time_end(1u32)
-    ///     .prod_data(1u32)
-    ///     .platform(1u32)
+    ///     .prod_data(0i64)
+    ///     .platform(0i64)
     ///     .build();
     /// ```
     ///
@@ -138,7 +138,7 @@ impl DescribeMnpAccessAnalysisOverviewInput {
     ///     .mnp_id("mp1vd81ntbitj9k2")
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .time_end(1u32)
-    ///     .prod_data(1u32)
+    ///     .prod_data(0i64)
     ///     .build();
     /// ```
     pub fn builder() -> DescribeMnpAccessAnalysisOverviewInputBuilder {
@@ -186,8 +186,8 @@ impl DescribeMnpAccessAnalysisOverviewInput {
     /// Example: `"1"`
     ///
     /// Wire name: `ProdData`.
-    pub fn prod_data(&self) -> i64 {
-        self.prod_data
+    pub fn prod_data(&self) -> &super::super::models::DataType {
+        &self.prod_data
     }
 
     /// Operating system. Valid values: 0: All; 2: Android; 3: iOS.
@@ -195,8 +195,10 @@ impl DescribeMnpAccessAnalysisOverviewInput {
     /// Example: `"0"`
     ///
     /// Wire name: `Platform`.
-    pub fn platform(&self) -> i64 {
-        self.platform
+    pub fn platform(
+        &self,
+    ) -> &super::super::models::DescribeAdvertisingLineChartPlatform {
+        &self.platform
     }
 }
 
@@ -380,8 +382,16 @@ impl<
     /// Wire name: `ProdData`.
     pub fn prod_data(
         self,
-        prod_data: impl Into<i64>,
-    ) -> DescribeMnpAccessAnalysisOverviewInputBuilder<C, S0, S1, S2, S3, i64, S5> {
+        prod_data: impl Into<super::super::models::DataType>,
+    ) -> DescribeMnpAccessAnalysisOverviewInputBuilder<
+        C,
+        S0,
+        S1,
+        S2,
+        S3,
+        super::super::models::DataType,
+        S5,
+    > {
         DescribeMnpAccessAnalysisOverviewInputBuilder {
             __carrier: self.__carrier,
             time_begin: self.time_begin,
@@ -410,8 +420,16 @@ impl<
     /// Wire name: `Platform`.
     pub fn platform(
         self,
-        platform: impl Into<i64>,
-    ) -> DescribeMnpAccessAnalysisOverviewInputBuilder<C, S0, S1, S2, S3, S4, i64> {
+        platform: impl Into<super::super::models::DescribeAdvertisingLineChartPlatform>,
+    ) -> DescribeMnpAccessAnalysisOverviewInputBuilder<
+        C,
+        S0,
+        S1,
+        S2,
+        S3,
+        S4,
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    > {
         DescribeMnpAccessAnalysisOverviewInputBuilder {
             __carrier: self.__carrier,
             time_begin: self.time_begin,
@@ -438,8 +456,10 @@ where
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
     S3: ::tencentcloud_runtime::builder::IsSet<u64>,
-    S4: ::tencentcloud_runtime::builder::IsSet<i64>,
-    S5: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S4: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
+    S5: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    >,
 {
     /// Builds the [`DescribeMnpAccessAnalysisOverviewInput`].
     pub fn build(self) -> DescribeMnpAccessAnalysisOverviewInput {
@@ -516,8 +536,10 @@ where
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
     S3: ::tencentcloud_runtime::builder::IsSet<u64>,
-    S4: ::tencentcloud_runtime::builder::IsSet<i64>,
-    S5: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S4: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
+    S5: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    >,
 {
     /// Sends the request and decodes the answer.
     pub async fn send(

@@ -99,14 +99,14 @@ pub struct DescribeMnpAdvertisingDetailInput {
     ///
     /// Wire name: `Platform`.
     #[serde(rename = "Platform")]
-    platform: i64,
+    platform: super::super::models::DescribeAdvertisingLineChartPlatform,
     /// Ad unit type. Valid values: 1: Banner; 2: Rewarded.
     ///
     /// Example: `"1"`
     ///
     /// Wire name: `AdUnitType`.
     #[serde(rename = "AdUnitType", skip_serializing_if = "Option::is_none")]
-    ad_unit_type: Option<String>,
+    ad_unit_type: Option<super::super::models::AdUnitType>,
 }
 
 impl DescribeMnpAdvertisingDetailInput {
@@ -120,7 +120,7 @@ impl DescribeMnpAdvertisingDetailInput {
     ///     .mnp_id("mp1vd81ntbitj9k2")
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .time_end("20251201")
-    ///     .platform(1u32)
+    ///     .platform(0i64)
     ///     .build();
     /// ```
     ///
@@ -179,8 +179,10 @@ impl DescribeMnpAdvertisingDetailInput {
     /// Example: `"0"`
     ///
     /// Wire name: `Platform`.
-    pub fn platform(&self) -> i64 {
-        self.platform
+    pub fn platform(
+        &self,
+    ) -> &super::super::models::DescribeAdvertisingLineChartPlatform {
+        &self.platform
     }
 
     /// Ad unit type. Valid values: 1: Banner; 2: Rewarded.
@@ -188,8 +190,8 @@ impl DescribeMnpAdvertisingDetailInput {
     /// Example: `"1"`
     ///
     /// Wire name: `AdUnitType`.
-    pub fn ad_unit_type(&self) -> Option<&str> {
-        self.ad_unit_type.as_deref()
+    pub fn ad_unit_type(&self) -> Option<&super::super::models::AdUnitType> {
+        self.ad_unit_type.as_ref()
     }
 }
 
@@ -212,7 +214,7 @@ pub struct DescribeMnpAdvertisingDetailInputBuilder<
     platform_id: S2,
     time_end: S3,
     platform: S4,
-    ad_unit_type: Option<String>,
+    ad_unit_type: Option<super::super::models::AdUnitType>,
 }
 
 impl DescribeMnpAdvertisingDetailInputBuilder {
@@ -367,8 +369,15 @@ impl<
     /// Wire name: `Platform`.
     pub fn platform(
         self,
-        platform: impl Into<i64>,
-    ) -> DescribeMnpAdvertisingDetailInputBuilder<C, S0, S1, S2, S3, i64> {
+        platform: impl Into<super::super::models::DescribeAdvertisingLineChartPlatform>,
+    ) -> DescribeMnpAdvertisingDetailInputBuilder<
+        C,
+        S0,
+        S1,
+        S2,
+        S3,
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    > {
         DescribeMnpAdvertisingDetailInputBuilder {
             __carrier: self.__carrier,
             time_begin: self.time_begin,
@@ -394,13 +403,19 @@ impl<
     /// Example: `"1"`
     ///
     /// Wire name: `AdUnitType`.
-    pub fn ad_unit_type(mut self, ad_unit_type: impl Into<String>) -> Self {
+    pub fn ad_unit_type(
+        mut self,
+        ad_unit_type: impl Into<super::super::models::AdUnitType>,
+    ) -> Self {
         self.ad_unit_type = Some(ad_unit_type.into());
         self
     }
 
     /// Sets or clears `ad_unit_type`.
-    pub fn set_ad_unit_type(mut self, ad_unit_type: Option<String>) -> Self {
+    pub fn set_ad_unit_type(
+        mut self,
+        ad_unit_type: Option<super::super::models::AdUnitType>,
+    ) -> Self {
         self.ad_unit_type = ad_unit_type;
         self
     }
@@ -419,7 +434,9 @@ where
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
-    S4: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S4: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    >,
 {
     /// Builds the [`DescribeMnpAdvertisingDetailInput`].
     pub fn build(self) -> DescribeMnpAdvertisingDetailInput {
@@ -477,7 +494,9 @@ where
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
-    S4: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S4: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    >,
 {
     /// Sends the request and decodes the answer.
     pub async fn send(
@@ -509,6 +528,13 @@ pub struct DescribeMnpAdvertisingDetailOutput {
     ///
     /// Wire name: `RequestId`.
     pub request_id: String,
+}
+
+impl DescribeMnpAdvertisingDetailOutput {
+    /// The `data` list as a slice, empty when absent.
+    pub fn data(&self) -> &[super::super::models::MauDetailData] {
+        self.data.as_deref().unwrap_or_default()
+    }
 }
 
 /// Wire form of the `Response` object; not part of the public API.

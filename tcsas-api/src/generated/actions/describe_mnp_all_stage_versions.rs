@@ -289,6 +289,13 @@ pub struct DescribeMnpAllStageVersionsOutput {
     pub request_id: String,
 }
 
+impl DescribeMnpAllStageVersionsOutput {
+    /// The `data` list as a slice, empty when absent.
+    pub fn data(&self) -> &[super::super::models::DescribeMpAllStageVersionsResp] {
+        self.data.as_deref().unwrap_or_default()
+    }
+}
+
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
 #[derive(Default)]

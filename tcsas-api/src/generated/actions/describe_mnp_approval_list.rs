@@ -174,7 +174,9 @@ pub struct DescribeMnpApprovalListInput {
     ///
     /// Wire name: `ApprovalStatusList`.
     #[serde(rename = "ApprovalStatusList", skip_serializing_if = "Option::is_none")]
-    approval_status_list: Option<Vec<i64>>,
+    approval_status_list: Option<
+        Vec<super::super::models::DescribeMnpApprovalListApprovalStatus>,
+    >,
     /// Search keyword (mini program name).
     ///
     /// Example: `"demo"`
@@ -255,7 +257,9 @@ impl DescribeMnpApprovalListInput {
     /// Example: `"[0]"`
     ///
     /// Wire name: `ApprovalStatusList`.
-    pub fn approval_status_list(&self) -> Option<&[i64]> {
+    pub fn approval_status_list(
+        &self,
+    ) -> Option<&[super::super::models::DescribeMnpApprovalListApprovalStatus]> {
         self.approval_status_list.as_deref()
     }
 
@@ -302,7 +306,9 @@ pub struct DescribeMnpApprovalListInputBuilder<
     offset: S0,
     limit: S1,
     platform_id: S2,
-    approval_status_list: Option<Vec<i64>>,
+    approval_status_list: Option<
+        Vec<super::super::models::DescribeMnpApprovalListApprovalStatus>,
+    >,
     keyword: Option<String>,
     application_id: Option<String>,
     team_id: Option<String>,
@@ -405,10 +411,10 @@ impl<C, S0, S1, S2> DescribeMnpApprovalListInputBuilder<C, S0, S1, S2> {
     /// Example: `"[0]"`
     ///
     /// Wire name: `ApprovalStatusList`.
-    pub fn approval_status_list<I: IntoIterator<Item = E>, E: Into<i64>>(
-        mut self,
-        approval_status_list: I,
-    ) -> Self {
+    pub fn approval_status_list<
+        I: IntoIterator<Item = E>,
+        E: Into<super::super::models::DescribeMnpApprovalListApprovalStatus>,
+    >(mut self, approval_status_list: I) -> Self {
         self.approval_status_list = Some(
             approval_status_list.into_iter().map(Into::into).collect(),
         );
@@ -418,7 +424,9 @@ impl<C, S0, S1, S2> DescribeMnpApprovalListInputBuilder<C, S0, S1, S2> {
     /// Sets or clears `approval_status_list`.
     pub fn set_approval_status_list(
         mut self,
-        approval_status_list: Option<Vec<i64>>,
+        approval_status_list: Option<
+            Vec<super::super::models::DescribeMnpApprovalListApprovalStatus>,
+        >,
     ) -> Self {
         self.approval_status_list = approval_status_list;
         self

@@ -258,6 +258,13 @@ pub struct DescribeMnpDomainAclOutput {
     pub request_id: String,
 }
 
+impl DescribeMnpDomainAclOutput {
+    /// The `data` list as a slice, empty when absent.
+    pub fn data(&self) -> &[super::super::models::DescribeDomainInfoParam] {
+        self.data.as_deref().unwrap_or_default()
+    }
+}
+
 /// Wire form of the `Response` object; not part of the public API.
 #[doc(hidden)]
 #[derive(Default)]

@@ -69,7 +69,7 @@ pub struct DescribeMnpPageAnalysisDetailInput {
     ///
     /// Wire name: `DataType`.
     #[serde(rename = "DataType")]
-    data_type: i64,
+    data_type: super::super::models::DataType,
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -104,7 +104,7 @@ pub struct DescribeMnpPageAnalysisDetailInput {
     ///
     /// Wire name: `Platform`.
     #[serde(rename = "Platform")]
-    platform: i64,
+    platform: super::super::models::DescribeAdvertisingLineChartPlatform,
 }
 
 impl DescribeMnpPageAnalysisDetailInput {
@@ -114,12 +114,12 @@ impl DescribeMnpPageAnalysisDetailInput {
     ///
     /// ```
     /// let input = tcsas_api::actions::describe_mnp_page_analysis_detail::DescribeMnpPageAnalysisDetailInput::builder()
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .mnp_id("mp1vd81ntbitj9k2")
     ///     .time_begin(1u32)
     ///     .time_end(1u32)
-    ///     .platform(1u32)
+    ///     .platform(0i64)
     ///     .build();
     /// ```
     ///
@@ -127,7 +127,7 @@ impl DescribeMnpPageAnalysisDetailInput {
     ///
     /// ```compile_fail,E0599
     /// let input = tcsas_api::actions::describe_mnp_page_analysis_detail::DescribeMnpPageAnalysisDetailInput::builder()
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .mnp_id("mp1vd81ntbitj9k2")
     ///     .time_begin(1u32)
@@ -143,8 +143,8 @@ impl DescribeMnpPageAnalysisDetailInput {
     /// Example: `"1"`
     ///
     /// Wire name: `DataType`.
-    pub fn data_type(&self) -> i64 {
-        self.data_type
+    pub fn data_type(&self) -> &super::super::models::DataType {
+        &self.data_type
     }
 
     /// Tenant ID.
@@ -188,8 +188,10 @@ impl DescribeMnpPageAnalysisDetailInput {
     /// Example: `"0"`
     ///
     /// Wire name: `Platform`.
-    pub fn platform(&self) -> i64 {
-        self.platform
+    pub fn platform(
+        &self,
+    ) -> &super::super::models::DescribeAdvertisingLineChartPlatform {
+        &self.platform
     }
 }
 
@@ -253,8 +255,16 @@ impl<
     /// Wire name: `DataType`.
     pub fn data_type(
         self,
-        data_type: impl Into<i64>,
-    ) -> DescribeMnpPageAnalysisDetailInputBuilder<C, i64, S1, S2, S3, S4, S5> {
+        data_type: impl Into<super::super::models::DataType>,
+    ) -> DescribeMnpPageAnalysisDetailInputBuilder<
+        C,
+        super::super::models::DataType,
+        S1,
+        S2,
+        S3,
+        S4,
+        S5,
+    > {
         DescribeMnpPageAnalysisDetailInputBuilder {
             __carrier: self.__carrier,
             data_type: data_type.into(),
@@ -403,8 +413,16 @@ impl<
     /// Wire name: `Platform`.
     pub fn platform(
         self,
-        platform: impl Into<i64>,
-    ) -> DescribeMnpPageAnalysisDetailInputBuilder<C, S0, S1, S2, S3, S4, i64> {
+        platform: impl Into<super::super::models::DescribeAdvertisingLineChartPlatform>,
+    ) -> DescribeMnpPageAnalysisDetailInputBuilder<
+        C,
+        S0,
+        S1,
+        S2,
+        S3,
+        S4,
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    > {
         DescribeMnpPageAnalysisDetailInputBuilder {
             __carrier: self.__carrier,
             data_type: self.data_type,
@@ -427,12 +445,14 @@ impl<
     S5,
 > DescribeMnpPageAnalysisDetailInputBuilder<C, S0, S1, S2, S3, S4, S5>
 where
-    S0: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S0: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
     S3: ::tencentcloud_runtime::builder::IsSet<i64>,
     S4: ::tencentcloud_runtime::builder::IsSet<i64>,
-    S5: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S5: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    >,
 {
     /// Builds the [`DescribeMnpPageAnalysisDetailInput`].
     pub fn build(self) -> DescribeMnpPageAnalysisDetailInput {
@@ -498,12 +518,14 @@ impl<
 
 impl<S0, S1, S2, S3, S4, S5> DescribeMnpPageAnalysisDetailRequest<S0, S1, S2, S3, S4, S5>
 where
-    S0: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S0: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
     S3: ::tencentcloud_runtime::builder::IsSet<i64>,
     S4: ::tencentcloud_runtime::builder::IsSet<i64>,
-    S5: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S5: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    >,
 {
     /// Sends the request and decodes the answer.
     pub async fn send(
@@ -535,6 +557,13 @@ pub struct DescribeMnpPageAnalysisDetailOutput {
     ///
     /// Wire name: `RequestId`.
     pub request_id: String,
+}
+
+impl DescribeMnpPageAnalysisDetailOutput {
+    /// The `data` list as a slice, empty when absent.
+    pub fn data(&self) -> &[super::super::models::VisitData] {
+        self.data.as_deref().unwrap_or_default()
+    }
 }
 
 /// Wire form of the `Response` object; not part of the public API.

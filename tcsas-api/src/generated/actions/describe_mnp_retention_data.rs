@@ -105,7 +105,7 @@ pub struct DescribeMnpRetentionDataInput {
     ///
     /// Wire name: `DataType`.
     #[serde(rename = "DataType")]
-    data_type: i64,
+    data_type: super::super::models::DataType,
     /// End time.
     ///
     /// Example: `"20251130"`
@@ -119,7 +119,7 @@ pub struct DescribeMnpRetentionDataInput {
     ///
     /// Wire name: `Platform`.
     #[serde(rename = "Platform")]
-    platform: i64,
+    platform: super::super::models::DescribeAdvertisingLineChartPlatform,
 }
 
 impl DescribeMnpRetentionDataInput {
@@ -132,9 +132,9 @@ impl DescribeMnpRetentionDataInput {
     ///     .time_begin(1u32)
     ///     .mnp_id("mp1vd81ntbitj9k2")
     ///     .platform_id("T04398WY9481762VZTT")
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .time_end(1u32)
-    ///     .platform(1u32)
+    ///     .platform(0i64)
     ///     .build();
     /// ```
     ///
@@ -145,7 +145,7 @@ impl DescribeMnpRetentionDataInput {
     ///     .time_begin(1u32)
     ///     .mnp_id("mp1vd81ntbitj9k2")
     ///     .platform_id("T04398WY9481762VZTT")
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .time_end(1u32)
     ///     .build();
     /// ```
@@ -185,8 +185,8 @@ impl DescribeMnpRetentionDataInput {
     /// Example: `"1"`
     ///
     /// Wire name: `DataType`.
-    pub fn data_type(&self) -> i64 {
-        self.data_type
+    pub fn data_type(&self) -> &super::super::models::DataType {
+        &self.data_type
     }
 
     /// End time.
@@ -203,8 +203,10 @@ impl DescribeMnpRetentionDataInput {
     /// Example: `"0"`
     ///
     /// Wire name: `Platform`.
-    pub fn platform(&self) -> i64 {
-        self.platform
+    pub fn platform(
+        &self,
+    ) -> &super::super::models::DescribeAdvertisingLineChartPlatform {
+        &self.platform
     }
 }
 
@@ -358,8 +360,16 @@ impl<
     /// Wire name: `DataType`.
     pub fn data_type(
         self,
-        data_type: impl Into<i64>,
-    ) -> DescribeMnpRetentionDataInputBuilder<C, S0, S1, S2, i64, S4, S5> {
+        data_type: impl Into<super::super::models::DataType>,
+    ) -> DescribeMnpRetentionDataInputBuilder<
+        C,
+        S0,
+        S1,
+        S2,
+        super::super::models::DataType,
+        S4,
+        S5,
+    > {
         DescribeMnpRetentionDataInputBuilder {
             __carrier: self.__carrier,
             time_begin: self.time_begin,
@@ -418,8 +428,16 @@ impl<
     /// Wire name: `Platform`.
     pub fn platform(
         self,
-        platform: impl Into<i64>,
-    ) -> DescribeMnpRetentionDataInputBuilder<C, S0, S1, S2, S3, S4, i64> {
+        platform: impl Into<super::super::models::DescribeAdvertisingLineChartPlatform>,
+    ) -> DescribeMnpRetentionDataInputBuilder<
+        C,
+        S0,
+        S1,
+        S2,
+        S3,
+        S4,
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    > {
         DescribeMnpRetentionDataInputBuilder {
             __carrier: self.__carrier,
             time_begin: self.time_begin,
@@ -445,9 +463,11 @@ where
     S0: ::tencentcloud_runtime::builder::IsSet<i64>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
-    S3: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S3: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S4: ::tencentcloud_runtime::builder::IsSet<i64>,
-    S5: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S5: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    >,
 {
     /// Builds the [`DescribeMnpRetentionDataInput`].
     pub fn build(self) -> DescribeMnpRetentionDataInput {
@@ -508,9 +528,11 @@ where
     S0: ::tencentcloud_runtime::builder::IsSet<i64>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
-    S3: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S3: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S4: ::tencentcloud_runtime::builder::IsSet<i64>,
-    S5: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S5: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    >,
 {
     /// Sends the request and decodes the answer.
     pub async fn send(
@@ -542,6 +564,13 @@ pub struct DescribeMnpRetentionDataOutput {
     ///
     /// Wire name: `RequestId`.
     pub request_id: String,
+}
+
+impl DescribeMnpRetentionDataOutput {
+    /// The `data` list as a slice, empty when absent.
+    pub fn data(&self) -> &[super::super::models::RetentionData] {
+        self.data.as_deref().unwrap_or_default()
+    }
 }
 
 /// Wire form of the `Response` object; not part of the public API.

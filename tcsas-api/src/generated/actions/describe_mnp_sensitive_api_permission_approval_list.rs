@@ -156,7 +156,11 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalListInput {
     ///
     /// Wire name: `ApprovalStatusList`.
     #[serde(rename = "ApprovalStatusList", skip_serializing_if = "Option::is_none")]
-    approval_status_list: Option<Vec<i64>>,
+    approval_status_list: Option<
+        Vec<
+            super::super::models::DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus,
+        >,
+    >,
     /// Search keyword (API name, API method or superapp name).
     ///
     /// Example: `"application name"`
@@ -223,7 +227,11 @@ impl DescribeMnpSensitiveApiPermissionApprovalListInput {
     /// Example: `"1"`
     ///
     /// Wire name: `ApprovalStatusList`.
-    pub fn approval_status_list(&self) -> Option<&[i64]> {
+    pub fn approval_status_list(
+        &self,
+    ) -> Option<
+        &[super::super::models::DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus],
+    > {
         self.approval_status_list.as_deref()
     }
 
@@ -252,7 +260,11 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalListInputBuilder<
     offset: S0,
     limit: S1,
     platform_id: S2,
-    approval_status_list: Option<Vec<i64>>,
+    approval_status_list: Option<
+        Vec<
+            super::super::models::DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus,
+        >,
+    >,
     keyword: Option<String>,
 }
 
@@ -365,10 +377,12 @@ impl<
     /// Example: `"1"`
     ///
     /// Wire name: `ApprovalStatusList`.
-    pub fn approval_status_list<I: IntoIterator<Item = E>, E: Into<i64>>(
-        mut self,
-        approval_status_list: I,
-    ) -> Self {
+    pub fn approval_status_list<
+        I: IntoIterator<Item = E>,
+        E: Into<
+                super::super::models::DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus,
+            >,
+    >(mut self, approval_status_list: I) -> Self {
         self.approval_status_list = Some(
             approval_status_list.into_iter().map(Into::into).collect(),
         );
@@ -378,7 +392,11 @@ impl<
     /// Sets or clears `approval_status_list`.
     pub fn set_approval_status_list(
         mut self,
-        approval_status_list: Option<Vec<i64>>,
+        approval_status_list: Option<
+            Vec<
+                super::super::models::DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus,
+            >,
+        >,
     ) -> Self {
         self.approval_status_list = approval_status_list;
         self

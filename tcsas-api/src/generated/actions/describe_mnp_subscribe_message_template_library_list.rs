@@ -161,7 +161,7 @@ pub struct DescribeMnpSubscribeMessageTemplateLibraryListInput {
     ///
     /// Wire name: `QueryType`.
     #[serde(rename = "QueryType")]
-    query_type: i64,
+    query_type: super::super::models::TemplateType,
     /// \<p\>Pagination offset.\</p\>
     ///
     /// Example: `"0"`
@@ -188,7 +188,7 @@ impl DescribeMnpSubscribeMessageTemplateLibraryListInput {
     ///     .platform_id("T04914TJ0911724TSAK")
     ///     .mnp_id("mpdsteb1avwknpls")
     ///     .limit(1u32)
-    ///     .query_type(1u32)
+    ///     .query_type(2i64)
     ///     .offset(1u32)
     ///     .build();
     /// ```
@@ -200,7 +200,7 @@ impl DescribeMnpSubscribeMessageTemplateLibraryListInput {
     ///     .platform_id("T04914TJ0911724TSAK")
     ///     .mnp_id("mpdsteb1avwknpls")
     ///     .limit(1u32)
-    ///     .query_type(1u32)
+    ///     .query_type(2i64)
     ///     .build();
     /// ```
     pub fn builder() -> DescribeMnpSubscribeMessageTemplateLibraryListInputBuilder {
@@ -239,8 +239,8 @@ impl DescribeMnpSubscribeMessageTemplateLibraryListInput {
     /// Example: `"2"`
     ///
     /// Wire name: `QueryType`.
-    pub fn query_type(&self) -> i64 {
-        self.query_type
+    pub fn query_type(&self) -> &super::super::models::TemplateType {
+        &self.query_type
     }
 
     /// \<p\>Pagination offset.\</p\>
@@ -428,13 +428,13 @@ impl<
     /// Wire name: `QueryType`.
     pub fn query_type(
         self,
-        query_type: impl Into<i64>,
+        query_type: impl Into<super::super::models::TemplateType>,
     ) -> DescribeMnpSubscribeMessageTemplateLibraryListInputBuilder<
         C,
         S0,
         S1,
         S2,
-        i64,
+        super::super::models::TemplateType,
         S4,
     > {
         DescribeMnpSubscribeMessageTemplateLibraryListInputBuilder {
@@ -522,7 +522,7 @@ where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<i64>,
-    S3: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S3: ::tencentcloud_runtime::builder::IsSet<super::super::models::TemplateType>,
     S4: ::tencentcloud_runtime::builder::IsSet<i64>,
 {
     /// Builds the [`DescribeMnpSubscribeMessageTemplateLibraryListInput`].
@@ -593,7 +593,7 @@ where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<i64>,
-    S3: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S3: ::tencentcloud_runtime::builder::IsSet<super::super::models::TemplateType>,
     S4: ::tencentcloud_runtime::builder::IsSet<i64>,
 {
     /// Sends the request and decodes the answer.

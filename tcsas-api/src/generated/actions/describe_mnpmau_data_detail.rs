@@ -69,7 +69,7 @@ pub struct DescribeMnpmauDataDetailInput {
     ///
     /// Wire name: `DataType`.
     #[serde(rename = "DataType")]
-    data_type: i64,
+    data_type: super::super::models::DataType,
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -107,7 +107,7 @@ impl DescribeMnpmauDataDetailInput {
     ///
     /// ```
     /// let input = tcsas_api::actions::describe_mnpmau_data_detail::DescribeMnpmauDataDetailInput::builder()
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .application_id("app-1ro3zp3nta")
     ///     .mnp_id("mp1vd81ntbitj9k2")
@@ -118,7 +118,7 @@ impl DescribeMnpmauDataDetailInput {
     ///
     /// ```compile_fail,E0599
     /// let input = tcsas_api::actions::describe_mnpmau_data_detail::DescribeMnpmauDataDetailInput::builder()
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .application_id("app-1ro3zp3nta")
     ///     .build();
@@ -132,8 +132,8 @@ impl DescribeMnpmauDataDetailInput {
     /// Example: `"1"`
     ///
     /// Wire name: `DataType`.
-    pub fn data_type(&self) -> i64 {
-        self.data_type
+    pub fn data_type(&self) -> &super::super::models::DataType {
+        &self.data_type
     }
 
     /// Tenant ID.
@@ -221,8 +221,14 @@ impl<C, S0, S1, S2, S3> DescribeMnpmauDataDetailInputBuilder<C, S0, S1, S2, S3> 
     /// Wire name: `DataType`.
     pub fn data_type(
         self,
-        data_type: impl Into<i64>,
-    ) -> DescribeMnpmauDataDetailInputBuilder<C, i64, S1, S2, S3> {
+        data_type: impl Into<super::super::models::DataType>,
+    ) -> DescribeMnpmauDataDetailInputBuilder<
+        C,
+        super::super::models::DataType,
+        S1,
+        S2,
+        S3,
+    > {
         DescribeMnpmauDataDetailInputBuilder {
             __carrier: self.__carrier,
             data_type: data_type.into(),
@@ -317,7 +323,7 @@ impl<C, S0, S1, S2, S3> DescribeMnpmauDataDetailInputBuilder<C, S0, S1, S2, S3> 
 
 impl<C, S0, S1, S2, S3> DescribeMnpmauDataDetailInputBuilder<C, S0, S1, S2, S3>
 where
-    S0: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S0: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
@@ -367,7 +373,7 @@ impl<S0, S1, S2, S3> DescribeMnpmauDataDetailInputBuilder<(), S0, S1, S2, S3> {
 
 impl<S0, S1, S2, S3> DescribeMnpmauDataDetailRequest<S0, S1, S2, S3>
 where
-    S0: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S0: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
@@ -402,6 +408,13 @@ pub struct DescribeMnpmauDataDetailOutput {
     ///
     /// Wire name: `RequestId`.
     pub request_id: String,
+}
+
+impl DescribeMnpmauDataDetailOutput {
+    /// The `data` list as a slice, empty when absent.
+    pub fn data(&self) -> &[super::super::models::MauDetail] {
+        self.data.as_deref().unwrap_or_default()
+    }
 }
 
 /// Wire form of the `Response` object; not part of the public API.

@@ -65,7 +65,7 @@ pub struct DescribeMnpmauLineChartInput {
     ///
     /// Wire name: `DataType`.
     #[serde(rename = "DataType")]
-    data_type: i64,
+    data_type: super::super::models::DataType,
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -103,7 +103,7 @@ impl DescribeMnpmauLineChartInput {
     ///
     /// ```
     /// let input = tcsas_api::actions::describe_mnpmau_line_chart::DescribeMnpmauLineChartInput::builder()
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .application_id("app-1ro3zp3nta")
     ///     .mnp_id("mp1vd81ntbitj9k2")
@@ -114,7 +114,7 @@ impl DescribeMnpmauLineChartInput {
     ///
     /// ```compile_fail,E0599
     /// let input = tcsas_api::actions::describe_mnpmau_line_chart::DescribeMnpmauLineChartInput::builder()
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .application_id("app-1ro3zp3nta")
     ///     .build();
@@ -128,8 +128,8 @@ impl DescribeMnpmauLineChartInput {
     /// Example: `"1"`
     ///
     /// Wire name: `DataType`.
-    pub fn data_type(&self) -> i64 {
-        self.data_type
+    pub fn data_type(&self) -> &super::super::models::DataType {
+        &self.data_type
     }
 
     /// Tenant ID.
@@ -217,8 +217,14 @@ impl<C, S0, S1, S2, S3> DescribeMnpmauLineChartInputBuilder<C, S0, S1, S2, S3> {
     /// Wire name: `DataType`.
     pub fn data_type(
         self,
-        data_type: impl Into<i64>,
-    ) -> DescribeMnpmauLineChartInputBuilder<C, i64, S1, S2, S3> {
+        data_type: impl Into<super::super::models::DataType>,
+    ) -> DescribeMnpmauLineChartInputBuilder<
+        C,
+        super::super::models::DataType,
+        S1,
+        S2,
+        S3,
+    > {
         DescribeMnpmauLineChartInputBuilder {
             __carrier: self.__carrier,
             data_type: data_type.into(),
@@ -313,7 +319,7 @@ impl<C, S0, S1, S2, S3> DescribeMnpmauLineChartInputBuilder<C, S0, S1, S2, S3> {
 
 impl<C, S0, S1, S2, S3> DescribeMnpmauLineChartInputBuilder<C, S0, S1, S2, S3>
 where
-    S0: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S0: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
@@ -363,7 +369,7 @@ impl<S0, S1, S2, S3> DescribeMnpmauLineChartInputBuilder<(), S0, S1, S2, S3> {
 
 impl<S0, S1, S2, S3> DescribeMnpmauLineChartRequest<S0, S1, S2, S3>
 where
-    S0: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S0: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
@@ -398,6 +404,13 @@ pub struct DescribeMnpmauLineChartOutput {
     ///
     /// Wire name: `RequestId`.
     pub request_id: String,
+}
+
+impl DescribeMnpmauLineChartOutput {
+    /// The `data` list as a slice, empty when absent.
+    pub fn data(&self) -> &[super::super::models::MauChartData] {
+        self.data.as_deref().unwrap_or_default()
+    }
 }
 
 /// Wire form of the `Response` object; not part of the public API.

@@ -74,7 +74,7 @@ pub struct DescribeMnpmauMetricCardInput {
     ///
     /// Wire name: `DataType`.
     #[serde(rename = "DataType")]
-    data_type: i64,
+    data_type: super::super::models::DataType,
     /// Tenant ID.
     ///
     /// Example: `"T04398WY9481762VZTT"`
@@ -120,7 +120,7 @@ impl DescribeMnpmauMetricCardInput {
     /// ```
     /// let input = tcsas_api::actions::describe_mnpmau_metric_card::DescribeMnpmauMetricCardInput::builder()
     ///     .source_month(1u32)
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .target_month(1u32)
     ///     .application_id("ApplicationId")
@@ -133,7 +133,7 @@ impl DescribeMnpmauMetricCardInput {
     /// ```compile_fail,E0599
     /// let input = tcsas_api::actions::describe_mnpmau_metric_card::DescribeMnpmauMetricCardInput::builder()
     ///     .source_month(1u32)
-    ///     .data_type(1u32)
+    ///     .data_type(0i64)
     ///     .platform_id("T04398WY9481762VZTT")
     ///     .target_month(1u32)
     ///     .application_id("ApplicationId")
@@ -157,8 +157,8 @@ impl DescribeMnpmauMetricCardInput {
     /// Example: `"1"`
     ///
     /// Wire name: `DataType`.
-    pub fn data_type(&self) -> i64 {
-        self.data_type
+    pub fn data_type(&self) -> &super::super::models::DataType {
+        &self.data_type
     }
 
     /// Tenant ID.
@@ -300,8 +300,16 @@ impl<
     /// Wire name: `DataType`.
     pub fn data_type(
         self,
-        data_type: impl Into<i64>,
-    ) -> DescribeMnpmauMetricCardInputBuilder<C, S0, i64, S2, S3, S4, S5> {
+        data_type: impl Into<super::super::models::DataType>,
+    ) -> DescribeMnpmauMetricCardInputBuilder<
+        C,
+        S0,
+        super::super::models::DataType,
+        S2,
+        S3,
+        S4,
+        S5,
+    > {
         DescribeMnpmauMetricCardInputBuilder {
             __carrier: self.__carrier,
             source_month: self.source_month,
@@ -476,7 +484,7 @@ impl<
 > DescribeMnpmauMetricCardInputBuilder<C, S0, S1, S2, S3, S4, S5>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<i64>,
-    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S1: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
     S3: ::tencentcloud_runtime::builder::IsSet<i64>,
     S4: ::tencentcloud_runtime::builder::IsSet<String>,
@@ -545,7 +553,7 @@ impl<
 impl<S0, S1, S2, S3, S4, S5> DescribeMnpmauMetricCardRequest<S0, S1, S2, S3, S4, S5>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<i64>,
-    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S1: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
     S3: ::tencentcloud_runtime::builder::IsSet<i64>,
     S4: ::tencentcloud_runtime::builder::IsSet<String>,

@@ -98,7 +98,7 @@ pub struct DescribePaymentDataDetailInput {
     ///
     /// Wire name: `DataType`.
     #[serde(rename = "DataType")]
-    data_type: i64,
+    data_type: super::super::models::DataType,
     /// End time.
     ///
     /// Example: `"20251130"`
@@ -112,7 +112,7 @@ pub struct DescribePaymentDataDetailInput {
     ///
     /// Wire name: `Platform`.
     #[serde(rename = "Platform")]
-    platform: i64,
+    platform: super::super::models::DescribeAdvertisingLineChartPlatform,
 }
 
 impl DescribePaymentDataDetailInput {
@@ -153,8 +153,8 @@ impl DescribePaymentDataDetailInput {
     /// Example: `"1"`
     ///
     /// Wire name: `DataType`.
-    pub fn data_type(&self) -> i64 {
-        self.data_type
+    pub fn data_type(&self) -> &super::super::models::DataType {
+        &self.data_type
     }
 
     /// End time.
@@ -171,8 +171,10 @@ impl DescribePaymentDataDetailInput {
     /// Example: `"0"`
     ///
     /// Wire name: `Platform`.
-    pub fn platform(&self) -> i64 {
-        self.platform
+    pub fn platform(
+        &self,
+    ) -> &super::super::models::DescribeAdvertisingLineChartPlatform {
+        &self.platform
     }
 }
 
@@ -326,8 +328,16 @@ impl<
     /// Wire name: `DataType`.
     pub fn data_type(
         self,
-        data_type: impl Into<i64>,
-    ) -> DescribePaymentDataDetailInputBuilder<C, S0, S1, S2, i64, S4, S5> {
+        data_type: impl Into<super::super::models::DataType>,
+    ) -> DescribePaymentDataDetailInputBuilder<
+        C,
+        S0,
+        S1,
+        S2,
+        super::super::models::DataType,
+        S4,
+        S5,
+    > {
         DescribePaymentDataDetailInputBuilder {
             __carrier: self.__carrier,
             time_begin: self.time_begin,
@@ -386,8 +396,16 @@ impl<
     /// Wire name: `Platform`.
     pub fn platform(
         self,
-        platform: impl Into<i64>,
-    ) -> DescribePaymentDataDetailInputBuilder<C, S0, S1, S2, S3, S4, i64> {
+        platform: impl Into<super::super::models::DescribeAdvertisingLineChartPlatform>,
+    ) -> DescribePaymentDataDetailInputBuilder<
+        C,
+        S0,
+        S1,
+        S2,
+        S3,
+        S4,
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    > {
         DescribePaymentDataDetailInputBuilder {
             __carrier: self.__carrier,
             time_begin: self.time_begin,
@@ -413,9 +431,11 @@ where
     S0: ::tencentcloud_runtime::builder::IsSet<i64>,
     S1: ::tencentcloud_runtime::builder::IsSet<Vec<String>>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
-    S3: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S3: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S4: ::tencentcloud_runtime::builder::IsSet<i64>,
-    S5: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S5: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    >,
 {
     /// Builds the [`DescribePaymentDataDetailInput`].
     pub fn build(self) -> DescribePaymentDataDetailInput {
@@ -476,9 +496,11 @@ where
     S0: ::tencentcloud_runtime::builder::IsSet<i64>,
     S1: ::tencentcloud_runtime::builder::IsSet<Vec<String>>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
-    S3: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S3: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S4: ::tencentcloud_runtime::builder::IsSet<i64>,
-    S5: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S5: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    >,
 {
     /// Sends the request and decodes the answer.
     pub async fn send(
@@ -510,6 +532,13 @@ pub struct DescribePaymentDataDetailOutput {
     ///
     /// Wire name: `RequestId`.
     pub request_id: String,
+}
+
+impl DescribePaymentDataDetailOutput {
+    /// The `data` list as a slice, empty when absent.
+    pub fn data(&self) -> &[super::super::models::PaymentDetail] {
+        self.data.as_deref().unwrap_or_default()
+    }
 }
 
 /// Wire form of the `Response` object; not part of the public API.

@@ -96,7 +96,7 @@ pub struct DescribePaymentDataOverviewInput {
     ///
     /// Wire name: `DataType`.
     #[serde(rename = "DataType")]
-    data_type: i64,
+    data_type: super::super::models::DataType,
     /// End time.
     ///
     /// Example: `"20251130"`
@@ -110,7 +110,7 @@ pub struct DescribePaymentDataOverviewInput {
     ///
     /// Wire name: `Platform`.
     #[serde(rename = "Platform")]
-    platform: i64,
+    platform: super::super::models::DescribeAdvertisingLineChartPlatform,
 }
 
 impl DescribePaymentDataOverviewInput {
@@ -151,8 +151,8 @@ impl DescribePaymentDataOverviewInput {
     /// Example: `"1"`
     ///
     /// Wire name: `DataType`.
-    pub fn data_type(&self) -> i64 {
-        self.data_type
+    pub fn data_type(&self) -> &super::super::models::DataType {
+        &self.data_type
     }
 
     /// End time.
@@ -169,8 +169,10 @@ impl DescribePaymentDataOverviewInput {
     /// Example: `"0"`
     ///
     /// Wire name: `Platform`.
-    pub fn platform(&self) -> i64 {
-        self.platform
+    pub fn platform(
+        &self,
+    ) -> &super::super::models::DescribeAdvertisingLineChartPlatform {
+        &self.platform
     }
 }
 
@@ -324,8 +326,16 @@ impl<
     /// Wire name: `DataType`.
     pub fn data_type(
         self,
-        data_type: impl Into<i64>,
-    ) -> DescribePaymentDataOverviewInputBuilder<C, S0, S1, S2, i64, S4, S5> {
+        data_type: impl Into<super::super::models::DataType>,
+    ) -> DescribePaymentDataOverviewInputBuilder<
+        C,
+        S0,
+        S1,
+        S2,
+        super::super::models::DataType,
+        S4,
+        S5,
+    > {
         DescribePaymentDataOverviewInputBuilder {
             __carrier: self.__carrier,
             time_begin: self.time_begin,
@@ -384,8 +394,16 @@ impl<
     /// Wire name: `Platform`.
     pub fn platform(
         self,
-        platform: impl Into<i64>,
-    ) -> DescribePaymentDataOverviewInputBuilder<C, S0, S1, S2, S3, S4, i64> {
+        platform: impl Into<super::super::models::DescribeAdvertisingLineChartPlatform>,
+    ) -> DescribePaymentDataOverviewInputBuilder<
+        C,
+        S0,
+        S1,
+        S2,
+        S3,
+        S4,
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    > {
         DescribePaymentDataOverviewInputBuilder {
             __carrier: self.__carrier,
             time_begin: self.time_begin,
@@ -411,9 +429,11 @@ where
     S0: ::tencentcloud_runtime::builder::IsSet<i64>,
     S1: ::tencentcloud_runtime::builder::IsSet<Vec<String>>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
-    S3: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S3: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S4: ::tencentcloud_runtime::builder::IsSet<i64>,
-    S5: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S5: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    >,
 {
     /// Builds the [`DescribePaymentDataOverviewInput`].
     pub fn build(self) -> DescribePaymentDataOverviewInput {
@@ -482,9 +502,11 @@ where
     S0: ::tencentcloud_runtime::builder::IsSet<i64>,
     S1: ::tencentcloud_runtime::builder::IsSet<Vec<String>>,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
-    S3: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S3: ::tencentcloud_runtime::builder::IsSet<super::super::models::DataType>,
     S4: ::tencentcloud_runtime::builder::IsSet<i64>,
-    S5: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S5: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeAdvertisingLineChartPlatform,
+    >,
 {
     /// Sends the request and decodes the answer.
     pub async fn send(

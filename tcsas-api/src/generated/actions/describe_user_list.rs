@@ -154,7 +154,7 @@ pub struct DescribeUserListInput {
     ///
     /// Wire name: `AccountType`.
     #[serde(rename = "AccountType", skip_serializing_if = "Option::is_none")]
-    account_type: Option<i64>,
+    account_type: Option<super::super::models::DescribeUserDetailAccountType>,
     /// Team ID. If left empty, all teams are returned.
     ///
     /// Example: `"1151697965"`
@@ -230,8 +230,10 @@ impl DescribeUserListInput {
     /// Example: `"3"`
     ///
     /// Wire name: `AccountType`.
-    pub fn account_type(&self) -> Option<i64> {
-        self.account_type
+    pub fn account_type(
+        &self,
+    ) -> Option<&super::super::models::DescribeUserDetailAccountType> {
+        self.account_type.as_ref()
     }
 
     /// Team ID. If left empty, all teams are returned.
@@ -260,7 +262,7 @@ pub struct DescribeUserListInputBuilder<
     limit: S1,
     platform_id: S2,
     keyword: Option<String>,
-    account_type: Option<i64>,
+    account_type: Option<super::super::models::DescribeUserDetailAccountType>,
     team_id: Option<String>,
 }
 
@@ -373,13 +375,19 @@ impl<C, S0, S1, S2> DescribeUserListInputBuilder<C, S0, S1, S2> {
     /// Example: `"3"`
     ///
     /// Wire name: `AccountType`.
-    pub fn account_type(mut self, account_type: impl Into<i64>) -> Self {
+    pub fn account_type(
+        mut self,
+        account_type: impl Into<super::super::models::DescribeUserDetailAccountType>,
+    ) -> Self {
         self.account_type = Some(account_type.into());
         self
     }
 
     /// Sets or clears `account_type`.
-    pub fn set_account_type(mut self, account_type: Option<i64>) -> Self {
+    pub fn set_account_type(
+        mut self,
+        account_type: Option<super::super::models::DescribeUserDetailAccountType>,
+    ) -> Self {
         self.account_type = account_type;
         self
     }

@@ -73,7 +73,7 @@ pub struct ModifyMnpAppSecretStatusInput {
     ///
     /// Wire name: `SecretStatus`.
     #[serde(rename = "SecretStatus")]
-    secret_status: i64,
+    secret_status: super::super::models::ModifyMngAppSecretStatusSecretStatus,
 }
 
 impl ModifyMnpAppSecretStatusInput {
@@ -85,7 +85,7 @@ impl ModifyMnpAppSecretStatusInput {
     /// let input = tcsas_api::actions::modify_mnp_app_secret_status::ModifyMnpAppSecretStatusInput::builder()
     ///     .mnp_id("mp7sfajpbl2vr1tr")
     ///     .platform_id("T04914TJ0911724TSAK")
-    ///     .secret_status(1u32)
+    ///     .secret_status(1i64)
     ///     .build();
     /// ```
     ///
@@ -124,8 +124,10 @@ impl ModifyMnpAppSecretStatusInput {
     /// Example: `"1"`
     ///
     /// Wire name: `SecretStatus`.
-    pub fn secret_status(&self) -> i64 {
-        self.secret_status
+    pub fn secret_status(
+        &self,
+    ) -> &super::super::models::ModifyMngAppSecretStatusSecretStatus {
+        &self.secret_status
     }
 }
 
@@ -210,8 +212,15 @@ impl<C, S0, S1, S2> ModifyMnpAppSecretStatusInputBuilder<C, S0, S1, S2> {
     /// Wire name: `SecretStatus`.
     pub fn secret_status(
         self,
-        secret_status: impl Into<i64>,
-    ) -> ModifyMnpAppSecretStatusInputBuilder<C, S0, S1, i64> {
+        secret_status: impl Into<
+            super::super::models::ModifyMngAppSecretStatusSecretStatus,
+        >,
+    ) -> ModifyMnpAppSecretStatusInputBuilder<
+        C,
+        S0,
+        S1,
+        super::super::models::ModifyMngAppSecretStatusSecretStatus,
+    > {
         ModifyMnpAppSecretStatusInputBuilder {
             __carrier: self.__carrier,
             mnp_id: self.mnp_id,
@@ -225,7 +234,9 @@ impl<C, S0, S1, S2> ModifyMnpAppSecretStatusInputBuilder<C, S0, S1, S2>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
-    S2: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S2: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::ModifyMngAppSecretStatusSecretStatus,
+    >,
 {
     /// Builds the [`ModifyMnpAppSecretStatusInput`].
     pub fn build(self) -> ModifyMnpAppSecretStatusInput {
@@ -267,7 +278,9 @@ impl<S0, S1, S2> ModifyMnpAppSecretStatusRequest<S0, S1, S2>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
-    S2: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S2: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::ModifyMngAppSecretStatusSecretStatus,
+    >,
 {
     /// Sends the request and decodes the answer.
     pub async fn send(

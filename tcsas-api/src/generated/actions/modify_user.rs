@@ -74,7 +74,7 @@ pub struct ModifyUserInput {
     ///
     /// Wire name: `AccountType`.
     #[serde(rename = "AccountType")]
-    account_type: i64,
+    account_type: super::super::models::ModifyUserAccountType,
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791774VNCZ"`
@@ -93,7 +93,7 @@ impl ModifyUserInput {
     /// let input = tcsas_api::actions::modify_user::ModifyUserInput::builder()
     ///     .user_id("U20250305080107RLWGUS")
     ///     .user_name("OpenApiUser0305080106")
-    ///     .account_type(1u32)
+    ///     .account_type(2i64)
     ///     .platform_id("T08123WM5791774VNCZ")
     ///     .build();
     /// ```
@@ -104,7 +104,7 @@ impl ModifyUserInput {
     /// let input = tcsas_api::actions::modify_user::ModifyUserInput::builder()
     ///     .user_id("U20250305080107RLWGUS")
     ///     .user_name("OpenApiUser0305080106")
-    ///     .account_type(1u32)
+    ///     .account_type(2i64)
     ///     .build();
     /// ```
     pub fn builder() -> ModifyUserInputBuilder {
@@ -134,8 +134,8 @@ impl ModifyUserInput {
     /// Example: `"3"`
     ///
     /// Wire name: `AccountType`.
-    pub fn account_type(&self) -> i64 {
-        self.account_type
+    pub fn account_type(&self) -> &super::super::models::ModifyUserAccountType {
+        &self.account_type
     }
 
     /// Platform ID.
@@ -234,8 +234,14 @@ impl<C, S0, S1, S2, S3> ModifyUserInputBuilder<C, S0, S1, S2, S3> {
     /// Wire name: `AccountType`.
     pub fn account_type(
         self,
-        account_type: impl Into<i64>,
-    ) -> ModifyUserInputBuilder<C, S0, S1, i64, S3> {
+        account_type: impl Into<super::super::models::ModifyUserAccountType>,
+    ) -> ModifyUserInputBuilder<
+        C,
+        S0,
+        S1,
+        super::super::models::ModifyUserAccountType,
+        S3,
+    > {
         ModifyUserInputBuilder {
             __carrier: self.__carrier,
             user_id: self.user_id,
@@ -270,7 +276,9 @@ impl<C, S0, S1, S2, S3> ModifyUserInputBuilder<C, S0, S1, S2, S3>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
-    S2: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S2: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::ModifyUserAccountType,
+    >,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
 {
     /// Builds the [`ModifyUserInput`].
@@ -318,7 +326,9 @@ impl<S0, S1, S2, S3> ModifyUserRequest<S0, S1, S2, S3>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
     S1: ::tencentcloud_runtime::builder::IsSet<String>,
-    S2: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S2: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::ModifyUserAccountType,
+    >,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
 {
     /// Sends the request and decodes the answer.

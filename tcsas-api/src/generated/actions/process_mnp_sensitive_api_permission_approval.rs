@@ -68,7 +68,7 @@ pub struct ProcessMnpSensitiveApiPermissionApprovalInput {
     ///
     /// Wire name: `ApprovalStatus`.
     #[serde(rename = "ApprovalStatus")]
-    approval_status: i64,
+    approval_status: super::super::models::DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus,
     /// Platform ID.
     ///
     /// Example: `"T08123WM5791776VNCZ"`
@@ -93,7 +93,7 @@ impl ProcessMnpSensitiveApiPermissionApprovalInput {
     /// ```
     /// let input = tcsas_api::actions::process_mnp_sensitive_api_permission_approval::ProcessMnpSensitiveApiPermissionApprovalInput::builder()
     ///     .approval_no("20250305yjv52ri4a6")
-    ///     .approval_status(1u32)
+    ///     .approval_status(1i64)
     ///     .platform_id("T08123WM5791776VNCZ")
     ///     .build();
     /// ```
@@ -103,7 +103,7 @@ impl ProcessMnpSensitiveApiPermissionApprovalInput {
     /// ```compile_fail,E0599
     /// let input = tcsas_api::actions::process_mnp_sensitive_api_permission_approval::ProcessMnpSensitiveApiPermissionApprovalInput::builder()
     ///     .approval_no("20250305yjv52ri4a6")
-    ///     .approval_status(1u32)
+    ///     .approval_status(1i64)
     ///     .build();
     /// ```
     pub fn builder() -> ProcessMnpSensitiveApiPermissionApprovalInputBuilder {
@@ -124,8 +124,10 @@ impl ProcessMnpSensitiveApiPermissionApprovalInput {
     /// Example: `"30"`
     ///
     /// Wire name: `ApprovalStatus`.
-    pub fn approval_status(&self) -> i64 {
-        self.approval_status
+    pub fn approval_status(
+        &self,
+    ) -> &super::super::models::DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus {
+        &self.approval_status
     }
 
     /// Platform ID.
@@ -212,8 +214,15 @@ impl<C, S0, S1, S2> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, 
     /// Wire name: `ApprovalStatus`.
     pub fn approval_status(
         self,
-        approval_status: impl Into<i64>,
-    ) -> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, i64, S2> {
+        approval_status: impl Into<
+            super::super::models::DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus,
+        >,
+    ) -> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<
+        C,
+        S0,
+        super::super::models::DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus,
+        S2,
+    > {
         ProcessMnpSensitiveApiPermissionApprovalInputBuilder {
             __carrier: self.__carrier,
             approval_no: self.approval_no,
@@ -265,7 +274,9 @@ impl<C, S0, S1, S2> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, 
 impl<C, S0, S1, S2> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<C, S0, S1, S2>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
-    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S1: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus,
+    >,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
 {
     /// Builds the [`ProcessMnpSensitiveApiPermissionApprovalInput`].
@@ -316,7 +327,9 @@ impl<S0, S1, S2> ProcessMnpSensitiveApiPermissionApprovalInputBuilder<(), S0, S1
 impl<S0, S1, S2> ProcessMnpSensitiveApiPermissionApprovalRequest<S0, S1, S2>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
-    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S1: ::tencentcloud_runtime::builder::IsSet<
+        super::super::models::DescribeMnpSensitiveApiPermissionApprovalListApprovalStatus,
+    >,
     S2: ::tencentcloud_runtime::builder::IsSet<String>,
 {
     /// Sends the request and decodes the answer.

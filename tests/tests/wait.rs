@@ -157,7 +157,13 @@ async fn a_task_that_never_ends_stops_at_the_deadline() {
     };
     assert_eq!(*action, "DescribeMNPVersion");
     assert!(*polls >= 2, "{polls} polls");
-    assert_eq!(*polls as usize, mock.calls().len());
+    // Every poll sent was counted; the last may have been cut at the
+    // deadline before the server logged it.
+    let logged = mock.calls().len();
+    assert!(
+        logged == *polls as usize || logged + 1 == *polls as usize,
+        "{polls} polls, {logged} logged"
+    );
     assert!(*waited < BOUND, "{waited:?}");
     assert_eq!(
         last.as_ref().unwrap().data.as_ref().unwrap().task_status,

@@ -805,19 +805,10 @@ async fn the_call_log_keeps_each_calls_parameters() {
         params.push((k.into(), v.into()));
     }
     let key = mock.credentials().secret_key().to_owned();
-    let query = tcmpp_tests::v1::signed("GET", &mock.addr().to_string(), &key, params);
-    let bytes = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
-        .get(format!("{}/?{query}", mock.endpoint()))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
+    let host = mock.addr().to_string();
+    let answer = tcmpp_tests::v1::get(&mock.endpoint(), &host, &key, params)
         .await
         .unwrap();
-    let answer: Value = serde_json::from_slice(&bytes).unwrap();
     assert!(answer["Response"]["Error"].is_null(), "{answer}");
     let calls = mock.calls();
     assert_eq!(calls[0].parameters, sent);

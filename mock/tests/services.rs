@@ -148,19 +148,9 @@ async fn one_port_answers_typed_calls_of_both_services() {
             params.push(("PlatformId".into(), PLATFORM.into()));
             let host = mock.addr().to_string();
             let key = mock.credentials().secret_key().to_owned();
-            let query = v1::signed("GET", &host, &key, params);
-            let body = reqwest::Client::builder()
-                .no_proxy()
-                .build()
-                .unwrap()
-                .get(format!("{}/?{query}", mock.endpoint()))
-                .send()
-                .await
-                .unwrap()
-                .bytes()
+            let answer = v1::get(&mock.endpoint(), &host, &key, params)
                 .await
                 .unwrap();
-            let answer: Value = serde_json::from_slice(&body).unwrap();
             answer["Response"].clone()
         }
     };

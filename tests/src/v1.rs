@@ -63,3 +63,22 @@ pub fn signed(
         .collect();
     encoded.join("&")
 }
+
+/// `params` signed for `GET host/` with `secret_key` and sent to
+/// `endpoint`: the answer as JSON (`null` when it is not JSON).
+pub async fn get(
+    endpoint: &str,
+    host: &str,
+    secret_key: &str,
+    params: Vec<(String, String)>,
+) -> Result<serde_json::Value, tcmpp_api::reqwest::Error> {
+    let query = signed("GET", host, secret_key, params);
+    let http = tcmpp_api::config::reqwest_builder().no_proxy().build()?;
+    let bytes = http
+        .get(format!("{endpoint}/?{query}"))
+        .send()
+        .await?
+        .bytes()
+        .await?;
+    Ok(serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+}

@@ -1894,7 +1894,7 @@ impl Client {
     /// let output = client
     ///     .modify_mnp_version_preview()
     ///     .mnp_id("example")
-    ///     .action_type(1u32)
+    ///     .action_type(1i64)
     ///     .mnp_version_id(1u32)
     ///     .platform_id("example")
     ///     .send()

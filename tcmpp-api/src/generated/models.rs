@@ -3,7 +3,7 @@
 
 //! Object types and value sets shared by the actions.
 
-/// The documented values of ActionType.
+/// Whether a preview setting is set or cancelled.
 ///
 /// Wire name: `ActionType`. Values this crate does not know decode to `Unknown`, which keeps them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -66,6 +66,79 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for ActionT
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for ActionType {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// Who provides a sensitive API: the system or the platform's own (custom) API.
+///
+/// Wire name: `ApiType`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiType {
+    /// `1`: A system API.
+    System,
+    /// `2`: A custom API.
+    Custom,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](ApiType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl ApiType {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [ApiType] = &[ApiType::System, ApiType::Custom];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::System => 1i64,
+            Self::Custom => 2i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for ApiType {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::System,
+            2i64 => Self::Custom,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ApiType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for ApiType {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for ApiType {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for ApiType {
     fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
@@ -393,85 +466,6 @@ impl ::tencentcloud_runtime::__private::Lenient for ApprovalStatus {
     }
 }
 
-/// API type.
-///
-/// Wire name: `CreateApplicationSensitiveAPIAPIType`. Values this crate does not know decode to `Unknown`, which keeps them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateApplicationSensitiveApiapiType {
-    /// `1`: System.
-    System,
-    /// `2`: Custom.
-    Custom,
-    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](CreateApplicationSensitiveApiapiType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
-    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
-}
-
-impl CreateApplicationSensitiveApiapiType {
-    /// Every documented value, in spec order.
-    pub const KNOWN: &'static [CreateApplicationSensitiveApiapiType] = &[
-        CreateApplicationSensitiveApiapiType::System,
-        CreateApplicationSensitiveApiapiType::Custom,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_i64(&self) -> i64 {
-        match self {
-            Self::System => 1i64,
-            Self::Custom => 2i64,
-            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
-        }
-    }
-}
-
-impl From<i64> for CreateApplicationSensitiveApiapiType {
-    fn from(v: i64) -> Self {
-        match v {
-            1i64 => Self::System,
-            2i64 => Self::Custom,
-            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
-        }
-    }
-}
-
-impl ::std::fmt::Display for CreateApplicationSensitiveApiapiType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&self.as_i64(), f)
-    }
-}
-
-impl ::tencentcloud_runtime::__private::serde::Serialize
-for CreateApplicationSensitiveApiapiType {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::tencentcloud_runtime::__private::serde::Serializer,
-    {
-        serializer.serialize_i64(self.as_i64())
-    }
-}
-
-impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
-for CreateApplicationSensitiveApiapiType {
-    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
-    {
-        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
-            .map(Self::from)
-    }
-}
-
-impl ::tencentcloud_runtime::__private::Lenient
-for CreateApplicationSensitiveApiapiType {
-    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
-    {
-        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
-            'de,
-        >>::deserialize(d)
-    }
-}
-
 /// Domain type.
 ///
 /// Wire name: `CreateDomainDomainType`. Values this crate does not know decode to `Unknown`, which keeps them.
@@ -632,83 +626,6 @@ for CreateGlobalDomainDomainType {
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for CreateGlobalDomainDomainType {
-    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
-    {
-        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
-            'de,
-        >>::deserialize(d)
-    }
-}
-
-/// API type.
-///
-/// Wire name: `CreateSensitiveAPIAPIType`. Values this crate does not know decode to `Unknown`, which keeps them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateSensitiveApiapiType {
-    /// `1`: System API.
-    SystemApi,
-    /// `2`: Custom API.
-    CustomApi,
-    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](CreateSensitiveApiapiType::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
-    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
-}
-
-impl CreateSensitiveApiapiType {
-    /// Every documented value, in spec order.
-    pub const KNOWN: &'static [CreateSensitiveApiapiType] = &[
-        CreateSensitiveApiapiType::SystemApi,
-        CreateSensitiveApiapiType::CustomApi,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_i64(&self) -> i64 {
-        match self {
-            Self::SystemApi => 1i64,
-            Self::CustomApi => 2i64,
-            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
-        }
-    }
-}
-
-impl From<i64> for CreateSensitiveApiapiType {
-    fn from(v: i64) -> Self {
-        match v {
-            1i64 => Self::SystemApi,
-            2i64 => Self::CustomApi,
-            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
-        }
-    }
-}
-
-impl ::std::fmt::Display for CreateSensitiveApiapiType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&self.as_i64(), f)
-    }
-}
-
-impl ::tencentcloud_runtime::__private::serde::Serialize for CreateSensitiveApiapiType {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::tencentcloud_runtime::__private::serde::Serializer,
-    {
-        serializer.serialize_i64(self.as_i64())
-    }
-}
-
-impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de>
-for CreateSensitiveApiapiType {
-    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
-    {
-        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
-            .map(Self::from)
-    }
-}
-
-impl ::tencentcloud_runtime::__private::Lenient for CreateSensitiveApiapiType {
     fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
@@ -2151,6 +2068,87 @@ impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for Phase {
 }
 
 impl ::tencentcloud_runtime::__private::Lenient for Phase {
+    fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <Self as ::tencentcloud_runtime::__private::serde::Deserialize<
+            'de,
+        >>::deserialize(d)
+    }
+}
+
+/// The platform a compiled version is uploaded to.
+///
+/// Wire name: `ReleaseChannel`. Values this crate does not know decode to `Unknown`, which keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReleaseChannel {
+    /// `1`: TCMPP.
+    Tcmpp,
+    /// `2`: WeChat.
+    WeChat,
+    /// `3`: TCMPP and WeChat.
+    TcmppAndWeChat,
+    /// A value this version of the crate does not know, kept as sent: read it with [`as_i64`](ReleaseChannel::as_i64). Opaque, so match it as `Unknown(_)`, never by value: a value documented later gets a variant of its own.
+    Unknown(::tencentcloud_runtime::UnknownValue<i64>),
+}
+
+impl ReleaseChannel {
+    /// Every documented value, in spec order.
+    pub const KNOWN: &'static [ReleaseChannel] = &[
+        ReleaseChannel::Tcmpp,
+        ReleaseChannel::WeChat,
+        ReleaseChannel::TcmppAndWeChat,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::Tcmpp => 1i64,
+            Self::WeChat => 2i64,
+            Self::TcmppAndWeChat => 3i64,
+            Self::Unknown(v) => *::tencentcloud_runtime::__private::raw(v),
+        }
+    }
+}
+
+impl From<i64> for ReleaseChannel {
+    fn from(v: i64) -> Self {
+        match v {
+            1i64 => Self::Tcmpp,
+            2i64 => Self::WeChat,
+            3i64 => Self::TcmppAndWeChat,
+            _ => Self::Unknown(::tencentcloud_runtime::__private::unknown(v)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ReleaseChannel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::serde::Serialize for ReleaseChannel {
+    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+    where
+        S: ::tencentcloud_runtime::__private::serde::Serializer,
+    {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+
+impl<'de> ::tencentcloud_runtime::__private::serde::Deserialize<'de> for ReleaseChannel {
+    fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
+    {
+        <i64 as ::tencentcloud_runtime::__private::Lenient>::deserialize_lenient(d)
+            .map(Self::from)
+    }
+}
+
+impl ::tencentcloud_runtime::__private::Lenient for ReleaseChannel {
     fn deserialize_lenient<'de, D>(d: D) -> ::core::result::Result<Self, D::Error>
     where
         D: ::tencentcloud_runtime::__private::serde::Deserializer<'de>,
@@ -3818,7 +3816,7 @@ pub struct CreateApplicationSensitiveApiReq {
     ///
     /// Wire name: `APIType`.
     #[serde(rename = "APIType", skip_serializing_if = "Option::is_none")]
-    pub api_type: Option<super::models::CreateApplicationSensitiveApiapiType>,
+    pub api_type: Option<super::models::ApiType>,
 }
 
 impl CreateApplicationSensitiveApiReq {
@@ -3834,7 +3832,7 @@ impl CreateApplicationSensitiveApiReq {
 pub struct CreateApplicationSensitiveApiReqBuilder {
     api_name: Option<String>,
     api_desc: Option<String>,
-    api_type: Option<super::models::CreateApplicationSensitiveApiapiType>,
+    api_type: Option<super::models::ApiType>,
 }
 
 impl CreateApplicationSensitiveApiReqBuilder {
@@ -3889,19 +3887,13 @@ impl CreateApplicationSensitiveApiReqBuilder {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIType`.
-    pub fn api_type(
-        mut self,
-        api_type: impl Into<super::models::CreateApplicationSensitiveApiapiType>,
-    ) -> Self {
+    pub fn api_type(mut self, api_type: impl Into<super::models::ApiType>) -> Self {
         self.api_type = Some(api_type.into());
         self
     }
 
     /// Sets or clears `api_type`.
-    pub fn set_api_type(
-        mut self,
-        api_type: Option<super::models::CreateApplicationSensitiveApiapiType>,
-    ) -> Self {
+    pub fn set_api_type(mut self, api_type: Option<super::models::ApiType>) -> Self {
         self.api_type = api_type;
         self
     }
@@ -4290,7 +4282,7 @@ pub struct CreateSensitiveApiReq {
     ///
     /// Wire name: `ApiType`.
     #[serde(rename = "ApiType", skip_serializing_if = "Option::is_none")]
-    pub api_type: Option<super::models::CreateSensitiveApiapiType>,
+    pub api_type: Option<super::models::ApiType>,
 }
 
 impl CreateSensitiveApiReq {
@@ -4306,7 +4298,7 @@ impl CreateSensitiveApiReq {
 pub struct CreateSensitiveApiReqBuilder {
     api_name: Option<String>,
     api_desc: Option<String>,
-    api_type: Option<super::models::CreateSensitiveApiapiType>,
+    api_type: Option<super::models::ApiType>,
 }
 
 impl CreateSensitiveApiReqBuilder {
@@ -4361,19 +4353,13 @@ impl CreateSensitiveApiReqBuilder {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApiType`.
-    pub fn api_type(
-        mut self,
-        api_type: impl Into<super::models::CreateSensitiveApiapiType>,
-    ) -> Self {
+    pub fn api_type(mut self, api_type: impl Into<super::models::ApiType>) -> Self {
         self.api_type = Some(api_type.into());
         self
     }
 
     /// Sets or clears `api_type`.
-    pub fn set_api_type(
-        mut self,
-        api_type: Option<super::models::CreateSensitiveApiapiType>,
-    ) -> Self {
+    pub fn set_api_type(mut self, api_type: Option<super::models::ApiType>) -> Self {
         self.api_type = api_type;
         self
     }
@@ -4978,7 +4964,7 @@ pub struct DescribeApplicationSensitiveApiListData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIType`.
-    pub api_type: Option<super::models::CreateApplicationSensitiveApiapiType>,
+    pub api_type: Option<super::models::ApiType>,
     /// API status. 0: Public; 1: Restricted
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -6646,7 +6632,7 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIType`.
-    pub api_type: Option<super::models::CreateApplicationSensitiveApiapiType>,
+    pub api_type: Option<super::models::ApiType>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields
@@ -6823,7 +6809,7 @@ pub struct DescribeMnpSensitiveApiPermissionApprovalListData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIType`.
-    pub api_type: Option<super::models::CreateApplicationSensitiveApiapiType>,
+    pub api_type: Option<super::models::ApiType>,
     /// API feature description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -7091,7 +7077,7 @@ pub struct DescribeMnpSensitiveApiPermissionListData {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIType`.
-    pub api_type: Option<super::models::CreateApplicationSensitiveApiapiType>,
+    pub api_type: Option<super::models::ApiType>,
     /// API feature description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -8266,7 +8252,7 @@ pub struct DescribeSensitiveApiApplyDetail {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIType`.
-    pub api_type: Option<super::models::CreateApplicationSensitiveApiapiType>,
+    pub api_type: Option<super::models::ApiType>,
 }
 
 impl ::tencentcloud_runtime::__private::Fields for DescribeSensitiveApiApplyDetail {
@@ -8399,7 +8385,7 @@ pub struct DescribeSensitiveApiAuthListParam {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIType`.
-    pub api_type: Option<super::models::CreateSensitiveApiapiType>,
+    pub api_type: Option<super::models::ApiType>,
     /// API feature description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -11210,7 +11196,7 @@ pub struct SensitiveApiAuditInfoResp {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `ApiType`.
-    pub api_type: Option<super::models::CreateApplicationSensitiveApiapiType>,
+    pub api_type: Option<super::models::ApiType>,
     /// API function description
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
@@ -11414,7 +11400,7 @@ pub struct SensitiveApiInfoResp {
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///
     /// Wire name: `APIType`.
-    pub api_type: Option<i64>,
+    pub api_type: Option<super::models::ApiType>,
     /// API status 0 Public 1 Restricted
     /// Note: This field may return null, indicating that no valid values can be obtained.
     ///

@@ -75,8 +75,14 @@ pub fn build(up: &Upstream, curated: Option<&Value>) -> Result<(Value, Notes), S
     let sets = value_sets::propose(&mut spec, &cur, &mut notes);
     let times = times::propose(&mut spec, &cur, &mut notes)?;
     notes.summary.push(format!(
-        "value sets: {} members given a proposed set ({} sets made), {} confirmed by curated, {} corrected by curated, {} rejected; {} documented lists unreadable",
-        sets.proposed, sets.sets, sets.confirmed, sets.corrected, sets.rejected, sets.unreadable
+        "value sets: {} members given a proposed set ({} sets made), {} confirmed by curated, {} corrected by curated, {} rejected; {} documented lists unreadable, {} more read by curated",
+        sets.proposed,
+        sets.sets,
+        sets.confirmed,
+        sets.corrected,
+        sets.rejected,
+        sets.unreadable,
+        sets.supplied
     ));
     let kinds: Vec<String> = times
         .proposed

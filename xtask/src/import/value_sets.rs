@@ -27,10 +27,13 @@ use super::curated::Curated;
 pub struct Tally {
     /// Members given a proposed set (no curated word on them).
     pub proposed: usize,
-    /// Members whose curated set has the proposal's values.
+    /// Members whose curated set has the proposal's values and names.
     pub confirmed: usize,
-    /// Members whose curated set differs from the proposal.
+    /// Members whose curated set differs from the proposal (values or names).
     pub corrected: usize,
+    /// Members whose document names a list the parser could not read, and
+    /// curated gives a set.
+    pub supplied: usize,
     /// Proposals curated rejects (`false`).
     pub rejected: usize,
     /// Documents that read like a list but did not parse.
@@ -529,8 +532,14 @@ fn curated_signature(set: &Value) -> Signature {
     (string, values)
 }
 
-fn values_only(s: &Signature) -> Vec<Lit> {
-    s.1.iter().map(|(v, _)| v.clone()).collect()
+/// The same values in the same order, and no value named otherwise (a
+/// name one side leaves out is not a difference).
+fn same_values_and_names(a: &Signature, b: &Signature) -> bool {
+    a.1.len() == b.1.len()
+        && a.1
+            .iter()
+            .zip(&b.1)
+            .all(|((va, na), (vb, nb))| va == vb && (na.is_none() || nb.is_none() || na == nb))
 }
 
 fn summary(list: &List) -> String {
@@ -573,7 +582,13 @@ pub fn propose(spec: &mut Value, cur: &Curated<'_>, notes: &mut Notes) -> Tally 
         let list = match read {
             Read::Nothing => continue,
             Read::Unreadable => {
-                if curated.is_none() {
+                if let Some(Value::String(name)) = curated {
+                    tally.supplied += 1;
+                    notes.add(format!(
+                        "value set for {key}: curated {name} reads its documented list {:?}",
+                        clean(text(m, "document"))
+                    ));
+                } else if curated.is_none() {
                     tally.unreadable += 1;
                     notes.add(format!(
                         "value set: could not read the documented list of {key}: {:?}",
@@ -595,7 +610,10 @@ pub fn propose(spec: &mut Value, cur: &Curated<'_>, notes: &mut Notes) -> Tally 
             }
             Some(Value::String(name)) => {
                 let theirs = curated_sets.get(name).map(curated_signature);
-                if theirs.as_ref().map(values_only) == Some(values_only(&signature(&list))) {
+                if theirs
+                    .as_ref()
+                    .is_some_and(|t| same_values_and_names(t, &signature(&list)))
+                {
                     tally.confirmed += 1;
                 } else {
                     tally.corrected += 1;
@@ -1021,6 +1039,7 @@ mod tests {
                 corrected: 0,
                 rejected: 1,
                 unreadable: 1,
+                supplied: 0,
                 sets: 3
             }
         );
@@ -1042,6 +1061,49 @@ mod tests {
                 .lines
                 .iter()
                 .any(|n| n.starts_with("value set for F.Rejected rejected by curated"))
+        );
+    }
+
+    /// Curated on a member: the same values and names confirm the
+    /// proposal, other names (or values) correct it, and a set on a list
+    /// the parser could not read supplies one; each is counted.
+    #[test]
+    fn curated_sets_confirm_correct_and_supply() {
+        let member = |doc: &str| {
+            json!({"document": "", "members": [
+            {"name": "Kind", "type": "int", "member": "int64", "document": doc}]})
+        };
+        let mut spec = json!({"actions": {}, "objects": {
+            "Same": member("1: System; 2: Custom"),
+            "Renamed": member("1: System API; 2: Custom API"),
+            "Unread": member("Kind 1 - System API 2 Custom API"),
+        }});
+        let curated = json!({
+            "value_sets": {"ApiType": {"type": "int64", "document": "", "values": [
+                {"value": 1, "name": "System", "document": ""},
+                {"value": 2, "name": "Custom", "document": ""}]}},
+            "value_set_members": {"Same.Kind": "ApiType", "Renamed.Kind": "ApiType", "Unread.Kind": "ApiType"}
+        });
+        let cur = Curated::read(Some(&curated)).unwrap();
+        let mut notes = Notes::default();
+        let tally = propose(&mut spec, &cur, &mut notes);
+        assert_eq!(
+            (
+                tally.confirmed,
+                tally.corrected,
+                tally.supplied,
+                tally.unreadable
+            ),
+            (1, 1, 1, 0),
+            "{tally:?}"
+        );
+        assert!(
+            notes
+                .lines
+                .iter()
+                .any(|n| n.contains("curated ApiType replaces the proposal")),
+            "{:?}",
+            notes.lines
         );
     }
 }

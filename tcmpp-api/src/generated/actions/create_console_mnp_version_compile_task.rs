@@ -110,7 +110,7 @@ pub struct CreateConsoleMnpVersionCompileTaskInput {
     ///
     /// Wire name: `ReleaseChannel`.
     #[serde(rename = "ReleaseChannel", skip_serializing_if = "Option::is_none")]
-    release_channel: Option<i64>,
+    release_channel: Option<super::super::models::ReleaseChannel>,
 }
 
 impl CreateConsoleMnpVersionCompileTaskInput {
@@ -208,8 +208,8 @@ impl CreateConsoleMnpVersionCompileTaskInput {
     /// Upload platform 1- TCMPP 2 WeChat 3. TCMPP + WeChat
     ///
     /// Wire name: `ReleaseChannel`.
-    pub fn release_channel(&self) -> Option<i64> {
-        self.release_channel
+    pub fn release_channel(&self) -> Option<&super::super::models::ReleaseChannel> {
+        self.release_channel.as_ref()
     }
 }
 
@@ -236,7 +236,7 @@ pub struct CreateConsoleMnpVersionCompileTaskInputBuilder<
     mnp_version_intro: Option<String>,
     mnp_version_desc: Option<String>,
     source_type: Option<i64>,
-    release_channel: Option<i64>,
+    release_channel: Option<super::super::models::ReleaseChannel>,
 }
 
 impl CreateConsoleMnpVersionCompileTaskInputBuilder {
@@ -486,13 +486,19 @@ impl<
     /// Upload platform 1- TCMPP 2 WeChat 3. TCMPP + WeChat
     ///
     /// Wire name: `ReleaseChannel`.
-    pub fn release_channel(mut self, release_channel: impl Into<i64>) -> Self {
+    pub fn release_channel(
+        mut self,
+        release_channel: impl Into<super::super::models::ReleaseChannel>,
+    ) -> Self {
         self.release_channel = Some(release_channel.into());
         self
     }
 
     /// Sets or clears `release_channel`.
-    pub fn set_release_channel(mut self, release_channel: Option<i64>) -> Self {
+    pub fn set_release_channel(
+        mut self,
+        release_channel: Option<super::super::models::ReleaseChannel>,
+    ) -> Self {
         self.release_channel = release_channel;
         self
     }

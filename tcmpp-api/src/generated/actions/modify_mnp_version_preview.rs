@@ -64,7 +64,7 @@ pub struct ModifyMnpVersionPreviewInput {
     ///
     /// Wire name: `ActionType`.
     #[serde(rename = "ActionType")]
-    action_type: i64,
+    action_type: super::super::models::ActionType,
     /// Mini program version ID
     ///
     /// Wire name: `MNPVersionId`.
@@ -90,7 +90,7 @@ impl ModifyMnpVersionPreviewInput {
     /// ```
     /// let input = tcmpp_api::actions::modify_mnp_version_preview::ModifyMnpVersionPreviewInput::builder()
     ///     .mnp_id("example")
-    ///     .action_type(1u32)
+    ///     .action_type(1i64)
     ///     .mnp_version_id(1u32)
     ///     .platform_id("example")
     ///     .build();
@@ -101,7 +101,7 @@ impl ModifyMnpVersionPreviewInput {
     /// ```compile_fail,E0599
     /// let input = tcmpp_api::actions::modify_mnp_version_preview::ModifyMnpVersionPreviewInput::builder()
     ///     .mnp_id("example")
-    ///     .action_type(1u32)
+    ///     .action_type(1i64)
     ///     .mnp_version_id(1u32)
     ///     .build();
     /// ```
@@ -119,8 +119,8 @@ impl ModifyMnpVersionPreviewInput {
     /// 1 Set 2 Cancel
     ///
     /// Wire name: `ActionType`.
-    pub fn action_type(&self) -> i64 {
-        self.action_type
+    pub fn action_type(&self) -> &super::super::models::ActionType {
+        &self.action_type
     }
 
     /// Mini program version ID
@@ -210,8 +210,14 @@ impl<C, S0, S1, S2, S3> ModifyMnpVersionPreviewInputBuilder<C, S0, S1, S2, S3> {
     /// Wire name: `ActionType`.
     pub fn action_type(
         self,
-        action_type: impl Into<i64>,
-    ) -> ModifyMnpVersionPreviewInputBuilder<C, S0, i64, S2, S3> {
+        action_type: impl Into<super::super::models::ActionType>,
+    ) -> ModifyMnpVersionPreviewInputBuilder<
+        C,
+        S0,
+        super::super::models::ActionType,
+        S2,
+        S3,
+    > {
         ModifyMnpVersionPreviewInputBuilder {
             __carrier: self.__carrier,
             mnp_id: self.mnp_id,
@@ -280,7 +286,7 @@ impl<C, S0, S1, S2, S3> ModifyMnpVersionPreviewInputBuilder<C, S0, S1, S2, S3> {
 impl<C, S0, S1, S2, S3> ModifyMnpVersionPreviewInputBuilder<C, S0, S1, S2, S3>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
-    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S1: ::tencentcloud_runtime::builder::IsSet<super::super::models::ActionType>,
     S2: ::tencentcloud_runtime::builder::IsSet<i64>,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
 {
@@ -330,7 +336,7 @@ impl<S0, S1, S2, S3> ModifyMnpVersionPreviewInputBuilder<(), S0, S1, S2, S3> {
 impl<S0, S1, S2, S3> ModifyMnpVersionPreviewRequest<S0, S1, S2, S3>
 where
     S0: ::tencentcloud_runtime::builder::IsSet<String>,
-    S1: ::tencentcloud_runtime::builder::IsSet<i64>,
+    S1: ::tencentcloud_runtime::builder::IsSet<super::super::models::ActionType>,
     S2: ::tencentcloud_runtime::builder::IsSet<i64>,
     S3: ::tencentcloud_runtime::builder::IsSet<String>,
 {

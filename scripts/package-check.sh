@@ -26,7 +26,13 @@ done
 for crate in "${crates[@]}"; do
     rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$crate"-*
 done
-cargo package "${crates[@]/#/-p=}" --locked "$@"
+# A package carries no profile: verifying (and testing, below) with this
+# workspace's dev profile reuses the dependencies the test step built.
+profile=(
+    --config 'profile.dev.debug="line-tables-only"'
+    --config 'profile.dev.package."*".debug=false'
+)
+cargo package "${crates[@]/#/-p=}" --locked "${profile[@]}" "$@"
 
 version() { sed -n 's/^version = "\(.*\)"$/\1/p' "$1/Cargo.toml" | head -n 1; }
 unpacked() { echo "$target/package/$1-$(version "$2")"; }
@@ -42,13 +48,8 @@ patch=(
     --config "patch.crates-io.tencentcloud-mock.path=\"$mock\""
 )
 # Each unpacked package is its own workspace, built in this one's target
-# directory with this workspace's dev profile (a package carries no
-# profile), so the dependencies the test step built are reused: only the
-# packaged crates and the features they add compile again.
-profile=(
-    --config 'profile.dev.debug="line-tables-only"'
-    --config 'profile.dev.package."*".debug=false'
-)
+# directory with the same profile: only the packaged crates and the
+# features they add compile again.
 for dir in "$runtime" "$api" "$tcsas" "$mock"; do
     (cd "$dir" && CARGO_TARGET_DIR="$target" cargo test "${patch[@]}" "${profile[@]}" --all-features)
 done

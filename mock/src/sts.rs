@@ -238,8 +238,8 @@ fn issue(
     issued.minted += 1;
     let n = issued.minted;
     let secret_id = format!("AKIDSTS{}", mint(seed, n, 29));
-    let secret_key = mint(seed ^ 0x5EC2_E7, n, 32);
-    let token = mint(seed ^ 0x70_4E, n, 96);
+    let secret_key = mint(seed ^ 0x005E_C2E7, n, 32);
+    let token = mint(seed ^ 0x704E, n, 96);
     let expired_time = now + duration;
     let creds = Credentials::new(secret_id.clone(), secret_key.clone())
         .and_then(|c| c.with_token(token.clone()))

@@ -42,6 +42,16 @@
 //! it takes: `VersionType` 1 or 2, `CompileCondition`, `CompileConfig`,
 //! `PipelineId`, `FileInnerUrl`).
 //!
+//! With STS (feature `sts`, or `.service(sts_api::SERVICE)`) it issues
+//! temporary keys: `AssumeRole` (signed) and `AssumeRoleWithWebIdentity`
+//! (unsigned, `Authorization: SKIP`, its token one set with
+//! [`MockServerBuilder::web_identity_token`]) answer new keys that every
+//! service it serves accepts with their token until their `ExpiredTime`
+//! (then `AuthFailure.TokenFailure`). `DurationSeconds` must be 900 to
+//! 43,200 unless [`MockServerBuilder::sts_min_duration`] relaxes the
+//! minimum for a test; at most [`MockServerBuilder::max_issued_keys`] are
+//! kept; [`MockServer::issued_keys`] lists them, without their secrets.
+//!
 //! # Resource families
 //!
 //! Each service's resources are declared in a small table per service

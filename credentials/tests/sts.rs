@@ -585,3 +585,27 @@ fn no_secret_in_any_error_debug_or_log_line() {
     assert!(all.contains("expired already"), "{all}");
     assert_clean(&all, &issued_secrets);
 }
+
+/// STS's generated types mark their secrets `sensitive` (curated): their
+/// `Debug` redacts them, a builder holding one shows no value.
+#[test]
+fn generated_sts_types_redact_secrets_in_debug() {
+    let mut creds = sts_api::models::Credentials::default();
+    creds.tmp_secret_id = Some("AKIDSHOWN".to_owned());
+    creds.tmp_secret_key = Some("key-s3cr3t".to_owned());
+    creds.token = Some("tok-s3cr3t".to_owned());
+    let mut out = sts_api::actions::assume_role::AssumeRoleOutput::default();
+    out.credentials = Some(creds.clone());
+    let request =
+        sts_api::actions::assume_role_with_web_identity::AssumeRoleWithWebIdentityInput::builder()
+            .provider_id("OIDC")
+            .web_identity_token("eyJ.s3cr3t")
+            .role_arn(ROLE)
+            .role_session_name("s");
+    let input = request.clone().build();
+    let shown = format!("{creds:?} {out:?} {request:?} {input:?}");
+    assert!(shown.contains("AKIDSHOWN"), "{shown}");
+    assert!(shown.contains("** redacted **"), "{shown}");
+    assert!(shown.contains(ROLE), "{shown}");
+    assert_clean(&shown, &[]);
+}

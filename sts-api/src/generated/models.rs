@@ -6,7 +6,7 @@
 /// Temporary credentials
 ///
 /// Wire name: `Credentials`.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Credentials {
     /// Token, which contains up to 4,096 bytes depending on the associated policies.
@@ -33,6 +33,19 @@ pub struct Credentials {
     ///
     /// Wire name: `TmpSecretKey`.
     pub tmp_secret_key: Option<String>,
+}
+
+impl ::core::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("token", &self.token.as_ref().map(|_| "** redacted **"))
+            .field("tmp_secret_id", &self.tmp_secret_id)
+            .field(
+                "tmp_secret_key",
+                &self.tmp_secret_key.as_ref().map(|_| "** redacted **"),
+            )
+            .finish()
+    }
 }
 
 impl ::tencentcloud_runtime::__private::Fields for Credentials {

@@ -57,7 +57,7 @@ impl ::tencentcloud_runtime::operation::Operation for AssumeRoleWithSaml {
 /// Parameters of `AssumeRoleWithSAML`.
 ///
 /// AssumeRoleWithSAML request structure.
-#[derive(Clone, Debug, PartialEq, ::tencentcloud_runtime::__private::serde::Serialize)]
+#[derive(Clone, PartialEq, ::tencentcloud_runtime::__private::serde::Serialize)]
 #[serde(crate = "::tencentcloud_runtime::__private::serde")]
 pub struct AssumeRoleWithSamlInput {
     /// Base64-encoded SAML assertion
@@ -95,6 +95,18 @@ pub struct AssumeRoleWithSamlInput {
     /// Wire name: `DurationSeconds`.
     #[serde(rename = "DurationSeconds", skip_serializing_if = "Option::is_none")]
     duration_seconds: Option<u64>,
+}
+
+impl ::core::fmt::Debug for AssumeRoleWithSamlInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("AssumeRoleWithSamlInput")
+            .field("saml_assertion", &"** redacted **")
+            .field("principal_arn", &self.principal_arn)
+            .field("role_arn", &self.role_arn)
+            .field("role_session_name", &self.role_session_name)
+            .field("duration_seconds", &self.duration_seconds)
+            .finish()
+    }
 }
 
 impl AssumeRoleWithSamlInput {
@@ -173,7 +185,7 @@ impl AssumeRoleWithSamlInput {
 /// Builds a [`AssumeRoleWithSamlInput`].
 ///
 /// Required: `saml_assertion`, `principal_arn`, `role_arn`, `role_session_name`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use]
 pub struct AssumeRoleWithSamlInputBuilder<
     C = (),
@@ -188,6 +200,13 @@ pub struct AssumeRoleWithSamlInputBuilder<
     role_arn: S2,
     role_session_name: S3,
     duration_seconds: Option<u64>,
+}
+
+impl<C, S0, S1, S2, S3> ::core::fmt::Debug
+for AssumeRoleWithSamlInputBuilder<C, S0, S1, S2, S3> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("AssumeRoleWithSamlInputBuilder").finish_non_exhaustive()
+    }
 }
 
 impl AssumeRoleWithSamlInputBuilder {

@@ -58,7 +58,7 @@ impl ::tencentcloud_runtime::operation::Operation for AssumeRoleWithWebIdentity 
 /// Parameters of `AssumeRoleWithWebIdentity`.
 ///
 /// AssumeRoleWithWebIdentity request structure.
-#[derive(Clone, Debug, PartialEq, ::tencentcloud_runtime::__private::serde::Serialize)]
+#[derive(Clone, PartialEq, ::tencentcloud_runtime::__private::serde::Serialize)]
 #[serde(crate = "::tencentcloud_runtime::__private::serde")]
 pub struct AssumeRoleWithWebIdentityInput {
     /// Identity provider name
@@ -96,6 +96,18 @@ pub struct AssumeRoleWithWebIdentityInput {
     /// Wire name: `DurationSeconds`.
     #[serde(rename = "DurationSeconds", skip_serializing_if = "Option::is_none")]
     duration_seconds: Option<i64>,
+}
+
+impl ::core::fmt::Debug for AssumeRoleWithWebIdentityInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("AssumeRoleWithWebIdentityInput")
+            .field("provider_id", &self.provider_id)
+            .field("web_identity_token", &"** redacted **")
+            .field("role_arn", &self.role_arn)
+            .field("role_session_name", &self.role_session_name)
+            .field("duration_seconds", &self.duration_seconds)
+            .finish()
+    }
 }
 
 impl AssumeRoleWithWebIdentityInput {
@@ -174,7 +186,7 @@ impl AssumeRoleWithWebIdentityInput {
 /// Builds a [`AssumeRoleWithWebIdentityInput`].
 ///
 /// Required: `provider_id`, `web_identity_token`, `role_arn`, `role_session_name`. The type tracks which are set; `build` exists only once all are.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use]
 pub struct AssumeRoleWithWebIdentityInputBuilder<
     C = (),
@@ -189,6 +201,13 @@ pub struct AssumeRoleWithWebIdentityInputBuilder<
     role_arn: S2,
     role_session_name: S3,
     duration_seconds: Option<i64>,
+}
+
+impl<C, S0, S1, S2, S3> ::core::fmt::Debug
+for AssumeRoleWithWebIdentityInputBuilder<C, S0, S1, S2, S3> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("AssumeRoleWithWebIdentityInputBuilder").finish_non_exhaustive()
+    }
 }
 
 impl AssumeRoleWithWebIdentityInputBuilder {

@@ -142,8 +142,3 @@ impl From<ConfigError> for BuildError {
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
-
-/// `sts-api`'s README, compiled here, where tokio is a dependency.
-#[cfg(doctest)]
-#[doc = include_str!("../../sts-api/README.md")]
-struct StsApiReadme;

@@ -609,3 +609,68 @@ fn generated_sts_types_redact_secrets_in_debug() {
     assert!(shown.contains(ROLE), "{shown}");
     assert_clean(&shown, &[]);
 }
+
+#[tokio::test]
+async fn a_failed_refresh_serves_the_cached_keys_until_they_expire() {
+    let mock = mock().await;
+    // 8 s: refreshed from about 4 s on; the failed refresh at 5 s leaves
+    // 3 s of margin before the cached keys expire, for a loaded machine.
+    let provider = Arc::new(assume_role(&mock, Duration::from_secs(8)));
+    let client = tcmpp_shared(&mock, provider.clone());
+    describe(&client).await.unwrap();
+    let first = mock.issued_keys()[0].clone();
+    // Past the refresh point (half the life), STS fails once: the call
+    // still succeeds with the cached, still valid, keys.
+    mock.script_for(
+        "sts",
+        "AssumeRole",
+        [Answer::error("InternalError", "down for a moment")],
+    );
+    wait_past(first.expired_time - 3).await;
+    describe(&client).await.unwrap();
+    let tried: Vec<Option<String>> = mock
+        .calls()
+        .into_iter()
+        .filter(|c| c.action == "AssumeRole")
+        .map(|c| c.code)
+        .collect();
+    assert_eq!(
+        tried,
+        [None, Some("InternalError".to_owned())],
+        "the refresh was tried"
+    );
+    assert_eq!(
+        provider.provide_credentials().await.unwrap().secret_id(),
+        first.secret_id
+    );
+    // Once they expire, the next call gets new keys.
+    wait_past(first.expired_time).await;
+    describe(&client).await.unwrap();
+    let issued = mock.issued_keys();
+    assert_eq!(issued.len(), 2, "{issued:?}");
+    assert_eq!(
+        provider.provide_credentials().await.unwrap().secret_id(),
+        issued[1].secret_id
+    );
+}
+
+#[tokio::test]
+async fn twenty_concurrent_first_calls_through_the_chain_make_one_exchange() {
+    let mock = mock().await;
+    let node = node_metadata().await;
+    let dir = tempfile::tempdir().unwrap();
+    let vars = tke_vars(&token_file(dir.path(), TOKEN_ONE));
+    let pod = web_identity(&mock, vars.clone(), Duration::from_secs(900));
+    let client = tcmpp(&mock, chain(vars, &node, Some(pod)));
+    let calls: Vec<_> = (0..20)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { describe(&client).await.map_err(|e| e.to_string()) })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    assert_eq!(mock.handled_by("sts", "AssumeRoleWithWebIdentity"), 1);
+    assert_eq!(node.requests().len(), 0);
+}

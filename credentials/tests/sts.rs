@@ -555,7 +555,7 @@ fn no_secret_in_any_error_debug_or_log_line() {
             Answer::ok(leaky),
             Answer::ok(missing),
             Answer::ok(expired),
-            Answer::error("InternalError", "try later"),
+            Answer::error("InternalError.SystemError", "try later"),
         ]);
         for _ in 0..4 {
             let fresh = assume_role(&mock, Duration::from_secs(900));
@@ -564,7 +564,7 @@ fn no_secret_in_any_error_debug_or_log_line() {
             // The same error through a client's call.
         }
         let fresh = assume_role(&mock, Duration::from_secs(900));
-        mock.script_for("sts", "AssumeRole", [Answer::error("InternalError", "down")]);
+        mock.script_for("sts", "AssumeRole", [Answer::error("InternalError.SystemError", "down")]);
         let err = describe(&tcmpp(&mock, fresh)).await.unwrap_err();
         shown.push(messages(&err));
         // A refused token.
@@ -624,7 +624,10 @@ async fn a_failed_refresh_serves_the_cached_keys_until_they_expire() {
     mock.script_for(
         "sts",
         "AssumeRole",
-        [Answer::error("InternalError", "down for a moment")],
+        [Answer::error(
+            "InternalError.SystemError",
+            "down for a moment",
+        )],
     );
     wait_past(first.expired_time - 3).await;
     describe(&client).await.unwrap();
@@ -636,7 +639,7 @@ async fn a_failed_refresh_serves_the_cached_keys_until_they_expire() {
         .collect();
     assert_eq!(
         tried,
-        [None, Some("InternalError".to_owned())],
+        [None, Some("InternalError.SystemError".to_owned())],
         "the refresh was tried"
     );
     assert_eq!(
@@ -673,4 +676,30 @@ async fn twenty_concurrent_first_calls_through_the_chain_make_one_exchange() {
     }
     assert_eq!(mock.handled_by("sts", "AssumeRoleWithWebIdentity"), 1);
     assert_eq!(node.requests().len(), 0);
+}
+
+/// Assuming a role again only issues another key, so the STS spec marks
+/// both exchanges retry-safe (curated): a transient `InternalError` is
+/// retried within the one refresh.
+#[tokio::test]
+async fn a_transient_sts_error_is_retried() {
+    let mock = mock().await;
+    mock.script_for(
+        "sts",
+        "AssumeRole",
+        [Answer::error("InternalError", "a moment")],
+    );
+    let provider = AssumeRoleProvider::builder(ROLE, source_key())
+        .endpoint(mock.endpoint())
+        .configure_client(|b| {
+            b.retry(
+                tencentcloud_runtime::RetryConfig::standard()
+                    .with_initial_backoff(Duration::from_millis(10)),
+            )
+        })
+        .build()
+        .unwrap();
+    provider.provide_credentials().await.unwrap();
+    assert_eq!(mock.calls().len(), 2);
+    assert_eq!(mock.handled_by("sts", "AssumeRole"), 1);
 }

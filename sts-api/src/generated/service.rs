@@ -24,7 +24,7 @@ pub const SERVICE: ::tencentcloud_runtime::ServiceInfo = ::tencentcloud_runtime:
 pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 5] = [
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "AssumeRole",
-        retry_safe: false,
+        retry_safe: true,
         rate_limit_per_second: 20,
         request: &[
             ::tencentcloud_runtime::operation::Param {
@@ -124,7 +124,7 @@ pub static OPERATIONS: [::tencentcloud_runtime::operation::OperationInfo; 5] = [
     },
     ::tencentcloud_runtime::operation::OperationInfo {
         action: "AssumeRoleWithWebIdentity",
-        retry_safe: false,
+        retry_safe: true,
         rate_limit_per_second: 20,
         request: &[
             ::tencentcloud_runtime::operation::Param {

@@ -18,7 +18,7 @@
 //!
 //! This API is used to add a user as a principal in the role trust policy.
 //!
-//! Rate limit: 20 requests per second. Not safe to retry: once the request may have reached the service, it is not re-sent.
+//! Rate limit: 20 requests per second. Safe to retry: re-sending after an ambiguous failure cannot change state twice.
 //!
 //! # Example: Applying for Temporary Credentials for a Role
 //!
@@ -55,7 +55,7 @@ pub struct AssumeRole;
 impl ::tencentcloud_runtime::operation::Operation for AssumeRole {
     const SERVICE: ::tencentcloud_runtime::operation::ServiceInfo = super::super::SERVICE;
     const ACTION: &'static str = "AssumeRole";
-    const RETRY_SAFE: bool = false;
+    const RETRY_SAFE: bool = true;
     const RATE_LIMIT_PER_SECOND: u32 = 20;
     type Input = AssumeRoleInput;
     type Output = AssumeRoleOutput;

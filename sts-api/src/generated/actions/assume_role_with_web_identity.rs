@@ -7,7 +7,7 @@
 //!
 //! Note: When called with signature method v3, header `X-TC-Token` could be ignored, and `Authorization` should be SKIP.
 //!
-//! Rate limit: 20 requests per second. Not safe to retry: once the request may have reached the service, it is not re-sent.
+//! Rate limit: 20 requests per second. Safe to retry: re-sending after an ambiguous failure cannot change state twice.
 //!
 //! # Example: Exchange an OIDC token for a role's temporary credentials (upstream's example sends DurationSeconds as a string)
 //!
@@ -47,7 +47,7 @@ pub struct AssumeRoleWithWebIdentity;
 impl ::tencentcloud_runtime::operation::Operation for AssumeRoleWithWebIdentity {
     const SERVICE: ::tencentcloud_runtime::operation::ServiceInfo = super::super::SERVICE;
     const ACTION: &'static str = "AssumeRoleWithWebIdentity";
-    const RETRY_SAFE: bool = false;
+    const RETRY_SAFE: bool = true;
     const RATE_LIMIT_PER_SECOND: u32 = 20;
     type Input = AssumeRoleWithWebIdentityInput;
     type Output = AssumeRoleWithWebIdentityOutput;

@@ -914,7 +914,11 @@ async fn serve(
     out.notice(&format!(
         "serving {} on this one port: each request goes to the service its Host's \
          first label, TC3 credential scope or Version names",
-        served.join(" and ")
+        match served.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => String::new(),
+        }
     ));
     out.notice(&match &accepted {
         Some(c) => format!(

@@ -20,6 +20,10 @@
 # Then scripts/python_crud.py: create, list, describe, modify and delete through
 # the SDK for ten of the mock's resource families (TCMPP's and TCSAS's), each
 # change seen, and a deleted or unknown id answered the family's documented code.
+# Then scripts/python_sts.py, over HTTP and HTTPS: the SDK's role credentials
+# (STSAssumeRoleCredential, OIDCRoleArnCredential, DefaultTkeOIDCRoleArnProvider)
+# get temporary keys from the mock's STS (the server accepts the web identity
+# token written to DIR/token) and call TCMPP and TCSAS with them.
 # Env: PYTHON (default python3) picks the interpreter the venv is made from;
 # TCMPP_BIN, the server program (default: tcmpp-cli's tcmpp, built with cargo).
 # shellcheck source-path=SCRIPTDIR/..
@@ -36,9 +40,19 @@ python_venv "$PYTHON_VENV" "$PYTHON_SDK"
 
 # 2. The checks against a fresh mock, over HTTP, then over HTTPS with the CA it
 # writes. The script prints one line per check and `N passed, M failed` last.
-server_start "$work/http"
+# The web identity token the server accepts in STS AssumeRoleWithWebIdentity.
+token_file=$work/token
+mkdir -p "$work"
+printf 'eyJ.interop-%s' "$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" >"$token_file"
+sts_args=(--web-identity-token-file "$token_file" --web-identity-provider OIDC-interop)
+sts_env=(TCMPP_WEB_IDENTITY_TOKEN_FILE="$token_file" TCMPP_WEB_IDENTITY_PROVIDER=OIDC-interop)
+
+server_start "$work/http" "${sts_args[@]}"
 server_run_checks "the Python SDK checks over HTTP" "$VENV_PYTHON" scripts/python_interop.py
 server_run_checks "the Python SDK's CRUD over the resource families" "$VENV_PYTHON" scripts/python_crud.py
+server_run_checks "the Python SDK's role credentials over HTTP" "${sts_env[@]}" "$VENV_PYTHON" scripts/python_sts.py
 
-server_start_https "$work/https"
+server_start_https "$work/https" "${sts_args[@]}"
 server_run_checks "the Python SDK checks over HTTPS" TCMPP_CA_FILE="$SERVER_CA" "$VENV_PYTHON" scripts/python_interop.py
+server_run_checks "the Python SDK's role credentials over HTTPS" TCMPP_CA_FILE="$SERVER_CA" "${sts_env[@]}" \
+    "$VENV_PYTHON" scripts/python_sts.py

@@ -413,6 +413,7 @@ fn members(
                 boxed: false,
                 example: m.example.clone(),
                 unsigned: m.member == "uint64",
+                sensitive: m.sensitive,
             });
         }
     }

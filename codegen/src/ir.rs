@@ -177,6 +177,8 @@ pub struct Field {
     /// On the wire a `uint64` (a value set over one: the operations table
     /// says so, for the test server's checks).
     pub unsigned: bool,
+    /// A secret (a secret key, a token): `Debug` shows it redacted.
+    pub sensitive: bool,
 }
 
 /// A member's type.

@@ -87,6 +87,7 @@ pub(crate) struct RawMember {
     pub example: Option<Value>,
     pub value_set: Option<String>,
     pub rust_name: Option<String>,
+    pub sensitive: bool,
 }
 
 pub(crate) struct RawObject {
@@ -340,6 +341,7 @@ fn member(v: &Value, path: &str, d: &mut Diag) -> Option<RawMember> {
         example: o.take("example", d, false).map(|(v, _)| v.clone()),
         value_set: o.opt_str("value_set", d),
         rust_name: o.opt_str("rust_name", d),
+        sensitive: o.opt_bool("sensitive", d).unwrap_or(false),
     };
     o.finish(d);
     Some(m)

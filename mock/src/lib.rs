@@ -42,6 +42,16 @@
 //! it takes: `VersionType` 1 or 2, `CompileCondition`, `CompileConfig`,
 //! `PipelineId`, `FileInnerUrl`).
 //!
+//! With STS (feature `sts`, or `.service(sts_api::SERVICE)`) it issues
+//! temporary keys: `AssumeRole` (signed) and `AssumeRoleWithWebIdentity`
+//! (unsigned, `Authorization: SKIP`, its token one set with
+//! [`MockServerBuilder::web_identity_token`]) answer new keys that every
+//! service it serves accepts with their token until their `ExpiredTime`
+//! (then `AuthFailure.TokenFailure`). `DurationSeconds` must be 900 to
+//! 43,200 unless [`MockServerBuilder::sts_min_duration`] relaxes the
+//! minimum for a test; at most [`MockServerBuilder::max_issued_keys`] are
+//! kept; [`MockServer::issued_keys`] lists them, without their secrets.
+//!
 //! # Resource families
 //!
 //! Each service's resources are declared in a small table per service
@@ -243,10 +253,12 @@ mod resources;
 mod serve;
 mod services;
 mod store;
+mod sts;
 #[cfg(feature = "tls")]
 mod tls;
 mod verify;
 
+pub use sts::IssuedKey;
 #[cfg(feature = "tls")]
 pub use tls::{LoopbackCa, TlsSetupError};
 pub use verify::v1_signature;
@@ -445,6 +457,10 @@ struct Shared {
     heavy: tokio::sync::Semaphore,
     /// v1 writes acted on within the timestamp window.
     replays: Mutex<replay::Replays>,
+    /// What STS accepts, when served.
+    sts: sts::StsConfig,
+    /// The temporary keys STS issued.
+    issued: Mutex<sts::Issued>,
 }
 
 /// The last `capacity` arrivals, in order; `first` numbers the oldest kept.
@@ -534,6 +550,25 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
+    /// The key whose `SecretId` this is: a configured one, or one STS
+    /// issued that has not expired.
+    fn key(&self, secret_id: &str) -> Result<Credentials, verify::ApiError> {
+        if let Some(key) = self.keys.iter().find(|k| k.secret_id() == secret_id) {
+            return Ok(key.clone());
+        }
+        match lock(&self.issued).lookup(secret_id, self.now()) {
+            sts::Lookup::Valid(key) => Ok(key),
+            sts::Lookup::Expired(at) => Err(verify::ApiError::new(
+                "AuthFailure.TokenFailure",
+                format!("The temporary key expired at {at} (ExpiredTime): assume the role again."),
+            )),
+            sts::Lookup::Unknown => Err(verify::ApiError::new(
+                "AuthFailure.SecretIdNotFound",
+                "The SecretId is not found, please ensure that your SecretId is correct.",
+            )),
+        }
+    }
+
     /// Answers `op` of `served`: the next answer scripted for it if there
     /// is one, else the service's own.
     fn answer(
@@ -547,6 +582,15 @@ impl Shared {
                 Answer::Ok(members) => Ok(members),
                 Answer::Error { code, message } => Err(verify::ApiError { code, message }),
             };
+        }
+        if served.info.name == sts::SERVICE {
+            let now = self.now();
+            let mut issued = lock(&self.issued);
+            if let Some(answer) =
+                sts::answer(&self.sts, &mut issued, self.id_seed, now, op.action, body)
+            {
+                return answer;
+            }
         }
         served.answer(op, body)
     }
@@ -638,6 +682,7 @@ pub struct MockServerBuilder {
     body_read_timeout: Duration,
     #[cfg(feature = "tls")]
     https: Https,
+    sts: sts::StsConfig,
 }
 
 /// Whether the mock speaks HTTPS, and with which certificates.
@@ -671,6 +716,8 @@ impl Default for MockServerBuilder {
         let builder = builder.service(tcmpp_api::SERVICE);
         #[cfg(feature = "tcsas")]
         let builder = builder.service(tcsas_api::SERVICE);
+        #[cfg(feature = "sts")]
+        let builder = builder.service(sts_api::SERVICE);
         builder
     }
 }
@@ -701,6 +748,7 @@ impl MockServerBuilder {
             https: Https::Off,
             body_bytes_in_flight: 64 << 20,
             body_read_timeout: Duration::from_secs(10),
+            sts: sts::StsConfig::default(),
         }
     }
 }
@@ -716,6 +764,39 @@ impl MockServerBuilder {
     /// ([`DEMO_SECRET_ID`], [`DEMO_SECRET_KEY`]).
     pub fn credentials(mut self, credentials: &Credentials) -> Self {
         self.keys.push(credentials.clone());
+        self
+    }
+
+    /// When serving STS: accept this OpenID Connect token from this
+    /// identity provider (`ProviderId`) in `AssumeRoleWithWebIdentity`
+    /// (repeatable: a rotated token and the one before it). Default: none,
+    /// so every web identity is refused (`InvalidParameter.WebIdentityTokenError`,
+    /// which never quotes the token).
+    pub fn web_identity_token(
+        mut self,
+        provider_id: impl Into<String>,
+        token: impl Into<String>,
+    ) -> Self {
+        self.sts
+            .web_identity
+            .push((provider_id.into(), token.into()));
+        self
+    }
+
+    /// When serving STS: the shortest `DurationSeconds` `AssumeRole` and
+    /// `AssumeRoleWithWebIdentity` accept, whole seconds. Default: 900 s,
+    /// Tencent's minimum. A test-only relaxation: shorter durations let a
+    /// test see keys expire and be refreshed in seconds.
+    pub fn sts_min_duration(mut self, min: Duration) -> Self {
+        self.sts.min_duration = min;
+        self
+    }
+
+    /// When serving STS: how many issued keys are kept (default 10,000).
+    /// A full store forgets expired keys; if none has expired the next
+    /// `AssumeRole*` is answered `LimitExceeded`.
+    pub fn max_issued_keys(mut self, max: usize) -> Self {
+        self.sts.max_issued = max;
         self
     }
 
@@ -929,6 +1010,8 @@ impl MockServerBuilder {
             body_read_timeout: self.body_read_timeout,
             heavy: tokio::sync::Semaphore::new(serve::HEAVY),
             replays: Mutex::new(replay::Replays::new(self.max_skew)),
+            sts: self.sts,
+            issued: Mutex::new(sts::Issued::default()),
         });
         let task = tokio::spawn(serve::accept_loop(listener, shared.clone()));
         Ok(MockServer {
@@ -1135,6 +1218,14 @@ impl MockServer {
     /// (behind, if negative), from the next request on.
     pub fn set_clock_offset_secs(&self, seconds: i64) {
         self.shared.clock_offset.store(seconds, Ordering::Relaxed);
+    }
+
+    /// The temporary keys STS issued (`AssumeRole`,
+    /// `AssumeRoleWithWebIdentity`) that are still kept, oldest first:
+    /// which role and session each is for, and when it expires. Never the
+    /// secret key or token.
+    pub fn issued_keys(&self) -> Vec<IssuedKey> {
+        lock(&self.shared.issued).list()
     }
 
     /// Forgets every fault not yet applied.

@@ -18,9 +18,14 @@ const KEEP: Duration = Duration::from_secs(30);
 /// Whose arrivals count together: `SecretId`, service, action.
 type Budget = (String, &'static str, &'static str);
 
+/// Entries past which idle ones are dropped (issued keys come and go).
+const PRUNE_AT: usize = 4096;
+
 /// Admitted arrivals per (`SecretId`, service, action). Bounded: only
-/// configured keys and the served operation tables' actions get entries, and each holds at most
-/// `KEEP` seconds of admitted arrivals at its limit.
+/// configured keys, keys STS issued (a capped store) and the served
+/// operation tables' actions get entries; each holds at most `KEEP` seconds
+/// of admitted arrivals at its limit, and past [`PRUNE_AT`] entries those
+/// with no arrival in the last `KEEP` are dropped.
 #[derive(Default)]
 pub(crate) struct RateLimits {
     admitted: Mutex<HashMap<Budget, Vec<Instant>>>,
@@ -44,6 +49,9 @@ impl RateLimits {
         let limit = limit as usize;
         let now = Instant::now();
         let mut all = lock(&self.admitted);
+        if all.len() >= PRUNE_AT {
+            all.retain(|_, times| times.last().is_some_and(|&t| t + KEEP > now));
+        }
         let times = all
             .entry((secret_id.to_owned(), service, action))
             .or_default();

@@ -25,7 +25,7 @@ use tokio::sync::OwnedSemaphorePermit;
 use super::services::{Hints, Served};
 use super::verify::{self, ApiError, excerpt};
 use super::{CallRecord, Fault, MAX_LOGGED_PARAMS, Shared, lock};
-use super::{headers, http_errors, replay};
+use super::{headers, http_errors, replay, sts};
 use tencentcloud_runtime::operation::OperationInfo;
 
 /// The service's documented limit on request bodies.
@@ -621,7 +621,7 @@ fn check_head(shared: &Shared, parts: &Parts) -> Result<&'static str, ApiError> 
         ));
     }
     headers::single(&parts.headers)?;
-    if v1_source(parts).is_none() {
+    if v1_source(parts).is_none() && !verify::is_unsigned(&parts.headers) {
         verify::tc3_head(shared, &parts.headers, shared.now())?;
     }
     Ok(method)
@@ -651,17 +651,24 @@ fn process(
         "GET" => parts.uri.query().unwrap_or(""),
         _ => "",
     };
-    let key = verify::tc3_head(shared, headers, shared.now())?
-        .verify(shared, method, query, body, route)?;
+    let common = verify::Common::from_headers(headers);
+    let (served, op, secret_id) = if verify::is_unsigned(headers) {
+        let (served, op) = unsigned(shared, headers, route, &common)?;
+        (served, op, String::new())
+    } else {
+        let key = verify::tc3_head(shared, headers, shared.now())?
+            .verify(shared, method, query, body, route)?;
+        // `verify` refused a request that reached no service.
+        let served = served(shared, route, &common)?;
+        let op = verify::operation(&served.info, &common);
+        (served, op, key.secret_id().to_owned())
+    };
     seen.authenticated = true;
     let language = headers.get("x-tc-language").map(|v| v.as_bytes());
     headers::language(language, "X-TC-Language header")?;
     verify::content_type(method, headers)?;
-    let common = verify::Common::from_headers(headers);
-    // `verify` refused a request that reached no service.
-    let served = served(shared, route, &common)?;
-    let op = verify::operation(&served.info, &common)?;
-    rate_limit(shared, key.secret_id(), served, op, arrived)?;
+    let op = op?;
+    rate_limit(shared, &secret_id, served, op, arrived)?;
     let json: Value = if method == "GET" {
         verify::decode_query(op.request, query)?
     } else {
@@ -670,6 +677,33 @@ fn process(
     seen.log_params(&json, query.len().max(body.len()));
     verify::check_params(op.request, &json)?;
     shared.answer(served, op, &json)
+}
+
+/// An unsigned request (`Authorization: SKIP`): its timestamp in the
+/// window, and an action the service takes unsigned (STS's
+/// `AssumeRoleWithWebIdentity`, whose token is checked when it is
+/// answered); any other is `AuthFailure.InvalidAuthorization`.
+fn unsigned<'s>(
+    shared: &'s Shared,
+    headers: &hyper::HeaderMap,
+    route: Option<usize>,
+    common: &verify::Common<'_>,
+) -> Result<(&'s Served, Result<&'static OperationInfo, ApiError>), ApiError> {
+    let timestamp = headers.get("x-tc-timestamp").and_then(|v| v.to_str().ok());
+    verify::fresh_timestamp(shared, timestamp, shared.now())?;
+    let served = served(shared, route, common)?;
+    let op = verify::operation(&served.info, common)?;
+    if served.info.name != sts::SERVICE || op.action != sts::UNSIGNED_ACTION {
+        return Err(ApiError::new(
+            "AuthFailure.InvalidAuthorization",
+            format!(
+                "`Authorization: SKIP` is taken only for STS's {}: `{}` must be signed (TC3-HMAC-SHA256).",
+                sts::UNSIGNED_ACTION,
+                op.action
+            ),
+        ));
+    }
+    Ok((served, Ok(op)))
 }
 
 /// What processing a request learnt for the call log.

@@ -37,7 +37,11 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// The request's `Timestamp` (header or v1 parameter): present, Unix
 /// seconds, and within the allowed skew of the mock's clock. A value that
 /// is there but not Unix seconds (negative, text) is not "missing".
-fn fresh_timestamp(shared: &Shared, raw: Option<&str>, now: u64) -> Result<u64, ApiError> {
+pub(crate) fn fresh_timestamp(
+    shared: &Shared,
+    raw: Option<&str>,
+    now: u64,
+) -> Result<u64, ApiError> {
     let raw = raw
         .map(str::trim)
         .filter(|t| !t.is_empty())
@@ -63,6 +67,12 @@ fn fresh_timestamp(shared: &Shared, raw: Option<&str>, now: u64) -> Result<u64, 
         ));
     }
     Ok(timestamp)
+}
+
+/// Whether the request says it is unsigned (`Authorization: SKIP`, as
+/// Tencent's SDKs send the actions the service takes without a signature).
+pub(crate) fn is_unsigned(headers: &HeaderMap) -> bool {
+    header(headers, "authorization").is_some_and(|a| a.trim() == "SKIP")
 }
 
 /// The parsed `Authorization` header.
@@ -132,8 +142,8 @@ const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 /// header well formed, its key known, the timestamp within the window and
 /// the signed header names distinct, few and present. Checked before the
 /// body is read; [`Tc3Head::verify`] then checks the signature itself.
-pub(crate) struct Tc3Head<'h, 's> {
-    key: &'s Credentials,
+pub(crate) struct Tc3Head<'h> {
+    key: Credentials,
     auth: Authorization<'h>,
     timestamp: u64,
     /// The signed headers, names as listed, values as sent.
@@ -152,24 +162,15 @@ fn invalid_authorization(why: &str) -> ApiError {
 }
 
 /// The head's part of the TC3 checks, in the service's order.
-pub(crate) fn tc3_head<'h, 's>(
-    shared: &'s Shared,
+pub(crate) fn tc3_head<'h>(
+    shared: &Shared,
     headers: &'h HeaderMap,
     now: u64,
-) -> Result<Tc3Head<'h, 's>, ApiError> {
+) -> Result<Tc3Head<'h>, ApiError> {
     let auth = header(headers, "authorization")
         .and_then(parse_authorization)
         .ok_or_else(|| invalid_authorization(""))?;
-    let key = shared
-        .keys
-        .iter()
-        .find(|k| k.secret_id() == auth.secret_id)
-        .ok_or_else(|| {
-            ApiError::new(
-                "AuthFailure.SecretIdNotFound",
-                "The SecretId is not found, please ensure that your SecretId is correct.",
-            )
-        })?;
+    let key = shared.key(auth.secret_id)?;
     let timestamp = fresh_timestamp(shared, header(headers, "x-tc-timestamp"), now)?;
     let mut signed: Vec<(&str, &str)> = Vec::new();
     for name in auth.signed_headers.split(';') {
@@ -253,7 +254,7 @@ fn is_host(name: &str) -> bool {
     name.trim().eq_ignore_ascii_case("host")
 }
 
-impl<'s> Tc3Head<'_, 's> {
+impl Tc3Head<'_> {
     /// Checks the TC3 signature over the headers the client says it
     /// signed, the method, the canonical query string (the query string
     /// as sent, for `GET`) and the body.
@@ -273,7 +274,7 @@ impl<'s> Tc3Head<'_, 's> {
         query: &str,
         body: &[u8],
         route: Option<usize>,
-    ) -> Result<&'s Credentials, ApiError> {
+    ) -> Result<Credentials, ApiError> {
         let auth = &self.auth;
         let payload = if self.unsigned_payload {
             signing::sha256_hex(UNSIGNED_PAYLOAD.as_bytes())
@@ -320,7 +321,7 @@ impl<'s> Tc3Head<'_, 's> {
                 reached.map(|s| s.info.name),
             ));
         }
-        signed_by(self.key, valid, self.token)
+        signed_by(&self.key, valid, self.token)
     }
 }
 
@@ -397,11 +398,11 @@ pub(crate) fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a
 /// header, or (unless strict) that value without the mock's port.
 /// The end of both signing methods' checks: the signature held, and the
 /// session token is the key's (or neither has one).
-fn signed_by<'s>(
-    key: &'s Credentials,
+fn signed_by(
+    key: &Credentials,
     signature_ok: bool,
     token: Option<&str>,
-) -> Result<&'s Credentials, ApiError> {
+) -> Result<Credentials, ApiError> {
     if !signature_ok {
         return Err(ApiError::new(
             "AuthFailure.SignatureFailure",
@@ -409,8 +410,8 @@ fn signed_by<'s>(
         ));
     }
     match (key.token(), token) {
-        (None, None) => Ok(key),
-        (Some(want), Some(got)) if want == got => Ok(key),
+        (None, None) => Ok(key.clone()),
+        (Some(want), Some(got)) if want == got => Ok(key.clone()),
         _ => Err(ApiError::new(
             "AuthFailure.TokenFailure",
             "The session token is invalid.",
@@ -418,13 +419,13 @@ fn signed_by<'s>(
     }
 }
 
-pub(crate) fn authenticate_v1<'s>(
-    shared: &'s Shared,
+pub(crate) fn authenticate_v1(
+    shared: &Shared,
     method: &str,
     headers: &HeaderMap,
     pairs: &[(String, String)],
     now: u64,
-) -> Result<&'s Credentials, ApiError> {
+) -> Result<Credentials, ApiError> {
     let missing = |name: &str| {
         ApiError::new(
             "MissingParameter",
@@ -438,16 +439,7 @@ pub(crate) fn authenticate_v1<'s>(
         )
     })?;
     let secret_id = param(pairs, "SecretId").ok_or_else(|| missing("SecretId"))?;
-    let key = shared
-        .keys
-        .iter()
-        .find(|k| k.secret_id() == secret_id)
-        .ok_or_else(|| {
-            ApiError::new(
-                "AuthFailure.SecretIdNotFound",
-                "The SecretId is not found, please ensure that your SecretId is correct.",
-            )
-        })?;
+    let key = shared.key(secret_id)?;
     fresh_timestamp(shared, param(pairs, "Timestamp"), now)?;
     let nonce = param(pairs, "Nonce")
         .filter(|n| !n.is_empty())
@@ -497,7 +489,7 @@ pub(crate) fn authenticate_v1<'s>(
         .strip_suffix(suffix.as_str())
         .filter(|_| !shared.strict_host);
     signed_by(
-        key,
+        &key,
         matches(host) || bare.is_some_and(matches),
         param(pairs, "Token"),
     )

@@ -922,6 +922,52 @@ async fn chain_stops_at_broken_configuration() {
     assert_eq!(meta.role_hits() + meta.cred_hits(), 0);
 }
 
+/// In a TKE pod the metadata service answers with the node's role: this
+/// chain, which cannot exchange the pod's token (no STS here), must stop
+/// rather than sign as the node.
+#[tokio::test]
+async fn chain_without_web_identity_refuses_tke_variables_rather_than_use_the_node() {
+    let meta = Metadata::new(3600);
+    let url = serve(meta.clone()).await;
+    let err = chain(
+        &[
+            ("HOME", "/nonexistent-home"),
+            ("TKE_REGION", "ap-singapore"),
+            ("TKE_ROLE_ARN", "qcs::cam::uin/1:roleName/pod"),
+            // Empty counts as unset, and is not named.
+            ("TKE_PROVIDER_ID", ""),
+        ],
+        &url,
+    )
+    .provide_credentials()
+    .await
+    .unwrap_err();
+    let message = provider_message(&err);
+    assert!(
+        message.contains("TKE_REGION, TKE_ROLE_ARN are set"),
+        "{message}"
+    );
+    assert!(!message.contains("TKE_PROVIDER_ID"), "{message}");
+    assert!(message.contains("tencentcloud-credentials"), "{message}");
+    assert!(message.contains("CVM role"), "{message}");
+    assert_eq!(meta.role_hits() + meta.cred_hits(), 0);
+    assert_each_message_once(&err);
+
+    // Credentials in the environment still come first.
+    let creds = chain(
+        &[
+            ("TENCENTCLOUD_SECRET_ID", "AKIDENV"),
+            ("TENCENTCLOUD_SECRET_KEY", "env-s3cr3t-key"),
+            ("TKE_ROLE_ARN", "qcs::cam::uin/1:roleName/pod"),
+        ],
+        &url,
+    )
+    .provide_credentials()
+    .await
+    .unwrap();
+    assert_eq!(creds.secret_id(), "AKIDENV");
+}
+
 // ---------------------------------------------------------------- no secrets shown
 
 #[tokio::test]

@@ -138,13 +138,14 @@ server_start() {
     note "server (pid $SERVER_PID) listening on $SERVER_URL"
 }
 
-# server_start_https DIR: server_start DIR over HTTPS, its root certificate
+# server_start_https DIR [SERVE ARGS...]: server_start DIR over HTTPS, its root certificate
 # written to DIR/ca.pem (absolute in SERVER_CA).
 server_start_https() {
     local dir=$1
+    shift
     [[ $dir == /* ]] || dir=$PWD/$dir
     SERVER_CA=$dir/ca.pem
-    server_start "$dir" --https --ca-file "$SERVER_CA"
+    server_start "$dir" --https --ca-file "$SERVER_CA" "$@"
     [[ -s $SERVER_CA ]] || { server_log; die "the server did not write its CA to $SERVER_CA"; }
 }
 

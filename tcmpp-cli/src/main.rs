@@ -15,14 +15,17 @@ mod progress;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use serde_json::{Map, Value};
 
+use tencentcloud_credentials::WebIdentityProvider;
 use tencentcloud_mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, MockServer};
 use tencentcloud_runtime::config::{Endpoint, check_region};
 use tencentcloud_runtime::credentials::{
-    Credentials, CredentialsError, EnvironmentProvider, ProfileFileProvider, ProvideCredentials,
+    Credentials, CredentialsError, DefaultCredentialsChain, EnvironmentProvider,
+    ProfileFileProvider, ProvideCredentials, TKE_OIDC_VARIABLES,
 };
 use tencentcloud_runtime::operation::{OperationInfo, ServiceInfo};
 use tencentcloud_runtime::paginate::JsonPages;
@@ -42,10 +45,14 @@ const SEED_PLATFORM_ID: &str = "T04257DS9431720WTAG";
     version,
     subcommand_required = true,
     after_long_help = "\
-Credentials: TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (and
-TENCENTCLOUD_SESSION_TOKEN), a profile file (~/.tencentcloud/credentials), or
-the CVM role. With neither --endpoint nor credentials in the environment or a
-profile file, describe, create, call and demo run against an embedded mock
+Credentials, in this order: TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY
+(and TENCENTCLOUD_SESSION_TOKEN), a profile file (~/.tencentcloud/credentials),
+a TKE pod's own role (TKE_REGION, TKE_PROVIDER_ID, TKE_WEB_IDENTITY_TOKEN_FILE,
+TKE_ROLE_ARN: its token exchanged at STS, --sts-endpoint), then the CVM role.
+The pod's role comes before the CVM role, which in a pod is the node's; some
+TKE_* variables set without the others is an error, never a fall-through.
+With neither --endpoint nor credentials in the environment, a profile file or
+TKE_* variables, describe, create, call and demo run against an embedded mock
 and say so. Region: --region, else TENCENTCLOUD_REGION, else ap-singapore.
 
 Output: results are JSON on stdout. Errors, notices and progress (retries,
@@ -77,7 +84,7 @@ struct Cli {
 /// operations tables. A service added here (and to the test server's
 /// features in Cargo.toml, so `serve` serves it) is reachable by every
 /// command.
-const SERVICES: &[ServiceInfo] = &[tcmpp_api::SERVICE, tcsas_api::SERVICE];
+const SERVICES: &[ServiceInfo] = &[tcmpp_api::SERVICE, tcsas_api::SERVICE, sts_api::SERVICE];
 
 /// One of [`SERVICES`].
 #[derive(Clone, Copy, Debug)]
@@ -138,6 +145,12 @@ struct Target {
     /// (default 30 s per attempt, as the client's).
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     timeout: Option<u64>,
+    /// Where a TKE pod's token is exchanged for its role (STS
+    /// AssumeRoleWithWebIdentity), e.g. a `tcmpp serve`.
+    ///
+    /// Default: `https://sts.tencentcloudapi.com`.
+    #[arg(long, value_name = "URL", value_parser = non_blank)]
+    sts_endpoint: Option<String>,
     /// `--service`, set by `Cli::check` (a global flag, not one of these).
     #[arg(skip)]
     service: Service,
@@ -241,11 +254,14 @@ would create a real version on Tencent Cloud: it refuses unless given --live.")]
         #[arg(long)]
         live: bool,
     },
-    /// Run the mock server of TCMPP and TCSAS on 127.0.0.1, for tests in any
-    /// language.
+    /// Run the mock server of TCMPP and TCSAS (and STS) on 127.0.0.1, for
+    /// tests in any language.
     ///
-    /// It serves both services on one port, in the foreground. The first
-    /// line on stdout is exactly `listening on http://127.0.0.1:PORT`.
+    /// It serves the services on one port, in the foreground. The first
+    /// line on stdout is exactly `listening on http://127.0.0.1:PORT`. STS
+    /// issues temporary keys (AssumeRole; AssumeRoleWithWebIdentity with
+    /// --web-identity-token-file) that it then accepts for TCMPP and TCSAS
+    /// until they expire.
     #[command(after_long_help = "\
 It serves TCMPP (service tcmpp, version 2024-08-01) and TCSAS (service tcsas,
 version 2025-01-06) on one port. A request goes to the service its Host's
@@ -253,6 +269,11 @@ first label names (tcsas.localhost:PORT), else its TC3 credential scope
 (Credential=ID/DATE/tcsas/tc3_request), else its Version (v1 signatures
 carry no scope); a scope or version of the other service is refused as the
 service refuses it (AuthFailure.SignatureFailure, NoSuchVersion).
+
+It serves STS (service sts, version 2018-08-13) on the same port: AssumeRole
+and, with --web-identity-token-file, AssumeRoleWithWebIdentity (unsigned, as
+Tencent's SDKs send it) issue temporary keys, which TCMPP and TCSAS then
+accept with their token until they expire.
 
 The server verifies signatures (TC3-HMAC-SHA256 and v1), timestamps, the
 version, action and parameters like the service, answers every action
@@ -281,6 +302,15 @@ points its client there with the same credentials.")]
         /// written whole before the listening line.
         #[arg(long, value_name = "PATH", requires = "https")]
         ca_file: Option<PathBuf>,
+        /// Accept the OpenID Connect token in this file (read once, at most
+        /// 64 KiB) in STS AssumeRoleWithWebIdentity, for a client that plays
+        /// a TKE pod (TKE_WEB_IDENTITY_TOKEN_FILE). Never printed.
+        #[arg(long, value_name = "PATH")]
+        web_identity_token_file: Option<PathBuf>,
+        /// With --web-identity-token-file: the identity provider it is for
+        /// (TKE_PROVIDER_ID).
+        #[arg(long, value_name = "ID", default_value = "OIDC", value_parser = non_blank)]
+        web_identity_provider: String,
     },
 }
 
@@ -317,6 +347,8 @@ enum Checked {
         port: u16,
         /// With `--https`: where the root certificate is written.
         ca_file: Option<PathBuf>,
+        /// `(ProviderId, token file)` STS accepts.
+        web_identity: Option<(String, PathBuf)>,
     },
 }
 
@@ -347,6 +379,12 @@ impl Target {
             endpoint: one(problems, "endpoint", self.endpoint, after.endpoint),
             region: one(problems, "region", self.region, after.region),
             timeout: one(problems, "timeout", self.timeout, after.timeout),
+            sts_endpoint: one(
+                problems,
+                "sts-endpoint",
+                self.sts_endpoint,
+                after.sts_endpoint,
+            ),
             service: self.service,
         };
         merged.check(problems);
@@ -359,6 +397,9 @@ impl Target {
     fn check(&self, problems: &mut Vec<String>) {
         if let Some(Err(e)) = self.endpoint.as_deref().map(Endpoint::parse) {
             problems.push(format!("--endpoint: {e}"));
+        }
+        if let Some(Err(e)) = self.sts_endpoint.as_deref().map(Endpoint::parse) {
+            problems.push(format!("--sts-endpoint: {e}"));
         }
         if let Err(e) = check_region(&self.region()) {
             let from = match self.region {
@@ -393,6 +434,7 @@ impl Cli {
                 ("endpoint", top.endpoint.is_some()),
                 ("region", top.region.is_some()),
                 ("timeout", top.timeout.is_some()),
+                ("sts-endpoint", top.sts_endpoint.is_some()),
             ];
             for (name, given) in given {
                 if given {
@@ -412,15 +454,21 @@ impl Cli {
                 port,
                 https: _, // clap makes --https and --ca-file go together
                 ca_file,
+                web_identity_token_file,
+                web_identity_provider,
             } => {
                 local("serve");
                 if service.is_some() {
                     problems.push(
-                        "serve does not take --service: it serves TCMPP and TCSAS on one port"
+                        "serve does not take --service: it serves TCMPP, TCSAS and STS on one port"
                             .to_owned(),
                     );
                 }
-                Checked::Serve { port, ca_file }
+                Checked::Serve {
+                    port,
+                    ca_file,
+                    web_identity: web_identity_token_file.map(|f| (web_identity_provider, f)),
+                }
             }
             Command::Describe { target, program } => {
                 Checked::Describe(top.merge(target, &mut problems), program)
@@ -526,7 +574,11 @@ async fn main() -> ExitCode {
 
 async fn run(command: Checked, out: &Out) -> Result<(), Failure> {
     match command {
-        Checked::Serve { port, ca_file } => serve(port, ca_file.as_deref(), out).await,
+        Checked::Serve {
+            port,
+            ca_file,
+            web_identity,
+        } => serve(port, ca_file.as_deref(), web_identity, out).await,
         Checked::Actions {
             service,
             json: false,
@@ -636,7 +688,7 @@ async fn run(command: Checked, out: &Out) -> Result<(), Failure> {
                 (None, false, false) => {
                     return Err(Failure::refused(
                         "demo would create a version on Tencent Cloud (credentials were found in \
-                         the environment or a profile file, and no --endpoint was given); nothing \
+                         the environment, a profile file or TKE_* variables, and no --endpoint was given); nothing \
                          was sent. Pass --live to create it there, --endpoint URL to use a test \
                          server, or unset TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY to use \
                          the embedded mock",
@@ -692,7 +744,14 @@ impl Api {
         if let Some(seconds) = target.timeout {
             builder = builder.timeout(std::time::Duration::from_secs(seconds));
         }
-        let built = |b: ClientBuilder| b.build().map_err(|e| Failure::config(&e));
+        let chain = default_chain(target.sts_endpoint.as_deref())?;
+        let built = |b: ClientBuilder| {
+            b.credentials(chain)
+                .build()
+                .map_err(|e| Failure::config(&e))
+        };
+        // A TKE pod's role counts as credentials found: the chain uses it.
+        let pod = pod_role_configured();
         if let Some(endpoint) = &target.endpoint {
             let builder = builder.endpoint(endpoint);
             // A loopback endpoint is a `tcmpp serve` or another test server:
@@ -700,18 +759,21 @@ impl Api {
             // key rather than ask the CVM metadata service for a role.
             // (`Cli::check` refused an endpoint that does not parse.)
             let loopback = Endpoint::parse(endpoint).is_ok_and(|e| e.is_loopback());
-            if loopback && local_credentials().await?.is_none() {
+            if loopback && !pod && local_credentials().await?.is_none() {
                 out.notice(&format!(
                     "no credentials found: signing with the mock's demo key \
                      ({DEMO_SECRET_ID}) for the loopback endpoint {endpoint}"
                 ));
-                let client = built(builder.credentials(tencentcloud_mock::demo_credentials()))?;
+                let client = builder
+                    .credentials(tencentcloud_mock::demo_credentials())
+                    .build()
+                    .map_err(|e| Failure::config(&e))?;
                 return Ok(Api { client, mock: None });
             }
             let client = built(builder)?;
             return Ok(Api { client, mock: None });
         }
-        if local_credentials().await?.is_some() {
+        if pod || local_credentials().await?.is_some() {
             let client = built(builder)?;
             return Ok(Api { client, mock: None });
         }
@@ -723,11 +785,11 @@ impl Api {
              TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY to call Tencent Cloud)",
             mock.endpoint()
         ));
-        let client = built(
-            builder
-                .endpoint(mock.endpoint())
-                .credentials(mock.credentials()),
-        )?;
+        let client = builder
+            .endpoint(mock.endpoint())
+            .credentials(mock.credentials())
+            .build()
+            .map_err(|e| Failure::config(&e))?;
         Ok(Api {
             client,
             mock: Some(mock),
@@ -768,6 +830,27 @@ impl Api {
     }
 }
 
+/// The full default chain (`tencentcloud-credentials`): environment,
+/// profile file, a TKE pod's role (exchanged at `sts_endpoint`, else
+/// Tencent's STS), then the CVM role.
+fn default_chain(sts_endpoint: Option<&str>) -> Result<DefaultCredentialsChain, Failure> {
+    let Some(url) = sts_endpoint else {
+        return Ok(tencentcloud_credentials::default_chain());
+    };
+    let pod = WebIdentityProvider::tke_builder()
+        .endpoint(url)
+        .build()
+        .map_err(|e| Failure::config(&e))?;
+    Ok(DefaultCredentialsChain::new().with_web_identity(Arc::new(pod)))
+}
+
+/// Whether any of the `TKE_*` variables of a pod's role is set (not empty).
+fn pod_role_configured() -> bool {
+    TKE_OIDC_VARIABLES
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
+}
+
 /// Credentials from the environment or a profile file. The CVM role is not
 /// probed: deciding whether to use the mock must not reach for the network.
 async fn local_credentials() -> Result<Option<Credentials>, Failure> {
@@ -784,11 +867,24 @@ async fn local_credentials() -> Result<Option<Credentials>, Failure> {
     Ok(None)
 }
 
-async fn serve(port: u16, ca_file: Option<&Path>, out: &Out) -> Result<(), Failure> {
+async fn serve(
+    port: u16,
+    ca_file: Option<&Path>,
+    web_identity: Option<(String, PathBuf)>,
+    out: &Out,
+) -> Result<(), Failure> {
     let mut builder = MockServer::builder().port(port).https(ca_file.is_some());
     let accepted = local_credentials().await?;
     if let Some(creds) = &accepted {
         builder = builder.credentials(creds);
+    }
+    if let Some((provider, file)) = &web_identity {
+        let token = read_token_file(file)?;
+        builder = builder.web_identity_token(provider, token);
+        out.notice(&format!(
+            "STS accepts the web identity token in {} for the identity provider {provider}",
+            file.display()
+        ));
     }
     let mock = builder
         .start()
@@ -818,7 +914,11 @@ async fn serve(port: u16, ca_file: Option<&Path>, out: &Out) -> Result<(), Failu
     out.notice(&format!(
         "serving {} on this one port: each request goes to the service its Host's \
          first label, TC3 credential scope or Version names",
-        served.join(" and ")
+        match served.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => String::new(),
+        }
     ));
     out.notice(&match &accepted {
         Some(c) => format!(
@@ -833,6 +933,28 @@ async fn serve(port: u16, ca_file: Option<&Path>, out: &Out) -> Result<(), Failu
     out.notice("serving until interrupted (Ctrl-C)");
     std::future::pending::<()>().await;
     Ok(())
+}
+
+/// The token in `path` (a regular file of at most 64 KiB, trailing
+/// whitespace dropped); errors name the file, never the token.
+fn read_token_file(path: &Path) -> Result<String, Failure> {
+    let refused = |why: String| {
+        Failure::local(format!(
+            "--web-identity-token-file {}: {why}",
+            path.display()
+        ))
+    };
+    let bytes = tencentcloud_runtime::file::read_regular_file(
+        path,
+        tencentcloud_credentials::MAX_TOKEN_FILE,
+    )
+    .map_err(|e| refused(e.to_string()))?;
+    let token = String::from_utf8(bytes).map_err(|_| refused("it is not UTF-8 text".to_owned()))?;
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(refused("it is empty".to_owned()));
+    }
+    Ok(token.to_owned())
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same

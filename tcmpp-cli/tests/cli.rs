@@ -97,7 +97,10 @@ fn tcmpp(env: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tcmpp"));
     for (name, _) in std::env::vars_os() {
         let name = name.to_string_lossy().into_owned();
-        if name.starts_with("TENCENTCLOUD_") || name.to_ascii_lowercase().ends_with("_proxy") {
+        if name.starts_with("TENCENTCLOUD_")
+            || name.starts_with("TKE_")
+            || name.to_ascii_lowercase().ends_with("_proxy")
+        {
             cmd.env_remove(name);
         }
     }
@@ -1545,13 +1548,13 @@ async fn service_tcsas_reaches_tcsas_with_its_version_and_actions() {
         run.stderr
     );
     let run = run_tcmpp(
-        vec!["--service".into(), "sts".into(), "actions".into()],
+        vec!["--service".into(), "cvm".into(), "actions".into()],
         None,
     )
     .await;
     assert_eq!(run.code, Some(2), "stderr:\n{}", run.stderr);
     assert!(
-        run.stderr.contains("possible values: tcmpp, tcsas"),
+        run.stderr.contains("possible values: tcmpp, tcsas, sts"),
         "{}",
         run.stderr
     );

@@ -15,7 +15,10 @@ fn tcmpp() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tcmpp"));
     for (name, _) in std::env::vars_os() {
         let name = name.to_string_lossy().into_owned();
-        if name.starts_with("TENCENTCLOUD_") || name.to_ascii_lowercase().ends_with("_proxy") {
+        if name.starts_with("TENCENTCLOUD_")
+            || name.starts_with("TKE_")
+            || name.to_ascii_lowercase().ends_with("_proxy")
+        {
             cmd.env_remove(name);
         }
     }

@@ -75,6 +75,11 @@ struct TcmppApiReadme;
 #[doc = include_str!("../../tcsas-api/README.md")]
 struct TcsasApiReadme;
 
+/// `sts-api`'s, likewise (it has no tokio of its own).
+#[cfg(doctest)]
+#[doc = include_str!("../../sts-api/README.md")]
+struct StsApiReadme;
+
 /// The workspace README's Rust examples (the user guide: the client,
 /// retries, paging, waiters, a test against the test server), compiled
 /// and run as doctests here, where every crate they use is a dependency.

@@ -47,17 +47,32 @@ const GENERATOR: &[&str] = &["tcmpp-codegen", "prettyplease", "heck", "xtask"];
 #[test]
 fn dependencies_point_one_way() {
     let runtime = normal_tree("tencentcloud-runtime");
-    for other in ["tcmpp-api", "tcsas-api", "tencentcloud-mock", "tcmpp-cli"] {
+    for other in [
+        "tcmpp-api",
+        "tcsas-api",
+        "sts-api",
+        "tencentcloud-credentials",
+        "tencentcloud-mock",
+        "tcmpp-cli",
+    ] {
         assert!(!runtime.contains(other), "the runtime depends on {other}");
     }
     let mock = normal_tree("tencentcloud-mock");
     assert!(mock.contains("tencentcloud-runtime") && mock.contains("tcmpp-api"));
-    // A user of one service compiles only that service.
-    for (krate, other) in [("tcmpp-api", "tcsas-api"), ("tcsas-api", "tcmpp-api")] {
+    // A user of one service compiles only that service: STS (and the role
+    // providers over it) only when asked for.
+    let services = ["tcmpp-api", "tcsas-api", "sts-api"];
+    for krate in services {
         let service = normal_tree(krate);
         assert!(service.contains("tencentcloud-runtime"), "{service:?}");
         assert!(service.contains("reqwest"), "{service:?}");
-        assert!(!service.contains(other), "{krate} depends on {other}");
+        for other in services.iter().filter(|&&o| o != krate) {
+            assert!(!service.contains(*other), "{krate} depends on {other}");
+        }
+        assert!(
+            !service.contains("tencentcloud-credentials"),
+            "{krate} depends on tencentcloud-credentials"
+        );
         assert!(
             !service.contains("tencentcloud-mock"),
             "the test server reaches users of {krate}"
@@ -69,7 +84,23 @@ fn dependencies_point_one_way() {
         let extra: Vec<&String> = service.difference(&runtime).collect();
         assert_eq!(extra, [krate]);
     }
-    for tree in [&runtime, &mock] {
+    // The role providers: a layer above the runtime and STS, no other service.
+    let credentials = normal_tree("tencentcloud-credentials");
+    assert!(credentials.contains("sts-api") && credentials.contains("tencentcloud-runtime"));
+    for other in ["tcmpp-api", "tcsas-api", "tencentcloud-mock"] {
+        assert!(
+            !credentials.contains(other),
+            "tencentcloud-credentials depends on {other}"
+        );
+    }
+    let extra: Vec<&String> = credentials.difference(&runtime).collect();
+    assert_eq!(extra, ["sts-api", "tencentcloud-credentials"]);
+    // The test server serves STS only with its feature.
+    assert!(
+        !mock.contains("sts-api"),
+        "the test server's defaults pull in STS"
+    );
+    for tree in [&runtime, &mock, &credentials] {
         for generator in GENERATOR {
             assert!(!tree.contains(*generator), "{generator} in {tree:?}");
         }

@@ -59,6 +59,7 @@ pub(crate) fn emit(api: &Api, a: &Action, opts: &EmitOptions<'_>) -> TokenStream
     );
     let request_id = Field {
         unsigned: false,
+        sensitive: false,
         wire_name: "RequestId".to_owned(),
         ident: "request_id".to_owned(),
         set_ident: "set_request_id".to_owned(),

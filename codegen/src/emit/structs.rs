@@ -82,7 +82,13 @@ pub(crate) fn emit(s: &Scope<'_>, def: &StructDef<'_>) -> TokenStream {
     });
 
     let required: Vec<&&Field> = def.fields.iter().filter(|f| f.required).collect();
-    let mut derives = vec![quote!(Clone), quote!(Debug), quote!(PartialEq)];
+    // A struct holding a secret gets a `Debug` that redacts it.
+    let redacts = def.fields.iter().any(|f| f.sensitive);
+    let mut derives = vec![quote!(Clone)];
+    if !redacts {
+        derives.push(quote!(Debug));
+    }
+    derives.push(quote!(PartialEq));
     if required.is_empty() || def.builder.is_none() || by_fields {
         derives.push(quote!(Default));
     }
@@ -176,6 +182,11 @@ pub(crate) fn emit(s: &Scope<'_>, def: &StructDef<'_>) -> TokenStream {
         None if getters.is_empty() => (TokenStream::new(), TokenStream::new()),
         None => (quote!(impl #name { #getters }), TokenStream::new()),
     };
+    let debug_impl = if redacts {
+        redacted_debug(&def.name, &def.fields)
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #struct_docs
         #[derive(#(#derives),*)]
@@ -185,10 +196,35 @@ pub(crate) fn emit(s: &Scope<'_>, def: &StructDef<'_>) -> TokenStream {
             #(#fields)*
         }
 
+        #debug_impl
         #inherent
         #fields_def
         #lenient_impl
         #builder_def
+    }
+}
+
+/// `Debug` for a struct with sensitive members: each shown as
+/// `"** redacted **"` (or `None` when an optional one is unset), the others
+/// as derived.
+fn redacted_debug(name: &str, fields: &[&Field]) -> TokenStream {
+    let id = ident(name);
+    let shown = fields.iter().map(|f| {
+        let field = ident(&f.ident);
+        let label = &f.ident;
+        let value = match (f.sensitive, f.required) {
+            (false, _) => quote!(&self.#field),
+            (true, true) => quote!(&"** redacted **"),
+            (true, false) => quote!(&self.#field.as_ref().map(|_| "** redacted **")),
+        };
+        quote!(.field(#label, #value))
+    });
+    quote! {
+        impl ::core::fmt::Debug for #id {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct(#name)#(#shown)*.finish()
+            }
+        }
     }
 }
 
@@ -453,14 +489,32 @@ fn builder_items(s: &Scope<'_>, def: &StructDef<'_>, builder: &proc_macro2::Iden
     };
     let builder_doc: Vec<&str> = builder_doc.lines().collect();
     let build_doc = format!(" Builds the {target}.");
+    // A builder holding a secret shows none of its values.
+    let (builder_derives, builder_debug) = if def.fields.iter().any(|f| f.sensitive) {
+        let label = builder.to_string();
+        (
+            quote!(#[derive(Clone)]),
+            quote! {
+                impl #params ::core::fmt::Debug for #builder #params {
+                    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.debug_struct(#label).finish_non_exhaustive()
+                    }
+                }
+            },
+        )
+    } else {
+        (quote!(#[derive(Clone, Debug)]), TokenStream::new())
+    };
     quote! {
         #(#[doc = #builder_doc])*
-        #[derive(Clone, Debug)]
+        #builder_derives
         #[must_use]
         pub struct #builder #decl {
             #carrier_storage
             #(#storage)*
         }
+
+        #builder_debug
 
         impl #builder {
             /// A builder with nothing set.

@@ -130,9 +130,13 @@ impl<C: From<Client>> ClientBuilder<C> {
                 )
             }
         };
-        let credentials = self
-            .credentials
-            .unwrap_or_else(|| Arc::new(DefaultCredentialsChain::new()));
+        let credentials = match (self.unsigned, self.credentials) {
+            (true, Some(_)) => return Err(ConfigError::CredentialsWithUnsigned),
+            (true, None) => None,
+            (false, provider) => {
+                Some(provider.unwrap_or_else(|| Arc::new(DefaultCredentialsChain::new())))
+            }
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 service: self.service,

@@ -337,11 +337,15 @@ impl Client {
         offset: i64,
     ) -> Result<Answer, CoreError> {
         let inner = &*self.inner;
-        let creds = inner
-            .credentials
-            .provide_credentials()
-            .await
-            .map_err(ErrorKind::Credentials)?;
+        let creds = match &inner.credentials {
+            Some(provider) => Some(
+                provider
+                    .provide_credentials()
+                    .await
+                    .map_err(ErrorKind::Credentials)?,
+            ),
+            None => None,
+        };
         let permit = match limiter {
             Some(l) => {
                 let asked = tokio::time::Instant::now();
@@ -368,7 +372,7 @@ impl Client {
             }
             None => None,
         };
-        let request = match self.signed_request(action, body, &creds, settings, offset) {
+        let request = match self.signed_request(action, body, creds.as_ref(), settings, offset) {
             Ok(r) => r,
             Err(e) => {
                 if let Some(p) = permit {
@@ -406,32 +410,39 @@ impl Client {
         })
     }
 
-    /// The signed request for one attempt. Signing per attempt gives every
-    /// retry a fresh timestamp: this machine's clock plus the learned
-    /// offset to the service's.
+    /// The signed request for one attempt (unsigned, `Authorization: SKIP`,
+    /// without credentials). Signing per attempt gives every retry a fresh
+    /// timestamp: this machine's clock plus the learned offset to the
+    /// service's.
     fn signed_request(
         &self,
         action: &Action,
         body: &Bytes,
-        creds: &Credentials,
+        creds: Option<&Credentials>,
         settings: &CallSettings,
         offset: i64,
     ) -> Result<reqwest::Request, CoreError> {
         let inner = &*self.inner;
         let timestamp = clock::local_now().saturating_add_signed(offset);
-        let authorization = inner.signer.authorization(
-            creds.secret_id(),
-            creds.secret_key(),
-            &signing::Request {
-                service: action.signing_service,
-                host: &inner.host,
-                content_type: JSON,
-                payload: body,
-                timestamp,
-            },
-        );
         let mut headers = inner.fixed_headers.clone();
-        headers.insert(AUTHORIZATION, sensitive(&authorization, "Authorization")?);
+        let authorization = match creds {
+            Some(creds) => sensitive(
+                &inner.signer.authorization(
+                    creds.secret_id(),
+                    creds.secret_key(),
+                    &signing::Request {
+                        service: action.signing_service,
+                        host: &inner.host,
+                        content_type: JSON,
+                        payload: body,
+                        timestamp,
+                    },
+                ),
+                "Authorization",
+            )?,
+            None => HeaderValue::from_static("SKIP"),
+        };
+        headers.insert(AUTHORIZATION, authorization);
         headers.insert(
             HeaderName::from_static("x-tc-action"),
             HeaderValue::from_static(action.name),
@@ -444,7 +455,7 @@ impl Client {
             HeaderName::from_static("x-tc-timestamp"),
             HeaderValue::from(timestamp),
         );
-        if let Some(token) = creds.token() {
+        if let Some(token) = creds.and_then(Credentials::token) {
             headers.insert(
                 HeaderName::from_static("x-tc-token"),
                 sensitive(token, "X-TC-Token")?,

@@ -56,7 +56,8 @@ struct Inner {
     endpoint: Url,
     region: String,
     language: Language,
-    credentials: SharedCredentialsProvider,
+    /// `None`: calls are sent unsigned (`ClientBuilder::unsigned`).
+    credentials: Option<SharedCredentialsProvider>,
     signer: Signer,
     host: String,
     /// Headers every request carries, built once.

@@ -76,6 +76,9 @@ pub enum ConfigError {
         /// The builder method.
         option: &'static str,
     },
+    /// [`credentials`](ClientBuilder::credentials) was set together with
+    /// [`unsigned`](ClientBuilder::unsigned), whose calls use none.
+    CredentialsWithUnsigned,
     /// The HTTP client could not be built (TLS setup).
     Http(reqwest::Error),
 }
@@ -121,6 +124,9 @@ impl fmt::Display for ConfigError {
                 f,
                 "`{option}` configures the HTTP client, which `http_client` replaces: set it on your reqwest::Client instead"
             ),
+            ConfigError::CredentialsWithUnsigned => f.write_str(
+                "`credentials` was set on a client built `unsigned`, whose calls carry no signature: set one or the other",
+            ),
             ConfigError::Http(_) => f.write_str("cannot build the HTTP client"),
         }
     }
@@ -163,6 +169,7 @@ pub struct ClientBuilder<C = crate::Client> {
     pub(crate) pool_idle_timeout: Option<Duration>,
     pub(crate) client_suffix: Option<String>,
     pub(crate) credentials: Option<SharedCredentialsProvider>,
+    pub(crate) unsigned: bool,
     pub(crate) env_proxy: bool,
     pub(crate) max_response_bytes: usize,
     pub(crate) retry: RetryConfig,
@@ -188,6 +195,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("pool_idle_timeout", &self.pool_idle_timeout)
             .field("client_suffix", &self.client_suffix)
             .field("credentials", &self.credentials)
+            .field("unsigned", &self.unsigned)
             .field("env_proxy", &self.env_proxy)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("retry", &self.retry)
@@ -238,6 +246,7 @@ impl<C> ClientBuilder<C> {
             pool_idle_timeout: None,
             client_suffix: None,
             credentials: None,
+            unsigned: false,
             env_proxy: true,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryConfig::standard(),
@@ -319,6 +328,21 @@ impl<C> ClientBuilder<C> {
     /// Like [`credentials`](Self::credentials), for a provider already shared.
     pub fn credentials_provider(mut self, provider: SharedCredentialsProvider) -> Self {
         self.credentials = Some(provider);
+        self
+    }
+
+    /// Sends every call of the client unsigned, as `Authorization: SKIP`
+    /// with no `X-TC-Token`, and asks no credentials source: for the few
+    /// actions a service takes without a signature because the caller
+    /// proves who it is in the parameters (STS's
+    /// `AssumeRoleWithWebIdentity`, whose token is the proof; Tencent's SDKs
+    /// send it the same way, their `SkipSign` option). Everything else
+    /// (retries, rate limits, timeouts, decoding) is as for signed calls,
+    /// on the same execute path. Setting
+    /// [`credentials`](Self::credentials) too is a
+    /// [`ConfigError::CredentialsWithUnsigned`].
+    pub fn unsigned(mut self) -> Self {
+        self.unsigned = true;
         self
     }
 

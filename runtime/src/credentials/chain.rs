@@ -8,11 +8,37 @@ use tokio::sync::Mutex;
 
 use super::{
     BoxFuture, Credentials, CredentialsError, CvmRoleProvider, EnvironmentProvider,
-    ProfileFileProvider, ProvideCredentials,
+    ProfileFileProvider, ProvideCredentials, SharedCredentialsProvider,
 };
 
-/// Environment variables, then the profile file, then the CVM instance
-/// role: the order the official SDKs use, so existing setups keep working.
+/// The variables that configure a TKE pod's OIDC role (the official SDKs'
+/// `DefaultTkeOIDCRoleArnProvider`): the region, the identity provider, the
+/// file of the pod's projected service-account token and the role.
+pub const TKE_OIDC_VARIABLES: [&str; 4] = [
+    "TKE_REGION",
+    "TKE_PROVIDER_ID",
+    "TKE_WEB_IDENTITY_TOKEN_FILE",
+    "TKE_ROLE_ARN",
+];
+
+/// Environment variables, then the profile file, then (with
+/// [`with_web_identity`](Self::with_web_identity)) a TKE pod's OIDC role,
+/// then the CVM instance role.
+///
+/// Environment, profile and CVM role are the official SDKs' order, so
+/// existing setups keep working. The official Python SDK asks for the TKE
+/// OIDC role last, after the CVM role; but in a TKE pod the metadata
+/// service answers with the *node's* role, so that order signs a pod's
+/// calls as its node whenever the node has a role, and the pod's own,
+/// narrower role is never used. Here the pod's role comes before the CVM
+/// role (as AWS's chain puts web identity before the instance role).
+///
+/// This crate cannot exchange the pod's token (that takes an STS client,
+/// a layer above it): the `tencentcloud-credentials` crate's default chain
+/// is this chain with its web identity provider plugged in. Without one,
+/// any of the [`TKE_OIDC_VARIABLES`] set (and no environment or profile
+/// credentials) stops the chain with an error naming that crate, rather
+/// than fall through to the CVM role and sign as the node.
 ///
 /// The first source with credentials wins. A source that has none
 /// ([`CredentialsError::NotFound`]) is skipped; any other error stops the
@@ -40,6 +66,8 @@ pub struct DefaultCredentialsChain {
     environment: EnvironmentProvider,
     profile: ProfileFileProvider,
     cvm: CvmRoleProvider,
+    /// A TKE pod's OIDC role, asked before the CVM role.
+    web_identity: Option<SharedCredentialsProvider>,
     /// The source that answered, once one has.
     resolved: OnceLock<Resolved>,
     /// Held while resolving; keeps the last failure for callers that
@@ -55,6 +83,8 @@ enum Resolved {
     Fixed(&'static str, Credentials),
     /// The CVM role provider, which caches and refreshes.
     Cvm,
+    /// The web identity provider, which caches and refreshes.
+    WebIdentity,
 }
 
 impl Default for DefaultCredentialsChain {
@@ -86,10 +116,22 @@ impl DefaultCredentialsChain {
             environment,
             profile,
             cvm,
+            web_identity: None,
             resolved: OnceLock::new(),
             resolving: Mutex::new(None),
             attempts: AtomicU64::new(0),
         }
+    }
+
+    /// Asks `provider` (a TKE pod's OIDC role: the `tencentcloud-credentials`
+    /// crate's `WebIdentityProvider`) after the profile file and before the
+    /// CVM role. Its [`CredentialsError::NotFound`] (none of the
+    /// [`TKE_OIDC_VARIABLES`] set) moves the chain on; any other error (a
+    /// variable missing, an unreadable token file, STS refusing) stops it.
+    #[must_use]
+    pub fn with_web_identity(mut self, provider: SharedCredentialsProvider) -> Self {
+        self.web_identity = Some(provider);
+        self
     }
 
     async fn provide(&self) -> Result<Credentials, CredentialsError> {
@@ -128,12 +170,48 @@ impl DefaultCredentialsChain {
         match resolved {
             Resolved::Fixed(_, creds) => Ok(creds.clone()),
             Resolved::Cvm => self.cvm.provide_credentials().await,
+            Resolved::WebIdentity => match &self.web_identity {
+                Some(provider) => provider.provide_credentials().await,
+                None => Err(CredentialsError::provider(
+                    "the chain resolved to a web identity provider it does not have",
+                    None,
+                )),
+            },
         }
+    }
+
+    /// Without a web identity provider: an error if a TKE pod's OIDC role
+    /// is configured, which this chain cannot use and must not replace with
+    /// the node's CVM role.
+    fn refuse_tke(&self) -> Result<(), CredentialsError> {
+        let env = self.environment.env();
+        let set: Vec<&str> = TKE_OIDC_VARIABLES
+            .iter()
+            .copied()
+            .filter(|name| env.var_os(name).is_some_and(|v| !v.is_empty()))
+            .collect();
+        if set.is_empty() {
+            return Ok(());
+        }
+        Err(CredentialsError::provider(
+            format!(
+                "TKE OIDC: {} set, which configures this pod's own role; this chain cannot \
+                 exchange the pod's token for it (that needs STS): use the default chain of the \
+                 `tencentcloud-credentials` crate (`tencentcloud_credentials::default_chain()`), \
+                 or unset them. Not falling through to the CVM role, which in a TKE pod is the \
+                 node's",
+                match set.as_slice() {
+                    [one] => format!("{one} is"),
+                    more => format!("{} are", more.join(", ")),
+                }
+            ),
+            None,
+        ))
     }
 
     /// Asks each source in turn.
     async fn resolve(&self) -> Result<(Resolved, Credentials), CredentialsError> {
-        let mut details = Vec::with_capacity(3);
+        let mut details = Vec::with_capacity(4);
         let mut skip = |e: CredentialsError| match e {
             CredentialsError::NotFound { detail } => {
                 details.push(detail);
@@ -148,6 +226,13 @@ impl DefaultCredentialsChain {
         match self.profile.provide_credentials().await {
             Ok(creds) => return Ok((Resolved::Fixed("profile file", creds.clone()), creds)),
             Err(e) => skip(e)?,
+        }
+        match &self.web_identity {
+            Some(provider) => match provider.provide_credentials().await {
+                Ok(creds) => return Ok((Resolved::WebIdentity, creds)),
+                Err(e) => skip(e)?,
+            },
+            None => self.refuse_tke()?,
         }
         match self.cvm.provide_credentials().await {
             Ok(creds) => return Ok((Resolved::Cvm, creds)),
@@ -166,11 +251,13 @@ impl fmt::Debug for DefaultCredentialsChain {
             None => "not yet resolved",
             Some(Resolved::Fixed(source, _)) => source,
             Some(Resolved::Cvm) => "CVM role",
+            Some(Resolved::WebIdentity) => "web identity (TKE OIDC role)",
         };
         f.debug_struct("DefaultCredentialsChain")
             .field("source", &source)
             .field("environment", &self.environment)
             .field("profile", &self.profile)
+            .field("web_identity", &self.web_identity)
             .field("cvm", &self.cvm)
             .finish()
     }

@@ -118,6 +118,11 @@ impl EnvironmentProvider {
         }
     }
 
+    /// Where the variables are read from.
+    pub(crate) fn env(&self) -> &Env {
+        &self.env
+    }
+
     fn load(&self) -> Result<Credentials, CredentialsError> {
         let id = self.non_empty(SECRET_ID, "secret_id")?;
         let key = self.non_empty(SECRET_KEY, "secret_key")?;

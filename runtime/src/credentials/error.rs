@@ -66,8 +66,10 @@ impl CredentialsError {
 
     /// A copy for callers that waited on the attempt that failed with this
     /// error (errors are not `Clone`): the same variant and messages, with
-    /// the source chain kept as text.
-    pub(crate) fn replay(&self) -> Self {
+    /// the source chain kept as text. For implementors of
+    /// [`ProvideCredentials`](super::ProvideCredentials) that share one
+    /// refresh, and its failure, among concurrent callers.
+    pub fn replay(&self) -> Self {
         match self {
             CredentialsError::NotFound { detail } => CredentialsError::not_found(detail.clone()),
             CredentialsError::Invalid {

@@ -7,8 +7,10 @@
 //! # When credentials are read and refreshed
 //!
 //! - [`DefaultCredentialsChain`] (the client's default) resolves once which
-//!   source applies (environment, then profile file, then CVM role) and
-//!   sticks to it. Environment and profile credentials are read once and
+//!   source applies (environment, then profile file, then a TKE pod's OIDC
+//!   role when a provider for it is plugged in, then CVM role) and sticks
+//!   to it. Without that provider, the TKE variables set stop the chain
+//!   rather than let a pod sign as its node (see the chain's docs). Environment and profile credentials are read once and
 //!   kept; CVM role credentials are cached by [`CvmRoleProvider`] and
 //!   refreshed 5 minutes (configurable) before they expire, one refresh
 //!   shared by concurrent callers. Concurrent first calls share one
@@ -37,7 +39,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-pub use chain::DefaultCredentialsChain;
+pub use chain::{DefaultCredentialsChain, TKE_OIDC_VARIABLES};
 pub use cvm::{CvmRoleProvider, DEFAULT_METADATA_ENDPOINT};
 pub use env::EnvironmentProvider;
 pub use error::CredentialsError;

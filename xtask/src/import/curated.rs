@@ -20,6 +20,8 @@ pub struct Curated<'a> {
     /// A member's type, replacing the time type proposed (`false`: none).
     pub member_types: Section<'a>,
     pub member_examples: Section<'a>,
+    /// Members holding a secret (`true`): their `Debug` is redacted.
+    pub sensitive_members: Section<'a>,
     /// Rust names, keyed by member (as above) or by object.
     pub rust_names: Section<'a>,
     /// Overrides of the spec's `service` section.
@@ -49,6 +51,7 @@ impl<'a> Curated<'a> {
             value_set_members: section("value_set_members"),
             member_types: section("member_types"),
             member_examples: section("member_examples"),
+            sensitive_members: section("sensitive_members"),
             rust_names: section("rust_names"),
             service: section("service"),
             value_sets: get("value_sets"),

@@ -187,6 +187,9 @@ fn member(api: &Api<'_>, cur: &Curated<'_>, m: &Member<'_>, owner: &str, used: &
     }
     // Marks the key used; value_sets.rs and times.rs apply it.
     let _ = curated(cur.member_types);
+    if curated(cur.sensitive_members) == Some(Value::Bool(true)) {
+        o.insert("sensitive".into(), Value::Bool(true));
+    }
     if let Some(r) = curated(cur.rust_names) {
         o.insert("rust_name".into(), r);
     }
@@ -280,6 +283,7 @@ pub fn note_unused_keys(api: &Api<'_>, cur: &Curated<'_>, used: &Used, notes: &m
         .keys()
         .chain(cur.member_types.keys())
         .chain(cur.member_examples.keys())
+        .chain(cur.sensitive_members.keys())
         .chain(cur.rust_names.keys());
     for key in keys {
         // An object's Rust name is keyed by the object.

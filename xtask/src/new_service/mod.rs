@@ -383,8 +383,14 @@ mod tests {
     #[test]
     fn the_real_workspace_gets_a_small_diff() {
         let root = workspace();
-        let plan = plan(&root, &sts()).unwrap();
-        assert_eq!(plan.dir, root.join("sts-api"));
+        // STS is registered now: the next one.
+        let cvm = Service {
+            name: "cvm".to_owned(),
+            version: "v20170312".to_owned(),
+            krate: "cvm-api".to_owned(),
+        };
+        let plan = plan(&root, &cvm).unwrap();
+        assert_eq!(plan.dir, root.join("cvm-api"));
         let new = |file: &str| {
             let path = root.join(file);
             plan.files
@@ -408,7 +414,7 @@ mod tests {
                     last.name, last.version, last.krate
                 )
                 .as_str(),
-                "    { \"name\": \"sts\", \"version\": \"v20180813\", \"crate\": \"sts-api\" }"
+                "    { \"name\": \"cvm\", \"version\": \"v20170312\", \"crate\": \"cvm-api\" }"
             ]
         );
         assert_eq!(registry.lines().count(), old_registry.lines().count() + 1);
@@ -420,12 +426,12 @@ mod tests {
             .filter(|l| !old_manifest.lines().any(|o| o == *l))
             .collect();
         assert_eq!(changed.len(), 3, "{changed:?}");
-        let after = format!("\"{}\", \"sts-api\"", last.krate);
+        let after = format!("\"{}\", \"cvm-api\"", last.krate);
         assert!(changed[0].starts_with("members = [") && changed[0].contains(&after));
         assert!(changed[1].starts_with("default-members = [") && changed[1].contains(&after));
         assert_eq!(
             changed[2],
-            "sts-api = { path = \"sts-api\", version = \"0.1.0\" }"
+            "cvm-api = { path = \"cvm-api\", version = \"0.1.0\" }"
         );
         assert_eq!(manifest.lines().count(), old_manifest.lines().count() + 1);
     }

@@ -21,7 +21,7 @@ use serde_json::{Map, Value, json};
 
 use super::Notes;
 use super::curated::Curated;
-use super::value_sets::members_mut;
+use super::value_sets::{members_mut, re, text};
 
 /// What the step did, for the import's closing note.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -47,11 +47,6 @@ static DATETIME_RE: LazyLock<Regex> =
 static ISO_RE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$"));
 static DATE_RE: LazyLock<Regex> = LazyLock::new(|| re(r"^\d{4}-\d{2}-\d{2}$"));
-
-#[allow(clippy::expect_used)] // constant patterns, exercised by the tests
-fn re(pattern: &str) -> Regex {
-    Regex::new(pattern).expect("a valid pattern")
-}
 
 /// The format one example has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -305,14 +300,13 @@ pub fn propose(spec: &mut Value, cur: &Curated<'_>, notes: &mut Notes) -> Result
     let seen = observed(spec);
     let sent = sent_objects(spec);
     for (key, m) in members_mut(spec) {
-        let text = |k: &str| {
-            m.get(k)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
-        };
-        let (ty, member, name, doc) =
-            (text("type"), text("member"), text("name"), text("document"));
+        let owned = |k: &str| text(m, k).to_owned();
+        let (ty, member, name, doc) = (
+            owned("type"),
+            owned("member"),
+            owned("name"),
+            owned("document"),
+        );
         let curated = cur.member_types.get(&key);
         if let Some(c) = curated {
             if !(c == &Value::Bool(false) || c.as_str().is_some_and(|t| TYPES.contains(&t))) {

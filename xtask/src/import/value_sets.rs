@@ -115,7 +115,7 @@ static WORD: LazyLock<Regex> = LazyLock::new(|| re(r"[A-Za-z][A-Za-z0-9]*|[0-9]+
 static PARENS: LazyLock<Regex> = LazyLock::new(|| re(r"\([^)]*\)|（[^）]*）"));
 
 #[allow(clippy::expect_used)] // constant patterns, exercised by the tests
-fn re(pattern: &str) -> Regex {
+pub(super) fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("a valid pattern")
 }
 
@@ -494,7 +494,8 @@ pub fn members_mut(spec: &mut Value) -> Vec<(String, &mut Map<String, Value>)> {
     out
 }
 
-fn text<'a>(m: &'a Map<String, Value>, key: &str) -> &'a str {
+/// A member's text under `key` (empty when absent).
+pub(super) fn text<'a>(m: &'a Map<String, Value>, key: &str) -> &'a str {
     m.get(key).and_then(Value::as_str).unwrap_or_default()
 }
 

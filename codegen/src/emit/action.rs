@@ -760,7 +760,7 @@ fn waiter_method(
 /// `impl Client { pub fn <action>(&self) -> <Action>Request }` for every
 /// action; only in the crate that owns `Client`.
 pub(crate) fn client_methods(api: &Api, opts: &EmitOptions<'_>) -> TokenStream {
-    let methods = api.actions.iter().map(|a| {
+    let methods = api.actions.iter().enumerate().map(|(index, a)| {
         let module = ident(&a.module);
         let request = format_ident!("{}Request", a.type_name);
         let mut text = format!(
@@ -773,10 +773,7 @@ pub(crate) fn client_methods(api: &Api, opts: &EmitOptions<'_>) -> TokenStream {
             .iter()
             .flat_map(|p| p.waiters.iter().map(move |w| (w, p)))
         {
-            if w.after
-                .iter()
-                .any(|&i| api.actions[i].wire_name == a.wire_name)
-            {
+            if w.after.contains(&index) {
                 text.push_str(&format!(
                     "\n\nThe work goes on after it answers: wait for it with \
                      [`{r}::{m}`](super::actions::{module}::{r}::{m}) (`client.{module}()…{m}()`).",

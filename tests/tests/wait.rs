@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 use tcmpp_api::actions::describe_mnp_version::DescribeMnpVersionRequest;
 use tcmpp_api::models::TaskStatus;
 use tcmpp_tests::server::{Recorded, Reply, TestServer};
+use tcmpp_tests::{builder_for, client_builder};
 use tencentcloud_mock::{Answer, MockServer};
-use tencentcloud_runtime::credentials::Credentials;
 use tencentcloud_runtime::wait::{WaitError, WaitState, Waiter};
 use tencentcloud_runtime::{RateLimit, RetryConfig};
 
@@ -40,10 +40,7 @@ fn states(member: &'static str, states: &'static [i64]) -> impl Fn(&Recorded) ->
 }
 
 fn tcmpp(server: &TestServer) -> tcmpp_api::Client {
-    tcmpp_api::Client::builder()
-        .region("ap-singapore")
-        .endpoint(server.url())
-        .credentials(Credentials::new("AKIDwaiter", "secret").unwrap())
+    client_builder(server.url())
         .rate_limit(RateLimit::Off)
         .retry(RetryConfig::disabled())
         .build()
@@ -66,12 +63,7 @@ async fn scripted(statuses: &[i64]) -> (MockServer, tcmpp_api::Client) {
             Answer::ok(json!({"Data": {"TaskId": "task-1", "MNPId": "mnp-1", "TaskStatus": s}}))
         }),
     );
-    let client = tcmpp_api::Client::builder()
-        .region("ap-singapore")
-        .endpoint(mock.endpoint())
-        .credentials(mock.credentials())
-        .build()
-        .unwrap();
+    let client = client_builder(mock.endpoint()).build().unwrap();
     (mock, client)
 }
 
@@ -184,12 +176,7 @@ async fn the_compile_task_behind_a_console_version_is_waited_for_too() {
         "DescribeConsoleMNPVersionCompileTask",
         [task(1), task(20), task(60)],
     );
-    let client = tcmpp_api::Client::builder()
-        .region("ap-singapore")
-        .endpoint(mock.endpoint())
-        .credentials(mock.credentials())
-        .build()
-        .unwrap();
+    let client = client_builder(mock.endpoint()).build().unwrap();
     let done = bounded(
         client
             .describe_console_mnp_version_compile_task()
@@ -331,10 +318,7 @@ async fn tcsas_has_the_same_waiters() {
     let server = TestServer::start(states("ApprovalStatus", &[1, 30]))
         .await
         .unwrap();
-    let client = tcsas_api::Client::builder()
-        .region("ap-singapore")
-        .endpoint(server.url())
-        .credentials(Credentials::new("AKIDwaiter", "secret").unwrap())
+    let client = builder_for::<tcsas_api::Client>(tcsas_api::SERVICE, server.url())
         .rate_limit(RateLimit::Off)
         .build()
         .unwrap();

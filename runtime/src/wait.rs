@@ -174,6 +174,7 @@ fn jittered(min: Duration, cap: Duration) -> Duration {
 }
 
 /// How a wait ended other than done.
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum WaitError<T, E> {
     /// An answer said the work ended otherwise (a task failed, an approval
@@ -207,33 +208,6 @@ impl<T, E> WaitError<T, E> {
             WaitError::Failed { answer, .. } => Some(answer),
             WaitError::TimedOut { last, .. } => last.as_ref(),
             WaitError::Call(_) => None,
-        }
-    }
-}
-
-// By hand: `Failed` and `TimedOut` carry whole answers; their Debug is
-// derived (outputs hold no secrets), the call's error is the SdkError's.
-impl<T: fmt::Debug, E: fmt::Debug> fmt::Debug for WaitError<T, E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            WaitError::Failed { answer, polls } => f
-                .debug_struct("Failed")
-                .field("answer", answer)
-                .field("polls", polls)
-                .finish(),
-            WaitError::TimedOut {
-                action,
-                polls,
-                waited,
-                last,
-            } => f
-                .debug_struct("TimedOut")
-                .field("action", action)
-                .field("polls", polls)
-                .field("waited", waited)
-                .field("last", last)
-                .finish(),
-            WaitError::Call(e) => f.debug_tuple("Call").field(e).finish(),
         }
     }
 }

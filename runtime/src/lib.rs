@@ -44,7 +44,7 @@ pub mod file;
 mod lenient;
 pub mod operation;
 pub mod paginate;
-mod rate_limit;
+pub mod rate_limit;
 pub mod signing;
 pub mod time;
 mod tls;

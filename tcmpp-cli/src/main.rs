@@ -22,6 +22,7 @@ use serde_json::{Map, Value};
 
 use tencentcloud_credentials::WebIdentityProvider;
 use tencentcloud_mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, MockServer};
+use tencentcloud_redis_budget::RedisBudget;
 use tencentcloud_runtime::config::{Endpoint, check_region};
 use tencentcloud_runtime::credentials::{
     Credentials, CredentialsError, DefaultCredentialsChain, EnvironmentProvider,
@@ -151,6 +152,15 @@ struct Target {
     /// Default: `https://sts.tencentcloudapi.com`.
     #[arg(long, value_name = "URL", value_parser = non_blank)]
     sts_endpoint: Option<String>,
+    /// Share each action's rate limit with every `tcmpp` and client that
+    /// uses this Redis (`redis://[:PASSWORD@]HOST[:PORT]`): one budget per
+    /// account, endpoint, region and action across processes and machines.
+    /// If Redis does not answer, each process keeps to a quarter of the
+    /// limit and says so once.
+    ///
+    /// Default: TCMPP_RATE_BUDGET, else a budget of this process's own.
+    #[arg(long, value_name = "URL", value_parser = non_blank)]
+    rate_budget: Option<String>,
     /// `--service`, set by `Cli::check` (a global flag, not one of these).
     #[arg(skip)]
     service: Service,
@@ -385,6 +395,7 @@ impl Target {
                 self.sts_endpoint,
                 after.sts_endpoint,
             ),
+            rate_budget: one(problems, "rate-budget", self.rate_budget, after.rate_budget),
             service: self.service,
         };
         merged.check(problems);
@@ -401,6 +412,13 @@ impl Target {
         if let Some(Err(e)) = self.sts_endpoint.as_deref().map(Endpoint::parse) {
             problems.push(format!("--sts-endpoint: {e}"));
         }
+        if let Some(Err(e)) = self.rate_budget().map(|url| RedisBudget::new(&url)) {
+            let from = match self.rate_budget {
+                Some(_) => "--rate-budget",
+                None => "TCMPP_RATE_BUDGET",
+            };
+            problems.push(format!("{from}: {e}"));
+        }
         if let Err(e) = check_region(&self.region()) {
             let from = match self.region {
                 Some(_) => "--region",
@@ -408,6 +426,15 @@ impl Target {
             };
             problems.push(format!("{from}: {e}"));
         }
+    }
+
+    /// `--rate-budget`, else a non-empty TCMPP_RATE_BUDGET.
+    fn rate_budget(&self) -> Option<String> {
+        self.rate_budget.clone().or_else(|| {
+            std::env::var("TCMPP_RATE_BUDGET")
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+        })
     }
 
     /// `--region`, else TENCENTCLOUD_REGION, else ap-singapore.
@@ -435,6 +462,7 @@ impl Cli {
                 ("region", top.region.is_some()),
                 ("timeout", top.timeout.is_some()),
                 ("sts-endpoint", top.sts_endpoint.is_some()),
+                ("rate-budget", top.rate_budget.is_some()),
             ];
             for (name, given) in given {
                 if given {
@@ -549,6 +577,9 @@ fn is_http_url(text: &str) -> bool {
         .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
 }
 
+/// The shared rate budget (`--rate-budget`), flushed before exit.
+static BUDGET: std::sync::OnceLock<RedisBudget> = std::sync::OnceLock::new();
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
@@ -566,6 +597,11 @@ async fn main() -> ExitCode {
         Ok(checked) => run(checked, &out).await,
         Err(problems) => Err(Failure::usage(problems)),
     };
+    if let Some(budget) = BUDGET.get() {
+        // This process's slots stop counting a window after their answers,
+        // not at the end of their leases.
+        budget.flush().await;
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => out.fail(&failure),
@@ -741,6 +777,11 @@ impl Api {
     async fn connect(target: &Target, out: &Out) -> Result<Api, Failure> {
         let mut builder =
             ClientBuilder::<Client>::new(target.service.info()).region(target.region());
+        if let Some(url) = target.rate_budget() {
+            // Checked by `Target::check`.
+            let budget = RedisBudget::new(&url).map_err(|e| Failure::usage(vec![e.to_string()]))?;
+            builder = builder.rate_budget(BUDGET.get_or_init(|| budget).clone());
+        }
         if let Some(seconds) = target.timeout {
             builder = builder.timeout(std::time::Duration::from_secs(seconds));
         }

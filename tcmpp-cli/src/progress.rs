@@ -47,15 +47,17 @@ struct Progress {
 
 impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Progress {
     fn enabled(&self, metadata: &Metadata<'_>, _: Context<'_, S>) -> bool {
-        // The client's and this program's events at info and above; not
-        // the transport's.
+        // The client's, its rate budget's and this program's events at info
+        // and above; not the transport's.
         let target = metadata.target();
         *metadata.level() <= Level::INFO
-            && ["tencentcloud_runtime", "tcmpp"].iter().any(|t| {
-                target
-                    .strip_prefix(t)
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
-            })
+            && ["tencentcloud_runtime", "tencentcloud_redis_budget", "tcmpp"]
+                .iter()
+                .any(|t| {
+                    target
+                        .strip_prefix(t)
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
+                })
     }
 
     fn on_new_span(&self, attrs: &span::Attributes<'_>, id: &span::Id, ctx: Context<'_, S>) {

@@ -27,6 +27,7 @@ pub mod collisions {
 
 pub mod logs;
 pub mod malformed;
+pub mod redis;
 
 /// Code generated from `fixtures/published.json`, which `cargo xtask
 /// import` writes from `fixtures/published/`: a service description in

@@ -141,7 +141,7 @@ fn root(api: &Api) -> TokenStream {
         pub use service::SERVICE;
         #[doc(no_inline)]
         pub use ::tencentcloud_runtime::{
-            config, credentials, error, paginate, reqwest, time, wait, ConfigError, ErrorKind, ErrorMetadata,
+            config, credentials, error, paginate, rate_limit, reqwest, time, wait, ConfigError, ErrorKind, ErrorMetadata,
             Language, Overrides, RateLimit, RateLimitScope, RetryConfig, SdkError,
         };
     }

@@ -157,6 +157,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 rate_limit_scope: self.rate_limit_scope,
                 max_rate_limit_wait: self.max_rate_limit_wait,
                 limiters: Mutex::new(HashMap::new()),
+                budget: self.rate_budget,
                 clock: Clock::new(self.max_clock_correction),
                 own_http_client,
             }),

@@ -23,7 +23,9 @@ use crate::error::{
     TimeoutError, TimeoutKind, TransportError, TransportErrorKind,
 };
 use crate::operation::{Operation, OperationInfo, ServiceInfo};
-use crate::rate_limit::{self, BudgetKey, RateLimiter};
+use crate::rate_limit::{
+    self, AccountId, BudgetKey, LocalKey, RateBudget, RateLimiter, Slot, SlotEnd,
+};
 use crate::signing;
 use crate::tls::certificate_problem;
 
@@ -34,6 +36,13 @@ struct CallSettings {
     attempt_timeout: Duration,
     retry: RetryConfig,
     max_rate_limit_wait: Option<Duration>,
+}
+
+/// Where an attempt's rate-limit slot comes from.
+enum Budget<'a> {
+    Local(Arc<RateLimiter>),
+    /// The client's own budget, and the action's limit.
+    Shared(&'a dyn RateBudget, u32),
 }
 
 /// The facts of an action the execute path needs, as data.
@@ -200,7 +209,7 @@ impl Client {
         attempts: &AtomicU32,
         settings: &CallSettings,
     ) -> Result<&'static str, CoreError> {
-        let limiter = self.limiter(&action);
+        let budget = self.budget(&action);
         let retry = &settings.retry;
         let mut attempt = 0;
         let mut tries = 0;
@@ -216,7 +225,7 @@ impl Client {
                 span.record("clock_skew_s", offset);
             }
             let sent = self
-                .attempt(&action, body, limiter.as_ref(), settings, offset)
+                .attempt(&action, body, budget.as_ref(), settings, offset)
                 .await;
             let failure = match sent {
                 Ok(mut answer) => {
@@ -300,13 +309,17 @@ impl Client {
         }
     }
 
-    /// The limiter for an action, created on first use.
-    fn limiter(&self, action: &Action) -> Option<Arc<RateLimiter>> {
+    /// Where an action's slots come from: the client's own budget, or the
+    /// built-in limiter (created on first use).
+    fn budget(&self, action: &Action) -> Option<Budget<'_>> {
         let limit = match self.inner.rate_limit {
             RateLimit::Off => return None,
             RateLimit::FromSpec => action.rate_limit,
             RateLimit::PerSecond(n) => n,
         };
+        if let Some(budget) = &self.inner.budget {
+            return Some(Budget::Shared(budget.as_ref(), limit));
+        }
         let mut limiters = self
             .inner
             .limiters
@@ -316,14 +329,63 @@ impl Client {
             .entry(action.name)
             .or_insert_with(|| match self.inner.rate_limit_scope {
                 RateLimitScope::Client => Arc::new(RateLimiter::new(limit, rate_limit::WINDOW)),
-                RateLimitScope::Process => rate_limit::shared(BudgetKey {
+                RateLimitScope::Process => rate_limit::shared(LocalKey {
                     endpoint: self.inner.endpoint.to_string(),
                     region: self.inner.region.clone(),
                     action: action.name,
                     limit,
                 }),
             });
-        Some(l.clone())
+        Some(Budget::Local(l.clone()))
+    }
+
+    /// A slot for one attempt, waiting no longer than the call allows.
+    async fn slot(
+        &self,
+        budget: &Budget<'_>,
+        action: &Action,
+        creds: Option<&Credentials>,
+        settings: &CallSettings,
+    ) -> Result<Slot, CoreError> {
+        let asked = tokio::time::Instant::now();
+        let max = settings.max_rate_limit_wait;
+        let (got, limit) = match budget {
+            Budget::Local(l) => (
+                match max {
+                    None => Ok(Slot::local(l.acquire().await)),
+                    Some(max) => l.acquire_within(max).await.map(Slot::local),
+                },
+                l.limit(),
+            ),
+            Budget::Shared(b, limit) => {
+                let account = creds.map_or(AccountId::UNSIGNED, |c| AccountId::of(c.secret_id()));
+                let key = BudgetKey::new(
+                    account,
+                    &self.inner.host,
+                    &self.inner.region,
+                    action.name,
+                    *limit,
+                );
+                (b.acquire(&key, max).await, *limit)
+            }
+        };
+        let slot = got.map_err(|at_least| {
+            ErrorKind::RateLimit(RateLimitError::new(
+                action.name,
+                limit,
+                max.unwrap_or_default(),
+                at_least,
+            ))
+        })?;
+        let waited = asked.elapsed();
+        let waited_ms = waited.as_millis() as u64;
+        // A wait a person would notice is progress worth showing.
+        if waited >= Duration::from_millis(100) {
+            tracing::info!(waited_ms, per_second = limit, "rate limit");
+        } else if waited >= Duration::from_millis(1) {
+            tracing::debug!(waited_ms, "rate limit");
+        }
+        Ok(slot)
     }
 
     /// One signed attempt, up to the answer's bytes. The rate-limit slot is
@@ -332,7 +394,7 @@ impl Client {
         &self,
         action: &Action,
         body: &Bytes,
-        limiter: Option<&Arc<RateLimiter>>,
+        budget: Option<&Budget<'_>>,
         settings: &CallSettings,
         offset: i64,
     ) -> Result<Answer, CoreError> {
@@ -346,37 +408,15 @@ impl Client {
             ),
             None => None,
         };
-        let permit = match limiter {
-            Some(l) => {
-                let asked = tokio::time::Instant::now();
-                let permit = match settings.max_rate_limit_wait {
-                    None => l.acquire().await,
-                    Some(max) => l.acquire_within(max).await.map_err(|at_least| {
-                        ErrorKind::RateLimit(RateLimitError::new(
-                            action.name,
-                            l.limit(),
-                            max,
-                            at_least,
-                        ))
-                    })?,
-                };
-                let waited = asked.elapsed();
-                let waited_ms = waited.as_millis() as u64;
-                // A wait a person would notice is progress worth showing.
-                if waited >= Duration::from_millis(100) {
-                    tracing::info!(waited_ms, per_second = l.limit(), "rate limit");
-                } else if waited >= Duration::from_millis(1) {
-                    tracing::debug!(waited_ms, "rate limit");
-                }
-                Some(permit)
-            }
+        let permit = match budget {
+            Some(b) => Some(self.slot(b, action, creds.as_ref(), settings).await?),
             None => None,
         };
         let request = match self.signed_request(action, body, creds.as_ref(), settings, offset) {
             Ok(r) => r,
             Err(e) => {
                 if let Some(p) = permit {
-                    p.unsent();
+                    p.end(SlotEnd::Unsent);
                 }
                 return Err(e);
             }
@@ -385,8 +425,8 @@ impl Client {
         let sent = inner.http.execute(request).await;
         if let Some(p) = permit {
             match &sent {
-                Err(e) if e.is_connect() => p.unsent(),
-                _ => p.reached(),
+                Err(e) if e.is_connect() => p.end(SlotEnd::Unsent),
+                _ => p.end(SlotEnd::Reached),
             }
         }
         let response = sent.map_err(|e| self.transport_error(e, settings))?;

@@ -26,7 +26,7 @@ use crate::credentials::SharedCredentialsProvider;
 use crate::decode::{decode_json, decode_with_id};
 use crate::error::{BuildError, ErrorKind, SdkError};
 use crate::operation::{Operation, ServiceInfo};
-use crate::rate_limit::RateLimiter;
+use crate::rate_limit::{RateBudget, RateLimiter};
 use crate::signing::Signer;
 use execute::{Action, Answer, finish};
 use retry::Verdict;
@@ -74,6 +74,8 @@ struct Inner {
     /// This client's limiter per action, shared by all clones (and, for
     /// [`RateLimitScope::Process`], with other clients).
     limiters: Mutex<HashMap<&'static str, Arc<RateLimiter>>>,
+    /// A budget of the caller's (`ClientBuilder::rate_budget`), used instead.
+    budget: Option<Arc<dyn RateBudget>>,
     /// The service's clock minus ours, learned from its answers.
     clock: Clock,
     /// Whether the HTTP client is the caller's.
@@ -95,6 +97,7 @@ impl fmt::Debug for Client {
             .field("rate_limit", &i.rate_limit)
             .field("rate_limit_scope", &i.rate_limit_scope)
             .field("max_rate_limit_wait", &i.max_rate_limit_wait)
+            .field("rate_budget", &i.budget)
             .field("clock_offset_s", &i.clock.offset())
             .field("own_http_client", &i.own_http_client)
             .field("overrides", &self.overrides)

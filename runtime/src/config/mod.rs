@@ -8,11 +8,13 @@ mod settings;
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use crate::clock::DEFAULT_MAX_CLOCK_CORRECTION;
 use crate::credentials::{ProvideCredentials, SharedCredentialsProvider};
 use crate::operation::ServiceInfo;
+use crate::rate_limit::RateBudget;
 use crate::tls::install_tls_provider;
 pub use endpoint::{Endpoint, check_region};
 pub(crate) use endpoint::{
@@ -176,6 +178,7 @@ pub struct ClientBuilder<C = crate::Client> {
     pub(crate) rate_limit: RateLimit,
     pub(crate) rate_limit_scope: RateLimitScope,
     pub(crate) max_rate_limit_wait: Option<Duration>,
+    pub(crate) rate_budget: Option<Arc<dyn RateBudget>>,
     pub(crate) max_clock_correction: Duration,
     pub(crate) root_certificates: RootCertificates,
     pub(crate) platform_trust_store: bool,
@@ -202,6 +205,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("rate_limit", &self.rate_limit)
             .field("rate_limit_scope", &self.rate_limit_scope)
             .field("max_rate_limit_wait", &self.max_rate_limit_wait)
+            .field("rate_budget", &self.rate_budget)
             .field("max_clock_correction", &self.max_clock_correction)
             .field("root_certificates", &self.root_certificates)
             .field("platform_trust_store", &self.platform_trust_store)
@@ -253,6 +257,7 @@ impl<C> ClientBuilder<C> {
             rate_limit: RateLimit::FromSpec,
             rate_limit_scope: RateLimitScope::Process,
             max_rate_limit_wait: None,
+            rate_budget: None,
             max_clock_correction: DEFAULT_MAX_CLOCK_CORRECTION,
             root_certificates: RootCertificates::default(),
             platform_trust_store: true,
@@ -362,6 +367,17 @@ impl<C> ClientBuilder<C> {
     /// Client-side rate limiting. Default: each action's documented limit.
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
         self.rate_limit = limit;
+        self
+    }
+
+    /// Where rate-limit slots come from: a budget shared beyond this
+    /// process (every process and machine of a fleet, e.g.
+    /// `tencentcloud-redis-budget`), or one of your own. Replaces the
+    /// built-in budget and its [`rate_limit_scope`](Self::rate_limit_scope);
+    /// [`rate_limit`](Self::rate_limit) still sets each action's limit
+    /// (`RateLimit::Off` asks no budget).
+    pub fn rate_budget(mut self, budget: impl RateBudget) -> Self {
+        self.rate_budget = Some(Arc::new(budget));
         self
     }
 

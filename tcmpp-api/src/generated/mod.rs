@@ -26,6 +26,7 @@ pub use service::SERVICE;
 
 #[doc(no_inline)]
 pub use ::tencentcloud_runtime::{
-    config, credentials, error, paginate, reqwest, time, wait, ConfigError, ErrorKind,
-    ErrorMetadata, Language, Overrides, RateLimit, RateLimitScope, RetryConfig, SdkError,
+    config, credentials, error, paginate, rate_limit, reqwest, time, wait, ConfigError,
+    ErrorKind, ErrorMetadata, Language, Overrides, RateLimit, RateLimitScope,
+    RetryConfig, SdkError,
 };

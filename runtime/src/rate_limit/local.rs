@@ -1,4 +1,5 @@
-//! Client-side rate limiting that holds at the service.
+//! The in-process budget: a limiter per action, shared by a process's
+//! clients (or one client's clones).
 //!
 //! The service counts the requests that *arrive* in any rolling second. A
 //! request arrives somewhere between the moment the client starts it and
@@ -17,6 +18,9 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
+
+use super::{AccountId, RateBudget, Slot};
+use crate::credentials::BoxFuture;
 
 use tokio::sync::Notify;
 use tokio::time::Instant;
@@ -218,6 +222,55 @@ pub(crate) fn shared(key: BudgetKey) -> Arc<RateLimiter> {
     let l = Arc::new(RateLimiter::new(key.limit, WINDOW));
     map.insert(key, Arc::downgrade(&l));
     l
+}
+
+/// A budget kept in this process: each (account, host, region, action,
+/// limit) gets a limiter of its own, shared by every client given this
+/// budget. What clients use when no other budget is set (then shared as
+/// [`RateLimitScope`](crate::RateLimitScope) says); also what a shared
+/// budget can fall back to.
+#[derive(Debug, Default)]
+pub struct LocalBudget {
+    limiters: Mutex<HashMap<OwnedKey, Arc<RateLimiter>>>,
+}
+
+type OwnedKey = (AccountId, String, String, String, u32);
+
+impl LocalBudget {
+    /// An empty budget.
+    pub fn new() -> LocalBudget {
+        LocalBudget::default()
+    }
+
+    fn limiter(&self, key: &super::BudgetKey<'_>) -> Arc<RateLimiter> {
+        let owned = (
+            key.account,
+            key.host.to_owned(),
+            key.region.to_owned(),
+            key.action.to_owned(),
+            key.limit,
+        );
+        let mut map = self.limiters.lock().unwrap_or_else(|p| p.into_inner());
+        map.entry(owned)
+            .or_insert_with(|| Arc::new(RateLimiter::new(key.limit, WINDOW)))
+            .clone()
+    }
+}
+
+impl RateBudget for LocalBudget {
+    fn acquire<'a>(
+        &'a self,
+        key: &'a super::BudgetKey<'a>,
+        max_wait: Option<Duration>,
+    ) -> BoxFuture<'a, Result<Slot, Duration>> {
+        Box::pin(async move {
+            let limiter = self.limiter(key);
+            match max_wait {
+                None => Ok(Slot::local(limiter.acquire().await)),
+                Some(max) => limiter.acquire_within(max).await.map(Slot::local),
+            }
+        })
+    }
 }
 
 #[cfg(test)]

@@ -3,14 +3,14 @@
 # would get them: `cargo package` verifies each package by building it
 # unpacked (each against the packages of the others, through a temporary
 # local registry); then the unpacked runtime, service crates,
-# tencentcloud-credentials and tencentcloud-mock packages run their own tests, with each other's packages (not the
+# tencentcloud-credentials, tencentcloud-redis-budget and tencentcloud-mock packages run their own tests, with each other's packages (not the
 # workspace) standing in for crates.io. Also checks that each package
 # carries LICENSE and its own README. Extra arguments go to `cargo package`
 # (--allow-dirty to try uncommitted changes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${CARGO_TARGET_DIR:-$PWD/target}"
-crates=(tencentcloud-runtime tcmpp-api tcsas-api sts-api tencentcloud-credentials tencentcloud-mock tcmpp-cli)
+crates=(tencentcloud-runtime tcmpp-api tcsas-api sts-api tencentcloud-credentials tencentcloud-redis-budget tencentcloud-mock tcmpp-cli)
 
 for crate in "${crates[@]}"; do
     listed=$(cargo package -p "$crate" --list --locked "$@")
@@ -41,6 +41,7 @@ api=$(unpacked tcmpp-api tcmpp-api)
 tcsas=$(unpacked tcsas-api tcsas-api)
 sts=$(unpacked sts-api sts-api)
 credentials=$(unpacked tencentcloud-credentials credentials)
+budget=$(unpacked tencentcloud-redis-budget redis-budget)
 mock=$(unpacked tencentcloud-mock mock)
 # The packages stand in for crates.io (they name each other by version).
 patch=(
@@ -49,11 +50,12 @@ patch=(
     --config "patch.crates-io.tcsas-api.path=\"$tcsas\""
     --config "patch.crates-io.sts-api.path=\"$sts\""
     --config "patch.crates-io.tencentcloud-credentials.path=\"$credentials\""
+    --config "patch.crates-io.tencentcloud-redis-budget.path=\"$budget\""
     --config "patch.crates-io.tencentcloud-mock.path=\"$mock\""
 )
 # Each unpacked package is its own workspace, built in this one's target
 # directory with the same profile: only the packaged crates and the
 # features they add compile again.
-for dir in "$runtime" "$api" "$tcsas" "$sts" "$credentials" "$mock"; do
+for dir in "$runtime" "$api" "$tcsas" "$sts" "$credentials" "$budget" "$mock"; do
     (cd "$dir" && CARGO_TARGET_DIR="$target" cargo test "${patch[@]}" "${profile[@]}" --all-features)
 done

@@ -81,6 +81,11 @@ struct TcsasApiReadme;
 #[doc = include_str!("../../sts-api/README.md")]
 struct StsApiReadme;
 
+/// `tencentcloud-redis-budget`'s, likewise (it has no service crate of its own).
+#[cfg(doctest)]
+#[doc = include_str!("../../redis-budget/README.md")]
+struct RedisBudgetReadme;
+
 /// The workspace README's Rust examples (the user guide: the client,
 /// retries, paging, waiters, a test against the test server), compiled
 /// and run as doctests here, where every crate they use is a dependency.

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use tcmpp_api::{Client, RateLimit, RetryConfig};
 use tcmpp_tests::arrivals::ArrivalServer;
+use tcmpp_tests::calls;
 use tcmpp_tests::redis::RedisServer;
 use tencentcloud_redis_budget::RedisBudget;
 
@@ -55,15 +56,7 @@ impl Figures {
 }
 
 async fn run(client: &Client, redis: &RedisServer) -> Figures {
-    let call = || async {
-        client
-            .describe_mnp_all_stage_versions()
-            .mnp_id("mpg9yjc0qbpkelik")
-            .platform_id("T04257DS9431720WTAG")
-            .send()
-            .await
-            .unwrap();
-    };
+    let call = || async { calls::describe(client).await.unwrap() };
     for _ in 0..200 {
         call().await; // warm: connections, the script cached in Redis
     }

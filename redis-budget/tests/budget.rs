@@ -13,6 +13,7 @@ use tcmpp_api::credentials::Credentials;
 use tcmpp_api::rate_limit::{AccountId, BudgetKey, LocalBudget, RateBudget, Slot, SlotEnd};
 use tcmpp_api::{Client, RateLimit, RetryConfig};
 use tcmpp_tests::arrivals::{ArrivalReport, ArrivalServer};
+use tcmpp_tests::calls;
 use tcmpp_tests::redis::{RedisServer, free_port};
 use tencentcloud_redis_budget::RedisBudget;
 use tencentcloud_runtime::credentials::BoxFuture;
@@ -33,10 +34,7 @@ fn client(endpoint: &str, budget: impl RateBudget) -> Client {
 }
 
 async fn describe(c: &Client) -> Result<(), String> {
-    c.describe_mnp_all_stage_versions()
-        .mnp_id("mpg9yjc0qbpkelik")
-        .platform_id("T04257DS9431720WTAG")
-        .send()
+    calls::describe(c)
         .await
         .map(|_| ())
         .map_err(|e| format!("{e:?}"))

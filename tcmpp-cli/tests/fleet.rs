@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use tcmpp_api::{Client, RetryConfig};
 use tcmpp_tests::arrivals::{ArrivalReport, ArrivalServer, DelayProxy};
+use tcmpp_tests::calls;
 use tcmpp_tests::redis::{RedisServer, free_port};
 use tencentcloud_mock::{DEMO_SECRET_ID, DEMO_SECRET_KEY, MockServer};
 use tencentcloud_redis_budget::RedisBudget;
@@ -30,12 +31,7 @@ const SHARE: usize = 5;
 fn describe(endpoint: &str, budget: Option<&str>) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tcmpp"));
     cmd.args(["describe", "--endpoint", endpoint])
-        .args([
-            "--mnp-id",
-            "mpg9yjc0qbpkelik",
-            "--platform-id",
-            "T04257DS9431720WTAG",
-        ])
+        .args(["--mnp-id", calls::MNP, "--platform-id", calls::PLATFORM])
         .env("TENCENTCLOUD_SECRET_ID", DEMO_SECRET_ID)
         .env("TENCENTCLOUD_SECRET_KEY", DEMO_SECRET_KEY)
         .env_remove("TCMPP_RATE_BUDGET")
@@ -149,10 +145,7 @@ async fn fleet_worker() {
     for _ in 0..calls {
         let c = client.clone();
         tasks.spawn(async move {
-            c.describe_mnp_all_stage_versions()
-                .mnp_id("mpg9yjc0qbpkelik")
-                .platform_id("T04257DS9431720WTAG")
-                .send()
+            calls::describe(&c)
                 .await
                 .map(|_| ())
                 .map_err(|e| e.to_string())

@@ -78,7 +78,7 @@ pub struct BudgetKey<'a> {
     pub host: &'a str,
     /// The region requests are sent to.
     pub region: &'a str,
-    /// The action, e.g. `DescribeMNPAllStageVersions`.
+    /// The action, e.g. `DescribeInstances`.
     pub action: &'a str,
     /// Requests per second the budget allows.
     pub limit: u32,

@@ -216,6 +216,34 @@ async fn keys_name_a_hash_of_the_account_never_the_secret_id() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs redis-server: .ci/run installs it and runs these"]
+async fn a_call_with_a_free_slot_is_one_round_trip_to_redis() {
+    let redis = RedisServer::start().unwrap();
+    let server = ArrivalServer::start().await.unwrap();
+    let c = client(&server.url(), RedisBudget::new(&redis.url()).unwrap());
+    // The first call connects and loads the script.
+    describe(&c).await.unwrap();
+    let monitor = redis.monitor().unwrap();
+    for _ in 0..10 {
+        describe(&c).await.unwrap();
+    }
+    // MONITOR shows a command once it ran; the last may still be on its way.
+    let started = Instant::now();
+    while monitor.sent().len() < 10 && started.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let sent = monitor.sent();
+    // Ten calls, one script each, each carrying the previous call's end.
+    assert_eq!(sent.len(), 10, "{sent:#?}");
+    assert!(sent.iter().all(|l| l.contains("\"EVALSHA\"")), "{sent:#?}");
+    assert!(
+        monitor.lines().len() > 10,
+        "the scripts' own commands are seen too"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs redis-server: .ci/run installs it and runs these"]
 async fn a_capped_wait_gives_up_when_another_process_holds_the_budget() {
     let redis = RedisServer::start().unwrap();
     let server = ArrivalServer::start().await.unwrap();

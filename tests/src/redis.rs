@@ -7,6 +7,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// A `redis-server` process. Killed when dropped.
@@ -127,6 +128,60 @@ fn read_reply(reader: &mut impl BufRead) -> std::io::Result<String> {
             Ok(items.join("\n"))
         }
         _ => Err(bad()),
+    }
+}
+
+/// The commands a server receives, as `MONITOR` shows them: one line per
+/// command a client sent (`[0 127.0.0.1:PORT] "EVALSHA" ...`) or a script
+/// ran (`[0 lua] "ZADD" ...`). Stops when dropped.
+pub struct Monitor {
+    lines: Arc<Mutex<Vec<String>>>,
+    stream: TcpStream,
+}
+
+impl Monitor {
+    /// The lines so far.
+    pub fn lines(&self) -> Vec<String> {
+        self.lines.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// The commands clients sent (not those scripts ran): the round trips.
+    pub fn sent(&self) -> Vec<String> {
+        self.lines()
+            .into_iter()
+            .filter(|l| l.contains(" [") && !l.contains(" lua]"))
+            .collect()
+    }
+}
+
+impl Drop for Monitor {
+    fn drop(&mut self) {
+        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+    }
+}
+
+impl RedisServer {
+    /// Starts watching the commands it receives (after `MONITOR` answers).
+    pub fn monitor(&self) -> std::io::Result<Monitor> {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port))?;
+        stream.write_all(b"*1\r\n$7\r\nMONITOR\r\n")?;
+        let mut reader = BufReader::new(stream.try_clone()?);
+        let mut ok = String::new();
+        reader.read_line(&mut ok)?;
+        if ok.trim_end() != "+OK" {
+            return Err(std::io::Error::other(format!("MONITOR answered {ok:?}")));
+        }
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let log = lines.clone();
+        std::thread::spawn(move || {
+            for line in reader.lines() {
+                let Ok(line) = line else { break };
+                if let Ok(mut l) = log.lock() {
+                    l.push(line);
+                }
+            }
+        });
+        Ok(Monitor { lines, stream })
     }
 }
 

@@ -68,6 +68,11 @@ impl Health {
         }
     }
 
+    /// Whether Redis is known not to answer now.
+    pub(crate) fn is_down(&self) -> bool {
+        matches!(*self.state(), State::Down { .. })
+    }
+
     /// Redis failed to answer; true when that starts an outage (the one
     /// time to say so).
     pub(crate) fn failed(&self) -> bool {

@@ -210,8 +210,12 @@ impl RedisBudget {
     /// they stop counting a window after their answers instead of at the
     /// end of their leases. Call it before a process exits; other calls
     /// carry these with them. Bounded by the timeout; a failure is only
-    /// logged (the slots then count until their leases end).
+    /// logged (the slots then count until their leases end). While Redis is
+    /// known not to answer it returns at once.
     pub async fn flush(&self) {
+        if self.inner.health.is_down() {
+            return;
+        }
         let keys: Vec<String> = lock(&self.inner.ended).keys().cloned().collect();
         for key in keys {
             let ended = self.inner.take_ended(&key);

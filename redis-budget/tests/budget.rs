@@ -137,7 +137,7 @@ async fn a_redis_that_never_answers_costs_one_timeout_then_a_share_of_the_limit(
         .unwrap();
     assert!(!format!("{budget:?}").contains("sekrit"), "{budget:?}");
     let server = ArrivalServer::start().await.unwrap();
-    let c = client(&server.url(), budget);
+    let c = client(&server.url(), budget.clone());
     let started = Instant::now();
     // One thread (the logs are this thread's): the calls are tasks on it.
     let mut calls = tokio::task::JoinSet::new();
@@ -159,6 +159,13 @@ async fn a_redis_that_never_answers_costs_one_timeout_then_a_share_of_the_limit(
     let text = logs.text();
     assert_eq!(text.matches("Redis does not answer").count(), 1, "{text}");
     assert!(!text.contains("sekrit"), "{text}");
+    let flushing = Instant::now();
+    budget.flush().await;
+    assert!(
+        flushing.elapsed() < Duration::from_millis(50),
+        "a flush while Redis is down does not wait for it: {:?}",
+        flushing.elapsed()
+    );
 
     let bad = RedisBudget::new("redis://:sekrit@[nonsense").unwrap_err();
     assert!(!bad.to_string().contains("sekrit"), "{bad}");

@@ -99,6 +99,7 @@ fn tcmpp(env: &[(&str, &str)]) -> Command {
         let name = name.to_string_lossy().into_owned();
         if name.starts_with("TENCENTCLOUD_")
             || name.starts_with("TKE_")
+            || name == "TCMPP_RATE_BUDGET"
             || name.to_ascii_lowercase().ends_with("_proxy")
         {
             cmd.env_remove(name);
@@ -592,6 +593,25 @@ async fn a_bad_endpoint_or_region_is_a_usage_error_before_anything_else() {
         vec![("TENCENTCLOUD_REGION", "AP-Singapore")],
         format!("TENCENTCLOUD_REGION: invalid region \"AP-Singapore\": {expected}"),
     ));
+    // A rate budget's address, checked like the endpoint (its password never shown).
+    let budget_error = |url: &str| {
+        tencentcloud_redis_budget::RedisBudget::new(url)
+            .unwrap_err()
+            .to_string()
+    };
+    cases.push((
+        pointed(&at, &["--rate-budget", "http://127.0.0.1:6379"]),
+        Vec::new(),
+        format!("--rate-budget: {}", budget_error("http://127.0.0.1:6379")),
+    ));
+    cases.push((
+        pointed(&at, &[]),
+        vec![("TCMPP_RATE_BUDGET", "redis://:hunter2@[::1")],
+        format!(
+            "TCMPP_RATE_BUDGET: {}",
+            budget_error("redis://:hunter2@[::1")
+        ),
+    ));
     for (flags, extra, message) in cases {
         let env = [bare.as_slice(), &extra].concat();
         let with = |more: &[&str]| {
@@ -615,6 +635,37 @@ async fn a_bad_endpoint_or_region_is_a_usage_error_before_anything_else() {
         );
         assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
     }
+}
+
+/// `TCMPP_RATE_BUDGET` is read: with nothing listening at its address the
+/// call is still made, under the fallback budget, and the program says so
+/// once, naming the address (never a password).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_rate_budget_from_the_environment_falls_back_when_redis_is_absent() {
+    let server = describe_server().await;
+    let port = tcmpp_tests::redis::free_port().unwrap();
+    let url = format!("redis://:hunter2@127.0.0.1:{port}");
+    let run = run_env(
+        pointed(&server.url(), &CALL_DESCRIBE),
+        None,
+        &[("TCMPP_RATE_BUDGET", url.as_str())],
+    )
+    .await;
+    assert_one_describe_call(&run, &server);
+    assert_eq!(
+        run.stderr
+            .matches("rate budget: Redis does not answer")
+            .count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!("redis=127.0.0.1:{port}")),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
 }
 
 /// `--json @FILE` of something that is not a regular file (a FIFO with no

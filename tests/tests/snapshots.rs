@@ -6,6 +6,17 @@
 
 use tcmpp_tests::workspace_root;
 
+/// `insta::assert_snapshot!` with the file named `snapshots__{name}.snap`
+/// whichever binary this file is compiled into (by default insta names it
+/// after the module path, which starts with the binary's name).
+macro_rules! assert_snapshot {
+    ($name:expr, $contents:expr) => {
+        insta::with_settings!({ prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(format!("snapshots__{}", $name), $contents);
+        })
+    };
+}
+
 fn generate(spec_path: &str, options: &codegen::Options) -> Vec<codegen::GeneratedFile> {
     let text = std::fs::read_to_string(workspace_root().join(spec_path)).unwrap();
     let files = codegen::generate(&text, options).unwrap();
@@ -18,7 +29,7 @@ fn generate(spec_path: &str, options: &codegen::Options) -> Vec<codegen::Generat
 
 fn snapshot_all(spec_path: &str, prefix: &str, options: &codegen::Options) {
     for f in generate(spec_path, options) {
-        insta::assert_snapshot!(format!("{prefix}__{}", f.name), f.contents);
+        assert_snapshot!(format!("{prefix}__{}", f.name), f.contents);
     }
 }
 
@@ -63,7 +74,7 @@ fn tcsas_seeded_actions() {
         "actions/describe_mnp_all_stage_versions.rs",
     ];
     for f in files.iter().filter(|f| shown.contains(&f.name.as_str())) {
-        insta::assert_snapshot!(format!("tcsas__{}", f.name), f.contents);
+        assert_snapshot!(format!("tcsas__{}", f.name), f.contents);
     }
 }
 
@@ -93,7 +104,7 @@ fn collisions_spec() {
         "actions/ok.rs",
     ];
     for f in files.iter().filter(|f| shown.contains(&f.name.as_str())) {
-        insta::assert_snapshot!(format!("collisions__{}", f.name), f.contents);
+        assert_snapshot!(format!("collisions__{}", f.name), f.contents);
     }
 }
 

@@ -23,26 +23,10 @@ mod sts;
 /// two, once.
 #[test]
 fn every_test_file_runs() {
-    let dir = tcmpp_tests::workspace_root().join("mock/tests");
-    let this = include_str!("integration.rs");
-    let manifest = include_str!("../Cargo.toml");
-    let mut files: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".rs") && n != "integration.rs")
-        .collect();
-    files.sort();
-    assert!(files.len() > 5, "{files:?}");
-    for file in &files {
-        let name = file.trim_end_matches(".rs");
-        let as_module = this.lines().any(|l| l == format!("mod {name};"));
-        let as_binary = manifest
-            .lines()
-            .any(|l| l == format!("path = \"tests/{file}\""));
-        assert!(
-            as_module != as_binary,
-            "tests/{file}: add `mod {name};` to tests/integration.rs, or a \
-             [[test]] with `path = \"tests/{file}\"` to Cargo.toml (not both)"
-        );
-    }
+    tcmpp_tests::assert_every_test_file_runs(
+        "mock/tests",
+        "integration.rs",
+        include_str!("integration.rs"),
+        include_str!("../Cargo.toml"),
+    );
 }

@@ -48,6 +48,33 @@ pub fn workspace_root() -> std::path::PathBuf {
         .unwrap_or_default()
 }
 
+/// For a crate whose test files are mostly modules of one binary
+/// (`autotests = false`): every `.rs` file of `dir` (from the workspace
+/// root) other than `main_file` is either a `mod NAME;` line of `main` (that
+/// file's text) or a `[[test]]` of `manifest` (`path = "tests/FILE"`),
+/// never both. Otherwise a file added there would silently never run.
+pub fn assert_every_test_file_runs(dir: &str, main_file: &str, main: &str, manifest: &str) {
+    let mut files: Vec<String> = std::fs::read_dir(workspace_root().join(dir))
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .filter_map(|e| Some(e.ok()?.file_name().to_string_lossy().into_owned()))
+        .filter(|n| n.ends_with(".rs") && n != main_file)
+        .collect();
+    files.sort();
+    assert!(files.len() > 1, "{dir}: {files:?}");
+    for file in &files {
+        let name = file.trim_end_matches(".rs");
+        let as_module = main.lines().any(|l| l == format!("mod {name};"));
+        let as_binary = manifest
+            .lines()
+            .any(|l| l == format!("path = \"tests/{file}\""));
+        assert!(
+            as_module != as_binary,
+            "{dir}/{file}: add `mod {name};` to {dir}/{main_file}, or a [[test]] with \
+             `path = \"tests/{file}\"` to Cargo.toml (not both)"
+        );
+    }
+}
+
 /// A client builder for `endpoint`: region `ap-singapore` and the mock's demo
 /// key, which every `MockServer::start()` accepts.
 pub fn client_builder(endpoint: impl Into<String>) -> tcmpp_api::ClientBuilder {

@@ -35,67 +35,10 @@ mod wait;
 /// two, once.
 #[test]
 fn every_test_file_runs() {
-    let dir = tcmpp_tests::workspace_root().join("tests/tests");
-    let this = include_str!("integration.rs");
-    let manifest = include_str!("../Cargo.toml");
-    let mut files: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".rs") && n != "integration.rs")
-        .collect();
-    files.sort();
-    assert!(files.len() > 10, "{files:?}");
-    for file in &files {
-        let name = file.trim_end_matches(".rs");
-        let as_module = this.lines().any(|l| l == format!("mod {name};"));
-        let as_binary = manifest
-            .lines()
-            .any(|l| l == format!("path = \"tests/{file}\""));
-        assert!(
-            as_module != as_binary,
-            "tests/{file}: add `mod {name};` to tests/integration.rs, or a \
-             [[test]] with `path = \"tests/{file}\"` to Cargo.toml (not both)"
-        );
-    }
-}
-
-/// Each registered service crate's library has no test build (`[lib] test
-/// = false`, also in `cargo xtask new-service`'s template): a `#[test]`
-/// there would never run, so there is none.
-#[test]
-fn service_crates_hold_no_unit_tests() {
-    let root = tcmpp_tests::workspace_root();
-    let registry: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("spec/services.json")).unwrap())
-            .unwrap();
-    let crates: Vec<&str> = registry["services"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["crate"].as_str().unwrap())
-        .collect();
-    assert!(crates.len() >= 3, "{crates:?}");
-    for krate in crates {
-        let manifest = std::fs::read_to_string(root.join(krate).join("Cargo.toml")).unwrap();
-        assert!(
-            manifest.contains("\n[lib]\ntest = false\n"),
-            "{krate}/Cargo.toml"
-        );
-        let mut dirs = vec![root.join(krate).join("src")];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    let text = std::fs::read_to_string(&path).unwrap();
-                    assert!(
-                        !text.contains("#[test]") && !text.contains("cfg(test)"),
-                        "{}: a unit test in a crate whose library has no test build",
-                        path.display()
-                    );
-                }
-            }
-        }
-    }
+    tcmpp_tests::assert_every_test_file_runs(
+        "tests/tests",
+        "integration.rs",
+        include_str!("integration.rs"),
+        include_str!("../Cargo.toml"),
+    );
 }

@@ -54,8 +54,11 @@ pub fn workspace_root() -> std::path::PathBuf {
 /// file's text) or a `[[test]]` of `manifest` (`path = "tests/FILE"`),
 /// never both. Otherwise a file added there would silently never run.
 pub fn assert_every_test_file_runs(dir: &str, main_file: &str, main: &str, manifest: &str) {
-    let mut files: Vec<String> = std::fs::read_dir(workspace_root().join(dir))
-        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+    let entries = std::fs::read_dir(workspace_root().join(dir));
+    assert!(entries.is_ok(), "{dir}: {entries:?}");
+    let mut files: Vec<String> = entries
+        .into_iter()
+        .flatten()
         .filter_map(|e| Some(e.ok()?.file_name().to_string_lossy().into_owned()))
         .filter(|n| n.ends_with(".rs") && n != main_file)
         .collect();

@@ -4,7 +4,7 @@
 //!
 //! The tests need `redis-server` (Debian's, installed by `.ci/run`), so the
 //! README's test command skips them (`#[ignore]`); CI runs them with
-//! `cargo test -p tcmpp-cli --test fleet -- --ignored --skip fleet_worker`.
+//! `cargo test -p tcmpp-cli --test fleet -- --ignored --skip fleet_worker --nocapture`.
 //! Several processes of 100 concurrent calls are this file's own binary
 //! run as [`fleet_worker`].
 

@@ -9,11 +9,11 @@
 //! action):
 //!
 //! ```no_run
-//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! # async fn example(service: tencentcloud_runtime::ServiceInfo) -> Result<(), Box<dyn std::error::Error>> {
 //! use tencentcloud_redis_budget::RedisBudget;
-//! use tencentcloud_runtime::{Client, ServiceInfo};
+//! use tencentcloud_runtime::Client;
 //!
-//! # let service: ServiceInfo = unimplemented!();
+//! // `service`: a service crate's `SERVICE` (or use its own `Client::builder()`).
 //! let budget = RedisBudget::new("redis://10.0.0.5:6379")?;
 //! let client = Client::builder(service).rate_budget(budget.clone()).build()?;
 //! // ... calls ...

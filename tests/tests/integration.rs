@@ -42,3 +42,44 @@ fn every_test_file_runs() {
         include_str!("../Cargo.toml"),
     );
 }
+
+/// Each registered service crate's library has no test build (`[lib] test
+/// = false`, also in `cargo xtask new-service`'s template): a `#[test]`
+/// there would never run, so there is none.
+#[test]
+fn service_crates_hold_no_unit_tests() {
+    let root = tcmpp_tests::workspace_root();
+    let registry: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("spec/services.json")).unwrap())
+            .unwrap();
+    let crates: Vec<&str> = registry["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["crate"].as_str().unwrap())
+        .collect();
+    assert!(crates.len() >= 3, "{crates:?}");
+    for krate in crates {
+        let manifest = std::fs::read_to_string(root.join(krate).join("Cargo.toml")).unwrap();
+        assert!(
+            manifest.contains("\n[lib]\ntest = false\n"),
+            "{krate}/Cargo.toml"
+        );
+        let mut dirs = vec![root.join(krate).join("src")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    assert!(
+                        !text.contains("#[test]") && !text.contains("cfg(test)"),
+                        "{}: a unit test in a crate whose library has no test build",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+}

@@ -350,13 +350,7 @@ impl Client {
         let asked = tokio::time::Instant::now();
         let max = settings.max_rate_limit_wait;
         let (got, limit) = match budget {
-            Budget::Local(l) => (
-                match max {
-                    None => Ok(Slot::local(l.acquire().await)),
-                    Some(max) => l.acquire_within(max).await.map(Slot::local),
-                },
-                l.limit(),
-            ),
+            Budget::Local(l) => (l.slot(max).await, l.limit()),
             Budget::Shared(b, limit) => {
                 let account = creds.map_or(AccountId::UNSIGNED, |c| AccountId::of(c.secret_id()));
                 let key = BudgetKey::new(

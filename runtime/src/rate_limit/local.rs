@@ -129,6 +129,18 @@ impl RateLimiter {
             .map_err(|_| self.min_wait().max(max))
     }
 
+    /// A [`Slot`] from [`acquire`](Self::acquire), or from
+    /// [`acquire_within`](Self::acquire_within) when `max_wait` is given.
+    pub(crate) async fn slot(
+        self: &Arc<Self>,
+        max_wait: Option<Duration>,
+    ) -> Result<Slot, Duration> {
+        match max_wait {
+            None => Ok(Slot::local(self.acquire().await)),
+            Some(max) => self.acquire_within(max).await.map(Slot::local),
+        }
+    }
+
     /// A lower bound of how long a request starting now waits for a slot,
     /// not counting requests queued before it: the time until enough
     /// finished requests leave the window. A request still in flight holds
@@ -263,13 +275,7 @@ impl RateBudget for LocalBudget {
         key: &'a super::BudgetKey<'a>,
         max_wait: Option<Duration>,
     ) -> BoxFuture<'a, Result<Slot, Duration>> {
-        Box::pin(async move {
-            let limiter = self.limiter(key);
-            match max_wait {
-                None => Ok(Slot::local(limiter.acquire().await)),
-                Some(max) => limiter.acquire_within(max).await.map(Slot::local),
-            }
-        })
+        Box::pin(async move { self.limiter(key).slot(max_wait).await })
     }
 }
 
